@@ -1,0 +1,152 @@
+import { z } from 'zod';
+import { ConfigError } from './errors';
+
+const APPS = ['studio', 'jupyterlab', 'codeeditor'] as const;
+export type StudioApp = (typeof APPS)[number];
+export const STUDIO_APPS: readonly StudioApp[] = APPS;
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+const url = (name: string) =>
+  z
+    .string({ error: `${name} is required` })
+    .trim()
+    .pipe(z.url({ error: `${name} must be a URL` }));
+
+const optionalUrl = (name: string) =>
+  optionalString.pipe(z.url({ error: `${name} must be a URL` }).optional());
+
+const intInRange = (name: string, min: number, max: number, fallback: number) =>
+  optionalString
+    .pipe(
+      z.coerce
+        .number({ error: `${name} must be a number` })
+        .int({ error: `${name} must be an integer` })
+        .min(min, { error: `${name} must be between ${min} and ${max}` })
+        .max(max, { error: `${name} must be between ${min} and ${max}` })
+        .optional(),
+    )
+    .transform((v) => v ?? fallback);
+
+const commaList = optionalString.transform((v) =>
+  v ? v.split(',').map((s) => s.trim()).filter(Boolean) : undefined,
+);
+
+/** Every environment variable the portal reads (docs/configuration.md). */
+const envSchema = z.object({
+  AUTH_MODE: optionalString
+    .pipe(z.enum(['hosted-ui', 'password'], { error: 'AUTH_MODE must be "hosted-ui" or "password"' }).optional())
+    .transform((v) => v ?? 'password'),
+  NEXTAUTH_URL: url('NEXTAUTH_URL'),
+  NEXTAUTH_SECRET: z
+    .string({ error: 'NEXTAUTH_SECRET is required' })
+    .min(32, { error: 'NEXTAUTH_SECRET must be at least 32 characters' }),
+  AWS_REGION: z
+    .string({ error: 'AWS_REGION is required' })
+    .trim()
+    .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: 'AWS_REGION must look like us-east-1' }),
+  COGNITO_ISSUER: url('COGNITO_ISSUER').transform((v) => v.replace(/\/+$/, '')),
+  COGNITO_JWKS_URI: optionalUrl('COGNITO_JWKS_URI'),
+  COGNITO_USER_POOL_ID: z
+    .string({ error: 'COGNITO_USER_POOL_ID is required' })
+    .trim()
+    .regex(/^[\w-]+_[0-9a-zA-Z]+$/, { error: 'COGNITO_USER_POOL_ID must look like us-east-1_AbC123' }),
+  COGNITO_CLIENT_ID: z.string({ error: 'COGNITO_CLIENT_ID is required' }).trim().min(1, { error: 'COGNITO_CLIENT_ID is required' }),
+  COGNITO_CLIENT_SECRET: optionalString,
+  COGNITO_ALLOWED_CLIENT_IDS: commaList,
+  COGNITO_ENDPOINT: optionalUrl('COGNITO_ENDPOINT'),
+  DYNAMODB_ENDPOINT: optionalUrl('DYNAMODB_ENDPOINT'),
+  STS_ENDPOINT: optionalUrl('STS_ENDPOINT'),
+  // May contain `{region}`: validated after substitution below.
+  SAGEMAKER_ENDPOINT: optionalString,
+  TABLE_USERS: optionalString.transform((v) => v ?? 'studio-portal-users'),
+  TABLE_LOBS: optionalString.transform((v) => v ?? 'studio-portal-lobs'),
+  TABLE_AUDIT: optionalString.transform((v) => v ?? 'studio-portal-audit'),
+  PRESIGNED_URL_EXPIRES_SECONDS: intInRange('PRESIGNED_URL_EXPIRES_SECONDS', 5, 300, 60),
+  ADMIN_GROUP: optionalString.transform((v) => v ?? 'portal-admins'),
+  SUPPORT_CONTACT: optionalString.transform((v) => v ?? 'your platform team'),
+  LOB_CACHE_SECONDS: intInRange('LOB_CACHE_SECONDS', 0, 3600, 30),
+  LOG_LEVEL: optionalString
+    .pipe(z.enum(['debug', 'info', 'warn', 'error'], { error: 'LOG_LEVEL must be debug, info, warn or error' }).optional())
+    .transform((v) => v ?? 'info'),
+});
+
+export type AuthMode = 'hosted-ui' | 'password';
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+export interface PortalConfig {
+  authMode: AuthMode;
+  nextAuthUrl: string;
+  nextAuthSecret: string;
+  region: string;
+  cognito: {
+    issuer: string;
+    jwksUri: string;
+    userPoolId: string;
+    clientId: string;
+    clientSecret?: string;
+    allowedClientIds: string[];
+    endpoint?: string;
+  };
+  endpoints: { dynamodb?: string; sts?: string; sagemaker?: string };
+  tables: { users: string; lobs: string; audit: string };
+  presignedUrlExpiresSeconds: number;
+  adminGroup: string;
+  supportContact: string;
+  lobCacheSeconds: number;
+  logLevel: LogLevel;
+}
+
+/** Parses an environment into the typed configuration; throws ConfigError naming every bad variable. */
+export function parseConfig(env: Record<string, string | undefined>): PortalConfig {
+  const result = envSchema.safeParse(env);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => {
+      const variable = String(issue.path[0] ?? 'environment');
+      const message = issue.message.includes(variable) ? issue.message : `${variable}: ${issue.message}`;
+      return `  - ${message}`;
+    });
+    throw new ConfigError(`Invalid portal configuration:\n${problems.join('\n')}`);
+  }
+  const e = result.data;
+  if (e.SAGEMAKER_ENDPOINT) {
+    const probe = e.SAGEMAKER_ENDPOINT.replaceAll('{region}', e.AWS_REGION);
+    if (!URL.canParse(probe)) {
+      throw new ConfigError('Invalid portal configuration:\n  - SAGEMAKER_ENDPOINT must be a URL (may contain {region})');
+    }
+  }
+  return {
+    authMode: e.AUTH_MODE,
+    nextAuthUrl: e.NEXTAUTH_URL,
+    nextAuthSecret: e.NEXTAUTH_SECRET,
+    region: e.AWS_REGION,
+    cognito: {
+      issuer: e.COGNITO_ISSUER,
+      jwksUri: e.COGNITO_JWKS_URI ?? `${e.COGNITO_ISSUER}/.well-known/jwks.json`,
+      userPoolId: e.COGNITO_USER_POOL_ID,
+      clientId: e.COGNITO_CLIENT_ID,
+      clientSecret: e.COGNITO_CLIENT_SECRET,
+      allowedClientIds: e.COGNITO_ALLOWED_CLIENT_IDS ?? [e.COGNITO_CLIENT_ID],
+      endpoint: e.COGNITO_ENDPOINT,
+    },
+    endpoints: { dynamodb: e.DYNAMODB_ENDPOINT, sts: e.STS_ENDPOINT, sagemaker: e.SAGEMAKER_ENDPOINT },
+    tables: { users: e.TABLE_USERS, lobs: e.TABLE_LOBS, audit: e.TABLE_AUDIT },
+    presignedUrlExpiresSeconds: e.PRESIGNED_URL_EXPIRES_SECONDS,
+    adminGroup: e.ADMIN_GROUP,
+    supportContact: e.SUPPORT_CONTACT,
+    lobCacheSeconds: e.LOB_CACHE_SECONDS,
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+let cached: PortalConfig | undefined;
+
+/** The process's configuration, parsed once from process.env. */
+export function getConfig(): PortalConfig {
+  cached ??= parseConfig(process.env);
+  return cached;
+}

@@ -1,0 +1,94 @@
+/** Stable error codes shared by the portal, the API and the admin console (docs/contracts.md). */
+export const ERROR_STATUS = {
+  'auth.unauthenticated': 401,
+  'auth.invalid_token': 401,
+  'auth.forbidden': 403,
+  'user.not_mapped': 403,
+  'lob.not_found': 404,
+  'lob.disabled': 403,
+  'lob.not_member': 403,
+  'lob.role_denied': 502,
+  'profile.not_found': 404,
+  'aws.throttled': 503,
+  'directory.unavailable': 503,
+  'jwks.unavailable': 503,
+  'input.invalid': 400,
+  'conflict.version': 409,
+  internal: 500,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+/** Messages a user can act on; used when a thrower gives none. */
+const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
+  'auth.unauthenticated': 'Sign in first.',
+  'auth.invalid_token': 'The access token is missing, malformed or invalid.',
+  'auth.forbidden': 'You are not allowed to do this.',
+  'user.not_mapped': 'Your account is not assigned to any line of business.',
+  'lob.not_found': 'That line of business does not exist.',
+  'lob.disabled': 'Studio access for this line of business is currently disabled.',
+  'lob.not_member': 'You are not a member of that line of business.',
+  'lob.role_denied': "The portal could not assume the line of business's access role.",
+  'profile.not_found': 'You have no SageMaker Studio user profile in this domain yet.',
+  'aws.throttled': 'AWS is busy right now. Please try again in a moment.',
+  'directory.unavailable': 'The user directory is unavailable right now. Please try again shortly.',
+  'jwks.unavailable': 'Token signing keys could not be fetched. Please try again shortly.',
+  'input.invalid': 'The request is invalid.',
+  'conflict.version': 'Someone else changed this item; reload and try again.',
+  internal: 'Something went wrong on our side.',
+};
+
+export interface PortalErrorOptions extends ErrorOptions {
+  /** Extra, non-secret context for logs (never shown to users). */
+  details?: Record<string, unknown>;
+}
+
+/** The one error family of the portal: a stable dotted code, an HTTP status and a user-facing message. */
+export class PortalError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly details?: Record<string, unknown>;
+
+  constructor(code: ErrorCode, message?: string, options?: PortalErrorOptions) {
+    super(message ?? DEFAULT_MESSAGES[code], options);
+    this.name = 'PortalError';
+    this.code = code;
+    this.status = ERROR_STATUS[code];
+    this.details = options?.details;
+  }
+}
+
+/** Thrown when input (form, query, path, admin data) fails validation. */
+export class InputInvalidError extends PortalError {
+  constructor(message: string, options?: PortalErrorOptions) {
+    super('input.invalid', message, options);
+    this.name = 'InputInvalidError';
+  }
+}
+
+/** Thrown when configuration is missing or invalid at start. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+export function isPortalError(error: unknown): error is PortalError {
+  return error instanceof PortalError;
+}
+
+/** Any thrown value as a PortalError; unknown failures become `internal` (cause kept for logs). */
+export function toPortalError(error: unknown): PortalError {
+  if (isPortalError(error)) return error;
+  return new PortalError('internal', undefined, { cause: error });
+}
+
+export function defaultMessageFor(code: ErrorCode): string {
+  return DEFAULT_MESSAGES[code];
+}
+
+/** JSON body used by every route for an error: `{ code, message, requestId }`. */
+export function toErrorBody(error: PortalError, requestId: string) {
+  return { code: error.code, message: error.message, requestId };
+}

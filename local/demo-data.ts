@@ -1,0 +1,134 @@
+/**
+ * Demo data for the local stand-ins: the single source of what docs/contracts.md describes.
+ * Development and tests only; nothing here is used in production.
+ */
+
+export const DEMO_REGION = 'us-east-1';
+export const SHARED_SERVICES_ACCOUNT = '999999999999';
+export const USER_POOL_ID = 'us-east-1_StudioLcl';
+export const GENERATOR_ROLE_NAME = 'PresignedUrlGenerator';
+export const ADMIN_GROUP = 'portal-admins';
+
+export const TABLES = {
+  users: 'studio-portal-users',
+  lobs: 'studio-portal-lobs',
+  audit: 'studio-portal-audit',
+} as const;
+
+export interface DemoPrincipal {
+  accessKeyId: string;
+  secretAccessKey: string;
+  arn: string;
+}
+
+/** What the portal's AWS credentials are locally; the only principal allowed to assume generator roles. */
+export const PORTAL_PRINCIPAL: DemoPrincipal = {
+  accessKeyId: 'AKIAPORTALLOCAL00001',
+  secretAccessKey: 'portal-local-secret-key',
+  arn: `arn:aws:iam::${SHARED_SERVICES_ACCOUNT}:role/studio-portal-server`,
+};
+
+/** A valid, known principal that is NOT allowed to assume generator roles (for refusal tests). */
+export const OTHER_PRINCIPAL: DemoPrincipal = {
+  accessKeyId: 'AKIAOTHERLOCAL000001',
+  secretAccessKey: 'other-local-secret-key',
+  arn: `arn:aws:iam::${SHARED_SERVICES_ACCOUNT}:user/someone-else`,
+};
+
+export interface DemoLob {
+  lob: string;
+  displayName: string;
+  accountId: string;
+  domainId: string;
+  region: string;
+  roleName: string;
+  groups: string[];
+  defaultApp: 'studio' | 'jupyterlab' | 'codeeditor';
+  allowedApps: Array<'studio' | 'jupyterlab' | 'codeeditor'>;
+  sessionDurationSeconds: number;
+  autoCreateProfile: boolean;
+  enabled: boolean;
+  version: number;
+}
+
+const lobDefaults = {
+  region: DEMO_REGION,
+  roleName: GENERATOR_ROLE_NAME,
+  defaultApp: 'studio',
+  allowedApps: ['studio', 'jupyterlab', 'codeeditor'],
+  sessionDurationSeconds: 43200,
+  enabled: true,
+  version: 1,
+} as const;
+
+export const DEMO_LOBS: DemoLob[] = [
+  {
+    ...lobDefaults,
+    allowedApps: [...lobDefaults.allowedApps],
+    lob: 'lob-a',
+    displayName: 'Line of Business A',
+    accountId: '111111111111',
+    domainId: 'd-loba1example',
+    groups: ['lob-a-users'],
+    autoCreateProfile: false,
+  },
+  {
+    ...lobDefaults,
+    allowedApps: [...lobDefaults.allowedApps],
+    lob: 'lob-b',
+    displayName: 'Line of Business B',
+    accountId: '222222222222',
+    domainId: 'd-lobb1example',
+    groups: ['lob-b-users'],
+    autoCreateProfile: true,
+  },
+];
+
+export interface DemoUser {
+  username: string;
+  password: string;
+  email: string;
+  /** Cognito groups. */
+  groups: string[];
+  /** Users-table lobs; empty = no row. */
+  lobs: string[];
+  /** LOBs in whose Studio domain the user has a user profile. */
+  profiles: string[];
+  note: string;
+}
+
+function demoUser(username: string, password: string, groups: string[], lobs: string[], profiles: string[], note: string): DemoUser {
+  return { username, password, email: `${username}@example.com`, groups, lobs, profiles, note };
+}
+
+export const DEMO_USERS: DemoUser[] = [
+  demoUser('user-lob-a', 'UserLobA1!', [], ['lob-a'], ['lob-a'], 'lob-a'),
+  demoUser('user-lob-b', 'UserLobB1!', [], ['lob-b'], ['lob-b'], 'lob-b'),
+  demoUser('user-multi', 'UserMulti1!', [], ['lob-a', 'lob-b'], ['lob-a', 'lob-b'], 'lob-a + lob-b (picks)'),
+  demoUser('user-group-a', 'UserGroupA1!', ['lob-a-users'], [], ['lob-a'], 'lob-a via group lob-a-users'),
+  demoUser('user-no-lob', 'UserNoLob1!', [], [], [], 'no LOB'),
+  demoUser('user-no-profile', 'UserNoProfile1!', [], ['lob-a'], [], 'lob-a, no Studio profile'),
+  demoUser('new-user', 'NewUser1!', [], [], [], 'unmapped (admin maps it to lob-b)'),
+  demoUser('portal-admin', 'PortalAdmin1!', [ADMIN_GROUP], ['lob-a'], ['lob-a'], 'admin, lob-a'),
+];
+
+/** Every group the demo user pool has. */
+export const DEMO_GROUPS: string[] = [ADMIN_GROUP, ...DEMO_LOBS.flatMap((l) => l.groups)];
+
+export interface DemoAppClient {
+  clientId: string;
+  clientSecret?: string;
+  name: string;
+}
+
+export const DEMO_APP_CLIENTS: DemoAppClient[] = [
+  { clientId: 'portal-web', clientSecret: 'portal-web-secret', name: 'Studio Portal (web)' },
+  { clientId: 'portal-cli', name: 'Studio Portal (scripts)' },
+];
+
+export const PORTAL_CLIENT = DEMO_APP_CLIENTS[0] as Required<DemoAppClient>;
+export const CLI_CLIENT = DEMO_APP_CLIENTS[1];
+
+export function findDemoLob(lob: string): DemoLob | undefined {
+  return DEMO_LOBS.find((l) => l.lob === lob);
+}

@@ -1,0 +1,103 @@
+#!/usr/bin/env node
+// `npm test`: the whole suite on a fresh machine. Installs what the tests need (npm packages, Debian's
+// Chromium when run as root), builds the portal once, then runs vitest, the browser tests and the
+// simulated-network tests, and prints one total. Plain Node: it must run before `npm install`.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+process.chdir(root);
+const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+const results = [];
+
+function run(label, cmd, args, opts = {}) {
+  const started = Date.now();
+  console.log(`\n=== ${label}: ${[cmd, ...args].join(' ')}`);
+  const r = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...opts.env } });
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  const ok = r.status === 0;
+  console.log(`=== ${label}: ${ok ? 'ok' : `failed (exit ${r.status ?? r.signal})`} in ${seconds} s`);
+  return ok;
+}
+
+function needsInstall() {
+  if (!existsSync('node_modules/.package-lock.json')) return true;
+  return statSync('package-lock.json').mtimeMs > statSync('node_modules/.package-lock.json').mtimeMs;
+}
+
+function ensureChromium() {
+  if (existsSync('/usr/bin/chromium')) return true;
+  if (!isRoot) {
+    console.warn('Chromium is missing (/usr/bin/chromium); install it with: sudo apt-get install -y chromium');
+    return false;
+  }
+  run('apt-get update', 'apt-get', ['update', '-qq']);
+  return run('install chromium', 'apt-get', ['install', '-y', '-qq', 'chromium', 'iproute2', 'curl'], {
+    env: { DEBIAN_FRONTEND: 'noninteractive' },
+  });
+}
+
+if (needsInstall() && !run('install packages', 'npm', ['ci', '--no-audit', '--no-fund'])) process.exit(1);
+ensureChromium();
+mkdirSync('test-results', { recursive: true });
+
+if (process.env.SKIP_BUILD !== '1') {
+  if (!run('build portal', 'npx', ['next', 'build'], { env: { NEXT_TELEMETRY_DISABLED: '1' } })) process.exit(1);
+}
+
+const suites = [
+  {
+    label: 'vitest (stand-ins, portal, API, admin, resilience, infra)',
+    cmd: 'npx',
+    args: ['vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile=test-results/vitest.json'],
+    report: 'test-results/vitest.json',
+  },
+  {
+    label: 'playwright (browser)',
+    cmd: 'npx',
+    args: ['playwright', 'test'],
+    env: { PLAYWRIGHT_JSON_OUTPUT_NAME: 'test-results/playwright.json' },
+    report: 'test-results/playwright.json',
+  },
+  {
+    label: 'playwright (simulated corporate network)',
+    cmd: 'npx',
+    args: ['playwright', 'test', '-c', 'e2e/netns/playwright.config.ts'],
+    env: { PLAYWRIGHT_JSON_OUTPUT_NAME: 'test-results/playwright-netns.json' },
+    report: 'test-results/playwright-netns.json',
+    when: () => existsSync('e2e/netns/playwright.config.ts'),
+  },
+];
+
+const only = process.argv.slice(2);
+for (const s of suites) {
+  if (s.when && !s.when()) continue;
+  if (only.length && !only.some((o) => s.label.includes(o))) continue;
+  const ok = run(s.label, s.cmd, s.args, { env: s.env });
+  results.push({ ...s, ok, counts: readCounts(s.report) });
+}
+
+function readCounts(file) {
+  try {
+    const j = JSON.parse(readFileSync(file, 'utf8'));
+    if ('numPassedTests' in j) {
+      return { passed: j.numPassedTests, failed: j.numFailedTests, skipped: j.numPendingTests + (j.numTodoTests ?? 0) };
+    }
+    const st = j.stats ?? {};
+    return { passed: (st.expected ?? 0) + (st.flaky ?? 0), failed: st.unexpected ?? 0, skipped: st.skipped ?? 0 };
+  } catch {
+    return null;
+  }
+}
+
+let passed = 0, failed = 0, skipped = 0;
+console.log('\n=== summary');
+for (const r of results) {
+  const c = r.counts ?? { passed: 0, failed: r.ok ? 0 : 1, skipped: 0 };
+  if (!r.ok && c.failed === 0) c.failed = 1; // the runner failed without a failing test (setup error)
+  passed += c.passed; failed += c.failed; skipped += c.skipped;
+  console.log(`${r.ok ? 'ok  ' : 'FAIL'} ${r.label}: ${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped`);
+}
+console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
+process.exit(results.every((r) => r.ok) ? 0 : 1);
