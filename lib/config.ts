@@ -21,16 +21,15 @@ const optionalUrl = (name: string) =>
   optionalString.pipe(z.url({ error: `${name} must be a URL` }).optional());
 
 const intInRange = (name: string, min: number, max: number, fallback: number) =>
-  optionalString
-    .pipe(
-      z.coerce
-        .number({ error: `${name} must be a number` })
-        .int({ error: `${name} must be an integer` })
-        .min(min, { error: `${name} must be between ${min} and ${max}` })
-        .max(max, { error: `${name} must be between ${min} and ${max}` })
-        .optional(),
-    )
-    .transform((v) => v ?? fallback);
+  optionalString.transform((v, ctx) => {
+    if (v === undefined) return fallback;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      ctx.addIssue({ code: 'custom', message: `${name} must be an integer between ${min} and ${max} (got "${v}")` });
+      return z.NEVER;
+    }
+    return n;
+  });
 
 const commaList = optionalString.transform((v) =>
   v ? v.split(',').map((s) => s.trim()).filter(Boolean) : undefined,
@@ -103,7 +102,9 @@ export interface PortalConfig {
 
 /** Parses an environment into the typed configuration; throws ConfigError naming every bad variable. */
 export function parseConfig(env: Record<string, string | undefined>): PortalConfig {
-  const result = envSchema.safeParse(env);
+  // An empty variable counts as unset (so it is reported as "required", not as malformed).
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
+  const result = envSchema.safeParse(present);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => {
       const variable = String(issue.path[0] ?? 'environment');

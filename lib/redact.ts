@@ -1,6 +1,6 @@
 /** Keys whose values never reach logs (matched case-insensitively, anywhere in the key). */
 const SECRET_KEY_PATTERN =
-  /(token|secret|password|authorization|cookie|session|credential|signature|secret_hash|^url$|authorizedurl|presigned|location)/i;
+  /(token|secret|password|authorization|cookie|credential|signature|^url$|authorizedurl|presigned|^location$)/i;
 
 /** Query parameters that carry secrets in URLs we might otherwise log. */
 const SECRET_URL_PATTERN = /([?&](?:token|code|state|access_token|id_token|X-Amz-[A-Za-z-]+)=)[^&#\s"]+/gi;

@@ -1,0 +1,50 @@
+import type { Metadata } from 'next';
+import { redirect } from 'next/navigation';
+import { HostedSignInButton, SignInForm } from '@/components/launch/sign-in-form';
+import { Alert } from '@/components/ui/alert';
+import { getSessionUser } from '@/lib/auth/session';
+import { getConfig } from '@/lib/config';
+
+export const metadata: Metadata = { title: 'Sign in · Studio Portal' };
+
+/** Only same-site paths: never bounce a user to another origin after sign-in. */
+function safeCallbackUrl(value: string | string[] | undefined): string {
+  const v = Array.isArray(value) ? value[0] : value;
+  return v && v.startsWith('/') && !v.startsWith('//') && !v.startsWith('/\\') ? v : '/';
+}
+
+const HOSTED_ERRORS: Record<string, string> = {
+  AccessDenied: 'Your company account could not be used to sign in here.',
+  OAuthCallback: 'Sign-in with your company account did not complete. Please try again.',
+  OAuthSignin: 'Sign-in with your company account could not start. Please try again.',
+};
+
+export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const params = await searchParams;
+  const callbackUrl = safeCallbackUrl(params.callbackUrl);
+  if (await getSessionUser()) redirect(callbackUrl);
+  const { authMode } = getConfig();
+  const error = typeof params.error === 'string' ? params.error : undefined;
+
+  return (
+    <section className="mx-auto max-w-sm space-y-6">
+      <div>
+        <h1 className="text-2xl font-bold">Sign in</h1>
+        <p className="mt-1 text-sm text-slate-600">Sign in to open your line of business&apos;s SageMaker Studio.</p>
+      </div>
+      {params.signedOut && <Alert tone="info">You have signed out.</Alert>}
+      {authMode === 'password' ? (
+        <SignInForm callbackUrl={callbackUrl} initialError={error} />
+      ) : (
+        <div className="space-y-4">
+          <HostedSignInButton callbackUrl={callbackUrl} />
+          {error && (
+            <Alert tone="error" testId="signin-error">
+              {HOSTED_ERRORS[error] ?? 'Sign-in failed. Please try again.'}
+            </Alert>
+          )}
+        </div>
+      )}
+    </section>
+  );
+}

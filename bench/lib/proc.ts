@@ -1,0 +1,122 @@
+/**
+ * Process statistics from /proc (Linux): CPU seconds and resident memory of a process and its
+ * descendants, so the bench can say where the CPU went (portal vs stand-ins vs load generator).
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+
+let clockTicks: number | undefined;
+
+function ticksPerSecond(): number {
+  if (clockTicks === undefined) {
+    try {
+      clockTicks = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+    } catch {
+      clockTicks = 100;
+    }
+  }
+  return clockTicks;
+}
+
+interface StatFields {
+  ppid: number;
+  utime: number;
+  stime: number;
+}
+
+function readStat(pid: number): StatFields | undefined {
+  try {
+    const raw = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name may contain spaces and parentheses: fields start after the last ')'.
+    const rest = raw.slice(raw.lastIndexOf(')') + 2).split(' ');
+    // rest[0] is field 3 (state): ppid is field 4, utime 14, stime 15.
+    return { ppid: Number(rest[1]), utime: Number(rest[11]), stime: Number(rest[12]) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The pid and every descendant that is alive now. */
+export function processTree(root: number): number[] {
+  const parents = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = readStat(Number(entry));
+    if (!stat) continue;
+    const list = parents.get(stat.ppid) ?? [];
+    list.push(Number(entry));
+    parents.set(stat.ppid, list);
+  }
+  const out: number[] = [];
+  const queue = [root];
+  while (queue.length) {
+    const pid = queue.shift()!;
+    out.push(pid);
+    queue.push(...(parents.get(pid) ?? []));
+  }
+  return out;
+}
+
+/** User + system CPU seconds used so far by a process tree (live processes only). */
+export function cpuSeconds(root: number): number {
+  let ticks = 0;
+  for (const pid of processTree(root)) {
+    const stat = readStat(pid);
+    if (stat) ticks += stat.utime + stat.stime;
+  }
+  return ticks / ticksPerSecond();
+}
+
+/** Resident set size of one process in bytes (VmRSS), or undefined when it is gone. */
+export function rssBytes(pid: number): number | undefined {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
+    return match ? Number(match[1]) * 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** RSS of a whole process tree in bytes. */
+export function treeRssBytes(root: number): number {
+  return processTree(root).reduce((sum, pid) => sum + (rssBytes(pid) ?? 0), 0);
+}
+
+/** CPU seconds of this (the bench) process. */
+export function ownCpuSeconds(): number {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1e6;
+}
+
+/** Samples CPU of several named process trees over an interval. */
+export class CpuMeter {
+  private readonly start: Record<string, number> = {};
+  private startedAt = 0;
+
+  constructor(private readonly roots: Record<string, number | 'self'>) {}
+
+  private read(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const [name, pid] of Object.entries(this.roots)) out[name] = pid === 'self' ? ownCpuSeconds() : cpuSeconds(pid);
+    return out;
+  }
+
+  begin(): void {
+    Object.assign(this.start, this.read());
+    this.startedAt = performance.now();
+  }
+
+  /** CPU seconds per tree since begin(), and as a share of one core over the wall time. */
+  end(): { wallSeconds: number; cpuSeconds: Record<string, number>; coresUsed: Record<string, number> } {
+    const now = this.read();
+    const wallSeconds = (performance.now() - this.startedAt) / 1000;
+    const cpu: Record<string, number> = {};
+    const cores: Record<string, number> = {};
+    for (const name of Object.keys(now)) {
+      cpu[name] = Math.round((now[name] - (this.start[name] ?? 0)) * 100) / 100;
+      cores[name] = Math.round((cpu[name] / wallSeconds) * 100) / 100;
+    }
+    return { wallSeconds: Math.round(wallSeconds * 10) / 10, cpuSeconds: cpu, coresUsed: cores };
+  }
+}

@@ -1,0 +1,98 @@
+/** Plain-text tables for the bench results (the JSON in bench/results/ has every number). */
+import type { LatencyResult } from './latency';
+import type { ThroughputResult } from './throughput';
+import type { StartupResult } from './startup';
+import type { SoakResult } from './soak';
+
+function table(rows: string[][]): string {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  return rows.map((r) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ')).join('\n');
+}
+
+const verdict = (ok: boolean) => (ok ? 'PASS' : 'MISS');
+
+function byOperation(perLaunch: Record<string, number>): string {
+  return Object.entries(perLaunch)
+    .filter(([op]) => !op.startsWith('cognito.') && !op.startsWith('studio.'))
+    .map(([op, n]) => `${op.replace(/^(dynamodb|sts|sagemaker)\./, '')} ${n}`)
+    .join(', ');
+}
+
+export function formatLatency(r: LatencyResult): string {
+  const inj = r.injectedLatencyMs;
+  const rows = [
+    ['flow', 'p50 ms', 'p95 ms', 'mean ms', 'AWS calls/launch (path)', 'incl. after response', 'by operation'],
+    ...(['portal', 'baseline'] as const).map((flow) => {
+      const f = r[flow];
+      return [
+        flow === 'portal' ? 'portal (ours)' : 'baseline (reference flow)',
+        String(f.latency.p50Ms),
+        String(f.latency.p95Ms),
+        String(f.latency.meanMs),
+        String(f.warmCalls.inPathPerLaunch),
+        String(f.warmCalls.totalPerLaunch),
+        byOperation(f.warmCalls.perLaunch),
+      ];
+    }),
+  ];
+  return [
+    `Warm launch latency: GET /api/studio/{user}, concurrency 1, ${r.samplesPerFlow} launches per flow after ${r.warmupPerFlow} warm-up, interleaved.`,
+    `Injected per call: DynamoDB ${inj.dynamodb} ms, STS ${inj.sts} ms, SageMaker ${inj.sagemaker} ms.`,
+    table(rows),
+    `ratio portal/baseline: p50 ${r.ratioP50}, p95 ${r.ratioP95} (target <= ${r.targets.ratioMax}): ${verdict(r.pass.ratio)}`,
+    `AWS calls per warm launch before the response: ${r.portal.warmCalls.inPathPerLaunch} (target <= ${r.targets.awsCallsPerWarmLaunchMax}): ${verdict(r.pass.calls)}` +
+      ` (+ the audit PutItem after the response)`,
+    `cold first launch, portal: ${byOperation(r.portal.coldCalls)}${r.portal.coldCalls['cognito.jwks'] ? `, JWKS fetch ${r.portal.coldCalls['cognito.jwks']}` : ''}`,
+    ...(r.portal.failures || r.baseline.failures
+      ? [`failures: portal ${r.portal.failures} (${r.portal.firstFailure ?? ''}), baseline ${r.baseline.failures} (${r.baseline.firstFailure ?? ''})`]
+      : []),
+  ].join('\n');
+}
+
+export function formatThroughput(r: ThroughputResult): string {
+  const rows = [
+    ['connections', 'launches/s', 'p50 ms', 'p99 ms', 'max ms', 'errors', 'portal cores', 'stand-ins cores', 'loadgen cores'],
+    ...r.runs.map((run) => [
+      String(run.connections),
+      String(run.launchesPerSecond),
+      String(run.latencyMs.p50),
+      String(run.latencyMs.p99),
+      String(run.latencyMs.max),
+      String(run.errors),
+      String(run.cpu.coresUsed.portal),
+      String(run.cpu.coresUsed.standIns),
+      String(run.cpu.coresUsed.loadGenerator),
+    ]),
+  ];
+  return [
+    'Throughput: autocannon, warm launches through the API, production build, stand-ins at 0 ms injected latency.',
+    table(rows),
+    `best: ${r.best.launchesPerSecond} launches/s at p99 ${r.best.latencyMs.p99} ms with ${r.best.errors} errors ` +
+      `(${r.best.connections} connections; target >= ${r.targets.launchesPerSecond}/s, p99 <= ${r.targets.p99Ms} ms): ${verdict(r.pass)}`,
+    ...r.analysis,
+  ].join('\n');
+}
+
+export function formatStartup(r: StartupResult): string {
+  const rows = [
+    ['server', 'listening ms', 'first launch ms'],
+    ...r.samples.map((s) => [s.mode, String(s.listeningMs), String(s.firstLaunchMs)]),
+  ];
+  const mib = (b: number) => `${(b / 1024 / 1024).toFixed(1)} MiB`;
+  return [
+    'Start-up: spawn -> first 302 of GET /api/studio/{user}.',
+    table(rows),
+    `median first launch: next start ${r.medianFirstLaunchMs['next start']} ms, standalone ${r.medianFirstLaunchMs['standalone server.js']} ms ` +
+      `(target <= ${r.target.firstLaunchMs} ms, standalone): ${verdict(r.pass)}`,
+    `server bundle (standalone + static, unzipped): ${mib(r.bundle.totalBytes)} in ${r.bundle.files} files ` +
+      `(node_modules ${mib(r.bundle.nodeModulesBytes)}, static ${mib(r.bundle.staticBytes)}); Lambda's unzipped limit is 250 MiB.`,
+  ].join('\n');
+}
+
+export function formatSoak(r: SoakResult): string {
+  return [
+    `Soak: ${r.rate} launches/s for ${r.seconds} s.`,
+    `launches ${r.run.launches} (${r.run.launchesPerSecond}/s), p99 ${r.run.latencyMs.p99} ms, errors ${r.run.errors}`,
+    `portal RSS ${r.rssMiB.start} MiB -> ${r.rssMiB.end} MiB (max ${r.rssMiB.max}), growth ${r.rssGrowthPercent} % (target < ${r.targets.rssGrowthPercentMax} %, no errors): ${verdict(r.pass)}`,
+  ].join('\n');
+}

@@ -1,0 +1,259 @@
+/**
+ * `npm run bench`: launch latency and AWS round trips (portal vs the reference solution's flow),
+ * throughput, start-up and bundle size; `--soak` adds the two-minute soak, `--admin` the admin
+ * console benchmarks. Prints tables and writes JSON to bench/results/ (gitignored).
+ *
+ *   npm run bench                      latency + throughput + start-up
+ *   npm run bench -- --soak            ... + soak at 80 % of the measured maximum (2 min)
+ *   npm run bench -- --only latency    just one section (latency, throughput, startup, soak, admin)
+ *   options: --samples 200 --warmup 20 --count 50 --seconds 8 --connections 8,16,32,64
+ *            --soak-seconds 120 --rate N --dist-dir .next-bench --no-build --admin --repeats 3
+ * See docs/performance.md.
+ */
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus } from 'node:os';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { control, startPortal, startStandIns, type PortalHandle, type StandInsHandle } from '../local/stack';
+import { ensureBuild, type BuildState } from './lib/build';
+import { spawnNode, waitFor, ROOT, type BenchChild } from './lib/processes';
+import { fetchAccessToken } from './lib/tokens';
+import { runLatency, type LatencyResult } from './latency';
+import { runThroughput, type ThroughputResult } from './throughput';
+import { runStartup, type StartupResult } from './startup';
+import { runSoak, type SoakResult } from './soak';
+import { formatLatency, formatSoak, formatStartup, formatThroughput } from './report';
+
+const SECTIONS = ['latency', 'throughput', 'startup', 'soak', 'admin'] as const;
+type Section = (typeof SECTIONS)[number];
+
+interface Args {
+  sections: Set<Section>;
+  samples: number;
+  warmup: number;
+  count: number;
+  seconds: number;
+  connections: number[];
+  soakSeconds: number;
+  rate?: number;
+  distDir: string;
+  build: boolean;
+  repeats: number;
+}
+
+class BenchArgsError extends Error {}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = {
+    sections: new Set(['latency', 'throughput', 'startup']),
+    samples: 200,
+    warmup: 20,
+    count: 50,
+    seconds: 8,
+    connections: [8, 16, 32, 64],
+    soakSeconds: 120,
+    distDir: process.env.BENCH_DIST_DIR || '.next-bench',
+    build: true,
+    repeats: 3,
+  };
+  const int = (name: string, value: string | undefined) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n <= 0) throw new BenchArgsError(`${name} needs a positive integer, got "${value}"`);
+    return n;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    const value = () => argv[++i];
+    switch (flag) {
+      case '--soak': args.sections.add('soak'); break;
+      case '--admin': args.sections.add('admin'); break;
+      case '--only': {
+        const list = (value() ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+        const bad = list.filter((s) => !(SECTIONS as readonly string[]).includes(s));
+        if (bad.length || !list.length) throw new BenchArgsError(`--only takes a comma list of ${SECTIONS.join(', ')}`);
+        args.sections = new Set(list as Section[]);
+        break;
+      }
+      case '--samples': args.samples = int(flag, value()); break;
+      case '--warmup': args.warmup = int(flag, value()); break;
+      case '--count': args.count = int(flag, value()); break;
+      case '--seconds': args.seconds = int(flag, value()); break;
+      case '--connections': args.connections = (value() ?? '').split(',').map((c) => int(flag, c)); break;
+      case '--soak-seconds': args.soakSeconds = int(flag, value()); break;
+      case '--rate': args.rate = int(flag, value()); break;
+      case '--repeats': args.repeats = int(flag, value()); break;
+      case '--dist-dir': args.distDir = value() ?? ''; break;
+      case '--no-build': args.build = false; break;
+      default: throw new BenchArgsError(`unknown option ${flag} (see the header of bench/run.ts)`);
+    }
+  }
+  return args;
+}
+
+const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
+
+async function startBaseline(portalEnv: Record<string, string>): Promise<{ url: string; proc: BenchChild }> {
+  const proc = spawnNode(['--import', 'tsx', path.join(ROOT, 'bench', 'baseline-server.ts')], { ...process.env, ...portalEnv, PORT: '0' });
+  let port = 0;
+  await waitFor(
+    proc,
+    async () => {
+      const m = /^READY (\d+)$/m.exec(proc.output());
+      if (m) port = Number(m[1]);
+      return port > 0;
+    },
+    30_000,
+    50,
+  );
+  return { url: `http://127.0.0.1:${port}`, proc };
+}
+
+function gitCommit(): string | undefined {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT }).toString().trim();
+  } catch {
+    return undefined;
+  }
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const cores = availableParallelism();
+  const needsPortal = ['latency', 'throughput', 'startup', 'soak'].some((s) => args.sections.has(s as Section));
+  let build: BuildState | undefined;
+  if (needsPortal) build = ensureBuild(ROOT, args.distDir, { rebuild: args.build, log });
+
+  const results: Record<string, unknown> = {
+    startedAt: new Date().toISOString(),
+    machine: { node: process.version, cores, cpu: cpus()[0]?.model },
+    commit: gitCommit(),
+    build,
+  };
+  const printed: string[] = [];
+  const print = (text: string) => {
+    printed.push(text);
+    process.stdout.write(`\n${text}\n`);
+  };
+
+  let standIns: StandInsHandle | undefined;
+  let portal: PortalHandle | undefined;
+  let baseline: { url: string; proc: BenchChild } | undefined;
+  try {
+    log('starting the stand-ins');
+    standIns = await startStandIns();
+    const ctl = control(standIns.urls.control);
+    const user = 'user-lob-a';
+    const token = await fetchAccessToken(standIns.portalEnv, user, 'UserLobA1!');
+
+    if (args.sections.has('latency') || args.sections.has('throughput') || args.sections.has('soak')) {
+      log(`starting the portal (next start, ${args.distDir})`);
+      // LOG_LEVEL info, as in production: the request log lines are part of the cost.
+      portal = await startPortal({ env: { ...standIns.portalEnv, LOG_LEVEL: 'info' }, distDir: args.distDir });
+    }
+
+    if (args.sections.has('latency')) {
+      log('starting the baseline server');
+      baseline = await startBaseline(standIns.portalEnv);
+      const latency: LatencyResult = await runLatency({
+        portalUrl: portal!.url.replace('localhost', '127.0.0.1'),
+        baselineUrl: baseline.url,
+        control: ctl,
+        token,
+        user,
+        samples: args.samples,
+        warmup: args.warmup,
+        countLaunches: args.count,
+        log,
+      });
+      results.latency = latency;
+      print(formatLatency(latency));
+      await baseline.proc.stop();
+      baseline = undefined;
+    }
+
+    let maxRate: number | undefined = args.rate;
+    const pids = { portal: portal?.pid ?? 0, standIns: standIns.pid };
+    if (args.sections.has('throughput')) {
+      const throughput: ThroughputResult = await runThroughput({
+        portalUrl: portal!.url.replace('localhost', '127.0.0.1'),
+        control: ctl,
+        token,
+        user,
+        connections: args.connections,
+        seconds: args.seconds,
+        pids,
+        cores,
+        log,
+      });
+      results.throughput = throughput;
+      maxRate ??= throughput.maxLaunchesPerSecond;
+      print(formatThroughput(throughput));
+    }
+
+    if (args.sections.has('soak')) {
+      if (!maxRate) throw new BenchArgsError('--soak needs the throughput section in the same run, or --rate N');
+      await ctl.setLatency({ dynamodb: 0, sts: 0, sagemaker: 0, cognito: 0, studio: 0 });
+      const soak: SoakResult = await runSoak({
+        portalUrl: portal!.url.replace('localhost', '127.0.0.1'),
+        token,
+        user,
+        rate: Math.max(1, Math.floor(maxRate * 0.8)),
+        seconds: args.soakSeconds,
+        connections: 16,
+        pids,
+        log,
+      });
+      results.soak = soak;
+      print(formatSoak(soak));
+    }
+
+    if (portal) {
+      await portal.stop();
+      portal = undefined;
+    }
+
+    if (args.sections.has('startup')) {
+      await ctl.setLatency({ dynamodb: 0, sts: 0, sagemaker: 0, cognito: 0, studio: 0 });
+      const startup: StartupResult = await runStartup({ distDir: args.distDir, portalEnv: standIns.portalEnv, token, user, repeats: args.repeats, log });
+      results.startup = startup;
+      print(formatStartup(startup));
+    }
+
+    if (args.sections.has('admin')) {
+      const adminModule = path.join(ROOT, 'bench', 'admin-bench.ts');
+      if (!existsSync(adminModule)) {
+        print('Admin benchmarks: bench/admin-bench.ts is not there yet; skipped.');
+      } else {
+        const { runAdminBench } = (await import('./admin-bench')) as typeof import('./admin-bench');
+        // Last: it loads 100,000 users into these stand-ins.
+        const admin = await runAdminBench({ standIns, log });
+        results.admin = admin;
+        print(`Admin benchmarks:\n${JSON.stringify(admin, null, 2)}`);
+      }
+    }
+  } finally {
+    await baseline?.proc.stop();
+    await portal?.stop();
+    await standIns?.stop();
+  }
+
+  results.finishedAt = new Date().toISOString();
+  const dir = path.join(ROOT, 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  const stamp = String(results.startedAt).replace(/[:.]/g, '-');
+  const json = JSON.stringify(results, null, 2);
+  writeFileSync(path.join(dir, `bench-${stamp}.json`), json);
+  writeFileSync(path.join(dir, 'latest.json'), json);
+  writeFileSync(path.join(dir, 'latest.txt'), printed.join('\n\n') + '\n');
+  process.stdout.write(`\nresults: bench/results/bench-${stamp}.json (also latest.json, latest.txt)\n`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`bench failed: ${error instanceof Error ? (error instanceof BenchArgsError ? error.message : error.stack) : String(error)}\n`);
+    process.exit(error instanceof BenchArgsError ? 2 : 1);
+  },
+);

@@ -1,0 +1,82 @@
+'use server';
+
+import { revalidatePath } from 'next/cache';
+import { z } from 'zod';
+import { requireAdminRequest } from '@/lib/admin/require-admin';
+import { getAdminDeps } from '@/lib/admin/deps';
+import { saveUserLobs } from '@/lib/admin/users';
+import { importUsersCsv, MAX_IMPORT_BYTES, type ImportResult } from '@/lib/admin/user-import';
+import { lobNameSchema, usernameSchema } from '@/lib/admin/validation';
+import { failureState, type ActionState } from '../action-state';
+
+export interface UserLobsValues {
+  username: string;
+  lobs: string[];
+  /** '' = the user had no row when the form was opened. */
+  version: string;
+}
+export type UserLobsState = ActionState<UserLobsValues>;
+
+const userLobsSchema = z.object({
+  username: usernameSchema,
+  lobs: z.array(lobNameSchema),
+  version: z.union([z.literal(''), z.coerce.number().int().min(1)]),
+});
+
+/** Sets a user's LOB memberships (none = remove the mapping). */
+export async function saveUserLobsAction(_prev: UserLobsState, form: FormData): Promise<UserLobsState> {
+  const admin = await requireAdminRequest('user.lobs.update');
+  const values: UserLobsValues = {
+    username: String(form.get('username') ?? ''),
+    lobs: form.getAll('lobs').map(String),
+    version: String(form.get('version') ?? ''),
+  };
+  const parsed = userLobsSchema.safeParse(values);
+  if (!parsed.success) return failureState(parsed.error, values, 'user.lobs.update');
+  try {
+    const { username, lobs, version } = parsed.data;
+    const saved = await saveUserLobs(getAdminDeps(), admin.username, username, lobs, version === '' ? null : version);
+    revalidatePath('/admin/users');
+    return {
+      ok: true,
+      message: saved
+        ? `Saved: ${username} is in ${saved.lobs.join(', ')} (version ${saved.version}).`
+        : `Saved: ${username} has no explicit LOB memberships now.`,
+      values: { username, lobs: saved?.lobs ?? [], version: saved ? String(saved.version) : '' },
+    };
+  } catch (error) {
+    return failureState(error, values, 'user.lobs.update');
+  }
+}
+
+export type ImportState = ActionState<{ fileName: string }> & { result?: ImportResult };
+
+/** Imports a `username,lobs` CSV file: applies the valid rows, reports the bad ones by line. */
+export async function importUsersAction(_prev: ImportState, form: FormData): Promise<ImportState> {
+  const admin = await requireAdminRequest('user.lobs.import');
+  const file = form.get('file');
+  const values = { fileName: file instanceof File ? file.name : '' };
+  if (!(file instanceof File) || file.size === 0) {
+    return { error: 'Choose a CSV file to import.', fieldErrors: { file: 'Choose a CSV file to import.' }, values };
+  }
+  if (file.size > MAX_IMPORT_BYTES) {
+    const message = `The file is ${(file.size / 1048576).toFixed(1)} MB; import at most ${MAX_IMPORT_BYTES / 1048576} MB at a time.`;
+    return { error: message, fieldErrors: { file: message }, values };
+  }
+  try {
+    const result = await importUsersCsv(getAdminDeps(), admin.username, await file.text());
+    if (result.fileError) return { error: result.fileError, fieldErrors: { file: result.fileError }, values, result };
+    revalidatePath('/admin/users');
+    const bad = result.errors.length;
+    return {
+      ok: bad === 0,
+      message: `Imported ${result.applied} row${result.applied === 1 ? '' : 's'}` +
+        (result.unchanged ? ` (${result.unchanged} already up to date)` : '') +
+        (bad ? `; ${bad} row${bad === 1 ? ' was' : 's were'} rejected (listed below).` : '.'),
+      values,
+      result,
+    };
+  } catch (error) {
+    return failureState(error, values, 'user.lobs.import');
+  }
+}

@@ -1,0 +1,105 @@
+'use client';
+
+import { useActionState } from 'react';
+import { createLobAction, updateLobAction, type LobFormState } from './actions/lobs';
+import type { LobFormValues } from '@/lib/admin/lob-form';
+import { APP_LABELS, STUDIO_APPS } from '@/lib/admin/validation';
+import { buttonClass, describedBy, Field, FieldError, inputClass, StatusMessage } from './form-parts';
+
+/** Create or edit a LOB. Edits carry the version they started from; a refused save keeps what was typed. */
+export function LobForm({ mode, initial }: { mode: 'create' | 'edit'; initial: LobFormValues }) {
+  const [state, formAction, pending] = useActionState<LobFormState, FormData>(
+    mode === 'create' ? createLobAction : updateLobAction,
+    { values: initial },
+  );
+  const v = state.values;
+  const e = state.fieldErrors ?? {};
+  // Remount the fields when the server answers, so they show exactly the values it sent back.
+  const formKey = JSON.stringify(v);
+  return (
+    <form action={formAction} noValidate className="max-w-2xl" aria-describedby="lob-form-status">
+      <StatusMessage id="lob-form-status" ok={state.ok} message={state.message} error={state.error} />
+      {state.conflict ? (
+        <p className="mb-4 text-sm text-gray-800" data-testid="conflict-details">
+          Changed by <strong>{state.conflict.updatedBy ?? 'unknown'}</strong> at{' '}
+          <time dateTime={state.conflict.updatedAt ?? undefined}>{state.conflict.updatedAt ?? 'unknown time'}</time>.{' '}
+          <a className="text-blue-700 underline" href={`/admin/lobs/${encodeURIComponent(v.lob)}`}>
+            Open their version
+          </a>
+        </p>
+      ) : null}
+      <FieldError name="_form" error={e._form} />
+      <div key={formKey}>
+        <input type="hidden" name="version" value={v.version} />
+        <Field name="lob" label="Name" hint="Lowercase letters, digits and hyphens, e.g. lob-a. Cannot change later." error={e.lob}>
+          <input
+            id="lob" name="lob" className={inputClass} defaultValue={v.lob} readOnly={mode === 'edit'} required
+            autoComplete="off" {...describedBy('lob', e.lob, true)}
+          />
+        </Field>
+        <Field name="displayName" label="Display name" error={e.displayName}>
+          <input id="displayName" name="displayName" className={inputClass} defaultValue={v.displayName} required {...describedBy('displayName', e.displayName)} />
+        </Field>
+        <div className="grid gap-x-4 sm:grid-cols-2">
+          <Field name="accountId" label="AWS account id" hint="12 digits." error={e.accountId}>
+            <input id="accountId" name="accountId" inputMode="numeric" className={inputClass} defaultValue={v.accountId} required {...describedBy('accountId', e.accountId, true)} />
+          </Field>
+          <Field name="region" label="Region" hint="e.g. us-east-1." error={e.region}>
+            <input id="region" name="region" className={inputClass} defaultValue={v.region} required {...describedBy('region', e.region, true)} />
+          </Field>
+          <Field name="domainId" label="Studio domain id" hint="d-… from the SageMaker console." error={e.domainId}>
+            <input id="domainId" name="domainId" className={inputClass} defaultValue={v.domainId} required {...describedBy('domainId', e.domainId, true)} />
+          </Field>
+          <Field name="roleName" label="Generator role name" hint="Default PresignedUrlGenerator." error={e.roleName}>
+            <input id="roleName" name="roleName" className={inputClass} defaultValue={v.roleName} {...describedBy('roleName', e.roleName, true)} />
+          </Field>
+        </div>
+        <Field name="groups" label="IdP groups" hint="Members of these groups belong to this LOB when they have no explicit mapping. Separate with commas." error={e.groups}>
+          <input id="groups" name="groups" className={inputClass} defaultValue={v.groups} {...describedBy('groups', e.groups, true)} />
+        </Field>
+        <fieldset className="mb-4" {...describedBy('allowedApps', e.allowedApps)}>
+          <legend className="text-sm font-medium text-gray-900">Allowed landing apps</legend>
+          <div className="mt-1 flex flex-wrap gap-4">
+            {STUDIO_APPS.map((app) => (
+              <label key={app} className="inline-flex items-center gap-2 text-gray-900">
+                <input type="checkbox" name="allowedApps" value={app} defaultChecked={v.allowedApps.includes(app)} className="h-4 w-4" />
+                {APP_LABELS[app]}
+              </label>
+            ))}
+          </div>
+          <FieldError name="allowedApps" error={e.allowedApps} />
+        </fieldset>
+        <Field name="defaultApp" label="Default landing app" error={e.defaultApp}>
+          <select id="defaultApp" name="defaultApp" className={inputClass} defaultValue={v.defaultApp} {...describedBy('defaultApp', e.defaultApp)}>
+            {STUDIO_APPS.map((app) => (
+              <option key={app} value={app}>
+                {APP_LABELS[app]}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <div className="grid gap-x-4 sm:grid-cols-2">
+          <Field name="sessionDurationSeconds" label="Studio session length (seconds)" hint="1800-43200." error={e.sessionDurationSeconds}>
+            <input id="sessionDurationSeconds" name="sessionDurationSeconds" type="number" min={1800} max={43200} className={inputClass} defaultValue={v.sessionDurationSeconds} required {...describedBy('sessionDurationSeconds', e.sessionDurationSeconds, true)} />
+          </Field>
+          <Field name="urlExpiresSeconds" label="Presigned URL expiry (seconds)" hint="5-300; empty uses the portal default." error={e.urlExpiresSeconds}>
+            <input id="urlExpiresSeconds" name="urlExpiresSeconds" type="number" min={5} max={300} className={inputClass} defaultValue={v.urlExpiresSeconds} {...describedBy('urlExpiresSeconds', e.urlExpiresSeconds, true)} />
+          </Field>
+        </div>
+        <div className="mb-4 flex flex-col gap-2">
+          <label className="inline-flex items-center gap-2 text-gray-900">
+            <input type="checkbox" name="autoCreateProfile" defaultChecked={v.autoCreateProfile} className="h-4 w-4" />
+            Create a Studio user profile on first launch
+          </label>
+          <label className="inline-flex items-center gap-2 text-gray-900">
+            <input type="checkbox" name="enabled" defaultChecked={v.enabled} className="h-4 w-4" />
+            Enabled (users can launch Studio)
+          </label>
+        </div>
+      </div>
+      <button type="submit" className={buttonClass} disabled={pending}>
+        {pending ? 'Saving…' : mode === 'create' ? 'Create line of business' : 'Save changes'}
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,85 @@
+'use client';
+
+import { signIn } from 'next-auth/react';
+import { useState, type FormEvent } from 'react';
+import { Alert } from '@/components/ui/alert';
+import { Button } from '@/components/ui/button';
+
+const MESSAGES: Record<string, string> = {
+  CredentialsSignin: 'Incorrect username or password.',
+  SignInUnavailable: 'Sign-in is unavailable right now. Please try again in a moment.',
+};
+
+export function errorMessageFor(code: string | undefined): string | undefined {
+  if (!code) return undefined;
+  return MESSAGES[code] ?? 'Sign-in failed. Please try again.';
+}
+
+/** Password mode: the portal's own form; next-auth's credentials provider calls Cognito InitiateAuth. */
+export function SignInForm({ callbackUrl, initialError }: { callbackUrl: string; initialError?: string }) {
+  const [error, setError] = useState<string | undefined>(errorMessageFor(initialError));
+  const [pending, setPending] = useState(false);
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    setPending(true);
+    setError(undefined);
+    const result = await signIn('credentials', {
+      username: String(form.get('username') ?? ''),
+      password: String(form.get('password') ?? ''),
+      redirect: false,
+      callbackUrl,
+    });
+    if (result?.ok && !result.error) {
+      window.location.assign(result.url ?? callbackUrl);
+      return;
+    }
+    setPending(false);
+    setError(errorMessageFor(result?.error ?? 'SignInUnavailable'));
+  }
+
+  return (
+    <form onSubmit={onSubmit} className="space-y-4" aria-describedby="signin-status" noValidate={false}>
+      <div className="space-y-1">
+        <label htmlFor="username" className="block text-sm font-semibold text-slate-800">
+          Username
+        </label>
+        <input id="username" name="username" autoComplete="username" required className="w-full rounded-md border border-slate-300 px-3 py-2" />
+      </div>
+      <div className="space-y-1">
+        <label htmlFor="password" className="block text-sm font-semibold text-slate-800">
+          Password
+        </label>
+        <input id="password" name="password" type="password" autoComplete="current-password" required className="w-full rounded-md border border-slate-300 px-3 py-2" />
+      </div>
+      <Button type="submit" disabled={pending} className="w-full">
+        {pending ? 'Signing in…' : 'Sign in'}
+      </Button>
+      <div id="signin-status" aria-live="polite">
+        {error && (
+          <Alert tone="error" testId="signin-error">
+            {error}
+          </Alert>
+        )}
+      </div>
+    </form>
+  );
+}
+
+/** Hosted-UI mode: starts the OIDC flow with Cognito (which may federate to the corporate IdP). */
+export function HostedSignInButton({ callbackUrl }: { callbackUrl: string }) {
+  const [pending, setPending] = useState(false);
+  return (
+    <Button
+      className="w-full"
+      disabled={pending}
+      onClick={() => {
+        setPending(true);
+        void signIn('cognito', { callbackUrl });
+      }}
+    >
+      {pending ? 'Redirecting…' : 'Sign in with your company account'}
+    </Button>
+  );
+}

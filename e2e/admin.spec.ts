@@ -1,0 +1,196 @@
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import { E2E_ENV } from './support/global-setup';
+
+/**
+ * The admin console in a real browser (Debian Chromium) against the stand-ins: mapping a user who then
+ * lands in the right Studio, 403 for non-admins (pages and a direct action POST), refused conflicting
+ * edits, CSV import with line-numbered errors, dialogs and accessibility. Screenshots go to test-results/.
+ */
+const portal = () => process.env[E2E_ENV.password]!;
+const ADMIN = { username: 'portal-admin', password: 'PortalAdmin1!' };
+
+async function signIn(page: Page, username: string, password: string) {
+  await page.goto(`${portal()}/signin`);
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByTestId('whoami')).toContainText(username);
+}
+
+async function adminPage(browser: Browser): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  await signIn(page, ADMIN.username, ADMIN.password);
+  return page;
+}
+
+/** axe-core: nothing serious or critical (WCAG 2.x A/AA rules). */
+async function expectAccessible(page: Page) {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+}
+
+test('the admin maps new-user to lob-b, and new-user then lands in lob-b’s Studio domain', async ({ browser }, testInfo) => {
+  const admin = await adminPage(browser);
+  await test.step('find new-user without a LOB', async () => {
+    await admin.goto(`${portal()}/admin/users`);
+    await admin.getByLabel('Username starts with').fill('new-');
+    await admin.getByRole('button', { name: 'Search' }).click();
+    const row = admin.locator('tr[data-username="new-user"]');
+    await expect(row).toContainText('No LOB');
+    await expectAccessible(admin);
+    await admin.screenshot({ path: testInfo.outputPath('admin-users.png'), fullPage: true });
+    await row.getByRole('link', { name: 'Edit memberships of new-user' }).click();
+  });
+  await test.step('map to lob-b', async () => {
+    await admin.getByLabel(/Line of Business B/).check();
+    await admin.getByRole('button', { name: 'Save memberships' }).click();
+    await expect(admin.getByRole('status')).toContainText('Saved: new-user is in lob-b');
+    await admin.screenshot({ path: testInfo.outputPath('admin-user-mapped.png'), fullPage: true });
+  });
+  await test.step('the change is in the audit log', async () => {
+    await admin.goto(`${portal()}/admin/audit?type=admin`);
+    await expect(admin.getByTestId('audit-table')).toContainText('user.lobs.create');
+    await expect(admin.getByTestId('audit-table')).toContainText('new-user');
+    await expectAccessible(admin);
+  });
+  await test.step('new-user signs in and opens Studio in lob-b', async () => {
+    const user = await (await browser.newContext()).newPage();
+    await signIn(user, 'new-user', 'NewUser1!');
+    await expect(user.getByTestId('lob-lob-b')).toContainText('d-lobb1example');
+    await user.getByTestId('open-studio').click();
+    await user.waitForURL(/^https?:\/\/d-lobb1example\.studio\./, { timeout: 15_000 });
+    await expect(user.getByText('d-lobb1example').first()).toBeVisible();
+    await expect(user.getByText('new-user').first()).toBeVisible();
+    await user.screenshot({ path: testInfo.outputPath('new-user-studio.png'), fullPage: true });
+  });
+});
+
+test('a non-admin gets 403 on /admin and on a direct POST to an admin action', async ({ browser }) => {
+  const admin = await adminPage(browser);
+  await admin.goto(`${portal()}/admin/users/user-no-lob`);
+  // What a browser reads to call the action: the action id React put in the form.
+  const ref = await admin.locator('form input[name^="$ACTION_"][name$=":0"]').first().getAttribute('value');
+  const actionId = (JSON.parse(ref!) as { id: string }).id;
+
+  const user = await (await browser.newContext()).newPage();
+  await signIn(user, 'user-lob-a', 'UserLobA1!');
+  const response = await user.goto(`${portal()}/admin`);
+  expect(response?.status()).toBe(403);
+  await expect(user.locator('body')).not.toContainText('Lines of business');
+
+  for (const request of [user.request, (await browser.newContext()).request]) {
+    const post = await request.post(`${portal()}/admin/users/user-no-lob`, {
+      headers: { 'next-action': actionId, accept: 'text/x-component', origin: portal() },
+      // React's reply encoding of (prevState, formData); the root part goes last.
+      multipart: { _1_username: 'user-no-lob', _1_version: '', _1_lobs: 'lob-a', 0: JSON.stringify([null, '$K1']) },
+    });
+    expect(post.status()).toBe(403);
+  }
+  await admin.reload();
+  await expect(admin.getByText('Explicit mapping').locator('xpath=following-sibling::dd[1]')).toHaveText('none');
+});
+
+test('a conflicting LOB edit is refused with who and when, and keeps what the admin typed', async ({ browser }, testInfo) => {
+  const first = await adminPage(browser);
+  await test.step('create a LOB for this test', async () => {
+    await first.goto(`${portal()}/admin/lobs/new`);
+    await first.getByLabel('Name', { exact: true }).fill('lob-e2e-conflict');
+    await first.getByLabel('Display name').fill('Conflict test');
+    await first.getByLabel('AWS account id').fill('333333333333');
+    await first.getByLabel('Studio domain id').fill('d-conflict1');
+    await first.getByRole('button', { name: 'Create line of business' }).click();
+    await expect(first).toHaveURL(/\/admin\/lobs\/lob-e2e-conflict/);
+    await expect(first.getByRole('status').first()).toContainText('Created lob-e2e-conflict');
+  });
+  const second = await adminPage(browser);
+  await second.goto(`${portal()}/admin/lobs/lob-e2e-conflict`);
+  await first.reload();
+
+  await test.step('another admin saves first', async () => {
+    await second.getByLabel('Display name').fill('Saved by the other tab');
+    await second.getByRole('button', { name: 'Save changes' }).click();
+    await expect(second.locator('#lob-form-status')).toContainText('Saved lob-e2e-conflict (version 2)');
+  });
+  await test.step('the stale save is refused', async () => {
+    await first.getByLabel('Display name').fill('My stale edit');
+    await first.getByLabel('Studio session length (seconds)').fill('7200');
+    await first.getByRole('button', { name: 'Save changes' }).click();
+    const status = first.locator('#lob-form-status');
+    await expect(status).toContainText('was changed by portal-admin at');
+    await expect(status).toContainText('Your changes were not saved');
+    await expect(first.getByTestId('conflict-details')).toContainText('portal-admin');
+    await expect(first.getByLabel('Display name')).toHaveValue('My stale edit');
+    await expect(first.getByLabel('Studio session length (seconds)')).toHaveValue('7200');
+    await first.screenshot({ path: testInfo.outputPath('admin-conflict.png'), fullPage: true });
+    await expectAccessible(first);
+  });
+  await test.step('field errors appear next to the field', async () => {
+    await first.getByLabel('AWS account id').fill('12345');
+    await first.getByRole('button', { name: 'Save changes' }).click();
+    await expect(first.locator('#accountId-error')).toHaveText('An AWS account id is exactly 12 digits.');
+    await expect(first.getByLabel('AWS account id')).toHaveAttribute('aria-invalid', 'true');
+    await expect(first.getByLabel('AWS account id')).toHaveValue('12345');
+  });
+});
+
+test('a 1,000-row CSV with 3 bad rows imports 997 and reports exactly those 3 lines', async ({ browser }, testInfo) => {
+  const admin = await adminPage(browser);
+  const lines = ['username,lobs'];
+  for (let i = 1; i <= 1000; i++) {
+    if (i === 42) lines.push('-not-a-valid-name,lob-a');
+    else if (i === 500) lines.push(`csv-user-${i},lob-nope`);
+    else if (i === 999) lines.push(`csv-user-${i},`);
+    else lines.push(`csv-user-${i},${i % 2 ? 'lob-a' : 'lob-a;lob-b'}`);
+  }
+  await admin.goto(`${portal()}/admin/users/import`);
+  await admin.getByLabel('CSV file').setInputFiles({ name: 'users.csv', mimeType: 'text/csv', buffer: Buffer.from(lines.join('\n') + '\n') });
+  await admin.getByRole('button', { name: 'Import' }).click();
+  await expect(admin.locator('#import-status')).toContainText('Imported 997 rows', { timeout: 30_000 });
+  await expect(admin.locator('#import-status')).toContainText('3 rows were rejected');
+  const errorLines = await admin.locator('[data-testid="import-errors"] tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-line')));
+  // Data row i is on file line i + 1 (the header is line 1).
+  expect(errorLines).toEqual(['43', '501', '1000']);
+  await expect(admin.locator('tr[data-line="501"]')).toContainText('Unknown line of business: lob-nope');
+  await admin.screenshot({ path: testInfo.outputPath('admin-import.png'), fullPage: true });
+  await expectAccessible(admin);
+
+  await admin.goto(`${portal()}/admin/users?q=csv-user-10&view=mapped`);
+  await expect(admin.locator('tr[data-username="csv-user-10"]')).toContainText('lob-a, lob-b');
+});
+
+test('the delete dialog traps focus, closes with Escape and returns focus; in-use LOBs are refused with the count', async ({ browser }, testInfo) => {
+  const admin = await adminPage(browser);
+  await admin.goto(`${portal()}/admin/lobs/lob-b`);
+  const opener = admin.getByRole('button', { name: 'Delete lob-b…' });
+  await opener.focus();
+  await admin.keyboard.press('Enter');
+  const dialog = admin.getByRole('dialog', { name: 'Delete lob-b?' });
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByRole('button', { name: 'Cancel' })).toBeFocused();
+  await expectAccessible(admin);
+  await admin.screenshot({ path: testInfo.outputPath('admin-delete-dialog.png'), fullPage: true });
+  await admin.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+  await expect(opener).toBeFocused();
+
+  await opener.click();
+  await dialog.getByRole('button', { name: 'Delete', exact: true }).click();
+  await expect(dialog.getByRole('alert')).toContainText(/lob-b is still assigned to \d+ users/);
+  await expect(dialog).toBeVisible();
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await expect(admin.getByRole('heading', { level: 1 })).toContainText('lob-b');
+});
+
+test('test connection reports each step', async ({ browser }) => {
+  const admin = await adminPage(browser);
+  await admin.goto(`${portal()}/admin/lobs/lob-a`);
+  await admin.getByRole('button', { name: 'Test connection' }).click();
+  const result = admin.getByTestId('connection-result');
+  await expect(result).toContainText('Connection test passed.');
+  await expect(result.locator('[data-step="assumeRole"]')).toHaveAttribute('data-status', 'ok');
+  await expect(result.locator('[data-step="domainStatus"]')).toHaveAttribute('data-status', 'ok');
+  await expect(result.locator('[data-step="networkAccess"]')).toHaveAttribute('data-status', 'ok');
+  await expectAccessible(admin);
+});

@@ -1,0 +1,65 @@
+/**
+ * Test fixtures for the simulated network: one Chromium per namespace (worker-scoped; each runs inside
+ * its namespace through a wrapper executable), the stack's URLs, and the root/skip rule.
+ */
+import { test as base, chromium, type Browser } from '@playwright/test';
+import path from 'node:path';
+import { hostResolverRules, NETNS_DIR, NEEDS_ROOT_MESSAGE, isRoot } from './network';
+import { STATE_ENV, type NetnsState } from './stack';
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-dev-shm-usage',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+function launchInNamespace(ns: 'onprem' | 'internet'): Promise<Browser> {
+  return chromium.launch({
+    executablePath: path.join(NETNS_DIR, `chromium-${ns}.sh`),
+    args: [...CHROMIUM_ARGS, `--host-resolver-rules=${hostResolverRules(ns)}`],
+  });
+}
+
+export interface NetnsWorkerFixtures {
+  state: NetnsState;
+  onpremBrowser: Browser;
+  internetBrowser: Browser;
+}
+
+export const test = base.extend<object, NetnsWorkerFixtures>({
+  state: [
+    async ({}, use) => {
+      const raw = process.env[STATE_ENV];
+      if (!raw) throw new Error(`${STATE_ENV} is not set: global setup did not start the stack`);
+      await use(JSON.parse(raw) as NetnsState);
+    },
+    { scope: 'worker' },
+  ],
+  onpremBrowser: [
+    async ({}, use) => {
+      const browser = await launchInNamespace('onprem');
+      await use(browser);
+      await browser.close();
+    },
+    { scope: 'worker' },
+  ],
+  internetBrowser: [
+    async ({}, use) => {
+      const browser = await launchInNamespace('internet');
+      await use(browser);
+      await browser.close();
+    },
+    { scope: 'worker' },
+  ],
+});
+
+/** Call at the top of every describe: skips everything off root (a developer's laptop), never in CI. */
+export function requireRoot(): void {
+  test.skip(!isRoot() && !process.env.CI, NEEDS_ROOT_MESSAGE);
+}
+
+export { expect } from '@playwright/test';

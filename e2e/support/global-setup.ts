@@ -1,0 +1,51 @@
+/**
+ * Starts the stand-ins and two portals on free ports, one per sign-in mode, for the browser suite.
+ * The portals serve the build in NEXT_DIST_DIR (default `.next`; `npm test` builds it first).
+ * URLs reach the specs through process.env (workers start after global setup).
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { require as tsxRequire } from 'tsx/cjs/api';
+
+type Stack = typeof import('../../local/stack');
+
+/**
+ * local/stack.ts is written for tsx/vitest (it reads import.meta.url), which Playwright's own
+ * TypeScript loader cannot compile as CommonJS; load it through tsx instead.
+ */
+function loadStack(): Stack {
+  const here = createRequire(path.join(process.cwd(), 'package.json')).resolve('./local/stack.ts');
+  return tsxRequire(here, here) as Stack;
+}
+
+export const E2E_ENV = {
+  password: 'E2E_PORTAL_PASSWORD_URL',
+  hostedUi: 'E2E_PORTAL_HOSTED_UI_URL',
+  control: 'E2E_CONTROL_URL',
+} as const;
+
+export default async function globalSetup(): Promise<() => Promise<void>> {
+  const distDir = process.env.NEXT_DIST_DIR || '.next';
+  if (!existsSync(path.join(process.cwd(), distDir, 'BUILD_ID'))) {
+    throw new Error(`No Next.js build in ${distDir}: run \`NEXT_DIST_DIR=${distDir} npx next build\` first (npm test does this).`);
+  }
+  const { startPortal, startStandIns } = loadStack();
+  const standIns = await startStandIns();
+  const started: Array<{ stop(): Promise<void> }> = [standIns];
+  try {
+    const password = await startPortal({ env: standIns.portalEnv, mode: 'password', distDir });
+    started.push(password);
+    const hostedUi = await startPortal({ env: standIns.portalEnv, mode: 'hosted-ui', distDir });
+    started.push(hostedUi);
+    process.env[E2E_ENV.password] = password.url;
+    process.env[E2E_ENV.hostedUi] = hostedUi.url;
+    process.env[E2E_ENV.control] = standIns.urls.control;
+  } catch (error) {
+    for (const s of started.reverse()) await s.stop();
+    throw error;
+  }
+  return async () => {
+    for (const s of started.reverse()) await s.stop();
+  };
+}

@@ -1,0 +1,173 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { InfraConfig } from './config';
+import { checkActionsAndResources, checkIngress, checkSourceVpce, checkTrustPolicy, parsePolicy } from './policy-check';
+import { installPulumiMocks, promiseOf, resourcesOfType, settle, T, type RecordedResource } from './testing/pulumi-mocks';
+import { buildTestConfig, LOB_A_ACCOUNT, LOB_B_ACCOUNT, SHARED_ACCOUNT } from './testing/fixtures';
+
+const PORTAL_ROLE = `arn:aws:iam::${SHARED_ACCOUNT}:role/sp-test-server`;
+const SAGEMAKER_API_VPCE = 'vpce-0sagemakerapi0001';
+let config: InfraConfig;
+let lobs: Record<string, import('./lob-account').LobAccount>;
+
+const byAccount = (type: string, account: string) => resourcesOfType(type).filter((r) => r.account === account);
+const generatorPolicyOf = (account: string): RecordedResource => byAccount(T.rolePolicy, account).find((p) => p.name.endsWith('-generator-policy'))!;
+
+beforeAll(async () => {
+  await installPulumiMocks();
+  const aws = await import('@pulumi/aws');
+  const { createLobAccount } = await import('./lob-account');
+  config = buildTestConfig();
+  const provider = (name: string, account: string) => new aws.Provider(name, { region: 'us-east-1', assumeRoles: [{ roleArn: `arn:aws:iam::${account}:role/StudioPortalDeploy` }] });
+  const shared = provider('shared', SHARED_ACCOUNT);
+  lobs = {};
+  for (const lob of config.lobs) {
+    lobs[lob.name] = createLobAccount(
+      {
+        name: `sp-test-${lob.name}`,
+        config,
+        lob,
+        production: false,
+        shared: {
+          transitGatewayId: 'tgw-0hub',
+          sharedVpcCidr: config.sharedServices.vpcCidr,
+          sagemakerApiEndpointId: SAGEMAKER_API_VPCE,
+          forwardingRuleIds: ['rslvr-rr-studio', 'rslvr-rr-api'],
+          ramShareReady: [],
+          portalRoleArn: PORTAL_ROLE,
+          lobsTableName: 'studio-portal-lobs',
+        },
+      },
+      { lob: { provider: provider(`lob-${lob.name}`, lob.accountId) }, shared: { provider: shared } },
+    );
+  }
+  await Promise.all(Object.values(lobs).map((l) => promiseOf(l.lobItem.id)));
+  await settle();
+});
+
+describe('LOB accounts', () => {
+  it('each LOB account gets a VPC with private and attachment subnets in two AZs', () => {
+    for (const [account, lob] of [[LOB_A_ACCOUNT, 'lob-a'], [LOB_B_ACCOUNT, 'lob-b']]) {
+      expect(byAccount(T.vpc, account).map((v) => v.inputs.cidrBlock)).toEqual([config.lobs.find((l) => l.name === lob)!.vpcCidr]);
+      const subnets = byAccount(T.subnet, account);
+      expect(subnets.filter((s) => s.name.includes('-private-')).map((s) => s.inputs.availabilityZoneId)).toEqual(['use1-az1', 'use1-az2']);
+      expect(subnets.filter((s) => s.name.includes('-tgw-')).map((s) => s.inputs.availabilityZoneId)).toEqual(['use1-az1', 'use1-az2']);
+      expect(byAccount(T.vpcEndpoint, account).map((e) => [e.inputs.vpcEndpointType, e.inputs.serviceName])).toEqual([['Gateway', 'com.amazonaws.us-east-1.s3']]);
+    }
+  });
+
+  it('attaches each LOB VPC to the Transit Gateway, accepted by the shared-services account, with routes to shared and corporate ranges', () => {
+    for (const account of [LOB_A_ACCOUNT, LOB_B_ACCOUNT]) {
+      expect(byAccount(T.tgwAttachment, account).map((a) => a.inputs.transitGatewayId)).toEqual(['tgw-0hub']);
+      const routes = byAccount(T.route, account);
+      expect(routes.map((r) => r.inputs.destinationCidrBlock).sort()).toEqual(['10.0.0.0/16', '192.168.0.0/16']);
+      expect(routes.every((r) => r.inputs.transitGatewayId === 'tgw-0hub')).toBe(true);
+    }
+    expect(byAccount(T.tgwAccepter, SHARED_ACCOUNT)).toHaveLength(2);
+  });
+
+  it('LOB VPCs resolve the central endpoints through the shared forwarding rules', () => {
+    for (const account of [LOB_A_ACCOUNT, LOB_B_ACCOUNT]) {
+      expect(byAccount(T.resolverRuleAssociation, account).map((a) => a.inputs.resolverRuleId)).toEqual(['rslvr-rr-studio', 'rslvr-rr-api']);
+    }
+  });
+
+  it('Studio security group allows ingress only from itself', () => {
+    const rules = resourcesOfType(T.ingressRule);
+    expect(rules.length).toBe(2);
+    for (const rule of rules) expect(rule.inputs.referencedSecurityGroupId).toBe(rule.inputs.securityGroupId);
+    expect(checkIngress(rules.map((r) => ({ protocol: r.inputs.ipProtocol, fromPort: 443, toPort: 443, sourceSecurityGroupId: r.inputs.referencedSecurityGroupId })), [], [443])).toEqual([]);
+  });
+
+  it('SageMaker domain uses IAM auth, VpcOnly networking and USER_PROFILE_NAME execution identity', () => {
+    const domains = resourcesOfType(T.sagemakerDomain);
+    expect(domains.map((d) => d.account).sort()).toEqual([LOB_A_ACCOUNT, LOB_B_ACCOUNT]);
+    for (const domain of domains) {
+      expect(domain.inputs.authMode).toBe('IAM');
+      expect(domain.inputs.appNetworkAccessType).toBe('VpcOnly');
+      expect(domain.inputs.domainSettings.executionRoleIdentityConfig).toBe('USER_PROFILE_NAME');
+      expect(domain.inputs.subnetIds).toHaveLength(2);
+    }
+  });
+
+  it('creates the user profiles from config in the right domain', async () => {
+    const domainA = await promiseOf(lobs['lob-a'].domain.id);
+    const profilesA = byAccount(T.userProfile, LOB_A_ACCOUNT);
+    expect(profilesA.map((p) => p.inputs.userProfileName).sort()).toEqual(['user-lob-a', 'user-multi']);
+    expect(profilesA.every((p) => p.inputs.domainId === domainA)).toBe(true);
+    expect(byAccount(T.userProfile, LOB_B_ACCOUNT).map((p) => p.inputs.userProfileName)).toEqual(['user-lob-b']);
+  });
+
+  it('Studio execution role trusts only SageMaker (with SetSourceIdentity) and is scoped to its own domain', async () => {
+    for (const account of [LOB_A_ACCOUNT, LOB_B_ACCOUNT]) {
+      const role = byAccount(T.role, account).find((r) => r.name.endsWith('-studio-execution'))!;
+      expect(checkTrustPolicy(role.inputs.assumeRolePolicy, ['sagemaker.amazonaws.com'])).toEqual([]);
+      expect(parsePolicy(role.inputs.assumeRolePolicy).Statement[0].Action).toContain('sts:SetSourceIdentity');
+      const policy = byAccount(T.rolePolicy, account).find((p) => p.name.endsWith('-studio-execution-policy'))!;
+      const domainId = byAccount(T.sagemakerDomain, account)[0].state.arn.split('/').pop();
+      const sagemakerResources = parsePolicy(policy.inputs.policy).Statement.filter((s) => String(s.Action).includes('sagemaker:Create')).flatMap((s) => s.Resource as string[]);
+      for (const resource of sagemakerResources) expect(resource).toContain(`/${domainId}/`);
+    }
+    expect(resourcesOfType(T.rolePolicyAttachment)).toEqual([]);
+  });
+
+  it('generator role trusts only the portal function role', () => {
+    for (const account of [LOB_A_ACCOUNT, LOB_B_ACCOUNT]) {
+      const role = byAccount(T.role, account).find((r) => r.inputs.name === 'PresignedUrlGenerator')!;
+      expect(checkTrustPolicy(role.inputs.assumeRolePolicy, [PORTAL_ROLE])).toEqual([]);
+    }
+  });
+
+  it("generator role may presign only this domain's user profiles, only through the shared SageMaker API endpoint", async () => {
+    for (const [lobName, account] of [['lob-a', LOB_A_ACCOUNT], ['lob-b', LOB_B_ACCOUNT]] as const) {
+      const domainId = await promiseOf(lobs[lobName].domain.id);
+      const policy = generatorPolicyOf(account).inputs.policy;
+      expect(checkSourceVpce(policy, SAGEMAKER_API_VPCE)).toEqual([]);
+      const profiles = `arn:aws:sagemaker:us-east-1:${account}:user-profile/${domainId}/*`;
+      const allowed: Record<string, (r: string) => boolean> = {
+        'sagemaker:CreatePresignedDomainUrl': (r) => r === profiles,
+        'sagemaker:DescribeUserProfile': (r) => r === profiles,
+        'sagemaker:DescribeDomain': (r) => r === `arn:aws:sagemaker:us-east-1:${account}:domain/${domainId}`,
+        // no resource-level permissions exist for this list call (admin connection test)
+        'sagemaker:ListUserProfiles': (r) => r === '*',
+      };
+      if (lobName === 'lob-b') {
+        allowed['sagemaker:CreateUserProfile'] = (r) => r === profiles;
+        allowed['sagemaker:AddTags'] = (r) => r === profiles;
+      }
+      expect(checkActionsAndResources(policy, allowed)).toEqual([]);
+    }
+  });
+
+  it('generator role may create user profiles only where auto-create is on', () => {
+    const actions = (account: string) => parsePolicy(generatorPolicyOf(account).inputs.policy).Statement.flatMap((s) => ([] as string[]).concat(s.Action ?? []));
+    expect(actions(LOB_A_ACCOUNT)).not.toContain('sagemaker:CreateUserProfile');
+    expect(actions(LOB_B_ACCOUNT)).toContain('sagemaker:CreateUserProfile');
+  });
+
+  it("writes each LOB's row to the LOBs table in the shared-services account (onboarding is one deploy)", async () => {
+    const items = byAccount(T.tableItem, SHARED_ACCOUNT);
+    expect(items).toHaveLength(2);
+    const domainB = await promiseOf(lobs['lob-b'].domain.id);
+    const rowB = JSON.parse(items.find((i) => i.name === 'sp-test-lob-b-lob-row')!.inputs.item);
+    expect(items.every((i) => i.inputs.tableName === 'studio-portal-lobs' && i.inputs.hashKey === 'lob')).toBe(true);
+    expect(rowB).toMatchObject({
+      lob: { S: 'lob-b' },
+      accountId: { S: LOB_B_ACCOUNT },
+      domainId: { S: domainB },
+      region: { S: 'us-east-1' },
+      roleName: { S: 'PresignedUrlGenerator' },
+      groups: { L: [{ S: 'lob-b-users' }] },
+      autoCreateProfile: { BOOL: true },
+      enabled: { BOOL: true },
+      sessionDurationSeconds: { N: '43200' },
+      version: { N: '1' },
+    });
+  });
+
+  it('creates no public networking in LOB accounts', () => {
+    expect(resourcesOfType(T.vpc)).toHaveLength(2);
+    expect([...resourcesOfType('aws:ec2/internetGateway:InternetGateway'), ...resourcesOfType('aws:ec2/natGateway:NatGateway')]).toEqual([]);
+    expect(resourcesOfType(T.subnet).every((s) => s.inputs.mapPublicIpOnLaunch === false)).toBe(true);
+    for (const domain of resourcesOfType(T.sagemakerDomain)) expect(domain.inputs.appNetworkAccessType).not.toBe('PublicInternetOnly');
+  });
+});

@@ -1,0 +1,244 @@
+// One LOB account: VPC attached to the shared Transit Gateway, a VpcOnly / IAM-auth SageMaker Studio
+// domain with user profiles, the generator role the portal assumes, and the LOB's row in the LOBs table.
+import * as aws from '@pulumi/aws';
+import * as pulumi from '@pulumi/pulumi';
+import type { InfraConfig, LobConfig } from './config';
+import { planSubnets } from './network';
+
+export interface LobSharedInputs {
+  transitGatewayId: pulumi.Input<string>;
+  sharedVpcCidr: string;
+  /** the central sagemaker.api interface endpoint: the generator role works only through it */
+  sagemakerApiEndpointId: pulumi.Input<string>;
+  /** resolver forwarding rules shared through RAM (central endpoint names) */
+  forwardingRuleIds: pulumi.Input<string>[];
+  /** RAM principal associations: LOB-side use of the TGW and rules waits for the share */
+  ramShareReady: pulumi.Resource[];
+  portalRoleArn: pulumi.Input<string>;
+  lobsTableName: pulumi.Input<string>;
+}
+
+export interface LobAccountArgs {
+  /** resource name prefix, e.g. `studio-portal-dev-lob-a` */
+  name: string;
+  config: InfraConfig;
+  lob: LobConfig;
+  production: boolean;
+  shared: LobSharedInputs;
+  tags?: Record<string, string>;
+}
+
+export interface LobAccountOptions {
+  /** options carrying the LOB account's provider */
+  lob: pulumi.CustomResourceOptions;
+  /** options carrying the shared-services provider (attachment accepter, LOBs table row) */
+  shared: pulumi.CustomResourceOptions;
+}
+
+export interface LobAccount {
+  vpc: aws.ec2.Vpc;
+  privateSubnets: aws.ec2.Subnet[];
+  attachmentSubnets: aws.ec2.Subnet[];
+  attachment: aws.ec2transitgateway.VpcAttachment;
+  studioSecurityGroup: aws.ec2.SecurityGroup;
+  executionRole: aws.iam.Role;
+  domain: aws.sagemaker.Domain;
+  userProfiles: aws.sagemaker.UserProfile[];
+  generatorRole: aws.iam.Role;
+  generatorPolicy: aws.iam.RolePolicy;
+  lobItem: aws.dynamodb.TableItem;
+}
+
+
+/** Generator role trust: the portal function's role, and nothing else. */
+export function buildGeneratorTrustPolicy(portalRoleArn: string): string {
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Sid: 'PortalFunctionOnly', Effect: 'Allow', Principal: { AWS: portalRoleArn }, Action: 'sts:AssumeRole' }],
+  });
+}
+
+/** Generator role permissions: presign (and look up / create) profiles of this domain only, via our endpoint only. */
+export function buildGeneratorPolicy(input: { region: string; accountId: string; domainId: string; sagemakerApiEndpointId: string; autoCreateProfile: boolean }): string {
+  const profiles = `arn:aws:sagemaker:${input.region}:${input.accountId}:user-profile/${input.domainId}/*`;
+  const domain = `arn:aws:sagemaker:${input.region}:${input.accountId}:domain/${input.domainId}`;
+  const viaEndpoint = { StringEquals: { 'aws:SourceVpce': input.sagemakerApiEndpointId } };
+  const statements: object[] = [
+    { Sid: 'PresignThisDomainsProfiles', Effect: 'Allow', Action: ['sagemaker:CreatePresignedDomainUrl', 'sagemaker:DescribeUserProfile'], Resource: profiles, Condition: viaEndpoint },
+    { Sid: 'DescribeThisDomain', Effect: 'Allow', Action: 'sagemaker:DescribeDomain', Resource: domain, Condition: viaEndpoint },
+    // Admin connection test; ListUserProfiles has no resource-level permissions.
+    { Sid: 'ListProfiles', Effect: 'Allow', Action: 'sagemaker:ListUserProfiles', Resource: '*', Condition: viaEndpoint },
+  ];
+  if (input.autoCreateProfile) {
+    statements.push({ Sid: 'CreateProfilesInThisDomain', Effect: 'Allow', Action: ['sagemaker:CreateUserProfile', 'sagemaker:AddTags'], Resource: profiles, Condition: viaEndpoint });
+  }
+  return JSON.stringify({ Version: '2012-10-17', Statement: statements });
+}
+
+/** Studio execution role permissions: apps and spaces of this domain, its logs, image pulls. */
+export function buildExecutionPolicy(input: { region: string; accountId: string; domainId: string }): string {
+  const arn = (resource: string) => `arn:aws:sagemaker:${input.region}:${input.accountId}:${resource}`;
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'AppsAndSpacesOfThisDomain',
+        Effect: 'Allow',
+        Action: ['sagemaker:CreateApp', 'sagemaker:DeleteApp', 'sagemaker:DescribeApp', 'sagemaker:CreateSpace', 'sagemaker:UpdateSpace', 'sagemaker:DeleteSpace', 'sagemaker:DescribeSpace', 'sagemaker:AddTags'],
+        Resource: [arn(`app/${input.domainId}/*`), arn(`space/${input.domainId}/*`)],
+      },
+      { Sid: 'DescribeThisDomain', Effect: 'Allow', Action: ['sagemaker:DescribeDomain', 'sagemaker:DescribeUserProfile'], Resource: [arn(`domain/${input.domainId}`), arn(`user-profile/${input.domainId}/*`)] },
+      { Sid: 'ListInStudio', Effect: 'Allow', Action: ['sagemaker:ListApps', 'sagemaker:ListSpaces', 'sagemaker:ListTags'], Resource: '*' },
+      {
+        Sid: 'StudioLogs',
+        Effect: 'Allow',
+        Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
+        Resource: `arn:aws:logs:${input.region}:${input.accountId}:log-group:/aws/sagemaker/*`,
+      },
+      { Sid: 'PullImagesAuth', Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*' },
+      { Sid: 'PullImages', Effect: 'Allow', Action: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'], Resource: `arn:aws:ecr:${input.region}:*:repository/*` },
+    ],
+  });
+}
+
+/** The LOBs-table row in DynamoDB JSON (docs/contracts.md), written by the deploy so onboarding is one step. */
+export function buildLobItem(config: InfraConfig, lob: LobConfig, domainId: string): string {
+  return JSON.stringify({
+    lob: { S: lob.name },
+    displayName: { S: lob.displayName },
+    accountId: { S: lob.accountId },
+    domainId: { S: domainId },
+    region: { S: config.region },
+    roleName: { S: lob.roleName },
+    groups: { L: lob.groups.map((g) => ({ S: g })) },
+    defaultApp: { S: lob.defaultApp },
+    allowedApps: { L: lob.allowedApps.map((a) => ({ S: a })) },
+    sessionDurationSeconds: { N: String(lob.sessionDurationSeconds) },
+    autoCreateProfile: { BOOL: lob.autoCreateProfile },
+    enabled: { BOOL: lob.enabled },
+    version: { N: '1' },
+    updatedBy: { S: 'infra' },
+  });
+}
+
+export function createLobAccount(args: LobAccountArgs, opts: LobAccountOptions): LobAccount {
+  const { name, config, lob, shared, production } = args;
+  const tags = (suffix: string) => ({ ...args.tags, lob: lob.name, Name: `${name}-${suffix}` });
+  const lobOpts = opts.lob;
+
+  // --- Network ----------------------------------------------------------------------------------------------
+  const vpc = new aws.ec2.Vpc(`${name}-vpc`, { cidrBlock: lob.vpcCidr, enableDnsSupport: true, enableDnsHostnames: true, tags: tags('vpc') }, lobOpts);
+  new aws.ec2.DefaultSecurityGroup(`${name}-default-sg`, { vpcId: vpc.id, tags: tags('default-locked') }, lobOpts);
+  const plan = planSubnets(lob.vpcCidr, config.azIds.length);
+  const privateSubnets = config.azIds.map(
+    (azId, i) => new aws.ec2.Subnet(`${name}-private-${i}`, { vpcId: vpc.id, cidrBlock: plan.private[i], availabilityZoneId: azId, mapPublicIpOnLaunch: false, tags: tags(`private-${azId}`) }, lobOpts),
+  );
+  const attachmentSubnets = config.azIds.map(
+    (azId, i) => new aws.ec2.Subnet(`${name}-tgw-${i}`, { vpcId: vpc.id, cidrBlock: plan.transitGateway[i], availabilityZoneId: azId, mapPublicIpOnLaunch: false, tags: tags(`tgw-${azId}`) }, lobOpts),
+  );
+  const privateRouteTable = new aws.ec2.RouteTable(`${name}-private-rt`, { vpcId: vpc.id, tags: tags('private') }, lobOpts);
+  privateSubnets.forEach((s, i) => new aws.ec2.RouteTableAssociation(`${name}-private-rta-${i}`, { subnetId: s.id, routeTableId: privateRouteTable.id }, lobOpts));
+  const attachmentRouteTable = new aws.ec2.RouteTable(`${name}-tgw-rt`, { vpcId: vpc.id, tags: tags('tgw') }, lobOpts);
+  attachmentSubnets.forEach((s, i) => new aws.ec2.RouteTableAssociation(`${name}-tgw-rta-${i}`, { subnetId: s.id, routeTableId: attachmentRouteTable.id }, lobOpts));
+
+  const attachment = new aws.ec2transitgateway.VpcAttachment(
+    `${name}-tgw-attachment`,
+    { transitGatewayId: shared.transitGatewayId, vpcId: vpc.id, subnetIds: attachmentSubnets.map((s) => s.id), dnsSupport: 'enable', tags: tags('tgw-attachment') },
+    { ...lobOpts, dependsOn: shared.ramShareReady },
+  );
+  // The hub does not auto-accept: the shared-services account accepts this LOB's attachment explicitly.
+  const accepter = new aws.ec2transitgateway.VpcAttachmentAccepter(`${name}-tgw-accept`, { transitGatewayAttachmentId: attachment.id, tags: tags('tgw-attachment') }, opts.shared);
+  [shared.sharedVpcCidr, ...config.corporateCidrs].forEach(
+    (destination, i) =>
+      new aws.ec2.Route(`${name}-route-${i}`, { routeTableId: privateRouteTable.id, destinationCidrBlock: destination, transitGatewayId: shared.transitGatewayId }, { ...lobOpts, dependsOn: [accepter] }),
+  );
+  // S3 stays in-region and private (gateway endpoints cost nothing); everything else goes through the
+  // central interface endpoints, whose names resolve through the shared Resolver rules (RAM).
+  new aws.ec2.VpcEndpoint(
+    `${name}-vpce-s3`,
+    { vpcId: vpc.id, serviceName: `com.amazonaws.${config.region}.s3`, vpcEndpointType: 'Gateway', routeTableIds: [privateRouteTable.id], tags: tags('vpce-s3') },
+    lobOpts,
+  );
+  shared.forwardingRuleIds.forEach(
+    (ruleId, i) => new aws.route53.ResolverRuleAssociation(`${name}-fwd-${i}`, { resolverRuleId: ruleId, vpcId: vpc.id }, { ...lobOpts, dependsOn: shared.ramShareReady }),
+  );
+
+  const studioSecurityGroup = new aws.ec2.SecurityGroup(`${name}-studio-sg`, { vpcId: vpc.id, description: 'Studio apps: traffic among themselves, HTTPS to the central endpoints', tags: tags('studio') }, lobOpts);
+  // Studio apps, kernels and the domain's EFS talk to each other inside the group (AWS requirement for VpcOnly).
+  new aws.vpc.SecurityGroupIngressRule(`${name}-studio-self-in`, { securityGroupId: studioSecurityGroup.id, ipProtocol: 'tcp', fromPort: 0, toPort: 65535, referencedSecurityGroupId: studioSecurityGroup.id, description: 'within Studio' }, lobOpts);
+  new aws.vpc.SecurityGroupEgressRule(`${name}-studio-self-out`, { securityGroupId: studioSecurityGroup.id, ipProtocol: 'tcp', fromPort: 0, toPort: 65535, referencedSecurityGroupId: studioSecurityGroup.id, description: 'within Studio' }, lobOpts);
+  new aws.vpc.SecurityGroupEgressRule(`${name}-studio-endpoints-out`, { securityGroupId: studioSecurityGroup.id, ipProtocol: 'tcp', fromPort: 443, toPort: 443, cidrIpv4: shared.sharedVpcCidr, description: 'central VPC endpoints' }, lobOpts);
+
+  // --- Studio domain --------------------------------------------------------------------------------------
+  const executionRole = new aws.iam.Role(
+    `${name}-studio-execution`,
+    {
+      name: `${lob.name}-studio-execution`,
+      assumeRolePolicy: JSON.stringify({
+        Version: '2012-10-17',
+        // SetSourceIdentity: with USER_PROFILE_NAME, Studio sessions carry the profile name into CloudTrail.
+        Statement: [{ Effect: 'Allow', Principal: { Service: 'sagemaker.amazonaws.com' }, Action: ['sts:AssumeRole', 'sts:SetSourceIdentity'] }],
+      }),
+      tags: tags('studio-execution'),
+    },
+    lobOpts,
+  );
+  const domain = new aws.sagemaker.Domain(
+    `${name}-domain`,
+    {
+      domainName: `${lob.name}-studio`,
+      authMode: 'IAM',
+      appNetworkAccessType: 'VpcOnly',
+      vpcId: vpc.id,
+      subnetIds: privateSubnets.map((s) => s.id),
+      defaultUserSettings: { executionRole: executionRole.arn, securityGroups: [studioSecurityGroup.id], studioWebPortal: 'ENABLED', defaultLandingUri: 'studio::' },
+      domainSettings: { executionRoleIdentityConfig: 'USER_PROFILE_NAME', securityGroupIds: [studioSecurityGroup.id] },
+      retentionPolicy: { homeEfsFileSystem: production ? 'Retain' : 'Delete' },
+      tagPropagation: 'ENABLED',
+      tags: tags('domain'),
+    },
+    lobOpts,
+  );
+  new aws.iam.RolePolicy(
+    `${name}-studio-execution-policy`,
+    { role: executionRole.name, policy: domain.id.apply((domainId) => buildExecutionPolicy({ region: config.region, accountId: lob.accountId, domainId })) },
+    lobOpts,
+  );
+  const userProfiles = lob.users.map(
+    (user) => new aws.sagemaker.UserProfile(`${name}-profile-${user}`, { domainId: domain.id, userProfileName: user, tags: tags(`profile-${user}`) }, lobOpts),
+  );
+
+  // --- Generator role: what the portal assumes to presign ----------------------------------------------
+  const generatorRole = new aws.iam.Role(
+    `${name}-generator`,
+    {
+      name: lob.roleName,
+      description: 'Assumed by the Studio Portal function to create presigned Studio URLs for this domain',
+      assumeRolePolicy: pulumi.output(shared.portalRoleArn).apply(buildGeneratorTrustPolicy),
+      maxSessionDuration: 3600,
+      tags: tags('generator'),
+    },
+    lobOpts,
+  );
+  const generatorPolicy = new aws.iam.RolePolicy(
+    `${name}-generator-policy`,
+    {
+      role: generatorRole.name,
+      policy: pulumi
+        .all([domain.id, shared.sagemakerApiEndpointId])
+        .apply(([domainId, sagemakerApiEndpointId]) =>
+          buildGeneratorPolicy({ region: config.region, accountId: lob.accountId, domainId, sagemakerApiEndpointId, autoCreateProfile: lob.autoCreateProfile }),
+        ),
+    },
+    lobOpts,
+  );
+
+  // --- Onboarding: the LOB's row in the portal's LOBs table (shared-services account) ---------------------
+  const lobItem = new aws.dynamodb.TableItem(
+    `${name}-lob-row`,
+    { tableName: shared.lobsTableName, hashKey: 'lob', item: domain.id.apply((domainId) => buildLobItem(config, lob, domainId)) },
+    { ...opts.shared, dependsOn: [generatorPolicy] },
+  );
+
+  return { vpc, privateSubnets, attachmentSubnets, attachment, studioSecurityGroup, executionRole, domain, userProfiles, generatorRole, generatorPolicy, lobItem };
+}

@@ -1,0 +1,318 @@
+// Shared network in the shared-services account: VPC, Transit Gateway (shared through RAM), central
+// interface endpoints with private hosted zones, and Route 53 Resolver endpoints + forwarding rules.
+import * as aws from '@pulumi/aws';
+import * as pulumi from '@pulumi/pulumi';
+import { carveSubnet, hostAddress, parseCidr } from './cidr';
+import type { InfraConfig } from './config';
+
+export interface InterfaceEndpointSpec {
+  key: string;
+  serviceName: string;
+  /** private hosted zone that makes the service name resolve to this endpoint */
+  zoneName: string;
+  /** record names inside the zone: '' = apex, '*' = wildcard */
+  records: string[];
+}
+
+/** The central interface endpoints (issue 6 item 3): every VPC and on-prem reach AWS through these. */
+export function listInterfaceEndpoints(region: string): InterfaceEndpointSpec[] {
+  return [
+    { key: 'executeApi', serviceName: `com.amazonaws.${region}.execute-api`, zoneName: `execute-api.${region}.amazonaws.com`, records: ['*'] },
+    { key: 'sts', serviceName: `com.amazonaws.${region}.sts`, zoneName: `sts.${region}.amazonaws.com`, records: [''] },
+    { key: 'sagemakerApi', serviceName: `com.amazonaws.${region}.sagemaker.api`, zoneName: `api.sagemaker.${region}.amazonaws.com`, records: [''] },
+    { key: 'studio', serviceName: `aws.sagemaker.${region}.studio`, zoneName: `studio.${region}.sagemaker.aws`, records: ['*'] },
+    { key: 'cognitoIdp', serviceName: `com.amazonaws.${region}.cognito-idp`, zoneName: `cognito-idp.${region}.amazonaws.com`, records: [''] },
+    { key: 'logs', serviceName: `com.amazonaws.${region}.logs`, zoneName: `logs.${region}.amazonaws.com`, records: [''] },
+    { key: 'ecrApi', serviceName: `com.amazonaws.${region}.ecr.api`, zoneName: `api.ecr.${region}.amazonaws.com`, records: [''] },
+    { key: 'ecrDkr', serviceName: `com.amazonaws.${region}.ecr.dkr`, zoneName: `dkr.ecr.${region}.amazonaws.com`, records: ['', '*'] },
+  ];
+}
+
+export interface SharedNetworkArgs {
+  /** resource name prefix, e.g. `studio-portal-dev` */
+  name: string;
+  config: InfraConfig;
+  tags?: Record<string, string>;
+}
+
+export interface SharedNetwork {
+  vpc: aws.ec2.Vpc;
+  vpcCidr: string;
+  privateSubnets: aws.ec2.Subnet[];
+  transitGatewaySubnets: aws.ec2.Subnet[];
+  privateRouteTable: aws.ec2.RouteTable;
+  transitGateway: aws.ec2transitgateway.TransitGateway;
+  transitGatewayAttachment: aws.ec2transitgateway.VpcAttachment;
+  resourceShare: aws.ram.ResourceShare;
+  ramPrincipals: aws.ram.PrincipalAssociation[];
+  endpointSecurityGroup: aws.ec2.SecurityGroup;
+  interfaceEndpoints: Record<string, aws.ec2.VpcEndpoint>;
+  dynamodbEndpoint: aws.ec2.VpcEndpoint;
+  hostedZones: Record<string, aws.route53.Zone>;
+  resolverInbound: aws.route53.ResolverEndpoint;
+  resolverInboundIps: string[];
+  resolverOutbound: aws.route53.ResolverEndpoint;
+  /** forwarding rules LOB VPCs associate (shared through RAM) */
+  forwardingRules: aws.route53.ResolverRule[];
+}
+
+const ENDPOINT_PORT = 443;
+
+/** CIDRs that may reach central endpoints and resolvers: corporate ranges and LOB VPCs, nothing else. */
+export function listClientCidrs(config: InfraConfig): string[] {
+  return [...config.corporateCidrs, ...config.lobs.map((l) => l.vpcCidr)];
+}
+
+/** Private subnets take the first quarters of the VPC, Transit Gateway /28s sit in the last quarter. */
+export function planSubnets(vpcCidr: string, azCount: number): { private: string[]; transitGateway: string[] } {
+  const prefix = parseCidr(vpcCidr)!.prefix;
+  const attachBlock = carveSubnet(vpcCidr, 2, 3);
+  return {
+    private: Array.from({ length: azCount }, (_, i) => carveSubnet(vpcCidr, 2, i)),
+    transitGateway: Array.from({ length: azCount }, (_, i) => carveSubnet(attachBlock, 28 - (prefix + 2), i)),
+  };
+}
+
+export function createSharedNetwork(args: SharedNetworkArgs, opts: pulumi.CustomResourceOptions): SharedNetwork {
+  const { name, config } = args;
+  const region = config.region;
+  const vpcCidr = config.sharedServices.vpcCidr;
+  const tags = (suffix: string) => ({ ...args.tags, Name: `${name}-${suffix}` });
+  const clientCidrs = listClientCidrs(config);
+
+  const vpc = new aws.ec2.Vpc(`${name}-vpc`, { cidrBlock: vpcCidr, enableDnsSupport: true, enableDnsHostnames: true, tags: tags('shared') }, opts);
+  // The default security group allows all traffic between its members: strip it so nothing uses it by accident.
+  new aws.ec2.DefaultSecurityGroup(`${name}-default-sg`, { vpcId: vpc.id, tags: tags('default-locked') }, opts);
+
+  const plan = planSubnets(vpcCidr, config.azIds.length);
+  const privateSubnets = config.azIds.map(
+    (azId, i) =>
+      new aws.ec2.Subnet(`${name}-private-${i}`, { vpcId: vpc.id, cidrBlock: plan.private[i], availabilityZoneId: azId, mapPublicIpOnLaunch: false, tags: tags(`private-${azId}`) }, opts),
+  );
+  const transitGatewaySubnets = config.azIds.map(
+    (azId, i) =>
+      new aws.ec2.Subnet(`${name}-tgw-${i}`, { vpcId: vpc.id, cidrBlock: plan.transitGateway[i], availabilityZoneId: azId, mapPublicIpOnLaunch: false, tags: tags(`tgw-${azId}`) }, opts),
+  );
+  // No internet gateway and no NAT: every route leaves through the Transit Gateway or an endpoint.
+  const privateRouteTable = new aws.ec2.RouteTable(`${name}-private-rt`, { vpcId: vpc.id, tags: tags('private') }, opts);
+  privateSubnets.forEach((subnet, i) => new aws.ec2.RouteTableAssociation(`${name}-private-rta-${i}`, { subnetId: subnet.id, routeTableId: privateRouteTable.id }, opts));
+  const tgwRouteTable = new aws.ec2.RouteTable(`${name}-tgw-rt`, { vpcId: vpc.id, tags: tags('tgw') }, opts);
+  transitGatewaySubnets.forEach((subnet, i) => new aws.ec2.RouteTableAssociation(`${name}-tgw-rta-${i}`, { subnetId: subnet.id, routeTableId: tgwRouteTable.id }, opts));
+
+  // --- Transit Gateway, shared with the LOB accounts (or an OU) through RAM -------------------------------
+  const transitGateway = new aws.ec2transitgateway.TransitGateway(
+    `${name}-tgw`,
+    {
+      description: `${name} hub: corporate network, shared services and LOB VPCs`,
+      // Attachments from LOB accounts are accepted by the deploy (VpcAttachmentAccepter), not blindly.
+      autoAcceptSharedAttachments: 'disable',
+      defaultRouteTableAssociation: 'enable',
+      defaultRouteTablePropagation: 'enable',
+      dnsSupport: 'enable',
+      tags: tags('tgw'),
+    },
+    opts,
+  );
+  const transitGatewayAttachment = new aws.ec2transitgateway.VpcAttachment(
+    `${name}-tgw-attachment`,
+    { transitGatewayId: transitGateway.id, vpcId: vpc.id, subnetIds: transitGatewaySubnets.map((s) => s.id), dnsSupport: 'enable', tags: tags('shared') },
+    opts,
+  );
+  for (const [i, destination] of clientCidrs.entries()) {
+    new aws.ec2.Route(
+      `${name}-private-route-${i}`,
+      { routeTableId: privateRouteTable.id, destinationCidrBlock: destination, transitGatewayId: transitGateway.id },
+      { ...opts, dependsOn: [transitGatewayAttachment] },
+    );
+  }
+
+  const resourceShare = new aws.ram.ResourceShare(
+    `${name}-network-share`,
+    // Only inside the organization: an account outside it can never be handed the TGW or the rules.
+    { name: `${name}-network`, allowExternalPrincipals: false, tags: tags('network-share') },
+    opts,
+  );
+  new aws.ram.ResourceAssociation(`${name}-share-tgw`, { resourceShareArn: resourceShare.arn, resourceArn: transitGateway.arn }, opts);
+  const principals = config.sharedServices.ramPrincipal ? [config.sharedServices.ramPrincipal] : config.lobs.map((l) => l.accountId);
+  const ramPrincipals = principals.map(
+    (principal, i) => new aws.ram.PrincipalAssociation(`${name}-share-principal-${i}`, { resourceShareArn: resourceShare.arn, principal }, opts),
+  );
+
+  // --- Central interface endpoints ---------------------------------------------------------------------
+  const endpointSecurityGroup = new aws.ec2.SecurityGroup(
+    `${name}-endpoints-sg`,
+    { vpcId: vpc.id, description: 'Central VPC endpoints: HTTPS from corporate and LOB ranges only', tags: tags('endpoints') },
+    opts,
+  );
+  clientCidrs.forEach(
+    (cidr, i) =>
+      new aws.vpc.SecurityGroupIngressRule(
+        `${name}-endpoints-in-${i}`,
+        { securityGroupId: endpointSecurityGroup.id, ipProtocol: 'tcp', fromPort: ENDPOINT_PORT, toPort: ENDPOINT_PORT, cidrIpv4: cidr, description: 'HTTPS from a corporate or LOB range' },
+        opts,
+      ),
+  );
+
+  const interfaceEndpoints: Record<string, aws.ec2.VpcEndpoint> = {};
+  const hostedZones: Record<string, aws.route53.Zone> = {};
+  for (const spec of listInterfaceEndpoints(region)) {
+    const endpoint = new aws.ec2.VpcEndpoint(
+      `${name}-vpce-${spec.key}`,
+      {
+        vpcId: vpc.id,
+        serviceName: spec.serviceName,
+        vpcEndpointType: 'Interface',
+        subnetIds: privateSubnets.map((s) => s.id),
+        securityGroupIds: [endpointSecurityGroup.id],
+        // Our own hosted zones (below) answer for the service names, so LOB VPCs and on-prem resolve them too.
+        privateDnsEnabled: false,
+        tags: tags(`vpce-${spec.key}`),
+      },
+      opts,
+    );
+    interfaceEndpoints[spec.key] = endpoint;
+    const zone = new aws.route53.Zone(
+      `${name}-phz-${spec.key}`,
+      { name: spec.zoneName, comment: `${spec.serviceName} -> central endpoint`, vpcs: [{ vpcId: vpc.id, vpcRegion: region }], forceDestroy: true, tags: tags(`phz-${spec.key}`) },
+      // Extra VPCs (e.g. the on-prem simulator) join through ZoneAssociation; don't undo them here.
+      { ...opts, ignoreChanges: ['vpcs'] },
+    );
+    hostedZones[spec.key] = zone;
+    for (const record of spec.records) {
+      new aws.route53.Record(
+        `${name}-phz-${spec.key}-${record === '*' ? 'wildcard' : 'apex'}`,
+        {
+          zoneId: zone.zoneId,
+          name: record === '' ? spec.zoneName : `${record}.${spec.zoneName}`,
+          type: 'A',
+          aliases: [
+            {
+              name: endpoint.dnsEntries.apply((entries) => entries[0].dnsName),
+              zoneId: endpoint.dnsEntries.apply((entries) => entries[0].hostedZoneId),
+              evaluateTargetHealth: false,
+            },
+          ],
+        },
+        opts,
+      );
+    }
+  }
+
+  const dynamodbEndpoint = new aws.ec2.VpcEndpoint(
+    `${name}-vpce-dynamodb`,
+    {
+      vpcId: vpc.id,
+      serviceName: `com.amazonaws.${region}.dynamodb`,
+      vpcEndpointType: 'Gateway',
+      routeTableIds: [privateRouteTable.id],
+      // Only tables of the shared-services account: the endpoint cannot be used to move data elsewhere.
+      policy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: 'OwnTablesOnly',
+            Effect: 'Allow',
+            Principal: '*',
+            Action: 'dynamodb:*',
+            Resource: [`arn:aws:dynamodb:${region}:${config.sharedServices.accountId}:table/*`],
+            Condition: { StringEquals: { 'aws:PrincipalAccount': config.sharedServices.accountId } },
+          },
+        ],
+      }),
+      tags: tags('vpce-dynamodb'),
+    },
+    opts,
+  );
+
+  // --- Route 53 Resolver: inbound for on-prem and LOB forwarding, outbound for the forwarding rules -------
+  const resolverInboundIps = plan.private.map((cidr) => hostAddress(cidr, 10));
+  const resolverOutboundIps = plan.private.map((cidr) => hostAddress(cidr, 11));
+  const dnsClientCidrs = [...clientCidrs, vpcCidr];
+  const inboundSg = new aws.ec2.SecurityGroup(`${name}-resolver-in-sg`, { vpcId: vpc.id, description: 'Resolver inbound: DNS from corporate, LOB and shared ranges', tags: tags('resolver-in') }, opts);
+  dnsClientCidrs.forEach((cidr, i) =>
+    (['udp', 'tcp'] as const).forEach(
+      (protocol) =>
+        new aws.vpc.SecurityGroupIngressRule(
+          `${name}-resolver-in-${protocol}-${i}`,
+          { securityGroupId: inboundSg.id, ipProtocol: protocol, fromPort: 53, toPort: 53, cidrIpv4: cidr, description: `DNS/${protocol}` },
+          opts,
+        ),
+    ),
+  );
+  const outboundSg = new aws.ec2.SecurityGroup(`${name}-resolver-out-sg`, { vpcId: vpc.id, description: 'Resolver outbound: DNS to the inbound endpoint and on-prem resolvers', tags: tags('resolver-out') }, opts);
+  const outboundTargets = [vpcCidr, ...(config.onPremDns ? config.onPremDns.resolverIps.map((ip) => `${ip}/32`) : [])];
+  outboundTargets.forEach((cidr, i) =>
+    (['udp', 'tcp'] as const).forEach(
+      (protocol) =>
+        new aws.vpc.SecurityGroupEgressRule(
+          `${name}-resolver-out-${protocol}-${i}`,
+          { securityGroupId: outboundSg.id, ipProtocol: protocol, fromPort: 53, toPort: 53, cidrIpv4: cidr, description: `DNS/${protocol}` },
+          opts,
+        ),
+    ),
+  );
+  const resolverInbound = new aws.route53.ResolverEndpoint(
+    `${name}-resolver-in`,
+    { name: `${name}-inbound`, direction: 'INBOUND', securityGroupIds: [inboundSg.id], ipAddresses: privateSubnets.map((s, i) => ({ subnetId: s.id, ip: resolverInboundIps[i] })), tags: tags('resolver-in') },
+    opts,
+  );
+  const resolverOutbound = new aws.route53.ResolverEndpoint(
+    `${name}-resolver-out`,
+    { name: `${name}-outbound`, direction: 'OUTBOUND', securityGroupIds: [outboundSg.id], ipAddresses: privateSubnets.map((s, i) => ({ subnetId: s.id, ip: resolverOutboundIps[i] })), tags: tags('resolver-out') },
+    opts,
+  );
+
+  // LOB VPCs forward the central service names to the inbound endpoint, which answers from the zones above.
+  const forwardingRules = listInterfaceEndpoints(region).map(
+    (spec) =>
+      new aws.route53.ResolverRule(
+        `${name}-fwd-${spec.key}`,
+        {
+          name: `${name}-fwd-${spec.key}`,
+          domainName: spec.zoneName,
+          ruleType: 'FORWARD',
+          resolverEndpointId: resolverOutbound.id,
+          targetIps: resolverInboundIps.map((ip) => ({ ip, port: 53 })),
+          tags: tags(`fwd-${spec.key}`),
+        },
+        { ...opts, dependsOn: [resolverInbound] },
+      ),
+  );
+  if (config.onPremDns) {
+    const onPremRule = new aws.route53.ResolverRule(
+      `${name}-fwd-onprem`,
+      {
+        name: `${name}-fwd-onprem`,
+        domainName: config.onPremDns.domainName,
+        ruleType: 'FORWARD',
+        resolverEndpointId: resolverOutbound.id,
+        targetIps: config.onPremDns.resolverIps.map((ip) => ({ ip, port: 53 })),
+        tags: tags('fwd-onprem'),
+      },
+      opts,
+    );
+    new aws.route53.ResolverRuleAssociation(`${name}-fwd-onprem-shared`, { resolverRuleId: onPremRule.id, vpcId: vpc.id }, opts);
+    forwardingRules.push(onPremRule);
+  }
+  forwardingRules.forEach((rule, i) => new aws.ram.ResourceAssociation(`${name}-share-rule-${i}`, { resourceShareArn: resourceShare.arn, resourceArn: rule.arn }, opts));
+
+  return {
+    vpc,
+    vpcCidr,
+    privateSubnets,
+    transitGatewaySubnets,
+    privateRouteTable,
+    transitGateway,
+    transitGatewayAttachment,
+    resourceShare,
+    ramPrincipals,
+    endpointSecurityGroup,
+    interfaceEndpoints,
+    dynamodbEndpoint,
+    hostedZones,
+    resolverInbound,
+    resolverInboundIps,
+    resolverOutbound,
+    forwardingRules,
+  };
+}

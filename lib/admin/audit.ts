@@ -1,0 +1,189 @@
+import { randomUUID } from 'node:crypto';
+import { PutCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { AdminDeps } from './deps';
+import { nowOf } from './deps';
+import { decodePageToken, encodePageToken } from './page-token';
+import { toDirectoryError } from './errors';
+
+const AUDIT_PK = 'audit';
+const DEFAULT_TTL_SECONDS = 400 * 24 * 3600;
+
+export type AuditType = 'launch' | 'admin';
+
+/** One audit log entry as the console shows it (the wire item reshaped). */
+export interface AuditEntry {
+  type: AuditType;
+  at: string;
+  user: string;
+  requestId: string;
+  lob?: string;
+  accountId?: string;
+  domainId?: string;
+  channel?: string;
+  app?: string;
+  outcome?: string;
+  action?: string;
+  target?: string;
+  before?: string;
+  after?: string;
+}
+
+export interface AdminChange {
+  /** Who made the change (the admin's username). */
+  actor: string;
+  /** What kind of change, e.g. `lob.update`, `user.lobs.update`. */
+  action: string;
+  /** What was changed: a username or a LOB name. */
+  target: string;
+  before: unknown;
+  after: unknown;
+  /** Set for LOB changes so the byLob index finds them too. */
+  lob?: string;
+  requestId?: string;
+}
+
+/** Builds the audit item for an admin change (used alone, or inside batch writes). */
+export function buildAdminAuditItem(deps: AdminDeps, change: AdminChange, at = nowOf(deps)): Record<string, unknown> {
+  const requestId = change.requestId ?? randomUUID();
+  const iso = at.toISOString();
+  const item: Record<string, unknown> = {
+    pk: AUDIT_PK,
+    // A random suffix keeps several changes in one request (imports) from colliding on the key.
+    sk: `${iso}#${requestId}#${randomUUID().slice(0, 8)}`,
+    type: 'admin',
+    user: change.actor,
+    at: iso,
+    requestId,
+    ttl: Math.floor(at.getTime() / 1000) + (deps.auditTtlSeconds ?? DEFAULT_TTL_SECONDS),
+    action: change.action,
+    target: change.target,
+    before: change.before === undefined || change.before === null ? 'null' : JSON.stringify(change.before),
+    after: change.after === undefined || change.after === null ? 'null' : JSON.stringify(change.after),
+  };
+  if (change.lob) item.lob = change.lob;
+  return item;
+}
+
+export async function writeAdminAudit(deps: AdminDeps, change: AdminChange): Promise<void> {
+  try {
+    await deps.ddb.send(new PutCommand({ TableName: deps.tables.audit, Item: buildAdminAuditItem(deps, change) }));
+  } catch (error) {
+    throw toDirectoryError(error);
+  }
+}
+
+export interface AuditFilter {
+  user?: string;
+  lob?: string;
+  type?: AuditType;
+}
+
+export interface AuditPage {
+  entries: AuditEntry[];
+  nextToken?: string;
+}
+
+function reshapeAuditItem(item: Record<string, unknown>): AuditEntry {
+  const str = (k: string) => (typeof item[k] === 'string' ? (item[k] as string) : undefined);
+  return {
+    type: item.type === 'launch' ? 'launch' : 'admin',
+    at: str('at') ?? String(item.sk ?? '').split('#')[0],
+    user: str('user') ?? '',
+    requestId: str('requestId') ?? '',
+    lob: str('lob'),
+    accountId: str('accountId'),
+    domainId: str('domainId'),
+    channel: str('channel'),
+    app: str('app'),
+    outcome: str('outcome'),
+    action: str('action'),
+    target: str('target'),
+    before: str('before'),
+    after: str('after'),
+  };
+}
+
+function buildAuditQuery(deps: AdminDeps, filter: AuditFilter): QueryCommandInput {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const filters: string[] = [];
+  let keyCondition: string;
+  let indexName: string | undefined;
+  if (filter.user) {
+    indexName = 'byUser';
+    keyCondition = '#user = :user';
+    names['#user'] = 'user';
+    values[':user'] = filter.user;
+    if (filter.lob) {
+      filters.push('#lob = :lob');
+      names['#lob'] = 'lob';
+      values[':lob'] = filter.lob;
+    }
+  } else if (filter.lob) {
+    indexName = 'byLob';
+    keyCondition = '#lob = :lob';
+    names['#lob'] = 'lob';
+    values[':lob'] = filter.lob;
+  } else {
+    keyCondition = 'pk = :pk';
+    values[':pk'] = AUDIT_PK;
+  }
+  if (filter.type) {
+    filters.push('#type = :type');
+    names['#type'] = 'type';
+    values[':type'] = filter.type;
+  }
+  return {
+    TableName: deps.tables.audit,
+    IndexName: indexName,
+    KeyConditionExpression: keyCondition,
+    FilterExpression: filters.length ? filters.join(' AND ') : undefined,
+    ExpressionAttributeNames: Object.keys(names).length ? names : undefined,
+    ExpressionAttributeValues: values,
+    ScanIndexForward: false,
+  };
+}
+
+/** Newest first, filtered by user / LOB / type; a page holds at most `limit` entries. */
+export async function listAudit(
+  deps: AdminDeps,
+  filter: AuditFilter,
+  options: { limit?: number; pageToken?: string } = {},
+): Promise<AuditPage> {
+  const limit = Math.min(Math.max(options.limit ?? 50, 1), 500);
+  const base = buildAuditQuery(deps, filter);
+  let startKey = decodePageToken<Record<string, unknown>>(options.pageToken);
+  const entries: AuditEntry[] = [];
+  // Filters may leave pages sparse; stop after a bounded number of reads and hand out a token for the rest.
+  for (let reads = 0; reads < 20 && entries.length < limit; reads++) {
+    let out;
+    try {
+      out = await deps.ddb.send(
+        new QueryCommand({ ...base, Limit: limit - entries.length, ExclusiveStartKey: startKey }),
+      );
+    } catch (error) {
+      throw toDirectoryError(error);
+    }
+    for (const item of out.Items ?? []) entries.push(reshapeAuditItem(item));
+    startKey = out.LastEvaluatedKey;
+    if (!startKey) break;
+  }
+  return { entries, nextToken: encodePageToken(startKey) };
+}
+
+/** Every matching entry, newest first, page by page (CSV export). Stops after `max` entries. */
+export async function* iterateAudit(deps: AdminDeps, filter: AuditFilter, max = 100_000): AsyncGenerator<AuditEntry[]> {
+  let pageToken: string | undefined;
+  let seen = 0;
+  do {
+    const page = await listAudit(deps, filter, { limit: 500, pageToken });
+    seen += page.entries.length;
+    if (page.entries.length) yield page.entries;
+    pageToken = page.nextToken;
+  } while (pageToken && seen < max);
+}
+
+export const AUDIT_CSV_COLUMNS = [
+  'at', 'type', 'user', 'lob', 'accountId', 'domainId', 'channel', 'app', 'outcome',
+  'action', 'target', 'before', 'after', 'requestId',
+] as const;

@@ -1,0 +1,149 @@
+import { AssumeRoleCommand } from '@aws-sdk/client-sts';
+import { DescribeDomainCommand, ListUserProfilesCommand } from '@aws-sdk/client-sagemaker';
+import type { AwsCredentialIdentity } from '@aws-sdk/types';
+import { generatorRoleArn } from '@/lib/aws/clients';
+import { isAccessDenied, isResourceNotFound, isThrottled, isUnavailable } from '@/lib/aws/errors';
+import type { AdminDeps } from './deps';
+import type { AdminLob } from './lobs';
+
+export type StepStatus = 'ok' | 'warning' | 'failed' | 'skipped';
+
+export interface ConnectionStep {
+  id: 'assumeRole' | 'describeDomain' | 'domainStatus' | 'networkAccess' | 'userProfiles';
+  label: string;
+  status: StepStatus;
+  /** What happened, phrased so an admin knows what to fix. */
+  detail: string;
+}
+
+export interface ConnectionReport {
+  lob: string;
+  ok: boolean;
+  steps: ConnectionStep[];
+  testedAt: string;
+}
+
+function awsReason(error: unknown): string {
+  const e = error as { name?: string; message?: string };
+  return `${e.name ?? 'Error'}: ${e.message ?? 'no message'}`;
+}
+
+function genericFailure(error: unknown, service: string): string {
+  if (isThrottled(error)) return `${service} throttled the request; try again in a moment. (${awsReason(error)})`;
+  if (isUnavailable(error)) return `${service} could not be reached from the portal. (${awsReason(error)})`;
+  return awsReason(error);
+}
+
+/**
+ * Checks a LOB's wiring the way a launch uses it, step by step: a fresh STS AssumeRole of the generator
+ * role (not the launch path's cached credentials, so a trust-policy change shows now), then DescribeDomain
+ * and ListUserProfiles with those credentials.
+ */
+export async function testLobConnection(deps: AdminDeps, lob: AdminLob): Promise<ConnectionReport> {
+  const steps: ConnectionStep[] = [];
+  const skip = (id: ConnectionStep['id'], label: string) =>
+    steps.push({ id, label, status: 'skipped', detail: 'Skipped: an earlier step failed.' });
+  const roleArn = generatorRoleArn(lob.accountId, lob.roleName);
+  const report = (): ConnectionReport => ({
+    lob: lob.lob,
+    ok: steps.every((s) => s.status === 'ok' || s.status === 'warning'),
+    steps,
+    testedAt: new Date().toISOString(),
+  });
+
+  let credentials: AwsCredentialIdentity;
+  try {
+    const out = await deps.createStsClient(lob.region).send(
+      new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'studio-portal-connection-test', DurationSeconds: 900 }),
+    );
+    const c = out.Credentials;
+    if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error('STS returned no credentials');
+    credentials = { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration };
+    steps.push({ id: 'assumeRole', label: 'Assume the generator role', status: 'ok', detail: `Assumed ${roleArn}.` });
+  } catch (error) {
+    steps.push({
+      id: 'assumeRole',
+      label: 'Assume the generator role',
+      status: 'failed',
+      detail: isAccessDenied(error)
+        ? `Access denied assuming ${roleArn}. Check that the role exists in account ${lob.accountId} and that its ` +
+          "trust policy lets the portal's role call sts:AssumeRole (and that the account id and role name here are right). " +
+          `(${awsReason(error)})`
+        : genericFailure(error, 'STS'),
+    });
+    skip('describeDomain', 'Describe the Studio domain');
+    return report();
+  }
+
+  const sagemaker = deps.createSageMakerClient(lob.region, credentials);
+  let domain;
+  try {
+    domain = await sagemaker.send(new DescribeDomainCommand({ DomainId: lob.domainId }));
+    steps.push({ id: 'describeDomain', label: 'Describe the Studio domain', status: 'ok', detail: `Found ${lob.domainId} (${domain.DomainName ?? 'unnamed'}).` });
+  } catch (error) {
+    steps.push({
+      id: 'describeDomain',
+      label: 'Describe the Studio domain',
+      status: 'failed',
+      detail: isResourceNotFound(error)
+        ? `Domain ${lob.domainId} does not exist in account ${lob.accountId}, region ${lob.region}. Check the domain id and region.`
+        : isAccessDenied(error)
+          ? `The generator role may not call sagemaker:DescribeDomain on ${lob.domainId}; add it to the role's policy. (${awsReason(error)})`
+          : genericFailure(error, 'SageMaker'),
+    });
+    return report();
+  }
+
+  const status = domain.Status ?? 'unknown';
+  steps.push(
+    status === 'InService'
+      ? { id: 'domainStatus', label: 'Domain is in service', status: 'ok', detail: 'Status is InService.' }
+      : {
+          id: 'domainStatus',
+          label: 'Domain is in service',
+          status: 'failed',
+          detail: `Status is ${status}: launches fail until the domain is InService.` +
+            (domain.FailureReason ? ` Failure reason: ${domain.FailureReason}` : ''),
+        },
+  );
+  const network = domain.AppNetworkAccessType ?? 'unknown';
+  steps.push(
+    network === 'VpcOnly'
+      ? { id: 'networkAccess', label: 'Private network access', status: 'ok', detail: 'AppNetworkAccessType is VpcOnly.' }
+      : {
+          id: 'networkAccess',
+          label: 'Private network access',
+          status: 'warning',
+          detail: `AppNetworkAccessType is ${network}, not VpcOnly: Studio traffic is not confined to the VPC. ` +
+            'Launches still work, but the domain does not meet the private-access design.',
+        },
+  );
+
+  try {
+    const profiles = await sagemaker.send(new ListUserProfilesCommand({ DomainIdEquals: lob.domainId, MaxResults: 100 }));
+    const count = profiles.UserProfiles?.length ?? 0;
+    const more = profiles.NextToken ? '+' : '';
+    steps.push(
+      count
+        ? { id: 'userProfiles', label: 'User profiles', status: 'ok', detail: `${count}${more} user profile${count === 1 && !more ? '' : 's'} present.` }
+        : {
+            id: 'userProfiles',
+            label: 'User profiles',
+            status: lob.autoCreateProfile ? 'ok' : 'warning',
+            detail: lob.autoCreateProfile
+              ? 'No user profiles yet; they are created on first launch (auto-create is on).'
+              : 'No user profiles, and auto-create is off: users will see "no Studio user profile" until profiles are created.',
+          },
+    );
+  } catch (error) {
+    steps.push({
+      id: 'userProfiles',
+      label: 'User profiles',
+      status: 'warning',
+      detail: isAccessDenied(error)
+        ? `The generator role may not call sagemaker:ListUserProfiles; profiles could not be checked. (${awsReason(error)})`
+        : genericFailure(error, 'SageMaker'),
+    });
+  }
+  return report();
+}

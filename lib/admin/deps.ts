@@ -1,0 +1,71 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import type { STSClient } from '@aws-sdk/client-sts';
+import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { SageMakerClient as SageMaker } from '@aws-sdk/client-sagemaker';
+import { createCognitoClient, createStsClient } from '@/lib/aws/clients';
+import { getConfig, type PortalConfig } from '@/lib/config';
+import { getDirectory } from '@/lib/directory';
+import type { AwsCredentialIdentity } from '@aws-sdk/types';
+
+/** Table names the admin console writes to (from config). */
+export interface AdminTables {
+  users: string;
+  lobs: string;
+  audit: string;
+}
+
+/**
+ * Everything the admin domain functions talk to. Passed in (never created deep inside logic) so tests and
+ * the bench run the same functions against the local stand-ins.
+ */
+export interface AdminDeps {
+  ddb: DynamoDBDocumentClient;
+  cognito: CognitoIdentityProviderClient;
+  userPoolId: string;
+  tables: AdminTables;
+  /** An STS client with the portal's own credentials: every call is a fresh AssumeRole, no cache. */
+  createStsClient(region: string): STSClient;
+  /** A SageMaker client for one LOB region with the given (assumed-role) credentials. */
+  createSageMakerClient(region: string, credentials: AwsCredentialIdentity): SageMakerClient;
+  /** Seconds audit items live (contracts: 400 days). */
+  auditTtlSeconds?: number;
+  now?: () => Date;
+}
+
+export function nowOf(deps: AdminDeps): Date {
+  return deps.now ? deps.now() : new Date();
+}
+
+
+/** Admin dependencies from the portal configuration (shares the directory's DynamoDB client). */
+export function createAdminDeps(config: PortalConfig, ddb: DynamoDBDocumentClient): AdminDeps {
+  const cognito = createCognitoClient(config);
+  return {
+    ddb,
+    cognito,
+    userPoolId: config.cognito.userPoolId,
+    tables: config.tables,
+    createStsClient: () => createStsClient(config),
+    createSageMakerClient: (region, credentials) =>
+      new SageMaker({
+        region,
+        endpoint: config.endpoints.sagemaker?.replaceAll('{region}', region),
+        credentials,
+        maxAttempts: 1,
+      }),
+  };
+}
+
+let deps: AdminDeps | undefined;
+
+/** The process-wide admin dependencies. */
+export function getAdminDeps(): AdminDeps {
+  deps ??= createAdminDeps(getConfig(), getDirectory().doc);
+  return deps;
+}
+
+/** Admin LOB writes must reach launches in this process now, not after the LOB cache expires. */
+export function invalidateLobCache(): void {
+  getDirectory().lobs.invalidate();
+}

@@ -1,0 +1,77 @@
+import { lobInputSchema, fieldErrorsOf, type LobInput, STUDIO_APPS, DEFAULT_ROLE_NAME } from './validation';
+import type { AdminLob } from './lobs';
+
+/** What the LOB form shows: strings as typed, so a refused save refills exactly what the admin entered. */
+export interface LobFormValues {
+  lob: string;
+  displayName: string;
+  accountId: string;
+  domainId: string;
+  region: string;
+  roleName: string;
+  groups: string;
+  defaultApp: string;
+  allowedApps: string[];
+  sessionDurationSeconds: string;
+  urlExpiresSeconds: string;
+  autoCreateProfile: boolean;
+  enabled: boolean;
+  version: string;
+}
+
+export function emptyLobFormValues(region: string): LobFormValues {
+  return {
+    lob: '', displayName: '', accountId: '', domainId: '', region, roleName: DEFAULT_ROLE_NAME, groups: '',
+    defaultApp: 'studio', allowedApps: [...STUDIO_APPS], sessionDurationSeconds: '43200', urlExpiresSeconds: '',
+    autoCreateProfile: false, enabled: true, version: '0',
+  };
+}
+
+export function lobToFormValues(lob: AdminLob): LobFormValues {
+  return {
+    lob: lob.lob, displayName: lob.displayName, accountId: lob.accountId, domainId: lob.domainId, region: lob.region,
+    roleName: lob.roleName, groups: lob.groups.join(', '), defaultApp: lob.defaultApp, allowedApps: [...lob.allowedApps],
+    sessionDurationSeconds: String(lob.sessionDurationSeconds),
+    urlExpiresSeconds: lob.urlExpiresSeconds === undefined ? '' : String(lob.urlExpiresSeconds),
+    autoCreateProfile: lob.autoCreateProfile, enabled: lob.enabled, version: String(lob.version),
+  };
+}
+
+const text = (form: FormData, name: string) => {
+  const v = form.get(name);
+  return typeof v === 'string' ? v : '';
+};
+
+export function readLobForm(form: FormData): LobFormValues {
+  return {
+    lob: text(form, 'lob'),
+    displayName: text(form, 'displayName'),
+    accountId: text(form, 'accountId'),
+    domainId: text(form, 'domainId'),
+    region: text(form, 'region'),
+    roleName: text(form, 'roleName'),
+    groups: text(form, 'groups'),
+    defaultApp: text(form, 'defaultApp'),
+    allowedApps: form.getAll('allowedApps').filter((v): v is string => typeof v === 'string'),
+    sessionDurationSeconds: text(form, 'sessionDurationSeconds'),
+    urlExpiresSeconds: text(form, 'urlExpiresSeconds'),
+    autoCreateProfile: form.get('autoCreateProfile') === 'on',
+    enabled: form.get('enabled') === 'on',
+    version: text(form, 'version'),
+  };
+}
+
+export type LobFormParse =
+  | { success: true; input: LobInput }
+  | { success: false; fieldErrors: Record<string, string> };
+
+/** Form strings -> a validated LobInput, or one message per field. */
+export function parseLobFormValues(values: LobFormValues): LobFormParse {
+  const result = lobInputSchema.safeParse({
+    ...values,
+    groups: values.groups.split(/[,\n]/).map((g) => g.trim()).filter(Boolean),
+    sessionDurationSeconds: values.sessionDurationSeconds.trim() === '' ? undefined : values.sessionDurationSeconds,
+    urlExpiresSeconds: values.urlExpiresSeconds.trim() === '' ? undefined : values.urlExpiresSeconds,
+  });
+  return result.success ? { success: true, input: result.data } : { success: false, fieldErrors: fieldErrorsOf(result.error) };
+}

@@ -1,0 +1,87 @@
+import { z } from 'zod';
+
+/** Studio user profile rule (the profile is named after the user): `[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}`. */
+export const USERNAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
+/** LOB keys: lowercase so they read the same in URLs, CSV files and IdP group names. */
+export const LOB_NAME_PATTERN = /^[a-z0-9](-*[a-z0-9]){0,62}$/;
+export const ACCOUNT_ID_PATTERN = /^\d{12}$/;
+export const DOMAIN_ID_PATTERN = /^d-(-*[a-z0-9]){1,61}$/;
+export const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+export const ROLE_NAME_PATTERN = /^[\w+=,.@-]{1,64}$/;
+
+export const STUDIO_APPS = ['studio', 'jupyterlab', 'codeeditor'] as const;
+export type StudioApp = (typeof STUDIO_APPS)[number];
+export const APP_LABELS: Record<StudioApp, string> = {
+  studio: 'Studio',
+  jupyterlab: 'JupyterLab',
+  codeeditor: 'Code Editor',
+};
+
+export const DEFAULT_ROLE_NAME = 'PresignedUrlGenerator';
+
+export const usernameSchema = z
+  .string()
+  .trim()
+  .min(1, 'Enter a username.')
+  .regex(USERNAME_PATTERN, 'Use 1-63 letters, digits and hyphens, starting and ending with a letter or digit.');
+
+export const lobNameSchema = z
+  .string()
+  .trim()
+  .min(1, 'Enter a name.')
+  .regex(LOB_NAME_PATTERN, 'Use 1-63 lowercase letters, digits and hyphens, starting and ending with a letter or digit.');
+
+export const versionSchema = z.coerce.number().int().min(0, 'Missing version; reload the page.');
+
+/** The editable fields of a LOB, already typed (forms are parsed into this by lob-form.ts). */
+export const lobInputSchema = z
+  .object({
+    lob: lobNameSchema,
+    displayName: z.string().trim().min(1, 'Enter a display name.').max(100, 'Use at most 100 characters.'),
+    accountId: z.string().trim().regex(ACCOUNT_ID_PATTERN, 'An AWS account id is exactly 12 digits.'),
+    domainId: z
+      .string()
+      .trim()
+      .regex(DOMAIN_ID_PATTERN, 'A SageMaker domain id looks like d-xxxxxxxxxxxx (lowercase letters and digits).'),
+    region: z.string().trim().regex(REGION_PATTERN, 'Enter an AWS region such as us-east-1.'),
+    roleName: z
+      .string()
+      .trim()
+      .transform((v) => v || DEFAULT_ROLE_NAME)
+      .pipe(z.string().regex(ROLE_NAME_PATTERN, 'Role names have at most 64 letters, digits and + = , . @ _ -.')),
+    groups: z
+      .array(z.string().trim().min(1).max(128, 'Group names have at most 128 characters.'))
+      .max(50, 'At most 50 groups.'),
+    defaultApp: z.enum(STUDIO_APPS, { error: 'Choose a landing app.' }),
+    allowedApps: z.array(z.enum(STUDIO_APPS)).min(1, 'Allow at least one app.'),
+    sessionDurationSeconds: z.coerce
+      .number({ error: 'Enter a number of seconds.' })
+      .int('Use whole seconds.')
+      .min(1800, 'At least 1800 seconds (30 minutes).')
+      .max(43200, 'At most 43200 seconds (12 hours).'),
+    urlExpiresSeconds: z.coerce
+      .number({ error: 'Enter a number of seconds.' })
+      .int('Use whole seconds.')
+      .min(5, 'At least 5 seconds.')
+      .max(300, 'At most 300 seconds.')
+      .optional(),
+    autoCreateProfile: z.boolean(),
+    enabled: z.boolean(),
+  })
+  .superRefine((v, ctx) => {
+    if (!v.allowedApps.includes(v.defaultApp)) {
+      ctx.addIssue({ code: 'custom', path: ['defaultApp'], message: 'The default app must be one of the allowed apps.' });
+    }
+  });
+
+export type LobInput = z.infer<typeof lobInputSchema>;
+
+/** First message per field, the shape forms show next to each input. */
+export function fieldErrorsOf(error: z.ZodError): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const issue of error.issues) {
+    const key = issue.path.length ? String(issue.path[0]) : '_form';
+    if (!(key in out)) out[key] = issue.message;
+  }
+  return out;
+}

@@ -1,0 +1,139 @@
+import type { AuthOptions, User } from 'next-auth';
+import CognitoProvider from 'next-auth/providers/cognito';
+import CredentialsProvider from 'next-auth/providers/credentials';
+import { getConfig, type PortalConfig } from '../config';
+import { log } from '../log';
+import { InvalidCredentialsError, signInWithPassword } from './password-sign-in';
+import { getCognitoClient, getTokenVerifier } from './services';
+
+/** Portal sessions end after a working day; launches need a fresh sign-in after that. */
+const SESSION_MAX_AGE_SECONDS = 8 * 3600;
+
+interface PortalUser extends User {
+  username: string;
+  groups: string[];
+}
+
+function strings(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+}
+
+function buildProviders(config: PortalConfig): AuthOptions['providers'] {
+  if (config.authMode === 'hosted-ui') {
+    const { issuer, clientId, clientSecret } = config.cognito;
+    return [
+      CognitoProvider({
+        issuer,
+        clientId,
+        clientSecret: clientSecret ?? '',
+        checks: ['pkce', 'state'],
+        // A public client (no secret) authenticates to the token endpoint with PKCE only.
+        ...(clientSecret ? {} : { client: { token_endpoint_auth_method: 'none' } }),
+      }),
+    ];
+  }
+  return [
+    CredentialsProvider({
+      id: 'credentials',
+      name: 'Username and password',
+      credentials: { username: { label: 'Username', type: 'text' }, password: { label: 'Password', type: 'password' } },
+      async authorize(credentials): Promise<PortalUser | null> {
+        const username = credentials?.username?.trim();
+        const password = credentials?.password;
+        if (!username || !password) return null;
+        try {
+          const user = await signInWithPassword(
+            {
+              cognito: getCognitoClient(),
+              verifier: getTokenVerifier(),
+              clientId: config.cognito.clientId,
+              clientSecret: config.cognito.clientSecret,
+            },
+            username,
+            password,
+          );
+          log.info('auth.sign_in', { user: user.username, mode: 'password' });
+          return { id: user.username, ...user };
+        } catch (error) {
+          if (error instanceof InvalidCredentialsError) {
+            log.info('auth.sign_in_refused', { user: username, mode: 'password' });
+            return null;
+          }
+          log.error('auth.sign_in_failed', { user: username, mode: 'password', error });
+          // next-auth shows this as ?error=SignInUnavailable on the sign-in page.
+          throw new Error('SignInUnavailable');
+        }
+      },
+    }),
+  ];
+}
+
+/** next-auth options for the configured sign-in mode; both modes end in the same JWT session. */
+export function buildAuthOptions(config: PortalConfig): AuthOptions {
+  return {
+    secret: config.nextAuthSecret,
+    providers: buildProviders(config),
+    session: { strategy: 'jwt', maxAge: SESSION_MAX_AGE_SECONDS },
+    pages: { signIn: '/signin', error: '/signin' },
+    callbacks: {
+      async signIn({ user, profile, account }) {
+        if (account?.provider === 'cognito') {
+          // Refuse an IdP session without a Cognito username rather than inventing one.
+          return typeof (profile as Record<string, unknown> | undefined)?.['cognito:username'] === 'string';
+        }
+        return !!(user as Partial<PortalUser>).username;
+      },
+      async jwt({ token, user, profile, account }) {
+        if (account?.provider === 'cognito' && profile) {
+          const claims = profile as Record<string, unknown>;
+          token.username = claims['cognito:username'] as string;
+          token.groups = strings(claims['cognito:groups']);
+          if (typeof claims.email === 'string') token.email = claims.email;
+          log.info('auth.sign_in', { user: token.username, mode: 'hosted-ui' });
+        } else if (user) {
+          const u = user as PortalUser;
+          token.username = u.username;
+          token.groups = u.groups;
+          if (u.email) token.email = u.email;
+        }
+        return token;
+      },
+      async session({ session, token }) {
+        session.user = {
+          username: String(token.username ?? ''),
+          groups: strings(token.groups),
+          ...(typeof token.email === 'string' ? { email: token.email } : {}),
+        };
+        return session;
+      },
+    },
+    logger: {
+      // next-auth's own logger may print request details; route through our redacting logger.
+      error: (code, metadata) => log.error('next_auth.error', { code, metadata }),
+      warn: (code) => log.warn('next_auth.warn', { code }),
+      debug: () => {},
+    },
+  };
+}
+
+let options: AuthOptions | undefined;
+
+/** Options built from getConfig() on first use (never at import, so `next build` needs no configuration). */
+export function getAuthOptions(): AuthOptions {
+  options ??= buildAuthOptions(getConfig());
+  return options;
+}
+
+/**
+ * `authOptions` for code that expects the next-auth constant (getServerSession(authOptions)); it reads
+ * the lazily built options on first property access.
+ */
+export const authOptions: AuthOptions = new Proxy({} as AuthOptions, {
+  get: (_t, prop) => Reflect.get(getAuthOptions(), prop),
+  has: (_t, prop) => Reflect.has(getAuthOptions(), prop),
+  ownKeys: () => Reflect.ownKeys(getAuthOptions()),
+  getOwnPropertyDescriptor: (_t, prop) => {
+    const d = Reflect.getOwnPropertyDescriptor(getAuthOptions(), prop);
+    return d ? { ...d, configurable: true } : undefined;
+  },
+});

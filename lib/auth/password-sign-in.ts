@@ -1,0 +1,58 @@
+import { createHmac } from 'node:crypto';
+import { InitiateAuthCommand, type CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { PortalError } from '../errors';
+import { isThrottled, isUnavailable } from '../aws/errors';
+import type { CognitoTokenVerifier } from './tokens';
+import type { SessionUser } from './types';
+
+/** Wrong username or password (or a user who may not sign in): the form says so, nothing more. */
+export class InvalidCredentialsError extends Error {
+  readonly code = 'auth.invalid_credentials';
+  constructor(options?: ErrorOptions) {
+    super('Incorrect username or password.', options);
+    this.name = 'InvalidCredentialsError';
+  }
+}
+
+/** Cognito's SECRET_HASH: Base64(HMAC-SHA256(clientSecret, username + clientId)). */
+export function computeSecretHash(username: string, clientId: string, clientSecret: string): string {
+  return createHmac('sha256', clientSecret).update(username + clientId).digest('base64');
+}
+
+export interface PasswordSignInDeps {
+  cognito: CognitoIdentityProviderClient;
+  verifier: CognitoTokenVerifier;
+  clientId: string;
+  clientSecret?: string;
+}
+
+const REFUSED = new Set(['NotAuthorizedException', 'UserNotFoundException', 'UserNotConfirmedException', 'PasswordResetRequiredException']);
+
+/**
+ * USER_PASSWORD_AUTH against the user pool, then the returned ID token is verified like any other
+ * (signature, issuer, audience, token_use) before we trust the identity in it.
+ */
+export async function signInWithPassword(deps: PasswordSignInDeps, username: string, password: string): Promise<SessionUser> {
+  const params: Record<string, string> = { USERNAME: username, PASSWORD: password };
+  if (deps.clientSecret) params.SECRET_HASH = computeSecretHash(username, deps.clientId, deps.clientSecret);
+  let idToken: string | undefined;
+  try {
+    const out = await deps.cognito.send(
+      new InitiateAuthCommand({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: deps.clientId, AuthParameters: params }),
+    );
+    if (out.ChallengeName) {
+      // MFA / new-password challenges need the hosted UI or an admin; the form cannot complete them.
+      throw new InvalidCredentialsError();
+    }
+    idToken = out.AuthenticationResult?.IdToken;
+  } catch (error) {
+    if (error instanceof InvalidCredentialsError) throw error;
+    const name = (error as { name?: string }).name ?? '';
+    if (REFUSED.has(name)) throw new InvalidCredentialsError({ cause: error });
+    if (isThrottled(error)) throw new PortalError('aws.throttled', undefined, { cause: error });
+    if (isUnavailable(error)) throw new PortalError('internal', 'The sign-in service is unavailable right now.', { cause: error });
+    throw new PortalError('internal', 'Sign-in failed.', { cause: error });
+  }
+  if (!idToken) throw new PortalError('internal', 'Sign-in returned no ID token.');
+  return deps.verifier.verifyIdToken(idToken);
+}

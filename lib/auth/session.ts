@@ -1,0 +1,24 @@
+import 'server-only';
+import { getServerSession } from 'next-auth';
+import { getConfig } from '../config';
+import { getAuthOptions } from './next-auth';
+import { isAdmin as isInAdminGroup, type SessionUser } from './types';
+
+export type { SessionUser } from './types';
+
+/** The signed-in user from the next-auth session cookie, or null. Server components / actions / routes only. */
+export async function getSessionUser(): Promise<SessionUser | null> {
+  const session = await getServerSession(getAuthOptions());
+  const user = session?.user;
+  if (!user || typeof user.username !== 'string' || user.username === '') return null;
+  return {
+    username: user.username,
+    groups: Array.isArray(user.groups) ? user.groups : [],
+    ...(user.email ? { email: user.email } : {}),
+  };
+}
+
+/** True when the user is in the configured ADMIN_GROUP. */
+export function isAdmin(user: SessionUser | null | undefined): boolean {
+  return isInAdminGroup(user, getConfig().adminGroup);
+}

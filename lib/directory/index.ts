@@ -1,0 +1,42 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createDynamoDocumentClient } from '../aws/clients';
+import { getConfig, type PortalConfig } from '../config';
+import { AuditWriter } from './audit';
+import { CachedLobReader, LobsRepository } from './lobs';
+import { UsersRepository } from './users';
+
+export * from './types';
+export * from './items';
+export { AuditWriter } from './audit';
+export { CachedLobReader, LobsRepository, type LobReader } from './lobs';
+export { UsersRepository } from './users';
+
+export interface Directory {
+  doc: DynamoDBDocumentClient;
+  users: UsersRepository;
+  /** Uncached LOB reads (admin console). */
+  lobsRepository: LobsRepository;
+  /** Cached LOB reads (launch path); call `lobs.invalidate()` after an admin write. */
+  lobs: CachedLobReader;
+  audit: AuditWriter;
+}
+
+export function createDirectory(config: PortalConfig): Directory {
+  const doc = createDynamoDocumentClient(config);
+  const lobsRepository = new LobsRepository(doc, config.tables.lobs);
+  return {
+    doc,
+    users: new UsersRepository(doc, config.tables.users),
+    lobsRepository,
+    lobs: new CachedLobReader(lobsRepository, config.lobCacheSeconds),
+    audit: new AuditWriter(doc, config.tables.audit),
+  };
+}
+
+let directory: Directory | undefined;
+
+/** The process-wide directory built from getConfig() (one DynamoDB client, one LOB cache). */
+export function getDirectory(): Directory {
+  directory ??= createDirectory(getConfig());
+  return directory;
+}

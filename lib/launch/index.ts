@@ -1,0 +1,43 @@
+import { SageMakerClientPool } from '../aws/clients';
+import { getConfig, type PortalConfig } from '../config';
+import { getDirectory, type Directory } from '../directory';
+import { log } from '../log';
+import { launchStudio, type LaunchDeps } from './launch-studio';
+import { resolveLobsForUser } from './resolve-lobs';
+import { SageMakerPresigner } from './sagemaker-presigner';
+import type { LaunchRequest } from './types';
+
+export * from './types';
+export { launchStudio, validateLaunchChoices, isStudioApp, type LaunchDeps } from './launch-studio';
+export { resolveLobsForUser, type ResolvedLobs } from './resolve-lobs';
+export { SageMakerPresigner, LANDING_URI } from './sagemaker-presigner';
+
+/** Production collaborators of the launch flow, built from configuration. */
+export function createLaunchDeps(config: PortalConfig, directory: Directory): LaunchDeps {
+  return {
+    getUser: (username) => directory.users.getUser(username),
+    lobs: directory.lobs,
+    presigner: new SageMakerPresigner(new SageMakerClientPool(config), log),
+    writeAudit: (record) => directory.audit.write(record),
+    defaultUrlExpiresSeconds: config.presignedUrlExpiresSeconds,
+    supportContact: config.supportContact,
+    log,
+  };
+}
+
+let deps: LaunchDeps | undefined;
+
+/** Process-wide launch collaborators (one SageMaker client + credential cache per LOB account). */
+export function getLaunchDeps(): LaunchDeps {
+  deps ??= createLaunchDeps(getConfig(), getDirectory());
+  return deps;
+}
+
+/** Launch with the process-wide collaborators; `defer` lets the host run the audit write after responding. */
+export function launch(request: LaunchRequest, defer?: LaunchDeps['defer']) {
+  return launchStudio({ ...getLaunchDeps(), defer }, request);
+}
+
+export function resolveLobs(user: LaunchRequest['user']) {
+  return resolveLobsForUser(getLaunchDeps(), user);
+}

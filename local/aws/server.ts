@@ -1,0 +1,111 @@
+/**
+ * The AWS stand-in: one HTTP server for STS (Query/XML), SageMaker (JSON 1.1), the Studio front
+ * door (by Host header) and, when given, the control API under /_local/.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Knobs } from '../knobs';
+import { readBody, sendAwsJsonError, sendJson, statusForFault, listen } from '../http-util';
+import { handleSts, StsError, stsErrorXml } from './sts';
+import { handleSageMaker, SageMakerError, type StudioUrlOptions } from './sagemaker';
+import { handleStudio, studioHostPattern, type StudioOptions } from './studio';
+import { StudioTokens } from './studio-token';
+import type { AwsState } from './state';
+
+export interface AwsOptions {
+  studio: {
+    suffix: string;
+    scheme: string;
+    /** Port in AuthorizedUrls: a number, "none" for the scheme's default, or undefined = this server's port. */
+    publicPort?: number | 'none';
+    vpceAddresses: string[];
+  };
+  control?: (req: IncomingMessage, res: ServerResponse, path: string) => Promise<void>;
+}
+
+export interface AwsStandIn {
+  server: Server;
+  state: AwsState;
+  tokens: StudioTokens;
+  listen(port: number, host: string): Promise<number>;
+}
+
+function sendXml(res: ServerResponse, status: number, xml: string): void {
+  res.writeHead(status, { 'content-type': 'text/xml', 'content-length': Buffer.byteLength(xml) });
+  res.end(xml);
+}
+
+export function createAwsServer(knobs: Knobs, state: AwsState, opts: AwsOptions): AwsStandIn {
+  const tokens = new StudioTokens();
+  const studioPattern = studioHostPattern(opts.studio.suffix);
+  const studioOptions: StudioOptions = { suffix: opts.studio.suffix, vpceAddresses: opts.studio.vpceAddresses };
+  let urlOptions: StudioUrlOptions = { scheme: opts.studio.scheme, suffix: opts.studio.suffix };
+
+  const sts = async (req: IncomingMessage, res: ServerResponse, body: Buffer) => {
+    const { action, run } = await handleSts(state, req, body);
+    knobs.count('sts', action);
+    await knobs.delay('sts');
+    const fault = knobs.takeFault('sts', action);
+    if (fault) return sendXml(res, statusForFault(fault), stsErrorXml(fault, `Injected fault: ${fault}`, statusForFault(fault) >= 500 ? 'Receiver' : 'Sender'));
+    try {
+      sendXml(res, 200, await run());
+    } catch (error) {
+      if (error instanceof StsError) return sendXml(res, error.status, stsErrorXml(error.code, error.message, error.type));
+      throw error;
+    }
+  };
+
+  const sagemaker = async (req: IncomingMessage, res: ServerResponse, body: Buffer, operation: string) => {
+    knobs.count('sagemaker', operation);
+    await knobs.delay('sagemaker');
+    const fault = knobs.takeFault('sagemaker', operation);
+    if (fault) return sendAwsJsonError(res, statusForFault(fault), fault, `Injected fault: ${fault}`);
+    try {
+      const result = await handleSageMaker(state, tokens, urlOptions, req, body, operation);
+      sendJson(res, 200, result, { 'content-type': 'application/x-amz-json-1.1' });
+    } catch (error) {
+      if (error instanceof SageMakerError) return sendAwsJsonError(res, error.status, error.code, error.message);
+      throw error;
+    }
+  };
+
+  const server = createServer((req, res) => {
+    const handle = async () => {
+      const host = String(req.headers.host ?? '');
+      const studio = studioPattern.exec(host);
+      if (studio) {
+        knobs.count('studio', 'auth');
+        await knobs.delay('studio');
+        const fault = knobs.takeFault('studio', 'auth');
+        if (fault) return sendJson(res, statusForFault(fault), { message: `Injected fault: ${fault}` });
+        return handleStudio(state, tokens, studioOptions, req, res, { domainId: studio[1].toLowerCase(), region: studio[2] });
+      }
+      const path = new URL(req.url ?? '/', 'http://aws').pathname;
+      if (path.startsWith('/_local/') && opts.control) return opts.control(req, res, path);
+      if (req.method !== 'POST') return sendJson(res, 404, { message: 'Not found' });
+      const body = await readBody(req);
+      const target = String(req.headers['x-amz-target'] ?? '');
+      if (target.startsWith('SageMaker.')) return sagemaker(req, res, body, target.slice('SageMaker.'.length));
+      if (target) return sendAwsJsonError(res, 400, 'UnknownOperationException', `Unknown target ${target}`);
+      return sts(req, res, body);
+    };
+    handle().catch((error: unknown) => {
+      if (res.headersSent) return res.destroy();
+      sendJson(res, 500, { __type: 'InternalFailure', message: error instanceof Error ? error.message : String(error) });
+    });
+  });
+
+  return {
+    server,
+    state,
+    tokens,
+    async listen(port, host) {
+      const actual = await listen(server, port, host);
+      const publicPort = opts.studio.publicPort;
+      urlOptions = {
+        ...urlOptions,
+        port: publicPort === 'none' ? undefined : (publicPort ?? actual),
+      };
+      return actual;
+    },
+  };
+}

@@ -1,0 +1,104 @@
+/** The control API (/_local/ on the AWS port): counters, latency, faults, key rotation, fixtures. */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readBody, sendJson } from './http-util';
+import { KnobSpecError, type Knobs } from './knobs';
+import type { AwsState } from './aws/state';
+import type { CognitoStandIn } from './cognito/server';
+import { assertUsername, CognitoApiError } from './cognito/user-store';
+
+export interface ControlDeps {
+  knobs: Knobs;
+  aws: AwsState;
+  cognito: CognitoStandIn;
+  health(): Promise<Record<string, boolean>>;
+}
+
+class ControlInputError extends Error {}
+
+async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const body = await readBody(req, 64 * 1024 * 1024);
+  if (body.length === 0) return {};
+  try {
+    const parsed = JSON.parse(body.toString('utf8')) as unknown;
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+  } catch {
+    // reported below
+  }
+  throw new ControlInputError('body must be a JSON object');
+}
+
+export function createControlHandler(deps: ControlDeps) {
+  const { knobs } = deps;
+  return async (req: IncomingMessage, res: ServerResponse, path: string): Promise<void> => {
+    const method = req.method ?? 'GET';
+    const route = `${method} ${path}`;
+    try {
+      if (route === 'GET /_local/health') {
+        const services = await deps.health();
+        return sendJson(res, Object.values(services).every(Boolean) ? 200 : 503, { ok: Object.values(services).every(Boolean), services });
+      }
+      if (route === 'GET /_local/counters') return sendJson(res, 200, knobs.getCounters());
+      if (route === 'POST /_local/counters/reset') {
+        knobs.resetCounters();
+        return sendJson(res, 200, {});
+      }
+      if (route === 'GET /_local/latency') return sendJson(res, 200, knobs.getLatency());
+      if (route === 'POST /_local/latency') return sendJson(res, 200, knobs.setLatency(await readJson(req)));
+      if (route === 'GET /_local/faults') return sendJson(res, 200, knobs.listFaults());
+      if (route === 'POST /_local/faults') return sendJson(res, 200, knobs.addFault(await readJson(req)));
+      if (route === 'DELETE /_local/faults') {
+        knobs.clearFaults();
+        return sendJson(res, 200, {});
+      }
+      if (route === 'POST /_local/cognito/rotate-keys') {
+        const body = await readJson(req);
+        return sendJson(res, 200, await deps.cognito.rotateKeys(body.retireOld === true));
+      }
+      if (route === 'POST /_local/cognito/users:bulk') {
+        const body = await readJson(req);
+        if (!Array.isArray(body.users)) throw new ControlInputError('"users" must be an array');
+        const users = body.users.map((u: unknown, i: number) => {
+          const entry = u as Record<string, unknown>;
+          try {
+            assertUsername(entry.username);
+          } catch {
+            throw new ControlInputError(`users[${i}].username is not a valid Cognito username`);
+          }
+          if (typeof entry.password !== 'string' || entry.password === '') throw new ControlInputError(`users[${i}].password is required`);
+          const groups = entry.groups === undefined ? [] : entry.groups;
+          if (!Array.isArray(groups) || groups.some((g) => typeof g !== 'string')) throw new ControlInputError(`users[${i}].groups must be strings`);
+          return { username: entry.username as string, password: entry.password, groups: groups as string[], email: typeof entry.email === 'string' ? entry.email : undefined };
+        });
+        return sendJson(res, 200, { created: deps.cognito.bulkCreateUsers(users), total: deps.cognito.users.size });
+      }
+      const profiles = /^\/_local\/sagemaker\/domains\/([\w-]+)\/profiles$/.exec(path);
+      if (profiles && method === 'GET') {
+        const domain = deps.aws.domains.get(profiles[1]);
+        if (!domain) return sendJson(res, 404, { message: `unknown domain ${profiles[1]}` });
+        return sendJson(res, 200, [...domain.profiles.keys()].sort());
+      }
+      const domainMatch = /^\/_local\/sagemaker\/domains\/([\w-]+)$/.exec(path);
+      if (domainMatch && method === 'POST') {
+        const domain = deps.aws.domains.get(domainMatch[1]);
+        if (!domain) return sendJson(res, 404, { message: `unknown domain ${domainMatch[1]}` });
+        const body = await readJson(req);
+        if (body.status !== undefined) {
+          if (!['InService', 'Updating', 'Pending', 'Failed', 'Deleting'].includes(String(body.status))) throw new ControlInputError('"status" must be a SageMaker domain status');
+          domain.status = body.status as typeof domain.status;
+        }
+        if (body.appNetworkAccessType !== undefined) {
+          if (!['VpcOnly', 'PublicInternetOnly'].includes(String(body.appNetworkAccessType))) throw new ControlInputError('"appNetworkAccessType" must be VpcOnly or PublicInternetOnly');
+          domain.appNetworkAccessType = body.appNetworkAccessType as typeof domain.appNetworkAccessType;
+        }
+        domain.updatedAt = new Date();
+        return sendJson(res, 200, { domainId: domain.domainId, status: domain.status, appNetworkAccessType: domain.appNetworkAccessType });
+      }
+      sendJson(res, 404, { message: `no control route ${route}` });
+    } catch (error) {
+      if (error instanceof ControlInputError || error instanceof KnobSpecError || error instanceof CognitoApiError) {
+        return sendJson(res, 400, { code: 'input.invalid', message: error.message });
+      }
+      throw error;
+    }
+  };
+}

@@ -1,0 +1,152 @@
+#!/usr/bin/env node
+// npm run local: installs dependencies when needed, starts the local stand-ins (default ports) and
+// the portal (next dev, PORT default 3000), prints where to go, and stops everything on Ctrl-C.
+// Plain Node ESM with no dependencies, so it runs before `npm ci`. Development only.
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const EXIT_WITH_PARENT = pathToFileURL(path.join(ROOT, 'local', 'exit-with-parent.mjs')).href;
+const STOP_GRACE_MS = 5000;
+
+function log(line) {
+  process.stdout.write(`${line}\n`);
+}
+
+function installIfNeeded() {
+  const lock = path.join(ROOT, 'package-lock.json');
+  const marker = path.join(ROOT, 'node_modules', '.package-lock.json');
+  const stale = !existsSync(marker) || (existsSync(lock) && statSync(lock).mtimeMs > statSync(marker).mtimeMs);
+  if (!stale) return;
+  log('local: installing dependencies (npm ci)…');
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  let result = spawnSync(npm, ['ci', '--no-audit', '--no-fund'], { cwd: ROOT, stdio: 'inherit' });
+  if (result.status !== 0) {
+    log('local: npm ci failed, trying npm install…');
+    result = spawnSync(npm, ['install', '--no-audit', '--no-fund'], { cwd: ROOT, stdio: 'inherit' });
+  }
+  if (result.status !== 0) {
+    process.stderr.write('local: could not install dependencies\n');
+    process.exit(1);
+  }
+}
+
+const children = [];
+
+function start(name, args, env) {
+  const child = spawn(process.execPath, ['--import', EXIT_WITH_PARENT, ...args], {
+    cwd: ROOT,
+    env,
+    // Own process group: Ctrl-C reaches us, and we stop the children by PID in order.
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
+  child.name = name;
+  children.push(child);
+  child.stderr.pipe(process.stderr);
+  return child;
+}
+
+function signalGroup(child, signal) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    try {
+      child.kill(signal);
+    } catch {
+      // already gone
+    }
+  }
+}
+
+let stopping = false;
+async function stopAll(code) {
+  if (stopping) return;
+  stopping = true;
+  log('\nlocal: stopping…');
+  await Promise.all(
+    children.map(
+      (child) =>
+        new Promise((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          const timer = setTimeout(() => signalGroup(child, 'SIGKILL'), STOP_GRACE_MS);
+          child.once('exit', () => {
+            clearTimeout(timer);
+            resolve();
+          });
+          signalGroup(child, 'SIGTERM');
+        }),
+    ),
+  );
+  log('local: stopped');
+  process.exit(code);
+}
+
+process.on('SIGINT', () => void stopAll(0));
+process.on('SIGTERM', () => void stopAll(0));
+process.on('SIGHUP', () => void stopAll(0));
+
+async function main() {
+  installIfNeeded();
+  const authMode = process.env.AUTH_MODE || 'password';
+  if (authMode !== 'password' && authMode !== 'hosted-ui') {
+    process.stderr.write(`local: AUTH_MODE must be password or hosted-ui, got "${authMode}"\n`);
+    process.exit(2);
+  }
+  const port = process.env.PORT || '3000';
+
+  const standIns = start('stand-ins', ['--import', 'tsx', path.join('local', 'start.ts')], { ...process.env, LOCAL_QUIET: 'false' });
+  const ready = await new Promise((resolve, reject) => {
+    let pending = '';
+    standIns.stdout.on('data', (chunk) => {
+      pending += chunk.toString('utf8');
+      const lines = pending.split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) {
+        // The READY line is for machines; everything else is the stand-ins' banner and log.
+        if (line.startsWith('READY ')) resolve(JSON.parse(line.slice(6)));
+        else process.stdout.write(`${line}\n`);
+      }
+    });
+    standIns.once('exit', (code) => reject(new Error(`stand-ins exited (code ${code})`)));
+  });
+  standIns.on('exit', (code) => {
+    if (!stopping) {
+      process.stderr.write(`local: stand-ins exited unexpectedly (code ${code})\n`);
+      void stopAll(1);
+    }
+  });
+
+  const portalUrl = `http://localhost:${port}`;
+  const portalEnv = {
+    ...process.env,
+    ...ready.portalEnv,
+    AUTH_MODE: authMode,
+    NEXTAUTH_URL: portalUrl,
+    NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET || randomBytes(32).toString('base64url'),
+    PORT: port,
+  };
+  const portal = start('portal', [path.join('node_modules', 'next', 'dist', 'bin', 'next'), 'dev', '-p', port], portalEnv);
+  portal.stdout.pipe(process.stdout);
+  portal.on('exit', (code) => {
+    if (!stopping) {
+      process.stderr.write(`local: the portal (next dev) exited (code ${code}); stopping the stand-ins\n`);
+      void stopAll(1);
+    }
+  });
+
+  log('');
+  log(`Portal:    ${portalUrl}  (AUTH_MODE=${authMode}; first request compiles, give it a few seconds)`);
+  log(`Sign in as user-lob-a / UserLobA1! (or any demo user above); admin: portal-admin / PortalAdmin1!`);
+  log(`API token: aws cognito-idp initiate-auth --endpoint-url ${ready.urls.cognito} --client-id portal-cli --auth-flow USER_PASSWORD_AUTH --auth-parameters USERNAME=user-lob-a,PASSWORD=UserLobA1!`);
+  log('Ctrl-C stops everything.');
+}
+
+main().catch((error) => {
+  process.stderr.write(`local: ${error.message}\n`);
+  void stopAll(1);
+});

@@ -1,0 +1,230 @@
+/**
+ * lib/admin against the DynamoDB stand-in (dynalite behind local/dynamodb.ts) through the production SDK clients:
+ * versions and conflicts, LOB deletion rules, CSV import validation and application, audit listing.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Server } from 'node:http';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { STSClient } from '@aws-sdk/client-sts';
+import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { createDynamoDbServer, seedDynamoDb } from '@/local/dynamodb';
+import { Knobs } from '@/local/knobs';
+import { closeServer, listen } from '@/local/http-util';
+import { DEMO_LOBS, DEMO_REGION } from '@/local/demo-data';
+import type { AdminDeps } from '@/lib/admin/deps';
+import { createLob, deleteLob, getLob, listLobs, setLobEnabled, updateLob } from '@/lib/admin/lobs';
+import { getUserMapping, listMappedUsers, saveUserLobs } from '@/lib/admin/users';
+import { importUsersCsv, validateImportCsv } from '@/lib/admin/user-import';
+import { listAudit } from '@/lib/admin/audit';
+import { toCsv } from '@/lib/admin/csv';
+import { VersionConflictError, LobInUseError, LobExistsError } from '@/lib/admin/errors';
+import type { LobInput } from '@/lib/admin/validation';
+
+const tables = { users: 'admin-t-users', lobs: 'admin-t-lobs', audit: 'admin-t-audit' };
+let server: Server;
+let deps: AdminDeps;
+const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
+
+function lobInput(lob: string, overrides: Partial<LobInput> = {}): LobInput {
+  return {
+    lob, displayName: `LOB ${lob}`, accountId: '333333333333', domainId: 'd-test1example', region: 'us-east-1',
+    roleName: 'PresignedUrlGenerator', groups: [], defaultApp: 'studio', allowedApps: ['studio'],
+    sessionDurationSeconds: 3600, autoCreateProfile: false, enabled: true, ...overrides,
+  };
+}
+
+beforeAll(async () => {
+  server = createDynamoDbServer(new Knobs());
+  const port = await listen(server, 0, '127.0.0.1');
+  const endpoint = `http://127.0.0.1:${port}`;
+  await seedDynamoDb(endpoint, tables, DEMO_REGION);
+  const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint, region: DEMO_REGION, credentials }), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  deps = {
+    ddb,
+    // Not reached by these suites (the user pool and STS are covered over HTTP in admin-http.test.ts).
+    cognito: new CognitoIdentityProviderClient({ endpoint: 'http://127.0.0.1:9', region: DEMO_REGION, credentials }),
+    userPoolId: 'us-east-1_StudioLcl',
+    tables,
+    createStsClient: () => new STSClient({ endpoint: 'http://127.0.0.1:9', region: DEMO_REGION, credentials }),
+    createSageMakerClient: (region, creds) => new SageMakerClient({ endpoint: 'http://127.0.0.1:9', region, credentials: creds }),
+  };
+});
+
+afterAll(async () => {
+  if (server) await closeServer(server);
+});
+
+describe('LOBs', () => {
+  it('lists the demo LOBs', async () => {
+    const lobs = await listLobs(deps);
+    expect(lobs.map((l) => l.lob)).toEqual(DEMO_LOBS.map((l) => l.lob));
+  });
+
+  it('creates a LOB at version 1, refuses a duplicate, and audits the change', async () => {
+    const created = await createLob(deps, 'alice-admin', lobInput('lob-c'));
+    expect(created.version).toBe(1);
+    expect(created.updatedBy).toBe('alice-admin');
+    await expect(createLob(deps, 'alice-admin', lobInput('lob-c'))).rejects.toBeInstanceOf(LobExistsError);
+    const audit = await listAudit(deps, { lob: 'lob-c', type: 'admin' });
+    expect(audit.entries[0]).toMatchObject({ action: 'lob.create', user: 'alice-admin', target: 'lob-c', before: 'null' });
+    expect(JSON.parse(audit.entries[0].after!)).toMatchObject({ accountId: '333333333333', version: 1 });
+  });
+
+  it('refuses a save from a stale version and says who changed it and when', async () => {
+    await updateLob(deps, 'bob-admin', lobInput('lob-c', { displayName: 'Bob was here' }), 1);
+    const error = await updateLob(deps, 'alice-admin', lobInput('lob-c', { displayName: 'Alice edit' }), 1).catch((e) => e);
+    expect(error).toBeInstanceOf(VersionConflictError);
+    expect(error.code).toBe('conflict.version');
+    expect(error.message).toContain('bob-admin');
+    expect(error.current).toMatchObject({ updatedBy: 'bob-admin', version: 2 });
+    expect(error.message).toContain(error.current.updatedAt);
+    expect((await getLob(deps, 'lob-c'))?.displayName).toBe('Bob was here');
+  });
+
+  it('rejects invalid fields with the field named', async () => {
+    const error = await createLob(deps, 'a', lobInput('lob-x', { accountId: '123', sessionDurationSeconds: 60 })).catch((e) => e);
+    const paths = error.issues.map((i: { path: string[] }) => i.path[0]);
+    expect(paths).toEqual(expect.arrayContaining(['accountId', 'sessionDurationSeconds']));
+  });
+
+  it('disables a LOB with a version check', async () => {
+    const disabled = await setLobEnabled(deps, 'alice-admin', 'lob-c', false, 2);
+    expect(disabled).toMatchObject({ enabled: false, version: 3 });
+    await expect(setLobEnabled(deps, 'alice-admin', 'lob-c', true, 2)).rejects.toBeInstanceOf(VersionConflictError);
+  });
+
+  it('refuses to delete a LOB users still reference, with the count, unless memberships go too', async () => {
+    await createLob(deps, 'alice-admin', lobInput('lob-d'));
+    await saveUserLobs(deps, 'alice-admin', 'del-one', ['lob-d'], null);
+    await saveUserLobs(deps, 'alice-admin', 'del-two', ['lob-a', 'lob-d'], null);
+    const refused = await deleteLob(deps, 'alice-admin', 'lob-d', 1, { removeMemberships: false }).catch((e) => e);
+    expect(refused).toBeInstanceOf(LobInUseError);
+    expect(refused.memberCount).toBe(2);
+    expect(refused.message).toContain('2 users');
+
+    const result = await deleteLob(deps, 'alice-admin', 'lob-d', 1, { removeMemberships: true });
+    expect(result.removedMemberships).toBe(2);
+    expect(await getLob(deps, 'lob-d')).toBeNull();
+    expect(await getUserMapping(deps, 'del-one')).toBeNull();
+    expect((await getUserMapping(deps, 'del-two'))?.lobs).toEqual(['lob-a']);
+  });
+});
+
+describe('User memberships', () => {
+  it('creates, updates and removes a mapping with versions', async () => {
+    const created = await saveUserLobs(deps, 'alice-admin', 'mapped-1', ['lob-b'], null);
+    expect(created).toMatchObject({ lobs: ['lob-b'], version: 1 });
+    const updated = await saveUserLobs(deps, 'alice-admin', 'mapped-1', ['lob-a', 'lob-b'], 1);
+    expect(updated).toMatchObject({ lobs: ['lob-a', 'lob-b'], version: 2 });
+    const stale = await saveUserLobs(deps, 'bob-admin', 'mapped-1', ['lob-a'], 1).catch((e) => e);
+    expect(stale).toBeInstanceOf(VersionConflictError);
+    expect(stale.message).toContain('alice-admin');
+    expect(await saveUserLobs(deps, 'alice-admin', 'mapped-1', [], 2)).toBeNull();
+    expect(await getUserMapping(deps, 'mapped-1')).toBeNull();
+    const raw = await deps.ddb.send(new GetCommand({ TableName: tables.users, Key: { username: 'user-lob-a' } }));
+    expect(raw.Item?.kind).toBe('user');
+  });
+
+  it('refuses unknown LOBs', async () => {
+    await expect(saveUserLobs(deps, 'alice-admin', 'mapped-2', ['nope'], null)).rejects.toThrow(/Unknown line of business: nope/);
+  });
+
+  it('refuses creating a mapping someone else created meanwhile', async () => {
+    await saveUserLobs(deps, 'bob-admin', 'mapped-3', ['lob-a'], null);
+    const error = await saveUserLobs(deps, 'alice-admin', 'mapped-3', ['lob-b'], null).catch((e) => e);
+    expect(error).toBeInstanceOf(VersionConflictError);
+    expect(error.message).toContain('bob-admin');
+  });
+
+  it('pages mapped users by prefix', async () => {
+    const first = await listMappedUsers(deps, { prefix: 'user-', limit: 2 });
+    expect(first.users.map((u) => u.username)).toEqual(['user-lob-a', 'user-lob-b']);
+    expect(first.nextToken).toBeTruthy();
+    const second = await listMappedUsers(deps, { prefix: 'user-', limit: 2, pageToken: first.nextToken });
+    expect(second.users.map((u) => u.username)).toEqual(['user-multi', 'user-no-profile']);
+  });
+});
+
+describe('CSV import', () => {
+  it('reports each bad row with its file line number and reason', () => {
+    const text = [
+      'username,lobs',
+      'good-1,lob-a',
+      '-bad-name,lob-a',
+      '',
+      'good-2,lob-a;lob-b',
+      'good-3,lob-zzz',
+      'good-4,',
+      'good-1,lob-b',
+      '"quoted',
+    ].join('\n');
+    const result = validateImportCsv(text, ['lob-a', 'lob-b']);
+    expect(result.rows.map((r) => [r.line, r.username, r.lobs])).toEqual([
+      [2, 'good-1', ['lob-a']],
+      [5, 'good-2', ['lob-a', 'lob-b']],
+    ]);
+    expect(result.errors.map((e) => e.line)).toEqual([3, 6, 7, 8, 9]);
+    expect(result.errors[0].reason).toMatch(/not a valid username/);
+    expect(result.errors[1].reason).toMatch(/Unknown line of business: lob-zzz/);
+    expect(result.errors[2].reason).toMatch(/No line of business/);
+    expect(result.errors[3].reason).toMatch(/first on line 2/);
+  });
+
+  it('refuses a file without the header', () => {
+    expect(validateImportCsv('alice,lob-a\n', ['lob-a']).fileError).toMatch(/header/);
+  });
+
+  it('applies the valid rows of a 1,000-row file and reports exactly the 3 bad ones', async () => {
+    const lines = ['username,lobs'];
+    for (let i = 0; i < 1000; i++) {
+      if (i === 10) lines.push('bad_user!,lob-a');
+      else if (i === 500) lines.push(`imp-${i},lob-unknown`);
+      else if (i === 998) lines.push(`imp-${i},`);
+      else lines.push(`imp-${i},${i % 2 ? 'lob-a' : 'lob-a;lob-b'}`);
+    }
+    const result = await importUsersCsv(deps, 'alice-admin', lines.join('\r\n') + '\r\n');
+    expect(result.applied).toBe(997);
+    expect(result.errors.map((e) => e.line)).toEqual([12, 502, 1000]);
+    expect((await getUserMapping(deps, 'imp-3'))?.lobs).toEqual(['lob-a']);
+    expect((await getUserMapping(deps, 'imp-4'))).toMatchObject({ lobs: ['lob-a', 'lob-b'], version: 1, updatedBy: 'alice-admin' });
+    const audit = await listAudit(deps, { user: 'alice-admin', type: 'admin' }, { limit: 5 });
+    expect(audit.entries[0].action).toBe('user.lobs.import');
+
+    // Re-importing a changed row bumps its version; unchanged rows are left alone.
+    const again = await importUsersCsv(deps, 'alice-admin', 'username,lobs\nimp-3,lob-b\nimp-4,lob-a;lob-b\n');
+    expect(again).toMatchObject({ applied: 2, unchanged: 1 });
+    expect(await getUserMapping(deps, 'imp-3')).toMatchObject({ lobs: ['lob-b'], version: 2 });
+  });
+});
+
+describe('Audit log', () => {
+  it('lists newest first and pages with an opaque token', async () => {
+    const first = await listAudit(deps, { type: 'admin' }, { limit: 3 });
+    expect(first.entries).toHaveLength(3);
+    const ats = first.entries.map((e) => e.at);
+    expect([...ats].sort().reverse()).toEqual(ats);
+    const second = await listAudit(deps, { type: 'admin' }, { limit: 3, pageToken: first.nextToken });
+    expect(second.entries[0].at <= first.entries[2].at).toBe(true);
+    await expect(listAudit(deps, {}, { pageToken: '%%%' })).rejects.toThrow(/page link/);
+  });
+
+  it('filters by LOB and by user', async () => {
+    const byLob = await listAudit(deps, { lob: 'lob-c' }, { limit: 50 });
+    expect(byLob.entries.length).toBeGreaterThanOrEqual(3);
+    expect(byLob.entries.every((e) => e.lob === 'lob-c')).toBe(true);
+    const byUser = await listAudit(deps, { user: 'bob-admin' }, { limit: 50 });
+    expect(byUser.entries.length).toBeGreaterThan(0);
+    expect(byUser.entries.every((e) => e.user === 'bob-admin')).toBe(true);
+  });
+});
+
+describe('CSV export', () => {
+  it('neutralises formula cells', () => {
+    const text = toCsv([{ a: '=HYPERLINK("x")', b: '+1', c: '-2', d: '@SUM', e: 'plain', f: ['x', 'y'] }], ['a', 'b', 'c', 'd', 'e', 'f']);
+    expect(text.split('\r\n')[1]).toBe(`"'=HYPERLINK(""x"")","'+1","'-2","'@SUM",plain,x;y`);
+  });
+});

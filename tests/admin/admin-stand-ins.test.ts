@@ -1,0 +1,118 @@
+/**
+ * lib/admin against the full stand-ins (Cognito user pool, STS, SageMaker, DynamoDB) through the
+ * production SDK clients the portal builds from its configuration: the users list (pool joined with the
+ * Users table) and the LOB connection test with the reasons an admin can act on.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { configFromEnv, startStandInsInProcess, type RunningStandIns } from '@/local/stand-ins';
+import { control } from '@/local/stack';
+import { parseConfig } from '@/lib/config';
+import { createDynamoDocumentClient } from '@/lib/aws/clients';
+import { createAdminDeps, type AdminDeps } from '@/lib/admin/deps';
+import { listPoolUsers } from '@/lib/admin/users';
+import { createLob, requireLob } from '@/lib/admin/lobs';
+import { testLobConnection } from '@/lib/admin/connection-test';
+
+let standIns: RunningStandIns;
+let deps: AdminDeps;
+let ctl: ReturnType<typeof control>;
+
+beforeAll(async () => {
+  standIns = await startStandInsInProcess(
+    configFromEnv({ LOCAL_DYNAMODB_PORT: '0', LOCAL_COGNITO_PORT: '0', LOCAL_AWS_PORT: '0', LOCAL_BIND_HOST: '127.0.0.1' }),
+  );
+  // The portal's credentials come from the default provider chain, as in production.
+  for (const key of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_EC2_METADATA_DISABLED']) {
+    process.env[key] = standIns.portalEnv[key];
+  }
+  const config = parseConfig({ ...standIns.portalEnv, NEXTAUTH_URL: 'http://localhost:3000', NEXTAUTH_SECRET: 'x'.repeat(32) });
+  deps = createAdminDeps(config, createDynamoDocumentClient(config));
+  ctl = control(standIns.urls.control);
+});
+
+afterAll(async () => {
+  await standIns?.stop();
+});
+
+describe('Users list (user pool joined with LOB mappings)', () => {
+  it('shows every pool user with explicit, group-based or missing LOBs', async () => {
+    const page = await listPoolUsers(deps, { limit: 60 });
+    const byName = new Map(page.users.map((u) => [u.username, u]));
+    expect(byName.get('user-multi')).toMatchObject({ source: 'explicit', effectiveLobs: ['lob-a', 'lob-b'], email: 'user-multi@example.com' });
+    expect(byName.get('user-group-a')).toMatchObject({ source: 'group', effectiveLobs: ['lob-a'], mapping: null });
+    expect(byName.get('new-user')).toMatchObject({ source: 'none', effectiveLobs: [] });
+    expect(byName.get('user-no-lob')?.source).toBe('none');
+  });
+
+  it('searches by username prefix and pages with an opaque token', async () => {
+    const first = await listPoolUsers(deps, { prefix: 'user-', limit: 4 });
+    expect(first.users.map((u) => u.username)).toEqual(['user-group-a', 'user-lob-a', 'user-lob-b', 'user-multi']);
+    expect(first.nextToken).toMatch(/^[A-Za-z0-9_-]+$/);
+    const second = await listPoolUsers(deps, { prefix: 'user-', limit: 4, pageToken: first.nextToken });
+    expect(second.users.map((u) => u.username)).toEqual(['user-no-lob', 'user-no-profile']);
+    expect(second.nextToken).toBeUndefined();
+    const none = await listPoolUsers(deps, { prefix: 'nobody-' });
+    expect(none.users).toEqual([]);
+  });
+});
+
+describe('Test connection', () => {
+  const stepsOf = (report: Awaited<ReturnType<typeof testLobConnection>>) =>
+    Object.fromEntries(report.steps.map((s) => [s.id, s.status]));
+
+  it('passes for a healthy LOB and counts its user profiles', async () => {
+    const report = await testLobConnection(deps, await requireLob(deps, 'lob-a'));
+    expect(report.ok).toBe(true);
+    expect(stepsOf(report)).toEqual({ assumeRole: 'ok', describeDomain: 'ok', domainStatus: 'ok', networkAccess: 'ok', userProfiles: 'ok' });
+    expect(report.steps.find((s) => s.id === 'userProfiles')?.detail).toMatch(/^\d+ user profiles? present/);
+  });
+
+  it('points at the trust policy when the role cannot be assumed', async () => {
+    const lob = await createLob(deps, 'tester', {
+      ...(await requireLob(deps, 'lob-a')),
+      lob: 'lob-wrong-role',
+      roleName: 'NoSuchGenerator',
+      urlExpiresSeconds: undefined,
+    });
+    const report = await testLobConnection(deps, lob);
+    expect(report.ok).toBe(false);
+    const assume = report.steps.find((s) => s.id === 'assumeRole')!;
+    expect(assume.status).toBe('failed');
+    expect(assume.detail).toMatch(/trust policy/);
+    expect(assume.detail).toContain('arn:aws:iam::111111111111:role/NoSuchGenerator');
+    expect(report.steps.find((s) => s.id === 'describeDomain')?.status).toBe('skipped');
+  });
+
+  it('fails an account that is not a registered LOB account', async () => {
+    const report = await testLobConnection(deps, { ...(await requireLob(deps, 'lob-a')), accountId: '444444444444' });
+    expect(report.steps[0]).toMatchObject({ id: 'assumeRole', status: 'failed' });
+  });
+
+  it('reports a domain that is not InService and warns about public network access', async () => {
+    await ctl.setDomain('d-lobb1example', { status: 'Updating', appNetworkAccessType: 'PublicInternetOnly' });
+    try {
+      const report = await testLobConnection(deps, await requireLob(deps, 'lob-b'));
+      expect(report.ok).toBe(false);
+      expect(stepsOf(report)).toMatchObject({ assumeRole: 'ok', describeDomain: 'ok', domainStatus: 'failed', networkAccess: 'warning' });
+      expect(report.steps.find((s) => s.id === 'domainStatus')?.detail).toContain('Updating');
+      expect(report.steps.find((s) => s.id === 'networkAccess')?.detail).toContain('PublicInternetOnly');
+    } finally {
+      await ctl.setDomain('d-lobb1example', { status: 'InService', appNetworkAccessType: 'VpcOnly' });
+    }
+  });
+
+  it('names a domain id that does not exist', async () => {
+    const report = await testLobConnection(deps, { ...(await requireLob(deps, 'lob-a')), domainId: 'd-missing1' });
+    const step = report.steps.find((s) => s.id === 'describeDomain')!;
+    expect(step.status).toBe('failed');
+    expect(step.detail).toMatch(/d-missing1 does not exist in account 111111111111/);
+  });
+
+  it('calls AssumeRole on every test instead of using cached credentials', async () => {
+    await ctl.resetCounters();
+    const lob = await requireLob(deps, 'lob-a');
+    await testLobConnection(deps, lob);
+    await testLobConnection(deps, lob);
+    expect((await ctl.getCounters())['sts.AssumeRole']).toBe(2);
+  });
+});

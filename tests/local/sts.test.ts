@@ -1,0 +1,112 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { startLocalStack } from './helpers';
+import type { RunningStandIns } from '../../local/stand-ins';
+import { OTHER_PRINCIPAL, PORTAL_PRINCIPAL } from '../../local/demo-data';
+
+let stack: RunningStandIns;
+const ROLE_A = 'arn:aws:iam::111111111111:role/PresignedUrlGenerator';
+
+function sts(credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } = PORTAL_PRINCIPAL) {
+  return new STSClient({ endpoint: stack.urls.aws, region: 'us-east-1', credentials, maxAttempts: 1 });
+}
+
+async function errorOf(promise: Promise<unknown>): Promise<Error & { $metadata?: { httpStatusCode?: number } }> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected the call to fail');
+}
+
+beforeAll(async () => {
+  stack = await startLocalStack();
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+describe('STS AssumeRole', () => {
+  it('issues temporary credentials for a registered LOB generator role with the default one-hour expiration', async () => {
+    const before = Date.now();
+    const out = await sts().send(new AssumeRoleCommand({ RoleArn: ROLE_A, RoleSessionName: 'studio-portal' }));
+    expect(out.Credentials?.AccessKeyId).toMatch(/^ASIA[0-9A-F]{16}$/);
+    expect(out.Credentials?.SessionToken).toBeTruthy();
+    const expiresIn = out.Credentials!.Expiration!.getTime() - before;
+    expect(expiresIn).toBeGreaterThan(3590_000);
+    expect(expiresIn).toBeLessThan(3610_000);
+    expect(out.AssumedRoleUser?.Arn).toBe('arn:aws:sts::111111111111:assumed-role/PresignedUrlGenerator/studio-portal');
+  });
+
+  it('honours DurationSeconds 900 and 43200', async () => {
+    for (const seconds of [900, 43200]) {
+      const out = await sts().send(new AssumeRoleCommand({ RoleArn: ROLE_A, RoleSessionName: 'ss', DurationSeconds: seconds }));
+      const expiresIn = out.Credentials!.Expiration!.getTime() - Date.now();
+      expect(Math.abs(expiresIn - seconds * 1000)).toBeLessThan(5000);
+    }
+  });
+
+  it.each([899, 43201])('rejects DurationSeconds %i with ValidationError', async (seconds) => {
+    const error = await errorOf(sts().send(new AssumeRoleCommand({ RoleArn: ROLE_A, RoleSessionName: 'ss', DurationSeconds: seconds })));
+    expect(error.name).toBe('ValidationError');
+    expect(error.message).toContain('durationSeconds');
+  });
+
+  it('refuses a principal other than the portal with AccessDenied', async () => {
+    const error = await errorOf(sts(OTHER_PRINCIPAL).send(new AssumeRoleCommand({ RoleArn: ROLE_A, RoleSessionName: 'ss' })));
+    expect(error.name).toBe('AccessDenied');
+    expect(error.message).toContain(OTHER_PRINCIPAL.arn);
+    expect(error.$metadata?.httpStatusCode).toBe(403);
+  });
+
+  it('refuses roles that are not a registered generator role', async () => {
+    for (const roleArn of [
+      'arn:aws:iam::333333333333:role/PresignedUrlGenerator',
+      'arn:aws:iam::111111111111:role/Admin',
+    ]) {
+      const error = await errorOf(sts().send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'ss' })));
+      expect(error.name).toBe('AccessDenied');
+    }
+  });
+
+  it('refuses role chaining from assumed-role credentials', async () => {
+    const out = await sts().send(new AssumeRoleCommand({ RoleArn: ROLE_A, RoleSessionName: 'ss' }));
+    const chained = sts({
+      accessKeyId: out.Credentials!.AccessKeyId!,
+      secretAccessKey: out.Credentials!.SecretAccessKey!,
+      sessionToken: out.Credentials!.SessionToken!,
+    });
+    const error = await errorOf(chained.send(new AssumeRoleCommand({ RoleArn: ROLE_A, RoleSessionName: 'ss' })));
+    expect(error.name).toBe('AccessDenied');
+    const identity = await chained.send(new GetCallerIdentityCommand({}));
+    expect(identity.Account).toBe('111111111111');
+  });
+
+  it('rejects a bad signature with SignatureDoesNotMatch and an unknown key with InvalidClientTokenId', async () => {
+    const bad = await errorOf(sts({ ...PORTAL_PRINCIPAL, secretAccessKey: 'wrong' }).send(new AssumeRoleCommand({ RoleArn: ROLE_A, RoleSessionName: 'ss' })));
+    expect(bad.name).toBe('SignatureDoesNotMatch');
+    const unknown = await errorOf(sts({ accessKeyId: 'AKIAUNKNOWN000000000', secretAccessKey: 'x' }).send(new GetCallerIdentityCommand({})));
+    expect(unknown.name).toBe('InvalidClientTokenId');
+  });
+
+  it('answers ExpiredToken for expired temporary credentials', async () => {
+    const out = await sts().send(new AssumeRoleCommand({ RoleArn: ROLE_A, RoleSessionName: 'ss' }));
+    stack.aws.temporary.get(out.Credentials!.AccessKeyId!)!.expiration = new Date(Date.now() - 1000);
+    const error = await errorOf(
+      sts({ accessKeyId: out.Credentials!.AccessKeyId!, secretAccessKey: out.Credentials!.SecretAccessKey!, sessionToken: out.Credentials!.SessionToken! }).send(
+        new GetCallerIdentityCommand({}),
+      ),
+    );
+    expect(error.name).toBe('ExpiredToken');
+  });
+
+  it('counts calls and injects faults through the control API', async () => {
+    stack.knobs.resetCounters();
+    stack.knobs.addFault({ service: 'sts', operation: 'AssumeRole', error: 'Throttling', count: 1 });
+    const error = await errorOf(sts().send(new AssumeRoleCommand({ RoleArn: ROLE_A, RoleSessionName: 'ss' })));
+    expect(error.name).toBe('Throttling');
+    await sts().send(new AssumeRoleCommand({ RoleArn: ROLE_A, RoleSessionName: 'ss' }));
+    expect(stack.knobs.getCounters()['sts.AssumeRole']).toBe(2);
+  });
+});

@@ -1,0 +1,123 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { CreatePresignedDomainUrlCommand, SageMakerClient, type CreatePresignedDomainUrlCommandInput } from '@aws-sdk/client-sagemaker';
+import { openStudioUrl, startLocalStack } from './helpers';
+import type { RunningStandIns } from '../../local/stand-ins';
+import { PORTAL_PRINCIPAL } from '../../local/demo-data';
+
+async function presign(stack: RunningStandIns, input: Partial<CreatePresignedDomainUrlCommandInput> = {}, account = '111111111111') {
+  const sts = new STSClient({ endpoint: stack.urls.aws, region: 'us-east-1', credentials: PORTAL_PRINCIPAL });
+  const role = await sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${account}:role/PresignedUrlGenerator`, RoleSessionName: 'portal' }));
+  const client = new SageMakerClient({
+    endpoint: stack.urls.aws,
+    region: 'us-east-1',
+    credentials: { accessKeyId: role.Credentials!.AccessKeyId!, secretAccessKey: role.Credentials!.SecretAccessKey!, sessionToken: role.Credentials!.SessionToken! },
+  });
+  const out = await client.send(
+    new CreatePresignedDomainUrlCommand({ DomainId: 'd-loba1example', UserProfileName: 'user-lob-a', ExpiresInSeconds: 30, ...input }),
+  );
+  return out.AuthorizedUrl!;
+}
+
+function testIdText(html: string, id: string): string | undefined {
+  return new RegExp(`data-testid="${id}"[^>]*>([^<]*)<`).exec(html)?.[1];
+}
+
+let stack: RunningStandIns;
+beforeAll(async () => {
+  stack = await startLocalStack();
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('Studio landing (/auth?token=)', () => {
+  it('shows domain, account, user profile and app for a fresh token', async () => {
+    const url = await presign(stack);
+    const res = await openStudioUrl(url, stack.urls.aws);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatch(/<h1>SageMaker Studio<\/h1>/);
+    expect(testIdText(res.body, 'studio-domain')).toBe('d-loba1example');
+    expect(testIdText(res.body, 'studio-account')).toBe('111111111111');
+    expect(testIdText(res.body, 'studio-user')).toBe('user-lob-a');
+    expect(testIdText(res.body, 'studio-app')).toBe('Studio');
+    expect(res.headers['referrer-policy']).toBe('no-referrer');
+  });
+
+  it('names the landing app or space', async () => {
+    const lab = await openStudioUrl(await presign(stack, { LandingUri: 'app:JupyterLab:' }), stack.urls.aws);
+    expect(testIdText(lab.body, 'studio-app')).toBe('JupyterLab');
+    const space = await openStudioUrl(await presign(stack, { LandingUri: 'app:CodeEditor:', SpaceName: 'team-space' }), stack.urls.aws);
+    expect(testIdText(space.body, 'studio-app')).toBe('CodeEditor space team-space');
+  });
+
+  it('refuses a replayed token', async () => {
+    const url = await presign(stack);
+    expect((await openStudioUrl(url, stack.urls.aws)).status).toBe(200);
+    const again = await openStudioUrl(url, stack.urls.aws);
+    expect(again.status).toBe(403);
+    expect(again.body).toContain('Invalid or Expired Auth Token');
+  });
+
+  it('refuses a token after ExpiresInSeconds', async () => {
+    const url = await presign(stack, { ExpiresInSeconds: 5 });
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 6000 });
+    const res = await openStudioUrl(url, stack.urls.aws);
+    expect(res.status).toBe(403);
+    expect(res.body).toContain('Invalid or Expired Auth Token');
+  });
+
+  it('refuses a tampered token and a token used on another domain host', async () => {
+    const url = await presign(stack);
+    const tampered = url.replace(/token=([^.]+)\.([^.]+)\.(.+)$/, (_m, h, p, s) => `token=${h}.${p}x.${s}`);
+    expect((await openStudioUrl(tampered, stack.urls.aws)).body).toContain('Invalid or Expired Auth Token');
+    const otherHost = url.replace('d-loba1example', 'd-lobb1example');
+    expect((await openStudioUrl(otherHost, stack.urls.aws)).body).toContain('Invalid or Expired Auth Token');
+  });
+});
+
+describe('Studio VPC endpoint check', () => {
+  let restricted: RunningStandIns;
+  beforeAll(async () => {
+    restricted = await startLocalStack({ STUDIO_VPCE_ADDRESSES: '127.0.0.2' });
+  });
+  afterAll(async () => {
+    await restricted?.stop();
+  });
+
+  it('refuses a request that did not arrive on the VPC endpoint address', async () => {
+    const url = await presign(restricted);
+    const res = await openStudioUrl(url, restricted.urls.aws);
+    expect(res.status).toBe(403);
+    expect(res.body).toContain('Auth token containing insufficient permissions');
+  });
+
+  it('applies the check only to VpcOnly domains', async () => {
+    const url = await presign(restricted);
+    restricted.aws.domains.get('d-loba1example')!.appNetworkAccessType = 'PublicInternetOnly';
+    try {
+      expect((await openStudioUrl(url, restricted.urls.aws)).status).toBe(200);
+    } finally {
+      restricted.aws.domains.get('d-loba1example')!.appNetworkAccessType = 'VpcOnly';
+    }
+  });
+});
+
+describe('Studio URL configuration', () => {
+  let custom: RunningStandIns;
+  beforeAll(async () => {
+    custom = await startLocalStack({ STUDIO_DOMAIN_SUFFIX: 'sagemaker.aws', STUDIO_PUBLIC_SCHEME: 'https', STUDIO_PUBLIC_PORT: '443' });
+  });
+  afterAll(async () => {
+    await custom?.stop();
+  });
+
+  it('uses the configured suffix, scheme and port', async () => {
+    const url = await presign(custom);
+    expect(url).toMatch(/^https:\/\/d-loba1example\.studio\.us-east-1\.sagemaker\.aws\/auth\?token=/);
+    expect((await openStudioUrl(url, custom.urls.aws)).status).toBe(200);
+  });
+});

@@ -1,0 +1,269 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { directoryClient, eventually } from '../support/directory';
+import { CookieJar, initiateAuth, launchErrorIn, loadLaunchForm, openStudioUrl, signIn, submitLaunchForm } from '../support/http-session';
+import { startPortalStack, type PortalStack } from '../support/portal-stack';
+
+/**
+ * The portal over HTTP: password sign-in through next-auth, the home page, and "Open Studio" posted
+ * as the form a browser sends (the server action's no-JavaScript path; the browser path is in e2e/).
+ */
+let stack: PortalStack;
+let dir: ReturnType<typeof directoryClient>;
+const LOB_CACHE_SECONDS = 1;
+const waitForLobCache = () => new Promise((r) => setTimeout(r, LOB_CACHE_SECONDS * 1000 + 200));
+
+const PASSWORDS: Record<string, string> = {
+  'user-lob-a': 'UserLobA1!',
+  'user-lob-b': 'UserLobB1!',
+  'user-multi': 'UserMulti1!',
+  'user-group-a': 'UserGroupA1!',
+  'user-no-lob': 'UserNoLob1!',
+  'user-no-profile': 'UserNoProfile1!',
+  'new-user': 'NewUser1!',
+};
+
+const sessions = new Map<string, CookieJar>();
+async function session(username: string): Promise<CookieJar> {
+  if (!sessions.has(username)) sessions.set(username, await signIn(stack.url, username, PASSWORDS[username]));
+  return sessions.get(username)!;
+}
+
+async function apiStatus(username: string, query = ''): Promise<{ status: number; code?: string }> {
+  const { accessToken } = await initiateAuth({ endpoint: stack.env.COGNITO_ENDPOINT, region: stack.env.AWS_REGION, clientId: 'portal-cli' }, username, PASSWORDS[username]);
+  const res = await fetch(`${stack.url}/api/studio/${username}${query}`, { headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' } });
+  const body = (await res.json()) as { code?: string };
+  return { status: res.status, code: body.code };
+}
+
+beforeAll(async () => {
+  stack = await startPortalStack({ portalEnv: { LOB_CACHE_SECONDS: String(LOB_CACHE_SECONDS), SUPPORT_CONTACT: 'the ML platform team' } });
+  dir = directoryClient(stack.env);
+});
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+beforeEach(async () => {
+  await stack.control.clearFaults();
+});
+
+describe('sign-in and home page', () => {
+  it('sends a signed-out visitor to the sign-in page', async () => {
+    const res = await fetch(`${stack.url}/`, { redirect: 'manual' });
+    expect(res.status).toBe(307);
+    expect(new URL(res.headers.get('location')!, stack.url).pathname).toBe('/signin');
+    const signin = await (await fetch(`${stack.url}/signin`)).text();
+    expect(signin).toContain('Username');
+    expect(signin).toContain('Password');
+  });
+
+  it('refuses a wrong password', async () => {
+    await expect(signIn(stack.url, 'user-lob-a', 'wrong-password')).rejects.toThrow(/sign-in as user-lob-a failed/);
+  });
+
+  it('shows who you are and your LOB with display name, account and domain', async () => {
+    const html = await (await fetch(`${stack.url}/`, { headers: { cookie: (await session('user-lob-a')).header() } })).text();
+    expect(html).toContain('user-lob-a');
+    expect(html).toContain('Line of Business A');
+    expect(html).toContain('111111111111');
+    expect(html).toContain('d-loba1example');
+    expect(html).toContain('Open Studio');
+  });
+
+  it('tells a user in no LOB whom to ask, with no button', async () => {
+    const html = await (await fetch(`${stack.url}/`, { headers: { cookie: (await session('user-no-lob')).header() } })).text();
+    expect(html).toContain('not assigned to any line of business');
+    expect(html).toContain('the ML platform team');
+    expect(html).not.toContain('data-testid="open-studio"');
+  });
+
+  it('lets a user in several LOBs choose one', async () => {
+    const html = await (await fetch(`${stack.url}/`, { headers: { cookie: (await session('user-multi')).header() } })).text();
+    expect(html).toContain('Line of Business A');
+    expect(html).toContain('Line of Business B');
+    expect(html.match(/<input type="radio"[^>]*name="lob"/g)).toHaveLength(2);
+  });
+
+  it('sends the security headers', async () => {
+    const res = await fetch(`${stack.url}/signin`);
+    expect(res.headers.get('content-security-policy')).toMatch(/frame-ancestors 'none'/);
+    expect(res.headers.get('content-security-policy')).toMatch(/script-src 'self' 'nonce-/);
+    expect(res.headers.get('strict-transport-security')).toMatch(/max-age=\d+/);
+    expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+});
+
+describe('Open Studio', () => {
+  it('takes user-lob-a to lob-a’s domain (303, no-store, no-referrer) and the Studio page names domain and user', async () => {
+    const form = await loadLaunchForm(stack.url, await session('user-lob-a'));
+    const { response } = await submitLaunchForm(stack.url, form, { 'x-request-id': 'portal-test-lob-a-0001' });
+    expect(response.status).toBe(303);
+    expect(response.headers.get('cache-control')).toMatch(/no-store/);
+    expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+    const location = response.headers.get('location')!;
+    expect(new URL(location).hostname).toBe('d-loba1example.studio.us-east-1.localhost');
+    const studio = await openStudioUrl(location);
+    expect(studio.status).toBe(200);
+    expect(studio.body).toContain('d-loba1example');
+    expect(studio.body).toContain('user-lob-a');
+
+    const audit = await eventually(async () => (await dir.auditFor('portal-test-lob-a-0001'))[0]);
+    expect(audit).toMatchObject({ type: 'launch', user: 'user-lob-a', lob: 'lob-a', channel: 'portal', outcome: 'success', app: 'studio' });
+  });
+
+  it('takes user-lob-b to lob-b’s domain', async () => {
+    const form = await loadLaunchForm(stack.url, await session('user-lob-b'));
+    const { response } = await submitLaunchForm(stack.url, form);
+    expect(response.status).toBe(303);
+    const studio = await openStudioUrl(response.headers.get('location')!);
+    expect(studio.body).toContain('d-lobb1example');
+    expect(studio.body).toContain('user-lob-b');
+  });
+
+  it('maps a user without a Users row through their IdP group', async () => {
+    const form = await loadLaunchForm(stack.url, await session('user-group-a'));
+    const { response } = await submitLaunchForm(stack.url, form);
+    expect(response.status).toBe(303);
+    expect(new URL(response.headers.get('location')!).hostname).toBe('d-loba1example.studio.us-east-1.localhost');
+  });
+
+  it('opens the LOB a multi-LOB user chose, in the chosen app', async () => {
+    const form = await loadLaunchForm(stack.url, await session('user-multi'));
+    const { response } = await submitLaunchForm(stack.url, form, {}, { lob: 'lob-b', app: 'codeeditor' });
+    expect(response.status).toBe(303);
+    const studio = await openStudioUrl(response.headers.get('location')!);
+    expect(studio.body).toContain('d-lobb1example');
+    expect(studio.body).toMatch(/CodeEditor/i);
+  });
+
+  it('a warm launch makes exactly 2 AWS calls before the redirect: Users GetItem + CreatePresignedDomainUrl', async () => {
+    const jar = await session('user-lob-a');
+    // Warm: the LOB row cache and lob-a's assumed-role credentials.
+    await submitLaunchForm(stack.url, await loadLaunchForm(stack.url, jar));
+    const form = await loadLaunchForm(stack.url, jar);
+    await stack.control.resetCounters();
+    const { response } = await submitLaunchForm(stack.url, form);
+    expect(response.status).toBe(303);
+    const counters = await stack.control.getCounters();
+    expect(counters['dynamodb.GetItem']).toBe(1);
+    expect(counters['sagemaker.CreatePresignedDomainUrl']).toBe(1);
+    expect(counters['sts.AssumeRole'] ?? 0).toBe(0);
+    const onPath = Object.entries(counters).filter(([k]) => !k.startsWith('cognito.') && k !== 'dynamodb.PutItem');
+    expect(Object.fromEntries(onPath)).toEqual({ 'dynamodb.GetItem': 1, 'sagemaker.CreatePresignedDomainUrl': 1 });
+    // The audit record is written after the response, off the user's path.
+    await eventually(async () => ((await stack.control.getCounters())['dynamodb.PutItem'] === 1 ? true : undefined));
+  });
+});
+
+describe('Open Studio: errors a user can act on', () => {
+  async function launchError(username: string, extraHeaders: Record<string, string> = {}, arrange?: () => Promise<void>) {
+    const form = await loadLaunchForm(stack.url, await session(username));
+    await arrange?.();
+    const { response, html } = await submitLaunchForm(stack.url, form, extraHeaders);
+    expect(response.status).toBe(200);
+    const error = launchErrorIn(html);
+    expect(error, 'the page shows the launch error').toBeDefined();
+    expect(error!.requestId).toMatch(/^[\w.-]{8,}$/);
+    expect(html).not.toMatch(/at \w+ \(|node_modules|\.ts:\d+/); // never a stack trace
+    return error!;
+  }
+
+  it('user.not_mapped: the action refuses a user in no LOB even when posted directly', async () => {
+    const form = await loadLaunchForm(stack.url, await session('user-lob-a'));
+    // user-no-lob has no form; post user-lob-a's form (lob=lob-a) with user-no-lob's session.
+    const { response, html } = await submitLaunchForm(stack.url, { ...form, jar: await session('user-no-lob') }, { 'x-request-id': 'portal-test-nolob-0001' });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('location')).toBeNull();
+    // The re-rendered page has no form for this user: it shows the "whom to ask" message instead.
+    expect(html).toContain('not assigned to any line of business');
+    const audit = await eventually(async () => (await dir.auditFor('portal-test-nolob-0001'))[0]);
+    expect(audit).toMatchObject({ user: 'user-no-lob', channel: 'portal', outcome: 'user.not_mapped' });
+    expect(await apiStatus('user-no-lob')).toEqual({ status: 403, code: 'user.not_mapped' });
+  });
+
+  it('lob.disabled', async () => {
+    await dir.updateLob('lob-b', { enabled: false });
+    await waitForLobCache();
+    try {
+      const form = await loadLaunchForm(stack.url, await session('user-multi'));
+      const { html } = await submitLaunchForm(stack.url, form, {}, { lob: 'lob-b' });
+      const error = launchErrorIn(html)!;
+      expect(error.code).toBe('lob.disabled');
+      expect(error.message).toMatch(/Line of Business B is currently disabled/);
+      expect(await apiStatus('user-lob-b')).toEqual({ status: 403, code: 'lob.disabled' });
+    } finally {
+      await dir.updateLob('lob-b', { enabled: true });
+      await waitForLobCache();
+    }
+  });
+
+  it('lob.role_denied when the LOB’s role cannot be assumed', async () => {
+    await dir.updateLob('lob-b', { roleName: 'NotTheGeneratorRole' });
+    await waitForLobCache();
+    try {
+      const error = await launchError('user-lob-b');
+      expect(error.code).toBe('lob.role_denied');
+      expect(error.message).toMatch(/could not assume/);
+      expect(await apiStatus('user-lob-b')).toEqual({ status: 502, code: 'lob.role_denied' });
+    } finally {
+      await dir.updateLob('lob-b', { roleName: 'PresignedUrlGenerator' });
+      await waitForLobCache();
+    }
+  });
+
+  it('profile.not_found where the LOB does not auto-create profiles', async () => {
+    const error = await launchError('user-no-profile');
+    expect(error.code).toBe('profile.not_found');
+    expect(error.message).toMatch(/no SageMaker Studio user profile in Line of Business A/);
+    expect(error.message).toContain('the ML platform team');
+    expect(await apiStatus('user-no-profile')).toEqual({ status: 404, code: 'profile.not_found' });
+  });
+
+  it('creates the profile just in time where the LOB allows autoCreateProfile', async () => {
+    await dir.putUser('new-user', ['lob-b']);
+    expect(await stack.control.listProfiles('d-lobb1example')).not.toContain('new-user');
+    const form = await loadLaunchForm(stack.url, await session('new-user'));
+    const { response } = await submitLaunchForm(stack.url, form);
+    expect(response.status).toBe(303);
+    expect(await stack.control.listProfiles('d-lobb1example')).toContain('new-user');
+    const studio = await openStudioUrl(response.headers.get('location')!);
+    expect(studio.body).toContain('new-user');
+  });
+
+  it('aws.throttled after the SDK’s retries', async () => {
+    const error = await launchError('user-lob-a', {}, () =>
+      stack.control.setFault({ service: 'sagemaker', operation: 'CreatePresignedDomainUrl', error: 'ThrottlingException', rate: 1 }).then(() => undefined),
+    );
+    expect(error.code).toBe('aws.throttled');
+    const counters = await stack.control.getCounters();
+    expect(counters['sagemaker.CreatePresignedDomainUrl']).toBeGreaterThanOrEqual(3);
+    expect(await apiStatus('user-lob-a')).toEqual({ status: 503, code: 'aws.throttled' });
+  });
+
+  it('directory.unavailable when DynamoDB fails', async () => {
+    // Exactly the action's 3 attempts fail, so the page re-rendered after the action can show its result.
+    const error = await launchError('user-lob-a', {}, () =>
+      stack.control.setFault({ service: 'dynamodb', operation: 'GetItem', error: 'ServiceUnavailable', rate: 1, count: 3 }).then(() => undefined),
+    );
+    expect(error.code).toBe('directory.unavailable');
+    expect(error.message).toMatch(/directory is unavailable/);
+    await stack.control.setFault({ service: 'dynamodb', operation: 'GetItem', error: 'ServiceUnavailable', rate: 1 });
+    expect(await apiStatus('user-lob-a')).toEqual({ status: 503, code: 'directory.unavailable' });
+  });
+
+  it('records failed launches in the audit log with the error code', async () => {
+    await launchError('user-no-profile', { 'x-request-id': 'portal-test-fail-0001' });
+    const audit = await eventually(async () => (await dir.auditFor('portal-test-fail-0001'))[0]);
+    expect(audit).toMatchObject({ user: 'user-no-profile', channel: 'portal', outcome: 'profile.not_found', lob: 'lob-a' });
+  });
+
+  it('refuses the action without a session', async () => {
+    const form = await loadLaunchForm(stack.url, await session('user-lob-a'));
+    const { response } = await submitLaunchForm(stack.url, { ...form, jar: new CookieJar() });
+    // No Studio URL; the page itself then sends the visitor to sign in.
+    expect(response.status).toBe(307);
+    expect(new URL(response.headers.get('location')!, stack.url).pathname).toBe('/signin');
+  });
+});

@@ -1,0 +1,57 @@
+/** The portal's tables read and changed through the production SDK against the DynamoDB stand-in. */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+
+export function directoryClient(env: Record<string, string>) {
+  const doc = DynamoDBDocumentClient.from(
+    new DynamoDBClient({
+      region: env.AWS_REGION,
+      endpoint: env.DYNAMODB_ENDPOINT,
+      credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY },
+    }),
+  );
+  const tables = { users: env.TABLE_USERS, lobs: env.TABLE_LOBS, audit: env.TABLE_AUDIT };
+  return {
+    doc,
+    /** Sets attributes on a LOB row (e.g. { enabled: false }). */
+    async updateLob(lob: string, attrs: Record<string, unknown>) {
+      const names = Object.keys(attrs);
+      await doc.send(
+        new UpdateCommand({
+          TableName: tables.lobs,
+          Key: { lob },
+          UpdateExpression: 'SET ' + names.map((_, i) => `#k${i} = :v${i}`).join(', '),
+          ExpressionAttributeNames: Object.fromEntries(names.map((n, i) => [`#k${i}`, n])),
+          ExpressionAttributeValues: Object.fromEntries(names.map((n, i) => [`:v${i}`, attrs[n]])),
+        }),
+      );
+    },
+    async putUser(username: string, lobs: string[]) {
+      const now = new Date().toISOString();
+      await doc.send(
+        new PutCommand({ TableName: tables.users, Item: { username, lobs, kind: 'user', version: 1, createdAt: now, updatedAt: now, updatedBy: 'test' } }),
+      );
+    },
+    async deleteUser(username: string) {
+      await doc.send(new DeleteCommand({ TableName: tables.users, Key: { username } }));
+    },
+    /** Audit records of one request (by request id), newest first. */
+    async auditFor(requestId: string): Promise<Record<string, unknown>[]> {
+      const out = await doc.send(
+        new QueryCommand({ TableName: tables.audit, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'audit' }, ScanIndexForward: false }),
+      );
+      return (out.Items ?? []).filter((i) => i.requestId === requestId);
+    },
+  };
+}
+
+/** Polls until `probe` returns a value (audit writes run after the response is sent). */
+export async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
