@@ -147,7 +147,7 @@ export function parseInfraConfig(raw: unknown): InfraConfig {
  * Config for a stage: the JSON file named by STUDIO_PORTAL_INFRA_CONFIG if set, else the stage's entry in
  * `stages` (personal/dev stages fall back to `dev`).
  */
-export function loadInfraConfig(stage: string, stages: Record<string, InfraConfigInput>, env: NodeJS.ProcessEnv = process.env): InfraConfig {
+export function loadInfraConfig(stage: string, stages: Record<string, InfraConfigInput>, env: Record<string, string | undefined> = process.env): InfraConfig {
   const file = env.STUDIO_PORTAL_INFRA_CONFIG?.trim();
   if (file) {
     let raw: unknown;

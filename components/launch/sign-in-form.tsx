@@ -39,8 +39,9 @@ export function SignInForm({ callbackUrl, initialError }: { callbackUrl: string;
     setError(errorMessageFor(result?.error ?? 'SignInUnavailable'));
   }
 
+  // method="post": even before JavaScript runs, the password must never end up in a URL.
   return (
-    <form onSubmit={onSubmit} className="space-y-4" aria-describedby="signin-status" noValidate={false}>
+    <form onSubmit={onSubmit} method="post" className="space-y-4" aria-describedby="signin-status">
       <div className="space-y-1">
         <label htmlFor="username" className="block text-sm font-semibold text-slate-800">
           Username

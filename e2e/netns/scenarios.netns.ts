@@ -173,7 +173,7 @@ test.describe('simulated corporate network', () => {
     const context = await internetBrowser.newContext();
     for (const portal of [state.portals.hostedUi, state.portals.password]) {
       const page = await context.newPage();
-      await expect(page.goto(`${portal.url}/`)).rejects.toThrow(/ERR_ADDRESS_UNREACHABLE|ERR_CONNECTION_(REFUSED|TIMED_OUT)|ERR_NETWORK_ACCESS_DENIED/);
+      await expect(page.goto(`${portal.url}/`)).rejects.toThrow(/ERR_ADDRESS_UNREACHABLE/); // no route at all
       await screenshot(page, testInfo, `g-internet-${portal.authMode}-unreachable`);
       await page.close();
     }

@@ -41,16 +41,12 @@ export async function signIn(page: Page, portal: PortalInfo, user: DemoUser, iss
   await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
   if (portal.authMode === 'hosted-ui') {
     await page.getByRole('button', { name: 'Sign in with your company account' }).click();
-    // The IdP's hosted login page, reached from the on-prem network.
+    // The IdP's hosted login page, reached from the on-prem network; same labels as the portal's form.
     await page.waitForURL((url) => url.href.startsWith(issuer));
-    await page.getByLabel('Username').fill(user.username);
-    await page.getByLabel('Password').fill(user.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-  } else {
-    await page.getByLabel('Username').fill(user.username);
-    await page.getByLabel('Password').fill(user.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
   }
+  await page.getByLabel('Username').fill(user.username);
+  await page.getByLabel('Password').fill(user.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL((url) => url.href.startsWith(portal.url) && !url.pathname.startsWith('/signin') && !url.pathname.startsWith('/api/auth'));
   await expect(page.getByTestId('whoami')).toContainText(user.username);
 }

@@ -18,7 +18,8 @@
 # contact from it fail at once instead of leaking to the default gateway.
 set -euo pipefail
 
-RANGE="${NETNS_RANGE:-10.213.0.0/16}"
+# Fixed: network.ts and the routes below use addresses from it.
+RANGE=10.213.0.0/16
 NS_ONPREM=onprem
 NS_SHARED=shared
 NS_INTERNET=internet
