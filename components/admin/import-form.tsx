@@ -13,7 +13,7 @@ export function ImportForm() {
         <Field
           name="file"
           label="CSV file"
-          hint={`Columns "username,lobs"; several LOBs separated by ";". Each row sets that user's memberships.`}
+          hint={`Columns "username,lobs"; several LOBs separated by ";". Each row sets that user's memberships. Up to 1 MB (about 40,000 rows) per file.`}
           error={state.fieldErrors?.file}
         >
           <input id="file" name="file" type="file" accept=".csv,text/csv" required className={inputClass} {...describedBy('file', state.fieldErrors?.file, true)} />

@@ -4,7 +4,7 @@
  * screenshot under test-results/netns/.
  */
 import { test, expect, requireRoot } from './fixtures';
-import { ADDR, HOSTS, fetchInNamespace } from './network';
+import { ADDR, fetchInNamespace } from './network';
 import { PORTS, SHORT_URL_EXPIRES_SECONDS } from './stack';
 import {
   LOB_A,
@@ -49,7 +49,7 @@ test.describe('simulated corporate network', () => {
 
     await test.step('API with a token that is not one', async () => {
       const r = await fetchInNamespace('onprem', {
-        url: `${portal.url.replace(HOSTS.portalHostedUi, ADDR.shared)}/api/studio/${USER_A.username}`,
+        url: `http://${ADDR.shared}:${PORTS.portalHostedUi}/api/studio/${USER_A.username}`,
         headers: { Authorization: 'Bearer not-a-jwt' },
       });
       expect(r.status).toBe(401);

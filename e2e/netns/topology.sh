@@ -46,16 +46,26 @@ require_root() {
   fi
 }
 
+# Start time of a process (clock ticks since boot): with the PID it names one process, even after
+# the PID is reused.
+proc_start() { sed -E 's/^.*\) //' "/proc/$1/stat" 2>/dev/null | awk '{print $20}'; }
+
+owner_id() {
+  local pid="${NETNS_OWNER_PID:-$PPID}"
+  echo "$pid $(proc_start "$pid")"
+}
+
 # Another test run owns the topology: tearing it down under it would break that run.
 check_owner() {
-  local me="${NETNS_OWNER_PID:-$PPID}"
-  if [ -f "$OWNER_FILE" ]; then
-    local other
-    other="$(cat "$OWNER_FILE" 2>/dev/null || true)"
-    if [ -n "$other" ] && [ "$other" != "$me" ] && kill -0 "$other" 2>/dev/null; then
-      log "topology is in use by another test run (pid $other, see $OWNER_FILE); wait for it to finish"
-      exit 75
-    fi
+  [ -f "$OWNER_FILE" ] || return 0
+  local other_pid other_start me
+  read -r other_pid other_start < "$OWNER_FILE" || true
+  me="$(owner_id)"
+  [ -n "${other_pid:-}" ] || return 0
+  [ "$other_pid $other_start" = "$me" ] && return 0
+  if [ -n "${other_start:-}" ] && [ "$(proc_start "$other_pid")" = "$other_start" ]; then
+    log "topology is in use by another test run (pid $other_pid, see $OWNER_FILE); wait for it to finish"
+    exit 75
   fi
 }
 
@@ -138,7 +148,7 @@ up() {
   ip -n "$NS_ONPREM" route add 10.213.2.0/24 via "$TGW_ONPREM_IP"
   ip -n "$NS_SHARED" route add 10.213.1.0/24 via "$TGW_SHARED_IP"
 
-  echo "${NETNS_OWNER_PID:-$PPID}" > "$OWNER_FILE"
+  owner_id > "$OWNER_FILE"
   trap - ERR
   log "up: onprem $ONPREM_IP -> tgw -> shared $SHARED_IP (vpce $VPCE_IP), internet $INTERNET_IP -> $PUBLIC_STUDIO_IP"
 }

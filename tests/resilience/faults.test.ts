@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { accessTokenFor, expectAlive, expectError, expectLaunch, launchAs } from './support/api';
 import { findSecretShapes } from './support/secrets';
 import { startResilienceStack, type ResilienceStack } from './support/stack';
@@ -18,8 +18,12 @@ beforeAll(async () => {
   tokens.b = await accessTokenFor(stack, 'user-lob-b', 'UserLobB1!');
 });
 
-afterAll(async () => {
+// A failed assertion must not leave a fault behind for the next test.
+afterEach(async () => {
   await stack?.control.clearFaults();
+});
+
+afterAll(async () => {
   await stack?.stop();
 });
 

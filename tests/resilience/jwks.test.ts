@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SignJWT } from 'jose';
 import { accessTokenFor, expectAlive, expectError, expectLaunch, launchAs } from './support/api';
 import { findSecretShapes } from './support/secrets';
@@ -18,8 +18,12 @@ beforeAll(async () => {
   token = await accessTokenFor(stack, 'user-lob-a', 'UserLobA1!');
 });
 
-afterAll(async () => {
+// A failed assertion must not leave the endpoint down for the next test.
+afterEach(async () => {
   await stack?.control.clearFaults();
+});
+
+afterAll(async () => {
   await stack?.stop();
 });
 

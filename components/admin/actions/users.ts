@@ -60,7 +60,7 @@ export async function importUsersAction(_prev: ImportState, form: FormData): Pro
     return { error: 'Choose a CSV file to import.', fieldErrors: { file: 'Choose a CSV file to import.' }, values };
   }
   if (file.size > MAX_IMPORT_BYTES) {
-    const message = `The file is ${(file.size / 1048576).toFixed(1)} MB; import at most ${MAX_IMPORT_BYTES / 1048576} MB at a time.`;
+    const message = `The file is ${(file.size / 1_000_000).toFixed(1)} MB; import at most ${MAX_IMPORT_BYTES / 1_000_000} MB at a time (split it).`;
     return { error: message, fieldErrors: { file: message }, values };
   }
   try {

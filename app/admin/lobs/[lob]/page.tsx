@@ -34,7 +34,7 @@ export default async function EditLobPage({
         {lob.enabled ? '' : ' · disabled'}
       </p>
       <div role="status" aria-live="polite">
-        {saved === 'created' ? <p className="mb-4 rounded border border-green-700 bg-green-50 p-3 text-green-900">Created {lob.lob}.</p> : null}
+        {saved === 'created' && lob.version === 1 ? <p className="mb-4 rounded border border-green-700 bg-green-50 p-3 text-green-900">Created {lob.lob}.</p> : null}
       </div>
       <LobForm mode="edit" initial={lobToFormValues(lob)} />
       <ConnectionTest lob={lob.lob} />
