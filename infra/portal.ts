@@ -324,6 +324,8 @@ export function createPortal(args: PortalArgs, opts: pulumi.CustomResourceOption
           ADMIN_GROUP: portal.adminGroup,
           SUPPORT_CONTACT: portal.supportContact,
           LOG_LEVEL: portal.logLevel,
+          // Lambda freezes the process once the response is sent: write the audit record first.
+          AUDIT_WRITE: 'before-response',
         },
       },
       tags: args.tags,

@@ -69,6 +69,13 @@ const envSchema = z.object({
   ADMIN_GROUP: optionalString.transform((v) => v ?? 'portal-admins'),
   SUPPORT_CONTACT: optionalString.transform((v) => v ?? 'your platform team'),
   LOB_CACHE_SECONDS: intInRange('LOB_CACHE_SECONDS', 0, 3600, 30),
+  AUDIT_WRITE: optionalString
+    .pipe(
+      z
+        .enum(['after-response', 'before-response'], { error: 'AUDIT_WRITE must be after-response or before-response' })
+        .optional(),
+    )
+    .transform((v) => v ?? 'after-response'),
   LOG_LEVEL: optionalString
     .pipe(z.enum(['debug', 'info', 'warn', 'error'], { error: 'LOG_LEVEL must be debug, info, warn or error' }).optional())
     .transform((v) => v ?? 'info'),
@@ -97,6 +104,12 @@ export interface PortalConfig {
   adminGroup: string;
   supportContact: string;
   lobCacheSeconds: number;
+  /**
+   * When the launch's audit record is written. `after-response` keeps it off the redirect's critical
+   * path (a long-running server); `before-response` for hosts that freeze the process once the
+   * response is sent (AWS Lambda), where deferred work could be lost.
+   */
+  auditWrite: 'after-response' | 'before-response';
   logLevel: LogLevel;
 }
 
@@ -140,6 +153,7 @@ export function parseConfig(env: Record<string, string | undefined>): PortalConf
     adminGroup: e.ADMIN_GROUP,
     supportContact: e.SUPPORT_CONTACT,
     lobCacheSeconds: e.LOB_CACHE_SECONDS,
+    auditWrite: e.AUDIT_WRITE,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -34,13 +34,13 @@ export function EnableLobForm({ lob, version, enabled }: { lob: string; version:
  * button that opened it). When users still reference the LOB the server refuses with the count, and the
  * admin can choose to remove those memberships too.
  */
-export function DeleteLobDialog({ lob, version, memberCount }: { lob: string; version: number; memberCount: number }) {
+export function DeleteLobDialog({ lob, version }: { lob: string; version: number }) {
   const dialogRef = useRef<HTMLDialogElement>(null);
   const openerRef = useRef<HTMLButtonElement>(null);
   const [state, formAction, pending] = useActionState<LobCommandState, FormData>(deleteLobAction, {
     values: { lob, version: String(version), removeMemberships: false },
   });
-  const count = state.memberCount ?? memberCount;
+  const count = state.memberCount;
 
   useEffect(() => {
     const dialog = dialogRef.current;
@@ -66,9 +66,9 @@ export function DeleteLobDialog({ lob, version, memberCount }: { lob: string; ve
             Delete {lob}?
           </h2>
           <p id="delete-desc" className="mt-2 text-gray-800">
-            {count > 0
+            {count
               ? `${count} user${count === 1 ? ' is' : 's are'} still assigned to ${lob}. Deleting it is refused unless you also remove those memberships (users left with no LOB lose access).`
-              : `No user is assigned to ${lob}. Users who reach it through an IdP group lose access.`}
+              : `Deleting ${lob} is refused while users are assigned to it, unless you also remove those memberships. Users who reach it through an IdP group lose access.`}
           </p>
           <input type="hidden" name="lob" value={lob} />
           <input type="hidden" name="version" value={String(version)} />

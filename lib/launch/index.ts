@@ -33,9 +33,13 @@ export function getLaunchDeps(): LaunchDeps {
   return deps;
 }
 
-/** Launch with the process-wide collaborators; `defer` lets the host run the audit write after responding. */
+/**
+ * Launch with the process-wide collaborators; `defer` lets the host run the audit write after
+ * responding, where configuration allows it (AUDIT_WRITE).
+ */
 export function launch(request: LaunchRequest, defer?: LaunchDeps['defer']) {
-  return launchStudio({ ...getLaunchDeps(), defer }, request);
+  const deferAudit = getConfig().auditWrite === 'after-response' ? defer : undefined;
+  return launchStudio({ ...getLaunchDeps(), defer: deferAudit }, request);
 }
 
 export function resolveLobs(user: LaunchRequest['user']) {

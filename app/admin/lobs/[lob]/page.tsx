@@ -1,7 +1,7 @@
 import { notFound } from 'next/navigation';
 import { requireAdminPage } from '@/lib/admin/require-admin';
 import { getAdminDeps } from '@/lib/admin/deps';
-import { getLob, listLobMembers } from '@/lib/admin/lobs';
+import { getLob } from '@/lib/admin/lobs';
 import { lobToFormValues } from '@/lib/admin/lob-form';
 import { LobForm } from '@/components/admin/lob-form';
 import { ConnectionTest, DeleteLobDialog } from '@/components/admin/lob-commands';
@@ -19,7 +19,8 @@ export default async function EditLobPage({
   await requireAdminPage(`/admin/lobs/${encodeURIComponent(name)}`);
   if (!LOB_NAME_PATTERN.test(name)) notFound();
   const deps = getAdminDeps();
-  const [lob, members] = await Promise.all([getLob(deps, name), listLobMembers(deps, name)]);
+  // Members are counted when a delete is attempted (a scan of the Users table), not on every page view.
+  const lob = await getLob(deps, name);
   if (!lob) notFound();
   const { saved } = await searchParams;
   return (
@@ -30,7 +31,7 @@ export default async function EditLobPage({
       <p className="mb-4 text-sm text-gray-700">
         Version {lob.version}
         {lob.updatedBy ? `, last changed by ${lob.updatedBy}` : ''}
-        {lob.updatedAt ? ` at ${lob.updatedAt}` : ''} · {members.length} user{members.length === 1 ? '' : 's'} mapped explicitly
+        {lob.updatedAt ? ` at ${lob.updatedAt}` : ''}
         {lob.enabled ? '' : ' · disabled'}
       </p>
       <div role="status" aria-live="polite">
@@ -41,7 +42,7 @@ export default async function EditLobPage({
       <section aria-labelledby="danger-title" className="mt-8 rounded border border-red-300 p-4">
         <h2 id="danger-title" className="text-xl font-semibold text-gray-900">Delete</h2>
         <div className="mt-3">
-          <DeleteLobDialog key={`d${lob.version}`} lob={lob.lob} version={lob.version} memberCount={members.length} />
+          <DeleteLobDialog key={`d${lob.version}`} lob={lob.lob} version={lob.version} />
         </div>
       </section>
     </div>
