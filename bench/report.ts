@@ -3,6 +3,7 @@ import type { LatencyResult } from './latency';
 import type { ThroughputResult } from './throughput';
 import type { StartupResult } from './startup';
 import type { SoakResult } from './soak';
+import type { ProfileSummary } from './lib/cpu-profile';
 
 function table(rows: string[][]): string {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
@@ -51,7 +52,7 @@ export function formatLatency(r: LatencyResult): string {
 
 export function formatThroughput(r: ThroughputResult): string {
   const rows = [
-    ['connections', 'launches/s', 'p50 ms', 'p99 ms', 'max ms', 'errors', 'portal cores', 'stand-ins cores', 'loadgen cores'],
+    ['connections', 'launches/s', 'p50 ms', 'p99 ms', 'max ms', 'errors', 'portal cores', 'stand-ins cores', 'loadgen cores', 'other procs cores'],
     ...r.runs.map((run) => [
       String(run.connections),
       String(run.launchesPerSecond),
@@ -62,6 +63,7 @@ export function formatThroughput(r: ThroughputResult): string {
       String(run.cpu.coresUsed.portal),
       String(run.cpu.coresUsed.standIns),
       String(run.cpu.coresUsed.loadGenerator),
+      String(run.cpu.coresUsed.others),
     ]),
   ];
   return [
@@ -94,5 +96,14 @@ export function formatSoak(r: SoakResult): string {
     `Soak: ${r.rate} launches/s for ${r.seconds} s.`,
     `launches ${r.run.launches} (${r.run.launchesPerSecond}/s), p99 ${r.run.latencyMs.p99} ms, errors ${r.run.errors}`,
     `portal RSS ${r.rssMiB.start} MiB -> ${r.rssMiB.end} MiB (max ${r.rssMiB.max}), growth ${r.rssGrowthPercent} % (target < ${r.targets.rssGrowthPercentMax} %, no errors): ${verdict(r.pass)}`,
+  ].join('\n');
+}
+
+export function formatProfile(p: ProfileSummary, file: string): string {
+  const busy = p.totalMs - p.idleMs;
+  return [
+    `Portal CPU profile (${file}; open it in Chrome DevTools): ${(busy / 1000).toFixed(1)} s busy of ${(p.totalMs / 1000).toFixed(1)} s.`,
+    table([['self time by package', 'ms', '%'], ...p.byPackage.map((r) => [r.name, String(r.ms), String(r.percent)])]),
+    table([['top functions (self time)', 'ms', '%'], ...p.byFunction.slice(0, 10).map((r) => [r.name.slice(0, 80), String(r.ms), String(r.percent)])]),
   ].join('\n');
 }

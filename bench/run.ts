@@ -8,23 +8,26 @@
  *   npm run bench -- --only latency    just one section (latency, throughput, startup, soak, admin)
  *   options: --samples 200 --warmup 20 --count 50 --seconds 8 --connections 8,16,32,64
  *            --soak-seconds 120 --rate N --dist-dir .next-bench --no-build --admin --repeats 3
+ *            --profile (run the portal under the V8 CPU profiler and print where its CPU went)
  * See docs/performance.md.
  */
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { control, startPortal, startStandIns, type PortalHandle, type StandInsHandle } from '../local/stack';
+import { control, startStandIns, type StandInsHandle } from '../local/stack';
 import { ensureBuild, type BuildState } from './lib/build';
 import { spawnNode, waitFor, ROOT, type BenchChild } from './lib/processes';
+import { RESULTS_DIR, startBenchPortal, type BenchPortal } from './lib/portal';
+import { summarizeProfile, type ProfileSummary } from './lib/cpu-profile';
 import { fetchAccessToken } from './lib/tokens';
 import { runLatency, type LatencyResult } from './latency';
 import { runThroughput, type ThroughputResult } from './throughput';
 import { runStartup, type StartupResult } from './startup';
 import { runSoak, type SoakResult } from './soak';
-import { formatLatency, formatSoak, formatStartup, formatThroughput } from './report';
+import { formatLatency, formatProfile, formatSoak, formatStartup, formatThroughput } from './report';
 
 const SECTIONS = ['latency', 'throughput', 'startup', 'soak', 'admin'] as const;
 type Section = (typeof SECTIONS)[number];
@@ -41,6 +44,7 @@ interface Args {
   distDir: string;
   build: boolean;
   repeats: number;
+  profile: boolean;
 }
 
 class BenchArgsError extends Error {}
@@ -57,6 +61,7 @@ function parseArgs(argv: string[]): Args {
     distDir: process.env.BENCH_DIST_DIR || '.next-bench',
     build: true,
     repeats: 3,
+    profile: false,
   };
   const int = (name: string, value: string | undefined) => {
     const n = Number(value);
@@ -86,6 +91,7 @@ function parseArgs(argv: string[]): Args {
       case '--repeats': args.repeats = int(flag, value()); break;
       case '--dist-dir': args.distDir = value() ?? ''; break;
       case '--no-build': args.build = false; break;
+      case '--profile': args.profile = true; break;
       default: throw new BenchArgsError(`unknown option ${flag} (see the header of bench/run.ts)`);
     }
   }
@@ -138,7 +144,8 @@ async function main(): Promise<void> {
   };
 
   let standIns: StandInsHandle | undefined;
-  let portal: PortalHandle | undefined;
+  let portal: BenchPortal | undefined;
+  const profileDir = args.profile ? mkdtempSync(path.join(RESULTS_DIR, 'profile-')) : undefined;
   let baseline: { url: string; proc: BenchChild } | undefined;
   try {
     log('starting the stand-ins');
@@ -148,16 +155,16 @@ async function main(): Promise<void> {
     const token = await fetchAccessToken(standIns.portalEnv, user, 'UserLobA1!');
 
     if (args.sections.has('latency') || args.sections.has('throughput') || args.sections.has('soak')) {
-      log(`starting the portal (next start, ${args.distDir})`);
+      log(`starting the portal (next start, ${args.distDir})${profileDir ? ' under the CPU profiler' : ''}`);
       // LOG_LEVEL info, as in production: the request log lines are part of the cost.
-      portal = await startPortal({ env: { ...standIns.portalEnv, LOG_LEVEL: 'info' }, distDir: args.distDir });
+      portal = await startBenchPortal({ distDir: args.distDir, portalEnv: standIns.portalEnv, logLevel: 'info', profileDir });
     }
 
     if (args.sections.has('latency')) {
       log('starting the baseline server');
       baseline = await startBaseline(standIns.portalEnv);
       const latency: LatencyResult = await runLatency({
-        portalUrl: portal!.url.replace('localhost', '127.0.0.1'),
+        portalUrl: portal!.url,
         baselineUrl: baseline.url,
         control: ctl,
         token,
@@ -177,7 +184,7 @@ async function main(): Promise<void> {
     const pids = { portal: portal?.pid ?? 0, standIns: standIns.pid };
     if (args.sections.has('throughput')) {
       const throughput: ThroughputResult = await runThroughput({
-        portalUrl: portal!.url.replace('localhost', '127.0.0.1'),
+        portalUrl: portal!.url,
         control: ctl,
         token,
         user,
@@ -196,7 +203,7 @@ async function main(): Promise<void> {
       if (!maxRate) throw new BenchArgsError('--soak needs the throughput section in the same run, or --rate N');
       await ctl.setLatency({ dynamodb: 0, sts: 0, sagemaker: 0, cognito: 0, studio: 0 });
       const soak: SoakResult = await runSoak({
-        portalUrl: portal!.url.replace('localhost', '127.0.0.1'),
+        portalUrl: portal!.url,
         token,
         user,
         rate: Math.max(1, Math.floor(maxRate * 0.8)),
@@ -212,6 +219,14 @@ async function main(): Promise<void> {
     if (portal) {
       await portal.stop();
       portal = undefined;
+      if (profileDir) {
+        const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
+        if (file) {
+          const profile: ProfileSummary = summarizeProfile(path.join(profileDir, file));
+          results.portalProfile = { file: path.relative(ROOT, path.join(profileDir, file)), ...profile };
+          print(formatProfile(profile, path.relative(ROOT, path.join(profileDir, file))));
+        }
+      }
     }
 
     if (args.sections.has('startup')) {
@@ -240,7 +255,7 @@ async function main(): Promise<void> {
   }
 
   results.finishedAt = new Date().toISOString();
-  const dir = path.join(ROOT, 'bench', 'results');
+  const dir = RESULTS_DIR;
   mkdirSync(dir, { recursive: true });
   const stamp = String(results.startedAt).replace(/[:.]/g, '-');
   const json = JSON.stringify(results, null, 2);

@@ -4,12 +4,12 @@
  * server.js that ships to Lambda; and the size of that standalone bundle.
  */
 import path from 'node:path';
-import { findFreePort } from '../local/stack';
 import { directorySize } from './lib/build';
-import { spawnNode, waitFor, ROOT } from './lib/processes';
+import { ProbeFailedError, waitFor, ROOT } from './lib/processes';
+import { startBenchPortal, type PortalServer } from './lib/portal';
 import { timedGet } from './lib/http-client';
 
-export type StartMode = 'next start' | 'standalone server.js';
+export type StartMode = PortalServer;
 
 export interface StartupSample {
   mode: StartMode;
@@ -37,42 +37,24 @@ export interface StartupOptions {
 }
 
 async function measureOnce(mode: StartMode, opts: StartupOptions): Promise<StartupSample> {
-  const port = await findFreePort();
-  const url = `http://127.0.0.1:${port}`;
-  const env = {
-    ...process.env,
-    ...opts.portalEnv,
-    PORT: String(port),
-    HOSTNAME: '127.0.0.1',
-    NEXTAUTH_URL: `http://localhost:${port}`,
-    AUTH_MODE: 'password',
-    NEXT_DIST_DIR: opts.distDir,
-    LOG_LEVEL: 'warn',
-    NODE_ENV: 'production',
-  };
-  const args =
-    mode === 'next start'
-      ? [path.join(ROOT, 'node_modules', 'next', 'dist', 'bin', 'next'), 'start', '-p', String(port)]
-      : [path.join(ROOT, opts.distDir, 'standalone', 'server.js')];
-  const started = performance.now();
-  const proc = spawnNode(args, env);
+  const portal = await startBenchPortal({ distDir: opts.distDir, portalEnv: opts.portalEnv, server: mode, logLevel: 'warn', noWait: true });
   let listeningMs = 0;
   try {
     await waitFor(
-      proc,
+      portal.proc,
       async () => {
-        const res = await timedGet(`${url}/api/studio/${opts.user}`, { authorization: `Bearer ${opts.token}` });
-        if (!listeningMs) listeningMs = performance.now() - started;
+        const res = await timedGet(`${portal.url}/api/studio/${opts.user}`, { authorization: `Bearer ${opts.token}` });
+        if (!listeningMs) listeningMs = performance.now() - portal.startedAt;
         if (res.status === 302) return true;
-        if (res.status >= 400 && res.status !== 404 && res.status !== 503) throw new Error(`unexpected HTTP ${res.status}: ${res.body}`);
+        if (res.status !== 404 && res.status !== 503) throw new ProbeFailedError(`unexpected HTTP ${res.status}: ${res.body}`);
         return false;
       },
       30_000,
       5,
     );
-    return { mode, listeningMs: Math.round(listeningMs), firstLaunchMs: Math.round(performance.now() - started) };
+    return { mode, listeningMs: Math.round(listeningMs), firstLaunchMs: Math.round(performance.now() - portal.startedAt) };
   } finally {
-    await proc.stop();
+    await portal.stop();
   }
 }
 

@@ -100,25 +100,33 @@ export async function runThroughput(opts: ThroughputOptions): Promise<Throughput
   return { runs, best, maxLaunchesPerSecond, targets, pass, analysis: analyse(best, opts.cores) };
 }
 
+const perLaunchMsOf = (seconds: number | undefined, launches: number) => Math.round(((seconds ?? 0) / Math.max(1, launches)) * 1000 * 100) / 100;
+
 /** Where the time went in a run, in words: CPU shares per process on this machine's cores. */
 function analyse(run: ThroughputRun, cores: number): string[] {
   const { coresUsed, cpuSeconds } = run.cpu;
   const totalCores = Object.values(coresUsed).reduce((a, b) => a + b, 0);
-  const perLaunchMs = (name: string) => Math.round(((cpuSeconds[name] ?? 0) / Math.max(1, run.launches)) * 1000 * 100) / 100;
+  const portalCap = Math.round(1000 / Math.max(0.01, perLaunchMsOf(cpuSeconds.portal, run.launches)));
+  const perLaunchMs = (name: string) => perLaunchMsOf(cpuSeconds[name], run.launches);
   const lines = [
     `CPU in use during the best run: ${totalCores.toFixed(2)} of ${cores} cores ` +
-      `(portal ${coresUsed.portal}, stand-ins ${coresUsed.standIns}, load generator ${coresUsed.loadGenerator}).`,
+      `(portal ${coresUsed.portal}, stand-ins ${coresUsed.standIns}, load generator ${coresUsed.loadGenerator}, other processes on the machine ${coresUsed.others}).`,
     `CPU per launch: portal ${perLaunchMs('portal')} ms, stand-ins ${perLaunchMs('standIns')} ms, load generator ${perLaunchMs('loadGenerator')} ms.`,
   ];
+  if ((coresUsed.others ?? 0) >= cores * 0.25) {
+    lines.push(
+      `Other processes used ${coresUsed.others} cores during the run: the portal competed for CPU with work outside the bench, ` +
+        'so these numbers understate what the portal does on a quiet machine (rerun when the machine is idle).',
+    );
+  }
   if (totalCores >= cores * 0.85) {
-    const portalCap = Math.round(1000 / Math.max(0.01, perLaunchMs('portal')));
     lines.push(
       `The machine is CPU-bound: all ${cores} cores are shared by the portal, the stand-ins and the load generator. ` +
         `The portal alone is single-threaded (one Node event loop), so on a core of its own it tops out near ${portalCap} launches/s; ` +
         `in production the AWS services run elsewhere and Lambda scales out per request.`,
     );
   } else if ((coresUsed.portal ?? 0) >= 0.9) {
-    lines.push('The portal process is saturating its single Node event loop (about one core).');
+    lines.push(`The portal process is saturating its single Node event loop (about one core): at ${perLaunchMs('portal')} ms of CPU per launch it tops out near ${portalCap} launches/s.`);
   } else {
     lines.push('CPU is not saturated: the limit is latency (event-loop waits on I/O) or connection count.');
   }

@@ -89,7 +89,19 @@ export function ownCpuSeconds(): number {
   return (usage.user + usage.system) / 1e6;
 }
 
-/** Samples CPU of several named process trees over an interval. */
+/** CPU seconds the whole machine has been busy (all cores, everything but idle and iowait). */
+export function machineBusySeconds(): number {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0];
+  const [, ...fields] = line.trim().split(/\s+/);
+  // user nice system idle iowait irq softirq steal …
+  const [user, nice, system, , , irq, softirq, steal] = fields.map(Number);
+  return (user + nice + system + irq + softirq + (steal ?? 0)) / ticksPerSecond();
+}
+
+/**
+ * Samples CPU of several named process trees over an interval, plus what every other process on the
+ * machine used meanwhile (the machine is shared: other work competes for the same cores).
+ */
 export class CpuMeter {
   private readonly start: Record<string, number> = {};
   private startedAt = 0;
@@ -99,6 +111,7 @@ export class CpuMeter {
   private read(): Record<string, number> {
     const out: Record<string, number> = {};
     for (const [name, pid] of Object.entries(this.roots)) out[name] = pid === 'self' ? ownCpuSeconds() : cpuSeconds(pid);
+    out.machine = machineBusySeconds();
     return out;
   }
 
@@ -115,8 +128,12 @@ export class CpuMeter {
     const cores: Record<string, number> = {};
     for (const name of Object.keys(now)) {
       cpu[name] = Math.round((now[name] - (this.start[name] ?? 0)) * 100) / 100;
-      cores[name] = Math.round((cpu[name] / wallSeconds) * 100) / 100;
     }
+    // Everything else that ran on the machine meanwhile (other people's builds, tests, browsers).
+    const ours = Object.keys(this.roots).reduce((sum, name) => sum + cpu[name], 0);
+    cpu.others = Math.max(0, Math.round((cpu.machine - ours) * 100) / 100);
+    delete cpu.machine;
+    for (const name of Object.keys(cpu)) cores[name] = Math.round((cpu[name] / wallSeconds) * 100) / 100;
     return { wallSeconds: Math.round(wallSeconds * 10) / 10, cpuSeconds: cpu, coresUsed: cores };
   }
 }

@@ -3,6 +3,7 @@
  * spawned detached with an IPC channel (they exit when the bench dies) and stopped by their PID.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -17,13 +18,19 @@ export interface BenchChild {
   stop(): Promise<void>;
 }
 
-export function spawnNode(args: string[], env: Record<string, string | undefined>, cwd = ROOT): BenchChild {
-  const child = spawn(process.execPath, ['--import', EXIT_WITH_PARENT, ...args], {
-    cwd,
+/**
+ * `logFile`: send the child's stdout and stderr to a file instead of a pipe, so a busy bench process
+ * (running the load generator) never applies back-pressure to the server's logging.
+ */
+export function spawnNode(args: string[], env: Record<string, string | undefined>, opts: { logFile?: string; nodeOptions?: string[] } = {}): BenchChild {
+  const fd = opts.logFile ? openSync(opts.logFile, 'a') : undefined;
+  const child = spawn(process.execPath, [...(opts.nodeOptions ?? []), '--import', EXIT_WITH_PARENT, ...args], {
+    cwd: ROOT,
     env: env as NodeJS.ProcessEnv,
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    stdio: ['ignore', fd ?? 'pipe', fd ?? 'pipe', 'ipc'],
     detached: true,
   });
+  if (fd !== undefined) closeSync(fd);
   child.channel?.unref();
   child.unref();
   let text = '';
@@ -61,8 +68,12 @@ export function spawnNode(args: string[], env: Record<string, string | undefined
       }
     }
   });
-  return { child, pid: child.pid!, output: () => text, stop };
+  const output = () => (opts.logFile ? readFileSync(opts.logFile, 'utf8') : text);
+  return { child, pid: child.pid!, output, stop };
 }
+
+/** Thrown by a probe to stop waiting at once (the server answered, but wrongly). */
+export class ProbeFailedError extends Error {}
 
 /** Polls `probe` every `intervalMs` until it returns true; fails when the process exits or time runs out. */
 export async function waitFor(proc: BenchChild, probe: () => Promise<boolean>, timeoutMs: number, intervalMs = 10): Promise<void> {
@@ -73,7 +84,8 @@ export async function waitFor(proc: BenchChild, probe: () => Promise<boolean>, t
     }
     try {
       if (await probe()) return;
-    } catch {
+    } catch (error) {
+      if (error instanceof ProbeFailedError) throw error;
       // not listening yet
     }
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
