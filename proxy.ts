@@ -17,6 +17,15 @@ function contentSecurityPolicy(nonce: string): string {
   ].join('; ');
 }
 
+function isDecodablePath(pathname: string): boolean {
+  try {
+    decodeURIComponent(pathname);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Per request: a request id (kept from a trusted upstream when well-formed), a CSP nonce Next.js
  * applies to its scripts, and `Cache-Control: no-store` (every page and launch response is personal).
@@ -24,6 +33,13 @@ function contentSecurityPolicy(nonce: string): string {
  */
 export function proxy(request: NextRequest) {
   const requestId = resolveRequestId(request.headers.get(REQUEST_ID_HEADER));
+  if (!isDecodablePath(request.nextUrl.pathname)) {
+    // Next.js would fail decoding the dynamic segment with a bare 500: answer the client's mistake as one.
+    return NextResponse.json(
+      { code: 'input.invalid', message: 'The request path is not valid percent-encoded UTF-8.', requestId },
+      { status: 400, headers: { [REQUEST_ID_HEADER]: requestId, 'Cache-Control': 'no-store' } },
+    );
+  }
   const nonce = Buffer.from(crypto.randomUUID()).toString('base64');
   const csp = contentSecurityPolicy(nonce);
 

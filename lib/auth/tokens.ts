@@ -52,6 +52,14 @@ export function translateJwtError(error: unknown): PortalError {
   return invalid('The token is invalid.', error);
 }
 
+/**
+ * RFC 7515 §4.1.11: a JWS whose `crit` header names extensions the recipient does not understand must be
+ * rejected. We understand none, and Cognito never sends `crit`.
+ */
+function rejectCriticalExtensions(header: { [key: string]: unknown }): void {
+  if ('crit' in header) throw invalid('The token uses critical header extensions that are not supported.');
+}
+
 function groupsOf(payload: JwtPayload): string[] {
   const groups = payload['cognito:groups'];
   return Array.isArray(groups) ? groups.filter((g): g is string => typeof g === 'string') : [];
@@ -71,7 +79,8 @@ export class CognitoTokenVerifier {
         // Cognito access tokens identify the client in `client_id`, not `aud`.
         audience: null,
         graceSeconds: CLOCK_SKEW_SECONDS,
-        customJwtCheck: ({ payload }) => {
+        customJwtCheck: ({ header, payload }) => {
+          rejectCriticalExtensions(header);
           if (payload.token_use !== 'access') throw invalid('Only access tokens are accepted (this is not an access token).');
           if (typeof payload.client_id !== 'string' || !allowedClientIds.includes(payload.client_id)) {
             throw invalid('The token was issued for a client that is not allowed.');
@@ -87,7 +96,8 @@ export class CognitoTokenVerifier {
         jwksUri,
         audience: clientId,
         graceSeconds: CLOCK_SKEW_SECONDS,
-        customJwtCheck: ({ payload }) => {
+        customJwtCheck: ({ header, payload }) => {
+          rejectCriticalExtensions(header);
           if (payload.token_use !== 'id') throw invalid('Not an ID token.');
           if (typeof payload['cognito:username'] !== 'string') throw invalid('The ID token has no cognito:username.');
         },
