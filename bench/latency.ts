@@ -11,7 +11,7 @@ type Control = ReturnType<typeof control>;
 
 export const DEFAULT_LATENCY = { dynamodb: 5, sts: 30, sagemaker: 60, cognito: 0, studio: 0 };
 
-/** The audit write runs after the response (Next.js after()): it is a call, but not on the user's path. */
+/** By default the audit write runs after the response (Next.js after()): a call, but not on the user's path. */
 const AFTER_RESPONSE_OPERATIONS = new Set(['dynamodb.PutItem']);
 
 export interface CallCounts {
@@ -37,16 +37,23 @@ export interface LatencyResult {
   injectedLatencyMs: typeof DEFAULT_LATENCY;
   samplesPerFlow: number;
   warmupPerFlow: number;
+  /** Our portal as a long-running server (default AUDIT_WRITE=after-response). */
   portal: FlowResult;
+  /** Our portal as deployed to Lambda (AUDIT_WRITE=before-response: the audit write is on the path). */
+  portalLambda?: FlowResult;
   baseline: FlowResult;
   ratioP50: number;
   ratioP95: number;
+  lambdaRatioP50?: number;
+  lambdaRatioP95?: number;
   targets: { ratioMax: number; awsCallsPerWarmLaunchMax: number };
   pass: { ratio: boolean; calls: boolean };
 }
 
 export interface LatencyOptions {
   portalUrl: string;
+  /** A second portal with AUDIT_WRITE=before-response (the Lambda configuration), if measured. */
+  portalLambdaUrl?: string;
   baselineUrl: string;
   control: Control;
   token: string;
@@ -68,7 +75,7 @@ function checkLaunch(res: TimedResponse): string | undefined {
   return undefined;
 }
 
-async function countCalls(opts: LatencyOptions, url: string, launches: number): Promise<CallCounts> {
+async function countCalls(opts: LatencyOptions, url: string, launches: number, auditBeforeResponse = false): Promise<CallCounts> {
   const agent = createKeepAliveAgent();
   await opts.control.resetCounters();
   for (let i = 0; i < launches; i++) {
@@ -88,7 +95,7 @@ async function countCalls(opts: LatencyOptions, url: string, launches: number): 
     perLaunch[op] = per;
     if (!isAwsCall(op)) continue;
     total += count;
-    if (!AFTER_RESPONSE_OPERATIONS.has(op)) inPath += count;
+    if (auditBeforeResponse || !AFTER_RESPONSE_OPERATIONS.has(op)) inPath += count;
   }
   return {
     launches,
@@ -107,35 +114,40 @@ async function coldCalls(opts: LatencyOptions, url: string): Promise<Record<stri
   return opts.control.getCounters();
 }
 
+type Flow = 'portal' | 'portalLambda' | 'baseline';
+
 export async function runLatency(opts: LatencyOptions): Promise<LatencyResult> {
   const injected = { ...DEFAULT_LATENCY, ...opts.latency };
   await opts.control.setLatency(injected);
-  const portalUrl = `${opts.portalUrl}/api/studio/${opts.user}`;
-  const baselineUrl = `${opts.baselineUrl}/api/studio/${opts.user}`;
+  const urls: Partial<Record<Flow, string>> = {
+    portal: `${opts.portalUrl}/api/studio/${opts.user}`,
+    ...(opts.portalLambdaUrl ? { portalLambda: `${opts.portalLambdaUrl}/api/studio/${opts.user}` } : {}),
+    baseline: `${opts.baselineUrl}/api/studio/${opts.user}`,
+  };
+  const flows = Object.keys(urls) as Flow[];
   const headers = { authorization: `Bearer ${opts.token}` };
 
   opts.log('latency: cold launch of each flow (call counts)');
-  const cold = { portal: await coldCalls(opts, portalUrl), baseline: await coldCalls(opts, baselineUrl) };
+  const cold: Partial<Record<Flow, Record<string, number>>> = {};
+  for (const flow of flows) cold[flow] = await coldCalls(opts, urls[flow]!);
 
   opts.log(`latency: warm-up (${opts.warmup} launches per flow)`);
-  const agents = { portal: createKeepAliveAgent(), baseline: createKeepAliveAgent() };
-  for (let i = 0; i < opts.warmup; i++) {
-    await timedGet(portalUrl, headers, agents.portal);
-    await timedGet(baselineUrl, headers, agents.baseline);
-  }
+  const agents = Object.fromEntries(flows.map((f) => [f, createKeepAliveAgent()])) as Record<Flow, ReturnType<typeof createKeepAliveAgent>>;
+  for (let i = 0; i < opts.warmup; i++) for (const flow of flows) await timedGet(urls[flow]!, headers, agents[flow]);
 
   opts.log(`latency: AWS calls per warm launch (${opts.countLaunches} launches per flow, counters reset between)`);
-  const warm = { portal: await countCalls(opts, portalUrl, opts.countLaunches), baseline: await countCalls(opts, baselineUrl, opts.countLaunches) };
+  const warm: Partial<Record<Flow, CallCounts>> = {};
+  for (const flow of flows) warm[flow] = await countCalls(opts, urls[flow]!, opts.countLaunches, flow === 'portalLambda');
 
   opts.log(`latency: ${opts.samples} timed launches per flow, interleaved`);
-  const times = { portal: [] as number[], baseline: [] as number[] };
-  const failures = { portal: 0, baseline: 0 };
-  const firstFailure: { portal?: string; baseline?: string } = {};
+  const times = Object.fromEntries(flows.map((f) => [f, [] as number[]])) as Record<Flow, number[]>;
+  const failures = Object.fromEntries(flows.map((f) => [f, 0])) as Record<Flow, number>;
+  const firstFailure: Partial<Record<Flow, string>> = {};
   for (let i = 0; i < opts.samples; i++) {
-    // Alternate who goes first so neither flow always follows the other.
-    const order: Array<'portal' | 'baseline'> = i % 2 === 0 ? ['portal', 'baseline'] : ['baseline', 'portal'];
+    // Rotate who goes first so no flow always follows another.
+    const order = flows.map((_, k) => flows[(i + k) % flows.length]);
     for (const flow of order) {
-      const res = await timedGet(flow === 'portal' ? portalUrl : baselineUrl, headers, agents[flow]);
+      const res = await timedGet(urls[flow]!, headers, agents[flow]);
       const problem = checkLaunch(res);
       if (problem) {
         failures[flow] += 1;
@@ -143,11 +155,18 @@ export async function runLatency(opts: LatencyOptions): Promise<LatencyResult> {
       } else times[flow].push(res.ms);
     }
   }
-  agents.portal.destroy();
-  agents.baseline.destroy();
+  for (const agent of Object.values(agents)) agent.destroy();
 
-  const portal: FlowResult = { latency: summarize(times.portal), failures: failures.portal, firstFailure: firstFailure.portal, coldCalls: cold.portal, warmCalls: warm.portal };
-  const baseline: FlowResult = { latency: summarize(times.baseline), failures: failures.baseline, firstFailure: firstFailure.baseline, coldCalls: cold.baseline, warmCalls: warm.baseline };
+  const result = (flow: Flow): FlowResult => ({
+    latency: summarize(times[flow]),
+    failures: failures[flow],
+    firstFailure: firstFailure[flow],
+    coldCalls: cold[flow]!,
+    warmCalls: warm[flow]!,
+  });
+  const portal = result('portal');
+  const baseline = result('baseline');
+  const portalLambda = urls.portalLambda ? result('portalLambda') : undefined;
   const ratioP50 = ratio(portal.latency.p50Ms, baseline.latency.p50Ms);
   const ratioP95 = ratio(portal.latency.p95Ms, baseline.latency.p95Ms);
   const targets = { ratioMax: 0.45, awsCallsPerWarmLaunchMax: 2 };
@@ -156,9 +175,13 @@ export async function runLatency(opts: LatencyOptions): Promise<LatencyResult> {
     samplesPerFlow: opts.samples,
     warmupPerFlow: opts.warmup,
     portal,
+    portalLambda,
     baseline,
     ratioP50,
     ratioP95,
+    ...(portalLambda
+      ? { lambdaRatioP50: ratio(portalLambda.latency.p50Ms, baseline.latency.p50Ms), lambdaRatioP95: ratio(portalLambda.latency.p95Ms, baseline.latency.p95Ms) }
+      : {}),
     targets,
     pass: { ratio: ratioP50 <= targets.ratioMax && ratioP95 <= targets.ratioMax, calls: portal.warmCalls.inPathPerLaunch <= targets.awsCallsPerWarmLaunchMax },
   };

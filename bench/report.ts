@@ -1,9 +1,10 @@
 /** Plain-text tables for the bench results (the JSON in bench/results/ has every number). */
 import type { LatencyResult } from './latency';
-import type { ThroughputResult } from './throughput';
+import type { ThroughputResult, ThroughputRun } from './throughput';
 import type { StartupResult } from './startup';
 import type { SoakResult } from './soak';
 import type { ProfileSummary } from './lib/cpu-profile';
+import type { AdminBenchResult } from './admin-bench';
 
 function table(rows: string[][]): string {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
@@ -21,50 +22,58 @@ function byOperation(perLaunch: Record<string, number>): string {
 
 export function formatLatency(r: LatencyResult): string {
   const inj = r.injectedLatencyMs;
+  const flows: Array<[string, LatencyResult['portal'] | undefined]> = [
+    ['portal (ours, long-running server)', r.portal],
+    ['portal (ours, AUDIT_WRITE=before-response as on Lambda)', r.portalLambda],
+    ['baseline (reference solution flow)', r.baseline],
+  ];
   const rows = [
-    ['flow', 'p50 ms', 'p95 ms', 'mean ms', 'AWS calls/launch (path)', 'incl. after response', 'by operation'],
-    ...(['portal', 'baseline'] as const).map((flow) => {
-      const f = r[flow];
-      return [
-        flow === 'portal' ? 'portal (ours)' : 'baseline (reference flow)',
+    ['flow', 'p50 ms', 'p95 ms', 'mean ms', 'AWS calls before response', 'all AWS calls', 'by operation (per launch)'],
+    ...flows
+      .filter((f): f is [string, LatencyResult['portal']] => f[1] !== undefined)
+      .map(([name, f]) => [
+        name,
         String(f.latency.p50Ms),
         String(f.latency.p95Ms),
         String(f.latency.meanMs),
         String(f.warmCalls.inPathPerLaunch),
         String(f.warmCalls.totalPerLaunch),
         byOperation(f.warmCalls.perLaunch),
-      ];
-    }),
+      ]),
   ];
   return [
     `Warm launch latency: GET /api/studio/{user}, concurrency 1, ${r.samplesPerFlow} launches per flow after ${r.warmupPerFlow} warm-up, interleaved.`,
     `Injected per call: DynamoDB ${inj.dynamodb} ms, STS ${inj.sts} ms, SageMaker ${inj.sagemaker} ms.`,
     table(rows),
-    `ratio portal/baseline: p50 ${r.ratioP50}, p95 ${r.ratioP95} (target <= ${r.targets.ratioMax}): ${verdict(r.pass.ratio)}`,
+    `ratio portal/baseline: p50 ${r.ratioP50}, p95 ${r.ratioP95} (target <= ${r.targets.ratioMax}): ${verdict(r.pass.ratio)}` +
+      (r.lambdaRatioP50 !== undefined ? `; with the audit write before the response (Lambda): p50 ${r.lambdaRatioP50}, p95 ${r.lambdaRatioP95}` : ''),
     `AWS calls per warm launch before the response: ${r.portal.warmCalls.inPathPerLaunch} (target <= ${r.targets.awsCallsPerWarmLaunchMax}): ${verdict(r.pass.calls)}` +
-      ` (+ the audit PutItem after the response)`,
+      ` (the audit PutItem follows the response; on Lambda it precedes it: ${r.portalLambda?.warmCalls.inPathPerLaunch ?? '-'})`,
     `cold first launch, portal: ${byOperation(r.portal.coldCalls)}${r.portal.coldCalls['cognito.jwks'] ? `, JWKS fetch ${r.portal.coldCalls['cognito.jwks']}` : ''}`,
-    ...(r.portal.failures || r.baseline.failures
-      ? [`failures: portal ${r.portal.failures} (${r.portal.firstFailure ?? ''}), baseline ${r.baseline.failures} (${r.baseline.firstFailure ?? ''})`]
-      : []),
+    ...flows
+      .filter(([, f]) => f && f.failures)
+      .map(([name, f]) => `failures, ${name}: ${f!.failures} (${f!.firstFailure ?? ''})`),
   ].join('\n');
 }
 
 export function formatThroughput(r: ThroughputResult): string {
+  const row = (label: string, run: ThroughputRun) => [
+    label,
+    String(run.launchesPerSecond),
+    String(run.latencyMs.p50),
+    String(run.latencyMs.p99),
+    String(run.latencyMs.max),
+    String(run.errors),
+    String(run.cpu.coresUsed.portal),
+    String(run.cpu.coresUsed.standIns),
+    String(run.cpu.coresUsed.loadGenerator),
+    String(run.cpu.coresUsed.others),
+  ];
   const rows = [
     ['connections', 'launches/s', 'p50 ms', 'p99 ms', 'max ms', 'errors', 'portal cores', 'stand-ins cores', 'loadgen cores', 'other procs cores'],
-    ...r.runs.map((run) => [
-      String(run.connections),
-      String(run.launchesPerSecond),
-      String(run.latencyMs.p50),
-      String(run.latencyMs.p99),
-      String(run.latencyMs.max),
-      String(run.errors),
-      String(run.cpu.coresUsed.portal),
-      String(run.cpu.coresUsed.standIns),
-      String(run.cpu.coresUsed.loadGenerator),
-      String(run.cpu.coresUsed.others),
-    ]),
+    ...r.runs.map((run) => row(String(run.connections), run)),
+    row(`${r.healthFloor.connections}, /api/health`, r.healthFloor),
+    ...(r.scaleOut ? [row(`${r.scaleOut.connections}, ${r.scaleOut.portals} portals`, r.scaleOut)] : []),
   ];
   return [
     'Throughput: autocannon, warm launches through the API, production build, stand-ins at 0 ms injected latency.',
@@ -106,4 +115,18 @@ export function formatProfile(p: ProfileSummary, file: string): string {
     table([['self time by package', 'ms', '%'], ...p.byPackage.map((r) => [r.name, String(r.ms), String(r.percent)])]),
     table([['top functions (self time)', 'ms', '%'], ...p.byFunction.slice(0, 10).map((r) => [r.name.slice(0, 80), String(r.ms), String(r.percent)])]),
   ].join('\n');
+}
+
+export function formatAdmin(r: AdminBenchResult): string {
+  const lines = [
+    `Admin console (bench/admin-bench.ts), ${r.users.toLocaleString('en')} users (seeded in ${r.seedSeconds} s):`,
+    `users list: p50 ${r.usersList.p50Ms} ms, p95 ${r.usersList.p95Ms} ms over ${r.usersList.samples} searches (target p50 <= ${r.usersList.targetP50Ms} ms): ${verdict(r.usersList.pass)}`,
+  ];
+  if (r.usersPageHttp) {
+    lines.push(`users page over HTTP: p50 ${r.usersPageHttp.p50Ms} ms, p95 ${r.usersPageHttp.p95Ms} ms (target p50 <= ${r.usersPageHttp.targetP50Ms} ms): ${verdict(r.usersPageHttp.pass)}`);
+  }
+  lines.push(
+    `CSV import: ${r.import.rows.toLocaleString('en')} rows in ${r.import.seconds} s, ${r.import.applied} applied, ${r.import.rejected} rejected (target <= ${r.import.targetSeconds} s): ${verdict(r.import.pass)}`,
+  );
+  return lines.join('\n');
 }

@@ -9,6 +9,7 @@
  *   options: --samples 200 --warmup 20 --count 50 --seconds 8 --connections 8,16,32,64
  *            --soak-seconds 120 --rate N --dist-dir .next-bench --no-build --admin --repeats 3
  *            --profile (run the portal under the V8 CPU profiler and print where its CPU went)
+ *            --portals 2 (also spread the best throughput run over 2 portal processes)
  * See docs/performance.md.
  */
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -27,7 +28,7 @@ import { runLatency, type LatencyResult } from './latency';
 import { runThroughput, type ThroughputResult } from './throughput';
 import { runStartup, type StartupResult } from './startup';
 import { runSoak, type SoakResult } from './soak';
-import { formatLatency, formatProfile, formatSoak, formatStartup, formatThroughput } from './report';
+import { formatAdmin, formatLatency, formatProfile, formatSoak, formatStartup, formatThroughput } from './report';
 
 const SECTIONS = ['latency', 'throughput', 'startup', 'soak', 'admin'] as const;
 type Section = (typeof SECTIONS)[number];
@@ -45,6 +46,7 @@ interface Args {
   build: boolean;
   repeats: number;
   profile: boolean;
+  portals: number;
 }
 
 class BenchArgsError extends Error {}
@@ -62,6 +64,7 @@ function parseArgs(argv: string[]): Args {
     build: true,
     repeats: 3,
     profile: false,
+    portals: 1,
   };
   const int = (name: string, value: string | undefined) => {
     const n = Number(value);
@@ -92,6 +95,7 @@ function parseArgs(argv: string[]): Args {
       case '--dist-dir': args.distDir = value() ?? ''; break;
       case '--no-build': args.build = false; break;
       case '--profile': args.profile = true; break;
+      case '--portals': args.portals = int(flag, value()); break;
       default: throw new BenchArgsError(`unknown option ${flag} (see the header of bench/run.ts)`);
     }
   }
@@ -145,6 +149,7 @@ async function main(): Promise<void> {
 
   let standIns: StandInsHandle | undefined;
   let portal: BenchPortal | undefined;
+  let portalLambda: BenchPortal | undefined;
   const profileDir = args.profile ? mkdtempSync(path.join(RESULTS_DIR, 'profile-')) : undefined;
   let baseline: { url: string; proc: BenchChild } | undefined;
   try {
@@ -161,10 +166,12 @@ async function main(): Promise<void> {
     }
 
     if (args.sections.has('latency')) {
-      log('starting the baseline server');
+      log('starting the baseline server, and a second portal with AUDIT_WRITE=before-response (the Lambda configuration)');
       baseline = await startBaseline(standIns.portalEnv);
+      portalLambda = await startBenchPortal({ distDir: args.distDir, portalEnv: { ...standIns.portalEnv, AUDIT_WRITE: 'before-response' }, logLevel: 'info' });
       const latency: LatencyResult = await runLatency({
         portalUrl: portal!.url,
+        portalLambdaUrl: portalLambda.url,
         baselineUrl: baseline.url,
         control: ctl,
         token,
@@ -178,13 +185,20 @@ async function main(): Promise<void> {
       print(formatLatency(latency));
       await baseline.proc.stop();
       baseline = undefined;
+      await portalLambda.stop();
+      portalLambda = undefined;
     }
 
     let maxRate: number | undefined = args.rate;
     const pids = { portal: portal?.pid ?? 0, standIns: standIns.pid };
     if (args.sections.has('throughput')) {
+      const extraPortals: BenchPortal[] = [];
+      for (let i = 1; i < args.portals; i++) {
+        extraPortals.push(await startBenchPortal({ distDir: args.distDir, portalEnv: standIns.portalEnv, logLevel: 'info' }));
+      }
       const throughput: ThroughputResult = await runThroughput({
         portalUrl: portal!.url,
+        extraPortals,
         control: ctl,
         token,
         user,
@@ -195,6 +209,7 @@ async function main(): Promise<void> {
         log,
       });
       results.throughput = throughput;
+      for (const extra of extraPortals) await extra.stop();
       maxRate ??= throughput.maxLaunchesPerSecond;
       print(formatThroughput(throughput));
     }
@@ -245,11 +260,12 @@ async function main(): Promise<void> {
         // Last: it loads 100,000 users into these stand-ins.
         const admin = await runAdminBench({ standIns, log });
         results.admin = admin;
-        print(`Admin benchmarks:\n${JSON.stringify(admin, null, 2)}`);
+        print(formatAdmin(admin));
       }
     }
   } finally {
     await baseline?.proc.stop();
+    await portalLambda?.stop();
     await portal?.stop();
     await standIns?.stop();
   }

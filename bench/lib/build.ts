@@ -4,7 +4,7 @@
  * the build `npm test` or a developer uses. `--dist-dir .next` reuses another build as it is.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 const SOURCES = ['app', 'components', 'lib', 'proxy.ts', 'instrumentation.ts', 'next.config.ts', 'package-lock.json', 'postcss.config.mjs'];
@@ -54,10 +54,28 @@ export function ensureBuild(root: string, distDir: string, opts: { rebuild?: boo
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
   });
+  dropDistDirFromTsconfig(root, distDir);
   if (result.status !== 0) {
     throw new Error(`next build into ${distDir} failed (exit ${result.status}):\n${(result.stdout + result.stderr).slice(-4000)}`);
   }
   return { distDir, built: true, reason, buildSeconds: Math.round((performance.now() - started) / 100) / 10 };
+}
+
+/**
+ * `next build` adds `<distDir>/types/**` to tsconfig.json's include for any distDir; the bench's
+ * build folder is not the project's, so take those entries out again (tsconfig.json stays as committed).
+ */
+function dropDistDirFromTsconfig(root: string, distDir: string): void {
+  const file = path.join(root, 'tsconfig.json');
+  try {
+    const config = JSON.parse(readFileSync(file, 'utf8')) as { include?: string[] };
+    const prefix = `${distDir.replace(/^\.\//, '')}/`;
+    const include = config.include?.filter((entry) => !entry.startsWith(prefix));
+    if (!include || include.length === config.include?.length) return;
+    writeFileSync(file, JSON.stringify({ ...config, include }, null, 2) + '\n');
+  } catch {
+    // Not plain JSON (comments): leave it alone.
+  }
 }
 
 /** Bytes and files under a directory (what a deployment would upload). */

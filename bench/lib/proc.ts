@@ -106,11 +106,14 @@ export class CpuMeter {
   private readonly start: Record<string, number> = {};
   private startedAt = 0;
 
-  constructor(private readonly roots: Record<string, number | 'self'>) {}
+  /** name -> a pid (its process tree), several pids (summed), or 'self' (this process). */
+  constructor(private readonly roots: Record<string, number | number[] | 'self'>) {}
 
   private read(): Record<string, number> {
     const out: Record<string, number> = {};
-    for (const [name, pid] of Object.entries(this.roots)) out[name] = pid === 'self' ? ownCpuSeconds() : cpuSeconds(pid);
+    for (const [name, pid] of Object.entries(this.roots)) {
+      out[name] = pid === 'self' ? ownCpuSeconds() : (Array.isArray(pid) ? pid : [pid]).reduce((sum, p) => sum + cpuSeconds(p), 0);
+    }
     out.machine = machineBusySeconds();
     return out;
   }

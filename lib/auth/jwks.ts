@@ -1,19 +1,25 @@
 import { SimpleJwksCache, SimplePenaltyBox } from 'aws-jwt-verify/jwk';
 import type { Fetcher } from 'aws-jwt-verify/https';
+import { FetchError } from 'aws-jwt-verify/error';
 
 /** JWKS fetches must answer quickly: a launch waits on them. */
 const JWKS_FETCH_TIMEOUT_MS = 3_000;
 /** After an unknown `kid` triggered a refetch, further refetches wait this long (rate limit). */
 const JWKS_REFETCH_PENALTY_SECONDS = 10;
 
-/** Fetcher on the platform fetch(), so http:// JWKS URIs work as well as https:// ones. */
+/**
+ * Fetcher on the platform fetch(), so http:// JWKS URIs work as well as https:// ones. Failures are
+ * aws-jwt-verify's FetchError, so an unreachable JWKS reads as "try later" (503), not as a bad token.
+ */
 export class PlatformFetcher implements Fetcher {
   async fetch(uri: string): Promise<ArrayBuffer> {
-    const res = await fetch(uri, {
-      headers: { accept: 'application/json' },
-      signal: AbortSignal.timeout(JWKS_FETCH_TIMEOUT_MS),
-    });
-    if (!res.ok) throw new Error(`JWKS fetch failed with HTTP ${res.status}`);
+    let res: Response;
+    try {
+      res = await fetch(uri, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(JWKS_FETCH_TIMEOUT_MS) });
+    } catch (error) {
+      throw new FetchError(uri, error instanceof Error ? error.message : String(error));
+    }
+    if (!res.ok) throw new FetchError(uri, `HTTP ${res.status}`);
     return res.arrayBuffer();
   }
 }
