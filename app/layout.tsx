@@ -1,4 +1,4 @@
-import type { Metadata } from 'next';
+import type { Metadata, Viewport } from 'next';
 import type { ReactNode } from 'react';
 import './globals.css';
 
@@ -8,21 +8,23 @@ export const metadata: Metadata = {
   referrer: 'no-referrer',
 };
 
+export const viewport: Viewport = { width: 'device-width', initialScale: 1 };
+
 // Every page is personal and carries a per-request CSP nonce: never prerender.
 export const dynamic = 'force-dynamic';
 
+/** The document only; each section's layout frames its pages with components/ui/site-shell. */
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
       <body className="min-h-screen">
-        <header className="border-b border-slate-200 bg-white">
-          <div className="mx-auto flex max-w-3xl items-center justify-between px-6 py-4">
-            <a href="/" className="text-lg font-semibold text-slate-900">
-              Studio Portal
-            </a>
-          </div>
-        </header>
-        <main className="mx-auto max-w-3xl px-6 py-10">{children}</main>
+        <a
+          href="#main"
+          className="sr-only rounded-md bg-white px-4 py-2 text-sm font-semibold text-brand-700 shadow focus:not-sr-only focus:fixed focus:top-3 focus:left-3 focus:z-50"
+        >
+          Skip to content
+        </a>
+        {children}
       </body>
     </html>
   );

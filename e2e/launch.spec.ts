@@ -1,4 +1,4 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Locator, type Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { E2E_ENV } from './support/global-setup';
 
@@ -13,6 +13,15 @@ async function signInWithPortalForm(page: Page, username: string, password: stri
   await page.getByLabel('Username').fill(username);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/** Presses Tab until `target` has focus (at most `max` times), as a keyboard user would. */
+async function tabTo(page: Page, target: Locator, max = 20) {
+  for (let i = 0; i < max; i++) {
+    if (await target.evaluate((el) => el === document.activeElement)) return;
+    await page.keyboard.press('Tab');
+  }
+  await expect(target).toBeFocused();
 }
 
 async function expectStudio(page: Page, domainId: string, username: string) {
@@ -95,11 +104,53 @@ test.describe('password sign-in mode', () => {
     }
   });
 
+  test('the launch form works with the keyboard alone', async ({ page }) => {
+    await page.goto(`${passwordPortal()}/signin`);
+    await test.step('sign in with the keyboard', async () => {
+      await tabTo(page, page.getByLabel('Username'));
+      await page.keyboard.type('user-multi');
+      await page.keyboard.press('Tab');
+      await expect(page.getByLabel('Password')).toBeFocused();
+      await page.keyboard.type('UserMulti1!');
+      await page.keyboard.press('Enter');
+      await expect(page.getByTestId('whoami')).toContainText('user-multi');
+    });
+    await test.step('the skip link moves focus to the content', async () => {
+      await page.keyboard.press('Tab');
+      const skip = page.getByRole('link', { name: 'Skip to content' });
+      await expect(skip).toBeFocused();
+      await expect(skip).toBeInViewport();
+      await page.keyboard.press('Enter');
+      await expect(page.locator('main#main')).toBeFocused();
+    });
+    await test.step('choose lob-b and Code Editor, then open Studio with Enter', async () => {
+      const lobA = page.getByRole('radio', { name: /Line of Business A/ });
+      await tabTo(page, lobA);
+      // The focused control shows a visible focus ring.
+      await expect(lobA).not.toHaveCSS('outline-style', 'none');
+      await page.keyboard.press('ArrowDown');
+      await expect(page.getByRole('radio', { name: /Line of Business B/ })).toBeChecked();
+      await page.keyboard.press('Tab');
+      const app = page.getByLabel('Open in');
+      await expect(app).toBeFocused();
+      await page.keyboard.press('End');
+      await expect(app).toHaveValue('codeeditor');
+      await page.keyboard.press('Tab');
+      const button = page.getByTestId('open-studio');
+      await expect(button).toBeFocused();
+      await expect(button).not.toHaveCSS('outline-style', 'none');
+      await page.keyboard.press('Enter');
+      await expectStudio(page, 'd-lobb1example', 'user-multi');
+      await expect(page.getByTestId('studio-app')).toHaveText(/CodeEditor/i);
+    });
+  });
+
   test('sign out ends the session', async ({ page }) => {
     await page.goto(`${passwordPortal()}/signin`);
     await signInWithPortalForm(page, 'user-lob-a', 'UserLobA1!');
     await page.getByRole('button', { name: 'Sign out' }).click();
     await expect(page).toHaveURL(/\/signin\?signedOut=1/);
+    await expect(page.getByTestId('signed-out')).toHaveText('You have signed out.');
     await page.goto(passwordPortal());
     await expect(page).toHaveURL(/\/signin/);
   });
@@ -116,5 +167,40 @@ test.describe('hosted-ui sign-in mode', () => {
     await page.getByTestId('open-studio').click();
     await expectStudio(page, 'd-lobb1example', 'user-lob-b');
     await page.screenshot({ path: testInfo.outputPath('hosted-ui-studio.png'), fullPage: true });
+  });
+
+  test('sign out also ends the IdP session: the next sign-in asks for credentials again', async ({ page, context }) => {
+    const portal = hostedUiPortal();
+    const signInButton = page.getByRole('button', { name: 'Sign in with your company account' });
+    await test.step('sign in through the IdP', async () => {
+      await page.goto(portal);
+      await signInButton.click();
+      await signInWithPortalForm(page, 'user-lob-a', 'UserLobA1!');
+      await expect(page.getByTestId('whoami')).toContainText('user-lob-a');
+    });
+    await test.step('control: with only the portal session gone, the IdP signs the browser in silently', async () => {
+      await context.clearCookies({ domain: new URL(portal).hostname });
+      await page.goto(portal);
+      await signInButton.click();
+      await expect(page.getByTestId('whoami')).toContainText('user-lob-a');
+    });
+    const idpRequests: string[] = [];
+    await test.step('sign out: through the IdP’s logout back to the sign-in page', async () => {
+      page.on('request', (r) => {
+        if (r.isNavigationRequest() && new URL(r.url()).origin !== new URL(portal).origin) idpRequests.push(r.url());
+      });
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.waitForURL(`${portal}/signin?signedOut=1`);
+      await expect(page.getByTestId('signed-out')).toHaveText('You have signed out.');
+    });
+    await test.step('signing in again shows the IdP login page, and another user can sign in', async () => {
+      await signInButton.click();
+      await expect(page.getByLabel('Password')).toBeVisible();
+      expect(new URL(page.url()).origin).not.toBe(new URL(portal).origin);
+      await signInWithPortalForm(page, 'user-lob-b', 'UserLobB1!');
+      await expect(page.getByTestId('whoami')).toContainText('user-lob-b');
+      // It was the IdP's logout endpoint, called with the portal's client id, that ended that session.
+      expect(idpRequests.some((u) => /\/logout\?/.test(u) && new URL(u).searchParams.get('client_id') === 'portal-web')).toBe(true);
+    });
   });
 });

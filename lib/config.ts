@@ -58,6 +58,7 @@ const envSchema = z.object({
   COGNITO_CLIENT_SECRET: optionalString,
   COGNITO_ALLOWED_CLIENT_IDS: commaList,
   COGNITO_ENDPOINT: optionalUrl('COGNITO_ENDPOINT'),
+  COGNITO_LOGOUT_URL: optionalUrl('COGNITO_LOGOUT_URL'),
   DYNAMODB_ENDPOINT: optionalUrl('DYNAMODB_ENDPOINT'),
   STS_ENDPOINT: optionalUrl('STS_ENDPOINT'),
   // May contain `{region}`: validated after substitution below.
@@ -97,6 +98,11 @@ export interface PortalConfig {
     clientSecret?: string;
     allowedClientIds: string[];
     endpoint?: string;
+    /**
+     * Cognito's hosted-UI logout endpoint (`https://<domain>/logout`); hosted-ui sign-out sends the
+     * browser there. Unset: the end_session_endpoint from the issuer's OIDC discovery, if it has one.
+     */
+    logoutUrl?: string;
   };
   endpoints: { dynamodb?: string; sts?: string; sagemaker?: string };
   tables: { users: string; lobs: string; audit: string };
@@ -146,6 +152,7 @@ export function parseConfig(env: Record<string, string | undefined>): PortalConf
       clientSecret: e.COGNITO_CLIENT_SECRET,
       allowedClientIds: e.COGNITO_ALLOWED_CLIENT_IDS ?? [e.COGNITO_CLIENT_ID],
       endpoint: e.COGNITO_ENDPOINT,
+      logoutUrl: e.COGNITO_LOGOUT_URL,
     },
     endpoints: { dynamodb: e.DYNAMODB_ENDPOINT, sts: e.STS_ENDPOINT, sagemaker: e.SAGEMAKER_ENDPOINT },
     tables: { users: e.TABLE_USERS, lobs: e.TABLE_LOBS, audit: e.TABLE_AUDIT },

@@ -1,7 +1,6 @@
 import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { LaunchForm, type LaunchOption } from '@/components/launch/launch-form';
-import { SignOutButton } from '@/components/launch/sign-out-button';
 import { Alert, RequestIdNote } from '@/components/ui/alert';
 import { getSessionUser } from '@/lib/auth/session';
 import { getConfig } from '@/lib/config';
@@ -41,34 +40,35 @@ export default async function HomePage() {
 
   return (
     <div className="space-y-8">
-      <section className="flex flex-wrap items-start justify-between gap-4">
-        <div>
-          <h1 className="text-2xl font-bold">Welcome, {user.username}</h1>
-          <p className="mt-1 text-sm text-slate-600" data-testid="whoami">
-            Signed in as <strong>{user.username}</strong>
-            {user.email ? ` (${user.email})` : ''}
+      <div>
+        <h1 className="text-2xl font-semibold tracking-tight text-slate-900">Open SageMaker Studio</h1>
+        {!failure && lobs.length > 0 && (
+          <p className="mt-2 text-sm text-slate-600">
+            Studio opens in your line of business&apos;s AWS account, over the private network. Each click makes a new
+            sign-in link that works only briefly.
           </p>
-        </div>
-        <SignOutButton />
-      </section>
+        )}
+      </div>
 
       {failure ? (
         <Alert tone="error" title="Your lines of business could not be loaded" testId="home-error">
           <p>{failure.message}</p>
+          <p className="mt-2">
+            <a href="/" className="font-semibold underline underline-offset-2">
+              Try again
+            </a>
+          </p>
           <RequestIdNote requestId={requestId} />
         </Alert>
       ) : lobs.length === 0 ? (
-        <Alert tone="warning" title="No line of business yet" testId="no-lob">
+        <Alert tone="warning" title="No Studio to open yet" testId="no-lob">
           <p>
-            Your account is not assigned to any line of business, so there is no Studio to open. Ask {supportContact} to add{' '}
-            <strong>{user.username}</strong> to your line of business.
+            Your account <strong>{user.username}</strong> is not assigned to any line of business, so there is no Studio
+            domain for you yet. Ask {supportContact} to add you to your line of business, then reload this page.
           </p>
         </Alert>
       ) : (
-        <section className="space-y-4">
-          <h2 className="text-lg font-semibold">{lobs.length > 1 ? 'Choose a line of business' : 'Your line of business'}</h2>
-          <LaunchForm options={lobs.map(toOption)} />
-        </section>
+        <LaunchForm options={lobs.map(toOption)} />
       )}
     </div>
   );

@@ -27,24 +27,31 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   const error = typeof params.error === 'string' ? params.error : undefined;
 
   return (
-    <section className="mx-auto max-w-sm space-y-6">
+    <div className="mx-auto max-w-sm space-y-6 sm:pt-6">
       <div>
-        <h1 className="text-2xl font-bold">Sign in</h1>
-        <p className="mt-1 text-sm text-slate-600">Sign in to open your line of business&apos;s SageMaker Studio.</p>
+        <h1 className="text-2xl font-semibold tracking-tight text-slate-900">Sign in</h1>
+        <p className="mt-2 text-sm text-slate-600">Sign in to open SageMaker Studio for your line of business.</p>
       </div>
-      {params.signedOut && <Alert tone="info">You have signed out.</Alert>}
-      {authMode === 'password' ? (
-        <SignInForm callbackUrl={callbackUrl} initialError={error} />
-      ) : (
-        <div className="space-y-4">
-          <HostedSignInButton callbackUrl={callbackUrl} />
-          {error && (
-            <Alert tone="error" testId="signin-error">
-              {HOSTED_ERRORS[error] ?? 'Sign-in failed. Please try again.'}
-            </Alert>
-          )}
-        </div>
+      {params.signedOut && (
+        <Alert tone="info" testId="signed-out">
+          You have signed out.
+        </Alert>
       )}
-    </section>
+      <div className="rounded-lg border border-slate-200 bg-white p-5 shadow-sm sm:p-6">
+        {authMode === 'password' ? (
+          <SignInForm callbackUrl={callbackUrl} initialError={error} />
+        ) : (
+          <div className="space-y-4">
+            <p className="text-sm text-slate-600">You will sign in on your company&apos;s sign-in page, then return here.</p>
+            <HostedSignInButton callbackUrl={callbackUrl} />
+            {error && (
+              <Alert tone="error" testId="signin-error">
+                {HOSTED_ERRORS[error] ?? 'Sign-in failed. Please try again.'}
+              </Alert>
+            )}
+          </div>
+        )}
+      </div>
+    </div>
   );
 }

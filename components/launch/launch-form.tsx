@@ -20,10 +20,22 @@ export interface LaunchOption {
 
 const APP_LABELS: Record<string, string> = { studio: 'Studio', jupyterlab: 'JupyterLab', codeeditor: 'Code Editor' };
 
-function SubmitButton({ disabled }: { disabled: boolean }) {
+/**
+ * While the launch runs the button stays focusable (aria-disabled, not disabled) so keyboard users
+ * keep their place; repeated presses are ignored.
+ */
+function SubmitButton({ unavailable }: { unavailable: boolean }) {
   const { pending } = useFormStatus();
   return (
-    <Button type="submit" disabled={pending || disabled} aria-disabled={pending || disabled} data-testid="open-studio">
+    <Button
+      type="submit"
+      disabled={unavailable}
+      aria-disabled={pending || undefined}
+      onClick={(event) => {
+        if (pending) event.preventDefault();
+      }}
+      data-testid="open-studio"
+    >
       {pending && <span aria-hidden className="size-3 animate-spin rounded-full border-2 border-white border-t-transparent" />}
       {pending ? 'Opening Studio…' : 'Open Studio'}
     </Button>
@@ -37,49 +49,74 @@ export function LaunchForm({ options }: { options: LaunchOption[] }) {
   const apps = selected?.allowedApps ?? [];
 
   return (
-    <form action={formAction} className="space-y-6" aria-describedby="launch-status">
-      {options.length > 1 ? (
-        <fieldset className="space-y-2">
-          <legend className="text-sm font-semibold text-slate-800">Line of business</legend>
-          {options.map((o) => (
-            <label key={o.lob} className="flex cursor-pointer items-start gap-3 rounded-md border border-slate-200 bg-white p-3 has-[:checked]:border-brand-600">
-              <input type="radio" name="lob" value={o.lob} checked={o.lob === selected?.lob} onChange={() => setLob(o.lob)} className="mt-1" />
-              <LobDetails option={o} />
-            </label>
-          ))}
-        </fieldset>
-      ) : (
-        selected && (
-          <div className="rounded-md border border-slate-200 bg-white p-3">
-            <input type="hidden" name="lob" value={selected.lob} />
-            <LobDetails option={selected} />
-          </div>
-        )
-      )}
+    <form action={formAction} className="space-y-4" aria-describedby="launch-status">
+      <div className="rounded-lg border border-slate-200 bg-white shadow-sm">
+        <div className="space-y-6 p-5 sm:p-6">
+          {options.length > 1 ? (
+            <fieldset className="space-y-3">
+              <legend className="mb-3 text-base font-semibold text-slate-900">Choose a line of business</legend>
+              {options.map((o) => (
+                <label
+                  key={o.lob}
+                  className="flex cursor-pointer items-start gap-3 rounded-md border border-slate-200 p-4 hover:border-slate-300 has-[:checked]:border-brand-600 has-[:checked]:bg-brand-50/40 has-[:focus-visible]:ring-2 has-[:focus-visible]:ring-brand-600"
+                >
+                  <input
+                    type="radio"
+                    name="lob"
+                    value={o.lob}
+                    checked={o.lob === selected?.lob}
+                    onChange={() => setLob(o.lob)}
+                    className="mt-0.5 size-4 accent-brand-600"
+                  />
+                  <LobDetails option={o} />
+                </label>
+              ))}
+            </fieldset>
+          ) : (
+            selected && (
+              <section aria-labelledby="lob-heading" className="space-y-3">
+                <h2 id="lob-heading" className="text-base font-semibold text-slate-900">
+                  Your line of business
+                </h2>
+                <input type="hidden" name="lob" value={selected.lob} />
+                <div className="rounded-md border border-slate-200 p-4">
+                  <LobDetails option={selected} />
+                </div>
+              </section>
+            )
+          )}
 
-      {apps.length > 1 && (
-        <div className="space-y-1">
-          <label htmlFor="app" className="block text-sm font-semibold text-slate-800">
-            Open in
-          </label>
-          <select
-            id="app"
-            name="app"
-            key={selected?.lob}
-            defaultValue={state.app && apps.includes(state.app) ? state.app : selected?.defaultApp}
-            className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm"
-          >
-            {apps.map((a) => (
-              <option key={a} value={a}>
-                {APP_LABELS[a] ?? a}
-              </option>
-            ))}
-          </select>
+          {apps.length > 1 && (
+            <div className="space-y-1.5">
+              <label htmlFor="app" className="block text-sm font-semibold text-slate-800">
+                Open in
+              </label>
+              <select
+                id="app"
+                name="app"
+                key={selected?.lob}
+                defaultValue={state.app && apps.includes(state.app) ? state.app : selected?.defaultApp}
+                className="block w-full max-w-xs rounded-md border border-slate-300 bg-white px-3 py-2 text-sm text-slate-900"
+              >
+                {apps.map((a) => (
+                  <option key={a} value={a}>
+                    {APP_LABELS[a] ?? a}
+                  </option>
+                ))}
+              </select>
+            </div>
+          )}
         </div>
-      )}
 
-      <SubmitButton disabled={!selected || !selected.enabled} />
-      {selected && !selected.enabled && <p className="text-sm text-slate-600">Studio access for {selected.displayName} is currently disabled.</p>}
+        <div className="flex flex-wrap items-center gap-x-4 gap-y-2 rounded-b-lg border-t border-slate-200 bg-slate-50 px-5 py-4 sm:px-6">
+          <SubmitButton unavailable={!selected || !selected.enabled} />
+          {selected && !selected.enabled ? (
+            <p className="text-sm text-slate-700">Studio access for {selected.displayName} is turned off for now.</p>
+          ) : (
+            <p className="text-sm text-slate-600">Studio opens in this tab.</p>
+          )}
+        </div>
+      </div>
 
       <div id="launch-status" aria-live="polite" aria-atomic="true">
         {state.error && (
@@ -97,15 +134,15 @@ export function LaunchForm({ options }: { options: LaunchOption[] }) {
 
 function LobDetails({ option }: { option: LaunchOption }) {
   return (
-    <div className="text-sm" data-testid={`lob-${option.lob}`}>
+    <div className="min-w-0 text-sm" data-testid={`lob-${option.lob}`}>
       <p className="font-semibold text-slate-900">{option.displayName}</p>
-      <dl className="mt-1 grid grid-cols-[auto_1fr] gap-x-3 text-slate-600">
+      <dl className="mt-2 grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-slate-600">
         <dt>Account</dt>
-        <dd className="font-mono">{option.accountId}</dd>
+        <dd className="font-mono text-slate-800">{option.accountId}</dd>
         <dt>Domain</dt>
-        <dd className="font-mono">{option.domainId}</dd>
+        <dd className="font-mono text-slate-800">{option.domainId}</dd>
         <dt>Region</dt>
-        <dd className="font-mono">{option.region}</dd>
+        <dd className="font-mono text-slate-800">{option.region}</dd>
       </dl>
     </div>
   );

@@ -22,6 +22,7 @@ export function SignInForm({ callbackUrl, initialError }: { callbackUrl: string;
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
+    if (pending) return;
     const form = new FormData(event.currentTarget);
     setPending(true);
     setError(undefined);
@@ -46,23 +47,43 @@ export function SignInForm({ callbackUrl, initialError }: { callbackUrl: string;
         <label htmlFor="username" className="block text-sm font-semibold text-slate-800">
           Username
         </label>
-        <input id="username" name="username" autoComplete="username" required className="w-full rounded-md border border-slate-300 px-3 py-2" />
+        <input
+          id="username"
+          name="username"
+          autoComplete="username"
+          autoCapitalize="none"
+          spellCheck={false}
+          required
+          className="w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-slate-900"
+        />
       </div>
       <div className="space-y-1">
         <label htmlFor="password" className="block text-sm font-semibold text-slate-800">
           Password
         </label>
-        <input id="password" name="password" type="password" autoComplete="current-password" required className="w-full rounded-md border border-slate-300 px-3 py-2" />
+        <input
+          id="password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+          className="w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-slate-900"
+        />
       </div>
-      <Button type="submit" disabled={pending} className="w-full">
-        {pending ? 'Signing in…' : 'Sign in'}
-      </Button>
-      <div id="signin-status" aria-live="polite">
-        {error && (
-          <Alert tone="error" testId="signin-error">
-            {error}
-          </Alert>
-        )}
+      <div>
+        {/* aria-disabled, not disabled: the button keeps focus for keyboard users while signing in. */}
+        <Button type="submit" aria-disabled={pending || undefined} className="w-full">
+          {pending ? 'Signing in…' : 'Sign in'}
+        </Button>
+        <div id="signin-status" aria-live="polite">
+          {error && (
+            <div className="mt-4">
+              <Alert tone="error" testId="signin-error">
+                {error}
+              </Alert>
+            </div>
+          )}
+        </div>
       </div>
     </form>
   );
@@ -74,8 +95,9 @@ export function HostedSignInButton({ callbackUrl }: { callbackUrl: string }) {
   return (
     <Button
       className="w-full"
-      disabled={pending}
+      aria-disabled={pending || undefined}
       onClick={() => {
+        if (pending) return;
         setPending(true);
         void signIn('cognito', { callbackUrl });
       }}

@@ -1,0 +1,69 @@
+import Link from 'next/link';
+import type { ReactNode } from 'react';
+import { SignOutButton } from '@/components/launch/sign-out-button';
+import { getIdpLogoutUrl } from '@/lib/auth/idp-logout';
+import { getSessionUser, isAdmin } from '@/lib/auth/session';
+
+/** Column widths: the portal's pages read best narrow; admin tables need room. */
+const WIDTHS = {
+  narrow: 'max-w-3xl',
+  wide: 'max-w-7xl',
+} as const;
+
+export type ShellWidth = keyof typeof WIDTHS;
+/** Which part of the portal the page belongs to (marks the header's Admin link). */
+export type ShellSection = 'portal' | 'admin';
+
+/**
+ * The page frame: a header and `<main id="main">` in one column of the given width, so the header
+ * lines up with the content. It only shows who is signed in; each page still checks access itself.
+ */
+export async function SiteShell({ width = 'narrow', section = 'portal', children }: { width?: ShellWidth; section?: ShellSection; children: ReactNode }) {
+  const user = await getSessionUser();
+  const admin = isAdmin(user);
+  const idpLogoutUrl = user ? await getIdpLogoutUrl() : undefined;
+  const column = `mx-auto w-full ${WIDTHS[width]} px-4 sm:px-6`;
+
+  return (
+    <>
+      <header className="border-b border-slate-200 bg-white">
+        <div className={`${column} flex min-h-16 flex-wrap items-center justify-between gap-x-6 gap-y-3 py-3`}>
+          <div className="flex items-center gap-6">
+            <Link href="/" className="rounded-sm text-base font-semibold tracking-tight text-slate-900">
+              Studio Portal
+            </Link>
+            {admin && (
+              <nav aria-label="Portal sections">
+                <ul className="flex items-center gap-1 text-sm">
+                  <li>
+                    <Link
+                      href="/admin"
+                      aria-current={section === 'admin' ? 'true' : undefined}
+                      className="rounded-md px-3 py-1.5 font-medium text-slate-700 hover:bg-slate-100 hover:text-slate-900 aria-[current]:bg-brand-50 aria-[current]:text-brand-800"
+                    >
+                      Admin
+                    </Link>
+                  </li>
+                </ul>
+              </nav>
+            )}
+          </div>
+          {user && (
+            <div className="flex items-center gap-4">
+              <p className="text-sm text-slate-600">
+                <span className="sr-only sm:not-sr-only">Signed in as </span>
+                <span className="font-medium text-slate-900" data-testid="whoami">
+                  {user.username}
+                </span>
+              </p>
+              <SignOutButton idpLogoutUrl={idpLogoutUrl} />
+            </div>
+          )}
+        </div>
+      </header>
+      <main id="main" tabIndex={-1} className={`${column} py-8 outline-none sm:py-10`}>
+        {children}
+      </main>
+    </>
+  );
+}
