@@ -235,7 +235,8 @@ export function createPortal(args: PortalArgs, opts: pulumi.CustomResourceOption
             allowedOauthScopes: ['openid', 'email', 'profile'],
             supportedIdentityProviders: ['COGNITO'],
             callbackUrls: [pulumi.interpolate`${url}/api/auth/callback/cognito`],
-            logoutUrls: [url],
+            // Where Cognito's /logout returns the browser after ending the hosted-UI session.
+            logoutUrls: [pulumi.interpolate`${url}/signin?signedOut=1`],
           }
         : {}),
     },
@@ -314,6 +315,8 @@ export function createPortal(args: PortalArgs, opts: pulumi.CustomResourceOption
           NEXTAUTH_SECRET: args.nextAuthSecret,
           COGNITO_ISSUER: issuer,
           COGNITO_USER_POOL_ID: userPool.id,
+          // Cognito's discovery document has no end_session_endpoint: name its /logout so sign-out ends the IdP session.
+          ...(hostedUi ? { COGNITO_LOGOUT_URL: `https://${portal.hostedUiDomainPrefix}.auth.${region}.amazoncognito.com/logout` } : {}),
           COGNITO_CLIENT_ID: webClient.id,
           COGNITO_CLIENT_SECRET: webClient.clientSecret,
           COGNITO_ALLOWED_CLIENT_IDS: pulumi.interpolate`${webClient.id},${cliClient.id}`,

@@ -80,6 +80,14 @@ describe('stack composition (sst.config.ts run())', () => {
     expect(web.inputs.callbackUrls[0]).toBe(`${await promiseOf(stack.portal.url)}/api/auth/callback/cognito`);
   });
 
+  it('hosted-ui mode: sign-out ends the hosted-UI session (Cognito /logout URL set, portal sign-in page allowed as logout_uri)', async () => {
+    const web = resourcesOfType(T.userPoolClient).find((c) => c.inputs.name === 'portal-web')!;
+    expect(web.inputs.logoutUrls).toEqual([`${await promiseOf(stack.portal.url)}/signin?signedOut=1`]);
+    const [domain] = resourcesOfType(T.userPoolDomain);
+    const env = resourcesOfType(T.lambda)[0].inputs.environment.variables;
+    expect(env.COGNITO_LOGOUT_URL).toBe(`https://${domain.inputs.domain}.auth.us-east-1.amazoncognito.com/logout`);
+  });
+
   it('nothing in the whole stack trusts * or is public', () => {
     for (const role of resourcesOfType(T.role)) {
       const principals = parsePolicy(role.inputs.assumeRolePolicy).Statement.flatMap((s) => (s.Principal === '*' ? ['*'] : Object.values(s.Principal ?? {}).flat()));
