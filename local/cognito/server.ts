@@ -163,8 +163,8 @@ export async function createCognitoServer(knobs: Knobs, opts: CognitoOptions): P
       const fault = knobs.takeFault('cognito', operation);
       if (fault) return sendJson(res, statusForFault(fault), { error: 'server_error', error_description: `Injected fault: ${fault}` });
       // Mounted like Express does it: oidc-provider derives its mount path from originalUrl.
-      (req as IncomingMessage & { originalUrl?: string }).originalUrl = req.url;
-      req.url = (req.url ?? '/').slice(mountPath.length) || '/';
+      req.url = cognitoLogoutToOidc((req.url ?? '/').slice(mountPath.length) || '/');
+      (req as IncomingMessage & { originalUrl?: string }).originalUrl = mountPath + req.url;
       providerCallback(req, res);
     };
     handle().catch((error: unknown) => {
@@ -197,4 +197,18 @@ export async function createCognitoServer(knobs: Knobs, opts: CognitoOptions): P
     },
     bulkCreateUsers: (list) => users.bulkCreate(list),
   };
+}
+
+/**
+ * Cognito's `/logout?client_id=…&logout_uri=…` in the OIDC form oidc-provider serves
+ * (`post_logout_redirect_uri`), so a portal configured for real Cognito signs out here the same way.
+ */
+function cognitoLogoutToOidc(url: string): string {
+  if (!url.startsWith(`${OIDC_ROUTES.end_session}?`)) return url;
+  const parsed = new URL(url, 'http://stand-in');
+  const logoutUri = parsed.searchParams.get('logout_uri');
+  if (!logoutUri || parsed.searchParams.has('post_logout_redirect_uri')) return url;
+  parsed.searchParams.delete('logout_uri');
+  parsed.searchParams.set('post_logout_redirect_uri', logoutUri);
+  return `${parsed.pathname}${parsed.search}`;
 }

@@ -94,8 +94,17 @@ describe('Function: buildIdpLogoutUrl', () => {
 });
 
 describe('The Cognito stand-in’s end_session endpoint', () => {
-  it('accepts the portal’s logout URL and sends the browser back to the portal’s signed-out page', async () => {
-    const config = parseConfig(baseEnv({ NEXTAUTH_URL: 'http://localhost:3999' }));
+  it.each([
+    ['the OIDC form (from discovery)', {}],
+    ['Cognito’s /logout?client_id&logout_uri form (COGNITO_LOGOUT_URL)', { useCognitoForm: true }],
+  ])('accepts the portal’s logout URL in %s and sends the browser back to the portal’s signed-out page', async (_name, { useCognitoForm }: { useCognitoForm?: boolean }) => {
+    const config = parseConfig(
+      baseEnv({
+        NEXTAUTH_URL: 'http://localhost:3999',
+        ...(useCognitoForm ? { COGNITO_LOGOUT_URL: `${standIns.portalEnv.COGNITO_ISSUER}/logout` } : {}),
+      }),
+    );
+    if (useCognitoForm) expect(new URL((await logoutUrlFor(config))!).searchParams.has('logout_uri')).toBe(true);
     const jar = new CookieJar();
     const first = await fetch((await logoutUrlFor(config))!, { redirect: 'manual' });
     jar.store(first);
