@@ -5,8 +5,8 @@ import { E2E_ENV } from './support/global-setup';
 /**
  * axe-core over every state of the portal's own pages, in a real browser (Debian Chromium): the
  * sign-in page in both modes, the home page for one LOB, several LOBs and none, a failed launch,
- * and the 403 / 404 pages. Serious and critical WCAG 2.x A/AA violations fail the test.
- * (The admin console's pages are checked in admin.spec.ts.)
+ * the 403 / 404 pages, and every admin console page. Serious and critical WCAG 2.x A/AA violations fail
+ * the test. (admin.spec.ts also checks the admin console's interactive states: dialogs, conflicts, imports.)
  */
 const passwordPortal = () => process.env[E2E_ENV.password]!;
 const hostedUiPortal = () => process.env[E2E_ENV.hostedUi]!;
@@ -98,6 +98,45 @@ test.describe('error pages', () => {
     const missing = await page.goto(`${passwordPortal()}/no-such-page`);
     expect(missing?.status()).toBe(404);
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('Page not found');
+    await expectAccessible(page);
+  });
+});
+
+test.describe('admin console', () => {
+  const pages = [
+    { name: 'overview', path: '/admin', ready: 'Admin console' },
+    { name: 'users', path: '/admin/users', ready: 'Users' },
+    { name: 'users without a LOB', path: '/admin/users?view=nolob', ready: 'Users' },
+    { name: 'user edit', path: '/admin/users/user-multi', ready: 'user-multi' },
+    { name: 'CSV import', path: '/admin/users/import', ready: 'Import LOB memberships' },
+    { name: 'LOB list', path: '/admin/lobs', ready: 'Lines of business' },
+    { name: 'new LOB', path: '/admin/lobs/new', ready: 'Add a line of business' },
+    { name: 'LOB edit', path: '/admin/lobs/lob-a', ready: 'Line of Business A' },
+    { name: 'audit log', path: '/admin/audit', ready: 'Audit log' },
+  ];
+
+  test('every admin page', async ({ page }) => {
+    await signIn(page, 'portal-admin', 'PortalAdmin1!');
+    for (const { name, path, ready } of pages) {
+      await test.step(name, async () => {
+        const response = await page.goto(`${passwordPortal()}${path}`);
+        expect(response?.status()).toBe(200);
+        await expect(page.getByRole('heading', { level: 1 })).toContainText(ready);
+        await expectAccessible(page);
+      });
+    }
+  });
+
+  test('a LOB edit page after a connection test, and an import with rejected rows', async ({ page }) => {
+    await signIn(page, 'portal-admin', 'PortalAdmin1!');
+    await page.goto(`${passwordPortal()}/admin/lobs/lob-a`);
+    await page.getByRole('button', { name: 'Test connection' }).click();
+    await expect(page.getByTestId('connection-result')).toContainText('Connection test passed.');
+    await expectAccessible(page);
+    await page.goto(`${passwordPortal()}/admin/users/import`);
+    await page.getByLabel('CSV file').setInputFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from('username,lobs\n-bad-,lob-a\n') });
+    await page.getByRole('button', { name: 'Import' }).click();
+    await expect(page.getByTestId('import-errors')).toBeVisible();
     await expectAccessible(page);
   });
 });

@@ -49,11 +49,17 @@ test('the admin maps new-user to lob-b, and new-user then lands in lob-b’s Stu
     await expect(admin.getByRole('status')).toContainText('Saved: new-user is in lob-b');
     await admin.screenshot({ path: testInfo.outputPath('admin-user-mapped.png'), fullPage: true });
   });
-  await test.step('the change is in the audit log', async () => {
+  await test.step('the change is in the audit log, also under the LOB it added', async () => {
     await admin.goto(`${portal()}/admin/audit?type=admin`);
     await expect(admin.getByTestId('audit-table')).toContainText('user.lobs.create');
     await expect(admin.getByTestId('audit-table')).toContainText('new-user');
     await expectAccessible(admin);
+    await admin.getByLabel('Line of business').selectOption('lob-b');
+    await admin.getByRole('button', { name: 'Filter' }).click();
+    await expect(admin).toHaveURL(/lob=lob-b/);
+    const row = admin.locator('[data-testid="audit-table"] tbody tr', { hasText: 'new-user' });
+    await expect(row).toHaveCount(1);
+    await expect(row.getByTestId('audit-lobs')).toHaveText('lob-b');
   });
   await test.step('new-user signs in and opens Studio in lob-b', async () => {
     const user = await (await browser.newContext()).newPage();
@@ -194,3 +200,92 @@ test('test connection reports each step', async ({ browser }) => {
   await expect(result.locator('[data-step="networkAccess"]')).toHaveAttribute('data-status', 'ok');
   await expectAccessible(admin);
 });
+
+test('the users list pages forward and back with page numbers, and can show only users without a LOB', async ({ browser }, testInfo) => {
+  const admin = await adminPage(browser);
+  const control = process.env[E2E_ENV.control]!.replace(/\/$/, '').replace(/\/_local$/, '');
+  const name = (i: number) => `pager-${String(i).padStart(3, '0')}`;
+  const created = await admin.request.post(`${control}/_local/cognito/users:bulk`, {
+    data: { users: Array.from({ length: 120 }, (_, i) => ({ username: name(i), password: 'PagerUser1!' })) },
+  });
+  expect(created.ok()).toBe(true);
+
+  const rows = admin.locator('[data-testid="users-table"] tbody tr');
+  const pager = admin.getByRole('navigation', { name: 'Pages' });
+  const expectPage = async (number: number, first: string, count: number) => {
+    await expect(admin.getByTestId('page-number')).toHaveText(`Page ${number}`);
+    await expect(rows).toHaveCount(count);
+    await expect(rows.first()).toHaveAttribute('data-username', first);
+  };
+  await test.step('forward to the last page', async () => {
+    await admin.goto(`${portal()}/admin/users?q=pager-`);
+    await expectPage(1, name(0), 50);
+    await expect(pager.getByRole('link', { name: 'Previous page' })).toHaveCount(0);
+    await pager.getByRole('link', { name: 'Next page' }).click();
+    await expectPage(2, name(50), 50);
+    await pager.getByRole('link', { name: 'Next page' }).click();
+    await expectPage(3, name(100), 20);
+    await expect(pager.getByRole('link', { name: 'Next page' })).toHaveCount(0);
+    await expect(pager.getByRole('link', { name: 'First page' })).toBeVisible();
+    await expectAccessible(admin);
+    await admin.screenshot({ path: testInfo.outputPath('admin-users-page-3.png'), fullPage: true });
+  });
+  await test.step('back to the first page', async () => {
+    await pager.getByRole('link', { name: 'Previous page' }).click();
+    await expectPage(2, name(50), 50);
+    // The cursor is one opaque URL value, the search stays in the URL beside it.
+    expect(new URL(admin.url()).searchParams.get('page')).toMatch(/^[A-Za-z0-9_-]+$/);
+    expect(new URL(admin.url()).searchParams.get('q')).toBe('pager-');
+    await pager.getByRole('link', { name: 'Previous page' }).click();
+    await expectPage(1, name(0), 50);
+    await expect(pager.getByRole('link', { name: /Previous page|First page/ })).toHaveCount(0);
+  });
+  await test.step('a damaged page link says so and offers the first page', async () => {
+    await admin.goto(`${portal()}/admin/users?q=pager-&page=not-a-cursor`);
+    await expect(admin.getByRole('alert').filter({ hasText: 'could not be listed' })).toContainText('The page link is damaged');
+    await admin.getByRole('link', { name: 'Start again from the first page' }).click();
+    await expectPage(1, name(0), 50);
+  });
+  await test.step('only users without a LOB', async () => {
+    await admin.goto(`${portal()}/admin/users`);
+    await admin.getByLabel('Username starts with').fill('user-');
+    await admin.getByLabel('Show').selectOption('nolob');
+    await admin.getByRole('button', { name: 'Search' }).click();
+    // Of the demo users only user-no-lob has neither a mapping nor a LOB through its IdP group.
+    await expect(rows).toHaveCount(1);
+    await expect(rows.first()).toHaveAttribute('data-username', 'user-no-lob');
+    await expect(rows.first()).toContainText('No LOB');
+    await expect(admin.getByTestId('nolob-scan')).toContainText('Checked 6 users');
+    await expectAccessible(admin);
+    await admin.screenshot({ path: testInfo.outputPath('admin-users-nolob.png'), fullPage: true });
+  });
+});
+
+/** Every admin page, desktop and phone width: nothing overflows the page sideways (wide tables scroll in their own frame). */
+const ADMIN_PAGES = [
+  { name: 'overview', path: '/admin' },
+  { name: 'users', path: '/admin/users' },
+  { name: 'user-edit', path: '/admin/users/user-multi' },
+  { name: 'import', path: '/admin/users/import' },
+  { name: 'lobs', path: '/admin/lobs' },
+  { name: 'lob-new', path: '/admin/lobs/new' },
+  { name: 'lob-edit', path: '/admin/lobs/lob-a' },
+  { name: 'audit', path: '/admin/audit' },
+];
+
+for (const width of [1280, 390]) {
+  test(`every admin page fits a ${width} px wide window`, async ({ browser }, testInfo) => {
+    const page = await (await browser.newContext({ viewport: { width, height: 900 } })).newPage();
+    await signIn(page, ADMIN.username, ADMIN.password);
+    for (const { name, path } of ADMIN_PAGES) {
+      await test.step(name, async () => {
+        const response = await page.goto(`${portal()}${path}`);
+        expect(response?.status()).toBe(200);
+        await expect(page.getByRole('heading', { level: 1 })).toHaveCount(1);
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        expect(overflow, `${path} scrolls sideways by ${overflow}px`).toBeLessThanOrEqual(0);
+        await page.screenshot({ path: testInfo.outputPath(`admin-${name}-${width}.png`), fullPage: true });
+      });
+    }
+  });
+}

@@ -2,30 +2,36 @@ import Link from 'next/link';
 import { requireAdminPage } from '@/lib/admin/require-admin';
 import { getAdminDeps } from '@/lib/admin/deps';
 import { listLobs } from '@/lib/admin/lobs';
-import { linkClass } from '@/components/admin/form-parts';
+import { PageHeader } from '@/components/admin/page-parts';
+
+const cardClass =
+  'group block h-full rounded-lg border border-slate-200 bg-white p-5 shadow-sm transition-colors hover:border-brand-600 sm:p-6';
 
 export default async function AdminHome() {
   await requireAdminPage('/admin');
   const lobs = await listLobs(getAdminDeps());
   const disabled = lobs.filter((l) => !l.enabled).length;
+  const sections = [
+    { href: '/admin/users', title: 'Users', text: 'Who belongs to which line of business; find users with none; CSV import and export.' },
+    {
+      href: '/admin/lobs',
+      title: 'Lines of business',
+      text: `${lobs.length} configured${disabled ? `, ${disabled} disabled` : ''}. Accounts, domains, roles, connection tests.`,
+    },
+    { href: '/admin/audit', title: 'Audit log', text: 'Launches and admin changes, newest first.' },
+  ];
   return (
     <div>
-      <h1 className="text-2xl font-semibold text-gray-900">Admin console</h1>
-      <ul className="mt-4 grid gap-4 sm:grid-cols-3">
-        <li className="rounded border border-gray-300 bg-white p-4">
-          <h2 className="font-semibold text-gray-900"><Link className={linkClass} href="/admin/users">Users</Link></h2>
-          <p className="text-gray-800">Who belongs to which line of business; find users with none; CSV import and export.</p>
-        </li>
-        <li className="rounded border border-gray-300 bg-white p-4">
-          <h2 className="font-semibold text-gray-900"><Link className={linkClass} href="/admin/lobs">Lines of business</Link></h2>
-          <p className="text-gray-800">
-            {lobs.length} configured{disabled ? `, ${disabled} disabled` : ''}. Accounts, domains, roles, connection tests.
-          </p>
-        </li>
-        <li className="rounded border border-gray-300 bg-white p-4">
-          <h2 className="font-semibold text-gray-900"><Link className={linkClass} href="/admin/audit">Audit log</Link></h2>
-          <p className="text-gray-800">Launches and admin changes, newest first.</p>
-        </li>
+      <PageHeader title="Admin console" description="Manage who can open Studio where, and see what happened." />
+      <ul className="grid gap-4 sm:grid-cols-3">
+        {sections.map((s) => (
+          <li key={s.href}>
+            <Link href={s.href} className={cardClass}>
+              <h2 className="text-base font-semibold text-brand-700 group-hover:underline group-hover:underline-offset-2">{s.title}</h2>
+              <p className="mt-1 text-sm text-slate-600">{s.text}</p>
+            </Link>
+          </li>
+        ))}
       </ul>
     </div>
   );

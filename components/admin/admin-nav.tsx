@@ -13,8 +13,8 @@ const LINKS = [
 export function AdminNav() {
   const pathname = usePathname();
   return (
-    <nav aria-label="Admin" className="mb-6 border-b border-gray-300">
-      <ul className="flex flex-wrap gap-1">
+    <nav aria-label="Admin" className="-mt-2 mb-8 overflow-x-auto border-b border-slate-200 sm:-mt-4">
+      <ul className="-mb-px flex gap-1 text-sm">
         {LINKS.map((link) => {
           const current = link.href === '/admin' ? pathname === '/admin' : pathname.startsWith(link.href);
           return (
@@ -22,7 +22,7 @@ export function AdminNav() {
               <Link
                 href={link.href}
                 aria-current={current ? 'page' : undefined}
-                className={`inline-block rounded-t px-4 py-2 font-medium ${current ? 'border-b-2 border-blue-700 text-blue-800' : 'text-gray-800 hover:text-blue-800'}`}
+                className={`inline-block border-b-2 px-3 py-2.5 font-medium whitespace-nowrap ${current ? 'border-brand-600 text-brand-800' : 'border-transparent text-slate-600 hover:border-slate-300 hover:text-slate-900'}`}
               >
                 {link.label}
               </Link>

@@ -1,18 +1,32 @@
 import type { ReactNode } from 'react';
 
+/*
+ * The admin console speaks the portal's visual language (components/ui, app/globals.css): slate text at
+ * text-sm, the brand colour for actions and links, rounded-md controls, white cards on slate-50. Focus
+ * rings come from the global :focus-visible rule, so nothing here removes the outline.
+ * Buttons are components/ui/button's <Button>; these strings are for links and forms that must look like one.
+ */
 export const inputClass =
-  'mt-1 block w-full rounded border border-gray-400 bg-white px-3 py-2 text-gray-900 shadow-sm ' +
-  'focus:border-blue-700 focus:outline-none focus:ring-2 focus:ring-blue-600 aria-[invalid=true]:border-red-700';
-export const buttonClass =
-  'inline-flex items-center rounded bg-blue-700 px-4 py-2 font-medium text-white hover:bg-blue-800 ' +
-  'focus:outline-none focus:ring-2 focus:ring-blue-600 focus:ring-offset-2 disabled:opacity-60';
-export const secondaryButtonClass =
-  'inline-flex items-center rounded border border-gray-500 bg-white px-4 py-2 font-medium text-gray-900 ' +
-  'hover:bg-gray-100 focus:outline-none focus:ring-2 focus:ring-blue-600 focus:ring-offset-2 disabled:opacity-60';
-export const dangerButtonClass =
-  'inline-flex items-center rounded bg-red-700 px-4 py-2 font-medium text-white hover:bg-red-800 ' +
-  'focus:outline-none focus:ring-2 focus:ring-red-600 focus:ring-offset-2 disabled:opacity-60';
-export const linkClass = 'text-blue-700 underline hover:text-blue-900';
+  'mt-1.5 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm text-slate-900 shadow-xs ' +
+  '[&[readonly]]:bg-slate-50 [&[readonly]]:text-slate-600 aria-[invalid=true]:border-red-600';
+/** File inputs: the same frame, with the picker button styled like a secondary button. */
+export const fileInputClass =
+  'mt-1.5 block w-full rounded-md border border-slate-300 bg-white text-sm text-slate-700 shadow-xs ' +
+  'file:mr-3 file:border-0 file:border-r file:border-slate-300 file:bg-slate-50 file:px-4 file:py-2 file:text-sm file:font-semibold file:text-slate-800 ' +
+  'hover:file:bg-slate-100 aria-[invalid=true]:border-red-600';
+export const checkboxClass = 'size-4 shrink-0 accent-brand-600';
+export const labelClass = 'block text-sm font-semibold text-slate-800';
+export const hintClass = 'mt-0.5 text-sm text-slate-600';
+
+const BUTTON_BASE =
+  'inline-flex items-center justify-center gap-2 rounded-md px-4 py-2 text-sm font-semibold whitespace-nowrap transition-colors ' +
+  'disabled:cursor-not-allowed';
+/** Same look as <Button variant="primary"> (components/ui/button), for links. */
+export const buttonClass = `${BUTTON_BASE} bg-brand-600 text-white hover:bg-brand-700 disabled:bg-slate-400`;
+/** Same look as <Button variant="secondary">, for links. */
+export const secondaryButtonClass = `${BUTTON_BASE} border border-slate-300 bg-white text-slate-800 hover:bg-slate-100 disabled:text-slate-400`;
+export const dangerButtonClass = `${BUTTON_BASE} bg-red-700 text-white hover:bg-red-800 disabled:bg-slate-400`;
+export const linkClass = 'rounded-sm font-medium text-brand-700 underline underline-offset-2 hover:text-brand-800';
 
 /** The id of a field's error message, for aria-describedby. */
 export const errorId = (name: string) => `${name}-error`;
@@ -27,12 +41,12 @@ export function describedBy(name: string, error?: string, hint?: boolean) {
 /** A labelled field with an optional hint and its error right next to it. */
 export function Field(props: { name: string; label: string; hint?: string; error?: string; children: ReactNode }) {
   return (
-    <div className="mb-4">
-      <label htmlFor={props.name} className="block text-sm font-medium text-gray-900">
+    <div>
+      <label htmlFor={props.name} className={labelClass}>
         {props.label}
       </label>
       {props.hint ? (
-        <p id={hintId(props.name)} className="text-sm text-gray-700">
+        <p id={hintId(props.name)} className={hintClass}>
           {props.hint}
         </p>
       ) : null}
@@ -44,23 +58,38 @@ export function Field(props: { name: string; label: string; hint?: string; error
 
 export function FieldError({ name, error }: { name: string; error?: string }) {
   return error ? (
-    <p id={errorId(name)} className="mt-1 text-sm text-red-700">
+    <p id={errorId(name)} className="mt-1.5 text-sm font-medium text-red-700">
       {error}
     </p>
   ) : null;
 }
 
-/** Polite live region for an action's outcome; errors are announced assertively. */
-export function StatusMessage({ ok, message, error, id }: { ok?: boolean; message?: string; error?: string; id?: string }) {
+const TONES = {
+  error: 'border-red-300 bg-red-50 text-red-900',
+  warning: 'border-amber-300 bg-amber-50 text-amber-900',
+  success: 'border-emerald-300 bg-emerald-50 text-emerald-900',
+} as const;
+
+/** Polite live region for an action's outcome; errors are announced assertively. Looks like components/ui/alert. */
+export function StatusMessage({
+  ok,
+  message,
+  error,
+  id,
+  className = '',
+}: {
+  ok?: boolean;
+  message?: string;
+  error?: string;
+  id?: string;
+  /** Spacing for the message itself: the live region stays in the DOM (and takes no room) when empty. */
+  className?: string;
+}) {
+  const tone = error ? 'error' : ok === false ? 'warning' : 'success';
+  const text = error ?? message;
   return (
-    <div id={id} aria-live={error ? 'assertive' : 'polite'} role={error ? 'alert' : 'status'} className="min-h-6">
-      {error ? (
-        <p className="rounded border border-red-700 bg-red-50 p-3 text-red-800">{error}</p>
-      ) : message ? (
-        <p className={`rounded border p-3 ${ok === false ? 'border-amber-700 bg-amber-50 text-amber-900' : 'border-green-700 bg-green-50 text-green-900'}`}>
-          {message}
-        </p>
-      ) : null}
+    <div id={id} aria-live={error ? 'assertive' : 'polite'} role={error ? 'alert' : 'status'}>
+      {text ? <p className={`rounded-md border px-4 py-3 text-sm ${TONES[tone]} ${className}`}>{text}</p> : null}
     </div>
   );
 }

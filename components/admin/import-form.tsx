@@ -1,50 +1,55 @@
 'use client';
 
 import { useActionState } from 'react';
+import { Button } from '@/components/ui/button';
 import { importUsersAction, type ImportState } from './actions/users';
-import { buttonClass, describedBy, Field, inputClass, StatusMessage } from './form-parts';
+import { describedBy, Field, fileInputClass, StatusMessage } from './form-parts';
+import { TableFrame, tableClass, tbodyClass, tdClass, thClass, theadClass } from './page-parts';
 
 export function ImportForm() {
   const [state, formAction, pending] = useActionState<ImportState, FormData>(importUsersAction, { values: { fileName: '' } });
   const errors = state.result?.errors ?? [];
   return (
-    <div>
-      <form action={formAction} className="max-w-xl">
+    <div className="space-y-4">
+      <form action={formAction} className="space-y-4">
         <Field
           name="file"
           label="CSV file"
           hint={`Columns "username,lobs"; several LOBs separated by ";". Each row sets that user's memberships. Up to 1 MB (about 40,000 rows) per file.`}
           error={state.fieldErrors?.file}
         >
-          <input id="file" name="file" type="file" accept=".csv,text/csv" required className={inputClass} {...describedBy('file', state.fieldErrors?.file, true)} />
+          <input id="file" name="file" type="file" accept=".csv,text/csv" required className={fileInputClass} {...describedBy('file', state.fieldErrors?.file, true)} />
         </Field>
-        <button type="submit" className={buttonClass} disabled={pending}>
+        <Button type="submit" disabled={pending}>
           {pending ? 'Importing…' : 'Import'}
-        </button>
+        </Button>
       </form>
-      <div className="mt-4">
-        <StatusMessage id="import-status" ok={state.ok} message={state.message} error={state.fieldErrors?.file ? undefined : state.error} />
-      </div>
+      <StatusMessage id="import-status" ok={state.ok} message={state.message} error={state.fieldErrors?.file ? undefined : state.error} />
       {errors.length ? (
-        <table className="mt-4 w-full max-w-3xl border-collapse text-left" data-testid="import-errors">
-          <caption className="text-left font-semibold text-gray-900">Rejected rows ({errors.length})</caption>
-          <thead>
-            <tr className="border-b border-gray-400">
-              <th scope="col" className="py-2 pr-4">Line</th>
-              <th scope="col" className="py-2 pr-4">Username</th>
-              <th scope="col" className="py-2">Reason</th>
-            </tr>
-          </thead>
-          <tbody>
-            {errors.map((e) => (
-              <tr key={e.line} className="border-b border-gray-200" data-line={e.line}>
-                <td className="py-1 pr-4 tabular-nums">{e.line}</td>
-                <td className="py-1 pr-4">{e.username ?? ''}</td>
-                <td className="py-1">{e.reason}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <div>
+          <h2 className="mb-2 text-base font-semibold text-slate-900">Rejected rows ({errors.length})</h2>
+          <TableFrame label="Rejected rows">
+            <table className={tableClass} data-testid="import-errors">
+              <caption className="sr-only">Rejected rows ({errors.length})</caption>
+              <thead className={theadClass}>
+                <tr>
+                  <th scope="col" className={thClass}>Line</th>
+                  <th scope="col" className={thClass}>Username</th>
+                  <th scope="col" className={thClass}>Reason</th>
+                </tr>
+              </thead>
+              <tbody className={tbodyClass}>
+                {errors.map((e) => (
+                  <tr key={e.line} data-line={e.line}>
+                    <td className={`${tdClass} tabular-nums`}>{e.line}</td>
+                    <td className={`${tdClass} whitespace-nowrap`}>{e.username ?? ''}</td>
+                    <td className={tdClass}>{e.reason}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableFrame>
+        </div>
       ) : null}
     </div>
   );

@@ -8,21 +8,23 @@ import {
   type ConnectionTestState,
   type LobCommandState,
 } from './actions/lobs';
-import { buttonClass, dangerButtonClass, secondaryButtonClass, StatusMessage } from './form-parts';
+import { Button } from '@/components/ui/button';
+import { checkboxClass, dangerButtonClass, StatusMessage } from './form-parts';
+import { sectionTitleClass } from './page-parts';
 
 export function EnableLobForm({ lob, version, enabled }: { lob: string; version: number; enabled: boolean }) {
   const [state, formAction, pending] = useActionState<LobCommandState, FormData>(setLobEnabledAction, {
     values: { lob, version: String(version) },
   });
   return (
-    <form action={formAction} className="flex flex-col gap-2">
+    <form action={formAction} className="flex min-w-40 flex-col gap-2">
       <input type="hidden" name="lob" value={lob} />
       <input type="hidden" name="version" value={String(version)} />
       <input type="hidden" name="enabled" value={enabled ? 'false' : 'true'} />
       <div>
-        <button type="submit" className={secondaryButtonClass} disabled={pending}>
+        <Button type="submit" variant="secondary" disabled={pending}>
           {enabled ? 'Disable' : 'Enable'} {lob}
-        </button>
+        </Button>
       </div>
       <StatusMessage ok={state.ok} message={state.message} error={state.error} />
     </form>
@@ -59,30 +61,30 @@ export function DeleteLobDialog({ lob, version }: { lob: string; version: number
         ref={dialogRef}
         aria-labelledby="delete-title"
         aria-describedby="delete-desc"
-        className="m-auto max-w-lg rounded-lg p-6 shadow-xl backdrop:bg-black/50"
+        className="m-auto w-[calc(100%-2rem)] max-w-lg rounded-lg border border-slate-200 bg-white p-6 text-slate-900 shadow-xl backdrop:bg-slate-900/50"
       >
         <form action={formAction}>
-          <h2 id="delete-title" className="text-lg font-semibold text-gray-900">
+          <h2 id="delete-title" className="text-lg font-semibold text-slate-900">
             Delete {lob}?
           </h2>
-          <p id="delete-desc" className="mt-2 text-gray-800">
+          <p id="delete-desc" className="mt-2 text-sm text-slate-700">
             {count
               ? `${count} user${count === 1 ? ' is' : 's are'} still assigned to ${lob}. Deleting it is refused unless you also remove those memberships (users left with no LOB lose access).`
               : `Deleting ${lob} is refused while users are assigned to it, unless you also remove those memberships. Users who reach it through an IdP group lose access.`}
           </p>
           <input type="hidden" name="lob" value={lob} />
           <input type="hidden" name="version" value={String(version)} />
-          <label className="mt-4 flex items-center gap-2 text-gray-900">
-            <input type="checkbox" name="removeMemberships" className="h-4 w-4" defaultChecked={state.values.removeMemberships} />
+          <label className="mt-4 flex items-start gap-2 text-sm text-slate-900">
+            <input type="checkbox" name="removeMemberships" className={`mt-0.5 ${checkboxClass}`} defaultChecked={state.values.removeMemberships} />
             Also remove {lob} from every user who has it
           </label>
           <div className="mt-4">
             <StatusMessage error={state.error} />
           </div>
-          <div className="mt-4 flex justify-end gap-3">
-            <button type="button" className={secondaryButtonClass} onClick={() => dialogRef.current?.close()} autoFocus>
+          <div className="mt-6 flex flex-wrap justify-end gap-3">
+            <Button type="button" variant="secondary" onClick={() => dialogRef.current?.close()} autoFocus>
               Cancel
-            </button>
+            </Button>
             <button type="submit" className={dangerButtonClass} disabled={pending}>
               {pending ? 'Deleting…' : 'Delete'}
             </button>
@@ -94,38 +96,38 @@ export function DeleteLobDialog({ lob, version }: { lob: string; version: number
 }
 
 const STATUS_STYLE: Record<string, string> = {
-  ok: 'text-green-800',
-  warning: 'text-amber-800',
-  failed: 'text-red-700',
-  skipped: 'text-gray-700',
+  ok: 'bg-emerald-50 text-emerald-800 ring-emerald-300',
+  warning: 'bg-amber-50 text-amber-900 ring-amber-300',
+  failed: 'bg-red-50 text-red-800 ring-red-300',
+  skipped: 'bg-slate-100 text-slate-700 ring-slate-300',
 };
 const STATUS_TEXT: Record<string, string> = { ok: 'OK', warning: 'Warning', failed: 'Failed', skipped: 'Skipped' };
 
 export function ConnectionTest({ lob }: { lob: string }) {
   const [state, formAction, pending] = useActionState<ConnectionTestState, FormData>(testConnectionAction, { values: { lob } });
   return (
-    <section aria-labelledby="connection-title" className="mt-8">
-      <h2 id="connection-title" className="text-xl font-semibold text-gray-900">
+    <section aria-labelledby="connection-title">
+      <h2 id="connection-title" className={sectionTitleClass}>
         Test connection
       </h2>
-      <p className="text-gray-800">Assumes the generator role now (no cached credentials), then checks the Studio domain.</p>
-      <form action={formAction} className="mt-2">
+      <p className="mt-1 text-sm text-slate-600">Assumes the generator role now (no cached credentials), then checks the Studio domain.</p>
+      <form action={formAction} className="mt-4">
         <input type="hidden" name="lob" value={lob} />
-        <button type="submit" className={buttonClass} disabled={pending}>
+        <Button type="submit" variant="secondary" disabled={pending}>
           {pending ? 'Testing…' : 'Test connection'}
-        </button>
+        </Button>
       </form>
-      <div aria-live="polite" className="mt-3" data-testid="connection-result">
+      <div aria-live="polite" className="mt-4 space-y-3 text-sm" data-testid="connection-result">
         {state.error ? <StatusMessage error={state.error} /> : null}
         {state.report ? (
           <>
-            <p className={state.report.ok ? 'font-medium text-green-800' : 'font-medium text-red-700'}>{state.message}</p>
-            <ol className="mt-2 space-y-2">
+            <p className={state.report.ok ? 'font-semibold text-emerald-800' : 'font-semibold text-red-700'}>{state.message}</p>
+            <ol className="space-y-2">
               {state.report.steps.map((step) => (
-                <li key={step.id} data-step={step.id} data-status={step.status} className="rounded border border-gray-300 p-3">
-                  <span className={`font-semibold ${STATUS_STYLE[step.status]}`}>{STATUS_TEXT[step.status]}</span>{' '}
-                  <span className="font-medium text-gray-900">{step.label}</span>
-                  <p className="text-sm text-gray-800">{step.detail}</p>
+                <li key={step.id} data-step={step.id} data-status={step.status} className="rounded-md border border-slate-200 p-3">
+                  <span className={`mr-2 inline-flex rounded-full px-2 py-0.5 text-xs font-semibold ring-1 ring-inset ${STATUS_STYLE[step.status]}`}>{STATUS_TEXT[step.status]}</span>
+                  <span className="font-medium text-slate-900">{step.label}</span>
+                  <p className="mt-1 break-words text-slate-600">{step.detail}</p>
                 </li>
               ))}
             </ol>

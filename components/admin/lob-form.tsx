@@ -4,7 +4,8 @@ import { useActionState } from 'react';
 import { createLobAction, updateLobAction, type LobFormState } from './actions/lobs';
 import type { LobFormValues } from '@/lib/admin/lob-form';
 import { APP_LABELS, STUDIO_APPS } from '@/lib/admin/validation';
-import { buttonClass, describedBy, Field, FieldError, inputClass, StatusMessage } from './form-parts';
+import { Button } from '@/components/ui/button';
+import { checkboxClass, describedBy, Field, FieldError, inputClass, linkClass, StatusMessage } from './form-parts';
 
 /** Create or edit a LOB. Edits carry the version they started from; a refused save keeps what was typed. */
 export function LobForm({ mode, initial }: { mode: 'create' | 'edit'; initial: LobFormValues }) {
@@ -17,19 +18,19 @@ export function LobForm({ mode, initial }: { mode: 'create' | 'edit'; initial: L
   // Remount the fields when the server answers, so they show exactly the values it sent back.
   const formKey = JSON.stringify(v);
   return (
-    <form action={formAction} noValidate className="max-w-2xl" aria-describedby="lob-form-status">
-      <StatusMessage id="lob-form-status" ok={state.ok} message={state.message} error={state.error} />
+    <form action={formAction} noValidate aria-describedby="lob-form-status">
+      <StatusMessage id="lob-form-status" ok={state.ok} message={state.message} error={state.error} className="mb-5" />
       {state.conflict ? (
-        <p className="mb-4 text-sm text-gray-800" data-testid="conflict-details">
+        <p className="mb-5 text-sm text-slate-700" data-testid="conflict-details">
           Changed by <strong>{state.conflict.updatedBy ?? 'unknown'}</strong> at{' '}
           <time dateTime={state.conflict.updatedAt ?? undefined}>{state.conflict.updatedAt ?? 'unknown time'}</time>.{' '}
-          <a className="text-blue-700 underline" href={`/admin/lobs/${encodeURIComponent(v.lob)}`}>
+          <a className={linkClass} href={`/admin/lobs/${encodeURIComponent(v.lob)}`}>
             Open their version
           </a>
         </p>
       ) : null}
-      <FieldError name="_form" error={e._form} />
-      <div key={formKey}>
+      {e._form ? <div className="mb-5"><FieldError name="_form" error={e._form} /></div> : null}
+      <div key={formKey} className="space-y-5">
         <input type="hidden" name="version" value={v.version} />
         <Field name="lob" label="Name" hint="Lowercase letters, digits and hyphens, e.g. lob-a. Cannot change later." error={e.lob}>
           <input
@@ -40,7 +41,7 @@ export function LobForm({ mode, initial }: { mode: 'create' | 'edit'; initial: L
         <Field name="displayName" label="Display name" error={e.displayName}>
           <input id="displayName" name="displayName" className={inputClass} defaultValue={v.displayName} required {...describedBy('displayName', e.displayName)} />
         </Field>
-        <div className="grid gap-x-4 sm:grid-cols-2">
+        <div className="grid gap-5 sm:grid-cols-2">
           <Field name="accountId" label="AWS account id" hint="12 digits." error={e.accountId}>
             <input id="accountId" name="accountId" inputMode="numeric" className={inputClass} defaultValue={v.accountId} required {...describedBy('accountId', e.accountId, true)} />
           </Field>
@@ -57,12 +58,12 @@ export function LobForm({ mode, initial }: { mode: 'create' | 'edit'; initial: L
         <Field name="groups" label="IdP groups" hint="Members of these groups belong to this LOB when they have no explicit mapping. Separate with commas." error={e.groups}>
           <input id="groups" name="groups" className={inputClass} defaultValue={v.groups} {...describedBy('groups', e.groups, true)} />
         </Field>
-        <fieldset className="mb-4" {...describedBy('allowedApps', e.allowedApps)}>
-          <legend className="text-sm font-medium text-gray-900">Allowed landing apps</legend>
-          <div className="mt-1 flex flex-wrap gap-4">
+        <fieldset {...describedBy('allowedApps', e.allowedApps)}>
+          <legend className="text-sm font-semibold text-slate-800">Allowed landing apps</legend>
+          <div className="mt-2 flex flex-wrap gap-x-6 gap-y-2">
             {STUDIO_APPS.map((app) => (
-              <label key={app} className="inline-flex items-center gap-2 text-gray-900">
-                <input type="checkbox" name="allowedApps" value={app} defaultChecked={v.allowedApps.includes(app)} className="h-4 w-4" />
+              <label key={app} className="inline-flex items-center gap-2 text-sm text-slate-900">
+                <input type="checkbox" name="allowedApps" value={app} defaultChecked={v.allowedApps.includes(app)} className={checkboxClass} />
                 {APP_LABELS[app]}
               </label>
             ))}
@@ -78,7 +79,7 @@ export function LobForm({ mode, initial }: { mode: 'create' | 'edit'; initial: L
             ))}
           </select>
         </Field>
-        <div className="grid gap-x-4 sm:grid-cols-2">
+        <div className="grid gap-5 sm:grid-cols-2">
           <Field name="sessionDurationSeconds" label="Studio session length (seconds)" hint="1800-43200." error={e.sessionDurationSeconds}>
             <input id="sessionDurationSeconds" name="sessionDurationSeconds" type="number" min={1800} max={43200} className={inputClass} defaultValue={v.sessionDurationSeconds} required {...describedBy('sessionDurationSeconds', e.sessionDurationSeconds, true)} />
           </Field>
@@ -86,20 +87,20 @@ export function LobForm({ mode, initial }: { mode: 'create' | 'edit'; initial: L
             <input id="urlExpiresSeconds" name="urlExpiresSeconds" type="number" min={5} max={300} className={inputClass} defaultValue={v.urlExpiresSeconds} {...describedBy('urlExpiresSeconds', e.urlExpiresSeconds, true)} />
           </Field>
         </div>
-        <div className="mb-4 flex flex-col gap-2">
-          <label className="inline-flex items-center gap-2 text-gray-900">
-            <input type="checkbox" name="autoCreateProfile" defaultChecked={v.autoCreateProfile} className="h-4 w-4" />
+        <div className="flex flex-col gap-3">
+          <label className="inline-flex items-center gap-2 text-sm text-slate-900">
+            <input type="checkbox" name="autoCreateProfile" defaultChecked={v.autoCreateProfile} className={checkboxClass} />
             Create a Studio user profile on first launch
           </label>
-          <label className="inline-flex items-center gap-2 text-gray-900">
-            <input type="checkbox" name="enabled" defaultChecked={v.enabled} className="h-4 w-4" />
+          <label className="inline-flex items-center gap-2 text-sm text-slate-900">
+            <input type="checkbox" name="enabled" defaultChecked={v.enabled} className={checkboxClass} />
             Enabled (users can launch Studio)
           </label>
         </div>
       </div>
-      <button type="submit" className={buttonClass} disabled={pending}>
+      <Button type="submit" disabled={pending} className="mt-6">
         {pending ? 'Saving…' : mode === 'create' ? 'Create line of business' : 'Save changes'}
-      </button>
+      </Button>
     </form>
   );
 }

@@ -1,8 +1,9 @@
 'use client';
 
 import { useActionState } from 'react';
+import { Button } from '@/components/ui/button';
 import { saveUserLobsAction, type UserLobsState, type UserLobsValues } from './actions/users';
-import { buttonClass, StatusMessage } from './form-parts';
+import { checkboxClass, hintClass, StatusMessage } from './form-parts';
 
 export interface LobOption {
   lob: string;
@@ -15,31 +16,32 @@ export function UserLobsForm({ initial, lobs }: { initial: UserLobsValues; lobs:
   const [state, formAction, pending] = useActionState<UserLobsState, FormData>(saveUserLobsAction, { values: initial });
   const v = state.values;
   return (
-    <form action={formAction} className="max-w-xl">
+    <form action={formAction}>
       <input type="hidden" name="username" value={v.username} />
       <input type="hidden" name="version" value={v.version} />
       <fieldset key={JSON.stringify(v)} aria-describedby="user-lobs-hint">
-        <legend className="text-lg font-semibold text-gray-900">LOB memberships</legend>
-        <p id="user-lobs-hint" className="text-sm text-gray-700">
+        <legend className="text-base font-semibold text-slate-900">LOB memberships</legend>
+        <p id="user-lobs-hint" className={hintClass}>
           Check one or more. With none checked the user has no explicit mapping (IdP groups may still apply).
         </p>
-        <ul className="mt-2 space-y-1">
+        <ul className="mt-3 space-y-2">
           {lobs.map((lob) => (
             <li key={lob.lob}>
-              <label className="inline-flex items-center gap-2 text-gray-900">
-                <input type="checkbox" name="lobs" value={lob.lob} defaultChecked={v.lobs.includes(lob.lob)} className="h-4 w-4" />
-                {lob.displayName} <span className="text-gray-700">({lob.lob}{lob.enabled ? '' : ', disabled'})</span>
+              <label className="flex cursor-pointer items-start gap-3 rounded-md border border-slate-200 px-3 py-2.5 text-sm hover:border-slate-300 has-[:checked]:border-brand-600 has-[:checked]:bg-brand-50/40">
+                <input type="checkbox" name="lobs" value={lob.lob} defaultChecked={v.lobs.includes(lob.lob)} className={`mt-0.5 ${checkboxClass}`} />
+                <span>
+                  <span className="font-medium text-slate-900">{lob.displayName}</span>{' '}
+                  <span className="text-slate-600">({lob.lob}{lob.enabled ? '' : ', disabled'})</span>
+                </span>
               </label>
             </li>
           ))}
         </ul>
       </fieldset>
-      <div className="my-4">
-        <StatusMessage ok={state.ok} message={state.message} error={state.error} />
-      </div>
-      <button type="submit" className={buttonClass} disabled={pending}>
+      <StatusMessage ok={state.ok} message={state.message} error={state.error} className="mt-4" />
+      <Button type="submit" disabled={pending} className="mt-5">
         {pending ? 'Saving…' : 'Save memberships'}
-      </button>
+      </Button>
     </form>
   );
 }

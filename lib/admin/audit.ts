@@ -4,6 +4,7 @@ import type { AdminDeps } from './deps';
 import { nowOf } from './deps';
 import { decodePageToken, encodePageToken } from './page-token';
 import { toDirectoryError } from './errors';
+import { batchWriteAll } from './batch';
 
 const AUDIT_PK = 'audit';
 const DEFAULT_TTL_SECONDS = 400 * 24 * 3600;
@@ -17,6 +18,8 @@ export interface AuditEntry {
   user: string;
   requestId: string;
   lob?: string;
+  /** Every LOB an admin change touched (user changes may touch several); [lob] or [] otherwise. */
+  lobs: string[];
   accountId?: string;
   domainId?: string;
   channel?: string;
@@ -39,7 +42,25 @@ export interface AdminChange {
   after: unknown;
   /** Set for LOB changes so the byLob index finds them too. */
   lob?: string;
+  /**
+   * The LOBs a user change touched (memberships added or removed). One LOB: written as `lob`. Several: the
+   * change is written once without `lob` plus one copy per LOB (see buildAdminAuditItems).
+   */
+  lobs?: string[];
   requestId?: string;
+}
+
+/**
+ * Marks an item that exists only so the byLob index finds a change under each LOB it touched; holds the
+ * `sk` of the change's main item. Views without a LOB filter skip these so every change shows once.
+ */
+export const AUDIT_COPY_ATTRIBUTE = 'copyOf';
+
+/** The LOBs whose membership differs between two lists (added or removed), sorted. */
+export function lobsTouched(before: readonly string[] | undefined, after: readonly string[] | undefined): string[] {
+  const a = new Set(before ?? []);
+  const b = new Set(after ?? []);
+  return [...new Set([...a, ...b])].filter((l) => a.has(l) !== b.has(l)).sort();
 }
 
 /** Builds the audit item for an admin change (used alone, or inside batch writes). */
@@ -60,13 +81,33 @@ export function buildAdminAuditItem(deps: AdminDeps, change: AdminChange, at = n
     before: change.before === undefined || change.before === null ? 'null' : JSON.stringify(change.before),
     after: change.after === undefined || change.after === null ? 'null' : JSON.stringify(change.after),
   };
+  const lobs = [...new Set(change.lobs ?? [])].sort();
   if (change.lob) item.lob = change.lob;
+  else if (lobs.length === 1) item.lob = lobs[0];
+  if (lobs.length) item.lobs = lobs;
   return item;
 }
 
+/**
+ * Every item an admin change needs: the main item, and for a change touching several LOBs one copy per LOB
+ * (same content, `lob` set, `sk` suffixed with the LOB, marked with AUDIT_COPY_ATTRIBUTE) so the byLob
+ * index (hash `lob`) finds it under each of them.
+ */
+export function buildAdminAuditItems(deps: AdminDeps, change: AdminChange, at = nowOf(deps)): Record<string, unknown>[] {
+  const main = buildAdminAuditItem(deps, change, at);
+  const lobs = (main.lobs as string[] | undefined) ?? [];
+  if (main.lob || lobs.length < 2) return [main];
+  return [main, ...lobs.map((lob) => ({ ...main, sk: `${main.sk}#${lob}`, lob, [AUDIT_COPY_ATTRIBUTE]: main.sk }))];
+}
+
 export async function writeAdminAudit(deps: AdminDeps, change: AdminChange): Promise<void> {
+  const items = buildAdminAuditItems(deps, change);
   try {
-    await deps.ddb.send(new PutCommand({ TableName: deps.tables.audit, Item: buildAdminAuditItem(deps, change) }));
+    if (items.length === 1) {
+      await deps.ddb.send(new PutCommand({ TableName: deps.tables.audit, Item: items[0] }));
+    } else {
+      await batchWriteAll(deps.ddb, items.map((Item) => ({ table: deps.tables.audit, request: { PutRequest: { Item } } })), 1);
+    }
   } catch (error) {
     throw toDirectoryError(error);
   }
@@ -91,6 +132,7 @@ function reshapeAuditItem(item: Record<string, unknown>): AuditEntry {
     user: str('user') ?? '',
     requestId: str('requestId') ?? '',
     lob: str('lob'),
+    lobs: Array.isArray(item.lobs) ? item.lobs.map(String) : str('lob') ? [str('lob')!] : [],
     accountId: str('accountId'),
     domainId: str('domainId'),
     channel: str('channel'),
@@ -127,6 +169,11 @@ function buildAuditQuery(deps: AdminDeps, filter: AuditFilter): QueryCommandInpu
   } else {
     keyCondition = 'pk = :pk';
     values[':pk'] = AUDIT_PK;
+  }
+  // With a LOB filter the per-LOB copies are what finds a multi-LOB change; without one they'd be duplicates.
+  if (!filter.lob) {
+    filters.push('attribute_not_exists(#copy)');
+    names['#copy'] = AUDIT_COPY_ATTRIBUTE;
   }
   if (filter.type) {
     filters.push('#type = :type');

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AdminDeps } from './deps';
 import { nowOf } from './deps';
-import { buildAdminAuditItem } from './audit';
+import { buildAdminAuditItems, lobsTouched } from './audit';
 import { batchGetAll, batchWriteAll, type TableWrite } from './batch';
 import { parseCsvLines } from './csv';
 import { toDirectoryError } from './errors';
@@ -129,18 +129,13 @@ export async function importUsersCsv(deps: AdminDeps, actor: string, text: strin
         },
       },
     });
-    writes.push({
-      table: deps.tables.audit,
-      request: {
-        PutRequest: {
-          Item: buildAdminAuditItem(deps, {
-            actor, action: 'user.lobs.import', target: row.username, requestId,
-            before: before ? { lobs: before.lobs, version: before.version } : null,
-            after: { lobs: row.lobs, version },
-          }, now),
-        },
-      },
-    });
+    const auditItems = buildAdminAuditItems(deps, {
+      actor, action: 'user.lobs.import', target: row.username, requestId,
+      before: before ? { lobs: before.lobs, version: before.version } : null,
+      after: { lobs: row.lobs, version },
+      lobs: lobsTouched(before?.lobs, row.lobs),
+    }, now);
+    for (const Item of auditItems) writes.push({ table: deps.tables.audit, request: { PutRequest: { Item } } });
   }
   try {
     await batchWriteAll(deps.ddb, writes, 4);

@@ -10,7 +10,7 @@ import { reshapeUserItem } from '@/lib/directory/items';
 import type { UserMapping } from '@/lib/directory/types';
 import type { AdminDeps } from './deps';
 import { nowOf } from './deps';
-import { writeAdminAudit } from './audit';
+import { lobsTouched, writeAdminAudit } from './audit';
 import { batchGetAll, mapConcurrent } from './batch';
 import { VersionConflictError, isConditionalCheckFailed, toDirectoryError } from './errors';
 import { listLobs, type AdminLob } from './lobs';
@@ -73,20 +73,10 @@ async function listGroupsOf(deps: AdminDeps, username: string): Promise<string[]
   return groups;
 }
 
-/**
- * One page of the user pool (prefix search on username, Cognito's own pagination) joined with the Users
- * table, so an admin sees who has no LOB yet. Users without a row are checked for group-based mappings.
- */
-export async function listPoolUsers(
-  deps: AdminDeps,
-  options: { prefix?: string; limit?: number; pageToken?: string; lobs?: AdminLob[] } = {},
-): Promise<PoolUsersPage> {
-  const limit = Math.min(Math.max(options.limit ?? 50, 1), MAX_PAGE);
-  const prefix = options.prefix?.trim();
-  const paginationToken = decodePageToken<string>(options.pageToken);
-  let out;
+/** One ListUsers call; an unusable page token is bad input, other failures are the pool's. */
+async function listPoolPage(deps: AdminDeps, prefix: string | undefined, limit: number, paginationToken: string | undefined) {
   try {
-    out = await deps.cognito.send(
+    return await deps.cognito.send(
       new ListUsersCommand({
         UserPoolId: deps.userPoolId,
         Filter: prefix ? `username ^= "${escapeFilterValue(prefix)}"` : undefined,
@@ -100,17 +90,20 @@ export async function listPoolUsers(
     }
     throw cognitoError(error);
   }
-  const poolUsers = (out.Users ?? []).filter((u) => u.Username);
-  const [items, lobs] = await Promise.all([
-    poolUsers.length
-      ? batchGetAll(deps.ddb, deps.tables.users, poolUsers.map((u) => ({ username: u.Username })), { concurrency: 1 }).catch(
-          (error) => {
-            throw toDirectoryError(error);
-          },
-        )
-      : Promise.resolve([]),
-    options.lobs ? Promise.resolve(options.lobs) : listLobs(deps),
-  ]);
+}
+
+/**
+ * Pool users joined with the Users table (one BatchGetItem). Only users without a row have their IdP groups
+ * looked up, so a page of mapped users costs nothing extra.
+ */
+async function joinPoolUsers(deps: AdminDeps, poolUsers: UserType[], lobs: AdminLob[]): Promise<PoolUserRow[]> {
+  const items = poolUsers.length
+    ? await batchGetAll(deps.ddb, deps.tables.users, poolUsers.map((u) => ({ username: u.Username })), { concurrency: 1 }).catch(
+        (error) => {
+          throw toDirectoryError(error);
+        },
+      )
+    : [];
   const mappings = new Map(items.map((i) => [String(i.username), reshapeUserItem(i)]));
   const users: PoolUserRow[] = poolUsers.map((u) => {
     const mapping = mappings.get(u.Username!) ?? null;
@@ -125,9 +118,7 @@ export async function listPoolUsers(
       source: mapping ? 'explicit' : 'none',
     };
   });
-  // Only rows without an explicit mapping need their groups (a page of mostly-mapped users costs nothing extra).
-  const groupLobsExist = lobs.some((l) => l.groups.length);
-  if (groupLobsExist) {
+  if (lobs.some((l) => l.groups.length)) {
     await mapConcurrent(users.filter((u) => !u.mapping), 8, async (row) => {
       try {
         row.effectiveLobs = lobsForGroups(lobs, await listGroupsOf(deps, row.username));
@@ -137,7 +128,79 @@ export async function listPoolUsers(
       }
     });
   }
-  return { users, nextToken: encodePageToken(out.PaginationToken) };
+  return users;
+}
+
+/**
+ * One page of the user pool (prefix search on username, Cognito's own pagination) joined with the Users
+ * table, so an admin sees who has no LOB yet. Users without a row are checked for group-based mappings.
+ */
+export async function listPoolUsers(
+  deps: AdminDeps,
+  options: { prefix?: string; limit?: number; pageToken?: string; lobs?: AdminLob[] } = {},
+): Promise<PoolUsersPage> {
+  const limit = Math.min(Math.max(options.limit ?? 50, 1), MAX_PAGE);
+  const out = await listPoolPage(deps, options.prefix?.trim(), limit, decodePageToken<string>(options.pageToken));
+  const poolUsers = (out.Users ?? []).filter((u) => u.Username);
+  const lobs = options.lobs ?? (await listLobs(deps));
+  return { users: await joinPoolUsers(deps, poolUsers, lobs), nextToken: encodePageToken(out.PaginationToken) };
+}
+
+/** Where a search for users without a LOB goes on: a Cognito page token and how many of its users were already looked at. */
+interface NoLobPosition {
+  t?: string;
+  s: number;
+}
+
+export interface UsersWithoutLobPage extends PoolUsersPage {
+  /** Pool users looked at for this page. */
+  examined: number;
+  /** True when the page stopped at its budget before filling up (more users remain to check). */
+  budgetSpent: boolean;
+}
+
+/** Per page view: at most this many ListUsers calls (60 users each) and about this many group lookups. */
+export const NO_LOB_SCAN_BUDGET = { poolPages: 10, groupLookups: 120 } as const;
+
+/**
+ * Pool users who can't launch: no Users-table row and no LOB through an IdP group (users whose groups
+ * could not be read are included, marked `unknown`). Nothing indexes "has no LOB" (the pool is Cognito's,
+ * the mappings DynamoDB's), so each page walks the pool in username order from where the last page
+ * stopped, within a fixed budget, and hands out a token to continue: a page view never scans the whole pool.
+ */
+export async function listUsersWithoutLob(
+  deps: AdminDeps,
+  options: { prefix?: string; limit?: number; pageToken?: string; lobs?: AdminLob[]; budget?: { poolPages: number; groupLookups: number } } = {},
+): Promise<UsersWithoutLobPage> {
+  const limit = Math.min(Math.max(options.limit ?? 50, 1), MAX_PAGE);
+  const budget = options.budget ?? NO_LOB_SCAN_BUDGET;
+  const prefix = options.prefix?.trim();
+  const lobs = options.lobs ?? (await listLobs(deps));
+  let position: NoLobPosition | undefined = decodePageToken<NoLobPosition>(options.pageToken) ?? { s: 0 };
+  if (typeof position !== 'object' || !Number.isInteger(position.s) || position.s < 0 || (position.t !== undefined && typeof position.t !== 'string')) {
+    throw new InputInvalidError('The page link is damaged; start again from the first page.');
+  }
+  const found: PoolUserRow[] = [];
+  let examined = 0;
+  let groupLookups = 0;
+  for (let pages = 0; position && found.length < limit; pages++) {
+    if (pages >= budget.poolPages || groupLookups >= budget.groupLookups) {
+      return { users: found, nextToken: encodePageToken(position), examined, budgetSpent: true };
+    }
+    const out = await listPoolPage(deps, prefix, MAX_PAGE, position.t);
+    const poolUsers = (out.Users ?? []).filter((u) => u.Username).slice(position.s);
+    const rows = await joinPoolUsers(deps, poolUsers, lobs);
+    groupLookups += rows.filter((r) => !r.mapping).length;
+    let taken = 0;
+    for (const row of rows) {
+      taken++;
+      if (row.source === 'none' || row.source === 'unknown') found.push(row);
+      if (found.length === limit) break;
+    }
+    examined += taken;
+    position = taken < rows.length ? { t: position.t, s: position.s + taken } : out.PaginationToken ? { t: out.PaginationToken, s: 0 } : undefined;
+  }
+  return { users: found, nextToken: encodePageToken(position), examined, budgetSpent: false };
 }
 
 export interface MappedUsersPage {
@@ -290,6 +353,7 @@ export async function saveUserLobs(
     target: username,
     before: before ? { lobs: before.lobs, version: before.version } : null,
     after: after ? { lobs: after.lobs, version: after.version } : null,
+    lobs: lobsTouched(before?.lobs, after?.lobs),
   });
   return after;
 }

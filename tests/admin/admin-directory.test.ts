@@ -228,3 +228,44 @@ describe('CSV export', () => {
     expect(text.split('\r\n')[1]).toBe(`"'=HYPERLINK(""x"")","'+1","'-2","'@SUM",plain,x;y`);
   });
 });
+
+describe('Audit: a user change is found under each LOB it touched', () => {
+  const actor = 'carol-admin';
+  const ofTarget = (entries: Awaited<ReturnType<typeof listAudit>>['entries'], target: string) =>
+    entries.filter((e) => e.target === target).map((e) => `${e.action} ${e.lobs.join('+')}`).sort();
+
+  it('finds a mapping change by every LOB added or removed, and shows it once without a LOB filter', async () => {
+    // Prepare: create in two LOBs, then drop one (touches only lob-b), then remove the mapping (touches lob-a).
+    await saveUserLobs(deps, actor, 'audit-multi', ['lob-a', 'lob-b'], null);
+    await saveUserLobs(deps, actor, 'audit-multi', ['lob-a'], 1);
+    await saveUserLobs(deps, actor, 'audit-multi', [], 2);
+
+    // Assess: each LOB's view holds exactly the changes that touched it.
+    const lobA = await listAudit(deps, { lob: 'lob-a' }, { limit: 500 });
+    expect(ofTarget(lobA.entries, 'audit-multi')).toEqual(['user.lobs.create lob-a+lob-b', 'user.lobs.delete lob-a']);
+    expect(lobA.entries.filter((e) => e.target === 'audit-multi').every((e) => e.lob === 'lob-a')).toBe(true);
+    const lobB = await listAudit(deps, { lob: 'lob-b', type: 'admin' }, { limit: 500 });
+    expect(ofTarget(lobB.entries, 'audit-multi')).toEqual(['user.lobs.create lob-a+lob-b', 'user.lobs.update lob-b']);
+
+    // Without a LOB filter each change is listed once (the per-LOB copies stay out of sight).
+    const all = await listAudit(deps, {}, { limit: 500 });
+    expect(ofTarget(all.entries, 'audit-multi')).toEqual([
+      'user.lobs.create lob-a+lob-b', 'user.lobs.delete lob-a', 'user.lobs.update lob-b',
+    ]);
+    const byActor = await listAudit(deps, { user: actor }, { limit: 500 });
+    expect(ofTarget(byActor.entries, 'audit-multi')).toHaveLength(3);
+    // User and LOB together (byUser index, LOB as a filter) finds the copies too.
+    const byActorInB = await listAudit(deps, { user: actor, lob: 'lob-b' }, { limit: 500 });
+    expect(ofTarget(byActorInB.entries, 'audit-multi')).toEqual(['user.lobs.create lob-a+lob-b', 'user.lobs.update lob-b']);
+  });
+
+  it('does the same for imported rows', async () => {
+    await importUsersCsv(deps, actor, 'username,lobs\naudit-imp-1,lob-a;lob-b\naudit-imp-2,lob-b\n');
+    const lobA = await listAudit(deps, { lob: 'lob-a', type: 'admin' }, { limit: 500 });
+    expect(lobA.entries.filter((e) => e.target?.startsWith('audit-imp-')).map((e) => e.target)).toEqual(['audit-imp-1']);
+    const lobB = await listAudit(deps, { lob: 'lob-b', type: 'admin' }, { limit: 500 });
+    expect(lobB.entries.filter((e) => e.target?.startsWith('audit-imp-')).map((e) => e.target).sort()).toEqual(['audit-imp-1', 'audit-imp-2']);
+    const all = await listAudit(deps, { user: actor, type: 'admin' }, { limit: 500 });
+    expect(all.entries.filter((e) => e.target?.startsWith('audit-imp-')).map((e) => e.target).sort()).toEqual(['audit-imp-1', 'audit-imp-2']);
+  });
+});

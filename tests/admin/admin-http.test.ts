@@ -88,6 +88,30 @@ async function expectRefused(path: string, form: ActionForm, fields: Record<stri
   }
 }
 
+describe('Audit of a membership change touching two LOBs', () => {
+  it('is exported once unfiltered and once under each LOB, naming both LOBs', async () => {
+    const path = '/admin/users/http-audit-multi';
+    const [form] = await loadActionForms(stack.url, path, admin);
+    const saved = await callAction(stack.url, path, form.actionId, admin.header(), { username: 'http-audit-multi', version: '', lobs: ['lob-a', 'lob-b'] });
+    expect(await saved.text()).toContain('Saved: http-audit-multi is in lob-a, lob-b');
+
+    const rowsFor = async (query: string) => {
+      const res = await fetch(`${stack.url}/admin/audit/export?${query}`, { headers: { cookie: admin.header() } });
+      expect(res.status).toBe(200);
+      const lines = (await res.text()).trim().split('\r\n');
+      expect(lines[0]).toBe('at,type,user,lob,accountId,domainId,channel,app,outcome,action,target,before,after,requestId');
+      return lines.filter((l) => l.includes(',http-audit-multi,'));
+    };
+    for (const query of ['type=admin', 'lob=lob-a', 'lob=lob-b&type=admin', 'user=portal-admin&lob=lob-b']) {
+      const rows = await rowsFor(query);
+      expect(rows, query).toHaveLength(1);
+      expect(rows[0]).toMatch(/^[^,]+,admin,portal-admin,lob-a;lob-b,.*,user\.lobs\.create,http-audit-multi,/);
+    }
+    const page = await fetch(`${stack.url}/admin/audit?lob=lob-b`, { headers: { cookie: admin.header() } });
+    expect(await page.text()).toContain('http-audit-multi');
+  });
+});
+
 describe('Server actions refuse direct POSTs without an admin session', () => {
   it('user memberships: refused for a non-admin and for no session; the same call as the admin applies', async () => {
     const path = '/admin/users/user-no-lob';

@@ -9,7 +9,8 @@ import { control } from '@/local/stack';
 import { parseConfig } from '@/lib/config';
 import { createDynamoDocumentClient } from '@/lib/aws/clients';
 import { createAdminDeps, type AdminDeps } from '@/lib/admin/deps';
-import { listPoolUsers } from '@/lib/admin/users';
+import { listPoolUsers, listUsersWithoutLob } from '@/lib/admin/users';
+import { importUsersCsv } from '@/lib/admin/user-import';
 import { createLob, requireLob } from '@/lib/admin/lobs';
 import { testLobConnection } from '@/lib/admin/connection-test';
 
@@ -53,6 +54,47 @@ describe('Users list (user pool joined with LOB mappings)', () => {
     expect(second.nextToken).toBeUndefined();
     const none = await listPoolUsers(deps, { prefix: 'nobody-' });
     expect(none.users).toEqual([]);
+  });
+});
+
+describe('Users without a LOB (bounded walk of the pool)', () => {
+  // 150 pool users: every third has an explicit mapping, every third reaches lob-a through its IdP group,
+  // the rest (nolob-002, nolob-005, … 50 users) have no LOB at all.
+  const name = (i: number) => `nolob-${String(i).padStart(3, '0')}`;
+  const expected = Array.from({ length: 150 }, (_, i) => i).filter((i) => i % 3 === 2).map(name);
+
+  beforeAll(async () => {
+    await ctl.bulkUsers(
+      Array.from({ length: 150 }, (_, i) => ({ username: name(i), password: 'NoLobUser1!', groups: i % 3 === 1 ? ['lob-a-users'] : [] })),
+    );
+    const rows = Array.from({ length: 150 }, (_, i) => i).filter((i) => i % 3 === 0).map((i) => `${name(i)},lob-b`);
+    const imported = await importUsersCsv(deps, 'test-admin', ['username,lobs', ...rows].join('\n'));
+    expect(imported.applied).toBe(50);
+  });
+
+  it('lists exactly the users with neither a mapping nor a group LOB, page by page, resuming mid-page', async () => {
+    const pages: string[][] = [];
+    let pageToken: string | undefined;
+    do {
+      const page = await listUsersWithoutLob(deps, { prefix: 'nolob-', limit: 20, pageToken });
+      expect(page.users.every((u) => u.source === 'none' && u.effectiveLobs.length === 0)).toBe(true);
+      expect(page.budgetSpent).toBe(false);
+      pages.push(page.users.map((u) => u.username));
+      pageToken = page.nextToken;
+    } while (pageToken && pages.length < 10);
+    expect(pages.map((p) => p.length)).toEqual([20, 20, 10]);
+    expect(pages.flat()).toEqual(expected);
+  });
+
+  it('stops at its budget of pool pages and hands out a token to continue', async () => {
+    const budget = { poolPages: 1, groupLookups: 1000 };
+    const first = await listUsersWithoutLob(deps, { prefix: 'nolob-', limit: 60, pageToken: undefined, budget });
+    // One ListUsers call (60 users) holds 20 users without a LOB; the page stops there instead of walking on.
+    expect(first).toMatchObject({ examined: 60, budgetSpent: true });
+    expect(first.users.map((u) => u.username)).toEqual(expected.slice(0, 20));
+    const second = await listUsersWithoutLob(deps, { prefix: 'nolob-', limit: 60, pageToken: first.nextToken, budget });
+    expect(second.users.map((u) => u.username)).toEqual(expected.slice(20, 40));
+    await expect(listUsersWithoutLob(deps, { pageToken: 'bm90LWpzb24' })).rejects.toThrow(/page link/);
   });
 });
 

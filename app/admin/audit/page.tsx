@@ -4,30 +4,40 @@ import { getAdminDeps } from '@/lib/admin/deps';
 import { listAudit, type AuditEntry } from '@/lib/admin/audit';
 import { parseAuditFilter, auditQueryString } from '@/lib/admin/audit-filter';
 import { listLobs } from '@/lib/admin/lobs';
-import { buttonClass, inputClass, linkClass, secondaryButtonClass } from '@/components/admin/form-parts';
+import { nextPageCursor, previousPageCursor, readPageCursor, writePageCursor, FIRST_PAGE, type PageCursor } from '@/lib/admin/page-cursor';
+import { inputClass, labelClass, secondaryButtonClass } from '@/components/admin/form-parts';
+import { Badge, Card, PageHeader, Pager, TableFrame, tableClass, tbodyClass, tdClass, thClass, theadClass, wideOnly } from '@/components/admin/page-parts';
+import { Alert } from '@/components/ui/alert';
+import { Button } from '@/components/ui/button';
 import { isPortalError } from '@/lib/errors';
 
 function Change({ entry }: { entry: AuditEntry }) {
   if (entry.type === 'launch') {
     return (
       <span>
-        Launch {entry.app ? `(${entry.app}) ` : ''}via {entry.channel ?? '?'} · account {entry.accountId ?? '?'} · {entry.domainId ?? '?'}
+        Launch {entry.app ? `(${entry.app}) ` : ''}via {entry.channel ?? '?'} · account{' '}
+        <span className="font-mono">{entry.accountId ?? '?'}</span> · <span className="font-mono">{entry.domainId ?? '?'}</span>
       </span>
     );
   }
   return (
-    <details>
-      <summary className="cursor-pointer">
-        {entry.action} <strong>{entry.target}</strong>
+    <details className="group">
+      <summary className="cursor-pointer rounded-sm text-slate-900">
+        <span className="font-mono text-xs">{entry.action}</span> <strong className="font-semibold">{entry.target}</strong>
       </summary>
-      <dl className="mt-1 text-sm">
-        <dt className="font-medium">Before</dt>
-        <dd><code className="break-all">{entry.before}</code></dd>
-        <dt className="font-medium">After</dt>
-        <dd><code className="break-all">{entry.after}</code></dd>
+      <dl className="mt-2 space-y-1 text-xs">
+        <dt className="font-semibold text-slate-600">Before</dt>
+        <dd><code className="block rounded bg-slate-50 p-1.5 break-all text-slate-800">{entry.before}</code></dd>
+        <dt className="font-semibold text-slate-600">After</dt>
+        <dd><code className="block rounded bg-slate-50 p-1.5 break-all text-slate-800">{entry.after}</code></dd>
       </dl>
     </details>
   );
+}
+
+function Outcome({ entry }: { entry: AuditEntry }) {
+  if (entry.type === 'admin') return <Badge tone="neutral">saved</Badge>;
+  return entry.outcome === 'success' ? <Badge tone="success">success</Badge> : <Badge tone="danger">{entry.outcome ?? '?'}</Badge>;
 }
 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
@@ -37,10 +47,12 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const deps = getAdminDeps();
   let error: string | undefined;
   let entries: AuditEntry[] = [];
+  let cursor = FIRST_PAGE;
   let nextToken: string | undefined;
   const lobs = await listLobs(deps);
   try {
-    const page = await listAudit(deps, filter, { limit: 50, pageToken: params.page });
+    cursor = readPageCursor(params.page);
+    const page = await listAudit(deps, filter, { limit: 50, pageToken: cursor.token });
     entries = page.entries;
     nextToken = page.nextToken;
   } catch (e) {
@@ -48,71 +60,93 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
     error = e.message;
   }
   const qs = auditQueryString(filter);
+  const pageHref = (at?: PageCursor) => {
+    const search = new URLSearchParams(qs);
+    const page = at && writePageCursor(at);
+    if (page) search.set('page', page);
+    return `/admin/audit${search.size ? `?${search}` : ''}`;
+  };
+  const previous = previousPageCursor(cursor);
   return (
     <div>
-      <div className="flex flex-wrap items-center justify-between gap-3">
-        <h1 className="text-2xl font-semibold text-gray-900">Audit log</h1>
-        <a className={secondaryButtonClass} href={`/admin/audit/export${qs ? `?${qs}` : ''}`} download>Export CSV</a>
-      </div>
-      <form method="get" action="/admin/audit" className="mt-4 flex flex-wrap items-end gap-3" aria-label="Filter the audit log">
-        <div>
-          <label htmlFor="user" className="block text-sm font-medium text-gray-900">User (who acted)</label>
-          <input id="user" name="user" defaultValue={filter.user ?? ''} className={inputClass} autoComplete="off" />
+      <PageHeader
+        title="Audit log"
+        description="Launches and admin changes, newest first. A change to a user’s memberships is listed under every LOB it added or removed."
+        actions={<a className={secondaryButtonClass} href={`/admin/audit/export${qs ? `?${qs}` : ''}`} download>Export CSV</a>}
+      />
+      <Card aria-label="Filter the audit log" className="mb-6">
+        <form method="get" action="/admin/audit" className="flex flex-wrap items-end gap-4">
+          <div className="w-full sm:w-56">
+            <label htmlFor="user" className={labelClass}>User (who acted)</label>
+            <input id="user" name="user" defaultValue={filter.user ?? ''} className={inputClass} autoComplete="off" />
+          </div>
+          <div className="w-full sm:w-48">
+            <label htmlFor="lob" className={labelClass}>Line of business</label>
+            <select id="lob" name="lob" defaultValue={filter.lob ?? ''} className={inputClass}>
+              <option value="">Any</option>
+              {lobs.map((l) => <option key={l.lob} value={l.lob}>{l.lob}</option>)}
+            </select>
+          </div>
+          <div className="w-full sm:w-48">
+            <label htmlFor="type" className={labelClass}>Type</label>
+            <select id="type" name="type" defaultValue={filter.type ?? ''} className={inputClass}>
+              <option value="">Any</option>
+              <option value="launch">Launches</option>
+              <option value="admin">Admin changes</option>
+            </select>
+          </div>
+          <Button type="submit">Filter</Button>
+        </form>
+      </Card>
+      {error ? (
+        <div className="mb-4">
+          <Alert tone="error" title="The audit log could not be read">
+            <p>{error}</p>
+            <p className="mt-2"><Link className="font-semibold underline underline-offset-2" href={pageHref()}>Start again from the newest entries</Link></p>
+          </Alert>
         </div>
-        <div>
-          <label htmlFor="lob" className="block text-sm font-medium text-gray-900">Line of business</label>
-          <select id="lob" name="lob" defaultValue={filter.lob ?? ''} className={inputClass}>
-            <option value="">Any</option>
-            {lobs.map((l) => <option key={l.lob} value={l.lob}>{l.lob}</option>)}
-          </select>
-        </div>
-        <div>
-          <label htmlFor="type" className="block text-sm font-medium text-gray-900">Type</label>
-          <select id="type" name="type" defaultValue={filter.type ?? ''} className={inputClass}>
-            <option value="">Any</option>
-            <option value="launch">Launches</option>
-            <option value="admin">Admin changes</option>
-          </select>
-        </div>
-        <button type="submit" className={buttonClass}>Filter</button>
-      </form>
-      {error ? <p role="alert" className="mt-4 rounded border border-red-700 bg-red-50 p-3 text-red-800">{error}</p> : null}
-      <table className="mt-6 w-full border-collapse bg-white text-left text-sm" data-testid="audit-table">
-        <caption className="sr-only">Audit entries, newest first</caption>
-        <thead>
-          <tr className="border-b border-gray-400">
-            <th scope="col" className="p-2">Time (UTC)</th>
-            <th scope="col" className="p-2">Type</th>
-            <th scope="col" className="p-2">User</th>
-            <th scope="col" className="p-2">LOB</th>
-            <th scope="col" className="p-2">What</th>
-            <th scope="col" className="p-2">Outcome</th>
-            <th scope="col" className="p-2">Request id</th>
-          </tr>
-        </thead>
-        <tbody>
-          {entries.map((entry) => (
-            <tr key={`${entry.at}${entry.requestId}${entry.target ?? ''}`} className="border-b border-gray-200 align-top" data-type={entry.type}>
-              <td className="p-2 whitespace-nowrap"><time dateTime={entry.at}>{entry.at.replace('T', ' ').replace(/\.\d+Z$/, 'Z')}</time></td>
-              <td className="p-2">{entry.type}</td>
-              <td className="p-2">{entry.user}</td>
-              <td className="p-2">{entry.lob ?? ''}</td>
-              <td className="p-2"><Change entry={entry} /></td>
-              <td className="p-2">{entry.type === 'launch' ? entry.outcome : 'saved'}</td>
-              <td className="p-2 font-mono text-xs">{entry.requestId}</td>
+      ) : null}
+      <TableFrame label="Audit entries">
+        <table className={tableClass} data-testid="audit-table">
+          <caption className="sr-only">Audit entries, newest first, page {cursor.number}</caption>
+          <thead className={theadClass}>
+            <tr>
+              <th scope="col" className={thClass}>Time (UTC)</th>
+              <th scope="col" className={`${thClass} ${wideOnly}`}>Type</th>
+              <th scope="col" className={thClass}>User</th>
+              <th scope="col" className={thClass}>LOB</th>
+              <th scope="col" className={thClass}>What</th>
+              <th scope="col" className={thClass}>Outcome</th>
+              <th scope="col" className={`${thClass} ${wideOnly}`}>Request id</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
-      {entries.length === 0 && !error ? <p className="mt-4 text-gray-800">No entries match.</p> : null}
-      <nav aria-label="Pages" className="mt-4 flex gap-4">
-        {params.page ? <Link className={linkClass} href={`/admin/audit${qs ? `?${qs}` : ''}`}>Newest</Link> : null}
-        {nextToken ? (
-          <Link className={linkClass} href={`/admin/audit?${new URLSearchParams({ ...Object.fromEntries(new URLSearchParams(qs)), page: nextToken })}`}>
-            Older entries
-          </Link>
-        ) : null}
-      </nav>
+          </thead>
+          <tbody className={tbodyClass}>
+            {entries.map((entry) => (
+              <tr key={`${entry.at}${entry.requestId}${entry.target ?? ''}${entry.lob ?? ''}`} className="hover:bg-slate-50" data-type={entry.type}>
+                <td className={`${tdClass} whitespace-nowrap tabular-nums`}><time dateTime={entry.at}>{entry.at.replace('T', ' ').replace(/\.\d+Z$/, 'Z')}</time></td>
+                <td className={`${tdClass} ${wideOnly}`}>{entry.type}</td>
+                <td className={`${tdClass} whitespace-nowrap`}>{entry.user}</td>
+                <td className={`${tdClass} whitespace-nowrap`} data-testid="audit-lobs">{entry.lobs.join(', ')}</td>
+                <td className={`${tdClass} min-w-56`}><Change entry={entry} /></td>
+                <td className={tdClass}><Outcome entry={entry} /></td>
+                <td className={`${tdClass} ${wideOnly} font-mono text-xs whitespace-nowrap`}>{entry.requestId}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {entries.length === 0 && !error ? <p className="px-4 py-6 text-sm text-slate-600">No entries match.</p> : null}
+      </TableFrame>
+      {!error ? (
+        <Pager
+          number={cursor.number}
+          firstHref={pageHref()}
+          previousHref={previous ? pageHref(previous) : undefined}
+          nextHref={nextToken ? pageHref(nextPageCursor(cursor, nextToken)) : undefined}
+          firstLabel="Newest entries"
+          previousLabel="Newer entries"
+          nextLabel="Older entries"
+        />
+      ) : null}
     </div>
   );
 }

@@ -4,6 +4,7 @@ import { getAdminDeps } from '@/lib/admin/deps';
 import { listLobs } from '@/lib/admin/lobs';
 import { buttonClass, linkClass } from '@/components/admin/form-parts';
 import { EnableLobForm } from '@/components/admin/lob-commands';
+import { Badge, PageHeader, TableFrame, tableClass, tbodyClass, tdClass, thClass, theadClass, wideOnly } from '@/components/admin/page-parts';
 
 export default async function LobsPage({ searchParams }: { searchParams: Promise<{ deleted?: string }> }) {
   await requireAdminPage('/admin/lobs');
@@ -11,48 +12,51 @@ export default async function LobsPage({ searchParams }: { searchParams: Promise
   const lobs = await listLobs(getAdminDeps());
   return (
     <div>
-      <div className="flex items-center justify-between">
-        <h1 className="text-2xl font-semibold text-gray-900">Lines of business</h1>
-        <Link href="/admin/lobs/new" className={buttonClass}>Add a line of business</Link>
-      </div>
+      <PageHeader
+        title="Lines of business"
+        description="Each line of business is one AWS account with its Studio domain. Disabled ones stay configured but nobody can launch into them."
+        actions={<Link href="/admin/lobs/new" className={buttonClass}>Add a line of business</Link>}
+      />
       <div role="status" aria-live="polite">
-        {deleted ? <p className="mt-4 rounded border border-green-700 bg-green-50 p-3 text-green-900">Deleted {deleted}.</p> : null}
+        {deleted ? <p className="mb-4 rounded-md border border-emerald-300 bg-emerald-50 px-4 py-3 text-sm text-emerald-900">Deleted {deleted}.</p> : null}
       </div>
-      <table className="mt-6 w-full border-collapse bg-white text-left">
-        <caption className="sr-only">Lines of business</caption>
-        <thead>
-          <tr className="border-b border-gray-400">
-            <th scope="col" className="p-2">Name</th>
-            <th scope="col" className="p-2">Account</th>
-            <th scope="col" className="p-2">Domain</th>
-            <th scope="col" className="p-2">Region</th>
-            <th scope="col" className="p-2">IdP groups</th>
-            <th scope="col" className="p-2">Status</th>
-            <th scope="col" className="p-2">Version</th>
-            <th scope="col" className="p-2">Actions</th>
-          </tr>
-        </thead>
-        <tbody>
-          {lobs.map((lob) => (
-            <tr key={lob.lob} className="border-b border-gray-200" data-lob={lob.lob}>
-              <td className="p-2">
-                <Link className={linkClass} href={`/admin/lobs/${encodeURIComponent(lob.lob)}`}>{lob.lob}</Link>
-                <div className="text-sm text-gray-700">{lob.displayName}</div>
-              </td>
-              <td className="p-2 tabular-nums">{lob.accountId}</td>
-              <td className="p-2">{lob.domainId}</td>
-              <td className="p-2">{lob.region}</td>
-              <td className="p-2">{lob.groups.join(', ') || '—'}</td>
-              <td className="p-2">{lob.enabled ? 'Enabled' : <strong className="text-red-700">Disabled</strong>}</td>
-              <td className="p-2 tabular-nums">{lob.version}</td>
-              <td className="p-2">
-                <EnableLobForm key={lob.version} lob={lob.lob} version={lob.version} enabled={lob.enabled} />
-              </td>
+      <TableFrame label="Lines of business">
+        <table className={tableClass}>
+          <caption className="sr-only">Lines of business</caption>
+          <thead className={theadClass}>
+            <tr>
+              <th scope="col" className={thClass}>Name</th>
+              <th scope="col" className={thClass}>Account</th>
+              <th scope="col" className={thClass}>Domain</th>
+              <th scope="col" className={`${thClass} ${wideOnly}`}>Region</th>
+              <th scope="col" className={`${thClass} ${wideOnly}`}>IdP groups</th>
+              <th scope="col" className={thClass}>Status</th>
+              <th scope="col" className={`${thClass} ${wideOnly}`}>Version</th>
+              <th scope="col" className={thClass}>Actions</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
-      {lobs.length === 0 ? <p className="mt-4 text-gray-800">No lines of business yet.</p> : null}
+          </thead>
+          <tbody className={tbodyClass}>
+            {lobs.map((lob) => (
+              <tr key={lob.lob} className="hover:bg-slate-50" data-lob={lob.lob}>
+                <td className={tdClass}>
+                  <Link className={`${linkClass} whitespace-nowrap`} href={`/admin/lobs/${encodeURIComponent(lob.lob)}`}>{lob.lob}</Link>
+                  <div className="mt-0.5 text-slate-600">{lob.displayName}</div>
+                </td>
+                <td className={`${tdClass} font-mono text-slate-800 tabular-nums`}>{lob.accountId}</td>
+                <td className={`${tdClass} font-mono text-slate-800`}>{lob.domainId}</td>
+                <td className={`${tdClass} ${wideOnly} font-mono whitespace-nowrap text-slate-800`}>{lob.region}</td>
+                <td className={`${tdClass} ${wideOnly}`}>{lob.groups.join(', ') || '—'}</td>
+                <td className={tdClass}>{lob.enabled ? <Badge tone="success">Enabled</Badge> : <Badge tone="danger">Disabled</Badge>}</td>
+                <td className={`${tdClass} ${wideOnly} tabular-nums`}>{lob.version}</td>
+                <td className={tdClass}>
+                  <EnableLobForm key={lob.version} lob={lob.lob} version={lob.version} enabled={lob.enabled} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {lobs.length === 0 ? <p className="px-4 py-6 text-sm text-slate-600">No lines of business yet.</p> : null}
+      </TableFrame>
     </div>
   );
 }

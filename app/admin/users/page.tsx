@@ -1,111 +1,178 @@
 import Link from 'next/link';
 import { requireAdminPage } from '@/lib/admin/require-admin';
 import { getAdminDeps } from '@/lib/admin/deps';
-import { listMappedUsers, listPoolUsers, type PoolUserRow } from '@/lib/admin/users';
-import { inputClass, buttonClass, linkClass, secondaryButtonClass } from '@/components/admin/form-parts';
+import { listMappedUsers, listPoolUsers, listUsersWithoutLob, NO_LOB_SCAN_BUDGET, type PoolUserRow } from '@/lib/admin/users';
+import { nextPageCursor, previousPageCursor, readPageCursor, writePageCursor, FIRST_PAGE, type PageCursor } from '@/lib/admin/page-cursor';
+import { inputClass, labelClass, linkClass, secondaryButtonClass } from '@/components/admin/form-parts';
+import { Badge, Card, PageHeader, Pager, TableFrame, tableClass, tbodyClass, tdClass, thClass, theadClass, wideOnly } from '@/components/admin/page-parts';
+import { Alert } from '@/components/ui/alert';
+import { Button } from '@/components/ui/button';
 import { isPortalError } from '@/lib/errors';
 
-type View = 'pool' | 'mapped';
+const VIEWS = {
+  pool: 'Everyone in the user pool',
+  nolob: 'Only users without a LOB',
+  mapped: 'Users with an explicit mapping',
+} as const;
+type View = keyof typeof VIEWS;
+const PAGE_SIZE = 50;
 
-function usersHref(params: { q?: string; view?: View; page?: string }): string {
+function usersHref(params: { q?: string; view?: View; cursor?: PageCursor }): string {
   const search = new URLSearchParams();
   if (params.q) search.set('q', params.q);
   if (params.view && params.view !== 'pool') search.set('view', params.view);
-  if (params.page) search.set('page', params.page);
+  const page = params.cursor && writePageCursor(params.cursor);
+  if (page) search.set('page', page);
   const qs = search.toString();
   return `/admin/users${qs ? `?${qs}` : ''}`;
 }
 
 function MembershipCell({ row }: { row: Pick<PoolUserRow, 'effectiveLobs' | 'source'> }) {
-  if (row.source === 'none') return <strong className="text-red-700">No LOB</strong>;
-  if (row.source === 'unknown') return <span className="text-gray-700">No explicit LOB (groups unknown)</span>;
+  if (row.source === 'none') return <Badge tone="danger">No LOB</Badge>;
+  if (row.source === 'unknown') return <Badge tone="warning">No explicit LOB (groups unknown)</Badge>;
   return (
-    <span>
+    <span className="text-slate-900">
       {row.effectiveLobs.join(', ')}
-      {row.source === 'group' ? <span className="text-gray-700"> (via IdP group)</span> : null}
+      {row.source === 'group' ? <span className="text-slate-600"> (via IdP group)</span> : null}
     </span>
   );
+}
+
+function StatusCell({ enabled, status }: { enabled: boolean; status?: string }) {
+  if (!enabled) return <Badge tone="warning">Disabled</Badge>;
+  return <span className="text-xs font-medium tracking-wide text-slate-600">{status ?? ''}</span>;
+}
+
+interface Row {
+  username: string;
+  email?: string;
+  status?: string;
+  enabled: boolean;
+  effectiveLobs: string[];
+  source: PoolUserRow['source'];
 }
 
 export default async function UsersPage({ searchParams }: { searchParams: Promise<{ q?: string; view?: string; page?: string }> }) {
   await requireAdminPage('/admin/users');
   const params = await searchParams;
   const q = (params.q ?? '').trim().slice(0, 128);
-  const view: View = params.view === 'mapped' ? 'mapped' : 'pool';
+  const view: View = params.view === 'mapped' || params.view === 'nolob' ? params.view : 'pool';
   const deps = getAdminDeps();
   let error: string | undefined;
-  let rows: Array<{ username: string; email?: string; status?: string; enabled: boolean; effectiveLobs: string[]; source: PoolUserRow['source']; version?: number }> = [];
+  let rows: Row[] = [];
+  let cursor = FIRST_PAGE;
   let nextToken: string | undefined;
+  let scan: { examined: number; budgetSpent: boolean } | undefined;
   try {
+    cursor = readPageCursor(params.page);
     if (view === 'pool') {
-      const page = await listPoolUsers(deps, { prefix: q, limit: 50, pageToken: params.page });
-      rows = page.users.map((u) => ({ ...u, version: u.mapping?.version }));
+      const page = await listPoolUsers(deps, { prefix: q, limit: PAGE_SIZE, pageToken: cursor.token });
+      rows = page.users;
       nextToken = page.nextToken;
+    } else if (view === 'nolob') {
+      const page = await listUsersWithoutLob(deps, { prefix: q, limit: PAGE_SIZE, pageToken: cursor.token });
+      rows = page.users;
+      nextToken = page.nextToken;
+      scan = page;
     } else {
-      const page = await listMappedUsers(deps, { prefix: q, limit: 50, pageToken: params.page });
-      rows = page.users.map((u) => ({ username: u.username, enabled: true, effectiveLobs: u.lobs, source: 'explicit', version: u.version }));
+      const page = await listMappedUsers(deps, { prefix: q, limit: PAGE_SIZE, pageToken: cursor.token });
+      rows = page.users.map((u) => ({ username: u.username, enabled: true, effectiveLobs: u.lobs, source: 'explicit' }));
       nextToken = page.nextToken;
     }
   } catch (e) {
     if (!isPortalError(e)) throw e;
     error = e.message;
   }
+  const previous = previousPageCursor(cursor);
+  const withPoolColumns = view !== 'mapped';
   return (
     <div>
-      <div className="flex flex-wrap items-center justify-between gap-3">
-        <h1 className="text-2xl font-semibold text-gray-900">Users</h1>
-        <div className="flex gap-3">
-          <Link href="/admin/users/import" className={secondaryButtonClass}>Import CSV</Link>
-          <a href="/admin/users/export" className={secondaryButtonClass} download>Export mappings (CSV)</a>
+      <PageHeader
+        title="Users"
+        description="Everyone in the user pool beside the lines of business they can open Studio in. Users marked No LOB can sign in but can’t launch."
+        actions={
+          <>
+            <Link href="/admin/users/import" className={secondaryButtonClass}>Import CSV</Link>
+            <a href="/admin/users/export" className={secondaryButtonClass} download>Export mappings (CSV)</a>
+          </>
+        }
+      />
+      <Card aria-label="Search users" className="mb-6">
+        <form method="get" action="/admin/users" role="search" className="flex flex-wrap items-end gap-4">
+          <div className="w-full sm:w-64">
+            <label htmlFor="q" className={labelClass}>Username starts with</label>
+            <input id="q" name="q" type="search" defaultValue={q} className={inputClass} autoComplete="off" />
+          </div>
+          <div className="w-full sm:w-72">
+            <label htmlFor="view" className={labelClass}>Show</label>
+            <select id="view" name="view" defaultValue={view} className={inputClass}>
+              {Object.entries(VIEWS).map(([value, label]) => <option key={value} value={value}>{label}</option>)}
+            </select>
+          </div>
+          <Button type="submit">Search</Button>
+        </form>
+      </Card>
+      {error ? (
+        <div className="mb-4">
+          <Alert tone="error" title="The users could not be listed">
+            <p>{error}</p>
+            <p className="mt-2"><Link className="font-semibold underline underline-offset-2" href={usersHref({ q, view })}>Start again from the first page</Link></p>
+          </Alert>
         </div>
-      </div>
-      <form method="get" action="/admin/users" role="search" className="mt-4 flex flex-wrap items-end gap-3">
-        <div>
-          <label htmlFor="q" className="block text-sm font-medium text-gray-900">Username starts with</label>
-          <input id="q" name="q" type="search" defaultValue={q} className={inputClass} autoComplete="off" />
-        </div>
-        <div>
-          <label htmlFor="view" className="block text-sm font-medium text-gray-900">Show</label>
-          <select id="view" name="view" defaultValue={view} className={inputClass}>
-            <option value="pool">Everyone in the user pool</option>
-            <option value="mapped">Users with an explicit mapping</option>
-          </select>
-        </div>
-        <button type="submit" className={buttonClass}>Search</button>
-      </form>
-      {error ? <p role="alert" className="mt-4 rounded border border-red-700 bg-red-50 p-3 text-red-800">{error}</p> : null}
-      <table className="mt-6 w-full border-collapse bg-white text-left" data-testid="users-table">
-        <caption className="sr-only">Users{q ? ` whose username starts with ${q}` : ''}</caption>
-        <thead>
-          <tr className="border-b border-gray-400">
-            <th scope="col" className="p-2">Username</th>
-            {view === 'pool' ? <th scope="col" className="p-2">Email</th> : null}
-            {view === 'pool' ? <th scope="col" className="p-2">Account status</th> : null}
-            <th scope="col" className="p-2">Lines of business</th>
-            <th scope="col" className="p-2"><span className="sr-only">Actions</span></th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((row) => (
-            <tr key={row.username} className="border-b border-gray-200" data-username={row.username}>
-              <td className="p-2 font-medium">{row.username}</td>
-              {view === 'pool' ? <td className="p-2">{row.email ?? ''}</td> : null}
-              {view === 'pool' ? <td className="p-2">{row.enabled ? (row.status ?? '') : 'Disabled'}</td> : null}
-              <td className="p-2"><MembershipCell row={row} /></td>
-              <td className="p-2">
-                <Link className={linkClass} href={`/admin/users/${encodeURIComponent(row.username)}`} aria-label={`Edit memberships of ${row.username}`}>
-                  Edit
-                </Link>
-              </td>
+      ) : null}
+      {scan ? (
+        <p className="mb-4 text-sm text-slate-600" data-testid="nolob-scan">
+          Checked {scan.examined.toLocaleString('en-US')} user{scan.examined === 1 ? '' : 's'} for this page, in username order.
+          {scan.budgetSpent
+            ? ` To stay fast a page checks at most ${(NO_LOB_SCAN_BUDGET.poolPages * 60).toLocaleString('en-US')} users; “Continue searching” goes on from there.`
+            : ''}
+        </p>
+      ) : null}
+      <TableFrame label="Users" testId="users-table-frame">
+        <table className={tableClass} data-testid="users-table">
+          <caption className="sr-only">
+            {VIEWS[view]}{q ? ` whose username starts with ${q}` : ''}, page {cursor.number}
+          </caption>
+          <thead className={theadClass}>
+            <tr>
+              <th scope="col" className={thClass}>Username</th>
+              {withPoolColumns ? <th scope="col" className={`${thClass} ${wideOnly}`}>Email</th> : null}
+              {withPoolColumns ? <th scope="col" className={`${thClass} ${wideOnly}`}>Account status</th> : null}
+              <th scope="col" className={thClass}>Lines of business</th>
+              <th scope="col" className={thClass}><span className="sr-only">Actions</span></th>
             </tr>
-          ))}
-        </tbody>
-      </table>
-      {rows.length === 0 && !error ? <p className="mt-4 text-gray-800">No users match.</p> : null}
-      <nav aria-label="Pages" className="mt-4 flex gap-4">
-        {params.page ? <Link className={linkClass} href={usersHref({ q, view })}>First page</Link> : null}
-        {nextToken ? <Link className={linkClass} href={usersHref({ q, view, page: nextToken })}>Next page</Link> : null}
-      </nav>
+          </thead>
+          <tbody className={tbodyClass}>
+            {rows.map((row) => (
+              <tr key={row.username} className="hover:bg-slate-50" data-username={row.username}>
+                <td className={`${tdClass} font-medium whitespace-nowrap text-slate-900`}>{row.username}</td>
+                {withPoolColumns ? <td className={`${tdClass} ${wideOnly} whitespace-nowrap`}>{row.email ?? ''}</td> : null}
+                {withPoolColumns ? <td className={`${tdClass} ${wideOnly}`}><StatusCell enabled={row.enabled} status={row.status} /></td> : null}
+                <td className={tdClass}><MembershipCell row={row} /></td>
+                <td className={`${tdClass} text-right`}>
+                  <Link className={linkClass} href={`/admin/users/${encodeURIComponent(row.username)}`} aria-label={`Edit memberships of ${row.username}`}>
+                    Edit
+                  </Link>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {rows.length === 0 && !error ? (
+          <p className="px-4 py-6 text-sm text-slate-600">
+            {view === 'nolob' && nextToken ? 'None without a LOB among the users checked so far.' : view === 'nolob' ? 'Everyone here has a LOB.' : 'No users match.'}
+          </p>
+        ) : null}
+      </TableFrame>
+      {!error ? (
+        <Pager
+          number={cursor.number}
+          firstHref={usersHref({ q, view })}
+          previousHref={previous ? usersHref({ q, view, cursor: previous }) : undefined}
+          nextHref={nextToken ? usersHref({ q, view, cursor: nextPageCursor(cursor, nextToken) }) : undefined}
+          nextLabel={view === 'nolob' && scan?.budgetSpent ? 'Continue searching' : 'Next page'}
+        />
+      ) : null}
     </div>
   );
 }

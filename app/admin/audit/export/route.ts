@@ -14,7 +14,9 @@ export async function GET(request: NextRequest) {
   return csvResponse(`audit-${new Date().toISOString().slice(0, 10)}.csv`, async function* () {
     let header = true;
     for await (const page of iterateAudit(deps, filter)) {
-      yield toCsv(page as unknown as Record<(typeof AUDIT_CSV_COLUMNS)[number], unknown>[], AUDIT_CSV_COLUMNS, { header });
+      // The lob column names every LOB a change touched (several for some user changes), `;`-separated.
+      const rows = page.map((entry) => ({ ...entry, lob: entry.lobs.join(';') }));
+      yield toCsv(rows as unknown as Record<(typeof AUDIT_CSV_COLUMNS)[number], unknown>[], AUDIT_CSV_COLUMNS, { header });
       header = false;
     }
     if (header) yield toCsv([], AUDIT_CSV_COLUMNS, { header: true });

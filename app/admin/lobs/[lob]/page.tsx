@@ -5,6 +5,7 @@ import { getLob } from '@/lib/admin/lobs';
 import { lobToFormValues } from '@/lib/admin/lob-form';
 import { LobForm } from '@/components/admin/lob-form';
 import { ConnectionTest, DeleteLobDialog } from '@/components/admin/lob-commands';
+import { Badge, Card, PageHeader, sectionTitleClass } from '@/components/admin/page-parts';
 import { LOB_NAME_PATTERN } from '@/lib/admin/validation';
 
 export default async function EditLobPage({
@@ -25,26 +26,46 @@ export default async function EditLobPage({
   const { saved } = await searchParams;
   return (
     <div>
-      <h1 className="text-2xl font-semibold text-gray-900">
-        {lob.displayName} <span className="text-gray-700">({lob.lob})</span>
-      </h1>
-      <p className="mb-4 text-sm text-gray-700">
-        Version {lob.version}
-        {lob.updatedBy ? `, last changed by ${lob.updatedBy}` : ''}
-        {lob.updatedAt ? ` at ${lob.updatedAt}` : ''}
-        {lob.enabled ? '' : ' · disabled'}
-      </p>
+      <PageHeader
+        back={{ href: '/admin/lobs', label: 'All lines of business' }}
+        title={
+          <span className="inline-flex flex-wrap items-center gap-x-3 gap-y-1">
+            <span>
+              {lob.displayName} <span className="font-normal text-slate-600">({lob.lob})</span>
+            </span>
+            {lob.enabled ? null : <Badge tone="danger">Disabled</Badge>}
+          </span>
+        }
+        description={
+          <p>
+            Version {lob.version}
+            {lob.updatedBy ? `, last changed by ${lob.updatedBy}` : ''}
+            {lob.updatedAt ? ` at ${lob.updatedAt}` : ''}
+          </p>
+        }
+      />
       <div role="status" aria-live="polite">
-        {saved === 'created' && lob.version === 1 ? <p className="mb-4 rounded border border-green-700 bg-green-50 p-3 text-green-900">Created {lob.lob}.</p> : null}
+        {saved === 'created' && lob.version === 1 ? (
+          <p className="mb-4 rounded-md border border-emerald-300 bg-emerald-50 px-4 py-3 text-sm text-emerald-900">Created {lob.lob}.</p>
+        ) : null}
       </div>
-      <LobForm mode="edit" initial={lobToFormValues(lob)} />
-      <ConnectionTest lob={lob.lob} />
-      <section aria-labelledby="danger-title" className="mt-8 rounded border border-red-300 p-4">
-        <h2 id="danger-title" className="text-xl font-semibold text-gray-900">Delete</h2>
-        <div className="mt-3">
-          <DeleteLobDialog key={`d${lob.version}`} lob={lob.lob} version={lob.version} />
+      <div className="grid items-start gap-6 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
+        <Card aria-label="Line of business settings">
+          <LobForm mode="edit" initial={lobToFormValues(lob)} />
+        </Card>
+        <div className="space-y-6">
+          <Card>
+            <ConnectionTest lob={lob.lob} />
+          </Card>
+          <Card aria-labelledby="danger-title" tone="danger">
+            <h2 id="danger-title" className={sectionTitleClass}>Delete</h2>
+            <p className="mt-1 text-sm text-slate-600">Removes the line of business; users assigned to it are counted first.</p>
+            <div className="mt-4">
+              <DeleteLobDialog key={`d${lob.version}`} lob={lob.lob} version={lob.version} />
+            </div>
+          </Card>
         </div>
-      </section>
+      </div>
     </div>
   );
 }

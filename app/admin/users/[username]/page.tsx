@@ -1,4 +1,3 @@
-import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { requireAdminPage } from '@/lib/admin/require-admin';
 import { getAdminDeps } from '@/lib/admin/deps';
@@ -6,7 +5,7 @@ import { listLobs } from '@/lib/admin/lobs';
 import { getPoolUser, getUserMapping, lobsForGroups } from '@/lib/admin/users';
 import { USERNAME_PATTERN } from '@/lib/admin/validation';
 import { UserLobsForm } from '@/components/admin/user-lobs-form';
-import { linkClass } from '@/components/admin/form-parts';
+import { Badge, Card, PageHeader, sectionTitleClass } from '@/components/admin/page-parts';
 
 export default async function UserPage({ params }: { params: Promise<{ username: string }> }) {
   const username = decodeURIComponent((await params).username);
@@ -15,25 +14,39 @@ export default async function UserPage({ params }: { params: Promise<{ username:
   const deps = getAdminDeps();
   const [pool, mapping, lobs] = await Promise.all([getPoolUser(deps, username), getUserMapping(deps, username), listLobs(deps)]);
   const viaGroups = lobsForGroups(lobs, pool.groups);
+  const noLob = !mapping && viaGroups.length === 0;
   return (
     <div>
-      <p><Link className={linkClass} href="/admin/users">← All users</Link></p>
-      <h1 className="mt-2 text-2xl font-semibold text-gray-900">{username}</h1>
-      <dl className="my-4 grid max-w-xl grid-cols-[auto_1fr] gap-x-6 gap-y-1 text-gray-900">
-        <dt className="font-medium">In the user pool</dt>
-        <dd>{pool.exists ? `yes (${pool.enabled ? pool.status : 'disabled'})` : 'no — the mapping applies once the user exists'}</dd>
-        {pool.email ? (<><dt className="font-medium">Email</dt><dd>{pool.email}</dd></>) : null}
-        <dt className="font-medium">IdP groups</dt>
-        <dd>{pool.groups.join(', ') || 'none'}</dd>
-        <dt className="font-medium">LOBs via groups</dt>
-        <dd>{viaGroups.join(', ') || 'none'}</dd>
-        <dt className="font-medium">Explicit mapping</dt>
-        <dd>{mapping ? `${mapping.lobs.join(', ')} (version ${mapping.version}${mapping.updatedBy ? `, by ${mapping.updatedBy} at ${mapping.updatedAt}` : ''})` : 'none'}</dd>
-      </dl>
-      <UserLobsForm
-        initial={{ username, lobs: mapping?.lobs ?? [], version: mapping ? String(mapping.version) : '' }}
-        lobs={lobs.map((l) => ({ lob: l.lob, displayName: l.displayName, enabled: l.enabled }))}
+      <PageHeader
+        back={{ href: '/admin/users', label: 'All users' }}
+        title={
+          <span className="inline-flex flex-wrap items-center gap-3">
+            {username} {noLob ? <Badge tone="danger">No LOB</Badge> : null}
+          </span>
+        }
       />
+      <div className="grid items-start gap-6 lg:grid-cols-2">
+        <Card aria-labelledby="user-details-title">
+          <h2 id="user-details-title" className={sectionTitleClass}>Account</h2>
+          <dl className="mt-3 grid grid-cols-1 gap-x-6 gap-y-1 text-sm sm:grid-cols-[auto_1fr] sm:gap-y-2">
+            <dt className="font-medium text-slate-600">In the user pool</dt>
+            <dd className="mb-2 text-slate-900 sm:mb-0">{pool.exists ? `yes (${pool.enabled ? pool.status : 'disabled'})` : 'no — the mapping applies once the user exists'}</dd>
+            {pool.email ? (<><dt className="font-medium text-slate-600">Email</dt><dd className="mb-2 break-all text-slate-900 sm:mb-0">{pool.email}</dd></>) : null}
+            <dt className="font-medium text-slate-600">IdP groups</dt>
+            <dd className="mb-2 text-slate-900 sm:mb-0">{pool.groups.join(', ') || 'none'}</dd>
+            <dt className="font-medium text-slate-600">LOBs via groups</dt>
+            <dd className="mb-2 text-slate-900 sm:mb-0">{viaGroups.join(', ') || 'none'}</dd>
+            <dt className="font-medium text-slate-600">Explicit mapping</dt>
+            <dd className="text-slate-900">{mapping ? `${mapping.lobs.join(', ')} (version ${mapping.version}${mapping.updatedBy ? `, by ${mapping.updatedBy} at ${mapping.updatedAt}` : ''})` : 'none'}</dd>
+          </dl>
+        </Card>
+        <Card aria-label="LOB memberships">
+          <UserLobsForm
+            initial={{ username, lobs: mapping?.lobs ?? [], version: mapping ? String(mapping.version) : '' }}
+            lobs={lobs.map((l) => ({ lob: l.lob, displayName: l.displayName, enabled: l.enabled }))}
+          />
+        </Card>
+      </div>
     </div>
   );
 }

@@ -1,20 +1,32 @@
 import { requireAdminPage } from '@/lib/admin/require-admin';
 import { ImportForm } from '@/components/admin/import-form';
-import Link from 'next/link';
-import { linkClass } from '@/components/admin/form-parts';
+import { Card, PageHeader, sectionTitleClass } from '@/components/admin/page-parts';
 
 export default async function ImportPage() {
   await requireAdminPage('/admin/users/import');
   return (
     <div>
-      <p><Link className={linkClass} href="/admin/users">← All users</Link></p>
-      <h1 className="mt-2 mb-2 text-2xl font-semibold text-gray-900">Import LOB memberships</h1>
-      <p className="mb-4 max-w-2xl text-gray-800">
-        Every row is checked. Valid rows are applied (each replaces that user&apos;s memberships); rejected rows are
-        listed with their line number in the file (the header is line 1) so you can fix and re-import just those.
-      </p>
-      <pre className="mb-4 max-w-md rounded bg-gray-100 p-3 text-sm text-gray-900">{'username,lobs\nalice,lob-a\nbob,lob-a;lob-b'}</pre>
-      <ImportForm />
+      <PageHeader
+        back={{ href: '/admin/users', label: 'All users' }}
+        title="Import LOB memberships"
+        description={
+          <p>
+            Every row is checked. Valid rows are applied (each replaces that user&apos;s memberships); rejected rows are
+            listed with their line number in the file (the header is line 1) so you can fix and re-import just those.
+          </p>
+        }
+      />
+      <div className="grid items-start gap-6 lg:grid-cols-[2fr_1fr]">
+        <Card aria-label="Upload">
+          <ImportForm />
+        </Card>
+        <Card aria-labelledby="example-title">
+          <h2 id="example-title" className={sectionTitleClass}>Example file</h2>
+          <pre className="mt-3 overflow-x-auto rounded-md bg-slate-50 p-3 font-mono text-sm text-slate-800 ring-1 ring-slate-200 ring-inset">
+            {'username,lobs\nalice,lob-a\nbob,lob-a;lob-b'}
+          </pre>
+        </Card>
+      </div>
     </div>
   );
 }

@@ -1,0 +1,143 @@
+import Link from 'next/link';
+import type { HTMLAttributes, ReactNode } from 'react';
+import { linkClass, secondaryButtonClass } from './form-parts';
+
+/** The page's h1 with an optional back link, description and actions (buttons wrap under the title on phones). */
+export function PageHeader({
+  title,
+  description,
+  actions,
+  back,
+}: {
+  title: ReactNode;
+  description?: ReactNode;
+  actions?: ReactNode;
+  back?: { href: string; label: string };
+}) {
+  return (
+    <div className="mb-6">
+      {back ? (
+        <p className="mb-2 text-sm">
+          <Link className={linkClass} href={back.href}>
+            <span aria-hidden="true">←</span> {back.label}
+          </Link>
+        </p>
+      ) : null}
+      <div className="flex flex-wrap items-start justify-between gap-x-6 gap-y-3">
+        <div className="min-w-0">
+          <h1 className="text-2xl font-semibold tracking-tight break-words text-slate-900">{title}</h1>
+          {description ? <div className="mt-2 max-w-3xl text-sm text-slate-600">{description}</div> : null}
+        </div>
+        {actions ? <div className="flex flex-wrap gap-3">{actions}</div> : null}
+      </div>
+    </div>
+  );
+}
+
+/** A white panel, as the portal frames its launch form; `danger` for destructive sections. */
+export function Card({
+  children,
+  className = '',
+  tone = 'default',
+  ...rest
+}: { children: ReactNode; className?: string; tone?: 'default' | 'danger' } & HTMLAttributes<HTMLElement>) {
+  const border = tone === 'danger' ? 'border-red-200' : 'border-slate-200';
+  return (
+    <section className={`rounded-lg border ${border} bg-white p-5 shadow-sm sm:p-6 ${className}`} {...rest}>
+      {children}
+    </section>
+  );
+}
+
+export const sectionTitleClass = 'text-base font-semibold text-slate-900';
+
+/**
+ * The frame of every admin table: it scrolls sideways by itself on narrow screens (the page never does),
+ * and is focusable so keyboard users can scroll it too. `relative` keeps absolutely positioned descendants
+ * (sr-only labels) inside the scroller; otherwise they widen the page.
+ */
+export function TableFrame({ label, children, testId }: { label: string; children: ReactNode; testId?: string }) {
+  return (
+    <div
+      role="region"
+      aria-label={label}
+      tabIndex={0}
+      data-testid={testId}
+      className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm"
+    >
+      {children}
+    </div>
+  );
+}
+
+export const tableClass = 'min-w-full divide-y divide-slate-200 text-left text-sm';
+export const theadClass = 'bg-slate-50';
+export const thClass = 'px-4 py-2.5 text-xs font-semibold tracking-wide whitespace-nowrap text-slate-600 uppercase';
+export const tbodyClass = 'divide-y divide-slate-100';
+export const tdClass = 'px-4 py-3 align-top text-slate-700';
+/** For secondary columns: phones get the columns that matter without scrolling; the rest is one click away. */
+export const wideOnly = 'hidden md:table-cell';
+
+type BadgeTone = 'neutral' | 'danger' | 'warning' | 'success' | 'brand';
+const BADGE_TONES: Record<BadgeTone, string> = {
+  neutral: 'bg-slate-100 text-slate-700 ring-slate-300',
+  danger: 'bg-red-50 text-red-800 ring-red-300',
+  warning: 'bg-amber-50 text-amber-900 ring-amber-300',
+  success: 'bg-emerald-50 text-emerald-800 ring-emerald-300',
+  brand: 'bg-brand-50 text-brand-800 ring-brand-600/30',
+};
+
+export function Badge({ tone = 'neutral', children, testId }: { tone?: BadgeTone; children: ReactNode; testId?: string }) {
+  return (
+    <span
+      data-testid={testId}
+      className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-semibold whitespace-nowrap ring-1 ring-inset ${BADGE_TONES[tone]}`}
+    >
+      {children}
+    </span>
+  );
+}
+
+/** "First / Previous / Page N / Next" under a list. Links are plain hrefs, so paging works without JavaScript. */
+export function Pager({
+  number,
+  firstHref,
+  previousHref,
+  nextHref,
+  firstLabel = 'First page',
+  previousLabel = 'Previous page',
+  nextLabel = 'Next page',
+}: {
+  number: number;
+  firstHref?: string;
+  previousHref?: string;
+  nextHref?: string;
+  firstLabel?: string;
+  previousLabel?: string;
+  nextLabel?: string;
+}) {
+  // "First page" only when it's not the same link as "Previous page".
+  const showFirst = number > 1 && firstHref && (!previousHref || number > 2);
+  return (
+    <nav aria-label="Pages" className="mt-4 flex flex-wrap items-center gap-3">
+      {showFirst ? (
+        <Link className={secondaryButtonClass} href={firstHref}>
+          {firstLabel}
+        </Link>
+      ) : null}
+      {previousHref ? (
+        <Link className={secondaryButtonClass} href={previousHref} rel="prev">
+          <span aria-hidden="true">←</span> {previousLabel}
+        </Link>
+      ) : null}
+      <p className="text-sm text-slate-600" aria-current="page" data-testid="page-number">
+        Page {number}
+      </p>
+      {nextHref ? (
+        <Link className={secondaryButtonClass} href={nextHref} rel="next">
+          {nextLabel} <span aria-hidden="true">→</span>
+        </Link>
+      ) : null}
+    </nav>
+  );
+}
