@@ -2,6 +2,7 @@
  * Demo data for the local stand-ins: the single source of what docs/contracts.md describes.
  * Development and tests only; nothing here is used in production.
  */
+import type { Lob } from '../lib/directory/types';
 
 export const DEMO_REGION = 'us-east-1';
 export const SHARED_SERVICES_ACCOUNT = '999999999999';
@@ -35,21 +36,8 @@ export const OTHER_PRINCIPAL: DemoPrincipal = {
   arn: `arn:aws:iam::${SHARED_SERVICES_ACCOUNT}:user/someone-else`,
 };
 
-export interface DemoLob {
-  lob: string;
-  displayName: string;
-  accountId: string;
-  domainId: string;
-  region: string;
-  roleName: string;
-  groups: string[];
-  defaultApp: 'studio' | 'jupyterlab' | 'codeeditor';
-  allowedApps: Array<'studio' | 'jupyterlab' | 'codeeditor'>;
-  sessionDurationSeconds: number;
-  autoCreateProfile: boolean;
-  enabled: boolean;
-  version: number;
-}
+/** A demo LOB row: the portal's own LOB shape (without the audit fields, and with a URL expiry from config). */
+export type DemoLob = Omit<Lob, 'urlExpiresSeconds' | 'updatedAt' | 'updatedBy'>;
 
 const lobDefaults = {
   region: DEMO_REGION,

@@ -6,16 +6,7 @@ import { test as base, chromium, type Browser } from '@playwright/test';
 import path from 'node:path';
 import { hostResolverRules, NETNS_DIR, NEEDS_ROOT_MESSAGE, isRoot } from './network';
 import { STATE_ENV, type NetnsState } from './stack';
-
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-dev-shm-usage',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
+import { CHROMIUM_ARGS } from '../support/chromium';
 
 function launchInNamespace(ns: 'onprem' | 'internet'): Promise<Browser> {
   return chromium.launch({
