@@ -11,6 +11,9 @@ const SECURITY_HEADERS = [
   { key: 'Cross-Origin-Opener-Policy', value: 'same-origin' },
 ];
 
+/** Nothing may load or frame an API response (a redirect or JSON). */
+const API_CSP = "default-src 'none'; frame-ancestors 'none'";
+
 const nextConfig: NextConfig = {
   // Lets parallel builds (tests, bench, developers) keep separate output folders.
   distDir: process.env.NEXT_DIST_DIR || '.next',
@@ -24,7 +27,12 @@ const nextConfig: NextConfig = {
   // parts of the tree are mid-change (parallel work), never in CI.
   typescript: { ignoreBuildErrors: process.env.NEXT_SKIP_TYPECHECK === '1' },
   async headers() {
-    return [{ source: '/:path*', headers: SECURITY_HEADERS }];
+    return [
+      { source: '/:path*', headers: SECURITY_HEADERS },
+      // The launch API skips the proxy (and its per-request nonce CSP) for plain usernames; it serves
+      // redirects and JSON only, so the strictest static policy fits (see proxy.ts).
+      { source: '/api/studio/:user', headers: [{ key: 'Content-Security-Policy', value: API_CSP }] },
+    ];
   },
 };
 

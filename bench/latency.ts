@@ -12,7 +12,7 @@ type Control = ReturnType<typeof control>;
 export const DEFAULT_LATENCY = { dynamodb: 5, sts: 30, sagemaker: 60, cognito: 0, studio: 0 };
 
 /** By default the audit write runs after the response (Next.js after()): a call, but not on the user's path. */
-const AFTER_RESPONSE_OPERATIONS = new Set(['dynamodb.PutItem']);
+const AFTER_RESPONSE_OPERATIONS = new Set(['dynamodb.PutItem', 'dynamodb.BatchWriteItem']);
 
 export interface CallCounts {
   launches: number;

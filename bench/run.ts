@@ -10,6 +10,8 @@
  *            --soak-seconds 120 --rate N --dist-dir .next-bench --no-build --admin --repeats 3
  *            --profile (run the portal under the V8 CPU profiler and print where its CPU went)
  *            --portals 2 (also spread the best throughput run over 2 portal processes)
+ *            --server standalone (serve the portal with <distDir>/standalone/server.js, as deployed,
+ *            instead of `next start`)
  * See docs/performance.md.
  */
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -21,7 +23,7 @@ import { execFileSync } from 'node:child_process';
 import { control, startStandIns, type StandInsHandle } from '../local/stack';
 import { ensureBuild, type BuildState } from './lib/build';
 import { spawnNode, waitFor, ROOT, type BenchChild } from './lib/processes';
-import { RESULTS_DIR, startBenchPortal, type BenchPortal } from './lib/portal';
+import { RESULTS_DIR, startBenchPortal, type BenchPortal, type PortalServer } from './lib/portal';
 import { summarizeProfile, type ProfileSummary } from './lib/cpu-profile';
 import { fetchAccessToken } from './lib/tokens';
 import { runLatency, type LatencyResult } from './latency';
@@ -47,6 +49,7 @@ interface Args {
   repeats: number;
   profile: boolean;
   portals: number;
+  server: PortalServer;
 }
 
 class BenchArgsError extends Error {}
@@ -65,6 +68,7 @@ function parseArgs(argv: string[]): Args {
     repeats: 3,
     profile: false,
     portals: 1,
+    server: 'next start',
   };
   const int = (name: string, value: string | undefined) => {
     const n = Number(value);
@@ -96,6 +100,12 @@ function parseArgs(argv: string[]): Args {
       case '--no-build': args.build = false; break;
       case '--profile': args.profile = true; break;
       case '--portals': args.portals = int(flag, value()); break;
+      case '--server': {
+        const server = value();
+        if (server !== 'standalone' && server !== 'next') throw new BenchArgsError('--server takes "next" (next start) or "standalone"');
+        args.server = server === 'standalone' ? 'standalone server.js' : 'next start';
+        break;
+      }
       default: throw new BenchArgsError(`unknown option ${flag} (see the header of bench/run.ts)`);
     }
   }
@@ -138,6 +148,7 @@ async function main(): Promise<void> {
   const results: Record<string, unknown> = {
     startedAt: new Date().toISOString(),
     machine: { node: process.version, cores, cpu: cpus()[0]?.model },
+    server: args.server,
     commit: gitCommit(),
     build,
   };
@@ -160,15 +171,15 @@ async function main(): Promise<void> {
     const token = await fetchAccessToken(standIns.portalEnv, user, 'UserLobA1!');
 
     if (args.sections.has('latency') || args.sections.has('throughput') || args.sections.has('soak')) {
-      log(`starting the portal (next start, ${args.distDir})${profileDir ? ' under the CPU profiler' : ''}`);
+      log(`starting the portal (${args.server}, ${args.distDir})${profileDir ? ' under the CPU profiler' : ''}`);
       // LOG_LEVEL info, as in production: the request log lines are part of the cost.
-      portal = await startBenchPortal({ distDir: args.distDir, portalEnv: standIns.portalEnv, logLevel: 'info', profileDir });
+      portal = await startBenchPortal({ distDir: args.distDir, server: args.server, portalEnv: standIns.portalEnv, logLevel: 'info', profileDir });
     }
 
     if (args.sections.has('latency')) {
       log('starting the baseline server, and a second portal with AUDIT_WRITE=before-response (the Lambda configuration)');
       baseline = await startBaseline(standIns.portalEnv);
-      portalLambda = await startBenchPortal({ distDir: args.distDir, portalEnv: { ...standIns.portalEnv, AUDIT_WRITE: 'before-response' }, logLevel: 'info' });
+      portalLambda = await startBenchPortal({ distDir: args.distDir, server: args.server, portalEnv: { ...standIns.portalEnv, AUDIT_WRITE: 'before-response' }, logLevel: 'info' });
       const latency: LatencyResult = await runLatency({
         portalUrl: portal!.url,
         portalLambdaUrl: portalLambda.url,
@@ -194,7 +205,7 @@ async function main(): Promise<void> {
     if (args.sections.has('throughput')) {
       const extraPortals: BenchPortal[] = [];
       for (let i = 1; i < args.portals; i++) {
-        extraPortals.push(await startBenchPortal({ distDir: args.distDir, portalEnv: standIns.portalEnv, logLevel: 'info' }));
+        extraPortals.push(await startBenchPortal({ distDir: args.distDir, server: args.server, portalEnv: standIns.portalEnv, logLevel: 'info' }));
       }
       const throughput: ThroughputResult = await runThroughput({
         portalUrl: portal!.url,

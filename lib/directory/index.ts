@@ -7,7 +7,7 @@ import { UsersRepository } from './users';
 
 export * from './types';
 export * from './items';
-export { AuditWriter } from './audit';
+export { AuditWriter, BatchingAuditWriter } from './audit';
 export { CachedLobReader, LobsRepository, type LobReader } from './lobs';
 export { UsersRepository } from './users';
 
