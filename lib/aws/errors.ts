@@ -62,7 +62,11 @@ export function translateAssumeRoleError(error: unknown, roleArn: string): Porta
   if (isPortalError(error)) return error;
   const details = { roleArn, awsError: asSdkError(error).name };
   if (isThrottled(error)) return new PortalError('aws.throttled', undefined, { cause: error, details });
-  // Access denied, a missing role or an unreachable STS all leave the user unable to reach this LOB.
+  // An outage is not the role's fault: retry later, and don't send admins to the trust policy.
+  if (isUnavailable(error)) {
+    return new PortalError('aws.unavailable', 'AWS STS is unavailable right now. Please try again in a moment.', { cause: error, details });
+  }
+  // Access denied or a missing role leave the user unable to reach this LOB.
   return new PortalError('lob.role_denied', undefined, { cause: error, details });
 }
 
@@ -72,9 +76,8 @@ export function translateSageMakerError(error: unknown, operation: string): Port
   const details = { operation, awsError: asSdkError(error).name };
   if (isThrottled(error)) return new PortalError('aws.throttled', undefined, { cause: error, details });
   if (isAccessDenied(error)) return new PortalError('lob.role_denied', undefined, { cause: error, details });
-  // No dedicated code for an AWS outage: like throttling, the user's remedy is to retry shortly (503).
   if (isUnavailable(error)) {
-    return new PortalError('aws.throttled', 'SageMaker is unavailable right now. Please try again in a moment.', { cause: error, details });
+    return new PortalError('aws.unavailable', 'SageMaker is unavailable right now. Please try again in a moment.', { cause: error, details });
   }
   return new PortalError('internal', 'SageMaker could not create the Studio URL.', { cause: error, details });
 }

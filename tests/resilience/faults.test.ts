@@ -88,6 +88,17 @@ describe('SageMaker CreatePresignedDomainUrl', () => {
     expectLaunch(await launchAs(stack, 'user-lob-a', tokens.a), 'd-loba1example');
   });
 
+  it('answers 503 aws.unavailable when SageMaker keeps failing with 5xx, then recovers', async () => {
+    await stack.control.setFault({ service: 'sagemaker', operation: 'CreatePresignedDomainUrl', error: 'ServiceUnavailable' });
+    const refused = await launchAs(stack, 'user-lob-a', tokens.a);
+    expectError(refused, 503, 'aws.unavailable', /SageMaker is unavailable.*try again/i);
+    expect(refused.headers.get('retry-after')).toBe('2');
+    await expectAlive(stack);
+
+    await stack.control.clearFaults();
+    expectLaunch(await launchAs(stack, 'user-lob-a', tokens.a), 'd-loba1example');
+  });
+
   it('answers 404 profile.not_found naming the LOB when the profile is missing (no auto-create), then recovers', async () => {
     await stack.control.setFault({ service: 'sagemaker', operation: 'CreatePresignedDomainUrl', error: 'ResourceNotFound' });
     const refused = await launchAs(stack, 'user-lob-a', tokens.a);
