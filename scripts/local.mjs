@@ -130,7 +130,9 @@ async function main() {
     NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET || randomBytes(32).toString('base64url'),
     PORT: port,
   };
-  const portal = start('portal', [path.join('node_modules', 'next', 'dist', 'bin', 'next'), 'dev', '-p', port], portalEnv);
+  // Loopback only by default: a developer's portal (demo users, an admin) is not for the LAN.
+  const host = process.env.LOCAL_PORTAL_HOST || 'localhost';
+  const portal = start('portal', [path.join('node_modules', 'next', 'dist', 'bin', 'next'), 'dev', '-p', port, '-H', host], portalEnv);
   portal.stdout.pipe(process.stdout);
   portal.on('exit', (code) => {
     if (!stopping) {
