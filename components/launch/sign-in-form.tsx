@@ -8,6 +8,8 @@ import { Button } from '@/components/ui/button';
 const MESSAGES: Record<string, string> = {
   CredentialsSignin: 'Incorrect username or password.',
   SignInUnavailable: 'Sign-in is unavailable right now. Please try again in a moment.',
+  PasswordChangeRequired:
+    'Your password is right, but your account must first set a new password (or complete another sign-in step) that this form cannot do. Ask your platform team to set a permanent password.',
 };
 
 export function errorMessageFor(code: string | undefined): string | undefined {

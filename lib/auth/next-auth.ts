@@ -3,7 +3,7 @@ import CognitoProvider from 'next-auth/providers/cognito';
 import CredentialsProvider from 'next-auth/providers/credentials';
 import { getConfig, type PortalConfig } from '../config';
 import { log } from '../log';
-import { InvalidCredentialsError, signInWithPassword } from './password-sign-in';
+import { InvalidCredentialsError, SignInChallengeError, signInWithPassword } from './password-sign-in';
 import { getCognitoClient, getTokenVerifier } from './services';
 
 /** Portal sessions end after a working day; launches need a fresh sign-in after that. */
@@ -58,6 +58,11 @@ function buildProviders(config: PortalConfig): AuthOptions['providers'] {
           if (error instanceof InvalidCredentialsError) {
             log.info('auth.sign_in_refused', { user: username, mode: 'password' });
             return null;
+          }
+          if (error instanceof SignInChallengeError) {
+            log.info('auth.sign_in_challenge', { user: username, mode: 'password', challenge: error.challenge });
+            // next-auth shows this as ?error=PasswordChangeRequired on the sign-in page.
+            throw new Error('PasswordChangeRequired');
           }
           log.error('auth.sign_in_failed', { user: username, mode: 'password', error });
           // next-auth shows this as ?error=SignInUnavailable on the sign-in page.

@@ -14,6 +14,18 @@ export class InvalidCredentialsError extends Error {
   }
 }
 
+/**
+ * The password was right but Cognito wants more before it issues tokens (a temporary password to
+ * replace, MFA, a password reset): the form cannot complete that, and must not say "wrong password".
+ */
+export class SignInChallengeError extends Error {
+  readonly code = 'auth.challenge_required';
+  constructor(readonly challenge: string, options?: ErrorOptions) {
+    super(`Cognito requires the ${challenge} step before this account can sign in.`, options);
+    this.name = 'SignInChallengeError';
+  }
+}
+
 /** Cognito's SECRET_HASH: Base64(HMAC-SHA256(clientSecret, username + clientId)). */
 export function computeSecretHash(username: string, clientId: string, clientSecret: string): string {
   return createHmac('sha256', clientSecret).update(username + clientId).digest('base64');
@@ -26,7 +38,7 @@ export interface PasswordSignInDeps {
   clientSecret?: string;
 }
 
-const REFUSED = new Set(['NotAuthorizedException', 'UserNotFoundException', 'UserNotConfirmedException', 'PasswordResetRequiredException']);
+const REFUSED = new Set(['NotAuthorizedException', 'UserNotFoundException', 'UserNotConfirmedException']);
 
 /**
  * USER_PASSWORD_AUTH against the user pool, then the returned ID token is verified like any other
@@ -42,12 +54,13 @@ export async function signInWithPassword(deps: PasswordSignInDeps, username: str
     );
     if (out.ChallengeName) {
       // MFA / new-password challenges need the hosted UI or an admin; the form cannot complete them.
-      throw new InvalidCredentialsError();
+      throw new SignInChallengeError(out.ChallengeName);
     }
     idToken = out.AuthenticationResult?.IdToken;
   } catch (error) {
-    if (error instanceof InvalidCredentialsError) throw error;
+    if (error instanceof InvalidCredentialsError || error instanceof SignInChallengeError) throw error;
     const name = (error as { name?: string }).name ?? '';
+    if (name === 'PasswordResetRequiredException') throw new SignInChallengeError('PASSWORD_RESET', { cause: error });
     if (REFUSED.has(name)) throw new InvalidCredentialsError({ cause: error });
     if (isThrottled(error)) throw new PortalError('aws.throttled', undefined, { cause: error });
     if (isUnavailable(error)) throw new PortalError('internal', 'The sign-in service is unavailable right now.', { cause: error });

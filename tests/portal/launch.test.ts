@@ -1,3 +1,4 @@
+import { AdminCreateUserCommand, CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { directoryClient, eventually } from '../support/directory';
 import { CookieJar, initiateAuth, launchErrorIn, loadLaunchForm, openStudioUrl, signIn, submitLaunchForm } from '../support/http-session';
@@ -21,6 +22,23 @@ const PASSWORDS: Record<string, string> = {
   'user-no-profile': 'UserNoProfile1!',
   'new-user': 'NewUser1!',
 };
+
+/** The credentials callback as a browser posts it: which error the sign-in page is sent, and whether a session began. */
+async function postCredentials(username: string, password: string): Promise<{ error: string | null; signedIn: boolean }> {
+  const jar = new CookieJar();
+  const csrfRes = await fetch(`${stack.url}/api/auth/csrf`);
+  jar.store(csrfRes);
+  const { csrfToken } = (await csrfRes.json()) as { csrfToken: string };
+  const res = await fetch(`${stack.url}/api/auth/callback/credentials`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: jar.header() },
+    body: new URLSearchParams({ csrfToken, username, password, callbackUrl: `${stack.url}/`, json: 'true' }),
+  });
+  jar.store(res);
+  const target = res.headers.get('location') ?? ((await res.json()) as { url: string }).url;
+  return { error: new URL(target, stack.url).searchParams.get('error'), signedIn: jar.names().some((n) => n.endsWith('next-auth.session-token')) };
+}
 
 const sessions = new Map<string, CookieJar>();
 async function session(username: string): Promise<CookieJar> {
@@ -60,6 +78,27 @@ describe('sign-in and home page', () => {
 
   it('refuses a wrong password', async () => {
     await expect(signIn(stack.url, 'user-lob-a', 'wrong-password')).rejects.toThrow(/sign-in as user-lob-a failed/);
+  });
+
+  it('tells a user with a temporary password (NEW_PASSWORD_REQUIRED) what to do, not "wrong password"', async () => {
+    // An admin created the user with a temporary password, as AdminCreateUser does by default.
+    const cognito = new CognitoIdentityProviderClient({
+      region: stack.env.AWS_REGION,
+      endpoint: stack.env.COGNITO_ENDPOINT,
+      credentials: { accessKeyId: stack.env.AWS_ACCESS_KEY_ID, secretAccessKey: stack.env.AWS_SECRET_ACCESS_KEY },
+    });
+    await cognito.send(
+      new AdminCreateUserCommand({ UserPoolId: stack.env.COGNITO_USER_POOL_ID, Username: 'user-temp-password', TemporaryPassword: 'TempPass1!', MessageAction: 'SUPPRESS' }),
+    );
+    cognito.destroy();
+
+    const right = await postCredentials('user-temp-password', 'TempPass1!');
+    expect(right.error).toBe('PasswordChangeRequired');
+    expect(right.signedIn).toBe(false);
+    // A wrong password for the same user is still just "wrong password".
+    const wrong = await postCredentials('user-temp-password', 'WrongPass1!');
+    expect(wrong.error).toBe('CredentialsSignin');
+    expect(wrong.signedIn).toBe(false);
   });
 
   it('shows who you are and your LOB with display name, account and domain', async () => {
