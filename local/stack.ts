@@ -8,6 +8,9 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { StandInsUrls } from './stand-ins';
+
+export type { StandInsUrls };
 
 // Works whether tsx loads this file as CommonJS (no "type": "module") or as ESM (vitest).
 const HERE = typeof __dirname !== 'undefined' ? __dirname : path.dirname(fileURLToPath(import.meta.url));
@@ -15,14 +18,6 @@ const ROOT = path.resolve(HERE, '..');
 const EXIT_WITH_PARENT = pathToFileURL(path.join(ROOT, 'local', 'exit-with-parent.mjs')).href;
 const STOP_GRACE_MS = 5000;
 
-export interface StandInsUrls {
-  dynamodb: string;
-  cognito: string;
-  issuer: string;
-  jwks: string;
-  aws: string;
-  control: string;
-}
 
 export interface StandInsHandle {
   urls: StandInsUrls;
@@ -106,13 +101,14 @@ function spawnTracked(args: string[], env: Record<string, string | undefined>): 
   return child;
 }
 
-function collectOutput(child: ChildProcess, verbose: boolean, prefix: string): () => string {
+/** The child's stdout and stderr as text: the last 200 chunks, or everything with `keepAll` (log assertions). */
+function collectOutput(child: ChildProcess, verbose: boolean, prefix: string, keepAll = false): () => string {
   const lines: string[] = [];
   const keep = (chunk: Buffer) => {
     const text = chunk.toString('utf8');
     if (verbose) process.stderr.write(text.replace(/^(?=.)/gm, prefix));
     lines.push(text);
-    if (lines.length > 200) lines.splice(0, lines.length - 200);
+    if (!keepAll && lines.length > 200) lines.splice(0, lines.length - 200);
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
@@ -193,6 +189,8 @@ export interface StartPortalOptions {
   verbose?: boolean;
   /** Host used in NEXTAUTH_URL (default localhost). */
   publicHost?: string;
+  /** Keep all of the portal's output from its first byte (default: the last 200 chunks). */
+  captureAllOutput?: boolean;
   timeoutMs?: number;
 }
 
@@ -200,6 +198,8 @@ export interface PortalHandle {
   url: string;
   pid: number;
   output(): string;
+  /** False once the process has exited. */
+  alive(): boolean;
   stop(): Promise<void>;
 }
 
@@ -217,21 +217,23 @@ export async function startPortal(opts: StartPortalOptions): Promise<PortalHandl
   };
   const next = path.join(ROOT, 'node_modules', 'next', 'dist', 'bin', 'next');
   const child = spawnTracked([next, opts.dev ? 'dev' : 'start', '-p', String(port)], env);
-  const output = collectOutput(child, verbose, '[portal] ');
+  const output = collectOutput(child, verbose, '[portal] ', opts.captureAllOutput);
   const stop = () => stopChild(child);
+  const alive = () => child.exitCode === null && child.signalCode === null;
+  const handle: PortalHandle = { url, pid: child.pid!, output, alive, stop };
 
   const deadline = Date.now() + (opts.timeoutMs ?? (opts.dev ? 180_000 : 60_000));
   const probe = `http://127.0.0.1:${port}`;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) {
+    if (!alive()) {
       throw new StackStartError(`portal exited before it answered (code ${child.exitCode}):\n${output()}`);
     }
     try {
       const health = await fetch(`${probe}/api/health`, { redirect: 'manual', signal: AbortSignal.timeout(30_000) });
-      if (health.ok) return { url, pid: child.pid!, output, stop };
+      if (health.ok) return handle;
       if (health.status === 404) {
         const root = await fetch(`${probe}/`, { redirect: 'manual', signal: AbortSignal.timeout(30_000) });
-        if (root.status < 500) return { url, pid: child.pid!, output, stop };
+        if (root.status < 500) return handle;
       }
     } catch {
       // not listening yet
