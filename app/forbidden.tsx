@@ -1,6 +1,5 @@
 import type { Metadata } from 'next';
-import Link from 'next/link';
-import { SiteShell } from '@/components/ui/site-shell';
+import { StatusPage } from '@/components/ui/status-page';
 import { getConfig } from '@/lib/config';
 
 export const metadata: Metadata = { title: 'No access · Studio Portal' };
@@ -9,20 +8,9 @@ export const metadata: Metadata = { title: 'No access · Studio Portal' };
 export default function Forbidden() {
   const { supportContact } = getConfig();
   return (
-    <SiteShell>
-      <div className="space-y-3">
-        <p className="text-sm font-semibold text-slate-500">403</p>
-        <h1 className="text-2xl font-semibold tracking-tight text-slate-900">You don’t have access to this page</h1>
-        <p className="text-sm text-slate-600">
-          This part of the portal is for portal administrators. If you need it, ask {supportContact} to add you to the
-          administrators&apos; group.
-        </p>
-        <p>
-          <Link href="/" className="text-sm font-semibold text-brand-700 underline underline-offset-2 hover:text-brand-800">
-            Go to the portal&apos;s home page
-          </Link>
-        </p>
-      </div>
-    </SiteShell>
+    <StatusPage status={403} title="You don’t have access to this page">
+      This part of the portal is for portal administrators. If you need it, ask {supportContact} to add you to the
+      administrators&apos; group.
+    </StatusPage>
   );
 }
