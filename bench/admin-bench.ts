@@ -1,6 +1,6 @@
 /**
  * Admin console benchmarks: the users list at 100,000 users (Cognito ListUsers prefix search + Users-table
- * join, target p50 <= 300 ms against dynalite) and a 10,000-row CSV import (target <= 15 s).
+ * join, target p50 <= 300 ms against DynamoDB Local) and a 10,000-row CSV import (target <= 15 s).
  *
  *   npx tsx bench/admin-bench.ts [--users 100000] [--rows 10000] [--samples 60] [--http]
  *

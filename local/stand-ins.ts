@@ -5,7 +5,7 @@
 import type { Server } from 'node:http';
 import { Knobs, SERVICE_NAMES, type ServiceName } from './knobs';
 import { closeServer, hostForUrl, listen } from './http-util';
-import { createDynamoDbServer, seedDynamoDb, type TableNames } from './dynamodb';
+import { createDynamoDbServer, seedDynamoDb, startDynamoDbLocal, type DynamoDbLocal, type TableNames } from './dynamodb';
 import { createCognitoServer, type CognitoStandIn } from './cognito/server';
 import { createAwsServer } from './aws/server';
 import { createDemoAwsState, type AwsState } from './aws/state';
@@ -157,11 +157,11 @@ export async function startStandInsInProcess(config: StandInsConfig): Promise<Ru
   const aws = createDemoAwsState();
   const publicHost = hostForUrl(config.publicHost ?? (['0.0.0.0', '::'].includes(config.bindHost) ? '127.0.0.1' : config.bindHost));
   const servers: Server[] = [];
+  // Java starts in the background while the other stand-ins come up.
+  const backendStarting = startDynamoDbLocal();
+  backendStarting.catch(() => undefined); // awaited below; do not report it as unhandled meanwhile
+  let backend: DynamoDbLocal | undefined;
   try {
-    const dynamo = createDynamoDbServer(knobs);
-    servers.push(dynamo);
-    const dynamoPort = await listen(dynamo, config.ports.dynamodb, config.bindHost);
-
     const cognito = await createCognitoServer(knobs, {
       userPoolId: USER_POOL_ID,
       clients: DEMO_APP_CLIENTS,
@@ -171,6 +171,11 @@ export async function startStandInsInProcess(config: StandInsConfig): Promise<Ru
     });
     servers.push(cognito.server);
     const cognitoUrls = await cognito.listen(config.ports.cognito, config.bindHost);
+
+    backend = await backendStarting;
+    const dynamo = createDynamoDbServer(knobs, backend);
+    servers.push(dynamo);
+    const dynamoPort = await listen(dynamo, config.ports.dynamodb, config.bindHost);
 
     let healthy = false;
     const awsStandIn = createAwsServer(knobs, aws, {
@@ -222,6 +227,8 @@ export async function startStandInsInProcess(config: StandInsConfig): Promise<Ru
     };
   } catch (error) {
     await Promise.all(servers.map((s) => closeServer(s)));
+    // The wrapper stops DynamoDB Local when it closes; if it never listened, stop it here.
+    await (backend ?? (await backendStarting.catch(() => undefined)))?.stop();
     throw error;
   }
 }

@@ -1,5 +1,5 @@
 /**
- * The stand-ins process (`npm run stand-ins`): DynamoDB (dynalite), the Cognito stand-in and the
+ * The stand-ins process (`npm run stand-ins`): DynamoDB (AWS's DynamoDB Local, Java), the Cognito stand-in and the
  * STS + SageMaker + Studio stand-in, with the demo data. Prints what it started and a
  * `READY {json}` line; stops on SIGINT/SIGTERM (or when the parent that spawned it goes away).
  * Development and tests only.
@@ -12,7 +12,7 @@ import { DEMO_USERS, DEMO_LOBS, USER_POOL_ID, PORTAL_CLIENT, CLI_CLIENT } from '
 
 function printBanner(urls: Record<string, string>, vpce: string[], suffix: string): void {
   const rows: Array<[string, string]> = [
-    ['DynamoDB (dynalite)', urls.dynamodb],
+    ['DynamoDB (AWS DynamoDB Local)', urls.dynamodb],
     ['Cognito API', urls.cognito],
     ['Cognito issuer (OIDC)', urls.issuer],
     ['STS + SageMaker', urls.aws],

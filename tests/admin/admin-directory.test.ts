@@ -1,5 +1,5 @@
 /**
- * lib/admin against the DynamoDB stand-in (dynalite behind local/dynamodb.ts) through the production SDK clients:
+ * lib/admin against the DynamoDB stand-in (AWS's DynamoDB Local behind local/dynamodb.ts) through the production SDK clients:
  * versions and conflicts, LOB deletion rules, CSV import validation and application, audit listing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,7 +9,7 @@ import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { STSClient } from '@aws-sdk/client-sts';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { createDynamoDbServer, seedDynamoDb } from '@/local/dynamodb';
+import { createDynamoDbServer, seedDynamoDb, startDynamoDbLocal } from '@/local/dynamodb';
 import { Knobs } from '@/local/knobs';
 import { closeServer, listen } from '@/local/http-util';
 import { DEMO_LOBS, DEMO_REGION } from '@/local/demo-data';
@@ -36,7 +36,7 @@ function lobInput(lob: string, overrides: Partial<LobInput> = {}): LobInput {
 }
 
 beforeAll(async () => {
-  server = createDynamoDbServer(new Knobs());
+  server = createDynamoDbServer(new Knobs(), await startDynamoDbLocal());
   const port = await listen(server, 0, '127.0.0.1');
   const endpoint = `http://127.0.0.1:${port}`;
   await seedDynamoDb(endpoint, tables, DEMO_REGION);
