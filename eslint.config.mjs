@@ -32,7 +32,11 @@ export default defineConfig([
   {
     // The stand-ins, tests, benchmarks and scripts are Node programs, not pages.
     files: ['local/**', 'tests/**', 'e2e/**', 'bench/**', 'scripts/**', 'infra/**', 'sst.config.ts'],
-    rules: { '@next/next/no-html-link-for-pages': 'off' },
+    rules: {
+      '@next/next/no-html-link-for-pages': 'off',
+      // Playwright's fixture callback is named `use`; there is no React here.
+      'react-hooks/rules-of-hooks': 'off',
+    },
   },
   {
     // Pulumi's mock runtime hands over untyped JSON inputs and state; the infra tests read them freely.
