@@ -92,6 +92,14 @@ describe('portal (shared-services account)', () => {
     expect(env.AWS_LWA_PORT).toBe(env.PORT);
   });
 
+  it('runs on the Node major that the tests run on and package.json pins (npm `node`): nodejs22.x', async () => {
+    const { pinnedNodeMajor } = await import('../scripts/project-node.mjs');
+    const [fn] = resourcesOfType(T.lambda);
+    const lambdaMajor = Number(/^nodejs(\d+)\.x$/.exec(fn.inputs.runtime)?.[1]);
+    expect(lambdaMajor).toBe(pinnedNodeMajor(path.resolve(__dirname, '..')));
+    expect(lambdaMajor).toBe(Number(process.versions.node.split('.')[0]));
+  });
+
   it('sets every portal environment variable of docs/contracts.md from the deployed resources', () => {
     const env = resourcesOfType(T.lambda)[0].inputs.environment.variables;
     for (const key of ['NEXTAUTH_URL', 'NEXTAUTH_SECRET', 'COGNITO_ISSUER', 'COGNITO_USER_POOL_ID', 'COGNITO_CLIENT_ID', 'COGNITO_CLIENT_SECRET', 'COGNITO_ALLOWED_CLIENT_IDS', 'TABLE_USERS', 'TABLE_LOBS', 'TABLE_AUDIT', 'PRESIGNED_URL_EXPIRES_SECONDS']) {

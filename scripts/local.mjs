@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { runOnProjectNode } from './project-node.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const EXIT_WITH_PARENT = pathToFileURL(path.join(ROOT, 'local', 'exit-with-parent.mjs')).href;
@@ -32,6 +33,26 @@ function installIfNeeded() {
     process.stderr.write('local: could not install dependencies\n');
     process.exit(1);
   }
+}
+
+// Started by an older system Node (a fresh machine): install, then run on the project's Node.js 22.
+installIfNeeded();
+await runOnProjectNode(ROOT, fileURLToPath(import.meta.url), 'local');
+
+/** DynamoDB Local is a Java program: without Java, say in one line what to install, before starting anything. */
+function requireJava() {
+  const java = process.env.JAVA_HOME ? path.join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
+  if (spawnSync(java, ['-version'], { stdio: 'ignore' }).status === 0) return;
+  process.stderr.write(
+    'local: DynamoDB Local needs Java 17+ and none was found: install it (Debian/Ubuntu: sudo apt-get install -y default-jre-headless) or set JAVA_HOME\n',
+  );
+  process.exit(1);
+}
+
+/** The line saying where DynamoDB Local serves (the AWS CLI's --endpoint-url). */
+function describeDynamoDb(urls) {
+  const port = new URL(urls.dynamodb).port;
+  return `DynamoDB:  DynamoDB Local (AWS's, in memory) serves port ${port}: aws dynamodb list-tables --endpoint-url ${urls.dynamodb}`;
 }
 
 const children = [];
@@ -98,6 +119,7 @@ async function main() {
     process.exit(2);
   }
   const port = process.env.PORT || '3000';
+  requireJava();
 
   const standIns = start('stand-ins', ['--import', 'tsx', path.join('local', 'start.ts')], { ...process.env, LOCAL_QUIET: 'false' });
   const ready = await new Promise((resolve, reject) => {
@@ -142,6 +164,7 @@ async function main() {
   });
 
   log('');
+  log(describeDynamoDb(ready.urls));
   log(`Portal:    ${portalUrl}  (AUTH_MODE=${authMode}; first request compiles, give it a few seconds)`);
   log(`Sign in as user-lob-a / UserLobA1! (or any demo user above); admin: portal-admin / PortalAdmin1!`);
   log(`API token: aws cognito-idp initiate-auth --endpoint-url ${ready.urls.cognito} --client-id portal-cli --auth-flow USER_PASSWORD_AUTH --auth-parameters USERNAME=user-lob-a,PASSWORD=UserLobA1!`);

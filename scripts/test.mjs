@@ -1,10 +1,13 @@
 #!/usr/bin/env node
-// `npm test`: the whole suite on a fresh machine. Installs what the tests need (npm packages, Debian's
-// Chromium when run as root), builds the portal once, then runs vitest, the browser tests and the
-// simulated-network tests, and prints one total. Plain Node: it must run before `npm install`.
+// `npm test`: the whole suite on a fresh machine. Installs what the tests need (npm packages; as root,
+// Debian's Chromium, headless Java for DynamoDB Local and the AWS CLI v2), runs on the project's Node.js
+// (npm `node@22`, also when a system Node 20 started it), builds the portal once, then runs vitest, the
+// browser tests and the simulated-network tests, and prints one total. Plain Node: it must run before `npm install`.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runOnProjectNode } from './project-node.mjs';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 process.chdir(root);
@@ -26,20 +29,32 @@ function needsInstall() {
   return statSync('package-lock.json').mtimeMs > statSync('node_modules/.package-lock.json').mtimeMs;
 }
 
-function ensureChromium() {
-  if (existsSync('/usr/bin/chromium')) return true;
+function hasJava() {
+  const java = process.env.JAVA_HOME ? path.join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
+  return spawnSync(java, ['-version'], { stdio: 'ignore' }).status === 0;
+}
+
+/** Debian packages the suites need: Chromium (browser tests), Java (DynamoDB Local), the AWS CLI v2 (/usr/bin/aws). */
+function ensureSystemPackages() {
+  const missing = [];
+  if (!existsSync('/usr/bin/chromium')) missing.push('chromium', 'iproute2', 'curl');
+  if (!hasJava()) missing.push('default-jre-headless');
+  if (!existsSync('/usr/bin/aws')) missing.push('awscli');
+  if (!missing.length) return true;
   if (!isRoot) {
-    console.warn('Chromium is missing (/usr/bin/chromium); install it with: sudo apt-get install -y chromium');
+    console.warn(`Missing system packages; install them with: sudo apt-get install -y ${missing.join(' ')}`);
     return false;
   }
   run('apt-get update', 'apt-get', ['update', '-qq']);
-  return run('install chromium', 'apt-get', ['install', '-y', '-qq', 'chromium', 'iproute2', 'curl'], {
+  return run(`install ${missing.join(' ')}`, 'apt-get', ['install', '-y', '-qq', ...missing], {
     env: { DEBIAN_FRONTEND: 'noninteractive' },
   });
 }
 
 if (needsInstall() && !run('install packages', 'npm', ['ci', '--no-audit', '--no-fund'])) process.exit(1);
-ensureChromium();
+await runOnProjectNode(root, fileURLToPath(import.meta.url), 'test');
+console.log(`=== Node.js ${process.version} (${process.execPath})`);
+ensureSystemPackages();
 mkdirSync('test-results', { recursive: true });
 
 if (process.env.SKIP_BUILD !== '1') {
