@@ -24,7 +24,13 @@ export interface BundleArgs {
 
 export const RUN_SCRIPT = `#!/bin/sh
 # Started by the AWS Lambda Web Adapter (AWS_LAMBDA_EXEC_WRAPPER=/opt/bootstrap), which forwards each
-# API Gateway event as HTTP to PORT once /api/health answers.
+# API Gateway event as HTTP to PORT once /api/health answers. The code directory is read-only; only /tmp
+# is writable. The heap gets three quarters of the function's memory (AWS_LAMBDA_FUNCTION_MEMORY_SIZE, set
+# by Lambda from infra's memorySize), the rest is for buffers, native memory and the adapter.
+cd "$(dirname "$0")"
+if [ -n "$AWS_LAMBDA_FUNCTION_MEMORY_SIZE" ]; then
+  export NODE_OPTIONS="--max-old-space-size=$((AWS_LAMBDA_FUNCTION_MEMORY_SIZE * 3 / 4))\${NODE_OPTIONS:+ $NODE_OPTIONS}"
+fi
 exec node server.js
 `;
 
