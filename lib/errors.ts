@@ -90,10 +90,6 @@ export function toPortalError(error: unknown): PortalError {
   return new PortalError('internal', undefined, { cause: error });
 }
 
-export function defaultMessageFor(code: ErrorCode): string {
-  return DEFAULT_MESSAGES[code];
-}
-
 /** JSON body used by every route for an error: `{ code, message, requestId }`. */
 export function toErrorBody(error: PortalError, requestId: string) {
   return { code: error.code, message: error.message, requestId };
