@@ -15,7 +15,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { ResourceNotFound } from '@aws-sdk/client-sagemaker';
 import { isThrottlingError } from '@smithy/core/retry';
-import { PortalError, isPortalError, type ErrorCode } from '../errors';
+import { PortalError, isPortalError, type ErrorCode } from '@/lib/errors';
 
 /** What the portal needs to know about a failed AWS call. */
 export type AwsErrorKind =
