@@ -133,7 +133,6 @@ export const infraConfigSchema = z
 export type InfraConfigInput = z.input<typeof infraConfigSchema>;
 export type InfraConfig = z.output<typeof infraConfigSchema>;
 export type LobConfig = z.output<typeof lobSchema>;
-export type PortalSettings = InfraConfig['portal'];
 
 /** Validates a raw config; throws InfraConfigError naming every bad field. */
 export function parseInfraConfig(raw: unknown): InfraConfig {

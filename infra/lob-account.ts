@@ -3,7 +3,7 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import type { InfraConfig, LobConfig } from './config';
-import { planSubnets } from './network';
+import { createTieredSubnets, planSubnets } from './network';
 
 export interface LobSharedInputs {
   transitGatewayId: pulumi.Input<string>;
@@ -129,17 +129,10 @@ export function createLobAccount(args: LobAccountArgs, opts: LobAccountOptions):
   // --- Network ----------------------------------------------------------------------------------------------
   const vpc = new aws.ec2.Vpc(`${name}-vpc`, { cidrBlock: lob.vpcCidr, enableDnsSupport: true, enableDnsHostnames: true, tags: tags('vpc') }, lobOpts);
   new aws.ec2.DefaultSecurityGroup(`${name}-default-sg`, { vpcId: vpc.id, tags: tags('default-locked') }, lobOpts);
-  const plan = planSubnets(lob.vpcCidr, config.azIds.length);
-  const privateSubnets = config.azIds.map(
-    (azId, i) => new aws.ec2.Subnet(`${name}-private-${i}`, { vpcId: vpc.id, cidrBlock: plan.private[i], availabilityZoneId: azId, mapPublicIpOnLaunch: false, tags: tags(`private-${azId}`) }, lobOpts),
+  const { privateSubnets, transitGatewaySubnets: attachmentSubnets, privateRouteTable } = createTieredSubnets(
+    { name, vpc, plan: planSubnets(lob.vpcCidr, config.azIds.length), azIds: config.azIds, tags },
+    lobOpts,
   );
-  const attachmentSubnets = config.azIds.map(
-    (azId, i) => new aws.ec2.Subnet(`${name}-tgw-${i}`, { vpcId: vpc.id, cidrBlock: plan.transitGateway[i], availabilityZoneId: azId, mapPublicIpOnLaunch: false, tags: tags(`tgw-${azId}`) }, lobOpts),
-  );
-  const privateRouteTable = new aws.ec2.RouteTable(`${name}-private-rt`, { vpcId: vpc.id, tags: tags('private') }, lobOpts);
-  privateSubnets.forEach((s, i) => new aws.ec2.RouteTableAssociation(`${name}-private-rta-${i}`, { subnetId: s.id, routeTableId: privateRouteTable.id }, lobOpts));
-  const attachmentRouteTable = new aws.ec2.RouteTable(`${name}-tgw-rt`, { vpcId: vpc.id, tags: tags('tgw') }, lobOpts);
-  attachmentSubnets.forEach((s, i) => new aws.ec2.RouteTableAssociation(`${name}-tgw-rta-${i}`, { subnetId: s.id, routeTableId: attachmentRouteTable.id }, lobOpts));
 
   const attachment = new aws.ec2transitgateway.VpcAttachment(
     `${name}-tgw-attachment`,

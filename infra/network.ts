@@ -63,8 +63,49 @@ export function listClientCidrs(config: InfraConfig): string[] {
   return [...config.corporateCidrs, ...config.lobs.map((l) => l.vpcCidr)];
 }
 
+
+export interface SubnetPlan {
+  private: string[];
+  transitGateway: string[];
+}
+
+export interface TieredSubnets {
+  privateSubnets: aws.ec2.Subnet[];
+  transitGatewaySubnets: aws.ec2.Subnet[];
+  privateRouteTable: aws.ec2.RouteTable;
+  transitGatewayRouteTable: aws.ec2.RouteTable;
+}
+
+/**
+ * One private subnet and one Transit Gateway attachment subnet per AZ (from planSubnets), each tier with its own
+ * route table and no route to the internet. Used by the shared-services VPC and every LOB VPC.
+ */
+export function createTieredSubnets(
+  args: { name: string; vpc: aws.ec2.Vpc; plan: SubnetPlan; azIds: string[]; tags: (suffix: string) => Record<string, string> },
+  opts: pulumi.CustomResourceOptions,
+): TieredSubnets {
+  const { name, vpc, plan, azIds, tags } = args;
+  const tier = (kind: 'private' | 'tgw', cidrs: string[]) => {
+    const subnets = azIds.map(
+      (azId, i) =>
+        new aws.ec2.Subnet(`${name}-${kind}-${i}`, { vpcId: vpc.id, cidrBlock: cidrs[i], availabilityZoneId: azId, mapPublicIpOnLaunch: false, tags: tags(`${kind}-${azId}`) }, opts),
+    );
+    const routeTable = new aws.ec2.RouteTable(`${name}-${kind}-rt`, { vpcId: vpc.id, tags: tags(kind) }, opts);
+    subnets.forEach((subnet, i) => new aws.ec2.RouteTableAssociation(`${name}-${kind}-rta-${i}`, { subnetId: subnet.id, routeTableId: routeTable.id }, opts));
+    return { subnets, routeTable };
+  };
+  const privateTier = tier('private', plan.private);
+  const tgwTier = tier('tgw', plan.transitGateway);
+  return {
+    privateSubnets: privateTier.subnets,
+    transitGatewaySubnets: tgwTier.subnets,
+    privateRouteTable: privateTier.routeTable,
+    transitGatewayRouteTable: tgwTier.routeTable,
+  };
+}
+
 /** Private subnets take the first quarters of the VPC, Transit Gateway /28s sit in the last quarter. */
-export function planSubnets(vpcCidr: string, azCount: number): { private: string[]; transitGateway: string[] } {
+export function planSubnets(vpcCidr: string, azCount: number): SubnetPlan {
   const prefix = parseCidr(vpcCidr)!.prefix;
   const attachBlock = carveSubnet(vpcCidr, 2, 3);
   return {
@@ -85,19 +126,7 @@ export function createSharedNetwork(args: SharedNetworkArgs, opts: pulumi.Custom
   new aws.ec2.DefaultSecurityGroup(`${name}-default-sg`, { vpcId: vpc.id, tags: tags('default-locked') }, opts);
 
   const plan = planSubnets(vpcCidr, config.azIds.length);
-  const privateSubnets = config.azIds.map(
-    (azId, i) =>
-      new aws.ec2.Subnet(`${name}-private-${i}`, { vpcId: vpc.id, cidrBlock: plan.private[i], availabilityZoneId: azId, mapPublicIpOnLaunch: false, tags: tags(`private-${azId}`) }, opts),
-  );
-  const transitGatewaySubnets = config.azIds.map(
-    (azId, i) =>
-      new aws.ec2.Subnet(`${name}-tgw-${i}`, { vpcId: vpc.id, cidrBlock: plan.transitGateway[i], availabilityZoneId: azId, mapPublicIpOnLaunch: false, tags: tags(`tgw-${azId}`) }, opts),
-  );
-  // No internet gateway and no NAT: every route leaves through the Transit Gateway or an endpoint.
-  const privateRouteTable = new aws.ec2.RouteTable(`${name}-private-rt`, { vpcId: vpc.id, tags: tags('private') }, opts);
-  privateSubnets.forEach((subnet, i) => new aws.ec2.RouteTableAssociation(`${name}-private-rta-${i}`, { subnetId: subnet.id, routeTableId: privateRouteTable.id }, opts));
-  const tgwRouteTable = new aws.ec2.RouteTable(`${name}-tgw-rt`, { vpcId: vpc.id, tags: tags('tgw') }, opts);
-  transitGatewaySubnets.forEach((subnet, i) => new aws.ec2.RouteTableAssociation(`${name}-tgw-rta-${i}`, { subnetId: subnet.id, routeTableId: tgwRouteTable.id }, opts));
+  const { privateSubnets, transitGatewaySubnets, privateRouteTable } = createTieredSubnets({ name, vpc, plan, azIds: config.azIds, tags }, opts);
 
   // --- Transit Gateway, shared with the LOB accounts (or an OU) through RAM -------------------------------
   const transitGateway = new aws.ec2transitgateway.TransitGateway(

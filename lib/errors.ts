@@ -8,6 +8,8 @@ export const ERROR_STATUS = {
   'lob.disabled': 403,
   'lob.not_member': 403,
   'lob.role_denied': 502,
+  'lob.in_use': 409,
+  'lob.exists': 409,
   'profile.not_found': 404,
   'aws.throttled': 503,
   'aws.unavailable': 503,
@@ -30,6 +32,8 @@ const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   'lob.disabled': 'Studio access for this line of business is currently disabled.',
   'lob.not_member': 'You are not a member of that line of business.',
   'lob.role_denied': "The portal could not assume the line of business's access role.",
+  'lob.in_use': 'That line of business is still assigned to users.',
+  'lob.exists': 'A line of business with that name already exists.',
   'profile.not_found': 'You have no SageMaker Studio user profile in this domain yet.',
   'aws.throttled': 'AWS is busy right now. Please try again in a moment.',
   'aws.unavailable': 'AWS could not be reached right now. Please try again in a moment.',
@@ -84,10 +88,6 @@ export function isPortalError(error: unknown): error is PortalError {
 export function toPortalError(error: unknown): PortalError {
   if (isPortalError(error)) return error;
   return new PortalError('internal', undefined, { cause: error });
-}
-
-export function defaultMessageFor(code: ErrorCode): string {
-  return DEFAULT_MESSAGES[code];
 }
 
 /** JSON body used by every route for an error: `{ code, message, requestId }`. */

@@ -116,7 +116,3 @@ export const DEMO_APP_CLIENTS: DemoAppClient[] = [
 
 export const PORTAL_CLIENT = DEMO_APP_CLIENTS[0] as Required<DemoAppClient>;
 export const CLI_CLIENT = DEMO_APP_CLIENTS[1];
-
-export function findDemoLob(lob: string): DemoLob | undefined {
-  return DEMO_LOBS.find((l) => l.lob === lob);
-}

@@ -78,11 +78,6 @@ export function rssBytes(pid: number): number | undefined {
   }
 }
 
-/** RSS of a whole process tree in bytes. */
-export function treeRssBytes(root: number): number {
-  return processTree(root).reduce((sum, pid) => sum + (rssBytes(pid) ?? 0), 0);
-}
-
 /** CPU seconds of this (the bench) process. */
 export function ownCpuSeconds(): number {
   const usage = process.cpuUsage();

@@ -175,12 +175,6 @@ export function resourcesOfType(type: string): RecordedResource[] {
   return recorded.filter((r) => r.type === type);
 }
 
-export function resourceNamed(type: string, name: string): RecordedResource {
-  const found = recorded.find((r) => r.type === type && r.name === name);
-  if (!found) throw new Error(`no ${type} named ${name}; have: ${resourcesOfType(type).map((r) => r.name).join(', ')}`);
-  return found;
-}
-
 export function allResources(): RecordedResource[] {
   return [...recorded];
 }

@@ -1,5 +1,6 @@
 import { BatchGetCommand, BatchWriteCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient, TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { PortalError } from '@/lib/errors';
 
 type WriteRequest = { PutRequest: { Item: Record<string, unknown> } } | { DeleteRequest: { Key: Record<string, unknown> } };
 export interface TableWrite {
@@ -42,7 +43,7 @@ export async function batchWriteAll(ddb: DynamoDBDocumentClient, writes: TableWr
       const out = await ddb.send(new BatchWriteCommand({ RequestItems: requestItems }));
       const unprocessed = out.UnprocessedItems ?? {};
       if (!Object.values(unprocessed).some((l) => l && l.length)) return;
-      if (attempt >= MAX_ATTEMPTS) throw new Error('DynamoDB kept items unprocessed after retries');
+      if (attempt >= MAX_ATTEMPTS) throw new PortalError('aws.throttled', 'DynamoDB kept items unprocessed after retries.');
       requestItems = unprocessed as Record<string, WriteRequest[]>;
       await sleep(Math.min(50 * 2 ** attempt, 2000) * (0.5 + Math.random()));
     }
@@ -110,7 +111,7 @@ export async function batchGetAll(
       );
       found.push(...(out.Responses?.[table] ?? []));
       pending = (out.UnprocessedKeys?.[table]?.Keys as Record<string, unknown>[] | undefined) ?? [];
-      if (pending.length && attempt >= MAX_ATTEMPTS) throw new Error('DynamoDB kept keys unprocessed after retries');
+      if (pending.length && attempt >= MAX_ATTEMPTS) throw new PortalError('aws.throttled', 'DynamoDB kept keys unprocessed after retries.');
       if (pending.length) await sleep(Math.min(50 * 2 ** attempt, 2000) * (0.5 + Math.random()));
     }
   });

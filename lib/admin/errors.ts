@@ -1,4 +1,7 @@
+import { translateDirectoryError } from '@/lib/aws/errors';
 import { PortalError, type PortalErrorOptions } from '@/lib/errors';
+
+export { isConditionalCheckFailed } from '@/lib/aws/errors';
 
 /** Who last changed an item, for telling an admin why their save was refused. */
 export interface ChangeStamp {
@@ -29,7 +32,7 @@ export class LobInUseError extends PortalError {
 
   constructor(lob: string, memberCount: number) {
     super(
-      'input.invalid',
+      'lob.in_use',
       `${lob} is still assigned to ${memberCount} user${memberCount === 1 ? '' : 's'}. ` +
         'Remove those memberships too, or reassign the users first.',
     );
@@ -41,29 +44,12 @@ export class LobInUseError extends PortalError {
 /** Thrown when a LOB that should be new already exists. */
 export class LobExistsError extends PortalError {
   constructor(lob: string) {
-    super('input.invalid', `A line of business named ${lob} already exists.`);
+    super('lob.exists', `A line of business named ${lob} already exists.`);
     this.name = 'LobExistsError';
   }
 }
 
-/**
- * A failed ConditionExpression: alone (ConditionalCheckFailedException) or inside a cancelled transaction,
- * where another transaction on the same item (TransactionConflict) counts too (it is a concurrent edit).
- */
-export function isConditionalCheckFailed(error: unknown): boolean {
-  const e = error as { name?: string; CancellationReasons?: { Code?: string }[] } | null;
-  if (e?.name === 'TransactionCanceledException') {
-    return (e.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'TransactionConflict');
-  }
-  return e?.name === 'ConditionalCheckFailedException';
-}
-
-/** Translates DynamoDB failures the admin can't act on into the portal's error family. */
+/** Translates DynamoDB failures the admin can't act on into the portal's error family (lib/aws/errors.ts). */
 export function toDirectoryError(error: unknown): PortalError {
-  if (error instanceof PortalError) return error;
-  const name = (error as { name?: string } | null)?.name ?? '';
-  if (/Throttl|ProvisionedThroughputExceeded|RequestLimitExceeded/.test(name)) {
-    return new PortalError('aws.throttled', undefined, { cause: error });
-  }
-  return new PortalError('directory.unavailable', undefined, { cause: error });
+  return translateDirectoryError(error);
 }

@@ -5,6 +5,7 @@ import {
   type UserType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { translateCognitoError } from '@/lib/aws/errors';
 import { PortalError, InputInvalidError } from '@/lib/errors';
 import { reshapeUserItem } from '@/lib/directory/items';
 import type { UserMapping } from '@/lib/directory/types';
@@ -45,10 +46,7 @@ function escapeFilterValue(value: string): string {
 }
 
 function cognitoError(error: unknown): PortalError {
-  if (error instanceof PortalError) return error;
-  const name = (error as { name?: string } | null)?.name ?? '';
-  if (/TooManyRequests|Throttl|LimitExceeded/.test(name)) return new PortalError('aws.throttled', undefined, { cause: error });
-  return new PortalError('directory.unavailable', 'The user pool is unavailable right now. Please try again shortly.', { cause: error });
+  return translateCognitoError(error);
 }
 
 function attribute(user: UserType, name: string): string | undefined {

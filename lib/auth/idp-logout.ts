@@ -1,5 +1,5 @@
-import { getConfig, type PortalConfig } from '../config';
-import { log } from '../log';
+import { getConfig, type PortalConfig } from '@/lib/config';
+import { log } from '@/lib/log';
 
 /** Where the portal shows "You have signed out"; the IdP sends the browser back here. */
 export const SIGNED_OUT_PATH = '/signin?signedOut=1';

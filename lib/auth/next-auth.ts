@@ -1,8 +1,8 @@
 import type { AuthOptions, User } from 'next-auth';
 import CognitoProvider from 'next-auth/providers/cognito';
 import CredentialsProvider from 'next-auth/providers/credentials';
-import { getConfig, type PortalConfig } from '../config';
-import { log } from '../log';
+import { getConfig, type PortalConfig } from '@/lib/config';
+import { log } from '@/lib/log';
 import { InvalidCredentialsError, SignInChallengeError, signInWithPassword } from './password-sign-in';
 import { getCognitoClient, getTokenVerifier } from './services';
 

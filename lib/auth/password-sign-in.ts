@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { InitiateAuthCommand, type CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import { PortalError } from '../errors';
-import { isThrottled, isUnavailable } from '../aws/errors';
+import { PortalError } from '@/lib/errors';
+import { isThrottled, isUnavailable } from '@/lib/aws/errors';
 import type { CognitoTokenVerifier } from './tokens';
 import type { SessionUser } from './types';
 

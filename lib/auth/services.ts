@@ -1,5 +1,5 @@
-import { createCognitoClient } from '../aws/clients';
-import { getConfig } from '../config';
+import { createCognitoClient } from '@/lib/aws/clients';
+import { getConfig } from '@/lib/config';
 import { CognitoTokenVerifier } from './tokens';
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 

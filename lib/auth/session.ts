@@ -1,6 +1,6 @@
 import 'server-only';
 import { getServerSession } from 'next-auth';
-import { getConfig } from '../config';
+import { getConfig } from '@/lib/config';
 import { getAuthOptions } from './next-auth';
 import { isAdmin as isInAdminGroup, type SessionUser } from './types';
 

@@ -16,8 +16,8 @@ import {
 } from 'aws-jwt-verify/error';
 import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
 import type { SimpleJwksCache } from 'aws-jwt-verify/jwk';
-import { PortalError, isPortalError } from '../errors';
-import type { PortalConfig } from '../config';
+import { PortalError, isPortalError } from '@/lib/errors';
+import type { PortalConfig } from '@/lib/config';
 import { createJwksCache } from './jwks';
 import type { SessionUser } from './types';
 

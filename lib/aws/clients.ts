@@ -7,7 +7,7 @@ import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { doesIdentityRequireRefresh, isIdentityExpired, memoizeIdentityProvider } from '@smithy/core';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
-import type { PortalConfig } from '../config';
+import type { PortalConfig } from '@/lib/config';
 
 /** A few quick attempts: throttling is retried briefly, then reported to the user as aws.throttled. */
 const MAX_ATTEMPTS = 3;

@@ -1,83 +1,138 @@
+/**
+ * The one translator from AWS SDK errors to the portal's errors. Modeled exceptions are recognised by
+ * the SDK's own classes (instanceof); what a service returns unmodeled (STS's AccessDenied, SageMaker's
+ * AccessDeniedException, throttling from any service) by smithy's retry classification, the HTTP status
+ * and `$fault`. Callers say which operation failed; the portal error keeps the SDK error as `cause`.
+ */
+import {
+  ConditionalCheckFailedException,
+  InternalServerError,
+  ProvisionedThroughputExceededException,
+  RequestLimitExceeded,
+  ResourceNotFoundException,
+  ThrottlingException,
+  TransactionCanceledException,
+} from '@aws-sdk/client-dynamodb';
+import { ResourceNotFound } from '@aws-sdk/client-sagemaker';
 import { isThrottlingError } from '@smithy/core/retry';
-import { PortalError, isPortalError, type ErrorCode } from '../errors';
+import { PortalError, isPortalError, type ErrorCode } from '@/lib/errors';
 
-interface SdkErrorLike {
+/** What the portal needs to know about a failed AWS call. */
+export type AwsErrorKind =
+  | 'throttled'
+  | 'unavailable'
+  | 'access_denied'
+  | 'not_found'
+  | 'condition_failed'
+  | 'transaction_canceled'
+  | 'other';
+
+interface SdkErrorShape {
   name?: string;
   code?: string;
   $fault?: 'client' | 'server';
   $metadata?: { httpStatusCode?: number };
+  $retryable?: { throttling?: boolean };
 }
 
-function asSdkError(error: unknown): SdkErrorLike {
-  return typeof error === 'object' && error !== null ? (error as SdkErrorLike) : {};
+function shapeOf(error: unknown): SdkErrorShape {
+  return typeof error === 'object' && error !== null ? (error as SdkErrorShape) : {};
 }
 
+/** Node's socket errors: the service was never reached. */
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE', 'EAI_AGAIN']);
+/** Unmodeled error names of the services the portal calls (STS and SageMaker model neither). */
+const ACCESS_DENIED_NAMES = new Set(['AccessDenied', 'AccessDeniedException', 'InvalidClientTokenId']);
+const UNAVAILABLE_NAMES = new Set(['TimeoutError', 'RequestTimeout', 'ServiceUnavailable', 'InternalServerError', 'InternalFailure']);
+
+export function classifyAwsError(error: unknown): AwsErrorKind {
+  if (
+    error instanceof ProvisionedThroughputExceededException ||
+    error instanceof RequestLimitExceeded ||
+    error instanceof ThrottlingException
+  ) {
+    return 'throttled';
+  }
+  if (error instanceof ConditionalCheckFailedException) return 'condition_failed';
+  if (error instanceof TransactionCanceledException) return 'transaction_canceled';
+  if (error instanceof ResourceNotFoundException || error instanceof ResourceNotFound) return 'not_found';
+  if (error instanceof InternalServerError) return 'unavailable';
+  const e = shapeOf(error);
+  if (e.name && isThrottlingError(error as Parameters<typeof isThrottlingError>[0])) return 'throttled';
+  if (e.name && ACCESS_DENIED_NAMES.has(e.name)) return 'access_denied';
+  if (e.name === 'ResourceNotFound' || e.name === 'ResourceNotFoundException') return 'not_found';
+  const status = e.$metadata?.httpStatusCode;
+  if (
+    (status !== undefined && status >= 500) ||
+    (e.$fault === 'server' && status === undefined) ||
+    (e.code !== undefined && NETWORK_CODES.has(e.code)) ||
+    (e.name !== undefined && UNAVAILABLE_NAMES.has(e.name))
+  ) {
+    return 'unavailable';
+  }
+  return 'other';
+}
 
 /** True for throttling after the SDK's own retries gave up. */
-export function isThrottled(error: unknown): boolean {
-  const e = asSdkError(error);
-  return (
-    isThrottlingError(error as Parameters<typeof isThrottlingError>[0]) ||
-    e.name === 'ProvisionedThroughputExceededException' ||
-    e.name === 'RequestLimitExceeded' ||
-    e.name === 'TooManyRequestsException'
-  );
-}
-
+export const isThrottled = (error: unknown) => classifyAwsError(error) === 'throttled';
 /** True when the service could not be reached or answered with a 5xx. */
-export function isUnavailable(error: unknown): boolean {
-  const e = asSdkError(error);
-  const status = e.$metadata?.httpStatusCode;
-  return (
-    (status !== undefined && status >= 500) ||
-    e.$fault === 'server' && status === undefined ||
-    (e.code !== undefined && NETWORK_CODES.has(e.code)) ||
-    e.name === 'TimeoutError' ||
-    e.name === 'RequestTimeout' ||
-    e.name === 'ServiceUnavailable' ||
-    e.name === 'InternalServerError'
-  );
+export const isUnavailable = (error: unknown) => classifyAwsError(error) === 'unavailable';
+export const isAccessDenied = (error: unknown) => classifyAwsError(error) === 'access_denied';
+export const isResourceNotFound = (error: unknown) => classifyAwsError(error) === 'not_found';
+/**
+ * A DynamoDB ConditionExpression did not hold (someone else changed or created the item): alone
+ * (ConditionalCheckFailedException) or inside a cancelled transaction, where another transaction on the
+ * same item (TransactionConflict) counts too (it is a concurrent edit).
+ */
+export function isConditionalCheckFailed(error: unknown): boolean {
+  const kind = classifyAwsError(error);
+  if (kind === 'condition_failed') return true;
+  if (kind !== 'transaction_canceled') return false;
+  const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+  return reasons.some((r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'TransactionConflict');
+}
+/** A DynamoDB TransactWriteItems was refused (a condition failed or a conflicting transaction ran). */
+export const isTransactionCanceled = (error: unknown) => classifyAwsError(error) === 'transaction_canceled';
+
+function portalError(code: ErrorCode, error: unknown, details: Record<string, unknown>, message?: string): PortalError {
+  return new PortalError(code, message, { cause: error, details: { ...details, awsError: shapeOf(error).name } });
 }
 
-export function isAccessDenied(error: unknown): boolean {
-  const name = asSdkError(error).name;
-  return name === 'AccessDenied' || name === 'AccessDeniedException' || name === 'InvalidClientTokenId';
-}
-
-export function isResourceNotFound(error: unknown): boolean {
-  const name = asSdkError(error).name;
-  return name === 'ResourceNotFound' || name === 'ResourceNotFoundException';
-}
-
-/** DynamoDB failures as PortalErrors: throttling -> aws.throttled, everything else -> directory.unavailable. */
-export function translateDirectoryError(error: unknown, operation: string): PortalError {
+/** DynamoDB failures: throttling -> aws.throttled, everything else -> directory.unavailable. */
+export function translateDirectoryError(error: unknown, operation?: string): PortalError {
   if (isPortalError(error)) return error;
   const code: ErrorCode = isThrottled(error) ? 'aws.throttled' : 'directory.unavailable';
-  return new PortalError(code, undefined, { cause: error, details: { operation, awsError: asSdkError(error).name } });
+  return portalError(code, error, { operation });
+}
+
+/** Cognito user-pool failures (admin listing and lookups): throttling, else the user pool is unavailable. */
+export function translateCognitoError(error: unknown, operation?: string): PortalError {
+  if (isPortalError(error)) return error;
+  if (isThrottled(error)) return portalError('aws.throttled', error, { operation });
+  return portalError('directory.unavailable', error, { operation }, 'The user pool is unavailable right now. Please try again shortly.');
 }
 
 /** Failures while obtaining a LOB's credentials (STS AssumeRole). */
 export function translateAssumeRoleError(error: unknown, roleArn: string): PortalError {
   if (isPortalError(error)) return error;
-  const details = { roleArn, awsError: asSdkError(error).name };
-  if (isThrottled(error)) return new PortalError('aws.throttled', undefined, { cause: error, details });
+  const kind = classifyAwsError(error);
+  if (kind === 'throttled') return portalError('aws.throttled', error, { roleArn });
   // An outage is not the role's fault: retry later, and don't send admins to the trust policy.
-  if (isUnavailable(error)) {
-    return new PortalError('aws.unavailable', 'AWS STS is unavailable right now. Please try again in a moment.', { cause: error, details });
+  if (kind === 'unavailable') {
+    return portalError('aws.unavailable', error, { roleArn }, 'AWS STS is unavailable right now. Please try again in a moment.');
   }
   // Access denied or a missing role leave the user unable to reach this LOB.
-  return new PortalError('lob.role_denied', undefined, { cause: error, details });
+  return portalError('lob.role_denied', error, { roleArn });
 }
 
 /** Failures of SageMaker calls other than a missing profile (handled by the caller). */
 export function translateSageMakerError(error: unknown, operation: string): PortalError {
   if (isPortalError(error)) return error;
-  const details = { operation, awsError: asSdkError(error).name };
-  if (isThrottled(error)) return new PortalError('aws.throttled', undefined, { cause: error, details });
-  if (isAccessDenied(error)) return new PortalError('lob.role_denied', undefined, { cause: error, details });
-  if (isUnavailable(error)) {
-    return new PortalError('aws.unavailable', 'SageMaker is unavailable right now. Please try again in a moment.', { cause: error, details });
+  const kind = classifyAwsError(error);
+  if (kind === 'throttled') return portalError('aws.throttled', error, { operation });
+  if (kind === 'access_denied') return portalError('lob.role_denied', error, { operation });
+  if (kind === 'unavailable') {
+    return portalError('aws.unavailable', error, { operation }, 'SageMaker is unavailable right now. Please try again in a moment.');
   }
-  return new PortalError('internal', 'SageMaker could not create the Studio URL.', { cause: error, details });
+  return portalError('internal', error, { operation }, 'SageMaker could not create the Studio URL.');
 }

@@ -1,5 +1,5 @@
-import { toErrorBody, type PortalError } from '../errors';
-import { REQUEST_ID_HEADER } from '../request-id';
+import { toErrorBody, type PortalError } from '@/lib/errors';
+import { REQUEST_ID_HEADER } from '@/lib/request-id';
 
 /** Headers every launch response carries: the URL inside is a bearer credential. */
 export const LAUNCH_HEADERS = {

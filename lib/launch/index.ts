@@ -1,7 +1,7 @@
-import { SageMakerClientPool } from '../aws/clients';
-import { getConfig, type PortalConfig } from '../config';
-import { BatchingAuditWriter, getDirectory, type Directory } from '../directory';
-import { log } from '../log';
+import { SageMakerClientPool } from '@/lib/aws/clients';
+import { getConfig, type PortalConfig } from '@/lib/config';
+import { BatchingAuditWriter, getDirectory, type Directory } from '@/lib/directory';
+import { log } from '@/lib/log';
 import { launchStudio, type LaunchDeps } from './launch-studio';
 import { resolveLobsForUser } from './resolve-lobs';
 import { SageMakerPresigner } from './sagemaker-presigner';

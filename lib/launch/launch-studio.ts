@@ -1,7 +1,7 @@
-import { STUDIO_APPS, type StudioApp } from '../config';
-import { PortalError, InputInvalidError, toPortalError } from '../errors';
-import type { LaunchAuditRecord, Lob } from '../directory/types';
-import type { Logger } from '../log';
+import { STUDIO_APPS, type StudioApp } from '@/lib/config';
+import { PortalError, InputInvalidError, toPortalError } from '@/lib/errors';
+import type { LaunchAuditRecord, Lob } from '@/lib/directory/types';
+import type { Logger } from '@/lib/log';
 import { resolveLobsForUser, type ResolveLobsDeps } from './resolve-lobs';
 import type { LaunchRequest, LaunchResult, Presigner } from './types';
 

@@ -1,7 +1,7 @@
-import type { SessionUser } from '../auth/types';
-import type { LobReader } from '../directory/lobs';
-import type { Lob, UserMapping } from '../directory/types';
-import type { Logger } from '../log';
+import type { SessionUser } from '@/lib/auth/types';
+import type { LobReader } from '@/lib/directory/lobs';
+import type { Lob, UserMapping } from '@/lib/directory/types';
+import type { Logger } from '@/lib/log';
 
 export interface ResolveLobsDeps {
   getUser(username: string): Promise<UserMapping | undefined>;

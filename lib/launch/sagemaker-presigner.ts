@@ -1,9 +1,9 @@
 import { CreatePresignedDomainUrlCommand, CreateUserProfileCommand } from '@aws-sdk/client-sagemaker';
-import type { SageMakerClientPool } from '../aws/clients';
-import { isResourceNotFound, translateAssumeRoleError, translateSageMakerError } from '../aws/errors';
-import type { StudioApp } from '../config';
-import { PortalError } from '../errors';
-import type { Logger } from '../log';
+import type { SageMakerClientPool } from '@/lib/aws/clients';
+import { isResourceNotFound, translateAssumeRoleError, translateSageMakerError } from '@/lib/aws/errors';
+import type { StudioApp } from '@/lib/config';
+import { PortalError } from '@/lib/errors';
+import type { Logger } from '@/lib/log';
 import type { PresignRequest, Presigner } from './types';
 
 /** Where Studio opens (CreatePresignedDomainUrl LandingUri). */

@@ -1,6 +1,6 @@
-import type { StudioApp } from '../config';
-import type { SessionUser } from '../auth/types';
-import type { LaunchChannel, Lob } from '../directory/types';
+import type { StudioApp } from '@/lib/config';
+import type { SessionUser } from '@/lib/auth/types';
+import type { LaunchChannel, Lob } from '@/lib/directory/types';
 
 export interface LaunchRequest {
   /** Identity from the session or a verified access token, never from user input. */

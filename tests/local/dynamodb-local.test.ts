@@ -89,7 +89,7 @@ describe('AWS DynamoDB Local behind the stand-in wrapper', () => {
 
 describe('npm run local without Java', () => {
   it('says in one line what to install and starts nothing', () => {
-    const env = { ...process.env, PATH: '/nonexistent', LOCAL_DYNAMODB_PORT: '0', LOCAL_COGNITO_PORT: '0', LOCAL_AWS_PORT: '0' };
+    const env: NodeJS.ProcessEnv = { ...process.env, PATH: '/nonexistent', LOCAL_DYNAMODB_PORT: '0', LOCAL_COGNITO_PORT: '0', LOCAL_AWS_PORT: '0' };
     delete env.JAVA_HOME;
     const r = spawnSync(process.execPath, ['scripts/local.mjs'], {
       cwd: path.resolve(__dirname, '../..'),

@@ -74,7 +74,7 @@ beforeAll(async () => {
   };
   // The Web Adapter's bootstrap runs the handler: exec "$LAMBDA_TASK_ROOT/$_HANDLER" (run.sh).
   const [bin, ...args] = [...USER, path.join(taskRoot, 'run.sh')];
-  server = spawn(bin, args, { cwd: '/', env, stdio: ['ignore', 'pipe', 'pipe'] });
+  server = spawn(bin, args, { cwd: '/', env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   server.stdout!.on('data', (d: Buffer) => (log += d.toString()));
   server.stderr!.on('data', (d: Buffer) => (log += d.toString()));
   // Readiness as the adapter checks it: GET the readiness path until it answers 2xx.

@@ -30,6 +30,10 @@ export interface StartPortalStackOptions {
   mode?: 'password' | 'hosted-ui';
   /** Extra portal configuration (e.g. LOB_CACHE_SECONDS). */
   portalEnv?: Record<string, string>;
+  /** The portal's LOG_LEVEL (default warn). */
+  logLevel?: 'debug' | 'info' | 'warn' | 'error';
+  /** Keep everything the portal prints, from its first byte (`portal.output()`). */
+  captureAllOutput?: boolean;
 }
 
 /** Suites run from the repository root (vitest, playwright and npm scripts all do). */
@@ -52,8 +56,8 @@ export async function startPortalStack(opts: StartPortalStackOptions = {}): Prom
     configFromEnv({ LOCAL_DYNAMODB_PORT: '0', LOCAL_COGNITO_PORT: '0', LOCAL_AWS_PORT: '0' }),
   );
   try {
-    const env = { ...standIns.portalEnv, NEXTAUTH_SECRET: randomSecret(), LOG_LEVEL: 'warn', ...opts.portalEnv };
-    const portal = await startPortal({ env, mode: opts.mode ?? 'password', distDir: distDir() });
+    const env = { ...standIns.portalEnv, NEXTAUTH_SECRET: randomSecret(), LOG_LEVEL: opts.logLevel ?? 'warn', ...opts.portalEnv };
+    const portal = await startPortal({ env, mode: opts.mode ?? 'password', distDir: distDir(), captureAllOutput: opts.captureAllOutput });
     return {
       standIns,
       portal,

@@ -10,7 +10,7 @@ import { parseLobFormValues, readLobForm, type LobFormValues } from '@/lib/admin
 import { testLobConnection, type ConnectionReport } from '@/lib/admin/connection-test';
 import { LobInUseError } from '@/lib/admin/errors';
 import { lobNameSchema, versionSchema } from '@/lib/admin/validation';
-import { failureState, type ActionState } from '../action-state';
+import { failureState, type ActionState } from '@/components/admin/action-state';
 
 export type LobFormState = ActionState<LobFormValues>;
 

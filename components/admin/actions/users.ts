@@ -7,7 +7,8 @@ import { getAdminDeps } from '@/lib/admin/deps';
 import { saveUserLobs } from '@/lib/admin/users';
 import { importUsersCsv, MAX_IMPORT_BYTES, type ImportResult } from '@/lib/admin/user-import';
 import { lobNameSchema, usernameSchema } from '@/lib/admin/validation';
-import { failureState, type ActionState } from '../action-state';
+import { failureState, type ActionState } from '@/components/admin/action-state';
+import { defineAdminAction } from './define-admin-action';
 
 export interface UserLobsValues {
   username: string;
@@ -24,30 +25,25 @@ const userLobsSchema = z.object({
 });
 
 /** Sets a user's LOB memberships (none = remove the mapping). */
-export async function saveUserLobsAction(_prev: UserLobsState, form: FormData): Promise<UserLobsState> {
-  const admin = await requireAdminRequest('user.lobs.update');
-  const values: UserLobsValues = {
+export const saveUserLobsAction = defineAdminAction({
+  name: 'user.lobs.update',
+  schema: userLobsSchema,
+  read: (form): UserLobsValues => ({
     username: String(form.get('username') ?? ''),
     lobs: form.getAll('lobs').map(String),
     version: String(form.get('version') ?? ''),
-  };
-  const parsed = userLobsSchema.safeParse(values);
-  if (!parsed.success) return failureState(parsed.error, values, 'user.lobs.update');
-  try {
-    const { username, lobs, version } = parsed.data;
+  }),
+  act: async ({ username, lobs, version }, admin) => {
     const saved = await saveUserLobs(getAdminDeps(), admin.username, username, lobs, version === '' ? null : version);
-    revalidatePath('/admin/users');
     return {
-      ok: true,
       message: saved
         ? `Saved: ${username} is in ${saved.lobs.join(', ')} (version ${saved.version}).`
         : `Saved: ${username} has no explicit LOB memberships now.`,
       values: { username, lobs: saved?.lobs ?? [], version: saved ? String(saved.version) : '' },
+      revalidate: ['/admin/users'],
     };
-  } catch (error) {
-    return failureState(error, values, 'user.lobs.update');
-  }
-}
+  },
+});
 
 export type ImportState = ActionState<{ fileName: string }> & { result?: ImportResult };
 

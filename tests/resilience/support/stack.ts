@@ -4,10 +4,9 @@
  * process whose stdout and stderr are captured in full, from its first byte, for the log assertions.
  * Free ports only; the portal is stopped by its PID.
  */
-import { randomBytes } from 'node:crypto';
-import { configFromEnv, startStandInsInProcess, type RunningStandIns } from '../../../local/stand-ins';
-import { control, startPortal, type PortalHandle } from '../../../local/stack';
-import { assertBuilt, distDir } from '../../support/portal-stack';
+import type { RunningStandIns } from '@/local/stand-ins';
+import type { control, PortalHandle } from '@/local/stack';
+import { startPortalStack } from '@/tests/support/portal-stack';
 import { SecretLedger } from './secrets';
 
 export type Control = ReturnType<typeof control>;
@@ -27,36 +26,11 @@ export interface ResilienceStack {
 }
 
 export async function startResilienceStack(opts: { portalEnv?: Record<string, string> } = {}): Promise<ResilienceStack> {
-  assertBuilt();
-  const standIns = await startStandInsInProcess(configFromEnv({ LOCAL_DYNAMODB_PORT: '0', LOCAL_COGNITO_PORT: '0', LOCAL_AWS_PORT: '0' }));
-  try {
-    const secrets = new SecretLedger();
-    const env: Record<string, string> = {
-      ...standIns.portalEnv,
-      NEXTAUTH_SECRET: randomBytes(32).toString('base64url'),
-      AUTH_MODE: 'password',
-      // Everything the portal can log, so the log assertions see the most.
-      LOG_LEVEL: 'debug',
-      ...opts.portalEnv,
-    };
-    secrets.add('NEXTAUTH_SECRET', env.NEXTAUTH_SECRET);
-    secrets.add('COGNITO_CLIENT_SECRET', env.COGNITO_CLIENT_SECRET);
-    secrets.add('AWS_SECRET_ACCESS_KEY', env.AWS_SECRET_ACCESS_KEY);
-    const portal = await startPortal({ env, distDir: distDir(), captureAllOutput: true });
-    return {
-      standIns,
-      portal,
-      url: portal.url,
-      env,
-      control: control(standIns.urls.control),
-      secrets,
-      stop: async () => {
-        await portal.stop();
-        await standIns.stop();
-      },
-    };
-  } catch (error) {
-    await standIns.stop();
-    throw error;
-  }
+  // Everything the portal can log, so the log assertions see the most.
+  const stack = await startPortalStack({ mode: 'password', logLevel: 'debug', captureAllOutput: true, portalEnv: opts.portalEnv });
+  const secrets = new SecretLedger();
+  secrets.add('NEXTAUTH_SECRET', stack.env.NEXTAUTH_SECRET);
+  secrets.add('COGNITO_CLIENT_SECRET', stack.env.COGNITO_CLIENT_SECRET);
+  secrets.add('AWS_SECRET_ACCESS_KEY', stack.env.AWS_SECRET_ACCESS_KEY);
+  return { ...stack, secrets };
 }
