@@ -70,12 +70,14 @@ export function translateAssumeRoleError(error: unknown, roleArn: string): Porta
   return new PortalError('lob.role_denied', undefined, { cause: error, details });
 }
 
-/** Failures of SageMaker calls other than a missing profile (handled by the caller). */
+/** Failures of SageMaker calls (with the LOB's assumed-role credentials) other than a missing profile (handled by the caller). */
 export function translateSageMakerError(error: unknown, operation: string): PortalError {
   if (isPortalError(error)) return error;
   const details = { operation, awsError: asSdkError(error).name };
   if (isThrottled(error)) return new PortalError('aws.throttled', undefined, { cause: error, details });
-  if (isAccessDenied(error)) return new PortalError('lob.role_denied', undefined, { cause: error, details });
+  // The role was assumed (or the credentials would not exist): a denial here is the role's permissions
+  // policy in the LOB account, not its trust policy, so a different team fixes it.
+  if (isAccessDenied(error)) return new PortalError('lob.presign_denied', undefined, { cause: error, details });
   if (isUnavailable(error)) {
     return new PortalError('aws.unavailable', 'SageMaker is unavailable right now. Please try again in a moment.', { cause: error, details });
   }
