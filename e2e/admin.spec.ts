@@ -255,7 +255,7 @@ test('the users list pages forward and back with page numbers, and can show only
     await expect(rows).toHaveCount(1);
     await expect(rows.first()).toHaveAttribute('data-username', 'user-no-lob');
     await expect(rows.first()).toContainText('No LOB');
-    await expect(admin.getByTestId('nolob-scan')).toContainText('Checked 6 users');
+    await expect(admin.getByTestId('nolob-scan')).toContainText('Searched 6 users of the user pool');
     await expectAccessible(admin);
     await admin.screenshot({ path: testInfo.outputPath('admin-users-nolob.png'), fullPage: true });
   });

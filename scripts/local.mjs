@@ -152,6 +152,9 @@ async function main() {
     NEXTAUTH_URL: portalUrl,
     NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET || randomBytes(32).toString('base64url'),
     PORT: port,
+    // next dev's overlay and dev-tools indicator inject inline styles without the CSP nonce; allow them
+    // here (configuration, docs/configuration.md). A deployment keeps the nonce-only default.
+    CSP_STYLE_SRC: process.env.CSP_STYLE_SRC || 'unsafe-inline',
   };
   // Loopback only by default: a developer's portal (demo users, an admin) is not for the LAN.
   const host = process.env.LOCAL_PORTAL_HOST || 'localhost';

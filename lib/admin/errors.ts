@@ -1,4 +1,5 @@
 import { PortalError, type PortalErrorOptions } from '@/lib/errors';
+import { formatUtc } from '@/lib/time-format';
 
 /** Who last changed an item, for telling an admin why their save was refused. */
 export interface ChangeStamp {
@@ -13,7 +14,7 @@ export class VersionConflictError extends PortalError {
 
   constructor(what: string, current: ChangeStamp | null, options?: PortalErrorOptions) {
     const message = current
-      ? `${what} was changed by ${current.updatedBy ?? 'someone'} at ${current.updatedAt ?? 'an unknown time'} ` +
+      ? `${what} was changed by ${current.updatedBy ?? 'someone'} at ${current.updatedAt ? formatUtc(current.updatedAt) : 'an unknown time'} ` +
         `(now version ${current.version ?? '?'}) after you opened it. Your changes were not saved; ` +
         'review their change, then save again.'
       : `${what} was deleted by someone else after you opened it. Your changes were not saved.`;

@@ -136,8 +136,8 @@ describe('npm run local (scripts/local.mjs)', () => {
     // The API hint works when pasted as printed: credentials and region before the command, the token as text.
     const tokenLine = out.split('\n').find((l) => l.trim().startsWith('TOKEN=$('))?.trim();
     expect(tokenLine, out).toContain('--query AuthenticationResult.AccessToken --output text');
-    const env = { ...process.env, PATH: `/usr/bin:${process.env.PATH}` };
-    for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_PROFILE']) delete env[name];
+    const env: NodeJS.ProcessEnv = { ...process.env, PATH: `/usr/bin:${process.env.PATH}` };
+    for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_PROFILE'] as const) delete (env as Record<string, unknown>)[name];
     const pasted = spawnSync('bash', ['-c', `${tokenLine}\nprintf %s "$TOKEN"`], { env, encoding: 'utf8', timeout: 30_000 });
     expect(pasted.stderr).toBe('');
     const [, payload] = pasted.stdout.split('.');
