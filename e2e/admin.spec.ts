@@ -143,6 +143,12 @@ test('a conflicting LOB edit is refused with who and when, and keeps what the ad
 
 test('a 1,000-row CSV with 3 bad rows imports 997 and reports exactly those 3 lines', async ({ browser }, testInfo) => {
   const admin = await adminPage(browser);
+  // Import refuses users who are not in the user pool: put these in first (the stand-in's control API).
+  const users = Array.from({ length: 1000 }, (_, i) => ({ username: `csv-user-${i + 1}`, password: 'CsvUser1!' }));
+  const added = await fetch(`${process.env[E2E_ENV.control]}/cognito/users:bulk`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ users }),
+  });
+  expect(added.status).toBe(200);
   const lines = ['username,lobs'];
   for (let i = 1; i <= 1000; i++) {
     if (i === 42) lines.push('-not-a-valid-name,lob-a');
@@ -153,7 +159,7 @@ test('a 1,000-row CSV with 3 bad rows imports 997 and reports exactly those 3 li
   await admin.goto(`${portal()}/admin/users/import`);
   await admin.getByLabel('CSV file').setInputFiles({ name: 'users.csv', mimeType: 'text/csv', buffer: Buffer.from(lines.join('\n') + '\n') });
   await admin.getByRole('button', { name: 'Import' }).click();
-  await expect(admin.locator('#import-status')).toContainText('Imported 997 rows', { timeout: 30_000 });
+  await expect(admin.locator('#import-status')).toContainText('users.csv: imported 997 rows', { timeout: 30_000 });
   await expect(admin.locator('#import-status')).toContainText('3 rows were rejected');
   const errorLines = await admin.locator('[data-testid="import-errors"] tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-line')));
   // Data row i is on file line i + 1 (the header is line 1).

@@ -59,7 +59,7 @@ export default async function EditLobPage({
         <div className="space-y-6">
           <Card aria-labelledby="availability-title">
             <h2 id="availability-title" className={sectionTitleClass}>Availability</h2>
-            <p className="mt-1 text-sm text-slate-600" data-testid="availability">
+            <p className="mt-1 text-sm text-slate-600" data-testid="availability" role="status">
               {lob.enabled
                 ? `Enabled: members can open Studio in ${lob.lob}.`
                 : `Disabled: users are not offered ${lob.lob}. Enabling runs the connection test first and is refused while a step fails.`}
