@@ -32,7 +32,7 @@ let portalUrl = '';
 const tsconfig = readFileSync(path.join(ROOT, 'tsconfig.json'), 'utf8');
 
 test.beforeAll(async () => {
-  test.setTimeout(180_000);
+  test.setTimeout(300_000);
   const port = await freePort();
   local = spawn(process.execPath, ['scripts/local.mjs'], {
     cwd: ROOT,
@@ -47,6 +47,10 @@ test.beforeAll(async () => {
   local.stderr!.on('data', (d: Buffer) => (output += d.toString()));
   await expect.poll(() => output, { timeout: 120_000 }).toContain('stops everything.');
   portalUrl = `http://localhost:${port}`;
+  // The banner comes before next dev listens; its first answer (a compile) can take a while.
+  await expect
+    .poll(async () => fetch(`${portalUrl}/api/health`).then((r) => r.status, () => 0), { timeout: 150_000, intervals: [500] })
+    .toBeGreaterThan(0);
 });
 
 test.afterAll(async () => {
