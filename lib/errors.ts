@@ -31,7 +31,7 @@ const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   'lob.disabled': 'Studio access for this line of business is currently disabled.',
   'lob.not_member': 'You are not a member of that line of business.',
   'lob.role_denied':
-    "The portal is not allowed to use this line of business's access role (STS AssumeRole was denied). Your platform team can fix this: the role's trust policy must let the portal assume it.",
+    "The portal could not assume this line of business's access role (STS AssumeRole was denied). Your platform team can fix this: the role's trust policy must let the portal assume it.",
   'lob.presign_denied':
     "The line of business's access role may not create Studio URLs (SageMaker CreatePresignedDomainUrl was denied). The administrators of that line of business's AWS account can fix this: the role's permissions must allow it for this domain and user profile.",
   'profile.not_found': 'You have no SageMaker Studio user profile in this domain yet.',
