@@ -1,20 +1,13 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { REQUEST_ID_HEADER, resolveRequestId } from './lib/request-id';
+import { buildContentSecurityPolicy, cspStyleSrcMode } from './lib/csp';
 
-/** Builds a nonce-based CSP: only our own scripts, nothing may frame the portal. */
 function contentSecurityPolicy(nonce: string): string {
-  const dev = process.env.NODE_ENV === 'development';
-  return [
-    "default-src 'self'",
-    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${dev ? " 'unsafe-eval'" : ''}`,
-    `style-src 'self' 'nonce-${nonce}'`,
-    "img-src 'self' data:",
-    "font-src 'self'",
-    "connect-src 'self'",
-    "object-src 'none'",
-    "base-uri 'self'",
-    "frame-ancestors 'none'",
-  ].join('; ');
+  return buildContentSecurityPolicy(nonce, {
+    styleSrc: cspStyleSrcMode(process.env.CSP_STYLE_SRC),
+    // React's dev build needs eval (call stacks); `next build` output never does.
+    evalForDevServer: process.env.NODE_ENV === 'development',
+  });
 }
 
 function isDecodablePath(pathname: string): boolean {

@@ -122,6 +122,7 @@ test.describe('password sign-in mode', () => {
       await page.keyboard.press('Tab');
       const button = page.getByTestId('open-studio');
       await expect(button).toBeFocused();
+      await expect(button).toHaveText('Open Code Editor');
       await expect(button).not.toHaveCSS('outline-style', 'none');
       await page.keyboard.press('Enter');
       await expectStudio(page, 'd-lobb1example', 'user-multi');

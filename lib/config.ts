@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConfigError } from './errors';
+import { CSP_STYLE_SRC_MODES } from './csp';
 
 const APPS = ['studio', 'jupyterlab', 'codeeditor'] as const;
 export type StudioApp = (typeof APPS)[number];
@@ -80,6 +81,10 @@ const envSchema = z.object({
   LOG_LEVEL: optionalString
     .pipe(z.enum(['debug', 'info', 'warn', 'error'], { error: 'LOG_LEVEL must be debug, info, warn or error' }).optional())
     .transform((v) => v ?? 'info'),
+  // Read per request by proxy.ts (lib/csp.ts); validated here so a typo fails the start, not silently.
+  CSP_STYLE_SRC: optionalString.pipe(
+    z.enum(CSP_STYLE_SRC_MODES, { error: 'CSP_STYLE_SRC must be nonce (the default) or unsafe-inline (next dev only)' }).optional(),
+  ),
 });
 
 export type AuthMode = 'hosted-ui' | 'password';

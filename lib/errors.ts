@@ -10,6 +10,7 @@ export const ERROR_STATUS = {
   'lob.role_denied': 502,
   'lob.in_use': 409,
   'lob.exists': 409,
+  'lob.presign_denied': 502,
   'profile.not_found': 404,
   'aws.throttled': 503,
   'aws.unavailable': 503,
@@ -31,7 +32,10 @@ const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   'lob.not_found': 'That line of business does not exist.',
   'lob.disabled': 'Studio access for this line of business is currently disabled.',
   'lob.not_member': 'You are not a member of that line of business.',
-  'lob.role_denied': "The portal could not assume the line of business's access role.",
+  'lob.role_denied':
+    "The portal could not assume this line of business's access role (STS AssumeRole was denied). Your platform team can fix this: the role's trust policy must let the portal assume it.",
+  'lob.presign_denied':
+    "The line of business's access role may not create Studio URLs (SageMaker CreatePresignedDomainUrl was denied). The administrators of that line of business's AWS account can fix this: the role's permissions must allow it for this domain and user profile.",
   'lob.in_use': 'That line of business is still assigned to users.',
   'lob.exists': 'A line of business with that name already exists.',
   'profile.not_found': 'You have no SageMaker Studio user profile in this domain yet.',

@@ -11,7 +11,13 @@ import { runOnProjectNode } from './project-node.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const EXIT_WITH_PARENT = pathToFileURL(path.join(ROOT, 'local', 'exit-with-parent.mjs')).href;
-const STOP_GRACE_MS = 5000;
+// Children get this long to stop after SIGTERM before SIGKILL: everything is gone within 5 s of a stop.
+const STOP_GRACE_MS = 3000;
+const PARENT_POLL_MS = 200;
+
+// A closed terminal or a parent that went away must not turn a stop into a crash (EPIPE).
+process.stdout.on('error', () => {});
+process.stderr.on('error', () => {});
 
 function log(line) {
   process.stdout.write(`${line}\n`);
@@ -111,6 +117,23 @@ process.on('SIGINT', () => void stopAll(0));
 process.on('SIGTERM', () => void stopAll(0));
 process.on('SIGHUP', () => void stopAll(0));
 
+/**
+ * `npm run local` runs us under `sh -c`, and npm passes a SIGTERM (process manager, closed terminal tab)
+ * to that shell only: Debian's dash dies without passing it on, and we are re-parented. So a change of
+ * parent means "stop" as well. (Node has no parent-death signal; polling ppid is cheap.)
+ */
+function stopWhenOrphaned() {
+  const parent = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid !== parent) {
+      clearInterval(timer);
+      void stopAll(0);
+    }
+  }, PARENT_POLL_MS);
+  timer.unref();
+}
+stopWhenOrphaned();
+
 async function main() {
   installIfNeeded();
   const authMode = process.env.AUTH_MODE || 'password';
@@ -151,6 +174,9 @@ async function main() {
     NEXTAUTH_URL: portalUrl,
     NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET || randomBytes(32).toString('base64url'),
     PORT: port,
+    // next dev's overlay and dev-tools indicator inject inline styles without the CSP nonce; allow them
+    // here (configuration, docs/configuration.md). A deployment keeps the nonce-only default.
+    CSP_STYLE_SRC: process.env.CSP_STYLE_SRC || 'unsafe-inline',
   };
   // Loopback only by default: a developer's portal (demo users, an admin) is not for the LAN.
   const host = process.env.LOCAL_PORTAL_HOST || 'localhost';
@@ -167,8 +193,12 @@ async function main() {
   log(describeDynamoDb(ready.urls));
   log(`Portal:    ${portalUrl}  (AUTH_MODE=${authMode}; first request compiles, give it a few seconds)`);
   log(`Sign in as user-lob-a / UserLobA1! (or any demo user above); admin: portal-admin / PortalAdmin1!`);
-  log(`API token: aws cognito-idp initiate-auth --endpoint-url ${ready.urls.cognito} --client-id portal-cli --auth-flow USER_PASSWORD_AUTH --auth-parameters USERNAME=user-lob-a,PASSWORD=UserLobA1!`);
-  log('Ctrl-C stops everything.');
+  // Pasteable as printed: the AWS CLI wants some credentials and a region even for the stand-ins.
+  log('API (paste into a shell):');
+  log(`  TOKEN=$(AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_REGION=${ready.portalEnv.AWS_REGION ?? 'us-east-1'} aws cognito-idp initiate-auth --endpoint-url ${ready.urls.cognito} --client-id portal-cli --auth-flow USER_PASSWORD_AUTH --auth-parameters 'USERNAME=user-lob-a,PASSWORD=UserLobA1!' --query AuthenticationResult.AccessToken --output text)`);
+  log(`  curl -i -H "Authorization: Bearer $TOKEN" ${portalUrl}/api/studio/user-lob-a`);
+  log('State (users, LOBs, audit) is in memory: a restart starts from the demo data again.');
+  log('Ctrl-C (or SIGTERM) stops everything.');
 }
 
 main().catch((error) => {

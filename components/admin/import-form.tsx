@@ -1,6 +1,6 @@
 'use client';
 
-import { useActionState } from 'react';
+import { startTransition, useActionState, type FormEvent } from 'react';
 import { Button } from '@/components/ui/button';
 import { importUsersAction, type ImportState } from './actions/users';
 import { describedBy, Field, fileInputClass, StatusMessage } from './form-parts';
@@ -9,13 +9,20 @@ import { TableFrame, tableClass, tbodyClass, tdClass, thClass, theadClass } from
 export function ImportForm() {
   const [state, formAction, pending] = useActionState<ImportState, FormData>(importUsersAction, { values: { fileName: '' } });
   const errors = state.result?.errors ?? [];
+  const keepFileOnSubmit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const data = new FormData(event.currentTarget);
+    startTransition(() => formAction(data));
+  };
   return (
     <div className="space-y-4">
-      <form action={formAction} className="space-y-4">
+      {/* Submitted from onSubmit (not the form action) so React does not reset the form: the chosen file
+          stays selected after an import, ready to re-import once the rejected rows are fixed. */}
+      <form action={formAction} onSubmit={keepFileOnSubmit} className="space-y-4">
         <Field
           name="file"
           label="CSV file"
-          hint={`Columns "username,lobs"; several LOBs separated by ";". Each row sets that user's memberships. Up to 1 MB (about 40,000 rows) per file.`}
+          hint={`Columns "username,lobs", optionally "action": several LOBs separated by ";". A row sets that user's memberships; with the action "remove" it takes the listed LOBs away (all of them when none are listed). Users must exist in the user pool. Up to 1 MB (about 40,000 rows) per file.`}
           error={state.fieldErrors?.file}
         >
           <input id="file" name="file" type="file" accept=".csv,text/csv" required className={fileInputClass} {...describedBy('file', state.fieldErrors?.file, true)} />
@@ -27,7 +34,7 @@ export function ImportForm() {
       <StatusMessage id="import-status" ok={state.ok} message={state.message} error={state.fieldErrors?.file ? undefined : state.error} />
       {errors.length ? (
         <div>
-          <h2 className="mb-2 text-base font-semibold text-slate-900">Rejected rows ({errors.length})</h2>
+          <h2 className="mb-2 text-base font-semibold text-slate-900">Rejected rows of {state.values.fileName} ({errors.length})</h2>
           <TableFrame label="Rejected rows">
             <table className={tableClass} data-testid="import-errors">
               <caption className="sr-only">Rejected rows ({errors.length})</caption>

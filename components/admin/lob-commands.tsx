@@ -8,6 +8,7 @@ import {
   type ConnectionTestState,
   type LobCommandState,
 } from './actions/lobs';
+import type { ConnectionReport } from '@/lib/admin/connection-test';
 import { Button } from '@/components/ui/button';
 import { checkboxClass, dangerButtonClass, StatusMessage } from './form-parts';
 import { sectionTitleClass } from './page-parts';
@@ -103,6 +104,17 @@ const STATUS_STYLE: Record<string, string> = {
 };
 const STATUS_TEXT: Record<string, string> = { ok: 'OK', warning: 'Warning', failed: 'Failed', skipped: 'Skipped' };
 
+type Verdict = 'passed' | 'warnings' | 'failed';
+const VERDICT_STYLE: Record<Verdict, string> = {
+  passed: 'border-emerald-300 bg-emerald-50 text-emerald-900',
+  warnings: 'border-amber-300 bg-amber-50 text-amber-900',
+  failed: 'border-red-300 bg-red-50 text-red-800',
+};
+/** A pass with a warning step is a warning, not a green pass. */
+function verdictOf(report: ConnectionReport): Verdict {
+  return !report.ok ? 'failed' : report.warnings ? 'warnings' : 'passed';
+}
+
 export function ConnectionTest({ lob }: { lob: string }) {
   const [state, formAction, pending] = useActionState<ConnectionTestState, FormData>(testConnectionAction, { values: { lob } });
   return (
@@ -121,7 +133,13 @@ export function ConnectionTest({ lob }: { lob: string }) {
         {state.error ? <StatusMessage error={state.error} /> : null}
         {state.report ? (
           <>
-            <p className={state.report.ok ? 'font-semibold text-emerald-800' : 'font-semibold text-red-700'}>{state.message}</p>
+            <p
+              data-testid="connection-headline"
+              data-verdict={verdictOf(state.report)}
+              className={`rounded-md border px-4 py-3 font-semibold ${VERDICT_STYLE[verdictOf(state.report)]}`}
+            >
+              {state.message}
+            </p>
             <ol className="space-y-2">
               {state.report.steps.map((step) => (
                 <li key={step.id} data-step={step.id} data-status={step.status} className="rounded-md border border-slate-200 p-3">

@@ -5,6 +5,7 @@ import { createLobAction, updateLobAction, type LobFormState } from './actions/l
 import type { LobFormValues } from '@/lib/admin/lob-form';
 import { APP_LABELS, STUDIO_APPS } from '@/lib/admin/validation';
 import { Button } from '@/components/ui/button';
+import { Time } from '@/components/ui/time';
 import { checkboxClass, describedBy, Field, FieldError, inputClass, linkClass, StatusMessage } from './form-parts';
 
 /** Create or edit a LOB. Edits carry the version they started from; a refused save keeps what was typed. */
@@ -23,7 +24,7 @@ export function LobForm({ mode, initial }: { mode: 'create' | 'edit'; initial: L
       {state.conflict ? (
         <p className="mb-5 text-sm text-slate-700" data-testid="conflict-details">
           Changed by <strong>{state.conflict.updatedBy ?? 'unknown'}</strong> at{' '}
-          <time dateTime={state.conflict.updatedAt ?? undefined}>{state.conflict.updatedAt ?? 'unknown time'}</time>.{' '}
+          {state.conflict.updatedAt ? <Time iso={state.conflict.updatedAt} /> : 'an unknown time'}.{' '}
           <a className={linkClass} href={`/admin/lobs/${encodeURIComponent(v.lob)}`}>
             Open their version
           </a>
@@ -92,10 +93,20 @@ export function LobForm({ mode, initial }: { mode: 'create' | 'edit'; initial: L
             <input type="checkbox" name="autoCreateProfile" defaultChecked={v.autoCreateProfile} className={checkboxClass} />
             Create a Studio user profile on first launch
           </label>
-          <label className="inline-flex items-center gap-2 text-sm text-slate-900">
-            <input type="checkbox" name="enabled" defaultChecked={v.enabled} className={checkboxClass} />
-            Enabled (users can launch Studio)
-          </label>
+          {mode === 'create' ? (
+            <p className="rounded-md border border-slate-200 bg-slate-50 px-3 py-2 text-sm text-slate-700" data-testid="starts-disabled">
+              A new line of business starts <strong>disabled</strong>: users are not offered it until you test its
+              connection and enable it on the next page.
+            </p>
+          ) : (
+            <div>
+              <label className="inline-flex items-center gap-2 text-sm text-slate-900">
+                <input type="checkbox" name="enabled" defaultChecked={v.enabled} className={checkboxClass} {...describedBy('enabled', e.enabled)} />
+                Enabled (users can launch Studio; enabling runs the connection test first)
+              </label>
+              <FieldError name="enabled" error={e.enabled} />
+            </div>
+          )}
         </div>
       </div>
       <Button type="submit" disabled={pending} className="mt-6">

@@ -24,8 +24,10 @@ const APP_LABELS: Record<string, string> = { studio: 'Studio', jupyterlab: 'Jupy
  * While the launch runs the button stays focusable (aria-disabled, not disabled) so keyboard users
  * keep their place; repeated presses are ignored.
  */
-function SubmitButton({ unavailable }: { unavailable: boolean }) {
+function SubmitButton({ unavailable, app }: { unavailable: boolean; app?: string }) {
   const { pending } = useFormStatus();
+  // The button names what opens: "Open Studio" for Studio (and when nothing is chosen), else the app.
+  const target = app && app !== 'studio' ? (APP_LABELS[app] ?? app) : 'Studio';
   return (
     <Button
       type="submit"
@@ -37,7 +39,7 @@ function SubmitButton({ unavailable }: { unavailable: boolean }) {
       data-testid="open-studio"
     >
       {pending && <span aria-hidden className="size-3 animate-spin rounded-full border-2 border-white border-t-transparent" />}
-      {pending ? 'Opening Studio…' : 'Open Studio'}
+      {pending ? `Opening ${target}…` : `Open ${target}`}
     </Button>
   );
 }
@@ -47,6 +49,11 @@ export function LaunchForm({ options }: { options: LaunchOption[] }) {
   const [lob, setLob] = useState(state.lob ?? options[0]?.lob);
   const selected = options.find((o) => o.lob === lob) ?? options[0];
   const apps = selected?.allowedApps ?? [];
+  // The app chosen per LOB; until one is chosen, the one the last attempt used, else the LOB's default.
+  const [appByLob, setAppByLob] = useState<Record<string, string>>({});
+  const app = selected
+    ? (appByLob[selected.lob] ?? (state.app && apps.includes(state.app) ? state.app : selected.defaultApp))
+    : undefined;
 
   return (
     <form action={formAction} className="space-y-4" aria-describedby="launch-status">
@@ -94,8 +101,8 @@ export function LaunchForm({ options }: { options: LaunchOption[] }) {
               <select
                 id="app"
                 name="app"
-                key={selected?.lob}
-                defaultValue={state.app && apps.includes(state.app) ? state.app : selected?.defaultApp}
+                value={app}
+                onChange={(event) => selected && setAppByLob({ ...appByLob, [selected.lob]: event.target.value })}
                 className="block w-full max-w-xs rounded-md border border-slate-300 bg-white px-3 py-2 text-sm text-slate-900"
               >
                 {apps.map((a) => (
@@ -109,7 +116,7 @@ export function LaunchForm({ options }: { options: LaunchOption[] }) {
         </div>
 
         <div className="flex flex-wrap items-center gap-x-4 gap-y-2 rounded-b-lg border-t border-slate-200 bg-slate-50 px-5 py-4 sm:px-6">
-          <SubmitButton unavailable={!selected || !selected.enabled} />
+          <SubmitButton unavailable={!selected || !selected.enabled} app={app} />
           {selected && !selected.enabled ? (
             <p className="text-sm text-slate-700">Studio access for {selected.displayName} is turned off for now.</p>
           ) : (

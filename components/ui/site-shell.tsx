@@ -4,10 +4,14 @@ import { SignOutButton } from '@/components/launch/sign-out-button';
 import { getIdpLogoutUrl } from '@/lib/auth/idp-logout';
 import { getSessionUser, isAdmin } from '@/lib/auth/session';
 
-/** Column widths: the portal's pages read best narrow; admin tables need room. */
+/**
+ * One column for every section (portal, sign-in, admin), so the header and the brand stay put when moving
+ * between them; portal pages read best narrow and keep their content to the left part of it.
+ */
+const COLUMN = 'mx-auto w-full max-w-6xl px-4 sm:px-6';
 const WIDTHS = {
   narrow: 'max-w-3xl',
-  wide: 'max-w-7xl',
+  wide: '',
 } as const;
 
 export type ShellWidth = keyof typeof WIDTHS;
@@ -15,19 +19,18 @@ export type ShellWidth = keyof typeof WIDTHS;
 export type ShellSection = 'portal' | 'admin';
 
 /**
- * The page frame: a header and `<main id="main">` in one column of the given width, so the header
- * lines up with the content. It only shows who is signed in; each page still checks access itself.
+ * The page frame: a header and `<main id="main">` in one centred column, the same in every section, so
+ * the header lines up with the content and nothing jumps between the portal and the admin console. It only shows who is signed in; each page still checks access itself.
  */
 export async function SiteShell({ width = 'narrow', section = 'portal', children }: { width?: ShellWidth; section?: ShellSection; children: ReactNode }) {
   const user = await getSessionUser();
   const admin = isAdmin(user);
   const idpLogoutUrl = user ? await getIdpLogoutUrl() : undefined;
-  const column = `mx-auto w-full ${WIDTHS[width]} px-4 sm:px-6`;
 
   return (
     <>
       <header className="border-b border-slate-200 bg-white">
-        <div className={`${column} flex min-h-16 flex-wrap items-center justify-between gap-x-6 gap-y-3 py-3`}>
+        <div className={`${COLUMN} flex min-h-16 flex-wrap items-center justify-between gap-x-6 gap-y-3 py-3`}>
           <div className="flex items-center gap-6">
             <Link href="/" className="rounded-sm text-base font-semibold tracking-tight text-slate-900">
               Studio Portal
@@ -61,8 +64,8 @@ export async function SiteShell({ width = 'narrow', section = 'portal', children
           )}
         </div>
       </header>
-      <main id="main" tabIndex={-1} className={`${column} py-8 outline-none sm:py-10`}>
-        {children}
+      <main id="main" tabIndex={-1} className={`${COLUMN} py-8 outline-none sm:py-10`}>
+        {WIDTHS[width] ? <div className={WIDTHS[width]}>{children}</div> : children}
       </main>
     </>
   );

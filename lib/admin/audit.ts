@@ -157,23 +157,18 @@ function reshapeAuditItem(item: Record<string, unknown>): AuditEntry {
   };
 }
 
+/**
+ * The user filter is a prefix ("portal" finds portal-admin), as in the Users search. The byUser index is
+ * keyed on the exact name, so a prefix reads the time-ordered partition (or byLob with a LOB filter) with
+ * a begins_with filter; listAudit bounds the reads per page and hands out a token for the rest.
+ */
 function buildAuditQuery(deps: AdminDeps, filter: AuditFilter): QueryCommandInput {
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = {};
   const filters: string[] = [];
   let keyCondition: string;
   let indexName: string | undefined;
-  if (filter.user) {
-    indexName = 'byUser';
-    keyCondition = '#user = :user';
-    names['#user'] = 'user';
-    values[':user'] = filter.user;
-    if (filter.lob) {
-      filters.push('#lob = :lob');
-      names['#lob'] = 'lob';
-      values[':lob'] = filter.lob;
-    }
-  } else if (filter.lob) {
+  if (filter.lob) {
     indexName = 'byLob';
     keyCondition = '#lob = :lob';
     names['#lob'] = 'lob';
@@ -181,6 +176,11 @@ function buildAuditQuery(deps: AdminDeps, filter: AuditFilter): QueryCommandInpu
   } else {
     keyCondition = 'pk = :pk';
     values[':pk'] = AUDIT_PK;
+  }
+  if (filter.user) {
+    filters.push('begins_with(#user, :user)');
+    names['#user'] = 'user';
+    values[':user'] = filter.user;
   }
   // With a LOB filter the per-LOB copies are what finds a multi-LOB change; without one they'd be duplicates.
   if (!filter.lob) {

@@ -18,7 +18,10 @@ export interface ConnectionStep {
 
 export interface ConnectionReport {
   lob: string;
+  /** No step failed (warnings allowed). */
   ok: boolean;
+  /** How many steps ended with a warning. */
+  warnings: number;
   steps: ConnectionStep[];
   testedAt: string;
 }
@@ -39,6 +42,13 @@ function genericFailure(error: unknown, service: string): string {
  * role (not the launch path's cached credentials, so a trust-policy change shows now), then DescribeDomain
  * and ListUserProfiles with those credentials.
  */
+/** The one-line verdict an admin reads first: a warning is not a pass. */
+export function connectionHeadline(report: ConnectionReport): string {
+  if (!report.ok) return 'Connection test found problems.';
+  if (report.warnings) return `Connection test passed with ${report.warnings === 1 ? 'a warning' : `${report.warnings} warnings`}.`;
+  return 'Connection test passed.';
+}
+
 export async function testLobConnection(deps: AdminDeps, lob: AdminLob): Promise<ConnectionReport> {
   const steps: ConnectionStep[] = [];
   const skip = (id: ConnectionStep['id'], label: string) =>
@@ -47,6 +57,7 @@ export async function testLobConnection(deps: AdminDeps, lob: AdminLob): Promise
   const report = (): ConnectionReport => ({
     lob: lob.lob,
     ok: steps.every((s) => s.status === 'ok' || s.status === 'warning'),
+    warnings: steps.filter((s) => s.status === 'warning').length,
     steps,
     testedAt: new Date().toISOString(),
   });

@@ -1,5 +1,6 @@
 import { translateDirectoryError } from '@/lib/aws/errors';
 import { PortalError, type PortalErrorOptions } from '@/lib/errors';
+import { formatUtc } from '@/lib/time-format';
 
 export { isConditionalCheckFailed } from '@/lib/aws/errors';
 
@@ -16,7 +17,7 @@ export class VersionConflictError extends PortalError {
 
   constructor(what: string, current: ChangeStamp | null, options?: PortalErrorOptions) {
     const message = current
-      ? `${what} was changed by ${current.updatedBy ?? 'someone'} at ${current.updatedAt ?? 'an unknown time'} ` +
+      ? `${what} was changed by ${current.updatedBy ?? 'someone'} at ${current.updatedAt ? formatUtc(current.updatedAt) : 'an unknown time'} ` +
         `(now version ${current.version ?? '?'}) after you opened it. Your changes were not saved; ` +
         'review their change, then save again.'
       : `${what} was deleted by someone else after you opened it. Your changes were not saved.`;

@@ -23,7 +23,7 @@ export function emptyLobFormValues(region: string): LobFormValues {
   return {
     lob: '', displayName: '', accountId: '', domainId: '', region, roleName: DEFAULT_ROLE_NAME, groups: '',
     defaultApp: 'studio', allowedApps: [...STUDIO_APPS], sessionDurationSeconds: '43200', urlExpiresSeconds: '',
-    autoCreateProfile: false, enabled: true, version: '0',
+    autoCreateProfile: false, enabled: false, version: '0',
   };
 }
 

@@ -73,8 +73,12 @@ async function conflictFor(deps: AdminDeps, lob: string): Promise<VersionConflic
   return new VersionConflictError(`Line of business ${lob}`, stamp);
 }
 
+/**
+ * Creates a LOB, always disabled: users are not offered it until an admin enables it (the console runs a
+ * connection test first), so a wrong account or role never reaches users.
+ */
 export async function createLob(deps: AdminDeps, actor: string, input: LobInput): Promise<AdminLob> {
-  const parsed = lobInputSchema.parse(input);
+  const parsed = { ...lobInputSchema.parse(input), enabled: false };
   const at = nowOf(deps).toISOString();
   const item = toLobItem(parsed, 1, actor, at);
   const created = reshapeLob(item);

@@ -6,6 +6,7 @@ import { MAX_TRANSACT_ITEMS, batchGetAll, cancellationCodes, mapConcurrent, tran
 import { parseCsvLines } from './csv';
 import { toDirectoryError } from './errors';
 import { listLobs } from './lobs';
+import { findPoolUsernames } from './users';
 import { USERNAME_PATTERN } from './validation';
 import { reshapeUserItem } from '@/lib/directory/items';
 import type { UserMapping } from '@/lib/directory/types';
@@ -17,10 +18,14 @@ import type { UserMapping } from '@/lib/directory/types';
 export const MAX_IMPORT_BYTES = 1_000_000;
 export const MAX_IMPORT_ROWS = 100_000;
 
+/** `set` (the default): the user's memberships become exactly `lobs`. `remove`: `lobs` are taken away (empty: all). */
+export type ImportAction = 'set' | 'remove';
+
 export interface ImportRow {
   line: number;
   username: string;
   lobs: string[];
+  action: ImportAction;
 }
 
 export interface ImportRowError {
@@ -37,8 +42,9 @@ export interface ImportValidation {
 }
 
 /**
- * Validates a `username,lobs` CSV (lobs separated by `;`). Every row is checked; line numbers are the
- * file's own (header = line 1), so an admin can fix exactly those lines.
+ * Validates a `username,lobs[,action]` CSV (lobs separated by `;`; action `set`, the default, or `remove`).
+ * Every row is checked; line numbers are the file's own (header = line 1), so an admin can fix exactly those
+ * lines. Whether the users exist in the user pool is checked by importUsersCsv.
  */
 export function validateImportCsv(text: string, knownLobs: Iterable<string>): ImportValidation {
   const known = new Set(knownLobs);
@@ -48,8 +54,9 @@ export function validateImportCsv(text: string, knownLobs: Iterable<string>): Im
   const columns = header?.cells.map((c) => c.trim().toLowerCase()) ?? [];
   const usernameAt = columns.indexOf('username');
   const lobsAt = columns.indexOf('lobs');
+  const actionAt = columns.indexOf('action');
   if (!header || usernameAt < 0 || lobsAt < 0) {
-    return { rows: [], errors: [], fileError: 'The first line must be the header "username,lobs".' };
+    return { rows: [], errors: [], fileError: 'The first line must be the header "username,lobs" (optionally with a third column "action").' };
   }
   if (lines.length > MAX_IMPORT_ROWS) {
     return { rows: [], errors: [], fileError: `The file has ${lines.length} rows; import at most ${MAX_IMPORT_ROWS} at a time.` };
@@ -59,6 +66,8 @@ export function validateImportCsv(text: string, knownLobs: Iterable<string>): Im
   for (const { line, cells } of lines) {
     const username = (cells[usernameAt] ?? '').trim();
     const lobs = [...new Set((cells[lobsAt] ?? '').split(';').map((l) => l.trim()).filter(Boolean))];
+    const actionCell = actionAt < 0 ? '' : (cells[actionAt] ?? '').trim().toLowerCase();
+    const action: ImportAction | undefined = actionCell === '' || actionCell === 'set' ? 'set' : actionCell === 'remove' ? 'remove' : undefined;
     const fail = (reason: string) => errors.push({ line, username: username || undefined, reason });
     if (cells.length !== columns.length) {
       fail(`Expected ${columns.length} columns, found ${cells.length}.`);
@@ -68,13 +77,15 @@ export function validateImportCsv(text: string, knownLobs: Iterable<string>): Im
       fail(`"${username}" is not a valid username: use 1-63 letters, digits and hyphens, starting and ending with a letter or digit.`);
     } else if (seen.has(username)) {
       fail(`${username} appears more than once (first on line ${seen.get(username)}).`);
-    } else if (!lobs.length) {
-      fail('No line of business given (separate several with ";").');
+    } else if (!action) {
+      fail(`Unknown action "${actionCell}": use "set" (or leave it empty) or "remove".`);
+    } else if (action === 'set' && !lobs.length) {
+      fail('No line of business given (separate several with ";"). To take memberships away, use the action "remove".');
     } else if (lobs.some((l) => !known.has(l))) {
       fail(`Unknown line of business: ${lobs.filter((l) => !known.has(l)).join(', ')}.`);
     } else {
       seen.set(username, line);
-      rows.push({ line, username, lobs });
+      rows.push({ line, username, lobs, action });
     }
   }
   errors.sort((a, b) => a.line - b.line);
@@ -82,8 +93,10 @@ export function validateImportCsv(text: string, knownLobs: Iterable<string>): Im
 }
 
 export interface ImportResult {
-  /** Valid rows that are now in place (written, or already up to date). */
+  /** Valid rows of users in the pool (set) or with memberships to take away (remove), changed or not. */
   applied: number;
+  /** Of those, rows that took memberships away. */
+  removed: number;
   unchanged: number;
   /** Bad rows, and rows refused because someone changed that user while the import ran. */
   errors: ImportRowError[];
@@ -142,18 +155,29 @@ async function writeRowGroup(deps: AdminDeps, group: RowWrite[]): Promise<Import
 }
 
 /**
- * Validates the file and applies every valid row: each user's memberships become the row's LOBs. Each row
- * is written on condition that the user is still as read at the start (same version, or still absent),
- * together with its audit record (before and after) in the same transaction, rows packed into
- * TransactWriteItems of up to 100 items. A row whose user was changed meanwhile is refused and reported
- * by line; it overwrites nothing.
+ * Validates the file and applies every valid row: a `set` row makes the user's memberships the row's LOBs,
+ * and is refused when the user is not in the user pool (a typo would otherwise grant a phantom access that
+ * later exports carry on); a `remove` row takes the listed LOBs away (all when none are listed), and a
+ * user left with none has no explicit mapping any more. Each row is written on condition that the user is
+ * still as read at the start (same version, or still absent), together with its audit record (before and
+ * after) in the same transaction, rows packed into TransactWriteItems of up to 100 items. A row whose user
+ * was changed meanwhile is refused and reported by line; it overwrites nothing.
  */
 export async function importUsersCsv(deps: AdminDeps, actor: string, text: string): Promise<ImportResult> {
   const requestId = randomUUID();
   const lobs = await listLobs(deps);
-  const { rows, errors, fileError } = validateImportCsv(text, lobs.map((l) => l.lob));
-  if (fileError) return { applied: 0, unchanged: 0, errors, fileError, requestId };
-  if (!rows.length) return { applied: 0, unchanged: 0, errors, requestId };
+  const validation = validateImportCsv(text, lobs.map((l) => l.lob));
+  const { fileError } = validation;
+  const errors = [...validation.errors];
+  if (fileError) return { applied: 0, removed: 0, unchanged: 0, errors, fileError, requestId };
+  const inPool = await findPoolUsernames(deps, validation.rows.filter((r) => r.action === 'set').map((r) => r.username));
+  const rows = validation.rows.filter((row) => {
+    if (row.action === 'remove' || inPool.has(row.username)) return true;
+    errors.push({ line: row.line, username: row.username, reason: `${row.username} is not in the user pool: create the user first, or check the spelling.` });
+    return false;
+  });
+  errors.sort((a, b) => a.line - b.line);
+  if (!rows.length) return { applied: 0, removed: 0, unchanged: 0, errors, requestId };
 
   let existing;
   try {
@@ -166,29 +190,36 @@ export async function importUsersCsv(deps: AdminDeps, actor: string, text: strin
   const at = now.toISOString();
   const rowWrites: RowWrite[] = [];
   let unchanged = 0;
+  let removed = 0;
   for (const row of rows) {
     const before = current.get(row.username);
-    if (before && sameSet(before.lobs, row.lobs)) {
+    const lobsAfter = row.action === 'set' ? row.lobs : (before?.lobs ?? []).filter((l) => row.lobs.length > 0 && !row.lobs.includes(l));
+    if (row.action === 'remove') removed++;
+    if (before ? sameSet(before.lobs, lobsAfter) : !lobsAfter.length) {
       unchanged++;
       continue;
     }
     const version = (before?.version ?? 0) + 1;
-    const userWrite: TransactItem = {
-      Put: {
-        TableName: deps.tables.users,
-        Item: {
-          username: row.username, lobs: row.lobs, version, kind: 'user',
-          createdAt: before?.createdAt ?? at, updatedAt: at, updatedBy: actor,
-        },
-        ConditionExpression: before ? 'version = :read' : 'attribute_not_exists(username)',
-        ExpressionAttributeValues: before ? { ':read': before.version } : undefined,
-      },
-    };
+    const condition = before
+      ? { ConditionExpression: 'version = :read', ExpressionAttributeValues: { ':read': before.version } }
+      : { ConditionExpression: 'attribute_not_exists(username)' };
+    const userWrite: TransactItem = lobsAfter.length
+      ? {
+          Put: {
+            TableName: deps.tables.users,
+            Item: {
+              username: row.username, lobs: lobsAfter, version, kind: 'user',
+              createdAt: before?.createdAt ?? at, updatedAt: at, updatedBy: actor,
+            },
+            ...condition,
+          },
+        }
+      : { Delete: { TableName: deps.tables.users, Key: { username: row.username }, ...condition } };
     const auditItems = buildAdminAuditItems(deps, {
       actor, action: 'user.lobs.import', target: row.username, requestId,
       before: before ? { lobs: before.lobs, version: before.version } : null,
-      after: { lobs: row.lobs, version },
-      lobs: lobsTouched(before?.lobs, row.lobs),
+      after: lobsAfter.length ? { lobs: lobsAfter, version } : null,
+      lobs: lobsTouched(before?.lobs, lobsAfter),
     }, now);
     rowWrites.push({
       row,
@@ -208,7 +239,8 @@ export async function importUsersCsv(deps: AdminDeps, actor: string, text: strin
     for (const row of refused) errors.push({ line: row.line, username: row.username, reason: refusalReason(row.username, latest.get(row.username)) });
     errors.sort((a, b) => a.line - b.line);
   }
-  return { applied: rows.length - refused.length, unchanged, errors, requestId };
+  const refusedRemovals = refused.filter((r) => r.action === 'remove').length;
+  return { applied: rows.length - refused.length, removed: removed - refusedRemovals, unchanged, errors, requestId };
 }
 
 function refusalReason(username: string, current: UserMapping | undefined): string {

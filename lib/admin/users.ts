@@ -275,6 +275,37 @@ export async function getPoolUser(deps: AdminDeps, username: string): Promise<Po
   }
 }
 
+/** Up to this many names are looked up one by one (AdminGetUser); more, and the pool is listed once instead. */
+export const POOL_LOOKUP_ONE_BY_ONE_MAX = 500;
+
+/**
+ * Which of `usernames` exist in the user pool. A few are looked up one by one (8 at a time); a large set
+ * (imports) lists the pool once (ListUsers, 60 per call), which costs fewer calls than it has users.
+ */
+export async function findPoolUsernames(deps: AdminDeps, usernames: readonly string[]): Promise<Set<string>> {
+  const wanted = [...new Set(usernames)];
+  const found = new Set<string>();
+  if (wanted.length <= POOL_LOOKUP_ONE_BY_ONE_MAX) {
+    await mapConcurrent(wanted, 8, async (username) => {
+      try {
+        await deps.cognito.send(new AdminGetUserCommand({ UserPoolId: deps.userPoolId, Username: username }));
+        found.add(username);
+      } catch (error) {
+        if ((error as { name?: string }).name !== 'UserNotFoundException') throw cognitoError(error);
+      }
+    });
+    return found;
+  }
+  const want = new Set(wanted);
+  let token: string | undefined;
+  do {
+    const page = await listPoolPage(deps, undefined, MAX_PAGE, token);
+    for (const user of page.Users ?? []) if (user.Username && want.has(user.Username)) found.add(user.Username);
+    token = page.PaginationToken;
+  } while (token);
+  return found;
+}
+
 async function conflictFor(deps: AdminDeps, username: string): Promise<VersionConflictError> {
   const current = await getUserMapping(deps, username);
   return new VersionConflictError(

@@ -125,12 +125,14 @@ export function translateAssumeRoleError(error: unknown, roleArn: string): Porta
   return portalError('lob.role_denied', error, { roleArn });
 }
 
-/** Failures of SageMaker calls other than a missing profile (handled by the caller). */
+/** Failures of SageMaker calls (with the LOB's assumed-role credentials) other than a missing profile (handled by the caller). */
 export function translateSageMakerError(error: unknown, operation: string): PortalError {
   if (isPortalError(error)) return error;
   const kind = classifyAwsError(error);
   if (kind === 'throttled') return portalError('aws.throttled', error, { operation });
-  if (kind === 'access_denied') return portalError('lob.role_denied', error, { operation });
+  // The role was assumed (or the credentials would not exist): a denial here is the role's permissions
+  // policy in the LOB account, not its trust policy, so a different team fixes it.
+  if (kind === 'access_denied') return portalError('lob.presign_denied', error, { operation });
   if (kind === 'unavailable') {
     return portalError('aws.unavailable', error, { operation }, 'SageMaker is unavailable right now. Please try again in a moment.');
   }

@@ -33,10 +33,29 @@ export function arrivedThroughVpce(req: IncomingMessage, opts: StudioOptions): b
   return opts.vpceAddresses.map(normalizeAddress).includes(local);
 }
 
+/** The stand-in's pages share one small stylesheet (inline: the Studio host has no assets of its own). */
+const PAGE_STYLE = `body{font-family:system-ui,sans-serif;margin:0;background:#0f1b2a;color:#fff}
+main{max-width:40rem;margin:4rem auto;padding:2rem;background:#16283d;border-radius:8px}
+@media (max-width:40rem){main{margin:1rem;padding:1.25rem}}
+h1{font-size:1.5rem;margin:0 0 1rem}dt{font-weight:600;margin-top:.8rem;color:#9fb3c8}dd{margin:0;font-size:1.1rem}
+p{line-height:1.5}.note{color:#9fb3c8;font-size:.85rem;margin-top:2rem}.error h1{color:#ffb4b4}`;
+
+const ERROR_HINTS: Record<string, string> = {
+  [INVALID_TOKEN_MESSAGE]:
+    'A Studio link works once and only for a short time. Go back to the portal and open Studio again for a fresh link.',
+  [INSUFFICIENT_PERMISSIONS_MESSAGE]:
+    'This link only works through the Studio VPC endpoint. Open it from the corporate network (or its VPN).',
+};
+
 function errorPage(message: string): string {
-  // Studio answers these as a bare error document; keep the text exact for tests.
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(message)}</title></head>
-<body><main><h1 data-testid="studio-error">${escapeHtml(message)}</h1></main></body></html>`;
+  // The heading keeps Studio's exact text (tests and users search for it); the hint says what to do.
+  const hint = ERROR_HINTS[message];
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(message)}</title><style>${PAGE_STYLE}</style></head>
+<body><main class="error"><h1 data-testid="studio-error">${escapeHtml(message)}</h1>
+${hint ? `<p data-testid="studio-error-hint">${escapeHtml(hint)}</p>` : ''}
+<p class="note">Local Studio stand-in (development and tests only).</p>
+</main></body></html>`;
 }
 
 export async function handleStudio(
@@ -70,8 +89,7 @@ export async function handleStudio(
   const app = grant.space ? `${grant.app} space ${grant.space}` : grant.app;
   const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>SageMaker Studio</title>
-<style>body{font-family:system-ui,sans-serif;margin:0;background:#0f1b2a;color:#fff}main{max-width:40rem;margin:4rem auto;padding:2rem;background:#16283d;border-radius:8px}
-dt{font-weight:600;margin-top:.8rem;color:#9fb3c8}dd{margin:0;font-size:1.1rem}.note{color:#9fb3c8;font-size:.85rem;margin-top:2rem}</style></head>
+<style>${PAGE_STYLE}</style></head>
 <body><main>
 <h1>SageMaker Studio</h1>
 <dl>

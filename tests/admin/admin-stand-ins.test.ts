@@ -9,10 +9,11 @@ import { control } from '@/local/stack';
 import { parseConfig } from '@/lib/config';
 import { createDynamoDocumentClient } from '@/lib/aws/clients';
 import { createAdminDeps, type AdminDeps } from '@/lib/admin/deps';
-import { listPoolUsers, listUsersWithoutLob } from '@/lib/admin/users';
+import { getUserMapping, listPoolUsers, listUsersWithoutLob, POOL_LOOKUP_ONE_BY_ONE_MAX } from '@/lib/admin/users';
+import { listAudit } from '@/lib/admin/audit';
 import { importUsersCsv } from '@/lib/admin/user-import';
 import { createLob, requireLob } from '@/lib/admin/lobs';
-import { testLobConnection } from '@/lib/admin/connection-test';
+import { connectionHeadline, testLobConnection } from '@/lib/admin/connection-test';
 
 let standIns: RunningStandIns;
 let deps: AdminDeps;
@@ -98,6 +99,66 @@ describe('Users without a LOB (bounded walk of the pool)', () => {
   });
 });
 
+describe('CSV import (against the user pool)', () => {
+  const addToPool = (usernames: string[]) => ctl.bulkUsers(usernames.map((username) => ({ username, password: 'ImportUser1!' })));
+
+  it(`applies the valid rows of a 1,000-row file (more than ${POOL_LOOKUP_ONE_BY_ONE_MAX}: the pool is listed) and reports exactly the 3 bad ones`, async () => {
+    await addToPool(Array.from({ length: 1000 }, (_, i) => `imp-${i}`));
+    const lines = ['username,lobs'];
+    for (let i = 0; i < 1000; i++) {
+      if (i === 10) lines.push('bad_user!,lob-a');
+      else if (i === 500) lines.push(`imp-${i},lob-unknown`);
+      else if (i === 998) lines.push(`imp-${i},`);
+      else lines.push(`imp-${i},${i % 2 ? 'lob-a' : 'lob-a;lob-b'}`);
+    }
+    const result = await importUsersCsv(deps, 'alice-admin', lines.join('\r\n') + '\r\n');
+    expect(result.applied).toBe(997);
+    expect(result.errors.map((e) => e.line)).toEqual([12, 502, 1000]);
+    expect((await getUserMapping(deps, 'imp-3'))?.lobs).toEqual(['lob-a']);
+    expect(await getUserMapping(deps, 'imp-4')).toMatchObject({ lobs: ['lob-a', 'lob-b'], version: 1, updatedBy: 'alice-admin' });
+    const audit = await listAudit(deps, { user: 'alice-admin', type: 'admin' }, { limit: 5 });
+    expect(audit.entries[0].action).toBe('user.lobs.import');
+
+    // Re-importing a changed row bumps its version; unchanged rows are left alone.
+    const again = await importUsersCsv(deps, 'alice-admin', 'username,lobs\nimp-3,lob-b\nimp-4,lob-a;lob-b\n');
+    expect(again).toMatchObject({ applied: 2, unchanged: 1 });
+    expect(await getUserMapping(deps, 'imp-3')).toMatchObject({ lobs: ['lob-b'], version: 2 });
+  });
+
+  it('refuses (and reports) a row for a user who is not in the user pool, and writes nothing for it', async () => {
+    await addToPool(['pool-member-1']);
+    const result = await importUsersCsv(deps, 'alice-admin', 'username,lobs\npool-member-1,lob-a\nghost-user,lob-a\n');
+    expect(result.applied).toBe(1);
+    expect(result.errors).toEqual([{ line: 3, username: 'ghost-user', reason: 'ghost-user is not in the user pool: create the user first, or check the spelling.' }]);
+    expect(await getUserMapping(deps, 'ghost-user')).toBeNull();
+    expect((await getUserMapping(deps, 'pool-member-1'))?.lobs).toEqual(['lob-a']);
+  });
+
+  it('takes memberships away with the action "remove": listed LOBs, or all of them', async () => {
+    await addToPool(['rm-1', 'rm-2']);
+    await importUsersCsv(deps, 'alice-admin', 'username,lobs\nrm-1,lob-a;lob-b\nrm-2,lob-a;lob-b\n');
+    const result = await importUsersCsv(deps, 'alice-admin', 'username,lobs,action\nrm-1,lob-b,remove\nrm-2,,remove\nrm-never-mapped,,remove\n');
+    expect(result).toMatchObject({ applied: 3, removed: 3, unchanged: 1, errors: [] });
+    expect(await getUserMapping(deps, 'rm-1')).toMatchObject({ lobs: ['lob-a'], version: 2 });
+    expect(await getUserMapping(deps, 'rm-2')).toBeNull();
+    const audit = await listAudit(deps, { lob: 'lob-b', type: 'admin' }, { limit: 50 });
+    const rm2 = audit.entries.find((e) => e.target === 'rm-2' && e.after === 'null');
+    expect(rm2).toMatchObject({ action: 'user.lobs.import', lobs: ['lob-a', 'lob-b'] });
+  });
+
+  it('audits imported rows under each LOB they touched', async () => {
+    const actor = 'carol-admin';
+    await addToPool(['audit-imp-1', 'audit-imp-2']);
+    await importUsersCsv(deps, actor, 'username,lobs\naudit-imp-1,lob-a;lob-b\naudit-imp-2,lob-b\n');
+    const lobA = await listAudit(deps, { lob: 'lob-a', type: 'admin' }, { limit: 500 });
+    expect(lobA.entries.filter((e) => e.target?.startsWith('audit-imp-')).map((e) => e.target)).toEqual(['audit-imp-1']);
+    const lobB = await listAudit(deps, { lob: 'lob-b', type: 'admin' }, { limit: 500 });
+    expect(lobB.entries.filter((e) => e.target?.startsWith('audit-imp-')).map((e) => e.target).sort()).toEqual(['audit-imp-1', 'audit-imp-2']);
+    const all = await listAudit(deps, { user: actor, type: 'admin' }, { limit: 500 });
+    expect(all.entries.filter((e) => e.target?.startsWith('audit-imp-')).map((e) => e.target).sort()).toEqual(['audit-imp-1', 'audit-imp-2']);
+  });
+});
+
 describe('Test connection', () => {
   const stepsOf = (report: Awaited<ReturnType<typeof testLobConnection>>) =>
     Object.fromEntries(report.steps.map((s) => [s.id, s.status]));
@@ -141,6 +202,18 @@ describe('Test connection', () => {
     } finally {
       await ctl.setDomain('d-lobb1example', { status: 'InService', appNetworkAccessType: 'VpcOnly' });
     }
+  });
+
+  it('a warning step is a pass with a warning, not a plain pass', async () => {
+    await ctl.setDomain('d-lobb1example', { appNetworkAccessType: 'PublicInternetOnly' });
+    try {
+      const report = await testLobConnection(deps, await requireLob(deps, 'lob-b'));
+      expect(report).toMatchObject({ ok: true, warnings: 1 });
+      expect(connectionHeadline(report)).toBe('Connection test passed with a warning.');
+    } finally {
+      await ctl.setDomain('d-lobb1example', { status: 'InService', appNetworkAccessType: 'VpcOnly' });
+    }
+    expect(connectionHeadline(await testLobConnection(deps, await requireLob(deps, 'lob-b')))).toBe('Connection test passed.');
   });
 
   it('names a domain id that does not exist', async () => {

@@ -60,6 +60,10 @@ describe('Studio landing (/auth?token=)', () => {
     const again = await openStudioUrl(url, stack.urls.aws);
     expect(again.status).toBe(403);
     expect(again.body).toContain('Invalid or Expired Auth Token');
+    // A styled page that says what to do, readable on a phone (not a bare error document).
+    expect(again.body).toMatch(/<style>[^<]*main\{/);
+    expect(again.body).toContain('<meta name="viewport" content="width=device-width, initial-scale=1">');
+    expect(testIdText(again.body, 'studio-error-hint')).toMatch(/open Studio again/);
   });
 
   it('refuses a token after ExpiresInSeconds', async () => {

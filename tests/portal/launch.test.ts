@@ -244,7 +244,7 @@ describe('Open Studio: errors a user can act on', () => {
     try {
       const error = await launchError('user-lob-b');
       expect(error.code).toBe('lob.role_denied');
-      expect(error.message).toMatch(/could not assume/);
+      expect(error.message).toMatch(/could not assume.*platform team can fix/);
       expect(await apiStatus('user-lob-b')).toEqual({ status: 502, code: 'lob.role_denied' });
     } finally {
       await dir.updateLob('lob-b', { roleName: 'PresignedUrlGenerator' });

@@ -51,7 +51,7 @@ describe('STS (credentials for a LOB account that are not cached yet)', () => {
     await stack.control.resetCounters();
     await stack.control.setFault({ service: 'sts', operation: 'AssumeRole', error: 'AccessDenied' });
     const refused = await launchAs(stack, 'user-lob-b', tokens.b);
-    expectError(refused, 502, 'lob.role_denied', /assume/i);
+    expectError(refused, 502, 'lob.role_denied', /AssumeRole.*platform team can fix/i);
     // AccessDenied is not retried.
     expect((await counters())['sts.AssumeRole']).toBe(1);
     await expectAlive(stack);
@@ -82,6 +82,18 @@ describe('SageMaker CreatePresignedDomainUrl', () => {
     const refused = await launchAs(stack, 'user-lob-a', tokens.a);
     expectError(refused, 503, 'aws.throttled', /try again/i);
     expect(refused.headers.get('retry-after')).toBe('2');
+    await expectAlive(stack);
+
+    await stack.control.clearFaults();
+    expectLaunch(await launchAs(stack, 'user-lob-a', tokens.a), 'd-loba1example');
+  });
+
+  it('answers 502 lob.presign_denied (not lob.role_denied) when SageMaker denies the assumed role, naming who can fix it', async () => {
+    await stack.control.resetCounters();
+    await stack.control.setFault({ service: 'sagemaker', operation: 'CreatePresignedDomainUrl', error: 'AccessDenied' });
+    const refused = await launchAs(stack, 'user-lob-a', tokens.a);
+    expectError(refused, 502, 'lob.presign_denied', /CreatePresignedDomainUrl.*administrators of that line of business's AWS account/i);
+    expect(refused.body?.message).not.toMatch(/assume|platform team/i);
     await expectAlive(stack);
 
     await stack.control.clearFaults();
@@ -153,7 +165,7 @@ describe('logs during the faults', () => {
     const lines = output.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
     const failures = lines.filter((l) => l.msg === 'launch.failed');
     expect(failures.map((l) => l.code)).toEqual(
-      expect.arrayContaining(['aws.throttled', 'lob.role_denied', 'profile.not_found', 'directory.unavailable']),
+      expect.arrayContaining(['aws.throttled', 'lob.role_denied', 'lob.presign_denied', 'profile.not_found', 'directory.unavailable']),
     );
     for (const line of failures) expect(line.requestId).toEqual(expect.any(String));
     // Tokens, passwords and presigned URLs of this suite were recorded (the check below is not vacuous).

@@ -10,34 +10,63 @@ import { Badge, Card, PageHeader, Pager, TableFrame, tableClass, tbodyClass, tdC
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { isPortalError } from '@/lib/errors';
+import { auditActionLabel, describeChange, outcomeLabel } from '@/lib/admin/labels';
+import { APP_LABELS } from '@/lib/admin/validation';
+import { Time } from '@/components/ui/time';
 
 function Change({ entry }: { entry: AuditEntry }) {
   if (entry.type === 'launch') {
+    const app = entry.app ? (APP_LABELS as Record<string, string>)[entry.app] ?? entry.app : 'Studio';
+    const channel = entry.channel === 'api' ? 'the API' : entry.channel === 'portal' ? 'the portal' : (entry.channel ?? '?');
     return (
       <span>
-        Launch {entry.app ? `(${entry.app}) ` : ''}via {entry.channel ?? '?'} · account{' '}
-        <span className="font-mono">{entry.accountId ?? '?'}</span> · <span className="font-mono">{entry.domainId ?? '?'}</span>
+        Opened {app} via {channel} · account <span className="font-mono">{entry.accountId ?? '?'}</span> ·{' '}
+        <span className="font-mono">{entry.domainId ?? '?'}</span>
       </span>
     );
   }
+  const changes = describeChange(entry.before, entry.after);
   return (
     <details className="group">
       <summary className="cursor-pointer rounded-sm text-slate-900">
-        <span className="font-mono text-xs">{entry.action}</span> <strong className="font-semibold">{entry.target}</strong>
+        {auditActionLabel(entry.action)}: <strong className="font-semibold">{entry.target}</strong>{' '}
+        <span className="font-mono text-xs text-slate-600" data-testid="audit-action">{entry.action}</span>
       </summary>
-      <dl className="mt-2 space-y-1 text-xs">
-        <dt className="font-semibold text-slate-600">Before</dt>
-        <dd><code className="block rounded bg-slate-50 p-1.5 break-all text-slate-800">{entry.before}</code></dd>
-        <dt className="font-semibold text-slate-600">After</dt>
-        <dd><code className="block rounded bg-slate-50 p-1.5 break-all text-slate-800">{entry.after}</code></dd>
-      </dl>
+      {changes.length ? (
+        <table className="mt-2 w-full text-xs" data-testid="audit-diff">
+          <caption className="sr-only">What changed</caption>
+          <thead>
+            <tr className="text-left text-slate-600">
+              <th scope="col" className="py-1 pr-3 font-semibold">Field</th>
+              <th scope="col" className="py-1 pr-3 font-semibold">Before</th>
+              <th scope="col" className="py-1 font-semibold">After</th>
+            </tr>
+          </thead>
+          <tbody>
+            {changes.map((c) => (
+              <tr key={c.field} className="align-top" data-field={c.field}>
+                <th scope="row" className="py-1 pr-3 text-left font-medium text-slate-700">{c.label}</th>
+                <td className="py-1 pr-3 break-words text-slate-700">{c.before}</td>
+                <td className="py-1 break-words font-medium text-slate-900">{c.after}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : (
+        <p className="mt-2 text-xs text-slate-600">Nothing changed.</p>
+      )}
     </details>
   );
 }
 
 function Outcome({ entry }: { entry: AuditEntry }) {
-  if (entry.type === 'admin') return <Badge tone="neutral">saved</Badge>;
-  return entry.outcome === 'success' ? <Badge tone="success">success</Badge> : <Badge tone="danger">{entry.outcome ?? '?'}</Badge>;
+  if (entry.type === 'admin') return <Badge tone="neutral">Saved</Badge>;
+  const label = outcomeLabel(entry.outcome);
+  return (
+    <span title={entry.outcome} data-code={entry.outcome}>
+      <Badge tone={entry.outcome === 'success' ? 'success' : 'danger'}>{label}</Badge>
+    </span>
+  );
 }
 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
@@ -77,8 +106,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       <Card aria-label="Filter the audit log" className="mb-6">
         <form method="get" action="/admin/audit" className="flex flex-wrap items-end gap-4">
           <div className="w-full sm:w-56">
-            <label htmlFor="user" className={labelClass}>User (who acted)</label>
-            <input id="user" name="user" defaultValue={filter.user ?? ''} className={inputClass} autoComplete="off" />
+            <label htmlFor="user" className={labelClass}>User starts with (who acted)</label>
+            <input id="user" name="user" defaultValue={filter.user ?? ''} className={inputClass} autoComplete="off" aria-describedby="user-hint" />
+            <p id="user-hint" className="mt-1 text-xs text-slate-600">As in the Users search: “portal” finds portal-admin.</p>
           </div>
           <div className="w-full sm:w-48">
             <label htmlFor="lob" className={labelClass}>Line of business</label>
@@ -107,11 +137,11 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         </div>
       ) : null}
       <TableFrame label="Audit entries">
-        <table className={tableClass} data-testid="audit-table">
+        <table className={`${tableClass} stack-table`} data-testid="audit-table">
           <caption className="sr-only">Audit entries, newest first, page {cursor.number}</caption>
           <thead className={theadClass}>
             <tr>
-              <th scope="col" className={thClass}>Time (UTC)</th>
+              <th scope="col" className={thClass}>Time</th>
               <th scope="col" className={`${thClass} ${wideOnly}`}>Type</th>
               <th scope="col" className={thClass}>User</th>
               <th scope="col" className={thClass}>LOB</th>
@@ -123,12 +153,12 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           <tbody className={tbodyClass}>
             {entries.map((entry) => (
               <tr key={`${entry.at}${entry.requestId}${entry.target ?? ''}${entry.lob ?? ''}`} className="hover:bg-slate-50" data-type={entry.type}>
-                <td className={`${tdClass} whitespace-nowrap tabular-nums`}><time dateTime={entry.at}>{entry.at.replace('T', ' ').replace(/\.\d+Z$/, 'Z')}</time></td>
-                <td className={`${tdClass} ${wideOnly}`}>{entry.type}</td>
-                <td className={`${tdClass} whitespace-nowrap`}>{entry.user}</td>
-                <td className={`${tdClass} whitespace-nowrap`} data-testid="audit-lobs">{entry.lobs.join(', ')}</td>
-                <td className={`${tdClass} min-w-56`}><Change entry={entry} /></td>
-                <td className={tdClass}><Outcome entry={entry} /></td>
+                <td className={`${tdClass} whitespace-nowrap tabular-nums`} data-label="Time"><Time iso={entry.at} /></td>
+                <td className={`${tdClass} ${wideOnly}`}>{entry.type === 'launch' ? 'Launch' : 'Admin change'}</td>
+                <td className={`${tdClass} whitespace-nowrap`} data-label="User">{entry.user}</td>
+                <td className={`${tdClass} whitespace-nowrap`} data-label="LOB" data-testid="audit-lobs">{entry.lobs.join(', ')}</td>
+                <td className={`${tdClass} md:min-w-56`} data-label="What" data-testid="audit-what"><Change entry={entry} /></td>
+                <td className={tdClass} data-label="Outcome" data-testid="audit-outcome"><Outcome entry={entry} /></td>
                 <td className={`${tdClass} ${wideOnly} font-mono text-xs whitespace-nowrap`}>{entry.requestId}</td>
               </tr>
             ))}

@@ -8,6 +8,7 @@ import { Badge, Card, PageHeader, Pager, TableFrame, tableClass, tbodyClass, tdC
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { isPortalError } from '@/lib/errors';
+import { accountStatusLabel } from '@/lib/admin/labels';
 
 const VIEWS = {
   pool: 'Everyone in the user pool',
@@ -40,7 +41,7 @@ function MembershipCell({ row }: { row: Pick<PoolUserRow, 'effectiveLobs' | 'sou
 
 function StatusCell({ enabled, status }: { enabled: boolean; status?: string }) {
   if (!enabled) return <Badge tone="warning">Disabled</Badge>;
-  return <span className="text-xs font-medium tracking-wide text-slate-600">{status ?? ''}</span>;
+  return <span className="text-sm text-slate-700" title={status}>{status ? accountStatusLabel(status) : ''}</span>;
 }
 
 interface Row {
@@ -122,9 +123,9 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
       ) : null}
       {scan ? (
         <p className="mb-4 text-sm text-slate-600" data-testid="nolob-scan">
-          Checked {scan.examined.toLocaleString('en-US')} user{scan.examined === 1 ? '' : 's'} for this page, in username order.
+          Searched {scan.examined.toLocaleString('en-US')} user{scan.examined === 1 ? '' : 's'} of the user pool, in alphabetical order, to find these.
           {scan.budgetSpent
-            ? ` To stay fast a page checks at most ${(NO_LOB_SCAN_BUDGET.poolPages * 60).toLocaleString('en-US')} users; “Continue searching” goes on from there.`
+            ? ` To stay fast a page searches at most ${(NO_LOB_SCAN_BUDGET.poolPages * 60).toLocaleString('en-US')} users; “Continue searching” goes on from there.`
             : ''}
         </p>
       ) : null}

@@ -7,7 +7,7 @@ import { requireAdminRequest } from '@/lib/admin/require-admin';
 import { getAdminDeps, invalidateLobCache } from '@/lib/admin/deps';
 import { createLob, deleteLob, requireLob, setLobEnabled, updateLob } from '@/lib/admin/lobs';
 import { parseLobFormValues, readLobForm, type LobFormValues } from '@/lib/admin/lob-form';
-import { testLobConnection, type ConnectionReport } from '@/lib/admin/connection-test';
+import { connectionHeadline, testLobConnection, type ConnectionReport } from '@/lib/admin/connection-test';
 import { LobInUseError } from '@/lib/admin/errors';
 import { lobNameSchema, versionSchema } from '@/lib/admin/validation';
 import { failureState, type ActionState } from '@/components/admin/action-state';
@@ -44,6 +44,10 @@ export async function updateLobAction(_prev: LobFormState, form: FormData): Prom
     };
   }
   try {
+    if (parsed.input.enabled && !(await requireLob(getAdminDeps(), parsed.input.lob)).enabled) {
+      const refused = await refusalToEnable(parsed.input.lob);
+      if (refused) return { error: refused, fieldErrors: { enabled: refused }, values };
+    }
     const saved = await updateLob(getAdminDeps(), admin.username, parsed.input, version.data);
     invalidateLobCache();
     revalidatePath('/admin/lobs');
@@ -55,6 +59,18 @@ export async function updateLobAction(_prev: LobFormState, form: FormData): Prom
 }
 
 const lobRefSchema = z.object({ lob: lobNameSchema, version: versionSchema });
+
+/**
+ * Users are offered a LOB only once it works: enabling runs the connection test first and is refused while
+ * a step fails (warnings are allowed). Returns the refusal, or undefined when the LOB may be enabled.
+ */
+async function refusalToEnable(lob: string): Promise<string | undefined> {
+  const deps = getAdminDeps();
+  const report = await testLobConnection(deps, await requireLob(deps, lob));
+  if (report.ok) return undefined;
+  const failed = report.steps.find((s) => s.status === 'failed');
+  return `${lob} was not enabled: the connection test failed${failed ? ` at "${failed.label}": ${failed.detail}` : '.'} Fix it, test again, then enable.`;
+}
 
 export interface LobCommandValues {
   lob: string;
@@ -70,6 +86,10 @@ export async function setLobEnabledAction(_prev: LobCommandState, form: FormData
   const enabled = form.get('enabled') === 'true';
   if (!parsed.success) return { error: 'The request is incomplete; reload the page.', values };
   try {
+    if (enabled) {
+      const refused = await refusalToEnable(parsed.data.lob);
+      if (refused) return { error: refused, values };
+    }
     const saved = await setLobEnabled(getAdminDeps(), admin.username, parsed.data.lob, enabled, parsed.data.version);
     invalidateLobCache();
     revalidatePath('/admin/lobs');
@@ -116,7 +136,7 @@ export async function testConnectionAction(_prev: ConnectionTestState, form: For
     const report = await testLobConnection(deps, await requireLob(deps, parsed.data));
     return {
       ok: report.ok,
-      message: report.ok ? 'Connection test passed.' : 'Connection test found problems.',
+      message: connectionHeadline(report),
       report,
       values,
     };

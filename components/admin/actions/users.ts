@@ -47,7 +47,7 @@ export const saveUserLobsAction = defineAdminAction({
 
 export type ImportState = ActionState<{ fileName: string }> & { result?: ImportResult };
 
-/** Imports a `username,lobs` CSV file: applies the valid rows, reports the bad ones by line. */
+/** Imports a `username,lobs[,action]` CSV file: applies the valid rows, reports the bad ones by line, names the file. */
 export async function importUsersAction(_prev: ImportState, form: FormData): Promise<ImportState> {
   const admin = await requireAdminRequest('user.lobs.import');
   const file = form.get('file');
@@ -61,12 +61,16 @@ export async function importUsersAction(_prev: ImportState, form: FormData): Pro
   }
   try {
     const result = await importUsersCsv(getAdminDeps(), admin.username, await file.text());
-    if (result.fileError) return { error: result.fileError, fieldErrors: { file: result.fileError }, values, result };
+    if (result.fileError) {
+      const message = `${values.fileName}: ${result.fileError}`;
+      return { error: message, fieldErrors: { file: message }, values, result };
+    }
     revalidatePath('/admin/users');
     const bad = result.errors.length;
     return {
       ok: bad === 0,
-      message: `Imported ${result.applied} row${result.applied === 1 ? '' : 's'}` +
+      message: `${values.fileName || 'The file'}: imported ${result.applied} row${result.applied === 1 ? '' : 's'}` +
+        (result.removed ? ` (${result.removed} taking memberships away)` : '') +
         (result.unchanged ? ` (${result.unchanged} already up to date)` : '') +
         (bad ? `; ${bad} row${bad === 1 ? ' was' : 's were'} rejected (listed below).` : '.'),
       values,

@@ -4,7 +4,8 @@ import { getAdminDeps } from '@/lib/admin/deps';
 import { getLob } from '@/lib/admin/lobs';
 import { lobToFormValues } from '@/lib/admin/lob-form';
 import { LobForm } from '@/components/admin/lob-form';
-import { ConnectionTest, DeleteLobDialog } from '@/components/admin/lob-commands';
+import { ConnectionTest, DeleteLobDialog, EnableLobForm } from '@/components/admin/lob-commands';
+import { Time } from '@/components/ui/time';
 import { Badge, Card, PageHeader, sectionTitleClass } from '@/components/admin/page-parts';
 import { LOB_NAME_PATTERN } from '@/lib/admin/validation';
 
@@ -40,13 +41,15 @@ export default async function EditLobPage({
           <p>
             Version {lob.version}
             {lob.updatedBy ? `, last changed by ${lob.updatedBy}` : ''}
-            {lob.updatedAt ? ` at ${lob.updatedAt}` : ''}
+            {lob.updatedAt ? <>, <Time iso={lob.updatedAt} /></> : null}
           </p>
         }
       />
       <div role="status" aria-live="polite">
         {saved === 'created' && lob.version === 1 ? (
-          <p className="mb-4 rounded-md border border-emerald-300 bg-emerald-50 px-4 py-3 text-sm text-emerald-900">Created {lob.lob}.</p>
+          <p className="mb-4 rounded-md border border-emerald-300 bg-emerald-50 px-4 py-3 text-sm text-emerald-900">
+            Created {lob.lob}. It is disabled until you enable it: test the connection, then enable it.
+          </p>
         ) : null}
       </div>
       <div className="grid items-start gap-6 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
@@ -54,6 +57,17 @@ export default async function EditLobPage({
           <LobForm mode="edit" initial={lobToFormValues(lob)} />
         </Card>
         <div className="space-y-6">
+          <Card aria-labelledby="availability-title">
+            <h2 id="availability-title" className={sectionTitleClass}>Availability</h2>
+            <p className="mt-1 text-sm text-slate-600" data-testid="availability" role="status">
+              {lob.enabled
+                ? `Enabled: members can open Studio in ${lob.lob}.`
+                : `Disabled: users are not offered ${lob.lob}. Enabling runs the connection test first and is refused while a step fails.`}
+            </p>
+            <div className="mt-4">
+              <EnableLobForm key={`e${lob.version}`} lob={lob.lob} version={lob.version} enabled={lob.enabled} />
+            </div>
+          </Card>
           <Card>
             <ConnectionTest lob={lob.lob} />
           </Card>

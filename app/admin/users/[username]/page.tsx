@@ -6,6 +6,8 @@ import { getPoolUser, getUserMapping, lobsForGroups } from '@/lib/admin/users';
 import { USERNAME_PATTERN } from '@/lib/admin/validation';
 import { UserLobsForm } from '@/components/admin/user-lobs-form';
 import { Badge, Card, PageHeader, sectionTitleClass } from '@/components/admin/page-parts';
+import { Time } from '@/components/ui/time';
+import { accountStatusLabel } from '@/lib/admin/labels';
 
 export default async function UserPage({ params }: { params: Promise<{ username: string }> }) {
   const username = decodeURIComponent((await params).username);
@@ -30,14 +32,20 @@ export default async function UserPage({ params }: { params: Promise<{ username:
           <h2 id="user-details-title" className={sectionTitleClass}>Account</h2>
           <dl className="mt-3 grid grid-cols-1 gap-x-6 gap-y-1 text-sm sm:grid-cols-[auto_1fr] sm:gap-y-2">
             <dt className="font-medium text-slate-600">In the user pool</dt>
-            <dd className="mb-2 text-slate-900 sm:mb-0">{pool.exists ? `yes (${pool.enabled ? pool.status : 'disabled'})` : 'no — the mapping applies once the user exists'}</dd>
+            <dd className="mb-2 text-slate-900 sm:mb-0">{pool.exists ? `yes (${pool.enabled ? accountStatusLabel(pool.status) : 'disabled'})` : 'no — the mapping applies once the user exists'}</dd>
             {pool.email ? (<><dt className="font-medium text-slate-600">Email</dt><dd className="mb-2 break-all text-slate-900 sm:mb-0">{pool.email}</dd></>) : null}
             <dt className="font-medium text-slate-600">IdP groups</dt>
             <dd className="mb-2 text-slate-900 sm:mb-0">{pool.groups.join(', ') || 'none'}</dd>
             <dt className="font-medium text-slate-600">LOBs via groups</dt>
             <dd className="mb-2 text-slate-900 sm:mb-0">{viaGroups.join(', ') || 'none'}</dd>
             <dt className="font-medium text-slate-600">Explicit mapping</dt>
-            <dd className="text-slate-900">{mapping ? `${mapping.lobs.join(', ')} (version ${mapping.version}${mapping.updatedBy ? `, by ${mapping.updatedBy} at ${mapping.updatedAt}` : ''})` : 'none'}</dd>
+            <dd className="text-slate-900">{mapping ? (
+              <>
+                {mapping.lobs.join(', ')} (version {mapping.version}
+                {mapping.updatedBy ? <>, by {mapping.updatedBy}</> : null}
+                {mapping.updatedAt ? <>, <Time iso={mapping.updatedAt} /></> : null})
+              </>
+            ) : 'none'}</dd>
           </dl>
         </Card>
         <Card aria-label="LOB memberships">

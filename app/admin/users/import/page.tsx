@@ -11,8 +11,9 @@ export default async function ImportPage() {
         title="Import LOB memberships"
         description={
           <p>
-            Every row is checked. Valid rows are applied (each replaces that user&apos;s memberships); rejected rows are
-            listed with their line number in the file (the header is line 1) so you can fix and re-import just those.
+            Every row is checked. Valid rows are applied (each replaces that user&apos;s memberships, or with the action
+            <code>remove</code> takes LOBs away); rows for users who are not in the user pool are refused. Rejected rows
+            are listed with their line number in the file (the header is line 1) so you can fix and re-import just those.
           </p>
         }
       />
@@ -23,8 +24,12 @@ export default async function ImportPage() {
         <Card aria-labelledby="example-title">
           <h2 id="example-title" className={sectionTitleClass}>Example file</h2>
           <pre className="mt-3 overflow-x-auto rounded-md bg-slate-50 p-3 font-mono text-sm text-slate-800 ring-1 ring-slate-200 ring-inset">
-            {'username,lobs\nalice,lob-a\nbob,lob-a;lob-b'}
+            {'username,lobs,action\nalice,lob-a,\nbob,lob-a;lob-b,set\ncarol,lob-b,remove\ndave,,remove'}
           </pre>
+          <p className="mt-3 text-sm text-slate-600">
+            alice and bob get exactly those LOBs; carol loses lob-b; dave loses every explicit membership. Without an
+            <code> action</code> column every row sets memberships.
+          </p>
         </Card>
       </div>
     </div>
