@@ -97,7 +97,10 @@ async function answersListTables(endpoint: string): Promise<boolean> {
 
 /**
  * Starts DynamoDB Local in memory on a free loopback port and waits until it answers ListTables.
- * Java options: LOCAL_DYNAMODB_JAVA_OPTS (default a 1 GiB heap).
+ * Java options: LOCAL_DYNAMODB_JAVA_OPTS (default a 1 GiB heap and serial GC). The test suites add
+ * -XX:TieredStopAtLevel=1 (vitest.config.ts): C1 only starts faster on a busy machine (3-8 s instead of
+ * 10-20 s at load 20 on 2 cores) but is slower under sustained load (the bench's 10,000-row import takes
+ * 80 s instead of 25 s), so it is not the default.
  */
 export async function startDynamoDbLocal(opts: { timeoutMs?: number; javaOpts?: string[] } = {}): Promise<DynamoDbLocal> {
   const java = findJava();
