@@ -107,13 +107,13 @@ export type ConnectionTestState = ActionState<{ lob: string }> & { report?: Conn
 
 /** Runs the connection test for one LOB (reads only; not audited). */
 export async function testConnectionAction(_prev: ConnectionTestState, form: FormData): Promise<ConnectionTestState> {
-  await requireAdminRequest('lob.test_connection');
+  const admin = await requireAdminRequest('lob.test_connection');
   const values = { lob: String(form.get('lob') ?? '') };
   const parsed = lobNameSchema.safeParse(values.lob);
   if (!parsed.success) return { error: 'Unknown line of business.', values };
   try {
     const deps = getAdminDeps();
-    const report = await testLobConnection(deps, await requireLob(deps, parsed.data));
+    const report = await testLobConnection(deps, await requireLob(deps, parsed.data), admin.username);
     return {
       ok: report.ok,
       message: report.ok ? 'Connection test passed.' : 'Connection test found problems.',
