@@ -150,7 +150,7 @@ describe('LOB accounts', () => {
         action,
         resource: `arn:aws:sagemaker:us-east-1:${account}:user-profile/${domainId}/${profile}`,
         keys: { 'aws:SourceVpce': vpce },
-        principalTags: tag === undefined ? {} : { 'studio-user': tag },
+        principalTags: (tag === undefined ? {} : { 'studio-user': tag }) as Record<string, string>,
       });
       expect(isAllowed(policy, request('sagemaker:CreatePresignedDomainUrl', 'user-a', 'user-a'))).toBe(true);
       expect(isAllowed(policy, request('sagemaker:CreatePresignedDomainUrl', 'user-b', 'user-a'))).toBe(false);

@@ -63,7 +63,7 @@ describe('policy checks catch broken variants', () => {
     const policy = generator(true);
     const profile = (name: string) => `arn:aws:sagemaker:us-east-1:111111111111:user-profile/d-loba1example/${name}`;
     const as = (tag: string | undefined, action: string, name: string, vpce = SAGEMAKER_VPCE) =>
-      isAllowed(policy, { action, resource: profile(name), keys: { 'aws:SourceVpce': vpce }, principalTags: tag === undefined ? {} : { 'studio-user': tag } });
+      isAllowed(policy, { action, resource: profile(name), keys: { 'aws:SourceVpce': vpce }, principalTags: (tag === undefined ? {} : { 'studio-user': tag }) as Record<string, string> });
     for (const action of ['sagemaker:CreatePresignedDomainUrl', 'sagemaker:DescribeUserProfile', 'sagemaker:CreateUserProfile']) {
       expect(as('user-a', action, 'user-a')).toBe(true);
       expect(as('user-a', action, 'user-b')).toBe(false);

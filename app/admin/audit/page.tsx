@@ -17,6 +17,12 @@ function Change({ entry }: { entry: AuditEntry }) {
       <span>
         Launch {entry.app ? `(${entry.app}) ` : ''}via {entry.channel ?? '?'} · account{' '}
         <span className="font-mono">{entry.accountId ?? '?'}</span> · <span className="font-mono">{entry.domainId ?? '?'}</span>
+        {entry.roleSession ? (
+          <span className="mt-1 block text-xs text-slate-600" data-testid="audit-role-session">
+            As <span className="font-mono break-all text-slate-800">{entry.roleSession}</span>
+            {entry.sourceIdentity ? <> (source identity <span className="font-mono text-slate-800">{entry.sourceIdentity}</span>)</> : null}
+          </span>
+        ) : null}
       </span>
     );
   }
