@@ -81,6 +81,7 @@ export class SageMakerPresigner implements Presigner {
       } else {
         // SageMaker refuses a profile that is not InService (e.g. created a moment ago by a concurrent launch).
         const status = await send(() => this.describeStatus(client, request));
+        if (status && status !== 'InService' && !TRANSIENT.has(status)) throw this.failed(request, status);
         if (!status || !TRANSIENT.has(status)) throw translateSageMakerError(error, 'CreatePresignedDomainUrl');
       }
     }
@@ -135,6 +136,12 @@ export class SageMakerPresigner implements Presigner {
     }
   }
 
+  private failed(request: PresignRequest, status: string | undefined): PortalError {
+    return new PortalError('profile.failed', `Your Studio profile in ${request.lob.displayName} could not be created (status ${status ?? 'unknown'}). Ask your platform team to look at it.`, {
+      details: { domainId: request.lob.domainId, status },
+    });
+  }
+
   /** DescribeUserProfile with backoff until InService; profile.not_ready after the bound, profile.failed if it fails. */
   private async waitForInService(client: SageMakerClient, request: PresignRequest): Promise<void> {
     const timeoutMs = request.profileWaitMs ?? this.options.profileReadyTimeoutMs;
@@ -143,11 +150,7 @@ export class SageMakerPresigner implements Presigner {
     for (let pause = FIRST_POLL_MS; ; pause = Math.min(pause * 2, MAX_POLL_MS)) {
       const status = await this.describeStatus(client, request);
       if (status === 'InService') return;
-      if (!status || !TRANSIENT.has(status)) {
-        throw new PortalError('profile.failed', `Your Studio profile in ${name} could not be created (status ${status ?? 'unknown'}). Ask your platform team to look at it.`, {
-          details: { domainId: request.lob.domainId, status },
-        });
-      }
+      if (!status || !TRANSIENT.has(status)) throw this.failed(request, status);
       const left = deadline - this.now();
       if (left <= 0) {
         throw new PortalError('profile.not_ready', `Your Studio profile in ${name} is still being created. Please try again in a minute.`, {
