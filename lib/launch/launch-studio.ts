@@ -132,23 +132,28 @@ export async function launchStudio(deps: LaunchDeps, request: LaunchRequest): Pr
     const expiresSeconds = lob.urlExpiresSeconds ?? deps.defaultUrlExpiresSeconds;
     session = await deps.presigner.openSession(lob, request.user.username);
     const issuedAt = now();
+    const presigning = deps.presigner.createUrl(
+      { lob, userProfileName: request.user.username, app, space: request.space, expiresSeconds, profileWaitMs: request.profileWaitMs },
+      session,
+    );
     if (!deps.defer) {
       const record = recordOf('success', issuedAt.toISOString());
       ahead = {
         record,
-        landed: deps.writeAudit(record).then(
-          () => true,
-          (error: unknown) => {
-            log.warn('audit.write_ahead_failed', { error });
-            return false;
-          },
-        ),
+        // Started once the presign request is on its way (setImmediate runs after the SDK's synchronous and
+        // microtask work), so building and signing the PutItem never delays the call the user waits for.
+        landed: new Promise<void>((resolve) => setImmediate(resolve))
+          .then(() => deps.writeAudit(record))
+          .then(
+            () => true,
+            (error: unknown) => {
+              log.warn('audit.write_ahead_failed', { error });
+              return false;
+            },
+          ),
       };
     }
-    const url = await deps.presigner.createUrl(
-      { lob, userProfileName: request.user.username, app, space: request.space, expiresSeconds, profileWaitMs: request.profileWaitMs },
-      session,
-    );
+    const url = await presigning;
     const result: LaunchResult = {
       url,
       expiresAt: new Date(issuedAt.getTime() + expiresSeconds * 1000).toISOString(),
