@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { directoryClient, eventually } from '../support/directory';
-import { initiateAuth, openStudioUrl } from '../support/http-session';
+import { initiateAuth, openStudioUrl, signIn } from '../support/http-session';
 import { startPortalStack, type PortalStack } from '../support/portal-stack';
 
 let stack: PortalStack;
@@ -64,6 +64,10 @@ describe('attribution in the LOB account', () => {
       roleSession: 'arn:aws:sts::111111111111:assumed-role/PresignedUrlGenerator/portal-user-lob-a',
       sourceIdentity: 'user-lob-a',
     });
+    const admin = await signIn(stack.url, 'portal-admin', 'PortalAdmin1!');
+    const page = await (await fetch(`${stack.url}/admin/audit?type=launch&user=user-lob-a`, { headers: { cookie: admin.header() } })).text();
+    expect(page).toContain('data-testid="audit-role-session"');
+    expect(page).toContain('arn:aws:sts::111111111111:assumed-role/PresignedUrlGenerator/portal-user-lob-a');
   });
 
   it('a returning user’s warm launch makes no STS call; another user gets a session of their own', async () => {
