@@ -48,7 +48,13 @@ async function presignLikeReference(username: string): Promise<string> {
   const lob = lobOut.Item;
   if (!lob) throw new PortalError('lob.not_found');
   const assumed = await sts.send(
-    new AssumeRoleCommand({ RoleArn: generatorRoleArn(String(lob.accountId), String(lob.roleName ?? 'PresignedUrlGenerator')), RoleSessionName: 'studio-baseline' }),
+    new AssumeRoleCommand({
+      RoleArn: generatorRoleArn(String(lob.accountId), String(lob.roleName ?? 'PresignedUrlGenerator')),
+      RoleSessionName: 'studio-baseline',
+      // The reference sets neither, but the LOB accounts' generator roles (ours) now require them; the calls stay the same.
+      SourceIdentity: username,
+      Tags: [{ Key: 'studio-user', Value: username }],
+    }),
   );
   const c = assumed.Credentials;
   if (!c?.AccessKeyId || !c.SecretAccessKey) throw new PortalError('lob.role_denied');

@@ -30,13 +30,17 @@ import { runLatency, type LatencyResult } from './latency';
 import { runThroughput, type ThroughputResult } from './throughput';
 import { runStartup, type StartupResult } from './startup';
 import { runSoak, type SoakResult } from './soak';
-import { formatAdmin, formatLatency, formatProfile, formatSoak, formatStartup, formatThroughput } from './report';
+import { runSessionCache, type SessionCacheResult } from './session-cache';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { formatAdmin, formatLatency, formatProfile, formatSessions, formatSoak, formatStartup, formatThroughput } from './report';
 
-const SECTIONS = ['latency', 'throughput', 'startup', 'soak', 'admin'] as const;
+const SECTIONS = ['latency', 'throughput', 'startup', 'soak', 'admin', 'sessions'] as const;
 type Section = (typeof SECTIONS)[number];
 
 interface Args {
   sections: Set<Section>;
+  firstUsers: number;
   samples: number;
   warmup: number;
   count: number;
@@ -56,8 +60,9 @@ class BenchArgsError extends Error {}
 
 function parseArgs(argv: string[]): Args {
   const args: Args = {
-    sections: new Set(['latency', 'throughput', 'startup']),
+    sections: new Set(['latency', 'sessions', 'throughput', 'startup']),
     samples: 200,
+    firstUsers: 40,
     warmup: 20,
     count: 50,
     seconds: 8,
@@ -89,6 +94,7 @@ function parseArgs(argv: string[]): Args {
         break;
       }
       case '--samples': args.samples = int(flag, value()); break;
+      case '--first-users': args.firstUsers = int(flag, value()); break;
       case '--warmup': args.warmup = int(flag, value()); break;
       case '--count': args.count = int(flag, value()); break;
       case '--seconds': args.seconds = int(flag, value()); break;
@@ -128,6 +134,23 @@ async function startBaseline(portalEnv: Record<string, string>): Promise<{ url: 
     50,
   );
   return { url: `http://127.0.0.1:${port}`, proc };
+}
+
+/** Users the portal has never seen: in the pool, mapped to lob-a, with an InService profile; one token each. */
+async function createFreshUsers(portalEnv: Record<string, string>, ctl: ReturnType<typeof control>, count: number) {
+  const users = Array.from({ length: count }, (_, i) => ({ username: `first-launch-${String(i).padStart(3, '0')}`, password: 'FirstLaunch1!' }));
+  await ctl.bulkUsers(users);
+  await ctl.createProfiles('d-loba1example', users.map((u) => u.username));
+  const doc = DynamoDBDocumentClient.from(
+    new DynamoDBClient({ region: portalEnv.AWS_REGION, endpoint: portalEnv.DYNAMODB_ENDPOINT, credentials: { accessKeyId: portalEnv.AWS_ACCESS_KEY_ID, secretAccessKey: portalEnv.AWS_SECRET_ACCESS_KEY } }),
+  );
+  const now = new Date().toISOString();
+  for (let i = 0; i < users.length; i += 25) {
+    const items = users.slice(i, i + 25).map((u) => ({ PutRequest: { Item: { username: u.username, lobs: ['lob-a'], kind: 'user', version: 1, createdAt: now, updatedAt: now, updatedBy: 'bench' } } }));
+    await doc.send(new BatchWriteCommand({ RequestItems: { [portalEnv.TABLE_USERS]: items } }));
+  }
+  doc.destroy();
+  return Promise.all(users.map(async (u) => ({ username: u.username, token: await fetchAccessToken(portalEnv, u.username, u.password) })));
 }
 
 function gitCommit(): string | undefined {
@@ -180,7 +203,9 @@ async function main(): Promise<void> {
       log('starting the baseline server, and a second portal with AUDIT_WRITE=before-response (the Lambda configuration)');
       baseline = await startBaseline(standIns.portalEnv);
       portalLambda = await startBenchPortal({ distDir: args.distDir, server: args.server, portalEnv: { ...standIns.portalEnv, AUDIT_WRITE: 'before-response' }, logLevel: 'info' });
+      const firstUsers = await createFreshUsers(standIns.portalEnv, ctl, args.firstUsers);
       const latency: LatencyResult = await runLatency({
+        firstUsers,
         portalUrl: portal!.url,
         portalLambdaUrl: portalLambda.url,
         baselineUrl: baseline.url,
@@ -198,6 +223,12 @@ async function main(): Promise<void> {
       baseline = undefined;
       await portalLambda.stop();
       portalLambda = undefined;
+    }
+
+    if (args.sections.has('sessions')) {
+      const sessions: SessionCacheResult = await runSessionCache({ portalEnv: standIns.portalEnv, control: ctl, users: 10_000, maxSessions: 10_000, log });
+      results.sessions = sessions;
+      print(formatSessions(sessions));
     }
 
     let maxRate: number | undefined = args.rate;

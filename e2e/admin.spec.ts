@@ -35,10 +35,28 @@ test('the admin maps new-user to lob-b, and new-user then lands in lob-b’s Stu
     await expect(row).toHaveCount(1);
     await expect(row.getByTestId('audit-lobs')).toHaveText('lob-b');
   });
-  await test.step('new-user signs in and opens Studio in lob-b', async () => {
+  await test.step('new-user signs in, sees the profile being created, and lands in Studio in lob-b once it is InService', async () => {
     const user = await pageAs('new-user');
     await expect(user.getByTestId('lob-lob-b')).toContainText('d-lobb1example');
-    await user.getByTestId('open-studio').click();
+    // The controllable clock: the new profile stays Pending until this test finishes it.
+    const base = portal.control.replace(/\/$/, '').replace(/\/_local$/, '') + '/_local';
+    const post = async (route: string, body: unknown) => expect((await user.request.post(`${base}${route}`, { data: body })).ok()).toBe(true);
+    const ctl = {
+      setProfileCreationDelay: (ms: number) => post('/sagemaker/settings', { profileCreationDelayMs: ms }),
+      setProfileStatus: (domainId: string, name: string, status: string) => post(`/sagemaker/domains/${domainId}/profiles/${name}`, { status }),
+    };
+    await ctl.setProfileCreationDelay(3_600_000);
+    try {
+      await user.getByTestId('open-studio').click();
+      const pending = user.getByTestId('launch-pending');
+      await expect(pending).toContainText('Creating your Studio profile, this happens once');
+      await expect(user.getByRole('status').filter({ hasText: 'Creating your Studio profile' })).toBeVisible();
+      await expectAccessible(user);
+      await user.screenshot({ path: testInfo.outputPath('new-user-pending.png'), fullPage: true });
+      await ctl.setProfileStatus('d-lobb1example', 'new-user', 'InService');
+    } finally {
+      await ctl.setProfileCreationDelay(3000);
+    }
     await user.waitForURL(/^https?:\/\/d-lobb1example\.studio\./, { timeout: 15_000 });
     await expect(user.getByText('d-lobb1example').first()).toBeVisible();
     await expect(user.getByText('new-user').first()).toBeVisible();

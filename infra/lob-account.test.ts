@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { InfraConfig } from './config';
-import { checkActionsAndResources, checkIngress, checkSourceVpce, checkTrustPolicy, parsePolicy } from './policy-check';
+import { checkActionsAndResources, checkIngress, checkSourceVpce, checkTrustPolicy, isAllowed, parsePolicy } from './policy-check';
 import { installPulumiMocks, promiseOf, resourcesOfType, settle, T, type RecordedResource } from './testing/pulumi-mocks';
 import { buildTestConfig, LOB_A_ACCOUNT, LOB_B_ACCOUNT, SHARED_ACCOUNT } from './testing/fixtures';
 
@@ -110,10 +110,20 @@ describe('LOB accounts', () => {
     expect(resourcesOfType(T.rolePolicyAttachment)).toEqual([]);
   });
 
-  it('generator role trusts only the portal function role', () => {
+  it('generator role trusts only the portal function role, for AssumeRole, SetSourceIdentity and TagSession, and requires a source identity', () => {
     for (const account of [LOB_A_ACCOUNT, LOB_B_ACCOUNT]) {
       const role = byAccount(T.role, account).find((r) => r.inputs.name === 'PresignedUrlGenerator')!;
       expect(checkTrustPolicy(role.inputs.assumeRolePolicy, [PORTAL_ROLE])).toEqual([]);
+      const [statement] = parsePolicy(role.inputs.assumeRolePolicy).Statement;
+      expect(statement.Action).toEqual(['sts:AssumeRole', 'sts:SetSourceIdentity', 'sts:TagSession']);
+      expect(statement.Condition).toEqual({ StringLike: { 'sts:SourceIdentity': '*' }, Null: { 'sts:SourceIdentity': 'false' } });
+      const trust = role.inputs.assumeRolePolicy;
+      const actions = ['sts:AssumeRole', 'sts:SetSourceIdentity', 'sts:TagSession'];
+      for (const action of actions) {
+        expect(isAllowed(trust, { principal: PORTAL_ROLE, action, keys: { 'sts:SourceIdentity': 'user-lob-a' } })).toBe(true);
+        expect(isAllowed(trust, { principal: PORTAL_ROLE, action })).toBe(false);
+        expect(isAllowed(trust, { principal: `arn:aws:iam::${SHARED_ACCOUNT}:role/other`, action, keys: { 'sts:SourceIdentity': 'user-lob-a' } })).toBe(false);
+      }
     }
   });
 
@@ -122,7 +132,8 @@ describe('LOB accounts', () => {
       const domainId = await promiseOf(lobs[lobName].domain.id);
       const policy = generatorPolicyOf(account).inputs.policy;
       expect(checkSourceVpce(policy, SAGEMAKER_API_VPCE)).toEqual([]);
-      const profiles = `arn:aws:sagemaker:us-east-1:${account}:user-profile/${domainId}/*`;
+      // Not user-profile/<domain>/*: only the profile named by the session's studio-user tag.
+      const profiles = `arn:aws:sagemaker:us-east-1:${account}:user-profile/${domainId}/\${aws:PrincipalTag/studio-user}`;
       const allowed: Record<string, (r: string) => boolean> = {
         'sagemaker:CreatePresignedDomainUrl': (r) => r === profiles,
         'sagemaker:DescribeUserProfile': (r) => r === profiles,
@@ -135,6 +146,18 @@ describe('LOB accounts', () => {
         allowed['sagemaker:AddTags'] = (r) => r === profiles;
       }
       expect(checkActionsAndResources(policy, allowed)).toEqual([]);
+      const request = (action: string, profile: string, tag: string | undefined, vpce = SAGEMAKER_API_VPCE) => ({
+        action,
+        resource: `arn:aws:sagemaker:us-east-1:${account}:user-profile/${domainId}/${profile}`,
+        keys: { 'aws:SourceVpce': vpce },
+        principalTags: (tag === undefined ? {} : { 'studio-user': tag }) as Record<string, string>,
+      });
+      expect(isAllowed(policy, request('sagemaker:CreatePresignedDomainUrl', 'user-a', 'user-a'))).toBe(true);
+      expect(isAllowed(policy, request('sagemaker:CreatePresignedDomainUrl', 'user-b', 'user-a'))).toBe(false);
+      expect(isAllowed(policy, request('sagemaker:CreateUserProfile', 'user-a', 'user-a'))).toBe(lobName === 'lob-b');
+      expect(isAllowed(policy, request('sagemaker:CreateUserProfile', 'user-b', 'user-a'))).toBe(false);
+      expect(isAllowed(policy, request('sagemaker:CreatePresignedDomainUrl', 'user-a', undefined))).toBe(false);
+      expect(isAllowed(policy, request('sagemaker:CreatePresignedDomainUrl', 'user-a', 'user-a', 'vpce-0elsewhere'))).toBe(false);
     }
   });
 

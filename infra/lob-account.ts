@@ -50,27 +50,44 @@ export interface LobAccount {
 }
 
 
-/** Generator role trust: the portal function's role, and nothing else. */
+/** Session tag naming the user a generator session was opened for (lib/aws/generator-sessions.ts). */
+export const STUDIO_USER_TAG = 'studio-user';
+
+/**
+ * Generator role trust: the portal function's role, and nothing else; it may set a source identity and
+ * session tags, and must set a source identity (so every CloudTrail event of the session names a person).
+ */
 export function buildGeneratorTrustPolicy(portalRoleArn: string): string {
   return JSON.stringify({
     Version: '2012-10-17',
-    Statement: [{ Sid: 'PortalFunctionOnly', Effect: 'Allow', Principal: { AWS: portalRoleArn }, Action: 'sts:AssumeRole' }],
+    Statement: [
+      {
+        Sid: 'PortalFunctionOnlyWithSourceIdentity',
+        Effect: 'Allow',
+        Principal: { AWS: portalRoleArn },
+        Action: ['sts:AssumeRole', 'sts:SetSourceIdentity', 'sts:TagSession'],
+        Condition: { StringLike: { 'sts:SourceIdentity': '*' }, Null: { 'sts:SourceIdentity': 'false' } },
+      },
+    ],
   });
 }
 
-/** Generator role permissions: presign (and look up / create) profiles of this domain only, via our endpoint only. */
+/**
+ * Generator role permissions: presign (and look up / create) only the profile named by the session's
+ * studio-user tag, in this domain, via our endpoint only. IAM itself refuses user A's session on B's profile.
+ */
 export function buildGeneratorPolicy(input: { region: string; accountId: string; domainId: string; sagemakerApiEndpointId: string; autoCreateProfile: boolean }): string {
-  const profiles = `arn:aws:sagemaker:${input.region}:${input.accountId}:user-profile/${input.domainId}/*`;
+  const ownProfile = `arn:aws:sagemaker:${input.region}:${input.accountId}:user-profile/${input.domainId}/\${aws:PrincipalTag/${STUDIO_USER_TAG}}`;
   const domain = `arn:aws:sagemaker:${input.region}:${input.accountId}:domain/${input.domainId}`;
   const viaEndpoint = { StringEquals: { 'aws:SourceVpce': input.sagemakerApiEndpointId } };
   const statements: object[] = [
-    { Sid: 'PresignThisDomainsProfiles', Effect: 'Allow', Action: ['sagemaker:CreatePresignedDomainUrl', 'sagemaker:DescribeUserProfile'], Resource: profiles, Condition: viaEndpoint },
+    { Sid: 'PresignOwnProfile', Effect: 'Allow', Action: ['sagemaker:CreatePresignedDomainUrl', 'sagemaker:DescribeUserProfile'], Resource: ownProfile, Condition: viaEndpoint },
     { Sid: 'DescribeThisDomain', Effect: 'Allow', Action: 'sagemaker:DescribeDomain', Resource: domain, Condition: viaEndpoint },
     // Admin connection test; ListUserProfiles has no resource-level permissions.
     { Sid: 'ListProfiles', Effect: 'Allow', Action: 'sagemaker:ListUserProfiles', Resource: '*', Condition: viaEndpoint },
   ];
   if (input.autoCreateProfile) {
-    statements.push({ Sid: 'CreateProfilesInThisDomain', Effect: 'Allow', Action: ['sagemaker:CreateUserProfile', 'sagemaker:AddTags'], Resource: profiles, Condition: viaEndpoint });
+    statements.push({ Sid: 'CreateOwnProfile', Effect: 'Allow', Action: ['sagemaker:CreateUserProfile', 'sagemaker:AddTags'], Resource: ownProfile, Condition: viaEndpoint });
   }
   return JSON.stringify({ Version: '2012-10-17', Statement: statements });
 }

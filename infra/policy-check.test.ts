@@ -2,7 +2,7 @@
 // each must report a violation, so a change that makes something public or trusts `*` fails the suite.
 import { describe, expect, it } from 'vitest';
 import { buildExecutionPolicy, buildGeneratorPolicy, buildGeneratorTrustPolicy } from './lob-account';
-import { checkActionsAndResources, checkIngress, checkNoPublicAccess, checkNoWildcardActions, checkPrivateApi, checkSourceVpce, checkTrustPolicy, parsePolicy, type PolicyDocument } from './policy-check';
+import { checkActionsAndResources, checkIngress, checkNoPublicAccess, checkNoWildcardActions, checkPrivateApi, checkSourceVpce, checkTrustPolicy, isAllowed, parsePolicy, type PolicyDocument } from './policy-check';
 import { buildApiPolicy, buildFunctionPolicy } from './portal';
 
 const PORTAL_ROLE = 'arn:aws:iam::999999999999:role/studio-portal-dev-server';
@@ -44,7 +44,7 @@ describe('policy checks catch broken variants', () => {
   });
 
   it("a generator policy reaching other domains' profiles or extra actions is caught", () => {
-    const profiles = 'arn:aws:sagemaker:us-east-1:111111111111:user-profile/d-loba1example/*';
+    const profiles = 'arn:aws:sagemaker:us-east-1:111111111111:user-profile/d-loba1example/${aws:PrincipalTag/studio-user}';
     const allowed = {
       'sagemaker:CreatePresignedDomainUrl': (r: string) => r === profiles,
       'sagemaker:DescribeUserProfile': (r: string) => r === profiles,
@@ -57,6 +57,33 @@ describe('policy checks catch broken variants', () => {
     const extra = mutate(generator(), (d) => (d.Statement[0].Action = ['sagemaker:CreatePresignedDomainUrl', 'sagemaker:DeleteDomain']));
     expect(rules(checkActionsAndResources(extra, allowed))).toContain('action.unexpected');
     expect(rules(checkNoWildcardActions(mutate(generator(), (d) => (d.Statement[0].Action = 'sagemaker:*'))))).toContain('action.wildcard');
+  });
+
+  it('a session tagged for user A cannot presign (or create) user B, not even through a tag value with wildcards', () => {
+    const policy = generator(true);
+    const profile = (name: string) => `arn:aws:sagemaker:us-east-1:111111111111:user-profile/d-loba1example/${name}`;
+    const as = (tag: string | undefined, action: string, name: string, vpce = SAGEMAKER_VPCE) =>
+      isAllowed(policy, { action, resource: profile(name), keys: { 'aws:SourceVpce': vpce }, principalTags: (tag === undefined ? {} : { 'studio-user': tag }) as Record<string, string> });
+    for (const action of ['sagemaker:CreatePresignedDomainUrl', 'sagemaker:DescribeUserProfile', 'sagemaker:CreateUserProfile']) {
+      expect(as('user-a', action, 'user-a')).toBe(true);
+      expect(as('user-a', action, 'user-b')).toBe(false);
+      expect(as('*', action, 'user-b')).toBe(false);
+      expect(as(undefined, action, 'user-a')).toBe(false);
+      expect(as('user-a', action, 'user-a', 'vpce-0someoneelse')).toBe(false);
+    }
+    // IAM matches tag keys case-insensitively.
+    expect(isAllowed(policy, { action: 'sagemaker:CreatePresignedDomainUrl', resource: profile('user-a'), keys: { 'aws:SourceVpce': SAGEMAKER_VPCE }, principalTags: { 'Studio-User': 'user-a' } })).toBe(true);
+    // The broken variant (any profile of the domain) lets A presign B: the property rests on the tag variable.
+    const anyProfile = mutate(policy, (d) => (d.Statement[0].Resource = profile('*')));
+    expect(isAllowed(anyProfile, { action: 'sagemaker:CreatePresignedDomainUrl', resource: profile('user-b'), keys: { 'aws:SourceVpce': SAGEMAKER_VPCE }, principalTags: { 'studio-user': 'user-a' } })).toBe(true);
+  });
+
+  it('a generator trust policy without the source-identity condition is caught', () => {
+    const trust = buildGeneratorTrustPolicy(PORTAL_ROLE);
+    expect(isAllowed(trust, { principal: PORTAL_ROLE, action: 'sts:AssumeRole', keys: { 'sts:SourceIdentity': 'user-a' } })).toBe(true);
+    expect(isAllowed(trust, { principal: PORTAL_ROLE, action: 'sts:AssumeRole' })).toBe(false);
+    const loose = mutate(trust, (d) => delete d.Statement[0].Condition);
+    expect(isAllowed(loose, { principal: PORTAL_ROLE, action: 'sts:AssumeRole' })).toBe(true);
   });
 
   it('an API that is REGIONAL, lacks a policy, or lets anyone Invoke is caught', () => {
@@ -80,8 +107,9 @@ describe('policy checks catch broken variants', () => {
       logGroupArn: 'arn:aws:logs:us-east-1:999999999999:log-group:/aws/lambda/f',
       keyArn: 'arn:aws:kms:us-east-1:999999999999:key/k',
     };
-    const onlyAssume = { 'sts:AssumeRole': (r: string) => input.generatorRoleArns.includes(r) };
-    const assumeOnly = (json: string) => JSON.stringify({ Statement: parsePolicy(json).Statement.filter((s) => s.Action === 'sts:AssumeRole') });
+    const generator = (r: string) => input.generatorRoleArns.includes(r);
+    const onlyAssume = { 'sts:AssumeRole': generator, 'sts:SetSourceIdentity': generator, 'sts:TagSession': generator };
+    const assumeOnly = (json: string) => JSON.stringify({ Statement: parsePolicy(json).Statement.filter((s) => s.Sid === 'AssumeLobGeneratorRoles') });
     expect(checkActionsAndResources(assumeOnly(buildFunctionPolicy(input)), onlyAssume)).toEqual([]);
     const anyRole = buildFunctionPolicy({ ...input, generatorRoleArns: ['arn:aws:iam::*:role/*'] });
     expect(rules(checkActionsAndResources(assumeOnly(anyRole), onlyAssume))).toContain('resource.unscoped');

@@ -196,3 +196,103 @@ export function checkIngress(rules: IngressRule[], allowedCidrs: string[], allow
   }
   return violations;
 }
+
+/** What a request carries into IAM evaluation (only what our policies use). */
+export interface RequestContext {
+  /** the calling principal's ARN (trust policies) */
+  principal?: string;
+  action: string;
+  resource?: string;
+  /** global and service condition keys, e.g. aws:SourceVpce, sts:SourceIdentity */
+  keys?: Record<string, string | undefined>;
+  /** the session's principal tags (session tags): ${aws:PrincipalTag/<key>}, case-insensitive keys */
+  principalTags?: Record<string, string>;
+}
+
+/** IAM's wildcard match: `*` any run, `?` one character; case-sensitive (ARNs, string conditions). */
+function globMatch(pattern: string, value: string, ignoreCase = false): boolean {
+  const escaped = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  return new RegExp(`^${escaped}$`, ignoreCase ? 'is' : 's').test(value);
+}
+
+function tagOf(tags: Record<string, string> | undefined, key: string): string | undefined {
+  const wanted = key.toLowerCase();
+  return Object.entries(tags ?? {}).find(([k]) => k.toLowerCase() === wanted)?.[1];
+}
+
+/**
+ * Substitutes policy variables in a resource or condition value. An unresolvable variable (e.g. a missing
+ * principal tag) makes the element match nothing, as IAM does.
+ */
+function substituteVariables(value: string, ctx: RequestContext): string | undefined {
+  let missing = false;
+  const out = value.replace(/\$\{([^}]+)\}/g, (_, name: string) => {
+    if (name === '*' || name === '?' || name === '$') return `\u0000${name}`;
+    const tag = /^aws:PrincipalTag\/(.+)$/i.exec(name);
+    const resolved = tag ? tagOf(ctx.principalTags, tag[1]) : ctx.keys?.[name];
+    if (resolved === undefined) missing = true;
+    // A substituted value is literal: wildcards in a tag value do not widen the match.
+    return (resolved ?? '').replace(/[*?]/g, (c) => `\u0001${c}`);
+  });
+  return missing ? undefined : out;
+}
+
+function literalAwareMatch(pattern: string, value: string): boolean {
+  // \u0001x marks a literal character from a substituted variable; \u0000x a ${*}-style escape.
+  const parts = pattern.split(/(\u0001.|\u0000.)/).filter(Boolean);
+  const regex = parts
+    .map((p) => (p.startsWith('\u0001') || p.startsWith('\u0000') ? p.slice(1).replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')))
+    .join('');
+  return new RegExp(`^${regex}$`, 's').test(value);
+}
+
+function conditionHolds(condition: Statement['Condition'], ctx: RequestContext): boolean {
+  for (const [operator, entries] of Object.entries(condition ?? {})) {
+    for (const [key, expected] of Object.entries(entries)) {
+      const actual = /^aws:PrincipalTag\//i.test(key) ? tagOf(ctx.principalTags, key.split('/')[1]) : ctx.keys?.[key];
+      const values = asArray(expected as string | string[] | boolean).map(String);
+      switch (operator) {
+        case 'Null':
+          // Null "false": the key must be present; "true": absent.
+          if (values.some((v) => (v === 'true') !== (actual === undefined))) return false;
+          break;
+        case 'StringEquals':
+        case 'ArnEquals':
+          if (actual === undefined || !values.some((v) => v === actual)) return false;
+          break;
+        case 'StringLike':
+        case 'ArnLike':
+          if (actual === undefined || !values.some((v) => globMatch(v, actual))) return false;
+          break;
+        default:
+          // Unknown operators are not modelled: treat the statement as not applying (fail closed).
+          return false;
+      }
+    }
+  }
+  return true;
+}
+
+function statementApplies(s: Statement, ctx: RequestContext): boolean {
+  if (!actionsOf(s).some((a) => globMatch(a, ctx.action, true))) return false;
+  if (ctx.principal !== undefined && s.Principal !== undefined && !principalsOf(s).some((p) => p === '*' || p === ctx.principal)) return false;
+  if (ctx.resource !== undefined && s.Resource !== undefined) {
+    const matches = resourcesOf(s).some((pattern) => {
+      const substituted = substituteVariables(pattern, ctx);
+      return substituted !== undefined && literalAwareMatch(substituted, ctx.resource!);
+    });
+    if (!matches) return false;
+  }
+  return conditionHolds(s.Condition, ctx);
+}
+
+/**
+ * Evaluates one request against one policy as IAM does for what our policies use (Action / Resource
+ * wildcards, ${aws:PrincipalTag/...} variables, StringEquals / StringLike / ArnEquals / ArnLike / Null
+ * conditions): an explicit Deny wins, else some Allow must apply, else the implicit deny.
+ */
+export function isAllowed(policy: string | PolicyDocument, ctx: RequestContext): boolean {
+  const doc = parsePolicy(policy);
+  if (doc.Statement.some((s) => s.Effect === 'Deny' && statementApplies(s, ctx))) return false;
+  return allowStatements(doc).some((s) => statementApplies(s, ctx));
+}

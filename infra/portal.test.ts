@@ -160,6 +160,8 @@ describe('portal (shared-services account)', () => {
     const isTable = (r: string) => tableArns.some((arn) => r === arn || r === `${arn}/index/*`);
     const allowed: Record<string, (r: string) => boolean> = {
       'sts:AssumeRole': (r) => generatorArns.includes(r),
+      'sts:SetSourceIdentity': (r) => generatorArns.includes(r),
+      'sts:TagSession': (r) => generatorArns.includes(r),
       ...Object.fromEntries(
         ['GetItem', 'BatchGetItem', 'Query', 'Scan', 'PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'ConditionCheckItem'].map((a) => [`dynamodb:${a}`, isTable]),
       ),
@@ -174,7 +176,9 @@ describe('portal (shared-services account)', () => {
       ),
     };
     expect(checkActionsAndResources(policy.inputs.policy, allowed)).toEqual([]);
-    const assume = parsePolicy(policy.inputs.policy).Statement.find((s) => s.Action === 'sts:AssumeRole')!;
+    const assume = parsePolicy(policy.inputs.policy).Statement.find((s) => s.Sid === 'AssumeLobGeneratorRoles')!;
+    // Per-user sessions: the portal may set the source identity and session tags on exactly these roles.
+    expect(assume.Action).toEqual(['sts:AssumeRole', 'sts:SetSourceIdentity', 'sts:TagSession']);
     expect(assume.Resource).toEqual(['arn:aws:iam::111111111111:role/PresignedUrlGenerator', 'arn:aws:iam::222222222222:role/PresignedUrlGenerator']);
   });
 

@@ -104,7 +104,8 @@ export function buildFunctionPolicy(input: FunctionPolicyInput): string {
         ],
         Resource: input.tableArns.flatMap((arn) => [arn, `${arn}/index/*`]),
       },
-      { Sid: 'AssumeLobGeneratorRoles', Effect: 'Allow', Action: 'sts:AssumeRole', Resource: input.generatorRoleArns },
+      // Per-user generator sessions: the source identity and session tags name the person (infra/lob-account.ts).
+      { Sid: 'AssumeLobGeneratorRoles', Effect: 'Allow', Action: ['sts:AssumeRole', 'sts:SetSourceIdentity', 'sts:TagSession'], Resource: input.generatorRoleArns },
       // The admin console looks users up in the pool (read-only).
       { Sid: 'ReadUserPool', Effect: 'Allow', Action: ['cognito-idp:AdminGetUser', 'cognito-idp:AdminListGroupsForUser', 'cognito-idp:ListUsers'], Resource: input.userPoolArn },
       { Sid: 'OwnLogGroup', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: `${input.logGroupArn}:*` },

@@ -71,6 +71,8 @@ const envSchema = z.object({
   ADMIN_GROUP: optionalString.transform((v) => v ?? 'portal-admins'),
   SUPPORT_CONTACT: optionalString.transform((v) => v ?? 'your platform team'),
   LOB_CACHE_SECONDS: intInRange('LOB_CACHE_SECONDS', 0, 3600, 30),
+  GENERATOR_SESSION_CACHE_SIZE: intInRange('GENERATOR_SESSION_CACHE_SIZE', 1, 1_000_000, 10_000),
+  PROFILE_READY_TIMEOUT_SECONDS: intInRange('PROFILE_READY_TIMEOUT_SECONDS', 1, 600, 20),
   AUDIT_WRITE: optionalString
     .pipe(
       z
@@ -115,6 +117,10 @@ export interface PortalConfig {
   adminGroup: string;
   supportContact: string;
   lobCacheSeconds: number;
+  /** Generator sessions (one per LOB account and user) kept in memory, least recently used dropped first. */
+  generatorSessionCacheSize: number;
+  /** How long a launch waits for a just-created Studio profile to be InService. */
+  profileReadyTimeoutSeconds: number;
   /**
    * When the launch's audit record is written. `after-response` keeps it off the redirect's critical
    * path (a long-running server); `before-response` for hosts that freeze the process once the
@@ -165,6 +171,8 @@ export function parseConfig(env: Record<string, string | undefined>): PortalConf
     adminGroup: e.ADMIN_GROUP,
     supportContact: e.SUPPORT_CONTACT,
     lobCacheSeconds: e.LOB_CACHE_SECONDS,
+    generatorSessionCacheSize: e.GENERATOR_SESSION_CACHE_SIZE,
+    profileReadyTimeoutSeconds: e.PROFILE_READY_TIMEOUT_SECONDS,
     auditWrite: e.AUDIT_WRITE,
     logLevel: e.LOG_LEVEL,
   };

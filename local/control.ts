@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBody, sendJson } from './http-util';
 import { KnobSpecError, type Knobs } from './knobs';
 import type { AwsState } from './aws/state';
+import { NAME_PATTERN } from './aws/sagemaker';
 import type { CognitoStandIn } from './cognito/server';
 import { assertUsername, CognitoApiError } from './cognito/user-store';
 
@@ -38,6 +39,32 @@ export function createControlHandler(deps: ControlDeps) {
         return sendJson(res, Object.values(services).every(Boolean) ? 200 : 503, { ok: Object.values(services).every(Boolean), services });
       }
       if (route === 'GET /_local/counters') return sendJson(res, 200, knobs.getCounters());
+      if (route === 'GET /_local/calls') return sendJson(res, 200, knobs.getCalls());
+      if (route === 'GET /_local/cloudtrail') {
+        const query = new URL(req.url ?? '/', 'http://control').searchParams;
+        const filters: Array<[string, (e: AwsState['trail'][number]) => string | undefined]> = [
+          ['account', (e) => e.recipientAccountId],
+          ['eventName', (e) => e.eventName],
+          ['eventSource', (e) => e.eventSource],
+          ['sourceIdentity', (e) => e.userIdentity.sessionContext?.sourceIdentity ?? (e.requestParameters?.sourceIdentity as string | undefined)],
+        ];
+        const records = deps.aws.trail.filter((event) => filters.every(([name, get]) => !query.has(name) || get(event) === query.get(name)));
+        return sendJson(res, 200, { Records: records });
+      }
+      if (route === 'DELETE /_local/cloudtrail') {
+        deps.aws.trail = [];
+        return sendJson(res, 200, {});
+      }
+      if (route === 'GET /_local/sagemaker/settings') return sendJson(res, 200, { profileCreationDelayMs: deps.aws.profileCreationDelayMs });
+      if (route === 'POST /_local/sagemaker/settings') {
+        const body = await readJson(req);
+        const delay = body.profileCreationDelayMs;
+        if (typeof delay !== 'number' || !Number.isInteger(delay) || delay < 0 || delay > 86_400_000) {
+          throw new ControlInputError('"profileCreationDelayMs" must be an integer number of milliseconds 0-86400000');
+        }
+        deps.aws.profileCreationDelayMs = delay;
+        return sendJson(res, 200, { profileCreationDelayMs: delay });
+      }
       if (route === 'POST /_local/counters/reset') {
         knobs.resetCounters();
         return sendJson(res, 200, {});
@@ -76,6 +103,32 @@ export function createControlHandler(deps: ControlDeps) {
         const domain = deps.aws.domains.get(profiles[1]);
         if (!domain) return sendJson(res, 404, { message: `unknown domain ${profiles[1]}` });
         return sendJson(res, 200, [...domain.profiles.keys()].sort());
+      }
+      if (profiles && method === 'POST') {
+        // Fixtures (benchmarks): InService profiles at once.
+        const domain = deps.aws.domains.get(profiles[1]);
+        if (!domain) return sendJson(res, 404, { message: `unknown domain ${profiles[1]}` });
+        const body = await readJson(req);
+        const names = body.names;
+        if (!Array.isArray(names) || names.some((n) => typeof n !== 'string' || !NAME_PATTERN.test(n))) {
+          throw new ControlInputError('"names" must be an array of user profile names');
+        }
+        const now = new Date();
+        for (const name of names as string[]) domain.profiles.set(name, { name, status: 'InService', createdAt: now, updatedAt: now });
+        return sendJson(res, 200, { created: names.length, total: domain.profiles.size });
+      }
+      const profile = /^\/_local\/sagemaker\/domains\/([\w-]+)\/profiles\/([\w-]+)$/.exec(path);
+      if (profile && method === 'POST') {
+        // The controllable clock for profile creation: finish (or fail) a Pending profile now.
+        const domain = deps.aws.domains.get(profile[1]);
+        const entry = domain?.profiles.get(profile[2]);
+        if (!domain || !entry) return sendJson(res, 404, { message: `unknown profile ${profile[2]} in ${profile[1]}` });
+        const body = await readJson(req);
+        if (!['Pending', 'InService', 'Updating', 'Failed', 'Deleting'].includes(String(body.status))) throw new ControlInputError('"status" must be a SageMaker user profile status');
+        entry.status = body.status as typeof entry.status;
+        entry.inServiceAt = undefined;
+        entry.updatedAt = new Date();
+        return sendJson(res, 200, { domainId: domain.domainId, userProfileName: entry.name, status: entry.status });
       }
       const domainMatch = /^\/_local\/sagemaker\/domains\/([\w-]+)$/.exec(path);
       if (domainMatch && method === 'POST') {

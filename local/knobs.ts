@@ -23,14 +23,32 @@ export class KnobSpecError extends Error {
   readonly code = 'input.invalid';
 }
 
+/** One call a stand-in received: when (epoch ms, sub-ms precision) and the latency injected into it. */
+export interface CallRecord {
+  op: string;
+  at: number;
+  latencyMs: number;
+}
+
+/** How many calls the timeline keeps (oldest dropped first). */
+const TIMELINE_LIMIT = 20_000;
+
 export class Knobs {
   private counters = new Map<string, number>();
+  /** Start times of calls since the last reset: lets the bench tell sequential calls from concurrent ones. */
+  private timeline: CallRecord[] = [];
   private latency: Partial<Record<ServiceName, number>> = {};
   private faults: FaultSpec[] = [];
 
   count(service: ServiceName, operation: string): void {
     const key = `${service}.${operation}`;
     this.counters.set(key, (this.counters.get(key) ?? 0) + 1);
+    this.timeline.push({ op: key, at: performance.timeOrigin + performance.now(), latencyMs: this.latency[service] ?? 0 });
+    if (this.timeline.length > TIMELINE_LIMIT) this.timeline.splice(0, this.timeline.length - TIMELINE_LIMIT);
+  }
+
+  getCalls(): CallRecord[] {
+    return this.timeline.map((c) => ({ ...c }));
   }
 
   getCounters(): Record<string, number> {
@@ -39,6 +57,7 @@ export class Knobs {
 
   resetCounters(): void {
     this.counters.clear();
+    this.timeline = [];
   }
 
   setLatency(update: Record<string, unknown>): Partial<Record<ServiceName, number>> {

@@ -9,6 +9,8 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { StandInsUrls } from './stand-ins';
+import type { CloudTrailEvent } from './aws/state';
+import type { CallRecord } from './knobs';
 
 export type { StandInsUrls };
 
@@ -286,6 +288,17 @@ export function control(baseUrl: string) {
     listProfiles: (domainId: string) => call<string[]>('GET', `/sagemaker/domains/${domainId}/profiles`),
     setDomain: (domainId: string, update: { status?: string; appNetworkAccessType?: string }) =>
       call<Record<string, string>>('POST', `/sagemaker/domains/${domainId}`, update),
+    createProfiles: (domainId: string, names: string[]) =>
+      call<{ created: number; total: number }>('POST', `/sagemaker/domains/${domainId}/profiles`, { names }),
+    setProfileStatus: (domainId: string, name: string, status: string) =>
+      call<{ status: string }>('POST', `/sagemaker/domains/${domainId}/profiles/${name}`, { status }),
+    setProfileCreationDelay: (ms: number) => call<{ profileCreationDelayMs: number }>('POST', '/sagemaker/settings', { profileCreationDelayMs: ms }),
+    cloudTrail: (filter: { account?: string; eventName?: string; eventSource?: string; sourceIdentity?: string } = {}) => {
+      const query = new URLSearchParams(Object.entries(filter).filter((e): e is [string, string] => e[1] !== undefined));
+      return call<{ Records: CloudTrailEvent[] }>('GET', `/cloudtrail${query.size ? `?${query}` : ''}`).then((r) => r.Records);
+    },
+    clearCloudTrail: () => call<Record<string, never>>('DELETE', '/cloudtrail'),
+    getCalls: () => call<CallRecord[]>('GET', '/calls'),
     health: () => call<{ ok: boolean; services: Record<string, boolean> }>('GET', '/health'),
   };
 }

@@ -33,6 +33,8 @@ export interface StandInsConfig {
   latency: Partial<Record<ServiceName, number>>;
   extraAdminKeys: SigningCredentials[];
   demoData: boolean;
+  /** How long CreateUserProfile leaves a profile Pending (LOCAL_PROFILE_CREATION_DELAY_MS). */
+  profileCreationDelayMs?: number;
 }
 
 export interface StandInsUrls {
@@ -63,6 +65,14 @@ function port(env: Record<string, string | undefined>, name: string, fallback: n
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 0 || value > 65535) throw new ConfigError(`${name} must be a port number 0-65535, got "${raw}"`);
   return value;
+}
+
+function profileDelay(env: Record<string, string | undefined>): number | undefined {
+  const raw = env.LOCAL_PROFILE_CREATION_DELAY_MS;
+  if (raw === undefined || raw === '') return undefined;
+  const ms = Number(raw);
+  if (!Number.isInteger(ms) || ms < 0) throw new ConfigError(`LOCAL_PROFILE_CREATION_DELAY_MS must be an integer number of milliseconds >= 0, got "${raw}"`);
+  return ms;
 }
 
 /** Reads the stand-ins' configuration from environment variables (see docs/local-stand-ins.md). */
@@ -124,6 +134,7 @@ export function configFromEnv(env: Record<string, string | undefined> = process.
     latency,
     extraAdminKeys,
     demoData: env.LOCAL_DEMO_DATA !== 'false',
+    profileCreationDelayMs: profileDelay(env),
   };
 }
 
@@ -155,6 +166,7 @@ export async function startStandInsInProcess(config: StandInsConfig): Promise<Ru
   const knobs = new Knobs();
   knobs.setLatency(config.latency);
   const aws = createDemoAwsState();
+  if (config.profileCreationDelayMs !== undefined) aws.profileCreationDelayMs = config.profileCreationDelayMs;
   const publicHost = hostForUrl(config.publicHost ?? (['0.0.0.0', '::'].includes(config.bindHost) ? '127.0.0.1' : config.bindHost));
   const servers: Server[] = [];
   // Java starts in the background while the other stand-ins come up.

@@ -15,8 +15,15 @@ const field = (form: FormData, name: string) => {
   return typeof v === 'string' ? v : undefined;
 };
 
+/**
+ * How long one press waits for a just-created profile before the form shows "Creating your Studio
+ * profile" and asks again; the form gives up after PENDING_ATTEMPTS_MAX rounds.
+ */
+const PROFILE_WAIT_PER_ATTEMPT_MS = 2_500;
+const PENDING_ATTEMPTS_MAX = 40;
+
 /** "Open Studio": identity from the session only -> launch -> redirect to the presigned URL (303). */
-export async function openStudio(_previous: LaunchState, form: FormData): Promise<LaunchState> {
+export async function openStudio(previous: LaunchState, form: FormData): Promise<LaunchState> {
   const requestId = resolveRequestId((await headers()).get(REQUEST_ID_HEADER));
   const chosen = { lob: field(form, 'lob'), app: field(form, 'app') };
   let url: string;
@@ -24,10 +31,15 @@ export async function openStudio(_previous: LaunchState, form: FormData): Promis
     const user = await getSessionUser();
     if (!user) throw new PortalError('auth.unauthenticated', 'Your session has ended. Sign in again.');
     const choices = validateLaunchChoices(chosen);
-    const result = await launch({ user, channel: 'portal', requestId, lob: choices.lob, app: choices.app }, (task) => after(task));
+    const result = await launch(
+      { user, channel: 'portal', requestId, lob: choices.lob, app: choices.app, profileWaitMs: PROFILE_WAIT_PER_ATTEMPT_MS },
+      (task) => after(task),
+    );
     url = result.url;
   } catch (thrown) {
     const error = toPortalError(thrown);
+    const attempt = (previous.pending?.attempt ?? 0) + 1;
+    if (error.code === 'profile.not_ready' && attempt < PENDING_ATTEMPTS_MAX) return { pending: { attempt }, ...chosen };
     if (error.code === 'internal') log.error('launch.action_failed', { requestId, error: thrown });
     return { error: { code: error.code, message: error.message, requestId }, ...chosen };
   }

@@ -1,6 +1,6 @@
 'use client';
 
-import { useActionState, useState } from 'react';
+import { useActionState, useEffect, useRef, useState } from 'react';
 import { useFormStatus } from 'react-dom';
 import { Alert, RequestIdNote } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
@@ -24,8 +24,12 @@ const APP_LABELS: Record<string, string> = { studio: 'Studio', jupyterlab: 'Jupy
  * While the launch runs the button stays focusable (aria-disabled, not disabled) so keyboard users
  * keep their place; repeated presses are ignored.
  */
-function SubmitButton({ unavailable, app }: { unavailable: boolean; app?: string }) {
-  const { pending } = useFormStatus();
+/** A pending profile: ask again this long after the last answer. */
+const PENDING_RETRY_MS = 1_000;
+
+function SubmitButton({ unavailable, creating, app }: { unavailable: boolean; creating: boolean; app?: string }) {
+  const { pending: submitting } = useFormStatus();
+  const pending = submitting || creating;
   // The button names what opens: "Open Studio" for Studio (and when nothing is chosen), else the app.
   const target = app && app !== 'studio' ? (APP_LABELS[app] ?? app) : 'Studio';
   return (
@@ -39,7 +43,7 @@ function SubmitButton({ unavailable, app }: { unavailable: boolean; app?: string
       data-testid="open-studio"
     >
       {pending && <span aria-hidden className="size-3 animate-spin rounded-full border-2 border-white border-t-transparent" />}
-      {pending ? `Opening ${target}…` : `Open ${target}`}
+      {creating ? 'Creating profile…' : pending ? `Opening ${target}…` : `Open ${target}`}
     </Button>
   );
 }
@@ -54,9 +58,16 @@ export function LaunchForm({ options }: { options: LaunchOption[] }) {
   const app = selected
     ? (appByLob[selected.lob] ?? (state.app && apps.includes(state.app) ? state.app : selected.defaultApp))
     : undefined;
+  const formRef = useRef<HTMLFormElement>(null);
+  // The profile is being created (first launch in a LOB that creates profiles): ask again shortly.
+  useEffect(() => {
+    if (!state.pending) return;
+    const timer = setTimeout(() => formRef.current?.requestSubmit(), PENDING_RETRY_MS);
+    return () => clearTimeout(timer);
+  }, [state]);
 
   return (
-    <form action={formAction} className="space-y-4" aria-describedby="launch-status">
+    <form ref={formRef} action={formAction} className="space-y-4" aria-describedby="launch-status">
       <div className="rounded-lg border border-slate-200 bg-white shadow-sm">
         <div className="space-y-6 p-5 sm:p-6">
           {options.length > 1 ? (
@@ -116,7 +127,7 @@ export function LaunchForm({ options }: { options: LaunchOption[] }) {
         </div>
 
         <div className="flex flex-wrap items-center gap-x-4 gap-y-2 rounded-b-lg border-t border-slate-200 bg-slate-50 px-5 py-4 sm:px-6">
-          <SubmitButton unavailable={!selected || !selected.enabled} app={app} />
+          <SubmitButton unavailable={!selected || !selected.enabled} creating={Boolean(state.pending)} app={app} />
           {selected && !selected.enabled ? (
             <p className="text-sm text-slate-700">Studio access for {selected.displayName} is turned off for now.</p>
           ) : (
@@ -126,6 +137,14 @@ export function LaunchForm({ options }: { options: LaunchOption[] }) {
       </div>
 
       <div id="launch-status" aria-live="polite" aria-atomic="true">
+        {state.pending && (
+          <Alert tone="info" title="Creating your Studio profile, this happens once" testId="launch-pending">
+            <p>
+              SageMaker is setting up your user profile in {selected?.displayName ?? 'your line of business'}. Studio opens by
+              itself as soon as it is ready, usually within a minute.
+            </p>
+          </Alert>
+        )}
         {state.error && (
           <Alert tone="error" title="Studio could not be opened" testId="launch-error">
             <p data-testid="launch-error-message" data-code={state.error.code}>

@@ -25,6 +25,9 @@ export interface AuditEntry {
   channel?: string;
   app?: string;
   outcome?: string;
+  /** Launches: the generator-role session that presigned, as the LOB account's CloudTrail names it. */
+  roleSession?: string;
+  sourceIdentity?: string;
   action?: string;
   target?: string;
   before?: string;
@@ -150,6 +153,8 @@ function reshapeAuditItem(item: Record<string, unknown>): AuditEntry {
     channel: str('channel'),
     app: str('app'),
     outcome: str('outcome'),
+    roleSession: str('roleSession'),
+    sourceIdentity: str('sourceIdentity'),
     action: str('action'),
     target: str('target'),
     before: str('before'),
@@ -244,5 +249,5 @@ export async function* iterateAudit(deps: AdminDeps, filter: AuditFilter, max = 
 
 export const AUDIT_CSV_COLUMNS = [
   'at', 'type', 'user', 'lob', 'accountId', 'domainId', 'channel', 'app', 'outcome',
-  'action', 'target', 'before', 'after', 'requestId',
+  'action', 'target', 'before', 'after', 'requestId', 'roleSession', 'sourceIdentity',
 ] as const;

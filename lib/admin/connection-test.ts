@@ -2,6 +2,7 @@ import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { DescribeDomainCommand, ListUserProfilesCommand } from '@aws-sdk/client-sagemaker';
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
 import { generatorRoleArn } from '@/lib/aws/clients';
+import { roleSessionNameFor, sourceIdentityFor } from '@/lib/aws/generator-sessions';
 import { isAccessDenied, isResourceNotFound, isThrottled, isUnavailable } from '@/lib/aws/errors';
 import type { AdminDeps } from './deps';
 import type { AdminLob } from './lobs';
@@ -40,7 +41,8 @@ function genericFailure(error: unknown, service: string): string {
 /**
  * Checks a LOB's wiring the way a launch uses it, step by step: a fresh STS AssumeRole of the generator
  * role (not the launch path's cached credentials, so a trust-policy change shows now), then DescribeDomain
- * and ListUserProfiles with those credentials.
+ * and ListUserProfiles with those credentials. The session's SourceIdentity is the admin who ran the test
+ * (the generator role's trust requires one), so the LOB account's CloudTrail names them.
  */
 /** The one-line verdict an admin reads first: a warning is not a pass. */
 export function connectionHeadline(report: ConnectionReport): string {
@@ -49,7 +51,7 @@ export function connectionHeadline(report: ConnectionReport): string {
   return 'Connection test passed.';
 }
 
-export async function testLobConnection(deps: AdminDeps, lob: AdminLob): Promise<ConnectionReport> {
+export async function testLobConnection(deps: AdminDeps, lob: AdminLob, admin: string): Promise<ConnectionReport> {
   const steps: ConnectionStep[] = [];
   const skip = (id: ConnectionStep['id'], label: string) =>
     steps.push({ id, label, status: 'skipped', detail: 'Skipped: an earlier step failed.' });
@@ -65,7 +67,13 @@ export async function testLobConnection(deps: AdminDeps, lob: AdminLob): Promise
   let credentials: AwsCredentialIdentity;
   try {
     const out = await deps.createStsClient(lob.region).send(
-      new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'studio-portal-connection-test', DurationSeconds: 900 }),
+      new AssumeRoleCommand({
+        RoleArn: roleArn,
+        RoleSessionName: roleSessionNameFor(`test-${admin}`),
+        DurationSeconds: 900,
+        SourceIdentity: sourceIdentityFor(admin),
+        Tags: [{ Key: 'purpose', Value: 'connection-test' }],
+      }),
     );
     const c = out.Credentials;
     if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error('STS returned no credentials');
@@ -78,7 +86,7 @@ export async function testLobConnection(deps: AdminDeps, lob: AdminLob): Promise
       status: 'failed',
       detail: isAccessDenied(error)
         ? `Access denied assuming ${roleArn}. Check that the role exists in account ${lob.accountId} and that its ` +
-          "trust policy lets the portal's role call sts:AssumeRole (and that the account id and role name here are right). " +
+          "trust policy lets the portal's role call sts:AssumeRole, sts:SetSourceIdentity and sts:TagSession (and that the account id and role name here are right). " +
           `(${awsReason(error)})`
         : genericFailure(error, 'STS'),
     });

@@ -3,20 +3,15 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
-import { doesIdentityRequireRefresh, isIdentityExpired, memoizeIdentityProvider } from '@smithy/core';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
-import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import type { PortalConfig } from '@/lib/config';
+import { GeneratorSessions, sessionCredentials } from './generator-sessions';
 
 /** A few quick attempts: throttling is retried briefly, then reported to the user as aws.throttled. */
 const MAX_ATTEMPTS = 3;
 const retryStrategy = () => new ConfiguredRetryStrategy(MAX_ATTEMPTS, (attempt) => 40 * 2 ** attempt);
 /** Fail fast when a service is unreachable instead of hanging the user's click. */
 const requestHandler = { connectionTimeout: 1_000, requestTimeout: 5_000 };
-/** AssumeRole session length; the SDK refreshes 5 minutes before expiry. */
-const GENERATOR_SESSION_SECONDS = 3600;
-const ROLE_SESSION_NAME = 'studio-portal';
 
 const common = () => ({ retryStrategy: retryStrategy(), requestHandler });
 
@@ -35,56 +30,29 @@ export function createCognitoClient(config: PortalConfig): CognitoIdentityProvid
   return new CognitoIdentityProviderClient({ ...common(), region: config.region, endpoint: config.cognito.endpoint });
 }
 
-export function generatorRoleArn(accountId: string, roleName: string): string {
-  return `arn:aws:iam::${accountId}:role/${roleName}`;
-}
-
-/** SageMaker client for one LOB account plus the (memoized) assumed-role credentials it signs with. */
-export interface LobSageMaker {
-  client: SageMakerClient;
-  /** Resolves cached credentials, calling STS AssumeRole only when missing or near expiry. */
-  credentials: AwsCredentialIdentityProvider;
-  roleArn: string;
-}
-
-export interface SageMakerTarget {
-  accountId: string;
-  region: string;
-  roleName: string;
-}
+export { generatorRoleArn } from './generator-sessions';
 
 /**
- * Hands out one SageMaker client per (account, region, role), each with its own assumed-role
- * credential cache, so a warm launch makes no STS call.
+ * One SageMaker client per region for every LOB account and user: each call is signed with the
+ * generator session bound by withGeneratorSession (per account and user, lib/aws/generator-sessions.ts).
  */
 export class SageMakerClientPool {
-  private readonly clients = new Map<string, LobSageMaker>();
+  private readonly clients = new Map<string, SageMakerClient>();
 
   constructor(private readonly config: PortalConfig) {}
 
-  get(target: SageMakerTarget): LobSageMaker {
-    const key = `${target.accountId}|${target.region}|${target.roleName}`;
-    let entry = this.clients.get(key);
-    if (!entry) {
-      entry = this.create(target);
-      this.clients.set(key, entry);
+  get(region: string): SageMakerClient {
+    let client = this.clients.get(region);
+    if (!client) {
+      const endpoint = this.config.endpoints.sagemaker?.replaceAll('{region}', region);
+      client = new SageMakerClient({ ...common(), region, endpoint, credentials: sessionCredentials() });
+      this.clients.set(region, client);
     }
-    return entry;
+    return client;
   }
+}
 
-  private create({ accountId, region, roleName }: SageMakerTarget): LobSageMaker {
-    const roleArn = generatorRoleArn(accountId, roleName);
-    const assume = fromTemporaryCredentials({
-      params: { RoleArn: roleArn, RoleSessionName: ROLE_SESSION_NAME, DurationSeconds: GENERATOR_SESSION_SECONDS },
-      clientConfig: { ...common(), region: this.config.region, endpoint: this.config.endpoints.sts },
-    });
-    const credentials = memoizeIdentityProvider(
-      assume,
-      isIdentityExpired,
-      doesIdentityRequireRefresh,
-    ) as unknown as (() => Promise<AwsCredentialIdentity>);
-    const endpoint = this.config.endpoints.sagemaker?.replaceAll('{region}', region);
-    const client = new SageMakerClient({ ...common(), region, endpoint, credentials });
-    return { client, credentials, roleArn };
-  }
+/** The portal's generator-session cache, bounded by GENERATOR_SESSION_CACHE_SIZE. */
+export function createGeneratorSessions(config: PortalConfig): GeneratorSessions {
+  return new GeneratorSessions({ sts: createStsClient(config), maxSessions: config.generatorSessionCacheSize });
 }

@@ -1,8 +1,8 @@
-import { BatchWriteCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { translateDirectoryError } from '../aws/errors';
 import { PortalError } from '../errors';
 import { toAuditItem } from './items';
-import type { AuditRecord } from './types';
+import type { AuditRecord, LaunchAuditRecord } from './types';
 
 /** Appends records to the audit table (launches and admin changes). */
 export class AuditWriter {
@@ -16,6 +16,24 @@ export class AuditWriter {
       await this.doc.send(new PutCommand({ TableName: this.table, Item: toAuditItem(record) }));
     } catch (error) {
       throw translateDirectoryError(error, 'audit.write');
+    }
+  }
+
+  /** Rewrites a stored launch record's outcome, only while it still says `expected` (never creates one). */
+  async updateOutcome(record: LaunchAuditRecord, expected: string, outcome: string): Promise<void> {
+    const { pk, sk } = toAuditItem(record);
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk, sk },
+          UpdateExpression: 'SET outcome = :outcome',
+          ConditionExpression: 'attribute_exists(pk) AND outcome = :expected',
+          ExpressionAttributeValues: { ':outcome': outcome, ':expected': expected },
+        }),
+      );
+    } catch (error) {
+      throw translateDirectoryError(error, 'audit.update');
     }
   }
 }

@@ -46,6 +46,10 @@ export interface LaunchAuditRecord {
   app?: StudioApp;
   /** "success" or the PortalError code. */
   outcome: string;
+  /** The generator-role session that presigned (arn:aws:sts::<account>:assumed-role/<role>/<session>), as the LOB account's CloudTrail names it. */
+  roleSession?: string;
+  /** The session's SourceIdentity (the username) in the LOB account's CloudTrail. */
+  sourceIdentity?: string;
 }
 
 export interface AdminAuditRecord {

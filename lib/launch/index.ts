@@ -1,4 +1,4 @@
-import { SageMakerClientPool } from '@/lib/aws/clients';
+import { SageMakerClientPool, createGeneratorSessions } from '@/lib/aws/clients';
 import { getConfig, type PortalConfig } from '@/lib/config';
 import { BatchingAuditWriter, getDirectory, type Directory } from '@/lib/directory';
 import { log } from '@/lib/log';
@@ -20,8 +20,11 @@ export function createLaunchDeps(config: PortalConfig, directory: Directory): La
   return {
     getUser: (username) => directory.users.getUser(username),
     lobs: directory.lobs,
-    presigner: new SageMakerPresigner(new SageMakerClientPool(config), log),
+    presigner: new SageMakerPresigner(new SageMakerClientPool(config), createGeneratorSessions(config), log, {
+      profileReadyTimeoutMs: config.profileReadyTimeoutSeconds * 1000,
+    }),
     writeAudit: batched ? (record) => batched.write(record) : (record) => directory.audit.write(record),
+    updateAuditOutcome: (record, expected, outcome) => directory.audit.updateOutcome(record, expected, outcome),
     defaultUrlExpiresSeconds: config.presignedUrlExpiresSeconds,
     supportContact: config.supportContact,
     log,
@@ -30,7 +33,7 @@ export function createLaunchDeps(config: PortalConfig, directory: Directory): La
 
 let deps: LaunchDeps | undefined;
 
-/** Process-wide launch collaborators (one SageMaker client + credential cache per LOB account). */
+/** Process-wide launch collaborators (one SageMaker client per region, one generator session per LOB account and user). */
 export function getLaunchDeps(): LaunchDeps {
   deps ??= createLaunchDeps(getConfig(), getDirectory());
   return deps;

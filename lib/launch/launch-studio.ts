@@ -1,5 +1,6 @@
 import { STUDIO_APPS, type StudioApp } from '@/lib/config';
 import { PortalError, InputInvalidError, toPortalError } from '@/lib/errors';
+import type { GeneratorSession } from '@/lib/aws/generator-sessions';
 import type { LaunchAuditRecord, Lob } from '@/lib/directory/types';
 import type { Logger } from '@/lib/log';
 import { resolveLobsForUser, type ResolveLobsDeps } from './resolve-lobs';
@@ -12,6 +13,11 @@ const LOB_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
 export interface LaunchDeps extends ResolveLobsDeps {
   presigner: Presigner;
   writeAudit(record: LaunchAuditRecord): Promise<void>;
+  /**
+   * Rewrites the outcome of a record written ahead (concurrently with the presign) when the launch then
+   * failed: conditional on the record still saying `expected`.
+   */
+  updateAuditOutcome(record: LaunchAuditRecord, expected: string, outcome: string): Promise<void>;
   /**
    * Runs work after the response when the host can (Next.js `after()`), so the audit write adds no
    * latency to the redirect; defaults to awaiting it inline.
@@ -69,24 +75,45 @@ export async function launchStudio(deps: LaunchDeps, request: LaunchRequest): Pr
   const log = deps.log.child({ requestId: request.requestId, user: request.user.username, channel: request.channel });
   let lob: Lob | undefined;
   let app: StudioApp | undefined = request.app;
+  let session: GeneratorSession | undefined;
+  const recordOf = (outcome: string, at = now().toISOString()): LaunchAuditRecord => ({
+    type: 'launch',
+    user: request.user.username,
+    at,
+    requestId: request.requestId,
+    channel: request.channel,
+    outcome,
+    ...(lob ? { lob: lob.lob, accountId: lob.accountId, domainId: lob.domainId } : request.lob ? { lob: request.lob } : {}),
+    ...(app ? { app } : {}),
+    ...(session ? { roleSession: session.assumedRoleArn, sourceIdentity: session.sourceIdentity } : {}),
+  });
+  // The launch already happened (or failed): never fail it for the audit trail, but never drop it silently.
+  const logFailure = (record: LaunchAuditRecord) => (error: unknown) => log.error('audit.write_failed', { error, record });
+  const write = (record: LaunchAuditRecord) => deps.writeAudit(record).catch(logFailure(record));
   const audit = (outcome: string) => {
-    const record: LaunchAuditRecord = {
-      type: 'launch',
-      user: request.user.username,
-      at: now().toISOString(),
-      requestId: request.requestId,
-      channel: request.channel,
-      outcome,
-      ...(lob ? { lob: lob.lob, accountId: lob.accountId, domainId: lob.domainId } : request.lob ? { lob: request.lob } : {}),
-      ...(app ? { app } : {}),
-    };
-    const write = () =>
-      deps.writeAudit(record).catch((error) => {
-        // The launch already happened: never fail it for the audit trail, but never drop it silently.
-        log.error('audit.write_failed', { error, record });
-      });
-    if (deps.defer) deps.defer(write);
-    else return write();
+    const record = recordOf(outcome);
+    if (deps.defer) deps.defer(() => write(record));
+    else return write(record);
+  };
+  /**
+   * Without `defer` (Lambda: nothing may run after the response) the record is written concurrently with
+   * the presign, saying "success"; the launch answers only after that write. If the presign then fails,
+   * the record is rewritten to the error code (conditional update) before the error response. So the
+   * user's path has no audit round trip of its own, and no response leaves without its record.
+   */
+  let ahead: { record: LaunchAuditRecord; landed: Promise<boolean> } | undefined;
+  const settleAhead = async (outcome: string) => {
+    if (!ahead) return false;
+    const { record, landed } = ahead;
+    ahead = undefined;
+    if (await landed) {
+      if (outcome !== record.outcome) {
+        await deps.updateAuditOutcome(record, record.outcome, outcome).catch(logFailure({ ...record, outcome }));
+      }
+    } else {
+      await write({ ...record, outcome });
+    }
+    return true;
   };
 
   try {
@@ -103,14 +130,30 @@ export async function launchStudio(deps: LaunchDeps, request: LaunchRequest): Pr
       throw new InputInvalidError('Your username cannot be used as a Studio user profile name (letters, digits and hyphens only).');
     }
     const expiresSeconds = lob.urlExpiresSeconds ?? deps.defaultUrlExpiresSeconds;
+    session = await deps.presigner.openSession(lob, request.user.username);
     const issuedAt = now();
-    const url = await deps.presigner.createUrl({
-      lob,
-      userProfileName: request.user.username,
-      app,
-      space: request.space,
-      expiresSeconds,
-    });
+    const presigning = deps.presigner.createUrl(
+      { lob, userProfileName: request.user.username, app, space: request.space, expiresSeconds, profileWaitMs: request.profileWaitMs },
+      session,
+    );
+    if (!deps.defer) {
+      const record = recordOf('success', issuedAt.toISOString());
+      ahead = {
+        record,
+        // Started once the presign request is on its way (setImmediate runs after the SDK's synchronous and
+        // microtask work), so building and signing the PutItem never delays the call the user waits for.
+        landed: new Promise<void>((resolve) => setImmediate(resolve))
+          .then(() => deps.writeAudit(record))
+          .then(
+            () => true,
+            (error: unknown) => {
+              log.warn('audit.write_ahead_failed', { error });
+              return false;
+            },
+          ),
+      };
+    }
+    const url = await presigning;
     const result: LaunchResult = {
       url,
       expiresAt: new Date(issuedAt.getTime() + expiresSeconds * 1000).toISOString(),
@@ -119,14 +162,14 @@ export async function launchStudio(deps: LaunchDeps, request: LaunchRequest): Pr
       domainId: lob.domainId,
       app,
     };
-    log.info('launch.success', { lob: lob.lob, accountId: lob.accountId, domainId: lob.domainId, app, durationMs: Date.now() - started });
-    await audit('success');
+    log.info('launch.success', { lob: lob.lob, accountId: lob.accountId, domainId: lob.domainId, app, roleSession: session.assumedRoleArn, durationMs: Date.now() - started });
+    if (!(await settleAhead('success'))) await audit('success');
     return result;
   } catch (thrown) {
     const error = profileMessage(toPortalError(thrown), lob, deps.supportContact);
     const level = error.status >= 500 ? 'error' : 'warn';
     log[level]('launch.failed', { code: error.code, lob: lob?.lob, durationMs: Date.now() - started, error: error.cause ?? error, details: error.details });
-    await audit(error.code);
+    if (!(await settleAhead(error.code))) await audit(error.code);
     throw error;
   }
 }

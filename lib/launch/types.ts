@@ -1,5 +1,6 @@
 import type { StudioApp } from '@/lib/config';
 import type { SessionUser } from '@/lib/auth/types';
+import type { GeneratorSession } from '@/lib/aws/generator-sessions';
 import type { LaunchChannel, Lob } from '@/lib/directory/types';
 
 export interface LaunchRequest {
@@ -11,6 +12,8 @@ export interface LaunchRequest {
   lob?: string;
   app?: StudioApp;
   space?: string;
+  /** How long to wait for a just-created profile (default PROFILE_READY_TIMEOUT_SECONDS); the portal form waits briefly and polls. */
+  profileWaitMs?: number;
 }
 
 export interface LaunchResult {
@@ -29,9 +32,12 @@ export interface PresignRequest {
   app: StudioApp;
   space?: string;
   expiresSeconds: number;
+  profileWaitMs?: number;
 }
 
 /** Creates presigned Studio URLs in a LOB's account (creating the profile just in time where allowed). */
 export interface Presigner {
-  createUrl(request: PresignRequest): Promise<string>;
+  /** The user's generator session in the LOB's account: cached, or AssumeRole with SourceIdentity and tags. */
+  openSession(lob: Lob, username: string): Promise<GeneratorSession>;
+  createUrl(request: PresignRequest, session: GeneratorSession): Promise<string>;
 }

@@ -1,7 +1,8 @@
 /** SageMaker control-plane stand-in (JSON 1.1, X-Amz-Target: SageMaker.<Op>), SigV4-verified. */
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { authenticateCaller } from './sts';
-import type { AwsState, StudioDomain } from './state';
+import { authenticateCaller, signingRegion } from './sts';
+import { principalTag, sessionIdentity, type AwsState, type CloudTrailEvent, type StudioDomain } from './state';
 import type { StudioTokens } from './studio-token';
 
 export class SageMakerError extends Error {
@@ -84,6 +85,11 @@ export function parseLandingUri(value: unknown): { app: string; path?: string } 
   );
 }
 
+/** The session tag the generator role's policy names profiles by: user-profile/<domain>/${aws:PrincipalTag/studio-user}. */
+export const STUDIO_USER_TAG = 'studio-user';
+/** Actions whose resource is one user profile, allowed only on the session's own (tagged) profile. */
+const PROFILE_ACTIONS = new Set(['CreatePresignedDomainUrl', 'CreateUserProfile', 'DescribeUserProfile']);
+
 export function domainArn(d: StudioDomain): string {
   return `arn:aws:sagemaker:${d.region}:${d.accountId}:domain/${d.domainId}`;
 }
@@ -108,6 +114,43 @@ export async function handleSageMaker(
     { unknownKey: 'UnrecognizedClientException', mismatch: 'InvalidSignatureException', expired: 'ExpiredTokenException', missing: 'MissingAuthenticationTokenException' },
     SageMakerError,
   );
+  let requestParameters: Json | null = null;
+  const record = (extra: Partial<CloudTrailEvent>) =>
+    state.record({
+      eventSource: 'sagemaker.amazonaws.com',
+      eventName: operation,
+      awsRegion: signingRegion(req),
+      recipientAccountId: caller.kind === 'temporary' ? caller.creds.accountId : caller.principal.accountId,
+      requestID: randomUUID(),
+      userIdentity:
+        caller.kind === 'temporary'
+          ? sessionIdentity(caller.creds)
+          : { type: 'IAMUser', principalId: caller.principal.accessKeyId, arn: caller.principal.arn, accountId: caller.principal.accountId, accessKeyId: caller.principal.accessKeyId },
+      requestParameters,
+      responseElements: null,
+      ...extra,
+    });
+  try {
+    const { result, responseElements } = await runSageMaker(state, tokens, url, caller, body, operation, (input) => (requestParameters = input));
+    record({ responseElements });
+    return result;
+  } catch (error) {
+    if (error instanceof SageMakerError) record({ errorCode: error.code, errorMessage: error.message });
+    throw error;
+  }
+}
+
+type Caller = Awaited<ReturnType<typeof authenticateCaller>>;
+
+async function runSageMaker(
+  state: AwsState,
+  tokens: StudioTokens,
+  url: StudioUrlOptions,
+  caller: Caller,
+  body: Buffer,
+  operation: string,
+  onInput: (input: Json) => void,
+): Promise<{ result: Json; responseElements: Json | null }> {
   if (caller.kind !== 'temporary') {
     // Long-term keys of the shared-services account hold no SageMaker permissions.
     throw new SageMakerError(
@@ -122,6 +165,20 @@ export async function handleSageMaker(
   } catch {
     throw new SageMakerError('SerializationException', 'Request body is not valid JSON');
   }
+  onInput(input);
+  const creds = caller.creds;
+  /** IAM's side of the generator role: profile actions only on user-profile/<domain>/${aws:PrincipalTag/studio-user}. */
+  const authorizeProfile = (domain: StudioDomain, name: string) => {
+    if (!PROFILE_ACTIONS.has(operation)) return;
+    const resource = `arn:aws:sagemaker:${domain.region}:${domain.accountId}:user-profile/${domain.domainId}/${name}`;
+    const tagged = principalTag(creds, STUDIO_USER_TAG);
+    if (tagged === undefined || tagged !== name) {
+      throw new SageMakerError(
+        'AccessDeniedException',
+        `User: ${creds.assumedRoleArn} is not authorized to perform: sagemaker:${operation} on resource: ${resource} because no identity-based policy allows the sagemaker:${operation} action`,
+      );
+    }
+  };
 
   const findDomain = (domainId: string): StudioDomain => {
     const domain = state.domains.get(domainId);
@@ -136,7 +193,7 @@ export async function handleSageMaker(
     if (!profile) {
       throw new SageMakerError('ResourceNotFound', `User profile ${name} does not exist in domain ${domain.domainId}`);
     }
-    return profile;
+    return state.settleProfile(profile);
   };
   const describeProfile = (domain: StudioDomain, name: string) => {
     const p = findProfile(domain, name);
@@ -150,6 +207,8 @@ export async function handleSageMaker(
     };
   };
 
+  // Read-only calls: CloudTrail shows no responseElements.
+  const read = (result: Json) => ({ result, responseElements: null });
   switch (operation) {
     case 'CreatePresignedDomainUrl': {
       const domainId = requireDomainId(input);
@@ -159,16 +218,21 @@ export async function handleSageMaker(
       const space = input.SpaceName === undefined ? undefined : requireName(input, 'SpaceName', 'spaceName');
       const landing = parseLandingUri(input.LandingUri);
       const domain = findDomain(domainId);
-      findProfile(domain, userProfile);
+      authorizeProfile(domain, userProfile);
+      const profile = findProfile(domain, userProfile);
+      if (profile.status !== 'InService') {
+        throw validation(`User profile ${userProfile} in domain ${domainId} is in ${profile.status} status; a presigned URL needs an InService profile.`);
+      }
       const token = await tokens.issue(
         { domainId, accountId, region: domain.region, userProfile, app: landing.app, path: landing.path, space, sessionSeconds: session },
         expires,
       );
-      return { AuthorizedUrl: `${url.scheme}://${studioHost(domain, url)}/auth?token=${token}` };
+      // CloudTrail never shows the URL: it is a credential.
+      return { result: { AuthorizedUrl: `${url.scheme}://${studioHost(domain, url)}/auth?token=${token}` }, responseElements: { authorizedUrl: 'HIDDEN_DUE_TO_SECURITY_REASONS' } };
     }
     case 'DescribeDomain': {
       const domain = findDomain(requireDomainId(input));
-      return {
+      return read({
         DomainArn: domainArn(domain),
         DomainId: domain.domainId,
         DomainName: domain.domainName,
@@ -180,13 +244,13 @@ export async function handleSageMaker(
         AppNetworkAccessType: domain.appNetworkAccessType,
         Url: `${url.scheme}://${studioHost(domain, url)}`,
         DefaultUserSettings: { ExecutionRole: `arn:aws:iam::${domain.accountId}:role/SageMakerExecutionRole` },
-      };
+      });
     }
     case 'ListDomains': {
       const max = optionalInt(input, 'MaxResults', 'maxResults', 1, 100, 10);
       const all = state.domainsOf(accountId).sort((a, b) => a.domainId.localeCompare(b.domainId));
       const start = typeof input.NextToken === 'string' ? Number(input.NextToken) || 0 : 0;
-      return {
+      return read({
         Domains: all.slice(start, start + max).map((d) => ({
           DomainArn: domainArn(d),
           DomainId: d.domainId,
@@ -197,20 +261,24 @@ export async function handleSageMaker(
           Url: `${url.scheme}://${studioHost(d, url)}`,
         })),
         NextToken: start + max < all.length ? String(start + max) : undefined,
-      };
+      });
     }
     case 'DescribeUserProfile': {
       const domain = findDomain(requireDomainId(input));
-      return describeProfile(domain, requireName(input, 'UserProfileName', 'userProfileName'));
+      const name = requireName(input, 'UserProfileName', 'userProfileName');
+      authorizeProfile(domain, name);
+      return read(describeProfile(domain, name));
     }
     case 'CreateUserProfile': {
       const domainId = requireDomainId(input);
       const name = requireName(input, 'UserProfileName', 'userProfileName');
       const domain = findDomain(domainId);
+      authorizeProfile(domain, name);
       if (domain.profiles.has(name)) throw new SageMakerError('ResourceInUse', `User profile ${name} already exists in domain ${domainId}`);
-      const now = new Date();
-      domain.profiles.set(name, { name, status: 'InService', createdAt: now, updatedAt: now });
-      return { UserProfileArn: describeProfile(domain, name).UserProfileArn };
+      // Created asynchronously, as SageMaker does: Pending, InService after the configured delay.
+      state.createProfile(domain, name);
+      const arn = describeProfile(domain, name).UserProfileArn;
+      return { result: { UserProfileArn: arn }, responseElements: { userProfileArn: arn } };
     }
     case 'ListUserProfiles': {
       const max = optionalInt(input, 'MaxResults', 'maxResults', 1, 100, 10);
@@ -218,11 +286,11 @@ export async function handleSageMaker(
       const contains = typeof input.UserProfileNameContains === 'string' ? input.UserProfileNameContains : '';
       const domains = domainFilter ? [findDomain(domainFilter)] : state.domainsOf(accountId);
       const all = domains
-        .flatMap((d) => [...d.profiles.values()].map((p) => ({ d, p })))
+        .flatMap((d) => [...d.profiles.values()].map((p) => ({ d, p: state.settleProfile(p) })))
         .filter(({ p }) => p.name.includes(contains))
         .sort((a, b) => a.p.name.localeCompare(b.p.name));
       const start = typeof input.NextToken === 'string' ? Number(input.NextToken) || 0 : 0;
-      return {
+      return read({
         UserProfiles: all.slice(start, start + max).map(({ d, p }) => ({
           DomainId: d.domainId,
           UserProfileName: p.name,
@@ -231,7 +299,7 @@ export async function handleSageMaker(
           LastModifiedTime: epoch(p.updatedAt),
         })),
         NextToken: start + max < all.length ? String(start + max) : undefined,
-      };
+      });
     }
     default:
       throw new SageMakerError('UnknownOperationException', `Unknown operation SageMaker.${operation}`);

@@ -2,7 +2,7 @@
  * What the STS + SageMaker stand-in knows: principals with long-term keys, the LOB accounts with
  * their generator role and Studio domain, temporary credentials it issued, and user profiles.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { DEMO_LOBS, DEMO_REGION, DEMO_USERS, OTHER_PRINCIPAL, PORTAL_PRINCIPAL } from '../demo-data';
 
 export interface Principal {
@@ -21,14 +21,58 @@ export interface TemporaryCredentials {
   roleArn: string;
   assumedRoleArn: string;
   assumedRoleId: string;
+  sessionName: string;
+  /** AssumeRole SourceIdentity: sticks to the session, shown in every CloudTrail event it makes. */
+  sourceIdentity?: string;
+  /** Session tags (the session's principal tags), keys as given. */
+  tags: Record<string, string>;
+  issuedAt: Date;
 }
+
+export type ProfileStatus = 'Pending' | 'InService' | 'Updating' | 'Failed' | 'Deleting';
 
 export interface UserProfile {
   name: string;
-  status: 'InService';
+  status: ProfileStatus;
   createdAt: Date;
   updatedAt: Date;
+  /** A Pending profile turns InService at this time (SageMaker creates profiles asynchronously). */
+  inServiceAt?: Date;
 }
+
+/** One CloudTrail-shaped record of a call the stand-in served (STS and SageMaker). */
+export interface CloudTrailEvent {
+  eventVersion: '1.09';
+  eventID: string;
+  eventTime: string;
+  eventSource: 'sts.amazonaws.com' | 'sagemaker.amazonaws.com';
+  eventName: string;
+  eventType: 'AwsApiCall';
+  awsRegion: string;
+  recipientAccountId: string;
+  requestID: string;
+  userIdentity: {
+    type: 'IAMUser' | 'AssumedRole' | 'AWSAccount';
+    principalId?: string;
+    arn: string;
+    accountId: string;
+    accessKeyId?: string;
+    sessionContext?: {
+      sessionIssuer: { type: 'Role'; principalId: string; arn: string; accountId: string; userName: string };
+      attributes: { creationDate: string; mfaAuthenticated: 'false' };
+      sourceIdentity?: string;
+    };
+  };
+  requestParameters: Record<string, unknown> | null;
+  responseElements: Record<string, unknown> | null;
+  errorCode?: string;
+  errorMessage?: string;
+}
+
+/** How many CloudTrail events the stand-in keeps (oldest dropped first). */
+const TRAIL_LIMIT = 10_000;
+/** Default time a new user profile stays Pending (LOCAL_PROFILE_CREATION_DELAY_MS overrides). */
+export const DEFAULT_PROFILE_CREATION_DELAY_MS = 3_000;
 
 export interface StudioDomain {
   domainId: string;
@@ -46,6 +90,8 @@ export interface LobAccount {
   accountId: string;
   label: string;
   roleNames: Set<string>;
+  /** The generator roles' trust requires a SourceIdentity on AssumeRole (infra/lob-account.ts). */
+  requireSourceIdentity?: boolean;
 }
 
 export function accountOfArn(arn: string): string {
@@ -57,8 +103,38 @@ export class AwsState {
   readonly accounts = new Map<string, LobAccount>();
   readonly domains = new Map<string, StudioDomain>();
   readonly temporary = new Map<string, TemporaryCredentials>();
-  /** ARNs allowed to call sts:AssumeRole on generator roles. */
+  /** ARNs allowed to call sts:AssumeRole (with SetSourceIdentity and TagSession) on generator roles. */
   readonly assumeRoleCallers = new Set<string>();
+  /** CloudTrail-shaped log of STS and SageMaker calls, oldest first (GET /_local/cloudtrail). */
+  trail: CloudTrailEvent[] = [];
+  /** How long CreateUserProfile leaves a profile Pending before it is InService. */
+  profileCreationDelayMs = DEFAULT_PROFILE_CREATION_DELAY_MS;
+
+  record(event: Omit<CloudTrailEvent, 'eventVersion' | 'eventID' | 'eventTime' | 'eventType'>): void {
+    this.trail.push({ eventVersion: '1.09', eventID: randomUUID(), eventTime: new Date().toISOString(), eventType: 'AwsApiCall', ...event });
+    if (this.trail.length > TRAIL_LIMIT) this.trail = this.trail.slice(-TRAIL_LIMIT);
+  }
+
+  /** A profile's status now: a Pending profile whose time has come is InService. */
+  settleProfile(profile: UserProfile, now = new Date()): UserProfile {
+    if (profile.status === 'Pending' && profile.inServiceAt && profile.inServiceAt.getTime() <= now.getTime()) {
+      profile.status = 'InService';
+      profile.updatedAt = profile.inServiceAt;
+      profile.inServiceAt = undefined;
+    }
+    return profile;
+  }
+
+  /** CreateUserProfile: Pending now, InService after profileCreationDelayMs. */
+  createProfile(domain: StudioDomain, name: string, now = new Date()): UserProfile {
+    const delay = this.profileCreationDelayMs;
+    const profile: UserProfile =
+      delay > 0
+        ? { name, status: 'Pending', createdAt: now, updatedAt: now, inServiceAt: new Date(now.getTime() + delay) }
+        : { name, status: 'InService', createdAt: now, updatedAt: now };
+    domain.profiles.set(name, profile);
+    return profile;
+  }
 
   addPrincipal(p: Omit<Principal, 'accountId'>, mayAssumeGeneratorRoles: boolean): void {
     this.principals.set(p.accessKeyId, { ...p, accountId: accountOfArn(p.arn) });
@@ -74,7 +150,12 @@ export class AwsState {
   }
 
   /** Issues temporary credentials for an assumed role (ASIA… key + session token). */
-  issueTemporary(roleArn: string, sessionName: string, durationSeconds: number): TemporaryCredentials {
+  issueTemporary(
+    roleArn: string,
+    sessionName: string,
+    durationSeconds: number,
+    session: { sourceIdentity?: string; tags?: Record<string, string> } = {},
+  ): TemporaryCredentials {
     const accessKeyId = `ASIA${randomBytes(8).toString('hex').toUpperCase()}`;
     const roleName = roleArn.split('/').pop() ?? '';
     const accountId = accountOfArn(roleArn);
@@ -82,8 +163,13 @@ export class AwsState {
     const creds: TemporaryCredentials = {
       accessKeyId,
       secretAccessKey: randomBytes(30).toString('base64'),
-      sessionToken: `IQoJb3JpZ2luX2VjE${randomBytes(96).toString('base64')}`,
+      // About the size of a real session token with a few session tags (they are packed into it).
+      sessionToken: `IQoJb3JpZ2luX2VjE${randomBytes(640).toString('base64')}`,
       expiration: new Date(Date.now() + durationSeconds * 1000),
+      issuedAt: new Date(),
+      sessionName,
+      sourceIdentity: session.sourceIdentity,
+      tags: { ...session.tags },
       accountId,
       roleArn,
       assumedRoleArn: `arn:aws:sts::${accountId}:assumed-role/${roleName}/${sessionName}`,
@@ -111,7 +197,7 @@ export function createDemoAwsState(): AwsState {
   state.addPrincipal(PORTAL_PRINCIPAL, true);
   state.addPrincipal(OTHER_PRINCIPAL, false);
   for (const lob of DEMO_LOBS) {
-    state.accounts.set(lob.accountId, { accountId: lob.accountId, label: lob.lob, roleNames: new Set([lob.roleName]) });
+    state.accounts.set(lob.accountId, { accountId: lob.accountId, label: lob.lob, roleNames: new Set([lob.roleName]), requireSourceIdentity: true });
     const profiles = DEMO_USERS.filter((u) => u.profiles.includes(lob.lob)).map((u) => u.username);
     state.addDomain(
       {
@@ -126,4 +212,28 @@ export function createDemoAwsState(): AwsState {
     );
   }
   return state;
+}
+
+/** A session tag's value; IAM matches tag keys case-insensitively. */
+export function principalTag(creds: TemporaryCredentials, key: string): string | undefined {
+  const wanted = key.toLowerCase();
+  for (const [k, v] of Object.entries(creds.tags)) if (k.toLowerCase() === wanted) return v;
+  return undefined;
+}
+
+/** The CloudTrail userIdentity of an assumed-role session. */
+export function sessionIdentity(creds: TemporaryCredentials): CloudTrailEvent['userIdentity'] {
+  const roleName = creds.roleArn.split('/').pop() ?? '';
+  return {
+    type: 'AssumedRole',
+    principalId: creds.assumedRoleId,
+    arn: creds.assumedRoleArn,
+    accountId: creds.accountId,
+    accessKeyId: creds.accessKeyId,
+    sessionContext: {
+      sessionIssuer: { type: 'Role', principalId: creds.assumedRoleId.split(':')[0], arn: creds.roleArn, accountId: creds.accountId, userName: roleName },
+      attributes: { creationDate: creds.issuedAt.toISOString(), mfaAuthenticated: 'false' },
+      ...(creds.sourceIdentity ? { sourceIdentity: creds.sourceIdentity } : {}),
+    },
+  };
 }

@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { escapeXml } from '../http-util';
 import { SignatureError, verifySigV4 } from '../sigv4';
-import type { AwsState, Principal, TemporaryCredentials } from './state';
+import { sessionIdentity, type AwsState, type CloudTrailEvent, type Principal, type TemporaryCredentials } from './state';
 
 const NS = 'https://sts.amazonaws.com/doc/2011-06-15/';
 
@@ -59,8 +59,67 @@ export async function authenticateCaller(
   }
 }
 
+/** The region of the request's SigV4 credential scope (where CloudTrail records the call). */
+export function signingRegion(req: IncomingMessage, fallback = 'us-east-1'): string {
+  const m = /Credential=[^/]+\/\d{8}\/([a-z0-9-]+)\//.exec(String(req.headers.authorization ?? ''));
+  return m?.[1] ?? fallback;
+}
+
 const ROLE_ARN = /^arn:aws:iam::(\d{12}):role\/(?:[\w+=,.@-]+\/)*([\w+=,.@-]{1,64})$/;
 const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
+const SOURCE_IDENTITY = /^[\w+=,.@-]{2,64}$/;
+const TAG_KEY = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u;
+const TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u;
+const MAX_SESSION_TAGS = 50;
+
+const constraint = (value: string, field: string, rule: string) =>
+  new StsError('ValidationError', `1 validation error detected: Value '${value}' at '${field}' failed to satisfy constraint: ${rule}`);
+
+/** Query-protocol list members: `<name>.member.<n>[.<field>]`, in order. */
+function listMembers(form: URLSearchParams, name: string): Array<Record<string, string>> {
+  const byIndex = new Map<number, Record<string, string>>();
+  const prefix = `${name}.member.`;
+  for (const [key, value] of form) {
+    if (!key.startsWith(prefix)) continue;
+    const [index, field = ''] = key.slice(prefix.length).split('.');
+    const n = Number(index);
+    if (!Number.isInteger(n) || n < 1) continue;
+    const entry = byIndex.get(n) ?? {};
+    entry[field] = value;
+    byIndex.set(n, entry);
+  }
+  return [...byIndex.entries()].sort(([a], [b]) => a - b).map(([, entry]) => entry);
+}
+
+/** SourceIdentity, session tags and transitive keys, validated as STS does. */
+function readSessionAttributes(form: URLSearchParams): { sourceIdentity?: string; tags: Record<string, string>; transitive: string[] } {
+  const sourceIdentity = form.get('SourceIdentity') ?? undefined;
+  if (sourceIdentity !== undefined) {
+    if (!SOURCE_IDENTITY.test(sourceIdentity)) {
+      throw constraint(sourceIdentity, 'sourceIdentity', 'Member must satisfy regular expression pattern: [\\w+=,.@-]* and have length 2-64');
+    }
+    if (/^aws:/i.test(sourceIdentity)) throw new StsError('ValidationError', 'SourceIdentity cannot begin with the reserved prefix "aws:".');
+  }
+  const members = listMembers(form, 'Tags');
+  if (members.length > MAX_SESSION_TAGS) throw constraint(`[${members.length} tags]`, 'tags', `Member must have length less than or equal to ${MAX_SESSION_TAGS}`);
+  const tags: Record<string, string> = {};
+  const seen = new Set<string>();
+  members.forEach((member, i) => {
+    const key = member.Key ?? '';
+    const value = member.Value ?? '';
+    if (!TAG_KEY.test(key)) throw constraint(key, `tags.${i + 1}.member.key`, 'Member must satisfy regular expression pattern: [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+ and have length 1-128');
+    if (!TAG_VALUE.test(value)) throw constraint(value, `tags.${i + 1}.member.value`, 'Member must satisfy regular expression pattern: [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]* and have length 0-256');
+    if (/^aws:/i.test(key)) throw new StsError('InvalidParameterValue', `Tag key ${key} uses the reserved prefix "aws:".`);
+    if (seen.has(key.toLowerCase())) throw new StsError('InvalidParameterValue', 'Duplicate tag keys found. Please note that Tag keys are case insensitive.');
+    seen.add(key.toLowerCase());
+    tags[key] = value;
+  });
+  const transitive = listMembers(form, 'TransitiveTagKeys').map((m) => m[''] ?? '');
+  for (const key of transitive) {
+    if (!seen.has(key.toLowerCase())) throw new StsError('InvalidParameterValue', `The transitive tag key ${key} is not one of the session tags.`);
+  }
+  return { sourceIdentity, tags, transitive };
+}
 
 export async function handleSts(state: AwsState, req: IncomingMessage, body: Buffer): Promise<{ action: string; run: () => Promise<string> }> {
   const form = new URLSearchParams(body.toString('utf8'));
@@ -80,39 +139,75 @@ export async function handleSts(state: AwsState, req: IncomingMessage, body: Buf
         StsError,
       );
       const callerArn = caller.kind === 'principal' ? caller.principal.arn : caller.creds.assumedRoleArn;
+      const callerAccount = caller.kind === 'principal' ? caller.principal.accountId : caller.creds.accountId;
       const requestId = randomUUID();
       if (action === 'GetCallerIdentity') {
-        const account = caller.kind === 'principal' ? caller.principal.accountId : caller.creds.accountId;
         const userId = caller.kind === 'principal' ? caller.principal.accessKeyId : caller.creds.assumedRoleId;
-        return `<GetCallerIdentityResponse xmlns="${NS}"><GetCallerIdentityResult><Arn>${escapeXml(callerArn)}</Arn><UserId>${escapeXml(userId)}</UserId><Account>${account}</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></GetCallerIdentityResponse>`;
+        return `<GetCallerIdentityResponse xmlns="${NS}"><GetCallerIdentityResult><Arn>${escapeXml(callerArn)}</Arn><UserId>${escapeXml(userId)}</UserId><Account>${callerAccount}</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></GetCallerIdentityResponse>`;
       }
       const roleArn = form.get('RoleArn') ?? '';
       const sessionName = form.get('RoleSessionName') ?? '';
       const durationText = form.get('DurationSeconds');
-      if (!roleArn || roleArn.length < 20 || roleArn.length > 2048) {
-        throw new StsError('ValidationError', `1 validation error detected: Value '${roleArn}' at 'roleArn' failed to satisfy constraint: Member must have length greater than or equal to 20`);
-      }
-      if (!SESSION_NAME.test(sessionName)) {
-        throw new StsError('ValidationError', `1 validation error detected: Value '${sessionName}' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]* and have length 2-64`);
-      }
-      let duration = 3600;
-      if (durationText !== null) {
-        duration = Number(durationText);
-        if (!Number.isInteger(duration) || duration < 900) {
-          throw new StsError('ValidationError', `1 validation error detected: Value '${durationText}' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900`);
-        }
-        if (duration > 43200) {
-          throw new StsError('ValidationError', `1 validation error detected: Value '${durationText}' at 'durationSeconds' failed to satisfy constraint: Member must have value less than or equal to 43200`);
-        }
-      }
       const match = ROLE_ARN.exec(roleArn);
-      const account = match ? state.accounts.get(match[1]) : undefined;
-      const allowed = caller.kind === 'principal' && state.assumeRoleCallers.has(callerArn) && account?.roleNames.has(match![2]);
-      if (!allowed) {
-        throw new StsError('AccessDenied', `User: ${callerArn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`, 403);
+      // The AssumeRole event lands in the role's account (CloudTrail), with the caller as userIdentity.
+      const userIdentity: CloudTrailEvent['userIdentity'] =
+        caller.kind === 'temporary'
+          ? sessionIdentity(caller.creds)
+          : { type: match && match[1] !== callerAccount ? 'AWSAccount' : 'IAMUser', principalId: caller.principal.accessKeyId, arn: callerArn, accountId: callerAccount, accessKeyId: caller.principal.accessKeyId };
+      const requestParameters: Record<string, unknown> = { roleArn, roleSessionName: sessionName, ...(durationText !== null ? { durationSeconds: Number(durationText) } : {}) };
+      const recordEvent = (extra: Partial<CloudTrailEvent>) =>
+        state.record({
+          eventSource: 'sts.amazonaws.com',
+          eventName: 'AssumeRole',
+          awsRegion: signingRegion(req),
+          recipientAccountId: match?.[1] ?? callerAccount,
+          requestID: requestId,
+          userIdentity,
+          requestParameters,
+          responseElements: null,
+          ...extra,
+        });
+      try {
+        const session = readSessionAttributes(form);
+        if (session.sourceIdentity !== undefined) requestParameters.sourceIdentity = session.sourceIdentity;
+        if (Object.keys(session.tags).length) requestParameters.tags = Object.entries(session.tags).map(([key, value]) => ({ key, value }));
+        if (session.transitive.length) requestParameters.transitiveTagKeys = session.transitive;
+        if (!roleArn || roleArn.length < 20 || roleArn.length > 2048) {
+          throw constraint(roleArn, 'roleArn', 'Member must have length greater than or equal to 20');
+        }
+        if (!SESSION_NAME.test(sessionName)) {
+          throw constraint(sessionName, 'roleSessionName', 'Member must satisfy regular expression pattern: [\\w+=,.@-]* and have length 2-64');
+        }
+        let duration = 3600;
+        if (durationText !== null) {
+          duration = Number(durationText);
+          if (!Number.isInteger(duration) || duration < 900) throw constraint(durationText, 'durationSeconds', 'Member must have value greater than or equal to 900');
+          if (duration > 43200) throw constraint(durationText, 'durationSeconds', 'Member must have value less than or equal to 43200');
+        }
+        const account = match ? state.accounts.get(match[1]) : undefined;
+        const trusted = caller.kind === 'principal' && state.assumeRoleCallers.has(callerArn) && account?.roleNames.has(match![2]);
+        // The generator roles' trust policy requires a source identity (Condition Null sts:SourceIdentity false).
+        const allowed = trusted && (!account?.requireSourceIdentity || session.sourceIdentity !== undefined);
+        if (!allowed) {
+          throw new StsError('AccessDenied', `User: ${callerArn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`, 403);
+        }
+        const creds = state.issueTemporary(roleArn, sessionName, duration, { sourceIdentity: session.sourceIdentity, tags: session.tags });
+        const tagBytes = Object.entries(session.tags).reduce((n, [k, v]) => n + k.length + v.length, 0);
+        const packedPolicySize = Math.min(100, Math.ceil((tagBytes * 100) / 2048));
+        recordEvent({
+          responseElements: {
+            credentials: { accessKeyId: creds.accessKeyId, expiration: creds.expiration.toISOString() },
+            assumedRoleUser: { assumedRoleId: creds.assumedRoleId, arn: creds.assumedRoleArn },
+            packedPolicySize,
+            ...(creds.sourceIdentity ? { sourceIdentity: creds.sourceIdentity } : {}),
+          },
+        });
+        const sourceIdentityXml = creds.sourceIdentity ? `<SourceIdentity>${escapeXml(creds.sourceIdentity)}</SourceIdentity>` : '';
+        return `<AssumeRoleResponse xmlns="${NS}"><AssumeRoleResult>${sourceIdentityXml}<Credentials><AccessKeyId>${creds.accessKeyId}</AccessKeyId><SecretAccessKey>${escapeXml(creds.secretAccessKey)}</SecretAccessKey><SessionToken>${escapeXml(creds.sessionToken)}</SessionToken><Expiration>${creds.expiration.toISOString()}</Expiration></Credentials><AssumedRoleUser><AssumedRoleId>${escapeXml(creds.assumedRoleId)}</AssumedRoleId><Arn>${escapeXml(creds.assumedRoleArn)}</Arn></AssumedRoleUser><PackedPolicySize>${packedPolicySize}</PackedPolicySize></AssumeRoleResult><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></AssumeRoleResponse>`;
+      } catch (error) {
+        if (error instanceof StsError) recordEvent({ errorCode: error.code, errorMessage: error.message });
+        throw error;
       }
-      const creds = state.issueTemporary(roleArn, sessionName, duration);
-      return `<AssumeRoleResponse xmlns="${NS}"><AssumeRoleResult><Credentials><AccessKeyId>${creds.accessKeyId}</AccessKeyId><SecretAccessKey>${escapeXml(creds.secretAccessKey)}</SecretAccessKey><SessionToken>${escapeXml(creds.sessionToken)}</SessionToken><Expiration>${creds.expiration.toISOString()}</Expiration></Credentials><AssumedRoleUser><AssumedRoleId>${escapeXml(creds.assumedRoleId)}</AssumedRoleId><Arn>${escapeXml(creds.assumedRoleArn)}</Arn></AssumedRoleUser><PackedPolicySize>0</PackedPolicySize></AssumeRoleResult><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></AssumeRoleResponse>`;
     },
   };
 }

@@ -164,7 +164,7 @@ describe('Test connection', () => {
     Object.fromEntries(report.steps.map((s) => [s.id, s.status]));
 
   it('passes for a healthy LOB and counts its user profiles', async () => {
-    const report = await testLobConnection(deps, await requireLob(deps, 'lob-a'));
+    const report = await testLobConnection(deps, await requireLob(deps, 'lob-a'), 'portal-admin');
     expect(report.ok).toBe(true);
     expect(stepsOf(report)).toEqual({ assumeRole: 'ok', describeDomain: 'ok', domainStatus: 'ok', networkAccess: 'ok', userProfiles: 'ok' });
     expect(report.steps.find((s) => s.id === 'userProfiles')?.detail).toMatch(/^\d+ user profiles? present/);
@@ -177,7 +177,7 @@ describe('Test connection', () => {
       roleName: 'NoSuchGenerator',
       urlExpiresSeconds: undefined,
     });
-    const report = await testLobConnection(deps, lob);
+    const report = await testLobConnection(deps, lob, 'portal-admin');
     expect(report.ok).toBe(false);
     const assume = report.steps.find((s) => s.id === 'assumeRole')!;
     expect(assume.status).toBe('failed');
@@ -187,14 +187,14 @@ describe('Test connection', () => {
   });
 
   it('fails an account that is not a registered LOB account', async () => {
-    const report = await testLobConnection(deps, { ...(await requireLob(deps, 'lob-a')), accountId: '444444444444' });
+    const report = await testLobConnection(deps, { ...(await requireLob(deps, 'lob-a')), accountId: '444444444444' }, 'portal-admin');
     expect(report.steps[0]).toMatchObject({ id: 'assumeRole', status: 'failed' });
   });
 
   it('reports a domain that is not InService and warns about public network access', async () => {
     await ctl.setDomain('d-lobb1example', { status: 'Updating', appNetworkAccessType: 'PublicInternetOnly' });
     try {
-      const report = await testLobConnection(deps, await requireLob(deps, 'lob-b'));
+      const report = await testLobConnection(deps, await requireLob(deps, 'lob-b'), 'portal-admin');
       expect(report.ok).toBe(false);
       expect(stepsOf(report)).toMatchObject({ assumeRole: 'ok', describeDomain: 'ok', domainStatus: 'failed', networkAccess: 'warning' });
       expect(report.steps.find((s) => s.id === 'domainStatus')?.detail).toContain('Updating');
@@ -207,17 +207,17 @@ describe('Test connection', () => {
   it('a warning step is a pass with a warning, not a plain pass', async () => {
     await ctl.setDomain('d-lobb1example', { appNetworkAccessType: 'PublicInternetOnly' });
     try {
-      const report = await testLobConnection(deps, await requireLob(deps, 'lob-b'));
+      const report = await testLobConnection(deps, await requireLob(deps, 'lob-b'), 'portal-admin');
       expect(report).toMatchObject({ ok: true, warnings: 1 });
       expect(connectionHeadline(report)).toBe('Connection test passed with a warning.');
     } finally {
       await ctl.setDomain('d-lobb1example', { status: 'InService', appNetworkAccessType: 'VpcOnly' });
     }
-    expect(connectionHeadline(await testLobConnection(deps, await requireLob(deps, 'lob-b')))).toBe('Connection test passed.');
+    expect(connectionHeadline(await testLobConnection(deps, await requireLob(deps, 'lob-b'), 'portal-admin'))).toBe('Connection test passed.');
   });
 
   it('names a domain id that does not exist', async () => {
-    const report = await testLobConnection(deps, { ...(await requireLob(deps, 'lob-a')), domainId: 'd-missing1' });
+    const report = await testLobConnection(deps, { ...(await requireLob(deps, 'lob-a')), domainId: 'd-missing1' }, 'portal-admin');
     const step = report.steps.find((s) => s.id === 'describeDomain')!;
     expect(step.status).toBe('failed');
     expect(step.detail).toMatch(/d-missing1 does not exist in account 111111111111/);
@@ -226,8 +226,8 @@ describe('Test connection', () => {
   it('calls AssumeRole on every test instead of using cached credentials', async () => {
     await ctl.resetCounters();
     const lob = await requireLob(deps, 'lob-a');
-    await testLobConnection(deps, lob);
-    await testLobConnection(deps, lob);
+    await testLobConnection(deps, lob, 'portal-admin');
+    await testLobConnection(deps, lob, 'portal-admin');
     expect((await ctl.getCounters())['sts.AssumeRole']).toBe(2);
   });
 });

@@ -10,15 +10,24 @@ import {
   SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
 import { startLocalStack } from './helpers';
+import { control } from '../../local/stack';
 import type { RunningStandIns } from '../../local/stand-ins';
 import { OTHER_PRINCIPAL, PORTAL_PRINCIPAL } from '../../local/demo-data';
 
 let stack: RunningStandIns;
 type Creds = { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
 
-async function assume(account: string): Promise<Creds> {
+/** A generator session as the portal opens it: SourceIdentity and the studio-user tag name `user`. */
+async function assume(account: string, user = account === '111111111111' ? 'user-lob-a' : 'user-lob-b', tags = true): Promise<Creds> {
   const client = new STSClient({ endpoint: stack.urls.aws, region: 'us-east-1', credentials: PORTAL_PRINCIPAL });
-  const out = await client.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${account}:role/PresignedUrlGenerator`, RoleSessionName: 'portal' }));
+  const out = await client.send(
+    new AssumeRoleCommand({
+      RoleArn: `arn:aws:iam::${account}:role/PresignedUrlGenerator`,
+      RoleSessionName: `portal-${user}`,
+      SourceIdentity: user,
+      Tags: tags ? [{ Key: 'studio-user', Value: user }, { Key: 'lob', Value: account === '111111111111' ? 'lob-a' : 'lob-b' }] : undefined,
+    }),
+  );
   return { accessKeyId: out.Credentials!.AccessKeyId!, secretAccessKey: out.Credentials!.SecretAccessKey!, sessionToken: out.Credentials!.SessionToken! };
 }
 
@@ -87,7 +96,7 @@ describe('SageMaker CreatePresignedDomainUrl', () => {
 
   it('answers ResourceNotFound for an unknown user profile', async () => {
     const error = await errorOf(
-      sagemaker(credsA).send(new CreatePresignedDomainUrlCommand({ DomainId: 'd-loba1example', UserProfileName: 'user-no-profile' })),
+      sagemaker(await assume('111111111111', 'user-no-profile')).send(new CreatePresignedDomainUrlCommand({ DomainId: 'd-loba1example', UserProfileName: 'user-no-profile' })),
     );
     expect(error.name).toBe('ResourceNotFound');
   });
@@ -141,19 +150,99 @@ describe('SageMaker domains and user profiles', () => {
     expect(out.CreationTime).toBeInstanceOf(Date);
   });
 
-  it('creates, describes and lists user profiles; a duplicate is ResourceInUse', async () => {
-    const client = sagemaker(credsB);
+  it('creates a profile Pending, InService after the configured delay; lists it; a duplicate is ResourceInUse', async () => {
+    const ctl = control(stack.urls.control);
+    const client = sagemaker(await assume('222222222222', 'new-user'));
+    // A clock the test controls: the profile stays Pending until the test says otherwise.
+    await ctl.setProfileCreationDelay(3_600_000);
     const created = await client.send(new CreateUserProfileCommand({ DomainId: 'd-lobb1example', UserProfileName: 'new-user' }));
     expect(created.UserProfileArn).toBe('arn:aws:sagemaker:us-east-1:222222222222:user-profile/d-lobb1example/new-user');
-    const described = await client.send(new DescribeUserProfileCommand({ DomainId: 'd-lobb1example', UserProfileName: 'new-user' }));
-    expect(described.Status).toBe('InService');
-    const listed = await client.send(new ListUserProfilesCommand({ DomainIdEquals: 'd-lobb1example', MaxResults: 100 }));
+    const describe = () => client.send(new DescribeUserProfileCommand({ DomainId: 'd-lobb1example', UserProfileName: 'new-user' }));
+    expect((await describe()).Status).toBe('Pending');
+    const early = await errorOf(client.send(new CreatePresignedDomainUrlCommand({ DomainId: 'd-lobb1example', UserProfileName: 'new-user' })));
+    expect(early.name).toBe('ValidationException');
+    expect(early.message).toContain('Pending');
+    await ctl.setProfileStatus('d-lobb1example', 'new-user', 'InService');
+    expect((await describe()).Status).toBe('InService');
+    const out = await client.send(new CreatePresignedDomainUrlCommand({ DomainId: 'd-lobb1example', UserProfileName: 'new-user' }));
+    expect(out.AuthorizedUrl).toContain('/auth?token=');
+    const listed = await sagemaker(credsB).send(new ListUserProfilesCommand({ DomainIdEquals: 'd-lobb1example', MaxResults: 100 }));
     expect(listed.UserProfiles?.map((p) => p.UserProfileName)).toEqual(['new-user', 'user-lob-b', 'user-multi']);
     expect((await errorOf(client.send(new CreateUserProfileCommand({ DomainId: 'd-lobb1example', UserProfileName: 'new-user' })))).name).toBe(
       'ResourceInUse',
     );
-    expect(
-      (await errorOf(client.send(new DescribeUserProfileCommand({ DomainId: 'd-lobb1example', UserProfileName: 'nobody' })))).name,
-    ).toBe('ResourceNotFound');
+    const nobody = sagemaker(await assume('222222222222', 'nobody'));
+    expect((await errorOf(nobody.send(new DescribeUserProfileCommand({ DomainId: 'd-lobb1example', UserProfileName: 'nobody' })))).name).toBe(
+      'ResourceNotFound',
+    );
+  });
+
+  it('turns a Pending profile InService once the delay has passed (short delay, no control call)', async () => {
+    const ctl = control(stack.urls.control);
+    await ctl.setProfileCreationDelay(1000);
+    const client = sagemaker(await assume('222222222222', 'quick-user'));
+    await client.send(new CreateUserProfileCommand({ DomainId: 'd-lobb1example', UserProfileName: 'quick-user' }));
+    const describe = () => client.send(new DescribeUserProfileCommand({ DomainId: 'd-lobb1example', UserProfileName: 'quick-user' }));
+    expect((await describe()).Status).toBe('Pending');
+    await new Promise((resolve) => setTimeout(resolve, 1050));
+    expect((await describe()).Status).toBe('InService');
+    await expect(ctl.setProfileCreationDelay(-1)).rejects.toThrow(/profileCreationDelayMs/);
+    await ctl.setProfileCreationDelay(3000);
+  });
+});
+
+describe('the LOB account rule: a session tagged for one user may act only on that user profile', () => {
+  it("refuses A's session presigning, describing or creating B's profile with AccessDeniedException, as IAM would", async () => {
+    const a = sagemaker(credsA);
+    const presignB = await errorOf(a.send(new CreatePresignedDomainUrlCommand({ DomainId: 'd-loba1example', UserProfileName: 'user-multi' })));
+    expect(presignB.name).toBe('AccessDeniedException');
+    expect(presignB.message).toContain('assumed-role/PresignedUrlGenerator/portal-user-lob-a');
+    expect(presignB.message).toContain('sagemaker:CreatePresignedDomainUrl on resource: arn:aws:sagemaker:us-east-1:111111111111:user-profile/d-loba1example/user-multi');
+    expect((await errorOf(a.send(new DescribeUserProfileCommand({ DomainId: 'd-loba1example', UserProfileName: 'user-multi' })))).name).toBe('AccessDeniedException');
+    expect((await errorOf(a.send(new CreateUserProfileCommand({ DomainId: 'd-loba1example', UserProfileName: 'someone-else' })))).name).toBe('AccessDeniedException');
+    // Domain-level calls (the admin connection test) do not depend on the tag.
+    expect((await a.send(new DescribeDomainCommand({ DomainId: 'd-loba1example' }))).DomainId).toBe('d-loba1example');
+  });
+
+  it('refuses a session without the studio-user tag any profile action', async () => {
+    const untagged = sagemaker(await assume('111111111111', 'user-lob-a', false));
+    const error = await errorOf(untagged.send(new CreatePresignedDomainUrlCommand({ DomainId: 'd-loba1example', UserProfileName: 'user-lob-a' })));
+    expect(error.name).toBe('AccessDeniedException');
+  });
+
+  it('logs CloudTrail-shaped events naming the session and its source identity, with errors and without secrets', async () => {
+    const ctl = control(stack.urls.control);
+    await ctl.clearCloudTrail();
+    const creds = await assume('111111111111', 'user-lob-a');
+    const a = sagemaker(creds);
+    await a.send(new CreatePresignedDomainUrlCommand({ DomainId: 'd-loba1example', UserProfileName: 'user-lob-a' }));
+    await errorOf(a.send(new CreatePresignedDomainUrlCommand({ DomainId: 'd-loba1example', UserProfileName: 'user-multi' })));
+    const events = await ctl.cloudTrail({ account: '111111111111' });
+    expect(events.map((e) => [e.eventSource, e.eventName, e.errorCode ?? 'ok'])).toEqual([
+      ['sts.amazonaws.com', 'AssumeRole', 'ok'],
+      ['sagemaker.amazonaws.com', 'CreatePresignedDomainUrl', 'ok'],
+      ['sagemaker.amazonaws.com', 'CreatePresignedDomainUrl', 'AccessDeniedException'],
+    ]);
+    const [assumed, presigned, denied] = events;
+    expect(assumed.requestParameters).toMatchObject({
+      roleArn: 'arn:aws:iam::111111111111:role/PresignedUrlGenerator',
+      roleSessionName: 'portal-user-lob-a',
+      sourceIdentity: 'user-lob-a',
+      tags: [{ key: 'studio-user', value: 'user-lob-a' }, { key: 'lob', value: 'lob-a' }],
+    });
+    expect(assumed.userIdentity.arn).toBe(PORTAL_PRINCIPAL.arn);
+    expect(presigned.userIdentity).toMatchObject({
+      type: 'AssumedRole',
+      arn: 'arn:aws:sts::111111111111:assumed-role/PresignedUrlGenerator/portal-user-lob-a',
+      sessionContext: { sourceIdentity: 'user-lob-a', sessionIssuer: { arn: 'arn:aws:iam::111111111111:role/PresignedUrlGenerator' } },
+    });
+    expect(presigned.requestParameters).toMatchObject({ DomainId: 'd-loba1example', UserProfileName: 'user-lob-a' });
+    expect(presigned.responseElements).toEqual({ authorizedUrl: 'HIDDEN_DUE_TO_SECURITY_REASONS' });
+    expect(denied.userIdentity.sessionContext?.sourceIdentity).toBe('user-lob-a');
+    const text = JSON.stringify(events);
+    expect(text).not.toContain(creds.secretAccessKey);
+    expect(text).not.toContain(creds.sessionToken!);
+    expect(text).not.toContain('/auth?token=');
+    expect(await ctl.cloudTrail({ account: '222222222222', eventName: 'AssumeRole' })).toEqual([]);
   });
 });

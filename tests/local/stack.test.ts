@@ -55,7 +55,12 @@ describe('startStandIns (child process)', () => {
     await knobs.resetCounters();
     const env = stack.portalEnv;
     const credentials = fromTemporaryCredentials({
-      params: { RoleArn: 'arn:aws:iam::222222222222:role/PresignedUrlGenerator', RoleSessionName: 'studio-portal' },
+      params: {
+        RoleArn: 'arn:aws:iam::222222222222:role/PresignedUrlGenerator',
+        RoleSessionName: 'portal-user-lob-b',
+        SourceIdentity: 'user-lob-b',
+        Tags: [{ Key: 'studio-user', Value: 'user-lob-b' }],
+      },
       clientConfig: { region: env.AWS_REGION, endpoint: env.STS_ENDPOINT },
       masterCredentials: { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY },
     });

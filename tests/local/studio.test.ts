@@ -7,7 +7,15 @@ import { PORTAL_PRINCIPAL } from '../../local/demo-data';
 
 async function presign(stack: RunningStandIns, input: Partial<CreatePresignedDomainUrlCommandInput> = {}, account = '111111111111') {
   const sts = new STSClient({ endpoint: stack.urls.aws, region: 'us-east-1', credentials: PORTAL_PRINCIPAL });
-  const role = await sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${account}:role/PresignedUrlGenerator`, RoleSessionName: 'portal' }));
+  const user = input.UserProfileName ?? 'user-lob-a';
+  const role = await sts.send(
+    new AssumeRoleCommand({
+      RoleArn: `arn:aws:iam::${account}:role/PresignedUrlGenerator`,
+      RoleSessionName: 'portal',
+      SourceIdentity: user,
+      Tags: [{ Key: 'studio-user', Value: user }],
+    }),
+  );
   const client = new SageMakerClient({
     endpoint: stack.urls.aws,
     region: 'us-east-1',

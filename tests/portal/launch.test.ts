@@ -260,8 +260,10 @@ describe('Open Studio: errors a user can act on', () => {
     expect(await apiStatus('user-no-profile')).toEqual({ status: 404, code: 'profile.not_found' });
   });
 
-  it('creates the profile just in time where the LOB allows autoCreateProfile', async () => {
+  it('creates the profile just in time where the LOB allows autoCreateProfile, waiting while it is Pending', async () => {
     await dir.putUser('new-user', ['lob-b']);
+    // Shorter than one press's wait: the action itself sees InService and redirects.
+    await stack.control.setProfileCreationDelay(500);
     expect(await stack.control.listProfiles('d-lobb1example')).not.toContain('new-user');
     const form = await loadLaunchForm(stack.url, await session('new-user'));
     const { response } = await submitLaunchForm(stack.url, form);
@@ -269,6 +271,7 @@ describe('Open Studio: errors a user can act on', () => {
     expect(await stack.control.listProfiles('d-lobb1example')).toContain('new-user');
     const studio = await openStudioUrl(response.headers.get('location')!);
     expect(studio.body).toContain('new-user');
+    await stack.control.setProfileCreationDelay(3000);
   });
 
   it('aws.throttled after the SDK’s retries', async () => {

@@ -22,6 +22,12 @@ function Change({ entry }: { entry: AuditEntry }) {
       <span>
         Opened {app} via {channel} · account <span className="font-mono">{entry.accountId ?? '?'}</span> ·{' '}
         <span className="font-mono">{entry.domainId ?? '?'}</span>
+        {entry.roleSession ? (
+          <span className="mt-1 block text-xs text-slate-600" data-testid="audit-role-session">
+            As <span className="font-mono break-all text-slate-800">{entry.roleSession}</span>
+            {entry.sourceIdentity ? <> (source identity <span className="font-mono text-slate-800">{entry.sourceIdentity}</span>)</> : null}
+          </span>
+        ) : null}
       </span>
     );
   }

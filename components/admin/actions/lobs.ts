@@ -45,7 +45,7 @@ export async function updateLobAction(_prev: LobFormState, form: FormData): Prom
   }
   try {
     if (parsed.input.enabled && !(await requireLob(getAdminDeps(), parsed.input.lob)).enabled) {
-      const refused = await refusalToEnable(parsed.input.lob);
+      const refused = await refusalToEnable(parsed.input.lob, admin.username);
       if (refused) return { error: refused, fieldErrors: { enabled: refused }, values };
     }
     const saved = await updateLob(getAdminDeps(), admin.username, parsed.input, version.data);
@@ -64,9 +64,9 @@ const lobRefSchema = z.object({ lob: lobNameSchema, version: versionSchema });
  * Users are offered a LOB only once it works: enabling runs the connection test first and is refused while
  * a step fails (warnings are allowed). Returns the refusal, or undefined when the LOB may be enabled.
  */
-async function refusalToEnable(lob: string): Promise<string | undefined> {
+async function refusalToEnable(lob: string, admin: string): Promise<string | undefined> {
   const deps = getAdminDeps();
-  const report = await testLobConnection(deps, await requireLob(deps, lob));
+  const report = await testLobConnection(deps, await requireLob(deps, lob), admin);
   if (report.ok) return undefined;
   const failed = report.steps.find((s) => s.status === 'failed');
   return `${lob} was not enabled: the connection test failed${failed ? ` at "${failed.label}": ${failed.detail}` : '.'} Fix it, test again, then enable.`;
@@ -87,7 +87,7 @@ export async function setLobEnabledAction(_prev: LobCommandState, form: FormData
   if (!parsed.success) return { error: 'The request is incomplete; reload the page.', values };
   try {
     if (enabled) {
-      const refused = await refusalToEnable(parsed.data.lob);
+      const refused = await refusalToEnable(parsed.data.lob, admin.username);
       if (refused) return { error: refused, values };
     }
     const saved = await setLobEnabled(getAdminDeps(), admin.username, parsed.data.lob, enabled, parsed.data.version);
@@ -127,13 +127,13 @@ export type ConnectionTestState = ActionState<{ lob: string }> & { report?: Conn
 
 /** Runs the connection test for one LOB (reads only; not audited). */
 export async function testConnectionAction(_prev: ConnectionTestState, form: FormData): Promise<ConnectionTestState> {
-  await requireAdminRequest('lob.test_connection');
+  const admin = await requireAdminRequest('lob.test_connection');
   const values = { lob: String(form.get('lob') ?? '') };
   const parsed = lobNameSchema.safeParse(values.lob);
   if (!parsed.success) return { error: 'Unknown line of business.', values };
   try {
     const deps = getAdminDeps();
-    const report = await testLobConnection(deps, await requireLob(deps, parsed.data));
+    const report = await testLobConnection(deps, await requireLob(deps, parsed.data), admin.username);
     return {
       ok: report.ok,
       message: connectionHeadline(report),
