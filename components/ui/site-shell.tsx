@@ -2,7 +2,7 @@ import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { SignOutButton } from '@/components/launch/sign-out-button';
 import { getIdpLogoutUrl } from '@/lib/auth/idp-logout';
-import { getSessionUser, isAdmin } from '@/lib/auth/session';
+import { canOpenConsole, getSessionUser } from '@/lib/auth/session';
 
 /** Column widths: the portal's pages read best narrow; admin tables need room. */
 const WIDTHS = {
@@ -20,7 +20,7 @@ export type ShellSection = 'portal' | 'admin';
  */
 export async function SiteShell({ width = 'narrow', section = 'portal', children }: { width?: ShellWidth; section?: ShellSection; children: ReactNode }) {
   const user = await getSessionUser();
-  const admin = isAdmin(user);
+  const admin = await canOpenConsole(user);
   const idpLogoutUrl = user ? await getIdpLogoutUrl() : undefined;
   const column = `mx-auto w-full ${WIDTHS[width]} px-4 sm:px-6`;
 

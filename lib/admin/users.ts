@@ -4,13 +4,13 @@ import {
   ListUsersCommand,
   type UserType,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { PortalError, InputInvalidError } from '@/lib/errors';
-import { reshapeUserItem } from '@/lib/directory/items';
-import type { UserMapping } from '@/lib/directory/types';
+import { isMembershipActive, reshapeUserItem } from '@/lib/directory/items';
+import type { Membership, UserMapping } from '@/lib/directory/types';
 import type { AdminDeps } from './deps';
 import { nowOf } from './deps';
-import { lobsTouched, writeAdminAudit } from './audit';
+import { commitMembershipWrite, TransactionCancelledError } from './memberships';
 import { batchGetAll, mapConcurrent } from './batch';
 import { VersionConflictError, isConditionalCheckFailed, toDirectoryError } from './errors';
 import { listLobs, type AdminLob } from './lobs';
@@ -53,6 +53,11 @@ function cognitoError(error: unknown): PortalError {
 
 function attribute(user: UserType, name: string): string | undefined {
   return user.Attributes?.find((a) => a.Name === name)?.Value;
+}
+
+/** The LOBs of a row whose membership has not ended (ended ones leave every list). */
+export function activeLobsOf(mapping: UserMapping, now: Date): string[] {
+  return mapping.memberships.filter((m) => isMembershipActive(m, now)).map((m) => m.lob);
 }
 
 /** LOBs whose IdP groups include one of `groups`. */
@@ -105,6 +110,7 @@ async function joinPoolUsers(deps: AdminDeps, poolUsers: UserType[], lobs: Admin
       )
     : [];
   const mappings = new Map(items.map((i) => [String(i.username), reshapeUserItem(i)]));
+  const now = nowOf(deps);
   const users: PoolUserRow[] = poolUsers.map((u) => {
     const mapping = mappings.get(u.Username!) ?? null;
     return {
@@ -114,7 +120,7 @@ async function joinPoolUsers(deps: AdminDeps, poolUsers: UserType[], lobs: Admin
       status: u.UserStatus,
       createdAt: u.UserCreateDate?.toISOString(),
       mapping,
-      effectiveLobs: mapping ? mapping.lobs : [],
+      effectiveLobs: mapping ? activeLobsOf(mapping, now) : [],
       source: mapping ? 'explicit' : 'none',
     };
   });
@@ -306,54 +312,25 @@ export async function saveUserLobs(
   if (beforeVersion !== expectedVersion) {
     if (before || expectedVersion !== null) throw await conflictFor(deps, username);
   }
-  const at = nowOf(deps).toISOString();
-  let after: UserMapping | null = null;
+  const now = nowOf(deps);
+  if (!wanted.length && !before) return null;
+  // Kept memberships keep their end date and origin; new ones (or ones that had ended) are permanent admin grants.
+  const memberships: Membership[] = wanted.map((lob) => {
+    const kept = before?.memberships.find((m) => m.lob === lob && isMembershipActive(m, now));
+    return kept ?? { lob, via: 'admin', grantedBy: actor, grantedAt: now.toISOString() };
+  });
+  let after: UserMapping | null;
   try {
-    if (!wanted.length) {
-      if (!before) return null;
-      await deps.ddb.send(
-        new DeleteCommand({
-          TableName: deps.tables.users,
-          Key: { username },
-          ConditionExpression: 'version = :expected',
-          ExpressionAttributeValues: { ':expected': expectedVersion },
-        }),
-      );
-    } else if (expectedVersion === null) {
-      after = { username, lobs: wanted, version: 1, createdAt: at, updatedAt: at, updatedBy: actor };
-      await deps.ddb.send(
-        new PutCommand({
-          TableName: deps.tables.users,
-          Item: { ...after, kind: 'user' },
-          ConditionExpression: 'attribute_not_exists(username)',
-        }),
-      );
-    } else {
-      const out = await deps.ddb.send(
-        new UpdateCommand({
-          TableName: deps.tables.users,
-          Key: { username },
-          UpdateExpression: 'SET lobs = :lobs, version = :next, updatedAt = :at, updatedBy = :by, kind = :kind',
-          ConditionExpression: 'version = :expected',
-          ExpressionAttributeValues: {
-            ':lobs': wanted, ':next': expectedVersion + 1, ':expected': expectedVersion, ':at': at, ':by': actor, ':kind': 'user',
-          },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      after = reshapeUserItem(out.Attributes ?? {});
-    }
+    after = await commitMembershipWrite(deps, {
+      actor,
+      username,
+      before,
+      memberships,
+      action: !before ? 'user.lobs.create' : wanted.length ? 'user.lobs.update' : 'user.lobs.delete',
+    });
   } catch (error) {
-    if (isConditionalCheckFailed(error)) throw await conflictFor(deps, username);
+    if (error instanceof TransactionCancelledError) throw await conflictFor(deps, username);
     throw toDirectoryError(error);
   }
-  await writeAdminAudit(deps, {
-    actor,
-    action: !before ? 'user.lobs.create' : after ? 'user.lobs.update' : 'user.lobs.delete',
-    target: username,
-    before: before ? { lobs: before.lobs, version: before.version } : null,
-    after: after ? { lobs: after.lobs, version: after.version } : null,
-    lobs: lobsTouched(before?.lobs, after?.lobs),
-  });
   return after;
 }
