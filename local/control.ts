@@ -38,6 +38,11 @@ export function createControlHandler(deps: ControlDeps) {
         return sendJson(res, Object.values(services).every(Boolean) ? 200 : 503, { ok: Object.values(services).every(Boolean), services });
       }
       if (route === 'GET /_local/counters') return sendJson(res, 200, knobs.getCounters());
+      if (route === 'GET /_local/sns/messages') return sendJson(res, 200, { messages: deps.aws.sns.messages });
+      if (route === 'DELETE /_local/sns/messages') {
+        deps.aws.sns.messages.length = 0;
+        return sendJson(res, 200, {});
+      }
       if (route === 'POST /_local/counters/reset') {
         knobs.resetCounters();
         return sendJson(res, 200, {});

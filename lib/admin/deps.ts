@@ -9,6 +9,7 @@ import { getDirectory } from '@/lib/directory';
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
 import { getClock } from '@/lib/clock';
 import type { Notifier } from './notifications';
+import { createSnsNotifier } from '@/lib/aws/sns-notifier';
 
 /** Table names the admin console writes to (from config). */
 export interface AdminTables {
@@ -52,6 +53,7 @@ export function createAdminDeps(config: PortalConfig, ddb: DynamoDBDocumentClien
     userPoolId: config.cognito.userPoolId,
     tables: config.tables,
     now: getClock(),
+    notify: createSnsNotifier(config),
     createStsClient: () => createStsClient(config),
     createSageMakerClient: (region, credentials) =>
       new SageMaker({
