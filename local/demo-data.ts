@@ -104,7 +104,7 @@ export const DEMO_USERS: DemoUser[] = [
   demoUser('user-lob-b', 'UserLobB1!', [], ['lob-b'], ['lob-b'], 'lob-b'),
   demoUser('user-multi', 'UserMulti1!', [], ['lob-a', 'lob-b'], ['lob-a', 'lob-b'], 'lob-a + lob-b (picks)'),
   demoUser('user-group-a', 'UserGroupA1!', ['lob-a-users'], [], ['lob-a'], 'lob-a via group lob-a-users'),
-  demoUser('user-no-lob', 'UserNoLob1!', [], [], [], 'no LOB'),
+  demoUser('user-no-lob', 'UserNoLob1!', [], [], ['lob-a'], 'no LOB (has a Studio profile in lob-a, for after an approved request)'),
   demoUser('user-no-profile', 'UserNoProfile1!', [], ['lob-a'], [], 'lob-a, no Studio profile'),
   demoUser('new-user', 'NewUser1!', [], [], [], 'unmapped (admin maps it to lob-b)'),
   demoUser('portal-admin', 'PortalAdmin1!', [ADMIN_GROUP], ['lob-a'], ['lob-a'], 'admin, lob-a'),
