@@ -7,7 +7,7 @@ import { createCognitoClient, createStsClient } from '@/lib/aws/clients';
 import { getConfig, type PortalConfig } from '@/lib/config';
 import { getDirectory } from '@/lib/directory';
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
-import { getClock } from '@/lib/clock';
+import { createClock } from '@/lib/clock';
 import type { Notifier } from './notifications';
 import { createSnsNotifier } from '@/lib/aws/sns-notifier';
 
@@ -52,7 +52,7 @@ export function createAdminDeps(config: PortalConfig, ddb: DynamoDBDocumentClien
     cognito,
     userPoolId: config.cognito.userPoolId,
     tables: config.tables,
-    now: getClock(),
+    now: createClock(config),
     notify: createSnsNotifier(config),
     createStsClient: () => createStsClient(config),
     createSageMakerClient: (region, credentials) =>

@@ -2,7 +2,7 @@ import { SageMakerClientPool } from '../aws/clients';
 import { getConfig, type PortalConfig } from '../config';
 import { BatchingAuditWriter, getDirectory, type Directory } from '../directory';
 import { log } from '../log';
-import { getClock } from '../clock';
+import { createClock } from '../clock';
 import { launchStudio, type LaunchDeps } from './launch-studio';
 import { resolveLobsForUser } from './resolve-lobs';
 import { SageMakerPresigner } from './sagemaker-presigner';
@@ -26,7 +26,7 @@ export function createLaunchDeps(config: PortalConfig, directory: Directory): La
     defaultUrlExpiresSeconds: config.presignedUrlExpiresSeconds,
     supportContact: config.supportContact,
     log,
-    now: getClock(),
+    now: createClock(config),
   };
 }
 
