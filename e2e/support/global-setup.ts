@@ -34,7 +34,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     throw new Error(`No Next.js build in ${distDir}: run \`NEXT_DIST_DIR=${distDir} npx next build\` first (npm test does this).`);
   }
   const { startPortal, startStandIns } = loadStack();
-  const standIns = await startStandIns();
+  // DynamoDB Local is a JVM: on a loaded machine it takes longer than the default to come up.
+  const standIns = await startStandIns({ timeoutMs: 120_000 });
   const started: Array<{ stop(): Promise<void> }> = [standIns];
   try {
     const clockFile = path.join(mkdtempSync(path.join(tmpdir(), 'e2e-clock-')), 'offset');
