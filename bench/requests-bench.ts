@@ -39,7 +39,7 @@ async function main() {
   const samples = arg('samples', 40);
   const standIns = await startStandIns({ timeoutMs: 180_000 });
   try {
-    const env = { ...standIns.portalEnv, NEXTAUTH_URL: 'http://localhost:3000', NEXTAUTH_SECRET: 'b'.repeat(32) };
+    const env: Record<string, string> = { ...standIns.portalEnv, NEXTAUTH_URL: 'http://localhost:3000', NEXTAUTH_SECRET: 'b'.repeat(32) };
     Object.assign(process.env, { AWS_ACCESS_KEY_ID: env.AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY: env.AWS_SECRET_ACCESS_KEY });
     const config = parseConfig(env);
     const deps = createAdminDeps(config, createDynamoDocumentClient(config));
