@@ -57,7 +57,7 @@ describe('shared network (shared-services account)', () => {
     expect(tgw.inputs.autoAcceptSharedAttachments).toBe('disable');
   });
 
-  it('has interface endpoints for execute-api, sts, sagemaker.api, Studio, cognito-idp, logs, ecr.api and ecr.dkr, and a DynamoDB gateway endpoint', () => {
+  it('has interface endpoints for execute-api, sts, sagemaker.api, Studio, cognito-idp, logs, sns, ecr.api and ecr.dkr, and a DynamoDB gateway endpoint', () => {
     const endpoints = resourcesOfType(T.vpcEndpoint);
     const interfaces = endpoints.filter((e) => e.inputs.vpcEndpointType === 'Interface').map((e) => e.inputs.serviceName).sort();
     expect(interfaces).toEqual(
@@ -69,6 +69,7 @@ describe('shared network (shared-services account)', () => {
         'com.amazonaws.us-east-1.execute-api',
         'com.amazonaws.us-east-1.logs',
         'com.amazonaws.us-east-1.sagemaker.api',
+        'com.amazonaws.us-east-1.sns',
         'com.amazonaws.us-east-1.sts',
       ].sort(),
     );

@@ -23,6 +23,7 @@ export function listInterfaceEndpoints(region: string): InterfaceEndpointSpec[] 
     { key: 'studio', serviceName: `aws.sagemaker.${region}.studio`, zoneName: `studio.${region}.sagemaker.aws`, records: ['*'] },
     { key: 'cognitoIdp', serviceName: `com.amazonaws.${region}.cognito-idp`, zoneName: `cognito-idp.${region}.amazonaws.com`, records: [''] },
     { key: 'logs', serviceName: `com.amazonaws.${region}.logs`, zoneName: `logs.${region}.amazonaws.com`, records: [''] },
+    { key: 'sns', serviceName: `com.amazonaws.${region}.sns`, zoneName: `sns.${region}.amazonaws.com`, records: [''] },
     { key: 'ecrApi', serviceName: `com.amazonaws.${region}.ecr.api`, zoneName: `api.ecr.${region}.amazonaws.com`, records: [''] },
     { key: 'ecrDkr', serviceName: `com.amazonaws.${region}.ecr.dkr`, zoneName: `dkr.ecr.${region}.amazonaws.com`, records: ['', '*'] },
   ];

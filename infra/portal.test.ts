@@ -50,7 +50,8 @@ beforeAll(async () => {
 describe('portal (shared-services account)', () => {
   it('has Users, LOBs and Audit tables with the contract keys and indexes', () => {
     const tables = Object.fromEntries(resourcesOfType(T.table).map((t) => [t.inputs.name, t.inputs]));
-    expect(Object.keys(tables).sort()).toEqual(['studio-portal-audit', 'studio-portal-lobs', 'studio-portal-users']);
+    expect(Object.keys(tables).sort()).toEqual(['studio-portal-audit', 'studio-portal-lobs', 'studio-portal-requests', 'studio-portal-users']);
+    expect(tables['studio-portal-requests'].globalSecondaryIndexes.map((i: { name: string }) => i.name).sort()).toEqual(['byRequester', 'pendingByLob']);
     expect(tables['studio-portal-users'].hashKey).toBe('username');
     expect(tables['studio-portal-users'].globalSecondaryIndexes.map((i: { name: string }) => i.name)).toEqual(['byUsername']);
     expect(tables['studio-portal-lobs'].hashKey).toBe('lob');
@@ -156,6 +157,7 @@ describe('portal (shared-services account)', () => {
     const [policy] = policies;
     const tableArns = await Promise.all(Object.values(portal.tables).map((t) => promiseOf(t.arn)));
     const poolArn = await promiseOf(portal.userPool.arn);
+    const topicArn = await promiseOf(portal.notifications.arn);
     const generatorArns = config.lobs.map(generatorRoleArn);
     const isTable = (r: string) => tableArns.some((arn) => r === arn || r === `${arn}/index/*`);
     const allowed: Record<string, (r: string) => boolean> = {
@@ -171,6 +173,8 @@ describe('portal (shared-services account)', () => {
       'logs:CreateLogStream': (r) => r.startsWith('arn:aws:logs:us-east-1:') && r.includes('log-group:/aws/lambda/sp-test-server'),
       'logs:PutLogEvents': (r) => r.startsWith('arn:aws:logs:us-east-1:') && r.includes('log-group:/aws/lambda/sp-test-server'),
       'kms:Decrypt': (r) => r.startsWith('arn:aws:kms:'),
+      'kms:GenerateDataKey*': (r) => r.startsWith('arn:aws:kms:'),
+      'sns:Publish': (r) => r === topicArn,
       ...Object.fromEntries(
         ['CreateNetworkInterface', 'DescribeNetworkInterfaces', 'DescribeSubnets', 'DeleteNetworkInterface', 'AssignPrivateIpAddresses', 'UnassignPrivateIpAddresses'].map((a) => [`ec2:${a}`, (r: string) => r === '*']),
       ),

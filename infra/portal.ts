@@ -3,6 +3,9 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { generatorRoleArn, type InfraConfig } from './config';
+import { AUDIT_TABLE, LOBS_TABLE, REQUESTS_TABLE, USERS_TABLE, type TableSchema } from '../lib/directory/schema';
+import { tableArgsFor } from './table-schema';
+import { attachTopicPolicy, createNotificationsTopic, publishStatements } from './notifications';
 
 export interface PortalNetwork {
   vpcId: pulumi.Input<string>;
@@ -29,7 +32,8 @@ export interface PortalArgs {
 }
 
 export interface Portal {
-  tables: { users: aws.dynamodb.Table; lobs: aws.dynamodb.Table; audit: aws.dynamodb.Table };
+  tables: { users: aws.dynamodb.Table; lobs: aws.dynamodb.Table; audit: aws.dynamodb.Table; requests: aws.dynamodb.Table };
+  notifications: aws.sns.Topic;
   key: aws.kms.Key;
   userPool: aws.cognito.UserPool;
   webClient: aws.cognito.UserPoolClient;
@@ -77,6 +81,8 @@ export function buildApiPolicy(executeApiEndpointId: string): string {
 interface FunctionPolicyInput {
   region: string;
   tableArns: string[];
+  /** The notifications topic the function publishes to. */
+  topicArn?: string;
   generatorRoleArns: string[];
   userPoolArn: string;
   logGroupArn: string;
@@ -110,6 +116,7 @@ export function buildFunctionPolicy(input: FunctionPolicyInput): string {
       { Sid: 'ReadUserPool', Effect: 'Allow', Action: ['cognito-idp:AdminGetUser', 'cognito-idp:AdminListGroupsForUser', 'cognito-idp:ListUsers'], Resource: input.userPoolArn },
       { Sid: 'OwnLogGroup', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: `${input.logGroupArn}:*` },
       { Sid: 'DecryptOwnEnvironment', Effect: 'Allow', Action: 'kms:Decrypt', Resource: input.keyArn },
+      ...(input.topicArn ? publishStatements(input.topicArn, input.keyArn) : []),
       // Lambda's VPC networking; these EC2 actions do not support resource-level permissions.
       {
         Sid: 'VpcNetworkInterfaces',
@@ -130,43 +137,11 @@ function createTables(args: PortalArgs, key: aws.kms.Key, opts: pulumi.CustomRes
     deletionProtectionEnabled: production,
     tags: args.tags,
   };
-  const users = new aws.dynamodb.Table(
-    `${name}-users`,
-    {
-      ...common,
-      name: config.portal.tables.users,
-      hashKey: 'username',
-      attributes: [
-        { name: 'username', type: 'S' },
-        { name: 'kind', type: 'S' },
-      ],
-      globalSecondaryIndexes: [{ name: 'byUsername', hashKey: 'kind', rangeKey: 'username', projectionType: 'ALL' }],
-    },
-    opts,
-  );
-  const lobs = new aws.dynamodb.Table(`${name}-lobs`, { ...common, name: config.portal.tables.lobs, hashKey: 'lob', attributes: [{ name: 'lob', type: 'S' }] }, opts);
-  const audit = new aws.dynamodb.Table(
-    `${name}-audit`,
-    {
-      ...common,
-      name: config.portal.tables.audit,
-      hashKey: 'pk',
-      rangeKey: 'sk',
-      attributes: [
-        { name: 'pk', type: 'S' },
-        { name: 'sk', type: 'S' },
-        { name: 'user', type: 'S' },
-        { name: 'lob', type: 'S' },
-      ],
-      globalSecondaryIndexes: [
-        { name: 'byUser', hashKey: 'user', rangeKey: 'sk', projectionType: 'ALL' },
-        { name: 'byLob', hashKey: 'lob', rangeKey: 'sk', projectionType: 'ALL' },
-      ],
-      ttl: { attributeName: 'ttl', enabled: true },
-    },
-    opts,
-  );
-  return { users, lobs, audit };
+  // Keys and indexes from the one schema source (lib/directory/schema.ts).
+  const table = (schema: TableSchema) =>
+    new aws.dynamodb.Table(`${name}-${schema.id}`, { ...common, name: config.portal.tables[schema.id], ...tableArgsFor(schema) }, opts);
+  const [users, lobs, audit, requests] = [USERS_TABLE, LOBS_TABLE, AUDIT_TABLE, REQUESTS_TABLE].map(table);
+  return { users, lobs, audit, requests };
 }
 
 export function createPortal(args: PortalArgs, opts: pulumi.CustomResourceOptions): Portal {
@@ -177,6 +152,7 @@ export function createPortal(args: PortalArgs, opts: pulumi.CustomResourceOption
 
   const key = new aws.kms.Key(`${name}-key`, { description: `${name}: portal tables and function environment`, enableKeyRotation: true, deletionWindowInDays: 30, tags: tags('key') }, opts);
   const tables = createTables(args, key, opts);
+  const notifications = createNotificationsTopic({ name, key, tags: args.tags ?? {} }, opts);
 
   // --- Cognito --------------------------------------------------------------------------------------------
   const userPool = new aws.cognito.UserPool(
@@ -265,14 +241,15 @@ export function createPortal(args: PortalArgs, opts: pulumi.CustomResourceOption
     },
     opts,
   );
+  attachTopicPolicy(name, notifications, functionRole, opts);
   const functionPolicy = new aws.iam.RolePolicy(
     `${name}-server-policy`,
     {
       role: functionRole.name,
       policy: pulumi
-        .all([tables.users.arn, tables.lobs.arn, tables.audit.arn, userPool.arn, logGroup.arn, key.arn])
-        .apply(([usersArn, lobsArn, auditArn, userPoolArn, logGroupArn, keyArn]) =>
-          buildFunctionPolicy({ region, tableArns: [usersArn, lobsArn, auditArn], generatorRoleArns: config.lobs.map(generatorRoleArn), userPoolArn, logGroupArn, keyArn }),
+        .all([tables.users.arn, tables.lobs.arn, tables.audit.arn, tables.requests.arn, userPool.arn, logGroup.arn, key.arn, notifications.arn])
+        .apply(([usersArn, lobsArn, auditArn, requestsArn, userPoolArn, logGroupArn, keyArn, topicArn]) =>
+          buildFunctionPolicy({ region, tableArns: [usersArn, lobsArn, auditArn, requestsArn], generatorRoleArns: config.lobs.map(generatorRoleArn), userPoolArn, logGroupArn, keyArn, topicArn }),
         ),
     },
     opts,
@@ -324,6 +301,8 @@ export function createPortal(args: PortalArgs, opts: pulumi.CustomResourceOption
           TABLE_USERS: tables.users.name,
           TABLE_LOBS: tables.lobs.name,
           TABLE_AUDIT: tables.audit.name,
+          TABLE_REQUESTS: tables.requests.name,
+          SNS_TOPIC_ARN: notifications.arn,
           PRESIGNED_URL_EXPIRES_SECONDS: String(portal.presignedUrlExpiresSeconds),
           ADMIN_GROUP: portal.adminGroup,
           SUPPORT_CONTACT: portal.supportContact,
@@ -417,5 +396,5 @@ export function createPortal(args: PortalArgs, opts: pulumi.CustomResourceOption
     );
   }
 
-  return { tables, key, userPool, webClient, cliClient, adminGroup, hostedUiDomain, functionRole, functionPolicy, securityGroup, fn, api, stage, customDomain, customDomainZone, url };
+  return { tables, notifications, key, userPool, webClient, cliClient, adminGroup, hostedUiDomain, functionRole, functionPolicy, securityGroup, fn, api, stage, customDomain, customDomainZone, url };
 }

@@ -67,6 +67,12 @@ const envSchema = z.object({
   TABLE_USERS: optionalString.transform((v) => v ?? 'studio-portal-users'),
   TABLE_LOBS: optionalString.transform((v) => v ?? 'studio-portal-lobs'),
   TABLE_AUDIT: optionalString.transform((v) => v ?? 'studio-portal-audit'),
+  TABLE_REQUESTS: optionalString.transform((v) => v ?? 'studio-portal-requests'),
+  SNS_TOPIC_ARN: optionalString.pipe(
+    z.string().regex(/^arn:aws[\w-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/, { error: 'SNS_TOPIC_ARN must be an SNS topic ARN' }).optional(),
+  ),
+  SNS_ENDPOINT: optionalUrl('SNS_ENDPOINT'),
+  CLOCK_OFFSET_FILE: optionalString,
   PRESIGNED_URL_EXPIRES_SECONDS: intInRange('PRESIGNED_URL_EXPIRES_SECONDS', 5, 300, 60),
   ADMIN_GROUP: optionalString.transform((v) => v ?? 'portal-admins'),
   SUPPORT_CONTACT: optionalString.transform((v) => v ?? 'your platform team'),
@@ -111,8 +117,15 @@ export interface PortalConfig {
      */
     logoutUrl?: string;
   };
-  endpoints: { dynamodb?: string; sts?: string; sagemaker?: string };
-  tables: { users: string; lobs: string; audit: string };
+  endpoints: { dynamodb?: string; sts?: string; sagemaker?: string; sns?: string };
+  tables: { users: string; lobs: string; audit: string; requests: string };
+  /** Where access-request and expiry notifications go; unset: none are sent. */
+  snsTopicArn?: string;
+  /**
+   * A file holding a clock offset in seconds (lib/clock.ts); unset: the system clock. For environments
+   * that rehearse time (end-to-end tests of expiry), never needed in production.
+   */
+  clockOffsetFile?: string;
   presignedUrlExpiresSeconds: number;
   adminGroup: string;
   supportContact: string;
@@ -165,8 +178,10 @@ export function parseConfig(env: Record<string, string | undefined>): PortalConf
       endpoint: e.COGNITO_ENDPOINT,
       logoutUrl: e.COGNITO_LOGOUT_URL,
     },
-    endpoints: { dynamodb: e.DYNAMODB_ENDPOINT, sts: e.STS_ENDPOINT, sagemaker: e.SAGEMAKER_ENDPOINT },
-    tables: { users: e.TABLE_USERS, lobs: e.TABLE_LOBS, audit: e.TABLE_AUDIT },
+    endpoints: { dynamodb: e.DYNAMODB_ENDPOINT, sts: e.STS_ENDPOINT, sagemaker: e.SAGEMAKER_ENDPOINT, sns: e.SNS_ENDPOINT },
+    tables: { users: e.TABLE_USERS, lobs: e.TABLE_LOBS, audit: e.TABLE_AUDIT, requests: e.TABLE_REQUESTS },
+    snsTopicArn: e.SNS_TOPIC_ARN,
+    clockOffsetFile: e.CLOCK_OFFSET_FILE,
     presignedUrlExpiresSeconds: e.PRESIGNED_URL_EXPIRES_SECONDS,
     adminGroup: e.ADMIN_GROUP,
     supportContact: e.SUPPORT_CONTACT,

@@ -20,6 +20,11 @@ export const ERROR_STATUS = {
   'jwks.unavailable': 503,
   'input.invalid': 400,
   'conflict.version': 409,
+  // Access requests and expiring memberships (issue 13)
+  'membership.expired': 403,
+  'request.already_decided': 409,
+  'request.duplicate': 409,
+  'request.self_approval': 403,
   internal: 500,
 } as const;
 
@@ -49,6 +54,10 @@ const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   'jwks.unavailable': 'Token signing keys could not be fetched. Please try again shortly.',
   'input.invalid': 'The request is invalid.',
   'conflict.version': 'Someone else changed this item; reload and try again.',
+  'membership.expired': 'Your membership of this line of business has ended. Request access again on the home page.',
+  'request.already_decided': 'This request was already decided.',
+  'request.duplicate': 'You already have a pending request for this line of business.',
+  'request.self_approval': 'You cannot decide your own access request; another owner or a platform admin has to.',
   internal: 'Something went wrong on our side.',
 };
 

@@ -65,6 +65,11 @@ export function createControlHandler(deps: ControlDeps) {
         deps.aws.profileCreationDelayMs = delay;
         return sendJson(res, 200, { profileCreationDelayMs: delay });
       }
+      if (route === 'GET /_local/sns/messages') return sendJson(res, 200, { messages: deps.aws.sns.messages });
+      if (route === 'DELETE /_local/sns/messages') {
+        deps.aws.sns.messages.length = 0;
+        return sendJson(res, 200, {});
+      }
       if (route === 'POST /_local/counters/reset') {
         knobs.resetCounters();
         return sendJson(res, 200, {});

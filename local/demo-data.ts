@@ -14,7 +14,11 @@ export const TABLES = {
   users: 'studio-portal-users',
   lobs: 'studio-portal-lobs',
   audit: 'studio-portal-audit',
+  requests: 'studio-portal-requests',
 } as const;
+
+/** The notifications topic the stand-ins' SNS accepts Publish for. */
+export const DEMO_SNS_TOPIC_ARN = `arn:aws:sns:us-east-1:999999999999:studio-portal-notifications`;
 
 export interface DemoPrincipal {
   accessKeyId: string;
@@ -46,6 +50,8 @@ const lobDefaults = {
   allowedApps: ['studio', 'jupyterlab', 'codeeditor'],
   sessionDurationSeconds: 43200,
   enabled: true,
+  acceptsRequests: true,
+  maxRequestDays: 90,
   version: 1,
 } as const;
 
@@ -59,6 +65,8 @@ export const DEMO_LOBS: DemoLob[] = [
     domainId: 'd-loba1example',
     groups: ['lob-a-users'],
     autoCreateProfile: false,
+    owners: { users: [], groups: ['lob-a-owners'] },
+    requestDescription: 'Data scientists and analysts of Line of Business A.',
   },
   {
     ...lobDefaults,
@@ -69,6 +77,8 @@ export const DEMO_LOBS: DemoLob[] = [
     domainId: 'd-lobb1example',
     groups: ['lob-b-users'],
     autoCreateProfile: true,
+    owners: { users: [], groups: ['lob-b-owners'] },
+    requestDescription: 'Engineers of Line of Business B.',
   },
 ];
 
@@ -94,14 +104,29 @@ export const DEMO_USERS: DemoUser[] = [
   demoUser('user-lob-b', 'UserLobB1!', [], ['lob-b'], ['lob-b'], 'lob-b'),
   demoUser('user-multi', 'UserMulti1!', [], ['lob-a', 'lob-b'], ['lob-a', 'lob-b'], 'lob-a + lob-b (picks)'),
   demoUser('user-group-a', 'UserGroupA1!', ['lob-a-users'], [], ['lob-a'], 'lob-a via group lob-a-users'),
-  demoUser('user-no-lob', 'UserNoLob1!', [], [], [], 'no LOB'),
+  demoUser('user-no-lob', 'UserNoLob1!', [], [], ['lob-a'], 'no LOB (has a Studio profile in lob-a, for after an approved request)'),
   demoUser('user-no-profile', 'UserNoProfile1!', [], ['lob-a'], [], 'lob-a, no Studio profile'),
   demoUser('new-user', 'NewUser1!', [], [], [], 'unmapped (admin maps it to lob-b)'),
   demoUser('portal-admin', 'PortalAdmin1!', [ADMIN_GROUP], ['lob-a'], ['lob-a'], 'admin, lob-a'),
+  demoUser('owner-lob-a', 'OwnerLobA1!', ['lob-a-owners'], [], [], 'owns lob-a (group lob-a-owners), not an admin'),
 ];
 
 /** Every group the demo user pool has. */
-export const DEMO_GROUPS: string[] = [ADMIN_GROUP, ...DEMO_LOBS.flatMap((l) => l.groups)];
+export const DEMO_GROUPS: string[] = [ADMIN_GROUP, ...DEMO_LOBS.flatMap((l) => [...l.groups, ...l.owners.groups])];
+
+/** The Users-table item of a demo user with a row: permanent memberships granted by the demo data. */
+export function demoUserItem(user: DemoUser, at: string): Record<string, unknown> {
+  return {
+    username: user.username,
+    lobs: user.lobs,
+    memberships: Object.fromEntries(user.lobs.map((lob) => [lob, { via: 'admin', grantedBy: 'demo-data', grantedAt: at }])),
+    kind: 'user',
+    version: 1,
+    createdAt: at,
+    updatedAt: at,
+    updatedBy: 'demo-data',
+  };
+}
 
 export interface DemoAppClient {
   clientId: string;

@@ -14,13 +14,10 @@ import { CreateTableCommand, DynamoDBClient, type CreateTableCommandInput } from
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Knobs } from './knobs';
 import { sendAwsJsonError, statusForFault } from './http-util';
-import { DEMO_LOBS, DEMO_USERS } from './demo-data';
+import { DEMO_LOBS, DEMO_USERS, demoUserItem } from './demo-data';
+import { TABLE_SCHEMAS, type TableSchema } from '../lib/directory/schema';
 
-export interface TableNames {
-  users: string;
-  lobs: string;
-  audit: string;
-}
+export type TableNames = Record<TableSchema['id'], string>;
 
 /** Thrown when DynamoDB Local cannot run here (no Java, no jar); the message says what to install. */
 export class DynamoDbLocalUnavailableError extends Error {
@@ -192,66 +189,27 @@ export function createDynamoDbServer(knobs: Knobs, backend: DynamoDbLocal): Serv
   return server;
 }
 
+/** CreateTable inputs from the one schema source (lib/directory/schema.ts). */
 export function tableDefinitions(tables: TableNames): CreateTableCommandInput[] {
-  return [
-    {
-      TableName: tables.users,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: 'username', AttributeType: 'S' },
-        { AttributeName: 'kind', AttributeType: 'S' },
-      ],
-      KeySchema: [{ AttributeName: 'username', KeyType: 'HASH' }],
-      GlobalSecondaryIndexes: [
-        {
-          IndexName: 'byUsername',
-          KeySchema: [
-            { AttributeName: 'kind', KeyType: 'HASH' },
-            { AttributeName: 'username', KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'ALL' },
-        },
-      ],
-    },
-    {
-      TableName: tables.lobs,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [{ AttributeName: 'lob', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'lob', KeyType: 'HASH' }],
-    },
-    {
-      TableName: tables.audit,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-        { AttributeName: 'user', AttributeType: 'S' },
-        { AttributeName: 'lob', AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-      GlobalSecondaryIndexes: [
-        {
-          IndexName: 'byUser',
-          KeySchema: [
-            { AttributeName: 'user', KeyType: 'HASH' },
-            { AttributeName: 'sk', KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'ALL' },
-        },
-        {
-          IndexName: 'byLob',
-          KeySchema: [
-            { AttributeName: 'lob', KeyType: 'HASH' },
-            { AttributeName: 'sk', KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'ALL' },
-        },
-      ],
-    },
-  ];
+  return TABLE_SCHEMAS.map((schema) => ({
+    TableName: tables[schema.id],
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: Object.entries(schema.attributes).map(([AttributeName, AttributeType]) => ({ AttributeName, AttributeType })),
+    KeySchema: keySchema(schema.hash, schema.range),
+    ...(schema.indexes.length
+      ? {
+          GlobalSecondaryIndexes: schema.indexes.map((index) => ({
+            IndexName: index.name,
+            KeySchema: keySchema(index.hash, index.range),
+            Projection: { ProjectionType: 'ALL' as const },
+          })),
+        }
+      : {}),
+  }));
+}
+
+function keySchema(hash: string, range?: string): CreateTableCommandInput['KeySchema'] {
+  return [{ AttributeName: hash, KeyType: 'HASH' }, ...(range ? [{ AttributeName: range, KeyType: 'RANGE' as const }] : [])];
 }
 
 /** Creates the tables and writes the demo LOB and Users rows through the real SDK client. */
@@ -275,15 +233,7 @@ export async function seedDynamoDb(endpoint: string, tables: TableNames, region:
       await doc.send(
         new PutCommand({
           TableName: tables.users,
-          Item: {
-            username: user.username,
-            lobs: user.lobs,
-            kind: 'user',
-            version: 1,
-            createdAt: now,
-            updatedAt: now,
-            updatedBy: 'demo-data',
-          },
+          Item: demoUserItem(user, now),
         }),
       );
     }

@@ -3,9 +3,9 @@
  * and fault injection. Read and changed through the control API (/_local/ on the AWS port).
  */
 
-export type ServiceName = 'dynamodb' | 'sts' | 'sagemaker' | 'cognito' | 'studio';
+export type ServiceName = 'dynamodb' | 'sts' | 'sagemaker' | 'cognito' | 'studio' | 'sns';
 
-export const SERVICE_NAMES: ServiceName[] = ['dynamodb', 'sts', 'sagemaker', 'cognito', 'studio'];
+export const SERVICE_NAMES: ServiceName[] = ['dynamodb', 'sts', 'sagemaker', 'cognito', 'studio', 'sns'];
 
 export interface FaultSpec {
   service: ServiceName;

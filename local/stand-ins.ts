@@ -14,6 +14,7 @@ import {
   DEMO_APP_CLIENTS,
   DEMO_GROUPS,
   DEMO_REGION,
+  DEMO_SNS_TOPIC_ARN,
   DEMO_USERS,
   PORTAL_CLIENT,
   PORTAL_PRINCIPAL,
@@ -124,6 +125,7 @@ export function configFromEnv(env: Record<string, string | undefined> = process.
       users: env.TABLE_USERS || TABLES.users,
       lobs: env.TABLE_LOBS || TABLES.lobs,
       audit: env.TABLE_AUDIT || TABLES.audit,
+      requests: env.TABLE_REQUESTS || TABLES.requests,
     },
     studio: {
       suffix: env.STUDIO_DOMAIN_SUFFIX || 'localhost',
@@ -159,6 +161,9 @@ export function portalEnvFor(urls: StandInsUrls, tables: TableNames): Record<str
     TABLE_USERS: tables.users,
     TABLE_LOBS: tables.lobs,
     TABLE_AUDIT: tables.audit,
+    TABLE_REQUESTS: tables.requests,
+    SNS_ENDPOINT: urls.aws,
+    SNS_TOPIC_ARN: DEMO_SNS_TOPIC_ARN,
   };
 }
 

@@ -9,6 +9,11 @@ import { toPortalError, type PortalError } from '@/lib/errors';
 import { resolveLobs } from '@/lib/launch';
 import { log } from '@/lib/log';
 import { REQUEST_ID_HEADER, resolveRequestId } from '@/lib/request-id';
+import { getDirectory, type Membership } from '@/lib/directory';
+import { getAdminDeps } from '@/lib/admin/deps';
+import { listRequestsOf, type AccessRequest } from '@/lib/admin/requests';
+import { getClock } from '@/lib/clock';
+import { AccessRequests, MembershipEnds } from '@/components/requests/home-access';
 
 function toOption(lob: Lob): LaunchOption {
   return {
@@ -30,9 +35,18 @@ export default async function HomePage() {
   const { supportContact } = getConfig();
 
   let lobs: Lob[] = [];
+  let memberships: Membership[] = [];
+  let expired: Membership[] = [];
+  let allLobs: Lob[] = [];
+  let requests: AccessRequest[] = [];
   let failure: PortalError | undefined;
+  const now = getClock()();
   try {
-    lobs = (await resolveLobs(user)).lobs;
+    [{ lobs, memberships, expired }, allLobs, requests] = await Promise.all([
+      resolveLobs(user),
+      getDirectory().lobs.listLobs(),
+      listRequestsOf(getAdminDeps(), user.username),
+    ]);
   } catch (error) {
     failure = toPortalError(error);
     log.error('home.resolve_failed', { requestId, user: user.username, code: failure.code, error });
@@ -65,11 +79,17 @@ export default async function HomePage() {
         <Alert tone="warning" title="No Studio to open yet" testId="no-lob">
           <p>
             Your account <strong>{user.username}</strong> is not assigned to any line of business, so there is no Studio
-            domain for you yet. Ask {supportContact} to add you to your line of business, then reload this page.
+            domain for you yet. Ask for access below, or ask {supportContact} to add you, then reload this page.
           </p>
         </Alert>
       ) : (
         <LaunchForm options={lobs.map(toOption)} />
+      )}
+      {failure ? null : (
+        <>
+          <MembershipEnds memberships={memberships} expired={expired} now={now} />
+          <AccessRequests lobs={allLobs} requests={requests} memberOf={memberships} />
+        </>
       )}
     </div>
   );

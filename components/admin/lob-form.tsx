@@ -3,7 +3,7 @@
 import { useActionState } from 'react';
 import { createLobAction, updateLobAction, type LobFormState } from './actions/lobs';
 import type { LobFormValues } from '@/lib/admin/lob-form';
-import { APP_LABELS, STUDIO_APPS } from '@/lib/admin/validation';
+import { APP_LABELS, REQUEST_DAY_CHOICES, STUDIO_APPS } from '@/lib/admin/validation';
 import { Button } from '@/components/ui/button';
 import { Time } from '@/components/ui/time';
 import { checkboxClass, describedBy, Field, FieldError, inputClass, linkClass, StatusMessage } from './form-parts';
@@ -88,6 +88,27 @@ export function LobForm({ mode, initial }: { mode: 'create' | 'edit'; initial: L
             <input id="urlExpiresSeconds" name="urlExpiresSeconds" type="number" min={5} max={300} className={inputClass} defaultValue={v.urlExpiresSeconds} {...describedBy('urlExpiresSeconds', e.urlExpiresSeconds, true)} />
           </Field>
         </div>
+        <fieldset className="space-y-5 rounded-md border border-slate-200 p-4">
+          <legend className="px-1 text-sm font-semibold text-slate-800">Owners and access requests</legend>
+          <Field name="ownerUsers" label="Owner usernames" hint="Owners manage this LOB's members and requests. Separate with commas." error={e.ownerUsers}>
+            <input id="ownerUsers" name="ownerUsers" className={inputClass} defaultValue={v.ownerUsers} autoComplete="off" {...describedBy('ownerUsers', e.ownerUsers, true)} />
+          </Field>
+          <Field name="ownerGroups" label="Owner IdP groups" hint="Members of these groups are owners too, e.g. lob-a-owners." error={e.ownerGroups}>
+            <input id="ownerGroups" name="ownerGroups" className={inputClass} defaultValue={v.ownerGroups} autoComplete="off" {...describedBy('ownerGroups', e.ownerGroups, true)} />
+          </Field>
+          <label className="inline-flex items-center gap-2 text-sm text-slate-900">
+            <input type="checkbox" name="acceptsRequests" defaultChecked={v.acceptsRequests} className={checkboxClass} />
+            Accepts access requests
+          </label>
+          <Field name="requestDescription" label="Who should ask" hint="Shown to users beside Request access; at most 300 characters." error={e.requestDescription}>
+            <input id="requestDescription" name="requestDescription" className={inputClass} defaultValue={v.requestDescription} {...describedBy('requestDescription', e.requestDescription, true)} />
+          </Field>
+          <Field name="maxRequestDays" label="Longest access a request may ask for" error={e.maxRequestDays}>
+            <select id="maxRequestDays" name="maxRequestDays" className={inputClass} defaultValue={v.maxRequestDays} {...describedBy('maxRequestDays', e.maxRequestDays)}>
+              {REQUEST_DAY_CHOICES.map((d) => <option key={d} value={String(d)}>{d} days</option>)}
+            </select>
+          </Field>
+        </fieldset>
         <div className="flex flex-col gap-3">
           <label className="inline-flex items-center gap-2 text-sm text-slate-900">
             <input type="checkbox" name="autoCreateProfile" defaultChecked={v.autoCreateProfile} className={checkboxClass} />

@@ -2,7 +2,7 @@ import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { SignOutButton } from '@/components/launch/sign-out-button';
 import { getIdpLogoutUrl } from '@/lib/auth/idp-logout';
-import { getSessionUser, isAdmin } from '@/lib/auth/session';
+import { canOpenConsole, getSessionUser } from '@/lib/auth/session';
 
 /**
  * One column for every section (portal, sign-in, admin), so the header and the brand stay put when moving
@@ -24,7 +24,7 @@ export type ShellSection = 'portal' | 'admin';
  */
 export async function SiteShell({ width = 'narrow', section = 'portal', children }: { width?: ShellWidth; section?: ShellSection; children: ReactNode }) {
   const user = await getSessionUser();
-  const admin = isAdmin(user);
+  const admin = await canOpenConsole(user);
   const idpLogoutUrl = user ? await getIdpLogoutUrl() : undefined;
 
   return (

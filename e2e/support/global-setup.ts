@@ -3,7 +3,8 @@
  * The portals serve the build in NEXT_DIST_DIR (default `.next`; `npm test` builds it first).
  * URLs reach the specs through process.env (workers start after global setup).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { require as tsxRequire } from 'tsx/cjs/api';
@@ -23,6 +24,8 @@ export const E2E_ENV = {
   password: 'E2E_PORTAL_PASSWORD_URL',
   hostedUi: 'E2E_PORTAL_HOSTED_UI_URL',
   control: 'E2E_CONTROL_URL',
+  /** The password portal's CLOCK_OFFSET_FILE: specs write seconds into it to move the portal's clock. */
+  clockFile: 'E2E_CLOCK_FILE',
 } as const;
 
 export default async function globalSetup(): Promise<() => Promise<void>> {
@@ -31,10 +34,14 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     throw new Error(`No Next.js build in ${distDir}: run \`NEXT_DIST_DIR=${distDir} npx next build\` first (npm test does this).`);
   }
   const { startPortal, startStandIns } = loadStack();
-  const standIns = await startStandIns();
+  // DynamoDB Local is a JVM: on a loaded machine it takes longer than the default to come up.
+  const standIns = await startStandIns({ timeoutMs: 120_000 });
   const started: Array<{ stop(): Promise<void> }> = [standIns];
   try {
-    const password = await startPortal({ env: standIns.portalEnv, mode: 'password', distDir });
+    const clockFile = path.join(mkdtempSync(path.join(tmpdir(), 'e2e-clock-')), 'offset');
+    writeFileSync(clockFile, '0');
+    process.env[E2E_ENV.clockFile] = clockFile;
+    const password = await startPortal({ env: { ...standIns.portalEnv, CLOCK_OFFSET_FILE: clockFile }, mode: 'password', distDir });
     started.push(password);
     const hostedUi = await startPortal({ env: standIns.portalEnv, mode: 'hosted-ui', distDir });
     started.push(hostedUi);

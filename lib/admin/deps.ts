@@ -7,12 +7,16 @@ import { createCognitoClient, createStsClient } from '@/lib/aws/clients';
 import { getConfig, type PortalConfig } from '@/lib/config';
 import { getDirectory } from '@/lib/directory';
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
+import { createClock } from '@/lib/clock';
+import type { Notifier } from './notifications';
+import { createSnsNotifier } from '@/lib/aws/sns-notifier';
 
 /** Table names the admin console writes to (from config). */
 export interface AdminTables {
   users: string;
   lobs: string;
   audit: string;
+  requests: string;
 }
 
 /**
@@ -31,6 +35,8 @@ export interface AdminDeps {
   /** Seconds audit items live (contracts: 400 days). */
   auditTtlSeconds?: number;
   now?: () => Date;
+  /** Where request and expiry notifications go (lib/admin/notifications.ts); unset: none. */
+  notify?: Notifier;
 }
 
 export function nowOf(deps: AdminDeps): Date {
@@ -46,6 +52,8 @@ export function createAdminDeps(config: PortalConfig, ddb: DynamoDBDocumentClien
     cognito,
     userPoolId: config.cognito.userPoolId,
     tables: config.tables,
+    now: createClock(config),
+    notify: createSnsNotifier(config),
     createStsClient: () => createStsClient(config),
     createSageMakerClient: (region, credentials) =>
       new SageMaker({

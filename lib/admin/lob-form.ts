@@ -16,6 +16,11 @@ export interface LobFormValues {
   urlExpiresSeconds: string;
   autoCreateProfile: boolean;
   enabled: boolean;
+  ownerUsers: string;
+  ownerGroups: string;
+  acceptsRequests: boolean;
+  requestDescription: string;
+  maxRequestDays: string;
   version: string;
 }
 
@@ -23,7 +28,8 @@ export function emptyLobFormValues(region: string): LobFormValues {
   return {
     lob: '', displayName: '', accountId: '', domainId: '', region, roleName: DEFAULT_ROLE_NAME, groups: '',
     defaultApp: 'studio', allowedApps: [...STUDIO_APPS], sessionDurationSeconds: '43200', urlExpiresSeconds: '',
-    autoCreateProfile: false, enabled: false, version: '0',
+    autoCreateProfile: false, enabled: false, ownerUsers: '', ownerGroups: '', acceptsRequests: false, requestDescription: '',
+    maxRequestDays: '90', version: '0',
   };
 }
 
@@ -33,7 +39,9 @@ export function lobToFormValues(lob: AdminLob): LobFormValues {
     roleName: lob.roleName, groups: lob.groups.join(', '), defaultApp: lob.defaultApp, allowedApps: [...lob.allowedApps],
     sessionDurationSeconds: String(lob.sessionDurationSeconds),
     urlExpiresSeconds: lob.urlExpiresSeconds === undefined ? '' : String(lob.urlExpiresSeconds),
-    autoCreateProfile: lob.autoCreateProfile, enabled: lob.enabled, version: String(lob.version),
+    autoCreateProfile: lob.autoCreateProfile, enabled: lob.enabled, ownerUsers: lob.owners.users.join(', '),
+    ownerGroups: lob.owners.groups.join(', '), acceptsRequests: lob.acceptsRequests, requestDescription: lob.requestDescription ?? '',
+    maxRequestDays: String(lob.maxRequestDays), version: String(lob.version),
   };
 }
 
@@ -57,6 +65,11 @@ export function readLobForm(form: FormData): LobFormValues {
     urlExpiresSeconds: text(form, 'urlExpiresSeconds'),
     autoCreateProfile: form.get('autoCreateProfile') === 'on',
     enabled: form.get('enabled') === 'on',
+    ownerUsers: text(form, 'ownerUsers'),
+    ownerGroups: text(form, 'ownerGroups'),
+    acceptsRequests: form.get('acceptsRequests') === 'on',
+    requestDescription: text(form, 'requestDescription'),
+    maxRequestDays: text(form, 'maxRequestDays'),
     version: text(form, 'version'),
   };
 }
@@ -67,11 +80,23 @@ export type LobFormParse =
 
 /** Form strings -> a validated LobInput, or one message per field. */
 export function parseLobFormValues(values: LobFormValues): LobFormParse {
+  const list = (v: string) => v.split(/[,\n]/).map((g) => g.trim()).filter(Boolean);
+  const { ownerUsers, ownerGroups, ...rest } = values;
   const result = lobInputSchema.safeParse({
-    ...values,
-    groups: values.groups.split(/[,\n]/).map((g) => g.trim()).filter(Boolean),
+    ...rest,
+    groups: list(values.groups),
+    owners: { users: list(ownerUsers), groups: list(ownerGroups) },
+    requestDescription: values.requestDescription.trim() || undefined,
     sessionDurationSeconds: values.sessionDurationSeconds.trim() === '' ? undefined : values.sessionDurationSeconds,
     urlExpiresSeconds: values.urlExpiresSeconds.trim() === '' ? undefined : values.urlExpiresSeconds,
   });
-  return result.success ? { success: true, input: result.data } : { success: false, fieldErrors: fieldErrorsOf(result.error) };
+  if (result.success) return { success: true, input: result.data };
+  const fieldErrors = fieldErrorsOf(result.error);
+  // Owner problems are reported on the field that holds them.
+  const owners = result.error.issues.find((i) => i.path[0] === 'owners');
+  if (owners) {
+    delete fieldErrors.owners;
+    fieldErrors[owners.path[1] === 'groups' ? 'ownerGroups' : 'ownerUsers'] = owners.message;
+  }
+  return { success: false, fieldErrors };
 }

@@ -24,6 +24,7 @@ const reshapeLob = (item: Record<string, unknown>): AdminLob => reshapeLobItem(i
 function toLobItem(input: LobInput, version: number, actor: string, at: string): Record<string, unknown> {
   const item: Record<string, unknown> = { ...input, version, updatedAt: at, updatedBy: actor };
   if (input.urlExpiresSeconds === undefined) delete item.urlExpiresSeconds;
+  if (input.requestDescription === undefined) delete item.requestDescription;
   return item;
 }
 

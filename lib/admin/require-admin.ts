@@ -2,9 +2,15 @@ import 'server-only';
 import { forbidden, redirect } from 'next/navigation';
 import { getSessionUser, isAdmin, type SessionUser } from '@/lib/auth/session';
 import { log } from '@/lib/log';
+import { getConfig } from '@/lib/config';
+import { canManageLob, canUseConsole, consoleAccessOf, type ConsoleAccess } from '@/lib/auth/roles';
+import { getAdminDeps } from './deps';
+import { listLobs } from './lobs';
+
+export type { ConsoleAccess } from '@/lib/auth/roles';
 
 /**
- * Gate for every admin page: signed-out visitors go to sign-in, signed-in non-admins get 403.
+ * Gate for platform-admin pages (users, LOB registry edits): signed-out visitors go to sign-in, others get 403.
  * (The one Next-aware file in lib/admin: it turns the decision into Next's interrupts.)
  */
 export async function requireAdminPage(callbackPath = '/admin'): Promise<SessionUser> {
@@ -18,7 +24,7 @@ export async function requireAdminPage(callbackPath = '/admin'): Promise<Session
 }
 
 /**
- * Gate for every admin server action and admin route handler. A server action is a public POST endpoint,
+ * Gate for platform-admin server actions and route handlers. A server action is a public POST endpoint,
  * so it answers 403 to anyone who is not an admin, signed in or not.
  */
 export async function requireAdminRequest(what: string): Promise<SessionUser> {
@@ -28,4 +34,55 @@ export async function requireAdminRequest(what: string): Promise<SessionUser> {
     forbidden();
   }
   return user;
+}
+
+async function accessOf(user: SessionUser): Promise<ConsoleAccess> {
+  const deps = getAdminDeps();
+  return consoleAccessOf(user, await listLobs(deps), getConfig().adminGroup);
+}
+
+/** Gate for console pages LOB owners may see too (scoped to their LOBs): sign-in, else 403 for neither admin nor owner. */
+export async function requireConsolePage(callbackPath: string): Promise<ConsoleAccess> {
+  const user = await getSessionUser();
+  if (!user) redirect(`/signin?callbackUrl=${encodeURIComponent(callbackPath)}`);
+  const access = await accessOf(user);
+  if (!canUseConsole(access)) {
+    log.warn('admin.forbidden', { username: user.username, path: callbackPath });
+    forbidden();
+  }
+  return access;
+}
+
+/** Gate for a page about one LOB: its owners and platform admins; everyone else 403. */
+export async function requireLobManagerPage(callbackPath: string, lob: string): Promise<ConsoleAccess> {
+  const access = await requireConsolePage(callbackPath);
+  if (!canManageLob(access, lob)) {
+    log.warn('admin.forbidden', { username: access.user.username, path: callbackPath, lob });
+    forbidden();
+  }
+  return access;
+}
+
+/** Gate for console actions and routes owners may use: 403 unless admin or owner of something. */
+export async function requireConsoleRequest(what: string): Promise<ConsoleAccess> {
+  const user = await getSessionUser();
+  const access = user ? await accessOf(user) : undefined;
+  if (!access || !canUseConsole(access)) {
+    log.warn('admin.forbidden', { username: user?.username ?? null, action: what });
+    forbidden();
+  }
+  return access;
+}
+
+/**
+ * Gate for an action on one LOB (read from the stored item, never only from the form): 403 unless the
+ * caller owns that LOB or is a platform admin. Replayed POSTs for another LOB end here.
+ */
+export async function requireLobManagerRequest(what: string, lob: string): Promise<ConsoleAccess> {
+  const access = await requireConsoleRequest(what);
+  if (!canManageLob(access, lob)) {
+    log.warn('admin.forbidden', { username: access.user.username, action: what, lob });
+    forbidden();
+  }
+  return access;
 }

@@ -7,12 +7,12 @@ import {
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { translateCognitoError } from '@/lib/aws/errors';
 import { PortalError, InputInvalidError } from '@/lib/errors';
-import { reshapeUserItem } from '@/lib/directory/items';
-import type { UserMapping } from '@/lib/directory/types';
+import { isMembershipActive, reshapeUserItem } from '@/lib/directory/items';
+import type { Membership, UserMapping } from '@/lib/directory/types';
 import type { AdminDeps } from './deps';
 import { nowOf } from './deps';
-import { lobsTouched, writeWithAudit } from './audit';
-import { batchGetAll, mapConcurrent, type TransactItem } from './batch';
+import { commitMembershipWrite, TransactionCancelledError } from './memberships';
+import { batchGetAll, mapConcurrent } from './batch';
 import { VersionConflictError, isConditionalCheckFailed, toDirectoryError } from './errors';
 import { listLobs, type AdminLob } from './lobs';
 import { decodePageToken, encodePageToken } from './page-token';
@@ -51,6 +51,11 @@ function cognitoError(error: unknown): PortalError {
 
 function attribute(user: UserType, name: string): string | undefined {
   return user.Attributes?.find((a) => a.Name === name)?.Value;
+}
+
+/** The LOBs of a row whose membership has not ended (ended ones leave every list). */
+export function activeLobsOf(mapping: UserMapping, now: Date): string[] {
+  return mapping.memberships.filter((m) => isMembershipActive(m, now)).map((m) => m.lob);
 }
 
 /** LOBs whose IdP groups include one of `groups`. */
@@ -103,6 +108,7 @@ async function joinPoolUsers(deps: AdminDeps, poolUsers: UserType[], lobs: Admin
       )
     : [];
   const mappings = new Map(items.map((i) => [String(i.username), reshapeUserItem(i)]));
+  const now = nowOf(deps);
   const users: PoolUserRow[] = poolUsers.map((u) => {
     const mapping = mappings.get(u.Username!) ?? null;
     return {
@@ -112,7 +118,7 @@ async function joinPoolUsers(deps: AdminDeps, poolUsers: UserType[], lobs: Admin
       status: u.UserStatus,
       createdAt: u.UserCreateDate?.toISOString(),
       mapping,
-      effectiveLobs: mapping ? mapping.lobs : [],
+      effectiveLobs: mapping ? activeLobsOf(mapping, now) : [],
       source: mapping ? 'explicit' : 'none',
     };
   });
@@ -335,52 +341,24 @@ export async function saveUserLobs(
   if (beforeVersion !== expectedVersion) {
     if (before || expectedVersion !== null) throw await conflictFor(deps, username);
   }
-  const at = nowOf(deps).toISOString();
+  const now = nowOf(deps);
   if (!wanted.length && !before) return null;
-  const after: UserMapping | null = wanted.length
-    ? { username, lobs: wanted, version: (expectedVersion ?? 0) + 1, createdAt: before?.createdAt ?? at, updatedAt: at, updatedBy: actor }
-    : null;
-  // The row changes only if it is still at the version the edit started from; the audit record is
-  // written in the same transaction (both or neither).
-  const write: TransactItem = !after
-    ? {
-        Delete: {
-          TableName: deps.tables.users,
-          Key: { username },
-          ConditionExpression: 'version = :expected',
-          ExpressionAttributeValues: { ':expected': expectedVersion },
-        },
-      }
-    : expectedVersion === null
-      ? {
-          Put: {
-            TableName: deps.tables.users,
-            Item: { ...after, kind: 'user' },
-            ConditionExpression: 'attribute_not_exists(username)',
-          },
-        }
-      : {
-          Update: {
-            TableName: deps.tables.users,
-            Key: { username },
-            UpdateExpression: 'SET lobs = :lobs, version = :next, updatedAt = :at, updatedBy = :by, kind = :kind',
-            ConditionExpression: 'version = :expected',
-            ExpressionAttributeValues: {
-              ':lobs': wanted, ':next': expectedVersion + 1, ':expected': expectedVersion, ':at': at, ':by': actor, ':kind': 'user',
-            },
-          },
-        };
+  // Kept memberships keep their end date and origin; new ones (or ones that had ended) are permanent admin grants.
+  const memberships: Membership[] = wanted.map((lob) => {
+    const kept = before?.memberships.find((m) => m.lob === lob && isMembershipActive(m, now));
+    return kept ?? { lob, via: 'admin', grantedBy: actor, grantedAt: now.toISOString() };
+  });
+  let after: UserMapping | null;
   try {
-    await writeWithAudit(deps, [write], {
+    after = await commitMembershipWrite(deps, {
       actor,
-      action: !before ? 'user.lobs.create' : after ? 'user.lobs.update' : 'user.lobs.delete',
-      target: username,
-      before: before ? { lobs: before.lobs, version: before.version } : null,
-      after: after ? { lobs: after.lobs, version: after.version } : null,
-      lobs: lobsTouched(before?.lobs, after?.lobs),
+      username,
+      before,
+      memberships,
+      action: !before ? 'user.lobs.create' : wanted.length ? 'user.lobs.update' : 'user.lobs.delete',
     });
   } catch (error) {
-    if (isConditionalCheckFailed(error)) throw await conflictFor(deps, username);
+    if (error instanceof TransactionCancelledError) throw await conflictFor(deps, username);
     throw toDirectoryError(error);
   }
   return after;

@@ -31,6 +31,9 @@ export const lobNameSchema = z
   .min(1, 'Enter a name.')
   .regex(LOB_NAME_PATTERN, 'Use 1-63 lowercase letters, digits and hyphens, starting and ending with a letter or digit.');
 
+/** Durations a LOB may allow for access requests (its maximum), in days. */
+export const REQUEST_DAY_CHOICES = [7, 30, 90, 180, 365] as const;
+
 export const versionSchema = z.coerce.number().int().min(0, 'Missing version; reload the page.');
 
 /** The editable fields of a LOB, already typed (forms are parsed into this by lob-form.ts). */
@@ -67,6 +70,16 @@ export const lobInputSchema = z
       .optional(),
     autoCreateProfile: z.boolean(),
     enabled: z.boolean(),
+    owners: z.object({
+      users: z.array(usernameSchema).max(50, 'At most 50 owners.'),
+      groups: z.array(z.string().trim().min(1).max(128, 'Group names have at most 128 characters.')).max(20, 'At most 20 owner groups.'),
+    }),
+    acceptsRequests: z.boolean(),
+    requestDescription: z.string().trim().max(300, 'Use at most 300 characters.').optional(),
+    maxRequestDays: z.coerce
+      .number({ error: 'Choose the longest duration.' })
+      .int('Use whole days.')
+      .refine((d) => (REQUEST_DAY_CHOICES as readonly number[]).includes(d), `Choose one of ${REQUEST_DAY_CHOICES.join(', ')} days.`),
   })
   .superRefine((v, ctx) => {
     if (!v.allowedApps.includes(v.defaultApp)) {

@@ -2,7 +2,9 @@ import 'server-only';
 import { getServerSession } from 'next-auth';
 import { getConfig } from '@/lib/config';
 import { getAuthOptions } from './next-auth';
-import { isAdmin as isInAdminGroup, type SessionUser } from './types';
+import { getDirectory } from '../directory';
+import { isPlatformAdmin, ownedLobs } from './roles';
+import type { SessionUser } from './types';
 
 export type { SessionUser } from './types';
 
@@ -20,5 +22,16 @@ export async function getSessionUser(): Promise<SessionUser | null> {
 
 /** True when the user is in the configured ADMIN_GROUP. */
 export function isAdmin(user: SessionUser | null | undefined): boolean {
-  return isInAdminGroup(user, getConfig().adminGroup);
+  return isPlatformAdmin(user, getConfig().adminGroup);
+}
+
+/** True when the admin console has something for the user (platform admin, or owner of a LOB); for navigation only. */
+export async function canOpenConsole(user: SessionUser | null): Promise<boolean> {
+  if (!user) return false;
+  if (isAdmin(user)) return true;
+  try {
+    return ownedLobs(user, await getDirectory().lobs.listLobs()).length > 0;
+  } catch {
+    return false;
+  }
 }

@@ -6,7 +6,3 @@ export interface SessionUser {
   groups: string[];
   email?: string;
 }
-
-export function isAdmin(user: Pick<SessionUser, 'groups'> | null | undefined, adminGroup: string): boolean {
-  return !!user && user.groups.includes(adminGroup);
-}

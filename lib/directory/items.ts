@@ -1,5 +1,6 @@
 import { STUDIO_APPS, type StudioApp } from '../config';
-import type { AuditRecord, Lob, UserMapping } from './types';
+import { z } from 'zod';
+import type { AuditRecord, Lob, Membership, UserMapping } from './types';
 
 /** DynamoDB items <-> domain types. Pages and logic never see the item shape. */
 
@@ -34,6 +35,10 @@ export function reshapeLobItem(item: Item): Lob {
     urlExpiresSeconds: num(item.urlExpiresSeconds),
     autoCreateProfile: item.autoCreateProfile === true,
     enabled: item.enabled !== false,
+    owners: reshapeOwners(item.owners),
+    acceptsRequests: item.acceptsRequests === true,
+    requestDescription: str(item.requestDescription) || undefined,
+    maxRequestDays: num(item.maxRequestDays) ?? DEFAULT_MAX_REQUEST_DAYS,
     version: num(item.version) ?? 1,
     updatedAt: str(item.updatedAt),
     updatedBy: str(item.updatedBy),
@@ -44,10 +49,61 @@ export function toLobItem(lob: Lob): Item {
   return { ...lob };
 }
 
+export const DEFAULT_MAX_REQUEST_DAYS = 90;
+
+function reshapeOwners(v: unknown): Lob['owners'] {
+  const o = (v && typeof v === 'object' ? v : {}) as Record<string, unknown>;
+  return { users: strList(o.users), groups: strList(o.groups) };
+}
+
+/** The wire shape of one entry of a Users item's `memberships` map (keyed by LOB). */
+const membershipDetailSchema = z.object({
+  until: z.iso.datetime({ offset: true }).optional(),
+  grantedBy: z.string().min(1).optional(),
+  grantedAt: z.iso.datetime({ offset: true }).optional(),
+  via: z.enum(['admin', 'request', 'review']).default('admin'),
+});
+
+/** Thrown when a Users item's memberships are not what the portal writes (hand edits, a bad import). */
+export class MembershipItemError extends Error {
+  constructor(username: string, lob: string, detail: string) {
+    super(`Users item ${username}: membership ${lob} is malformed (${detail})`);
+    this.name = 'MembershipItemError';
+  }
+}
+
+/**
+ * `lobs` (the list every reader knows) joined with `memberships` (the details: end date, who granted it,
+ * how). A LOB without details is a permanent admin-granted membership (rows written before expiry existed,
+ * CSV imports); malformed details are refused rather than guessed.
+ */
+function reshapeMemberships(username: string, lobs: string[], raw: unknown): Membership[] {
+  const details = raw && typeof raw === 'object' && !(raw instanceof Set) ? (raw as Record<string, unknown>) : {};
+  return lobs.map((lob) => {
+    if (details[lob] === undefined) return { lob, via: 'admin' };
+    const parsed = membershipDetailSchema.safeParse(details[lob]);
+    if (!parsed.success) throw new MembershipItemError(username, lob, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+    return { lob, ...parsed.data };
+  });
+}
+
+/** The `memberships` map attribute for a list of memberships (only the fields that are set). */
+export function toMembershipsAttribute(memberships: readonly Membership[]): Record<string, Record<string, string>> {
+  return Object.fromEntries(memberships.map(({ lob, ...rest }) => [lob, Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) as Record<string, string>]));
+}
+
+/** True while a membership counts: no end date, or an end date after `now`. */
+export function isMembershipActive(membership: Pick<Membership, 'until'>, now: Date): boolean {
+  return membership.until === undefined || Date.parse(membership.until) > now.getTime();
+}
+
 export function reshapeUserItem(item: Item): UserMapping {
+  const username = String(item.username);
+  const lobs = strList(item.lobs);
   return {
-    username: String(item.username),
-    lobs: strList(item.lobs),
+    username,
+    lobs,
+    memberships: reshapeMemberships(username, lobs, item.memberships),
     version: num(item.version) ?? 1,
     createdAt: str(item.createdAt),
     updatedAt: str(item.updatedAt),
@@ -56,7 +112,8 @@ export function reshapeUserItem(item: Item): UserMapping {
 }
 
 export function toUserItem(user: UserMapping): Item {
-  return { ...user, kind: 'user' };
+  const { memberships, ...rest } = user;
+  return { ...rest, lobs: memberships.map((m) => m.lob), memberships: toMembershipsAttribute(memberships), kind: 'user' };
 }
 
 export function toAuditItem(record: AuditRecord): Item {

@@ -17,15 +17,43 @@ export interface Lob {
   urlExpiresSeconds?: number;
   autoCreateProfile: boolean;
   enabled: boolean;
+  /** Who decides membership of this LOB besides platform admins: usernames and IdP groups. */
+  owners: LobOwners;
+  /** Whether signed-in users may ask to join (access requests). */
+  acceptsRequests: boolean;
+  /** Who should ask, shown beside "Request access". */
+  requestDescription?: string;
+  /** The longest membership a request may ask for, in days. */
+  maxRequestDays: number;
   version: number;
   updatedAt?: string;
   updatedBy?: string;
 }
 
+export interface LobOwners {
+  users: string[];
+  groups: string[];
+}
+
+/** How a membership came to be. */
+export type MembershipVia = 'admin' | 'request' | 'review';
+
+/** One explicit membership of a user in a LOB, possibly ending at `until`. */
+export interface Membership {
+  lob: string;
+  /** ISO instant from which the membership no longer counts; undefined = no end. */
+  until?: string;
+  grantedBy?: string;
+  grantedAt?: string;
+  via: MembershipVia;
+}
+
 /** An explicit user -> LOB(s) mapping from the Users table. */
 export interface UserMapping {
   username: string;
+  /** Every LOB named in the row (active or expired); `memberships` has the details in the same order. */
   lobs: string[];
+  memberships: Membership[];
   version: number;
   createdAt?: string;
   updatedAt?: string;
@@ -59,6 +87,7 @@ export interface AdminAuditRecord {
   requestId: string;
   /** e.g. lob.update, user.create */
   action: string;
+  lob?: string;
   target: string;
   /** JSON strings of the item before / after. */
   before?: string;

@@ -2,13 +2,14 @@ import { SageMakerClientPool, createGeneratorSessions } from '@/lib/aws/clients'
 import { getConfig, type PortalConfig } from '@/lib/config';
 import { BatchingAuditWriter, getDirectory, type Directory } from '@/lib/directory';
 import { log } from '@/lib/log';
+import { createClock } from '@/lib/clock';
 import { launchStudio, type LaunchDeps } from './launch-studio';
 import { resolveLobsForUser } from './resolve-lobs';
 import { SageMakerPresigner } from './sagemaker-presigner';
 import type { LaunchRequest } from './types';
 
 export * from './types';
-export { launchStudio, validateLaunchChoices, isStudioApp, type LaunchDeps } from './launch-studio';
+export { launchStudio, validateLaunchChoices, isStudioApp, formatUtc, type LaunchDeps } from './launch-studio';
 export { resolveLobsForUser, type ResolvedLobs } from './resolve-lobs';
 export { SageMakerPresigner, LANDING_URI } from './sagemaker-presigner';
 
@@ -28,6 +29,7 @@ export function createLaunchDeps(config: PortalConfig, directory: Directory): La
     defaultUrlExpiresSeconds: config.presignedUrlExpiresSeconds,
     supportContact: config.supportContact,
     log,
+    now: createClock(config),
   };
 }
 

@@ -1,9 +1,9 @@
 import { STUDIO_APPS, type StudioApp } from '@/lib/config';
 import { PortalError, InputInvalidError, toPortalError } from '@/lib/errors';
 import type { GeneratorSession } from '@/lib/aws/generator-sessions';
-import type { LaunchAuditRecord, Lob } from '@/lib/directory/types';
+import type { LaunchAuditRecord, Lob, Membership } from '@/lib/directory/types';
 import type { Logger } from '@/lib/log';
-import { resolveLobsForUser, type ResolveLobsDeps } from './resolve-lobs';
+import { resolveLobsForUser, type ResolveLobsDeps, type ResolvedLobs } from './resolve-lobs';
 import type { LaunchRequest, LaunchResult, Presigner } from './types';
 
 /** AWS patterns for user profile and space names. */
@@ -46,7 +46,25 @@ export function validateLaunchChoices(input: { lob?: string | null; app?: string
   return { lob, app: app as StudioApp | undefined, space };
 }
 
-function chooseLob(request: LaunchRequest, lobs: Lob[], supportContact: string): Lob {
+/** UTC, to the minute: how end dates read in messages. */
+export function formatUtc(iso: string): string {
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+}
+
+/** The refusal for a membership that has ended: when, and how to ask again. */
+export function membershipExpiredError(membership: Membership, supportContact: string): PortalError {
+  return new PortalError(
+    'membership.expired',
+    `Your membership of ${membership.lob} ended on ${formatUtc(membership.until ?? '')}. To continue, ask for access again: ` +
+      `choose "Request access" for ${membership.lob} on the portal's home page (or ask ${supportContact}).`,
+    { details: { lob: membership.lob, until: membership.until } },
+  );
+}
+
+function chooseLob(request: LaunchRequest, resolved: ResolvedLobs, supportContact: string): Lob {
+  const { lobs, expired } = resolved;
+  const ended = expired.find((m) => m.lob === request.lob) ?? (lobs.length === 0 && !request.lob ? latestEnded(expired) : undefined);
+  if (ended && !lobs.some((l) => l.lob === ended.lob)) throw membershipExpiredError(ended, supportContact);
   if (lobs.length === 0) {
     throw new PortalError(
       'user.not_mapped',
@@ -117,8 +135,7 @@ export async function launchStudio(deps: LaunchDeps, request: LaunchRequest): Pr
   };
 
   try {
-    const { lobs } = await resolveLobsForUser(deps, request.user);
-    lob = chooseLob(request, lobs, deps.supportContact);
+    lob = chooseLob(request, await resolveLobsForUser(deps, request.user), deps.supportContact);
     if (!lob.enabled) {
       throw new PortalError('lob.disabled', `Studio access for ${lob.displayName} is currently disabled. Ask ${deps.supportContact} when it will be back.`);
     }
@@ -172,6 +189,10 @@ export async function launchStudio(deps: LaunchDeps, request: LaunchRequest): Pr
     if (!(await settleAhead(error.code))) await audit(error.code);
     throw error;
   }
+}
+
+function latestEnded(expired: Membership[]): Membership | undefined {
+  return [...expired].sort((a, b) => (b.until ?? '').localeCompare(a.until ?? ''))[0];
 }
 
 /** Adds the LOB's name and whom to ask to a missing-profile error. */

@@ -1,26 +1,38 @@
 import type { SessionUser } from '@/lib/auth/types';
 import type { LobReader } from '@/lib/directory/lobs';
-import type { Lob, UserMapping } from '@/lib/directory/types';
+import { isMembershipActive } from '@/lib/directory/items';
+import type { Lob, Membership, UserMapping } from '@/lib/directory/types';
 import type { Logger } from '@/lib/log';
 
 export interface ResolveLobsDeps {
   getUser(username: string): Promise<UserMapping | undefined>;
   lobs: LobReader;
   log: Logger;
+  /** The clock memberships end by (lib/clock.ts). */
+  now?: () => Date;
 }
 
 export interface ResolvedLobs {
   /** How the user was mapped: an explicit Users row, IdP groups, or not at all. */
   source: 'users-table' | 'groups' | 'none';
   lobs: Lob[];
+  /** The user's explicit memberships that count now (with their end dates). */
+  memberships: Membership[];
+  /** Explicit memberships that have ended: the launch refuses them with `membership.expired`. */
+  expired: Membership[];
 }
 
 /**
- * The user's LOBs: the Users table row when there is one (one GetItem), else every LOB whose IdP
- * `groups` include one of the user's groups (from the cached LOB list).
+ * The user's LOBs: the Users table row's memberships that have not ended (one GetItem; end dates are in
+ * the same item), else every LOB whose IdP `groups` include one of the user's groups (from the cached
+ * LOB list). Group-derived access does not end here: the IdP governs it.
  */
 export async function resolveLobsForUser(deps: ResolveLobsDeps, user: SessionUser): Promise<ResolvedLobs> {
-  const mapping = await deps.getUser(user.username);
+  const found = await deps.getUser(user.username);
+  const now = deps.now?.() ?? new Date();
+  const memberships = found?.memberships.filter((m) => isMembershipActive(m, now)) ?? [];
+  const expired = found?.memberships.filter((m) => !isMembershipActive(m, now)) ?? [];
+  const mapping = found && { ...found, lobs: memberships.map((m) => m.lob) };
   if (mapping && mapping.lobs.length > 0) {
     const rows = await Promise.all(mapping.lobs.map((name) => deps.lobs.getLob(name)));
     const lobs = rows.filter((row): row is Lob => {
@@ -30,10 +42,10 @@ export async function resolveLobsForUser(deps: ResolveLobsDeps, user: SessionUse
       const missing = mapping.lobs.filter((name) => !lobs.some((l) => l.lob === name));
       deps.log.warn('directory.user_maps_unknown_lob', { user: user.username, missing });
     }
-    return { source: 'users-table', lobs };
+    return { source: 'users-table', lobs, memberships, expired };
   }
-  if (user.groups.length === 0) return { source: 'none', lobs: [] };
+  if (user.groups.length === 0) return { source: 'none', lobs: [], memberships, expired };
   const all = await deps.lobs.listLobs();
   const lobs = all.filter((lob) => lob.groups.some((g) => user.groups.includes(g)));
-  return { source: lobs.length ? 'groups' : 'none', lobs };
+  return { source: lobs.length ? 'groups' : 'none', lobs, memberships, expired };
 }

@@ -10,6 +10,8 @@ import { handleSageMaker, SageMakerError, type StudioUrlOptions } from './sagema
 import { handleStudio, studioHostPattern, type StudioOptions } from './studio';
 import { StudioTokens } from './studio-token';
 import type { AwsState } from './state';
+import { handleSns, SnsError, snsErrorXml } from './sns';
+import { parseAuthorization } from '../sigv4';
 
 export interface AwsOptions {
   studio: {
@@ -68,6 +70,29 @@ export function createAwsServer(knobs: Knobs, state: AwsState, opts: AwsOptions)
     }
   };
 
+  const sns = async (req: IncomingMessage, res: ServerResponse, body: Buffer) => {
+    const { action, run } = await handleSns(state, state.sns, req, body);
+    knobs.count('sns', action);
+    await knobs.delay('sns');
+    const fault = knobs.takeFault('sns', action);
+    if (fault) return sendXml(res, statusForFault(fault), snsErrorXml(fault, `Injected fault: ${fault}`, statusForFault(fault) >= 500 ? 'Receiver' : 'Sender'));
+    try {
+      sendXml(res, 200, await run());
+    } catch (error) {
+      if (error instanceof SnsError) return sendXml(res, error.status, snsErrorXml(error.code, error.message));
+      throw error;
+    }
+  };
+
+  /** Query-protocol calls (no X-Amz-Target) are told apart by the service their signature is scoped to. */
+  const signedFor = (req: IncomingMessage): string | undefined => {
+    try {
+      return parseAuthorization(req.headers.authorization).service;
+    } catch {
+      return undefined;
+    }
+  };
+
   const server = createServer((req, res) => {
     const handle = async () => {
       const host = String(req.headers.host ?? '');
@@ -86,6 +111,7 @@ export function createAwsServer(knobs: Knobs, state: AwsState, opts: AwsOptions)
       const target = String(req.headers['x-amz-target'] ?? '');
       if (target.startsWith('SageMaker.')) return sagemaker(req, res, body, target.slice('SageMaker.'.length));
       if (target) return sendAwsJsonError(res, 400, 'UnknownOperationException', `Unknown target ${target}`);
+      if (signedFor(req) === 'sns') return sns(req, res, body);
       return sts(req, res, body);
     };
     handle().catch((error: unknown) => {

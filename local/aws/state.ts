@@ -1,9 +1,10 @@
+import type { SnsState } from './sns';
 /**
  * What the STS + SageMaker stand-in knows: principals with long-term keys, the LOB accounts with
  * their generator role and Studio domain, temporary credentials it issued, and user profiles.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { DEMO_LOBS, DEMO_REGION, DEMO_USERS, OTHER_PRINCIPAL, PORTAL_PRINCIPAL } from '../demo-data';
+import { DEMO_LOBS, DEMO_REGION, DEMO_SNS_TOPIC_ARN, DEMO_USERS, OTHER_PRINCIPAL, PORTAL_PRINCIPAL } from '../demo-data';
 
 export interface Principal {
   accessKeyId: string;
@@ -135,6 +136,8 @@ export class AwsState {
     domain.profiles.set(name, profile);
     return profile;
   }
+  /** SNS topics, their publishers (the portal only) and what was published (local/aws/sns.ts). */
+  readonly sns: SnsState = { topics: new Set(), publishers: new Set(), messages: [] };
 
   addPrincipal(p: Omit<Principal, 'accountId'>, mayAssumeGeneratorRoles: boolean): void {
     this.principals.set(p.accessKeyId, { ...p, accountId: accountOfArn(p.arn) });
@@ -196,6 +199,8 @@ export function createDemoAwsState(): AwsState {
   const state = new AwsState();
   state.addPrincipal(PORTAL_PRINCIPAL, true);
   state.addPrincipal(OTHER_PRINCIPAL, false);
+  state.sns.topics.add(DEMO_SNS_TOPIC_ARN);
+  state.sns.publishers.add(PORTAL_PRINCIPAL.arn);
   for (const lob of DEMO_LOBS) {
     state.accounts.set(lob.accountId, { accountId: lob.accountId, label: lob.lob, roleNames: new Set([lob.roleName]), requireSourceIdentity: true });
     const profiles = DEMO_USERS.filter((u) => u.profiles.includes(lob.lob)).map((u) => u.username);

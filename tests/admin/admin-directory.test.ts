@@ -23,7 +23,7 @@ import { toCsv } from '@/lib/admin/csv';
 import { VersionConflictError, LobInUseError, LobExistsError } from '@/lib/admin/errors';
 import type { LobInput } from '@/lib/admin/validation';
 
-const tables = { users: 'admin-t-users', lobs: 'admin-t-lobs', audit: 'admin-t-audit' };
+const tables = { users: 'admin-t-users', lobs: 'admin-t-lobs', audit: 'admin-t-audit', requests: 'admin-t-requests' };
 let server: Server;
 let deps: AdminDeps;
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
@@ -32,7 +32,8 @@ function lobInput(lob: string, overrides: Partial<LobInput> = {}): LobInput {
   return {
     lob, displayName: `LOB ${lob}`, accountId: '333333333333', domainId: 'd-test1example', region: 'us-east-1',
     roleName: 'PresignedUrlGenerator', groups: [], defaultApp: 'studio', allowedApps: ['studio'],
-    sessionDurationSeconds: 3600, autoCreateProfile: false, enabled: true, ...overrides,
+    sessionDurationSeconds: 3600, autoCreateProfile: false, enabled: true, owners: { users: [], groups: [] },
+    acceptsRequests: false, maxRequestDays: 90, ...overrides,
   };
 }
 

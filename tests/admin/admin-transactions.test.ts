@@ -11,10 +11,11 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { STSClient } from '@aws-sdk/client-sts';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { createCognitoServer, type CognitoStandIn } from '@/local/cognito/server';
+import { DEMO_APP_CLIENTS, DEMO_REGION, PORTAL_PRINCIPAL, USER_POOL_ID } from '@/local/demo-data';
 import { createDynamoDbServer, seedDynamoDb, startDynamoDbLocal } from '@/local/dynamodb';
 import { Knobs } from '@/local/knobs';
 import { closeServer, listen } from '@/local/http-util';
-import { DEMO_REGION } from '@/local/demo-data';
 import type { AdminDeps } from '@/lib/admin/deps';
 import { getUserMapping, saveUserLobs } from '@/lib/admin/users';
 import { setLobEnabled, getLob } from '@/lib/admin/lobs';
@@ -23,17 +24,20 @@ import { listAudit } from '@/lib/admin/audit';
 import { VersionConflictError } from '@/lib/admin/errors';
 import { PortalError } from '@/lib/errors';
 
-const tables = { users: 'tx-users', lobs: 'tx-lobs', audit: 'tx-audit' };
+const tables = { users: 'tx-users', lobs: 'tx-lobs', audit: 'tx-audit', requests: 'tx-requests' };
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 const knobs = new Knobs();
 let server: Server;
+let cognito: CognitoStandIn;
+let cognitoUrl: string;
 let endpoint: string;
 
 function adminDeps(client: DynamoDBClient): AdminDeps {
   const nowhere = 'http://127.0.0.1:9';
   return {
     ddb: DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }),
-    cognito: new CognitoIdentityProviderClient({ endpoint: nowhere, region: DEMO_REGION, credentials }),
+    // Imports refuse users who are not in the pool: a real Cognito stand-in holds the ones these tests name.
+    cognito: new CognitoIdentityProviderClient({ endpoint: cognitoUrl, region: DEMO_REGION, credentials: PORTAL_PRINCIPAL }),
     userPoolId: 'us-east-1_StudioLcl',
     tables,
     createStsClient: () => new STSClient({ endpoint: nowhere, region: DEMO_REGION, credentials }),
@@ -62,6 +66,12 @@ function racingAdmin(operation: string, race: () => Promise<unknown>): AdminDeps
 let other: AdminDeps;
 
 beforeAll(async () => {
+  cognito = await createCognitoServer(new Knobs(), {
+    userPoolId: USER_POOL_ID, clients: DEMO_APP_CLIENTS, adminKeys: [PORTAL_PRINCIPAL], publicHost: '127.0.0.1',
+  });
+  cognitoUrl = (await cognito.listen(0, '127.0.0.1')).url;
+  const names = ['race-1', 'race-2', 'race-new', 'race-late', ...Array.from({ length: 250 }, (_, i) => `bulk-${i}`)];
+  for (const username of names) cognito.users.create({ username, password: 'TxUser1!x', email: `${username}@example.com`, groups: [] });
   server = createDynamoDbServer(knobs, await startDynamoDbLocal());
   endpoint = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}`;
   await seedDynamoDb(endpoint, tables, DEMO_REGION);
@@ -70,6 +80,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (server) await closeServer(server);
+  if (cognito) await closeServer(cognito.server);
 });
 
 beforeEach(() => {

@@ -99,7 +99,9 @@ export interface OpenStudioResult {
 /** Loads the home page and reads the "Open Studio" form as a browser without JavaScript would. */
 export async function loadLaunchForm(baseUrl: string, jar: CookieJar): Promise<LaunchForm> {
   const page = await fetch(`${baseUrl}/`, { headers: { cookie: jar.header() }, redirect: 'manual' });
-  const html = await page.text();
+  const page_ = await page.text();
+  // The home page has other forms too (access requests): read the one with the Open Studio button.
+  const html = [...page_.matchAll(/<form\b[\s\S]*?<\/form>/g)].map((m) => m[0]).find((f) => f.includes('data-testid="open-studio"')) ?? '';
   const fields = actionFormFields(html);
   if (fields.length === 0) throw new Error(`home page has no Open Studio form (HTTP ${page.status})`);
   const lobInputs = (html.match(/<input[^>]*name="lob"[^>]*>/g) ?? []).filter((t) => /type="hidden"|checked/.test(t));

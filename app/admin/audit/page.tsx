@@ -1,8 +1,9 @@
 import Link from 'next/link';
-import { requireAdminPage } from '@/lib/admin/require-admin';
+import { forbidden } from 'next/navigation';
+import { requireConsolePage } from '@/lib/admin/require-admin';
 import { getAdminDeps } from '@/lib/admin/deps';
 import { listAudit, type AuditEntry } from '@/lib/admin/audit';
-import { parseAuditFilter, auditQueryString } from '@/lib/admin/audit-filter';
+import { parseAuditFilter, auditQueryString, scopeAuditFilter } from '@/lib/admin/audit-filter';
 import { listLobs } from '@/lib/admin/lobs';
 import { nextPageCursor, previousPageCursor, readPageCursor, writePageCursor, FIRST_PAGE, type PageCursor } from '@/lib/admin/page-cursor';
 import { inputClass, labelClass, secondaryButtonClass } from '@/components/admin/form-parts';
@@ -76,15 +77,16 @@ function Outcome({ entry }: { entry: AuditEntry }) {
 }
 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
-  await requireAdminPage('/admin/audit');
+  const access = await requireConsolePage('/admin/audit');
   const params = await searchParams;
-  const filter = parseAuditFilter(params);
+  // A LOB owner reads only their LOBs' entries.
+  const filter = scopeAuditFilter(parseAuditFilter(params), access) ?? forbidden();
   const deps = getAdminDeps();
   let error: string | undefined;
   let entries: AuditEntry[] = [];
   let cursor = FIRST_PAGE;
   let nextToken: string | undefined;
-  const lobs = await listLobs(deps);
+  const lobs = (await listLobs(deps)).filter((l) => access.lobs.includes(l.lob));
   try {
     cursor = readPageCursor(params.page);
     const page = await listAudit(deps, filter, { limit: 50, pageToken: cursor.token });
@@ -119,7 +121,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           <div className="w-full sm:w-48">
             <label htmlFor="lob" className={labelClass}>Line of business</label>
             <select id="lob" name="lob" defaultValue={filter.lob ?? ''} className={inputClass}>
-              <option value="">Any</option>
+              {access.platformAdmin ? <option value="">Any</option> : null}
               {lobs.map((l) => <option key={l.lob} value={l.lob}>{l.lob}</option>)}
             </select>
           </div>

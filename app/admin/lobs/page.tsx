@@ -1,5 +1,5 @@
 import Link from 'next/link';
-import { requireAdminPage } from '@/lib/admin/require-admin';
+import { requireConsolePage } from '@/lib/admin/require-admin';
 import { getAdminDeps } from '@/lib/admin/deps';
 import { listLobs } from '@/lib/admin/lobs';
 import { buttonClass, linkClass } from '@/components/admin/form-parts';
@@ -7,15 +7,15 @@ import { EnableLobForm } from '@/components/admin/lob-commands';
 import { Badge, PageHeader, TableFrame, tableClass, tbodyClass, tdClass, thClass, theadClass, wideOnly } from '@/components/admin/page-parts';
 
 export default async function LobsPage({ searchParams }: { searchParams: Promise<{ deleted?: string }> }) {
-  await requireAdminPage('/admin/lobs');
+  const access = await requireConsolePage('/admin/lobs');
   const { deleted } = await searchParams;
-  const lobs = await listLobs(getAdminDeps());
+  const lobs = (await listLobs(getAdminDeps())).filter((l) => access.lobs.includes(l.lob));
   return (
     <div>
       <PageHeader
         title="Lines of business"
         description="Each line of business is one AWS account with its Studio domain. Disabled ones stay configured but nobody can launch into them."
-        actions={<Link href="/admin/lobs/new" className={buttonClass}>Add a line of business</Link>}
+        actions={access.platformAdmin ? <Link href="/admin/lobs/new" className={buttonClass}>Add a line of business</Link> : undefined}
       />
       <div role="status" aria-live="polite">
         {deleted ? <p className="mb-4 rounded-md border border-emerald-300 bg-emerald-50 px-4 py-3 text-sm text-emerald-900">Deleted {deleted}.</p> : null}
@@ -49,7 +49,10 @@ export default async function LobsPage({ searchParams }: { searchParams: Promise
                 <td className={tdClass}>{lob.enabled ? <Badge tone="success">Enabled</Badge> : <Badge tone="danger">Disabled</Badge>}</td>
                 <td className={`${tdClass} ${wideOnly} tabular-nums`}>{lob.version}</td>
                 <td className={tdClass}>
-                  <EnableLobForm key={lob.version} lob={lob.lob} version={lob.version} enabled={lob.enabled} />
+                  <div className="flex flex-col items-start gap-2">
+                    <Link className={linkClass} href={`/admin/lobs/${encodeURIComponent(lob.lob)}/members`} aria-label={`Members of ${lob.lob}`}>Members</Link>
+                    {access.platformAdmin ? <EnableLobForm key={lob.version} lob={lob.lob} version={lob.version} enabled={lob.enabled} /> : null}
+                  </div>
                 </td>
               </tr>
             ))}

@@ -1,7 +1,7 @@
 import Link from 'next/link';
 import { requireAdminPage } from '@/lib/admin/require-admin';
-import { getAdminDeps } from '@/lib/admin/deps';
-import { listMappedUsers, listPoolUsers, listUsersWithoutLob, NO_LOB_SCAN_BUDGET, type PoolUserRow } from '@/lib/admin/users';
+import { getAdminDeps, nowOf } from '@/lib/admin/deps';
+import { activeLobsOf, listMappedUsers, listPoolUsers, listUsersWithoutLob, NO_LOB_SCAN_BUDGET, type PoolUserRow } from '@/lib/admin/users';
 import { nextPageCursor, previousPageCursor, readPageCursor, writePageCursor, FIRST_PAGE, type PageCursor } from '@/lib/admin/page-cursor';
 import { inputClass, labelClass, linkClass, secondaryButtonClass } from '@/components/admin/form-parts';
 import { Badge, Card, PageHeader, Pager, TableFrame, tableClass, tbodyClass, tdClass, thClass, theadClass, wideOnly } from '@/components/admin/page-parts';
@@ -77,7 +77,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
       scan = page;
     } else {
       const page = await listMappedUsers(deps, { prefix: q, limit: PAGE_SIZE, pageToken: cursor.token });
-      rows = page.users.map((u) => ({ username: u.username, enabled: true, effectiveLobs: u.lobs, source: 'explicit' }));
+      rows = page.users.map((u) => ({ username: u.username, enabled: true, effectiveLobs: activeLobsOf(u, nowOf(deps)), source: 'explicit' }));
       nextToken = page.nextToken;
     }
   } catch (e) {

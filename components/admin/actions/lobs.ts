@@ -3,7 +3,7 @@
 import { redirect } from 'next/navigation';
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
-import { requireAdminRequest } from '@/lib/admin/require-admin';
+import { requireAdminRequest, requireLobManagerRequest } from '@/lib/admin/require-admin';
 import { getAdminDeps, invalidateLobCache } from '@/lib/admin/deps';
 import { createLob, deleteLob, requireLob, setLobEnabled, updateLob } from '@/lib/admin/lobs';
 import { parseLobFormValues, readLobForm, type LobFormValues } from '@/lib/admin/lob-form';
@@ -127,13 +127,13 @@ export type ConnectionTestState = ActionState<{ lob: string }> & { report?: Conn
 
 /** Runs the connection test for one LOB (reads only; not audited). */
 export async function testConnectionAction(_prev: ConnectionTestState, form: FormData): Promise<ConnectionTestState> {
-  const admin = await requireAdminRequest('lob.test_connection');
   const values = { lob: String(form.get('lob') ?? '') };
   const parsed = lobNameSchema.safeParse(values.lob);
+  const access = await requireLobManagerRequest('lob.test_connection', parsed.success ? parsed.data : '');
   if (!parsed.success) return { error: 'Unknown line of business.', values };
   try {
     const deps = getAdminDeps();
-    const report = await testLobConnection(deps, await requireLob(deps, parsed.data), admin.username);
+    const report = await testLobConnection(deps, await requireLob(deps, parsed.data), access.user.username);
     return {
       ok: report.ok,
       message: connectionHeadline(report),

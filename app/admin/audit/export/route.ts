@@ -1,15 +1,16 @@
 import type { NextRequest } from 'next/server';
-import { requireAdminRequest } from '@/lib/admin/require-admin';
+import { forbidden } from 'next/navigation';
+import { requireConsoleRequest } from '@/lib/admin/require-admin';
 import { getAdminDeps } from '@/lib/admin/deps';
 import { AUDIT_CSV_COLUMNS, iterateAudit } from '@/lib/admin/audit';
-import { parseAuditFilter } from '@/lib/admin/audit-filter';
+import { parseAuditFilter, scopeAuditFilter } from '@/lib/admin/audit-filter';
 import { toCsv } from '@/lib/admin/csv';
 import { csvResponse } from '@/lib/admin/csv-response';
 
 /** The audit log as CSV, same filters as the page, newest first. */
 export async function GET(request: NextRequest) {
-  await requireAdminRequest('audit.export');
-  const filter = parseAuditFilter(Object.fromEntries(request.nextUrl.searchParams));
+  const access = await requireConsoleRequest('audit.export');
+  const filter = scopeAuditFilter(parseAuditFilter(Object.fromEntries(request.nextUrl.searchParams)), access) ?? forbidden();
   const deps = getAdminDeps();
   return csvResponse(`audit-${new Date().toISOString().slice(0, 10)}.csv`, async function* () {
     let header = true;

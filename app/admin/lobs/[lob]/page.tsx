@@ -1,5 +1,8 @@
 import { notFound } from 'next/navigation';
-import { requireAdminPage } from '@/lib/admin/require-admin';
+import Link from 'next/link';
+import { requireLobManagerPage } from '@/lib/admin/require-admin';
+import { LobSummary } from '@/components/admin/lob-summary';
+import { linkClass } from '@/components/admin/form-parts';
 import { getAdminDeps } from '@/lib/admin/deps';
 import { getLob } from '@/lib/admin/lobs';
 import { lobToFormValues } from '@/lib/admin/lob-form';
@@ -18,8 +21,8 @@ export default async function EditLobPage({
 }) {
   const { lob: raw } = await params;
   const name = decodeURIComponent(raw);
-  await requireAdminPage(`/admin/lobs/${encodeURIComponent(name)}`);
   if (!LOB_NAME_PATTERN.test(name)) notFound();
+  const access = await requireLobManagerPage(`/admin/lobs/${encodeURIComponent(name)}`, name);
   const deps = getAdminDeps();
   // Members are counted when a delete is attempted (a scan of the Users table), not on every page view.
   const lob = await getLob(deps, name);
@@ -54,7 +57,7 @@ export default async function EditLobPage({
       </div>
       <div className="grid items-start gap-6 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
         <Card aria-label="Line of business settings">
-          <LobForm mode="edit" initial={lobToFormValues(lob)} />
+          {access.platformAdmin ? <LobForm mode="edit" initial={lobToFormValues(lob)} /> : <LobSummary lob={lob} />}
         </Card>
         <div className="space-y-6">
           <Card aria-labelledby="availability-title">
@@ -68,16 +71,23 @@ export default async function EditLobPage({
               <EnableLobForm key={`e${lob.version}`} lob={lob.lob} version={lob.version} enabled={lob.enabled} />
             </div>
           </Card>
+          <Card aria-labelledby="members-link-title">
+            <h2 id="members-link-title" className={sectionTitleClass}>Members and requests</h2>
+            <p className="mt-2 flex flex-wrap gap-4 text-sm">
+              <Link className={linkClass} href={`/admin/lobs/${encodeURIComponent(lob.lob)}/members`}>Members of {lob.lob}</Link>
+              <Link className={linkClass} href={`/admin/requests?lob=${encodeURIComponent(lob.lob)}`}>Requests for {lob.lob}</Link>
+            </p>
+          </Card>
           <Card>
             <ConnectionTest lob={lob.lob} />
           </Card>
-          <Card aria-labelledby="danger-title" tone="danger">
+          {access.platformAdmin ? <Card aria-labelledby="danger-title" tone="danger">
             <h2 id="danger-title" className={sectionTitleClass}>Delete</h2>
             <p className="mt-1 text-sm text-slate-600">Removes the line of business; users assigned to it are counted first.</p>
             <div className="mt-4">
               <DeleteLobDialog key={`d${lob.version}`} lob={lob.lob} version={lob.version} />
             </div>
-          </Card>
+          </Card> : null}
         </div>
       </div>
     </div>

@@ -1,8 +1,9 @@
 import { notFound } from 'next/navigation';
 import { requireAdminPage } from '@/lib/admin/require-admin';
-import { getAdminDeps } from '@/lib/admin/deps';
+import { getAdminDeps, nowOf } from '@/lib/admin/deps';
 import { listLobs } from '@/lib/admin/lobs';
-import { getPoolUser, getUserMapping, lobsForGroups } from '@/lib/admin/users';
+import { activeLobsOf, getPoolUser, getUserMapping, lobsForGroups } from '@/lib/admin/users';
+import { formatUtc } from '@/lib/launch';
 import { USERNAME_PATTERN } from '@/lib/admin/validation';
 import { UserLobsForm } from '@/components/admin/user-lobs-form';
 import { Badge, Card, PageHeader, sectionTitleClass } from '@/components/admin/page-parts';
@@ -16,6 +17,8 @@ export default async function UserPage({ params }: { params: Promise<{ username:
   const deps = getAdminDeps();
   const [pool, mapping, lobs] = await Promise.all([getPoolUser(deps, username), getUserMapping(deps, username), listLobs(deps)]);
   const viaGroups = lobsForGroups(lobs, pool.groups);
+  const now = nowOf(deps);
+  const active = mapping ? mapping.memberships.filter((m) => activeLobsOf(mapping, now).includes(m.lob)) : [];
   const noLob = !mapping && viaGroups.length === 0;
   return (
     <div>
@@ -41,7 +44,7 @@ export default async function UserPage({ params }: { params: Promise<{ username:
             <dt className="font-medium text-slate-600">Explicit mapping</dt>
             <dd className="text-slate-900">{mapping ? (
               <>
-                {mapping.lobs.join(', ')} (version {mapping.version}
+                {active.map((m) => (m.until ? `${m.lob} until ${formatUtc(m.until)}` : m.lob)).join(', ') || 'none active'} (version {mapping.version}
                 {mapping.updatedBy ? <>, by {mapping.updatedBy}</> : null}
                 {mapping.updatedAt ? <>, <Time iso={mapping.updatedAt} /></> : null})
               </>
@@ -50,7 +53,7 @@ export default async function UserPage({ params }: { params: Promise<{ username:
         </Card>
         <Card aria-label="LOB memberships">
           <UserLobsForm
-            initial={{ username, lobs: mapping?.lobs ?? [], version: mapping ? String(mapping.version) : '' }}
+            initial={{ username, lobs: active.map((m) => m.lob), version: mapping ? String(mapping.version) : '' }}
             lobs={lobs.map((l) => ({ lob: l.lob, displayName: l.displayName, enabled: l.enabled }))}
           />
         </Card>

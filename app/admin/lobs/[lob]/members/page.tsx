@@ -1,0 +1,86 @@
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { requireLobManagerPage } from '@/lib/admin/require-admin';
+import { getAdminDeps } from '@/lib/admin/deps';
+import { getLob } from '@/lib/admin/lobs';
+import { listMembers, type MemberRow } from '@/lib/admin/members';
+import { LOB_NAME_PATTERN } from '@/lib/admin/validation';
+import { formatUtc } from '@/lib/launch';
+import { isPortalError } from '@/lib/errors';
+import { AddMemberForm, MemberRowForms } from '@/components/admin/member-forms';
+import { linkClass } from '@/components/admin/form-parts';
+import { Badge, Card, PageHeader, TableFrame, tableClass, tbodyClass, tdClass, thClass, theadClass, wideOnly } from '@/components/admin/page-parts';
+import { Alert } from '@/components/ui/alert';
+
+const EXPIRING_DAYS = 14;
+
+export default async function MembersPage({ params, searchParams }: { params: Promise<{ lob: string }>; searchParams: Promise<{ view?: string; page?: string }> }) {
+  const name = decodeURIComponent((await params).lob);
+  if (!LOB_NAME_PATTERN.test(name)) notFound();
+  const path = `/admin/lobs/${encodeURIComponent(name)}/members`;
+  await requireLobManagerPage(path, name);
+  const deps = getAdminDeps();
+  const lob = await getLob(deps, name);
+  if (!lob) notFound();
+  const { view, page } = await searchParams;
+  const expiring = view === 'expiring';
+  let members: MemberRow[] = [];
+  let nextToken: string | undefined;
+  let error: string | undefined;
+  try {
+    const result = await listMembers(deps, name, { pageToken: page, expiringWithinDays: expiring ? EXPIRING_DAYS : undefined });
+    members = result.members;
+    nextToken = result.nextToken;
+  } catch (e) {
+    if (!isPortalError(e)) throw e;
+    error = e.message;
+  }
+  const soon = Date.now() + 7 * 24 * 3600 * 1000;
+  return (
+    <div>
+      <PageHeader
+        back={{ href: `/admin/lobs/${encodeURIComponent(name)}`, label: lob.displayName }}
+        title={`Members of ${lob.lob}`}
+        description="Explicit members and when their access ends. Ended memberships leave this list; the audit log keeps them. Members through IdP groups are managed in the IdP."
+      />
+      <Card aria-label="Add a member" className="mb-6">
+        <AddMemberForm lob={lob.lob} />
+      </Card>
+      <nav aria-label="Member filter" className="mb-4 flex flex-wrap gap-4 text-sm">
+        <Link className={linkClass} href={path} aria-current={!expiring ? 'page' : undefined}>All members</Link>
+        <Link className={linkClass} href={`${path}?view=expiring`} aria-current={expiring ? 'page' : undefined}>Expiring in {EXPIRING_DAYS} days</Link>
+      </nav>
+      {error ? <div className="mb-4"><Alert tone="error" title="The members could not be listed"><p>{error}</p></Alert></div> : null}
+      <TableFrame label="Members">
+        <table className={tableClass} data-testid="members-table">
+          <caption className="sr-only">{expiring ? `Members of ${lob.lob} whose access ends within ${EXPIRING_DAYS} days` : `Members of ${lob.lob}`}</caption>
+          <thead className={theadClass}>
+            <tr>
+              <th scope="col" className={thClass}>Username</th>
+              <th scope="col" className={thClass}>Until</th>
+              <th scope="col" className={`${thClass} ${wideOnly}`}>Granted</th>
+              <th scope="col" className={thClass}><span className="sr-only">Actions</span></th>
+            </tr>
+          </thead>
+          <tbody className={tbodyClass}>
+            {members.map((m) => (
+              <tr key={m.username} data-username={m.username}>
+                <td className={`${tdClass} font-medium text-slate-900`}>{m.username}</td>
+                <td className={`${tdClass} whitespace-nowrap`} data-testid="member-until">
+                  {m.until ? <time dateTime={m.until}>{formatUtc(m.until)}</time> : 'no end'}
+                  {m.until && Date.parse(m.until) < soon ? <> <Badge tone="warning">ends soon</Badge></> : null}
+                </td>
+                <td className={`${tdClass} ${wideOnly}`}>{m.via}{m.grantedBy ? ` by ${m.grantedBy}` : ''}</td>
+                <td className={tdClass}><MemberRowForms lob={lob.lob} username={m.username} until={m.until} /></td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {members.length === 0 && !error ? <p className="px-4 py-6 text-sm text-slate-600">{expiring ? 'Nobody’s access ends that soon.' : 'No explicit members yet.'}</p> : null}
+      </TableFrame>
+      {nextToken ? (
+        <p className="mt-4"><Link className={linkClass} href={`${path}?${new URLSearchParams({ ...(expiring ? { view: 'expiring' } : {}), page: nextToken })}`}>Next page</Link></p>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,67 @@
+import Link from 'next/link';
+import { forbidden } from 'next/navigation';
+import { requireConsolePage } from '@/lib/admin/require-admin';
+import { getAdminDeps } from '@/lib/admin/deps';
+import { canManageLob } from '@/lib/auth/roles';
+import { listPendingRequests, type AccessRequest } from '@/lib/admin/requests';
+import { formatUtc } from '@/lib/launch';
+import { isPortalError } from '@/lib/errors';
+import { RequestDecision } from '@/components/admin/request-decision';
+import { inputClass, labelClass, linkClass } from '@/components/admin/form-parts';
+import { Card, PageHeader } from '@/components/admin/page-parts';
+import { Alert } from '@/components/ui/alert';
+import { Button } from '@/components/ui/button';
+
+export default async function RequestsPage({ searchParams }: { searchParams: Promise<{ lob?: string; page?: string }> }) {
+  const access = await requireConsolePage('/admin/requests');
+  const { lob, page } = await searchParams;
+  if (lob && !canManageLob(access, lob)) forbidden();
+  const lobs = lob ? [lob] : access.lobs;
+  let requests: AccessRequest[] = [];
+  let nextToken: string | undefined;
+  let error: string | undefined;
+  try {
+    ({ requests, nextToken } = await listPendingRequests(getAdminDeps(), lobs, { pageToken: lob ? page : undefined }));
+  } catch (e) {
+    if (!isPortalError(e)) throw e;
+    error = e.message;
+  }
+  return (
+    <div>
+      <PageHeader title="Access requests" description="Pending requests, newest first. Approving grants membership until the end of the approved period; nobody decides their own request." />
+      {lobs.length > 1 || lob ? (
+        <Card aria-label="Filter requests" className="mb-6">
+          <form method="get" action="/admin/requests" className="flex flex-wrap items-end gap-4">
+            <div className="w-full sm:w-56">
+              <label htmlFor="lob" className={labelClass}>Line of business</label>
+              <select id="lob" name="lob" defaultValue={lob ?? ''} className={inputClass}>
+                <option value="">All of mine</option>
+                {access.lobs.map((l) => <option key={l} value={l}>{l}</option>)}
+              </select>
+            </div>
+            <Button type="submit">Filter</Button>
+          </form>
+        </Card>
+      ) : null}
+      {error ? <Alert tone="error" title="The requests could not be listed"><p>{error}</p></Alert> : null}
+      {requests.length === 0 && !error ? <p className="text-sm text-slate-600">No pending requests.</p> : null}
+      <ul className="space-y-4" aria-label="Pending requests">
+        {requests.map((r) => (
+          <li key={r.id} className="rounded-lg border border-slate-200 bg-white p-5 shadow-sm" data-testid="request-row" data-requester={r.requester} data-lob={r.lob} aria-labelledby={`title-${r.id}`}>
+            <div className="grid gap-4 md:grid-cols-[minmax(0,1fr)_minmax(0,1fr)]">
+              <div className="min-w-0">
+                <h2 id={`title-${r.id}`} className="font-semibold text-slate-900">{r.requester} asks for {r.lob}</h2>
+                <p className="mt-1 text-sm text-slate-600">{r.days} days · asked <time dateTime={r.createdAt}>{formatUtc(r.createdAt)}</time></p>
+                <blockquote className="mt-2 border-l-4 border-slate-200 pl-3 text-sm break-words text-slate-800">{r.justification}</blockquote>
+              </div>
+              <RequestDecision id={r.id} requester={r.requester} lob={r.lob} days={r.days} />
+            </div>
+          </li>
+        ))}
+      </ul>
+      {nextToken && lob ? (
+        <p className="mt-4"><Link className={linkClass} href={`/admin/requests?${new URLSearchParams({ lob, page: nextToken })}`}>Older requests</Link></p>
+      ) : null}
+    </div>
+  );
+}

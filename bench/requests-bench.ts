@@ -1,0 +1,89 @@
+/**
+ * Access requests at scale (issue 13): the request queue with 10,000 pending requests and a LOB owner's
+ * member list with 100,000 users in the Users table, through the same lib calls the pages make, against
+ * DynamoDB Local. Target: p50 < 300 ms each.
+ *
+ *   npx tsx bench/requests-bench.ts [--users 100000] [--pending 10000] [--samples 40]
+ */
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { parseConfig } from '../lib/config';
+import { createDynamoDocumentClient } from '../lib/aws/clients';
+import { createAdminDeps } from '../lib/admin/deps';
+import { batchWriteAll, type TableWrite } from '../lib/admin/batch';
+import { countPendingRequests, listPendingRequests } from '../lib/admin/requests';
+import { listMembers } from '../lib/admin/members';
+import { startStandIns } from '../local/stack';
+import { summarize as stats } from './lib/stats';
+
+const TARGET_P50_MS = 300;
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+}
+
+async function time(samples: number, fn: (i: number) => Promise<unknown>): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    const t = performance.now();
+    await fn(i);
+    out.push(performance.now() - t);
+  }
+  return out;
+}
+
+async function main() {
+  const users = arg('users', 100_000);
+  const pending = arg('pending', 10_000);
+  const samples = arg('samples', 40);
+  const standIns = await startStandIns({ timeoutMs: 180_000 });
+  try {
+    const env: Record<string, string> = { ...standIns.portalEnv, NEXTAUTH_URL: 'http://localhost:3000', NEXTAUTH_SECRET: 'b'.repeat(32) };
+    Object.assign(process.env, { AWS_ACCESS_KEY_ID: env.AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY: env.AWS_SECRET_ACCESS_KEY });
+    const config = parseConfig(env);
+    const deps = createAdminDeps(config, createDynamoDocumentClient(config));
+    const now = Date.now();
+    const seedStart = performance.now();
+    const writes: TableWrite[] = [];
+    // Every 10th user is a member of lob-a (a third of those with an end date); the rest are in lob-b.
+    for (let i = 0; i < users; i++) {
+      const lob = i % 10 === 0 ? 'lob-a' : 'lob-b';
+      const until = i % 30 === 0 ? new Date(now + ((i % 60) + 1) * 86400_000).toISOString() : undefined;
+      writes.push({
+        table: config.tables.users,
+        request: { PutRequest: { Item: { username: `bench-u-${String(i).padStart(6, '0')}`, kind: 'user', version: 1, lobs: [lob], memberships: { [lob]: { via: 'admin', ...(until ? { until } : {}) } } } } },
+      });
+    }
+    for (let i = 0; i < pending; i++) {
+      const requester = `bench-r-${String(i).padStart(6, '0')}`;
+      const id = randomUUID();
+      const createdAt = new Date(now - i * 1000).toISOString();
+      writes.push({ table: config.tables.requests, request: { PutRequest: { Item: { id, lob: 'lob-a', pendingLob: 'lob-a', requester, justification: 'bench justification text', days: 30, status: 'pending', createdAt } } } });
+      writes.push({ table: config.tables.requests, request: { PutRequest: { Item: { id: `pending#lob-a#${requester}`, request: id } } } });
+    }
+    await batchWriteAll(deps.ddb, writes, 8);
+    const seedSeconds = (performance.now() - seedStart) / 1000;
+
+    const queue = stats(await time(samples, () => listPendingRequests(deps, ['lob-a'])));
+    const count = stats(await time(Math.min(samples, 10), () => countPendingRequests(deps, ['lob-a'])));
+    const members = stats(await time(samples, () => listMembers(deps, 'lob-a')));
+    const expiring = stats(await time(Math.min(samples, 10), () => listMembers(deps, 'lob-a', { expiringWithinDays: 14 })));
+    const first = await listMembers(deps, 'lob-a');
+    const report = {
+      users, pending, seedSeconds: Math.round(seedSeconds),
+      requestQueue: { ...queue, targetP50Ms: TARGET_P50_MS, pass: queue.p50Ms < TARGET_P50_MS },
+      pendingCount: count,
+      ownerMemberList: { ...members, pageSize: first.members.length, targetP50Ms: TARGET_P50_MS, pass: members.p50Ms < TARGET_P50_MS },
+      expiringIn14Days: expiring,
+    };
+    console.log(JSON.stringify(report, null, 2));
+  } finally {
+    await standIns.stop();
+  }
+}
+
+void main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

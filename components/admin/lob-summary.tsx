@@ -1,0 +1,35 @@
+import type { AdminLob } from '@/lib/admin/lobs';
+import { APP_LABELS } from '@/lib/admin/validation';
+import { sectionTitleClass } from './page-parts';
+
+/** A LOB's settings, read-only (what its owners see; platform admins edit them in LobForm). */
+export function LobSummary({ lob }: { lob: AdminLob }) {
+  const rows: [string, string][] = [
+    ['AWS account id', lob.accountId],
+    ['Region', lob.region],
+    ['Studio domain id', lob.domainId],
+    ['Generator role name', lob.roleName],
+    ['IdP groups', lob.groups.join(', ') || 'none'],
+    ['Allowed landing apps', lob.allowedApps.map((a) => APP_LABELS[a]).join(', ')],
+    ['Default landing app', APP_LABELS[lob.defaultApp]],
+    ['Studio session length', `${lob.sessionDurationSeconds} seconds`],
+    ['Owners', [...lob.owners.users, ...lob.owners.groups.map((g) => `group ${g}`)].join(', ') || 'platform admins only'],
+    ['Access requests', lob.acceptsRequests ? `accepted, up to ${lob.maxRequestDays} days` : 'not accepted'],
+    ['Who should ask', lob.requestDescription ?? '—'],
+    ['Status', lob.enabled ? 'enabled' : 'disabled'],
+  ];
+  return (
+    <section aria-labelledby="lob-settings-title">
+      <h2 id="lob-settings-title" className={sectionTitleClass}>Settings</h2>
+      <p className="mt-1 text-sm text-slate-600">Read-only: platform admins change these.</p>
+      <dl className="mt-3 grid grid-cols-1 gap-x-6 gap-y-1 text-sm sm:grid-cols-[auto_1fr] sm:gap-y-2">
+        {rows.map(([label, value]) => (
+          <div key={label} className="contents">
+            <dt className="font-medium text-slate-600">{label}</dt>
+            <dd className="mb-2 break-words text-slate-900 sm:mb-0">{value}</dd>
+          </div>
+        ))}
+      </dl>
+    </section>
+  );
+}

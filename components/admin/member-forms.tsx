@@ -1,0 +1,53 @@
+'use client';
+
+import { useActionState } from 'react';
+import { Button } from '@/components/ui/button';
+import { removeMemberAction, setMemberAction, type MemberState } from './actions/members';
+import { describedBy, Field, inputClass, StatusMessage } from './form-parts';
+
+/** Add someone to the LOB (or set the end date of an existing membership). */
+export function AddMemberForm({ lob }: { lob: string }) {
+  const [state, formAction, pending] = useActionState<MemberState, FormData>(setMemberAction, { values: { lob, username: '', until: '' } });
+  const e = state.fieldErrors ?? {};
+  return (
+    <form action={formAction} noValidate className="space-y-4" aria-label={`Add a member to ${lob}`}>
+      <input type="hidden" name="lob" value={lob} />
+      <div key={JSON.stringify(state.values)} className="grid gap-4 sm:grid-cols-2">
+        <Field name="username" label="Username" error={e.username}>
+          <input id="username" name="username" className={inputClass} defaultValue={state.values.username} autoComplete="off" required {...describedBy('username', e.username)} />
+        </Field>
+        <Field name="until" label="End date (optional)" hint="The last day of access (UTC); empty for no end." error={e.until}>
+          <input id="until" name="until" type="date" className={inputClass} defaultValue={state.values.until} {...describedBy('until', e.until, true)} />
+        </Field>
+      </div>
+      <StatusMessage ok={state.ok} message={state.message} error={state.error} />
+      <Button type="submit" disabled={pending}>{pending ? 'Saving…' : 'Add member'}</Button>
+    </form>
+  );
+}
+
+/** Per member: change the end date, or remove. */
+export function MemberRowForms({ lob, username, until }: { lob: string; username: string; until?: string }) {
+  const [setState, setAction, setting] = useActionState<MemberState, FormData>(setMemberAction, { values: { lob, username, until: until?.slice(0, 10) ?? '' } });
+  const [removeState, removeAction, removing] = useActionState<MemberState, FormData>(removeMemberAction, { values: { lob, username, until: '' } });
+  const id = `until-${username}`;
+  return (
+    <div className="flex flex-col gap-2">
+      <form action={setAction} className="flex flex-wrap items-end gap-2">
+        <input type="hidden" name="lob" value={lob} />
+        <input type="hidden" name="username" value={username} />
+        <div>
+          <label htmlFor={id} className="sr-only">End date of {username}</label>
+          <input id={id} name="until" type="date" defaultValue={setState.values.until} className={`${inputClass} mt-0 w-40`} />
+        </div>
+        <Button type="submit" variant="secondary" disabled={setting} aria-label={`Save end date of ${username}`}>Save end date</Button>
+      </form>
+      <form action={removeAction}>
+        <input type="hidden" name="lob" value={lob} />
+        <input type="hidden" name="username" value={username} />
+        <Button type="submit" variant="secondary" disabled={removing} aria-label={`Remove ${username} from ${lob}`}>Remove</Button>
+      </form>
+      <StatusMessage ok={setState.ok ?? removeState.ok} message={removeState.message ?? setState.message} error={removeState.error ?? setState.error} />
+    </div>
+  );
+}

@@ -1,0 +1,81 @@
+import type { Lob, Membership } from '@/lib/directory/types';
+import type { AccessRequest } from '@/lib/admin/requests';
+import { formatUtc } from '@/lib/launch';
+import { Alert } from '@/components/ui/alert';
+import { RequestAccessForm, WithdrawRequestForm } from './request-access';
+
+const WARN_MS = 7 * 24 * 3600 * 1000;
+const cardClass = 'rounded-lg border border-slate-200 bg-white p-5 shadow-sm sm:p-6';
+
+/** End dates of the user's memberships (a warning in the last 7 days) and the ones that have ended. */
+export function MembershipEnds({ memberships, expired, now }: { memberships: Membership[]; expired: Membership[]; now: Date }) {
+  const ending = memberships.filter((m) => m.until);
+  if (!ending.length && !expired.length) return null;
+  return (
+    <section aria-labelledby="ends-heading" className="space-y-3">
+      <h2 id="ends-heading" className="text-base font-semibold text-slate-900">Your access ends</h2>
+      {ending.map((m) => {
+        const soon = Date.parse(m.until!) - now.getTime() < WARN_MS;
+        const text = <>{m.lob}: until <time dateTime={m.until}>{formatUtc(m.until!)}</time></>;
+        return soon ? (
+          <Alert key={m.lob} tone="warning" title={`Your access to ${m.lob} ends soon`} testId={`ends-${m.lob}`}>
+            <p>{text}. Request access again below to continue.</p>
+          </Alert>
+        ) : (
+          <p key={m.lob} className="text-sm text-slate-700" data-testid={`ends-${m.lob}`}>{text}</p>
+        );
+      })}
+      {expired.map((m) => (
+        <p key={m.lob} className="text-sm text-slate-700" data-testid={`ended-${m.lob}`}>
+          {m.lob}: ended on <time dateTime={m.until}>{formatUtc(m.until!)}</time>. Request access again below.
+        </p>
+      ))}
+    </section>
+  );
+}
+
+const STATUS_TEXT = { pending: 'Waiting for a decision', approved: 'Approved', denied: 'Denied', withdrawn: 'Withdrawn' } as const;
+
+/** LOBs that accept requests (with who should ask) and the user's requests with their status. */
+export function AccessRequests({ lobs, requests, memberOf }: { lobs: Lob[]; requests: AccessRequest[]; memberOf: Membership[] }) {
+  const pending = new Set(requests.filter((r) => r.status === 'pending').map((r) => r.lob));
+  const permanent = new Set(memberOf.filter((m) => !m.until).map((m) => m.lob));
+  const open = lobs.filter((l) => l.acceptsRequests && l.enabled && !pending.has(l.lob) && !permanent.has(l.lob));
+  return (
+    <>
+      {open.length ? (
+        <section aria-labelledby="request-heading" className="space-y-3">
+          <h2 id="request-heading" className="text-base font-semibold text-slate-900">Ask for access</h2>
+          <ul className="space-y-3">
+            {open.map((l) => (
+              <li key={l.lob} className={cardClass} aria-labelledby={`req-${l.lob}`} data-testid={`request-${l.lob}`}>
+                <h3 id={`req-${l.lob}`} className="font-semibold text-slate-900">{l.displayName} <span className="font-normal text-slate-600">({l.lob})</span></h3>
+                {l.requestDescription ? <p className="mt-1 text-sm text-slate-600">{l.requestDescription}</p> : null}
+                <p className="mt-1 text-sm text-slate-600">Up to {l.maxRequestDays} days; its owners decide.</p>
+                <RequestAccessForm lob={l.lob} displayName={l.displayName} maxDays={l.maxRequestDays} />
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+      {requests.length ? (
+        <section aria-labelledby="my-requests-heading" className="space-y-3">
+          <h2 id="my-requests-heading" className="text-base font-semibold text-slate-900">Your requests</h2>
+          <ul className="space-y-3">
+            {requests.map((r) => (
+              <li key={r.id} className={cardClass} data-testid={`my-request-${r.lob}`} data-status={r.status}>
+                <p className="text-sm font-semibold text-slate-900">{r.lob}: {STATUS_TEXT[r.status]}</p>
+                <p className="mt-1 text-sm text-slate-600">
+                  Asked {formatUtc(r.createdAt)} for {r.days} days.
+                  {r.status === 'approved' && r.until ? ` Approved by ${r.decidedBy} until ${formatUtc(r.until)}.` : ''}
+                  {r.status === 'denied' ? ` Denied by ${r.decidedBy}: ${r.reason}` : ''}
+                </p>
+                {r.status === 'pending' ? <div className="mt-3"><WithdrawRequestForm id={r.id} lob={r.lob} /></div> : null}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,389 @@
+/**
+ * Access requests: a signed-in user asks to join a LOB for a while, its owners (or a platform admin)
+ * approve or deny. One pending request per user and LOB is held by a guard item written with
+ * `attribute_not_exists` in the same transaction as the request; a decision closes the request, drops the
+ * guard, writes the membership (approval) and the audit record in one TransactWriteItems.
+ */
+import { randomUUID } from 'node:crypto';
+import { GetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { InputInvalidError, PortalError } from '@/lib/errors';
+import { REQUESTS_TABLE } from '@/lib/directory/schema';
+import { isMembershipActive } from '@/lib/directory/items';
+import type { Lob, Membership } from '@/lib/directory/types';
+import { formatUtc } from '@/lib/launch/launch-studio';
+import { log } from '@/lib/log';
+import { buildAdminAuditItem } from './audit';
+import type { AdminDeps } from './deps';
+import { nowOf } from './deps';
+import { toDirectoryError } from './errors';
+import { commitMembershipWrite, transactWrite, TransactionCancelledError, type TransactItem } from './memberships';
+import type { Notification } from './notifications';
+import { getLob } from './lobs';
+import { getUserMapping } from './users';
+import { decodePageToken, encodePageToken } from './page-token';
+
+export type RequestStatus = 'pending' | 'approved' | 'denied' | 'withdrawn';
+
+export interface AccessRequest {
+  id: string;
+  lob: string;
+  requester: string;
+  justification: string;
+  /** Days asked for. */
+  days: number;
+  status: RequestStatus;
+  createdAt: string;
+  decidedBy?: string;
+  decidedAt?: string;
+  /** Why it was denied. */
+  reason?: string;
+  /** Days granted (approval; at most `days`). */
+  approvedDays?: number;
+  /** End of the membership the approval granted. */
+  until?: string;
+}
+
+const DAY_MS = 24 * 3600 * 1000;
+export const JUSTIFICATION_MIN = 10;
+export const JUSTIFICATION_MAX = 500;
+
+export const justificationSchema = z
+  .string()
+  .trim()
+  .min(JUSTIFICATION_MIN, `Write at least ${JUSTIFICATION_MIN} characters: say what you need the access for.`)
+  .max(JUSTIFICATION_MAX, `Use at most ${JUSTIFICATION_MAX} characters.`);
+
+export const denyReasonSchema = z.string().trim().min(3, 'Give a reason (at least 3 characters): the requester sees it.').max(500, 'Use at most 500 characters.');
+
+const guardKey = (lob: string, requester: string) => ({ id: `pending#${lob}#${requester}` });
+
+/** Thrown when a request is decided (or withdrawn) a second time: says by whom and when. */
+export class RequestAlreadyDecidedError extends PortalError {
+  constructor(readonly request: AccessRequest) {
+    const what = request.status === 'withdrawn' ? 'withdrawn by the requester' : `already ${request.status} by ${request.decidedBy ?? 'someone'}`;
+    super('request.already_decided', `This request was ${what} at ${request.decidedAt ? formatUtc(request.decidedAt) : 'an unknown time'}. Nothing was changed.`);
+    this.name = 'RequestAlreadyDecidedError';
+  }
+}
+
+/** Thrown when a user asks again while their request for the LOB is still pending. */
+export class RequestDuplicateError extends PortalError {
+  constructor(lob: string) {
+    super('request.duplicate', `You already have a pending request for ${lob}. Wait for its decision, or withdraw it first.`);
+    this.name = 'RequestDuplicateError';
+  }
+}
+
+function reshapeRequestItem(item: Record<string, unknown>): AccessRequest {
+  const str = (k: string) => (typeof item[k] === 'string' ? (item[k] as string) : undefined);
+  const status = str('status');
+  return {
+    id: String(item.id),
+    lob: String(item.lob),
+    requester: String(item.requester),
+    justification: str('justification') ?? '',
+    days: Number(item.days ?? 0),
+    status: status === 'approved' || status === 'denied' || status === 'withdrawn' ? status : 'pending',
+    createdAt: str('createdAt') ?? '',
+    decidedBy: str('decidedBy'),
+    decidedAt: str('decidedAt'),
+    reason: str('reason'),
+    approvedDays: item.approvedDays === undefined ? undefined : Number(item.approvedDays),
+    until: str('until'),
+  };
+}
+
+async function notifySafely(deps: AdminDeps, notification: Notification): Promise<void> {
+  if (!deps.notify) return;
+  try {
+    await deps.notify(notification);
+  } catch (error) {
+    // The request or decision is stored; a lost message must not undo it, but it must not vanish silently.
+    log.error('notification.failed', { event: notification.event, lob: notification.lob, error: error instanceof Error ? error.message : String(error) });
+  }
+}
+
+export async function getRequest(deps: AdminDeps, id: string): Promise<AccessRequest | null> {
+  if (id.startsWith('pending#')) return null;
+  try {
+    const out = await deps.ddb.send(new GetCommand({ TableName: deps.tables.requests, Key: { id }, ConsistentRead: true }));
+    return out.Item ? reshapeRequestItem(out.Item) : null;
+  } catch (error) {
+    throw toDirectoryError(error);
+  }
+}
+
+export async function requireRequest(deps: AdminDeps, id: string): Promise<AccessRequest> {
+  const found = await getRequest(deps, id);
+  if (!found) throw new PortalError('input.invalid', 'There is no such access request.');
+  return found;
+}
+
+export interface NewRequestInput {
+  lob: string;
+  justification: string;
+  days: number;
+}
+
+/** Validates a request against the LOB's settings; throws InputInvalidError naming the field. */
+export function validateNewRequest(lob: Lob | null, input: NewRequestInput): { justification: string; days: number } {
+  if (!lob || !lob.acceptsRequests || !lob.enabled) throw new InputInvalidError(`${input.lob} does not accept access requests.`);
+  const justification = justificationSchema.safeParse(input.justification);
+  if (!justification.success) throw new InputInvalidError(`Justification: ${justification.error.issues[0].message}`, { details: { field: 'justification' } });
+  if (!Number.isInteger(input.days) || input.days < 1 || input.days > lob.maxRequestDays) {
+    throw new InputInvalidError(`Duration: choose between 1 and ${lob.maxRequestDays} days for ${lob.lob}.`, { details: { field: 'days' } });
+  }
+  return { justification: justification.data, days: input.days };
+}
+
+/** Files a request; refused while the user has a pending one for the LOB (a condition, not a read). */
+export async function createRequest(deps: AdminDeps, requester: string, input: NewRequestInput): Promise<AccessRequest> {
+  const lob = await getLob(deps, input.lob);
+  const { justification, days } = validateNewRequest(lob, input);
+  const mapping = await getUserMapping(deps, requester);
+  const now = nowOf(deps);
+  const current = mapping?.memberships.find((m) => m.lob === input.lob && isMembershipActive(m, now));
+  if (current && !current.until) throw new InputInvalidError(`You are already a member of ${input.lob}.`);
+  const request: AccessRequest = { id: randomUUID(), lob: input.lob, requester, justification, days, status: 'pending', createdAt: now.toISOString() };
+  try {
+    await transactWrite(deps, [
+      { Put: { TableName: deps.tables.requests, Item: { ...guardKey(input.lob, requester), request: request.id }, ConditionExpression: 'attribute_not_exists(id)' } },
+      { Put: { TableName: deps.tables.requests, Item: { ...request, pendingLob: request.lob }, ConditionExpression: 'attribute_not_exists(id)' } },
+    ]);
+  } catch (error) {
+    if (error instanceof TransactionCancelledError && error.reasons[0] === 'ConditionalCheckFailed') throw new RequestDuplicateError(input.lob);
+    throw toDirectoryError(error);
+  }
+  await notifySafely(deps, {
+    event: 'request.created',
+    lob: request.lob,
+    subject: `Access request: ${requester} asks to join ${request.lob}`,
+    text: `${requester} asks for access to ${request.lob} for ${days} days: "${justification}". Decide at /admin/requests.`,
+    details: { request: request.id, requester, days, justification, createdAt: request.createdAt },
+  });
+  return request;
+}
+
+/** The user's own requests, newest first. */
+export async function listRequestsOf(deps: AdminDeps, requester: string, limit = 20): Promise<AccessRequest[]> {
+  try {
+    const out = await deps.ddb.send(
+      new QueryCommand({
+        TableName: deps.tables.requests,
+        IndexName: REQUESTS_TABLE.indexes[1].name,
+        KeyConditionExpression: 'requester = :r',
+        ExpressionAttributeValues: { ':r': requester },
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
+    );
+    return (out.Items ?? []).map(reshapeRequestItem);
+  } catch (error) {
+    throw toDirectoryError(error);
+  }
+}
+
+function pendingQuery(deps: AdminDeps, lob: string): QueryCommandInput {
+  return {
+    TableName: deps.tables.requests,
+    IndexName: REQUESTS_TABLE.indexes[0].name,
+    KeyConditionExpression: 'pendingLob = :lob',
+    ExpressionAttributeValues: { ':lob': lob },
+    ScanIndexForward: false,
+  };
+}
+
+export interface PendingPage {
+  requests: AccessRequest[];
+  nextToken?: string;
+}
+
+/**
+ * Pending requests of the given LOBs, newest first. One LOB pages with a token; several LOBs give the
+ * newest `limit` across them (one query each).
+ */
+export async function listPendingRequests(deps: AdminDeps, lobs: string[], options: { limit?: number; pageToken?: string } = {}): Promise<PendingPage> {
+  const limit = Math.min(Math.max(options.limit ?? 50, 1), 200);
+  try {
+    if (lobs.length === 1) {
+      const out = await deps.ddb.send(
+        new QueryCommand({ ...pendingQuery(deps, lobs[0]), Limit: limit, ExclusiveStartKey: decodePageToken<Record<string, unknown>>(options.pageToken) }),
+      );
+      return { requests: (out.Items ?? []).map(reshapeRequestItem), nextToken: encodePageToken(out.LastEvaluatedKey) };
+    }
+    const pages = await Promise.all(lobs.map((lob) => deps.ddb.send(new QueryCommand({ ...pendingQuery(deps, lob), Limit: limit }))));
+    const requests = pages.flatMap((p) => (p.Items ?? []).map(reshapeRequestItem));
+    requests.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    return { requests: requests.slice(0, limit) };
+  } catch (error) {
+    throw toDirectoryError(error);
+  }
+}
+
+/** How many requests wait in the given LOBs (COUNT queries on the sparse pending index). */
+export async function countPendingRequests(deps: AdminDeps, lobs: string[]): Promise<number> {
+  try {
+    const counts = await Promise.all(
+      lobs.map(async (lob) => {
+        let total = 0;
+        let startKey: Record<string, unknown> | undefined;
+        do {
+          const out = await deps.ddb.send(new QueryCommand({ ...pendingQuery(deps, lob), Select: 'COUNT', ExclusiveStartKey: startKey }));
+          total += out.Count ?? 0;
+          startKey = out.LastEvaluatedKey;
+        } while (startKey);
+        return total;
+      }),
+    );
+    return counts.reduce((a, b) => a + b, 0);
+  } catch (error) {
+    throw toDirectoryError(error);
+  }
+}
+
+/** The request's closing update (only while pending) and the guard's removal: the first two items of every decision. */
+function closeItems(deps: AdminDeps, request: AccessRequest, set: Record<string, unknown>, requesterOnly = false): TransactItem[] {
+  const names: Record<string, string> = { '#status': 'status' };
+  const values: Record<string, unknown> = { ':pending': 'pending' };
+  const assignments = Object.entries(set).map(([k, v], i) => {
+    names[`#f${i}`] = k;
+    values[`:v${i}`] = v;
+    return `#f${i} = :v${i}`;
+  });
+  if (requesterOnly) values[':requester'] = request.requester;
+  return [
+    {
+      Update: {
+        TableName: deps.tables.requests,
+        Key: { id: request.id },
+        UpdateExpression: `SET ${assignments.join(', ')} REMOVE pendingLob`,
+        ConditionExpression: `#status = :pending${requesterOnly ? ' AND requester = :requester' : ''}`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      },
+    },
+    { Delete: { TableName: deps.tables.requests, Key: guardKey(request.lob, request.requester) } },
+  ];
+}
+
+/** After a cancelled decision: the request as it is now, as the "already decided" error when it is closed. */
+async function decidedMeanwhile(deps: AdminDeps, id: string): Promise<RequestAlreadyDecidedError | null> {
+  const now = await requireRequest(deps, id);
+  return now.status === 'pending' ? null : new RequestAlreadyDecidedError(now);
+}
+
+function refuseSelfDecision(request: AccessRequest, actor: string): void {
+  if (request.requester === actor) {
+    throw new PortalError('request.self_approval', `You asked for this access yourself, so you cannot decide it; another owner of ${request.lob} or a platform admin has to.`);
+  }
+}
+
+const MAX_ATTEMPTS = 4;
+
+/**
+ * Approves a pending request, optionally for fewer days than asked: membership with its end date,
+ * closed request, audit record, in one transaction. A concurrent decision makes this one fail with
+ * RequestAlreadyDecidedError; a concurrent edit of the user's memberships is retried.
+ */
+export async function approveRequest(deps: AdminDeps, actor: string, id: string, days?: number): Promise<AccessRequest> {
+  let request = await requireRequest(deps, id);
+  if (request.status !== 'pending') throw new RequestAlreadyDecidedError(request);
+  refuseSelfDecision(request, actor);
+  const granted = days ?? request.days;
+  if (!Number.isInteger(granted) || granted < 1 || granted > request.days) {
+    throw new InputInvalidError(`Duration: approve for 1 to ${request.days} days (what was asked for).`, { details: { field: 'days' } });
+  }
+  for (let attempt = 1; ; attempt++) {
+    const now = nowOf(deps);
+    const at = now.toISOString();
+    const until = new Date(now.getTime() + granted * DAY_MS).toISOString();
+    const before = await getUserMapping(deps, request.requester);
+    const kept = (before?.memberships ?? []).filter((m) => m.lob !== request.lob && isMembershipActive(m, now));
+    const existing = before?.memberships.find((m) => m.lob === request.lob && isMembershipActive(m, now));
+    // A permanent membership stays permanent; a shorter one is extended to the approved end.
+    const membership: Membership =
+      existing && (!existing.until || existing.until > until) ? existing : { lob: request.lob, until, via: 'request', grantedBy: actor, grantedAt: at };
+    const decided: AccessRequest = { ...request, status: 'approved', decidedBy: actor, decidedAt: at, approvedDays: granted, until: membership.until };
+    try {
+      await commitMembershipWrite(
+        deps,
+        {
+          actor,
+          username: request.requester,
+          before,
+          memberships: [...kept, membership],
+          action: 'request.approve',
+          lob: request.lob,
+          context: { request: request.id, justification: request.justification, askedDays: request.days, approvedDays: granted },
+        },
+        closeItems(deps, request, { status: 'approved', decidedBy: actor, decidedAt: at, approvedDays: granted, ...(membership.until ? { until: membership.until } : {}) }),
+      );
+      await notifySafely(deps, decidedNotification(decided));
+      return decided;
+    } catch (error) {
+      if (!(error instanceof TransactionCancelledError)) throw error;
+      const closed = await decidedMeanwhile(deps, id);
+      if (closed) throw closed;
+      if (attempt >= MAX_ATTEMPTS) throw new PortalError('conflict.version', 'The memberships changed several times while approving; try again.', { cause: error });
+      request = await requireRequest(deps, id);
+    }
+  }
+}
+
+/** Denies a pending request with a reason (shown to the requester); closed request and audit record in one transaction. */
+export async function denyRequest(deps: AdminDeps, actor: string, id: string, reason: string): Promise<AccessRequest> {
+  const request = await requireRequest(deps, id);
+  if (request.status !== 'pending') throw new RequestAlreadyDecidedError(request);
+  refuseSelfDecision(request, actor);
+  const parsed = denyReasonSchema.safeParse(reason);
+  if (!parsed.success) throw new InputInvalidError(`Reason: ${parsed.error.issues[0].message}`, { details: { field: 'reason' } });
+  const now = nowOf(deps);
+  const at = now.toISOString();
+  const audit = buildAdminAuditItem(deps, {
+    actor, action: 'request.deny', target: request.requester, lob: request.lob,
+    before: { request: request.id, status: 'pending', justification: request.justification, days: request.days },
+    after: { request: request.id, status: 'denied', reason: parsed.data },
+  }, now);
+  try {
+    await transactWrite(deps, [
+      ...closeItems(deps, request, { status: 'denied', decidedBy: actor, decidedAt: at, reason: parsed.data }),
+      { Put: { TableName: deps.tables.audit, Item: audit } },
+    ]);
+  } catch (error) {
+    if (error instanceof TransactionCancelledError) throw (await decidedMeanwhile(deps, id)) ?? new PortalError('conflict.version', 'The request changed meanwhile; reload and try again.');
+    throw error;
+  }
+  const decided: AccessRequest = { ...request, status: 'denied', decidedBy: actor, decidedAt: at, reason: parsed.data };
+  await notifySafely(deps, decidedNotification(decided));
+  return decided;
+}
+
+/** The requester takes back a pending request. */
+export async function withdrawRequest(deps: AdminDeps, requester: string, id: string): Promise<AccessRequest> {
+  const request = await requireRequest(deps, id);
+  if (request.requester !== requester) throw new PortalError('auth.forbidden', 'Only the person who asked can withdraw a request.');
+  if (request.status !== 'pending') throw new RequestAlreadyDecidedError(request);
+  const at = nowOf(deps).toISOString();
+  try {
+    await transactWrite(deps, closeItems(deps, request, { status: 'withdrawn', decidedBy: requester, decidedAt: at }, true));
+  } catch (error) {
+    if (error instanceof TransactionCancelledError) throw (await decidedMeanwhile(deps, id)) ?? new PortalError('conflict.version', 'The request changed meanwhile; reload and try again.');
+    throw error;
+  }
+  return { ...request, status: 'withdrawn', decidedBy: requester, decidedAt: at };
+}
+
+function decidedNotification(request: AccessRequest): Notification {
+  const outcome = request.status === 'approved' ? `approved for ${request.approvedDays} days (until ${formatUtc(request.until ?? '')})` : `denied: ${request.reason ?? ''}`;
+  return {
+    event: 'request.decided',
+    lob: request.lob,
+    subject: `Access request ${request.status}: ${request.requester} in ${request.lob}`,
+    text: `${request.decidedBy} ${outcome}. Request by ${request.requester}.`,
+    details: {
+      request: request.id, requester: request.requester, status: request.status, decidedBy: request.decidedBy,
+      decidedAt: request.decidedAt, approvedDays: request.approvedDays, until: request.until, reason: request.reason,
+    },
+  };
+}

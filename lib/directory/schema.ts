@@ -1,0 +1,67 @@
+/**
+ * The one source of the DynamoDB table shapes (keys, attribute types, GSIs): infra builds its tables
+ * from it, the stand-ins create theirs from it (local/dynamodb.ts) and the data layer takes index and
+ * key names from it. Plain data, no SDK or Pulumi types; tests check that the three agree.
+ */
+
+export type KeyType = 'S' | 'N';
+
+export interface IndexSchema {
+  name: string;
+  hash: string;
+  range?: string;
+}
+
+export interface TableSchema {
+  /** The key of config.tables (and of the stand-ins' table names). */
+  id: 'users' | 'lobs' | 'audit' | 'requests';
+  hash: string;
+  range?: string;
+  /** Types of every key attribute of the table and its indexes. */
+  attributes: Record<string, KeyType>;
+  indexes: IndexSchema[];
+  /** Attribute holding an epoch-seconds expiry (DynamoDB TTL), if any. */
+  ttl?: string;
+}
+
+export const USERS_TABLE = {
+  id: 'users',
+  hash: 'username',
+  attributes: { username: 'S', kind: 'S' },
+  indexes: [{ name: 'byUsername', hash: 'kind', range: 'username' }],
+} as const satisfies TableSchema;
+
+export const LOBS_TABLE = {
+  id: 'lobs',
+  hash: 'lob',
+  attributes: { lob: 'S' },
+  indexes: [],
+} as const satisfies TableSchema;
+
+export const AUDIT_TABLE = {
+  id: 'audit',
+  hash: 'pk',
+  range: 'sk',
+  attributes: { pk: 'S', sk: 'S', user: 'S', lob: 'S' },
+  indexes: [
+    { name: 'byUser', hash: 'user', range: 'sk' },
+    { name: 'byLob', hash: 'lob', range: 'sk' },
+  ],
+  ttl: 'ttl',
+} as const satisfies TableSchema;
+
+/**
+ * Access requests. `pendingLob` is set only while a request is pending (a sparse index: the queue holds
+ * pending requests only); guard items (`id` = `pending#<lob>#<user>`) carry neither index key.
+ */
+export const REQUESTS_TABLE = {
+  id: 'requests',
+  hash: 'id',
+  attributes: { id: 'S', pendingLob: 'S', requester: 'S', createdAt: 'S' },
+  indexes: [
+    { name: 'pendingByLob', hash: 'pendingLob', range: 'createdAt' },
+    { name: 'byRequester', hash: 'requester', range: 'createdAt' },
+  ],
+} as const satisfies TableSchema;
+
+export const TABLE_SCHEMAS: readonly TableSchema[] = [USERS_TABLE, LOBS_TABLE, AUDIT_TABLE, REQUESTS_TABLE];

@@ -1,0 +1,208 @@
+/**
+ * Issue 13 over HTTP against a running portal and the stand-ins: a user asks for access, an owner of
+ * that LOB approves, the user launches into the LOB's domain until the end date, and after it (the
+ * portal's clock moved through CLOCK_OFFSET_FILE, no sleeping) the launch is refused with
+ * `membership.expired`. Owners are confined to their LOBs, also when they replay action POSTs; nobody
+ * decides their own request; two concurrent approvals give one membership and one "already decided".
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { startPortalStack, type PortalStack } from '../support/portal-stack';
+import { initiateAuth, loadLaunchForm, signIn, submitLaunchForm, type CookieJar } from '../support/http-session';
+import { directoryClient } from '../support/directory';
+import { actionForms, callAction, type ActionForm } from '../admin/admin-forms';
+
+let stack: PortalStack;
+let dir: string;
+let clockFile: string;
+const jars: Record<string, CookieJar> = {};
+
+const DAY = 24 * 3600;
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), 'clock-'));
+  clockFile = path.join(dir, 'offset');
+  writeFileSync(clockFile, '0');
+  stack = await startPortalStack({ portalEnv: { CLOCK_OFFSET_FILE: clockFile } });
+  for (const [u, p] of [['user-no-lob', 'UserNoLob1!'], ['owner-lob-a', 'OwnerLobA1!'], ['portal-admin', 'PortalAdmin1!'], ['new-user', 'NewUser1!']]) {
+    jars[u] = await signIn(stack.url, u, p);
+  }
+}, 180_000);
+
+afterAll(async () => {
+  await stack?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+const get = (p: string, who: string) => fetch(`${stack.url}${p}`, { headers: { cookie: jars[who].header() }, redirect: 'manual' });
+
+async function formsOf(p: string, who: string): Promise<{ html: string; forms: ActionForm[] }> {
+  const res = await get(p, who);
+  expect(res.status, `${who} GET ${p}`).toBe(200);
+  const html = await res.text();
+  return { html, forms: actionForms(html) };
+}
+
+/** The server-action form whose hidden fields include `name=value`. */
+function formWith(forms: ActionForm[], name: string, value: string): ActionForm {
+  const form = forms.find((f) => f.fields.some(([n, v]) => n === name && v === value));
+  if (!form) throw new Error(`no form with ${name}=${value}`);
+  return form;
+}
+
+async function requestForm(who: string, lob: string): Promise<ActionForm> {
+  return formWith((await formsOf('/', who)).forms, 'lob', lob);
+}
+
+async function requestAccess(who: string, lob: string, justification: string, days = '30', given?: ActionForm) {
+  const form = given ?? (await requestForm(who, lob));
+  const res = await callAction(stack.url, '/', form.actionId, jars[who].header(), { lob, justification, days });
+  return { status: res.status, text: await res.text() };
+}
+
+async function pendingIdOf(requester: string, lob: string): Promise<string> {
+  const out = await directoryClient(stack.env).doc.send(
+    new QueryCommand({ TableName: stack.env.TABLE_REQUESTS, IndexName: 'pendingByLob', KeyConditionExpression: 'pendingLob = :l', ExpressionAttributeValues: { ':l': lob } }),
+  );
+  const item = (out.Items ?? []).find((i) => i.requester === requester);
+  if (!item) throw new Error(`no pending request of ${requester} for ${lob}`);
+  return String(item.id);
+}
+
+async function decisionForms(who: string) {
+  const { forms } = await formsOf('/admin/requests', who);
+  return forms;
+}
+
+async function snsMessages() {
+  const res = await fetch(`${stack.standIns.urls.control}/sns/messages`);
+  return ((await res.json()) as { messages: { attributes: Record<string, string>; message: string }[] }).messages;
+}
+
+describe('Access request -> approval -> launch -> expiry', () => {
+  it('refuses a short justification with a clear message and stores nothing', async () => {
+    const { text } = await requestAccess('user-no-lob', 'lob-a', 'too short');
+    expect(text).toContain('Justification: Write at least 10 characters');
+    await expect(pendingIdOf('user-no-lob', 'lob-a')).rejects.toThrow(/no pending request/);
+  });
+
+  it('files a request, refuses a second pending one, and publishes request.created', async () => {
+    const form = await requestForm('user-no-lob', 'lob-a');
+    const first = await requestAccess('user-no-lob', 'lob-a', 'Quarterly churn model for the lob-a analytics team', '30', form);
+    expect(first.text).toContain('Request sent');
+    // The page no longer offers lob-a; a replay of the form is refused by the condition on the guard item.
+    expect((await formsOf('/', 'user-no-lob')).forms.some((f) => f.fields.some(([n, v]) => n === 'lob' && v === 'lob-a'))).toBe(false);
+    const second = await requestAccess('user-no-lob', 'lob-a', 'Asking again for the same thing, please', '30', form);
+    expect(second.text).toContain('You already have a pending request for lob-a');
+    const home = await (await get('/', 'user-no-lob')).text();
+    expect(home).toContain('Waiting for a decision');
+    const created = (await snsMessages()).filter((m) => m.attributes.event === 'request.created' && m.attributes.lob === 'lob-a');
+    expect(created).toHaveLength(1);
+    expect(JSON.parse(created[0].message)).toMatchObject({ requester: 'user-no-lob', days: 30 });
+  });
+
+  it('confines owner-lob-a to lob-a: 403 on lob-b pages, routes and replayed action POSTs', async () => {
+    await requestAccess('new-user', 'lob-b', 'Need lob-b for the data platform migration');
+    const lobB = await pendingIdOf('new-user', 'lob-b');
+    for (const p of ['/admin/lobs/lob-b', '/admin/lobs/lob-b/members', '/admin/requests?lob=lob-b', '/admin/audit?lob=lob-b', '/admin/users', '/admin/audit/export?lob=lob-b']) {
+      const res = await get(p, 'owner-lob-a');
+      expect(res.status, p).toBe(403);
+      expect(await res.text()).not.toContain('new-user');
+    }
+    for (const p of ['/admin/requests', '/admin/lobs/lob-a', '/admin/lobs/lob-a/members', '/admin/audit']) expect((await get(p, 'owner-lob-a')).status, p).toBe(200);
+    // The owner's own queue shows lob-a's request and not lob-b's.
+    const queue = await (await get('/admin/requests', 'owner-lob-a')).text();
+    expect(queue).toContain('data-requester="user-no-lob" data-lob="lob-a"');
+    expect(queue).not.toContain('new-user');
+
+    // Replays: the approve/deny actions with lob-b's request id, the member action with lob=lob-b.
+    const [approve, deny] = await decisionForms('owner-lob-a');
+    for (const form of [approve, deny]) {
+      const res = await callAction(stack.url, '/admin/requests', form.actionId, jars['owner-lob-a'].header(), { id: lobB, days: '30', reason: 'not yours' });
+      expect(res.status).toBe(403);
+    }
+    const members = await formsOf('/admin/lobs/lob-a/members', 'owner-lob-a');
+    const add = formWith(members.forms, 'lob', 'lob-a');
+    const replay = await callAction(stack.url, '/admin/lobs/lob-a/members', add.actionId, jars['owner-lob-a'].header(), { lob: 'lob-b', username: 'owner-lob-a', until: '' });
+    expect(replay.status).toBe(403);
+    const row = await directoryClient(stack.env).doc.send(new GetCommand({ TableName: stack.env.TABLE_USERS, Key: { username: 'owner-lob-a' }, ConsistentRead: true }));
+    expect(row.Item).toBeUndefined();
+    const stillPending = await directoryClient(stack.env).doc.send(new GetCommand({ TableName: stack.env.TABLE_REQUESTS, Key: { id: lobB }, ConsistentRead: true }));
+    expect(stillPending.Item?.status).toBe('pending');
+  });
+
+  it('refuses self-approval', async () => {
+    const asked = await requestAccess('owner-lob-a', 'lob-a', 'I own it but want to launch Studio myself');
+    expect(asked.text).toContain('Request sent');
+    const id = await pendingIdOf('owner-lob-a', 'lob-a');
+    const [approve] = await decisionForms('owner-lob-a');
+    const res = await callAction(stack.url, '/admin/requests', approve.actionId, jars['owner-lob-a'].header(), { id, days: '30' });
+    expect(await res.text()).toContain('You asked for this access yourself, so you cannot decide it');
+    const item = await directoryClient(stack.env).doc.send(new GetCommand({ TableName: stack.env.TABLE_REQUESTS, Key: { id }, ConsistentRead: true }));
+    expect(item.Item?.status).toBe('pending');
+  });
+
+  it('two concurrent approvals give one membership and one "already decided by X at T"', async () => {
+    const id = await pendingIdOf('user-no-lob', 'lob-a');
+    const [ownerApprove] = await decisionForms('owner-lob-a');
+    const [adminApprove] = await decisionForms('portal-admin');
+    const answers = await Promise.all([
+      callAction(stack.url, '/admin/requests', ownerApprove.actionId, jars['owner-lob-a'].header(), { id, days: '30' }).then((r) => r.text()),
+      callAction(stack.url, '/admin/requests', adminApprove.actionId, jars['portal-admin'].header(), { id, days: '30' }).then((r) => r.text()),
+    ]);
+    const approved = answers.filter((t) => t.includes('Approved: user-no-lob is a member of lob-a until'));
+    const already = answers.filter((t) => /This request was already approved by (owner-lob-a|portal-admin) at \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/.test(t));
+    expect(approved).toHaveLength(1);
+    expect(already).toHaveLength(1);
+
+    const doc = directoryClient(stack.env).doc;
+    const user = (await doc.send(new GetCommand({ TableName: stack.env.TABLE_USERS, Key: { username: 'user-no-lob' }, ConsistentRead: true }))).Item!;
+    expect(user.lobs).toEqual(['lob-a']);
+    expect(user.version).toBe(1);
+    expect(user.memberships['lob-a']).toMatchObject({ via: 'request' });
+    const days = (Date.parse(user.memberships['lob-a'].until) - Date.now()) / 1000 / DAY;
+    expect(days).toBeGreaterThan(29.9);
+    expect(days).toBeLessThan(30.1);
+    const audit = await doc.send(new QueryCommand({ TableName: stack.env.TABLE_AUDIT, IndexName: 'byLob', KeyConditionExpression: 'lob = :l', ExpressionAttributeValues: { ':l': 'lob-a' } }));
+    expect((audit.Items ?? []).filter((i) => i.action === 'request.approve' && i.target === 'user-no-lob')).toHaveLength(1);
+    const decided = (await snsMessages()).filter((m) => m.attributes.event === 'request.decided' && m.attributes.lob === 'lob-a');
+    expect(decided).toHaveLength(1);
+  });
+
+  it('the member launches into lob-a and sees the end date; after it the launch is refused with membership.expired', async () => {
+    const home = await (await get('/', 'user-no-lob')).text();
+    expect(home).toMatch(/data-testid="ends-lob-a">lob-a(<!-- -->)?: until (<!-- -->)?<time[^>]*>\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/);
+    const form = await loadLaunchForm(stack.url, jars['user-no-lob']);
+    const launched = await submitLaunchForm(stack.url, form);
+    expect(launched.response.status).toBe(303);
+    expect(launched.response.headers.get('location')).toContain('d-loba1example');
+
+    const cognito = { endpoint: stack.env.COGNITO_ENDPOINT, region: stack.env.AWS_REGION, clientId: 'portal-cli' };
+    const { accessToken } = await initiateAuth(cognito, 'user-no-lob', 'UserNoLob1!');
+    const api = (await fetch(`${stack.url}/api/studio/user-no-lob`, { headers: { authorization: `Bearer ${accessToken}` }, redirect: 'manual' }));
+    expect(api.status).toBe(302);
+
+    writeFileSync(clockFile, String(31 * DAY));
+    const refused = await fetch(`${stack.url}/api/studio/user-no-lob`, { headers: { authorization: `Bearer ${accessToken}` }, redirect: 'manual' });
+    expect(refused.status).toBe(403);
+    const body = (await refused.json()) as { code: string; message: string };
+    expect(body.code).toBe('membership.expired');
+    expect(body.message).toMatch(/Your membership of lob-a ended on \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC\. To continue, ask for access again/);
+    // "Open Studio" on the page loaded before the end, as a hydrated browser posts it.
+    const ref = form.fields.find(([n]) => /^\$ACTION_\d+:0$/.test(n))?.[1];
+    const viaAction = await callAction(stack.url, '/', (JSON.parse(ref!) as { id: string }).id, jars['user-no-lob'].header(), { lob: 'lob-a' });
+    const answer = await viaAction.text();
+    expect(answer).toContain('membership.expired');
+    expect(answer).toMatch(/Your membership of lob-a ended on \d{4}-\d{2}-\d{2}/);
+
+    // The ended membership left the owner's member list but stays in the audit log.
+    const members = await (await get('/admin/lobs/lob-a/members', 'owner-lob-a')).text();
+    expect(members).not.toContain('data-username="user-no-lob"');
+    const audit = await (await get('/admin/audit?lob=lob-a', 'owner-lob-a')).text();
+    expect(audit).toContain('request.approve');
+    writeFileSync(clockFile, '0');
+  });
+});
