@@ -13,7 +13,7 @@ import type { AdminDeps } from './deps';
 import { nowOf } from './deps';
 import { commitMembershipWrite, TransactionCancelledError } from './memberships';
 import { batchGetAll, mapConcurrent } from './batch';
-import { VersionConflictError, isConditionalCheckFailed, toDirectoryError } from './errors';
+import { VersionConflictError, toDirectoryError } from './errors';
 import { listLobs, type AdminLob } from './lobs';
 import { decodePageToken, encodePageToken } from './page-token';
 

@@ -1,3 +1,4 @@
+import { getClock } from '@/lib/clock';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { requireLobManagerPage } from '@/lib/admin/require-admin';
@@ -35,7 +36,7 @@ export default async function MembersPage({ params, searchParams }: { params: Pr
     if (!isPortalError(e)) throw e;
     error = e.message;
   }
-  const soon = Date.now() + 7 * 24 * 3600 * 1000;
+  const soon = getClock()().getTime() + 7 * 24 * 3600 * 1000;
   return (
     <div>
       <PageHeader
