@@ -67,6 +67,7 @@ const envSchema = z.object({
   TABLE_LOBS: optionalString.transform((v) => v ?? 'studio-portal-lobs'),
   TABLE_AUDIT: optionalString.transform((v) => v ?? 'studio-portal-audit'),
   TABLE_REQUESTS: optionalString.transform((v) => v ?? 'studio-portal-requests'),
+  TABLE_REVIEWS: optionalString.transform((v) => v ?? 'studio-portal-reviews'),
   SNS_TOPIC_ARN: optionalString.pipe(
     z.string().regex(/^arn:aws[\w-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/, { error: 'SNS_TOPIC_ARN must be an SNS topic ARN' }).optional(),
   ),
@@ -111,7 +112,7 @@ export interface PortalConfig {
     logoutUrl?: string;
   };
   endpoints: { dynamodb?: string; sts?: string; sagemaker?: string; sns?: string };
-  tables: { users: string; lobs: string; audit: string; requests: string };
+  tables: { users: string; lobs: string; audit: string; requests: string; reviews: string };
   /** Where access-request and expiry notifications go; unset: none are sent. */
   snsTopicArn?: string;
   /**
@@ -168,7 +169,7 @@ export function parseConfig(env: Record<string, string | undefined>): PortalConf
       logoutUrl: e.COGNITO_LOGOUT_URL,
     },
     endpoints: { dynamodb: e.DYNAMODB_ENDPOINT, sts: e.STS_ENDPOINT, sagemaker: e.SAGEMAKER_ENDPOINT, sns: e.SNS_ENDPOINT },
-    tables: { users: e.TABLE_USERS, lobs: e.TABLE_LOBS, audit: e.TABLE_AUDIT, requests: e.TABLE_REQUESTS },
+    tables: { users: e.TABLE_USERS, lobs: e.TABLE_LOBS, audit: e.TABLE_AUDIT, requests: e.TABLE_REQUESTS, reviews: e.TABLE_REVIEWS },
     snsTopicArn: e.SNS_TOPIC_ARN,
     clockOffsetFile: e.CLOCK_OFFSET_FILE,
     presignedUrlExpiresSeconds: e.PRESIGNED_URL_EXPIRES_SECONDS,

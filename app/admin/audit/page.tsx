@@ -6,7 +6,7 @@ import { listAudit, type AuditEntry } from '@/lib/admin/audit';
 import { parseAuditFilter, auditQueryString, scopeAuditFilter } from '@/lib/admin/audit-filter';
 import { listLobs } from '@/lib/admin/lobs';
 import { nextPageCursor, previousPageCursor, readPageCursor, writePageCursor, FIRST_PAGE, type PageCursor } from '@/lib/admin/page-cursor';
-import { inputClass, labelClass, secondaryButtonClass } from '@/components/admin/form-parts';
+import { inputClass, labelClass, linkClass, secondaryButtonClass } from '@/components/admin/form-parts';
 import { Badge, Card, PageHeader, Pager, TableFrame, tableClass, tbodyClass, tdClass, thClass, theadClass, wideOnly } from '@/components/admin/page-parts';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
@@ -26,6 +26,7 @@ function Change({ entry }: { entry: AuditEntry }) {
       <summary className="cursor-pointer rounded-sm text-slate-900">
         <span className="font-mono text-xs">{entry.action}</span> <strong className="font-semibold">{entry.target}</strong>
       </summary>
+      {entry.review ? <p className="mt-1 text-xs"><Link className={linkClass} href={`/admin/reviews/${encodeURIComponent(entry.review)}`}>Review {entry.review.slice(0, 8)}</Link></p> : null}
       <dl className="mt-2 space-y-1 text-xs">
         <dt className="font-semibold text-slate-600">Before</dt>
         <dd><code className="block rounded bg-slate-50 p-1.5 break-all text-slate-800">{entry.before}</code></dd>
