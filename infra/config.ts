@@ -52,8 +52,9 @@ const portalSchema = z.object({
       users: z.string().default('studio-portal-users'),
       lobs: z.string().default('studio-portal-lobs'),
       audit: z.string().default('studio-portal-audit'),
+      reviews: z.string().default('studio-portal-reviews'),
     })
-    .default({ users: 'studio-portal-users', lobs: 'studio-portal-lobs', audit: 'studio-portal-audit' }),
+    .default({ users: 'studio-portal-users', lobs: 'studio-portal-lobs', audit: 'studio-portal-audit', reviews: 'studio-portal-reviews' }),
   adminGroup: z.string().min(1).default('portal-admins'),
   /** Cognito hosted UI domain prefix; used only in hosted-ui mode. */
   hostedUiDomainPrefix: z.string().regex(/^[a-z0-9](-?[a-z0-9])*$/).optional(),

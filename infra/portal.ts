@@ -3,6 +3,7 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { generatorRoleArn, type InfraConfig } from './config';
+import { createReviewsTable } from './reviews-table';
 
 export interface PortalNetwork {
   vpcId: pulumi.Input<string>;
@@ -29,7 +30,7 @@ export interface PortalArgs {
 }
 
 export interface Portal {
-  tables: { users: aws.dynamodb.Table; lobs: aws.dynamodb.Table; audit: aws.dynamodb.Table };
+  tables: { users: aws.dynamodb.Table; lobs: aws.dynamodb.Table; audit: aws.dynamodb.Table; reviews: aws.dynamodb.Table };
   key: aws.kms.Key;
   userPool: aws.cognito.UserPool;
   webClient: aws.cognito.UserPoolClient;
@@ -165,7 +166,8 @@ function createTables(args: PortalArgs, key: aws.kms.Key, opts: pulumi.CustomRes
     },
     opts,
   );
-  return { users, lobs, audit };
+  const reviews = createReviewsTable({ name, tableName: config.portal.tables.reviews, kmsKeyArn: key.arn, production, tags: args.tags }, opts);
+  return { users, lobs, audit, reviews };
 }
 
 export function createPortal(args: PortalArgs, opts: pulumi.CustomResourceOptions): Portal {
@@ -269,9 +271,9 @@ export function createPortal(args: PortalArgs, opts: pulumi.CustomResourceOption
     {
       role: functionRole.name,
       policy: pulumi
-        .all([tables.users.arn, tables.lobs.arn, tables.audit.arn, userPool.arn, logGroup.arn, key.arn])
-        .apply(([usersArn, lobsArn, auditArn, userPoolArn, logGroupArn, keyArn]) =>
-          buildFunctionPolicy({ region, tableArns: [usersArn, lobsArn, auditArn], generatorRoleArns: config.lobs.map(generatorRoleArn), userPoolArn, logGroupArn, keyArn }),
+        .all([tables.users.arn, tables.lobs.arn, tables.audit.arn, tables.reviews.arn, userPool.arn, logGroup.arn, key.arn])
+        .apply(([usersArn, lobsArn, auditArn, reviewsArn, userPoolArn, logGroupArn, keyArn]) =>
+          buildFunctionPolicy({ region, tableArns: [usersArn, lobsArn, auditArn, reviewsArn], generatorRoleArns: config.lobs.map(generatorRoleArn), userPoolArn, logGroupArn, keyArn }),
         ),
     },
     opts,
@@ -323,6 +325,7 @@ export function createPortal(args: PortalArgs, opts: pulumi.CustomResourceOption
           TABLE_USERS: tables.users.name,
           TABLE_LOBS: tables.lobs.name,
           TABLE_AUDIT: tables.audit.name,
+          TABLE_REVIEWS: tables.reviews.name,
           PRESIGNED_URL_EXPIRES_SECONDS: String(portal.presignedUrlExpiresSeconds),
           ADMIN_GROUP: portal.adminGroup,
           SUPPORT_CONTACT: portal.supportContact,
