@@ -73,6 +73,7 @@ const envSchema = z.object({
   ),
   SNS_ENDPOINT: optionalUrl('SNS_ENDPOINT'),
   CLOCK_OFFSET_FILE: optionalString,
+  REVIEW_JOB_INTERVAL_SECONDS: intInRange('REVIEW_JOB_INTERVAL_SECONDS', 0, 86400, 0),
   PRESIGNED_URL_EXPIRES_SECONDS: intInRange('PRESIGNED_URL_EXPIRES_SECONDS', 5, 300, 60),
   ADMIN_GROUP: optionalString.transform((v) => v ?? 'portal-admins'),
   SUPPORT_CONTACT: optionalString.transform((v) => v ?? 'your platform team'),
@@ -120,6 +121,8 @@ export interface PortalConfig {
    * that rehearse time (end-to-end tests of expiry), never needed in production.
    */
   clockOffsetFile?: string;
+  /** Run the review job (lib/admin/reviews.ts runReviewJobs) every N seconds in-process; 0 = only when called. */
+  reviewJobIntervalSeconds: number;
   presignedUrlExpiresSeconds: number;
   adminGroup: string;
   supportContact: string;
@@ -172,6 +175,7 @@ export function parseConfig(env: Record<string, string | undefined>): PortalConf
     tables: { users: e.TABLE_USERS, lobs: e.TABLE_LOBS, audit: e.TABLE_AUDIT, requests: e.TABLE_REQUESTS, reviews: e.TABLE_REVIEWS },
     snsTopicArn: e.SNS_TOPIC_ARN,
     clockOffsetFile: e.CLOCK_OFFSET_FILE,
+    reviewJobIntervalSeconds: e.REVIEW_JOB_INTERVAL_SECONDS,
     presignedUrlExpiresSeconds: e.PRESIGNED_URL_EXPIRES_SECONDS,
     adminGroup: e.ADMIN_GROUP,
     supportContact: e.SUPPORT_CONTACT,
