@@ -155,6 +155,8 @@ export function portalEnvFor(urls: StandInsUrls, tables: TableNames): Record<str
     TABLE_REVIEWS: tables.reviews,
     SNS_ENDPOINT: urls.aws,
     SNS_TOPIC_ARN: DEMO_SNS_TOPIC_ARN,
+    // The review job (scheduled reviews, overdue reviews) on a timer, as a scheduler would call it.
+    REVIEW_JOB_INTERVAL_SECONDS: '60',
   };
 }
 
