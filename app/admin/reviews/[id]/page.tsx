@@ -86,7 +86,7 @@ export default async function ReviewPage({ params, searchParams }: { params: Pro
       <div className="mb-6 grid items-start gap-6 lg:grid-cols-3">
         <Card aria-labelledby="progress-title">
           <h2 id="progress-title" className="text-base font-semibold text-slate-900">Progress</h2>
-          <p className="mt-2 text-2xl font-semibold text-slate-900" data-testid="review-progress">{review.decided} of {review.total} decided</p>
+          <p className="mt-2 text-2xl font-semibold text-slate-900" data-testid="review-progress">{`${review.decided} of ${review.total} decided`}</p>
           <p className="mt-2 text-sm"><a className={linkClass} href={`${path}/export`}>Export CSV</a></p>
         </Card>
         <Card aria-labelledby="groups-title">
