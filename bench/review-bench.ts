@@ -49,7 +49,8 @@ async function main() {
   const standIns = await startStandIns({});
   try {
     const env: Record<string, string> = { ...standIns.portalEnv, NEXTAUTH_URL: 'http://localhost:3000', NEXTAUTH_SECRET: 'b'.repeat(32) };
-    for (const key of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_EC2_METADATA_DISABLED']) if (env[key] && !process.env[key]) process.env[key] = env[key];
+    // createAdminDeps takes the clock from the process configuration (lib/clock.ts getClock).
+    for (const [key, value] of Object.entries(env)) process.env[key] ??= value;
     const config = parseConfig(env);
     const deps = { ...createAdminDeps(config, createDynamoDocumentClient(config)), notify: undefined };
     let t = performance.now();
