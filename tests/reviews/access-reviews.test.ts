@@ -221,4 +221,28 @@ describe('The review schedule (controllable clock)', () => {
     const opened = (await snsMessages()).find((m) => m.attributes.event === 'review.opened' && m.attributes.lob === 'lob-b');
     expect(JSON.parse(opened!.message)).toMatchObject({ review: due.opened[0].id, reviewers: { groups: ['lob-b-owners'] } });
   });
+
+  it('at the due date flags undecided members, and with "remove undecided" the job closes the review and removes them', async () => {
+    const [open] = await reviewsOf('lob-b');
+    const id = String(open.pk).slice('review#'.length);
+    const undecided = Number(open.total);
+    expect(undecided).toBeGreaterThan(0);
+    writeFileSync(clockFile, String((31 + 15) * DAY));
+    const flagged = await (await get(`/admin/reviews/${id}`, 'portal-admin')).text();
+    expect(flagged).toContain('undecided, overdue');
+    const token = reviewJobsToken(stack.env.NEXTAUTH_SECRET);
+    // Setting off: the overdue review stays open.
+    expect(((await (await job(token)).json()) as { closed: unknown[] }).closed).toEqual([]);
+    const settings = formWith(await formsOf('/admin/lobs/lob-b', 'portal-admin'), 'everyDays', '30');
+    const saved = await callAction(stack.url, '/admin/lobs/lob-b', settings.actionId, jars['portal-admin'].header(), { lob: 'lob-b', everyDays: '30', dueDays: '14', removeUndecided: 'on', version: '1' });
+    expect(await saved.text()).toContain('Saved review settings');
+    const closed = (await (await job(token)).json()) as { closed: { id: string }[] };
+    expect(closed.closed.map((c) => c.id)).toContain(id);
+    const header = (await doc().send(new GetCommand({ TableName: stack.env.TABLE_REVIEWS, Key: { pk: `review#${id}`, sk: 'meta' }, ConsistentRead: true }))).Item!;
+    expect(header).toMatchObject({ status: 'finished', finishedBy: 'review-scheduler', removedUndecided: undecided, decided: undecided });
+    const row = await rowOf(id, 'user-lob-b');
+    expect(row).toMatchObject({ decision: 'remove', decidedBy: 'review-scheduler' });
+    const user = (await doc().send(new GetCommand({ TableName: stack.env.TABLE_USERS, Key: { username: 'user-lob-b' }, ConsistentRead: true }))).Item;
+    expect(user?.lobs ?? []).not.toContain('lob-b');
+  });
 });
