@@ -16,7 +16,7 @@ import type { Lob, LobOwners, Membership } from '@/lib/directory/types';
 import { formatUtc } from '@/lib/launch/launch-studio';
 import { log } from '@/lib/log';
 import { buildAdminAuditItem } from './audit';
-import { batchWriteAll, mapConcurrent } from './batch';
+import { batchGetAll, batchWriteAll, mapConcurrent } from './batch';
 import type { AdminDeps } from './deps';
 import { nowOf } from './deps';
 import { toDirectoryError } from './errors';
@@ -428,6 +428,22 @@ export async function* iterateReviewRows(deps: AdminDeps, id: string): AsyncGene
     yield (out.Items ?? []).map(reshapeRow);
     startKey = out.LastEvaluatedKey;
   } while (startKey);
+}
+
+/**
+ * For the member list: the LOB's newest open review when it is past its due date, and which of `usernames`
+ * are still undecided in it (one BatchGetItem for the page's members).
+ */
+export async function overdueUndecided(deps: AdminDeps, lob: string, usernames: string[]): Promise<{ review: Review; undecided: Set<string> } | null> {
+  const now = nowOf(deps);
+  const review = (await listReviews(deps, lob, 5)).find((r) => r.status === 'open' && Date.parse(r.dueAt) <= now.getTime());
+  if (!review || !usernames.length) return review ? { review, undecided: new Set() } : null;
+  try {
+    const items = await batchGetAll(deps.ddb, deps.tables.reviews, usernames.map((u) => ({ pk: reviewPk(review.id), sk: rowSk(u) })));
+    return { review, undecided: new Set(items.filter((i) => i.decision === undefined).map((i) => String(i.username))) };
+  } catch (error) {
+    throw toDirectoryError(error);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------- decisions

@@ -230,6 +230,9 @@ describe('The review schedule (controllable clock)', () => {
     writeFileSync(clockFile, String((31 + 15) * DAY));
     const flagged = await (await get(`/admin/reviews/${id}`, 'portal-admin')).text();
     expect(flagged).toContain('undecided, overdue');
+    const members = await (await get('/admin/lobs/lob-b/members', 'portal-admin')).text();
+    expect(members).toContain('undecided in overdue review');
+    expect(members).toContain(`/admin/reviews/${id}`);
     const token = reviewJobsToken(stack.env.NEXTAUTH_SECRET);
     // Setting off: the overdue review stays open.
     expect(((await (await job(token)).json()) as { closed: unknown[] }).closed).toEqual([]);
