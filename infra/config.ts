@@ -53,8 +53,12 @@ const portalSchema = z.object({
       lobs: z.string().default('studio-portal-lobs'),
       audit: z.string().default('studio-portal-audit'),
       requests: z.string().default('studio-portal-requests'),
+      reviews: z.string().default('studio-portal-reviews'),
     })
-    .default({ users: 'studio-portal-users', lobs: 'studio-portal-lobs', audit: 'studio-portal-audit', requests: 'studio-portal-requests' }),
+    .default({
+      users: 'studio-portal-users', lobs: 'studio-portal-lobs', audit: 'studio-portal-audit',
+      requests: 'studio-portal-requests', reviews: 'studio-portal-reviews',
+    }),
   adminGroup: z.string().min(1).default('portal-admins'),
   /** Cognito hosted UI domain prefix; used only in hosted-ui mode. */
   hostedUiDomainPrefix: z.string().regex(/^[a-z0-9](-?[a-z0-9])*$/).optional(),

@@ -3,7 +3,7 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { generatorRoleArn, type InfraConfig } from './config';
-import { AUDIT_TABLE, LOBS_TABLE, REQUESTS_TABLE, USERS_TABLE, type TableSchema } from '../lib/directory/schema';
+import { AUDIT_TABLE, LOBS_TABLE, REQUESTS_TABLE, REVIEWS_TABLE, USERS_TABLE, type TableSchema } from '../lib/directory/schema';
 import { tableArgsFor } from './table-schema';
 import { attachTopicPolicy, createNotificationsTopic, publishStatements } from './notifications';
 
@@ -32,7 +32,7 @@ export interface PortalArgs {
 }
 
 export interface Portal {
-  tables: { users: aws.dynamodb.Table; lobs: aws.dynamodb.Table; audit: aws.dynamodb.Table; requests: aws.dynamodb.Table };
+  tables: { users: aws.dynamodb.Table; lobs: aws.dynamodb.Table; audit: aws.dynamodb.Table; requests: aws.dynamodb.Table; reviews: aws.dynamodb.Table };
   notifications: aws.sns.Topic;
   key: aws.kms.Key;
   userPool: aws.cognito.UserPool;
@@ -140,8 +140,8 @@ function createTables(args: PortalArgs, key: aws.kms.Key, opts: pulumi.CustomRes
   // Keys and indexes from the one schema source (lib/directory/schema.ts).
   const table = (schema: TableSchema) =>
     new aws.dynamodb.Table(`${name}-${schema.id}`, { ...common, name: config.portal.tables[schema.id], ...tableArgsFor(schema) }, opts);
-  const [users, lobs, audit, requests] = [USERS_TABLE, LOBS_TABLE, AUDIT_TABLE, REQUESTS_TABLE].map(table);
-  return { users, lobs, audit, requests };
+  const [users, lobs, audit, requests, reviews] = [USERS_TABLE, LOBS_TABLE, AUDIT_TABLE, REQUESTS_TABLE, REVIEWS_TABLE].map(table);
+  return { users, lobs, audit, requests, reviews };
 }
 
 export function createPortal(args: PortalArgs, opts: pulumi.CustomResourceOptions): Portal {
@@ -247,9 +247,9 @@ export function createPortal(args: PortalArgs, opts: pulumi.CustomResourceOption
     {
       role: functionRole.name,
       policy: pulumi
-        .all([tables.users.arn, tables.lobs.arn, tables.audit.arn, tables.requests.arn, userPool.arn, logGroup.arn, key.arn, notifications.arn])
-        .apply(([usersArn, lobsArn, auditArn, requestsArn, userPoolArn, logGroupArn, keyArn, topicArn]) =>
-          buildFunctionPolicy({ region, tableArns: [usersArn, lobsArn, auditArn, requestsArn], generatorRoleArns: config.lobs.map(generatorRoleArn), userPoolArn, logGroupArn, keyArn, topicArn }),
+        .all([tables.users.arn, tables.lobs.arn, tables.audit.arn, tables.requests.arn, tables.reviews.arn, userPool.arn, logGroup.arn, key.arn, notifications.arn])
+        .apply(([usersArn, lobsArn, auditArn, requestsArn, reviewsArn, userPoolArn, logGroupArn, keyArn, topicArn]) =>
+          buildFunctionPolicy({ region, tableArns: [usersArn, lobsArn, auditArn, requestsArn, reviewsArn], generatorRoleArns: config.lobs.map(generatorRoleArn), userPoolArn, logGroupArn, keyArn, topicArn }),
         ),
     },
     opts,
@@ -303,6 +303,7 @@ export function createPortal(args: PortalArgs, opts: pulumi.CustomResourceOption
           TABLE_AUDIT: tables.audit.name,
           TABLE_REQUESTS: tables.requests.name,
           SNS_TOPIC_ARN: notifications.arn,
+          TABLE_REVIEWS: tables.reviews.name,
           PRESIGNED_URL_EXPIRES_SECONDS: String(portal.presignedUrlExpiresSeconds),
           ADMIN_GROUP: portal.adminGroup,
           SUPPORT_CONTACT: portal.supportContact,

@@ -68,11 +68,13 @@ const envSchema = z.object({
   TABLE_LOBS: optionalString.transform((v) => v ?? 'studio-portal-lobs'),
   TABLE_AUDIT: optionalString.transform((v) => v ?? 'studio-portal-audit'),
   TABLE_REQUESTS: optionalString.transform((v) => v ?? 'studio-portal-requests'),
+  TABLE_REVIEWS: optionalString.transform((v) => v ?? 'studio-portal-reviews'),
   SNS_TOPIC_ARN: optionalString.pipe(
     z.string().regex(/^arn:aws[\w-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/, { error: 'SNS_TOPIC_ARN must be an SNS topic ARN' }).optional(),
   ),
   SNS_ENDPOINT: optionalUrl('SNS_ENDPOINT'),
   CLOCK_OFFSET_FILE: optionalString,
+  REVIEW_JOB_INTERVAL_SECONDS: intInRange('REVIEW_JOB_INTERVAL_SECONDS', 0, 86400, 0),
   PRESIGNED_URL_EXPIRES_SECONDS: intInRange('PRESIGNED_URL_EXPIRES_SECONDS', 5, 300, 60),
   ADMIN_GROUP: optionalString.transform((v) => v ?? 'portal-admins'),
   SUPPORT_CONTACT: optionalString.transform((v) => v ?? 'your platform team'),
@@ -118,7 +120,7 @@ export interface PortalConfig {
     logoutUrl?: string;
   };
   endpoints: { dynamodb?: string; sts?: string; sagemaker?: string; sns?: string };
-  tables: { users: string; lobs: string; audit: string; requests: string };
+  tables: { users: string; lobs: string; audit: string; requests: string; reviews: string };
   /** Where access-request and expiry notifications go; unset: none are sent. */
   snsTopicArn?: string;
   /**
@@ -126,6 +128,8 @@ export interface PortalConfig {
    * that rehearse time (end-to-end tests of expiry), never needed in production.
    */
   clockOffsetFile?: string;
+  /** Run the review job (lib/admin/reviews.ts runReviewJobs) every N seconds in-process; 0 = only when called. */
+  reviewJobIntervalSeconds: number;
   presignedUrlExpiresSeconds: number;
   adminGroup: string;
   supportContact: string;
@@ -179,9 +183,10 @@ export function parseConfig(env: Record<string, string | undefined>): PortalConf
       logoutUrl: e.COGNITO_LOGOUT_URL,
     },
     endpoints: { dynamodb: e.DYNAMODB_ENDPOINT, sts: e.STS_ENDPOINT, sagemaker: e.SAGEMAKER_ENDPOINT, sns: e.SNS_ENDPOINT },
-    tables: { users: e.TABLE_USERS, lobs: e.TABLE_LOBS, audit: e.TABLE_AUDIT, requests: e.TABLE_REQUESTS },
+    tables: { users: e.TABLE_USERS, lobs: e.TABLE_LOBS, audit: e.TABLE_AUDIT, requests: e.TABLE_REQUESTS, reviews: e.TABLE_REVIEWS },
     snsTopicArn: e.SNS_TOPIC_ARN,
     clockOffsetFile: e.CLOCK_OFFSET_FILE,
+    reviewJobIntervalSeconds: e.REVIEW_JOB_INTERVAL_SECONDS,
     presignedUrlExpiresSeconds: e.PRESIGNED_URL_EXPIRES_SECONDS,
     adminGroup: e.ADMIN_GROUP,
     supportContact: e.SUPPORT_CONTACT,

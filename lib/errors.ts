@@ -25,6 +25,10 @@ export const ERROR_STATUS = {
   'request.already_decided': 409,
   'request.duplicate': 409,
   'request.self_approval': 403,
+  // Access reviews (issue 14)
+  'review.not_found': 404,
+  'review.closed': 409,
+  'review.already_decided': 409,
   internal: 500,
 } as const;
 
@@ -58,6 +62,9 @@ const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   'request.already_decided': 'This request was already decided.',
   'request.duplicate': 'You already have a pending request for this line of business.',
   'request.self_approval': 'You cannot decide your own access request; another owner or a platform admin has to.',
+  'review.not_found': 'There is no such access review.',
+  'review.closed': 'This access review is finished and read-only.',
+  'review.already_decided': 'This member was already decided in this review.',
   internal: 'Something went wrong on our side.',
 };
 

@@ -15,6 +15,7 @@ export const TABLES = {
   lobs: 'studio-portal-lobs',
   audit: 'studio-portal-audit',
   requests: 'studio-portal-requests',
+  reviews: 'studio-portal-reviews',
 } as const;
 
 /** The notifications topic the stand-ins' SNS accepts Publish for. */

@@ -126,6 +126,7 @@ export function configFromEnv(env: Record<string, string | undefined> = process.
       lobs: env.TABLE_LOBS || TABLES.lobs,
       audit: env.TABLE_AUDIT || TABLES.audit,
       requests: env.TABLE_REQUESTS || TABLES.requests,
+      reviews: env.TABLE_REVIEWS || TABLES.reviews,
     },
     studio: {
       suffix: env.STUDIO_DOMAIN_SUFFIX || 'localhost',
@@ -162,8 +163,11 @@ export function portalEnvFor(urls: StandInsUrls, tables: TableNames): Record<str
     TABLE_LOBS: tables.lobs,
     TABLE_AUDIT: tables.audit,
     TABLE_REQUESTS: tables.requests,
+    TABLE_REVIEWS: tables.reviews,
     SNS_ENDPOINT: urls.aws,
     SNS_TOPIC_ARN: DEMO_SNS_TOPIC_ARN,
+    // The review job (scheduled reviews, overdue reviews) on a timer, as a scheduler would call it.
+    REVIEW_JOB_INTERVAL_SECONDS: '60',
   };
 }
 

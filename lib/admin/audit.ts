@@ -32,6 +32,8 @@ export interface AuditEntry {
   target?: string;
   before?: string;
   after?: string;
+  /** The access review a decision belongs to (lib/admin/reviews.ts). */
+  review?: string;
 }
 
 export interface AdminChange {
@@ -51,6 +53,8 @@ export interface AdminChange {
    */
   lobs?: string[];
   requestId?: string;
+  /** The access review this change was decided in: the audit page links to it. */
+  review?: string;
 }
 
 /**
@@ -85,6 +89,7 @@ export function buildAdminAuditItem(deps: AdminDeps, change: AdminChange, at = n
     after: change.after === undefined || change.after === null ? 'null' : JSON.stringify(change.after),
   };
   const lobs = [...new Set(change.lobs ?? [])].sort();
+  if (change.review) item.review = change.review;
   if (change.lob) item.lob = change.lob;
   else if (lobs.length === 1) item.lob = lobs[0];
   if (lobs.length) item.lobs = lobs;
@@ -159,6 +164,7 @@ function reshapeAuditItem(item: Record<string, unknown>): AuditEntry {
     target: str('target'),
     before: str('before'),
     after: str('after'),
+    review: str('review'),
   };
 }
 
@@ -249,5 +255,5 @@ export async function* iterateAudit(deps: AdminDeps, filter: AuditFilter, max = 
 
 export const AUDIT_CSV_COLUMNS = [
   'at', 'type', 'user', 'lob', 'accountId', 'domainId', 'channel', 'app', 'outcome',
-  'action', 'target', 'before', 'after', 'requestId', 'roleSession', 'sourceIdentity',
+  'action', 'target', 'before', 'after', 'requestId', 'roleSession', 'sourceIdentity', 'review',
 ] as const;

@@ -17,6 +17,7 @@ export interface AdminTables {
   lobs: string;
   audit: string;
   requests: string;
+  reviews: string;
 }
 
 /**

@@ -55,6 +55,8 @@ export interface MembershipWrite {
   /** Extra audit fields beside before/after (e.g. the request and its justification). */
   context?: Record<string, unknown>;
   requestId?: string;
+  /** The access review the change was decided in (linked from the audit log). */
+  review?: string;
 }
 
 /** The Users-table write of a membership change (Put / Update / Delete conditioned on the version read) and the row after it. */
@@ -94,6 +96,7 @@ export function buildMembershipWrite(deps: AdminDeps, change: MembershipWrite, a
       action: change.action,
       target: username,
       requestId: change.requestId,
+      review: change.review,
       before: membershipSnapshot(before),
       after: after ? { ...membershipSnapshot(after), ...change.context } : change.context ?? null,
       lob: change.lob,

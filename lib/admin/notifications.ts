@@ -2,7 +2,7 @@
  * Notifications about access requests and ending memberships. The portal publishes one message per
  * event to one SNS topic, with message attributes `lob` and `event` so subscribers filter (docs/admin.md).
  */
-export type NotificationEvent = 'request.created' | 'request.decided' | 'membership.expiring';
+export type NotificationEvent = 'request.created' | 'request.decided' | 'membership.expiring' | 'review.opened' | 'review.member_removed';
 
 export interface Notification {
   event: NotificationEvent;

@@ -14,7 +14,7 @@ export interface IndexSchema {
 
 export interface TableSchema {
   /** The key of config.tables (and of the stand-ins' table names). */
-  id: 'users' | 'lobs' | 'audit' | 'requests';
+  id: 'users' | 'lobs' | 'audit' | 'requests' | 'reviews';
   hash: string;
   range?: string;
   /** Types of every key attribute of the table and its indexes. */
@@ -64,4 +64,24 @@ export const REQUESTS_TABLE = {
   ],
 } as const satisfies TableSchema;
 
-export const TABLE_SCHEMAS: readonly TableSchema[] = [USERS_TABLE, LOBS_TABLE, AUDIT_TABLE, REQUESTS_TABLE];
+/**
+ * Access reviews (lib/admin/reviews.ts). One partition per review: `pk` = `review#<id>`, `sk` = `meta`
+ * (the header) or `member#<username>` (a snapshot row and its decision). Per-LOB review settings live at
+ * `pk` = `settings#<lob>`, `sk` = `settings`. Sparse indexes: `reviewLob` only on headers (reviews of a
+ * LOB, newest first), `openKind` only on open headers (the due-date job), `scheduleKind` only on settings
+ * with a schedule (the schedule job). Items expire with the audit log (`ttl`).
+ */
+export const REVIEWS_TABLE = {
+  id: 'reviews',
+  hash: 'pk',
+  range: 'sk',
+  attributes: { pk: 'S', sk: 'S', reviewLob: 'S', createdAt: 'S', openKind: 'S', dueAt: 'S', scheduleKind: 'S', nextAt: 'S' },
+  indexes: [
+    { name: 'byLob', hash: 'reviewLob', range: 'createdAt' },
+    { name: 'openByDue', hash: 'openKind', range: 'dueAt' },
+    { name: 'schedulesDue', hash: 'scheduleKind', range: 'nextAt' },
+  ],
+  ttl: 'ttl',
+} as const satisfies TableSchema;
+
+export const TABLE_SCHEMAS: readonly TableSchema[] = [USERS_TABLE, LOBS_TABLE, AUDIT_TABLE, REQUESTS_TABLE, REVIEWS_TABLE];

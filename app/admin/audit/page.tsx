@@ -6,7 +6,7 @@ import { listAudit, type AuditEntry } from '@/lib/admin/audit';
 import { parseAuditFilter, auditQueryString, scopeAuditFilter } from '@/lib/admin/audit-filter';
 import { listLobs } from '@/lib/admin/lobs';
 import { nextPageCursor, previousPageCursor, readPageCursor, writePageCursor, FIRST_PAGE, type PageCursor } from '@/lib/admin/page-cursor';
-import { inputClass, labelClass, secondaryButtonClass } from '@/components/admin/form-parts';
+import { inputClass, labelClass, linkClass, secondaryButtonClass } from '@/components/admin/form-parts';
 import { Badge, Card, PageHeader, Pager, TableFrame, tableClass, tbodyClass, tdClass, thClass, theadClass, wideOnly } from '@/components/admin/page-parts';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
@@ -39,6 +39,7 @@ function Change({ entry }: { entry: AuditEntry }) {
         {auditActionLabel(entry.action)}: <strong className="font-semibold">{entry.target}</strong>{' '}
         <span className="font-mono text-xs text-slate-600" data-testid="audit-action">{entry.action}</span>
       </summary>
+      {entry.review ? <p className="mt-1 text-xs"><Link className={linkClass} href={`/admin/reviews/${encodeURIComponent(entry.review)}`}>Review {entry.review.slice(0, 8)}</Link></p> : null}
       {changes.length ? (
         <table className="mt-2 w-full text-xs" data-testid="audit-diff">
           <caption className="sr-only">What changed</caption>

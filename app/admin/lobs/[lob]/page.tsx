@@ -11,6 +11,9 @@ import { ConnectionTest, DeleteLobDialog, EnableLobForm } from '@/components/adm
 import { Time } from '@/components/ui/time';
 import { Badge, Card, PageHeader, sectionTitleClass } from '@/components/admin/page-parts';
 import { LOB_NAME_PATTERN } from '@/lib/admin/validation';
+import { getReviewSettings, listReviews } from '@/lib/admin/reviews';
+import { ReviewSettingsForm, StartReviewForm } from '@/components/admin/review-forms';
+import { formatUtc } from '@/lib/launch';
 
 export default async function EditLobPage({
   params,
@@ -25,7 +28,7 @@ export default async function EditLobPage({
   const access = await requireLobManagerPage(`/admin/lobs/${encodeURIComponent(name)}`, name);
   const deps = getAdminDeps();
   // Members are counted when a delete is attempted (a scan of the Users table), not on every page view.
-  const lob = await getLob(deps, name);
+  const [lob, reviews, reviewSettings] = await Promise.all([getLob(deps, name), listReviews(deps, name, 5), getReviewSettings(deps, name)]);
   if (!lob) notFound();
   const { saved } = await searchParams;
   return (
@@ -77,6 +80,33 @@ export default async function EditLobPage({
               <Link className={linkClass} href={`/admin/lobs/${encodeURIComponent(lob.lob)}/members`}>Members of {lob.lob}</Link>
               <Link className={linkClass} href={`/admin/requests?lob=${encodeURIComponent(lob.lob)}`}>Requests for {lob.lob}</Link>
             </p>
+          </Card>
+          <Card aria-labelledby="reviews-title">
+            <h2 id="reviews-title" className={sectionTitleClass}>Access reviews</h2>
+            <p className="mt-1 text-sm text-slate-600">Re-certify who keeps access: a snapshot of the direct members for the owners to decide.</p>
+            <div className="mt-3"><StartReviewForm lob={lob.lob} /></div>
+            {reviews.length ? (
+              <ul className="mt-4 space-y-1 text-sm" aria-label="Recent reviews">
+                {reviews.map((r) => (
+                  <li key={r.id}>
+                    <Link className={linkClass} href={`/admin/reviews/${encodeURIComponent(r.id)}`}>Review of {formatUtc(r.createdAt)}</Link>{' '}
+                    <span className="text-slate-600">({r.status}, {r.decided} of {r.total} decided)</span>
+                  </li>
+                ))}
+              </ul>
+            ) : null}
+            <div className="mt-4 border-t border-slate-200 pt-4">
+              <ReviewSettingsForm
+                initial={{
+                  lob: lob.lob,
+                  everyDays: reviewSettings.everyDays ? String(reviewSettings.everyDays) : '',
+                  dueDays: String(reviewSettings.dueDays),
+                  removeUndecided: reviewSettings.removeUndecided,
+                  version: String(reviewSettings.version),
+                }}
+              />
+              {reviewSettings.nextAt ? <p className="mt-2 text-sm text-slate-600">Next scheduled review: {formatUtc(reviewSettings.nextAt)}</p> : null}
+            </div>
           </Card>
           <Card>
             <ConnectionTest lob={lob.lob} />

@@ -5,6 +5,7 @@ import { requireLobManagerPage } from '@/lib/admin/require-admin';
 import { getAdminDeps } from '@/lib/admin/deps';
 import { getLob } from '@/lib/admin/lobs';
 import { listMembers, type MemberRow } from '@/lib/admin/members';
+import { overdueUndecided } from '@/lib/admin/reviews';
 import { LOB_NAME_PATTERN } from '@/lib/admin/validation';
 import { formatUtc } from '@/lib/launch';
 import { isPortalError } from '@/lib/errors';
@@ -36,6 +37,7 @@ export default async function MembersPage({ params, searchParams }: { params: Pr
     if (!isPortalError(e)) throw e;
     error = e.message;
   }
+  const overdue = await overdueUndecided(deps, name, members.map((m) => m.username)).catch(() => null);
   const soon = getClock()().getTime() + 7 * 24 * 3600 * 1000;
   return (
     <div>
@@ -66,7 +68,12 @@ export default async function MembersPage({ params, searchParams }: { params: Pr
           <tbody className={tbodyClass}>
             {members.map((m) => (
               <tr key={m.username} data-username={m.username}>
-                <td className={`${tdClass} font-medium text-slate-900`}>{m.username}</td>
+                <td className={`${tdClass} font-medium text-slate-900`}>
+                  {m.username}
+                  {overdue?.undecided.has(m.username) ? (
+                    <> <Link className={linkClass} href={`/admin/reviews/${encodeURIComponent(overdue.review.id)}`}><Badge tone="danger">undecided in overdue review</Badge></Link></>
+                  ) : null}
+                </td>
                 <td className={`${tdClass} whitespace-nowrap`} data-testid="member-until">
                   {m.until ? <time dateTime={m.until}>{formatUtc(m.until)}</time> : 'no end'}
                   {m.until && Date.parse(m.until) < soon ? <> <Badge tone="warning">ends soon</Badge></> : null}

@@ -1,0 +1,118 @@
+'use client';
+
+import { useActionState } from 'react';
+import { Button } from '@/components/ui/button';
+import {
+  decideMemberAction,
+  finishReviewAction,
+  keepAllAction,
+  saveReviewSettingsAction,
+  startReviewAction,
+  type ReviewActionState,
+} from './actions/reviews';
+import { checkboxClass, dangerButtonClass, describedBy, Field, inputClass, StatusMessage } from './form-parts';
+
+const initial: ReviewActionState = { values: {} };
+
+/** "Start review" on a LOB's admin page. */
+export function StartReviewForm({ lob }: { lob: string }) {
+  const [state, action, pending] = useActionState(startReviewAction, initial);
+  return (
+    <form action={action} className="space-y-3">
+      <input type="hidden" name="lob" value={lob} />
+      <Button type="submit" disabled={pending}>{pending ? 'Starting…' : 'Start review'}</Button>
+      <StatusMessage error={state.error} />
+    </form>
+  );
+}
+
+/** Per member: Keep (optionally with a new end date) or Remove, with an optional comment. */
+export function DecideForm({ review, username }: { review: string; username: string }) {
+  const [state, action, pending] = useActionState(decideMemberAction, initial);
+  const key = username.replace(/[^\w-]/g, '_');
+  return (
+    <form action={action} className="flex flex-col gap-2" aria-label={`Decide ${username}`}>
+      <input type="hidden" name="review" value={review} />
+      <input type="hidden" name="username" value={username} />
+      <div className="flex flex-wrap gap-2">
+        <div>
+          <label htmlFor={`until-${key}`} className="sr-only">New end date for {username} (optional)</label>
+          <input id={`until-${key}`} name="until" type="date" defaultValue={state.values.until ?? ''} className={`${inputClass} mt-0 w-40`} />
+        </div>
+        <div className="min-w-0 flex-1">
+          <label htmlFor={`comment-${key}`} className="sr-only">Comment on {username} (optional)</label>
+          <input id={`comment-${key}`} name="comment" placeholder="Comment (optional)" maxLength={500} defaultValue={state.values.comment ?? ''} className={`${inputClass} mt-0 w-full min-w-32`} />
+        </div>
+      </div>
+      <div className="flex flex-wrap gap-2">
+        <Button type="submit" name="decision" value="keep" variant="secondary" disabled={pending}>Keep</Button>
+        <button type="submit" name="decision" value="remove" className={dangerButtonClass} disabled={pending}>Remove</button>
+      </div>
+      <StatusMessage ok={state.ok} message={state.message} error={state.error} />
+    </form>
+  );
+}
+
+/** "Keep all shown": Keep for every undecided member on this page. */
+export function KeepAllForm({ review, usernames }: { review: string; usernames: string[] }) {
+  const [state, action, pending] = useActionState(keepAllAction, initial);
+  return (
+    <form action={action} className="space-y-2">
+      <input type="hidden" name="review" value={review} />
+      {usernames.map((u) => <input key={u} type="hidden" name="username" value={u} />)}
+      <Button type="submit" variant="secondary" disabled={pending || usernames.length === 0}>Keep all shown</Button>
+      <p className="text-sm text-slate-600">{usernames.length} undecided on this page.</p>
+      <StatusMessage ok={state.ok} message={state.message} error={state.error} />
+    </form>
+  );
+}
+
+export function FinishReviewForm({ review, undecided, removesUndecided }: { review: string; undecided: number; removesUndecided: boolean }) {
+  const [state, action, pending] = useActionState(finishReviewAction, initial);
+  return (
+    <form action={action} className="space-y-2">
+      <input type="hidden" name="review" value={review} />
+      <p className="text-sm text-slate-600">
+        {undecided ? `${undecided} members are undecided; ${removesUndecided ? 'they will be removed (setting of this LOB).' : 'they keep their access and are flagged.'}` : 'Everyone is decided.'}
+      </p>
+      <Button type="submit" disabled={pending}>Finish review</Button>
+      <StatusMessage ok={state.ok} message={state.message} error={state.error} />
+    </form>
+  );
+}
+
+export interface ReviewSettingsValues {
+  lob: string;
+  everyDays: string;
+  dueDays: string;
+  removeUndecided: boolean;
+  version: string;
+}
+
+export function ReviewSettingsForm({ initial: start }: { initial: ReviewSettingsValues }) {
+  const [state, action, pending] = useActionState(saveReviewSettingsAction, {
+    values: { lob: start.lob, everyDays: start.everyDays, dueDays: start.dueDays, version: start.version, ...(start.removeUndecided ? { removeUndecided: 'on' } : {}) },
+  });
+  const v = state.values;
+  const e = state.fieldErrors ?? {};
+  return (
+    <form action={action} noValidate className="space-y-4" aria-label="Review settings">
+      <input type="hidden" name="lob" value={start.lob} />
+      <input type="hidden" name="version" value={v.version ?? start.version} />
+      <div key={JSON.stringify(v)} className="grid gap-4 sm:grid-cols-2">
+        <Field name="everyDays" label="Review every (days)" hint="Empty: no schedule." error={e.everyDays}>
+          <input id="everyDays" name="everyDays" inputMode="numeric" className={inputClass} defaultValue={v.everyDays ?? ''} {...describedBy('everyDays', e.everyDays, true)} />
+        </Field>
+        <Field name="dueDays" label="Due after (days)" error={e.dueDays}>
+          <input id="dueDays" name="dueDays" inputMode="numeric" className={inputClass} defaultValue={v.dueDays ?? ''} {...describedBy('dueDays', e.dueDays)} />
+        </Field>
+        <div className="flex items-center gap-2 sm:col-span-2">
+          <input id="removeUndecided" name="removeUndecided" type="checkbox" className={checkboxClass} defaultChecked={v.removeUndecided === 'on'} />
+          <label htmlFor="removeUndecided" className="text-sm text-slate-800">Remove undecided members when a review closes</label>
+        </div>
+      </div>
+      <StatusMessage ok={state.ok} message={state.message} error={state.error} />
+      <Button type="submit" variant="secondary" disabled={pending}>Save review settings</Button>
+    </form>
+  );
+}

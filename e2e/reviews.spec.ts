@@ -1,0 +1,112 @@
+import { readFileSync } from 'node:fs';
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import Papa from 'papaparse';
+import { E2E_ENV } from './support/global-setup';
+
+/**
+ * Issue 14 in a real browser (Debian Chromium) against the stand-ins: owner-lob-a starts a review of lob-a,
+ * keeps one member, removes user-lob-a and finishes; user-lob-a's next launch is refused; the CSV lists
+ * every snapshot member with decision, reviewer and time; a non-owner gets 403. Axe and 390 px included.
+ * At the end the owner adds user-lob-a back (through the members page), as the other specs expect.
+ */
+const portal = () => process.env[E2E_ENV.password]!;
+
+async function signedIn(browser: Browser, username: string, password: string, viewport?: { width: number; height: number }): Promise<Page> {
+  const page = await (await browser.newContext({ acceptDownloads: true, ...(viewport ? { viewport } : {}) })).newPage();
+  await page.goto(`${portal()}/signin`);
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByTestId('whoami')).toContainText(username);
+  return page;
+}
+
+async function expectAccessible(page: Page) {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+}
+
+test('owner-lob-a reviews lob-a: keeps one, removes user-lob-a, finishes; the launch is refused and the CSV is the evidence', async ({ browser }, testInfo) => {
+  // user-lob-a has the home page open before the review.
+  const member = await signedIn(browser, 'user-lob-a', 'UserLobA1!');
+  await expect(member.getByTestId('open-studio')).toBeVisible();
+
+  const owner = await signedIn(browser, 'owner-lob-a', 'OwnerLobA1!', { width: 390, height: 844 });
+  await owner.goto(`${portal()}/admin/lobs/lob-a`);
+  await owner.getByRole('button', { name: 'Start review' }).click();
+  await expect(owner).toHaveURL(/\/admin\/reviews\/[\w-]+$/);
+  const reviewUrl = owner.url();
+  await expect(owner.getByRole('heading', { name: 'Access review of lob-a' })).toBeVisible();
+  const progress = owner.getByTestId('review-progress');
+  await expect(progress).toHaveText(/^0 of \d+ decided$/);
+  const total = Number(/of (\d+)/.exec((await progress.textContent()) ?? '')![1]);
+  await expect(owner.getByTestId('review-groups')).toContainText('lob-a-users');
+  await expectAccessible(owner);
+  // 390 px: nothing wider than the viewport outside the scrollable table frame.
+  expect(await owner.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+
+  await test.step('keep user-multi with a comment', async () => {
+    const row = owner.locator('tr[data-username="user-multi"]');
+    await row.getByLabel('Comment on user-multi (optional)').fill('Still on the churn project');
+    await row.getByRole('button', { name: 'Keep', exact: true }).click();
+    await expect(progress).toHaveText(`1 of ${total} decided`);
+    await expect(row.getByTestId('decision')).toContainText('kept');
+  });
+
+  await test.step('remove user-lob-a', async () => {
+    const row = owner.locator('tr[data-username="user-lob-a"]');
+    await row.getByLabel('Comment on user-lob-a (optional)').fill('Left the team');
+    await row.getByRole('button', { name: 'Remove', exact: true }).click();
+    await expect(progress).toHaveText(`2 of ${total} decided`);
+    await expect(row.getByTestId('decision')).toContainText('removed');
+  });
+
+  await test.step('finish: read-only', async () => {
+    await owner.getByRole('button', { name: 'Finish review' }).click();
+    await expect(owner.getByText('This review is read-only')).toBeVisible();
+    await expect(owner.getByRole('button', { name: 'Keep', exact: true })).toHaveCount(0);
+    await owner.screenshot({ path: testInfo.outputPath('review-finished-390.png'), fullPage: true });
+    await expectAccessible(owner);
+  });
+
+  await test.step('user-lob-a is refused at launch', async () => {
+    await member.getByTestId('open-studio').click();
+    // The refusal in place, or (no LOB left) the page turns into "not assigned" without the button.
+    await expect(member.getByTestId('launch-error-message').or(member.getByTestId('no-lob'))).toBeVisible();
+    await expect(member).not.toHaveURL(/d-loba1example/);
+    await expect(member.getByTestId('open-studio')).toHaveCount(0, { timeout: 1 }).catch(async () => {
+      await expect(member.getByTestId('launch-error-message')).toBeVisible();
+    });
+  });
+
+  await test.step('a non-owner gets 403 on the review and its export', async () => {
+    const page = await member.goto(reviewUrl);
+    expect(page?.status()).toBe(403);
+    const csv = await member.request.get(`${reviewUrl}/export`, { maxRedirects: 0 });
+    expect(csv.status()).toBe(403);
+  });
+
+  await test.step('the CSV lists every snapshot member with decision, reviewer and time', async () => {
+    const download = owner.waitForEvent('download');
+    await owner.getByRole('link', { name: 'Export CSV' }).click();
+    const file = await (await download).path();
+    const rows = Papa.parse<Record<string, string>>(readFileSync(file, 'utf8'), { header: true, skipEmptyLines: true }).data;
+    expect(rows).toHaveLength(total);
+    const by = Object.fromEntries(rows.map((r) => [r.member, r]));
+    expect(by['user-lob-a']).toMatchObject({ decision: 'remove', reviewer: 'owner-lob-a', comment: 'Left the team' });
+    expect(by['user-multi']).toMatchObject({ decision: 'keep', reviewer: 'owner-lob-a', comment: 'Still on the churn project' });
+    for (const r of rows) {
+      if (r.decision === 'undecided') expect(r.reviewer).toBe('');
+      else expect(r.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d/);
+    }
+  });
+
+  await test.step('restore: the owner adds user-lob-a back', async () => {
+    await owner.goto(`${portal()}/admin/lobs/lob-a/members`);
+    await owner.getByLabel('Username').fill('user-lob-a');
+    await owner.getByRole('button', { name: 'Add member' }).click();
+    await expect(owner.getByText('Saved: user-lob-a is a member of lob-a')).toBeVisible();
+  });
+});
