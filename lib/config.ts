@@ -66,6 +66,8 @@ const envSchema = z.object({
   TABLE_USERS: optionalString.transform((v) => v ?? 'studio-portal-users'),
   TABLE_LOBS: optionalString.transform((v) => v ?? 'studio-portal-lobs'),
   TABLE_AUDIT: optionalString.transform((v) => v ?? 'studio-portal-audit'),
+  TABLE_USAGE: optionalString.transform((v) => v ?? 'studio-portal-usage'),
+  HEALTH_CHECK_INTERVAL_SECONDS: intInRange('HEALTH_CHECK_INTERVAL_SECONDS', 0, 86400, 0),
   PRESIGNED_URL_EXPIRES_SECONDS: intInRange('PRESIGNED_URL_EXPIRES_SECONDS', 5, 300, 60),
   ADMIN_GROUP: optionalString.transform((v) => v ?? 'portal-admins'),
   SUPPORT_CONTACT: optionalString.transform((v) => v ?? 'your platform team'),
@@ -105,7 +107,7 @@ export interface PortalConfig {
     logoutUrl?: string;
   };
   endpoints: { dynamodb?: string; sts?: string; sagemaker?: string };
-  tables: { users: string; lobs: string; audit: string };
+  tables: { users: string; lobs: string; audit: string; usage: string };
   presignedUrlExpiresSeconds: number;
   adminGroup: string;
   supportContact: string;
@@ -117,6 +119,11 @@ export interface PortalConfig {
    */
   auditWrite: 'after-response' | 'before-response';
   logLevel: LogLevel;
+  /**
+   * How often this process runs the LOB health check by itself (0 = never: on Lambda the EventBridge
+   * schedule calls it instead, infra/health-check.ts).
+   */
+  healthCheckIntervalSeconds: number;
 }
 
 /** Parses an environment into the typed configuration; throws ConfigError naming every bad variable. */
@@ -155,7 +162,8 @@ export function parseConfig(env: Record<string, string | undefined>): PortalConf
       logoutUrl: e.COGNITO_LOGOUT_URL,
     },
     endpoints: { dynamodb: e.DYNAMODB_ENDPOINT, sts: e.STS_ENDPOINT, sagemaker: e.SAGEMAKER_ENDPOINT },
-    tables: { users: e.TABLE_USERS, lobs: e.TABLE_LOBS, audit: e.TABLE_AUDIT },
+    tables: { users: e.TABLE_USERS, lobs: e.TABLE_LOBS, audit: e.TABLE_AUDIT, usage: e.TABLE_USAGE },
+    healthCheckIntervalSeconds: e.HEALTH_CHECK_INTERVAL_SECONDS,
     presignedUrlExpiresSeconds: e.PRESIGNED_URL_EXPIRES_SECONDS,
     adminGroup: e.ADMIN_GROUP,
     supportContact: e.SUPPORT_CONTACT,

@@ -14,6 +14,7 @@ export const TABLES = {
   users: 'studio-portal-users',
   lobs: 'studio-portal-lobs',
   audit: 'studio-portal-audit',
+  usage: 'studio-portal-usage',
 } as const;
 
 export interface DemoPrincipal {

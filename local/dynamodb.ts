@@ -15,11 +15,13 @@ import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Knobs } from './knobs';
 import { sendAwsJsonError, statusForFault } from './http-util';
 import { DEMO_LOBS, DEMO_USERS } from './demo-data';
+import { USAGE_KEY } from '../lib/usage/schema';
 
 export interface TableNames {
   users: string;
   lobs: string;
   audit: string;
+  usage: string;
 }
 
 /** Thrown when DynamoDB Local cannot run here (no Java, no jar); the message says what to install. */
@@ -246,6 +248,15 @@ export function tableDefinitions(tables: TableNames): CreateTableCommandInput[] 
           ],
           Projection: { ProjectionType: 'ALL' },
         },
+      ],
+    },
+    {
+      TableName: tables.usage,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: USAGE_KEY.attributes.map((a) => ({ AttributeName: a.name, AttributeType: a.type })),
+      KeySchema: [
+        { AttributeName: USAGE_KEY.hashKey, KeyType: 'HASH' },
+        { AttributeName: USAGE_KEY.rangeKey, KeyType: 'RANGE' },
       ],
     },
   ];

@@ -114,6 +114,7 @@ export function configFromEnv(env: Record<string, string | undefined> = process.
       users: env.TABLE_USERS || TABLES.users,
       lobs: env.TABLE_LOBS || TABLES.lobs,
       audit: env.TABLE_AUDIT || TABLES.audit,
+      usage: env.TABLE_USAGE || TABLES.usage,
     },
     studio: {
       suffix: env.STUDIO_DOMAIN_SUFFIX || 'localhost',
@@ -148,6 +149,7 @@ export function portalEnvFor(urls: StandInsUrls, tables: TableNames): Record<str
     TABLE_USERS: tables.users,
     TABLE_LOBS: tables.lobs,
     TABLE_AUDIT: tables.audit,
+    TABLE_USAGE: tables.usage,
   };
 }
 

@@ -54,13 +54,13 @@ export function isResourceNotFound(error: unknown): boolean {
 export function translateDirectoryError(error: unknown, operation: string): PortalError {
   if (isPortalError(error)) return error;
   const code: ErrorCode = isThrottled(error) ? 'aws.throttled' : 'directory.unavailable';
-  return new PortalError(code, undefined, { cause: error, details: { operation, awsError: asSdkError(error).name } });
+  return new PortalError(code, undefined, { cause: error, details: { service: 'dynamodb', operation, awsError: asSdkError(error).name } });
 }
 
 /** Failures while obtaining a LOB's credentials (STS AssumeRole). */
 export function translateAssumeRoleError(error: unknown, roleArn: string): PortalError {
   if (isPortalError(error)) return error;
-  const details = { roleArn, awsError: asSdkError(error).name };
+  const details = { service: 'sts', roleArn, awsError: asSdkError(error).name };
   if (isThrottled(error)) return new PortalError('aws.throttled', undefined, { cause: error, details });
   // An outage is not the role's fault: retry later, and don't send admins to the trust policy.
   if (isUnavailable(error)) {
@@ -73,7 +73,7 @@ export function translateAssumeRoleError(error: unknown, roleArn: string): Porta
 /** Failures of SageMaker calls other than a missing profile (handled by the caller). */
 export function translateSageMakerError(error: unknown, operation: string): PortalError {
   if (isPortalError(error)) return error;
-  const details = { operation, awsError: asSdkError(error).name };
+  const details = { service: 'sagemaker', operation, awsError: asSdkError(error).name };
   if (isThrottled(error)) return new PortalError('aws.throttled', undefined, { cause: error, details });
   if (isAccessDenied(error)) return new PortalError('lob.role_denied', undefined, { cause: error, details });
   if (isUnavailable(error)) {

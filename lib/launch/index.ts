@@ -2,6 +2,8 @@ import { SageMakerClientPool } from '../aws/clients';
 import { getConfig, type PortalConfig } from '../config';
 import { BatchingAuditWriter, getDirectory, type Directory } from '../directory';
 import { log } from '../log';
+import { getMetrics } from '../metrics';
+import { UsageRecorder } from '../usage/counters';
 import { launchStudio, type LaunchDeps } from './launch-studio';
 import { resolveLobsForUser } from './resolve-lobs';
 import { SageMakerPresigner } from './sagemaker-presigner';
@@ -17,11 +19,14 @@ export function createLaunchDeps(config: PortalConfig, directory: Directory): La
   // After the response, records of concurrent launches share BatchWriteItems (a PutItem per launch was
   // a sixth of a launch's CPU under load); before the response (Lambda) each launch writes its own.
   const batched = config.auditWrite === 'after-response' ? new BatchingAuditWriter(directory.doc, config.tables.audit) : undefined;
+  const counters = new UsageRecorder(directory.doc, config.tables.usage);
   return {
     getUser: (username) => directory.users.getUser(username),
     lobs: directory.lobs,
     presigner: new SageMakerPresigner(new SageMakerClientPool(config), log),
     writeAudit: batched ? (record) => batched.write(record) : (record) => directory.audit.write(record),
+    recordUsage: (usage) => counters.record(usage),
+    metrics: getMetrics(),
     defaultUrlExpiresSeconds: config.presignedUrlExpiresSeconds,
     supportContact: config.supportContact,
     log,

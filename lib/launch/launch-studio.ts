@@ -2,6 +2,8 @@ import { STUDIO_APPS, type StudioApp } from '../config';
 import { PortalError, InputInvalidError, toPortalError } from '../errors';
 import type { LaunchAuditRecord, Lob } from '../directory/types';
 import type { Logger } from '../log';
+import { dependencyOf, type PortalMetrics } from '../metrics';
+import type { LaunchUsage } from '../usage/counters';
 import { resolveLobsForUser, type ResolveLobsDeps } from './resolve-lobs';
 import type { LaunchRequest, LaunchResult, Presigner } from './types';
 
@@ -12,6 +14,9 @@ const LOB_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
 export interface LaunchDeps extends ResolveLobsDeps {
   presigner: Presigner;
   writeAudit(record: LaunchAuditRecord): Promise<void>;
+  /** Usage counters (lib/usage): written beside the audit record, at the same time, never after it. */
+  recordUsage?(usage: LaunchUsage): Promise<void>;
+  metrics?: PortalMetrics;
   /**
    * Runs work after the response when the host can (Next.js `after()`), so the audit write adds no
    * latency to the redirect; defaults to awaiting it inline.
@@ -70,21 +75,31 @@ export async function launchStudio(deps: LaunchDeps, request: LaunchRequest): Pr
   let lob: Lob | undefined;
   let app: StudioApp | undefined = request.app;
   const audit = (outcome: string) => {
+    const at = now();
+    const durationMs = Date.now() - started;
     const record: LaunchAuditRecord = {
       type: 'launch',
       user: request.user.username,
-      at: now().toISOString(),
+      at: at.toISOString(),
       requestId: request.requestId,
       channel: request.channel,
       outcome,
       ...(lob ? { lob: lob.lob, accountId: lob.accountId, domainId: lob.domainId } : request.lob ? { lob: request.lob } : {}),
       ...(app ? { app } : {}),
     };
-    const write = () =>
-      deps.writeAudit(record).catch((error) => {
-        // The launch already happened: never fail it for the audit trail, but never drop it silently.
-        log.error('audit.write_failed', { error, record });
-      });
+    deps.metrics?.launch({ lob: lob?.lob, channel: request.channel, outcome, durationMs });
+    // The audit record and the usage counters go out together (no extra sequential round trip).
+    const write = async () => {
+      await Promise.all([
+        deps.writeAudit(record).catch((error) => {
+          // The launch already happened: never fail it for the audit trail, but never drop it silently.
+          log.error('audit.write_failed', { error, record });
+        }),
+        deps.recordUsage?.({ lob: lob?.lob, user: request.user.username, outcome, durationMs, at }).catch((error) => {
+          log.error('usage.write_failed', { error, lob: lob?.lob, outcome });
+        }),
+      ]);
+    };
     if (deps.defer) deps.defer(write);
     else return write();
   };
@@ -126,6 +141,8 @@ export async function launchStudio(deps: LaunchDeps, request: LaunchRequest): Pr
     const error = profileMessage(toPortalError(thrown), lob, deps.supportContact);
     const level = error.status >= 500 ? 'error' : 'warn';
     log[level]('launch.failed', { code: error.code, lob: lob?.lob, durationMs: Date.now() - started, error: error.cause ?? error, details: error.details });
+    const dependency = dependencyOf(error.details);
+    if (dependency) deps.metrics?.dependencyError(dependency, error.code);
     await audit(error.code);
     throw error;
   }

@@ -22,7 +22,7 @@ import { toCsv } from '@/lib/admin/csv';
 import { VersionConflictError, LobInUseError, LobExistsError } from '@/lib/admin/errors';
 import type { LobInput } from '@/lib/admin/validation';
 
-const tables = { users: 'admin-t-users', lobs: 'admin-t-lobs', audit: 'admin-t-audit' };
+const tables = { users: 'admin-t-users', lobs: 'admin-t-lobs', audit: 'admin-t-audit', usage: 'admin-t-usage' };
 let server: Server;
 let deps: AdminDeps;
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
