@@ -7,6 +7,7 @@ const LINKS = [
   { href: '/admin', label: 'Overview' },
   { href: '/admin/users', label: 'Users' },
   { href: '/admin/lobs', label: 'Lines of business' },
+  { href: '/admin/usage', label: 'Usage' },
   { href: '/admin/audit', label: 'Audit log' },
 ];
 

@@ -13,6 +13,7 @@ export interface AdminTables {
   users: string;
   lobs: string;
   audit: string;
+  usage: string;
 }
 
 /**

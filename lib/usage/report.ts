@@ -22,6 +22,8 @@ export interface UsageReport {
   lobs: string[];
   /** launches[lob][i] = launches into `lob` on days[i] (every outcome). */
   launches: Record<string, number[]>;
+  /** failures[lob][i] = failed launches into `lob` on days[i]. */
+  failures: Record<string, number[]>;
   /** failures by error code, summed over the period and the LOBs, largest first. */
   failuresByCode: { code: string; count: number }[];
   perLob: LobUsage[];
@@ -85,6 +87,7 @@ export async function readUsage(
   const first = days[0];
   const last = days[days.length - 1];
   const launches: Record<string, number[]> = {};
+  const failuresPerDay: Record<string, number[]> = {};
   const activeUsersPerDay: Record<string, number[]> = {};
   const failures = new Map<string, number>();
   const perLob: LobUsage[] = [];
@@ -98,6 +101,7 @@ export async function readUsage(
           ...Array.from({ length: USER_SHARDS }, (_, shard) => queryRange(deps.doc, deps.table, pk, `u${shard}#${first}`, `u${shard}#${last}`)),
         ]);
         const perDay = days.map(() => 0);
+        const failedPerDay = days.map(() => 0);
         const histogram = Array.from({ length: DURATION_BUCKETS_MS.length + 1 }, () => 0);
         let lobFailures = 0;
         for (const item of counters) {
@@ -109,6 +113,7 @@ export async function readUsage(
               const code = key.slice(2);
               failures.set(code, (failures.get(code) ?? 0) + Number(value));
               lobFailures += Number(value);
+              failedPerDay[i] += Number(value);
             } else if (/^h\d+$/.test(key)) histogram[Number(key.slice(1))] += Number(value);
           }
         }
@@ -125,6 +130,7 @@ export async function readUsage(
           }
         }
         launches[lob] = perDay;
+        failuresPerDay[lob] = failedPerDay;
         activeUsersPerDay[lob] = usersPerDay;
         for (const [user, count] of byUser) top.push({ user, lob, launches: count });
         perLob.push({
@@ -147,6 +153,7 @@ export async function readUsage(
     days,
     lobs: input.lobs,
     launches,
+    failures: failuresPerDay,
     activeUsersPerDay,
     failuresByCode: [...failures].map(([code, count]) => ({ code, count })).sort((a, b) => b.count - a.count || a.code.localeCompare(b.code)),
     perLob,

@@ -30,6 +30,15 @@ export interface UserProfile {
   updatedAt: Date;
 }
 
+/** A Studio app (JupyterLab, Code Editor) a user opened; ListApps reports it. */
+export interface StudioApp {
+  userProfile: string;
+  appType: 'JupyterLab' | 'CodeEditor';
+  appName: string;
+  status: 'InService' | 'Deleted';
+  createdAt: Date;
+}
+
 export interface StudioDomain {
   domainId: string;
   domainName: string;
@@ -40,6 +49,8 @@ export interface StudioDomain {
   createdAt: Date;
   updatedAt: Date;
   profiles: Map<string, UserProfile>;
+  /** Apps by `<userProfile>/<appType>`. */
+  apps: Map<string, StudioApp>;
 }
 
 export interface LobAccount {
@@ -65,9 +76,9 @@ export class AwsState {
     if (mayAssumeGeneratorRoles) this.assumeRoleCallers.add(p.arn);
   }
 
-  addDomain(domain: Omit<StudioDomain, 'profiles' | 'createdAt' | 'updatedAt'>, profiles: string[] = []): StudioDomain {
+  addDomain(domain: Omit<StudioDomain, 'profiles' | 'apps' | 'createdAt' | 'updatedAt'>, profiles: string[] = []): StudioDomain {
     const now = new Date();
-    const entry: StudioDomain = { ...domain, createdAt: now, updatedAt: now, profiles: new Map() };
+    const entry: StudioDomain = { ...domain, createdAt: now, updatedAt: now, profiles: new Map(), apps: new Map() };
     for (const name of profiles) entry.profiles.set(name, { name, status: 'InService', createdAt: now, updatedAt: now });
     this.domains.set(domain.domainId, entry);
     return entry;
