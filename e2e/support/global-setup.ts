@@ -23,6 +23,7 @@ export const E2E_ENV = {
   password: 'E2E_PORTAL_PASSWORD_URL',
   hostedUi: 'E2E_PORTAL_HOSTED_UI_URL',
   control: 'E2E_CONTROL_URL',
+  cognito: 'E2E_COGNITO_URL',
 } as const;
 
 export default async function globalSetup(): Promise<() => Promise<void>> {
@@ -41,6 +42,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     process.env[E2E_ENV.password] = password.url;
     process.env[E2E_ENV.hostedUi] = hostedUi.url;
     process.env[E2E_ENV.control] = standIns.urls.control;
+    process.env[E2E_ENV.cognito] = standIns.urls.cognito;
   } catch (error) {
     for (const s of started.reverse()) await s.stop();
     throw error;

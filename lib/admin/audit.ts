@@ -111,6 +111,7 @@ export async function writeAdminAudit(deps: AdminDeps, change: AdminChange): Pro
   } catch (error) {
     throw toDirectoryError(error);
   }
+  deps.metrics?.adminChange(change.action);
 }
 
 export interface AuditFilter {

@@ -7,6 +7,7 @@ import { createCognitoClient, createStsClient } from '@/lib/aws/clients';
 import { getConfig, type PortalConfig } from '@/lib/config';
 import { getDirectory } from '@/lib/directory';
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
+import { getMetrics, type PortalMetrics } from '@/lib/metrics';
 
 /** Table names the admin console writes to (from config). */
 export interface AdminTables {
@@ -29,6 +30,8 @@ export interface AdminDeps {
   createStsClient(region: string): STSClient;
   /** A SageMaker client for one LOB region with the given (assumed-role) credentials. */
   createSageMakerClient(region: string, credentials: AwsCredentialIdentity): SageMakerClient;
+  /** Operational metrics (admin changes, health checks); absent in tests that don't read them. */
+  metrics?: PortalMetrics;
   /** Seconds audit items live (contracts: 400 days). */
   auditTtlSeconds?: number;
   now?: () => Date;
@@ -47,6 +50,7 @@ export function createAdminDeps(config: PortalConfig, ddb: DynamoDBDocumentClien
     cognito,
     userPoolId: config.cognito.userPoolId,
     tables: config.tables,
+    metrics: getMetrics(),
     createStsClient: () => createStsClient(config),
     createSageMakerClient: (region, credentials) =>
       new SageMaker({

@@ -93,7 +93,7 @@ export default async function UsagePage({ searchParams }: { searchParams: Promis
           </TableToggle>
         </Card>
 
-        <div className="grid gap-6 lg:grid-cols-2">
+        <div className="grid grid-cols-1 gap-6 lg:grid-cols-2 [&>*]:min-w-0">
           <Card aria-labelledby="failures-heading">
             <h2 id="failures-heading" className={sectionTitleClass}>Failures by code</h2>
             <div className="mt-4">
@@ -169,7 +169,7 @@ export default async function UsagePage({ searchParams }: { searchParams: Promis
           </div>
         </Card>
 
-        <div className="grid gap-6 lg:grid-cols-2">
+        <div className="grid grid-cols-1 gap-6 lg:grid-cols-2 [&>*]:min-w-0">
           <Card aria-labelledby="top-users-heading">
             <h2 id="top-users-heading" className={sectionTitleClass}>Top users</h2>
             <div className="mt-4">
