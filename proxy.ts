@@ -57,7 +57,7 @@ export function proxy(request: NextRequest) {
 
 /**
  * Everything except static assets and `/api/studio/<plain username>` (letters, digits, hyphens):
- * that route sets its own request id, no-store and Referrer-Policy, and next.config.ts gives it a
+ * that route sets its own request id, no-store and Referrer-Policy, and next.config.mjs gives it a
  * static CSP (no HTML, no nonce needed); skipping the proxy saves ~0.45 ms of CPU per launch
  * (docs/performance.md). Next.js runs the proxy when the raw OR the decoded path matches, so every
  * other /api/studio path (percent-encoded, dot segments, more segments) still gets it, and the 400.

@@ -1,101 +1,76 @@
-import { expect, test, type Page } from '@playwright/test';
-import AxeBuilder from '@axe-core/playwright';
-import { E2E_ENV } from './support/global-setup';
+import { expect, signInWithForm, test } from './fixtures';
 
 /**
  * axe-core over every state of the portal's own pages, in a real browser (Debian Chromium): the
  * sign-in page in both modes, the home page for one LOB, several LOBs and none, a failed launch,
  * the 403 / 404 pages, and every admin console page. Serious and critical WCAG 2.x A/AA violations fail
- * the test. (admin.spec.ts also checks the admin console's interactive states: dialogs, conflicts, imports.)
+ * the test (`expectAccessible`, e2e/fixtures.ts). (admin.spec.ts also checks the admin console's
+ * interactive states: dialogs, conflicts, imports.)
  */
-const passwordPortal = () => process.env[E2E_ENV.password]!;
-const hostedUiPortal = () => process.env[E2E_ENV.hostedUi]!;
-
-const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
-
-async function expectAccessible(page: Page) {
-  const results = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
-  const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(serious.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
-  // Something was checked: the page has its landmarks and one h1.
-  await expect(page.locator('main#main')).toHaveCount(1);
-  await expect(page.getByRole('heading', { level: 1 })).toHaveCount(1);
-}
-
-async function signIn(page: Page, username: string, password: string) {
-  await page.goto(`${passwordPortal()}/signin`);
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await expect(page.getByTestId('whoami')).toContainText(username);
-}
-
 test.describe('sign-in page', () => {
-  test('password mode, also with an error and after sign-out', async ({ page }) => {
-    await page.goto(`${passwordPortal()}/signin`);
+  test('password mode, also with an error and after sign-out', async ({ page, portal, expectAccessible }) => {
+    await page.goto(`${portal.password}/signin`);
     await expect(page.getByLabel('Username')).toBeVisible();
     await expectAccessible(page);
-    await page.getByLabel('Username').fill('user-lob-a');
-    await page.getByLabel('Password').fill('not-the-password');
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await signInWithForm(page, 'user-lob-a', 'not-the-password');
     await expect(page.getByTestId('signin-error')).toBeVisible();
     await expectAccessible(page);
-    await page.goto(`${passwordPortal()}/signin?signedOut=1`);
+    await page.goto(`${portal.password}/signin?signedOut=1`);
     await expect(page.getByTestId('signed-out')).toBeVisible();
     await expectAccessible(page);
   });
 
-  test('hosted-ui mode', async ({ page }) => {
-    await page.goto(`${hostedUiPortal()}/signin`);
+  test('hosted-ui mode', async ({ page, portal, expectAccessible }) => {
+    await page.goto(`${portal.hostedUi}/signin`);
     await expect(page.getByRole('button', { name: 'Sign in with your company account' })).toBeVisible();
     await expectAccessible(page);
-    await page.goto(`${hostedUiPortal()}/signin?error=OAuthCallback`);
+    await page.goto(`${portal.hostedUi}/signin?error=OAuthCallback`);
     await expect(page.getByTestId('signin-error')).toBeVisible();
     await expectAccessible(page);
   });
 });
 
 test.describe('home page', () => {
-  test('a user in one LOB', async ({ page }) => {
-    await signIn(page, 'user-lob-a', 'UserLobA1!');
+  test('a user in one LOB', async ({ pageAs, expectAccessible }) => {
+    const page = await pageAs('user-lob-a');
     await expect(page.getByTestId('lob-lob-a')).toBeVisible();
     await expectAccessible(page);
   });
 
-  test('a user in several LOBs (the LOB chooser)', async ({ page }) => {
-    await signIn(page, 'user-multi', 'UserMulti1!');
+  test('a user in several LOBs (the LOB chooser)', async ({ pageAs, expectAccessible }) => {
+    const page = await pageAs('user-multi');
     await expect(page.getByRole('radio')).toHaveCount(2);
     await expectAccessible(page);
   });
 
-  test('a user in no LOB', async ({ page }) => {
-    await signIn(page, 'user-no-lob', 'UserNoLob1!');
+  test('a user in no LOB', async ({ pageAs, expectAccessible }) => {
+    const page = await pageAs('user-no-lob');
     await expect(page.getByTestId('no-lob')).toBeVisible();
     await expectAccessible(page);
   });
 
-  test('a failed launch', async ({ page }) => {
-    await signIn(page, 'user-no-profile', 'UserNoProfile1!');
+  test('a failed launch', async ({ pageAs, expectAccessible }) => {
+    const page = await pageAs('user-no-profile');
     await page.getByTestId('open-studio').click();
     await expect(page.getByTestId('launch-error')).toBeVisible();
     await expectAccessible(page);
   });
 
-  test('an admin (header with the Admin link)', async ({ page }) => {
-    await signIn(page, 'portal-admin', 'PortalAdmin1!');
+  test('an admin (header with the Admin link)', async ({ pageAs, expectAccessible }) => {
+    const page = await pageAs('portal-admin');
     await expect(page.getByRole('link', { name: 'Admin', exact: true })).toBeVisible();
     await expectAccessible(page);
   });
 });
 
 test.describe('error pages', () => {
-  test('403 for a non-admin on /admin, and 404', async ({ page }) => {
-    await signIn(page, 'user-lob-a', 'UserLobA1!');
-    const forbidden = await page.goto(`${passwordPortal()}/admin`);
+  test('403 for a non-admin on /admin, and 404', async ({ pageAs, portal, expectAccessible }) => {
+    const page = await pageAs('user-lob-a');
+    const forbidden = await page.goto(`${portal.password}/admin`);
     expect(forbidden?.status()).toBe(403);
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('You don’t have access to this page');
     await expectAccessible(page);
-    const missing = await page.goto(`${passwordPortal()}/no-such-page`);
+    const missing = await page.goto(`${portal.password}/no-such-page`);
     expect(missing?.status()).toBe(404);
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('Page not found');
     await expectAccessible(page);
@@ -115,11 +90,11 @@ test.describe('admin console', () => {
     { name: 'audit log', path: '/admin/audit', ready: 'Audit log' },
   ];
 
-  test('every admin page', async ({ page }) => {
-    await signIn(page, 'portal-admin', 'PortalAdmin1!');
+  test('every admin page', async ({ pageAs, portal, expectAccessible }) => {
+    const page = await pageAs('portal-admin');
     for (const { name, path, ready } of pages) {
       await test.step(name, async () => {
-        const response = await page.goto(`${passwordPortal()}${path}`);
+        const response = await page.goto(`${portal.password}${path}`);
         expect(response?.status()).toBe(200);
         await expect(page.getByRole('heading', { level: 1 })).toContainText(ready);
         await expectAccessible(page);
@@ -127,13 +102,13 @@ test.describe('admin console', () => {
     }
   });
 
-  test('a LOB edit page after a connection test, and an import with rejected rows', async ({ page }) => {
-    await signIn(page, 'portal-admin', 'PortalAdmin1!');
-    await page.goto(`${passwordPortal()}/admin/lobs/lob-a`);
+  test('a LOB edit page after a connection test, and an import with rejected rows', async ({ pageAs, portal, expectAccessible }) => {
+    const page = await pageAs('portal-admin');
+    await page.goto(`${portal.password}/admin/lobs/lob-a`);
     await page.getByRole('button', { name: 'Test connection' }).click();
     await expect(page.getByTestId('connection-result')).toContainText('Connection test passed.');
     await expectAccessible(page);
-    await page.goto(`${passwordPortal()}/admin/users/import`);
+    await page.goto(`${portal.password}/admin/users/import`);
     await page.getByLabel('CSV file').setInputFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from('username,lobs\n-bad-,lob-a\n') });
     await page.getByRole('button', { name: 'Import' }).click();
     await expect(page.getByTestId('import-errors')).toBeVisible();

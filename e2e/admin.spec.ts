@@ -1,40 +1,14 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
-import AxeBuilder from '@axe-core/playwright';
-import { E2E_ENV } from './support/global-setup';
+import { expect, test } from './fixtures';
 
 /**
  * The admin console in a real browser (Debian Chromium) against the stand-ins: mapping a user who then
  * lands in the right Studio, 403 for non-admins (pages and a direct action POST), refused conflicting
  * edits, CSV import with line-numbered errors, dialogs and accessibility. Screenshots go to test-results/.
  */
-const portal = () => process.env[E2E_ENV.password]!;
-const ADMIN = { username: 'portal-admin', password: 'PortalAdmin1!' };
-
-async function signIn(page: Page, username: string, password: string) {
-  await page.goto(`${portal()}/signin`);
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByTestId('whoami')).toContainText(username);
-}
-
-async function adminPage(browser: Browser): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
-  await signIn(page, ADMIN.username, ADMIN.password);
-  return page;
-}
-
-/** axe-core: nothing serious or critical (WCAG 2.x A/AA rules). */
-async function expectAccessible(page: Page) {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
-}
-
-test('the admin maps new-user to lob-b, and new-user then lands in lob-b’s Studio domain', async ({ browser }, testInfo) => {
-  const admin = await adminPage(browser);
+test('the admin maps new-user to lob-b, and new-user then lands in lob-b’s Studio domain', async ({ pageAs, portal, expectAccessible }, testInfo) => {
+  const admin = await pageAs('portal-admin');
   await test.step('find new-user without a LOB', async () => {
-    await admin.goto(`${portal()}/admin/users`);
+    await admin.goto(`${portal.password}/admin/users`);
     await admin.getByLabel('Username starts with').fill('new-');
     await admin.getByRole('button', { name: 'Search' }).click();
     const row = admin.locator('tr[data-username="new-user"]');
@@ -50,7 +24,7 @@ test('the admin maps new-user to lob-b, and new-user then lands in lob-b’s Stu
     await admin.screenshot({ path: testInfo.outputPath('admin-user-mapped.png'), fullPage: true });
   });
   await test.step('the change is in the audit log, also under the LOB it added', async () => {
-    await admin.goto(`${portal()}/admin/audit?type=admin`);
+    await admin.goto(`${portal.password}/admin/audit?type=admin`);
     await expect(admin.getByTestId('audit-table')).toContainText('user.lobs.create');
     await expect(admin.getByTestId('audit-table')).toContainText('new-user');
     await expectAccessible(admin);
@@ -62,8 +36,7 @@ test('the admin maps new-user to lob-b, and new-user then lands in lob-b’s Stu
     await expect(row.getByTestId('audit-lobs')).toHaveText('lob-b');
   });
   await test.step('new-user signs in and opens Studio in lob-b', async () => {
-    const user = await (await browser.newContext()).newPage();
-    await signIn(user, 'new-user', 'NewUser1!');
+    const user = await pageAs('new-user');
     await expect(user.getByTestId('lob-lob-b')).toContainText('d-lobb1example');
     await user.getByTestId('open-studio').click();
     await user.waitForURL(/^https?:\/\/d-lobb1example\.studio\./, { timeout: 15_000 });
@@ -73,35 +46,36 @@ test('the admin maps new-user to lob-b, and new-user then lands in lob-b’s Stu
   });
 });
 
-test('a non-admin gets 403 on /admin and on a direct POST to an admin action', async ({ browser }) => {
-  const admin = await adminPage(browser);
-  await admin.goto(`${portal()}/admin/users/user-no-lob`);
+test('a non-admin gets 403 on /admin and on a direct POST to an admin action', async ({ pageAs, portal, playwright }) => {
+  const admin = await pageAs('portal-admin');
+  await admin.goto(`${portal.password}/admin/users/user-no-lob`);
   // What a browser reads to call the action: the action id React put in the form.
   const ref = await admin.locator('form input[name^="$ACTION_"][name$=":0"]').first().getAttribute('value');
   const actionId = (JSON.parse(ref!) as { id: string }).id;
 
-  const user = await (await browser.newContext()).newPage();
-  await signIn(user, 'user-lob-a', 'UserLobA1!');
-  const response = await user.goto(`${portal()}/admin`);
+  const user = await pageAs('user-lob-a');
+  const response = await user.goto(`${portal.password}/admin`);
   expect(response?.status()).toBe(403);
   await expect(user.locator('body')).not.toContainText('Lines of business');
 
-  for (const request of [user.request, (await browser.newContext()).request]) {
-    const post = await request.post(`${portal()}/admin/users/user-no-lob`, {
-      headers: { 'next-action': actionId, accept: 'text/x-component', origin: portal() },
+  const anonymous = await playwright.request.newContext();
+  for (const request of [user.request, anonymous]) {
+    const post = await request.post(`${portal.password}/admin/users/user-no-lob`, {
+      headers: { 'next-action': actionId, accept: 'text/x-component', origin: portal.password },
       // React's reply encoding of (prevState, formData); the root part goes last.
       multipart: { _1_username: 'user-no-lob', _1_version: '', _1_lobs: 'lob-a', 0: JSON.stringify([null, '$K1']) },
     });
     expect(post.status()).toBe(403);
   }
+  await anonymous.dispose();
   await admin.reload();
   await expect(admin.getByText('Explicit mapping').locator('xpath=following-sibling::dd[1]')).toHaveText('none');
 });
 
-test('a conflicting LOB edit is refused with who and when, and keeps what the admin typed', async ({ browser }, testInfo) => {
-  const first = await adminPage(browser);
+test('a conflicting LOB edit is refused with who and when, and keeps what the admin typed', async ({ pageAs, portal, expectAccessible }, testInfo) => {
+  const first = await pageAs('portal-admin');
   await test.step('create a LOB for this test', async () => {
-    await first.goto(`${portal()}/admin/lobs/new`);
+    await first.goto(`${portal.password}/admin/lobs/new`);
     await first.getByLabel('Name', { exact: true }).fill('lob-e2e-conflict');
     await first.getByLabel('Display name').fill('Conflict test');
     await first.getByLabel('AWS account id').fill('333333333333');
@@ -110,8 +84,8 @@ test('a conflicting LOB edit is refused with who and when, and keeps what the ad
     await expect(first).toHaveURL(/\/admin\/lobs\/lob-e2e-conflict/);
     await expect(first.getByRole('status').first()).toContainText('Created lob-e2e-conflict');
   });
-  const second = await adminPage(browser);
-  await second.goto(`${portal()}/admin/lobs/lob-e2e-conflict`);
+  const second = await pageAs('portal-admin');
+  await second.goto(`${portal.password}/admin/lobs/lob-e2e-conflict`);
   await first.reload();
 
   await test.step('another admin saves first', async () => {
@@ -141,8 +115,8 @@ test('a conflicting LOB edit is refused with who and when, and keeps what the ad
   });
 });
 
-test('a 1,000-row CSV with 3 bad rows imports 997 and reports exactly those 3 lines', async ({ browser }, testInfo) => {
-  const admin = await adminPage(browser);
+test('a 1,000-row CSV with 3 bad rows imports 997 and reports exactly those 3 lines', async ({ pageAs, portal, expectAccessible }, testInfo) => {
+  const admin = await pageAs('portal-admin');
   const lines = ['username,lobs'];
   for (let i = 1; i <= 1000; i++) {
     if (i === 42) lines.push('-not-a-valid-name,lob-a');
@@ -150,7 +124,7 @@ test('a 1,000-row CSV with 3 bad rows imports 997 and reports exactly those 3 li
     else if (i === 999) lines.push(`csv-user-${i},`);
     else lines.push(`csv-user-${i},${i % 2 ? 'lob-a' : 'lob-a;lob-b'}`);
   }
-  await admin.goto(`${portal()}/admin/users/import`);
+  await admin.goto(`${portal.password}/admin/users/import`);
   await admin.getByLabel('CSV file').setInputFiles({ name: 'users.csv', mimeType: 'text/csv', buffer: Buffer.from(lines.join('\n') + '\n') });
   await admin.getByRole('button', { name: 'Import' }).click();
   await expect(admin.locator('#import-status')).toContainText('Imported 997 rows', { timeout: 30_000 });
@@ -162,13 +136,13 @@ test('a 1,000-row CSV with 3 bad rows imports 997 and reports exactly those 3 li
   await admin.screenshot({ path: testInfo.outputPath('admin-import.png'), fullPage: true });
   await expectAccessible(admin);
 
-  await admin.goto(`${portal()}/admin/users?q=csv-user-10&view=mapped`);
+  await admin.goto(`${portal.password}/admin/users?q=csv-user-10&view=mapped`);
   await expect(admin.locator('tr[data-username="csv-user-10"]')).toContainText('lob-a, lob-b');
 });
 
-test('the delete dialog traps focus, closes with Escape and returns focus; in-use LOBs are refused with the count', async ({ browser }, testInfo) => {
-  const admin = await adminPage(browser);
-  await admin.goto(`${portal()}/admin/lobs/lob-b`);
+test('the delete dialog traps focus, closes with Escape and returns focus; in-use LOBs are refused with the count', async ({ pageAs, portal, expectAccessible }, testInfo) => {
+  const admin = await pageAs('portal-admin');
+  await admin.goto(`${portal.password}/admin/lobs/lob-b`);
   const opener = admin.getByRole('button', { name: 'Delete lob-b…' });
   await opener.focus();
   await admin.keyboard.press('Enter');
@@ -189,9 +163,9 @@ test('the delete dialog traps focus, closes with Escape and returns focus; in-us
   await expect(admin.getByRole('heading', { level: 1 })).toContainText('lob-b');
 });
 
-test('test connection reports each step', async ({ browser }) => {
-  const admin = await adminPage(browser);
-  await admin.goto(`${portal()}/admin/lobs/lob-a`);
+test('test connection reports each step', async ({ pageAs, portal, expectAccessible }) => {
+  const admin = await pageAs('portal-admin');
+  await admin.goto(`${portal.password}/admin/lobs/lob-a`);
   await admin.getByRole('button', { name: 'Test connection' }).click();
   const result = admin.getByTestId('connection-result');
   await expect(result).toContainText('Connection test passed.');
@@ -201,9 +175,9 @@ test('test connection reports each step', async ({ browser }) => {
   await expectAccessible(admin);
 });
 
-test('the users list pages forward and back with page numbers, and can show only users without a LOB', async ({ browser }, testInfo) => {
-  const admin = await adminPage(browser);
-  const control = process.env[E2E_ENV.control]!.replace(/\/$/, '').replace(/\/_local$/, '');
+test('the users list pages forward and back with page numbers, and can show only users without a LOB', async ({ pageAs, portal, expectAccessible }, testInfo) => {
+  const admin = await pageAs('portal-admin');
+  const control = portal.control.replace(/\/$/, '').replace(/\/_local$/, '');
   const name = (i: number) => `pager-${String(i).padStart(3, '0')}`;
   const created = await admin.request.post(`${control}/_local/cognito/users:bulk`, {
     data: { users: Array.from({ length: 120 }, (_, i) => ({ username: name(i), password: 'PagerUser1!' })) },
@@ -218,7 +192,7 @@ test('the users list pages forward and back with page numbers, and can show only
     await expect(rows.first()).toHaveAttribute('data-username', first);
   };
   await test.step('forward to the last page', async () => {
-    await admin.goto(`${portal()}/admin/users?q=pager-`);
+    await admin.goto(`${portal.password}/admin/users?q=pager-`);
     await expectPage(1, name(0), 50);
     await expect(pager.getByRole('link', { name: 'Previous page' })).toHaveCount(0);
     await pager.getByRole('link', { name: 'Next page' }).click();
@@ -241,13 +215,13 @@ test('the users list pages forward and back with page numbers, and can show only
     await expect(pager.getByRole('link', { name: /Previous page|First page/ })).toHaveCount(0);
   });
   await test.step('a damaged page link says so and offers the first page', async () => {
-    await admin.goto(`${portal()}/admin/users?q=pager-&page=not-a-cursor`);
+    await admin.goto(`${portal.password}/admin/users?q=pager-&page=not-a-cursor`);
     await expect(admin.getByRole('alert').filter({ hasText: 'could not be listed' })).toContainText('The page link is damaged');
     await admin.getByRole('link', { name: 'Start again from the first page' }).click();
     await expectPage(1, name(0), 50);
   });
   await test.step('only users without a LOB', async () => {
-    await admin.goto(`${portal()}/admin/users`);
+    await admin.goto(`${portal.password}/admin/users`);
     await admin.getByLabel('Username starts with').fill('user-');
     await admin.getByLabel('Show').selectOption('nolob');
     await admin.getByRole('button', { name: 'Search' }).click();
@@ -274,12 +248,11 @@ const ADMIN_PAGES = [
 ];
 
 for (const width of [1280, 390]) {
-  test(`every admin page fits a ${width} px wide window`, async ({ browser }, testInfo) => {
-    const page = await (await browser.newContext({ viewport: { width, height: 900 } })).newPage();
-    await signIn(page, ADMIN.username, ADMIN.password);
+  test(`every admin page fits a ${width} px wide window`, async ({ pageAs, portal }, testInfo) => {
+    const page = await pageAs('portal-admin', { viewport: { width, height: 900 } });
     for (const { name, path } of ADMIN_PAGES) {
       await test.step(name, async () => {
-        const response = await page.goto(`${portal()}${path}`);
+        const response = await page.goto(`${portal.password}${path}`);
         expect(response?.status()).toBe(200);
         await expect(page.getByRole('heading', { level: 1 })).toHaveCount(1);
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);

@@ -1,20 +1,10 @@
-import { expect, test, type Locator, type Page } from '@playwright/test';
-import AxeBuilder from '@axe-core/playwright';
-import { E2E_ENV } from './support/global-setup';
+import type { Locator, Page } from '@playwright/test';
+import { expect, signInWithForm, test } from './fixtures';
 
 /**
  * The launch in a real browser (Debian Chromium), in both sign-in modes: sign in, click
  * "Open Studio", land on the Studio stand-in page of the right domain. Screenshots go to test-results/.
  */
-const passwordPortal = () => process.env[E2E_ENV.password]!;
-const hostedUiPortal = () => process.env[E2E_ENV.hostedUi]!;
-
-async function signInWithPortalForm(page: Page, username: string, password: string) {
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-}
-
 /** Presses Tab until `target` has focus (at most `max` times), as a keyboard user would. */
 async function tabTo(page: Page, target: Locator, max = 20) {
   for (let i = 0; i < max; i++) {
@@ -31,15 +21,15 @@ async function expectStudio(page: Page, domainId: string, username: string) {
 }
 
 test.describe('password sign-in mode', () => {
-  test('user-lob-a signs in and opens Studio in lob-a’s domain', async ({ page }, testInfo) => {
+  test('user-lob-a signs in and opens Studio in lob-a’s domain', async ({ page, portal, expectAccessible }, testInfo) => {
     const cspViolations: string[] = [];
     page.on('console', (m) => {
       if (m.type() === 'error' && /Content Security Policy/.test(m.text())) cspViolations.push(m.text());
     });
     await test.step('sign in', async () => {
-      await page.goto(passwordPortal());
+      await page.goto(portal.password);
       await expect(page).toHaveURL(/\/signin/);
-      await signInWithPortalForm(page, 'user-lob-a', 'UserLobA1!');
+      await signInWithForm(page, 'user-lob-a');
       await expect(page.getByTestId('whoami')).toContainText('user-lob-a');
       await expect(page.getByTestId('lob-lob-a')).toContainText('Line of Business A');
       await expect(page.getByTestId('lob-lob-a')).toContainText('d-loba1example');
@@ -48,8 +38,7 @@ test.describe('password sign-in mode', () => {
       expect(cspViolations).toEqual([]);
     });
     await test.step('the home page has no accessibility violations', async () => {
-      const results = await new AxeBuilder({ page }).analyze();
-      expect(results.violations.map((v) => v.id)).toEqual([]);
+      await expectAccessible(page, { anyImpact: true });
     });
     await test.step('open Studio', async () => {
       await page.getByTestId('open-studio').click();
@@ -58,41 +47,36 @@ test.describe('password sign-in mode', () => {
     });
   });
 
-  test('user-lob-b lands in lob-b’s domain', async ({ page }) => {
-    await page.goto(`${passwordPortal()}/signin`);
-    await signInWithPortalForm(page, 'user-lob-b', 'UserLobB1!');
+  test('user-lob-b lands in lob-b’s domain', async ({ pageAs }) => {
+    const page = await pageAs('user-lob-b');
     await page.getByTestId('open-studio').click();
     await expectStudio(page, 'd-lobb1example', 'user-lob-b');
   });
 
-  test('a wrong password gets a clear message', async ({ page }) => {
-    await page.goto(`${passwordPortal()}/signin`);
-    await signInWithPortalForm(page, 'user-lob-a', 'not-the-password');
+  test('a wrong password gets a clear message', async ({ page, portal }) => {
+    await page.goto(`${portal.password}/signin`);
+    await signInWithForm(page, 'user-lob-a', 'not-the-password');
     await expect(page.getByTestId('signin-error')).toHaveText('Incorrect username or password.');
   });
 
-  test('a user in no LOB sees whom to ask and no button', async ({ page }) => {
-    await page.goto(`${passwordPortal()}/signin`);
-    await signInWithPortalForm(page, 'user-no-lob', 'UserNoLob1!');
+  test('a user in no LOB sees whom to ask and no button', async ({ pageAs }) => {
+    const page = await pageAs('user-no-lob');
     await expect(page.getByTestId('no-lob')).toContainText('not assigned to any line of business');
     await expect(page.getByTestId('open-studio')).toHaveCount(0);
   });
 
-  test('a failed launch is shown in place with a request id', async ({ page }, testInfo) => {
-    await page.goto(`${passwordPortal()}/signin`);
-    await signInWithPortalForm(page, 'user-no-profile', 'UserNoProfile1!');
+  test('a failed launch is shown in place with a request id', async ({ pageAs }, testInfo) => {
+    const page = await pageAs('user-no-profile');
     await page.getByTestId('open-studio').click();
     await expect(page.getByTestId('launch-error-message')).toContainText('no SageMaker Studio user profile');
     await expect(page.getByTestId('request-id')).toHaveText(/^[\w-]{8,}$/);
     await page.screenshot({ path: testInfo.outputPath('password-launch-error.png'), fullPage: true });
   });
 
-  test('the button shows a pending state while the launch runs', async ({ page }) => {
-    const control = process.env[E2E_ENV.control]!;
+  test('the button shows a pending state while the launch runs', async ({ pageAs, portal }) => {
     const setLatency = (ms: number) =>
-      fetch(`${control}/latency`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sagemaker: ms }) });
-    await page.goto(`${passwordPortal()}/signin`);
-    await signInWithPortalForm(page, 'user-lob-a', 'UserLobA1!');
+      fetch(`${portal.control}/latency`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sagemaker: ms }) });
+    const page = await pageAs('user-lob-a');
     await setLatency(1500);
     try {
       await page.getByTestId('open-studio').click();
@@ -104,8 +88,8 @@ test.describe('password sign-in mode', () => {
     }
   });
 
-  test('the launch form works with the keyboard alone', async ({ page }) => {
-    await page.goto(`${passwordPortal()}/signin`);
+  test('the launch form works with the keyboard alone', async ({ page, portal }) => {
+    await page.goto(`${portal.password}/signin`);
     await test.step('sign in with the keyboard', async () => {
       await tabTo(page, page.getByLabel('Username'));
       await page.keyboard.type('user-multi');
@@ -145,23 +129,23 @@ test.describe('password sign-in mode', () => {
     });
   });
 
-  test('sign out ends the session', async ({ page }) => {
-    await page.goto(`${passwordPortal()}/signin`);
-    await signInWithPortalForm(page, 'user-lob-a', 'UserLobA1!');
+  test('sign out ends the session', async ({ page, portal }) => {
+    await page.goto(`${portal.password}/signin`);
+    await signInWithForm(page, 'user-lob-a');
     await page.getByRole('button', { name: 'Sign out' }).click();
     await expect(page).toHaveURL(/\/signin\?signedOut=1/);
     await expect(page.getByTestId('signed-out')).toHaveText('You have signed out.');
-    await page.goto(passwordPortal());
+    await page.goto(portal.password);
     await expect(page).toHaveURL(/\/signin/);
   });
 });
 
 test.describe('hosted-ui sign-in mode', () => {
-  test('user-lob-b signs in through the IdP and opens Studio in lob-b’s domain', async ({ page }, testInfo) => {
-    await page.goto(hostedUiPortal());
+  test('user-lob-b signs in through the IdP and opens Studio in lob-b’s domain', async ({ page, portal }, testInfo) => {
+    await page.goto(portal.hostedUi);
     await page.getByRole('button', { name: 'Sign in with your company account' }).click();
     // The Cognito stand-in's hosted login page.
-    await signInWithPortalForm(page, 'user-lob-b', 'UserLobB1!');
+    await signInWithForm(page, 'user-lob-b');
     await expect(page.getByTestId('whoami')).toContainText('user-lob-b');
     await page.screenshot({ path: testInfo.outputPath('hosted-ui-home.png'), fullPage: true });
     await page.getByTestId('open-studio').click();
@@ -169,35 +153,35 @@ test.describe('hosted-ui sign-in mode', () => {
     await page.screenshot({ path: testInfo.outputPath('hosted-ui-studio.png'), fullPage: true });
   });
 
-  test('sign out also ends the IdP session: the next sign-in asks for credentials again', async ({ page, context }) => {
-    const portal = hostedUiPortal();
+  test('sign out also ends the IdP session: the next sign-in asks for credentials again', async ({ page, context, portal }) => {
+    const hostedUi = portal.hostedUi;
     const signInButton = page.getByRole('button', { name: 'Sign in with your company account' });
     await test.step('sign in through the IdP', async () => {
-      await page.goto(portal);
+      await page.goto(hostedUi);
       await signInButton.click();
-      await signInWithPortalForm(page, 'user-lob-a', 'UserLobA1!');
+      await signInWithForm(page, 'user-lob-a');
       await expect(page.getByTestId('whoami')).toContainText('user-lob-a');
     });
     await test.step('control: with only the portal session gone, the IdP signs the browser in silently', async () => {
-      await context.clearCookies({ domain: new URL(portal).hostname });
-      await page.goto(portal);
+      await context.clearCookies({ domain: new URL(hostedUi).hostname });
+      await page.goto(hostedUi);
       await signInButton.click();
       await expect(page.getByTestId('whoami')).toContainText('user-lob-a');
     });
     const idpRequests: string[] = [];
     await test.step('sign out: through the IdP’s logout back to the sign-in page', async () => {
       page.on('request', (r) => {
-        if (r.isNavigationRequest() && new URL(r.url()).origin !== new URL(portal).origin) idpRequests.push(r.url());
+        if (r.isNavigationRequest() && new URL(r.url()).origin !== new URL(hostedUi).origin) idpRequests.push(r.url());
       });
       await page.getByRole('button', { name: 'Sign out' }).click();
-      await page.waitForURL(`${portal}/signin?signedOut=1`);
+      await page.waitForURL(`${hostedUi}/signin?signedOut=1`);
       await expect(page.getByTestId('signed-out')).toHaveText('You have signed out.');
     });
     await test.step('signing in again shows the IdP login page, and another user can sign in', async () => {
       await signInButton.click();
       await expect(page.getByLabel('Password')).toBeVisible();
-      expect(new URL(page.url()).origin).not.toBe(new URL(portal).origin);
-      await signInWithPortalForm(page, 'user-lob-b', 'UserLobB1!');
+      expect(new URL(page.url()).origin).not.toBe(new URL(hostedUi).origin);
+      await signInWithForm(page, 'user-lob-b');
       await expect(page.getByTestId('whoami')).toContainText('user-lob-b');
       // It was the IdP's logout endpoint, called with the portal's client id, that ended that session.
       expect(idpRequests.some((u) => /\/logout\?/.test(u) && new URL(u).searchParams.get('client_id') === 'portal-web')).toBe(true);

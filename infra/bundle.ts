@@ -14,7 +14,7 @@ export class BundleError extends Error {
 }
 
 export interface BundleArgs {
-  /** project root (where next.config.ts is) */
+  /** project root (where next.config.mjs is) */
   projectDir: string;
   /** Next.js distDir used for the build (NEXT_DIST_DIR), default `.next` */
   distDir?: string;
@@ -33,7 +33,7 @@ export function preparePortalBundle(args: BundleArgs): string {
   const distDir = args.distDir ?? '.next';
   const standalone = path.join(args.projectDir, distDir, 'standalone');
   if (!existsSync(path.join(standalone, 'server.js'))) {
-    throw new BundleError(`${standalone}/server.js not found: run \`NEXT_DIST_DIR=${distDir} npm run build\` first (next.config.ts sets output: 'standalone')`);
+    throw new BundleError(`${standalone}/server.js not found: run \`NEXT_DIST_DIR=${distDir} npm run build\` first (next.config.mjs sets output: 'standalone')`);
   }
   rmSync(args.outDir, { recursive: true, force: true });
   mkdirSync(args.outDir, { recursive: true });

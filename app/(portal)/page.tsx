@@ -54,6 +54,7 @@ export default async function HomePage() {
         <Alert tone="error" title="Your lines of business could not be loaded" testId="home-error">
           <p>{failure.message}</p>
           <p className="mt-2">
+            {/* eslint-disable-next-line @next/next/no-html-link-for-pages -- a full reload retries from scratch */}
             <a href="/" className="font-semibold underline underline-offset-2">
               Try again
             </a>

@@ -4,7 +4,7 @@ import type { AdminDeps } from './deps';
 import { nowOf } from './deps';
 import { decodePageToken, encodePageToken } from './page-token';
 import { toDirectoryError } from './errors';
-import { batchWriteAll } from './batch';
+import { batchWriteAll, transactWrite, type TransactItem } from './batch';
 
 const AUDIT_PK = 'audit';
 const DEFAULT_TTL_SECONDS = 400 * 24 * 3600;
@@ -112,6 +112,18 @@ export async function writeAdminAudit(deps: AdminDeps, change: AdminChange): Pro
     throw toDirectoryError(error);
   }
   deps.metrics?.adminChange(change.action);
+}
+
+/**
+ * Writes an admin change and its audit record together, in one TransactWriteItems: both or neither, so
+ * no change goes unaudited and no audit record describes a change that did not happen. `writes` carry
+ * the change's own conditions (version checks); when one fails, the error satisfies
+ * isConditionalCheckFailed and nothing was written. Other failures are translated by toDirectoryError
+ * at the caller.
+ */
+export async function writeWithAudit(deps: AdminDeps, writes: TransactItem[], change: AdminChange, at = nowOf(deps)): Promise<void> {
+  const audit = buildAdminAuditItems(deps, change, at).map((Item): TransactItem => ({ Put: { TableName: deps.tables.audit, Item } }));
+  await transactWrite(deps.ddb, [...writes, ...audit]);
 }
 
 export interface AuditFilter {

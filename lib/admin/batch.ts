@@ -1,5 +1,5 @@
-import { BatchGetCommand, BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient, TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 
 type WriteRequest = { PutRequest: { Item: Record<string, unknown> } } | { DeleteRequest: { Key: Record<string, unknown> } };
 export interface TableWrite {
@@ -32,7 +32,7 @@ function chunk<T>(items: T[], size: number): T[][] {
 
 /**
  * BatchWriteItem in chunks of 25 (the API limit), a few chunks in parallel, retrying unprocessed items with
- * backoff. (No TransactWriteItems: DynamoDB Local stand-ins lack it, and imports don't need all-or-nothing.)
+ * backoff. No conditions: only for writes that cannot conflict (bench seeding, new audit items).
  */
 export async function batchWriteAll(ddb: DynamoDBDocumentClient, writes: TableWrite[], concurrency = 4): Promise<void> {
   await mapConcurrent(chunk(writes, 25), concurrency, async (part) => {
@@ -49,12 +49,48 @@ export async function batchWriteAll(ddb: DynamoDBDocumentClient, writes: TableWr
   });
 }
 
+/** One element of TransactWriteItems (Put / Update / Delete / ConditionCheck), in document-client form. */
+export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/** TransactWriteItems' own limit on the number of items in one transaction. */
+export const MAX_TRANSACT_ITEMS = 100;
+
+/**
+ * The per-item reason codes of a cancelled TransactWriteItems (`ConditionalCheckFailed`, `TransactionConflict`,
+ * `None` for items that were fine), in TransactItems order; undefined for any other error.
+ */
+export function cancellationCodes(error: unknown): string[] | undefined {
+  const e = error as { name?: string; CancellationReasons?: { Code?: string }[] } | null;
+  if (e?.name !== 'TransactionCanceledException') return undefined;
+  return (e.CancellationReasons ?? []).map((r) => r.Code ?? 'None');
+}
+
+/**
+ * TransactWriteItems: every item is written or none is. A cancellation caused only by another transaction
+ * on the same items (TransactionConflict) is retried with backoff; failed conditions are not retried (the
+ * caller decides: see cancellationCodes and isConditionalCheckFailed).
+ */
+export async function transactWrite(ddb: DynamoDBDocumentClient, items: TransactItem[], attempts = 4): Promise<void> {
+  if (items.length > MAX_TRANSACT_ITEMS) throw new Error(`A transaction holds at most ${MAX_TRANSACT_ITEMS} items, not ${items.length}`);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await ddb.send(new TransactWriteCommand({ TransactItems: items }));
+      return;
+    } catch (error) {
+      const codes = cancellationCodes(error);
+      const onlyConflicts = codes?.some((c) => c === 'TransactionConflict') && codes.every((c) => c === 'TransactionConflict' || c === 'None');
+      if (!onlyConflicts || attempt >= attempts) throw error;
+      await sleep(Math.min(25 * 2 ** attempt, 1000) * (0.5 + Math.random()));
+    }
+  }
+}
+
 /** BatchGetItem in chunks of 100 keys, retrying unprocessed keys; returns the items found. */
 export async function batchGetAll(
   ddb: DynamoDBDocumentClient,
   table: string,
   keys: Record<string, unknown>[],
-  options: { projection?: string; names?: Record<string, string>; concurrency?: number } = {},
+  options: { projection?: string; names?: Record<string, string>; concurrency?: number; consistentRead?: boolean } = {},
 ): Promise<Record<string, unknown>[]> {
   const found: Record<string, unknown>[] = [];
   await mapConcurrent(chunk(keys, 100), options.concurrency ?? 4, async (part) => {
@@ -67,6 +103,7 @@ export async function batchGetAll(
               Keys: pending,
               ProjectionExpression: options.projection,
               ExpressionAttributeNames: options.names,
+              ConsistentRead: options.consistentRead,
             },
           },
         }),

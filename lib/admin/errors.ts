@@ -46,8 +46,16 @@ export class LobExistsError extends PortalError {
   }
 }
 
+/**
+ * A failed ConditionExpression: alone (ConditionalCheckFailedException) or inside a cancelled transaction,
+ * where another transaction on the same item (TransactionConflict) counts too (it is a concurrent edit).
+ */
 export function isConditionalCheckFailed(error: unknown): boolean {
-  return (error as { name?: string } | null)?.name === 'ConditionalCheckFailedException';
+  const e = error as { name?: string; CancellationReasons?: { Code?: string }[] } | null;
+  if (e?.name === 'TransactionCanceledException') {
+    return (e.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'TransactionConflict');
+  }
+  return e?.name === 'ConditionalCheckFailedException';
 }
 
 /** Translates DynamoDB failures the admin can't act on into the portal's error family. */

@@ -1,14 +1,8 @@
-import {
-  DeleteCommand,
-  GetCommand,
-  PutCommand,
-  ScanCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { AdminDeps } from './deps';
 import { nowOf } from './deps';
-import { buildAdminAuditItem, writeAdminAudit } from './audit';
-import { batchWriteAll } from './batch';
+import { writeWithAudit } from './audit';
+import type { TransactItem } from './batch';
 import {
   LobExistsError,
   LobInUseError,
@@ -83,16 +77,17 @@ export async function createLob(deps: AdminDeps, actor: string, input: LobInput)
   const parsed = lobInputSchema.parse(input);
   const at = nowOf(deps).toISOString();
   const item = toLobItem(parsed, 1, actor, at);
+  const created = reshapeLob(item);
   try {
-    await deps.ddb.send(
-      new PutCommand({ TableName: deps.tables.lobs, Item: item, ConditionExpression: 'attribute_not_exists(lob)' }),
+    await writeWithAudit(
+      deps,
+      [{ Put: { TableName: deps.tables.lobs, Item: item, ConditionExpression: 'attribute_not_exists(lob)' } }],
+      { actor, action: 'lob.create', target: parsed.lob, lob: parsed.lob, before: null, after: snapshot(created) },
     );
   } catch (error) {
     if (isConditionalCheckFailed(error)) throw new LobExistsError(parsed.lob);
     throw toDirectoryError(error);
   }
-  const created = reshapeLob(item);
-  await writeAdminAudit(deps, { actor, action: 'lob.create', target: parsed.lob, lob: parsed.lob, before: null, after: snapshot(created) });
   return created;
 }
 
@@ -103,21 +98,24 @@ export async function updateLob(deps: AdminDeps, actor: string, input: LobInput,
   if (before.version !== expectedVersion) throw await conflictFor(deps, parsed.lob);
   const at = nowOf(deps).toISOString();
   const item = toLobItem(parsed, expectedVersion + 1, actor, at);
+  const after = reshapeLob(item);
   try {
-    await deps.ddb.send(
-      new PutCommand({
-        TableName: deps.tables.lobs,
-        Item: item,
-        ConditionExpression: 'version = :expected',
-        ExpressionAttributeValues: { ':expected': expectedVersion },
-      }),
+    await writeWithAudit(
+      deps,
+      [{
+        Put: {
+          TableName: deps.tables.lobs,
+          Item: item,
+          ConditionExpression: 'version = :expected',
+          ExpressionAttributeValues: { ':expected': expectedVersion },
+        },
+      }],
+      { actor, action: 'lob.update', target: parsed.lob, lob: parsed.lob, before: snapshot(before), after: snapshot(after) },
     );
   } catch (error) {
     if (isConditionalCheckFailed(error)) throw await conflictFor(deps, parsed.lob);
     throw toDirectoryError(error);
   }
-  const after = reshapeLob(item);
-  await writeAdminAudit(deps, { actor, action: 'lob.update', target: parsed.lob, lob: parsed.lob, before: snapshot(before), after: snapshot(after) });
   return after;
 }
 
@@ -129,32 +127,34 @@ export async function setLobEnabled(
   expectedVersion: number,
 ): Promise<AdminLob> {
   const before = await requireLob(deps, lob);
+  if (before.version !== expectedVersion) throw await conflictFor(deps, lob);
   const at = nowOf(deps).toISOString();
-  let out;
+  const after: AdminLob = { ...before, enabled, version: expectedVersion + 1, updatedAt: at, updatedBy: actor };
   try {
-    out = await deps.ddb.send(
-      new UpdateCommand({
-        TableName: deps.tables.lobs,
-        Key: { lob },
-        UpdateExpression: 'SET enabled = :enabled, version = :next, updatedAt = :at, updatedBy = :by',
-        ConditionExpression: 'version = :expected',
-        ExpressionAttributeValues: { ':enabled': enabled, ':next': expectedVersion + 1, ':expected': expectedVersion, ':at': at, ':by': actor },
-        ReturnValues: 'ALL_NEW',
-      }),
+    await writeWithAudit(
+      deps,
+      [{
+        Update: {
+          TableName: deps.tables.lobs,
+          Key: { lob },
+          UpdateExpression: 'SET enabled = :enabled, version = :next, updatedAt = :at, updatedBy = :by',
+          ConditionExpression: 'version = :expected',
+          ExpressionAttributeValues: { ':enabled': enabled, ':next': expectedVersion + 1, ':expected': expectedVersion, ':at': at, ':by': actor },
+        },
+      }],
+      {
+        actor,
+        action: enabled ? 'lob.enable' : 'lob.disable',
+        target: lob,
+        lob,
+        before: { enabled: before.enabled, version: before.version },
+        after: { enabled: after.enabled, version: after.version },
+      },
     );
   } catch (error) {
     if (isConditionalCheckFailed(error)) throw await conflictFor(deps, lob);
     throw toDirectoryError(error);
   }
-  const after = reshapeLob(out.Attributes ?? {});
-  await writeAdminAudit(deps, {
-    actor,
-    action: enabled ? 'lob.enable' : 'lob.disable',
-    target: lob,
-    lob,
-    before: { enabled: before.enabled, version: before.version },
-    after: { enabled: after.enabled, version: after.version },
-  });
   return after;
 }
 
@@ -211,13 +211,13 @@ export async function deleteLob(
   if (members.length && !options.removeMemberships) throw new LobInUseError(lob, members.length);
 
   const at = nowOf(deps);
-  const writes = members.map((member) => ({ member, remaining: member.lobs.filter((l) => l !== lob) }));
-  // Members keep their other LOBs: a conditional update each (a user may be edited meanwhile).
-  for (const { member, remaining } of writes) {
-    try {
-      if (remaining.length) {
-        await deps.ddb.send(
-          new UpdateCommand({
+  // Members keep their other LOBs: each member's change and its audit record in one transaction, on
+  // condition that the user was not edited meanwhile (a user left with no LOB loses their row).
+  for (const member of members) {
+    const remaining = member.lobs.filter((l) => l !== lob);
+    const write: TransactItem = remaining.length
+      ? {
+          Update: {
             TableName: deps.tables.users,
             Key: { username: member.username },
             UpdateExpression: 'SET lobs = :lobs, version = :next, updatedAt = :at, updatedBy = :by',
@@ -225,18 +225,21 @@ export async function deleteLob(
             ExpressionAttributeValues: {
               ':lobs': remaining, ':next': member.version + 1, ':expected': member.version, ':at': at.toISOString(), ':by': actor,
             },
-          }),
-        );
-      } else {
-        await deps.ddb.send(
-          new DeleteCommand({
+          },
+        }
+      : {
+          Delete: {
             TableName: deps.tables.users,
             Key: { username: member.username },
             ConditionExpression: 'version = :expected',
             ExpressionAttributeValues: { ':expected': member.version },
-          }),
-        );
-      }
+          },
+        };
+    try {
+      await writeWithAudit(deps, [write], {
+        actor, action: 'user.lobs.update', target: member.username, lob,
+        before: { lobs: member.lobs }, after: remaining.length ? { lobs: remaining } : null,
+      }, at);
     } catch (error) {
       if (isConditionalCheckFailed(error)) {
         throw new VersionConflictError(`User ${member.username}`, null, { cause: error });
@@ -244,38 +247,22 @@ export async function deleteLob(
       throw toDirectoryError(error);
     }
   }
-  if (writes.length) {
-    await batchWriteAll(
-      deps.ddb,
-      writes.map(({ member, remaining }) => ({
-        table: deps.tables.audit,
-        request: {
-          PutRequest: {
-            Item: buildAdminAuditItem(deps, {
-              actor, action: 'user.lobs.update', target: member.username, lob,
-              before: { lobs: member.lobs }, after: remaining.length ? { lobs: remaining } : null,
-            }, at),
-          },
-        },
-      })),
-    );
-  }
   try {
-    await deps.ddb.send(
-      new DeleteCommand({
-        TableName: deps.tables.lobs,
-        Key: { lob },
-        ConditionExpression: 'version = :expected',
-        ExpressionAttributeValues: { ':expected': expectedVersion },
-      }),
+    await writeWithAudit(
+      deps,
+      [{
+        Delete: {
+          TableName: deps.tables.lobs,
+          Key: { lob },
+          ConditionExpression: 'version = :expected',
+          ExpressionAttributeValues: { ':expected': expectedVersion },
+        },
+      }],
+      { actor, action: 'lob.delete', target: lob, lob, before: snapshot(before), after: { removedMemberships: members.length } },
     );
   } catch (error) {
     if (isConditionalCheckFailed(error)) throw await conflictFor(deps, lob);
     throw toDirectoryError(error);
   }
-  await writeAdminAudit(deps, {
-    actor, action: 'lob.delete', target: lob, lob,
-    before: snapshot(before), after: { removedMemberships: members.length },
-  });
   return { removedMemberships: members.length };
 }

@@ -2,12 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { AdminDeps } from './deps';
 import { nowOf } from './deps';
 import { buildAdminAuditItems, lobsTouched } from './audit';
-import { batchGetAll, batchWriteAll, type TableWrite } from './batch';
+import { MAX_TRANSACT_ITEMS, batchGetAll, cancellationCodes, mapConcurrent, transactWrite, type TransactItem } from './batch';
 import { parseCsvLines } from './csv';
 import { toDirectoryError } from './errors';
 import { listLobs } from './lobs';
 import { USERNAME_PATTERN } from './validation';
 import { reshapeUserItem } from '@/lib/directory/items';
+import type { UserMapping } from '@/lib/directory/types';
 
 /**
  * Largest file the console accepts: under Next's default 1 MiB server-action body limit (about 40,000 rows).
@@ -81,17 +82,71 @@ export function validateImportCsv(text: string, knownLobs: Iterable<string>): Im
 }
 
 export interface ImportResult {
+  /** Valid rows that are now in place (written, or already up to date). */
   applied: number;
   unchanged: number;
+  /** Bad rows, and rows refused because someone changed that user while the import ran. */
   errors: ImportRowError[];
   fileError?: string;
   requestId: string;
 }
 
+/** One row's writes: the user's row (conditional on the version read) and its audit items. */
+interface RowWrite {
+  row: ImportRow;
+  items: TransactItem[];
+}
+
+/** Packs row writes into transactions of at most MAX_TRANSACT_ITEMS items, never splitting a row. */
+function packTransactions(rowWrites: RowWrite[]): RowWrite[][] {
+  const groups: RowWrite[][] = [];
+  let size = MAX_TRANSACT_ITEMS;
+  for (const rw of rowWrites) {
+    if (size + rw.items.length > MAX_TRANSACT_ITEMS) {
+      groups.push([]);
+      size = 0;
+    }
+    groups[groups.length - 1].push(rw);
+    size += rw.items.length;
+  }
+  return groups;
+}
+
 /**
- * Validates the file and applies every valid row: each user's memberships become the row's LOBs.
- * Writes go out with BatchWriteItem (no conditions there), so a row overwrites a concurrent edit of the
- * same user; each applied row is audited with its before and after.
+ * Writes a group of rows in one transaction. Rows whose condition failed (the user changed since it was
+ * read) are taken out and returned; the rest is written again, so every other row still lands.
+ */
+async function writeRowGroup(deps: AdminDeps, group: RowWrite[]): Promise<ImportRow[]> {
+  const refused: ImportRow[] = [];
+  let pending = group;
+  while (pending.length) {
+    try {
+      await transactWrite(deps.ddb, pending.flatMap((rw) => rw.items));
+      return refused;
+    } catch (error) {
+      const codes = cancellationCodes(error);
+      if (!codes) throw error;
+      let at = 0;
+      const failed = new Set<RowWrite>();
+      for (const rw of pending) {
+        if (codes.slice(at, at + rw.items.length).some((c) => c !== 'None')) failed.add(rw);
+        at += rw.items.length;
+      }
+      // Anything other than a failed condition or a concurrent transaction is not a row's fault.
+      if (!failed.size || codes.some((c) => c !== 'None' && c !== 'ConditionalCheckFailed' && c !== 'TransactionConflict')) throw error;
+      refused.push(...[...failed].map((rw) => rw.row));
+      pending = pending.filter((rw) => !failed.has(rw));
+    }
+  }
+  return refused;
+}
+
+/**
+ * Validates the file and applies every valid row: each user's memberships become the row's LOBs. Each row
+ * is written on condition that the user is still as read at the start (same version, or still absent),
+ * together with its audit record (before and after) in the same transaction, rows packed into
+ * TransactWriteItems of up to 100 items. A row whose user was changed meanwhile is refused and reported
+ * by line; it overwrites nothing.
  */
 export async function importUsersCsv(deps: AdminDeps, actor: string, text: string): Promise<ImportResult> {
   const requestId = randomUUID();
@@ -102,14 +157,14 @@ export async function importUsersCsv(deps: AdminDeps, actor: string, text: strin
 
   let existing;
   try {
-    existing = await batchGetAll(deps.ddb, deps.tables.users, rows.map((r) => ({ username: r.username })));
+    existing = await batchGetAll(deps.ddb, deps.tables.users, rows.map((r) => ({ username: r.username })), { consistentRead: true });
   } catch (error) {
     throw toDirectoryError(error);
   }
   const current = new Map(existing.map((i) => [String(i.username), reshapeUserItem(i)]));
   const now = nowOf(deps);
   const at = now.toISOString();
-  const writes: TableWrite[] = [];
+  const rowWrites: RowWrite[] = [];
   let unchanged = 0;
   for (const row of rows) {
     const before = current.get(row.username);
@@ -118,31 +173,47 @@ export async function importUsersCsv(deps: AdminDeps, actor: string, text: strin
       continue;
     }
     const version = (before?.version ?? 0) + 1;
-    writes.push({
-      table: deps.tables.users,
-      request: {
-        PutRequest: {
-          Item: {
-            username: row.username, lobs: row.lobs, version, kind: 'user',
-            createdAt: before?.createdAt ?? at, updatedAt: at, updatedBy: actor,
-          },
+    const userWrite: TransactItem = {
+      Put: {
+        TableName: deps.tables.users,
+        Item: {
+          username: row.username, lobs: row.lobs, version, kind: 'user',
+          createdAt: before?.createdAt ?? at, updatedAt: at, updatedBy: actor,
         },
+        ConditionExpression: before ? 'version = :read' : 'attribute_not_exists(username)',
+        ExpressionAttributeValues: before ? { ':read': before.version } : undefined,
       },
-    });
+    };
     const auditItems = buildAdminAuditItems(deps, {
       actor, action: 'user.lobs.import', target: row.username, requestId,
       before: before ? { lobs: before.lobs, version: before.version } : null,
       after: { lobs: row.lobs, version },
       lobs: lobsTouched(before?.lobs, row.lobs),
     }, now);
-    for (const Item of auditItems) writes.push({ table: deps.tables.audit, request: { PutRequest: { Item } } });
+    rowWrites.push({
+      row,
+      items: [userWrite, ...auditItems.map((Item): TransactItem => ({ Put: { TableName: deps.tables.audit, Item } }))],
+    });
   }
+  let refused: ImportRow[];
   try {
-    await batchWriteAll(deps.ddb, writes, 4);
+    refused = (await mapConcurrent(packTransactions(rowWrites), 4, (group) => writeRowGroup(deps, group))).flat();
   } catch (error) {
     throw toDirectoryError(error);
   }
-  return { applied: rows.length, unchanged, errors, requestId };
+  if (refused.length) {
+    const latest = await batchGetAll(deps.ddb, deps.tables.users, refused.map((r) => ({ username: r.username })), { consistentRead: true })
+      .then((items) => new Map(items.map((i) => [String(i.username), reshapeUserItem(i)])))
+      .catch(() => new Map<string, UserMapping>());
+    for (const row of refused) errors.push({ line: row.line, username: row.username, reason: refusalReason(row.username, latest.get(row.username)) });
+    errors.sort((a, b) => a.line - b.line);
+  }
+  return { applied: rows.length - refused.length, unchanged, errors, requestId };
+}
+
+function refusalReason(username: string, current: UserMapping | undefined): string {
+  const by = current ? ` by ${current.updatedBy ?? 'someone'} at ${current.updatedAt ?? 'an unknown time'} (now version ${current.version})` : ' (the mapping was removed)';
+  return `${username} was changed${by} while the import ran; this row was not applied. Review the change, then import the row again.`;
 }
 
 function sameSet(a: string[], b: string[]): boolean {

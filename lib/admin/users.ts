@@ -4,14 +4,14 @@ import {
   ListUsersCommand,
   type UserType,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { PortalError, InputInvalidError } from '@/lib/errors';
 import { reshapeUserItem } from '@/lib/directory/items';
 import type { UserMapping } from '@/lib/directory/types';
 import type { AdminDeps } from './deps';
 import { nowOf } from './deps';
-import { lobsTouched, writeAdminAudit } from './audit';
-import { batchGetAll, mapConcurrent } from './batch';
+import { lobsTouched, writeWithAudit } from './audit';
+import { batchGetAll, mapConcurrent, type TransactItem } from './batch';
 import { VersionConflictError, isConditionalCheckFailed, toDirectoryError } from './errors';
 import { listLobs, type AdminLob } from './lobs';
 import { decodePageToken, encodePageToken } from './page-token';
@@ -307,53 +307,52 @@ export async function saveUserLobs(
     if (before || expectedVersion !== null) throw await conflictFor(deps, username);
   }
   const at = nowOf(deps).toISOString();
-  let after: UserMapping | null = null;
-  try {
-    if (!wanted.length) {
-      if (!before) return null;
-      await deps.ddb.send(
-        new DeleteCommand({
+  if (!wanted.length && !before) return null;
+  const after: UserMapping | null = wanted.length
+    ? { username, lobs: wanted, version: (expectedVersion ?? 0) + 1, createdAt: before?.createdAt ?? at, updatedAt: at, updatedBy: actor }
+    : null;
+  // The row changes only if it is still at the version the edit started from; the audit record is
+  // written in the same transaction (both or neither).
+  const write: TransactItem = !after
+    ? {
+        Delete: {
           TableName: deps.tables.users,
           Key: { username },
           ConditionExpression: 'version = :expected',
           ExpressionAttributeValues: { ':expected': expectedVersion },
-        }),
-      );
-    } else if (expectedVersion === null) {
-      after = { username, lobs: wanted, version: 1, createdAt: at, updatedAt: at, updatedBy: actor };
-      await deps.ddb.send(
-        new PutCommand({
-          TableName: deps.tables.users,
-          Item: { ...after, kind: 'user' },
-          ConditionExpression: 'attribute_not_exists(username)',
-        }),
-      );
-    } else {
-      const out = await deps.ddb.send(
-        new UpdateCommand({
-          TableName: deps.tables.users,
-          Key: { username },
-          UpdateExpression: 'SET lobs = :lobs, version = :next, updatedAt = :at, updatedBy = :by, kind = :kind',
-          ConditionExpression: 'version = :expected',
-          ExpressionAttributeValues: {
-            ':lobs': wanted, ':next': expectedVersion + 1, ':expected': expectedVersion, ':at': at, ':by': actor, ':kind': 'user',
+        },
+      }
+    : expectedVersion === null
+      ? {
+          Put: {
+            TableName: deps.tables.users,
+            Item: { ...after, kind: 'user' },
+            ConditionExpression: 'attribute_not_exists(username)',
           },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      after = reshapeUserItem(out.Attributes ?? {});
-    }
+        }
+      : {
+          Update: {
+            TableName: deps.tables.users,
+            Key: { username },
+            UpdateExpression: 'SET lobs = :lobs, version = :next, updatedAt = :at, updatedBy = :by, kind = :kind',
+            ConditionExpression: 'version = :expected',
+            ExpressionAttributeValues: {
+              ':lobs': wanted, ':next': expectedVersion + 1, ':expected': expectedVersion, ':at': at, ':by': actor, ':kind': 'user',
+            },
+          },
+        };
+  try {
+    await writeWithAudit(deps, [write], {
+      actor,
+      action: !before ? 'user.lobs.create' : after ? 'user.lobs.update' : 'user.lobs.delete',
+      target: username,
+      before: before ? { lobs: before.lobs, version: before.version } : null,
+      after: after ? { lobs: after.lobs, version: after.version } : null,
+      lobs: lobsTouched(before?.lobs, after?.lobs),
+    });
   } catch (error) {
     if (isConditionalCheckFailed(error)) throw await conflictFor(deps, username);
     throw toDirectoryError(error);
   }
-  await writeAdminAudit(deps, {
-    actor,
-    action: !before ? 'user.lobs.create' : after ? 'user.lobs.update' : 'user.lobs.delete',
-    target: username,
-    before: before ? { lobs: before.lobs, version: before.version } : null,
-    after: after ? { lobs: after.lobs, version: after.version } : null,
-    lobs: lobsTouched(before?.lobs, after?.lobs),
-  });
   return after;
 }

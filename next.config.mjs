@@ -1,4 +1,4 @@
-import type { NextConfig } from 'next';
+// @ts-check
 
 /** Sent with every response (pages, API, static files). CSP is per request (nonce) in proxy.ts. */
 const SECURITY_HEADERS = [
@@ -14,7 +14,8 @@ const SECURITY_HEADERS = [
 /** Nothing may load or frame an API response (a redirect or JSON). */
 const API_CSP = "default-src 'none'; frame-ancestors 'none'";
 
-const nextConfig: NextConfig = {
+/** @type {import('next').NextConfig} */
+const nextConfig = {
   // Lets parallel builds (tests, bench, developers) keep separate output folders.
   distDir: process.env.NEXT_DIST_DIR || '.next',
   // Standalone output is what ships to Lambda (with the AWS Lambda Web Adapter).
