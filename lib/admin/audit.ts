@@ -124,6 +124,7 @@ export async function writeAdminAudit(deps: AdminDeps, change: AdminChange): Pro
 export async function writeWithAudit(deps: AdminDeps, writes: TransactItem[], change: AdminChange, at = nowOf(deps)): Promise<void> {
   const audit = buildAdminAuditItems(deps, change, at).map((Item): TransactItem => ({ Put: { TableName: deps.tables.audit, Item } }));
   await transactWrite(deps.ddb, [...writes, ...audit]);
+  deps.metrics?.adminChange(change.action);
 }
 
 export interface AuditFilter {
