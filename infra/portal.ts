@@ -3,6 +3,7 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { generatorRoleArn, type InfraConfig } from './config';
+import { createUsageTable } from './usage-table';
 
 export interface PortalNetwork {
   vpcId: pulumi.Input<string>;
@@ -29,7 +30,7 @@ export interface PortalArgs {
 }
 
 export interface Portal {
-  tables: { users: aws.dynamodb.Table; lobs: aws.dynamodb.Table; audit: aws.dynamodb.Table };
+  tables: { users: aws.dynamodb.Table; lobs: aws.dynamodb.Table; audit: aws.dynamodb.Table; usage: aws.dynamodb.Table };
   key: aws.kms.Key;
   userPool: aws.cognito.UserPool;
   webClient: aws.cognito.UserPoolClient;
@@ -50,6 +51,8 @@ export interface Portal {
 }
 
 export const API_STAGE_NAME = 'portal';
+/** The portal's internal route for the scheduled LOB health check (app/api/internal/health-check). */
+export const HEALTH_CHECK_PATH = '/api/internal/health-check';
 const PORTAL_PORT = '8080';
 
 /** Public Lambda Web Adapter layer (github.com/awslabs/aws-lambda-web-adapter). */
@@ -165,7 +168,8 @@ function createTables(args: PortalArgs, key: aws.kms.Key, opts: pulumi.CustomRes
     },
     opts,
   );
-  return { users, lobs, audit };
+  const usage = createUsageTable({ name, tableName: config.portal.tables.usage, kmsKeyArn: key.arn, production, tags: args.tags }, opts);
+  return { users, lobs, audit, usage };
 }
 
 export function createPortal(args: PortalArgs, opts: pulumi.CustomResourceOptions): Portal {
@@ -269,9 +273,9 @@ export function createPortal(args: PortalArgs, opts: pulumi.CustomResourceOption
     {
       role: functionRole.name,
       policy: pulumi
-        .all([tables.users.arn, tables.lobs.arn, tables.audit.arn, userPool.arn, logGroup.arn, key.arn])
-        .apply(([usersArn, lobsArn, auditArn, userPoolArn, logGroupArn, keyArn]) =>
-          buildFunctionPolicy({ region, tableArns: [usersArn, lobsArn, auditArn], generatorRoleArns: config.lobs.map(generatorRoleArn), userPoolArn, logGroupArn, keyArn }),
+        .all([tables.users.arn, tables.lobs.arn, tables.audit.arn, tables.usage.arn, userPool.arn, logGroup.arn, key.arn])
+        .apply(([usersArn, lobsArn, auditArn, usageArn, userPoolArn, logGroupArn, keyArn]) =>
+          buildFunctionPolicy({ region, tableArns: [usersArn, lobsArn, auditArn, usageArn], generatorRoleArns: config.lobs.map(generatorRoleArn), userPoolArn, logGroupArn, keyArn }),
         ),
     },
     opts,
@@ -323,6 +327,9 @@ export function createPortal(args: PortalArgs, opts: pulumi.CustomResourceOption
           TABLE_USERS: tables.users.name,
           TABLE_LOBS: tables.lobs.name,
           TABLE_AUDIT: tables.audit.name,
+          TABLE_USAGE: tables.usage.name,
+          // Non-HTTP invocations (the health-check schedule, infra/health-check.ts) are posted here.
+          AWS_LWA_PASS_THROUGH_PATH: HEALTH_CHECK_PATH,
           PRESIGNED_URL_EXPIRES_SECONDS: String(portal.presignedUrlExpiresSeconds),
           ADMIN_GROUP: portal.adminGroup,
           SUPPORT_CONTACT: portal.supportContact,

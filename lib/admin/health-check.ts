@@ -1,4 +1,3 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { saveLobHealth, type LobHealth } from '@/lib/usage/health';
 import { testLobConnection } from './connection-test';
 import type { AdminDeps } from './deps';
@@ -22,19 +21,4 @@ export async function checkAllLobs(deps: AdminDeps): Promise<LobHealth[]> {
       );
     }),
   );
-}
-
-/**
- * The token the scheduler sends to the internal health-check route: derived from the session secret
- * (HMAC, so the secret itself never leaves the function's environment) - infra computes the same value.
- */
-export function healthCheckToken(nextAuthSecret: string): string {
-  return createHmac('sha256', nextAuthSecret).update('studio-portal/health-check').digest('base64url');
-}
-
-export function isHealthCheckToken(candidate: unknown, nextAuthSecret: string): boolean {
-  if (typeof candidate !== 'string') return false;
-  const expected = Buffer.from(healthCheckToken(nextAuthSecret));
-  const given = Buffer.from(candidate);
-  return given.length === expected.length && timingSafeEqual(given, expected);
 }

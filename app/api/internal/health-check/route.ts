@@ -1,12 +1,12 @@
 import { getAdminDeps } from '@/lib/admin/deps';
-import { checkAllLobs, isHealthCheckToken } from '@/lib/admin/health-check';
+import { checkAllLobs } from '@/lib/admin/health-check';
+import { isHealthCheckToken } from '@/lib/health-check-token';
 import { getConfig } from '@/lib/config';
 import { log } from '@/lib/log';
 
 /**
  * The scheduled LOB health check (infra/health-check.ts: EventBridge Scheduler -> the function -> the
- * Lambda Web Adapter posts the event here). The event carries `token` (lib/admin/health-check.ts
- * healthCheckToken); anything else is refused, since this path is reachable through the API too.
+ * Lambda Web Adapter posts the event here). The event carries `token` (lib/health-check-token.ts); anything else is refused, since this path is reachable through the API too.
  */
 export async function POST(request: Request): Promise<Response> {
   const body = (await request.json().catch(() => null)) as { token?: unknown } | null;
