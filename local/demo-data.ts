@@ -60,6 +60,7 @@ export const DEMO_LOBS: DemoLob[] = [
     domainId: 'd-loba1example',
     groups: ['lob-a-users'],
     autoCreateProfile: false,
+    idleShutdownMinutes: 120,
   },
   {
     ...lobDefaults,
@@ -70,6 +71,7 @@ export const DEMO_LOBS: DemoLob[] = [
     domainId: 'd-lobb1example',
     groups: ['lob-b-users'],
     autoCreateProfile: true,
+    idleShutdownMinutes: 240,
   },
 ];
 

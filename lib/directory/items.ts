@@ -34,6 +34,7 @@ export function reshapeLobItem(item: Item): Lob {
     urlExpiresSeconds: num(item.urlExpiresSeconds),
     autoCreateProfile: item.autoCreateProfile === true,
     enabled: item.enabled !== false,
+    idleShutdownMinutes: num(item.idleShutdownMinutes),
     version: num(item.version) ?? 1,
     updatedAt: str(item.updatedAt),
     updatedBy: str(item.updatedBy),

@@ -17,6 +17,8 @@ export interface Lob {
   urlExpiresSeconds?: number;
   autoCreateProfile: boolean;
   enabled: boolean;
+  /** Idle shutdown of JupyterLab / Code Editor apps (minutes), set by infra config; read-only in the console. */
+  idleShutdownMinutes?: number;
   version: number;
   updatedAt?: string;
   updatedBy?: string;
