@@ -86,6 +86,9 @@ async function main() {
   try {
     const env = { ...standIns.portalEnv, NEXTAUTH_URL: 'http://localhost:3000', NEXTAUTH_SECRET: 'b'.repeat(40) };
     const config = parseConfig(env);
+    // The SDK's default credential chain reads the portal principal's keys from the environment.
+    process.env.AWS_ACCESS_KEY_ID = env.AWS_ACCESS_KEY_ID;
+    process.env.AWS_SECRET_ACCESS_KEY = env.AWS_SECRET_ACCESS_KEY;
     const doc = createDynamoDocumentClient(config);
     const today = new Date();
     const seedStarted = performance.now();

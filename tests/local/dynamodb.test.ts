@@ -20,9 +20,9 @@ afterAll(async () => {
 });
 
 describe('DynamoDB stand-in', () => {
-  it('creates the Users, LOBs and Audit tables with their indexes', async () => {
+  it('creates the Users, LOBs, Audit and Usage tables with their indexes', async () => {
     const tables = await client.send(new ListTablesCommand({}));
-    expect(tables.TableNames).toEqual([TABLES.audit, TABLES.lobs, TABLES.users]);
+    expect(tables.TableNames).toEqual([TABLES.audit, TABLES.lobs, TABLES.usage, TABLES.users]);
     const users = await client.send(new DescribeTableCommand({ TableName: TABLES.users }));
     expect(users.Table?.GlobalSecondaryIndexes?.map((i) => i.IndexName)).toEqual(['byUsername']);
     const audit = await client.send(new DescribeTableCommand({ TableName: TABLES.audit }));
