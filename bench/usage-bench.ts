@@ -84,7 +84,7 @@ async function main() {
   const ctl = control(standIns.urls.control);
   const stops: Array<() => Promise<void>> = [() => standIns.stop()];
   try {
-    const env = { ...standIns.portalEnv, NEXTAUTH_URL: 'http://localhost:3000', NEXTAUTH_SECRET: 'b'.repeat(40) };
+    const env: Record<string, string> = { ...standIns.portalEnv, NEXTAUTH_URL: 'http://localhost:3000', NEXTAUTH_SECRET: 'b'.repeat(40) };
     const config = parseConfig(env);
     // The SDK's default credential chain reads the portal principal's keys from the environment.
     process.env.AWS_ACCESS_KEY_ID = env.AWS_ACCESS_KEY_ID;
