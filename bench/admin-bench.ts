@@ -104,7 +104,7 @@ async function seed(deps: AdminDeps, controlUrl: string, users: number, log: (m:
   return seconds;
 }
 
-async function adminCookie(portalUrl: string): Promise<string> {
+export async function adminCookie(portalUrl: string): Promise<string> {
   const jar = new Map<string, string>();
   const keep = (res: Response) => {
     for (const line of res.headers.getSetCookie()) {

@@ -17,7 +17,7 @@ describe('infra config', () => {
 
   it('fills defaults from docs/contracts.md (tables, admin group, generator role name)', () => {
     const config = parseInfraConfig(stages.dev);
-    expect(config.portal.tables).toEqual({ users: 'studio-portal-users', lobs: 'studio-portal-lobs', audit: 'studio-portal-audit', requests: 'studio-portal-requests', reviews: 'studio-portal-reviews' });
+    expect(config.portal.tables).toEqual({ users: 'studio-portal-users', lobs: 'studio-portal-lobs', audit: 'studio-portal-audit', requests: 'studio-portal-requests', reviews: 'studio-portal-reviews', usage: 'studio-portal-usage' });
     expect(config.portal.adminGroup).toBe('portal-admins');
     expect(config.lobs.map(generatorRoleArn)).toEqual(['arn:aws:iam::111111111111:role/PresignedUrlGenerator', 'arn:aws:iam::222222222222:role/PresignedUrlGenerator']);
   });

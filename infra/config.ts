@@ -43,6 +43,16 @@ export const lobSchema = z.object({
   allowedApps: z.array(z.enum(STUDIO_APPS)).min(1).default(['studio', 'jupyterlab', 'codeeditor']),
   sessionDurationSeconds: z.number().int().min(1800).max(43200).default(43200),
   enabled: z.boolean().default(true),
+  /**
+   * Cost control: SageMaker shuts JupyterLab and Code Editor apps down after this many idle minutes
+   * (the domain's default user settings, IdleSettings). SageMaker accepts 60-525600.
+   */
+  idleShutdownMinutes: z
+    .number()
+    .int({ error: 'must be whole minutes' })
+    .min(60, { error: 'must be at least 60 minutes (SageMaker IdleSettings: 60-525600)' })
+    .max(525600, { error: 'must be at most 525600 minutes (SageMaker IdleSettings: 60-525600)' })
+    .default(120),
 });
 
 const portalSchema = z.object({
@@ -54,10 +64,11 @@ const portalSchema = z.object({
       audit: z.string().default('studio-portal-audit'),
       requests: z.string().default('studio-portal-requests'),
       reviews: z.string().default('studio-portal-reviews'),
+      usage: z.string().default('studio-portal-usage'),
     })
     .default({
       users: 'studio-portal-users', lobs: 'studio-portal-lobs', audit: 'studio-portal-audit',
-      requests: 'studio-portal-requests', reviews: 'studio-portal-reviews',
+      requests: 'studio-portal-requests', reviews: 'studio-portal-reviews', usage: 'studio-portal-usage',
     }),
   adminGroup: z.string().min(1).default('portal-admins'),
   /** Cognito hosted UI domain prefix; used only in hosted-ui mode. */
@@ -74,6 +85,19 @@ const portalSchema = z.object({
   supportContact: z.string().default('your platform team'),
   logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   logRetentionDays: z.number().int().positive().default(90),
+  /** Alarms, dashboard and the scheduled LOB health check (infra/monitoring.ts, infra/health-check.ts). */
+  monitoring: z
+    .object({
+      /** Subscribed to the alarm topic (optional: subscribe anything else to the topic's ARN). */
+      alarmEmail: z.email().optional(),
+      /** How often EventBridge Scheduler runs the connection test of every enabled LOB. */
+      healthCheckMinutes: z.number().int().min(1).max(1440).default(5),
+      /** Alarm when more than this share of launches fail in 5 minutes (with at least 5 launches). */
+      launchFailureRatePercent: z.number().min(1).max(100).default(20),
+      /** Alarm when the function's p95 duration is above this for 15 minutes. */
+      durationP95Ms: z.number().int().min(100).default(3000),
+    })
+    .default({ healthCheckMinutes: 5, launchFailureRatePercent: 20, durationP95Ms: 3000 }),
   /** API Gateway needs an account-wide CloudWatch role for access logs; false if something else sets it. */
   manageApiGatewayAccount: z.boolean().default(true),
 });

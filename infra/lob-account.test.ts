@@ -140,6 +140,7 @@ describe('LOB accounts', () => {
         'sagemaker:DescribeDomain': (r) => r === `arn:aws:sagemaker:us-east-1:${account}:domain/${domainId}`,
         // no resource-level permissions exist for this list call (admin connection test)
         'sagemaker:ListUserProfiles': (r) => r === '*',
+        'sagemaker:ListApps': (r) => r === '*',
       };
       if (lobName === 'lob-b') {
         allowed['sagemaker:CreateUserProfile'] = (r) => r === profiles;

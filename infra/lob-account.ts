@@ -85,6 +85,8 @@ export function buildGeneratorPolicy(input: { region: string; accountId: string;
     { Sid: 'DescribeThisDomain', Effect: 'Allow', Action: 'sagemaker:DescribeDomain', Resource: domain, Condition: viaEndpoint },
     // Admin connection test; ListUserProfiles has no resource-level permissions.
     { Sid: 'ListProfiles', Effect: 'Allow', Action: 'sagemaker:ListUserProfiles', Resource: '*', Condition: viaEndpoint },
+    // The usage page's "Studio apps running now" (read-only); ListApps has no resource-level permissions either.
+    { Sid: 'ListApps', Effect: 'Allow', Action: 'sagemaker:ListApps', Resource: '*', Condition: viaEndpoint },
   ];
   if (input.autoCreateProfile) {
     statements.push({ Sid: 'CreateOwnProfile', Effect: 'Allow', Action: ['sagemaker:CreateUserProfile', 'sagemaker:AddTags'], Resource: ownProfile, Condition: viaEndpoint });
@@ -133,9 +135,15 @@ export function buildLobItem(config: InfraConfig, lob: LobConfig, domainId: stri
     sessionDurationSeconds: { N: String(lob.sessionDurationSeconds) },
     autoCreateProfile: { BOOL: lob.autoCreateProfile },
     enabled: { BOOL: lob.enabled },
+    idleShutdownMinutes: { N: String(lob.idleShutdownMinutes) },
     version: { N: '1' },
     updatedBy: { S: 'infra' },
   });
+}
+
+/** SageMaker IdleSettings: shut idle apps down after `minutes`; users may not raise it above that. */
+export function idleSettings(minutes: number) {
+  return { lifecycleManagement: 'ENABLED', idleTimeoutInMinutes: minutes, minIdleTimeoutInMinutes: 60, maxIdleTimeoutInMinutes: minutes };
 }
 
 export function createLobAccount(args: LobAccountArgs, opts: LobAccountOptions): LobAccount {
@@ -201,7 +209,15 @@ export function createLobAccount(args: LobAccountArgs, opts: LobAccountOptions):
       appNetworkAccessType: 'VpcOnly',
       vpcId: vpc.id,
       subnetIds: privateSubnets.map((s) => s.id),
-      defaultUserSettings: { executionRole: executionRole.arn, securityGroups: [studioSecurityGroup.id], studioWebPortal: 'ENABLED', defaultLandingUri: 'studio::' },
+      defaultUserSettings: {
+        executionRole: executionRole.arn,
+        securityGroups: [studioSecurityGroup.id],
+        studioWebPortal: 'ENABLED',
+        defaultLandingUri: 'studio::',
+        // Cost control: idle JupyterLab and Code Editor apps shut down after the LOB's idle minutes.
+        jupyterLabAppSettings: { appLifecycleManagement: { idleSettings: idleSettings(lob.idleShutdownMinutes) } },
+        codeEditorAppSettings: { appLifecycleManagement: { idleSettings: idleSettings(lob.idleShutdownMinutes) } },
+      },
       domainSettings: { executionRoleIdentityConfig: 'USER_PROFILE_NAME', securityGroupIds: [studioSecurityGroup.id] },
       retentionPolicy: { homeEfsFileSystem: production ? 'Retain' : 'Delete' },
       tagPropagation: 'ENABLED',

@@ -50,6 +50,7 @@ describe('policy checks catch broken variants', () => {
       'sagemaker:DescribeUserProfile': (r: string) => r === profiles,
       'sagemaker:DescribeDomain': (r: string) => r.endsWith(':domain/d-loba1example'),
       'sagemaker:ListUserProfiles': (r: string) => r === '*',
+      'sagemaker:ListApps': (r: string) => r === '*',
     };
     expect(checkActionsAndResources(generator(), allowed)).toEqual([]);
     const anyProfile = mutate(generator(), (d) => (d.Statement[0].Resource = 'arn:aws:sagemaker:us-east-1:111111111111:user-profile/*'));

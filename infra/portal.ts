@@ -3,7 +3,7 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { generatorRoleArn, type InfraConfig } from './config';
-import { AUDIT_TABLE, LOBS_TABLE, REQUESTS_TABLE, REVIEWS_TABLE, USERS_TABLE, type TableSchema } from '../lib/directory/schema';
+import { AUDIT_TABLE, LOBS_TABLE, REQUESTS_TABLE, REVIEWS_TABLE, USAGE_TABLE, USERS_TABLE, type TableSchema } from '../lib/directory/schema';
 import { tableArgsFor } from './table-schema';
 import { attachTopicPolicy, createNotificationsTopic, publishStatements } from './notifications';
 
@@ -32,7 +32,7 @@ export interface PortalArgs {
 }
 
 export interface Portal {
-  tables: { users: aws.dynamodb.Table; lobs: aws.dynamodb.Table; audit: aws.dynamodb.Table; requests: aws.dynamodb.Table; reviews: aws.dynamodb.Table };
+  tables: { users: aws.dynamodb.Table; lobs: aws.dynamodb.Table; audit: aws.dynamodb.Table; requests: aws.dynamodb.Table; reviews: aws.dynamodb.Table; usage: aws.dynamodb.Table };
   notifications: aws.sns.Topic;
   key: aws.kms.Key;
   userPool: aws.cognito.UserPool;
@@ -54,6 +54,8 @@ export interface Portal {
 }
 
 export const API_STAGE_NAME = 'portal';
+/** The portal's internal route for the scheduled LOB health check (app/api/internal/health-check). */
+export const HEALTH_CHECK_PATH = '/api/internal/health-check';
 const PORTAL_PORT = '8080';
 
 /** Public Lambda Web Adapter layer (github.com/awslabs/aws-lambda-web-adapter). */
@@ -140,8 +142,8 @@ function createTables(args: PortalArgs, key: aws.kms.Key, opts: pulumi.CustomRes
   // Keys and indexes from the one schema source (lib/directory/schema.ts).
   const table = (schema: TableSchema) =>
     new aws.dynamodb.Table(`${name}-${schema.id}`, { ...common, name: config.portal.tables[schema.id], ...tableArgsFor(schema) }, opts);
-  const [users, lobs, audit, requests, reviews] = [USERS_TABLE, LOBS_TABLE, AUDIT_TABLE, REQUESTS_TABLE, REVIEWS_TABLE].map(table);
-  return { users, lobs, audit, requests, reviews };
+  const [users, lobs, audit, requests, reviews, usage] = [USERS_TABLE, LOBS_TABLE, AUDIT_TABLE, REQUESTS_TABLE, REVIEWS_TABLE, USAGE_TABLE].map(table);
+  return { users, lobs, audit, requests, reviews, usage };
 }
 
 export function createPortal(args: PortalArgs, opts: pulumi.CustomResourceOptions): Portal {
@@ -247,9 +249,9 @@ export function createPortal(args: PortalArgs, opts: pulumi.CustomResourceOption
     {
       role: functionRole.name,
       policy: pulumi
-        .all([tables.users.arn, tables.lobs.arn, tables.audit.arn, tables.requests.arn, tables.reviews.arn, userPool.arn, logGroup.arn, key.arn, notifications.arn])
-        .apply(([usersArn, lobsArn, auditArn, requestsArn, reviewsArn, userPoolArn, logGroupArn, keyArn, topicArn]) =>
-          buildFunctionPolicy({ region, tableArns: [usersArn, lobsArn, auditArn, requestsArn, reviewsArn], generatorRoleArns: config.lobs.map(generatorRoleArn), userPoolArn, logGroupArn, keyArn, topicArn }),
+        .all([tables.users.arn, tables.lobs.arn, tables.audit.arn, tables.requests.arn, tables.reviews.arn, tables.usage.arn, userPool.arn, logGroup.arn, key.arn, notifications.arn])
+        .apply(([usersArn, lobsArn, auditArn, requestsArn, reviewsArn, usageArn, userPoolArn, logGroupArn, keyArn, topicArn]) =>
+          buildFunctionPolicy({ region, tableArns: [usersArn, lobsArn, auditArn, requestsArn, reviewsArn, usageArn], generatorRoleArns: config.lobs.map(generatorRoleArn), userPoolArn, logGroupArn, keyArn, topicArn }),
         ),
     },
     opts,
@@ -304,6 +306,9 @@ export function createPortal(args: PortalArgs, opts: pulumi.CustomResourceOption
           TABLE_REQUESTS: tables.requests.name,
           SNS_TOPIC_ARN: notifications.arn,
           TABLE_REVIEWS: tables.reviews.name,
+          TABLE_USAGE: tables.usage.name,
+          // Non-HTTP invocations (the health-check schedule, infra/health-check.ts) are posted here.
+          AWS_LWA_PASS_THROUGH_PATH: HEALTH_CHECK_PATH,
           PRESIGNED_URL_EXPIRES_SECONDS: String(portal.presignedUrlExpiresSeconds),
           ADMIN_GROUP: portal.adminGroup,
           SUPPORT_CONTACT: portal.supportContact,

@@ -48,7 +48,7 @@ describe('sst.config.ts', () => {
   it('run() composes network, portal and every LOB from infra/ and returns the outputs operators need', async () => {
     const outputs = await sstConfig.run();
     await settle();
-    expect(Object.keys(outputs).sort()).toEqual(['apiId', 'cliClientId', 'domains', 'executeApiEndpointId', 'portalUrl', 'resolverInboundIps', 'studioEndpointId', 'transitGatewayId', 'userPoolId', 'webClientId']);
+    expect(Object.keys(outputs).sort()).toEqual(['alarmTopicArn', 'apiId', 'cliClientId', 'domains', 'executeApiEndpointId', 'portalUrl', 'resolverInboundIps', 'studioEndpointId', 'transitGatewayId', 'userPoolId', 'webClientId']);
     expect(await promiseOf(outputs.portalUrl as pulumi.Output<string>)).toMatch(/^https:\/\/.+\.execute-api\.us-east-1\.amazonaws\.com\/portal$/);
     expect(resourcesOfType(T.sagemakerDomain)).toHaveLength(2);
     expect(resourcesOfType(T.provider)).toHaveLength(3);

@@ -7,6 +7,8 @@ import { createLobAccount, type LobAccount } from './lob-account';
 import { createSharedNetwork, type SharedNetwork } from './network';
 import { createOnPremSimulator, type OnPremSimulator } from './onprem-sim';
 import { createPortal, type Portal } from './portal';
+import { createMonitoring, type Monitoring } from './monitoring';
+import { createHealthCheck, type HealthCheck } from './health-check';
 
 export interface AccountProviders {
   shared: aws.Provider;
@@ -40,6 +42,8 @@ export interface StackArgs {
 export interface Stack {
   network: SharedNetwork;
   portal: Portal;
+  monitoring: Monitoring;
+  healthCheck: HealthCheck;
   lobs: Record<string, LobAccount>;
   onPremSimulator?: OnPremSimulator;
 }
@@ -70,6 +74,11 @@ export function createStack(args: StackArgs): Stack {
     },
     sharedOpts,
   );
+  const monitoring = createMonitoring(
+    { name, config, functionName: portal.fn.name, apiName: portal.api.name, tableNames: Object.values(portal.tables).map((t) => t.name) },
+    sharedOpts,
+  );
+  const healthCheck = createHealthCheck({ name, config, functionArn: portal.fn.arn, nextAuthSecret: args.nextAuthSecret }, sharedOpts);
   const lobs: Record<string, LobAccount> = {};
   for (const lob of config.lobs) {
     lobs[lob.name] = createLobAccount(
@@ -112,7 +121,7 @@ export function createStack(args: StackArgs): Stack {
       sharedOpts,
     );
   }
-  return { network, portal, lobs, onPremSimulator };
+  return { network, portal, monitoring, healthCheck, lobs, onPremSimulator };
 }
 
 /** Stack outputs worth printing after a deploy (no secrets). */
@@ -127,6 +136,7 @@ export function describeStack(stack: Stack) {
     resolverInboundIps: stack.network.resolverInboundIps,
     studioEndpointId: stack.network.interfaceEndpoints.studio.id,
     executeApiEndpointId: stack.network.interfaceEndpoints.executeApi.id,
+    alarmTopicArn: stack.monitoring.topic.arn,
     domains: Object.fromEntries(Object.entries(stack.lobs).map(([lob, account]) => [lob, account.domain.id])),
   };
 }

@@ -75,6 +75,8 @@ const envSchema = z.object({
   SNS_ENDPOINT: optionalUrl('SNS_ENDPOINT'),
   CLOCK_OFFSET_FILE: optionalString,
   REVIEW_JOB_INTERVAL_SECONDS: intInRange('REVIEW_JOB_INTERVAL_SECONDS', 0, 86400, 0),
+  TABLE_USAGE: optionalString.transform((v) => v ?? 'studio-portal-usage'),
+  HEALTH_CHECK_INTERVAL_SECONDS: intInRange('HEALTH_CHECK_INTERVAL_SECONDS', 0, 86400, 0),
   PRESIGNED_URL_EXPIRES_SECONDS: intInRange('PRESIGNED_URL_EXPIRES_SECONDS', 5, 300, 60),
   ADMIN_GROUP: optionalString.transform((v) => v ?? 'portal-admins'),
   SUPPORT_CONTACT: optionalString.transform((v) => v ?? 'your platform team'),
@@ -120,7 +122,7 @@ export interface PortalConfig {
     logoutUrl?: string;
   };
   endpoints: { dynamodb?: string; sts?: string; sagemaker?: string; sns?: string };
-  tables: { users: string; lobs: string; audit: string; requests: string; reviews: string };
+  tables: { users: string; lobs: string; audit: string; requests: string; reviews: string; usage: string };
   /** Where access-request and expiry notifications go; unset: none are sent. */
   snsTopicArn?: string;
   /**
@@ -145,6 +147,11 @@ export interface PortalConfig {
    */
   auditWrite: 'after-response' | 'before-response';
   logLevel: LogLevel;
+  /**
+   * How often this process runs the LOB health check by itself (0 = never: on Lambda the EventBridge
+   * schedule calls it instead, infra/health-check.ts).
+   */
+  healthCheckIntervalSeconds: number;
 }
 
 /** Parses an environment into the typed configuration; throws ConfigError naming every bad variable. */
@@ -183,7 +190,8 @@ export function parseConfig(env: Record<string, string | undefined>): PortalConf
       logoutUrl: e.COGNITO_LOGOUT_URL,
     },
     endpoints: { dynamodb: e.DYNAMODB_ENDPOINT, sts: e.STS_ENDPOINT, sagemaker: e.SAGEMAKER_ENDPOINT, sns: e.SNS_ENDPOINT },
-    tables: { users: e.TABLE_USERS, lobs: e.TABLE_LOBS, audit: e.TABLE_AUDIT, requests: e.TABLE_REQUESTS, reviews: e.TABLE_REVIEWS },
+    tables: { users: e.TABLE_USERS, lobs: e.TABLE_LOBS, audit: e.TABLE_AUDIT, requests: e.TABLE_REQUESTS, reviews: e.TABLE_REVIEWS, usage: e.TABLE_USAGE },
+    healthCheckIntervalSeconds: e.HEALTH_CHECK_INTERVAL_SECONDS,
     snsTopicArn: e.SNS_TOPIC_ARN,
     clockOffsetFile: e.CLOCK_OFFSET_FILE,
     reviewJobIntervalSeconds: e.REVIEW_JOB_INTERVAL_SECONDS,

@@ -16,6 +16,7 @@ export const TABLES = {
   audit: 'studio-portal-audit',
   requests: 'studio-portal-requests',
   reviews: 'studio-portal-reviews',
+  usage: 'studio-portal-usage',
 } as const;
 
 /** The notifications topic the stand-ins' SNS accepts Publish for. */
@@ -68,6 +69,7 @@ export const DEMO_LOBS: DemoLob[] = [
     autoCreateProfile: false,
     owners: { users: [], groups: ['lob-a-owners'] },
     requestDescription: 'Data scientists and analysts of Line of Business A.',
+    idleShutdownMinutes: 120,
   },
   {
     ...lobDefaults,
@@ -80,6 +82,7 @@ export const DEMO_LOBS: DemoLob[] = [
     autoCreateProfile: true,
     owners: { users: [], groups: ['lob-b-owners'] },
     requestDescription: 'Engineers of Line of Business B.',
+    idleShutdownMinutes: 240,
   },
 ];
 

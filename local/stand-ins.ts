@@ -127,6 +127,7 @@ export function configFromEnv(env: Record<string, string | undefined> = process.
       audit: env.TABLE_AUDIT || TABLES.audit,
       requests: env.TABLE_REQUESTS || TABLES.requests,
       reviews: env.TABLE_REVIEWS || TABLES.reviews,
+      usage: env.TABLE_USAGE || TABLES.usage,
     },
     studio: {
       suffix: env.STUDIO_DOMAIN_SUFFIX || 'localhost',
@@ -168,6 +169,7 @@ export function portalEnvFor(urls: StandInsUrls, tables: TableNames): Record<str
     SNS_TOPIC_ARN: DEMO_SNS_TOPIC_ARN,
     // The review job (scheduled reviews, overdue reviews) on a timer, as a scheduler would call it.
     REVIEW_JOB_INTERVAL_SECONDS: '60',
+    TABLE_USAGE: tables.usage,
   };
 }
 

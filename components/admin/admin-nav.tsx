@@ -8,6 +8,7 @@ const LINKS = [
   { href: '/admin/users', label: 'Users', adminOnly: true },
   { href: '/admin/lobs', label: 'Lines of business' },
   { href: '/admin/requests', label: 'Requests' },
+  { href: '/admin/usage', label: 'Usage' },
   { href: '/admin/audit', label: 'Audit log' },
 ];
 

@@ -2,6 +2,8 @@
 
 import { useActionState, useEffect, useRef } from 'react';
 import {
+  checkAllLobsAction,
+  type HealthCheckState,
   deleteLobAction,
   setLobEnabledAction,
   testConnectionAction,
@@ -27,6 +29,19 @@ export function EnableLobForm({ lob, version, enabled }: { lob: string; version:
           {enabled ? 'Disable' : 'Enable'} {lob}
         </Button>
       </div>
+      <StatusMessage ok={state.ok} message={state.message} error={state.error} />
+    </form>
+  );
+}
+
+/** Runs the health check (connection test) of every enabled LOB now; the table shows the results. */
+export function CheckAllLobsForm() {
+  const [state, formAction, pending] = useActionState<HealthCheckState>(checkAllLobsAction, { values: {} });
+  return (
+    <form action={formAction} className="flex flex-col items-start gap-2">
+      <Button type="submit" variant="secondary" disabled={pending}>
+        {pending ? 'Checking…' : 'Check all now'}
+      </Button>
       <StatusMessage ok={state.ok} message={state.message} error={state.error} />
     </form>
   );

@@ -26,6 +26,7 @@ export const E2E_ENV = {
   control: 'E2E_CONTROL_URL',
   /** The password portal's CLOCK_OFFSET_FILE: specs write seconds into it to move the portal's clock. */
   clockFile: 'E2E_CLOCK_FILE',
+  cognito: 'E2E_COGNITO_URL',
 } as const;
 
 export default async function globalSetup(): Promise<() => Promise<void>> {
@@ -48,6 +49,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     process.env[E2E_ENV.password] = password.url;
     process.env[E2E_ENV.hostedUi] = hostedUi.url;
     process.env[E2E_ENV.control] = standIns.urls.control;
+    process.env[E2E_ENV.cognito] = standIns.urls.cognito;
   } catch (error) {
     for (const s of started.reverse()) await s.stop();
     throw error;

@@ -119,6 +119,7 @@ export async function writeAdminAudit(deps: AdminDeps, change: AdminChange): Pro
   } catch (error) {
     throw toDirectoryError(error);
   }
+  deps.metrics?.adminChange(change.action);
 }
 
 /**
@@ -131,6 +132,7 @@ export async function writeAdminAudit(deps: AdminDeps, change: AdminChange): Pro
 export async function writeWithAudit(deps: AdminDeps, writes: TransactItem[], change: AdminChange, at = nowOf(deps)): Promise<void> {
   const audit = buildAdminAuditItems(deps, change, at).map((Item): TransactItem => ({ Put: { TableName: deps.tables.audit, Item } }));
   await transactWrite(deps.ddb, [...writes, ...audit]);
+  deps.metrics?.adminChange(change.action);
 }
 
 export interface AuditFilter {

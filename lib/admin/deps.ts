@@ -10,6 +10,7 @@ import type { AwsCredentialIdentity } from '@aws-sdk/types';
 import { createClock } from '@/lib/clock';
 import type { Notifier } from './notifications';
 import { createSnsNotifier } from '@/lib/aws/sns-notifier';
+import { getMetrics, type PortalMetrics } from '@/lib/metrics';
 
 /** Table names the admin console writes to (from config). */
 export interface AdminTables {
@@ -18,6 +19,7 @@ export interface AdminTables {
   audit: string;
   requests: string;
   reviews: string;
+  usage: string;
 }
 
 /**
@@ -33,6 +35,8 @@ export interface AdminDeps {
   createStsClient(region: string): STSClient;
   /** A SageMaker client for one LOB region with the given (assumed-role) credentials. */
   createSageMakerClient(region: string, credentials: AwsCredentialIdentity): SageMakerClient;
+  /** Operational metrics (admin changes, health checks); absent in tests that don't read them. */
+  metrics?: PortalMetrics;
   /** Seconds audit items live (contracts: 400 days). */
   auditTtlSeconds?: number;
   now?: () => Date;
@@ -55,6 +59,7 @@ export function createAdminDeps(config: PortalConfig, ddb: DynamoDBDocumentClien
     tables: config.tables,
     now: createClock(config),
     notify: createSnsNotifier(config),
+    metrics: getMetrics(),
     createStsClient: () => createStsClient(config),
     createSageMakerClient: (region, credentials) =>
       new SageMaker({

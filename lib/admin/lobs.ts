@@ -103,6 +103,8 @@ export async function updateLob(deps: AdminDeps, actor: string, input: LobInput,
   if (before.version !== expectedVersion) throw await conflictFor(deps, parsed.lob);
   const at = nowOf(deps).toISOString();
   const item = toLobItem(parsed, expectedVersion + 1, actor, at);
+  // Infra owns the idle shutdown (the domain's IdleSettings): an edit in the console keeps it.
+  if (before.idleShutdownMinutes !== undefined) item.idleShutdownMinutes = before.idleShutdownMinutes;
   const after = reshapeLob(item);
   try {
     await writeWithAudit(

@@ -102,39 +102,39 @@ function portalError(code: ErrorCode, error: unknown, details: Record<string, un
 export function translateDirectoryError(error: unknown, operation?: string): PortalError {
   if (isPortalError(error)) return error;
   const code: ErrorCode = isThrottled(error) ? 'aws.throttled' : 'directory.unavailable';
-  return portalError(code, error, { operation });
+  return portalError(code, error, { service: 'dynamodb', operation });
 }
 
 /** Cognito user-pool failures (admin listing and lookups): throttling, else the user pool is unavailable. */
 export function translateCognitoError(error: unknown, operation?: string): PortalError {
   if (isPortalError(error)) return error;
-  if (isThrottled(error)) return portalError('aws.throttled', error, { operation });
-  return portalError('directory.unavailable', error, { operation }, 'The user pool is unavailable right now. Please try again shortly.');
+  if (isThrottled(error)) return portalError('aws.throttled', error, { service: 'cognito', operation });
+  return portalError('directory.unavailable', error, { service: 'cognito', operation }, 'The user pool is unavailable right now. Please try again shortly.');
 }
 
 /** Failures while obtaining a LOB's credentials (STS AssumeRole). */
 export function translateAssumeRoleError(error: unknown, roleArn: string): PortalError {
   if (isPortalError(error)) return error;
   const kind = classifyAwsError(error);
-  if (kind === 'throttled') return portalError('aws.throttled', error, { roleArn });
+  if (kind === 'throttled') return portalError('aws.throttled', error, { service: 'sts', roleArn });
   // An outage is not the role's fault: retry later, and don't send admins to the trust policy.
   if (kind === 'unavailable') {
-    return portalError('aws.unavailable', error, { roleArn }, 'AWS STS is unavailable right now. Please try again in a moment.');
+    return portalError('aws.unavailable', error, { service: 'sts', roleArn }, 'AWS STS is unavailable right now. Please try again in a moment.');
   }
   // Access denied or a missing role leave the user unable to reach this LOB.
-  return portalError('lob.role_denied', error, { roleArn });
+  return portalError('lob.role_denied', error, { service: 'sts', roleArn });
 }
 
 /** Failures of SageMaker calls (with the LOB's assumed-role credentials) other than a missing profile (handled by the caller). */
 export function translateSageMakerError(error: unknown, operation: string): PortalError {
   if (isPortalError(error)) return error;
   const kind = classifyAwsError(error);
-  if (kind === 'throttled') return portalError('aws.throttled', error, { operation });
+  if (kind === 'throttled') return portalError('aws.throttled', error, { service: 'sagemaker', operation });
   // The role was assumed (or the credentials would not exist): a denial here is the role's permissions
   // policy in the LOB account, not its trust policy, so a different team fixes it.
-  if (kind === 'access_denied') return portalError('lob.presign_denied', error, { operation });
+  if (kind === 'access_denied') return portalError('lob.presign_denied', error, { service: 'sagemaker', operation });
   if (kind === 'unavailable') {
-    return portalError('aws.unavailable', error, { operation }, 'SageMaker is unavailable right now. Please try again in a moment.');
+    return portalError('aws.unavailable', error, { service: 'sagemaker', operation }, 'SageMaker is unavailable right now. Please try again in a moment.');
   }
-  return portalError('internal', error, { operation }, 'SageMaker could not create the Studio URL.');
+  return portalError('internal', error, { service: 'sagemaker', operation }, 'SageMaker could not create the Studio URL.');
 }

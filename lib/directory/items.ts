@@ -39,6 +39,7 @@ export function reshapeLobItem(item: Item): Lob {
     acceptsRequests: item.acceptsRequests === true,
     requestDescription: str(item.requestDescription) || undefined,
     maxRequestDays: num(item.maxRequestDays) ?? DEFAULT_MAX_REQUEST_DAYS,
+    idleShutdownMinutes: num(item.idleShutdownMinutes),
     version: num(item.version) ?? 1,
     updatedAt: str(item.updatedAt),
     updatedBy: str(item.updatedBy),

@@ -14,7 +14,7 @@ export interface IndexSchema {
 
 export interface TableSchema {
   /** The key of config.tables (and of the stand-ins' table names). */
-  id: 'users' | 'lobs' | 'audit' | 'requests' | 'reviews';
+  id: 'users' | 'lobs' | 'audit' | 'requests' | 'reviews' | 'usage';
   hash: string;
   range?: string;
   /** Types of every key attribute of the table and its indexes. */
@@ -84,4 +84,14 @@ export const REVIEWS_TABLE = {
   ttl: 'ttl',
 } as const satisfies TableSchema;
 
-export const TABLE_SCHEMAS: readonly TableSchema[] = [USERS_TABLE, LOBS_TABLE, AUDIT_TABLE, REQUESTS_TABLE, REVIEWS_TABLE];
+/** Usage counters per LOB and day (lib/usage/schema.ts describes the items). */
+export const USAGE_TABLE = {
+  id: 'usage',
+  hash: 'pk',
+  range: 'sk',
+  attributes: { pk: 'S', sk: 'S' },
+  indexes: [],
+  ttl: 'ttl',
+} as const satisfies TableSchema;
+
+export const TABLE_SCHEMAS: readonly TableSchema[] = [USERS_TABLE, LOBS_TABLE, AUDIT_TABLE, REQUESTS_TABLE, REVIEWS_TABLE, USAGE_TABLE];

@@ -25,6 +25,8 @@ export interface Lob {
   requestDescription?: string;
   /** The longest membership a request may ask for, in days. */
   maxRequestDays: number;
+  /** Idle shutdown of JupyterLab / Code Editor apps (minutes), set by infra config; read-only in the console. */
+  idleShutdownMinutes?: number;
   version: number;
   updatedAt?: string;
   updatedBy?: string;

@@ -3,6 +3,8 @@ import { getConfig, type PortalConfig } from '@/lib/config';
 import { BatchingAuditWriter, getDirectory, type Directory } from '@/lib/directory';
 import { log } from '@/lib/log';
 import { createClock } from '@/lib/clock';
+import { getMetrics } from '@/lib/metrics';
+import { UsageRecorder } from '@/lib/usage/counters';
 import { launchStudio, type LaunchDeps } from './launch-studio';
 import { resolveLobsForUser } from './resolve-lobs';
 import { SageMakerPresigner } from './sagemaker-presigner';
@@ -18,6 +20,7 @@ export function createLaunchDeps(config: PortalConfig, directory: Directory): La
   // After the response, records of concurrent launches share BatchWriteItems (a PutItem per launch was
   // a sixth of a launch's CPU under load); before the response (Lambda) each launch writes its own.
   const batched = config.auditWrite === 'after-response' ? new BatchingAuditWriter(directory.doc, config.tables.audit) : undefined;
+  const counters = new UsageRecorder(directory.doc, config.tables.usage);
   return {
     getUser: (username) => directory.users.getUser(username),
     lobs: directory.lobs,
@@ -26,6 +29,8 @@ export function createLaunchDeps(config: PortalConfig, directory: Directory): La
     }),
     writeAudit: batched ? (record) => batched.write(record) : (record) => directory.audit.write(record),
     updateAuditOutcome: (record, expected, outcome) => directory.audit.updateOutcome(record, expected, outcome),
+    recordUsage: (usage) => counters.record(usage),
+    metrics: getMetrics(),
     defaultUrlExpiresSeconds: config.presignedUrlExpiresSeconds,
     supportContact: config.supportContact,
     log,

@@ -3,6 +3,8 @@ import { PortalError, InputInvalidError, toPortalError } from '@/lib/errors';
 import type { GeneratorSession } from '@/lib/aws/generator-sessions';
 import type { LaunchAuditRecord, Lob, Membership } from '@/lib/directory/types';
 import type { Logger } from '@/lib/log';
+import { dependencyOf, type PortalMetrics } from '@/lib/metrics';
+import type { LaunchUsage } from '@/lib/usage/counters';
 import { resolveLobsForUser, type ResolveLobsDeps, type ResolvedLobs } from './resolve-lobs';
 import type { LaunchRequest, LaunchResult, Presigner } from './types';
 
@@ -13,6 +15,9 @@ const LOB_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
 export interface LaunchDeps extends ResolveLobsDeps {
   presigner: Presigner;
   writeAudit(record: LaunchAuditRecord): Promise<void>;
+  /** Usage counters (lib/usage): written beside the audit record, at the same time, never after it. */
+  recordUsage?(usage: LaunchUsage): Promise<void>;
+  metrics?: PortalMetrics;
   /**
    * Rewrites the outcome of a record written ahead (concurrently with the presign) when the launch then
    * failed: conditional on the record still saying `expected`.
@@ -110,8 +115,23 @@ export async function launchStudio(deps: LaunchDeps, request: LaunchRequest): Pr
   const write = (record: LaunchAuditRecord) => deps.writeAudit(record).catch(logFailure(record));
   const audit = (outcome: string) => {
     const record = recordOf(outcome);
-    if (deps.defer) deps.defer(() => write(record));
-    else return write(record);
+    const counting = countLaunch(outcome, record.at);
+    const both = () => Promise.all([write(record), counting()]).then(() => undefined);
+    if (deps.defer) deps.defer(both);
+    else return both();
+  };
+  /**
+   * Usage counters and the launch metric for an outcome: the counters go out together with the audit
+   * record (no extra sequential round trip where the audit is deferred).
+   */
+  const countLaunch = (outcome: string, atIso: string) => {
+    const durationMs = Date.now() - started;
+    deps.metrics?.launch({ lob: lob?.lob, channel: request.channel, outcome, durationMs });
+    const at = new Date(atIso);
+    return () =>
+      deps.recordUsage?.({ lob: lob?.lob, user: request.user.username, outcome, durationMs, at }).catch((error: unknown) => {
+        log.error('usage.write_failed', { error, lob: lob?.lob, outcome });
+      }) ?? Promise.resolve();
   };
   /**
    * Without `defer` (Lambda: nothing may run after the response) the record is written concurrently with
@@ -124,6 +144,7 @@ export async function launchStudio(deps: LaunchDeps, request: LaunchRequest): Pr
     if (!ahead) return false;
     const { record, landed } = ahead;
     ahead = undefined;
+    const counting = countLaunch(outcome, record.at)();
     if (await landed) {
       if (outcome !== record.outcome) {
         await deps.updateAuditOutcome(record, record.outcome, outcome).catch(logFailure({ ...record, outcome }));
@@ -131,6 +152,7 @@ export async function launchStudio(deps: LaunchDeps, request: LaunchRequest): Pr
     } else {
       await write({ ...record, outcome });
     }
+    await counting;
     return true;
   };
 
@@ -186,6 +208,8 @@ export async function launchStudio(deps: LaunchDeps, request: LaunchRequest): Pr
     const error = profileMessage(toPortalError(thrown), lob, deps.supportContact);
     const level = error.status >= 500 ? 'error' : 'warn';
     log[level]('launch.failed', { code: error.code, lob: lob?.lob, durationMs: Date.now() - started, error: error.cause ?? error, details: error.details });
+    const dependency = dependencyOf(error.details);
+    if (dependency) deps.metrics?.dependencyError(dependency, error.code);
     if (!(await settleAhead(error.code))) await audit(error.code);
     throw error;
   }

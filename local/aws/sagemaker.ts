@@ -301,6 +301,26 @@ async function runSageMaker(
         NextToken: start + max < all.length ? String(start + max) : undefined,
       });
     }
+    case 'ListApps': {
+      const max = optionalInt(input, 'MaxResults', 'maxResults', 1, 100, 10);
+      const domainFilter = input.DomainIdEquals === undefined ? undefined : requireDomainId(input, 'DomainIdEquals', 'domainIdEquals');
+      const domains = domainFilter ? [findDomain(domainFilter)] : state.domainsOf(accountId);
+      const all = domains
+        .flatMap((d) => [...d.apps.values()].map((a) => ({ d, a })))
+        .sort((x, y) => `${x.a.userProfile}/${x.a.appType}`.localeCompare(`${y.a.userProfile}/${y.a.appType}`));
+      const start = typeof input.NextToken === 'string' ? Number(input.NextToken) || 0 : 0;
+      return read({
+        Apps: all.slice(start, start + max).map(({ d, a }) => ({
+          DomainId: d.domainId,
+          UserProfileName: a.userProfile,
+          AppType: a.appType,
+          AppName: a.appName,
+          Status: a.status,
+          CreationTime: epoch(a.createdAt),
+        })),
+        NextToken: start + max < all.length ? String(start + max) : undefined,
+      });
+    }
     default:
       throw new SageMakerError('UnknownOperationException', `Unknown operation SageMaker.${operation}`);
   }

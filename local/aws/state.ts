@@ -75,6 +75,15 @@ const TRAIL_LIMIT = 10_000;
 /** Default time a new user profile stays Pending (LOCAL_PROFILE_CREATION_DELAY_MS overrides). */
 export const DEFAULT_PROFILE_CREATION_DELAY_MS = 3_000;
 
+/** A Studio app (JupyterLab, Code Editor) a user opened; ListApps reports it. */
+export interface StudioApp {
+  userProfile: string;
+  appType: 'JupyterLab' | 'CodeEditor';
+  appName: string;
+  status: 'InService' | 'Deleted';
+  createdAt: Date;
+}
+
 export interface StudioDomain {
   domainId: string;
   domainName: string;
@@ -85,6 +94,8 @@ export interface StudioDomain {
   createdAt: Date;
   updatedAt: Date;
   profiles: Map<string, UserProfile>;
+  /** Apps by `<userProfile>/<appType>`. */
+  apps: Map<string, StudioApp>;
 }
 
 export interface LobAccount {
@@ -144,9 +155,9 @@ export class AwsState {
     if (mayAssumeGeneratorRoles) this.assumeRoleCallers.add(p.arn);
   }
 
-  addDomain(domain: Omit<StudioDomain, 'profiles' | 'createdAt' | 'updatedAt'>, profiles: string[] = []): StudioDomain {
+  addDomain(domain: Omit<StudioDomain, 'profiles' | 'apps' | 'createdAt' | 'updatedAt'>, profiles: string[] = []): StudioDomain {
     const now = new Date();
-    const entry: StudioDomain = { ...domain, createdAt: now, updatedAt: now, profiles: new Map() };
+    const entry: StudioDomain = { ...domain, createdAt: now, updatedAt: now, profiles: new Map(), apps: new Map() };
     for (const name of profiles) entry.profiles.set(name, { name, status: 'InService', createdAt: now, updatedAt: now });
     this.domains.set(domain.domainId, entry);
     return entry;

@@ -85,6 +85,11 @@ export async function handleStudio(
     return sendHtml(res, 403, errorPage(INSUFFICIENT_PERMISSIONS_MESSAGE), headers);
   }
   tokens.consume(grant.jti, grant.exp);
+  // Opening JupyterLab or Code Editor starts that app for the user (as Studio does); ListApps shows it.
+  const appType = grant.app === 'jupyterlab' ? 'JupyterLab' : grant.app === 'codeeditor' ? 'CodeEditor' : undefined;
+  if (appType) {
+    domain.apps.set(`${grant.userProfile}/${appType}`, { userProfile: grant.userProfile, appType, appName: 'default', status: 'InService', createdAt: new Date() });
+  }
   const lob = state.accounts.get(grant.accountId)?.label;
   const app = grant.space ? `${grant.app} space ${grant.space}` : grant.app;
   const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

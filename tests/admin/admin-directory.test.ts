@@ -23,7 +23,7 @@ import { toCsv } from '@/lib/admin/csv';
 import { VersionConflictError, LobInUseError, LobExistsError } from '@/lib/admin/errors';
 import type { LobInput } from '@/lib/admin/validation';
 
-const tables = { users: 'admin-t-users', lobs: 'admin-t-lobs', audit: 'admin-t-audit', requests: 'admin-t-requests', reviews: 'admin-t-reviews' };
+const tables = { users: 'admin-t-users', lobs: 'admin-t-lobs', audit: 'admin-t-audit', requests: 'admin-t-requests', reviews: 'admin-t-reviews', usage: 'admin-t-usage' };
 let server: Server;
 let deps: AdminDeps;
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };

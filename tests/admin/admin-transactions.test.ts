@@ -24,7 +24,7 @@ import { listAudit } from '@/lib/admin/audit';
 import { VersionConflictError } from '@/lib/admin/errors';
 import { PortalError } from '@/lib/errors';
 
-const tables = { users: 'tx-users', lobs: 'tx-lobs', audit: 'tx-audit', requests: 'tx-requests', reviews: 'tx-reviews' };
+const tables = { users: 'tx-users', lobs: 'tx-lobs', audit: 'tx-audit', requests: 'tx-requests', reviews: 'tx-reviews', usage: 'tx-usage' };
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 const knobs = new Knobs();
 let server: Server;

@@ -3,19 +3,30 @@ import { requireConsolePage } from '@/lib/admin/require-admin';
 import { getAdminDeps } from '@/lib/admin/deps';
 import { listLobs } from '@/lib/admin/lobs';
 import { buttonClass, linkClass } from '@/components/admin/form-parts';
-import { EnableLobForm } from '@/components/admin/lob-commands';
+import { CheckAllLobsForm, EnableLobForm } from '@/components/admin/lob-commands';
+import { RelativeTime } from '@/components/ui/relative-time';
+import { readLobHealth } from '@/lib/usage/health';
 import { Badge, PageHeader, TableFrame, tableClass, tbodyClass, tdClass, thClass, theadClass, wideOnly } from '@/components/admin/page-parts';
 
 export default async function LobsPage({ searchParams }: { searchParams: Promise<{ deleted?: string }> }) {
   const access = await requireConsolePage('/admin/lobs');
   const { deleted } = await searchParams;
-  const lobs = (await listLobs(getAdminDeps())).filter((l) => access.lobs.includes(l.lob));
+  const deps = getAdminDeps();
+  const lobs = (await listLobs(deps)).filter((l) => access.lobs.includes(l.lob));
+  const health = await readLobHealth({ doc: deps.ddb, table: deps.tables.usage }, lobs.map((l) => l.lob));
   return (
     <div>
       <PageHeader
         title="Lines of business"
         description="Each line of business is one AWS account with its Studio domain. Disabled ones stay configured but nobody can launch into them."
-        actions={access.platformAdmin ? <Link href="/admin/lobs/new" className={buttonClass}>Add a line of business</Link> : undefined}
+        actions={
+          access.platformAdmin ? (
+            <>
+              <CheckAllLobsForm />
+              <Link href="/admin/lobs/new" className={buttonClass}>Add a line of business</Link>
+            </>
+          ) : undefined
+        }
       />
       <div role="status" aria-live="polite">
         {deleted ? <p className="mb-4 rounded-md border border-emerald-300 bg-emerald-50 px-4 py-3 text-sm text-emerald-900">Deleted {deleted}.</p> : null}
@@ -31,6 +42,7 @@ export default async function LobsPage({ searchParams }: { searchParams: Promise
               <th scope="col" className={`${thClass} ${wideOnly}`}>Region</th>
               <th scope="col" className={`${thClass} ${wideOnly}`}>IdP groups</th>
               <th scope="col" className={thClass}>Status</th>
+              <th scope="col" className={thClass}>Health check</th>
               <th scope="col" className={`${thClass} ${wideOnly}`}>Version</th>
               <th scope="col" className={thClass}>Actions</th>
             </tr>
@@ -47,6 +59,20 @@ export default async function LobsPage({ searchParams }: { searchParams: Promise
                 <td className={`${tdClass} ${wideOnly} font-mono whitespace-nowrap text-slate-800`}>{lob.region}</td>
                 <td className={`${tdClass} ${wideOnly}`}>{lob.groups.join(', ') || '—'}</td>
                 <td className={tdClass}>{lob.enabled ? <Badge tone="success">Enabled</Badge> : <Badge tone="danger">Disabled</Badge>}</td>
+                <td className={`${tdClass} min-w-40`} data-testid="lob-health">
+                  {(() => {
+                    const h = health.get(lob.lob);
+                    if (!h) return <span className="text-slate-600">Not checked yet</span>;
+                    return (
+                      <div className="space-y-0.5">
+                        {h.ok ? <Badge tone="success">ok</Badge> : <Badge tone="danger">failing</Badge>}
+                        <div className="text-xs text-slate-600">checked <RelativeTime iso={h.checkedAt} /></div>
+                        {h.failingSince ? <div className="text-xs text-red-800">failing since <RelativeTime iso={h.failingSince} /></div> : null}
+                        {!h.ok ? <div className="text-xs break-words text-slate-700">{h.summary}</div> : null}
+                      </div>
+                    );
+                  })()}
+                </td>
                 <td className={`${tdClass} ${wideOnly} tabular-nums`}>{lob.version}</td>
                 <td className={tdClass}>
                   <div className="flex flex-col items-start gap-2">

@@ -8,6 +8,7 @@ import { getAdminDeps, invalidateLobCache } from '@/lib/admin/deps';
 import { createLob, deleteLob, requireLob, setLobEnabled, updateLob } from '@/lib/admin/lobs';
 import { parseLobFormValues, readLobForm, type LobFormValues } from '@/lib/admin/lob-form';
 import { connectionHeadline, testLobConnection, type ConnectionReport } from '@/lib/admin/connection-test';
+import { checkAllLobs } from '@/lib/admin/health-check';
 import { LobInUseError } from '@/lib/admin/errors';
 import { lobNameSchema, versionSchema } from '@/lib/admin/validation';
 import { failureState, type ActionState } from '@/components/admin/action-state';
@@ -142,5 +143,25 @@ export async function testConnectionAction(_prev: ConnectionTestState, form: For
     };
   } catch (error) {
     return failureState(error, values, 'lob.test_connection');
+  }
+}
+
+export type HealthCheckState = ActionState<Record<string, never>>;
+
+/** "Check all now": the scheduled health check, on demand. */
+export async function checkAllLobsAction(_prev: HealthCheckState): Promise<HealthCheckState> {
+  await requireAdminRequest('lob.health_check');
+  try {
+    const results = await checkAllLobs(getAdminDeps());
+    revalidatePath('/admin/lobs');
+    revalidatePath('/admin');
+    const failing = results.filter((r) => !r.ok).map((r) => r.lob);
+    return {
+      ok: true,
+      message: `Checked ${results.length} line${results.length === 1 ? '' : 's'} of business: ${failing.length ? `failing: ${failing.join(', ')}` : 'all ok'}.`,
+      values: {},
+    };
+  } catch (error) {
+    return failureState(error, {}, 'lob.health_check');
   }
 }

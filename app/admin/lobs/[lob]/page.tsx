@@ -111,6 +111,15 @@ export default async function EditLobPage({
           <Card>
             <ConnectionTest lob={lob.lob} />
           </Card>
+          <Card aria-labelledby="idle-title">
+            <h2 id="idle-title" className={sectionTitleClass}>Idle shutdown</h2>
+            <p className="mt-2 text-sm text-slate-700" data-testid="idle-shutdown">
+              {lob.idleShutdownMinutes
+                ? `JupyterLab and Code Editor apps shut down after ${lob.idleShutdownMinutes} idle minutes.`
+                : 'Not set for this line of business.'}
+            </p>
+            <p className="mt-1 text-sm text-slate-600">Set per LOB in the infrastructure configuration (idleShutdownMinutes, 60-525600) and deployed to the Studio domain; read-only here.</p>
+          </Card>
           {access.platformAdmin ? <Card aria-labelledby="danger-title" tone="danger">
             <h2 id="danger-title" className={sectionTitleClass}>Delete</h2>
             <p className="mt-1 text-sm text-slate-600">Removes the line of business; users assigned to it are counted first.</p>

@@ -5,6 +5,7 @@ import { PortalError, toPortalError } from '@/lib/errors';
 import { LAUNCH_HEADERS, errorResponse, wantsJson } from '@/lib/http/responses';
 import { launch, validateLaunchChoices } from '@/lib/launch';
 import { log } from '@/lib/log';
+import { getMetrics } from '@/lib/metrics';
 import { REQUEST_ID_HEADER, resolveRequestId } from '@/lib/request-id';
 
 type Context = { params: Promise<{ user: string }> };
@@ -47,6 +48,8 @@ export async function GET(request: Request, context: Context): Promise<Response>
     status = error.status;
     code = error.code;
     if (error.code === 'internal') log.error('api.studio_failed', { requestId, error: thrown });
+    if (error.code === 'auth.invalid_token' || error.code === 'auth.unauthenticated' || error.code === 'auth.forbidden') getMetrics().tokenRefused(error.code);
+    if (error.code === 'jwks.unavailable') getMetrics().dependencyError('cognito-jwks', error.code);
     return errorResponse(error, requestId);
   } finally {
     log.info('api.request', { requestId, route: '/api/studio/[user]', user: username, status, code, durationMs: Date.now() - started });

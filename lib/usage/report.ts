@@ -1,0 +1,162 @@
+import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { translateDirectoryError } from '../aws/errors';
+import { dayOf, usageKeys } from './counters';
+import { DURATION_BUCKETS_MS, USER_SHARDS } from './schema';
+
+export const USAGE_PERIODS = [30, 90] as const;
+export type UsagePeriod = (typeof USAGE_PERIODS)[number];
+
+export interface LobUsage {
+  lob: string;
+  launches: number;
+  failures: number;
+  /** Distinct users with a successful launch in the period. */
+  activeUsers: number;
+  /** Estimated from the duration histogram: the upper bound of the bucket holding the percentile (ms). */
+  medianMs?: number;
+  p95Ms?: number;
+}
+
+export interface UsageReport {
+  days: string[];
+  lobs: string[];
+  /** launches[lob][i] = launches into `lob` on days[i] (every outcome). */
+  launches: Record<string, number[]>;
+  /** failures[lob][i] = failed launches into `lob` on days[i]. */
+  failures: Record<string, number[]>;
+  /** failures by error code, summed over the period and the LOBs, largest first. */
+  failuresByCode: { code: string; count: number }[];
+  perLob: LobUsage[];
+  /** activeUsers[lob][i] = distinct users launching into `lob` on days[i]. */
+  activeUsersPerDay: Record<string, number[]>;
+  topUsers: { user: string; lob: string; launches: number }[];
+}
+
+/** The UTC days of the period ending today, oldest first. */
+export function periodDays(today: Date, length: number): string[] {
+  const days: string[] = [];
+  for (let i = length - 1; i >= 0; i--) days.push(dayOf(new Date(today.getTime() - i * 86_400_000)));
+  return days;
+}
+
+type Item = Record<string, unknown>;
+
+async function queryRange(doc: DynamoDBDocumentClient, table: string, pk: string, from: string, to: string): Promise<Item[]> {
+  const items: Item[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const out = await doc.send(
+      new QueryCommand({
+        TableName: table,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: { ':pk': pk, ':from': from, ':to': to },
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    items.push(...((out.Items as Item[] | undefined) ?? []));
+    startKey = out.LastEvaluatedKey;
+  } while (startKey);
+  return items;
+}
+
+/** The duration at a quantile of a histogram (upper bound of the bucket it falls in; the open bucket reports its lower bound). */
+export function quantileFromHistogram(buckets: number[], q: number): number | undefined {
+  const total = buckets.reduce((a, b) => a + b, 0);
+  if (!total) return undefined;
+  const rank = Math.ceil(q * total);
+  let seen = 0;
+  for (let i = 0; i < buckets.length; i++) {
+    seen += buckets[i];
+    if (seen >= rank) return DURATION_BUCKETS_MS[Math.min(i, DURATION_BUCKETS_MS.length - 1)];
+  }
+  return DURATION_BUCKETS_MS[DURATION_BUCKETS_MS.length - 1];
+}
+
+const dayOfSk = (sk: unknown) => String(sk).slice(String(sk).indexOf('#') + 1);
+
+/**
+ * Usage of the given LOBs over the period ending `today`, read from the write-time counters:
+ * per LOB one Query for the day counters and one per user shard, all at once.
+ */
+export async function readUsage(
+  deps: { doc: DynamoDBDocumentClient; table: string },
+  input: { lobs: string[]; days: number; today: Date; topUsers?: number },
+): Promise<UsageReport> {
+  const days = periodDays(input.today, input.days);
+  const index = new Map(days.map((d, i) => [d, i]));
+  const first = days[0];
+  const last = days[days.length - 1];
+  const launches: Record<string, number[]> = {};
+  const failuresPerDay: Record<string, number[]> = {};
+  const activeUsersPerDay: Record<string, number[]> = {};
+  const failures = new Map<string, number>();
+  const perLob: LobUsage[] = [];
+  const top: { user: string; lob: string; launches: number }[] = [];
+  try {
+    await Promise.all(
+      input.lobs.map(async (lob) => {
+        const pk = usageKeys.counters(lob, first).pk;
+        const [counters, ...shards] = await Promise.all([
+          queryRange(deps.doc, deps.table, pk, `c#${first}`, `c#${last}`),
+          ...Array.from({ length: USER_SHARDS }, (_, shard) => queryRange(deps.doc, deps.table, pk, `u${shard}#${first}`, `u${shard}#${last}`)),
+        ]);
+        const perDay = days.map(() => 0);
+        const failedPerDay = days.map(() => 0);
+        const histogram = Array.from({ length: DURATION_BUCKETS_MS.length + 1 }, () => 0);
+        let lobFailures = 0;
+        for (const item of counters) {
+          const i = index.get(dayOfSk(item.sk));
+          if (i === undefined) continue;
+          perDay[i] = Number(item.n ?? 0);
+          for (const [key, value] of Object.entries(item)) {
+            if (key.startsWith('o:') && key !== 'o:success') {
+              const code = key.slice(2);
+              failures.set(code, (failures.get(code) ?? 0) + Number(value));
+              lobFailures += Number(value);
+              failedPerDay[i] += Number(value);
+            } else if (/^h\d+$/.test(key)) histogram[Number(key.slice(1))] += Number(value);
+          }
+        }
+        const usersPerDay = days.map(() => 0);
+        const byUser = new Map<string, number>();
+        for (const item of shards.flat()) {
+          const i = index.get(dayOfSk(item.sk));
+          if (i === undefined) continue;
+          for (const [key, value] of Object.entries(item)) {
+            if (!key.startsWith('u:')) continue;
+            usersPerDay[i] += 1;
+            const user = key.slice(2);
+            byUser.set(user, (byUser.get(user) ?? 0) + Number(value));
+          }
+        }
+        launches[lob] = perDay;
+        failuresPerDay[lob] = failedPerDay;
+        activeUsersPerDay[lob] = usersPerDay;
+        for (const [user, count] of byUser) top.push({ user, lob, launches: count });
+        perLob.push({
+          lob,
+          launches: perDay.reduce((a, b) => a + b, 0),
+          failures: lobFailures,
+          activeUsers: byUser.size,
+          medianMs: quantileFromHistogram(histogram, 0.5),
+          p95Ms: quantileFromHistogram(histogram, 0.95),
+        });
+      }),
+    );
+  } catch (error) {
+    throw translateDirectoryError(error, 'usage.read');
+  }
+  const order = new Map(input.lobs.map((l, i) => [l, i]));
+  perLob.sort((a, b) => order.get(a.lob)! - order.get(b.lob)!);
+  top.sort((a, b) => b.launches - a.launches || a.user.localeCompare(b.user));
+  return {
+    days,
+    lobs: input.lobs,
+    launches,
+    failures: failuresPerDay,
+    activeUsersPerDay,
+    failuresByCode: [...failures].map(([code, count]) => ({ code, count })).sort((a, b) => b.count - a.count || a.code.localeCompare(b.code)),
+    perLob,
+    topUsers: top.slice(0, input.topUsers ?? 10),
+  };
+}

@@ -1,0 +1,114 @@
+/**
+ * lib/usage against the DynamoDB stand-in (AWS's DynamoDB Local) through the production SDK clients:
+ * concurrent launches never lose a count (atomic ADD), the report sums days, outcomes, users and
+ * durations as recorded, and only for the LOBs asked for.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Server } from 'node:http';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createDynamoDbServer, seedDynamoDb, startDynamoDbLocal } from '@/local/dynamodb';
+import { Knobs } from '@/local/knobs';
+import { closeServer, listen } from '@/local/http-util';
+import { DEMO_REGION } from '@/local/demo-data';
+import { UsageRecorder, durationBucket, userShard } from '@/lib/usage/counters';
+import { quantileFromHistogram, readUsage } from '@/lib/usage/report';
+import { DURATION_BUCKETS_MS, NO_LOB, USER_SHARDS } from '@/lib/usage/schema';
+
+const tables = { users: 'usage-t-users', lobs: 'usage-t-lobs', audit: 'usage-t-audit', requests: 'usage-t-requests', reviews: 'usage-t-reviews', usage: 'usage-t-usage' };
+let server: Server;
+let doc: DynamoDBDocumentClient;
+let knobs: Knobs;
+const today = new Date('2026-11-30T12:00:00Z');
+const daysAgo = (n: number) => new Date(today.getTime() - n * 86_400_000);
+
+beforeAll(async () => {
+  knobs = new Knobs();
+  server = createDynamoDbServer(knobs, await startDynamoDbLocal());
+  const port = await listen(server, 0, '127.0.0.1');
+  const endpoint = `http://127.0.0.1:${port}`;
+  await seedDynamoDb(endpoint, tables, DEMO_REGION, false);
+  doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint, region: DEMO_REGION, credentials: { accessKeyId: 't', secretAccessKey: 't' } }));
+});
+
+afterAll(async () => {
+  if (server) await closeServer(server);
+});
+
+describe('Method: UsageRecorder.record', () => {
+  it('counts 200 concurrent launches exactly (atomic ADD, no lost update)', async () => {
+    // Prepare
+    const recorder = new UsageRecorder(doc, tables.usage);
+    // Act
+    await Promise.all(
+      Array.from({ length: 200 }, (_, i) => recorder.record({ lob: 'lob-c', user: `u${i % 7}`, outcome: 'success', durationMs: 120, at: today })),
+    );
+    // Assess
+    const report = await readUsage({ doc, table: tables.usage }, { lobs: ['lob-c'], days: 30, today });
+    expect(report.launches['lob-c'].at(-1)).toBe(200);
+    expect(report.perLob[0]).toMatchObject({ lob: 'lob-c', launches: 200, failures: 0, activeUsers: 7, medianMs: 150, p95Ms: 150 });
+    expect(report.topUsers.reduce((a, u) => a + u.launches, 0)).toBe(200);
+  });
+
+  it('makes one UpdateItem for a failure and two for a success, sent together', async () => {
+    const recorder = new UsageRecorder(doc, tables.usage);
+    knobs.resetCounters();
+    await recorder.record({ lob: 'lob-d', user: 'x', outcome: 'profile.not_found', durationMs: 10, at: today });
+    expect(knobs.getCounters()['dynamodb.UpdateItem']).toBe(1);
+    await recorder.record({ lob: 'lob-d', user: 'x', outcome: 'success', durationMs: 10, at: today });
+    expect(knobs.getCounters()['dynamodb.UpdateItem']).toBe(3);
+  });
+});
+
+describe('Method: readUsage', () => {
+  it('reports launches per day, failures by code, active users, duration percentiles and top users', async () => {
+    // Prepare: lob-e over three days; a launch without a LOB; another LOB that must not show.
+    const recorder = new UsageRecorder(doc, tables.usage);
+    const launches: Parameters<UsageRecorder['record']>[0][] = [
+      ...Array.from({ length: 9 }, (_, i) => ({ lob: 'lob-e', user: 'alice', outcome: 'success', durationMs: 40 + i, at: daysAgo(0) })),
+      { lob: 'lob-e', user: 'bob', outcome: 'success', durationMs: 2500, at: daysAgo(0) },
+      { lob: 'lob-e', user: 'bob', outcome: 'success', durationMs: 90, at: daysAgo(2) },
+      { lob: 'lob-e', user: 'carol', outcome: 'aws.throttled', durationMs: 30, at: daysAgo(2) },
+      { lob: 'lob-e', user: 'carol', outcome: 'profile.not_found', durationMs: 30, at: daysAgo(29) },
+      { lob: 'lob-e', user: 'dave', outcome: 'success', durationMs: 90, at: daysAgo(30) }, // outside 30 days
+      { user: 'erin', outcome: 'user.not_mapped', durationMs: 5, at: daysAgo(1) },
+      { lob: 'lob-f', user: 'frank', outcome: 'aws.throttled', durationMs: 5, at: daysAgo(1) },
+    ];
+    for (const l of launches) await recorder.record(l);
+    // Act
+    const report = await readUsage({ doc, table: tables.usage }, { lobs: ['lob-e', NO_LOB], days: 30, today });
+    // Assess
+    expect(report.days).toHaveLength(30);
+    expect(report.days.at(-1)).toBe('2026-11-30');
+    expect(report.launches['lob-e'].at(-1)).toBe(10);
+    expect(report.launches['lob-e'].at(-3)).toBe(2);
+    expect(report.launches['lob-e'][0]).toBe(1);
+    expect(report.launches['lob-e'].reduce((a, b) => a + b, 0)).toBe(13);
+    expect(report.launches[NO_LOB].at(-2)).toBe(1);
+    expect(report.failuresByCode).toEqual([
+      { code: 'aws.throttled', count: 1 },
+      { code: 'profile.not_found', count: 1 },
+      { code: 'user.not_mapped', count: 1 },
+    ]);
+    expect(report.perLob.find((l) => l.lob === 'lob-e')).toMatchObject({ launches: 13, failures: 2, activeUsers: 2, medianMs: 50, p95Ms: 3000 });
+    expect(report.activeUsersPerDay['lob-e'].at(-1)).toBe(2);
+    expect(report.topUsers.slice(0, 2)).toEqual([
+      { user: 'alice', lob: 'lob-e', launches: 9 },
+      { user: 'bob', lob: 'lob-e', launches: 2 },
+    ]);
+    expect(report.lobs).not.toContain('lob-f');
+  });
+});
+
+describe('histogram helpers', () => {
+  it('puts durations in their bucket and reads quantiles back', () => {
+    expect(durationBucket(0)).toBe(0);
+    expect(durationBucket(25)).toBe(0);
+    expect(durationBucket(26)).toBe(1);
+    expect(durationBucket(999_999)).toBe(DURATION_BUCKETS_MS.length);
+    expect(quantileFromHistogram([0, 0, 0], 0.5)).toBeUndefined();
+    expect(quantileFromHistogram([1, 1, 8], 0.5)).toBe(75);
+    expect(userShard('alice')).toBeGreaterThanOrEqual(0);
+    expect(userShard('alice')).toBeLessThan(USER_SHARDS);
+  });
+});
