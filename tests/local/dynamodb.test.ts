@@ -20,9 +20,9 @@ afterAll(async () => {
 });
 
 describe('DynamoDB stand-in', () => {
-  it('creates the Users, LOBs, Audit and Requests tables with their indexes', async () => {
+  it('creates the Users, LOBs, Audit, Requests and Reviews tables with their indexes', async () => {
     const tables = await client.send(new ListTablesCommand({}));
-    expect(tables.TableNames).toEqual([TABLES.audit, TABLES.lobs, TABLES.requests, TABLES.users]);
+    expect(tables.TableNames).toEqual([TABLES.audit, TABLES.lobs, TABLES.requests, TABLES.reviews, TABLES.users]);
     const requests = await client.send(new DescribeTableCommand({ TableName: TABLES.requests }));
     expect(requests.Table?.GlobalSecondaryIndexes?.map((i) => i.IndexName).sort()).toEqual(['byRequester', 'pendingByLob']);
     const users = await client.send(new DescribeTableCommand({ TableName: TABLES.users }));
