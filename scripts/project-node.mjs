@@ -36,7 +36,12 @@ export async function runOnProjectNode(root, script, label) {
   putProjectBinFirst(root);
   const want = pinnedNodeMajor(root);
   const have = Number(process.versions.node.split('.')[0]);
-  if (have >= want) return;
+  if (have >= want) {
+    // The loop guard is for this process only: what it starts (e.g. a test that runs `npm run local`
+    // on an older Node) must be free to re-run itself too.
+    delete process.env.STUDIO_PORTAL_NODE_REEXEC;
+    return;
+  }
   const node = projectNodePath(root);
   if (!existsSync(node) || process.env.STUDIO_PORTAL_NODE_REEXEC === '1') {
     process.stderr.write(`${label}: needs Node.js ${want} (this is ${process.version}) and ${node} is missing: run npm ci\n`);

@@ -84,7 +84,8 @@ describe('npm run local (scripts/local.mjs)', () => {
     const tsconfig = readFileSync(path.resolve(__dirname, '../../tsconfig.json'), 'utf8');
     const npm = spawn(command, args, {
       cwd: path.resolve(__dirname, '../..'),
-      env: { ...process.env, ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])), NEXT_DIST_DIR: '.next-local-sigterm-test' },
+      // A shell of its own, as npm's: nothing of the re-exec guard of a process that started this suite.
+      env: { ...process.env, STUDIO_PORTAL_NODE_REEXEC: undefined, ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])), NEXT_DIST_DIR: '.next-local-sigterm-test' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
