@@ -29,13 +29,19 @@ export function putProjectBinFirst(root) {
 /**
  * Returns when this process already runs on the pinned major (or newer). Otherwise runs `script` again with
  * the same arguments under node_modules/.bin/node, passes SIGINT / SIGTERM / SIGHUP on to it, and exits
- * with its code (never returns). Call it after the packages are installed.
+ * with its code (never returns); being re-parented (the starting shell died) counts as SIGTERM. Call it
+ * after the packages are installed.
  */
 export async function runOnProjectNode(root, script, label) {
   putProjectBinFirst(root);
   const want = pinnedNodeMajor(root);
   const have = Number(process.versions.node.split('.')[0]);
-  if (have >= want) return;
+  if (have >= want) {
+    // The loop guard is for this process only: what it starts (e.g. a test that runs `npm run local`
+    // on an older Node) must be free to re-run itself too.
+    delete process.env.STUDIO_PORTAL_NODE_REEXEC;
+    return;
+  }
   const node = projectNodePath(root);
   if (!existsSync(node) || process.env.STUDIO_PORTAL_NODE_REEXEC === '1') {
     process.stderr.write(`${label}: needs Node.js ${want} (this is ${process.version}) and ${node} is missing: run npm ci\n`);
@@ -46,11 +52,20 @@ export async function runOnProjectNode(root, script, label) {
     stdio: 'inherit',
     env: { ...process.env, STUDIO_PORTAL_NODE_REEXEC: '1' },
   });
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-    process.on(signal, () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-    });
-  }
+  const pass = (signal) => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+  };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => pass(signal));
+  // npm signals only its `sh -c`, and Debian's dash dies without passing it on: we are re-parented. The
+  // child watches *its* parent (us), so a change of ours must reach it as the SIGTERM it stands for.
+  const parent = process.ppid;
+  const watch = setInterval(() => {
+    if (process.ppid !== parent) {
+      clearInterval(watch);
+      pass('SIGTERM');
+    }
+  }, 250);
+  watch.unref();
   await new Promise(() => {
     child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
   });

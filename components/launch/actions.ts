@@ -23,7 +23,7 @@ const PROFILE_WAIT_PER_ATTEMPT_MS = 2_500;
 const PENDING_ATTEMPTS_MAX = 40;
 
 /** "Open Studio": identity from the session only -> launch -> redirect to the presigned URL (303). */
-export async function openStudio(previous: LaunchState, form: FormData): Promise<LaunchState> {
+export async function openStudio(previous: LaunchState | undefined, form: FormData): Promise<LaunchState> {
   const requestId = resolveRequestId((await headers()).get(REQUEST_ID_HEADER));
   const chosen = { lob: field(form, 'lob'), app: field(form, 'app') };
   let url: string;
@@ -38,7 +38,8 @@ export async function openStudio(previous: LaunchState, form: FormData): Promise
     url = result.url;
   } catch (thrown) {
     const error = toPortalError(thrown);
-    const attempt = (previous.pending?.attempt ?? 0) + 1;
+    // A replayed or scripted POST may carry no previous state.
+    const attempt = (previous?.pending?.attempt ?? 0) + 1;
     if (error.code === 'profile.not_ready' && attempt < PENDING_ATTEMPTS_MAX) return { pending: { attempt }, ...chosen };
     if (error.code === 'internal') log.error('launch.action_failed', { requestId, error: thrown });
     return { error: { code: error.code, message: error.message, requestId }, ...chosen };

@@ -1,5 +1,6 @@
-import { BatchGetCommand, BatchWriteCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient, TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { translateDirectoryError } from '@/lib/aws/errors';
 import { PortalError } from '@/lib/errors';
 
 type WriteRequest = { PutRequest: { Item: Record<string, unknown> } } | { DeleteRequest: { Key: Record<string, unknown> } };
@@ -12,6 +13,33 @@ const MAX_ATTEMPTS = 8;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Runs `task` over `items` with at most `concurrency` in flight. */
+/**
+ * The newest `limit` items of one index partition (`key` = `value`, range key descending), reshaped.
+ * DynamoDB failures come back as the portal's directory errors.
+ */
+export async function queryNewestFirst<T>(
+  ddb: DynamoDBDocumentClient,
+  query: { table: string; index: string; key: string; value: string; limit: number },
+  reshape: (item: Record<string, unknown>) => T,
+): Promise<T[]> {
+  try {
+    const out = await ddb.send(
+      new QueryCommand({
+        TableName: query.table,
+        IndexName: query.index,
+        KeyConditionExpression: '#k = :v',
+        ExpressionAttributeNames: { '#k': query.key },
+        ExpressionAttributeValues: { ':v': query.value },
+        ScanIndexForward: false,
+        Limit: query.limit,
+      }),
+    );
+    return (out.Items ?? []).map(reshape);
+  } catch (error) {
+    throw translateDirectoryError(error);
+  }
+}
+
 export async function mapConcurrent<T, R>(items: T[], concurrency: number, task: (item: T) => Promise<R>): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;

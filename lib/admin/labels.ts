@@ -1,3 +1,4 @@
+import type { ErrorCode } from '@/lib/errors';
 /**
  * Words for people in place of the codes the store keeps: Cognito account states, audit actions and
  * launch outcomes, and an admin change's before/after as a list of what changed.
@@ -38,7 +39,8 @@ export function auditActionLabel(action: string | undefined): string {
   return AUDIT_ACTIONS[action] ?? action;
 }
 
-const OUTCOMES: Record<string, string> = {
+// Every error code has a label (the compiler checks it): a new code cannot show up raw in the audit log.
+const OUTCOMES: Record<ErrorCode | 'success', string> = {
   success: 'Opened',
   'auth.unauthenticated': 'Not signed in',
   'auth.invalid_token': 'Invalid token',
@@ -56,13 +58,24 @@ const OUTCOMES: Record<string, string> = {
   'jwks.unavailable': 'Signing keys unavailable',
   'input.invalid': 'Invalid request',
   'conflict.version': 'Conflicting change',
+  'lob.in_use': 'Line of business still in use',
+  'lob.exists': 'Line of business exists',
+  'profile.not_ready': 'Studio profile still being created',
+  'profile.failed': 'Studio profile creation failed',
+  'membership.expired': 'Membership ended',
+  'request.already_decided': 'Request already decided',
+  'request.duplicate': 'Request already pending',
+  'request.self_approval': 'Own request',
+  'review.not_found': 'Unknown review',
+  'review.closed': 'Review finished',
+  'review.already_decided': 'Already decided',
   internal: 'Internal error',
 };
 
 /** A launch outcome (`success` or an error code) as a phrase. */
 export function outcomeLabel(outcome: string | undefined): string {
   if (!outcome) return 'Unknown';
-  return OUTCOMES[outcome] ?? outcome;
+  return (OUTCOMES as Record<string, string>)[outcome] ?? outcome;
 }
 
 const FIELD_LABELS: Record<string, string> = {

@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { GetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { queryNewestFirst } from './batch';
 import { z } from 'zod';
 import { InputInvalidError, PortalError } from '@/lib/errors';
 import { REQUESTS_TABLE } from '@/lib/directory/schema';
@@ -167,21 +168,11 @@ export async function createRequest(deps: AdminDeps, requester: string, input: N
 
 /** The user's own requests, newest first. */
 export async function listRequestsOf(deps: AdminDeps, requester: string, limit = 20): Promise<AccessRequest[]> {
-  try {
-    const out = await deps.ddb.send(
-      new QueryCommand({
-        TableName: deps.tables.requests,
-        IndexName: REQUESTS_TABLE.indexes[1].name,
-        KeyConditionExpression: 'requester = :r',
-        ExpressionAttributeValues: { ':r': requester },
-        ScanIndexForward: false,
-        Limit: limit,
-      }),
-    );
-    return (out.Items ?? []).map(reshapeRequestItem);
-  } catch (error) {
-    throw toDirectoryError(error);
-  }
+  return queryNewestFirst(
+    deps.ddb,
+    { table: deps.tables.requests, index: REQUESTS_TABLE.indexes[1].name, key: 'requester', value: requester, limit },
+    reshapeRequestItem,
+  );
 }
 
 function pendingQuery(deps: AdminDeps, lob: string): QueryCommandInput {

@@ -16,7 +16,7 @@ import type { Lob, LobOwners, Membership } from '@/lib/directory/types';
 import { formatUtc } from '@/lib/launch/launch-studio';
 import { log } from '@/lib/log';
 import { buildAdminAuditItem } from './audit';
-import { batchGetAll, batchWriteAll, mapConcurrent } from './batch';
+import { batchGetAll, batchWriteAll, mapConcurrent, queryNewestFirst } from './batch';
 import type { AdminDeps } from './deps';
 import { nowOf } from './deps';
 import { toDirectoryError } from './errors';
@@ -182,21 +182,11 @@ async function getRow(deps: AdminDeps, id: string, username: string): Promise<Re
 
 /** Reviews of a LOB, newest first. */
 export async function listReviews(deps: AdminDeps, lob: string, limit = 20): Promise<Review[]> {
-  try {
-    const out = await deps.ddb.send(
-      new QueryCommand({
-        TableName: deps.tables.reviews,
-        IndexName: REVIEWS_TABLE.indexes[0].name,
-        KeyConditionExpression: 'reviewLob = :lob',
-        ExpressionAttributeValues: { ':lob': lob },
-        ScanIndexForward: false,
-        Limit: limit,
-      }),
-    );
-    return (out.Items ?? []).map(reshapeReview);
-  } catch (error) {
-    throw toDirectoryError(error);
-  }
+  return queryNewestFirst(
+    deps.ddb,
+    { table: deps.tables.reviews, index: REVIEWS_TABLE.indexes[0].name, key: 'reviewLob', value: lob, limit },
+    reshapeReview,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------- settings

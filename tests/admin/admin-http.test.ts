@@ -99,7 +99,7 @@ describe('Audit of a membership change touching two LOBs', () => {
       const res = await fetch(`${stack.url}/admin/audit/export?${query}`, { headers: { cookie: admin.header() } });
       expect(res.status).toBe(200);
       const lines = (await res.text()).trim().split('\r\n');
-      expect(lines[0]).toBe('at,type,user,lob,accountId,domainId,channel,app,outcome,action,target,before,after,requestId,roleSession,sourceIdentity');
+      expect(lines[0]).toBe('at,type,user,lob,accountId,domainId,channel,app,outcome,action,target,before,after,requestId,roleSession,sourceIdentity,review');
       return lines.filter((l) => l.includes(',http-audit-multi,'));
     };
     for (const query of ['type=admin', 'lob=lob-a', 'lob=lob-b&type=admin', 'user=portal-admin&lob=lob-b']) {

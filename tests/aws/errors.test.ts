@@ -63,7 +63,7 @@ describe('Function: translate*Error', () => {
     const outage = unmodeled(STSServiceException, 'ServiceUnavailable', 503, 'server');
     expect(translateAssumeRoleError(outage, 'arn').code).toBe('aws.unavailable');
     expect(translateAssumeRoleError(unmodeled(STSServiceException, 'AccessDenied', 403, 'client'), 'arn').code).toBe('lob.role_denied');
-    expect(translateSageMakerError(unmodeled(SageMakerServiceException, 'AccessDeniedException', 400, 'client'), 'op').code).toBe('lob.role_denied');
+    expect(translateSageMakerError(unmodeled(SageMakerServiceException, 'AccessDeniedException', 400, 'client'), 'op').code).toBe('lob.presign_denied');
     expect(translateSageMakerError(outage, 'op').code).toBe('aws.unavailable');
     expect(translateDirectoryError(outage).code).toBe('directory.unavailable');
     const own = new InputInvalidError('bad');

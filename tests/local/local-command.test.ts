@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { connect } from 'node:net';
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findFreePort } from '../../local/stack';
@@ -68,13 +68,24 @@ async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: n
 }
 
 describe('npm run local (scripts/local.mjs)', () => {
-  it('SIGTERM to the npm process (as a process manager sends it) frees all four ports within 5 s', { timeout: 150_000 }, async () => {
+  // Started by the project's Node, and as on a fresh clone, where npm's `sh -c` finds no project Node yet and
+  // runs scripts/local.mjs on an older system Node: it re-runs itself on the project's Node, and that extra
+  // process must pass the stop on too (SIGTERM reaches the shell only; dash dies without passing it on).
+  const systemNode = ['/usr/bin/node', '/usr/local/bin/node'].find(
+    (n) => existsSync(n) && spawnSync(n, ['-p', 'process.versions.node.split(".")[0]']).stdout?.toString().trim() !== process.versions.node.split('.')[0],
+  );
+  const starters: Array<[string, string, string[]]> = [
+    ["the project's Node through npm", 'npm', ['run', 'local']],
+    ...(systemNode ? [[`a system Node (${systemNode}) under sh -c, as npm on a fresh clone`, 'sh', ['-c', `${systemNode} scripts/local.mjs`]] as [string, string, string[]]] : []),
+  ];
+  it.each(starters)('SIGTERM to the npm process (as a process manager sends it) frees all four ports within 5 s, started by %s', { timeout: 150_000 }, async (_name, command, args) => {
     const ports = { PORT: await findFreePort(), LOCAL_DYNAMODB_PORT: await findFreePort(), LOCAL_COGNITO_PORT: await findFreePort(), LOCAL_AWS_PORT: await findFreePort() };
     // next dev adds its dist folder's types to tsconfig.json; put the file back afterwards.
     const tsconfig = readFileSync(path.resolve(__dirname, '../../tsconfig.json'), 'utf8');
-    const npm = spawn('npm', ['run', 'local'], {
+    const npm = spawn(command, args, {
       cwd: path.resolve(__dirname, '../..'),
-      env: { ...process.env, ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])), NEXT_DIST_DIR: '.next-local-sigterm-test' },
+      // A shell of its own, as npm's: nothing of the re-exec guard of a process that started this suite.
+      env: { ...process.env, STUDIO_PORTAL_NODE_REEXEC: undefined, ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])), NEXT_DIST_DIR: '.next-local-sigterm-test' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';

@@ -10,7 +10,7 @@ import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { startLocalStack } from './helpers';
 import type { RunningStandIns } from '../../local/stand-ins';
 import { parseUsersCsv } from '../../scripts/populate';
-import { PORTAL_PRINCIPAL, USER_POOL_ID } from '../../local/demo-data';
+import { DEMO_USERS, PORTAL_PRINCIPAL, USER_POOL_ID } from '../../local/demo-data';
 
 const run = promisify(execFile);
 let stack: RunningStandIns;
@@ -65,10 +65,10 @@ describe('parseUsersCsv', () => {
 describe('npm run populate', () => {
   it('creates the demo users and their rows, and a second run changes nothing', async () => {
     const first = await populate([]);
-    expect(first.stdout).toContain('8 created, 0 updated, 0 unchanged, 0 skipped');
+    expect(first.stdout).toContain(`${DEMO_USERS.length} created, 0 updated, 0 unchanged, 0 skipped`);
     expect(first.code).toBe(0);
     const second = await populate(['--demo']);
-    expect(second.stdout).toContain('0 created, 0 updated, 8 unchanged, 0 skipped');
+    expect(second.stdout).toContain(`0 created, 0 updated, ${DEMO_USERS.length} unchanged, 0 skipped`);
     const cognito = new CognitoIdentityProviderClient({ endpoint: stack.urls.cognito, region: 'us-east-1', credentials: PORTAL_PRINCIPAL });
     const login = await cognito.send(
       new InitiateAuthCommand({ ClientId: 'portal-cli', AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'portal-admin', PASSWORD: 'PortalAdmin1!' } }),

@@ -80,7 +80,7 @@ describe('startStandIns (child process)', () => {
     await expect(knobs.setFault({ service: 'sagemaker', error: 'Bad Name' })).rejects.toThrow(/AWS error name/);
     await knobs.setFault({ service: 'sagemaker', operation: '*', error: 'ServiceUnavailable', rate: 1, count: 1 });
     await knobs.clearFaults();
-    expect(await knobs.listProfiles('d-loba1example')).toEqual(['portal-admin', 'user-group-a', 'user-lob-a', 'user-multi']);
+    expect(await knobs.listProfiles('d-loba1example')).toEqual(['portal-admin', 'user-group-a', 'user-lob-a', 'user-multi', 'user-no-lob']);
     expect(await knobs.setDomain('d-loba1example', { status: 'Updating' })).toMatchObject({ status: 'Updating' });
     await knobs.setDomain('d-loba1example', { status: 'InService' });
     expect((await knobs.rotateKeys()).kid).toMatch(/^[\w-]+$/);

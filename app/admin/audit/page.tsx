@@ -54,8 +54,8 @@ function Change({ entry }: { entry: AuditEntry }) {
             {changes.map((c) => (
               <tr key={c.field} className="align-top" data-field={c.field}>
                 <th scope="row" className="py-1 pr-3 text-left font-medium text-slate-700">{c.label}</th>
-                <td className="py-1 pr-3 break-words text-slate-700">{c.before}</td>
-                <td className="py-1 break-words font-medium text-slate-900">{c.after}</td>
+                <td className="py-1 pr-3 break-all text-slate-700">{c.before}</td>
+                <td className="py-1 break-all font-medium text-slate-900">{c.after}</td>
               </tr>
             ))}
           </tbody>

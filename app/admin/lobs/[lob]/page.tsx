@@ -63,7 +63,7 @@ export default async function EditLobPage({
           {access.platformAdmin ? <LobForm mode="edit" initial={lobToFormValues(lob)} /> : <LobSummary lob={lob} />}
         </Card>
         <div className="space-y-6">
-          <Card aria-labelledby="availability-title">
+          {access.platformAdmin ? <Card aria-labelledby="availability-title">
             <h2 id="availability-title" className={sectionTitleClass}>Availability</h2>
             <p className="mt-1 text-sm text-slate-600" data-testid="availability" role="status">
               {lob.enabled
@@ -73,7 +73,11 @@ export default async function EditLobPage({
             <div className="mt-4">
               <EnableLobForm key={`e${lob.version}`} lob={lob.lob} version={lob.version} enabled={lob.enabled} />
             </div>
-          </Card>
+          </Card> : (
+            <p className="text-sm text-slate-600" data-testid="availability" role="status">
+              {lob.enabled ? `Enabled: members can open Studio in ${lob.lob}.` : `Disabled: users are not offered ${lob.lob}; a platform admin enables it.`}
+            </p>
+          )}
           <Card aria-labelledby="members-link-title">
             <h2 id="members-link-title" className={sectionTitleClass}>Members and requests</h2>
             <p className="mt-2 flex flex-wrap gap-4 text-sm">
