@@ -16,7 +16,7 @@ const LINKS = [
 export function AdminNav({ platformAdmin = true, pendingRequests }: { platformAdmin?: boolean; pendingRequests?: number }) {
   const pathname = usePathname();
   return (
-    <nav aria-label="Admin" className="-mt-2 mb-8 overflow-x-auto border-b border-slate-200 sm:-mt-4">
+    <nav aria-label="Admin" className="-mt-2 mb-8 overflow-x-auto border-b border-slate-200 sm:-mt-4 print:hidden">
       <ul className="-mb-px flex gap-1 text-sm">
         {LINKS.filter((link) => platformAdmin || !link.adminOnly).map((link) => {
           const current = link.href === '/admin' ? pathname === '/admin' : pathname.startsWith(link.href);
