@@ -46,7 +46,8 @@ async function seedMembers(deps: AdminDeps, members: number): Promise<void> {
 async function main() {
   const members = arg('members', 10_000);
   const samples = arg('samples', 60);
-  const standIns = await startStandIns({});
+  // DynamoDB Local is a JVM: on a loaded machine it takes longer than the default to come up.
+  const standIns = await startStandIns({ timeoutMs: 120_000 });
   try {
     const env: Record<string, string> = { ...standIns.portalEnv, NEXTAUTH_URL: 'http://localhost:3000', NEXTAUTH_SECRET: 'b'.repeat(32) };
     // createAdminDeps takes the clock from the process configuration (lib/clock.ts getClock).
