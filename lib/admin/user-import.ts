@@ -311,3 +311,27 @@ function membershipsAfter(before: UserMapping | undefined, lobs: string[], row: 
 function sameMemberships(a: Membership[], b: Membership[]): boolean {
   return a.length === b.length && a.every((x) => b.some((y) => y.lob === x.lob && y.until === x.until));
 }
+
+/** The export's columns: what the import takes (`username,lobs,expiresAt`), then bookkeeping it ignores. */
+export const EXPORT_COLUMNS = ['username', 'lobs', 'expiresAt', 'version', 'updatedAt', 'updatedBy'] as const;
+
+export type ExportRow = Record<(typeof EXPORT_COLUMNS)[number], unknown>;
+
+/**
+ * A user's export row: their memberships still in force (ended ones stay in the audit log only) with
+ * `expiresAt` aligned to `lobs` (empty when none ends), so importing the file again changes nothing; null
+ * for a user whose memberships have all ended.
+ */
+export function toExportRow(user: UserMapping, now: Date): ExportRow | null {
+  const active = user.memberships.filter((m) => isMembershipActive(m, now));
+  if (!active.length) return null;
+  const ends = active.some((m) => m.until);
+  return {
+    username: user.username,
+    lobs: active.map((m) => m.lob),
+    expiresAt: ends ? active.map((m) => m.until ?? '').join(';') : '',
+    version: user.version,
+    updatedAt: user.updatedAt,
+    updatedBy: user.updatedBy,
+  };
+}
