@@ -104,9 +104,9 @@ test('request, approval, launch, end date and expiry', async ({ browser }) => {
       await owner.goto(`${portal()}/admin/lobs/lob-a/members`);
       const member = owner.locator('tr[data-username="user-no-lob"]');
       // Other specs may have put many users into lob-a (e2e/admin.spec.ts imports 1,000): search, as an owner would.
-      await owner.getByRole('searchbox', { name: 'Search members' }).fill('user-no');
+      await owner.getByRole('searchbox', { name: 'Search members' }).fill('user-no-lob');
       await owner.getByRole('button', { name: 'Search', exact: true }).click();
-      await expect(owner).toHaveURL(/[?&]q=user-no/);
+      await expect(owner).toHaveURL(/[?&]q=user-no-lob/);
       await expect(owner.locator('tbody tr[data-username]')).toHaveCount(1);
       await expect(member.getByTestId('member-until')).toContainText('UTC');
       await expectAccessible(owner);
