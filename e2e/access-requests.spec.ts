@@ -40,6 +40,8 @@ async function snsEvents(): Promise<{ event: string; lob: string; requester?: st
 }
 
 test('request, approval, launch, end date and expiry', async ({ browser }) => {
+  // Six steps with two browsers and five axe runs: on a loaded 2-core machine this outlasts the default 60 s.
+  test.slow();
   const user = await signedIn(browser, 'user-no-lob', 'UserNoLob1!');
   const owner = await signedIn(browser, 'owner-lob-a', 'OwnerLobA1!');
   try {
