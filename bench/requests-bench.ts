@@ -13,6 +13,7 @@ import { createAdminDeps } from '../lib/admin/deps';
 import { batchWriteAll, type TableWrite } from '../lib/admin/batch';
 import { countPendingRequests, listPendingRequests } from '../lib/admin/requests';
 import { listMembers } from '../lib/admin/members';
+import { findExpiringMemberships } from '../lib/directory/expiring-memberships';
 import { startStandIns } from '../local/stack';
 import { summarize as stats } from './lib/stats';
 
@@ -73,6 +74,12 @@ async function main() {
     if (counted !== pending) throw new Error(`pending count ${counted}, expected ${pending}`);
     const members = stats(await time(samples, () => listMembers(deps, 'lob-a')));
     const expiring = stats(await time(Math.min(samples, 10), () => listMembers(deps, 'lob-a', { expiringWithinDays: 14 })));
+    // The members page's "Search members" (username prefix): one user among the 10,000 lob-a members.
+    const search = stats(await time(samples, (i) => listMembers(deps, 'lob-a', { prefix: `bench-u-${String((i * 30) % users).padStart(6, '0')}` })));
+    // The review jobs' expiry scan (runs hourly, not per page view): the whole Users table.
+    const scanStart = performance.now();
+    const ending = await findExpiringMemberships(deps.ddb, config.tables.users, new Date(now), new Date(now + 7 * 86400_000));
+    const expiryScanMs = Math.round(performance.now() - scanStart);
     const first = await listMembers(deps, 'lob-a');
     const report = {
       users, pending, seedSeconds: Math.round(seedSeconds),
@@ -80,6 +87,8 @@ async function main() {
       navPendingCount: { ...count, counted, targetP50Ms: TARGET_P50_MS, pass: count.p50Ms < TARGET_P50_MS },
       ownerMemberList: { ...members, pageSize: first.members.length, targetP50Ms: TARGET_P50_MS, pass: members.p50Ms < TARGET_P50_MS },
       expiringIn14Days: expiring,
+      memberSearch: { ...search, targetP50Ms: TARGET_P50_MS, pass: search.p50Ms < TARGET_P50_MS },
+      expiryNoticeScan: { ms: expiryScanMs, endingWithin7Days: ending.length },
     };
     console.log(JSON.stringify(report, null, 2));
   } finally {
