@@ -47,47 +47,46 @@ export async function findExpiringMemberships(doc: DynamoDBDocumentClient, table
   return found;
 }
 
-const names = (lob: string) => ({ '#m': 'memberships', '#lob': lob, '#nf': 'expiringNotifiedFor', '#na': 'expiringNotifiedAt' });
-
 /**
- * Marks the notice as sent for this end date, if nobody did: false when another run took it or the
- * membership changed meanwhile. Bumps `version`, so a membership edit that read the row before is retried
- * from a fresh read and keeps the mark.
+ * One conditional update of the notice fields of a membership (and `version`): true when it was made,
+ * false when the condition failed.
  */
-export async function claimExpiringNotice(doc: DynamoDBDocumentClient, table: string, m: ExpiringMembership, at: Date): Promise<boolean> {
+async function updateNotice(doc: DynamoDBDocumentClient, table: string, m: ExpiringMembership, at: Date, update: string, condition: string, operation: string): Promise<boolean> {
+  const names: Record<string, string> = { '#m': 'memberships', '#lob': m.lob, '#nf': 'expiringNotifiedFor', '#na': 'expiringNotifiedAt' };
+  if (condition.includes('#until')) names['#until'] = 'until';
   try {
     await doc.send(
       new UpdateCommand({
         TableName: table,
         Key: { username: m.username },
-        UpdateExpression: 'SET #m.#lob.#nf = :until, #m.#lob.#na = :at ADD version :one',
-        ConditionExpression: '#m.#lob.#until = :until AND (attribute_not_exists(#m.#lob.#nf) OR #m.#lob.#nf <> :until)',
-        ExpressionAttributeNames: { ...names(m.lob), '#until': 'until' },
+        UpdateExpression: `${update} ADD version :one`,
+        ConditionExpression: condition,
+        ExpressionAttributeNames: names,
         ExpressionAttributeValues: { ':until': m.until, ':at': at.toISOString(), ':one': 1 },
       }),
     );
     return true;
   } catch (error) {
     if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return false;
-    throw translateDirectoryError(error, 'users.claim_expiring');
+    throw translateDirectoryError(error, operation);
   }
+}
+
+/**
+ * Marks the notice as sent for this end date, if nobody did: false when another run took it or the
+ * membership changed meanwhile. Bumps `version`, so a membership edit that read the row before is retried
+ * from a fresh read and keeps the mark.
+ */
+export function claimExpiringNotice(doc: DynamoDBDocumentClient, table: string, m: ExpiringMembership, at: Date): Promise<boolean> {
+  return updateNotice(
+    doc, table, m, at,
+    'SET #m.#lob.#nf = :until, #m.#lob.#na = :at',
+    '#m.#lob.#until = :until AND (attribute_not_exists(#m.#lob.#nf) OR #m.#lob.#nf <> :until)',
+    'users.claim_expiring',
+  );
 }
 
 /** Takes a claim back (the message could not be published), so the next run tries again. */
 export async function releaseExpiringNotice(doc: DynamoDBDocumentClient, table: string, m: ExpiringMembership, at: Date): Promise<void> {
-  try {
-    await doc.send(
-      new UpdateCommand({
-        TableName: table,
-        Key: { username: m.username },
-        UpdateExpression: 'REMOVE #m.#lob.#nf, #m.#lob.#na ADD version :one',
-        ConditionExpression: '#m.#lob.#nf = :until AND #m.#lob.#na = :at',
-        ExpressionAttributeNames: names(m.lob),
-        ExpressionAttributeValues: { ':until': m.until, ':at': at.toISOString(), ':one': 1 },
-      }),
-    );
-  } catch (error) {
-    if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return;
-    throw translateDirectoryError(error, 'users.release_expiring');
-  }
+  await updateNotice(doc, table, m, at, 'REMOVE #m.#lob.#nf, #m.#lob.#na', '#m.#lob.#nf = :until AND #m.#lob.#na = :at', 'users.release_expiring');
 }
