@@ -28,16 +28,26 @@ export class TransactionCancelledError extends Error {
   }
 }
 
-/** Sends one TransactWriteItems; a cancellation becomes TransactionCancelledError with the reason per item. */
+const CONFLICT_ATTEMPTS = 4;
+
+/**
+ * Sends one TransactWriteItems; a cancellation becomes TransactionCancelledError with the reason per item.
+ * A cancellation only by TransactionConflict (another transaction on a shared item, e.g. a LOB's pending
+ * counter, at the same moment) is sent again after a short random pause: no condition failed.
+ */
 export async function transactWrite(deps: AdminDeps, items: TransactItem[]): Promise<void> {
-  try {
-    await deps.ddb.send(new TransactWriteCommand({ TransactItems: items }));
-  } catch (error) {
-    const e = error as { name?: string; CancellationReasons?: { Code?: string }[] };
-    if (e.name === 'TransactionCanceledException') {
-      throw new TransactionCancelledError((e.CancellationReasons ?? []).map((r) => (r.Code && r.Code !== 'None' ? r.Code : undefined)), { cause: error });
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await deps.ddb.send(new TransactWriteCommand({ TransactItems: items }));
+      return;
+    } catch (error) {
+      const e = error as { name?: string; CancellationReasons?: { Code?: string }[] };
+      if (e.name !== 'TransactionCanceledException') throw toDirectoryError(error);
+      const reasons = (e.CancellationReasons ?? []).map((r) => (r.Code && r.Code !== 'None' ? r.Code : undefined));
+      const onlyConflicts = reasons.some((r) => r === 'TransactionConflict') && reasons.every((r) => r === undefined || r === 'TransactionConflict');
+      if (!onlyConflicts || attempt >= CONFLICT_ATTEMPTS) throw new TransactionCancelledError(reasons, { cause: error });
+      await new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 40 * attempt));
     }
-    throw toDirectoryError(error);
   }
 }
 

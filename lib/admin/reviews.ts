@@ -665,7 +665,7 @@ export interface ReviewJobResult {
 }
 
 /**
- * The review job (run on a timer and by POST /api/internal/review-jobs): opens a review for every LOB
+ * The review job (run on a timer and by POST /api/internal/jobs): opens a review for every LOB
  * whose schedule is due and notifies its owners; closes overdue reviews of LOBs that remove undecided
  * members. Each schedule slot is claimed with a conditional update first, so two runs never open twice.
  */

@@ -63,6 +63,8 @@ const membershipDetailSchema = z.object({
   grantedBy: z.string().min(1).optional(),
   grantedAt: z.iso.datetime({ offset: true }).optional(),
   via: z.enum(['admin', 'request', 'review']).default('admin'),
+  expiringNotifiedFor: z.iso.datetime({ offset: true }).optional(),
+  expiringNotifiedAt: z.iso.datetime({ offset: true }).optional(),
 });
 
 /** Thrown when a Users item's memberships are not what the portal writes (hand edits, a bad import). */
