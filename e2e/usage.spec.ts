@@ -18,7 +18,8 @@ async function signIn(page: Page, who = ADMIN) {
   await page.getByLabel('Username').fill(who.username);
   await page.getByLabel('Password').fill(who.password);
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await expect(page.getByTestId('whoami')).toContainText(who.username);
+  // The first page after sign-in renders cold (next start, shared machine): allow it the action timeout.
+  await expect(page.getByTestId('whoami')).toContainText(who.username, { timeout: 15_000 });
 }
 
 /** A Cognito access token through the stand-in's InitiateAuth (the scripts' way, docs/api.md). */
