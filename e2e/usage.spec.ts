@@ -11,12 +11,15 @@ const portal = () => process.env[E2E_ENV.password]!;
 const ADMIN = { username: 'portal-admin', password: 'PortalAdmin1!' };
 const today = () => new Date().toISOString().slice(0, 10);
 
-async function signIn(page: Page) {
+const OWNER = { username: 'owner-lob-a', password: 'OwnerLobA1!' };
+
+async function signIn(page: Page, who = ADMIN) {
   await page.goto(`${portal()}/signin`);
-  await page.getByLabel('Username').fill(ADMIN.username);
-  await page.getByLabel('Password').fill(ADMIN.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByTestId('whoami')).toContainText(ADMIN.username);
+  await page.getByLabel('Username').fill(who.username);
+  await page.getByLabel('Password').fill(who.password);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  // The first page after sign-in renders cold (next start, shared machine): allow it the action timeout.
+  await expect(page.getByTestId('whoami')).toContainText(who.username, { timeout: 15_000 });
 }
 
 /** A Cognito access token through the stand-in's InitiateAuth (the scripts' way, docs/api.md). */
@@ -39,6 +42,26 @@ async function shownToday(page: Page, lob: string): Promise<{ chart: number; tab
   return { chart, table };
 }
 
+/** N launches of a demo user through the API (the scripts' door), each answered with the Studio redirect. */
+async function launchThroughApi(username: string, password: string, n: number) {
+  const token = await accessToken(username, password);
+  for (let i = 0; i < n; i++) {
+    const res = await fetch(`${portal()}/api/studio/${username}`, { headers: { authorization: `Bearer ${token}` }, redirect: 'manual' });
+    expect(res.status).toBe(302);
+  }
+}
+
+/** Reloads the usage page until today's lob-a numbers (chart and table) are the expected ones. */
+async function expectShownToday(page: Page, lob: string, expected: number) {
+  await expect
+    .poll(async () => {
+      await page.reload();
+      await page.getByText('Show launches per day as a table').click();
+      return shownToday(page, lob);
+    })
+    .toEqual({ chart: expected, table: expected });
+}
+
 test('N launches through the API show as N more for lob-a today, in the chart and its table', async ({ page }, testInfo) => {
   await signIn(page);
   await page.goto(`${portal()}/admin`);
@@ -49,23 +72,11 @@ test('N launches through the API show as N more for lob-a today, in the chart an
   expect(before.chart).toBe(before.table);
 
   const N = 3;
-  await test.step(`${N} launches through the API`, async () => {
-    const token = await accessToken('user-lob-a', 'UserLobA1!');
-    for (let i = 0; i < N; i++) {
-      const res = await fetch(`${portal()}/api/studio/user-lob-a`, { headers: { authorization: `Bearer ${token}` }, redirect: 'manual' });
-      expect(res.status).toBe(302);
-    }
-  });
+  await test.step(`${N} launches through the API`, () => launchThroughApi('user-lob-a', 'UserLobA1!', N));
 
   await test.step('the usage page counts them', async () => {
     // Counters are written just after each response: reload until they are in.
-    await expect
-      .poll(async () => {
-        await page.reload();
-        await page.getByText('Show launches per day as a table').click();
-        return shownToday(page, 'lob-a');
-      })
-      .toEqual({ chart: before.chart + N, table: before.table + N });
+    await expectShownToday(page, 'lob-a', before.chart + N);
     const segment = page.locator(`#launches-chart g[data-day="${today()}"] rect[data-lob="lob-a"] title`);
     await expect(segment).toHaveText(`lob-a, ${today()}: ${before.chart + N}`);
   });
@@ -97,6 +108,40 @@ test('N launches through the API show as N more for lob-a today, in the chart an
     await expect(page.getByRole('img', { name: /Launches per day and line of business, last 90 days/ })).toBeVisible();
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await page.screenshot({ path: testInfo.outputPath('usage-390.png'), fullPage: true });
+  });
+});
+
+test('an owner of lob-a sees lob-a only: N launches more today, in the chart, its table and the CSV', async ({ page }) => {
+  await signIn(page, OWNER);
+  await page.goto(`${portal()}/admin/usage`);
+  await page.getByText('Show launches per day as a table').click();
+  const before = await shownToday(page, 'lob-a');
+  expect(before.chart).toBe(before.table);
+
+  const N = 2;
+  await test.step(`${N} launches into lob-a and one into lob-b through the API`, async () => {
+    await launchThroughApi('user-lob-a', 'UserLobA1!', N);
+    await launchThroughApi('user-lob-b', 'UserLobB1!', 1);
+  });
+
+  await test.step('lob-a counts them; no other LOB (nor the launches without one) is on the page', async () => {
+    await expectShownToday(page, 'lob-a', before.chart + N);
+    const headers = page.getByTestId('launches-table').locator('thead th');
+    await expect(headers).toHaveText(['Day (UTC)', 'lob-a']);
+    await expect(page.locator('#launches-chart rect[data-lob]:not([data-lob="lob-a"])')).toHaveCount(0);
+    await expect(page.getByTestId('per-lob-table').locator('tbody tr')).toHaveCount(1);
+    await expect(page.getByTestId('per-lob-table').locator('tbody tr[data-lob="lob-a"]')).toHaveCount(1);
+    await expect(page.getByTestId('top-users-table')).not.toContainText('user-lob-b');
+    await expect(page.getByTestId('top-users-table')).not.toContainText('lob-b');
+  });
+
+  await test.step('the CSV has the same number and lob-a rows only', async () => {
+    const res = await page.request.get(`${portal()}/admin/usage/export?days=30`);
+    expect(res.status()).toBe(200);
+    const rows = (await res.text()).split(/\r?\n/).filter(Boolean).slice(1).map((l) => l.split(','));
+    expect(rows).toHaveLength(30);
+    expect(new Set(rows.map((r) => r[1]))).toEqual(new Set(['lob-a']));
+    expect(rows.find((r) => r[0] === today())?.[2]).toBe(String(before.table + N));
   });
 });
 

@@ -19,7 +19,7 @@ export default async function AdminHome() {
   const lobs = (await listLobs(deps)).filter((l) => access.lobs.includes(l.lob));
   const visible = visibleLobsFor(access, lobs.map((l) => l.lob));
   const [usage, health] = await Promise.all([
-    readUsage({ doc: deps.ddb, table: deps.tables.usage }, { lobs: visible, days: 8, today: nowOf(deps) }),
+    readUsage({ doc: deps.ddb, table: deps.tables.usage }, { lobs: visible, days: 8, today: nowOf(deps), users: false }),
     readLobHealth({ doc: deps.ddb, table: deps.tables.usage }, lobs.filter((l) => l.enabled).map((l) => l.lob)),
   ]);
   const sum = (series: Record<string, number[]>, from: number, to: number) =>

@@ -10,10 +10,13 @@ export function parseUsagePeriod(raw: string | undefined): UsagePeriod {
   return (USAGE_PERIODS as readonly number[]).includes(n) ? (n as UsagePeriod) : 30;
 }
 
-/** The usage of the LOBs this person may see, over the last `days` UTC days (today included). */
-export async function getUsageReport(deps: AdminDeps, access: ConsoleAccess, days: UsagePeriod): Promise<UsageReport> {
+/**
+ * The usage of the LOBs this person may see, over the last `days` UTC days (today included);
+ * `perDayUsers` adds distinct users per day (the CSV's column, read from the per-user day items).
+ */
+export async function getUsageReport(deps: AdminDeps, access: ConsoleAccess, days: UsagePeriod, options: { perDayUsers?: boolean } = {}): Promise<UsageReport> {
   const lobs = visibleLobsFor(access, (await listLobs(deps)).map((l) => l.lob));
-  return readUsage({ doc: deps.ddb, table: deps.tables.usage }, { lobs, days, today: nowOf(deps) });
+  return readUsage({ doc: deps.ddb, table: deps.tables.usage }, { lobs, days, today: nowOf(deps), perDayUsers: options.perDayUsers });
 }
 
 export const USAGE_CSV_COLUMNS = ['day', 'lob', 'launches', 'failures', 'activeUsers'] as const;
@@ -26,7 +29,7 @@ export function usageCsvRows(report: UsageReport): Record<(typeof USAGE_CSV_COLU
       lob,
       launches: report.launches[lob]?.[i] ?? 0,
       failures: report.failures[lob]?.[i] ?? 0,
-      activeUsers: report.activeUsersPerDay[lob]?.[i] ?? 0,
+      activeUsers: report.activeUsersPerDay?.[lob]?.[i] ?? 0,
     })),
   );
 }

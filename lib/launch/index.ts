@@ -30,6 +30,8 @@ export function createLaunchDeps(config: PortalConfig, directory: Directory): La
     writeAudit: batched ? (record) => batched.write(record) : (record) => directory.audit.write(record),
     updateAuditOutcome: (record, expected, outcome) => directory.audit.updateOutcome(record, expected, outcome),
     recordUsage: (usage) => counters.record(usage),
+    correctUsage: (usage, from) => counters.correct(usage, from),
+    noteUsageDuration: (usage) => counters.noteDuration(usage),
     metrics: getMetrics(),
     defaultUrlExpiresSeconds: config.presignedUrlExpiresSeconds,
     supportContact: config.supportContact,

@@ -17,6 +17,10 @@ export interface LaunchDeps extends ResolveLobsDeps {
   writeAudit(record: LaunchAuditRecord): Promise<void>;
   /** Usage counters (lib/usage): written beside the audit record, at the same time, never after it. */
   recordUsage?(usage: LaunchUsage): Promise<void>;
+  /** Moves a launch counted ahead as `from` (a success) to the outcome it had. */
+  correctUsage?(usage: LaunchUsage, from: string): Promise<void>;
+  /** The duration of a launch counted ahead, for the histogram (no round trip of its own). */
+  noteUsageDuration?(usage: LaunchUsage & { durationMs: number }): void;
   metrics?: PortalMetrics;
   /**
    * Rewrites the outcome of a record written ahead (concurrently with the presign) when the launch then
@@ -134,25 +138,28 @@ export async function launchStudio(deps: LaunchDeps, request: LaunchRequest): Pr
       }) ?? Promise.resolve();
   };
   /**
-   * Without `defer` (Lambda: nothing may run after the response) the record is written concurrently with
-   * the presign, saying "success"; the launch answers only after that write. If the presign then fails,
-   * the record is rewritten to the error code (conditional update) before the error response. So the
-   * user's path has no audit round trip of its own, and no response leaves without its record.
+   * Without `defer` (Lambda: nothing may run after the response) the record and the usage counters are
+   * written concurrently with the presign, saying "success"; the launch answers only after those writes.
+   * If the presign then fails, the record is rewritten to the error code (conditional update) and the
+   * counters moved to it (atomic ADDs), together, before the error response. So the user's path has no
+   * audit or counting round trip of its own, and no response leaves without its record.
    */
-  let ahead: { record: LaunchAuditRecord; landed: Promise<boolean> } | undefined;
+  let ahead: { record: LaunchAuditRecord; usage: LaunchUsage; landed: Promise<boolean>; counted: Promise<boolean> } | undefined;
   const settleAhead = async (outcome: string) => {
     if (!ahead) return false;
-    const { record, landed } = ahead;
+    const { record, usage, landed, counted } = ahead;
     ahead = undefined;
-    const counting = countLaunch(outcome, record.at)();
-    if (await landed) {
-      if (outcome !== record.outcome) {
-        await deps.updateAuditOutcome(record, record.outcome, outcome).catch(logFailure({ ...record, outcome }));
-      }
-    } else {
-      await write({ ...record, outcome });
-    }
-    await counting;
+    const durationMs = Date.now() - started;
+    deps.metrics?.launch({ lob: lob?.lob, channel: request.channel, outcome, durationMs });
+    const [recorded, counters] = await Promise.all([landed, counted]);
+    const fixes: Promise<unknown>[] = [];
+    if (!recorded) fixes.push(write({ ...record, outcome }));
+    else if (outcome !== record.outcome) fixes.push(deps.updateAuditOutcome(record, record.outcome, outcome).catch(logFailure({ ...record, outcome })));
+    const usageFailure = (error: unknown) => log.error('usage.write_failed', { error, lob: usage.lob, outcome });
+    if (!counters) fixes.push(deps.recordUsage?.({ ...usage, outcome, durationMs }).catch(usageFailure) ?? Promise.resolve());
+    else if (outcome === usage.outcome) deps.noteUsageDuration?.({ ...usage, durationMs });
+    else fixes.push(deps.correctUsage?.({ ...usage, outcome }, usage.outcome).catch(usageFailure) ?? Promise.resolve());
+    await Promise.all(fixes);
     return true;
   };
 
@@ -177,16 +184,28 @@ export async function launchStudio(deps: LaunchDeps, request: LaunchRequest): Pr
     );
     if (!deps.defer) {
       const record = recordOf('success', issuedAt.toISOString());
+      const usage: LaunchUsage = { lob: lob.lob, user: request.user.username, outcome: 'success', at: issuedAt };
+      // Started once the presign request is on its way (setImmediate runs after the SDK's synchronous and
+      // microtask work), so building and signing the writes never delays the call the user waits for.
+      const sent = new Promise<void>((resolve) => setImmediate(resolve));
       ahead = {
         record,
-        // Started once the presign request is on its way (setImmediate runs after the SDK's synchronous and
-        // microtask work), so building and signing the PutItem never delays the call the user waits for.
-        landed: new Promise<void>((resolve) => setImmediate(resolve))
+        usage,
+        landed: sent
           .then(() => deps.writeAudit(record))
           .then(
             () => true,
             (error: unknown) => {
               log.warn('audit.write_ahead_failed', { error });
+              return false;
+            },
+          ),
+        counted: sent
+          .then(() => deps.recordUsage?.(usage))
+          .then(
+            () => true,
+            (error: unknown) => {
+              log.warn('usage.write_ahead_failed', { error });
               return false;
             },
           ),

@@ -1,6 +1,6 @@
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { translateDirectoryError } from '../aws/errors';
-import { dayOf, usageKeys } from './counters';
+import { dayOf, monthOf, usageKeys } from './counters';
 import { DURATION_BUCKETS_MS, USER_SHARDS } from './schema';
 
 export const USAGE_PERIODS = [30, 90] as const;
@@ -10,7 +10,7 @@ export interface LobUsage {
   lob: string;
   launches: number;
   failures: number;
-  /** Distinct users with a successful launch in the period. */
+  /** Distinct users with a successful launch in the calendar months the period touches (`userMonths`). */
   activeUsers: number;
   /** Estimated from the duration histogram: the upper bound of the bucket holding the percentile (ms). */
   medianMs?: number;
@@ -27,8 +27,11 @@ export interface UsageReport {
   /** failures by error code, summed over the period and the LOBs, largest first. */
   failuresByCode: { code: string; count: number }[];
   perLob: LobUsage[];
-  /** activeUsers[lob][i] = distinct users launching into `lob` on days[i]. */
-  activeUsersPerDay: Record<string, number[]>;
+  /** activeUsersPerDay[lob][i] = distinct users launching into `lob` on days[i] (only when asked for: `perDayUsers`). */
+  activeUsersPerDay?: Record<string, number[]>;
+  /** The UTC calendar months (`YYYY-MM`, oldest first) that active and top users are counted over: those the period touches. */
+  userMonths: string[];
+  /** Users with the most successful launches in `userMonths`. */
   topUsers: { user: string; lob: string; launches: number }[];
 }
 
@@ -74,31 +77,48 @@ export function quantileFromHistogram(buckets: number[], q: number): number | un
 
 const dayOfSk = (sk: unknown) => String(sk).slice(String(sk).indexOf('#') + 1);
 
+/** Per-user counters of items (`u:<user>` attributes), summed; corrected-away launches leave zeros, which do not count. */
+function sumUsers(items: Item[], into = new Map<string, number>()): Map<string, number> {
+  for (const item of items) {
+    for (const [key, value] of Object.entries(item)) {
+      if (key.startsWith('u:') && Number(value) > 0) into.set(key.slice(2), (into.get(key.slice(2)) ?? 0) + Number(value));
+    }
+  }
+  return into;
+}
+
 /**
- * Usage of the given LOBs over the period ending `today`, read from the write-time counters:
- * per LOB one Query for the day counters and one per user shard, all at once.
+ * Usage of the given LOBs over the period ending `today`, read from the write-time counters. Per LOB, all
+ * at once: one Query for the day counters (one small item a day) and one for the per-user month totals
+ * (USER_SHARDS items a month); the per-user day items only for `perDayUsers` (the CSV export), and no
+ * per-user item at all with `users: false` (the overview).
  */
 export async function readUsage(
   deps: { doc: DynamoDBDocumentClient; table: string },
-  input: { lobs: string[]; days: number; today: Date; topUsers?: number },
+  input: { lobs: string[]; days: number; today: Date; topUsers?: number; users?: boolean; perDayUsers?: boolean },
 ): Promise<UsageReport> {
   const days = periodDays(input.today, input.days);
   const index = new Map(days.map((d, i) => [d, i]));
   const first = days[0];
   const last = days[days.length - 1];
+  const userMonths = [...new Set(days.map(monthOf))];
   const launches: Record<string, number[]> = {};
   const failuresPerDay: Record<string, number[]> = {};
   const activeUsersPerDay: Record<string, number[]> = {};
   const failures = new Map<string, number>();
   const perLob: LobUsage[] = [];
   const top: { user: string; lob: string; launches: number }[] = [];
+  const none = Promise.resolve([] as Item[]);
   try {
     await Promise.all(
       input.lobs.map(async (lob) => {
         const pk = usageKeys.counters(lob, first).pk;
-        const [counters, ...shards] = await Promise.all([
+        const [counters, months, ...shards] = await Promise.all([
           queryRange(deps.doc, deps.table, pk, `c#${first}`, `c#${last}`),
-          ...Array.from({ length: USER_SHARDS }, (_, shard) => queryRange(deps.doc, deps.table, pk, `u${shard}#${first}`, `u${shard}#${last}`)),
+          input.users === false ? none : queryRange(deps.doc, deps.table, pk, `m#${userMonths[0]}#`, `m#${userMonths[userMonths.length - 1]}#~`),
+          ...(input.perDayUsers
+            ? Array.from({ length: USER_SHARDS }, (_, shard) => queryRange(deps.doc, deps.table, pk, `u${shard}#${first}`, `u${shard}#${last}`))
+            : []),
         ]);
         const perDay = days.map(() => 0);
         const failedPerDay = days.map(() => 0);
@@ -117,21 +137,17 @@ export async function readUsage(
             } else if (/^h\d+$/.test(key)) histogram[Number(key.slice(1))] += Number(value);
           }
         }
-        const usersPerDay = days.map(() => 0);
-        const byUser = new Map<string, number>();
-        for (const item of shards.flat()) {
-          const i = index.get(dayOfSk(item.sk));
-          if (i === undefined) continue;
-          for (const [key, value] of Object.entries(item)) {
-            if (!key.startsWith('u:')) continue;
-            usersPerDay[i] += 1;
-            const user = key.slice(2);
-            byUser.set(user, (byUser.get(user) ?? 0) + Number(value));
+        if (input.perDayUsers) {
+          const usersPerDay = days.map(() => 0);
+          for (const item of shards.flat()) {
+            const i = index.get(dayOfSk(item.sk));
+            if (i !== undefined) usersPerDay[i] += sumUsers([item]).size;
           }
+          activeUsersPerDay[lob] = usersPerDay;
         }
+        const byUser = sumUsers(months);
         launches[lob] = perDay;
         failuresPerDay[lob] = failedPerDay;
-        activeUsersPerDay[lob] = usersPerDay;
         for (const [user, count] of byUser) top.push({ user, lob, launches: count });
         perLob.push({
           lob,
@@ -154,7 +170,8 @@ export async function readUsage(
     lobs: input.lobs,
     launches,
     failures: failuresPerDay,
-    activeUsersPerDay,
+    ...(input.perDayUsers ? { activeUsersPerDay } : {}),
+    userMonths,
     failuresByCode: [...failures].map(([code, count]) => ({ code, count })).sort((a, b) => b.count - a.count || a.code.localeCompare(b.code)),
     perLob,
     topUsers: top.slice(0, input.topUsers ?? 10),

@@ -16,6 +16,8 @@ import { createDirectory, type Directory } from '@/lib/directory';
 import { createLaunchDeps, launchStudio, SageMakerPresigner, type LaunchDeps } from '@/lib/launch';
 import { createMemoryLogger } from '@/lib/log';
 import { PortalError } from '@/lib/errors';
+import { readUsage } from '@/lib/usage/report';
+import { sequentialDepth } from '../../bench/latency';
 
 let stack: RunningStandIns;
 let ctl: ReturnType<typeof control>;
@@ -186,19 +188,33 @@ describe('the Lambda configuration: the audit record is written alongside the pr
     deps = createLaunchDeps(config, directory);
   });
 
-  it('overlaps the PutItem with CreatePresignedDomainUrl, and the record (with the role session) is there when the launch returns', async () => {
+  it('overlaps the PutItem and the usage counters with CreatePresignedDomainUrl; record and counts are there when the launch returns', async () => {
     await launchStudio(deps, { user: { username: 'user-lob-a', groups: [] }, channel: 'api', requestId: 'warm-up-0001' });
+    const usageToday = async () => (await readUsage({ doc: directory.doc, table: config.tables.usage }, { lobs: ['lob-a'], days: 1, today: new Date() })).launches['lob-a'][0];
+    const countedBefore = await usageToday();
     await ctl.setLatency({ dynamodb: 20, sagemaker: 200 });
     await ctl.resetCounters();
     const result = await launchStudio(deps, { user: { username: 'user-lob-a', groups: [] }, channel: 'api', requestId: 'lambda-audit-0001' });
+    const returnedAt = performance.timeOrigin + performance.now();
     expect(result.url).toContain('d-loba1example.studio.');
     const calls = await ctl.getCalls();
-    // (GetItem of the user, and of the LOB row: this suite turns the LOB cache off.)
-    expect(calls.filter((c) => c.op !== 'dynamodb.GetItem').map((c) => c.op).sort()).toEqual(['dynamodb.PutItem', 'sagemaker.CreatePresignedDomainUrl']);
+    // (GetItem of the user, and of the LOB row: this suite turns the LOB cache off.) Counting a success:
+    // the LOB-day counters, the user's day and month totals.
+    expect(calls.filter((c) => c.op !== 'dynamodb.GetItem').map((c) => c.op).sort()).toEqual([
+      'dynamodb.PutItem',
+      'dynamodb.UpdateItem',
+      'dynamodb.UpdateItem',
+      'dynamodb.UpdateItem',
+      'sagemaker.CreatePresignedDomainUrl',
+    ]);
     const presign = calls.find((c) => c.op === 'sagemaker.CreatePresignedDomainUrl')!;
-    const put = calls.find((c) => c.op === 'dynamodb.PutItem')!;
-    // Concurrent: the PutItem starts while the presign (200 ms) is still running.
-    expect(Math.abs(put.at - presign.at)).toBeLessThan(100);
+    // Concurrent: the PutItem and the UpdateItems start while the presign (200 ms) is still running,
+    // and nothing starts after it: the presign is the last call in the row before the response.
+    for (const write of calls.filter((c) => c.op === 'dynamodb.PutItem' || c.op === 'dynamodb.UpdateItem')) {
+      expect(Math.abs(write.at - presign.at)).toBeLessThan(100);
+    }
+    expect(sequentialDepth(calls.filter((c) => c.at < returnedAt && c.op !== 'dynamodb.GetItem'))).toBe(1);
+    await ctl.setLatency({ dynamodb: 0, sagemaker: 0 });
     // Read right after the launch returned: no waiting for an after-response write.
     const [record] = await auditOf('lambda-audit-0001');
     expect(record).toMatchObject({
@@ -207,6 +223,7 @@ describe('the Lambda configuration: the audit record is written alongside the pr
       roleSession: 'arn:aws:sts::111111111111:assumed-role/PresignedUrlGenerator/portal-user-lob-a',
       sourceIdentity: 'user-lob-a',
     });
+    expect(await usageToday()).toBe(countedBefore + 1);
   });
 
   it('rewrites the record to the error code before a failed launch answers', async () => {
@@ -216,5 +233,18 @@ describe('the Lambda configuration: the audit record is written alongside the pr
     expect(records).toHaveLength(1);
     expect(records[0].outcome).toBe(error.code);
     expect(records[0].outcome).not.toBe('success');
+  });
+
+  it('moves the counters of a launch counted ahead to its error code before the failed launch answers', async () => {
+    const read = () => readUsage({ doc: directory.doc, table: config.tables.usage }, { lobs: ['lob-a'], days: 1, today: new Date() });
+    const before = await read();
+    await ctl.setFault({ service: 'sagemaker', operation: 'CreatePresignedDomainUrl', error: 'ThrottlingException', count: 3 });
+    const error = await errorOf(launchStudio(deps, { user: { username: 'user-lob-a', groups: [] }, channel: 'api', requestId: 'lambda-usage-0003' }));
+    const after = await read();
+    expect(after.launches['lob-a'][0]).toBe(before.launches['lob-a'][0] + 1);
+    expect(after.failures['lob-a'][0]).toBe(before.failures['lob-a'][0] + 1);
+    const count = (r: typeof after) => r.failuresByCode.find((f) => f.code === error.code)?.count ?? 0;
+    expect(count(after)).toBe(count(before) + 1);
+    expect(after.topUsers.find((u) => u.user === 'user-lob-a')?.launches).toBe(before.topUsers.find((u) => u.user === 'user-lob-a')?.launches);
   });
 });

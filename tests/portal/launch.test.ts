@@ -192,10 +192,14 @@ describe('Open Studio', () => {
     expect(counters['dynamodb.GetItem']).toBe(1);
     expect(counters['sagemaker.CreatePresignedDomainUrl']).toBe(1);
     expect(counters['sts.AssumeRole'] ?? 0).toBe(0);
-    const onPath = Object.entries(counters).filter(([k]) => !k.startsWith('cognito.') && k !== 'dynamodb.PutItem');
+    // (The audit PutItem and the usage counters' UpdateItems go out after the response: they may land by now.)
+    const onPath = Object.entries(counters).filter(([k]) => !k.startsWith('cognito.') && k !== 'dynamodb.PutItem' && k !== 'dynamodb.UpdateItem');
     expect(Object.fromEntries(onPath)).toEqual({ 'dynamodb.GetItem': 1, 'sagemaker.CreatePresignedDomainUrl': 1 });
-    // The audit record is written after the response, off the user's path.
-    await eventually(async () => ((await stack.control.getCounters())['dynamodb.PutItem'] === 1 ? true : undefined));
+    // The audit record and the counters (LOB-day, user-day, user-month) are written after the response, off the user's path.
+    await eventually(async () => {
+      const after = await stack.control.getCounters();
+      return after['dynamodb.PutItem'] === 1 && after['dynamodb.UpdateItem'] === 3 ? true : undefined;
+    });
   });
 });
 

@@ -50,13 +50,51 @@ describe('Method: UsageRecorder.record', () => {
     expect(report.topUsers.reduce((a, u) => a + u.launches, 0)).toBe(200);
   });
 
-  it('makes one UpdateItem for a failure and two for a success, sent together', async () => {
+  it('makes one UpdateItem for a failure and three for a success (day counters, user-day, user-month), sent together', async () => {
     const recorder = new UsageRecorder(doc, tables.usage);
     knobs.resetCounters();
     await recorder.record({ lob: 'lob-d', user: 'x', outcome: 'profile.not_found', durationMs: 10, at: today });
     expect(knobs.getCounters()['dynamodb.UpdateItem']).toBe(1);
+    knobs.setLatency({ dynamodb: 50 });
     await recorder.record({ lob: 'lob-d', user: 'x', outcome: 'success', durationMs: 10, at: today });
-    expect(knobs.getCounters()['dynamodb.UpdateItem']).toBe(3);
+    knobs.setLatency({ dynamodb: 0 });
+    expect(knobs.getCounters()['dynamodb.UpdateItem']).toBe(4);
+    const updates = knobs.getCalls().filter((c) => c.op === 'dynamodb.UpdateItem').slice(1);
+    // Concurrent: all three start before the first (50 ms) could have answered.
+    expect(Math.max(...updates.map((c) => c.at)) - Math.min(...updates.map((c) => c.at))).toBeLessThan(40);
+  });
+
+  it('corrects a launch counted ahead as a success to its error code, off the user counters', async () => {
+    const recorder = new UsageRecorder(doc, tables.usage);
+    const ahead = { lob: 'lob-g', user: 'gina', outcome: 'success', at: today };
+    await recorder.record(ahead);
+    await recorder.correct({ ...ahead, outcome: 'lob.presign_denied' }, 'success');
+    const report = await readUsage({ doc, table: tables.usage }, { lobs: ['lob-g'], days: 30, today, perDayUsers: true });
+    expect(report.launches['lob-g'].at(-1)).toBe(1);
+    expect(report.failures['lob-g'].at(-1)).toBe(1);
+    expect(report.failuresByCode).toEqual([{ code: 'lob.presign_denied', count: 1 }]);
+    // gina's only launch failed: not an active user, not a top user (her counters are back at 0).
+    expect(report.perLob[0]).toMatchObject({ launches: 1, failures: 1, activeUsers: 0 });
+    expect(report.activeUsersPerDay?.['lob-g'].at(-1)).toBe(0);
+    expect(report.topUsers).toEqual([]);
+  });
+
+  it('adds a noted duration to the next write: merged into the same LOB-day item, or beside it for another', async () => {
+    const recorder = new UsageRecorder(doc, tables.usage);
+    recorder.noteDuration({ lob: 'lob-h', user: 'hal', outcome: 'success', durationMs: 60, at: today });
+    recorder.noteDuration({ lob: 'lob-i', user: 'ida', outcome: 'success', durationMs: 2500, at: today });
+    knobs.resetCounters();
+    await recorder.record({ lob: 'lob-h', user: 'hal', outcome: 'success', at: today });
+    // The lob-h sample merged into the day counter's ADD (3 writes of the launch), lob-i's beside them.
+    expect(knobs.getCounters()['dynamodb.UpdateItem']).toBe(4);
+    const report = await readUsage({ doc, table: tables.usage }, { lobs: ['lob-h', 'lob-i'], days: 30, today });
+    expect(report.perLob).toMatchObject([
+      { lob: 'lob-h', launches: 1, medianMs: 75, p95Ms: 75 },
+      { lob: 'lob-i', launches: 0, medianMs: 3000, p95Ms: 3000 },
+    ]);
+    knobs.resetCounters();
+    await recorder.record({ lob: 'lob-h', user: 'hal', outcome: 'success', at: today });
+    expect(knobs.getCounters()['dynamodb.UpdateItem']).toBe(3); // sent once only
   });
 });
 
@@ -76,7 +114,7 @@ describe('Method: readUsage', () => {
     ];
     for (const l of launches) await recorder.record(l);
     // Act
-    const report = await readUsage({ doc, table: tables.usage }, { lobs: ['lob-e', NO_LOB], days: 30, today });
+    const report = await readUsage({ doc, table: tables.usage }, { lobs: ['lob-e', NO_LOB], days: 30, today, perDayUsers: true });
     // Assess
     expect(report.days).toHaveLength(30);
     expect(report.days.at(-1)).toBe('2026-11-30');
@@ -91,12 +129,47 @@ describe('Method: readUsage', () => {
       { code: 'user.not_mapped', count: 1 },
     ]);
     expect(report.perLob.find((l) => l.lob === 'lob-e')).toMatchObject({ launches: 13, failures: 2, activeUsers: 2, medianMs: 50, p95Ms: 3000 });
-    expect(report.activeUsersPerDay['lob-e'].at(-1)).toBe(2);
+    expect(report.activeUsersPerDay?.['lob-e'].at(-1)).toBe(2);
+    expect(report.activeUsersPerDay?.['lob-e'].at(-3)).toBe(1);
+    expect(report.userMonths).toEqual(['2026-11']);
     expect(report.topUsers.slice(0, 2)).toEqual([
       { user: 'alice', lob: 'lob-e', launches: 9 },
       { user: 'bob', lob: 'lob-e', launches: 2 },
     ]);
     expect(report.lobs).not.toContain('lob-f');
+  });
+});
+
+describe('Method: readUsage, users per calendar month', () => {
+  it('counts active and top users over the months the period touches, and reads no user item for the overview', async () => {
+    const recorder = new UsageRecorder(doc, tables.usage);
+    const dec = new Date('2026-12-03T08:00:00Z');
+    for (const l of [
+      { user: 'kim', at: new Date('2026-10-20T10:00:00Z') }, // before the 30 days, in a month they touch
+      { user: 'kim', at: new Date('2026-11-20T10:00:00Z') },
+      { user: 'lee', at: new Date('2026-12-02T10:00:00Z') },
+      { user: 'lee', at: new Date('2026-12-03T07:00:00Z') },
+      { user: 'max', at: new Date('2026-09-30T10:00:00Z') }, // a month the period does not touch
+    ]) {
+      await recorder.record({ lob: 'lob-j', outcome: 'success', durationMs: 100, ...l });
+    }
+    const report = await readUsage({ doc, table: tables.usage }, { lobs: ['lob-j'], days: 30, today: dec });
+    expect(report.userMonths).toEqual(['2026-11', '2026-12']);
+    expect(report.perLob[0]).toMatchObject({ launches: 3, activeUsers: 2 });
+    expect(report.topUsers).toEqual([
+      { user: 'lee', lob: 'lob-j', launches: 2 },
+      { user: 'kim', lob: 'lob-j', launches: 1 },
+    ]);
+    expect(report.activeUsersPerDay).toBeUndefined();
+    const ninety = await readUsage({ doc, table: tables.usage }, { lobs: ['lob-j'], days: 90, today: dec });
+    expect(ninety.userMonths).toEqual(['2026-09', '2026-10', '2026-11', '2026-12']);
+    expect(ninety.topUsers.find((u) => u.user === 'kim')?.launches).toBe(2);
+    expect(ninety.perLob[0].activeUsers).toBe(3);
+    knobs.resetCounters();
+    const overview = await readUsage({ doc, table: tables.usage }, { lobs: ['lob-j'], days: 8, today: dec, users: false });
+    expect(overview.launches['lob-j'].slice(-2)).toEqual([1, 1]);
+    expect(overview.topUsers).toEqual([]);
+    expect(knobs.getCounters()['dynamodb.Query']).toBe(1);
   });
 });
 

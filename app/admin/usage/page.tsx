@@ -30,6 +30,8 @@ export default async function UsagePage({ searchParams }: { searchParams: Promis
   const series = report.lobs.map((lob) => ({ key: lob, label: lobLabel(lob), values: report.launches[lob] ?? [] }));
   const total = report.perLob.reduce((a, l) => a + l.launches, 0);
   const failed = report.perLob.reduce((a, l) => a + l.failures, 0);
+  // Users are counted per calendar month (the write-time totals): the months this period touches.
+  const months = report.userMonths.length > 1 ? `${report.userMonths[0]} to ${report.userMonths[report.userMonths.length - 1]}` : report.userMonths[0];
   return (
     <div>
       <PageHeader
@@ -127,8 +129,8 @@ export default async function UsagePage({ searchParams }: { searchParams: Promis
             <div className="mt-4">
               <HorizontalBarChart
                 id="users-chart"
-                title={`Distinct users with a successful launch per line of business, last ${days} days`}
-                description="One bar per line of business; the table below has the same numbers."
+                title={`Distinct users with a successful launch per line of business, ${months} (UTC months)`}
+                description="One bar per line of business; the per line of business table below has the same numbers."
                 items={report.perLob.map((l) => ({ key: l.lob, label: lobLabel(l.lob), value: l.activeUsers }))}
               />
             </div>
@@ -147,7 +149,7 @@ export default async function UsagePage({ searchParams }: { searchParams: Promis
                     <th scope="col" className={thClass}>Line of business</th>
                     <th scope="col" className={thClass}>Launches</th>
                     <th scope="col" className={thClass}>Failed</th>
-                    <th scope="col" className={thClass}>Active users</th>
+                    <th scope="col" className={thClass}>Active users ({months})</th>
                     <th scope="col" className={thClass}>Median</th>
                     <th scope="col" className={thClass}>p95</th>
                   </tr>
@@ -172,6 +174,7 @@ export default async function UsagePage({ searchParams }: { searchParams: Promis
         <div className="grid grid-cols-1 gap-6 lg:grid-cols-2 [&>*]:min-w-0">
           <Card aria-labelledby="top-users-heading">
             <h2 id="top-users-heading" className={sectionTitleClass}>Top users</h2>
+            <p className="mt-1 text-sm text-slate-600">Successful launches in {months} (UTC months, the ones the period touches).</p>
             <div className="mt-4">
               <TableFrame label="Top users">
                 <table className={tableClass} data-testid="top-users-table">

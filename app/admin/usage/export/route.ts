@@ -9,7 +9,7 @@ import { csvResponse } from '@/lib/admin/csv-response';
 export async function GET(request: NextRequest) {
   const access = await requireConsoleRequest('usage.export');
   const days = parseUsagePeriod(request.nextUrl.searchParams.get('days') ?? undefined);
-  const report = await getUsageReport(getAdminDeps(), access, days);
+  const report = await getUsageReport(getAdminDeps(), access, days, { perDayUsers: true });
   return csvResponse(`usage-${days}d-${report.days[report.days.length - 1]}.csv`, async function* () {
     yield toCsv(usageCsvRows(report), USAGE_CSV_COLUMNS, { header: true });
   });
