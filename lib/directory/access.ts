@@ -15,3 +15,9 @@ export interface TableAccess {
 
 /** The document client type, for callers that hold one without sending commands on it. */
 export type DocumentClient = DynamoDBDocumentClient;
+
+/** Table access that needs only some of the tables (tools that write one table, e.g. scripts/populate.ts). */
+export interface TableAccessTo<K extends keyof DirectoryTables> {
+  ddb: DynamoDBDocumentClient;
+  tables: Pick<DirectoryTables, K>;
+}

@@ -2,17 +2,17 @@
  * The Users table: explicit user -> LOB memberships. Reads reshape items into UserMapping at this border;
  * writes are built here (conditioned on the version read) and committed by the caller's transaction.
  */
-import { GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { translateDirectoryError } from '../aws/errors';
-import type { TableAccess } from './access';
+import { GetCommand, PutCommand, QueryCommand, ScanCommand, type PutCommandInput } from '@aws-sdk/lib-dynamodb';
+import { isConditionalCheckFailed, translateDirectoryError } from '../aws/errors';
+import type { TableAccessTo } from './access';
 import { isMembershipActive, reshapeUserItem, toUserItem } from './items';
 import { USERS_TABLE } from './schema';
 import type { Membership, PageKey, UserMapping } from './types';
-import { batchGetAll, type DirectoryWrite } from './writes';
+import { TransactionCancelledError, batchGetAll, batchWriteAll, type DirectoryWrite } from './writes';
 
 /** Reads explicit user -> LOB mappings for the launch path (one GetItem, no consistent read). */
 export class UsersRepository {
-  constructor(private readonly access: TableAccess) {}
+  constructor(private readonly access: TableAccessTo<'users'>) {}
 
   /** The user's mapping, or undefined when the user has no row. */
   async getUser(username: string): Promise<UserMapping | undefined> {
@@ -21,7 +21,7 @@ export class UsersRepository {
 }
 
 /** The user's row (consistent read by default: admin edits start from it), or null when there is none. */
-export async function getUserMapping(access: TableAccess, username: string, options: { consistent?: boolean } = {}): Promise<UserMapping | null> {
+export async function getUserMapping(access: TableAccessTo<'users'>, username: string, options: { consistent?: boolean } = {}): Promise<UserMapping | null> {
   let out;
   try {
     out = await access.ddb.send(new GetCommand({ TableName: access.tables.users, Key: { username }, ConsistentRead: options.consistent ?? true }));
@@ -33,7 +33,7 @@ export async function getUserMapping(access: TableAccess, username: string, opti
 
 /** The rows of these users (those without one are missing from the map). */
 export async function getUserMappings(
-  access: TableAccess,
+  access: TableAccessTo<'users'>,
   usernames: readonly string[],
   options: { consistent?: boolean; concurrency?: number } = {},
 ): Promise<Map<string, UserMapping>> {
@@ -52,7 +52,7 @@ const byUsernameKey = (prefix: string | undefined) => ({
 
 /** Rows in username order (the byUsername index), with an optional username prefix. */
 export async function queryUserMappings(
-  access: TableAccess,
+  access: TableAccessTo<'users'>,
   page: { prefix?: string; limit: number; startKey?: PageKey },
 ): Promise<{ users: UserMapping[]; nextKey?: PageKey }> {
   let out;
@@ -85,7 +85,7 @@ const DAY_MS = 24 * 3600 * 1000;
  * `nextKey` says where to go on; `budgetSpent` when the reads ran out before `limit` members were found.
  */
 export async function queryLobMembers(
-  access: TableAccess,
+  access: TableAccessTo<'users'>,
   lob: string,
   page: { limit: number; now: Date; prefix?: string; expiringWithinDays?: number; startKey?: PageKey; maxReads: number },
 ): Promise<{ members: LobMembership[]; nextKey?: PageKey; budgetSpent: boolean }> {
@@ -131,7 +131,7 @@ export async function queryLobMembers(
 }
 
 /** Every row naming `lob` in its list, ended memberships included (a scan: LOB deletes are rare, and it must be exact). */
-export async function scanLobMembers(access: TableAccess, lob: string): Promise<Pick<UserMapping, 'username' | 'lobs' | 'version'>[]> {
+export async function scanLobMembers(access: TableAccessTo<'users'>, lob: string): Promise<Pick<UserMapping, 'username' | 'lobs' | 'version'>[]> {
   const members: Pick<UserMapping, 'username' | 'lobs' | 'version'>[] = [];
   let startKey: PageKey | undefined;
   try {
@@ -157,22 +157,26 @@ export async function scanLobMembers(access: TableAccess, lob: string): Promise<
   return members;
 }
 
+const atVersion = (expected: number | null) =>
+  expected === null
+    ? { ConditionExpression: 'attribute_not_exists(username)' }
+    : { ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': expected } };
+
+/** The whole row as `user`, on condition it is still at `expectedVersion` (null: still absent). */
+const putOf = (access: TableAccessTo<'users'>, user: UserMapping, expectedVersion: number | null): PutCommandInput => ({
+  TableName: access.tables.users,
+  Item: toUserItem(user),
+  ...atVersion(expectedVersion),
+});
+
 /** Writes of Users rows, each conditioned on the version that was read (null: the user had no row). */
 export const userWrites = {
   /** The whole row as `user`, on condition it is still at `expectedVersion` (null: still absent). */
-  put(access: TableAccess, user: UserMapping, expectedVersion: number | null): DirectoryWrite {
-    return {
-      Put: {
-        TableName: access.tables.users,
-        Item: toUserItem(user),
-        ...(expectedVersion === null
-          ? { ConditionExpression: 'attribute_not_exists(username)' }
-          : { ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': expectedVersion } }),
-      },
-    };
+  put(access: TableAccessTo<'users'>, user: UserMapping, expectedVersion: number | null): DirectoryWrite {
+    return { Put: putOf(access, user, expectedVersion) as NonNullable<DirectoryWrite['Put']> };
   },
   /** Only the row's LOB list (a LOB deleted under its members), on condition of the version read. */
-  setLobs(access: TableAccess, user: Pick<UserMapping, 'username' | 'version'>, lobs: string[], stamp: { at: string; by: string }): DirectoryWrite {
+  setLobs(access: TableAccessTo<'users'>, user: Pick<UserMapping, 'username' | 'version'>, lobs: string[], stamp: { at: string; by: string }): DirectoryWrite {
     return {
       Update: {
         TableName: access.tables.users,
@@ -184,15 +188,25 @@ export const userWrites = {
     };
   },
   /** Removes the row, on condition it is still at `expectedVersion` (null: still absent, so nothing to remove). */
-  remove(access: TableAccess, username: string, expectedVersion: number | null): DirectoryWrite {
-    return {
-      Delete: {
-        TableName: access.tables.users,
-        Key: { username },
-        ...(expectedVersion === null
-          ? { ConditionExpression: 'attribute_not_exists(username)' }
-          : { ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': expectedVersion } }),
-      },
-    };
+  remove(access: TableAccessTo<'users'>, username: string, expectedVersion: number | null): DirectoryWrite {
+    return { Delete: { TableName: access.tables.users, Key: { username }, ...atVersion(expectedVersion) } };
   },
 };
+
+/**
+ * Stores `user` as one conditional PutItem, without an audit record: for tools that are not the console
+ * (scripts/populate.ts). A row changed since it was read fails with TransactionCancelledError.
+ */
+export async function putUserMapping(access: TableAccessTo<'users'>, user: UserMapping, expectedVersion: number | null): Promise<void> {
+  try {
+    await access.ddb.send(new PutCommand(putOf(access, user, expectedVersion)));
+  } catch (error) {
+    if (isConditionalCheckFailed(error)) throw new TransactionCancelledError(['ConditionalCheckFailed'], { cause: error });
+    throw translateDirectoryError(error, 'users.put');
+  }
+}
+
+/** Writes many rows unconditionally and unaudited, in batches: for seeding a table (bench, fresh stacks), never for edits. */
+export async function seedUserMappings(access: TableAccessTo<'users'>, users: UserMapping[], concurrency = 4): Promise<void> {
+  await batchWriteAll(access.ddb, users.map((user) => ({ table: access.tables.users, request: { PutRequest: { Item: toUserItem(user) } } })), concurrency);
+}
