@@ -259,7 +259,7 @@ test('the users list pages forward and back with page numbers, and can show only
   });
 });
 
-/** Every admin page, desktop and phone width: nothing overflows the page sideways (wide tables scroll in their own frame). */
+/** Every admin page (the review pages: e2e/reviews.spec.ts), desktop and phone width: nothing overflows the page sideways (wide tables scroll in their own frame). */
 const ADMIN_PAGES = [
   { name: 'overview', path: '/admin' },
   { name: 'users', path: '/admin/users' },
@@ -268,7 +268,12 @@ const ADMIN_PAGES = [
   { name: 'lobs', path: '/admin/lobs' },
   { name: 'lob-new', path: '/admin/lobs/new' },
   { name: 'lob-edit', path: '/admin/lobs/lob-a' },
+  { name: 'lob-members', path: '/admin/lobs/lob-a/members' },
+  { name: 'users-nolob', path: '/admin/users?view=nolob' },
+  { name: 'requests', path: '/admin/requests' },
+  { name: 'usage', path: '/admin/usage' },
   { name: 'audit', path: '/admin/audit' },
+  { name: 'audit-admin', path: '/admin/audit?type=admin' },
 ];
 
 for (const width of [1280, 390]) {

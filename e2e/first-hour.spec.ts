@@ -186,9 +186,10 @@ test('the audit user filter matches prefixes like the users search', async ({ br
   expect(new Set(await users.allTextContents())).toEqual(new Set(['portal-admin']));
 });
 
-// FIXME(session 18): after merging owners/requests/reviews/attribution the audit page is 393 px wide at 390 px;
-// not diagnosed in time. Re-enable once the overflowing element is found.
-test.fixme('layout: the brand stays put between portal and admin, the admin is centred, the audit log works at 390 px', async ({ browser }) => {
+// The page was 393 px wide at 390 px whenever a request was pending: the admin navigation's sr-only " pending"
+// beside the Requests count is absolutely positioned, and the navigation's own sideways scroll did not contain
+// it (an overflow box clips absolute descendants only when it is positioned), so it widened the page.
+test('layout: the brand stays put between portal and admin, the admin is centred, the audit log works at 390 px', async ({ browser }) => {
   const wide = await pageAs(browser, ADMIN, { viewport: { width: 1280, height: 800 } });
   const brandX = async () => (await wide.getByRole('link', { name: 'Studio Portal' }).boundingBox())!.x;
   await wide.goto(portal());
@@ -198,6 +199,19 @@ test.fixme('layout: the brand stays put between portal and admin, the admin is c
   const main = (await wide.locator('main#main').boundingBox())!;
   expect(main.x).toBeGreaterThan(0);
   expect(Math.abs(main.x - (1280 - main.x - main.width))).toBeLessThanOrEqual(1);
+
+  // A pending request puts the count beside "Requests" in the admin navigation (what widened the page).
+  const added = await fetch(`${control()}/cognito/users:bulk`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ users: [{ username: 'hour-requester', password: 'HourUser1!' }] }),
+  });
+  expect(added.status).toBe(200);
+  const requester = await pageAs(browser, { username: 'hour-requester', password: 'HourUser1!' });
+  const lobB = requester.getByTestId('request-lob-b');
+  await lobB.getByRole('button', { name: 'Request access' }).click();
+  await lobB.getByRole('textbox', { name: 'Justification' }).fill('Layout check at 390 px, withdrawn after');
+  await lobB.getByRole('button', { name: 'Submit request' }).click();
+  await expect(requester.getByTestId('my-request-lob-b')).toContainText('Waiting for a decision');
 
   const phone = await pageAs(browser, ADMIN, { viewport: { width: 390, height: 844 } });
   await phone.goto(`${portal()}/admin/audit`);
@@ -212,6 +226,15 @@ test.fixme('layout: the brand stays put between portal and admin, the admin is c
     }
   }
   await expect(rows.first().getByTestId('audit-what')).toBeInViewport();
+  await expect(phone.getByTestId('pending-count')).toBeVisible();
+  // Every other page of the console, with the count showing, fits too.
+  for (const path of WALK.filter((p) => p.startsWith('/admin')).concat('/admin/requests', '/admin/usage', '/admin/lobs/lob-a/members')) {
+    await phone.goto(`${portal()}${path}`);
+    expect(await phone.evaluate(() => document.documentElement.scrollWidth), path).toBeLessThanOrEqual(390);
+  }
+  // Leave no pending request behind for the other specs.
+  await requester.getByTestId('my-request-lob-b').getByRole('button', { name: /Withdraw/ }).click();
+  await expect(requester.getByTestId('my-request-lob-b')).toContainText('Withdrawn');
 });
 
 test('CSV import: a user not in the pool is refused, a row can remove memberships, and the file stays chosen and named', async ({ browser }) => {

@@ -74,6 +74,41 @@ test('owner-lob-a reviews lob-a: keeps one, removes user-lob-a, finishes; the la
     await expectAccessible(owner);
   });
 
+  await test.step('the printable page is the read-only evidence, without the console frame in print', async () => {
+    await owner.getByRole('link', { name: 'Printable page' }).click();
+    await expect(owner).toHaveURL(`${reviewUrl}/print`);
+    await expect(owner.getByRole('heading', { level: 1 })).toHaveText('Access review of lob-a (Line of Business A)');
+    const summary = owner.getByTestId('review-print-summary');
+    await expect(summary).toContainText(/Period\s*\d{4}-\d\d-\d\d \d\d:\d\d UTC to \d{4}-\d\d-\d\d \d\d:\d\d UTC/);
+    await expect(summary).toContainText('Reviewersgroup lob-a-owners');
+    await expect(owner.getByTestId('review-print-counts')).toHaveText(`${total} in the snapshot: 1 kept, 1 removed, ${total - 2} undecided`);
+    const rows = owner.locator('[data-testid="review-print-table"] tbody tr');
+    await expect(rows).toHaveCount(total);
+    const cells = async (username: string) => owner.locator(`[data-testid="review-print-table"] tr[data-username="${username}"] > *`).allTextContents();
+    const removed = await cells('user-lob-a');
+    expect(removed.slice(0, 3)).toEqual(['user-lob-a', 'removed', 'owner-lob-a']);
+    expect(removed[3]).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d UTC$/);
+    expect(removed[4]).toBe('Left the team');
+    expect((await cells('user-multi')).slice(0, 3)).toEqual(['user-multi', 'kept', 'owner-lob-a']);
+    // Read-only: no form, no decision button; only Print (and the header's Sign out).
+    await expect(owner.locator('main form')).toHaveCount(0);
+    await expect(owner.getByRole('button', { name: 'Keep', exact: true })).toHaveCount(0);
+    expect(await owner.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await expectAccessible(owner);
+    await owner.emulateMedia({ media: 'print' });
+    await expect(owner.getByRole('button', { name: 'Print' })).toBeHidden();
+    await expect(owner.getByRole('navigation', { name: 'Admin' })).toBeHidden();
+    await expect(owner.getByTestId('whoami')).toBeHidden();
+    await expect(rows.first()).toBeVisible();
+    await owner.emulateMedia({ media: 'screen' });
+    await expect(owner.getByRole('button', { name: 'Print' })).toBeVisible();
+    // A platform admin reads it too.
+    const admin = await signedIn(browser, 'portal-admin', 'PortalAdmin1!');
+    expect((await admin.goto(`${reviewUrl}/print`))?.status()).toBe(200);
+    await expect(admin.getByTestId('review-print-counts')).toHaveText(`${total} in the snapshot: 1 kept, 1 removed, ${total - 2} undecided`);
+    await owner.goto(reviewUrl);
+  });
+
   await test.step('user-lob-a is refused at launch', async () => {
     await member.getByTestId('open-studio').click();
     // The refusal in place, or (no LOB left) the page turns into "not assigned" without the button.
@@ -89,6 +124,9 @@ test('owner-lob-a reviews lob-a: keeps one, removes user-lob-a, finishes; the la
     expect(page?.status()).toBe(403);
     const csv = await member.request.get(`${reviewUrl}/export`, { maxRedirects: 0 });
     expect(csv.status()).toBe(403);
+    const print = await member.goto(`${reviewUrl}/print`);
+    expect(print?.status()).toBe(403);
+    await expect(member.getByTestId('review-print')).toHaveCount(0);
   });
 
   await test.step('the CSV lists every snapshot member with decision, reviewer and time', async () => {

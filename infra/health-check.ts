@@ -1,10 +1,12 @@
-// The scheduled LOB health check: EventBridge Scheduler invokes the portal function every N minutes
-// (config portal.monitoring.healthCheckMinutes); the Lambda Web Adapter posts the event to the portal's
-// internal route (HEALTH_CHECK_PATH), which runs the connection test for every enabled LOB.
+// The scheduled jobs: EventBridge Scheduler invokes the portal function, the Lambda Web Adapter posts the
+// event to the portal's one internal jobs route (JOBS_PATH, app/api/internal/jobs), and the event's token
+// names the job: the LOB health check every N minutes (config portal.monitoring.healthCheckMinutes), and
+// hourly the review jobs (scheduled / overdue reviews) with the "membership ends in 7 days" notices.
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import type { InfraConfig } from './config';
 import { healthCheckToken } from '../lib/health-check-token';
+import { reviewJobsToken } from '../lib/review-jobs-token';
 
 export interface HealthCheckArgs {
   name: string;
@@ -18,11 +20,20 @@ export interface HealthCheckArgs {
 export interface HealthCheck {
   role: aws.iam.Role;
   schedule: aws.scheduler.Schedule;
+  /** Review jobs and expiry notices (hourly). */
+  reviewJobsSchedule: aws.scheduler.Schedule;
 }
+
+/** How often the review jobs and expiry notices run: a notice goes out within an hour of the 7-day mark. */
+export const REVIEW_JOBS_SCHEDULE = 'rate(1 hour)';
 
 /** The schedule's event: what the internal route expects (a token it can verify, nothing else). */
 export function buildHealthCheckInput(nextAuthSecret: string): string {
   return JSON.stringify({ source: 'studio-portal.scheduler', action: 'lob-health-check', token: healthCheckToken(nextAuthSecret) });
+}
+
+export function buildReviewJobsInput(nextAuthSecret: string): string {
+  return JSON.stringify({ source: 'studio-portal.scheduler', action: 'review-jobs', token: reviewJobsToken(nextAuthSecret) });
 }
 
 export function createHealthCheck(args: HealthCheckArgs, opts: pulumi.CustomResourceOptions): HealthCheck {
@@ -32,7 +43,7 @@ export function createHealthCheck(args: HealthCheckArgs, opts: pulumi.CustomReso
     `${name}-health-check-role`,
     {
       name: `${name}-health-check`,
-      description: 'EventBridge Scheduler: invoke the portal function for the LOB health check',
+      description: 'EventBridge Scheduler: invoke the portal function for its scheduled jobs',
       assumeRolePolicy: JSON.stringify({
         Version: '2012-10-17',
         Statement: [
@@ -54,22 +65,37 @@ export function createHealthCheck(args: HealthCheckArgs, opts: pulumi.CustomReso
     opts,
   );
   const minutes = config.portal.monitoring.healthCheckMinutes;
-  const schedule = new aws.scheduler.Schedule(
-    `${name}-health-check`,
-    {
-      name: `${name}-lob-health-check`,
-      description: 'Connection test of every enabled LOB (Studio Portal)',
-      scheduleExpression: `rate(${minutes} ${minutes === 1 ? 'minute' : 'minutes'})`,
-      flexibleTimeWindow: { mode: 'OFF' },
-      target: {
-        arn: args.functionArn,
-        roleArn: role.arn,
-        input: pulumi.secret(pulumi.output(args.nextAuthSecret).apply(buildHealthCheckInput)),
-        // A missed run is replaced by the next one: no retries piling up.
-        retryPolicy: { maximumRetryAttempts: 0, maximumEventAgeInSeconds: 60 },
+  const scheduleOf = (id: string, scheduleName: string, description: string, expression: string, input: (secret: string) => string) =>
+    new aws.scheduler.Schedule(
+      id,
+      {
+        name: scheduleName,
+        description,
+        scheduleExpression: expression,
+        flexibleTimeWindow: { mode: 'OFF' },
+        target: {
+          arn: args.functionArn,
+          roleArn: role.arn,
+          input: pulumi.secret(pulumi.output(args.nextAuthSecret).apply(input)),
+          // A missed run is replaced by the next one: no retries piling up.
+          retryPolicy: { maximumRetryAttempts: 0, maximumEventAgeInSeconds: 60 },
+        },
       },
-    },
-    opts,
+      opts,
+    );
+  const schedule = scheduleOf(
+    `${name}-health-check`,
+    `${name}-lob-health-check`,
+    'Connection test of every enabled LOB (Studio Portal)',
+    `rate(${minutes} ${minutes === 1 ? 'minute' : 'minutes'})`,
+    buildHealthCheckInput,
   );
-  return { role, schedule };
+  const reviewJobsSchedule = scheduleOf(
+    `${name}-review-jobs`,
+    `${name}-review-jobs`,
+    'Scheduled and overdue access reviews, membership-ending notices (Studio Portal)',
+    REVIEW_JOBS_SCHEDULE,
+    buildReviewJobsInput,
+  );
+  return { role, schedule, reviewJobsSchedule };
 }

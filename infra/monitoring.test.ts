@@ -1,5 +1,6 @@
 // Offline (Pulumi mocks): the synthesized stack's alarms (metric, threshold, action), its dashboard, the
-// Usage table, and the LOB health-check schedule targeting the portal function's internal route.
+// Usage table, and the job schedules (LOB health check, review jobs with expiry notices) targeting the portal
+// function's one internal jobs route.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -9,6 +10,7 @@ import { parseInfraConfig } from './config';
 import { stages } from './stages';
 import { installPulumiMocks, promiseOf, resourcesOfType, settle, type RecordedResource } from './testing/pulumi-mocks';
 import { healthCheckToken } from '../lib/health-check-token';
+import { reviewJobsToken } from '../lib/review-jobs-token';
 
 const SECRET = 's'.repeat(48);
 let stack: import('./stack').Stack;
@@ -28,6 +30,7 @@ beforeAll(async () => {
   });
   await promiseOf(stack.monitoring.dashboard.id);
   await promiseOf(stack.healthCheck.schedule.id);
+  await promiseOf(stack.healthCheck.reviewJobsSchedule.id);
   await settle();
 });
 
@@ -136,7 +139,7 @@ describe('usage table', () => {
 describe('health-check schedule', () => {
   let schedule: RecordedResource;
   beforeAll(() => {
-    [schedule] = resourcesOfType('aws:scheduler/schedule:Schedule');
+    schedule = resourcesOfType('aws:scheduler/schedule:Schedule').find((s) => s.inputs.name === `${name}-lob-health-check`)!;
   });
 
   it('runs every N minutes from config and targets the portal function', () => {
@@ -150,7 +153,7 @@ describe('health-check schedule', () => {
     expect(input).toEqual({ source: 'studio-portal.scheduler', action: 'lob-health-check', token: healthCheckToken(SECRET) });
     expect(JSON.stringify(input)).not.toContain(SECRET);
     const fn = resourcesOfType('aws:lambda/function:Function').find((f) => f.inputs.name === `${name}-server`)!;
-    expect(fn.inputs.environment.variables.AWS_LWA_PASS_THROUGH_PATH).toBe('/api/internal/health-check');
+    expect(fn.inputs.environment.variables.AWS_LWA_PASS_THROUGH_PATH).toBe('/api/internal/jobs');
   });
 
   it('its role may only be assumed by EventBridge Scheduler of this account and may only invoke the function', () => {
@@ -161,6 +164,23 @@ describe('health-check schedule', () => {
     const policy = resourcesOfType('aws:iam/rolePolicy:RolePolicy').find((p) => String(p.name).endsWith('-health-check-policy'))!;
     const statements = JSON.parse(policy.inputs.policy).Statement;
     expect(statements.map((s: { Action: string }) => s.Action)).toEqual(['lambda:InvokeFunction']);
+  });
+});
+
+describe('review-jobs schedule (reviews, membership-ending notices)', () => {
+  it('runs hourly, targets the portal function with the review-jobs token, through the same role and jobs route', () => {
+    const schedules = resourcesOfType('aws:scheduler/schedule:Schedule');
+    expect(schedules.map((s) => s.inputs.name).sort()).toEqual([`${name}-lob-health-check`, `${name}-review-jobs`]);
+    const jobs = schedules.find((s) => s.inputs.name === `${name}-review-jobs`)!;
+    expect(jobs.inputs.scheduleExpression).toBe('rate(1 hour)');
+    const fn = resourcesOfType('aws:lambda/function:Function').find((f) => f.inputs.name === `${name}-server`)!;
+    expect(jobs.inputs.target.arn).toBe(fn.state.arn);
+    const health = schedules.find((s) => s.inputs.name === `${name}-lob-health-check`)!;
+    expect(jobs.inputs.target.roleArn).toBe(health.inputs.target.roleArn);
+    const input = JSON.parse(jobs.inputs.target.input);
+    expect(input).toEqual({ source: 'studio-portal.scheduler', action: 'review-jobs', token: reviewJobsToken(SECRET) });
+    expect(input.token).not.toBe(healthCheckToken(SECRET));
+    expect(JSON.stringify(input)).not.toContain(SECRET);
   });
 });
 

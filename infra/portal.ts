@@ -54,8 +54,8 @@ export interface Portal {
 }
 
 export const API_STAGE_NAME = 'portal';
-/** The portal's internal route for the scheduled LOB health check (app/api/internal/health-check). */
-export const HEALTH_CHECK_PATH = '/api/internal/health-check';
+/** The portal's internal route for the scheduled jobs: LOB health check, reviews, expiry notices (app/api/internal/jobs). */
+export const JOBS_PATH = '/api/internal/jobs';
 const PORTAL_PORT = '8080';
 
 /** Public Lambda Web Adapter layer (github.com/awslabs/aws-lambda-web-adapter). */
@@ -307,8 +307,8 @@ export function createPortal(args: PortalArgs, opts: pulumi.CustomResourceOption
           SNS_TOPIC_ARN: notifications.arn,
           TABLE_REVIEWS: tables.reviews.name,
           TABLE_USAGE: tables.usage.name,
-          // Non-HTTP invocations (the health-check schedule, infra/health-check.ts) are posted here.
-          AWS_LWA_PASS_THROUGH_PATH: HEALTH_CHECK_PATH,
+          // Non-HTTP invocations (the job schedules, infra/health-check.ts) are posted here.
+          AWS_LWA_PASS_THROUGH_PATH: JOBS_PATH,
           PRESIGNED_URL_EXPIRES_SECONDS: String(portal.presignedUrlExpiresSeconds),
           ADMIN_GROUP: portal.adminGroup,
           SUPPORT_CONTACT: portal.supportContact,

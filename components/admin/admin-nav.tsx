@@ -12,11 +12,15 @@ const LINKS = [
   { href: '/admin/audit', label: 'Audit log' },
 ];
 
-/** LOB owners see the links of their part of the console; `pendingRequests` is shown beside Requests. */
+/**
+ * LOB owners see the links of their part of the console; `pendingRequests` is shown beside Requests.
+ * The bar scrolls sideways by itself on phones; `relative` keeps its absolutely positioned sr-only text
+ * inside that scroller (otherwise it widens the page, as TableFrame notes).
+ */
 export function AdminNav({ platformAdmin = true, pendingRequests }: { platformAdmin?: boolean; pendingRequests?: number }) {
   const pathname = usePathname();
   return (
-    <nav aria-label="Admin" className="-mt-2 mb-8 overflow-x-auto border-b border-slate-200 sm:-mt-4">
+    <nav aria-label="Admin" className="relative -mt-2 mb-8 overflow-x-auto border-b border-slate-200 sm:-mt-4 print:hidden">
       <ul className="-mb-px flex gap-1 text-sm">
         {LINKS.filter((link) => platformAdmin || !link.adminOnly).map((link) => {
           const current = link.href === '/admin' ? pathname === '/admin' : pathname.startsWith(link.href);

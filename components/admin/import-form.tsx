@@ -22,7 +22,7 @@ export function ImportForm() {
         <Field
           name="file"
           label="CSV file"
-          hint={`Columns "username,lobs", optionally "action": several LOBs separated by ";". A row sets that user's memberships; with the action "remove" it takes the listed LOBs away (all of them when none are listed). Users must exist in the user pool. Up to 1 MB (about 40,000 rows) per file.`}
+          hint={`Columns "username,lobs", optionally "action" and "expiresAt" (YYYY-MM-DD or an ISO time: one for all the row's LOBs, or one per LOB separated by ";"): several LOBs separated by ";". A row sets that user's memberships; with the action "remove" it takes the listed LOBs away (all of them when none are listed). Users must exist in the user pool. Up to 1 MB (about 40,000 rows) per file.`}
           error={state.fieldErrors?.file}
         >
           <input id="file" name="file" type="file" accept=".csv,text/csv" required className={fileInputClass} {...describedBy('file', state.fieldErrors?.file, true)} />

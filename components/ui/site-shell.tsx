@@ -29,7 +29,7 @@ export async function SiteShell({ width = 'narrow', section = 'portal', children
 
   return (
     <>
-      <header className="border-b border-slate-200 bg-white">
+      <header className="border-b border-slate-200 bg-white print:hidden">
         <div className={`${COLUMN} flex min-h-16 flex-wrap items-center justify-between gap-x-6 gap-y-3 py-3`}>
           <div className="flex items-center gap-6">
             <Link href="/" className="rounded-sm text-base font-semibold tracking-tight text-slate-900">

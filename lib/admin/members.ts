@@ -36,7 +36,8 @@ export async function listMembers(
   lob: string,
   options: { limit?: number; pageToken?: string; prefix?: string; expiringWithinDays?: number } = {},
 ): Promise<MembersPage> {
-  const limit = Math.min(Math.max(options.limit ?? 50, 1), 200);
+  // Pages show 50; a review's snapshot reads 1,000 at a time (the index is read 1,000 items per query anyway).
+  const limit = Math.min(Math.max(options.limit ?? 50, 1), 1000);
   const page = await queryLobMembers(deps, lob, {
     limit,
     now: nowOf(deps),

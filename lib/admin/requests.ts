@@ -2,11 +2,13 @@
  * Access requests: a signed-in user asks to join a LOB for a while, its owners (or a platform admin)
  * approve or deny. One pending request per user and LOB is held by a guard item written with
  * `attribute_not_exists` in the same transaction as the request; a decision closes the request, drops the
- * guard, writes the membership (approval) and the audit record in one TransactWriteItems.
+ * guard, writes the membership (approval) and the audit record in one TransactWriteItems. A counter item
+ * per LOB (`id` = `count#<lob>`, `pending` N) moves in the same transactions, so the navigation's count
+ * is one BatchGetItem, not a COUNT over the queue.
  */
 import { randomUUID } from 'node:crypto';
 import { GetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { queryNewestFirst } from './batch';
+import { batchGetAll, queryNewestFirst } from './batch';
 import { z } from 'zod';
 import { InputInvalidError, PortalError } from '@/lib/errors';
 import { REQUESTS_TABLE } from '@/lib/directory/schema';
@@ -58,6 +60,12 @@ export const justificationSchema = z
 export const denyReasonSchema = z.string().trim().min(3, 'Give a reason (at least 3 characters): the requester sees it.').max(500, 'Use at most 500 characters.');
 
 const guardKey = (lob: string, requester: string) => ({ id: `pending#${lob}#${requester}` });
+const counterKey = (lob: string) => ({ id: `count#${lob}` });
+
+/** The LOB's pending counter moved by `by` (+1 on a new request, -1 on its decision or withdrawal). */
+function countItem(deps: AdminDeps, lob: string, by: 1 | -1): TransactItem {
+  return { Update: { TableName: deps.tables.requests, Key: counterKey(lob), UpdateExpression: 'ADD pending :by', ExpressionAttributeValues: { ':by': by } } };
+}
 
 /** Thrown when a request is decided (or withdrawn) a second time: says by whom and when. */
 export class RequestAlreadyDecidedError extends PortalError {
@@ -106,7 +114,7 @@ async function notifySafely(deps: AdminDeps, notification: Notification): Promis
 }
 
 export async function getRequest(deps: AdminDeps, id: string): Promise<AccessRequest | null> {
-  if (id.startsWith('pending#')) return null;
+  if (id.startsWith('pending#') || id.startsWith('count#')) return null;
   try {
     const out = await deps.ddb.send(new GetCommand({ TableName: deps.tables.requests, Key: { id }, ConsistentRead: true }));
     return out.Item ? reshapeRequestItem(out.Item) : null;
@@ -151,6 +159,7 @@ export async function createRequest(deps: AdminDeps, requester: string, input: N
     await transactWrite(deps, [
       { Put: { TableName: deps.tables.requests, Item: { ...guardKey(input.lob, requester), request: request.id }, ConditionExpression: 'attribute_not_exists(id)' } },
       { Put: { TableName: deps.tables.requests, Item: { ...request, pendingLob: request.lob }, ConditionExpression: 'attribute_not_exists(id)' } },
+      countItem(deps, request.lob, 1),
     ]);
   } catch (error) {
     if (error instanceof TransactionCancelledError && error.reasons[0] === 'ConditionalCheckFailed') throw new RequestDuplicateError(input.lob);
@@ -212,28 +221,18 @@ export async function listPendingRequests(deps: AdminDeps, lobs: string[], optio
   }
 }
 
-/** How many requests wait in the given LOBs (COUNT queries on the sparse pending index). */
+/** How many requests wait in the given LOBs: their counter items, one BatchGetItem per 100 LOBs. */
 export async function countPendingRequests(deps: AdminDeps, lobs: string[]): Promise<number> {
+  if (!lobs.length) return 0;
   try {
-    const counts = await Promise.all(
-      lobs.map(async (lob) => {
-        let total = 0;
-        let startKey: Record<string, unknown> | undefined;
-        do {
-          const out = await deps.ddb.send(new QueryCommand({ ...pendingQuery(deps, lob), Select: 'COUNT', ExclusiveStartKey: startKey }));
-          total += out.Count ?? 0;
-          startKey = out.LastEvaluatedKey;
-        } while (startKey);
-        return total;
-      }),
-    );
-    return counts.reduce((a, b) => a + b, 0);
+    const items = await batchGetAll(deps.ddb, deps.tables.requests, lobs.map(counterKey), { projection: '#p', names: { '#p': 'pending' } });
+    return items.reduce((sum, item) => sum + Math.max(Number(item.pending ?? 0), 0), 0);
   } catch (error) {
     throw toDirectoryError(error);
   }
 }
 
-/** The request's closing update (only while pending) and the guard's removal: the first two items of every decision. */
+/** The request's closing update (only while pending), the guard's removal and the counter's decrement: the first items of every decision. */
 function closeItems(deps: AdminDeps, request: AccessRequest, set: Record<string, unknown>, requesterOnly = false): TransactItem[] {
   const names: Record<string, string> = { '#status': 'status' };
   const values: Record<string, unknown> = { ':pending': 'pending' };
@@ -255,6 +254,7 @@ function closeItems(deps: AdminDeps, request: AccessRequest, set: Record<string,
       },
     },
     { Delete: { TableName: deps.tables.requests, Key: guardKey(request.lob, request.requester) } },
+    countItem(deps, request.lob, -1),
   ];
 }
 

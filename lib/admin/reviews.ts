@@ -16,7 +16,7 @@ import type { Lob, LobOwners, Membership } from '@/lib/directory/types';
 import { formatUtc } from '@/lib/launch/launch-studio';
 import { log } from '@/lib/log';
 import { buildAdminAuditItem } from './audit';
-import { batchGetAll, batchWriteAll, mapConcurrent, queryNewestFirst } from './batch';
+import { batchGetAll, batchWriteAll, mapConcurrent, queryNewestFirst, type TableWrite } from './batch';
 import type { AdminDeps } from './deps';
 import { nowOf } from './deps';
 import { toDirectoryError } from './errors';
@@ -31,6 +31,9 @@ const DAY_MS = 24 * 3600 * 1000;
 const DEFAULT_TTL_SECONDS = 400 * 24 * 3600;
 export const DEFAULT_DUE_DAYS = 14;
 export const UNUSED_DAYS = 90;
+/** Members read per page while taking the snapshot, and BatchWriteItem calls in flight writing it. */
+const SNAPSHOT_PAGE = 1000;
+const SNAPSHOT_WRITERS = 8;
 /** The actor recorded for what the schedule job does. */
 export const SCHEDULER_ACTOR = 'review-scheduler';
 
@@ -269,22 +272,31 @@ export async function startReview(deps: AdminDeps, actor: string, lob: Lob, opti
   const id = randomUUID();
   const pk = reviewPk(id);
   const ttl = ttlOf(deps, now);
-  const writes: { table: string; request: { PutRequest: { Item: Record<string, unknown> } } }[] = [];
-  let pageToken: string | undefined;
+  // The snapshot streams: each page of members (up to SNAPSHOT_PAGE) is written while the next one is read,
+  // in parallel BatchWriteItem calls (batchWriteAll: SNAPSHOT_WRITERS at a time, unprocessed items retried).
   const seen = new Set<string>();
-  do {
-    const page = await listMembers(deps, lob.lob, { limit: 200, pageToken });
-    for (const m of page.members) {
-      if (seen.has(m.username)) continue;
-      seen.add(m.username);
-      writes.push({ table: deps.tables.reviews, request: { PutRequest: { Item: { pk, sk: rowSk(m.username), username: m.username, ...(m.until ? { until: m.until } : {}), ttl } } } });
-    }
-    pageToken = page.nextToken;
-  } while (pageToken);
+  let writing: Promise<void> = Promise.resolve();
+  let pageToken: string | undefined;
   try {
-    await batchWriteAll(deps.ddb, writes, 4);
+    do {
+      const page = await listMembers(deps, lob.lob, { limit: SNAPSHOT_PAGE, pageToken });
+      const writes: TableWrite[] = [];
+      for (const m of page.members) {
+        if (seen.has(m.username)) continue;
+        seen.add(m.username);
+        writes.push({ table: deps.tables.reviews, request: { PutRequest: { Item: { pk, sk: rowSk(m.username), username: m.username, ...(m.until ? { until: m.until } : {}), ttl } } } });
+      }
+      await writing;
+      writing = batchWriteAll(deps.ddb, writes, SNAPSHOT_WRITERS);
+      // Awaited on the next turn (or below); a failure meanwhile must not count as unhandled.
+      writing.catch(() => undefined);
+      pageToken = page.nextToken;
+    } while (pageToken);
+    await writing;
   } catch (error) {
-    throw toDirectoryError(error);
+    // No header was written: a snapshot left half-written is not a review (its rows expire with their ttl).
+    log.error('review.start_failed', { lob: lob.lob, review: id, rowsRead: seen.size, error: error instanceof Error ? error.message : String(error) });
+    throw error instanceof PortalError ? error : toDirectoryError(error);
   }
   const review: Review = {
     id,
@@ -295,7 +307,7 @@ export async function startReview(deps: AdminDeps, actor: string, lob: Lob, opti
     dueAt: new Date(now.getTime() + dueDays * DAY_MS).toISOString(),
     reviewers: { users: [...lob.owners.users], groups: [...lob.owners.groups] },
     groups: [...lob.groups],
-    total: writes.length,
+    total: seen.size,
     decided: 0,
   };
   // The header last: the review shows up only once its snapshot is complete.
@@ -653,7 +665,7 @@ export interface ReviewJobResult {
 }
 
 /**
- * The review job (run on a timer and by POST /api/internal/review-jobs): opens a review for every LOB
+ * The review job (run on a timer and by POST /api/internal/jobs): opens a review for every LOB
  * whose schedule is due and notifies its owners; closes overdue reviews of LOBs that remove undecided
  * members. Each schedule slot is claimed with a conditional update first, so two runs never open twice.
  */

@@ -8,8 +8,9 @@ import { toDirectoryError } from './errors';
 import { listLobs } from './lobs';
 import { findPoolUsernames } from './users';
 import { USERNAME_PATTERN } from './validation';
-import { reshapeUserItem } from '@/lib/directory/items';
-import type { UserMapping } from '@/lib/directory/types';
+import { isMembershipActive, reshapeUserItem, toMembershipsAttribute } from '@/lib/directory/items';
+import type { Membership, UserMapping } from '@/lib/directory/types';
+import { membershipSnapshot } from './memberships';
 
 /**
  * Largest file the console accepts: under Next's default 1 MiB server-action body limit (about 40,000 rows).
@@ -26,6 +27,11 @@ export interface ImportRow {
   username: string;
   lobs: string[];
   action: ImportAction;
+  /**
+   * End of each LOB's membership, aligned with `lobs` (undefined = no end). Absent when the file has no
+   * `expiresAt` column: then the end dates the user already has are kept.
+   */
+  until?: (string | undefined)[];
 }
 
 export interface ImportRowError {
@@ -41,12 +47,39 @@ export interface ImportValidation {
   fileError?: string;
 }
 
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** One `expiresAt` entry: a day (access ends at its end, UTC, as in the console) or an ISO instant; it must lie ahead. */
+function parseExpiresAt(value: string, now: Date): string {
+  const iso = DATE_ONLY.test(value) ? `${value}T23:59:59.999Z` : DATE_TIME.test(value) ? value : '';
+  const at = iso ? new Date(iso) : null;
+  if (!at || Number.isNaN(at.getTime()) || (DATE_ONLY.test(value) && at.toISOString().slice(0, 10) !== value)) {
+    throw new Error(`"${value}" is not a date: use YYYY-MM-DD (the last day of access, UTC) or an ISO time such as 2027-03-31T18:00:00Z.`);
+  }
+  if (at.getTime() <= now.getTime()) throw new Error(`${value} has already passed: give a later end date, or leave it empty for no end.`);
+  return at.toISOString();
+}
+
 /**
- * Validates a `username,lobs[,action]` CSV (lobs separated by `;`; action `set`, the default, or `remove`).
- * Every row is checked; line numbers are the file's own (header = line 1), so an admin can fix exactly those
- * lines. Whether the users exist in the user pool is checked by importUsersCsv.
+ * The `expiresAt` cell of a row with `count` LOBs: empty (no end), one date for all of them, or one per LOB
+ * separated by `;` in the order of `lobs` (an empty entry = no end), as the export writes it.
  */
-export function validateImportCsv(text: string, knownLobs: Iterable<string>): ImportValidation {
+function parseExpiresAtCell(cell: string, count: number, now: Date): (string | undefined)[] {
+  if (!cell) return Array.from({ length: count }, () => undefined);
+  const parts = cell.split(';').map((p) => p.trim());
+  if (parts.length !== 1 && parts.length !== count) throw new Error(`expiresAt has ${parts.length} dates for ${count} lines of business: give one for all, or one per line of business in the same order.`);
+  const dates = parts.map((p) => (p ? parseExpiresAt(p, now) : undefined));
+  return parts.length === 1 ? Array.from({ length: count }, () => dates[0]) : dates;
+}
+
+/**
+ * Validates a `username,lobs[,action][,expiresAt]` CSV (lobs separated by `;`; action `set`, the default, or
+ * `remove`; expiresAt: when the memberships end, see parseExpiresAtCell). Every row is checked; line
+ * numbers are the file's own (header = line 1), so an admin can fix exactly those lines. Whether the users
+ * exist in the user pool is checked by importUsersCsv.
+ */
+export function validateImportCsv(text: string, knownLobs: Iterable<string>, now: Date = new Date()): ImportValidation {
   const known = new Set(knownLobs);
   const { lines, errors: parseErrors } = parseCsvLines(text);
   const errors: ImportRowError[] = parseErrors.map((e) => ({ line: e.line, reason: `Not valid CSV: ${e.message}` }));
@@ -55,8 +88,9 @@ export function validateImportCsv(text: string, knownLobs: Iterable<string>): Im
   const usernameAt = columns.indexOf('username');
   const lobsAt = columns.indexOf('lobs');
   const actionAt = columns.indexOf('action');
+  const expiresAt = columns.indexOf('expiresat');
   if (!header || usernameAt < 0 || lobsAt < 0) {
-    return { rows: [], errors: [], fileError: 'The first line must be the header "username,lobs" (optionally with a third column "action").' };
+    return { rows: [], errors: [], fileError: 'The first line must be the header "username,lobs" (optionally with the columns "action" and "expiresAt").' };
   }
   if (lines.length > MAX_IMPORT_ROWS) {
     return { rows: [], errors: [], fileError: `The file has ${lines.length} rows; import at most ${MAX_IMPORT_ROWS} at a time.` };
@@ -83,9 +117,18 @@ export function validateImportCsv(text: string, knownLobs: Iterable<string>): Im
       fail('No line of business given (separate several with ";"). To take memberships away, use the action "remove".');
     } else if (lobs.some((l) => !known.has(l))) {
       fail(`Unknown line of business: ${lobs.filter((l) => !known.has(l)).join(', ')}.`);
+    } else if (action === 'remove' && expiresAt >= 0 && (cells[expiresAt] ?? '').trim()) {
+      fail('A "remove" row takes no expiresAt: leave it empty.');
     } else {
+      let until: (string | undefined)[] | undefined;
+      try {
+        until = expiresAt < 0 || action === 'remove' ? undefined : parseExpiresAtCell((cells[expiresAt] ?? '').trim(), lobs.length, now);
+      } catch (error) {
+        fail(`expiresAt: ${(error as Error).message}`);
+        continue;
+      }
       seen.set(username, line);
-      rows.push({ line, username, lobs, action });
+      rows.push({ line, username, lobs, action, ...(until ? { until } : {}) });
     }
   }
   errors.sort((a, b) => a.line - b.line);
@@ -166,7 +209,7 @@ async function writeRowGroup(deps: AdminDeps, group: RowWrite[]): Promise<Import
 export async function importUsersCsv(deps: AdminDeps, actor: string, text: string): Promise<ImportResult> {
   const requestId = randomUUID();
   const lobs = await listLobs(deps);
-  const validation = validateImportCsv(text, lobs.map((l) => l.lob));
+  const validation = validateImportCsv(text, lobs.map((l) => l.lob), nowOf(deps));
   const { fileError } = validation;
   const errors = [...validation.errors];
   if (fileError) return { applied: 0, removed: 0, unchanged: 0, errors, fileError, requestId };
@@ -194,8 +237,9 @@ export async function importUsersCsv(deps: AdminDeps, actor: string, text: strin
   for (const row of rows) {
     const before = current.get(row.username);
     const lobsAfter = row.action === 'set' ? row.lobs : (before?.lobs ?? []).filter((l) => row.lobs.length > 0 && !row.lobs.includes(l));
+    const memberships = membershipsAfter(before, lobsAfter, row, actor, now);
     if (row.action === 'remove') removed++;
-    if (before ? sameSet(before.lobs, lobsAfter) : !lobsAfter.length) {
+    if (before ? sameMemberships(before.memberships, memberships) : !lobsAfter.length) {
       unchanged++;
       continue;
     }
@@ -208,7 +252,7 @@ export async function importUsersCsv(deps: AdminDeps, actor: string, text: strin
           Put: {
             TableName: deps.tables.users,
             Item: {
-              username: row.username, lobs: lobsAfter, version, kind: 'user',
+              username: row.username, lobs: lobsAfter, memberships: toMembershipsAttribute(memberships), version, kind: 'user',
               createdAt: before?.createdAt ?? at, updatedAt: at, updatedBy: actor,
             },
             ...condition,
@@ -217,8 +261,8 @@ export async function importUsersCsv(deps: AdminDeps, actor: string, text: strin
       : { Delete: { TableName: deps.tables.users, Key: { username: row.username }, ...condition } };
     const auditItems = buildAdminAuditItems(deps, {
       actor, action: 'user.lobs.import', target: row.username, requestId,
-      before: before ? { lobs: before.lobs, version: before.version } : null,
-      after: lobsAfter.length ? { lobs: lobsAfter, version } : null,
+      before: membershipSnapshot(before ?? null),
+      after: lobsAfter.length ? membershipSnapshot({ memberships, version }) : null,
       lobs: lobsTouched(before?.lobs, lobsAfter),
     }, now);
     rowWrites.push({
@@ -248,6 +292,46 @@ function refusalReason(username: string, current: UserMapping | undefined): stri
   return `${username} was changed${by} while the import ran; this row was not applied. Review the change, then import the row again.`;
 }
 
-function sameSet(a: string[], b: string[]): boolean {
-  return a.length === b.length && a.every((x) => b.includes(x));
+/**
+ * The memberships a row leaves: a LOB the user keeps with the same end (or, without an expiresAt column,
+ * any end) keeps its details (who granted it, how, the expiry notice); a new LOB, a new end date, or a
+ * membership that had already ended becomes an admin grant by the importing admin.
+ */
+function membershipsAfter(before: UserMapping | undefined, lobs: string[], row: ImportRow, actor: string, now: Date): Membership[] {
+  // A removal takes LOBs away and leaves the others exactly as they are (an ended one stays ended).
+  if (row.action === 'remove') return (before?.memberships ?? []).filter((m) => lobs.includes(m.lob));
+  return lobs.map((lob, i) => {
+    const kept = before?.memberships.find((m) => m.lob === lob && isMembershipActive(m, now));
+    const until = row.until ? row.until[i] : kept?.until;
+    if (kept && kept.until === until) return kept;
+    return { lob, via: 'admin', grantedBy: actor, grantedAt: now.toISOString(), ...(until ? { until } : {}) };
+  });
+}
+
+function sameMemberships(a: Membership[], b: Membership[]): boolean {
+  return a.length === b.length && a.every((x) => b.some((y) => y.lob === x.lob && y.until === x.until));
+}
+
+/** The export's columns: what the import takes (`username,lobs,expiresAt`), then bookkeeping it ignores. */
+export const EXPORT_COLUMNS = ['username', 'lobs', 'expiresAt', 'version', 'updatedAt', 'updatedBy'] as const;
+
+export type ExportRow = Record<(typeof EXPORT_COLUMNS)[number], unknown>;
+
+/**
+ * A user's export row: their memberships still in force (ended ones stay in the audit log only) with
+ * `expiresAt` aligned to `lobs` (empty when none ends), so importing the file again changes nothing; null
+ * for a user whose memberships have all ended.
+ */
+export function toExportRow(user: UserMapping, now: Date): ExportRow | null {
+  const active = user.memberships.filter((m) => isMembershipActive(m, now));
+  if (!active.length) return null;
+  const ends = active.some((m) => m.until);
+  return {
+    username: user.username,
+    lobs: active.map((m) => m.lob),
+    expiresAt: ends ? active.map((m) => m.until ?? '').join(';') : '',
+    version: user.version,
+    updatedAt: user.updatedAt,
+    updatedBy: user.updatedBy,
+  };
 }

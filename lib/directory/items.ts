@@ -100,6 +100,8 @@ const membershipDetailSchema = z.object({
   grantedBy: z.string().min(1).optional(),
   grantedAt: z.iso.datetime({ offset: true }).optional(),
   via: z.enum(['admin', 'request', 'review']).default('admin'),
+  expiringNotifiedFor: z.iso.datetime({ offset: true }).optional(),
+  expiringNotifiedAt: z.iso.datetime({ offset: true }).optional(),
 });
 
 const issuesOf = (error: z.ZodError) => error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');

@@ -53,6 +53,9 @@ export interface Membership {
   grantedBy?: string;
   grantedAt?: string;
   via: MembershipVia;
+  /** The end date the "ends in 7 days" notice was sent for (lib/directory/expiring-memberships.ts); a new end date is noticed again. */
+  expiringNotifiedFor?: string;
+  expiringNotifiedAt?: string;
 }
 
 /** An explicit user -> LOB(s) mapping from the Users table. */

@@ -67,8 +67,8 @@ describe('Pages and routes', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/csv');
     const lines = (await res.text()).trim().split('\r\n');
-    expect(lines[0]).toBe('username,lobs,version,updatedAt,updatedBy');
-    expect(lines).toContainEqual(expect.stringMatching(/^user-multi,lob-a;lob-b,\d+,/));
+    expect(lines[0]).toBe('username,lobs,expiresAt,version,updatedAt,updatedBy');
+    expect(lines).toContainEqual(expect.stringMatching(/^user-multi,lob-a;lob-b,,\d+,/));
   });
 });
 

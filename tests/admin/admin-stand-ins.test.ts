@@ -11,7 +11,9 @@ import { createDynamoDocumentClient } from '@/lib/aws/clients';
 import { createAdminDeps, type AdminDeps } from '@/lib/admin/deps';
 import { getUserMapping, listPoolUsers, listUsersWithoutLob, POOL_LOOKUP_ONE_BY_ONE_MAX } from '@/lib/admin/users';
 import { listAudit } from '@/lib/admin/audit';
-import { importUsersCsv } from '@/lib/admin/user-import';
+import { EXPORT_COLUMNS, importUsersCsv, toExportRow, type ExportRow } from '@/lib/admin/user-import';
+import { toCsv } from '@/lib/admin/csv';
+import { setMember } from '@/lib/admin/members';
 import { createLob, requireLob } from '@/lib/admin/lobs';
 import { connectionHeadline, testLobConnection } from '@/lib/admin/connection-test';
 
@@ -144,6 +146,52 @@ describe('CSV import (against the user pool)', () => {
     const audit = await listAudit(deps, { lob: 'lob-b', type: 'admin' }, { limit: 50 });
     const rm2 = audit.entries.find((e) => e.target === 'rm-2' && e.after === 'null');
     expect(rm2).toMatchObject({ action: 'user.lobs.import', lobs: ['lob-a', 'lob-b'] });
+  });
+
+  it('takes end dates from an expiresAt column (one for all LOBs, or one per LOB) and keeps them when the column is absent', async () => {
+    await addToPool(['exp-1', 'exp-2', 'exp-3']);
+    const result = await importUsersCsv(deps, 'alice-admin', 'username,lobs,expiresAt\nexp-1,lob-a;lob-b,2099-01-31;\nexp-2,lob-a;lob-b,2099-02-01T12:00:00Z\nexp-3,lob-a,\n');
+    expect(result).toMatchObject({ applied: 3, errors: [] });
+    const until = async (u: string) => Object.fromEntries((await getUserMapping(deps, u))!.memberships.map((m) => [m.lob, m.until]));
+    expect(await until('exp-1')).toEqual({ 'lob-a': '2099-01-31T23:59:59.999Z', 'lob-b': undefined });
+    expect(await until('exp-2')).toEqual({ 'lob-a': '2099-02-01T12:00:00.000Z', 'lob-b': '2099-02-01T12:00:00.000Z' });
+    expect(await until('exp-3')).toEqual({ 'lob-a': undefined });
+    // Without the column the end dates stay: the same LOBs are unchanged; dropping lob-b keeps lob-a's end.
+    const again = await importUsersCsv(deps, 'alice-admin', 'username,lobs\nexp-1,lob-a;lob-b\nexp-2,lob-a\n');
+    expect(again).toMatchObject({ applied: 2, unchanged: 1, errors: [] });
+    expect(await until('exp-2')).toEqual({ 'lob-a': '2099-02-01T12:00:00.000Z' });
+    // An end date set in the console survives a plain re-import too.
+    await setMember(deps, 'alice-admin', 'lob-a', 'exp-3', '2099-03-03T23:59:59.999Z');
+    expect(await importUsersCsv(deps, 'alice-admin', 'username,lobs\nexp-3,lob-a\n')).toMatchObject({ unchanged: 1 });
+    expect(await until('exp-3')).toEqual({ 'lob-a': '2099-03-03T23:59:59.999Z' });
+  });
+
+  it('refuses bad end dates by line and writes nothing for those rows', async () => {
+    await addToPool(['exp-bad-1', 'exp-bad-2', 'exp-bad-3', 'exp-bad-4', 'exp-bad-5', 'exp-ok']);
+    const result = await importUsersCsv(
+      deps,
+      'alice-admin',
+      'username,lobs,action,expiresAt\nexp-bad-1,lob-a,,2099-13-01\nexp-bad-2,lob-a,,2001-01-01\nexp-bad-3,lob-a;lob-b,,2099-01-01;2099-01-02;2099-01-03\nexp-bad-4,lob-a,,next week\nexp-bad-5,lob-a,remove,2099-01-01\nexp-ok,lob-a,,2099-05-05\n',
+    );
+    expect(result.applied).toBe(1);
+    expect(result.errors.map((e) => [e.line, e.username])).toEqual([[2, 'exp-bad-1'], [3, 'exp-bad-2'], [4, 'exp-bad-3'], [5, 'exp-bad-4'], [6, 'exp-bad-5']]);
+    expect(result.errors[0].reason).toContain('expiresAt: "2099-13-01" is not a date');
+    expect(result.errors[1].reason).toContain('expiresAt: 2001-01-01 has already passed');
+    expect(result.errors[2].reason).toContain('expiresAt has 3 dates for 2 lines of business');
+    expect(result.errors[3].reason).toContain('"next week" is not a date');
+    expect(result.errors[4].reason).toContain('A "remove" row takes no expiresAt');
+    for (const u of ['exp-bad-1', 'exp-bad-2', 'exp-bad-3', 'exp-bad-4']) expect(await getUserMapping(deps, u)).toBeNull();
+    expect((await getUserMapping(deps, 'exp-ok'))?.memberships[0].until).toBe('2099-05-05T23:59:59.999Z');
+  });
+
+  it('exports end dates in the column the import reads: importing the export changes nothing', async () => {
+    const users = await Promise.all(['exp-1', 'exp-2', 'exp-3', 'exp-ok'].map((u) => getUserMapping(deps, u)));
+    const rows = users.map((u) => toExportRow(u!, new Date())).filter((r): r is ExportRow => r !== null);
+    expect(rows.find((r) => r.username === 'exp-1')).toMatchObject({ lobs: ['lob-a', 'lob-b'], expiresAt: '2099-01-31T23:59:59.999Z;' });
+    const result = await importUsersCsv(deps, 'alice-admin', toCsv(rows, EXPORT_COLUMNS));
+    expect(result).toMatchObject({ applied: 4, unchanged: 4, errors: [] });
+    // An ended membership is not exported (it stays in the audit log).
+    expect(toExportRow(users[0]!, new Date('2099-02-15T00:00:00Z'))).toMatchObject({ lobs: ['lob-b'], expiresAt: '' });
   });
 
   it('audits imported rows under each LOB they touched', async () => {

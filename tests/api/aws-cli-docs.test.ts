@@ -14,6 +14,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { TABLES } from '../../local/demo-data';
 import { assertBuilt, distDir } from '../support/portal-stack';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -126,7 +127,7 @@ describe.skipIf(!canRun)('AWS CLI v2 commands of the README and docs, as documen
   it('docs/local-stand-ins.md: DynamoDB Local on port 8000 takes a transaction, then refuses it again on its condition', () => {
     const i = standInBlocks().findIndex((b) => b.includes('transact-write-items'));
     const r = results.get(`stand-ins-${i}`)!;
-    expect(r.stdout.split('\n')[0].split('\t').sort()).toEqual(['studio-portal-audit', 'studio-portal-lobs', 'studio-portal-requests', 'studio-portal-reviews', 'studio-portal-users']);
+    expect(r.stdout.split('\n')[0].split('\t').sort()).toEqual(Object.values(TABLES).sort());
     expect(JSON.parse(r.stdout.slice(r.stdout.indexOf('\n') + 1))).toEqual({ L: [{ S: 'lob-b' }] });
     // Only the second transaction fails, on the user's condition; the audit Put was fine.
     expect(r.stderr.match(/TransactionCanceledException/g)).toHaveLength(1);

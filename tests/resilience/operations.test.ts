@@ -43,7 +43,7 @@ function emfLines(): Emf[] {
 }
 
 const health = () =>
-  fetch(`${stack.url}/api/internal/health-check`, {
+  fetch(`${stack.url}/api/internal/jobs`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ source: 'studio-portal.scheduler', token: healthCheckToken(stack.env.NEXTAUTH_SECRET) }),
@@ -88,7 +88,7 @@ describe('usage counters', () => {
 
 describe('the scheduled health check (internal route)', () => {
   it('refuses a request without the schedule’s token', async () => {
-    const res = await fetch(`${stack.url}/api/internal/health-check`, { method: 'POST', body: JSON.stringify({ token: 'guess' }) });
+    const res = await fetch(`${stack.url}/api/internal/jobs`, { method: 'POST', body: JSON.stringify({ token: 'guess' }) });
     expect(res.status).toBe(403);
     expect((await res.json()).code).toBe('auth.forbidden');
   });

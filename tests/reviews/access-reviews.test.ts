@@ -195,7 +195,7 @@ describe('A review of lob-a by its owner', () => {
 });
 
 describe('The review schedule (controllable clock)', () => {
-  const job = (token: string) => fetch(`${stack.url}/api/internal/review-jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }) });
+  const job = (token: string) => fetch(`${stack.url}/api/internal/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }) });
 
   it('refuses a job call without the token', async () => {
     expect((await job('nope')).status).toBe(403);

@@ -85,7 +85,7 @@ export default async function ReviewPage({ params, searchParams }: { params: Pro
         <Card aria-labelledby="progress-title">
           <h2 id="progress-title" className="text-base font-semibold text-slate-900">Progress</h2>
           <p className="mt-2 text-2xl font-semibold text-slate-900" data-testid="review-progress">{`${review.decided} of ${review.total} decided`}</p>
-          <p className="mt-2 text-sm"><a className={linkClass} href={`${path}/export`}>Export CSV</a></p>
+          <p className="mt-2 flex flex-wrap gap-x-4 text-sm"><a className={linkClass} href={`${path}/export`}>Export CSV</a><Link className={linkClass} href={`${path}/print`}>Printable page</Link></p>
         </Card>
         <Card aria-labelledby="groups-title">
           <h2 id="groups-title" className="text-base font-semibold text-slate-900">Access through IdP groups</h2>

@@ -1,21 +1,23 @@
 import { requireAdminRequest } from '@/lib/admin/require-admin';
-import { getAdminDeps } from '@/lib/admin/deps';
+import { getAdminDeps, nowOf } from '@/lib/admin/deps';
 import { iterateMappedUsers } from '@/lib/admin/users';
+import { EXPORT_COLUMNS, toExportRow, type ExportRow } from '@/lib/admin/user-import';
 import { toCsv } from '@/lib/admin/csv';
 import { csvResponse } from '@/lib/admin/csv-response';
 
-const COLUMNS = ['username', 'lobs', 'version', 'updatedAt', 'updatedBy'] as const;
-
-/** Every explicit mapping as CSV (same `username,lobs` columns the import takes, plus bookkeeping). */
+/** Every explicit membership in force as CSV (the `username,lobs,expiresAt` columns the import takes, plus bookkeeping). */
 export async function GET() {
   await requireAdminRequest('users.export');
   const deps = getAdminDeps();
-  return csvResponse(`user-lob-mappings-${new Date().toISOString().slice(0, 10)}.csv`, async function* () {
+  const now = nowOf(deps);
+  return csvResponse(`user-lob-mappings-${now.toISOString().slice(0, 10)}.csv`, async function* () {
     let header = true;
     for await (const page of iterateMappedUsers(deps)) {
-      yield toCsv(page as unknown as Record<(typeof COLUMNS)[number], unknown>[], COLUMNS, { header });
+      const rows = page.map((user) => toExportRow(user, now)).filter((row): row is ExportRow => row !== null);
+      if (!rows.length) continue;
+      yield toCsv(rows, EXPORT_COLUMNS, { header });
       header = false;
     }
-    if (header) yield toCsv([], COLUMNS, { header: true });
+    if (header) yield toCsv([], EXPORT_COLUMNS, { header: true });
   });
 }

@@ -24,11 +24,12 @@ export default async function ImportPage() {
         <Card aria-labelledby="example-title">
           <h2 id="example-title" className={sectionTitleClass}>Example file</h2>
           <pre className="mt-3 overflow-x-auto rounded-md bg-slate-50 p-3 font-mono text-sm text-slate-800 ring-1 ring-slate-200 ring-inset">
-            {'username,lobs,action\nalice,lob-a,\nbob,lob-a;lob-b,set\ncarol,lob-b,remove\ndave,,remove'}
+            {'username,lobs,action,expiresAt\nalice,lob-a,,\nbob,lob-a;lob-b,set,2027-03-31;\ncarol,lob-b,remove,\ndave,,remove,'}
           </pre>
           <p className="mt-3 text-sm text-slate-600">
-            alice and bob get exactly those LOBs; carol loses lob-b; dave loses every explicit membership. Without an
-            <code> action</code> column every row sets memberships.
+            alice and bob get exactly those LOBs (bob&apos;s lob-a until the end of 31 March 2027 UTC, lob-b with no
+            end); carol loses lob-b; dave loses every explicit membership. Without an <code>action</code> column every
+            row sets memberships; without an <code>expiresAt</code> column the end dates users already have are kept.
           </p>
         </Card>
       </div>

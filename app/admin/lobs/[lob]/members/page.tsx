@@ -10,13 +10,14 @@ import { LOB_NAME_PATTERN } from '@/lib/admin/validation';
 import { formatUtc } from '@/lib/launch';
 import { isPortalError } from '@/lib/errors';
 import { AddMemberForm, MemberRowForms } from '@/components/admin/member-forms';
-import { linkClass } from '@/components/admin/form-parts';
+import { inputClass, labelClass, linkClass } from '@/components/admin/form-parts';
+import { Button } from '@/components/ui/button';
 import { Badge, Card, PageHeader, TableFrame, tableClass, tbodyClass, tdClass, thClass, theadClass, wideOnly } from '@/components/admin/page-parts';
 import { Alert } from '@/components/ui/alert';
 
 const EXPIRING_DAYS = 14;
 
-export default async function MembersPage({ params, searchParams }: { params: Promise<{ lob: string }>; searchParams: Promise<{ view?: string; page?: string }> }) {
+export default async function MembersPage({ params, searchParams }: { params: Promise<{ lob: string }>; searchParams: Promise<{ view?: string; page?: string; q?: string }> }) {
   const name = decodeURIComponent((await params).lob);
   if (!LOB_NAME_PATTERN.test(name)) notFound();
   const path = `/admin/lobs/${encodeURIComponent(name)}/members`;
@@ -24,13 +25,16 @@ export default async function MembersPage({ params, searchParams }: { params: Pr
   const deps = getAdminDeps();
   const lob = await getLob(deps, name);
   if (!lob) notFound();
-  const { view, page } = await searchParams;
+  const { view, page, q: rawQ } = await searchParams;
   const expiring = view === 'expiring';
+  // Username prefix: finds one member among many without paging (the list is in username order).
+  const q = (rawQ ?? '').trim().slice(0, 128);
+  const filters = { ...(expiring ? { view: 'expiring' } : {}), ...(q ? { q } : {}) };
   let members: MemberRow[] = [];
   let nextToken: string | undefined;
   let error: string | undefined;
   try {
-    const result = await listMembers(deps, name, { pageToken: page, expiringWithinDays: expiring ? EXPIRING_DAYS : undefined });
+    const result = await listMembers(deps, name, { pageToken: page, prefix: q, expiringWithinDays: expiring ? EXPIRING_DAYS : undefined });
     members = result.members;
     nextToken = result.nextToken;
   } catch (e) {
@@ -53,6 +57,14 @@ export default async function MembersPage({ params, searchParams }: { params: Pr
         <Link className={linkClass} href={path} aria-current={!expiring ? 'page' : undefined}>All members</Link>
         <Link className={linkClass} href={`${path}?view=expiring`} aria-current={expiring ? 'page' : undefined}>Expiring in {EXPIRING_DAYS} days</Link>
       </nav>
+      <form method="get" action={path} role="search" aria-label="Members" className="mb-4 flex flex-wrap items-end gap-3">
+        {expiring ? <input type="hidden" name="view" value="expiring" /> : null}
+        <div className="w-full sm:w-64">
+          <label htmlFor="member-search" className={labelClass}>Search members</label>
+          <input id="member-search" name="q" type="search" defaultValue={q} placeholder="Username starts with" className={inputClass} autoComplete="off" />
+        </div>
+        <Button type="submit" variant="secondary">Search</Button>
+      </form>
       {error ? <div className="mb-4"><Alert tone="error" title="The members could not be listed"><p>{error}</p></Alert></div> : null}
       <TableFrame label="Members">
         <table className={tableClass} data-testid="members-table">
@@ -84,10 +96,10 @@ export default async function MembersPage({ params, searchParams }: { params: Pr
             ))}
           </tbody>
         </table>
-        {members.length === 0 && !error ? <p className="px-4 py-6 text-sm text-slate-600">{expiring ? 'Nobody’s access ends that soon.' : 'No explicit members yet.'}</p> : null}
+        {members.length === 0 && !error ? <p className="px-4 py-6 text-sm text-slate-600">{q ? `No member whose username starts with “${q}”.` : expiring ? 'Nobody’s access ends that soon.' : 'No explicit members yet.'}</p> : null}
       </TableFrame>
       {nextToken ? (
-        <p className="mt-4"><Link className={linkClass} href={`${path}?${new URLSearchParams({ ...(expiring ? { view: 'expiring' } : {}), page: nextToken })}`}>Next page</Link></p>
+        <p className="mt-4"><Link className={linkClass} href={`${path}?${new URLSearchParams({ ...filters, page: nextToken })}`}>Next page</Link></p>
       ) : null}
     </div>
   );

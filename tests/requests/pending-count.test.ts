@@ -1,0 +1,70 @@
+/**
+ * The navigation's pending-request count: a counter item per LOB moved inside the same transactions that
+ * create, withdraw, approve and deny requests (lib/admin/requests.ts), read with one BatchGetItem. Against
+ * the stand-ins' DynamoDB Local through the production SDK clients; concurrent requests in one LOB (all
+ * touching its counter) all land and are all counted.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { configFromEnv, startStandInsInProcess, type RunningStandIns } from '@/local/stand-ins';
+import { control } from '@/local/stack';
+import { parseConfig } from '@/lib/config';
+import { createDynamoDocumentClient } from '@/lib/aws/clients';
+import { createAdminDeps, type AdminDeps } from '@/lib/admin/deps';
+import { approveRequest, countPendingRequests, createRequest, denyRequest, listPendingRequests, withdrawRequest } from '@/lib/admin/requests';
+
+let standIns: RunningStandIns;
+let deps: AdminDeps;
+let ctl: ReturnType<typeof control>;
+
+beforeAll(async () => {
+  standIns = await startStandInsInProcess(configFromEnv({ LOCAL_DYNAMODB_PORT: '0', LOCAL_COGNITO_PORT: '0', LOCAL_AWS_PORT: '0', LOCAL_BIND_HOST: '127.0.0.1' }));
+  for (const key of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_EC2_METADATA_DISABLED']) process.env[key] = standIns.portalEnv[key];
+  const config = parseConfig({ ...standIns.portalEnv, NEXTAUTH_URL: 'http://localhost:3000', NEXTAUTH_SECRET: 'x'.repeat(32) });
+  deps = { ...createAdminDeps(config, createDynamoDocumentClient(config)), notify: undefined };
+  ctl = control(standIns.urls.control);
+}, 120_000);
+
+afterAll(async () => {
+  await standIns?.stop();
+});
+
+const ask = (who: string, lob: string) => createRequest(deps, who, { lob, justification: 'Needed for the quarterly model review', days: 30 });
+
+describe('Pending-request count (counter items in the request transactions)', () => {
+  it('counts requests filed at the same moment in one LOB, per LOB and in total', async () => {
+    const made = await Promise.all(Array.from({ length: 12 }, (_, i) => ask(`count-user-${i}`, 'lob-a')));
+    await ask('count-user-b', 'lob-b');
+    expect(made).toHaveLength(12);
+    expect(await countPendingRequests(deps, ['lob-a'])).toBe(12);
+    expect(await countPendingRequests(deps, ['lob-b'])).toBe(1);
+    expect(await countPendingRequests(deps, ['lob-a', 'lob-b'])).toBe(13);
+    expect((await listPendingRequests(deps, ['lob-a'], { limit: 200 })).requests).toHaveLength(12);
+  });
+
+  it('reads the count with one BatchGetItem, whatever the queue length', async () => {
+    await ctl.resetCounters();
+    await countPendingRequests(deps, ['lob-a', 'lob-b']);
+    const counters = await ctl.getCounters();
+    expect(counters['dynamodb.BatchGetItem']).toBe(1);
+    expect(counters['dynamodb.Query'] ?? 0).toBe(0);
+  });
+
+  it('goes down on withdrawal, approval and denial, and not again for a refused second decision or a duplicate request', async () => {
+    const { requests } = await listPendingRequests(deps, ['lob-a'], { limit: 200 });
+    const [w, a, d] = requests;
+    await withdrawRequest(deps, w.requester, w.id);
+    await approveRequest(deps, 'count-owner', a.id, 7);
+    await denyRequest(deps, 'count-owner', d.id, 'Not this quarter');
+    expect(await countPendingRequests(deps, ['lob-a'])).toBe(9);
+    await expect(approveRequest(deps, 'other-owner', a.id)).rejects.toThrow(/already approved by count-owner/);
+    await expect(ask(requests[3].requester, 'lob-a')).rejects.toThrow(/already have a pending request/);
+    expect(await countPendingRequests(deps, ['lob-a'])).toBe(9);
+  });
+
+  it('two owners deciding one request at once move the count once', async () => {
+    const { requests } = await listPendingRequests(deps, ['lob-a'], { limit: 1 });
+    const results = await Promise.allSettled([approveRequest(deps, 'owner-1', requests[0].id), denyRequest(deps, 'owner-2', requests[0].id, 'Duplicate of another request')]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect(await countPendingRequests(deps, ['lob-a'])).toBe(8);
+  });
+});

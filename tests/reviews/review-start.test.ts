@@ -1,0 +1,87 @@
+/**
+ * Starting a review of a large LOB (issue 14) through the production DynamoDB client against DynamoDB Local:
+ * the snapshot holds every direct member once, and a start that fails halfway through writing it leaves
+ * no review behind (the header, which makes a review exist and "open", is written only after every row).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { configFromEnv, startStandInsInProcess, type RunningStandIns } from '@/local/stand-ins';
+import { control } from '@/local/stack';
+import { parseConfig } from '@/lib/config';
+import { createDynamoDocumentClient } from '@/lib/aws/clients';
+import { createAdminDeps, type AdminDeps } from '@/lib/admin/deps';
+import { batchWriteAll, type TableWrite } from '@/lib/admin/batch';
+import { toMembershipsAttribute } from '@/lib/directory/items';
+import type { Lob } from '@/lib/directory/types';
+import { iterateReviewRows, listReviews, startReview } from '@/lib/admin/reviews';
+
+const LOB = 'start-lob';
+/** More than one snapshot page (1,000) and many BatchWriteItem calls (25 rows each). */
+const MEMBERS = 2_300;
+
+let standIns: RunningStandIns;
+let deps: AdminDeps;
+let ctl: ReturnType<typeof control>;
+const lob: Lob = {
+  lob: LOB, displayName: 'Start', accountId: '111111111111', domainId: 'd-start', region: 'us-east-1', roleName: 'PresignedUrlGenerator',
+  groups: ['start-group'], defaultApp: 'studio', allowedApps: ['studio'], sessionDurationSeconds: 3600, autoCreateProfile: false, enabled: true,
+  owners: { users: ['start-owner'], groups: [] }, acceptsRequests: false, maxRequestDays: 90, version: 1,
+};
+
+beforeAll(async () => {
+  standIns = await startStandInsInProcess(
+    configFromEnv({ LOCAL_DYNAMODB_PORT: '0', LOCAL_COGNITO_PORT: '0', LOCAL_AWS_PORT: '0', LOCAL_BIND_HOST: '127.0.0.1' }),
+  );
+  for (const key of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_EC2_METADATA_DISABLED']) process.env[key] = standIns.portalEnv[key];
+  const config = parseConfig({ ...standIns.portalEnv, NEXTAUTH_URL: 'http://localhost:3000', NEXTAUTH_SECRET: 'x'.repeat(32) });
+  deps = { ...createAdminDeps(config, createDynamoDocumentClient(config)), notify: undefined };
+  ctl = control(standIns.urls.control);
+  const writes: TableWrite[] = [];
+  for (let i = 0; i < MEMBERS; i++) {
+    const username = `start-${String(i).padStart(5, '0')}`;
+    // Every tenth member's membership has ended: not in the snapshot.
+    const membership = i % 10 === 9 ? { lob: LOB, via: 'admin' as const, until: '2020-01-01T00:00:00.000Z' } : { lob: LOB, via: 'admin' as const };
+    writes.push({ table: deps.tables.users, request: { PutRequest: { Item: { username, kind: 'user', lobs: [LOB], memberships: toMembershipsAttribute([membership]), version: 1 } } } });
+  }
+  await batchWriteAll(deps.ddb, writes, 8);
+}, 180_000);
+
+afterAll(async () => {
+  await ctl?.clearFaults().catch(() => undefined);
+  await standIns?.stop();
+});
+
+const active = MEMBERS - MEMBERS / 10;
+
+async function rowsOf(id: string): Promise<string[]> {
+  const names: string[] = [];
+  for await (const page of iterateReviewRows(deps, id)) names.push(...page.map((r) => r.username));
+  return names;
+}
+
+describe('Starting a review of a large LOB', () => {
+  it('fails as a whole when the snapshot cannot be written: no review appears, none looks complete', async () => {
+    // About every other BatchWriteItem is refused (not retryable), so the snapshot stops part-way.
+    await ctl.setFault({ service: 'dynamodb', operation: 'BatchWriteItem', error: 'ValidationException', rate: 0.5 });
+    try {
+      await expect(startReview(deps, 'start-owner', lob, { dueDays: 14 })).rejects.toThrow();
+    } finally {
+      await ctl.clearFaults();
+    }
+    expect(await listReviews(deps, LOB)).toEqual([]);
+    // Nothing in the open-reviews index either (what the review job and the member list read).
+    const open = await deps.ddb.send(new QueryCommand({ TableName: deps.tables.reviews, IndexName: 'openByDue', KeyConditionExpression: 'openKind = :o', ExpressionAttributeValues: { ':o': 'open' } }));
+    expect((open.Items ?? []).filter((i) => i.reviewLob === LOB)).toEqual([]);
+  });
+
+  it('snapshots every active member exactly once, in pages read while the previous page is written', async () => {
+    const review = await startReview(deps, 'start-owner', lob, { dueDays: 14 });
+    expect(review).toMatchObject({ status: 'open', total: active, decided: 0, groups: ['start-group'] });
+    const rows = await rowsOf(review.id);
+    expect(rows).toHaveLength(active);
+    expect(new Set(rows).size).toBe(active);
+    expect(rows).not.toContain('start-00009');
+    expect(rows).toContain('start-02298');
+    expect((await listReviews(deps, LOB)).map((r) => r.id)).toEqual([review.id]);
+  });
+});
