@@ -13,7 +13,8 @@ import { createDynamoDocumentClient } from '../lib/aws/clients';
 import { createAdminDeps, type AdminDeps } from '../lib/admin/deps';
 import { listPoolUsers, listUsersWithoutLob } from '../lib/admin/users';
 import { importUsersCsv } from '../lib/admin/user-import';
-import { batchWriteAll, type TableWrite } from '../lib/admin/batch';
+import { seedUserMappings } from '../lib/directory/users';
+import type { UserMapping } from '../lib/directory/types';
 import { control, startPortal, startStandIns, type StandInsHandle } from '../local/stack';
 
 export interface AdminBenchOptions {
@@ -85,22 +86,16 @@ async function seed(deps: AdminDeps, controlUrl: string, users: number, log: (m:
   }
   log(`admin-bench: ${users} users in the Cognito stand-in (${((performance.now() - started) / 1000).toFixed(1)} s)`);
   const now = new Date().toISOString();
-  const writes: TableWrite[] = [];
+  const rows: UserMapping[] = [];
   for (let i = 0; i < users; i++) {
     if (i % 10 === 0) continue; // every 10th user has no row: mapped by group, so the list checks its groups
     if (i % 50 === 25) continue; // every 50th has neither row nor group: what "only users without a LOB" finds
-    writes.push({
-      table: deps.tables.users,
-      request: {
-        PutRequest: {
-          Item: { username: `bench-u-${pad(i)}`, lobs: [i % 3 ? 'lob-a' : 'lob-b'], kind: 'user', version: 1, createdAt: now, updatedAt: now, updatedBy: 'bench' },
-        },
-      },
-    });
+    const lob = i % 3 ? 'lob-a' : 'lob-b';
+    rows.push({ username: `bench-u-${pad(i)}`, lobs: [lob], memberships: [{ lob, via: 'admin' }], version: 1, createdAt: now, updatedAt: now, updatedBy: 'bench' });
   }
-  await batchWriteAll(deps.ddb, writes, 8);
+  await seedUserMappings(deps, rows, 8);
   const seconds = (performance.now() - started) / 1000;
-  log(`admin-bench: ${writes.length} Users rows written (${seconds.toFixed(1)} s total seeding)`);
+  log(`admin-bench: ${rows.length} Users rows written (${seconds.toFixed(1)} s total seeding)`);
   return seconds;
 }
 

@@ -12,7 +12,8 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { CreatePresignedDomainUrlCommand, ListDomainsCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { getUserMapping } from '../lib/directory/users';
+import { lobReaderOf } from '../lib/directory/lob-writes';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
@@ -28,7 +29,8 @@ const config = parseConfig({
   ...process.env,
 });
 const verifier = new CognitoTokenVerifier(config);
-const doc = createDynamoDocumentClient(config);
+const tables = { ddb: createDynamoDocumentClient(config), tables: config.tables };
+const lobs = lobReaderOf(tables);
 const sts = createStsClient(config);
 // The reference builds a SageMaker client per invocation with the assumed credentials. We do the
 // same but share one keep-alive connection pool, so the comparison is about round trips, not TCP.
@@ -41,15 +43,15 @@ const sharedHandler = {
 const retryStrategy = () => new ConfiguredRetryStrategy(3, (attempt) => 40 * 2 ** attempt);
 
 async function presignLikeReference(username: string): Promise<string> {
-  const user = await doc.send(new GetCommand({ TableName: config.tables.users, Key: { username } }));
-  const lobName = (user.Item?.lobs as string[] | undefined)?.[0];
+  // The reference's two GetItems (user row, then its first LOB), read through the data layer.
+  const user = await getUserMapping(tables, username, { consistent: false });
+  const lobName = user?.lobs[0];
   if (!lobName) throw new PortalError('user.not_mapped');
-  const lobOut = await doc.send(new GetCommand({ TableName: config.tables.lobs, Key: { lob: lobName } }));
-  const lob = lobOut.Item;
+  const lob = await lobs.getLob(lobName);
   if (!lob) throw new PortalError('lob.not_found');
   const assumed = await sts.send(
     new AssumeRoleCommand({
-      RoleArn: generatorRoleArn(String(lob.accountId), String(lob.roleName ?? 'PresignedUrlGenerator')),
+      RoleArn: generatorRoleArn(lob.accountId, lob.roleName),
       RoleSessionName: 'studio-baseline',
       // The reference sets neither, but the LOB accounts' generator roles (ours) now require them; the calls stay the same.
       SourceIdentity: username,
@@ -58,7 +60,7 @@ async function presignLikeReference(username: string): Promise<string> {
   );
   const c = assumed.Credentials;
   if (!c?.AccessKeyId || !c.SecretAccessKey) throw new PortalError('lob.role_denied');
-  const region = String(lob.region);
+  const region = lob.region;
   const sagemaker = new SageMakerClient({
     region,
     endpoint: config.endpoints.sagemaker?.replaceAll('{region}', region),
@@ -74,7 +76,7 @@ async function presignLikeReference(username: string): Promise<string> {
       DomainId: domainId,
       UserProfileName: username,
       ExpiresInSeconds: config.presignedUrlExpiresSeconds,
-      SessionExpirationDurationInSeconds: Number(lob.sessionDurationSeconds ?? 43200),
+      SessionExpirationDurationInSeconds: lob.sessionDurationSeconds,
     }),
   );
   if (!out.AuthorizedUrl) throw new PortalError('internal', 'no AuthorizedUrl');

@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { parseConfig } from '../lib/config';
 import { createDynamoDocumentClient } from '../lib/aws/clients';
 import { createAdminDeps } from '../lib/admin/deps';
-import { batchWriteAll, type TableWrite } from '../lib/admin/batch';
+import { batchWriteAll, type TableWrite } from '../lib/directory/writes';
 import { countPendingRequests, listPendingRequests } from '../lib/admin/requests';
 import { listMembers } from '../lib/admin/members';
 import { findExpiringMemberships } from '../lib/directory/expiring-memberships';

@@ -31,8 +31,8 @@ import { runThroughput, type ThroughputResult } from './throughput';
 import { runStartup, type StartupResult } from './startup';
 import { runSoak, type SoakResult } from './soak';
 import { runSessionCache, type SessionCacheResult } from './session-cache';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createDocumentClient } from '../lib/aws/clients';
+import { seedUserMappings } from '../lib/directory/users';
 import { formatAdmin, formatLatency, formatProfile, formatSessions, formatSoak, formatStartup, formatThroughput } from './report';
 
 const SECTIONS = ['latency', 'throughput', 'startup', 'soak', 'admin', 'sessions'] as const;
@@ -141,14 +141,17 @@ async function createFreshUsers(portalEnv: Record<string, string>, ctl: ReturnTy
   const users = Array.from({ length: count }, (_, i) => ({ username: `first-launch-${String(i).padStart(3, '0')}`, password: 'FirstLaunch1!' }));
   await ctl.bulkUsers(users);
   await ctl.createProfiles('d-loba1example', users.map((u) => u.username));
-  const doc = DynamoDBDocumentClient.from(
-    new DynamoDBClient({ region: portalEnv.AWS_REGION, endpoint: portalEnv.DYNAMODB_ENDPOINT, credentials: { accessKeyId: portalEnv.AWS_ACCESS_KEY_ID, secretAccessKey: portalEnv.AWS_SECRET_ACCESS_KEY } }),
-  );
+  const doc = createDocumentClient({
+    region: portalEnv.AWS_REGION,
+    endpoint: portalEnv.DYNAMODB_ENDPOINT,
+    credentials: { accessKeyId: portalEnv.AWS_ACCESS_KEY_ID, secretAccessKey: portalEnv.AWS_SECRET_ACCESS_KEY },
+  });
   const now = new Date().toISOString();
-  for (let i = 0; i < users.length; i += 25) {
-    const items = users.slice(i, i + 25).map((u) => ({ PutRequest: { Item: { username: u.username, lobs: ['lob-a'], kind: 'user', version: 1, createdAt: now, updatedAt: now, updatedBy: 'bench' } } }));
-    await doc.send(new BatchWriteCommand({ RequestItems: { [portalEnv.TABLE_USERS]: items } }));
-  }
+  await seedUserMappings(
+    { ddb: doc, tables: { users: portalEnv.TABLE_USERS } },
+    users.map((u) => ({ username: u.username, lobs: ['lob-a'], memberships: [{ lob: 'lob-a', via: 'admin' }], version: 1, createdAt: now, updatedAt: now, updatedBy: 'bench' })),
+    1,
+  );
   doc.destroy();
   return Promise.all(users.map(async (u) => ({ username: u.username, token: await fetchAccessToken(portalEnv, u.username, u.password) })));
 }

@@ -15,7 +15,7 @@
 import { performance } from 'node:perf_hooks';
 import { parseConfig } from '../lib/config';
 import { createDynamoDocumentClient } from '../lib/aws/clients';
-import { batchWriteAll, type TableWrite } from '../lib/admin/batch';
+import { batchWriteAll, type TableWrite } from '../lib/directory/writes';
 import { readUsage } from '../lib/usage/report';
 import { periodDays } from '../lib/usage/report';
 import { monthOf, userShard, usageKeys } from '../lib/usage/counters';

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { cidrContains, cidrsOverlap, parseCidr } from './cidr';
+import { PROFILE_NAME_PATTERN, STUDIO_APPS } from '../lib/names';
 
 /** Thrown when a stage's configuration is missing or invalid; the message lists every problem. */
 export class InfraConfigError extends Error {
@@ -12,7 +13,7 @@ export class InfraConfigError extends Error {
   }
 }
 
-export const STUDIO_APPS = ['studio', 'jupyterlab', 'codeeditor'] as const;
+export { STUDIO_APPS };
 
 const accountId = z.string().regex(/^\d{12}$/, { error: 'must be a 12-digit AWS account id' });
 const cidr = z.string().refine((v) => parseCidr(v) !== null, { error: 'must be an IPv4 CIDR like 10.0.0.0/16 (no host bits set)' });
@@ -24,7 +25,7 @@ const vpcCidr = cidr.refine(
   { error: 'a VPC CIDR must be between /16 and /24' },
 );
 // SageMaker user-profile names; also Cognito usernames by convention (docs/contracts.md).
-const profileName = z.string().regex(/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/, { error: 'must be a valid SageMaker user profile name' });
+const profileName = z.string().regex(PROFILE_NAME_PATTERN, { error: 'must be a valid SageMaker user profile name' });
 const roleName = z.string().regex(/^[\w+=,.@-]{1,64}$/, { error: 'must be an IAM role name (<= 64 of [\\w+=,.@-])' });
 
 export const lobSchema = z.object({

@@ -2,9 +2,9 @@ import { z } from 'zod';
 import { ConfigError } from './errors';
 import { CSP_STYLE_SRC_MODES } from './csp';
 
-const APPS = ['studio', 'jupyterlab', 'codeeditor'] as const;
-export type StudioApp = (typeof APPS)[number];
-export const STUDIO_APPS: readonly StudioApp[] = APPS;
+import { STUDIO_APPS, type StudioApp } from './names';
+
+export { STUDIO_APPS, type StudioApp };
 
 const optionalString = z
   .string()

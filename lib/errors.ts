@@ -20,6 +20,10 @@ export const ERROR_STATUS = {
   'jwks.unavailable': 503,
   'input.invalid': 400,
   'conflict.version': 409,
+  'conflict.transaction': 409,
+  'directory.item_invalid': 500,
+  'directory.transaction_too_large': 500,
+  'config.invalid': 500,
   // Access requests and expiring memberships (issue 13)
   'membership.expired': 403,
   'request.already_decided': 409,
@@ -58,6 +62,10 @@ const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   'jwks.unavailable': 'Token signing keys could not be fetched. Please try again shortly.',
   'input.invalid': 'The request is invalid.',
   'conflict.version': 'Someone else changed this item; reload and try again.',
+  'conflict.transaction': 'Someone else changed this at the same moment; reload and try again.',
+  'directory.item_invalid': 'A stored record is damaged; ask your platform team to check the portal logs.',
+  'directory.transaction_too_large': 'This change is too large to save at once.',
+  'config.invalid': 'The portal is misconfigured.',
   'membership.expired': 'Your membership of this line of business has ended. Request access again on the home page.',
   'request.already_decided': 'This request was already decided.',
   'request.duplicate': 'You already have a pending request for this line of business.',
@@ -97,9 +105,9 @@ export class InputInvalidError extends PortalError {
 }
 
 /** Thrown when configuration is missing or invalid at start. */
-export class ConfigError extends Error {
+export class ConfigError extends PortalError {
   constructor(message: string) {
-    super(message);
+    super('config.invalid', message);
     this.name = 'ConfigError';
   }
 }

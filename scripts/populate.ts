@@ -22,8 +22,8 @@ import {
   CreateGroupCommand,
   GetGroupCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { createDocumentClient } from '../lib/aws/clients';
+import { getUserMapping, putUserMapping } from '../lib/directory/users';
 import { DEMO_USERS } from '../local/demo-data';
 
 export interface PopulateRow {
@@ -120,7 +120,9 @@ type Outcome = 'created' | 'updated' | 'unchanged';
 
 export async function populate(rows: PopulateRow[], config: Config, log: (line: string) => void): Promise<{ outcomes: Record<Outcome, number>; failures: string[] }> {
   const cognito = new CognitoIdentityProviderClient({ region: config.region, endpoint: config.cognitoEndpoint });
-  const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({ region: config.region, endpoint: config.dynamodbEndpoint }));
+  const dynamo = createDocumentClient({ region: config.region, endpoint: config.dynamodbEndpoint });
+  // Only the Users table is written; the data layer takes its name from here.
+  const users = { ddb: dynamo, tables: { users: config.usersTable } };
   const UserPoolId = config.userPoolId;
   const outcomes: Record<Outcome, number> = { created: 0, updated: 0, unchanged: 0 };
   const failures: string[] = [];
@@ -174,27 +176,23 @@ export async function populate(rows: PopulateRow[], config: Config, log: (line: 
         if (outcome === 'unchanged') outcome = 'updated';
       }
       if (row.lobs.length) {
-        const item = (await dynamo.send(new GetCommand({ TableName: config.usersTable, Key: { username: row.username }, ConsistentRead: true }))).Item;
-        const sameLobs = item && JSON.stringify([...(item.lobs as string[])].sort()) === JSON.stringify([...row.lobs].sort());
+        const current = await getUserMapping(users, row.username);
+        const sameLobs = current && JSON.stringify([...current.lobs].sort()) === JSON.stringify([...row.lobs].sort());
         if (!sameLobs) {
           const now = new Date().toISOString();
-          const version = item ? Number(item.version ?? 0) : 0;
-          await dynamo.send(
-            new PutCommand({
-              TableName: config.usersTable,
-              Item: {
-                username: row.username,
-                lobs: row.lobs,
-                kind: 'user',
-                version: version + 1,
-                createdAt: item?.createdAt ?? now,
-                updatedAt: now,
-                updatedBy: 'populate',
-              },
-              // Optimistic concurrency, as the portal's admin does.
-              ConditionExpression: item ? 'version = :v' : 'attribute_not_exists(username)',
-              ExpressionAttributeValues: item ? { ':v': version } : undefined,
-            }),
+          // Optimistic concurrency, as the portal's admin does.
+          await putUserMapping(
+            users,
+            {
+              username: row.username,
+              lobs: row.lobs,
+              memberships: row.lobs.map((lob) => ({ lob, via: 'admin', grantedBy: 'populate', grantedAt: now })),
+              version: (current?.version ?? 0) + 1,
+              createdAt: current?.createdAt ?? now,
+              updatedAt: now,
+              updatedBy: 'populate',
+            },
+            current?.version ?? null,
           );
           if (outcome === 'unchanged') outcome = 'updated';
         }

@@ -1,40 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { PutCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  adminAuditWrites,
+  queryAudit,
+  writeAdminAudit as storeAdminAudit,
+  type AuditFilter,
+} from '@/lib/directory/audit';
+import { toAdminAuditItems } from '@/lib/directory/items';
+import type { AdminAuditRecord, AuditEntry, AuditType } from '@/lib/directory/types';
+import { transactWrite, type DirectoryWrite } from '@/lib/directory/writes';
 import type { AdminDeps } from './deps';
 import { nowOf } from './deps';
 import { decodePageToken, encodePageToken } from './page-token';
-import { toDirectoryError } from './errors';
-import { batchWriteAll, transactWrite, type TransactItem } from './batch';
 
-const AUDIT_PK = 'audit';
-const DEFAULT_TTL_SECONDS = 400 * 24 * 3600;
-
-export type AuditType = 'launch' | 'admin';
-
-/** One audit log entry as the console shows it (the wire item reshaped). */
-export interface AuditEntry {
-  type: AuditType;
-  at: string;
-  user: string;
-  requestId: string;
-  lob?: string;
-  /** Every LOB an admin change touched (user changes may touch several); [lob] or [] otherwise. */
-  lobs: string[];
-  accountId?: string;
-  domainId?: string;
-  channel?: string;
-  app?: string;
-  outcome?: string;
-  /** Launches: the generator-role session that presigned, as the LOB account's CloudTrail names it. */
-  roleSession?: string;
-  sourceIdentity?: string;
-  action?: string;
-  target?: string;
-  before?: string;
-  after?: string;
-  /** The access review a decision belongs to (lib/admin/reviews.ts). */
-  review?: string;
-}
+export type { AuditEntry, AuditFilter, AuditType };
+export { AUDIT_COPY_ATTRIBUTE } from '@/lib/directory/items';
 
 export interface AdminChange {
   /** Who made the change (the admin's username). */
@@ -57,12 +36,6 @@ export interface AdminChange {
   review?: string;
 }
 
-/**
- * Marks an item that exists only so the byLob index finds a change under each LOB it touched; holds the
- * `sk` of the change's main item. Views without a LOB filter skip these so every change shows once.
- */
-export const AUDIT_COPY_ATTRIBUTE = 'copyOf';
-
 /** The LOBs whose membership differs between two lists (added or removed), sorted. */
 export function lobsTouched(before: readonly string[] | undefined, after: readonly string[] | undefined): string[] {
   const a = new Set(before ?? []);
@@ -70,75 +43,54 @@ export function lobsTouched(before: readonly string[] | undefined, after: readon
   return [...new Set([...a, ...b])].filter((l) => a.has(l) !== b.has(l)).sort();
 }
 
-/** Builds the audit item for an admin change (used alone, or inside batch writes). */
-export function buildAdminAuditItem(deps: AdminDeps, change: AdminChange, at = nowOf(deps)): Record<string, unknown> {
-  const requestId = change.requestId ?? randomUUID();
-  const iso = at.toISOString();
-  const item: Record<string, unknown> = {
-    pk: AUDIT_PK,
-    // A random suffix keeps several changes in one request (imports) from colliding on the key.
-    sk: `${iso}#${requestId}#${randomUUID().slice(0, 8)}`,
+const snapshotText = (value: unknown) => (value === undefined || value === null ? 'null' : JSON.stringify(value));
+
+/** What the audit log keeps of an admin change: who, what, when, and the before/after snapshots as JSON. */
+export function toAuditRecord(change: AdminChange, at: Date): AdminAuditRecord {
+  return {
     type: 'admin',
     user: change.actor,
-    at: iso,
-    requestId,
-    ttl: Math.floor(at.getTime() / 1000) + (deps.auditTtlSeconds ?? DEFAULT_TTL_SECONDS),
+    at: at.toISOString(),
+    requestId: change.requestId ?? randomUUID(),
     action: change.action,
     target: change.target,
-    before: change.before === undefined || change.before === null ? 'null' : JSON.stringify(change.before),
-    after: change.after === undefined || change.after === null ? 'null' : JSON.stringify(change.after),
+    before: snapshotText(change.before),
+    after: snapshotText(change.after),
+    lob: change.lob,
+    lobs: change.lobs,
+    review: change.review,
   };
-  const lobs = [...new Set(change.lobs ?? [])].sort();
-  if (change.review) item.review = change.review;
-  if (change.lob) item.lob = change.lob;
-  else if (lobs.length === 1) item.lob = lobs[0];
-  if (lobs.length) item.lobs = lobs;
-  return item;
 }
 
-/**
- * Every item an admin change needs: the main item, and for a change touching several LOBs one copy per LOB
- * (same content, `lob` set, `sk` suffixed with the LOB, marked with AUDIT_COPY_ATTRIBUTE) so the byLob
- * index (hash `lob`) finds it under each of them.
- */
+/** The audit writes of an admin change, to go into the same transaction as the change. */
+export function auditWritesFor(deps: AdminDeps, change: AdminChange, at = nowOf(deps)): DirectoryWrite[] {
+  return adminAuditWrites(deps, toAuditRecord(change, at));
+}
+
+/** The stored items of an admin change (one, or one per LOB it touched); see toAdminAuditItems. */
 export function buildAdminAuditItems(deps: AdminDeps, change: AdminChange, at = nowOf(deps)): Record<string, unknown>[] {
-  const main = buildAdminAuditItem(deps, change, at);
-  const lobs = (main.lobs as string[] | undefined) ?? [];
-  if (main.lob || lobs.length < 2) return [main];
-  return [main, ...lobs.map((lob) => ({ ...main, sk: `${main.sk}#${lob}`, lob, [AUDIT_COPY_ATTRIBUTE]: main.sk }))];
+  return toAdminAuditItems(toAuditRecord(change, at));
 }
 
+/** The main stored item of an admin change. */
+export function buildAdminAuditItem(deps: AdminDeps, change: AdminChange, at = nowOf(deps)): Record<string, unknown> {
+  return buildAdminAuditItems(deps, change, at)[0];
+}
+
+/** Records an admin change that writes nothing else. */
 export async function writeAdminAudit(deps: AdminDeps, change: AdminChange): Promise<void> {
-  const items = buildAdminAuditItems(deps, change);
-  try {
-    if (items.length === 1) {
-      await deps.ddb.send(new PutCommand({ TableName: deps.tables.audit, Item: items[0] }));
-    } else {
-      await batchWriteAll(deps.ddb, items.map((Item) => ({ table: deps.tables.audit, request: { PutRequest: { Item } } })), 1);
-    }
-  } catch (error) {
-    throw toDirectoryError(error);
-  }
+  await storeAdminAudit(deps, toAuditRecord(change, nowOf(deps)));
   deps.metrics?.adminChange(change.action);
 }
 
 /**
  * Writes an admin change and its audit record together, in one TransactWriteItems: both or neither, so
  * no change goes unaudited and no audit record describes a change that did not happen. `writes` carry
- * the change's own conditions (version checks); when one fails, the error satisfies
- * isConditionalCheckFailed and nothing was written. Other failures are translated by toDirectoryError
- * at the caller.
+ * the change's own conditions (version checks); when one fails, TransactionCancelledError says which.
  */
-export async function writeWithAudit(deps: AdminDeps, writes: TransactItem[], change: AdminChange, at = nowOf(deps)): Promise<void> {
-  const audit = buildAdminAuditItems(deps, change, at).map((Item): TransactItem => ({ Put: { TableName: deps.tables.audit, Item } }));
-  await transactWrite(deps.ddb, [...writes, ...audit]);
+export async function writeWithAudit(deps: AdminDeps, writes: DirectoryWrite[], change: AdminChange, at = nowOf(deps)): Promise<void> {
+  await transactWrite(deps.ddb, [...writes, ...auditWritesFor(deps, change, at)]);
   deps.metrics?.adminChange(change.action);
-}
-
-export interface AuditFilter {
-  user?: string;
-  lob?: string;
-  type?: AuditType;
 }
 
 export interface AuditPage {
@@ -146,101 +98,15 @@ export interface AuditPage {
   nextToken?: string;
 }
 
-function reshapeAuditItem(item: Record<string, unknown>): AuditEntry {
-  const str = (k: string) => (typeof item[k] === 'string' ? (item[k] as string) : undefined);
-  return {
-    type: item.type === 'launch' ? 'launch' : 'admin',
-    at: str('at') ?? String(item.sk ?? '').split('#')[0],
-    user: str('user') ?? '',
-    requestId: str('requestId') ?? '',
-    lob: str('lob'),
-    lobs: Array.isArray(item.lobs) ? item.lobs.map(String) : str('lob') ? [str('lob')!] : [],
-    accountId: str('accountId'),
-    domainId: str('domainId'),
-    channel: str('channel'),
-    app: str('app'),
-    outcome: str('outcome'),
-    roleSession: str('roleSession'),
-    sourceIdentity: str('sourceIdentity'),
-    action: str('action'),
-    target: str('target'),
-    before: str('before'),
-    after: str('after'),
-    review: str('review'),
-  };
-}
-
-/**
- * The user filter is a prefix ("portal" finds portal-admin), as in the Users search. The byUser index is
- * keyed on the exact name, so a prefix reads the time-ordered partition (or byLob with a LOB filter) with
- * a begins_with filter; listAudit bounds the reads per page and hands out a token for the rest.
- */
-function buildAuditQuery(deps: AdminDeps, filter: AuditFilter): QueryCommandInput {
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-  const filters: string[] = [];
-  let keyCondition: string;
-  let indexName: string | undefined;
-  if (filter.lob) {
-    indexName = 'byLob';
-    keyCondition = '#lob = :lob';
-    names['#lob'] = 'lob';
-    values[':lob'] = filter.lob;
-  } else {
-    keyCondition = 'pk = :pk';
-    values[':pk'] = AUDIT_PK;
-  }
-  if (filter.user) {
-    filters.push('begins_with(#user, :user)');
-    names['#user'] = 'user';
-    values[':user'] = filter.user;
-  }
-  // With a LOB filter the per-LOB copies are what finds a multi-LOB change; without one they'd be duplicates.
-  if (!filter.lob) {
-    filters.push('attribute_not_exists(#copy)');
-    names['#copy'] = AUDIT_COPY_ATTRIBUTE;
-  }
-  if (filter.type) {
-    filters.push('#type = :type');
-    names['#type'] = 'type';
-    values[':type'] = filter.type;
-  }
-  return {
-    TableName: deps.tables.audit,
-    IndexName: indexName,
-    KeyConditionExpression: keyCondition,
-    FilterExpression: filters.length ? filters.join(' AND ') : undefined,
-    ExpressionAttributeNames: Object.keys(names).length ? names : undefined,
-    ExpressionAttributeValues: values,
-    ScanIndexForward: false,
-  };
-}
-
-/** Newest first, filtered by user / LOB / type; a page holds at most `limit` entries. */
+/** Newest first, filtered by user (a prefix) / LOB / type; a page holds at most `limit` entries. */
 export async function listAudit(
   deps: AdminDeps,
   filter: AuditFilter,
   options: { limit?: number; pageToken?: string } = {},
 ): Promise<AuditPage> {
   const limit = Math.min(Math.max(options.limit ?? 50, 1), 500);
-  const base = buildAuditQuery(deps, filter);
-  let startKey = decodePageToken<Record<string, unknown>>(options.pageToken);
-  const entries: AuditEntry[] = [];
-  // Filters may leave pages sparse; stop after a bounded number of reads and hand out a token for the rest.
-  for (let reads = 0; reads < 20 && entries.length < limit; reads++) {
-    let out;
-    try {
-      out = await deps.ddb.send(
-        new QueryCommand({ ...base, Limit: limit - entries.length, ExclusiveStartKey: startKey }),
-      );
-    } catch (error) {
-      throw toDirectoryError(error);
-    }
-    for (const item of out.Items ?? []) entries.push(reshapeAuditItem(item));
-    startKey = out.LastEvaluatedKey;
-    if (!startKey) break;
-  }
-  return { entries, nextToken: encodePageToken(startKey) };
+  const page = await queryAudit(deps, filter, { limit, startKey: decodePageToken<Record<string, unknown>>(options.pageToken) });
+  return { entries: page.entries, nextToken: encodePageToken(page.nextKey) };
 }
 
 /** Every matching entry, newest first, page by page (CSV export). Stops after `max` entries. */

@@ -1,36 +1,24 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import type { STSClient } from '@aws-sdk/client-sts';
 import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { SageMakerClient as SageMaker } from '@aws-sdk/client-sagemaker';
 import { createCognitoClient, createStsClient } from '@/lib/aws/clients';
 import { getConfig, type PortalConfig } from '@/lib/config';
-import { getDirectory } from '@/lib/directory';
+import { getDirectory, type DocumentClient, type TableAccess } from '@/lib/directory';
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
 import { createClock } from '@/lib/clock';
 import type { Notifier } from './notifications';
 import { createSnsNotifier } from '@/lib/aws/sns-notifier';
 import { getMetrics, type PortalMetrics } from '@/lib/metrics';
 
-/** Table names the admin console writes to (from config). */
-export interface AdminTables {
-  users: string;
-  lobs: string;
-  audit: string;
-  requests: string;
-  reviews: string;
-  usage: string;
-}
-
 /**
  * Everything the admin domain functions talk to. Passed in (never created deep inside logic) so tests and
- * the bench run the same functions against the local stand-ins.
+ * the bench run the same functions against the local stand-ins. The tables (`ddb`, `tables`) are only
+ * handed on to the data layer (lib/directory), which alone sends DynamoDB commands.
  */
-export interface AdminDeps {
-  ddb: DynamoDBDocumentClient;
+export interface AdminDeps extends TableAccess {
   cognito: CognitoIdentityProviderClient;
   userPoolId: string;
-  tables: AdminTables;
   /** An STS client with the portal's own credentials: every call is a fresh AssumeRole, no cache. */
   createStsClient(region: string): STSClient;
   /** A SageMaker client for one LOB region with the given (assumed-role) credentials. */
@@ -50,7 +38,7 @@ export function nowOf(deps: AdminDeps): Date {
 
 
 /** Admin dependencies from the portal configuration (shares the directory's DynamoDB client). */
-export function createAdminDeps(config: PortalConfig, ddb: DynamoDBDocumentClient): AdminDeps {
+export function createAdminDeps(config: PortalConfig, ddb: DocumentClient): AdminDeps {
   const cognito = createCognitoClient(config);
   return {
     ddb,

@@ -54,3 +54,17 @@ export class LobExistsError extends PortalError {
 export function toDirectoryError(error: unknown): PortalError {
   return translateDirectoryError(error);
 }
+
+/** What a stored item says about its last change. */
+interface Stamped {
+  updatedBy?: string;
+  updatedAt?: string;
+  version: number;
+}
+
+/** Re-reads an item after a failed condition (or a stale version) so the admin is told who changed it and when. */
+export async function conflictFor(what: string, reread: () => Promise<Stamped | null | undefined>): Promise<VersionConflictError> {
+  const current = await reread();
+  const stamp: ChangeStamp | null = current ? { updatedBy: current.updatedBy ?? null, updatedAt: current.updatedAt ?? null, version: current.version } : null;
+  return new VersionConflictError(what, stamp);
+}

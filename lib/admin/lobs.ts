@@ -1,31 +1,26 @@
-import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+/**
+ * The admin rules for LOBs: validation, versions (an edit is refused when someone saved in between),
+ * what a delete does to members, and what the audit log keeps. Reads and writes go through the data
+ * layer (lib/directory); each change and its audit record are one transaction.
+ */
+import { lobReaderOf, lobWrites } from '@/lib/directory/lob-writes';
+import { reshapeLobItem, toLobItem } from '@/lib/directory/items';
+import type { Lob } from '@/lib/directory/types';
+import { scanLobMembers, userWrites } from '@/lib/directory/users';
+import { TransactionCancelledError } from '@/lib/directory/writes';
+import { PortalError } from '@/lib/errors';
+import { writeWithAudit } from './audit';
 import type { AdminDeps } from './deps';
 import { nowOf } from './deps';
-import { writeWithAudit } from './audit';
-import type { TransactItem } from './batch';
-import {
-  LobExistsError,
-  LobInUseError,
-  VersionConflictError,
-  isConditionalCheckFailed,
-  toDirectoryError,
-  type ChangeStamp,
-} from './errors';
-import { PortalError } from '@/lib/errors';
+import { LobExistsError, LobInUseError, VersionConflictError, conflictFor } from './errors';
 import { lobInputSchema, type LobInput } from './validation';
-import { reshapeLobItem } from '@/lib/directory/items';
-import type { Lob } from '@/lib/directory/types';
 
 /** A LOB as the console shows and edits it (the directory's domain type). */
 export type AdminLob = Lob;
 
-const reshapeLob = (item: Record<string, unknown>): AdminLob => reshapeLobItem(item);
-
-function toLobItem(input: LobInput, version: number, actor: string, at: string): Record<string, unknown> {
-  const item: Record<string, unknown> = { ...input, version, updatedAt: at, updatedBy: actor };
-  if (input.urlExpiresSeconds === undefined) delete item.urlExpiresSeconds;
-  if (input.requestDescription === undefined) delete item.requestDescription;
-  return item;
+/** The LOB an input describes, at a version and stamped with who saved it when (validated like a stored row). */
+function lobOf(input: LobInput, version: number, actor: string, at: string, keep: Pick<Lob, 'idleShutdownMinutes'> = {}): AdminLob {
+  return reshapeLobItem(toLobItem({ ...input, ...keep, version, updatedAt: at, updatedBy: actor } as Lob));
 }
 
 /** The audit snapshot of a LOB: its fields without bookkeeping. */
@@ -36,27 +31,11 @@ function snapshot(lob: AdminLob | null): Record<string, unknown> | null {
 }
 
 export async function listLobs(deps: AdminDeps): Promise<AdminLob[]> {
-  const items: Record<string, unknown>[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  try {
-    do {
-      const out = await deps.ddb.send(new ScanCommand({ TableName: deps.tables.lobs, ExclusiveStartKey: startKey }));
-      items.push(...(out.Items ?? []));
-      startKey = out.LastEvaluatedKey;
-    } while (startKey);
-  } catch (error) {
-    throw toDirectoryError(error);
-  }
-  return items.map(reshapeLob).sort((a, b) => a.lob.localeCompare(b.lob));
+  return lobReaderOf(deps).listLobs();
 }
 
 export async function getLob(deps: AdminDeps, lob: string): Promise<AdminLob | null> {
-  try {
-    const out = await deps.ddb.send(new GetCommand({ TableName: deps.tables.lobs, Key: { lob }, ConsistentRead: true }));
-    return out.Item ? reshapeLob(out.Item) : null;
-  } catch (error) {
-    throw toDirectoryError(error);
-  }
+  return (await lobReaderOf(deps).getLob(lob)) ?? null;
 }
 
 export async function requireLob(deps: AdminDeps, lob: string): Promise<AdminLob> {
@@ -65,13 +44,23 @@ export async function requireLob(deps: AdminDeps, lob: string): Promise<AdminLob
   return found;
 }
 
-/** Re-reads an item after a failed condition so the admin is told who changed it and when. */
-async function conflictFor(deps: AdminDeps, lob: string): Promise<VersionConflictError> {
-  const current = await getLob(deps, lob);
-  const stamp: ChangeStamp | null = current
-    ? { updatedBy: current.updatedBy ?? null, updatedAt: current.updatedAt ?? null, version: current.version }
-    : null;
-  return new VersionConflictError(`Line of business ${lob}`, stamp);
+const lobConflict = (deps: AdminDeps, lob: string) => conflictFor(`Line of business ${lob}`, () => getLob(deps, lob));
+
+/** Reads the LOB and checks the edit started from its current version. */
+async function requireAtVersion(deps: AdminDeps, lob: string, expectedVersion: number): Promise<AdminLob> {
+  const before = await requireLob(deps, lob);
+  if (before.version !== expectedVersion) throw await lobConflict(deps, lob);
+  return before;
+}
+
+/** Runs a LOB write; a failed version condition becomes the conflict error naming who changed it. */
+async function writeLob(deps: AdminDeps, lob: string, write: () => Promise<void>): Promise<void> {
+  try {
+    await write();
+  } catch (error) {
+    if (error instanceof TransactionCancelledError) throw await lobConflict(deps, lob);
+    throw error;
+  }
 }
 
 /**
@@ -80,18 +69,14 @@ async function conflictFor(deps: AdminDeps, lob: string): Promise<VersionConflic
  */
 export async function createLob(deps: AdminDeps, actor: string, input: LobInput): Promise<AdminLob> {
   const parsed = { ...lobInputSchema.parse(input), enabled: false };
-  const at = nowOf(deps).toISOString();
-  const item = toLobItem(parsed, 1, actor, at);
-  const created = reshapeLob(item);
+  const created = lobOf(parsed, 1, actor, nowOf(deps).toISOString());
   try {
-    await writeWithAudit(
-      deps,
-      [{ Put: { TableName: deps.tables.lobs, Item: item, ConditionExpression: 'attribute_not_exists(lob)' } }],
-      { actor, action: 'lob.create', target: parsed.lob, lob: parsed.lob, before: null, after: snapshot(created) },
-    );
+    await writeWithAudit(deps, [lobWrites.create(deps, created)], {
+      actor, action: 'lob.create', target: parsed.lob, lob: parsed.lob, before: null, after: snapshot(created),
+    });
   } catch (error) {
-    if (isConditionalCheckFailed(error)) throw new LobExistsError(parsed.lob);
-    throw toDirectoryError(error);
+    if (error instanceof TransactionCancelledError) throw new LobExistsError(parsed.lob);
+    throw error;
   }
   return created;
 }
@@ -99,102 +84,31 @@ export async function createLob(deps: AdminDeps, actor: string, input: LobInput)
 /** Saves an edit made from `expectedVersion`; refused with who/when if someone else saved in between. */
 export async function updateLob(deps: AdminDeps, actor: string, input: LobInput, expectedVersion: number): Promise<AdminLob> {
   const parsed = lobInputSchema.parse(input);
-  const before = await requireLob(deps, parsed.lob);
-  if (before.version !== expectedVersion) throw await conflictFor(deps, parsed.lob);
-  const at = nowOf(deps).toISOString();
-  const item = toLobItem(parsed, expectedVersion + 1, actor, at);
+  const before = await requireAtVersion(deps, parsed.lob, expectedVersion);
   // Infra owns the idle shutdown (the domain's IdleSettings): an edit in the console keeps it.
-  if (before.idleShutdownMinutes !== undefined) item.idleShutdownMinutes = before.idleShutdownMinutes;
-  const after = reshapeLob(item);
-  try {
-    await writeWithAudit(
-      deps,
-      [{
-        Put: {
-          TableName: deps.tables.lobs,
-          Item: item,
-          ConditionExpression: 'version = :expected',
-          ExpressionAttributeValues: { ':expected': expectedVersion },
-        },
-      }],
-      { actor, action: 'lob.update', target: parsed.lob, lob: parsed.lob, before: snapshot(before), after: snapshot(after) },
-    );
-  } catch (error) {
-    if (isConditionalCheckFailed(error)) throw await conflictFor(deps, parsed.lob);
-    throw toDirectoryError(error);
-  }
+  const after = lobOf(parsed, expectedVersion + 1, actor, nowOf(deps).toISOString(), { idleShutdownMinutes: before.idleShutdownMinutes });
+  await writeLob(deps, parsed.lob, () =>
+    writeWithAudit(deps, [lobWrites.replace(deps, after, expectedVersion)], {
+      actor, action: 'lob.update', target: parsed.lob, lob: parsed.lob, before: snapshot(before), after: snapshot(after),
+    }),
+  );
   return after;
 }
 
-export async function setLobEnabled(
-  deps: AdminDeps,
-  actor: string,
-  lob: string,
-  enabled: boolean,
-  expectedVersion: number,
-): Promise<AdminLob> {
-  const before = await requireLob(deps, lob);
-  if (before.version !== expectedVersion) throw await conflictFor(deps, lob);
-  const at = nowOf(deps).toISOString();
-  const after: AdminLob = { ...before, enabled, version: expectedVersion + 1, updatedAt: at, updatedBy: actor };
-  try {
-    await writeWithAudit(
-      deps,
-      [{
-        Update: {
-          TableName: deps.tables.lobs,
-          Key: { lob },
-          UpdateExpression: 'SET enabled = :enabled, version = :next, updatedAt = :at, updatedBy = :by',
-          ConditionExpression: 'version = :expected',
-          ExpressionAttributeValues: { ':enabled': enabled, ':next': expectedVersion + 1, ':expected': expectedVersion, ':at': at, ':by': actor },
-        },
-      }],
-      {
-        actor,
-        action: enabled ? 'lob.enable' : 'lob.disable',
-        target: lob,
-        lob,
-        before: { enabled: before.enabled, version: before.version },
-        after: { enabled: after.enabled, version: after.version },
-      },
-    );
-  } catch (error) {
-    if (isConditionalCheckFailed(error)) throw await conflictFor(deps, lob);
-    throw toDirectoryError(error);
-  }
+export async function setLobEnabled(deps: AdminDeps, actor: string, lob: string, enabled: boolean, expectedVersion: number): Promise<AdminLob> {
+  const before = await requireAtVersion(deps, lob, expectedVersion);
+  const after: AdminLob = { ...before, enabled, version: expectedVersion + 1, updatedAt: nowOf(deps).toISOString(), updatedBy: actor };
+  await writeLob(deps, lob, () =>
+    writeWithAudit(deps, [lobWrites.setEnabled(deps, after, expectedVersion)], {
+      actor,
+      action: enabled ? 'lob.enable' : 'lob.disable',
+      target: lob,
+      lob,
+      before: { enabled: before.enabled, version: before.version },
+      after: { enabled: after.enabled, version: after.version },
+    }),
+  );
   return after;
-}
-
-export interface LobMember {
-  username: string;
-  lobs: string[];
-  version: number;
-}
-
-/** Users whose explicit mapping names `lob` (a scan: deletes are rare, and it must be exact). */
-export async function listLobMembers(deps: AdminDeps, lob: string): Promise<LobMember[]> {
-  const members: LobMember[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  try {
-    do {
-      const out = await deps.ddb.send(
-        new ScanCommand({
-          TableName: deps.tables.users,
-          FilterExpression: 'contains(lobs, :lob)',
-          ProjectionExpression: 'username, lobs, version',
-          ExpressionAttributeValues: { ':lob': lob },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of out.Items ?? []) {
-        members.push({ username: String(item.username), lobs: (item.lobs as string[]) ?? [], version: Number(item.version ?? 0) });
-      }
-      startKey = out.LastEvaluatedKey;
-    } while (startKey);
-  } catch (error) {
-    throw toDirectoryError(error);
-  }
-  return members;
 }
 
 export interface DeleteLobResult {
@@ -212,9 +126,8 @@ export async function deleteLob(
   expectedVersion: number,
   options: { removeMemberships: boolean },
 ): Promise<DeleteLobResult> {
-  const before = await requireLob(deps, lob);
-  if (before.version !== expectedVersion) throw await conflictFor(deps, lob);
-  const members = await listLobMembers(deps, lob);
+  const before = await requireAtVersion(deps, lob, expectedVersion);
+  const members = await scanLobMembers(deps, lob);
   if (members.length && !options.removeMemberships) throw new LobInUseError(lob, members.length);
 
   const at = nowOf(deps);
@@ -222,54 +135,23 @@ export async function deleteLob(
   // condition that the user was not edited meanwhile (a user left with no LOB loses their row).
   for (const member of members) {
     const remaining = member.lobs.filter((l) => l !== lob);
-    const write: TransactItem = remaining.length
-      ? {
-          Update: {
-            TableName: deps.tables.users,
-            Key: { username: member.username },
-            UpdateExpression: 'SET lobs = :lobs, version = :next, updatedAt = :at, updatedBy = :by',
-            ConditionExpression: 'version = :expected',
-            ExpressionAttributeValues: {
-              ':lobs': remaining, ':next': member.version + 1, ':expected': member.version, ':at': at.toISOString(), ':by': actor,
-            },
-          },
-        }
-      : {
-          Delete: {
-            TableName: deps.tables.users,
-            Key: { username: member.username },
-            ConditionExpression: 'version = :expected',
-            ExpressionAttributeValues: { ':expected': member.version },
-          },
-        };
+    const write = remaining.length
+      ? userWrites.setLobs(deps, member, remaining, { at: at.toISOString(), by: actor })
+      : userWrites.remove(deps, member.username, member.version);
     try {
       await writeWithAudit(deps, [write], {
         actor, action: 'user.lobs.update', target: member.username, lob,
         before: { lobs: member.lobs }, after: remaining.length ? { lobs: remaining } : null,
       }, at);
     } catch (error) {
-      if (isConditionalCheckFailed(error)) {
-        throw new VersionConflictError(`User ${member.username}`, null, { cause: error });
-      }
-      throw toDirectoryError(error);
+      if (error instanceof TransactionCancelledError) throw new VersionConflictError(`User ${member.username}`, null, { cause: error });
+      throw error;
     }
   }
-  try {
-    await writeWithAudit(
-      deps,
-      [{
-        Delete: {
-          TableName: deps.tables.lobs,
-          Key: { lob },
-          ConditionExpression: 'version = :expected',
-          ExpressionAttributeValues: { ':expected': expectedVersion },
-        },
-      }],
-      { actor, action: 'lob.delete', target: lob, lob, before: snapshot(before), after: { removedMemberships: members.length } },
-    );
-  } catch (error) {
-    if (isConditionalCheckFailed(error)) throw await conflictFor(deps, lob);
-    throw toDirectoryError(error);
-  }
+  await writeLob(deps, lob, () =>
+    writeWithAudit(deps, [lobWrites.remove(deps, lob, expectedVersion)], {
+      actor, action: 'lob.delete', target: lob, lob, before: snapshot(before), after: { removedMemberships: members.length },
+    }),
+  );
   return { removedMemberships: members.length };
 }

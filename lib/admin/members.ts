@@ -4,24 +4,18 @@
  * the user's row conditioned on the version just read, so a concurrent edit of another LOB's
  * membership of the same user is never lost (the write is retried from a fresh read).
  */
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { InputInvalidError, PortalError } from '@/lib/errors';
-import { USERS_TABLE } from '@/lib/directory/schema';
-import { isMembershipActive, reshapeUserItem } from '@/lib/directory/items';
+import { isMembershipActive } from '@/lib/directory/items';
 import type { Membership, UserMapping } from '@/lib/directory/types';
+import { queryLobMembers, type LobMembership } from '@/lib/directory/users';
+import { TransactionCancelledError } from '@/lib/directory/writes';
 import type { AdminDeps } from './deps';
 import { nowOf } from './deps';
-import { toDirectoryError } from './errors';
-import { commitMembershipWrite, TransactionCancelledError } from './memberships';
+import { commitMembershipWrite } from './memberships';
 import { decodePageToken, encodePageToken } from './page-token';
-import { getUserMapping } from './users';
+import { getUserMapping } from './user-lobs';
 
-const DAY_MS = 24 * 3600 * 1000;
-
-export interface MemberRow extends Membership {
-  username: string;
-  version: number;
-}
+export type MemberRow = LobMembership;
 
 export interface MembersPage {
   members: MemberRow[];
@@ -44,49 +38,15 @@ export async function listMembers(
 ): Promise<MembersPage> {
   // Pages show 50; a review's snapshot reads 1,000 at a time (the index is read 1,000 items per query anyway).
   const limit = Math.min(Math.max(options.limit ?? 50, 1), 1000);
-  const now = nowOf(deps);
-  const names: Record<string, string> = { '#m': 'memberships', '#lob': lob, '#until': 'until', '#lobs': 'lobs' };
-  const values: Record<string, unknown> = { ':kind': 'user', ':lob': lob, ':now': now.toISOString() };
-  let filter = 'contains(#lobs, :lob) AND (attribute_not_exists(#m.#lob.#until) OR #m.#lob.#until > :now)';
-  if (options.expiringWithinDays) {
-    values[':soon'] = new Date(now.getTime() + options.expiringWithinDays * DAY_MS).toISOString();
-    filter = 'contains(#lobs, :lob) AND #m.#lob.#until > :now AND #m.#lob.#until <= :soon';
-  }
-  const prefix = options.prefix?.trim();
-  if (prefix) values[':prefix'] = prefix;
-  let startKey = decodePageToken<Record<string, unknown>>(options.pageToken);
-  const members: MemberRow[] = [];
-  try {
-    for (let reads = 0; reads < READ_BUDGET; reads++) {
-      const out = await deps.ddb.send(
-        new QueryCommand({
-          TableName: deps.tables.users,
-          IndexName: USERS_TABLE.indexes[0].name,
-          KeyConditionExpression: prefix ? 'kind = :kind AND begins_with(username, :prefix)' : 'kind = :kind',
-          FilterExpression: filter,
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-          Limit: 1000,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of out.Items ?? []) {
-        const user = reshapeUserItem(item);
-        const m = user.memberships.find((x) => x.lob === lob);
-        if (m && isMembershipActive(m, now)) members.push({ ...m, username: user.username, version: user.version });
-        if (members.length === limit) {
-          // Continue after this user next time.
-          const last = { kind: 'user', username: user.username };
-          return { members, nextToken: encodePageToken(last), budgetSpent: false };
-        }
-      }
-      startKey = out.LastEvaluatedKey;
-      if (!startKey) return { members, budgetSpent: false };
-    }
-  } catch (error) {
-    throw toDirectoryError(error);
-  }
-  return { members, nextToken: encodePageToken(startKey), budgetSpent: true };
+  const page = await queryLobMembers(deps, lob, {
+    limit,
+    now: nowOf(deps),
+    prefix: options.prefix?.trim() || undefined,
+    expiringWithinDays: options.expiringWithinDays,
+    startKey: decodePageToken<Record<string, unknown>>(options.pageToken),
+    maxReads: READ_BUDGET,
+  });
+  return { members: page.members, nextToken: encodePageToken(page.nextKey), budgetSpent: page.budgetSpent };
 }
 
 /** Parses an end date typed in a form (YYYY-MM-DD, end of that day UTC; empty = no end) that must lie ahead. */

@@ -3,15 +3,15 @@
  * audit record, and optionally other items (an access request's decision), in ONE TransactWriteItems:
  * either all of it happens or none. The Users item is conditioned on the version that was read.
  */
-import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { TransactionCancelledError, transactWrite as transactWriteItems, type DirectoryWrite } from '@/lib/directory/writes';
 import { toMembershipsAttribute } from '@/lib/directory/items';
 import type { Membership, UserMapping } from '@/lib/directory/types';
 import { buildAdminAuditItems, lobsTouched } from './audit';
 import type { AdminDeps } from './deps';
 import { nowOf } from './deps';
-import { toDirectoryError } from './errors';
 
-export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+export type TransactItem = DirectoryWrite;
+export { TransactionCancelledError };
 
 /** What the audit log keeps of a user's memberships. */
 export function membershipSnapshot(user: Pick<UserMapping, 'memberships' | 'version'> | null) {
@@ -20,35 +20,9 @@ export function membershipSnapshot(user: Pick<UserMapping, 'memberships' | 'vers
   return { lobs: user.memberships.map((m) => m.lob), ...(Object.keys(until).length ? { until } : {}), version: user.version };
 }
 
-/** Thrown (internally) when a transaction was cancelled; `reasons` are per item, in order. */
-export class TransactionCancelledError extends Error {
-  constructor(readonly reasons: (string | undefined)[], options?: ErrorOptions) {
-    super(`transaction cancelled: ${reasons.map((r) => r ?? 'None').join(', ')}`, options);
-    this.name = 'TransactionCancelledError';
-  }
-}
-
-const CONFLICT_ATTEMPTS = 4;
-
-/**
- * Sends one TransactWriteItems; a cancellation becomes TransactionCancelledError with the reason per item.
- * A cancellation only by TransactionConflict (another transaction on a shared item, e.g. a LOB's pending
- * counter, at the same moment) is sent again after a short random pause: no condition failed.
- */
+/** Sends one TransactWriteItems; a cancellation becomes TransactionCancelledError with the reason per item. */
 export async function transactWrite(deps: AdminDeps, items: TransactItem[]): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await deps.ddb.send(new TransactWriteCommand({ TransactItems: items }));
-      return;
-    } catch (error) {
-      const e = error as { name?: string; CancellationReasons?: { Code?: string }[] };
-      if (e.name !== 'TransactionCanceledException') throw toDirectoryError(error);
-      const reasons = (e.CancellationReasons ?? []).map((r) => (r.Code && r.Code !== 'None' ? r.Code : undefined));
-      const onlyConflicts = reasons.some((r) => r === 'TransactionConflict') && reasons.every((r) => r === undefined || r === 'TransactionConflict');
-      if (!onlyConflicts || attempt >= CONFLICT_ATTEMPTS) throw new TransactionCancelledError(reasons, { cause: error });
-      await new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 40 * attempt));
-    }
-  }
+  await transactWriteItems(deps.ddb, items);
 }
 
 export interface MembershipWrite {

@@ -1,7 +1,12 @@
 import { z } from 'zod';
 
-/** Studio user profile rule (the profile is named after the user): `[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}`. */
-export const USERNAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
+import { PROFILE_NAME_PATTERN, STUDIO_APPS, type StudioApp } from '@/lib/names';
+import { DEFAULT_ROLE_NAME } from '@/lib/directory/types';
+
+export { STUDIO_APPS, type StudioApp, DEFAULT_ROLE_NAME };
+
+/** Usernames follow the Studio user-profile rule: the profile is named after the user. */
+export const USERNAME_PATTERN = PROFILE_NAME_PATTERN;
 /** LOB keys: lowercase so they read the same in URLs, CSV files and IdP group names. */
 export const LOB_NAME_PATTERN = /^[a-z0-9](-*[a-z0-9]){0,62}$/;
 export const ACCOUNT_ID_PATTERN = /^\d{12}$/;
@@ -9,15 +14,11 @@ export const DOMAIN_ID_PATTERN = /^d-(-*[a-z0-9]){1,61}$/;
 export const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 export const ROLE_NAME_PATTERN = /^[\w+=,.@-]{1,64}$/;
 
-export const STUDIO_APPS = ['studio', 'jupyterlab', 'codeeditor'] as const;
-export type StudioApp = (typeof STUDIO_APPS)[number];
 export const APP_LABELS: Record<StudioApp, string> = {
   studio: 'Studio',
   jupyterlab: 'JupyterLab',
   codeeditor: 'Code Editor',
 };
-
-export const DEFAULT_ROLE_NAME = 'PresignedUrlGenerator';
 
 export const usernameSchema = z
   .string()

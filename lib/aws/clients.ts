@@ -4,6 +4,7 @@ import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
+import type { AwsCredentialIdentity } from '@aws-sdk/types';
 import type { PortalConfig } from '@/lib/config';
 import { GeneratorSessions, sessionCredentials } from './generator-sessions';
 
@@ -16,7 +17,12 @@ const requestHandler = { connectionTimeout: 1_000, requestTimeout: 5_000 };
 const common = () => ({ retryStrategy: retryStrategy(), requestHandler });
 
 export function createDynamoDocumentClient(config: PortalConfig): DynamoDBDocumentClient {
-  const client = new DynamoDBClient({ ...common(), region: config.region, endpoint: config.endpoints.dynamodb });
+  return createDocumentClient({ region: config.region, endpoint: config.endpoints.dynamodb });
+}
+
+/** The document client the data layer (lib/directory) works with, for one region and optional endpoint. */
+export function createDocumentClient(options: { region: string; endpoint?: string; credentials?: AwsCredentialIdentity }): DynamoDBDocumentClient {
+  const client = new DynamoDBClient({ ...common(), ...options });
   return DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true },
   });

@@ -13,6 +13,7 @@ import {
   ThrottlingException,
   TransactionCanceledException,
 } from '@aws-sdk/client-dynamodb';
+import { InvalidParameterException, UserNotFoundException } from '@aws-sdk/client-cognito-identity-provider';
 import { ResourceNotFound } from '@aws-sdk/client-sagemaker';
 import { isThrottlingError } from '@smithy/core/retry';
 import { PortalError, isPortalError, type ErrorCode } from '@/lib/errors';
@@ -85,12 +86,27 @@ export const isResourceNotFound = (error: unknown) => classifyAwsError(error) ==
  * same item (TransactionConflict) counts too (it is a concurrent edit).
  */
 export function isConditionalCheckFailed(error: unknown): boolean {
+  // The data layer wraps a cancelled transaction in its own error (TransactionCancelledError), cause kept.
+  if (isPortalError(error)) return error.code === 'conflict.transaction' && isConditionalCheckFailed(error.cause);
   const kind = classifyAwsError(error);
   if (kind === 'condition_failed') return true;
-  if (kind !== 'transaction_canceled') return false;
-  const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
-  return reasons.some((r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'TransactionConflict');
+  return (cancellationReasons(error) ?? []).some((r) => r === 'ConditionalCheckFailed' || r === 'TransactionConflict');
 }
+
+/**
+ * The per-item reason codes of a cancelled TransactWriteItems (`ConditionalCheckFailed`,
+ * `TransactionConflict`; undefined for items that were fine), in TransactItems order; undefined for any
+ * other error.
+ */
+export function cancellationReasons(error: unknown): (string | undefined)[] | undefined {
+  if (!(error instanceof TransactionCanceledException)) return undefined;
+  return (error.CancellationReasons ?? []).map((r) => (r.Code && r.Code !== 'None' ? r.Code : undefined));
+}
+
+/** Cognito: the user is not in the pool (AdminGetUser and friends). */
+export const isUserNotFound = (error: unknown) => error instanceof UserNotFoundException;
+/** Cognito: a parameter was refused (an expired or foreign ListUsers pagination token, among others). */
+export const isInvalidParameter = (error: unknown) => error instanceof InvalidParameterException;
 /** A DynamoDB TransactWriteItems was refused (a condition failed or a conflicting transaction ran). */
 export const isTransactionCanceled = (error: unknown) => classifyAwsError(error) === 'transaction_canceled';
 

@@ -1,8 +1,11 @@
-import { BatchWriteCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { translateDirectoryError } from '../aws/errors';
 import { PortalError } from '../errors';
-import { toAuditItem } from './items';
-import type { AuditRecord, LaunchAuditRecord } from './types';
+import type { TableAccess } from './access';
+import { AUDIT_COPY_ATTRIBUTE, reshapeAuditItem, toAdminAuditItems, toAuditItem } from './items';
+import { AUDIT_TABLE } from './schema';
+import type { AdminAuditRecord, AuditEntry, AuditRecord, AuditType, LaunchAuditRecord, PageKey } from './types';
+import { MAX_BATCH_WRITE, batchWriteAll, writeBatch, type DirectoryWrite } from './writes';
 
 /** Appends records to the audit table (launches and admin changes). */
 export class AuditWriter {
@@ -38,11 +41,10 @@ export class AuditWriter {
   }
 }
 
-/** BatchWriteItem's limit. */
-const MAX_BATCH = 25;
+const MAX_BATCH = MAX_BATCH_WRITE;
 /** How long a record waits for others to share its BatchWriteItem. */
 const DEFAULT_MAX_DELAY_MS = 10;
-/** Unprocessed items (DynamoDB throttling part of a batch) are retried this often before failing. */
+/** Launch records wait for nobody: unprocessed items are retried only this often (writeBatch) before failing. */
 const MAX_UNPROCESSED_ATTEMPTS = 3;
 
 interface PendingAudit {
@@ -108,30 +110,124 @@ export class BatchingAuditWriter {
       }
       return;
     }
-    let entries = batch;
-    for (let attempt = 1; entries.length; attempt++) {
-      let unprocessed: Record<string, unknown>[];
-      try {
-        const out = await this.doc.send(
-          new BatchWriteCommand({ RequestItems: { [this.table]: entries.map((e) => ({ PutRequest: { Item: e.item } })) } }),
-        );
-        unprocessed = (out.UnprocessedItems?.[this.table] ?? []).flatMap((r) => (r.PutRequest?.Item ? [r.PutRequest.Item] : []));
-      } catch (error) {
-        const failure = translateDirectoryError(error, 'audit.write');
-        for (const e of entries) e.reject(failure);
-        return;
-      }
-      const left = new Set(unprocessed.map((item) => `${item.pk}\u0000${item.sk}`));
-      const done = entries.filter((e) => !left.has(`${e.item.pk}\u0000${e.item.sk}`));
-      for (const e of done) e.resolve();
-      entries = entries.filter((e) => left.has(`${e.item.pk}\u0000${e.item.sk}`));
-      if (!entries.length) return;
-      if (attempt >= MAX_UNPROCESSED_ATTEMPTS) {
-        const failure = new PortalError('aws.throttled', 'DynamoDB left audit records unprocessed after retries.');
-        for (const e of entries) e.reject(failure);
-        return;
-      }
-      await new Promise((r) => setTimeout(r, 40 * 2 ** attempt));
+    let left: Record<string, unknown>[];
+    try {
+      const unprocessed = await writeBatch(
+        this.doc,
+        { [this.table]: batch.map((e) => ({ PutRequest: { Item: e.item } })) },
+        { maxAttempts: MAX_UNPROCESSED_ATTEMPTS, backoffMs: 40 },
+      );
+      left = (unprocessed[this.table] ?? []).flatMap((r) => ('PutRequest' in r ? [r.PutRequest.Item] : []));
+    } catch (error) {
+      for (const e of batch) e.reject(translateDirectoryError(error, 'audit.write'));
+      return;
+    }
+    const keysLeft = new Set(left.map((item) => `${item.pk}\u0000${item.sk}`));
+    const failure = new PortalError('aws.throttled', 'DynamoDB left audit records unprocessed after retries.');
+    for (const e of batch) {
+      if (keysLeft.has(`${e.item.pk}\u0000${e.item.sk}`)) e.reject(failure);
+      else e.resolve();
     }
   }
+}
+
+// ------------------------------------------------------------------------------------ admin changes
+
+/** The writes of an admin change's audit record, to go into the same transaction as the change itself. */
+export function adminAuditWrites(access: TableAccess, record: AdminAuditRecord): DirectoryWrite[] {
+  return toAdminAuditItems(record).map((Item): DirectoryWrite => ({ Put: { TableName: access.tables.audit, Item } }));
+}
+
+/** Stores an admin change's audit record on its own (changes that write nothing else). */
+export async function writeAdminAudit(access: TableAccess, record: AdminAuditRecord): Promise<void> {
+  const items = toAdminAuditItems(record);
+  if (items.length > 1) {
+    await batchWriteAll(access.ddb, items.map((Item) => ({ table: access.tables.audit, request: { PutRequest: { Item } } })), 1);
+    return;
+  }
+  try {
+    await access.ddb.send(new PutCommand({ TableName: access.tables.audit, Item: items[0] }));
+  } catch (error) {
+    throw translateDirectoryError(error, 'audit.write');
+  }
+}
+
+// ------------------------------------------------------------------------------------------ reading
+
+export interface AuditFilter {
+  user?: string;
+  lob?: string;
+  type?: AuditType;
+}
+
+/**
+ * The user filter is a prefix ("portal" finds portal-admin), as in the Users search. The byUser index is
+ * keyed on the exact name, so a prefix reads the time-ordered partition (or byLob with a LOB filter) with
+ * a begins_with filter.
+ */
+function buildAuditQuery(access: TableAccess, filter: AuditFilter): QueryCommandInput {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const filters: string[] = [];
+  let keyCondition: string;
+  let indexName: string | undefined;
+  if (filter.lob) {
+    indexName = AUDIT_TABLE.indexes[1].name;
+    keyCondition = '#lob = :lob';
+    names['#lob'] = 'lob';
+    values[':lob'] = filter.lob;
+  } else {
+    keyCondition = 'pk = :pk';
+    values[':pk'] = 'audit';
+  }
+  if (filter.user) {
+    filters.push('begins_with(#user, :user)');
+    names['#user'] = 'user';
+    values[':user'] = filter.user;
+  }
+  // With a LOB filter the per-LOB copies are what finds a multi-LOB change; without one they'd be duplicates.
+  if (!filter.lob) {
+    filters.push('attribute_not_exists(#copy)');
+    names['#copy'] = AUDIT_COPY_ATTRIBUTE;
+  }
+  if (filter.type) {
+    filters.push('#type = :type');
+    names['#type'] = 'type';
+    values[':type'] = filter.type;
+  }
+  return {
+    TableName: access.tables.audit,
+    IndexName: indexName,
+    KeyConditionExpression: keyCondition,
+    FilterExpression: filters.length ? filters.join(' AND ') : undefined,
+    ExpressionAttributeNames: Object.keys(names).length ? names : undefined,
+    ExpressionAttributeValues: values,
+    ScanIndexForward: false,
+  };
+}
+
+/**
+ * Up to `limit` entries newest first from `startKey`. Filters may leave pages sparse: at most `maxReads`
+ * queries, then `nextKey` says where to go on (undefined: nothing more).
+ */
+export async function queryAudit(
+  access: TableAccess,
+  filter: AuditFilter,
+  page: { limit: number; startKey?: PageKey; maxReads?: number },
+): Promise<{ entries: AuditEntry[]; nextKey?: PageKey }> {
+  const base = buildAuditQuery(access, filter);
+  let startKey = page.startKey;
+  const entries: AuditEntry[] = [];
+  for (let reads = 0; reads < (page.maxReads ?? 20) && entries.length < page.limit; reads++) {
+    let out;
+    try {
+      out = await access.ddb.send(new QueryCommand({ ...base, Limit: page.limit - entries.length, ExclusiveStartKey: startKey }));
+    } catch (error) {
+      throw translateDirectoryError(error, 'audit.query');
+    }
+    for (const item of out.Items ?? []) entries.push(reshapeAuditItem(item));
+    startKey = out.LastEvaluatedKey;
+    if (!startKey) break;
+  }
+  return { entries, nextKey: startKey };
 }

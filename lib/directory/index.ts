@@ -10,6 +10,7 @@ export * from './items';
 export { AuditWriter, BatchingAuditWriter } from './audit';
 export { CachedLobReader, LobsRepository, type LobReader } from './lobs';
 export { UsersRepository } from './users';
+export type { TableAccess, DirectoryTables, DocumentClient } from './access';
 
 export interface Directory {
   doc: DynamoDBDocumentClient;
@@ -26,7 +27,7 @@ export function createDirectory(config: PortalConfig): Directory {
   const lobsRepository = new LobsRepository(doc, config.tables.lobs);
   return {
     doc,
-    users: new UsersRepository(doc, config.tables.users),
+    users: new UsersRepository({ ddb: doc, tables: config.tables }),
     lobsRepository,
     lobs: new CachedLobReader(lobsRepository, config.lobCacheSeconds),
     audit: new AuditWriter(doc, config.tables.audit),

@@ -1,11 +1,37 @@
-import { STUDIO_APPS, type StudioApp } from '../config';
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { AuditRecord, Lob, Membership, UserMapping } from './types';
+import { PortalError } from '../errors';
+import { isStudioApp } from '../names';
+import { AUDIT_RETENTION_SECONDS } from './schema';
+import {
+  DEFAULT_MAX_REQUEST_DAYS,
+  DEFAULT_ROLE_NAME,
+  type AdminAuditRecord,
+  type AuditEntry,
+  type AuditRecord,
+  type Lob,
+  type Membership,
+  type UserMapping,
+} from './types';
 
-/** DynamoDB items <-> domain types. Pages and logic never see the item shape. */
+/**
+ * DynamoDB items <-> domain types, the data layer's border: pages and logic never see the item shape.
+ * Reshapes validate: an item without its key, or with a field of the wrong type, is refused with
+ * DirectoryItemError rather than guessed; fields written before they existed get their documented default.
+ */
 
 type Item = Record<string, unknown>;
 
+/** Thrown when a stored item is not what the portal writes (hand edits, a bad import, a foreign writer). */
+export class DirectoryItemError extends PortalError {
+  constructor(table: string, key: string, detail: string) {
+    super('directory.item_invalid', undefined, { details: { table, key, detail } });
+    this.message = `${table} item ${key} is malformed (${detail})`;
+    this.name = 'DirectoryItemError';
+  }
+}
+
+const withoutUndefined = (item: Item): Item => Object.fromEntries(Object.entries(item).filter(([, v]) => v !== undefined));
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : typeof v === 'string' && v !== '' ? Number(v) : undefined);
 const strList = (v: unknown): string[] => {
@@ -13,17 +39,29 @@ const strList = (v: unknown): string[] => {
   if (v instanceof Set) return [...v].filter((x): x is string => typeof x === 'string');
   return [];
 };
-const isApp = (v: unknown): v is StudioApp => typeof v === 'string' && (STUDIO_APPS as readonly string[]).includes(v);
 
-export const DEFAULT_ROLE_NAME = 'PresignedUrlGenerator';
-const AUDIT_TTL_DAYS = 400;
+/** The item's key attribute: a non-empty string, or the item is refused. */
+function keyOf(table: string, item: Item, attribute: string): string {
+  const key = item[attribute];
+  if (typeof key !== 'string' || !key) throw new DirectoryItemError(table, String(key), `${attribute} is missing`);
+  return key;
+}
+
+/** A numeric attribute that must be a number when present (version counters). */
+function versionOf(table: string, key: string, item: Item): number {
+  const version = num(item.version);
+  if (version === undefined) return 1;
+  if (!Number.isInteger(version) || version < 0) throw new DirectoryItemError(table, key, `version ${String(item.version)} is not a whole number`);
+  return version;
+}
 
 export function reshapeLobItem(item: Item): Lob {
-  const allowedApps = strList(item.allowedApps).filter(isApp);
-  const defaultApp = isApp(item.defaultApp) ? item.defaultApp : 'studio';
+  const lob = keyOf('LOBs', item, 'lob');
+  const allowedApps = strList(item.allowedApps).filter(isStudioApp);
+  const defaultApp = isStudioApp(item.defaultApp) ? item.defaultApp : 'studio';
   return {
-    lob: String(item.lob),
-    displayName: str(item.displayName) ?? String(item.lob),
+    lob,
+    displayName: str(item.displayName) ?? lob,
     accountId: String(item.accountId ?? ''),
     domainId: String(item.domainId ?? ''),
     region: String(item.region ?? ''),
@@ -40,17 +78,16 @@ export function reshapeLobItem(item: Item): Lob {
     requestDescription: str(item.requestDescription) || undefined,
     maxRequestDays: num(item.maxRequestDays) ?? DEFAULT_MAX_REQUEST_DAYS,
     idleShutdownMinutes: num(item.idleShutdownMinutes),
-    version: num(item.version) ?? 1,
+    version: versionOf('LOBs', lob, item),
     updatedAt: str(item.updatedAt),
     updatedBy: str(item.updatedBy),
   };
 }
 
+/** The LOBs item of a LOB (fields that are unset are left out). */
 export function toLobItem(lob: Lob): Item {
-  return { ...lob };
+  return withoutUndefined({ ...lob });
 }
-
-export const DEFAULT_MAX_REQUEST_DAYS = 90;
 
 function reshapeOwners(v: unknown): Lob['owners'] {
   const o = (v && typeof v === 'object' ? v : {}) as Record<string, unknown>;
@@ -67,13 +104,7 @@ const membershipDetailSchema = z.object({
   expiringNotifiedAt: z.iso.datetime({ offset: true }).optional(),
 });
 
-/** Thrown when a Users item's memberships are not what the portal writes (hand edits, a bad import). */
-export class MembershipItemError extends Error {
-  constructor(username: string, lob: string, detail: string) {
-    super(`Users item ${username}: membership ${lob} is malformed (${detail})`);
-    this.name = 'MembershipItemError';
-  }
-}
+const issuesOf = (error: z.ZodError) => error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
 
 /**
  * `lobs` (the list every reader knows) joined with `memberships` (the details: end date, who granted it,
@@ -85,7 +116,7 @@ function reshapeMemberships(username: string, lobs: string[], raw: unknown): Mem
   return lobs.map((lob) => {
     if (details[lob] === undefined) return { lob, via: 'admin' };
     const parsed = membershipDetailSchema.safeParse(details[lob]);
-    if (!parsed.success) throw new MembershipItemError(username, lob, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+    if (!parsed.success) throw new DirectoryItemError('Users', username, `membership ${lob}: ${issuesOf(parsed.error)}`);
     return { lob, ...parsed.data };
   });
 }
@@ -101,35 +132,85 @@ export function isMembershipActive(membership: Pick<Membership, 'until'>, now: D
 }
 
 export function reshapeUserItem(item: Item): UserMapping {
-  const username = String(item.username);
+  const username = keyOf('Users', item, 'username');
   const lobs = strList(item.lobs);
   return {
     username,
     lobs,
     memberships: reshapeMemberships(username, lobs, item.memberships),
-    version: num(item.version) ?? 1,
+    version: versionOf('Users', username, item),
     createdAt: str(item.createdAt),
     updatedAt: str(item.updatedAt),
     updatedBy: str(item.updatedBy),
   };
 }
 
+/** The Users item of a mapping: `lobs` for every reader, `memberships` with the details, `kind` for the byUsername index. */
 export function toUserItem(user: UserMapping): Item {
   const { memberships, ...rest } = user;
-  return { ...rest, lobs: memberships.map((m) => m.lob), memberships: toMembershipsAttribute(memberships), kind: 'user' };
+  return withoutUndefined({ ...rest, lobs: memberships.map((m) => m.lob), memberships: toMembershipsAttribute(memberships), kind: 'user' });
 }
 
+const ttlOf = (at: string) => Math.floor(Date.parse(at) / 1000) + AUDIT_RETENTION_SECONDS;
+
+/** The audit item of a launch record (key: its instant and request id). */
 export function toAuditItem(record: AuditRecord): Item {
-  const atSeconds = Math.floor(Date.parse(record.at) / 1000);
-  return {
-    pk: 'audit',
-    sk: `${record.at}#${record.requestId}`,
-    ...record,
-    ttl: atSeconds + AUDIT_TTL_DAYS * 24 * 3600,
-  };
+  return { pk: 'audit', sk: `${record.at}#${record.requestId}`, ...record, ttl: ttlOf(record.at) };
 }
 
-export function reshapeAuditItem(item: Item): AuditRecord {
-  const { pk: _pk, sk: _sk, ttl: _ttl, ...rest } = item;
-  return rest as unknown as AuditRecord;
+/**
+ * Marks an item that exists only so the byLob index finds a change under each LOB it touched; holds the
+ * `sk` of the change's main item. Views without a LOB filter skip these so every change shows once.
+ */
+export const AUDIT_COPY_ATTRIBUTE = 'copyOf';
+
+/**
+ * The items of an admin change: the main item, and for a change touching several LOBs one copy per LOB
+ * (same content, `lob` set, `sk` suffixed with the LOB, marked with AUDIT_COPY_ATTRIBUTE) so the byLob
+ * index (hash `lob`) finds it under each of them. A random suffix keeps several changes in one request
+ * (imports) from colliding on the key.
+ */
+export function toAdminAuditItems(record: AdminAuditRecord): Item[] {
+  const lobs = [...new Set(record.lobs ?? [])].sort();
+  const main: Item = withoutUndefined({
+    pk: 'audit',
+    sk: `${record.at}#${record.requestId}#${randomUUID().slice(0, 8)}`,
+    ...record,
+    ttl: ttlOf(record.at),
+    lob: record.lob ?? (lobs.length === 1 ? lobs[0] : undefined),
+    lobs: lobs.length ? lobs : undefined,
+  });
+  if (main.lob || lobs.length < 2) return [main];
+  return [main, ...lobs.map((lob) => ({ ...main, sk: `${main.sk}#${lob}`, lob, [AUDIT_COPY_ATTRIBUTE]: main.sk }))];
+}
+
+const optionalText = z.string().optional();
+const auditItemSchema = z.object({
+  type: z.enum(['launch', 'admin']).default('admin'),
+  sk: z.string().min(1),
+  at: optionalText,
+  user: z.string().default(''),
+  requestId: z.string().default(''),
+  lob: optionalText,
+  lobs: z.array(z.string()).optional(),
+  accountId: optionalText,
+  domainId: optionalText,
+  channel: optionalText,
+  app: optionalText,
+  outcome: optionalText,
+  roleSession: optionalText,
+  sourceIdentity: optionalText,
+  action: optionalText,
+  target: optionalText,
+  before: optionalText,
+  after: optionalText,
+  review: optionalText,
+});
+
+/** An audit item as an entry of the log (launch or admin change); items missing their key are refused. */
+export function reshapeAuditItem(item: Item): AuditEntry {
+  const parsed = auditItemSchema.safeParse({ ...item, lobs: item.lobs instanceof Set ? [...item.lobs] : item.lobs });
+  if (!parsed.success) throw new DirectoryItemError('Audit', String(item.sk), issuesOf(parsed.error));
+  const { sk, lobs, ...entry } = parsed.data;
+  return { ...entry, at: entry.at ?? sk.split('#')[0], lobs: lobs ?? (entry.lob ? [entry.lob] : []) };
 }

@@ -38,6 +38,9 @@ export const LOBS_TABLE = {
   indexes: [],
 } as const satisfies TableSchema;
 
+/** How long audit items (and the review items that expire with them) live: contracts say 400 days. */
+export const AUDIT_RETENTION_SECONDS = 400 * 24 * 3600;
+
 export const AUDIT_TABLE = {
   id: 'audit',
   hash: 'pk',

@@ -1,4 +1,9 @@
-import type { StudioApp } from '../config';
+import type { StudioApp } from '../names';
+
+/** The role a LOB's generator role is named when the admin leaves the field empty. */
+export const DEFAULT_ROLE_NAME = 'PresignedUrlGenerator';
+/** The longest membership an access request may ask for, when a LOB does not say. */
+export const DEFAULT_MAX_REQUEST_DAYS = 90;
 
 /** A line of business: one AWS account with one Studio domain (domain type, not the DynamoDB item). */
 export interface Lob {
@@ -93,10 +98,44 @@ export interface AdminAuditRecord {
   /** e.g. lob.update, user.create */
   action: string;
   lob?: string;
+  /** Every LOB the change touched when there are several (each gets a copy the byLob index finds). */
+  lobs?: string[];
   target: string;
   /** JSON strings of the item before / after. */
   before?: string;
   after?: string;
+  /** The access review the change was decided in. */
+  review?: string;
 }
 
 export type AuditRecord = LaunchAuditRecord | AdminAuditRecord;
+
+export type AuditType = AuditRecord['type'];
+
+/** One audit log entry as the console shows it (either kind, the stored item reshaped). */
+export interface AuditEntry {
+  type: AuditType;
+  at: string;
+  user: string;
+  requestId: string;
+  lob?: string;
+  /** Every LOB an admin change touched (user changes may touch several); [lob] or [] otherwise. */
+  lobs: string[];
+  accountId?: string;
+  domainId?: string;
+  channel?: string;
+  app?: string;
+  outcome?: string;
+  /** Launches: the generator-role session that presigned, as the LOB account's CloudTrail names it. */
+  roleSession?: string;
+  sourceIdentity?: string;
+  action?: string;
+  target?: string;
+  before?: string;
+  after?: string;
+  /** The access review a decision belongs to (lib/admin/reviews.ts). */
+  review?: string;
+}
+
+/** A DynamoDB key or page position, opaque to callers (they encode it into page tokens). */
+export type PageKey = Record<string, unknown>;

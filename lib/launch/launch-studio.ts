@@ -1,4 +1,4 @@
-import { STUDIO_APPS, type StudioApp } from '@/lib/config';
+import { STUDIO_APPS, PROFILE_NAME_PATTERN, isStudioApp, type StudioApp } from '@/lib/names';
 import { PortalError, InputInvalidError, toPortalError } from '@/lib/errors';
 import type { GeneratorSession } from '@/lib/aws/generator-sessions';
 import type { LaunchAuditRecord, Lob, Membership } from '@/lib/directory/types';
@@ -8,8 +8,6 @@ import type { LaunchUsage } from '@/lib/usage/counters';
 import { resolveLobsForUser, type ResolveLobsDeps, type ResolvedLobs } from './resolve-lobs';
 import type { LaunchRequest, LaunchResult, Presigner } from './types';
 
-/** AWS patterns for user profile and space names. */
-const PROFILE_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
 const LOB_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
 export interface LaunchDeps extends ResolveLobsDeps {
@@ -38,9 +36,7 @@ export interface LaunchDeps extends ResolveLobsDeps {
   now?: () => Date;
 }
 
-export function isStudioApp(value: unknown): value is StudioApp {
-  return typeof value === 'string' && (STUDIO_APPS as readonly string[]).includes(value);
-}
+export { isStudioApp };
 
 /** Validates the optional choices a caller may send (lob, app, space); throws InputInvalidError naming the field. */
 export function validateLaunchChoices(input: { lob?: string | null; app?: string | null; space?: string | null }) {
@@ -49,7 +45,7 @@ export function validateLaunchChoices(input: { lob?: string | null; app?: string
   const space = input.space?.trim() || undefined;
   if (lob !== undefined && !LOB_NAME.test(lob)) throw new InputInvalidError('lob must be a LOB id such as "lob-a".');
   if (app !== undefined && !isStudioApp(app)) throw new InputInvalidError(`app must be one of ${STUDIO_APPS.join(', ')}.`);
-  if (space !== undefined && !PROFILE_NAME.test(space)) {
+  if (space !== undefined && !PROFILE_NAME_PATTERN.test(space)) {
     throw new InputInvalidError('space must be a Studio space name (letters, digits and hyphens, up to 63 characters).');
   }
   return { lob, app: app as StudioApp | undefined, space };
@@ -172,7 +168,7 @@ export async function launchStudio(deps: LaunchDeps, request: LaunchRequest): Pr
     if (!lob.allowedApps.includes(app)) {
       throw new InputInvalidError(`${lob.displayName} does not allow opening ${app}; choose one of ${lob.allowedApps.join(', ')}.`);
     }
-    if (!PROFILE_NAME.test(request.user.username)) {
+    if (!PROFILE_NAME_PATTERN.test(request.user.username)) {
       throw new InputInvalidError('Your username cannot be used as a Studio user profile name (letters, digits and hyphens only).');
     }
     const expiresSeconds = lob.urlExpiresSeconds ?? deps.defaultUrlExpiresSeconds;

@@ -4,6 +4,7 @@ import type { IncomingMessage } from 'node:http';
 import { authenticateCaller, signingRegion } from './sts';
 import { principalTag, sessionIdentity, type AwsState, type CloudTrailEvent, type StudioDomain } from './state';
 import type { StudioTokens } from './studio-token';
+import { PROFILE_NAME_PATTERN } from '../../lib/names';
 
 export class SageMakerError extends Error {
   constructor(
@@ -22,7 +23,7 @@ export interface StudioUrlOptions {
   port?: number;
 }
 
-export const NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
+export { PROFILE_NAME_PATTERN as NAME_PATTERN };
 const DOMAIN_ID_PATTERN = /^d-(-*[a-z0-9]){1,61}$/;
 const LANDING_APPS: Record<string, string> = {
   JupyterServer: 'JupyterServer',
@@ -48,7 +49,7 @@ function requireName(input: Json, key: string, field: string): string {
   if (value === undefined || value === null || value === '') {
     throw constraint(value ?? 'null', field, 'Member must not be null');
   }
-  if (typeof value !== 'string' || !NAME_PATTERN.test(value)) {
+  if (typeof value !== 'string' || !PROFILE_NAME_PATTERN.test(value)) {
     throw constraint(value, field, 'Member must satisfy regular expression pattern: [a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}');
   }
   return value;
