@@ -1,10 +1,50 @@
 import 'server-only';
 import { revalidatePath } from 'next/cache';
+import { headers } from 'next/headers';
+import { redirect } from 'next/navigation';
 import type { z } from 'zod';
-import { requireAdminRequest } from '@/lib/admin/require-admin';
-import { defineAction, type ActionSpec } from './define-action';
+import { requireAdminRequest, requireConsoleRequest, requireLobManagerRequest } from '@/lib/admin/require-admin';
+import { lobNameSchema } from '@/lib/admin/validation';
+import { getSessionUser } from '@/lib/auth/session';
+import { PortalError } from '@/lib/errors';
+import { REQUEST_ID_HEADER, resolveRequestId } from '@/lib/request-id';
+import type { ActionState } from './action-state';
+import { defineAction, type ActionSpec, type Authorized } from './define-action';
 
-/** An admin server action: only platform admins pass (403 for everyone else, signed in or not). */
-export function defineAdminAction<S extends z.ZodType, V extends object>(spec: ActionSpec<S, V>) {
-  return defineAction(spec, { authorize: requireAdminRequest, revalidate: (path) => revalidatePath(path) });
+/** A server action of the portal: defineAction with Next's revalidation, redirects and request id. */
+export function serverAction<S extends z.ZodType, V extends object, A extends Authorized, St extends ActionState<V> = ActionState<V>>(
+  spec: ActionSpec<S, V, A, St>,
+) {
+  return defineAction(spec, {
+    revalidate: (path) => revalidatePath(path),
+    redirect: (url) => redirect(url),
+    requestId: async () => resolveRequestId((await headers()).get(REQUEST_ID_HEADER)),
+  });
+}
+
+// Authorizers for ActionSpec.authorize: each refuses with 403 (Next's forbidden()) or a portal error.
+
+/** Platform admins only (403 for everyone else, signed in or not). */
+export async function platformAdmins(_values: unknown, name: string): Promise<Authorized> {
+  return { user: await requireAdminRequest(name) };
+}
+
+/** Platform admins and LOB owners (of any LOB): what the object the action names is checked by the action's own authorizer. */
+export function consoleUsers(_values: unknown, name: string) {
+  return requireConsoleRequest(name);
+}
+
+/** The owners of the LOB the form names, and platform admins; a replayed POST for another LOB gets 403. */
+export function managersOf<V>(lobOf: (values: V) => string) {
+  return (values: V, name: string) => {
+    const lob = lobNameSchema.safeParse(lobOf(values));
+    return requireLobManagerRequest(name, lob.success ? lob.data : '');
+  };
+}
+
+/** Any signed-in user, acting for themselves (identity from the session only). */
+export async function signedInUsers(): Promise<Authorized> {
+  const user = await getSessionUser();
+  if (!user) throw new PortalError('auth.unauthenticated', 'Your session has ended. Sign in again.');
+  return { user };
 }
