@@ -4,7 +4,8 @@
  * - `pageAs(username)`: a page already signed in as that demo user. Each user signs in once per worker
  *   through next-auth's credentials endpoint (the API the sign-in form calls), and every later page
  *   starts from that session's `storageState`; contexts close after the test;
- * - `expectAccessible(page)`: axe-core with the WCAG 2.x A/AA rules; serious or critical violations fail.
+ * - `expectAccessible(page, { maxWidth })`: axe-core with the WCAG 2.x A/AA rules; serious or critical
+ *   violations fail, and so does a page wider than `maxWidth` (390 px specs).
  * Specs about the sign-in itself use `signInWithForm`, the real UI.
  */
 import { test as base, expect, type APIRequestContext, type BrowserContext, type BrowserContextOptions, type Page } from '@playwright/test';
@@ -30,6 +31,8 @@ export interface PortalUrls {
 export interface AccessibilityOptions {
   /** fail on every violation, not only serious and critical ones */
   anyImpact?: boolean;
+  /** also fail when the page is wider than this many CSS pixels (e.g. 390 on a phone) */
+  maxWidth?: number;
 }
 
 interface PortalFixtures {
@@ -126,7 +129,7 @@ export const test = base.extend<PortalFixtures, PortalWorkerFixtures>({
   },
 
   expectAccessible: async ({}, use, testInfo) => {
-    await use(async (page, { anyImpact = false } = {}) => {
+    await use(async (page, { anyImpact = false, maxWidth } = {}) => {
       const results = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
       const failing = results.violations.filter((v) => anyImpact || v.impact === 'serious' || v.impact === 'critical');
       if (failing.length) {
@@ -136,6 +139,7 @@ export const test = base.extend<PortalFixtures, PortalWorkerFixtures>({
       // Something was checked: the page has its main landmark and one h1.
       await expect(page.locator('main#main')).toHaveCount(1);
       await expect(page.getByRole('heading', { level: 1 })).toHaveCount(1);
+      if (maxWidth !== undefined) expect(await page.evaluate(() => document.documentElement.scrollWidth), 'page width').toBeLessThanOrEqual(maxWidth);
     });
   },
 });
