@@ -4,7 +4,7 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import type { InfraConfig } from './config';
-import { healthCheckToken } from '../lib/health-check-token';
+import { jobToken } from '../lib/job-tokens';
 
 export interface HealthCheckArgs {
   name: string;
@@ -22,7 +22,7 @@ export interface HealthCheck {
 
 /** The schedule's event: what the internal route expects (a token it can verify, nothing else). */
 export function buildHealthCheckInput(nextAuthSecret: string): string {
-  return JSON.stringify({ source: 'studio-portal.scheduler', action: 'lob-health-check', token: healthCheckToken(nextAuthSecret) });
+  return JSON.stringify({ source: 'studio-portal.scheduler', action: 'lob-health-check', token: jobToken('health-check', nextAuthSecret) });
 }
 
 export function createHealthCheck(args: HealthCheckArgs, opts: pulumi.CustomResourceOptions): HealthCheck {

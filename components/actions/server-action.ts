@@ -3,7 +3,7 @@ import { revalidatePath } from 'next/cache';
 import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import type { z } from 'zod';
-import { requireAdminRequest, requireConsoleRequest, requireLobManagerRequest } from '@/lib/admin/require-admin';
+import { requireAdminRequest, requireLobManagerRequest } from '@/lib/admin/require-admin';
 import { lobNameSchema } from '@/lib/admin/validation';
 import { getSessionUser } from '@/lib/auth/session';
 import { PortalError } from '@/lib/errors';
@@ -27,11 +27,6 @@ export function serverAction<S extends z.ZodType, V extends object, A extends Au
 /** Platform admins only (403 for everyone else, signed in or not). */
 export async function platformAdmins(_values: unknown, name: string): Promise<Authorized> {
   return { user: await requireAdminRequest(name) };
-}
-
-/** Platform admins and LOB owners (of any LOB): what the object the action names is checked by the action's own authorizer. */
-export function consoleUsers(_values: unknown, name: string) {
-  return requireConsoleRequest(name);
 }
 
 /** The owners of the LOB the form names, and platform admins; a replayed POST for another LOB gets 403. */

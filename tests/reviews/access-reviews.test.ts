@@ -14,7 +14,7 @@ import { startPortalStack, type PortalStack } from '../support/portal-stack';
 import { launchErrorIn, loadLaunchForm, signIn, submitLaunchForm, type CookieJar, type LaunchForm } from '../support/http-session';
 import { directoryClient } from '../support/directory';
 import { actionForms, callAction, type ActionForm } from '../admin/admin-forms';
-import { reviewJobsToken } from '@/lib/review-jobs-token';
+import { jobToken } from '@/lib/job-tokens';
 
 let stack: PortalStack;
 let dir: string;
@@ -205,7 +205,7 @@ describe('The review schedule (controllable clock)', () => {
     const settings = formWith(await formsOf('/admin/lobs/lob-b', 'portal-admin'), 'everyDays', '');
     const saved = await callAction(stack.url, '/admin/lobs/lob-b', settings.actionId, jars['portal-admin'].header(), { lob: 'lob-b', everyDays: '30', dueDays: '14', version: '0' });
     expect(await saved.text()).toContain('Saved review settings');
-    const token = reviewJobsToken(stack.env.NEXTAUTH_SECRET);
+    const token = jobToken('review-jobs', stack.env.NEXTAUTH_SECRET);
     const early = (await (await job(token)).json()) as { opened: unknown[] };
     expect(early.opened).toEqual([]);
     expect(await reviewsOf('lob-b')).toHaveLength(0);
@@ -233,7 +233,7 @@ describe('The review schedule (controllable clock)', () => {
     const members = await (await get('/admin/lobs/lob-b/members', 'portal-admin')).text();
     expect(members).toContain('undecided in overdue review');
     expect(members).toContain(`/admin/reviews/${id}`);
-    const token = reviewJobsToken(stack.env.NEXTAUTH_SECRET);
+    const token = jobToken('review-jobs', stack.env.NEXTAUTH_SECRET);
     // Setting off: the overdue review stays open.
     expect(((await (await job(token)).json()) as { closed: unknown[] }).closed).toEqual([]);
     const settings = formWith(await formsOf('/admin/lobs/lob-b', 'portal-admin'), 'everyDays', '30');

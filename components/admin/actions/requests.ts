@@ -35,29 +35,24 @@ async function authorize(values: DecisionValues, name: string) {
 }
 
 const decisionSchema = z.object({ days: z.string(), reason: z.string() });
+type Decider = Awaited<ReturnType<typeof authorize>>;
 
-export const approveRequestAction = serverAction({
-  name: 'request.approve',
-  authorize,
-  read,
-  schema: decisionSchema,
-  act: async ({ days }, { user, request }, { values }) => {
-    const decided = await approveRequest(getAdminDeps(), user.username, request.id, days ? Number(days) : undefined);
-    return {
-      message: `Approved: ${decided.requester} is a member of ${decided.lob} until ${formatUtc(decided.until ?? '')}.`,
-      values,
-      revalidate: ['/admin/requests'],
-    };
-  },
+/** A decision on a stored request: `decide` makes it and answers the success message. */
+const decisionAction = (name: string, decide: (input: z.output<typeof decisionSchema>, access: Decider) => Promise<string>) =>
+  serverAction({
+    name,
+    authorize,
+    read,
+    schema: decisionSchema,
+    act: async (input, access, { values }) => ({ message: await decide(input, access), values, revalidate: ['/admin/requests'] }),
+  });
+
+export const approveRequestAction = decisionAction('request.approve', async ({ days }, { user, request }) => {
+  const decided = await approveRequest(getAdminDeps(), user.username, request.id, days ? Number(days) : undefined);
+  return `Approved: ${decided.requester} is a member of ${decided.lob} until ${formatUtc(decided.until ?? '')}.`;
 });
 
-export const denyRequestAction = serverAction({
-  name: 'request.deny',
-  authorize,
-  read,
-  schema: decisionSchema,
-  act: async ({ reason }, { user, request }, { values }) => {
-    const decided = await denyRequest(getAdminDeps(), user.username, request.id, reason);
-    return { message: `Denied the request of ${decided.requester} for ${decided.lob}.`, values, revalidate: ['/admin/requests'] };
-  },
+export const denyRequestAction = decisionAction('request.deny', async ({ reason }, { user, request }) => {
+  const decided = await denyRequest(getAdminDeps(), user.username, request.id, reason);
+  return `Denied the request of ${decided.requester} for ${decided.lob}.`;
 });
