@@ -1,4 +1,5 @@
 import { expect, signInWithForm, test } from './fixtures';
+import { ADMIN_PAGES } from './support/pages';
 
 /**
  * axe-core over every state of the portal's own pages, in a real browser (Debian Chromium): the
@@ -78,25 +79,14 @@ test.describe('error pages', () => {
 });
 
 test.describe('admin console', () => {
-  const pages = [
-    { name: 'overview', path: '/admin', ready: 'Admin console' },
-    { name: 'users', path: '/admin/users', ready: 'Users' },
-    { name: 'users without a LOB', path: '/admin/users?view=nolob', ready: 'Users' },
-    { name: 'user edit', path: '/admin/users/user-multi', ready: 'user-multi' },
-    { name: 'CSV import', path: '/admin/users/import', ready: 'Import LOB memberships' },
-    { name: 'LOB list', path: '/admin/lobs', ready: 'Lines of business' },
-    { name: 'new LOB', path: '/admin/lobs/new', ready: 'Add a line of business' },
-    { name: 'LOB edit', path: '/admin/lobs/lob-a', ready: 'Line of Business A' },
-    { name: 'audit log', path: '/admin/audit', ready: 'Audit log' },
-  ];
 
   test('every admin page', async ({ pageAs, portal, expectAccessible }) => {
     const page = await pageAs('portal-admin');
-    for (const { name, path, ready } of pages) {
+    for (const { name, path, heading } of ADMIN_PAGES) {
       await test.step(name, async () => {
         const response = await page.goto(`${portal.password}${path}`);
         expect(response?.status()).toBe(200);
-        await expect(page.getByRole('heading', { level: 1 })).toContainText(ready);
+        await expect(page.getByRole('heading', { level: 1 })).toContainText(heading);
         await expectAccessible(page);
       });
     }

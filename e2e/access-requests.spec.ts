@@ -1,6 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { expect, test, type Browser, type Page } from '@playwright/test';
-import AxeBuilder from '@axe-core/playwright';
+import { expect, test } from './fixtures';
 import { E2E_ENV } from './support/global-setup';
 
 /**
@@ -14,36 +13,17 @@ const control = () => process.env[E2E_ENV.control]!;
 const setClockOffset = (seconds: number) => writeFileSync(process.env[E2E_ENV.clockFile]!, String(seconds));
 const PHONE = { width: 390, height: 844 };
 
-async function expectAccessible(page: Page) {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
-  const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
-  // Nothing wider than the phone's screen.
-  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
-}
-
-async function signedIn(browser: Browser, username: string, password: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: PHONE });
-  const page = await context.newPage();
-  await page.goto(`${portal()}/signin`);
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await expect(page.getByTestId('whoami')).toContainText(username);
-  return page;
-}
-
 async function snsEvents(): Promise<{ event: string; lob: string; requester?: string }[]> {
   const res = await fetch(`${control()}/sns/messages`);
   const { messages } = (await res.json()) as { messages: { attributes: Record<string, string>; message: string }[] };
   return messages.map((m) => ({ event: m.attributes.event, lob: m.attributes.lob, requester: JSON.parse(m.message).requester }));
 }
 
-test('request, approval, launch, end date and expiry', async ({ browser }) => {
+test('request, approval, launch, end date and expiry', async ({ pageAs, expectAccessible }) => {
   // Six steps with two browsers and five axe runs: on a loaded 2-core machine this outlasts the default 60 s.
   test.slow();
-  const user = await signedIn(browser, 'user-no-lob', 'UserNoLob1!');
-  const owner = await signedIn(browser, 'owner-lob-a', 'OwnerLobA1!');
+  const user = await pageAs('user-no-lob', { viewport: PHONE });
+  const owner = await pageAs('owner-lob-a', { viewport: PHONE });
   try {
     await test.step('user-no-lob asks for lob-a', async () => {
       const lobA = user.getByTestId('request-lob-a');
@@ -57,7 +37,7 @@ test('request, approval, launch, end date and expiry', async ({ browser }) => {
       // The page refreshes: lob-a moves from "Ask for access" to "Your requests".
       await expect(user.getByTestId('my-request-lob-a')).toContainText('Waiting for a decision');
       await expect(user.getByTestId('request-lob-a')).toHaveCount(0);
-      await expectAccessible(user);
+      await expectAccessible(user, { maxWidth: PHONE.width });
     });
 
     await test.step('owner-lob-a approves for 30 days', async () => {
@@ -66,7 +46,7 @@ test('request, approval, launch, end date and expiry', async ({ browser }) => {
       await expect(owner).toHaveURL(/\/admin\/requests$/);
       const row = owner.locator('[data-testid="request-row"][data-requester="user-no-lob"]');
       await expect(row).toContainText('Churn model for the lob-a analytics team');
-      await expectAccessible(owner);
+      await expectAccessible(owner, { maxWidth: PHONE.width });
       await row.getByLabel('Approve for').selectOption('30');
       await row.getByRole('button', { name: 'Approve' }).click();
       // Decided: the request leaves the queue (the page refreshes).
@@ -77,7 +57,7 @@ test('request, approval, launch, end date and expiry', async ({ browser }) => {
       await user.reload();
       await expect(user.getByTestId('ends-lob-a')).toContainText(/until \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/);
       await expect(user.getByTestId('my-request-lob-a')).toContainText('Approved by owner-lob-a');
-      await expectAccessible(user);
+      await expectAccessible(user, { maxWidth: PHONE.width });
       await user.getByTestId('open-studio').click();
       await user.waitForURL(/^https?:\/\/d-loba1example\.studio\./, { timeout: 15_000 });
       await expect(user.getByText('user-no-lob').first()).toBeVisible();
@@ -111,7 +91,7 @@ test('request, approval, launch, end date and expiry', async ({ browser }) => {
       await expect(owner).toHaveURL(/[?&]q=user-no-lob/);
       await expect(owner.locator('tbody tr[data-username]')).toHaveCount(1);
       await expect(member.getByTestId('member-until')).toContainText('UTC');
-      await expectAccessible(owner);
+      await expectAccessible(owner, { maxWidth: PHONE.width });
       // Put user-no-lob back as the other specs expect it (no LOB).
       await member.getByRole('button', { name: 'Remove user-no-lob from lob-a' }).click();
       await expect(member).toHaveCount(0);

@@ -1,4 +1,5 @@
 import { expect, test } from './fixtures';
+import { ADMIN_PAGES } from './support/pages';
 
 /**
  * The admin console in a real browser (Debian Chromium) against the stand-ins: mapping a user who then
@@ -259,23 +260,7 @@ test('the users list pages forward and back with page numbers, and can show only
   });
 });
 
-/** Every admin page (the review pages: e2e/reviews.spec.ts), desktop and phone width: nothing overflows the page sideways (wide tables scroll in their own frame). */
-const ADMIN_PAGES = [
-  { name: 'overview', path: '/admin' },
-  { name: 'users', path: '/admin/users' },
-  { name: 'user-edit', path: '/admin/users/user-multi' },
-  { name: 'import', path: '/admin/users/import' },
-  { name: 'lobs', path: '/admin/lobs' },
-  { name: 'lob-new', path: '/admin/lobs/new' },
-  { name: 'lob-edit', path: '/admin/lobs/lob-a' },
-  { name: 'lob-members', path: '/admin/lobs/lob-a/members' },
-  { name: 'users-nolob', path: '/admin/users?view=nolob' },
-  { name: 'requests', path: '/admin/requests' },
-  { name: 'usage', path: '/admin/usage' },
-  { name: 'audit', path: '/admin/audit' },
-  { name: 'audit-admin', path: '/admin/audit?type=admin' },
-];
-
+// Every admin page, desktop and phone width: nothing overflows the page sideways (wide tables scroll in their own frame).
 for (const width of [1280, 390]) {
   test(`every admin page fits a ${width} px wide window`, async ({ pageAs, portal }, testInfo) => {
     const page = await pageAs('portal-admin', { viewport: { width, height: 900 } });
@@ -286,7 +271,7 @@ for (const width of [1280, 390]) {
         await expect(page.getByRole('heading', { level: 1 })).toHaveCount(1);
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
         expect(overflow, `${path} scrolls sideways by ${overflow}px`).toBeLessThanOrEqual(0);
-        await page.screenshot({ path: testInfo.outputPath(`admin-${name}-${width}.png`), fullPage: true });
+        await page.screenshot({ path: testInfo.outputPath(`admin-${name.replace(/\W+/g, '-')}-${width}.png`), fullPage: true });
       });
     }
   });

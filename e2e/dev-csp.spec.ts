@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, signInWithForm, test } from './fixtures';
 import { WALK } from './support/pages';
 
 /**
@@ -71,9 +71,7 @@ test('npm run local (next dev): no CSP violation on any page', async ({ page }) 
   });
   const navigation = { timeout: 180_000 };
   await page.goto(`${portalUrl}/signin`, navigation);
-  await page.getByLabel('Username').fill('portal-admin');
-  await page.getByLabel('Password').fill('PortalAdmin1!');
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await signInWithForm(page, 'portal-admin');
   await expect(page.getByTestId('whoami')).toContainText('portal-admin', navigation);
   for (const path of WALK) {
     await page.goto(`${portalUrl}${path}`, navigation);

@@ -1,4 +1,4 @@
-import { expect, test, type Browser, type BrowserContextOptions, type Page } from '@playwright/test';
+import { expect, signInWithForm, test } from './fixtures';
 import { E2E_ENV } from './support/global-setup';
 import { WALK } from './support/pages';
 
@@ -11,22 +11,7 @@ import { WALK } from './support/pages';
  */
 const portal = () => process.env[E2E_ENV.password]!;
 const control = () => process.env[E2E_ENV.control]!;
-const ADMIN = { username: 'portal-admin', password: 'PortalAdmin1!' };
 const ISO_TIME = /\d{4}-\d\d-\d\dT\d\d:\d\d/;
-
-async function signIn(page: Page, username: string, password: string) {
-  await page.goto(`${portal()}/signin`);
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByTestId('whoami')).toContainText(username);
-}
-
-async function pageAs(browser: Browser, user = ADMIN, options: BrowserContextOptions = {}): Promise<Page> {
-  const page = await (await browser.newContext(options)).newPage();
-  await signIn(page, user.username, user.password);
-  return page;
-}
 
 async function setDomain(domainId: string, update: Record<string, string>) {
   const res = await fetch(`${control()}/sagemaker/domains/${domainId}`, {
@@ -44,7 +29,8 @@ test('production build: no CSP violation on any page, and styles stay nonce-only
   const signin = await page.goto(`${portal()}/signin`);
   expect(signin?.headers()['content-security-policy']).toMatch(/style-src 'self' 'nonce-[^']+'(;|$)/);
   expect(signin?.headers()['content-security-policy']).not.toContain('unsafe-inline');
-  await signIn(page, ADMIN.username, ADMIN.password);
+  await signInWithForm(page, 'portal-admin');
+  await expect(page.getByTestId('whoami')).toContainText('portal-admin');
   for (const path of WALK) {
     await page.goto(`${portal()}${path}`);
     await expect(page.getByRole('heading', { level: 1 }).first()).toBeVisible();
@@ -52,8 +38,8 @@ test('production build: no CSP violation on any page, and styles stay nonce-only
   expect(violations).toEqual([]);
 });
 
-test('the launch button names the chosen app; a used Studio link shows a styled page that says what to do', async ({ browser }) => {
-  const page = await pageAs(browser, { username: 'user-lob-a', password: 'UserLobA1!' });
+test('the launch button names the chosen app; a used Studio link shows a styled page that says what to do', async ({ pageAs }) => {
+  const page = await pageAs('user-lob-a');
   const button = page.getByTestId('open-studio');
   await expect(button).toHaveText('Open Studio');
   await page.getByLabel('Open in').selectOption('jupyterlab');
@@ -73,8 +59,8 @@ test('the launch button names the chosen app; a used Studio link shows a styled 
   expect(await page.evaluate(() => getComputedStyle(document.querySelector('main')!).borderRadius)).toBe('8px');
 });
 
-test('a connection test with a warning step is headlined as a warning, not a green pass', async ({ browser }) => {
-  const admin = await pageAs(browser);
+test('a connection test with a warning step is headlined as a warning, not a green pass', async ({ pageAs }) => {
+  const admin = await pageAs('portal-admin');
   await setDomain('d-lobb1example', { appNetworkAccessType: 'PublicInternetOnly' });
   try {
     await admin.goto(`${portal()}/admin/lobs/lob-b`);
@@ -94,8 +80,8 @@ test('a connection test with a warning step is headlined as a warning, not a gre
   }
 });
 
-test('a new LOB starts disabled, says so, and is enabled only after a passing connection test', async ({ browser }) => {
-  const admin = await pageAs(browser);
+test('a new LOB starts disabled, says so, and is enabled only after a passing connection test', async ({ pageAs }) => {
+  const admin = await pageAs('portal-admin');
   const create = async (lob: string, accountId: string, domainId: string) => {
     await admin.goto(`${portal()}/admin/lobs/new`);
     await expect(admin.getByTestId('starts-disabled')).toContainText('starts disabled');
@@ -126,8 +112,8 @@ test('a new LOB starts disabled, says so, and is enabled only after a passing co
   });
 });
 
-test('times, account states and audit entries read as words, in the viewer’s time zone', async ({ browser }) => {
-  const admin = await pageAs(browser, ADMIN, { timezoneId: 'America/New_York', locale: 'en-US' });
+test('times, account states and audit entries read as words, in the viewer’s time zone', async ({ pageAs }) => {
+  const admin = await pageAs('portal-admin', { timezoneId: 'America/New_York', locale: 'en-US' });
   await test.step('a change to map', async () => {
     await admin.goto(`${portal()}/admin/users/user-no-profile`);
     await admin.getByLabel(/Line of Business B/).check();
@@ -174,8 +160,8 @@ test('times, account states and audit entries read as words, in the viewer’s t
   });
 });
 
-test('the audit user filter matches prefixes like the users search', async ({ browser }) => {
-  const admin = await pageAs(browser);
+test('the audit user filter matches prefixes like the users search', async ({ pageAs }) => {
+  const admin = await pageAs('portal-admin');
   await admin.goto(`${portal()}/admin/audit`);
   await expect(admin.getByText('“portal” finds portal-admin')).toBeVisible();
   await admin.getByLabel(/User starts with/).fill('portal');
@@ -189,8 +175,8 @@ test('the audit user filter matches prefixes like the users search', async ({ br
 // The page was 393 px wide at 390 px whenever a request was pending: the admin navigation's sr-only " pending"
 // beside the Requests count is absolutely positioned, and the navigation's own sideways scroll did not contain
 // it (an overflow box clips absolute descendants only when it is positioned), so it widened the page.
-test('layout: the brand stays put between portal and admin, the admin is centred, the audit log works at 390 px', async ({ browser }) => {
-  const wide = await pageAs(browser, ADMIN, { viewport: { width: 1280, height: 800 } });
+test('layout: the brand stays put between portal and admin, the admin is centred, the audit log works at 390 px', async ({ pageAs }) => {
+  const wide = await pageAs('portal-admin', { viewport: { width: 1280, height: 800 } });
   const brandX = async () => (await wide.getByRole('link', { name: 'Studio Portal' }).boundingBox())!.x;
   await wide.goto(portal());
   const onPortal = await brandX();
@@ -206,14 +192,14 @@ test('layout: the brand stays put between portal and admin, the admin is centred
     body: JSON.stringify({ users: [{ username: 'hour-requester', password: 'HourUser1!' }] }),
   });
   expect(added.status).toBe(200);
-  const requester = await pageAs(browser, { username: 'hour-requester', password: 'HourUser1!' });
+  const requester = await pageAs('hour-requester', { password: 'HourUser1!' });
   const lobB = requester.getByTestId('request-lob-b');
   await lobB.getByRole('button', { name: 'Request access' }).click();
   await lobB.getByRole('textbox', { name: 'Justification' }).fill('Layout check at 390 px, withdrawn after');
   await lobB.getByRole('button', { name: 'Submit request' }).click();
   await expect(requester.getByTestId('my-request-lob-b')).toContainText('Waiting for a decision');
 
-  const phone = await pageAs(browser, ADMIN, { viewport: { width: 390, height: 844 } });
+  const phone = await pageAs('portal-admin', { viewport: { width: 390, height: 844 } });
   await phone.goto(`${portal()}/admin/audit`);
   const rows = phone.locator('[data-testid="audit-table"] > tbody > tr');
   await expect(rows.first()).toBeVisible();
@@ -228,7 +214,7 @@ test('layout: the brand stays put between portal and admin, the admin is centred
   await expect(rows.first().getByTestId('audit-what')).toBeInViewport();
   await expect(phone.getByTestId('pending-count')).toBeVisible();
   // Every other page of the console, with the count showing, fits too.
-  for (const path of WALK.filter((p) => p.startsWith('/admin')).concat('/admin/requests', '/admin/usage', '/admin/lobs/lob-a/members')) {
+  for (const path of WALK.filter((p) => p.startsWith('/admin'))) {
     await phone.goto(`${portal()}${path}`);
     expect(await phone.evaluate(() => document.documentElement.scrollWidth), path).toBeLessThanOrEqual(390);
   }
@@ -237,8 +223,8 @@ test('layout: the brand stays put between portal and admin, the admin is centred
   await expect(requester.getByTestId('my-request-lob-b')).toContainText('Withdrawn');
 });
 
-test('CSV import: a user not in the pool is refused, a row can remove memberships, and the file stays chosen and named', async ({ browser }) => {
-  const admin = await pageAs(browser);
+test('CSV import: a user not in the pool is refused, a row can remove memberships, and the file stays chosen and named', async ({ pageAs }) => {
+  const admin = await pageAs('portal-admin');
   const added = await fetch(`${control()}/cognito/users:bulk`, {
     method: 'POST', headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ users: [{ username: 'hour-user-1', password: 'HourUser1!' }, { username: 'hour-user-2', password: 'HourUser1!' }] }),

@@ -4,7 +4,8 @@
  * - `pageAs(username)`: a page already signed in as that demo user. Each user signs in once per worker
  *   through next-auth's credentials endpoint (the API the sign-in form calls), and every later page
  *   starts from that session's `storageState`; contexts close after the test;
- * - `expectAccessible(page)`: axe-core with the WCAG 2.x A/AA rules; serious or critical violations fail.
+ * - `expectAccessible(page, { maxWidth })`: axe-core with the WCAG 2.x A/AA rules; serious or critical
+ *   violations fail, and so does a page wider than `maxWidth` (390 px specs).
  * Specs about the sign-in itself use `signInWithForm`, the real UI.
  */
 import { test as base, expect, type APIRequestContext, type BrowserContext, type BrowserContextOptions, type Page } from '@playwright/test';
@@ -30,16 +31,19 @@ export interface PortalUrls {
 export interface AccessibilityOptions {
   /** fail on every violation, not only serious and critical ones */
   anyImpact?: boolean;
+  /** also fail when the page is wider than this many CSS pixels (e.g. 390 on a phone) */
+  maxWidth?: number;
 }
 
 interface PortalFixtures {
-  pageAs: (username: DemoUsername, options?: BrowserContextOptions) => Promise<Page>;
+  /** `password` signs in a user the test created (not in local/demo-data.ts). */
+  pageAs: (username: DemoUsername, options?: BrowserContextOptions & { password?: string }) => Promise<Page>;
   expectAccessible: (page: Page, options?: AccessibilityOptions) => Promise<void>;
 }
 
 interface PortalWorkerFixtures {
   portal: PortalUrls;
-  sessionOf: (username: DemoUsername) => Promise<StorageState>;
+  sessionOf: (username: DemoUsername, password?: string) => Promise<StorageState>;
 }
 
 const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
@@ -64,12 +68,12 @@ function requiredEnv(name: string): string {
 }
 
 /** The sign-in form's own call: next-auth's CSRF token, then the credentials callback. */
-async function signInThroughApi(request: APIRequestContext, portal: string, username: DemoUsername): Promise<void> {
+async function signInThroughApi(request: APIRequestContext, portal: string, username: DemoUsername, password: string): Promise<void> {
   const csrf = await request.get(`${portal}/api/auth/csrf`);
   expect(csrf.ok(), `GET /api/auth/csrf answered ${csrf.status()}`).toBe(true);
   const { csrfToken } = (await csrf.json()) as { csrfToken: string };
   const callback = await request.post(`${portal}/api/auth/callback/credentials`, {
-    form: { csrfToken, username, password: passwordOf(username), callbackUrl: portal, json: 'true' },
+    form: { csrfToken, username, password, callbackUrl: portal, json: 'true' },
   });
   const { url } = (await callback.json()) as { url: string };
   expect(new URL(url).searchParams.get('error'), `sign-in of ${username} failed`).toBeNull();
@@ -92,13 +96,13 @@ export const test = base.extend<PortalFixtures, PortalWorkerFixtures>({
   sessionOf: [
     async ({ playwright, portal }, use) => {
       const sessions = new Map<DemoUsername, Promise<StorageState>>();
-      await use((username) => {
+      await use((username, password = passwordOf(username)) => {
         let session = sessions.get(username);
         if (!session) {
           session = (async () => {
             const request = await playwright.request.newContext();
             try {
-              await signInThroughApi(request, portal.password, username);
+              await signInThroughApi(request, portal.password, username, password);
               return await request.storageState();
             } finally {
               await request.dispose();
@@ -114,8 +118,8 @@ export const test = base.extend<PortalFixtures, PortalWorkerFixtures>({
 
   pageAs: async ({ browser, portal, sessionOf }, use) => {
     const contexts: BrowserContext[] = [];
-    await use(async (username, options = {}) => {
-      const context = await browser.newContext({ ...options, storageState: await sessionOf(username) });
+    await use(async (username, { password, ...options } = {}) => {
+      const context = await browser.newContext({ ...options, storageState: await sessionOf(username, password) });
       contexts.push(context);
       const page = await context.newPage();
       await page.goto(portal.password);
@@ -126,7 +130,7 @@ export const test = base.extend<PortalFixtures, PortalWorkerFixtures>({
   },
 
   expectAccessible: async ({}, use, testInfo) => {
-    await use(async (page, { anyImpact = false } = {}) => {
+    await use(async (page, { anyImpact = false, maxWidth } = {}) => {
       const results = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
       const failing = results.violations.filter((v) => anyImpact || v.impact === 'serious' || v.impact === 'critical');
       if (failing.length) {
@@ -136,6 +140,7 @@ export const test = base.extend<PortalFixtures, PortalWorkerFixtures>({
       // Something was checked: the page has its main landmark and one h1.
       await expect(page.locator('main#main')).toHaveCount(1);
       await expect(page.getByRole('heading', { level: 1 })).toHaveCount(1);
+      if (maxWidth !== undefined) expect(await page.evaluate(() => document.documentElement.scrollWidth), 'page width').toBeLessThanOrEqual(maxWidth);
     });
   },
 });

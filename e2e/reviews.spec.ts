@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { expect, test, type Browser, type Page } from '@playwright/test';
-import AxeBuilder from '@axe-core/playwright';
 import Papa from 'papaparse';
+import { expect, test } from './fixtures';
 import { E2E_ENV } from './support/global-setup';
 
 /**
@@ -12,28 +11,12 @@ import { E2E_ENV } from './support/global-setup';
  */
 const portal = () => process.env[E2E_ENV.password]!;
 
-async function signedIn(browser: Browser, username: string, password: string, viewport?: { width: number; height: number }): Promise<Page> {
-  const page = await (await browser.newContext({ acceptDownloads: true, ...(viewport ? { viewport } : {}) })).newPage();
-  await page.goto(`${portal()}/signin`);
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByTestId('whoami')).toContainText(username);
-  return page;
-}
-
-async function expectAccessible(page: Page) {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
-}
-
-test('owner-lob-a reviews lob-a: keeps one, removes user-lob-a, finishes; the launch is refused and the CSV is the evidence', async ({ browser }, testInfo) => {
+test('owner-lob-a reviews lob-a: keeps one, removes user-lob-a, finishes; the launch is refused and the CSV is the evidence', async ({ pageAs, expectAccessible }, testInfo) => {
   // user-lob-a has the home page open before the review.
-  const member = await signedIn(browser, 'user-lob-a', 'UserLobA1!');
+  const member = await pageAs('user-lob-a', { acceptDownloads: true });
   await expect(member.getByTestId('open-studio')).toBeVisible();
 
-  const owner = await signedIn(browser, 'owner-lob-a', 'OwnerLobA1!', { width: 390, height: 844 });
+  const owner = await pageAs('owner-lob-a', { acceptDownloads: true, viewport: { width: 390, height: 844 } });
   await owner.goto(`${portal()}/admin/lobs/lob-a`);
   await owner.getByRole('button', { name: 'Start review' }).click();
   await expect(owner).toHaveURL(/\/admin\/reviews\/[\w-]+$/);
@@ -103,7 +86,7 @@ test('owner-lob-a reviews lob-a: keeps one, removes user-lob-a, finishes; the la
     await owner.emulateMedia({ media: 'screen' });
     await expect(owner.getByRole('button', { name: 'Print' })).toBeVisible();
     // A platform admin reads it too.
-    const admin = await signedIn(browser, 'portal-admin', 'PortalAdmin1!');
+    const admin = await pageAs('portal-admin');
     expect((await admin.goto(`${reviewUrl}/print`))?.status()).toBe(200);
     await expect(admin.getByTestId('review-print-counts')).toHaveText(`${total} in the snapshot: 1 kept, 1 removed, ${total - 2} undecided`);
     await owner.goto(reviewUrl);

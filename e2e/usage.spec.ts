@@ -1,5 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
-import AxeBuilder from '@axe-core/playwright';
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { E2E_ENV } from './support/global-setup';
 
 /**
@@ -8,19 +8,7 @@ import { E2E_ENV } from './support/global-setup';
  * carries the same numbers; the page works at 390 px.
  */
 const portal = () => process.env[E2E_ENV.password]!;
-const ADMIN = { username: 'portal-admin', password: 'PortalAdmin1!' };
 const today = () => new Date().toISOString().slice(0, 10);
-
-const OWNER = { username: 'owner-lob-a', password: 'OwnerLobA1!' };
-
-async function signIn(page: Page, who = ADMIN) {
-  await page.goto(`${portal()}/signin`);
-  await page.getByLabel('Username').fill(who.username);
-  await page.getByLabel('Password').fill(who.password);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  // The first page after sign-in renders cold (next start, shared machine): allow it the action timeout.
-  await expect(page.getByTestId('whoami')).toContainText(who.username, { timeout: 15_000 });
-}
 
 /** A Cognito access token through the stand-in's InitiateAuth (the scripts' way, docs/api.md). */
 async function accessToken(username: string, password: string): Promise<string> {
@@ -62,8 +50,8 @@ async function expectShownToday(page: Page, lob: string, expected: number) {
     .toEqual({ chart: expected, table: expected });
 }
 
-test('N launches through the API show as N more for lob-a today, in the chart and its table', async ({ page }, testInfo) => {
-  await signIn(page);
+test('N launches through the API show as N more for lob-a today, in the chart and its table', async ({ pageAs, expectAccessible }, testInfo) => {
+  const page = await pageAs('portal-admin');
   await page.goto(`${portal()}/admin`);
   await page.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: 'Usage' }).click();
   await expect(page).toHaveURL(/\/admin\/usage$/);
@@ -100,9 +88,7 @@ test('N launches through the API show as N more for lob-a today, in the chart an
   });
 
   await test.step('accessible, and 90 days on a phone without sideways scrolling', async () => {
-    const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-    const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-    expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+    await expectAccessible(page);
     await page.setViewportSize({ width: 390, height: 844 });
     await page.getByRole('link', { name: '90 days' }).click();
     await expect(page.getByRole('img', { name: /Launches per day and line of business, last 90 days/ })).toBeVisible();
@@ -111,8 +97,8 @@ test('N launches through the API show as N more for lob-a today, in the chart an
   });
 });
 
-test('an owner of lob-a sees lob-a only: N launches more today, in the chart, its table and the CSV', async ({ page }) => {
-  await signIn(page, OWNER);
+test('an owner of lob-a sees lob-a only: N launches more today, in the chart, its table and the CSV', async ({ pageAs }) => {
+  const page = await pageAs('owner-lob-a');
   await page.goto(`${portal()}/admin/usage`);
   await page.getByText('Show launches per day as a table').click();
   const before = await shownToday(page, 'lob-a');
@@ -145,12 +131,8 @@ test('an owner of lob-a sees lob-a only: N launches more today, in the chart, it
   });
 });
 
-test('the usage page and its export refuse non-admins', async ({ page }) => {
-  await page.goto(`${portal()}/signin`);
-  await page.getByLabel('Username').fill('user-lob-a');
-  await page.getByLabel('Password').fill('UserLobA1!');
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByTestId('whoami')).toContainText('user-lob-a');
+test('the usage page and its export refuse non-admins', async ({ pageAs }) => {
+  const page = await pageAs('user-lob-a');
   expect((await page.goto(`${portal()}/admin/usage`))?.status()).toBe(403);
   expect((await page.request.get(`${portal()}/admin/usage/export`)).status()).toBe(403);
 });

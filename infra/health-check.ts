@@ -5,8 +5,7 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import type { InfraConfig } from './config';
-import { healthCheckToken } from '../lib/health-check-token';
-import { reviewJobsToken } from '../lib/review-jobs-token';
+import { jobToken } from '../lib/job-tokens';
 
 export interface HealthCheckArgs {
   name: string;
@@ -29,11 +28,11 @@ export const REVIEW_JOBS_SCHEDULE = 'rate(1 hour)';
 
 /** The schedule's event: what the internal route expects (a token it can verify, nothing else). */
 export function buildHealthCheckInput(nextAuthSecret: string): string {
-  return JSON.stringify({ source: 'studio-portal.scheduler', action: 'lob-health-check', token: healthCheckToken(nextAuthSecret) });
+  return JSON.stringify({ source: 'studio-portal.scheduler', action: 'lob-health-check', token: jobToken('health-check', nextAuthSecret) });
 }
 
 export function buildReviewJobsInput(nextAuthSecret: string): string {
-  return JSON.stringify({ source: 'studio-portal.scheduler', action: 'review-jobs', token: reviewJobsToken(nextAuthSecret) });
+  return JSON.stringify({ source: 'studio-portal.scheduler', action: 'review-jobs', token: jobToken('review-jobs', nextAuthSecret) });
 }
 
 export function createHealthCheck(args: HealthCheckArgs, opts: pulumi.CustomResourceOptions): HealthCheck {

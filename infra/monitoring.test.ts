@@ -9,8 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parseInfraConfig } from './config';
 import { stages } from './stages';
 import { installPulumiMocks, promiseOf, resourcesOfType, settle, type RecordedResource } from './testing/pulumi-mocks';
-import { healthCheckToken } from '../lib/health-check-token';
-import { reviewJobsToken } from '../lib/review-jobs-token';
+import { jobToken } from '../lib/job-tokens';
 
 const SECRET = 's'.repeat(48);
 let stack: import('./stack').Stack;
@@ -150,7 +149,7 @@ describe('health-check schedule', () => {
 
   it('sends the token the internal route checks; the function posts such events to that route', () => {
     const input = JSON.parse(schedule.inputs.target.input);
-    expect(input).toEqual({ source: 'studio-portal.scheduler', action: 'lob-health-check', token: healthCheckToken(SECRET) });
+    expect(input).toEqual({ source: 'studio-portal.scheduler', action: 'lob-health-check', token: jobToken('health-check', SECRET) });
     expect(JSON.stringify(input)).not.toContain(SECRET);
     const fn = resourcesOfType('aws:lambda/function:Function').find((f) => f.inputs.name === `${name}-server`)!;
     expect(fn.inputs.environment.variables.AWS_LWA_PASS_THROUGH_PATH).toBe('/api/internal/jobs');
@@ -178,8 +177,8 @@ describe('review-jobs schedule (reviews, membership-ending notices)', () => {
     const health = schedules.find((s) => s.inputs.name === `${name}-lob-health-check`)!;
     expect(jobs.inputs.target.roleArn).toBe(health.inputs.target.roleArn);
     const input = JSON.parse(jobs.inputs.target.input);
-    expect(input).toEqual({ source: 'studio-portal.scheduler', action: 'review-jobs', token: reviewJobsToken(SECRET) });
-    expect(input.token).not.toBe(healthCheckToken(SECRET));
+    expect(input).toEqual({ source: 'studio-portal.scheduler', action: 'review-jobs', token: jobToken('review-jobs', SECRET) });
+    expect(input.token).not.toBe(jobToken('health-check', SECRET));
     expect(JSON.stringify(input)).not.toContain(SECRET);
   });
 });

@@ -4,7 +4,7 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import type { InfraConfig } from './config';
-import { API_STAGE_NAME } from './portal';
+import { API_STAGE_NAME } from './portal-api';
 
 /** Same values as lib/metrics.ts (METRICS_NAMESPACE, METRICS_SERVICE). */
 export const PORTAL_NAMESPACE = 'StudioPortal';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildTopicPolicy, publishStatements } from './notifications';
-import { buildFunctionPolicy } from './portal';
+import { buildFunctionPolicy } from './portal-function';
 
 const topic = 'arn:aws:sns:us-east-1:999999999999:portal-notifications';
 const role = 'arn:aws:iam::999999999999:role/portal-server';

@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { buildExecutionPolicy, buildGeneratorPolicy, buildGeneratorTrustPolicy } from './lob-account';
 import { checkActionsAndResources, checkIngress, checkNoPublicAccess, checkNoWildcardActions, checkPrivateApi, checkSourceVpce, checkTrustPolicy, isAllowed, parsePolicy, type PolicyDocument } from './policy-check';
-import { buildApiPolicy, buildFunctionPolicy } from './portal';
+import { buildApiPolicy } from './portal-api';
+import { buildFunctionPolicy } from './portal-function';
 
 const PORTAL_ROLE = 'arn:aws:iam::999999999999:role/studio-portal-dev-server';
 const EXECUTE_API_VPCE = 'vpce-0executeapi000001';

@@ -36,7 +36,7 @@ export function EnableLobForm({ lob, version, enabled }: { lob: string; version:
 
 /** Runs the health check (connection test) of every enabled LOB now; the table shows the results. */
 export function CheckAllLobsForm() {
-  const [state, formAction, pending] = useActionState<HealthCheckState>(checkAllLobsAction, { values: {} });
+  const [state, formAction, pending] = useActionState<HealthCheckState, FormData>(checkAllLobsAction, { values: {} });
   return (
     <form action={formAction} className="flex flex-col items-start gap-2">
       <Button type="submit" variant="secondary" disabled={pending}>

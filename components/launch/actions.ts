@@ -1,14 +1,12 @@
 'use server';
 
-import { headers } from 'next/headers';
-import { redirect } from 'next/navigation';
 import { after } from 'next/server';
-import { getSessionUser } from '@/lib/auth/session';
-import { PortalError, toPortalError } from '@/lib/errors';
+import { z } from 'zod';
+import { toPortalError } from '@/lib/errors';
 import { launch, validateLaunchChoices } from '@/lib/launch';
-import { log } from '@/lib/log';
-import { REQUEST_ID_HEADER, resolveRequestId } from '@/lib/request-id';
-import type { LaunchState } from './types';
+import type { ActionCall } from '@/components/actions/define-action';
+import { serverAction, signedInUsers } from '@/components/actions/server-action';
+import type { LaunchState, LaunchValues } from './types';
 
 const field = (form: FormData, name: string) => {
   const v = form.get(name);
@@ -23,27 +21,20 @@ const PROFILE_WAIT_PER_ATTEMPT_MS = 2_500;
 const PENDING_ATTEMPTS_MAX = 40;
 
 /** "Open Studio": identity from the session only -> launch -> redirect to the presigned URL (303). */
-export async function openStudio(previous: LaunchState | undefined, form: FormData): Promise<LaunchState> {
-  const requestId = resolveRequestId((await headers()).get(REQUEST_ID_HEADER));
-  const chosen = { lob: field(form, 'lob'), app: field(form, 'app') };
-  let url: string;
-  try {
-    const user = await getSessionUser();
-    if (!user) throw new PortalError('auth.unauthenticated', 'Your session has ended. Sign in again.');
-    const choices = validateLaunchChoices(chosen);
-    const result = await launch(
-      { user, channel: 'portal', requestId, lob: choices.lob, app: choices.app, profileWaitMs: PROFILE_WAIT_PER_ATTEMPT_MS },
-      (task) => after(task),
-    );
-    url = result.url;
-  } catch (thrown) {
-    const error = toPortalError(thrown);
+export const openStudio = serverAction({
+  name: 'launch',
+  authorize: signedInUsers,
+  read: (form): LaunchValues => ({ lob: field(form, 'lob'), app: field(form, 'app') }),
+  schema: z.object({ lob: z.string().optional(), app: z.string().optional() }),
+  act: async (chosen, { user }, { values, requestId }) => {
+    const { lob, app } = validateLaunchChoices(chosen);
+    const result = await launch({ user, channel: 'portal', requestId, lob, app, profileWaitMs: PROFILE_WAIT_PER_ATTEMPT_MS }, (task) => after(task));
+    return { values, redirect: result.url };
+  },
+  failed: (state: LaunchState, error: unknown, { prev }: ActionCall<LaunchValues, LaunchState>): LaunchState => {
     // A replayed or scripted POST may carry no previous state.
-    const attempt = (previous?.pending?.attempt ?? 0) + 1;
-    if (error.code === 'profile.not_ready' && attempt < PENDING_ATTEMPTS_MAX) return { pending: { attempt }, ...chosen };
-    if (error.code === 'internal') log.error('launch.action_failed', { requestId, error: thrown });
-    return { error: { code: error.code, message: error.message, requestId }, ...chosen };
-  }
-  // Outside try: redirect() works by throwing.
-  redirect(url);
-}
+    const attempt = (prev?.pending?.attempt ?? 0) + 1;
+    if (state.code === 'profile.not_ready' && attempt < PENDING_ATTEMPTS_MAX) return { pending: { attempt }, values: state.values };
+    return { ...state, error: toPortalError(error).message };
+  },
+});

@@ -49,14 +49,14 @@ function SubmitButton({ unavailable, creating, app }: { unavailable: boolean; cr
 }
 
 export function LaunchForm({ options }: { options: LaunchOption[] }) {
-  const [state, formAction] = useActionState<LaunchState, FormData>(openStudio, {});
-  const [lob, setLob] = useState(state.lob ?? options[0]?.lob);
+  const [state, formAction] = useActionState<LaunchState, FormData>(openStudio, { values: {} });
+  const [lob, setLob] = useState(state.values.lob ?? options[0]?.lob);
   const selected = options.find((o) => o.lob === lob) ?? options[0];
   const apps = selected?.allowedApps ?? [];
   // The app chosen per LOB; until one is chosen, the one the last attempt used, else the LOB's default.
   const [appByLob, setAppByLob] = useState<Record<string, string>>({});
   const app = selected
-    ? (appByLob[selected.lob] ?? (state.app && apps.includes(state.app) ? state.app : selected.defaultApp))
+    ? (appByLob[selected.lob] ?? (state.values.app && apps.includes(state.values.app) ? state.values.app : selected.defaultApp))
     : undefined;
   const formRef = useRef<HTMLFormElement>(null);
   // The profile is being created (first launch in a LOB that creates profiles): ask again shortly.
@@ -147,10 +147,10 @@ export function LaunchForm({ options }: { options: LaunchOption[] }) {
         )}
         {state.error && (
           <Alert tone="error" title="Studio could not be opened" testId="launch-error">
-            <p data-testid="launch-error-message" data-code={state.error.code}>
-              {state.error.message}
+            <p data-testid="launch-error-message" data-code={state.code}>
+              {state.error}
             </p>
-            <RequestIdNote requestId={state.error.requestId} />
+            <RequestIdNote requestId={state.requestId ?? ''} />
           </Alert>
         )}
       </div>

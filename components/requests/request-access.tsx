@@ -25,7 +25,7 @@ export function RequestAccessForm({ lob, displayName, maxDays }: { lob: string; 
   const [open, setOpen] = useState(false);
   const id = useId();
   const choices = [...new Set([...DAY_CHOICES.filter((d) => d <= maxDays), maxDays])].sort((a, b) => a - b);
-  const justError = state.field === 'justification' ? state.error : undefined;
+  const justError = state.fieldErrors?.justification;
   if (state.ok) return <Status state={state} />;
   return (
     <div className="mt-3">

@@ -5,36 +5,28 @@
  * `membership.expired`. Owners are confined to their LOBs, also when they replay action POSTs; nobody
  * decides their own request; two concurrent approvals give one membership and one "already decided".
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { startPortalStack, type PortalStack } from '../support/portal-stack';
-import { initiateAuth, loadLaunchForm, signIn, submitLaunchForm, type CookieJar } from '../support/http-session';
+import type { PortalStack } from '../support/portal-stack';
+import { startClockedStack, type ClockedStack } from '../support/clocked-stack';
+import { initiateAuth, loadLaunchForm, submitLaunchForm, type CookieJar } from '../support/http-session';
 import { directoryClient } from '../support/directory';
 import { actionForms, callAction, type ActionForm } from '../admin/admin-forms';
 
+let clocked: ClockedStack;
 let stack: PortalStack;
-let dir: string;
-let clockFile: string;
-const jars: Record<string, CookieJar> = {};
+let jars: Record<string, CookieJar>;
+const setClockOffset = (seconds: number) => clocked.setClockOffset(seconds);
 
 const DAY = 24 * 3600;
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), 'clock-'));
-  clockFile = path.join(dir, 'offset');
-  writeFileSync(clockFile, '0');
-  stack = await startPortalStack({ portalEnv: { CLOCK_OFFSET_FILE: clockFile } });
-  for (const [u, p] of [['user-no-lob', 'UserNoLob1!'], ['owner-lob-a', 'OwnerLobA1!'], ['portal-admin', 'PortalAdmin1!'], ['new-user', 'NewUser1!']]) {
-    jars[u] = await signIn(stack.url, u, p);
-  }
+  clocked = await startClockedStack([['user-no-lob', 'UserNoLob1!'], ['owner-lob-a', 'OwnerLobA1!'], ['portal-admin', 'PortalAdmin1!'], ['new-user', 'NewUser1!']]);
+  ({ stack, jars } = clocked);
 }, 180_000);
 
 afterAll(async () => {
-  await stack?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await clocked?.stop();
 });
 
 const get = (p: string, who: string) => fetch(`${stack.url}${p}`, { headers: { cookie: jars[who].header() }, redirect: 'manual' });
@@ -199,7 +191,7 @@ describe('Access request -> approval -> launch -> expiry', () => {
   it('the overview shows the membership in its last week, linking to the LOB\'s expiring view, and what still waits', async () => {
     const before = glance(await (await get('/admin', 'owner-lob-a')).text(), 'glance-ending');
     expect(before).not.toMatch(/data-lob="lob-a"/);
-    writeFileSync(clockFile, String(25 * DAY)); // the 30-day membership of user-no-lob now ends within 7 days
+    setClockOffset(25 * DAY); // the 30-day membership of user-no-lob now ends within 7 days
     try {
       const html = await (await get('/admin', 'owner-lob-a')).text();
       const ending = glance(html, 'glance-ending');
@@ -212,7 +204,7 @@ describe('Access request -> approval -> launch -> expiry', () => {
       // What still waits in lob-a (owner-lob-a's own request from the self-approval test), as the index has it.
       expect(glance(html, 'glance-requests')).toContain(`data-count="${await pendingInIndex('lob-a')}"`);
     } finally {
-      writeFileSync(clockFile, '0');
+      setClockOffset(0);
     }
   });
 
@@ -229,7 +221,7 @@ describe('Access request -> approval -> launch -> expiry', () => {
     const api = (await fetch(`${stack.url}/api/studio/user-no-lob`, { headers: { authorization: `Bearer ${accessToken}` }, redirect: 'manual' }));
     expect(api.status).toBe(302);
 
-    writeFileSync(clockFile, String(31 * DAY));
+    setClockOffset(31 * DAY);
     const refused = await fetch(`${stack.url}/api/studio/user-no-lob`, { headers: { authorization: `Bearer ${accessToken}` }, redirect: 'manual' });
     expect(refused.status).toBe(403);
     const body = (await refused.json()) as { code: string; message: string };
@@ -247,6 +239,6 @@ describe('Access request -> approval -> launch -> expiry', () => {
     expect(members).not.toContain('data-username="user-no-lob"');
     const audit = await (await get('/admin/audit?lob=lob-a', 'owner-lob-a')).text();
     expect(audit).toContain('request.approve');
-    writeFileSync(clockFile, '0');
+    setClockOffset(0);
   });
 });

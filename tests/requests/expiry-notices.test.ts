@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPortalStack, type PortalStack } from '../support/portal-stack';
 import { signIn, type CookieJar } from '../support/http-session';
 import { actionForms, callAction } from '../admin/admin-forms';
-import { reviewJobsToken } from '@/lib/review-jobs-token';
+import { jobToken } from '@/lib/job-tokens';
 
 let stack: PortalStack;
 let dir: string;
@@ -59,7 +59,7 @@ async function runJob(): Promise<JobAnswer> {
   const res = await fetch(`${stack.url}/api/internal/jobs`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ token: reviewJobsToken(stack.env.NEXTAUTH_SECRET) }),
+    body: JSON.stringify({ token: jobToken('review-jobs', stack.env.NEXTAUTH_SECRET) }),
   });
   expect(res.status).toBe(200);
   return (await res.json()) as JobAnswer;

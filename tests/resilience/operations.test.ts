@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { healthCheckToken } from '@/lib/health-check-token';
+import { jobToken } from '@/lib/job-tokens';
 import { readUsage } from '@/lib/usage/report';
 import { readLobHealth } from '@/lib/usage/health';
 import { accessTokenFor, launchAs } from './support/api';
@@ -46,7 +46,7 @@ const health = () =>
   fetch(`${stack.url}/api/internal/jobs`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ source: 'studio-portal.scheduler', token: healthCheckToken(stack.env.NEXTAUTH_SECRET) }),
+    body: JSON.stringify({ source: 'studio-portal.scheduler', token: jobToken('health-check', stack.env.NEXTAUTH_SECRET) }),
   });
 
 describe('metrics in the log (CloudWatch EMF, Powertools)', () => {

@@ -4,38 +4,31 @@
  * evidence. Non-owners get 403 on the review page, its export and every replayed action POST. The
  * schedule opens a review when due: the portal's clock is moved through CLOCK_OFFSET_FILE, no sleeping.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import Papa from 'papaparse';
-import { startPortalStack, type PortalStack } from '../support/portal-stack';
-import { launchErrorIn, loadLaunchForm, signIn, submitLaunchForm, type CookieJar, type LaunchForm } from '../support/http-session';
+import type { PortalStack } from '../support/portal-stack';
+import { startClockedStack, type ClockedStack } from '../support/clocked-stack';
+import { launchErrorIn, loadLaunchForm, submitLaunchForm, type CookieJar, type LaunchForm } from '../support/http-session';
 import { directoryClient } from '../support/directory';
 import { actionForms, callAction, type ActionForm } from '../admin/admin-forms';
-import { reviewJobsToken } from '@/lib/review-jobs-token';
+import { jobToken } from '@/lib/job-tokens';
 
+let clocked: ClockedStack;
 let stack: PortalStack;
-let dir: string;
-let clockFile: string;
-const jars: Record<string, CookieJar> = {};
+let jars: Record<string, CookieJar>;
+const setClockOffset = (seconds: number) => clocked.setClockOffset(seconds);
+
 const DAY = 24 * 3600;
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), 'clock-'));
-  clockFile = path.join(dir, 'offset');
-  writeFileSync(clockFile, '0');
   // No in-process timer here: the test itself calls the job, so it knows who opened what.
-  stack = await startPortalStack({ portalEnv: { CLOCK_OFFSET_FILE: clockFile, REVIEW_JOB_INTERVAL_SECONDS: '0' } });
-  for (const [u, p] of [['owner-lob-a', 'OwnerLobA1!'], ['user-lob-a', 'UserLobA1!'], ['portal-admin', 'PortalAdmin1!'], ['user-multi', 'UserMulti1!']]) {
-    jars[u] = await signIn(stack.url, u, p);
-  }
+  clocked = await startClockedStack([['owner-lob-a', 'OwnerLobA1!'], ['user-lob-a', 'UserLobA1!'], ['portal-admin', 'PortalAdmin1!'], ['user-multi', 'UserMulti1!']], { REVIEW_JOB_INTERVAL_SECONDS: '0' });
+  ({ stack, jars } = clocked);
 }, 180_000);
 
 afterAll(async () => {
-  await stack?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await clocked?.stop();
 });
 
 const get = (p: string, who?: string) => fetch(`${stack.url}${p}`, { headers: who ? { cookie: jars[who].header() } : {}, redirect: 'manual' });
@@ -205,12 +198,12 @@ describe('The review schedule (controllable clock)', () => {
     const settings = formWith(await formsOf('/admin/lobs/lob-b', 'portal-admin'), 'everyDays', '');
     const saved = await callAction(stack.url, '/admin/lobs/lob-b', settings.actionId, jars['portal-admin'].header(), { lob: 'lob-b', everyDays: '30', dueDays: '14', version: '0' });
     expect(await saved.text()).toContain('Saved review settings');
-    const token = reviewJobsToken(stack.env.NEXTAUTH_SECRET);
+    const token = jobToken('review-jobs', stack.env.NEXTAUTH_SECRET);
     const early = (await (await job(token)).json()) as { opened: unknown[] };
     expect(early.opened).toEqual([]);
     expect(await reviewsOf('lob-b')).toHaveLength(0);
 
-    writeFileSync(clockFile, String(31 * DAY));
+    setClockOffset(31 * DAY);
     const due = (await (await job(token)).json()) as { opened: { lob: string; id: string }[] };
     expect(due.opened.map((o) => o.lob)).toEqual(['lob-b']);
     const again = (await (await job(token)).json()) as { opened: unknown[] };
@@ -227,13 +220,13 @@ describe('The review schedule (controllable clock)', () => {
     const id = String(open.pk).slice('review#'.length);
     const undecided = Number(open.total);
     expect(undecided).toBeGreaterThan(0);
-    writeFileSync(clockFile, String((31 + 15) * DAY));
+    setClockOffset((31 + 15) * DAY);
     const flagged = await (await get(`/admin/reviews/${id}`, 'portal-admin')).text();
     expect(flagged).toContain('undecided, overdue');
     const members = await (await get('/admin/lobs/lob-b/members', 'portal-admin')).text();
     expect(members).toContain('undecided in overdue review');
     expect(members).toContain(`/admin/reviews/${id}`);
-    const token = reviewJobsToken(stack.env.NEXTAUTH_SECRET);
+    const token = jobToken('review-jobs', stack.env.NEXTAUTH_SECRET);
     // Setting off: the overdue review stays open.
     expect(((await (await job(token)).json()) as { closed: unknown[] }).closed).toEqual([]);
     const settings = formWith(await formsOf('/admin/lobs/lob-b', 'portal-admin'), 'everyDays', '30');

@@ -1,9 +1,6 @@
 'use server';
 
-import { redirect } from 'next/navigation';
-import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
-import { requireAdminRequest, requireLobManagerRequest } from '@/lib/admin/require-admin';
 import { getAdminDeps, invalidateLobCache } from '@/lib/admin/deps';
 import { createLob, deleteLob, requireLob, setLobEnabled, updateLob } from '@/lib/admin/lobs';
 import { parseLobFormValues, readLobForm, type LobFormValues } from '@/lib/admin/lob-form';
@@ -11,67 +8,73 @@ import { connectionHeadline, testLobConnection, type ConnectionReport } from '@/
 import { checkAllLobs } from '@/lib/admin/health-check';
 import { LobInUseError } from '@/lib/admin/errors';
 import { lobNameSchema, versionSchema } from '@/lib/admin/validation';
-import { failureState, type ActionState } from '@/components/admin/action-state';
+import { InputInvalidError } from '@/lib/errors';
+import type { ActionState } from '@/components/actions/action-state';
+import { hiddenFields } from '@/components/actions/define-action';
+import { managersOf, platformAdmins, serverAction } from '@/components/actions/server-action';
 
 export type LobFormState = ActionState<LobFormValues>;
 
-/** Creates a LOB; on success goes to its page. */
-export async function createLobAction(_prev: LobFormState, form: FormData): Promise<LobFormState> {
-  const admin = await requireAdminRequest('lob.create');
-  const values = readLobForm(form);
-  const parsed = parseLobFormValues(values);
-  if (!parsed.success) return { error: 'Some fields need attention.', fieldErrors: parsed.fieldErrors, values };
-  try {
-    await createLob(getAdminDeps(), admin.username, parsed.input);
-    invalidateLobCache();
-  } catch (error) {
-    return failureState(error, values, 'lob.create');
-  }
-  revalidatePath('/admin/lobs');
-  redirect(`/admin/lobs/${encodeURIComponent(parsed.input.lob)}?saved=created`);
-}
-
-/** Saves an edit made from the version the form was opened at. */
-export async function updateLobAction(_prev: LobFormState, form: FormData): Promise<LobFormState> {
-  const admin = await requireAdminRequest('lob.update');
-  const values = readLobForm(form);
-  const parsed = parseLobFormValues(values);
-  const version = versionSchema.safeParse(values.version);
-  if (!parsed.success || !version.success) {
-    return {
-      error: 'Some fields need attention.',
-      fieldErrors: parsed.success ? { _form: 'Missing version; reload the page.' } : parsed.fieldErrors,
-      values,
-    };
-  }
-  try {
-    if (parsed.input.enabled && !(await requireLob(getAdminDeps(), parsed.input.lob)).enabled) {
-      const refused = await refusalToEnable(parsed.input.lob, admin.username);
-      if (refused) return { error: refused, fieldErrors: { enabled: refused }, values };
+/** The LOB form's strings -> a validated LobInput (with the version it was opened at, for edits). */
+function lobFormSchema({ versioned }: { versioned: boolean }) {
+  return z.custom<LobFormValues>().transform((values, ctx) => {
+    const parsed = parseLobFormValues(values);
+    const version = versionSchema.safeParse(values.version);
+    if (!parsed.success) {
+      for (const [field, message] of Object.entries(parsed.fieldErrors)) ctx.addIssue({ code: 'custom', path: [field], message });
+      return z.NEVER;
     }
-    const saved = await updateLob(getAdminDeps(), admin.username, parsed.input, version.data);
-    invalidateLobCache();
-    revalidatePath('/admin/lobs');
-    revalidatePath(`/admin/lobs/${saved.lob}`);
-    return { ok: true, message: `Saved ${saved.lob} (version ${saved.version}).`, values: { ...values, version: String(saved.version) } };
-  } catch (error) {
-    return failureState(error, values, 'lob.update');
-  }
+    if (versioned && !version.success) {
+      ctx.addIssue({ code: 'custom', path: ['_form'], message: 'Missing version; reload the page.' });
+      return z.NEVER;
+    }
+    return { input: parsed.input, version: version.success ? version.data : 0 };
+  });
 }
-
-const lobRefSchema = z.object({ lob: lobNameSchema, version: versionSchema });
 
 /**
  * Users are offered a LOB only once it works: enabling runs the connection test first and is refused while
- * a step fails (warnings are allowed). Returns the refusal, or undefined when the LOB may be enabled.
+ * a step fails (warnings are allowed). Throws the refusal, shown at the form's "enabled" field.
  */
-async function refusalToEnable(lob: string, admin: string): Promise<string | undefined> {
+async function requireWorkingConnection(lob: string, admin: string): Promise<void> {
   const deps = getAdminDeps();
   const report = await testLobConnection(deps, await requireLob(deps, lob), admin);
-  if (report.ok) return undefined;
+  if (report.ok) return;
   const failed = report.steps.find((s) => s.status === 'failed');
-  return `${lob} was not enabled: the connection test failed${failed ? ` at "${failed.label}": ${failed.detail}` : '.'} Fix it, test again, then enable.`;
+  throw new InputInvalidError(
+    `${lob} was not enabled: the connection test failed${failed ? ` at "${failed.label}": ${failed.detail}` : '.'} Fix it, test again, then enable.`,
+    { details: { field: 'enabled' } },
+  );
 }
+
+const lobPages = (lob: string) => ['/admin/lobs', `/admin/lobs/${lob}`];
+
+/** Creates a LOB; on success goes to its page. */
+export const createLobAction = serverAction({
+  name: 'lob.create',
+  authorize: platformAdmins,
+  read: readLobForm,
+  schema: lobFormSchema({ versioned: false }),
+  act: async ({ input }, { user }, { values }) => {
+    await createLob(getAdminDeps(), user.username, input);
+    invalidateLobCache();
+    return { values, revalidate: ['/admin/lobs'], redirect: `/admin/lobs/${encodeURIComponent(input.lob)}?saved=created` };
+  },
+});
+
+/** Saves an edit made from the version the form was opened at. */
+export const updateLobAction = serverAction({
+  name: 'lob.update',
+  authorize: platformAdmins,
+  read: readLobForm,
+  schema: lobFormSchema({ versioned: true }),
+  act: async ({ input, version }, { user }, { values }) => {
+    if (input.enabled && !(await requireLob(getAdminDeps(), input.lob)).enabled) await requireWorkingConnection(input.lob, user.username);
+    const saved = await updateLob(getAdminDeps(), user.username, input, version);
+    invalidateLobCache();
+    return { message: `Saved ${saved.lob} (version ${saved.version}).`, values: { ...values, version: String(saved.version) }, revalidate: lobPages(saved.lob) };
+  },
+});
 
 export interface LobCommandValues {
   lob: string;
@@ -80,88 +83,68 @@ export interface LobCommandValues {
 }
 export type LobCommandState = ActionState<LobCommandValues> & { memberCount?: number };
 
-export async function setLobEnabledAction(_prev: LobCommandState, form: FormData): Promise<LobCommandState> {
-  const admin = await requireAdminRequest('lob.enable');
-  const values = { lob: String(form.get('lob') ?? ''), version: String(form.get('version') ?? '') };
-  const parsed = lobRefSchema.safeParse(values);
-  const enabled = form.get('enabled') === 'true';
-  if (!parsed.success) return { error: 'The request is incomplete; reload the page.', values };
-  try {
-    if (enabled) {
-      const refused = await refusalToEnable(parsed.data.lob, admin.username);
-      if (refused) return { error: refused, values };
-    }
-    const saved = await setLobEnabled(getAdminDeps(), admin.username, parsed.data.lob, enabled, parsed.data.version);
-    invalidateLobCache();
-    revalidatePath('/admin/lobs');
-    revalidatePath(`/admin/lobs/${parsed.data.lob}`);
-    return { ok: true, message: `${saved.lob} is now ${saved.enabled ? 'enabled' : 'disabled'}.`, values: { ...values, version: String(saved.version) } };
-  } catch (error) {
-    return failureState(error, values, 'lob.enable');
-  }
-}
+const lobRef = z.object({ lob: lobNameSchema, version: versionSchema });
+const readLobRef = (form: FormData): LobCommandValues => ({ lob: String(form.get('lob') ?? ''), version: String(form.get('version') ?? '') });
 
-export async function deleteLobAction(_prev: LobCommandState, form: FormData): Promise<LobCommandState> {
-  const admin = await requireAdminRequest('lob.delete');
-  const values = {
-    lob: String(form.get('lob') ?? ''),
-    version: String(form.get('version') ?? ''),
-    removeMemberships: form.get('removeMemberships') === 'on',
-  };
-  const parsed = lobRefSchema.safeParse(values);
-  if (!parsed.success) return { error: 'The request is incomplete; reload the page.', values };
-  try {
-    await deleteLob(getAdminDeps(), admin.username, parsed.data.lob, parsed.data.version, {
-      removeMemberships: values.removeMemberships,
-    });
+/** "Enable" / "Disable": enabling runs the connection test first. */
+export const setLobEnabledAction = serverAction({
+  name: 'lob.enable',
+  authorize: platformAdmins,
+  read: readLobRef,
+  input: (form, values) => ({ ...values, enabled: form.get('enabled') === 'true' }),
+  schema: hiddenFields(lobRef.extend({ enabled: z.boolean() })),
+  act: async ({ lob, version, enabled }, { user }, { values }) => {
+    if (enabled) await requireWorkingConnection(lob, user.username);
+    const saved = await setLobEnabled(getAdminDeps(), user.username, lob, enabled, version);
     invalidateLobCache();
-  } catch (error) {
-    const state: LobCommandState = failureState(error, values, 'lob.delete');
-    if (error instanceof LobInUseError) state.memberCount = error.memberCount;
-    return state;
-  }
-  revalidatePath('/admin/lobs');
-  redirect(`/admin/lobs?deleted=${encodeURIComponent(parsed.data.lob)}`);
-}
+    return { message: `${saved.lob} is now ${saved.enabled ? 'enabled' : 'disabled'}.`, values: { ...values, version: String(saved.version) }, revalidate: lobPages(lob) };
+  },
+});
+
+/** "Delete": refused with the member count while users still reference the LOB, unless they are removed too. */
+export const deleteLobAction = serverAction({
+  name: 'lob.delete',
+  authorize: platformAdmins,
+  read: (form): LobCommandValues => ({ ...readLobRef(form), removeMemberships: form.get('removeMemberships') === 'on' }),
+  schema: hiddenFields(lobRef.extend({ removeMemberships: z.boolean() })),
+  act: async ({ lob, version, removeMemberships }, { user }, { values }) => {
+    await deleteLob(getAdminDeps(), user.username, lob, version, { removeMemberships });
+    invalidateLobCache();
+    return { values, revalidate: ['/admin/lobs'], redirect: `/admin/lobs?deleted=${encodeURIComponent(lob)}` };
+  },
+  failed: (state: LobCommandState, error: unknown): LobCommandState => (error instanceof LobInUseError ? { ...state, memberCount: error.memberCount } : state),
+});
 
 export type ConnectionTestState = ActionState<{ lob: string }> & { report?: ConnectionReport };
 
-/** Runs the connection test for one LOB (reads only; not audited). */
-export async function testConnectionAction(_prev: ConnectionTestState, form: FormData): Promise<ConnectionTestState> {
-  const values = { lob: String(form.get('lob') ?? '') };
-  const parsed = lobNameSchema.safeParse(values.lob);
-  const access = await requireLobManagerRequest('lob.test_connection', parsed.success ? parsed.data : '');
-  if (!parsed.success) return { error: 'Unknown line of business.', values };
-  try {
+/** Runs the connection test for one LOB (reads only; not audited): its owners and platform admins. */
+export const testConnectionAction = serverAction({
+  name: 'lob.test_connection',
+  authorize: managersOf((values: { lob: string }) => values.lob),
+  read: (form) => ({ lob: String(form.get('lob') ?? '') }),
+  schema: hiddenFields(z.object({ lob: lobNameSchema }), 'Unknown line of business.'),
+  act: async ({ lob }, { user }, { values }): Promise<ConnectionTestState> => {
     const deps = getAdminDeps();
-    const report = await testLobConnection(deps, await requireLob(deps, parsed.data), access.user.username);
-    return {
-      ok: report.ok,
-      message: connectionHeadline(report),
-      report,
-      values,
-    };
-  } catch (error) {
-    return failureState(error, values, 'lob.test_connection');
-  }
-}
+    const report = await testLobConnection(deps, await requireLob(deps, lob), user.username);
+    return { ok: report.ok, message: connectionHeadline(report), report, values };
+  },
+});
 
 export type HealthCheckState = ActionState<Record<string, never>>;
 
 /** "Check all now": the scheduled health check, on demand. */
-export async function checkAllLobsAction(_prev: HealthCheckState): Promise<HealthCheckState> {
-  await requireAdminRequest('lob.health_check');
-  try {
+export const checkAllLobsAction = serverAction({
+  name: 'lob.health_check',
+  authorize: platformAdmins,
+  read: (): Record<string, never> => ({}),
+  schema: z.object({}),
+  act: async () => {
     const results = await checkAllLobs(getAdminDeps());
-    revalidatePath('/admin/lobs');
-    revalidatePath('/admin');
     const failing = results.filter((r) => !r.ok).map((r) => r.lob);
     return {
-      ok: true,
       message: `Checked ${results.length} line${results.length === 1 ? '' : 's'} of business: ${failing.length ? `failing: ${failing.join(', ')}` : 'all ok'}.`,
       values: {},
+      revalidate: ['/admin/lobs', '/admin'],
     };
-  } catch (error) {
-    return failureState(error, {}, 'lob.health_check');
-  }
-}
+  },
+});

@@ -1,11 +1,13 @@
 'use server';
 
-import { revalidatePath } from 'next/cache';
+import { z } from 'zod';
 import { requireConsoleRequest, requireLobManagerRequest } from '@/lib/admin/require-admin';
 import { getAdminDeps } from '@/lib/admin/deps';
 import { approveRequest, denyRequest, getRequest } from '@/lib/admin/requests';
+import { InputInvalidError } from '@/lib/errors';
 import { formatUtc } from '@/lib/launch';
-import { failureState, type ActionState } from '../action-state';
+import type { ActionState } from '@/components/actions/action-state';
+import { serverAction } from '@/components/actions/server-action';
 
 export interface DecisionValues {
   id: string;
@@ -14,43 +16,43 @@ export interface DecisionValues {
 }
 export type DecisionState = ActionState<DecisionValues>;
 
-function read(form: FormData): DecisionValues {
-  return { id: String(form.get('id') ?? ''), days: String(form.get('days') ?? ''), reason: String(form.get('reason') ?? '') };
-}
+const read = (form: FormData): DecisionValues => ({
+  id: String(form.get('id') ?? ''),
+  days: String(form.get('days') ?? ''),
+  reason: String(form.get('reason') ?? ''),
+});
 
 /**
  * The request's LOB comes from the stored request, never from the form: an owner of lob-a replaying a
  * decision POST with a lob-b request id gets 403.
  */
-async function authorize(values: DecisionValues, what: string) {
-  await requireConsoleRequest(what);
+async function authorize(values: DecisionValues, name: string) {
+  await requireConsoleRequest(name);
   const request = /^[0-9a-f-]{36}$/.test(values.id) ? await getRequest(getAdminDeps(), values.id) : null;
-  const access = await requireLobManagerRequest(what, request?.lob ?? '');
-  return { access, request: request! };
+  const access = await requireLobManagerRequest(name, request?.lob ?? '');
+  if (!request) throw new InputInvalidError('There is no such access request; reload the page.');
+  return { ...access, request };
 }
 
-export async function approveRequestAction(_prev: DecisionState, form: FormData): Promise<DecisionState> {
-  const values = read(form);
-  const { access, request } = await authorize(values, 'request.approve');
-  try {
-    const decided = await approveRequest(getAdminDeps(), access.user.username, request.id, values.days ? Number(values.days) : undefined);
-    revalidatePath('/admin/requests');
-    return { ok: true, message: `Approved: ${decided.requester} is a member of ${decided.lob} until ${formatUtc(decided.until ?? '')}.`, values };
-  } catch (error) {
-    return failureState(error, values, 'request.approve');
-  }
-}
+const decisionSchema = z.object({ days: z.string(), reason: z.string() });
+type Decider = Awaited<ReturnType<typeof authorize>>;
 
-export async function denyRequestAction(_prev: DecisionState, form: FormData): Promise<DecisionState> {
-  const values = read(form);
-  const { access, request } = await authorize(values, 'request.deny');
-  try {
-    const decided = await denyRequest(getAdminDeps(), access.user.username, request.id, values.reason);
-    revalidatePath('/admin/requests');
-    return { ok: true, message: `Denied the request of ${decided.requester} for ${decided.lob}.`, values };
-  } catch (error) {
-    const state = failureState(error, values, 'request.deny');
-    if (state.error?.startsWith('Reason')) state.fieldErrors = { reason: state.error };
-    return state;
-  }
-}
+/** A decision on a stored request: `decide` makes it and answers the success message. */
+const decisionAction = (name: string, decide: (input: z.output<typeof decisionSchema>, access: Decider) => Promise<string>) =>
+  serverAction({
+    name,
+    authorize,
+    read,
+    schema: decisionSchema,
+    act: async (input, access, { values }) => ({ message: await decide(input, access), values, revalidate: ['/admin/requests'] }),
+  });
+
+export const approveRequestAction = decisionAction('request.approve', async ({ days }, { user, request }) => {
+  const decided = await approveRequest(getAdminDeps(), user.username, request.id, days ? Number(days) : undefined);
+  return `Approved: ${decided.requester} is a member of ${decided.lob} until ${formatUtc(decided.until ?? '')}.`;
+});
+
+export const denyRequestAction = decisionAction('request.deny', async ({ reason }, { user, request }) => {
+  const decided = await denyRequest(getAdminDeps(), user.username, request.id, reason);
+  return `Denied the request of ${decided.requester} for ${decided.lob}.`;
+});

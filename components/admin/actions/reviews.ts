@@ -1,115 +1,124 @@
 'use server';
 
-import { revalidatePath } from 'next/cache';
-import { forbidden, redirect } from 'next/navigation';
-import { requireConsoleRequest, requireLobManagerRequest } from '@/lib/admin/require-admin';
+import { forbidden } from 'next/navigation';
+import { z } from 'zod';
+import { requireConsoleRequest } from '@/lib/admin/require-admin';
 import { canManageLob } from '@/lib/auth/roles';
 import { getAdminDeps, nowOf } from '@/lib/admin/deps';
 import { requireLob } from '@/lib/admin/lobs';
 import { parseUntil } from '@/lib/admin/members';
-import { decideMember, finishReview, getReview, keepAll, saveReviewSettings, startReview, validateReviewSettings, type Review } from '@/lib/admin/reviews';
+import { decideMember, finishReview, getReview, keepAll, saveReviewSettings, startReview, validateReviewSettings } from '@/lib/admin/reviews';
 import { lobNameSchema, usernameSchema } from '@/lib/admin/validation';
 import { log } from '@/lib/log';
-import { failureState, type ActionState } from '../action-state';
+import type { ActionState } from '@/components/actions/action-state';
+import { hiddenFields } from '@/components/actions/define-action';
+import { managersOf, serverAction } from '@/components/actions/server-action';
 
-export type ReviewActionState = ActionState<Record<string, string>>;
+type ReviewValues = Record<string, string>;
+export type ReviewActionState = ActionState<ReviewValues>;
 
 const reviewPath = (id: string) => `/admin/reviews/${encodeURIComponent(id)}`;
+
+/** The form's text fields, to refill it after a failure. */
+function read(form: FormData): ReviewValues {
+  const out: ReviewValues = {};
+  for (const [k, v] of form.entries()) if (typeof v === 'string' && !k.startsWith('$ACTION')) out[k] = v;
+  return out;
+}
 
 /**
  * The review named by the form, read from the table, and the caller's right to it: a platform admin or an
  * owner of the review's LOB (never the LOB the form claims). Anyone else, or a replayed POST, gets 403.
  */
-async function authorizeReview(form: FormData, what: string): Promise<{ review: Review; actor: string }> {
-  const access = await requireConsoleRequest(what);
-  const review = await getReview(getAdminDeps(), String(form.get('review') ?? ''));
+async function reviewManagers(values: ReviewValues, name: string) {
+  const access = await requireConsoleRequest(name);
+  const review = await getReview(getAdminDeps(), values.review ?? '');
   if (!review || !canManageLob(access, review.lob)) {
-    log.warn('admin.forbidden', { username: access.user.username, action: what, review: review?.id ?? null });
+    log.warn('admin.forbidden', { username: access.user.username, action: name, review: review?.id ?? null });
     forbidden();
   }
-  return { review, actor: access.user.username };
-}
-
-function values(form: FormData): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of form.entries()) if (typeof v === 'string' && !k.startsWith('$ACTION')) out[k] = v;
-  return out;
+  return { ...access, review };
 }
 
 /** "Start review" on a LOB's admin page: the LOB's owners and platform admins. */
-export async function startReviewAction(_prev: ReviewActionState, form: FormData): Promise<ReviewActionState> {
-  const lob = lobNameSchema.safeParse(String(form.get('lob') ?? ''));
-  const access = await requireLobManagerRequest('review.start', lob.success ? lob.data : '');
-  let id: string;
-  try {
+export const startReviewAction = serverAction({
+  name: 'review.start',
+  authorize: managersOf((values: ReviewValues) => values.lob ?? ''),
+  read,
+  schema: z.object({ lob: z.string().default('') }),
+  act: async ({ lob }, { user }, { values }) => {
     const deps = getAdminDeps();
-    const review = await startReview(deps, access.user.username, await requireLob(deps, lob.success ? lob.data : ''));
-    id = review.id;
-  } catch (error) {
-    return failureState(error, values(form), 'review.start');
-  }
-  redirect(reviewPath(id));
-}
+    const review = await startReview(deps, user.username, await requireLob(deps, lob));
+    return { values, redirect: reviewPath(review.id) };
+  },
+});
 
 /** "Keep" (optional new end date) or "Remove" for one member, with an optional comment. */
-export async function decideMemberAction(_prev: ReviewActionState, form: FormData): Promise<ReviewActionState> {
-  const { review, actor } = await authorizeReview(form, 'review.decide');
-  const v = values(form);
-  const username = usernameSchema.safeParse(v.username ?? '');
-  const decision = v.decision === 'remove' ? 'remove' : v.decision === 'keep' ? 'keep' : null;
-  if (!username.success || !decision) return { error: 'The request is incomplete; reload the page.', values: v };
-  try {
+export const decideMemberAction = serverAction({
+  name: 'review.decide',
+  authorize: reviewManagers,
+  read,
+  schema: hiddenFields(z.object({ username: usernameSchema, decision: z.enum(['keep', 'remove']), until: z.string().default(''), comment: z.string().optional() })),
+  act: async ({ username, decision, until, comment }, { user, review }) => {
     const deps = getAdminDeps();
-    const until = decision === 'keep' ? parseUntil(v.until ?? '', nowOf(deps)) : undefined;
-    await decideMember(deps, actor, review, { username: username.data, decision, comment: v.comment, until });
-    revalidatePath(reviewPath(review.id));
-    return { ok: true, message: decision === 'keep' ? `Kept ${username.data}.` : `Removed ${username.data} from ${review.lob}.`, values: {} };
-  } catch (error) {
-    return failureState(error, v, 'review.decide');
-  }
-}
+    const end = decision === 'keep' ? parseUntil(until, nowOf(deps)) : undefined;
+    await decideMember(deps, user.username, review, { username, decision, comment, until: end });
+    return { message: decision === 'keep' ? `Kept ${username}.` : `Removed ${username} from ${review.lob}.`, values: {}, revalidate: [reviewPath(review.id)] };
+  },
+});
 
 /** "Keep all shown": Keep for every undecided member listed on the page (their usernames come with the form). */
-export async function keepAllAction(_prev: ReviewActionState, form: FormData): Promise<ReviewActionState> {
-  const { review, actor } = await authorizeReview(form, 'review.keep_all');
-  const usernames = form.getAll('username').map(String).filter((u) => usernameSchema.safeParse(u).success);
-  if (!usernames.length) return { error: 'Nobody undecided is shown; nothing was changed.', values: {} };
-  try {
-    const result = await keepAll(getAdminDeps(), actor, review, usernames, String(form.get('comment') ?? ''));
-    revalidatePath(reviewPath(review.id));
+export const keepAllAction = serverAction({
+  name: 'review.keep_all',
+  authorize: reviewManagers,
+  read,
+  input: (form) => ({
+    usernames: form.getAll('username').map(String).filter((u) => usernameSchema.safeParse(u).success),
+    comment: String(form.get('comment') ?? ''),
+  }),
+  schema: hiddenFields(z.object({ usernames: z.array(z.string()).min(1), comment: z.string() }), 'Nobody undecided is shown; nothing was changed.'),
+  act: async ({ usernames, comment }, { user, review }) => {
+    const result = await keepAll(getAdminDeps(), user.username, review, usernames, comment);
     const skipped = result.alreadyDecided.length ? ` ${result.alreadyDecided.length} were decided by someone else first and were left as they were.` : '';
-    return { ok: true, message: `Kept ${result.kept.length} members.${skipped}`, values: {} };
-  } catch (error) {
-    return failureState(error, {}, 'review.keep_all');
-  }
-}
+    return { message: `Kept ${result.kept.length} members.${skipped}`, values: {}, revalidate: [reviewPath(review.id)] };
+  },
+});
 
 /** "Finish review": read-only from now on (and, with the LOB's setting, undecided members removed). */
-export async function finishReviewAction(_prev: ReviewActionState, form: FormData): Promise<ReviewActionState> {
-  const { review, actor } = await authorizeReview(form, 'review.finish');
-  try {
-    const done = await finishReview(getAdminDeps(), actor, review);
-    revalidatePath(reviewPath(review.id));
-    return { ok: true, message: `Review finished${done.removedUndecided ? `; ${done.removedUndecided} undecided members were removed` : ''}.`, values: {} };
-  } catch (error) {
-    return failureState(error, {}, 'review.finish');
-  }
-}
+export const finishReviewAction = serverAction({
+  name: 'review.finish',
+  authorize: reviewManagers,
+  read,
+  schema: z.object({}),
+  act: async (_input, { user, review }) => {
+    const done = await finishReview(getAdminDeps(), user.username, review);
+    return {
+      message: `Review finished${done.removedUndecided ? `; ${done.removedUndecided} undecided members were removed` : ''}.`,
+      values: {},
+      revalidate: [reviewPath(review.id)],
+    };
+  },
+});
 
 /** A LOB's review settings: schedule, due period, remove undecided members when a review closes. */
-export async function saveReviewSettingsAction(_prev: ReviewActionState, form: FormData): Promise<ReviewActionState> {
-  const v = values(form);
-  const lob = lobNameSchema.safeParse(v.lob ?? '');
-  const access = await requireLobManagerRequest('review.settings', lob.success ? lob.data : '');
-  try {
-    const input = validateReviewSettings({ everyDays: v.everyDays ?? '', dueDays: v.dueDays ?? '', removeUndecided: v.removeUndecided === 'on' });
-    const saved = await saveReviewSettings(getAdminDeps(), access.user.username, lob.success ? lob.data : '', input, Number(v.version ?? 0));
-    revalidatePath(`/admin/lobs/${lob.success ? lob.data : ''}`);
-    return { ok: true, message: `Saved review settings${saved.nextAt ? `; the next review opens ${saved.nextAt.slice(0, 10)}` : ''}.`, values: { ...v, version: String(saved.version) } };
-  } catch (error) {
-    const state = failureState(error, v, 'review.settings');
-    const field = (error as { details?: { field?: string } }).details?.field;
-    if (field && state.error) state.fieldErrors = { [field]: state.error };
-    return state;
-  }
-}
+export const saveReviewSettingsAction = serverAction({
+  name: 'review.settings',
+  authorize: managersOf((values: ReviewValues) => values.lob ?? ''),
+  read,
+  schema: z.object({
+    lob: lobNameSchema,
+    everyDays: z.string().default(''),
+    dueDays: z.string().default(''),
+    removeUndecided: z.string().optional(),
+    version: z.string().default('0'),
+  }),
+  act: async ({ lob, everyDays, dueDays, removeUndecided, version }, { user }, { values }) => {
+    const input = validateReviewSettings({ everyDays, dueDays, removeUndecided: removeUndecided === 'on' });
+    const saved = await saveReviewSettings(getAdminDeps(), user.username, lob, input, Number(version));
+    return {
+      message: `Saved review settings${saved.nextAt ? `; the next review opens ${saved.nextAt.slice(0, 10)}` : ''}.`,
+      values: { ...values, version: String(saved.version) },
+      revalidate: [`/admin/lobs/${lob}`],
+    };
+  },
+});

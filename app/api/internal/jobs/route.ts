@@ -1,27 +1,26 @@
 import { getAdminDeps } from '@/lib/admin/deps';
 import { checkAllLobs } from '@/lib/admin/health-check';
 import { runScheduledJobs } from '@/lib/admin/scheduled-jobs';
-import { isHealthCheckToken } from '@/lib/health-check-token';
-import { isReviewJobsToken } from '@/lib/review-jobs-token';
 import { getConfig } from '@/lib/config';
+import { isJobToken } from '@/lib/job-tokens';
 import { log } from '@/lib/log';
 
 /**
  * The scheduled jobs, one route (infra/health-check.ts: EventBridge Scheduler -> the function -> the
- * Lambda Web Adapter posts the event here). The event's `token` names the job: the health-check token
- * (lib/health-check-token.ts) runs the LOB health check; the review-jobs token (lib/review-jobs-token.ts)
- * runs the review schedule, overdue reviews and the "membership ends in 7 days" notices (also what the
- * in-process timer runs). Anything else is refused, since this path is reachable through the API too.
+ * Lambda Web Adapter posts the event here). The event's `token` (lib/job-tokens.ts) names the job:
+ * `health-check` runs the LOB health check; `review-jobs` runs the review schedule, overdue reviews and
+ * the "membership ends in 7 days" notices (also what the in-process timer runs). Anything else is
+ * refused, since this path is reachable through the API too.
  */
 export async function POST(request: Request): Promise<Response> {
   const body = (await request.json().catch(() => null)) as { token?: unknown } | null;
   const secret = getConfig().nextAuthSecret;
-  if (isHealthCheckToken(body?.token, secret)) {
+  if (isJobToken('health-check', body?.token, secret)) {
     const results = await checkAllLobs(getAdminDeps());
     log.info('health_check.done', { lobs: results.map((r) => ({ lob: r.lob, ok: r.ok })) });
     return Response.json({ checked: results.map((r) => ({ lob: r.lob, ok: r.ok, checkedAt: r.checkedAt, failingSince: r.failingSince })) });
   }
-  if (isReviewJobsToken(body?.token, secret)) {
+  if (isJobToken('review-jobs', body?.token, secret)) {
     const result = await runScheduledJobs(getAdminDeps());
     log.info('review_jobs.done', { opened: result.opened.map((r) => r.lob), closed: result.closed.map((r) => r.lob), expiringNotices: result.expiring.length });
     return Response.json({

@@ -1,0 +1,182 @@
+// The portal function: the Next.js standalone server on Lambda (AWS Lambda Web Adapter) in the shared VPC,
+// its role and least-privilege policy, its log group and security group.
+import * as aws from '@pulumi/aws';
+import * as pulumi from '@pulumi/pulumi';
+import { generatorRoleArn } from './config';
+import type { Portal, PortalArgs } from './portal';
+import type { PortalUserPool } from './portal-user-pool';
+import { attachTopicPolicy, publishStatements } from './notifications';
+
+/** The portal's internal route for the scheduled jobs: LOB health check, reviews, expiry notices (app/api/internal/jobs). */
+export const JOBS_PATH = '/api/internal/jobs';
+const PORTAL_PORT = '8080';
+
+/** Public Lambda Web Adapter layer (github.com/awslabs/aws-lambda-web-adapter). */
+export function webAdapterLayerArn(region: string, architecture: 'arm64' | 'x86_64', version: number): string {
+  return `arn:aws:lambda:${region}:753240598075:layer:LambdaAdapterLayer${architecture === 'arm64' ? 'Arm64' : 'X86'}:${version}`;
+}
+
+interface FunctionPolicyInput {
+  region: string;
+  tableArns: string[];
+  /** The notifications topic the function publishes to. */
+  topicArn?: string;
+  generatorRoleArns: string[];
+  userPoolArn: string;
+  logGroupArn: string;
+  keyArn: string;
+}
+
+/** What the portal function may do: read/write its three tables, assume the LOB generator roles, little else. */
+export function buildFunctionPolicy(input: FunctionPolicyInput): string {
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'PortalTables',
+        Effect: 'Allow',
+        Action: [
+          'dynamodb:GetItem',
+          'dynamodb:BatchGetItem',
+          'dynamodb:Query',
+          'dynamodb:Scan',
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+          'dynamodb:DeleteItem',
+          'dynamodb:BatchWriteItem',
+          'dynamodb:ConditionCheckItem',
+        ],
+        Resource: input.tableArns.flatMap((arn) => [arn, `${arn}/index/*`]),
+      },
+      // Per-user generator sessions: the source identity and session tags name the person (infra/lob-account.ts).
+      { Sid: 'AssumeLobGeneratorRoles', Effect: 'Allow', Action: ['sts:AssumeRole', 'sts:SetSourceIdentity', 'sts:TagSession'], Resource: input.generatorRoleArns },
+      // The admin console looks users up in the pool (read-only).
+      { Sid: 'ReadUserPool', Effect: 'Allow', Action: ['cognito-idp:AdminGetUser', 'cognito-idp:AdminListGroupsForUser', 'cognito-idp:ListUsers'], Resource: input.userPoolArn },
+      { Sid: 'OwnLogGroup', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: `${input.logGroupArn}:*` },
+      { Sid: 'DecryptOwnEnvironment', Effect: 'Allow', Action: 'kms:Decrypt', Resource: input.keyArn },
+      ...(input.topicArn ? publishStatements(input.topicArn, input.keyArn) : []),
+      // Lambda's VPC networking; these EC2 actions do not support resource-level permissions.
+      {
+        Sid: 'VpcNetworkInterfaces',
+        Effect: 'Allow',
+        Action: ['ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets', 'ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
+        Resource: '*',
+      },
+    ],
+  });
+}
+
+export interface PortalFunction {
+  functionRole: aws.iam.Role;
+  functionPolicy: aws.iam.RolePolicy;
+  securityGroup: aws.ec2.SecurityGroup;
+  fn: aws.lambda.Function;
+}
+
+export function createPortalFunction(
+  args: PortalArgs,
+  deps: { key: aws.kms.Key; tables: Portal['tables']; notifications: aws.sns.Topic; pool: PortalUserPool; url: pulumi.Input<string> },
+  opts: pulumi.CustomResourceOptions,
+): PortalFunction {
+  const { name, config, network } = args;
+  const { region } = config;
+  const portal = config.portal;
+  const { key, tables, notifications, url } = deps;
+  const { userPool, webClient, cliClient, issuer } = deps.pool;
+  const hostedUi = portal.authMode === 'hosted-ui';
+  const tags = (suffix: string) => ({ ...args.tags, Name: `${name}-${suffix}` });
+
+  const functionName = `${name}-server`;
+  const logGroup = new aws.cloudwatch.LogGroup(`${name}-server-logs`, { name: `/aws/lambda/${functionName}`, retentionInDays: portal.logRetentionDays, tags: args.tags }, opts);
+  const functionRole = new aws.iam.Role(
+    `${name}-server-role`,
+    {
+      name: `${name}-server`,
+      assumeRolePolicy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+      }),
+      tags: args.tags,
+    },
+    opts,
+  );
+  attachTopicPolicy(name, notifications, functionRole, opts);
+  const functionPolicy = new aws.iam.RolePolicy(
+    `${name}-server-policy`,
+    {
+      role: functionRole.name,
+      policy: pulumi
+        .all([tables.users.arn, tables.lobs.arn, tables.audit.arn, tables.requests.arn, tables.reviews.arn, tables.usage.arn, userPool.arn, logGroup.arn, key.arn, notifications.arn])
+        .apply(([usersArn, lobsArn, auditArn, requestsArn, reviewsArn, usageArn, userPoolArn, logGroupArn, keyArn, topicArn]) =>
+          buildFunctionPolicy({ region, tableArns: [usersArn, lobsArn, auditArn, requestsArn, reviewsArn, usageArn], generatorRoleArns: config.lobs.map(generatorRoleArn), userPoolArn, logGroupArn, keyArn, topicArn }),
+        ),
+    },
+    opts,
+  );
+
+  const securityGroup = new aws.ec2.SecurityGroup(`${name}-server-sg`, { vpcId: network.vpcId, description: 'Portal function: no ingress; HTTPS to the central endpoints and DynamoDB', tags: tags('server') }, opts);
+  new aws.vpc.SecurityGroupEgressRule(`${name}-server-to-endpoints`, { securityGroupId: securityGroup.id, ipProtocol: 'tcp', fromPort: 443, toPort: 443, referencedSecurityGroupId: network.endpointSecurityGroupId, description: 'central interface endpoints' }, opts);
+  new aws.vpc.SecurityGroupEgressRule(`${name}-server-to-dynamodb`, { securityGroupId: securityGroup.id, ipProtocol: 'tcp', fromPort: 443, toPort: 443, prefixListId: network.dynamodbPrefixListId, description: 'DynamoDB gateway endpoint' }, opts);
+  if (hostedUi) {
+    // The hosted UI's OAuth endpoints (token exchange) are not served by the cognito-idp PrivateLink
+    // endpoint: hosted-ui mode needs an HTTPS egress path (e.g. a central egress VPC behind the TGW).
+    new aws.vpc.SecurityGroupEgressRule(`${name}-server-to-oauth`, { securityGroupId: securityGroup.id, ipProtocol: 'tcp', fromPort: 443, toPort: 443, cidrIpv4: '0.0.0.0/0', description: 'Cognito OAuth endpoints (hosted-ui mode)' }, opts);
+  }
+  new aws.vpc.SecurityGroupIngressRule(`${name}-endpoints-from-server`, { securityGroupId: network.endpointSecurityGroupId, ipProtocol: 'tcp', fromPort: 443, toPort: 443, referencedSecurityGroupId: securityGroup.id, description: 'portal function' }, opts);
+
+  const fn = new aws.lambda.Function(
+    `${name}-server`,
+    {
+      name: functionName,
+      description: 'Studio Portal: Next.js standalone server behind the AWS Lambda Web Adapter',
+      role: functionRole.arn,
+      runtime: 'nodejs22.x',
+      architectures: [portal.architecture],
+      handler: 'run.sh',
+      code: new pulumi.asset.FileArchive(args.bundlePath),
+      memorySize: portal.memoryMb,
+      timeout: portal.timeoutSeconds,
+      layers: [webAdapterLayerArn(region, portal.architecture, portal.webAdapterLayerVersion)],
+      vpcConfig: { subnetIds: network.privateSubnetIds, securityGroupIds: [securityGroup.id] },
+      kmsKeyArn: key.arn,
+      loggingConfig: { logFormat: 'Text', logGroup: logGroup.name },
+      environment: {
+        variables: {
+          AWS_LAMBDA_EXEC_WRAPPER: '/opt/bootstrap',
+          AWS_LWA_PORT: PORTAL_PORT,
+          PORT: PORTAL_PORT,
+          AWS_LWA_READINESS_CHECK_PATH: '/api/health',
+          AUTH_MODE: portal.authMode,
+          NEXTAUTH_URL: url,
+          NEXTAUTH_SECRET: args.nextAuthSecret,
+          COGNITO_ISSUER: issuer,
+          COGNITO_USER_POOL_ID: userPool.id,
+          // Cognito's discovery document has no end_session_endpoint: name its /logout so sign-out ends the IdP session.
+          ...(hostedUi ? { COGNITO_LOGOUT_URL: `https://${portal.hostedUiDomainPrefix}.auth.${region}.amazoncognito.com/logout` } : {}),
+          COGNITO_CLIENT_ID: webClient.id,
+          COGNITO_CLIENT_SECRET: webClient.clientSecret,
+          COGNITO_ALLOWED_CLIENT_IDS: pulumi.interpolate`${webClient.id},${cliClient.id}`,
+          TABLE_USERS: tables.users.name,
+          TABLE_LOBS: tables.lobs.name,
+          TABLE_AUDIT: tables.audit.name,
+          TABLE_REQUESTS: tables.requests.name,
+          SNS_TOPIC_ARN: notifications.arn,
+          TABLE_REVIEWS: tables.reviews.name,
+          TABLE_USAGE: tables.usage.name,
+          // Non-HTTP invocations (the job schedules, infra/health-check.ts) are posted here.
+          AWS_LWA_PASS_THROUGH_PATH: JOBS_PATH,
+          PRESIGNED_URL_EXPIRES_SECONDS: String(portal.presignedUrlExpiresSeconds),
+          ADMIN_GROUP: portal.adminGroup,
+          SUPPORT_CONTACT: portal.supportContact,
+          LOG_LEVEL: portal.logLevel,
+          // Lambda freezes the process once the response is sent: write the audit record first.
+          AUDIT_WRITE: 'before-response',
+        },
+      },
+      tags: args.tags,
+    },
+    { ...opts, dependsOn: [functionPolicy, logGroup] },
+  );
+
+  return { functionRole, functionPolicy, securityGroup, fn };
+}

@@ -1,0 +1,77 @@
+// The portal's Cognito user pool: the pool, the admin group, the hosted-UI domain (hosted-ui mode) and the
+// two app clients (the portal's own, with a secret; the scripts' public one).
+import * as aws from '@pulumi/aws';
+import * as pulumi from '@pulumi/pulumi';
+import type { PortalArgs } from './portal';
+
+export interface PortalUserPool {
+  userPool: aws.cognito.UserPool;
+  adminGroup: aws.cognito.UserGroup;
+  hostedUiDomain?: aws.cognito.UserPoolDomain;
+  webClient: aws.cognito.UserPoolClient;
+  cliClient: aws.cognito.UserPoolClient;
+  /** the pool's OIDC issuer URL */
+  issuer: pulumi.Output<string>;
+}
+
+/** `url` is the portal's public URL: the hosted UI's callback and sign-out targets. */
+export function createPortalUserPool(args: PortalArgs, url: pulumi.Input<string>, opts: pulumi.CustomResourceOptions): PortalUserPool {
+  const { name, config, production } = args;
+  const { region } = config;
+  const portal = config.portal;
+
+  const userPool = new aws.cognito.UserPool(
+    `${name}-users`,
+    {
+      name: `${name}-users`,
+      // Accounts are created by admins (or federated in hosted-ui mode): no self sign-up.
+      adminCreateUserConfig: { allowAdminCreateUserOnly: true },
+      passwordPolicy: { minimumLength: 12, requireLowercase: true, requireUppercase: true, requireNumbers: true, requireSymbols: true, temporaryPasswordValidityDays: 3 },
+      mfaConfiguration: 'OPTIONAL',
+      softwareTokenMfaConfiguration: { enabled: true },
+      usernameConfiguration: { caseSensitive: false },
+      deletionProtection: production ? 'ACTIVE' : 'INACTIVE',
+      tags: args.tags,
+    },
+    opts,
+  );
+  const adminGroup = new aws.cognito.UserGroup(`${name}-admins`, { userPoolId: userPool.id, name: portal.adminGroup, description: 'Studio Portal administrators' }, opts);
+
+
+  const hostedUi = portal.authMode === 'hosted-ui';
+  const hostedUiDomain = hostedUi
+    ? new aws.cognito.UserPoolDomain(`${name}-hosted-ui`, { userPoolId: userPool.id, domain: portal.hostedUiDomainPrefix! }, opts)
+    : undefined;
+
+  const webClient = new aws.cognito.UserPoolClient(
+    `${name}-web`,
+    {
+      name: 'portal-web',
+      userPoolId: userPool.id,
+      generateSecret: true,
+      explicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+      preventUserExistenceErrors: 'ENABLED',
+      enableTokenRevocation: true,
+      ...(hostedUi
+        ? {
+            allowedOauthFlowsUserPoolClient: true,
+            allowedOauthFlows: ['code'],
+            allowedOauthScopes: ['openid', 'email', 'profile'],
+            supportedIdentityProviders: ['COGNITO'],
+            callbackUrls: [pulumi.interpolate`${url}/api/auth/callback/cognito`],
+            // Where Cognito's /logout returns the browser after ending the hosted-UI session.
+            logoutUrls: [pulumi.interpolate`${url}/signin?signedOut=1`],
+          }
+        : {}),
+    },
+    opts,
+  );
+  // Scripts get access tokens for GET /api/studio/{user} with this public client (USER_PASSWORD_AUTH).
+  const cliClient = new aws.cognito.UserPoolClient(
+    `${name}-cli`,
+    { name: 'portal-cli', userPoolId: userPool.id, generateSecret: false, explicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'], preventUserExistenceErrors: 'ENABLED', accessTokenValidity: 60, tokenValidityUnits: { accessToken: 'minutes' } },
+    opts,
+  );
+  const issuer = pulumi.interpolate`https://cognito-idp.${region}.amazonaws.com/${userPool.id}`;
+  return { userPool, adminGroup, hostedUiDomain, webClient, cliClient, issuer };
+}
