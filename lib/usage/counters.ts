@@ -66,6 +66,37 @@ function addCommand(table: string, key: Record<string, string>, adds: Adds, ttl:
   });
 }
 
+/** One item's share of the counting: the ADDs (attribute -> amount) and the TTL to set. */
+interface ItemCount {
+  key: { pk: string; sk: string };
+  adds: Map<string, number>;
+  ttl: number;
+}
+
+/** What one launch adds: to the LOB-day counter item, and for a success to the user's shard of the LOB-day. */
+function countsOf(usage: LaunchUsage): ItemCount[] {
+  const lob = usage.lob ?? NO_LOB;
+  const day = dayOf(usage.at);
+  const ttl = Math.floor(usage.at.getTime() / 1000) + USAGE_TTL_DAYS * 86_400;
+  const success = usage.outcome === 'success';
+  const counters = new Map([['n', 1], [`o:${usage.outcome}`, 1]]);
+  if (success && usage.durationMs !== undefined) counters.set(`h${durationBucket(usage.durationMs)}`, 1);
+  const items: ItemCount[] = [{ key: usageKeys.counters(lob, day), adds: counters, ttl }];
+  if (success && usage.lob) {
+    const shard = userShard(usage.user);
+    const adds = new Map([[`u:${usage.user}`, 1]]);
+    items.push({ key: usageKeys.users(lob, shard, day), adds, ttl }, { key: usageKeys.userMonth(lob, monthOf(day), shard), adds, ttl });
+  }
+  return items;
+}
+
+/** Sends the counts at once; the first failure, translated, once all have settled. */
+async function sendCounts(doc: DynamoDBDocumentClient, table: string, counts: ItemCount[]): Promise<void> {
+  const results = await Promise.allSettled(counts.map((count) => doc.send(addCommand(table, count.key, count.adds, count.ttl))));
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw translateDirectoryError(failed.reason, 'usage.record');
+}
+
 /**
  * Counts launches at write time with atomic `ADD`s, never by scanning the audit log: one UpdateItem on
  * the LOB-day counter item (launches, per outcome, duration bucket) and, for a success into a LOB, one on
@@ -136,6 +167,85 @@ export class UsageRecorder {
       this.doc.send(addCommand(this.table, usageKeys.users(lob, shard, day), adds, ttl)),
       this.doc.send(addCommand(this.table, usageKeys.userMonth(lob, monthOf(day), shard), adds, ttl)),
     ];
+  }
+}
+
+/** How long a launch's counts wait for others to share their UpdateItems (as the audit records' batching window). */
+const DEFAULT_USAGE_DELAY_MS = 10;
+/** Launches merged into one round of writes at most (keeps each UpdateExpression small). */
+const MAX_USAGE_BATCH = 25;
+
+/** The launches gathered in one window: their counts merged per item, written together when it closes. */
+interface UsageRound {
+  items: Map<string, ItemCount>;
+  launches: number;
+  timer: NodeJS.Timeout;
+  /** Each item's write, once the round is sent. */
+  writes: Promise<Map<string, Promise<void>>>;
+  send(): void;
+}
+
+/** Adds one item's count into a round's merged counts; returns the item's id in the round. */
+function mergeCount(items: Map<string, ItemCount>, count: ItemCount): string {
+  const id = `${count.key.pk}\u0000${count.key.sk}`;
+  const into = items.get(id);
+  if (!into) items.set(id, { key: count.key, adds: new Map(count.adds), ttl: count.ttl });
+  else {
+    for (const [name, n] of count.adds) into.adds.set(name, (into.adds.get(name) ?? 0) + n);
+    into.ttl = Math.max(into.ttl, count.ttl);
+  }
+  return id;
+}
+
+/**
+ * For counting after the response: launches that end within `maxDelayMs` of each other are merged, one
+ * UpdateItem per item they touch with the ADDs summed (launches of one LOB-day share the counter item), so
+ * under load a launch costs a fraction of two UpdateItems, and the writes start clear of the response.
+ * Each `record()` settles when its own items are written (or one failed), as with UsageRecorder.
+ */
+export class BatchingUsageRecorder {
+  private round?: UsageRound;
+  /** Corrections and duration samples (the counting-ahead path) are not batched. */
+  private readonly single: UsageRecorder;
+
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly table: string,
+    private readonly maxDelayMs = DEFAULT_USAGE_DELAY_MS,
+  ) {
+    this.single = new UsageRecorder(doc, table);
+  }
+
+  correct(usage: LaunchUsage, from: string): Promise<void> {
+    return this.single.correct(usage, from);
+  }
+
+  noteDuration(usage: LaunchUsage & { durationMs: number }): void {
+    this.single.noteDuration(usage);
+  }
+
+  record(usage: LaunchUsage): Promise<void> {
+    const round = (this.round ??= this.openRound());
+    const ids = countsOf(usage).map((count) => mergeCount(round.items, count));
+    round.launches += 1;
+    if (round.launches >= MAX_USAGE_BATCH) round.send();
+    return round.writes.then((writes) => Promise.all(ids.map((id) => writes.get(id)))).then(() => undefined);
+  }
+
+  private openRound(): UsageRound {
+    let start!: (writes: Map<string, Promise<void>>) => void;
+    const round: UsageRound = {
+      items: new Map(),
+      launches: 0,
+      timer: setTimeout(() => round.send(), this.maxDelayMs),
+      writes: new Promise((resolve) => (start = resolve)),
+      send: () => {
+        clearTimeout(round.timer);
+        if (this.round === round) this.round = undefined;
+        start(new Map([...round.items].map(([id, count]) => [id, sendCounts(this.doc, this.table, [count])])));
+      },
+    };
+    return round;
   }
 }
 
