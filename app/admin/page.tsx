@@ -2,6 +2,8 @@ import Link from 'next/link';
 import { requireConsolePage } from '@/lib/admin/require-admin';
 import { getAdminDeps, nowOf } from '@/lib/admin/deps';
 import { listLobs } from '@/lib/admin/lobs';
+import { listMembers } from '@/lib/admin/members';
+import { countPendingRequests } from '@/lib/admin/requests';
 import { visibleLobsFor } from '@/lib/admin/visible-lobs';
 import { readUsage } from '@/lib/usage/report';
 import { readLobHealth } from '@/lib/usage/health';
@@ -10,6 +12,9 @@ import { RelativeTime } from '@/components/ui/relative-time';
 
 const cardClass =
   'group block h-full rounded-lg border border-slate-200 bg-white p-5 shadow-sm transition-colors hover:border-brand-600 sm:p-6';
+/** "This week": memberships whose end falls within the next 7 days; at most this many counted per LOB. */
+const ENDING_DAYS = 7;
+const ENDING_SHOWN = 100;
 const percent = (part: number, whole: number) => (whole ? `${((part / whole) * 100).toFixed(1)}%` : '—');
 
 /** The operator's first glance: today's launches and failure rate against the last 7 days, failing LOBs, what waits. */
@@ -18,10 +23,19 @@ export default async function AdminHome() {
   const deps = getAdminDeps();
   const lobs = (await listLobs(deps)).filter((l) => access.lobs.includes(l.lob));
   const visible = visibleLobsFor(access, lobs.map((l) => l.lob));
-  const [usage, health] = await Promise.all([
+  const [usage, health, pending, ending] = await Promise.all([
     readUsage({ doc: deps.ddb, table: deps.tables.usage }, { lobs: visible, days: 8, today: nowOf(deps), users: false }),
     readLobHealth({ doc: deps.ddb, table: deps.tables.usage }, lobs.filter((l) => l.enabled).map((l) => l.lob)),
+    // A card that cannot be read says so; the rest of the overview still answers.
+    countPendingRequests(deps, access.lobs).catch(() => undefined),
+    Promise.all(
+      visible.map(async (lob) => {
+        const page = await listMembers(deps, lob, { expiringWithinDays: ENDING_DAYS, limit: ENDING_SHOWN }).catch(() => undefined);
+        return { lob, count: page?.members.length, more: Boolean(page?.nextToken) };
+      }),
+    ),
   ]);
+  const endingLobs = ending.filter((e) => e.count !== 0);
   const sum = (series: Record<string, number[]>, from: number, to: number) =>
     Object.values(series).reduce((a, days) => a + days.slice(from, to).reduce((x, y) => x + y, 0), 0);
   const today = { launches: sum(usage.launches, 7, 8), failures: sum(usage.failures, 7, 8) };
@@ -59,9 +73,37 @@ export default async function AdminHome() {
         <p className="mt-1 text-sm text-slate-600">{health.size ? 'Every checked line of business is ok.' : 'No health check has run yet.'}</p>
       ),
     },
-    // Issue 13 adds access requests and membership end dates; these cards show them once they exist.
-    { href: '/admin/users', title: 'Pending requests', testId: 'glance-requests', body: <p className="mt-1 text-sm text-slate-600">Access requests are not enabled in this portal yet.</p> },
-    { href: '/admin/users', title: 'Memberships ending this week', testId: 'glance-ending', body: <p className="mt-1 text-sm text-slate-600">Memberships have no end dates yet.</p> },
+    {
+      href: '/admin/requests',
+      title: 'Pending requests',
+      testId: 'glance-requests',
+      body:
+        pending === undefined ? (
+          <p className="mt-1 text-sm text-red-800">The request count could not be read; open the queue.</p>
+        ) : (
+          <>
+            <p className="mt-1 text-2xl font-semibold text-slate-900 tabular-nums" data-count={pending}>{pending.toLocaleString('en-US')}</p>
+            <p className="mt-1 text-sm text-slate-600">{pending ? `Waiting for a decision${access.platformAdmin ? '' : ' in your lines of business'}.` : 'Nothing waits for a decision.'}</p>
+          </>
+        ),
+    },
+    {
+      // One LOB with endings: straight to its "Expiring" view; several: the LOB list.
+      href: endingLobs.length === 1 ? `/admin/lobs/${encodeURIComponent(endingLobs[0].lob)}/members?view=expiring` : '/admin/lobs',
+      title: 'Memberships ending this week',
+      testId: 'glance-ending',
+      body: endingLobs.length ? (
+        <ul className="mt-1 space-y-1 text-sm text-slate-700">
+          {endingLobs.map((e) => (
+            <li key={e.lob} data-lob={e.lob} data-count={e.count}>
+              <strong>{e.lob}</strong>: {e.count === undefined ? 'could not be read' : `${e.count}${e.more ? '+' : ''} ending within ${ENDING_DAYS} days`}
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p className="mt-1 text-sm text-slate-600">No membership ends within {ENDING_DAYS} days.</p>
+      ),
+    },
   ];
   const sections = [
     ...(access.platformAdmin

@@ -72,6 +72,22 @@ async function pendingIdOf(requester: string, lob: string): Promise<string> {
   return String(item.id);
 }
 
+/** Pending requests of a LOB, read from the table's pendingByLob index (not through the portal). */
+async function pendingInIndex(lob: string): Promise<number> {
+  const out = await directoryClient(stack.env).doc.send(
+    new QueryCommand({ TableName: stack.env.TABLE_REQUESTS, IndexName: 'pendingByLob', KeyConditionExpression: 'pendingLob = :l', ExpressionAttributeValues: { ':l': lob }, Select: 'COUNT' }),
+  );
+  return out.Count ?? 0;
+}
+
+/** The HTML of one "At a glance" card of /admin (from its link to the end of the card). */
+function glance(html: string, testId: string): string {
+  const at = html.indexOf(`data-testid="${testId}"`);
+  expect(at, `card ${testId}`).toBeGreaterThan(-1);
+  const start = html.lastIndexOf('<a', at);
+  return html.slice(start, html.indexOf('</a>', at));
+}
+
 async function decisionForms(who: string) {
   const { forms } = await formsOf('/admin/requests', who);
   return forms;
@@ -102,6 +118,14 @@ describe('Access request -> approval -> launch -> expiry', () => {
     const created = (await snsMessages()).filter((m) => m.attributes.event === 'request.created' && m.attributes.lob === 'lob-a');
     expect(created).toHaveLength(1);
     expect(JSON.parse(created[0].message)).toMatchObject({ requester: 'user-no-lob', days: 30 });
+  });
+
+  it('the overview counts the pending request for its owner, and links to the queue', async () => {
+    const owner = glance(await (await get('/admin', 'owner-lob-a')).text(), 'glance-requests');
+    expect(owner).toContain('href="/admin/requests"');
+    expect(await pendingInIndex('lob-a')).toBe(1);
+    expect(owner).toMatch(/data-count="1"/);
+    expect(owner).toContain('Waiting for a decision in your lines of business');
   });
 
   it('confines owner-lob-a to lob-a: 403 on lob-b pages, routes and replayed action POSTs', async () => {
@@ -170,6 +194,26 @@ describe('Access request -> approval -> launch -> expiry', () => {
     expect((audit.Items ?? []).filter((i) => i.action === 'request.approve' && i.target === 'user-no-lob')).toHaveLength(1);
     const decided = (await snsMessages()).filter((m) => m.attributes.event === 'request.decided' && m.attributes.lob === 'lob-a');
     expect(decided).toHaveLength(1);
+  });
+
+  it('the overview shows the membership in its last week, linking to the LOB\'s expiring view, and what still waits', async () => {
+    const before = glance(await (await get('/admin', 'owner-lob-a')).text(), 'glance-ending');
+    expect(before).not.toMatch(/data-lob="lob-a"/);
+    writeFileSync(clockFile, String(25 * DAY)); // the 30-day membership of user-no-lob now ends within 7 days
+    try {
+      const html = await (await get('/admin', 'owner-lob-a')).text();
+      const ending = glance(html, 'glance-ending');
+      expect(ending).toContain('href="/admin/lobs/lob-a/members?view=expiring"');
+      const shown = Number(/data-lob="lob-a" data-count="(\d+)"/.exec(ending)?.[1]);
+      expect(shown).toBeGreaterThanOrEqual(1);
+      // The card's number is the expiring view's list.
+      const view = await (await get('/admin/lobs/lob-a/members?view=expiring', 'owner-lob-a')).text();
+      expect(view).toContain('user-no-lob');
+      // What still waits in lob-a (owner-lob-a's own request from the self-approval test), as the index has it.
+      expect(glance(html, 'glance-requests')).toContain(`data-count="${await pendingInIndex('lob-a')}"`);
+    } finally {
+      writeFileSync(clockFile, '0');
+    }
   });
 
   it('the member launches into lob-a and sees the end date; after it the launch is refused with membership.expired', async () => {
