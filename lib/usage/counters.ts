@@ -48,6 +48,9 @@ export const usageKeys = {
 
 type Adds = Map<string, number>;
 
+/** The TTL (epoch seconds) of the counter items an instant writes to. */
+const ttlOf = (at: Date) => Math.floor(at.getTime() / 1000) + USAGE_TTL_DAYS * 86_400;
+
 /** One UpdateItem that ADDs each attribute's delta (and keeps the item's TTL). */
 function addCommand(table: string, key: Record<string, string>, adds: Adds, ttl: number): UpdateCommand {
   const names: Record<string, string> = { '#ttl': 'ttl' };
@@ -75,19 +78,24 @@ interface ItemCount {
 
 /** What one launch adds: to the LOB-day counter item, and for a success to the user's shard of the LOB-day. */
 function countsOf(usage: LaunchUsage): ItemCount[] {
-  const lob = usage.lob ?? NO_LOB;
-  const day = dayOf(usage.at);
-  const ttl = Math.floor(usage.at.getTime() / 1000) + USAGE_TTL_DAYS * 86_400;
-  const success = usage.outcome === 'success';
   const counters = new Map([['n', 1], [`o:${usage.outcome}`, 1]]);
-  if (success && usage.durationMs !== undefined) counters.set(`h${durationBucket(usage.durationMs)}`, 1);
-  const items: ItemCount[] = [{ key: usageKeys.counters(lob, day), adds: counters, ttl }];
-  if (success && usage.lob) {
-    const shard = userShard(usage.user);
-    const adds = new Map([[`u:${usage.user}`, 1]]);
-    items.push({ key: usageKeys.users(lob, shard, day), adds, ttl }, { key: usageKeys.userMonth(lob, monthOf(day), shard), adds, ttl });
-  }
+  if (usage.outcome === 'success' && usage.durationMs !== undefined) counters.set(`h${durationBucket(usage.durationMs)}`, 1);
+  const items: ItemCount[] = [{ key: usageKeys.counters(usage.lob ?? NO_LOB, dayOf(usage.at)), adds: counters, ttl: ttlOf(usage.at) }];
+  if (usage.outcome === 'success') items.push(...userCounts(usage, 1));
   return items;
+}
+
+/** A successful launch's share of the user counters (the LOB-day shard and the LOB-month shard), by `delta`. */
+function userCounts(usage: LaunchUsage, delta: number): ItemCount[] {
+  if (!usage.lob) return [];
+  const day = dayOf(usage.at);
+  const shard = userShard(usage.user);
+  const adds: Adds = new Map([[`u:${usage.user}`, delta]]);
+  const ttl = ttlOf(usage.at);
+  return [
+    { key: usageKeys.users(usage.lob, shard, day), adds, ttl },
+    { key: usageKeys.userMonth(usage.lob, monthOf(day), shard), adds, ttl },
+  ];
 }
 
 /** Sends the counts at once; the first failure, translated, once all have settled. */
@@ -114,21 +122,17 @@ export class UsageRecorder {
   ) {}
 
   async record(usage: LaunchUsage): Promise<void> {
-    const key = usageKeys.counters(usage.lob ?? NO_LOB, dayOf(usage.at));
-    const adds: Adds = new Map([['n', 1], [`o:${usage.outcome}`, 1]]);
-    if (usage.outcome === 'success' && usage.durationMs !== undefined) adds.set(`h${durationBucket(usage.durationMs)}`, 1);
+    const counts = countsOf(usage);
+    const [counter] = counts;
     // Samples noted earlier ride along: merged into this item's ADD, or their own UpdateItem in the same batch.
     const pending = [...this.pending.values()];
     this.pending.clear();
-    const writes: Promise<unknown>[] = [];
     for (const entry of pending) {
-      if (entry.key.pk === key.pk && entry.key.sk === key.sk) {
-        for (const [bucket, n] of entry.buckets) adds.set(bucket, (adds.get(bucket) ?? 0) + n);
-      } else writes.push(this.doc.send(addCommand(this.table, entry.key, entry.buckets, entry.ttl)));
+      if (entry.key.pk === counter.key.pk && entry.key.sk === counter.key.sk) {
+        for (const [bucket, n] of entry.buckets) counter.adds.set(bucket, (counter.adds.get(bucket) ?? 0) + n);
+      } else counts.push({ key: entry.key, adds: entry.buckets, ttl: entry.ttl });
     }
-    writes.push(this.doc.send(addCommand(this.table, key, adds, ttlOf(usage.at))));
-    if (usage.outcome === 'success' && usage.lob) writes.push(...this.userWrites(usage, 1));
-    await settle(writes);
+    await sendCounts(this.doc, this.table, counts);
   }
 
   /**
@@ -138,9 +142,9 @@ export class UsageRecorder {
   async correct(usage: LaunchUsage, from: string): Promise<void> {
     const key = usageKeys.counters(usage.lob ?? NO_LOB, dayOf(usage.at));
     const adds: Adds = new Map([[`o:${from}`, -1], [`o:${usage.outcome}`, 1]]);
-    const writes: Promise<unknown>[] = [this.doc.send(addCommand(this.table, key, adds, ttlOf(usage.at)))];
-    if (from === 'success' && usage.lob) writes.push(...this.userWrites(usage, -1));
-    await settle(writes);
+    const counts: ItemCount[] = [{ key, adds, ttl: ttlOf(usage.at) }];
+    if (from === 'success') counts.push(...userCounts(usage, -1));
+    await sendCounts(this.doc, this.table, counts);
   }
 
   /**
@@ -155,18 +159,6 @@ export class UsageRecorder {
     const bucket = `h${durationBucket(usage.durationMs)}`;
     entry.buckets.set(bucket, (entry.buckets.get(bucket) ?? 0) + 1);
     this.pending.set(id, entry);
-  }
-
-  private userWrites(usage: LaunchUsage, delta: number): Promise<unknown>[] {
-    const lob = usage.lob ?? NO_LOB;
-    const day = dayOf(usage.at);
-    const shard = userShard(usage.user);
-    const adds: Adds = new Map([[`u:${usage.user}`, delta]]);
-    const ttl = ttlOf(usage.at);
-    return [
-      this.doc.send(addCommand(this.table, usageKeys.users(lob, shard, day), adds, ttl)),
-      this.doc.send(addCommand(this.table, usageKeys.userMonth(lob, monthOf(day), shard), adds, ttl)),
-    ];
   }
 }
 
@@ -247,12 +239,4 @@ export class BatchingUsageRecorder {
     };
     return round;
   }
-}
-
-const ttlOf = (at: Date) => Math.floor(at.getTime() / 1000) + USAGE_TTL_DAYS * 86_400;
-
-async function settle(writes: Promise<unknown>[]): Promise<void> {
-  const results = await Promise.allSettled(writes);
-  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed) throw translateDirectoryError(failed.reason, 'usage.record');
 }
