@@ -187,6 +187,7 @@ async function main(): Promise<void> {
   let standIns: StandInsHandle | undefined;
   let portal: BenchPortal | undefined;
   let portalLambda: BenchPortal | undefined;
+  if (args.profile) mkdirSync(RESULTS_DIR, { recursive: true });
   const profileDir = args.profile ? mkdtempSync(path.join(RESULTS_DIR, 'profile-')) : undefined;
   let baseline: { url: string; proc: BenchChild } | undefined;
   try {

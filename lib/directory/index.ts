@@ -1,5 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDynamoDocumentClient } from '../aws/clients';
+import { createClock } from '../clock';
 import { getConfig, type PortalConfig } from '../config';
 import { AuditWriter } from './audit';
 import { CachedLobReader, LobsRepository } from './lobs';
@@ -25,11 +26,12 @@ export interface Directory {
 export function createDirectory(config: PortalConfig): Directory {
   const doc = createDynamoDocumentClient(config);
   const lobsRepository = new LobsRepository(doc, config.tables.lobs);
+  const clock = createClock(config);
   return {
     doc,
     users: new UsersRepository({ ddb: doc, tables: config.tables }),
     lobsRepository,
-    lobs: new CachedLobReader(lobsRepository, config.lobCacheSeconds),
+    lobs: new CachedLobReader(lobsRepository, config.lobCacheSeconds, () => clock().getTime()),
     audit: new AuditWriter(doc, config.tables.audit),
   };
 }

@@ -4,7 +4,7 @@ import { BatchingAuditWriter, getDirectory, type Directory } from '@/lib/directo
 import { log } from '@/lib/log';
 import { createClock } from '@/lib/clock';
 import { getMetrics } from '@/lib/metrics';
-import { UsageRecorder } from '@/lib/usage/counters';
+import { BatchingUsageRecorder, UsageRecorder } from '@/lib/usage/counters';
 import { launchStudio, type LaunchDeps } from './launch-studio';
 import { resolveLobsForUser } from './resolve-lobs';
 import { SageMakerPresigner } from './sagemaker-presigner';
@@ -20,7 +20,8 @@ export function createLaunchDeps(config: PortalConfig, directory: Directory): La
   // After the response, records of concurrent launches share BatchWriteItems (a PutItem per launch was
   // a sixth of a launch's CPU under load); before the response (Lambda) each launch writes its own.
   const batched = config.auditWrite === 'after-response' ? new BatchingAuditWriter(directory.doc, config.tables.audit) : undefined;
-  const counters = new UsageRecorder(directory.doc, config.tables.usage);
+  // Usage counters likewise: merged across launches after the response, one launch's own two UpdateItems before it.
+  const counters = batched ? new BatchingUsageRecorder(directory.doc, config.tables.usage) : new UsageRecorder(directory.doc, config.tables.usage);
   return {
     getUser: (username) => directory.users.getUser(username),
     lobs: directory.lobs,

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { STUDIO_APPS, PROFILE_NAME_PATTERN, isStudioApp, type StudioApp } from '@/lib/names';
 import { PortalError, InputInvalidError, toPortalError } from '@/lib/errors';
 import type { GeneratorSession } from '@/lib/aws/generator-sessions';
@@ -5,7 +6,7 @@ import type { LaunchAuditRecord, Lob, Membership } from '@/lib/directory/types';
 import type { Logger } from '@/lib/log';
 import { dependencyOf, type PortalMetrics } from '@/lib/metrics';
 import type { LaunchUsage } from '@/lib/usage/counters';
-import { resolveLobsForUser, type ResolveLobsDeps, type ResolvedLobs } from './resolve-lobs';
+import { resolveLobsForUser, revalidateLobs, type ResolveLobsDeps, type ResolvedLobs } from './resolve-lobs';
 import type { LaunchRequest, LaunchResult, Presigner } from './types';
 
 const LOB_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
@@ -87,19 +88,48 @@ function chooseLob(request: LaunchRequest, resolved: ResolvedLobs, supportContac
   return lobs[0];
 }
 
+/** A launch made again on re-read LOB rows: the rows, and the audit record key (`at`) of the first try. */
+interface LaunchRedo {
+  resolved: ResolvedLobs;
+  at?: string;
+}
+
+/** Thrown inside a launch when its expired cached LOB rows turn out to have changed: make it again on `fresh`. */
+class LobsChangedSignal extends Error {
+  constructor(readonly fresh: ResolvedLobs) {
+    super('The LOB rows changed while the launch ran on their cached copies.');
+  }
+}
+
+/**
+ * The re-read rows when they differ from the (expired, cached) rows a launch ran on; undefined when they
+ * agree or nothing was re-read. Any difference counts (enabled, account, domain, role, region, apps, ...).
+ */
+async function changedLobs(used: ResolvedLobs | undefined, revalidation: Promise<ResolvedLobs> | undefined): Promise<ResolvedLobs | undefined> {
+  if (!used || !revalidation) return undefined;
+  const fresh = await revalidation;
+  return isDeepStrictEqual(used.lobs, fresh.lobs) ? undefined : fresh;
+}
+
 /**
  * One Studio launch, for both doors (portal server action and API):
  * resolve the user's LOB -> LOB row -> presigned URL in the LOB's account -> audit record.
  * Every outcome, success or error code, is audited once the user is known.
+ *
+ * A LOB row served from an expired cache entry (lib/directory/lobs.ts, stale-while-revalidate) is read
+ * again alongside the presign; the launch answers only once the re-read row agrees. If it differs, the
+ * URL is dropped (it never leaves the server) and the launch is decided again on the re-read row, so a
+ * LOB disabled or re-pointed is refused or followed on the first launch after the cache window.
+ * (`redo` is that second try; callers leave it out.)
  */
-export async function launchStudio(deps: LaunchDeps, request: LaunchRequest): Promise<LaunchResult> {
+export async function launchStudio(deps: LaunchDeps, request: LaunchRequest, redo?: LaunchRedo): Promise<LaunchResult> {
   const now = deps.now ?? (() => new Date());
   const started = Date.now();
   const log = deps.log.child({ requestId: request.requestId, user: request.user.username, channel: request.channel });
   let lob: Lob | undefined;
   let app: StudioApp | undefined = request.app;
   let session: GeneratorSession | undefined;
-  const recordOf = (outcome: string, at = now().toISOString()): LaunchAuditRecord => ({
+  const recordOf = (outcome: string, at = redo?.at ?? now().toISOString()): LaunchAuditRecord => ({
     type: 'launch',
     user: request.user.username,
     at,
@@ -159,8 +189,21 @@ export async function launchStudio(deps: LaunchDeps, request: LaunchRequest): Pr
     return true;
   };
 
+  let resolved: ResolvedLobs | undefined;
+  let revalidation: Promise<ResolvedLobs> | undefined;
+  /** The rows changed under this launch: drop its URL, wait for its write-ahead record, and launch again under that record's key. */
+  const relaunch = async (fresh: ResolvedLobs) => {
+    const at = ahead?.record.at ?? redo?.at;
+    if (ahead) await ahead.landed;
+    ahead = undefined;
+    log.info('launch.lob_changed', { lob: lob?.lob });
+    return launchStudio(deps, request, { resolved: fresh, at });
+  };
+
   try {
-    lob = chooseLob(request, await resolveLobsForUser(deps, request.user), deps.supportContact);
+    resolved = redo?.resolved ?? (await resolveLobsForUser(deps, request.user));
+    revalidation = redo ? undefined : revalidateLobs(deps, request.user, resolved);
+    lob = chooseLob(request, resolved, deps.supportContact);
     if (!lob.enabled) {
       throw new PortalError('lob.disabled', `Studio access for ${lob.displayName} is currently disabled. Ask ${deps.supportContact} when it will be back.`);
     }
@@ -175,11 +218,11 @@ export async function launchStudio(deps: LaunchDeps, request: LaunchRequest): Pr
     session = await deps.presigner.openSession(lob, request.user.username);
     const issuedAt = now();
     const presigning = deps.presigner.createUrl(
-      { lob, userProfileName: request.user.username, app, space: request.space, expiresSeconds, profileWaitMs: request.profileWaitMs },
+      { lob, userProfileName: request.user.username, app, space: request.space, expiresSeconds, profileWaitMs: request.profileWaitMs, beforeCreateProfile: confirmLobs(resolved, revalidation) },
       session,
     );
     if (!deps.defer) {
-      const record = recordOf('success', issuedAt.toISOString());
+      const record = recordOf('success', redo?.at ?? issuedAt.toISOString());
       const usage: LaunchUsage = { lob: lob.lob, user: request.user.username, outcome: 'success', at: issuedAt };
       // Started once the presign request is on its way (setImmediate runs after the SDK's synchronous and
       // microtask work), so building and signing the writes never delays the call the user waits for.
@@ -208,6 +251,10 @@ export async function launchStudio(deps: LaunchDeps, request: LaunchRequest): Pr
       };
     }
     const url = await presigning;
+    const checking = revalidation;
+    revalidation = undefined;
+    const changed = await changedLobs(resolved, checking);
+    if (changed) throw new LobsChangedSignal(changed);
     const result: LaunchResult = {
       url,
       expiresAt: new Date(issuedAt.getTime() + expiresSeconds * 1000).toISOString(),
@@ -220,6 +267,8 @@ export async function launchStudio(deps: LaunchDeps, request: LaunchRequest): Pr
     if (!(await settleAhead('success'))) await audit('success');
     return result;
   } catch (thrown) {
+    const changed = thrown instanceof LobsChangedSignal ? thrown.fresh : await changedLobs(resolved, revalidation).catch(() => undefined);
+    if (changed) return relaunch(changed);
     const error = profileMessage(toPortalError(thrown), lob, deps.supportContact);
     const level = error.status >= 500 ? 'error' : 'warn';
     log[level]('launch.failed', { code: error.code, lob: lob?.lob, durationMs: Date.now() - started, error: error.cause ?? error, details: error.details });
@@ -228,6 +277,15 @@ export async function launchStudio(deps: LaunchDeps, request: LaunchRequest): Pr
     if (!(await settleAhead(error.code))) await audit(error.code);
     throw error;
   }
+}
+
+/** For PresignRequest.beforeCreateProfile: nothing is created in a LOB account on a cached row that has changed. */
+function confirmLobs(resolved: ResolvedLobs, revalidation: Promise<ResolvedLobs> | undefined): (() => Promise<void>) | undefined {
+  if (!revalidation) return undefined;
+  return async () => {
+    const changed = await changedLobs(resolved, revalidation);
+    if (changed) throw new LobsChangedSignal(changed);
+  };
 }
 
 function latestEnded(expired: Membership[]): Membership | undefined {

@@ -75,6 +75,7 @@ export class SageMakerPresigner implements Presigner {
         if (!lob.autoCreateProfile) {
           throw new PortalError('profile.not_found', undefined, { cause: error, details: { domainId: lob.domainId } });
         }
+        await request.beforeCreateProfile?.();
         await send(() => this.createProfile(client, request));
       } else if (!(error as { name?: string }).name?.startsWith('Validation')) {
         throw translateSageMakerError(error, 'CreatePresignedDomainUrl');

@@ -33,6 +33,8 @@ export interface PresignRequest {
   space?: string;
   expiresSeconds: number;
   profileWaitMs?: number;
+  /** Awaited before a just-in-time CreateUserProfile (the launch confirms a cached LOB row first); throws to stop it. */
+  beforeCreateProfile?: () => Promise<void>;
 }
 
 /** Creates presigned Studio URLs in a LOB's account (creating the profile just in time where allowed). */

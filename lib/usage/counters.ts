@@ -48,6 +48,9 @@ export const usageKeys = {
 
 type Adds = Map<string, number>;
 
+/** The TTL (epoch seconds) of the counter items an instant writes to. */
+const ttlOf = (at: Date) => Math.floor(at.getTime() / 1000) + USAGE_TTL_DAYS * 86_400;
+
 /** One UpdateItem that ADDs each attribute's delta (and keeps the item's TTL). */
 function addCommand(table: string, key: Record<string, string>, adds: Adds, ttl: number): UpdateCommand {
   const names: Record<string, string> = { '#ttl': 'ttl' };
@@ -64,6 +67,42 @@ function addCommand(table: string, key: Record<string, string>, adds: Adds, ttl:
     ExpressionAttributeNames: names,
     ExpressionAttributeValues: values,
   });
+}
+
+/** One item's share of the counting: the ADDs (attribute -> amount) and the TTL to set. */
+interface ItemCount {
+  key: { pk: string; sk: string };
+  adds: Map<string, number>;
+  ttl: number;
+}
+
+/** What one launch adds: to the LOB-day counter item, and for a success to the user's shard of the LOB-day. */
+function countsOf(usage: LaunchUsage): ItemCount[] {
+  const counters = new Map([['n', 1], [`o:${usage.outcome}`, 1]]);
+  if (usage.outcome === 'success' && usage.durationMs !== undefined) counters.set(`h${durationBucket(usage.durationMs)}`, 1);
+  const items: ItemCount[] = [{ key: usageKeys.counters(usage.lob ?? NO_LOB, dayOf(usage.at)), adds: counters, ttl: ttlOf(usage.at) }];
+  if (usage.outcome === 'success') items.push(...userCounts(usage, 1));
+  return items;
+}
+
+/** A successful launch's share of the user counters (the LOB-day shard and the LOB-month shard), by `delta`. */
+function userCounts(usage: LaunchUsage, delta: number): ItemCount[] {
+  if (!usage.lob) return [];
+  const day = dayOf(usage.at);
+  const shard = userShard(usage.user);
+  const adds: Adds = new Map([[`u:${usage.user}`, delta]]);
+  const ttl = ttlOf(usage.at);
+  return [
+    { key: usageKeys.users(usage.lob, shard, day), adds, ttl },
+    { key: usageKeys.userMonth(usage.lob, monthOf(day), shard), adds, ttl },
+  ];
+}
+
+/** Sends the counts at once; the first failure, translated, once all have settled. */
+async function sendCounts(doc: DynamoDBDocumentClient, table: string, counts: ItemCount[]): Promise<void> {
+  const results = await Promise.allSettled(counts.map((count) => doc.send(addCommand(table, count.key, count.adds, count.ttl))));
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw translateDirectoryError(failed.reason, 'usage.record');
 }
 
 /**
@@ -83,21 +122,17 @@ export class UsageRecorder {
   ) {}
 
   async record(usage: LaunchUsage): Promise<void> {
-    const key = usageKeys.counters(usage.lob ?? NO_LOB, dayOf(usage.at));
-    const adds: Adds = new Map([['n', 1], [`o:${usage.outcome}`, 1]]);
-    if (usage.outcome === 'success' && usage.durationMs !== undefined) adds.set(`h${durationBucket(usage.durationMs)}`, 1);
+    const counts = countsOf(usage);
+    const [counter] = counts;
     // Samples noted earlier ride along: merged into this item's ADD, or their own UpdateItem in the same batch.
     const pending = [...this.pending.values()];
     this.pending.clear();
-    const writes: Promise<unknown>[] = [];
     for (const entry of pending) {
-      if (entry.key.pk === key.pk && entry.key.sk === key.sk) {
-        for (const [bucket, n] of entry.buckets) adds.set(bucket, (adds.get(bucket) ?? 0) + n);
-      } else writes.push(this.doc.send(addCommand(this.table, entry.key, entry.buckets, entry.ttl)));
+      if (entry.key.pk === counter.key.pk && entry.key.sk === counter.key.sk) {
+        for (const [bucket, n] of entry.buckets) counter.adds.set(bucket, (counter.adds.get(bucket) ?? 0) + n);
+      } else counts.push({ key: entry.key, adds: entry.buckets, ttl: entry.ttl });
     }
-    writes.push(this.doc.send(addCommand(this.table, key, adds, ttlOf(usage.at))));
-    if (usage.outcome === 'success' && usage.lob) writes.push(...this.userWrites(usage, 1));
-    await settle(writes);
+    await sendCounts(this.doc, this.table, counts);
   }
 
   /**
@@ -107,9 +142,9 @@ export class UsageRecorder {
   async correct(usage: LaunchUsage, from: string): Promise<void> {
     const key = usageKeys.counters(usage.lob ?? NO_LOB, dayOf(usage.at));
     const adds: Adds = new Map([[`o:${from}`, -1], [`o:${usage.outcome}`, 1]]);
-    const writes: Promise<unknown>[] = [this.doc.send(addCommand(this.table, key, adds, ttlOf(usage.at)))];
-    if (from === 'success' && usage.lob) writes.push(...this.userWrites(usage, -1));
-    await settle(writes);
+    const counts: ItemCount[] = [{ key, adds, ttl: ttlOf(usage.at) }];
+    if (from === 'success') counts.push(...userCounts(usage, -1));
+    await sendCounts(this.doc, this.table, counts);
   }
 
   /**
@@ -125,24 +160,83 @@ export class UsageRecorder {
     entry.buckets.set(bucket, (entry.buckets.get(bucket) ?? 0) + 1);
     this.pending.set(id, entry);
   }
-
-  private userWrites(usage: LaunchUsage, delta: number): Promise<unknown>[] {
-    const lob = usage.lob ?? NO_LOB;
-    const day = dayOf(usage.at);
-    const shard = userShard(usage.user);
-    const adds: Adds = new Map([[`u:${usage.user}`, delta]]);
-    const ttl = ttlOf(usage.at);
-    return [
-      this.doc.send(addCommand(this.table, usageKeys.users(lob, shard, day), adds, ttl)),
-      this.doc.send(addCommand(this.table, usageKeys.userMonth(lob, monthOf(day), shard), adds, ttl)),
-    ];
-  }
 }
 
-const ttlOf = (at: Date) => Math.floor(at.getTime() / 1000) + USAGE_TTL_DAYS * 86_400;
+/** How long a launch's counts wait for others to share their UpdateItems (as the audit records' batching window). */
+const DEFAULT_USAGE_DELAY_MS = 10;
+/** Launches merged into one round of writes at most (keeps each UpdateExpression small). */
+const MAX_USAGE_BATCH = 25;
 
-async function settle(writes: Promise<unknown>[]): Promise<void> {
-  const results = await Promise.allSettled(writes);
-  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed) throw translateDirectoryError(failed.reason, 'usage.record');
+/** The launches gathered in one window: their counts merged per item, written together when it closes. */
+interface UsageRound {
+  items: Map<string, ItemCount>;
+  launches: number;
+  timer: NodeJS.Timeout;
+  /** Each item's write, once the round is sent. */
+  writes: Promise<Map<string, Promise<void>>>;
+  send(): void;
+}
+
+/** Adds one item's count into a round's merged counts; returns the item's id in the round. */
+function mergeCount(items: Map<string, ItemCount>, count: ItemCount): string {
+  const id = `${count.key.pk}\u0000${count.key.sk}`;
+  const into = items.get(id);
+  if (!into) items.set(id, { key: count.key, adds: new Map(count.adds), ttl: count.ttl });
+  else {
+    for (const [name, n] of count.adds) into.adds.set(name, (into.adds.get(name) ?? 0) + n);
+    into.ttl = Math.max(into.ttl, count.ttl);
+  }
+  return id;
+}
+
+/**
+ * For counting after the response: launches that end within `maxDelayMs` of each other are merged, one
+ * UpdateItem per item they touch with the ADDs summed (launches of one LOB-day share the counter item), so
+ * under load a launch costs a fraction of two UpdateItems, and the writes start clear of the response.
+ * Each `record()` settles when its own items are written (or one failed), as with UsageRecorder.
+ */
+export class BatchingUsageRecorder {
+  private round?: UsageRound;
+  /** Corrections and duration samples (the counting-ahead path) are not batched. */
+  private readonly single: UsageRecorder;
+
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly table: string,
+    private readonly maxDelayMs = DEFAULT_USAGE_DELAY_MS,
+  ) {
+    this.single = new UsageRecorder(doc, table);
+  }
+
+  correct(usage: LaunchUsage, from: string): Promise<void> {
+    return this.single.correct(usage, from);
+  }
+
+  noteDuration(usage: LaunchUsage & { durationMs: number }): void {
+    this.single.noteDuration(usage);
+  }
+
+  record(usage: LaunchUsage): Promise<void> {
+    const round = (this.round ??= this.openRound());
+    const ids = countsOf(usage).map((count) => mergeCount(round.items, count));
+    round.launches += 1;
+    if (round.launches >= MAX_USAGE_BATCH) round.send();
+    return round.writes.then((writes) => Promise.all(ids.map((id) => writes.get(id)))).then(() => undefined);
+  }
+
+  private openRound(): UsageRound {
+    let start!: (writes: Map<string, Promise<void>>) => void;
+    const round: UsageRound = {
+      items: new Map(),
+      launches: 0,
+      timer: setTimeout(() => round.send(), this.maxDelayMs),
+      writes: new Promise((resolve) => (start = resolve)),
+      send: () => {
+        clearTimeout(round.timer);
+        if (this.round === round) this.round = undefined;
+        start(new Map([...round.items].map(([id, count]) => [id, sendCounts(this.doc, this.table, [count])])));
+      },
+    };
+    return round;
+  }
 }
