@@ -98,11 +98,18 @@ function userCounts(usage: LaunchUsage, delta: number): ItemCount[] {
   ];
 }
 
-/** Sends the counts at once; the first failure, translated, once all have settled. */
-async function sendCounts(doc: DynamoDBDocumentClient, table: string, counts: ItemCount[]): Promise<void> {
-  const results = await Promise.allSettled(counts.map((count) => doc.send(addCommand(table, count.key, count.adds, count.ttl))));
+/** Waits for every write, then throws the first failure: nothing is still in flight when the caller hears of it. */
+async function settleAll(writes: Promise<unknown>[]): Promise<void> {
+  const results = await Promise.allSettled(writes);
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed) throw translateDirectoryError(failed.reason, 'usage.record');
+  if (failed) throw failed.reason;
+}
+
+/** Sends the counts at once; the first failure, translated, once all have settled. */
+function sendCounts(doc: DynamoDBDocumentClient, table: string, counts: ItemCount[]): Promise<void> {
+  return settleAll(counts.map((count) => doc.send(addCommand(table, count.key, count.adds, count.ttl)))).catch((error: unknown) => {
+    throw translateDirectoryError(error, 'usage.record');
+  });
 }
 
 /**
@@ -221,7 +228,7 @@ export class BatchingUsageRecorder {
     const ids = countsOf(usage).map((count) => mergeCount(round.items, count));
     round.launches += 1;
     if (round.launches >= MAX_USAGE_BATCH) round.send();
-    return round.writes.then((writes) => Promise.all(ids.map((id) => writes.get(id)))).then(() => undefined);
+    return round.writes.then((writes) => settleAll(ids.map((id) => writes.get(id))));
   }
 
   private openRound(): UsageRound {

@@ -99,36 +99,37 @@ describe('Method: UsageRecorder.record', () => {
 });
 
 describe('Method: BatchingUsageRecorder.record', () => {
-  it('merges launches that end together: exact counts with far fewer UpdateItems than two per launch', async () => {
+  it('merges launches that end together: exact counts with far fewer UpdateItems than three per launch', async () => {
     // Prepare
     const recorder = new BatchingUsageRecorder(doc, tables.usage);
     knobs.resetCounters();
     // Act: 60 launches of 3 users (2 failures among them) at once, then one alone
     await Promise.all(
       Array.from({ length: 60 }, (_, i) =>
-        recorder.record({ lob: 'lob-g', user: `b${i % 3}`, outcome: i < 2 ? 'aws.throttled' : 'success', durationMs: 120, at: today }),
+        recorder.record({ lob: 'lob-batch', user: `b${i % 3}`, outcome: i < 2 ? 'aws.throttled' : 'success', durationMs: 120, at: today }),
       ),
     );
     const together = knobs.getCounters()['dynamodb.UpdateItem'];
-    await recorder.record({ lob: 'lob-g', user: 'b9', outcome: 'success', durationMs: 120, at: today });
-    // Assess: 3 rounds of at most 25 launches, each one counter item + at most 3 user shards
-    expect(together).toBeLessThanOrEqual(12);
-    expect(knobs.getCounters()['dynamodb.UpdateItem'] - together).toBe(2);
-    const report = await readUsage({ doc, table: tables.usage }, { lobs: ['lob-g'], days: 30, today });
-    expect(report.perLob[0]).toMatchObject({ lob: 'lob-g', launches: 61, failures: 2, activeUsers: 4 });
+    await recorder.record({ lob: 'lob-batch', user: 'b9', outcome: 'success', durationMs: 120, at: today });
+    // Assess: 3 rounds of at most 25 launches, each one counter item + at most 3 user-day and 3 user-month shards
+    // (one at a time: 3 UpdateItems per successful launch, 180 for these 60)
+    expect(together).toBeLessThanOrEqual(21);
+    expect(knobs.getCounters()['dynamodb.UpdateItem'] - together).toBe(3);
+    const report = await readUsage({ doc, table: tables.usage }, { lobs: ['lob-batch'], days: 30, today });
+    expect(report.perLob[0]).toMatchObject({ lob: 'lob-batch', launches: 61, failures: 2, activeUsers: 4 });
     expect(report.topUsers.reduce((a, u) => a + u.launches, 0)).toBe(59);
   });
 
   it('fails every launch of a round whose write failed, and counts again once DynamoDB answers', async () => {
     const recorder = new BatchingUsageRecorder(doc, tables.usage);
     knobs.addFault({ service: 'dynamodb', operation: 'UpdateItem', error: 'ServiceUnavailable', rate: 1 });
-    const results = await Promise.allSettled([0, 1].map((i) => recorder.record({ lob: 'lob-h', user: `f${i}`, outcome: 'success', durationMs: 5, at: today })));
+    const results = await Promise.allSettled([0, 1].map((i) => recorder.record({ lob: 'lob-batch-fail', user: `f${i}`, outcome: 'success', durationMs: 5, at: today })));
     knobs.clearFaults();
     expect(results.map((r) => r.status), JSON.stringify(results)).toEqual(['rejected', 'rejected']);
     expect((results[0] as PromiseRejectedResult).reason).toMatchObject({ code: 'directory.unavailable' });
-    await recorder.record({ lob: 'lob-h', user: 'f0', outcome: 'success', durationMs: 5, at: today });
-    const report = await readUsage({ doc, table: tables.usage }, { lobs: ['lob-h'], days: 30, today });
-    expect(report.perLob[0]).toMatchObject({ lob: 'lob-h', launches: 1 });
+    await recorder.record({ lob: 'lob-batch-fail', user: 'f0', outcome: 'success', durationMs: 5, at: today });
+    const report = await readUsage({ doc, table: tables.usage }, { lobs: ['lob-batch-fail'], days: 30, today });
+    expect(report.perLob[0]).toMatchObject({ lob: 'lob-batch-fail', launches: 1 });
   });
 });
 
