@@ -6,12 +6,12 @@
  *   npx tsx bench/review-bench.ts [--members 10000] [--samples 60]
  */
 import { performance } from 'node:perf_hooks';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { parseConfig } from '../lib/config';
 import { createDynamoDocumentClient } from '../lib/aws/clients';
+import { iterateAudit } from '../lib/admin/audit';
 import { createAdminDeps, type AdminDeps } from '../lib/admin/deps';
 import { batchWriteAll, type TableWrite } from '../lib/directory/writes';
-import { toMembershipsAttribute } from '../lib/directory/items';
+import { toAuditItem, toUserItem } from '../lib/directory/items';
 import type { Lob } from '../lib/directory/types';
 import { decideMember, iterateReviewRows, keepAll, listReviewRows, requireReview, startReview } from '../lib/admin/reviews';
 import { startStandIns } from '../local/stack';
@@ -33,13 +33,16 @@ async function seedMembers(deps: AdminDeps, members: number): Promise<void> {
   const writes: TableWrite[] = [];
   for (let i = 0; i < members; i++) {
     const username = `bench-r-${String(i).padStart(6, '0')}`;
-    writes.push({ table: deps.tables.users, request: { PutRequest: { Item: { username, kind: 'user', lobs: [LOB], memberships: toMembershipsAttribute([{ lob: LOB, via: 'admin', grantedBy: 'bench' }]), version: 1 } } } });
+    const user = toUserItem({ username, lobs: [LOB], memberships: [{ lob: LOB, via: 'admin', grantedBy: 'bench' }], version: 1 });
+    writes.push({ table: deps.tables.users, request: { PutRequest: { Item: user } } });
     // A launch a month ago for every third member: the last-used lookups find something.
     if (i % 3 === 0) {
       const at = new Date(Date.now() - 30 * 24 * 3600 * 1000 - i * 1000).toISOString();
-      writes.push({ table: deps.tables.audit, request: { PutRequest: { Item: { pk: 'audit', sk: `${at}#bench-${i}`, type: 'launch', user: username, at, requestId: `bench-${i}`, lob: LOB, channel: 'portal', outcome: 'success', ttl: Math.floor(Date.now() / 1000) + 86400 } } } });
+      const launch = toAuditItem({ type: 'launch', user: username, at, requestId: `bench-${i}`, lob: LOB, channel: 'portal', outcome: 'success' });
+      writes.push({ table: deps.tables.audit, request: { PutRequest: { Item: launch } } });
     }
   }
+  // Users and audit items in the same parallel BatchWriteItem calls (8 in flight), as seeding a fresh stack does.
   await batchWriteAll(deps.ddb, writes, 8);
 }
 
@@ -104,13 +107,11 @@ async function main() {
     if (new Set([...bulk.kept, ...otherWon]).size !== bulk.kept.length + otherWon.length) problems.push('a row counted by both reviewers');
     if (bulk.kept.length + bulk.alreadyDecided.length !== shown.length) problems.push('bulk result does not add up');
     if (review.decided !== decidedInTable) problems.push(`header counts ${review.decided}, table has ${decidedInTable}`);
+    // The bulk's audit entries, read as the audit page reads them (the LOB's admin changes by bench-owner).
     let audited = 0;
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const out = await deps.ddb.send(new QueryCommand({ TableName: deps.tables.audit, IndexName: 'byUser', KeyConditionExpression: '#u = :u', FilterExpression: 'review = :r AND #a = :keep', ExpressionAttributeNames: { '#u': 'user', '#a': 'action' }, ExpressionAttributeValues: { ':u': 'bench-owner', ':r': review.id, ':keep': 'review.keep' }, ExclusiveStartKey: startKey }));
-      audited += out.Count ?? 0;
-      startKey = out.LastEvaluatedKey;
-    } while (startKey);
+    for await (const entries of iterateAudit(deps, { lob: LOB, user: 'bench-owner', type: 'admin' })) {
+      audited += entries.filter((e) => e.review === review.id && e.action === 'review.keep').length;
+    }
     if (audited !== bulk.kept.length) problems.push(`${audited} audit entries for ${bulk.kept.length} bulk keeps`);
     console.log(`review-bench: keep all shown on ${shown.length} rows in ${bulkSeconds.toFixed(1)} s: ${bulk.kept.length} kept, ${bulk.alreadyDecided.length} already decided by the concurrent reviewer (who won ${otherWon.length} of ${contested.length}); header ${review.decided} = table ${decidedInTable}; ${audited} audit entries -> ${problems.length ? `FAIL: ${problems.slice(0, 5).join('; ')}` : 'PASS (nothing lost or double-written)'}`);
     if (problems.length || p50 >= TARGET_P50_MS) process.exitCode = 1;

@@ -2,6 +2,8 @@
  * Notifications about access requests and ending memberships. The portal publishes one message per
  * event to one SNS topic, with message attributes `lob` and `event` so subscribers filter (docs/admin.md).
  */
+import { log } from '@/lib/log';
+
 export type NotificationEvent = 'request.created' | 'request.decided' | 'membership.expiring' | 'review.opened' | 'review.member_removed';
 
 export interface Notification {
@@ -16,3 +18,16 @@ export interface Notification {
 
 /** Delivers a notification; failures are the caller's to log (a decision never fails for a message). */
 export type Notifier = (notification: Notification) => Promise<void>;
+
+/**
+ * Sends a notification about something already stored: a lost message must not undo it, but it must not
+ * vanish silently either (logged as notification.failed). Without a notifier (no topic) nothing is sent.
+ */
+export async function notifySafely(deps: { notify?: Notifier }, notification: Notification): Promise<void> {
+  if (!deps.notify) return;
+  try {
+    await deps.notify(notification);
+  } catch (error) {
+    log.error('notification.failed', { event: notification.event, lob: notification.lob, error: error instanceof Error ? error.message : String(error) });
+  }
+}

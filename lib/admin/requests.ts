@@ -7,45 +7,24 @@
  * is one BatchGetItem, not a COUNT over the queue.
  */
 import { randomUUID } from 'node:crypto';
-import { GetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { batchGetAll, queryNewestFirst } from './batch';
 import { z } from 'zod';
 import { InputInvalidError, PortalError } from '@/lib/errors';
-import { REQUESTS_TABLE } from '@/lib/directory/schema';
 import { isMembershipActive } from '@/lib/directory/items';
+import { getAccessRequest, queryPendingRequests, queryRequestsOf, requestWrites, type AccessRequest } from '@/lib/directory/requests';
 import type { Lob, Membership } from '@/lib/directory/types';
+import { TransactionCancelledError, transactWrite } from '@/lib/directory/writes';
 import { formatUtc } from '@/lib/launch/launch-studio';
-import { log } from '@/lib/log';
-import { buildAdminAuditItem } from './audit';
+import { auditWritesFor } from './audit';
 import type { AdminDeps } from './deps';
 import { nowOf } from './deps';
-import { toDirectoryError } from './errors';
-import { commitMembershipWrite, transactWrite, TransactionCancelledError, type TransactItem } from './memberships';
-import type { Notification } from './notifications';
+import { commitMembershipWrite } from './memberships';
+import { notifySafely, type Notification } from './notifications';
 import { getLob } from './lobs';
 import { getUserMapping } from './users';
 import { decodePageToken, encodePageToken } from './page-token';
 
-export type RequestStatus = 'pending' | 'approved' | 'denied' | 'withdrawn';
-
-export interface AccessRequest {
-  id: string;
-  lob: string;
-  requester: string;
-  justification: string;
-  /** Days asked for. */
-  days: number;
-  status: RequestStatus;
-  createdAt: string;
-  decidedBy?: string;
-  decidedAt?: string;
-  /** Why it was denied. */
-  reason?: string;
-  /** Days granted (approval; at most `days`). */
-  approvedDays?: number;
-  /** End of the membership the approval granted. */
-  until?: string;
-}
+export type { AccessRequest, RequestStatus } from '@/lib/directory/requests';
+export { countPendingRequests } from '@/lib/directory/requests';
 
 const DAY_MS = 24 * 3600 * 1000;
 export const JUSTIFICATION_MIN = 10;
@@ -58,14 +37,6 @@ export const justificationSchema = z
   .max(JUSTIFICATION_MAX, `Use at most ${JUSTIFICATION_MAX} characters.`);
 
 export const denyReasonSchema = z.string().trim().min(3, 'Give a reason (at least 3 characters): the requester sees it.').max(500, 'Use at most 500 characters.');
-
-const guardKey = (lob: string, requester: string) => ({ id: `pending#${lob}#${requester}` });
-const counterKey = (lob: string) => ({ id: `count#${lob}` });
-
-/** The LOB's pending counter moved by `by` (+1 on a new request, -1 on its decision or withdrawal). */
-function countItem(deps: AdminDeps, lob: string, by: 1 | -1): TransactItem {
-  return { Update: { TableName: deps.tables.requests, Key: counterKey(lob), UpdateExpression: 'ADD pending :by', ExpressionAttributeValues: { ':by': by } } };
-}
 
 /** Thrown when a request is decided (or withdrawn) a second time: says by whom and when. */
 export class RequestAlreadyDecidedError extends PortalError {
@@ -84,43 +55,8 @@ export class RequestDuplicateError extends PortalError {
   }
 }
 
-function reshapeRequestItem(item: Record<string, unknown>): AccessRequest {
-  const str = (k: string) => (typeof item[k] === 'string' ? (item[k] as string) : undefined);
-  const status = str('status');
-  return {
-    id: String(item.id),
-    lob: String(item.lob),
-    requester: String(item.requester),
-    justification: str('justification') ?? '',
-    days: Number(item.days ?? 0),
-    status: status === 'approved' || status === 'denied' || status === 'withdrawn' ? status : 'pending',
-    createdAt: str('createdAt') ?? '',
-    decidedBy: str('decidedBy'),
-    decidedAt: str('decidedAt'),
-    reason: str('reason'),
-    approvedDays: item.approvedDays === undefined ? undefined : Number(item.approvedDays),
-    until: str('until'),
-  };
-}
-
-async function notifySafely(deps: AdminDeps, notification: Notification): Promise<void> {
-  if (!deps.notify) return;
-  try {
-    await deps.notify(notification);
-  } catch (error) {
-    // The request or decision is stored; a lost message must not undo it, but it must not vanish silently.
-    log.error('notification.failed', { event: notification.event, lob: notification.lob, error: error instanceof Error ? error.message : String(error) });
-  }
-}
-
 export async function getRequest(deps: AdminDeps, id: string): Promise<AccessRequest | null> {
-  if (id.startsWith('pending#') || id.startsWith('count#')) return null;
-  try {
-    const out = await deps.ddb.send(new GetCommand({ TableName: deps.tables.requests, Key: { id }, ConsistentRead: true }));
-    return out.Item ? reshapeRequestItem(out.Item) : null;
-  } catch (error) {
-    throw toDirectoryError(error);
-  }
+  return getAccessRequest(deps, id);
 }
 
 export async function requireRequest(deps: AdminDeps, id: string): Promise<AccessRequest> {
@@ -156,14 +92,11 @@ export async function createRequest(deps: AdminDeps, requester: string, input: N
   if (current && !current.until) throw new InputInvalidError(`You are already a member of ${input.lob}.`);
   const request: AccessRequest = { id: randomUUID(), lob: input.lob, requester, justification, days, status: 'pending', createdAt: now.toISOString() };
   try {
-    await transactWrite(deps, [
-      { Put: { TableName: deps.tables.requests, Item: { ...guardKey(input.lob, requester), request: request.id }, ConditionExpression: 'attribute_not_exists(id)' } },
-      { Put: { TableName: deps.tables.requests, Item: { ...request, pendingLob: request.lob }, ConditionExpression: 'attribute_not_exists(id)' } },
-      countItem(deps, request.lob, 1),
-    ]);
+    await transactWrite(deps.ddb, requestWrites.create(deps, request));
   } catch (error) {
+    // Item 0 is the guard: the user has a pending request for the LOB.
     if (error instanceof TransactionCancelledError && error.reasons[0] === 'ConditionalCheckFailed') throw new RequestDuplicateError(input.lob);
-    throw toDirectoryError(error);
+    throw error;
   }
   await notifySafely(deps, {
     event: 'request.created',
@@ -177,21 +110,7 @@ export async function createRequest(deps: AdminDeps, requester: string, input: N
 
 /** The user's own requests, newest first. */
 export async function listRequestsOf(deps: AdminDeps, requester: string, limit = 20): Promise<AccessRequest[]> {
-  return queryNewestFirst(
-    deps.ddb,
-    { table: deps.tables.requests, index: REQUESTS_TABLE.indexes[1].name, key: 'requester', value: requester, limit },
-    reshapeRequestItem,
-  );
-}
-
-function pendingQuery(deps: AdminDeps, lob: string): QueryCommandInput {
-  return {
-    TableName: deps.tables.requests,
-    IndexName: REQUESTS_TABLE.indexes[0].name,
-    KeyConditionExpression: 'pendingLob = :lob',
-    ExpressionAttributeValues: { ':lob': lob },
-    ScanIndexForward: false,
-  };
+  return queryRequestsOf(deps, requester, limit);
 }
 
 export interface PendingPage {
@@ -205,57 +124,14 @@ export interface PendingPage {
  */
 export async function listPendingRequests(deps: AdminDeps, lobs: string[], options: { limit?: number; pageToken?: string } = {}): Promise<PendingPage> {
   const limit = Math.min(Math.max(options.limit ?? 50, 1), 200);
-  try {
-    if (lobs.length === 1) {
-      const out = await deps.ddb.send(
-        new QueryCommand({ ...pendingQuery(deps, lobs[0]), Limit: limit, ExclusiveStartKey: decodePageToken<Record<string, unknown>>(options.pageToken) }),
-      );
-      return { requests: (out.Items ?? []).map(reshapeRequestItem), nextToken: encodePageToken(out.LastEvaluatedKey) };
-    }
-    const pages = await Promise.all(lobs.map((lob) => deps.ddb.send(new QueryCommand({ ...pendingQuery(deps, lob), Limit: limit }))));
-    const requests = pages.flatMap((p) => (p.Items ?? []).map(reshapeRequestItem));
-    requests.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
-    return { requests: requests.slice(0, limit) };
-  } catch (error) {
-    throw toDirectoryError(error);
+  if (lobs.length === 1) {
+    const page = await queryPendingRequests(deps, lobs[0], { limit, startKey: decodePageToken<Record<string, unknown>>(options.pageToken) });
+    return { requests: page.requests, nextToken: encodePageToken(page.nextKey) };
   }
-}
-
-/** How many requests wait in the given LOBs: their counter items, one BatchGetItem per 100 LOBs. */
-export async function countPendingRequests(deps: AdminDeps, lobs: string[]): Promise<number> {
-  if (!lobs.length) return 0;
-  try {
-    const items = await batchGetAll(deps.ddb, deps.tables.requests, lobs.map(counterKey), { projection: '#p', names: { '#p': 'pending' } });
-    return items.reduce((sum, item) => sum + Math.max(Number(item.pending ?? 0), 0), 0);
-  } catch (error) {
-    throw toDirectoryError(error);
-  }
-}
-
-/** The request's closing update (only while pending), the guard's removal and the counter's decrement: the first items of every decision. */
-function closeItems(deps: AdminDeps, request: AccessRequest, set: Record<string, unknown>, requesterOnly = false): TransactItem[] {
-  const names: Record<string, string> = { '#status': 'status' };
-  const values: Record<string, unknown> = { ':pending': 'pending' };
-  const assignments = Object.entries(set).map(([k, v], i) => {
-    names[`#f${i}`] = k;
-    values[`:v${i}`] = v;
-    return `#f${i} = :v${i}`;
-  });
-  if (requesterOnly) values[':requester'] = request.requester;
-  return [
-    {
-      Update: {
-        TableName: deps.tables.requests,
-        Key: { id: request.id },
-        UpdateExpression: `SET ${assignments.join(', ')} REMOVE pendingLob`,
-        ConditionExpression: `#status = :pending${requesterOnly ? ' AND requester = :requester' : ''}`,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-      },
-    },
-    { Delete: { TableName: deps.tables.requests, Key: guardKey(request.lob, request.requester) } },
-    countItem(deps, request.lob, -1),
-  ];
+  const pages = await Promise.all(lobs.map((lob) => queryPendingRequests(deps, lob, { limit })));
+  const requests = pages.flatMap((p) => p.requests);
+  requests.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  return { requests: requests.slice(0, limit) };
 }
 
 /** After a cancelled decision: the request as it is now, as the "already decided" error when it is closed. */
@@ -308,7 +184,7 @@ export async function approveRequest(deps: AdminDeps, actor: string, id: string,
           lob: request.lob,
           context: { request: request.id, justification: request.justification, askedDays: request.days, approvedDays: granted },
         },
-        closeItems(deps, request, { status: 'approved', decidedBy: actor, decidedAt: at, approvedDays: granted, ...(membership.until ? { until: membership.until } : {}) }),
+        requestWrites.close(deps, request, { status: 'approved', decidedBy: actor, decidedAt: at, approvedDays: granted, ...(membership.until ? { until: membership.until } : {}) }),
       );
       await notifySafely(deps, decidedNotification(decided));
       return decided;
@@ -331,16 +207,13 @@ export async function denyRequest(deps: AdminDeps, actor: string, id: string, re
   if (!parsed.success) throw new InputInvalidError(`Reason: ${parsed.error.issues[0].message}`, { details: { field: 'reason' } });
   const now = nowOf(deps);
   const at = now.toISOString();
-  const audit = buildAdminAuditItem(deps, {
+  const audit = auditWritesFor(deps, {
     actor, action: 'request.deny', target: request.requester, lob: request.lob,
     before: { request: request.id, status: 'pending', justification: request.justification, days: request.days },
     after: { request: request.id, status: 'denied', reason: parsed.data },
   }, now);
   try {
-    await transactWrite(deps, [
-      ...closeItems(deps, request, { status: 'denied', decidedBy: actor, decidedAt: at, reason: parsed.data }),
-      { Put: { TableName: deps.tables.audit, Item: audit } },
-    ]);
+    await transactWrite(deps.ddb, [...requestWrites.close(deps, request, { status: 'denied', decidedBy: actor, decidedAt: at, reason: parsed.data }), ...audit]);
   } catch (error) {
     if (error instanceof TransactionCancelledError) throw (await decidedMeanwhile(deps, id)) ?? new PortalError('conflict.version', 'The request changed meanwhile; reload and try again.');
     throw error;
@@ -357,7 +230,7 @@ export async function withdrawRequest(deps: AdminDeps, requester: string, id: st
   if (request.status !== 'pending') throw new RequestAlreadyDecidedError(request);
   const at = nowOf(deps).toISOString();
   try {
-    await transactWrite(deps, closeItems(deps, request, { status: 'withdrawn', decidedBy: requester, decidedAt: at }, true));
+    await transactWrite(deps.ddb, requestWrites.close(deps, request, { status: 'withdrawn', decidedBy: requester, decidedAt: at }, { requesterOnly: true }));
   } catch (error) {
     if (error instanceof TransactionCancelledError) throw (await decidedMeanwhile(deps, id)) ?? new PortalError('conflict.version', 'The request changed meanwhile; reload and try again.');
     throw error;

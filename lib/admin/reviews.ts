@@ -7,85 +7,54 @@
  * a finished review takes no more.
  */
 import { randomUUID } from 'node:crypto';
-import { GetCommand, QueryCommand, UpdateCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { InputInvalidError, PortalError } from '@/lib/errors';
-import { AUDIT_TABLE, REVIEWS_TABLE } from '@/lib/directory/schema';
 import { isMembershipActive } from '@/lib/directory/items';
-import type { Lob, LobOwners, Membership } from '@/lib/directory/types';
+import {
+  DEFAULT_DUE_DAYS,
+  claimScheduleSlot,
+  findLastLaunches,
+  findUndecidedRows,
+  getReviewHeader,
+  getReviewRow,
+  getStoredReviewSettings,
+  iterateReviewRowPages,
+  queryDueSchedules,
+  queryLobReviews,
+  queryOverdueReviews,
+  queryReviewRows,
+  reviewWrites,
+  writeReviewRows,
+  type Review,
+  type ReviewDecision,
+  type ReviewRow,
+  type ReviewSettings,
+} from '@/lib/directory/reviews';
+import { AUDIT_RETENTION_SECONDS } from '@/lib/directory/schema';
+import type { Lob, Membership } from '@/lib/directory/types';
+import { TransactionCancelledError, transactWrite, type DirectoryWrite } from '@/lib/directory/writes';
 import { formatUtc } from '@/lib/launch/launch-studio';
 import { log } from '@/lib/log';
-import { buildAdminAuditItem } from './audit';
-import { batchGetAll, batchWriteAll, mapConcurrent, queryNewestFirst, type TableWrite } from './batch';
+import { auditWritesFor } from './audit';
 import type { AdminDeps } from './deps';
 import { nowOf } from './deps';
-import { toDirectoryError } from './errors';
 import { listMembers } from './members';
-import { commitMembershipWrite, transactWrite, TransactionCancelledError, type TransactItem } from './memberships';
-import type { Notification } from './notifications';
+import { commitMembershipWrite } from './memberships';
+import { notifySafely } from './notifications';
 import { getLob } from './lobs';
 import { decodePageToken, encodePageToken } from './page-token';
 import { getUserMapping } from './users';
 
+export { DEFAULT_DUE_DAYS };
+export type { Review, ReviewDecision, ReviewRow, ReviewSettings, ReviewStatus } from '@/lib/directory/reviews';
+
 const DAY_MS = 24 * 3600 * 1000;
-const DEFAULT_TTL_SECONDS = 400 * 24 * 3600;
-export const DEFAULT_DUE_DAYS = 14;
 export const UNUSED_DAYS = 90;
 /** Members read per page while taking the snapshot, and BatchWriteItem calls in flight writing it. */
 const SNAPSHOT_PAGE = 1000;
 const SNAPSHOT_WRITERS = 8;
 /** The actor recorded for what the schedule job does. */
 export const SCHEDULER_ACTOR = 'review-scheduler';
-
-export type ReviewStatus = 'open' | 'finished';
-export type ReviewDecision = 'keep' | 'remove';
-
-export interface Review {
-  id: string;
-  lob: string;
-  status: ReviewStatus;
-  createdAt: string;
-  createdBy: string;
-  dueAt: string;
-  /** Who decides: the LOB's owners when the review started. */
-  reviewers: LobOwners;
-  /** IdP groups that granted access at the snapshot (managed in the IdP, listed apart). */
-  groups: string[];
-  /** Direct members in the snapshot. */
-  total: number;
-  decided: number;
-  finishedAt?: string;
-  finishedBy?: string;
-  /** Undecided members removed when it closed (LOB setting). */
-  removedUndecided?: number;
-}
-
-export interface ReviewRow {
-  username: string;
-  /** The membership's end at the snapshot (undefined: no end). */
-  until?: string;
-  decision?: ReviewDecision;
-  decidedBy?: string;
-  decidedAt?: string;
-  comment?: string;
-  /** New end date set with Keep. */
-  newUntil?: string;
-  /** Last successful launch into the LOB (from the audit log), filled per page; null: none found. */
-  lastUsed?: string | null;
-}
-
-export interface ReviewSettings {
-  lob: string;
-  /** Open a review every N days (undefined: no schedule). */
-  everyDays?: number;
-  /** Days from opening to the due date. */
-  dueDays: number;
-  /** Remove members still undecided when the review closes (at its due date, or when finished). */
-  removeUndecided: boolean;
-  /** When the schedule opens the next review. */
-  nextAt?: string;
-  version: number;
-}
 
 export class ReviewNotFoundError extends PortalError {
   constructor() {
@@ -110,106 +79,32 @@ export class ReviewAlreadyDecidedError extends PortalError {
 
 export const commentSchema = z.string().trim().max(500, 'Comment: use at most 500 characters.');
 
-const reviewPk = (id: string) => `review#${id}`;
-const META = 'meta';
-const rowSk = (username: string) => `member#${username}`;
-const settingsKey = (lob: string) => ({ pk: `settings#${lob}`, sk: 'settings' });
-const ttlOf = (deps: AdminDeps, at: Date) => Math.floor(at.getTime() / 1000) + (deps.auditTtlSeconds ?? DEFAULT_TTL_SECONDS);
-
-function reshapeReview(item: Record<string, unknown>): Review {
-  const str = (k: string) => (typeof item[k] === 'string' ? (item[k] as string) : undefined);
-  const owners = (item.reviewers ?? {}) as Partial<LobOwners>;
-  return {
-    id: String(item.pk).slice('review#'.length),
-    lob: String(item.reviewLob),
-    status: item.status === 'finished' ? 'finished' : 'open',
-    createdAt: str('createdAt') ?? '',
-    createdBy: str('createdBy') ?? '',
-    dueAt: str('dueAt') ?? '',
-    reviewers: { users: (owners.users ?? []).map(String), groups: (owners.groups ?? []).map(String) },
-    groups: Array.isArray(item.groups) ? item.groups.map(String) : [],
-    total: Number(item.total ?? 0),
-    decided: Number(item.decided ?? 0),
-    finishedAt: str('finishedAt'),
-    finishedBy: str('finishedBy'),
-    removedUndecided: item.removedUndecided === undefined ? undefined : Number(item.removedUndecided),
-  };
-}
-
-function reshapeRow(item: Record<string, unknown>): ReviewRow {
-  const str = (k: string) => (typeof item[k] === 'string' ? (item[k] as string) : undefined);
-  const decision = str('decision');
-  return {
-    username: String(item.username),
-    until: str('until'),
-    decision: decision === 'keep' || decision === 'remove' ? decision : undefined,
-    decidedBy: str('decidedBy'),
-    decidedAt: str('decidedAt'),
-    comment: str('comment'),
-    newUntil: str('newUntil'),
-  };
-}
+/** Review items expire with the audit log (deps.auditTtlSeconds overrides it). */
+const ttlOf = (deps: AdminDeps, at: Date) => Math.floor(at.getTime() / 1000) + (deps.auditTtlSeconds ?? AUDIT_RETENTION_SECONDS);
 
 /** True when the review is past its due date and the row is still undecided: shown flagged. */
 export function isFlagged(review: Pick<Review, 'dueAt'>, row: Pick<ReviewRow, 'decision'>, now: Date): boolean {
   return !row.decision && Date.parse(review.dueAt) <= now.getTime();
 }
 
-async function notifySafely(deps: AdminDeps, notification: Notification): Promise<void> {
-  if (!deps.notify) return;
-  try {
-    await deps.notify(notification);
-  } catch (error) {
-    log.error('notification.failed', { event: notification.event, lob: notification.lob, error: error instanceof Error ? error.message : String(error) });
-  }
-}
-
 export async function getReview(deps: AdminDeps, id: string): Promise<Review | null> {
   if (!/^[\w-]{1,64}$/.test(id)) return null;
-  try {
-    const out = await deps.ddb.send(new GetCommand({ TableName: deps.tables.reviews, Key: { pk: reviewPk(id), sk: META }, ConsistentRead: true }));
-    return out.Item ? reshapeReview(out.Item) : null;
-  } catch (error) {
-    throw toDirectoryError(error);
-  }
+  return getReviewHeader(deps, id);
 }
 
 export async function requireReview(deps: AdminDeps, id: string): Promise<Review> {
   return (await getReview(deps, id)) ?? Promise.reject(new ReviewNotFoundError());
 }
 
-async function getRow(deps: AdminDeps, id: string, username: string): Promise<ReviewRow | null> {
-  const out = await deps.ddb.send(new GetCommand({ TableName: deps.tables.reviews, Key: { pk: reviewPk(id), sk: rowSk(username) }, ConsistentRead: true }));
-  return out.Item ? reshapeRow(out.Item) : null;
-}
-
 /** Reviews of a LOB, newest first. */
 export async function listReviews(deps: AdminDeps, lob: string, limit = 20): Promise<Review[]> {
-  return queryNewestFirst(
-    deps.ddb,
-    { table: deps.tables.reviews, index: REVIEWS_TABLE.indexes[0].name, key: 'reviewLob', value: lob, limit },
-    reshapeReview,
-  );
+  return queryLobReviews(deps, lob, limit);
 }
 
 // ---------------------------------------------------------------------------------------------- settings
 
 export async function getReviewSettings(deps: AdminDeps, lob: string): Promise<ReviewSettings> {
-  try {
-    const out = await deps.ddb.send(new GetCommand({ TableName: deps.tables.reviews, Key: settingsKey(lob), ConsistentRead: true }));
-    const item = out.Item;
-    if (!item) return { lob, dueDays: DEFAULT_DUE_DAYS, removeUndecided: false, version: 0 };
-    return {
-      lob,
-      everyDays: item.everyDays === undefined ? undefined : Number(item.everyDays),
-      dueDays: Number(item.dueDays ?? DEFAULT_DUE_DAYS),
-      removeUndecided: item.removeUndecided === true,
-      nextAt: typeof item.nextAt === 'string' ? item.nextAt : undefined,
-      version: Number(item.version ?? 0),
-    };
-  } catch (error) {
-    throw toDirectoryError(error);
-  }
+  return (await getStoredReviewSettings(deps, lob)) ?? { lob, dueDays: DEFAULT_DUE_DAYS, removeUndecided: false, version: 0 };
 }
 
 export interface ReviewSettingsInput {
@@ -240,21 +135,9 @@ export async function saveReviewSettings(deps: AdminDeps, actor: string, lob: st
   const now = nowOf(deps);
   const nextAt = input.everyDays === undefined ? undefined : before.everyDays === input.everyDays && before.nextAt ? before.nextAt : new Date(now.getTime() + input.everyDays * DAY_MS).toISOString();
   const after: ReviewSettings = { lob, ...input, nextAt, version: before.version + 1 };
-  const item: Record<string, unknown> = { ...settingsKey(lob), lob, dueDays: input.dueDays, removeUndecided: input.removeUndecided, version: after.version, updatedAt: now.toISOString(), updatedBy: actor };
-  if (input.everyDays !== undefined) Object.assign(item, { everyDays: input.everyDays, nextAt, scheduleKind: 'schedule' });
-  const audit = buildAdminAuditItem(deps, { actor, action: 'review.settings', target: lob, lob, before, after }, now);
+  const audit = auditWritesFor(deps, { actor, action: 'review.settings', target: lob, lob, before, after }, now);
   try {
-    await transactWrite(deps, [
-      {
-        Put: {
-          TableName: deps.tables.reviews,
-          Item: item,
-          ConditionExpression: before.version ? 'version = :v' : 'attribute_not_exists(pk)',
-          ...(before.version ? { ExpressionAttributeValues: { ':v': before.version } } : {}),
-        },
-      },
-      { Put: { TableName: deps.tables.audit, Item: audit } },
-    ]);
+    await transactWrite(deps.ddb, [reviewWrites.saveSettings(deps, after, { at: now.toISOString(), by: actor }, before.version), ...audit]);
   } catch (error) {
     if (error instanceof TransactionCancelledError) throw new PortalError('conflict.version', 'The review settings were changed meanwhile; reload and try again.');
     throw error;
@@ -270,7 +153,6 @@ export async function startReview(deps: AdminDeps, actor: string, lob: Lob, opti
   if (!Number.isInteger(dueDays) || dueDays < 1 || dueDays > 90) throw new InputInvalidError('Due after: a whole number of days from 1 to 90.', { details: { field: 'dueDays' } });
   const now = nowOf(deps);
   const id = randomUUID();
-  const pk = reviewPk(id);
   const ttl = ttlOf(deps, now);
   // The snapshot streams: each page of members (up to SNAPSHOT_PAGE) is written while the next one is read,
   // in parallel BatchWriteItem calls (batchWriteAll: SNAPSHOT_WRITERS at a time, unprocessed items retried).
@@ -280,14 +162,14 @@ export async function startReview(deps: AdminDeps, actor: string, lob: Lob, opti
   try {
     do {
       const page = await listMembers(deps, lob.lob, { limit: SNAPSHOT_PAGE, pageToken });
-      const writes: TableWrite[] = [];
+      const rows: typeof page.members = [];
       for (const m of page.members) {
         if (seen.has(m.username)) continue;
         seen.add(m.username);
-        writes.push({ table: deps.tables.reviews, request: { PutRequest: { Item: { pk, sk: rowSk(m.username), username: m.username, ...(m.until ? { until: m.until } : {}), ttl } } } });
+        rows.push(m);
       }
       await writing;
-      writing = batchWriteAll(deps.ddb, writes, SNAPSHOT_WRITERS);
+      writing = writeReviewRows(deps, id, rows, ttl, SNAPSHOT_WRITERS);
       // Awaited on the next turn (or below); a failure meanwhile must not count as unhandled.
       writing.catch(() => undefined);
       pageToken = page.nextToken;
@@ -296,7 +178,7 @@ export async function startReview(deps: AdminDeps, actor: string, lob: Lob, opti
   } catch (error) {
     // No header was written: a snapshot left half-written is not a review (its rows expire with their ttl).
     log.error('review.start_failed', { lob: lob.lob, review: id, rowsRead: seen.size, error: error instanceof Error ? error.message : String(error) });
-    throw error instanceof PortalError ? error : toDirectoryError(error);
+    throw error;
   }
   const review: Review = {
     id,
@@ -311,17 +193,8 @@ export async function startReview(deps: AdminDeps, actor: string, lob: Lob, opti
     decided: 0,
   };
   // The header last: the review shows up only once its snapshot is complete.
-  const audit = buildAdminAuditItem(deps, { actor, action: 'review.start', target: lob.lob, lob: lob.lob, review: id, before: null, after: { review: id, members: review.total, groups: review.groups, dueAt: review.dueAt } }, now);
-  await transactWrite(deps, [
-    {
-      Put: {
-        TableName: deps.tables.reviews,
-        Item: { pk, sk: META, reviewLob: lob.lob, openKind: 'open', status: 'open', createdAt: review.createdAt, createdBy: actor, dueAt: review.dueAt, reviewers: review.reviewers, groups: review.groups, total: review.total, decided: 0, ttl },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      },
-    },
-    { Put: { TableName: deps.tables.audit, Item: audit } },
-  ]);
+  const audit = auditWritesFor(deps, { actor, action: 'review.start', target: lob.lob, lob: lob.lob, review: id, before: null, after: { review: id, members: review.total, groups: review.groups, dueAt: review.dueAt } }, now);
+  await transactWrite(deps.ddb, [reviewWrites.open(deps, review, ttl), ...audit]);
   await notifySafely(deps, {
     event: 'review.opened',
     lob: lob.lob,
@@ -343,8 +216,6 @@ export interface RowsPage {
 
 /** Rows read per page view at most (the "not used" filter checks last-used for each): keeps a view bounded. */
 const ROW_BUDGET = 400;
-/** Launch audit entries read per member to find the last launch into the LOB. */
-const LAST_USED_READS = 50;
 
 /**
  * The review's rows in username order: all, undecided only, or (unused) those without a successful
@@ -363,73 +234,27 @@ export async function listReviewRows(
   let startKey = decodePageToken<Record<string, unknown>>(options.pageToken);
   const rows: ReviewRow[] = [];
   let read = 0;
-  try {
-    while (rows.length < limit && read < ROW_BUDGET + limit) {
-      const out: QueryCommandOutput = await deps.ddb.send(
-        new QueryCommand({
-          TableName: deps.tables.reviews,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ...(filter === 'undecided' ? { FilterExpression: 'attribute_not_exists(decision)' } : {}),
-          ExpressionAttributeValues: { ':pk': reviewPk(review.id), ':prefix': rowSk(prefix) },
-          Limit: filter === 'unused' ? Math.min(limit - rows.length, 100) : limit - rows.length,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      let batch = (out.Items ?? []).map(reshapeRow);
-      read += out.ScannedCount ?? batch.length;
-      const lastUsed = await lastUsedOf(deps, review.lob, batch.map((r) => r.username), filter === 'unused' ? cutoff : undefined);
-      batch = batch.map((r) => ({ ...r, lastUsed: lastUsed.get(r.username) ?? null }));
-      if (filter === 'unused') batch = batch.filter((r) => !r.lastUsed || r.lastUsed < cutoff);
-      rows.push(...batch);
-      startKey = out.LastEvaluatedKey;
-      if (!startKey) break;
-    }
-  } catch (error) {
-    throw toDirectoryError(error);
+  while (rows.length < limit && read < ROW_BUDGET + limit) {
+    const page = await queryReviewRows(deps, review.id, {
+      prefix,
+      undecidedOnly: filter === 'undecided',
+      limit: filter === 'unused' ? Math.min(limit - rows.length, 100) : limit - rows.length,
+      startKey,
+    });
+    read += page.scanned;
+    const lastUsed = await findLastLaunches(deps, review.lob, page.rows.map((r) => r.username), filter === 'unused' ? cutoff : undefined);
+    let batch = page.rows.map((r) => ({ ...r, lastUsed: lastUsed.get(r.username) ?? null }));
+    if (filter === 'unused') batch = batch.filter((r) => !r.lastUsed || r.lastUsed < cutoff);
+    rows.push(...batch);
+    startKey = page.nextKey;
+    if (!startKey) break;
   }
   return { rows, nextToken: encodePageToken(startKey) };
 }
 
-/**
- * Latest successful launch into `lob` per user, from the audit index byUser (newest first, at most
- * LAST_USED_READS entries each; with `since`, only entries after it are read).
- */
-export async function lastUsedOf(deps: AdminDeps, lob: string, usernames: string[], since?: string): Promise<Map<string, string>> {
-  const found = new Map<string, string>();
-  await mapConcurrent(usernames, 16, async (user) => {
-    const out = await deps.ddb.send(
-      new QueryCommand({
-        TableName: deps.tables.audit,
-        IndexName: AUDIT_TABLE.indexes[0].name,
-        KeyConditionExpression: since ? '#user = :user AND sk >= :since' : '#user = :user',
-        FilterExpression: '#type = :launch AND #lob = :lob AND outcome = :ok',
-        ExpressionAttributeNames: { '#user': 'user', '#type': 'type', '#lob': 'lob' },
-        ExpressionAttributeValues: { ':user': user, ':launch': 'launch', ':lob': lob, ':ok': 'success', ...(since ? { ':since': since } : {}) },
-        ScanIndexForward: false,
-        Limit: LAST_USED_READS,
-      }),
-    );
-    const at = out.Items?.[0]?.at;
-    if (typeof at === 'string') found.set(user, at);
-  });
-  return found;
-}
-
 /** Every row (for the CSV), page by page. */
-export async function* iterateReviewRows(deps: AdminDeps, id: string): AsyncGenerator<ReviewRow[]> {
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const out: QueryCommandOutput = await deps.ddb.send(
-      new QueryCommand({
-        TableName: deps.tables.reviews,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': reviewPk(id), ':prefix': 'member#' },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    yield (out.Items ?? []).map(reshapeRow);
-    startKey = out.LastEvaluatedKey;
-  } while (startKey);
+export function iterateReviewRows(deps: AdminDeps, id: string): AsyncGenerator<ReviewRow[]> {
+  return iterateReviewRowPages(deps, id);
 }
 
 /**
@@ -440,57 +265,16 @@ export async function overdueUndecided(deps: AdminDeps, lob: string, usernames: 
   const now = nowOf(deps);
   const review = (await listReviews(deps, lob, 5)).find((r) => r.status === 'open' && Date.parse(r.dueAt) <= now.getTime());
   if (!review || !usernames.length) return review ? { review, undecided: new Set() } : null;
-  try {
-    const items = await batchGetAll(deps.ddb, deps.tables.reviews, usernames.map((u) => ({ pk: reviewPk(review.id), sk: rowSk(u) })));
-    return { review, undecided: new Set(items.filter((i) => i.decision === undefined).map((i) => String(i.username))) };
-  } catch (error) {
-    throw toDirectoryError(error);
-  }
+  return { review, undecided: await findUndecidedRows(deps, review.id, usernames) };
 }
 
 // ---------------------------------------------------------------------------------------------- decisions
-
-function rowDecisionItem(deps: AdminDeps, id: string, username: string, set: Record<string, unknown>): TransactItem {
-  const names: Record<string, string> = { '#decision': 'decision' };
-  const values: Record<string, unknown> = {};
-  const assignments = Object.entries(set)
-    .filter(([, v]) => v !== undefined && v !== '')
-    .map(([k, v], i) => {
-      names[`#f${i}`] = k;
-      values[`:v${i}`] = v;
-      return `#f${i} = :v${i}`;
-    });
-  return {
-    Update: {
-      TableName: deps.tables.reviews,
-      Key: { pk: reviewPk(id), sk: rowSk(username) },
-      UpdateExpression: `SET ${assignments.join(', ')}`,
-      // The row must exist (the member was in the snapshot) and be undecided.
-      ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#decision)',
-      ExpressionAttributeNames: names,
-      ExpressionAttributeValues: values,
-    },
-  };
-}
-
-function headerCountItem(deps: AdminDeps, id: string, count: number): TransactItem {
-  return {
-    Update: {
-      TableName: deps.tables.reviews,
-      Key: { pk: reviewPk(id), sk: META },
-      UpdateExpression: 'ADD decided :n',
-      ConditionExpression: '#status = :open',
-      ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ':n': count, ':open': 'open' },
-    },
-  };
-}
 
 /** After a cancelled decision: the reason as the error the caller sees. */
 async function explainCancel(deps: AdminDeps, id: string, username: string): Promise<PortalError | null> {
   const review = await requireReview(deps, id);
   if (review.status !== 'open') return new ReviewClosedError(review);
-  const row = await getRow(deps, id, username);
+  const row = await getReviewRow(deps, id, username);
   if (!row) return new InputInvalidError(`${username} is not in this review's snapshot.`);
   if (row.decision) return new ReviewAlreadyDecidedError(row);
   return null;
@@ -519,8 +303,8 @@ export async function decideMember(deps: AdminDeps, actor: string, review: Revie
     const now = nowOf(deps);
     const at = now.toISOString();
     const row: ReviewRow = { username, decision, decidedBy: actor, decidedAt: at, comment: comment.data || undefined, newUntil: decision === 'keep' ? input.until : undefined };
-    const rowItem = rowDecisionItem(deps, review.id, username, { decision, decidedBy: actor, decidedAt: at, comment: row.comment, newUntil: row.newUntil });
-    const extra = [rowItem, headerCountItem(deps, review.id, 1)];
+    const rowItem = reviewWrites.decide(deps, review.id, username, { decision, decidedBy: actor, decidedAt: at, comment: row.comment, newUntil: row.newUntil });
+    const extra = [rowItem, reviewWrites.countDecided(deps, review.id, 1)];
     const context = { review: review.id, decision, comment: row.comment };
     const before = await getUserMapping(deps, username);
     const current = before?.memberships.find((m) => m.lob === review.lob && isMembershipActive(m, now));
@@ -533,8 +317,8 @@ export async function decideMember(deps: AdminDeps, actor: string, review: Revie
       if (memberships) {
         await commitMembershipWrite(deps, { actor, username, before, memberships, action: `review.${decision}`, lob: review.lob, review: review.id, context }, extra);
       } else {
-        const audit = buildAdminAuditItem(deps, { actor, action: `review.${decision}`, target: username, lob: review.lob, review: review.id, before: null, after: { ...context, membership: current ? 'unchanged' : 'none' } }, now);
-        await transactWrite(deps, [...extra, { Put: { TableName: deps.tables.audit, Item: audit } }]);
+        const audit = auditWritesFor(deps, { actor, action: `review.${decision}`, target: username, lob: review.lob, review: review.id, before: null, after: { ...context, membership: current ? 'unchanged' : 'none' } }, now);
+        await transactWrite(deps.ddb, [...extra, ...audit]);
       }
     } catch (error) {
       if (!(error instanceof TransactionCancelledError)) throw error;
@@ -582,14 +366,14 @@ export async function keepAll(deps: AdminDeps, actor: string, review: Review, us
     for (let attempt = 1; part.length; attempt++) {
       const now = nowOf(deps);
       const at = now.toISOString();
-      const items: TransactItem[] = [headerCountItem(deps, review.id, part.length)];
-      for (const username of part) items.push(rowDecisionItem(deps, review.id, username, { decision: 'keep', decidedBy: actor, decidedAt: at, comment: parsed.data || undefined }));
+      const items: DirectoryWrite[] = [reviewWrites.countDecided(deps, review.id, part.length)];
+      for (const username of part) items.push(reviewWrites.decide(deps, review.id, username, { decision: 'keep', decidedBy: actor, decidedAt: at, comment: parsed.data || undefined }));
       for (const username of part) {
-        const audit = buildAdminAuditItem(deps, { actor, action: 'review.keep', target: username, lob: review.lob, review: review.id, before: null, after: { review: review.id, decision: 'keep', bulk: true, comment: parsed.data || undefined } }, now);
-        items.push({ Put: { TableName: deps.tables.audit, Item: audit } });
+        // One audit item each (the change names its LOB): row k is item 1 + k of the transaction.
+        items.push(...auditWritesFor(deps, { actor, action: 'review.keep', target: username, lob: review.lob, review: review.id, before: null, after: { review: review.id, decision: 'keep', bulk: true, comment: parsed.data || undefined } }, now));
       }
       try {
-        await transactWrite(deps, items);
+        await transactWrite(deps.ddb, items);
         result.kept.push(...part);
         break;
       } catch (error) {
@@ -635,21 +419,9 @@ export async function finishReview(deps: AdminDeps, actor: string, review: Revie
   }
   const now = nowOf(deps);
   const at = now.toISOString();
-  const audit = buildAdminAuditItem(deps, { actor, action: 'review.finish', target: review.lob, lob: review.lob, review: review.id, before: { status: 'open' }, after: { status: 'finished', removedUndecided: removed } }, now);
+  const audit = auditWritesFor(deps, { actor, action: 'review.finish', target: review.lob, lob: review.lob, review: review.id, before: { status: 'open' }, after: { status: 'finished', removedUndecided: removed } }, now);
   try {
-    await transactWrite(deps, [
-      {
-        Update: {
-          TableName: deps.tables.reviews,
-          Key: { pk: reviewPk(review.id), sk: META },
-          UpdateExpression: 'SET #status = :finished, finishedAt = :at, finishedBy = :by, removedUndecided = :removed REMOVE openKind',
-          ConditionExpression: '#status = :open',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':finished': 'finished', ':open': 'open', ':at': at, ':by': actor, ':removed': removed },
-        },
-      },
-      { Put: { TableName: deps.tables.audit, Item: audit } },
-    ]);
+    await transactWrite(deps.ddb, [reviewWrites.finish(deps, review.id, { at, by: actor, removedUndecided: removed }), ...audit]);
   } catch (error) {
     if (error instanceof TransactionCancelledError) throw new ReviewClosedError(await requireReview(deps, review.id));
     throw error;
@@ -673,59 +445,21 @@ export async function runReviewJobs(deps: AdminDeps): Promise<ReviewJobResult> {
   const now = nowOf(deps);
   const iso = now.toISOString();
   const result: ReviewJobResult = { opened: [], closed: [] };
-  try {
-    const due = await deps.ddb.send(
-      new QueryCommand({
-        TableName: deps.tables.reviews,
-        IndexName: REVIEWS_TABLE.indexes[2].name,
-        KeyConditionExpression: 'scheduleKind = :s AND nextAt <= :now',
-        ExpressionAttributeValues: { ':s': 'schedule', ':now': iso },
-        Limit: 100,
-      }),
-    );
-    for (const item of due.Items ?? []) {
-      const lobName = String(item.lob);
-      const everyDays = Number(item.everyDays);
-      const next = new Date(Math.max(Date.parse(String(item.nextAt)) + everyDays * DAY_MS, now.getTime() + DAY_MS)).toISOString();
-      try {
-        await deps.ddb.send(
-          new UpdateCommand({
-            TableName: deps.tables.reviews,
-            Key: settingsKey(lobName),
-            UpdateExpression: 'SET nextAt = :next',
-            ConditionExpression: 'nextAt = :seen',
-            ExpressionAttributeValues: { ':next': next, ':seen': item.nextAt },
-          }),
-        );
-      } catch (error) {
-        if ((error as { name?: string }).name === 'ConditionalCheckFailedException') continue; // another run took it
-        throw error;
-      }
-      const lob = await getLob(deps, lobName);
-      if (!lob) continue;
-      result.opened.push(await startReview(deps, SCHEDULER_ACTOR, lob, { dueDays: Number(item.dueDays ?? DEFAULT_DUE_DAYS) }));
+  for (const schedule of await queryDueSchedules(deps, iso, 100)) {
+    if (schedule.everyDays === undefined || !schedule.nextAt) continue; // not scheduled (the index holds schedules only)
+    const next = new Date(Math.max(Date.parse(schedule.nextAt) + schedule.everyDays * DAY_MS, now.getTime() + DAY_MS)).toISOString();
+    if (!(await claimScheduleSlot(deps, schedule.lob, schedule.nextAt, next))) continue; // another run took it
+    const lob = await getLob(deps, schedule.lob);
+    if (!lob) continue;
+    result.opened.push(await startReview(deps, SCHEDULER_ACTOR, lob, { dueDays: schedule.dueDays }));
+  }
+  for (const review of await queryOverdueReviews(deps, iso, 100)) {
+    if (!(await getReviewSettings(deps, review.lob)).removeUndecided) continue; // flagged, stays open
+    try {
+      result.closed.push(await finishReview(deps, SCHEDULER_ACTOR, review));
+    } catch (error) {
+      if (!(error instanceof ReviewClosedError)) throw error;
     }
-    const overdue = await deps.ddb.send(
-      new QueryCommand({
-        TableName: deps.tables.reviews,
-        IndexName: REVIEWS_TABLE.indexes[1].name,
-        KeyConditionExpression: 'openKind = :o AND dueAt <= :now',
-        ExpressionAttributeValues: { ':o': 'open', ':now': iso },
-        Limit: 100,
-      }),
-    );
-    for (const item of overdue.Items ?? []) {
-      const review = reshapeReview(item);
-      if (!(await getReviewSettings(deps, review.lob)).removeUndecided) continue; // flagged, stays open
-      try {
-        result.closed.push(await finishReview(deps, SCHEDULER_ACTOR, review));
-      } catch (error) {
-        if (!(error instanceof ReviewClosedError)) throw error;
-      }
-    }
-  } catch (error) {
-    if (error instanceof PortalError) throw error;
-    throw toDirectoryError(error);
   }
   return result;
 }

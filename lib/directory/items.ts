@@ -104,7 +104,8 @@ const membershipDetailSchema = z.object({
   expiringNotifiedAt: z.iso.datetime({ offset: true }).optional(),
 });
 
-const issuesOf = (error: z.ZodError) => error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+/** A failed parse's issues as one line (path: message; ...), for DirectoryItemError. */
+export const issuesOf = (error: z.ZodError) => error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
 
 /**
  * `lobs` (the list every reader knows) joined with `memberships` (the details: end date, who granted it,

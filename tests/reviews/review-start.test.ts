@@ -10,7 +10,7 @@ import { control } from '@/local/stack';
 import { parseConfig } from '@/lib/config';
 import { createDynamoDocumentClient } from '@/lib/aws/clients';
 import { createAdminDeps, type AdminDeps } from '@/lib/admin/deps';
-import { batchWriteAll, type TableWrite } from '@/lib/admin/batch';
+import { batchWriteAll, type TableWrite } from '@/lib/directory/writes';
 import { toMembershipsAttribute } from '@/lib/directory/items';
 import type { Lob } from '@/lib/directory/types';
 import { iterateReviewRows, listReviews, startReview } from '@/lib/admin/reviews';

@@ -1,0 +1,162 @@
+/**
+ * The access-requests table (REQUESTS_TABLE): request items (`id` = a UUID), one guard item per pending
+ * (LOB, requester) (`id` = `pending#<lob>#<requester>`, written with `attribute_not_exists` beside its
+ * request so a second pending one is refused) and one counter item per LOB (`id` = `count#<lob>`,
+ * `pending` N, moved in the same transactions). Reads reshape items into AccessRequest at this border;
+ * writes are built here and committed by the caller's transaction (lib/admin/requests.ts keeps the rules).
+ */
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { translateDirectoryError } from '../aws/errors';
+import type { TableAccessTo } from './access';
+import { DirectoryItemError, issuesOf } from './items';
+import { REQUESTS_TABLE } from './schema';
+import type { PageKey } from './types';
+import { batchGetAll, queryNewestFirst, type DirectoryWrite } from './writes';
+
+export type RequestStatus = 'pending' | 'approved' | 'denied' | 'withdrawn';
+
+export interface AccessRequest {
+  id: string;
+  lob: string;
+  requester: string;
+  justification: string;
+  /** Days asked for. */
+  days: number;
+  status: RequestStatus;
+  createdAt: string;
+  decidedBy?: string;
+  decidedAt?: string;
+  /** Why it was denied. */
+  reason?: string;
+  /** Days granted (approval; at most `days`). */
+  approvedDays?: number;
+  /** End of the membership the approval granted. */
+  until?: string;
+}
+
+type Access = TableAccessTo<'requests'>;
+type Item = Record<string, unknown>;
+
+const guardKey = (lob: string, requester: string) => ({ id: `pending#${lob}#${requester}` });
+const counterKey = (lob: string) => ({ id: `count#${lob}` });
+/** Guards and counters share the table's key space with requests; no request id looks like theirs. */
+const isBookkeepingId = (id: string) => id.startsWith('pending#') || id.startsWith('count#');
+
+const optionalText = z.string().optional();
+const requestItemSchema = z.object({
+  id: z.string().min(1),
+  lob: z.string().min(1),
+  requester: z.string().min(1),
+  justification: z.string().default(''),
+  days: z.number().int().positive(),
+  status: z.enum(['pending', 'approved', 'denied', 'withdrawn']),
+  createdAt: z.string().min(1),
+  decidedBy: optionalText,
+  decidedAt: optionalText,
+  reason: optionalText,
+  approvedDays: z.number().int().positive().optional(),
+  until: optionalText,
+});
+
+/** A request item as an AccessRequest (index keys and guard links dropped); a malformed item is refused. */
+export function reshapeRequestItem(item: Item): AccessRequest {
+  const parsed = requestItemSchema.safeParse(item);
+  if (!parsed.success) throw new DirectoryItemError('Requests', String(item.id), issuesOf(parsed.error));
+  return parsed.data;
+}
+
+/** The request (consistent read), or null when there is none (or `id` names a guard or counter item). */
+export async function getAccessRequest(access: Access, id: string): Promise<AccessRequest | null> {
+  if (isBookkeepingId(id)) return null;
+  let out;
+  try {
+    out = await access.ddb.send(new GetCommand({ TableName: access.tables.requests, Key: { id }, ConsistentRead: true }));
+  } catch (error) {
+    throw translateDirectoryError(error, 'requests.get');
+  }
+  return out.Item ? reshapeRequestItem(out.Item) : null;
+}
+
+/** The requester's newest `limit` requests (any status), from the byRequester index. */
+export function queryRequestsOf(access: Access, requester: string, limit: number): Promise<AccessRequest[]> {
+  const index = REQUESTS_TABLE.indexes[1];
+  return queryNewestFirst(access.ddb, { table: access.tables.requests, index: index.name, key: index.hash, value: requester, limit }, reshapeRequestItem);
+}
+
+/** One page of a LOB's pending requests, newest first, from the sparse pendingByLob index. */
+export async function queryPendingRequests(access: Access, lob: string, page: { limit: number; startKey?: PageKey }): Promise<{ requests: AccessRequest[]; nextKey?: PageKey }> {
+  let out;
+  try {
+    out = await access.ddb.send(
+      new QueryCommand({
+        TableName: access.tables.requests,
+        IndexName: REQUESTS_TABLE.indexes[0].name,
+        KeyConditionExpression: 'pendingLob = :lob',
+        ExpressionAttributeValues: { ':lob': lob },
+        ScanIndexForward: false,
+        Limit: page.limit,
+        ExclusiveStartKey: page.startKey,
+      }),
+    );
+  } catch (error) {
+    throw translateDirectoryError(error, 'requests.pending');
+  }
+  return { requests: (out.Items ?? []).map(reshapeRequestItem), nextKey: out.LastEvaluatedKey };
+}
+
+/** How many requests wait in the given LOBs: the sum of their counter items (one BatchGetItem per 100 LOBs). */
+export async function countPendingRequests(access: Access, lobs: readonly string[]): Promise<number> {
+  if (!lobs.length) return 0;
+  const items = await batchGetAll(access.ddb, access.tables.requests, lobs.map(counterKey), { projection: '#p', names: { '#p': 'pending' } });
+  return items.reduce((sum, item) => sum + Math.max(Number(item.pending ?? 0), 0), 0);
+}
+
+/** The LOB's pending counter moved by `by` (+1 on a new request, -1 on its decision or withdrawal). */
+function counterWrite(access: Access, lob: string, by: 1 | -1): DirectoryWrite {
+  return { Update: { TableName: access.tables.requests, Key: counterKey(lob), UpdateExpression: 'ADD pending :by', ExpressionAttributeValues: { ':by': by } } };
+}
+
+/** Writes of access requests, for the caller's TransactWriteItems. */
+export const requestWrites = {
+  /**
+   * A new pending request: its guard (item 0, refused with ConditionalCheckFailed while the requester has
+   * a pending request for the LOB), the request itself and the LOB's counter +1.
+   */
+  create(access: Access, request: AccessRequest): DirectoryWrite[] {
+    return [
+      { Put: { TableName: access.tables.requests, Item: { ...guardKey(request.lob, request.requester), request: request.id }, ConditionExpression: 'attribute_not_exists(id)' } },
+      { Put: { TableName: access.tables.requests, Item: { ...request, pendingLob: request.lob }, ConditionExpression: 'attribute_not_exists(id)' } },
+      counterWrite(access, request.lob, 1),
+    ];
+  },
+  /**
+   * A decision or withdrawal: `set` on the request (only while it is pending, and with `requesterOnly`
+   * only while it is still the requester's), its removal from the pending index, the guard's removal and
+   * the counter -1.
+   */
+  close(access: Access, request: Pick<AccessRequest, 'id' | 'lob' | 'requester'>, set: Record<string, unknown>, options: { requesterOnly?: boolean } = {}): DirectoryWrite[] {
+    const names: Record<string, string> = { '#status': 'status' };
+    const values: Record<string, unknown> = { ':pending': 'pending' };
+    const assignments = Object.entries(set).map(([k, v], i) => {
+      names[`#f${i}`] = k;
+      values[`:v${i}`] = v;
+      return `#f${i} = :v${i}`;
+    });
+    if (options.requesterOnly) values[':requester'] = request.requester;
+    return [
+      {
+        Update: {
+          TableName: access.tables.requests,
+          Key: { id: request.id },
+          UpdateExpression: `SET ${assignments.join(', ')} REMOVE pendingLob`,
+          ConditionExpression: `#status = :pending${options.requesterOnly ? ' AND requester = :requester' : ''}`,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        },
+      },
+      { Delete: { TableName: access.tables.requests, Key: guardKey(request.lob, request.requester) } },
+      counterWrite(access, request.lob, -1),
+    ];
+  },
+};
