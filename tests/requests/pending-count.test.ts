@@ -5,12 +5,13 @@
  * touching its counter) all land and are all counted.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { configFromEnv, startStandInsInProcess, type RunningStandIns } from '@/local/stand-ins';
 import { control } from '@/local/stack';
 import { parseConfig } from '@/lib/config';
 import { createDynamoDocumentClient } from '@/lib/aws/clients';
 import { createAdminDeps, type AdminDeps } from '@/lib/admin/deps';
-import { approveRequest, countPendingRequests, createRequest, denyRequest, listPendingRequests, withdrawRequest } from '@/lib/admin/requests';
+import { approveRequest, countPendingRequests, createRequest, denyRequest, getRequest, listPendingRequests, listRequestsOf, withdrawRequest } from '@/lib/admin/requests';
 
 let standIns: RunningStandIns;
 let deps: AdminDeps;
@@ -66,5 +67,25 @@ describe('Pending-request count (counter items in the request transactions)', ()
     const results = await Promise.allSettled([approveRequest(deps, 'owner-1', requests[0].id), denyRequest(deps, 'owner-2', requests[0].id, 'Duplicate of another request')]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     expect(await countPendingRequests(deps, ['lob-a'])).toBe(8);
+  });
+});
+
+describe('Request items at the data layer border', () => {
+  it('reads back what was filed as the domain shape (no index keys), and never a guard or counter item as a request', async () => {
+    const filed = await ask('border-user', 'lob-b');
+    const read = await getRequest(deps, filed.id);
+    expect(read).toEqual(filed);
+    expect(read).not.toHaveProperty('pendingLob');
+    expect((await listRequestsOf(deps, 'border-user'))[0]).toEqual(filed);
+    expect(await getRequest(deps, 'pending#lob-b#border-user')).toBeNull();
+    expect(await getRequest(deps, 'count#lob-b')).toBeNull();
+  });
+
+  it('refuses a stored request that is not what the portal writes, naming the item and the field', async () => {
+    const item = { id: 'hand-edited', lob: 'lob-z', requester: 'someone', justification: 'typed into the console', days: 30, createdAt: '2026-11-01T00:00:00.000Z' };
+    await deps.ddb.send(new PutCommand({ TableName: deps.tables.requests, Item: { ...item, status: 'maybe' } }));
+    await expect(getRequest(deps, 'hand-edited')).rejects.toMatchObject({ code: 'directory.item_invalid', message: expect.stringMatching(/Requests item hand-edited .*status/) });
+    await deps.ddb.send(new PutCommand({ TableName: deps.tables.requests, Item: { ...item, status: 'pending', days: '30' } }));
+    await expect(getRequest(deps, 'hand-edited')).rejects.toMatchObject({ code: 'directory.item_invalid', message: expect.stringContaining('days') });
   });
 });

@@ -4,7 +4,7 @@
  * no review behind (the header, which makes a review exist and "open", is written only after every row).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { configFromEnv, startStandInsInProcess, type RunningStandIns } from '@/local/stand-ins';
 import { control } from '@/local/stack';
 import { parseConfig } from '@/lib/config';
@@ -13,7 +13,7 @@ import { createAdminDeps, type AdminDeps } from '@/lib/admin/deps';
 import { batchWriteAll, type TableWrite } from '@/lib/directory/writes';
 import { toMembershipsAttribute } from '@/lib/directory/items';
 import type { Lob } from '@/lib/directory/types';
-import { iterateReviewRows, listReviews, startReview } from '@/lib/admin/reviews';
+import { DEFAULT_DUE_DAYS, getReview, getReviewSettings, iterateReviewRows, listReviews, startReview } from '@/lib/admin/reviews';
 
 const LOB = 'start-lob';
 /** More than one snapshot page (1,000) and many BatchWriteItem calls (25 rows each). */
@@ -83,5 +83,21 @@ describe('Starting a review of a large LOB', () => {
     expect(rows).not.toContain('start-00009');
     expect(rows).toContain('start-02298');
     expect((await listReviews(deps, LOB)).map((r) => r.id)).toEqual([review.id]);
+  });
+});
+
+describe('Review items at the data layer border', () => {
+  it('a LOB without stored settings gets the defaults; stored settings read back as saved', async () => {
+    expect(await getReviewSettings(deps, 'no-settings-lob')).toEqual({ lob: 'no-settings-lob', dueDays: DEFAULT_DUE_DAYS, removeUndecided: false, version: 0 });
+    await deps.ddb.send(new PutCommand({ TableName: deps.tables.reviews, Item: { pk: 'settings#set-lob', sk: 'settings', lob: 'set-lob', dueDays: 10, removeUndecided: true, everyDays: 30, nextAt: '2027-01-01T00:00:00.000Z', scheduleKind: 'schedule', version: 3 } }));
+    expect(await getReviewSettings(deps, 'set-lob')).toEqual({ lob: 'set-lob', dueDays: 10, removeUndecided: true, everyDays: 30, nextAt: '2027-01-01T00:00:00.000Z', version: 3 });
+  });
+
+  it('refuses stored review items that are not what the portal writes, naming the item and the field', async () => {
+    await deps.ddb.send(new PutCommand({ TableName: deps.tables.reviews, Item: { pk: 'settings#bad-lob', sk: 'settings', lob: 'bad-lob', dueDays: 'fourteen', version: 1 } }));
+    await expect(getReviewSettings(deps, 'bad-lob')).rejects.toMatchObject({ code: 'directory.item_invalid', message: expect.stringMatching(/Reviews item settings#bad-lob settings .*dueDays/) });
+    // A header without its LOB (a hand edit): not a review the console can show or decide in.
+    await deps.ddb.send(new PutCommand({ TableName: deps.tables.reviews, Item: { pk: 'review#no-lob', sk: 'meta', status: 'open', createdAt: '2026-11-01T00:00:00.000Z', createdBy: 'x', dueAt: '2026-11-15T00:00:00.000Z', total: 0, decided: 0 } }));
+    await expect(getReview(deps, 'no-lob')).rejects.toMatchObject({ code: 'directory.item_invalid', message: expect.stringContaining('reviewLob') });
   });
 });
