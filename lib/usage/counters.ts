@@ -1,4 +1,4 @@
-import { addUsageCount, usageKeys, type UsageCount, type UsageTable } from '../directory/usage';
+import { addUsageCount, usageKeys, type UsageCount, type UsageTable } from '@/lib/directory/usage';
 import { DURATION_BUCKETS_MS, NO_LOB, USAGE_TTL_DAYS, USER_SHARDS } from './schema';
 
 /** One launch as the usage counters see it. */

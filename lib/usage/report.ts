@@ -1,4 +1,4 @@
-import { readDayCounters, readUserDays, readUserMonths, type UsageTable, type UserCounts } from '../directory/usage';
+import { readDayCounters, readUserDays, readUserMonths, type UsageTable, type UserCounts } from '@/lib/directory/usage';
 import { dayOf, monthOf } from './counters';
 import { DURATION_BUCKETS_MS, USER_SHARDS } from './schema';
 
