@@ -15,23 +15,13 @@ import { countPendingRequests, listPendingRequests } from '../lib/admin/requests
 import { listMembers } from '../lib/admin/members';
 import { findExpiringMemberships } from '../lib/directory/expiring-memberships';
 import { startStandIns } from '../local/stack';
-import { summarize as stats } from './lib/stats';
+import { summarize as stats, timeSamples as time } from './lib/stats';
 
 const TARGET_P50_MS = 300;
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
-}
-
-async function time(samples: number, fn: (i: number) => Promise<unknown>): Promise<number[]> {
-  const out: number[] = [];
-  for (let i = 0; i < samples; i++) {
-    const t = performance.now();
-    await fn(i);
-    out.push(performance.now() - t);
-  }
-  return out;
 }
 
 async function main() {

@@ -18,12 +18,13 @@ import { createDynamoDocumentClient } from '../lib/aws/clients';
 import { batchWriteAll, type TableWrite } from '../lib/directory/writes';
 import { readUsage } from '../lib/usage/report';
 import { periodDays } from '../lib/usage/report';
-import { monthOf, userShard, usageKeys } from '../lib/usage/counters';
+import { monthOf, userShard } from '../lib/usage/counters';
+import { usageKeys } from '../lib/directory/usage';
 import { DURATION_BUCKETS_MS, NO_LOB, USER_SHARDS } from '../lib/usage/schema';
 import { control, startPortal, startStandIns } from '../local/stack';
 import { adminCookie } from './admin-bench';
 import { sequentialDepth } from './latency';
-import { summarize } from './lib/stats';
+import { summarize, timeSamples } from './lib/stats';
 import { fetchAccessToken } from './lib/tokens';
 
 const arg = (name: string, fallback: number) => {
@@ -76,16 +77,12 @@ function seedItems(table: string, launches: number, users: number, today: Date):
   return writes;
 }
 
-async function timeLaunches(portalUrl: string, token: string, samples: number): Promise<number[]> {
-  const times: number[] = [];
-  for (let i = 0; i < samples; i++) {
-    const started = performance.now();
+function timeLaunches(portalUrl: string, token: string, samples: number): Promise<number[]> {
+  return timeSamples(samples, async () => {
     const res = await fetch(`${portalUrl}/api/studio/user-lob-a`, { headers: { authorization: `Bearer ${token}` }, redirect: 'manual' });
     await res.arrayBuffer();
     if (res.status !== 302) throw new Error(`launch answered ${res.status}`);
-    times.push(performance.now() - started);
-  }
-  return times;
+  });
 }
 
 async function main() {
@@ -111,25 +108,17 @@ async function main() {
     const lobs = [...LOBS, NO_LOB];
     const check = await readUsage({ doc, table: config.tables.usage }, { lobs, days: 90, today });
     const total = check.perLob.reduce((a, l) => a + l.launches, 0);
-    const lib: number[] = [];
-    for (let i = 0; i < samples; i++) {
-      const started = performance.now();
-      await readUsage({ doc, table: config.tables.usage }, { lobs, days: 90, today });
-      lib.push(performance.now() - started);
-    }
+    const lib = await timeSamples(samples, () => readUsage({ doc, table: config.tables.usage }, { lobs, days: 90, today }));
 
     const portal = await startPortal({ env: { ...standIns.portalEnv, LOG_LEVEL: 'warn' }, distDir: process.env.NEXT_DIST_DIR });
     stops.unshift(() => portal.stop());
     const cookie = await adminCookie(portal.url);
     for (let i = 0; i < 3; i++) await fetch(`${portal.url}/admin/usage?days=90`, { headers: { cookie } }).then((r) => r.text()); // warm up
-    const http: number[] = [];
-    for (let i = 0; i < samples; i++) {
-      const started = performance.now();
+    const http = await timeSamples(samples, async () => {
       const res = await fetch(`${portal.url}/admin/usage?days=90`, { headers: { cookie } });
       const html = await res.text();
       if (res.status !== 200 || !html.includes('launches-chart')) throw new Error(`usage page answered ${res.status}`);
-      http.push(performance.now() - started);
-    }
+    });
 
     // Round trips: DynamoDB calls per launch (after the after-response writes have settled).
     const token = await fetchAccessToken(standIns.portalEnv, 'user-lob-a', 'UserLobA1!');

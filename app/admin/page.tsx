@@ -3,12 +3,12 @@ import { requireConsolePage } from '@/lib/admin/require-admin';
 import { getAdminDeps, nowOf } from '@/lib/admin/deps';
 import { listLobs } from '@/lib/admin/lobs';
 import { listMembers } from '@/lib/admin/members';
-import { countPendingRequests } from '@/lib/admin/requests';
 import { visibleLobsFor } from '@/lib/admin/visible-lobs';
 import { readUsage } from '@/lib/usage/report';
 import { readLobHealth } from '@/lib/usage/health';
 import { PageHeader } from '@/components/admin/page-parts';
 import { RelativeTime } from '@/components/ui/relative-time';
+import { readPendingRequestCount } from './pending-requests';
 
 const cardClass =
   'group block h-full rounded-lg border border-slate-200 bg-white p-5 shadow-sm transition-colors hover:border-brand-600 sm:p-6';
@@ -26,8 +26,8 @@ export default async function AdminHome() {
   const [usage, health, pending, ending] = await Promise.all([
     readUsage({ doc: deps.ddb, table: deps.tables.usage }, { lobs: visible, days: 8, today: nowOf(deps), users: false }),
     readLobHealth({ doc: deps.ddb, table: deps.tables.usage }, lobs.filter((l) => l.enabled).map((l) => l.lob)),
-    // A card that cannot be read says so; the rest of the overview still answers.
-    countPendingRequests(deps, access.lobs).catch(() => undefined),
+    // A card that cannot be read says so; the rest of the overview still answers. (The layout's nav reads it too: once a request.)
+    readPendingRequestCount(access.lobs),
     Promise.all(
       visible.map(async (lob) => {
         const page = await listMembers(deps, lob, { expiringWithinDays: ENDING_DAYS, limit: ENDING_SHOWN }).catch(() => undefined);

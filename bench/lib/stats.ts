@@ -1,4 +1,5 @@
 /** Latency summaries for the bench (nearest-rank percentiles, milliseconds rounded to 0.1). */
+import { performance } from 'node:perf_hooks';
 
 export interface LatencySummary {
   samples: number;
@@ -8,6 +9,17 @@ export interface LatencySummary {
   meanMs: number;
   minMs: number;
   maxMs: number;
+}
+
+/** Runs `fn` `samples` times one after another; the milliseconds each run took. */
+export async function timeSamples(samples: number, fn: (i: number) => Promise<unknown>): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    const started = performance.now();
+    await fn(i);
+    times.push(performance.now() - started);
+  }
+  return times;
 }
 
 const round = (n: number) => Math.round(n * 10) / 10;

@@ -4,18 +4,15 @@
  * `svg` with role="img" and an accessible name; every bar carries a <title> with its exact number, and
  * the page shows a table of the same numbers beside each chart.
  */
-const PALETTE = [
-  { fill: 'fill-brand-600', swatch: 'bg-brand-600' },
-  { fill: 'fill-amber-500', swatch: 'bg-amber-500' },
-  { fill: 'fill-emerald-600', swatch: 'bg-emerald-600' },
-  { fill: 'fill-fuchsia-600', swatch: 'bg-fuchsia-600' },
-  { fill: 'fill-cyan-700', swatch: 'bg-cyan-700' },
-  { fill: 'fill-rose-600', swatch: 'bg-rose-600' },
-  { fill: 'fill-lime-700', swatch: 'bg-lime-700' },
-  { fill: 'fill-slate-500', swatch: 'bg-slate-500' },
-] as const;
 
-export function seriesColour(index: number) {
+/**
+ * Series colours, one text colour each: bars fill with it (`fill-current`) and legend swatches paint it
+ * (`bg-current`), so a colour is named once (in full, for Tailwind's class scan).
+ */
+const PALETTE = ['text-brand-600', 'text-amber-500', 'text-emerald-600', 'text-fuchsia-600', 'text-cyan-700', 'text-rose-600', 'text-lime-700', 'text-slate-500'] as const;
+
+/** A series' colour (a text colour class: paint with `fill-current` or `bg-current`). */
+export function seriesColour(index: number): string {
   return PALETTE[index % PALETTE.length];
 }
 
@@ -43,7 +40,7 @@ export function Legend({ series }: { series: { key: string; label: string }[] })
     <ul className="mt-3 flex flex-wrap gap-x-4 gap-y-1 text-sm text-slate-700" aria-label="Legend">
       {series.map((s, i) => (
         <li key={s.key} className="flex items-center gap-1.5">
-          <span aria-hidden="true" className={`inline-block size-3 rounded-sm ${seriesColour(i).swatch}`} />
+          <span aria-hidden="true" className={`inline-block size-3 rounded-sm bg-current ${seriesColour(i)}`} />
           {s.label}
         </li>
       ))}
@@ -89,7 +86,7 @@ export function StackedBarChart({ id, title, description, days, series }: { id: 
               const bottom = y(base);
               base += v;
               return (
-                <rect key={s.key} x={x} y={top} width={barW} height={Math.max(0.5, bottom - top)} className={seriesColour(si).fill} data-lob={s.key} data-count={v}>
+                <rect key={s.key} x={x} y={top} width={barW} height={Math.max(0.5, bottom - top)} className={`fill-current ${seriesColour(si)}`} data-lob={s.key} data-count={v}>
                   <title>{`${s.label}, ${day}: ${formatNumber(v)}`}</title>
                 </rect>
               );
@@ -144,7 +141,7 @@ export function HorizontalBarChart({
             <text x={labelW - 8} y={yTop + row / 2} textAnchor="end" dominantBaseline="middle" className="fill-slate-700 text-[13px]">
               {item.label}
             </text>
-            <rect x={labelW} y={yTop + 4} width={Math.max(1, w)} height={row - 10} className={tone === 'danger' ? 'fill-red-700' : seriesColour(i).fill}>
+            <rect x={labelW} y={yTop + 4} width={Math.max(1, w)} height={row - 10} className={tone === 'danger' ? 'fill-red-700' : `fill-current ${seriesColour(i)}`}>
               <title>{`${item.label}: ${formatNumber(item.value)}`}</title>
             </rect>
             <text x={labelW + Math.max(1, w) + 6} y={yTop + row / 2} dominantBaseline="middle" className="fill-slate-800 text-[13px] tabular-nums">

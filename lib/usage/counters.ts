@@ -1,5 +1,4 @@
-import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { translateDirectoryError } from '../aws/errors';
+import { addUsageCount, usageKeys, type UsageCount, type UsageTable } from '@/lib/directory/usage';
 import { DURATION_BUCKETS_MS, NO_LOB, USAGE_TTL_DAYS, USER_SHARDS } from './schema';
 
 /** One launch as the usage counters see it. */
@@ -40,40 +39,14 @@ export function userShard(username: string): number {
   return (hash >>> 0) % USER_SHARDS;
 }
 
-export const usageKeys = {
-  counters: (lob: string, day: string) => ({ pk: `lob#${lob}`, sk: `c#${day}` }),
-  users: (lob: string, shard: number, day: string) => ({ pk: `lob#${lob}`, sk: `u${shard}#${day}` }),
-  userMonth: (lob: string, month: string, shard: number) => ({ pk: `lob#${lob}`, sk: `m#${month}#${shard}` }),
-};
-
 type Adds = Map<string, number>;
 
 /** The TTL (epoch seconds) of the counter items an instant writes to. */
 const ttlOf = (at: Date) => Math.floor(at.getTime() / 1000) + USAGE_TTL_DAYS * 86_400;
 
-/** One UpdateItem that ADDs each attribute's delta (and keeps the item's TTL). */
-function addCommand(table: string, key: Record<string, string>, adds: Adds, ttl: number): UpdateCommand {
-  const names: Record<string, string> = { '#ttl': 'ttl' };
-  const values: Record<string, number> = { ':ttl': ttl };
-  const terms = [...adds].map(([attribute, delta], i) => {
-    names[`#a${i}`] = attribute;
-    values[`:v${i}`] = delta;
-    return `#a${i} :v${i}`;
-  });
-  return new UpdateCommand({
-    TableName: table,
-    Key: key,
-    UpdateExpression: `ADD ${terms.join(', ')} SET #ttl = :ttl`,
-    ExpressionAttributeNames: names,
-    ExpressionAttributeValues: values,
-  });
-}
-
-/** One item's share of the counting: the ADDs (attribute -> amount) and the TTL to set. */
-interface ItemCount {
-  key: { pk: string; sk: string };
-  adds: Map<string, number>;
-  ttl: number;
+/** One item's share of the counting (what lib/directory/usage.ts addUsageCount writes), its ADDs still open to merging. */
+interface ItemCount extends UsageCount {
+  adds: Adds;
 }
 
 /** What one launch adds: to the LOB-day counter item, and for a success to the user's shard of the LOB-day. */
@@ -105,11 +78,9 @@ async function settleAll(writes: readonly unknown[]): Promise<void> {
   if (failed) throw failed.reason;
 }
 
-/** Sends the counts at once; the first failure, translated, once all have settled. */
-function sendCounts(doc: DynamoDBDocumentClient, table: string, counts: ItemCount[]): Promise<void> {
-  return settleAll(counts.map((count) => doc.send(addCommand(table, count.key, count.adds, count.ttl)))).catch((error: unknown) => {
-    throw translateDirectoryError(error, 'usage.record');
-  });
+/** Sends the counts at once; the first failure (translated by the data layer) once all have settled. */
+function sendCounts(usage: UsageTable, counts: ItemCount[]): Promise<void> {
+  return settleAll(counts.map((count) => addUsageCount(usage, count)));
 }
 
 /**
@@ -122,11 +93,11 @@ function sendCounts(doc: DynamoDBDocumentClient, table: string, counts: ItemCoun
 export class UsageRecorder {
   /** Duration samples of launches counted ahead, per counter item: they go out with the next write. */
   private pending = new Map<string, { key: { pk: string; sk: string }; ttl: number; buckets: Adds }>();
+  private readonly usage: UsageTable;
 
-  constructor(
-    private readonly doc: DynamoDBDocumentClient,
-    private readonly table: string,
-  ) {}
+  constructor(doc: UsageTable['doc'], table: string) {
+    this.usage = { doc, table };
+  }
 
   async record(usage: LaunchUsage): Promise<void> {
     const counts = countsOf(usage);
@@ -139,7 +110,7 @@ export class UsageRecorder {
         for (const [bucket, n] of entry.buckets) counter.adds.set(bucket, (counter.adds.get(bucket) ?? 0) + n);
       } else counts.push({ key: entry.key, adds: entry.buckets, ttl: entry.ttl });
     }
-    await sendCounts(this.doc, this.table, counts);
+    await sendCounts(this.usage, counts);
   }
 
   /**
@@ -151,7 +122,7 @@ export class UsageRecorder {
     const adds: Adds = new Map([[`o:${from}`, -1], [`o:${usage.outcome}`, 1]]);
     const counts: ItemCount[] = [{ key, adds, ttl: ttlOf(usage.at) }];
     if (from === 'success') counts.push(...userCounts(usage, -1));
-    await sendCounts(this.doc, this.table, counts);
+    await sendCounts(this.usage, counts);
   }
 
   /**
@@ -206,12 +177,14 @@ export class BatchingUsageRecorder {
   private round?: UsageRound;
   /** Corrections and duration samples (the counting-ahead path) are not batched. */
   private readonly single: UsageRecorder;
+  private readonly usage: UsageTable;
 
   constructor(
-    private readonly doc: DynamoDBDocumentClient,
-    private readonly table: string,
+    doc: UsageTable['doc'],
+    table: string,
     private readonly maxDelayMs = DEFAULT_USAGE_DELAY_MS,
   ) {
+    this.usage = { doc, table };
     this.single = new UsageRecorder(doc, table);
   }
 
@@ -228,7 +201,8 @@ export class BatchingUsageRecorder {
     const ids = countsOf(usage).map((count) => mergeCount(round.items, count));
     round.launches += 1;
     if (round.launches >= MAX_USAGE_BATCH) round.send();
-    return round.writes.then((writes) => settleAll(ids.map((id) => writes.get(id))));
+    // Every id is in the map: a round is sent with all it merged, and nothing joins it after.
+    return round.writes.then((writes) => settleAll(ids.map((id) => writes.get(id)!)));
   }
 
   private openRound(): UsageRound {
@@ -241,7 +215,7 @@ export class BatchingUsageRecorder {
       send: () => {
         clearTimeout(round.timer);
         if (this.round === round) this.round = undefined;
-        start(new Map([...round.items].map(([id, count]) => [id, sendCounts(this.doc, this.table, [count])])));
+        start(new Map([...round.items].map(([id, count]) => [id, sendCounts(this.usage, [count])])));
       },
     };
     return round;

@@ -1,6 +1,5 @@
-import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { translateDirectoryError } from '../aws/errors';
-import { dayOf, monthOf, usageKeys } from './counters';
+import { readDayCounters, readUserDays, readUserMonths, type UsageTable, type UserCounts } from '@/lib/directory/usage';
+import { dayOf, monthOf } from './counters';
 import { DURATION_BUCKETS_MS, USER_SHARDS } from './schema';
 
 export const USAGE_PERIODS = [30, 90] as const;
@@ -42,26 +41,6 @@ export function periodDays(today: Date, length: number): string[] {
   return days;
 }
 
-type Item = Record<string, unknown>;
-
-async function queryRange(doc: DynamoDBDocumentClient, table: string, pk: string, from: string, to: string): Promise<Item[]> {
-  const items: Item[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const out = await doc.send(
-      new QueryCommand({
-        TableName: table,
-        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-        ExpressionAttributeValues: { ':pk': pk, ':from': from, ':to': to },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    items.push(...((out.Items as Item[] | undefined) ?? []));
-    startKey = out.LastEvaluatedKey;
-  } while (startKey);
-  return items;
-}
-
 /** The duration at a quantile of a histogram (upper bound of the bucket it falls in; the open bucket reports its lower bound). */
 export function quantileFromHistogram(buckets: number[], q: number): number | undefined {
   const total = buckets.reduce((a, b) => a + b, 0);
@@ -75,14 +54,10 @@ export function quantileFromHistogram(buckets: number[], q: number): number | un
   return DURATION_BUCKETS_MS[DURATION_BUCKETS_MS.length - 1];
 }
 
-const dayOfSk = (sk: unknown) => String(sk).slice(String(sk).indexOf('#') + 1);
-
-/** Per-user counters of items (`u:<user>` attributes), summed; corrected-away launches leave zeros, which do not count. */
-function sumUsers(items: Item[], into = new Map<string, number>()): Map<string, number> {
+/** Per-user counters of items, summed; corrected-away launches leave zeros, which do not count. */
+function sumUsers(items: UserCounts[], into = new Map<string, number>()): Map<string, number> {
   for (const item of items) {
-    for (const [key, value] of Object.entries(item)) {
-      if (key.startsWith('u:') && Number(value) > 0) into.set(key.slice(2), (into.get(key.slice(2)) ?? 0) + Number(value));
-    }
+    for (const [user, n] of item.launches) if (n > 0) into.set(user, (into.get(user) ?? 0) + n);
   }
   return into;
 }
@@ -94,7 +69,7 @@ function sumUsers(items: Item[], into = new Map<string, number>()): Map<string, 
  * per-user item at all with `users: false` (the overview).
  */
 export async function readUsage(
-  deps: { doc: DynamoDBDocumentClient; table: string },
+  deps: UsageTable,
   input: { lobs: string[]; days: number; today: Date; topUsers?: number; users?: boolean; perDayUsers?: boolean },
 ): Promise<UsageReport> {
   const days = periodDays(input.today, input.days);
@@ -108,60 +83,52 @@ export async function readUsage(
   const failures = new Map<string, number>();
   const perLob: LobUsage[] = [];
   const top: { user: string; lob: string; launches: number }[] = [];
-  const none = Promise.resolve([] as Item[]);
-  try {
-    await Promise.all(
-      input.lobs.map(async (lob) => {
-        const pk = usageKeys.counters(lob, first).pk;
-        const [counters, months, ...shards] = await Promise.all([
-          queryRange(deps.doc, deps.table, pk, `c#${first}`, `c#${last}`),
-          input.users === false ? none : queryRange(deps.doc, deps.table, pk, `m#${userMonths[0]}#`, `m#${userMonths[userMonths.length - 1]}#~`),
-          ...(input.perDayUsers
-            ? Array.from({ length: USER_SHARDS }, (_, shard) => queryRange(deps.doc, deps.table, pk, `u${shard}#${first}`, `u${shard}#${last}`))
-            : []),
-        ]);
-        const perDay = days.map(() => 0);
-        const failedPerDay = days.map(() => 0);
-        const histogram = Array.from({ length: DURATION_BUCKETS_MS.length + 1 }, () => 0);
-        let lobFailures = 0;
-        for (const item of counters) {
-          const i = index.get(dayOfSk(item.sk));
-          if (i === undefined) continue;
-          perDay[i] = Number(item.n ?? 0);
-          for (const [key, value] of Object.entries(item)) {
-            if (key.startsWith('o:') && key !== 'o:success') {
-              const code = key.slice(2);
-              failures.set(code, (failures.get(code) ?? 0) + Number(value));
-              lobFailures += Number(value);
-              failedPerDay[i] += Number(value);
-            } else if (/^h\d+$/.test(key)) histogram[Number(key.slice(1))] += Number(value);
-          }
+  const none = Promise.resolve([] as UserCounts[]);
+  await Promise.all(
+    input.lobs.map(async (lob) => {
+      const [counters, months, ...shards] = await Promise.all([
+        readDayCounters(deps, lob, first, last),
+        input.users === false ? none : readUserMonths(deps, lob, userMonths[0], userMonths[userMonths.length - 1]),
+        ...(input.perDayUsers ? Array.from({ length: USER_SHARDS }, (_, shard) => readUserDays(deps, lob, shard, first, last)) : []),
+      ]);
+      const perDay = days.map(() => 0);
+      const failedPerDay = days.map(() => 0);
+      const histogram = Array.from({ length: DURATION_BUCKETS_MS.length + 1 }, () => 0);
+      let lobFailures = 0;
+      for (const item of counters) {
+        const i = index.get(item.day);
+        if (i === undefined) continue;
+        perDay[i] = item.launches;
+        for (const [code, n] of item.outcomes) {
+          if (code === 'success') continue;
+          failures.set(code, (failures.get(code) ?? 0) + n);
+          lobFailures += n;
+          failedPerDay[i] += n;
         }
-        if (input.perDayUsers) {
-          const usersPerDay = days.map(() => 0);
-          for (const item of shards.flat()) {
-            const i = index.get(dayOfSk(item.sk));
-            if (i !== undefined) usersPerDay[i] += sumUsers([item]).size;
-          }
-          activeUsersPerDay[lob] = usersPerDay;
+        for (const [bucket, n] of item.buckets) histogram[bucket] += n;
+      }
+      if (input.perDayUsers) {
+        const usersPerDay = days.map(() => 0);
+        for (const item of shards.flat()) {
+          const i = index.get(item.period);
+          if (i !== undefined) usersPerDay[i] += sumUsers([item]).size;
         }
-        const byUser = sumUsers(months);
-        launches[lob] = perDay;
-        failuresPerDay[lob] = failedPerDay;
-        for (const [user, count] of byUser) top.push({ user, lob, launches: count });
-        perLob.push({
-          lob,
-          launches: perDay.reduce((a, b) => a + b, 0),
-          failures: lobFailures,
-          activeUsers: byUser.size,
-          medianMs: quantileFromHistogram(histogram, 0.5),
-          p95Ms: quantileFromHistogram(histogram, 0.95),
-        });
-      }),
-    );
-  } catch (error) {
-    throw translateDirectoryError(error, 'usage.read');
-  }
+        activeUsersPerDay[lob] = usersPerDay;
+      }
+      const byUser = sumUsers(months);
+      launches[lob] = perDay;
+      failuresPerDay[lob] = failedPerDay;
+      for (const [user, count] of byUser) top.push({ user, lob, launches: count });
+      perLob.push({
+        lob,
+        launches: perDay.reduce((a, b) => a + b, 0),
+        failures: lobFailures,
+        activeUsers: byUser.size,
+        medianMs: quantileFromHistogram(histogram, 0.5),
+        p95Ms: quantileFromHistogram(histogram, 0.95),
+      });
+    }),
+  );
   const order = new Map(input.lobs.map((l, i) => [l, i]));
   perLob.sort((a, b) => order.get(a.lob)! - order.get(b.lob)!);
   top.sort((a, b) => b.launches - a.launches || a.user.localeCompare(b.user));

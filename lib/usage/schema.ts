@@ -1,7 +1,7 @@
 /**
- * The Usage table's shape, in one place for the data layer (lib/usage), the DynamoDB stand-in
- * (local/dynamodb.ts tableDefinitions, through lib/directory/schema.ts USAGE_TABLE) and infra. No imports: infra and the
- * stand-ins read it as plain data. (Issue 12's shared schema module can absorb it as is.)
+ * The Usage table's shape, in one place for the data layer (lib/directory/usage.ts, usage-health.ts), the
+ * counters (lib/usage), the DynamoDB stand-in (local/dynamodb.ts tableDefinitions, through
+ * lib/directory/schema.ts USAGE_TABLE) and infra. No imports: infra and the stand-ins read it as plain data.
  *
  * Items (all under `pk`, `sk` strings):
  * - launch counters per LOB and UTC day: `pk = lob#<lob>`, `sk = c#<YYYY-MM-DD>`:

@@ -11,16 +11,6 @@ import { describe, expect, it } from 'vitest';
 const ROOT = path.resolve(__dirname, '../..');
 const SCANNED = ['lib', 'app', 'components', 'scripts', 'bench', 'infra', 'instrumentation.ts', 'proxy.ts'];
 const DATA_LAYER = 'lib/directory/';
-/**
- * Files not yet moved behind the data layer, each with why; the list only shrinks. They are being changed
- * by other issues right now (13: requests, 14: reviews, 16: usage counters) and move once those land.
- */
-const NOT_YET_MOVED = new Map<string, string>([
-  ['lib/usage/counters.ts', 'issue 16 redesigns the counters'],
-  ['lib/usage/health.ts', 'issue 16 redesigns the counters'],
-  ['lib/usage/report.ts', 'issue 16 redesigns the counters'],
-]);
-
 const DYNAMODB_IMPORT = /import\s+(type\s+)?\{([^}]*)\}\s*from\s*'@aws-sdk\/(client-dynamodb|lib-dynamodb)'/g;
 
 function sourceFiles(entry: string): string[] {
@@ -67,14 +57,9 @@ describe('Data layer border', () => {
 
   it('no file outside lib/directory sends DynamoDB commands', () => {
     const offenders = files
-      .filter((f) => !f.startsWith(DATA_LAYER) && !NOT_YET_MOVED.has(f))
+      .filter((f) => !f.startsWith(DATA_LAYER))
       .map((f) => ({ file: f, commands: dynamoCommandsImported(readFileSync(path.join(ROOT, f), 'utf8')) }))
       .filter((o) => o.commands.length);
     expect(offenders).toEqual([]);
-  });
-
-  it('the not-yet-moved list names only files that still need it', () => {
-    const stale = [...NOT_YET_MOVED.keys()].filter((f) => !files.includes(f) || !dynamoCommandsImported(readFileSync(path.join(ROOT, f), 'utf8')).length);
-    expect(stale).toEqual([]);
   });
 });

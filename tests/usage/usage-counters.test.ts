@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Server } from 'node:http';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createDynamoDbServer, seedDynamoDb, startDynamoDbLocal } from '@/local/dynamodb';
 import { Knobs } from '@/local/knobs';
 import { closeServer, listen } from '@/local/http-util';
@@ -172,6 +172,19 @@ describe('Method: readUsage', () => {
       { user: 'bob', lob: 'lob-e', launches: 2 },
     ]);
     expect(report.lobs).not.toContain('lob-f');
+  });
+});
+
+describe('Method: readUsage, items it cannot read', () => {
+  it('refuses a counter item that is not what the counters write (naming it) and translates a failed Query', async () => {
+    await doc.send(new PutCommand({ TableName: tables.usage, Item: { pk: 'lob#lob-bad', sk: 'c#2026-11-30', n: 'many', 'o:success': 1 } }));
+    const read = readUsage({ doc, table: tables.usage }, { lobs: ['lob-bad'], days: 30, today });
+    await expect(read).rejects.toMatchObject({ code: 'directory.item_invalid', message: expect.stringContaining('lob#lob-bad/c#2026-11-30') });
+
+    knobs.addFault({ service: 'dynamodb', operation: 'Query', error: 'ServiceUnavailable', rate: 1 });
+    const failed = await readUsage({ doc, table: tables.usage }, { lobs: ['lob-e'], days: 30, today }).catch((e: unknown) => e);
+    knobs.clearFaults();
+    expect(failed).toMatchObject({ code: 'directory.unavailable' });
   });
 });
 

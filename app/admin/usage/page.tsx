@@ -6,22 +6,14 @@ import { lobLabel } from '@/lib/admin/visible-lobs';
 import { USAGE_PERIODS } from '@/lib/usage/report';
 import { DURATION_BUCKETS_MS } from '@/lib/usage/schema';
 import { secondaryButtonClass } from '@/components/admin/form-parts';
-import { Card, PageHeader, TableFrame, sectionTitleClass, tableClass, tbodyClass, tdClass, thClass, theadClass } from '@/components/admin/page-parts';
+import { ChartCard } from '@/components/admin/chart-card';
+import { PageHeader, tdClass } from '@/components/admin/page-parts';
 import { HorizontalBarChart, Legend, StackedBarChart } from '@/components/admin/usage-charts';
 import { RunningApps } from '@/components/admin/running-apps';
 
 const number = (n: number) => n.toLocaleString('en-US');
 const LAST_BOUND = DURATION_BUCKETS_MS[DURATION_BUCKETS_MS.length - 1];
 const duration = (ms?: number) => (ms === undefined ? '—' : ms >= LAST_BOUND ? `> ${number(LAST_BOUND)} ms` : `≤ ${number(ms)} ms`);
-
-function TableToggle({ label, children }: { label: string; children: React.ReactNode }) {
-  return (
-    <details className="mt-4">
-      <summary className="cursor-pointer rounded-sm text-sm font-medium text-brand-700 underline underline-offset-2">{label}</summary>
-      <div className="mt-3">{children}</div>
-    </details>
-  );
-}
 
 export default async function UsagePage({ searchParams }: { searchParams: Promise<{ days?: string }> }) {
   const access = await requireConsolePage('/admin/usage');
@@ -56,49 +48,43 @@ export default async function UsagePage({ searchParams }: { searchParams: Promis
         {number(total)} launches, {number(failed)} failed ({total ? ((failed / total) * 100).toFixed(1) : '0.0'}%).
       </p>
       <div className="space-y-6">
-        <Card aria-labelledby="launches-heading">
-          <h2 id="launches-heading" className={sectionTitleClass}>Launches per day</h2>
-          <div className="mt-4">
-            <StackedBarChart
-              id="launches-chart"
-              title={`Launches per day and line of business, last ${days} days`}
-              description={`Stacked bars, one per day from ${report.days[0]} to ${report.days[report.days.length - 1]}; the table below has the same numbers.`}
-              days={report.days}
-              series={series}
-            />
-            <Legend series={series} />
-          </div>
-          <TableToggle label="Show launches per day as a table">
-            <TableFrame label="Launches per day (table)">
-              <table className={tableClass} data-testid="launches-table">
-                <caption className="sr-only">Launches per day and line of business</caption>
-                <thead className={theadClass}>
-                  <tr>
-                    <th scope="col" className={thClass}>Day (UTC)</th>
-                    {report.lobs.map((lob) => (
-                      <th key={lob} scope="col" className={thClass}>{lobLabel(lob)}</th>
-                    ))}
-                  </tr>
-                </thead>
-                <tbody className={tbodyClass}>
-                  {report.days.map((day, i) => ({ day, i })).reverse().map(({ day, i }) => (
-                    <tr key={day} data-day={day}>
-                      <th scope="row" className={`${tdClass} font-normal whitespace-nowrap tabular-nums`}>{day}</th>
-                      {report.lobs.map((lob) => (
-                        <td key={lob} className={`${tdClass} tabular-nums`} data-lob={lob}>{number(report.launches[lob]?.[i] ?? 0)}</td>
-                      ))}
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </TableFrame>
-          </TableToggle>
-        </Card>
+        <ChartCard
+          id="launches"
+          title="Launches per day"
+          chart={
+            <>
+              <StackedBarChart
+                id="launches-chart"
+                title={`Launches per day and line of business, last ${days} days`}
+                description={`Stacked bars, one per day from ${report.days[0]} to ${report.days[report.days.length - 1]}; the table below has the same numbers.`}
+                days={report.days}
+                series={series}
+              />
+              <Legend series={series} />
+            </>
+          }
+          table={{
+            toggle: 'Show launches per day as a table',
+            label: 'Launches per day (table)',
+            testId: 'launches-table',
+            caption: 'Launches per day and line of business',
+            columns: ['Day (UTC)', ...report.lobs.map(lobLabel)],
+            rows: report.days.map((day, i) => ({ day, i })).reverse().map(({ day, i }) => (
+              <tr key={day} data-day={day}>
+                <th scope="row" className={`${tdClass} font-normal whitespace-nowrap tabular-nums`}>{day}</th>
+                {report.lobs.map((lob) => (
+                  <td key={lob} className={`${tdClass} tabular-nums`} data-lob={lob}>{number(report.launches[lob]?.[i] ?? 0)}</td>
+                ))}
+              </tr>
+            )),
+          }}
+        />
 
         <div className="grid grid-cols-1 gap-6 lg:grid-cols-2 [&>*]:min-w-0">
-          <Card aria-labelledby="failures-heading">
-            <h2 id="failures-heading" className={sectionTitleClass}>Failures by code</h2>
-            <div className="mt-4">
+          <ChartCard
+            id="failures"
+            title="Failures by code"
+            chart={
               <HorizontalBarChart
                 id="failures-chart"
                 title={`Failed launches by error code, last ${days} days`}
@@ -106,92 +92,70 @@ export default async function UsagePage({ searchParams }: { searchParams: Promis
                 items={report.failuresByCode.map((f) => ({ key: f.code, label: f.code, value: f.count }))}
                 tone="danger"
               />
-            </div>
-            <TableToggle label="Show failures as a table">
-              <TableFrame label="Failures by code (table)">
-                <table className={tableClass} data-testid="failures-table">
-                  <caption className="sr-only">Failed launches by error code</caption>
-                  <thead className={theadClass}>
-                    <tr><th scope="col" className={thClass}>Code</th><th scope="col" className={thClass}>Launches</th></tr>
-                  </thead>
-                  <tbody className={tbodyClass}>
-                    {report.failuresByCode.map((f) => (
-                      <tr key={f.code}><td className={`${tdClass} font-mono text-xs`}>{f.code}</td><td className={`${tdClass} tabular-nums`}>{number(f.count)}</td></tr>
-                    ))}
-                  </tbody>
-                </table>
-              </TableFrame>
-            </TableToggle>
-          </Card>
-
-          <Card aria-labelledby="users-heading">
-            <h2 id="users-heading" className={sectionTitleClass}>Active users</h2>
-            <div className="mt-4">
+            }
+            table={{
+              toggle: 'Show failures as a table',
+              label: 'Failures by code (table)',
+              testId: 'failures-table',
+              caption: 'Failed launches by error code',
+              columns: ['Code', 'Launches'],
+              rows: report.failuresByCode.map((f) => (
+                <tr key={f.code}><td className={`${tdClass} font-mono text-xs`}>{f.code}</td><td className={`${tdClass} tabular-nums`}>{number(f.count)}</td></tr>
+              )),
+            }}
+          />
+          <ChartCard
+            id="users"
+            title="Active users"
+            chart={
               <HorizontalBarChart
                 id="users-chart"
                 title={`Distinct users with a successful launch per line of business, ${months} (UTC months)`}
                 description="One bar per line of business; the per line of business table below has the same numbers."
                 items={report.perLob.map((l) => ({ key: l.lob, label: lobLabel(l.lob), value: l.activeUsers }))}
               />
-            </div>
-          </Card>
+            }
+          />
         </div>
 
-        <Card aria-labelledby="per-lob-heading">
-          <h2 id="per-lob-heading" className={sectionTitleClass}>Per line of business</h2>
-          <p className="mt-1 text-sm text-slate-600">Launch time of successful launches, from the portal receiving the request to the Studio URL (histogram bucket bounds).</p>
-          <div className="mt-4">
-            <TableFrame label="Per line of business">
-              <table className={tableClass} data-testid="per-lob-table">
-                <caption className="sr-only">Launches, failures, active users and launch time per line of business</caption>
-                <thead className={theadClass}>
-                  <tr>
-                    <th scope="col" className={thClass}>Line of business</th>
-                    <th scope="col" className={thClass}>Launches</th>
-                    <th scope="col" className={thClass}>Failed</th>
-                    <th scope="col" className={thClass}>Active users ({months})</th>
-                    <th scope="col" className={thClass}>Median</th>
-                    <th scope="col" className={thClass}>p95</th>
-                  </tr>
-                </thead>
-                <tbody className={tbodyClass}>
-                  {report.perLob.map((l) => (
-                    <tr key={l.lob} data-lob={l.lob}>
-                      <th scope="row" className={`${tdClass} font-medium`}>{lobLabel(l.lob)}</th>
-                      <td className={`${tdClass} tabular-nums`}>{number(l.launches)}</td>
-                      <td className={`${tdClass} tabular-nums`}>{number(l.failures)}</td>
-                      <td className={`${tdClass} tabular-nums`}>{number(l.activeUsers)}</td>
-                      <td className={`${tdClass} tabular-nums whitespace-nowrap`}>{duration(l.medianMs)}</td>
-                      <td className={`${tdClass} tabular-nums whitespace-nowrap`}>{duration(l.p95Ms)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </TableFrame>
-          </div>
-        </Card>
+        <ChartCard
+          id="per-lob"
+          title="Per line of business"
+          description="Launch time of successful launches, from the portal receiving the request to the Studio URL (histogram bucket bounds)."
+          table={{
+            label: 'Per line of business',
+            testId: 'per-lob-table',
+            caption: 'Launches, failures, active users and launch time per line of business',
+            columns: ['Line of business', 'Launches', 'Failed', `Active users (${months})`, 'Median', 'p95'],
+            rows: report.perLob.map((l) => (
+              <tr key={l.lob} data-lob={l.lob}>
+                <th scope="row" className={`${tdClass} font-medium`}>{lobLabel(l.lob)}</th>
+                <td className={`${tdClass} tabular-nums`}>{number(l.launches)}</td>
+                <td className={`${tdClass} tabular-nums`}>{number(l.failures)}</td>
+                <td className={`${tdClass} tabular-nums`}>{number(l.activeUsers)}</td>
+                <td className={`${tdClass} tabular-nums whitespace-nowrap`}>{duration(l.medianMs)}</td>
+                <td className={`${tdClass} tabular-nums whitespace-nowrap`}>{duration(l.p95Ms)}</td>
+              </tr>
+            )),
+          }}
+        />
 
         <div className="grid grid-cols-1 gap-6 lg:grid-cols-2 [&>*]:min-w-0">
-          <Card aria-labelledby="top-users-heading">
-            <h2 id="top-users-heading" className={sectionTitleClass}>Top users</h2>
-            <p className="mt-1 text-sm text-slate-600">Successful launches in {months} (UTC months, the ones the period touches).</p>
-            <div className="mt-4">
-              <TableFrame label="Top users">
-                <table className={tableClass} data-testid="top-users-table">
-                  <caption className="sr-only">Users with the most successful launches</caption>
-                  <thead className={theadClass}>
-                    <tr><th scope="col" className={thClass}>User</th><th scope="col" className={thClass}>Line of business</th><th scope="col" className={thClass}>Launches</th></tr>
-                  </thead>
-                  <tbody className={tbodyClass}>
-                    {report.topUsers.map((u) => (
-                      <tr key={`${u.lob}/${u.user}`}><td className={tdClass}>{u.user}</td><td className={tdClass}>{lobLabel(u.lob)}</td><td className={`${tdClass} tabular-nums`}>{number(u.launches)}</td></tr>
-                    ))}
-                  </tbody>
-                </table>
-                {report.topUsers.length === 0 ? <p className="px-4 py-6 text-sm text-slate-600">No launches in this period.</p> : null}
-              </TableFrame>
-            </div>
-          </Card>
+          <ChartCard
+            id="top-users"
+            title="Top users"
+            description={`Successful launches in ${months} (UTC months, the ones the period touches).`}
+            table={{
+              label: 'Top users',
+              testId: 'top-users-table',
+              caption: 'Users with the most successful launches',
+              columns: ['User', 'Line of business', 'Launches'],
+              rows: report.topUsers.map((u) => (
+                <tr key={`${u.lob}/${u.user}`}><td className={tdClass}>{u.user}</td><td className={tdClass}>{lobLabel(u.lob)}</td><td className={`${tdClass} tabular-nums`}>{number(u.launches)}</td></tr>
+              )),
+              empty: report.topUsers.length === 0 ? <p className="px-4 py-6 text-sm text-slate-600">No launches in this period.</p> : undefined,
+            }}
+          />
           <RunningApps lobs={report.lobs} />
         </div>
       </div>

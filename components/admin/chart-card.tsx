@@ -1,0 +1,57 @@
+import type { ReactNode } from 'react';
+import { Card, TableFrame, sectionTitleClass, tableClass, tbodyClass, thClass, theadClass } from './page-parts';
+
+/** The numbers behind a card: one table, folded behind a "Show … as a table" toggle when a chart shows them too. */
+export interface CardTable {
+  /** The toggle's text; without one the table is shown as it is (a card that is only a table). */
+  toggle?: string;
+  /** The scrollable region's accessible name. */
+  label: string;
+  testId: string;
+  /** The table's caption (for screen readers). */
+  caption: string;
+  /** Column headings, left to right. */
+  columns: string[];
+  /** The body's rows. */
+  rows: ReactNode;
+  /** Shown under the table when it has no rows. */
+  empty?: ReactNode;
+}
+
+/**
+ * One card of the usage page: a heading, an optional description, the chart (an SVG image) and the table
+ * of the same numbers. The heading names the card (`aria-labelledby`).
+ */
+export function ChartCard({ id, title, description, chart, table }: { id: string; title: string; description?: string; chart?: ReactNode; table?: CardTable }) {
+  const body = table ? (
+    <TableFrame label={table.label}>
+      <table className={tableClass} data-testid={table.testId}>
+        <caption className="sr-only">{table.caption}</caption>
+        <thead className={theadClass}>
+          <tr>
+            {table.columns.map((column, i) => (
+              <th key={`${i}:${column}`} scope="col" className={thClass}>{column}</th>
+            ))}
+          </tr>
+        </thead>
+        <tbody className={tbodyClass}>{table.rows}</tbody>
+      </table>
+      {table.empty}
+    </TableFrame>
+  ) : null;
+  return (
+    <Card aria-labelledby={`${id}-heading`}>
+      <h2 id={`${id}-heading`} className={sectionTitleClass}>{title}</h2>
+      {description ? <p className="mt-1 text-sm text-slate-600">{description}</p> : null}
+      {chart ? <div className="mt-4">{chart}</div> : null}
+      {table?.toggle ? (
+        <details className="mt-4">
+          <summary className="cursor-pointer rounded-sm text-sm font-medium text-brand-700 underline underline-offset-2">{table.toggle}</summary>
+          <div className="mt-3">{body}</div>
+        </details>
+      ) : body ? (
+        <div className="mt-4">{body}</div>
+      ) : null}
+    </Card>
+  );
+}
