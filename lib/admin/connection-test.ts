@@ -2,7 +2,7 @@ import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { DescribeDomainCommand, ListUserProfilesCommand } from '@aws-sdk/client-sagemaker';
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
 import { generatorRoleArn } from '@/lib/aws/clients';
-import { roleSessionNameFor, sourceIdentityFor } from '@/lib/aws/generator-sessions';
+import { credentialsOf, roleSessionNameFor, sourceIdentityFor } from '@/lib/aws/generator-sessions';
 import { isAccessDenied, isResourceNotFound, isThrottled, isUnavailable } from '@/lib/aws/errors';
 import type { AdminDeps } from './deps';
 import type { AdminLob } from './lobs';
@@ -75,9 +75,7 @@ export async function testLobConnection(deps: AdminDeps, lob: AdminLob, admin: s
         Tags: [{ Key: 'purpose', Value: 'connection-test' }],
       }),
     );
-    const c = out.Credentials;
-    if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error('STS returned no credentials');
-    credentials = { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration };
+    credentials = credentialsOf(out);
     steps.push({ id: 'assumeRole', label: 'Assume the generator role', status: 'ok', detail: `Assumed ${roleArn}.` });
   } catch (error) {
     steps.push({

@@ -54,6 +54,8 @@ const OUTCOMES: Record<ErrorCode | 'success', string> = {
   'profile.not_found': 'No Studio profile',
   'aws.throttled': 'AWS busy',
   'aws.unavailable': 'AWS unreachable',
+  'aws.invalid_response': 'Unexpected AWS answer',
+  'idp.unavailable': 'Identity provider unreachable',
   'directory.unavailable': 'Directory unavailable',
   'jwks.unavailable': 'Signing keys unavailable',
   'input.invalid': 'Invalid request',

@@ -1,6 +1,7 @@
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { ListAppsCommand } from '@aws-sdk/client-sagemaker';
 import { generatorRoleArn } from '@/lib/aws/clients';
+import { credentialsOf } from '@/lib/aws/generator-sessions';
 import type { AdminDeps } from './deps';
 import type { AdminLob } from './lobs';
 
@@ -30,9 +31,7 @@ export async function listRunningApps(deps: AdminDeps, lob: AdminLob): Promise<R
     const out = await deps.createStsClient(lob.region).send(
       new AssumeRoleCommand({ RoleArn: generatorRoleArn(lob.accountId, lob.roleName), RoleSessionName: 'studio-portal-list-apps', DurationSeconds: 900 }),
     );
-    const c = out.Credentials;
-    if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error('STS returned no credentials');
-    const sagemaker = deps.createSageMakerClient(lob.region, { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken });
+    const sagemaker = deps.createSageMakerClient(lob.region, credentialsOf(out));
     const byType: Record<string, number> = {};
     let token: string | undefined;
     let pages = 0;

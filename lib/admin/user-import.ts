@@ -11,6 +11,7 @@ import { USERNAME_PATTERN } from './validation';
 import { isMembershipActive, reshapeUserItem, toMembershipsAttribute } from '@/lib/directory/items';
 import type { Membership, UserMapping } from '@/lib/directory/types';
 import { membershipSnapshot } from './memberships';
+import { InputInvalidError } from '@/lib/errors';
 
 /**
  * Largest file the console accepts: under Next's default 1 MiB server-action body limit (about 40,000 rows).
@@ -55,9 +56,9 @@ function parseExpiresAt(value: string, now: Date): string {
   const iso = DATE_ONLY.test(value) ? `${value}T23:59:59.999Z` : DATE_TIME.test(value) ? value : '';
   const at = iso ? new Date(iso) : null;
   if (!at || Number.isNaN(at.getTime()) || (DATE_ONLY.test(value) && at.toISOString().slice(0, 10) !== value)) {
-    throw new Error(`"${value}" is not a date: use YYYY-MM-DD (the last day of access, UTC) or an ISO time such as 2027-03-31T18:00:00Z.`);
+    throw new InputInvalidError(`"${value}" is not a date: use YYYY-MM-DD (the last day of access, UTC) or an ISO time such as 2027-03-31T18:00:00Z.`);
   }
-  if (at.getTime() <= now.getTime()) throw new Error(`${value} has already passed: give a later end date, or leave it empty for no end.`);
+  if (at.getTime() <= now.getTime()) throw new InputInvalidError(`${value} has already passed: give a later end date, or leave it empty for no end.`);
   return at.toISOString();
 }
 
@@ -68,7 +69,7 @@ function parseExpiresAt(value: string, now: Date): string {
 function parseExpiresAtCell(cell: string, count: number, now: Date): (string | undefined)[] {
   if (!cell) return Array.from({ length: count }, () => undefined);
   const parts = cell.split(';').map((p) => p.trim());
-  if (parts.length !== 1 && parts.length !== count) throw new Error(`expiresAt has ${parts.length} dates for ${count} lines of business: give one for all, or one per line of business in the same order.`);
+  if (parts.length !== 1 && parts.length !== count) throw new InputInvalidError(`expiresAt has ${parts.length} dates for ${count} lines of business: give one for all, or one per line of business in the same order.`);
   const dates = parts.map((p) => (p ? parseExpiresAt(p, now) : undefined));
   return parts.length === 1 ? Array.from({ length: count }, () => dates[0]) : dates;
 }

@@ -1,5 +1,6 @@
 import { getConfig, type PortalConfig } from '@/lib/config';
 import { log } from '@/lib/log';
+import { PortalError } from '@/lib/errors';
 
 /** Where the portal shows "You have signed out"; the IdP sends the browser back here. */
 export const SIGNED_OUT_PATH = '/signin?signedOut=1';
@@ -50,7 +51,7 @@ export async function discoverEndSessionEndpoint(issuer: string, fetchImpl: type
     headers: { accept: 'application/json' },
     signal: AbortSignal.timeout(DISCOVERY_TIMEOUT_MS),
   });
-  if (!res.ok) throw new Error(`OIDC discovery failed with HTTP ${res.status}`);
+  if (!res.ok) throw new PortalError('idp.unavailable', `OIDC discovery failed with HTTP ${res.status}.`);
   const doc = (await res.json()) as { end_session_endpoint?: unknown };
   const endpoint = doc.end_session_endpoint;
   return typeof endpoint === 'string' && URL.canParse(endpoint) ? endpoint : undefined;

@@ -1,9 +1,9 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
-import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
+import { AssumeRoleCommand, type AssumeRoleCommandOutput, type STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import { LRUCache } from 'lru-cache';
-import { InputInvalidError } from '../errors';
+import { InputInvalidError, PortalError } from '../errors';
 
 /** Session tag the generator role's policy matches profiles with: user-profile/<domain>/${aws:PrincipalTag/studio-user}. */
 export const STUDIO_USER_TAG = 'studio-user';
@@ -57,6 +57,13 @@ export function roleSessionNameFor(username: string): string {
   return `${name.slice(0, 64 - hash.length - 1)}-${hash}`;
 }
 
+/** The credentials of an AssumeRole answer; `aws.invalid_response` when STS left out a part of them. */
+export function credentialsOf(out: AssumeRoleCommandOutput): AwsCredentialIdentity & { expiration: Date } {
+  const c = out.Credentials;
+  if (!c?.AccessKeyId || !c.SecretAccessKey || !c.Expiration) throw new PortalError('aws.invalid_response', 'STS AssumeRole returned no credentials.');
+  return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration };
+}
+
 /** Which session the SDK signs the current call with (see sessionCredentials). */
 const currentSession = new AsyncLocalStorage<GeneratorSession>();
 
@@ -73,7 +80,7 @@ export function withGeneratorSession<T>(session: GeneratorSession, call: () => P
 export function sessionCredentials(): AwsCredentialIdentityProvider {
   const provider = async () => {
     const session = currentSession.getStore();
-    if (!session) throw new Error('No generator session is bound to this SageMaker call (use withGeneratorSession).');
+    if (!session) throw new PortalError('internal', 'No generator session is bound to this SageMaker call (use withGeneratorSession).');
     return session.credentials;
   };
   return Object.assign(provider, { memoized: true });
@@ -117,7 +124,7 @@ export class GeneratorSessions {
   async get(target: GeneratorTarget, username: string): Promise<GeneratorSession> {
     const key = `${target.accountId}|${target.roleName}|${target.lob}|${username}`;
     const session = await this.cache.fetch(key, { context: { target, username } });
-    if (!session) throw new Error('STS returned no credentials');
+    if (!session) throw new PortalError('aws.invalid_response', 'STS AssumeRole returned no credentials.');
     return session;
   }
 
@@ -141,13 +148,8 @@ export class GeneratorSessions {
         ],
       }),
     );
-    const c = out.Credentials;
-    if (!c?.AccessKeyId || !c.SecretAccessKey || !c.Expiration || !out.AssumedRoleUser?.Arn) throw new Error('STS returned no credentials');
-    return {
-      roleArn,
-      assumedRoleArn: out.AssumedRoleUser.Arn,
-      sourceIdentity: out.SourceIdentity ?? sourceIdentity,
-      credentials: { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration },
-    };
+    const credentials = credentialsOf(out);
+    if (!out.AssumedRoleUser?.Arn) throw new PortalError('aws.invalid_response', 'STS AssumeRole returned no assumed-role ARN.');
+    return { roleArn, assumedRoleArn: out.AssumedRoleUser.Arn, sourceIdentity: out.SourceIdentity ?? sourceIdentity, credentials };
   }
 }

@@ -99,7 +99,7 @@ function userCounts(usage: LaunchUsage, delta: number): ItemCount[] {
 }
 
 /** Waits for every write, then throws the first failure: nothing is still in flight when the caller hears of it. */
-async function settleAll(writes: Promise<unknown>[]): Promise<void> {
+async function settleAll(writes: readonly unknown[]): Promise<void> {
   const results = await Promise.allSettled(writes);
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) throw failed.reason;
