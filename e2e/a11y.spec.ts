@@ -1,3 +1,4 @@
+import type { Page } from '@playwright/test';
 import { expect, signInWithForm, test } from './fixtures';
 import { ADMIN_PAGES } from './support/pages';
 
@@ -31,37 +32,30 @@ test.describe('sign-in page', () => {
   });
 });
 
+/** The home page's states: who is signed in, and how the page shows it is in that state before axe runs. */
+const HOME_STATES: Array<{ name: string; user: string; reach: (page: Page) => Promise<void> }> = [
+  { name: 'a user in one LOB', user: 'user-lob-a', reach: (page) => expect(page.getByTestId('lob-lob-a')).toBeVisible() },
+  { name: 'a user in several LOBs (the LOB chooser)', user: 'user-multi', reach: (page) => expect(page.getByRole('radio')).toHaveCount(2) },
+  { name: 'a user in no LOB', user: 'user-no-lob', reach: (page) => expect(page.getByTestId('no-lob')).toBeVisible() },
+  {
+    name: 'a failed launch',
+    user: 'user-no-profile',
+    reach: async (page) => {
+      await page.getByTestId('open-studio').click();
+      await expect(page.getByTestId('launch-error')).toBeVisible();
+    },
+  },
+  { name: 'an admin (header with the Admin link)', user: 'portal-admin', reach: (page) => expect(page.getByRole('link', { name: 'Admin', exact: true })).toBeVisible() },
+];
+
 test.describe('home page', () => {
-  test('a user in one LOB', async ({ pageAs, expectAccessible }) => {
-    const page = await pageAs('user-lob-a');
-    await expect(page.getByTestId('lob-lob-a')).toBeVisible();
-    await expectAccessible(page);
-  });
-
-  test('a user in several LOBs (the LOB chooser)', async ({ pageAs, expectAccessible }) => {
-    const page = await pageAs('user-multi');
-    await expect(page.getByRole('radio')).toHaveCount(2);
-    await expectAccessible(page);
-  });
-
-  test('a user in no LOB', async ({ pageAs, expectAccessible }) => {
-    const page = await pageAs('user-no-lob');
-    await expect(page.getByTestId('no-lob')).toBeVisible();
-    await expectAccessible(page);
-  });
-
-  test('a failed launch', async ({ pageAs, expectAccessible }) => {
-    const page = await pageAs('user-no-profile');
-    await page.getByTestId('open-studio').click();
-    await expect(page.getByTestId('launch-error')).toBeVisible();
-    await expectAccessible(page);
-  });
-
-  test('an admin (header with the Admin link)', async ({ pageAs, expectAccessible }) => {
-    const page = await pageAs('portal-admin');
-    await expect(page.getByRole('link', { name: 'Admin', exact: true })).toBeVisible();
-    await expectAccessible(page);
-  });
+  for (const { name, user, reach } of HOME_STATES) {
+    test(name, async ({ pageAs, expectAccessible }) => {
+      const page = await pageAs(user);
+      await reach(page);
+      await expectAccessible(page);
+    });
+  }
 });
 
 test.describe('error pages', () => {

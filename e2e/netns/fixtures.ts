@@ -2,7 +2,7 @@
  * Test fixtures for the simulated network: one Chromium per namespace (worker-scoped; each runs inside
  * its namespace through a wrapper executable), the stack's URLs, and the root/skip rule.
  */
-import { test as base, chromium, type Browser } from '@playwright/test';
+import { test as base, chromium, type Browser, type WorkerFixture } from '@playwright/test';
 import path from 'node:path';
 import { hostResolverRules, NETNS_DIR, NEEDS_ROOT_MESSAGE, isRoot } from './network';
 import { STATE_ENV, type NetnsState } from './stack';
@@ -13,6 +13,18 @@ function launchInNamespace(ns: 'onprem' | 'internet'): Promise<Browser> {
     executablePath: path.join(NETNS_DIR, `chromium-${ns}.sh`),
     args: [...CHROMIUM_ARGS, `--host-resolver-rules=${hostResolverRules(ns)}`],
   });
+}
+
+/** A worker-scoped fixture: one Chromium inside namespace `ns`, closed when the worker ends. */
+function browserIn(ns: 'onprem' | 'internet'): [WorkerFixture<Browser, object>, { scope: 'worker' }] {
+  return [
+    async ({}, use) => {
+      const browser = await launchInNamespace(ns);
+      await use(browser);
+      await browser.close();
+    },
+    { scope: 'worker' },
+  ];
 }
 
 export interface NetnsWorkerFixtures {
@@ -30,22 +42,8 @@ export const test = base.extend<object, NetnsWorkerFixtures>({
     },
     { scope: 'worker' },
   ],
-  onpremBrowser: [
-    async ({}, use) => {
-      const browser = await launchInNamespace('onprem');
-      await use(browser);
-      await browser.close();
-    },
-    { scope: 'worker' },
-  ],
-  internetBrowser: [
-    async ({}, use) => {
-      const browser = await launchInNamespace('internet');
-      await use(browser);
-      await browser.close();
-    },
-    { scope: 'worker' },
-  ],
+  onpremBrowser: browserIn('onprem'),
+  internetBrowser: browserIn('internet'),
 });
 
 /** Call at the top of every describe: skips everything off root (a developer's laptop), never in CI. */

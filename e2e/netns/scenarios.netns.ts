@@ -3,9 +3,10 @@
  * IdP and Studio VPC endpoint in the shared VPC, a laptop on the internet. Each scenario keeps a
  * screenshot under test-results/netns/.
  */
+import type { Browser, BrowserContext, Page, TestInfo } from '@playwright/test';
 import { test, expect, requireRoot } from './fixtures';
 import { ADDR, fetchInNamespace } from './network';
-import { PORTS, SHORT_URL_EXPIRES_SECONDS } from './stack';
+import { PORTS, SHORT_URL_EXPIRES_SECONDS, type PortalInfo } from './stack';
 import {
   LOB_A,
   LOB_B,
@@ -21,6 +22,22 @@ import {
 } from './steps';
 
 requireRoot();
+
+/** User A signs in on-prem and clicks Open Studio: the presigned URL the portal sent the browser to (not opened), with A's page. */
+async function captureStudioUrlOfUserA(onpremBrowser: Browser, portal: PortalInfo, issuer: string): Promise<{ context: BrowserContext; page: Page; url: string }> {
+  const context = await onpremBrowser.newContext();
+  const page = await context.newPage();
+  await signIn(page, portal, USER_A, issuer);
+  return { context, page, url: await captureStudioUrl(page) };
+}
+
+/** `url` opened in `page` is refused by Studio: 403, its error page says `why`; kept as the screenshot `name`. */
+async function expectStudioRefuses(page: Page, url: string, why: string, testInfo: TestInfo, name: string): Promise<void> {
+  const response = await page.goto(url);
+  expect(response?.status()).toBe(403);
+  await expect(page.getByTestId('studio-error')).toHaveText(why);
+  await screenshot(page, testInfo, name);
+}
 
 test.describe('simulated corporate network', () => {
   test('a. without a session the portal shows sign-in and the API answers 401', async ({ state, onpremBrowser }, testInfo) => {
@@ -127,18 +144,12 @@ test.describe('simulated corporate network', () => {
   });
 
   test('e. A\'s presigned URL opened from the laptop is refused', async ({ state, onpremBrowser, internetBrowser }, testInfo) => {
-    const context = await onpremBrowser.newContext();
-    const page = await context.newPage();
-    await signIn(page, state.portals.hostedUi, USER_A, state.cognito.issuer);
-    const url = await captureStudioUrl(page);
+    const { context, url } = await captureStudioUrlOfUserA(onpremBrowser, state.portals.hostedUi, state.cognito.issuer);
     expect(new URL(url).hostname).toBe(studioHost(LOB_A.domainId));
 
     const laptop = await internetBrowser.newContext();
     const outside = await laptop.newPage();
-    const response = await outside.goto(url);
-    expect(response?.status()).toBe(403);
-    await expect(outside.getByTestId('studio-error')).toHaveText('Auth token containing insufficient permissions');
-    await screenshot(outside, testInfo, 'e-laptop-insufficient-permissions');
+    await expectStudioRefuses(outside, url, 'Auth token containing insufficient permissions', testInfo, 'e-laptop-insufficient-permissions');
     await laptop.close();
 
     await test.step('the very same URL works through the VPC endpoint', async () => {
@@ -153,19 +164,13 @@ test.describe('simulated corporate network', () => {
   test('f. A\'s presigned URL opened after it expired is refused', async ({ state, onpremBrowser }, testInfo) => {
     const portal = state.portals.password;
     expect(portal.urlExpiresSeconds).toBe(SHORT_URL_EXPIRES_SECONDS);
-    const context = await onpremBrowser.newContext();
-    const page = await context.newPage();
-    await signIn(page, portal, USER_A, state.cognito.issuer);
-    const url = await captureStudioUrl(page);
+    const { context, page, url } = await captureStudioUrlOfUserA(onpremBrowser, portal, state.cognito.issuer);
     const capturedAt = Date.now();
 
     // Let it expire: one second past its lifetime.
     await page.waitForTimeout(Math.max(0, capturedAt + (portal.urlExpiresSeconds + 1) * 1000 - Date.now()));
     const late = await context.newPage();
-    const response = await late.goto(url);
-    expect(response?.status()).toBe(403);
-    await expect(late.getByTestId('studio-error')).toHaveText('Invalid or Expired Auth Token');
-    await screenshot(late, testInfo, 'f-expired');
+    await expectStudioRefuses(late, url, 'Invalid or Expired Auth Token', testInfo, 'f-expired');
     await context.close();
   });
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { directoryClient, eventually } from '../support/directory';
-import { initiateAuth, openStudioUrl } from '../support/http-session';
+import { expectStudioRedirect, initiateAuth } from '../support/http-session';
 import { startPortalStack, type PortalStack } from '../support/portal-stack';
 import { accessClaims, hs256WithPublicKey, signWithStandInKey, signWithUnknownKey, tamperPayload, unsignedToken } from '../support/tokens';
 
@@ -163,16 +163,8 @@ describe('GET /api/studio/{user}: success', () => {
   it('redirects (302) to the presigned URL of the user’s LOB domain, uncached and without referrer', async () => {
     const { accessToken } = await tokenFor('user-lob-b', 'UserLobB1!');
     const res = await callApi('/api/studio/user-lob-b', { authorization: `Bearer ${accessToken}`, 'x-request-id': 'api-test-redirect-0001' });
-    expect(res.status).toBe(302);
+    await expectStudioRedirect(res, 302, 'd-lobb1example', 'user-lob-b');
     expect(res.headers.get('cache-control')).toBe('no-store');
-    expect(res.headers.get('referrer-policy')).toBe('no-referrer');
-    const location = res.headers.get('location')!;
-    expect(new URL(location).hostname).toBe('d-lobb1example.studio.us-east-1.localhost');
-
-    const studio = await openStudioUrl(location);
-    expect(studio.status).toBe(200);
-    expect(studio.body).toContain('d-lobb1example');
-    expect(studio.body).toContain('user-lob-b');
 
     const audit = await eventually(async () => (await directoryClient(stack.env).auditFor('api-test-redirect-0001'))[0]);
     expect(audit).toMatchObject({ type: 'launch', user: 'user-lob-b', lob: 'lob-b', channel: 'api', outcome: 'success', domainId: 'd-lobb1example', accountId: '222222222222' });

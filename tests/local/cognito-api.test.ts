@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   AdminAddUserToGroupCommand,
   AdminCreateUserCommand,
@@ -12,29 +12,19 @@ import {
   InitiateAuthCommand,
   ListUsersCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { startLocalStack } from './helpers';
+import { errorOf, useLocalStack } from './helpers';
 import { createVerifier } from './jwt';
-import type { RunningStandIns } from '../../local/stand-ins';
 import { OTHER_PRINCIPAL, PORTAL_CLIENT, PORTAL_PRINCIPAL, USER_POOL_ID } from '../../local/demo-data';
 
-let stack: RunningStandIns;
+const stack = useLocalStack();
 const UserPoolId = USER_POOL_ID;
 
 function cognito(credentials: { accessKeyId: string; secretAccessKey: string } = PORTAL_PRINCIPAL) {
-  return new CognitoIdentityProviderClient({ endpoint: stack.urls.cognito, region: 'us-east-1', credentials, maxAttempts: 1 });
+  return new CognitoIdentityProviderClient({ endpoint: stack().urls.cognito, region: 'us-east-1', credentials, maxAttempts: 1 });
 }
 
 function secretHash(username: string): string {
   return createHmac('sha256', PORTAL_CLIENT.clientSecret).update(username + PORTAL_CLIENT.clientId).digest('base64');
-}
-
-async function errorOf(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected the call to fail');
 }
 
 async function login(username: string, password: string, clientId = 'portal-cli') {
@@ -43,24 +33,17 @@ async function login(username: string, password: string, clientId = 'portal-cli'
   );
 }
 
-beforeAll(async () => {
-  stack = await startLocalStack();
-});
-afterAll(async () => {
-  await stack?.stop();
-});
-
 describe('InitiateAuth', () => {
   it('USER_PASSWORD_AUTH returns Cognito-shaped tokens that JwtRsaVerifier accepts', async () => {
     const out = await login('portal-admin', 'PortalAdmin1!');
     const result = out.AuthenticationResult!;
     expect(result.TokenType).toBe('Bearer');
     expect(result.ExpiresIn).toBe(3600);
-    const access = await createVerifier(stack.urls.issuer, stack.urls.jwks, 'access', null).verify(result.AccessToken!);
+    const access = await createVerifier(stack().urls.issuer, stack().urls.jwks, 'access', null).verify(result.AccessToken!);
     expect(access).toMatchObject({ token_use: 'access', client_id: 'portal-cli', username: 'portal-admin', 'cognito:groups': ['portal-admins'] });
-    expect(access.iss).toBe(`${stack.urls.cognito}/${USER_POOL_ID}`);
+    expect(access.iss).toBe(`${stack().urls.cognito}/${USER_POOL_ID}`);
     for (const claim of ['sub', 'scope', 'auth_time', 'exp', 'iat', 'jti']) expect(access).toHaveProperty(claim);
-    const id = await createVerifier(stack.urls.issuer, stack.urls.jwks, 'id', 'portal-cli').verify(result.IdToken!);
+    const id = await createVerifier(stack().urls.issuer, stack().urls.jwks, 'id', 'portal-cli').verify(result.IdToken!);
     expect(id).toMatchObject({
       token_use: 'id',
       aud: 'portal-cli',
@@ -100,7 +83,7 @@ describe('InitiateAuth', () => {
       new InitiateAuthCommand({ ClientId: 'portal-cli', AuthFlow: 'REFRESH_TOKEN_AUTH', AuthParameters: { REFRESH_TOKEN: first.AuthenticationResult!.RefreshToken! } }),
     );
     expect(refreshed.AuthenticationResult?.RefreshToken).toBeUndefined();
-    const access = await createVerifier(stack.urls.issuer, stack.urls.jwks, 'access', null).verify(refreshed.AuthenticationResult!.AccessToken!);
+    const access = await createVerifier(stack().urls.issuer, stack().urls.jwks, 'access', null).verify(refreshed.AuthenticationResult!.AccessToken!);
     expect(access.username).toBe('user-lob-b');
     const bad = await errorOf(
       cognito().send(new InitiateAuthCommand({ ClientId: 'portal-cli', AuthFlow: 'REFRESH_TOKEN_AUTH', AuthParameters: { REFRESH_TOKEN: 'forged' } })),
@@ -147,7 +130,7 @@ describe('Admin API', () => {
     expect(got.UserStatus).toBe('CONFIRMED');
     expect(got.UserAttributes).toContainEqual({ Name: 'email', Value: 'scripted@example.com' });
     const tokens = await login('scripted-user', 'Scripted1!');
-    const access = await createVerifier(stack.urls.issuer, stack.urls.jwks, 'access', null).verify(tokens.AuthenticationResult!.AccessToken!);
+    const access = await createVerifier(stack().urls.issuer, stack().urls.jwks, 'access', null).verify(tokens.AuthenticationResult!.AccessToken!);
     expect(access['cognito:groups']).toEqual(['lob-b-users']);
     await client.send(new AdminRemoveUserFromGroupCommand({ UserPoolId, Username: 'scripted-user', GroupName: 'lob-b-users' }));
     expect((await client.send(new AdminListGroupsForUserCommand({ UserPoolId, Username: 'scripted-user' }))).Groups).toEqual([]);
@@ -171,7 +154,7 @@ describe('Admin API', () => {
 
   it('stays fast with 100,000 users', async () => {
     const users = Array.from({ length: 100_000 }, (_, i) => ({ username: `bulk-${String(i).padStart(6, '0')}`, password: 'BulkUser1!' }));
-    const res = await fetch(`${stack.urls.control}/cognito/users:bulk`, {
+    const res = await fetch(`${stack().urls.control}/cognito/users:bulk`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ users }),

@@ -3,11 +3,10 @@
  * before the response) in this process, against the stand-ins over the wire: who the LOB account sees,
  * what IAM refuses, how a Pending profile is awaited, and when the audit record lands.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { startLocalStack } from './helpers';
+import { errorOf, useLocalStack } from './helpers';
 import { control } from '../../local/stack';
-import type { RunningStandIns } from '../../local/stand-ins';
 import { parseConfig, type PortalConfig } from '@/lib/config';
 import { SageMakerClientPool, createGeneratorSessions } from '@/lib/aws/clients';
 import { GeneratorSessions, roleSessionNameFor, sourceIdentityFor } from '@/lib/aws/generator-sessions';
@@ -19,7 +18,7 @@ import { PortalError } from '@/lib/errors';
 import { readUsage } from '@/lib/usage/report';
 import { sequentialDepth } from '../../bench/latency';
 
-let stack: RunningStandIns;
+const stack = useLocalStack();
 let ctl: ReturnType<typeof control>;
 let config: PortalConfig;
 let directory: Directory;
@@ -27,25 +26,13 @@ const lines: string[] = [];
 const log = createMemoryLogger(lines);
 
 const lobOf = async (name: string) => (await directory.lobs.getLob(name))!;
-const errorOf = async (promise: Promise<unknown>) => {
-  try {
-    await promise;
-  } catch (error) {
-    return error as PortalError;
-  }
-  throw new Error('expected a failure');
-};
 
 beforeAll(async () => {
-  stack = await startLocalStack();
-  ctl = control(stack.urls.control);
+  ctl = control(stack().urls.control);
   // The portal's AWS credentials come from the default provider chain: the portal principal's keys.
-  for (const key of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_EC2_METADATA_DISABLED']) process.env[key] = stack.portalEnv[key];
-  config = parseConfig({ ...stack.portalEnv, NEXTAUTH_URL: 'http://localhost:3000', NEXTAUTH_SECRET: 'x'.repeat(32), AUDIT_WRITE: 'before-response', LOB_CACHE_SECONDS: '0' });
+  for (const key of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_EC2_METADATA_DISABLED']) process.env[key] = stack().portalEnv[key];
+  config = parseConfig({ ...stack().portalEnv, NEXTAUTH_URL: 'http://localhost:3000', NEXTAUTH_SECRET: 'x'.repeat(32), AUDIT_WRITE: 'before-response', LOB_CACHE_SECONDS: '0' });
   directory = createDirectory(config);
-});
-afterAll(async () => {
-  await stack?.stop();
 });
 beforeEach(async () => {
   await ctl.clearFaults();
@@ -107,7 +94,7 @@ describe("IAM in the LOB account refuses A's session on B's profile", () => {
     const lob = await lobOf('lob-a');
     const sessionOfA = await presigner.openSession(lob, 'user-lob-a');
     await ctl.clearCloudTrail();
-    const error = await errorOf(presigner.createUrl({ lob, userProfileName: 'user-multi', app: 'studio', expiresSeconds: 60 }, sessionOfA));
+    const error = await errorOf<PortalError>(presigner.createUrl({ lob, userProfileName: 'user-multi', app: 'studio', expiresSeconds: 60 }, sessionOfA));
     expect(error).toBeInstanceOf(PortalError);
     expect(error.details).toMatchObject({ operation: 'CreatePresignedDomainUrl', awsError: 'AccessDeniedException' });
     expect(String((error.cause as Error).message)).toContain('user-profile/d-loba1example/user-multi');
@@ -162,7 +149,7 @@ describe('just-in-time profiles: Pending -> InService', () => {
     });
     const lob = await lobOf('lob-b');
     const session = await presigner.openSession(lob, 'jit-user-2');
-    const error = await errorOf(presigner.createUrl({ lob, userProfileName: 'jit-user-2', app: 'studio', expiresSeconds: 60 }, session));
+    const error = await errorOf<PortalError>(presigner.createUrl({ lob, userProfileName: 'jit-user-2', app: 'studio', expiresSeconds: 60 }, session));
     expect(error.code).toBe('profile.not_ready');
     expect(error.status).toBe(503);
     expect(error.message).toContain('still being created');
@@ -170,7 +157,7 @@ describe('just-in-time profiles: Pending -> InService', () => {
     expect(slept.slice(0, 5)).toEqual([250, 500, 1000, 2000, 2000]);
     expect(slept.reduce((a, b) => a + b, 0)).toBe(20_000);
     await ctl.setProfileStatus('d-lobb1example', 'jit-user-2', 'Failed');
-    const failed = await errorOf(presigner.createUrl({ lob, userProfileName: 'jit-user-2', app: 'studio', expiresSeconds: 60 }, session));
+    const failed = await errorOf<PortalError>(presigner.createUrl({ lob, userProfileName: 'jit-user-2', app: 'studio', expiresSeconds: 60 }, session));
     expect(failed.code).toBe('profile.failed');
     await ctl.setProfileCreationDelay(3000);
   });
@@ -228,7 +215,7 @@ describe('the Lambda configuration: the audit record is written alongside the pr
 
   it('rewrites the record to the error code before a failed launch answers', async () => {
     await ctl.setFault({ service: 'sagemaker', operation: 'CreatePresignedDomainUrl', error: 'AccessDeniedException', count: 1 });
-    const error = await errorOf(launchStudio(deps, { user: { username: 'user-lob-a', groups: [] }, channel: 'api', requestId: 'lambda-audit-0002' }));
+    const error = await errorOf<PortalError>(launchStudio(deps, { user: { username: 'user-lob-a', groups: [] }, channel: 'api', requestId: 'lambda-audit-0002' }));
     const records = await auditOf('lambda-audit-0002');
     expect(records).toHaveLength(1);
     expect(records[0].outcome).toBe(error.code);
@@ -239,7 +226,7 @@ describe('the Lambda configuration: the audit record is written alongside the pr
     const read = () => readUsage({ doc: directory.doc, table: config.tables.usage }, { lobs: ['lob-a'], days: 1, today: new Date() });
     const before = await read();
     await ctl.setFault({ service: 'sagemaker', operation: 'CreatePresignedDomainUrl', error: 'ThrottlingException', count: 3 });
-    const error = await errorOf(launchStudio(deps, { user: { username: 'user-lob-a', groups: [] }, channel: 'api', requestId: 'lambda-usage-0003' }));
+    const error = await errorOf<PortalError>(launchStudio(deps, { user: { username: 'user-lob-a', groups: [] }, channel: 'api', requestId: 'lambda-usage-0003' }));
     const after = await read();
     expect(after.launches['lob-a'][0]).toBe(before.launches['lob-a'][0] + 1);
     expect(after.failures['lob-a'][0]).toBe(before.failures['lob-a'][0] + 1);

@@ -1,5 +1,6 @@
 /** Shared set-up for the stand-in suites: an in-process stack on free loopback ports. */
 import { request } from 'node:http';
+import { afterAll, beforeAll } from 'vitest';
 import { configFromEnv, startStandInsInProcess, type RunningStandIns } from '../../local/stand-ins';
 
 export async function startLocalStack(env: Record<string, string> = {}): Promise<RunningStandIns> {
@@ -11,6 +12,34 @@ export async function startLocalStack(env: Record<string, string> = {}): Promise
     ...env,
   });
   return startStandInsInProcess(config);
+}
+
+/**
+ * Starts the stand-ins before the file's tests (a `beforeAll` registered first, so later hooks see them)
+ * and stops them after. Call at the top level; read the running stack through the returned function.
+ */
+export function useLocalStack(env: Record<string, string> = {}): () => RunningStandIns {
+  let stack: RunningStandIns | undefined;
+  beforeAll(async () => {
+    stack = await startLocalStack(env);
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+  return () => {
+    if (!stack) throw new Error('the local stack is not running: use it inside a test or a hook');
+    return stack;
+  };
+}
+
+/** The error a call fails with (an AWS SDK exception carries `$metadata`); fails the test when the call succeeds. */
+export async function errorOf<E extends Error = Error & { $metadata?: { httpStatusCode?: number } }>(promise: Promise<unknown>): Promise<E> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as E;
+  }
+  throw new Error('expected the call to fail');
 }
 
 export interface RawResponse {

@@ -4,6 +4,7 @@ import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'no
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findFreePort } from '../../local/stack';
+import { isAlive } from '../support/processes';
 
 function childrenOf(pid: number): number[] {
   try {
@@ -27,15 +28,6 @@ function groupMembers(pgid: number): number[] {
     }
   }
   return members;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** True when something accepts TCP connections on the port (IPv4 or IPv6 loopback). */
@@ -100,7 +92,7 @@ describe('npm run local (scripts/local.mjs)', () => {
       process.kill(npm.pid!, 'SIGTERM');
       const tookMs = await waitFor('the ports to be free', async () => !(await Promise.all(Object.values(ports).map(listening))).some(Boolean), 5_000);
       expect(tookMs).toBeLessThan(5_000);
-      await waitFor('every process to exit', async () => everything.every((pid) => !alive(pid)), 5_000 - tookMs + 500);
+      await waitFor('every process to exit', async () => everything.every((pid) => !isAlive(pid)), 5_000 - tookMs + 500);
     } finally {
       for (const pid of descendantsOf(npm.pid!).concat(everything)) {
         try {
@@ -159,7 +151,7 @@ describe('npm run local (scripts/local.mjs)', () => {
     local.kill('SIGINT');
     expect(await exited).toBe(0);
     for (const pid of children) {
-      expect(alive(pid), `child ${pid}`).toBe(false);
+      expect(isAlive(pid), `child ${pid}`).toBe(false);
       expect(groupMembers(pid), `process group ${pid}`).toEqual([]);
     }
     rmSync(path.resolve(__dirname, '../../.next-local-command-test'), { recursive: true, force: true });

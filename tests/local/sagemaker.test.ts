@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import {
   CreatePresignedDomainUrlCommand,
@@ -9,17 +9,16 @@ import {
   ListUserProfilesCommand,
   SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
-import { startLocalStack } from './helpers';
+import { errorOf, useLocalStack } from './helpers';
 import { control } from '../../local/stack';
-import type { RunningStandIns } from '../../local/stand-ins';
 import { OTHER_PRINCIPAL, PORTAL_PRINCIPAL } from '../../local/demo-data';
 
-let stack: RunningStandIns;
+const stack = useLocalStack();
 type Creds = { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
 
 /** A generator session as the portal opens it: SourceIdentity and the studio-user tag name `user`. */
 async function assume(account: string, user = account === '111111111111' ? 'user-lob-a' : 'user-lob-b', tags = true): Promise<Creds> {
-  const client = new STSClient({ endpoint: stack.urls.aws, region: 'us-east-1', credentials: PORTAL_PRINCIPAL });
+  const client = new STSClient({ endpoint: stack().urls.aws, region: 'us-east-1', credentials: PORTAL_PRINCIPAL });
   const out = await client.send(
     new AssumeRoleCommand({
       RoleArn: `arn:aws:iam::${account}:role/PresignedUrlGenerator`,
@@ -32,28 +31,15 @@ async function assume(account: string, user = account === '111111111111' ? 'user
 }
 
 function sagemaker(credentials: Creds) {
-  return new SageMakerClient({ endpoint: stack.urls.aws, region: 'us-east-1', credentials, maxAttempts: 1 });
-}
-
-async function errorOf(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected the call to fail');
+  return new SageMakerClient({ endpoint: stack().urls.aws, region: 'us-east-1', credentials, maxAttempts: 1 });
 }
 
 let credsA: Creds;
 let credsB: Creds;
 
 beforeAll(async () => {
-  stack = await startLocalStack();
   credsA = await assume('111111111111');
   credsB = await assume('222222222222');
-});
-afterAll(async () => {
-  await stack?.stop();
 });
 
 describe('SageMaker CreatePresignedDomainUrl', () => {
@@ -62,7 +48,7 @@ describe('SageMaker CreatePresignedDomainUrl', () => {
       new CreatePresignedDomainUrlCommand({ DomainId: 'd-loba1example', UserProfileName: 'user-lob-a', ExpiresInSeconds: 60, SessionExpirationDurationInSeconds: 43200 }),
     );
     const url = new URL(out.AuthorizedUrl!);
-    const port = new URL(stack.urls.aws).port;
+    const port = new URL(stack().urls.aws).port;
     expect(url.protocol).toBe('http:');
     expect(url.host).toBe(`d-loba1example.studio.us-east-1.localhost:${port}`);
     expect(url.pathname).toBe('/auth');
@@ -120,26 +106,26 @@ describe('SageMaker CreatePresignedDomainUrl', () => {
     expect((await errorOf(sagemaker(PORTAL_PRINCIPAL).send(command()))).name).toBe('AccessDeniedException');
     expect((await errorOf(sagemaker(OTHER_PRINCIPAL).send(command()))).name).toBe('AccessDeniedException');
     const expiring = await assume('111111111111');
-    stack.aws.temporary.get(expiring.accessKeyId)!.expiration = new Date(Date.now() - 1);
+    stack().aws.temporary.get(expiring.accessKeyId)!.expiration = new Date(Date.now() - 1);
     expect((await errorOf(sagemaker(expiring).send(command()))).name).toBe('ExpiredTokenException');
   });
 
   it('injects ThrottlingException through a fault and counts every call', async () => {
-    stack.knobs.resetCounters();
-    stack.knobs.addFault({ service: 'sagemaker', operation: 'CreatePresignedDomainUrl', error: 'ThrottlingException', count: 1 });
+    stack().knobs.resetCounters();
+    stack().knobs.addFault({ service: 'sagemaker', operation: 'CreatePresignedDomainUrl', error: 'ThrottlingException', count: 1 });
     const input = { DomainId: 'd-loba1example', UserProfileName: 'user-lob-a' };
     const error = await errorOf(sagemaker(credsA).send(new CreatePresignedDomainUrlCommand(input)));
     expect(error.name).toBe('ThrottlingException');
     await sagemaker(credsA).send(new CreatePresignedDomainUrlCommand(input));
-    expect(stack.knobs.getCounters()['sagemaker.CreatePresignedDomainUrl']).toBe(2);
+    expect(stack().knobs.getCounters()['sagemaker.CreatePresignedDomainUrl']).toBe(2);
   });
 
   it('adds the configured latency', async () => {
-    stack.knobs.setLatency({ sagemaker: 150 });
+    stack().knobs.setLatency({ sagemaker: 150 });
     const started = Date.now();
     await sagemaker(credsA).send(new DescribeDomainCommand({ DomainId: 'd-loba1example' }));
     expect(Date.now() - started).toBeGreaterThanOrEqual(145);
-    stack.knobs.setLatency({ sagemaker: 0 });
+    stack().knobs.setLatency({ sagemaker: 0 });
   });
 });
 
@@ -151,7 +137,7 @@ describe('SageMaker domains and user profiles', () => {
   });
 
   it('creates a profile Pending, InService after the configured delay; lists it; a duplicate is ResourceInUse', async () => {
-    const ctl = control(stack.urls.control);
+    const ctl = control(stack().urls.control);
     const client = sagemaker(await assume('222222222222', 'new-user'));
     // A clock the test controls: the profile stays Pending until the test says otherwise.
     await ctl.setProfileCreationDelay(3_600_000);
@@ -178,7 +164,7 @@ describe('SageMaker domains and user profiles', () => {
   });
 
   it('turns a Pending profile InService once the delay has passed (short delay, no control call)', async () => {
-    const ctl = control(stack.urls.control);
+    const ctl = control(stack().urls.control);
     await ctl.setProfileCreationDelay(1000);
     const client = sagemaker(await assume('222222222222', 'quick-user'));
     await client.send(new CreateUserProfileCommand({ DomainId: 'd-lobb1example', UserProfileName: 'quick-user' }));
@@ -211,7 +197,7 @@ describe('the LOB account rule: a session tagged for one user may act only on th
   });
 
   it('logs CloudTrail-shaped events naming the session and its source identity, with errors and without secrets', async () => {
-    const ctl = control(stack.urls.control);
+    const ctl = control(stack().urls.control);
     await ctl.clearCloudTrail();
     const creds = await assume('111111111111', 'user-lob-a');
     const a = sagemaker(creds);

@@ -7,23 +7,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreatePresignedDomainUrlCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { control, startStandIns, type StandInsHandle } from '../../local/stack';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { isAlive } from '../support/processes';
 
 async function waitUntilGone(pid: number, ms: number): Promise<boolean> {
   const deadline = Date.now() + ms;
   while (Date.now() < deadline) {
-    if (!alive(pid)) return true;
+    if (!isAlive(pid)) return true;
     await new Promise((r) => setTimeout(r, 50));
   }
-  return !alive(pid);
+  return !isAlive(pid);
 }
 
 const PORTAL_VARIABLES = [
@@ -90,7 +82,7 @@ describe('startStandIns (child process)', () => {
 describe('stand-ins process lifecycle', () => {
   it('stops on SIGTERM by PID and leaves nothing running', async () => {
     const stack = await startStandIns();
-    expect(alive(stack.pid)).toBe(true);
+    expect(isAlive(stack.pid)).toBe(true);
     await stack.stop();
     expect(await waitUntilGone(stack.pid, 2000)).toBe(true);
     await expect(fetch(stack.urls.aws + '/_local/health')).rejects.toThrow();
@@ -119,7 +111,7 @@ setInterval(() => {}, 1000);
       });
       parent.once('exit', (code) => reject(new Error(`parent exited early (${code}): ${errors}`)));
     });
-    expect(alive(childPid)).toBe(true);
+    expect(isAlive(childPid)).toBe(true);
     parent.kill('SIGKILL');
     expect(await waitUntilGone(childPid, 5000)).toBe(true);
     rmSync(dir, { recursive: true, force: true });

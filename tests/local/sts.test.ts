@@ -1,31 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { startLocalStack } from './helpers';
-import type { RunningStandIns } from '../../local/stand-ins';
+import { errorOf, useLocalStack } from './helpers';
 import { OTHER_PRINCIPAL, PORTAL_PRINCIPAL } from '../../local/demo-data';
 
-let stack: RunningStandIns;
+const stack = useLocalStack();
 const ROLE_A = 'arn:aws:iam::111111111111:role/PresignedUrlGenerator';
 
 function sts(credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } = PORTAL_PRINCIPAL) {
-  return new STSClient({ endpoint: stack.urls.aws, region: 'us-east-1', credentials, maxAttempts: 1 });
+  return new STSClient({ endpoint: stack().urls.aws, region: 'us-east-1', credentials, maxAttempts: 1 });
 }
-
-async function errorOf(promise: Promise<unknown>): Promise<Error & { $metadata?: { httpStatusCode?: number } }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected the call to fail');
-}
-
-beforeAll(async () => {
-  stack = await startLocalStack();
-});
-afterAll(async () => {
-  await stack?.stop();
-});
 
 describe('STS AssumeRole', () => {
   it('issues temporary credentials for a registered LOB generator role with the default one-hour expiration', async () => {
@@ -92,7 +75,7 @@ describe('STS AssumeRole', () => {
 
   it('answers ExpiredToken for expired temporary credentials', async () => {
     const out = await sts().send(new AssumeRoleCommand({ RoleArn: ROLE_A, SourceIdentity: 'user-lob-a', RoleSessionName: 'ss' }));
-    stack.aws.temporary.get(out.Credentials!.AccessKeyId!)!.expiration = new Date(Date.now() - 1000);
+    stack().aws.temporary.get(out.Credentials!.AccessKeyId!)!.expiration = new Date(Date.now() - 1000);
     const error = await errorOf(
       sts({ accessKeyId: out.Credentials!.AccessKeyId!, secretAccessKey: out.Credentials!.SecretAccessKey!, sessionToken: out.Credentials!.SessionToken! }).send(
         new GetCallerIdentityCommand({}),
@@ -102,12 +85,12 @@ describe('STS AssumeRole', () => {
   });
 
   it('counts calls and injects faults through the control API', async () => {
-    stack.knobs.resetCounters();
-    stack.knobs.addFault({ service: 'sts', operation: 'AssumeRole', error: 'Throttling', count: 1 });
+    stack().knobs.resetCounters();
+    stack().knobs.addFault({ service: 'sts', operation: 'AssumeRole', error: 'Throttling', count: 1 });
     const error = await errorOf(sts().send(new AssumeRoleCommand({ RoleArn: ROLE_A, SourceIdentity: 'user-lob-a', RoleSessionName: 'ss' })));
     expect(error.name).toBe('Throttling');
     await sts().send(new AssumeRoleCommand({ RoleArn: ROLE_A, SourceIdentity: 'user-lob-a', RoleSessionName: 'ss' }));
-    expect(stack.knobs.getCounters()['sts.AssumeRole']).toBe(2);
+    expect(stack().knobs.getCounters()['sts.AssumeRole']).toBe(2);
   });
 });
 
@@ -121,7 +104,7 @@ describe('STS AssumeRole: SourceIdentity and session tags', () => {
     const out = await sts().send(new AssumeRoleCommand({ RoleArn: ROLE_A, RoleSessionName: 'portal-user-lob-a', SourceIdentity: 'user-lob-a', Tags: tags }));
     expect(out.SourceIdentity).toBe('user-lob-a');
     expect(out.PackedPolicySize).toBeGreaterThan(0);
-    const issued = stack.aws.temporary.get(out.Credentials!.AccessKeyId!)!;
+    const issued = stack().aws.temporary.get(out.Credentials!.AccessKeyId!)!;
     expect(issued).toMatchObject({ sourceIdentity: 'user-lob-a', tags: { 'studio-user': 'user-lob-a', lob: 'lob-a' }, sessionName: 'portal-user-lob-a' });
   });
 

@@ -5,29 +5,17 @@
  * `membership.expired`. Owners are confined to their LOBs, also when they replay action POSTs; nobody
  * decides their own request; two concurrent approvals give one membership and one "already decided".
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { PortalStack } from '../support/portal-stack';
-import { startClockedStack, type ClockedStack } from '../support/clocked-stack';
+import { DAY, useClockedStack } from '../support/clocked-stack';
 import { initiateAuth, loadLaunchForm, submitLaunchForm, type CookieJar } from '../support/http-session';
 import { directoryClient } from '../support/directory';
 import { actionForms, callAction, type ActionForm } from '../admin/admin-forms';
 
-let clocked: ClockedStack;
 let stack: PortalStack;
 let jars: Record<string, CookieJar>;
-const setClockOffset = (seconds: number) => clocked.setClockOffset(seconds);
-
-const DAY = 24 * 3600;
-
-beforeAll(async () => {
-  clocked = await startClockedStack([['user-no-lob', 'UserNoLob1!'], ['owner-lob-a', 'OwnerLobA1!'], ['portal-admin', 'PortalAdmin1!'], ['new-user', 'NewUser1!']]);
-  ({ stack, jars } = clocked);
-}, 180_000);
-
-afterAll(async () => {
-  await clocked?.stop();
-});
+const { setClockOffset } = useClockedStack([['user-no-lob', 'UserNoLob1!'], ['owner-lob-a', 'OwnerLobA1!'], ['portal-admin', 'PortalAdmin1!'], ['new-user', 'NewUser1!']], {}, (started) => ({ stack, jars } = started));
 
 const get = (p: string, who: string) => fetch(`${stack.url}${p}`, { headers: { cookie: jars[who].header() }, redirect: 'manual' });
 

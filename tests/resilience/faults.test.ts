@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { accessTokenFor, expectAlive, expectError, expectLaunch, launchAs } from './support/api';
+import { accessTokenFor, expectAlive, expectError, expectLaunch, launchAs, type ApiAnswer } from './support/api';
 import { findSecretShapes } from './support/secrets';
 import { startResilienceStack, type ResilienceStack } from './support/stack';
 
@@ -31,33 +31,48 @@ async function counters(): Promise<Record<string, number>> {
   return stack.control.getCounters();
 }
 
+type Fault = Parameters<ResilienceStack['control']['setFault']>[0];
+const ASSUME_ROLE = { service: 'sts', operation: 'AssumeRole' } as const;
+const PRESIGN = { service: 'sagemaker', operation: 'CreatePresignedDomainUrl' } as const;
+const LAUNCHERS = {
+  a: { user: 'user-lob-a', domainId: 'd-loba1example' },
+  b: { user: 'user-lob-b', domainId: 'd-lobb1example' },
+} as const;
+type Launcher = keyof typeof LAUNCHERS;
+
+/**
+ * With `fault` set (counters reset just before), a launch as `who` is refused with the error contract, and a 503
+ * says when to retry (Retry-After, docs/api.md). The fault stays set: the refused answer for more checks.
+ */
+async function expectRefusedUnder(fault: Fault, who: Launcher, status: number, code: string, message?: RegExp): Promise<ApiAnswer> {
+  await stack.control.resetCounters();
+  await stack.control.setFault(fault);
+  const refused = await launchAs(stack, LAUNCHERS[who].user, tokens[who]);
+  expectError(refused, status, code, message);
+  if (status === 503) expect(refused.headers.get('retry-after')).toBe('2');
+  return refused;
+}
+
+/** The portal stayed up through the fault, and once it is cleared a launch as `who` reaches the user's domain again. */
+async function expectRecovered(who: Launcher): Promise<void> {
+  await expectAlive(stack);
+  await stack.control.clearFaults();
+  expectLaunch(await launchAs(stack, LAUNCHERS[who].user, tokens[who]), LAUNCHERS[who].domainId);
+}
+
 describe('STS (credentials for a LOB account that are not cached yet)', () => {
   it('answers 503 aws.throttled when AssumeRole is throttled (after retries), then recovers', async () => {
-    await stack.control.clearFaults();
-    await stack.control.resetCounters();
-    await stack.control.setFault({ service: 'sts', operation: 'AssumeRole', error: 'ThrottlingException' });
-    const refused = await launchAs(stack, 'user-lob-a', tokens.a);
-    expectError(refused, 503, 'aws.throttled', /try again/i);
-    expect(refused.headers.get('retry-after')).toBe('2');
+    await expectRefusedUnder({ ...ASSUME_ROLE, error: 'ThrottlingException' }, 'a', 503, 'aws.throttled', /try again/i);
     // The SDK retried before giving up.
     expect((await counters())['sts.AssumeRole']).toBeGreaterThanOrEqual(2);
-    await expectAlive(stack);
-
-    await stack.control.clearFaults();
-    expectLaunch(await launchAs(stack, 'user-lob-a', tokens.a), 'd-loba1example');
+    await expectRecovered('a');
   });
 
   it('answers 502 lob.role_denied when AssumeRole is denied, then recovers', async () => {
-    await stack.control.resetCounters();
-    await stack.control.setFault({ service: 'sts', operation: 'AssumeRole', error: 'AccessDenied' });
-    const refused = await launchAs(stack, 'user-lob-b', tokens.b);
-    expectError(refused, 502, 'lob.role_denied', /AssumeRole.*platform team can fix/i);
+    await expectRefusedUnder({ ...ASSUME_ROLE, error: 'AccessDenied' }, 'b', 502, 'lob.role_denied', /AssumeRole.*platform team can fix/i);
     // AccessDenied is not retried.
     expect((await counters())['sts.AssumeRole']).toBe(1);
-    await expectAlive(stack);
-
-    await stack.control.clearFaults();
-    expectLaunch(await launchAs(stack, 'user-lob-b', tokens.b), 'd-lobb1example');
+    await expectRecovered('b');
   });
 
   it('makes no STS call at all once the credentials are cached (warm launch)', async () => {
@@ -78,47 +93,25 @@ describe('SageMaker CreatePresignedDomainUrl', () => {
   });
 
   it('answers 503 aws.throttled when throttling outlasts the retries, then recovers', async () => {
-    await stack.control.setFault({ service: 'sagemaker', operation: 'CreatePresignedDomainUrl', error: 'ThrottlingException' });
-    const refused = await launchAs(stack, 'user-lob-a', tokens.a);
-    expectError(refused, 503, 'aws.throttled', /try again/i);
-    expect(refused.headers.get('retry-after')).toBe('2');
-    await expectAlive(stack);
-
-    await stack.control.clearFaults();
-    expectLaunch(await launchAs(stack, 'user-lob-a', tokens.a), 'd-loba1example');
+    await expectRefusedUnder({ ...PRESIGN, error: 'ThrottlingException' }, 'a', 503, 'aws.throttled', /try again/i);
+    await expectRecovered('a');
   });
 
   it('answers 502 lob.presign_denied (not lob.role_denied) when SageMaker denies the assumed role, naming who can fix it', async () => {
-    await stack.control.resetCounters();
-    await stack.control.setFault({ service: 'sagemaker', operation: 'CreatePresignedDomainUrl', error: 'AccessDenied' });
-    const refused = await launchAs(stack, 'user-lob-a', tokens.a);
-    expectError(refused, 502, 'lob.presign_denied', /CreatePresignedDomainUrl.*administrators of that line of business's AWS account/i);
+    const message = /CreatePresignedDomainUrl.*administrators of that line of business's AWS account/i;
+    const refused = await expectRefusedUnder({ ...PRESIGN, error: 'AccessDenied' }, 'a', 502, 'lob.presign_denied', message);
     expect(refused.body?.message).not.toMatch(/assume|platform team/i);
-    await expectAlive(stack);
-
-    await stack.control.clearFaults();
-    expectLaunch(await launchAs(stack, 'user-lob-a', tokens.a), 'd-loba1example');
+    await expectRecovered('a');
   });
 
   it('answers 503 aws.unavailable when SageMaker keeps failing with 5xx, then recovers', async () => {
-    await stack.control.setFault({ service: 'sagemaker', operation: 'CreatePresignedDomainUrl', error: 'ServiceUnavailable' });
-    const refused = await launchAs(stack, 'user-lob-a', tokens.a);
-    expectError(refused, 503, 'aws.unavailable', /SageMaker is unavailable.*try again/i);
-    expect(refused.headers.get('retry-after')).toBe('2');
-    await expectAlive(stack);
-
-    await stack.control.clearFaults();
-    expectLaunch(await launchAs(stack, 'user-lob-a', tokens.a), 'd-loba1example');
+    await expectRefusedUnder({ ...PRESIGN, error: 'ServiceUnavailable' }, 'a', 503, 'aws.unavailable', /SageMaker is unavailable.*try again/i);
+    await expectRecovered('a');
   });
 
   it('answers 404 profile.not_found naming the LOB when the profile is missing (no auto-create), then recovers', async () => {
-    await stack.control.setFault({ service: 'sagemaker', operation: 'CreatePresignedDomainUrl', error: 'ResourceNotFound' });
-    const refused = await launchAs(stack, 'user-lob-a', tokens.a);
-    expectError(refused, 404, 'profile.not_found', /Line of Business A.*d-loba1example/);
-    await expectAlive(stack);
-
-    await stack.control.clearFaults();
-    expectLaunch(await launchAs(stack, 'user-lob-a', tokens.a), 'd-loba1example');
+    await expectRefusedUnder({ ...PRESIGN, error: 'ResourceNotFound' }, 'a', 404, 'profile.not_found', /Line of Business A.*d-loba1example/);
+    await expectRecovered('a');
   });
 
   it('creates the profile just in time on ResourceNotFound where the LOB allows it (lob-b)', async () => {
@@ -133,29 +126,20 @@ describe('SageMaker CreatePresignedDomainUrl', () => {
 
 describe('DynamoDB', () => {
   it('answers 503 directory.unavailable when DynamoDB is down, stays up, and recovers', async () => {
-    await stack.control.resetCounters();
-    await stack.control.setFault({ service: 'dynamodb', operation: '*', error: 'ServiceUnavailable' });
-    const refused = await launchAs(stack, 'user-lob-a', tokens.a);
-    expectError(refused, 503, 'directory.unavailable', /directory is unavailable/i);
-    expect(refused.headers.get('retry-after')).toBe('2');
+    await expectRefusedUnder({ service: 'dynamodb', operation: '*', error: 'ServiceUnavailable' }, 'a', 503, 'directory.unavailable', /directory is unavailable/i);
     expect((await counters())['dynamodb.GetItem']).toBeGreaterThanOrEqual(2);
     // Several users at once while it is down: every one gets the same clean 503.
     const burst = await Promise.all(
       Array.from({ length: 8 }, (_, i) => launchAs(stack, i % 2 ? 'user-lob-b' : 'user-lob-a', i % 2 ? tokens.b : tokens.a)),
     );
     for (const answer of burst) expectError(answer, 503, 'directory.unavailable');
-    await expectAlive(stack);
-
-    await stack.control.clearFaults();
-    expectLaunch(await launchAs(stack, 'user-lob-a', tokens.a), 'd-loba1example');
+    await expectRecovered('a');
     expectLaunch(await launchAs(stack, 'user-lob-b', tokens.b), 'd-lobb1example');
   });
 
   it('answers 503 aws.throttled when DynamoDB throttles', async () => {
-    await stack.control.setFault({ service: 'dynamodb', operation: 'GetItem', error: 'ProvisionedThroughputExceededException' });
-    expectError(await launchAs(stack, 'user-lob-a', tokens.a), 503, 'aws.throttled');
-    await stack.control.clearFaults();
-    expectLaunch(await launchAs(stack, 'user-lob-a', tokens.a), 'd-loba1example');
+    await expectRefusedUnder({ service: 'dynamodb', operation: 'GetItem', error: 'ProvisionedThroughputExceededException' }, 'a', 503, 'aws.throttled');
+    await expectRecovered('a');
   });
 });
 

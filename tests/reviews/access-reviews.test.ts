@@ -4,32 +4,20 @@
  * evidence. Non-owners get 403 on the review page, its export and every replayed action POST. The
  * schedule opens a review when due: the portal's clock is moved through CLOCK_OFFSET_FILE, no sleeping.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import Papa from 'papaparse';
 import type { PortalStack } from '../support/portal-stack';
-import { startClockedStack, type ClockedStack } from '../support/clocked-stack';
+import { DAY, useClockedStack } from '../support/clocked-stack';
 import { launchErrorIn, loadLaunchForm, submitLaunchForm, type CookieJar, type LaunchForm } from '../support/http-session';
 import { directoryClient } from '../support/directory';
 import { actionForms, callAction, type ActionForm } from '../admin/admin-forms';
 import { jobToken } from '@/lib/job-tokens';
 
-let clocked: ClockedStack;
 let stack: PortalStack;
 let jars: Record<string, CookieJar>;
-const setClockOffset = (seconds: number) => clocked.setClockOffset(seconds);
-
-const DAY = 24 * 3600;
-
-beforeAll(async () => {
-  // No in-process timer here: the test itself calls the job, so it knows who opened what.
-  clocked = await startClockedStack([['owner-lob-a', 'OwnerLobA1!'], ['user-lob-a', 'UserLobA1!'], ['portal-admin', 'PortalAdmin1!'], ['user-multi', 'UserMulti1!']], { REVIEW_JOB_INTERVAL_SECONDS: '0' });
-  ({ stack, jars } = clocked);
-}, 180_000);
-
-afterAll(async () => {
-  await clocked?.stop();
-});
+// No in-process timer here: the test itself calls the job, so it knows who opened what.
+const { setClockOffset } = useClockedStack([['owner-lob-a', 'OwnerLobA1!'], ['user-lob-a', 'UserLobA1!'], ['portal-admin', 'PortalAdmin1!'], ['user-multi', 'UserMulti1!']], { REVIEW_JOB_INTERVAL_SECONDS: '0' }, (started) => ({ stack, jars } = started));
 
 const get = (p: string, who?: string) => fetch(`${stack.url}${p}`, { headers: who ? { cookie: jars[who].header() } : {}, redirect: 'manual' });
 const doc = () => directoryClient(stack.env).doc;

@@ -5,8 +5,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { startPortalStack, type PortalStack } from './portal-stack';
 import { signIn, type CookieJar } from './http-session';
+
+/** One day in seconds, the unit of `setClockOffset` in these suites. */
+export const DAY = 24 * 3600;
 
 export interface ClockedStack {
   stack: PortalStack;
@@ -32,6 +36,32 @@ export async function startClockedStack(users: Array<[username: string, password
     stop: async () => {
       await stack.stop();
       rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Starts a clocked stack before the file's tests (signing in `users`) and stops it after them. `onStarted`
+ * receives it once it runs (to keep its stack and cookie jars in the file's own variables); the returned
+ * `setClockOffset` moves its clock from then on.
+ */
+export function useClockedStack(
+  users: Array<[username: string, password: string]>,
+  portalEnv: Record<string, string>,
+  onStarted: (clocked: ClockedStack) => void,
+): Pick<ClockedStack, 'setClockOffset'> {
+  let clocked: ClockedStack | undefined;
+  beforeAll(async () => {
+    clocked = await startClockedStack(users, portalEnv);
+    onStarted(clocked);
+  }, 180_000);
+  afterAll(async () => {
+    await clocked?.stop();
+  });
+  return {
+    setClockOffset: (seconds) => {
+      if (!clocked) throw new Error('the clocked stack is not running: move its clock inside a test or a hook');
+      clocked.setClockOffset(seconds);
     },
   };
 }

@@ -5,6 +5,7 @@
  */
 import { CognitoIdentityProviderClient, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { createHmac } from 'node:crypto';
+import { expect } from 'vitest';
 
 export class CookieJar {
   private readonly cookies = new Map<string, string>();
@@ -160,4 +161,19 @@ export async function openStudioUrl(url: string): Promise<{ status: number; body
     req.on('error', reject);
     req.end();
   });
+}
+
+/**
+ * A launch answer: a `status` redirect, without referrer, to the Studio host of `domainId`, whose page (opened
+ * there) names the domain and `username`.
+ */
+export async function expectStudioRedirect(response: Response, status: number, domainId: string, username: string): Promise<void> {
+  expect(response.status).toBe(status);
+  expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+  const location = response.headers.get('location')!;
+  expect(new URL(location).hostname).toBe(`${domainId}.studio.us-east-1.localhost`);
+  const studio = await openStudioUrl(location);
+  expect(studio.status).toBe(200);
+  expect(studio.body).toContain(domainId);
+  expect(studio.body).toContain(username);
 }
