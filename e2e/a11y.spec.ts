@@ -75,6 +75,8 @@ test.describe('error pages', () => {
 test.describe('admin console', () => {
 
   test('every admin page', async ({ pageAs, portal, expectAccessible }) => {
+    // 14 pages, each with an axe run: on a loaded 2-core machine about 5 s a page, past the default 60 s.
+    test.slow();
     const page = await pageAs('portal-admin');
     for (const { name, path, heading } of ADMIN_PAGES) {
       await test.step(name, async () => {
