@@ -5,6 +5,7 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import type { InfraConfig } from './config';
+import { buildPolicyDocument } from './policy-document';
 import { jobToken } from '../lib/job-tokens';
 
 export interface HealthCheckArgs {
@@ -43,12 +44,9 @@ export function createHealthCheck(args: HealthCheckArgs, opts: pulumi.CustomReso
     {
       name: `${name}-health-check`,
       description: 'EventBridge Scheduler: invoke the portal function for its scheduled jobs',
-      assumeRolePolicy: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [
-          { Effect: 'Allow', Principal: { Service: 'scheduler.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': account } } },
-        ],
-      }),
+      assumeRolePolicy: buildPolicyDocument([
+        { Effect: 'Allow', Principal: { Service: 'scheduler.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': account } } },
+      ]),
       tags: args.tags,
     },
     opts,
@@ -58,7 +56,7 @@ export function createHealthCheck(args: HealthCheckArgs, opts: pulumi.CustomReso
     {
       role: role.name,
       policy: pulumi.output(args.functionArn).apply((arn) =>
-        JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'InvokePortal', Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: [arn, `${arn}:*`] }] }),
+        buildPolicyDocument([{ Sid: 'InvokePortal', Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: [arn, `${arn}:*`] }]),
       ),
     },
     opts,

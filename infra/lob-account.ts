@@ -4,6 +4,7 @@ import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import type { InfraConfig, LobConfig } from './config';
 import { createTieredSubnets, planSubnets } from './network';
+import { buildPolicyDocument } from './policy-document';
 
 export interface LobSharedInputs {
   transitGatewayId: pulumi.Input<string>;
@@ -35,20 +36,8 @@ export interface LobAccountOptions {
   shared: pulumi.CustomResourceOptions;
 }
 
-export interface LobAccount {
-  vpc: aws.ec2.Vpc;
-  privateSubnets: aws.ec2.Subnet[];
-  attachmentSubnets: aws.ec2.Subnet[];
-  attachment: aws.ec2transitgateway.VpcAttachment;
-  studioSecurityGroup: aws.ec2.SecurityGroup;
-  executionRole: aws.iam.Role;
-  domain: aws.sagemaker.Domain;
-  userProfiles: aws.sagemaker.UserProfile[];
-  generatorRole: aws.iam.Role;
-  generatorPolicy: aws.iam.RolePolicy;
-  lobItem: aws.dynamodb.TableItem;
-}
-
+/** What createLobAccount made (its return value is the one list of them). */
+export type LobAccount = ReturnType<typeof createLobAccount>;
 
 /** Session tag naming the user a generator session was opened for (lib/aws/generator-sessions.ts). */
 export const STUDIO_USER_TAG = 'studio-user';
@@ -58,18 +47,15 @@ export const STUDIO_USER_TAG = 'studio-user';
  * session tags, and must set a source identity (so every CloudTrail event of the session names a person).
  */
 export function buildGeneratorTrustPolicy(portalRoleArn: string): string {
-  return JSON.stringify({
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Sid: 'PortalFunctionOnlyWithSourceIdentity',
-        Effect: 'Allow',
-        Principal: { AWS: portalRoleArn },
-        Action: ['sts:AssumeRole', 'sts:SetSourceIdentity', 'sts:TagSession'],
-        Condition: { StringLike: { 'sts:SourceIdentity': '*' }, Null: { 'sts:SourceIdentity': 'false' } },
-      },
-    ],
-  });
+  return buildPolicyDocument([
+    {
+      Sid: 'PortalFunctionOnlyWithSourceIdentity',
+      Effect: 'Allow',
+      Principal: { AWS: portalRoleArn },
+      Action: ['sts:AssumeRole', 'sts:SetSourceIdentity', 'sts:TagSession'],
+      Condition: { StringLike: { 'sts:SourceIdentity': '*' }, Null: { 'sts:SourceIdentity': 'false' } },
+    },
+  ]);
 }
 
 /**
@@ -91,33 +77,30 @@ export function buildGeneratorPolicy(input: { region: string; accountId: string;
   if (input.autoCreateProfile) {
     statements.push({ Sid: 'CreateOwnProfile', Effect: 'Allow', Action: ['sagemaker:CreateUserProfile', 'sagemaker:AddTags'], Resource: ownProfile, Condition: viaEndpoint });
   }
-  return JSON.stringify({ Version: '2012-10-17', Statement: statements });
+  return buildPolicyDocument(statements);
 }
 
 /** Studio execution role permissions: apps and spaces of this domain, its logs, image pulls. */
 export function buildExecutionPolicy(input: { region: string; accountId: string; domainId: string }): string {
   const arn = (resource: string) => `arn:aws:sagemaker:${input.region}:${input.accountId}:${resource}`;
-  return JSON.stringify({
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Sid: 'AppsAndSpacesOfThisDomain',
-        Effect: 'Allow',
-        Action: ['sagemaker:CreateApp', 'sagemaker:DeleteApp', 'sagemaker:DescribeApp', 'sagemaker:CreateSpace', 'sagemaker:UpdateSpace', 'sagemaker:DeleteSpace', 'sagemaker:DescribeSpace', 'sagemaker:AddTags'],
-        Resource: [arn(`app/${input.domainId}/*`), arn(`space/${input.domainId}/*`)],
-      },
-      { Sid: 'DescribeThisDomain', Effect: 'Allow', Action: ['sagemaker:DescribeDomain', 'sagemaker:DescribeUserProfile'], Resource: [arn(`domain/${input.domainId}`), arn(`user-profile/${input.domainId}/*`)] },
-      { Sid: 'ListInStudio', Effect: 'Allow', Action: ['sagemaker:ListApps', 'sagemaker:ListSpaces', 'sagemaker:ListTags'], Resource: '*' },
-      {
-        Sid: 'StudioLogs',
-        Effect: 'Allow',
-        Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
-        Resource: `arn:aws:logs:${input.region}:${input.accountId}:log-group:/aws/sagemaker/*`,
-      },
-      { Sid: 'PullImagesAuth', Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*' },
-      { Sid: 'PullImages', Effect: 'Allow', Action: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'], Resource: `arn:aws:ecr:${input.region}:*:repository/*` },
-    ],
-  });
+  return buildPolicyDocument([
+    {
+      Sid: 'AppsAndSpacesOfThisDomain',
+      Effect: 'Allow',
+      Action: ['sagemaker:CreateApp', 'sagemaker:DeleteApp', 'sagemaker:DescribeApp', 'sagemaker:CreateSpace', 'sagemaker:UpdateSpace', 'sagemaker:DeleteSpace', 'sagemaker:DescribeSpace', 'sagemaker:AddTags'],
+      Resource: [arn(`app/${input.domainId}/*`), arn(`space/${input.domainId}/*`)],
+    },
+    { Sid: 'DescribeThisDomain', Effect: 'Allow', Action: ['sagemaker:DescribeDomain', 'sagemaker:DescribeUserProfile'], Resource: [arn(`domain/${input.domainId}`), arn(`user-profile/${input.domainId}/*`)] },
+    { Sid: 'ListInStudio', Effect: 'Allow', Action: ['sagemaker:ListApps', 'sagemaker:ListSpaces', 'sagemaker:ListTags'], Resource: '*' },
+    {
+      Sid: 'StudioLogs',
+      Effect: 'Allow',
+      Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
+      Resource: `arn:aws:logs:${input.region}:${input.accountId}:log-group:/aws/sagemaker/*`,
+    },
+    { Sid: 'PullImagesAuth', Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*' },
+    { Sid: 'PullImages', Effect: 'Allow', Action: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'], Resource: `arn:aws:ecr:${input.region}:*:repository/*` },
+  ]);
 }
 
 /** The LOBs-table row in DynamoDB JSON (docs/contracts.md), written by the deploy so onboarding is one step. */
@@ -146,7 +129,7 @@ export function idleSettings(minutes: number) {
   return { lifecycleManagement: 'ENABLED', idleTimeoutInMinutes: minutes, minIdleTimeoutInMinutes: 60, maxIdleTimeoutInMinutes: minutes };
 }
 
-export function createLobAccount(args: LobAccountArgs, opts: LobAccountOptions): LobAccount {
+export function createLobAccount(args: LobAccountArgs, opts: LobAccountOptions) {
   const { name, config, lob, shared, production } = args;
   const tags = (suffix: string) => ({ ...args.tags, lob: lob.name, Name: `${name}-${suffix}` });
   const lobOpts = opts.lob;
@@ -192,11 +175,8 @@ export function createLobAccount(args: LobAccountArgs, opts: LobAccountOptions):
     `${name}-studio-execution`,
     {
       name: `${lob.name}-studio-execution`,
-      assumeRolePolicy: JSON.stringify({
-        Version: '2012-10-17',
-        // SetSourceIdentity: with USER_PROFILE_NAME, Studio sessions carry the profile name into CloudTrail.
-        Statement: [{ Effect: 'Allow', Principal: { Service: 'sagemaker.amazonaws.com' }, Action: ['sts:AssumeRole', 'sts:SetSourceIdentity'] }],
-      }),
+      // SetSourceIdentity: with USER_PROFILE_NAME, Studio sessions carry the profile name into CloudTrail.
+      assumeRolePolicy: buildPolicyDocument([{ Effect: 'Allow', Principal: { Service: 'sagemaker.amazonaws.com' }, Action: ['sts:AssumeRole', 'sts:SetSourceIdentity'] }]),
       tags: tags('studio-execution'),
     },
     lobOpts,

@@ -4,6 +4,7 @@ import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { carveSubnet, hostAddress, parseCidr } from './cidr';
 import type { InfraConfig } from './config';
+import { buildPolicyDocument } from './policy-document';
 
 export interface InterfaceEndpointSpec {
   key: string;
@@ -36,26 +37,8 @@ export interface SharedNetworkArgs {
   tags?: Record<string, string>;
 }
 
-export interface SharedNetwork {
-  vpc: aws.ec2.Vpc;
-  vpcCidr: string;
-  privateSubnets: aws.ec2.Subnet[];
-  transitGatewaySubnets: aws.ec2.Subnet[];
-  privateRouteTable: aws.ec2.RouteTable;
-  transitGateway: aws.ec2transitgateway.TransitGateway;
-  transitGatewayAttachment: aws.ec2transitgateway.VpcAttachment;
-  resourceShare: aws.ram.ResourceShare;
-  ramPrincipals: aws.ram.PrincipalAssociation[];
-  endpointSecurityGroup: aws.ec2.SecurityGroup;
-  interfaceEndpoints: Record<string, aws.ec2.VpcEndpoint>;
-  dynamodbEndpoint: aws.ec2.VpcEndpoint;
-  hostedZones: Record<string, aws.route53.Zone>;
-  resolverInbound: aws.route53.ResolverEndpoint;
-  resolverInboundIps: string[];
-  resolverOutbound: aws.route53.ResolverEndpoint;
-  /** forwarding rules LOB VPCs associate (shared through RAM) */
-  forwardingRules: aws.route53.ResolverRule[];
-}
+/** What createSharedNetwork made (its return value is the one list of them). */
+export type SharedNetwork = ReturnType<typeof createSharedNetwork>;
 
 const ENDPOINT_PORT = 443;
 
@@ -115,7 +98,7 @@ export function planSubnets(vpcCidr: string, azCount: number): SubnetPlan {
   };
 }
 
-export function createSharedNetwork(args: SharedNetworkArgs, opts: pulumi.CustomResourceOptions): SharedNetwork {
+export function createSharedNetwork(args: SharedNetworkArgs, opts: pulumi.CustomResourceOptions) {
   const { name, config } = args;
   const region = config.region;
   const vpcCidr = config.sharedServices.vpcCidr;
@@ -236,19 +219,16 @@ export function createSharedNetwork(args: SharedNetworkArgs, opts: pulumi.Custom
       vpcEndpointType: 'Gateway',
       routeTableIds: [privateRouteTable.id],
       // Only tables of the shared-services account: the endpoint cannot be used to move data elsewhere.
-      policy: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Sid: 'OwnTablesOnly',
-            Effect: 'Allow',
-            Principal: '*',
-            Action: 'dynamodb:*',
-            Resource: [`arn:aws:dynamodb:${region}:${config.sharedServices.accountId}:table/*`],
-            Condition: { StringEquals: { 'aws:PrincipalAccount': config.sharedServices.accountId } },
-          },
-        ],
-      }),
+      policy: buildPolicyDocument([
+        {
+          Sid: 'OwnTablesOnly',
+          Effect: 'Allow',
+          Principal: '*',
+          Action: 'dynamodb:*',
+          Resource: [`arn:aws:dynamodb:${region}:${config.sharedServices.accountId}:table/*`],
+          Condition: { StringEquals: { 'aws:PrincipalAccount': config.sharedServices.accountId } },
+        },
+      ]),
       tags: tags('vpce-dynamodb'),
     },
     opts,
@@ -256,41 +236,43 @@ export function createSharedNetwork(args: SharedNetworkArgs, opts: pulumi.Custom
 
   // --- Route 53 Resolver: inbound for on-prem and LOB forwarding, outbound for the forwarding rules -------
   const resolverInboundIps = plan.private.map((cidr) => hostAddress(cidr, 10));
-  const resolverOutboundIps = plan.private.map((cidr) => hostAddress(cidr, 11));
-  const dnsClientCidrs = [...clientCidrs, vpcCidr];
-  const inboundSg = new aws.ec2.SecurityGroup(`${name}-resolver-in-sg`, { vpcId: vpc.id, description: 'Resolver inbound: DNS from corporate, LOB and shared ranges', tags: tags('resolver-in') }, opts);
-  dnsClientCidrs.forEach((cidr, i) =>
-    (['udp', 'tcp'] as const).forEach(
-      (protocol) =>
-        new aws.vpc.SecurityGroupIngressRule(
-          `${name}-resolver-in-${protocol}-${i}`,
-          { securityGroupId: inboundSg.id, ipProtocol: protocol, fromPort: 53, toPort: 53, cidrIpv4: cidr, description: `DNS/${protocol}` },
-          opts,
-        ),
-    ),
-  );
-  const outboundSg = new aws.ec2.SecurityGroup(`${name}-resolver-out-sg`, { vpcId: vpc.id, description: 'Resolver outbound: DNS to the inbound endpoint and on-prem resolvers', tags: tags('resolver-out') }, opts);
-  const outboundTargets = [vpcCidr, ...(config.onPremDns ? config.onPremDns.resolverIps.map((ip) => `${ip}/32`) : [])];
-  outboundTargets.forEach((cidr, i) =>
-    (['udp', 'tcp'] as const).forEach(
-      (protocol) =>
-        new aws.vpc.SecurityGroupEgressRule(
-          `${name}-resolver-out-${protocol}-${i}`,
-          { securityGroupId: outboundSg.id, ipProtocol: protocol, fromPort: 53, toPort: 53, cidrIpv4: cidr, description: `DNS/${protocol}` },
-          opts,
-        ),
-    ),
-  );
-  const resolverInbound = new aws.route53.ResolverEndpoint(
-    `${name}-resolver-in`,
-    { name: `${name}-inbound`, direction: 'INBOUND', securityGroupIds: [inboundSg.id], ipAddresses: privateSubnets.map((s, i) => ({ subnetId: s.id, ip: resolverInboundIps[i] })), tags: tags('resolver-in') },
-    opts,
-  );
-  const resolverOutbound = new aws.route53.ResolverEndpoint(
-    `${name}-resolver-out`,
-    { name: `${name}-outbound`, direction: 'OUTBOUND', securityGroupIds: [outboundSg.id], ipAddresses: privateSubnets.map((s, i) => ({ subnetId: s.id, ip: resolverOutboundIps[i] })), tags: tags('resolver-out') },
-    opts,
-  );
+  /** A Resolver endpoint with an address in each private subnet, its security group open for DNS (53, UDP and TCP) from or to `peerCidrs`. */
+  const createResolverEndpoint = (side: 'in' | 'out', spec: { description: string; peerCidrs: string[]; ips: string[] }) => {
+    const securityGroup = new aws.ec2.SecurityGroup(`${name}-resolver-${side}-sg`, { vpcId: vpc.id, description: spec.description, tags: tags(`resolver-${side}`) }, opts);
+    const Rule = side === 'in' ? aws.vpc.SecurityGroupIngressRule : aws.vpc.SecurityGroupEgressRule;
+    spec.peerCidrs.forEach((cidr, i) =>
+      (['udp', 'tcp'] as const).forEach(
+        (protocol) =>
+          new Rule(
+            `${name}-resolver-${side}-${protocol}-${i}`,
+            { securityGroupId: securityGroup.id, ipProtocol: protocol, fromPort: 53, toPort: 53, cidrIpv4: cidr, description: `DNS/${protocol}` },
+            opts,
+          ),
+      ),
+    );
+    const direction = side === 'in' ? 'INBOUND' : 'OUTBOUND';
+    return new aws.route53.ResolverEndpoint(
+      `${name}-resolver-${side}`,
+      {
+        name: `${name}-${direction.toLowerCase()}`,
+        direction,
+        securityGroupIds: [securityGroup.id],
+        ipAddresses: privateSubnets.map((s, i) => ({ subnetId: s.id, ip: spec.ips[i] })),
+        tags: tags(`resolver-${side}`),
+      },
+      opts,
+    );
+  };
+  const resolverInbound = createResolverEndpoint('in', {
+    description: 'Resolver inbound: DNS from corporate, LOB and shared ranges',
+    peerCidrs: [...clientCidrs, vpcCidr],
+    ips: resolverInboundIps,
+  });
+  const resolverOutbound = createResolverEndpoint('out', {
+    description: 'Resolver outbound: DNS to the inbound endpoint and on-prem resolvers',
+    peerCidrs: [vpcCidr, ...(config.onPremDns ? config.onPremDns.resolverIps.map((ip) => `${ip}/32`) : [])],
+    ips: plan.private.map((cidr) => hostAddress(cidr, 11)),
+  });
 
   // LOB VPCs forward the central service names to the inbound endpoint, which answers from the zones above.
   const forwardingRules = listInterfaceEndpoints(region).map(
@@ -343,6 +325,7 @@ export function createSharedNetwork(args: SharedNetworkArgs, opts: pulumi.Custom
     resolverInbound,
     resolverInboundIps,
     resolverOutbound,
+    /** forwarding rules LOB VPCs associate (shared through RAM) */
     forwardingRules,
   };
 }

@@ -3,6 +3,7 @@
 // (e-mail, AWS Chatbot for Slack / Teams) are added by the platform team: docs/admin.md.
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
+import { buildPolicyDocument } from './policy-document';
 
 export interface NotificationsArgs {
   name: string;
@@ -16,20 +17,17 @@ export function createNotificationsTopic(args: NotificationsArgs, opts: pulumi.C
 
 /** The topic policy: Publish for the portal role only (and the account's own management). */
 export function buildTopicPolicy(topicArn: string, publisherRoleArn: string): string {
-  return JSON.stringify({
-    Version: '2012-10-17',
-    Statement: [
-      { Sid: 'PortalPublishes', Effect: 'Allow', Principal: { AWS: publisherRoleArn }, Action: 'sns:Publish', Resource: topicArn },
-      {
-        Sid: 'NobodyElsePublishes',
-        Effect: 'Deny',
-        Principal: '*',
-        Action: 'sns:Publish',
-        Resource: topicArn,
-        Condition: { ArnNotEquals: { 'aws:PrincipalArn': publisherRoleArn } },
-      },
-    ],
-  });
+  return buildPolicyDocument([
+    { Sid: 'PortalPublishes', Effect: 'Allow', Principal: { AWS: publisherRoleArn }, Action: 'sns:Publish', Resource: topicArn },
+    {
+      Sid: 'NobodyElsePublishes',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 'sns:Publish',
+      Resource: topicArn,
+      Condition: { ArnNotEquals: { 'aws:PrincipalArn': publisherRoleArn } },
+    },
+  ]);
 }
 
 /** The portal function's statements for the topic: Publish, and the KMS use an encrypted topic needs. */

@@ -7,6 +7,7 @@ import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { carveSubnet, cidrContains } from './cidr';
 import type { InfraConfig } from './config';
+import { buildPolicyDocument } from './policy-document';
 
 export interface OnPremSimulatorArgs {
   name: string;
@@ -65,7 +66,7 @@ export function createOnPremSimulator(args: OnPremSimulatorArgs, opts: pulumi.Cu
 
   const role = new aws.iam.Role(
     `${name}-desktop-role`,
-    { assumeRolePolicy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }] }), tags: tags('desktop') },
+    { assumeRolePolicy: buildPolicyDocument([{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }]), tags: tags('desktop') },
     opts,
   );
   new aws.iam.RolePolicyAttachment(`${name}-desktop-ssm`, { role: role.name, policyArn: 'arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore' }, opts);

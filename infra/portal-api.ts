@@ -3,24 +3,22 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import type { PortalArgs } from './portal';
+import { buildPolicyDocument } from './policy-document';
 
 export const API_STAGE_NAME = 'portal';
 
 /** Resource policy of the API (and of its private custom domain): Invoke only through our execute-api endpoint. */
 export function buildApiPolicy(executeApiEndpointId: string): string {
-  return JSON.stringify({
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Sid: 'InvokeThroughOurEndpointOnly',
-        Effect: 'Allow',
-        Principal: '*',
-        Action: 'execute-api:Invoke',
-        Resource: 'execute-api:/*',
-        Condition: { StringEquals: { 'aws:SourceVpce': executeApiEndpointId } },
-      },
-    ],
-  });
+  return buildPolicyDocument([
+    {
+      Sid: 'InvokeThroughOurEndpointOnly',
+      Effect: 'Allow',
+      Principal: '*',
+      Action: 'execute-api:Invoke',
+      Resource: 'execute-api:/*',
+      Condition: { StringEquals: { 'aws:SourceVpce': executeApiEndpointId } },
+    },
+  ]);
 }
 
 export interface PrivateApi {
@@ -94,7 +92,7 @@ export function routeApiToFunction(args: PortalArgs, { api, apiPolicy }: Private
     const apiLogsRole = new aws.iam.Role(
       `${name}-apigw-logs-role`,
       {
-        assumeRolePolicy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'apigateway.amazonaws.com' }, Action: 'sts:AssumeRole' }] }),
+        assumeRolePolicy: buildPolicyDocument([{ Effect: 'Allow', Principal: { Service: 'apigateway.amazonaws.com' }, Action: 'sts:AssumeRole' }]),
         managedPolicyArns: ['arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs'],
         tags: args.tags,
       },

@@ -6,6 +6,7 @@ import { generatorRoleArn } from './config';
 import type { Portal, PortalArgs } from './portal';
 import type { PortalUserPool } from './portal-user-pool';
 import { attachTopicPolicy, publishStatements } from './notifications';
+import { buildPolicyDocument } from './policy-document';
 
 /** The portal's internal route for the scheduled jobs: LOB health check, reviews, expiry notices (app/api/internal/jobs). */
 export const JOBS_PATH = '/api/internal/jobs';
@@ -29,41 +30,38 @@ interface FunctionPolicyInput {
 
 /** What the portal function may do: read/write its three tables, assume the LOB generator roles, little else. */
 export function buildFunctionPolicy(input: FunctionPolicyInput): string {
-  return JSON.stringify({
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Sid: 'PortalTables',
-        Effect: 'Allow',
-        Action: [
-          'dynamodb:GetItem',
-          'dynamodb:BatchGetItem',
-          'dynamodb:Query',
-          'dynamodb:Scan',
-          'dynamodb:PutItem',
-          'dynamodb:UpdateItem',
-          'dynamodb:DeleteItem',
-          'dynamodb:BatchWriteItem',
-          'dynamodb:ConditionCheckItem',
-        ],
-        Resource: input.tableArns.flatMap((arn) => [arn, `${arn}/index/*`]),
-      },
-      // Per-user generator sessions: the source identity and session tags name the person (infra/lob-account.ts).
-      { Sid: 'AssumeLobGeneratorRoles', Effect: 'Allow', Action: ['sts:AssumeRole', 'sts:SetSourceIdentity', 'sts:TagSession'], Resource: input.generatorRoleArns },
-      // The admin console looks users up in the pool (read-only).
-      { Sid: 'ReadUserPool', Effect: 'Allow', Action: ['cognito-idp:AdminGetUser', 'cognito-idp:AdminListGroupsForUser', 'cognito-idp:ListUsers'], Resource: input.userPoolArn },
-      { Sid: 'OwnLogGroup', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: `${input.logGroupArn}:*` },
-      { Sid: 'DecryptOwnEnvironment', Effect: 'Allow', Action: 'kms:Decrypt', Resource: input.keyArn },
-      ...(input.topicArn ? publishStatements(input.topicArn, input.keyArn) : []),
-      // Lambda's VPC networking; these EC2 actions do not support resource-level permissions.
-      {
-        Sid: 'VpcNetworkInterfaces',
-        Effect: 'Allow',
-        Action: ['ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets', 'ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
-        Resource: '*',
-      },
-    ],
-  });
+  return buildPolicyDocument([
+    {
+      Sid: 'PortalTables',
+      Effect: 'Allow',
+      Action: [
+        'dynamodb:GetItem',
+        'dynamodb:BatchGetItem',
+        'dynamodb:Query',
+        'dynamodb:Scan',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:BatchWriteItem',
+        'dynamodb:ConditionCheckItem',
+      ],
+      Resource: input.tableArns.flatMap((arn) => [arn, `${arn}/index/*`]),
+    },
+    // Per-user generator sessions: the source identity and session tags name the person (infra/lob-account.ts).
+    { Sid: 'AssumeLobGeneratorRoles', Effect: 'Allow', Action: ['sts:AssumeRole', 'sts:SetSourceIdentity', 'sts:TagSession'], Resource: input.generatorRoleArns },
+    // The admin console looks users up in the pool (read-only).
+    { Sid: 'ReadUserPool', Effect: 'Allow', Action: ['cognito-idp:AdminGetUser', 'cognito-idp:AdminListGroupsForUser', 'cognito-idp:ListUsers'], Resource: input.userPoolArn },
+    { Sid: 'OwnLogGroup', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: `${input.logGroupArn}:*` },
+    { Sid: 'DecryptOwnEnvironment', Effect: 'Allow', Action: 'kms:Decrypt', Resource: input.keyArn },
+    ...(input.topicArn ? publishStatements(input.topicArn, input.keyArn) : []),
+    // Lambda's VPC networking; these EC2 actions do not support resource-level permissions.
+    {
+      Sid: 'VpcNetworkInterfaces',
+      Effect: 'Allow',
+      Action: ['ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets', 'ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
+      Resource: '*',
+    },
+  ]);
 }
 
 export interface PortalFunction {
@@ -92,10 +90,7 @@ export function createPortalFunction(
     `${name}-server-role`,
     {
       name: `${name}-server`,
-      assumeRolePolicy: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
-      }),
+      assumeRolePolicy: buildPolicyDocument([{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }]),
       tags: args.tags,
     },
     opts,

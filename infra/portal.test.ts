@@ -5,13 +5,12 @@ import * as pulumi from '@pulumi/pulumi';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generatorRoleArn, type InfraConfig } from './config';
 import { checkActionsAndResources, checkIngress, checkNoPublicAccess, checkPrivateApi, checkTrustPolicy, parsePolicy } from './policy-check';
-import { allResources, installPulumiMocks, promiseOf, resourcesOfType, settle, T } from './testing/pulumi-mocks';
-import { buildTestConfig } from './testing/fixtures';
+import type { Portal } from './portal';
+import { allResources, promiseOf, resourcesOfType, T } from './testing/pulumi-mocks';
+import { buildTestConfig, createTestPortal, ENDPOINTS_SG, EXECUTE_API_VPCE } from './testing/fixtures';
 
-const EXECUTE_API_VPCE = 'vpce-0executeapi000001';
-const ENDPOINTS_SG = 'sg-0endpoints00000001';
 let config: InfraConfig;
-let portal: import('./portal').Portal;
+let portal: Portal;
 
 function dummyBundle(): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'portal-bundle-'));
@@ -21,30 +20,8 @@ function dummyBundle(): string {
 }
 
 beforeAll(async () => {
-  await installPulumiMocks();
-  const { createPortal } = await import('./portal');
   config = buildTestConfig();
-  portal = createPortal(
-    {
-      name: 'sp-test',
-      config,
-      production: true,
-      bundlePath: dummyBundle(),
-      nextAuthSecret: pulumi.secret('x'.repeat(48)),
-      network: {
-        vpcId: 'vpc-0shared',
-        vpcCidr: config.sharedServices.vpcCidr,
-        privateSubnetIds: ['subnet-a', 'subnet-b'],
-        endpointSecurityGroupId: ENDPOINTS_SG,
-        executeApiEndpointId: EXECUTE_API_VPCE,
-        executeApiEndpointDns: { dnsName: `${EXECUTE_API_VPCE}.execute-api.us-east-1.vpce.amazonaws.com`, hostedZoneId: 'Z7HUB22UULQXV' },
-        dynamodbPrefixListId: 'pl-02cd2c6b',
-      },
-    },
-    {},
-  );
-  await promiseOf(portal.stage.id);
-  await settle();
+  portal = await createTestPortal({ config, bundlePath: dummyBundle() });
 });
 
 describe('portal (shared-services account)', () => {

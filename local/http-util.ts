@@ -1,5 +1,5 @@
 /** Small HTTP helpers shared by the stand-ins (plain node:http, no framework). */
-import type { IncomingMessage, ServerResponse, Server } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 
@@ -66,6 +66,19 @@ export function escapeXml(value: string): string {
   return escapeHtml(value);
 }
 
+/** A server for an async handler: when it fails, a response already begun is cut off, else `answerFailure` answers. */
+export function createAsyncServer(
+  handle: (req: IncomingMessage, res: ServerResponse) => Promise<unknown>,
+  answerFailure: (res: ServerResponse, error: unknown) => void,
+): Server {
+  return createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (res.headersSent) return res.destroy();
+      answerFailure(res, error);
+    });
+  });
+}
+
 export async function listen(server: Server, port: number, host: string): Promise<number> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -75,6 +88,11 @@ export async function listen(server: Server, port: number, host: string): Promis
     });
   });
   return (server.address() as AddressInfo).port;
+}
+
+/** A stand-in's server and its listen(): binds the server, then `onListening` fits the stand-in to the port it got. */
+export function makeListenable<T>(server: Server, onListening: (port: number, host: string) => T): { server: Server; listen(port: number, host: string): Promise<T> } {
+  return { server, listen: async (port, host) => onListening(await listen(server, port, host), host) };
 }
 
 /** Closes a server and its keep-alive connections. */

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { signalGroup, stopGroup } from './process-group.mjs';
 import type { StandInsUrls } from './stand-ins';
 import type { CloudTrailEvent } from './aws/state';
 import type { CallRecord } from './knobs';
@@ -56,34 +57,12 @@ function installExitHook(): void {
   exitHookInstalled = true;
   // Last resort for a parent that exits without calling stop(): kill what we started, by PID.
   process.on('exit', () => {
-    for (const child of children) killTree(child, 'SIGKILL');
+    for (const child of children) signalGroup(child, 'SIGKILL');
   });
 }
 
-function killTree(child: ChildProcess, signal: NodeJS.Signals): void {
-  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-  try {
-    // Children are spawned detached (own process group): signal the group so grandchildren go too.
-    process.kill(-child.pid, signal);
-  } catch {
-    try {
-      child.kill(signal);
-    } catch {
-      // already gone
-    }
-  }
-}
-
 async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) {
-    children.delete(child);
-    return;
-  }
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  killTree(child, 'SIGTERM');
-  const timer = setTimeout(() => killTree(child, 'SIGKILL'), STOP_GRACE_MS);
-  await exited;
-  clearTimeout(timer);
+  await stopGroup(child, STOP_GRACE_MS);
   children.delete(child);
 }
 

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { stopGroup } from '../local/process-group.mjs';
 import { runOnProjectNode } from './project-node.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -77,38 +78,12 @@ function start(name, args, env) {
   return child;
 }
 
-function signalGroup(child, signal) {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  try {
-    process.kill(-child.pid, signal);
-  } catch {
-    try {
-      child.kill(signal);
-    } catch {
-      // already gone
-    }
-  }
-}
-
 let stopping = false;
 async function stopAll(code) {
   if (stopping) return;
   stopping = true;
   log('\nlocal: stopping…');
-  await Promise.all(
-    children.map(
-      (child) =>
-        new Promise((resolve) => {
-          if (child.exitCode !== null || child.signalCode !== null) return resolve();
-          const timer = setTimeout(() => signalGroup(child, 'SIGKILL'), STOP_GRACE_MS);
-          child.once('exit', () => {
-            clearTimeout(timer);
-            resolve();
-          });
-          signalGroup(child, 'SIGTERM');
-        }),
-    ),
-  );
+  await Promise.all(children.map((child) => stopGroup(child, STOP_GRACE_MS)));
   log('local: stopped');
   process.exit(code);
 }

@@ -1,7 +1,7 @@
 /** SageMaker control-plane stand-in (JSON 1.1, X-Amz-Target: SageMaker.<Op>), SigV4-verified. */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { authenticateCaller, signingRegion } from './sts';
+import { authenticateCaller, signingRegion, type SignatureErrorCodes } from './sts';
 import { principalTag, sessionIdentity, type AwsState, type CloudTrailEvent, type StudioDomain } from './state';
 import type { StudioTokens } from './studio-token';
 import { PROFILE_NAME_PATTERN } from '../../lib/names';
@@ -32,6 +32,9 @@ const LANDING_APPS: Record<string, string> = {
   CodeEditor: 'CodeEditor',
   Canvas: 'Canvas',
 };
+
+/** SageMaker's (JSON protocol) codes for SigV4 failures. */
+const SIGNATURE_ERRORS: SignatureErrorCodes = { unknownKey: 'UnrecognizedClientException', mismatch: 'InvalidSignatureException', expired: 'ExpiredTokenException', missing: 'MissingAuthenticationTokenException' };
 
 type Json = Record<string, unknown>;
 const epoch = (d: Date) => d.getTime() / 1000;
@@ -73,6 +76,16 @@ function optionalInt(input: Json, key: string, field: string, min: number, max: 
   return value;
 }
 
+/**
+ * A List call's page: reads MaxResults (1-100, default 10) and NextToken (an offset) first, so they are
+ * validated before anything else; then cuts the page out of the whole sorted list.
+ */
+function readPage(input: Json) {
+  const max = optionalInt(input, 'MaxResults', 'maxResults', 1, 100, 10);
+  const start = typeof input.NextToken === 'string' ? Number(input.NextToken) || 0 : 0;
+  return <T>(all: T[]) => ({ items: all.slice(start, start + max), NextToken: start + max < all.length ? String(start + max) : undefined });
+}
+
 /** LandingUri forms: studio::<path>, app:<App>:<path>. */
 export function parseLandingUri(value: unknown): { app: string; path?: string } {
   if (value === undefined || value === null) return { app: 'Studio' };
@@ -107,14 +120,7 @@ export async function handleSageMaker(
   body: Buffer,
   operation: string,
 ): Promise<Json> {
-  const caller = await authenticateCaller(
-    state,
-    req,
-    body,
-    'sagemaker',
-    { unknownKey: 'UnrecognizedClientException', mismatch: 'InvalidSignatureException', expired: 'ExpiredTokenException', missing: 'MissingAuthenticationTokenException' },
-    SageMakerError,
-  );
+  const caller = await authenticateCaller(state, req, body, 'sagemaker', SIGNATURE_ERRORS, SageMakerError);
   let requestParameters: Json | null = null;
   const record = (extra: Partial<CloudTrailEvent>) =>
     state.record({
@@ -189,6 +195,9 @@ async function runSageMaker(
     }
     return domain;
   };
+  /** The domains a List call covers: the one DomainIdEquals names, else all of the caller's account. */
+  const listedDomains = () =>
+    input.DomainIdEquals === undefined ? state.domainsOf(accountId) : [findDomain(requireDomainId(input, 'DomainIdEquals', 'domainIdEquals'))];
   const findProfile = (domain: StudioDomain, name: string) => {
     const profile = domain.profiles.get(name);
     if (!profile) {
@@ -248,11 +257,10 @@ async function runSageMaker(
       });
     }
     case 'ListDomains': {
-      const max = optionalInt(input, 'MaxResults', 'maxResults', 1, 100, 10);
-      const all = state.domainsOf(accountId).sort((a, b) => a.domainId.localeCompare(b.domainId));
-      const start = typeof input.NextToken === 'string' ? Number(input.NextToken) || 0 : 0;
+      const page = readPage(input);
+      const { items, NextToken } = page(state.domainsOf(accountId).sort((a, b) => a.domainId.localeCompare(b.domainId)));
       return read({
-        Domains: all.slice(start, start + max).map((d) => ({
+        Domains: items.map((d) => ({
           DomainArn: domainArn(d),
           DomainId: d.domainId,
           DomainName: d.domainName,
@@ -261,7 +269,7 @@ async function runSageMaker(
           LastModifiedTime: epoch(d.updatedAt),
           Url: `${url.scheme}://${studioHost(d, url)}`,
         })),
-        NextToken: start + max < all.length ? String(start + max) : undefined,
+        NextToken,
       });
     }
     case 'DescribeUserProfile': {
@@ -282,36 +290,34 @@ async function runSageMaker(
       return { result: { UserProfileArn: arn }, responseElements: { userProfileArn: arn } };
     }
     case 'ListUserProfiles': {
-      const max = optionalInt(input, 'MaxResults', 'maxResults', 1, 100, 10);
-      const domainFilter = input.DomainIdEquals === undefined ? undefined : requireDomainId(input, 'DomainIdEquals', 'domainIdEquals');
+      const page = readPage(input);
       const contains = typeof input.UserProfileNameContains === 'string' ? input.UserProfileNameContains : '';
-      const domains = domainFilter ? [findDomain(domainFilter)] : state.domainsOf(accountId);
-      const all = domains
-        .flatMap((d) => [...d.profiles.values()].map((p) => ({ d, p: state.settleProfile(p) })))
-        .filter(({ p }) => p.name.includes(contains))
-        .sort((a, b) => a.p.name.localeCompare(b.p.name));
-      const start = typeof input.NextToken === 'string' ? Number(input.NextToken) || 0 : 0;
+      const { items, NextToken } = page(
+        listedDomains()
+          .flatMap((d) => [...d.profiles.values()].map((p) => ({ d, p: state.settleProfile(p) })))
+          .filter(({ p }) => p.name.includes(contains))
+          .sort((a, b) => a.p.name.localeCompare(b.p.name)),
+      );
       return read({
-        UserProfiles: all.slice(start, start + max).map(({ d, p }) => ({
+        UserProfiles: items.map(({ d, p }) => ({
           DomainId: d.domainId,
           UserProfileName: p.name,
           Status: p.status,
           CreationTime: epoch(p.createdAt),
           LastModifiedTime: epoch(p.updatedAt),
         })),
-        NextToken: start + max < all.length ? String(start + max) : undefined,
+        NextToken,
       });
     }
     case 'ListApps': {
-      const max = optionalInt(input, 'MaxResults', 'maxResults', 1, 100, 10);
-      const domainFilter = input.DomainIdEquals === undefined ? undefined : requireDomainId(input, 'DomainIdEquals', 'domainIdEquals');
-      const domains = domainFilter ? [findDomain(domainFilter)] : state.domainsOf(accountId);
-      const all = domains
-        .flatMap((d) => [...d.apps.values()].map((a) => ({ d, a })))
-        .sort((x, y) => `${x.a.userProfile}/${x.a.appType}`.localeCompare(`${y.a.userProfile}/${y.a.appType}`));
-      const start = typeof input.NextToken === 'string' ? Number(input.NextToken) || 0 : 0;
+      const page = readPage(input);
+      const { items, NextToken } = page(
+        listedDomains()
+          .flatMap((d) => [...d.apps.values()].map((a) => ({ d, a })))
+          .sort((x, y) => `${x.a.userProfile}/${x.a.appType}`.localeCompare(`${y.a.userProfile}/${y.a.appType}`)),
+      );
       return read({
-        Apps: all.slice(start, start + max).map(({ d, a }) => ({
+        Apps: items.map(({ d, a }) => ({
           DomainId: d.domainId,
           UserProfileName: a.userProfile,
           AppType: a.appType,
@@ -319,7 +325,7 @@ async function runSageMaker(
           Status: a.status,
           CreationTime: epoch(a.createdAt),
         })),
-        NextToken: start + max < all.length ? String(start + max) : undefined,
+        NextToken,
       });
     }
     default:

@@ -2,9 +2,9 @@
  * The AWS stand-in: one HTTP server for STS (Query/XML), SageMaker (JSON 1.1), the Studio front
  * door (by Host header) and, when given, the control API under /_local/.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Knobs } from '../knobs';
-import { readBody, sendAwsJsonError, sendJson, statusForFault, listen } from '../http-util';
+import { createAsyncServer, makeListenable, readBody, sendAwsJsonError, sendJson, statusForFault } from '../http-util';
 import { handleSts, StsError, stsErrorXml } from './sts';
 import { handleSageMaker, SageMakerError, type StudioUrlOptions } from './sagemaker';
 import { handleStudio, studioHostPattern, type StudioOptions } from './studio';
@@ -42,19 +42,29 @@ export function createAwsServer(knobs: Knobs, state: AwsState, opts: AwsOptions)
   const studioOptions: StudioOptions = { suffix: opts.studio.suffix, vpceAddresses: opts.studio.vpceAddresses };
   let urlOptions: StudioUrlOptions = { scheme: opts.studio.scheme, suffix: opts.studio.suffix };
 
-  const sts = async (req: IncomingMessage, res: ServerResponse, body: Buffer) => {
-    const { action, run } = await handleSts(state, req, body);
-    knobs.count('sts', action);
-    await knobs.delay('sts');
-    const fault = knobs.takeFault('sts', action);
-    if (fault) return sendXml(res, statusForFault(fault), stsErrorXml(fault, `Injected fault: ${fault}`, statusForFault(fault) >= 500 ? 'Receiver' : 'Sender'));
-    try {
-      sendXml(res, 200, await run());
-    } catch (error) {
-      if (error instanceof StsError) return sendXml(res, error.status, stsErrorXml(error.code, error.message, error.type));
-      throw error;
-    }
-  };
+  /** A Query-protocol (XML) service: the knobs (count, latency, injected fault) per action, then its answer or its error. */
+  const queryService =
+    (
+      service: 'sts' | 'sns',
+      handle: (req: IncomingMessage, body: Buffer) => Promise<{ action: string; run: () => Promise<string> }>,
+      ErrorClass: typeof StsError | typeof SnsError,
+      errorXml: (code: string, message: string, type?: string) => string,
+    ) =>
+    async (req: IncomingMessage, res: ServerResponse, body: Buffer) => {
+      const { action, run } = await handle(req, body);
+      knobs.count(service, action);
+      await knobs.delay(service);
+      const fault = knobs.takeFault(service, action);
+      if (fault) return sendXml(res, statusForFault(fault), errorXml(fault, `Injected fault: ${fault}`, statusForFault(fault) >= 500 ? 'Receiver' : 'Sender'));
+      try {
+        sendXml(res, 200, await run());
+      } catch (error) {
+        if (error instanceof ErrorClass) return sendXml(res, error.status, errorXml(error.code, error.message, error.type));
+        throw error;
+      }
+    };
+  const sts = queryService('sts', (req, body) => handleSts(state, req, body), StsError, stsErrorXml);
+  const sns = queryService('sns', (req, body) => handleSns(state, state.sns, req, body), SnsError, snsErrorXml);
 
   const sagemaker = async (req: IncomingMessage, res: ServerResponse, body: Buffer, operation: string) => {
     knobs.count('sagemaker', operation);
@@ -70,20 +80,6 @@ export function createAwsServer(knobs: Knobs, state: AwsState, opts: AwsOptions)
     }
   };
 
-  const sns = async (req: IncomingMessage, res: ServerResponse, body: Buffer) => {
-    const { action, run } = await handleSns(state, state.sns, req, body);
-    knobs.count('sns', action);
-    await knobs.delay('sns');
-    const fault = knobs.takeFault('sns', action);
-    if (fault) return sendXml(res, statusForFault(fault), snsErrorXml(fault, `Injected fault: ${fault}`, statusForFault(fault) >= 500 ? 'Receiver' : 'Sender'));
-    try {
-      sendXml(res, 200, await run());
-    } catch (error) {
-      if (error instanceof SnsError) return sendXml(res, error.status, snsErrorXml(error.code, error.message));
-      throw error;
-    }
-  };
-
   /** Query-protocol calls (no X-Amz-Target) are told apart by the service their signature is scoped to. */
   const signedFor = (req: IncomingMessage): string | undefined => {
     try {
@@ -93,8 +89,8 @@ export function createAwsServer(knobs: Knobs, state: AwsState, opts: AwsOptions)
     }
   };
 
-  const server = createServer((req, res) => {
-    const handle = async () => {
+  const server = createAsyncServer(
+    async (req, res) => {
       const host = String(req.headers.host ?? '');
       const studio = studioPattern.exec(host);
       if (studio) {
@@ -113,25 +109,17 @@ export function createAwsServer(knobs: Knobs, state: AwsState, opts: AwsOptions)
       if (target) return sendAwsJsonError(res, 400, 'UnknownOperationException', `Unknown target ${target}`);
       if (signedFor(req) === 'sns') return sns(req, res, body);
       return sts(req, res, body);
-    };
-    handle().catch((error: unknown) => {
-      if (res.headersSent) return res.destroy();
-      sendJson(res, 500, { __type: 'InternalFailure', message: error instanceof Error ? error.message : String(error) });
-    });
-  });
+    },
+    (res, error) => sendJson(res, 500, { __type: 'InternalFailure', message: error instanceof Error ? error.message : String(error) }),
+  );
 
   return {
-    server,
+    ...makeListenable(server, (actual) => {
+      const publicPort = opts.studio.publicPort;
+      urlOptions = { ...urlOptions, port: publicPort === 'none' ? undefined : (publicPort ?? actual) };
+      return actual;
+    }),
     state,
     tokens,
-    async listen(port, host) {
-      const actual = await listen(server, port, host);
-      const publicPort = opts.studio.publicPort;
-      urlOptions = {
-        ...urlOptions,
-        port: publicPort === 'none' ? undefined : (publicPort ?? actual),
-      };
-      return actual;
-    },
   };
 }

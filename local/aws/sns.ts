@@ -5,8 +5,8 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { escapeXml } from '../http-util';
-import { authenticateCaller } from './sts';
+import { buildQueryErrorXml, QueryProtocolError } from './query-protocol';
+import { authenticateCaller, QUERY_SIGNATURE_ERRORS } from './sts';
 import type { AwsState } from './state';
 
 const NS = 'http://sns.amazonaws.com/doc/2010-03-31/';
@@ -28,14 +28,10 @@ export interface SnsState {
   messages: PublishedMessage[];
 }
 
-export class SnsError extends Error {
-  constructor(readonly code: string, message: string, readonly status = 400) {
-    super(message);
-  }
-}
+export class SnsError extends QueryProtocolError {}
 
 export function snsErrorXml(code: string, message: string, type = 'Sender'): string {
-  return `<ErrorResponse xmlns="${NS}"><Error><Type>${type}</Type><Code>${escapeXml(code)}</Code><Message>${escapeXml(message)}</Message></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`;
+  return buildQueryErrorXml(NS, code, message, type);
 }
 
 /** `MessageAttributes.entry.N.Name` / `.Value.StringValue` pairs of a Query request. */
@@ -56,11 +52,7 @@ export async function handleSns(state: AwsState, sns: SnsState, req: IncomingMes
   return {
     action,
     run: async () => {
-      const caller = await authenticateCaller(
-        state, req, body, 'sns',
-        { unknownKey: 'InvalidClientTokenId', mismatch: 'SignatureDoesNotMatch', expired: 'ExpiredToken', missing: 'MissingAuthenticationToken' },
-        SnsError,
-      );
+      const caller = await authenticateCaller(state, req, body, 'sns', QUERY_SIGNATURE_ERRORS, SnsError);
       if (action !== 'Publish') throw new SnsError('InvalidAction', `The action ${action} is not valid for this endpoint.`);
       const arn = caller.kind === 'principal' ? caller.principal.arn : caller.creds.roleArn;
       const topicArn = form.get('TopicArn') ?? '';

@@ -3,27 +3,30 @@ import type { IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { escapeXml } from '../http-util';
 import { SignatureError, verifySigV4 } from '../sigv4';
+import { buildQueryErrorXml, QueryProtocolError } from './query-protocol';
 import { sessionIdentity, type AwsState, type CloudTrailEvent, type Principal, type TemporaryCredentials } from './state';
 
 const NS = 'https://sts.amazonaws.com/doc/2011-06-15/';
 
 /** An STS error: code is what the SDK exposes as err.name. */
-export class StsError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly status = 400,
-    readonly type: 'Sender' | 'Receiver' = 'Sender',
-  ) {
-    super(message);
-  }
-}
+export class StsError extends QueryProtocolError {}
 
 export function stsErrorXml(code: string, message: string, type = 'Sender'): string {
-  return `<ErrorResponse xmlns="${NS}"><Error><Type>${type}</Type><Code>${escapeXml(code)}</Code><Message>${escapeXml(message)}</Message></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`;
+  return buildQueryErrorXml(NS, code, message, type);
 }
 
 type Caller = { kind: 'principal'; principal: Principal } | { kind: 'temporary'; creds: TemporaryCredentials };
+
+/** The codes a service answers SigV4 failures with (what the SDK exposes as err.name). */
+export interface SignatureErrorCodes {
+  unknownKey: string;
+  mismatch: string;
+  expired: string;
+  missing: string;
+}
+
+/** STS's codes; SNS, the other Query-protocol service, uses the same. */
+export const QUERY_SIGNATURE_ERRORS: SignatureErrorCodes = { unknownKey: 'InvalidClientTokenId', mismatch: 'SignatureDoesNotMatch', expired: 'ExpiredToken', missing: 'MissingAuthenticationToken' };
 
 /** Verifies the signature for `service` with long-term or issued temporary credentials. */
 export async function authenticateCaller(
@@ -31,7 +34,7 @@ export async function authenticateCaller(
   req: IncomingMessage,
   body: Buffer,
   service: string,
-  errors: { unknownKey: string; mismatch: string; expired: string; missing: string },
+  errors: SignatureErrorCodes,
   ErrorClass: new (code: string, message: string, status?: number) => Error,
 ): Promise<Caller> {
   try {
@@ -130,14 +133,7 @@ export async function handleSts(state: AwsState, req: IncomingMessage, body: Buf
       if (action !== 'AssumeRole' && action !== 'GetCallerIdentity') {
         throw new StsError('InvalidAction', `Could not find operation ${action} for version ${form.get('Version') ?? ''}`);
       }
-      const caller = await authenticateCaller(
-        state,
-        req,
-        body,
-        'sts',
-        { unknownKey: 'InvalidClientTokenId', mismatch: 'SignatureDoesNotMatch', expired: 'ExpiredToken', missing: 'MissingAuthenticationToken' },
-        StsError,
-      );
+      const caller = await authenticateCaller(state, req, body, 'sts', QUERY_SIGNATURE_ERRORS, StsError);
       const callerArn = caller.kind === 'principal' ? caller.principal.arn : caller.creds.assumedRoleArn;
       const callerAccount = caller.kind === 'principal' ? caller.principal.accountId : caller.creds.accountId;
       const requestId = randomUUID();

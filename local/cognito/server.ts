@@ -4,12 +4,12 @@
  *  - OIDC under /<userPoolId> (discovery, authorize + login page, token, userinfo, logout, JWKS).
  * Tokens from both halves are signed by the same KeyRing and carry the same issuer.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import type Provider from 'oidc-provider';
 import { jwtVerify, createLocalJWKSet } from 'jose';
 import type { Knobs } from '../knobs';
-import { readBody, sendAwsJsonError, sendHtml, sendJson, statusForFault, listen, hostForUrl } from '../http-util';
+import { createAsyncServer, hostForUrl, makeListenable, readBody, sendAwsJsonError, sendHtml, sendJson, statusForFault } from '../http-util';
 import { KeyRing } from './keys';
 import { UserStore, CognitoApiError, type NewUser } from './user-store';
 import { CognitoApi, TARGET_PREFIX } from './api';
@@ -134,10 +134,9 @@ export async function createCognitoServer(knobs: Knobs, opts: CognitoOptions): P
     sendHtml(res, 405, '<h1>Method not allowed</h1>');
   };
 
-  const server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://cognito');
-    const path = url.pathname;
-    const handle = async () => {
+  const server = createAsyncServer(
+    async (req, res) => {
+      const path = new URL(req.url ?? '/', 'http://cognito').pathname;
       if (req.method === 'POST' && path === '/') return jsonApi(req, res);
       if (path === '/health') return sendJson(res, 200, { ok: true });
       if (path === mountPath + OIDC_ROUTES.jwks) return jwks(res);
@@ -166,29 +165,22 @@ export async function createCognitoServer(knobs: Knobs, opts: CognitoOptions): P
       req.url = cognitoLogoutToOidc((req.url ?? '/').slice(mountPath.length) || '/');
       (req as IncomingMessage & { originalUrl?: string }).originalUrl = mountPath + req.url;
       providerCallback(req, res);
-    };
-    handle().catch((error: unknown) => {
-      if (res.headersSent) {
-        res.destroy();
-        return;
-      }
-      const message = error instanceof Error ? error.message : String(error);
+    },
+    (res, error) => {
       if (error instanceof CognitoApiError) return sendAwsJsonError(res, error.status, error.name, error.message);
-      sendJson(res, 500, { __type: 'InternalErrorException', message });
-    });
-  });
+      sendJson(res, 500, { __type: 'InternalErrorException', message: error instanceof Error ? error.message : String(error) });
+    },
+  );
 
   return {
-    server,
-    users,
-    keys,
-    async listen(port, host) {
-      const actual = await listen(server, port, host);
+    ...makeListenable(server, (actual, host) => {
       const base = opts.publicUrl ?? `http://${opts.publicHost ?? hostForUrl(host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host)}:${actual}`;
       issuer = `${base.replace(/\/$/, '')}${mountPath}`;
       rebuildProvider();
       return { url: base.replace(/\/$/, ''), issuer };
-    },
+    }),
+    users,
+    keys,
     issuer: () => issuer,
     async rotateKeys(retireOld) {
       const key = await keys.rotate(retireOld);

@@ -13,51 +13,35 @@ export interface IssueContext {
   originJti: string;
 }
 
-async function sign(keys: KeyRing, claims: Record<string, unknown>): Promise<string> {
-  const key = keys.current;
-  return new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: key.kid, typ: 'JWT' }).sign(key.privateKey);
-}
-
 export function groupsOf(user: PoolUser): string[] {
   return [...user.groups].sort();
 }
 
-export async function issueAccessToken(keys: KeyRing, user: PoolUser, ctx: IssueContext): Promise<string> {
+/** Signs a `tokenUse` token for `user`: the claims both kinds of Cognito token carry, then the kind's own. */
+async function signToken(keys: KeyRing, user: PoolUser, ctx: IssueContext, tokenUse: 'access' | 'id', own: Record<string, unknown>): Promise<string> {
   const iat = Math.floor(Date.now() / 1000);
-  return sign(keys, {
+  const claims = {
     sub: user.sub,
     iss: ctx.issuer,
-    client_id: ctx.clientId,
     aud: ctx.clientId,
     origin_jti: ctx.originJti,
     event_id: randomUUID(),
-    token_use: 'access',
-    scope: 'aws.cognito.signin.user.admin',
+    token_use: tokenUse,
     auth_time: ctx.authTime,
     exp: iat + TOKEN_TTL_SECONDS,
     iat,
     jti: randomUUID(),
-    username: user.username,
     'cognito:groups': groupsOf(user),
-  });
+    ...own,
+  };
+  const key = keys.current;
+  return new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: key.kid, typ: 'JWT' }).sign(key.privateKey);
+}
+
+export async function issueAccessToken(keys: KeyRing, user: PoolUser, ctx: IssueContext): Promise<string> {
+  return signToken(keys, user, ctx, 'access', { client_id: ctx.clientId, scope: 'aws.cognito.signin.user.admin', username: user.username });
 }
 
 export async function issueIdToken(keys: KeyRing, user: PoolUser, ctx: IssueContext): Promise<string> {
-  const iat = Math.floor(Date.now() / 1000);
-  return sign(keys, {
-    sub: user.sub,
-    iss: ctx.issuer,
-    aud: ctx.clientId,
-    origin_jti: ctx.originJti,
-    event_id: randomUUID(),
-    token_use: 'id',
-    'cognito:username': user.username,
-    'cognito:groups': groupsOf(user),
-    email: user.email,
-    email_verified: user.emailVerified,
-    auth_time: ctx.authTime,
-    exp: iat + TOKEN_TTL_SECONDS,
-    iat,
-    jti: randomUUID(),
-  });
+  return signToken(keys, user, ctx, 'id', { 'cognito:username': user.username, email: user.email, email_verified: user.emailVerified });
 }
