@@ -116,3 +116,11 @@ export function hiddenFields<S extends z.ZodType>(schema: S, message = 'The requ
     return z.NEVER;
   });
 }
+
+/**
+ * An action's `read` for forms of text fields only: each named field as typed ('' when absent). The
+ * values' type follows from the names (`ReturnType<typeof read>`).
+ */
+export function textFields<const K extends string>(...names: K[]): (form: FormData) => Record<K, string> {
+  return (form) => Object.fromEntries(names.map((name) => [name, String(form.get(name) ?? '')])) as Record<K, string>;
+}

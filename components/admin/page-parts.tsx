@@ -1,15 +1,22 @@
 import Link from 'next/link';
 import type { HTMLAttributes, ReactNode } from 'react';
+import { Alert } from '@/components/ui/alert';
+import { Button } from '@/components/ui/button';
 import { linkClass, secondaryButtonClass } from './form-parts';
 
-/** The page's h1 with an optional back link, description and actions (buttons wrap under the title on phones). */
+/**
+ * The page's h1 with an optional back link, description and actions (buttons wrap under the title on phones).
+ * `badge` (a <Badge>, a status such as Disabled) stands beside the title, part of the heading.
+ */
 export function PageHeader({
   title,
+  badge,
   description,
   actions,
   back,
 }: {
   title: ReactNode;
+  badge?: ReactNode;
   description?: ReactNode;
   actions?: ReactNode;
   back?: { href: string; label: string };
@@ -25,7 +32,15 @@ export function PageHeader({
       ) : null}
       <div className="flex flex-wrap items-start justify-between gap-x-6 gap-y-3">
         <div className="min-w-0">
-          <h1 className="text-2xl font-semibold tracking-tight break-words text-slate-900">{title}</h1>
+          <h1 className="text-2xl font-semibold tracking-tight break-words text-slate-900">
+            {badge ? (
+              <span className="inline-flex flex-wrap items-center gap-x-3 gap-y-1">
+                {title} {badge}
+              </span>
+            ) : (
+              title
+            )}
+          </h1>
           {description ? <div className="mt-2 max-w-3xl text-sm text-slate-600">{description}</div> : null}
         </div>
         {actions ? <div className="flex flex-wrap gap-3">{actions}</div> : null}
@@ -46,6 +61,48 @@ export function Card({
     <section className={`rounded-lg border ${border} bg-white p-5 shadow-sm sm:p-6 ${className}`} {...rest}>
       {children}
     </section>
+  );
+}
+
+/** A GET form above a list (search, filters): its fields side by side, wrapping on phones, then one submit button. */
+export function FilterForm({
+  label,
+  action,
+  submit,
+  search = false,
+  children,
+}: {
+  /** The card's accessible name. */
+  label: string;
+  action: string;
+  submit: string;
+  /** The form is a search landmark. */
+  search?: boolean;
+  children: ReactNode;
+}) {
+  return (
+    <Card aria-label={label} className="mb-6">
+      <form method="get" action={action} role={search ? 'search' : undefined} className="flex flex-wrap items-end gap-4">
+        {children}
+        <Button type="submit">{submit}</Button>
+      </form>
+    </Card>
+  );
+}
+
+/** A list that could not be read: the error, and a link that starts the list again from its first page. */
+export function ListError({ title, error, restart }: { title: string; error: string; restart: { href: string; label: string } }) {
+  return (
+    <div className="mb-4">
+      <Alert tone="error" title={title}>
+        <p>{error}</p>
+        <p className="mt-2">
+          <Link className="font-semibold underline underline-offset-2" href={restart.href}>
+            {restart.label}
+          </Link>
+        </p>
+      </Alert>
+    </div>
   );
 }
 

@@ -1,7 +1,7 @@
 'use client';
 
 import { signIn } from 'next-auth/react';
-import { useState, type FormEvent } from 'react';
+import { useState, type FormEvent, type InputHTMLAttributes } from 'react';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 
@@ -45,33 +45,8 @@ export function SignInForm({ callbackUrl, initialError }: { callbackUrl: string;
   // method="post": even before JavaScript runs, the password must never end up in a URL.
   return (
     <form onSubmit={onSubmit} method="post" className="space-y-4" aria-describedby="signin-status">
-      <div className="space-y-1">
-        <label htmlFor="username" className="block text-sm font-semibold text-slate-800">
-          Username
-        </label>
-        <input
-          id="username"
-          name="username"
-          autoComplete="username"
-          autoCapitalize="none"
-          spellCheck={false}
-          required
-          className="w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-slate-900"
-        />
-      </div>
-      <div className="space-y-1">
-        <label htmlFor="password" className="block text-sm font-semibold text-slate-800">
-          Password
-        </label>
-        <input
-          id="password"
-          name="password"
-          type="password"
-          autoComplete="current-password"
-          required
-          className="w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-slate-900"
-        />
-      </div>
+      <TextField id="username" label="Username" autoComplete="username" autoCapitalize="none" spellCheck={false} />
+      <TextField id="password" label="Password" type="password" autoComplete="current-password" />
       <div>
         {/* aria-disabled, not disabled: the button keeps focus for keyboard users while signing in. */}
         <Button type="submit" aria-disabled={pending || undefined} className="w-full">
@@ -88,6 +63,18 @@ export function SignInForm({ callbackUrl, initialError }: { callbackUrl: string;
         </div>
       </div>
     </form>
+  );
+}
+
+/** A required text input and its label; the input's id is also its form field name. */
+function TextField({ id, label, ...input }: { id: string; label: string } & InputHTMLAttributes<HTMLInputElement>) {
+  return (
+    <div className="space-y-1">
+      <label htmlFor={id} className="block text-sm font-semibold text-slate-800">
+        {label}
+      </label>
+      <input id={id} name={id} required className="w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-slate-900" {...input} />
+    </div>
   );
 }
 

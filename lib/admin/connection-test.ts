@@ -9,8 +9,17 @@ import type { AdminLob } from './lobs';
 
 export type StepStatus = 'ok' | 'warning' | 'failed' | 'skipped';
 
+/** The steps in the order they run, with the label an admin reads. */
+const STEP_LABELS = {
+  assumeRole: 'Assume the generator role',
+  describeDomain: 'Describe the Studio domain',
+  domainStatus: 'Domain is in service',
+  networkAccess: 'Private network access',
+  userProfiles: 'User profiles',
+} as const;
+
 export interface ConnectionStep {
-  id: 'assumeRole' | 'describeDomain' | 'domainStatus' | 'networkAccess' | 'userProfiles';
+  id: keyof typeof STEP_LABELS;
   label: string;
   status: StepStatus;
   /** What happened, phrased so an admin knows what to fix. */
@@ -39,11 +48,14 @@ function genericFailure(error: unknown, service: string): string {
 }
 
 /**
- * Checks a LOB's wiring the way a launch uses it, step by step: a fresh STS AssumeRole of the generator
- * role (not the launch path's cached credentials, so a trust-policy change shows now), then DescribeDomain
- * and ListUserProfiles with those credentials. The session's SourceIdentity is the admin who ran the test
- * (the generator role's trust requires one), so the LOB account's CloudTrail names them.
+ * A domain attribute a launch wants one value of: ok when it has that value, else `otherwise` with
+ * "<attribute> is <value>" and `meaning` (what the value means for launches).
  */
+function wanted(attribute: string, value: string | undefined, want: string, otherwise: StepStatus, meaning: string): [StepStatus, string] {
+  const actual = value ?? 'unknown';
+  return actual === want ? ['ok', `${attribute} is ${want}.`] : [otherwise, `${attribute} is ${actual}${meaning}`];
+}
+
 /** The one-line verdict an admin reads first: a warning is not a pass. */
 export function connectionHeadline(report: ConnectionReport): string {
   if (!report.ok) return 'Connection test found problems.';
@@ -51,10 +63,15 @@ export function connectionHeadline(report: ConnectionReport): string {
   return 'Connection test passed.';
 }
 
+/**
+ * Checks a LOB's wiring the way a launch uses it, step by step: a fresh STS AssumeRole of the generator
+ * role (not the launch path's cached credentials, so a trust-policy change shows now), then DescribeDomain
+ * and ListUserProfiles with those credentials. The session's SourceIdentity is the admin who ran the test
+ * (the generator role's trust requires one), so the LOB account's CloudTrail names them.
+ */
 export async function testLobConnection(deps: AdminDeps, lob: AdminLob, admin: string): Promise<ConnectionReport> {
   const steps: ConnectionStep[] = [];
-  const skip = (id: ConnectionStep['id'], label: string) =>
-    steps.push({ id, label, status: 'skipped', detail: 'Skipped: an earlier step failed.' });
+  const record = (id: ConnectionStep['id'], status: StepStatus, detail: string) => steps.push({ id, label: STEP_LABELS[id], status, detail });
   const roleArn = generatorRoleArn(lob.accountId, lob.roleName);
   const report = (): ConnectionReport => ({
     lob: lob.lob,
@@ -76,19 +93,18 @@ export async function testLobConnection(deps: AdminDeps, lob: AdminLob, admin: s
       }),
     );
     credentials = credentialsOf(out);
-    steps.push({ id: 'assumeRole', label: 'Assume the generator role', status: 'ok', detail: `Assumed ${roleArn}.` });
+    record('assumeRole', 'ok', `Assumed ${roleArn}.`);
   } catch (error) {
-    steps.push({
-      id: 'assumeRole',
-      label: 'Assume the generator role',
-      status: 'failed',
-      detail: isAccessDenied(error)
+    record(
+      'assumeRole',
+      'failed',
+      isAccessDenied(error)
         ? `Access denied assuming ${roleArn}. Check that the role exists in account ${lob.accountId} and that its ` +
           "trust policy lets the portal's role call sts:AssumeRole, sts:SetSourceIdentity and sts:TagSession (and that the account id and role name here are right). " +
           `(${awsReason(error)})`
         : genericFailure(error, 'STS'),
-    });
-    skip('describeDomain', 'Describe the Studio domain');
+    );
+    record('describeDomain', 'skipped', 'Skipped: an earlier step failed.');
     return report();
   }
 
@@ -96,71 +112,40 @@ export async function testLobConnection(deps: AdminDeps, lob: AdminLob, admin: s
   let domain;
   try {
     domain = await sagemaker.send(new DescribeDomainCommand({ DomainId: lob.domainId }));
-    steps.push({ id: 'describeDomain', label: 'Describe the Studio domain', status: 'ok', detail: `Found ${lob.domainId} (${domain.DomainName ?? 'unnamed'}).` });
+    record('describeDomain', 'ok', `Found ${lob.domainId} (${domain.DomainName ?? 'unnamed'}).`);
   } catch (error) {
-    steps.push({
-      id: 'describeDomain',
-      label: 'Describe the Studio domain',
-      status: 'failed',
-      detail: isResourceNotFound(error)
+    record(
+      'describeDomain',
+      'failed',
+      isResourceNotFound(error)
         ? `Domain ${lob.domainId} does not exist in account ${lob.accountId}, region ${lob.region}. Check the domain id and region.`
         : isAccessDenied(error)
           ? `The generator role may not call sagemaker:DescribeDomain on ${lob.domainId}; add it to the role's policy. (${awsReason(error)})`
           : genericFailure(error, 'SageMaker'),
-    });
+    );
     return report();
   }
 
-  const status = domain.Status ?? 'unknown';
-  steps.push(
-    status === 'InService'
-      ? { id: 'domainStatus', label: 'Domain is in service', status: 'ok', detail: 'Status is InService.' }
-      : {
-          id: 'domainStatus',
-          label: 'Domain is in service',
-          status: 'failed',
-          detail: `Status is ${status}: launches fail until the domain is InService.` +
-            (domain.FailureReason ? ` Failure reason: ${domain.FailureReason}` : ''),
-        },
-  );
-  const network = domain.AppNetworkAccessType ?? 'unknown';
-  steps.push(
-    network === 'VpcOnly'
-      ? { id: 'networkAccess', label: 'Private network access', status: 'ok', detail: 'AppNetworkAccessType is VpcOnly.' }
-      : {
-          id: 'networkAccess',
-          label: 'Private network access',
-          status: 'warning',
-          detail: `AppNetworkAccessType is ${network}, not VpcOnly: Studio traffic is not confined to the VPC. ` +
-            'Launches still work, but the domain does not meet the private-access design.',
-        },
-  );
+  const failure = domain.FailureReason ? ` Failure reason: ${domain.FailureReason}` : '';
+  record('domainStatus', ...wanted('Status', domain.Status, 'InService', 'failed', `: launches fail until the domain is InService.${failure}`));
+  const notPrivate = ', not VpcOnly: Studio traffic is not confined to the VPC. Launches still work, but the domain does not meet the private-access design.';
+  record('networkAccess', ...wanted('AppNetworkAccessType', domain.AppNetworkAccessType, 'VpcOnly', 'warning', notPrivate));
 
   try {
     const profiles = await sagemaker.send(new ListUserProfilesCommand({ DomainIdEquals: lob.domainId, MaxResults: 100 }));
     const count = profiles.UserProfiles?.length ?? 0;
     const more = profiles.NextToken ? '+' : '';
-    steps.push(
-      count
-        ? { id: 'userProfiles', label: 'User profiles', status: 'ok', detail: `${count}${more} user profile${count === 1 && !more ? '' : 's'} present.` }
-        : {
-            id: 'userProfiles',
-            label: 'User profiles',
-            status: lob.autoCreateProfile ? 'ok' : 'warning',
-            detail: lob.autoCreateProfile
-              ? 'No user profiles yet; they are created on first launch (auto-create is on).'
-              : 'No user profiles, and auto-create is off: users will see "no Studio user profile" until profiles are created.',
-          },
-    );
+    if (count) record('userProfiles', 'ok', `${count}${more} user profile${count === 1 && !more ? '' : 's'} present.`);
+    else if (lob.autoCreateProfile) record('userProfiles', 'ok', 'No user profiles yet; they are created on first launch (auto-create is on).');
+    else record('userProfiles', 'warning', 'No user profiles, and auto-create is off: users will see "no Studio user profile" until profiles are created.');
   } catch (error) {
-    steps.push({
-      id: 'userProfiles',
-      label: 'User profiles',
-      status: 'warning',
-      detail: isAccessDenied(error)
+    record(
+      'userProfiles',
+      'warning',
+      isAccessDenied(error)
         ? `The generator role may not call sagemaker:ListUserProfiles; profiles could not be checked. (${awsReason(error)})`
         : genericFailure(error, 'SageMaker'),
-    });
+    );
   }
   return report();
 }

@@ -1,14 +1,11 @@
 import { lobInputSchema, fieldErrorsOf, type LobInput, STUDIO_APPS, DEFAULT_ROLE_NAME } from './validation';
 import type { AdminLob } from './lobs';
 
-/** What the LOB form shows: strings as typed, so a refused save refills exactly what the admin entered. */
-export interface LobFormValues {
-  lob: string;
-  displayName: string;
-  accountId: string;
-  domainId: string;
-  region: string;
-  roleName: string;
+/**
+ * What the LOB form shows: strings as typed, so a refused save refills exactly what the admin entered.
+ * The LOB's text fields are the domain's own (lib/directory/types.ts).
+ */
+export interface LobFormValues extends Pick<AdminLob, 'lob' | 'displayName' | 'accountId' | 'domainId' | 'region' | 'roleName'> {
   groups: string;
   defaultApp: string;
   allowedApps: string[];

@@ -9,17 +9,32 @@ import { listLobs } from './lobs';
 
 export type { ConsoleAccess } from '@/lib/auth/roles';
 
+/** Refuses with 403 and a log line saying who was refused where (never the session itself). */
+function refuse(details: { username: string | null; path?: string; action?: string; lob?: string }): never {
+  log.warn('admin.forbidden', details);
+  forbidden();
+}
+
+/** The signed-in user of a page; signed-out visitors go to sign-in and come back to `callbackPath`. */
+async function pageUser(callbackPath: string): Promise<SessionUser> {
+  const user = await getSessionUser();
+  if (!user) redirect(`/signin?callbackUrl=${encodeURIComponent(callbackPath)}`);
+  return user;
+}
+
+/** 403 unless the caller owns `lob` or is a platform admin; `where` names the page or action for the log. */
+function requireManagerOf(access: ConsoleAccess, lob: string, where: { path: string } | { action: string }): ConsoleAccess {
+  if (!canManageLob(access, lob)) refuse({ username: access.user.username, ...where, lob });
+  return access;
+}
+
 /**
  * Gate for platform-admin pages (users, LOB registry edits): signed-out visitors go to sign-in, others get 403.
  * (The one Next-aware file in lib/admin: it turns the decision into Next's interrupts.)
  */
 export async function requireAdminPage(callbackPath = '/admin'): Promise<SessionUser> {
-  const user = await getSessionUser();
-  if (!user) redirect(`/signin?callbackUrl=${encodeURIComponent(callbackPath)}`);
-  if (!isAdmin(user)) {
-    log.warn('admin.forbidden', { username: user.username, path: callbackPath });
-    forbidden();
-  }
+  const user = await pageUser(callbackPath);
+  if (!isAdmin(user)) refuse({ username: user.username, path: callbackPath });
   return user;
 }
 
@@ -29,10 +44,7 @@ export async function requireAdminPage(callbackPath = '/admin'): Promise<Session
  */
 export async function requireAdminRequest(what: string): Promise<SessionUser> {
   const user = await getSessionUser();
-  if (!user || !isAdmin(user)) {
-    log.warn('admin.forbidden', { username: user?.username ?? null, action: what });
-    forbidden();
-  }
+  if (!user || !isAdmin(user)) refuse({ username: user?.username ?? null, action: what });
   return user;
 }
 
@@ -43,34 +55,21 @@ async function accessOf(user: SessionUser): Promise<ConsoleAccess> {
 
 /** Gate for console pages LOB owners may see too (scoped to their LOBs): sign-in, else 403 for neither admin nor owner. */
 export async function requireConsolePage(callbackPath: string): Promise<ConsoleAccess> {
-  const user = await getSessionUser();
-  if (!user) redirect(`/signin?callbackUrl=${encodeURIComponent(callbackPath)}`);
-  const access = await accessOf(user);
-  if (!canUseConsole(access)) {
-    log.warn('admin.forbidden', { username: user.username, path: callbackPath });
-    forbidden();
-  }
+  const access = await accessOf(await pageUser(callbackPath));
+  if (!canUseConsole(access)) refuse({ username: access.user.username, path: callbackPath });
   return access;
 }
 
 /** Gate for a page about one LOB: its owners and platform admins; everyone else 403. */
 export async function requireLobManagerPage(callbackPath: string, lob: string): Promise<ConsoleAccess> {
-  const access = await requireConsolePage(callbackPath);
-  if (!canManageLob(access, lob)) {
-    log.warn('admin.forbidden', { username: access.user.username, path: callbackPath, lob });
-    forbidden();
-  }
-  return access;
+  return requireManagerOf(await requireConsolePage(callbackPath), lob, { path: callbackPath });
 }
 
 /** Gate for console actions and routes owners may use: 403 unless admin or owner of something. */
 export async function requireConsoleRequest(what: string): Promise<ConsoleAccess> {
   const user = await getSessionUser();
   const access = user ? await accessOf(user) : undefined;
-  if (!access || !canUseConsole(access)) {
-    log.warn('admin.forbidden', { username: user?.username ?? null, action: what });
-    forbidden();
-  }
+  if (!access || !canUseConsole(access)) refuse({ username: user?.username ?? null, action: what });
   return access;
 }
 
@@ -79,10 +78,5 @@ export async function requireConsoleRequest(what: string): Promise<ConsoleAccess
  * caller owns that LOB or is a platform admin. Replayed POSTs for another LOB end here.
  */
 export async function requireLobManagerRequest(what: string, lob: string): Promise<ConsoleAccess> {
-  const access = await requireConsoleRequest(what);
-  if (!canManageLob(access, lob)) {
-    log.warn('admin.forbidden', { username: access.user.username, action: what, lob });
-    forbidden();
-  }
-  return access;
+  return requireManagerOf(await requireConsoleRequest(what), lob, { action: what });
 }

@@ -65,45 +65,46 @@ function groupsOf(payload: JwtPayload): string[] {
   return Array.isArray(groups) ? groups.filter((g): g is string => typeof g === 'string') : [];
 }
 
+/**
+ * A verifier of one kind of Cognito token: the configured issuer and JWKS, the tolerated clock skew, no
+ * critical header extensions, then `check` on the payload (token_use and the claims that kind needs).
+ */
+function verifierOf(config: PortalConfig, jwksCache: SimpleJwksCache, audience: string | null, check: (payload: JwtPayload) => void) {
+  const { issuer, jwksUri } = config.cognito;
+  return JwtRsaVerifier.create(
+    {
+      issuer,
+      jwksUri,
+      audience,
+      graceSeconds: CLOCK_SKEW_SECONDS,
+      customJwtCheck: ({ header, payload }) => {
+        rejectCriticalExtensions(header);
+        check(payload);
+      },
+    },
+    { jwksCache },
+  );
+}
+
 /** Verifies Cognito access tokens (API) and ID tokens (password sign-in) against the configured issuer and JWKS. */
 export class CognitoTokenVerifier {
   private readonly accessVerifier;
   private readonly idVerifier;
 
   constructor(config: PortalConfig, jwksCache: SimpleJwksCache = createJwksCache()) {
-    const { issuer, jwksUri, allowedClientIds, clientId } = config.cognito;
-    this.accessVerifier = JwtRsaVerifier.create(
-      {
-        issuer,
-        jwksUri,
-        // Cognito access tokens identify the client in `client_id`, not `aud`.
-        audience: null,
-        graceSeconds: CLOCK_SKEW_SECONDS,
-        customJwtCheck: ({ header, payload }) => {
-          rejectCriticalExtensions(header);
-          if (payload.token_use !== 'access') throw invalid('Only access tokens are accepted (this is not an access token).');
-          if (typeof payload.client_id !== 'string' || !allowedClientIds.includes(payload.client_id)) {
-            throw invalid('The token was issued for a client that is not allowed.');
-          }
-          if (typeof payload.username !== 'string' || payload.username === '') throw invalid('The token has no username.');
-        },
-      },
-      { jwksCache },
-    );
-    this.idVerifier = JwtRsaVerifier.create(
-      {
-        issuer,
-        jwksUri,
-        audience: clientId,
-        graceSeconds: CLOCK_SKEW_SECONDS,
-        customJwtCheck: ({ header, payload }) => {
-          rejectCriticalExtensions(header);
-          if (payload.token_use !== 'id') throw invalid('Not an ID token.');
-          if (typeof payload['cognito:username'] !== 'string') throw invalid('The ID token has no cognito:username.');
-        },
-      },
-      { jwksCache },
-    );
+    const { allowedClientIds, clientId } = config.cognito;
+    // Cognito access tokens identify the client in `client_id`, not `aud`.
+    this.accessVerifier = verifierOf(config, jwksCache, null, (payload) => {
+      if (payload.token_use !== 'access') throw invalid('Only access tokens are accepted (this is not an access token).');
+      if (typeof payload.client_id !== 'string' || !allowedClientIds.includes(payload.client_id)) {
+        throw invalid('The token was issued for a client that is not allowed.');
+      }
+      if (typeof payload.username !== 'string' || payload.username === '') throw invalid('The token has no username.');
+    });
+    this.idVerifier = verifierOf(config, jwksCache, clientId, (payload) => {
+      if (payload.token_use !== 'id') throw invalid('Not an ID token.');
+      if (typeof payload['cognito:username'] !== 'string') throw invalid('The ID token has no cognito:username.');
+    });
   }
 
   async verifyAccessToken(token: string): Promise<VerifiedAccessToken> {

@@ -9,6 +9,7 @@ import { GetCommand, QueryCommand, UpdateCommand, type QueryCommandInput } from 
 import { z } from 'zod';
 import { isConditionalCheckFailed, translateDirectoryError } from '../aws/errors';
 import { mapConcurrent } from '../concurrency';
+import { PortalError } from '../errors';
 import type { DocumentClient, TableAccessTo } from './access';
 import { DirectoryItemError, issuesOf } from './items';
 import { AUDIT_TABLE, REVIEWS_TABLE } from './schema';
@@ -254,6 +255,13 @@ export async function findLastLaunches(access: TableAccessTo<'audit'>, lob: stri
 }
 
 /** Items of a sparse "due" index whose range key is at or before `now` (at most `limit`). */
+/** A sparse due-date index of the Reviews table, found by name (lib/directory/schema.ts), with its range key. */
+function dueIndex(name: 'openByDue' | 'schedulesDue'): { name: string; hash: string; range: string } {
+  const index = REVIEWS_TABLE.indexes.find((i) => i.name === name);
+  if (!index?.range) throw new PortalError('internal', `The Reviews table schema has no ${name} index with a range key.`);
+  return { name: index.name, hash: index.hash, range: index.range };
+}
+
 async function queryDue(access: Access, index: { name: string; hash: string; range: string }, value: string, now: string, limit: number): Promise<Item[]> {
   const out = await query(
     access.ddb,
@@ -272,12 +280,12 @@ async function queryDue(access: Access, index: { name: string; hash: string; ran
 
 /** Settings whose schedule is due (`nextAt` <= now), from the sparse schedulesDue index. */
 export async function queryDueSchedules(access: Access, now: string, limit: number): Promise<ReviewSettings[]> {
-  return (await queryDue(access, REVIEWS_TABLE.indexes[2], 'schedule', now, limit)).map(reshapeReviewSettingsItem);
+  return (await queryDue(access, dueIndex('schedulesDue'), 'schedule', now, limit)).map(reshapeReviewSettingsItem);
 }
 
 /** Open reviews past their due date, from the sparse openByDue index. */
 export async function queryOverdueReviews(access: Access, now: string, limit: number): Promise<Review[]> {
-  return (await queryDue(access, REVIEWS_TABLE.indexes[1], 'open', now, limit)).map(reshapeReviewItem);
+  return (await queryDue(access, dueIndex('openByDue'), 'open', now, limit)).map(reshapeReviewItem);
 }
 
 /**

@@ -24,48 +24,46 @@ export interface TableSchema {
   ttl?: string;
 }
 
-export const USERS_TABLE = {
-  id: 'users',
-  hash: 'username',
-  attributes: { username: 'S', kind: 'S' },
-  indexes: [{ name: 'byUsername', hash: 'kind', range: 'username' }],
-} as const satisfies TableSchema;
+/** A key: hash attribute, then the range attribute if any. */
+type Key = readonly [hash: string, range?: string];
 
-export const LOBS_TABLE = {
-  id: 'lobs',
-  hash: 'lob',
-  attributes: { lob: 'S' },
-  indexes: [],
-} as const satisfies TableSchema;
+/**
+ * A table's schema from its key, its GSIs by name (in this order: `{ byUser: ['user', 'sk'] }`) and its TTL
+ * attribute. The attribute types follow from the keys (every portal key is a string), so no key of the
+ * table or an index can lack its attribute definition.
+ */
+function defineTable(spec: { id: TableSchema['id']; key: Key; indexes?: Record<string, Key>; ttl?: string }): TableSchema {
+  const [hash, range] = spec.key;
+  const indexes = Object.entries(spec.indexes ?? {}).map(([name, [h, r]]): IndexSchema => ({ name, hash: h, ...(r ? { range: r } : {}) }));
+  const keys = [hash, range, ...indexes.flatMap((i) => [i.hash, i.range])].filter((k): k is string => k !== undefined);
+  return {
+    id: spec.id,
+    hash,
+    ...(range ? { range } : {}),
+    attributes: Object.fromEntries(keys.map((k) => [k, 'S' as const])),
+    indexes,
+    ...(spec.ttl ? { ttl: spec.ttl } : {}),
+  };
+}
+
+export const USERS_TABLE = defineTable({ id: 'users', key: ['username'], indexes: { byUsername: ['kind', 'username'] } });
+
+export const LOBS_TABLE = defineTable({ id: 'lobs', key: ['lob'] });
 
 /** How long audit items (and the review items that expire with them) live: contracts say 400 days. */
 export const AUDIT_RETENTION_SECONDS = 400 * 24 * 3600;
 
-export const AUDIT_TABLE = {
-  id: 'audit',
-  hash: 'pk',
-  range: 'sk',
-  attributes: { pk: 'S', sk: 'S', user: 'S', lob: 'S' },
-  indexes: [
-    { name: 'byUser', hash: 'user', range: 'sk' },
-    { name: 'byLob', hash: 'lob', range: 'sk' },
-  ],
-  ttl: 'ttl',
-} as const satisfies TableSchema;
+export const AUDIT_TABLE = defineTable({ id: 'audit', key: ['pk', 'sk'], indexes: { byUser: ['user', 'sk'], byLob: ['lob', 'sk'] }, ttl: 'ttl' });
 
 /**
  * Access requests. `pendingLob` is set only while a request is pending (a sparse index: the queue holds
  * pending requests only); guard items (`id` = `pending#<lob>#<user>`) carry neither index key.
  */
-export const REQUESTS_TABLE = {
+export const REQUESTS_TABLE = defineTable({
   id: 'requests',
-  hash: 'id',
-  attributes: { id: 'S', pendingLob: 'S', requester: 'S', createdAt: 'S' },
-  indexes: [
-    { name: 'pendingByLob', hash: 'pendingLob', range: 'createdAt' },
-    { name: 'byRequester', hash: 'requester', range: 'createdAt' },
-  ],
-} as const satisfies TableSchema;
+  key: ['id'],
+  indexes: { pendingByLob: ['pendingLob', 'createdAt'], byRequester: ['requester', 'createdAt'] },
+});
 
 /**
  * Access reviews (lib/admin/reviews.ts). One partition per review: `pk` = `review#<id>`, `sk` = `meta`
@@ -74,27 +72,14 @@ export const REQUESTS_TABLE = {
  * LOB, newest first), `openKind` only on open headers (the due-date job), `scheduleKind` only on settings
  * with a schedule (the schedule job). Items expire with the audit log (`ttl`).
  */
-export const REVIEWS_TABLE = {
+export const REVIEWS_TABLE = defineTable({
   id: 'reviews',
-  hash: 'pk',
-  range: 'sk',
-  attributes: { pk: 'S', sk: 'S', reviewLob: 'S', createdAt: 'S', openKind: 'S', dueAt: 'S', scheduleKind: 'S', nextAt: 'S' },
-  indexes: [
-    { name: 'byLob', hash: 'reviewLob', range: 'createdAt' },
-    { name: 'openByDue', hash: 'openKind', range: 'dueAt' },
-    { name: 'schedulesDue', hash: 'scheduleKind', range: 'nextAt' },
-  ],
+  key: ['pk', 'sk'],
+  indexes: { byLob: ['reviewLob', 'createdAt'], openByDue: ['openKind', 'dueAt'], schedulesDue: ['scheduleKind', 'nextAt'] },
   ttl: 'ttl',
-} as const satisfies TableSchema;
+});
 
 /** Usage counters per LOB and day (lib/usage/schema.ts describes the items). */
-export const USAGE_TABLE = {
-  id: 'usage',
-  hash: 'pk',
-  range: 'sk',
-  attributes: { pk: 'S', sk: 'S' },
-  indexes: [],
-  ttl: 'ttl',
-} as const satisfies TableSchema;
+export const USAGE_TABLE = defineTable({ id: 'usage', key: ['pk', 'sk'], ttl: 'ttl' });
 
 export const TABLE_SCHEMAS: readonly TableSchema[] = [USERS_TABLE, LOBS_TABLE, AUDIT_TABLE, REQUESTS_TABLE, REVIEWS_TABLE, USAGE_TABLE];

@@ -7,9 +7,7 @@ import { parseAuditFilter, auditQueryString, scopeAuditFilter } from '@/lib/admi
 import { listLobs } from '@/lib/admin/lobs';
 import { nextPageCursor, previousPageCursor, readPageCursor, writePageCursor, FIRST_PAGE, type PageCursor } from '@/lib/admin/page-cursor';
 import { inputClass, labelClass, linkClass, secondaryButtonClass } from '@/components/admin/form-parts';
-import { Badge, Card, PageHeader, Pager, TableFrame, tableClass, tbodyClass, tdClass, thClass, theadClass, wideOnly } from '@/components/admin/page-parts';
-import { Alert } from '@/components/ui/alert';
-import { Button } from '@/components/ui/button';
+import { Badge, FilterForm, ListError, PageHeader, Pager, TableFrame, tableClass, tbodyClass, tdClass, thClass, theadClass, wideOnly } from '@/components/admin/page-parts';
 import { isPortalError } from '@/lib/errors';
 import { auditActionLabel, describeChange, outcomeLabel } from '@/lib/admin/labels';
 import { APP_LABELS } from '@/lib/admin/validation';
@@ -112,38 +110,30 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         description="Launches and admin changes, newest first. A change to a user’s memberships is listed under every LOB it added or removed."
         actions={<a className={secondaryButtonClass} href={`/admin/audit/export${qs ? `?${qs}` : ''}`} download>Export CSV</a>}
       />
-      <Card aria-label="Filter the audit log" className="mb-6">
-        <form method="get" action="/admin/audit" className="flex flex-wrap items-end gap-4">
-          <div className="w-full sm:w-56">
-            <label htmlFor="user" className={labelClass}>User starts with (who acted)</label>
-            <input id="user" name="user" defaultValue={filter.user ?? ''} className={inputClass} autoComplete="off" aria-describedby="user-hint" />
-            <p id="user-hint" className="mt-1 text-xs text-slate-600">As in the Users search: “portal” finds portal-admin.</p>
-          </div>
-          <div className="w-full sm:w-48">
-            <label htmlFor="lob" className={labelClass}>Line of business</label>
-            <select id="lob" name="lob" defaultValue={filter.lob ?? ''} className={inputClass}>
-              {access.platformAdmin ? <option value="">Any</option> : null}
-              {lobs.map((l) => <option key={l.lob} value={l.lob}>{l.lob}</option>)}
-            </select>
-          </div>
-          <div className="w-full sm:w-48">
-            <label htmlFor="type" className={labelClass}>Type</label>
-            <select id="type" name="type" defaultValue={filter.type ?? ''} className={inputClass}>
-              <option value="">Any</option>
-              <option value="launch">Launches</option>
-              <option value="admin">Admin changes</option>
-            </select>
-          </div>
-          <Button type="submit">Filter</Button>
-        </form>
-      </Card>
-      {error ? (
-        <div className="mb-4">
-          <Alert tone="error" title="The audit log could not be read">
-            <p>{error}</p>
-            <p className="mt-2"><Link className="font-semibold underline underline-offset-2" href={pageHref()}>Start again from the newest entries</Link></p>
-          </Alert>
+      <FilterForm label="Filter the audit log" action="/admin/audit" submit="Filter">
+        <div className="w-full sm:w-56">
+          <label htmlFor="user" className={labelClass}>User starts with (who acted)</label>
+          <input id="user" name="user" defaultValue={filter.user ?? ''} className={inputClass} autoComplete="off" aria-describedby="user-hint" />
+          <p id="user-hint" className="mt-1 text-xs text-slate-600">As in the Users search: “portal” finds portal-admin.</p>
         </div>
+        <div className="w-full sm:w-48">
+          <label htmlFor="lob" className={labelClass}>Line of business</label>
+          <select id="lob" name="lob" defaultValue={filter.lob ?? ''} className={inputClass}>
+            {access.platformAdmin ? <option value="">Any</option> : null}
+            {lobs.map((l) => <option key={l.lob} value={l.lob}>{l.lob}</option>)}
+          </select>
+        </div>
+        <div className="w-full sm:w-48">
+          <label htmlFor="type" className={labelClass}>Type</label>
+          <select id="type" name="type" defaultValue={filter.type ?? ''} className={inputClass}>
+            <option value="">Any</option>
+            <option value="launch">Launches</option>
+            <option value="admin">Admin changes</option>
+          </select>
+        </div>
+      </FilterForm>
+      {error ? (
+        <ListError title="The audit log could not be read" error={error} restart={{ href: pageHref(), label: 'Start again from the newest entries' }} />
       ) : null}
       <TableFrame label="Audit entries">
         <table className={`${tableClass} stack-table`} data-testid="audit-table">

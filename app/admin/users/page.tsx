@@ -4,9 +4,7 @@ import { getAdminDeps, nowOf } from '@/lib/admin/deps';
 import { activeLobsOf, listMappedUsers, listPoolUsers, listUsersWithoutLob, NO_LOB_SCAN_BUDGET, type PoolUserRow } from '@/lib/admin/users';
 import { nextPageCursor, previousPageCursor, readPageCursor, writePageCursor, FIRST_PAGE, type PageCursor } from '@/lib/admin/page-cursor';
 import { inputClass, labelClass, linkClass, secondaryButtonClass } from '@/components/admin/form-parts';
-import { Badge, Card, PageHeader, Pager, TableFrame, tableClass, tbodyClass, tdClass, thClass, theadClass, wideOnly } from '@/components/admin/page-parts';
-import { Alert } from '@/components/ui/alert';
-import { Button } from '@/components/ui/button';
+import { Badge, FilterForm, ListError, PageHeader, Pager, TableFrame, tableClass, tbodyClass, tdClass, thClass, theadClass, wideOnly } from '@/components/admin/page-parts';
 import { isPortalError } from '@/lib/errors';
 import { accountStatusLabel } from '@/lib/admin/labels';
 
@@ -98,29 +96,19 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
           </>
         }
       />
-      <Card aria-label="Search users" className="mb-6">
-        <form method="get" action="/admin/users" role="search" className="flex flex-wrap items-end gap-4">
-          <div className="w-full sm:w-64">
-            <label htmlFor="q" className={labelClass}>Username starts with</label>
-            <input id="q" name="q" type="search" defaultValue={q} className={inputClass} autoComplete="off" />
-          </div>
-          <div className="w-full sm:w-72">
-            <label htmlFor="view" className={labelClass}>Show</label>
-            <select id="view" name="view" defaultValue={view} className={inputClass}>
-              {Object.entries(VIEWS).map(([value, label]) => <option key={value} value={value}>{label}</option>)}
-            </select>
-          </div>
-          <Button type="submit">Search</Button>
-        </form>
-      </Card>
-      {error ? (
-        <div className="mb-4">
-          <Alert tone="error" title="The users could not be listed">
-            <p>{error}</p>
-            <p className="mt-2"><Link className="font-semibold underline underline-offset-2" href={usersHref({ q, view })}>Start again from the first page</Link></p>
-          </Alert>
+      <FilterForm label="Search users" action="/admin/users" submit="Search" search>
+        <div className="w-full sm:w-64">
+          <label htmlFor="q" className={labelClass}>Username starts with</label>
+          <input id="q" name="q" type="search" defaultValue={q} className={inputClass} autoComplete="off" />
         </div>
-      ) : null}
+        <div className="w-full sm:w-72">
+          <label htmlFor="view" className={labelClass}>Show</label>
+          <select id="view" name="view" defaultValue={view} className={inputClass}>
+            {Object.entries(VIEWS).map(([value, label]) => <option key={value} value={value}>{label}</option>)}
+          </select>
+        </div>
+      </FilterForm>
+      {error ? <ListError title="The users could not be listed" error={error} restart={{ href: usersHref({ q, view }), label: 'Start again from the first page' }} /> : null}
       {scan ? (
         <p className="mb-4 text-sm text-slate-600" data-testid="nolob-scan">
           Searched {scan.examined.toLocaleString('en-US')} user{scan.examined === 1 ? '' : 's'} of the user pool, in alphabetical order, to find these.

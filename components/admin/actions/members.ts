@@ -6,22 +6,14 @@ import { parseUntil, removeMember, setMember } from '@/lib/admin/members';
 import { lobNameSchema, usernameSchema } from '@/lib/admin/validation';
 import { formatUtc } from '@/lib/launch';
 import type { ActionState } from '@/components/actions/action-state';
-import { hiddenFields } from '@/components/actions/define-action';
+import { hiddenFields, textFields } from '@/components/actions/define-action';
 import { managersOf, serverAction } from '@/components/actions/server-action';
 
-export interface MemberValues {
-  lob: string;
-  username: string;
-  /** YYYY-MM-DD or '' (no end). */
-  until: string;
-}
+/** `until`: YYYY-MM-DD or '' (no end). */
+const read = textFields('lob', 'username', 'until');
+export type MemberValues = ReturnType<typeof read>;
 export type MemberState = ActionState<MemberValues>;
 
-const read = (form: FormData): MemberValues => ({
-  lob: String(form.get('lob') ?? ''),
-  username: String(form.get('username') ?? ''),
-  until: String(form.get('until') ?? ''),
-});
 /** The LOB named by the form, checked against the caller's rights before anything else (a replayed POST for another LOB is 403). */
 const authorize = managersOf((values: MemberValues) => values.lob);
 

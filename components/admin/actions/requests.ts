@@ -7,20 +7,12 @@ import { approveRequest, denyRequest, getRequest } from '@/lib/admin/requests';
 import { InputInvalidError } from '@/lib/errors';
 import { formatUtc } from '@/lib/launch';
 import type { ActionState } from '@/components/actions/action-state';
+import { textFields } from '@/components/actions/define-action';
 import { serverAction } from '@/components/actions/server-action';
 
-export interface DecisionValues {
-  id: string;
-  days: string;
-  reason: string;
-}
+const read = textFields('id', 'days', 'reason');
+export type DecisionValues = ReturnType<typeof read>;
 export type DecisionState = ActionState<DecisionValues>;
-
-const read = (form: FormData): DecisionValues => ({
-  id: String(form.get('id') ?? ''),
-  days: String(form.get('days') ?? ''),
-  reason: String(form.get('reason') ?? ''),
-});
 
 /**
  * The request's LOB comes from the stored request, never from the form: an owner of lob-a replaying a

@@ -36,13 +36,11 @@ export default async function EditLobPage({
       <PageHeader
         back={{ href: '/admin/lobs', label: 'All lines of business' }}
         title={
-          <span className="inline-flex flex-wrap items-center gap-x-3 gap-y-1">
-            <span>
-              {lob.displayName} <span className="font-normal text-slate-600">({lob.lob})</span>
-            </span>
-            {lob.enabled ? null : <Badge tone="danger">Disabled</Badge>}
+          <span>
+            {lob.displayName} <span className="font-normal text-slate-600">({lob.lob})</span>
           </span>
         }
+        badge={lob.enabled ? null : <Badge tone="danger">Disabled</Badge>}
         description={
           <p>
             Version {lob.version}

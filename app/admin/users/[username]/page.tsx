@@ -24,11 +24,8 @@ export default async function UserPage({ params }: { params: Promise<{ username:
     <div>
       <PageHeader
         back={{ href: '/admin/users', label: 'All users' }}
-        title={
-          <span className="inline-flex flex-wrap items-center gap-3">
-            {username} {noLob ? <Badge tone="danger">No LOB</Badge> : null}
-          </span>
-        }
+        title={username}
+        badge={noLob ? <Badge tone="danger">No LOB</Badge> : null}
       />
       <div className="grid items-start gap-6 lg:grid-cols-2">
         <Card aria-labelledby="user-details-title">
