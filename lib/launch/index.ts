@@ -6,56 +6,76 @@ import { createClock } from '@/lib/clock';
 import { getMetrics } from '@/lib/metrics';
 import { BatchingUsageRecorder, UsageRecorder } from '@/lib/usage/counters';
 import { launchStudio, type LaunchDeps } from './launch-studio';
+import { afterResponseRecorder, writeAheadRecorder, type LaunchRecorder, type RecordSinks } from './recorder';
 import { resolveLobsForUser } from './resolve-lobs';
 import { SageMakerPresigner } from './sagemaker-presigner';
 import type { LaunchRequest } from './types';
 
 export * from './types';
 export { launchStudio, validateLaunchChoices, isStudioApp, formatUtc, type LaunchDeps } from './launch-studio';
+export { afterResponseRecorder, writeAheadRecorder, type LaunchRecorder, type LaunchRecord, type RecordSinks } from './recorder';
 export { resolveLobsForUser, type ResolvedLobs } from './resolve-lobs';
 export { SageMakerPresigner, LANDING_URI } from './sagemaker-presigner';
 
-/** Production collaborators of the launch flow, built from configuration. */
-export function createLaunchDeps(config: PortalConfig, directory: Directory): LaunchDeps {
+type Defer = (task: () => Promise<void>) => void;
+
+/** The process-wide parts of the launch's collaborators: everything but the recorder. */
+function createCollaborators(config: PortalConfig, directory: Directory) {
   // After the response, records of concurrent launches share BatchWriteItems (a PutItem per launch was
   // a sixth of a launch's CPU under load); before the response (Lambda) each launch writes its own.
   const batched = config.auditWrite === 'after-response' ? new BatchingAuditWriter(directory.doc, config.tables.audit) : undefined;
   // Usage counters likewise: merged across launches after the response, one launch's own two UpdateItems before it.
   const counters = batched ? new BatchingUsageRecorder(directory.doc, config.tables.usage) : new UsageRecorder(directory.doc, config.tables.usage);
-  return {
+  const sinks: RecordSinks = {
+    audit: {
+      write: batched ? (record) => batched.write(record) : (record) => directory.audit.write(record),
+      updateOutcome: (record, expected, outcome) => directory.audit.updateOutcome(record, expected, outcome),
+    },
+    usage: counters,
+  };
+  const base: Omit<LaunchDeps, 'recorder'> = {
     getUser: (username) => directory.users.getUser(username),
     lobs: directory.lobs,
     presigner: new SageMakerPresigner(new SageMakerClientPool(config), createGeneratorSessions(config), log, {
       profileReadyTimeoutMs: config.profileReadyTimeoutSeconds * 1000,
     }),
-    writeAudit: batched ? (record) => batched.write(record) : (record) => directory.audit.write(record),
-    updateAuditOutcome: (record, expected, outcome) => directory.audit.updateOutcome(record, expected, outcome),
-    recordUsage: (usage) => counters.record(usage),
-    correctUsage: (usage, from) => counters.correct(usage, from),
-    noteUsageDuration: (usage) => counters.noteDuration(usage),
     metrics: getMetrics(),
     defaultUrlExpiresSeconds: config.presignedUrlExpiresSeconds,
     supportContact: config.supportContact,
     log,
     now: createClock(config),
   };
-}
-
-let deps: LaunchDeps | undefined;
-
-/** Process-wide launch collaborators (one SageMaker client per region, one generator session per LOB account and user). */
-export function getLaunchDeps(): LaunchDeps {
-  deps ??= createLaunchDeps(getConfig(), getDirectory());
-  return deps;
+  return { base, sinks };
 }
 
 /**
- * Launch with the process-wide collaborators; `defer` lets the host run the audit write after
- * responding, where configuration allows it (AUDIT_WRITE).
+ * The recorder for one launch: after the response where the host can run work then (`defer`, Next.js
+ * `after()`) and configuration allows it (AUDIT_WRITE=after-response); written ahead otherwise (Lambda).
  */
-export function launch(request: LaunchRequest, defer?: LaunchDeps['defer']) {
-  const deferAudit = getConfig().auditWrite === 'after-response' ? defer : undefined;
-  return launchStudio({ ...getLaunchDeps(), defer: deferAudit }, request);
+function recorderFor(config: PortalConfig, sinks: RecordSinks, defer?: Defer): LaunchRecorder {
+  return defer && config.auditWrite === 'after-response' ? afterResponseRecorder(sinks, defer) : writeAheadRecorder(sinks);
+}
+
+/** Production collaborators of the launch flow, built from configuration. */
+export function createLaunchDeps(config: PortalConfig, directory: Directory, defer?: Defer): LaunchDeps {
+  const { base, sinks } = createCollaborators(config, directory);
+  return { ...base, recorder: recorderFor(config, sinks, defer) };
+}
+
+let collaborators: ReturnType<typeof createCollaborators> | undefined;
+
+/**
+ * Process-wide launch collaborators (one SageMaker client per region, one generator session per LOB
+ * account and user), with the recorder for a launch whose host runs `defer`red work after responding.
+ */
+export function getLaunchDeps(defer?: Defer): LaunchDeps {
+  collaborators ??= createCollaborators(getConfig(), getDirectory());
+  return { ...collaborators.base, recorder: recorderFor(getConfig(), collaborators.sinks, defer) };
+}
+
+/** Launch with the process-wide collaborators; `defer` lets the host record after responding (AUDIT_WRITE). */
+export function launch(request: LaunchRequest, defer?: Defer) {
+  return launchStudio(getLaunchDeps(defer), request);
 }
 
 export function resolveLobs(user: LaunchRequest['user']) {

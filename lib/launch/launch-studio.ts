@@ -2,10 +2,10 @@ import { isDeepStrictEqual } from 'node:util';
 import { STUDIO_APPS, PROFILE_NAME_PATTERN, isStudioApp, type StudioApp } from '@/lib/names';
 import { PortalError, InputInvalidError, toPortalError } from '@/lib/errors';
 import type { GeneratorSession } from '@/lib/aws/generator-sessions';
-import type { LaunchAuditRecord, Lob, Membership } from '@/lib/directory/types';
+import type { Lob, Membership } from '@/lib/directory/types';
 import type { Logger } from '@/lib/log';
 import { dependencyOf, type PortalMetrics } from '@/lib/metrics';
-import type { LaunchUsage } from '@/lib/usage/counters';
+import type { LaunchRecord, LaunchRecorder, LaunchRecording } from './recorder';
 import { resolveLobsForUser, revalidateLobs, type ResolveLobsDeps, type ResolvedLobs } from './resolve-lobs';
 import type { LaunchRequest, LaunchResult, Presigner } from './types';
 
@@ -13,24 +13,9 @@ const LOB_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
 export interface LaunchDeps extends ResolveLobsDeps {
   presigner: Presigner;
-  writeAudit(record: LaunchAuditRecord): Promise<void>;
-  /** Usage counters (lib/usage): written beside the audit record, at the same time, never after it. */
-  recordUsage?(usage: LaunchUsage): Promise<void>;
-  /** Moves a launch counted ahead as `from` (a success) to the outcome it had. */
-  correctUsage?(usage: LaunchUsage, from: string): Promise<void>;
-  /** The duration of a launch counted ahead, for the histogram (no round trip of its own). */
-  noteUsageDuration?(usage: LaunchUsage & { durationMs: number }): void;
+  /** Writes each launch's audit record and usage counts (./recorder.ts: after the response, or ahead). */
+  recorder: LaunchRecorder;
   metrics?: PortalMetrics;
-  /**
-   * Rewrites the outcome of a record written ahead (concurrently with the presign) when the launch then
-   * failed: conditional on the record still saying `expected`.
-   */
-  updateAuditOutcome(record: LaunchAuditRecord, expected: string, outcome: string): Promise<void>;
-  /**
-   * Runs work after the response when the host can (Next.js `after()`), so the audit write adds no
-   * latency to the redirect; defaults to awaiting it inline.
-   */
-  defer?: (task: () => Promise<void>) => void;
   defaultUrlExpiresSeconds: number;
   supportContact: string;
   log: Logger;
@@ -88,17 +73,158 @@ function chooseLob(request: LaunchRequest, resolved: ResolvedLobs, supportContac
   return lobs[0];
 }
 
-/** A launch made again on re-read LOB rows: the rows, and the audit record key (`at`) of the first try. */
-interface LaunchRedo {
-  resolved: ResolvedLobs;
-  at?: string;
+/** Two attempts at most: the second runs on the LOB rows the first found changed, and re-reads nothing. */
+const MAX_ATTEMPTS = 2;
+
+/** One launch in progress: its collaborators, and what its record says whatever the outcome. */
+interface Launch {
+  deps: LaunchDeps;
+  request: LaunchRequest;
+  log: Logger;
+  recording: LaunchRecording;
+  started: number;
+  lob?: Lob;
+  app?: StudioApp;
+  session?: GeneratorSession;
 }
 
-/** Thrown inside a launch when its expired cached LOB rows turn out to have changed: make it again on `fresh`. */
-class LobsChangedSignal extends Error {
-  constructor(readonly fresh: ResolvedLobs) {
-    super('The LOB rows changed while the launch ran on their cached copies.');
+/**
+ * One Studio launch, for both doors (portal server action and API): resolve the user's LOBs -> choose
+ * the LOB and app -> credentials in the LOB's account -> presigned URL -> settle its record. Every
+ * outcome, success or error code, is recorded once the user is known (deps.recorder: after the response,
+ * or written ahead for hosts that stop at the response).
+ *
+ * A LOB row served from an expired cache entry (lib/directory/lobs.ts, stale-while-revalidate) is read
+ * again alongside the presign; the launch answers only once the re-read row agrees. If it differs, the
+ * URL is dropped (it never leaves the server) and the launch is made again on the re-read rows (the
+ * second and last attempt), so a LOB disabled or re-pointed is refused or followed on the first launch
+ * after the cache window.
+ */
+export async function launchStudio(deps: LaunchDeps, request: LaunchRequest): Promise<LaunchResult> {
+  const now = deps.now ?? (() => new Date());
+  const log = deps.log.child({ requestId: request.requestId, user: request.user.username, channel: request.channel });
+  const launch: Launch = { deps, request, log, recording: deps.recorder.open(log), started: Date.now() };
+  let rows: ResolvedLobs | undefined;
+  for (let attempt = 1; ; attempt++) {
+    Object.assign(launch, { lob: undefined, app: request.app, session: undefined });
+    let resolved: ResolvedLobs | undefined;
+    let revalidation: Promise<ResolvedLobs> | undefined;
+    try {
+      // resolve: the user's LOB rows; rows from an expired cache entry are re-read alongside (first attempt).
+      resolved = rows ?? (await resolveLobsForUser(deps, request.user));
+      revalidation = rows ? undefined : revalidateLobs(deps, request.user, resolved);
+      // choose: the LOB and the app, or a refusal.
+      const { lob, app } = choose(launch, resolved);
+      // credentials: the user's generator session in the LOB's account.
+      const session = (launch.session = await deps.presigner.openSession(lob, request.user.username));
+      // presign: the URL, while the record begins (written ahead where the host stops at the response).
+      const issuedAt = now();
+      const expiresSeconds = lob.urlExpiresSeconds ?? deps.defaultUrlExpiresSeconds;
+      const presigning = deps.presigner.createUrl(
+        {
+          lob,
+          userProfileName: request.user.username,
+          app,
+          space: request.space,
+          expiresSeconds,
+          profileWaitMs: request.profileWaitMs,
+          beforeCreateProfile: confirmLobs(resolved, revalidation),
+        },
+        session,
+      );
+      launch.recording.begin(recordOf(launch, 'success', launch.recording.at ?? issuedAt.toISOString()));
+      const url = await presigning;
+      const changed = await changedLobs(resolved, revalidation);
+      if (changed && attempt < MAX_ATTEMPTS) {
+        rows = await retry(launch, changed);
+        continue;
+      }
+      // settle: the record says how it ended; the response leaves once the recorder allows it.
+      const expiresAt = new Date(issuedAt.getTime() + expiresSeconds * 1000).toISOString();
+      const result: LaunchResult = { url, expiresAt, lob: lob.lob, accountId: lob.accountId, domainId: lob.domainId, app };
+      const { accountId, domainId } = lob;
+      const durationMs = Date.now() - launch.started;
+      log.info('launch.success', { lob: lob.lob, accountId, domainId, app, roleSession: session.assumedRoleArn, durationMs });
+      await settle(launch, 'success');
+      return result;
+    } catch (thrown) {
+      const changed = await changedLobs(resolved, revalidation).catch(() => undefined);
+      if (changed && attempt < MAX_ATTEMPTS) {
+        rows = await retry(launch, changed);
+        continue;
+      }
+      throw await refuse(launch, thrown);
+    }
   }
+}
+
+/** The LOB and app of a launch (kept on it for its record), or the refusal: not a member, disabled, not allowed. */
+function choose(launch: Launch, resolved: ResolvedLobs): { lob: Lob; app: StudioApp } {
+  const { request, deps } = launch;
+  const lob = (launch.lob = chooseLob(request, resolved, deps.supportContact));
+  if (!lob.enabled) {
+    throw new PortalError(
+      'lob.disabled',
+      `Studio access for ${lob.displayName} is currently disabled. Ask ${deps.supportContact} when it will be back.`,
+    );
+  }
+  const app = (launch.app = request.app ?? lob.defaultApp);
+  if (!lob.allowedApps.includes(app)) {
+    throw new InputInvalidError(`${lob.displayName} does not allow opening ${app}; choose one of ${lob.allowedApps.join(', ')}.`);
+  }
+  if (!PROFILE_NAME_PATTERN.test(request.user.username)) {
+    throw new InputInvalidError('Your username cannot be used as a Studio user profile name (letters, digits and hyphens only).');
+  }
+  return { lob, app };
+}
+
+/** The attempt's LOB rows changed: its URL is dropped and what it recorded ahead lands; the next attempt runs on `fresh`. */
+async function retry(launch: Launch, fresh: ResolvedLobs): Promise<ResolvedLobs> {
+  await launch.recording.retry();
+  launch.log.info('launch.lob_changed', { lob: launch.lob?.lob });
+  return fresh;
+}
+
+/** The error a failed launch answers with, once logged, counted and recorded. */
+async function refuse(launch: Launch, thrown: unknown): Promise<PortalError> {
+  const { deps, lob } = launch;
+  const error = profileMessage(toPortalError(thrown), lob, deps.supportContact);
+  const level = error.status >= 500 ? 'error' : 'warn';
+  const durationMs = Date.now() - launch.started;
+  launch.log[level]('launch.failed', { code: error.code, lob: lob?.lob, durationMs, error: error.cause ?? error, details: error.details });
+  const dependency = dependencyOf(error.details);
+  if (dependency) deps.metrics?.dependencyError(dependency, error.code);
+  await settle(launch, error.code);
+  return error;
+}
+
+/** The launch metric and the launch's record with its outcome (keyed as a record written ahead, if any). */
+async function settle(launch: Launch, outcome: string): Promise<void> {
+  const { deps, request, lob, recording } = launch;
+  const durationMs = Date.now() - launch.started;
+  deps.metrics?.launch({ lob: lob?.lob, channel: request.channel, outcome, durationMs });
+  const at = recording.at ?? (deps.now?.() ?? new Date()).toISOString();
+  await recording.settle(recordOf(launch, outcome, at, durationMs));
+}
+
+/** The launch's audit record and usage count as far as it got (LOB, app, generator session). */
+function recordOf(launch: Launch, outcome: string, at: string, durationMs?: number): LaunchRecord {
+  const { request, lob, app, session } = launch;
+  const user = request.user.username;
+  return {
+    audit: {
+      type: 'launch',
+      user,
+      at,
+      requestId: request.requestId,
+      channel: request.channel,
+      outcome,
+      ...(lob ? { lob: lob.lob, accountId: lob.accountId, domainId: lob.domainId } : request.lob ? { lob: request.lob } : {}),
+      ...(app ? { app } : {}),
+      ...(session ? { roleSession: session.assumedRoleArn, sourceIdentity: session.sourceIdentity } : {}),
+    },
+    usage: { lob: lob?.lob, user, outcome, at: new Date(at), ...(durationMs === undefined ? {} : { durationMs }) },
+  };
 }
 
 /**
@@ -112,179 +238,13 @@ async function changedLobs(used: ResolvedLobs | undefined, revalidation: Promise
 }
 
 /**
- * One Studio launch, for both doors (portal server action and API):
- * resolve the user's LOB -> LOB row -> presigned URL in the LOB's account -> audit record.
- * Every outcome, success or error code, is audited once the user is known.
- *
- * A LOB row served from an expired cache entry (lib/directory/lobs.ts, stale-while-revalidate) is read
- * again alongside the presign; the launch answers only once the re-read row agrees. If it differs, the
- * URL is dropped (it never leaves the server) and the launch is decided again on the re-read row, so a
- * LOB disabled or re-pointed is refused or followed on the first launch after the cache window.
- * (`redo` is that second try; callers leave it out.)
+ * For PresignRequest.beforeCreateProfile: nothing is created in a LOB account on a cached row that has
+ * changed. The presign fails; the launch then finds the change and makes its second attempt.
  */
-export async function launchStudio(deps: LaunchDeps, request: LaunchRequest, redo?: LaunchRedo): Promise<LaunchResult> {
-  const now = deps.now ?? (() => new Date());
-  const started = Date.now();
-  const log = deps.log.child({ requestId: request.requestId, user: request.user.username, channel: request.channel });
-  let lob: Lob | undefined;
-  let app: StudioApp | undefined = request.app;
-  let session: GeneratorSession | undefined;
-  const recordOf = (outcome: string, at = redo?.at ?? now().toISOString()): LaunchAuditRecord => ({
-    type: 'launch',
-    user: request.user.username,
-    at,
-    requestId: request.requestId,
-    channel: request.channel,
-    outcome,
-    ...(lob ? { lob: lob.lob, accountId: lob.accountId, domainId: lob.domainId } : request.lob ? { lob: request.lob } : {}),
-    ...(app ? { app } : {}),
-    ...(session ? { roleSession: session.assumedRoleArn, sourceIdentity: session.sourceIdentity } : {}),
-  });
-  // The launch already happened (or failed): never fail it for the audit trail, but never drop it silently.
-  const logFailure = (record: LaunchAuditRecord) => (error: unknown) => log.error('audit.write_failed', { error, record });
-  const write = (record: LaunchAuditRecord) => deps.writeAudit(record).catch(logFailure(record));
-  const audit = (outcome: string) => {
-    const record = recordOf(outcome);
-    const counting = countLaunch(outcome, record.at);
-    const both = () => Promise.all([write(record), counting()]).then(() => undefined);
-    if (deps.defer) deps.defer(both);
-    else return both();
-  };
-  /**
-   * Usage counters and the launch metric for an outcome: the counters go out together with the audit
-   * record (no extra sequential round trip where the audit is deferred).
-   */
-  const countLaunch = (outcome: string, atIso: string) => {
-    const durationMs = Date.now() - started;
-    deps.metrics?.launch({ lob: lob?.lob, channel: request.channel, outcome, durationMs });
-    const at = new Date(atIso);
-    return () =>
-      deps.recordUsage?.({ lob: lob?.lob, user: request.user.username, outcome, durationMs, at }).catch((error: unknown) => {
-        log.error('usage.write_failed', { error, lob: lob?.lob, outcome });
-      }) ?? Promise.resolve();
-  };
-  /**
-   * Without `defer` (Lambda: nothing may run after the response) the record and the usage counters are
-   * written concurrently with the presign, saying "success"; the launch answers only after those writes.
-   * If the presign then fails, the record is rewritten to the error code (conditional update) and the
-   * counters moved to it (atomic ADDs), together, before the error response. So the user's path has no
-   * audit or counting round trip of its own, and no response leaves without its record.
-   */
-  let ahead: { record: LaunchAuditRecord; usage: LaunchUsage; landed: Promise<boolean>; counted: Promise<boolean> } | undefined;
-  const settleAhead = async (outcome: string) => {
-    if (!ahead) return false;
-    const { record, usage, landed, counted } = ahead;
-    ahead = undefined;
-    const durationMs = Date.now() - started;
-    deps.metrics?.launch({ lob: lob?.lob, channel: request.channel, outcome, durationMs });
-    const [recorded, counters] = await Promise.all([landed, counted]);
-    const fixes: Promise<unknown>[] = [];
-    if (!recorded) fixes.push(write({ ...record, outcome }));
-    else if (outcome !== record.outcome) fixes.push(deps.updateAuditOutcome(record, record.outcome, outcome).catch(logFailure({ ...record, outcome })));
-    const usageFailure = (error: unknown) => log.error('usage.write_failed', { error, lob: usage.lob, outcome });
-    if (!counters) fixes.push(deps.recordUsage?.({ ...usage, outcome, durationMs }).catch(usageFailure) ?? Promise.resolve());
-    else if (outcome === usage.outcome) deps.noteUsageDuration?.({ ...usage, durationMs });
-    else fixes.push(deps.correctUsage?.({ ...usage, outcome }, usage.outcome).catch(usageFailure) ?? Promise.resolve());
-    await Promise.all(fixes);
-    return true;
-  };
-
-  let resolved: ResolvedLobs | undefined;
-  let revalidation: Promise<ResolvedLobs> | undefined;
-  /** The rows changed under this launch: drop its URL, wait for its write-ahead record, and launch again under that record's key. */
-  const relaunch = async (fresh: ResolvedLobs) => {
-    const at = ahead?.record.at ?? redo?.at;
-    if (ahead) await ahead.landed;
-    ahead = undefined;
-    log.info('launch.lob_changed', { lob: lob?.lob });
-    return launchStudio(deps, request, { resolved: fresh, at });
-  };
-
-  try {
-    resolved = redo?.resolved ?? (await resolveLobsForUser(deps, request.user));
-    revalidation = redo ? undefined : revalidateLobs(deps, request.user, resolved);
-    lob = chooseLob(request, resolved, deps.supportContact);
-    if (!lob.enabled) {
-      throw new PortalError('lob.disabled', `Studio access for ${lob.displayName} is currently disabled. Ask ${deps.supportContact} when it will be back.`);
-    }
-    app = request.app ?? lob.defaultApp;
-    if (!lob.allowedApps.includes(app)) {
-      throw new InputInvalidError(`${lob.displayName} does not allow opening ${app}; choose one of ${lob.allowedApps.join(', ')}.`);
-    }
-    if (!PROFILE_NAME_PATTERN.test(request.user.username)) {
-      throw new InputInvalidError('Your username cannot be used as a Studio user profile name (letters, digits and hyphens only).');
-    }
-    const expiresSeconds = lob.urlExpiresSeconds ?? deps.defaultUrlExpiresSeconds;
-    session = await deps.presigner.openSession(lob, request.user.username);
-    const issuedAt = now();
-    const presigning = deps.presigner.createUrl(
-      { lob, userProfileName: request.user.username, app, space: request.space, expiresSeconds, profileWaitMs: request.profileWaitMs, beforeCreateProfile: confirmLobs(resolved, revalidation) },
-      session,
-    );
-    if (!deps.defer) {
-      const record = recordOf('success', redo?.at ?? issuedAt.toISOString());
-      const usage: LaunchUsage = { lob: lob.lob, user: request.user.username, outcome: 'success', at: issuedAt };
-      // Started once the presign request is on its way (setImmediate runs after the SDK's synchronous and
-      // microtask work), so building and signing the writes never delays the call the user waits for.
-      const sent = new Promise<void>((resolve) => setImmediate(resolve));
-      ahead = {
-        record,
-        usage,
-        landed: sent
-          .then(() => deps.writeAudit(record))
-          .then(
-            () => true,
-            (error: unknown) => {
-              log.warn('audit.write_ahead_failed', { error });
-              return false;
-            },
-          ),
-        counted: sent
-          .then(() => deps.recordUsage?.(usage))
-          .then(
-            () => true,
-            (error: unknown) => {
-              log.warn('usage.write_ahead_failed', { error });
-              return false;
-            },
-          ),
-      };
-    }
-    const url = await presigning;
-    const checking = revalidation;
-    revalidation = undefined;
-    const changed = await changedLobs(resolved, checking);
-    if (changed) throw new LobsChangedSignal(changed);
-    const result: LaunchResult = {
-      url,
-      expiresAt: new Date(issuedAt.getTime() + expiresSeconds * 1000).toISOString(),
-      lob: lob.lob,
-      accountId: lob.accountId,
-      domainId: lob.domainId,
-      app,
-    };
-    log.info('launch.success', { lob: lob.lob, accountId: lob.accountId, domainId: lob.domainId, app, roleSession: session.assumedRoleArn, durationMs: Date.now() - started });
-    if (!(await settleAhead('success'))) await audit('success');
-    return result;
-  } catch (thrown) {
-    const changed = thrown instanceof LobsChangedSignal ? thrown.fresh : await changedLobs(resolved, revalidation).catch(() => undefined);
-    if (changed) return relaunch(changed);
-    const error = profileMessage(toPortalError(thrown), lob, deps.supportContact);
-    const level = error.status >= 500 ? 'error' : 'warn';
-    log[level]('launch.failed', { code: error.code, lob: lob?.lob, durationMs: Date.now() - started, error: error.cause ?? error, details: error.details });
-    const dependency = dependencyOf(error.details);
-    if (dependency) deps.metrics?.dependencyError(dependency, error.code);
-    if (!(await settleAhead(error.code))) await audit(error.code);
-    throw error;
-  }
-}
-
-/** For PresignRequest.beforeCreateProfile: nothing is created in a LOB account on a cached row that has changed. */
 function confirmLobs(resolved: ResolvedLobs, revalidation: Promise<ResolvedLobs> | undefined): (() => Promise<void>) | undefined {
   if (!revalidation) return undefined;
   return async () => {
-    const changed = await changedLobs(resolved, revalidation);
-    if (changed) throw new LobsChangedSignal(changed);
+    if (await changedLobs(resolved, revalidation)) throw new Error('The LOB row changed: no profile is created on the cached copy.');
   };
 }
 
