@@ -1,4 +1,3 @@
-import { translateDirectoryError } from '@/lib/aws/errors';
 import { PortalError, type PortalErrorOptions } from '@/lib/errors';
 import { formatUtc } from '@/lib/time-format';
 
@@ -48,11 +47,6 @@ export class LobExistsError extends PortalError {
     super('lob.exists', `A line of business named ${lob} already exists.`);
     this.name = 'LobExistsError';
   }
-}
-
-/** Translates DynamoDB failures the admin can't act on into the portal's error family (lib/aws/errors.ts). */
-export function toDirectoryError(error: unknown): PortalError {
-  return translateDirectoryError(error);
 }
 
 /** What a stored item says about its last change. */

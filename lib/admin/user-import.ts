@@ -4,7 +4,6 @@ import { nowOf } from './deps';
 import { buildAdminAuditItems, lobsTouched } from './audit';
 import { MAX_TRANSACT_ITEMS, batchGetAll, cancellationCodes, mapConcurrent, transactWrite, type TransactItem } from './batch';
 import { parseCsvLines } from './csv';
-import { toDirectoryError } from './errors';
 import { listLobs } from './lobs';
 import { findPoolUsernames } from './users';
 import { USERNAME_PATTERN } from './validation';
@@ -223,12 +222,7 @@ export async function importUsersCsv(deps: AdminDeps, actor: string, text: strin
   errors.sort((a, b) => a.line - b.line);
   if (!rows.length) return { applied: 0, removed: 0, unchanged: 0, errors, requestId };
 
-  let existing;
-  try {
-    existing = await batchGetAll(deps.ddb, deps.tables.users, rows.map((r) => ({ username: r.username })), { consistentRead: true });
-  } catch (error) {
-    throw toDirectoryError(error);
-  }
+  const existing = await batchGetAll(deps.ddb, deps.tables.users, rows.map((r) => ({ username: r.username })), { consistentRead: true });
   const current = new Map(existing.map((i) => [String(i.username), reshapeUserItem(i)]));
   const now = nowOf(deps);
   const at = now.toISOString();
@@ -271,12 +265,7 @@ export async function importUsersCsv(deps: AdminDeps, actor: string, text: strin
       items: [userWrite, ...auditItems.map((Item): TransactItem => ({ Put: { TableName: deps.tables.audit, Item } }))],
     });
   }
-  let refused: ImportRow[];
-  try {
-    refused = (await mapConcurrent(packTransactions(rowWrites), 4, (group) => writeRowGroup(deps, group))).flat();
-  } catch (error) {
-    throw toDirectoryError(error);
-  }
+  const refused = (await mapConcurrent(packTransactions(rowWrites), 4, (group) => writeRowGroup(deps, group))).flat();
   if (refused.length) {
     const latest = await batchGetAll(deps.ddb, deps.tables.users, refused.map((r) => ({ username: r.username })), { consistentRead: true })
       .then((items) => new Map(items.map((i) => [String(i.username), reshapeUserItem(i)])))

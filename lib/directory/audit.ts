@@ -1,9 +1,9 @@
 import { PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { translateDirectoryError } from '../aws/errors';
 import { PortalError } from '../errors';
 import type { TableAccess } from './access';
 import { AUDIT_COPY_ATTRIBUTE, reshapeAuditItem, toAdminAuditItems, toAuditItem } from './items';
 import { AUDIT_TABLE } from './schema';
+import { send } from './send';
 import type { AdminAuditRecord, AuditEntry, AuditRecord, AuditType, LaunchAuditRecord, PageKey } from './types';
 import { MAX_BATCH_WRITE, batchWriteAll, writeBatch, type DirectoryWrite } from './writes';
 
@@ -15,29 +15,20 @@ export class AuditWriter {
   ) {}
 
   async write(record: AuditRecord): Promise<void> {
-    try {
-      await this.doc.send(new PutCommand({ TableName: this.table, Item: toAuditItem(record) }));
-    } catch (error) {
-      throw translateDirectoryError(error, 'audit.write');
-    }
+    await send('audit.write', () => this.doc.send(new PutCommand({ TableName: this.table, Item: toAuditItem(record) })));
   }
 
   /** Rewrites a stored launch record's outcome, only while it still says `expected` (never creates one). */
   async updateOutcome(record: LaunchAuditRecord, expected: string, outcome: string): Promise<void> {
     const { pk, sk } = toAuditItem(record);
-    try {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: { pk, sk },
-          UpdateExpression: 'SET outcome = :outcome',
-          ConditionExpression: 'attribute_exists(pk) AND outcome = :expected',
-          ExpressionAttributeValues: { ':outcome': outcome, ':expected': expected },
-        }),
-      );
-    } catch (error) {
-      throw translateDirectoryError(error, 'audit.update');
-    }
+    const update = new UpdateCommand({
+      TableName: this.table,
+      Key: { pk, sk },
+      UpdateExpression: 'SET outcome = :outcome',
+      ConditionExpression: 'attribute_exists(pk) AND outcome = :expected',
+      ExpressionAttributeValues: { ':outcome': outcome, ':expected': expected },
+    });
+    await send('audit.update', () => this.doc.send(update));
   }
 }
 
@@ -95,31 +86,15 @@ export class BatchingAuditWriter {
     }
     this.pending = rest;
     if (rest.length) this.timer = setTimeout(() => this.flush(), rest.length >= MAX_BATCH ? 0 : this.maxDelayMs);
-    void this.send(batch);
+    void this.deliver(batch);
   }
 
-  private async send(batch: PendingAudit[]): Promise<void> {
-    if (batch.length === 1) {
-      // Alone in its window (a quiet portal): a plain PutItem, as AuditWriter does.
-      const [entry] = batch;
-      try {
-        await this.doc.send(new PutCommand({ TableName: this.table, Item: entry.item }));
-        entry.resolve();
-      } catch (error) {
-        entry.reject(translateDirectoryError(error, 'audit.write'));
-      }
-      return;
-    }
+  private async deliver(batch: PendingAudit[]): Promise<void> {
     let left: Record<string, unknown>[];
     try {
-      const unprocessed = await writeBatch(
-        this.doc,
-        { [this.table]: batch.map((e) => ({ PutRequest: { Item: e.item } })) },
-        { maxAttempts: MAX_UNPROCESSED_ATTEMPTS, backoffMs: 40 },
-      );
-      left = (unprocessed[this.table] ?? []).flatMap((r) => ('PutRequest' in r ? [r.PutRequest.Item] : []));
+      left = await send('audit.write', () => this.store(batch.map((e) => e.item)));
     } catch (error) {
-      for (const e of batch) e.reject(translateDirectoryError(error, 'audit.write'));
+      for (const e of batch) e.reject(error);
       return;
     }
     const keysLeft = new Set(left.map((item) => `${item.pk}\u0000${item.sk}`));
@@ -128,6 +103,21 @@ export class BatchingAuditWriter {
       if (keysLeft.has(`${e.item.pk}\u0000${e.item.sk}`)) e.reject(failure);
       else e.resolve();
     }
+  }
+
+  /** Stores the items; returns those DynamoDB left unprocessed. */
+  private async store(items: Record<string, unknown>[]): Promise<Record<string, unknown>[]> {
+    // Alone in its window (a quiet portal): a plain PutItem, as AuditWriter does.
+    if (items.length === 1) {
+      await this.doc.send(new PutCommand({ TableName: this.table, Item: items[0] }));
+      return [];
+    }
+    const unprocessed = await writeBatch(
+      this.doc,
+      { [this.table]: items.map((Item) => ({ PutRequest: { Item } })) },
+      { maxAttempts: MAX_UNPROCESSED_ATTEMPTS, backoffMs: 40 },
+    );
+    return (unprocessed[this.table] ?? []).flatMap((r) => ('PutRequest' in r ? [r.PutRequest.Item] : []));
   }
 }
 
@@ -145,11 +135,7 @@ export async function writeAdminAudit(access: TableAccess, record: AdminAuditRec
     await batchWriteAll(access.ddb, items.map((Item) => ({ table: access.tables.audit, request: { PutRequest: { Item } } })), 1);
     return;
   }
-  try {
-    await access.ddb.send(new PutCommand({ TableName: access.tables.audit, Item: items[0] }));
-  } catch (error) {
-    throw translateDirectoryError(error, 'audit.write');
-  }
+  await send('audit.write', () => access.ddb.send(new PutCommand({ TableName: access.tables.audit, Item: items[0] })));
 }
 
 // ------------------------------------------------------------------------------------------ reading
@@ -219,12 +205,8 @@ export async function queryAudit(
   let startKey = page.startKey;
   const entries: AuditEntry[] = [];
   for (let reads = 0; reads < (page.maxReads ?? 20) && entries.length < page.limit; reads++) {
-    let out;
-    try {
-      out = await access.ddb.send(new QueryCommand({ ...base, Limit: page.limit - entries.length, ExclusiveStartKey: startKey }));
-    } catch (error) {
-      throw translateDirectoryError(error, 'audit.query');
-    }
+    const query = new QueryCommand({ ...base, Limit: page.limit - entries.length, ExclusiveStartKey: startKey });
+    const out = await send('audit.query', () => access.ddb.send(query));
     for (const item of out.Items ?? []) entries.push(reshapeAuditItem(item));
     startKey = out.LastEvaluatedKey;
     if (!startKey) break;

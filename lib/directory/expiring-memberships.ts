@@ -5,7 +5,7 @@
  * later (a new end date) is noticed again.
  */
 import { ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { translateDirectoryError } from '../aws/errors';
+import { send } from './send';
 import { reshapeUserItem } from './items';
 
 export interface ExpiringMembership {
@@ -21,7 +21,7 @@ export interface ExpiringMembership {
 export async function findExpiringMemberships(doc: DynamoDBDocumentClient, table: string, from: Date, to: Date): Promise<ExpiringMembership[]> {
   const found: ExpiringMembership[] = [];
   let startKey: Record<string, unknown> | undefined;
-  try {
+  await send('users.scan_expiring', async () => {
     do {
       const out = await doc.send(
         new ScanCommand({
@@ -41,9 +41,7 @@ export async function findExpiringMemberships(doc: DynamoDBDocumentClient, table
       }
       startKey = out.LastEvaluatedKey;
     } while (startKey);
-  } catch (error) {
-    throw translateDirectoryError(error, 'users.scan_expiring');
-  }
+  });
   return found;
 }
 
@@ -54,22 +52,16 @@ export async function findExpiringMemberships(doc: DynamoDBDocumentClient, table
 async function updateNotice(doc: DynamoDBDocumentClient, table: string, m: ExpiringMembership, at: Date, update: string, condition: string, operation: string): Promise<boolean> {
   const names: Record<string, string> = { '#m': 'memberships', '#lob': m.lob, '#nf': 'expiringNotifiedFor', '#na': 'expiringNotifiedAt' };
   if (condition.includes('#until')) names['#until'] = 'until';
-  try {
-    await doc.send(
-      new UpdateCommand({
-        TableName: table,
-        Key: { username: m.username },
-        UpdateExpression: `${update} ADD version :one`,
-        ConditionExpression: condition,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: { ':until': m.until, ':at': at.toISOString(), ':one': 1 },
-      }),
-    );
-    return true;
-  } catch (error) {
-    if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return false;
-    throw translateDirectoryError(error, operation);
-  }
+  const command = new UpdateCommand({
+    TableName: table,
+    Key: { username: m.username },
+    UpdateExpression: `${update} ADD version :one`,
+    ConditionExpression: condition,
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: { ':until': m.until, ':at': at.toISOString(), ':one': 1 },
+  });
+  const conditionFailed = (error: unknown) => ((error as { name?: string }).name === 'ConditionalCheckFailedException' ? false : undefined);
+  return send(operation, () => doc.send(command).then(() => true), conditionFailed);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { GetCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { translateDirectoryError } from '../aws/errors';
 import { reshapeLobItem } from './items';
+import { send } from './send';
 import type { Lob } from './types';
 
 /** Reads LOB rows (LOBs table). */
@@ -11,17 +11,13 @@ export class LobsRepository {
   ) {}
 
   async getLob(lob: string): Promise<Lob | undefined> {
-    try {
-      const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: { lob }, ConsistentRead: true }));
-      return out.Item ? reshapeLobItem(out.Item) : undefined;
-    } catch (error) {
-      throw translateDirectoryError(error, 'lobs.get');
-    }
+    const out = await send('lobs.get', () => this.doc.send(new GetCommand({ TableName: this.table, Key: { lob }, ConsistentRead: true })));
+    return out.Item ? reshapeLobItem(out.Item) : undefined;
   }
 
   /** Every LOB (a few dozen at most: a full scan, paginated). */
   async listLobs(): Promise<Lob[]> {
-    try {
+    return send('lobs.list', async () => {
       const lobs: Lob[] = [];
       let startKey: Record<string, unknown> | undefined;
       do {
@@ -32,9 +28,7 @@ export class LobsRepository {
         startKey = out.LastEvaluatedKey;
       } while (startKey);
       return lobs.sort((a, b) => a.lob.localeCompare(b.lob));
-    } catch (error) {
-      throw translateDirectoryError(error, 'lobs.list');
-    }
+    });
   }
 }
 

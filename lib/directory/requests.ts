@@ -7,12 +7,12 @@
  */
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { translateDirectoryError } from '../aws/errors';
 import type { TableAccessTo } from './access';
 import { DirectoryItemError, issuesOf } from './items';
 import { REQUESTS_TABLE } from './schema';
 import type { PageKey } from './types';
 import { batchGetAll, queryNewestFirst, type DirectoryWrite } from './writes';
+import { send } from './send';
 
 export type RequestStatus = 'pending' | 'approved' | 'denied' | 'withdrawn';
 
@@ -69,12 +69,7 @@ export function reshapeRequestItem(item: Item): AccessRequest {
 /** The request (consistent read), or null when there is none (or `id` names a guard or counter item). */
 export async function getAccessRequest(access: Access, id: string): Promise<AccessRequest | null> {
   if (isBookkeepingId(id)) return null;
-  let out;
-  try {
-    out = await access.ddb.send(new GetCommand({ TableName: access.tables.requests, Key: { id }, ConsistentRead: true }));
-  } catch (error) {
-    throw translateDirectoryError(error, 'requests.get');
-  }
+  const out = await send('requests.get', () => access.ddb.send(new GetCommand({ TableName: access.tables.requests, Key: { id }, ConsistentRead: true })));
   return out.Item ? reshapeRequestItem(out.Item) : null;
 }
 
@@ -86,22 +81,16 @@ export function queryRequestsOf(access: Access, requester: string, limit: number
 
 /** One page of a LOB's pending requests, newest first, from the sparse pendingByLob index. */
 export async function queryPendingRequests(access: Access, lob: string, page: { limit: number; startKey?: PageKey }): Promise<{ requests: AccessRequest[]; nextKey?: PageKey }> {
-  let out;
-  try {
-    out = await access.ddb.send(
-      new QueryCommand({
-        TableName: access.tables.requests,
-        IndexName: REQUESTS_TABLE.indexes[0].name,
-        KeyConditionExpression: 'pendingLob = :lob',
-        ExpressionAttributeValues: { ':lob': lob },
-        ScanIndexForward: false,
-        Limit: page.limit,
-        ExclusiveStartKey: page.startKey,
-      }),
-    );
-  } catch (error) {
-    throw translateDirectoryError(error, 'requests.pending');
-  }
+  const query = new QueryCommand({
+    TableName: access.tables.requests,
+    IndexName: REQUESTS_TABLE.indexes[0].name,
+    KeyConditionExpression: 'pendingLob = :lob',
+    ExpressionAttributeValues: { ':lob': lob },
+    ScanIndexForward: false,
+    Limit: page.limit,
+    ExclusiveStartKey: page.startKey,
+  });
+  const out = await send('requests.pending', () => access.ddb.send(query));
   return { requests: (out.Items ?? []).map(reshapeRequestItem), nextKey: out.LastEvaluatedKey };
 }
 

@@ -7,7 +7,7 @@
  */
 import { GetCommand, QueryCommand, UpdateCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { isConditionalCheckFailed, translateDirectoryError } from '../aws/errors';
+import { isConditionalCheckFailed } from '../aws/errors';
 import { mapConcurrent } from '../concurrency';
 import { PortalError } from '../errors';
 import type { DocumentClient, TableAccessTo } from './access';
@@ -15,6 +15,7 @@ import { DirectoryItemError, issuesOf } from './items';
 import { AUDIT_TABLE, REVIEWS_TABLE } from './schema';
 import type { LobOwners, PageKey } from './types';
 import { batchGetAll, batchWriteAll, queryNewestFirst, type DirectoryWrite, type TableWrite } from './writes';
+import { send } from './send';
 
 export type ReviewStatus = 'open' | 'finished';
 export type ReviewDecision = 'keep' | 'remove';
@@ -144,19 +145,12 @@ export function reshapeReviewSettingsItem(item: Item): ReviewSettings {
 }
 
 async function getItem(access: Access, key: Item, operation: string): Promise<Item | undefined> {
-  try {
-    return (await access.ddb.send(new GetCommand({ TableName: access.tables.reviews, Key: key, ConsistentRead: true }))).Item;
-  } catch (error) {
-    throw translateDirectoryError(error, operation);
-  }
+  const get = new GetCommand({ TableName: access.tables.reviews, Key: key, ConsistentRead: true });
+  return (await send(operation, () => access.ddb.send(get))).Item;
 }
 
-async function query(ddb: DocumentClient, input: QueryCommandInput, operation: string) {
-  try {
-    return await ddb.send(new QueryCommand(input));
-  } catch (error) {
-    throw translateDirectoryError(error, operation);
-  }
+function query(ddb: DocumentClient, input: QueryCommandInput, operation: string) {
+  return send(operation, () => ddb.send(new QueryCommand(input)));
 }
 
 /** The review's header (consistent read), or null when there is no such review. */
@@ -293,21 +287,15 @@ export async function queryOverdueReviews(access: Access, now: string, limit: nu
  * caller took the slot, false when another run did.
  */
 export async function claimScheduleSlot(access: Access, lob: string, seen: string, next: string): Promise<boolean> {
-  try {
-    await access.ddb.send(
-      new UpdateCommand({
-        TableName: access.tables.reviews,
-        Key: settingsKey(lob),
-        UpdateExpression: 'SET nextAt = :next',
-        ConditionExpression: 'nextAt = :seen',
-        ExpressionAttributeValues: { ':next': next, ':seen': seen },
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionalCheckFailed(error)) return false;
-    throw translateDirectoryError(error, 'reviews.claim_schedule');
-  }
+  const update = new UpdateCommand({
+    TableName: access.tables.reviews,
+    Key: settingsKey(lob),
+    UpdateExpression: 'SET nextAt = :next',
+    ConditionExpression: 'nextAt = :seen',
+    ExpressionAttributeValues: { ':next': next, ':seen': seen },
+  });
+  const taken = (error: unknown) => (isConditionalCheckFailed(error) ? false : undefined);
+  return send('reviews.claim_schedule', () => access.ddb.send(update).then(() => true), taken);
 }
 
 /**

@@ -1,7 +1,7 @@
 /** The LOB health items of the Usage table (`pk = health`, `sk = <lob>`; lib/usage/schema.ts): the last connection test per LOB. */
 import { BatchGetCommand, UpdateCommand, type BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb';
-import { translateDirectoryError } from '../aws/errors';
 import type { UsageTable } from './usage';
+import { send } from './send';
 
 /** The last health check of a LOB (its connection test), as the console shows it. */
 export interface LobHealth {
@@ -21,7 +21,7 @@ const key = (lob: string) => ({ pk: 'health', sk: lob });
  * (`if_not_exists`) and is removed by the first success, so concurrent checks never move it.
  */
 export async function saveLobHealth(deps: UsageTable, result: { lob: string; ok: boolean; summary: string; checkedAt: string }): Promise<LobHealth> {
-  try {
+  return send('health.save', async () => {
     const out = await deps.doc.send(
       new UpdateCommand({
         TableName: deps.table,
@@ -34,9 +34,7 @@ export async function saveLobHealth(deps: UsageTable, result: { lob: string; ok:
       }),
     );
     return reshapeHealth(out.Attributes ?? {});
-  } catch (error) {
-    throw translateDirectoryError(error, 'health.save');
-  }
+  });
 }
 
 function reshapeHealth(item: Record<string, unknown>): LobHealth {
@@ -52,7 +50,7 @@ function reshapeHealth(item: Record<string, unknown>): LobHealth {
 /** The stored health of these LOBs (those never checked are missing from the map). */
 export async function readLobHealth(deps: UsageTable, lobs: string[]): Promise<Map<string, LobHealth>> {
   const found = new Map<string, LobHealth>();
-  try {
+  await send('health.read', async () => {
     for (let i = 0; i < lobs.length; i += 100) {
       let keys: Record<string, unknown>[] | undefined = lobs.slice(i, i + 100).map(key);
       for (let attempt = 0; keys?.length && attempt < 5; attempt++) {
@@ -61,8 +59,6 @@ export async function readLobHealth(deps: UsageTable, lobs: string[]): Promise<M
         keys = out.UnprocessedKeys?.[deps.table]?.Keys;
       }
     }
-  } catch (error) {
-    throw translateDirectoryError(error, 'health.read');
-  }
+  });
   return found;
 }

@@ -4,8 +4,8 @@
  * What a launch counts, the shards and buckets and the report's arithmetic stay in lib/usage.
  */
 import { QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { translateDirectoryError } from '../aws/errors';
 import { DirectoryItemError } from './items';
+import { send } from './send';
 
 /** The Usage table through one client (what lib/usage holds and passes on). */
 export interface UsageTable {
@@ -43,7 +43,7 @@ export async function addUsageCount(usage: UsageTable, count: UsageCount): Promi
     values[`:v${i}`] = delta;
     return `#a${i} :v${i}`;
   });
-  try {
+  await send('usage.record', async () => {
     await usage.doc.send(
       new UpdateCommand({
         TableName: usage.table,
@@ -53,9 +53,7 @@ export async function addUsageCount(usage: UsageTable, count: UsageCount): Promi
         ExpressionAttributeValues: values,
       }),
     );
-  } catch (error) {
-    throw translateDirectoryError(error, 'usage.record');
-  }
+  });
 }
 
 /** A LOB-day counter item: launches (`n`), per outcome (`o:<outcome>`), per duration bucket (`h<i>`). */
@@ -105,7 +103,7 @@ function reshapeUserCounts(item: Item): UserCounts {
 async function queryRange<T>(usage: UsageTable, lob: string, from: string, to: string, reshape: (item: Item) => T): Promise<T[]> {
   const found: T[] = [];
   let startKey: Record<string, unknown> | undefined;
-  try {
+  await send('usage.read', async () => {
     do {
       const out = await usage.doc.send(
         new QueryCommand({
@@ -118,9 +116,7 @@ async function queryRange<T>(usage: UsageTable, lob: string, from: string, to: s
       found.push(...((out.Items as Item[] | undefined) ?? []).map(reshape));
       startKey = out.LastEvaluatedKey;
     } while (startKey);
-  } catch (error) {
-    throw translateDirectoryError(error, 'usage.read');
-  }
+  });
   return found;
 }
 

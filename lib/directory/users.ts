@@ -3,12 +3,13 @@
  * writes are built here (conditioned on the version read) and committed by the caller's transaction.
  */
 import { GetCommand, PutCommand, QueryCommand, ScanCommand, type PutCommandInput } from '@aws-sdk/lib-dynamodb';
-import { isConditionalCheckFailed, translateDirectoryError } from '../aws/errors';
+import { isConditionalCheckFailed } from '../aws/errors';
 import type { TableAccessTo } from './access';
 import { isMembershipActive, reshapeUserItem, toUserItem } from './items';
 import { USERS_TABLE } from './schema';
 import type { Membership, PageKey, UserMapping } from './types';
 import { TransactionCancelledError, batchGetAll, batchWriteAll, type DirectoryWrite } from './writes';
+import { send } from './send';
 
 /** Reads explicit user -> LOB mappings for the launch path (one GetItem, no consistent read). */
 export class UsersRepository {
@@ -22,12 +23,9 @@ export class UsersRepository {
 
 /** The user's row (consistent read by default: admin edits start from it), or null when there is none. */
 export async function getUserMapping(access: TableAccessTo<'users'>, username: string, options: { consistent?: boolean } = {}): Promise<UserMapping | null> {
-  let out;
-  try {
-    out = await access.ddb.send(new GetCommand({ TableName: access.tables.users, Key: { username }, ConsistentRead: options.consistent ?? true }));
-  } catch (error) {
-    throw translateDirectoryError(error, 'users.get');
-  }
+  const out = await send('users.get', () =>
+    access.ddb.send(new GetCommand({ TableName: access.tables.users, Key: { username }, ConsistentRead: options.consistent ?? true })),
+  );
   return out.Item ? reshapeUserItem(out.Item) : null;
 }
 
@@ -55,9 +53,8 @@ export async function queryUserMappings(
   access: TableAccessTo<'users'>,
   page: { prefix?: string; limit: number; startKey?: PageKey },
 ): Promise<{ users: UserMapping[]; nextKey?: PageKey }> {
-  let out;
-  try {
-    out = await access.ddb.send(
+  const out = await send('users.query', () =>
+    access.ddb.send(
       new QueryCommand({
         TableName: access.tables.users,
         ...byUsernameKey(page.prefix),
@@ -65,10 +62,8 @@ export async function queryUserMappings(
         Limit: page.limit,
         ExclusiveStartKey: page.startKey,
       }),
-    );
-  } catch (error) {
-    throw translateDirectoryError(error, 'users.query');
-  }
+    ),
+  );
   return { users: (out.Items ?? []).map(reshapeUserItem), nextKey: out.LastEvaluatedKey };
 }
 
@@ -101,9 +96,8 @@ export async function queryLobMembers(
   let startKey = page.startKey;
   const members: LobMembership[] = [];
   for (let reads = 0; reads < page.maxReads; reads++) {
-    let out;
-    try {
-      out = await access.ddb.send(
+    const out = await send('users.members', () =>
+      access.ddb.send(
         new QueryCommand({
           TableName: access.tables.users,
           ...byUsernameKey(prefix),
@@ -113,10 +107,8 @@ export async function queryLobMembers(
           Limit: 1000,
           ExclusiveStartKey: startKey,
         }),
-      );
-    } catch (error) {
-      throw translateDirectoryError(error, 'users.members');
-    }
+      ),
+    );
     for (const item of out.Items ?? []) {
       const user = reshapeUserItem(item);
       const m = user.memberships.find((x) => x.lob === lob);
@@ -134,7 +126,7 @@ export async function queryLobMembers(
 export async function scanLobMembers(access: TableAccessTo<'users'>, lob: string): Promise<Pick<UserMapping, 'username' | 'lobs' | 'version'>[]> {
   const members: Pick<UserMapping, 'username' | 'lobs' | 'version'>[] = [];
   let startKey: PageKey | undefined;
-  try {
+  await send('users.scan', async () => {
     do {
       const out = await access.ddb.send(
         new ScanCommand({
@@ -151,9 +143,7 @@ export async function scanLobMembers(access: TableAccessTo<'users'>, lob: string
       }
       startKey = out.LastEvaluatedKey;
     } while (startKey);
-  } catch (error) {
-    throw translateDirectoryError(error, 'users.scan');
-  }
+  });
   return members;
 }
 
@@ -198,12 +188,10 @@ export const userWrites = {
  * (scripts/populate.ts). A row changed since it was read fails with TransactionCancelledError.
  */
 export async function putUserMapping(access: TableAccessTo<'users'>, user: UserMapping, expectedVersion: number | null): Promise<void> {
-  try {
-    await access.ddb.send(new PutCommand(putOf(access, user, expectedVersion)));
-  } catch (error) {
+  const changed = (error: unknown) => {
     if (isConditionalCheckFailed(error)) throw new TransactionCancelledError(['ConditionalCheckFailed'], { cause: error });
-    throw translateDirectoryError(error, 'users.put');
-  }
+  };
+  await send('users.put', () => access.ddb.send(new PutCommand(putOf(access, user, expectedVersion))).then(() => undefined), changed);
 }
 
 /** Writes many rows unconditionally and unaudited, in batches: for seeding a table (bench, fresh stacks), never for edits. */

@@ -11,9 +11,10 @@ import {
   type DynamoDBDocumentClient,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { cancellationReasons, translateDirectoryError } from '../aws/errors';
+import { cancellationReasons } from '../aws/errors';
 import { mapConcurrent } from '../concurrency';
 import { PortalError, type PortalErrorOptions } from '../errors';
+import { send } from './send';
 
 type Item = Record<string, unknown>;
 
@@ -65,16 +66,18 @@ export class TransactionTooLargeError extends PortalError {
 export async function transactWrite(ddb: DynamoDBDocumentClient, items: DirectoryWrite[], attempts = 4): Promise<void> {
   if (items.length > MAX_TRANSACT_ITEMS) throw new TransactionTooLargeError(items.length);
   for (let attempt = 1; ; attempt++) {
-    try {
-      await ddb.send(new TransactWriteCommand({ TransactItems: items }));
-      return;
-    } catch (error) {
-      const codes = cancellationReasons(error);
-      if (!codes) throw translateDirectoryError(error, 'transact.write');
-      const onlyConflicts = codes.some((c) => c === 'TransactionConflict') && codes.every((c) => c === 'TransactionConflict' || c === undefined);
-      if (!onlyConflicts || attempt >= attempts) throw new TransactionCancelledError(codes, { cause: error });
-      await sleep(backoff(attempt, 25));
-    }
+    const codes = await send(
+      'transact.write',
+      () => ddb.send(new TransactWriteCommand({ TransactItems: items })).then(() => null),
+      (error) => {
+        const codes = cancellationReasons(error);
+        if (codes) return { codes, error };
+      },
+    );
+    if (!codes) return;
+    const onlyConflicts = codes.codes.some((c) => c === 'TransactionConflict') && codes.codes.every((c) => c === 'TransactionConflict' || c === undefined);
+    if (!onlyConflicts || attempt >= attempts) throw new TransactionCancelledError(codes.codes, { cause: codes.error });
+    await sleep(backoff(attempt, 25));
   }
 }
 
@@ -99,12 +102,7 @@ export async function writeBatch(
   const maxAttempts = options.maxAttempts ?? MAX_UNPROCESSED_ATTEMPTS;
   let pending = requests;
   for (let attempt = 1; ; attempt++) {
-    let out;
-    try {
-      out = await ddb.send(new BatchWriteCommand({ RequestItems: pending }));
-    } catch (error) {
-      throw translateDirectoryError(error, 'batch.write');
-    }
+    const out = await send('batch.write', () => ddb.send(new BatchWriteCommand({ RequestItems: pending })));
     const left = Object.fromEntries(Object.entries(out.UnprocessedItems ?? {}).filter(([, l]) => l && l.length)) as Record<string, BatchWriteRequest[]>;
     if (!Object.keys(left).length || attempt >= maxAttempts) return left;
     pending = left;
@@ -142,18 +140,15 @@ export async function batchGetAll(
   await mapConcurrent(chunk(keys, MAX_BATCH_GET), options.concurrency ?? 4, async (part) => {
     let pending: Item[] = part;
     for (let attempt = 1; pending.length; attempt++) {
-      let out;
-      try {
-        out = await ddb.send(
+      const out = await send('batch.get', () =>
+        ddb.send(
           new BatchGetCommand({
             RequestItems: {
               [table]: { Keys: pending, ProjectionExpression: options.projection, ExpressionAttributeNames: options.names, ConsistentRead: options.consistentRead },
             },
           }),
-        );
-      } catch (error) {
-        throw translateDirectoryError(error, 'batch.get');
-      }
+        ),
+      );
       found.push(...(out.Responses?.[table] ?? []));
       pending = (out.UnprocessedKeys?.[table]?.Keys as Item[] | undefined) ?? [];
       if (pending.length && attempt >= MAX_UNPROCESSED_ATTEMPTS) throw new PortalError('aws.throttled', 'DynamoDB kept keys unprocessed after retries.');
@@ -169,9 +164,8 @@ export async function queryNewestFirst<T>(
   query: { table: string; index: string; key: string; value: string; limit: number },
   reshape: (item: Item) => T,
 ): Promise<T[]> {
-  let out;
-  try {
-    out = await ddb.send(
+  const out = await send('query', () =>
+    ddb.send(
       new QueryCommand({
         TableName: query.table,
         IndexName: query.index,
@@ -181,9 +175,7 @@ export async function queryNewestFirst<T>(
         ScanIndexForward: false,
         Limit: query.limit,
       }),
-    );
-  } catch (error) {
-    throw translateDirectoryError(error, 'query');
-  }
+    ),
+  );
   return (out.Items ?? []).map(reshape);
 }
