@@ -13,7 +13,8 @@ import { createAdminDeps, type AdminDeps } from '../lib/admin/deps';
 import { batchWriteAll, type TableWrite } from '../lib/directory/writes';
 import { toAuditItem, toUserItem } from '../lib/directory/items';
 import type { Lob } from '../lib/directory/types';
-import { decideMember, iterateReviewRows, keepAll, listReviewRows, requireReview, startReview } from '../lib/admin/reviews';
+import { decideMember, keepAll, listReviewRows, requireReview, startReview } from '../lib/admin/reviews';
+import { iterateReviewRowPages } from '../lib/directory/reviews';
 import { startStandIns } from '../local/stack';
 
 const TARGET_P50_MS = 300;
@@ -97,7 +98,7 @@ async function main() {
     const bulkSeconds = (performance.now() - t) / 1000;
     const otherWon = other.filter((u): u is string => !!u);
     const rows = new Map<string, { decision?: string; decidedBy?: string }>();
-    for await (const page of iterateReviewRows(deps, review.id)) for (const r of page) rows.set(r.username, r);
+    for await (const page of iterateReviewRowPages(deps, review.id)) for (const r of page) rows.set(r.username, r);
     review = await requireReview(deps, review.id);
     const decidedInTable = [...rows.values()].filter((r) => r.decision).length;
     const problems: string[] = [];

@@ -24,6 +24,14 @@ export function formatUtc(iso: string): string {
   return date ? `${UTC_SHORT.format(date)} UTC` : iso;
 }
 
+/**
+ * "2026-12-01 21:39 UTC": UTC to the minute, sortable; how end dates and decision times read in messages,
+ * admin tables and the review printout (the text as stored, sliced: no parsing).
+ */
+export function formatUtcMinute(iso: string): string {
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+}
+
 /** "2026-12-01 21:39:57.381 UTC": the exact instant, for a tooltip or a support ticket. */
 export function formatUtcExact(iso: string): string {
   const date = parse(iso);

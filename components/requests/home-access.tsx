@@ -1,6 +1,6 @@
 import type { Lob, Membership } from '@/lib/directory/types';
 import type { AccessRequest } from '@/lib/admin/requests';
-import { formatUtc } from '@/lib/launch';
+import { formatUtcMinute } from '@/lib/time-format';
 import { Alert } from '@/components/ui/alert';
 import { RequestAccessForm, WithdrawRequestForm } from './request-access';
 
@@ -16,7 +16,7 @@ export function MembershipEnds({ memberships, expired, now }: { memberships: Mem
       <h2 id="ends-heading" className="text-base font-semibold text-slate-900">Your access ends</h2>
       {ending.map((m) => {
         const soon = Date.parse(m.until!) - now.getTime() < WARN_MS;
-        const text = <>{m.lob}: until <time dateTime={m.until}>{formatUtc(m.until!)}</time></>;
+        const text = <>{m.lob}: until <time dateTime={m.until}>{formatUtcMinute(m.until!)}</time></>;
         return soon ? (
           <Alert key={m.lob} tone="warning" title={`Your access to ${m.lob} ends soon`} testId={`ends-${m.lob}`}>
             <p>{text}. Request access again below to continue.</p>
@@ -27,7 +27,7 @@ export function MembershipEnds({ memberships, expired, now }: { memberships: Mem
       })}
       {expired.map((m) => (
         <p key={m.lob} className="text-sm text-slate-700" data-testid={`ended-${m.lob}`}>
-          {m.lob}: ended on <time dateTime={m.until}>{formatUtc(m.until!)}</time>. Request access again below.
+          {m.lob}: ended on <time dateTime={m.until}>{formatUtcMinute(m.until!)}</time>. Request access again below.
         </p>
       ))}
     </section>
@@ -66,8 +66,8 @@ export function AccessRequests({ lobs, requests, memberOf }: { lobs: Lob[]; requ
               <li key={r.id} className={cardClass} data-testid={`my-request-${r.lob}`} data-status={r.status}>
                 <p className="text-sm font-semibold text-slate-900">{r.lob}: {STATUS_TEXT[r.status]}</p>
                 <p className="mt-1 text-sm text-slate-600">
-                  Asked {formatUtc(r.createdAt)} for {r.days} days.
-                  {r.status === 'approved' && r.until ? ` Approved by ${r.decidedBy} until ${formatUtc(r.until)}.` : ''}
+                  Asked {formatUtcMinute(r.createdAt)} for {r.days} days.
+                  {r.status === 'approved' && r.until ? ` Approved by ${r.decidedBy} until ${formatUtcMinute(r.until)}.` : ''}
                   {r.status === 'denied' ? ` Denied by ${r.decidedBy}: ${r.reason}` : ''}
                 </p>
                 {r.status === 'pending' ? <div className="mt-3"><WithdrawRequestForm id={r.id} lob={r.lob} /></div> : null}

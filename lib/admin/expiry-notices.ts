@@ -4,7 +4,7 @@
  * before it is published, so runs and instances never send it twice; a failed publish gives the claim back.
  */
 import { claimExpiringNotice, findExpiringMemberships, releaseExpiringNotice, type ExpiringMembership } from '@/lib/directory/expiring-memberships';
-import { formatUtc } from '@/lib/launch/launch-studio';
+import { formatUtcMinute } from '@/lib/time-format';
 import { log } from '@/lib/log';
 import type { AdminDeps } from './deps';
 import { nowOf } from './deps';
@@ -25,8 +25,8 @@ export async function notifyExpiringMemberships(deps: AdminDeps): Promise<Expiri
       await notify({
         event: 'membership.expiring',
         lob: m.lob,
-        subject: `Membership ending: ${m.username} in ${m.lob} on ${formatUtc(m.until)}`,
-        text: `The membership of ${m.username} in ${m.lob} ends on ${formatUtc(m.until)}. To keep it, an owner extends it on the LOB's members page, or ${m.username} asks for access again.`,
+        subject: `Membership ending: ${m.username} in ${m.lob} on ${formatUtcMinute(m.until)}`,
+        text: `The membership of ${m.username} in ${m.lob} ends on ${formatUtcMinute(m.until)}. To keep it, an owner extends it on the LOB's members page, or ${m.username} asks for access again.`,
         details: { username: m.username, until: m.until },
       });
       sent.push(m);

@@ -13,12 +13,10 @@ import type { AdminDeps } from './deps';
 import { nowOf } from './deps';
 import { commitMembershipWrite } from './memberships';
 import { decodePageToken, encodePageToken } from './page-token';
-import { getUserMapping } from './user-lobs';
-
-export type MemberRow = LobMembership;
+import { getUserMapping } from '@/lib/directory/users';
 
 export interface MembersPage {
-  members: MemberRow[];
+  members: LobMembership[];
   nextToken?: string;
   /** True when the page stopped at its read budget before filling up (more may follow). */
   budgetSpent: boolean;

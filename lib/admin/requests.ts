@@ -13,14 +13,14 @@ import { isMembershipActive } from '@/lib/directory/items';
 import { getAccessRequest, queryPendingRequests, queryRequestsOf, requestWrites, type AccessRequest } from '@/lib/directory/requests';
 import type { Lob, Membership } from '@/lib/directory/types';
 import { TransactionCancelledError, transactWrite } from '@/lib/directory/writes';
-import { formatUtc } from '@/lib/launch/launch-studio';
+import { formatUtcMinute } from '@/lib/time-format';
 import { auditWritesFor } from './audit';
 import type { AdminDeps } from './deps';
 import { nowOf } from './deps';
 import { commitMembershipWrite } from './memberships';
 import { notifySafely, type Notification } from './notifications';
 import { getLob } from './lobs';
-import { getUserMapping } from './users';
+import { getUserMapping } from '@/lib/directory/users';
 import { decodePageToken, encodePageToken } from './page-token';
 
 export type { AccessRequest, RequestStatus } from '@/lib/directory/requests';
@@ -42,7 +42,7 @@ export const denyReasonSchema = z.string().trim().min(3, 'Give a reason (at leas
 export class RequestAlreadyDecidedError extends PortalError {
   constructor(readonly request: AccessRequest) {
     const what = request.status === 'withdrawn' ? 'withdrawn by the requester' : `already ${request.status} by ${request.decidedBy ?? 'someone'}`;
-    super('request.already_decided', `This request was ${what} at ${request.decidedAt ? formatUtc(request.decidedAt) : 'an unknown time'}. Nothing was changed.`);
+    super('request.already_decided', `This request was ${what} at ${request.decidedAt ? formatUtcMinute(request.decidedAt) : 'an unknown time'}. Nothing was changed.`);
     this.name = 'RequestAlreadyDecidedError';
   }
 }
@@ -239,7 +239,7 @@ export async function withdrawRequest(deps: AdminDeps, requester: string, id: st
 }
 
 function decidedNotification(request: AccessRequest): Notification {
-  const outcome = request.status === 'approved' ? `approved for ${request.approvedDays} days (until ${formatUtc(request.until ?? '')})` : `denied: ${request.reason ?? ''}`;
+  const outcome = request.status === 'approved' ? `approved for ${request.approvedDays} days (until ${formatUtcMinute(request.until ?? '')})` : `denied: ${request.reason ?? ''}`;
   return {
     event: 'request.decided',
     lob: request.lob,

@@ -33,7 +33,7 @@ import {
 import { AUDIT_RETENTION_SECONDS } from '@/lib/directory/schema';
 import type { Lob, Membership } from '@/lib/directory/types';
 import { TransactionCancelledError, transactWrite, type DirectoryWrite } from '@/lib/directory/writes';
-import { formatUtc } from '@/lib/launch/launch-studio';
+import { formatUtcMinute } from '@/lib/time-format';
 import { log } from '@/lib/log';
 import { auditWritesFor } from './audit';
 import type { AdminDeps } from './deps';
@@ -43,10 +43,7 @@ import { commitMembershipWrite } from './memberships';
 import { notifySafely } from './notifications';
 import { getLob } from './lobs';
 import { decodePageToken, encodePageToken } from './page-token';
-import { getUserMapping } from './users';
-
-export { DEFAULT_DUE_DAYS };
-export type { Review, ReviewDecision, ReviewRow, ReviewSettings, ReviewStatus } from '@/lib/directory/reviews';
+import { getUserMapping } from '@/lib/directory/users';
 
 const DAY_MS = 24 * 3600 * 1000;
 export const UNUSED_DAYS = 90;
@@ -65,14 +62,14 @@ export class ReviewNotFoundError extends PortalError {
 
 export class ReviewClosedError extends PortalError {
   constructor(review: Pick<Review, 'finishedBy' | 'finishedAt'>) {
-    super('review.closed', `This review was finished${review.finishedBy ? ` by ${review.finishedBy}` : ''}${review.finishedAt ? ` at ${formatUtc(review.finishedAt)}` : ''}; it is read-only. Nothing was changed.`);
+    super('review.closed', `This review was finished${review.finishedBy ? ` by ${review.finishedBy}` : ''}${review.finishedAt ? ` at ${formatUtcMinute(review.finishedAt)}` : ''}; it is read-only. Nothing was changed.`);
     this.name = 'ReviewClosedError';
   }
 }
 
 export class ReviewAlreadyDecidedError extends PortalError {
   constructor(row: ReviewRow) {
-    super('review.already_decided', `${row.username} was already decided (${row.decision ?? '?'}) by ${row.decidedBy ?? 'someone'} at ${row.decidedAt ? formatUtc(row.decidedAt) : 'an unknown time'}. Nothing was changed.`);
+    super('review.already_decided', `${row.username} was already decided (${row.decision ?? '?'}) by ${row.decidedBy ?? 'someone'} at ${row.decidedAt ? formatUtcMinute(row.decidedAt) : 'an unknown time'}. Nothing was changed.`);
     this.name = 'ReviewAlreadyDecidedError';
   }
 }
@@ -94,11 +91,6 @@ export async function getReview(deps: AdminDeps, id: string): Promise<Review | n
 
 export async function requireReview(deps: AdminDeps, id: string): Promise<Review> {
   return (await getReview(deps, id)) ?? Promise.reject(new ReviewNotFoundError());
-}
-
-/** Reviews of a LOB, newest first. */
-export async function listReviews(deps: AdminDeps, lob: string, limit = 20): Promise<Review[]> {
-  return queryLobReviews(deps, lob, limit);
 }
 
 // ---------------------------------------------------------------------------------------------- settings
@@ -199,7 +191,7 @@ export async function startReview(deps: AdminDeps, actor: string, lob: Lob, opti
     event: 'review.opened',
     lob: lob.lob,
     subject: `Access review of ${lob.lob}: ${review.total} members to decide`,
-    text: `${actor} opened an access review of ${lob.lob} (${review.total} members${review.groups.length ? `, groups ${review.groups.join(', ')}` : ''}), due ${formatUtc(review.dueAt)}. Decide at /admin/reviews/${id}.`,
+    text: `${actor} opened an access review of ${lob.lob} (${review.total} members${review.groups.length ? `, groups ${review.groups.join(', ')}` : ''}), due ${formatUtcMinute(review.dueAt)}. Decide at /admin/reviews/${id}.`,
     details: { review: id, members: review.total, groups: review.groups, dueAt: review.dueAt, reviewers: review.reviewers },
   });
   return review;
@@ -252,18 +244,13 @@ export async function listReviewRows(
   return { rows, nextToken: encodePageToken(startKey) };
 }
 
-/** Every row (for the CSV), page by page. */
-export function iterateReviewRows(deps: AdminDeps, id: string): AsyncGenerator<ReviewRow[]> {
-  return iterateReviewRowPages(deps, id);
-}
-
 /**
  * For the member list: the LOB's newest open review when it is past its due date, and which of `usernames`
  * are still undecided in it (one BatchGetItem for the page's members).
  */
 export async function overdueUndecided(deps: AdminDeps, lob: string, usernames: string[]): Promise<{ review: Review; undecided: Set<string> } | null> {
   const now = nowOf(deps);
-  const review = (await listReviews(deps, lob, 5)).find((r) => r.status === 'open' && Date.parse(r.dueAt) <= now.getTime());
+  const review = (await queryLobReviews(deps, lob, 5)).find((r) => r.status === 'open' && Date.parse(r.dueAt) <= now.getTime());
   if (!review || !usernames.length) return review ? { review, undecided: new Set() } : null;
   return { review, undecided: await findUndecidedRows(deps, review.id, usernames) };
 }
@@ -406,7 +393,7 @@ export async function finishReview(deps: AdminDeps, actor: string, review: Revie
   const settings = await getReviewSettings(deps, review.lob);
   let removed = 0;
   if (settings.removeUndecided) {
-    for await (const page of iterateReviewRows(deps, review.id)) {
+    for await (const page of iterateReviewRowPages(deps, review.id)) {
       for (const row of page.filter((r) => !r.decision)) {
         try {
           await decideMember(deps, actor, review, { username: row.username, decision: 'remove', comment: 'Undecided when the review closed' });

@@ -5,7 +5,7 @@ import { buildAdminAuditItems, lobsTouched } from './audit';
 import { MAX_TRANSACT_ITEMS, batchGetAll, cancellationCodes, mapConcurrent, transactWrite, type TransactItem } from './batch';
 import { parseCsvLines } from './csv';
 import { listLobs } from './lobs';
-import { findPoolUsernames } from './users';
+import { findPoolUsernames } from './pool-users';
 import { USERNAME_PATTERN } from './validation';
 import { isMembershipActive, reshapeUserItem, toMembershipsAttribute } from '@/lib/directory/items';
 import type { Membership, UserMapping } from '@/lib/directory/types';

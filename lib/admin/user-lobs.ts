@@ -6,7 +6,7 @@
 import { InputInvalidError } from '@/lib/errors';
 import { isMembershipActive } from '@/lib/directory/items';
 import type { Membership, UserMapping } from '@/lib/directory/types';
-import { getUserMapping as readUserMapping, queryUserMappings } from '@/lib/directory/users';
+import { getUserMapping, queryUserMappings } from '@/lib/directory/users';
 import { TransactionCancelledError } from '@/lib/directory/writes';
 import type { AdminDeps } from './deps';
 import { nowOf } from './deps';
@@ -14,8 +14,6 @@ import { conflictFor } from './errors';
 import { listLobs, type AdminLob } from './lobs';
 import { commitMembershipWrite } from './memberships';
 import { decodePageToken, encodePageToken } from './page-token';
-
-export type { UserMapping };
 
 /** The LOBs of a row whose membership has not ended (ended ones leave every list). */
 export function activeLobsOf(mapping: UserMapping, now: Date): string[] {
@@ -50,11 +48,6 @@ export async function* iterateMappedUsers(deps: AdminDeps): AsyncGenerator<UserM
     if (page.users.length) yield page.users;
     pageToken = page.nextToken;
   } while (pageToken);
-}
-
-/** The user's row as it is now (a consistent read), or null. */
-export async function getUserMapping(deps: AdminDeps, username: string): Promise<UserMapping | null> {
-  return readUserMapping(deps, username);
 }
 
 const membershipConflict = (deps: AdminDeps, username: string) =>

@@ -4,20 +4,17 @@ import { createClock } from '../clock';
 import { getConfig, type PortalConfig } from '../config';
 import { AuditWriter } from './audit';
 import { CachedLobReader, LobsRepository } from './lobs';
-import { UsersRepository } from './users';
 
 export * from './types';
 export * from './items';
 export { AuditWriter, BatchingAuditWriter } from './audit';
 export { CachedLobReader, LobsRepository, type LobReader } from './lobs';
-export { UsersRepository } from './users';
 export type { TableAccess, DirectoryTables, DocumentClient } from './access';
 export { countPendingRequests, getAccessRequest, queryPendingRequests, queryRequestsOf, requestWrites, type AccessRequest, type RequestStatus } from './requests';
 export { DEFAULT_DUE_DAYS, getReviewHeader, reviewWrites, type Review, type ReviewDecision, type ReviewRow, type ReviewSettings, type ReviewStatus } from './reviews';
 
 export interface Directory {
   doc: DynamoDBDocumentClient;
-  users: UsersRepository;
   /** Uncached LOB reads (admin console). */
   lobsRepository: LobsRepository;
   /** Cached LOB reads (launch path); call `lobs.invalidate()` after an admin write. */
@@ -31,7 +28,6 @@ export function createDirectory(config: PortalConfig): Directory {
   const clock = createClock(config);
   return {
     doc,
-    users: new UsersRepository({ ddb: doc, tables: config.tables }),
     lobsRepository,
     lobs: new CachedLobReader(lobsRepository, config.lobCacheSeconds, () => clock().getTime()),
     audit: new AuditWriter(doc, config.tables.audit),

@@ -172,7 +172,8 @@ export async function getStoredReviewSettings(access: Access, lob: string): Prom
 }
 
 /** Reviews of a LOB, newest first (the byLob index holds headers only). */
-export function queryLobReviews(access: Access, lob: string, limit: number): Promise<Review[]> {
+/** Reviews of a LOB, newest first. */
+export function queryLobReviews(access: Access, lob: string, limit = 20): Promise<Review[]> {
   const index = REVIEWS_TABLE.indexes[0];
   return queryNewestFirst(access.ddb, { table: access.tables.reviews, index: index.name, key: index.hash, value: lob, limit }, reshapeReviewItem);
 }

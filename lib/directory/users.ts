@@ -11,16 +11,6 @@ import type { Membership, PageKey, UserMapping } from './types';
 import { TransactionCancelledError, batchGetAll, batchWriteAll, type DirectoryWrite } from './writes';
 import { send } from './send';
 
-/** Reads explicit user -> LOB mappings for the launch path (one GetItem, no consistent read). */
-export class UsersRepository {
-  constructor(private readonly access: TableAccessTo<'users'>) {}
-
-  /** The user's mapping, or undefined when the user has no row. */
-  async getUser(username: string): Promise<UserMapping | undefined> {
-    return (await getUserMapping(this.access, username, { consistent: false })) ?? undefined;
-  }
-}
-
 /** The user's row (consistent read by default: admin edits start from it), or null when there is none. */
 export async function getUserMapping(access: TableAccessTo<'users'>, username: string, options: { consistent?: boolean } = {}): Promise<UserMapping | null> {
   const out = await send('users.get', () =>

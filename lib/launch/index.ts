@@ -1,6 +1,7 @@
 import { SageMakerClientPool, createGeneratorSessions } from '@/lib/aws/clients';
 import { getConfig, type PortalConfig } from '@/lib/config';
 import { BatchingAuditWriter, getDirectory, type Directory } from '@/lib/directory';
+import { getUserMapping } from '@/lib/directory/users';
 import { log } from '@/lib/log';
 import { createClock } from '@/lib/clock';
 import { getMetrics } from '@/lib/metrics';
@@ -12,7 +13,7 @@ import { SageMakerPresigner } from './sagemaker-presigner';
 import type { LaunchRequest } from './types';
 
 export * from './types';
-export { launchStudio, validateLaunchChoices, isStudioApp, formatUtc, type LaunchDeps } from './launch-studio';
+export { launchStudio, validateLaunchChoices, isStudioApp, type LaunchDeps } from './launch-studio';
 export { afterResponseRecorder, writeAheadRecorder, type LaunchRecorder, type LaunchRecord, type RecordSinks } from './recorder';
 export { resolveLobsForUser, type ResolvedLobs } from './resolve-lobs';
 export { SageMakerPresigner, LANDING_URI } from './sagemaker-presigner';
@@ -34,7 +35,7 @@ function createCollaborators(config: PortalConfig, directory: Directory) {
     usage: counters,
   };
   const base: Omit<LaunchDeps, 'recorder'> = {
-    getUser: (username) => directory.users.getUser(username),
+    getUser: (username) => getUserMapping({ ddb: directory.doc, tables: config.tables }, username, { consistent: false }),
     lobs: directory.lobs,
     presigner: new SageMakerPresigner(new SageMakerClientPool(config), createGeneratorSessions(config), log, {
       profileReadyTimeoutMs: config.profileReadyTimeoutSeconds * 1000,

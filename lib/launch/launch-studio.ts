@@ -5,6 +5,7 @@ import type { GeneratorSession } from '@/lib/aws/generator-sessions';
 import type { Lob, Membership } from '@/lib/directory/types';
 import type { Logger } from '@/lib/log';
 import { dependencyOf, type PortalMetrics } from '@/lib/metrics';
+import { formatUtcMinute } from '@/lib/time-format';
 import type { LaunchRecord, LaunchRecorder, LaunchRecording } from './recorder';
 import { resolveLobsForUser, revalidateLobs, type ResolveLobsDeps, type ResolvedLobs } from './resolve-lobs';
 import type { LaunchRequest, LaunchResult, Presigner } from './types';
@@ -37,16 +38,11 @@ export function validateLaunchChoices(input: { lob?: string | null; app?: string
   return { lob, app: app as StudioApp | undefined, space };
 }
 
-/** UTC, to the minute: how end dates read in messages. */
-export function formatUtc(iso: string): string {
-  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
-}
-
 /** The refusal for a membership that has ended: when, and how to ask again. */
 export function membershipExpiredError(membership: Membership, supportContact: string): PortalError {
   return new PortalError(
     'membership.expired',
-    `Your membership of ${membership.lob} ended on ${formatUtc(membership.until ?? '')}. To continue, ask for access again: ` +
+    `Your membership of ${membership.lob} ended on ${formatUtcMinute(membership.until ?? '')}. To continue, ask for access again: ` +
       `choose "Request access" for ${membership.lob} on the portal's home page (or ask ${supportContact}).`,
     { details: { lob: membership.lob, until: membership.until } },
   );

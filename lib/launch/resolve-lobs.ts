@@ -5,7 +5,8 @@ import type { Lob, Membership, UserMapping } from '@/lib/directory/types';
 import type { Logger } from '@/lib/log';
 
 export interface ResolveLobsDeps {
-  getUser(username: string): Promise<UserMapping | undefined>;
+  /** The user's Users row (the launch path reads it without a consistent read), or null. */
+  getUser(username: string): Promise<UserMapping | null>;
   lobs: LobReader;
   log: Logger;
   /** The clock memberships end by (lib/clock.ts). */

@@ -17,7 +17,8 @@ import { createDynamoDbServer, seedDynamoDb, startDynamoDbLocal } from '@/local/
 import { Knobs } from '@/local/knobs';
 import { closeServer, listen } from '@/local/http-util';
 import type { AdminDeps } from '@/lib/admin/deps';
-import { getUserMapping, saveUserLobs } from '@/lib/admin/users';
+import { saveUserLobs } from '@/lib/admin/user-lobs';
+import { getUserMapping } from '@/lib/directory/users';
 import { setLobEnabled, getLob } from '@/lib/admin/lobs';
 import { importUsersCsv } from '@/lib/admin/user-import';
 import { listAudit } from '@/lib/admin/audit';

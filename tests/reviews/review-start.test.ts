@@ -13,7 +13,8 @@ import { createAdminDeps, type AdminDeps } from '@/lib/admin/deps';
 import { batchWriteAll, type TableWrite } from '@/lib/directory/writes';
 import { toMembershipsAttribute } from '@/lib/directory/items';
 import type { Lob } from '@/lib/directory/types';
-import { DEFAULT_DUE_DAYS, getReview, getReviewSettings, iterateReviewRows, listReviews, startReview } from '@/lib/admin/reviews';
+import { getReview, getReviewSettings, startReview } from '@/lib/admin/reviews';
+import { DEFAULT_DUE_DAYS, iterateReviewRowPages, queryLobReviews } from '@/lib/directory/reviews';
 
 const LOB = 'start-lob';
 /** More than one snapshot page (1,000) and many BatchWriteItem calls (25 rows each). */
@@ -55,7 +56,7 @@ const active = MEMBERS - MEMBERS / 10;
 
 async function rowsOf(id: string): Promise<string[]> {
   const names: string[] = [];
-  for await (const page of iterateReviewRows(deps, id)) names.push(...page.map((r) => r.username));
+  for await (const page of iterateReviewRowPages(deps, id)) names.push(...page.map((r) => r.username));
   return names;
 }
 
@@ -68,7 +69,7 @@ describe('Starting a review of a large LOB', () => {
     } finally {
       await ctl.clearFaults();
     }
-    expect(await listReviews(deps, LOB)).toEqual([]);
+    expect(await queryLobReviews(deps, LOB)).toEqual([]);
     // Nothing in the open-reviews index either (what the review job and the member list read).
     const open = await deps.ddb.send(new QueryCommand({ TableName: deps.tables.reviews, IndexName: 'openByDue', KeyConditionExpression: 'openKind = :o', ExpressionAttributeValues: { ':o': 'open' } }));
     expect((open.Items ?? []).filter((i) => i.reviewLob === LOB)).toEqual([]);
@@ -82,7 +83,7 @@ describe('Starting a review of a large LOB', () => {
     expect(new Set(rows).size).toBe(active);
     expect(rows).not.toContain('start-00009');
     expect(rows).toContain('start-02298');
-    expect((await listReviews(deps, LOB)).map((r) => r.id)).toEqual([review.id]);
+    expect((await queryLobReviews(deps, LOB)).map((r) => r.id)).toEqual([review.id]);
   });
 });
 

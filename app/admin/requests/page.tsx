@@ -4,7 +4,7 @@ import { requireConsolePage } from '@/lib/admin/require-admin';
 import { getAdminDeps } from '@/lib/admin/deps';
 import { canManageLob } from '@/lib/auth/roles';
 import { listPendingRequests, type AccessRequest } from '@/lib/admin/requests';
-import { formatUtc } from '@/lib/launch';
+import { formatUtcMinute } from '@/lib/time-format';
 import { isPortalError } from '@/lib/errors';
 import { RequestDecision } from '@/components/admin/request-decision';
 import { inputClass, labelClass, linkClass } from '@/components/admin/form-parts';
@@ -51,7 +51,7 @@ export default async function RequestsPage({ searchParams }: { searchParams: Pro
             <div className="grid gap-4 md:grid-cols-[minmax(0,1fr)_minmax(0,1fr)]">
               <div className="min-w-0">
                 <h2 id={`title-${r.id}`} className="font-semibold text-slate-900">{r.requester} asks for {r.lob}</h2>
-                <p className="mt-1 text-sm text-slate-600">{r.days} days · asked <time dateTime={r.createdAt}>{formatUtc(r.createdAt)}</time></p>
+                <p className="mt-1 text-sm text-slate-600">{r.days} days · asked <time dateTime={r.createdAt}>{formatUtcMinute(r.createdAt)}</time></p>
                 <blockquote className="mt-2 border-l-4 border-slate-200 pl-3 text-sm break-words text-slate-800">{r.justification}</blockquote>
               </div>
               <RequestDecision id={r.id} requester={r.requester} lob={r.lob} days={r.days} />

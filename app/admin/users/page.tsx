@@ -1,7 +1,9 @@
 import Link from 'next/link';
 import { requireAdminPage } from '@/lib/admin/require-admin';
 import { getAdminDeps, nowOf } from '@/lib/admin/deps';
-import { activeLobsOf, listMappedUsers, listPoolUsers, listUsersWithoutLob, NO_LOB_SCAN_BUDGET, type PoolUserRow } from '@/lib/admin/users';
+import { listPoolUsers, type PoolUserRow } from '@/lib/admin/pool-users';
+import { activeLobsOf, listMappedUsers } from '@/lib/admin/user-lobs';
+import { listUsersWithoutLob, NO_LOB_SCAN_BUDGET } from '@/lib/admin/users-without-lob';
 import { nextPageCursor, previousPageCursor, readPageCursor, writePageCursor, FIRST_PAGE, type PageCursor } from '@/lib/admin/page-cursor';
 import { inputClass, labelClass, linkClass, secondaryButtonClass } from '@/components/admin/form-parts';
 import { Badge, FilterForm, ListError, PageHeader, Pager, TableFrame, tableClass, tbodyClass, tdClass, thClass, theadClass, wideOnly } from '@/components/admin/page-parts';

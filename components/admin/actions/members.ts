@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { getAdminDeps, nowOf } from '@/lib/admin/deps';
 import { parseUntil, removeMember, setMember } from '@/lib/admin/members';
 import { lobNameSchema, usernameSchema } from '@/lib/admin/validation';
-import { formatUtc } from '@/lib/launch';
+import { formatUtcMinute } from '@/lib/time-format';
 import type { ActionState } from '@/components/actions/action-state';
 import { hiddenFields, textFields } from '@/components/actions/define-action';
 import { managersOf, serverAction } from '@/components/actions/server-action';
@@ -28,7 +28,7 @@ export const setMemberAction = serverAction({
     const until = parseUntil(day, nowOf(deps));
     await setMember(deps, user.username, lob, username, until);
     return {
-      message: `Saved: ${username} is a member of ${lob} ${until ? `until ${formatUtc(until)}` : 'with no end date'}.`,
+      message: `Saved: ${username} is a member of ${lob} ${until ? `until ${formatUtcMinute(until)}` : 'with no end date'}.`,
       values: { ...values, username: '', until: '' },
       revalidate: [`/admin/lobs/${lob}/members`],
     };

@@ -5,7 +5,7 @@ import { requireConsoleRequest, requireLobManagerRequest } from '@/lib/admin/req
 import { getAdminDeps } from '@/lib/admin/deps';
 import { approveRequest, denyRequest, getRequest } from '@/lib/admin/requests';
 import { InputInvalidError } from '@/lib/errors';
-import { formatUtc } from '@/lib/launch';
+import { formatUtcMinute } from '@/lib/time-format';
 import type { ActionState } from '@/components/actions/action-state';
 import { textFields } from '@/components/actions/define-action';
 import { serverAction } from '@/components/actions/server-action';
@@ -41,7 +41,7 @@ const decisionAction = (name: string, decide: (input: z.output<typeof decisionSc
 
 export const approveRequestAction = decisionAction('request.approve', async ({ days }, { user, request }) => {
   const decided = await approveRequest(getAdminDeps(), user.username, request.id, days ? Number(days) : undefined);
-  return `Approved: ${decided.requester} is a member of ${decided.lob} until ${formatUtc(decided.until ?? '')}.`;
+  return `Approved: ${decided.requester} is a member of ${decided.lob} until ${formatUtcMinute(decided.until ?? '')}.`;
 });
 
 export const denyRequestAction = decisionAction('request.deny', async ({ reason }, { user, request }) => {

@@ -2,7 +2,7 @@
 
 import { z } from 'zod';
 import { getAdminDeps } from '@/lib/admin/deps';
-import { saveUserLobs } from '@/lib/admin/users';
+import { saveUserLobs } from '@/lib/admin/user-lobs';
 import { importUsersCsv, MAX_IMPORT_BYTES, type ImportResult } from '@/lib/admin/user-import';
 import { lobNameSchema, usernameSchema } from '@/lib/admin/validation';
 import { InputInvalidError } from '@/lib/errors';

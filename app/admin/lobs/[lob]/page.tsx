@@ -11,9 +11,10 @@ import { ConnectionTest, DeleteLobDialog, EnableLobForm } from '@/components/adm
 import { Time } from '@/components/ui/time';
 import { Badge, Card, PageHeader, sectionTitleClass } from '@/components/admin/page-parts';
 import { LOB_NAME_PATTERN } from '@/lib/admin/validation';
-import { getReviewSettings, listReviews } from '@/lib/admin/reviews';
+import { getReviewSettings } from '@/lib/admin/reviews';
+import { queryLobReviews } from '@/lib/directory/reviews';
 import { ReviewSettingsForm, StartReviewForm } from '@/components/admin/review-forms';
-import { formatUtc } from '@/lib/launch';
+import { formatUtcMinute } from '@/lib/time-format';
 
 export default async function EditLobPage({
   params,
@@ -28,7 +29,7 @@ export default async function EditLobPage({
   const access = await requireLobManagerPage(`/admin/lobs/${encodeURIComponent(name)}`, name);
   const deps = getAdminDeps();
   // Members are counted when a delete is attempted (a scan of the Users table), not on every page view.
-  const [lob, reviews, reviewSettings] = await Promise.all([getLob(deps, name), listReviews(deps, name, 5), getReviewSettings(deps, name)]);
+  const [lob, reviews, reviewSettings] = await Promise.all([getLob(deps, name), queryLobReviews(deps, name, 5), getReviewSettings(deps, name)]);
   if (!lob) notFound();
   const { saved } = await searchParams;
   return (
@@ -91,7 +92,7 @@ export default async function EditLobPage({
               <ul className="mt-4 space-y-1 text-sm" aria-label="Recent reviews">
                 {reviews.map((r) => (
                   <li key={r.id}>
-                    <Link className={linkClass} href={`/admin/reviews/${encodeURIComponent(r.id)}`}>Review of {formatUtc(r.createdAt)}</Link>{' '}
+                    <Link className={linkClass} href={`/admin/reviews/${encodeURIComponent(r.id)}`}>Review of {formatUtcMinute(r.createdAt)}</Link>{' '}
                     <span className="text-slate-600">({r.status}, {r.decided} of {r.total} decided)</span>
                   </li>
                 ))}
@@ -107,7 +108,7 @@ export default async function EditLobPage({
                   version: String(reviewSettings.version),
                 }}
               />
-              {reviewSettings.nextAt ? <p className="mt-2 text-sm text-slate-600">Next scheduled review: {formatUtc(reviewSettings.nextAt)}</p> : null}
+              {reviewSettings.nextAt ? <p className="mt-2 text-sm text-slate-600">Next scheduled review: {formatUtcMinute(reviewSettings.nextAt)}</p> : null}
             </div>
           </Card>
           <Card>

@@ -3,8 +3,9 @@ import { forbidden, notFound } from 'next/navigation';
 import { requireConsolePage } from '@/lib/admin/require-admin';
 import { canManageLob } from '@/lib/auth/roles';
 import { getAdminDeps, nowOf } from '@/lib/admin/deps';
-import { getReview, getReviewSettings, isFlagged, listReviewRows, UNUSED_DAYS, type ReviewRow, type RowFilter } from '@/lib/admin/reviews';
-import { formatUtc } from '@/lib/launch';
+import { getReview, getReviewSettings, isFlagged, listReviewRows, UNUSED_DAYS, type RowFilter } from '@/lib/admin/reviews';
+import type { ReviewRow } from '@/lib/directory/reviews';
+import { formatUtcMinute } from '@/lib/time-format';
 import { isPortalError } from '@/lib/errors';
 import { log } from '@/lib/log';
 import { DecideForm, FinishReviewForm, KeepAllForm } from '@/components/admin/review-forms';
@@ -24,8 +25,8 @@ function Decision({ row, flagged }: { row: ReviewRow; flagged: boolean }) {
     <span className="flex flex-col gap-0.5">
       <Badge tone={row.decision === 'keep' ? 'success' : 'danger'}>{row.decision === 'keep' ? 'kept' : 'removed'}</Badge>
       <span className="text-xs text-slate-600">
-        by {row.decidedBy} at {row.decidedAt ? <time dateTime={row.decidedAt}>{formatUtc(row.decidedAt)}</time> : '?'}
-        {row.newUntil ? `, until ${formatUtc(row.newUntil)}` : ''}
+        by {row.decidedBy} at {row.decidedAt ? <time dateTime={row.decidedAt}>{formatUtcMinute(row.decidedAt)}</time> : '?'}
+        {row.newUntil ? `, until ${formatUtcMinute(row.newUntil)}` : ''}
       </span>
       {row.comment ? <span className="text-xs break-words text-slate-700">“{row.comment}”</span> : null}
     </span>
@@ -75,9 +76,9 @@ export default async function ReviewPage({ params, searchParams }: { params: Pro
         }
         description={
           <p>
-            Started by {review.createdBy} at <time dateTime={review.createdAt}>{formatUtc(review.createdAt)}</time>, due{' '}
-            <time dateTime={review.dueAt}>{formatUtc(review.dueAt)}</time>
-            {review.finishedAt ? <>; finished by {review.finishedBy} at <time dateTime={review.finishedAt}>{formatUtc(review.finishedAt)}</time></> : null}.
+            Started by {review.createdBy} at <time dateTime={review.createdAt}>{formatUtcMinute(review.createdAt)}</time>, due{' '}
+            <time dateTime={review.dueAt}>{formatUtcMinute(review.dueAt)}</time>
+            {review.finishedAt ? <>; finished by {review.finishedBy} at <time dateTime={review.finishedAt}>{formatUtcMinute(review.finishedAt)}</time></> : null}.
           </p>
         }
       />
@@ -125,8 +126,8 @@ export default async function ReviewPage({ params, searchParams }: { params: Pro
             {rows.map((r) => (
               <tr key={r.username} data-username={r.username}>
                 <td className={`${tdClass} font-medium text-slate-900`}>{r.username}</td>
-                <td className={`${tdClass} ${wideOnly} whitespace-nowrap`}>{r.until ? formatUtc(r.until) : 'no end'}</td>
-                <td className={`${tdClass} whitespace-nowrap`} data-testid="last-used">{r.lastUsed ? <time dateTime={r.lastUsed}>{formatUtc(r.lastUsed)}</time> : 'never (recently)'}</td>
+                <td className={`${tdClass} ${wideOnly} whitespace-nowrap`}>{r.until ? formatUtcMinute(r.until) : 'no end'}</td>
+                <td className={`${tdClass} whitespace-nowrap`} data-testid="last-used">{r.lastUsed ? <time dateTime={r.lastUsed}>{formatUtcMinute(r.lastUsed)}</time> : 'never (recently)'}</td>
                 <td className={tdClass} data-testid="decision"><Decision row={r} flagged={isFlagged(review, r, now)} /></td>
                 {open ? <td className={tdClass}>{r.decision ? null : <DecideForm review={review.id} username={r.username} />}</td> : null}
               </tr>

@@ -2,8 +2,10 @@ import { notFound } from 'next/navigation';
 import { requireAdminPage } from '@/lib/admin/require-admin';
 import { getAdminDeps, nowOf } from '@/lib/admin/deps';
 import { listLobs } from '@/lib/admin/lobs';
-import { activeLobsOf, getPoolUser, getUserMapping, lobsForGroups } from '@/lib/admin/users';
-import { formatUtc } from '@/lib/launch';
+import { getPoolUser } from '@/lib/admin/pool-users';
+import { activeLobsOf, lobsForGroups } from '@/lib/admin/user-lobs';
+import { getUserMapping } from '@/lib/directory/users';
+import { formatUtcMinute } from '@/lib/time-format';
 import { USERNAME_PATTERN } from '@/lib/admin/validation';
 import { UserLobsForm } from '@/components/admin/user-lobs-form';
 import { Badge, Card, PageHeader, sectionTitleClass } from '@/components/admin/page-parts';
@@ -41,7 +43,7 @@ export default async function UserPage({ params }: { params: Promise<{ username:
             <dt className="font-medium text-slate-600">Explicit mapping</dt>
             <dd className="text-slate-900">{mapping ? (
               <>
-                {active.map((m) => (m.until ? `${m.lob} until ${formatUtc(m.until)}` : m.lob)).join(', ') || 'none active'} (version {mapping.version}
+                {active.map((m) => (m.until ? `${m.lob} until ${formatUtcMinute(m.until)}` : m.lob)).join(', ') || 'none active'} (version {mapping.version}
                 {mapping.updatedBy ? <>, by {mapping.updatedBy}</> : null}
                 {mapping.updatedAt ? <>, <Time iso={mapping.updatedAt} /></> : null})
               </>

@@ -1,6 +1,6 @@
 import { requireAdminRequest } from '@/lib/admin/require-admin';
 import { getAdminDeps, nowOf } from '@/lib/admin/deps';
-import { iterateMappedUsers } from '@/lib/admin/users';
+import { iterateMappedUsers } from '@/lib/admin/user-lobs';
 import { EXPORT_COLUMNS, toExportRow, type ExportRow } from '@/lib/admin/user-import';
 import { toCsv } from '@/lib/admin/csv';
 import { csvResponse } from '@/lib/admin/csv-response';

@@ -4,10 +4,11 @@ import { notFound } from 'next/navigation';
 import { requireLobManagerPage } from '@/lib/admin/require-admin';
 import { getAdminDeps } from '@/lib/admin/deps';
 import { getLob } from '@/lib/admin/lobs';
-import { listMembers, type MemberRow } from '@/lib/admin/members';
+import { listMembers } from '@/lib/admin/members';
+import type { LobMembership } from '@/lib/directory/users';
 import { overdueUndecided } from '@/lib/admin/reviews';
 import { LOB_NAME_PATTERN } from '@/lib/admin/validation';
-import { formatUtc } from '@/lib/launch';
+import { formatUtcMinute } from '@/lib/time-format';
 import { isPortalError } from '@/lib/errors';
 import { AddMemberForm, MemberRowForms } from '@/components/admin/member-forms';
 import { inputClass, labelClass, linkClass } from '@/components/admin/form-parts';
@@ -30,7 +31,7 @@ export default async function MembersPage({ params, searchParams }: { params: Pr
   // Username prefix: finds one member among many without paging (the list is in username order).
   const q = (rawQ ?? '').trim().slice(0, 128);
   const filters = { ...(expiring ? { view: 'expiring' } : {}), ...(q ? { q } : {}) };
-  let members: MemberRow[] = [];
+  let members: LobMembership[] = [];
   let nextToken: string | undefined;
   let error: string | undefined;
   try {
@@ -87,7 +88,7 @@ export default async function MembersPage({ params, searchParams }: { params: Pr
                   ) : null}
                 </td>
                 <td className={`${tdClass} whitespace-nowrap`} data-testid="member-until">
-                  {m.until ? <time dateTime={m.until}>{formatUtc(m.until)}</time> : 'no end'}
+                  {m.until ? <time dateTime={m.until}>{formatUtcMinute(m.until)}</time> : 'no end'}
                   {m.until && Date.parse(m.until) < soon ? <> <Badge tone="warning">ends soon</Badge></> : null}
                 </td>
                 <td className={`${tdClass} ${wideOnly}`}>{m.via}{m.grantedBy ? ` by ${m.grantedBy}` : ''}</td>

@@ -2,7 +2,8 @@ import { forbidden, notFound } from 'next/navigation';
 import { requireConsoleRequest } from '@/lib/admin/require-admin';
 import { canManageLob } from '@/lib/auth/roles';
 import { getAdminDeps } from '@/lib/admin/deps';
-import { getReview, iterateReviewRows, REVIEW_CSV_COLUMNS } from '@/lib/admin/reviews';
+import { getReview, REVIEW_CSV_COLUMNS } from '@/lib/admin/reviews';
+import { iterateReviewRowPages } from '@/lib/directory/reviews';
 import { toCsv } from '@/lib/admin/csv';
 import { csvResponse } from '@/lib/admin/csv-response';
 import { log } from '@/lib/log';
@@ -20,7 +21,7 @@ export async function GET(_request: Request, { params }: { params: Promise<{ id:
   }
   return csvResponse(`review-${review.lob}-${review.createdAt.slice(0, 10)}-${review.id.slice(0, 8)}.csv`, async function* () {
     let header = true;
-    for await (const page of iterateReviewRows(deps, review.id)) {
+    for await (const page of iterateReviewRowPages(deps, review.id)) {
       const rows = page.map((r) => ({
         member: r.username,
         decision: r.decision ?? (review.status === 'finished' ? 'undecided' : ''),

@@ -3,8 +3,9 @@ import { requireConsolePage } from '@/lib/admin/require-admin';
 import { canManageLob } from '@/lib/auth/roles';
 import { getAdminDeps } from '@/lib/admin/deps';
 import { getLob } from '@/lib/admin/lobs';
-import { getReview, iterateReviewRows, type ReviewRow } from '@/lib/admin/reviews';
-import { formatUtc } from '@/lib/launch';
+import { getReview } from '@/lib/admin/reviews';
+import { iterateReviewRowPages, type ReviewRow } from '@/lib/directory/reviews';
+import { formatUtcMinute } from '@/lib/time-format';
 import { log } from '@/lib/log';
 import { linkClass } from '@/components/admin/form-parts';
 import { PrintButton } from '@/components/admin/print-button';
@@ -31,7 +32,7 @@ export default async function ReviewPrintPage({ params }: { params: Promise<{ id
     getLob(deps, review.lob),
     (async () => {
       const all: ReviewRow[] = [];
-      for await (const page of iterateReviewRows(deps, review.id)) all.push(...page);
+      for await (const page of iterateReviewRowPages(deps, review.id)) all.push(...page);
       return all;
     })(),
   ]);
@@ -56,7 +57,7 @@ export default async function ReviewPrintPage({ params }: { params: Promise<{ id
         <dd className="break-all">{review.id}</dd>
         <dt className="font-semibold">Period</dt>
         <dd>
-          {formatUtc(review.createdAt)} to {finished && review.finishedAt ? formatUtc(review.finishedAt) : 'still open'} (due {formatUtc(review.dueAt)})
+          {formatUtcMinute(review.createdAt)} to {finished && review.finishedAt ? formatUtcMinute(review.finishedAt) : 'still open'} (due {formatUtcMinute(review.dueAt)})
         </dd>
         <dt className="font-semibold">Started by</dt>
         <dd>{review.createdBy}</dd>
@@ -95,10 +96,10 @@ export default async function ReviewPrintPage({ params }: { params: Promise<{ id
                   <th scope="row" className={`${cell} font-medium break-all`}>{r.username}</th>
                   <td className={cell}>
                     {r.decision === 'keep' ? 'kept' : r.decision === 'remove' ? 'removed' : 'undecided'}
-                    {r.newUntil ? `, until ${formatUtc(r.newUntil)}` : ''}
+                    {r.newUntil ? `, until ${formatUtcMinute(r.newUntil)}` : ''}
                   </td>
                   <td className={`${cell} break-all`}>{r.decidedBy ?? ''}</td>
-                  <td className={cell}>{r.decidedAt ? <time dateTime={r.decidedAt}>{formatUtc(r.decidedAt)}</time> : ''}</td>
+                  <td className={cell}>{r.decidedAt ? <time dateTime={r.decidedAt}>{formatUtcMinute(r.decidedAt)}</time> : ''}</td>
                   <td className={`${cell} break-words`}>{r.comment ?? ''}</td>
                 </tr>
               ))}
