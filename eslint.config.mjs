@@ -1,8 +1,10 @@
 // `npm run lint` (part of `npm test`): Next's rules (core web vitals, React, hooks, jsx-a11y, import) and
-// typescript-eslint's recommended set. Correctness rules only; formatting is left to the editor.
+// typescript-eslint's recommended set. Correctness rules only; formatting is Prettier's (`npm run format`,
+// checked by `npm run format:check`), and eslint-config-prettier turns off any rule that would fight it.
 import { defineConfig, globalIgnores } from 'eslint/config';
 import nextVitals from 'eslint-config-next/core-web-vitals';
 import nextTs from 'eslint-config-next/typescript';
+import prettier from 'eslint-config-prettier/flat';
 
 export default defineConfig([
   ...nextVitals,
@@ -48,4 +50,6 @@ export default defineConfig([
     files: ['sst.config.ts'],
     rules: { '@typescript-eslint/triple-slash-reference': 'off' },
   },
+  // Last: off with every stylistic rule above that Prettier decides instead.
+  prettier,
 ]);

@@ -63,6 +63,7 @@ if (process.env.SKIP_BUILD !== '1') {
 
 const suites = [
   { label: 'lint (eslint, zero warnings)', cmd: 'npm', args: ['run', '--silent', 'lint'] },
+  { label: 'format (prettier --check)', cmd: 'npm', args: ['run', '--silent', 'format:check'] },
   {
     label: 'vitest (stand-ins, portal, API, admin, resilience, infra)',
     cmd: 'npx',
