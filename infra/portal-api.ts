@@ -2,7 +2,7 @@
 // ANY /{proxy+} to the function, the stage with access logs, and the optional private custom domain.
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import type { PortalArgs } from './portal';
+import type { PortalArgs } from './portal-args';
 import { buildPolicyDocument } from './policy-document';
 
 export const API_STAGE_NAME = 'portal';

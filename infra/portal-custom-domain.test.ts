@@ -1,7 +1,7 @@
 // Portal variant with a private custom domain (own process: Pulumi mocks are per process).
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkPrivateApi } from './policy-check';
-import type { Portal } from './portal';
+import type { Portal } from './portal-args';
 import { promiseOf, resourcesOfType, T } from './testing/pulumi-mocks';
 import { buildTestConfig, createTestPortal, EXECUTE_API_VPCE } from './testing/fixtures';
 

@@ -2,7 +2,7 @@
 // two app clients (the portal's own, with a secret; the scripts' public one).
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import type { PortalArgs } from './portal';
+import type { PortalArgs } from './portal-args';
 
 export interface PortalUserPool {
   userPool: aws.cognito.UserPool;

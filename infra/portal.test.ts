@@ -5,7 +5,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generatorRoleArn, type InfraConfig } from './config';
 import { checkActionsAndResources, checkIngress, checkNoPublicAccess, checkPrivateApi, checkTrustPolicy, parsePolicy } from './policy-check';
-import type { Portal } from './portal';
+import type { Portal } from './portal-args';
 import { allResources, promiseOf, resourcesOfType, T } from './testing/pulumi-mocks';
 import { buildTestConfig, createTestPortal, ENDPOINTS_SG, EXECUTE_API_VPCE } from './testing/fixtures';
 

@@ -3,59 +3,13 @@
 // private API (portal-api.ts).
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import type { InfraConfig } from './config';
 import { AUDIT_TABLE, LOBS_TABLE, REQUESTS_TABLE, REVIEWS_TABLE, USAGE_TABLE, USERS_TABLE, type TableSchema } from '../lib/directory/schema';
 import { tableArgsFor } from './table-schema';
 import { createNotificationsTopic } from './notifications';
 import { createPrivateApi, routeApiToFunction } from './portal-api';
 import { createPortalFunction } from './portal-function';
 import { createPortalUserPool } from './portal-user-pool';
-
-export interface PortalNetwork {
-  vpcId: pulumi.Input<string>;
-  vpcCidr: string;
-  privateSubnetIds: pulumi.Input<string>[];
-  endpointSecurityGroupId: pulumi.Input<string>;
-  executeApiEndpointId: pulumi.Input<string>;
-  executeApiEndpointDns: pulumi.Input<{ dnsName: string; hostedZoneId: string }>;
-  dynamodbPrefixListId: pulumi.Input<string>;
-}
-
-export interface PortalArgs {
-  /** resource name prefix, e.g. `studio-portal-dev` */
-  name: string;
-  config: InfraConfig;
-  /** production: deletion protection on tables and the user pool */
-  production: boolean;
-  network: PortalNetwork;
-  /** folder holding the Lambda bundle (run.sh, server.js, .next/static, public): see infra/bundle.ts */
-  bundlePath: string;
-  /** next-auth session key; pass an SST secret or an SSM SecureString value, never a literal */
-  nextAuthSecret: pulumi.Input<string>;
-  tags?: Record<string, string>;
-}
-
-export interface Portal {
-  tables: { users: aws.dynamodb.Table; lobs: aws.dynamodb.Table; audit: aws.dynamodb.Table; requests: aws.dynamodb.Table; reviews: aws.dynamodb.Table; usage: aws.dynamodb.Table };
-  notifications: aws.sns.Topic;
-  key: aws.kms.Key;
-  userPool: aws.cognito.UserPool;
-  webClient: aws.cognito.UserPoolClient;
-  cliClient: aws.cognito.UserPoolClient;
-  adminGroup: aws.cognito.UserGroup;
-  hostedUiDomain?: aws.cognito.UserPoolDomain;
-  functionRole: aws.iam.Role;
-  functionPolicy: aws.iam.RolePolicy;
-  securityGroup: aws.ec2.SecurityGroup;
-  fn: aws.lambda.Function;
-  api: aws.apigateway.RestApi;
-  stage: aws.apigateway.Stage;
-  customDomain?: aws.apigateway.DomainName;
-  /** private zone of the custom domain (associated with the shared VPC) */
-  customDomainZone?: aws.route53.Zone;
-  /** the portal's URL as users type it */
-  url: pulumi.Output<string>;
-}
+import type { Portal, PortalArgs } from './portal-args';
 
 function createTables(args: PortalArgs, key: aws.kms.Key, opts: pulumi.CustomResourceOptions) {
   const { name, config, production } = args;

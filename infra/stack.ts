@@ -6,7 +6,8 @@ import type { InfraConfig } from './config';
 import { createLobAccount, type LobAccount } from './lob-account';
 import { createSharedNetwork, type SharedNetwork } from './network';
 import { createOnPremSimulator, type OnPremSimulator } from './onprem-sim';
-import { createPortal, type Portal } from './portal';
+import { createPortal } from './portal';
+import type { Portal } from './portal-args';
 import { createMonitoring, type Monitoring } from './monitoring';
 import { createHealthCheck, type HealthCheck } from './health-check';
 

@@ -2,7 +2,7 @@
 // portal synthesized from it.
 import * as pulumi from '@pulumi/pulumi';
 import { parseInfraConfig, type InfraConfig, type InfraConfigInput } from '../config';
-import type { Portal, PortalArgs } from '../portal';
+import type { Portal, PortalArgs } from '../portal-args';
 import { installPulumiMocks, promiseOf, settle } from './pulumi-mocks';
 
 export const SHARED_ACCOUNT = '999999999999';

@@ -2,7 +2,7 @@ import { PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient, t
 import { PortalError } from '../errors';
 import type { TableAccess } from './access';
 import { AUDIT_COPY_ATTRIBUTE, reshapeAuditItem, toAdminAuditItems, toAuditItem } from './items';
-import { AUDIT_TABLE } from './schema';
+import { AUDIT_TABLE, indexOf } from './schema';
 import { send } from './send';
 import type { AdminAuditRecord, AuditEntry, AuditRecord, AuditType, LaunchAuditRecord, PageKey } from './types';
 import { MAX_BATCH_WRITE, batchWriteAll, writeBatch, type DirectoryWrite } from './writes';
@@ -158,7 +158,7 @@ function buildAuditQuery(access: TableAccess, filter: AuditFilter): QueryCommand
   let keyCondition: string;
   let indexName: string | undefined;
   if (filter.lob) {
-    indexName = AUDIT_TABLE.indexes[1].name;
+    indexName = indexOf(AUDIT_TABLE, 'byLob').name;
     keyCondition = '#lob = :lob';
     names['#lob'] = 'lob';
     values[':lob'] = filter.lob;

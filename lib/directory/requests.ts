@@ -9,7 +9,7 @@ import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import type { TableAccessTo } from './access';
 import { DirectoryItemError, issuesOf } from './items';
-import { REQUESTS_TABLE } from './schema';
+import { REQUESTS_TABLE, indexOf } from './schema';
 import type { PageKey } from './types';
 import { batchGetAll, queryNewestFirst, type DirectoryWrite } from './writes';
 import { send } from './send';
@@ -75,7 +75,7 @@ export async function getAccessRequest(access: Access, id: string): Promise<Acce
 
 /** The requester's newest `limit` requests (any status), from the byRequester index. */
 export function queryRequestsOf(access: Access, requester: string, limit: number): Promise<AccessRequest[]> {
-  const index = REQUESTS_TABLE.indexes[1];
+  const index = indexOf(REQUESTS_TABLE, 'byRequester');
   return queryNewestFirst(access.ddb, { table: access.tables.requests, index: index.name, key: index.hash, value: requester, limit }, reshapeRequestItem);
 }
 
@@ -83,7 +83,7 @@ export function queryRequestsOf(access: Access, requester: string, limit: number
 export async function queryPendingRequests(access: Access, lob: string, page: { limit: number; startKey?: PageKey }): Promise<{ requests: AccessRequest[]; nextKey?: PageKey }> {
   const query = new QueryCommand({
     TableName: access.tables.requests,
-    IndexName: REQUESTS_TABLE.indexes[0].name,
+    IndexName: indexOf(REQUESTS_TABLE, 'pendingByLob').name,
     KeyConditionExpression: 'pendingLob = :lob',
     ExpressionAttributeValues: { ':lob': lob },
     ScanIndexForward: false,

@@ -12,7 +12,7 @@ import { mapConcurrent } from '../concurrency';
 import { PortalError } from '../errors';
 import type { DocumentClient, TableAccessTo } from './access';
 import { DirectoryItemError, issuesOf } from './items';
-import { AUDIT_TABLE, REVIEWS_TABLE } from './schema';
+import { AUDIT_TABLE, REVIEWS_TABLE, indexOf } from './schema';
 import type { LobOwners, PageKey } from './types';
 import { batchGetAll, batchWriteAll, queryNewestFirst, type DirectoryWrite, type TableWrite } from './writes';
 import { send } from './send';
@@ -174,7 +174,7 @@ export async function getStoredReviewSettings(access: Access, lob: string): Prom
 /** Reviews of a LOB, newest first (the byLob index holds headers only). */
 /** Reviews of a LOB, newest first. */
 export function queryLobReviews(access: Access, lob: string, limit = 20): Promise<Review[]> {
-  const index = REVIEWS_TABLE.indexes[0];
+  const index = indexOf(REVIEWS_TABLE, 'byLob');
   return queryNewestFirst(access.ddb, { table: access.tables.reviews, index: index.name, key: index.hash, value: lob, limit }, reshapeReviewItem);
 }
 
@@ -233,7 +233,7 @@ export async function findLastLaunches(access: TableAccessTo<'audit'>, lob: stri
       access.ddb,
       {
         TableName: access.tables.audit,
-        IndexName: AUDIT_TABLE.indexes[0].name,
+        IndexName: indexOf(AUDIT_TABLE, 'byUser').name,
         KeyConditionExpression: since ? '#user = :user AND sk >= :since' : '#user = :user',
         FilterExpression: '#type = :launch AND #lob = :lob AND outcome = :ok',
         ExpressionAttributeNames: { '#user': 'user', '#type': 'type', '#lob': 'lob' },
@@ -252,8 +252,8 @@ export async function findLastLaunches(access: TableAccessTo<'audit'>, lob: stri
 /** Items of a sparse "due" index whose range key is at or before `now` (at most `limit`). */
 /** A sparse due-date index of the Reviews table, found by name (lib/directory/schema.ts), with its range key. */
 function dueIndex(name: 'openByDue' | 'schedulesDue'): { name: string; hash: string; range: string } {
-  const index = REVIEWS_TABLE.indexes.find((i) => i.name === name);
-  if (!index?.range) throw new PortalError('internal', `The Reviews table schema has no ${name} index with a range key.`);
+  const index = indexOf(REVIEWS_TABLE, name);
+  if (!index.range) throw new PortalError('internal', `The Reviews table schema has no ${name} index with a range key.`);
   return { name: index.name, hash: index.hash, range: index.range };
 }
 

@@ -83,3 +83,10 @@ export const REVIEWS_TABLE = defineTable({
 export const USAGE_TABLE = defineTable({ id: 'usage', key: ['pk', 'sk'], ttl: 'ttl' });
 
 export const TABLE_SCHEMAS: readonly TableSchema[] = [USERS_TABLE, LOBS_TABLE, AUDIT_TABLE, REQUESTS_TABLE, REVIEWS_TABLE, USAGE_TABLE];
+
+/** A table's index by name (never by position: adding an index must not move another one's queries). */
+export function indexOf(table: TableSchema, name: string): IndexSchema {
+  const index = table.indexes.find((i) => i.name === name);
+  if (!index) throw new Error(`The ${table.id} table schema has no index named ${name}.`);
+  return index;
+}

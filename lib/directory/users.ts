@@ -6,7 +6,7 @@ import { GetCommand, PutCommand, QueryCommand, ScanCommand, type PutCommandInput
 import { isConditionalCheckFailed } from '../aws/errors';
 import type { TableAccessTo } from './access';
 import { isMembershipActive, reshapeUserItem, toUserItem } from './items';
-import { USERS_TABLE } from './schema';
+import { USERS_TABLE, indexOf } from './schema';
 import type { Membership, PageKey, UserMapping } from './types';
 import { TransactionCancelledError, batchGetAll, batchWriteAll, type DirectoryWrite } from './writes';
 import { send } from './send';
@@ -34,7 +34,7 @@ export async function getUserMappings(
 }
 
 const byUsernameKey = (prefix: string | undefined) => ({
-  IndexName: USERS_TABLE.indexes[0].name,
+  IndexName: indexOf(USERS_TABLE, 'byUsername').name,
   KeyConditionExpression: prefix ? 'kind = :kind AND begins_with(username, :prefix)' : 'kind = :kind',
 });
 

@@ -92,7 +92,7 @@ function sendCounts(usage: UsageTable, counts: ItemCount[]): Promise<void> {
  */
 export class UsageRecorder {
   /** Duration samples of launches counted ahead, per counter item: they go out with the next write. */
-  private pending = new Map<string, { key: { pk: string; sk: string }; ttl: number; buckets: Adds }>();
+  private pending = new Map<string, ItemCount>();
   private readonly usage: UsageTable;
 
   constructor(doc: UsageTable['doc'], table: string) {
@@ -100,17 +100,12 @@ export class UsageRecorder {
   }
 
   async record(usage: LaunchUsage): Promise<void> {
-    const counts = countsOf(usage);
-    const [counter] = counts;
+    const items = new Map<string, ItemCount>();
+    for (const count of countsOf(usage)) mergeCount(items, count);
     // Samples noted earlier ride along: merged into this item's ADD, or their own UpdateItem in the same batch.
-    const pending = [...this.pending.values()];
+    for (const sample of this.pending.values()) mergeCount(items, sample);
     this.pending.clear();
-    for (const entry of pending) {
-      if (entry.key.pk === counter.key.pk && entry.key.sk === counter.key.sk) {
-        for (const [bucket, n] of entry.buckets) counter.adds.set(bucket, (counter.adds.get(bucket) ?? 0) + n);
-      } else counts.push({ key: entry.key, adds: entry.buckets, ttl: entry.ttl });
-    }
-    await sendCounts(this.usage, counts);
+    await sendCounts(this.usage, [...items.values()]);
   }
 
   /**
@@ -132,11 +127,7 @@ export class UsageRecorder {
    */
   noteDuration(usage: LaunchUsage & { durationMs: number }): void {
     const key = usageKeys.counters(usage.lob ?? NO_LOB, dayOf(usage.at));
-    const id = `${key.pk}|${key.sk}`;
-    const entry = this.pending.get(id) ?? { key, ttl: ttlOf(usage.at), buckets: new Map() };
-    const bucket = `h${durationBucket(usage.durationMs)}`;
-    entry.buckets.set(bucket, (entry.buckets.get(bucket) ?? 0) + 1);
-    this.pending.set(id, entry);
+    mergeCount(this.pending, { key, adds: new Map([[`h${durationBucket(usage.durationMs)}`, 1]]), ttl: ttlOf(usage.at) });
   }
 }
 

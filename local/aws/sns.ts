@@ -7,26 +7,9 @@ import type { IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { buildQueryErrorXml, QueryProtocolError } from './query-protocol';
 import { authenticateCaller, QUERY_SIGNATURE_ERRORS } from './sts';
-import type { AwsState } from './state';
+import type { AwsState, PublishedMessage, SnsState } from './state';
 
 const NS = 'http://sns.amazonaws.com/doc/2010-03-31/';
-
-export interface PublishedMessage {
-  messageId: string;
-  topicArn: string;
-  subject?: string;
-  message: string;
-  attributes: Record<string, string>;
-  publisher: string;
-  at: string;
-}
-
-/** What the SNS stand-in knows: topics, who may publish to them, what was published. */
-export interface SnsState {
-  topics: Set<string>;
-  publishers: Set<string>;
-  messages: PublishedMessage[];
-}
 
 export class SnsError extends QueryProtocolError {}
 

@@ -1,4 +1,3 @@
-import type { SnsState } from './sns';
 /**
  * What the STS + SageMaker stand-in knows: principals with long-term keys, the LOB accounts with
  * their generator role and Studio domain, temporary credentials it issued, and user profiles.
@@ -108,6 +107,23 @@ export interface LobAccount {
 
 export function accountOfArn(arn: string): string {
   return arn.split(':')[4] ?? '';
+}
+
+export interface PublishedMessage {
+  messageId: string;
+  topicArn: string;
+  subject?: string;
+  message: string;
+  attributes: Record<string, string>;
+  publisher: string;
+  at: string;
+}
+
+/** What the SNS stand-in knows: topics, who may publish to them, what was published. */
+export interface SnsState {
+  topics: Set<string>;
+  publishers: Set<string>;
+  messages: PublishedMessage[];
 }
 
 export class AwsState {
