@@ -1,7 +1,6 @@
 import Link from 'next/link';
-import { requireConsolePage } from '@/lib/admin/require-admin';
+import { listLobsForPage, requireConsolePage } from '@/lib/admin/require-admin';
 import { getAdminDeps, nowOf } from '@/lib/admin/deps';
-import { listLobs } from '@/lib/admin/lobs';
 import { listMembers } from '@/lib/admin/members';
 import { visibleLobsFor } from '@/lib/admin/visible-lobs';
 import { readUsage } from '@/lib/usage/report';
@@ -21,7 +20,7 @@ const percent = (part: number, whole: number) => (whole ? `${((part / whole) * 1
 export default async function AdminHome() {
   const access = await requireConsolePage('/admin');
   const deps = getAdminDeps();
-  const lobs = (await listLobs(deps)).filter((l) => access.lobs.includes(l.lob));
+  const lobs = (await listLobsForPage()).filter((l) => access.lobs.includes(l.lob));
   const visible = visibleLobsFor(access, lobs.map((l) => l.lob));
   const [usage, health, pending, ending] = await Promise.all([
     readUsage({ doc: deps.ddb, table: deps.tables.usage }, { lobs: visible, days: 8, today: nowOf(deps), users: false }),

@@ -1,10 +1,12 @@
 import 'server-only';
 import { forbidden, redirect } from 'next/navigation';
+import { cache } from 'react';
 import { getSessionUser, isAdmin, type SessionUser } from '@/lib/auth/session';
 import { log } from '@/lib/log';
 import { getConfig } from '@/lib/config';
 import { canManageLob, canUseConsole, consoleAccessOf, type ConsoleAccess } from '@/lib/auth/roles';
 import { getAdminDeps } from './deps';
+import type { Lob } from '@/lib/directory/types';
 import { listLobs } from './lobs';
 
 export type { ConsoleAccess } from '@/lib/auth/roles';
@@ -48,17 +50,25 @@ export async function requireAdminRequest(what: string): Promise<SessionUser> {
   return user;
 }
 
-async function accessOf(user: SessionUser): Promise<ConsoleAccess> {
-  const deps = getAdminDeps();
-  return consoleAccessOf(user, await listLobs(deps), getConfig().adminGroup);
+async function accessOf(user: SessionUser, lobs: Promise<Lob[]>): Promise<ConsoleAccess> {
+  return consoleAccessOf(user, await lobs, getConfig().adminGroup);
 }
 
-/** Gate for console pages LOB owners may see too (scoped to their LOBs): sign-in, else 403 for neither admin nor owner. */
-export async function requireConsolePage(callbackPath: string): Promise<ConsoleAccess> {
-  const access = await accessOf(await pageUser(callbackPath));
+/**
+ * Every LOB, read once per page render (React cache()): the layout's gate, the page's gate and the page
+ * itself share one read. Actions and routes read afresh (a change they make must not meet a stale list).
+ */
+export const listLobsForPage = cache(() => listLobs(getAdminDeps()));
+
+/**
+ * Gate for console pages LOB owners may see too (scoped to their LOBs): sign-in, else 403 for neither admin
+ * nor owner. Once per render and path (React cache()): the layout and the page ask the same question.
+ */
+export const requireConsolePage = cache(async (callbackPath: string): Promise<ConsoleAccess> => {
+  const access = await accessOf(await pageUser(callbackPath), listLobsForPage());
   if (!canUseConsole(access)) refuse({ username: access.user.username, path: callbackPath });
   return access;
-}
+});
 
 /** Gate for a page about one LOB: its owners and platform admins; everyone else 403. */
 export async function requireLobManagerPage(callbackPath: string, lob: string): Promise<ConsoleAccess> {
@@ -68,7 +78,7 @@ export async function requireLobManagerPage(callbackPath: string, lob: string): 
 /** Gate for console actions and routes owners may use: 403 unless admin or owner of something. */
 export async function requireConsoleRequest(what: string): Promise<ConsoleAccess> {
   const user = await getSessionUser();
-  const access = user ? await accessOf(user) : undefined;
+  const access = user ? await accessOf(user, listLobs(getAdminDeps())) : undefined;
   if (!access || !canUseConsole(access)) refuse({ username: user?.username ?? null, action: what });
   return access;
 }

@@ -17,13 +17,16 @@ export function groupsOf(user: PoolUser): string[] {
   return [...user.groups].sort();
 }
 
-/** Signs a `tokenUse` token for `user`: the claims both kinds of Cognito token carry, then the kind's own. */
+/**
+ * Signs a `tokenUse` token for `user`: the claims both kinds of Cognito token carry, then the kind's own.
+ * Only ID tokens name the client in `aud`; access tokens name it in `client_id` and carry no `aud`, as
+ * Cognito's do.
+ */
 async function signToken(keys: KeyRing, user: PoolUser, ctx: IssueContext, tokenUse: 'access' | 'id', own: Record<string, unknown>): Promise<string> {
   const iat = Math.floor(Date.now() / 1000);
   const claims = {
     sub: user.sub,
     iss: ctx.issuer,
-    aud: ctx.clientId,
     origin_jti: ctx.originJti,
     event_id: randomUUID(),
     token_use: tokenUse,
@@ -43,5 +46,5 @@ export async function issueAccessToken(keys: KeyRing, user: PoolUser, ctx: Issue
 }
 
 export async function issueIdToken(keys: KeyRing, user: PoolUser, ctx: IssueContext): Promise<string> {
-  return signToken(keys, user, ctx, 'id', { 'cognito:username': user.username, email: user.email, email_verified: user.emailVerified });
+  return signToken(keys, user, ctx, 'id', { aud: ctx.clientId, 'cognito:username': user.username, email: user.email, email_verified: user.emailVerified });
 }
