@@ -89,8 +89,8 @@ export async function testLobConnection(deps: AdminDeps, lob: AdminLob, admin: s
         RoleArn: roleArn,
         RoleSessionName: roleSessionNameFor(`test-${admin}`),
         DurationSeconds: 900,
+        // No session tags: the trust policy takes only studio-user and lob, and this session presigns nobody.
         SourceIdentity: sourceIdentityFor(admin),
-        Tags: [{ Key: 'purpose', Value: 'connection-test' }],
       }),
     );
     credentials = credentialsOf(out);
@@ -101,7 +101,7 @@ export async function testLobConnection(deps: AdminDeps, lob: AdminLob, admin: s
       'failed',
       isAccessDenied(error)
         ? `Access denied assuming ${roleArn}. Check that the role exists in account ${lob.accountId} and that its ` +
-          "trust policy lets the portal's role call sts:AssumeRole, sts:SetSourceIdentity and sts:TagSession (and that the account id and role name here are right). " +
+          "trust policy lets the portal's role call sts:AssumeRole and sts:SetSourceIdentity with a source identity, and sts:TagSession with the studio-user and lob tags (and that the account id and role name here are right). " +
           `(${awsReason(error)})`
         : genericFailure(error, 'STS'),
     );
