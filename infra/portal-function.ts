@@ -130,6 +130,8 @@ export function createPortalFunction(
       handler: 'run.sh',
       code: new pulumi.asset.FileArchive(args.bundlePath),
       memorySize: portal.memoryMb,
+      // A flood (or a loop) stops at this many concurrent requests instead of starving the account's pool.
+      reservedConcurrentExecutions: portal.border.reservedConcurrency,
       timeout: portal.timeoutSeconds,
       layers: [webAdapterLayerArn(region, portal.architecture, portal.webAdapterLayerVersion)],
       vpcConfig: { subnetIds: network.privateSubnetIds, securityGroupIds: [securityGroup.id] },
