@@ -10,7 +10,7 @@ import Papa from 'papaparse';
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { PortalStack } from '../support/portal-stack';
 import { useClockedStack } from '../support/clocked-stack';
-import type { CookieJar } from '../support/http-session';
+import { initiateAuth, type CookieJar } from '../support/http-session';
 import { directoryClient } from '../support/directory';
 import { actionForms, callAction, postActionForm, type ActionForm } from '../admin/admin-forms';
 
@@ -18,7 +18,8 @@ let stack: PortalStack;
 let jars: Record<string, CookieJar>;
 const { setClockOffset } = useClockedStack(
   [['portal-admin', 'PortalAdmin1!'], ['user-lob-b', 'UserLobB1!'], ['owner-lob-a', 'OwnerLobA1!']],
-  {},
+  // Lambda's audit mode: the launch record is written ahead, with the presign (a failure then follows it up).
+  { AUDIT_WRITE: 'before-response' },
   (started) => ({ stack, jars } = started),
 );
 
@@ -224,3 +225,28 @@ async function snsMessages() {
   const res = await fetch(`${stack.standIns.urls.control}/sns/messages`);
   return ((await res.json()) as { messages: { attributes: Record<string, string>; message: string }[] }).messages;
 }
+
+describe('audit records are only ever added', () => {
+  it('a launch whose outcome changes after its record was written gets a follow-up record naming it; the audit page shows one launch', async () => {
+    const { accessToken } = await initiateAuth({ endpoint: stack.env.COGNITO_ENDPOINT, region: stack.env.AWS_REGION, clientId: 'portal-cli' }, 'user-lob-b', 'UserLobB1!');
+    await stack.control.setFault({ service: 'sagemaker', operation: 'CreatePresignedDomainUrl', error: 'AccessDeniedException', rate: 1 });
+    try {
+      const res = await fetch(`${stack.url}/api/studio/user-lob-b`, { headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' } });
+      expect(res.status).toBe(502);
+      expect(((await res.json()) as { code: string }).code).toBe('lob.presign_denied');
+      const requestId = res.headers.get('x-request-id')!;
+      const records = (await directoryClient(stack.env).auditFor(requestId)).sort((a, b) => String(a.sk).localeCompare(String(b.sk)));
+      expect(records).toHaveLength(2);
+      const [first, followUp] = records;
+      expect(first).toMatchObject({ outcome: 'success', user: 'user-lob-b', lob: 'lob-b' });
+      expect(first.followsUp).toBeUndefined();
+      expect(followUp).toMatchObject({ outcome: 'lob.presign_denied', previousOutcome: 'success', followsUp: first.sk, user: 'user-lob-b', lob: 'lob-b', requestId });
+
+      const page = await (await get('/admin/audit?type=launch&user=user-lob-b', 'portal-admin')).text();
+      expect(page.split(`>${requestId}<`)).toHaveLength(2); // one row
+      expect(page).toContain('data-testid="audit-outcome-changed"');
+    } finally {
+      await stack.control.clearFaults();
+    }
+  });
+});
