@@ -12,7 +12,7 @@ const SECURITY_HEADERS = [
 ];
 
 /** Nothing may load or frame an API response (a redirect or JSON). */
-const API_CSP = "default-src 'none'; frame-ancestors 'none'";
+const API_CSP = "default-src 'none'; frame-ancestors 'none'; form-action 'none'";
 
 /** @type {import('next').NextConfig} */
 const nextConfig = {

@@ -1,12 +1,15 @@
 import { NextResponse, type NextRequest } from 'next/server';
-import { REQUEST_ID_HEADER, resolveRequestId } from './lib/request-id';
-import { buildContentSecurityPolicy, cspStyleSrcMode } from './lib/csp';
+import { REQUEST_ID_HEADER, newRequestId } from './lib/request-id';
+import { buildContentSecurityPolicy, cspStyleSrcMode, formActionSources } from './lib/csp';
+
+const FORM_ACTION = formActionSources(process.env);
 
 function contentSecurityPolicy(nonce: string): string {
   return buildContentSecurityPolicy(nonce, {
     styleSrc: cspStyleSrcMode(process.env.CSP_STYLE_SRC),
     // React's dev build needs eval (call stacks); `next build` output never does.
     evalForDevServer: process.env.NODE_ENV === 'development',
+    formAction: FORM_ACTION,
   });
 }
 
@@ -20,12 +23,12 @@ function isDecodablePath(pathname: string): boolean {
 }
 
 /**
- * Per request: a request id (kept from a trusted upstream when well-formed), a CSP nonce Next.js
+ * Per request: a request id the portal makes (replacing any the client sent), a CSP nonce Next.js
  * applies to its scripts, and `Cache-Control: no-store` (every page and launch response is personal).
  * Authentication is NOT decided here: every page, action and route checks the session itself.
  */
 export function proxy(request: NextRequest) {
-  const requestId = resolveRequestId(request.headers.get(REQUEST_ID_HEADER));
+  const requestId = newRequestId();
   if (!isDecodablePath(request.nextUrl.pathname)) {
     // Next.js would fail decoding the dynamic segment with a bare 500: answer the client's mistake as one.
     return NextResponse.json(

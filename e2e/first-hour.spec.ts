@@ -31,9 +31,11 @@ test('production build: no CSP violation on any page, and styles stay nonce-only
   expect(signin?.headers()['content-security-policy']).not.toContain('unsafe-inline');
   await signInWithForm(page, 'portal-admin');
   await expect(page.getByTestId('whoami')).toContainText('portal-admin');
+  expect(signin?.headers()['content-security-policy']).toMatch(/form-action 'self'/);
   for (const path of WALK) {
-    await page.goto(`${portal()}${path}`);
+    const answer = await page.goto(`${portal()}${path}`);
     await expect(page.getByRole('heading', { level: 1 }).first()).toBeVisible();
+    expect(answer?.headers()['content-security-policy'], path).toMatch(/(^|; )form-action 'self'( [^;]+)?(;|$)/);
   }
   expect(violations).toEqual([]);
 });

@@ -101,6 +101,28 @@ const portalSchema = z.object({
     .default({ healthCheckMinutes: 5, launchFailureRatePercent: 20, durationP95Ms: 3000 }),
   /** API Gateway needs an account-wide CloudWatch role for access logs; false if something else sets it. */
   manageApiGatewayAccount: z.boolean().default(true),
+  /** The API's own border (infra/portal-api.ts): stage throttling, the function's concurrency, the WAF web ACL. */
+  border: z
+    .object({
+      /** Stage-wide steady rate (requests per second) and burst API Gateway allows before answering 429. */
+      throttleRatePerSecond: z.number().positive().default(50),
+      throttleBurst: z.number().int().positive().default(100),
+      /** Reserved concurrency of the portal function: a flood cannot take the account's whole pool. */
+      reservedConcurrency: z.number().int().min(1).default(50),
+      /** WAF rate-based rule: requests per client IP in any 5 minutes before WAF blocks that IP. */
+      wafRequestsPerIpPer5Min: z.number().int().min(10).default(1000),
+    })
+    .default({ throttleRatePerSecond: 50, throttleBurst: 100, reservedConcurrency: 50, wafRequestsPerIpPer5Min: 1000 }),
+  /** Cognito threat protection of the user pool (needs the Plus feature plan unless OFF); ENFORCED in production. */
+  threatProtection: z.enum(['OFF', 'AUDIT', 'ENFORCED']).default('OFF'),
+  /** The audit archive (infra/audit-archive.ts): S3 Object Lock in compliance mode, kept this many years. */
+  auditArchive: z
+    .object({
+      retentionYears: z.number().int().min(1).max(100).default(7),
+      /** How long Firehose buffers before writing an object (60-900 s): "within minutes". */
+      bufferSeconds: z.number().int().min(60).max(900).default(300),
+    })
+    .default({ retentionYears: 7, bufferSeconds: 300 }),
 });
 
 export const infraConfigSchema = z

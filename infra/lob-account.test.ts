@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { InfraConfig } from './config';
-import { checkActionsAndResources, checkIngress, checkSourceVpce, checkTrustPolicy, isAllowed, parsePolicy } from './policy-check';
+import { checkActionsAndResources, checkIngress, checkSourceVpce, checkTrustPolicy, evaluate, isAllowed, isAssumeRoleAllowed, parsePolicy } from './policy-check';
 import { installPulumiMocks, promiseOf, resourcesOfType, settle, T, type RecordedResource } from './testing/pulumi-mocks';
 import { buildTestConfig, LOB_A_ACCOUNT, LOB_B_ACCOUNT, SHARED_ACCOUNT } from './testing/fixtures';
 
@@ -110,21 +110,48 @@ describe('LOB accounts', () => {
     expect(resourcesOfType(T.rolePolicyAttachment)).toEqual([]);
   });
 
-  it('generator role trusts only the portal function role, for AssumeRole, SetSourceIdentity and TagSession, and requires a source identity', () => {
+  it('generator role trusts only the portal function role: AssumeRole with a source identity, tagged with studio-user and lob only', () => {
     for (const account of [LOB_A_ACCOUNT, LOB_B_ACCOUNT]) {
       const role = byAccount(T.role, account).find((r) => r.inputs.name === 'PresignedUrlGenerator')!;
       expect(checkTrustPolicy(role.inputs.assumeRolePolicy, [PORTAL_ROLE])).toEqual([]);
-      const [statement] = parsePolicy(role.inputs.assumeRolePolicy).Statement;
-      expect(statement.Action).toEqual(['sts:AssumeRole', 'sts:SetSourceIdentity', 'sts:TagSession']);
-      expect(statement.Condition).toEqual({ StringLike: { 'sts:SourceIdentity': '*' }, Null: { 'sts:SourceIdentity': 'false' } });
       const trust = role.inputs.assumeRolePolicy;
-      const actions = ['sts:AssumeRole', 'sts:SetSourceIdentity', 'sts:TagSession'];
-      for (const action of actions) {
-        expect(isAllowed(trust, { principal: PORTAL_ROLE, action, keys: { 'sts:SourceIdentity': 'user-lob-a' } })).toBe(true);
-        expect(isAllowed(trust, { principal: PORTAL_ROLE, action })).toBe(false);
-        expect(isAllowed(trust, { principal: `arn:aws:iam::${SHARED_ACCOUNT}:role/other`, action, keys: { 'sts:SourceIdentity': 'user-lob-a' } })).toBe(false);
-      }
+      // One statement per STS action, each conditioned only on keys the reference documents for it.
+      expect(parsePolicy(trust).Statement.map((s) => s.Action)).toEqual([['sts:AssumeRole', 'sts:SetSourceIdentity'], 'sts:TagSession']);
+      const tagSession = parsePolicy(trust).Statement[1];
+      expect(JSON.stringify(tagSession.Condition)).not.toContain('sts:SourceIdentity');
+      const roleArn = `arn:aws:iam::${account}:role/PresignedUrlGenerator`;
+      const launch = { principal: PORTAL_ROLE, roleArn, sourceIdentity: 'user-lob-a', tags: { 'studio-user': 'user-lob-a', lob: 'lob-a' } };
+      // What lib/aws/generator-sessions.ts sends: allowed, and only for the portal's role.
+      expect(isAssumeRoleAllowed(trust, launch)).toBe(true);
+      expect(isAssumeRoleAllowed(trust, { ...launch, principal: `arn:aws:iam::${SHARED_ACCOUNT}:role/other` })).toBe(false);
+      expect(isAssumeRoleAllowed(trust, { ...launch, principal: `arn:aws:iam::${SHARED_ACCOUNT}:root` })).toBe(false);
+      // Refused without the source identity, and tagged with one of the tags only, none of them, or another tag.
+      expect(isAssumeRoleAllowed(trust, { ...launch, sourceIdentity: undefined })).toBe(false);
+      expect(isAssumeRoleAllowed(trust, { ...launch, tags: { 'studio-user': 'user-lob-a' } })).toBe(false);
+      expect(isAssumeRoleAllowed(trust, { ...launch, tags: { lob: 'lob-a' } })).toBe(false);
+      expect(isAssumeRoleAllowed(trust, { ...launch, tags: { purpose: 'connection-test' } })).toBe(false);
+      expect(isAssumeRoleAllowed(trust, { ...launch, tags: { ...launch.tags, purpose: 'anything' } })).toBe(false);
+      // Untagged (the admin's list and test sessions): may assume, but the generator policy's profile
+      // resource needs ${aws:PrincipalTag/studio-user}, so such a session presigns nobody.
+      expect(isAssumeRoleAllowed(trust, { ...launch, tags: undefined })).toBe(true);
+      // Each action on its own, with the keys a request for it carries.
+      const tags = { 'aws:RequestTag/studio-user': 'user-lob-a', 'aws:RequestTag/lob': 'lob-a', 'aws:TagKeys': ['studio-user', 'lob'] };
+      expect(isAllowed(trust, { principal: PORTAL_ROLE, action: 'sts:SetSourceIdentity', keys: { 'sts:SourceIdentity': 'user-lob-a' } })).toBe(true);
+      expect(isAllowed(trust, { principal: PORTAL_ROLE, action: 'sts:SetSourceIdentity' })).toBe(false);
+      expect(isAllowed(trust, { principal: PORTAL_ROLE, action: 'sts:TagSession', keys: tags })).toBe(true);
+      expect(isAllowed(trust, { principal: PORTAL_ROLE, action: 'sts:AssumeRole', keys: tags })).toBe(false);
+      expect(isAllowed(trust, { principal: PORTAL_ROLE, action: 'sts:TagSession', keys: { ...tags, 'sts:SourceIdentity': 'user-lob-a' } })).toBe(true);
     }
+  });
+
+  it('the old single trust statement (TagSession conditioned on sts:SourceIdentity) refuses every tagged launch under the strict evaluator', () => {
+    const old = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { AWS: PORTAL_ROLE }, Action: ['sts:AssumeRole', 'sts:SetSourceIdentity', 'sts:TagSession'], Condition: { StringLike: { 'sts:SourceIdentity': '*' }, Null: { 'sts:SourceIdentity': 'false' } } }],
+    });
+    const launch = { principal: PORTAL_ROLE, sourceIdentity: 'user-lob-a', tags: { 'studio-user': 'user-lob-a', lob: 'lob-a' } };
+    expect(isAssumeRoleAllowed(old, launch)).toBe(false);
+    expect(evaluate(old, { principal: PORTAL_ROLE, action: 'sts:TagSession', keys: { 'sts:SourceIdentity': 'user-lob-a', 'aws:RequestTag/lob': 'lob-a' } }).decision).toBe('ImplicitlyDenied');
   });
 
   it("generator role may presign only this domain's user profiles, only through the shared SageMaker API endpoint", async () => {

@@ -41,19 +41,39 @@ export type LobAccount = ReturnType<typeof createLobAccount>;
 
 /** Session tag naming the user a generator session was opened for (lib/aws/generator-sessions.ts). */
 export const STUDIO_USER_TAG = 'studio-user';
+/** Session tag naming the LOB a generator session was opened for (lib/aws/generator-sessions.ts). */
+export const LOB_TAG = 'lob';
 
 /**
- * Generator role trust: the portal function's role, and nothing else; it may set a source identity and
- * session tags, and must set a source identity (so every CloudTrail event of the session names a person).
+ * Generator role trust: the portal function's role, and nothing else. STS authorizes an AssumeRole with a
+ * source identity and session tags as one action per part, each evaluated with the condition keys the
+ * Service Authorization Reference documents for it, hence two statements:
+ * - sts:AssumeRole and sts:SetSourceIdentity: a source identity must be passed (every CloudTrail event of
+ *   the session names a person); sts:SourceIdentity is documented for both;
+ * - sts:TagSession: both the `studio-user` and `lob` request tags, and no other tag. sts:SourceIdentity is
+ *   not a key of TagSession: conditioned on it (as this statement once was), every tagged AssumeRole fails.
+ * A session without the studio-user tag can presign nothing: the generator policy's resource names the
+ * profile through ${aws:PrincipalTag/studio-user}, which then does not resolve.
  */
 export function buildGeneratorTrustPolicy(portalRoleArn: string): string {
+  const principal = { AWS: portalRoleArn };
   return buildPolicyDocument([
     {
       Sid: 'PortalFunctionOnlyWithSourceIdentity',
       Effect: 'Allow',
-      Principal: { AWS: portalRoleArn },
-      Action: ['sts:AssumeRole', 'sts:SetSourceIdentity', 'sts:TagSession'],
+      Principal: principal,
+      Action: ['sts:AssumeRole', 'sts:SetSourceIdentity'],
       Condition: { StringLike: { 'sts:SourceIdentity': '*' }, Null: { 'sts:SourceIdentity': 'false' } },
+    },
+    {
+      Sid: 'PortalFunctionTagsUserAndLob',
+      Effect: 'Allow',
+      Principal: principal,
+      Action: 'sts:TagSession',
+      Condition: {
+        Null: { [`aws:RequestTag/${STUDIO_USER_TAG}`]: 'false', [`aws:RequestTag/${LOB_TAG}`]: 'false' },
+        'ForAllValues:StringEquals': { 'aws:TagKeys': [STUDIO_USER_TAG, LOB_TAG] },
+      },
     },
   ]);
 }

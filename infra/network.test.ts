@@ -2,7 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { InfraConfig } from './config';
 import { checkIngress, type IngressRule } from './policy-check';
 import { allResources, installPulumiMocks, promiseOf, resourcesOfType, settle, T, type RecordedResource } from './testing/pulumi-mocks';
-import { buildTestConfig, LOB_A_ACCOUNT, LOB_B_ACCOUNT } from './testing/fixtures';
+import { buildTestConfig, LOB_A_ACCOUNT, LOB_B_ACCOUNT, SHARED_ACCOUNT } from './testing/fixtures';
+import { buildExecuteApiEndpointPolicy } from './network';
 
 let config: InfraConfig;
 let network: import('./network').SharedNetwork;
@@ -76,6 +77,11 @@ describe('shared network (shared-services account)', () => {
     for (const e of endpoints.filter((x) => x.inputs.vpcEndpointType === 'Interface')) expect(e.inputs.subnetIds).toHaveLength(2);
     const gateway = endpoints.filter((e) => e.inputs.vpcEndpointType === 'Gateway');
     expect(gateway.map((e) => e.inputs.serviceName)).toEqual(['com.amazonaws.us-east-1.dynamodb']);
+  });
+
+  it('the execute-api endpoint has an endpoint policy: private APIs of the shared-services account only', () => {
+    const executeApi = resourcesOfType(T.vpcEndpoint).find((e) => String(e.inputs.serviceName).endsWith('.execute-api'))!;
+    expect(executeApi.inputs.policy).toBe(buildExecuteApiEndpointPolicy('us-east-1', SHARED_ACCOUNT));
   });
 
   it('endpoint security group allows only HTTPS (443) from the corporate and LOB ranges', async () => {

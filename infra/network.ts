@@ -42,6 +42,17 @@ export type SharedNetwork = ReturnType<typeof createSharedNetwork>;
 
 const ENDPOINT_PORT = 443;
 
+/**
+ * Endpoint policy of the central execute-api endpoint: it invokes private APIs of the shared-services
+ * account only (the portal's), so it cannot carry traffic to an API elsewhere; each API's own resource
+ * policy in turn accepts callers through this endpoint only (infra/portal-api.ts).
+ */
+export function buildExecuteApiEndpointPolicy(region: string, sharedAccountId: string): string {
+  return buildPolicyDocument([
+    { Sid: 'SharedServicesApisOnly', Effect: 'Allow', Principal: '*', Action: 'execute-api:Invoke', Resource: `arn:aws:execute-api:${region}:${sharedAccountId}:*` },
+  ]);
+}
+
 /** CIDRs that may reach central endpoints and resolvers: corporate ranges and LOB VPCs, nothing else. */
 export function listClientCidrs(config: InfraConfig): string[] {
   return [...config.corporateCidrs, ...config.lobs.map((l) => l.vpcCidr)];
@@ -179,6 +190,7 @@ export function createSharedNetwork(args: SharedNetworkArgs, opts: pulumi.Custom
         securityGroupIds: [endpointSecurityGroup.id],
         // Our own hosted zones (below) answer for the service names, so LOB VPCs and on-prem resolve them too.
         privateDnsEnabled: false,
+        ...(spec.key === 'executeApi' ? { policy: buildExecuteApiEndpointPolicy(region, config.sharedServices.accountId) } : {}),
         tags: tags(`vpce-${spec.key}`),
       },
       opts,

@@ -2,7 +2,7 @@
 // each must report a violation, so a change that makes something public or trusts `*` fails the suite.
 import { describe, expect, it } from 'vitest';
 import { buildExecutionPolicy, buildGeneratorPolicy, buildGeneratorTrustPolicy } from './lob-account';
-import { checkActionsAndResources, checkIngress, checkNoPublicAccess, checkNoWildcardActions, checkPrivateApi, checkSourceVpce, checkTrustPolicy, isAllowed, parsePolicy, type PolicyDocument } from './policy-check';
+import { checkActionsAndResources, checkIngress, checkNoPublicAccess, checkNoWildcardActions, checkPrivateApi, checkSourceVpce, checkTrustPolicy, evaluate, isAllowed, isAssumeRoleAllowed, parsePolicy, type PolicyDocument } from './policy-check';
 import { buildApiPolicy } from './portal-api';
 import { buildFunctionPolicy } from './portal-function';
 
@@ -80,12 +80,22 @@ describe('policy checks catch broken variants', () => {
     expect(isAllowed(anyProfile, { action: 'sagemaker:CreatePresignedDomainUrl', resource: profile('user-b'), keys: { 'aws:SourceVpce': SAGEMAKER_VPCE }, principalTags: { 'studio-user': 'user-a' } })).toBe(true);
   });
 
-  it('a generator trust policy without the source-identity condition is caught', () => {
+  it('a generator trust policy without the source-identity or tag conditions is caught', () => {
     const trust = buildGeneratorTrustPolicy(PORTAL_ROLE);
-    expect(isAllowed(trust, { principal: PORTAL_ROLE, action: 'sts:AssumeRole', keys: { 'sts:SourceIdentity': 'user-a' } })).toBe(true);
-    expect(isAllowed(trust, { principal: PORTAL_ROLE, action: 'sts:AssumeRole' })).toBe(false);
+    const launch = { principal: PORTAL_ROLE, sourceIdentity: 'user-a', tags: { 'studio-user': 'user-a', lob: 'lob-a' } };
+    expect(isAssumeRoleAllowed(trust, launch)).toBe(true);
+    expect(isAssumeRoleAllowed(trust, { ...launch, sourceIdentity: undefined })).toBe(false);
+    expect(isAssumeRoleAllowed(trust, { ...launch, tags: { purpose: 'x' } })).toBe(false);
     const loose = mutate(trust, (d) => delete d.Statement[0].Condition);
-    expect(isAllowed(loose, { principal: PORTAL_ROLE, action: 'sts:AssumeRole' })).toBe(true);
+    expect(isAssumeRoleAllowed(loose, { ...launch, sourceIdentity: undefined })).toBe(true);
+    const anyTags = mutate(trust, (d) => delete d.Statement[1].Condition);
+    expect(isAssumeRoleAllowed(anyTags, { ...launch, tags: { ...launch.tags, purpose: 'x' } })).toBe(true);
+  });
+
+  it('drops condition keys the reference does not document for the action, as AWS does', () => {
+    const result = evaluate(buildGeneratorTrustPolicy(PORTAL_ROLE), { principal: PORTAL_ROLE, action: 'sts:TagSession', keys: { 'sts:SourceIdentity': 'user-a', 'aws:RequestTag/studio-user': 'user-a', 'aws:RequestTag/lob': 'lob-a', 'aws:TagKeys': ['studio-user', 'lob'] } });
+    expect(result.decision).toBe('Allowed');
+    expect(result.ignoredContextKeys.map((k) => k.toLowerCase())).toContain('sts:sourceidentity');
   });
 
   it('an API that is REGIONAL, lacks a policy, or lets anyone Invoke is caught', () => {

@@ -1,5 +1,6 @@
 // Static checks over IAM / resource policies and security-group rules. The infra tests run them on
 // what the modules produce, and on deliberately broken variants to show that they bite.
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { cidrContains, parseCidr } from './cidr';
 
 export interface Statement {
@@ -197,102 +198,123 @@ export function checkIngress(rules: IngressRule[], allowedCidrs: string[], allow
   return violations;
 }
 
-/** What a request carries into IAM evaluation (only what our policies use). */
+/** What a request carries into IAM evaluation. */
 export interface RequestContext {
-  /** the calling principal's ARN (trust policies) */
+  /** the calling principal's ARN (trust and other resource policies) */
   principal?: string;
   action: string;
   resource?: string;
-  /** global and service condition keys, e.g. aws:SourceVpce, sts:SourceIdentity */
-  keys?: Record<string, string | undefined>;
+  /**
+   * Condition keys the caller sends, e.g. aws:SourceVpce, sts:SourceIdentity, aws:RequestTag/<key>. Only
+   * the keys the Service Authorization Reference documents for `action` (and the global keys) reach the
+   * evaluation; the rest are dropped, as AWS does.
+   */
+  keys?: Record<string, string | string[] | undefined>;
   /** the session's principal tags (session tags): ${aws:PrincipalTag/<key>}, case-insensitive keys */
   principalTags?: Record<string, string>;
 }
 
-/** IAM's wildcard match: `*` any run, `?` one character; case-sensitive (ARNs, string conditions). */
-function globMatch(pattern: string, value: string, ignoreCase = false): boolean {
-  const escaped = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${escaped}$`, ignoreCase ? 'is' : 's').test(value);
+/** What the strict evaluator answered, with the keys it dropped because the reference does not list them. */
+export interface Evaluation {
+  decision: 'Allowed' | 'ExplicitlyDenied' | 'ImplicitlyDenied';
+  /** For a resource policy: whether that policy itself grants (Allowed / AllowedForAccount) or not. */
+  resourceDecision?: string;
+  ignoredContextKeys: string[];
 }
 
-function tagOf(tags: Record<string, string> | undefined, key: string): string | undefined {
-  const wanted = key.toLowerCase();
-  return Object.entries(tags ?? {}).find(([k]) => k.toLowerCase() === wanted)?.[1];
+/** Account of an ARN (`arn:aws:svc:region:account:...`), if it names one. */
+const accountOf = (arn: string | undefined) => /^arn:aws[\w-]*:[^:]*:[^:]*:(\d{12}):/.exec(arn ?? '')?.[1];
+const EVALUATED_ACCOUNT = '111111111111';
+const ALLOW_ALL = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
+
+let bridge: { worker: Worker; port: MessagePort; flag: Int32Array } | undefined;
+
+/** The iam-simulate worker (infra/testing/iam-simulate-worker.mjs), started on first use. */
+function simulator() {
+  if (bridge) return bridge;
+  const { port1, port2 } = new MessageChannel();
+  const flag = new Int32Array(new SharedArrayBuffer(4));
+  const worker = new Worker(new URL('./testing/iam-simulate-worker.mjs', import.meta.url), { workerData: { port: port2, flag: flag.buffer }, transferList: [port2] });
+  worker.unref();
+  port1.unref();
+  bridge = { worker, port: port1, flag };
+  return bridge;
+}
+
+/** One simulation, synchronously: the caller blocks until the worker answers (tests stay synchronous). */
+function simulate(simulation: object): { overall?: Evaluation['decision']; resource?: string; ignoredContextKeys?: string[]; error?: string; details?: string } {
+  const { port, flag } = simulator();
+  Atomics.store(flag, 0, 0);
+  port.postMessage(simulation);
+  if (Atomics.wait(flag, 0, 0, 60_000) === 'timed-out') throw new Error('iam-simulate did not answer within 60 s');
+  const answer = receiveMessageOnPort(port);
+  if (!answer) throw new Error('iam-simulate woke the caller without an answer');
+  return answer.message;
 }
 
 /**
- * Substitutes policy variables in a resource or condition value. An unresolvable variable (e.g. a missing
- * principal tag) makes the element match nothing, as IAM does.
+ * Evaluates one request against one policy with @cloud-copilot/iam-simulate, built from AWS's Service
+ * Authorization Reference: actions, resource types and the condition keys each action documents (a key
+ * the reference does not list for the action is not in the request, as with AWS), every condition
+ * operator, policy variables, explicit Deny over Allow over the implicit deny.
+ *
+ * A policy with a Principal is a resource policy (a role's trust policy, an API's resource policy): it is
+ * evaluated with an identity policy that allows everything, and the answer is whether it grants the
+ * request itself. Otherwise it is the caller's identity policy.
  */
-function substituteVariables(value: string, ctx: RequestContext): string | undefined {
-  let missing = false;
-  const out = value.replace(/\$\{([^}]+)\}/g, (_, name: string) => {
-    if (name === '*' || name === '?' || name === '$') return `\u0000${name}`;
-    const tag = /^aws:PrincipalTag\/(.+)$/i.exec(name);
-    const resolved = tag ? tagOf(ctx.principalTags, tag[1]) : ctx.keys?.[name];
-    if (resolved === undefined) missing = true;
-    // A substituted value is literal: wildcards in a tag value do not widen the match.
-    return (resolved ?? '').replace(/[*?]/g, (c) => `\u0001${c}`);
+export function evaluate(policy: string | PolicyDocument, ctx: RequestContext): Evaluation {
+  const doc = parsePolicy(policy);
+  const resourcePolicy = doc.Statement.some((s) => s.Principal !== undefined || s.NotPrincipal !== undefined);
+  const trust = resourcePolicy && /^sts:/i.test(ctx.action);
+  const resource = ctx.resource ?? (trust ? `arn:aws:iam::${EVALUATED_ACCOUNT}:role/evaluated-role` : '*');
+  const accountId = accountOf(resource) ?? accountOf(ctx.principal) ?? EVALUATED_ACCOUNT;
+  const contextVariables: Record<string, string | string[]> = {};
+  for (const [key, value] of Object.entries(ctx.keys ?? {})) if (value !== undefined) contextVariables[key] = value;
+  for (const [key, value] of Object.entries(ctx.principalTags ?? {})) contextVariables[`aws:PrincipalTag/${key}`] = value;
+  const answer = simulate({
+    request: { principal: ctx.principal ?? `arn:aws:iam::${accountId}:role/evaluated-principal`, action: ctx.action, resource: { resource, accountId }, contextVariables },
+    identityPolicies: [{ name: resourcePolicy ? 'allow-all' : 'evaluated', policy: resourcePolicy ? ALLOW_ALL : { Version: '2012-10-17', ...doc } }],
+    serviceControlPolicies: [],
+    resourceControlPolicies: [],
+    ...(resourcePolicy ? { resourcePolicy: { Version: '2012-10-17', ...doc } } : {}),
   });
-  return missing ? undefined : out;
-}
-
-function literalAwareMatch(pattern: string, value: string): boolean {
-  // \u0001x marks a literal character from a substituted variable; \u0000x a ${*}-style escape.
-  const parts = pattern.split(/(\u0001.|\u0000.)/).filter(Boolean);
-  const regex = parts
-    .map((p) => (p.startsWith('\u0001') || p.startsWith('\u0000') ? p.slice(1).replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')))
-    .join('');
-  return new RegExp(`^${regex}$`, 's').test(value);
-}
-
-function conditionHolds(condition: Statement['Condition'], ctx: RequestContext): boolean {
-  for (const [operator, entries] of Object.entries(condition ?? {})) {
-    for (const [key, expected] of Object.entries(entries)) {
-      const actual = /^aws:PrincipalTag\//i.test(key) ? tagOf(ctx.principalTags, key.split('/')[1]) : ctx.keys?.[key];
-      const values = asArray(expected as string | string[] | boolean).map(String);
-      switch (operator) {
-        case 'Null':
-          // Null "false": the key must be present; "true": absent.
-          if (values.some((v) => (v === 'true') !== (actual === undefined))) return false;
-          break;
-        case 'StringEquals':
-        case 'ArnEquals':
-          if (actual === undefined || !values.some((v) => v === actual)) return false;
-          break;
-        case 'StringLike':
-        case 'ArnLike':
-          if (actual === undefined || !values.some((v) => globMatch(v, actual))) return false;
-          break;
-        default:
-          // Unknown operators are not modelled: treat the statement as not applying (fail closed).
-          return false;
-      }
-    }
-  }
-  return true;
-}
-
-function statementApplies(s: Statement, ctx: RequestContext): boolean {
-  if (!actionsOf(s).some((a) => globMatch(a, ctx.action, true))) return false;
-  if (ctx.principal !== undefined && s.Principal !== undefined && !principalsOf(s).some((p) => p === '*' || p === ctx.principal)) return false;
-  if (ctx.resource !== undefined && s.Resource !== undefined) {
-    const matches = resourcesOf(s).some((pattern) => {
-      const substituted = substituteVariables(pattern, ctx);
-      return substituted !== undefined && literalAwareMatch(substituted, ctx.resource!);
-    });
-    if (!matches) return false;
-  }
-  return conditionHolds(s.Condition, ctx);
+  if (answer.error) throw new Error(`iam-simulate refused the request ${ctx.action} on ${resource}: ${answer.error} ${answer.details ?? ''}`);
+  return { decision: answer.overall!, resourceDecision: answer.resource, ignoredContextKeys: answer.ignoredContextKeys ?? [] };
 }
 
 /**
- * Evaluates one request against one policy as IAM does for what our policies use (Action / Resource
- * wildcards, ${aws:PrincipalTag/...} variables, StringEquals / StringLike / ArnEquals / ArnLike / Null
- * conditions): an explicit Deny wins, else some Allow must apply, else the implicit deny.
+ * True when `policy` allows the request, evaluated as AWS does (see evaluate). For a resource policy the
+ * policy itself must grant: an identity policy elsewhere cannot stand in for it.
  */
 export function isAllowed(policy: string | PolicyDocument, ctx: RequestContext): boolean {
-  const doc = parsePolicy(policy);
-  if (doc.Statement.some((s) => s.Effect === 'Deny' && statementApplies(s, ctx))) return false;
-  return allowStatements(doc).some((s) => statementApplies(s, ctx));
+  const result = evaluate(policy, ctx);
+  if (result.decision !== 'Allowed') return false;
+  return result.resourceDecision === undefined || result.resourceDecision === 'NotApplicable' ? !hasPrincipal(policy) : result.resourceDecision.startsWith('Allowed');
+}
+
+const hasPrincipal = (policy: string | PolicyDocument) => parsePolicy(policy).Statement.some((s) => s.Principal !== undefined || s.NotPrincipal !== undefined);
+
+export interface AssumeRoleRequest {
+  /** who calls sts:AssumeRole */
+  principal: string;
+  /** the role being assumed */
+  roleArn?: string;
+  /** SourceIdentity passed to AssumeRole (then the trust policy must also allow sts:SetSourceIdentity) */
+  sourceIdentity?: string;
+  /** session tags passed to AssumeRole (then the trust policy must also allow sts:TagSession) */
+  tags?: Record<string, string>;
+  roleSessionName?: string;
+}
+
+/**
+ * An AssumeRole call as STS authorizes it against the role's trust policy: sts:AssumeRole, plus
+ * sts:SetSourceIdentity when a source identity is passed and sts:TagSession when session tags are, each
+ * evaluated with the condition keys the reference documents for it (sts:SourceIdentity is not among
+ * TagSession's). Every one of them must be allowed.
+ */
+export function isAssumeRoleAllowed(trust: string | PolicyDocument, request: AssumeRoleRequest): boolean {
+  const tagKeys = { ...Object.fromEntries(Object.entries(request.tags ?? {}).map(([k, v]) => [`aws:RequestTag/${k}`, v])), ...(request.tags ? { 'aws:TagKeys': Object.keys(request.tags) } : {}) };
+  const keys = { 'sts:SourceIdentity': request.sourceIdentity, 'sts:RoleSessionName': request.roleSessionName, ...tagKeys };
+  const actions = ['sts:AssumeRole', ...(request.sourceIdentity !== undefined ? ['sts:SetSourceIdentity'] : []), ...(request.tags ? ['sts:TagSession'] : [])];
+  return actions.every((action) => isAllowed(trust, { principal: request.principal, action, resource: request.roleArn, keys }));
 }

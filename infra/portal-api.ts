@@ -4,11 +4,21 @@ import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import type { PortalArgs } from './portal-args';
 import { buildPolicyDocument } from './policy-document';
+import { guardStage } from './api-border';
 
 export const API_STAGE_NAME = 'portal';
 
-/** Resource policy of the API (and of its private custom domain): Invoke only through our execute-api endpoint. */
-export function buildApiPolicy(executeApiEndpointId: string): string {
+/** Where the scheduled jobs are posted inside the function (the Lambda Web Adapter's pass-through path). */
+export const INTERNAL_PATHS = ['execute-api:/*/*/api/internal', 'execute-api:/*/*/api/internal/*'];
+
+/**
+ * Resource policy of the API: Invoke only through our execute-api endpoint, with an explicit Deny for any
+ * other caller (so no Allow added later can open it), and an explicit Deny of `/api/internal/*` for
+ * everyone: the scheduled jobs reach the function directly (EventBridge Scheduler -> Lambda ->
+ * the adapter's pass-through path), never through the API. `forDomain`: the private custom domain's
+ * policy, which takes no paths (the API's own policy still applies behind it).
+ */
+export function buildApiPolicy(executeApiEndpointId: string, options: { forDomain?: boolean } = {}): string {
   return buildPolicyDocument([
     {
       Sid: 'InvokeThroughOurEndpointOnly',
@@ -18,6 +28,15 @@ export function buildApiPolicy(executeApiEndpointId: string): string {
       Resource: 'execute-api:/*',
       Condition: { StringEquals: { 'aws:SourceVpce': executeApiEndpointId } },
     },
+    {
+      Sid: 'DenyEveryOtherWay',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 'execute-api:Invoke',
+      Resource: 'execute-api:/*',
+      Condition: { StringNotEquals: { 'aws:SourceVpce': executeApiEndpointId } },
+    },
+    ...(options.forDomain ? [] : [{ Sid: 'NoInternalRoutes', Effect: 'Deny', Principal: '*', Action: 'execute-api:Invoke', Resource: INTERNAL_PATHS }]),
   ]);
 }
 
@@ -116,6 +135,7 @@ export function routeApiToFunction(args: PortalArgs, { api, apiPolicy }: Private
     },
     { ...opts, dependsOn: stageDependencies },
   );
+  guardStage(args, api, stage, opts);
 
   let customDomain: aws.apigateway.DomainName | undefined;
   let customDomainZone: aws.route53.Zone | undefined;
@@ -123,7 +143,14 @@ export function routeApiToFunction(args: PortalArgs, { api, apiPolicy }: Private
     const { domainName, certificateArn } = portal.customDomain;
     customDomain = new aws.apigateway.DomainName(
       `${name}-domain`,
-      { domainName, certificateArn, endpointConfiguration: { types: 'PRIVATE' }, securityPolicy: 'TLS_1_2', policy: apiPolicy, tags: args.tags },
+      {
+        domainName,
+        certificateArn,
+        endpointConfiguration: { types: 'PRIVATE' },
+        securityPolicy: 'TLS_1_2',
+        policy: pulumi.output(network.executeApiEndpointId).apply((id) => buildApiPolicy(id, { forDomain: true })),
+        tags: args.tags,
+      },
       opts,
     );
     new aws.apigateway.DomainNameAccessAssociation(

@@ -20,6 +20,8 @@ export function webAdapterLayerArn(region: string, architecture: 'arm64' | 'x86_
 interface FunctionPolicyInput {
   region: string;
   tableArns: string[];
+  /** The audit table: records are put, never updated or deleted (also when listed in tableArns). */
+  auditTableArn?: string;
   /** The notifications topic the function publishes to. */
   topicArn?: string;
   generatorRoleArns: string[];
@@ -30,6 +32,7 @@ interface FunctionPolicyInput {
 
 /** What the portal function may do: read/write its three tables, assume the LOB generator roles, little else. */
 export function buildFunctionPolicy(input: FunctionPolicyInput): string {
+  const audit = input.auditTableArn ? [input.auditTableArn, `${input.auditTableArn}/index/*`] : [];
   return buildPolicyDocument([
     {
       Sid: 'PortalTables',
@@ -45,8 +48,26 @@ export function buildFunctionPolicy(input: FunctionPolicyInput): string {
         'dynamodb:BatchWriteItem',
         'dynamodb:ConditionCheckItem',
       ],
-      Resource: input.tableArns.flatMap((arn) => [arn, `${arn}/index/*`]),
+      Resource: input.tableArns.filter((arn) => arn !== input.auditTableArn).flatMap((arn) => [arn, `${arn}/index/*`]),
     },
+    ...(input.auditTableArn
+      ? [
+          // Audit records are evidence: read and add, never rewrite. (BatchWriteItem is one IAM action for its
+          // puts and deletes alike; the stream -> Object Lock archive records any REMOVE that is not TTL's.)
+          {
+            Sid: 'AuditAppendOnly',
+            Effect: 'Allow',
+            Action: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:PutItem', 'dynamodb:BatchWriteItem', 'dynamodb:ConditionCheckItem'],
+            Resource: audit,
+          },
+          {
+            Sid: 'AuditNeverRewritten',
+            Effect: 'Deny',
+            Action: ['dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:UpdateTable', 'dynamodb:DeleteTable', 'dynamodb:UpdateTimeToLive'],
+            Resource: audit,
+          },
+        ]
+      : []),
     // Per-user generator sessions: the source identity and session tags name the person (infra/lob-account.ts).
     { Sid: 'AssumeLobGeneratorRoles', Effect: 'Allow', Action: ['sts:AssumeRole', 'sts:SetSourceIdentity', 'sts:TagSession'], Resource: input.generatorRoleArns },
     // The admin console looks users up in the pool (read-only).
@@ -103,7 +124,7 @@ export function createPortalFunction(
       policy: pulumi
         .all([tables.users.arn, tables.lobs.arn, tables.audit.arn, tables.requests.arn, tables.reviews.arn, tables.usage.arn, userPool.arn, logGroup.arn, key.arn, notifications.arn])
         .apply(([usersArn, lobsArn, auditArn, requestsArn, reviewsArn, usageArn, userPoolArn, logGroupArn, keyArn, topicArn]) =>
-          buildFunctionPolicy({ region, tableArns: [usersArn, lobsArn, auditArn, requestsArn, reviewsArn, usageArn], generatorRoleArns: config.lobs.map(generatorRoleArn), userPoolArn, logGroupArn, keyArn, topicArn }),
+          buildFunctionPolicy({ region, tableArns: [usersArn, lobsArn, auditArn, requestsArn, reviewsArn, usageArn], auditTableArn: auditArn, generatorRoleArns: config.lobs.map(generatorRoleArn), userPoolArn, logGroupArn, keyArn, topicArn }),
         ),
     },
     opts,
@@ -130,6 +151,8 @@ export function createPortalFunction(
       handler: 'run.sh',
       code: new pulumi.asset.FileArchive(args.bundlePath),
       memorySize: portal.memoryMb,
+      // A flood (or a loop) stops at this many concurrent requests instead of starving the account's pool.
+      reservedConcurrentExecutions: portal.border.reservedConcurrency,
       timeout: portal.timeoutSeconds,
       layers: [webAdapterLayerArn(region, portal.architecture, portal.webAdapterLayerVersion)],
       vpcConfig: { subnetIds: network.privateSubnetIds, securityGroupIds: [securityGroup.id] },

@@ -31,6 +31,8 @@ export function createPortalUserPool(args: PortalArgs, url: pulumi.Input<string>
       softwareTokenMfaConfiguration: { enabled: true },
       usernameConfiguration: { caseSensitive: false },
       deletionProtection: production ? 'ACTIVE' : 'INACTIVE',
+      // Threat protection (compromised credentials, adaptive authentication): a stage setting, ENFORCED in production.
+      ...(portal.threatProtection === 'OFF' ? {} : { userPoolTier: 'PLUS', userPoolAddOns: { advancedSecurityMode: portal.threatProtection } }),
       tags: args.tags,
     },
     opts,

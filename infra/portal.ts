@@ -10,6 +10,7 @@ import { createPrivateApi, routeApiToFunction } from './portal-api';
 import { createPortalFunction } from './portal-function';
 import { createPortalUserPool } from './portal-user-pool';
 import type { Portal, PortalArgs } from './portal-args';
+import { createAuditArchive } from './audit-archive';
 
 function createTables(args: PortalArgs, key: aws.kms.Key, opts: pulumi.CustomResourceOptions) {
   const { name, config, production } = args;
@@ -21,8 +22,10 @@ function createTables(args: PortalArgs, key: aws.kms.Key, opts: pulumi.CustomRes
     tags: args.tags,
   };
   // Keys and indexes from the one schema source (lib/directory/schema.ts).
+  // The audit table streams every change to the archive (infra/audit-archive.ts).
+  const stream = (schema: TableSchema) => (schema.id === 'audit' ? { streamEnabled: true, streamViewType: 'NEW_AND_OLD_IMAGES' } : {});
   const table = (schema: TableSchema) =>
-    new aws.dynamodb.Table(`${name}-${schema.id}`, { ...common, name: config.portal.tables[schema.id], ...tableArgsFor(schema) }, opts);
+    new aws.dynamodb.Table(`${name}-${schema.id}`, { ...common, name: config.portal.tables[schema.id], ...tableArgsFor(schema), ...stream(schema) }, opts);
   const [users, lobs, audit, requests, reviews, usage] = [USERS_TABLE, LOBS_TABLE, AUDIT_TABLE, REQUESTS_TABLE, REVIEWS_TABLE, USAGE_TABLE].map(table);
   return { users, lobs, audit, requests, reviews, usage };
 }
@@ -39,6 +42,7 @@ export function createPortal(args: PortalArgs, opts: pulumi.CustomResourceOption
   const { functionRole, functionPolicy, securityGroup, fn } = createPortalFunction(args, { key, tables, notifications, pool, url }, opts);
   const { stage, customDomain, customDomainZone } = routeApiToFunction(args, { api, apiPolicy, url }, fn, opts);
   const { userPool, webClient, cliClient, adminGroup, hostedUiDomain } = pool;
+  const auditArchive = createAuditArchive({ name, config: args.config, key, auditTable: tables.audit, tags: args.tags }, opts);
 
-  return { tables, notifications, key, userPool, webClient, cliClient, adminGroup, hostedUiDomain, functionRole, functionPolicy, securityGroup, fn, api, stage, customDomain, customDomainZone, url };
+  return { tables, notifications, key, userPool, webClient, cliClient, adminGroup, hostedUiDomain, functionRole, functionPolicy, securityGroup, fn, api, stage, customDomain, customDomainZone, url, auditArchive };
 }

@@ -31,6 +31,7 @@ export const ERROR_STATUS = {
   'request.already_decided': 409,
   'request.duplicate': 409,
   'request.self_approval': 403,
+  'request.rate_limited': 429,
   // Access reviews (issue 14)
   'review.not_found': 404,
   'review.closed': 409,
@@ -74,6 +75,7 @@ const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   'request.already_decided': 'This request was already decided.',
   'request.duplicate': 'You already have a pending request for this line of business.',
   'request.self_approval': 'You cannot decide your own access request; another owner or a platform admin has to.',
+  'request.rate_limited': 'You have filed or withdrawn too many access requests this hour. Try again next hour.',
   'review.not_found': 'There is no such access review.',
   'review.closed': 'This access review is finished and read-only.',
   'review.already_decided': 'This member was already decided in this review.',

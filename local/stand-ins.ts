@@ -143,7 +143,7 @@ export function configFromEnv(env: Record<string, string | undefined> = process.
 }
 
 /** The portal's environment (docs/contracts.md) pointing at these stand-ins; no NEXTAUTH_URL/AUTH_MODE. */
-export function portalEnvFor(urls: StandInsUrls, tables: TableNames): Record<string, string> {
+export function portalEnvFor(urls: StandInsUrls, tables: TableNames, studioSuffix = 'localhost'): Record<string, string> {
   return {
     AWS_REGION: DEMO_REGION,
     AWS_ACCESS_KEY_ID: PORTAL_PRINCIPAL.accessKeyId,
@@ -170,6 +170,8 @@ export function portalEnvFor(urls: StandInsUrls, tables: TableNames): Record<str
     // The review job (scheduled reviews, overdue reviews) on a timer, as a scheduler would call it.
     REVIEW_JOB_INTERVAL_SECONDS: '60',
     TABLE_USAGE: tables.usage,
+    // The stand-in Studio hosts (<domain>.studio.<region>.<suffix>:<port>) for CSP form-action.
+    CSP_FORM_ACTION: `*.studio.${DEMO_REGION}.${studioSuffix}:*`,
   };
 }
 
@@ -240,7 +242,7 @@ export async function startStandInsInProcess(config: StandInsConfig): Promise<Ru
 
     return {
       urls,
-      portalEnv: portalEnvFor(urls, config.tables),
+      portalEnv: portalEnvFor(urls, config.tables, config.studio.suffix),
       knobs,
       aws,
       cognito,

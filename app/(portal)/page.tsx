@@ -8,7 +8,7 @@ import type { Lob } from '@/lib/directory/types';
 import { toPortalError, type PortalError } from '@/lib/errors';
 import { resolveLobs } from '@/lib/launch';
 import { log } from '@/lib/log';
-import { REQUEST_ID_HEADER, resolveRequestId } from '@/lib/request-id';
+import { REQUEST_ID_HEADER, stampedRequestId } from '@/lib/request-id';
 import { getDirectory, type Membership } from '@/lib/directory';
 import { getAdminDeps } from '@/lib/admin/deps';
 import { listRequestsOf, type AccessRequest } from '@/lib/admin/requests';
@@ -31,7 +31,7 @@ function toOption(lob: Lob): LaunchOption {
 export default async function HomePage() {
   const user = await getSessionUser();
   if (!user) redirect('/signin');
-  const requestId = resolveRequestId((await headers()).get(REQUEST_ID_HEADER));
+  const requestId = stampedRequestId((await headers()).get(REQUEST_ID_HEADER));
   const { supportContact } = getConfig();
 
   let lobs: Lob[] = [];

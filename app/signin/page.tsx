@@ -4,14 +4,9 @@ import { HostedSignInButton, SignInForm } from '@/components/launch/sign-in-form
 import { Alert } from '@/components/ui/alert';
 import { getSessionUser } from '@/lib/auth/session';
 import { getConfig } from '@/lib/config';
+import { portalPath } from '@/lib/http/safe-redirect';
 
 export const metadata: Metadata = { title: 'Sign in · Studio Portal' };
-
-/** Only same-site paths: never bounce a user to another origin after sign-in. */
-function safeCallbackUrl(value: string | string[] | undefined): string {
-  const v = Array.isArray(value) ? value[0] : value;
-  return v && v.startsWith('/') && !v.startsWith('//') && !v.startsWith('/\\') ? v : '/';
-}
 
 const HOSTED_ERRORS: Record<string, string> = {
   AccessDenied: 'Your company account could not be used to sign in here.',
@@ -21,7 +16,8 @@ const HOSTED_ERRORS: Record<string, string> = {
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const params = await searchParams;
-  const callbackUrl = safeCallbackUrl(params.callbackUrl);
+  // Only a path of the portal: never bounce a user to another origin after sign-in.
+  const callbackUrl = portalPath(params.callbackUrl, getConfig().nextAuthUrl);
   if (await getSessionUser()) redirect(callbackUrl);
   const { authMode } = getConfig();
   const error = typeof params.error === 'string' ? params.error : undefined;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { SessionUser } from '@/lib/auth/types';
 import { isPortalError } from '@/lib/errors';
 import { log } from '@/lib/log';
-import { resolveRequestId } from '@/lib/request-id';
+import { newRequestId } from '@/lib/request-id';
 import { failureState, type ActionState } from './action-state';
 
 /** What authorization found: at least who the caller is (a LOB owner's console access, a stored review, ...). */
@@ -65,7 +65,7 @@ const logOutcome: NonNullable<ActionCollaborators['record']> = (entry) => log.in
  */
 export function defineAction<S extends z.ZodType, V extends object, A extends Authorized, St extends ActionState<V> = ActionState<V>>(
   spec: ActionSpec<S, V, A, St>,
-  { revalidate, redirect, requestId: requestIdOf = async () => resolveRequestId(), record = logOutcome }: ActionCollaborators,
+  { revalidate, redirect, requestId: requestIdOf = async () => newRequestId(), record = logOutcome }: ActionCollaborators,
 ): (prev: St | undefined, form: FormData) => Promise<St> {
   return async (prev, form) => {
     const values = spec.read(form);

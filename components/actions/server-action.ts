@@ -7,7 +7,7 @@ import { requireAdminRequest, requireLobManagerRequest } from '@/lib/admin/requi
 import { lobNameSchema } from '@/lib/admin/validation';
 import { getSessionUser } from '@/lib/auth/session';
 import { PortalError } from '@/lib/errors';
-import { REQUEST_ID_HEADER, resolveRequestId } from '@/lib/request-id';
+import { REQUEST_ID_HEADER, stampedRequestId } from '@/lib/request-id';
 import type { ActionState } from './action-state';
 import { defineAction, type ActionSpec, type Authorized } from './define-action';
 
@@ -18,7 +18,7 @@ export function serverAction<S extends z.ZodType, V extends object, A extends Au
   return defineAction(spec, {
     revalidate: (path) => revalidatePath(path),
     redirect: (url) => redirect(url),
-    requestId: async () => resolveRequestId((await headers()).get(REQUEST_ID_HEADER)),
+    requestId: async () => stampedRequestId((await headers()).get(REQUEST_ID_HEADER)),
   });
 }
 

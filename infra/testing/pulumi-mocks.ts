@@ -85,8 +85,10 @@ function computeState(type: string, name: string, inputs: Record<string, any>, a
     }
     case 'aws:iam/role:Role':
       return { id: inputs.name ?? name, extra: { arn: `arn:aws:iam::${account}:role/${inputs.name ?? name}`, name: inputs.name ?? name } };
-    case 'aws:dynamodb/table:Table':
-      return { id: inputs.name, extra: { arn: `arn:aws:dynamodb:${REGION}:${account}:table/${inputs.name}` } };
+    case 'aws:dynamodb/table:Table': {
+      const arn = `arn:aws:dynamodb:${REGION}:${account}:table/${inputs.name}`;
+      return { id: inputs.name, extra: { arn, streamArn: inputs.streamEnabled ? `${arn}/stream/2026-01-01T00:00:00.000` : undefined } };
+    }
     case 'aws:cognito/userPool:UserPool': {
       const id = `${REGION}_${fakeId('Mock', name).slice(0, 12)}`;
       return { id, extra: { arn: `arn:aws:cognito-idp:${REGION}:${account}:userpool/${id}`, endpoint: `cognito-idp.${REGION}.amazonaws.com/${id}` } };
@@ -113,6 +115,10 @@ function computeState(type: string, name: string, inputs: Record<string, any>, a
       const id = fakeId('key-', name);
       return { id, extra: { arn: `arn:aws:kms:${REGION}:${account}:key/${id}`, keyId: id } };
     }
+    case 'aws:s3/bucket:Bucket':
+      return { id: inputs.bucket ?? name, extra: { arn: `arn:aws:s3:::${inputs.bucket ?? name}`, bucket: inputs.bucket ?? name } };
+    case 'aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream':
+      return { id: inputs.name ?? name, extra: { arn: `arn:aws:firehose:${REGION}:${account}:deliverystream/${inputs.name ?? name}` } };
     case 'aws:cloudwatch/logGroup:LogGroup':
       return { id: inputs.name ?? name, extra: { arn: `arn:aws:logs:${REGION}:${account}:log-group:${inputs.name ?? name}` } };
     default: {

@@ -106,7 +106,25 @@ export async function listAudit(
 ): Promise<AuditPage> {
   const limit = Math.min(Math.max(options.limit ?? 50, 1), 500);
   const page = await queryAudit(deps, filter, { limit, startKey: decodePageToken<Record<string, unknown>>(options.pageToken) });
-  return { entries: page.entries, nextToken: encodePageToken(page.nextKey) };
+  return { entries: asLaunches(page.entries), nextToken: encodePageToken(page.nextKey) };
+}
+
+/**
+ * One entry per launch: a follow-up record (the launch's outcome changed after its first record was
+ * written) is folded into the first record it names, which then shows the final outcome and keeps the
+ * first one in `previousOutcome`. A follow-up whose first record is not on the page stays as it is.
+ */
+export function asLaunches(entries: readonly AuditEntry[]): AuditEntry[] {
+  const firstKey = (e: AuditEntry) => `${e.at}#${e.requestId}`;
+  const followUps = new Map<string, AuditEntry>();
+  for (const e of entries) if (e.followsUp) followUps.set(e.followsUp, e);
+  const firsts = new Set(entries.filter((e) => !e.followsUp && followUps.has(firstKey(e))).map(firstKey));
+  return entries
+    .filter((e) => !(e.followsUp && firsts.has(e.followsUp)))
+    .map((e) => {
+      const followUp = e.followsUp ? undefined : followUps.get(firstKey(e));
+      return followUp ? { ...e, outcome: followUp.outcome, previousOutcome: e.outcome, followsUp: undefined } : e;
+    });
 }
 
 /** Every matching entry, newest first, page by page (CSV export). Stops after `max` entries. */

@@ -4,6 +4,7 @@ import type { AwsCredentialIdentity } from '@aws-sdk/types';
 import { generatorRoleArn } from '@/lib/aws/clients';
 import { credentialsOf, roleSessionNameFor, sourceIdentityFor } from '@/lib/aws/generator-sessions';
 import { isAccessDenied, isResourceNotFound, isThrottled, isUnavailable } from '@/lib/aws/errors';
+import { logAwsFailure } from '@/lib/aws/error-reference';
 import type { AdminDeps } from './deps';
 import type { AdminLob } from './lobs';
 
@@ -36,15 +37,15 @@ export interface ConnectionReport {
   testedAt: string;
 }
 
+/** The reference an admin finds the AWS error under in the logs (its raw text never reaches the page). */
 function awsReason(error: unknown): string {
-  const e = error as { name?: string; message?: string };
-  return `${e.name ?? 'Error'}: ${e.message ?? 'no message'}`;
+  return logAwsFailure('admin.connection_test_failed', error);
 }
 
 function genericFailure(error: unknown, service: string): string {
   if (isThrottled(error)) return `${service} throttled the request; try again in a moment. (${awsReason(error)})`;
   if (isUnavailable(error)) return `${service} could not be reached from the portal. (${awsReason(error)})`;
-  return awsReason(error);
+  return `The call failed; ${awsReason(error)}.`;
 }
 
 /**
@@ -88,8 +89,8 @@ export async function testLobConnection(deps: AdminDeps, lob: AdminLob, admin: s
         RoleArn: roleArn,
         RoleSessionName: roleSessionNameFor(`test-${admin}`),
         DurationSeconds: 900,
+        // No session tags: the trust policy takes only studio-user and lob, and this session presigns nobody.
         SourceIdentity: sourceIdentityFor(admin),
-        Tags: [{ Key: 'purpose', Value: 'connection-test' }],
       }),
     );
     credentials = credentialsOf(out);
@@ -100,7 +101,7 @@ export async function testLobConnection(deps: AdminDeps, lob: AdminLob, admin: s
       'failed',
       isAccessDenied(error)
         ? `Access denied assuming ${roleArn}. Check that the role exists in account ${lob.accountId} and that its ` +
-          "trust policy lets the portal's role call sts:AssumeRole, sts:SetSourceIdentity and sts:TagSession (and that the account id and role name here are right). " +
+          "trust policy lets the portal's role call sts:AssumeRole and sts:SetSourceIdentity with a source identity, and sts:TagSession with the studio-user and lob tags (and that the account id and role name here are right). " +
           `(${awsReason(error)})`
         : genericFailure(error, 'STS'),
     );

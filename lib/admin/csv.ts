@@ -1,8 +1,8 @@
 import Papa from 'papaparse';
 
 /**
- * Rows to CSV text. Cells starting with = + - @ (or tab / CR) are prefixed with ' so a spreadsheet shows
- * them as text instead of running them as formulas (CSV injection).
+ * Rows to CSV text. Every cell goes through {@link neutraliseFormula} (CSV injection). papaparse's own
+ * `escapeFormulae` is not used: its pattern has no multi-line flag, so `=HYPERLINK(...)\nx` passes as is.
  */
 export function toCsv<T extends Record<string, unknown>>(
   rows: T[],
@@ -12,15 +12,19 @@ export function toCsv<T extends Record<string, unknown>>(
   const data = rows.map((row) => columns.map((c) => formatCell(row[c])));
   const text = Papa.unparse(
     { fields: [...columns], data },
-    { header: options.header ?? true, escapeFormulae: true, newline: '\r\n' },
+    { header: options.header ?? true, escapeFormulae: false, newline: '\r\n' },
   );
   return text ? `${text}\r\n` : '';
 }
 
 function formatCell(value: unknown): string {
   if (value === undefined || value === null) return '';
-  if (Array.isArray(value)) return value.join(';');
-  return String(value);
+  return neutraliseFormula(Array.isArray(value) ? value.join(';') : String(value));
+}
+
+/** A spreadsheet runs a cell starting with = + - @, tab or CR as a formula: such a cell gets a leading '. */
+export function neutraliseFormula(cell: string): string {
+  return /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell;
 }
 
 export interface CsvLine {

@@ -72,6 +72,7 @@ const OUTCOMES: Record<ErrorCode | 'success', string> = {
   'request.already_decided': 'Request already decided',
   'request.duplicate': 'Request already pending',
   'request.self_approval': 'Own request',
+  'request.rate_limited': 'Too many requests',
   'review.not_found': 'Unknown review',
   'review.closed': 'Review finished',
   'review.already_decided': 'Already decided',

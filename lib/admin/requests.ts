@@ -7,7 +7,7 @@
  * is one BatchGetItem, not a COUNT over the queue.
  */
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import { freeText } from '@/lib/free-text';
 import { InputInvalidError, PortalError } from '@/lib/errors';
 import { isMembershipActive } from '@/lib/directory/items';
 import { getAccessRequest, queryPendingRequests, queryRequestsOf, requestWrites, type AccessRequest } from '@/lib/directory/requests';
@@ -21,6 +21,7 @@ import { commitMembershipWrite } from './memberships';
 import { notifySafely, type Notification } from './notifications';
 import { getLob } from './lobs';
 import { getUserMapping } from '@/lib/directory/users';
+import { REQUEST_CHANGES_PER_HOUR, requestRateWrite } from '@/lib/directory/request-rate';
 import { decodePageToken, encodePageToken } from './page-token';
 
 export type { AccessRequest, RequestStatus } from '@/lib/directory/requests';
@@ -30,13 +31,11 @@ const DAY_MS = 24 * 3600 * 1000;
 export const JUSTIFICATION_MIN = 10;
 export const JUSTIFICATION_MAX = 500;
 
-export const justificationSchema = z
-  .string()
-  .trim()
+export const justificationSchema = freeText('', { multiLine: true })
   .min(JUSTIFICATION_MIN, `Write at least ${JUSTIFICATION_MIN} characters: say what you need the access for.`)
   .max(JUSTIFICATION_MAX, `Use at most ${JUSTIFICATION_MAX} characters.`);
 
-export const denyReasonSchema = z.string().trim().min(3, 'Give a reason (at least 3 characters): the requester sees it.').max(500, 'Use at most 500 characters.');
+export const denyReasonSchema = freeText('').min(3, 'Give a reason (at least 3 characters): the requester sees it.').max(500, 'Use at most 500 characters.');
 
 /** Thrown when a request is decided (or withdrawn) a second time: says by whom and when. */
 export class RequestAlreadyDecidedError extends PortalError {
@@ -82,7 +81,20 @@ export function validateNewRequest(lob: Lob | null, input: NewRequestInput): { j
   return { justification: justification.data, days: input.days };
 }
 
-/** Files a request; refused while the user has a pending one for the LOB (a condition, not a read). */
+/** The refusal when the transaction's last write (requestRateWrite) failed its condition: the person's hour is full. */
+function rateLimited(error: unknown, now: Date): PortalError | undefined {
+  if (!(error instanceof TransactionCancelledError) || error.reasons.at(-1) !== 'ConditionalCheckFailed') return undefined;
+  const next = new Date(Math.floor(now.getTime() / 3_600_000 + 1) * 3_600_000);
+  return new PortalError(
+    'request.rate_limited',
+    `You have filed or withdrawn ${REQUEST_CHANGES_PER_HOUR} access requests this hour, the most the portal takes. Try again after ${formatUtc(next.toISOString())}.`,
+  );
+}
+
+/**
+ * Files a request; refused while the user has a pending one for the LOB (a condition, not a read), and
+ * once they have filed or withdrawn REQUEST_CHANGES_PER_HOUR this hour (each filing notifies owners).
+ */
 export async function createRequest(deps: AdminDeps, requester: string, input: NewRequestInput): Promise<AccessRequest> {
   const lob = await getLob(deps, input.lob);
   const { justification, days } = validateNewRequest(lob, input);
@@ -92,11 +104,11 @@ export async function createRequest(deps: AdminDeps, requester: string, input: N
   if (current && !current.until) throw new InputInvalidError(`You are already a member of ${input.lob}.`);
   const request: AccessRequest = { id: randomUUID(), lob: input.lob, requester, justification, days, status: 'pending', createdAt: now.toISOString() };
   try {
-    await transactWrite(deps.ddb, requestWrites.create(deps, request));
+    await transactWrite(deps.ddb, [...requestWrites.create(deps, request), requestRateWrite(deps, requester, now)]);
   } catch (error) {
     // Item 0 is the guard: the user has a pending request for the LOB.
     if (error instanceof TransactionCancelledError && error.reasons[0] === 'ConditionalCheckFailed') throw new RequestDuplicateError(input.lob);
-    throw error;
+    throw rateLimited(error, now) ?? error;
   }
   await notifySafely(deps, {
     event: 'request.created',
@@ -230,8 +242,12 @@ export async function withdrawRequest(deps: AdminDeps, requester: string, id: st
   if (request.status !== 'pending') throw new RequestAlreadyDecidedError(request);
   const at = nowOf(deps).toISOString();
   try {
-    await transactWrite(deps.ddb, requestWrites.close(deps, request, { status: 'withdrawn', decidedBy: requester, decidedAt: at }, { requesterOnly: true }));
+    const now = nowOf(deps);
+    const writes = requestWrites.close(deps, request, { status: 'withdrawn', decidedBy: requester, decidedAt: at }, { requesterOnly: true });
+    await transactWrite(deps.ddb, [...writes, requestRateWrite(deps, requester, now)]);
   } catch (error) {
+    const limited = rateLimited(error, nowOf(deps));
+    if (limited) throw limited;
     if (error instanceof TransactionCancelledError) throw (await decidedMeanwhile(deps, id)) ?? new PortalError('conflict.version', 'The request changed meanwhile; reload and try again.');
     throw error;
   }

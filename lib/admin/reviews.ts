@@ -7,7 +7,7 @@
  * a finished review takes no more.
  */
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import { freeText } from '@/lib/free-text';
 import { InputInvalidError, PortalError } from '@/lib/errors';
 import { isMembershipActive } from '@/lib/directory/items';
 import {
@@ -74,7 +74,7 @@ export class ReviewAlreadyDecidedError extends PortalError {
   }
 }
 
-export const commentSchema = z.string().trim().max(500, 'Comment: use at most 500 characters.');
+export const commentSchema = freeText('Comment').max(500, 'Comment: use at most 500 characters.');
 
 /** Review items expire with the audit log (deps.auditTtlSeconds overrides it). */
 const ttlOf = (deps: AdminDeps, at: Date) => Math.floor(at.getTime() / 1000) + (deps.auditTtlSeconds ?? AUDIT_RETENTION_SECONDS);

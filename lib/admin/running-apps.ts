@@ -3,6 +3,8 @@ import { ListAppsCommand } from '@aws-sdk/client-sagemaker';
 import { generatorRoleArn } from '@/lib/aws/clients';
 import { credentialsOf } from '@/lib/aws/generator-sessions';
 import type { AdminDeps } from './deps';
+import { isAccessDenied, isThrottled } from '@/lib/aws/errors';
+import { logAwsFailure } from '@/lib/aws/error-reference';
 import type { AdminLob } from './lobs';
 
 export interface RunningApps {
@@ -44,8 +46,8 @@ export async function listRunningApps(deps: AdminDeps, lob: AdminLob): Promise<R
     } while (token && ++pages < 20);
     value = { lob: lob.lob, byType, total: Object.values(byType).reduce((a, b) => a + b, 0) };
   } catch (error) {
-    const e = error as { name?: string; message?: string };
-    value = { lob: lob.lob, error: `${e.name ?? 'Error'}: ${e.message ?? 'no message'}` };
+    const what = isAccessDenied(error) ? 'access denied' : isThrottled(error) ? 'throttled' : 'AWS error';
+    value = { lob: lob.lob, error: `${what}; ${logAwsFailure('admin.running_apps_failed', error, { lob: lob.lob })}` };
   }
   cache.set(lob.lob, { at: now, value });
   return value;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { freeText } from '@/lib/free-text';
 
 import { PROFILE_NAME_PATTERN, STUDIO_APPS, type StudioApp } from '@/lib/names';
 import { DEFAULT_ROLE_NAME } from '@/lib/directory/types';
@@ -41,7 +42,7 @@ export const versionSchema = z.coerce.number().int().min(0, 'Missing version; re
 export const lobInputSchema = z
   .object({
     lob: lobNameSchema,
-    displayName: z.string().trim().min(1, 'Enter a display name.').max(100, 'Use at most 100 characters.'),
+    displayName: freeText('Display name').min(1, 'Enter a display name.').max(100, 'Use at most 100 characters.'),
     accountId: z.string().trim().regex(ACCOUNT_ID_PATTERN, 'An AWS account id is exactly 12 digits.'),
     domainId: z
       .string()
@@ -76,7 +77,7 @@ export const lobInputSchema = z
       groups: z.array(z.string().trim().min(1).max(128, 'Group names have at most 128 characters.')).max(20, 'At most 20 owner groups.'),
     }),
     acceptsRequests: z.boolean(),
-    requestDescription: z.string().trim().max(300, 'Use at most 300 characters.').optional(),
+    requestDescription: freeText('Request description').max(300, 'Use at most 300 characters.').optional(),
     maxRequestDays: z.coerce
       .number({ error: 'Choose the longest duration.' })
       .int('Use whole days.')

@@ -5,6 +5,8 @@ import { getConfig, type PortalConfig } from '@/lib/config';
 import { log } from '@/lib/log';
 import { InvalidCredentialsError, SignInChallengeError, signInWithPassword } from './password-sign-in';
 import { getCognitoClient, getTokenVerifier } from './services';
+import { typedUsername } from './typed-username';
+import { portalRedirect } from '@/lib/http/safe-redirect';
 
 /** Portal sessions end after a working day; launches need a fresh sign-in after that. */
 const SESSION_MAX_AGE_SECONDS = 8 * 3600;
@@ -56,7 +58,7 @@ function buildProviders(config: PortalConfig): AuthOptions['providers'] {
           return { id: user.username, ...user };
         } catch (error) {
           if (error instanceof InvalidCredentialsError) {
-            log.info('auth.sign_in_refused', { user: username, mode: 'password' });
+            log.info('auth.sign_in_refused', { ...typedUsername(username, config.nextAuthSecret), mode: 'password' });
             return null;
           }
           if (error instanceof SignInChallengeError) {
@@ -64,7 +66,7 @@ function buildProviders(config: PortalConfig): AuthOptions['providers'] {
             // next-auth shows this as ?error=PasswordChangeRequired on the sign-in page.
             throw new Error('PasswordChangeRequired');
           }
-          log.error('auth.sign_in_failed', { user: username, mode: 'password', error });
+          log.error('auth.sign_in_failed', { ...typedUsername(username, config.nextAuthSecret), mode: 'password', error });
           // next-auth shows this as ?error=SignInUnavailable on the sign-in page.
           throw new Error('SignInUnavailable');
         }
@@ -81,6 +83,7 @@ export function buildAuthOptions(config: PortalConfig): AuthOptions {
     session: { strategy: 'jwt', maxAge: SESSION_MAX_AGE_SECONDS },
     pages: { signIn: '/signin', error: '/signin' },
     callbacks: {
+      redirect: async (params) => portalRedirect(params),
       async signIn({ user, profile, account }) {
         if (account?.provider === 'cognito') {
           // Refuse an IdP session without a Cognito username rather than inventing one.

@@ -1,7 +1,7 @@
-import { PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { PortalError } from '../errors';
 import type { TableAccess } from './access';
-import { AUDIT_COPY_ATTRIBUTE, reshapeAuditItem, toAdminAuditItems, toAuditItem } from './items';
+import { AUDIT_COPY_ATTRIBUTE, AUDIT_FOLLOWS_UP_ATTRIBUTE, reshapeAuditItem, toAdminAuditItems, toAuditItem } from './items';
 import { AUDIT_TABLE, indexOf } from './schema';
 import { send } from './send';
 import type { AdminAuditRecord, AuditEntry, AuditRecord, AuditType, LaunchAuditRecord, PageKey } from './types';
@@ -18,17 +18,17 @@ export class AuditWriter {
     await send('audit.write', () => this.doc.send(new PutCommand({ TableName: this.table, Item: toAuditItem(record) })));
   }
 
-  /** Rewrites a stored launch record's outcome, only while it still says `expected` (never creates one). */
+  /**
+   * A launch whose outcome changed after its record was written (the write-ahead record said `expected`):
+   * records are never rewritten (the portal's role may not UpdateItem the audit table), so this puts a
+   * follow-up record (key: the first's + `#outcome#<outcome>`) holding the new outcome and referencing the
+   * first through AUDIT_FOLLOWS_UP_ATTRIBUTE; the audit page shows the two as one launch.
+   */
   async updateOutcome(record: LaunchAuditRecord, expected: string, outcome: string): Promise<void> {
-    const { pk, sk } = toAuditItem(record);
-    const update = new UpdateCommand({
-      TableName: this.table,
-      Key: { pk, sk },
-      UpdateExpression: 'SET outcome = :outcome',
-      ConditionExpression: 'attribute_exists(pk) AND outcome = :expected',
-      ExpressionAttributeValues: { ':outcome': outcome, ':expected': expected },
-    });
-    await send('audit.update', () => this.doc.send(update));
+    const first = toAuditItem(record);
+    const followUp = { ...first, sk: `${String(first.sk)}#outcome#${outcome}`, outcome, previousOutcome: expected, [AUDIT_FOLLOWS_UP_ATTRIBUTE]: first.sk, recordedAt: new Date().toISOString() };
+    const put = new PutCommand({ TableName: this.table, Item: followUp, ConditionExpression: 'attribute_not_exists(pk)' });
+    await send('audit.update', () => this.doc.send(put));
   }
 }
 

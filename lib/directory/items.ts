@@ -166,6 +166,12 @@ export function toAuditItem(record: AuditRecord): Item {
 export const AUDIT_COPY_ATTRIBUTE = 'copyOf';
 
 /**
+ * On a launch's follow-up record (its outcome changed after the first record was written): the `sk` of
+ * that first record. Records are only ever added, never rewritten (lib/directory/audit.ts updateOutcome).
+ */
+export const AUDIT_FOLLOWS_UP_ATTRIBUTE = 'followsUp';
+
+/**
  * The items of an admin change: the main item, and for a change touching several LOBs one copy per LOB
  * (same content, `lob` set, `sk` suffixed with the LOB, marked with AUDIT_COPY_ATTRIBUTE) so the byLob
  * index (hash `lob`) finds it under each of them. A random suffix keeps several changes in one request
@@ -206,12 +212,19 @@ const auditItemSchema = z.object({
   before: optionalText,
   after: optionalText,
   review: optionalText,
+  followsUp: optionalText,
+  previousOutcome: optionalText,
 });
 
 /** An audit item as an entry of the log (launch or admin change); items missing their key are refused. */
 export function reshapeAuditItem(item: Item): AuditEntry {
   const parsed = auditItemSchema.safeParse({ ...item, lobs: item.lobs instanceof Set ? [...item.lobs] : item.lobs });
   if (!parsed.success) throw new DirectoryItemError('Audit', String(item.sk), issuesOf(parsed.error));
-  const { sk, lobs, ...entry } = parsed.data;
-  return { ...entry, at: entry.at ?? sk.split('#')[0], lobs: lobs ?? (entry.lob ? [entry.lob] : []) };
+  const { sk, lobs, followsUp, previousOutcome, ...entry } = parsed.data;
+  return {
+    ...entry,
+    at: entry.at ?? sk.split('#')[0],
+    lobs: lobs ?? (entry.lob ? [entry.lob] : []),
+    ...(followsUp ? { followsUp, previousOutcome } : {}),
+  };
 }

@@ -63,6 +63,8 @@ export const REQUESTS_TABLE = defineTable({
   id: 'requests',
   key: ['id'],
   indexes: { pendingByLob: ['pendingLob', 'createdAt'], byRequester: ['requester', 'createdAt'] },
+  // Only the per-person rate items (lib/directory/request-rate.ts) carry `ttl`.
+  ttl: 'ttl',
 });
 
 /**

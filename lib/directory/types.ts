@@ -135,6 +135,9 @@ export interface AuditEntry {
   after?: string;
   /** The access review a decision belongs to (lib/admin/reviews.ts). */
   review?: string;
+  /** A launch's follow-up record: the key (`<at>#<requestId>`) of the first record, and the outcome it holds. */
+  followsUp?: string;
+  previousOutcome?: string;
 }
 
 /** A DynamoDB key or page position, opaque to callers (they encode it into page tokens). */

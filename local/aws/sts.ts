@@ -124,6 +124,22 @@ function readSessionAttributes(form: URLSearchParams): { sourceIdentity?: string
   return { sourceIdentity, tags, transitive };
 }
 
+/** The generator role's session tags (infra/lob-account.ts buildGeneratorTrustPolicy). */
+const GENERATOR_SESSION_TAGS = ['studio-user', 'lob'];
+
+/**
+ * The generator roles' trust policy (infra/lob-account.ts), evaluated per STS action as AWS does:
+ * sts:AssumeRole and sts:SetSourceIdentity need a source identity; when session tags are passed,
+ * sts:TagSession needs both `studio-user` and `lob` and no other key (TagSession does not see
+ * sts:SourceIdentity, so nothing about it is checked there).
+ */
+function generatorTrustAllows(session: { sourceIdentity?: string; tags: Record<string, string> }): boolean {
+  if (session.sourceIdentity === undefined) return false;
+  const keys = Object.keys(session.tags).map((k) => k.toLowerCase());
+  if (keys.length === 0) return true;
+  return GENERATOR_SESSION_TAGS.every((k) => keys.includes(k)) && keys.every((k) => GENERATOR_SESSION_TAGS.includes(k));
+}
+
 export async function handleSts(state: AwsState, req: IncomingMessage, body: Buffer): Promise<{ action: string; run: () => Promise<string> }> {
   const form = new URLSearchParams(body.toString('utf8'));
   const action = form.get('Action') ?? 'unknown';
@@ -182,8 +198,7 @@ export async function handleSts(state: AwsState, req: IncomingMessage, body: Buf
         }
         const account = match ? state.accounts.get(match[1]) : undefined;
         const trusted = caller.kind === 'principal' && state.assumeRoleCallers.has(callerArn) && account?.roleNames.has(match![2]);
-        // The generator roles' trust policy requires a source identity (Condition Null sts:SourceIdentity false).
-        const allowed = trusted && (!account?.requireSourceIdentity || session.sourceIdentity !== undefined);
+        const allowed = trusted && (!account?.requireSourceIdentity || generatorTrustAllows(session));
         if (!allowed) {
           throw new StsError('AccessDenied', `User: ${callerArn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`, 403);
         }

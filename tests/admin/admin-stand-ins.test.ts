@@ -233,6 +233,9 @@ describe('Test connection', () => {
     expect(assume.status).toBe('failed');
     expect(assume.detail).toMatch(/trust policy/);
     expect(assume.detail).toContain('arn:aws:iam::111111111111:role/NoSuchGenerator');
+    // STS's own words (error name, the caller's ARN and account) stay in the log, under the reference shown.
+    expect(assume.detail).toMatch(/reference [0-9a-f-]{36}/);
+    expect(assume.detail).not.toMatch(/AccessDenied|not authorized|assumed-role|portal-role/i);
     expect(report.steps.find((s) => s.id === 'describeDomain')?.status).toBe('skipped');
   });
 

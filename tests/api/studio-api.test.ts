@@ -166,7 +166,11 @@ describe('GET /api/studio/{user}: success', () => {
     await expectStudioRedirect(res, 302, 'd-lobb1example', 'user-lob-b');
     expect(res.headers.get('cache-control')).toBe('no-store');
 
-    const audit = await eventually(async () => (await directoryClient(stack.env).auditFor('api-test-redirect-0001'))[0]);
+    // The audit record carries the portal's own request id (answered in x-request-id), never the client's.
+    const requestId = res.headers.get('x-request-id')!;
+    expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
+    const audit = await eventually(async () => (await directoryClient(stack.env).auditFor(requestId))[0]);
+    expect(await directoryClient(stack.env).auditFor('api-test-redirect-0001')).toEqual([]);
     expect(audit).toMatchObject({ type: 'launch', user: 'user-lob-b', lob: 'lob-b', channel: 'api', outcome: 'success', domainId: 'd-lobb1example', accountId: '222222222222' });
   });
 

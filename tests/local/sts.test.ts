@@ -114,6 +114,16 @@ describe('STS AssumeRole: SourceIdentity and session tags', () => {
     expect(error.$metadata?.httpStatusCode).toBe(403);
   });
 
+  it('evaluates the trust per action like the split policy: TagSession takes exactly studio-user and lob', async () => {
+    for (const only of [[tags[0]], [tags[1]], [{ Key: 'purpose', Value: 'connection-test' }], [...tags, { Key: 'purpose', Value: 'x' }]]) {
+      const error = await errorOf(sts().send(new AssumeRoleCommand({ RoleArn: ROLE_A, RoleSessionName: 'portal', SourceIdentity: 'user-lob-a', Tags: only })));
+      expect(error.name, JSON.stringify(only)).toBe('AccessDenied');
+    }
+    // Untagged with a source identity (AssumeRole + SetSourceIdentity only): allowed, as the policy does.
+    const untagged = await sts().send(new AssumeRoleCommand({ RoleArn: ROLE_A, RoleSessionName: 'portal', SourceIdentity: 'portal-admin' }));
+    expect(untagged.SourceIdentity).toBe('portal-admin');
+  });
+
   it.each([
     [{ SourceIdentity: 'a' }, 'ValidationError', 'sourceIdentity'],
     [{ SourceIdentity: 'has space' }, 'ValidationError', 'sourceIdentity'],

@@ -58,7 +58,7 @@ describe('attribution in the LOB account', () => {
     });
     expect(presigned.errorCode).toBeUndefined();
     // Admins see the same session on the launch's audit entry.
-    const record = await eventually(async () => (await dir.auditFor('attribution-0001'))[0]);
+    const record = await eventually(async () => (await dir.auditFor(res.headers.get('x-request-id')!))[0]);
     expect(record).toMatchObject({
       outcome: 'success',
       roleSession: 'arn:aws:sts::111111111111:assumed-role/PresignedUrlGenerator/portal-user-lob-a',

@@ -141,7 +141,11 @@ describe('Open Studio', () => {
     await expectStudioRedirect(response, 303, 'd-loba1example', 'user-lob-a');
     expect(response.headers.get('cache-control')).toMatch(/no-store/);
 
-    const audit = await eventually(async () => (await dir.auditFor('portal-test-lob-a-0001'))[0]);
+    // The audit record carries the portal's own request id (answered in x-request-id), never the client's.
+    const requestId = response.headers.get('x-request-id')!;
+    expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
+    const audit = await eventually(async () => (await dir.auditFor(requestId))[0]);
+    expect(await dir.auditFor('portal-test-lob-a-0001')).toEqual([]);
     expect(audit).toMatchObject({ type: 'launch', user: 'user-lob-a', lob: 'lob-a', channel: 'portal', outcome: 'success', app: 'studio' });
   });
 
@@ -230,7 +234,8 @@ describe('Open Studio: errors a user can act on', () => {
     expect(response.headers.get('location')).toBeNull();
     // The re-rendered page has no form for this user: it shows the "whom to ask" message instead.
     expect(html).toContain('not assigned to any line of business');
-    const audit = await eventually(async () => (await dir.auditFor('portal-test-nolob-0001'))[0]);
+    const audit = await eventually(async () => (await dir.auditFor(response.headers.get('x-request-id')!))[0]);
+    expect(await dir.auditFor('portal-test-nolob-0001')).toEqual([]);
     expect(audit).toMatchObject({ user: 'user-no-lob', channel: 'portal', outcome: 'user.not_mapped' });
     expect(await apiStatus('user-no-lob')).toEqual({ status: 403, code: 'user.not_mapped' });
   });
@@ -309,8 +314,9 @@ describe('Open Studio: errors a user can act on', () => {
   });
 
   it('records failed launches in the audit log with the error code', async () => {
-    await launchError('user-no-profile', { 'x-request-id': 'portal-test-fail-0001' });
-    const audit = await eventually(async () => (await dir.auditFor('portal-test-fail-0001'))[0]);
+    const { requestId } = await launchError('user-no-profile', { 'x-request-id': 'portal-test-fail-0001' });
+    expect(requestId).not.toBe('portal-test-fail-0001');
+    const audit = await eventually(async () => (await dir.auditFor(requestId))[0]);
     expect(audit).toMatchObject({ user: 'user-no-profile', channel: 'portal', outcome: 'profile.not_found', lob: 'lob-a' });
   });
 

@@ -49,6 +49,10 @@ describe('a session of real use, then the logs', () => {
     stack.secrets.add('wrong password', 'Wrong-Passw0rd-Attempt!');
     await expect(signIn(stack.url, 'user-lob-b', 'Wrong-Passw0rd-Attempt!')).rejects.toThrow(/sign-in as user-lob-b failed/);
 
+    // A password typed into the username field: the refusal is logged with a keyed hash and a length only.
+    stack.secrets.add('password typed as username', 'Typed-Into-Username-Passw0rd!');
+    await expect(signIn(stack.url, 'Typed-Into-Username-Passw0rd!', 'whatever-it-was')).rejects.toThrow(/failed/);
+
     // "Open Studio" as a browser without JavaScript posts it: 303 to the presigned URL.
     const form = await loadLaunchForm(stack.url, jar);
     const opened = await submitLaunchForm(stack.url, form, { 'x-request-id': 'log-hygiene-action-0001' });
@@ -56,7 +60,7 @@ describe('a session of real use, then the logs', () => {
     const actionUrl = opened.response.headers.get('location')!;
     expect(new URL(actionUrl).hostname).toBe('d-loba1example.studio.us-east-1.localhost');
     stack.secrets.addUrl('server action presigned URL', actionUrl);
-    requestIds.push('log-hygiene-action-0001');
+    requestIds.push(opened.response.headers.get('x-request-id')!);
 
     // The server action failing on an AWS fault (error path with a cause).
     await stack.control.setFault({ service: 'sagemaker', operation: 'CreatePresignedDomainUrl', error: 'ThrottlingException' });
@@ -68,7 +72,7 @@ describe('a session of real use, then the logs', () => {
     const token = await accessTokenFor(stack, 'user-lob-a', 'UserLobA1!');
     const redirect = await callStudioApi(stack, '/api/studio/user-lob-a', { authorization: `Bearer ${token}`, 'x-request-id': 'log-hygiene-api-0001' });
     expectLaunch(redirect, 'd-loba1example');
-    requestIds.push('log-hygiene-api-0001');
+    requestIds.push(redirect.headers.get('x-request-id')!);
     const json = await callStudioApi(stack, '/api/studio/user-lob-a', { authorization: `Bearer ${token}`, accept: 'application/json' });
     expect(json.status).toBe(200);
     expect(typeof json.body?.url).toBe('string');
@@ -93,6 +97,13 @@ describe('a session of real use, then the logs', () => {
     const channels = new Set(lines.filter((l) => l.msg === 'launch.success').map((l) => l.channel));
     expect([...channels].sort()).toEqual(['api', 'portal']);
     expect(lines.some((l) => l.msg === 'launch.failed')).toBe(true);
+    // Failed sign-ins say how long the typed name was and its keyed hash, never the name itself.
+    const refusals = lines.filter((l) => l.msg === 'auth.sign_in_refused');
+    expect(refusals.map((l) => l.typedLength)).toEqual(expect.arrayContaining(['user-lob-b'.length, 'Typed-Into-Username-Passw0rd!'.length]));
+    for (const line of refusals) {
+      expect(line.typedUser).toMatch(/^[0-9a-f]{16}$/);
+      expect(JSON.stringify(line)).not.toMatch(/user-lob-b|Typed-Into-Username/);
+    }
     expect(stack.secrets.size).toBeGreaterThan(20);
   });
 

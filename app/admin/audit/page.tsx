@@ -71,6 +71,11 @@ function Outcome({ entry }: { entry: AuditEntry }) {
   return (
     <span title={entry.outcome} data-code={entry.outcome}>
       <Badge tone={entry.outcome === 'success' ? 'success' : 'danger'}>{label}</Badge>
+      {entry.previousOutcome ? (
+        <span className="ml-1 text-xs text-slate-600" data-testid="audit-outcome-changed">
+          (first recorded as {outcomeLabel(entry.previousOutcome)})
+        </span>
+      ) : null}
     </span>
   );
 }

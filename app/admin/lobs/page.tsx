@@ -2,6 +2,7 @@ import Link from 'next/link';
 import { requireConsolePage } from '@/lib/admin/require-admin';
 import { getAdminDeps } from '@/lib/admin/deps';
 import { listLobs } from '@/lib/admin/lobs';
+import { readFlash } from '@/lib/http/flash';
 import { buttonClass, linkClass } from '@/components/admin/form-parts';
 import { CheckAllLobsForm, EnableLobForm } from '@/components/admin/lob-commands';
 import { RelativeTime } from '@/components/ui/relative-time';
@@ -10,7 +11,8 @@ import { Badge, PageHeader, TableFrame, tableClass, tbodyClass, tdClass, thClass
 
 export default async function LobsPage({ searchParams }: { searchParams: Promise<{ deleted?: string }> }) {
   const access = await requireConsolePage('/admin/lobs');
-  const { deleted } = await searchParams;
+  // Only a name the portal signed when it deleted the LOB (a crafted ?deleted= shows nothing).
+  const deleted = readFlash('lob.deleted', (await searchParams).deleted);
   const deps = getAdminDeps();
   const lobs = (await listLobs(deps)).filter((l) => access.lobs.includes(l.lob));
   const health = await readLobHealth({ doc: deps.ddb, table: deps.tables.usage }, lobs.map((l) => l.lob));

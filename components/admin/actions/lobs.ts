@@ -12,6 +12,7 @@ import { InputInvalidError } from '@/lib/errors';
 import type { ActionState } from '@/components/actions/action-state';
 import { hiddenFields } from '@/components/actions/define-action';
 import { managersOf, platformAdmins, serverAction } from '@/components/actions/server-action';
+import { signFlash } from '@/lib/http/flash';
 
 export type LobFormState = ActionState<LobFormValues>;
 
@@ -110,7 +111,7 @@ export const deleteLobAction = serverAction({
   act: async ({ lob, version, removeMemberships }, { user }, { values }) => {
     await deleteLob(getAdminDeps(), user.username, lob, version, { removeMemberships });
     invalidateLobCache();
-    return { values, revalidate: ['/admin/lobs'], redirect: `/admin/lobs?deleted=${encodeURIComponent(lob)}` };
+    return { values, revalidate: ['/admin/lobs'], redirect: `/admin/lobs?deleted=${encodeURIComponent(signFlash('lob.deleted', lob))}` };
   },
   failed: (state: LobCommandState, error: unknown): LobCommandState => (error instanceof LobInUseError ? { ...state, memberCount: error.memberCount } : state),
 });

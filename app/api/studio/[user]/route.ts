@@ -6,7 +6,7 @@ import { LAUNCH_HEADERS, errorResponse, wantsJson } from '@/lib/http/responses';
 import { launch, validateLaunchChoices } from '@/lib/launch';
 import { log } from '@/lib/log';
 import { getMetrics } from '@/lib/metrics';
-import { REQUEST_ID_HEADER, resolveRequestId } from '@/lib/request-id';
+import { REQUEST_ID_HEADER, newRequestId } from '@/lib/request-id';
 
 type Context = { params: Promise<{ user: string }> };
 
@@ -16,7 +16,7 @@ type Context = { params: Promise<{ user: string }> };
  */
 export async function GET(request: Request, context: Context): Promise<Response> {
   const started = Date.now();
-  const requestId = resolveRequestId(request.headers.get(REQUEST_ID_HEADER));
+  const requestId = newRequestId();
   let status = 500;
   let code: string | undefined;
   let username: string | undefined;
