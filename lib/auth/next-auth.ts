@@ -5,9 +5,8 @@ import { getConfig, type PortalConfig } from '@/lib/config';
 import { log } from '@/lib/log';
 import { InvalidCredentialsError, SignInChallengeError, signInWithPassword } from './password-sign-in';
 import { getCognitoClient, getTokenVerifier } from './services';
-
-/** Portal sessions end after a working day; launches need a fresh sign-in after that. */
-const SESSION_MAX_AGE_SECONDS = 8 * 3600;
+import { SessionExpiredError, sessionBookkeeping } from './session-lifetime';
+import { revokeOnSignOut } from './sign-out';
 
 interface PortalUser extends User {
   username: string;
@@ -78,7 +77,8 @@ export function buildAuthOptions(config: PortalConfig): AuthOptions {
   return {
     secret: config.nextAuthSecret,
     providers: buildProviders(config),
-    session: { strategy: 'jwt', maxAge: SESSION_MAX_AGE_SECONDS },
+    // The cookie's own expiry; the absolute lifetime from sign-in is enforced in sessionBookkeeping.
+    session: { strategy: 'jwt', maxAge: config.sessionLifetimeSeconds },
     pages: { signIn: '/signin', error: '/signin' },
     callbacks: {
       async signIn({ user, profile, account }) {
@@ -101,7 +101,7 @@ export function buildAuthOptions(config: PortalConfig): AuthOptions {
           token.groups = u.groups;
           if (u.email) token.email = u.email;
         }
-        return token;
+        return sessionBookkeeping(token, { account, user });
       },
       async session({ session, token }) {
         session.user = {
@@ -112,9 +112,15 @@ export function buildAuthOptions(config: PortalConfig): AuthOptions {
         return session;
       },
     },
+    events: {
+      signOut: ({ token }) => revokeOnSignOut(token),
+    },
     logger: {
       // next-auth's own logger may print request details; route through our redacting logger.
-      error: (code, metadata) => log.error('next_auth.error', { code, metadata }),
+      error: (code, metadata) =>
+        metadata instanceof SessionExpiredError
+          ? log.info('auth.session_expired', { code })
+          : log.error('next_auth.error', { code, metadata }),
       warn: (code) => log.warn('next_auth.warn', { code }),
       debug: () => {},
     },
