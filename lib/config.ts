@@ -82,7 +82,8 @@ const envSchema = z.object({
   SUPPORT_CONTACT: optionalString.transform((v) => v ?? 'your platform team'),
   LOB_CACHE_SECONDS: intInRange('LOB_CACHE_SECONDS', 0, 3600, 30),
   IDENTITY_RECHECK_SECONDS: intInRange('IDENTITY_RECHECK_SECONDS', 0, 3600, 60),
-  SESSION_LIFETIME_SECONDS: intInRange('SESSION_LIFETIME_SECONDS', 300, 7 * 86400, 8 * 3600),
+  // Up to a year: environments that rehearse months of calendar time on one sign-in (end dates) need it.
+  SESSION_LIFETIME_SECONDS: intInRange('SESSION_LIFETIME_SECONDS', 300, 366 * 86400, 8 * 3600),
   GENERATOR_SESSION_CACHE_SIZE: intInRange('GENERATOR_SESSION_CACHE_SIZE', 1, 1_000_000, 10_000),
   PROFILE_READY_TIMEOUT_SECONDS: intInRange('PROFILE_READY_TIMEOUT_SECONDS', 1, 600, 20),
   AUDIT_WRITE: optionalString
