@@ -63,6 +63,8 @@ export class TokenRevocationChecker {
     this.cache = new LRUCache({
       max: options.maxTokens ?? 10_000,
       ttl: options.recheckSeconds * 1000,
+      // Read the portal's clock on every look-up (the default caches it for a timer tick).
+      ttlResolution: 0,
       perf: { now: () => clock() },
       fetchMethod: async (_key, _stale, { context, options: entry }) => {
         const standing = await askCognitoAboutToken(options.pool, context.token);

@@ -93,6 +93,8 @@ export class IdentityChecker {
     this.cache = new LRUCache<string, IdentityState>({
       max: options.maxUsers ?? 10_000,
       ttl: options.recheckSeconds * 1000,
+      // Read the portal's clock on every look-up (the default caches it for a timer tick).
+      ttlResolution: 0,
       perf: { now: () => clock() },
       fetchMethod: (username) => lookUpIdentity(options.pool, username),
     });
