@@ -3,7 +3,7 @@ import { redirect } from 'next/navigation';
 import { HostedSignInButton, SignInForm } from '@/components/launch/sign-in-form';
 import { Alert } from '@/components/ui/alert';
 import { getSessionUser } from '@/lib/auth/session';
-import { SESSION_ENDED_MESSAGES } from '@/lib/auth/session-ended';
+import { SESSION_ENDED_MESSAGES } from '@/lib/auth/session-messages';
 import { getConfig } from '@/lib/config';
 
 export const metadata: Metadata = { title: 'Sign in · Studio Portal' };

@@ -1,5 +1,6 @@
 import 'server-only';
 import { getServerSession } from 'next-auth';
+import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { getConfig } from '@/lib/config';
 import { isPortalError } from '@/lib/errors';
@@ -7,6 +8,7 @@ import { log } from '@/lib/log';
 import { getAuthOptions } from './next-auth';
 import { getDirectory } from '../directory';
 import { getIdentityChecker } from './identity-check';
+import { SESSION_ENDED_ERRORS, clearSessionCookies } from './session-ended';
 import { isPlatformAdmin, ownedLobs } from './roles';
 import type { SessionUser } from './types';
 
@@ -43,8 +45,9 @@ export async function getSessionState(): Promise<SessionState> {
 /**
  * The signed-in user, or null. Server components / actions / routes only: every caller goes through
  * here, so every page, route, action and launch sees the pool's current state. A user the pool no longer
- * lets in is sent to SESSION_ENDED_PATH (signed out, with the reason); when Cognito cannot be asked the
- * request ends on the 503 page (fail closed, docs/configuration.md IDENTITY_RECHECK_SECONDS).
+ * lets in is signed out (cookie cleared here in actions and routes, by SESSION_ENDED_PATH for pages) and
+ * sent to sign-in with the reason; when Cognito cannot be asked the request ends on the 503 page, or in the
+ * form's error for a scripted action (fail closed, docs/configuration.md IDENTITY_RECHECK_SECONDS).
  */
 export async function getSessionUser(): Promise<SessionUser | null> {
   let state: SessionState;
@@ -53,11 +56,14 @@ export async function getSessionUser(): Promise<SessionUser | null> {
   } catch (error) {
     if (!isPortalError(error)) throw error;
     log.warn('auth.identity_check_failed', { code: error.code, error });
+    // A script-driven server action shows the error in its form; pages, routes and no-JS posts get the 503 page.
+    if ((await headers()).has('next-action')) throw error;
     redirect(IDENTITY_UNAVAILABLE_PATH);
   }
   if (state.kind === 'ended') {
     log.info('auth.session_ended', { user: state.username, reason: state.reason });
-    redirect(SESSION_ENDED_PATH);
+    // Actions and routes end the session here; a page render cannot set cookies and hands over to the route.
+    redirect((await clearSessionCookies()) ? `/signin?error=${SESSION_ENDED_ERRORS[state.reason]}` : SESSION_ENDED_PATH);
   }
   return state.kind === 'active' ? state.user : null;
 }

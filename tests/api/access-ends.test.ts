@@ -125,7 +125,10 @@ describe('a disabled or deleted user is signed out within the recheck window', (
     advance(RECHECK);
     const { response } = await submitLaunchForm(url(), form);
     expect(response.status).toBe(303);
-    expect(response.headers.get('location')).toBe('/signin/ended');
+    expect(response.headers.get('location')).toBe('/signin?error=AccountDisabled');
+    // The action's own response clears the session cookie.
+    jar.store(response);
+    expect(jar.names().some((n) => n.endsWith('next-auth.session-token'))).toBe(false);
   });
 
   it('/signin/ended cannot sign out someone whose account is fine: they go home, the cookie stays', async () => {

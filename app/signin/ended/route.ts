@@ -1,11 +1,7 @@
-import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { IDENTITY_UNAVAILABLE_PATH, getSessionState } from '@/lib/auth/session';
-import { SESSION_ENDED_ERRORS } from '@/lib/auth/session-ended';
+import { SESSION_ENDED_ERRORS, clearSessionCookies } from '@/lib/auth/session-ended';
 import { isPortalError } from '@/lib/errors';
-
-/** next-auth's session cookie (and its chunks), with or without the __Secure- prefix. */
-const SESSION_COOKIE = /^(__Secure-)?next-auth\.session-token(\.\d+)?$/;
 
 /**
  * Ends a session whose user the user pool no longer lets in: clears the session cookie, then the
@@ -23,11 +19,6 @@ export async function GET(): Promise<never> {
     throw error;
   }
   if (reason === 'active') redirect('/');
-  const jar = await cookies();
-  for (const { name } of jar.getAll()) {
-    if (SESSION_COOKIE.test(name)) {
-      jar.set(name, '', { path: '/', maxAge: 0, httpOnly: true, sameSite: 'lax', secure: name.startsWith('__Secure-') });
-    }
-  }
+  await clearSessionCookies();
   redirect(`/signin?error=${SESSION_ENDED_ERRORS[reason]}`);
 }
