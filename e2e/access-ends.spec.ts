@@ -6,6 +6,7 @@ import {
   AdminDisableUserCommand,
   AdminSetUserPasswordCommand,
   CognitoIdentityProviderClient,
+  InitiateAuthCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { expect, test } from './fixtures';
 import { E2E_ENV } from './support/global-setup';
@@ -25,14 +26,12 @@ function pool() {
   return new CognitoIdentityProviderClient({ endpoint: process.env[E2E_ENV.cognito]!, region: 'us-east-1', credentials: PORTAL_PRINCIPAL, maxAttempts: 1 });
 }
 
+/** A script's access token (InitiateAuth with the scripts' app client). */
 async function accessToken(username: string): Promise<string> {
-  const res = await fetch(process.env[E2E_ENV.cognito]!, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSCognitoIdentityProviderService.InitiateAuth' },
-    body: JSON.stringify({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: 'portal-cli', AuthParameters: { USERNAME: username, PASSWORD: PASSWORD } }),
-  });
-  expect(res.status).toBe(200);
-  return ((await res.json()) as { AuthenticationResult: { AccessToken: string } }).AuthenticationResult.AccessToken;
+  const out = await pool().send(
+    new InitiateAuthCommand({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: 'portal-cli', AuthParameters: { USERNAME: username, PASSWORD } }),
+  );
+  return out.AuthenticationResult!.AccessToken!;
 }
 
 test('after AdminDisableUser the signed-in browser session and an earlier access token are refused within 60 s', async ({ pageAs, portal }) => {

@@ -19,6 +19,7 @@ import {
 import { useClockedStack, type ClockedStack } from '../support/clocked-stack';
 import { initiateAuth, loadLaunchForm, signIn, submitLaunchForm, type CookieJar } from '../support/http-session';
 import { PORTAL_PRINCIPAL, USER_POOL_ID } from '../../local/demo-data';
+import { DEFAULT_LATENCY, sequentialDepth } from '../../bench/latency';
 
 const UserPoolId = USER_POOL_ID;
 const PASSWORD = 'Access-Ends-1!';
@@ -53,6 +54,18 @@ const get = (path: string, jar?: CookieJar) =>
 const api = (username: string, token: string) =>
   fetch(`${url()}/api/studio/${username}?lob=lob-a`, { headers: { authorization: `Bearer ${token}`, accept: 'application/json' }, redirect: 'manual' });
 
+/** A new user of this suite, signed in (browser session) and with a script's access token; the API lets them in. */
+async function newSignedInUser(username: string): Promise<{ jar: CookieJar; token: string }> {
+  await createUser(username);
+  const jar = await signIn(url(), username, PASSWORD);
+  const token = await tokenOf(username);
+  const home = await get('/', jar);
+  expect(home.status).toBe(200);
+  expect(await home.text()).toContain(username);
+  expect((await api(username, token)).status).not.toBe(401);
+  return { jar, token };
+}
+
 async function codeOf(res: Response): Promise<string | undefined> {
   return ((await res.json()) as { code?: string }).code;
 }
@@ -76,45 +89,25 @@ async function followToSignIn(path: string, jar: CookieJar): Promise<{ hops: str
 }
 
 describe('a disabled or deleted user is signed out within the recheck window', () => {
-  it('after AdminDisableUser: the browser session ends with the reason, and an earlier access token gets 401 auth.account_disabled', async () => {
-    await createUser('ends-disabled');
-    const jar = await signIn(url(), 'ends-disabled', PASSWORD);
-    const token = await tokenOf('ends-disabled');
-    const home = await get('/', jar);
-    expect(home.status).toBe(200);
-    expect(await home.text()).toContain('ends-disabled');
-    expect((await api('ends-disabled', token)).status).not.toBe(401);
-
-    await pool().send(new AdminDisableUserCommand({ UserPoolId, Username: 'ends-disabled' }));
+  it.each([
+    { change: 'AdminDisableUser', code: 'auth.account_disabled', error: 'AccountDisabled', says: 'You were signed out because your account is disabled in the user pool.' },
+    { change: 'AdminDeleteUser', code: 'auth.account_deleted', error: 'AccountDeleted', says: 'You were signed out because your account no longer exists in the user pool.' },
+  ])('after $change: the browser session ends saying why, and an earlier access token gets 401 $code', async ({ change, code, error, says }) => {
+    const username = `ends-${change.toLowerCase()}`;
+    const { jar, token } = await newSignedInUser(username);
+    const input = { UserPoolId, Username: username };
+    await pool().send(change === 'AdminDisableUser' ? new AdminDisableUserCommand(input) : new AdminDeleteUserCommand(input));
     advance(RECHECK);
 
-    const res = await api('ends-disabled', token);
+    const res = await api(username, token);
     expect(res.status).toBe(401);
-    expect(await codeOf(res)).toBe('auth.account_disabled');
+    expect(await codeOf(res)).toBe(code);
 
     const { hops, html } = await followToSignIn('/', jar);
-    expect(hops).toEqual(['/signin/ended', '/signin?error=AccountDisabled']);
-    expect(html).toContain('You were signed out because your account is disabled in the user pool.');
+    expect(hops).toEqual(['/signin/ended', `/signin?error=${error}`]);
+    expect(html).toContain(says);
     // The session cookie is gone: nothing left to present.
     expect(jar.names().some((n) => n.endsWith('next-auth.session-token'))).toBe(false);
-  });
-
-  it('after AdminDeleteUser: 401 auth.account_deleted for the token, and the session ends saying the account is gone', async () => {
-    await createUser('ends-deleted');
-    const jar = await signIn(url(), 'ends-deleted', PASSWORD);
-    const token = await tokenOf('ends-deleted');
-    expect((await get('/', jar)).status).toBe(200);
-    expect((await api('ends-deleted', token)).status).not.toBe(401);
-
-    await pool().send(new AdminDeleteUserCommand({ UserPoolId, Username: 'ends-deleted' }));
-    advance(RECHECK);
-
-    const res = await api('ends-deleted', token);
-    expect(res.status).toBe(401);
-    expect(await codeOf(res)).toBe('auth.account_deleted');
-    const { hops, html } = await followToSignIn('/', jar);
-    expect(hops.at(-1)).toBe('/signin?error=AccountDeleted');
-    expect(html).toContain('no longer exists in the user pool');
   });
 
   it('a server action of an ended session does not run: "Open Studio" goes to the sign-in page, not to Studio', async () => {
@@ -250,6 +243,41 @@ describe('the portal fails closed when the user pool cannot be asked', () => {
     }
     // A failed look-up is not cached: the next request asks again and gets in.
     expect((await get('/', jar)).status).toBe(200);
+  });
+});
+
+describe('what the re-check costs a launch (the bench’s call counting, with its injected latencies)', () => {
+  /** AWS calls the response waited for; the audit and usage writes run after it (AUDIT_WRITE=after-response). */
+  const awaited = (op: string) => !/^(cognito\.[a-z]|studio\.)/.test(op) && !/^dynamodb\.(PutItem|UpdateItem|BatchWriteItem)$/.test(op);
+
+  /** One API launch traced like bench/latency.ts: the calls before the response and how many in a row. */
+  async function tracedLaunch(token: string) {
+    await clocked.stack.control.resetCounters();
+    const res = await api('user-lob-a', token);
+    const respondedAt = performance.timeOrigin + performance.now();
+    expect(res.status).toBe(200);
+    const calls = (await clocked.stack.control.getCalls()).filter((c) => c.at < respondedAt && awaited(c.op));
+    const cognito = calls.filter((c) => c.op.startsWith('cognito.'));
+    return { cognito: cognito.map((c) => c.op).sort(), cognitoInARow: sequentialDepth(cognito), inARow: sequentialDepth(calls) };
+  }
+
+  it('a returning user’s warm launch makes no Cognito call and at most 2 AWS calls in a row; an expired copy adds one round trip', async () => {
+    const token = await tokenOf('user-lob-a', 'UserLobA1!');
+    await clocked.stack.control.setLatency({ ...DEFAULT_LATENCY, cognito: 20 });
+    try {
+      await tracedLaunch(token); // cold: JWKS, AssumeRole, LOB row, identity and token copies
+      const warm = await tracedLaunch(token);
+      expect(warm.cognito).toEqual([]);
+      expect(warm.inARow).toBeLessThanOrEqual(2);
+      advance(RECHECK);
+      const rechecked = await tracedLaunch(token);
+      expect(rechecked.cognito).toEqual(['cognito.AdminGetUser', 'cognito.AdminListGroupsForUser', 'cognito.GetUser']);
+      // The three run side by side: one round trip before the launch's own calls.
+      expect(rechecked.cognitoInARow).toBe(1);
+      expect(rechecked.inARow).toBeLessThanOrEqual(3);
+    } finally {
+      await clocked.stack.control.setLatency({ dynamodb: 0, sts: 0, sagemaker: 0, cognito: 0, studio: 0 });
+    }
   });
 });
 
