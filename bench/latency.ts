@@ -104,7 +104,9 @@ export interface LatencyOptions {
   log: (message: string) => void;
 }
 
-const isAwsCall = (op: string) => !op.startsWith('cognito.') && !op.startsWith('studio.');
+// Cognito's JSON API (AdminGetUser, GetUser: the identity re-check) is AWS; its JWKS / OIDC endpoints
+// (lower-case names: jwks, discovery, userinfo) and the Studio web app are not.
+const isAwsCall = (op: string) => (op.startsWith('cognito.') ? /^cognito\.[A-Z]/.test(op) : !op.startsWith('studio.'));
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A launch succeeded when it redirected to a Studio host. */

@@ -81,6 +81,9 @@ const envSchema = z.object({
   ADMIN_GROUP: optionalString.transform((v) => v ?? 'portal-admins'),
   SUPPORT_CONTACT: optionalString.transform((v) => v ?? 'your platform team'),
   LOB_CACHE_SECONDS: intInRange('LOB_CACHE_SECONDS', 0, 3600, 30),
+  IDENTITY_RECHECK_SECONDS: intInRange('IDENTITY_RECHECK_SECONDS', 0, 3600, 60),
+  // Up to a year: environments that rehearse months of calendar time on one sign-in (end dates) need it.
+  SESSION_LIFETIME_SECONDS: intInRange('SESSION_LIFETIME_SECONDS', 300, 366 * 86400, 8 * 3600),
   GENERATOR_SESSION_CACHE_SIZE: intInRange('GENERATOR_SESSION_CACHE_SIZE', 1, 1_000_000, 10_000),
   PROFILE_READY_TIMEOUT_SECONDS: intInRange('PROFILE_READY_TIMEOUT_SECONDS', 1, 600, 20),
   AUDIT_WRITE: optionalString
@@ -136,6 +139,13 @@ export interface PortalConfig {
   adminGroup: string;
   supportContact: string;
   lobCacheSeconds: number;
+  /**
+   * How old the per-user copy of a user's state in the user pool (exists, enabled, groups) may be when a
+   * page, route, action or launch uses it (lib/auth/identity-check.ts); 0 = ask Cognito every time.
+   */
+  identityRecheckSeconds: number;
+  /** Absolute lifetime of a portal session from sign-in; reading or refreshing the session never extends it. */
+  sessionLifetimeSeconds: number;
   /** Generator sessions (one per LOB account and user) kept in memory, least recently used dropped first. */
   generatorSessionCacheSize: number;
   /** How long a launch waits for a just-created Studio profile to be InService. */
@@ -199,6 +209,8 @@ export function parseConfig(env: Record<string, string | undefined>): PortalConf
     adminGroup: e.ADMIN_GROUP,
     supportContact: e.SUPPORT_CONTACT,
     lobCacheSeconds: e.LOB_CACHE_SECONDS,
+    identityRecheckSeconds: e.IDENTITY_RECHECK_SECONDS,
+    sessionLifetimeSeconds: e.SESSION_LIFETIME_SECONDS,
     generatorSessionCacheSize: e.GENERATOR_SESSION_CACHE_SIZE,
     profileReadyTimeoutSeconds: e.PROFILE_READY_TIMEOUT_SECONDS,
     auditWrite: e.AUDIT_WRITE,

@@ -3,6 +3,10 @@ export const ERROR_STATUS = {
   'auth.unauthenticated': 401,
   'auth.invalid_token': 401,
   'auth.forbidden': 403,
+  // Access ends when it is taken away (issue 22)
+  'auth.account_disabled': 401,
+  'auth.account_deleted': 401,
+  'auth.token_revoked': 401,
   'user.not_mapped': 403,
   'lob.not_found': 404,
   'lob.disabled': 403,
@@ -46,6 +50,10 @@ const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   'auth.unauthenticated': 'Sign in first.',
   'auth.invalid_token': 'The access token is missing, malformed or invalid.',
   'auth.forbidden': 'You are not allowed to do this.',
+  'auth.account_disabled': 'Your account is disabled in the user pool. Ask your platform team if this is unexpected.',
+  'auth.account_deleted': 'Your account no longer exists in the user pool. Ask your platform team if this is unexpected.',
+  'auth.token_revoked':
+    'The access token was revoked (signed out everywhere, or its sign-in was revoked). Sign in again for a new token.',
   'user.not_mapped': 'Your account is not assigned to any line of business.',
   'lob.not_found': 'That line of business does not exist.',
   'lob.disabled': 'Studio access for this line of business is currently disabled.',

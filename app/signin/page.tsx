@@ -3,6 +3,7 @@ import { redirect } from 'next/navigation';
 import { HostedSignInButton, SignInForm } from '@/components/launch/sign-in-form';
 import { Alert } from '@/components/ui/alert';
 import { getSessionUser } from '@/lib/auth/session';
+import { SESSION_ENDED_MESSAGES } from '@/lib/auth/session-messages';
 import { getConfig } from '@/lib/config';
 import { portalPath } from '@/lib/http/safe-redirect';
 
@@ -20,7 +21,10 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   const callbackUrl = portalPath(params.callbackUrl, getConfig().nextAuthUrl);
   if (await getSessionUser()) redirect(callbackUrl);
   const { authMode } = getConfig();
-  const error = typeof params.error === 'string' ? params.error : undefined;
+  const rawError = typeof params.error === 'string' ? params.error : undefined;
+  // A session ended by the portal (account disabled or deleted, lifetime over) is said above the form.
+  const ended = rawError ? SESSION_ENDED_MESSAGES[rawError] : undefined;
+  const error = ended ? undefined : rawError;
 
   return (
     <div className="mx-auto max-w-sm space-y-6 sm:pt-6">
@@ -31,6 +35,11 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
       {params.signedOut && (
         <Alert tone="info" testId="signed-out">
           You have signed out.
+        </Alert>
+      )}
+      {ended && (
+        <Alert tone="warning" testId="session-ended">
+          {ended}
         </Alert>
       )}
       <div className="rounded-lg border border-slate-200 bg-white p-5 shadow-sm sm:p-6">

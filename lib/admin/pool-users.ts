@@ -5,10 +5,10 @@
  */
 import {
   AdminGetUserCommand,
-  AdminListGroupsForUserCommand,
   ListUsersCommand,
   type UserType,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { listGroupsOfUser } from '@/lib/auth/identity-check';
 import { isInvalidParameter, isUserNotFound, translateCognitoError } from '@/lib/aws/errors';
 import { mapConcurrent } from '@/lib/concurrency';
 import { getUserMappings } from '@/lib/directory/users';
@@ -49,19 +49,6 @@ function escapeFilterValue(value: string): string {
 
 function attribute(user: UserType, name: string): string | undefined {
   return user.Attributes?.find((a) => a.Name === name)?.Value;
-}
-
-async function listGroupsOf(deps: AdminDeps, username: string): Promise<string[]> {
-  const groups: string[] = [];
-  let nextToken: string | undefined;
-  do {
-    const out = await deps.cognito.send(
-      new AdminListGroupsForUserCommand({ UserPoolId: deps.userPoolId, Username: username, Limit: 60, NextToken: nextToken }),
-    );
-    for (const g of out.Groups ?? []) if (g.GroupName) groups.push(g.GroupName);
-    nextToken = out.NextToken;
-  } while (nextToken);
-  return groups;
 }
 
 /** One ListUsers call; an unusable page token is bad input, other failures are the pool's. */
@@ -106,7 +93,7 @@ export async function joinPoolUsers(deps: AdminDeps, poolUsers: UserType[], lobs
   if (lobs.some((l) => l.groups.length)) {
     await mapConcurrent(users.filter((u) => !u.mapping), 8, async (row) => {
       try {
-        row.effectiveLobs = lobsForGroups(lobs, await listGroupsOf(deps, row.username));
+        row.effectiveLobs = lobsForGroups(lobs, await listGroupsOfUser(deps, row.username));
         row.source = row.effectiveLobs.length ? 'group' : 'none';
       } catch {
         row.source = 'unknown';
@@ -143,7 +130,7 @@ export interface PoolUserDetail {
 export async function getPoolUser(deps: AdminDeps, username: string): Promise<PoolUserDetail> {
   try {
     const user = await deps.cognito.send(new AdminGetUserCommand({ UserPoolId: deps.userPoolId, Username: username }));
-    const groups = await listGroupsOf(deps, username);
+    const groups = await listGroupsOfUser(deps, username);
     return {
       exists: true,
       email: user.UserAttributes?.find((a) => a.Name === 'email')?.Value,

@@ -12,5 +12,9 @@ declare module 'next-auth/jwt' {
     username?: string;
     groups?: string[];
     email?: string;
+    /** Sign-in time (epoch seconds, the portal's clock): the session's absolute lifetime counts from it. */
+    signedInAt?: number;
+    /** The one Cognito token sign-out revokes (lib/auth/sign-out.ts); encrypted in the cookie, never logged. */
+    revoke?: { kind: 'refresh' | 'access'; token: string };
   }
 }

@@ -7,9 +7,8 @@ import { InvalidCredentialsError, SignInChallengeError, signInWithPassword } fro
 import { getCognitoClient, getTokenVerifier } from './services';
 import { typedUsername } from './typed-username';
 import { portalRedirect } from '@/lib/http/safe-redirect';
-
-/** Portal sessions end after a working day; launches need a fresh sign-in after that. */
-const SESSION_MAX_AGE_SECONDS = 8 * 3600;
+import { SessionExpiredError, sessionBookkeeping } from './session-lifetime';
+import { revokeOnSignOut } from './sign-out';
 
 interface PortalUser extends User {
   username: string;
@@ -80,7 +79,8 @@ export function buildAuthOptions(config: PortalConfig): AuthOptions {
   return {
     secret: config.nextAuthSecret,
     providers: buildProviders(config),
-    session: { strategy: 'jwt', maxAge: SESSION_MAX_AGE_SECONDS },
+    // The cookie's own expiry; the absolute lifetime from sign-in is enforced in sessionBookkeeping.
+    session: { strategy: 'jwt', maxAge: config.sessionLifetimeSeconds },
     pages: { signIn: '/signin', error: '/signin' },
     callbacks: {
       redirect: async (params) => portalRedirect(params),
@@ -104,7 +104,7 @@ export function buildAuthOptions(config: PortalConfig): AuthOptions {
           token.groups = u.groups;
           if (u.email) token.email = u.email;
         }
-        return token;
+        return sessionBookkeeping(token, { account, user });
       },
       async session({ session, token }) {
         session.user = {
@@ -115,9 +115,15 @@ export function buildAuthOptions(config: PortalConfig): AuthOptions {
         return session;
       },
     },
+    events: {
+      signOut: ({ token }) => revokeOnSignOut(token),
+    },
     logger: {
       // next-auth's own logger may print request details; route through our redacting logger.
-      error: (code, metadata) => log.error('next_auth.error', { code, metadata }),
+      error: (code, metadata) =>
+        metadata instanceof SessionExpiredError
+          ? log.info('auth.session_expired', { code })
+          : log.error('next_auth.error', { code, metadata }),
       warn: (code) => log.warn('next_auth.warn', { code }),
       debug: () => {},
     },

@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { InitiateAuthCommand, type CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { PortalError } from '@/lib/errors';
 import { isThrottled, isUnavailable } from '@/lib/aws/errors';
+import type { RevocableTokens } from './session-lifetime';
 import type { CognitoTokenVerifier } from './tokens';
 import type { SessionUser } from './types';
 
@@ -44,10 +45,15 @@ const REFUSED = new Set(['NotAuthorizedException', 'UserNotFoundException', 'Use
  * USER_PASSWORD_AUTH against the user pool, then the returned ID token is verified like any other
  * (signature, issuer, audience, token_use) before we trust the identity in it.
  */
-export async function signInWithPassword(deps: PasswordSignInDeps, username: string, password: string): Promise<SessionUser> {
+export async function signInWithPassword(
+  deps: PasswordSignInDeps,
+  username: string,
+  password: string,
+): Promise<SessionUser & { revocable: RevocableTokens }> {
   const params: Record<string, string> = { USERNAME: username, PASSWORD: password };
   if (deps.clientSecret) params.SECRET_HASH = computeSecretHash(username, deps.clientId, deps.clientSecret);
   let idToken: string | undefined;
+  let revocable: RevocableTokens = {};
   try {
     const out = await deps.cognito.send(
       new InitiateAuthCommand({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: deps.clientId, AuthParameters: params }),
@@ -57,6 +63,8 @@ export async function signInWithPassword(deps: PasswordSignInDeps, username: str
       throw new SignInChallengeError(out.ChallengeName);
     }
     idToken = out.AuthenticationResult?.IdToken;
+    // Kept (encrypted in the session cookie) only so that sign-out can revoke this sign-in's tokens.
+    revocable = { refreshToken: out.AuthenticationResult?.RefreshToken, accessToken: out.AuthenticationResult?.AccessToken };
   } catch (error) {
     if (error instanceof InvalidCredentialsError || error instanceof SignInChallengeError) throw error;
     const name = (error as { name?: string }).name ?? '';
@@ -67,5 +75,5 @@ export async function signInWithPassword(deps: PasswordSignInDeps, username: str
     throw new PortalError('internal', 'Sign-in failed.', { cause: error });
   }
   if (!idToken) throw new PortalError('internal', 'Sign-in returned no ID token.');
-  return deps.verifier.verifyIdToken(idToken);
+  return { ...(await deps.verifier.verifyIdToken(idToken)), revocable };
 }

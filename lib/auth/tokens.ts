@@ -26,6 +26,12 @@ const CLOCK_SKEW_SECONDS = 10;
 
 export interface VerifiedAccessToken extends SessionUser {
   clientId: string;
+  /** `jti`: one token (Cognito adds it when the app client has token revocation on). */
+  tokenId?: string;
+  /** `scope`, split. */
+  scopes: string[];
+  /** `exp` (epoch seconds). */
+  expiresAt: number;
 }
 
 function invalid(message: string, cause?: unknown): PortalError {
@@ -110,7 +116,15 @@ export class CognitoTokenVerifier {
   async verifyAccessToken(token: string): Promise<VerifiedAccessToken> {
     try {
       const payload = await this.accessVerifier.verify(token);
-      return { username: payload.username as string, groups: groupsOf(payload), clientId: payload.client_id as string };
+      return {
+        username: payload.username as string,
+        groups: groupsOf(payload),
+        clientId: payload.client_id as string,
+        tokenId: typeof payload.jti === 'string' ? payload.jti : undefined,
+        scopes: typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : [],
+        // aws-jwt-verify refuses a token without `exp`.
+        expiresAt: payload.exp ?? 0,
+      };
     } catch (error) {
       throw translateJwtError(error);
     }

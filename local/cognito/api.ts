@@ -7,6 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import { SignatureError, verifySigV4, type SigningCredentials } from '../sigv4';
 import type { KeyRing } from './keys';
 import { issueAccessToken, issueIdToken, TOKEN_TTL_SECONDS } from './tokens';
+import { adminUserGlobalSignOut, tokenOperations, type TokenRevocations } from './revocation';
 import {
   assertPasswordPolicy,
   assertUsername,
@@ -20,6 +21,8 @@ import type { DemoAppClient } from '../demo-data';
 
 export const TARGET_PREFIX = 'AWSCognitoIdentityProviderService.';
 const PUBLIC_OPERATIONS = new Set(['InitiateAuth', 'RespondToAuthChallenge']);
+/** Operations authorized by a user's token or an app client, not SigV4 (local/cognito/revocation.ts). */
+const TOKEN_OPERATIONS = new Set(['GetUser', 'GlobalSignOut', 'RevokeToken']);
 const REFRESH_TOKEN_TTL_MS = 30 * 24 * 3600 * 1000;
 
 export interface CognitoApiState {
@@ -29,6 +32,9 @@ export interface CognitoApiState {
   clients: DemoAppClient[];
   adminKeys: SigningCredentials[];
   issuer(): string;
+  revocations: TokenRevocations;
+  /** The hosted-UI half's refresh tokens (RevokeToken accepts both halves' tokens). */
+  findHostedRefreshToken?: Parameters<typeof tokenOperations>[0]['findHostedRefreshToken'];
 }
 
 interface RefreshSession {
@@ -36,6 +42,8 @@ interface RefreshSession {
   clientId: string;
   authTime: number;
   expiresAt: number;
+  /** The sign-in's origin_jti: tokens refreshed from it keep it, revocation is by it. */
+  originJti: string;
 }
 
 interface ChallengeSession {
@@ -71,7 +79,23 @@ export class CognitoApi {
   private readonly refreshSessions = new Map<string, RefreshSession>();
   private readonly challengeSessions = new Map<string, ChallengeSession>();
 
-  constructor(private readonly state: CognitoApiState) {}
+  private readonly tokenOperations: ReturnType<typeof tokenOperations>;
+
+  constructor(private readonly state: CognitoApiState) {
+    this.tokenOperations = tokenOperations({
+      ...state,
+      revokeApiRefreshToken: (token, clientId) => {
+        const session = this.refreshSessions.get(token);
+        if (!session || session.clientId !== clientId) return false;
+        state.revocations.revokeOrigin(session.originJti);
+        return true;
+      },
+      clientSecretMatches: (clientId, secret) => {
+        const client = state.clients.find((c) => c.clientId === clientId);
+        return !!client && (!client.clientSecret || client.clientSecret === secret);
+      },
+    });
+  }
 
   /** Handles one call; throws CognitoApiError (AWS error name + message) on refusal. */
   async handle(req: IncomingMessage, body: Buffer, operation: string): Promise<Json> {
@@ -81,6 +105,8 @@ export class CognitoApi {
     } catch {
       throw new CognitoApiError('SerializationException', 'Request body is not valid JSON');
     }
+    const tokenOperation = TOKEN_OPERATIONS.has(operation) ? this.tokenOperations[operation] : undefined;
+    if (tokenOperation) return tokenOperation(input);
     if (PUBLIC_OPERATIONS.has(operation)) {
       return operation === 'InitiateAuth' ? this.initiateAuth(input) : this.respondToAuthChallenge(input);
     }
@@ -124,8 +150,9 @@ export class CognitoApi {
     }
   }
 
-  private async tokensFor(user: PoolUser, clientId: string, authTime: number, withRefresh: boolean): Promise<Json> {
-    const ctx = { issuer: this.state.issuer(), clientId, authTime, originJti: randomUUID() };
+  private async tokensFor(user: PoolUser, clientId: string, authTime: number, withRefresh: boolean, origin?: string): Promise<Json> {
+    const ctx = { issuer: this.state.issuer(), clientId, authTime, originJti: origin ?? randomUUID() };
+    this.state.revocations.record(user.username, ctx.originJti);
     const result: Json = {
       AccessToken: await issueAccessToken(this.state.keys, user, ctx),
       ExpiresIn: TOKEN_TTL_SECONDS,
@@ -134,7 +161,13 @@ export class CognitoApi {
     };
     if (withRefresh) {
       const refreshToken = randomBytes(48).toString('base64url');
-      this.refreshSessions.set(refreshToken, { username: user.username, clientId, authTime, expiresAt: Date.now() + REFRESH_TOKEN_TTL_MS });
+      this.refreshSessions.set(refreshToken, {
+        username: user.username,
+        clientId,
+        authTime,
+        expiresAt: Date.now() + REFRESH_TOKEN_TTL_MS,
+        originJti: ctx.originJti,
+      });
       result.RefreshToken = refreshToken;
     }
     return result;
@@ -178,6 +211,7 @@ export class CognitoApi {
       if (!session || session.expiresAt < Date.now() || session.clientId !== client.clientId) {
         throw new CognitoApiError('NotAuthorizedException', 'Invalid Refresh Token');
       }
+      if (this.state.revocations.isRevoked(session.originJti)) throw new CognitoApiError('NotAuthorizedException', 'Refresh Token has been revoked');
       const user = this.state.users.get(session.username);
       if (!user) throw new CognitoApiError('NotAuthorizedException', 'Invalid Refresh Token');
       if (!user.enabled) throw new CognitoApiError('NotAuthorizedException', 'User is disabled.');
@@ -186,7 +220,10 @@ export class CognitoApi {
         const candidate = params.USERNAME ?? user.username;
         this.checkSecretHash(client, candidate === user.sub ? user.sub : user.username, params.SECRET_HASH);
       }
-      return { AuthenticationResult: await this.tokensFor(user, client.clientId, session.authTime, false), ChallengeParameters: {} };
+      return {
+        AuthenticationResult: await this.tokensFor(user, client.clientId, session.authTime, false, session.originJti),
+        ChallengeParameters: {},
+      };
     }
     if (['USER_SRP_AUTH', 'CUSTOM_AUTH', 'USER_AUTH'].includes(flow)) {
       throw new CognitoApiError('InvalidParameterException', `${flow} flow not enabled for this client`);
@@ -290,9 +327,13 @@ export class CognitoApi {
       return {};
     },
     AdminDisableUser: (input) => {
-      this.user(input).enabled = false;
+      const user = this.user(input);
+      user.enabled = false;
+      // "Deactivates a user and revokes all access tokens for the user" (and, conservatively, its refresh tokens).
+      this.state.revocations.revokeUser(user.username);
       return {};
     },
+    AdminUserGlobalSignOut: (input) => adminUserGlobalSignOut(this.state, this.user(input)),
     AdminEnableUser: (input) => {
       this.user(input).enabled = true;
       return {};

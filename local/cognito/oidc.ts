@@ -9,6 +9,7 @@ import { groupsOf } from './tokens';
 import type { DemoAppClient } from '../demo-data';
 import { escapeHtml } from '../http-util';
 import { MemoryAdapter } from './memory-adapter';
+import type { TokenRevocations } from './revocation';
 
 /** The resource every access token is issued for, so that oidc-provider issues JWT access tokens. */
 export const ACCESS_TOKEN_RESOURCE = 'urn:studio-portal:cognito-user-pool';
@@ -31,6 +32,8 @@ export interface OidcOptions {
   mountPath: string;
   clients: DemoAppClient[];
   cookieKeys: string[];
+  /** Origins (here: grants) revoked by RevokeToken, global sign-out or AdminDisableUser. */
+  revocations: TokenRevocations;
 }
 
 function page(title: string, body: string): string {
@@ -87,10 +90,15 @@ export function buildOidcProvider(keys: KeyRing, users: UserStore, opts: OidcOpt
     },
     conformIdTokenClaims: false,
     pkce: { required: () => false },
+    // Cognito issues a refresh token with every authorization-code sign-in (no offline_access needed).
+    issueRefreshToken: async (_ctx: KoaContextWithOIDC, client: { grantTypeAllowed(type: string): boolean }) =>
+      client.grantTypeAllowed('refresh_token'),
     clientBasedCORS: () => true,
-    async findAccount(_ctx: KoaContextWithOIDC, sub: string) {
+    async findAccount(_ctx: KoaContextWithOIDC, sub: string, token?: { grantId?: string }) {
       const user = users.getBySub(sub);
       if (!user || !user.enabled) return undefined;
+      // A revoked origin's refresh token (or code) is refused at the token endpoint.
+      if (opts.revocations.isRevoked(token?.grantId)) return undefined;
       return {
         accountId: sub,
         async claims() {
@@ -110,7 +118,8 @@ export function buildOidcProvider(keys: KeyRing, users: UserStore, opts: OidcOpt
       const grantId = ctx.oidc.result?.consent?.grantId || ctx.oidc.session!.grantIdFor(ctx.oidc.client!.clientId);
       if (grantId) {
         const existing = await ctx.oidc.provider.Grant.find(grantId);
-        if (existing) return existing;
+        // After a revocation the still-open IdP session signs in again with a new origin.
+        if (existing && !opts.revocations.isRevoked(existing.jti)) return existing;
       }
       const grant = new ctx.oidc.provider.Grant({ clientId: ctx.oidc.client!.clientId, accountId: ctx.oidc.session!.accountId });
       const requested = String(ctx.oidc.params?.scope ?? 'openid');
@@ -120,16 +129,19 @@ export function buildOidcProvider(keys: KeyRing, users: UserStore, opts: OidcOpt
       await grant.save();
       return grant;
     },
-    extraTokenClaims(ctx: KoaContextWithOIDC, token: { kind: string; accountId?: string }) {
+    extraTokenClaims(ctx: KoaContextWithOIDC, token: { kind: string; accountId?: string; grantId?: string }) {
       if (token.kind !== 'AccessToken') return undefined;
       const user = token.accountId ? users.getBySub(token.accountId) : undefined;
       if (!user) return undefined;
+      // The grant stands for Cognito's origin_jti: refreshed access tokens keep it, revocation is by it.
+      if (token.grantId) opts.revocations.record(user.username, token.grantId);
       const code = ctx?.oidc?.entities?.AuthorizationCode as { authTime?: number } | undefined;
       return {
         token_use: 'access',
         username: user.username,
         'cognito:groups': groupsOf(user),
         auth_time: code?.authTime ?? Math.floor(Date.now() / 1000),
+        ...(token.grantId ? { origin_jti: token.grantId } : {}),
       };
     },
     features: {

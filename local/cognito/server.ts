@@ -13,6 +13,7 @@ import { createAsyncServer, hostForUrl, makeListenable, readBody, sendAwsJsonErr
 import { KeyRing } from './keys';
 import { UserStore, CognitoApiError, type NewUser } from './user-store';
 import { CognitoApi, TARGET_PREFIX } from './api';
+import { TokenRevocations } from './revocation';
 import { buildOidcProvider, renderLoginPage, OIDC_ROUTES } from './oidc';
 import type { SigningCredentials } from '../sigv4';
 import type { DemoAppClient } from '../demo-data';
@@ -46,9 +47,10 @@ export async function createCognitoServer(knobs: Knobs, opts: CognitoOptions): P
   let issuer = '';
   let provider: Provider | undefined;
   let providerCallback: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
+  const revocations = new TokenRevocations();
 
   const rebuildProvider = () => {
-    provider = buildOidcProvider(keys, users, { issuer, mountPath, clients: opts.clients, cookieKeys });
+    provider = buildOidcProvider(keys, users, { issuer, mountPath, clients: opts.clients, cookieKeys, revocations });
     providerCallback = provider.callback();
   };
 
@@ -59,6 +61,12 @@ export async function createCognitoServer(knobs: Knobs, opts: CognitoOptions): P
     clients: opts.clients,
     adminKeys: opts.adminKeys,
     issuer: () => issuer,
+    revocations,
+    findHostedRefreshToken: async (token) => {
+      const found = provider ? await provider.RefreshToken.find(token) : undefined;
+      if (!found?.grantId || !found.clientId || !found.accountId) return undefined;
+      return { originJti: found.grantId, clientId: found.clientId, sub: found.accountId };
+    },
   });
 
   const jsonApi = async (req: IncomingMessage, res: ServerResponse) => {
@@ -99,6 +107,7 @@ export async function createCognitoServer(knobs: Knobs, opts: CognitoOptions): P
     try {
       const { payload } = await jwtVerify(token, createLocalJWKSet(keys.publicJwks() as never), { issuer });
       if (payload.token_use !== 'access') return fail('Access token is not an access token');
+      if (revocations.isRevoked(payload.origin_jti)) return fail('Access token has been revoked');
       const user = users.getBySub(String(payload.sub));
       if (!user || !user.enabled) return fail('Access token does not have required scopes');
       sendJson(res, 200, { sub: user.sub, email_verified: String(user.emailVerified), email: user.email, username: user.username });

@@ -8,14 +8,14 @@
 import { describe, expect, it } from 'vitest';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { PortalStack } from '../support/portal-stack';
-import { DAY, useClockedStack } from '../support/clocked-stack';
+import { DAY, REHEARSAL_SESSION_ENV, useClockedStack } from '../support/clocked-stack';
 import { initiateAuth, loadLaunchForm, submitLaunchForm, type CookieJar } from '../support/http-session';
 import { directoryClient } from '../support/directory';
 import { actionForms, callAction, type ActionForm } from '../admin/admin-forms';
 
 let stack: PortalStack;
 let jars: Record<string, CookieJar>;
-const { setClockOffset } = useClockedStack([['user-no-lob', 'UserNoLob1!'], ['owner-lob-a', 'OwnerLobA1!'], ['portal-admin', 'PortalAdmin1!'], ['new-user', 'NewUser1!']], {}, (started) => ({ stack, jars } = started));
+const { setClockOffset } = useClockedStack([['user-no-lob', 'UserNoLob1!'], ['owner-lob-a', 'OwnerLobA1!'], ['portal-admin', 'PortalAdmin1!'], ['new-user', 'NewUser1!']], REHEARSAL_SESSION_ENV, (started) => ({ stack, jars } = started));
 
 const get = (p: string, who: string) => fetch(`${stack.url}${p}`, { headers: { cookie: jars[who].header() }, redirect: 'manual' });
 

@@ -12,6 +12,7 @@ import { startPortalStack, type PortalStack } from '../support/portal-stack';
 import { signIn, type CookieJar } from '../support/http-session';
 import { actionForms, callAction } from '../admin/admin-forms';
 import { jobToken } from '@/lib/job-tokens';
+import { REHEARSAL_SESSION_ENV } from '../support/clocked-stack';
 
 let stack: PortalStack;
 let dir: string;
@@ -26,7 +27,7 @@ beforeAll(async () => {
   clockFile = path.join(dir, 'offset');
   writeFileSync(clockFile, '0');
   // No in-process timer: the test runs the job itself.
-  stack = await startPortalStack({ portalEnv: { CLOCK_OFFSET_FILE: clockFile, REVIEW_JOB_INTERVAL_SECONDS: '0' } });
+  stack = await startPortalStack({ portalEnv: { ...REHEARSAL_SESSION_ENV, CLOCK_OFFSET_FILE: clockFile, REVIEW_JOB_INTERVAL_SECONDS: '0' } });
   owner = await signIn(stack.url, 'owner-lob-a', 'OwnerLobA1!');
 }, 180_000);
 

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import Papa from 'papaparse';
 import type { PortalStack } from '../support/portal-stack';
-import { DAY, useClockedStack } from '../support/clocked-stack';
+import { DAY, REHEARSAL_SESSION_ENV, useClockedStack } from '../support/clocked-stack';
 import { launchErrorIn, loadLaunchForm, submitLaunchForm, type CookieJar, type LaunchForm } from '../support/http-session';
 import { directoryClient } from '../support/directory';
 import { actionForms, callAction, type ActionForm } from '../admin/admin-forms';
@@ -17,7 +17,7 @@ import { jobToken } from '@/lib/job-tokens';
 let stack: PortalStack;
 let jars: Record<string, CookieJar>;
 // No in-process timer here: the test itself calls the job, so it knows who opened what.
-const { setClockOffset } = useClockedStack([['owner-lob-a', 'OwnerLobA1!'], ['user-lob-a', 'UserLobA1!'], ['portal-admin', 'PortalAdmin1!'], ['user-multi', 'UserMulti1!']], { REVIEW_JOB_INTERVAL_SECONDS: '0' }, (started) => ({ stack, jars } = started));
+const { setClockOffset } = useClockedStack([['owner-lob-a', 'OwnerLobA1!'], ['user-lob-a', 'UserLobA1!'], ['portal-admin', 'PortalAdmin1!'], ['user-multi', 'UserMulti1!']], { ...REHEARSAL_SESSION_ENV, REVIEW_JOB_INTERVAL_SECONDS: '0' }, (started) => ({ stack, jars } = started));
 
 const get = (p: string, who?: string) => fetch(`${stack.url}${p}`, { headers: who ? { cookie: jars[who].header() } : {}, redirect: 'manual' });
 const doc = () => directoryClient(stack.env).doc;

@@ -12,6 +12,12 @@ import { signIn, type CookieJar } from './http-session';
 /** One day in seconds, the unit of `setClockOffset` in these suites. */
 export const DAY = 24 * 3600;
 
+/**
+ * For suites that move the clock by days or months on one sign-in (end dates, review due dates): a
+ * session lifetime (SESSION_LIFETIME_SECONDS) longer than the rehearsed time, so sessions outlive it.
+ */
+export const REHEARSAL_SESSION_ENV = { SESSION_LIFETIME_SECONDS: String(366 * DAY) };
+
 export interface ClockedStack {
   stack: PortalStack;
   /** a signed-in cookie jar per username */

@@ -1,5 +1,5 @@
 import { after } from 'next/server';
-import { getTokenVerifier } from '@/lib/auth/services';
+import { apiCaller } from '@/lib/auth/api-caller';
 import { parseBearer } from '@/lib/auth/tokens';
 import { PortalError, toPortalError } from '@/lib/errors';
 import { LAUNCH_HEADERS, errorResponse, wantsJson } from '@/lib/http/responses';
@@ -22,7 +22,8 @@ export async function GET(request: Request, context: Context): Promise<Response>
   let username: string | undefined;
   try {
     const token = parseBearer(request.headers.get('authorization'));
-    const identity = await getTokenVerifier().verifyAccessToken(token);
+    // Verified, and the user's pool state (at most IDENTITY_RECHECK_SECONDS old) still lets them in.
+    const identity = await apiCaller(token);
     username = identity.username;
     const { user } = await context.params;
     // Exact match: a case variant of one's own name is another Studio profile name, so it is refused too.
@@ -48,7 +49,7 @@ export async function GET(request: Request, context: Context): Promise<Response>
     status = error.status;
     code = error.code;
     if (error.code === 'internal') log.error('api.studio_failed', { requestId, error: thrown });
-    if (error.code === 'auth.invalid_token' || error.code === 'auth.unauthenticated' || error.code === 'auth.forbidden') getMetrics().tokenRefused(error.code);
+    if (error.status === 401 || error.code === 'auth.forbidden') getMetrics().tokenRefused(error.code);
     if (error.code === 'jwks.unavailable') getMetrics().dependencyError('cognito-jwks', error.code);
     return errorResponse(error, requestId);
   } finally {
