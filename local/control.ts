@@ -2,7 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBody, sendJson } from './http-util';
 import { KnobSpecError, type Knobs } from './knobs';
-import type { AwsState } from './aws/state';
+import { appKey, type AwsState } from './aws/state';
 import { NAME_PATTERN } from './aws/sagemaker';
 import type { CognitoStandIn } from './cognito/server';
 import { assertUsername, CognitoApiError } from './cognito/user-store';
@@ -65,6 +65,15 @@ export function createControlHandler(deps: ControlDeps) {
         deps.aws.profileCreationDelayMs = delay;
         return sendJson(res, 200, { profileCreationDelayMs: delay });
       }
+      if (route === 'POST /_local/studio/clock') {
+        // The Studio stand-in's clock (session expiry, app deletion): seconds ahead of real time, 0 = now.
+        const offset = (await readJson(req)).offsetSeconds;
+        if (typeof offset !== 'number' || !Number.isFinite(offset) || Math.abs(offset) > 10 * 365 * 86_400) {
+          throw new ControlInputError('"offsetSeconds" must be a number of seconds (at most ten years either way)');
+        }
+        deps.aws.clockOffsetSeconds = offset;
+        return sendJson(res, 200, { offsetSeconds: offset });
+      }
       if (route === 'GET /_local/sns/messages') return sendJson(res, 200, { messages: deps.aws.sns.messages });
       if (route === 'DELETE /_local/sns/messages') {
         deps.aws.sns.messages.length = 0;
@@ -121,6 +130,23 @@ export function createControlHandler(deps: ControlDeps) {
         const now = new Date();
         for (const name of names as string[]) domain.profiles.set(name, { name, status: 'InService', createdAt: now, updatedAt: now });
         return sendJson(res, 200, { created: names.length, total: domain.profiles.size });
+      }
+      const apps = /^\/_local\/sagemaker\/domains\/([\w-]+)\/apps$/.exec(path);
+      if (apps && method === 'POST') {
+        // Fixtures (benchmarks): InService apps of existing profiles, as if each had opened them.
+        const domain = deps.aws.domains.get(apps[1]);
+        if (!domain) return sendJson(res, 404, { message: `unknown domain ${apps[1]}` });
+        const list = (await readJson(req)).apps;
+        if (!Array.isArray(list)) throw new ControlInputError('"apps" must be an array');
+        const now = deps.aws.now();
+        for (const [i, entry] of (list as Array<Record<string, unknown>>).entries()) {
+          const userProfile = String(entry?.userProfile ?? '');
+          const appType = entry?.appType === 'CodeEditor' ? 'CodeEditor' : 'JupyterLab';
+          if (!domain.profiles.has(userProfile)) throw new ControlInputError(`apps[${i}].userProfile is not a profile of ${domain.domainId}`);
+          const app = { userProfile, appType, appName: 'default', status: 'InService', createdAt: now } as const;
+          domain.apps.set(appKey(app), { ...app });
+        }
+        return sendJson(res, 200, { created: list.length, total: domain.apps.size });
       }
       const profile = /^\/_local\/sagemaker\/domains\/([\w-]+)\/profiles\/([\w-]+)$/.exec(path);
       if (profile && method === 'POST') {

@@ -4,7 +4,7 @@
  */
 import { log } from '@/lib/log';
 
-export type NotificationEvent = 'request.created' | 'request.decided' | 'membership.expiring' | 'review.opened' | 'review.member_removed';
+export type NotificationEvent = 'request.created' | 'request.decided' | 'membership.expiring' | 'review.opened' | 'review.member_removed' | 'access.ended';
 
 export interface Notification {
   event: NotificationEvent;

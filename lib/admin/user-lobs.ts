@@ -13,6 +13,7 @@ import { nowOf } from './deps';
 import { conflictFor } from './errors';
 import { listLobs, type AdminLob } from './lobs';
 import { commitMembershipWrite } from './memberships';
+import { studioFollows } from './studio-follows';
 import { decodePageToken, encodePageToken } from './page-token';
 
 /** The LOBs of a row whose membership has not ended (ended ones leave every list). */
@@ -81,8 +82,9 @@ export async function saveUserLobs(
     const kept = before?.memberships.find((m) => m.lob === lob && isMembershipActive(m, now));
     return kept ?? { lob, via: 'admin', grantedBy: actor, grantedAt: now.toISOString() };
   });
+  let after: UserMapping | null;
   try {
-    return await commitMembershipWrite(deps, {
+    after = await commitMembershipWrite(deps, {
       actor,
       username,
       before,
@@ -93,4 +95,6 @@ export async function saveUserLobs(
     if (error instanceof TransactionCancelledError) throw await membershipConflict(deps, username);
     throw error;
   }
+  await studioFollows(deps, { actor, username, before, after, reason: 'removed' }, `Saved the memberships of ${username}.`);
+  return after;
 }

@@ -10,6 +10,8 @@ import { launchStudio, type LaunchDeps } from './launch-studio';
 import { afterResponseRecorder, writeAheadRecorder, type LaunchRecorder, type RecordSinks } from './recorder';
 import { resolveLobsForUser } from './resolve-lobs';
 import { SageMakerPresigner } from './sagemaker-presigner';
+import { createAccessControlClients } from '@/lib/access/clients';
+import { restoreOnLaunch } from '@/lib/access/launch-restore';
 import type { LaunchRequest } from './types';
 
 export * from './types';
@@ -34,7 +36,9 @@ function createCollaborators(config: PortalConfig, directory: Directory) {
     },
     usage: counters,
   };
-  const base: Omit<LaunchDeps, 'recorder'> = {
+  // Restores a profile the portal disabled when its user may launch again (lib/access/launch-restore.ts).
+  const access = { ddb: directory.doc, tables: config.tables, studio: createAccessControlClients(config), now: createClock(config) };
+  const base: Omit<LaunchDeps, 'recorder'> = restoreOnLaunch({
     getUser: (username) => getUserMapping({ ddb: directory.doc, tables: config.tables }, username, { consistent: false }),
     lobs: directory.lobs,
     presigner: new SageMakerPresigner(new SageMakerClientPool(config), createGeneratorSessions(config), log, {
@@ -45,7 +49,7 @@ function createCollaborators(config: PortalConfig, directory: Directory) {
     supportContact: config.supportContact,
     log,
     now: createClock(config),
-  };
+  }, access);
   return { base, sinks };
 }
 

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { authenticateCaller, signingRegion, type SignatureErrorCodes } from './sts';
-import { principalTag, sessionIdentity, type AwsState, type CloudTrailEvent, type StudioDomain } from './state';
+import { appKey, principalTag, sessionIdentity, type AwsState, type CloudTrailEvent, type StudioApp, type StudioDomain } from './state';
 import type { StudioTokens } from './studio-token';
 import { PROFILE_NAME_PATTERN } from '../../lib/names';
 
@@ -103,6 +103,15 @@ export function parseLandingUri(value: unknown): { app: string; path?: string } 
 export const STUDIO_USER_TAG = 'studio-user';
 /** Actions whose resource is one user profile, allowed only on the session's own (tagged) profile. */
 const PROFILE_ACTIONS = new Set(['CreatePresignedDomainUrl', 'CreateUserProfile', 'DescribeUserProfile']);
+/**
+ * The session tag (and value) of the portal's access-control sessions (the admin's decision, the access
+ * sweep): they alone may stop apps and change profiles in the domain (infra/lob-account.ts, AccessControl).
+ */
+export const PORTAL_TASK_TAG = 'portal-task';
+export const ACCESS_CONTROL_TASK = 'access-control';
+/** Actions only access-control sessions may call; DescribeUserProfile on any profile of the domain is theirs too. */
+const ACCESS_CONTROL_ACTIONS = new Set(['DeleteApp', 'UpdateUserProfile', 'ListSpaces']);
+const APP_TYPES = new Set(['JupyterLab', 'CodeEditor']);
 
 export function domainArn(d: StudioDomain): string {
   return `arn:aws:sagemaker:${d.region}:${d.accountId}:domain/${d.domainId}`;
@@ -174,17 +183,27 @@ async function runSageMaker(
   }
   onInput(input);
   const creds = caller.creds;
-  /** IAM's side of the generator role: profile actions only on user-profile/<domain>/${aws:PrincipalTag/studio-user}. */
+  const accessControl = principalTag(creds, PORTAL_TASK_TAG) === ACCESS_CONTROL_TASK;
+  const denied = (resource: string) =>
+    new SageMakerError(
+      'AccessDeniedException',
+      `User: ${creds.assumedRoleArn} is not authorized to perform: sagemaker:${operation} on resource: ${resource} because no identity-based policy allows the sagemaker:${operation} action`,
+    );
+  /**
+   * IAM's side of the generator role: profile actions only on user-profile/<domain>/${aws:PrincipalTag/studio-user};
+   * access-control sessions (tag portal-task=access-control) may describe and update any profile of the domain.
+   */
   const authorizeProfile = (domain: StudioDomain, name: string) => {
-    if (!PROFILE_ACTIONS.has(operation)) return;
     const resource = `arn:aws:sagemaker:${domain.region}:${domain.accountId}:user-profile/${domain.domainId}/${name}`;
+    if (accessControl && (operation === 'DescribeUserProfile' || operation === 'UpdateUserProfile')) return;
+    if (ACCESS_CONTROL_ACTIONS.has(operation)) throw denied(resource);
+    if (!PROFILE_ACTIONS.has(operation)) return;
     const tagged = principalTag(creds, STUDIO_USER_TAG);
-    if (tagged === undefined || tagged !== name) {
-      throw new SageMakerError(
-        'AccessDeniedException',
-        `User: ${creds.assumedRoleArn} is not authorized to perform: sagemaker:${operation} on resource: ${resource} because no identity-based policy allows the sagemaker:${operation} action`,
-      );
-    }
+    if (tagged === undefined || tagged !== name) throw denied(resource);
+  };
+  /** DeleteApp and ListSpaces: access-control sessions only. */
+  const authorizeAccessControl = (resource: string) => {
+    if (!accessControl) throw denied(resource);
   };
 
   const findDomain = (domainId: string): StudioDomain => {
@@ -214,8 +233,11 @@ async function runSageMaker(
       Status: p.status,
       CreationTime: epoch(p.createdAt),
       LastModifiedTime: epoch(p.updatedAt),
+      ...(p.studioWebPortal ? { UserSettings: { StudioWebPortal: p.studioWebPortal } } : {}),
     };
   };
+  const appArn = (d: StudioDomain, a: Pick<StudioApp, 'userProfile' | 'spaceName' | 'appType' | 'appName'>) =>
+    `arn:aws:sagemaker:${d.region}:${d.accountId}:app/${d.domainId}/${a.spaceName ?? a.userProfile}/${a.appType.toLowerCase()}/${a.appName}`;
 
   // Read-only calls: CloudTrail shows no responseElements.
   const read = (result: Json) => ({ result, responseElements: null });
@@ -311,15 +333,21 @@ async function runSageMaker(
     }
     case 'ListApps': {
       const page = readPage(input);
+      const profile = input.UserProfileNameEquals === undefined ? undefined : requireName(input, 'UserProfileNameEquals', 'userProfileNameEquals');
+      const space = input.SpaceNameEquals === undefined ? undefined : requireName(input, 'SpaceNameEquals', 'spaceNameEquals');
+      if (profile && space) throw validation('Only one of UserProfileNameEquals and SpaceNameEquals may be given.');
+      // Deleted apps stay listed (Status Deleted), as SageMaker lists them: callers filter on Status.
       const { items, NextToken } = page(
         listedDomains()
-          .flatMap((d) => [...d.apps.values()].map((a) => ({ d, a })))
-          .sort((x, y) => `${x.a.userProfile}/${x.a.appType}`.localeCompare(`${y.a.userProfile}/${y.a.appType}`)),
+          .flatMap((d) => [...d.apps.values()].map((a) => ({ d, a: state.settleApp(a) })))
+          .filter(({ a }) => (profile === undefined || (!a.spaceName && a.userProfile === profile)) && (space === undefined || a.spaceName === space))
+          .sort((x, y) => appKey(x.a).localeCompare(appKey(y.a))),
       );
       return read({
         Apps: items.map(({ d, a }) => ({
           DomainId: d.domainId,
-          UserProfileName: a.userProfile,
+          // An app in a space names the space, not the profile that opened it.
+          ...(a.spaceName ? { SpaceName: a.spaceName } : { UserProfileName: a.userProfile }),
           AppType: a.appType,
           AppName: a.appName,
           Status: a.status,
@@ -327,6 +355,63 @@ async function runSageMaker(
         })),
         NextToken,
       });
+    }
+    case 'ListSpaces': {
+      const page = readPage(input);
+      const domains = listedDomains();
+      for (const d of domains) authorizeAccessControl(`arn:aws:sagemaker:${d.region}:${d.accountId}:space/${d.domainId}/*`);
+      const { items, NextToken } = page(
+        domains.flatMap((d) => [...d.spaces.values()].map((sp) => ({ d, sp }))).sort((x, y) => x.sp.name.localeCompare(y.sp.name)),
+      );
+      return read({
+        Spaces: items.map(({ d, sp }) => ({
+          DomainId: d.domainId,
+          SpaceName: sp.name,
+          Status: 'InService',
+          CreationTime: epoch(sp.createdAt),
+          LastModifiedTime: epoch(sp.createdAt),
+          SpaceSharingSettingsSummary: { SharingType: sp.sharingType },
+          OwnershipSettingsSummary: { OwnerUserProfileName: sp.ownerUserProfile },
+        })),
+        NextToken,
+      });
+    }
+    case 'DeleteApp': {
+      const domain = findDomain(requireDomainId(input));
+      const appType = input.AppType;
+      if (typeof appType !== 'string' || appType === '') throw constraint(appType ?? 'null', 'appType', 'Member must not be null');
+      const appName = requireName(input, 'AppName', 'appName');
+      const profile = input.UserProfileName === undefined ? undefined : requireName(input, 'UserProfileName', 'userProfileName');
+      const space = input.SpaceName === undefined ? undefined : requireName(input, 'SpaceName', 'spaceName');
+      if (!profile && !space) throw validation('Either UserProfileName or SpaceName must be given.');
+      const owner = space ? (domain.spaces.get(space)?.ownerUserProfile ?? '') : profile!;
+      authorizeAccessControl(appArn(domain, { userProfile: owner, spaceName: space, appType: appType as StudioApp['appType'], appName }));
+      const app = APP_TYPES.has(appType) ? domain.apps.get(appKey({ userProfile: owner, spaceName: space, appType })) : undefined;
+      const name = `${space ? `space ${space}` : `user profile ${profile}`}, app type ${appType}, app name ${appName}`;
+      if (!app || app.appName !== appName || state.settleApp(app).status === 'Deleted') {
+        throw new SageMakerError('ResourceNotFound', `App with ${name} does not exist in domain ${domain.domainId}`);
+      }
+      if (app.status === 'Deleting') throw new SageMakerError('ResourceInUse', `App with ${name} is already being deleted`);
+      const delay = state.appDeletionDelayMs;
+      app.status = delay > 0 ? 'Deleting' : 'Deleted';
+      app.deletedAt = delay > 0 ? new Date(state.now().getTime() + delay) : undefined;
+      return { result: {}, responseElements: null };
+    }
+    case 'UpdateUserProfile': {
+      const domain = findDomain(requireDomainId(input));
+      const name = requireName(input, 'UserProfileName', 'userProfileName');
+      authorizeProfile(domain, name);
+      const profile = findProfile(domain, name);
+      const settings = (input.UserSettings ?? {}) as Json;
+      const portal = settings.StudioWebPortal;
+      if (portal !== undefined && portal !== 'ENABLED' && portal !== 'DISABLED') {
+        throw constraint(portal, 'userSettings.studioWebPortal', 'Member must satisfy enum value set: [ENABLED, DISABLED]');
+      }
+      if (profile.status !== 'InService') throw new SageMakerError('ResourceInUse', `User profile ${name} is in ${profile.status} status and cannot be updated now.`);
+      if (portal) profile.studioWebPortal = portal;
+      profile.updatedAt = new Date();
+      const arn = describeProfile(domain, name).UserProfileArn;
+      return { result: { UserProfileArn: arn }, responseElements: { userProfileArn: arn } };
     }
     default:
       throw new SageMakerError('UnknownOperationException', `Unknown operation SageMaker.${operation}`);

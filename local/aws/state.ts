@@ -38,6 +38,8 @@ export interface UserProfile {
   updatedAt: Date;
   /** A Pending profile turns InService at this time (SageMaker creates profiles asynchronously). */
   inServiceAt?: Date;
+  /** UserSettings.StudioWebPortal: DISABLED refuses Studio sign-in (/auth) and the live sessions' next request. */
+  studioWebPortal?: 'ENABLED' | 'DISABLED';
 }
 
 /** One CloudTrail-shaped record of a call the stand-in served (STS and SageMaker). */
@@ -74,13 +76,43 @@ const TRAIL_LIMIT = 10_000;
 /** Default time a new user profile stays Pending (LOCAL_PROFILE_CREATION_DELAY_MS overrides). */
 export const DEFAULT_PROFILE_CREATION_DELAY_MS = 3_000;
 
-/** A Studio app (JupyterLab, Code Editor) a user opened; ListApps reports it. */
+export type AppStatus = 'Pending' | 'InService' | 'Deleting' | 'Deleted' | 'Failed';
+
+/**
+ * A Studio app (JupyterLab, Code Editor) a user opened, in their profile or in a space; ListApps reports
+ * it. DeleteApp makes it Deleting, then Deleted after `appDeletionDelayMs`; a Deleted app stays listed.
+ */
 export interface StudioApp {
+  /** The profile that opened it (for a space app: the space's owner; ListApps names only the space). */
   userProfile: string;
+  spaceName?: string;
   appType: 'JupyterLab' | 'CodeEditor';
   appName: string;
-  status: 'InService' | 'Deleted';
+  status: AppStatus;
   createdAt: Date;
+  /** A Deleting app is Deleted at this time. */
+  deletedAt?: Date;
+}
+
+/** A Studio space; the stand-in knows the ones a presigned URL opened (private, owned by that profile). */
+export interface StudioSpace {
+  name: string;
+  ownerUserProfile: string;
+  sharingType: 'Private' | 'Shared';
+  createdAt: Date;
+}
+
+/** A signed-in Studio browser session (the cookie /auth sets), valid for SessionExpirationDurationInSeconds. */
+export interface StudioSession {
+  id: string;
+  domainId: string;
+  userProfile: string;
+  expiresAt: Date;
+}
+
+/** The key of a profile's app or a space's app in StudioDomain.apps. */
+export function appKey(app: { userProfile: string; spaceName?: string; appType: string }): string {
+  return app.spaceName ? `space:${app.spaceName}/${app.appType}` : `${app.userProfile}/${app.appType}`;
 }
 
 export interface StudioDomain {
@@ -93,8 +125,9 @@ export interface StudioDomain {
   createdAt: Date;
   updatedAt: Date;
   profiles: Map<string, UserProfile>;
-  /** Apps by `<userProfile>/<appType>`. */
+  /** Apps by appKey(): `<userProfile>/<appType>` or `space:<space>/<appType>`. */
   apps: Map<string, StudioApp>;
+  spaces: Map<string, StudioSpace>;
 }
 
 export interface LobAccount {
@@ -137,6 +170,26 @@ export class AwsState {
   trail: CloudTrailEvent[] = [];
   /** How long CreateUserProfile leaves a profile Pending before it is InService. */
   profileCreationDelayMs = DEFAULT_PROFILE_CREATION_DELAY_MS;
+  /** How long DeleteApp leaves an app Deleting before it is Deleted (0: at once). */
+  appDeletionDelayMs = 0;
+  /** Studio browser sessions by cookie value (local/aws/studio.ts). */
+  readonly studioSessions = new Map<string, StudioSession>();
+  /** Seconds the Studio stand-in's clock runs ahead (POST /_local/studio/clock): session expiry is tested without sleeping. */
+  clockOffsetSeconds = 0;
+
+  /** The stand-in's "now" for Studio sessions and app deletion. */
+  now(): Date {
+    return new Date(Date.now() + this.clockOffsetSeconds * 1000);
+  }
+
+  /** An app's status now: a Deleting app whose time has come is Deleted. */
+  settleApp(app: StudioApp, now = this.now()): StudioApp {
+    if (app.status === 'Deleting' && app.deletedAt && app.deletedAt.getTime() <= now.getTime()) {
+      app.status = 'Deleted';
+      app.deletedAt = undefined;
+    }
+    return app;
+  }
 
   record(event: Omit<CloudTrailEvent, 'eventVersion' | 'eventID' | 'eventTime' | 'eventType'>): void {
     this.trail.push({ eventVersion: '1.09', eventID: randomUUID(), eventTime: new Date().toISOString(), eventType: 'AwsApiCall', ...event });
@@ -171,9 +224,9 @@ export class AwsState {
     if (mayAssumeGeneratorRoles) this.assumeRoleCallers.add(p.arn);
   }
 
-  addDomain(domain: Omit<StudioDomain, 'profiles' | 'apps' | 'createdAt' | 'updatedAt'>, profiles: string[] = []): StudioDomain {
+  addDomain(domain: Omit<StudioDomain, 'profiles' | 'apps' | 'spaces' | 'createdAt' | 'updatedAt'>, profiles: string[] = []): StudioDomain {
     const now = new Date();
-    const entry: StudioDomain = { ...domain, createdAt: now, updatedAt: now, profiles: new Map(), apps: new Map() };
+    const entry: StudioDomain = { ...domain, createdAt: now, updatedAt: now, profiles: new Map(), apps: new Map(), spaces: new Map() };
     for (const name of profiles) entry.profiles.set(name, { name, status: 'InService', createdAt: now, updatedAt: now });
     this.domains.set(domain.domainId, entry);
     return entry;

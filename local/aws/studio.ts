@@ -1,15 +1,25 @@
 /**
- * Studio front door: <domainId>.studio.<region>.<suffix>/auth?token=… checks the token and the
- * VPC-endpoint path, then shows a landing page naming domain, account, user profile and app.
+ * Studio front door: <domainId>.studio.<region>.<suffix>/auth?token=… checks the token, the VPC-endpoint
+ * path and the profile's StudioWebPortal setting, starts the landing app, sets the Studio session cookie
+ * (valid for the presign's SessionExpirationDurationInSeconds) and shows a landing page naming domain,
+ * account, user profile and app. Every later page needs that cookie, an unexpired session, a profile whose
+ * StudioWebPortal is not DISABLED and, for an app page (/jupyterlab/<space>/…, /codeeditor/<space>/…),
+ * the app InService.
  */
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isIP } from 'node:net';
 import { escapeHtml, sendHtml } from '../http-util';
-import type { AwsState } from './state';
+import { appKey, type AwsState, type StudioApp, type StudioDomain } from './state';
 import { StudioTokens, StudioTokenError } from './studio-token';
 
 export const INVALID_TOKEN_MESSAGE = 'Invalid or Expired Auth Token';
 export const INSUFFICIENT_PERMISSIONS_MESSAGE = 'Auth token containing insufficient permissions';
+export const SESSION_ENDED_MESSAGE = 'Your Studio session has ended';
+export const STUDIO_DISABLED_MESSAGE = 'Studio is disabled for this user profile';
+export const APP_NOT_RUNNING_MESSAGE = 'This app is not running';
+/** The Studio session cookie /auth sets (HttpOnly; its value names the session in AwsState.studioSessions). */
+export const SESSION_COOKIE = 'studio-session';
 
 export interface StudioOptions {
   suffix: string;
@@ -45,6 +55,9 @@ const ERROR_HINTS: Record<string, string> = {
     'A Studio link works once and only for a short time. Go back to the portal and open Studio again for a fresh link.',
   [INSUFFICIENT_PERMISSIONS_MESSAGE]:
     'This link only works through the Studio VPC endpoint. Open it from the corporate network (or its VPN).',
+  [SESSION_ENDED_MESSAGE]: 'Your session expired or your access was taken away. Go back to the portal and open Studio again.',
+  [STUDIO_DISABLED_MESSAGE]: 'Your access to this Studio domain has ended. Ask for access again in the portal.',
+  [APP_NOT_RUNNING_MESSAGE]: 'The app was stopped. Go back to the portal and open it again.',
 };
 
 function errorPage(message: string): string {
@@ -58,6 +71,36 @@ ${hint ? `<p data-testid="studio-error-hint">${escapeHtml(hint)}</p>` : ''}
 </main></body></html>`;
 }
 
+const APP_PATHS: Record<StudioApp['appType'], string> = { JupyterLab: 'jupyterlab', CodeEditor: 'codeeditor' };
+
+/** The page an app lives at: /jupyterlab/<space or "default">/lab, /codeeditor/<space or "default">/. */
+export function appPath(app: { appType: StudioApp['appType']; spaceName?: string }): string {
+  return `/${APP_PATHS[app.appType]}/${app.spaceName ?? 'default'}/${app.appType === 'JupyterLab' ? 'lab' : ''}`;
+}
+
+function cookieOf(req: IncomingMessage, name: string): string | undefined {
+  for (const part of String(req.headers.cookie ?? '').split(';')) {
+    const [key, ...value] = part.trim().split('=');
+    if (key === name) return value.join('=');
+  }
+  return undefined;
+}
+
+/** Opening JupyterLab or Code Editor starts that app (in the profile, or in the space named by the URL), as Studio does. */
+function startApp(state: AwsState, domain: StudioDomain, userProfile: string, appType: StudioApp['appType'], spaceName: string | undefined, now: Date): StudioApp {
+  if (spaceName && !domain.spaces.has(spaceName)) {
+    // A space the stand-in has not seen: a private space of the profile that opened it.
+    domain.spaces.set(spaceName, { name: spaceName, ownerUserProfile: userProfile, sharingType: 'Private', createdAt: now });
+  }
+  const owner = spaceName ? (domain.spaces.get(spaceName)?.ownerUserProfile ?? userProfile) : userProfile;
+  const key = appKey({ userProfile: owner, spaceName, appType });
+  const current = domain.apps.get(key);
+  if (current && ['InService', 'Pending'].includes(state.settleApp(current, now).status)) return current;
+  const app: StudioApp = { userProfile: owner, spaceName, appType, appName: 'default', status: 'InService', createdAt: now };
+  domain.apps.set(key, app);
+  return app;
+}
+
 export async function handleStudio(
   state: AwsState,
   tokens: StudioTokens,
@@ -68,7 +111,7 @@ export async function handleStudio(
 ): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://studio');
   const headers = { 'referrer-policy': 'no-referrer', 'x-frame-options': 'DENY' };
-  if (url.pathname !== '/auth') return sendHtml(res, 403, errorPage(INVALID_TOKEN_MESSAGE), headers);
+  if (url.pathname !== '/auth') return handleSessionPage(state, req, res, host, url.pathname, headers);
   const token = url.searchParams.get('token') ?? '';
   let grant;
   try {
@@ -85,13 +128,18 @@ export async function handleStudio(
     return sendHtml(res, 403, errorPage(INSUFFICIENT_PERMISSIONS_MESSAGE), headers);
   }
   tokens.consume(grant.jti, grant.exp);
-  // Opening JupyterLab or Code Editor starts that app for the user (as Studio does); ListApps shows it.
-  const appType = grant.app === 'jupyterlab' ? 'JupyterLab' : grant.app === 'codeeditor' ? 'CodeEditor' : undefined;
-  if (appType) {
-    domain.apps.set(`${grant.userProfile}/${appType}`, { userProfile: grant.userProfile, appType, appName: 'default', status: 'InService', createdAt: new Date() });
-  }
+  const profile = domain.profiles.get(grant.userProfile);
+  if (!profile || profile.studioWebPortal === 'DISABLED') return sendHtml(res, 403, errorPage(STUDIO_DISABLED_MESSAGE), headers);
+  const now = state.now();
+  const appType = grant.app === 'JupyterLab' || grant.app === 'CodeEditor' ? grant.app : undefined;
+  const started = appType ? startApp(state, domain, grant.userProfile, appType, grant.space, now) : undefined;
+  const sessionId = randomBytes(24).toString('base64url');
+  state.studioSessions.set(sessionId, { id: sessionId, domainId: domain.domainId, userProfile: grant.userProfile, expiresAt: new Date(now.getTime() + grant.sessionSeconds * 1000) });
+  pruneSessions(state, now);
+  const cookie = `${SESSION_COOKIE}=${sessionId}; Path=/; Max-Age=${grant.sessionSeconds}; HttpOnly; SameSite=Lax`;
   const lob = state.accounts.get(grant.accountId)?.label;
   const app = grant.space ? `${grant.app} space ${grant.space}` : grant.app;
+  const open = started ? appPath(started) : '/studio/default';
   const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>SageMaker Studio</title>
 <style>${PAGE_STYLE}</style></head>
@@ -106,6 +154,58 @@ ${lob ? `<dt>Line of business</dt><dd data-testid="studio-lob">${escapeHtml(lob)
 ${grant.path ? `<dt>Path</dt><dd data-testid="studio-path">${escapeHtml(grant.path)}</dd>` : ''}
 <dt>Session</dt><dd data-testid="studio-session">${grant.sessionSeconds} seconds</dd>
 </dl>
+<p><a href="${escapeHtml(open)}" data-testid="studio-open-app">Open ${escapeHtml(started ? started.appType : 'Studio')}</a></p>
+<p class="note">Local Studio stand-in (development and tests only).</p>
+</main></body></html>`;
+  sendHtml(res, 200, html, { ...headers, 'set-cookie': cookie });
+}
+
+function pruneSessions(state: AwsState, now: Date): void {
+  if (state.studioSessions.size < 1000) return;
+  for (const [id, s] of state.studioSessions) if (s.expiresAt.getTime() <= now.getTime()) state.studioSessions.delete(id);
+}
+
+/**
+ * Any page after /auth: the session cookie must name a live session of this domain whose profile may still
+ * use Studio; an app page needs its app InService. A session refused for a disabled profile is ended.
+ */
+function handleSessionPage(
+  state: AwsState,
+  req: IncomingMessage,
+  res: ServerResponse,
+  host: { domainId: string },
+  path: string,
+  headers: Record<string, string>,
+): void {
+  const id = cookieOf(req, SESSION_COOKIE);
+  const session = id ? state.studioSessions.get(id) : undefined;
+  const now = state.now();
+  if (!session || session.domainId !== host.domainId || session.expiresAt.getTime() <= now.getTime()) {
+    return sendHtml(res, 401, errorPage(SESSION_ENDED_MESSAGE), headers);
+  }
+  const domain = state.domains.get(session.domainId);
+  const profile = domain?.profiles.get(session.userProfile);
+  if (!domain || !profile || profile.studioWebPortal === 'DISABLED') {
+    state.studioSessions.delete(session.id);
+    return sendHtml(res, 403, errorPage(STUDIO_DISABLED_MESSAGE), headers);
+  }
+  const appPage = /^\/(jupyterlab|codeeditor)\/([^/]+)(?:\/|$)/.exec(path);
+  let shown = 'Studio';
+  if (appPage) {
+    const appType = appPage[1] === 'jupyterlab' ? 'JupyterLab' : 'CodeEditor';
+    const spaceName = appPage[2] === 'default' ? undefined : appPage[2];
+    const app = domain.apps.get(appKey({ userProfile: session.userProfile, spaceName, appType }));
+    const ownsSpace = !spaceName || domain.spaces.get(spaceName)?.ownerUserProfile === session.userProfile || domain.spaces.get(spaceName)?.sharingType === 'Shared';
+    if (!app || !ownsSpace || state.settleApp(app, now).status !== 'InService') return sendHtml(res, 404, errorPage(APP_NOT_RUNNING_MESSAGE), headers);
+    shown = spaceName ? `${appType} space ${spaceName}` : appType;
+  } else if (path !== '/' && !/^\/studio(\/|$)/.test(path)) {
+    return sendHtml(res, 404, errorPage(APP_NOT_RUNNING_MESSAGE), headers);
+  }
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(shown)} - SageMaker Studio</title><style>${PAGE_STYLE}</style></head>
+<body><main><h1 data-testid="studio-page">${escapeHtml(shown)}</h1>
+<dl><dt>User profile</dt><dd data-testid="studio-user">${escapeHtml(session.userProfile)}</dd>
+<dt>Session ends</dt><dd data-testid="studio-session-ends">${session.expiresAt.toISOString()}</dd></dl>
 <p class="note">Local Studio stand-in (development and tests only).</p>
 </main></body></html>`;
   sendHtml(res, 200, html, headers);
