@@ -35,6 +35,7 @@ export const ERROR_STATUS = {
   'review.not_found': 404,
   'review.closed': 409,
   'review.already_decided': 409,
+  'access.stop_pending': 502,
   internal: 500,
 } as const;
 
@@ -77,6 +78,7 @@ const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   'review.not_found': 'There is no such access review.',
   'review.closed': 'This access review is finished and read-only.',
   'review.already_decided': 'This member was already decided in this review.',
+  'access.stop_pending': 'The change was saved, but their Studio apps could not all be stopped yet; the access sweep retries within minutes.',
   internal: 'Something went wrong on our side.',
 };
 

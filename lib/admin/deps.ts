@@ -10,6 +10,7 @@ import { createClock } from '@/lib/clock';
 import type { Notifier } from './notifications';
 import { createSnsNotifier } from '@/lib/aws/sns-notifier';
 import { getMetrics, type PortalMetrics } from '@/lib/metrics';
+import { createAccessControlClients, type StudioAccessClients } from '@/lib/access/clients';
 
 /**
  * Everything the admin domain functions talk to. Passed in (never created deep inside logic) so tests and
@@ -30,6 +31,8 @@ export interface AdminDeps extends TableAccess {
   now?: () => Date;
   /** Where request and expiry notifications go (lib/admin/notifications.ts); unset: none. */
   notify?: Notifier;
+  /** Access-control sessions in the LOB accounts (lib/access): decisions end Studio access with them; unset: they don't. */
+  studio?: StudioAccessClients;
 }
 
 export function nowOf(deps: AdminDeps): Date {
@@ -48,6 +51,7 @@ export function createAdminDeps(config: PortalConfig, ddb: DocumentClient): Admi
     now: createClock(config),
     notify: createSnsNotifier(config),
     metrics: getMetrics(),
+    studio: createAccessControlClients(config),
     createStsClient: () => createStsClient(config),
     createSageMakerClient: (region, credentials) =>
       new SageMaker({

@@ -31,6 +31,8 @@ const AUDIT_ACTIONS: Record<string, string> = {
   'user.lobs.update': 'Memberships changed',
   'user.lobs.delete': 'Memberships removed',
   'user.lobs.import': 'Memberships imported (CSV)',
+  'access.end': 'Studio access ended',
+  'access.restore': 'Studio access restored',
 };
 
 /** An audit action code (e.g. `user.lobs.import`) as a phrase; unknown codes are shown as they are. */
@@ -75,6 +77,7 @@ const OUTCOMES: Record<ErrorCode | 'success', string> = {
   'review.not_found': 'Unknown review',
   'review.closed': 'Review finished',
   'review.already_decided': 'Already decided',
+  'access.stop_pending': 'Studio apps not all stopped yet',
   internal: 'Internal error',
 };
 

@@ -12,6 +12,7 @@ import { TransactionCancelledError } from '@/lib/directory/writes';
 import type { AdminDeps } from './deps';
 import { nowOf } from './deps';
 import { commitMembershipWrite } from './memberships';
+import { studioFollows } from './studio-follows';
 import { decodePageToken, encodePageToken } from './page-token';
 import { getUserMapping } from './user-lobs';
 
@@ -78,7 +79,9 @@ async function changeMembership(
     const next = change(current, now);
     const others = (before?.memberships ?? []).filter((m) => m.lob !== lob);
     try {
-      return await commitMembershipWrite(deps, { actor, username, before, memberships: next ? [...others, next] : others, action, lob });
+      const after = await commitMembershipWrite(deps, { actor, username, before, memberships: next ? [...others, next] : others, action, lob });
+      await studioFollows(deps, { actor, username, before, after, reason: 'removed' }, next ? `Saved ${username}'s membership of ${lob}.` : `Removed ${username} from ${lob}.`);
+      return after;
     } catch (error) {
       if (!(error instanceof TransactionCancelledError) || attempt >= MAX_ATTEMPTS) {
         throw error instanceof TransactionCancelledError ? new PortalError('conflict.version', `${username} changed several times meanwhile; try again.`) : error;

@@ -10,6 +10,7 @@ export type NotificationEvent =
   | 'membership.expiring'
   | 'review.opened'
   | 'review.member_removed'
+  | 'access.ended'
   // Studio apps (lib/cost): stopped by an owner, an admin or the LOB's running-time limit; stopping soon.
   | 'app.stopped'
   | 'app.stopping';

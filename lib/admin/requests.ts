@@ -18,6 +18,7 @@ import { auditWritesFor } from './audit';
 import type { AdminDeps } from './deps';
 import { nowOf } from './deps';
 import { commitMembershipWrite } from './memberships';
+import { studioFollows } from './studio-follows';
 import { notifySafely, type Notification } from './notifications';
 import { getLob } from './lobs';
 import { getUserMapping } from './users';
@@ -173,7 +174,7 @@ export async function approveRequest(deps: AdminDeps, actor: string, id: string,
       existing && (!existing.until || existing.until > until) ? existing : { lob: request.lob, until, via: 'request', grantedBy: actor, grantedAt: at };
     const decided: AccessRequest = { ...request, status: 'approved', decidedBy: actor, decidedAt: at, approvedDays: granted, until: membership.until };
     try {
-      await commitMembershipWrite(
+      const after = await commitMembershipWrite(
         deps,
         {
           actor,
@@ -187,6 +188,8 @@ export async function approveRequest(deps: AdminDeps, actor: string, id: string,
         requestWrites.close(deps, request, { status: 'approved', decidedBy: actor, decidedAt: at, approvedDays: granted, ...(membership.until ? { until: membership.until } : {}) }),
       );
       await notifySafely(deps, decidedNotification(decided));
+      // A grant enables the profile again where the portal had disabled it (a failure waits for the next launch).
+      await studioFollows(deps, { actor, username: request.requester, before, after, reason: 'removed' }, 'Approved.', { assert: false });
       return decided;
     } catch (error) {
       if (!(error instanceof TransactionCancelledError)) throw error;

@@ -31,7 +31,7 @@ import {
   type ReviewSettings,
 } from '@/lib/directory/reviews';
 import { AUDIT_RETENTION_SECONDS } from '@/lib/directory/schema';
-import type { Lob, Membership } from '@/lib/directory/types';
+import type { Lob, Membership, UserMapping } from '@/lib/directory/types';
 import { TransactionCancelledError, transactWrite, type DirectoryWrite } from '@/lib/directory/writes';
 import { formatUtc } from '@/lib/launch/launch-studio';
 import { log } from '@/lib/log';
@@ -40,6 +40,7 @@ import type { AdminDeps } from './deps';
 import { nowOf } from './deps';
 import { listMembers } from './members';
 import { commitMembershipWrite } from './memberships';
+import { studioFollows } from './studio-follows';
 import { notifySafely } from './notifications';
 import { getLob } from './lobs';
 import { decodePageToken, encodePageToken } from './page-token';
@@ -288,6 +289,8 @@ export interface DecisionInput {
   comment?: string;
   /** Keep only: a new end of the membership (ISO; parseUntil). */
   until?: string;
+  /** Set when finishing the review removes undecided members: a pending stop is logged, not thrown (the sweep retries it). */
+  whileFinishing?: boolean;
 }
 
 /**
@@ -309,13 +312,14 @@ export async function decideMember(deps: AdminDeps, actor: string, review: Revie
     const before = await getUserMapping(deps, username);
     const current = before?.memberships.find((m) => m.lob === review.lob && isMembershipActive(m, now));
     let memberships: Membership[] | undefined;
+    let after: UserMapping | null = null;
     if (decision === 'remove' && current) memberships = (before?.memberships ?? []).filter((m) => m.lob !== review.lob);
     if (decision === 'keep' && input.until && current) {
       memberships = (before?.memberships ?? []).map((m) => (m.lob === review.lob ? { ...m, until: input.until, grantedBy: actor, grantedAt: at, via: 'review' as const } : m));
     }
     try {
       if (memberships) {
-        await commitMembershipWrite(deps, { actor, username, before, memberships, action: `review.${decision}`, lob: review.lob, review: review.id, context }, extra);
+        after = await commitMembershipWrite(deps, { actor, username, before, memberships, action: `review.${decision}`, lob: review.lob, review: review.id, context }, extra);
       } else {
         const audit = auditWritesFor(deps, { actor, action: `review.${decision}`, target: username, lob: review.lob, review: review.id, before: null, after: { ...context, membership: current ? 'unchanged' : 'none' } }, now);
         await transactWrite(deps.ddb, [...extra, ...audit]);
@@ -335,6 +339,9 @@ export async function decideMember(deps: AdminDeps, actor: string, review: Revie
         text: `${actor} removed ${username} from ${review.lob} in access review ${review.id}${row.comment ? `: "${row.comment}"` : ''}.`,
         details: { review: review.id, username, decidedBy: actor, decidedAt: at, comment: row.comment },
       });
+    }
+    if (memberships) {
+      await studioFollows(deps, { actor, username, before, after, reason: 'review.removed' }, `Recorded: ${decision} ${username}.`, { assert: !input.whileFinishing });
     }
     return row;
   }
@@ -409,7 +416,7 @@ export async function finishReview(deps: AdminDeps, actor: string, review: Revie
     for await (const page of iterateReviewRows(deps, review.id)) {
       for (const row of page.filter((r) => !r.decision)) {
         try {
-          await decideMember(deps, actor, review, { username: row.username, decision: 'remove', comment: 'Undecided when the review closed' });
+          await decideMember(deps, actor, review, { username: row.username, decision: 'remove', comment: 'Undecided when the review closed', whileFinishing: true });
           removed++;
         } catch (error) {
           if (!(error instanceof ReviewAlreadyDecidedError)) throw error;

@@ -13,6 +13,7 @@ import { nowOf } from './deps';
 import { conflictFor } from './errors';
 import { listLobs, type AdminLob } from './lobs';
 import { commitMembershipWrite } from './memberships';
+import { studioFollows } from './studio-follows';
 import { decodePageToken, encodePageToken } from './page-token';
 
 export type { UserMapping };
@@ -88,8 +89,9 @@ export async function saveUserLobs(
     const kept = before?.memberships.find((m) => m.lob === lob && isMembershipActive(m, now));
     return kept ?? { lob, via: 'admin', grantedBy: actor, grantedAt: now.toISOString() };
   });
+  let after: UserMapping | null;
   try {
-    return await commitMembershipWrite(deps, {
+    after = await commitMembershipWrite(deps, {
       actor,
       username,
       before,
@@ -100,4 +102,6 @@ export async function saveUserLobs(
     if (error instanceof TransactionCancelledError) throw await membershipConflict(deps, username);
     throw error;
   }
+  await studioFollows(deps, { actor, username, before, after, reason: 'removed' }, `Saved the memberships of ${username}.`);
+  return after;
 }

@@ -14,7 +14,7 @@ import {
   TransactionCanceledException,
 } from '@aws-sdk/client-dynamodb';
 import { InvalidParameterException, UserNotFoundException } from '@aws-sdk/client-cognito-identity-provider';
-import { ResourceNotFound } from '@aws-sdk/client-sagemaker';
+import { ResourceInUse, ResourceNotFound } from '@aws-sdk/client-sagemaker';
 import { isThrottlingError } from '@smithy/core/retry';
 import { PortalError, isPortalError, type ErrorCode } from '@/lib/errors';
 
@@ -80,6 +80,8 @@ export const isThrottled = (error: unknown) => classifyAwsError(error) === 'thro
 export const isUnavailable = (error: unknown) => classifyAwsError(error) === 'unavailable';
 export const isAccessDenied = (error: unknown) => classifyAwsError(error) === 'access_denied';
 export const isResourceNotFound = (error: unknown) => classifyAwsError(error) === 'not_found';
+/** SageMaker: the resource is busy (an app already Deleting, a profile Updating). */
+export const isResourceInUse = (error: unknown) => error instanceof ResourceInUse;
 /**
  * A DynamoDB ConditionExpression did not hold (someone else changed or created the item): alone
  * (ConditionalCheckFailedException) or inside a cancelled transaction, where another transaction on the

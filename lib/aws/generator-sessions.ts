@@ -94,6 +94,11 @@ export interface GeneratorSessionsOptions {
   refreshBeforeMs?: number;
   /** Clock for expiry (ms since the epoch); tests pass a controllable one. */
   now?: () => number;
+  /**
+   * The session's tags and name for `username` (default: studio-user / lob tags, `portal-<username>`):
+   * the access-control sessions (lib/access) tag `portal-task` instead, so they hold other rights.
+   */
+  session?: (target: GeneratorTarget, username: string) => { tags: Array<{ Key: string; Value: string }>; name: string };
 }
 
 /**
@@ -136,13 +141,14 @@ export class GeneratorSessions {
   private async assume(target: GeneratorTarget, username: string): Promise<GeneratorSession> {
     const roleArn = generatorRoleArn(target.accountId, target.roleName);
     const sourceIdentity = sourceIdentityFor(username);
+    const shape = this.options.session?.(target, username);
     const out = await this.options.sts.send(
       new AssumeRoleCommand({
         RoleArn: roleArn,
-        RoleSessionName: roleSessionNameFor(username),
+        RoleSessionName: shape?.name ?? roleSessionNameFor(username),
         DurationSeconds: this.options.durationSeconds ?? GENERATOR_SESSION_SECONDS,
         SourceIdentity: sourceIdentity,
-        Tags: [
+        Tags: shape?.tags ?? [
           { Key: STUDIO_USER_TAG, Value: username },
           { Key: LOB_TAG, Value: target.lob },
         ],

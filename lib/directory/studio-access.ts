@@ -1,0 +1,114 @@
+/**
+ * What the portal remembers about access it ended in Studio (lib/access): one item per user and LOB in the
+ * Usage table, `pk = studio-access#<username>`, `sk = <lob>`, written when the portal disabled the user's
+ * profile there (StudioWebPortal DISABLED) or could not stop an app (`pendingStop`). Its presence is how the
+ * launch knows, without a SageMaker call, that the profile must be enabled again first; a grant removes it.
+ * Also the sweep's read of recent launches (the Audit table's byLob index), the profiles that may hold a
+ * live Studio session.
+ */
+import { DeleteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { translateDirectoryError } from '../aws/errors';
+import type { TableAccessTo } from './access';
+import { AUDIT_TABLE } from './schema';
+import { batchGetAll } from './writes';
+
+export interface EndedAccess {
+  username: string;
+  lob: string;
+  /** When the profile was disabled (or the stop was first tried). */
+  at: string;
+  by: string;
+  reason: string;
+  /** The profile is disabled in SageMaker (false: disabling failed, or the user has no profile). */
+  profileDisabled: boolean;
+  /** Apps whose DeleteApp failed: the access sweep stops them on its next run. */
+  pendingStop?: string[];
+}
+
+type UsageAccess = TableAccessTo<'usage'>;
+const keyOf = (username: string, lob: string) => ({ pk: `studio-access#${username}`, sk: lob });
+
+function reshape(item: Record<string, unknown>): EndedAccess {
+  return {
+    username: String(item.pk).slice('studio-access#'.length),
+    lob: String(item.sk),
+    at: String(item.at ?? ''),
+    by: String(item.by ?? ''),
+    reason: String(item.reason ?? ''),
+    profileDisabled: item.profileDisabled === true,
+    ...(Array.isArray(item.pendingStop) && item.pendingStop.length ? { pendingStop: item.pendingStop.map(String) } : {}),
+  };
+}
+
+/** Stores (replaces) the record of ended access for one user in one LOB. */
+export async function saveEndedAccess(access: UsageAccess, ended: EndedAccess): Promise<void> {
+  try {
+    await access.ddb.send(
+      new PutCommand({
+        TableName: access.tables.usage,
+        Item: { ...keyOf(ended.username, ended.lob), at: ended.at, by: ended.by, reason: ended.reason, profileDisabled: ended.profileDisabled, ...(ended.pendingStop?.length ? { pendingStop: ended.pendingStop } : {}) },
+      }),
+    );
+  } catch (error) {
+    throw translateDirectoryError(error, 'studio_access.save');
+  }
+}
+
+/** Forgets it (the profile was enabled again). */
+export async function clearEndedAccess(access: UsageAccess, username: string, lob: string): Promise<void> {
+  try {
+    await access.ddb.send(new DeleteCommand({ TableName: access.tables.usage, Key: keyOf(username, lob) }));
+  } catch (error) {
+    throw translateDirectoryError(error, 'studio_access.clear');
+  }
+}
+
+/** Every LOB where the user's access was ended (one Query; usually empty). */
+export async function endedAccessOf(access: UsageAccess, username: string): Promise<EndedAccess[]> {
+  try {
+    const out = await access.ddb.send(
+      new QueryCommand({ TableName: access.tables.usage, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keyOf(username, '').pk } }),
+    );
+    return (out.Items ?? []).map(reshape);
+  } catch (error) {
+    throw translateDirectoryError(error, 'studio_access.query');
+  }
+}
+
+/** The records of these users in one LOB (BatchGetItem; those without one are missing). */
+export async function endedAccessIn(access: UsageAccess, lob: string, usernames: readonly string[]): Promise<Map<string, EndedAccess>> {
+  if (!usernames.length) return new Map();
+  const items = await batchGetAll(access.ddb, access.tables.usage, usernames.map((u) => keyOf(u, lob)));
+  return new Map(items.map((item) => reshape(item)).map((e) => [e.username, e]));
+}
+
+/**
+ * Users with a successful launch in `lob` since `since` (ISO): their Studio sessions may still be live. One
+ * Query of the Audit table's byLob index (its range key starts with the time), filtered to launches.
+ */
+export async function recentLaunchers(access: TableAccessTo<'audit'>, lob: string, since: string): Promise<Set<string>> {
+  const users = new Set<string>();
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    let out;
+    try {
+      out = await access.ddb.send(
+        new QueryCommand({
+          TableName: access.tables.audit,
+          IndexName: AUDIT_TABLE.indexes[1].name,
+          KeyConditionExpression: '#lob = :lob AND sk >= :since',
+          FilterExpression: '#type = :launch AND outcome = :success',
+          ProjectionExpression: '#user',
+          ExpressionAttributeNames: { '#lob': 'lob', '#type': 'type', '#user': 'user' },
+          ExpressionAttributeValues: { ':lob': lob, ':since': since, ':launch': 'launch', ':success': 'success' },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+    } catch (error) {
+      throw translateDirectoryError(error, 'audit.query');
+    }
+    for (const item of out.Items ?? []) users.add(String(item.user));
+    startKey = out.LastEvaluatedKey;
+  } while (startKey);
+  return users;
+}
