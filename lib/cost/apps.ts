@@ -3,12 +3,11 @@
  * ListSpaces (both at once: one AWS call in a row), so an app in a space is attributed to the space's owner.
  */
 import { ListAppsCommand, ListSpacesCommand, type SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { listAll } from '@/lib/access/end-access';
 import type { Lob } from '@/lib/directory/types';
 
 /** Statuses of an app that runs (or is about to) and bills. */
 const RUNNING = new Set(['InService', 'Pending']);
-/** Pages read per List call (100 apps a page): a domain with more is cut off, and says so in the log. */
-const MAX_PAGES = 50;
 
 export interface RunningApp {
   lob: string;
@@ -35,18 +34,6 @@ export function appIdOf(app: Pick<RunningApp, 'userProfile' | 'spaceName' | 'app
 /** "JupyterLab in space alice-ds", or "JupyterLab" for an app in no space. */
 export function appLabelOf(app: Pick<RunningApp, 'appType' | 'spaceName'>): string {
   return app.spaceName ? `${app.appType} in space ${app.spaceName}` : app.appType;
-}
-
-async function listAll<T>(fetchPage: (token: string | undefined) => Promise<{ items: T[]; next?: string }>): Promise<T[]> {
-  const all: T[] = [];
-  let token: string | undefined;
-  let pages = 0;
-  do {
-    const page = await fetchPage(token);
-    all.push(...page.items);
-    token = page.next;
-  } while (token && ++pages < MAX_PAGES);
-  return all;
 }
 
 /** The running apps of the LOB's domain (every user), signed with whatever session `client` carries. */

@@ -8,7 +8,7 @@
  * - `sk = stopwarn#<app id>#<limit hours>`: one "stops soon" warning sent (claimed before it is published), `ttl`.
  */
 import { GetCommand, PutCommand, DeleteCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { translateDirectoryError } from '../aws/errors';
+import { isConditionalCheckFailed, translateDirectoryError } from '../aws/errors';
 import { DirectoryItemError } from './items';
 import { transactWrite, TransactionCancelledError, type DirectoryWrite } from './writes';
 
@@ -99,7 +99,7 @@ export async function claimStopWarning(usage: AppUsageTable, lob: string, appId:
     );
     return true;
   } catch (error) {
-    if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return false;
+    if (isConditionalCheckFailed(error)) return false;
     throw translateDirectoryError(error, 'usage.record');
   }
 }
