@@ -93,12 +93,14 @@ const portalSchema = z.object({
       alarmEmail: z.email().optional(),
       /** How often EventBridge Scheduler runs the connection test of every enabled LOB. */
       healthCheckMinutes: z.number().int().min(1).max(1440).default(5),
+      /** How often the access sweep ends Studio access lost outside the portal (IdP groups, end dates). */
+      accessSweepMinutes: z.number().int().min(1).max(60).default(5),
       /** Alarm when more than this share of launches fail in 5 minutes (with at least 5 launches). */
       launchFailureRatePercent: z.number().min(1).max(100).default(20),
       /** Alarm when the function's p95 duration is above this for 15 minutes. */
       durationP95Ms: z.number().int().min(100).default(3000),
     })
-    .default({ healthCheckMinutes: 5, launchFailureRatePercent: 20, durationP95Ms: 3000 }),
+    .default({ healthCheckMinutes: 5, accessSweepMinutes: 5, launchFailureRatePercent: 20, durationP95Ms: 3000 }),
   /** API Gateway needs an account-wide CloudWatch role for access logs; false if something else sets it. */
   manageApiGatewayAccount: z.boolean().default(true),
 });

@@ -1,7 +1,8 @@
 // The scheduled jobs: EventBridge Scheduler invokes the portal function, the Lambda Web Adapter posts the
 // event to the portal's one internal jobs route (JOBS_PATH, app/api/internal/jobs), and the event's token
 // names the job: the LOB health check every N minutes (config portal.monitoring.healthCheckMinutes), and
-// hourly the review jobs (scheduled / overdue reviews) with the "membership ends in 7 days" notices.
+// hourly the review jobs (scheduled / overdue reviews) with the "membership ends in 7 days" notices, and the
+// access sweep every N minutes (config portal.monitoring.accessSweepMinutes, default 5).
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import type { InfraConfig } from './config';
@@ -22,6 +23,8 @@ export interface HealthCheck {
   schedule: aws.scheduler.Schedule;
   /** Review jobs and expiry notices (hourly). */
   reviewJobsSchedule: aws.scheduler.Schedule;
+  /** The access sweep (every accessSweepMinutes): Studio follows IdP changes and end dates. */
+  accessSweepSchedule: aws.scheduler.Schedule;
 }
 
 /** How often the review jobs and expiry notices run: a notice goes out within an hour of the 7-day mark. */
@@ -35,6 +38,12 @@ export function buildHealthCheckInput(nextAuthSecret: string): string {
 export function buildReviewJobsInput(nextAuthSecret: string): string {
   return JSON.stringify({ source: 'studio-portal.scheduler', action: 'review-jobs', token: jobToken('review-jobs', nextAuthSecret) });
 }
+
+export function buildAccessSweepInput(nextAuthSecret: string): string {
+  return JSON.stringify({ source: 'studio-portal.scheduler', action: 'access-sweep', token: jobToken('access-sweep', nextAuthSecret) });
+}
+
+const rate = (minutes: number) => `rate(${minutes} ${minutes === 1 ? 'minute' : 'minutes'})`;
 
 export function createHealthCheck(args: HealthCheckArgs, opts: pulumi.CustomResourceOptions): HealthCheck {
   const { name, config } = args;
@@ -84,7 +93,7 @@ export function createHealthCheck(args: HealthCheckArgs, opts: pulumi.CustomReso
     `${name}-health-check`,
     `${name}-lob-health-check`,
     'Connection test of every enabled LOB (Studio Portal)',
-    `rate(${minutes} ${minutes === 1 ? 'minute' : 'minutes'})`,
+    rate(minutes),
     buildHealthCheckInput,
   );
   const reviewJobsSchedule = scheduleOf(
@@ -94,5 +103,12 @@ export function createHealthCheck(args: HealthCheckArgs, opts: pulumi.CustomReso
     REVIEW_JOBS_SCHEDULE,
     buildReviewJobsInput,
   );
-  return { role, schedule, reviewJobsSchedule };
+  const accessSweepSchedule = scheduleOf(
+    `${name}-access-sweep`,
+    `${name}-access-sweep`,
+    'Ends Studio access (apps, profiles) of people who lost it outside the portal: IdP groups, end dates (Studio Portal)',
+    rate(config.portal.monitoring.accessSweepMinutes),
+    buildAccessSweepInput,
+  );
+  return { role, schedule, reviewJobsSchedule, accessSweepSchedule };
 }

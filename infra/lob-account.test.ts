@@ -134,9 +134,15 @@ describe('LOB accounts', () => {
       expect(checkSourceVpce(policy, SAGEMAKER_API_VPCE)).toEqual([]);
       // Not user-profile/<domain>/*: only the profile named by the session's studio-user tag.
       const profiles = `arn:aws:sagemaker:us-east-1:${account}:user-profile/${domainId}/\${aws:PrincipalTag/studio-user}`;
+      const domainApps = `arn:aws:sagemaker:us-east-1:${account}:app/${domainId}/*`;
+      const domainProfiles = `arn:aws:sagemaker:us-east-1:${account}:user-profile/${domainId}/*`;
       const allowed: Record<string, (r: string) => boolean> = {
         'sagemaker:CreatePresignedDomainUrl': (r) => r === profiles,
-        'sagemaker:DescribeUserProfile': (r) => r === profiles,
+        // the user's own profile; any profile of this domain only for access-control sessions (next test)
+        'sagemaker:DescribeUserProfile': (r) => r === profiles || r === domainProfiles,
+        'sagemaker:DeleteApp': (r) => r === domainApps,
+        'sagemaker:UpdateUserProfile': (r) => r === domainProfiles,
+        'sagemaker:ListSpaces': (r) => r === '*',
         'sagemaker:DescribeDomain': (r) => r === `arn:aws:sagemaker:us-east-1:${account}:domain/${domainId}`,
         // no resource-level permissions exist for this list call (admin connection test)
         'sagemaker:ListUserProfiles': (r) => r === '*',
@@ -160,6 +166,46 @@ describe('LOB accounts', () => {
       expect(isAllowed(policy, request('sagemaker:CreatePresignedDomainUrl', 'user-a', undefined))).toBe(false);
       expect(isAllowed(policy, request('sagemaker:CreatePresignedDomainUrl', 'user-a', 'user-a', 'vpce-0elsewhere'))).toBe(false);
     }
+  });
+
+  it("access-control sessions may stop apps and change profiles in their LOB's domain only, via the endpoint; launch sessions gain nothing", async () => {
+    const domainA = await promiseOf(lobs['lob-a'].domain.id);
+    const domainB = await promiseOf(lobs['lob-b'].domain.id);
+    const policy = generatorPolicyOf(LOB_A_ACCOUNT).inputs.policy;
+    const sweep = { 'portal-task': 'access-control', lob: 'lob-a' };
+    const launch = { 'studio-user': 'user-a', lob: 'lob-a' };
+    const app = (domain: string, owner = 'user-a', account = LOB_A_ACCOUNT) => `arn:aws:sagemaker:us-east-1:${account}:app/${domain}/${owner}/jupyterlab/default`;
+    const profile = (domain: string, name = 'user-a', account = LOB_A_ACCOUNT) => `arn:aws:sagemaker:us-east-1:${account}:user-profile/${domain}/${name}`;
+    /** `vpce` null: the call did not come through a VPC endpoint (no aws:SourceVpce). */
+    const ask = (action: string, resource: string, tags: Record<string, string>, vpce: string | null = SAGEMAKER_API_VPCE) =>
+      isAllowed(policy, { action, resource, keys: vpce === null ? {} : { 'aws:SourceVpce': vpce }, principalTags: tags });
+    // The sweep's (and an admin decision's) session: list, stop, disable, in this domain.
+    expect(ask('sagemaker:ListApps', '*', sweep)).toBe(true);
+    expect(ask('sagemaker:ListUserProfiles', '*', sweep)).toBe(true);
+    expect(ask('sagemaker:ListSpaces', '*', sweep)).toBe(true);
+    expect(ask('sagemaker:DeleteApp', app(domainA), sweep)).toBe(true);
+    expect(ask('sagemaker:DeleteApp', app(domainA, 'shared-space'), sweep)).toBe(true);
+    expect(ask('sagemaker:UpdateUserProfile', profile(domainA, 'someone-else'), sweep)).toBe(true);
+    expect(ask('sagemaker:DescribeUserProfile', profile(domainA, 'someone-else'), sweep)).toBe(true);
+    // ... not another domain (even one in the same account), not another account, not without the endpoint.
+    expect(ask('sagemaker:DeleteApp', app('d-otherdomain'), sweep)).toBe(false);
+    expect(ask('sagemaker:DeleteApp', app(domainB, 'user-a', LOB_B_ACCOUNT), sweep)).toBe(false);
+    expect(ask('sagemaker:UpdateUserProfile', profile('d-otherdomain'), sweep)).toBe(false);
+    expect(ask('sagemaker:DeleteApp', app(domainA), sweep, 'vpce-0elsewhere')).toBe(false);
+    expect(ask('sagemaker:DeleteApp', app(domainA), sweep, null)).toBe(false);
+    expect(ask('sagemaker:UpdateUserProfile', profile(domainA), sweep, null)).toBe(false);
+    expect(ask('sagemaker:ListSpaces', '*', sweep, null)).toBe(false);
+    // ... and it cannot presign or create profiles: it opens no Studio.
+    expect(ask('sagemaker:CreatePresignedDomainUrl', profile(domainA), sweep)).toBe(false);
+    expect(ask('sagemaker:CreateUserProfile', profile(domainA), sweep)).toBe(false);
+    // A user's launch session gains nothing: no stop, no profile change, not even its own.
+    expect(ask('sagemaker:DeleteApp', app(domainA), launch)).toBe(false);
+    expect(ask('sagemaker:UpdateUserProfile', profile(domainA), launch)).toBe(false);
+    expect(ask('sagemaker:ListSpaces', '*', launch)).toBe(false);
+    expect(ask('sagemaker:DescribeUserProfile', profile(domainA, 'user-b'), launch)).toBe(false);
+    expect(ask('sagemaker:DescribeUserProfile', profile(domainA), launch)).toBe(true);
+    // A session with another task tag value gets nothing either.
+    expect(ask('sagemaker:DeleteApp', app(domainA), { 'portal-task': 'reporting' })).toBe(false);
   });
 
   it('generator role may create user profiles only where auto-create is on', () => {

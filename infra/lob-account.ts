@@ -41,6 +41,9 @@ export type LobAccount = ReturnType<typeof createLobAccount>;
 
 /** Session tag naming the user a generator session was opened for (lib/aws/generator-sessions.ts). */
 export const STUDIO_USER_TAG = 'studio-user';
+/** Session tag (and value) of the portal's access-control sessions (lib/access/clients.ts): an admin's decision, the access sweep. */
+export const PORTAL_TASK_TAG = 'portal-task';
+export const ACCESS_CONTROL_TASK = 'access-control';
 
 /**
  * Generator role trust: the portal function's role, and nothing else; it may set a source identity and
@@ -74,6 +77,27 @@ export function buildGeneratorPolicy(input: { region: string; accountId: string;
     // The usage page's "Studio apps running now" (read-only); ListApps has no resource-level permissions either.
     { Sid: 'ListApps', Effect: 'Allow', Action: 'sagemaker:ListApps', Resource: '*', Condition: viaEndpoint },
   ];
+  // Ending access (lib/access): only sessions the portal tagged portal-task=access-control, in this domain,
+  // through our endpoint. A user's launch session carries studio-user, never this tag: it gains nothing.
+  const accessControl = { StringEquals: { ...viaEndpoint.StringEquals, [`aws:PrincipalTag/${PORTAL_TASK_TAG}`]: ACCESS_CONTROL_TASK } };
+  statements.push(
+    {
+      Sid: 'AccessControlStopApps',
+      Effect: 'Allow',
+      Action: 'sagemaker:DeleteApp',
+      Resource: `arn:aws:sagemaker:${input.region}:${input.accountId}:app/${input.domainId}/*`,
+      Condition: accessControl,
+    },
+    {
+      Sid: 'AccessControlProfiles',
+      Effect: 'Allow',
+      Action: ['sagemaker:UpdateUserProfile', 'sagemaker:DescribeUserProfile'],
+      Resource: `arn:aws:sagemaker:${input.region}:${input.accountId}:user-profile/${input.domainId}/*`,
+      Condition: accessControl,
+    },
+    // Which private space belongs to whom; ListSpaces has no resource-level permissions.
+    { Sid: 'AccessControlListSpaces', Effect: 'Allow', Action: 'sagemaker:ListSpaces', Resource: '*', Condition: accessControl },
+  );
   if (input.autoCreateProfile) {
     statements.push({ Sid: 'CreateOwnProfile', Effect: 'Allow', Action: ['sagemaker:CreateUserProfile', 'sagemaker:AddTags'], Resource: ownProfile, Condition: viaEndpoint });
   }

@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 /** The portal's internal, scheduler-called routes (app/api/internal/<job>). */
-export type InternalJob = 'health-check' | 'review-jobs';
+export type InternalJob = 'health-check' | 'review-jobs' | 'access-sweep';
 
 /**
  * The token a scheduler sends to an internal job route: an HMAC of the session secret per job (the secret

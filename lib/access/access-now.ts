@@ -13,7 +13,7 @@ import type { Lob, UserMapping } from '@/lib/directory/types';
 import { getUserMapping, getUserMappings } from '@/lib/directory/users';
 
 /** Why a person's access to a LOB ended (SNS `access.ended`, the audit entry). */
-export type EndReason = 'removed' | 'review.removed' | 'membership.ended' | 'idp.group_removed' | 'user.disabled' | 'user.deleted' | 'not_member';
+export type EndReason = 'removed' | 'review.removed' | 'membership.ended' | 'idp.not_in_group' | 'user.disabled' | 'user.deleted' | 'not_member';
 
 export type Verdict = { may: true } | { may: false; reason: EndReason };
 
@@ -60,7 +60,7 @@ export class AccessNow {
     }
     const groups = await this.groupsOf(username);
     if (lob.groups.some((g) => groups.includes(g))) return { may: true };
-    return { may: false, reason: ended ? 'membership.ended' : lob.groups.length ? 'idp.group_removed' : 'not_member' };
+    return { may: false, reason: ended ? 'membership.ended' : lob.groups.length ? 'idp.not_in_group' : 'not_member' };
   }
 
   private row(username: string): Promise<UserMapping | null> {

@@ -8,6 +8,8 @@ import { BatchingUsageRecorder, UsageRecorder } from '@/lib/usage/counters';
 import { launchStudio, type LaunchDeps } from './launch-studio';
 import { resolveLobsForUser } from './resolve-lobs';
 import { SageMakerPresigner } from './sagemaker-presigner';
+import { createAccessControlClients } from '@/lib/access/clients';
+import { restoreOnLaunch } from '@/lib/access/launch-restore';
 import type { LaunchRequest } from './types';
 
 export * from './types';
@@ -17,6 +19,11 @@ export { SageMakerPresigner, LANDING_URI } from './sagemaker-presigner';
 
 /** Production collaborators of the launch flow, built from configuration. */
 export function createLaunchDeps(config: PortalConfig, directory: Directory): LaunchDeps {
+  const access = { ddb: directory.doc, tables: config.tables, studio: createAccessControlClients(config), now: createClock(config) };
+  return restoreOnLaunch(createBaseLaunchDeps(config, directory), access);
+}
+
+function createBaseLaunchDeps(config: PortalConfig, directory: Directory): LaunchDeps {
   // After the response, records of concurrent launches share BatchWriteItems (a PutItem per launch was
   // a sixth of a launch's CPU under load); before the response (Lambda) each launch writes its own.
   const batched = config.auditWrite === 'after-response' ? new BatchingAuditWriter(directory.doc, config.tables.audit) : undefined;
