@@ -250,7 +250,10 @@ function conditionHolds(condition: Statement['Condition'], ctx: RequestContext):
   for (const [operator, entries] of Object.entries(condition ?? {})) {
     for (const [key, expected] of Object.entries(entries)) {
       const actual = /^aws:PrincipalTag\//i.test(key) ? tagOf(ctx.principalTags, key.split('/')[1]) : ctx.keys?.[key];
-      const values = asArray(expected as string | string[] | boolean).map(String);
+      // Policy variables (${aws:PrincipalTag/...}) are substituted in condition values too; an unresolvable one matches nothing.
+      const values = asArray(expected as string | string[] | boolean)
+        .map(String)
+        .map((v) => (operator === 'Null' ? v : (substituteVariables(v, ctx)?.replace(/\u0001|\u0000/g, '') ?? '\u0002')));
       switch (operator) {
         case 'Null':
           // Null "false": the key must be present; "true": absent.

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { DeleteAppCommand, type SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { isResourceNotFound, translateSageMakerError } from '@/lib/aws/errors';
+import { isResourceInUse, isResourceNotFound, translateSageMakerError } from '@/lib/aws/errors';
 import { writeAdminAudit } from '@/lib/directory/audit';
 import type { TableAccess } from '@/lib/directory/access';
 import type { Lob } from '@/lib/directory/types';
@@ -26,8 +26,8 @@ export interface CostDeps extends TableAccess {
 
 export const nowOfCost = (deps: Pick<CostDeps, 'now'>) => (deps.now ? deps.now() : new Date());
 
-/** DeleteApp of one listed app; an app already gone counts as stopped. */
-export async function deleteApp(client: SageMakerClient, lob: Pick<Lob, 'domainId'>, app: RunningApp): Promise<void> {
+/** DeleteApp of one listed app; false when it was gone already (stopped by someone else meanwhile). */
+export async function deleteApp(client: SageMakerClient, lob: Pick<Lob, 'domainId'>, app: RunningApp): Promise<boolean> {
   try {
     await client.send(
       new DeleteAppCommand({
@@ -37,8 +37,9 @@ export async function deleteApp(client: SageMakerClient, lob: Pick<Lob, 'domainI
         ...(app.spaceName ? { SpaceName: app.spaceName } : { UserProfileName: app.userProfile }),
       }),
     );
+    return true;
   } catch (error) {
-    if (isResourceNotFound(error)) return;
+    if (isResourceNotFound(error) || isResourceInUse(error)) return false;
     throw translateSageMakerError(error, 'DeleteApp');
   }
 }
@@ -63,7 +64,7 @@ export async function stopOwnApp(deps: CostDeps, input: { lob: Lob; username: st
     const app = all.find((a) => appIdOf(a) === appId);
     if (!app) throw new PortalError('app.not_found');
     if (!ownApps([app], username).length) throw new PortalError('app.not_yours', undefined, { details: { lob: lob.lob, app: appId } });
-    await deleteApp(client, lob, app);
+    if (!(await deleteApp(client, lob, app))) throw new PortalError('app.not_found');
     await writeAdminAudit(deps, {
       type: 'admin',
       user: username,
@@ -87,9 +88,9 @@ export interface StopBy {
 }
 
 /** Stops a listed app with an access-control session naming the actor, then audits and notifies the user. */
-export async function stopAppFor(deps: CostDeps, lob: Lob, app: RunningApp, by: StopBy, client?: SageMakerClient): Promise<void> {
-  if (client) await deleteApp(client, lob, app);
-  else await deps.apps.asControl(lob, by.actor, (c) => deleteApp(c, lob, app));
+export async function stopAppFor(deps: CostDeps, lob: Lob, app: RunningApp, by: StopBy, client?: SageMakerClient): Promise<boolean> {
+  const stopped = client ? await deleteApp(client, lob, app) : await deps.apps.asControl(lob, by.actor, (c) => deleteApp(c, lob, app));
+  if (!stopped) return false;
   const at = nowOfCost(deps);
   const label = appLabelOf(app);
   await writeAdminAudit(deps, {
@@ -109,6 +110,7 @@ export async function stopAppFor(deps: CostDeps, lob: Lob, app: RunningApp, by: 
     text: `${by.actor} stopped ${label} of ${app.user} in ${lob.lob} at ${formatUtc(at.toISOString())}. Reason: ${by.reason}. Unsaved work in the app is lost; files saved in the space are kept.`,
     details: { username: app.user, app: label, appType: app.appType, spaceName: app.spaceName, instanceType: app.instanceType, stoppedBy: by.actor, reason: by.reason },
   });
+  return true;
 }
 
 /** An owner or admin stops any running app of the LOB, with a reason. */
@@ -117,7 +119,7 @@ export async function stopLobApp(deps: CostDeps, input: { lob: Lob; actor: strin
   return deps.apps.asControl(lob, actor, async (client) => {
     const app = (await listDomainApps(client, lob)).find((a) => appIdOf(a) === input.appId);
     if (!app) throw new PortalError('app.not_found');
-    await stopAppFor(deps, lob, app, { actor, reason: input.reason, requestId: input.requestId }, client);
+    if (!(await stopAppFor(deps, lob, app, { actor, reason: input.reason, requestId: input.requestId }, client))) throw new PortalError('app.not_found');
     return { app };
   });
 }

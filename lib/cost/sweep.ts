@@ -10,6 +10,7 @@
  */
 import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { ACCESS_SWEEP_ACTOR } from '@/lib/access/clients';
+import type { SweepStep } from '@/lib/access/sweep';
 import { claimStopWarning, countWindow, readSweepCursor, releaseStopWarning, appUsageKeys, userTypeAttribute, type SecondsAdd } from '@/lib/directory/app-usage';
 import type { Lob } from '@/lib/directory/types';
 import { dayOf, monthOf, userShard } from '@/lib/usage/counters';
@@ -77,7 +78,7 @@ export function windowAdds(lob: string, apps: RunningApp[], from: Date | undefin
  * The LOB's cost steps for one sweep. `listed` (the apps the access sweep listed with its session) saves a
  * second ListApps; `client` is that session's client for the stops.
  */
-export async function sweepLobCosts(deps: CostDeps, lob: Lob, listed?: { apps: RunningApp[]; client: SageMakerClient }): Promise<CostSweepResult> {
+export async function sweepLobCosts(deps: CostDeps, lob: Lob, listed?: { apps: RunningApp[]; client?: SageMakerClient }): Promise<CostSweepResult> {
   if (!listed) {
     return deps.apps.asControl(lob, ACCESS_SWEEP_ACTOR, async (client) => sweepLobCosts(deps, lob, { apps: await listDomainApps(client, lob), client }));
   }
@@ -98,8 +99,7 @@ export async function sweepLobCosts(deps: CostDeps, lob: Lob, listed?: { apps: R
     const label = `${appLabelOf(app)} of ${app.user}`;
     try {
       if (now.getTime() >= end) {
-        await stopAppFor(deps, lob, app, { actor: ACCESS_SWEEP_ACTOR, reason: `running longer than the LOB's limit of ${hours} hours` }, listed.client);
-        result.stopped.push(label);
+        if (await stopAppFor(deps, lob, app, { actor: ACCESS_SWEEP_ACTOR, reason: `running longer than the LOB's limit of ${hours} hours` }, listed.client)) result.stopped.push(label);
       } else if (now.getTime() >= end - WARN_BEFORE_MS) {
         const id = appIdOf(app);
         if (!(await claimStopWarning(usage, lob.lob, id, hours, now, WARNING_TTL_SECONDS))) continue;
@@ -124,6 +124,35 @@ export async function sweepLobCosts(deps: CostDeps, lob: Lob, listed?: { apps: R
     }
   }
   return result;
+}
+
+/**
+ * The cost steps as a step of the access sweep (lib/access/sweep.ts): the apps it listed, its clock. Apps of
+ * shared spaces (no owner) count under `space:<name>`; the limit stops them too.
+ */
+export function costSweepStep(cost: CostDeps): SweepStep {
+  return async (_deps, sweep) => {
+    const apps = sweep.apps.flatMap((a): RunningApp[] =>
+      a.createdAt
+        ? [
+            {
+              lob: sweep.lob.lob,
+              appType: a.appType,
+              appName: a.appName,
+              user: a.owner ?? `space:${a.spaceName ?? ''}`,
+              userProfile: a.userProfile,
+              spaceName: a.spaceName,
+              sharing: a.spaceName ? (a.owner ? 'Private' : 'Shared') : undefined,
+              instanceType: a.instanceType ?? 'unknown',
+              createdAt: a.createdAt,
+              status: a.status,
+            },
+          ]
+        : [],
+    );
+    const result = await sweepLobCosts({ ...cost, now: () => sweep.now }, sweep.lob, { apps });
+    return { cost: { countedSeconds: result.countedSeconds, warned: result.warned, stopped: result.stopped, failed: result.failed } };
+  };
 }
 
 /** The cost steps over every enabled LOB (a few at a time); a LOB that fails is reported, not fatal. */

@@ -188,3 +188,19 @@ describe('the sweep: instance hours and cost', () => {
     }
   });
 });
+
+describe('the access sweep runs the cost steps per LOB', () => {
+  it('one sweep ends access and counts app hours in the same run (the cost step reuses its listing)', async () => {
+    const { runAccessSweep, endAccessStep } = await import('@/lib/access/sweep');
+    const { costSweepStep } = await import('@/lib/cost/sweep');
+    offsetMs = 4 * HOUR;
+    try {
+      const result = await runAccessSweep({ ...admin, studio: admin.studio!, now: deps.now }, { steps: [endAccessStep, costSweepStep(deps)] });
+      const lobB = result.lobs.find((l) => l.lob === 'lob-b')!;
+      // lob-b's GPU app ran another hour since the last counted window (3 h).
+      expect(lobB.steps).toEqual([{ cost: { countedSeconds: 3600, warned: [], stopped: [], failed: [] } }]);
+    } finally {
+      offsetMs = 0;
+    }
+  });
+});
