@@ -16,6 +16,8 @@ const HOUR = 3600;
 const LOB_A = { account: '111111111111', domain: 'd-loba1example' };
 const LOB_B = { account: '222222222222', domain: 'd-lobb1example' };
 const setClock = (seconds: number) => writeFileSync(process.env[E2E_ENV.clockFile]!, String(seconds));
+/** Moves the portal's clock to `seconds` after `from` (an app's CreationTime): running times come out exact. */
+const setClockAfter = (from: Date, seconds: number) => setClock((from.getTime() + seconds * 1000 - Date.now()) / 1000);
 const awsUrl = (control: string) => control.replace(/\/_local$/, '');
 
 async function call<T>(control: string, method: string, path: string, body?: unknown): Promise<T> {
@@ -63,7 +65,8 @@ test.describe('cost control', () => {
         { userProfile: 'user-multi', spaceName: 'hours-mem', instanceType: 'ml.r5.large' },
       ],
     });
-    setClock(2 * HOUR);
+    const created = (await listApps(portal.control, LOB_B)).find((a) => a.SpaceName === 'hours-mem')!.CreationTime!;
+    setClockAfter(created, 2 * HOUR);
     await runSweep(portal.password);
     const admin = await pageAs('portal-admin');
     await admin.goto(`${portal.password}/admin/lobs/lob-b`);
@@ -71,7 +74,7 @@ test.describe('cost control', () => {
     await admin.getByRole('dialog').getByRole('textbox', { name: 'Reason' }).fill('two hours are enough');
     await admin.getByRole('dialog').getByRole('button', { name: 'Stop app' }).click();
     await expect(admin.getByTestId('app-stopped')).toBeVisible();
-    setClock(3 * HOUR);
+    setClockAfter(created, 3 * HOUR);
     await runSweep(portal.password);
     await admin.goto(`${portal.password}/admin/usage`);
     await expect(admin.getByRole('heading', { name: 'Instance hours' })).toBeVisible();

@@ -5,8 +5,7 @@ import { getClock } from '@/lib/clock';
 import { appIdOf, appLabelOf, type RunningApp } from '@/lib/cost/apps';
 import { getCostDeps } from '@/lib/cost/deps';
 import { costOf, formatCost, type PriceTable } from '@/lib/cost/prices';
-import { readMyMonth } from '@/lib/cost/report';
-import { listMyApps } from '@/lib/cost/stop-app';
+import { loadMyApps } from '@/lib/cost/report';
 import { stopsAt, WARN_BEFORE_MS } from '@/lib/cost/sweep';
 import { toPortalError } from '@/lib/errors';
 import { log } from '@/lib/log';
@@ -38,21 +37,14 @@ export function costSoFar(prices: PriceTable, lob: Lob, app: RunningApp, now: Da
 async function MyAppsList({ user, lobs }: { user: SessionUser; lobs: Lob[] }) {
   const deps = getCostDeps();
   const now = getClock()();
-  // Per LOB, at once: ListApps + ListSpaces with the user's own (cached) session, and the month's counters.
-  const [perLob, month] = await Promise.all([
-    Promise.all(
-      lobs.map(async (lob) => {
-        try {
-          return { lob, apps: await listMyApps(deps, lob, user.username) };
-        } catch (error) {
-          const failure = toPortalError(error);
-          log.warn('home.apps_failed', { user: user.username, lob: lob.lob, code: failure.code });
-          return { lob, apps: [] as RunningApp[], error: failure.message };
-        }
-      }),
-    ),
-    readMyMonth(deps, lobs, user.username, now).catch(() => undefined),
-  ]);
+  const loaded = await loadMyApps(deps, lobs, user.username, now);
+  const month = loaded.month;
+  const perLob = loaded.perLob.map(({ lob, apps, error }) => {
+    if (!error) return { lob, apps };
+    const failure = toPortalError(error);
+    log.warn('home.apps_failed', { user: user.username, lob: lob.lob, code: failure.code });
+    return { lob, apps, error: failure.message };
+  });
   const running = perLob.reduce((n, l) => n + l.apps.length, 0);
   return (
     <div className="space-y-4">

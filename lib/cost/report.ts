@@ -7,6 +7,9 @@ import { readInstanceDays, readUserMonthSeconds } from '@/lib/directory/app-usag
 import type { TableAccess } from '@/lib/directory/access';
 import type { Lob } from '@/lib/directory/types';
 import { dayOf, monthOf, userShard } from '@/lib/usage/counters';
+import type { RunningApp } from './apps';
+import { listMyApps } from './stop-app';
+import type { AppClients } from './clients';
 import { costOf, hourlyPrice, type PriceTable } from './prices';
 
 export interface InstanceUsageRow {
@@ -110,4 +113,29 @@ export async function readMyMonth(
     }
   }
   return { month, hours: round(hours, 2), cost: round(cost, 2), unpricedHours: round(unpricedHours, 2) };
+}
+
+/**
+ * What "My Studio apps" shows, read at once per LOB (the user's own session: ListApps and ListSpaces side
+ * by side; the month's counters beside them): one AWS call in a row for a returning user.
+ */
+export async function loadMyApps(
+  deps: TableAccess & { prices: PriceTable; apps: AppClients },
+  lobs: Lob[],
+  username: string,
+  now: Date,
+): Promise<{ perLob: Array<{ lob: Lob; apps: RunningApp[]; error?: unknown }>; month?: Awaited<ReturnType<typeof readMyMonth>> }> {
+  const [perLob, month] = await Promise.all([
+    Promise.all(
+      lobs.map(async (lob) => {
+        try {
+          return { lob, apps: await listMyApps(deps, lob, username) };
+        } catch (error) {
+          return { lob, apps: [] as RunningApp[], error };
+        }
+      }),
+    ),
+    readMyMonth(deps, lobs, username, now).catch(() => undefined),
+  ]);
+  return { perLob, month };
 }
