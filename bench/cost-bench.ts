@@ -39,7 +39,6 @@ function parseArgs(argv: string[]) {
   return args;
 }
 
-const HOUR = 3600_000;
 const INSTANCE_TYPES = ['ml.t3.medium', 'ml.m5.large', 'ml.g4dn.xlarge', 'ml.c5.xlarge'];
 
 async function main() {
