@@ -167,7 +167,8 @@ describe('LOB accounts', () => {
         'sagemaker:CreatePresignedDomainUrl': (r) => r === profiles,
         // the user's own profile; any profile of this domain only for access-control sessions (next test)
         'sagemaker:DescribeUserProfile': (r) => r === profiles || r === domainProfiles,
-        'sagemaker:DeleteApp': (r) => r === domainApps,
+        // any app of this domain for access-control sessions; the user's own profile apps (and owned private spaces') for users
+        'sagemaker:DeleteApp': (r) => r === domainApps || r === `arn:aws:sagemaker:us-east-1:${account}:app/${domainId}/\${aws:PrincipalTag/studio-user}/*`,
         'sagemaker:UpdateUserProfile': (r) => r === domainProfiles,
         'sagemaker:ListSpaces': (r) => r === '*',
         'sagemaker:DescribeDomain': (r) => r === `arn:aws:sagemaker:us-east-1:${account}:domain/${domainId}`,
@@ -225,14 +226,55 @@ describe('LOB accounts', () => {
     // ... and it cannot presign or create profiles: it opens no Studio.
     expect(ask('sagemaker:CreatePresignedDomainUrl', profile(domainA), sweep)).toBe(false);
     expect(ask('sagemaker:CreateUserProfile', profile(domainA), sweep)).toBe(false);
-    // A user's launch session gains nothing: no stop, no profile change, not even its own.
-    expect(ask('sagemaker:DeleteApp', app(domainA), launch)).toBe(false);
+    // A user's launch session gains no profile change and no stop of anyone else's app (issue 25: it may stop
+    // its own apps and list spaces; the next test).
+    expect(ask('sagemaker:DeleteApp', app(domainA, 'user-b'), launch)).toBe(false);
     expect(ask('sagemaker:UpdateUserProfile', profile(domainA), launch)).toBe(false);
-    expect(ask('sagemaker:ListSpaces', '*', launch)).toBe(false);
     expect(ask('sagemaker:DescribeUserProfile', profile(domainA, 'user-b'), launch)).toBe(false);
     expect(ask('sagemaker:DescribeUserProfile', profile(domainA), launch)).toBe(true);
     // A session with another task tag value gets nothing either.
     expect(ask('sagemaker:DeleteApp', app(domainA), { 'portal-task': 'reporting' })).toBe(false);
+  });
+
+  it("a user's session may stop only its own profile's apps and its own private spaces' apps, in its domain, via the endpoint", async () => {
+    const domainA = await promiseOf(lobs['lob-a'].domain.id);
+    const domainB = await promiseOf(lobs['lob-b'].domain.id);
+    const policy = generatorPolicyOf(LOB_A_ACCOUNT).inputs.policy;
+    const user = { 'studio-user': 'user-a', lob: 'lob-a' };
+    const arn = (resource: string, account = LOB_A_ACCOUNT) => `arn:aws:sagemaker:us-east-1:${account}:${resource}`;
+    const profileApp = (owner: string, domain = domainA) => arn(`app/${domain}/${owner}/jupyterlab/default`);
+    const spaceApp = (space: string, domain = domainA) => arn(`app/${domain}/${space}/jupyterlab/default`);
+    /** A DeleteApp request: for a space app the space's owner and sharing type are condition keys. */
+    const stop = (resource: string, space?: { owner: string; sharing: 'Private' | 'Shared' }, vpce: string | null = SAGEMAKER_API_VPCE, tags: Record<string, string> = user) =>
+      isAllowed(policy, {
+        action: 'sagemaker:DeleteApp',
+        resource,
+        keys: {
+          ...(vpce === null ? {} : { 'aws:SourceVpce': vpce }),
+          ...(space ? { 'sagemaker:OwnerUserProfileArn': arn(`user-profile/${domainA}/${space.owner}`), 'sagemaker:SpaceSharingType': space.sharing } : {}),
+        },
+        principalTags: tags,
+      });
+    expect(stop(profileApp('user-a'))).toBe(true);
+    expect(stop(spaceApp('alice-ds'), { owner: 'user-a', sharing: 'Private' })).toBe(true);
+    // Not someone else's profile app or private space, not a shared space (even one it owns), not another domain.
+    expect(stop(profileApp('user-b'))).toBe(false);
+    expect(stop(spaceApp('bob-ds'), { owner: 'user-b', sharing: 'Private' })).toBe(false);
+    expect(stop(spaceApp('team-ds'), { owner: 'user-a', sharing: 'Shared' })).toBe(false);
+    expect(stop(profileApp('user-a', 'd-otherdomain'))).toBe(false);
+    expect(stop(profileApp('user-a', domainB))).toBe(false);
+    // A space named like the user but owned by someone else is a space app: the profile statement does not cover it.
+    expect(stop(spaceApp('user-a'), { owner: 'user-b', sharing: 'Private' })).toBe(false);
+    // Nothing without aws:SourceVpce (or through another endpoint), nothing without the studio-user tag.
+    expect(stop(profileApp('user-a'), undefined, null)).toBe(false);
+    expect(stop(spaceApp('alice-ds'), { owner: 'user-a', sharing: 'Private' }, null)).toBe(false);
+    expect(stop(profileApp('user-a'), undefined, 'vpce-0elsewhere')).toBe(false);
+    expect(stop(profileApp('user-a'), undefined, SAGEMAKER_API_VPCE, { lob: 'lob-a' })).toBe(false);
+    // Listing spaces (to find its own) through the endpoint only; still no profile changes.
+    const ask = (action: string, resource: string, vpce: string | null) => isAllowed(policy, { action, resource, keys: vpce === null ? {} : { 'aws:SourceVpce': vpce }, principalTags: user });
+    expect(ask('sagemaker:ListSpaces', '*', SAGEMAKER_API_VPCE)).toBe(true);
+    expect(ask('sagemaker:ListSpaces', '*', null)).toBe(false);
+    expect(ask('sagemaker:UpdateUserProfile', arn(`user-profile/${domainA}/user-a`), SAGEMAKER_API_VPCE)).toBe(false);
   });
 
   it('generator role may create user profiles only where auto-create is on', () => {

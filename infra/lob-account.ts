@@ -118,10 +118,42 @@ export function buildGeneratorPolicy(input: { region: string; accountId: string;
     // Which private space belongs to whom; ListSpaces has no resource-level permissions.
     { Sid: 'AccessControlListSpaces', Effect: 'Allow', Action: 'sagemaker:ListSpaces', Resource: '*', Condition: accessControl },
   );
+  statements.push(...userStopsOwnApps(input, viaEndpoint.StringEquals));
   if (input.autoCreateProfile) {
     statements.push({ Sid: 'CreateOwnProfile', Effect: 'Allow', Action: ['sagemaker:CreateUserProfile', 'sagemaker:AddTags'], Resource: ownProfile, Condition: viaEndpoint });
   }
   return buildPolicyDocument(statements);
+}
+
+/**
+ * Cost control (issue 25): a user's own session (tag studio-user) may stop the apps of its own profile (no
+ * space: sagemaker:SpaceSharingType absent) and of the private spaces it owns (sagemaker:OwnerUserProfileArn
+ * is its profile, SpaceSharingType Private; Service Authorization Reference, SageMaker condition keys), and
+ * list spaces to find them (ListSpaces has no resource-level permissions). Nothing else of anyone else's.
+ */
+function userStopsOwnApps(input: { region: string; accountId: string; domainId: string }, viaEndpoint: Record<string, string>): object[] {
+  const arn = (resource: string) => `arn:aws:sagemaker:${input.region}:${input.accountId}:${resource}`;
+  const tag = `\${aws:PrincipalTag/${STUDIO_USER_TAG}}`;
+  return [
+    {
+      Sid: 'UserStopsOwnProfileApps',
+      Effect: 'Allow',
+      Action: 'sagemaker:DeleteApp',
+      Resource: arn(`app/${input.domainId}/${tag}/*`),
+      Condition: { StringEquals: viaEndpoint, Null: { 'sagemaker:SpaceSharingType': 'true' } },
+    },
+    {
+      Sid: 'UserStopsOwnPrivateSpaceApps',
+      Effect: 'Allow',
+      Action: 'sagemaker:DeleteApp',
+      Resource: arn(`app/${input.domainId}/*`),
+      Condition: {
+        StringEquals: { ...viaEndpoint, 'sagemaker:SpaceSharingType': 'Private' },
+        ArnLike: { 'sagemaker:OwnerUserProfileArn': arn(`user-profile/${input.domainId}/${tag}`) },
+      },
+    },
+    { Sid: 'UserListsSpaces', Effect: 'Allow', Action: 'sagemaker:ListSpaces', Resource: '*', Condition: { StringEquals: viaEndpoint } },
+  ];
 }
 
 /** Studio execution role permissions: apps and spaces of this domain, its logs, image pulls. */

@@ -48,10 +48,14 @@ describe('policy checks catch broken variants', () => {
     const profiles = 'arn:aws:sagemaker:us-east-1:111111111111:user-profile/d-loba1example/${aws:PrincipalTag/studio-user}';
     const allowed = {
       'sagemaker:CreatePresignedDomainUrl': (r: string) => r === profiles,
-      'sagemaker:DescribeUserProfile': (r: string) => r === profiles,
+      'sagemaker:DescribeUserProfile': (r: string) => r === profiles || r.endsWith(':user-profile/d-loba1example/*'),
       'sagemaker:DescribeDomain': (r: string) => r.endsWith(':domain/d-loba1example'),
       'sagemaker:ListUserProfiles': (r: string) => r === '*',
       'sagemaker:ListApps': (r: string) => r === '*',
+      // Stopping apps and changing profiles: access-control sessions in this domain; a user's own apps (issue 25).
+      'sagemaker:DeleteApp': (r: string) => r.includes(':app/d-loba1example/'),
+      'sagemaker:UpdateUserProfile': (r: string) => r.endsWith(':user-profile/d-loba1example/*'),
+      'sagemaker:ListSpaces': (r: string) => r === '*',
     };
     expect(checkActionsAndResources(generator(), allowed)).toEqual([]);
     const anyProfile = mutate(generator(), (d) => (d.Statement[0].Resource = 'arn:aws:sagemaker:us-east-1:111111111111:user-profile/*'));

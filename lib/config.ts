@@ -74,6 +74,8 @@ const envSchema = z.object({
   ),
   SNS_ENDPOINT: optionalUrl('SNS_ENDPOINT'),
   CLOCK_OFFSET_FILE: optionalString,
+  /** A JSON price table replacing the shipped one (lib/cost/prices.ts): { source, date, currency, prices: { region: { type: hourly } } }. */
+  INSTANCE_PRICES_FILE: optionalString,
   REVIEW_JOB_INTERVAL_SECONDS: intInRange('REVIEW_JOB_INTERVAL_SECONDS', 0, 86400, 0),
   TABLE_USAGE: optionalString.transform((v) => v ?? 'studio-portal-usage'),
   HEALTH_CHECK_INTERVAL_SECONDS: intInRange('HEALTH_CHECK_INTERVAL_SECONDS', 0, 86400, 0),
@@ -134,6 +136,7 @@ export interface PortalConfig {
    * that rehearse time (end-to-end tests of expiry), never needed in production.
    */
   clockOffsetFile?: string;
+  instancePricesFile?: string;
   /** Run the review job (lib/admin/reviews.ts runReviewJobs) every N seconds in-process; 0 = only when called. */
   reviewJobIntervalSeconds: number;
   /** The access sweep's period as scheduled by infra (the LOB page says how soon access ends). */
@@ -207,6 +210,7 @@ export function parseConfig(env: Record<string, string | undefined>): PortalConf
     healthCheckIntervalSeconds: e.HEALTH_CHECK_INTERVAL_SECONDS,
     snsTopicArn: e.SNS_TOPIC_ARN,
     clockOffsetFile: e.CLOCK_OFFSET_FILE,
+    instancePricesFile: e.INSTANCE_PRICES_FILE,
     reviewJobIntervalSeconds: e.REVIEW_JOB_INTERVAL_SECONDS,
     accessSweepMinutes: e.ACCESS_SWEEP_MINUTES,
     presignedUrlExpiresSeconds: e.PRESIGNED_URL_EXPIRES_SECONDS,

@@ -41,6 +41,8 @@ export const ERROR_STATUS = {
   'review.closed': 409,
   'review.already_decided': 409,
   'access.stop_pending': 502,
+  'app.not_found': 404,
+  'app.not_yours': 403,
   internal: 500,
 } as const;
 
@@ -89,6 +91,8 @@ const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   'review.closed': 'This access review is finished and read-only.',
   'review.already_decided': 'This member was already decided in this review.',
   'access.stop_pending': 'The change was saved, but their Studio apps could not all be stopped yet; the access sweep retries within minutes.',
+  'app.not_found': 'That Studio app is not running any more (it may have been stopped already). Reload the page.',
+  'app.not_yours': 'You can stop only your own Studio apps: those of your user profile and of private spaces you own.',
   internal: 'Something went wrong on our side.',
 };
 

@@ -2,7 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBody, sendJson } from './http-util';
 import { KnobSpecError, type Knobs } from './knobs';
-import { appKey, type AwsState } from './aws/state';
+import { appKey, DEFAULT_APP_INSTANCE_TYPE, type AwsState, type StudioApp, type StudioDomain } from './aws/state';
 import { NAME_PATTERN } from './aws/sagemaker';
 import type { CognitoStandIn } from './cognito/server';
 import { assertUsername, CognitoApiError } from './cognito/user-store';
@@ -26,6 +26,26 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
     // reported below
   }
   throw new ControlInputError('body must be a JSON object');
+}
+
+/**
+ * One fixture app: an existing profile's app (or, with `spaceName`, the app of that profile's private space),
+ * optionally of another `instanceType` and started `runningSeconds` ago (by the stand-in's clock).
+ */
+function fixtureApp(domain: StudioDomain, entry: Record<string, unknown>, i: number, now: Date): StudioApp {
+  const userProfile = String(entry.userProfile ?? '');
+  const appType = entry.appType === 'CodeEditor' ? 'CodeEditor' : 'JupyterLab';
+  if (!domain.profiles.has(userProfile)) throw new ControlInputError(`apps[${i}].userProfile is not a profile of ${domain.domainId}`);
+  const spaceName = entry.spaceName === undefined ? undefined : String(entry.spaceName);
+  if (spaceName !== undefined && !NAME_PATTERN.test(spaceName)) throw new ControlInputError(`apps[${i}].spaceName is not a space name`);
+  const instanceType = entry.instanceType === undefined ? DEFAULT_APP_INSTANCE_TYPE : String(entry.instanceType);
+  if (!/^ml\.[a-z0-9]+\.[a-z0-9]+$/.test(instanceType)) throw new ControlInputError(`apps[${i}].instanceType must look like ml.t3.medium`);
+  const running = entry.runningSeconds === undefined ? 0 : Number(entry.runningSeconds);
+  if (!Number.isFinite(running) || running < 0) throw new ControlInputError(`apps[${i}].runningSeconds must be a number of seconds >= 0`);
+  if (spaceName && !domain.spaces.has(spaceName)) {
+    domain.spaces.set(spaceName, { name: spaceName, ownerUserProfile: userProfile, sharingType: 'Private', createdAt: now });
+  }
+  return { userProfile, spaceName, appType, appName: 'default', status: 'InService', createdAt: new Date(now.getTime() - running * 1000), instanceType };
 }
 
 export function createControlHandler(deps: ControlDeps) {
@@ -140,11 +160,8 @@ export function createControlHandler(deps: ControlDeps) {
         if (!Array.isArray(list)) throw new ControlInputError('"apps" must be an array');
         const now = deps.aws.now();
         for (const [i, entry] of (list as Array<Record<string, unknown>>).entries()) {
-          const userProfile = String(entry?.userProfile ?? '');
-          const appType = entry?.appType === 'CodeEditor' ? 'CodeEditor' : 'JupyterLab';
-          if (!domain.profiles.has(userProfile)) throw new ControlInputError(`apps[${i}].userProfile is not a profile of ${domain.domainId}`);
-          const app = { userProfile, appType, appName: 'default', status: 'InService', createdAt: now } as const;
-          domain.apps.set(appKey(app), { ...app });
+          const app = fixtureApp(domain, entry ?? {}, i, now);
+          domain.apps.set(appKey(app), app);
         }
         return sendJson(res, 200, { created: list.length, total: domain.apps.size });
       }

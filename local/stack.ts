@@ -279,7 +279,7 @@ export function control(baseUrl: string) {
     clearCloudTrail: () => call<Record<string, never>>('DELETE', '/cloudtrail'),
     /** Moves the Studio stand-in's clock (session expiry, app deletion) this many seconds ahead of real time. */
     setStudioClock: (offsetSeconds: number) => call<{ offsetSeconds: number }>('POST', '/studio/clock', { offsetSeconds }),
-    createApps: (domainId: string, apps: Array<{ userProfile: string; appType?: 'JupyterLab' | 'CodeEditor' }>) =>
+    createApps: (domainId: string, apps: Array<{ userProfile: string; appType?: 'JupyterLab' | 'CodeEditor'; spaceName?: string; instanceType?: string; runningSeconds?: number }>) =>
       call<{ created: number; total: number }>('POST', `/sagemaker/domains/${domainId}/apps`, { apps }),
     snsMessages: () => call<{ messages: Array<Record<string, unknown>> }>('GET', '/sns/messages').then((r) => r.messages),
     getCalls: () => call<CallRecord[]>('GET', '/calls'),

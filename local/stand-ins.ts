@@ -10,6 +10,9 @@ import { createCognitoServer, type CognitoStandIn } from './cognito/server';
 import { createAwsServer } from './aws/server';
 import { createDemoAwsState, type AwsState } from './aws/state';
 import { createControlHandler } from './control';
+import { DEMO_HISTORY_DAYS, seedDemoHistory } from './demo-history';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   DEMO_APP_CLIENTS,
   DEMO_GROUPS,
@@ -34,6 +37,8 @@ export interface StandInsConfig {
   latency: Partial<Record<ServiceName, number>>;
   extraAdminKeys: SigningCredentials[];
   demoData: boolean;
+  /** 30 days of demo launches and app hours and a few running apps (LOCAL_DEMO_HISTORY=true; local/demo-history.ts). */
+  demoHistory?: boolean;
   /** How long CreateUserProfile leaves a profile Pending (LOCAL_PROFILE_CREATION_DELAY_MS). */
   profileCreationDelayMs?: number;
 }
@@ -138,6 +143,7 @@ export function configFromEnv(env: Record<string, string | undefined> = process.
     latency,
     extraAdminKeys,
     demoData: env.LOCAL_DEMO_DATA !== 'false',
+    demoHistory: env.LOCAL_DEMO_DATA !== 'false' && env.LOCAL_DEMO_HISTORY === 'true',
     profileCreationDelayMs: profileDelay(env),
   };
 }
@@ -237,6 +243,7 @@ export async function startStandInsInProcess(config: StandInsConfig): Promise<Ru
     // Seed through the wrapped server on loopback; the counters start from zero afterwards.
     const seedHost = ['0.0.0.0', '::'].includes(config.bindHost) ? '127.0.0.1' : hostForUrl(config.bindHost);
     await seedDynamoDb(`http://${seedHost}:${dynamoPort}`, config.tables, DEMO_REGION, config.demoData);
+    if (config.demoHistory) await seedDemoHistoryAt(`http://${seedHost}:${dynamoPort}`, config.tables.usage, aws);
     knobs.resetCounters();
     healthy = true;
 
@@ -255,5 +262,16 @@ export async function startStandInsInProcess(config: StandInsConfig): Promise<Ru
     // The wrapper stops DynamoDB Local when it closes; if it never listened, stop it here.
     await (backend ?? (await backendStarting.catch(() => undefined)))?.stop();
     throw error;
+  }
+}
+
+/** Demo history into the Usage table (through a client of its own) and the SageMaker stand-in; says what it seeded. */
+async function seedDemoHistoryAt(endpoint: string, usageTable: string, aws: AwsState): Promise<void> {
+  const client = new DynamoDBClient({ endpoint, region: DEMO_REGION, credentials: { accessKeyId: 'seed', secretAccessKey: 'seed' } });
+  try {
+    const seeded = await seedDemoHistory(DynamoDBDocumentClient.from(client), usageTable, aws);
+    process.stdout.write(`stand-ins: demo history (demo data, last ${DEMO_HISTORY_DAYS} days): ${seeded.launches} launches, ${seeded.appHours} app hours, ${seeded.runningApps} apps running\n`);
+  } finally {
+    client.destroy();
   }
 }

@@ -119,7 +119,8 @@ async function main() {
   const port = process.env.PORT || '3000';
   requireJava();
 
-  const standIns = start('stand-ins', ['--import', 'tsx', path.join('local', 'start.ts')], { ...process.env, LOCAL_QUIET: 'false' });
+  // The demo gets 30 days of launches and app hours (local/demo-history.ts) unless LOCAL_DEMO_HISTORY=false.
+  const standIns = start('stand-ins', ['--import', 'tsx', path.join('local', 'start.ts')], { LOCAL_DEMO_HISTORY: 'true', ...process.env, LOCAL_QUIET: 'false' });
   const ready = await new Promise((resolve, reject) => {
     let pending = '';
     standIns.stdout.on('data', (chunk) => {

@@ -14,6 +14,14 @@ import { getAdminDeps } from '@/lib/admin/deps';
 import { listRequestsOf, type AccessRequest } from '@/lib/admin/requests';
 import { getClock } from '@/lib/clock';
 import { AccessRequests, MembershipEnds } from '@/components/requests/home-access';
+import { MyStudioApps } from '@/components/cost/my-apps';
+import type { SessionUser } from '@/lib/auth/types';
+
+/** Cost control (issue 25): the user's running apps; ?stop=&lob= is the no-JS confirmation step. */
+function MyStudioAppsSection({ user, lobs, query }: { user: SessionUser; lobs: Lob[]; query: { stop?: string; lob?: string; stopped?: string } }) {
+  const confirm = query.stop && query.lob ? { lob: query.lob, app: query.stop } : undefined;
+  return <MyStudioApps user={user} lobs={lobs.filter((l) => l.enabled)} confirm={confirm} stopped={query.stopped} />;
+}
 
 function toOption(lob: Lob): LaunchOption {
   return {
@@ -28,7 +36,7 @@ function toOption(lob: Lob): LaunchOption {
   };
 }
 
-export default async function HomePage() {
+export default async function HomePage({ searchParams }: { searchParams: Promise<{ stop?: string; lob?: string; stopped?: string }> }) {
   const user = await getSessionUser();
   if (!user) redirect('/signin');
   const requestId = stampedRequestId((await headers()).get(REQUEST_ID_HEADER));
@@ -85,6 +93,7 @@ export default async function HomePage() {
       ) : (
         <LaunchForm options={lobs.map(toOption)} />
       )}
+      {!failure && lobs.length > 0 ? <MyStudioAppsSection user={user} lobs={lobs} query={await searchParams} /> : null}
       {failure ? null : (
         <>
           <MembershipEnds memberships={memberships} expired={expired} now={now} />

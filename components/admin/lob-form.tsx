@@ -109,6 +109,7 @@ export function LobForm({ mode, initial }: { mode: 'create' | 'edit'; initial: L
             </select>
           </Field>
         </fieldset>
+        <CostLimitFields values={v} errors={e} />
         <div className="flex flex-col gap-3">
           <label className="inline-flex items-center gap-2 text-sm text-slate-900">
             <input type="checkbox" name="autoCreateProfile" defaultChecked={v.autoCreateProfile} className={checkboxClass} />
@@ -134,5 +135,20 @@ export function LobForm({ mode, initial }: { mode: 'create' | 'edit'; initial: L
         {pending ? 'Saving…' : mode === 'create' ? 'Create line of business' : 'Save changes'}
       </Button>
     </form>
+  );
+}
+
+/** Cost control: the sweep stops apps running longer than these hours (lib/cost/sweep.ts). */
+function CostLimitFields({ values: v, errors: e }: { values: LobFormValues; errors: Record<string, string | undefined> }) {
+  return (
+    <fieldset className="space-y-5 rounded-md border border-slate-200 p-4">
+      <legend className="px-1 text-sm font-semibold text-slate-800">Running time</legend>
+      <Field name="stopAfterHours" label="Stop apps after (hours)" hint="Apps running longer are stopped; users are warned 30 minutes before. Empty: no limit." error={e.stopAfterHours}>
+        <input id="stopAfterHours" name="stopAfterHours" inputMode="numeric" className={inputClass} defaultValue={v.stopAfterHours} {...describedBy('stopAfterHours', e.stopAfterHours, true)} />
+      </Field>
+      <Field name="stopAfterHoursGpu" label="Stop GPU apps after (hours)" hint="For GPU instance types (ml.g*, ml.p*); empty: the limit above." error={e.stopAfterHoursGpu}>
+        <input id="stopAfterHoursGpu" name="stopAfterHoursGpu" inputMode="numeric" className={inputClass} defaultValue={v.stopAfterHoursGpu} {...describedBy('stopAfterHoursGpu', e.stopAfterHoursGpu, true)} />
+      </Field>
+    </fieldset>
   );
 }

@@ -18,6 +18,8 @@ export function LobSummary({ lob }: { lob: AdminLob }) {
     ['Access requests', lob.acceptsRequests ? `accepted, up to ${lob.maxRequestDays} days` : 'not accepted'],
     ['Who should ask', lob.requestDescription ?? '—'],
     ['Status', lob.enabled ? 'enabled' : 'disabled'],
+    ['Stop apps after (hours)', lob.stopAfterHours === undefined ? 'no limit' : String(lob.stopAfterHours)],
+    ['Stop GPU apps after (hours)', lob.stopAfterHoursGpu === undefined ? 'as above' : String(lob.stopAfterHoursGpu)],
   ];
   return (
     <section aria-labelledby="lob-settings-title">

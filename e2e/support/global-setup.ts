@@ -27,6 +27,8 @@ export const E2E_ENV = {
   /** The password portal's CLOCK_OFFSET_FILE: specs write seconds into it to move the portal's clock. */
   clockFile: 'E2E_CLOCK_FILE',
   cognito: 'E2E_COGNITO_URL',
+  /** The password portal's NEXTAUTH_SECRET: specs make scheduled-job tokens with it (lib/job-tokens.ts). */
+  secret: 'E2E_NEXTAUTH_SECRET',
 } as const;
 
 export default async function globalSetup(): Promise<() => Promise<void>> {
@@ -52,6 +54,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     process.env[E2E_ENV.hostedUi] = hostedUi.url;
     process.env[E2E_ENV.control] = standIns.urls.control;
     process.env[E2E_ENV.cognito] = standIns.urls.cognito;
+    process.env[E2E_ENV.secret] = standIns.portalEnv.NEXTAUTH_SECRET;
   } catch (error) {
     for (const s of started.reverse()) await s.stop();
     throw error;

@@ -35,6 +35,8 @@ export interface RunningApp extends AppRef {
   owner?: string;
   status: string;
   createdAt?: Date;
+  /** ResourceSpec.InstanceType (issue 25: instance hours and cost). */
+  instanceType?: string;
 }
 
 /** What one LOB's sweep knows after listing, for every step. */
@@ -77,7 +79,7 @@ async function listLob(deps: FollowDeps, lob: Lob, now: Date, access: AccessNow)
       const running = listed.filter((a) => RUNNING.has(a.Status ?? ''));
       const owners = running.some((a) => a.SpaceName) ? await spaceOwners(client, lob.domainId) : new Map<string, string>();
       return running.map(
-        (a): RunningApp => ({ ...toAppRef(a), owner: a.SpaceName ? owners.get(a.SpaceName) : a.UserProfileName, status: a.Status ?? '', createdAt: a.CreationTime }),
+        (a): RunningApp => ({ ...toAppRef(a), owner: a.SpaceName ? owners.get(a.SpaceName) : a.UserProfileName, status: a.Status ?? '', createdAt: a.CreationTime, instanceType: a.ResourceSpec?.InstanceType }),
       );
     }),
     recentLaunchers(deps, lob.lob, since),

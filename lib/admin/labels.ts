@@ -82,6 +82,8 @@ const OUTCOMES: Record<ErrorCode | 'success', string> = {
   'review.closed': 'Review finished',
   'review.already_decided': 'Already decided',
   'access.stop_pending': 'Studio apps not all stopped yet',
+  'app.not_found': 'App not running',
+  'app.not_yours': 'Not your app',
   internal: 'Internal error',
 };
 

@@ -19,6 +19,9 @@ export interface LobFormValues extends Pick<AdminLob, 'lob' | 'displayName' | 'a
   requestDescription: string;
   maxRequestDays: string;
   version: string;
+  /** Cost control: hours, '' = no limit. */
+  stopAfterHours: string;
+  stopAfterHoursGpu: string;
 }
 
 export function emptyLobFormValues(region: string): LobFormValues {
@@ -27,6 +30,7 @@ export function emptyLobFormValues(region: string): LobFormValues {
     defaultApp: 'studio', allowedApps: [...STUDIO_APPS], sessionDurationSeconds: '7200', urlExpiresSeconds: '',
     autoCreateProfile: false, enabled: false, ownerUsers: '', ownerGroups: '', acceptsRequests: false, requestDescription: '',
     maxRequestDays: '90', version: '0',
+    stopAfterHours: '', stopAfterHoursGpu: '',
   };
 }
 
@@ -39,6 +43,8 @@ export function lobToFormValues(lob: AdminLob): LobFormValues {
     autoCreateProfile: lob.autoCreateProfile, enabled: lob.enabled, ownerUsers: lob.owners.users.join(', '),
     ownerGroups: lob.owners.groups.join(', '), acceptsRequests: lob.acceptsRequests, requestDescription: lob.requestDescription ?? '',
     maxRequestDays: String(lob.maxRequestDays), version: String(lob.version),
+    stopAfterHours: lob.stopAfterHours === undefined ? '' : String(lob.stopAfterHours),
+    stopAfterHoursGpu: lob.stopAfterHoursGpu === undefined ? '' : String(lob.stopAfterHoursGpu),
   };
 }
 
@@ -68,6 +74,8 @@ export function readLobForm(form: FormData): LobFormValues {
     requestDescription: text(form, 'requestDescription'),
     maxRequestDays: text(form, 'maxRequestDays'),
     version: text(form, 'version'),
+    stopAfterHours: text(form, 'stopAfterHours'),
+    stopAfterHoursGpu: text(form, 'stopAfterHoursGpu'),
   };
 }
 
@@ -86,6 +94,8 @@ export function parseLobFormValues(values: LobFormValues): LobFormParse {
     requestDescription: values.requestDescription.trim() || undefined,
     sessionDurationSeconds: values.sessionDurationSeconds.trim() === '' ? undefined : values.sessionDurationSeconds,
     urlExpiresSeconds: values.urlExpiresSeconds.trim() === '' ? undefined : values.urlExpiresSeconds,
+    stopAfterHours: values.stopAfterHours.trim() === '' ? undefined : values.stopAfterHours,
+    stopAfterHoursGpu: values.stopAfterHoursGpu.trim() === '' ? undefined : values.stopAfterHoursGpu,
   });
   if (result.success) return { success: true, input: result.data };
   const fieldErrors = fieldErrorsOf(result.error);

@@ -4,7 +4,16 @@
  */
 import { log } from '@/lib/log';
 
-export type NotificationEvent = 'request.created' | 'request.decided' | 'membership.expiring' | 'review.opened' | 'review.member_removed' | 'access.ended';
+export type NotificationEvent =
+  | 'request.created'
+  | 'request.decided'
+  | 'membership.expiring'
+  | 'review.opened'
+  | 'review.member_removed'
+  | 'access.ended'
+  // Studio apps (lib/cost): stopped by an owner, an admin or the LOB's running-time limit; stopping soon.
+  | 'app.stopped'
+  | 'app.stopping';
 
 export interface Notification {
   event: NotificationEvent;

@@ -38,6 +38,14 @@ export const REQUEST_DAY_CHOICES = [7, 30, 90, 180, 365] as const;
 
 export const versionSchema = z.coerce.number().int().min(0, 'Missing version; reload the page.');
 
+/** "Stop apps after (hours)": whole hours, 1 to 720 (30 days), or empty for no limit. */
+const stopAfterHoursSchema = z.coerce
+  .number({ error: 'Enter a whole number of hours, or leave it empty for no limit.' })
+  .int('Use whole hours.')
+  .min(1, 'At least 1 hour.')
+  .max(720, 'At most 720 hours (30 days).')
+  .optional();
+
 /** The editable fields of a LOB, already typed (forms are parsed into this by lob-form.ts). */
 export const lobInputSchema = z
   .object({
@@ -82,6 +90,9 @@ export const lobInputSchema = z
       .number({ error: 'Choose the longest duration.' })
       .int('Use whole days.')
       .refine((d) => (REQUEST_DAY_CHOICES as readonly number[]).includes(d), `Choose one of ${REQUEST_DAY_CHOICES.join(', ')} days.`),
+    // Cost control (lib/cost/sweep.ts): empty = no limit.
+    stopAfterHours: stopAfterHoursSchema,
+    stopAfterHoursGpu: stopAfterHoursSchema,
   })
   .superRefine((v, ctx) => {
     if (!v.allowedApps.includes(v.defaultApp)) {

@@ -79,6 +79,8 @@ export function reshapeLobItem(item: Item): Lob {
     requestDescription: str(item.requestDescription) || undefined,
     maxRequestDays: num(item.maxRequestDays) ?? DEFAULT_MAX_REQUEST_DAYS,
     idleShutdownMinutes: num(item.idleShutdownMinutes),
+    stopAfterHours: num(item.stopAfterHours),
+    stopAfterHoursGpu: num(item.stopAfterHoursGpu),
     version: versionOf('LOBs', lob, item),
     updatedAt: str(item.updatedAt),
     updatedBy: str(item.updatedBy),

@@ -34,6 +34,10 @@ export interface Lob {
   maxRequestDays: number;
   /** Idle shutdown of JupyterLab / Code Editor apps (minutes), set by infra config; read-only in the console. */
   idleShutdownMinutes?: number;
+  /** Cost control (lib/cost): the sweep stops apps running longer than this many hours; undefined = no limit. */
+  stopAfterHours?: number;
+  /** The same for GPU instance types (ml.g*, ml.p*, ...); undefined = stopAfterHours applies to them too. */
+  stopAfterHoursGpu?: number;
   version: number;
   updatedAt?: string;
   updatedBy?: string;

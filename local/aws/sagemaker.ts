@@ -109,8 +109,13 @@ const PROFILE_ACTIONS = new Set(['CreatePresignedDomainUrl', 'CreateUserProfile'
  */
 export const PORTAL_TASK_TAG = 'portal-task';
 export const ACCESS_CONTROL_TASK = 'access-control';
-/** Actions only access-control sessions may call; DescribeUserProfile on any profile of the domain is theirs too. */
-const ACCESS_CONTROL_ACTIONS = new Set(['DeleteApp', 'UpdateUserProfile', 'ListSpaces']);
+/**
+ * Actions only access-control sessions may call on any profile; DescribeUserProfile on any profile of the
+ * domain is theirs too. DeleteApp is theirs on any app, and a user's own session's on the apps of their own
+ * profile and of the private spaces they own (authorizeDeleteApp). ListSpaces has no resource-level
+ * permissions: every generator session may list (the user's app list joins apps to their spaces' owners).
+ */
+const ACCESS_CONTROL_ACTIONS = new Set(['DeleteApp', 'UpdateUserProfile']);
 const APP_TYPES = new Set(['JupyterLab', 'CodeEditor']);
 
 export function domainArn(d: StudioDomain): string {
@@ -201,9 +206,22 @@ async function runSageMaker(
     const tagged = principalTag(creds, STUDIO_USER_TAG);
     if (tagged === undefined || tagged !== name) throw denied(resource);
   };
-  /** DeleteApp and ListSpaces: access-control sessions only. */
-  const authorizeAccessControl = (resource: string) => {
-    if (!accessControl) throw denied(resource);
+  /**
+   * DeleteApp, as infra/lob-account.ts grants it: access-control sessions on any app of the domain; a user's
+   * own session (studio-user tag) on apps of user-profile/<domain>/<tag> that are in no space, and on apps of
+   * spaces whose sagemaker:OwnerUserProfileArn is the tagged profile and whose sagemaker:SpaceSharingType is
+   * Private. Everything else is refused, as IAM refuses it.
+   */
+  const authorizeDeleteApp = (domain: StudioDomain, resource: string, profile: string | undefined, space: string | undefined) => {
+    if (accessControl) return;
+    const tagged = principalTag(creds, STUDIO_USER_TAG);
+    if (tagged === undefined) throw denied(resource);
+    if (space === undefined) {
+      if (profile !== tagged) throw denied(resource);
+      return;
+    }
+    const found = domain.spaces.get(space);
+    if (!found || found.sharingType !== 'Private' || found.ownerUserProfile !== tagged) throw denied(resource);
   };
 
   const findDomain = (domainId: string): StudioDomain => {
@@ -352,6 +370,7 @@ async function runSageMaker(
           AppName: a.appName,
           Status: a.status,
           CreationTime: epoch(a.createdAt),
+          ResourceSpec: { InstanceType: a.instanceType },
         })),
         NextToken,
       });
@@ -359,7 +378,6 @@ async function runSageMaker(
     case 'ListSpaces': {
       const page = readPage(input);
       const domains = listedDomains();
-      for (const d of domains) authorizeAccessControl(`arn:aws:sagemaker:${d.region}:${d.accountId}:space/${d.domainId}/*`);
       const { items, NextToken } = page(
         domains.flatMap((d) => [...d.spaces.values()].map((sp) => ({ d, sp }))).sort((x, y) => x.sp.name.localeCompare(y.sp.name)),
       );
@@ -385,7 +403,7 @@ async function runSageMaker(
       const space = input.SpaceName === undefined ? undefined : requireName(input, 'SpaceName', 'spaceName');
       if (!profile && !space) throw validation('Either UserProfileName or SpaceName must be given.');
       const owner = space ? (domain.spaces.get(space)?.ownerUserProfile ?? '') : profile!;
-      authorizeAccessControl(appArn(domain, { userProfile: owner, spaceName: space, appType: appType as StudioApp['appType'], appName }));
+      authorizeDeleteApp(domain, appArn(domain, { userProfile: owner, spaceName: space, appType: appType as StudioApp['appType'], appName }), profile, space);
       const app = APP_TYPES.has(appType) ? domain.apps.get(appKey({ userProfile: owner, spaceName: space, appType })) : undefined;
       const name = `${space ? `space ${space}` : `user profile ${profile}`}, app type ${appType}, app name ${appName}`;
       if (!app || app.appName !== appName || state.settleApp(app).status === 'Deleted') {

@@ -90,6 +90,8 @@ export interface StudioApp {
   appName: string;
   status: AppStatus;
   createdAt: Date;
+  /** ResourceSpec.InstanceType: what the app runs on (ListApps reports it; the portal prices it). */
+  instanceType: string;
   /** A Deleting app is Deleted at this time. */
   deletedAt?: Date;
 }
@@ -109,6 +111,9 @@ export interface StudioSession {
   userProfile: string;
   expiresAt: Date;
 }
+
+/** The instance type Studio gives a JupyterLab / Code Editor space when nobody chose one (SageMaker's default). */
+export const DEFAULT_APP_INSTANCE_TYPE = 'ml.t3.medium';
 
 /** The key of a profile's app or a space's app in StudioDomain.apps. */
 export function appKey(app: { userProfile: string; spaceName?: string; appType: string }): string {

@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isIP } from 'node:net';
 import { escapeHtml, sendHtml } from '../http-util';
-import { appKey, type AwsState, type StudioApp, type StudioDomain } from './state';
+import { appKey, DEFAULT_APP_INSTANCE_TYPE, type AwsState, type StudioApp, type StudioDomain } from './state';
 import { StudioTokens, StudioTokenError } from './studio-token';
 
 export const INVALID_TOKEN_MESSAGE = 'Invalid or Expired Auth Token';
@@ -96,7 +96,7 @@ function startApp(state: AwsState, domain: StudioDomain, userProfile: string, ap
   const key = appKey({ userProfile: owner, spaceName, appType });
   const current = domain.apps.get(key);
   if (current && ['InService', 'Pending'].includes(state.settleApp(current, now).status)) return current;
-  const app: StudioApp = { userProfile: owner, spaceName, appType, appName: 'default', status: 'InService', createdAt: now };
+  const app: StudioApp = { userProfile: owner, spaceName, appType, appName: 'default', status: 'InService', createdAt: now, instanceType: DEFAULT_APP_INSTANCE_TYPE };
   domain.apps.set(key, app);
   return app;
 }

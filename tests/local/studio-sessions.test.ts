@@ -3,7 +3,7 @@
  * through a presigned URL is recorded (the AWS CLI lists it), /auth sets a session cookie valid for the
  * presign's SessionExpirationDurationInSeconds, app pages need the app InService, a profile with
  * StudioWebPortal DISABLED refuses /auth and the next request of its live session, and only the portal's
- * access-control sessions may DeleteApp / UpdateUserProfile / ListSpaces.
+ * access-control sessions may DeleteApp any app and UpdateUserProfile (a user's own session: DeleteApp of its own apps only).
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -151,17 +151,19 @@ describe('the Studio session after /auth', () => {
 });
 
 describe('IAM: who may stop apps and change profiles', () => {
-  it("refuses a user's own launch session DeleteApp, UpdateUserProfile and ListSpaces; allows the access-control session", async () => {
+  it("refuses a user's own launch session DeleteApp of another user's app and UpdateUserProfile; allows the access-control session", async () => {
     await openStudio('user-lob-a');
+    await openStudio('user-multi');
     const own = await session({ user: 'user-lob-a' });
     for (const call of [
-      own.client.send(new DeleteAppCommand({ DomainId: DOMAIN, UserProfileName: 'user-lob-a', AppType: 'JupyterLab', AppName: 'default' })),
+      own.client.send(new DeleteAppCommand({ DomainId: DOMAIN, UserProfileName: 'user-multi', AppType: 'JupyterLab', AppName: 'default' })),
       own.client.send(new UpdateUserProfileCommand({ DomainId: DOMAIN, UserProfileName: 'user-lob-a', UserSettings: { StudioWebPortal: 'ENABLED' } })),
-      own.client.send(new ListSpacesCommand({ DomainIdEquals: DOMAIN })),
     ]) {
       const error = await errorOf(call);
       expect(error.name).toBe('AccessDeniedException');
     }
+    // Issue 25: a user's session may list spaces (no resource-level permissions) and stop its own apps (tests/cost).
+    expect((await own.client.send(new ListSpacesCommand({ DomainIdEquals: DOMAIN }))).Spaces).toBeDefined();
     // An access-control session may not presign (it names no studio-user).
     const access = await session({ accessControl: 'access-sweep' });
     expect((await errorOf(access.client.send(new CreatePresignedDomainUrlCommand({ DomainId: DOMAIN, UserProfileName: 'user-lob-a' })))).name).toBe('AccessDeniedException');

@@ -10,6 +10,8 @@ import { ChartCard } from '@/components/admin/chart-card';
 import { PageHeader, tdClass } from '@/components/admin/page-parts';
 import { HorizontalBarChart, Legend, StackedBarChart } from '@/components/admin/usage-charts';
 import { RunningApps } from '@/components/admin/running-apps';
+import { InstanceUsageCards } from '@/components/cost/usage-cards';
+import { listLobs } from '@/lib/admin/lobs';
 
 const number = (n: number) => n.toLocaleString('en-US');
 const LAST_BOUND = DURATION_BUCKETS_MS[DURATION_BUCKETS_MS.length - 1];
@@ -158,6 +160,9 @@ export default async function UsagePage({ searchParams }: { searchParams: Promis
           />
           <RunningApps lobs={report.lobs} />
         </div>
+
+        {/* Cost control (issue 25): instance hours and estimated cost per LOB and instance type. */}
+        <InstanceUsageCards lobs={(await listLobs(getAdminDeps())).filter((l) => report.lobs.includes(l.lob))} days={days} />
       </div>
     </div>
   );

@@ -17,13 +17,14 @@ import { ReviewSettingsForm, StartReviewForm } from '@/components/admin/review-f
 import { formatUtcMinute } from '@/lib/time-format';
 import { AccessEnds } from '@/components/admin/access-ends';
 import { getConfig } from '@/lib/config';
+import { LobRunningApps } from '@/components/cost/lob-apps';
 
 export default async function EditLobPage({
   params,
   searchParams,
 }: {
   params: Promise<{ lob: string }>;
-  searchParams: Promise<{ saved?: string }>;
+  searchParams: Promise<{ saved?: string; longer?: string; stop?: string; stopped?: string }>;
 }) {
   const { lob: raw } = await params;
   const name = decodeURIComponent(raw);
@@ -33,7 +34,8 @@ export default async function EditLobPage({
   // Members are counted when a delete is attempted (a scan of the Users table), not on every page view.
   const [lob, reviews, reviewSettings] = await Promise.all([getLob(deps, name), queryLobReviews(deps, name, 5), getReviewSettings(deps, name)]);
   if (!lob) notFound();
-  const { saved } = await searchParams;
+  const query = await searchParams;
+  const { saved } = query;
   return (
     <div>
       <PageHeader
@@ -128,6 +130,8 @@ export default async function EditLobPage({
             </p>
             <p className="mt-1 text-sm text-slate-600">Set per LOB in the infrastructure configuration (idleShutdownMinutes, 60-525600) and deployed to the Studio domain; read-only here.</p>
           </Card>
+          {/* Cost control (issue 25): the LOB's running apps, stopped with a reason. */}
+          <LobRunningApps lob={lob} viewer={access.user.username} query={query} />
           {access.platformAdmin ? <Card aria-labelledby="danger-title" tone="danger">
             <h2 id="danger-title" className={sectionTitleClass}>Delete</h2>
             <p className="mt-1 text-sm text-slate-600">Removes the line of business; users assigned to it are counted first.</p>

@@ -2,7 +2,9 @@ import { getAdminDeps } from '@/lib/admin/deps';
 import { checkAllLobs } from '@/lib/admin/health-check';
 import { runScheduledJobs } from '@/lib/admin/scheduled-jobs';
 import { appLabel } from '@/lib/access/end-access';
-import { runAccessSweep } from '@/lib/access/sweep';
+import { endAccessStep, runAccessSweep } from '@/lib/access/sweep';
+import { getCostDeps } from '@/lib/cost/deps';
+import { costSweepStep } from '@/lib/cost/sweep';
 import { getConfig } from '@/lib/config';
 import { isJobToken } from '@/lib/job-tokens';
 import { log } from '@/lib/log';
@@ -35,11 +37,12 @@ export async function POST(request: Request): Promise<Response> {
   if (isJobToken('access-sweep', body?.token, secret)) {
     const deps = getAdminDeps();
     if (!deps.studio) return Response.json({ code: 'config.invalid', message: 'No access-control sessions configured.' }, { status: 500 });
-    const result = await runAccessSweep({ ...deps, studio: deps.studio });
+    // Cost control (issue 25) is one more step per LOB: app hours, running-time limits (lib/cost/sweep.ts).
+    const result = await runAccessSweep({ ...deps, studio: deps.studio }, { steps: [endAccessStep, costSweepStep(getCostDeps())] });
     const ended = result.lobs.flatMap((l) => l.ended.map((e) => ({ lob: e.lob, user: e.username, reason: e.reason, stopped: e.stopped.map(appLabel), failed: e.failed.length, profile: e.profile })));
     log.info('access_sweep.done', { lobs: result.lobs.length, ended: ended.length, cognitoCalls: result.cognitoCalls, durationMs: result.durationMs });
     return Response.json({
-      lobs: result.lobs.map((l) => ({ lob: l.lob, runningApps: l.runningApps, checkedUsers: l.checkedUsers, ended: l.ended.length, ...(l.error ? { error: l.error } : {}) })),
+      lobs: result.lobs.map((l) => ({ lob: l.lob, runningApps: l.runningApps, checkedUsers: l.checkedUsers, ended: l.ended.length, steps: l.steps, ...(l.error ? { error: l.error } : {}) })),
       ended,
       durationMs: result.durationMs,
     });
