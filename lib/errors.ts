@@ -35,6 +35,11 @@ export const ERROR_STATUS = {
   'review.not_found': 404,
   'review.closed': 409,
   'review.already_decided': 409,
+  // Separation of duties and identity binding (issue 23)
+  'grant.self': 403,
+  'grant.beyond_max': 403,
+  'request.already_approved_by_you': 409,
+  'identity.mismatch': 403,
   internal: 500,
 } as const;
 
@@ -77,6 +82,11 @@ const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   'review.not_found': 'There is no such access review.',
   'review.closed': 'This access review is finished and read-only.',
   'review.already_decided': 'This member was already decided in this review.',
+  'grant.self': 'You cannot grant access to yourself. Ask another owner or a platform admin: request access on the home page.',
+  'grant.beyond_max': "This grant is longer than the line of business allows; choose an earlier end date.",
+  'request.already_approved_by_you': 'You already approved this request; it needs another approver.',
+  'identity.mismatch':
+    'Your sign-in is not the person this access was granted to (the account was re-created with the same username). Ask a platform admin to review orphaned access in the admin console.',
   internal: 'Something went wrong on our side.',
 };
 

@@ -54,6 +54,7 @@ const lobDefaults = {
   enabled: true,
   acceptsRequests: true,
   maxRequestDays: 90,
+  approvalsRequired: 1,
   version: 1,
 } as const;
 

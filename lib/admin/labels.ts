@@ -31,6 +31,7 @@ const AUDIT_ACTIONS: Record<string, string> = {
   'user.lobs.update': 'Memberships changed',
   'user.lobs.delete': 'Memberships removed',
   'user.lobs.import': 'Memberships imported (CSV)',
+  'grant.self_refused': 'Self-grant refused',
 };
 
 /** An audit action code (e.g. `user.lobs.import`) as a phrase; unknown codes are shown as they are. */
@@ -75,6 +76,10 @@ const OUTCOMES: Record<ErrorCode | 'success', string> = {
   'review.not_found': 'Unknown review',
   'review.closed': 'Review finished',
   'review.already_decided': 'Already decided',
+  'grant.self': 'Self-grant refused',
+  'grant.beyond_max': 'Grant too long',
+  'request.already_approved_by_you': 'Already approved',
+  'identity.mismatch': 'Identity mismatch (orphaned access)',
   internal: 'Internal error',
 };
 

@@ -18,6 +18,7 @@ export interface LobFormValues extends Pick<AdminLob, 'lob' | 'displayName' | 'a
   acceptsRequests: boolean;
   requestDescription: string;
   maxRequestDays: string;
+  approvalsRequired: string;
   version: string;
 }
 
@@ -26,7 +27,7 @@ export function emptyLobFormValues(region: string): LobFormValues {
     lob: '', displayName: '', accountId: '', domainId: '', region, roleName: DEFAULT_ROLE_NAME, groups: '',
     defaultApp: 'studio', allowedApps: [...STUDIO_APPS], sessionDurationSeconds: '43200', urlExpiresSeconds: '',
     autoCreateProfile: false, enabled: false, ownerUsers: '', ownerGroups: '', acceptsRequests: false, requestDescription: '',
-    maxRequestDays: '90', version: '0',
+    maxRequestDays: '90', approvalsRequired: '1', version: '0',
   };
 }
 
@@ -38,7 +39,7 @@ export function lobToFormValues(lob: AdminLob): LobFormValues {
     urlExpiresSeconds: lob.urlExpiresSeconds === undefined ? '' : String(lob.urlExpiresSeconds),
     autoCreateProfile: lob.autoCreateProfile, enabled: lob.enabled, ownerUsers: lob.owners.users.join(', '),
     ownerGroups: lob.owners.groups.join(', '), acceptsRequests: lob.acceptsRequests, requestDescription: lob.requestDescription ?? '',
-    maxRequestDays: String(lob.maxRequestDays), version: String(lob.version),
+    maxRequestDays: String(lob.maxRequestDays), approvalsRequired: String(lob.approvalsRequired ?? 1), version: String(lob.version),
   };
 }
 
@@ -67,6 +68,7 @@ export function readLobForm(form: FormData): LobFormValues {
     acceptsRequests: form.get('acceptsRequests') === 'on',
     requestDescription: text(form, 'requestDescription'),
     maxRequestDays: text(form, 'maxRequestDays'),
+    approvalsRequired: text(form, 'approvalsRequired') || '1',
     version: text(form, 'version'),
   };
 }

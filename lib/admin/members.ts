@@ -11,6 +11,8 @@ import { queryLobMembers, type LobMembership } from '@/lib/directory/users';
 import { TransactionCancelledError } from '@/lib/directory/writes';
 import type { AdminDeps } from './deps';
 import { nowOf } from './deps';
+import { checkGrantLength, refuseSelfGrant, type Grantor } from './grants';
+import { getLob } from './lobs';
 import { commitMembershipWrite } from './memberships';
 import { decodePageToken, encodePageToken } from './page-token';
 import { getUserMapping } from './user-lobs';
@@ -87,8 +89,16 @@ async function changeMembership(
   }
 }
 
-/** Adds `username` to `lob` (or changes the end date of their membership); `until` undefined = no end. */
-export async function setMember(deps: AdminDeps, actor: string, lob: string, username: string, until: string | undefined): Promise<UserMapping | null> {
+/**
+ * Adds `username` to `lob` (or changes the end date of their membership); `until` undefined = no end.
+ * Nobody sets their own membership; an owner's grant ends within the LOB's maximum (lib/admin/grants.ts).
+ */
+export async function setMember(deps: AdminDeps, grantor: Grantor, lob: string, username: string, until: string | undefined): Promise<UserMapping | null> {
+  const actor = grantor.username;
+  await refuseSelfGrant(deps, actor, username, { action: 'member.set', what: `you cannot add yourself to ${lob} or change your own end date`, lob, detail: { lob, until: until ?? null } });
+  const found = await getLob(deps, lob);
+  if (!found) throw new PortalError('lob.not_found', `There is no line of business named ${lob}.`);
+  checkGrantLength(grantor, found, until, nowOf(deps));
   return changeMembership(deps, actor, lob, username, 'member.set', (current, now) =>
     current
       ? { ...current, until, grantedBy: actor, grantedAt: now.toISOString() }

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { AdminDeps } from './deps';
 import { nowOf } from './deps';
-import { buildAdminAuditItems, lobsTouched } from './audit';
+import { buildAdminAuditItems, lobsTouched, writeAdminAudit } from './audit';
+import { SELF_GRANT_MESSAGE, SELF_GRANT_REFUSED } from './grants';
 import { MAX_TRANSACT_ITEMS, batchGetAll, cancellationCodes, mapConcurrent, transactWrite, type TransactItem } from './batch';
 import { parseCsvLines } from './csv';
 import { toDirectoryError } from './errors';
@@ -216,10 +217,18 @@ export async function importUsersCsv(deps: AdminDeps, actor: string, text: strin
   if (fileError) return { applied: 0, removed: 0, unchanged: 0, errors, fileError, requestId };
   const inPool = await findPoolUsernames(deps, validation.rows.filter((r) => r.action === 'set').map((r) => r.username));
   const rows = validation.rows.filter((row) => {
+    if (row.action === 'set' && row.username === actor) {
+      errors.push({ line: row.line, username: row.username, reason: `${SELF_GRANT_MESSAGE}: an import cannot set your own memberships; this row was not applied.` });
+      return false;
+    }
     if (row.action === 'remove' || inPool.has(row.username)) return true;
     errors.push({ line: row.line, username: row.username, reason: `${row.username} is not in the user pool: create the user first, or check the spelling.` });
     return false;
   });
+  const selfRows = validation.rows.filter((row) => row.action === 'set' && row.username === actor);
+  if (selfRows.length) {
+    await writeAdminAudit(deps, { actor, action: SELF_GRANT_REFUSED, target: actor, requestId, before: null, after: { refused: 'user.lobs.import', lines: selfRows.map((r) => r.line) } });
+  }
   errors.sort((a, b) => a.line - b.line);
   if (!rows.length) return { applied: 0, removed: 0, unchanged: 0, errors, requestId };
 

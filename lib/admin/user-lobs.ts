@@ -11,6 +11,7 @@ import { TransactionCancelledError } from '@/lib/directory/writes';
 import type { AdminDeps } from './deps';
 import { nowOf } from './deps';
 import { conflictFor } from './errors';
+import { refuseSelfGrant } from './grants';
 import { listLobs, type AdminLob } from './lobs';
 import { commitMembershipWrite } from './memberships';
 import { decodePageToken, encodePageToken } from './page-token';
@@ -77,6 +78,10 @@ export async function saveUserLobs(
   if (unknown.length) throw new InputInvalidError(`Unknown line of business: ${unknown.join(', ')}.`);
 
   const before = await getUserMapping(deps, username);
+  const held = new Set(before ? activeLobsOf(before, nowOf(deps)) : []);
+  const added = wanted.filter((l) => !held.has(l));
+  // Giving up one's own memberships is allowed; adding any is a self-grant.
+  if (added.length) await refuseSelfGrant(deps, actor, username, { action: 'user.lobs.update', what: `you cannot add yourself to ${added.join(', ')}`, lobs: added });
   const beforeVersion = before?.version ?? null;
   if (beforeVersion !== expectedVersion) {
     if (before || expectedVersion !== null) throw await membershipConflict(deps, username);

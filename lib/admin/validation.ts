@@ -81,6 +81,10 @@ export const lobInputSchema = z
       .number({ error: 'Choose the longest duration.' })
       .int('Use whole days.')
       .refine((d) => (REQUEST_DAY_CHOICES as readonly number[]).includes(d), `Choose one of ${REQUEST_DAY_CHOICES.join(', ')} days.`),
+    approvalsRequired: z.coerce
+      .number({ error: 'Choose 1 or 2 approvals.' })
+      .pipe(z.union([z.literal(1), z.literal(2)], { error: 'Approvals required: choose 1 or 2.' }))
+      .optional(),
   })
   .superRefine((v, ctx) => {
     if (!v.allowedApps.includes(v.defaultApp)) {

@@ -77,6 +77,7 @@ export function reshapeLobItem(item: Item): Lob {
     acceptsRequests: item.acceptsRequests === true,
     requestDescription: str(item.requestDescription) || undefined,
     maxRequestDays: num(item.maxRequestDays) ?? DEFAULT_MAX_REQUEST_DAYS,
+    approvalsRequired: num(item.approvalsRequired) === 2 ? 2 : 1,
     idleShutdownMinutes: num(item.idleShutdownMinutes),
     version: versionOf('LOBs', lob, item),
     updatedAt: str(item.updatedAt),

@@ -30,12 +30,17 @@ export interface Lob {
   requestDescription?: string;
   /** The longest membership a request may ask for, in days. */
   maxRequestDays: number;
+  /** Approvals an access request needs (1 or 2; two come from different approvers, neither the requester); absent = 1. */
+  approvalsRequired?: ApprovalsRequired;
   /** Idle shutdown of JupyterLab / Code Editor apps (minutes), set by infra config; read-only in the console. */
   idleShutdownMinutes?: number;
   version: number;
   updatedAt?: string;
   updatedBy?: string;
 }
+
+/** How many approvers an access request needs. */
+export type ApprovalsRequired = 1 | 2;
 
 export interface LobOwners {
   users: string[];
