@@ -12,7 +12,9 @@ import { TransactionCancelledError } from '@/lib/directory/writes';
 import type { AdminDeps } from './deps';
 import { nowOf } from './deps';
 import { checkGrantLength, refuseSelfGrant, type Grantor } from './grants';
+import { boundSub } from './identity';
 import { getLob } from './lobs';
+import { poolSubOf } from './pool-users';
 import { commitMembershipWrite } from './memberships';
 import { decodePageToken, encodePageToken } from './page-token';
 import { getUserMapping } from './user-lobs';
@@ -72,6 +74,7 @@ async function changeMembership(
   username: string,
   action: string,
   change: (current: Membership | undefined, now: Date) => Membership | null,
+  poolSub?: string,
 ): Promise<UserMapping | null> {
   for (let attempt = 1; ; attempt++) {
     const now = nowOf(deps);
@@ -80,7 +83,8 @@ async function changeMembership(
     const next = change(current, now);
     const others = (before?.memberships ?? []).filter((m) => m.lob !== lob);
     try {
-      return await commitMembershipWrite(deps, { actor, username, before, memberships: next ? [...others, next] : others, action, lob });
+      const sub = boundSub(username, before, poolSub);
+      return await commitMembershipWrite(deps, { actor, username, before, memberships: next ? [...others, next] : others, action, lob, sub });
     } catch (error) {
       if (!(error instanceof TransactionCancelledError) || attempt >= MAX_ATTEMPTS) {
         throw error instanceof TransactionCancelledError ? new PortalError('conflict.version', `${username} changed several times meanwhile; try again.`) : error;
@@ -99,10 +103,15 @@ export async function setMember(deps: AdminDeps, grantor: Grantor, lob: string, 
   const found = await getLob(deps, lob);
   if (!found) throw new PortalError('lob.not_found', `There is no line of business named ${lob}.`);
   checkGrantLength(grantor, found, until, nowOf(deps));
-  return changeMembership(deps, actor, lob, username, 'member.set', (current, now) =>
-    current
-      ? { ...current, until, grantedBy: actor, grantedAt: now.toISOString() }
-      : { lob, until, via: 'admin', grantedBy: actor, grantedAt: now.toISOString() },
+  // Bound to the pool's current `sub` (a user not in the pool yet gets an unbound row: see lib/admin/identity.ts).
+  const poolSub = await poolSubOf(deps, username);
+  return changeMembership(
+    deps, actor, lob, username, 'member.set',
+    (current, now) =>
+      current
+        ? { ...current, until, grantedBy: actor, grantedAt: now.toISOString() }
+        : { lob, until, via: 'admin', grantedBy: actor, grantedAt: now.toISOString() },
+    poolSub,
   );
 }
 

@@ -21,6 +21,8 @@ import { nowOf } from './deps';
 import { commitMembershipWrite } from './memberships';
 import { notifySafely, type Notification } from './notifications';
 import { getLob } from './lobs';
+import { boundSub } from './identity';
+import { poolSubOf } from './pool-users';
 import { getUserMapping } from './users';
 import { decodePageToken, encodePageToken } from './page-token';
 
@@ -84,7 +86,7 @@ export function validateNewRequest(lob: Lob | null, input: NewRequestInput): { j
 }
 
 /** Files a request; refused while the user has a pending one for the LOB (a condition, not a read). */
-export async function createRequest(deps: AdminDeps, requester: string, input: NewRequestInput): Promise<AccessRequest> {
+export async function createRequest(deps: AdminDeps, requester: string, input: NewRequestInput, requesterSub?: string): Promise<AccessRequest> {
   const lob = await getLob(deps, input.lob);
   const { justification, days } = validateNewRequest(lob, input);
   const mapping = await getUserMapping(deps, requester);
@@ -94,6 +96,7 @@ export async function createRequest(deps: AdminDeps, requester: string, input: N
   const request: AccessRequest = {
     id: randomUUID(), lob: input.lob, requester, justification, days, status: 'pending', createdAt: now.toISOString(),
     ...((lob?.approvalsRequired ?? 1) > 1 ? { approvalsRequired: lob?.approvalsRequired } : {}),
+    ...(requesterSub ? { requesterSub } : {}),
   };
   try {
     await transactWrite(deps.ddb, requestWrites.create(deps, request));
@@ -214,6 +217,8 @@ export async function approveRequest(deps: AdminDeps, actor: string, id: string,
       // A permanent membership stays permanent; a shorter one is extended to the approved end.
       const membership: Membership =
         existing && (!existing.until || existing.until > until) ? existing : { lob: request.lob, until, via: 'request', grantedBy: actor, grantedAt: at };
+      // Bound to the `sub` that asked (requests filed before binding: the pool's current one).
+      const sub = boundSub(request.requester, before, request.requesterSub ?? (await poolSubOf(deps, request.requester)));
       const twoStep = required > 1 ? { approvals: all, approvalsRequired: required } : {};
       const decided: AccessRequest = { ...request, ...twoStep, status: 'approved', decidedBy: actor, decidedAt: at, approvedDays: granted, until: membership.until };
       await commitMembershipWrite(
@@ -222,6 +227,7 @@ export async function approveRequest(deps: AdminDeps, actor: string, id: string,
           actor,
           username: request.requester,
           before,
+          sub,
           memberships: [...kept, membership],
           action: 'request.approve',
           lob: request.lob,

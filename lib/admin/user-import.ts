@@ -7,7 +7,8 @@ import { MAX_TRANSACT_ITEMS, batchGetAll, cancellationCodes, mapConcurrent, tran
 import { parseCsvLines } from './csv';
 import { toDirectoryError } from './errors';
 import { listLobs } from './lobs';
-import { findPoolUsernames } from './users';
+import { findPoolSubs } from './users';
+import { OrphanedAccessError } from './identity';
 import { USERNAME_PATTERN } from './validation';
 import { isMembershipActive, reshapeUserItem, toMembershipsAttribute } from '@/lib/directory/items';
 import type { Membership, UserMapping } from '@/lib/directory/types';
@@ -215,7 +216,7 @@ export async function importUsersCsv(deps: AdminDeps, actor: string, text: strin
   const { fileError } = validation;
   const errors = [...validation.errors];
   if (fileError) return { applied: 0, removed: 0, unchanged: 0, errors, fileError, requestId };
-  const inPool = await findPoolUsernames(deps, validation.rows.filter((r) => r.action === 'set').map((r) => r.username));
+  const inPool = await findPoolSubs(deps, validation.rows.filter((r) => r.action === 'set').map((r) => r.username));
   const rows = validation.rows.filter((row) => {
     if (row.action === 'set' && row.username === actor) {
       errors.push({ line: row.line, username: row.username, reason: `${SELF_GRANT_MESSAGE}: an import cannot set your own memberships; this row was not applied.` });
@@ -246,6 +247,13 @@ export async function importUsersCsv(deps: AdminDeps, actor: string, text: strin
   let removed = 0;
   for (const row of rows) {
     const before = current.get(row.username);
+    // A `set` binds the row to the pool's current `sub`; a row bound to an earlier account's is refused.
+    const poolSub = inPool.get(row.username) || undefined;
+    if (row.action === 'set' && before?.sub && poolSub && before.sub !== poolSub) {
+      errors.push({ line: row.line, username: row.username, reason: new OrphanedAccessError(row.username).message });
+      continue;
+    }
+    const sub = before?.sub ?? poolSub;
     const lobsAfter = row.action === 'set' ? row.lobs : (before?.lobs ?? []).filter((l) => row.lobs.length > 0 && !row.lobs.includes(l));
     const memberships = membershipsAfter(before, lobsAfter, row, actor, now);
     if (row.action === 'remove') removed++;
@@ -262,7 +270,7 @@ export async function importUsersCsv(deps: AdminDeps, actor: string, text: strin
           Put: {
             TableName: deps.tables.users,
             Item: {
-              username: row.username, lobs: lobsAfter, memberships: toMembershipsAttribute(memberships), version, kind: 'user',
+              username: row.username, lobs: lobsAfter, memberships: toMembershipsAttribute(memberships), version, kind: 'user', ...(sub ? { sub } : {}),
               createdAt: before?.createdAt ?? at, updatedAt: at, updatedBy: actor,
             },
             ...condition,

@@ -12,6 +12,8 @@ import type { AdminDeps } from './deps';
 import { nowOf } from './deps';
 import { conflictFor } from './errors';
 import { refuseSelfGrant } from './grants';
+import { boundSub } from './identity';
+import { poolSubOf } from './pool-users';
 import { listLobs, type AdminLob } from './lobs';
 import { commitMembershipWrite } from './memberships';
 import { decodePageToken, encodePageToken } from './page-token';
@@ -93,11 +95,13 @@ export async function saveUserLobs(
     const kept = before?.memberships.find((m) => m.lob === lob && isMembershipActive(m, now));
     return kept ?? { lob, via: 'admin', grantedBy: actor, grantedAt: now.toISOString() };
   });
+  const sub = wanted.length ? boundSub(username, before, await poolSubOf(deps, username)) : before?.sub;
   try {
     return await commitMembershipWrite(deps, {
       actor,
       username,
       before,
+      sub,
       memberships,
       action: !before ? 'user.lobs.create' : wanted.length ? 'user.lobs.update' : 'user.lobs.delete',
     });

@@ -140,6 +140,7 @@ export function reshapeUserItem(item: Item): UserMapping {
     username,
     lobs,
     memberships: reshapeMemberships(username, lobs, item.memberships),
+    ...(str(item.sub) ? { sub: str(item.sub) } : {}),
     version: versionOf('Users', username, item),
     createdAt: str(item.createdAt),
     updatedAt: str(item.updatedAt),

@@ -69,6 +69,12 @@ export interface UserMapping {
   /** Every LOB named in the row (active or expired); `memberships` has the details in the same order. */
   lobs: string[];
   memberships: Membership[];
+  /**
+   * The user pool `sub` of the person these memberships were granted to (issue 23): a user re-created
+   * with the same username has another `sub` and does not inherit them. Absent on rows written before
+   * binding existed (backfilled by `npm run backfill-subs`; the launch refuses them until then).
+   */
+  sub?: string;
   version: number;
   createdAt?: string;
   updatedAt?: string;
