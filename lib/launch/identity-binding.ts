@@ -8,6 +8,7 @@
 import type { SessionUser } from '@/lib/auth/types';
 import { PortalError } from '@/lib/errors';
 import type { UserMapping } from '@/lib/directory/types';
+import type { Presigner } from './types';
 
 /** Thrown when the signed-in person is not the one the memberships were granted to. */
 export class IdentityMismatchError extends PortalError {
@@ -40,4 +41,16 @@ export function checkIdentityBinding(user: Pick<SessionUser, 'username' | 'sub'>
       details,
     );
   }
+}
+
+/**
+ * The launch's presigner for one request, passing the signed-in `sub` on to a just-in-time
+ * CreateUserProfile (its Tags): lib/launch/index.ts wraps the process-wide presigner with it.
+ */
+export function presignerFor(presigner: Presigner, user: Pick<SessionUser, 'sub'>): Presigner {
+  if (!user.sub) return presigner;
+  return {
+    openSession: (lob, username) => presigner.openSession(lob, username),
+    createUrl: (request, session) => presigner.createUrl({ ...request, userSub: user.sub }, session),
+  };
 }

@@ -6,6 +6,7 @@ import { createClock } from '@/lib/clock';
 import { getMetrics } from '@/lib/metrics';
 import { BatchingUsageRecorder, UsageRecorder } from '@/lib/usage/counters';
 import { launchStudio, type LaunchDeps } from './launch-studio';
+import { presignerFor } from './identity-binding';
 import { resolveLobsForUser } from './resolve-lobs';
 import { SageMakerPresigner } from './sagemaker-presigner';
 import type { LaunchRequest } from './types';
@@ -55,7 +56,8 @@ export function getLaunchDeps(): LaunchDeps {
  */
 export function launch(request: LaunchRequest, defer?: LaunchDeps['defer']) {
   const deferAudit = getConfig().auditWrite === 'after-response' ? defer : undefined;
-  return launchStudio({ ...getLaunchDeps(), defer: deferAudit }, request);
+  const deps = getLaunchDeps();
+  return launchStudio({ ...deps, presigner: presignerFor(deps.presigner, request.user), defer: deferAudit }, request);
 }
 
 export function resolveLobs(user: LaunchRequest['user']) {

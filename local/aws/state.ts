@@ -39,6 +39,8 @@ export interface UserProfile {
   updatedAt: Date;
   /** A Pending profile turns InService at this time (SageMaker creates profiles asynchronously). */
   inServiceAt?: Date;
+  /** CreateUserProfile's Tags (ListTags answers them); the portal tags the `sub` it created the profile for. */
+  tags?: Record<string, string>;
 }
 
 /** One CloudTrail-shaped record of a call the stand-in served (STS and SageMaker). */
@@ -138,12 +140,12 @@ export class AwsState {
   }
 
   /** CreateUserProfile: Pending now, InService after profileCreationDelayMs. */
-  createProfile(domain: StudioDomain, name: string, now = new Date()): UserProfile {
+  createProfile(domain: StudioDomain, name: string, now = new Date(), tags?: Record<string, string>): UserProfile {
     const delay = this.profileCreationDelayMs;
     const profile: UserProfile =
       delay > 0
-        ? { name, status: 'Pending', createdAt: now, updatedAt: now, inServiceAt: new Date(now.getTime() + delay) }
-        : { name, status: 'InService', createdAt: now, updatedAt: now };
+        ? { name, status: 'Pending', createdAt: now, updatedAt: now, inServiceAt: new Date(now.getTime() + delay), ...(tags ? { tags } : {}) }
+        : { name, status: 'InService', createdAt: now, updatedAt: now, ...(tags ? { tags } : {}) };
     domain.profiles.set(name, profile);
     return profile;
   }
