@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT, UnsecuredJWT, base64url, exportSPKI, generateKeyPair, importJWK, type JWK } from 'jose';
 import type { RunningStandIns } from '../../local/stand-ins';
+import { subForUsername } from '../../local/cognito/user-store';
 
 export interface AccessClaims {
   username: string;
@@ -20,7 +21,8 @@ export function accessClaims(opts: AccessClaims): Record<string, unknown> {
   const now = Math.floor(Date.now() / 1000);
   const { username, clientId = 'portal-cli', issuer, groups = [], expiresIn = 600, ...extra } = opts;
   return {
-    sub: randomUUID(),
+    // The stand-in pool's sub of the user (issue 23: launches compare it with the one their access is bound to).
+    sub: subForUsername(username),
     iss: issuer,
     client_id: clientId,
     token_use: 'access',
