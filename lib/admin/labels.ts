@@ -32,6 +32,9 @@ const AUDIT_ACTIONS: Record<string, string> = {
   'user.lobs.delete': 'Memberships removed',
   'user.lobs.import': 'Memberships imported (CSV)',
   'grant.self_refused': 'Self-grant refused',
+  'request.approval': 'Request approved (first of two)',
+  'orphan.archive': 'Orphaned memberships archived',
+  'user.sub.backfill': 'Memberships bound to the account',
 };
 
 /** An audit action code (e.g. `user.lobs.import`) as a phrase; unknown codes are shown as they are. */
