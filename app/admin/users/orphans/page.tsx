@@ -24,20 +24,17 @@ export default async function OrphansPage() {
     error = e.message;
   }
   const unbound = orphans.filter((o) => o.reason === 'unbound').length;
+  const about = (
+    <p>
+      LOB memberships are bound to the user pool account (its immutable id, <code>sub</code>) they were granted
+      to. Listed here: memberships whose user was deleted, whose username now belongs to a re-created account,
+      or that were written before binding existed. Launches refuse all of them. Archive a row to remove it (the
+      audit log keeps what it held); then grant the new account access as usual.
+    </p>
+  );
   return (
     <div>
-      <PageHeader
-        back={{ href: '/admin/users', label: 'All users' }}
-        title="Orphaned access"
-        description={
-          <p>
-            LOB memberships are bound to the user pool account (its immutable id, <code>sub</code>) they were granted
-            to. Listed here: memberships whose user was deleted, whose username now belongs to a re-created account,
-            or that were written before binding existed. Launches refuse all of them. Archive a row to remove it (the
-            audit log keeps what it held); then grant the new account access as usual.
-          </p>
-        }
-      />
+      <PageHeader back={{ href: '/admin/users', label: 'All users' }} title="Orphaned access" description={about} />
       {unbound ? (
         <Card aria-label="Bind unbound rows" className="mb-6">
           <p className="mb-3 text-sm text-slate-700">
