@@ -14,6 +14,7 @@ import type { AdminDeps } from './deps';
 import { nowOf } from './deps';
 import { conflictFor } from './errors';
 import { membershipSnapshot } from './memberships';
+import { listLobs } from './lobs';
 import { findPoolSubs } from './pool-users';
 import { getUserMapping, iterateMappedUsers } from './user-lobs';
 
@@ -113,9 +114,29 @@ export async function archiveOrphanedMapping(deps: AdminDeps, actor: string, use
   return row;
 }
 
+export interface OrphanedOwner {
+  lob: string;
+  username: string;
+  reason: OrphanReason;
+}
+
+/** LOB owner usernames not bound to the pool's current `sub` for them (a platform admin edits the LOB's owners). */
+export async function listOrphanedOwners(deps: AdminDeps): Promise<OrphanedOwner[]> {
+  const lobs = await listLobs(deps);
+  const subs = await findPoolSubs(deps, lobs.flatMap((l) => l.owners.users));
+  return lobs.flatMap((lob) =>
+    lob.owners.users.flatMap((username) => {
+      const reason = orphanReason({ sub: lob.ownerSubs?.[username] }, subs.has(username) ? subs.get(username) ?? '' : undefined);
+      return reason ? [{ lob: lob.lob, username, reason }] : [];
+    }),
+  );
+}
+
 export interface BackfillResult {
   /** Rows bound to the pool's current `sub` now. */
   bound: string[];
+  /** LOB owner usernames bound now (`lob:username`). */
+  owners: string[];
   /** Rows whose user is not in the pool: left unbound (shown as orphans; the launch refuses them). */
   missing: string[];
   /** Rows changed by someone else meanwhile: left for the next run. */
@@ -128,7 +149,7 @@ export interface BackfillResult {
  * deleted or re-created; idempotent (bound rows are left alone).
  */
 export async function backfillSubs(deps: AdminDeps, actor: string): Promise<BackfillResult> {
-  const result: BackfillResult = { bound: [], missing: [], skipped: [] };
+  const result: BackfillResult = { bound: [], owners: [], missing: [], skipped: [] };
   for await (const page of iterateMappedUsers(deps)) {
     const unbound = page.filter((u) => !u.sub);
     if (!unbound.length) continue;
@@ -161,5 +182,36 @@ export async function backfillSubs(deps: AdminDeps, actor: string): Promise<Back
       }
     }
   }
+  await backfillOwnerSubs(deps, actor, result);
   return result;
+}
+
+/** Binds LOB owner usernames that have no `sub` entry yet to the pool's current one (conditioned on the LOB's version). */
+async function backfillOwnerSubs(deps: AdminDeps, actor: string, result: BackfillResult): Promise<void> {
+  for (const lob of await listLobs(deps)) {
+    const unbound = lob.owners.users.filter((u) => !lob.ownerSubs?.[u]);
+    if (!unbound.length) continue;
+    const subs = await findPoolSubs(deps, unbound);
+    const added = Object.fromEntries(unbound.map((u) => [u, subs.get(u) ?? '']).filter(([, sub]) => sub));
+    if (!Object.keys(added).length) continue;
+    const ownerSubs = { ...lob.ownerSubs, ...added };
+    try {
+      await transactWrite(deps.ddb, [
+        {
+          Update: {
+            TableName: deps.tables.lobs,
+            Key: { lob: lob.lob },
+            UpdateExpression: 'SET ownerSubs = :subs',
+            ConditionExpression: 'version = :expected',
+            ExpressionAttributeValues: { ':subs': ownerSubs, ':expected': lob.version },
+          },
+        },
+        ...auditWritesFor(deps, { actor, action: 'user.sub.backfill', target: lob.lob, lob: lob.lob, before: { ownerSubs: lob.ownerSubs ?? null }, after: { ownerSubs } }, nowOf(deps)),
+      ]);
+      result.owners.push(...Object.keys(added).map((u) => `${lob.lob}:${u}`));
+    } catch (error) {
+      if (!(error instanceof TransactionCancelledError)) throw error;
+      result.skipped.push(lob.lob);
+    }
+  }
 }

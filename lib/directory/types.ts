@@ -24,6 +24,12 @@ export interface Lob {
   enabled: boolean;
   /** Who decides membership of this LOB besides platform admins: usernames and IdP groups. */
   owners: LobOwners;
+  /**
+   * The user pool `sub` of each owner username when it was saved (issue 23): a user re-created under an
+   * owner's username is not an owner. An owner username without an entry is not honoured (the safe reading)
+   * until the LOB is saved again or the backfill binds it.
+   */
+  ownerSubs?: Record<string, string>;
   /** Whether signed-in users may ask to join (access requests). */
   acceptsRequests: boolean;
   /** Who should ask, shown beside "Request access". */

@@ -20,6 +20,10 @@ import { approveRequest, createRequest, denyRequest, getRequest } from '@/lib/ad
 import { SELF_GRANT_MESSAGE } from '@/lib/admin/grants';
 import { lobToFormValues, parseLobFormValues } from '@/lib/admin/lob-form';
 import { isPortalError } from '@/lib/errors';
+import { isLobOwner } from '@/lib/auth/roles';
+import { archiveOrphanedMapping, backfillSubs, listOrphanedMappings, listOrphanedOwners } from '@/lib/admin/identity';
+import { subForUsername } from '@/local/cognito/user-store';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 
 let standIns: RunningStandIns;
 let deps: AdminDeps;
@@ -201,5 +205,40 @@ describe('Approvals required: 2', () => {
     expect(decided?.status).toBe('approved');
     expect(decided?.approvals?.map((a) => a.by).sort()).toEqual(['approver-b', 'approver-c']);
     expect((await getUserMapping(deps, 'two-step-first-race'))?.version).toBe(1);
+  });
+});
+
+describe('Owner entries and rows bound to the pool sub', () => {
+  it('an owner username is honoured only for the account it was saved for; the orphans list names the others', async () => {
+    const lob = await requireLob(deps, 'lob-b');
+    const saved = await updateLob(deps, 'portal-admin', { ...lob, owners: { users: ['user-lob-b', 'owner-not-in-pool'], groups: [] } }, lob.version);
+    expect(saved.ownerSubs).toEqual({ 'user-lob-b': subForUsername('user-lob-b') });
+    expect(isLobOwner({ username: 'user-lob-b', groups: [], sub: subForUsername('user-lob-b') }, saved)).toBe(true);
+    expect(isLobOwner({ username: 'user-lob-b', groups: [], sub: subForUsername('user-lob-b#1') }, saved)).toBe(false);
+    expect(isLobOwner({ username: 'owner-not-in-pool', groups: [], sub: 'any' }, saved)).toBe(false);
+    expect(await listOrphanedOwners(deps)).toContainEqual({ lob: 'lob-b', username: 'owner-not-in-pool', reason: 'user-deleted' });
+  });
+
+  it('the backfill binds rows written before binding to the pool sub; rows of users not in the pool stay orphaned', async () => {
+    const doc = deps.ddb;
+    const now = new Date().toISOString();
+    for (const username of ['user-lob-b', 'gone-user']) {
+      await doc.send(new PutCommand({ TableName: deps.tables.users, Item: { username, lobs: ['lob-b'], kind: 'user', version: 3, createdAt: now, updatedAt: now, updatedBy: 'old' } }));
+    }
+    expect((await listOrphanedMappings(deps)).filter((o) => ['user-lob-b', 'gone-user'].includes(o.username)).map((o) => [o.username, o.reason])).toEqual([
+      ['gone-user', 'user-deleted'],
+      ['user-lob-b', 'unbound'],
+    ]);
+    const result = await backfillSubs(deps, 'backfill-subs');
+    expect(result.bound).toContain('user-lob-b');
+    expect(result.missing).toContain('gone-user');
+    expect(await getUserMapping(deps, 'user-lob-b')).toMatchObject({ sub: subForUsername('user-lob-b'), version: 3 });
+    expect((await backfillSubs(deps, 'backfill-subs')).bound).toEqual([]);
+    // A grant to a row bound to an earlier account is refused until it is archived.
+    await doc.send(new PutCommand({ TableName: deps.tables.users, Item: { username: 'user-lob-a', sub: 'earlier-account', lobs: ['lob-a'], kind: 'user', version: 1 } }));
+    expect((await refusal(setMember(deps, admin, 'lob-b', 'user-lob-a', day(5)))).code).toBe('identity.mismatch');
+    expect((await listOrphanedMappings(deps)).find((o) => o.username === 'user-lob-a')?.reason).toBe('sub-mismatch');
+    await archiveOrphanedMapping(deps, 'portal-admin', 'user-lob-a', 1);
+    expect(await getUserMapping(deps, 'user-lob-a')).toBeNull();
   });
 });

@@ -1,7 +1,7 @@
 'use server';
 
 import { z } from 'zod';
-import { getAdminDeps } from '@/lib/admin/deps';
+import { getAdminDeps, invalidateLobCache } from '@/lib/admin/deps';
 import { archiveOrphanedMapping, backfillSubs } from '@/lib/admin/identity';
 import { usernameSchema, versionSchema } from '@/lib/admin/validation';
 import type { ActionState } from '@/components/actions/action-state';
@@ -34,8 +34,10 @@ export const backfillSubsAction = serverAction({
   schema: z.object({}),
   act: async (_input, { user }, { values }) => {
     const result = await backfillSubs(getAdminDeps(), user.username);
+    if (result.owners.length) invalidateLobCache();
     const missing = result.missing.length ? ` ${result.missing.length} belong to users not in the pool and stay listed.` : '';
     const skipped = result.skipped.length ? ` ${result.skipped.length} changed meanwhile; run it again.` : '';
-    return { message: `Bound ${result.bound.length} row${result.bound.length === 1 ? '' : 's'} to their user's account.${missing}${skipped}`, values, revalidate: [PAGE] };
+    const owners = result.owners.length ? ` Bound ${result.owners.length} LOB owner${result.owners.length === 1 ? '' : 's'} too.` : '';
+    return { message: `Bound ${result.bound.length} row${result.bound.length === 1 ? '' : 's'} to their user's account.${owners}${missing}${skipped}`, values, revalidate: [PAGE] };
   },
 });

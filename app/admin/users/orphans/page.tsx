@@ -1,6 +1,8 @@
 import { requireAdminPage } from '@/lib/admin/require-admin';
 import { getAdminDeps } from '@/lib/admin/deps';
-import { listOrphanedMappings, type OrphanedMapping, type OrphanReason } from '@/lib/admin/identity';
+import { listOrphanedMappings, listOrphanedOwners, type OrphanedMapping, type OrphanedOwner, type OrphanReason } from '@/lib/admin/identity';
+import Link from 'next/link';
+import { linkClass } from '@/components/admin/form-parts';
 import { isPortalError } from '@/lib/errors';
 import { formatUtc } from '@/lib/launch';
 import { ArchiveOrphanForm, BackfillForm } from '@/components/admin/orphan-forms';
@@ -16,14 +18,15 @@ const REASONS: Record<OrphanReason, { label: string; tone: 'danger' | 'warning' 
 export default async function OrphansPage() {
   await requireAdminPage('/admin/users/orphans');
   let orphans: OrphanedMapping[] = [];
+  let owners: OrphanedOwner[] = [];
   let error: string | undefined;
   try {
-    orphans = await listOrphanedMappings(getAdminDeps());
+    [orphans, owners] = await Promise.all([listOrphanedMappings(getAdminDeps()), listOrphanedOwners(getAdminDeps())]);
   } catch (e) {
     if (!isPortalError(e)) throw e;
     error = e.message;
   }
-  const unbound = orphans.filter((o) => o.reason === 'unbound').length;
+  const unbound = [...orphans, ...owners].filter((o) => o.reason === 'unbound').length;
   const about = (
     <p>
       LOB memberships are bound to the user pool account (its immutable id, <code>sub</code>) they were granted
@@ -38,7 +41,7 @@ export default async function OrphansPage() {
       {unbound ? (
         <Card aria-label="Bind unbound rows" className="mb-6">
           <p className="mb-3 text-sm text-slate-700">
-            {unbound} row{unbound === 1 ? ' was' : 's were'} written before binding existed. Binding gives each to the
+            {unbound} membership row{unbound === 1 ? ' or owner entry was' : 's or owner entries were'} written before binding existed. Binding gives each to the
             account that holds its username now (run it once after deploying, before users are re-created).
           </p>
           <BackfillForm />
@@ -71,6 +74,32 @@ export default async function OrphansPage() {
             </tbody>
           </table>
         </TableFrame>
+      ) : null}
+      {owners.length ? (
+        <section aria-labelledby="owners-title" className="mt-8">
+          <h2 id="owners-title" className="mb-3 text-base font-semibold text-slate-900">Orphaned LOB owners</h2>
+          <p className="mb-3 text-sm text-slate-600">Owner usernames not bound to their user&apos;s current account: they get no owner rights. Remove or re-add them in the LOB&apos;s owners.</p>
+          <TableFrame label="Orphaned LOB owners" testId="orphaned-owners">
+            <table className={tableClass}>
+              <thead className={theadClass}>
+                <tr>
+                  <th scope="col" className={thClass}>Owner</th>
+                  <th scope="col" className={thClass}>Why</th>
+                  <th scope="col" className={thClass}>LOB</th>
+                </tr>
+              </thead>
+              <tbody className={tbodyClass}>
+                {owners.map((o) => (
+                  <tr key={`${o.lob}:${o.username}`} data-owner={o.username} data-lob={o.lob} data-reason={o.reason}>
+                    <td className={`${tdClass} font-medium text-slate-900`}>{o.username}</td>
+                    <td className={tdClass}><Badge tone={REASONS[o.reason].tone}>{REASONS[o.reason].label}</Badge></td>
+                    <td className={tdClass}><Link className={linkClass} href={`/admin/lobs/${encodeURIComponent(o.lob)}`}>{o.lob}</Link></td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableFrame>
+        </section>
       ) : null}
     </div>
   );
