@@ -93,7 +93,7 @@ async function main() {
     t = performance.now();
     const [bulk, other] = await Promise.all([
       keepAll(deps, 'bench-owner', review, shown),
-      Promise.all(contested.map((username, i) => decideMember(deps, 'bench-other', review, { username, decision: i % 2 ? 'keep' : 'remove', comment: 'concurrent' }).then(() => username, () => null))),
+      Promise.all(contested.map((username, i) => decideMember(deps, { username: 'bench-other', platformAdmin: true }, review, { username, decision: i % 2 ? 'keep' : 'remove', comment: 'concurrent' }).then(() => username, () => null))),
     ]);
     const bulkSeconds = (performance.now() - t) / 1000;
     const otherWon = other.filter((u): u is string => !!u);

@@ -7,7 +7,7 @@ import { E2E_ENV } from './support/global-setup';
  * Issue 14 in a real browser (Debian Chromium) against the stand-ins: owner-lob-a starts a review of lob-a,
  * keeps one member, removes user-lob-a and finishes; user-lob-a's next launch is refused; the CSV lists
  * every snapshot member with decision, reviewer and time; a non-owner gets 403. Axe and 390 px included.
- * At the end the owner adds user-lob-a back (through the members page), as the other specs expect.
+ * At the end a platform admin adds user-lob-a back (through the members page), as the other specs expect.
  */
 const portal = () => process.env[E2E_ENV.password]!;
 
@@ -124,10 +124,11 @@ test('owner-lob-a reviews lob-a: keeps one, removes user-lob-a, finishes; the la
     }
   });
 
-  await test.step('restore: the owner adds user-lob-a back', async () => {
-    await owner.goto(`${portal()}/admin/lobs/lob-a/members`);
-    await owner.getByLabel('Username').fill('user-lob-a');
-    await owner.getByRole('button', { name: 'Add member' }).click();
-    await expect(owner.getByText('Saved: user-lob-a is a member of lob-a')).toBeVisible();
+  await test.step('restore: a platform admin adds user-lob-a back (with no end date: owners cannot, issue 23)', async () => {
+    const admin = await pageAs('portal-admin');
+    await admin.goto(`${portal()}/admin/lobs/lob-a/members`);
+    await admin.getByLabel('Username').fill('user-lob-a');
+    await admin.getByRole('button', { name: 'Add member' }).click();
+    await expect(admin.getByText('Saved: user-lob-a is a member of lob-a')).toBeVisible();
   });
 });

@@ -43,6 +43,11 @@ export const ERROR_STATUS = {
   'access.stop_pending': 502,
   'app.not_found': 404,
   'app.not_yours': 403,
+  // Separation of duties and identity binding (issue 23)
+  'grant.self': 403,
+  'grant.beyond_max': 403,
+  'request.already_approved_by_you': 409,
+  'identity.mismatch': 403,
   internal: 500,
 } as const;
 
@@ -93,6 +98,11 @@ const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   'access.stop_pending': 'The change was saved, but their Studio apps could not all be stopped yet; the access sweep retries within minutes.',
   'app.not_found': 'That Studio app is not running any more (it may have been stopped already). Reload the page.',
   'app.not_yours': 'You can stop only your own Studio apps: those of your user profile and of private spaces you own.',
+  'grant.self': 'You cannot grant access to yourself. Ask another owner or a platform admin: request access on the home page.',
+  'grant.beyond_max': "This grant is longer than the line of business allows; choose an earlier end date.",
+  'request.already_approved_by_you': 'You already approved this request; it needs another approver.',
+  'identity.mismatch':
+    'Your sign-in is not the person this access was granted to (the account was re-created with the same username). Ask a platform admin to review orphaned access in the admin console.',
   internal: 'Something went wrong on our side.',
 };
 

@@ -3,6 +3,7 @@
  * Development and tests only; nothing here is used in production.
  */
 import type { Lob } from '../lib/directory/types';
+import { subForUsername } from './cognito/user-store';
 
 export const DEMO_REGION = 'us-east-1';
 export const SHARED_SERVICES_ACCOUNT = '999999999999';
@@ -54,6 +55,7 @@ const lobDefaults = {
   enabled: true,
   acceptsRequests: true,
   maxRequestDays: 90,
+  approvalsRequired: 1,
   version: 1,
 } as const;
 
@@ -122,6 +124,8 @@ export const DEMO_GROUPS: string[] = [ADMIN_GROUP, ...DEMO_LOBS.flatMap((l) => [
 export function demoUserItem(user: DemoUser, at: string): Record<string, unknown> {
   return {
     username: user.username,
+    // Bound to the stand-in pool's sub for the user (issue 23), as `npm run populate` binds rows.
+    sub: subForUsername(user.username),
     lobs: user.lobs,
     memberships: Object.fromEntries(user.lobs.map((lob) => [lob, { via: 'admin', grantedBy: 'demo-data', grantedAt: at }])),
     kind: 'user',

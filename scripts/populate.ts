@@ -144,14 +144,16 @@ export async function populate(rows: PopulateRow[], config: Config, log: (line: 
     try {
       let outcome: Outcome = 'unchanged';
       let existing = true;
+      let sub: string | undefined;
       try {
-        await cognito.send(new AdminGetUserCommand({ UserPoolId, Username: row.username }));
+        const found = await cognito.send(new AdminGetUserCommand({ UserPoolId, Username: row.username }));
+        sub = found.UserAttributes?.find((a) => a.Name === 'sub')?.Value;
       } catch (error) {
         if ((error as Error).name !== 'UserNotFoundException') throw error;
         existing = false;
       }
       if (!existing) {
-        await cognito.send(
+        const created = await cognito.send(
           new AdminCreateUserCommand({
             UserPoolId,
             Username: row.username,
@@ -163,6 +165,7 @@ export async function populate(rows: PopulateRow[], config: Config, log: (line: 
             ],
           }),
         );
+        sub = created.User?.Attributes?.find((a) => a.Name === 'sub')?.Value;
         await cognito.send(new AdminSetUserPasswordCommand({ UserPoolId, Username: row.username, Password: row.password, Permanent: true }));
         outcome = 'created';
       }
@@ -178,7 +181,8 @@ export async function populate(rows: PopulateRow[], config: Config, log: (line: 
       if (row.lobs.length) {
         const current = await getUserMapping(users, row.username);
         const sameLobs = current && JSON.stringify([...current.lobs].sort()) === JSON.stringify([...row.lobs].sort());
-        if (!sameLobs) {
+        // Rows are bound to the user's pool `sub` (issue 23): an unbound row is bound here (the demo's backfill).
+        if (!sameLobs || (sub && current?.sub !== sub)) {
           const now = new Date().toISOString();
           // Optimistic concurrency, as the portal's admin does.
           await putUserMapping(
@@ -187,6 +191,7 @@ export async function populate(rows: PopulateRow[], config: Config, log: (line: 
               username: row.username,
               lobs: row.lobs,
               memberships: row.lobs.map((lob) => ({ lob, via: 'admin', grantedBy: 'populate', grantedAt: now })),
+              ...(sub ? { sub } : {}),
               version: (current?.version ?? 0) + 1,
               createdAt: current?.createdAt ?? now,
               updatedAt: now,

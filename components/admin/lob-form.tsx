@@ -108,6 +108,12 @@ export function LobForm({ mode, initial }: { mode: 'create' | 'edit'; initial: L
               {REQUEST_DAY_CHOICES.map((d) => <option key={d} value={String(d)}>{d} days</option>)}
             </select>
           </Field>
+          <Field name="approvalsRequired" label="Approvals required" hint="2: a request needs two different approvers (owners or platform admins), neither the requester." error={e.approvalsRequired}>
+            <select id="approvalsRequired" name="approvalsRequired" className={inputClass} defaultValue={v.approvalsRequired} {...describedBy('approvalsRequired', e.approvalsRequired, true)}>
+              <option value="1">1</option>
+              <option value="2">2</option>
+            </select>
+          </Field>
         </fieldset>
         <CostLimitFields values={v} errors={e} />
         <div className="flex flex-col gap-3">

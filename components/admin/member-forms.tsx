@@ -16,7 +16,7 @@ export function AddMemberForm({ lob }: { lob: string }) {
         <Field name="username" label="Username" error={e.username}>
           <input id="username" name="username" className={inputClass} defaultValue={state.values.username} autoComplete="off" required {...describedBy('username', e.username)} />
         </Field>
-        <Field name="until" label="End date (optional)" hint="The last day of access (UTC); empty for no end." error={e.until}>
+        <Field name="until" label="End date (optional)" hint="The last day of access (UTC). Owners grant at most the LOB's maximum duration; only platform admins may leave it empty (no end)." error={e.until}>
           <input id="until" name="until" type="date" className={inputClass} defaultValue={state.values.until} {...describedBy('until', e.until, true)} />
         </Field>
       </div>

@@ -27,7 +27,7 @@ export const requestAccessAction = serverAction({
   }),
   schema: z.object({ lob: lobNameSchema, justification: z.string(), days: z.string() }),
   act: async ({ lob, justification, days }, { user }, { values }) => {
-    const request = await createRequest(getAdminDeps(), user.username, { lob, justification, days: Number(days) });
+    const request = await createRequest(getAdminDeps(), user.username, { lob, justification, days: Number(days) }, user.sub);
     return {
       message: `Request sent: the owners of ${request.lob} decide. You see the answer here.`,
       values: { ...values, justification: '' },

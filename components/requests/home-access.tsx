@@ -1,5 +1,5 @@
 import type { Lob, Membership } from '@/lib/directory/types';
-import type { AccessRequest } from '@/lib/admin/requests';
+import { approvalProgress, type AccessRequest } from '@/lib/admin/requests';
 import { formatUtcMinute } from '@/lib/time-format';
 import { Alert } from '@/components/ui/alert';
 import { RequestAccessForm, WithdrawRequestForm } from './request-access';
@@ -70,6 +70,9 @@ export function AccessRequests({ lobs, requests, memberOf }: { lobs: Lob[]; requ
                   {r.status === 'approved' && r.until ? ` Approved by ${r.decidedBy} until ${formatUtcMinute(r.until)}.` : ''}
                   {r.status === 'denied' ? ` Denied by ${r.decidedBy}: ${r.reason}` : ''}
                 </p>
+                {r.status === 'pending' && approvalProgress(r) ? (
+                  <p className="mt-1 text-sm font-medium text-slate-800" data-testid="approval-progress">{approvalProgress(r)}</p>
+                ) : null}
                 {r.status === 'pending' ? <div className="mt-3"><WithdrawRequestForm id={r.id} lob={r.lob} /></div> : null}
               </li>
             ))}

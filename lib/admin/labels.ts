@@ -33,6 +33,10 @@ const AUDIT_ACTIONS: Record<string, string> = {
   'user.lobs.import': 'Memberships imported (CSV)',
   'access.end': 'Studio access ended',
   'access.restore': 'Studio access restored',
+  'grant.self_refused': 'Self-grant refused',
+  'request.approval': 'Request approved (first of two)',
+  'orphan.archive': 'Orphaned memberships archived',
+  'user.sub.backfill': 'Memberships bound to the account',
 };
 
 /** An audit action code (e.g. `user.lobs.import`) as a phrase; unknown codes are shown as they are. */
@@ -84,6 +88,10 @@ const OUTCOMES: Record<ErrorCode | 'success', string> = {
   'access.stop_pending': 'Studio apps not all stopped yet',
   'app.not_found': 'App not running',
   'app.not_yours': 'Not your app',
+  'grant.self': 'Self-grant refused',
+  'grant.beyond_max': 'Grant too long',
+  'request.already_approved_by_you': 'Already approved',
+  'identity.mismatch': 'Identity mismatch (orphaned access)',
   internal: 'Internal error',
 };
 

@@ -18,6 +18,7 @@ export interface LobFormValues extends Pick<AdminLob, 'lob' | 'displayName' | 'a
   acceptsRequests: boolean;
   requestDescription: string;
   maxRequestDays: string;
+  approvalsRequired: string;
   version: string;
   /** Cost control: hours, '' = no limit. */
   stopAfterHours: string;
@@ -29,7 +30,7 @@ export function emptyLobFormValues(region: string): LobFormValues {
     lob: '', displayName: '', accountId: '', domainId: '', region, roleName: DEFAULT_ROLE_NAME, groups: '',
     defaultApp: 'studio', allowedApps: [...STUDIO_APPS], sessionDurationSeconds: '7200', urlExpiresSeconds: '',
     autoCreateProfile: false, enabled: false, ownerUsers: '', ownerGroups: '', acceptsRequests: false, requestDescription: '',
-    maxRequestDays: '90', version: '0',
+    maxRequestDays: '90', approvalsRequired: '1', version: '0',
     stopAfterHours: '', stopAfterHoursGpu: '',
   };
 }
@@ -42,7 +43,7 @@ export function lobToFormValues(lob: AdminLob): LobFormValues {
     urlExpiresSeconds: lob.urlExpiresSeconds === undefined ? '' : String(lob.urlExpiresSeconds),
     autoCreateProfile: lob.autoCreateProfile, enabled: lob.enabled, ownerUsers: lob.owners.users.join(', '),
     ownerGroups: lob.owners.groups.join(', '), acceptsRequests: lob.acceptsRequests, requestDescription: lob.requestDescription ?? '',
-    maxRequestDays: String(lob.maxRequestDays), version: String(lob.version),
+    maxRequestDays: String(lob.maxRequestDays), approvalsRequired: String(lob.approvalsRequired ?? 1), version: String(lob.version),
     stopAfterHours: lob.stopAfterHours === undefined ? '' : String(lob.stopAfterHours),
     stopAfterHoursGpu: lob.stopAfterHoursGpu === undefined ? '' : String(lob.stopAfterHoursGpu),
   };
@@ -73,6 +74,7 @@ export function readLobForm(form: FormData): LobFormValues {
     acceptsRequests: form.get('acceptsRequests') === 'on',
     requestDescription: text(form, 'requestDescription'),
     maxRequestDays: text(form, 'maxRequestDays'),
+    approvalsRequired: text(form, 'approvalsRequired') || '1',
     version: text(form, 'version'),
     stopAfterHours: text(form, 'stopAfterHours'),
     stopAfterHoursGpu: text(form, 'stopAfterHoursGpu'),

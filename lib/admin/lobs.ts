@@ -13,14 +13,28 @@ import { writeWithAudit } from './audit';
 import type { AdminDeps } from './deps';
 import { nowOf } from './deps';
 import { LobExistsError, LobInUseError, VersionConflictError, conflictFor } from './errors';
+import { findPoolSubs } from './pool-users';
 import { lobInputSchema, type LobInput } from './validation';
 
 /** A LOB as the console shows and edits it (the directory's domain type). */
 export type AdminLob = Lob;
 
 /** The LOB an input describes, at a version and stamped with who saved it when (validated like a stored row). */
-function lobOf(input: LobInput, version: number, actor: string, at: string, keep: Pick<Lob, 'idleShutdownMinutes'> = {}): AdminLob {
+function lobOf(input: LobInput, version: number, actor: string, at: string, keep: Pick<Lob, 'idleShutdownMinutes' | 'ownerSubs'> = {}): AdminLob {
   return reshapeLobItem(toLobItem({ ...input, ...keep, version, updatedAt: at, updatedBy: actor } as Lob));
+}
+
+/**
+ * The `sub` each owner username is bound to: kept when already bound (a deleted or re-created owner stays
+ * bound to the earlier account, so a newcomer under the name is not an owner), else the pool's current one;
+ * a username not in the pool gets none. Undefined when the LOB lists no owner usernames.
+ */
+async function ownerSubsFor(deps: AdminDeps, users: readonly string[], bound: Record<string, string> = {}): Promise<Record<string, string> | undefined> {
+  if (!users.length) return undefined;
+  const unbound = users.filter((u) => !bound[u]);
+  const found = unbound.length ? await findPoolSubs(deps, unbound) : new Map<string, string>();
+  const subs = Object.fromEntries(users.map((u) => [u, bound[u] || found.get(u) || '']).filter(([, sub]) => sub));
+  return Object.keys(subs).length ? subs : undefined;
 }
 
 /** The audit snapshot of a LOB: its fields without bookkeeping. */
@@ -69,7 +83,7 @@ async function writeLob(deps: AdminDeps, lob: string, write: () => Promise<void>
  */
 export async function createLob(deps: AdminDeps, actor: string, input: LobInput): Promise<AdminLob> {
   const parsed = { ...lobInputSchema.parse(input), enabled: false };
-  const created = lobOf(parsed, 1, actor, nowOf(deps).toISOString());
+  const created = lobOf(parsed, 1, actor, nowOf(deps).toISOString(), { ownerSubs: await ownerSubsFor(deps, parsed.owners.users) });
   try {
     await writeWithAudit(deps, [lobWrites.create(deps, created)], {
       actor, action: 'lob.create', target: parsed.lob, lob: parsed.lob, before: null, after: snapshot(created),
@@ -86,7 +100,10 @@ export async function updateLob(deps: AdminDeps, actor: string, input: LobInput,
   const parsed = lobInputSchema.parse(input);
   const before = await requireAtVersion(deps, parsed.lob, expectedVersion);
   // Infra owns the idle shutdown (the domain's IdleSettings): an edit in the console keeps it.
-  const after = lobOf(parsed, expectedVersion + 1, actor, nowOf(deps).toISOString(), { idleShutdownMinutes: before.idleShutdownMinutes });
+  const after = lobOf(parsed, expectedVersion + 1, actor, nowOf(deps).toISOString(), {
+    idleShutdownMinutes: before.idleShutdownMinutes,
+    ownerSubs: await ownerSubsFor(deps, parsed.owners.users, before.ownerSubs),
+  });
   await writeLob(deps, parsed.lob, () =>
     writeWithAudit(deps, [lobWrites.replace(deps, after, expectedVersion)], {
       actor, action: 'lob.update', target: parsed.lob, lob: parsed.lob, before: snapshot(before), after: snapshot(after),

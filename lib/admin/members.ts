@@ -11,6 +11,10 @@ import { queryLobMembers, type LobMembership } from '@/lib/directory/users';
 import { TransactionCancelledError } from '@/lib/directory/writes';
 import type { AdminDeps } from './deps';
 import { nowOf } from './deps';
+import { checkGrantLength, refuseSelfGrant, type Grantor } from './grants';
+import { boundSub } from './identity';
+import { getLob } from './lobs';
+import { poolSubOf } from './pool-users';
 import { commitMembershipWrite } from './memberships';
 import { studioFollows } from './studio-follows';
 import { decodePageToken, encodePageToken } from './page-token';
@@ -69,6 +73,7 @@ async function changeMembership(
   username: string,
   action: string,
   change: (current: Membership | undefined, now: Date) => Membership | null,
+  poolSub?: string,
 ): Promise<UserMapping | null> {
   for (let attempt = 1; ; attempt++) {
     const now = nowOf(deps);
@@ -77,7 +82,8 @@ async function changeMembership(
     const next = change(current, now);
     const others = (before?.memberships ?? []).filter((m) => m.lob !== lob);
     try {
-      const after = await commitMembershipWrite(deps, { actor, username, before, memberships: next ? [...others, next] : others, action, lob });
+      const sub = boundSub(username, before, poolSub);
+      const after = await commitMembershipWrite(deps, { actor, username, before, memberships: next ? [...others, next] : others, action, lob, sub });
       await studioFollows(deps, { actor, username, before, after, reason: 'removed' }, next ? `Saved ${username}'s membership of ${lob}.` : `Removed ${username} from ${lob}.`);
       return after;
     } catch (error) {
@@ -88,12 +94,25 @@ async function changeMembership(
   }
 }
 
-/** Adds `username` to `lob` (or changes the end date of their membership); `until` undefined = no end. */
-export async function setMember(deps: AdminDeps, actor: string, lob: string, username: string, until: string | undefined): Promise<UserMapping | null> {
-  return changeMembership(deps, actor, lob, username, 'member.set', (current, now) =>
-    current
-      ? { ...current, until, grantedBy: actor, grantedAt: now.toISOString() }
-      : { lob, until, via: 'admin', grantedBy: actor, grantedAt: now.toISOString() },
+/**
+ * Adds `username` to `lob` (or changes the end date of their membership); `until` undefined = no end.
+ * Nobody sets their own membership; an owner's grant ends within the LOB's maximum (lib/admin/grants.ts).
+ */
+export async function setMember(deps: AdminDeps, grantor: Grantor, lob: string, username: string, until: string | undefined): Promise<UserMapping | null> {
+  const actor = grantor.username;
+  await refuseSelfGrant(deps, actor, username, { action: 'member.set', what: `you cannot add yourself to ${lob} or change your own end date`, lob, detail: { lob, until: until ?? null } });
+  const found = await getLob(deps, lob);
+  if (!found) throw new PortalError('lob.not_found', `There is no line of business named ${lob}.`);
+  checkGrantLength(grantor, found, until, nowOf(deps));
+  // Bound to the pool's current `sub` (a user not in the pool yet gets an unbound row: see lib/admin/identity.ts).
+  const poolSub = await poolSubOf(deps, username);
+  return changeMembership(
+    deps, actor, lob, username, 'member.set',
+    (current, now) =>
+      current
+        ? { ...current, until, grantedBy: actor, grantedAt: now.toISOString() }
+        : { lob, until, via: 'admin', grantedBy: actor, grantedAt: now.toISOString() },
+    poolSub,
   );
 }
 

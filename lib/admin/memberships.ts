@@ -41,6 +41,8 @@ export interface MembershipWrite {
   requestId?: string;
   /** The access review the change was decided in (linked from the audit log). */
   review?: string;
+  /** The user pool `sub` the row is bound to (lib/admin/identity.ts boundSub); default: the row's own. */
+  sub?: string;
 }
 
 /** The Users-table write of a membership change (Put / Update / Delete conditioned on the version read) and the row after it. */
@@ -59,6 +61,7 @@ export function buildMembershipWrite(deps: AdminDeps, change: MembershipWrite, a
       username,
       lobs: memberships.map((m) => m.lob),
       memberships,
+      ...((change.sub ?? before?.sub) ? { sub: change.sub ?? before?.sub } : {}),
       version: (before?.version ?? 0) + 1,
       createdAt: before?.createdAt ?? iso,
       updatedAt: iso,

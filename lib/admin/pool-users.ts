@@ -147,18 +147,23 @@ export async function getPoolUser(deps: AdminDeps, username: string): Promise<Po
 /** Up to this many names are looked up one by one (AdminGetUser); more, and the pool is listed once instead. */
 export const POOL_LOOKUP_ONE_BY_ONE_MAX = 500;
 
+/** A pool user's `sub` attribute (Cognito answers it with every user). */
+export function subAttributeOf(attributes: ReadonlyArray<{ Name?: string; Value?: string }> | undefined): string | undefined {
+  return attributes?.find((a) => a.Name === 'sub')?.Value || undefined;
+}
+
 /**
- * Which of `usernames` exist in the user pool. A few are looked up one by one (8 at a time); a large set
- * (imports) lists the pool once (ListUsers, 60 per call), which costs fewer calls than it has users.
+ * Which of `usernames` exist in the user pool, with their `sub`. A few are looked up one by one (8 at a
+ * time); a large set (imports) lists the pool once (ListUsers, 60 per call), which costs fewer calls than it has users.
  */
-export async function findPoolUsernames(deps: AdminDeps, usernames: readonly string[]): Promise<Set<string>> {
+export async function findPoolSubs(deps: AdminDeps, usernames: readonly string[]): Promise<Map<string, string>> {
   const wanted = [...new Set(usernames)];
-  const found = new Set<string>();
+  const found = new Map<string, string>();
   if (wanted.length <= POOL_LOOKUP_ONE_BY_ONE_MAX) {
     await mapConcurrent(wanted, 8, async (username) => {
       try {
-        await deps.cognito.send(new AdminGetUserCommand({ UserPoolId: deps.userPoolId, Username: username }));
-        found.add(username);
+        const user = await deps.cognito.send(new AdminGetUserCommand({ UserPoolId: deps.userPoolId, Username: username }));
+        found.set(username, subAttributeOf(user.UserAttributes) ?? '');
       } catch (error) {
         if (!isUserNotFound(error)) throw translateCognitoError(error);
       }
@@ -169,8 +174,18 @@ export async function findPoolUsernames(deps: AdminDeps, usernames: readonly str
   let token: string | undefined;
   do {
     const page = await listPoolPage(deps, undefined, POOL_PAGE_MAX, token);
-    for (const user of page.Users ?? []) if (user.Username && want.has(user.Username)) found.add(user.Username);
+    for (const user of page.Users ?? []) if (user.Username && want.has(user.Username)) found.set(user.Username, subAttributeOf(user.Attributes) ?? '');
     token = page.PaginationToken;
   } while (token);
   return found;
+}
+
+/** Which of `usernames` exist in the user pool. */
+export async function findPoolUsernames(deps: AdminDeps, usernames: readonly string[]): Promise<Set<string>> {
+  return new Set((await findPoolSubs(deps, usernames)).keys());
+}
+
+/** The pool's current `sub` for `username`, or undefined when there is no such user. */
+export async function poolSubOf(deps: AdminDeps, username: string): Promise<string | undefined> {
+  return (await findPoolSubs(deps, [username])).get(username) || undefined;
 }

@@ -13,8 +13,9 @@ import { isMembershipActive } from '@/lib/directory/items';
 import { getAccessRequest, queryPendingRequests, queryRequestsOf, requestWrites, type AccessRequest } from '@/lib/directory/requests';
 import type { Lob, Membership } from '@/lib/directory/types';
 import { TransactionCancelledError, transactWrite } from '@/lib/directory/writes';
-import { formatUtcMinute } from '@/lib/time-format';
-import { auditWritesFor } from './audit';
+import { formatUtc, formatUtcMinute } from '@/lib/time-format';
+import { auditWritesFor, writeAdminAudit } from './audit';
+import { SELF_GRANT_REFUSED } from './grants';
 import type { AdminDeps } from './deps';
 import { nowOf } from './deps';
 import { commitMembershipWrite } from './memberships';
@@ -23,6 +24,8 @@ import { notifySafely, type Notification } from './notifications';
 import { getLob } from './lobs';
 import { getUserMapping } from '@/lib/directory/users';
 import { REQUEST_CHANGES_PER_HOUR, requestRateWrite } from '@/lib/directory/request-rate';
+import { boundSub } from './identity';
+import { poolSubOf } from './pool-users';
 import { decodePageToken, encodePageToken } from './page-token';
 
 export type { AccessRequest, RequestStatus } from '@/lib/directory/requests';
@@ -96,14 +99,18 @@ function rateLimited(error: unknown, now: Date): PortalError | undefined {
  * Files a request; refused while the user has a pending one for the LOB (a condition, not a read), and
  * once they have filed or withdrawn REQUEST_CHANGES_PER_HOUR this hour (each filing notifies owners).
  */
-export async function createRequest(deps: AdminDeps, requester: string, input: NewRequestInput): Promise<AccessRequest> {
+export async function createRequest(deps: AdminDeps, requester: string, input: NewRequestInput, requesterSub?: string): Promise<AccessRequest> {
   const lob = await getLob(deps, input.lob);
   const { justification, days } = validateNewRequest(lob, input);
   const mapping = await getUserMapping(deps, requester);
   const now = nowOf(deps);
   const current = mapping?.memberships.find((m) => m.lob === input.lob && isMembershipActive(m, now));
   if (current && !current.until) throw new InputInvalidError(`You are already a member of ${input.lob}.`);
-  const request: AccessRequest = { id: randomUUID(), lob: input.lob, requester, justification, days, status: 'pending', createdAt: now.toISOString() };
+  const request: AccessRequest = {
+    id: randomUUID(), lob: input.lob, requester, justification, days, status: 'pending', createdAt: now.toISOString(),
+    ...((lob?.approvalsRequired ?? 1) > 1 ? { approvalsRequired: lob?.approvalsRequired } : {}),
+    ...(requesterSub ? { requesterSub } : {}),
+  };
   try {
     await transactWrite(deps.ddb, [...requestWrites.create(deps, request), requestRateWrite(deps, requester, now)]);
   } catch (error) {
@@ -153,51 +160,101 @@ async function decidedMeanwhile(deps: AdminDeps, id: string): Promise<RequestAlr
   return now.status === 'pending' ? null : new RequestAlreadyDecidedError(now);
 }
 
-function refuseSelfDecision(request: AccessRequest, actor: string): void {
+/** Nobody decides a request that names themselves: refused, the refusal audited, nothing else written. */
+async function refuseSelfDecision(deps: AdminDeps, request: AccessRequest, actor: string, action: string): Promise<void> {
   if (request.requester === actor) {
+    await writeAdminAudit(deps, { actor, action: SELF_GRANT_REFUSED, target: actor, lob: request.lob, before: null, after: { refused: action, request: request.id } });
     throw new PortalError('request.self_approval', `You asked for this access yourself, so you cannot decide it; another owner of ${request.lob} or a platform admin has to.`);
   }
 }
 
 const MAX_ATTEMPTS = 4;
 
+/** Thrown when an approver approves a request a second time (it needs another approver). */
+export class AlreadyApprovedError extends PortalError {
+  constructor(request: AccessRequest, actor: string) {
+    const required = request.approvalsRequired ?? 1;
+    super(
+      'request.already_approved_by_you',
+      `You already approved this request (${request.approvals?.length ?? 1} of ${required} approvals); ${required > 1 ? `another owner of ${request.lob} or a platform admin has to approve it too` : 'nothing was changed'}.`,
+      { details: { request: request.id, actor } },
+    );
+    this.name = 'AlreadyApprovedError';
+  }
+}
+
+/** "1 of 2 approvals": what the requester and the approvers see while a request waits for its second approval. */
+export function approvalProgress(request: Pick<AccessRequest, 'approvals' | 'approvalsRequired'>): string | null {
+  const required = request.approvalsRequired ?? 1;
+  return required > 1 ? `${request.approvals?.length ?? 0} of ${required} approvals` : null;
+}
+
 /**
- * Approves a pending request, optionally for fewer days than asked: membership with its end date,
- * closed request, audit record, in one transaction. A concurrent decision makes this one fail with
- * RequestAlreadyDecidedError; a concurrent edit of the user's memberships is retried.
+ * Approves a pending request, optionally for fewer days than asked. With the LOB's "Approvals required" at
+ * 2, the first approval is recorded on the request (which stays pending) and the membership is written only
+ * with the second, by another approver; the membership gets the fewest days any approver granted. The last
+ * approval writes membership, closed request and audit record in one transaction, conditioned on the
+ * approvals read: a concurrent decision makes this one fail with RequestAlreadyDecidedError, a concurrent
+ * first approval makes this one the second, a concurrent edit of the user's memberships is retried.
  */
 export async function approveRequest(deps: AdminDeps, actor: string, id: string, days?: number): Promise<AccessRequest> {
   let request = await requireRequest(deps, id);
   if (request.status !== 'pending') throw new RequestAlreadyDecidedError(request);
-  refuseSelfDecision(request, actor);
-  const granted = days ?? request.days;
-  if (!Number.isInteger(granted) || granted < 1 || granted > request.days) {
+  await refuseSelfDecision(deps, request, actor, 'request.approve');
+  const asked = days ?? request.days;
+  if (!Number.isInteger(asked) || asked < 1 || asked > request.days) {
     throw new InputInvalidError(`Duration: approve for 1 to ${request.days} days (what was asked for).`, { details: { field: 'days' } });
   }
+  const lobRequires = (await getLob(deps, request.lob))?.approvalsRequired ?? 1;
   for (let attempt = 1; ; attempt++) {
+    const approvals = request.approvals ?? [];
+    if (approvals.some((a) => a.by === actor)) throw new AlreadyApprovedError(request, actor);
+    const required = Math.max(request.approvalsRequired ?? 1, lobRequires);
     const now = nowOf(deps);
     const at = now.toISOString();
-    const until = new Date(now.getTime() + granted * DAY_MS).toISOString();
-    const before = await getUserMapping(deps, request.requester);
-    const kept = (before?.memberships ?? []).filter((m) => m.lob !== request.lob && isMembershipActive(m, now));
-    const existing = before?.memberships.find((m) => m.lob === request.lob && isMembershipActive(m, now));
-    // A permanent membership stays permanent; a shorter one is extended to the approved end.
-    const membership: Membership =
-      existing && (!existing.until || existing.until > until) ? existing : { lob: request.lob, until, via: 'request', grantedBy: actor, grantedAt: at };
-    const decided: AccessRequest = { ...request, status: 'approved', decidedBy: actor, decidedAt: at, approvedDays: granted, until: membership.until };
+    const all = [...approvals, { by: actor, at, days: asked }];
     try {
+      if (all.length < required) {
+        const progress = { request: request.id, approvals: all.length, approvalsRequired: required, approvedDays: asked };
+        await transactWrite(deps.ddb, [
+          requestWrites.addApproval(deps, request, all, required),
+          ...auditWritesFor(deps, { actor, action: 'request.approval', target: request.requester, lob: request.lob, before: { request: request.id, approvals: approvals.length }, after: progress }, now),
+        ]);
+        return { ...request, approvals: all, approvalsRequired: required };
+      }
+      const granted = Math.min(...all.map((a) => a.days));
+      const until = new Date(now.getTime() + granted * DAY_MS).toISOString();
+      const before = await getUserMapping(deps, request.requester);
+      const kept = (before?.memberships ?? []).filter((m) => m.lob !== request.lob && isMembershipActive(m, now));
+      const existing = before?.memberships.find((m) => m.lob === request.lob && isMembershipActive(m, now));
+      // A permanent membership stays permanent; a shorter one is extended to the approved end.
+      const membership: Membership =
+        existing && (!existing.until || existing.until > until) ? existing : { lob: request.lob, until, via: 'request', grantedBy: actor, grantedAt: at };
+      // Bound to the `sub` that asked (requests filed before binding: the pool's current one).
+      const sub = boundSub(request.requester, before, request.requesterSub ?? (await poolSubOf(deps, request.requester)));
+      const twoStep = required > 1 ? { approvals: all, approvalsRequired: required } : {};
+      const decided: AccessRequest = { ...request, ...twoStep, status: 'approved', decidedBy: actor, decidedAt: at, approvedDays: granted, until: membership.until };
       const after = await commitMembershipWrite(
         deps,
         {
           actor,
           username: request.requester,
           before,
+          sub,
           memberships: [...kept, membership],
           action: 'request.approve',
           lob: request.lob,
-          context: { request: request.id, justification: request.justification, askedDays: request.days, approvedDays: granted },
+          context: {
+            request: request.id, justification: request.justification, askedDays: request.days, approvedDays: granted,
+            ...(required > 1 ? { approvers: all.map((a) => a.by) } : {}),
+          },
         },
-        requestWrites.close(deps, request, { status: 'approved', decidedBy: actor, decidedAt: at, approvedDays: granted, ...(membership.until ? { until: membership.until } : {}) }),
+        requestWrites.close(
+          deps,
+          request,
+          { ...twoStep, status: 'approved', decidedBy: actor, decidedAt: at, approvedDays: granted, ...(membership.until ? { until: membership.until } : {}) },
+          { approvalsBefore: approvals.length },
+        ),
       );
       await notifySafely(deps, decidedNotification(decided));
       // A grant enables the profile again where the portal had disabled it (a failure waits for the next launch).
@@ -207,7 +264,7 @@ export async function approveRequest(deps: AdminDeps, actor: string, id: string,
       if (!(error instanceof TransactionCancelledError)) throw error;
       const closed = await decidedMeanwhile(deps, id);
       if (closed) throw closed;
-      if (attempt >= MAX_ATTEMPTS) throw new PortalError('conflict.version', 'The memberships changed several times while approving; try again.', { cause: error });
+      if (attempt >= MAX_ATTEMPTS) throw new PortalError('conflict.version', 'The request or the memberships changed several times while approving; try again.', { cause: error });
       request = await requireRequest(deps, id);
     }
   }
@@ -217,7 +274,7 @@ export async function approveRequest(deps: AdminDeps, actor: string, id: string,
 export async function denyRequest(deps: AdminDeps, actor: string, id: string, reason: string): Promise<AccessRequest> {
   const request = await requireRequest(deps, id);
   if (request.status !== 'pending') throw new RequestAlreadyDecidedError(request);
-  refuseSelfDecision(request, actor);
+  await refuseSelfDecision(deps, request, actor, 'request.deny');
   const parsed = denyReasonSchema.safeParse(reason);
   if (!parsed.success) throw new InputInvalidError(`Reason: ${parsed.error.issues[0].message}`, { details: { field: 'reason' } });
   const now = nowOf(deps);

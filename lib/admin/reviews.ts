@@ -43,6 +43,7 @@ import { commitMembershipWrite } from './memberships';
 import { studioFollows } from './studio-follows';
 import { notifySafely } from './notifications';
 import { getLob } from './lobs';
+import { checkGrantLength, refuseSelfGrant, SelfGrantError, type Grantor } from './grants';
 import { decodePageToken, encodePageToken } from './page-token';
 import { getUserMapping } from '@/lib/directory/users';
 
@@ -284,11 +285,16 @@ export interface DecisionInput {
  * Records one decision. Remove takes the membership away at once; Keep with a new end date sets it; both
  * in the same transaction as the row's decision, the review's counter and the audit record.
  */
-export async function decideMember(deps: AdminDeps, actor: string, review: Review, input: DecisionInput): Promise<ReviewRow> {
+export async function decideMember(deps: AdminDeps, grantor: Grantor, review: Review, input: DecisionInput): Promise<ReviewRow> {
+  const actor = grantor.username;
   if (review.status !== 'open') throw new ReviewClosedError(review);
   const comment = commentSchema.safeParse(input.comment ?? '');
   if (!comment.success) throw new InputInvalidError(comment.error.issues[0].message, { details: { field: 'comment' } });
   const { username, decision } = input;
+  if (decision === 'keep') {
+    await refuseSelfGrant(deps, actor, username, { action: 'review.keep', what: 'you cannot keep yourself in an access review', lob: review.lob, detail: { review: review.id, until: input.until ?? null } });
+    if (input.until) checkGrantLength(grantor, (await getLob(deps, review.lob)) ?? { lob: review.lob, maxRequestDays: 0 }, input.until, nowOf(deps));
+  }
   for (let attempt = 1; ; attempt++) {
     const now = nowOf(deps);
     const at = now.toISOString();
@@ -336,6 +342,8 @@ export async function decideMember(deps: AdminDeps, actor: string, review: Revie
 
 export interface KeepAllResult {
   kept: string[];
+  /** The reviewer was among the listed members: left undecided (nobody keeps themselves), the refusal audited. */
+  selfRefused?: boolean;
   /** Decided by someone else first: left as they were. */
   alreadyDecided: string[];
 }
@@ -352,9 +360,16 @@ export async function keepAll(deps: AdminDeps, actor: string, review: Review, us
   if (review.status !== 'open') throw new ReviewClosedError(review);
   const parsed = commentSchema.safeParse(comment ?? '');
   if (!parsed.success) throw new InputInvalidError(parsed.error.issues[0].message, { details: { field: 'comment' } });
-  const unique = [...new Set(usernames)];
-  if (unique.length > 1000) throw new InputInvalidError('Keep all shown: at most 1,000 members at once.');
+  const listed = [...new Set(usernames)];
+  if (listed.length > 1000) throw new InputInvalidError('Keep all shown: at most 1,000 members at once.');
   const result: KeepAllResult = { kept: [], alreadyDecided: [] };
+  const unique = listed.filter((u) => u !== actor);
+  if (unique.length < listed.length) {
+    result.selfRefused = true;
+    await refuseSelfGrant(deps, actor, actor, { action: 'review.keep', what: 'you cannot keep yourself in an access review', lob: review.lob, detail: { review: review.id, bulk: true } }).catch((error) => {
+      if (!(error instanceof SelfGrantError)) throw error;
+    });
+  }
   for (let i = 0; i < unique.length; i += KEEP_CHUNK) {
     let part = unique.slice(i, i + KEEP_CHUNK);
     for (let attempt = 1; part.length; attempt++) {
@@ -403,7 +418,7 @@ export async function finishReview(deps: AdminDeps, actor: string, review: Revie
     for await (const page of iterateReviewRowPages(deps, review.id)) {
       for (const row of page.filter((r) => !r.decision)) {
         try {
-          await decideMember(deps, actor, review, { username: row.username, decision: 'remove', comment: 'Undecided when the review closed', whileFinishing: true });
+          await decideMember(deps, { username: actor, platformAdmin: false }, review, { username: row.username, decision: 'remove', comment: 'Undecided when the review closed', whileFinishing: true });
           removed++;
         } catch (error) {
           if (!(error instanceof ReviewAlreadyDecidedError)) throw error;

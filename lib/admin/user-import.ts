@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { AdminDeps } from './deps';
 import { nowOf } from './deps';
-import { buildAdminAuditItems, lobsTouched } from './audit';
+import { buildAdminAuditItems, lobsTouched, writeAdminAudit } from './audit';
+import { SELF_GRANT_MESSAGE, SELF_GRANT_REFUSED } from './grants';
 import { MAX_TRANSACT_ITEMS, batchGetAll, cancellationCodes, mapConcurrent, transactWrite, type TransactItem } from './batch';
 import { parseCsvLines } from './csv';
 import { listLobs } from './lobs';
-import { findPoolUsernames } from './pool-users';
+import { findPoolSubs, findPoolUsernames } from './pool-users';
+import { OrphanedAccessError } from './identity';
 import { USERNAME_PATTERN } from './validation';
 import { isMembershipActive, reshapeUserItem, toMembershipsAttribute } from '@/lib/directory/items';
 import type { Membership, UserMapping } from '@/lib/directory/types';
@@ -213,12 +215,20 @@ export async function importUsersCsv(deps: AdminDeps, actor: string, text: strin
   const { fileError } = validation;
   const errors = [...validation.errors];
   if (fileError) return { applied: 0, removed: 0, unchanged: 0, errors, fileError, requestId };
-  const inPool = await findPoolUsernames(deps, validation.rows.filter((r) => r.action === 'set').map((r) => r.username));
+  const inPool = await findPoolSubs(deps, validation.rows.filter((r) => r.action === 'set').map((r) => r.username));
   const rows = validation.rows.filter((row) => {
+    if (row.action === 'set' && row.username === actor) {
+      errors.push({ line: row.line, username: row.username, reason: `${SELF_GRANT_MESSAGE}: an import cannot set your own memberships; this row was not applied.` });
+      return false;
+    }
     if (row.action === 'remove' || inPool.has(row.username)) return true;
     errors.push({ line: row.line, username: row.username, reason: `${row.username} is not in the user pool: create the user first, or check the spelling.` });
     return false;
   });
+  const selfRows = validation.rows.filter((row) => row.action === 'set' && row.username === actor);
+  if (selfRows.length) {
+    await writeAdminAudit(deps, { actor, action: SELF_GRANT_REFUSED, target: actor, requestId, before: null, after: { refused: 'user.lobs.import', lines: selfRows.map((r) => r.line) } });
+  }
   errors.sort((a, b) => a.line - b.line);
   if (!rows.length) return { applied: 0, removed: 0, unchanged: 0, errors, requestId };
 
@@ -231,6 +241,13 @@ export async function importUsersCsv(deps: AdminDeps, actor: string, text: strin
   let removed = 0;
   for (const row of rows) {
     const before = current.get(row.username);
+    // A `set` binds the row to the pool's current `sub`; a row bound to an earlier account's is refused.
+    const poolSub = inPool.get(row.username) || undefined;
+    if (row.action === 'set' && before?.sub && poolSub && before.sub !== poolSub) {
+      errors.push({ line: row.line, username: row.username, reason: new OrphanedAccessError(row.username).message });
+      continue;
+    }
+    const sub = before?.sub ?? poolSub;
     const lobsAfter = row.action === 'set' ? row.lobs : (before?.lobs ?? []).filter((l) => row.lobs.length > 0 && !row.lobs.includes(l));
     const memberships = membershipsAfter(before, lobsAfter, row, actor, now);
     if (row.action === 'remove') removed++;
@@ -247,7 +264,7 @@ export async function importUsersCsv(deps: AdminDeps, actor: string, text: strin
           Put: {
             TableName: deps.tables.users,
             Item: {
-              username: row.username, lobs: lobsAfter, memberships: toMembershipsAttribute(memberships), version, kind: 'user',
+              username: row.username, lobs: lobsAfter, memberships: toMembershipsAttribute(memberships), version, kind: 'user', ...(sub ? { sub } : {}),
               createdAt: before?.createdAt ?? at, updatedAt: at, updatedBy: actor,
             },
             ...condition,

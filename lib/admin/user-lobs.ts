@@ -11,6 +11,9 @@ import { TransactionCancelledError } from '@/lib/directory/writes';
 import type { AdminDeps } from './deps';
 import { nowOf } from './deps';
 import { conflictFor } from './errors';
+import { refuseSelfGrant } from './grants';
+import { boundSub } from './identity';
+import { poolSubOf } from './pool-users';
 import { listLobs, type AdminLob } from './lobs';
 import { commitMembershipWrite } from './memberships';
 import { studioFollows } from './studio-follows';
@@ -71,6 +74,10 @@ export async function saveUserLobs(
   if (unknown.length) throw new InputInvalidError(`Unknown line of business: ${unknown.join(', ')}.`);
 
   const before = await getUserMapping(deps, username);
+  const held = new Set(before ? activeLobsOf(before, nowOf(deps)) : []);
+  const added = wanted.filter((l) => !held.has(l));
+  // Giving up one's own memberships is allowed; adding any is a self-grant.
+  if (added.length) await refuseSelfGrant(deps, actor, username, { action: 'user.lobs.update', what: `you cannot add yourself to ${added.join(', ')}`, lobs: added });
   const beforeVersion = before?.version ?? null;
   if (beforeVersion !== expectedVersion) {
     if (before || expectedVersion !== null) throw await membershipConflict(deps, username);
@@ -83,11 +90,13 @@ export async function saveUserLobs(
     return kept ?? { lob, via: 'admin', grantedBy: actor, grantedAt: now.toISOString() };
   });
   let after: UserMapping | null;
+  const sub = wanted.length ? boundSub(username, before, await poolSubOf(deps, username)) : before?.sub;
   try {
     after = await commitMembershipWrite(deps, {
       actor,
       username,
       before,
+      sub,
       memberships,
       action: !before ? 'user.lobs.create' : wanted.length ? 'user.lobs.update' : 'user.lobs.delete',
     });

@@ -93,6 +93,10 @@ export const lobInputSchema = z
     // Cost control (lib/cost/sweep.ts): empty = no limit.
     stopAfterHours: stopAfterHoursSchema,
     stopAfterHoursGpu: stopAfterHoursSchema,
+    approvalsRequired: z.coerce
+      .number({ error: 'Choose 1 or 2 approvals.' })
+      .pipe(z.union([z.literal(1), z.literal(2)], { error: 'Approvals required: choose 1 or 2.' }))
+      .optional(),
   })
   .superRefine((v, ctx) => {
     if (!v.allowedApps.includes(v.defaultApp)) {

@@ -3,7 +3,7 @@ import 'next-auth/jwt';
 
 declare module 'next-auth' {
   interface Session {
-    user: { username: string; groups: string[]; email?: string };
+    user: { username: string; groups: string[]; email?: string; sub?: string };
   }
 }
 

@@ -13,6 +13,7 @@ import { revokeOnSignOut } from './sign-out';
 interface PortalUser extends User {
   username: string;
   groups: string[];
+  sub?: string;
 }
 
 function strings(v: unknown): string[] {
@@ -97,12 +98,15 @@ export function buildAuthOptions(config: PortalConfig): AuthOptions {
           token.username = claims['cognito:username'] as string;
           token.groups = strings(claims['cognito:groups']);
           if (typeof claims.email === 'string') token.email = claims.email;
+          if (typeof claims.sub === 'string') token.sub = claims.sub;
           log.info('auth.sign_in', { user: token.username, mode: 'hosted-ui' });
         } else if (user) {
           const u = user as PortalUser;
           token.username = u.username;
           token.groups = u.groups;
           if (u.email) token.email = u.email;
+          // The pool's `sub` (next-auth would otherwise put the provider's user id, here the username, there).
+          if (u.sub) token.sub = u.sub;
         }
         return sessionBookkeeping(token, { account, user });
       },
@@ -111,6 +115,7 @@ export function buildAuthOptions(config: PortalConfig): AuthOptions {
           username: String(token.username ?? ''),
           groups: strings(token.groups),
           ...(typeof token.email === 'string' ? { email: token.email } : {}),
+          ...(typeof token.sub === 'string' ? { sub: token.sub } : {}),
         };
         return session;
       },

@@ -18,9 +18,13 @@ export function isPlatformAdmin(user: Pick<SessionUser, 'groups'> | null | undef
   return !!user && user.groups.includes(adminGroup);
 }
 
-/** True when the user is listed as an owner of the LOB, by username or through one of their IdP groups. */
-export function isLobOwner(user: SessionUser, lob: Pick<Lob, 'owners'>): boolean {
-  return lob.owners.users.includes(user.username) || lob.owners.groups.some((g) => user.groups.includes(g));
+/**
+ * True when the user is listed as an owner of the LOB, by username (bound to the `sub` the owner had when
+ * the LOB was saved: a re-created user is not an owner; issue 23) or through one of their IdP groups.
+ */
+export function isLobOwner(user: SessionUser, lob: Pick<Lob, 'owners' | 'ownerSubs'>): boolean {
+  const byName = lob.owners.users.includes(user.username) && !!user.sub && lob.ownerSubs?.[user.username] === user.sub;
+  return byName || lob.owners.groups.some((g) => user.groups.includes(g));
 }
 
 /** The LOBs (names, sorted) the user owns. */

@@ -66,6 +66,9 @@ function rejectCriticalExtensions(header: { [key: string]: unknown }): void {
   if ('crit' in header) throw invalid('The token uses critical header extensions that are not supported.');
 }
 
+/** The token's `sub` (the user pool's immutable user id), when it has one. */
+const subOf = (payload: JwtPayload) => (typeof payload.sub === 'string' && payload.sub ? { sub: payload.sub } : {});
+
 function groupsOf(payload: JwtPayload): string[] {
   const groups = payload['cognito:groups'];
   return Array.isArray(groups) ? groups.filter((g): g is string => typeof g === 'string') : [];
@@ -124,6 +127,7 @@ export class CognitoTokenVerifier {
         scopes: typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : [],
         // aws-jwt-verify refuses a token without `exp`.
         expiresAt: payload.exp ?? 0,
+        ...subOf(payload),
       };
     } catch (error) {
       throw translateJwtError(error);
@@ -134,7 +138,7 @@ export class CognitoTokenVerifier {
     try {
       const payload = await this.idVerifier.verify(token);
       const email = typeof payload.email === 'string' ? payload.email : undefined;
-      return { username: payload['cognito:username'] as string, groups: groupsOf(payload), ...(email ? { email } : {}) };
+      return { username: payload['cognito:username'] as string, groups: groupsOf(payload), ...(email ? { email } : {}), ...subOf(payload) };
     } catch (error) {
       throw translateJwtError(error);
     }

@@ -5,4 +5,6 @@ export interface SessionUser {
   /** `cognito:groups`. */
   groups: string[];
   email?: string;
+  /** The user pool's immutable `sub` (issue 23: access is bound to it, not to the reusable username). */
+  sub?: string;
 }

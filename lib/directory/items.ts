@@ -75,9 +75,11 @@ export function reshapeLobItem(item: Item): Lob {
     autoCreateProfile: item.autoCreateProfile === true,
     enabled: item.enabled !== false,
     owners: reshapeOwners(item.owners),
+    ...(item.ownerSubs && typeof item.ownerSubs === 'object' ? { ownerSubs: reshapeOwnerSubs(item.ownerSubs) } : {}),
     acceptsRequests: item.acceptsRequests === true,
     requestDescription: str(item.requestDescription) || undefined,
     maxRequestDays: num(item.maxRequestDays) ?? DEFAULT_MAX_REQUEST_DAYS,
+    approvalsRequired: num(item.approvalsRequired) === 2 ? 2 : 1,
     idleShutdownMinutes: num(item.idleShutdownMinutes),
     stopAfterHours: num(item.stopAfterHours),
     stopAfterHoursGpu: num(item.stopAfterHoursGpu),
@@ -90,6 +92,10 @@ export function reshapeLobItem(item: Item): Lob {
 /** The LOBs item of a LOB (fields that are unset are left out). */
 export function toLobItem(lob: Lob): Item {
   return withoutUndefined({ ...lob });
+}
+
+function reshapeOwnerSubs(v: object): Record<string, string> {
+  return Object.fromEntries(Object.entries(v).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== ''));
 }
 
 function reshapeOwners(v: unknown): Lob['owners'] {
@@ -142,6 +148,7 @@ export function reshapeUserItem(item: Item): UserMapping {
     username,
     lobs,
     memberships: reshapeMemberships(username, lobs, item.memberships),
+    ...(str(item.sub) ? { sub: str(item.sub) } : {}),
     version: versionOf('Users', username, item),
     createdAt: str(item.createdAt),
     updatedAt: str(item.updatedAt),

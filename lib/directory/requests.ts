@@ -33,6 +33,20 @@ export interface AccessRequest {
   approvedDays?: number;
   /** End of the membership the approval granted. */
   until?: string;
+  /** Approvals needed (the LOB's "Approvals required" when filed, raised if the LOB raised it meanwhile); absent = 1. */
+  approvalsRequired?: number;
+  /** Approvals given so far, oldest first (a request needing two keeps the first here until the second). */
+  approvals?: RequestApproval[];
+  /** The requester's user-pool `sub` when filed (identity binding, issue 23). */
+  requesterSub?: string;
+}
+
+/** One approver's approval of a request (approvalsRequired > 1 records each). */
+export interface RequestApproval {
+  by: string;
+  at: string;
+  /** Days this approver granted (the membership gets the fewest of all approvals). */
+  days: number;
 }
 
 type Access = TableAccessTo<'requests'>;
@@ -57,6 +71,9 @@ const requestItemSchema = z.object({
   reason: optionalText,
   approvedDays: z.number().int().positive().optional(),
   until: optionalText,
+  approvalsRequired: z.number().int().min(1).max(2).optional(),
+  approvals: z.array(z.object({ by: z.string().min(1), at: z.string().min(1), days: z.number().int().positive() })).optional(),
+  requesterSub: optionalText,
 });
 
 /** A request item as an AccessRequest (index keys and guard links dropped); a malformed item is refused. */
@@ -106,6 +123,12 @@ function counterWrite(access: Access, lob: string, by: 1 | -1): DirectoryWrite {
   return { Update: { TableName: access.tables.requests, Key: counterKey(lob), UpdateExpression: 'ADD pending :by', ExpressionAttributeValues: { ':by': by } } };
 }
 
+/** The request still has exactly the `count` approvals that were read (approvals are only ever appended). */
+function approvalsCondition(count: number, values: Record<string, unknown>): string {
+  values[':approvalsRead'] = count;
+  return count === 0 ? '(attribute_not_exists(approvals) OR size(approvals) = :approvalsRead)' : 'size(approvals) = :approvalsRead';
+}
+
 /** Writes of access requests, for the caller's TransactWriteItems. */
 export const requestWrites = {
   /**
@@ -124,9 +147,15 @@ export const requestWrites = {
    * only while it is still the requester's), its removal from the pending index, the guard's removal and
    * the counter -1.
    */
-  close(access: Access, request: Pick<AccessRequest, 'id' | 'lob' | 'requester'>, set: Record<string, unknown>, options: { requesterOnly?: boolean } = {}): DirectoryWrite[] {
+  close(
+    access: Access,
+    request: Pick<AccessRequest, 'id' | 'lob' | 'requester'>,
+    set: Record<string, unknown>,
+    options: { requesterOnly?: boolean; approvalsBefore?: number } = {},
+  ): DirectoryWrite[] {
     const names: Record<string, string> = { '#status': 'status' };
     const values: Record<string, unknown> = { ':pending': 'pending' };
+    const approvals = options.approvalsBefore === undefined ? '' : ` AND ${approvalsCondition(options.approvalsBefore, values)}`;
     const assignments = Object.entries(set).map(([k, v], i) => {
       names[`#f${i}`] = k;
       values[`:v${i}`] = v;
@@ -139,7 +168,7 @@ export const requestWrites = {
           TableName: access.tables.requests,
           Key: { id: request.id },
           UpdateExpression: `SET ${assignments.join(', ')} REMOVE pendingLob`,
-          ConditionExpression: `#status = :pending${options.requesterOnly ? ' AND requester = :requester' : ''}`,
+          ConditionExpression: `#status = :pending${options.requesterOnly ? ' AND requester = :requester' : ''}${approvals}`,
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
         },
@@ -147,5 +176,23 @@ export const requestWrites = {
       { Delete: { TableName: access.tables.requests, Key: guardKey(request.lob, request.requester) } },
       counterWrite(access, request.lob, -1),
     ];
+  },
+  /**
+   * An approval short of the last: the request stays pending with `approvals` (the list read plus one),
+   * only while it is pending with exactly the approvals read, so two approvers deciding at once never
+   * lose one (the later one is cancelled, re-reads and becomes the next approval).
+   */
+  addApproval(access: Access, request: Pick<AccessRequest, 'id'>, approvals: RequestApproval[], required: number): DirectoryWrite {
+    const values: Record<string, unknown> = { ':pending': 'pending', ':approvals': approvals, ':required': required };
+    return {
+      Update: {
+        TableName: access.tables.requests,
+        Key: { id: request.id },
+        UpdateExpression: 'SET approvals = :approvals, approvalsRequired = :required',
+        ConditionExpression: `#status = :pending AND ${approvalsCondition(approvals.length - 1, values)}`,
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: values,
+      },
+    };
   },
 };

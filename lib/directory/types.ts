@@ -26,12 +26,20 @@ export interface Lob {
   enabled: boolean;
   /** Who decides membership of this LOB besides platform admins: usernames and IdP groups. */
   owners: LobOwners;
+  /**
+   * The user pool `sub` of each owner username when it was saved (issue 23): a user re-created under an
+   * owner's username is not an owner. An owner username without an entry is not honoured (the safe reading)
+   * until the LOB is saved again or the backfill binds it.
+   */
+  ownerSubs?: Record<string, string>;
   /** Whether signed-in users may ask to join (access requests). */
   acceptsRequests: boolean;
   /** Who should ask, shown beside "Request access". */
   requestDescription?: string;
   /** The longest membership a request may ask for, in days. */
   maxRequestDays: number;
+  /** Approvals an access request needs (1 or 2; two come from different approvers, neither the requester); absent = 1. */
+  approvalsRequired?: ApprovalsRequired;
   /** Idle shutdown of JupyterLab / Code Editor apps (minutes), set by infra config; read-only in the console. */
   idleShutdownMinutes?: number;
   /** Cost control (lib/cost): the sweep stops apps running longer than this many hours; undefined = no limit. */
@@ -42,6 +50,9 @@ export interface Lob {
   updatedAt?: string;
   updatedBy?: string;
 }
+
+/** How many approvers an access request needs. */
+export type ApprovalsRequired = 1 | 2;
 
 export interface LobOwners {
   users: string[];
@@ -70,6 +81,12 @@ export interface UserMapping {
   /** Every LOB named in the row (active or expired); `memberships` has the details in the same order. */
   lobs: string[];
   memberships: Membership[];
+  /**
+   * The user pool `sub` of the person these memberships were granted to (issue 23): a user re-created
+   * with the same username has another `sub` and does not inherit them. Absent on rows written before
+   * binding existed (backfilled by `npm run backfill-subs`; the launch refuses them until then).
+   */
+  sub?: string;
   version: number;
   createdAt?: string;
   updatedAt?: string;

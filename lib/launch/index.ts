@@ -8,6 +8,7 @@ import { getMetrics } from '@/lib/metrics';
 import { BatchingUsageRecorder, UsageRecorder } from '@/lib/usage/counters';
 import { launchStudio, type LaunchDeps } from './launch-studio';
 import { afterResponseRecorder, writeAheadRecorder, type LaunchRecorder, type RecordSinks } from './recorder';
+import { presignerFor } from './identity-binding';
 import { resolveLobsForUser } from './resolve-lobs';
 import { SageMakerPresigner } from './sagemaker-presigner';
 import { createAccessControlClients } from '@/lib/access/clients';
@@ -80,7 +81,9 @@ export function getLaunchDeps(defer?: Defer): LaunchDeps {
 
 /** Launch with the process-wide collaborators; `defer` lets the host record after responding (AUDIT_WRITE). */
 export function launch(request: LaunchRequest, defer?: Defer) {
-  return launchStudio(getLaunchDeps(defer), request);
+  const deps = getLaunchDeps(defer);
+  // The launch's presigner refuses a profile bound to another `sub` (lib/launch/identity-binding.ts).
+  return launchStudio({ ...deps, presigner: presignerFor(deps.presigner, request.user) }, request);
 }
 
 export function resolveLobs(user: LaunchRequest['user']) {

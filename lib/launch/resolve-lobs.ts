@@ -3,6 +3,7 @@ import type { LobReader } from '@/lib/directory/lobs';
 import { isMembershipActive } from '@/lib/directory/items';
 import type { Lob, Membership, UserMapping } from '@/lib/directory/types';
 import type { Logger } from '@/lib/log';
+import { checkIdentityBinding } from './identity-binding';
 
 export interface ResolveLobsDeps {
   /** The user's Users row (the launch path reads it without a consistent read), or null. */
@@ -30,6 +31,7 @@ export interface ResolvedLobs {
  */
 export async function resolveLobsForUser(deps: ResolveLobsDeps, user: SessionUser): Promise<ResolvedLobs> {
   const found = await deps.getUser(user.username);
+  checkIdentityBinding(user, found);
   const now = deps.now?.() ?? new Date();
   const memberships = found?.memberships.filter((m) => isMembershipActive(m, now)) ?? [];
   const expired = found?.memberships.filter((m) => !isMembershipActive(m, now)) ?? [];

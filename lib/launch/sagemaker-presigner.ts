@@ -20,6 +20,9 @@ export const LANDING_URI: Record<StudioApp, string> = {
   codeeditor: 'app:CodeEditor:',
 };
 
+/** The tag a just-in-time profile carries: the user pool `sub` it was created for (issue 23). */
+export const PROFILE_SUB_TAG = 'studio-portal:sub';
+
 /** DescribeUserProfile polling while a new profile is Pending: 250 ms, doubling, at most 2 s apart. */
 const FIRST_POLL_MS = 250;
 const MAX_POLL_MS = 2_000;
@@ -117,7 +120,7 @@ export class SageMakerPresigner implements Presigner {
         new CreateUserProfileCommand({
           DomainId: request.lob.domainId,
           UserProfileName: request.userProfileName,
-          Tags: [{ Key: 'created-by', Value: 'studio-portal' }],
+          Tags: [{ Key: 'created-by', Value: 'studio-portal' }, ...(request.userSub ? [{ Key: PROFILE_SUB_TAG, Value: request.userSub }] : [])],
         }),
       );
       this.log.info('profile.created', { lob: request.lob.lob, domainId: request.lob.domainId, user: request.userProfileName });

@@ -33,6 +33,8 @@ export interface PresignRequest {
   space?: string;
   expiresSeconds: number;
   profileWaitMs?: number;
+  /** The signed-in user pool `sub`: a just-in-time profile is tagged with it (PROFILE_SUB_TAG, issue 23). */
+  userSub?: string;
   /** Awaited before a just-in-time CreateUserProfile (the launch confirms a cached LOB row first); throws to stop it. */
   beforeCreateProfile?: () => Promise<void>;
 }

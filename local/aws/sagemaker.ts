@@ -80,6 +80,18 @@ function optionalInt(input: Json, key: string, field: string, min: number, max: 
  * A List call's page: reads MaxResults (1-100, default 10) and NextToken (an offset) first, so they are
  * validated before anything else; then cuts the page out of the whole sorted list.
  */
+/** CreateUserProfile's optional Tags ([{ Key, Value }], at most 50, keys 1-128 characters) as a map. */
+function readTags(input: Json): Record<string, string> | undefined {
+  if (input.Tags === undefined) return undefined;
+  if (!Array.isArray(input.Tags) || input.Tags.length > 50) throw validation("Value at 'tags' failed to satisfy constraint: Member must have length less than or equal to 50");
+  const tags: Record<string, string> = {};
+  for (const tag of input.Tags as Json[]) {
+    if (typeof tag?.Key !== 'string' || tag.Key.length < 1 || tag.Key.length > 128) throw constraint(tag?.Key, 'tags.member.key', 'Member must have length between 1 and 128');
+    tags[tag.Key] = typeof tag.Value === 'string' ? tag.Value : '';
+  }
+  return tags;
+}
+
 function readPage(input: Json) {
   const max = optionalInt(input, 'MaxResults', 'maxResults', 1, 100, 10);
   const start = typeof input.NextToken === 'string' ? Number(input.NextToken) || 0 : 0;
@@ -325,9 +337,17 @@ async function runSageMaker(
       authorizeProfile(domain, name);
       if (domain.profiles.has(name)) throw new SageMakerError('ResourceInUse', `User profile ${name} already exists in domain ${domainId}`);
       // Created asynchronously, as SageMaker does: Pending, InService after the configured delay.
-      state.createProfile(domain, name);
+      state.createProfile(domain, name, new Date(), readTags(input));
       const arn = describeProfile(domain, name).UserProfileArn;
       return { result: { UserProfileArn: arn }, responseElements: { userProfileArn: arn } };
+    }
+    case 'ListTags': {
+      // Tags of a user profile (the only taggable resource here): arn:aws:sagemaker:<region>:<account>:user-profile/<domain>/<name>.
+      const arn = typeof input.ResourceArn === 'string' ? input.ResourceArn : '';
+      const match = /^arn:aws:sagemaker:[a-z0-9-]+:\d{12}:user-profile\/(d-[a-z0-9]+)\/([^/]+)$/.exec(arn);
+      if (!match) throw validation(`Value '${arn}' at 'resourceArn' failed to satisfy constraint: a user profile ARN is expected.`);
+      const profile = findProfile(findDomain(match[1]), match[2]);
+      return read({ Tags: Object.entries(profile.tags ?? {}).map(([Key, Value]) => ({ Key, Value })) });
     }
     case 'ListUserProfiles': {
       const page = readPage(input);

@@ -40,6 +40,8 @@ export interface UserProfile {
   inServiceAt?: Date;
   /** UserSettings.StudioWebPortal: DISABLED refuses Studio sign-in (/auth) and the live sessions' next request. */
   studioWebPortal?: 'ENABLED' | 'DISABLED';
+  /** CreateUserProfile's Tags (ListTags answers them); the portal tags the `sub` it created the profile for. */
+  tags?: Record<string, string>;
 }
 
 /** One CloudTrail-shaped record of a call the stand-in served (STS and SageMaker). */
@@ -212,12 +214,12 @@ export class AwsState {
   }
 
   /** CreateUserProfile: Pending now, InService after profileCreationDelayMs. */
-  createProfile(domain: StudioDomain, name: string, now = new Date()): UserProfile {
+  createProfile(domain: StudioDomain, name: string, now = new Date(), tags?: Record<string, string>): UserProfile {
     const delay = this.profileCreationDelayMs;
     const profile: UserProfile =
       delay > 0
-        ? { name, status: 'Pending', createdAt: now, updatedAt: now, inServiceAt: new Date(now.getTime() + delay) }
-        : { name, status: 'InService', createdAt: now, updatedAt: now };
+        ? { name, status: 'Pending', createdAt: now, updatedAt: now, inServiceAt: new Date(now.getTime() + delay), ...(tags ? { tags } : {}) }
+        : { name, status: 'InService', createdAt: now, updatedAt: now, ...(tags ? { tags } : {}) };
     domain.profiles.set(name, profile);
     return profile;
   }

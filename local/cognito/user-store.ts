@@ -109,6 +109,15 @@ export class UserStore {
     if (!this.groups.has(name)) this.groups.set(name, { name, description, createdAt: new Date() });
   }
 
+  /** Usernames deleted so far, how often: a user created again under a deleted name gets a new `sub`, as in Cognito. */
+  private readonly deletions = new Map<string, number>();
+
+  /** The `sub` of a new user: stable for the first user of a name (demo data), new for each re-creation after a delete. */
+  private subFor(username: string): string {
+    const deleted = this.deletions.get(username) ?? 0;
+    return subForUsername(deleted ? `${username}#${deleted}` : username);
+  }
+
   private build(input: NewUser, shared?: { salt: Buffer; hashes: Map<string, Buffer> }): PoolUser {
     const now = new Date();
     const salt = shared?.salt ?? randomBytes(8);
@@ -119,7 +128,7 @@ export class UserStore {
     }
     const user: PoolUser = {
       username: input.username,
-      sub: subForUsername(input.username),
+      sub: this.subFor(input.username),
       email: input.email ?? `${input.username}@example.com`,
       emailVerified: true,
       attributes: { ...(input.attributes ?? {}) },
@@ -163,6 +172,7 @@ export class UserStore {
     if (!user) throw new CognitoApiError('UserNotFoundException', 'User does not exist.');
     this.byName.delete(username);
     this.bySub.delete(user.sub);
+    this.deletions.set(username, (this.deletions.get(username) ?? 0) + 1);
     const index = this.lowerBound(username);
     if (this.sorted[index] === username) this.sorted.splice(index, 1);
   }

@@ -1,5 +1,6 @@
 /** The portal's tables read and changed through the production SDK against the DynamoDB stand-in. */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { subForUsername } from '../../local/cognito/user-store';
 import { DeleteCommand, DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 
 export function directoryClient(env: Record<string, string>) {
@@ -26,10 +27,11 @@ export function directoryClient(env: Record<string, string>) {
         }),
       );
     },
-    async putUser(username: string, lobs: string[]) {
+    /** A row bound (issue 23) to the stand-in pool's `sub` of the user's first account (`sub` given: to that one). */
+    async putUser(username: string, lobs: string[], sub = subForUsername(username)) {
       const now = new Date().toISOString();
       await doc.send(
-        new PutCommand({ TableName: tables.users, Item: { username, lobs, kind: 'user', version: 1, createdAt: now, updatedAt: now, updatedBy: 'test' } }),
+        new PutCommand({ TableName: tables.users, Item: { username, sub, lobs, kind: 'user', version: 1, createdAt: now, updatedAt: now, updatedBy: 'test' } }),
       );
     },
     async deleteUser(username: string) {

@@ -3,7 +3,7 @@ import { forbidden } from 'next/navigation';
 import { requireConsolePage } from '@/lib/admin/require-admin';
 import { getAdminDeps } from '@/lib/admin/deps';
 import { canManageLob } from '@/lib/auth/roles';
-import { listPendingRequests, type AccessRequest } from '@/lib/admin/requests';
+import { approvalProgress, listPendingRequests, type AccessRequest } from '@/lib/admin/requests';
 import { formatUtcMinute } from '@/lib/time-format';
 import { isPortalError } from '@/lib/errors';
 import { RequestDecision } from '@/components/admin/request-decision';
@@ -28,7 +28,7 @@ export default async function RequestsPage({ searchParams }: { searchParams: Pro
   }
   return (
     <div>
-      <PageHeader title="Access requests" description="Pending requests, newest first. Approving grants membership until the end of the approved period; nobody decides their own request." />
+      <PageHeader title="Access requests" description="Pending requests, newest first. Approving grants membership until the end of the approved period; nobody decides their own request. A line of business that requires 2 approvals needs two different approvers." />
       {lobs.length > 1 || lob ? (
         <Card aria-label="Filter requests" className="mb-6">
           <form method="get" action="/admin/requests" className="flex flex-wrap items-end gap-4">
@@ -52,6 +52,11 @@ export default async function RequestsPage({ searchParams }: { searchParams: Pro
               <div className="min-w-0">
                 <h2 id={`title-${r.id}`} className="font-semibold text-slate-900">{r.requester} asks for {r.lob}</h2>
                 <p className="mt-1 text-sm text-slate-600">{r.days} days · asked <time dateTime={r.createdAt}>{formatUtcMinute(r.createdAt)}</time></p>
+                {approvalProgress(r) ? (
+                  <p className="mt-1 text-sm font-medium text-slate-800" data-testid="approval-progress">
+                    {approvalProgress(r)}{r.approvals?.length ? ` (approved by ${r.approvals.map((a) => a.by).join(', ')})` : ''}
+                  </p>
+                ) : null}
                 <blockquote className="mt-2 border-l-4 border-slate-200 pl-3 text-sm break-words text-slate-800">{r.justification}</blockquote>
               </div>
               <RequestDecision id={r.id} requester={r.requester} lob={r.lob} days={r.days} />

@@ -94,6 +94,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
         actions={
           <>
             <Link href="/admin/users/import" className={secondaryButtonClass}>Import CSV</Link>
+            <Link href="/admin/users/orphans" className={secondaryButtonClass}>Orphaned access</Link>
             <a href="/admin/users/export" className={secondaryButtonClass} download>Export mappings (CSV)</a>
           </>
         }

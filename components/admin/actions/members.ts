@@ -23,10 +23,10 @@ export const setMemberAction = serverAction({
   authorize,
   read,
   schema: z.object({ lob: lobNameSchema, username: usernameSchema, until: z.string() }),
-  act: async ({ lob, username, until: day }, { user }, { values }) => {
+  act: async ({ lob, username, until: day }, { user, platformAdmin }, { values }) => {
     const deps = getAdminDeps();
     const until = parseUntil(day, nowOf(deps));
-    await setMember(deps, user.username, lob, username, until);
+    await setMember(deps, { username: user.username, platformAdmin }, lob, username, until);
     return {
       message: `Saved: ${username} is a member of ${lob} ${until ? `until ${formatUtcMinute(until)}` : 'with no end date'}.`,
       values: { ...values, username: '', until: '' },

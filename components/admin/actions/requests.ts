@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { requireConsoleRequest, requireLobManagerRequest } from '@/lib/admin/require-admin';
 import { getAdminDeps } from '@/lib/admin/deps';
-import { approveRequest, denyRequest, getRequest } from '@/lib/admin/requests';
+import { approvalProgress, approveRequest, denyRequest, getRequest } from '@/lib/admin/requests';
 import { InputInvalidError } from '@/lib/errors';
 import { formatUtcMinute } from '@/lib/time-format';
 import type { ActionState } from '@/components/actions/action-state';
@@ -41,6 +41,9 @@ const decisionAction = (name: string, decide: (input: z.output<typeof decisionSc
 
 export const approveRequestAction = decisionAction('request.approve', async ({ days }, { user, request }) => {
   const decided = await approveRequest(getAdminDeps(), user.username, request.id, days ? Number(days) : undefined);
+  if (decided.status === 'pending') {
+    return `Approved: ${approvalProgress(decided)}. Another owner of ${decided.lob} or a platform admin has to approve too before ${decided.requester} gets access.`;
+  }
   return `Approved: ${decided.requester} is a member of ${decided.lob} until ${formatUtcMinute(decided.until ?? '')}.`;
 });
 

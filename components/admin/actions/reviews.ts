@@ -6,6 +6,7 @@ import { requireConsoleRequest } from '@/lib/admin/require-admin';
 import { canManageLob } from '@/lib/auth/roles';
 import { getAdminDeps, nowOf } from '@/lib/admin/deps';
 import { requireLob } from '@/lib/admin/lobs';
+import { SELF_GRANT_MESSAGE } from '@/lib/admin/grants';
 import { parseUntil } from '@/lib/admin/members';
 import { decideMember, finishReview, getReview, keepAll, saveReviewSettings, startReview, validateReviewSettings } from '@/lib/admin/reviews';
 import { lobNameSchema, usernameSchema } from '@/lib/admin/validation';
@@ -59,10 +60,10 @@ export const decideMemberAction = serverAction({
   authorize: reviewManagers,
   read,
   schema: hiddenFields(z.object({ username: usernameSchema, decision: z.enum(['keep', 'remove']), until: z.string().default(''), comment: z.string().optional() })),
-  act: async ({ username, decision, until, comment }, { user, review }) => {
+  act: async ({ username, decision, until, comment }, { user, platformAdmin, review }) => {
     const deps = getAdminDeps();
     const end = decision === 'keep' ? parseUntil(until, nowOf(deps)) : undefined;
-    await decideMember(deps, user.username, review, { username, decision, comment, until: end });
+    await decideMember(deps, { username: user.username, platformAdmin }, review, { username, decision, comment, until: end });
     return { message: decision === 'keep' ? `Kept ${username}.` : `Removed ${username} from ${review.lob}.`, values: {}, revalidate: [reviewPath(review.id)] };
   },
 });
@@ -80,7 +81,8 @@ export const keepAllAction = serverAction({
   act: async ({ usernames, comment }, { user, review }) => {
     const result = await keepAll(getAdminDeps(), user.username, review, usernames, comment);
     const skipped = result.alreadyDecided.length ? ` ${result.alreadyDecided.length} were decided by someone else first and were left as they were.` : '';
-    return { message: `Kept ${result.kept.length} members.${skipped}`, values: {}, revalidate: [reviewPath(review.id)] };
+    const self = result.selfRefused ? ` ${SELF_GRANT_MESSAGE}: you were left undecided.` : '';
+    return { message: `Kept ${result.kept.length} members.${skipped}${self}`, values: {}, revalidate: [reviewPath(review.id)] };
   },
 });
 

@@ -1,0 +1,106 @@
+import { requireAdminPage } from '@/lib/admin/require-admin';
+import { getAdminDeps } from '@/lib/admin/deps';
+import { listOrphanedMappings, listOrphanedOwners, type OrphanedMapping, type OrphanedOwner, type OrphanReason } from '@/lib/admin/identity';
+import Link from 'next/link';
+import { linkClass } from '@/components/admin/form-parts';
+import { isPortalError } from '@/lib/errors';
+import { formatUtc } from '@/lib/launch';
+import { ArchiveOrphanForm, BackfillForm } from '@/components/admin/orphan-forms';
+import { Badge, Card, ListError, PageHeader, TableFrame, tableClass, tbodyClass, tdClass, thClass, theadClass, wideOnly } from '@/components/admin/page-parts';
+
+const REASONS: Record<OrphanReason, { label: string; tone: 'danger' | 'warning' }> = {
+  'user-deleted': { label: 'User deleted', tone: 'danger' },
+  'sub-mismatch': { label: 'Re-created user (new account)', tone: 'danger' },
+  unbound: { label: 'Not bound yet', tone: 'warning' },
+};
+
+/** Platform admins: memberships that no longer belong to the account behind their username (issue 23). */
+export default async function OrphansPage() {
+  await requireAdminPage('/admin/users/orphans');
+  let orphans: OrphanedMapping[] = [];
+  let owners: OrphanedOwner[] = [];
+  let error: string | undefined;
+  try {
+    [orphans, owners] = await Promise.all([listOrphanedMappings(getAdminDeps()), listOrphanedOwners(getAdminDeps())]);
+  } catch (e) {
+    if (!isPortalError(e)) throw e;
+    error = e.message;
+  }
+  const unbound = [...orphans, ...owners].filter((o) => o.reason === 'unbound').length;
+  const about = (
+    <p>
+      LOB memberships are bound to the user pool account (its immutable id, <code>sub</code>) they were granted
+      to. Listed here: memberships whose user was deleted, whose username now belongs to a re-created account,
+      or that were written before binding existed. Launches refuse all of them. Archive a row to remove it (the
+      audit log keeps what it held); then grant the new account access as usual.
+    </p>
+  );
+  return (
+    <div>
+      <PageHeader back={{ href: '/admin/users', label: 'All users' }} title="Orphaned access" description={about} />
+      {unbound ? (
+        <Card aria-label="Bind unbound rows" className="mb-6">
+          <p className="mb-3 text-sm text-slate-700">
+            {unbound} membership row{unbound === 1 ? ' or owner entry was' : 's or owner entries were'} written before binding existed. Binding gives each to the
+            account that holds its username now (run it once after deploying, before users are re-created).
+          </p>
+          <BackfillForm />
+        </Card>
+      ) : null}
+      {error ? <ListError title="The orphaned access could not be listed" error={error} restart={{ href: '/admin/users/orphans', label: 'Try again' }} /> : null}
+      {!error && orphans.length === 0 ? <p className="text-sm text-slate-600" data-testid="no-orphans">No orphaned access: every membership belongs to its user&apos;s current account.</p> : null}
+      {orphans.length ? (
+        <TableFrame label="Orphaned memberships" testId="orphans">
+          <table className={tableClass}>
+            <thead className={theadClass}>
+              <tr>
+                <th scope="col" className={thClass}>User</th>
+                <th scope="col" className={thClass}>Why</th>
+                <th scope="col" className={thClass}>LOBs</th>
+                <th scope="col" className={`${thClass} ${wideOnly}`}>Last change</th>
+                <th scope="col" className={thClass}><span className="sr-only">Actions</span></th>
+              </tr>
+            </thead>
+            <tbody className={tbodyClass}>
+              {orphans.map((o) => (
+                <tr key={o.username} data-username={o.username} data-reason={o.reason}>
+                  <td className={`${tdClass} font-medium text-slate-900`}>{o.username}</td>
+                  <td className={tdClass}><Badge tone={REASONS[o.reason].tone}>{REASONS[o.reason].label}</Badge></td>
+                  <td className={tdClass}>{o.lobs.join(', ')}</td>
+                  <td className={`${tdClass} ${wideOnly}`}>{o.updatedAt ? `${formatUtc(o.updatedAt)} by ${o.updatedBy ?? 'someone'}` : ''}</td>
+                  <td className={tdClass}><ArchiveOrphanForm username={o.username} version={o.version} /></td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableFrame>
+      ) : null}
+      {owners.length ? (
+        <section aria-labelledby="owners-title" className="mt-8">
+          <h2 id="owners-title" className="mb-3 text-base font-semibold text-slate-900">Orphaned LOB owners</h2>
+          <p className="mb-3 text-sm text-slate-600">Owner usernames not bound to their user&apos;s current account: they get no owner rights. Remove or re-add them in the LOB&apos;s owners.</p>
+          <TableFrame label="Orphaned LOB owners" testId="orphaned-owners">
+            <table className={tableClass}>
+              <thead className={theadClass}>
+                <tr>
+                  <th scope="col" className={thClass}>Owner</th>
+                  <th scope="col" className={thClass}>Why</th>
+                  <th scope="col" className={thClass}>LOB</th>
+                </tr>
+              </thead>
+              <tbody className={tbodyClass}>
+                {owners.map((o) => (
+                  <tr key={`${o.lob}:${o.username}`} data-owner={o.username} data-lob={o.lob} data-reason={o.reason}>
+                    <td className={`${tdClass} font-medium text-slate-900`}>{o.username}</td>
+                    <td className={tdClass}><Badge tone={REASONS[o.reason].tone}>{REASONS[o.reason].label}</Badge></td>
+                    <td className={tdClass}><Link className={linkClass} href={`/admin/lobs/${encodeURIComponent(o.lob)}`}>{o.lob}</Link></td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableFrame>
+        </section>
+      ) : null}
+    </div>
+  );
+}
