@@ -16,6 +16,7 @@ import { CognitoApi, TARGET_PREFIX } from './api';
 import { buildOidcProvider, renderLoginPage, OIDC_ROUTES } from './oidc';
 import type { SigningCredentials } from '../sigv4';
 import type { DemoAppClient } from '../demo-data';
+import type { CognitoMfa, MfaConfiguration } from './mfa';
 
 export interface CognitoOptions {
   userPoolId: string;
@@ -25,12 +26,16 @@ export interface CognitoOptions {
   publicUrl?: string;
   /** Host for the default public URL (already bracketed for IPv6). */
   publicHost?: string;
+  /** The user pool's MFA configuration (default OPTIONAL, as the demo pool's). */
+  mfaConfiguration?: MfaConfiguration;
 }
 
 export interface CognitoStandIn {
   server: Server;
   users: UserStore;
   keys: KeyRing;
+  /** TOTP MFA: the pool's configuration and the users' software tokens. */
+  mfa: CognitoMfa;
   /** Listens and builds the OIDC provider for the resulting issuer. */
   listen(port: number, host: string): Promise<{ url: string; issuer: string }>;
   issuer(): string;
@@ -59,6 +64,7 @@ export async function createCognitoServer(knobs: Knobs, opts: CognitoOptions): P
     clients: opts.clients,
     adminKeys: opts.adminKeys,
     issuer: () => issuer,
+    mfaConfiguration: opts.mfaConfiguration,
   });
 
   const jsonApi = async (req: IncomingMessage, res: ServerResponse) => {
@@ -181,6 +187,7 @@ export async function createCognitoServer(knobs: Knobs, opts: CognitoOptions): P
     }),
     users,
     keys,
+    mfa: api.mfa,
     issuer: () => issuer,
     async rotateKeys(retireOld) {
       const key = await keys.rotate(retireOld);
