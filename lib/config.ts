@@ -79,6 +79,9 @@ const envSchema = z.object({
   HEALTH_CHECK_INTERVAL_SECONDS: intInRange('HEALTH_CHECK_INTERVAL_SECONDS', 0, 86400, 0),
   PRESIGNED_URL_EXPIRES_SECONDS: intInRange('PRESIGNED_URL_EXPIRES_SECONDS', 5, 300, 60),
   ADMIN_GROUP: optionalString.transform((v) => v ?? 'portal-admins'),
+  CONSOLE_REQUIRE_MFA: optionalString
+    .pipe(z.enum(['true', 'false'], { error: 'CONSOLE_REQUIRE_MFA must be true or false' }).optional())
+    .transform((v) => v === 'true'),
   SUPPORT_CONTACT: optionalString.transform((v) => v ?? 'your platform team'),
   LOB_CACHE_SECONDS: intInRange('LOB_CACHE_SECONDS', 0, 3600, 30),
   GENERATOR_SESSION_CACHE_SIZE: intInRange('GENERATOR_SESSION_CACHE_SIZE', 1, 1_000_000, 10_000),
@@ -134,6 +137,11 @@ export interface PortalConfig {
   reviewJobIntervalSeconds: number;
   presignedUrlExpiresSeconds: number;
   adminGroup: string;
+  /**
+   * The admin console (platform admins and owners) refuses a session known not to have passed MFA
+   * (lib/auth/mfa.ts). Production stages set it (infra/stages.ts).
+   */
+  consoleRequireMfa: boolean;
   supportContact: string;
   lobCacheSeconds: number;
   /** Generator sessions (one per LOB account and user) kept in memory, least recently used dropped first. */
@@ -197,6 +205,7 @@ export function parseConfig(env: Record<string, string | undefined>): PortalConf
     reviewJobIntervalSeconds: e.REVIEW_JOB_INTERVAL_SECONDS,
     presignedUrlExpiresSeconds: e.PRESIGNED_URL_EXPIRES_SECONDS,
     adminGroup: e.ADMIN_GROUP,
+    consoleRequireMfa: e.CONSOLE_REQUIRE_MFA,
     supportContact: e.SUPPORT_CONTACT,
     lobCacheSeconds: e.LOB_CACHE_SECONDS,
     generatorSessionCacheSize: e.GENERATOR_SESSION_CACHE_SIZE,

@@ -2,16 +2,11 @@ import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 import { HostedSignInButton, SignInForm } from '@/components/launch/sign-in-form';
 import { Alert } from '@/components/ui/alert';
+import { safeCallbackUrl } from '@/lib/auth/callback-url';
 import { getSessionUser } from '@/lib/auth/session';
 import { getConfig } from '@/lib/config';
 
 export const metadata: Metadata = { title: 'Sign in · Studio Portal' };
-
-/** Only same-site paths: never bounce a user to another origin after sign-in. */
-function safeCallbackUrl(value: string | string[] | undefined): string {
-  const v = Array.isArray(value) ? value[0] : value;
-  return v && v.startsWith('/') && !v.startsWith('//') && !v.startsWith('/\\') ? v : '/';
-}
 
 const HOSTED_ERRORS: Record<string, string> = {
   AccessDenied: 'Your company account could not be used to sign in here.',

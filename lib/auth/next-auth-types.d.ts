@@ -3,7 +3,7 @@ import 'next-auth/jwt';
 
 declare module 'next-auth' {
   interface Session {
-    user: { username: string; groups: string[]; email?: string };
+    user: { username: string; groups: string[]; email?: string; mfa?: boolean };
   }
 }
 
@@ -12,5 +12,6 @@ declare module 'next-auth/jwt' {
     username?: string;
     groups?: string[];
     email?: string;
+    mfa?: boolean;
   }
 }

@@ -3,6 +3,7 @@ import CognitoProvider from 'next-auth/providers/cognito';
 import CredentialsProvider from 'next-auth/providers/credentials';
 import { getConfig, type PortalConfig } from '@/lib/config';
 import { log } from '@/lib/log';
+import { mfaClaimOf, mfaFromIdTokenClaims } from './mfa';
 import { InvalidCredentialsError, SignInChallengeError, signInWithPassword } from './password-sign-in';
 import { getCognitoClient, getTokenVerifier } from './services';
 
@@ -12,6 +13,7 @@ const SESSION_MAX_AGE_SECONDS = 8 * 3600;
 interface PortalUser extends User {
   username: string;
   groups: string[];
+  mfa?: boolean;
 }
 
 function strings(v: unknown): string[] {
@@ -52,8 +54,9 @@ function buildProviders(config: PortalConfig): AuthOptions['providers'] {
             username,
             password,
           );
-          log.info('auth.sign_in', { user: user.username, mode: 'password' });
-          return { id: user.username, ...user };
+          log.info('auth.sign_in', { user: user.username, mode: 'password', mfa: false });
+          // No challenge was answered here (a user with MFA gets SignInChallengeError): the form's steps do that.
+          return { id: user.username, ...user, mfa: false };
         } catch (error) {
           if (error instanceof InvalidCredentialsError) {
             log.info('auth.sign_in_refused', { user: username, mode: 'password' });
@@ -94,12 +97,14 @@ export function buildAuthOptions(config: PortalConfig): AuthOptions {
           token.username = claims['cognito:username'] as string;
           token.groups = strings(claims['cognito:groups']);
           if (typeof claims.email === 'string') token.email = claims.email;
+          token.mfa = mfaFromIdTokenClaims(claims);
           log.info('auth.sign_in', { user: token.username, mode: 'hosted-ui' });
         } else if (user) {
           const u = user as PortalUser;
           token.username = u.username;
           token.groups = u.groups;
           if (u.email) token.email = u.email;
+          token.mfa = mfaClaimOf(u.mfa);
         }
         return token;
       },
@@ -108,6 +113,7 @@ export function buildAuthOptions(config: PortalConfig): AuthOptions {
           username: String(token.username ?? ''),
           groups: strings(token.groups),
           ...(typeof token.email === 'string' ? { email: token.email } : {}),
+          ...(mfaClaimOf(token.mfa) !== undefined ? { mfa: token.mfa } : {}),
         };
         return session;
       },

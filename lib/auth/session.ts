@@ -17,6 +17,7 @@ export async function getSessionUser(): Promise<SessionUser | null> {
     username: user.username,
     groups: Array.isArray(user.groups) ? user.groups : [],
     ...(user.email ? { email: user.email } : {}),
+    ...(typeof user.mfa === 'boolean' ? { mfa: user.mfa } : {}),
   };
 }
 

@@ -5,4 +5,6 @@ export interface SessionUser {
   /** `cognito:groups`. */
   groups: string[];
   email?: string;
+  /** The sign-in passed MFA (lib/auth/mfa.ts); undefined when the portal cannot know (hosted UI without `amr`). */
+  mfa?: boolean;
 }
