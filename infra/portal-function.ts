@@ -4,7 +4,7 @@ import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { generatorRoleArn } from './config';
 import type { Portal, PortalArgs } from './portal';
-import type { PortalUserPool } from './portal-user-pool';
+import { mfaRequired, type PortalUserPool } from './portal-user-pool';
 import { attachTopicPolicy, publishStatements } from './notifications';
 import { buildPolicyDocument } from './policy-document';
 
@@ -162,6 +162,7 @@ export function createPortalFunction(
           AWS_LWA_PASS_THROUGH_PATH: JOBS_PATH,
           PRESIGNED_URL_EXPIRES_SECONDS: String(portal.presignedUrlExpiresSeconds),
           ADMIN_GROUP: portal.adminGroup,
+          CONSOLE_REQUIRE_MFA: String(mfaRequired(args)),
           SUPPORT_CONTACT: portal.supportContact,
           LOG_LEVEL: portal.logLevel,
           // Lambda freezes the process once the response is sent: write the audit record first.

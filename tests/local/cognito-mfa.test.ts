@@ -4,6 +4,7 @@
  * SOFTWARE_TOKEN_MFA, a token set up with an access token, and the refusals (wrong, reused, expired codes).
  * Codes are computed here with otpauth's defaults (RFC 6238: SHA-1, 6 digits, 30 s), independently of the stand-in.
  */
+import { execFile } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -28,6 +29,7 @@ import { errorOf } from './helpers';
 
 let cognito: CognitoStandIn;
 let client: CognitoIdentityProviderClient;
+let cognitoUrl = '';
 const PASSWORD = 'MfaTest1!x';
 const OWNER_MFA = DEMO_USERS.find((u) => u.username === 'owner-mfa')!;
 
@@ -70,6 +72,7 @@ beforeAll(async () => {
     userPoolId: USER_POOL_ID, clients: DEMO_APP_CLIENTS, adminKeys: [PORTAL_PRINCIPAL], publicHost: '127.0.0.1',
   });
   const { url } = await cognito.listen(0, '127.0.0.1');
+  cognitoUrl = url;
   client = new CognitoIdentityProviderClient({ endpoint: url, region: 'us-east-1', credentials: PORTAL_PRINCIPAL, maxAttempts: 1 });
   cognito.users.create({ username: OWNER_MFA.username, password: OWNER_MFA.password, email: OWNER_MFA.email, groups: OWNER_MFA.groups });
   cognito.mfa.enroll(OWNER_MFA.username, OWNER_MFA.totpSecret!);
@@ -209,5 +212,39 @@ describe('configuration', () => {
     expect(configFromEnv({}).cognitoMfa).toBe('OPTIONAL');
     expect(configFromEnv({ LOCAL_COGNITO_MFA: 'ON' }).cognitoMfa).toBe('ON');
     expect(() => configFromEnv({ LOCAL_COGNITO_MFA: 'required' })).toThrow(/LOCAL_COGNITO_MFA must be OFF, OPTIONAL or ON/);
+  });
+});
+
+describe('npm run token with MFA', () => {
+  /** Async on purpose: the stand-in runs in this process and must keep answering. */
+  function runToken(args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
+    return new Promise((resolve) => {
+      execFile(
+        process.execPath,
+        ['--import', 'tsx', 'scripts/token.ts', ...args],
+        { env: { ...process.env, COGNITO_ENDPOINT: cognitoUrl }, encoding: 'utf8', timeout: 30_000 },
+        (error, stdout, stderr) => resolve({ status: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      );
+    });
+  }
+
+  it('--totp owner-mfa prints the current authenticator code', async () => {
+    const before = code(OWNER_MFA.totpSecret!);
+    const out = await runToken(['--totp', 'owner-mfa']);
+    expect(out.status, out.stderr).toBe(0);
+    expect([before, code(OWNER_MFA.totpSecret!)]).toContain(out.stdout.trim());
+  });
+
+  it('answers the SOFTWARE_TOKEN_MFA challenge of a demo user with MFA and prints an access token', async () => {
+    const out = await runToken(['owner-mfa']);
+    expect(out.status, out.stderr).toBe(0);
+    const claims = JSON.parse(Buffer.from(out.stdout.trim().split('.')[1], 'base64url').toString()) as Record<string, unknown>;
+    expect(claims).toMatchObject({ token_use: 'access', username: 'owner-mfa' });
+  });
+
+  it('names the missing secret for a user without one', async () => {
+    const out = await runToken(['--totp', 'user-lob-a']);
+    expect(out.status).not.toBe(0);
+    expect(out.stderr).toContain('no TOTP secret for "user-lob-a"');
   });
 });
