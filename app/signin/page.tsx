@@ -6,7 +6,8 @@ import { safeCallbackUrl } from '@/lib/auth/callback-url';
 import { getSessionUser } from '@/lib/auth/session';
 import { getConfig } from '@/lib/config';
 
-export const metadata: Metadata = { title: 'Sign in · Studio Portal' };
+// same-origin, not the site's no-referrer: the form's native POST must carry its Origin (next.config.mjs).
+export const metadata: Metadata = { title: 'Sign in · Studio Portal', referrer: 'same-origin' };
 
 const HOSTED_ERRORS: Record<string, string> = {
   AccessDenied: 'Your company account could not be used to sign in here.',
