@@ -11,6 +11,8 @@ import { runSignInStep } from '@/lib/auth/sign-in-steps';
  */
 export async function signInStep(current: SignInFormState, form: FormData): Promise<SignInFormState> {
   const outcome = await runSignInStep(form, safeCallbackUrl(String(form.get('callbackUrl') ?? '')), current);
-  if ('redirectTo' in outcome) redirect(outcome.redirectTo);
-  return outcome.state;
+  if (!('redirectTo' in outcome)) return outcome.state;
+  // A hydrated form (it adds `hydrated`) loads the next page itself, as a full page: a new session, a new shell.
+  if (form.get('hydrated') === '1') return { step: 'done', redirectTo: outcome.redirectTo };
+  redirect(outcome.redirectTo);
 }

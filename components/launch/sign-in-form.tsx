@@ -1,7 +1,7 @@
 'use client';
 
 import { signIn } from 'next-auth/react';
-import { useActionState, useState, type InputHTMLAttributes } from 'react';
+import { useActionState, useEffect, useState, useSyncExternalStore, type InputHTMLAttributes } from 'react';
 import { signInStep } from '@/app/signin/actions';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
@@ -11,6 +11,7 @@ const SUBMIT_LABELS: Record<SignInFormState['step'], [idle: string, pending: str
   password: ['Sign in', 'Signing in…'],
   mfa: ['Verify', 'Verifying…'],
   'mfa-setup': ['Verify', 'Verifying…'],
+  done: ['Signed in', 'Signed in'],
 };
 
 /**
@@ -25,6 +26,11 @@ export function SignInForm({ callbackUrl, initialError }: { callbackUrl: string;
     error: errorMessageFor(initialError),
   });
   const [idle, busy] = SUBMIT_LABELS[state.step];
+  // Only a hydrated form sends `hydrated`: the action then answers with the next page instead of a redirect.
+  const hydrated = useSyncExternalStore(noSubscription, () => true, () => false);
+  useEffect(() => {
+    if (state.step === 'done') window.location.assign(state.redirectTo);
+  }, [state]);
 
   return (
     <form
@@ -36,6 +42,7 @@ export function SignInForm({ callbackUrl, initialError }: { callbackUrl: string;
     >
       <input type="hidden" name="callbackUrl" value={callbackUrl} />
       <input type="hidden" name="step" value={state.step} />
+      {hydrated && <input type="hidden" name="hydrated" value="1" />}
       <div key={state.step} className="space-y-4">
         {state.step === 'password' && (
           <>
@@ -79,10 +86,10 @@ export function SignInForm({ callbackUrl, initialError }: { callbackUrl: string;
       </div>
       <div>
         {/* aria-disabled, not disabled: the button keeps focus for keyboard users while signing in. */}
-        <Button type="submit" aria-disabled={pending || undefined} className="w-full">
+        <Button type="submit" aria-disabled={pending || state.step === 'done' || undefined} className="w-full">
           {pending ? busy : idle}
         </Button>
-        {state.step !== 'password' && (
+        {(state.step === 'mfa' || state.step === 'mfa-setup') && (
           <p className="mt-3 text-center text-sm">
             <a href={`/signin?callbackUrl=${encodeURIComponent(callbackUrl)}`} className="text-brand-700 underline">
               Start again
@@ -102,6 +109,8 @@ export function SignInForm({ callbackUrl, initialError }: { callbackUrl: string;
     </form>
   );
 }
+
+const noSubscription = () => () => {};
 
 /** The 6-digit code box of both MFA steps. */
 function CodeField() {
