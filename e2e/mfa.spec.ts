@@ -103,6 +103,35 @@ test('with JavaScript disabled, a wrong code sends the person back to the passwo
   }
 });
 
+test('hosted-UI mode: Cognito asks owner-mfa for the code, and the session knows MFA passed from the ID token’s amr', async ({ page, portal }) => {
+  const owner = DEMO_USERS.find((u) => u.username === 'owner-mfa')!;
+  await page.goto(portal.hostedUi);
+  await page.getByRole('button', { name: 'Sign in with your company account' }).click();
+  await signInWithForm(page, owner.username);
+  // The Cognito stand-in's managed login page, its code step. (The previous step's code: the
+  // require-MFA tests below use the next step's, so no code is used twice.)
+  await page.getByRole('textbox', { name: 'Authentication code' }).fill(totp(owner.totpSecret!, -1));
+  await page.getByRole('button', { name: 'Verify' }).click();
+  await expect(page.getByTestId('whoami')).toContainText('owner-mfa');
+  const session = (await (await page.request.get(`${portal.hostedUi}/api/auth/session`)).json()) as { user: { mfa?: boolean } };
+  expect(session.user.mfa).toBe(true);
+});
+
+test('hosted-UI mode: a password-only sign-in is recorded as without MFA', async ({ browser, portal }) => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  try {
+    await page.goto(portal.hostedUi);
+    await page.getByRole('button', { name: 'Sign in with your company account' }).click();
+    await signInWithForm(page, 'owner-lob-a');
+    await expect(page.getByTestId('whoami')).toContainText('owner-lob-a');
+    const session = (await (await page.request.get(`${portal.hostedUi}/api/auth/session`)).json()) as { user: { mfa?: boolean } };
+    expect(session.user.mfa).toBe(false);
+  } finally {
+    await context.close();
+  }
+});
+
 test.describe('a stage that requires MFA for the console (CONSOLE_REQUIRE_MFA=true)', () => {
   let mfaPortal: { url: string; stop(): Promise<void> } | undefined;
 
@@ -129,7 +158,7 @@ test.describe('a stage that requires MFA for the console (CONSOLE_REQUIRE_MFA=tr
     const code = page.getByRole('textbox', { name: 'Authentication code' });
     await expect(code).toBeFocused();
     await expectAccessible(page, { maxWidth: PHONE.width });
-    await code.fill(totp(owner.totpSecret!));
+    await code.fill(totp(owner.totpSecret!, 1));
     await page.getByRole('button', { name: 'Verify' }).click();
     await expect(page).toHaveURL(`${mfaPortal!.url}/admin`);
     await expect(page.getByTestId('whoami')).toContainText('owner-mfa');

@@ -156,6 +156,11 @@ export class CognitoMfa {
     return user;
   }
 
+  /** The hosted login page's code step: the user's current TOTP (accepted once). */
+  checkCode(user: PoolUser, code: string): boolean {
+    return this.hasTotp(user) && this.acceptCode(this.mfaOf(user), code.replace(/\s+/g, ''));
+  }
+
   /** True (and the step remembered) when `code` is the user's current TOTP, one step either side, unused. */
   private acceptCode(mfa: UserMfa, code: string): boolean {
     if (!mfa.secret || !/^\d{6}$/.test(code)) return false;

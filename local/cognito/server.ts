@@ -113,6 +113,9 @@ export async function createCognitoServer(knobs: Knobs, opts: CognitoOptions): P
     }
   };
 
+  // Login interactions whose password was right and which wait for the TOTP code: interaction uid -> user sub.
+  const awaitingCode = new Map<string, string>();
+
   const interaction = async (req: IncomingMessage, res: ServerResponse, rest: string) => {
     const details = await provider!.interactionDetails(req, res);
     const action = `${mountPath}/interaction/${details.uid}`;
@@ -126,6 +129,16 @@ export async function createCognitoServer(knobs: Knobs, opts: CognitoOptions): P
     }
     if (req.method === 'POST' && rest === '') {
       const form = new URLSearchParams((await readBody(req)).toString('utf8'));
+      const waiting = awaitingCode.get(details.uid);
+      if (waiting) {
+        awaitingCode.delete(details.uid);
+        const mfaUser = users.getBySub(waiting);
+        if (!mfaUser || !api.mfa.checkCode(mfaUser, form.get('code') ?? '')) {
+          return sendHtml(res, 200, renderLoginPage(action, { error: 'Incorrect code. Sign in again.', clientName }));
+        }
+        const login = { accountId: mfaUser.sub, remember: false, amr: ['pwd', 'otp', 'mfa'] };
+        return provider!.interactionFinished(req, res, { login }, { mergeWithLastSubmission: false });
+      }
       const username = (form.get('username') ?? '').trim();
       const password = form.get('password') ?? '';
       const user = username ? users.resolve(username) : undefined;
@@ -135,7 +148,12 @@ export async function createCognitoServer(knobs: Knobs, opts: CognitoOptions): P
       if (!user.enabled) {
         return sendHtml(res, 200, renderLoginPage(action, { error: 'User is disabled.', username, clientName }));
       }
-      return provider!.interactionFinished(req, res, { login: { accountId: user.sub, remember: false } }, { mergeWithLastSubmission: false });
+      if (api.mfa.hasTotp(user)) {
+        awaitingCode.set(details.uid, user.sub);
+        return sendHtml(res, 200, renderLoginPage(action, { clientName, codeStep: true }));
+      }
+      // amr as Cognito's ACR/AMR claims report it: the password alone.
+      return provider!.interactionFinished(req, res, { login: { accountId: user.sub, remember: false, amr: ['pwd'] } }, { mergeWithLastSubmission: false });
     }
     sendHtml(res, 405, '<h1>Method not allowed</h1>');
   };
