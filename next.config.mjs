@@ -30,6 +30,10 @@ const nextConfig = {
   async headers() {
     return [
       { source: '/:path*', headers: SECURITY_HEADERS },
+      // The sign-in form posts before hydration (or without JavaScript): with no-referrer the browser sends
+      // `Origin: null`, which Next's server-action origin check refuses. same-origin still sends no Referer
+      // to any other origin; this page shows no presigned URL.
+      { source: '/signin', headers: [{ key: 'Referrer-Policy', value: 'same-origin' }] },
       // The launch API skips the proxy (and its per-request nonce CSP) for plain usernames; it serves
       // redirects and JSON only, so the strictest static policy fits (see proxy.ts).
       { source: '/api/studio/:user', headers: [{ key: 'Content-Security-Policy', value: API_CSP }] },

@@ -72,6 +72,11 @@ const portalSchema = z.object({
       requests: 'studio-portal-requests', reviews: 'studio-portal-reviews', usage: 'studio-portal-usage',
     }),
   adminGroup: z.string().min(1).default('portal-admins'),
+  /**
+   * The user pool's MFA (TOTP only) and the admin console's demand for it: `required` sets the pool's MFA
+   * ON and CONSOLE_REQUIRE_MFA. Production stages always require it, whatever this says.
+   */
+  mfa: z.enum(['optional', 'required']).default('optional'),
   /** Cognito hosted UI domain prefix; used only in hosted-ui mode. */
   hostedUiDomainPrefix: z.string().regex(/^[a-z0-9](-?[a-z0-9])*$/).optional(),
   /** Private custom domain for the portal (an ACM certificate in the shared account). Without it the

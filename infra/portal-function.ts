@@ -4,7 +4,7 @@ import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { generatorRoleArn } from './config';
 import type { Portal, PortalArgs } from './portal-args';
-import type { PortalUserPool } from './portal-user-pool';
+import { mfaRequired, type PortalUserPool } from './portal-user-pool';
 import { attachTopicPolicy, publishStatements } from './notifications';
 import { buildPolicyDocument } from './policy-document';
 
@@ -187,6 +187,7 @@ export function createPortalFunction(
           // What the LOB page tells admins about how soon access ends (the schedule of infra/health-check.ts).
           ACCESS_SWEEP_MINUTES: String(portal.monitoring.accessSweepMinutes),
           ADMIN_GROUP: portal.adminGroup,
+          CONSOLE_REQUIRE_MFA: String(mfaRequired(args)),
           SUPPORT_CONTACT: portal.supportContact,
           LOG_LEVEL: portal.logLevel,
           // Lambda freezes the process once the response is sent: write the audit record first.

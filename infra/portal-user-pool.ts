@@ -14,6 +14,11 @@ export interface PortalUserPool {
   issuer: pulumi.Output<string>;
 }
 
+/** MFA is required on production stages (and where the stage config asks for it): pool MFA ON, console demands it. */
+export function mfaRequired(args: Pick<PortalArgs, 'config' | 'production'>): boolean {
+  return args.production || args.config.portal.mfa === 'required';
+}
+
 /** `url` is the portal's public URL: the hosted UI's callback and sign-out targets. */
 export function createPortalUserPool(args: PortalArgs, url: pulumi.Input<string>, opts: pulumi.CustomResourceOptions): PortalUserPool {
   const { name, config, production } = args;
@@ -27,7 +32,8 @@ export function createPortalUserPool(args: PortalArgs, url: pulumi.Input<string>
       // Accounts are created by admins (or federated in hosted-ui mode): no self sign-up.
       adminCreateUserConfig: { allowAdminCreateUserOnly: true },
       passwordPolicy: { minimumLength: 12, requireLowercase: true, requireUppercase: true, requireNumbers: true, requireSymbols: true, temporaryPasswordValidityDays: 3 },
-      mfaConfiguration: 'OPTIONAL',
+      // TOTP (software token) only: no SMS or email configuration, so no other factor can be chosen.
+      mfaConfiguration: mfaRequired(args) ? 'ON' : 'OPTIONAL',
       softwareTokenMfaConfiguration: { enabled: true },
       usernameConfiguration: { caseSensitive: false },
       deletionProtection: production ? 'ACTIVE' : 'INACTIVE',

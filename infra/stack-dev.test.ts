@@ -24,6 +24,13 @@ describe('dev stage with the on-prem simulator', () => {
     for (const domain of resourcesOfType(T.sagemakerDomain)) expect(domain.inputs.retentionPolicy.homeEfsFileSystem).toBe('Delete');
   });
 
+  it('dev keeps the user pool MFA optional (TOTP available) and the console does not demand it', () => {
+    const [pool] = resourcesOfType(T.userPool);
+    expect(pool.inputs.mfaConfiguration).toBe('OPTIONAL');
+    expect(pool.inputs.softwareTokenMfaConfiguration).toEqual({ enabled: true });
+    expect(resourcesOfType(T.lambda)[0].inputs.environment.variables.CONSOLE_REQUIRE_MFA).toBe('false');
+  });
+
   it('the simulator resolves the central Studio and execute-api zones and is routed from the shared private subnets', async () => {
     const zones = await Promise.all([stack.network.hostedZones.studio.zoneId, stack.network.hostedZones.executeApi.zoneId].map((z) => promiseOf(z)));
     expect(resourcesOfType('aws:route53/zoneAssociation:ZoneAssociation').map((a) => a.inputs.zoneId).sort()).toEqual(zones.sort());

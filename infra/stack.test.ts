@@ -74,6 +74,16 @@ describe('stack composition (sst.config.ts run())', () => {
     for (const domain of resourcesOfType(T.sagemakerDomain)) expect(domain.inputs.retentionPolicy.homeEfsFileSystem).toBe('Retain');
   });
 
+  it('production: the user pool requires MFA with software tokens (TOTP) only, and the console demands it', () => {
+    const [pool] = resourcesOfType(T.userPool);
+    expect(pool.inputs.mfaConfiguration).toBe('ON');
+    expect(pool.inputs.softwareTokenMfaConfiguration).toEqual({ enabled: true });
+    // No SMS or email factor can be configured: TOTP is the only one.
+    expect(pool.inputs.smsConfiguration).toBeUndefined();
+    expect(pool.inputs.emailMfaConfiguration).toBeUndefined();
+    expect(resourcesOfType(T.lambda)[0].inputs.environment.variables.CONSOLE_REQUIRE_MFA).toBe('true');
+  });
+
   it('hosted-ui mode: the web client uses the code flow with the portal callback URL', async () => {
     const web = resourcesOfType(T.userPoolClient).find((c) => c.inputs.name === 'portal-web')!;
     expect(web.inputs.allowedOauthFlows).toEqual(['code']);

@@ -82,6 +82,9 @@ const envSchema = z.object({
   ACCESS_SWEEP_MINUTES: intInRange('ACCESS_SWEEP_MINUTES', 1, 60, 5),
   PRESIGNED_URL_EXPIRES_SECONDS: intInRange('PRESIGNED_URL_EXPIRES_SECONDS', 5, 300, 60),
   ADMIN_GROUP: optionalString.transform((v) => v ?? 'portal-admins'),
+  CONSOLE_REQUIRE_MFA: optionalString
+    .pipe(z.enum(['true', 'false'], { error: 'CONSOLE_REQUIRE_MFA must be true or false' }).optional())
+    .transform((v) => v === 'true'),
   SUPPORT_CONTACT: optionalString.transform((v) => v ?? 'your platform team'),
   LOB_CACHE_SECONDS: intInRange('LOB_CACHE_SECONDS', 0, 3600, 30),
   IDENTITY_RECHECK_SECONDS: intInRange('IDENTITY_RECHECK_SECONDS', 0, 3600, 60),
@@ -143,6 +146,11 @@ export interface PortalConfig {
   accessSweepMinutes: number;
   presignedUrlExpiresSeconds: number;
   adminGroup: string;
+  /**
+   * The admin console (platform admins and owners) refuses a session known not to have passed MFA
+   * (lib/auth/mfa.ts). Production stages set it (infra/stages.ts).
+   */
+  consoleRequireMfa: boolean;
   supportContact: string;
   lobCacheSeconds: number;
   /**
@@ -215,6 +223,7 @@ export function parseConfig(env: Record<string, string | undefined>): PortalConf
     accessSweepMinutes: e.ACCESS_SWEEP_MINUTES,
     presignedUrlExpiresSeconds: e.PRESIGNED_URL_EXPIRES_SECONDS,
     adminGroup: e.ADMIN_GROUP,
+    consoleRequireMfa: e.CONSOLE_REQUIRE_MFA,
     supportContact: e.SUPPORT_CONTACT,
     lobCacheSeconds: e.LOB_CACHE_SECONDS,
     identityRecheckSeconds: e.IDENTITY_RECHECK_SECONDS,

@@ -99,6 +99,8 @@ export interface DemoUser {
   /** LOBs in whose Studio domain the user has a user profile. */
   profiles: string[];
   note: string;
+  /** Base32 TOTP secret of a user with software-token MFA on (`npm run token -- --totp <user>` prints the code). */
+  totpSecret?: string;
 }
 
 function demoUser(username: string, password: string, groups: string[], lobs: string[], profiles: string[], note: string): DemoUser {
@@ -115,6 +117,11 @@ export const DEMO_USERS: DemoUser[] = [
   demoUser('new-user', 'NewUser1!', [], [], [], 'unmapped (admin maps it to lob-b)'),
   demoUser('portal-admin', 'PortalAdmin1!', [ADMIN_GROUP], ['lob-a'], ['lob-a'], 'admin, lob-a'),
   demoUser('owner-lob-a', 'OwnerLobA1!', ['lob-a-owners'], [], [], 'owns lob-a (group lob-a-owners), not an admin'),
+  {
+    ...demoUser('owner-mfa', 'OwnerMfa1!', ['lob-a-owners'], [], [], 'owns lob-a, MFA on (TOTP: npm run token -- --totp owner-mfa)'),
+    // A published demo secret: anyone can compute this user's codes. Never use it outside the stand-ins.
+    totpSecret: 'KVKFKRCPNZQUYMLXOVYDSQKJKZDTSRLD',
+  },
 ];
 
 /** Every group the demo user pool has. */

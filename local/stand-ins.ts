@@ -7,6 +7,7 @@ import { Knobs, SERVICE_NAMES, type ServiceName } from './knobs';
 import { closeServer, hostForUrl, listen } from './http-util';
 import { createDynamoDbServer, seedDynamoDb, startDynamoDbLocal, type DynamoDbLocal, type TableNames } from './dynamodb';
 import { createCognitoServer, type CognitoStandIn } from './cognito/server';
+import { MFA_CONFIGURATIONS, type MfaConfiguration } from './cognito/mfa';
 import { createAwsServer } from './aws/server';
 import { createDemoAwsState, type AwsState } from './aws/state';
 import { createControlHandler } from './control';
@@ -41,6 +42,8 @@ export interface StandInsConfig {
   demoHistory?: boolean;
   /** How long CreateUserProfile leaves a profile Pending (LOCAL_PROFILE_CREATION_DELAY_MS). */
   profileCreationDelayMs?: number;
+  /** The user pool's MFA configuration (LOCAL_COGNITO_MFA: OFF, OPTIONAL (default) or ON). */
+  cognitoMfa: MfaConfiguration;
 }
 
 export interface StandInsUrls {
@@ -79,6 +82,12 @@ function profileDelay(env: Record<string, string | undefined>): number | undefin
   const ms = Number(raw);
   if (!Number.isInteger(ms) || ms < 0) throw new ConfigError(`LOCAL_PROFILE_CREATION_DELAY_MS must be an integer number of milliseconds >= 0, got "${raw}"`);
   return ms;
+}
+
+function cognitoMfa(raw: string | undefined): MfaConfiguration {
+  if (raw === undefined || raw === '') return 'OPTIONAL';
+  if (!MFA_CONFIGURATIONS.includes(raw as MfaConfiguration)) throw new ConfigError(`LOCAL_COGNITO_MFA must be OFF, OPTIONAL or ON, got "${raw}"`);
+  return raw as MfaConfiguration;
 }
 
 /** Reads the stand-ins' configuration from environment variables (see docs/local-stand-ins.md). */
@@ -145,6 +154,7 @@ export function configFromEnv(env: Record<string, string | undefined> = process.
     demoData: env.LOCAL_DEMO_DATA !== 'false',
     demoHistory: env.LOCAL_DEMO_DATA !== 'false' && env.LOCAL_DEMO_HISTORY === 'true',
     profileCreationDelayMs: profileDelay(env),
+    cognitoMfa: cognitoMfa(env.LOCAL_COGNITO_MFA),
   };
 }
 
@@ -199,6 +209,7 @@ export async function startStandInsInProcess(config: StandInsConfig): Promise<Ru
       adminKeys: [PORTAL_PRINCIPAL, ...config.extraAdminKeys],
       publicUrl: config.cognitoPublicUrl,
       publicHost,
+      mfaConfiguration: config.cognitoMfa,
     });
     servers.push(cognito.server);
     const cognitoUrls = await cognito.listen(config.ports.cognito, config.bindHost);
@@ -238,6 +249,7 @@ export async function startStandInsInProcess(config: StandInsConfig): Promise<Ru
     if (config.demoData) {
       for (const user of DEMO_USERS) {
         cognito.users.create({ username: user.username, password: user.password, email: user.email, groups: user.groups });
+        if (user.totpSecret) cognito.mfa.enroll(user.username, user.totpSecret);
       }
     }
     // Seed through the wrapped server on loopback; the counters start from zero afterwards.

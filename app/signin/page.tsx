@@ -2,12 +2,14 @@ import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 import { HostedSignInButton, SignInForm } from '@/components/launch/sign-in-form';
 import { Alert } from '@/components/ui/alert';
+import { safeCallbackUrl } from '@/lib/auth/callback-url';
 import { getSessionUser } from '@/lib/auth/session';
 import { SESSION_ENDED_MESSAGES } from '@/lib/auth/session-messages';
 import { getConfig } from '@/lib/config';
 import { portalPath } from '@/lib/http/safe-redirect';
 
-export const metadata: Metadata = { title: 'Sign in · Studio Portal' };
+// same-origin, not the site's no-referrer: the form's native POST must carry its Origin (next.config.mjs).
+export const metadata: Metadata = { title: 'Sign in · Studio Portal', referrer: 'same-origin' };
 
 const HOSTED_ERRORS: Record<string, string> = {
   AccessDenied: 'Your company account could not be used to sign in here.',

@@ -15,7 +15,7 @@ type Stack = typeof import('../../local/stack');
  * local/stack.ts is written for tsx/vitest (it reads import.meta.url), which Playwright's own
  * TypeScript loader cannot compile as CommonJS; load it through tsx instead.
  */
-function loadStack(): Stack {
+export function loadStack(): Stack {
   const here = createRequire(path.join(process.cwd(), 'package.json')).resolve('./local/stack.ts');
   return tsxRequire(here, here) as Stack;
 }
@@ -29,6 +29,8 @@ export const E2E_ENV = {
   cognito: 'E2E_COGNITO_URL',
   /** The password portal's NEXTAUTH_SECRET: specs make scheduled-job tokens with it (lib/job-tokens.ts). */
   secret: 'E2E_NEXTAUTH_SECRET',
+  /** The stand-ins' portal environment (JSON), for specs that start a portal with other settings. */
+  portalEnv: 'E2E_PORTAL_ENV',
 } as const;
 
 export default async function globalSetup(): Promise<() => Promise<void>> {
@@ -55,6 +57,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     process.env[E2E_ENV.control] = standIns.urls.control;
     process.env[E2E_ENV.cognito] = standIns.urls.cognito;
     process.env[E2E_ENV.secret] = standIns.portalEnv.NEXTAUTH_SECRET;
+    process.env[E2E_ENV.portalEnv] = JSON.stringify(standIns.portalEnv);
   } catch (error) {
     for (const s of started.reverse()) await s.stop();
     throw error;

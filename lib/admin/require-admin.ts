@@ -1,10 +1,11 @@
 import 'server-only';
-import { forbidden, redirect } from 'next/navigation';
+import { forbidden, redirect, unauthorized } from 'next/navigation';
 import { cache } from 'react';
 import { getSessionUser, isAdmin, type SessionUser } from '@/lib/auth/session';
 import { log } from '@/lib/log';
 import { getConfig } from '@/lib/config';
 import { canManageLob, canUseConsole, consoleAccessOf, type ConsoleAccess } from '@/lib/auth/roles';
+import { consoleMfaMissing } from '@/lib/auth/mfa';
 import { getAdminDeps } from './deps';
 import type { Lob } from '@/lib/directory/types';
 import { listLobs } from './lobs';
@@ -15,6 +16,18 @@ export type { ConsoleAccess } from '@/lib/auth/roles';
 function refuse(details: { username: string | null; path?: string; action?: string; lob?: string }): never {
   log.warn('admin.forbidden', details);
   forbidden();
+}
+
+/**
+ * 401 (app/unauthorized.tsx: "sign in again with MFA") for a console session that did not pass MFA where
+ * the stage requires it (CONSOLE_REQUIRE_MFA). Asked only of users the console would otherwise let in.
+ */
+function requireMfa<T>(user: SessionUser, where: { path?: string; action?: string }, pass: T): T {
+  if (consoleMfaMissing(user, getConfig().consoleRequireMfa)) {
+    log.warn('admin.mfa_required', { username: user.username, ...where });
+    unauthorized();
+  }
+  return pass;
 }
 
 /** The signed-in user of a page; signed-out visitors go to sign-in and come back to `callbackPath`. */
@@ -37,7 +50,7 @@ function requireManagerOf(access: ConsoleAccess, lob: string, where: { path: str
 export async function requireAdminPage(callbackPath = '/admin'): Promise<SessionUser> {
   const user = await pageUser(callbackPath);
   if (!isAdmin(user)) refuse({ username: user.username, path: callbackPath });
-  return user;
+  return requireMfa(user, { path: callbackPath }, user);
 }
 
 /**
@@ -47,7 +60,7 @@ export async function requireAdminPage(callbackPath = '/admin'): Promise<Session
 export async function requireAdminRequest(what: string): Promise<SessionUser> {
   const user = await getSessionUser();
   if (!user || !isAdmin(user)) refuse({ username: user?.username ?? null, action: what });
-  return user;
+  return requireMfa(user, { action: what }, user);
 }
 
 async function accessOf(user: SessionUser, lobs: Promise<Lob[]>): Promise<ConsoleAccess> {
@@ -67,7 +80,7 @@ export const listLobsForPage = cache(() => listLobs(getAdminDeps()));
 export const requireConsolePage = cache(async (callbackPath: string): Promise<ConsoleAccess> => {
   const access = await accessOf(await pageUser(callbackPath), listLobsForPage());
   if (!canUseConsole(access)) refuse({ username: access.user.username, path: callbackPath });
-  return access;
+  return requireMfa(access.user, { path: callbackPath }, access);
 });
 
 /** Gate for a page about one LOB: its owners and platform admins; everyone else 403. */
@@ -80,7 +93,7 @@ export async function requireConsoleRequest(what: string): Promise<ConsoleAccess
   const user = await getSessionUser();
   const access = user ? await accessOf(user, listLobs(getAdminDeps())) : undefined;
   if (!access || !canUseConsole(access)) refuse({ username: user?.username ?? null, action: what });
-  return access;
+  return requireMfa(access.user, { action: what }, access);
 }
 
 /**

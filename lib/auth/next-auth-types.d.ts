@@ -3,7 +3,7 @@ import 'next-auth/jwt';
 
 declare module 'next-auth' {
   interface Session {
-    user: { username: string; groups: string[]; email?: string; sub?: string };
+    user: { username: string; groups: string[]; email?: string; sub?: string; mfa?: boolean };
   }
 }
 
@@ -16,5 +16,6 @@ declare module 'next-auth/jwt' {
     signedInAt?: number;
     /** The one Cognito token sign-out revokes (lib/auth/sign-out.ts); encrypted in the cookie, never logged. */
     revoke?: { kind: 'refresh' | 'access'; token: string };
+    mfa?: boolean;
   }
 }

@@ -3,6 +3,7 @@ import CognitoProvider from 'next-auth/providers/cognito';
 import CredentialsProvider from 'next-auth/providers/credentials';
 import { getConfig, type PortalConfig } from '@/lib/config';
 import { log } from '@/lib/log';
+import { mfaClaimOf, mfaFromIdTokenClaims } from './mfa';
 import { InvalidCredentialsError, SignInChallengeError, signInWithPassword } from './password-sign-in';
 import { getCognitoClient, getTokenVerifier } from './services';
 import { typedUsername } from './typed-username';
@@ -14,6 +15,7 @@ interface PortalUser extends User {
   username: string;
   groups: string[];
   sub?: string;
+  mfa?: boolean;
 }
 
 function strings(v: unknown): string[] {
@@ -54,8 +56,9 @@ function buildProviders(config: PortalConfig): AuthOptions['providers'] {
             username,
             password,
           );
-          log.info('auth.sign_in', { user: user.username, mode: 'password' });
-          return { id: user.username, ...user };
+          log.info('auth.sign_in', { user: user.username, mode: 'password', mfa: false });
+          // No challenge was answered here (a user with MFA gets SignInChallengeError): the form's steps do that.
+          return { id: user.username, ...user, mfa: false };
         } catch (error) {
           if (error instanceof InvalidCredentialsError) {
             log.info('auth.sign_in_refused', { ...typedUsername(username, config.nextAuthSecret), mode: 'password' });
@@ -99,6 +102,7 @@ export function buildAuthOptions(config: PortalConfig): AuthOptions {
           token.groups = strings(claims['cognito:groups']);
           if (typeof claims.email === 'string') token.email = claims.email;
           if (typeof claims.sub === 'string') token.sub = claims.sub;
+          token.mfa = mfaFromIdTokenClaims(claims);
           log.info('auth.sign_in', { user: token.username, mode: 'hosted-ui' });
         } else if (user) {
           const u = user as PortalUser;
@@ -107,6 +111,7 @@ export function buildAuthOptions(config: PortalConfig): AuthOptions {
           if (u.email) token.email = u.email;
           // The pool's `sub` (next-auth would otherwise put the provider's user id, here the username, there).
           if (u.sub) token.sub = u.sub;
+          token.mfa = mfaClaimOf(u.mfa);
         }
         return sessionBookkeeping(token, { account, user });
       },
@@ -116,6 +121,7 @@ export function buildAuthOptions(config: PortalConfig): AuthOptions {
           groups: strings(token.groups),
           ...(typeof token.email === 'string' ? { email: token.email } : {}),
           ...(typeof token.sub === 'string' ? { sub: token.sub } : {}),
+          ...(mfaClaimOf(token.mfa) !== undefined ? { mfa: token.mfa } : {}),
         };
         return session;
       },

@@ -41,39 +41,46 @@ export interface PasswordSignInDeps {
 
 const REFUSED = new Set(['NotAuthorizedException', 'UserNotFoundException', 'UserNotConfirmedException']);
 
-/**
- * USER_PASSWORD_AUTH against the user pool, then the returned ID token is verified like any other
- * (signature, issuer, audience, token_use) before we trust the identity in it.
- */
-export async function signInWithPassword(
-  deps: PasswordSignInDeps,
-  username: string,
-  password: string,
-): Promise<SessionUser & { revocable: RevocableTokens }> {
+/** A Cognito error of a sign-in call as what the form says: wrong credentials, a step it cannot do, or unavailable. */
+export function signInFailure(error: unknown): Error {
+  if (error instanceof InvalidCredentialsError || error instanceof SignInChallengeError || error instanceof PortalError) return error;
+  const name = (error as { name?: string }).name ?? '';
+  if (name === 'PasswordResetRequiredException') return new SignInChallengeError('PASSWORD_RESET', { cause: error });
+  if (REFUSED.has(name)) return new InvalidCredentialsError({ cause: error });
+  if (isThrottled(error)) return new PortalError('aws.throttled', undefined, { cause: error });
+  if (isUnavailable(error)) return new PortalError('internal', 'The sign-in service is unavailable right now.', { cause: error });
+  return new PortalError('internal', 'Sign-in failed.', { cause: error });
+}
+
+/** What a correct password leads to: Cognito's tokens, or a challenge and its session (never logged). */
+export type PasswordStep = { idToken: string; revocable: RevocableTokens } | { challenge: string; session: string };
+
+/** USER_PASSWORD_AUTH against the user pool: tokens, or the challenge Cognito asks for next. */
+export async function initiatePasswordAuth(deps: PasswordSignInDeps, username: string, password: string): Promise<PasswordStep> {
   const params: Record<string, string> = { USERNAME: username, PASSWORD: password };
   if (deps.clientSecret) params.SECRET_HASH = computeSecretHash(username, deps.clientId, deps.clientSecret);
-  let idToken: string | undefined;
-  let revocable: RevocableTokens = {};
   try {
     const out = await deps.cognito.send(
       new InitiateAuthCommand({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: deps.clientId, AuthParameters: params }),
     );
-    if (out.ChallengeName) {
-      // MFA / new-password challenges need the hosted UI or an admin; the form cannot complete them.
-      throw new SignInChallengeError(out.ChallengeName);
-    }
-    idToken = out.AuthenticationResult?.IdToken;
+    if (out.ChallengeName) return { challenge: out.ChallengeName, session: out.Session ?? '' };
+    const idToken = out.AuthenticationResult?.IdToken;
+    if (!idToken) throw new PortalError('internal', 'Sign-in returned no ID token.');
     // Kept (encrypted in the session cookie) only so that sign-out can revoke this sign-in's tokens.
-    revocable = { refreshToken: out.AuthenticationResult?.RefreshToken, accessToken: out.AuthenticationResult?.AccessToken };
+    const revocable = { refreshToken: out.AuthenticationResult?.RefreshToken, accessToken: out.AuthenticationResult?.AccessToken };
+    return { idToken, revocable };
   } catch (error) {
-    if (error instanceof InvalidCredentialsError || error instanceof SignInChallengeError) throw error;
-    const name = (error as { name?: string }).name ?? '';
-    if (name === 'PasswordResetRequiredException') throw new SignInChallengeError('PASSWORD_RESET', { cause: error });
-    if (REFUSED.has(name)) throw new InvalidCredentialsError({ cause: error });
-    if (isThrottled(error)) throw new PortalError('aws.throttled', undefined, { cause: error });
-    if (isUnavailable(error)) throw new PortalError('internal', 'The sign-in service is unavailable right now.', { cause: error });
-    throw new PortalError('internal', 'Sign-in failed.', { cause: error });
+    throw signInFailure(error);
   }
-  if (!idToken) throw new PortalError('internal', 'Sign-in returned no ID token.');
-  return { ...(await deps.verifier.verifyIdToken(idToken)), revocable };
+}
+
+/**
+ * USER_PASSWORD_AUTH against the user pool, then the returned ID token is verified like any other
+ * (signature, issuer, audience, token_use) before we trust the identity in it. A challenge (MFA, a new
+ * password) is SignInChallengeError: only the sign-in form's steps (lib/auth/sign-in-steps.ts) answer them.
+ */
+export async function signInWithPassword(deps: PasswordSignInDeps, username: string, password: string): Promise<SessionUser & { revocable: RevocableTokens }> {
+  const step = await initiatePasswordAuth(deps, username, password);
+  if ('challenge' in step) throw new SignInChallengeError(step.challenge);
+  return { ...(await deps.verifier.verifyIdToken(step.idToken)), revocable: step.revocable };
 }

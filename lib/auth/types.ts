@@ -7,4 +7,6 @@ export interface SessionUser {
   email?: string;
   /** The user pool's immutable `sub` (issue 23: access is bound to it, not to the reusable username). */
   sub?: string;
+  /** The sign-in passed MFA (lib/auth/mfa.ts); undefined when the portal cannot know (hosted UI without `amr`). */
+  mfa?: boolean;
 }

@@ -18,6 +18,7 @@ import {
   type UserStore,
 } from './user-store';
 import type { DemoAppClient } from '../demo-data';
+import { CognitoMfa, type MfaConfiguration } from './mfa';
 
 export const TARGET_PREFIX = 'AWSCognitoIdentityProviderService.';
 const PUBLIC_OPERATIONS = new Set(['InitiateAuth', 'RespondToAuthChallenge']);
@@ -35,6 +36,8 @@ export interface CognitoApiState {
   revocations: TokenRevocations;
   /** The hosted-UI half's refresh tokens (RevokeToken accepts both halves' tokens). */
   findHostedRefreshToken?: Parameters<typeof tokenOperations>[0]['findHostedRefreshToken'];
+  /** The pool's MFA configuration at start (SetUserPoolMfaConfig changes it). */
+  mfaConfiguration?: MfaConfiguration;
 }
 
 interface RefreshSession {
@@ -78,6 +81,7 @@ function describeUser(user: PoolUser, attributesKey: 'Attributes' | 'UserAttribu
 export class CognitoApi {
   private readonly refreshSessions = new Map<string, RefreshSession>();
   private readonly challengeSessions = new Map<string, ChallengeSession>();
+  readonly mfa: CognitoMfa;
 
   private readonly tokenOperations: ReturnType<typeof tokenOperations>;
 
@@ -95,6 +99,7 @@ export class CognitoApi {
         return !!client && (!client.clientSecret || client.clientSecret === secret);
       },
     });
+    this.mfa = new CognitoMfa(state, state.mfaConfiguration);
   }
 
   /** Handles one call; throws CognitoApiError (AWS error name + message) on refusal. */
@@ -110,7 +115,9 @@ export class CognitoApi {
     if (PUBLIC_OPERATIONS.has(operation)) {
       return operation === 'InitiateAuth' ? this.initiateAuth(input) : this.respondToAuthChallenge(input);
     }
-    const handler = this.adminOperations[operation];
+    const tokenAuthenticated = this.mfa.publicOperations[operation];
+    if (tokenAuthenticated) return tokenAuthenticated(input);
+    const handler = this.adminOperations[operation] ?? this.mfa.adminOperations((i) => this.user(i))[operation];
     if (!handler) throw new CognitoApiError('UnknownOperationException', `Unknown operation ${operation}`);
     await this.verifyAdminSignature(req, body);
     if (requireString(input, 'UserPoolId') !== this.state.userPoolId) {
@@ -202,6 +209,8 @@ export class CognitoApi {
           },
         };
       }
+      const mfaChallenge = this.mfa.challengeAfterPassword(user, client.clientId);
+      if (mfaChallenge) return mfaChallenge;
       return { AuthenticationResult: await this.tokensFor(user, client.clientId, Math.floor(Date.now() / 1000), true), ChallengeParameters: {} };
     }
     if (flow === 'REFRESH_TOKEN_AUTH' || flow === 'REFRESH_TOKEN') {
@@ -236,8 +245,13 @@ export class CognitoApi {
 
   private async respondToAuthChallenge(input: Json): Promise<Json> {
     const client = this.client(input.ClientId);
-    if (requireString(input, 'ChallengeName') !== 'NEW_PASSWORD_REQUIRED') {
-      throw new CognitoApiError('InvalidParameterException', 'Only NEW_PASSWORD_REQUIRED is supported by the stand-in');
+    const challengeName = requireString(input, 'ChallengeName');
+    if (challengeName === 'SOFTWARE_TOKEN_MFA' || challengeName === 'MFA_SETUP') {
+      const user = this.mfa.respond(input, client.clientId, (u, hash) => this.checkSecretHash(client, u.username, hash));
+      return { AuthenticationResult: await this.tokensFor(user, client.clientId, Math.floor(Date.now() / 1000), true), ChallengeParameters: {} };
+    }
+    if (challengeName !== 'NEW_PASSWORD_REQUIRED') {
+      throw new CognitoApiError('InvalidParameterException', `${challengeName} is not supported by the stand-in`);
     }
     const session = this.challengeSessions.get(requireString(input, 'Session'));
     if (!session || session.expiresAt < Date.now() || session.clientId !== client.clientId) {
@@ -252,6 +266,8 @@ export class CognitoApi {
     assertPasswordPolicy(newPassword);
     this.state.users.setPassword(user, newPassword, true);
     this.challengeSessions.delete(String(input.Session));
+    const mfaChallenge = this.mfa.challengeAfterPassword(user, client.clientId);
+    if (mfaChallenge) return mfaChallenge;
     return { AuthenticationResult: await this.tokensFor(user, client.clientId, Math.floor(Date.now() / 1000), true), ChallengeParameters: {} };
   }
 
@@ -321,8 +337,9 @@ export class CognitoApi {
       const next = start + limit < names.length ? Buffer.from(String(start + limit)).toString('base64url') : undefined;
       return { Groups: page.map((n) => this.describeGroup(this.group(n))), NextToken: next };
     },
-    AdminGetUser: (input) => describeUser(this.user(input), 'UserAttributes'),
+    AdminGetUser: (input) => ({ ...describeUser(this.user(input), 'UserAttributes'), ...this.mfa.describe(this.user(input)) }),
     AdminDeleteUser: (input) => {
+      this.mfa.forget(this.user(input));
       this.state.users.delete(this.user(input).username);
       return {};
     },

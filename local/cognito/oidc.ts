@@ -46,10 +46,22 @@ button{margin-top:1.5rem;width:100%;padding:.7rem;font-size:1rem;background:#0b5
 <body><main>${body}</main></body></html>`;
 }
 
-export function renderLoginPage(action: string, opts: { error?: string; username?: string; clientName?: string }): string {
+export function renderLoginPage(action: string, opts: { error?: string; username?: string; clientName?: string; codeStep?: boolean }): string {
   const error = opts.error
     ? `<p class="error" role="alert" id="login-error" data-testid="login-error">${escapeHtml(opts.error)}</p>`
     : '';
+  if (opts.codeStep) {
+    // Cognito's managed login asks a user with TOTP MFA for the authenticator's code after the password.
+    return page(
+      'Two-step verification',
+      `<h1>Enter the code from your authenticator app</h1>${error}
+<form method="post" action="${escapeHtml(action)}">
+<label for="code">Authentication code</label>
+<input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" required${opts.error ? ' aria-describedby="login-error"' : ''} autofocus>
+<button type="submit">Verify</button>
+</form>`,
+    );
+  }
   return page(
     'Sign in',
     `<h1>Sign in with your username and password</h1>${error}

@@ -17,6 +17,7 @@ import { TokenRevocations } from './revocation';
 import { buildOidcProvider, renderLoginPage, OIDC_ROUTES } from './oidc';
 import type { SigningCredentials } from '../sigv4';
 import type { DemoAppClient } from '../demo-data';
+import type { CognitoMfa, MfaConfiguration } from './mfa';
 
 export interface CognitoOptions {
   userPoolId: string;
@@ -26,12 +27,16 @@ export interface CognitoOptions {
   publicUrl?: string;
   /** Host for the default public URL (already bracketed for IPv6). */
   publicHost?: string;
+  /** The user pool's MFA configuration (default OPTIONAL, as the demo pool's). */
+  mfaConfiguration?: MfaConfiguration;
 }
 
 export interface CognitoStandIn {
   server: Server;
   users: UserStore;
   keys: KeyRing;
+  /** TOTP MFA: the pool's configuration and the users' software tokens. */
+  mfa: CognitoMfa;
   /** Listens and builds the OIDC provider for the resulting issuer. */
   listen(port: number, host: string): Promise<{ url: string; issuer: string }>;
   issuer(): string;
@@ -67,6 +72,7 @@ export async function createCognitoServer(knobs: Knobs, opts: CognitoOptions): P
       if (!found?.grantId || !found.clientId || !found.accountId) return undefined;
       return { originJti: found.grantId, clientId: found.clientId, sub: found.accountId };
     },
+    mfaConfiguration: opts.mfaConfiguration,
   });
 
   const jsonApi = async (req: IncomingMessage, res: ServerResponse) => {
@@ -116,6 +122,9 @@ export async function createCognitoServer(knobs: Knobs, opts: CognitoOptions): P
     }
   };
 
+  // Login interactions whose password was right and which wait for the TOTP code: interaction uid -> user sub.
+  const awaitingCode = new Map<string, string>();
+
   const interaction = async (req: IncomingMessage, res: ServerResponse, rest: string) => {
     const details = await provider!.interactionDetails(req, res);
     const action = `${mountPath}/interaction/${details.uid}`;
@@ -129,6 +138,16 @@ export async function createCognitoServer(knobs: Knobs, opts: CognitoOptions): P
     }
     if (req.method === 'POST' && rest === '') {
       const form = new URLSearchParams((await readBody(req)).toString('utf8'));
+      const waiting = awaitingCode.get(details.uid);
+      if (waiting) {
+        awaitingCode.delete(details.uid);
+        const mfaUser = users.getBySub(waiting);
+        if (!mfaUser || !api.mfa.checkCode(mfaUser, form.get('code') ?? '')) {
+          return sendHtml(res, 200, renderLoginPage(action, { error: 'Incorrect code. Sign in again.', clientName }));
+        }
+        const login = { accountId: mfaUser.sub, remember: false, amr: ['pwd', 'otp', 'mfa'] };
+        return provider!.interactionFinished(req, res, { login }, { mergeWithLastSubmission: false });
+      }
       const username = (form.get('username') ?? '').trim();
       const password = form.get('password') ?? '';
       const user = username ? users.resolve(username) : undefined;
@@ -138,7 +157,12 @@ export async function createCognitoServer(knobs: Knobs, opts: CognitoOptions): P
       if (!user.enabled) {
         return sendHtml(res, 200, renderLoginPage(action, { error: 'User is disabled.', username, clientName }));
       }
-      return provider!.interactionFinished(req, res, { login: { accountId: user.sub, remember: false } }, { mergeWithLastSubmission: false });
+      if (api.mfa.hasTotp(user)) {
+        awaitingCode.set(details.uid, user.sub);
+        return sendHtml(res, 200, renderLoginPage(action, { clientName, codeStep: true }));
+      }
+      // amr as Cognito's ACR/AMR claims report it: the password alone.
+      return provider!.interactionFinished(req, res, { login: { accountId: user.sub, remember: false, amr: ['pwd'] } }, { mergeWithLastSubmission: false });
     }
     sendHtml(res, 405, '<h1>Method not allowed</h1>');
   };
@@ -190,6 +214,7 @@ export async function createCognitoServer(knobs: Knobs, opts: CognitoOptions): P
     }),
     users,
     keys,
+    mfa: api.mfa,
     issuer: () => issuer,
     async rotateKeys(retireOld) {
       const key = await keys.rotate(retireOld);
