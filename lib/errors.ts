@@ -35,6 +35,14 @@ export const ERROR_STATUS = {
   'review.not_found': 404,
   'review.closed': 409,
   'review.already_decided': 409,
+  // The /api/v1 API (issue 26)
+  'precondition.failed': 412,
+  'precondition.required': 428,
+  'idempotency.mismatch': 422,
+  'idempotency.in_progress': 409,
+  'member.not_found': 404,
+  'request.not_found': 404,
+  'api_client.not_found': 404,
   internal: 500,
 } as const;
 
@@ -77,6 +85,13 @@ const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   'review.not_found': 'There is no such access review.',
   'review.closed': 'This access review is finished and read-only.',
   'review.already_decided': 'This member was already decided in this review.',
+  'precondition.failed': 'The item changed since you read it (If-Match does not match its ETag); read it again.',
+  'precondition.required': 'Send If-Match with the ETag you read: updates are refused without it.',
+  'idempotency.mismatch': 'This Idempotency-Key was used for a different request.',
+  'idempotency.in_progress': 'A request with this Idempotency-Key is still running; retry in a moment.',
+  'member.not_found': 'That user is not a member of this line of business.',
+  'request.not_found': 'There is no such access request.',
+  'api_client.not_found': 'There is no such API client.',
   internal: 'Something went wrong on our side.',
 };
 

@@ -75,6 +75,13 @@ const OUTCOMES: Record<ErrorCode | 'success', string> = {
   'review.not_found': 'Unknown review',
   'review.closed': 'Review finished',
   'review.already_decided': 'Already decided',
+  'precondition.failed': 'Changed meanwhile',
+  'precondition.required': 'Version missing',
+  'idempotency.mismatch': 'Key reused',
+  'idempotency.in_progress': 'Still running',
+  'member.not_found': 'Not a member',
+  'request.not_found': 'Unknown request',
+  'api_client.not_found': 'Unknown API client',
   internal: 'Internal error',
 };
 

@@ -70,10 +70,15 @@ async function changeMembership(
   username: string,
   action: string,
   change: (current: Membership | undefined, now: Date) => Membership | null,
+  expectedVersion?: number,
 ): Promise<UserMapping | null> {
   for (let attempt = 1; ; attempt++) {
     const now = nowOf(deps);
     const before = await getUserMapping(deps, username);
+    // An update made from a version read earlier (the API's If-Match): refused, nothing written, once it moved.
+    if (expectedVersion !== undefined && (before?.version ?? 0) !== expectedVersion) {
+      throw new PortalError('precondition.failed', `${username} changed since version ${expectedVersion} (now ${before?.version ?? 0}); read it again.`);
+    }
     const current = before?.memberships.find((m) => m.lob === lob && isMembershipActive(m, now));
     const next = change(current, now);
     const others = (before?.memberships ?? []).filter((m) => m.lob !== lob);
@@ -87,12 +92,29 @@ async function changeMembership(
   }
 }
 
-/** Adds `username` to `lob` (or changes the end date of their membership); `until` undefined = no end. */
-export async function setMember(deps: AdminDeps, actor: string, lob: string, username: string, until: string | undefined): Promise<UserMapping | null> {
-  return changeMembership(deps, actor, lob, username, 'member.set', (current, now) =>
-    current
-      ? { ...current, until, grantedBy: actor, grantedAt: now.toISOString() }
-      : { lob, until, via: 'admin', grantedBy: actor, grantedAt: now.toISOString() },
+/**
+ * Adds `username` to `lob` (or changes the end date of their membership); `until` undefined = no end.
+ * `expectedVersion`: only if the user's row is still at that version (else 412, nothing changed).
+ */
+export async function setMember(
+  deps: AdminDeps,
+  actor: string,
+  lob: string,
+  username: string,
+  until: string | undefined,
+  expectedVersion?: number,
+): Promise<UserMapping | null> {
+  return changeMembership(
+    deps,
+    actor,
+    lob,
+    username,
+    'member.set',
+    (current, now) =>
+      current
+        ? { ...current, until, grantedBy: actor, grantedAt: now.toISOString() }
+        : { lob, until, via: 'admin', grantedBy: actor, grantedAt: now.toISOString() },
+    expectedVersion,
   );
 }
 

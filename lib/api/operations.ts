@@ -1,0 +1,6 @@
+/** Every /api/v1 operation: the OpenAPI document lists exactly these; the drift test checks the route files. */
+import type { ApiOperation } from './operation';
+import { LOB_OPERATIONS } from './resources/lobs';
+import { MEMBER_OPERATIONS } from './resources/members';
+
+export const API_OPERATIONS: readonly ApiOperation[] = [...LOB_OPERATIONS, ...MEMBER_OPERATIONS];
