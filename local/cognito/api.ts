@@ -7,6 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import { SignatureError, verifySigV4, type SigningCredentials } from '../sigv4';
 import type { KeyRing } from './keys';
 import { issueAccessToken, issueIdToken, TOKEN_TTL_SECONDS } from './tokens';
+import { machineClientOperations } from './machine-clients';
 import {
   assertPasswordPolicy,
   assertUsername,
@@ -326,5 +327,6 @@ export class CognitoApi {
     },
     GetGroup: (input) => ({ Group: this.describeGroup(this.group(input.GroupName)) }),
     ListGroups: () => ({ Groups: [...this.state.users.groups.values()].map((g) => this.describeGroup(g)) }),
+    ...machineClientOperations(() => this.state),
   };
 }
