@@ -2,5 +2,7 @@
 import type { ApiOperation } from './operation';
 import { LOB_OPERATIONS } from './resources/lobs';
 import { MEMBER_OPERATIONS } from './resources/members';
+import { REPORT_OPERATIONS } from './resources/reports';
+import { REQUEST_OPERATIONS } from './resources/requests';
 
-export const API_OPERATIONS: readonly ApiOperation[] = [...LOB_OPERATIONS, ...MEMBER_OPERATIONS];
+export const API_OPERATIONS: readonly ApiOperation[] = [...LOB_OPERATIONS, ...MEMBER_OPERATIONS, ...REQUEST_OPERATIONS, ...REPORT_OPERATIONS];
