@@ -72,6 +72,8 @@ export function buildFunctionPolicy(input: FunctionPolicyInput): string {
     { Sid: 'AssumeLobGeneratorRoles', Effect: 'Allow', Action: ['sts:AssumeRole', 'sts:SetSourceIdentity', 'sts:TagSession'], Resource: input.generatorRoleArns },
     // The admin console looks users up in the pool (read-only).
     { Sid: 'ReadUserPool', Effect: 'Allow', Action: ['cognito-idp:AdminGetUser', 'cognito-idp:AdminListGroupsForUser', 'cognito-idp:ListUsers'], Resource: input.userPoolArn },
+    // Platform admins register /api/v1 machine clients in the console (lib/admin/api-clients.ts).
+    { Sid: 'ManageApiClients', Effect: 'Allow', Action: ['cognito-idp:CreateUserPoolClient', 'cognito-idp:DeleteUserPoolClient'], Resource: input.userPoolArn },
     { Sid: 'OwnLogGroup', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: `${input.logGroupArn}:*` },
     { Sid: 'DecryptOwnEnvironment', Effect: 'Allow', Action: 'kms:Decrypt', Resource: input.keyArn },
     ...(input.topicArn ? publishStatements(input.topicArn, input.keyArn) : []),

@@ -3,6 +3,7 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import type { PortalArgs } from './portal-args';
+import { createApiResourceServer } from './portal-api-access';
 
 export interface PortalUserPool {
   userPool: aws.cognito.UserPool;
@@ -12,6 +13,8 @@ export interface PortalUserPool {
   cliClient: aws.cognito.UserPoolClient;
   /** the pool's OIDC issuer URL */
   issuer: pulumi.Output<string>;
+  /** /api/v1's scopes for machine clients (infra/portal-api-access.ts) */
+  apiResourceServer: aws.cognito.ResourceServer;
 }
 
 /** MFA is required on production stages (and where the stage config asks for it): pool MFA ON, console demands it. */
@@ -81,5 +84,6 @@ export function createPortalUserPool(args: PortalArgs, url: pulumi.Input<string>
     opts,
   );
   const issuer = pulumi.interpolate`https://cognito-idp.${region}.amazonaws.com/${userPool.id}`;
-  return { userPool, adminGroup, hostedUiDomain, webClient, cliClient, issuer };
+  const apiResourceServer = createApiResourceServer(name, userPool.id, opts);
+  return { userPool, adminGroup, hostedUiDomain, webClient, cliClient, issuer, apiResourceServer };
 }

@@ -147,6 +147,8 @@ describe('portal (shared-services account)', () => {
       'cognito-idp:AdminGetUser': (r) => r === poolArn,
       'cognito-idp:AdminListGroupsForUser': (r) => r === poolArn,
       'cognito-idp:ListUsers': (r) => r === poolArn,
+      'cognito-idp:CreateUserPoolClient': (r) => r === poolArn,
+      'cognito-idp:DeleteUserPoolClient': (r) => r === poolArn,
       'logs:CreateLogStream': (r) => r.startsWith('arn:aws:logs:us-east-1:') && r.includes('log-group:/aws/lambda/sp-test-server'),
       'logs:PutLogEvents': (r) => r.startsWith('arn:aws:logs:us-east-1:') && r.includes('log-group:/aws/lambda/sp-test-server'),
       'kms:Decrypt': (r) => r.startsWith('arn:aws:kms:'),

@@ -48,6 +48,14 @@ export const ERROR_STATUS = {
   'grant.beyond_max': 403,
   'request.already_approved_by_you': 409,
   'identity.mismatch': 403,
+  // The /api/v1 API (issue 26)
+  'precondition.failed': 412,
+  'precondition.required': 428,
+  'idempotency.mismatch': 422,
+  'idempotency.in_progress': 409,
+  'member.not_found': 404,
+  'request.not_found': 404,
+  'api_client.not_found': 404,
   internal: 500,
 } as const;
 
@@ -103,6 +111,13 @@ const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   'request.already_approved_by_you': 'You already approved this request; it needs another approver.',
   'identity.mismatch':
     'Your sign-in is not the person this access was granted to (the account was re-created with the same username). Ask a platform admin to review orphaned access in the admin console.',
+  'precondition.failed': 'The item changed since you read it (If-Match does not match its ETag); read it again.',
+  'precondition.required': 'Send If-Match with the ETag you read: updates are refused without it.',
+  'idempotency.mismatch': 'This Idempotency-Key was used for a different request.',
+  'idempotency.in_progress': 'A request with this Idempotency-Key is still running; retry in a moment.',
+  'member.not_found': 'That user is not a member of this line of business.',
+  'request.not_found': 'There is no such access request.',
+  'api_client.not_found': 'There is no such API client.',
   internal: 'Something went wrong on our side.',
 };
 

@@ -10,6 +10,7 @@ const LINKS = [
   { href: '/admin/requests', label: 'Requests' },
   { href: '/admin/usage', label: 'Usage' },
   { href: '/admin/audit', label: 'Audit log' },
+  { href: '/admin/clients', label: 'API clients', adminOnly: true },
 ];
 
 /**

@@ -5,6 +5,7 @@ import { generatorRoleArn } from '@/lib/aws/clients';
 import { credentialsOf, roleSessionNameFor, sourceIdentityFor } from '@/lib/aws/generator-sessions';
 import { isAccessDenied, isResourceNotFound, isThrottled, isUnavailable } from '@/lib/aws/errors';
 import { logAwsFailure } from '@/lib/aws/error-reference';
+import { InputInvalidError } from '@/lib/errors';
 import type { AdminDeps } from './deps';
 import type { AdminLob } from './lobs';
 
@@ -149,4 +150,18 @@ export async function testLobConnection(deps: AdminDeps, lob: AdminLob, admin: s
     );
   }
   return report();
+}
+
+/**
+ * Users are offered a LOB only once it works: enabling runs the connection test first and is refused while
+ * a step fails (warnings are allowed). Throws the refusal, at the "enabled" field. (Console and API.)
+ */
+export async function requireWorkingConnection(deps: AdminDeps, lob: AdminLob, admin: string): Promise<void> {
+  const report = await testLobConnection(deps, lob, admin);
+  if (report.ok) return;
+  const failed = report.steps.find((s) => s.status === 'failed');
+  throw new InputInvalidError(
+    `${lob.lob} was not enabled: the connection test failed${failed ? ` at "${failed.label}": ${failed.detail}` : '.'} Fix it, test again, then enable.`,
+    { details: { field: 'enabled' } },
+  );
 }

@@ -92,6 +92,13 @@ const OUTCOMES: Record<ErrorCode | 'success', string> = {
   'grant.beyond_max': 'Grant too long',
   'request.already_approved_by_you': 'Already approved',
   'identity.mismatch': 'Identity mismatch (orphaned access)',
+  'precondition.failed': 'Changed meanwhile',
+  'precondition.required': 'Version missing',
+  'idempotency.mismatch': 'Key reused',
+  'idempotency.in_progress': 'Still running',
+  'member.not_found': 'Not a member',
+  'request.not_found': 'Unknown request',
+  'api_client.not_found': 'Unknown API client',
   internal: 'Internal error',
 };
 

@@ -74,10 +74,15 @@ async function changeMembership(
   action: string,
   change: (current: Membership | undefined, now: Date) => Membership | null,
   poolSub?: string,
+  expectedVersion?: number,
 ): Promise<UserMapping | null> {
   for (let attempt = 1; ; attempt++) {
     const now = nowOf(deps);
     const before = await getUserMapping(deps, username);
+    // An update made from a version read earlier (the API's If-Match): refused, nothing written, once it moved.
+    if (expectedVersion !== undefined && (before?.version ?? 0) !== expectedVersion) {
+      throw new PortalError('precondition.failed', `${username} changed since version ${expectedVersion} (now ${before?.version ?? 0}); read it again.`);
+    }
     const current = before?.memberships.find((m) => m.lob === lob && isMembershipActive(m, now));
     const next = change(current, now);
     const others = (before?.memberships ?? []).filter((m) => m.lob !== lob);
@@ -96,9 +101,10 @@ async function changeMembership(
 
 /**
  * Adds `username` to `lob` (or changes the end date of their membership); `until` undefined = no end.
+ * `expectedVersion`: only if the user's row is still at that version (else 412, nothing changed).
  * Nobody sets their own membership; an owner's grant ends within the LOB's maximum (lib/admin/grants.ts).
  */
-export async function setMember(deps: AdminDeps, grantor: Grantor, lob: string, username: string, until: string | undefined): Promise<UserMapping | null> {
+export async function setMember(deps: AdminDeps, grantor: Grantor, lob: string, username: string, until: string | undefined, expectedVersion?: number): Promise<UserMapping | null> {
   const actor = grantor.username;
   await refuseSelfGrant(deps, actor, username, { action: 'member.set', what: `you cannot add yourself to ${lob} or change your own end date`, lob, detail: { lob, until: until ?? null } });
   const found = await getLob(deps, lob);
@@ -113,6 +119,7 @@ export async function setMember(deps: AdminDeps, grantor: Grantor, lob: string, 
         ? { ...current, until, grantedBy: actor, grantedAt: now.toISOString() }
         : { lob, until, via: 'admin', grantedBy: actor, grantedAt: now.toISOString() },
     poolSub,
+    expectedVersion,
   );
 }
 

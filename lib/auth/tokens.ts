@@ -78,7 +78,7 @@ function groupsOf(payload: JwtPayload): string[] {
  * A verifier of one kind of Cognito token: the configured issuer and JWKS, the tolerated clock skew, no
  * critical header extensions, then `check` on the payload (token_use and the claims that kind needs).
  */
-function verifierOf(config: PortalConfig, jwksCache: SimpleJwksCache, audience: string | null, check: (payload: JwtPayload) => void) {
+export function verifierOf(config: PortalConfig, jwksCache: SimpleJwksCache, audience: string | null, check: (payload: JwtPayload) => void) {
   const { issuer, jwksUri } = config.cognito;
   return JwtRsaVerifier.create(
     {

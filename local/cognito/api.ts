@@ -8,6 +8,7 @@ import { SignatureError, verifySigV4, type SigningCredentials } from '../sigv4';
 import type { KeyRing } from './keys';
 import { issueAccessToken, issueIdToken, TOKEN_TTL_SECONDS } from './tokens';
 import { adminUserGlobalSignOut, tokenOperations, type TokenRevocations } from './revocation';
+import { machineClientOperations } from './machine-clients';
 import {
   assertPasswordPolicy,
   assertUsername,
@@ -384,5 +385,6 @@ export class CognitoApi {
     },
     GetGroup: (input) => ({ Group: this.describeGroup(this.group(input.GroupName)) }),
     ListGroups: () => ({ Groups: [...this.state.users.groups.values()].map((g) => this.describeGroup(g)) }),
+    ...machineClientOperations(() => this.state),
   };
 }

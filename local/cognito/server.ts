@@ -14,6 +14,7 @@ import { KeyRing } from './keys';
 import { UserStore, CognitoApiError, type NewUser } from './user-store';
 import { CognitoApi, TARGET_PREFIX } from './api';
 import { TokenRevocations } from './revocation';
+import { clientCredentialsToken } from './machine-clients';
 import { buildOidcProvider, renderLoginPage, OIDC_ROUTES } from './oidc';
 import type { SigningCredentials } from '../sigv4';
 import type { DemoAppClient } from '../demo-data';
@@ -171,6 +172,7 @@ export async function createCognitoServer(knobs: Knobs, opts: CognitoOptions): P
     async (req, res) => {
       const path = new URL(req.url ?? '/', 'http://cognito').pathname;
       if (req.method === 'POST' && path === '/') return jsonApi(req, res);
+      if (path === '/oauth2/token') return clientCredentialsToken(req, res, keys, issuer);
       if (path === '/health') return sendJson(res, 200, { ok: true });
       if (path === mountPath + OIDC_ROUTES.jwks) return jwks(res);
       if (!path.startsWith(mountPath + '/') || !providerCallback) return sendJson(res, 404, { message: 'Not found' });

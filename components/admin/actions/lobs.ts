@@ -4,11 +4,10 @@ import { z } from 'zod';
 import { getAdminDeps, invalidateLobCache } from '@/lib/admin/deps';
 import { createLob, deleteLob, requireLob, setLobEnabled, updateLob } from '@/lib/admin/lobs';
 import { parseLobFormValues, readLobForm, type LobFormValues } from '@/lib/admin/lob-form';
-import { connectionHeadline, testLobConnection, type ConnectionReport } from '@/lib/admin/connection-test';
+import { connectionHeadline, requireWorkingConnection as requireConnection, testLobConnection, type ConnectionReport } from '@/lib/admin/connection-test';
 import { checkAllLobs } from '@/lib/admin/health-check';
 import { LobInUseError } from '@/lib/admin/errors';
 import { lobNameSchema, versionSchema } from '@/lib/admin/validation';
-import { InputInvalidError } from '@/lib/errors';
 import type { ActionState } from '@/components/actions/action-state';
 import { hiddenFields } from '@/components/actions/define-action';
 import { managersOf, platformAdmins, serverAction } from '@/components/actions/server-action';
@@ -33,19 +32,10 @@ function lobFormSchema({ versioned }: { versioned: boolean }) {
   });
 }
 
-/**
- * Users are offered a LOB only once it works: enabling runs the connection test first and is refused while
- * a step fails (warnings are allowed). Throws the refusal, shown at the form's "enabled" field.
- */
+/** The connection test gate of enabling (lib/admin/connection-test.ts), for the LOB as stored. */
 async function requireWorkingConnection(lob: string, admin: string): Promise<void> {
   const deps = getAdminDeps();
-  const report = await testLobConnection(deps, await requireLob(deps, lob), admin);
-  if (report.ok) return;
-  const failed = report.steps.find((s) => s.status === 'failed');
-  throw new InputInvalidError(
-    `${lob} was not enabled: the connection test failed${failed ? ` at "${failed.label}": ${failed.detail}` : '.'} Fix it, test again, then enable.`,
-    { details: { field: 'enabled' } },
-  );
+  await requireConnection(deps, await requireLob(deps, lob), admin);
 }
 
 const lobPages = (lob: string) => ['/admin/lobs', `/admin/lobs/${lob}`];

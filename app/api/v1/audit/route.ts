@@ -1,0 +1,4 @@
+import { queryAuditOp } from '@/lib/api/resources/reports';
+import { apiRoute } from '@/lib/api/route';
+
+export const GET = apiRoute(queryAuditOp);

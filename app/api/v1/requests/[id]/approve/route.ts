@@ -1,0 +1,4 @@
+import { approveRequestOp } from '@/lib/api/resources/requests';
+import { apiRoute } from '@/lib/api/route';
+
+export const POST = apiRoute(approveRequestOp);

@@ -1,0 +1,4 @@
+import { decideReviewRowOp } from '@/lib/api/resources/reviews';
+import { apiRoute } from '@/lib/api/route';
+
+export const POST = apiRoute(decideReviewRowOp);

@@ -1,0 +1,4 @@
+import { getReviewOp } from '@/lib/api/resources/reviews';
+import { apiRoute } from '@/lib/api/route';
+
+export const GET = apiRoute(getReviewOp);

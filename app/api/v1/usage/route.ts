@@ -1,0 +1,4 @@
+import { getUsageOp } from '@/lib/api/resources/reports';
+import { apiRoute } from '@/lib/api/route';
+
+export const GET = apiRoute(getUsageOp);

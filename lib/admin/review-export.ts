@@ -1,0 +1,32 @@
+/** A review's evidence as CSV rows (the console's export and the API's): one per snapshot member. */
+import { iterateReviewRows, REVIEW_CSV_COLUMNS, type Review, type ReviewRow } from './reviews';
+import { toCsv } from './csv';
+import type { AdminDeps } from './deps';
+
+export function reviewCsvName(review: Review): string {
+  return `review-${review.lob}-${review.createdAt.slice(0, 10)}-${review.id.slice(0, 8)}.csv`;
+}
+
+function csvRow(review: Review, r: ReviewRow) {
+  return {
+    member: r.username,
+    decision: r.decision ?? (review.status === 'finished' ? 'undecided' : ''),
+    reviewer: r.decidedBy ?? '',
+    time: r.decidedAt ?? '',
+    comment: r.comment ?? '',
+    newUntil: r.newUntil ?? '',
+    untilAtSnapshot: r.until ?? '',
+    review: review.id,
+    lob: review.lob,
+  };
+}
+
+/** The CSV text, page by page (the header first, also when there are no rows). */
+export async function* reviewCsvChunks(deps: AdminDeps, review: Review): AsyncGenerator<string> {
+  let header = true;
+  for await (const page of iterateReviewRows(deps, review.id)) {
+    yield toCsv(page.map((r) => csvRow(review, r)), REVIEW_CSV_COLUMNS, { header });
+    header = false;
+  }
+  if (header) yield toCsv([], REVIEW_CSV_COLUMNS, { header: true });
+}

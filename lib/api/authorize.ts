@@ -1,0 +1,34 @@
+/**
+ * The console's rules (lib/auth/roles.ts) applied to an API caller: the same functions the console's
+ * gates call, so a LOB owner's token reaches exactly what their console session does, and a machine
+ * client exactly its registered LOBs.
+ */
+import { canManageLob, canUseConsole } from '@/lib/auth/roles';
+import { PortalError } from '@/lib/errors';
+import { log } from '@/lib/log';
+import type { ApiCaller } from './callers';
+
+function refuse(caller: ApiCaller, what: string, message: string, lob?: string): never {
+  log.warn('api.forbidden', { caller: caller.actor, operation: what, lob });
+  throw new PortalError('auth.forbidden', message);
+}
+
+/** Platform admins (and clients registered for every LOB); 403 for everyone else. */
+export function requirePlatformAdmin(caller: ApiCaller, what: string): void {
+  if (!caller.access.platformAdmin) refuse(caller, what, 'Only platform admins may do this.');
+}
+
+/** Anyone who may use the console: platform admins and owners of a LOB (clients: registered for a LOB). */
+export function requireConsole(caller: ApiCaller, what: string): void {
+  if (!canUseConsole(caller.access)) refuse(caller, what, 'Only platform admins and owners of a line of business may do this.');
+}
+
+/** The owners of `lob` and platform admins (a client: when registered for it); 403 for everyone else. */
+export function requireManagerOf(caller: ApiCaller, lob: string, what: string): void {
+  if (!canManageLob(caller.access, lob)) refuse(caller, what, `You may not act on the line of business ${lob}.`, lob);
+}
+
+/** People only: one asks for (or withdraws) access for oneself. */
+export function requirePerson(caller: ApiCaller, what: string): void {
+  if (caller.kind !== 'person') refuse(caller, what, 'Only people ask for access, each for themselves: a machine client cannot.');
+}

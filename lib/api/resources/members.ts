@@ -1,0 +1,131 @@
+/** /api/v1/lobs/{lob}/members: the console's member list and its changes (owners of the LOB, platform admins). */
+import { z } from 'zod';
+import { nowOf } from '@/lib/admin/deps';
+import { listMembers, parseUntil, removeMember, setMember } from '@/lib/admin/members';
+import { getUserMapping } from '@/lib/admin/user-lobs';
+import { usernameSchema } from '@/lib/admin/validation';
+import type { LobMembership } from '@/lib/directory/users';
+import { isMembershipActive } from '@/lib/directory/items';
+import type { UserMapping } from '@/lib/directory/types';
+import { PortalError } from '@/lib/errors';
+import type { AdminDeps } from '@/lib/admin/deps';
+import { requireManagerOf } from '../authorize';
+import { defineOperation } from '../operation';
+import { lobParam, memberParams, memberSchema, pageOf, pageQuery, untilDay } from '../schemas';
+
+const tag = 'Members';
+
+type Member = z.input<typeof memberSchema>;
+
+function memberOf(m: LobMembership): Member {
+  return { username: m.username, lob: m.lob, until: m.until, via: m.via, grantedBy: m.grantedBy, grantedAt: m.grantedAt, version: m.version };
+}
+
+/** The active membership of `username` in `lob` from their row, or 404. */
+function activeMember(deps: AdminDeps, mapping: UserMapping | null, lob: string, username: string): Member {
+  const m = mapping?.memberships.find((x) => x.lob === lob && isMembershipActive(x, nowOf(deps)));
+  if (!mapping || !m) throw new PortalError('member.not_found', `${username} is not a member of ${lob}.`);
+  return memberOf({ ...m, username: mapping.username, version: mapping.version });
+}
+
+/** The end date as the console's form takes it (same rule: a day ahead, or none). */
+const untilOf = (deps: AdminDeps, day: string | null | undefined) => parseUntil(day ?? '', nowOf(deps));
+
+export const listMembersOp = defineOperation({
+  id: 'listMembers',
+  method: 'get',
+  path: '/lobs/{lob}/members',
+  tag,
+  summary: 'List the active members of a LOB',
+  description: 'Username order. `search` is a username prefix; `expiringWithinDays` keeps memberships ending within that many days.',
+  scope: 'members.read',
+  params: lobParam,
+  query: pageQuery(1000).extend({
+    search: z.string().max(128).optional().meta({ description: 'Username prefix.' }),
+    expiringWithinDays: z.coerce.number().int().min(1).max(365).optional(),
+  }),
+  success: { status: 200, description: 'A page of members.', schema: pageOf(memberSchema, 'MemberPage') },
+  handle: async ({ caller, params, query, deps }) => {
+    requireManagerOf(caller, params.lob, 'member.list');
+    const page = await listMembers(deps, params.lob, { limit: query.limit, pageToken: query.next, prefix: query.search, expiringWithinDays: query.expiringWithinDays });
+    return { body: { items: page.members.map(memberOf), ...(page.nextToken ? { next: page.nextToken } : {}) } };
+  },
+});
+
+export const getMemberOp = defineOperation({
+  id: 'getMember',
+  method: 'get',
+  path: '/lobs/{lob}/members/{username}',
+  tag,
+  summary: 'Get one membership (with its ETag)',
+  scope: 'members.read',
+  params: memberParams,
+  success: { status: 200, description: 'The membership.', schema: memberSchema, etag: true },
+  errors: [404],
+  handle: async ({ caller, params, deps }) => {
+    requireManagerOf(caller, params.lob, 'member.get');
+    const member = activeMember(deps, await getUserMapping(deps, params.username), params.lob, params.username);
+    return { body: member, version: member.version };
+  },
+});
+
+export const addMemberOp = defineOperation({
+  id: 'addMember',
+  method: 'post',
+  path: '/lobs/{lob}/members',
+  tag,
+  summary: 'Add a member (as the console\'s "Add": an existing member gets the new end date)',
+  scope: 'members.write',
+  params: lobParam,
+  body: z.object({ username: usernameSchema, until: untilDay }).meta({ id: 'NewMember' }),
+  idempotent: true,
+  success: { status: 201, description: 'Saved.', schema: memberSchema, etag: true },
+  errors: [409, 422],
+  handle: async ({ caller, params, body, deps }) => {
+    requireManagerOf(caller, params.lob, 'member.set');
+    const saved = await setMember(deps, caller.actor, params.lob, body.username, untilOf(deps, body.until));
+    const member = activeMember(deps, saved, params.lob, body.username);
+    return { body: member, version: member.version, location: `/api/v1/lobs/${params.lob}/members/${body.username}` };
+  },
+});
+
+export const updateMemberOp = defineOperation({
+  id: 'updateMember',
+  method: 'patch',
+  path: '/lobs/{lob}/members/{username}',
+  tag,
+  summary: "Change a member's end date (If-Match required)",
+  scope: 'members.write',
+  params: memberParams,
+  body: z.object({ until: untilDay }).strict().meta({ id: 'MemberPatch' }),
+  ifMatch: true,
+  success: { status: 200, description: 'Saved.', schema: memberSchema, etag: true },
+  errors: [404, 409, 412, 428],
+  handle: async ({ caller, params, body, ifMatch, deps }) => {
+    requireManagerOf(caller, params.lob, 'member.set');
+    activeMember(deps, await getUserMapping(deps, params.username), params.lob, params.username);
+    const saved = await setMember(deps, caller.actor, params.lob, params.username, untilOf(deps, body.until), ifMatch);
+    const member = activeMember(deps, saved, params.lob, params.username);
+    return { body: member, version: member.version };
+  },
+});
+
+export const removeMemberOp = defineOperation({
+  id: 'removeMember',
+  method: 'delete',
+  path: '/lobs/{lob}/members/{username}',
+  tag,
+  summary: 'Remove a member from a LOB (their other LOBs stay)',
+  scope: 'members.write',
+  params: memberParams,
+  success: { status: 204, description: 'Removed.' },
+  errors: [404, 409],
+  handle: async ({ caller, params, deps }) => {
+    requireManagerOf(caller, params.lob, 'member.remove');
+    activeMember(deps, await getUserMapping(deps, params.username), params.lob, params.username);
+    await removeMember(deps, caller.actor, params.lob, params.username);
+    return {};
+  },
+});
+
+export const MEMBER_OPERATIONS = [listMembersOp, getMemberOp, addMemberOp, updateMemberOp, removeMemberOp];

@@ -1,0 +1,153 @@
+/** /api/v1/requests: access requests as on the home page (one's own) and in the console (deciders). */
+import { z } from 'zod';
+import { approveRequest, createRequest, denyRequest, getRequest, listPendingRequests, listRequestsOf, withdrawRequest } from '@/lib/admin/requests';
+import type { AdminDeps } from '@/lib/admin/deps';
+import { lobNameSchema } from '@/lib/admin/validation';
+import { PortalError } from '@/lib/errors';
+import type { ApiCaller } from '../callers';
+import { requireConsole, requireManagerOf, requirePerson } from '../authorize';
+import { defineOperation } from '../operation';
+import { pageOf, pageQuery } from '../schemas';
+
+const tag = 'Access requests';
+
+export const requestSchema = z
+  .object({
+    id: z.string(),
+    lob: z.string(),
+    requester: z.string(),
+    justification: z.string(),
+    days: z.number().int(),
+    status: z.enum(['pending', 'approved', 'denied', 'withdrawn']),
+    createdAt: z.string(),
+    decidedBy: z.string().optional(),
+    decidedAt: z.string().optional(),
+    reason: z.string().optional(),
+    approvedDays: z.number().int().optional(),
+    until: z.string().optional(),
+  })
+  .meta({ id: 'AccessRequest' });
+
+const idParam = z.object({ id: z.uuid().meta({ description: 'The request id.' }) });
+
+/**
+ * The stored request, authorized on its own LOB (never on anything the caller sent): its requester (for
+ * reading and withdrawing) or the LOB's owners and platform admins. Unknown ids: 403 unless one could
+ * see every LOB (then 404), as the console answers.
+ */
+async function storedRequest(deps: AdminDeps, caller: ApiCaller, id: string, what: string, requesterMay: boolean) {
+  const request = await getRequest(deps, id);
+  const own = requesterMay && caller.kind === 'person' && request?.requester === caller.actor;
+  if (!own) requireManagerOf(caller, request?.lob ?? '', what);
+  if (!request) throw new PortalError('request.not_found');
+  return request;
+}
+
+export const listRequestsOp = defineOperation({
+  id: 'listRequests',
+  method: 'get',
+  path: '/requests',
+  tag,
+  summary: 'List pending requests you decide, or (`mine=true`) your own requests',
+  description: 'Deciders: pending requests of their LOBs (or of `lob`), newest first; `next` pages when one LOB is chosen. `mine=true`: the caller’s own requests.',
+  scope: 'requests.read',
+  query: pageQuery(200).extend({
+    lob: lobNameSchema.optional(),
+    mine: z.enum(['true', 'false']).optional().meta({ description: 'Your own requests instead (people only).' }),
+  }),
+  success: { status: 200, description: 'A page of requests.', schema: pageOf(requestSchema, 'AccessRequestPage') },
+  handle: async ({ caller, query, deps }) => {
+    if (query.mine === 'true') {
+      requirePerson(caller, 'request.list_mine');
+      return { body: { items: await listRequestsOf(deps, caller.actor, query.limit) } };
+    }
+    requireConsole(caller, 'request.list');
+    if (query.lob) requireManagerOf(caller, query.lob, 'request.list');
+    const page = await listPendingRequests(deps, query.lob ? [query.lob] : caller.access.lobs, { limit: query.limit, pageToken: query.lob ? query.next : undefined });
+    return { body: { items: page.requests, ...(page.nextToken ? { next: page.nextToken } : {}) } };
+  },
+});
+
+export const createRequestOp = defineOperation({
+  id: 'createRequest',
+  method: 'post',
+  path: '/requests',
+  tag,
+  summary: 'Ask for access to a LOB (for yourself)',
+  scope: 'requests.write',
+  body: z.object({ lob: lobNameSchema, justification: z.string(), days: z.number().int() }).meta({ id: 'NewAccessRequest' }),
+  idempotent: true,
+  success: { status: 201, description: 'Filed.', schema: requestSchema },
+  errors: [409, 422],
+  handle: async ({ caller, body, deps }) => {
+    requirePerson(caller, 'request.create');
+    const request = await createRequest(deps, caller.actor, body);
+    return { body: request, location: `/api/v1/requests/${request.id}` };
+  },
+});
+
+export const getRequestOp = defineOperation({
+  id: 'getRequest',
+  method: 'get',
+  path: '/requests/{id}',
+  tag,
+  summary: 'Get one request (its requester, the LOB’s owners, platform admins)',
+  scope: 'requests.read',
+  params: idParam,
+  success: { status: 200, description: 'The request.', schema: requestSchema },
+  errors: [404],
+  handle: async ({ caller, params, deps }) => ({ body: await storedRequest(deps, caller, params.id, 'request.get', true) }),
+});
+
+export const withdrawRequestOp = defineOperation({
+  id: 'withdrawRequest',
+  method: 'post',
+  path: '/requests/{id}/withdraw',
+  tag,
+  summary: 'Withdraw your pending request',
+  scope: 'requests.write',
+  params: idParam,
+  success: { status: 200, description: 'Withdrawn.', schema: requestSchema },
+  errors: [404, 409],
+  handle: async ({ caller, params, deps }) => {
+    requirePerson(caller, 'request.withdraw');
+    await storedRequest(deps, caller, params.id, 'request.withdraw', true);
+    return { body: await withdrawRequest(deps, caller.actor, params.id) };
+  },
+});
+
+export const approveRequestOp = defineOperation({
+  id: 'approveRequest',
+  method: 'post',
+  path: '/requests/{id}/approve',
+  tag,
+  summary: 'Approve a pending request (optionally for fewer days)',
+  scope: 'requests.decide',
+  params: idParam,
+  body: z.object({ days: z.number().int().min(1).optional() }).strict().meta({ id: 'Approval' }),
+  success: { status: 200, description: 'Approved: the member’s end date is `until`.', schema: requestSchema },
+  errors: [404, 409],
+  handle: async ({ caller, params, body, deps }) => {
+    await storedRequest(deps, caller, params.id, 'request.approve', false);
+    return { body: await approveRequest(deps, caller.actor, params.id, body.days) };
+  },
+});
+
+export const denyRequestOp = defineOperation({
+  id: 'denyRequest',
+  method: 'post',
+  path: '/requests/{id}/deny',
+  tag,
+  summary: 'Deny a pending request with a reason (the requester sees it)',
+  scope: 'requests.decide',
+  params: idParam,
+  body: z.object({ reason: z.string() }).strict().meta({ id: 'Denial' }),
+  success: { status: 200, description: 'Denied.', schema: requestSchema },
+  errors: [404, 409],
+  handle: async ({ caller, params, body, deps }) => {
+    await storedRequest(deps, caller, params.id, 'request.deny', false);
+    return { body: await denyRequest(deps, caller.actor, params.id, body.reason) };
+  },
+});
+
+export const REQUEST_OPERATIONS = [listRequestsOp, createRequestOp, getRequestOp, withdrawRequestOp, approveRequestOp, denyRequestOp];
