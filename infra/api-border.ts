@@ -4,7 +4,7 @@
 import * as aws from '@pulumi/aws';
 import type * as pulumi from '@pulumi/pulumi';
 import type { InfraConfig } from './config';
-import type { PortalArgs } from './portal';
+import type { PortalArgs } from './portal-args';
 
 /** The AWS managed rule groups the web ACL runs, in priority order. */
 export const WAF_MANAGED_RULE_GROUPS = ['AWSManagedRulesCommonRuleSet', 'AWSManagedRulesKnownBadInputsRuleSet', 'AWSManagedRulesAmazonIpReputationList'] as const;

@@ -5,7 +5,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseInfraConfig } from './config';
 import { evaluate, isAllowed } from './policy-check';
-import type { Portal } from './portal';
+import type { Portal } from './portal-args';
 import { ARCHIVE_PREFIX } from './audit-archive';
 import { stages } from './stages';
 import { promiseOf, resourcesOfType, T, type RecordedResource } from './testing/pulumi-mocks';

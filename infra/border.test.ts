@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parseInfraConfig, type InfraConfig } from './config';
 import { buildExecuteApiEndpointPolicy } from './network';
 import { checkPrivateApi, evaluate, isAllowed } from './policy-check';
-import type { Portal } from './portal';
+import type { Portal } from './portal-args';
 import { INTERNAL_PATHS } from './portal-api';
 import { WAF_MANAGED_RULE_GROUPS } from './api-border';
 import { stages } from './stages';

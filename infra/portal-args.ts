@@ -2,6 +2,7 @@
 // resources it creates. Apart from portal.ts so the pieces import these types without importing it.
 import type * as aws from '@pulumi/aws';
 import type * as pulumi from '@pulumi/pulumi';
+import type { AuditArchive } from './audit-archive';
 import type { InfraConfig } from './config';
 
 export interface PortalNetwork {
@@ -48,4 +49,6 @@ export interface Portal {
   customDomainZone?: aws.route53.Zone;
   /** the portal's URL as users type it */
   url: pulumi.Output<string>;
+  /** the audit records' Object Lock archive (stream -> Pipes -> Firehose -> S3, Glue table) */
+  auditArchive: AuditArchive;
 }

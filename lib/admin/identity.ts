@@ -16,7 +16,8 @@ import { conflictFor } from './errors';
 import { membershipSnapshot } from './memberships';
 import { listLobs } from './lobs';
 import { findPoolSubs } from './pool-users';
-import { getUserMapping, iterateMappedUsers } from './user-lobs';
+import { getUserMapping } from '@/lib/directory/users';
+import { iterateMappedUsers } from './user-lobs';
 
 /** Thrown when a grant would add to memberships that belong to an earlier account of the same username. */
 export class OrphanedAccessError extends PortalError {

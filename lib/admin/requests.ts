@@ -13,7 +13,7 @@ import { isMembershipActive } from '@/lib/directory/items';
 import { getAccessRequest, queryPendingRequests, queryRequestsOf, requestWrites, type AccessRequest } from '@/lib/directory/requests';
 import type { Lob, Membership } from '@/lib/directory/types';
 import { TransactionCancelledError, transactWrite } from '@/lib/directory/writes';
-import { formatUtc, formatUtcMinute } from '@/lib/time-format';
+import { formatUtcMinute } from '@/lib/time-format';
 import { auditWritesFor, writeAdminAudit } from './audit';
 import { SELF_GRANT_REFUSED } from './grants';
 import type { AdminDeps } from './deps';
@@ -91,7 +91,7 @@ function rateLimited(error: unknown, now: Date): PortalError | undefined {
   const next = new Date(Math.floor(now.getTime() / 3_600_000 + 1) * 3_600_000);
   return new PortalError(
     'request.rate_limited',
-    `You have filed or withdrawn ${REQUEST_CHANGES_PER_HOUR} access requests this hour, the most the portal takes. Try again after ${formatUtc(next.toISOString())}.`,
+    `You have filed or withdrawn ${REQUEST_CHANGES_PER_HOUR} access requests this hour, the most the portal takes. Try again after ${formatUtcMinute(next.toISOString())}.`,
   );
 }
 

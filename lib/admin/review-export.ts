@@ -1,5 +1,6 @@
 /** A review's evidence as CSV rows (the console's export and the API's): one per snapshot member. */
-import { iterateReviewRows, REVIEW_CSV_COLUMNS, type Review, type ReviewRow } from './reviews';
+import { iterateReviewRowPages, type Review, type ReviewRow } from '@/lib/directory/reviews';
+import { REVIEW_CSV_COLUMNS } from './reviews';
 import { toCsv } from './csv';
 import type { AdminDeps } from './deps';
 
@@ -24,7 +25,7 @@ function csvRow(review: Review, r: ReviewRow) {
 /** The CSV text, page by page (the header first, also when there are no rows). */
 export async function* reviewCsvChunks(deps: AdminDeps, review: Review): AsyncGenerator<string> {
   let header = true;
-  for await (const page of iterateReviewRows(deps, review.id)) {
+  for await (const page of iterateReviewRowPages(deps, review.id)) {
     yield toCsv(page.map((r) => csvRow(review, r)), REVIEW_CSV_COLUMNS, { header });
     header = false;
   }

@@ -15,6 +15,7 @@ import { getConfig } from '@/lib/config';
 import { getApiClient, type ApiClientRecord } from '@/lib/directory/api-records';
 import { PortalError } from '@/lib/errors';
 import { portalScopesOf, type ApiScope } from './scopes';
+import type { Grantor } from '@/lib/admin/grants';
 
 export interface ApiCaller {
   kind: 'person' | 'client';
@@ -25,6 +26,14 @@ export interface ApiCaller {
   /** A client's granted scopes (token scopes it is registered for); people are not limited by scopes. */
   scopes?: ReadonlySet<ApiScope>;
   client?: ApiClientRecord;
+}
+
+/**
+ * The caller as a grantor (lib/admin/grants.ts): a person with their console rights; a machine client is
+ * never a platform admin there, so its grants are capped at the LOB's maximum like an owner's.
+ */
+export function grantorOf(caller: ApiCaller): Grantor {
+  return { username: caller.actor, platformAdmin: caller.kind === 'person' && caller.access.platformAdmin };
 }
 
 /** The audit name of a machine client. */

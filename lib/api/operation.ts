@@ -11,7 +11,7 @@ import type { AdminDeps } from '@/lib/admin/deps';
 import { nowOf } from '@/lib/admin/deps';
 import { PortalError, isPortalError } from '@/lib/errors';
 import { log } from '@/lib/log';
-import { REQUEST_ID_HEADER, resolveRequestId } from '@/lib/request-id';
+import { REQUEST_ID_HEADER, stampedRequestId } from '@/lib/request-id';
 import { authenticate, type ApiCaller } from './callers';
 import { formatEtag, parseIfMatch } from './etag';
 import { runIdempotent } from './idempotency';
@@ -107,7 +107,7 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 /** Runs `op` for one request; every failure is a problem details response. */
 export async function runOperation(op: ApiOperation, request: Request, rawParams: Record<string, string>, deps: AdminDeps): Promise<Response> {
   const started = Date.now();
-  const requestId = resolveRequestId(request.headers.get(REQUEST_ID_HEADER));
+  const requestId = stampedRequestId(request.headers.get(REQUEST_ID_HEADER));
   const url = new URL(request.url);
   let caller: ApiCaller | undefined;
   let status = 500;

@@ -100,7 +100,7 @@ async function snsFor(user: string) {
 
 describe('an admin removes a member with a running JupyterLab', () => {
   it('stops the app and ends the live session before removeMember returns; audit, CloudTrail and SNS show it; the next grant restores', async () => {
-    await setMember(deps, 'portal-admin', 'lob-a', 'user-no-lob', undefined);
+    await setMember(deps, { username: 'portal-admin', platformAdmin: true }, 'lob-a', 'user-no-lob', undefined);
     const session = await openJupyterLab('user-no-lob');
     expect(await studioPage(session)).toBe(200);
     expect(appStatus('user-no-lob')).toBe('InService');
@@ -122,7 +122,7 @@ describe('an admin removes a member with a running JupyterLab', () => {
     expect((await endedAccessOf(deps, 'user-no-lob')).map((e) => e.lob)).toEqual(['lob-a']);
 
     // Granted again: the profile is enabled at once, and Studio opens.
-    await setMember(deps, 'portal-admin', 'lob-a', 'user-no-lob', undefined);
+    await setMember(deps, { username: 'portal-admin', platformAdmin: true }, 'lob-a', 'user-no-lob', undefined);
     expect(await profileSetting('user-no-lob')).toBe('ENABLED');
     expect(await endedAccessOf(deps, 'user-no-lob')).toEqual([]);
     expect(await studioPage(await openJupyterLab('user-no-lob'))).toBe(200);
@@ -130,7 +130,7 @@ describe('an admin removes a member with a running JupyterLab', () => {
   });
 
   it('reports a stop that failed (access.stop_pending), remembers it, and the sweep stops it on its next run', async () => {
-    await setMember(deps, 'portal-admin', 'lob-a', 'user-no-lob', undefined);
+    await setMember(deps, { username: 'portal-admin', platformAdmin: true }, 'lob-a', 'user-no-lob', undefined);
     const session = await openJupyterLab('user-no-lob');
     await ctl.setFault({ service: 'sagemaker', operation: 'DeleteApp', error: 'ServiceUnavailable', count: 3 });
     const error = await removeMember(deps, 'portal-admin', 'lob-a', 'user-no-lob').then(
@@ -157,7 +157,7 @@ describe('an admin removes a member with a running JupyterLab', () => {
 describe('the access sweep', () => {
   it("after a membership's end date (portal clock moved), its next run stops the app and disables the profile as access-sweep", async () => {
     const until = new Date(Date.now() + 2 * DAY * 1000).toISOString().slice(0, 10);
-    await setMember(deps, 'portal-admin', 'lob-b', 'user-lob-a', new Date(`${until}T23:59:59.999Z`).toISOString());
+    await setMember(deps, { username: 'portal-admin', platformAdmin: true }, 'lob-b', 'user-lob-a', new Date(`${until}T23:59:59.999Z`).toISOString());
     const session = await openJupyterLab('user-lob-a', [], 'lob-b');
     const lobB = stack().aws.domains.get('d-lobb1example')!;
     expect(lobB.apps.get('user-lob-a/JupyterLab')?.status).toBe('InService');

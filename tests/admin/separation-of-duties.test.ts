@@ -10,7 +10,8 @@ import { configFromEnv, startStandInsInProcess, type RunningStandIns } from '@/l
 import { parseConfig } from '@/lib/config';
 import { createDynamoDocumentClient } from '@/lib/aws/clients';
 import { createAdminDeps, type AdminDeps } from '@/lib/admin/deps';
-import { getUserMapping, saveUserLobs } from '@/lib/admin/users';
+import { getUserMapping } from '@/lib/directory/users';
+import { saveUserLobs } from '@/lib/admin/user-lobs';
 import { listAudit } from '@/lib/admin/audit';
 import { importUsersCsv } from '@/lib/admin/user-import';
 import { setMember } from '@/lib/admin/members';

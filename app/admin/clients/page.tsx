@@ -4,7 +4,7 @@ import { listRegisteredClients, type ApiClientRecord } from '@/lib/admin/api-cli
 import { listLobs } from '@/lib/admin/lobs';
 import { API_SCOPES } from '@/lib/api/scopes';
 import { isPortalError } from '@/lib/errors';
-import { formatUtc } from '@/lib/launch';
+import { formatUtcMinute } from '@/lib/time-format';
 import { DeleteApiClientForm, RegisterApiClientForm } from '@/components/admin/api-client-forms';
 import { linkClass } from '@/components/admin/form-parts';
 import { Card, PageHeader, TableFrame, tableClass, tbodyClass, tdClass, thClass, theadClass } from '@/components/admin/page-parts';
@@ -54,7 +54,7 @@ export default async function ApiClientsPage() {
                 <td className={tdClass}><code>{c.clientId}</code></td>
                 <td className={tdClass}>{c.scopes.map((s) => s.replace(/^[^/]+\//, '')).join(', ')}</td>
                 <td className={tdClass}>{c.allLobs ? 'every LOB' : c.lobs.join(', ')}</td>
-                <td className={tdClass}>{formatUtc(c.createdAt)} by {c.createdBy}</td>
+                <td className={tdClass}>{formatUtcMinute(c.createdAt)} by {c.createdBy}</td>
                 <td className={tdClass}><DeleteApiClientForm clientId={c.clientId} name={c.name} /></td>
               </tr>
             ))}

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { nowOf } from '@/lib/admin/deps';
 import { listMembers, parseUntil, removeMember, setMember } from '@/lib/admin/members';
-import { getUserMapping } from '@/lib/admin/user-lobs';
+import { getUserMapping } from '@/lib/directory/users';
 import { usernameSchema } from '@/lib/admin/validation';
 import type { LobMembership } from '@/lib/directory/users';
 import { isMembershipActive } from '@/lib/directory/items';
@@ -10,6 +10,7 @@ import type { UserMapping } from '@/lib/directory/types';
 import { PortalError } from '@/lib/errors';
 import type { AdminDeps } from '@/lib/admin/deps';
 import { requireManagerOf } from '../authorize';
+import { grantorOf } from '../callers';
 import { defineOperation } from '../operation';
 import { lobParam, memberParams, memberSchema, pageOf, pageQuery, untilDay } from '../schemas';
 
@@ -83,7 +84,7 @@ export const addMemberOp = defineOperation({
   errors: [409, 422],
   handle: async ({ caller, params, body, deps }) => {
     requireManagerOf(caller, params.lob, 'member.set');
-    const saved = await setMember(deps, caller.actor, params.lob, body.username, untilOf(deps, body.until));
+    const saved = await setMember(deps, grantorOf(caller), params.lob, body.username, untilOf(deps, body.until));
     const member = activeMember(deps, saved, params.lob, body.username);
     return { body: member, version: member.version, location: `/api/v1/lobs/${params.lob}/members/${body.username}` };
   },
@@ -104,7 +105,7 @@ export const updateMemberOp = defineOperation({
   handle: async ({ caller, params, body, ifMatch, deps }) => {
     requireManagerOf(caller, params.lob, 'member.set');
     activeMember(deps, await getUserMapping(deps, params.username), params.lob, params.username);
-    const saved = await setMember(deps, caller.actor, params.lob, params.username, untilOf(deps, body.until), ifMatch);
+    const saved = await setMember(deps, grantorOf(caller), params.lob, params.username, untilOf(deps, body.until), ifMatch);
     const member = activeMember(deps, saved, params.lob, params.username);
     return { body: member, version: member.version };
   },

@@ -4,11 +4,12 @@ import type { AdminDeps } from '@/lib/admin/deps';
 import { nowOf } from '@/lib/admin/deps';
 import { requireLob } from '@/lib/admin/lobs';
 import { parseUntil } from '@/lib/admin/members';
-import { decideMember, finishReview, getReview, listReviewRows, listReviews, startReview } from '@/lib/admin/reviews';
+import { decideMember, finishReview, getReview, listReviewRows, startReview } from '@/lib/admin/reviews';
+import { queryLobReviews } from '@/lib/directory/reviews';
 import { reviewCsvChunks, reviewCsvName } from '@/lib/admin/review-export';
 import { usernameSchema } from '@/lib/admin/validation';
 import { PortalError } from '@/lib/errors';
-import type { ApiCaller } from '../callers';
+import { grantorOf, type ApiCaller } from '../callers';
 import { requireManagerOf } from '../authorize';
 import { defineOperation } from '../operation';
 import { lobParam, pageOf, pageQuery, untilDay } from '../schemas';
@@ -68,7 +69,7 @@ export const listReviewsOp = defineOperation({
   success: { status: 200, description: 'The newest reviews.', schema: pageOf(reviewSchema, 'ReviewPage') },
   handle: async ({ caller, params, query, deps }) => {
     requireManagerOf(caller, params.lob, 'review.list');
-    return { body: { items: await listReviews(deps, params.lob, query.limit) } };
+    return { body: { items: await queryLobReviews(deps, params.lob, query.limit) } };
   },
 });
 
@@ -133,7 +134,7 @@ export const decideReviewRowOp = defineOperation({
   handle: async ({ caller, params, body, deps }) => {
     const review = await storedReview(deps, caller, params.id, 'review.decide');
     const until = body.decision === 'keep' ? parseUntil(body.until ?? '', nowOf(deps)) : undefined;
-    return { body: await decideMember(deps, caller.actor, review, { username: body.username, decision: body.decision, comment: body.comment, until }) };
+    return { body: await decideMember(deps, grantorOf(caller), review, { username: body.username, decision: body.decision, comment: body.comment, until }) };
   },
 });
 

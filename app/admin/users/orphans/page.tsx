@@ -4,7 +4,7 @@ import { listOrphanedMappings, listOrphanedOwners, type OrphanedMapping, type Or
 import Link from 'next/link';
 import { linkClass } from '@/components/admin/form-parts';
 import { isPortalError } from '@/lib/errors';
-import { formatUtc } from '@/lib/launch';
+import { formatUtcMinute } from '@/lib/time-format';
 import { ArchiveOrphanForm, BackfillForm } from '@/components/admin/orphan-forms';
 import { Badge, Card, ListError, PageHeader, TableFrame, tableClass, tbodyClass, tdClass, thClass, theadClass, wideOnly } from '@/components/admin/page-parts';
 
@@ -67,7 +67,7 @@ export default async function OrphansPage() {
                   <td className={`${tdClass} font-medium text-slate-900`}>{o.username}</td>
                   <td className={tdClass}><Badge tone={REASONS[o.reason].tone}>{REASONS[o.reason].label}</Badge></td>
                   <td className={tdClass}>{o.lobs.join(', ')}</td>
-                  <td className={`${tdClass} ${wideOnly}`}>{o.updatedAt ? `${formatUtc(o.updatedAt)} by ${o.updatedBy ?? 'someone'}` : ''}</td>
+                  <td className={`${tdClass} ${wideOnly}`}>{o.updatedAt ? `${formatUtcMinute(o.updatedAt)} by ${o.updatedBy ?? 'someone'}` : ''}</td>
                   <td className={tdClass}><ArchiveOrphanForm username={o.username} version={o.version} /></td>
                 </tr>
               ))}
