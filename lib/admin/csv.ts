@@ -12,7 +12,13 @@ export function toCsv<T extends Record<string, unknown>>(
   const data = rows.map((row) => columns.map((c) => formatCell(row[c])));
   const text = Papa.unparse(
     { fields: [...columns], data },
-    { header: options.header ?? true, escapeFormulae: false, newline: '\r\n' },
+    // Neutralised cells are also quoted (OWASP's advice: the quote keeps the prefix a spreadsheet strips).
+    {
+      header: options.header ?? true,
+      escapeFormulae: false,
+      quotes: (value: unknown) => typeof value === 'string' && NEUTRALISED.test(value),
+      newline: '\r\n',
+    },
   );
   return text ? `${text}\r\n` : '';
 }
@@ -22,9 +28,12 @@ function formatCell(value: unknown): string {
   return neutraliseFormula(Array.isArray(value) ? value.join(';') : String(value));
 }
 
+const FORMULA = /^[=+\-@\t\r]/;
+const NEUTRALISED = /^'[=+\-@\t\r]/;
+
 /** A spreadsheet runs a cell starting with = + - @, tab or CR as a formula: such a cell gets a leading '. */
 export function neutraliseFormula(cell: string): string {
-  return /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell;
+  return FORMULA.test(cell) ? `'${cell}` : cell;
 }
 
 export interface CsvLine {

@@ -233,6 +233,11 @@ describe('CSV export', () => {
     const text = toCsv([{ a: '=HYPERLINK("x")', b: '+1', c: '-2', d: '@SUM', e: 'plain', f: ['x', 'y'] }], ['a', 'b', 'c', 'd', 'e', 'f']);
     expect(text.split('\r\n')[1]).toBe(`"'=HYPERLINK(""x"")","'+1","'-2","'@SUM",plain,x;y`);
   });
+
+  it('neutralises formula cells whatever follows them, line breaks included', () => {
+    const text = toCsv([{ a: '=HYPERLINK("http://x")\nsecond', b: '\t=1+1', c: '\r=1', d: '-1\r\nx' }], ['a', 'b', 'c', 'd']);
+    expect(text.split('\r\n').slice(1).join('\r\n')).toBe(`"'=HYPERLINK(""http://x"")\nsecond","'\t=1+1","'\r=1","'-1\r\nx"\r\n`);
+  });
 });
 
 describe('Audit: a user change is found under each LOB it touched', () => {

@@ -214,13 +214,14 @@ describe('the Lambda configuration: the audit record is written alongside the pr
     expect(await usageToday()).toBe(countedBefore + 1);
   });
 
-  it('rewrites the record to the error code before a failed launch answers', async () => {
+  it('follows the record up with the error code before a failed launch answers (records are never rewritten)', async () => {
     await ctl.setFault({ service: 'sagemaker', operation: 'CreatePresignedDomainUrl', error: 'AccessDeniedException', count: 1 });
     const error = await errorOf<PortalError>(launchStudio(deps, { user: { username: 'user-lob-a', groups: [] }, channel: 'api', requestId: 'lambda-audit-0002' }));
-    const records = await auditOf('lambda-audit-0002');
-    expect(records).toHaveLength(1);
-    expect(records[0].outcome).toBe(error.code);
-    expect(records[0].outcome).not.toBe('success');
+    const records = (await auditOf('lambda-audit-0002')).sort((a, b) => String(a.sk).localeCompare(String(b.sk)));
+    expect(records).toHaveLength(2);
+    expect(records[0].outcome).toBe('success');
+    expect(records[1]).toMatchObject({ outcome: error.code, previousOutcome: 'success', followsUp: records[0].sk });
+    expect(error.code).not.toBe('success');
   });
 
   it('moves the counters of a launch counted ahead to its error code before the failed launch answers', async () => {
