@@ -64,7 +64,8 @@ export async function signInWithPassword(
     }
     idToken = out.AuthenticationResult?.IdToken;
     // Kept (encrypted in the session cookie) only so that sign-out can revoke this sign-in's tokens.
-    revocable = { refreshToken: out.AuthenticationResult?.RefreshToken, accessToken: out.AuthenticationResult?.AccessToken };
+    const result = out.AuthenticationResult;
+    revocable = { refreshToken: result?.RefreshToken, accessToken: result?.AccessToken };
   } catch (error) {
     if (error instanceof InvalidCredentialsError || error instanceof SignInChallengeError) throw error;
     const name = (error as { name?: string }).name ?? '';
