@@ -67,7 +67,8 @@ const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   'auth.invalid_token': 'The access token is missing, malformed or invalid.',
   'auth.forbidden': 'You are not allowed to do this.',
   'auth.account_disabled': 'Your account is disabled in the user pool. Ask your platform team if this is unexpected.',
-  'auth.account_deleted': 'Your account no longer exists in the user pool. Ask your platform team if this is unexpected.',
+  'auth.account_deleted':
+    'Your account no longer exists in the user pool. Ask your platform team if this is unexpected.',
   'auth.token_revoked':
     'The access token was revoked (signed out everywhere, or its sign-in was revoked). Sign in again for a new token.',
   'user.not_mapped': 'Your account is not assigned to any line of business.',

@@ -47,7 +47,11 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     writeFileSync(clockFile, '0');
     process.env[E2E_ENV.clockFile] = clockFile;
     // Specs move this portal's clock by a month on one sign-in (end dates): sessions must outlive that.
-    const env = { ...standIns.portalEnv, CLOCK_OFFSET_FILE: clockFile, SESSION_LIFETIME_SECONDS: String(366 * 24 * 3600) };
+    const env = {
+      ...standIns.portalEnv,
+      CLOCK_OFFSET_FILE: clockFile,
+      SESSION_LIFETIME_SECONDS: String(366 * 24 * 3600),
+    };
     const password = await startPortal({ env, mode: 'password', distDir });
     started.push(password);
     const hostedUi = await startPortal({ env: standIns.portalEnv, mode: 'hosted-ui', distDir });

@@ -9,7 +9,11 @@
  * together, and nothing while both copies are fresh.
  */
 import { createHash } from 'node:crypto';
-import { GetUserCommand, NotAuthorizedException, UserNotFoundException } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  GetUserCommand,
+  NotAuthorizedException,
+  UserNotFoundException,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { LRUCache } from 'lru-cache';
 import { isThrottled } from '@/lib/aws/errors';
 import { getClock } from '@/lib/clock';
@@ -27,7 +31,10 @@ export const USER_ADMIN_SCOPE = 'aws.cognito.signin.user.admin';
 export type TokenStanding = 'valid' | 'revoked' | 'disabled' | 'deleted' | 'unchecked';
 
 /** GetUser with the token: Cognito's own word on whether it was revoked. */
-export async function askCognitoAboutToken(pool: Pick<UserPool, 'cognito'>, accessToken: string): Promise<TokenStanding> {
+export async function askCognitoAboutToken(
+  pool: Pick<UserPool, 'cognito'>,
+  accessToken: string,
+): Promise<TokenStanding> {
   try {
     await pool.cognito.send(new GetUserCommand({ AccessToken: accessToken }));
     return 'valid';
@@ -39,7 +46,8 @@ export async function askCognitoAboutToken(pool: Pick<UserPool, 'cognito'>, acce
       // "Access Token has been revoked" (and any other refusal of this token): do not trust it.
       return 'revoked';
     }
-    throw new PortalError(isThrottled(error) ? 'aws.throttled' : 'idp.unavailable', 'The user pool could not be reached to check the access token.', {
+    const code = isThrottled(error) ? 'aws.throttled' : 'idp.unavailable';
+    throw new PortalError(code, 'The user pool could not be reached to check the access token.', {
       cause: error,
       details: { service: 'cognito', operation: 'GetUser' },
     });
@@ -74,7 +82,10 @@ export class TokenRevocationChecker {
     });
   }
 
-  async check(token: string, verified: Pick<VerifiedAccessToken, 'tokenId' | 'expiresAt' | 'scopes'>): Promise<TokenStanding> {
+  async check(
+    token: string,
+    verified: Pick<VerifiedAccessToken, 'tokenId' | 'expiresAt' | 'scopes'>,
+  ): Promise<TokenStanding> {
     if (!verified.scopes.includes(USER_ADMIN_SCOPE)) return 'unchecked';
     if (!this.cache) return askCognitoAboutToken(this.options.pool, token);
     const key = verified.tokenId ?? createHash('sha256').update(token).digest('base64url');
@@ -96,7 +107,10 @@ export interface ApiCallerDeps {
  */
 export async function resolveApiCaller(deps: ApiCallerDeps, token: string): Promise<VerifiedAccessToken & SessionUser> {
   const verified = await deps.verifier.verifyAccessToken(token);
-  const [identity, standing] = await Promise.all([deps.identities.check(verified.username), deps.tokens.check(token, verified)]);
+  const [identity, standing] = await Promise.all([
+    deps.identities.check(verified.username),
+    deps.tokens.check(token, verified),
+  ]);
   if (identity.status !== 'active') throw identityEndedError(identity);
   if (standing === 'disabled') throw new PortalError('auth.account_disabled');
   if (standing === 'deleted') throw new PortalError('auth.account_deleted');

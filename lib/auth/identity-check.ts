@@ -34,7 +34,12 @@ export async function listGroupsOfUser(pool: UserPool, username: string): Promis
   let nextToken: string | undefined;
   do {
     const out = await pool.cognito.send(
-      new AdminListGroupsForUserCommand({ UserPoolId: pool.userPoolId, Username: username, Limit: 60, NextToken: nextToken }),
+      new AdminListGroupsForUserCommand({
+        UserPoolId: pool.userPoolId,
+        Username: username,
+        Limit: 60,
+        NextToken: nextToken,
+      }),
     );
     for (const g of out.Groups ?? []) if (g.GroupName) groups.push(g.GroupName);
     nextToken = out.NextToken;
@@ -46,7 +51,8 @@ export async function listGroupsOfUser(pool: UserPool, username: string): Promis
 function unavailable(error: unknown): PortalError {
   return new PortalError(
     isThrottled(error) ? 'aws.throttled' : 'idp.unavailable',
-    'The user pool could not be reached to confirm your account, so the portal cannot let you in right now. Please try again in a minute.',
+    'The user pool could not be reached to confirm your account, so the portal cannot let you in right now. ' +
+      'Please try again in a minute.',
     { cause: error, details: { service: 'cognito', operation: 'AdminGetUser' } },
   );
 }

@@ -22,7 +22,8 @@ export async function clearSessionCookies(): Promise<boolean> {
   try {
     for (const { name } of jar.getAll()) {
       if (SESSION_COOKIE.test(name)) {
-        jar.set(name, '', { path: '/', maxAge: 0, httpOnly: true, sameSite: 'lax', secure: name.startsWith('__Secure-') });
+        const secure = name.startsWith('__Secure-');
+        jar.set(name, '', { path: '/', maxAge: 0, httpOnly: true, sameSite: 'lax', secure });
       }
     }
     return true;

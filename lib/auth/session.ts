@@ -63,7 +63,8 @@ export async function getSessionUser(): Promise<SessionUser | null> {
   if (state.kind === 'ended') {
     log.info('auth.session_ended', { user: state.username, reason: state.reason });
     // Actions and routes end the session here; a page render cannot set cookies and hands over to the route.
-    redirect((await clearSessionCookies()) ? `/signin?error=${SESSION_ENDED_ERRORS[state.reason]}` : SESSION_ENDED_PATH);
+    const cleared = await clearSessionCookies();
+    redirect(cleared ? `/signin?error=${SESSION_ENDED_ERRORS[state.reason]}` : SESSION_ENDED_PATH);
   }
   return state.kind === 'active' ? state.user : null;
 }

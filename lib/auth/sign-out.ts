@@ -5,7 +5,11 @@
  * refresh token. The tokens never reach a log line; a failure is logged by its error name and never
  * blocks the sign-out itself (the portal session ends either way).
  */
-import { GlobalSignOutCommand, RevokeTokenCommand, type CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  GlobalSignOutCommand,
+  RevokeTokenCommand,
+  type CognitoIdentityProviderClient,
+} from '@aws-sdk/client-cognito-identity-provider';
 import type { JWT } from 'next-auth/jwt';
 import { getConfig } from '@/lib/config';
 import { log } from '@/lib/log';
@@ -19,20 +23,25 @@ export interface SignOutDeps {
 }
 
 /** Revokes the token kept in the session JWT; answers the operation used (or undefined: nothing to revoke). */
-export async function revokeSessionTokens(deps: SignOutDeps, token: Pick<JWT, 'revoke' | 'username'>): Promise<string | undefined> {
+export async function revokeSessionTokens(
+  deps: SignOutDeps,
+  token: Pick<JWT, 'revoke' | 'username'>,
+): Promise<string | undefined> {
   const revoke = token.revoke;
   if (!revoke) return undefined;
   const operation = revoke.kind === 'refresh' ? 'RevokeToken' : 'GlobalSignOut';
   try {
     if (revoke.kind === 'refresh') {
-      await deps.cognito.send(new RevokeTokenCommand({ Token: revoke.token, ClientId: deps.clientId, ClientSecret: deps.clientSecret }));
+      const { clientId: ClientId, clientSecret: ClientSecret } = deps;
+      await deps.cognito.send(new RevokeTokenCommand({ Token: revoke.token, ClientId, ClientSecret }));
     } else {
       await deps.cognito.send(new GlobalSignOutCommand({ AccessToken: revoke.token }));
     }
     log.info('auth.sign_out_revoked', { user: token.username, operation });
   } catch (error) {
     // An expired access token or an already revoked refresh token leaves nothing to revoke.
-    log.warn('auth.sign_out_revoke_failed', { user: token.username, operation, awsError: (error as { name?: string }).name });
+    const awsError = (error as { name?: string }).name;
+    log.warn('auth.sign_out_revoke_failed', { user: token.username, operation, awsError });
   }
   return operation;
 }
@@ -41,6 +50,7 @@ export async function revokeSessionTokens(deps: SignOutDeps, token: Pick<JWT, 'r
 export async function revokeOnSignOut(token: JWT | null | undefined): Promise<void> {
   if (!token) return;
   const { cognito: config } = getConfig();
-  await revokeSessionTokens({ cognito: getCognitoClient(), clientId: config.clientId, clientSecret: config.clientSecret }, token);
+  const deps = { cognito: getCognitoClient(), clientId: config.clientId, clientSecret: config.clientSecret };
+  await revokeSessionTokens(deps, token);
   if (typeof token.username === 'string') getIdentityChecker().forget(token.username);
 }

@@ -158,7 +158,13 @@ export class CognitoApi {
     }
   }
 
-  private async tokensFor(user: PoolUser, clientId: string, authTime: number, withRefresh: boolean, origin?: string): Promise<Json> {
+  private async tokensFor(
+    user: PoolUser,
+    clientId: string,
+    authTime: number,
+    withRefresh: boolean,
+    origin?: string,
+  ): Promise<Json> {
     const ctx = { issuer: this.state.issuer(), clientId, authTime, originJti: origin ?? randomUUID() };
     this.state.revocations.record(user.username, ctx.originJti);
     const result: Json = {
@@ -221,7 +227,9 @@ export class CognitoApi {
       if (!session || session.expiresAt < Date.now() || session.clientId !== client.clientId) {
         throw new CognitoApiError('NotAuthorizedException', 'Invalid Refresh Token');
       }
-      if (this.state.revocations.isRevoked(session.originJti)) throw new CognitoApiError('NotAuthorizedException', 'Refresh Token has been revoked');
+      if (this.state.revocations.isRevoked(session.originJti)) {
+        throw new CognitoApiError('NotAuthorizedException', 'Refresh Token has been revoked');
+      }
       const user = this.state.users.get(session.username);
       if (!user) throw new CognitoApiError('NotAuthorizedException', 'Invalid Refresh Token');
       if (!user.enabled) throw new CognitoApiError('NotAuthorizedException', 'User is disabled.');

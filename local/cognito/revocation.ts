@@ -68,26 +68,41 @@ export interface TokenApiState {
  * Cognito's checks of an access token presented to a token-authorized API: signature and issuer,
  * `token_use`, expiry, the user-admin scope, revocation, then the user. Throws Cognito's errors.
  */
-export async function verifyUserAccessToken(state: Pick<TokenApiState, 'keys' | 'issuer' | 'revocations' | 'users'>, token: unknown): Promise<{ user: PoolUser; payload: JWTPayload }> {
+export async function verifyUserAccessToken(
+  state: Pick<TokenApiState, 'keys' | 'issuer' | 'revocations' | 'users'>,
+  token: unknown,
+): Promise<{ user: PoolUser; payload: JWTPayload }> {
   if (typeof token !== 'string' || token === '') {
-    throw new CognitoApiError('InvalidParameterException', "1 validation error detected: Value at 'accessToken' failed to satisfy constraint: Member must not be null");
+    throw new CognitoApiError(
+      'InvalidParameterException',
+      "1 validation error detected: Value at 'accessToken' failed to satisfy constraint: Member must not be null",
+    );
   }
   let payload: JWTPayload;
   try {
-    ({ payload } = await jwtVerify(token, createLocalJWKSet(state.keys.publicJwks() as never), { issuer: state.issuer() }));
+    const jwks = createLocalJWKSet(state.keys.publicJwks() as never);
+    ({ payload } = await jwtVerify(token, jwks, { issuer: state.issuer() }));
   } catch (error) {
-    if (error instanceof joseErrors.JWTExpired) throw new CognitoApiError('NotAuthorizedException', 'Access Token has expired');
+    if (error instanceof joseErrors.JWTExpired) {
+      throw new CognitoApiError('NotAuthorizedException', 'Access Token has expired');
+    }
     throw new CognitoApiError('NotAuthorizedException', 'Invalid Access Token');
   }
   if (payload.token_use !== 'access') throw new CognitoApiError('NotAuthorizedException', 'Invalid Access Token');
   const scopes = typeof payload.scope === 'string' ? payload.scope.split(' ') : [];
-  if (!scopes.includes(USER_ADMIN_SCOPE)) throw new CognitoApiError('NotAuthorizedException', 'Access Token does not have required scopes');
-  if (state.revocations.isRevoked(payload.origin_jti)) throw new CognitoApiError('NotAuthorizedException', 'Access Token has been revoked');
+  if (!scopes.includes(USER_ADMIN_SCOPE)) {
+    throw new CognitoApiError('NotAuthorizedException', 'Access Token does not have required scopes');
+  }
+  if (state.revocations.isRevoked(payload.origin_jti)) {
+    throw new CognitoApiError('NotAuthorizedException', 'Access Token has been revoked');
+  }
   const user = state.users.getBySub(String(payload.sub));
   if (!user) throw new CognitoApiError('UserNotFoundException', 'User does not exist.');
   if (!user.enabled) throw new CognitoApiError('NotAuthorizedException', 'User is disabled.');
   return { user, payload };
 }
+
+const notAuthorizedToRevoke = () => new CognitoApiError('UnauthorizedException', 'Client is not authorized to revoke this token.');
 
 /** The public (token-authorized or client-authorized) operations this module answers. */
 export function tokenOperations(state: TokenApiState): Record<string, (input: Json) => Promise<Json>> {
@@ -107,19 +122,20 @@ export function tokenOperations(state: TokenApiState): Record<string, (input: Js
       if (typeof token !== 'string' || token === '' || typeof clientId !== 'string' || clientId === '') {
         throw new CognitoApiError('InvalidParameterException', 'Token and ClientId are required.');
       }
-      if (!state.clientSecretMatches(clientId, typeof input.ClientSecret === 'string' ? input.ClientSecret : undefined)) {
-        throw new CognitoApiError('UnauthorizedException', 'Client is not authorized to revoke this token.');
-      }
+      const secret = typeof input.ClientSecret === 'string' ? input.ClientSecret : undefined;
+      if (!state.clientSecretMatches(clientId, secret)) throw notAuthorizedToRevoke();
       if (state.revokeApiRefreshToken(token, clientId)) return {};
       const hosted = await state.findHostedRefreshToken?.(token);
       if (hosted) {
-        if (hosted.clientId !== clientId) throw new CognitoApiError('UnauthorizedException', 'Client is not authorized to revoke this token.');
+        if (hosted.clientId !== clientId) throw notAuthorizedToRevoke();
         state.revocations.revokeOrigin(hosted.originJti);
         return {};
       }
       // An access or ID token is not a refresh token; an unknown or already revoked one is answered
       // like RFC 7009 asks (nothing to do).
-      if (token.split('.').length === 3) throw new CognitoApiError('UnsupportedTokenTypeException', 'Only refresh tokens can be revoked.');
+      if (token.split('.').length === 3) {
+        throw new CognitoApiError('UnsupportedTokenTypeException', 'Only refresh tokens can be revoked.');
+      }
       return {};
     },
   };

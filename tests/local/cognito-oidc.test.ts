@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CognitoIdentityProviderClient, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { CognitoIdentityProviderClient, InitiateAuthCommand, RevokeTokenCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { useLocalStack } from './helpers';
 import { createVerifier } from './jwt';
 import { PORTAL_CLIENT, USER_POOL_ID } from '../../local/demo-data';
@@ -65,7 +65,19 @@ async function exchangeCode(code: string) {
     body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI }).toString(),
   });
   expect(res.status).toBe(200);
-  return (await res.json()) as { id_token: string; access_token: string; token_type: string; expires_in: number };
+  return (await res.json()) as { id_token: string; access_token: string; refresh_token?: string; token_type: string; expires_in: number };
+}
+
+/** The token endpoint's refresh_token grant, as the portal's app client. */
+function refreshAtTokenEndpoint(refreshToken: string) {
+  return fetch(`${stack().urls.issuer}/oauth2/token`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      authorization: `Basic ${Buffer.from(`${PORTAL_CLIENT.clientId}:${PORTAL_CLIENT.clientSecret}`).toString('base64')}`,
+    },
+    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken }).toString(),
+  });
 }
 
 describe('OIDC (hosted UI)', () => {
@@ -163,6 +175,29 @@ describe('Signing keys and JWKS', () => {
     const tokens = await exchangeCode((await followToCallback(browser, response)).searchParams.get('code')!);
     expect(kidOf(tokens.id_token)).toBe(retired.kid);
     expect(kidOf(tokens.access_token)).toBe(retired.kid);
+  });
+
+  it('issues a refresh token with the code flow (as Cognito does); RevokeToken ends it and its origin', async () => {
+    const browser = new Browser();
+    const { response } = await signIn(browser, 'user-lob-b', 'UserLobB1!');
+    const tokens = await exchangeCode((await followToCallback(browser, response)).searchParams.get('code')!);
+    expect(tokens.refresh_token).toEqual(expect.any(String));
+    const origin = JSON.parse(Buffer.from(tokens.access_token.split('.')[1], 'base64url').toString()).origin_jti;
+    expect(origin).toEqual(expect.any(String));
+    expect((await refreshAtTokenEndpoint(tokens.refresh_token!)).status).toBe(200);
+    const client = new CognitoIdentityProviderClient({ endpoint: stack().urls.cognito, region: 'us-east-1', credentials: { accessKeyId: 'unused', secretAccessKey: 'unused' } });
+    await client.send(new RevokeTokenCommand({ ClientId: PORTAL_CLIENT.clientId, ClientSecret: PORTAL_CLIENT.clientSecret, Token: tokens.refresh_token! }));
+    const refused = await refreshAtTokenEndpoint(tokens.refresh_token!);
+    expect(refused.status).toBe(400);
+    expect((await refused.json()).error).toBe('invalid_grant');
+    const info = await fetch(`${stack().urls.issuer}/oauth2/userInfo`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
+    expect(info.status).toBe(401);
+    // The still-open IdP session signs in again with a new origin that works.
+    const again = await browser.request(authorizeUrl('state-456'));
+    const next = await exchangeCode((await followToCallback(browser, again)).searchParams.get('code')!);
+    const nextOrigin = JSON.parse(Buffer.from(next.access_token.split('.')[1], 'base64url').toString()).origin_jti;
+    expect(nextOrigin).not.toBe(origin);
+    expect((await refreshAtTokenEndpoint(next.refresh_token!)).status).toBe(200);
   });
 
   it('counts JWKS fetches and answers 503 while a jwks fault is set', async () => {

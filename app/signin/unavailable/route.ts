@@ -7,7 +7,8 @@ import { getConfig } from '@/lib/config';
 export function GET(): Response {
   // Configuration text in HTML: escape the characters that could open markup.
   const supportContact = getConfig().supportContact.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Account check unavailable · Studio Portal</title></head><body><main>
 <h1>Your account could not be checked</h1>
 <p>The portal confirms with the user pool (Amazon Cognito) that your account is still enabled before it shows a page or
