@@ -4,6 +4,7 @@ import { HostedSignInButton, SignInForm } from '@/components/launch/sign-in-form
 import { Alert } from '@/components/ui/alert';
 import { safeCallbackUrl } from '@/lib/auth/callback-url';
 import { getSessionUser } from '@/lib/auth/session';
+import { isHydratedActionCall } from '@/lib/auth/sign-in-steps';
 import { getConfig } from '@/lib/config';
 
 // same-origin, not the site's no-referrer: the form's native POST must carry its Origin (next.config.mjs).
@@ -18,7 +19,8 @@ const HOSTED_ERRORS: Record<string, string> = {
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const params = await searchParams;
   const callbackUrl = safeCallbackUrl(params.callbackUrl);
-  if (await getSessionUser()) redirect(callbackUrl);
+  // A signed-in visitor is sent on, except in the sign-in action's own response (the form does that itself).
+  if (!(await isHydratedActionCall()) && (await getSessionUser())) redirect(callbackUrl);
   const { authMode } = getConfig();
   const error = typeof params.error === 'string' ? params.error : undefined;
 
