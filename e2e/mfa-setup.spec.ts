@@ -8,9 +8,10 @@ import { loadStack } from './support/global-setup';
  * the password with MFA_SETUP: the form shows the key as a QR code and as text, verifies the first code
  * and signs in, with JavaScript disabled, at 390 px; the console then lets the admin in.
  */
-type Handle = { url: string; portalEnv?: Record<string, string>; stop(): Promise<void> };
+type Handle = { url: string; stop(): Promise<void> };
 const started: Handle[] = [];
 let portalUrl = '';
+let portalOutput: () => string = () => '';
 
 test.beforeAll(async () => {
   test.setTimeout(240_000);
@@ -22,9 +23,11 @@ test.beforeAll(async () => {
     mode: 'password',
     distDir: process.env.NEXT_DIST_DIR || '.next',
     timeoutMs: 90_000,
+    captureAllOutput: true,
   });
   started.push(portal);
   portalUrl = portal.url;
+  portalOutput = portal.output;
 });
 
 test.afterAll(async () => {
@@ -51,6 +54,9 @@ test('MFA_SETUP: the key as QR code and text, the first code verified, then the 
     await expect(page).toHaveURL(`${portalUrl}/admin`);
     await expect(page.getByTestId('whoami')).toContainText('portal-admin');
     await expect(page.getByRole('navigation', { name: 'Admin' })).toBeVisible();
+    // The authenticator key reached the person, and no log line.
+    expect(portalOutput()).toContain('auth.sign_in_challenge');
+    expect(portalOutput()).not.toContain(key);
   } finally {
     await context.close();
   }

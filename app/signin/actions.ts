@@ -1,7 +1,9 @@
 'use server';
 
 import { redirect } from 'next/navigation';
-import { safeCallbackUrl } from '@/lib/auth/callback-url';
+import { isHydratedActionCall } from '@/lib/auth/sign-in-steps';
+import { getConfig } from '@/lib/config';
+import { portalPath } from '@/lib/http/safe-redirect';
 import type { SignInFormState } from '@/lib/auth/sign-in-state';
 import { runSignInStep } from '@/lib/auth/sign-in-steps';
 
@@ -10,9 +12,10 @@ import { runSignInStep } from '@/lib/auth/sign-in-steps';
  * JavaScript. Anyone may call it (it is the sign-in); Cognito decides, and nothing is granted before it has.
  */
 export async function signInStep(current: SignInFormState, form: FormData): Promise<SignInFormState> {
-  const outcome = await runSignInStep(form, safeCallbackUrl(String(form.get('callbackUrl') ?? '')), current);
+  const outcome = await runSignInStep(form, portalPath(form.get('callbackUrl'), getConfig().nextAuthUrl), current);
   if (!('redirectTo' in outcome)) return outcome.state;
-  // A hydrated form (it adds `hydrated`) loads the next page itself, as a full page: a new session, a new shell.
-  if (form.get('hydrated') === '1') return { step: 'done', redirectTo: outcome.redirectTo };
+  // Called by the hydrated form (Next-Action header): it loads the next page itself, as a full page (a new
+  // session, a new shell, focus at the top). A plain HTML post gets the redirect.
+  if (await isHydratedActionCall()) return { step: 'done', redirectTo: outcome.redirectTo };
   redirect(outcome.redirectTo);
 }

@@ -2,9 +2,9 @@ import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 import { HostedSignInButton, SignInForm } from '@/components/launch/sign-in-form';
 import { Alert } from '@/components/ui/alert';
-import { safeCallbackUrl } from '@/lib/auth/callback-url';
 import { getSessionUser } from '@/lib/auth/session';
 import { SESSION_ENDED_MESSAGES } from '@/lib/auth/session-messages';
+import { isHydratedActionCall } from '@/lib/auth/sign-in-steps';
 import { getConfig } from '@/lib/config';
 import { portalPath } from '@/lib/http/safe-redirect';
 
@@ -21,7 +21,8 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   const params = await searchParams;
   // Only a path of the portal: never bounce a user to another origin after sign-in.
   const callbackUrl = portalPath(params.callbackUrl, getConfig().nextAuthUrl);
-  if (await getSessionUser()) redirect(callbackUrl);
+  // A signed-in visitor is sent on, except in the sign-in action's own response (the form does that itself).
+  if (!(await isHydratedActionCall()) && (await getSessionUser())) redirect(callbackUrl);
   const { authMode } = getConfig();
   const rawError = typeof params.error === 'string' ? params.error : undefined;
   // A session ended by the portal (account disabled or deleted, lifetime over) is said above the form.

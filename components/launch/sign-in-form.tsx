@@ -1,7 +1,7 @@
 'use client';
 
 import { signIn } from 'next-auth/react';
-import { useActionState, useEffect, useState, useSyncExternalStore, type InputHTMLAttributes } from 'react';
+import { useActionState, useEffect, useState, type InputHTMLAttributes } from 'react';
 import { signInStep } from '@/app/signin/actions';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
@@ -26,8 +26,6 @@ export function SignInForm({ callbackUrl, initialError }: { callbackUrl: string;
     error: errorMessageFor(initialError),
   });
   const [idle, busy] = SUBMIT_LABELS[state.step];
-  // Only a hydrated form sends `hydrated`: the action then answers with the next page instead of a redirect.
-  const hydrated = useSyncExternalStore(noSubscription, () => true, () => false);
   useEffect(() => {
     if (state.step === 'done') window.location.assign(state.redirectTo);
   }, [state]);
@@ -42,7 +40,6 @@ export function SignInForm({ callbackUrl, initialError }: { callbackUrl: string;
     >
       <input type="hidden" name="callbackUrl" value={callbackUrl} />
       <input type="hidden" name="step" value={state.step} />
-      {hydrated && <input type="hidden" name="hydrated" value="1" />}
       <div key={state.step} className="space-y-4">
         {state.step === 'password' && (
           <>
@@ -109,8 +106,6 @@ export function SignInForm({ callbackUrl, initialError }: { callbackUrl: string;
     </form>
   );
 }
-
-const noSubscription = () => () => {};
 
 /** The 6-digit code box of both MFA steps. */
 function CodeField() {

@@ -7,7 +7,7 @@ export type SignInFormState =
   | { step: 'password'; error?: string; username?: string }
   | { step: 'mfa'; error?: string }
   | { step: 'mfa-setup'; error?: string; secret: string; qrSvg: string }
-  /** Signed in (a hydrated form): the browser loads `redirectTo` as a new page, as after any sign-in. */
+  /** Signed in through the hydrated form: it loads `redirectTo` as a new page, as after any sign-in. */
   | { step: 'done'; error?: undefined; redirectTo: string };
 
 export const SIGN_IN_MESSAGES = {

@@ -10,7 +10,7 @@ import 'server-only';
  * 3-minute cookie scoped to /signin: never in the page, a URL or a log line. A sign-in that completes
  * starts the next-auth session (lib/auth/session-cookie.ts) with `mfa` recorded.
  */
-import { cookies } from 'next/headers';
+import { cookies, headers } from 'next/headers';
 import {
   AssociateSoftwareTokenCommand,
   RespondToAuthChallengeCommand,
@@ -178,6 +178,15 @@ async function codeStepAnswer(challenge: MfaChallenge, form: FormData, callbackU
   } catch (error) {
     return codeFailure(error, pending.username);
   }
+}
+
+/**
+ * True when a hydrated page called the action (Next's client sends the `Next-Action` header; a plain HTML
+ * form post carries the action id in its body instead). The sign-in page then shows the form's "signed in"
+ * state instead of redirecting on its own, and the form loads the next page in full.
+ */
+export async function isHydratedActionCall(): Promise<boolean> {
+  return (await headers()).has('next-action');
 }
 
 /**

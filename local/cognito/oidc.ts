@@ -96,7 +96,7 @@ export function buildOidcProvider(keys: KeyRing, users: UserStore, opts: OidcOpt
     scopes: ['openid', 'email', 'profile', 'offline_access', 'aws.cognito.signin.user.admin'],
     claims: {
       // next-auth's Cognito provider asks only for openid: the Cognito claims ride on that scope.
-      openid: ['sub', 'token_use', 'cognito:username', 'cognito:groups', 'email', 'email_verified'],
+      openid: ['sub', 'token_use', 'cognito:username', 'cognito:groups', 'email', 'email_verified', 'amr'],
       email: ['email', 'email_verified'],
       profile: ['cognito:username'],
     },

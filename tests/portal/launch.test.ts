@@ -129,8 +129,10 @@ describe('sign-in and home page', () => {
     expect(res.headers.get('content-security-policy')).toMatch(/frame-ancestors 'none'/);
     expect(res.headers.get('content-security-policy')).toMatch(/script-src 'self' 'nonce-/);
     expect(res.headers.get('strict-transport-security')).toMatch(/max-age=\d+/);
-    expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+    // same-origin on the sign-in page: its form's pre-hydration post must carry its Origin (docs/admin.md).
+    expect(res.headers.get('referrer-policy')).toBe('same-origin');
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect((await fetch(`${stack.url}/api/health`)).headers.get('referrer-policy')).toBe('no-referrer');
   });
 });
 
