@@ -3,6 +3,7 @@
 import type * as aws from '@pulumi/aws';
 import type * as pulumi from '@pulumi/pulumi';
 import type { InfraConfig } from './config';
+import type { TableId } from '../lib/directory/schema';
 
 export interface PortalNetwork {
   vpcId: pulumi.Input<string>;
@@ -29,7 +30,7 @@ export interface PortalArgs {
 }
 
 export interface Portal {
-  tables: { users: aws.dynamodb.Table; lobs: aws.dynamodb.Table; audit: aws.dynamodb.Table; requests: aws.dynamodb.Table; reviews: aws.dynamodb.Table; usage: aws.dynamodb.Table };
+  tables: Record<TableId, aws.dynamodb.Table>;
   notifications: aws.sns.Topic;
   key: aws.kms.Key;
   userPool: aws.cognito.UserPool;
