@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { cidrContains, cidrsOverlap, parseCidr } from './cidr';
 import { PROFILE_NAME_PATTERN, STUDIO_APPS } from '../lib/names';
+import { defaultTableName, perTable } from '../lib/directory/schema';
 
 /** Thrown when a stage's configuration is missing or invalid; the message lists every problem. */
 export class InfraConfigError extends Error {
@@ -58,19 +59,7 @@ export const lobSchema = z.object({
 
 const portalSchema = z.object({
   authMode: z.enum(['password', 'hosted-ui']).default('password'),
-  tables: z
-    .object({
-      users: z.string().default('studio-portal-users'),
-      lobs: z.string().default('studio-portal-lobs'),
-      audit: z.string().default('studio-portal-audit'),
-      requests: z.string().default('studio-portal-requests'),
-      reviews: z.string().default('studio-portal-reviews'),
-      usage: z.string().default('studio-portal-usage'),
-    })
-    .default({
-      users: 'studio-portal-users', lobs: 'studio-portal-lobs', audit: 'studio-portal-audit',
-      requests: 'studio-portal-requests', reviews: 'studio-portal-reviews', usage: 'studio-portal-usage',
-    }),
+  tables: z.object(perTable((table) => z.string().default(defaultTableName(table.id)))).default(perTable((table) => defaultTableName(table.id))),
   adminGroup: z.string().min(1).default('portal-admins'),
   /**
    * The user pool's MFA (TOTP only) and the admin console's demand for it: `required` sets the pool's MFA

@@ -4,6 +4,7 @@ import type * as aws from '@pulumi/aws';
 import type * as pulumi from '@pulumi/pulumi';
 import type { AuditArchive } from './audit-archive';
 import type { InfraConfig } from './config';
+import type { TableId } from '../lib/directory/schema';
 
 export interface PortalNetwork {
   vpcId: pulumi.Input<string>;
@@ -30,7 +31,7 @@ export interface PortalArgs {
 }
 
 export interface Portal {
-  tables: { users: aws.dynamodb.Table; lobs: aws.dynamodb.Table; audit: aws.dynamodb.Table; requests: aws.dynamodb.Table; reviews: aws.dynamodb.Table; usage: aws.dynamodb.Table };
+  tables: Record<TableId, aws.dynamodb.Table>;
   notifications: aws.sns.Topic;
   key: aws.kms.Key;
   userPool: aws.cognito.UserPool;

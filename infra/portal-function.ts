@@ -7,6 +7,7 @@ import type { Portal, PortalArgs } from './portal-args';
 import { mfaRequired, type PortalUserPool } from './portal-user-pool';
 import { attachTopicPolicy, publishStatements } from './notifications';
 import { buildPolicyDocument } from './policy-document';
+import { TABLE_SCHEMAS, tableEnvName } from '../lib/directory/schema';
 
 /** The portal's internal route for the scheduled jobs: LOB health check, reviews, expiry notices (app/api/internal/jobs). */
 export const JOBS_PATH = '/api/internal/jobs';
@@ -124,9 +125,9 @@ export function createPortalFunction(
     {
       role: functionRole.name,
       policy: pulumi
-        .all([tables.users.arn, tables.lobs.arn, tables.audit.arn, tables.requests.arn, tables.reviews.arn, tables.usage.arn, userPool.arn, logGroup.arn, key.arn, notifications.arn])
-        .apply(([usersArn, lobsArn, auditArn, requestsArn, reviewsArn, usageArn, userPoolArn, logGroupArn, keyArn, topicArn]) =>
-          buildFunctionPolicy({ region, tableArns: [usersArn, lobsArn, auditArn, requestsArn, reviewsArn, usageArn], auditTableArn: auditArn, generatorRoleArns: config.lobs.map(generatorRoleArn), userPoolArn, logGroupArn, keyArn, topicArn }),
+        .all([pulumi.all(TABLE_SCHEMAS.map((table) => tables[table.id].arn)), tables.audit.arn, userPool.arn, logGroup.arn, key.arn, notifications.arn])
+        .apply(([tableArns, auditTableArn, userPoolArn, logGroupArn, keyArn, topicArn]) =>
+          buildFunctionPolicy({ region, tableArns, auditTableArn, generatorRoleArns: config.lobs.map(generatorRoleArn), userPoolArn, logGroupArn, keyArn, topicArn }),
         ),
     },
     opts,
@@ -176,13 +177,8 @@ export function createPortalFunction(
           COGNITO_CLIENT_ID: webClient.id,
           COGNITO_CLIENT_SECRET: webClient.clientSecret,
           COGNITO_ALLOWED_CLIENT_IDS: pulumi.interpolate`${webClient.id},${cliClient.id}`,
-          TABLE_USERS: tables.users.name,
-          TABLE_LOBS: tables.lobs.name,
-          TABLE_AUDIT: tables.audit.name,
-          TABLE_REQUESTS: tables.requests.name,
+          ...Object.fromEntries(TABLE_SCHEMAS.map((table) => [tableEnvName(table.id), tables[table.id].name])),
           SNS_TOPIC_ARN: notifications.arn,
-          TABLE_REVIEWS: tables.reviews.name,
-          TABLE_USAGE: tables.usage.name,
           // Non-HTTP invocations (the job schedules, infra/health-check.ts) are posted here.
           AWS_LWA_PASS_THROUGH_PATH: JOBS_PATH,
           PRESIGNED_URL_EXPIRES_SECONDS: String(portal.presignedUrlExpiresSeconds),

@@ -3,7 +3,7 @@
 // private API (portal-api.ts).
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import { AUDIT_TABLE, LOBS_TABLE, REQUESTS_TABLE, REVIEWS_TABLE, USAGE_TABLE, USERS_TABLE, type TableSchema } from '../lib/directory/schema';
+import { perTable, type TableSchema } from '../lib/directory/schema';
 import { tableArgsFor } from './table-schema';
 import { createNotificationsTopic } from './notifications';
 import { createPrivateApi, routeApiToFunction } from './portal-api';
@@ -26,8 +26,7 @@ function createTables(args: PortalArgs, key: aws.kms.Key, opts: pulumi.CustomRes
   const stream = (schema: TableSchema) => (schema.id === 'audit' ? { streamEnabled: true, streamViewType: 'NEW_AND_OLD_IMAGES' } : {});
   const table = (schema: TableSchema) =>
     new aws.dynamodb.Table(`${name}-${schema.id}`, { ...common, name: config.portal.tables[schema.id], ...tableArgsFor(schema), ...stream(schema) }, opts);
-  const [users, lobs, audit, requests, reviews, usage] = [USERS_TABLE, LOBS_TABLE, AUDIT_TABLE, REQUESTS_TABLE, REVIEWS_TABLE, USAGE_TABLE].map(table);
-  return { users, lobs, audit, requests, reviews, usage };
+  return perTable(table);
 }
 
 export function createPortal(args: PortalArgs, opts: pulumi.CustomResourceOptions): Portal {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ConfigError } from './errors';
 import { CSP_STYLE_SRC_MODES } from './csp';
+import { defaultTableName, perTable, tableEnvName, type TableId } from './directory/schema';
 
 import { STUDIO_APPS, type StudioApp } from './names';
 
@@ -64,11 +65,6 @@ const envSchema = z.object({
   STS_ENDPOINT: optionalUrl('STS_ENDPOINT'),
   // May contain `{region}`: validated after substitution below.
   SAGEMAKER_ENDPOINT: optionalString,
-  TABLE_USERS: optionalString.transform((v) => v ?? 'studio-portal-users'),
-  TABLE_LOBS: optionalString.transform((v) => v ?? 'studio-portal-lobs'),
-  TABLE_AUDIT: optionalString.transform((v) => v ?? 'studio-portal-audit'),
-  TABLE_REQUESTS: optionalString.transform((v) => v ?? 'studio-portal-requests'),
-  TABLE_REVIEWS: optionalString.transform((v) => v ?? 'studio-portal-reviews'),
   SNS_TOPIC_ARN: optionalString.pipe(
     z.string().regex(/^arn:aws[\w-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/, { error: 'SNS_TOPIC_ARN must be an SNS topic ARN' }).optional(),
   ),
@@ -77,7 +73,6 @@ const envSchema = z.object({
   /** A JSON price table replacing the shipped one (lib/cost/prices.ts): { source, date, currency, prices: { region: { type: hourly } } }. */
   INSTANCE_PRICES_FILE: optionalString,
   REVIEW_JOB_INTERVAL_SECONDS: intInRange('REVIEW_JOB_INTERVAL_SECONDS', 0, 86400, 0),
-  TABLE_USAGE: optionalString.transform((v) => v ?? 'studio-portal-usage'),
   HEALTH_CHECK_INTERVAL_SECONDS: intInRange('HEALTH_CHECK_INTERVAL_SECONDS', 0, 86400, 0),
   ACCESS_SWEEP_MINUTES: intInRange('ACCESS_SWEEP_MINUTES', 1, 60, 5),
   PRESIGNED_URL_EXPIRES_SECONDS: intInRange('PRESIGNED_URL_EXPIRES_SECONDS', 5, 300, 60),
@@ -131,7 +126,8 @@ export interface PortalConfig {
     logoutUrl?: string;
   };
   endpoints: { dynamodb?: string; sts?: string; sagemaker?: string; sns?: string };
-  tables: { users: string; lobs: string; audit: string; requests: string; reviews: string; usage: string };
+  /** Table names by table (TABLE_USERS, ...; default studio-portal-<table>). */
+  tables: Record<TableId, string>;
   /** Where access-request and expiry notifications go; unset: none are sent. */
   snsTopicArn?: string;
   /**
@@ -214,7 +210,7 @@ export function parseConfig(env: Record<string, string | undefined>): PortalConf
       logoutUrl: e.COGNITO_LOGOUT_URL,
     },
     endpoints: { dynamodb: e.DYNAMODB_ENDPOINT, sts: e.STS_ENDPOINT, sagemaker: e.SAGEMAKER_ENDPOINT, sns: e.SNS_ENDPOINT },
-    tables: { users: e.TABLE_USERS, lobs: e.TABLE_LOBS, audit: e.TABLE_AUDIT, requests: e.TABLE_REQUESTS, reviews: e.TABLE_REVIEWS, usage: e.TABLE_USAGE },
+    tables: perTable((table) => env[tableEnvName(table.id)]?.trim() || defaultTableName(table.id)),
     healthCheckIntervalSeconds: e.HEALTH_CHECK_INTERVAL_SECONDS,
     snsTopicArn: e.SNS_TOPIC_ARN,
     clockOffsetFile: e.CLOCK_OFFSET_FILE,

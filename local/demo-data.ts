@@ -4,6 +4,7 @@
  */
 import type { Lob } from '../lib/directory/types';
 import { subForUsername } from './cognito/user-store';
+import { defaultTableName, perTable } from '../lib/directory/schema';
 
 export const DEMO_REGION = 'us-east-1';
 export const SHARED_SERVICES_ACCOUNT = '999999999999';
@@ -11,14 +12,7 @@ export const USER_POOL_ID = 'us-east-1_StudioLcl';
 export const GENERATOR_ROLE_NAME = 'PresignedUrlGenerator';
 export const ADMIN_GROUP = 'portal-admins';
 
-export const TABLES = {
-  users: 'studio-portal-users',
-  lobs: 'studio-portal-lobs',
-  audit: 'studio-portal-audit',
-  requests: 'studio-portal-requests',
-  reviews: 'studio-portal-reviews',
-  usage: 'studio-portal-usage',
-} as const;
+export const TABLES = perTable((table) => defaultTableName(table.id));
 
 /** The notifications topic the stand-ins' SNS accepts Publish for. */
 export const DEMO_SNS_TOPIC_ARN = `arn:aws:sns:us-east-1:999999999999:studio-portal-notifications`;

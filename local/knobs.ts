@@ -112,6 +112,16 @@ export class Knobs {
     return this.faults.map((f) => ({ ...f }));
   }
 
+  /**
+   * What a stand-in does first with each call: count it, wait the injected latency, then the error name to
+   * answer with when a fault fires for it (else undefined).
+   */
+  async intercept(service: ServiceName, operation: string): Promise<string | undefined> {
+    this.count(service, operation);
+    await this.delay(service);
+    return this.takeFault(service, operation);
+  }
+
   /** Returns the error name to answer with when a fault fires for this call, else undefined. */
   takeFault(service: ServiceName, operation: string): string | undefined {
     for (const fault of this.faults) {

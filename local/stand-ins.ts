@@ -3,6 +3,8 @@
  * stand-ins process) and by tests that prefer an in-process stack.
  */
 import type { Server } from 'node:http';
+import { z } from 'zod';
+import { TABLE_SCHEMAS, perTable, tableEnvName } from '../lib/directory/schema';
 import { Knobs, SERVICE_NAMES, type ServiceName } from './knobs';
 import { closeServer, hostForUrl, listen } from './http-util';
 import { createDynamoDbServer, seedDynamoDb, startDynamoDbLocal, type DynamoDbLocal, type TableNames } from './dynamodb';
@@ -68,93 +70,102 @@ export class ConfigError extends Error {
   readonly code = 'input.invalid';
 }
 
-function port(env: Record<string, string | undefined>, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0 || value > 65535) throw new ConfigError(`${name} must be a port number 0-65535, got "${raw}"`);
-  return value;
+/** An optional variable: blank counts as unset. */
+const optional = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v) => v || undefined);
+
+/** An optional variable read by `read` (undefined: malformed, reported as "NAME must be <rule>, got ..."). */
+function checked<T>(name: string, rule: string, read: (raw: string) => T | undefined) {
+  return optional.transform((raw, ctx): T | undefined => {
+    if (raw === undefined) return undefined;
+    const value = read(raw);
+    if (value === undefined) ctx.addIssue({ code: 'custom', message: `${name} must be ${rule}, got "${raw}"` });
+    return value;
+  });
 }
 
-function profileDelay(env: Record<string, string | undefined>): number | undefined {
-  const raw = env.LOCAL_PROFILE_CREATION_DELAY_MS;
-  if (raw === undefined || raw === '') return undefined;
-  const ms = Number(raw);
-  if (!Number.isInteger(ms) || ms < 0) throw new ConfigError(`LOCAL_PROFILE_CREATION_DELAY_MS must be an integer number of milliseconds >= 0, got "${raw}"`);
-  return ms;
-}
+const integer = (min: number, max = Number.MAX_SAFE_INTEGER) => (raw: string) => {
+  const n = Number(raw);
+  return Number.isInteger(n) && n >= min && n <= max ? n : undefined;
+};
+const port = (name: string) => checked(name, 'a port number 0-65535', integer(0, 65535));
+const millis = (raw: string) => {
+  const n = Number(raw);
+  return Number.isFinite(n) && n >= 0 ? n : undefined;
+};
+const json = (raw: string): unknown => {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
+};
 
-function cognitoMfa(raw: string | undefined): MfaConfiguration {
-  if (raw === undefined || raw === '') return 'OPTIONAL';
-  if (!MFA_CONFIGURATIONS.includes(raw as MfaConfiguration)) throw new ConfigError(`LOCAL_COGNITO_MFA must be OFF, OPTIONAL or ON, got "${raw}"`);
-  return raw as MfaConfiguration;
-}
+/** Every environment variable the stand-ins read (docs/local-stand-ins.md), as lib/config.ts reads the portal's. */
+const standInsEnvSchema = z.object({
+  LOCAL_BIND_HOST: optional,
+  LOCAL_PUBLIC_HOST: optional,
+  LOCAL_DYNAMODB_PORT: port('LOCAL_DYNAMODB_PORT'),
+  LOCAL_COGNITO_PORT: port('LOCAL_COGNITO_PORT'),
+  LOCAL_AWS_PORT: port('LOCAL_AWS_PORT'),
+  COGNITO_PUBLIC_URL: optional,
+  LOCAL_LATENCY: checked('LOCAL_LATENCY', 'JSON such as {"sagemaker":60}', json),
+  ...Object.fromEntries(
+    SERVICE_NAMES.map((service) => {
+      const name = `LOCAL_LATENCY_${service.toUpperCase()}`;
+      return [name, checked(name, 'milliseconds >= 0', millis)];
+    }),
+  ),
+  COGNITO_ADMIN_KEYS: checked('COGNITO_ADMIN_KEYS', 'a comma list of ACCESS_KEY_ID:SECRET', (raw) => {
+    const pairs = raw.split(',').map((s) => s.trim()).filter(Boolean).map((pair) => pair.split(':'));
+    if (pairs.some(([id, secret]) => !id || !secret)) return undefined;
+    return pairs.map(([accessKeyId, secretAccessKey]) => ({ accessKeyId, secretAccessKey }));
+  }),
+  STUDIO_DOMAIN_SUFFIX: optional,
+  STUDIO_PUBLIC_SCHEME: checked('STUDIO_PUBLIC_SCHEME', 'http or https', (raw) => (raw === 'http' || raw === 'https' ? raw : undefined)),
+  STUDIO_PUBLIC_PORT: checked('STUDIO_PUBLIC_PORT', 'a port number 0-65535 or none', (raw) => (raw === 'none' ? raw : integer(0, 65535)(raw))),
+  STUDIO_VPCE_ADDRESSES: optional,
+  LOCAL_DEMO_DATA: optional,
+  LOCAL_DEMO_HISTORY: optional,
+  LOCAL_COGNITO_MFA: checked('LOCAL_COGNITO_MFA', 'OFF, OPTIONAL or ON', (raw) =>
+    MFA_CONFIGURATIONS.includes(raw as MfaConfiguration) ? (raw as MfaConfiguration) : undefined,
+  ),
+  LOCAL_PROFILE_CREATION_DELAY_MS: checked('LOCAL_PROFILE_CREATION_DELAY_MS', 'an integer number of milliseconds >= 0', integer(0)),
+});
 
-/** Reads the stand-ins' configuration from environment variables (see docs/local-stand-ins.md). */
+/** Reads the stand-ins' configuration from environment variables (see docs/local-stand-ins.md); ConfigError names every bad one. */
 export function configFromEnv(env: Record<string, string | undefined> = process.env): StandInsConfig {
-  const latency: Partial<Record<ServiceName, number>> = {};
-  if (env.LOCAL_LATENCY) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(env.LOCAL_LATENCY);
-    } catch {
-      throw new ConfigError('LOCAL_LATENCY must be JSON such as {"sagemaker":60}');
-    }
-    Object.assign(latency, parsed);
-  }
+  const parsed = standInsEnvSchema.safeParse(env);
+  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((issue) => issue.message).join('; '));
+  const e = parsed.data;
+  const latency: Partial<Record<ServiceName, number>> = { ...(e.LOCAL_LATENCY as Partial<Record<ServiceName, number>> | undefined) };
   for (const service of SERVICE_NAMES) {
-    const raw = env[`LOCAL_LATENCY_${service.toUpperCase()}`];
-    if (raw !== undefined && raw !== '') {
-      const ms = Number(raw);
-      if (!Number.isFinite(ms) || ms < 0) throw new ConfigError(`LOCAL_LATENCY_${service.toUpperCase()} must be milliseconds >= 0`);
-      latency[service] = ms;
-    }
+    const ms = (e as Record<string, unknown>)[`LOCAL_LATENCY_${service.toUpperCase()}`];
+    if (typeof ms === 'number') latency[service] = ms;
   }
-  const extraAdminKeys = (env.COGNITO_ADMIN_KEYS ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean)
-    .map((pair) => {
-      const [accessKeyId, secretAccessKey] = pair.split(':');
-      if (!accessKeyId || !secretAccessKey) throw new ConfigError('COGNITO_ADMIN_KEYS must be a comma list of ACCESS_KEY_ID:SECRET');
-      return { accessKeyId, secretAccessKey };
-    });
-  const scheme = env.STUDIO_PUBLIC_SCHEME || 'http';
-  if (scheme !== 'http' && scheme !== 'https') throw new ConfigError('STUDIO_PUBLIC_SCHEME must be http or https');
-  let publicPort: number | 'none' | undefined;
-  if (env.STUDIO_PUBLIC_PORT !== undefined && env.STUDIO_PUBLIC_PORT !== '') {
-    publicPort = env.STUDIO_PUBLIC_PORT === 'none' ? 'none' : port(env, 'STUDIO_PUBLIC_PORT', 0);
-    if ((scheme === 'http' && publicPort === 80) || (scheme === 'https' && publicPort === 443)) publicPort = 'none';
-  }
+  const scheme = e.STUDIO_PUBLIC_SCHEME ?? 'http';
+  const defaultPort = (scheme === 'http' && e.STUDIO_PUBLIC_PORT === 80) || (scheme === 'https' && e.STUDIO_PUBLIC_PORT === 443);
   return {
-    bindHost: env.LOCAL_BIND_HOST || '127.0.0.1',
-    publicHost: env.LOCAL_PUBLIC_HOST || undefined,
-    ports: {
-      dynamodb: port(env, 'LOCAL_DYNAMODB_PORT', 8000),
-      cognito: port(env, 'LOCAL_COGNITO_PORT', 9229),
-      aws: port(env, 'LOCAL_AWS_PORT', 4566),
-    },
-    cognitoPublicUrl: env.COGNITO_PUBLIC_URL || undefined,
-    tables: {
-      users: env.TABLE_USERS || TABLES.users,
-      lobs: env.TABLE_LOBS || TABLES.lobs,
-      audit: env.TABLE_AUDIT || TABLES.audit,
-      requests: env.TABLE_REQUESTS || TABLES.requests,
-      reviews: env.TABLE_REVIEWS || TABLES.reviews,
-      usage: env.TABLE_USAGE || TABLES.usage,
-    },
+    bindHost: e.LOCAL_BIND_HOST ?? '127.0.0.1',
+    publicHost: e.LOCAL_PUBLIC_HOST,
+    ports: { dynamodb: e.LOCAL_DYNAMODB_PORT ?? 8000, cognito: e.LOCAL_COGNITO_PORT ?? 9229, aws: e.LOCAL_AWS_PORT ?? 4566 },
+    cognitoPublicUrl: e.COGNITO_PUBLIC_URL,
+    tables: perTable((table) => env[tableEnvName(table.id)]?.trim() || TABLES[table.id]),
     studio: {
-      suffix: env.STUDIO_DOMAIN_SUFFIX || 'localhost',
+      suffix: e.STUDIO_DOMAIN_SUFFIX ?? 'localhost',
       scheme,
-      publicPort,
-      vpceAddresses: (env.STUDIO_VPCE_ADDRESSES ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+      publicPort: defaultPort ? 'none' : e.STUDIO_PUBLIC_PORT,
+      vpceAddresses: (e.STUDIO_VPCE_ADDRESSES ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     },
     latency,
-    extraAdminKeys,
-    demoData: env.LOCAL_DEMO_DATA !== 'false',
-    demoHistory: env.LOCAL_DEMO_DATA !== 'false' && env.LOCAL_DEMO_HISTORY === 'true',
-    profileCreationDelayMs: profileDelay(env),
-    cognitoMfa: cognitoMfa(env.LOCAL_COGNITO_MFA),
+    extraAdminKeys: e.COGNITO_ADMIN_KEYS ?? [],
+    demoData: e.LOCAL_DEMO_DATA !== 'false',
+    profileCreationDelayMs: e.LOCAL_PROFILE_CREATION_DELAY_MS,
+    demoHistory: e.LOCAL_DEMO_DATA !== 'false' && e.LOCAL_DEMO_HISTORY === 'true',
+    cognitoMfa: e.LOCAL_COGNITO_MFA ?? 'OPTIONAL',
   };
 }
 
@@ -176,16 +187,11 @@ export function portalEnvFor(urls: StandInsUrls, tables: TableNames, studioSuffi
     DYNAMODB_ENDPOINT: urls.dynamodb,
     STS_ENDPOINT: urls.aws,
     SAGEMAKER_ENDPOINT: urls.aws,
-    TABLE_USERS: tables.users,
-    TABLE_LOBS: tables.lobs,
-    TABLE_AUDIT: tables.audit,
-    TABLE_REQUESTS: tables.requests,
-    TABLE_REVIEWS: tables.reviews,
     SNS_ENDPOINT: urls.aws,
     SNS_TOPIC_ARN: DEMO_SNS_TOPIC_ARN,
     // The review job (scheduled reviews, overdue reviews) on a timer, as a scheduler would call it.
     REVIEW_JOB_INTERVAL_SECONDS: '60',
-    TABLE_USAGE: tables.usage,
+    ...Object.fromEntries(TABLE_SCHEMAS.map((table) => [tableEnvName(table.id), tables[table.id]])),
     // The stand-in Studio hosts (<domain>.studio.<region>.<suffix>:<port>) for CSP form-action.
     CSP_FORM_ACTION: `*.studio.${DEMO_REGION}.${studioSuffix}:*`,
   };

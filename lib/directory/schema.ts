@@ -86,6 +86,23 @@ export const USAGE_TABLE = defineTable({ id: 'usage', key: ['pk', 'sk'], ttl: 't
 
 export const TABLE_SCHEMAS: readonly TableSchema[] = [USERS_TABLE, LOBS_TABLE, AUDIT_TABLE, REQUESTS_TABLE, REVIEWS_TABLE, USAGE_TABLE];
 
+export type TableId = TableSchema['id'];
+
+/** One value per table, in schema order: what every place that needs all six tables maps over. */
+export function perTable<T>(value: (table: TableSchema) => T): Record<TableId, T> {
+  return Object.fromEntries(TABLE_SCHEMAS.map((table) => [table.id, value(table)])) as Record<TableId, T>;
+}
+
+/** A table's name where configuration names none (studio-portal-users, ...): infra, the portal, the stand-ins. */
+export function defaultTableName(id: TableId): string {
+  return `studio-portal-${id}`;
+}
+
+/** The environment variable that names a table for the portal and the stand-ins (TABLE_USERS, ...). */
+export function tableEnvName(id: TableId): string {
+  return `TABLE_${id.toUpperCase()}`;
+}
+
 /** A table's index by name (never by position: adding an index must not move another one's queries). */
 export function indexOf(table: TableSchema, name: string): IndexSchema {
   const index = table.indexes.find((i) => i.name === name);

@@ -52,9 +52,7 @@ export function createAwsServer(knobs: Knobs, state: AwsState, opts: AwsOptions)
     ) =>
     async (req: IncomingMessage, res: ServerResponse, body: Buffer) => {
       const { action, run } = await handle(req, body);
-      knobs.count(service, action);
-      await knobs.delay(service);
-      const fault = knobs.takeFault(service, action);
+      const fault = await knobs.intercept(service, action);
       if (fault) return sendXml(res, statusForFault(fault), errorXml(fault, `Injected fault: ${fault}`, statusForFault(fault) >= 500 ? 'Receiver' : 'Sender'));
       try {
         sendXml(res, 200, await run());
@@ -67,9 +65,7 @@ export function createAwsServer(knobs: Knobs, state: AwsState, opts: AwsOptions)
   const sns = queryService('sns', (req, body) => handleSns(state, state.sns, req, body), SnsError, snsErrorXml);
 
   const sagemaker = async (req: IncomingMessage, res: ServerResponse, body: Buffer, operation: string) => {
-    knobs.count('sagemaker', operation);
-    await knobs.delay('sagemaker');
-    const fault = knobs.takeFault('sagemaker', operation);
+    const fault = await knobs.intercept('sagemaker', operation);
     if (fault) return sendAwsJsonError(res, statusForFault(fault), fault, `Injected fault: ${fault}`);
     try {
       const result = await handleSageMaker(state, tokens, urlOptions, req, body, operation);
@@ -94,9 +90,7 @@ export function createAwsServer(knobs: Knobs, state: AwsState, opts: AwsOptions)
       const host = String(req.headers.host ?? '');
       const studio = studioPattern.exec(host);
       if (studio) {
-        knobs.count('studio', 'auth');
-        await knobs.delay('studio');
-        const fault = knobs.takeFault('studio', 'auth');
+        const fault = await knobs.intercept('studio', 'auth');
         if (fault) return sendJson(res, statusForFault(fault), { message: `Injected fault: ${fault}` });
         return handleStudio(state, tokens, studioOptions, req, res, { domainId: studio[1].toLowerCase(), region: studio[2] });
       }

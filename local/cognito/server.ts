@@ -95,9 +95,7 @@ export async function createCognitoServer(knobs: Knobs, opts: CognitoOptions): P
   };
 
   const jwks = async (res: ServerResponse) => {
-    knobs.count('cognito', 'jwks');
-    await knobs.delay('cognito');
-    const fault = knobs.takeFault('cognito', 'jwks');
+    const fault = await knobs.intercept('cognito', 'jwks');
     if (fault) return sendJson(res, statusForFault(fault) === 400 ? 503 : statusForFault(fault), { message: `Injected fault: ${fault}` });
     sendJson(res, 200, keys.publicJwks(), { 'cache-control': 'max-age=60' });
   };
@@ -192,9 +190,7 @@ export async function createCognitoServer(knobs: Knobs, opts: CognitoOptions): P
         sub === '/.well-known/openid-configuration'
           ? 'discovery'
           : (Object.entries(OIDC_ROUTES).find(([, route]) => sub === route || sub.startsWith(`${route}/`))?.[0] ?? 'oidc');
-      knobs.count('cognito', operation);
-      await knobs.delay('cognito');
-      const fault = knobs.takeFault('cognito', operation);
+      const fault = await knobs.intercept('cognito', operation);
       if (fault) return sendJson(res, statusForFault(fault), { error: 'server_error', error_description: `Injected fault: ${fault}` });
       // Mounted like Express does it: oidc-provider derives its mount path from originalUrl.
       req.url = cognitoLogoutToOidc((req.url ?? '/').slice(mountPath.length) || '/');
