@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { request } from 'node:http';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { AdminAddUserToGroupCommand, AdminRemoveUserFromGroupCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { AdminAddUserToGroupCommand, AdminDisableUserCommand, AdminEnableUserCommand, AdminRemoveUserFromGroupCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { randomUUID } from 'node:crypto';
 import { openStudioUrl, useLocalStack } from '../local/helpers';
 import { control } from '@/local/stack';
@@ -205,5 +205,18 @@ describe('the access sweep', () => {
     expect(await endedAccessOf(deps, 'user-group-a')).toEqual([]);
     const [restore] = await ctl.cloudTrail({ eventName: 'UpdateUserProfile', sourceIdentity: 'user-group-a' });
     expect(restore.requestParameters).toMatchObject({ UserProfileName: 'user-group-a', UserSettings: { StudioWebPortal: 'ENABLED' } });
+  });
+
+  it('after a user is disabled in the user pool (AdminDisableUser), its next run ends their access in every LOB they are in Studio', async () => {
+    const session = await openJupyterLab('user-lob-b', [], 'lob-b');
+    await deps.cognito.send(new AdminDisableUserCommand({ UserPoolId: deps.userPoolId, Username: 'user-lob-b' }));
+    try {
+      const swept = await runAccessSweep({ ...deps, studio: deps.studio! });
+      const ended = swept.lobs.find((l) => l.lob === 'lob-b')!.ended.filter((e) => e.username === 'user-lob-b');
+      expect(ended.map((e) => [e.reason, e.stopped.map((a) => a.appType), e.profile])).toEqual([['user.disabled', ['JupyterLab'], 'disabled']]);
+      expect(await studioPage(session)).toBe(403);
+    } finally {
+      await deps.cognito.send(new AdminEnableUserCommand({ UserPoolId: deps.userPoolId, Username: 'user-lob-b' }));
+    }
   });
 });
