@@ -24,6 +24,8 @@ import { createDynamoDocumentClient } from '@/lib/aws/clients';
 import { createAdminDeps, type AdminDeps } from '@/lib/admin/deps';
 import { removeMember, setMember } from '@/lib/admin/members';
 import { listAudit } from '@/lib/admin/audit';
+import { decideMember, startReview } from '@/lib/admin/reviews';
+import { requireLob } from '@/lib/admin/lobs';
 import { createDirectory } from '@/lib/directory';
 import { createLaunchDeps, launchStudio, type LaunchDeps } from '@/lib/launch';
 import { runAccessSweep } from '@/lib/access/sweep';
@@ -151,6 +153,22 @@ describe('an admin removes a member with a running JupyterLab', () => {
     expect(lobA.ended.map((e) => [e.username, e.reason, e.stopped.map((a) => a.appType), e.profile])).toContainEqual(['user-no-lob', 'idp.not_in_group', ['JupyterLab'], 'already-disabled']);
     expect(appStatus('user-no-lob')).toBe('Deleted');
     expect((await endedAccessOf(deps, 'user-no-lob'))[0].pendingStop).toBeUndefined();
+  });
+});
+
+describe('"Remove" in an access review', () => {
+  it("stops the member's app and ends their live session as part of the decision, named after the reviewer", async () => {
+    await setMember(deps, 'portal-admin', 'lob-b', 'user-no-lob', undefined);
+    const session = await openJupyterLab('user-no-lob', [], 'lob-b');
+    const review = await startReview(deps, 'owner-lob-a', await requireLob(deps, 'lob-b'));
+    await decideMember(deps, 'owner-lob-a', review, { username: 'user-no-lob', decision: 'remove', comment: 'Left the team' });
+    const lobB = stack().aws.domains.get('d-lobb1example')!;
+    expect(lobB.apps.get('user-no-lob/JupyterLab')?.status).toBe('Deleted');
+    expect(lobB.profiles.get('user-no-lob')?.studioWebPortal).toBe('DISABLED');
+    expect(await studioPage(session)).toBe(403);
+    expect(await snsFor('user-no-lob')).toContainEqual(expect.objectContaining({ lob: 'lob-b', reason: 'review.removed', by: 'owner-lob-a' }));
+    const [deleted] = await ctl.cloudTrail({ eventName: 'DeleteApp', sourceIdentity: 'owner-lob-a' });
+    expect(deleted.requestParameters).toMatchObject({ DomainId: 'd-lobb1example', UserProfileName: 'user-no-lob' });
   });
 });
 
