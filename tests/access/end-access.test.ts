@@ -158,17 +158,17 @@ describe('an admin removes a member with a running JupyterLab', () => {
 
 describe('"Remove" in an access review', () => {
   it("stops the member's app and ends their live session as part of the decision, named after the reviewer", async () => {
-    await setMember(deps, 'portal-admin', 'lob-b', 'user-no-lob', undefined);
-    const session = await openJupyterLab('user-no-lob', [], 'lob-b');
-    const review = await startReview(deps, 'owner-lob-a', await requireLob(deps, 'lob-b'));
+    await setMember(deps, 'portal-admin', 'lob-a', 'user-no-lob', undefined);
+    const session = await openJupyterLab('user-no-lob', [], 'lob-a');
+    const review = await startReview(deps, 'owner-lob-a', await requireLob(deps, 'lob-a'));
     await decideMember(deps, 'owner-lob-a', review, { username: 'user-no-lob', decision: 'remove', comment: 'Left the team' });
-    const lobB = stack().aws.domains.get('d-lobb1example')!;
-    expect(lobB.apps.get('user-no-lob/JupyterLab')?.status).toBe('Deleted');
-    expect(lobB.profiles.get('user-no-lob')?.studioWebPortal).toBe('DISABLED');
+    const lobA = stack().aws.domains.get('d-loba1example')!;
+    expect(lobA.apps.get('user-no-lob/JupyterLab')?.status).toBe('Deleted');
+    expect(lobA.profiles.get('user-no-lob')?.studioWebPortal).toBe('DISABLED');
     expect(await studioPage(session)).toBe(403);
-    expect(await snsFor('user-no-lob')).toContainEqual(expect.objectContaining({ lob: 'lob-b', reason: 'review.removed', by: 'owner-lob-a' }));
+    expect(await snsFor('user-no-lob')).toContainEqual(expect.objectContaining({ lob: 'lob-a', reason: 'review.removed', by: 'owner-lob-a' }));
     const [deleted] = await ctl.cloudTrail({ eventName: 'DeleteApp', sourceIdentity: 'owner-lob-a' });
-    expect(deleted.requestParameters).toMatchObject({ DomainId: 'd-lobb1example', UserProfileName: 'user-no-lob' });
+    expect(deleted.requestParameters).toMatchObject({ DomainId: 'd-loba1example', UserProfileName: 'user-no-lob' });
   });
 });
 
