@@ -61,6 +61,6 @@ test('the LOB page says how soon access ends with its settings (owner view, acce
   await expect(section).toContainText('At once: running apps are stopped');
   await expect(section).toContainText('Within 5 minutes: the access sweep runs every 5 minutes.');
   await expect(section).toContainText('2 hours (the Studio session length)');
-  await expect(owner.getByText('Studio session length')).toBeVisible();
+  await expect(owner.getByText('2 hours (7200 seconds)')).toBeVisible();
   await expectAccessible(owner);
 });

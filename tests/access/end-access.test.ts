@@ -13,11 +13,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { request } from 'node:http';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AdminAddUserToGroupCommand, AdminDisableUserCommand, AdminEnableUserCommand, AdminRemoveUserFromGroupCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { randomUUID } from 'node:crypto';
-import { openStudioUrl, useLocalStack } from '../local/helpers';
+import { openStudioUrl, requestWithHost, useLocalStack } from '../local/helpers';
 import { control } from '@/local/stack';
 import { parseConfig, type PortalConfig } from '@/lib/config';
 import { createDynamoDocumentClient } from '@/lib/aws/clients';
@@ -72,18 +71,9 @@ async function openJupyterLab(username: string, groups: string[] = [], lob = 'lo
   return { host: new URL(result.url).host, cookie };
 }
 
-/** A request of the live Studio session (the app page). */
-function studioPage(session: { host: string; cookie: string }, pagePath = '/jupyterlab/default/lab') {
-  const target = new URL(stack().urls.aws);
-  return new Promise<number>((resolve, reject) => {
-    const req = request({ hostname: target.hostname, port: target.port, path: pagePath, headers: { host: session.host, cookie: session.cookie } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+/** A request of the live Studio session (the app page); its status. */
+const studioPage = async (session: { host: string; cookie: string }, pagePath = '/jupyterlab/default/lab') =>
+  (await requestWithHost(`${stack().urls.aws}${pagePath}`, session.host, undefined, { cookie: session.cookie })).status;
 
 /** The app's status as the stand-in holds it (read without a SageMaker call, so CloudTrail shows only the portal's). */
 function appStatus(username: string, appType = 'JupyterLab') {
