@@ -42,7 +42,7 @@ export const lobSchema = z.object({
   autoCreateProfile: z.boolean().default(false),
   defaultApp: z.enum(STUDIO_APPS).default('studio'),
   allowedApps: z.array(z.enum(STUDIO_APPS)).min(1).default(['studio', 'jupyterlab', 'codeeditor']),
-  sessionDurationSeconds: z.number().int().min(1800).max(43200).default(43200),
+  sessionDurationSeconds: z.number().int().min(1800).max(43200).default(7200),
   enabled: z.boolean().default(true),
   /**
    * Cost control: SageMaker shuts JupyterLab and Code Editor apps down after this many idle minutes

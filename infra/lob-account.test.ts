@@ -271,7 +271,7 @@ describe('LOB accounts', () => {
       groups: { L: [{ S: 'lob-b-users' }] },
       autoCreateProfile: { BOOL: true },
       enabled: { BOOL: true },
-      sessionDurationSeconds: { N: '43200' },
+      sessionDurationSeconds: { N: '7200' }, // the default Studio session length: 2 hours
       version: { N: '1' },
     });
   });

@@ -161,6 +161,8 @@ export function createPortalFunction(
           // Non-HTTP invocations (the job schedules, infra/health-check.ts) are posted here.
           AWS_LWA_PASS_THROUGH_PATH: JOBS_PATH,
           PRESIGNED_URL_EXPIRES_SECONDS: String(portal.presignedUrlExpiresSeconds),
+          // What the LOB page tells admins about how soon access ends (the schedule of infra/health-check.ts).
+          ACCESS_SWEEP_MINUTES: String(portal.monitoring.accessSweepMinutes),
           ADMIN_GROUP: portal.adminGroup,
           SUPPORT_CONTACT: portal.supportContact,
           LOG_LEVEL: portal.logLevel,

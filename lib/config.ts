@@ -79,6 +79,7 @@ const envSchema = z.object({
   REVIEW_JOB_INTERVAL_SECONDS: intInRange('REVIEW_JOB_INTERVAL_SECONDS', 0, 86400, 0),
   TABLE_USAGE: optionalString.transform((v) => v ?? 'studio-portal-usage'),
   HEALTH_CHECK_INTERVAL_SECONDS: intInRange('HEALTH_CHECK_INTERVAL_SECONDS', 0, 86400, 0),
+  ACCESS_SWEEP_MINUTES: intInRange('ACCESS_SWEEP_MINUTES', 1, 60, 5),
   PRESIGNED_URL_EXPIRES_SECONDS: intInRange('PRESIGNED_URL_EXPIRES_SECONDS', 5, 300, 60),
   ADMIN_GROUP: optionalString.transform((v) => v ?? 'portal-admins'),
   SUPPORT_CONTACT: optionalString.transform((v) => v ?? 'your platform team'),
@@ -135,6 +136,8 @@ export interface PortalConfig {
   instancePricesFile?: string;
   /** Run the review job (lib/admin/reviews.ts runReviewJobs) every N seconds in-process; 0 = only when called. */
   reviewJobIntervalSeconds: number;
+  /** The access sweep's period as scheduled by infra (the LOB page says how soon access ends). */
+  accessSweepMinutes: number;
   presignedUrlExpiresSeconds: number;
   adminGroup: string;
   supportContact: string;
@@ -199,6 +202,7 @@ export function parseConfig(env: Record<string, string | undefined>): PortalConf
     clockOffsetFile: e.CLOCK_OFFSET_FILE,
     instancePricesFile: e.INSTANCE_PRICES_FILE,
     reviewJobIntervalSeconds: e.REVIEW_JOB_INTERVAL_SECONDS,
+    accessSweepMinutes: e.ACCESS_SWEEP_MINUTES,
     presignedUrlExpiresSeconds: e.PRESIGNED_URL_EXPIRES_SECONDS,
     adminGroup: e.ADMIN_GROUP,
     supportContact: e.SUPPORT_CONTACT,

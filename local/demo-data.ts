@@ -50,7 +50,7 @@ const lobDefaults = {
   roleName: GENERATOR_ROLE_NAME,
   defaultApp: 'studio',
   allowedApps: ['studio', 'jupyterlab', 'codeeditor'],
-  sessionDurationSeconds: 43200,
+  sessionDurationSeconds: 7200,
   enabled: true,
   acceptsRequests: true,
   maxRequestDays: 90,

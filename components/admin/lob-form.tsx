@@ -81,7 +81,7 @@ export function LobForm({ mode, initial }: { mode: 'create' | 'edit'; initial: L
           </select>
         </Field>
         <div className="grid gap-5 sm:grid-cols-2">
-          <Field name="sessionDurationSeconds" label="Studio session length (seconds)" hint="1800-43200." error={e.sessionDurationSeconds}>
+          <Field name="sessionDurationSeconds" label="Studio session length (seconds)" hint="1800-43200; 7200 = 2 hours. How long a Studio session lasts once opened." error={e.sessionDurationSeconds}>
             <input id="sessionDurationSeconds" name="sessionDurationSeconds" type="number" min={1800} max={43200} className={inputClass} defaultValue={v.sessionDurationSeconds} required {...describedBy('sessionDurationSeconds', e.sessionDurationSeconds, true)} />
           </Field>
           <Field name="urlExpiresSeconds" label="Presigned URL expiry (seconds)" hint="5-300; empty uses the portal default." error={e.urlExpiresSeconds}>

@@ -1,6 +1,7 @@
 import type { AdminLob } from '@/lib/admin/lobs';
 import { APP_LABELS } from '@/lib/admin/validation';
 import { sectionTitleClass } from './page-parts';
+import { describeDuration } from '@/lib/access/timing';
 
 /** A LOB's settings, read-only (what its owners see; platform admins edit them in LobForm). */
 export function LobSummary({ lob }: { lob: AdminLob }) {
@@ -12,7 +13,7 @@ export function LobSummary({ lob }: { lob: AdminLob }) {
     ['IdP groups', lob.groups.join(', ') || 'none'],
     ['Allowed landing apps', lob.allowedApps.map((a) => APP_LABELS[a]).join(', ')],
     ['Default landing app', APP_LABELS[lob.defaultApp]],
-    ['Studio session length', `${lob.sessionDurationSeconds} seconds`],
+    ['Studio session length', `${describeDuration(lob.sessionDurationSeconds)} (${lob.sessionDurationSeconds} seconds)`],
     ['Owners', [...lob.owners.users, ...lob.owners.groups.map((g) => `group ${g}`)].join(', ') || 'platform admins only'],
     ['Access requests', lob.acceptsRequests ? `accepted, up to ${lob.maxRequestDays} days` : 'not accepted'],
     ['Who should ask', lob.requestDescription ?? '—'],

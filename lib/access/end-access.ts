@@ -24,7 +24,7 @@ import {
 import { isResourceInUse, isResourceNotFound } from '@/lib/aws/errors';
 import { writeAdminAudit } from '@/lib/directory/audit';
 import type { TableAccess } from '@/lib/directory/access';
-import { clearEndedAccess, endedAccessOf, saveEndedAccess } from '@/lib/directory/studio-access';
+import { clearEndedAccess, endedLobsOf, saveEndedAccess } from '@/lib/directory/studio-access';
 import type { Lob } from '@/lib/directory/types';
 import { randomUUID } from 'node:crypto';
 import { log } from '@/lib/log';
@@ -226,8 +226,8 @@ async function recordEnd(deps: EndAccessDeps, input: EndAccessInput, result: End
  */
 export async function restoreAccess(deps: EndAccessDeps, input: { username: string; actor: string; lobs: Lob[]; requestId?: string }): Promise<string[]> {
   if (!input.lobs.length) return [];
-  const ended = await endedAccessOf(deps, input.username);
-  const targets = input.lobs.filter((l) => ended.some((e) => e.lob === l.lob));
+  const ended = await endedLobsOf(deps, input.username);
+  const targets = input.lobs.filter((l) => ended.includes(l.lob));
   const restored = await Promise.all(targets.map((lob) => enableProfile(deps, lob, input.username, input.actor, input.requestId)));
   return targets.filter((_, i) => restored[i]).map((l) => l.lob);
 }

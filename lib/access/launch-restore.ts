@@ -1,13 +1,13 @@
 /**
  * The launch's side of restoring access: a user whose profile the portal disabled in a LOB (the record of
  * lib/directory/studio-access.ts) and who may launch there again (e.g. added back to the IdP group) gets the
- * profile enabled just before the presign. The record is read alongside the launch's Users-row read (one
- * Query, in parallel), so a returning user's warm launch keeps its two AWS calls in a row; only a user with
- * a record pays the UpdateUserProfile. Wraps the launch deps, leaving lib/launch/launch-studio.ts as it is.
+ * profile enabled just before the presign. The user's summary is read alongside the launch's Users-row read
+ * (one GetItem, in parallel), so a returning user's warm launch keeps its two AWS calls in a row; only a user
+ * with a record pays the UpdateUserProfile. Wraps the launch deps, leaving lib/launch/launch-studio.ts as it is.
  */
 import type { ResolveLobsDeps } from '@/lib/launch/resolve-lobs';
 import type { Presigner } from '@/lib/launch/types';
-import { endedAccessOf, type EndedAccess } from '@/lib/directory/studio-access';
+import { endedLobsOf } from '@/lib/directory/studio-access';
 import { log } from '@/lib/log';
 import { enableProfile, type EndAccessDeps } from './end-access';
 
@@ -15,9 +15,9 @@ import { enableProfile, type EndAccessDeps } from './end-access';
 const MAX_PENDING = 10_000;
 
 export function restoreOnLaunch<D extends Pick<ResolveLobsDeps, 'getUser'> & { presigner: Presigner }>(deps: D, access: EndAccessDeps): D {
-  const pending = new Map<string, Promise<EndedAccess[]>>();
+  const pending = new Map<string, Promise<string[]>>();
   const read = (username: string) =>
-    endedAccessOf(access, username).catch((error: unknown) => {
+    endedLobsOf(access, username).catch((error: unknown) => {
       log.warn('access.record_read_failed', { user: username, error });
       return [];
     });
@@ -37,7 +37,7 @@ export function restoreOnLaunch<D extends Pick<ResolveLobsDeps, 'getUser'> & { p
         pending.delete(user);
         const ended = await (reading ?? read(user));
         // The user's own name as the source identity: the LOB account's CloudTrail shows whose launch enabled it.
-        if (ended.some((e) => e.lob === request.lob.lob)) await enableProfile(access, request.lob, user, user);
+        if (ended.includes(request.lob.lob)) await enableProfile(access, request.lob, user, user);
         return inner.createUrl(request, session);
       },
     },

@@ -27,7 +27,7 @@ export interface LobFormValues extends Pick<AdminLob, 'lob' | 'displayName' | 'a
 export function emptyLobFormValues(region: string): LobFormValues {
   return {
     lob: '', displayName: '', accountId: '', domainId: '', region, roleName: DEFAULT_ROLE_NAME, groups: '',
-    defaultApp: 'studio', allowedApps: [...STUDIO_APPS], sessionDurationSeconds: '43200', urlExpiresSeconds: '',
+    defaultApp: 'studio', allowedApps: [...STUDIO_APPS], sessionDurationSeconds: '7200', urlExpiresSeconds: '',
     autoCreateProfile: false, enabled: false, ownerUsers: '', ownerGroups: '', acceptsRequests: false, requestDescription: '',
     maxRequestDays: '90', version: '0',
     stopAfterHours: '', stopAfterHoursGpu: '',

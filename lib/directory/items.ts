@@ -6,6 +6,7 @@ import { AUDIT_RETENTION_SECONDS } from './schema';
 import {
   DEFAULT_MAX_REQUEST_DAYS,
   DEFAULT_ROLE_NAME,
+  DEFAULT_SESSION_SECONDS,
   type AdminAuditRecord,
   type AuditEntry,
   type AuditRecord,
@@ -69,7 +70,7 @@ export function reshapeLobItem(item: Item): Lob {
     groups: strList(item.groups),
     defaultApp,
     allowedApps: allowedApps.length ? allowedApps : [defaultApp],
-    sessionDurationSeconds: num(item.sessionDurationSeconds) ?? 43200,
+    sessionDurationSeconds: num(item.sessionDurationSeconds) ?? DEFAULT_SESSION_SECONDS,
     urlExpiresSeconds: num(item.urlExpiresSeconds),
     autoCreateProfile: item.autoCreateProfile === true,
     enabled: item.enabled !== false,

@@ -1,16 +1,18 @@
 /**
  * What the portal remembers about access it ended in Studio (lib/access): one item per user and LOB in the
  * Usage table, `pk = studio-access#<username>`, `sk = <lob>`, written when the portal disabled the user's
- * profile there (StudioWebPortal DISABLED) or could not stop an app (`pendingStop`). Its presence is how the
- * launch knows, without a SageMaker call, that the profile must be enabled again first; a grant removes it.
+ * profile there (StudioWebPortal DISABLED) or could not stop an app (`pendingStop`), and beside them the
+ * user's summary item (`sk = #lobs`, string set `lobs`), written in the same transaction. The summary is
+ * how the launch knows, with one GetItem alongside the Users-row read and without a SageMaker call, that
+ * the profile must be enabled again first; a grant removes both.
  * Also the sweep's read of recent launches (the Audit table's byLob index), the profiles that may hold a
  * live Studio session.
  */
-import { DeleteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { translateDirectoryError } from '../aws/errors';
 import type { TableAccessTo } from './access';
 import { AUDIT_TABLE } from './schema';
-import { batchGetAll } from './writes';
+import { batchGetAll, transactWrite } from './writes';
 
 export interface EndedAccess {
   username: string;
@@ -27,6 +29,8 @@ export interface EndedAccess {
 
 type UsageAccess = TableAccessTo<'usage'>;
 const keyOf = (username: string, lob: string) => ({ pk: `studio-access#${username}`, sk: lob });
+/** The user's summary item: the LOBs with a record (never a LOB name: those start with a letter or digit). */
+const SUMMARY = '#lobs';
 
 function reshape(item: Record<string, unknown>): EndedAccess {
   return {
@@ -40,36 +44,55 @@ function reshape(item: Record<string, unknown>): EndedAccess {
   };
 }
 
-/** Stores (replaces) the record of ended access for one user in one LOB. */
+/** Stores (replaces) the record of ended access for one user in one LOB, and names the LOB in the user's summary. */
 export async function saveEndedAccess(access: UsageAccess, ended: EndedAccess): Promise<void> {
-  try {
-    await access.ddb.send(
-      new PutCommand({
+  const item = { ...keyOf(ended.username, ended.lob), at: ended.at, by: ended.by, reason: ended.reason, profileDisabled: ended.profileDisabled, ...(ended.pendingStop?.length ? { pendingStop: ended.pendingStop } : {}) };
+  await transactWrite(access.ddb, [
+    { Put: { TableName: access.tables.usage, Item: item } },
+    {
+      Update: {
         TableName: access.tables.usage,
-        Item: { ...keyOf(ended.username, ended.lob), at: ended.at, by: ended.by, reason: ended.reason, profileDisabled: ended.profileDisabled, ...(ended.pendingStop?.length ? { pendingStop: ended.pendingStop } : {}) },
-      }),
-    );
-  } catch (error) {
-    throw translateDirectoryError(error, 'studio_access.save');
-  }
+        Key: keyOf(ended.username, SUMMARY),
+        UpdateExpression: 'ADD lobs :lob',
+        ExpressionAttributeValues: { ':lob': new Set([ended.lob]) },
+      },
+    },
+  ]);
 }
 
 /** Forgets it (the profile was enabled again). */
 export async function clearEndedAccess(access: UsageAccess, username: string, lob: string): Promise<void> {
+  await transactWrite(access.ddb, [
+    { Delete: { TableName: access.tables.usage, Key: keyOf(username, lob) } },
+    {
+      Update: {
+        TableName: access.tables.usage,
+        Key: keyOf(username, SUMMARY),
+        UpdateExpression: 'DELETE lobs :lob',
+        ExpressionAttributeValues: { ':lob': new Set([lob]) },
+      },
+    },
+  ]);
+}
+
+/** The LOBs where the user's access was ended and not restored (one GetItem of the summary; usually none). */
+export async function endedLobsOf(access: UsageAccess, username: string): Promise<string[]> {
   try {
-    await access.ddb.send(new DeleteCommand({ TableName: access.tables.usage, Key: keyOf(username, lob) }));
+    const out = await access.ddb.send(new GetCommand({ TableName: access.tables.usage, Key: keyOf(username, SUMMARY), ProjectionExpression: 'lobs' }));
+    const lobs = out.Item?.lobs as Set<string> | undefined;
+    return lobs ? [...lobs].sort() : [];
   } catch (error) {
-    throw translateDirectoryError(error, 'studio_access.clear');
+    throw translateDirectoryError(error, 'studio_access.get');
   }
 }
 
-/** Every LOB where the user's access was ended (one Query; usually empty). */
+/** Every record of the user (one Query; the admin's view and tests). */
 export async function endedAccessOf(access: UsageAccess, username: string): Promise<EndedAccess[]> {
   try {
     const out = await access.ddb.send(
       new QueryCommand({ TableName: access.tables.usage, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keyOf(username, '').pk } }),
     );
-    return (out.Items ?? []).map(reshape);
+    return (out.Items ?? []).filter((item) => item.sk !== SUMMARY).map(reshape);
   } catch (error) {
     throw translateDirectoryError(error, 'studio_access.query');
   }

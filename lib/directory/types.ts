@@ -2,6 +2,8 @@ import type { StudioApp } from '../names';
 
 /** The role a LOB's generator role is named when the admin leaves the field empty. */
 export const DEFAULT_ROLE_NAME = 'PresignedUrlGenerator';
+/** Studio session length (CreatePresignedDomainUrl SessionExpirationDurationInSeconds) when a LOB does not say: 2 hours. */
+export const DEFAULT_SESSION_SECONDS = 7200;
 /** The longest membership an access request may ask for, when a LOB does not say. */
 export const DEFAULT_MAX_REQUEST_DAYS = 90;
 

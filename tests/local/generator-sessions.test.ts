@@ -185,7 +185,8 @@ describe('the Lambda configuration: the audit record is written alongside the pr
     const returnedAt = performance.timeOrigin + performance.now();
     expect(result.url).toContain('d-loba1example.studio.');
     const calls = await ctl.getCalls();
-    // (GetItem of the user, and of the LOB row: this suite turns the LOB cache off.) Counting a success:
+    // (GetItems of the user, of the user's ended-access summary beside it (lib/access/launch-restore.ts), and
+    // of the LOB row: this suite turns the LOB cache off.) Counting a success:
     // the LOB-day counters, the user's day and month totals.
     expect(calls.filter((c) => c.op !== 'dynamodb.GetItem').map((c) => c.op).sort()).toEqual([
       'dynamodb.PutItem',

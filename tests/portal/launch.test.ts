@@ -179,7 +179,7 @@ describe('Open Studio', () => {
       return audit >= 1 && (after['dynamodb.UpdateItem'] ?? 0) >= 3 ? true : undefined;
     });
 
-  it('a warm launch makes exactly 2 AWS calls before the redirect: Users GetItem + CreatePresignedDomainUrl', async () => {
+  it('a warm launch makes 2 AWS calls in a row before the redirect: the Users GetItem (and beside it the ended-access GetItem) + CreatePresignedDomainUrl', async () => {
     const jar = await session('user-lob-a');
     const form = await loadLaunchForm(stack.url, jar);
     // Warm: lob-a's assumed-role credentials and a LOB row fetched just now. The row is cached only
@@ -194,7 +194,8 @@ describe('Open Studio', () => {
     const { response } = await submitLaunchForm(stack.url, form);
     expect(response.status).toBe(303);
     const counters = await stack.control.getCounters();
-    expect(counters['dynamodb.GetItem']).toBe(1);
+    // The Users row, and in parallel with it the user's ended-access summary (lib/access/launch-restore.ts).
+    expect(counters['dynamodb.GetItem']).toBe(2);
     expect(counters['sagemaker.CreatePresignedDomainUrl']).toBe(1);
     expect(counters['sts.AssumeRole'] ?? 0).toBe(0);
     // (The audit record and the usage counters' UpdateItems go out after the response: they may land by now.)

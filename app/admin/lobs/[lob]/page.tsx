@@ -15,6 +15,8 @@ import { getReviewSettings, listReviews } from '@/lib/admin/reviews';
 import { ReviewSettingsForm, StartReviewForm } from '@/components/admin/review-forms';
 import { formatUtc } from '@/lib/launch';
 import { LobRunningApps } from '@/components/cost/lob-apps';
+import { AccessEnds } from '@/components/admin/access-ends';
+import { getConfig } from '@/lib/config';
 
 export default async function EditLobPage({
   params,
@@ -78,6 +80,9 @@ export default async function EditLobPage({
               {lob.enabled ? `Enabled: members can open Studio in ${lob.lob}.` : `Disabled: users are not offered ${lob.lob}; a platform admin enables it.`}
             </p>
           )}
+          <Card aria-labelledby="access-ends-title">
+            <AccessEnds lob={lob} sweepMinutes={getConfig().accessSweepMinutes} />
+          </Card>
           <Card aria-labelledby="members-link-title">
             <h2 id="members-link-title" className={sectionTitleClass}>Members and requests</h2>
             <p className="mt-2 flex flex-wrap gap-4 text-sm">

@@ -1,0 +1,55 @@
+import { expect, test } from './fixtures';
+
+/**
+ * "Removed" means removed (issue 22): a member with JupyterLab open in the browser is removed by an admin in
+ * the console; by the time the admin's "Removed ..." answer shows, the app is stopped and the member's live
+ * Studio session refuses its next request. The stand-ins' CloudTrail-shaped log and SNS show it.
+ */
+const USER = 'leaver-e2e';
+const PASSWORD = 'LeaverE2e1!';
+
+test('an admin removes a member with a running JupyterLab: the app stops and the live Studio session ends before the answer', async ({ pageAs, portal }) => {
+  const control = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${portal.control}${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    expect(res.ok, `${method} ${path} answered ${res.status}`).toBe(true);
+    return res.json();
+  };
+  await control('POST', '/cognito/users:bulk', { users: [{ username: USER, password: PASSWORD }] });
+  await control('POST', '/sagemaker/domains/d-loba1example/profiles', { names: [USER] });
+
+  const admin = await pageAs('portal-admin');
+  await test.step('the admin adds the member', async () => {
+    await admin.goto(`${portal.password}/admin/lobs/lob-a/members`);
+    const form = admin.getByRole('form', { name: 'Add a member to lob-a' });
+    await form.getByLabel('Username').fill(USER);
+    await form.getByRole('button', { name: 'Add member' }).click();
+    await expect(form.getByText(`Saved: ${USER} is a member of lob-a`)).toBeVisible();
+  });
+
+  const user = await pageAs(USER, { password: PASSWORD });
+  await test.step('the member opens JupyterLab and works in it', async () => {
+    await user.getByLabel('Open in').selectOption('jupyterlab');
+    await user.getByTestId('open-studio').click();
+    await user.waitForURL(/^https?:\/\/d-loba1example\.studio\./, { timeout: 15_000 });
+    await user.getByTestId('studio-open-app').click();
+    await expect(user.getByTestId('studio-page')).toHaveText('JupyterLab');
+  });
+
+  await test.step('the admin removes them; the answer comes after the app was stopped', async () => {
+    await admin.reload();
+    const remove = admin.getByRole('button', { name: `Remove ${USER} from lob-a` });
+    await remove.click();
+    // The action answered: the member's row is gone (a stop that failed would keep the row and show why).
+    await expect(remove).toBeHidden();
+    const { Records } = (await control('GET', '/cloudtrail?eventName=DeleteApp&sourceIdentity=portal-admin')) as { Records: Array<{ requestParameters: Record<string, unknown>; errorCode?: string }> };
+    expect(Records.filter((r) => !r.errorCode).map((r) => r.requestParameters)).toContainEqual(expect.objectContaining({ DomainId: 'd-loba1example', UserProfileName: USER, AppType: 'JupyterLab' }));
+  });
+
+  await test.step("the member's live Studio session refuses its next request", async () => {
+    await user.reload();
+    await expect(user.getByTestId('studio-error')).toHaveText('Studio is disabled for this user profile');
+    const { messages } = (await control('GET', '/sns/messages')) as { messages: Array<{ message?: string; Message?: string }> };
+    const ended = messages.map((m) => JSON.parse(String(m.message ?? m.Message))).filter((m) => m.event === 'access.ended' && m.user === USER);
+    expect(ended).toContainEqual(expect.objectContaining({ lob: 'lob-a', reason: 'removed', by: 'portal-admin', stopped: ['JupyterLab'] }));
+  });
+});
