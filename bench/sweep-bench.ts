@@ -109,7 +109,7 @@ async function main() {
         if (owner) {
           const domain = stand.aws.domains.get(lobs[k].domainId)!;
           domain.profiles.set(userName(i), { name: userName(i), status: 'InService', createdAt: now, updatedAt: now });
-          const app = { userProfile: userName(i), appType: 'JupyterLab' as const, appName: 'default', instanceType: 'ml.t3.medium', status: 'InService' as const, createdAt: now };
+          const app = { userProfile: userName(i), appType: 'JupyterLab' as const, appName: 'default', status: 'InService' as const, createdAt: now, instanceType: 'ml.t3.medium' };
           domain.apps.set(appKey(app), app);
           appsPerLob.set(k, (appsPerLob.get(k) ?? 0) + 1);
         }

@@ -92,9 +92,10 @@ export async function sweepLobCosts(deps: CostDeps, lob: Lob, listed?: { apps: R
     if (await countWindow(usage, lob.lob, cursor, now.toISOString(), adds)) result.countedSeconds = total;
   }
 
-  for (const app of listed.apps) {
+  // Apps at or near their limit, a few at a time (each stop is DeleteApp, an audit write and a publish).
+  await mapConcurrent(listed.apps, 8, async (app) => {
     const hours = limitHoursFor(lob, app.instanceType);
-    if (hours === undefined) continue;
+    if (hours === undefined) return;
     const end = app.createdAt.getTime() + hours * HOUR_MS;
     const label = `${appLabelOf(app)} of ${app.user}`;
     try {
@@ -102,7 +103,7 @@ export async function sweepLobCosts(deps: CostDeps, lob: Lob, listed?: { apps: R
         if (await stopAppFor(deps, lob, app, { actor: ACCESS_SWEEP_ACTOR, reason: `running longer than the LOB's limit of ${hours} hours` }, listed.client)) result.stopped.push(label);
       } else if (now.getTime() >= end - WARN_BEFORE_MS) {
         const id = appIdOf(app);
-        if (!(await claimStopWarning(usage, lob.lob, id, hours, now, WARNING_TTL_SECONDS))) continue;
+        if (!(await claimStopWarning(usage, lob.lob, id, hours, now, WARNING_TTL_SECONDS))) return;
         try {
           await deps.notify?.({
             event: 'app.stopping',
@@ -122,7 +123,7 @@ export async function sweepLobCosts(deps: CostDeps, lob: Lob, listed?: { apps: R
       log.error('cost_sweep.app_failed', { lob: lob.lob, app: label, error: message });
       result.failed.push({ app: label, error: message });
     }
-  }
+  });
   return result;
 }
 
