@@ -9,7 +9,7 @@
 import { PortalError } from '@/lib/errors';
 import type { UserMapping } from '@/lib/directory/types';
 import { TransactionCancelledError, transactWrite } from '@/lib/directory/writes';
-import { auditWritesFor } from './audit';
+import { auditWritesFor, type AdminChange } from './audit';
 import type { AdminDeps } from './deps';
 import { nowOf } from './deps';
 import { conflictFor } from './errors';
@@ -161,26 +161,9 @@ export async function backfillSubs(deps: AdminDeps, actor: string): Promise<Back
         result.missing.push(row.username);
         continue;
       }
-      const now = nowOf(deps);
-      try {
-        await transactWrite(deps.ddb, [
-          {
-            Update: {
-              TableName: deps.tables.users,
-              Key: { username: row.username },
-              UpdateExpression: 'SET #sub = :sub',
-              ConditionExpression: 'version = :expected AND attribute_not_exists(#sub)',
-              ExpressionAttributeNames: { '#sub': 'sub' },
-              ExpressionAttributeValues: { ':sub': sub, ':expected': row.version },
-            },
-          },
-          ...auditWritesFor(deps, { actor, action: 'user.sub.backfill', target: row.username, lobs: row.lobs, before: { sub: null }, after: { sub } }, now),
-        ]);
-        result.bound.push(row.username);
-      } catch (error) {
-        if (!(error instanceof TransactionCancelledError)) throw error;
-        result.skipped.push(row.username);
-      }
+      const change = { actor, action: 'user.sub.backfill', target: row.username, lobs: row.lobs, before: { sub: null }, after: { sub } };
+      const bound = await bindWithAudit(deps, deps.tables.users, { username: row.username }, { attribute: 'sub', value: sub, version: row.version, unset: true }, change);
+      (bound ? result.bound : result.skipped).push(row.username);
     }
   }
   await backfillOwnerSubs(deps, actor, result);
@@ -196,23 +179,37 @@ async function backfillOwnerSubs(deps: AdminDeps, actor: string, result: Backfil
     const added = Object.fromEntries(unbound.map((u) => [u, subs.get(u) ?? '']).filter(([, sub]) => sub));
     if (!Object.keys(added).length) continue;
     const ownerSubs = { ...lob.ownerSubs, ...added };
-    try {
-      await transactWrite(deps.ddb, [
-        {
-          Update: {
-            TableName: deps.tables.lobs,
-            Key: { lob: lob.lob },
-            UpdateExpression: 'SET ownerSubs = :subs',
-            ConditionExpression: 'version = :expected',
-            ExpressionAttributeValues: { ':subs': ownerSubs, ':expected': lob.version },
-          },
-        },
-        ...auditWritesFor(deps, { actor, action: 'user.sub.backfill', target: lob.lob, lob: lob.lob, before: { ownerSubs: lob.ownerSubs ?? null }, after: { ownerSubs } }, nowOf(deps)),
-      ]);
-      result.owners.push(...Object.keys(added).map((u) => `${lob.lob}:${u}`));
-    } catch (error) {
-      if (!(error instanceof TransactionCancelledError)) throw error;
-      result.skipped.push(lob.lob);
-    }
+    const change = { actor, action: 'user.sub.backfill', target: lob.lob, lob: lob.lob, before: { ownerSubs: lob.ownerSubs ?? null }, after: { ownerSubs } };
+    const bound = await bindWithAudit(deps, deps.tables.lobs, { lob: lob.lob }, { attribute: 'ownerSubs', value: ownerSubs, version: lob.version }, change);
+    if (bound) result.owners.push(...Object.keys(added).map((u) => `${lob.lob}:${u}`));
+    else result.skipped.push(lob.lob);
+  }
+}
+
+/**
+ * Sets one binding attribute with its audit record, on condition that the item is still at `version` (and,
+ * with `unset`, that the attribute is still absent); false when the condition failed (changed meanwhile).
+ */
+async function bindWithAudit(
+  deps: AdminDeps,
+  table: string,
+  key: Record<string, string>,
+  binding: { attribute: string; value: unknown; version: number; unset?: boolean },
+  change: AdminChange,
+): Promise<boolean> {
+  const update = {
+    TableName: table,
+    Key: key,
+    UpdateExpression: 'SET #a = :value',
+    ConditionExpression: `version = :expected${binding.unset ? ' AND attribute_not_exists(#a)' : ''}`,
+    ExpressionAttributeNames: { '#a': binding.attribute },
+    ExpressionAttributeValues: { ':value': binding.value, ':expected': binding.version },
+  };
+  try {
+    await transactWrite(deps.ddb, [{ Update: update }, ...auditWritesFor(deps, change, nowOf(deps))]);
+    return true;
+  } catch (error) {
+    if (error instanceof TransactionCancelledError) return false;
+    throw error;
   }
 }

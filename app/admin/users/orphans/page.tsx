@@ -2,6 +2,7 @@ import { requireAdminPage } from '@/lib/admin/require-admin';
 import { getAdminDeps } from '@/lib/admin/deps';
 import { listOrphanedMappings, listOrphanedOwners, type OrphanedMapping, type OrphanedOwner, type OrphanReason } from '@/lib/admin/identity';
 import Link from 'next/link';
+import type { ReactNode } from 'react';
 import { linkClass } from '@/components/admin/form-parts';
 import { isPortalError } from '@/lib/errors';
 import { formatUtcMinute } from '@/lib/time-format';
@@ -50,57 +51,62 @@ export default async function OrphansPage() {
       {error ? <ListError title="The orphaned access could not be listed" error={error} restart={{ href: '/admin/users/orphans', label: 'Try again' }} /> : null}
       {!error && orphans.length === 0 ? <p className="text-sm text-slate-600" data-testid="no-orphans">No orphaned access: every membership belongs to its user&apos;s current account.</p> : null}
       {orphans.length ? (
-        <TableFrame label="Orphaned memberships" testId="orphans">
-          <table className={tableClass}>
-            <thead className={theadClass}>
-              <tr>
-                <th scope="col" className={thClass}>User</th>
-                <th scope="col" className={thClass}>Why</th>
-                <th scope="col" className={thClass}>LOBs</th>
-                <th scope="col" className={`${thClass} ${wideOnly}`}>Last change</th>
-                <th scope="col" className={thClass}><span className="sr-only">Actions</span></th>
-              </tr>
-            </thead>
-            <tbody className={tbodyClass}>
-              {orphans.map((o) => (
-                <tr key={o.username} data-username={o.username} data-reason={o.reason}>
-                  <td className={`${tdClass} font-medium text-slate-900`}>{o.username}</td>
-                  <td className={tdClass}><Badge tone={REASONS[o.reason].tone}>{REASONS[o.reason].label}</Badge></td>
-                  <td className={tdClass}>{o.lobs.join(', ')}</td>
-                  <td className={`${tdClass} ${wideOnly}`}>{o.updatedAt ? `${formatUtcMinute(o.updatedAt)} by ${o.updatedBy ?? 'someone'}` : ''}</td>
-                  <td className={tdClass}><ArchiveOrphanForm username={o.username} version={o.version} /></td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableFrame>
+        <OrphanTable label="Orphaned memberships" testId="orphans" headers={['User', 'Why', 'LOBs', { label: 'Last change', className: wideOnly }, { label: <span className="sr-only">Actions</span> }]}>
+          {orphans.map((o) => (
+            <tr key={o.username} data-username={o.username} data-reason={o.reason}>
+              <WhoCells username={o.username} reason={o.reason} />
+              <td className={tdClass}>{o.lobs.join(', ')}</td>
+              <td className={`${tdClass} ${wideOnly}`}>{o.updatedAt ? `${formatUtcMinute(o.updatedAt)} by ${o.updatedBy ?? 'someone'}` : ''}</td>
+              <td className={tdClass}><ArchiveOrphanForm username={o.username} version={o.version} /></td>
+            </tr>
+          ))}
+        </OrphanTable>
       ) : null}
       {owners.length ? (
         <section aria-labelledby="owners-title" className="mt-8">
           <h2 id="owners-title" className="mb-3 text-base font-semibold text-slate-900">Orphaned LOB owners</h2>
           <p className="mb-3 text-sm text-slate-600">Owner usernames not bound to their user&apos;s current account: they get no owner rights. Remove or re-add them in the LOB&apos;s owners.</p>
-          <TableFrame label="Orphaned LOB owners" testId="orphaned-owners">
-            <table className={tableClass}>
-              <thead className={theadClass}>
-                <tr>
-                  <th scope="col" className={thClass}>Owner</th>
-                  <th scope="col" className={thClass}>Why</th>
-                  <th scope="col" className={thClass}>LOB</th>
-                </tr>
-              </thead>
-              <tbody className={tbodyClass}>
-                {owners.map((o) => (
-                  <tr key={`${o.lob}:${o.username}`} data-owner={o.username} data-lob={o.lob} data-reason={o.reason}>
-                    <td className={`${tdClass} font-medium text-slate-900`}>{o.username}</td>
-                    <td className={tdClass}><Badge tone={REASONS[o.reason].tone}>{REASONS[o.reason].label}</Badge></td>
-                    <td className={tdClass}><Link className={linkClass} href={`/admin/lobs/${encodeURIComponent(o.lob)}`}>{o.lob}</Link></td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableFrame>
+          <OrphanTable label="Orphaned LOB owners" testId="orphaned-owners" headers={['Owner', 'Why', 'LOB']}>
+            {owners.map((o) => (
+              <tr key={`${o.lob}:${o.username}`} data-owner={o.username} data-lob={o.lob} data-reason={o.reason}>
+                <WhoCells username={o.username} reason={o.reason} />
+                <td className={tdClass}><Link className={linkClass} href={`/admin/lobs/${encodeURIComponent(o.lob)}`}>{o.lob}</Link></td>
+              </tr>
+            ))}
+          </OrphanTable>
         </section>
       ) : null}
     </div>
+  );
+}
+
+type Header = string | { label: ReactNode; className?: string };
+
+/** One list of orphans: the admin table frame with its column headers and the given rows. */
+function OrphanTable({ label, testId, headers, children }: { label: string; testId: string; headers: Header[]; children: ReactNode }) {
+  return (
+    <TableFrame label={label} testId={testId}>
+      <table className={tableClass}>
+        <thead className={theadClass}>
+          <tr>
+            {headers.map((h, i) => {
+              const { label: text, className = '' } = typeof h === 'string' ? { label: h } : h;
+              return <th key={i} scope="col" className={`${thClass} ${className}`}>{text}</th>;
+            })}
+          </tr>
+        </thead>
+        <tbody className={tbodyClass}>{children}</tbody>
+      </table>
+    </TableFrame>
+  );
+}
+
+/** Who and why: the first two cells of every orphan row. */
+function WhoCells({ username, reason }: { username: string; reason: OrphanReason }) {
+  return (
+    <>
+      <td className={`${tdClass} font-medium text-slate-900`}>{username}</td>
+      <td className={tdClass}><Badge tone={REASONS[reason].tone}>{REASONS[reason].label}</Badge></td>
+    </>
   );
 }
