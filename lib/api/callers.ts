@@ -18,7 +18,7 @@ import { portalScopesOf, type ApiScope } from './scopes';
 
 export interface ApiCaller {
   kind: 'person' | 'client';
-  /** The name changes are audited under: the username, or `client:<name>` for a machine client. */
+  /** The name changes are audited under: the username, or `client@<name>` for a machine client. */
   actor: string;
   /** The console's reach: a person's from their groups and LOB ownership; a client's from its registration. */
   access: ConsoleAccess;
@@ -27,8 +27,8 @@ export interface ApiCaller {
   client?: ApiClientRecord;
 }
 
-/** The audit name of a machine client. */
-export const clientActor = (name: string) => `client:${name}`;
+/** The audit name of a machine client: `@` never occurs in a username (the profile-name rule) and AWS accepts it in a source identity. */
+export const clientActor = (name: string) => `client@${name}`;
 
 function invalid(message: string): PortalError {
   return new PortalError('auth.invalid_token', message);

@@ -65,9 +65,9 @@ export const listReviewsOp = defineOperation({
   scope: 'reviews.read',
   params: lobParam,
   query: pageQuery(100, 20).omit({ next: true }),
+  authorize: (caller, params) => requireManagerOf(caller, params.lob, 'review.list'),
   success: { status: 200, description: 'The newest reviews.', schema: pageOf(reviewSchema, 'ReviewPage') },
   handle: async ({ caller, params, query, deps }) => {
-    requireManagerOf(caller, params.lob, 'review.list');
     return { body: { items: await listReviews(deps, params.lob, query.limit) } };
   },
 });
@@ -82,10 +82,10 @@ export const startReviewOp = defineOperation({
   params: lobParam,
   body: z.object({ dueDays: z.number().int().min(1).max(90).optional() }).strict().meta({ id: 'NewReview' }),
   idempotent: true,
+  authorize: (caller, params) => requireManagerOf(caller, params.lob, 'review.start'),
   success: { status: 201, description: 'Started.', schema: reviewSchema },
   errors: [404, 409, 422],
   handle: async ({ caller, params, body, deps }) => {
-    requireManagerOf(caller, params.lob, 'review.start');
     const review = await startReview(deps, caller.actor, await requireLob(deps, params.lob), { dueDays: body.dueDays });
     return { body: review, location: `/api/v1/reviews/${review.id}` };
   },
