@@ -48,10 +48,10 @@ export const getLobOp = defineOperation({
   summary: 'Get one LOB (with its ETag)',
   scope: 'lobs.read',
   params: lobParam,
+  authorize: (caller, params) => requireManagerOf(caller, params.lob, 'lob.get'),
   success: { status: 200, description: 'The LOB.', schema: lobSchema, etag: true },
   errors: [404],
-  handle: async ({ caller, params, deps }) => {
-    requireManagerOf(caller, params.lob, 'lob.get');
+  handle: async ({ params, deps }) => {
     const lob = await requireLob(deps, params.lob);
     return { body: lob, version: lob.version };
   },

@@ -28,6 +28,11 @@ function activeMember(deps: AdminDeps, mapping: UserMapping | null, lob: string,
   return memberOf({ ...m, username: mapping.username, version: mapping.version });
 }
 
+/** The active membership as stored now, or 404. */
+async function currentMember(deps: AdminDeps, lob: string, username: string): Promise<Member> {
+  return activeMember(deps, await getUserMapping(deps, username), lob, username);
+}
+
 /** The end date as the console's form takes it (same rule: a day ahead, or none). */
 const untilOf = (deps: AdminDeps, day: string | null | undefined) => parseUntil(day ?? '', nowOf(deps));
 
@@ -46,7 +51,7 @@ export const listMembersOp = defineOperation({
   }),
   authorize: (caller, params) => requireManagerOf(caller, params.lob, 'member.list'),
   success: { status: 200, description: 'A page of members.', schema: pageOf(memberSchema, 'MemberPage') },
-  handle: async ({ caller, params, query, deps }) => {
+  handle: async ({ params, query, deps }) => {
     const page = await listMembers(deps, params.lob, { limit: query.limit, pageToken: query.next, prefix: query.search, expiringWithinDays: query.expiringWithinDays });
     return { body: { items: page.members.map(memberOf), ...(page.nextToken ? { next: page.nextToken } : {}) } };
   },
@@ -63,8 +68,8 @@ export const getMemberOp = defineOperation({
   authorize: (caller, params) => requireManagerOf(caller, params.lob, 'member.get'),
   success: { status: 200, description: 'The membership.', schema: memberSchema, etag: true },
   errors: [404],
-  handle: async ({ caller, params, deps }) => {
-    const member = activeMember(deps, await getUserMapping(deps, params.username), params.lob, params.username);
+  handle: async ({ params, deps }) => {
+    const member = await currentMember(deps, params.lob, params.username);
     return { body: member, version: member.version };
   },
 });
@@ -103,7 +108,7 @@ export const updateMemberOp = defineOperation({
   success: { status: 200, description: 'Saved.', schema: memberSchema, etag: true },
   errors: [404, 409, 412, 428],
   handle: async ({ caller, params, body, ifMatch, deps }) => {
-    activeMember(deps, await getUserMapping(deps, params.username), params.lob, params.username);
+    await currentMember(deps, params.lob, params.username);
     const saved = await setMember(deps, caller.actor, params.lob, params.username, untilOf(deps, body.until), ifMatch);
     const member = activeMember(deps, saved, params.lob, params.username);
     return { body: member, version: member.version };
@@ -122,7 +127,7 @@ export const removeMemberOp = defineOperation({
   success: { status: 204, description: 'Removed.' },
   errors: [404, 409],
   handle: async ({ caller, params, deps }) => {
-    activeMember(deps, await getUserMapping(deps, params.username), params.lob, params.username);
+    await currentMember(deps, params.lob, params.username);
     await removeMember(deps, caller.actor, params.lob, params.username);
     return {};
   },

@@ -9,7 +9,7 @@ import { reviewCsvChunks, reviewCsvName } from '@/lib/admin/review-export';
 import { usernameSchema } from '@/lib/admin/validation';
 import { PortalError } from '@/lib/errors';
 import type { ApiCaller } from '../callers';
-import { requireManagerOf } from '../authorize';
+import { requireManagerOf, requireStored } from '../authorize';
 import { defineOperation } from '../operation';
 import { lobParam, pageOf, pageQuery, untilDay } from '../schemas';
 
@@ -50,10 +50,7 @@ const idParam = z.object({ id: z.uuid().meta({ description: 'The review id.' }) 
 
 /** The stored review and the caller's right to it (its LOB, never one the caller names); 404 only for who sees every LOB. */
 async function storedReview(deps: AdminDeps, caller: ApiCaller, id: string, what: string) {
-  const review = await getReview(deps, id);
-  requireManagerOf(caller, review?.lob ?? '', what);
-  if (!review) throw new PortalError('review.not_found');
-  return review;
+  return requireStored(caller, what, await getReview(deps, id), () => new PortalError('review.not_found'));
 }
 
 export const listReviewsOp = defineOperation({
@@ -67,7 +64,7 @@ export const listReviewsOp = defineOperation({
   query: pageQuery(100, 20).omit({ next: true }),
   authorize: (caller, params) => requireManagerOf(caller, params.lob, 'review.list'),
   success: { status: 200, description: 'The newest reviews.', schema: pageOf(reviewSchema, 'ReviewPage') },
-  handle: async ({ caller, params, query, deps }) => {
+  handle: async ({ params, query, deps }) => {
     return { body: { items: await listReviews(deps, params.lob, query.limit) } };
   },
 });
