@@ -7,15 +7,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { parseConfig } from '../lib/config';
-import { createDynamoDocumentClient } from '../lib/aws/clients';
-import { createAdminDeps } from '../lib/admin/deps';
 import { batchWriteAll, type TableWrite } from '../lib/directory/writes';
 import { countPendingRequests, listPendingRequests } from '../lib/admin/requests';
 import { listMembers } from '../lib/admin/members';
 import { findExpiringMemberships } from '../lib/directory/expiring-memberships';
 import { startStandIns } from '../local/stack';
 import { summarize as stats, timeSamples as time } from './lib/stats';
+import { benchDeps, memberWrites } from './lib/seed-members';
 
 const TARGET_P50_MS = 300;
 
@@ -30,22 +28,10 @@ async function main() {
   const samples = arg('samples', 40);
   const standIns = await startStandIns({ timeoutMs: 180_000 });
   try {
-    const env: Record<string, string> = { ...standIns.portalEnv, NEXTAUTH_URL: 'http://localhost:3000', NEXTAUTH_SECRET: 'b'.repeat(32) };
-    Object.assign(process.env, { AWS_ACCESS_KEY_ID: env.AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY: env.AWS_SECRET_ACCESS_KEY });
-    const config = parseConfig(env);
-    const deps = createAdminDeps(config, createDynamoDocumentClient(config));
+    const { config, deps } = benchDeps(standIns.portalEnv);
     const now = Date.now();
     const seedStart = performance.now();
-    const writes: TableWrite[] = [];
-    // Every 10th user is a member of lob-a (a third of those with an end date); the rest are in lob-b.
-    for (let i = 0; i < users; i++) {
-      const lob = i % 10 === 0 ? 'lob-a' : 'lob-b';
-      const until = i % 30 === 0 ? new Date(now + ((i % 60) + 1) * 86400_000).toISOString() : undefined;
-      writes.push({
-        table: config.tables.users,
-        request: { PutRequest: { Item: { username: `bench-u-${String(i).padStart(6, '0')}`, kind: 'user', version: 1, lobs: [lob], memberships: { [lob]: { via: 'admin', ...(until ? { until } : {}) } } } } },
-      });
-    }
+    const writes: TableWrite[] = memberWrites(config.tables.users, users, now);
     for (let i = 0; i < pending; i++) {
       const requester = `bench-r-${String(i).padStart(6, '0')}`;
       const id = randomUUID();

@@ -15,7 +15,7 @@ export function RegisterApiClientForm({ scopes, lobs }: { scopes: { name: string
   return (
     <form action={formAction} noValidate className="space-y-5" aria-label="Register a machine client">
       <div key={JSON.stringify(v)} className="space-y-5">
-        <Field name="name" label="Name" hint="Lowercase letters, digits and hyphens; its changes are audited as client:<name>." error={e.name}>
+        <Field name="name" label="Name" hint="Lowercase letters, digits and hyphens; its changes are audited as client@<name>." error={e.name}>
           <input id="name" name="name" className={inputClass} defaultValue={v.name} autoComplete="off" required {...describedBy('name', e.name, true)} />
         </Field>
         <fieldset aria-describedby={e.scopes ? 'scopes-error' : undefined}>

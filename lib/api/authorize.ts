@@ -28,6 +28,17 @@ export function requireManagerOf(caller: ApiCaller, lob: string, what: string): 
   if (!canManageLob(caller.access, lob)) refuse(caller, what, `You may not act on the line of business ${lob}.`, lob);
 }
 
+/**
+ * An object read from the table (a request, a review), authorized on its own LOB, never on one the caller
+ * names: 403 unless the caller manages that LOB (or `ownerMay` says the caller owns the object); a missing
+ * object is 403 too, except for callers who see every LOB (then `missing`, a 404), as the console answers.
+ */
+export function requireStored<T extends { lob: string }>(caller: ApiCaller, what: string, stored: T | null, missing: () => PortalError, ownerMay?: (o: T) => boolean): T {
+  if (!(stored && ownerMay?.(stored))) requireManagerOf(caller, stored?.lob ?? '', what);
+  if (!stored) throw missing();
+  return stored;
+}
+
 /** People only: one asks for (or withdraws) access for oneself. */
 export function requirePerson(caller: ApiCaller, what: string): void {
   if (caller.kind !== 'person') refuse(caller, what, 'Only people ask for access, each for themselves: a machine client cannot.');

@@ -19,7 +19,7 @@ import type { Grantor } from '@/lib/admin/grants';
 
 export interface ApiCaller {
   kind: 'person' | 'client';
-  /** The name changes are audited under: the username, or `client:<name>` for a machine client. */
+  /** The name changes are audited under: the username, or `client@<name>` for a machine client. */
   actor: string;
   /** The console's reach: a person's from their groups and LOB ownership; a client's from its registration. */
   access: ConsoleAccess;
@@ -36,8 +36,8 @@ export function grantorOf(caller: ApiCaller): Grantor {
   return { username: caller.actor, platformAdmin: caller.kind === 'person' && caller.access.platformAdmin };
 }
 
-/** The audit name of a machine client. */
-export const clientActor = (name: string) => `client:${name}`;
+/** The audit name of a machine client: `@` never occurs in a username (the profile-name rule) and AWS accepts it in a source identity. */
+export const clientActor = (name: string) => `client@${name}`;
 
 function invalid(message: string): PortalError {
   return new PortalError('auth.invalid_token', message);

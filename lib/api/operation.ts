@@ -57,6 +57,12 @@ export interface OperationSpec<P extends AnyObject, Q extends AnyObject, B exten
   params?: P;
   query?: Q;
   body?: B;
+  /**
+   * Who may call it, decided from the caller and the path before the body is read (as the console's actions
+   * authorize before validating): a refused caller gets 403 whatever it sent. Rules that need the stored
+   * object (a request's or review's LOB) run in `handle`.
+   */
+  authorize?: (caller: ApiCaller, params: z.output<P>) => void;
   /** Updates: If-Match with the item's ETag is required (stale -> 412, nothing changed). */
   ifMatch?: boolean;
   /** Creates: an Idempotency-Key makes a retry answer the first result instead of creating again. */
@@ -116,6 +122,7 @@ export async function runOperation(op: ApiOperation, request: Request, rawParams
     caller = await authenticate(deps, request.headers.get('authorization'));
     requireScope(caller, op.scope);
     const params = parsePart(op.params, rawParams, 'path');
+    op.authorize?.(caller, params);
     const query = parsePart(op.query, Object.fromEntries(url.searchParams), 'query');
     const raw = op.body ? await readJson(request) : undefined;
     const body = op.body ? parsePart(op.body, raw) : undefined;

@@ -39,7 +39,7 @@ describe('a machine client with members.write for lob-a', () => {
   it('adds and removes a member of lob-a, audited as the client', async () => {
     const added = await callApi(stack, writerToken, 'POST', '/lobs/lob-a/members', { body: { username: 'user-lob-b', until: '2099-12-31' } });
     expect(added.status).toBe(201);
-    expect(added.body).toMatchObject({ username: 'user-lob-b', lob: 'lob-a', until: '2099-12-31T23:59:59.999Z', grantedBy: 'client:pipeline-a' });
+    expect(added.body).toMatchObject({ username: 'user-lob-b', lob: 'lob-a', until: '2099-12-31T23:59:59.999Z', grantedBy: 'client@pipeline-a' });
     expect(added.headers.get('etag')).toMatch(/^"\d+"$/);
     const listed = await callApi(stack, writerToken, 'GET', '/lobs/lob-a/members?search=user-lob-b');
     expect((listed.body as { items: { username: string }[] }).items.map((m) => m.username)).toEqual(['user-lob-b']);
@@ -51,8 +51,8 @@ describe('a machine client with members.write for lob-a', () => {
     const audit = (await auditOf('lob-a')).filter((e) => e.target === 'user-lob-b');
     expect(audit.map((e) => [e.action, e.user])).toEqual(
       expect.arrayContaining([
-        ['member.remove', 'client:pipeline-a'],
-        ['member.set', 'client:pipeline-a'],
+        ['member.remove', 'client@pipeline-a'],
+        ['member.set', 'client@pipeline-a'],
       ]),
     );
   });
@@ -75,7 +75,7 @@ describe('a machine client with members.write for lob-a', () => {
     const refused = await callApi(stack, readOnly, 'POST', '/lobs/lob-a/members', { body: { username: 'user-lob-b' } });
     expect(refused.status).toBe(403);
     expect(problem(refused.body).detail).toContain('studio-portal/members.write');
-    expect((await auditOf('lob-b')).some((e) => e.user === 'client:pipeline-a')).toBe(false);
+    expect((await auditOf('lob-b')).some((e) => e.user === 'client@pipeline-a')).toBe(false);
   });
 
   it('is refused once deleted in the console, and without a token', async () => {

@@ -48,10 +48,10 @@ export const getLobOp = defineOperation({
   summary: 'Get one LOB (with its ETag)',
   scope: 'lobs.read',
   params: lobParam,
+  authorize: (caller, params) => requireManagerOf(caller, params.lob, 'lob.get'),
   success: { status: 200, description: 'The LOB.', schema: lobSchema, etag: true },
   errors: [404],
-  handle: async ({ caller, params, deps }) => {
-    requireManagerOf(caller, params.lob, 'lob.get');
+  handle: async ({ params, deps }) => {
     const lob = await requireLob(deps, params.lob);
     return { body: lob, version: lob.version };
   },
@@ -66,10 +66,10 @@ export const createLobOp = defineOperation({
   scope: 'lobs.write',
   body: newLobSchema,
   idempotent: true,
+  authorize: (caller) => requirePlatformAdmin(caller, 'lob.create'),
   success: { status: 201, description: 'Created.', schema: lobSchema, etag: true },
   errors: [409, 422],
   handle: async ({ caller, body, deps }) => {
-    requirePlatformAdmin(caller, 'lob.create');
     const created = await createLob(deps, caller.actor, body);
     invalidateLobCache();
     return { body: created, version: created.version, location: `/api/v1/lobs/${created.lob}` };
@@ -86,10 +86,10 @@ export const updateLobOp = defineOperation({
   params: lobParam,
   body: lobPatchSchema,
   ifMatch: true,
+  authorize: (caller) => requirePlatformAdmin(caller, 'lob.update'),
   success: { status: 200, description: 'Saved.', schema: lobSchema, etag: true },
   errors: [404, 409, 412, 428],
   handle: async ({ caller, params, body, ifMatch, deps }) => {
-    requirePlatformAdmin(caller, 'lob.update');
     const before = await requireLob(deps, params.lob);
     requireVersion(before.version, ifMatch, `Line of business ${params.lob}`);
     const { version: _v, updatedAt: _a, updatedBy: _b, idleShutdownMinutes: _i, ...fields } = before;
@@ -109,10 +109,10 @@ const switchOp = (enabled: boolean) =>
     scope: 'lobs.write',
     params: lobParam,
     ifMatch: true,
+    authorize: (caller) => requirePlatformAdmin(caller, enabled ? 'lob.enable' : 'lob.disable'),
     success: { status: 200, description: enabled ? 'Enabled.' : 'Disabled.', schema: lobSchema, etag: true },
     errors: [404, 409, 412, 428],
     handle: async ({ caller, params, ifMatch, deps }) => {
-      requirePlatformAdmin(caller, enabled ? 'lob.enable' : 'lob.disable');
       const before = await requireLob(deps, params.lob);
       requireVersion(before.version, ifMatch, `Line of business ${params.lob}`);
       if (enabled) await requireWorkingConnection(deps, before, caller.actor);

@@ -29,6 +29,11 @@ function activeMember(deps: AdminDeps, mapping: UserMapping | null, lob: string,
   return memberOf({ ...m, username: mapping.username, version: mapping.version });
 }
 
+/** The active membership as stored now, or 404. */
+async function currentMember(deps: AdminDeps, lob: string, username: string): Promise<Member> {
+  return activeMember(deps, await getUserMapping(deps, username), lob, username);
+}
+
 /** The end date as the console's form takes it (same rule: a day ahead, or none). */
 const untilOf = (deps: AdminDeps, day: string | null | undefined) => parseUntil(day ?? '', nowOf(deps));
 
@@ -45,9 +50,9 @@ export const listMembersOp = defineOperation({
     search: z.string().max(128).optional().meta({ description: 'Username prefix.' }),
     expiringWithinDays: z.coerce.number().int().min(1).max(365).optional(),
   }),
+  authorize: (caller, params) => requireManagerOf(caller, params.lob, 'member.list'),
   success: { status: 200, description: 'A page of members.', schema: pageOf(memberSchema, 'MemberPage') },
-  handle: async ({ caller, params, query, deps }) => {
-    requireManagerOf(caller, params.lob, 'member.list');
+  handle: async ({ params, query, deps }) => {
     const page = await listMembers(deps, params.lob, { limit: query.limit, pageToken: query.next, prefix: query.search, expiringWithinDays: query.expiringWithinDays });
     return { body: { items: page.members.map(memberOf), ...(page.nextToken ? { next: page.nextToken } : {}) } };
   },
@@ -61,11 +66,11 @@ export const getMemberOp = defineOperation({
   summary: 'Get one membership (with its ETag)',
   scope: 'members.read',
   params: memberParams,
+  authorize: (caller, params) => requireManagerOf(caller, params.lob, 'member.get'),
   success: { status: 200, description: 'The membership.', schema: memberSchema, etag: true },
   errors: [404],
-  handle: async ({ caller, params, deps }) => {
-    requireManagerOf(caller, params.lob, 'member.get');
-    const member = activeMember(deps, await getUserMapping(deps, params.username), params.lob, params.username);
+  handle: async ({ params, deps }) => {
+    const member = await currentMember(deps, params.lob, params.username);
     return { body: member, version: member.version };
   },
 });
@@ -80,10 +85,10 @@ export const addMemberOp = defineOperation({
   params: lobParam,
   body: z.object({ username: usernameSchema, until: untilDay }).meta({ id: 'NewMember' }),
   idempotent: true,
+  authorize: (caller, params) => requireManagerOf(caller, params.lob, 'member.set'),
   success: { status: 201, description: 'Saved.', schema: memberSchema, etag: true },
   errors: [409, 422],
   handle: async ({ caller, params, body, deps }) => {
-    requireManagerOf(caller, params.lob, 'member.set');
     const saved = await setMember(deps, grantorOf(caller), params.lob, body.username, untilOf(deps, body.until));
     const member = activeMember(deps, saved, params.lob, body.username);
     return { body: member, version: member.version, location: `/api/v1/lobs/${params.lob}/members/${body.username}` };
@@ -100,11 +105,11 @@ export const updateMemberOp = defineOperation({
   params: memberParams,
   body: z.object({ until: untilDay }).strict().meta({ id: 'MemberPatch' }),
   ifMatch: true,
+  authorize: (caller, params) => requireManagerOf(caller, params.lob, 'member.set'),
   success: { status: 200, description: 'Saved.', schema: memberSchema, etag: true },
   errors: [404, 409, 412, 428],
   handle: async ({ caller, params, body, ifMatch, deps }) => {
-    requireManagerOf(caller, params.lob, 'member.set');
-    activeMember(deps, await getUserMapping(deps, params.username), params.lob, params.username);
+    await currentMember(deps, params.lob, params.username);
     const saved = await setMember(deps, grantorOf(caller), params.lob, params.username, untilOf(deps, body.until), ifMatch);
     const member = activeMember(deps, saved, params.lob, params.username);
     return { body: member, version: member.version };
@@ -119,11 +124,11 @@ export const removeMemberOp = defineOperation({
   summary: 'Remove a member from a LOB (their other LOBs stay)',
   scope: 'members.write',
   params: memberParams,
+  authorize: (caller, params) => requireManagerOf(caller, params.lob, 'member.remove'),
   success: { status: 204, description: 'Removed.' },
   errors: [404, 409],
   handle: async ({ caller, params, deps }) => {
-    requireManagerOf(caller, params.lob, 'member.remove');
-    activeMember(deps, await getUserMapping(deps, params.username), params.lob, params.username);
+    await currentMember(deps, params.lob, params.username);
     await removeMember(deps, caller.actor, params.lob, params.username);
     return {};
   },

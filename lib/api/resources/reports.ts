@@ -13,7 +13,7 @@ const auditEntrySchema = z
   .object({
     type: z.enum(['launch', 'admin']),
     at: z.string(),
-    user: z.string().meta({ description: 'Who: a username, or `client:<name>` for a machine client.' }),
+    user: z.string().meta({ description: 'Who: a username, or `client@<name>` for a machine client.' }),
     requestId: z.string(),
     lob: z.string().optional(),
     lobs: z.array(z.string()),

@@ -5,7 +5,7 @@ import type { AdminDeps } from '@/lib/admin/deps';
 import { lobNameSchema } from '@/lib/admin/validation';
 import { PortalError } from '@/lib/errors';
 import type { ApiCaller } from '../callers';
-import { requireConsole, requireManagerOf, requirePerson } from '../authorize';
+import { requireConsole, requireManagerOf, requirePerson, requireStored } from '../authorize';
 import { defineOperation } from '../operation';
 import { pageOf, pageQuery } from '../schemas';
 
@@ -36,11 +36,8 @@ const idParam = z.object({ id: z.uuid().meta({ description: 'The request id.' })
  * see every LOB (then 404), as the console answers.
  */
 async function storedRequest(deps: AdminDeps, caller: ApiCaller, id: string, what: string, requesterMay: boolean) {
-  const request = await getRequest(deps, id);
-  const own = requesterMay && caller.kind === 'person' && request?.requester === caller.actor;
-  if (!own) requireManagerOf(caller, request?.lob ?? '', what);
-  if (!request) throw new PortalError('request.not_found');
-  return request;
+  const own = (r: { requester: string }) => requesterMay && caller.kind === 'person' && r.requester === caller.actor;
+  return requireStored(caller, what, await getRequest(deps, id), () => new PortalError('request.not_found'), own);
 }
 
 export const listRequestsOp = defineOperation({

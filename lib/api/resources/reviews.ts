@@ -10,7 +10,7 @@ import { reviewCsvChunks, reviewCsvName } from '@/lib/admin/review-export';
 import { usernameSchema } from '@/lib/admin/validation';
 import { PortalError } from '@/lib/errors';
 import { grantorOf, type ApiCaller } from '../callers';
-import { requireManagerOf } from '../authorize';
+import { requireManagerOf, requireStored } from '../authorize';
 import { defineOperation } from '../operation';
 import { lobParam, pageOf, pageQuery, untilDay } from '../schemas';
 
@@ -51,10 +51,7 @@ const idParam = z.object({ id: z.uuid().meta({ description: 'The review id.' }) 
 
 /** The stored review and the caller's right to it (its LOB, never one the caller names); 404 only for who sees every LOB. */
 async function storedReview(deps: AdminDeps, caller: ApiCaller, id: string, what: string) {
-  const review = await getReview(deps, id);
-  requireManagerOf(caller, review?.lob ?? '', what);
-  if (!review) throw new PortalError('review.not_found');
-  return review;
+  return requireStored(caller, what, await getReview(deps, id), () => new PortalError('review.not_found'));
 }
 
 export const listReviewsOp = defineOperation({
@@ -66,9 +63,9 @@ export const listReviewsOp = defineOperation({
   scope: 'reviews.read',
   params: lobParam,
   query: pageQuery(100, 20).omit({ next: true }),
+  authorize: (caller, params) => requireManagerOf(caller, params.lob, 'review.list'),
   success: { status: 200, description: 'The newest reviews.', schema: pageOf(reviewSchema, 'ReviewPage') },
-  handle: async ({ caller, params, query, deps }) => {
-    requireManagerOf(caller, params.lob, 'review.list');
+  handle: async ({ params, query, deps }) => {
     return { body: { items: await queryLobReviews(deps, params.lob, query.limit) } };
   },
 });
@@ -83,10 +80,10 @@ export const startReviewOp = defineOperation({
   params: lobParam,
   body: z.object({ dueDays: z.number().int().min(1).max(90).optional() }).strict().meta({ id: 'NewReview' }),
   idempotent: true,
+  authorize: (caller, params) => requireManagerOf(caller, params.lob, 'review.start'),
   success: { status: 201, description: 'Started.', schema: reviewSchema },
   errors: [404, 409, 422],
   handle: async ({ caller, params, body, deps }) => {
-    requireManagerOf(caller, params.lob, 'review.start');
     const review = await startReview(deps, caller.actor, await requireLob(deps, params.lob), { dueDays: body.dueDays });
     return { body: review, location: `/api/v1/reviews/${review.id}` };
   },

@@ -1,0 +1,26 @@
+/** Bench data: `users` Users rows, every 10th a member of lob-a (a third of those with an end date), the rest in lob-b. */
+import { parseConfig } from '../../lib/config';
+import { createDynamoDocumentClient } from '../../lib/aws/clients';
+import { createAdminDeps } from '../../lib/admin/deps';
+import type { TableWrite } from '../../lib/directory/writes';
+
+/** The portal's configuration and admin dependencies against running stand-ins (their credentials in process.env). */
+export function benchDeps(portalEnv: Record<string, string>) {
+  const env: Record<string, string> = { ...portalEnv, NEXTAUTH_URL: 'http://localhost:3000', NEXTAUTH_SECRET: 'b'.repeat(32) };
+  Object.assign(process.env, { AWS_ACCESS_KEY_ID: env.AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY: env.AWS_SECRET_ACCESS_KEY });
+  const config = parseConfig(env);
+  return { env, config, deps: createAdminDeps(config, createDynamoDocumentClient(config)) };
+}
+
+export function memberWrites(usersTable: string, users: number, now: number): TableWrite[] {
+  const writes: TableWrite[] = [];
+  for (let i = 0; i < users; i++) {
+    const lob = i % 10 === 0 ? 'lob-a' : 'lob-b';
+    const until = i % 30 === 0 ? new Date(now + ((i % 60) + 1) * 86400_000).toISOString() : undefined;
+    writes.push({
+      table: usersTable,
+      request: { PutRequest: { Item: { username: `bench-u-${String(i).padStart(6, '0')}`, kind: 'user', version: 1, lobs: [lob], memberships: { [lob]: { via: 'admin', ...(until ? { until } : {}) } } } } },
+    });
+  }
+  return writes;
+}
