@@ -148,10 +148,10 @@ describe('an admin removes a member with a running JupyterLab', () => {
 
 describe('"Remove" in an access review', () => {
   it("stops the member's app and ends their live session as part of the decision, named after the reviewer", async () => {
-    await setMember(deps, 'portal-admin', 'lob-a', 'user-no-lob', undefined);
+    await setMember(deps, { username: 'portal-admin', platformAdmin: true }, 'lob-a', 'user-no-lob', undefined);
     const session = await openJupyterLab('user-no-lob', [], 'lob-a');
     const review = await startReview(deps, 'owner-lob-a', await requireLob(deps, 'lob-a'));
-    await decideMember(deps, 'owner-lob-a', review, { username: 'user-no-lob', decision: 'remove', comment: 'Left the team' });
+    await decideMember(deps, { username: 'owner-lob-a', platformAdmin: false }, review, { username: 'user-no-lob', decision: 'remove', comment: 'Left the team' });
     const lobA = stack().aws.domains.get('d-loba1example')!;
     expect(lobA.apps.get('user-no-lob/JupyterLab')?.status).toBe('Deleted');
     expect(lobA.profiles.get('user-no-lob')?.studioWebPortal).toBe('DISABLED');
