@@ -7,7 +7,8 @@
  */
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { isConditionalCheckFailed, translateDirectoryError } from '../aws/errors';
+import { isConditionalCheckFailed } from '../aws/errors';
+import { send } from './send';
 import type { TableAccessTo } from './access';
 import { DirectoryItemError, issuesOf } from './items';
 
@@ -47,29 +48,25 @@ function reshapeClient(item: Record<string, unknown>): ApiClientRecord {
 
 export async function putApiClient(access: Access, record: ApiClientRecord): Promise<void> {
   const { clientId, ...rest } = record;
-  try {
+  return send('api_clients.put', async () => {
     await access.ddb.send(
       new PutCommand({ TableName: access.tables.usage, Item: { pk: CLIENT_PK, sk: clientId, ...rest }, ConditionExpression: 'attribute_not_exists(pk)' }),
     );
-  } catch (error) {
-    throw translateDirectoryError(error, 'api_clients.put');
-  }
+  });
 }
 
 export async function getApiClient(access: Access, clientId: string): Promise<ApiClientRecord | null> {
-  try {
+  return send('api_clients.get', async () => {
     const out = await access.ddb.send(new GetCommand({ TableName: access.tables.usage, Key: { pk: CLIENT_PK, sk: clientId } }));
     return out.Item ? reshapeClient(out.Item) : null;
-  } catch (error) {
-    throw translateDirectoryError(error, 'api_clients.get');
-  }
+  });
 }
 
 /** Every registered client, by client id (a few dozen at most: one query, paged through). */
 export async function listApiClients(access: Access): Promise<ApiClientRecord[]> {
   const found: ApiClientRecord[] = [];
   let startKey: Record<string, unknown> | undefined;
-  try {
+  await send('api_clients.list', async () => {
     do {
       const out = await access.ddb.send(
         new QueryCommand({
@@ -82,18 +79,14 @@ export async function listApiClients(access: Access): Promise<ApiClientRecord[]>
       found.push(...(out.Items ?? []).map(reshapeClient));
       startKey = out.LastEvaluatedKey;
     } while (startKey);
-  } catch (error) {
-    throw translateDirectoryError(error, 'api_clients.list');
-  }
+  });
   return found;
 }
 
 export async function deleteApiClient(access: Access, clientId: string): Promise<void> {
-  try {
+  return send('api_clients.delete', async () => {
     await access.ddb.send(new DeleteCommand({ TableName: access.tables.usage, Key: { pk: CLIENT_PK, sk: clientId } }));
-  } catch (error) {
-    throw translateDirectoryError(error, 'api_clients.delete');
-  }
+  });
 }
 
 /** An Idempotency-Key record: `pending` while the first request runs, then its stored answer. */
@@ -110,23 +103,23 @@ const idemKey = (caller: string, key: string) => ({ pk: `idem#${caller}`, sk: ke
 
 /** Claims `key` for `caller` (conditional put): true when this request is the first, false when a record exists. */
 export async function claimIdempotencyKey(access: Access, caller: string, key: string, fingerprint: string, ttl: number): Promise<boolean> {
-  try {
-    await access.ddb.send(
-      new PutCommand({
-        TableName: access.tables.usage,
-        Item: { ...idemKey(caller, key), fingerprint, state: 'pending', ttl },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionalCheckFailed(error)) return false;
-    throw translateDirectoryError(error, 'idempotency.claim');
-  }
+  const put = new PutCommand({
+    TableName: access.tables.usage,
+    Item: { ...idemKey(caller, key), fingerprint, state: 'pending', ttl },
+    ConditionExpression: 'attribute_not_exists(pk)',
+  });
+  return send(
+    'idempotency.claim',
+    async () => {
+      await access.ddb.send(put);
+      return true;
+    },
+    (error) => (isConditionalCheckFailed(error) ? false : undefined),
+  );
 }
 
 export async function getIdempotencyRecord(access: Access, caller: string, key: string): Promise<IdempotencyRecord | null> {
-  try {
+  return send('idempotency.get', async () => {
     const out = await access.ddb.send(new GetCommand({ TableName: access.tables.usage, Key: idemKey(caller, key), ConsistentRead: true }));
     const item = out.Item;
     if (!item) return null;
@@ -137,14 +130,12 @@ export async function getIdempotencyRecord(access: Access, caller: string, key: 
       body: typeof item.body === 'string' ? item.body : undefined,
       headers: typeof item.headers === 'string' ? item.headers : undefined,
     };
-  } catch (error) {
-    throw translateDirectoryError(error, 'idempotency.get');
-  }
+  });
 }
 
 /** Stores the first request's answer for the replays. */
 export async function completeIdempotencyKey(access: Access, caller: string, key: string, answer: { status: number; body: string; headers: string }): Promise<void> {
-  try {
+  return send('idempotency.complete', async () => {
     await access.ddb.send(
       new UpdateCommand({
         TableName: access.tables.usage,
@@ -154,16 +145,12 @@ export async function completeIdempotencyKey(access: Access, caller: string, key
         ExpressionAttributeValues: { ':done': 'done', ':status': answer.status, ':body': answer.body, ':headers': answer.headers },
       }),
     );
-  } catch (error) {
-    throw translateDirectoryError(error, 'idempotency.complete');
-  }
+  });
 }
 
 /** Releases a claim whose request failed, so a retry runs again. */
 export async function releaseIdempotencyKey(access: Access, caller: string, key: string): Promise<void> {
-  try {
+  return send('idempotency.release', async () => {
     await access.ddb.send(new DeleteCommand({ TableName: access.tables.usage, Key: idemKey(caller, key) }));
-  } catch (error) {
-    throw translateDirectoryError(error, 'idempotency.release');
-  }
+  });
 }

@@ -8,7 +8,8 @@
  * - `sk = stopwarn#<app id>#<limit hours>`: one "stops soon" warning sent (claimed before it is published), `ttl`.
  */
 import { GetCommand, PutCommand, DeleteCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { isConditionalCheckFailed, translateDirectoryError } from '../aws/errors';
+import { isConditionalCheckFailed } from '../aws/errors';
+import { send } from './send';
 import { DirectoryItemError } from './items';
 import { transactWrite, TransactionCancelledError, type DirectoryWrite } from './writes';
 
@@ -33,13 +34,11 @@ export const userTypeAttribute = (username: string, instanceType: string) => `u:
 
 /** The end of the LOB's last counted window (undefined: never counted). */
 export async function readSweepCursor(usage: AppUsageTable, lob: string): Promise<string | undefined> {
-  try {
+  return send('usage.read', async () => {
     const out = await usage.doc.send(new GetCommand({ TableName: usage.table, Key: appUsageKeys.cursor(lob), ConsistentRead: true }));
     const at = out.Item?.at;
     return typeof at === 'string' ? at : undefined;
-  } catch (error) {
-    throw translateDirectoryError(error, 'usage.read');
-  }
+  });
 }
 
 /** One item's ADDs (attribute -> seconds). */
@@ -89,28 +88,26 @@ export async function countWindow(usage: AppUsageTable, lob: string, from: strin
 
 /** Claims the one "stops soon" warning of an app for a limit; false when it was claimed before. */
 export async function claimStopWarning(usage: AppUsageTable, lob: string, appId: string, limitHours: number, at: Date, ttlSeconds: number): Promise<boolean> {
-  try {
-    await usage.doc.send(
-      new PutCommand({
-        TableName: usage.table,
-        Item: { ...appUsageKeys.warning(lob, appId, limitHours), at: at.toISOString(), ttl: Math.floor(at.getTime() / 1000) + ttlSeconds },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionalCheckFailed(error)) return false;
-    throw translateDirectoryError(error, 'usage.record');
-  }
+  const put = new PutCommand({
+    TableName: usage.table,
+    Item: { ...appUsageKeys.warning(lob, appId, limitHours), at: at.toISOString(), ttl: Math.floor(at.getTime() / 1000) + ttlSeconds },
+    ConditionExpression: 'attribute_not_exists(pk)',
+  });
+  return send(
+    'usage.record',
+    async () => {
+      await usage.doc.send(put);
+      return true;
+    },
+    (error) => (isConditionalCheckFailed(error) ? false : undefined),
+  );
 }
 
 /** Gives a claim back (the warning could not be published: the next sweep tries again). */
 export async function releaseStopWarning(usage: AppUsageTable, lob: string, appId: string, limitHours: number): Promise<void> {
-  try {
+  return send('usage.record', async () => {
     await usage.doc.send(new DeleteCommand({ TableName: usage.table, Key: appUsageKeys.warning(lob, appId, limitHours) }));
-  } catch (error) {
-    throw translateDirectoryError(error, 'usage.record');
-  }
+  });
 }
 
 type Item = Record<string, unknown>;
@@ -132,7 +129,7 @@ export interface DayInstanceSeconds {
 export async function readInstanceDays(usage: AppUsageTable, lob: string, first: string, last: string): Promise<DayInstanceSeconds[]> {
   const found: DayInstanceSeconds[] = [];
   let startKey: Record<string, unknown> | undefined;
-  try {
+  await send('usage.read', async () => {
     do {
       const out = await usage.doc.send(
         new QueryCommand({
@@ -149,21 +146,14 @@ export async function readInstanceDays(usage: AppUsageTable, lob: string, first:
       }
       startKey = out.LastEvaluatedKey;
     } while (startKey);
-  } catch (error) {
-    if (error instanceof DirectoryItemError) throw error;
-    throw translateDirectoryError(error, 'usage.read');
-  }
+  });
   return found;
 }
 
 /** One user's app seconds per instance type in a LOB and month (one GetItem on their shard). */
 export async function readUserMonthSeconds(usage: AppUsageTable, lob: string, month: string, shard: number, username: string): Promise<Map<string, number>> {
-  let item: Item | undefined;
-  try {
-    item = (await usage.doc.send(new GetCommand({ TableName: usage.table, Key: appUsageKeys.userMonth(lob, month, shard) }))).Item as Item | undefined;
-  } catch (error) {
-    throw translateDirectoryError(error, 'usage.read');
-  }
+  const get = new GetCommand({ TableName: usage.table, Key: appUsageKeys.userMonth(lob, month, shard) });
+  const item = (await send('usage.read', () => usage.doc.send(get))).Item as Item | undefined;
   const prefix = `u:${username}|`;
   const seconds = new Map<string, number>();
   for (const attribute of Object.keys(item ?? {})) if (attribute.startsWith(prefix)) seconds.set(attribute.slice(prefix.length), secondsOf(item!, attribute));

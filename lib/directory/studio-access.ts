@@ -9,9 +9,9 @@
  * live Studio session.
  */
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { translateDirectoryError } from '../aws/errors';
+import { send } from './send';
 import type { TableAccessTo } from './access';
-import { AUDIT_TABLE } from './schema';
+import { AUDIT_TABLE, indexOf } from './schema';
 import { batchGetAll, transactWrite } from './writes';
 
 export interface EndedAccess {
@@ -77,25 +77,21 @@ export async function clearEndedAccess(access: UsageAccess, username: string, lo
 
 /** The LOBs where the user's access was ended and not restored (one GetItem of the summary; usually none). */
 export async function endedLobsOf(access: UsageAccess, username: string): Promise<string[]> {
-  try {
+  return send('studio_access.get', async () => {
     const out = await access.ddb.send(new GetCommand({ TableName: access.tables.usage, Key: keyOf(username, SUMMARY), ProjectionExpression: 'lobs' }));
     const lobs = out.Item?.lobs as Set<string> | undefined;
     return lobs ? [...lobs].sort() : [];
-  } catch (error) {
-    throw translateDirectoryError(error, 'studio_access.get');
-  }
+  });
 }
 
 /** Every record of the user (one Query; the admin's view and tests). */
 export async function endedAccessOf(access: UsageAccess, username: string): Promise<EndedAccess[]> {
-  try {
+  return send('studio_access.query', async () => {
     const out = await access.ddb.send(
       new QueryCommand({ TableName: access.tables.usage, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keyOf(username, '').pk } }),
     );
     return (out.Items ?? []).filter((item) => item.sk !== SUMMARY).map(reshape);
-  } catch (error) {
-    throw translateDirectoryError(error, 'studio_access.query');
-  }
+  });
 }
 
 /** The records of these users in one LOB (BatchGetItem; those without one are missing). */
@@ -113,7 +109,7 @@ export async function recentLaunchers(access: TableAccessTo<'audit'>, lob: strin
   const users = new Set<string>();
   const query = {
     TableName: access.tables.audit,
-    IndexName: AUDIT_TABLE.indexes[1].name,
+    IndexName: indexOf(AUDIT_TABLE, 'byLob').name,
     KeyConditionExpression: '#lob = :lob AND sk >= :since',
     FilterExpression: '#type = :launch AND outcome = :success',
     ProjectionExpression: '#user',
@@ -122,9 +118,7 @@ export async function recentLaunchers(access: TableAccessTo<'audit'>, lob: strin
   };
   let startKey: Record<string, unknown> | undefined;
   do {
-    const out = await access.ddb.send(new QueryCommand({ ...query, ExclusiveStartKey: startKey })).catch((error: unknown) => {
-      throw translateDirectoryError(error, 'audit.query');
-    });
+    const out = await send('audit.query', () => access.ddb.send(new QueryCommand({ ...query, ExclusiveStartKey: startKey })));
     for (const item of out.Items ?? []) users.add(String(item.user));
     startKey = out.LastEvaluatedKey;
   } while (startKey);
