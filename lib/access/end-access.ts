@@ -31,6 +31,7 @@ import { log } from '@/lib/log';
 import { notifySafely, type Notifier } from '@/lib/admin/notifications';
 import type { StudioAccessClients } from './clients';
 import type { EndReason } from './access-now';
+import { forgetRestoreCopies } from './restore-copies';
 
 export interface EndAccessDeps extends TableAccess {
   studio: StudioAccessClients;
@@ -166,6 +167,8 @@ export async function endAccess(deps: EndAccessDeps, input: EndAccessInput): Pro
     if (result.profile === 'already-disabled' && input.disableProfile !== false) result.profile = { error: errorText(error) };
   }
   await recordEnd(deps, input, result);
+  // This process's launches read the new record at once (other processes' copies age out).
+  forgetRestoreCopies(username);
   return result;
 }
 

@@ -50,7 +50,7 @@ function createCollaborators(config: PortalConfig, directory: Directory) {
     supportContact: config.supportContact,
     log,
     now: createClock(config),
-  }, access);
+  }, access, { recheckSeconds: config.identityRecheckSeconds, now: () => access.now().getTime() });
   return { base, sinks };
 }
 
