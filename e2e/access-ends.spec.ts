@@ -53,3 +53,14 @@ test('an admin removes a member with a running JupyterLab: the app stops and the
     expect(ended).toContainEqual(expect.objectContaining({ lob: 'lob-a', reason: 'removed', by: 'portal-admin', stopped: ['JupyterLab'] }));
   });
 });
+
+test('the LOB page says how soon access ends with its settings (owner view, accessible)', async ({ pageAs, portal, expectAccessible }) => {
+  const owner = await pageAs('owner-lob-a');
+  await owner.goto(`${portal.password}/admin/lobs/lob-a`);
+  const section = owner.getByRole('region', { name: 'When access is taken away' });
+  await expect(section).toContainText('At once: running apps are stopped');
+  await expect(section).toContainText('Within 5 minutes: the access sweep runs every 5 minutes.');
+  await expect(section).toContainText('2 hours (the Studio session length)');
+  await expect(owner.getByText('2 hours (7200 seconds)')).toBeVisible();
+  await expectAccessible(owner);
+});

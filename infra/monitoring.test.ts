@@ -166,20 +166,28 @@ describe('health-check schedule', () => {
   });
 });
 
-describe('review-jobs schedule (reviews, membership-ending notices)', () => {
-  it('runs hourly, targets the portal function with the review-jobs token, through the same role and jobs route', () => {
+describe('job schedules besides the health check: review jobs (hourly) and the access sweep (every 5 minutes)', () => {
+  it.each([
+    ['review-jobs', 'rate(1 hour)', 'health-check'],
+    ['access-sweep', 'rate(5 minutes)', 'review-jobs'],
+  ] as const)('%s runs %s, targets the portal function with its own token, through the same role and jobs route', (job, rate, other) => {
     const schedules = resourcesOfType('aws:scheduler/schedule:Schedule');
     expect(schedules.map((s) => s.inputs.name).sort()).toEqual([`${name}-access-sweep`, `${name}-lob-health-check`, `${name}-review-jobs`]);
-    const jobs = schedules.find((s) => s.inputs.name === `${name}-review-jobs`)!;
-    expect(jobs.inputs.scheduleExpression).toBe('rate(1 hour)');
+    const schedule = schedules.find((s) => s.inputs.name === `${name}-${job}`)!;
+    expect(schedule.inputs.scheduleExpression).toBe(rate);
+    expect(schedule.inputs.flexibleTimeWindow).toEqual({ mode: 'OFF' });
     const fn = resourcesOfType('aws:lambda/function:Function').find((f) => f.inputs.name === `${name}-server`)!;
-    expect(jobs.inputs.target.arn).toBe(fn.state.arn);
+    expect(schedule.inputs.target.arn).toBe(fn.state.arn);
     const health = schedules.find((s) => s.inputs.name === `${name}-lob-health-check`)!;
-    expect(jobs.inputs.target.roleArn).toBe(health.inputs.target.roleArn);
-    const input = JSON.parse(jobs.inputs.target.input);
-    expect(input).toEqual({ source: 'studio-portal.scheduler', action: 'review-jobs', token: jobToken('review-jobs', SECRET) });
-    expect(input.token).not.toBe(jobToken('health-check', SECRET));
+    expect(schedule.inputs.target.roleArn).toBe(health.inputs.target.roleArn);
+    const input = JSON.parse(schedule.inputs.target.input);
+    expect(input).toEqual({ source: 'studio-portal.scheduler', action: job, token: jobToken(job, SECRET) });
+    expect(input.token).not.toBe(jobToken(other, SECRET));
     expect(JSON.stringify(input)).not.toContain(SECRET);
+  });
+
+  it('the access sweep period comes from config (default 5 minutes)', () => {
+    expect(config.portal.monitoring.accessSweepMinutes).toBe(5);
   });
 });
 
@@ -200,23 +208,5 @@ describe('cost control: idle shutdown per LOB', () => {
     expect(() => parseInfraConfig(withIdle(59))).toThrow(/lobs\.0\.idleShutdownMinutes: must be at least 60 minutes/);
     expect(() => parseInfraConfig(withIdle(525601))).toThrow(/lobs\.0\.idleShutdownMinutes: must be at most 525600 minutes/);
     expect(parseInfraConfig(withIdle(240)).lobs[0].idleShutdownMinutes).toBe(240);
-  });
-});
-
-describe('access-sweep schedule', () => {
-  it('runs every 5 minutes by default, targets the portal function with its own token, through the same role and jobs route', () => {
-    const schedules = resourcesOfType('aws:scheduler/schedule:Schedule');
-    const sweep = schedules.find((s) => s.inputs.name === `${name}-access-sweep`)!;
-    expect(config.portal.monitoring.accessSweepMinutes).toBe(5);
-    expect(sweep.inputs.scheduleExpression).toBe('rate(5 minutes)');
-    expect(sweep.inputs.flexibleTimeWindow).toEqual({ mode: 'OFF' });
-    const fn = resourcesOfType('aws:lambda/function:Function').find((f) => f.inputs.name === `${name}-server`)!;
-    expect(sweep.inputs.target.arn).toBe(fn.state.arn);
-    const health = schedules.find((s) => s.inputs.name === `${name}-lob-health-check`)!;
-    expect(sweep.inputs.target.roleArn).toBe(health.inputs.target.roleArn);
-    const input = JSON.parse(sweep.inputs.target.input);
-    expect(input).toEqual({ source: 'studio-portal.scheduler', action: 'access-sweep', token: jobToken('access-sweep', SECRET) });
-    expect(input.token).not.toBe(jobToken('review-jobs', SECRET));
-    expect(JSON.stringify(input)).not.toContain(SECRET);
   });
 });

@@ -2,11 +2,11 @@ import type { AdminLob } from '@/lib/admin/lobs';
 import { describeDuration } from '@/lib/access/timing';
 import { sectionTitleClass } from './page-parts';
 
-/** How soon Studio access ends in this LOB after it is taken away, with the current settings (docs/admin.md). */
+/** How soon Studio access ends in this LOB after it is taken away, with the current settings (docs/admin.md); the Card around it is the region. */
 export function AccessEnds({ lob, sweepMinutes }: { lob: Pick<AdminLob, 'lob' | 'sessionDurationSeconds'>; sweepMinutes: number }) {
   const sweep = describeDuration(sweepMinutes * 60);
   return (
-    <section aria-labelledby="access-ends-title">
+    <div>
       <h2 id="access-ends-title" className={sectionTitleClass}>When access is taken away</h2>
       <dl className="mt-3 space-y-2 text-sm" data-testid="access-ends">
         <div>
@@ -24,6 +24,6 @@ export function AccessEnds({ lob, sweepMinutes }: { lob: Pick<AdminLob, 'lob' | 
           </dd>
         </div>
       </dl>
-    </section>
+    </div>
   );
 }

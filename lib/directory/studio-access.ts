@@ -111,25 +111,20 @@ export async function endedAccessIn(access: UsageAccess, lob: string, usernames:
  */
 export async function recentLaunchers(access: TableAccessTo<'audit'>, lob: string, since: string): Promise<Set<string>> {
   const users = new Set<string>();
+  const query = {
+    TableName: access.tables.audit,
+    IndexName: AUDIT_TABLE.indexes[1].name,
+    KeyConditionExpression: '#lob = :lob AND sk >= :since',
+    FilterExpression: '#type = :launch AND outcome = :success',
+    ProjectionExpression: '#user',
+    ExpressionAttributeNames: { '#lob': 'lob', '#type': 'type', '#user': 'user' },
+    ExpressionAttributeValues: { ':lob': lob, ':since': since, ':launch': 'launch', ':success': 'success' },
+  };
   let startKey: Record<string, unknown> | undefined;
   do {
-    let out;
-    try {
-      out = await access.ddb.send(
-        new QueryCommand({
-          TableName: access.tables.audit,
-          IndexName: AUDIT_TABLE.indexes[1].name,
-          KeyConditionExpression: '#lob = :lob AND sk >= :since',
-          FilterExpression: '#type = :launch AND outcome = :success',
-          ProjectionExpression: '#user',
-          ExpressionAttributeNames: { '#lob': 'lob', '#type': 'type', '#user': 'user' },
-          ExpressionAttributeValues: { ':lob': lob, ':since': since, ':launch': 'launch', ':success': 'success' },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-    } catch (error) {
+    const out = await access.ddb.send(new QueryCommand({ ...query, ExclusiveStartKey: startKey })).catch((error: unknown) => {
       throw translateDirectoryError(error, 'audit.query');
-    }
+    });
     for (const item of out.Items ?? []) users.add(String(item.user));
     startKey = out.LastEvaluatedKey;
   } while (startKey);

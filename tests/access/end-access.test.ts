@@ -13,17 +13,18 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { request } from 'node:http';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { AdminAddUserToGroupCommand, AdminRemoveUserFromGroupCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { AdminAddUserToGroupCommand, AdminDisableUserCommand, AdminEnableUserCommand, AdminRemoveUserFromGroupCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { randomUUID } from 'node:crypto';
-import { openStudioUrl, useLocalStack } from '../local/helpers';
+import { openStudioUrl, requestWithHost, useLocalStack } from '../local/helpers';
 import { control } from '@/local/stack';
 import { parseConfig, type PortalConfig } from '@/lib/config';
 import { createDynamoDocumentClient } from '@/lib/aws/clients';
 import { createAdminDeps, type AdminDeps } from '@/lib/admin/deps';
 import { removeMember, setMember } from '@/lib/admin/members';
 import { listAudit } from '@/lib/admin/audit';
+import { decideMember, startReview } from '@/lib/admin/reviews';
+import { requireLob } from '@/lib/admin/lobs';
 import { createDirectory } from '@/lib/directory';
 import { createLaunchDeps, launchStudio, type LaunchDeps } from '@/lib/launch';
 import { runAccessSweep } from '@/lib/access/sweep';
@@ -70,18 +71,9 @@ async function openJupyterLab(username: string, groups: string[] = [], lob = 'lo
   return { host: new URL(result.url).host, cookie };
 }
 
-/** A request of the live Studio session (the app page). */
-function studioPage(session: { host: string; cookie: string }, pagePath = '/jupyterlab/default/lab') {
-  const target = new URL(stack().urls.aws);
-  return new Promise<number>((resolve, reject) => {
-    const req = request({ hostname: target.hostname, port: target.port, path: pagePath, headers: { host: session.host, cookie: session.cookie } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+/** A request of the live Studio session (the app page); its status. */
+const studioPage = async (session: { host: string; cookie: string }, pagePath = '/jupyterlab/default/lab') =>
+  (await requestWithHost(`${stack().urls.aws}${pagePath}`, session.host, undefined, { cookie: session.cookie })).status;
 
 /** The app's status as the stand-in holds it (read without a SageMaker call, so CloudTrail shows only the portal's). */
 function appStatus(username: string, appType = 'JupyterLab') {
@@ -154,6 +146,22 @@ describe('an admin removes a member with a running JupyterLab', () => {
   });
 });
 
+describe('"Remove" in an access review', () => {
+  it("stops the member's app and ends their live session as part of the decision, named after the reviewer", async () => {
+    await setMember(deps, 'portal-admin', 'lob-a', 'user-no-lob', undefined);
+    const session = await openJupyterLab('user-no-lob', [], 'lob-a');
+    const review = await startReview(deps, 'owner-lob-a', await requireLob(deps, 'lob-a'));
+    await decideMember(deps, 'owner-lob-a', review, { username: 'user-no-lob', decision: 'remove', comment: 'Left the team' });
+    const lobA = stack().aws.domains.get('d-loba1example')!;
+    expect(lobA.apps.get('user-no-lob/JupyterLab')?.status).toBe('Deleted');
+    expect(lobA.profiles.get('user-no-lob')?.studioWebPortal).toBe('DISABLED');
+    expect(await studioPage(session)).toBe(403);
+    expect(await snsFor('user-no-lob')).toContainEqual(expect.objectContaining({ lob: 'lob-a', reason: 'review.removed', by: 'owner-lob-a' }));
+    const [deleted] = await ctl.cloudTrail({ eventName: 'DeleteApp', sourceIdentity: 'owner-lob-a' });
+    expect(deleted.requestParameters).toMatchObject({ DomainId: 'd-loba1example', UserProfileName: 'user-no-lob' });
+  });
+});
+
 describe('the access sweep', () => {
   it("after a membership's end date (portal clock moved), its next run stops the app and disables the profile as access-sweep", async () => {
     const until = new Date(Date.now() + 2 * DAY * 1000).toISOString().slice(0, 10);
@@ -205,5 +213,18 @@ describe('the access sweep', () => {
     expect(await endedAccessOf(deps, 'user-group-a')).toEqual([]);
     const [restore] = await ctl.cloudTrail({ eventName: 'UpdateUserProfile', sourceIdentity: 'user-group-a' });
     expect(restore.requestParameters).toMatchObject({ UserProfileName: 'user-group-a', UserSettings: { StudioWebPortal: 'ENABLED' } });
+  });
+
+  it('after a user is disabled in the user pool (AdminDisableUser), its next run ends their access in every LOB they are in Studio', async () => {
+    const session = await openJupyterLab('user-lob-b', [], 'lob-b');
+    await deps.cognito.send(new AdminDisableUserCommand({ UserPoolId: deps.userPoolId, Username: 'user-lob-b' }));
+    try {
+      const swept = await runAccessSweep({ ...deps, studio: deps.studio! });
+      const ended = swept.lobs.find((l) => l.lob === 'lob-b')!.ended.filter((e) => e.username === 'user-lob-b');
+      expect(ended.map((e) => [e.reason, e.stopped.map((a) => a.appType), e.profile])).toEqual([['user.disabled', ['JupyterLab'], 'disabled']]);
+      expect(await studioPage(session)).toBe(403);
+    } finally {
+      await deps.cognito.send(new AdminEnableUserCommand({ UserPoolId: deps.userPoolId, Username: 'user-lob-b' }));
+    }
   });
 });

@@ -5,10 +5,9 @@
  * identity `access-sweep`), the audit log and SNS show it. Other tokens are refused.
  */
 import { randomUUID } from 'node:crypto';
-import { request } from 'node:http';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useClockedStack, DAY, type ClockedStack } from '../support/clocked-stack';
-import { openStudioUrl } from '../local/helpers';
+import { openStudioUrl, requestWithHost } from '../local/helpers';
 import { jobToken } from '@/lib/job-tokens';
 import { parseConfig } from '@/lib/config';
 import { createDynamoDocumentClient } from '@/lib/aws/clients';
@@ -32,17 +31,9 @@ beforeAll(() => {
 const job = (token: string) =>
   fetch(`${clocked.stack.url}/api/internal/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }) });
 
-function studioPage(session: { host: string; cookie: string }) {
-  const target = new URL(clocked.stack.standIns.urls.aws);
-  return new Promise<number>((resolve, reject) => {
-    const req = request({ hostname: target.hostname, port: target.port, path: '/jupyterlab/default/lab', headers: { host: session.host, cookie: session.cookie } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+/** A request of the live Studio session (the app page); its status. */
+const studioPage = async (session: { host: string; cookie: string }) =>
+  (await requestWithHost(`${clocked.stack.standIns.urls.aws}/jupyterlab/default/lab`, session.host, undefined, { cookie: session.cookie })).status;
 
 describe('POST /api/internal/jobs (access-sweep)', () => {
   it("after a membership's end date, the next run stops the app and disables the profile; audit, CloudTrail and SNS show it", async () => {

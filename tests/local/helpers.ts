@@ -48,12 +48,12 @@ export interface RawResponse {
   body: string;
 }
 
-/** An HTTP request with a chosen Host header (fetch does not let us set Host). */
-export async function requestWithHost(url: string, host: string, localAddress?: string): Promise<RawResponse> {
+/** An HTTP request with a chosen Host header (fetch does not let us set Host), and optional other headers (a cookie). */
+export async function requestWithHost(url: string, host: string, localAddress?: string, headers: Record<string, string> = {}): Promise<RawResponse> {
   const target = new URL(url);
   return new Promise((resolve, reject) => {
     const req = request(
-      { hostname: target.hostname, port: target.port, path: target.pathname + target.search, method: 'GET', headers: { host }, localAddress },
+      { hostname: target.hostname, port: target.port, path: target.pathname + target.search, method: 'GET', headers: { ...headers, host }, localAddress },
       (res) => {
         let body = '';
         res.setEncoding('utf8');

@@ -18,7 +18,7 @@ import {
   SageMakerClient,
   UpdateUserProfileCommand,
 } from '@aws-sdk/client-sagemaker';
-import { errorOf, openStudioUrl, useLocalStack } from './helpers';
+import { errorOf, openStudioUrl, requestWithHost, useLocalStack } from './helpers';
 import { PORTAL_PRINCIPAL } from '../../local/demo-data';
 import { control } from '../../local/stack';
 
@@ -51,21 +51,8 @@ async function openStudio(user: string, input: { LandingUri?: string; SpaceName?
   return { res, setCookie, cookie, appPath, host: new URL(AuthorizedUrl!).host };
 }
 
-async function page(host: string, path: string, cookie: string) {
-  const target = new URL(path, stack().urls.aws);
-  return new Promise<{ status: number; body: string }>((resolve, reject) => {
-    import('node:http').then(({ request }) => {
-      const req = request({ hostname: target.hostname, port: target.port, path: target.pathname, headers: { host, cookie } }, (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (c) => (body += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      });
-      req.on('error', reject);
-      req.end();
-    }, reject);
-  });
-}
+/** A request of the Studio session `cookie` names (a page after /auth). */
+const page = (host: string, path: string, cookie: string) => requestWithHost(`${stack().urls.aws}${path}`, host, undefined, cookie ? { cookie } : {});
 
 /** The AWS CLI, asynchronously (the stand-ins answer from this very process). */
 function awsCli(args: string[], credentials: { accessKeyId: string; secretAccessKey: string; sessionToken: string }) {
