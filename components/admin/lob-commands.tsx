@@ -1,6 +1,7 @@
 'use client';
 
-import { useActionState, useEffect, useRef } from 'react';
+import { useActionState } from 'react';
+import { useDialog } from '@/components/ui/use-dialog';
 import {
   checkAllLobsAction,
   type HealthCheckState,
@@ -53,20 +54,11 @@ export function CheckAllLobsForm() {
  * admin can choose to remove those memberships too.
  */
 export function DeleteLobDialog({ lob, version }: { lob: string; version: number }) {
-  const dialogRef = useRef<HTMLDialogElement>(null);
-  const openerRef = useRef<HTMLButtonElement>(null);
+  const { dialogRef, openerRef } = useDialog();
   const [state, formAction, pending] = useActionState<LobCommandState, FormData>(deleteLobAction, {
     values: { lob, version: String(version), removeMemberships: false },
   });
   const count = state.memberCount;
-
-  useEffect(() => {
-    const dialog = dialogRef.current;
-    if (!dialog) return;
-    const restore = () => openerRef.current?.focus();
-    dialog.addEventListener('close', restore);
-    return () => dialog.removeEventListener('close', restore);
-  }, []);
 
   return (
     <>

@@ -1,6 +1,7 @@
 'use client';
 
-import { useActionState, useEffect, useId, useRef } from 'react';
+import { useActionState, useId } from 'react';
+import { useDialog } from '@/components/ui/use-dialog';
 import { Button } from '@/components/ui/button';
 import { dangerButtonClass, describedBy, Field, inputClass, linkClass, StatusMessage } from '@/components/admin/form-parts';
 import { stopLobAppAction, stopMyAppAction, type StopAppState } from './actions';
@@ -64,16 +65,8 @@ export function StopAppForm({ kind, lob, app, label, onCancel, cancelHref }: Sto
  * without JavaScript) it is a GET to the page's confirmation step (?stop=<app>&lob=<lob>).
  */
 export function StopAppButton(props: StopAppProps) {
-  const dialogRef = useRef<HTMLDialogElement>(null);
-  const openerRef = useRef<HTMLButtonElement>(null);
+  const { dialogRef, openerRef } = useDialog();
   const id = useId();
-  useEffect(() => {
-    const dialog = dialogRef.current;
-    if (!dialog) return;
-    const restore = () => openerRef.current?.focus();
-    dialog.addEventListener('close', restore);
-    return () => dialog.removeEventListener('close', restore);
-  }, []);
   return (
     <>
       <form

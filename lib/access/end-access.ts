@@ -15,6 +15,7 @@
  */
 import {
   DeleteAppCommand,
+  type DeleteAppCommandInput,
   ListAppsCommand,
   ListSpacesCommand,
   UpdateUserProfileCommand,
@@ -67,6 +68,16 @@ const errorText = (error: unknown) => {
   const e = error as { name?: string; message?: string };
   return `${e.name ?? 'Error'}: ${e.message ?? String(error)}`;
 };
+
+/** DeleteApp's input for a listed app (in a space: the space; else the profile, `username` when unnamed). */
+export function deleteAppInput(domainId: string, app: AppRef, username?: string): DeleteAppCommandInput {
+  return {
+    DomainId: domainId,
+    AppType: app.appType as DeleteAppCommandInput['AppType'],
+    AppName: app.appName,
+    ...(app.spaceName ? { SpaceName: app.spaceName } : { UserProfileName: app.userProfile ?? username }),
+  };
+}
 
 /** Every page of a List call. */
 export async function listAll<T>(fetchPage: (token: string | undefined) => Promise<{ items: T[]; next?: string }>): Promise<T[]> {
@@ -135,14 +146,7 @@ export async function endAccess(deps: EndAccessDeps, input: EndAccessInput): Pro
       const apps = input.apps ?? (await runningAppsOf(client, lob.domainId, username));
       const stops = apps.map(async (app) => {
         try {
-          await client.send(
-            new DeleteAppCommand({
-              DomainId: lob.domainId,
-              AppType: app.appType as never,
-              AppName: app.appName,
-              ...(app.spaceName ? { SpaceName: app.spaceName } : { UserProfileName: app.userProfile ?? username }),
-            }),
-          );
+          await client.send(new DeleteAppCommand(deleteAppInput(lob.domainId, app, username)));
           result.stopped.push(app);
         } catch (error) {
           // Gone already, or being deleted: stopped all the same.

@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { DeleteAppCommand, type SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { deleteAppInput } from '@/lib/access/end-access';
 import { isResourceInUse, isResourceNotFound, translateSageMakerError } from '@/lib/aws/errors';
 import { writeAdminAudit } from '@/lib/directory/audit';
 import type { TableAccess } from '@/lib/directory/access';
@@ -29,14 +30,7 @@ export const nowOfCost = (deps: Pick<CostDeps, 'now'>) => (deps.now ? deps.now()
 /** DeleteApp of one listed app; false when it was gone already (stopped by someone else meanwhile). */
 export async function deleteApp(client: SageMakerClient, lob: Pick<Lob, 'domainId'>, app: RunningApp): Promise<boolean> {
   try {
-    await client.send(
-      new DeleteAppCommand({
-        DomainId: lob.domainId,
-        AppType: app.appType as never,
-        AppName: app.appName,
-        ...(app.spaceName ? { SpaceName: app.spaceName } : { UserProfileName: app.userProfile }),
-      }),
-    );
+    await client.send(new DeleteAppCommand(deleteAppInput(lob.domainId, app)));
     return true;
   } catch (error) {
     if (isResourceNotFound(error) || isResourceInUse(error)) return false;

@@ -7,10 +7,10 @@
  * - `sk = ihm#<YYYY-MM>#<shard>`: `u:<username>|<instanceType>` app seconds of the user that month, `ttl`.
  * - `sk = stopwarn#<app id>#<limit hours>`: one "stops soon" warning sent (claimed before it is published), `ttl`.
  */
-import { GetCommand, PutCommand, DeleteCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, DeleteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { isConditionalCheckFailed } from '../aws/errors';
 import { send } from './send';
-import { DirectoryItemError } from './items';
+import { addUpdateOf, countOf, queryRange } from './usage';
 import { transactWrite, TransactionCancelledError, type DirectoryWrite } from './writes';
 
 /** The Usage table through one client. */
@@ -64,19 +64,7 @@ export async function countWindow(usage: AppUsageTable, lob: string, from: strin
     },
   };
   const writes: DirectoryWrite[] = [cursor];
-  for (const add of adds) {
-    if (add.adds.size === 0) continue;
-    const names: Record<string, string> = { '#ttl': 'ttl' };
-    const values: Record<string, number> = { ':ttl': add.ttl };
-    const terms = [...add.adds].map(([attribute, seconds], i) => {
-      names[`#a${i}`] = attribute;
-      values[`:v${i}`] = seconds;
-      return `#a${i} :v${i}`;
-    });
-    writes.push({
-      Update: { TableName: usage.table, Key: add.key, UpdateExpression: `ADD ${terms.join(', ')} SET #ttl = :ttl`, ExpressionAttributeNames: names, ExpressionAttributeValues: values },
-    });
-  }
+  for (const add of adds) if (add.adds.size) writes.push({ Update: addUpdateOf(usage.table, add) });
   try {
     await transactWrite(usage.doc, writes);
     return true;
@@ -112,13 +100,6 @@ export async function releaseStopWarning(usage: AppUsageTable, lob: string, appI
 
 type Item = Record<string, unknown>;
 
-function secondsOf(item: Item, attribute: string): number {
-  const value = item[attribute];
-  const n = typeof value === 'number' ? value : Number.NaN;
-  if (!Number.isFinite(n)) throw new DirectoryItemError('Usage', `${String(item.pk)}/${String(item.sk)}`, `${attribute} is not a number`);
-  return n;
-}
-
 /** A LOB's app seconds per instance type for one UTC day. */
 export interface DayInstanceSeconds {
   day: string;
@@ -126,28 +107,12 @@ export interface DayInstanceSeconds {
 }
 
 /** A LOB's day items from `first` to `last` (`YYYY-MM-DD`), one per day that had running apps. */
-export async function readInstanceDays(usage: AppUsageTable, lob: string, first: string, last: string): Promise<DayInstanceSeconds[]> {
-  const found: DayInstanceSeconds[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  await send('usage.read', async () => {
-    do {
-      const out = await usage.doc.send(
-        new QueryCommand({
-          TableName: usage.table,
-          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-          ExpressionAttributeValues: { ':pk': partitionOf(lob), ':from': appUsageKeys.day(lob, first).sk, ':to': appUsageKeys.day(lob, last).sk },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of (out.Items as Item[] | undefined) ?? []) {
-        const seconds = new Map<string, number>();
-        for (const attribute of Object.keys(item)) if (attribute.startsWith('t:')) seconds.set(attribute.slice(2), secondsOf(item, attribute));
-        found.push({ day: String(item.sk).slice(3), seconds });
-      }
-      startKey = out.LastEvaluatedKey;
-    } while (startKey);
+export function readInstanceDays(usage: AppUsageTable, lob: string, first: string, last: string): Promise<DayInstanceSeconds[]> {
+  return queryRange(usage, lob, appUsageKeys.day(lob, first).sk, appUsageKeys.day(lob, last).sk, (item) => {
+    const seconds = new Map<string, number>();
+    for (const attribute of Object.keys(item)) if (attribute.startsWith('t:')) seconds.set(attribute.slice(2), countOf(item, attribute));
+    return { day: String(item.sk).slice(3), seconds };
   });
-  return found;
 }
 
 /** One user's app seconds per instance type in a LOB and month (one GetItem on their shard). */
@@ -156,6 +121,6 @@ export async function readUserMonthSeconds(usage: AppUsageTable, lob: string, mo
   const item = (await send('usage.read', () => usage.doc.send(get))).Item as Item | undefined;
   const prefix = `u:${username}|`;
   const seconds = new Map<string, number>();
-  for (const attribute of Object.keys(item ?? {})) if (attribute.startsWith(prefix)) seconds.set(attribute.slice(prefix.length), secondsOf(item!, attribute));
+  for (const attribute of Object.keys(item ?? {})) if (attribute.startsWith(prefix)) seconds.set(attribute.slice(prefix.length), countOf(item!, attribute));
   return seconds;
 }

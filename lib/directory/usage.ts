@@ -34,8 +34,8 @@ export interface UsageCount {
   ttl: number;
 }
 
-/** One UpdateItem that ADDs each attribute's delta (and keeps the item's TTL); failures translated (`usage.record`). */
-export async function addUsageCount(usage: UsageTable, count: UsageCount): Promise<void> {
+/** The UpdateItem input that ADDs each attribute's delta of one item (and sets its TTL): alone, or in a transaction. */
+export function addUpdateOf(table: string, count: UsageCount) {
   const names: Record<string, string> = { '#ttl': 'ttl' };
   const values: Record<string, number> = { ':ttl': count.ttl };
   const terms = [...count.adds].map(([attribute, delta], i) => {
@@ -43,17 +43,12 @@ export async function addUsageCount(usage: UsageTable, count: UsageCount): Promi
     values[`:v${i}`] = delta;
     return `#a${i} :v${i}`;
   });
-  await send('usage.record', async () => {
-    await usage.doc.send(
-      new UpdateCommand({
-        TableName: usage.table,
-        Key: count.key,
-        UpdateExpression: `ADD ${terms.join(', ')} SET #ttl = :ttl`,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-      }),
-    );
-  });
+  return { TableName: table, Key: count.key, UpdateExpression: `ADD ${terms.join(', ')} SET #ttl = :ttl`, ExpressionAttributeNames: names, ExpressionAttributeValues: values };
+}
+
+/** One UpdateItem that ADDs each attribute's delta (and keeps the item's TTL); failures translated (`usage.record`). */
+export async function addUsageCount(usage: UsageTable, count: UsageCount): Promise<void> {
+  await send('usage.record', () => usage.doc.send(new UpdateCommand(addUpdateOf(usage.table, count))));
 }
 
 /** A LOB-day counter item: launches (`n`), per outcome (`o:<outcome>`), per duration bucket (`h<i>`). */
@@ -67,7 +62,7 @@ export interface DayCounters {
 type Item = Record<string, unknown>;
 
 /** A counter attribute: a number (what ADD leaves), or the item is refused. */
-function countOf(item: Item, attribute: string): number {
+export function countOf(item: Item, attribute: string): number {
   const value = item[attribute];
   const n = typeof value === 'number' ? value : typeof value === 'string' && value !== '' ? Number(value) : Number.NaN;
   if (!Number.isFinite(n)) throw new DirectoryItemError('Usage', `${String(item.pk)}/${String(item.sk)}`, `${attribute} is not a number`);
@@ -100,7 +95,7 @@ function reshapeUserCounts(item: Item): UserCounts {
 }
 
 /** Every item of a LOB's partition with `from <= sk <= to`, paginated; failures translated (`usage.read`). */
-async function queryRange<T>(usage: UsageTable, lob: string, from: string, to: string, reshape: (item: Item) => T): Promise<T[]> {
+export async function queryRange<T>(usage: UsageTable, lob: string, from: string, to: string, reshape: (item: Item) => T): Promise<T[]> {
   const found: T[] = [];
   let startKey: Record<string, unknown> | undefined;
   await send('usage.read', async () => {
