@@ -1,16 +1,17 @@
 'use server';
 
 import { redirect } from 'next/navigation';
-import { safeCallbackUrl } from '@/lib/auth/callback-url';
 import type { SignInFormState } from '@/lib/auth/sign-in-state';
 import { runSignInStep } from '@/lib/auth/sign-in-steps';
+import { getConfig } from '@/lib/config';
+import { portalPath } from '@/lib/http/safe-redirect';
 
 /**
  * The password sign-in form's action (lib/auth/sign-in-steps.ts): one step per submit, with or without
  * JavaScript. Anyone may call it (it is the sign-in); Cognito decides, and nothing is granted before it has.
  */
 export async function signInStep(current: SignInFormState, form: FormData): Promise<SignInFormState> {
-  const outcome = await runSignInStep(form, safeCallbackUrl(String(form.get('callbackUrl') ?? '')), current);
+  const outcome = await runSignInStep(form, portalPath(form.get('callbackUrl'), getConfig().nextAuthUrl), current);
   if (!('redirectTo' in outcome)) return outcome.state;
   // A hydrated form (it adds `hydrated`) loads the next page itself, as a full page: a new session, a new shell.
   if (form.get('hydrated') === '1') return { step: 'done', redirectTo: outcome.redirectTo };

@@ -2,7 +2,6 @@ import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 import { HostedSignInButton, SignInForm } from '@/components/launch/sign-in-form';
 import { Alert } from '@/components/ui/alert';
-import { safeCallbackUrl } from '@/lib/auth/callback-url';
 import { getSessionUser } from '@/lib/auth/session';
 import { SESSION_ENDED_MESSAGES } from '@/lib/auth/session-messages';
 import { getConfig } from '@/lib/config';

@@ -180,11 +180,6 @@ export async function findPoolSubs(deps: AdminDeps, usernames: readonly string[]
   return found;
 }
 
-/** Which of `usernames` exist in the user pool. */
-export async function findPoolUsernames(deps: AdminDeps, usernames: readonly string[]): Promise<Set<string>> {
-  return new Set((await findPoolSubs(deps, usernames)).keys());
-}
-
 /** The pool's current `sub` for `username`, or undefined when there is no such user. */
 export async function poolSubOf(deps: AdminDeps, username: string): Promise<string | undefined> {
   return (await findPoolSubs(deps, [username])).get(username) || undefined;

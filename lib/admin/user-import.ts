@@ -6,7 +6,7 @@ import { SELF_GRANT_MESSAGE, SELF_GRANT_REFUSED } from './grants';
 import { MAX_TRANSACT_ITEMS, batchGetAll, cancellationCodes, mapConcurrent, transactWrite, type TransactItem } from './batch';
 import { parseCsvLines } from './csv';
 import { listLobs } from './lobs';
-import { findPoolSubs, findPoolUsernames } from './pool-users';
+import { findPoolSubs } from './pool-users';
 import { OrphanedAccessError } from './identity';
 import { USERNAME_PATTERN } from './validation';
 import { isMembershipActive, reshapeUserItem, toMembershipsAttribute } from '@/lib/directory/items';
