@@ -129,8 +129,11 @@ describe('sign-in and home page', () => {
     expect(res.headers.get('content-security-policy')).toMatch(/frame-ancestors 'none'/);
     expect(res.headers.get('content-security-policy')).toMatch(/script-src 'self' 'nonce-/);
     expect(res.headers.get('strict-transport-security')).toMatch(/max-age=\d+/);
-    expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+    // The sign-in page alone is same-origin (issue 23b: its form's native POST must carry Origin); never cross-origin.
+    expect(res.headers.get('referrer-policy')).toBe('same-origin');
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    const home = await fetch(`${stack.url}/`, { redirect: 'manual' });
+    expect(home.headers.get('referrer-policy')).toBe('no-referrer');
   });
 });
 
@@ -205,7 +208,7 @@ describe('Open Studio', () => {
     // (The audit record and the usage counters' UpdateItems go out after the response: they may land by now.)
     const afterResponse = new Set(['dynamodb.PutItem', 'dynamodb.BatchWriteItem', 'dynamodb.UpdateItem']);
     const onPath = Object.entries(counters).filter(([k]) => !k.startsWith('cognito.') && !afterResponse.has(k));
-    expect(Object.fromEntries(onPath)).toEqual({ 'dynamodb.GetItem': 1, 'sagemaker.CreatePresignedDomainUrl': 1 });
+    expect(Object.fromEntries(onPath)).toEqual({ 'dynamodb.GetItem': 2, 'sagemaker.CreatePresignedDomainUrl': 1 });
     // The audit record and the counters (LOB-day, user-day, user-month) are written after the response, off the user's path.
     await afterResponseWritesLanded();
     const settled = await stack.control.getCounters();
@@ -304,9 +307,10 @@ describe('Open Studio: errors a user can act on', () => {
   });
 
   it('directory.unavailable when DynamoDB fails', async () => {
-    // Exactly the action's 3 attempts fail, so the page re-rendered after the action can show its result.
+    // Exactly the action's 3 attempts fail (of the Users GetItem and of the ended-access GetItem beside it:
+    // 6), so the page re-rendered after the action can show its result.
     const error = await launchError('user-lob-a', {}, () =>
-      stack.control.setFault({ service: 'dynamodb', operation: 'GetItem', error: 'ServiceUnavailable', rate: 1, count: 3 }).then(() => undefined),
+      stack.control.setFault({ service: 'dynamodb', operation: 'GetItem', error: 'ServiceUnavailable', rate: 1, count: 6 }).then(() => undefined),
     );
     expect(error.code).toBe('directory.unavailable');
     expect(error.message).toMatch(/directory is unavailable/);
