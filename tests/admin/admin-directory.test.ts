@@ -12,7 +12,8 @@ import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { createDynamoDbServer, seedDynamoDb, startDynamoDbLocal } from '@/local/dynamodb';
 import { Knobs } from '@/local/knobs';
 import { closeServer, listen } from '@/local/http-util';
-import { DEMO_LOBS, DEMO_REGION } from '@/local/demo-data';
+import { DEMO_APP_CLIENTS, DEMO_LOBS, DEMO_REGION, PORTAL_PRINCIPAL, USER_POOL_ID } from '@/local/demo-data';
+import { createCognitoServer, type CognitoStandIn } from '@/local/cognito/server';
 import type { AdminDeps } from '@/lib/admin/deps';
 import { createLob, deleteLob, getLob, listLobs, setLobEnabled, updateLob } from '@/lib/admin/lobs';
 import { listMappedUsers, saveUserLobs } from '@/lib/admin/user-lobs';
@@ -38,7 +39,12 @@ function lobInput(lob: string, overrides: Partial<LobInput> = {}): LobInput {
   };
 }
 
+let cognito: CognitoStandIn;
+
 beforeAll(async () => {
+  // Memberships are bound to the pool's `sub` (issue 23): saves look the user up in an (empty) Cognito stand-in.
+  cognito = await createCognitoServer(new Knobs(), { userPoolId: USER_POOL_ID, clients: DEMO_APP_CLIENTS, adminKeys: [PORTAL_PRINCIPAL], publicHost: '127.0.0.1' });
+  const cognitoUrl = (await cognito.listen(0, '127.0.0.1')).url;
   server = createDynamoDbServer(new Knobs(), await startDynamoDbLocal());
   const port = await listen(server, 0, '127.0.0.1');
   const endpoint = `http://127.0.0.1:${port}`;
@@ -48,9 +54,9 @@ beforeAll(async () => {
   });
   deps = {
     ddb,
-    // Not reached by these suites (the user pool and STS are covered over HTTP in admin-http.test.ts).
-    cognito: new CognitoIdentityProviderClient({ endpoint: 'http://127.0.0.1:9', region: DEMO_REGION, credentials }),
-    userPoolId: 'us-east-1_StudioLcl',
+    cognito: new CognitoIdentityProviderClient({ endpoint: cognitoUrl, region: DEMO_REGION, credentials: PORTAL_PRINCIPAL }),
+    userPoolId: USER_POOL_ID,
+    // Not reached by these suites (STS is covered over HTTP in admin-http.test.ts).
     tables,
     createStsClient: () => new STSClient({ endpoint: 'http://127.0.0.1:9', region: DEMO_REGION, credentials }),
     createSageMakerClient: (region, creds) => new SageMakerClient({ endpoint: 'http://127.0.0.1:9', region, credentials: creds }),
@@ -59,6 +65,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (server) await closeServer(server);
+  if (cognito) await closeServer(cognito.server);
 });
 
 describe('LOBs', () => {
