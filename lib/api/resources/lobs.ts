@@ -64,12 +64,12 @@ export const createLobOp = defineOperation({
   tag,
   summary: 'Create a LOB (disabled until enabled)',
   scope: 'lobs.write',
+  authorize: (caller) => requirePlatformAdmin(caller, 'lob.create'),
   body: newLobSchema,
   idempotent: true,
   success: { status: 201, description: 'Created.', schema: lobSchema, etag: true },
   errors: [409, 422],
   handle: async ({ caller, body, deps }) => {
-    requirePlatformAdmin(caller, 'lob.create');
     const created = await createLob(deps, caller.actor, body);
     invalidateLobCache();
     return { body: created, version: created.version, location: `/api/v1/lobs/${created.lob}` };
