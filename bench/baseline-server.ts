@@ -55,7 +55,7 @@ async function presignLikeReference(username: string): Promise<string> {
       RoleSessionName: 'studio-baseline',
       // The reference sets neither, but the LOB accounts' generator roles (ours) now require them; the calls stay the same.
       SourceIdentity: username,
-      Tags: [{ Key: 'studio-user', Value: username }],
+      Tags: [{ Key: 'studio-user', Value: username }, { Key: 'lob', Value: lob.lob }],
     }),
   );
   const c = assumed.Credentials;

@@ -115,10 +115,9 @@ describe('LOB accounts', () => {
       const role = byAccount(T.role, account).find((r) => r.inputs.name === 'PresignedUrlGenerator')!;
       expect(checkTrustPolicy(role.inputs.assumeRolePolicy, [PORTAL_ROLE])).toEqual([]);
       const trust = role.inputs.assumeRolePolicy;
-      // One statement per STS action, each conditioned only on keys the reference documents for it.
-      expect(parsePolicy(trust).Statement.map((s) => s.Action)).toEqual([['sts:AssumeRole', 'sts:SetSourceIdentity'], 'sts:TagSession']);
-      const tagSession = parsePolicy(trust).Statement[1];
-      expect(JSON.stringify(tagSession.Condition)).not.toContain('sts:SourceIdentity');
+      // Statements per STS action (TagSession: one per allowed tag set), each conditioned only on keys the reference documents for it.
+      expect(parsePolicy(trust).Statement.map((s) => s.Action)).toEqual([['sts:AssumeRole', 'sts:SetSourceIdentity'], 'sts:TagSession', 'sts:TagSession']);
+      for (const tagSession of parsePolicy(trust).Statement.slice(1)) expect(JSON.stringify(tagSession.Condition)).not.toContain('sts:SourceIdentity');
       const roleArn = `arn:aws:iam::${account}:role/PresignedUrlGenerator`;
       const launch = { principal: PORTAL_ROLE, roleArn, sourceIdentity: 'user-lob-a', tags: { 'studio-user': 'user-lob-a', lob: 'lob-a' } };
       // What lib/aws/generator-sessions.ts sends: allowed, and only for the portal's role.
@@ -131,6 +130,13 @@ describe('LOB accounts', () => {
       expect(isAssumeRoleAllowed(trust, { ...launch, tags: { lob: 'lob-a' } })).toBe(false);
       expect(isAssumeRoleAllowed(trust, { ...launch, tags: { purpose: 'connection-test' } })).toBe(false);
       expect(isAssumeRoleAllowed(trust, { ...launch, tags: { ...launch.tags, purpose: 'anything' } })).toBe(false);
+      // Ending access (lib/access/clients.ts): portal-task=access-control and lob only; never beside studio-user.
+      const accessControl = { ...launch, sourceIdentity: 'portal-admin', tags: { 'portal-task': 'access-control', lob: 'lob-a' } };
+      expect(isAssumeRoleAllowed(trust, accessControl)).toBe(true);
+      expect(isAssumeRoleAllowed(trust, { ...accessControl, sourceIdentity: undefined })).toBe(false);
+      expect(isAssumeRoleAllowed(trust, { ...accessControl, tags: { 'portal-task': 'other', lob: 'lob-a' } })).toBe(false);
+      expect(isAssumeRoleAllowed(trust, { ...accessControl, tags: { 'portal-task': 'access-control' } })).toBe(false);
+      expect(isAssumeRoleAllowed(trust, { ...accessControl, tags: { ...accessControl.tags, 'studio-user': 'user-lob-a' } })).toBe(false);
       // Untagged (the admin's list and test sessions): may assume, but the generator policy's profile
       // resource needs ${aws:PrincipalTag/studio-user}, so such a session presigns nobody.
       expect(isAssumeRoleAllowed(trust, { ...launch, tags: undefined })).toBe(true);

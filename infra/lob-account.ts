@@ -50,10 +50,11 @@ export const ACCESS_CONTROL_TASK = 'access-control';
 /**
  * Generator role trust: the portal function's role, and nothing else. STS authorizes an AssumeRole with a
  * source identity and session tags as one action per part, each evaluated with the condition keys the
- * Service Authorization Reference documents for it, hence two statements:
+ * Service Authorization Reference documents for it, hence separate statements:
  * - sts:AssumeRole and sts:SetSourceIdentity: a source identity must be passed (every CloudTrail event of
  *   the session names a person); sts:SourceIdentity is documented for both;
- * - sts:TagSession: both the `studio-user` and `lob` request tags, and no other tag. sts:SourceIdentity is
+ * - sts:TagSession: both the `studio-user` and `lob` request tags, and no other tag (a launch), or
+ *   `portal-task=access-control` and `lob`, and no other tag (ending access). sts:SourceIdentity is
  *   not a key of TagSession: conditioned on it (as this statement once was), every tagged AssumeRole fails.
  * A session without the studio-user tag can presign nothing: the generator policy's resource names the
  * profile through ${aws:PrincipalTag/studio-user}, which then does not resolve.
@@ -76,6 +77,18 @@ export function buildGeneratorTrustPolicy(portalRoleArn: string): string {
       Condition: {
         Null: { [`aws:RequestTag/${STUDIO_USER_TAG}`]: 'false', [`aws:RequestTag/${LOB_TAG}`]: 'false' },
         'ForAllValues:StringEquals': { 'aws:TagKeys': [STUDIO_USER_TAG, LOB_TAG] },
+      },
+    },
+    {
+      // Ending access (lib/access/clients.ts): portal-task=access-control and `lob`, and no other tag.
+      Sid: 'PortalFunctionTagsAccessControl',
+      Effect: 'Allow',
+      Principal: principal,
+      Action: 'sts:TagSession',
+      Condition: {
+        StringEquals: { [`aws:RequestTag/${PORTAL_TASK_TAG}`]: ACCESS_CONTROL_TASK },
+        Null: { [`aws:RequestTag/${LOB_TAG}`]: 'false' },
+        'ForAllValues:StringEquals': { 'aws:TagKeys': [PORTAL_TASK_TAG, LOB_TAG] },
       },
     },
   ]);

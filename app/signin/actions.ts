@@ -1,11 +1,10 @@
 'use server';
 
 import { redirect } from 'next/navigation';
-import { isHydratedActionCall } from '@/lib/auth/sign-in-steps';
+import type { SignInFormState } from '@/lib/auth/sign-in-state';
+import { isHydratedActionCall, runSignInStep } from '@/lib/auth/sign-in-steps';
 import { getConfig } from '@/lib/config';
 import { portalPath } from '@/lib/http/safe-redirect';
-import type { SignInFormState } from '@/lib/auth/sign-in-state';
-import { runSignInStep } from '@/lib/auth/sign-in-steps';
 
 /**
  * The password sign-in form's action (lib/auth/sign-in-steps.ts): one step per submit, with or without

@@ -1,8 +1,8 @@
 /**
  * Access bound to the person, not to the reusable username (issue 23): a Users row records the user pool
  * `sub` it was granted to. A grant binds the row to the pool's current `sub` (a row bound to another
- * `sub` is an earlier account's: refused until archived); the launch refuses a session whose `sub`
- * differs (lib/launch/identity-binding.ts). Platform admins see the orphaned rows (user deleted, or
+ * `sub` is an earlier account's: refused until archived, ./sub-binding); the launch refuses a session whose
+ * `sub` differs (lib/launch/identity-binding.ts). Platform admins see the orphaned rows (user deleted, or
  * re-created with a new `sub`, or never bound) and archive them; rows written before binding existed are
  * bound to the pool's current `sub` by the backfill (`npm run backfill-subs`).
  */
@@ -15,31 +15,9 @@ import { nowOf } from './deps';
 import { conflictFor } from './errors';
 import { membershipSnapshot } from './memberships';
 import { listLobs } from './lobs';
-import { findPoolSubs } from './pool-users';
+import { findPoolSubs } from './pool-lookup';
 import { getUserMapping } from '@/lib/directory/users';
 import { iterateMappedUsers } from './user-lobs';
-
-/** Thrown when a grant would add to memberships that belong to an earlier account of the same username. */
-export class OrphanedAccessError extends PortalError {
-  constructor(username: string) {
-    super(
-      'identity.mismatch',
-      `The memberships of ${username} belong to an earlier account with the same username (its user pool id differs). ` +
-        'A platform admin archives them on the Orphaned access page first; nothing was changed.',
-      { details: { username } },
-    );
-    this.name = 'OrphanedAccessError';
-  }
-}
-
-/**
- * The `sub` a row written now is bound to: the pool's current one (`poolSub`, undefined when the user is
- * not in the pool yet), else the row's own. A row bound to another `sub` than the pool's is refused.
- */
-export function boundSub(username: string, before: Pick<UserMapping, 'sub'> | null | undefined, poolSub: string | undefined): string | undefined {
-  if (before?.sub && poolSub && before.sub !== poolSub) throw new OrphanedAccessError(username);
-  return poolSub ?? before?.sub;
-}
 
 /** Why a row is orphaned. */
 export type OrphanReason = 'user-deleted' | 'sub-mismatch' | 'unbound';

@@ -13,7 +13,7 @@ import { writeWithAudit } from './audit';
 import type { AdminDeps } from './deps';
 import { nowOf } from './deps';
 import { LobExistsError, LobInUseError, VersionConflictError, conflictFor } from './errors';
-import { findPoolSubs } from './pool-users';
+import { findPoolSubs } from './pool-lookup';
 import { lobInputSchema, type LobInput } from './validation';
 
 /** A LOB as the console shows and edits it (the directory's domain type). */

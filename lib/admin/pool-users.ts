@@ -1,22 +1,18 @@
 /**
  * The user pool (Cognito) as the Users page lists it: pages of pool users joined with their Users-table
- * rows (one batch read through the data layer), IdP-group lookups for users without a row, and pool
- * membership checks for imports. Cognito is called here; DynamoDB only through lib/directory.
+ * rows (one batch read through the data layer) and IdP-group lookups for users without a row (pool
+ * membership checks: ./pool-lookup). Cognito is called here; DynamoDB only through lib/directory.
  */
-import {
-  AdminGetUserCommand,
-  ListUsersCommand,
-  type UserType,
-} from '@aws-sdk/client-cognito-identity-provider';
+import { AdminGetUserCommand, type UserType } from '@aws-sdk/client-cognito-identity-provider';
 import { listGroupsOfUser } from '@/lib/auth/identity-check';
-import { isInvalidParameter, isUserNotFound, translateCognitoError } from '@/lib/aws/errors';
+import { isUserNotFound, translateCognitoError } from '@/lib/aws/errors';
 import { mapConcurrent } from '@/lib/concurrency';
 import { getUserMappings } from '@/lib/directory/users';
 import type { UserMapping } from '@/lib/directory/types';
-import { InputInvalidError } from '@/lib/errors';
 import type { AdminDeps } from './deps';
 import { nowOf } from './deps';
 import { listLobs, type AdminLob } from './lobs';
+import { POOL_PAGE_MAX, listPoolPage } from './pool-lookup';
 import { decodePageToken, encodePageToken } from './page-token';
 import { activeLobsOf, lobsForGroups } from './user-lobs';
 
@@ -40,34 +36,8 @@ export interface PoolUsersPage {
   nextToken?: string;
 }
 
-/** Cognito ListUsers' own limit. */
-export const POOL_PAGE_MAX = 60;
-
-function escapeFilterValue(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
-}
-
 function attribute(user: UserType, name: string): string | undefined {
   return user.Attributes?.find((a) => a.Name === name)?.Value;
-}
-
-/** One ListUsers call; an unusable page token is bad input, other failures are the pool's. */
-export async function listPoolPage(deps: AdminDeps, prefix: string | undefined, limit: number, paginationToken: string | undefined) {
-  try {
-    return await deps.cognito.send(
-      new ListUsersCommand({
-        UserPoolId: deps.userPoolId,
-        Filter: prefix ? `username ^= "${escapeFilterValue(prefix)}"` : undefined,
-        Limit: limit,
-        PaginationToken: paginationToken,
-      }),
-    );
-  } catch (error) {
-    if (isInvalidParameter(error) && paginationToken) {
-      throw new InputInvalidError('The page link has expired; start again from the first page.', { cause: error });
-    }
-    throw translateCognitoError(error);
-  }
 }
 
 /**
@@ -142,50 +112,4 @@ export async function getPoolUser(deps: AdminDeps, username: string): Promise<Po
     if (isUserNotFound(error)) return { exists: false, groups: [] };
     throw translateCognitoError(error);
   }
-}
-
-/** Up to this many names are looked up one by one (AdminGetUser); more, and the pool is listed once instead. */
-export const POOL_LOOKUP_ONE_BY_ONE_MAX = 500;
-
-/** A pool user's `sub` attribute (Cognito answers it with every user). */
-export function subAttributeOf(attributes: ReadonlyArray<{ Name?: string; Value?: string }> | undefined): string | undefined {
-  return attributes?.find((a) => a.Name === 'sub')?.Value || undefined;
-}
-
-/**
- * Which of `usernames` exist in the user pool, with their `sub`. A few are looked up one by one (8 at a
- * time); a large set (imports) lists the pool once (ListUsers, 60 per call), which costs fewer calls than it has users.
- */
-export async function findPoolSubs(deps: AdminDeps, usernames: readonly string[]): Promise<Map<string, string>> {
-  const wanted = [...new Set(usernames)];
-  const found = new Map<string, string>();
-  if (wanted.length <= POOL_LOOKUP_ONE_BY_ONE_MAX) {
-    await mapConcurrent(wanted, 8, async (username) => {
-      try {
-        const user = await deps.cognito.send(new AdminGetUserCommand({ UserPoolId: deps.userPoolId, Username: username }));
-        found.set(username, subAttributeOf(user.UserAttributes) ?? '');
-      } catch (error) {
-        if (!isUserNotFound(error)) throw translateCognitoError(error);
-      }
-    });
-    return found;
-  }
-  const want = new Set(wanted);
-  let token: string | undefined;
-  do {
-    const page = await listPoolPage(deps, undefined, POOL_PAGE_MAX, token);
-    for (const user of page.Users ?? []) if (user.Username && want.has(user.Username)) found.set(user.Username, subAttributeOf(user.Attributes) ?? '');
-    token = page.PaginationToken;
-  } while (token);
-  return found;
-}
-
-/** Which of `usernames` exist in the user pool. */
-export async function findPoolUsernames(deps: AdminDeps, usernames: readonly string[]): Promise<Set<string>> {
-  return new Set((await findPoolSubs(deps, usernames)).keys());
-}
-
-/** The pool's current `sub` for `username`, or undefined when there is no such user. */
-export async function poolSubOf(deps: AdminDeps, username: string): Promise<string | undefined> {
-  return (await findPoolSubs(deps, [username])).get(username) || undefined;
 }

@@ -24,8 +24,8 @@ import { notifySafely, type Notification } from './notifications';
 import { getLob } from './lobs';
 import { getUserMapping } from '@/lib/directory/users';
 import { REQUEST_CHANGES_PER_HOUR, requestRateWrite } from '@/lib/directory/request-rate';
-import { boundSub } from './identity';
-import { poolSubOf } from './pool-users';
+import { boundSub } from './sub-binding';
+import { poolSubOf } from './pool-lookup';
 import { decodePageToken, encodePageToken } from './page-token';
 
 export type { AccessRequest, RequestStatus } from '@/lib/directory/requests';

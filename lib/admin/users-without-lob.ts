@@ -6,7 +6,8 @@ import { InputInvalidError } from '@/lib/errors';
 import type { AdminDeps } from './deps';
 import { listLobs, type AdminLob } from './lobs';
 import { decodePageToken, encodePageToken } from './page-token';
-import { POOL_PAGE_MAX, joinPoolUsers, listPoolPage, type PoolUserRow, type PoolUsersPage } from './pool-users';
+import { POOL_PAGE_MAX, listPoolPage } from './pool-lookup';
+import { joinPoolUsers, type PoolUserRow, type PoolUsersPage } from './pool-users';
 
 /** Where a search for users without a LOB goes on: a Cognito page token and how many of its users were already looked at. */
 interface NoLobPosition {

@@ -2,6 +2,7 @@ import type { AuthOptions, User } from 'next-auth';
 import CognitoProvider from 'next-auth/providers/cognito';
 import CredentialsProvider from 'next-auth/providers/credentials';
 import { getConfig, type PortalConfig } from '@/lib/config';
+import { createClock } from '@/lib/clock';
 import { log } from '@/lib/log';
 import { mfaClaimOf, mfaFromIdTokenClaims } from './mfa';
 import { InvalidCredentialsError, SignInChallengeError, signInWithPassword } from './password-sign-in';
@@ -80,6 +81,8 @@ function buildProviders(config: PortalConfig): AuthOptions['providers'] {
 
 /** next-auth options for the configured sign-in mode; both modes end in the same JWT session. */
 export function buildAuthOptions(config: PortalConfig): AuthOptions {
+  // The clock of `config` (CLOCK_OFFSET_FILE), so that options built from a given configuration use only it.
+  const clock = createClock(config);
   return {
     secret: config.nextAuthSecret,
     providers: buildProviders(config),
@@ -113,7 +116,7 @@ export function buildAuthOptions(config: PortalConfig): AuthOptions {
           if (u.sub) token.sub = u.sub;
           token.mfa = mfaClaimOf(u.mfa);
         }
-        return sessionBookkeeping(token, { account, user });
+        return sessionBookkeeping(token, { account, user }, { now: clock().getTime(), lifetimeSeconds: config.sessionLifetimeSeconds });
       },
       async session({ session, token }) {
         session.user = {

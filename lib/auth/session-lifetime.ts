@@ -5,8 +5,6 @@
  */
 import type { Account, User } from 'next-auth';
 import type { JWT } from 'next-auth/jwt';
-import { getClock } from '@/lib/clock';
-import { getConfig } from '@/lib/config';
 
 /** Thrown by the jwt callback for a session past its lifetime: next-auth answers "no session" and clears the cookie. */
 export class SessionExpiredError extends Error {
@@ -38,10 +36,13 @@ export function secondsLeft(signedInAt: unknown, nowMs: number, lifetimeSeconds:
 /**
  * At sign-in (`account` is set): stamps the sign-in time (the portal's clock) and keeps the revocable
  * token. Every later read: refuses a session past its lifetime, or one without a sign-in time (issued
- * before lifetimes existed).
+ * before lifetimes existed). `now`: the portal's clock (epoch ms); `lifetimeSeconds`: SESSION_LIFETIME_SECONDS.
  */
-export function sessionBookkeeping(token: JWT, signIn: { account?: Account | null; user?: User | null }): JWT {
-  const now = getClock()().getTime();
+export function sessionBookkeeping(
+  token: JWT,
+  signIn: { account?: Account | null; user?: User | null },
+  { now, lifetimeSeconds }: { now: number; lifetimeSeconds: number },
+): JWT {
   if (signIn.account) {
     token.signedInAt = Math.floor(now / 1000);
     const fromUser = (signIn.user as { revocable?: RevocableTokens } | null | undefined)?.revocable;
@@ -50,6 +51,6 @@ export function sessionBookkeeping(token: JWT, signIn: { account?: Account | nul
     );
     return token;
   }
-  if (secondsLeft(token.signedInAt, now, getConfig().sessionLifetimeSeconds) <= 0) throw new SessionExpiredError();
+  if (secondsLeft(token.signedInAt, now, lifetimeSeconds) <= 0) throw new SessionExpiredError();
   return token;
 }

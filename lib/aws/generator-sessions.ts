@@ -37,12 +37,17 @@ export function generatorRoleArn(accountId: string, roleName: string): string {
   return `arn:aws:iam::${accountId}:role/${roleName}`;
 }
 
-/** The username as AssumeRole SourceIdentity (2-64 of [\w+=,.@-], not starting with aws:); refuses what STS would. */
+/**
+ * The username as AssumeRole SourceIdentity (2-64 of [\w+=,.@-], not starting with aws:); refuses what STS would.
+ * A machine client acting through /api/v1 (audit name `client:<name>`, lib/api/callers.ts) is `client=<name>`:
+ * STS takes no `:`, and `=` is in no profile name.
+ */
 export function sourceIdentityFor(username: string): string {
-  if (!STS_NAME.test(username) || /^aws:/i.test(username)) {
+  const identity = username.replace(/^client:/, 'client=');
+  if (!STS_NAME.test(identity) || /^aws:/i.test(identity)) {
     throw new InputInvalidError('Your username cannot be used as an AWS source identity (2-64 letters, digits or +=,.@_-).');
   }
-  return username;
+  return identity;
 }
 
 /**

@@ -124,20 +124,31 @@ function readSessionAttributes(form: URLSearchParams): { sourceIdentity?: string
   return { sourceIdentity, tags, transitive };
 }
 
-/** The generator role's session tags (infra/lob-account.ts buildGeneratorTrustPolicy). */
-const GENERATOR_SESSION_TAGS = ['studio-user', 'lob'];
+/**
+ * The generator role's allowed session-tag sets (infra/lob-account.ts buildGeneratorTrustPolicy): a launch's
+ * `studio-user` + `lob`, or ending access's `portal-task=access-control` + `lob`; exactly those keys.
+ */
+const GENERATOR_SESSION_TAG_SETS: ReadonlyArray<{ keys: string[]; values?: Record<string, string> }> = [
+  { keys: ['studio-user', 'lob'] },
+  { keys: ['portal-task', 'lob'], values: { 'portal-task': 'access-control' } },
+];
 
 /**
  * The generator roles' trust policy (infra/lob-account.ts), evaluated per STS action as AWS does:
  * sts:AssumeRole and sts:SetSourceIdentity need a source identity; when session tags are passed,
- * sts:TagSession needs both `studio-user` and `lob` and no other key (TagSession does not see
+ * sts:TagSession needs one of the allowed tag sets and no other key (TagSession does not see
  * sts:SourceIdentity, so nothing about it is checked there).
  */
 function generatorTrustAllows(session: { sourceIdentity?: string; tags: Record<string, string> }): boolean {
   if (session.sourceIdentity === undefined) return false;
-  const keys = Object.keys(session.tags).map((k) => k.toLowerCase());
-  if (keys.length === 0) return true;
-  return GENERATOR_SESSION_TAGS.every((k) => keys.includes(k)) && keys.every((k) => GENERATOR_SESSION_TAGS.includes(k));
+  const tags = new Map(Object.entries(session.tags).map(([k, v]) => [k.toLowerCase(), v]));
+  if (tags.size === 0) return true;
+  return GENERATOR_SESSION_TAG_SETS.some(
+    ({ keys, values = {} }) =>
+      keys.every((k) => tags.has(k)) &&
+      [...tags.keys()].every((k) => keys.includes(k)) &&
+      Object.entries(values).every(([k, v]) => tags.get(k) === v),
+  );
 }
 
 export async function handleSts(state: AwsState, req: IncomingMessage, body: Buffer): Promise<{ action: string; run: () => Promise<string> }> {

@@ -30,6 +30,7 @@ import { createLaunchDeps, launchStudio, type LaunchDeps } from '@/lib/launch';
 import { runAccessSweep } from '@/lib/access/sweep';
 import { endedAccessOf } from '@/lib/directory/studio-access';
 import { PortalError } from '@/lib/errors';
+import { subForUsername } from '@/local/cognito/user-store';
 
 const stack = useLocalStack();
 const DOMAIN_A = 'd-loba1example';
@@ -64,7 +65,7 @@ beforeEach(async () => {
 
 /** Opens JupyterLab in `lob` through the production launch, then the URL; returns the live Studio session. */
 async function openJupyterLab(username: string, groups: string[] = [], lob = 'lob-a') {
-  const result = await launchStudio(launchDeps, { user: { username, groups }, channel: 'portal', requestId: randomUUID(), lob, app: 'jupyterlab' });
+  const result = await launchStudio(launchDeps, { user: { username, groups, sub: subForUsername(username) }, channel: 'portal', requestId: randomUUID(), lob, app: 'jupyterlab' });
   const res = await openStudioUrl(result.url, stack().urls.aws);
   expect(res.status).toBe(200);
   const cookie = String(res.headers['set-cookie']).split(';')[0];

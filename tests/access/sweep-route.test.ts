@@ -16,6 +16,7 @@ import { setMember } from '@/lib/admin/members';
 import { listAudit } from '@/lib/admin/audit';
 import { createDirectory } from '@/lib/directory';
 import { createLaunchDeps, launchStudio } from '@/lib/launch';
+import { subForUsername } from '@/local/cognito/user-store';
 
 let clocked: ClockedStack;
 const { setClockOffset } = useClockedStack([], {}, (c) => (clocked = c));
@@ -42,7 +43,7 @@ describe('POST /api/internal/jobs (access-sweep)', () => {
     await setMember(deps, { username: 'portal-admin', platformAdmin: true }, 'lob-a', 'user-multi', until.toISOString());
     const config = parseConfig({ NEXTAUTH_URL: clocked.stack.url, ...env, AUDIT_WRITE: 'before-response', LOB_CACHE_SECONDS: '0' });
     const launched = await launchStudio(createLaunchDeps(config, createDirectory(config)), {
-      user: { username: 'user-multi', groups: [] }, channel: 'api', requestId: randomUUID(), lob: 'lob-a', app: 'jupyterlab',
+      user: { username: 'user-multi', groups: [], sub: subForUsername('user-multi') }, channel: 'api', requestId: randomUUID(), lob: 'lob-a', app: 'jupyterlab',
     });
     const opened = await openStudioUrl(launched.url, clocked.stack.standIns.urls.aws);
     const session = { host: new URL(launched.url).host, cookie: String(opened.headers['set-cookie']).split(';')[0] };

@@ -33,13 +33,16 @@ async function auditOf(lob: string) {
   return out.Items ?? [];
 }
 
+/** A day `n` days ahead (YYYY-MM-DD): within lob-a's 90-day cap on owners' and clients' grants (issue 23). */
+const inDays = (n: number) => new Date(Date.now() + n * 24 * 3600 * 1000).toISOString().slice(0, 10);
+
 const problem = (body: unknown) => body as { code: string; status: number; errors?: { field: string; message: string }[]; detail: string };
 
 describe('a machine client with members.write for lob-a', () => {
   it('adds and removes a member of lob-a, audited as the client', async () => {
-    const added = await callApi(stack, writerToken, 'POST', '/lobs/lob-a/members', { body: { username: 'user-lob-b', until: '2099-12-31' } });
+    const added = await callApi(stack, writerToken, 'POST', '/lobs/lob-a/members', { body: { username: 'user-lob-b', until: inDays(60) } });
     expect(added.status).toBe(201);
-    expect(added.body).toMatchObject({ username: 'user-lob-b', lob: 'lob-a', until: '2099-12-31T23:59:59.999Z', grantedBy: 'client@pipeline-a' });
+    expect(added.body).toMatchObject({ username: 'user-lob-b', lob: 'lob-a', until: `${inDays(60)}T23:59:59.999Z`, grantedBy: 'client@pipeline-a' });
     expect(added.headers.get('etag')).toMatch(/^"\d+"$/);
     const listed = await callApi(stack, writerToken, 'GET', '/lobs/lob-a/members?search=user-lob-b');
     expect((listed.body as { items: { username: string }[] }).items.map((m) => m.username)).toEqual(['user-lob-b']);
@@ -123,7 +126,7 @@ describe("owner-lob-a's own token", () => {
   });
 
   it('adds a member of lob-a under the owner’s name, not of lob-b', async () => {
-    const added = await callApi(stack, token, 'POST', '/lobs/lob-a/members', { body: { username: 'new-user', until: null } });
+    const added = await callApi(stack, token, 'POST', '/lobs/lob-a/members', { body: { username: 'new-user', until: inDays(30) } });
     expect(added.status).toBe(201);
     expect((await auditOf('lob-a')).find((e) => e.target === 'new-user')?.user).toBe('owner-lob-a');
     expect((await callApi(stack, token, 'POST', '/lobs/lob-b/members', { body: { username: 'new-user' } })).status).toBe(403);
@@ -132,21 +135,21 @@ describe("owner-lob-a's own token", () => {
 
 describe('conventions', () => {
   it('a stale If-Match gets 412 and changes nothing; none gets 428', async () => {
-    await callApi(stack, writerToken, 'POST', '/lobs/lob-a/members', { body: { username: 'user-multi', until: '2099-01-31' } });
+    await callApi(stack, writerToken, 'POST', '/lobs/lob-a/members', { body: { username: 'user-multi', until: inDays(30) } });
     const read = await callApi(stack, writerToken, 'GET', '/lobs/lob-a/members/user-multi');
     const etag = read.headers.get('etag')!;
-    const saved = await callApi(stack, writerToken, 'PATCH', '/lobs/lob-a/members/user-multi', { body: { until: '2099-02-28' }, headers: { 'if-match': etag } });
+    const saved = await callApi(stack, writerToken, 'PATCH', '/lobs/lob-a/members/user-multi', { body: { until: inDays(40) }, headers: { 'if-match': etag } });
     expect(saved.status).toBe(200);
     expect(saved.headers.get('etag')).not.toBe(etag);
 
-    const stale = await callApi(stack, writerToken, 'PATCH', '/lobs/lob-a/members/user-multi', { body: { until: '2099-03-31' }, headers: { 'if-match': etag } });
+    const stale = await callApi(stack, writerToken, 'PATCH', '/lobs/lob-a/members/user-multi', { body: { until: inDays(50) }, headers: { 'if-match': etag } });
     expect(stale.status).toBe(412);
     expect(problem(stale.body).code).toBe('precondition.failed');
     const now = await callApi(stack, writerToken, 'GET', '/lobs/lob-a/members/user-multi');
-    expect((now.body as { until: string }).until).toBe('2099-02-28T23:59:59.999Z');
+    expect((now.body as { until: string }).until).toBe(`${inDays(40)}T23:59:59.999Z`);
     expect(now.headers.get('etag')).toBe(saved.headers.get('etag'));
 
-    const missing = await callApi(stack, writerToken, 'PATCH', '/lobs/lob-a/members/user-multi', { body: { until: '2099-03-31' } });
+    const missing = await callApi(stack, writerToken, 'PATCH', '/lobs/lob-a/members/user-multi', { body: { until: inDays(50) } });
     expect(missing.status).toBe(428);
   });
 

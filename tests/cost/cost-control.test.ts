@@ -66,7 +66,7 @@ async function lobOf(name: string): Promise<Lob> {
 async function userClient(user: string, account = '111111111111') {
   const sts = new STSClient({ endpoint: standIns.urls.aws, region: 'us-east-1', credentials: PORTAL_PRINCIPAL });
   const out = await sts.send(
-    new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${account}:role/PresignedUrlGenerator`, RoleSessionName: `portal-${user}`, SourceIdentity: user, Tags: [{ Key: 'studio-user', Value: user }] }),
+    new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${account}:role/PresignedUrlGenerator`, RoleSessionName: `portal-${user}`, SourceIdentity: user, Tags: [{ Key: 'studio-user', Value: user }, { Key: 'lob', Value: account === '111111111111' ? 'lob-a' : 'lob-b' }] }),
   );
   const c = out.Credentials!;
   return new SageMakerClient({ endpoint: standIns.urls.aws, region: 'us-east-1', credentials: { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! } });

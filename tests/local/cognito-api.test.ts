@@ -146,6 +146,7 @@ describe('Admin API', () => {
     expect(exact.Users?.map((u) => u.Username)).toEqual(['user-lob-a']);
     const page1 = await client.send(new ListUsersCommand({ UserPoolId, Limit: 3 }));
     const page2 = await client.send(new ListUsersCommand({ UserPoolId, Limit: 3, PaginationToken: page1.PaginationToken }));
+    // The demo pool (local/demo-data.ts, with issue 23b's owner-mfa), sorted by username.
     expect(page1.Users?.map((u) => u.Username)).toEqual(['new-user', 'owner-lob-a', 'owner-mfa']);
     expect(page2.Users?.map((u) => u.Username)).toEqual(['portal-admin', 'user-group-a', 'user-lob-a']);
     expect((await errorOf(client.send(new ListUsersCommand({ UserPoolId, Limit: 61 })))).name).toBe('InvalidParameterException');

@@ -17,6 +17,7 @@ import { createMemoryLogger } from '@/lib/log';
 import { PortalError } from '@/lib/errors';
 import { readUsage } from '@/lib/usage/report';
 import { sequentialDepth } from '../../bench/latency';
+import { subForUsername } from '@/local/cognito/user-store';
 
 const stack = useLocalStack();
 let ctl: ReturnType<typeof control>;
@@ -176,12 +177,12 @@ describe('the Lambda configuration: the audit record is written alongside the pr
   });
 
   it('overlaps the PutItem and the usage counters with CreatePresignedDomainUrl; record and counts are there when the launch returns', async () => {
-    await launchStudio(deps, { user: { username: 'user-lob-a', groups: [] }, channel: 'api', requestId: 'warm-up-0001' });
+    await launchStudio(deps, { user: { username: 'user-lob-a', groups: [], sub: subForUsername('user-lob-a') }, channel: 'api', requestId: 'warm-up-0001' });
     const usageToday = async () => (await readUsage({ doc: directory.doc, table: config.tables.usage }, { lobs: ['lob-a'], days: 1, today: new Date() })).launches['lob-a'][0];
     const countedBefore = await usageToday();
     await ctl.setLatency({ dynamodb: 20, sagemaker: 200 });
     await ctl.resetCounters();
-    const result = await launchStudio(deps, { user: { username: 'user-lob-a', groups: [] }, channel: 'api', requestId: 'lambda-audit-0001' });
+    const result = await launchStudio(deps, { user: { username: 'user-lob-a', groups: [], sub: subForUsername('user-lob-a') }, channel: 'api', requestId: 'lambda-audit-0001' });
     const returnedAt = performance.timeOrigin + performance.now();
     expect(result.url).toContain('d-loba1example.studio.');
     const calls = await ctl.getCalls();
@@ -216,7 +217,7 @@ describe('the Lambda configuration: the audit record is written alongside the pr
 
   it('follows the record up with the error code before a failed launch answers (records are never rewritten)', async () => {
     await ctl.setFault({ service: 'sagemaker', operation: 'CreatePresignedDomainUrl', error: 'AccessDeniedException', count: 1 });
-    const error = await errorOf<PortalError>(launchStudio(deps, { user: { username: 'user-lob-a', groups: [] }, channel: 'api', requestId: 'lambda-audit-0002' }));
+    const error = await errorOf<PortalError>(launchStudio(deps, { user: { username: 'user-lob-a', groups: [], sub: subForUsername('user-lob-a') }, channel: 'api', requestId: 'lambda-audit-0002' }));
     const records = (await auditOf('lambda-audit-0002')).sort((a, b) => String(a.sk).localeCompare(String(b.sk)));
     expect(records).toHaveLength(2);
     expect(records[0].outcome).toBe('success');
@@ -228,7 +229,7 @@ describe('the Lambda configuration: the audit record is written alongside the pr
     const read = () => readUsage({ doc: directory.doc, table: config.tables.usage }, { lobs: ['lob-a'], days: 1, today: new Date() });
     const before = await read();
     await ctl.setFault({ service: 'sagemaker', operation: 'CreatePresignedDomainUrl', error: 'ThrottlingException', count: 3 });
-    const error = await errorOf<PortalError>(launchStudio(deps, { user: { username: 'user-lob-a', groups: [] }, channel: 'api', requestId: 'lambda-usage-0003' }));
+    const error = await errorOf<PortalError>(launchStudio(deps, { user: { username: 'user-lob-a', groups: [], sub: subForUsername('user-lob-a') }, channel: 'api', requestId: 'lambda-usage-0003' }));
     const after = await read();
     expect(after.launches['lob-a'][0]).toBe(before.launches['lob-a'][0] + 1);
     expect(after.failures['lob-a'][0]).toBe(before.failures['lob-a'][0] + 1);

@@ -51,7 +51,7 @@ describe('startStandIns (child process)', () => {
         RoleArn: 'arn:aws:iam::222222222222:role/PresignedUrlGenerator',
         RoleSessionName: 'portal-user-lob-b',
         SourceIdentity: 'user-lob-b',
-        Tags: [{ Key: 'studio-user', Value: 'user-lob-b' }],
+        Tags: [{ Key: 'studio-user', Value: 'user-lob-b' }, { Key: 'lob', Value: 'lob-b' }],
       },
       clientConfig: { region: env.AWS_REGION, endpoint: env.STS_ENDPOINT },
       masterCredentials: { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY },

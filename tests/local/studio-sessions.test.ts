@@ -29,7 +29,8 @@ const ROLE = 'arn:aws:iam::111111111111:role/PresignedUrlGenerator';
 /** A generator session: the user's own (studio-user tag) or an access-control one (portal-task tag). */
 async function session(kind: { user: string } | { accessControl: string }) {
   const sts = new STSClient({ endpoint: stack().urls.aws, region: 'us-east-1', credentials: PORTAL_PRINCIPAL });
-  const tags = 'user' in kind ? [{ Key: 'studio-user', Value: kind.user }] : [{ Key: 'portal-task', Value: 'access-control' }];
+  // The generator trust policy's tag sets (infra/lob-account.ts): studio-user + lob, or portal-task + lob.
+  const tags = [...('user' in kind ? [{ Key: 'studio-user', Value: kind.user }] : [{ Key: 'portal-task', Value: 'access-control' }]), { Key: 'lob', Value: 'lob-a' }];
   const out = await sts.send(
     new AssumeRoleCommand({ RoleArn: ROLE, RoleSessionName: 'test', SourceIdentity: 'user' in kind ? kind.user : kind.accessControl, Tags: tags }),
   );

@@ -13,7 +13,7 @@ async function presign(stack: RunningStandIns, input: Partial<CreatePresignedDom
       RoleArn: `arn:aws:iam::${account}:role/PresignedUrlGenerator`,
       RoleSessionName: 'portal',
       SourceIdentity: user,
-      Tags: [{ Key: 'studio-user', Value: user }],
+      Tags: [{ Key: 'studio-user', Value: user }, { Key: 'lob', Value: account === '111111111111' ? 'lob-a' : 'lob-b' }],
     }),
   );
   const client = new SageMakerClient({

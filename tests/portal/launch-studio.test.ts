@@ -105,7 +105,8 @@ function setup(options: Setup = {}) {
     },
   };
   const deps: LaunchDeps = {
-    getUser: async (username) => ({ username, lobs: memberships.map((m) => m.lob), memberships, version: 1 }),
+    // Rows bound to the pool `sub` the session carries (issue 23's launch check, lib/launch/identity-binding.ts).
+    getUser: async (username) => ({ username, sub: `sub-${username}`, lobs: memberships.map((m) => m.lob), memberships, version: 1 }),
     lobs,
     presigner: {
       openSession: async (lob, username) => {
@@ -145,7 +146,7 @@ function setup(options: Setup = {}) {
 }
 
 const request = (changes: Partial<LaunchRequest> = {}): LaunchRequest => ({
-  user: { username: 'ada', groups: [] },
+  user: { username: 'ada', sub: 'sub-ada', groups: [] },
   channel: 'api',
   requestId: 'req-0001',
   ...changes,
@@ -231,7 +232,7 @@ describe('launchStudio: each refusal is answered and recorded with its code', ()
     {
       name: 'a username that cannot be a profile name',
       setup: {},
-      request: { user: { username: 'ada@example.com', groups: [] } },
+      request: { user: { username: 'ada@example.com', sub: 'sub-ada@example.com', groups: [] } },
       code: 'input.invalid',
       message: /cannot be used as a Studio user profile name/,
       lob: 'lob-a',

@@ -133,6 +133,8 @@ describe('sign-in and home page', () => {
     expect(res.headers.get('referrer-policy')).toBe('same-origin');
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect((await fetch(`${stack.url}/api/health`)).headers.get('referrer-policy')).toBe('no-referrer');
+    const home = await fetch(`${stack.url}/`, { redirect: 'manual' });
+    expect(home.headers.get('referrer-policy')).toBe('no-referrer');
   });
 });
 
@@ -208,7 +210,7 @@ describe('Open Studio', () => {
     // (The audit record and the usage counters' UpdateItems go out after the response: they may land by now.)
     const afterResponse = new Set(['dynamodb.PutItem', 'dynamodb.BatchWriteItem', 'dynamodb.UpdateItem']);
     const onPath = Object.entries(counters).filter(([k]) => !k.startsWith('cognito.') && !afterResponse.has(k));
-    expect(Object.fromEntries(onPath)).toEqual({ 'dynamodb.GetItem': 1, 'sagemaker.CreatePresignedDomainUrl': 1 });
+    expect(Object.fromEntries(onPath)).toEqual({ 'dynamodb.GetItem': 2, 'sagemaker.CreatePresignedDomainUrl': 1 });
     // The audit record and the counters (LOB-day, user-day, user-month) are written after the response, off the user's path.
     await afterResponseWritesLanded();
     const settled = await stack.control.getCounters();
