@@ -54,8 +54,6 @@ export interface OperationSpec<P extends AnyObject, Q extends AnyObject, B exten
   description?: string;
   /** The scope a machine client needs; people are authorized by their console rights alone. */
   scope: ApiScope;
-  /** A check of the caller alone, made before the request's input is read (403 before any 400). */
-  authorize?: (caller: ApiCaller) => void;
   params?: P;
   query?: Q;
   body?: B;
@@ -123,7 +121,6 @@ export async function runOperation(op: ApiOperation, request: Request, rawParams
   try {
     caller = await authenticate(deps, request.headers.get('authorization'));
     requireScope(caller, op.scope);
-    op.authorize?.(caller);
     const params = parsePart(op.params, rawParams, 'path');
     op.authorize?.(caller, params);
     const query = parsePart(op.query, Object.fromEntries(url.searchParams), 'query');

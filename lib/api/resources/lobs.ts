@@ -64,7 +64,6 @@ export const createLobOp = defineOperation({
   tag,
   summary: 'Create a LOB (disabled until enabled)',
   scope: 'lobs.write',
-  authorize: (caller) => requirePlatformAdmin(caller, 'lob.create'),
   body: newLobSchema,
   idempotent: true,
   authorize: (caller) => requirePlatformAdmin(caller, 'lob.create'),
