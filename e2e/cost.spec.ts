@@ -13,8 +13,8 @@ import { PORTAL_PRINCIPAL } from '../local/demo-data';
 import { jobToken } from '../lib/job-tokens';
 
 const HOUR = 3600;
-const LOB_A = { account: '111111111111', domain: 'd-loba1example' };
-const LOB_B = { account: '222222222222', domain: 'd-lobb1example' };
+const LOB_A = { lob: 'lob-a', account: '111111111111', domain: 'd-loba1example' };
+const LOB_B = { lob: 'lob-b', account: '222222222222', domain: 'd-lobb1example' };
 const setClock = (seconds: number) => writeFileSync(process.env[E2E_ENV.clockFile]!, String(seconds));
 /** Moves the portal's clock to `seconds` after `from` (an app's CreationTime): running times come out exact. */
 const setClockAfter = (from: Date, seconds: number) => setClock((from.getTime() + seconds * 1000 - Date.now()) / 1000);
@@ -27,11 +27,11 @@ async function call<T>(control: string, method: string, path: string, body?: unk
 }
 
 /** ListApps of a domain with an access-control session (what the portal's sweep sees). */
-async function listApps(control: string, lob: { account: string; domain: string }): Promise<AppDetails[]> {
+async function listApps(control: string, lob: { lob: string; account: string; domain: string }): Promise<AppDetails[]> {
   const endpoint = awsUrl(control);
   const sts = new STSClient({ endpoint, region: 'us-east-1', credentials: PORTAL_PRINCIPAL });
   const out = await sts.send(
-    new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${lob.account}:role/PresignedUrlGenerator`, RoleSessionName: 'e2e', SourceIdentity: 'e2e-test', Tags: [{ Key: 'portal-task', Value: 'access-control' }] }),
+    new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${lob.account}:role/PresignedUrlGenerator`, RoleSessionName: 'e2e', SourceIdentity: 'e2e-test', Tags: [{ Key: 'portal-task', Value: 'access-control' }, { Key: 'lob', Value: lob.lob }] }),
   );
   const c = out.Credentials!;
   const client = new SageMakerClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! } });

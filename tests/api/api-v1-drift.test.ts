@@ -29,6 +29,9 @@ interface Operation {
   statuses: string[];
 }
 
+/** A day `n` days ahead (YYYY-MM-DD): clients grant within lob-a's 90-day cap (issue 23). */
+const inDays = (n: number) => new Date(Date.now() + n * 24 * 3600 * 1000).toISOString().slice(0, 10);
+
 let stack: PortalStack;
 let document: Json;
 let operations: Operation[];
@@ -129,9 +132,9 @@ const CALLS: Record<string, () => Promise<Call>> = {
   disableLob: async () => ({ params: { lob: 'lob-b' }, headers: { 'if-match': await etag('/lobs/lob-b') } }),
   enableLob: async () => ({ params: { lob: 'lob-b' }, headers: { 'if-match': await etag('/lobs/lob-b') } }),
   listMembers: async () => ({ params: { lob: 'lob-a' }, query: '?limit=2' }),
-  addMember: async () => ({ params: { lob: 'lob-a' }, body: { username: 'user-lob-b', until: '2099-06-30' } }),
+  addMember: async () => ({ params: { lob: 'lob-a' }, body: { username: 'user-lob-b', until: inDays(30) } }),
   getMember: async () => ({ params: { lob: 'lob-a', username: 'user-lob-b' } }),
-  updateMember: async () => ({ params: { lob: 'lob-a', username: 'user-lob-b' }, body: { until: null }, headers: { 'if-match': await etag('/lobs/lob-a/members/user-lob-b') } }),
+  updateMember: async () => ({ params: { lob: 'lob-a', username: 'user-lob-b' }, body: { until: inDays(60) }, headers: { 'if-match': await etag('/lobs/lob-a/members/user-lob-b') } }),
   removeMember: async () => ({ params: { lob: 'lob-a', username: 'user-lob-b' } }),
   createRequest: async () => ({ as: 'user-no-lob', body: { lob: 'lob-a', justification: 'Drift test: I need the lab.', days: 30 } }),
   listRequests: async () => ({ query: '?lob=lob-a' }),
