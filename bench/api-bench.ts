@@ -12,17 +12,12 @@ import { performance } from 'node:perf_hooks';
 import { buildAdminAuditItems } from '../lib/admin/audit';
 import { registerApiClient } from '../lib/admin/api-clients';
 import { batchWriteAll, type TableWrite } from '../lib/directory/writes';
-import { startPortal, startStandIns } from '../local/stack';
+import { startPortal } from '../local/stack';
 import { adminCookie } from './admin-bench';
 import { summarize, timeSamples } from './lib/stats';
-import { benchDeps, memberWrites } from './lib/seed-members';
+import { memberWrites, numberArg, withBenchStandIns } from './lib/seed-members';
 
 const TARGET_P50_MS = 100;
-
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-}
 
 async function timed(samples: number, url: (i: number) => string, headers: Record<string, string>) {
   for (let i = 0; i < 3; i++) await fetch(url(i), { headers }).then((r) => r.text()); // warm up
@@ -36,12 +31,10 @@ async function timed(samples: number, url: (i: number) => string, headers: Recor
 }
 
 async function main() {
-  const users = arg('users', 100_000);
-  const auditEntries = arg('audit', 20_000);
-  const samples = arg('samples', 40);
-  const standIns = await startStandIns({ timeoutMs: 180_000 });
-  try {
-    const { env, config, deps } = benchDeps(standIns.portalEnv);
+  const users = numberArg('users', 100_000);
+  const auditEntries = numberArg('audit', 20_000);
+  const samples = numberArg('samples', 40);
+  await withBenchStandIns(async ({ env, config, deps, standIns }) => {
     const now = Date.now();
     const seedStart = performance.now();
     const writes: TableWrite[] = memberWrites(config.tables.users, users, now);
@@ -94,9 +87,7 @@ async function main() {
     } finally {
       await portal.stop();
     }
-  } finally {
-    await standIns.stop();
-  }
+  });
 }
 
 void main().catch((error) => {

@@ -11,24 +11,16 @@ import { batchWriteAll, type TableWrite } from '../lib/directory/writes';
 import { countPendingRequests, listPendingRequests } from '../lib/admin/requests';
 import { listMembers } from '../lib/admin/members';
 import { findExpiringMemberships } from '../lib/directory/expiring-memberships';
-import { startStandIns } from '../local/stack';
 import { summarize as stats, timeSamples as time } from './lib/stats';
-import { benchDeps, memberWrites } from './lib/seed-members';
+import { memberWrites, numberArg, withBenchStandIns } from './lib/seed-members';
 
 const TARGET_P50_MS = 300;
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-}
-
 async function main() {
-  const users = arg('users', 100_000);
-  const pending = arg('pending', 10_000);
-  const samples = arg('samples', 40);
-  const standIns = await startStandIns({ timeoutMs: 180_000 });
-  try {
-    const { config, deps } = benchDeps(standIns.portalEnv);
+  const users = numberArg('users', 100_000);
+  const pending = numberArg('pending', 10_000);
+  const samples = numberArg('samples', 40);
+  await withBenchStandIns(async ({ config, deps }) => {
     const now = Date.now();
     const seedStart = performance.now();
     const writes: TableWrite[] = memberWrites(config.tables.users, users, now);
@@ -67,9 +59,7 @@ async function main() {
       expiryNoticeScan: { ms: expiryScanMs, endingWithin7Days: ending.length },
     };
     console.log(JSON.stringify(report, null, 2));
-  } finally {
-    await standIns.stop();
-  }
+  });
 }
 
 void main().catch((error) => {

@@ -3,6 +3,7 @@ import { parseConfig } from '../../lib/config';
 import { createDynamoDocumentClient } from '../../lib/aws/clients';
 import { createAdminDeps } from '../../lib/admin/deps';
 import type { TableWrite } from '../../lib/directory/writes';
+import { startStandIns, type StandInsHandle } from '../../local/stack';
 
 /** The portal's configuration and admin dependencies against running stand-ins (their credentials in process.env). */
 export function benchDeps(portalEnv: Record<string, string>) {
@@ -10,6 +11,24 @@ export function benchDeps(portalEnv: Record<string, string>) {
   Object.assign(process.env, { AWS_ACCESS_KEY_ID: env.AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY: env.AWS_SECRET_ACCESS_KEY });
   const config = parseConfig(env);
   return { env, config, deps: createAdminDeps(config, createDynamoDocumentClient(config)) };
+}
+
+/** A numeric `--name N` option of the bench's command line, or `fallback`. */
+export function numberArg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+}
+
+/** Runs `body` against freshly started stand-ins and the portal's deps on them; stops the stand-ins after. */
+export async function withBenchStandIns<T>(
+  body: (bench: ReturnType<typeof benchDeps> & { standIns: StandInsHandle }) => Promise<T>,
+): Promise<T> {
+  const standIns = await startStandIns({ timeoutMs: 180_000 });
+  try {
+    return await body({ ...benchDeps(standIns.portalEnv), standIns });
+  } finally {
+    await standIns.stop();
+  }
 }
 
 export function memberWrites(usersTable: string, users: number, now: number): TableWrite[] {

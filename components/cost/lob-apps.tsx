@@ -5,13 +5,12 @@ import { appIdOf, appLabelOf } from '@/lib/cost/apps';
 import { getCostDeps } from '@/lib/cost/deps';
 import { listLobApps } from '@/lib/cost/stop-app';
 import { toPortalError } from '@/lib/errors';
-import { formatUtc } from '@/lib/time-format';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { inputClass, labelClass } from '@/components/admin/form-parts';
 import { Card, TableFrame, sectionTitleClass, tableClass, tbodyClass, tdClass, thClass, theadClass } from '@/components/admin/page-parts';
-import { costSoFar, StopNotice } from './my-apps';
-import { StopAppButton, StopAppForm } from './stop-app';
+import { AppCostCells, StopNotice } from './my-apps';
+import { StopAppForm } from './stop-app';
 
 const HOUR_MS = 3600_000;
 
@@ -36,6 +35,15 @@ async function LobAppsTable({ lob, viewer, longer }: { lob: Lob; viewer: string;
   }
   const shown = longer === undefined ? apps : apps.filter((a) => now.getTime() - a.createdAt.getTime() > longer * HOUR_MS);
   const path = `/admin/lobs/${encodeURIComponent(lob.lob)}`;
+  const cells = {
+    lob,
+    now,
+    prices: deps.prices,
+    cell: tdClass,
+    noSpace: 'default',
+    kind: 'lob' as const,
+    confirmPath: path,
+  };
   return (
     <>
       <p className="text-sm text-slate-600" data-testid="lob-apps-count">
@@ -62,13 +70,7 @@ async function LobAppsTable({ lob, viewer, longer }: { lob: Lob; viewer: string;
                     {app.appType}
                     <div><StopNotice lob={lob} app={app} now={now} /></div>
                   </td>
-                  <td className={tdClass}>{app.spaceName ?? 'default'}</td>
-                  <td className={`${tdClass} font-mono text-xs`}>{app.instanceType}</td>
-                  <td className={`${tdClass} whitespace-nowrap`}><time dateTime={app.createdAt.toISOString()}>{formatUtc(app.createdAt.toISOString())}</time></td>
-                  <td className={`${tdClass} tabular-nums`}>{costSoFar(deps.prices, lob, app, now)}</td>
-                  <td className={tdClass}>
-                    <StopAppButton kind="lob" lob={lob.lob} app={appIdOf(app)} label={`${appLabelOf(app)} of ${app.user}`} confirmPath={path} />
-                  </td>
+                  <AppCostCells app={app} {...cells} label={`${appLabelOf(app)} of ${app.user}`} />
                 </tr>
               ))}
             </tbody>

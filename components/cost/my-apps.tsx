@@ -34,6 +34,44 @@ export function costSoFar(prices: PriceTable, lob: Lob, app: RunningApp, now: Da
   return formatCost(costOf(prices, lob.region, app.instanceType, Math.max(0, (now.getTime() - app.createdAt.getTime()) / 1000)), prices.currency);
 }
 
+/** The cells both app tables share: space, instance type, start (UTC), cost so far, and the Stop button. */
+export function AppCostCells(props: {
+  app: RunningApp;
+  lob: Lob;
+  now: Date;
+  prices: PriceTable;
+  /** The class of a cell. */
+  cell: string;
+  /** The space column for an app in no space. */
+  noSpace: string;
+  kind: 'lob' | 'own';
+  /** The Stop button's accessible name. */
+  label: string;
+  confirmPath: string;
+}) {
+  const { app, lob, cell } = props;
+  const started = app.createdAt.toISOString();
+  return (
+    <>
+      <td className={cell}>{app.spaceName ?? props.noSpace}</td>
+      <td className={`${cell} font-mono text-xs`}>{app.instanceType}</td>
+      <td className={`${cell} whitespace-nowrap`}>
+        <time dateTime={started}>{formatUtc(started)}</time>
+      </td>
+      <td className={`${cell} tabular-nums`}>{costSoFar(props.prices, lob, app, props.now)}</td>
+      <td className={cell}>
+        <StopAppButton
+          kind={props.kind}
+          lob={lob.lob}
+          app={appIdOf(app)}
+          label={props.label}
+          confirmPath={props.confirmPath}
+        />
+      </td>
+    </>
+  );
+}
+
 async function MyAppsList({ user, lobs }: { user: SessionUser; lobs: Lob[] }) {
   const deps = getCostDeps();
   const now = getClock()();
@@ -46,6 +84,14 @@ async function MyAppsList({ user, lobs }: { user: SessionUser; lobs: Lob[] }) {
     return { lob, apps, error: failure.message };
   });
   const running = perLob.reduce((n, l) => n + l.apps.length, 0);
+  const cells = {
+    now,
+    prices: deps.prices,
+    cell: td,
+    noSpace: 'default (your profile)',
+    kind: 'own' as const,
+    confirmPath: '/',
+  };
   return (
     <div className="space-y-4">
       {perLob.map(({ lob, apps, error }) =>
@@ -74,13 +120,7 @@ async function MyAppsList({ user, lobs }: { user: SessionUser; lobs: Lob[] }) {
                       {app.appType}
                       <div className="font-normal"><StopNotice lob={lob} app={app} now={now} /></div>
                     </th>
-                    <td className={td}>{app.spaceName ?? 'default (your profile)'}</td>
-                    <td className={`${td} font-mono text-xs`}>{app.instanceType}</td>
-                    <td className={`${td} whitespace-nowrap`}><time dateTime={app.createdAt.toISOString()}>{formatUtc(app.createdAt.toISOString())}</time></td>
-                    <td className={`${td} tabular-nums`}>{costSoFar(deps.prices, lob, app, now)}</td>
-                    <td className={td}>
-                      <StopAppButton kind="own" lob={lob.lob} app={appIdOf(app)} label={myLabel(app)} confirmPath="/" />
-                    </td>
+                    <AppCostCells app={app} lob={lob} {...cells} label={myLabel(app)} />
                   </tr>
                 ))}
               </tbody>

@@ -16,6 +16,9 @@ export function pageOf<S extends z.ZodType>(item: S, id: string) {
   return z.object({ items: z.array(item), next: z.string().optional() }).meta({ id });
 }
 
+/** Who decided and when: an access request's decision, a review row's. */
+export const decisionStamp = { decidedBy: z.string().optional(), decidedAt: z.string().optional() };
+
 export const lobParam = z.object({ lob: lobNameSchema.meta({ description: 'The LOB key.' }) });
 export const memberParams = lobParam.extend({ username: usernameSchema });
 

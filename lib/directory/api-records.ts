@@ -7,8 +7,7 @@
  */
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { isConditionalCheckFailed } from '../aws/errors';
-import { send } from './send';
+import { claimPut, send, sendAllPages } from './send';
 import type { TableAccessTo } from './access';
 import { DirectoryItemError, issuesOf } from './items';
 
@@ -64,23 +63,19 @@ export async function getApiClient(access: Access, clientId: string): Promise<Ap
 
 /** Every registered client, by client id (a few dozen at most: one query, paged through). */
 export async function listApiClients(access: Access): Promise<ApiClientRecord[]> {
-  const found: ApiClientRecord[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  await send('api_clients.list', async () => {
-    do {
-      const out = await access.ddb.send(
+  return sendAllPages(
+    'api_clients.list',
+    (startKey) =>
+      access.ddb.send(
         new QueryCommand({
           TableName: access.tables.usage,
           KeyConditionExpression: 'pk = :pk',
           ExpressionAttributeValues: { ':pk': CLIENT_PK },
           ExclusiveStartKey: startKey,
         }),
-      );
-      found.push(...(out.Items ?? []).map(reshapeClient));
-      startKey = out.LastEvaluatedKey;
-    } while (startKey);
-  });
-  return found;
+      ),
+    reshapeClient,
+  );
 }
 
 export async function deleteApiClient(access: Access, clientId: string): Promise<void> {
@@ -108,14 +103,7 @@ export async function claimIdempotencyKey(access: Access, caller: string, key: s
     Item: { ...idemKey(caller, key), fingerprint, state: 'pending', ttl },
     ConditionExpression: 'attribute_not_exists(pk)',
   });
-  return send(
-    'idempotency.claim',
-    async () => {
-      await access.ddb.send(put);
-      return true;
-    },
-    (error) => (isConditionalCheckFailed(error) ? false : undefined),
-  );
+  return claimPut('idempotency.claim', access.ddb, put);
 }
 
 export async function getIdempotencyRecord(access: Access, caller: string, key: string): Promise<IdempotencyRecord | null> {

@@ -8,8 +8,7 @@
  * - `sk = stopwarn#<app id>#<limit hours>`: one "stops soon" warning sent (claimed before it is published), `ttl`.
  */
 import { GetCommand, PutCommand, DeleteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { isConditionalCheckFailed } from '../aws/errors';
-import { send } from './send';
+import { claimPut, send } from './send';
 import { addUpdateOf, countOf, queryRange } from './usage';
 import { transactWrite, TransactionCancelledError, type DirectoryWrite } from './writes';
 
@@ -81,14 +80,7 @@ export async function claimStopWarning(usage: AppUsageTable, lob: string, appId:
     Item: { ...appUsageKeys.warning(lob, appId, limitHours), at: at.toISOString(), ttl: Math.floor(at.getTime() / 1000) + ttlSeconds },
     ConditionExpression: 'attribute_not_exists(pk)',
   });
-  return send(
-    'usage.record',
-    async () => {
-      await usage.doc.send(put);
-      return true;
-    },
-    (error) => (isConditionalCheckFailed(error) ? false : undefined),
-  );
+  return claimPut('usage.record', usage.doc, put);
 }
 
 /** Gives a claim back (the warning could not be published: the next sweep tries again). */

@@ -5,7 +5,7 @@
  */
 import { QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DirectoryItemError } from './items';
-import { send } from './send';
+import { send, sendAllPages } from './send';
 
 /** The Usage table through one client (what lib/usage holds and passes on). */
 export interface UsageTable {
@@ -96,10 +96,9 @@ function reshapeUserCounts(item: Item): UserCounts {
 
 /** Every item of a LOB's partition with `from <= sk <= to`, paginated; failures translated (`usage.read`). */
 export async function queryRange<T>(usage: UsageTable, lob: string, from: string, to: string, reshape: (item: Item) => T): Promise<T[]> {
-  const found: T[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  await send('usage.read', async () => {
-    do {
+  return sendAllPages(
+    'usage.read',
+    async (startKey) => {
       const out = await usage.doc.send(
         new QueryCommand({
           TableName: usage.table,
@@ -108,11 +107,10 @@ export async function queryRange<T>(usage: UsageTable, lob: string, from: string
           ExclusiveStartKey: startKey,
         }),
       );
-      found.push(...((out.Items as Item[] | undefined) ?? []).map(reshape));
-      startKey = out.LastEvaluatedKey;
-    } while (startKey);
-  });
-  return found;
+      return { Items: out.Items as Item[] | undefined, LastEvaluatedKey: out.LastEvaluatedKey };
+    },
+    reshape,
+  );
 }
 
 /** A LOB's day counters from day `first` to `last` (UTC days, `YYYY-MM-DD`), one item per day that had a launch. */

@@ -9,7 +9,7 @@ import { isMembershipActive, reshapeUserItem, toUserItem } from './items';
 import { USERS_TABLE, indexOf } from './schema';
 import type { Membership, PageKey, UserMapping } from './types';
 import { TransactionCancelledError, batchGetAll, batchWriteAll, type DirectoryWrite } from './writes';
-import { send } from './send';
+import { send, sendAllPages } from './send';
 
 /** The user's row (consistent read by default: admin edits start from it), or null when there is none. */
 export async function getUserMapping(access: TableAccessTo<'users'>, username: string, options: { consistent?: boolean } = {}): Promise<UserMapping | null> {
@@ -114,11 +114,10 @@ export async function queryLobMembers(
 
 /** Every row naming `lob` in its list, ended memberships included (a scan: LOB deletes are rare, and it must be exact). */
 export async function scanLobMembers(access: TableAccessTo<'users'>, lob: string): Promise<Pick<UserMapping, 'username' | 'lobs' | 'version'>[]> {
-  const members: Pick<UserMapping, 'username' | 'lobs' | 'version'>[] = [];
-  let startKey: PageKey | undefined;
-  await send('users.scan', async () => {
-    do {
-      const out = await access.ddb.send(
+  return sendAllPages(
+    'users.scan',
+    (startKey) =>
+      access.ddb.send(
         new ScanCommand({
           TableName: access.tables.users,
           FilterExpression: 'contains(lobs, :lob)',
@@ -126,15 +125,12 @@ export async function scanLobMembers(access: TableAccessTo<'users'>, lob: string
           ExpressionAttributeValues: { ':lob': lob },
           ExclusiveStartKey: startKey,
         }),
-      );
-      for (const item of out.Items ?? []) {
-        const { username, lobs, version } = reshapeUserItem(item);
-        members.push({ username, lobs, version });
-      }
-      startKey = out.LastEvaluatedKey;
-    } while (startKey);
-  });
-  return members;
+      ),
+    (item) => {
+      const { username, lobs, version } = reshapeUserItem(item);
+      return { username, lobs, version };
+    },
+  );
 }
 
 const atVersion = (expected: number | null) =>

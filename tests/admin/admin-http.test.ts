@@ -5,7 +5,7 @@
  * shows the refusals are authorization and not a malformed request.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPortalStack, type PortalStack } from '../support/portal-stack';
+import { startPortalStackAsAdmin, type PortalStack } from '../support/portal-stack';
 import { signIn, type CookieJar } from '../support/http-session';
 import { directoryClient } from '../support/directory';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
@@ -16,8 +16,7 @@ let admin: CookieJar;
 let nonAdmin: CookieJar;
 
 beforeAll(async () => {
-  stack = await startPortalStack();
-  admin = await signIn(stack.url, 'portal-admin', 'PortalAdmin1!');
+  ({ stack, admin } = await startPortalStackAsAdmin());
   nonAdmin = await signIn(stack.url, 'user-lob-a', 'UserLobA1!');
 });
 

@@ -5,7 +5,7 @@
  */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPortalStack, type PortalStack } from '../support/portal-stack';
+import { startPortalStackAsAdmin, type PortalStack } from '../support/portal-stack';
 import { signIn, type CookieJar } from '../support/http-session';
 import { directoryClient } from '../support/directory';
 import { callApi, clientToken, personToken, registerClient, type RegisteredClient } from '../support/api-v1';
@@ -16,8 +16,7 @@ let writer: RegisteredClient;
 let writerToken: string;
 
 beforeAll(async () => {
-  stack = await startPortalStack();
-  admin = await signIn(stack.url, 'portal-admin', 'PortalAdmin1!');
+  ({ stack, admin } = await startPortalStackAsAdmin());
   writer = await registerClient(stack, admin, { name: 'pipeline-a', scopes: ['members.read', 'members.write', 'lobs.read'], lobs: ['lob-a'] });
   writerToken = await clientToken(stack, writer);
 });

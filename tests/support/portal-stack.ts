@@ -12,6 +12,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { control, randomSecret, startPortal, type PortalHandle } from './local-stack';
 import { configFromEnv, startStandInsInProcess, type RunningStandIns } from '../../local/stand-ins';
+import { signIn, type CookieJar } from './http-session';
 
 export type Control = ReturnType<typeof control>;
 
@@ -71,6 +72,19 @@ export async function startPortalStack(opts: StartPortalStackOptions = {}): Prom
     };
   } catch (error) {
     await standIns.stop();
+    throw error;
+  }
+}
+
+/** A stack and its platform admin's signed-in session, as HTTP suites start (the stack stops if sign-in fails). */
+export async function startPortalStackAsAdmin(
+  opts: StartPortalStackOptions = {},
+): Promise<{ stack: PortalStack; admin: CookieJar }> {
+  const stack = await startPortalStack(opts);
+  try {
+    return { stack, admin: await signIn(stack.url, 'portal-admin', 'PortalAdmin1!') };
+  } catch (error) {
+    await stack.stop();
     throw error;
   }
 }

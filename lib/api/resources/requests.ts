@@ -7,7 +7,7 @@ import { PortalError } from '@/lib/errors';
 import type { ApiCaller } from '../callers';
 import { requireConsole, requireManagerOf, requirePerson, requireStored } from '../authorize';
 import { defineOperation } from '../operation';
-import { pageOf, pageQuery } from '../schemas';
+import { decisionStamp, pageOf, pageQuery } from '../schemas';
 
 const tag = 'Access requests';
 
@@ -20,8 +20,7 @@ export const requestSchema = z
     days: z.number().int(),
     status: z.enum(['pending', 'approved', 'denied', 'withdrawn']),
     createdAt: z.string(),
-    decidedBy: z.string().optional(),
-    decidedAt: z.string().optional(),
+    ...decisionStamp,
     reason: z.string().optional(),
     approvedDays: z.number().int().optional(),
     until: z.string().optional(),

@@ -12,7 +12,7 @@ import { PortalError } from '@/lib/errors';
 import { grantorOf, type ApiCaller } from '../callers';
 import { requireManagerOf, requireStored } from '../authorize';
 import { defineOperation } from '../operation';
-import { lobParam, pageOf, pageQuery, untilDay } from '../schemas';
+import { decisionStamp, lobParam, pageOf, pageQuery, untilDay } from '../schemas';
 
 const tag = 'Access reviews';
 
@@ -39,8 +39,7 @@ const reviewRowSchema = z
     username: z.string(),
     until: z.string().optional(),
     decision: z.enum(['keep', 'remove']).optional(),
-    decidedBy: z.string().optional(),
-    decidedAt: z.string().optional(),
+    ...decisionStamp,
     comment: z.string().optional(),
     newUntil: z.string().optional(),
     lastUsed: z.string().nullable().optional(),
