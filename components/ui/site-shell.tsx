@@ -22,8 +22,19 @@ export type ShellSection = 'portal' | 'admin';
  * The page frame: a header and `<main id="main">` in one centred column, the same in every section, so
  * the header lines up with the content and nothing jumps between the portal and the admin console. It only shows who is signed in; each page still checks access itself.
  */
-export async function SiteShell({ width = 'narrow', section = 'portal', children }: { width?: ShellWidth; section?: ShellSection; children: ReactNode }) {
-  const user = await getSessionUser();
+export async function SiteShell({
+  width = 'narrow',
+  section = 'portal',
+  signingIn = false,
+  children,
+}: {
+  width?: ShellWidth;
+  section?: ShellSection;
+  /** The sign-in action's own response: the header shows nobody yet (the next page, loaded in full, does). */
+  signingIn?: boolean;
+  children: ReactNode;
+}) {
+  const user = signingIn ? null : await getSessionUser();
   const admin = await canOpenConsole(user);
   const idpLogoutUrl = user ? await getIdpLogoutUrl() : undefined;
 
