@@ -33,6 +33,7 @@ import { runSoak, type SoakResult } from './soak';
 import { runSessionCache, type SessionCacheResult } from './session-cache';
 import { createDocumentClient } from '../lib/aws/clients';
 import { seedUserMappings } from '../lib/directory/users';
+import { subForUsername } from '../local/cognito/user-store';
 import { formatAdmin, formatLatency, formatProfile, formatSessions, formatSoak, formatStartup, formatThroughput } from './report';
 
 const SECTIONS = ['latency', 'throughput', 'startup', 'soak', 'admin', 'sessions'] as const;
@@ -149,7 +150,11 @@ async function createFreshUsers(portalEnv: Record<string, string>, ctl: ReturnTy
   const now = new Date().toISOString();
   await seedUserMappings(
     { ddb: doc, tables: { users: portalEnv.TABLE_USERS } },
-    users.map((u) => ({ username: u.username, lobs: ['lob-a'], memberships: [{ lob: 'lob-a', via: 'admin' }], version: 1, createdAt: now, updatedAt: now, updatedBy: 'bench' })),
+    // Bound to the pool's `sub` as the portal binds its grants (issue 23: the launch refuses unbound rows).
+    users.map((u) => ({
+      username: u.username, sub: subForUsername(u.username), lobs: ['lob-a'], memberships: [{ lob: 'lob-a', via: 'admin' as const }],
+      version: 1, createdAt: now, updatedAt: now, updatedBy: 'bench',
+    })),
     1,
   );
   doc.destroy();
