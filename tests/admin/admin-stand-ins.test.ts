@@ -3,12 +3,8 @@
  * production SDK clients the portal builds from its configuration: the users list (pool joined with the
  * Users table) and the LOB connection test with the reasons an admin can act on.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configFromEnv, startStandInsInProcess, type RunningStandIns } from '@/local/stand-ins';
-import { control } from '@/local/stack';
-import { parseConfig } from '@/lib/config';
-import { createDynamoDocumentClient } from '@/lib/aws/clients';
-import { createAdminDeps, type AdminDeps } from '@/lib/admin/deps';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { AdminDeps } from '@/lib/admin/deps';
 import { POOL_LOOKUP_ONE_BY_ONE_MAX } from '@/lib/admin/pool-lookup';
 import { listPoolUsers } from '@/lib/admin/pool-users';
 import { listUsersWithoutLob } from '@/lib/admin/users-without-lob';
@@ -19,27 +15,13 @@ import { toCsv } from '@/lib/admin/csv';
 import { setMember } from '@/lib/admin/members';
 import { createLob, requireLob } from '@/lib/admin/lobs';
 import { connectionHeadline, testLobConnection } from '@/lib/admin/connection-test';
+import type { Control } from '../support/portal-stack';
+import { useAdminStandIns } from '../support/admin-stand-ins';
 
-let standIns: RunningStandIns;
 let deps: AdminDeps;
-let ctl: ReturnType<typeof control>;
-
-beforeAll(async () => {
-  standIns = await startStandInsInProcess(
-    configFromEnv({ LOCAL_DYNAMODB_PORT: '0', LOCAL_COGNITO_PORT: '0', LOCAL_AWS_PORT: '0', LOCAL_BIND_HOST: '127.0.0.1' }),
-  );
-  // The portal's credentials come from the default provider chain, as in production.
-  for (const key of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_EC2_METADATA_DISABLED']) {
-    process.env[key] = standIns.portalEnv[key];
-  }
-  const config = parseConfig({ ...standIns.portalEnv, NEXTAUTH_URL: 'http://localhost:3000', NEXTAUTH_SECRET: 'x'.repeat(32) });
-  deps = createAdminDeps(config, createDynamoDocumentClient(config));
-  ctl = control(standIns.urls.control);
-});
-
-afterAll(async () => {
-  await standIns?.stop();
-});
+let ctl: Control;
+// The portal's credentials come from the default provider chain, as in production.
+useAdminStandIns((started) => ({ deps, ctl } = started));
 
 describe('Users list (user pool joined with LOB mappings)', () => {
   it('shows every pool user with explicit, group-based or missing LOBs', async () => {

@@ -5,11 +5,8 @@
  * maximum; with "Approvals required" 2 a request becomes a membership only with a second, different
  * approver, and approvers deciding at once neither lose an approval nor write two memberships.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configFromEnv, startStandInsInProcess, type RunningStandIns } from '@/local/stand-ins';
-import { parseConfig } from '@/lib/config';
-import { createDynamoDocumentClient } from '@/lib/aws/clients';
-import { createAdminDeps, type AdminDeps } from '@/lib/admin/deps';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { AdminDeps } from '@/lib/admin/deps';
 import { getUserMapping } from '@/lib/directory/users';
 import { saveUserLobs } from '@/lib/admin/user-lobs';
 import { listAudit } from '@/lib/admin/audit';
@@ -25,27 +22,15 @@ import { isLobOwner } from '@/lib/auth/roles';
 import { archiveOrphanedMapping, backfillSubs, listOrphanedMappings, listOrphanedOwners } from '@/lib/admin/identity';
 import { subForUsername } from '@/local/cognito/user-store';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { useAdminStandIns } from '../support/admin-stand-ins';
 
-let standIns: RunningStandIns;
 let deps: AdminDeps;
+useAdminStandIns((started) => ({ deps } = started));
 
 const owner = { username: 'owner-lob-a', platformAdmin: false };
 const admin = { username: 'portal-admin', platformAdmin: true };
 const DAY = 24 * 3600 * 1000;
 const day = (days: number) => `${new Date(Date.now() + days * DAY).toISOString().slice(0, 10)}T23:59:59.999Z`;
-
-beforeAll(async () => {
-  standIns = await startStandInsInProcess(
-    configFromEnv({ LOCAL_DYNAMODB_PORT: '0', LOCAL_COGNITO_PORT: '0', LOCAL_AWS_PORT: '0', LOCAL_BIND_HOST: '127.0.0.1' }),
-  );
-  for (const key of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_EC2_METADATA_DISABLED']) process.env[key] = standIns.portalEnv[key];
-  const config = parseConfig({ ...standIns.portalEnv, NEXTAUTH_URL: 'http://localhost:3000', NEXTAUTH_SECRET: 'x'.repeat(32) });
-  deps = createAdminDeps(config, createDynamoDocumentClient(config));
-});
-
-afterAll(async () => {
-  await standIns?.stop();
-});
 
 /** The error a promise rejects with (fails the test when it resolves). */
 async function refusal(promise: Promise<unknown>) {

@@ -4,30 +4,17 @@
  * the stand-ins' DynamoDB Local through the production SDK clients; concurrent requests in one LOB (all
  * touching its counter) all land and are all counted.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { configFromEnv, startStandInsInProcess, type RunningStandIns } from '@/local/stand-ins';
-import { control } from '@/local/stack';
-import { parseConfig } from '@/lib/config';
-import { createDynamoDocumentClient } from '@/lib/aws/clients';
-import { createAdminDeps, type AdminDeps } from '@/lib/admin/deps';
-import { approveRequest, countPendingRequests, createRequest, denyRequest, getRequest, listPendingRequests, listRequestsOf, withdrawRequest } from '@/lib/admin/requests';
+import type { AdminDeps } from '@/lib/admin/deps';
+import { approveRequest, countPendingRequests, createRequest, denyRequest } from '@/lib/admin/requests';
+import { getRequest, listPendingRequests, listRequestsOf, withdrawRequest } from '@/lib/admin/requests';
+import type { Control } from '../support/portal-stack';
+import { useAdminStandIns } from '../support/admin-stand-ins';
 
-let standIns: RunningStandIns;
 let deps: AdminDeps;
-let ctl: ReturnType<typeof control>;
-
-beforeAll(async () => {
-  standIns = await startStandInsInProcess(configFromEnv({ LOCAL_DYNAMODB_PORT: '0', LOCAL_COGNITO_PORT: '0', LOCAL_AWS_PORT: '0', LOCAL_BIND_HOST: '127.0.0.1' }));
-  for (const key of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_EC2_METADATA_DISABLED']) process.env[key] = standIns.portalEnv[key];
-  const config = parseConfig({ ...standIns.portalEnv, NEXTAUTH_URL: 'http://localhost:3000', NEXTAUTH_SECRET: 'x'.repeat(32) });
-  deps = { ...createAdminDeps(config, createDynamoDocumentClient(config)), notify: undefined };
-  ctl = control(standIns.urls.control);
-}, 120_000);
-
-afterAll(async () => {
-  await standIns?.stop();
-});
+let ctl: Control;
+useAdminStandIns((started) => ({ deps, ctl } = started), { notify: false });
 
 const ask = (who: string, lob: string) => createRequest(deps, who, { lob, justification: 'Needed for the quarterly model review', days: 30 });
 

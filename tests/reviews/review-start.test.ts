@@ -5,38 +5,30 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { configFromEnv, startStandInsInProcess, type RunningStandIns } from '@/local/stand-ins';
-import { control } from '@/local/stack';
-import { parseConfig } from '@/lib/config';
-import { createDynamoDocumentClient } from '@/lib/aws/clients';
-import { createAdminDeps, type AdminDeps } from '@/lib/admin/deps';
+import type { AdminDeps } from '@/lib/admin/deps';
 import { batchWriteAll, type TableWrite } from '@/lib/directory/writes';
 import { toMembershipsAttribute } from '@/lib/directory/items';
 import type { Lob } from '@/lib/directory/types';
 import { getReview, getReviewSettings, startReview } from '@/lib/admin/reviews';
 import { DEFAULT_DUE_DAYS, iterateReviewRowPages, queryLobReviews } from '@/lib/directory/reviews';
+import type { Control } from '../support/portal-stack';
+import { useAdminStandIns } from '../support/admin-stand-ins';
 
 const LOB = 'start-lob';
 /** More than one snapshot page (1,000) and many BatchWriteItem calls (25 rows each). */
 const MEMBERS = 2_300;
 
-let standIns: RunningStandIns;
 let deps: AdminDeps;
-let ctl: ReturnType<typeof control>;
+let ctl: Control;
 const lob: Lob = {
   lob: LOB, displayName: 'Start', accountId: '111111111111', domainId: 'd-start', region: 'us-east-1', roleName: 'PresignedUrlGenerator',
   groups: ['start-group'], defaultApp: 'studio', allowedApps: ['studio'], sessionDurationSeconds: 3600, autoCreateProfile: false, enabled: true,
   owners: { users: ['start-owner'], groups: [] }, acceptsRequests: false, maxRequestDays: 90, version: 1,
 };
 
+useAdminStandIns((started) => ({ deps, ctl } = started), { notify: false });
+
 beforeAll(async () => {
-  standIns = await startStandInsInProcess(
-    configFromEnv({ LOCAL_DYNAMODB_PORT: '0', LOCAL_COGNITO_PORT: '0', LOCAL_AWS_PORT: '0', LOCAL_BIND_HOST: '127.0.0.1' }),
-  );
-  for (const key of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_EC2_METADATA_DISABLED']) process.env[key] = standIns.portalEnv[key];
-  const config = parseConfig({ ...standIns.portalEnv, NEXTAUTH_URL: 'http://localhost:3000', NEXTAUTH_SECRET: 'x'.repeat(32) });
-  deps = { ...createAdminDeps(config, createDynamoDocumentClient(config)), notify: undefined };
-  ctl = control(standIns.urls.control);
   const writes: TableWrite[] = [];
   for (let i = 0; i < MEMBERS; i++) {
     const username = `start-${String(i).padStart(5, '0')}`;
@@ -49,7 +41,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await ctl?.clearFaults().catch(() => undefined);
-  await standIns?.stop();
 });
 
 const active = MEMBERS - MEMBERS / 10;
