@@ -1,9 +1,5 @@
 /** Reads server-action forms out of admin pages and replays them the way a browser without JavaScript posts. */
-import type { CookieJar } from '../support/http-session';
-
-function decodeEntities(s: string): string {
-  return s.replace(/&quot;/g, '"').replace(/&#x27;/g, "'").replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
-}
+import { decodeEntities, type CookieJar } from '../support/http-session';
 
 export interface ActionForm {
   /** Every field a browser would submit (React's $ACTION_* fields, hidden inputs, checked boxes, text values). */

@@ -68,7 +68,8 @@ export async function initiateAuth(spec: CognitoClientSpec, username: string, pa
   return { accessToken: result.AccessToken, idToken: result.IdToken };
 }
 
-function decodeEntities(s: string): string {
+/** Text of an HTML attribute or element as React escapes it, unescaped (the entities React writes). */
+export function decodeEntities(s: string): string {
   return s.replace(/&quot;/g, '"').replace(/&#x27;/g, "'").replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 }
 
