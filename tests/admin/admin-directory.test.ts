@@ -2,18 +2,9 @@
  * lib/admin against the DynamoDB stand-in (AWS's DynamoDB Local behind local/dynamodb.ts) through the production SDK clients:
  * versions and conflicts, LOB deletion rules, CSV import validation and application, audit listing.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Server } from 'node:http';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import { STSClient } from '@aws-sdk/client-sts';
-import { SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { createDynamoDbServer, seedDynamoDb, startDynamoDbLocal } from '@/local/dynamodb';
-import { Knobs } from '@/local/knobs';
-import { closeServer, listen } from '@/local/http-util';
-import { DEMO_APP_CLIENTS, DEMO_LOBS, DEMO_REGION, PORTAL_PRINCIPAL, USER_POOL_ID } from '@/local/demo-data';
-import { createCognitoServer, type CognitoStandIn } from '@/local/cognito/server';
+import { describe, expect, it } from 'vitest';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DEMO_LOBS } from '@/local/demo-data';
 import type { AdminDeps } from '@/lib/admin/deps';
 import { createLob, deleteLob, getLob, listLobs, setLobEnabled, updateLob } from '@/lib/admin/lobs';
 import { listMappedUsers, saveUserLobs } from '@/lib/admin/user-lobs';
@@ -24,11 +15,13 @@ import { formatUtc } from '@/lib/time-format';
 import { toCsv } from '@/lib/admin/csv';
 import { VersionConflictError, LobInUseError, LobExistsError } from '@/lib/admin/errors';
 import type { LobInput } from '@/lib/admin/validation';
+import { useDirectoryStandIns } from '../support/directory-stand-ins';
 
 const tables = { users: 'admin-t-users', lobs: 'admin-t-lobs', audit: 'admin-t-audit', requests: 'admin-t-requests', reviews: 'admin-t-reviews', usage: 'admin-t-usage' };
-let server: Server;
 let deps: AdminDeps;
-const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
+// Memberships are bound to the pool's `sub` (issue 23): saves look the user up in an (empty) Cognito stand-in.
+// STS is not reached by these suites (it is covered over HTTP in admin-http.test.ts).
+useDirectoryStandIns(tables, (started) => (deps = started.adminDeps()));
 
 function lobInput(lob: string, overrides: Partial<LobInput> = {}): LobInput {
   return {
@@ -38,35 +31,6 @@ function lobInput(lob: string, overrides: Partial<LobInput> = {}): LobInput {
     acceptsRequests: false, maxRequestDays: 90, ...overrides,
   };
 }
-
-let cognito: CognitoStandIn;
-
-beforeAll(async () => {
-  // Memberships are bound to the pool's `sub` (issue 23): saves look the user up in an (empty) Cognito stand-in.
-  cognito = await createCognitoServer(new Knobs(), { userPoolId: USER_POOL_ID, clients: DEMO_APP_CLIENTS, adminKeys: [PORTAL_PRINCIPAL], publicHost: '127.0.0.1' });
-  const cognitoUrl = (await cognito.listen(0, '127.0.0.1')).url;
-  server = createDynamoDbServer(new Knobs(), await startDynamoDbLocal());
-  const port = await listen(server, 0, '127.0.0.1');
-  const endpoint = `http://127.0.0.1:${port}`;
-  await seedDynamoDb(endpoint, tables, DEMO_REGION);
-  const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint, region: DEMO_REGION, credentials }), {
-    marshallOptions: { removeUndefinedValues: true },
-  });
-  deps = {
-    ddb,
-    cognito: new CognitoIdentityProviderClient({ endpoint: cognitoUrl, region: DEMO_REGION, credentials: PORTAL_PRINCIPAL }),
-    userPoolId: USER_POOL_ID,
-    // Not reached by these suites (STS is covered over HTTP in admin-http.test.ts).
-    tables,
-    createStsClient: () => new STSClient({ endpoint: 'http://127.0.0.1:9', region: DEMO_REGION, credentials }),
-    createSageMakerClient: (region, creds) => new SageMakerClient({ endpoint: 'http://127.0.0.1:9', region, credentials: creds }),
-  };
-});
-
-afterAll(async () => {
-  if (server) await closeServer(server);
-  if (cognito) await closeServer(cognito.server);
-});
 
 describe('LOBs', () => {
   it('lists the demo LOBs', async () => {

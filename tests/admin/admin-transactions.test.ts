@@ -4,18 +4,8 @@
  * at an exact point (right after the admin function's read) by an SDK middleware on the admin's client
  * that runs another admin's save through a second client; nothing is stubbed.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Server } from 'node:http';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import { STSClient } from '@aws-sdk/client-sts';
-import { SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { createCognitoServer, type CognitoStandIn } from '@/local/cognito/server';
-import { DEMO_APP_CLIENTS, DEMO_REGION, PORTAL_PRINCIPAL, USER_POOL_ID } from '@/local/demo-data';
-import { createDynamoDbServer, seedDynamoDb, startDynamoDbLocal } from '@/local/dynamodb';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { Knobs } from '@/local/knobs';
-import { closeServer, listen } from '@/local/http-util';
 import type { AdminDeps } from '@/lib/admin/deps';
 import { saveUserLobs } from '@/lib/admin/user-lobs';
 import { getUserMapping } from '@/lib/directory/users';
@@ -24,31 +14,28 @@ import { importUsersCsv } from '@/lib/admin/user-import';
 import { listAudit } from '@/lib/admin/audit';
 import { VersionConflictError } from '@/lib/admin/errors';
 import { PortalError } from '@/lib/errors';
+import { useDirectoryStandIns, type DirectoryStandIns } from '../support/directory-stand-ins';
 
 const tables = { users: 'tx-users', lobs: 'tx-lobs', audit: 'tx-audit', requests: 'tx-requests', reviews: 'tx-reviews', usage: 'tx-usage' };
-const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 const knobs = new Knobs();
-let server: Server;
-let cognito: CognitoStandIn;
-let cognitoUrl: string;
-let endpoint: string;
-
-function adminDeps(client: DynamoDBClient): AdminDeps {
-  const nowhere = 'http://127.0.0.1:9';
-  return {
-    ddb: DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }),
+let directory: DirectoryStandIns;
+let other: AdminDeps;
+useDirectoryStandIns(
+  tables,
+  (started) => {
+    directory = started;
     // Imports refuse users who are not in the pool: a real Cognito stand-in holds the ones these tests name.
-    cognito: new CognitoIdentityProviderClient({ endpoint: cognitoUrl, region: DEMO_REGION, credentials: PORTAL_PRINCIPAL }),
-    userPoolId: 'us-east-1_StudioLcl',
-    tables,
-    createStsClient: () => new STSClient({ endpoint: nowhere, region: DEMO_REGION, credentials }),
-    createSageMakerClient: (region, creds) => new SageMakerClient({ endpoint: nowhere, region, credentials: creds }),
-  };
-}
+    const names = ['race-1', 'race-2', 'race-new', 'race-late', ...Array.from({ length: 250 }, (_, i) => `bulk-${i}`)];
+    for (const username of names)
+      started.cognito.users.create({ username, password: 'TxUser1!x', email: `${username}@example.com`, groups: [] });
+    other = started.adminDeps();
+  },
+  knobs,
+);
 
 /** An admin whose client runs `race` once, right after the first `operation` call returns (maxAttempts 1: no SDK retries hide anything). */
 function racingAdmin(operation: string, race: () => Promise<unknown>): AdminDeps {
-  const client = new DynamoDBClient({ endpoint, region: DEMO_REGION, credentials, maxAttempts: 1 });
+  const client = directory.dynamoClient({ maxAttempts: 1 });
   let raced = false;
   client.middlewareStack.add(
     (next, context) => async (args) => {
@@ -61,28 +48,8 @@ function racingAdmin(operation: string, race: () => Promise<unknown>): AdminDeps
     },
     { step: 'initialize', name: 'raceAfterRead' },
   );
-  return adminDeps(client);
+  return directory.adminDeps(client);
 }
-
-let other: AdminDeps;
-
-beforeAll(async () => {
-  cognito = await createCognitoServer(new Knobs(), {
-    userPoolId: USER_POOL_ID, clients: DEMO_APP_CLIENTS, adminKeys: [PORTAL_PRINCIPAL], publicHost: '127.0.0.1',
-  });
-  cognitoUrl = (await cognito.listen(0, '127.0.0.1')).url;
-  const names = ['race-1', 'race-2', 'race-new', 'race-late', ...Array.from({ length: 250 }, (_, i) => `bulk-${i}`)];
-  for (const username of names) cognito.users.create({ username, password: 'TxUser1!x', email: `${username}@example.com`, groups: [] });
-  server = createDynamoDbServer(knobs, await startDynamoDbLocal());
-  endpoint = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}`;
-  await seedDynamoDb(endpoint, tables, DEMO_REGION);
-  other = adminDeps(new DynamoDBClient({ endpoint, region: DEMO_REGION, credentials }));
-});
-
-afterAll(async () => {
-  if (server) await closeServer(server);
-  if (cognito) await closeServer(cognito.server);
-});
 
 beforeEach(() => {
   knobs.clearFaults();
