@@ -7,7 +7,7 @@
  * platform admin sees and archives the orphaned memberships.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import {
   AdminCreateUserCommand,
   AdminDeleteUserCommand,
@@ -43,7 +43,8 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const doc = () => directoryClient(stack.env).doc;
+const directory = () => directoryClient(stack.env);
+const doc = () => directory().doc;
 const get = (p: string, who: string) => fetch(`${stack.url}${p}`, { headers: { cookie: jars[who].header() }, redirect: 'manual' });
 const userRow = async (username: string) => (await doc().send(new GetCommand({ TableName: stack.env.TABLE_USERS, Key: { username }, ConsistentRead: true }))).Item;
 
@@ -68,10 +69,8 @@ async function act(p: string, who: string, form: ActionForm, fields: Record<stri
 
 /** Audit items of one action by one user (the table's own index, not through the portal). */
 async function audits(user: string, action: string) {
-  const out = await doc().send(
-    new QueryCommand({ TableName: stack.env.TABLE_AUDIT, IndexName: 'byUser', KeyConditionExpression: '#u = :u', ExpressionAttributeNames: { '#u': 'user' }, ExpressionAttributeValues: { ':u': user } }),
-  );
-  return (out.Items ?? []).filter((i) => i.action === action && !i.copyOf);
+  const items = await directory().queryIndex(stack.env.TABLE_AUDIT, 'byUser', 'user', user);
+  return items.filter((i) => i.action === action && !i.copyOf);
 }
 
 const membersPath = (lob: string) => `/admin/lobs/${lob}/members`;
@@ -118,8 +117,8 @@ describe('Nobody grants themselves access', () => {
 
     const start = await formOf('/admin/lobs/lob-a', 'owner-lob-a', { lob: 'lob-a' });
     expect((await callAction(stack.url, '/admin/lobs/lob-a', start.actionId, jars['owner-lob-a'].header(), { lob: 'lob-a' })).status).toBeLessThan(400);
-    const out = await doc().send(new QueryCommand({ TableName: stack.env.TABLE_REVIEWS, IndexName: 'byLob', KeyConditionExpression: 'reviewLob = :l', ExpressionAttributeValues: { ':l': 'lob-a' }, ScanIndexForward: false }));
-    const reviewId = String(out.Items![0].pk).slice('review#'.length);
+    const [newest] = await directory().queryIndex(stack.env.TABLE_REVIEWS, 'byLob', 'reviewLob', 'lob-a', 'newest-first');
+    const reviewId = String(newest.pk).slice('review#'.length);
     const reviewPath = `/admin/reviews/${reviewId}`;
     const keepSelf = (await formsOf(reviewPath, 'owner-lob-a')).find((f) => f.fields.some(([n, v]) => n === 'username' && v === 'owner-lob-a') && f.fields.some(([n]) => n === 'until'));
     expect(keepSelf).toBeDefined();
@@ -154,8 +153,8 @@ describe('Approvals required: 2', () => {
     const form = await formOf('/', who, { lob: 'lob-b' });
     const res = await callAction(stack.url, '/', form.actionId, jars[who].header(), { lob: 'lob-b', justification: 'Forecasting work for Q3', days: '30' });
     expect(await res.text()).toContain('Request sent');
-    const out = await doc().send(new QueryCommand({ TableName: stack.env.TABLE_REQUESTS, IndexName: 'pendingByLob', KeyConditionExpression: 'pendingLob = :l', ExpressionAttributeValues: { ':l': 'lob-b' } }));
-    return String((out.Items ?? []).find((i) => i.requester === who)!.id);
+    const pending = await directory().queryIndex(stack.env.TABLE_REQUESTS, 'pendingByLob', 'pendingLob', 'lob-b');
+    return String(pending.find((i) => i.requester === who)!.id);
   };
   const approve = async (who: string, id: string) => {
     const form = await formOf('/admin/requests', who, { id });

@@ -6,16 +6,21 @@
  * decides their own request; two concurrent approvals give one membership and one "already decided".
  */
 import { describe, expect, it } from 'vitest';
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { PortalStack } from '../support/portal-stack';
 import { DAY, REHEARSAL_SESSION_ENV, useClockedStack } from '../support/clocked-stack';
 import { initiateAuth, loadLaunchForm, submitLaunchForm, type CookieJar } from '../support/http-session';
 import { directoryClient } from '../support/directory';
+import { demoSignIns } from '../support/demo-users';
 import { actionForms, callAction, type ActionForm } from '../admin/admin-forms';
 
 let stack: PortalStack;
 let jars: Record<string, CookieJar>;
-const { setClockOffset } = useClockedStack([['user-no-lob', 'UserNoLob1!'], ['owner-lob-a', 'OwnerLobA1!'], ['portal-admin', 'PortalAdmin1!'], ['new-user', 'NewUser1!']], REHEARSAL_SESSION_ENV, (started) => ({ stack, jars } = started));
+const { setClockOffset } = useClockedStack(
+  demoSignIns('user-no-lob', 'owner-lob-a', 'portal-admin', 'new-user'),
+  REHEARSAL_SESSION_ENV,
+  (started) => ({ stack, jars } = started),
+);
 
 const get = (p: string, who: string) => fetch(`${stack.url}${p}`, { headers: { cookie: jars[who].header() }, redirect: 'manual' });
 
@@ -44,20 +49,15 @@ async function requestAccess(who: string, lob: string, justification: string, da
 }
 
 async function pendingIdOf(requester: string, lob: string): Promise<string> {
-  const out = await directoryClient(stack.env).doc.send(
-    new QueryCommand({ TableName: stack.env.TABLE_REQUESTS, IndexName: 'pendingByLob', KeyConditionExpression: 'pendingLob = :l', ExpressionAttributeValues: { ':l': lob } }),
-  );
-  const item = (out.Items ?? []).find((i) => i.requester === requester);
+  const pending = await directoryClient(stack.env).queryIndex(stack.env.TABLE_REQUESTS, 'pendingByLob', 'pendingLob', lob);
+  const item = pending.find((i) => i.requester === requester);
   if (!item) throw new Error(`no pending request of ${requester} for ${lob}`);
   return String(item.id);
 }
 
 /** Pending requests of a LOB, read from the table's pendingByLob index (not through the portal). */
 async function pendingInIndex(lob: string): Promise<number> {
-  const out = await directoryClient(stack.env).doc.send(
-    new QueryCommand({ TableName: stack.env.TABLE_REQUESTS, IndexName: 'pendingByLob', KeyConditionExpression: 'pendingLob = :l', ExpressionAttributeValues: { ':l': lob }, Select: 'COUNT' }),
-  );
-  return out.Count ?? 0;
+  return directoryClient(stack.env).countIndex(stack.env.TABLE_REQUESTS, 'pendingByLob', 'pendingLob', lob);
 }
 
 /** The HTML of one "At a glance" card of /admin (from its link to the end of the card). */
@@ -162,7 +162,8 @@ describe('Access request -> approval -> launch -> expiry', () => {
     expect(approved).toHaveLength(1);
     expect(already).toHaveLength(1);
 
-    const doc = directoryClient(stack.env).doc;
+    const directory = directoryClient(stack.env);
+    const doc = directory.doc;
     const user = (await doc.send(new GetCommand({ TableName: stack.env.TABLE_USERS, Key: { username: 'user-no-lob' }, ConsistentRead: true }))).Item!;
     expect(user.lobs).toEqual(['lob-a']);
     expect(user.version).toBe(1);
@@ -170,8 +171,8 @@ describe('Access request -> approval -> launch -> expiry', () => {
     const days = (Date.parse(user.memberships['lob-a'].until) - Date.now()) / 1000 / DAY;
     expect(days).toBeGreaterThan(29.9);
     expect(days).toBeLessThan(30.1);
-    const audit = await doc.send(new QueryCommand({ TableName: stack.env.TABLE_AUDIT, IndexName: 'byLob', KeyConditionExpression: 'lob = :l', ExpressionAttributeValues: { ':l': 'lob-a' } }));
-    expect((audit.Items ?? []).filter((i) => i.action === 'request.approve' && i.target === 'user-no-lob')).toHaveLength(1);
+    const audit = await directory.queryIndex(stack.env.TABLE_AUDIT, 'byLob', 'lob', 'lob-a');
+    expect(audit.filter((i) => i.action === 'request.approve' && i.target === 'user-no-lob')).toHaveLength(1);
     const decided = (await snsMessages()).filter((m) => m.attributes.event === 'request.decided' && m.attributes.lob === 'lob-a');
     expect(decided).toHaveLength(1);
   });

@@ -5,22 +5,28 @@
  * schedule opens a review when due: the portal's clock is moved through CLOCK_OFFSET_FILE, no sleeping.
  */
 import { describe, expect, it } from 'vitest';
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import Papa from 'papaparse';
 import type { PortalStack } from '../support/portal-stack';
 import { DAY, REHEARSAL_SESSION_ENV, useClockedStack } from '../support/clocked-stack';
 import { launchErrorIn, loadLaunchForm, submitLaunchForm, type CookieJar, type LaunchForm } from '../support/http-session';
 import { directoryClient } from '../support/directory';
+import { demoSignIns } from '../support/demo-users';
 import { actionForms, callAction, type ActionForm } from '../admin/admin-forms';
 import { jobToken } from '@/lib/job-tokens';
 
 let stack: PortalStack;
 let jars: Record<string, CookieJar>;
 // No in-process timer here: the test itself calls the job, so it knows who opened what.
-const { setClockOffset } = useClockedStack([['owner-lob-a', 'OwnerLobA1!'], ['user-lob-a', 'UserLobA1!'], ['portal-admin', 'PortalAdmin1!'], ['user-multi', 'UserMulti1!']], { ...REHEARSAL_SESSION_ENV, REVIEW_JOB_INTERVAL_SECONDS: '0' }, (started) => ({ stack, jars } = started));
+const { setClockOffset } = useClockedStack(
+  demoSignIns('owner-lob-a', 'user-lob-a', 'portal-admin', 'user-multi'),
+  { ...REHEARSAL_SESSION_ENV, REVIEW_JOB_INTERVAL_SECONDS: '0' },
+  (started) => ({ stack, jars } = started),
+);
 
 const get = (p: string, who?: string) => fetch(`${stack.url}${p}`, { headers: who ? { cookie: jars[who].header() } : {}, redirect: 'manual' });
-const doc = () => directoryClient(stack.env).doc;
+const directory = () => directoryClient(stack.env);
+const doc = () => directory().doc;
 
 async function formsOf(p: string, who: string): Promise<ActionForm[]> {
   const res = await get(p, who);
@@ -35,8 +41,7 @@ function formWith(forms: ActionForm[], name: string, value: string): ActionForm 
 }
 
 async function reviewsOf(lob: string) {
-  const out = await doc().send(new QueryCommand({ TableName: stack.env.TABLE_REVIEWS, IndexName: 'byLob', KeyConditionExpression: 'reviewLob = :l', ExpressionAttributeValues: { ':l': lob }, ScanIndexForward: false }));
-  return out.Items ?? [];
+  return directory().queryIndex(stack.env.TABLE_REVIEWS, 'byLob', 'reviewLob', lob, 'newest-first');
 }
 
 async function rowOf(id: string, username: string) {
@@ -120,8 +125,8 @@ describe('A review of lob-a by its owner', () => {
     expect(header.decided).toBe(2);
 
     // The audit log links the decision to the review.
-    const audit = await doc().send(new QueryCommand({ TableName: stack.env.TABLE_AUDIT, IndexName: 'byUser', KeyConditionExpression: '#u = :u', ExpressionAttributeNames: { '#u': 'user' }, ExpressionAttributeValues: { ':u': 'owner-lob-a' }, ScanIndexForward: false }));
-    const entry = (audit.Items ?? []).find((i) => i.action === 'review.remove' && i.target === 'user-lob-a');
+    const audit = await directory().queryIndex(stack.env.TABLE_AUDIT, 'byUser', 'user', 'owner-lob-a', 'newest-first');
+    const entry = audit.find((i) => i.action === 'review.remove' && i.target === 'user-lob-a');
     expect(entry?.review).toBe(reviewId);
     const auditPage = await (await get('/admin/audit?lob=lob-a', 'owner-lob-a')).text();
     expect(auditPage).toContain(`/admin/reviews/${reviewId}`);

@@ -12,6 +12,14 @@ export function directoryClient(env: Record<string, string>) {
     }),
   );
   const tables = { users: env.TABLE_USERS, lobs: env.TABLE_LOBS, audit: env.TABLE_AUDIT };
+  /** A query of the items under one key of a table's secondary index. */
+  const indexKey = (table: string, index: string, key: string, value: string) => ({
+    TableName: table,
+    IndexName: index,
+    KeyConditionExpression: '#k = :v',
+    ExpressionAttributeNames: { '#k': key },
+    ExpressionAttributeValues: { ':v': value },
+  });
   return {
     doc,
     /** Sets attributes on a LOB row (e.g. { enabled: false }). */
@@ -44,8 +52,22 @@ export function directoryClient(env: Record<string, string>) {
       );
       return (out.Items ?? []).filter((i) => i.requestId === requestId);
     },
+    /**
+     * Items under one key of a table's index (e.g. TABLE_AUDIT, 'byUser', 'user', 'owner-lob-a'), read from the
+     * table itself, not through the portal; `newest-first` for indexes sorted by time.
+     */
+    async queryIndex(table: string, index: string, key: string, value: string, order: Order = 'oldest-first') {
+      const query = { ...indexKey(table, index, key, value), ScanIndexForward: order === 'oldest-first' };
+      return (await doc.send(new QueryCommand(query))).Items ?? [];
+    },
+    /** How many items one key of a table's index holds (Select COUNT). */
+    async countIndex(table: string, index: string, key: string, value: string): Promise<number> {
+      return (await doc.send(new QueryCommand({ ...indexKey(table, index, key, value), Select: 'COUNT' }))).Count ?? 0;
+    },
   };
 }
+
+type Order = 'oldest-first' | 'newest-first';
 
 /** Polls until `probe` returns a value (audit writes run after the response is sent). */
 export async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 5000): Promise<T> {
