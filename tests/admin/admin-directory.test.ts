@@ -130,17 +130,16 @@ describe('User memberships', () => {
 
 describe('CSV import', () => {
   it('reports each bad row with its file line number and reason', () => {
-    const text = [
-      'username,lobs',
-      'good-1,lob-a',
-      '-bad-name,lob-a',
-      '',
-      'good-2,lob-a;lob-b',
-      'good-3,lob-zzz',
-      'good-4,',
-      'good-1,lob-b',
-      '"quoted',
-    ].join('\n');
+    // The file as an admin uploads it (its line numbers are the ones the errors name).
+    const text = `username,lobs
+good-1,lob-a
+-bad-name,lob-a
+
+good-2,lob-a;lob-b
+good-3,lob-zzz
+good-4,
+good-1,lob-b
+"quoted`;
     const result = validateImportCsv(text, ['lob-a', 'lob-b']);
     expect(result.rows.map((r) => [r.line, r.username, r.lobs])).toEqual([
       [2, 'good-1', ['lob-a']],
@@ -154,7 +153,13 @@ describe('CSV import', () => {
   });
 
   it('reads an optional action column: set (or empty) and remove, where remove may list no LOB (all)', () => {
-    const text = ['username,lobs,action', 'a-1,lob-a,', 'a-2,lob-b,set', 'a-3,lob-a,remove', 'a-4,,remove', 'a-5,,', 'a-6,lob-a,drop'].join('\n');
+    const text = `username,lobs,action
+a-1,lob-a,
+a-2,lob-b,set
+a-3,lob-a,remove
+a-4,,remove
+a-5,,
+a-6,lob-a,drop`;
     const result = validateImportCsv(text, ['lob-a', 'lob-b']);
     expect(result.rows.map((r) => [r.username, r.action, r.lobs])).toEqual([
       ['a-1', 'set', ['lob-a']],

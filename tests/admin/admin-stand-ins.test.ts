@@ -195,11 +195,23 @@ describe('CSV import (against the user pool)', () => {
 describe('Test connection', () => {
   const stepsOf = (report: Awaited<ReturnType<typeof testLobConnection>>) =>
     Object.fromEntries(report.steps.map((s) => [s.id, s.status]));
+  /** The steps that pass whenever the role can be assumed and the domain described. */
+  const reached = { assumeRole: 'ok', describeDomain: 'ok' };
+  const connectionOf = async (lob: string) => testLobConnection(deps, await requireLob(deps, lob), 'portal-admin');
+  /** Runs `check` while lob-b's Studio domain is changed as given, and puts the domain back afterwards. */
+  async function withLobBDomain(change: { status?: string; appNetworkAccessType?: string }, check: () => Promise<void>) {
+    await ctl.setDomain('d-lobb1example', change);
+    try {
+      await check();
+    } finally {
+      await ctl.setDomain('d-lobb1example', { status: 'InService', appNetworkAccessType: 'VpcOnly' });
+    }
+  }
 
   it('passes for a healthy LOB and counts its user profiles', async () => {
-    const report = await testLobConnection(deps, await requireLob(deps, 'lob-a'), 'portal-admin');
+    const report = await connectionOf('lob-a');
     expect(report.ok).toBe(true);
-    expect(stepsOf(report)).toEqual({ assumeRole: 'ok', describeDomain: 'ok', domainStatus: 'ok', networkAccess: 'ok', userProfiles: 'ok' });
+    expect(stepsOf(report)).toEqual({ ...reached, domainStatus: 'ok', networkAccess: 'ok', userProfiles: 'ok' });
     expect(report.steps.find((s) => s.id === 'userProfiles')?.detail).toMatch(/^\d+ user profiles? present/);
   });
 
@@ -228,28 +240,22 @@ describe('Test connection', () => {
   });
 
   it('reports a domain that is not InService and warns about public network access', async () => {
-    await ctl.setDomain('d-lobb1example', { status: 'Updating', appNetworkAccessType: 'PublicInternetOnly' });
-    try {
-      const report = await testLobConnection(deps, await requireLob(deps, 'lob-b'), 'portal-admin');
+    await withLobBDomain({ status: 'Updating', appNetworkAccessType: 'PublicInternetOnly' }, async () => {
+      const report = await connectionOf('lob-b');
       expect(report.ok).toBe(false);
-      expect(stepsOf(report)).toMatchObject({ assumeRole: 'ok', describeDomain: 'ok', domainStatus: 'failed', networkAccess: 'warning' });
+      expect(stepsOf(report)).toMatchObject({ ...reached, domainStatus: 'failed', networkAccess: 'warning' });
       expect(report.steps.find((s) => s.id === 'domainStatus')?.detail).toContain('Updating');
       expect(report.steps.find((s) => s.id === 'networkAccess')?.detail).toContain('PublicInternetOnly');
-    } finally {
-      await ctl.setDomain('d-lobb1example', { status: 'InService', appNetworkAccessType: 'VpcOnly' });
-    }
+    });
   });
 
   it('a warning step is a pass with a warning, not a plain pass', async () => {
-    await ctl.setDomain('d-lobb1example', { appNetworkAccessType: 'PublicInternetOnly' });
-    try {
-      const report = await testLobConnection(deps, await requireLob(deps, 'lob-b'), 'portal-admin');
+    await withLobBDomain({ appNetworkAccessType: 'PublicInternetOnly' }, async () => {
+      const report = await connectionOf('lob-b');
       expect(report).toMatchObject({ ok: true, warnings: 1 });
       expect(connectionHeadline(report)).toBe('Connection test passed with a warning.');
-    } finally {
-      await ctl.setDomain('d-lobb1example', { status: 'InService', appNetworkAccessType: 'VpcOnly' });
-    }
-    expect(connectionHeadline(await testLobConnection(deps, await requireLob(deps, 'lob-b'), 'portal-admin'))).toBe('Connection test passed.');
+    });
+    expect(connectionHeadline(await connectionOf('lob-b'))).toBe('Connection test passed.');
   });
 
   it('names a domain id that does not exist', async () => {

@@ -7,7 +7,6 @@
  * platform admin sees and archives the orphaned memberships.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import {
   AdminCreateUserCommand,
   AdminDeleteUserCommand,
@@ -44,9 +43,8 @@ afterAll(async () => {
 });
 
 const directory = () => directoryClient(stack.env);
-const doc = () => directory().doc;
 const get = (p: string, who: string) => fetch(`${stack.url}${p}`, { headers: { cookie: jars[who].header() }, redirect: 'manual' });
-const userRow = async (username: string) => (await doc().send(new GetCommand({ TableName: stack.env.TABLE_USERS, Key: { username }, ConsistentRead: true }))).Item;
+const userRow = (username: string) => directory().getItem(stack.env.TABLE_USERS, { username });
 
 async function formsOf(p: string, who: string): Promise<ActionForm[]> {
   const res = await get(p, who);
@@ -124,7 +122,7 @@ describe('Nobody grants themselves access', () => {
     expect(keepSelf).toBeDefined();
     const kept = await act(reviewPath, 'owner-lob-a', keepSelf!, { review: reviewId, username: 'owner-lob-a', decision: 'keep', until: dayAhead(80), comment: '' });
     expect(kept).toContain('You cannot grant access to yourself');
-    const row = (await doc().send(new GetCommand({ TableName: stack.env.TABLE_REVIEWS, Key: { pk: `review#${reviewId}`, sk: 'member#owner-lob-a' }, ConsistentRead: true }))).Item;
+    const row = await directory().getItem(stack.env.TABLE_REVIEWS, { pk: `review#${reviewId}`, sk: 'member#owner-lob-a' });
     expect(row).not.toHaveProperty('decision');
     expect(await userRow('owner-lob-a')).toEqual(granted);
     expect((await audits('owner-lob-a', 'grant.self_refused')).map((a) => JSON.parse(a.after).refused).sort()).toEqual(['member.set', 'member.set', 'review.keep']);
@@ -143,7 +141,7 @@ describe('Approvals required: 2', () => {
       defaultApp: 'studio', maxRequestDays: '90', approvalsRequired: '2',
     });
     expect(text).not.toContain('"ok":false');
-    expect((await doc().send(new GetCommand({ TableName: stack.env.TABLE_LOBS, Key: { lob: 'lob-b' }, ConsistentRead: true }))).Item?.approvalsRequired).toBe(2);
+    expect((await directory().getItem(stack.env.TABLE_LOBS, { lob: 'lob-b' }))?.approvalsRequired).toBe(2);
     const html = await (await get(lobPath, 'portal-admin')).text();
     expect(html).toMatch(/<select[^>]*id="approvalsRequired"/);
     expect(html).toContain('Approvals required');
@@ -174,7 +172,7 @@ describe('Approvals required: 2', () => {
 
     expect(await approve('second-admin', id)).toContain('Approved: user-no-lob is a member of lob-b');
     expect(await userRow('user-no-lob')).toMatchObject({ lobs: ['lob-b'], version: 1, sub: expect.any(String) });
-    const request = (await doc().send(new GetCommand({ TableName: stack.env.TABLE_REQUESTS, Key: { id }, ConsistentRead: true }))).Item;
+    const request = await directory().getItem(stack.env.TABLE_REQUESTS, { id });
     expect(request).toMatchObject({ status: 'approved', decidedBy: 'second-admin', approvals: [{ by: 'portal-admin' }, { by: 'second-admin' }] });
   });
 

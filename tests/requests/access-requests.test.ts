@@ -6,7 +6,6 @@
  * decides their own request; two concurrent approvals give one membership and one "already decided".
  */
 import { describe, expect, it } from 'vitest';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { PortalStack } from '../support/portal-stack';
 import { DAY, REHEARSAL_SESSION_ENV, useClockedStack } from '../support/clocked-stack';
 import { initiateAuth, loadLaunchForm, submitLaunchForm, type CookieJar } from '../support/http-session';
@@ -132,10 +131,10 @@ describe('Access request -> approval -> launch -> expiry', () => {
     const add = formWith(members.forms, 'lob', 'lob-a');
     const replay = await callAction(stack.url, '/admin/lobs/lob-a/members', add.actionId, jars['owner-lob-a'].header(), { lob: 'lob-b', username: 'owner-lob-a', until: '' });
     expect(replay.status).toBe(403);
-    const row = await directoryClient(stack.env).doc.send(new GetCommand({ TableName: stack.env.TABLE_USERS, Key: { username: 'owner-lob-a' }, ConsistentRead: true }));
-    expect(row.Item).toBeUndefined();
-    const stillPending = await directoryClient(stack.env).doc.send(new GetCommand({ TableName: stack.env.TABLE_REQUESTS, Key: { id: lobB }, ConsistentRead: true }));
-    expect(stillPending.Item?.status).toBe('pending');
+    const row = await directoryClient(stack.env).getItem(stack.env.TABLE_USERS, { username: 'owner-lob-a' });
+    expect(row).toBeUndefined();
+    const stillPending = await directoryClient(stack.env).getItem(stack.env.TABLE_REQUESTS, { id: lobB });
+    expect(stillPending?.status).toBe('pending');
   });
 
   it('refuses self-approval', async () => {
@@ -145,8 +144,8 @@ describe('Access request -> approval -> launch -> expiry', () => {
     const [approve] = await decisionForms('owner-lob-a');
     const res = await callAction(stack.url, '/admin/requests', approve.actionId, jars['owner-lob-a'].header(), { id, days: '30' });
     expect(await res.text()).toContain('You asked for this access yourself, so you cannot decide it');
-    const item = await directoryClient(stack.env).doc.send(new GetCommand({ TableName: stack.env.TABLE_REQUESTS, Key: { id }, ConsistentRead: true }));
-    expect(item.Item?.status).toBe('pending');
+    const item = await directoryClient(stack.env).getItem(stack.env.TABLE_REQUESTS, { id });
+    expect(item?.status).toBe('pending');
   });
 
   it('two concurrent approvals give one membership and one "already decided by X at T"', async () => {
@@ -163,8 +162,7 @@ describe('Access request -> approval -> launch -> expiry', () => {
     expect(already).toHaveLength(1);
 
     const directory = directoryClient(stack.env);
-    const doc = directory.doc;
-    const user = (await doc.send(new GetCommand({ TableName: stack.env.TABLE_USERS, Key: { username: 'user-no-lob' }, ConsistentRead: true }))).Item!;
+    const user = (await directory.getItem(stack.env.TABLE_USERS, { username: 'user-no-lob' }))!;
     expect(user.lobs).toEqual(['lob-a']);
     expect(user.version).toBe(1);
     expect(user.memberships['lob-a']).toMatchObject({ via: 'request' });

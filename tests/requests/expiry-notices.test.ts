@@ -13,6 +13,7 @@ import { signIn, type CookieJar } from '../support/http-session';
 import { actionForms, callAction } from '../admin/admin-forms';
 import { jobToken } from '@/lib/job-tokens';
 import { REHEARSAL_SESSION_ENV } from '../support/clocked-stack';
+import { postJob } from '../support/jobs';
 
 let stack: PortalStack;
 let dir: string;
@@ -57,11 +58,7 @@ interface JobAnswer {
 }
 
 async function runJob(): Promise<JobAnswer> {
-  const res = await fetch(`${stack.url}/api/internal/jobs`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ token: jobToken('review-jobs', stack.env.NEXTAUTH_SECRET) }),
-  });
+  const res = await postJob(stack.url, { token: jobToken('review-jobs', stack.env.NEXTAUTH_SECRET) });
   expect(res.status).toBe(200);
   return (await res.json()) as JobAnswer;
 }
@@ -74,7 +71,7 @@ async function expiringMessages() {
 
 describe('Membership ending in 7 days: one SNS notice per membership and end date', () => {
   it('refuses a job call without the token', async () => {
-    const res = await fetch(`${stack.url}/api/internal/jobs`, { method: 'POST', body: JSON.stringify({ token: 'guess' }) });
+    const res = await postJob(stack.url, { token: 'guess' });
     expect(res.status).toBe(403);
   });
 

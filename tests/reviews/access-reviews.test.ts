@@ -5,13 +5,13 @@
  * schedule opens a review when due: the portal's clock is moved through CLOCK_OFFSET_FILE, no sleeping.
  */
 import { describe, expect, it } from 'vitest';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import Papa from 'papaparse';
 import type { PortalStack } from '../support/portal-stack';
 import { DAY, REHEARSAL_SESSION_ENV, useClockedStack } from '../support/clocked-stack';
 import { launchErrorIn, loadLaunchForm, submitLaunchForm, type CookieJar, type LaunchForm } from '../support/http-session';
 import { directoryClient } from '../support/directory';
 import { demoSignIns } from '../support/demo-users';
+import { postJob } from '../support/jobs';
 import { actionForms, callAction, type ActionForm } from '../admin/admin-forms';
 import { jobToken } from '@/lib/job-tokens';
 
@@ -26,7 +26,6 @@ const { setClockOffset } = useClockedStack(
 
 const get = (p: string, who?: string) => fetch(`${stack.url}${p}`, { headers: who ? { cookie: jars[who].header() } : {}, redirect: 'manual' });
 const directory = () => directoryClient(stack.env);
-const doc = () => directory().doc;
 
 async function formsOf(p: string, who: string): Promise<ActionForm[]> {
   const res = await get(p, who);
@@ -45,7 +44,7 @@ async function reviewsOf(lob: string) {
 }
 
 async function rowOf(id: string, username: string) {
-  return (await doc().send(new GetCommand({ TableName: stack.env.TABLE_REVIEWS, Key: { pk: `review#${id}`, sk: `member#${username}` }, ConsistentRead: true }))).Item;
+  return directory().getItem(stack.env.TABLE_REVIEWS, { pk: `review#${id}`, sk: `member#${username}` });
 }
 
 async function snsMessages() {
@@ -62,6 +61,9 @@ const decideForm = async (username: string) => {
   if (!form) throw new Error(`no decision form for ${username}`);
   return form;
 };
+/** Posts a form of the current review as lob-a's owner, as React posts it (the review id first). */
+const asOwner = (form: ActionForm, fields: Record<string, string> = {}) =>
+  callAction(stack.url, reviewPath(), form.actionId, jars['owner-lob-a'].header(), { review: reviewId, ...fields });
 /** "Finish review": the only review form without members. */
 const finishForm = (forms: ActionForm[]) => forms.find((f) => f.fields.some(([n]) => n === 'review') && !f.fields.some(([n]) => n === 'username'))!;
 
@@ -107,19 +109,20 @@ describe('A review of lob-a by its owner', () => {
     launchBefore = await loadLaunchForm(stack.url, jars['user-lob-a']);
     expect(launchBefore.lob).toBe('lob-a');
     const keep = await decideForm('user-multi');
-    const kept = await callAction(stack.url, reviewPath(), keep.actionId, jars['owner-lob-a'].header(), { review: reviewId, username: 'user-multi', decision: 'keep', comment: '=HYPERLINK("http://x")', until: '' });
+    const keepFields = { username: 'user-multi', decision: 'keep', comment: '=HYPERLINK("http://x")', until: '' };
+    const kept = await asOwner(keep, keepFields);
     expect(await kept.text()).toContain('Kept user-multi');
     const remove = await decideForm('user-lob-a');
-    const removed = await callAction(stack.url, reviewPath(), remove.actionId, jars['owner-lob-a'].header(), { review: reviewId, username: 'user-lob-a', decision: 'remove', comment: 'Left the team' });
+    const removed = await asOwner(remove, { username: 'user-lob-a', decision: 'remove', comment: 'Left the team' });
     expect(await removed.text()).toContain('Removed user-lob-a from lob-a');
 
-    const user = (await doc().send(new GetCommand({ TableName: stack.env.TABLE_USERS, Key: { username: 'user-lob-a' }, ConsistentRead: true }))).Item;
+    const user = await directory().getItem(stack.env.TABLE_USERS, { username: 'user-lob-a' });
     expect(user?.lobs ?? []).not.toContain('lob-a');
     const row = await rowOf(reviewId, 'user-lob-a');
     expect(row).toMatchObject({ decision: 'remove', decidedBy: 'owner-lob-a', comment: 'Left the team' });
 
     // Replaying the same Remove is refused, naming who decided and when; nothing is counted twice.
-    const again = await callAction(stack.url, reviewPath(), remove.actionId, jars['owner-lob-a'].header(), { review: reviewId, username: 'user-lob-a', decision: 'remove' });
+    const again = await asOwner(remove, { username: 'user-lob-a', decision: 'remove' });
     expect(await again.text()).toContain('user-lob-a was already decided (remove) by owner-lob-a');
     const [header] = await reviewsOf('lob-a');
     expect(header.decided).toBe(2);
@@ -156,12 +159,12 @@ describe('A review of lob-a by its owner', () => {
     const pending = forms.find((f) => f.fields.some(([n]) => n === 'username') && f.fields.some(([n]) => n === 'until'))!;
     const pendingUser = pending.fields.find(([n]) => n === 'username')![1];
     const finish = finishForm(forms);
-    const done = await callAction(stack.url, reviewPath(), finish.actionId, jars['owner-lob-a'].header(), { review: reviewId });
+    const done = await asOwner(finish);
     expect(await done.text()).toContain('Review finished');
     const html = await (await get(reviewPath(), 'owner-lob-a')).text();
     expect(html).toContain('This review is read-only');
     expect(html).not.toContain('>Keep<');
-    const late = await callAction(stack.url, reviewPath(), pending.actionId, jars['owner-lob-a'].header(), { review: reviewId, username: pendingUser, decision: 'keep' });
+    const late = await asOwner(pending, { username: pendingUser, decision: 'keep' });
     expect(await late.text()).toContain('it is read-only');
 
     const csv = await get(`${reviewPath()}/export`, 'owner-lob-a');
@@ -181,7 +184,7 @@ describe('A review of lob-a by its owner', () => {
 });
 
 describe('The review schedule (controllable clock)', () => {
-  const job = (token: string) => fetch(`${stack.url}/api/internal/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }) });
+  const job = (token: string) => postJob(stack.url, { token });
 
   it('refuses a job call without the token', async () => {
     expect((await job('nope')).status).toBe(403);
@@ -227,11 +230,11 @@ describe('The review schedule (controllable clock)', () => {
     expect(await saved.text()).toContain('Saved review settings');
     const closed = (await (await job(token)).json()) as { closed: { id: string }[] };
     expect(closed.closed.map((c) => c.id)).toContain(id);
-    const header = (await doc().send(new GetCommand({ TableName: stack.env.TABLE_REVIEWS, Key: { pk: `review#${id}`, sk: 'meta' }, ConsistentRead: true }))).Item!;
+    const header = (await directory().getItem(stack.env.TABLE_REVIEWS, { pk: `review#${id}`, sk: 'meta' }))!;
     expect(header).toMatchObject({ status: 'finished', finishedBy: 'review-scheduler', removedUndecided: undecided, decided: undecided });
     const row = await rowOf(id, 'user-lob-b');
     expect(row).toMatchObject({ decision: 'remove', decidedBy: 'review-scheduler' });
-    const user = (await doc().send(new GetCommand({ TableName: stack.env.TABLE_USERS, Key: { username: 'user-lob-b' }, ConsistentRead: true }))).Item;
+    const user = await directory().getItem(stack.env.TABLE_USERS, { username: 'user-lob-b' });
     expect(user?.lobs ?? []).not.toContain('lob-b');
   });
 });

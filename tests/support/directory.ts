@@ -1,7 +1,7 @@
 /** The portal's tables read and changed through the production SDK against the DynamoDB stand-in. */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { subForUsername } from '../../local/cognito/user-store';
-import { DeleteCommand, DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 
 export function directoryClient(env: Record<string, string>) {
   const doc = DynamoDBDocumentClient.from(
@@ -51,6 +51,10 @@ export function directoryClient(env: Record<string, string>) {
         new QueryCommand({ TableName: tables.audit, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'audit' }, ScanIndexForward: false }),
       );
       return (out.Items ?? []).filter((i) => i.requestId === requestId);
+    },
+    /** One item of any of the portal's tables (a consistent read); undefined when there is none. */
+    async getItem(table: string, key: Record<string, unknown>) {
+      return (await doc.send(new GetCommand({ TableName: table, Key: key, ConsistentRead: true }))).Item;
     },
     /**
      * Items under one key of a table's index (e.g. TABLE_AUDIT, 'byUser', 'user', 'owner-lob-a'), read from the
