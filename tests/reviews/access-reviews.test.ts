@@ -185,14 +185,19 @@ describe('A review of lob-a by its owner', () => {
 
 describe('The review schedule (controllable clock)', () => {
   const job = (token: string) => postJob(stack.url, { token });
+  /** Saves lob-b's review settings as the platform admin, through the LOB page's form whose everyDays is `now`. */
+  const saveLobBSchedule = async (now: string, fields: Record<string, string>) => {
+    const settings = formWith(await formsOf('/admin/lobs/lob-b', 'portal-admin'), 'everyDays', now);
+    const admin = jars['portal-admin'].header();
+    return callAction(stack.url, '/admin/lobs/lob-b', settings.actionId, admin, { lob: 'lob-b', ...fields });
+  };
 
   it('refuses a job call without the token', async () => {
     expect((await job('nope')).status).toBe(403);
   });
 
   it('opens a review of lob-b when its 30 days are up, once, and notifies the owners through SNS', async () => {
-    const settings = formWith(await formsOf('/admin/lobs/lob-b', 'portal-admin'), 'everyDays', '');
-    const saved = await callAction(stack.url, '/admin/lobs/lob-b', settings.actionId, jars['portal-admin'].header(), { lob: 'lob-b', everyDays: '30', dueDays: '14', version: '0' });
+    const saved = await saveLobBSchedule('', { everyDays: '30', dueDays: '14', version: '0' });
     expect(await saved.text()).toContain('Saved review settings');
     const token = jobToken('review-jobs', stack.env.NEXTAUTH_SECRET);
     const early = (await (await job(token)).json()) as { opened: unknown[] };
@@ -225,8 +230,7 @@ describe('The review schedule (controllable clock)', () => {
     const token = jobToken('review-jobs', stack.env.NEXTAUTH_SECRET);
     // Setting off: the overdue review stays open.
     expect(((await (await job(token)).json()) as { closed: unknown[] }).closed).toEqual([]);
-    const settings = formWith(await formsOf('/admin/lobs/lob-b', 'portal-admin'), 'everyDays', '30');
-    const saved = await callAction(stack.url, '/admin/lobs/lob-b', settings.actionId, jars['portal-admin'].header(), { lob: 'lob-b', everyDays: '30', dueDays: '14', removeUndecided: 'on', version: '1' });
+    const saved = await saveLobBSchedule('30', { everyDays: '30', dueDays: '14', removeUndecided: 'on', version: '1' });
     expect(await saved.text()).toContain('Saved review settings');
     const closed = (await (await job(token)).json()) as { closed: { id: string }[] };
     expect(closed.closed.map((c) => c.id)).toContain(id);
