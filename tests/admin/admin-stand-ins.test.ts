@@ -202,7 +202,7 @@ describe('Test connection', () => {
   const reached = { assumeRole: 'ok', describeDomain: 'ok' };
   const connectionOf = async (lob: string) => testLobConnection(deps, await requireLob(deps, lob), 'portal-admin');
   /** Runs `check` while lob-b's Studio domain is changed as given, and puts the domain back afterwards. */
-  async function withLobBDomain(change: { status?: string; appNetworkAccessType?: string }, check: () => Promise<void>) {
+  async function withLobBDomain(change: Parameters<Control['setDomain']>[1], check: () => Promise<void>) {
     await ctl.setDomain('d-lobb1example', change);
     try {
       await check();

@@ -115,14 +115,18 @@ describe('Nobody grants themselves access', () => {
 
     const start = await formOf('/admin/lobs/lob-a', 'owner-lob-a', { lob: 'lob-a' });
     expect((await callAction(stack.url, '/admin/lobs/lob-a', start.actionId, jars['owner-lob-a'].header(), { lob: 'lob-a' })).status).toBeLessThan(400);
-    const [newest] = await directory().queryIndex(stack.env.TABLE_REVIEWS, 'byLob', 'reviewLob', 'lob-a', 'newest-first');
+    const reviews = stack.env.TABLE_REVIEWS;
+    const [newest] = await directory().queryIndex(reviews, 'byLob', 'reviewLob', 'lob-a', 'newest-first');
     const reviewId = String(newest.pk).slice('review#'.length);
     const reviewPath = `/admin/reviews/${reviewId}`;
     const keepSelf = (await formsOf(reviewPath, 'owner-lob-a')).find((f) => f.fields.some(([n, v]) => n === 'username' && v === 'owner-lob-a') && f.fields.some(([n]) => n === 'until'));
     expect(keepSelf).toBeDefined();
     const kept = await act(reviewPath, 'owner-lob-a', keepSelf!, { review: reviewId, username: 'owner-lob-a', decision: 'keep', until: dayAhead(80), comment: '' });
     expect(kept).toContain('You cannot grant access to yourself');
-    const row = await directory().getItem(stack.env.TABLE_REVIEWS, { pk: `review#${reviewId}`, sk: 'member#owner-lob-a' });
+    const row = await directory().getItem(stack.env.TABLE_REVIEWS, {
+      pk: `review#${reviewId}`,
+      sk: 'member#owner-lob-a',
+    });
     expect(row).not.toHaveProperty('decision');
     expect(await userRow('owner-lob-a')).toEqual(granted);
     expect((await audits('owner-lob-a', 'grant.self_refused')).map((a) => JSON.parse(a.after).refused).sort()).toEqual(['member.set', 'member.set', 'review.keep']);

@@ -48,7 +48,8 @@ async function requestAccess(who: string, lob: string, justification: string, da
 }
 
 async function pendingIdOf(requester: string, lob: string): Promise<string> {
-  const pending = await directoryClient(stack.env).queryIndex(stack.env.TABLE_REQUESTS, 'pendingByLob', 'pendingLob', lob);
+  const directory = directoryClient(stack.env);
+  const pending = await directory.queryIndex(stack.env.TABLE_REQUESTS, 'pendingByLob', 'pendingLob', lob);
   const item = pending.find((i) => i.requester === requester);
   if (!item) throw new Error(`no pending request of ${requester} for ${lob}`);
   return String(item.id);

@@ -65,7 +65,8 @@ export async function startDirectoryStandIns(
         userPoolId: USER_POOL_ID,
         tables,
         createStsClient: () => new STSClient({ endpoint: nowhere, region: DEMO_REGION, credentials }),
-        createSageMakerClient: (region, creds) => new SageMakerClient({ endpoint: nowhere, region, credentials: creds }),
+        createSageMakerClient: (region, creds) =>
+          new SageMakerClient({ endpoint: nowhere, region, credentials: creds }),
       }),
       stop: async () => {
         await closeServer(dynamo);

@@ -1,7 +1,14 @@
 /** The portal's tables read and changed through the production SDK against the DynamoDB stand-in. */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { subForUsername } from '../../local/cognito/user-store';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 
 export function directoryClient(env: Record<string, string>) {
   const doc = DynamoDBDocumentClient.from(
