@@ -82,7 +82,9 @@ export function ApplyRecommendationsForm({ review, remove, keep }: { review: str
       <input type="hidden" name="review" value={review} />
       {[...remove, ...keep].map((u) => <input key={u} type="hidden" name="username" value={u} />)}
       <p id="apply-count" className="text-sm text-slate-700" data-testid="apply-count">
-        {`Decides ${count} member${count === 1 ? '' : 's'} shown with a suggestion: ${parts}. One audited decision each, in your name.`}
+        {count
+          ? `Decides ${count} member${count === 1 ? '' : 's'} shown with a suggestion: ${parts}. One audited decision each, in your name.`
+          : 'No undecided member shown has a suggestion.'}
       </p>
       <Button type="submit" variant="secondary" disabled={pending || count === 0} aria-describedby="apply-count">Apply recommendations</Button>
       <StatusMessage ok={state.ok} message={state.message} error={state.error} />

@@ -28,7 +28,6 @@ async function formsOf(p: string, who: string): Promise<ActionForm[]> {
   return actionForms(await res.text());
 }
 
-const formWith = (forms: ActionForm[], name: string, value: string) => forms.find((f) => f.fields.some(([n, v]) => n === name && v === value));
 const usernamesOf = (form: ActionForm) => form.fields.filter(([n]) => n === 'username').map(([, v]) => v);
 
 async function header(id: string) {
@@ -37,7 +36,8 @@ async function header(id: string) {
 
 /** Starts a review of `lob` from its LOB page as `who`; its id. */
 async function startReview(lob: string, who: string): Promise<string> {
-  const start = formWith(await formsOf(`/admin/lobs/${lob}`, who), 'lob', lob)!;
+  // "Start review": the form with the LOB as its only field.
+  const start = (await formsOf(`/admin/lobs/${lob}`, who)).find((f) => f.fields.filter(([n]) => !n.startsWith('$ACTION')).map(([n]) => n).join() === 'lob')!;
   expect((await callAction(stack.url, `/admin/lobs/${lob}`, start.actionId, jars[who].header(), { lob })).status).toBeLessThan(400);
   const out = await doc().send(new QueryCommand({ TableName: stack.env.TABLE_REVIEWS, IndexName: 'byLob', KeyConditionExpression: 'reviewLob = :l', ExpressionAttributeValues: { ':l': lob }, ScanIndexForward: false, Limit: 1 }));
   return String(out.Items![0].pk).slice('review#'.length);

@@ -120,9 +120,8 @@ export default async function ReviewPage({ params, searchParams }: { params: Pro
       </nav>
       {error ? <div className="mb-4"><Alert tone="error" title="The members could not be listed"><p>{error}</p></Alert></div> : null}
       {open && undecidedShown.length ? <div className="mb-4"><KeepAllForm key={undecidedShown.join(',')} review={review.id} usernames={undecidedShown} /></div> : null}
-      {open && suggestRemove.length + suggestKeep.length ? (
-        <div className="mb-4"><ApplyRecommendationsForm key={[...suggestRemove, ...suggestKeep].join(',')} review={review.id} remove={suggestRemove} keep={suggestKeep} /></div>
-      ) : null}
+      {/* Always there while open (same key): its report of the rows it decided stays after they leave the suggestions. */}
+      {open ? <div className="mb-4"><ApplyRecommendationsForm review={review.id} remove={suggestRemove} keep={suggestKeep} /></div> : null}
       <TableFrame label="Members under review">
         <table className={tableClass} data-testid="review-table">
           <caption className="sr-only">Members of {review.lob} in this review</caption>
