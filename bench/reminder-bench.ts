@@ -88,10 +88,9 @@ async function main() {
       const review: Review = {
         id, lob: `bench-lob-${k % 50}`, status: 'open', createdAt: iso(dueAt - 14 * DAY_MS), createdBy: 'bench', dueAt: iso(dueAt),
         reviewers: { users: [], groups: [`bench-lob-${k % 50}-owners`] }, groups: [], total: users.length, decided: 0,
-        ...(remindAt !== undefined ? { remindAt: iso(remindAt) } : {}),
       };
       await writeReviewRows(deps, id, users, Math.floor(now / 1000) + 86_400, 2);
-      await transactWrite(deps.ddb, [reviewWrites.open(deps, review, Math.floor(now / 1000) + 86_400)]);
+      await transactWrite(deps.ddb, [reviewWrites.open(deps, review, Math.floor(now / 1000) + 86_400, remindAt === undefined ? undefined : iso(remindAt))]);
     });
     log(`reminder-bench: seeded ${args.reviews} open reviews, ${perReview * args.reviews} snapshot rows (${((performance.now() - seedStarted) / 1000).toFixed(1)} s)`);
 

@@ -9,7 +9,8 @@
  * that records the marker (remindedBeforeAt / remindedDueAt): two runs at once, or a run repeated, send
  * each reminder once. A review with nothing undecided spends its slot without a message.
  */
-import { claimReminder, queryDueReminders, type Review } from '@/lib/directory/reviews';
+import { claimReminder, queryDueReminders, type DueReminder, type Review } from '@/lib/directory/reviews';
+import { mapConcurrent } from '@/lib/concurrency';
 import { formatUtcMinute } from '@/lib/time-format';
 import type { AdminDeps } from './deps';
 import { nowOf } from './deps';
@@ -18,8 +19,9 @@ import { notifySafely } from './notifications';
 const DAY_MS = 24 * 3600 * 1000;
 /** The first reminder goes out this many days before the due date. */
 export const REMIND_BEFORE_DAYS = 3;
-/** Reviews read from the index per page. */
+/** Reviews read from the index per page, and reminders claimed and published at once. */
 const PAGE = 100;
+const SENDERS = 8;
 
 export type ReminderStage = 'D-3' | 'D';
 
@@ -53,11 +55,10 @@ function stageOf(review: Review, now: Date): ReminderStage {
 }
 
 /** Claims and sends one review's due reminder; null when another run took it first or nothing is undecided. */
-async function remind(deps: AdminDeps, review: Review, now: Date): Promise<SentReminder | null> {
-  if (!review.remindAt) return null;
+async function remind(deps: AdminDeps, { review, remindAt }: DueReminder, now: Date): Promise<SentReminder | null> {
   const stage = stageOf(review, now);
   const claimed = await claimReminder(deps, review.id, {
-    seen: review.remindAt,
+    seen: remindAt,
     marker: stage === 'D' ? 'remindedDueAt' : 'remindedBeforeAt',
     at: now.toISOString(),
     next: stage === 'D' ? undefined : review.dueAt,
@@ -84,10 +85,8 @@ export async function runReviewReminders(deps: AdminDeps): Promise<ReminderJobRe
   const result: ReminderJobResult = { reminded: [], read: 0 };
   for await (const page of queryDueReminders(deps, now.toISOString(), PAGE)) {
     result.read += page.length;
-    for (const review of page) {
-      const sent = await remind(deps, review, now);
-      if (sent) result.reminded.push(sent);
-    }
+    const sent = await mapConcurrent(page, SENDERS, (due) => remind(deps, due, now));
+    result.reminded.push(...sent.filter((s): s is SentReminder => s !== null));
   }
   return result;
 }

@@ -187,11 +187,10 @@ export async function startReview(deps: AdminDeps, actor: string, lob: Lob, opti
     groups: [...lob.groups],
     total: seen.size,
     decided: 0,
-    remindAt: firstReminderAt(dueAt, now),
   };
   // The header last: the review shows up only once its snapshot is complete.
   const audit = auditWritesFor(deps, { actor, action: 'review.start', target: lob.lob, lob: lob.lob, review: id, before: null, after: { review: id, members: review.total, groups: review.groups, dueAt: review.dueAt } }, now);
-  await transactWrite(deps.ddb, [reviewWrites.open(deps, review, ttl), ...audit]);
+  await transactWrite(deps.ddb, [reviewWrites.open(deps, review, ttl, firstReminderAt(dueAt, now)), ...audit]);
   await notifySafely(deps, {
     event: 'review.opened',
     lob: lob.lob,

@@ -38,11 +38,6 @@ export interface Review {
   finishedBy?: string;
   /** Undecided members removed when it closed (LOB setting). */
   removedUndecided?: number;
-  /** When the next reminder to the reviewers is due (lib/admin/review-reminders.ts); none left: undefined. */
-  remindAt?: string;
-  /** When the reminders 3 days before the due date and on the due date went out (or were skipped). */
-  remindedBeforeAt?: string;
-  remindedDueAt?: string;
 }
 
 export interface ReviewRow {
@@ -107,9 +102,6 @@ const headerSchema = z.object({
   finishedAt: optionalText,
   finishedBy: optionalText,
   removedUndecided: tally.optional(),
-  remindAt: optionalText,
-  remindedBeforeAt: optionalText,
-  remindedDueAt: optionalText,
 });
 
 const rowSchema = z.object({
@@ -300,16 +292,22 @@ export async function queryOverdueReviews(access: Access, now: string, limit: nu
 /** The remindersDue index's hash value: set on open headers with a reminder still to send. */
 const REMIND_KIND = 'remind';
 
+/** A review with a reminder due, and that reminder's slot (its `remindAt`; markers stay off the Review). */
+export interface DueReminder {
+  review: Review;
+  remindAt: string;
+}
+
 /**
  * Open reviews with a reminder due (`remindAt` <= now), from the sparse remindersDue index, page by page
  * (`limit` items a page): nothing else is read.
  */
-export async function* queryDueReminders(access: Access, now: string, limit: number): AsyncGenerator<Review[]> {
+export async function* queryDueReminders(access: Access, now: string, limit: number): AsyncGenerator<DueReminder[]> {
   const index = dueIndex('remindersDue');
   let startKey: PageKey | undefined;
   do {
     const page = await queryDuePage(access, index, REMIND_KIND, now, limit, startKey);
-    yield page.items.map(reshapeReviewItem);
+    yield page.items.map((item) => ({ review: reshapeReviewItem(item), remindAt: text.parse(item.remindAt) }));
     startKey = page.nextKey;
   } while (startKey);
 }
@@ -375,10 +373,10 @@ export async function writeReviewRows(access: Access, id: string, rows: readonly
 export const reviewWrites = {
   /**
    * The header of a new review (its rows written before): the review exists, open, from then on; with
-   * `remindAt`, in the remindersDue index until its reminders are sent.
+   * `remindAt` (its first reminder's time), in the remindersDue index until its reminders are sent.
    */
-  open(access: Access, review: Review, ttl: number): DirectoryWrite {
-    const { id, lob, status, createdAt, createdBy, dueAt, reviewers, groups, total, remindAt } = review;
+  open(access: Access, review: Review, ttl: number, remindAt?: string): DirectoryWrite {
+    const { id, lob, status, createdAt, createdBy, dueAt, reviewers, groups, total } = review;
     const remind = remindAt ? { remindKind: REMIND_KIND, remindAt } : {};
     return {
       Put: {
