@@ -15,52 +15,45 @@
  */
 import { performance } from 'node:perf_hooks';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { parseConfig } from '../lib/config';
+import { parseArgs } from 'node:util';
 import { createDynamoDocumentClient } from '../lib/aws/clients';
 import { createAdminDeps } from '../lib/admin/deps';
 import { runReviewReminders } from '../lib/admin/review-reminders';
 import { reviewWrites, writeReviewRows, type Review } from '../lib/directory/reviews';
 import { transactWrite } from '../lib/directory/writes';
 import { mapConcurrent } from '../lib/concurrency';
-import { configFromEnv, startStandInsInProcess } from '../local/stand-ins';
+import { inProcessPortalConfig, startStandInsOnFreePorts } from '../local/in-process-portal';
 
-interface Args {
-  reviews: number;
-  users: number;
-  due: number;
-  overdue: number;
-  runs: number;
-  latency: Record<string, number>;
-}
-
-function parseArgs(argv: string[]): Args {
-  const args: Args = { reviews: 1000, users: 100_000, due: 20, overdue: 200, runs: 5, latency: { dynamodb: 5, sns: 10 } };
-  for (let i = 0; i < argv.length; i += 2) {
-    const [flag, value] = [argv[i], argv[i + 1] ?? ''];
-    if (flag === '--reviews') args.reviews = Number(value);
-    else if (flag === '--users') args.users = Number(value);
-    else if (flag === '--due') args.due = Number(value);
-    else if (flag === '--overdue') args.overdue = Number(value);
-    else if (flag === '--runs') args.runs = Number(value);
-    else if (flag === '--latency') args.latency = value === 'none' ? {} : Object.fromEntries(value.split(',').map((kv) => [kv.split('=')[0], Number(kv.split('=')[1])]));
-    else throw new Error(`reminder-bench: unknown option ${flag}`);
-  }
-  if (![args.reviews, args.users, args.runs].every((n) => Number.isInteger(n) && n > 0) || args.due + args.overdue > args.reviews) {
+/** Options (node:util parseArgs): counts, and `--latency dynamodb=5,sns=10` or `none`. */
+function parseOptions(argv: string[]) {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      reviews: { type: 'string', default: '1000' },
+      users: { type: 'string', default: '100000' },
+      due: { type: 'string', default: '20' },
+      overdue: { type: 'string', default: '200' },
+      runs: { type: 'string', default: '5' },
+      latency: { type: 'string', default: 'dynamodb=5,sns=10' },
+    },
+  });
+  const [reviews, users, due, overdue, runs] = [values.reviews, values.users, values.due, values.overdue, values.runs].map(Number);
+  if (![reviews, users, runs].every((n) => Number.isInteger(n) && n > 0) || due + overdue > reviews) {
     throw new Error('reminder-bench: --reviews, --users, --runs must be positive integers, due + overdue <= reviews');
   }
-  return args;
+  const latency: Record<string, number> = values.latency === 'none' ? {} : Object.fromEntries(values.latency.split(',').map((kv) => [kv.split('=')[0], Number(kv.split('=')[1])]));
+  return { reviews, users, due, overdue, runs, latency };
 }
 
 const DAY_MS = 86_400_000;
 const iso = (ms: number) => new Date(ms).toISOString();
 
 async function main() {
-  const args = parseArgs(process.argv.slice(2));
+  const args = parseOptions(process.argv.slice(2));
   const log = (m: string) => console.error(m);
-  const stand = await startStandInsInProcess(configFromEnv({ LOCAL_DYNAMODB_PORT: '0', LOCAL_COGNITO_PORT: '0', LOCAL_AWS_PORT: '0', LOCAL_BIND_HOST: '127.0.0.1' }));
+  const stand = await startStandInsOnFreePorts();
   try {
-    for (const key of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_EC2_METADATA_DISABLED']) process.env[key] = stand.portalEnv[key];
-    const config = parseConfig({ ...stand.portalEnv, NEXTAUTH_URL: 'http://localhost:3000', NEXTAUTH_SECRET: 'x'.repeat(32) });
+    const config = inProcessPortalConfig(stand);
     // SNS included: each reminder is one Publish to the stand-in topic.
     const deps = createAdminDeps(config, createDynamoDocumentClient(config));
     const now = Date.now();

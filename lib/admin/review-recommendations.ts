@@ -13,16 +13,16 @@
  * and reports every row it could not decide with the reason.
  */
 import { isPortalError, InputInvalidError } from '@/lib/errors';
-import { findLastLaunches, findUndecidedRows, type Review, type ReviewDecision, type ReviewRow } from '@/lib/directory/reviews';
 import { log } from '@/lib/log';
-import type { AdminDeps } from './deps';
-import { nowOf } from './deps';
+import { findLastLaunches, findUndecidedRows } from '@/lib/directory/reviews';
+import type { Review, ReviewDecision, ReviewRow } from '@/lib/directory/reviews';
+import { nowOf, type AdminDeps } from './deps';
 import type { Grantor } from './grants';
 import { decideMember, UNUSED_DAYS } from './reviews';
 
-const DAY_MS = 24 * 3600 * 1000;
 /** Rows one "Apply recommendations" decides at most (a page shows 50). */
 export const APPLY_MAX = 200;
+const UNUSED_MS = UNUSED_DAYS * 24 * 3600 * 1000;
 
 export const RECOMMENDATION_TEXT: Record<ReviewDecision, string> = {
   remove: `Suggest remove: not used in ${UNUSED_DAYS} days`,
@@ -38,7 +38,7 @@ function monthStart(now: Date): number {
 
 /** The suggested decision for a member whose last launch into the LOB was `lastUsed` (null: none found). */
 export function recommend(lastUsed: string | null | undefined, now: Date): ReviewDecision | undefined {
-  if (!lastUsed || Date.parse(lastUsed) < now.getTime() - UNUSED_DAYS * DAY_MS) return 'remove';
+  if (!lastUsed || Date.parse(lastUsed) < now.getTime() - UNUSED_MS) return 'remove';
   if (Date.parse(lastUsed) >= monthStart(now)) return 'keep';
   return undefined;
 }

@@ -7,13 +7,18 @@
  * (one audited decision per row, the reviewer's name on each) and reports a row it could not decide.
  */
 import { describe, expect, it } from 'vitest';
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { PortalStack } from '../support/portal-stack';
 import { DAY, REHEARSAL_SESSION_ENV, useClockedStack } from '../support/clocked-stack';
 import type { CookieJar } from '../support/http-session';
 import { directoryClient } from '../support/directory';
+import { postJob } from '../support/jobs';
 import { actionForms, callAction, postActionForm, type ActionForm } from '../admin/admin-forms';
 import { jobToken } from '@/lib/job-tokens';
+import { queryLobReviews } from '@/lib/directory/reviews';
+import { queryAudit } from '@/lib/directory/audit';
+import { getUserMapping } from '@/lib/directory/users';
+import { perTable, tableEnvName } from '@/lib/directory/schema';
 
 let stack: PortalStack;
 let jars: Record<string, CookieJar>;
@@ -21,6 +26,8 @@ const { setClockOffset } = useClockedStack([['owner-lob-a', 'OwnerLobA1!'], ['po
 
 const get = (p: string, who: string) => fetch(`${stack.url}${p}`, { headers: { cookie: jars[who].header() }, redirect: 'manual' });
 const doc = () => directoryClient(stack.env).doc;
+/** The stack's tables for the portal's own readers (lib/directory). */
+const tables = () => ({ ddb: doc(), tables: perTable((t) => stack.env[tableEnvName(t.id)]) });
 
 async function formsOf(p: string, who: string): Promise<ActionForm[]> {
   const res = await get(p, who);
@@ -30,24 +37,28 @@ async function formsOf(p: string, who: string): Promise<ActionForm[]> {
 
 const usernamesOf = (form: ActionForm) => form.fields.filter(([n]) => n === 'username').map(([, v]) => v);
 
-async function header(id: string) {
-  return (await doc().send(new GetCommand({ TableName: stack.env.TABLE_REVIEWS, Key: { pk: `review#${id}`, sk: 'meta' }, ConsistentRead: true }))).Item!;
+/** A Reviews-table item as stored (consistent read): a header (`meta`) or a row (`member#<username>`). */
+async function reviewItem(id: string, sk: string) {
+  const read = new GetCommand({ TableName: stack.env.TABLE_REVIEWS, Key: { pk: `review#${id}`, sk }, ConsistentRead: true });
+  return (await doc().send(read)).Item;
 }
+const header = async (id: string) => (await reviewItem(id, 'meta'))!;
 
 /** Starts a review of `lob` from its LOB page as `who`; its id. */
 async function startReview(lob: string, who: string): Promise<string> {
   // "Start review": the form with the LOB as its only field.
   const start = (await formsOf(`/admin/lobs/${lob}`, who)).find((f) => f.fields.filter(([n]) => !n.startsWith('$ACTION')).map(([n]) => n).join() === 'lob')!;
   expect((await callAction(stack.url, `/admin/lobs/${lob}`, start.actionId, jars[who].header(), { lob })).status).toBeLessThan(400);
-  const out = await doc().send(new QueryCommand({ TableName: stack.env.TABLE_REVIEWS, IndexName: 'byLob', KeyConditionExpression: 'reviewLob = :l', ExpressionAttributeValues: { ':l': lob }, ScanIndexForward: false, Limit: 1 }));
-  return String(out.Items![0].pk).slice('review#'.length);
+  // The newest review of the LOB, read as the portal reads it.
+  const [review] = await queryLobReviews(tables(), lob, 1);
+  return review.id;
 }
 
 interface JobAnswer {
   reminders: { reminded: { review: string; stage: string; undecided: number }[]; read: number };
 }
 const job = async (): Promise<JobAnswer> => {
-  const res = await fetch(`${stack.url}/api/internal/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: jobToken('review-jobs', stack.env.NEXTAUTH_SECRET) }) });
+  const res = await postJob(stack.url, { token: jobToken('review-jobs', stack.env.NEXTAUTH_SECRET) });
   expect(res.status).toBe(200);
   return (await res.json()) as JobAnswer;
 };
@@ -126,13 +137,13 @@ describe('Review reminders (controllable clock)', () => {
     const answer = await res.text();
     expect(answer).toContain('Applied 1 recommendation.');
     expect(answer).toContain('user-lob-a: removed');
-    const row = (await doc().send(new GetCommand({ TableName: stack.env.TABLE_REVIEWS, Key: { pk: `review#${chased}`, sk: 'member#user-lob-a' }, ConsistentRead: true }))).Item;
+    const row = await reviewItem(chased, 'member#user-lob-a');
     expect(row).toMatchObject({ decision: 'remove', decidedBy: 'owner-lob-a', comment: 'Applied recommendation: not used in 90 days' });
-    const audit = await doc().send(new QueryCommand({ TableName: stack.env.TABLE_AUDIT, IndexName: 'byUser', KeyConditionExpression: '#u = :u', ExpressionAttributeNames: { '#u': 'user' }, ExpressionAttributeValues: { ':u': 'owner-lob-a' } }));
-    // The byUser index is keyed by who acted: one entry, in the reviewer's name.
-    const decisions = (audit.Items ?? []).filter((i) => i.review === chased && i.target === 'user-lob-a' && !i.copyOf);
-    expect(decisions.map((i) => [i.action, i.user])).toEqual([['review.remove', 'owner-lob-a']]);
-    const user = (await doc().send(new GetCommand({ TableName: stack.env.TABLE_USERS, Key: { username: 'user-lob-a' }, ConsistentRead: true }))).Item;
+    // The audit log as the audit page reads it (`user` is who acted): one decision, in the reviewer's name.
+    const audit = await queryAudit(tables(), { user: 'owner-lob-a', lob: 'lob-a' }, { limit: 100 });
+    const decisions = audit.entries.filter((e) => e.review === chased && e.target === 'user-lob-a');
+    expect(decisions.map((e) => [e.action, e.user])).toEqual([['review.remove', 'owner-lob-a']]);
+    const user = await getUserMapping(tables(), 'user-lob-a', { consistent: true });
     expect(user?.lobs ?? []).not.toContain('lob-a');
 
     // The same form again (a stale page): the row is reported, nothing is decided twice.

@@ -28,6 +28,11 @@ function read(form: FormData): ReviewValues {
   return out;
 }
 
+/** The members a bulk form lists (its `username` fields), well-formed names only. */
+function shownUsernames(form: FormData): string[] {
+  return form.getAll('username').map(String).filter((u) => usernameSchema.safeParse(u).success);
+}
+
 /**
  * The review named by the form, read from the table, and the caller's right to it: a platform admin or an
  * owner of the review's LOB (never the LOB the form claims). Anyone else, or a replayed POST, gets 403.
@@ -74,10 +79,7 @@ export const keepAllAction = serverAction({
   name: 'review.keep_all',
   authorize: reviewManagers,
   read,
-  input: (form) => ({
-    usernames: form.getAll('username').map(String).filter((u) => usernameSchema.safeParse(u).success),
-    comment: String(form.get('comment') ?? ''),
-  }),
+  input: (form) => ({ usernames: shownUsernames(form), comment: String(form.get('comment') ?? '') }),
   schema: hiddenFields(z.object({ usernames: z.array(z.string()).min(1), comment: z.string() }), 'Nobody undecided is shown; nothing was changed.'),
   act: async ({ usernames, comment }, { user, review }) => {
     const result = await keepAll(getAdminDeps(), user.username, review, usernames, comment);
@@ -95,7 +97,7 @@ export const applyRecommendationsAction = serverAction({
   name: 'review.apply_recommendations',
   authorize: reviewManagers,
   read,
-  input: (form) => ({ usernames: form.getAll('username').map(String).filter((u) => usernameSchema.safeParse(u).success) }),
+  input: (form) => ({ usernames: shownUsernames(form) }),
   schema: hiddenFields(z.object({ usernames: z.array(z.string()).min(1) }), 'No member with a suggestion is shown; nothing was changed.'),
   act: async ({ usernames }, { user, platformAdmin, review }) => {
     const result = await applyRecommendations(getAdminDeps(), { username: user.username, platformAdmin }, review, usernames);
