@@ -85,7 +85,8 @@ async function main() {
       await writeReviewRows(deps, id, users, Math.floor(now / 1000) + 86_400, 2);
       await transactWrite(deps.ddb, [reviewWrites.open(deps, review, Math.floor(now / 1000) + 86_400, remindAt === undefined ? undefined : iso(remindAt))]);
     });
-    log(`reminder-bench: seeded ${args.reviews} open reviews, ${perReview * args.reviews} snapshot rows (${((performance.now() - seedStarted) / 1000).toFixed(1)} s)`);
+    const seedSeconds = ((performance.now() - seedStarted) / 1000).toFixed(1);
+    log(`reminder-bench: seeded ${args.reviews} open reviews, ${perReview * args.reviews} snapshot rows (${seedSeconds} s)`);
 
     // What the open-reviews index alone would read per run: every open review due within 3 days or overdue.
     let openByDueRead = 0;
@@ -110,12 +111,15 @@ async function main() {
       const calls = stand.knobs.getCounters();
       const by = Object.entries(calls).filter(([k]) => k.startsWith('dynamodb.') || k.startsWith('sns.')).map(([k, v]) => `${k} ${v}`).join(', ');
       const expected = run === 1 ? args.due : 0;
-      rows.push(`| ${run} | ${expected} | ${result.read} | ${result.reminded.length} (${result.reminded.filter((r) => r.stage === 'D-3').length} D-3, ${result.reminded.filter((r) => r.stage === 'D').length} D) | ${wallMs.toFixed(0)} ms | ${by} |`);
+      const stages = (['D-3', 'D'] as const).map((stage) => `${result.reminded.filter((r) => r.stage === stage).length} ${stage}`);
+      rows.push(`| ${run} | ${expected} | ${result.read} | ${result.reminded.length} (${stages.join(', ')}) | ${wallMs.toFixed(0)} ms | ${by} |`);
       log(`reminder-bench: run ${run}: read ${result.read}, sent ${result.reminded.length}, ${wallMs.toFixed(0)} ms`);
     }
 
     console.log(`\nReview reminder bench (runReviewReminders against DynamoDB Local and the SNS stand-in; latency added: ${Object.entries(args.latency).map(([k, v]) => `${k} ${v} ms`).join(', ') || 'none'})`);
-    console.log(`${args.reviews.toLocaleString('en')} open reviews over ${(perReview * args.reviews).toLocaleString('en')} users (snapshot rows); reminders due: ${dueD3} at D-3, ${dueD} at D; ${args.overdue} overdue and already reminded\n`);
+    const users = (perReview * args.reviews).toLocaleString('en');
+    console.log(`${args.reviews.toLocaleString('en')} open reviews over ${users} users (snapshot rows)`);
+    console.log(`reminders due: ${dueD3} at D-3, ${dueD} at D; ${args.overdue} overdue and already reminded\n`);
     console.log('| run | due | headers read (remindersDue) | sent | wall time | calls |');
     console.log('|---|---|---|---|---|---|');
     for (const r of rows) console.log(r);

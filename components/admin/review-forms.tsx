@@ -77,14 +77,14 @@ export function ApplyRecommendationsForm({ review, remove, keep }: { review: str
   const [state, action, pending] = useActionState(applyRecommendationsAction, initial as ApplyActionState);
   const count = remove.length + keep.length;
   const parts = [remove.length ? `remove ${remove.length}` : '', keep.length ? `keep ${keep.length}` : ''].filter(Boolean).join(', ');
+  const members = `${count} member${count === 1 ? '' : 's'}`;
+  const summary = `Decides ${members} shown with a suggestion: ${parts}. One audited decision each, in your name.`;
   return (
     <form action={action} className="space-y-2" aria-label="Apply recommendations">
       <input type="hidden" name="review" value={review} />
       {[...remove, ...keep].map((u) => <input key={u} type="hidden" name="username" value={u} />)}
       <p id="apply-count" className="text-sm text-slate-700" data-testid="apply-count">
-        {count
-          ? `Decides ${count} member${count === 1 ? '' : 's'} shown with a suggestion: ${parts}. One audited decision each, in your name.`
-          : 'No undecided member shown has a suggestion.'}
+        {count ? summary : 'No undecided member shown has a suggestion.'}
       </p>
       <Button type="submit" variant="secondary" disabled={pending || count === 0} aria-describedby="apply-count">Apply recommendations</Button>
       <StatusMessage ok={state.ok} message={state.message} error={state.error} />

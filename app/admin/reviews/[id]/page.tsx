@@ -120,7 +120,7 @@ export default async function ReviewPage({ params, searchParams }: { params: Pro
       </nav>
       {error ? <div className="mb-4"><Alert tone="error" title="The members could not be listed"><p>{error}</p></Alert></div> : null}
       {open && undecidedShown.length ? <div className="mb-4"><KeepAllForm key={undecidedShown.join(',')} review={review.id} usernames={undecidedShown} /></div> : null}
-      {/* Always there while open (same key): its report of the rows it decided stays after they leave the suggestions. */}
+      {/* Always there while open: its report stays after the rows it decided lose their suggestion. */}
       {open ? <div className="mb-4"><ApplyRecommendationsForm review={review.id} remove={suggestRemove} keep={suggestKeep} /></div> : null}
       <TableFrame label="Members under review">
         <table className={tableClass} data-testid="review-table">
