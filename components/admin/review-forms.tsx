@@ -3,11 +3,13 @@
 import { useActionState } from 'react';
 import { Button } from '@/components/ui/button';
 import {
+  applyRecommendationsAction,
   decideMemberAction,
   finishReviewAction,
   keepAllAction,
   saveReviewSettingsAction,
   startReviewAction,
+  type ApplyActionState,
   type ReviewActionState,
 } from './actions/reviews';
 import { checkboxClass, dangerButtonClass, describedBy, Field, inputClass, StatusMessage } from './form-parts';
@@ -63,6 +65,34 @@ export function KeepAllForm({ review, usernames }: { review: string; usernames: 
       <Button type="submit" variant="secondary" disabled={pending || usernames.length === 0}>Keep all shown</Button>
       <p className="text-sm text-slate-600">{usernames.length} undecided on this page.</p>
       <StatusMessage ok={state.ok} message={state.message} error={state.error} />
+    </form>
+  );
+}
+
+/**
+ * "Apply recommendations": decides every row shown with a suggestion as suggested (the server works each
+ * suggestion out again). The form says beforehand how many rows it decides; afterwards, one line per row.
+ */
+export function ApplyRecommendationsForm({ review, remove, keep }: { review: string; remove: string[]; keep: string[] }) {
+  const [state, action, pending] = useActionState(applyRecommendationsAction, initial as ApplyActionState);
+  const count = remove.length + keep.length;
+  const parts = [remove.length ? `remove ${remove.length}` : '', keep.length ? `keep ${keep.length}` : ''].filter(Boolean).join(', ');
+  const members = `${count} member${count === 1 ? '' : 's'}`;
+  const summary = `Decides ${members} shown with a suggestion: ${parts}. One audited decision each, in your name.`;
+  return (
+    <form action={action} className="space-y-2" aria-label="Apply recommendations">
+      <input type="hidden" name="review" value={review} />
+      {[...remove, ...keep].map((u) => <input key={u} type="hidden" name="username" value={u} />)}
+      <p id="apply-count" className="text-sm text-slate-700" data-testid="apply-count">
+        {count ? summary : 'No undecided member shown has a suggestion.'}
+      </p>
+      <Button type="submit" variant="secondary" disabled={pending || count === 0} aria-describedby="apply-count">Apply recommendations</Button>
+      <StatusMessage ok={state.ok} message={state.message} error={state.error} />
+      {state.report?.length ? (
+        <ul className="space-y-1 text-sm" aria-label="Recommendations applied" data-testid="apply-report">
+          {state.report.map((r) => <li key={r.username} className={r.ok ? 'text-slate-700' : 'text-red-800'}>{`${r.username}: ${r.text}`}</li>)}
+        </ul>
+      ) : null}
     </form>
   );
 }

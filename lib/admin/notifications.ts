@@ -10,6 +10,7 @@ export type NotificationEvent =
   | 'membership.expiring'
   | 'review.opened'
   | 'review.member_removed'
+  | 'review.reminder'
   | 'access.ended'
   // Studio apps (lib/cost): stopped by an owner, an admin or the LOB's running-time limit; stopping soon.
   | 'app.stopped'
@@ -18,6 +19,8 @@ export type NotificationEvent =
 export interface Notification {
   event: NotificationEvent;
   lob: string;
+  /** More message attributes beside `lob` and `event` (e.g. `review`), for subscription filters. */
+  attributes?: Record<string, string>;
   subject: string;
   /** Plain text; never secrets. */
   text: string;

@@ -46,6 +46,7 @@ import { getLob } from './lobs';
 import { checkGrantLength, refuseSelfGrant, SelfGrantError, type Grantor } from './grants';
 import { decodePageToken, encodePageToken } from './page-token';
 import { getUserMapping } from '@/lib/directory/users';
+import { firstReminderAt } from './review-reminders';
 
 const DAY_MS = 24 * 3600 * 1000;
 export const UNUSED_DAYS = 90;
@@ -174,13 +175,14 @@ export async function startReview(deps: AdminDeps, actor: string, lob: Lob, opti
     log.error('review.start_failed', { lob: lob.lob, review: id, rowsRead: seen.size, error: error instanceof Error ? error.message : String(error) });
     throw error;
   }
+  const dueAt = new Date(now.getTime() + dueDays * DAY_MS).toISOString();
   const review: Review = {
     id,
     lob: lob.lob,
     status: 'open',
     createdAt: now.toISOString(),
     createdBy: actor,
-    dueAt: new Date(now.getTime() + dueDays * DAY_MS).toISOString(),
+    dueAt,
     reviewers: { users: [...lob.owners.users], groups: [...lob.owners.groups] },
     groups: [...lob.groups],
     total: seen.size,
@@ -188,7 +190,7 @@ export async function startReview(deps: AdminDeps, actor: string, lob: Lob, opti
   };
   // The header last: the review shows up only once its snapshot is complete.
   const audit = auditWritesFor(deps, { actor, action: 'review.start', target: lob.lob, lob: lob.lob, review: id, before: null, after: { review: id, members: review.total, groups: review.groups, dueAt: review.dueAt } }, now);
-  await transactWrite(deps.ddb, [reviewWrites.open(deps, review, ttl), ...audit]);
+  await transactWrite(deps.ddb, [reviewWrites.open(deps, review, ttl, firstReminderAt(dueAt, now)), ...audit]);
   await notifySafely(deps, {
     event: 'review.opened',
     lob: lob.lob,

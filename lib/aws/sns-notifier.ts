@@ -4,7 +4,8 @@ import type { Notifier } from '../admin/notifications';
 
 /**
  * Publishes notifications to the configured topic (SNS_TOPIC_ARN): the JSON message carries the text and
- * details; message attributes `lob` and `event` let subscriptions filter (docs/admin.md).
+ * details; message attributes `lob` and `event` (and the notification's own `attributes`) let subscriptions
+ * filter (docs/admin.md).
  */
 export function createSnsNotifier(config: PortalConfig): Notifier | undefined {
   const topicArn = config.snsTopicArn;
@@ -17,6 +18,7 @@ export function createSnsNotifier(config: PortalConfig): Notifier | undefined {
         Subject: n.subject.slice(0, 99),
         Message: JSON.stringify({ event: n.event, lob: n.lob, text: n.text, ...n.details }),
         MessageAttributes: {
+          ...Object.fromEntries(Object.entries(n.attributes ?? {}).map(([k, v]) => [k, { DataType: 'String', StringValue: v }])),
           lob: { DataType: 'String', StringValue: n.lob },
           event: { DataType: 'String', StringValue: n.event },
         },

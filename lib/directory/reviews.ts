@@ -251,13 +251,14 @@ export async function findLastLaunches(access: TableAccessTo<'audit'>, lob: stri
 
 /** Items of a sparse "due" index whose range key is at or before `now` (at most `limit`). */
 /** A sparse due-date index of the Reviews table, found by name (lib/directory/schema.ts), with its range key. */
-function dueIndex(name: 'openByDue' | 'schedulesDue'): { name: string; hash: string; range: string } {
+function dueIndex(name: 'openByDue' | 'schedulesDue' | 'remindersDue'): { name: string; hash: string; range: string } {
   const index = indexOf(REVIEWS_TABLE, name);
   if (!index.range) throw new PortalError('internal', `The Reviews table schema has no ${name} index with a range key.`);
   return { name: index.name, hash: index.hash, range: index.range };
 }
 
-async function queryDue(access: Access, index: { name: string; hash: string; range: string }, value: string, now: string, limit: number): Promise<Item[]> {
+/** One page of a sparse "due" index: items whose range key is at or before `now` (at most `limit`), and where to go on. */
+async function queryDuePage(access: Access, index: { name: string; hash: string; range: string }, value: string, now: string, limit: number, startKey?: PageKey) {
   const out = await query(
     access.ddb,
     {
@@ -267,10 +268,15 @@ async function queryDue(access: Access, index: { name: string; hash: string; ran
       ExpressionAttributeNames: { '#k': index.hash, '#r': index.range },
       ExpressionAttributeValues: { ':k': value, ':now': now },
       Limit: limit,
+      ExclusiveStartKey: startKey,
     },
     `reviews.${index.name}`,
   );
-  return out.Items ?? [];
+  return { items: out.Items ?? [], nextKey: out.LastEvaluatedKey };
+}
+
+async function queryDue(access: Access, index: { name: string; hash: string; range: string }, value: string, now: string, limit: number): Promise<Item[]> {
+  return (await queryDuePage(access, index, value, now, limit)).items;
 }
 
 /** Settings whose schedule is due (`nextAt` <= now), from the sparse schedulesDue index. */
@@ -281,6 +287,56 @@ export async function queryDueSchedules(access: Access, now: string, limit: numb
 /** Open reviews past their due date, from the sparse openByDue index. */
 export async function queryOverdueReviews(access: Access, now: string, limit: number): Promise<Review[]> {
   return (await queryDue(access, dueIndex('openByDue'), 'open', now, limit)).map(reshapeReviewItem);
+}
+
+/** The remindersDue index's hash value: set on open headers with a reminder still to send. */
+const REMIND_KIND = 'remind';
+
+/** A review with a reminder due, and that reminder's slot (its `remindAt`; markers stay off the Review). */
+export interface DueReminder {
+  review: Review;
+  remindAt: string;
+}
+
+/**
+ * Open reviews with a reminder due (`remindAt` <= now), from the sparse remindersDue index, page by page
+ * (`limit` items a page): nothing else is read.
+ */
+export async function* queryDueReminders(access: Access, now: string, limit: number): AsyncGenerator<DueReminder[]> {
+  const index = dueIndex('remindersDue');
+  let startKey: PageKey | undefined;
+  do {
+    const page = await queryDuePage(access, index, REMIND_KIND, now, limit, startKey);
+    yield page.items.map((item) => ({ review: reshapeReviewItem(item), remindAt: text.parse(item.remindAt) }));
+    startKey = page.nextKey;
+  } while (startKey);
+}
+
+/**
+ * Takes a review's reminder slot `seen` (its `remindAt`) while the review is open and still at that slot:
+ * records `marker` (remindedBeforeAt or remindedDueAt) = `at` and moves the slot to `next`, or out of the
+ * remindersDue index when none is left. The header after the write, or null when another run took the slot
+ * (or the review closed) first: so each reminder is sent once however many runs overlap.
+ */
+export async function claimReminder(
+  access: Access,
+  id: string,
+  slot: { seen: string; marker: 'remindedBeforeAt' | 'remindedDueAt'; at: string; next?: string },
+): Promise<Review | null> {
+  const update = new UpdateCommand({
+    TableName: access.tables.reviews,
+    Key: headerKey(id),
+    UpdateExpression: slot.next ? 'SET #m = :at, remindAt = :next' : 'SET #m = :at REMOVE remindKind, remindAt',
+    ConditionExpression: 'remindAt = :seen AND #status = :open',
+    ExpressionAttributeNames: { '#m': slot.marker, '#status': 'status' },
+    ExpressionAttributeValues: { ':at': slot.at, ':seen': slot.seen, ':open': 'open', ...(slot.next ? { ':next': slot.next } : {}) },
+    ReturnValues: 'ALL_NEW',
+  });
+  const taken = (error: unknown) => (isConditionalCheckFailed(error) ? null : undefined);
+  return send('reviews.claim_reminder', async () => {
+    const out = await access.ddb.send(update);
+    return out.Attributes ? reshapeReviewItem(out.Attributes) : null;
+  }, taken);
 }
 
 /**
@@ -315,13 +371,17 @@ export async function writeReviewRows(access: Access, id: string, rows: readonly
 
 /** Writes of reviews and their settings, for the caller's TransactWriteItems. */
 export const reviewWrites = {
-  /** The header of a new review (its rows written before): the review exists, open, from then on. */
-  open(access: Access, review: Review, ttl: number): DirectoryWrite {
+  /**
+   * The header of a new review (its rows written before): the review exists, open, from then on; with
+   * `remindAt` (its first reminder's time), in the remindersDue index until its reminders are sent.
+   */
+  open(access: Access, review: Review, ttl: number, remindAt?: string): DirectoryWrite {
     const { id, lob, status, createdAt, createdBy, dueAt, reviewers, groups, total } = review;
+    const remind = remindAt ? { remindKind: REMIND_KIND, remindAt } : {};
     return {
       Put: {
         TableName: access.tables.reviews,
-        Item: { ...headerKey(id), reviewLob: lob, openKind: 'open', status, createdAt, createdBy, dueAt, reviewers, groups, total, decided: 0, ttl },
+        Item: { ...headerKey(id), reviewLob: lob, openKind: 'open', status, createdAt, createdBy, dueAt, reviewers, groups, total, decided: 0, ttl, ...remind },
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     };
@@ -368,7 +428,7 @@ export const reviewWrites = {
       Update: {
         TableName: access.tables.reviews,
         Key: headerKey(id),
-        UpdateExpression: 'SET #status = :finished, finishedAt = :at, finishedBy = :by, removedUndecided = :removed REMOVE openKind',
+        UpdateExpression: 'SET #status = :finished, finishedAt = :at, finishedBy = :by, removedUndecided = :removed REMOVE openKind, remindKind',
         ConditionExpression: '#status = :open',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: { ':finished': 'finished', ':open': 'open', ':at': finished.at, ':by': finished.by, ':removed': finished.removedUndecided },

@@ -72,12 +72,13 @@ export const REQUESTS_TABLE = defineTable({
  * (the header) or `member#<username>` (a snapshot row and its decision). Per-LOB review settings live at
  * `pk` = `settings#<lob>`, `sk` = `settings`. Sparse indexes: `reviewLob` only on headers (reviews of a
  * LOB, newest first), `openKind` only on open headers (the due-date job), `scheduleKind` only on settings
- * with a schedule (the schedule job). Items expire with the audit log (`ttl`).
+ * with a schedule (the schedule job), `remindKind` only on open headers with a reminder still to send (the
+ * reminder job, lib/admin/review-reminders.ts). Items expire with the audit log (`ttl`).
  */
 export const REVIEWS_TABLE = defineTable({
   id: 'reviews',
   key: ['pk', 'sk'],
-  indexes: { byLob: ['reviewLob', 'createdAt'], openByDue: ['openKind', 'dueAt'], schedulesDue: ['scheduleKind', 'nextAt'] },
+  indexes: { byLob: ['reviewLob', 'createdAt'], openByDue: ['openKind', 'dueAt'], schedulesDue: ['scheduleKind', 'nextAt'], remindersDue: ['remindKind', 'remindAt'] },
   ttl: 'ttl',
 });
 

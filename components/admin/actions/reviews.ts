@@ -9,6 +9,7 @@ import { requireLob } from '@/lib/admin/lobs';
 import { SELF_GRANT_MESSAGE } from '@/lib/admin/grants';
 import { parseUntil } from '@/lib/admin/members';
 import { decideMember, finishReview, getReview, keepAll, saveReviewSettings, startReview, validateReviewSettings } from '@/lib/admin/reviews';
+import { applyRecommendations } from '@/lib/admin/review-recommendations';
 import { lobNameSchema, usernameSchema } from '@/lib/admin/validation';
 import { log } from '@/lib/log';
 import type { ActionState } from '@/components/actions/action-state';
@@ -25,6 +26,11 @@ function read(form: FormData): ReviewValues {
   const out: ReviewValues = {};
   for (const [k, v] of form.entries()) if (typeof v === 'string' && !k.startsWith('$ACTION')) out[k] = v;
   return out;
+}
+
+/** The members a bulk form lists (its `username` fields), well-formed names only. */
+function shownUsernames(form: FormData): string[] {
+  return form.getAll('username').map(String).filter((u) => usernameSchema.safeParse(u).success);
 }
 
 /**
@@ -73,10 +79,7 @@ export const keepAllAction = serverAction({
   name: 'review.keep_all',
   authorize: reviewManagers,
   read,
-  input: (form) => ({
-    usernames: form.getAll('username').map(String).filter((u) => usernameSchema.safeParse(u).success),
-    comment: String(form.get('comment') ?? ''),
-  }),
+  input: (form) => ({ usernames: shownUsernames(form), comment: String(form.get('comment') ?? '') }),
   schema: hiddenFields(z.object({ usernames: z.array(z.string()).min(1), comment: z.string() }), 'Nobody undecided is shown; nothing was changed.'),
   act: async ({ usernames, comment }, { user, review }) => {
     const result = await keepAll(getAdminDeps(), user.username, review, usernames, comment);
@@ -84,6 +87,28 @@ export const keepAllAction = serverAction({
     const self = result.selfRefused ? ` ${SELF_GRANT_MESSAGE}: you were left undecided.` : '';
     return { message: `Kept ${result.kept.length} members.${skipped}${self}`, values: {}, revalidate: [reviewPath(review.id)] };
   },
+});
+
+/** One line per row of "Apply recommendations": what was decided, or why not. */
+export type ApplyActionState = ReviewActionState & { report?: { username: string; ok: boolean; text: string }[] };
+
+/** "Apply recommendations": each shown row with a suggestion decided as suggested (usernames come with the form). */
+export const applyRecommendationsAction = serverAction({
+  name: 'review.apply_recommendations',
+  authorize: reviewManagers,
+  read,
+  input: (form) => ({ usernames: shownUsernames(form) }),
+  schema: hiddenFields(z.object({ usernames: z.array(z.string()).min(1) }), 'No member with a suggestion is shown; nothing was changed.'),
+  act: async ({ usernames }, { user, platformAdmin, review }) => {
+    const result = await applyRecommendations(getAdminDeps(), { username: user.username, platformAdmin }, review, usernames);
+    const report = [
+      ...result.applied.map((a) => ({ username: a.username, ok: true, text: `${a.decision === 'keep' ? 'kept' : 'removed'}${a.note ? ` (${a.note})` : ''}` })),
+      ...result.notApplied.map((n) => ({ username: n.username, ok: false, text: `not decided: ${n.reason}` })),
+    ];
+    const failed = result.notApplied.length ? ` ${result.notApplied.length} not decided (listed below).` : '';
+    return { ok: !result.notApplied.length, message: `Applied ${result.applied.length} recommendation${result.applied.length === 1 ? '' : 's'}.${failed}`, report, values: {}, revalidate: [reviewPath(review.id)] };
+  },
+  failed: (state: ApplyActionState): ApplyActionState => state,
 });
 
 /** "Finish review": read-only from now on (and, with the LOB's setting, undecided members removed). */

@@ -8,7 +8,8 @@ import type { ReviewRow } from '@/lib/directory/reviews';
 import { formatUtcMinute } from '@/lib/time-format';
 import { isPortalError } from '@/lib/errors';
 import { log } from '@/lib/log';
-import { DecideForm, FinishReviewForm, KeepAllForm } from '@/components/admin/review-forms';
+import { recommendationOf, RECOMMENDATION_TEXT, NO_RECOMMENDATION_TEXT } from '@/lib/admin/review-recommendations';
+import { ApplyRecommendationsForm, DecideForm, FinishReviewForm, KeepAllForm } from '@/components/admin/review-forms';
 import { linkClass } from '@/components/admin/form-parts';
 import { Badge, Card, PageHeader, TableFrame, tableClass, tbodyClass, tdClass, thClass, theadClass, wideOnly } from '@/components/admin/page-parts';
 import { Alert } from '@/components/ui/alert';
@@ -31,6 +32,13 @@ function Decision({ row, flagged }: { row: ReviewRow; flagged: boolean }) {
       {row.comment ? <span className="text-xs break-words text-slate-700">“{row.comment}”</span> : null}
     </span>
   );
+}
+
+function Recommendation({ row, now }: { row: ReviewRow; now: Date }) {
+  if (row.decision) return <span className="text-slate-500">—</span>;
+  const suggestion = recommendationOf(row, now);
+  if (!suggestion) return <span className="text-slate-600">{NO_RECOMMENDATION_TEXT}</span>;
+  return <Badge tone={suggestion === 'keep' ? 'success' : 'warning'}>{RECOMMENDATION_TEXT[suggestion]}</Badge>;
 }
 
 export default async function ReviewPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ filter?: string; page?: string; q?: string }> }) {
@@ -63,6 +71,8 @@ export default async function ReviewPage({ params, searchParams }: { params: Pro
   const open = review.status === 'open';
   const overdue = Date.parse(review.dueAt) <= now.getTime();
   const undecidedShown = rows.filter((r) => !r.decision).map((r) => r.username);
+  const suggested = (decision: 'keep' | 'remove') => rows.filter((r) => recommendationOf(r, now) === decision).map((r) => r.username);
+  const [suggestRemove, suggestKeep] = [suggested('remove'), suggested('keep')];
   const query = (extra: Record<string, string>) => `${path}?${new URLSearchParams({ ...(filter !== 'all' ? { filter } : {}), ...(sp.q ? { q: sp.q } : {}), ...extra })}`;
   return (
     <div>
@@ -110,6 +120,8 @@ export default async function ReviewPage({ params, searchParams }: { params: Pro
       </nav>
       {error ? <div className="mb-4"><Alert tone="error" title="The members could not be listed"><p>{error}</p></Alert></div> : null}
       {open && undecidedShown.length ? <div className="mb-4"><KeepAllForm key={undecidedShown.join(',')} review={review.id} usernames={undecidedShown} /></div> : null}
+      {/* Always there while open: its report stays after the rows it decided lose their suggestion. */}
+      {open ? <div className="mb-4"><ApplyRecommendationsForm review={review.id} remove={suggestRemove} keep={suggestKeep} /></div> : null}
       <TableFrame label="Members under review">
         <table className={tableClass} data-testid="review-table">
           <caption className="sr-only">Members of {review.lob} in this review</caption>
@@ -118,6 +130,7 @@ export default async function ReviewPage({ params, searchParams }: { params: Pro
               <th scope="col" className={thClass}>Member</th>
               <th scope="col" className={`${thClass} ${wideOnly}`}>Until</th>
               <th scope="col" className={thClass}>Last launch</th>
+              <th scope="col" className={thClass}>Recommendation</th>
               <th scope="col" className={thClass}>Decision</th>
               {open ? <th scope="col" className={thClass}><span className="sr-only">Actions</span></th> : null}
             </tr>
@@ -128,6 +141,7 @@ export default async function ReviewPage({ params, searchParams }: { params: Pro
                 <td className={`${tdClass} font-medium text-slate-900`}>{r.username}</td>
                 <td className={`${tdClass} ${wideOnly} whitespace-nowrap`}>{r.until ? formatUtcMinute(r.until) : 'no end'}</td>
                 <td className={`${tdClass} whitespace-nowrap`} data-testid="last-used">{r.lastUsed ? <time dateTime={r.lastUsed}>{formatUtcMinute(r.lastUsed)}</time> : 'never (recently)'}</td>
+                <td className={tdClass} data-testid="recommendation"><Recommendation row={r} now={now} /></td>
                 <td className={tdClass} data-testid="decision"><Decision row={r} flagged={isFlagged(review, r, now)} /></td>
                 {open ? <td className={tdClass}>{r.decision ? null : <DecideForm review={review.id} username={r.username} />}</td> : null}
               </tr>

@@ -27,11 +27,12 @@ export async function POST(request: Request): Promise<Response> {
   }
   if (isJobToken('review-jobs', body?.token, secret)) {
     const result = await runScheduledJobs(getAdminDeps());
-    log.info('review_jobs.done', { opened: result.opened.map((r) => r.lob), closed: result.closed.map((r) => r.lob), expiringNotices: result.expiring.length });
+    log.info('review_jobs.done', { opened: result.opened.map((r) => r.lob), closed: result.closed.map((r) => r.lob), expiringNotices: result.expiring.length, reminders: result.reminders.reminded.length });
     return Response.json({
       opened: result.opened.map((r) => ({ id: r.id, lob: r.lob, total: r.total, dueAt: r.dueAt })),
       closed: result.closed.map((r) => ({ id: r.id, lob: r.lob })),
       expiring: result.expiring,
+      reminders: result.reminders,
     });
   }
   if (isJobToken('access-sweep', body?.token, secret)) {
