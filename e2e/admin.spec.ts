@@ -91,6 +91,26 @@ test('a non-admin gets 403 on /admin and on a direct POST to an admin action', a
   await expect(admin.getByText('Explicit mapping').locator('xpath=following-sibling::dd[1]')).toHaveText('none');
 });
 
+test('with JavaScript disabled, an admin creates a LOB and changes one of its settings', async ({ pageAs, portal }) => {
+  // Plain HTML form posts (no hydration): they carry the page's Origin, which the site's same-origin
+  // Referrer-Policy allows and Next's server-action check requires (docs/configuration.md).
+  const admin = await pageAs('portal-admin', { javaScriptEnabled: false });
+  const name = `lob-nojs-${Date.now().toString(36)}`;
+  await admin.goto(`${portal.password}/admin/lobs/new`);
+  await admin.getByLabel('Name', { exact: true }).fill(name);
+  await admin.getByLabel('Display name').fill('No JavaScript');
+  await admin.getByLabel('AWS account id').fill('444444444444');
+  await admin.getByLabel('Studio domain id').fill('d-nojs1');
+  await admin.getByRole('button', { name: 'Create line of business' }).click();
+  await expect(admin).toHaveURL(new RegExp(`/admin/lobs/${name}`));
+  await expect(admin.getByRole('status').first()).toContainText(`Created ${name}`);
+  await admin.getByLabel('Studio session length (seconds)').fill('7200');
+  await admin.getByRole('button', { name: 'Save changes' }).click();
+  await expect(admin.locator('#lob-form-status')).toContainText(`Saved ${name} (version 2)`);
+  await admin.goto(`${portal.password}/admin/lobs/${name}`);
+  await expect(admin.getByLabel('Studio session length (seconds)')).toHaveValue('7200');
+});
+
 test('a conflicting LOB edit is refused with who and when, and keeps what the admin typed', async ({ pageAs, portal, expectAccessible }, testInfo) => {
   const first = await pageAs('portal-admin');
   await test.step('create a LOB for this test', async () => {

@@ -129,12 +129,13 @@ describe('sign-in and home page', () => {
     expect(res.headers.get('content-security-policy')).toMatch(/frame-ancestors 'none'/);
     expect(res.headers.get('content-security-policy')).toMatch(/script-src 'self' 'nonce-/);
     expect(res.headers.get('strict-transport-security')).toMatch(/max-age=\d+/);
-    // same-origin on the sign-in page: its form's pre-hydration post must carry its Origin (docs/admin.md).
+    // same-origin site-wide: no Referer leaves the origin, and every page's form posts (before hydration too)
+    // carry their Origin; the launch redirect itself says no-referrer (expectStudioRedirect). docs/security.md.
     expect(res.headers.get('referrer-policy')).toBe('same-origin');
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
-    expect((await fetch(`${stack.url}/api/health`)).headers.get('referrer-policy')).toBe('no-referrer');
+    expect((await fetch(`${stack.url}/api/health`)).headers.get('referrer-policy')).toBe('same-origin');
     const home = await fetch(`${stack.url}/`, { redirect: 'manual' });
-    expect(home.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(home.headers.get('referrer-policy')).toBe('same-origin');
   });
 });
 
