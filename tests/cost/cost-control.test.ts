@@ -8,10 +8,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { DeleteAppCommand, ListAppsCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { configFromEnv, startStandInsInProcess, type RunningStandIns } from '@/local/stand-ins';
+import type { RunningStandIns } from '@/local/stand-ins';
 import { control } from '@/local/stack';
 import { PORTAL_PRINCIPAL } from '@/local/demo-data';
-import { parseConfig, type PortalConfig } from '@/lib/config';
+import type { PortalConfig } from '@/lib/config';
+import { inProcessPortalConfig, startStandInsOnFreePorts } from '@/local/in-process-portal';
 import { createDynamoDocumentClient, createGeneratorSessions } from '@/lib/aws/clients';
 import { createAdminDeps, type AdminDeps } from '@/lib/admin/deps';
 import { getLob } from '@/lib/admin/lobs';
@@ -36,9 +37,8 @@ let ctl: ReturnType<typeof control>;
 let offsetMs = 0;
 
 beforeAll(async () => {
-  standIns = await startStandInsInProcess(configFromEnv({ LOCAL_DYNAMODB_PORT: '0', LOCAL_COGNITO_PORT: '0', LOCAL_AWS_PORT: '0', LOCAL_BIND_HOST: '127.0.0.1' }));
-  for (const key of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_EC2_METADATA_DISABLED']) process.env[key] = standIns.portalEnv[key];
-  config = parseConfig({ ...standIns.portalEnv, NEXTAUTH_URL: 'http://localhost:3000', NEXTAUTH_SECRET: 'x'.repeat(32) });
+  standIns = await startStandInsOnFreePorts();
+  config = inProcessPortalConfig(standIns);
   admin = createAdminDeps(config, createDynamoDocumentClient(config));
   const users = createGeneratorSessions(config);
   deps = {
