@@ -47,7 +47,7 @@ test.describe('password sign-in mode', () => {
     });
   });
 
-  test('with JavaScript off, user-lob-a signs in and opens Studio, which gets no Referer', async ({ browser, portal }) => {
+  test('with JavaScript off, user-lob-a opens Studio, which gets no Referer', async ({ browser, portal }) => {
     // Plain HTML form posts: they carry the page's Origin only because the site's Referrer-Policy is
     // same-origin (with no-referrer, `Origin: null` is refused by Next's server-action check).
     const context = await browser.newContext({ javaScriptEnabled: false });
