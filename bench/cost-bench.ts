@@ -11,6 +11,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { addLobToAws, benchLob, type BenchLobSet } from './lib/seed-lobs';
+import { parseBenchFlags, type Latency } from './lib/flags';
 import { inProcessPortalConfig, startStandInsOnFreePorts } from '../local/in-process-portal';
 import { createDynamoDocumentClient, createGeneratorSessions } from '../lib/aws/clients';
 import { createAdminDeps } from '../lib/admin/deps';
@@ -27,14 +28,8 @@ import { appKey } from '../local/aws/state';
 import { sequentialDepth } from './latency';
 
 function parseArgs(argv: string[]) {
-  const args = { lobs: 50, apps: 2_000, latency: { sagemaker: 30, dynamodb: 5, sts: 30, sns: 10 } as Record<string, number> };
-  for (let i = 0; i < argv.length; i += 2) {
-    const [flag, value] = [argv[i], argv[i + 1] ?? ''];
-    if (flag === '--lobs') args.lobs = Number(value);
-    else if (flag === '--apps') args.apps = Number(value);
-    else if (flag === '--latency') args.latency = value === 'none' ? {} : Object.fromEntries(value.split(',').map((kv) => [kv.split('=')[0], Number(kv.split('=')[1])]));
-    else throw new Error(`cost-bench: unknown option ${flag}`);
-  }
+  const latency: Latency = { sagemaker: 30, dynamodb: 5, sts: 30, sns: 10 };
+  const args = parseBenchFlags('cost-bench', argv, { lobs: 50, apps: 2_000, latency });
   if (![args.lobs, args.apps].every((n) => Number.isInteger(n) && n > 0)) throw new Error('cost-bench: --lobs and --apps must be positive integers');
   return args;
 }

@@ -13,6 +13,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { addLobToAws, benchLob, type BenchLobSet } from './lib/seed-lobs';
+import { parseBenchFlags, type Latency } from './lib/flags';
 import { inProcessPortalConfig, startStandInsOnFreePorts } from '../local/in-process-portal';
 import { createDynamoDocumentClient } from '../lib/aws/clients';
 import { createAdminDeps } from '../lib/admin/deps';
@@ -29,20 +30,12 @@ interface Args {
   users: number;
   apps: number;
   endedPercent: number;
-  latency: Record<string, number>;
+  latency: Latency;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { lobs: 50, users: 100_000, apps: 2_000, endedPercent: 5, latency: { sagemaker: 30, cognito: 20, dynamodb: 5, sts: 30 } };
-  for (let i = 0; i < argv.length; i += 2) {
-    const [flag, value] = [argv[i], argv[i + 1] ?? ''];
-    if (flag === '--lobs') args.lobs = Number(value);
-    else if (flag === '--users') args.users = Number(value);
-    else if (flag === '--apps') args.apps = Number(value);
-    else if (flag === '--ended-percent') args.endedPercent = Number(value);
-    else if (flag === '--latency') args.latency = value === 'none' ? {} : Object.fromEntries(value.split(',').map((kv) => [kv.split('=')[0], Number(kv.split('=')[1])]));
-    else throw new Error(`sweep-bench: unknown option ${flag}`);
-  }
+  const latency: Latency = { sagemaker: 30, cognito: 20, dynamodb: 5, sts: 30 };
+  const args = parseBenchFlags<Args>('sweep-bench', argv, { lobs: 50, users: 100_000, apps: 2_000, endedPercent: 5, latency });
   if (![args.lobs, args.users, args.apps].every((n) => Number.isInteger(n) && n > 0) || args.apps > args.users) throw new Error('sweep-bench: --lobs, --users, --apps must be positive integers, apps <= users');
   return args;
 }

@@ -10,6 +10,12 @@ import { startPortalStack, type PortalStack } from '../support/portal-stack';
  */
 let stack: PortalStack;
 let dir: ReturnType<typeof directoryClient>;
+
+/** Once written, the audit record of `requestId` is a portal-channel one with `fields`. */
+async function expectAudit(requestId: string, fields: Record<string, unknown>): Promise<void> {
+  const audit = await eventually(async () => (await dir.auditFor(requestId))[0]);
+  expect(audit).toMatchObject({ ...fields, channel: 'portal' });
+}
 const LOB_CACHE_SECONDS = 1;
 const waitForLobCache = () => new Promise((r) => setTimeout(r, LOB_CACHE_SECONDS * 1000 + 200));
 
@@ -149,9 +155,8 @@ describe('Open Studio', () => {
     // The audit record carries the portal's own request id (answered in x-request-id), never the client's.
     const requestId = response.headers.get('x-request-id')!;
     expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
-    const audit = await eventually(async () => (await dir.auditFor(requestId))[0]);
+    await expectAudit(requestId, { type: 'launch', user: 'user-lob-a', lob: 'lob-a', outcome: 'success', app: 'studio' });
     expect(await dir.auditFor('portal-test-lob-a-0001')).toEqual([]);
-    expect(audit).toMatchObject({ type: 'launch', user: 'user-lob-a', lob: 'lob-a', channel: 'portal', outcome: 'success', app: 'studio' });
   });
 
   it('takes user-lob-b to lob-b’s domain', async () => {
@@ -241,9 +246,8 @@ describe('Open Studio: errors a user can act on', () => {
     expect(response.headers.get('location')).toBeNull();
     // The re-rendered page has no form for this user: it shows the "whom to ask" message instead.
     expect(html).toContain('not assigned to any line of business');
-    const audit = await eventually(async () => (await dir.auditFor(response.headers.get('x-request-id')!))[0]);
+    await expectAudit(response.headers.get('x-request-id')!, { user: 'user-no-lob', outcome: 'user.not_mapped' });
     expect(await dir.auditFor('portal-test-nolob-0001')).toEqual([]);
-    expect(audit).toMatchObject({ user: 'user-no-lob', channel: 'portal', outcome: 'user.not_mapped' });
     expect(await apiStatus('user-no-lob')).toEqual({ status: 403, code: 'user.not_mapped' });
   });
 
@@ -327,8 +331,7 @@ describe('Open Studio: errors a user can act on', () => {
   it('records failed launches in the audit log with the error code', async () => {
     const { requestId } = await launchError('user-no-profile', { 'x-request-id': 'portal-test-fail-0001' });
     expect(requestId).not.toBe('portal-test-fail-0001');
-    const audit = await eventually(async () => (await dir.auditFor(requestId))[0]);
-    expect(audit).toMatchObject({ user: 'user-no-profile', channel: 'portal', outcome: 'profile.not_found', lob: 'lob-a' });
+    await expectAudit(requestId, { user: 'user-no-profile', outcome: 'profile.not_found', lob: 'lob-a' });
   });
 
   it('refuses the action without a session', async () => {
