@@ -3,7 +3,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, signInWithForm, test } from './fixtures';
 import { WALK } from './support/pages';
-import { findFreePort } from '../local/stack';
+import { findFreePort } from '../local/free-port';
 import { spawnLocalCommand } from '../tests/support/local-command';
 
 /**

@@ -17,3 +17,4 @@ export function spawnLocalCommand(port: number, distDir: string, env: Record<str
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }
+
