@@ -11,6 +11,11 @@ import { startPortalStack, type PortalStack } from '../support/portal-stack';
 let stack: PortalStack;
 let dir: ReturnType<typeof directoryClient>;
 
+/** The home page's HTML as `username` sees it. */
+async function homePageOf(username: string): Promise<string> {
+  return (await fetch(`${stack.url}/`, { headers: { cookie: (await session(username)).header() } })).text();
+}
+
 /** Once written, the audit record of `requestId` is a portal-channel one with `fields`. */
 async function expectAudit(requestId: string, fields: Record<string, unknown>): Promise<void> {
   const audit = await eventually(async () => (await dir.auditFor(requestId))[0]);
@@ -108,7 +113,7 @@ describe('sign-in and home page', () => {
   });
 
   it('shows who you are and your LOB with display name, account and domain', async () => {
-    const html = await (await fetch(`${stack.url}/`, { headers: { cookie: (await session('user-lob-a')).header() } })).text();
+    const html = await homePageOf('user-lob-a');
     expect(html).toContain('user-lob-a');
     expect(html).toContain('Line of Business A');
     expect(html).toContain('111111111111');
@@ -117,14 +122,14 @@ describe('sign-in and home page', () => {
   });
 
   it('tells a user in no LOB whom to ask, with no button', async () => {
-    const html = await (await fetch(`${stack.url}/`, { headers: { cookie: (await session('user-no-lob')).header() } })).text();
+    const html = await homePageOf('user-no-lob');
     expect(html).toContain('not assigned to any line of business');
     expect(html).toContain('the ML platform team');
     expect(html).not.toContain('data-testid="open-studio"');
   });
 
   it('lets a user in several LOBs choose one', async () => {
-    const html = await (await fetch(`${stack.url}/`, { headers: { cookie: (await session('user-multi')).header() } })).text();
+    const html = await homePageOf('user-multi');
     expect(html).toContain('Line of Business A');
     expect(html).toContain('Line of Business B');
     expect(html.match(/<input type="radio"[^>]*name="lob"/g)).toHaveLength(2);
