@@ -4,12 +4,20 @@
 const SECURITY_HEADERS = [
   { key: 'Strict-Transport-Security', value: 'max-age=63072000; includeSubDomains; preload' },
   { key: 'X-Content-Type-Options', value: 'nosniff' },
-  // Presigned Studio URLs must never leak through Referer.
-  { key: 'Referrer-Policy', value: 'no-referrer' },
+  // No Referer ever leaves the origin (no portal path or query reaches Studio or any other site), while the
+  // portal's own form posts still carry their Origin: with no-referrer a browser's native form POST (before
+  // hydration, or without JavaScript) sends `Origin: null`, which Next's server-action origin check refuses.
+  { key: 'Referrer-Policy', value: 'same-origin' },
   { key: 'X-Frame-Options', value: 'DENY' },
   { key: 'Permissions-Policy', value: 'camera=(), microphone=(), geolocation=(), payment=()' },
   { key: 'Cross-Origin-Opener-Policy', value: 'same-origin' },
 ];
+
+/** The Studio launch redirect (Location: presigned URL) sends no referrer to Studio, whatever the site's policy. */
+const LAUNCH_REDIRECT = [{ key: 'Referrer-Policy', value: 'no-referrer' }];
+
+/** A browser's form post (a server action, hydrated or not); a page's GET has no body. */
+const FORM_POST = /** @type {const} */ ({ type: 'header', key: 'content-type', value: 'multipart/form-data.*' });
 
 /** Nothing may load or frame an API response (a redirect or JSON). */
 const API_CSP = "default-src 'none'; frame-ancestors 'none'; form-action 'none'";
@@ -30,13 +38,14 @@ const nextConfig = {
   async headers() {
     return [
       { source: '/:path*', headers: SECURITY_HEADERS },
-      // The sign-in form posts before hydration (or without JavaScript): with no-referrer the browser sends
-      // `Origin: null`, which Next's server-action origin check refuses. same-origin still sends no Referer
-      // to any other origin; this page shows no presigned URL.
-      { source: '/signin', headers: [{ key: 'Referrer-Policy', value: 'same-origin' }] },
+      // A form post to the home page may be "Open Studio", whose answer is a 303 to the presigned URL:
+      // that redirect says no-referrer itself, as the launch API's does (lib/http/responses.ts). Only
+      // posts: the page itself (GET) keeps same-origin, so its forms post with their Origin.
+      { source: '/', has: [FORM_POST], headers: LAUNCH_REDIRECT },
       // The launch API skips the proxy (and its per-request nonce CSP) for plain usernames; it serves
-      // redirects and JSON only, so the strictest static policy fits (see proxy.ts).
-      { source: '/api/studio/:user', headers: [{ key: 'Content-Security-Policy', value: API_CSP }] },
+      // redirects and JSON only, so the strictest static policy fits (see proxy.ts). Its no-referrer
+      // (lib/http/responses.ts) must be said here too: these headers win over a route's own.
+      { source: '/api/studio/:user', headers: [{ key: 'Content-Security-Policy', value: API_CSP }, ...LAUNCH_REDIRECT] },
     ];
   },
 };

@@ -5,7 +5,10 @@ import './globals.css';
 export const metadata: Metadata = {
   title: 'Studio Portal',
   description: 'One-click private access to Amazon SageMaker Studio',
-  referrer: 'no-referrer',
+  // The document's policy, as next.config.mjs's header: no Referer leaves the origin, and form posts carry
+  // their Origin (which Next's server-action check needs before hydration). Also wins over the no-referrer
+  // header a form post's re-rendered page gets (next.config.mjs).
+  referrer: 'same-origin',
 };
 
 export const viewport: Viewport = { width: 'device-width', initialScale: 1 };

@@ -23,6 +23,7 @@ import { ROOT } from './lib/processes';
 import { formatProfile } from './report';
 import { fetchAccessToken } from './lib/tokens';
 import { runLoad } from './throughput';
+import { fieldOfFlag } from './lib/flags';
 
 interface Variant {
   name: string;
@@ -38,14 +39,14 @@ function parse(argv: string[]) {
       continue;
     }
     const v = argv[++i];
+    const numberField = fieldOfFlag(['warmup', 'rate', 'seconds', 'rounds', 'connections'] as const, argv[i - 1]);
+    if (numberField) {
+      opts[numberField] = Number(v);
+      continue;
+    }
     switch (argv[i - 1]) {
-      case '--warmup': opts.warmup = Number(v); break;
       case '--dist': opts.dists = v.split(','); break;
       case '--server': opts.servers = v.split(','); break;
-      case '--rate': opts.rate = Number(v); break;
-      case '--seconds': opts.seconds = Number(v); break;
-      case '--rounds': opts.rounds = Number(v); break;
-      case '--connections': opts.connections = Number(v); break;
       case '--path': opts.path = v; break;
       default: throw new Error(`unknown option ${argv[i - 1]} (see the header of bench/compare.ts)`);
     }

@@ -10,7 +10,9 @@
  *   npx tsx bench/cost-bench.ts [--lobs 50] [--apps 2000] [--latency sagemaker=30,dynamodb=5,sts=30]
  */
 import { performance } from 'node:perf_hooks';
-import { parseConfig } from '../lib/config';
+import { addLobToAws, benchLob, type BenchLobSet } from './lib/seed-lobs';
+import { parseBenchFlags, type Latency } from './lib/flags';
+import { inProcessPortalConfig, startStandInsOnFreePorts } from '../local/in-process-portal';
 import { createDynamoDocumentClient, createGeneratorSessions } from '../lib/aws/clients';
 import { createAdminDeps } from '../lib/admin/deps';
 import { runAccessSweep } from '../lib/access/sweep';
@@ -22,31 +24,30 @@ import { SHIPPED_PRICE_TABLE } from '../lib/cost/prices';
 import { loadMyApps } from '../lib/cost/report';
 import type { CostDeps } from '../lib/cost/stop-app';
 import { costSweepStep } from '../lib/cost/sweep';
-import { configFromEnv, startStandInsInProcess } from '../local/stand-ins';
 import { appKey } from '../local/aws/state';
 import { sequentialDepth } from './latency';
 
 function parseArgs(argv: string[]) {
-  const args = { lobs: 50, apps: 2_000, latency: { sagemaker: 30, dynamodb: 5, sts: 30, sns: 10 } as Record<string, number> };
-  for (let i = 0; i < argv.length; i += 2) {
-    const [flag, value] = [argv[i], argv[i + 1] ?? ''];
-    if (flag === '--lobs') args.lobs = Number(value);
-    else if (flag === '--apps') args.apps = Number(value);
-    else if (flag === '--latency') args.latency = value === 'none' ? {} : Object.fromEntries(value.split(',').map((kv) => [kv.split('=')[0], Number(kv.split('=')[1])]));
-    else throw new Error(`cost-bench: unknown option ${flag}`);
-  }
+  const latency: Latency = { sagemaker: 30, dynamodb: 5, sts: 30, sns: 10 };
+  const args = parseBenchFlags('cost-bench', argv, { lobs: 50, apps: 2_000, latency });
   if (![args.lobs, args.apps].every((n) => Number.isInteger(n) && n > 0)) throw new Error('cost-bench: --lobs and --apps must be positive integers');
   return args;
 }
+
+const COST_LOBS: BenchLobSet = {
+  name: (k) => `cost-lob-${String(k).padStart(2, '0')}`,
+  displayName: 'Cost LOB',
+  accountBase: 400_000_000_000,
+  domainPrefix: 'd-cost',
+};
 
 const INSTANCE_TYPES = ['ml.t3.medium', 'ml.m5.large', 'ml.g4dn.xlarge', 'ml.c5.xlarge'];
 
 async function main() {
   const args = parseArgs(process.argv.slice(2));
-  const stand = await startStandInsInProcess(configFromEnv({ LOCAL_DYNAMODB_PORT: '0', LOCAL_COGNITO_PORT: '0', LOCAL_AWS_PORT: '0', LOCAL_BIND_HOST: '127.0.0.1' }));
+  const stand = await startStandInsOnFreePorts();
   try {
-    for (const key of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_EC2_METADATA_DISABLED']) process.env[key] = stand.portalEnv[key];
-    const config = parseConfig({ ...stand.portalEnv, NEXTAUTH_URL: 'http://localhost:3000', NEXTAUTH_SECRET: 'x'.repeat(32) });
+    const config = inProcessPortalConfig(stand);
     const admin = createAdminDeps(config, createDynamoDocumentClient(config));
     let offsetMs = 0;
     const now = () => new Date(Date.now() + offsetMs);
@@ -64,16 +65,9 @@ async function main() {
     const lobs: Lob[] = [];
     const started = new Date();
     for (let k = 0; k < args.lobs; k++) {
-      const accountId = String(400_000_000_000 + k);
-      const lob: Lob = {
-        lob: `cost-lob-${String(k).padStart(2, '0')}`, displayName: `Cost LOB ${k}`, accountId, domainId: `d-cost${String(k).padStart(4, '0')}`, region: 'us-east-1',
-        roleName: 'PresignedUrlGenerator', groups: [], defaultApp: 'jupyterlab', allowedApps: ['jupyterlab', 'codeeditor'], sessionDurationSeconds: 7200,
-        autoCreateProfile: false, enabled: true, owners: { users: [], groups: [] }, acceptsRequests: false, maxRequestDays: 90, version: 1,
-        ...(k % 2 === 0 ? { stopAfterHours: 8 } : {}),
-      };
+      const lob = benchLob(COST_LOBS, k, k % 2 === 0 ? { stopAfterHours: 8 } : {});
       lobs.push(lob);
-      stand.aws.accounts.set(accountId, { accountId, label: lob.lob, roleNames: new Set(['PresignedUrlGenerator']), requireSourceIdentity: true });
-      const domain = stand.aws.addDomain({ domainId: lob.domainId, domainName: `${lob.lob}-studio`, accountId, region: 'us-east-1', status: 'InService', appNetworkAccessType: 'VpcOnly' });
+      const domain = addLobToAws(stand.aws, lob);
       for (let i = k; i < args.apps; i += args.lobs) {
         const user = `cost-u-${String(i).padStart(5, '0')}`;
         domain.profiles.set(user, { name: user, status: 'InService', createdAt: started, updatedAt: started });

@@ -35,6 +35,7 @@ import { createDocumentClient } from '../lib/aws/clients';
 import { seedUserMappings } from '../lib/directory/users';
 import { subForUsername } from '../local/cognito/user-store';
 import { formatAdmin, formatLatency, formatProfile, formatSessions, formatSoak, formatStartup, formatThroughput } from './report';
+import { fieldOfFlag } from './lib/flags';
 
 const SECTIONS = ['latency', 'throughput', 'startup', 'soak', 'admin', 'sessions'] as const;
 type Section = (typeof SECTIONS)[number];
@@ -58,6 +59,9 @@ interface Args {
 }
 
 class BenchArgsError extends Error {}
+
+/** The options that take one positive integer (`--first-users 40`). */
+const INT_OPTIONS = ['samples', 'firstUsers', 'warmup', 'count', 'seconds', 'soakSeconds', 'rate', 'repeats', 'portals'] as const;
 
 function parseArgs(argv: string[]): Args {
   const args: Args = {
@@ -84,6 +88,11 @@ function parseArgs(argv: string[]): Args {
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = () => argv[++i];
+    const intField = fieldOfFlag(INT_OPTIONS, flag);
+    if (intField) {
+      args[intField] = int(flag, value());
+      continue;
+    }
     switch (flag) {
       case '--soak': args.sections.add('soak'); break;
       case '--admin': args.sections.add('admin'); break;
@@ -94,19 +103,10 @@ function parseArgs(argv: string[]): Args {
         args.sections = new Set(list as Section[]);
         break;
       }
-      case '--samples': args.samples = int(flag, value()); break;
-      case '--first-users': args.firstUsers = int(flag, value()); break;
-      case '--warmup': args.warmup = int(flag, value()); break;
-      case '--count': args.count = int(flag, value()); break;
-      case '--seconds': args.seconds = int(flag, value()); break;
       case '--connections': args.connections = (value() ?? '').split(',').map((c) => int(flag, c)); break;
-      case '--soak-seconds': args.soakSeconds = int(flag, value()); break;
-      case '--rate': args.rate = int(flag, value()); break;
-      case '--repeats': args.repeats = int(flag, value()); break;
       case '--dist-dir': args.distDir = value() ?? ''; break;
       case '--no-build': args.build = false; break;
       case '--profile': args.profile = true; break;
-      case '--portals': args.portals = int(flag, value()); break;
       case '--server': {
         const server = value();
         if (server !== 'standalone' && server !== 'next') throw new BenchArgsError('--server takes "next" (next start) or "standalone"');

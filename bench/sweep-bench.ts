@@ -12,7 +12,9 @@
  * wall time is a realistic estimate; `--latency none` measures the stand-ins alone.
  */
 import { performance } from 'node:perf_hooks';
-import { parseConfig } from '../lib/config';
+import { addLobToAws, benchLob, type BenchLobSet } from './lib/seed-lobs';
+import { parseBenchFlags, type Latency } from './lib/flags';
+import { inProcessPortalConfig, startStandInsOnFreePorts } from '../local/in-process-portal';
 import { createDynamoDocumentClient } from '../lib/aws/clients';
 import { createAdminDeps } from '../lib/admin/deps';
 import { runAccessSweep, type SweepResult } from '../lib/access/sweep';
@@ -21,7 +23,6 @@ import { clearEndedAccess } from '../lib/directory/studio-access';
 import { lobWrites } from '../lib/directory/lob-writes';
 import { transactWrite } from '../lib/directory/writes';
 import type { Lob, UserMapping } from '../lib/directory/types';
-import { configFromEnv, startStandInsInProcess } from '../local/stand-ins';
 import { appKey } from '../local/aws/state';
 
 interface Args {
@@ -29,20 +30,12 @@ interface Args {
   users: number;
   apps: number;
   endedPercent: number;
-  latency: Record<string, number>;
+  latency: Latency;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { lobs: 50, users: 100_000, apps: 2_000, endedPercent: 5, latency: { sagemaker: 30, cognito: 20, dynamodb: 5, sts: 30 } };
-  for (let i = 0; i < argv.length; i += 2) {
-    const [flag, value] = [argv[i], argv[i + 1] ?? ''];
-    if (flag === '--lobs') args.lobs = Number(value);
-    else if (flag === '--users') args.users = Number(value);
-    else if (flag === '--apps') args.apps = Number(value);
-    else if (flag === '--ended-percent') args.endedPercent = Number(value);
-    else if (flag === '--latency') args.latency = value === 'none' ? {} : Object.fromEntries(value.split(',').map((kv) => [kv.split('=')[0], Number(kv.split('=')[1])]));
-    else throw new Error(`sweep-bench: unknown option ${flag}`);
-  }
+  const latency: Latency = { sagemaker: 30, cognito: 20, dynamodb: 5, sts: 30 };
+  const args = parseBenchFlags<Args>('sweep-bench', argv, { lobs: 50, users: 100_000, apps: 2_000, endedPercent: 5, latency });
   if (![args.lobs, args.users, args.apps].every((n) => Number.isInteger(n) && n > 0) || args.apps > args.users) throw new Error('sweep-bench: --lobs, --users, --apps must be positive integers, apps <= users');
   return args;
 }
@@ -50,6 +43,8 @@ function parseArgs(argv: string[]): Args {
 const pad = (n: number) => String(n).padStart(6, '0');
 const userName = (i: number) => `sweep-u-${pad(i)}`;
 const lobName = (k: number) => `bench-lob-${String(k).padStart(2, '0')}`;
+
+const SWEEP_LOBS: BenchLobSet = { name: lobName, displayName: 'Bench LOB', accountBase: 300_000_000_000, domainPrefix: 'd-bench' };
 
 interface RunReport {
   users: number;
@@ -64,10 +59,9 @@ interface RunReport {
 async function main() {
   const args = parseArgs(process.argv.slice(2));
   const log = (m: string) => console.error(m);
-  const stand = await startStandInsInProcess(configFromEnv({ LOCAL_DYNAMODB_PORT: '0', LOCAL_COGNITO_PORT: '0', LOCAL_AWS_PORT: '0', LOCAL_BIND_HOST: '127.0.0.1' }));
+  const stand = await startStandInsOnFreePorts();
   try {
-    for (const key of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_EC2_METADATA_DISABLED']) process.env[key] = stand.portalEnv[key];
-    const config = parseConfig({ ...stand.portalEnv, NEXTAUTH_URL: 'http://localhost:3000', NEXTAUTH_SECRET: 'x'.repeat(32) });
+    const config = inProcessPortalConfig(stand);
     // SNS included: each ended access publishes `access.ended`, one of the sweep's own AWS calls.
     const deps = createAdminDeps(config, createDynamoDocumentClient(config));
     const studio = deps.studio!;
@@ -76,15 +70,9 @@ async function main() {
     // LOBs: an account, a generator role and a VpcOnly domain each (stand-in state), and the LOBs-table rows.
     const lobs: Lob[] = [];
     for (let k = 0; k < args.lobs; k++) {
-      const accountId = String(300_000_000_000 + k);
-      const lob: Lob = {
-        lob: lobName(k), displayName: `Bench LOB ${k}`, accountId, domainId: `d-bench${String(k).padStart(4, '0')}`, region: 'us-east-1', roleName: 'PresignedUrlGenerator',
-        groups: [`${lobName(k)}-users`], defaultApp: 'jupyterlab', allowedApps: ['jupyterlab', 'codeeditor'], sessionDurationSeconds: 7200, autoCreateProfile: false, enabled: true,
-        owners: { users: [], groups: [] }, acceptsRequests: false, maxRequestDays: 90, version: 1,
-      };
+      const lob = benchLob(SWEEP_LOBS, k, { groups: [`${lobName(k)}-users`] });
       lobs.push(lob);
-      stand.aws.accounts.set(accountId, { accountId, label: lob.lob, roleNames: new Set(['PresignedUrlGenerator']), requireSourceIdentity: true });
-      stand.aws.addDomain({ domainId: lob.domainId, domainName: `${lob.lob}-studio`, accountId, region: 'us-east-1', status: 'InService', appNetworkAccessType: 'VpcOnly' });
+      addLobToAws(stand.aws, lob);
     }
     for (let k = 0; k < lobs.length; k += 25) await transactWrite(deps.ddb, lobs.slice(k, k + 25).map((l) => lobWrites.create(deps, l)));
 

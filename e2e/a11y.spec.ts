@@ -89,8 +89,7 @@ test.describe('admin console', () => {
   });
 
   test('a LOB edit page after a connection test, and an import with rejected rows', async ({ pageAs, portal, expectAccessible }) => {
-    const page = await pageAs('portal-admin');
-    await page.goto(`${portal.password}/admin/lobs/lob-a`);
+    const page = await pageAs('portal-admin', { path: '/admin/lobs/lob-a' });
     await page.getByRole('button', { name: 'Test connection' }).click();
     await expect(page.getByTestId('connection-result')).toContainText('Connection test passed.');
     await expectAccessible(page);

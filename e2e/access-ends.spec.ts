@@ -71,9 +71,8 @@ test('after AdminDisableUser the signed-in browser session and an earlier access
   }
 });
 
-test('the LOB page says how soon access ends with its settings (owner view, accessible)', async ({ pageAs, portal, expectAccessible }) => {
-  const owner = await pageAs('owner-lob-a');
-  await owner.goto(`${portal.password}/admin/lobs/lob-a`);
+test('the LOB page says how soon access ends with its settings (owner view, accessible)', async ({ pageAs, expectAccessible }) => {
+  const owner = await pageAs('owner-lob-a', { path: '/admin/lobs/lob-a' });
   const section = owner.getByRole('region', { name: 'When access is taken away' });
   await expect(section).toContainText('At once: running apps are stopped');
   await expect(section).toContainText('Within 5 minutes: the access sweep runs every 5 minutes.');

@@ -1,5 +1,6 @@
 import { expect, test } from './fixtures';
 import { ADMIN_PAGES } from './support/pages';
+import { submitNewLobForm } from './support/lob-form';
 
 /**
  * The admin console in a real browser (Debian Chromium) against the stand-ins: mapping a user who then
@@ -91,16 +92,24 @@ test('a non-admin gets 403 on /admin and on a direct POST to an admin action', a
   await expect(admin.getByText('Explicit mapping').locator('xpath=following-sibling::dd[1]')).toHaveText('none');
 });
 
+test('with JavaScript disabled, an admin creates a LOB and changes one of its settings', async ({ pageAs, portal }) => {
+  // Plain HTML form posts (no hydration): they carry the page's Origin, which the site's same-origin
+  // Referrer-Policy allows and Next's server-action check requires (docs/configuration.md).
+  const admin = await pageAs('portal-admin', { javaScriptEnabled: false, path: '/admin/lobs/new' });
+  const name = `lob-nojs-${Date.now().toString(36)}`;
+  await submitNewLobForm(admin, { name, displayName: 'No JavaScript', accountId: '444444444444', domainId: 'd-nojs1' });
+  await expect(admin.getByRole('status').first()).toContainText(`Created ${name}`);
+  await admin.getByLabel('Studio session length (seconds)').fill('7200');
+  await admin.getByRole('button', { name: 'Save changes' }).click();
+  await expect(admin.locator('#lob-form-status')).toContainText(`Saved ${name} (version 2)`);
+  await admin.goto(`${portal.password}/admin/lobs/${name}`);
+  await expect(admin.getByLabel('Studio session length (seconds)')).toHaveValue('7200');
+});
+
 test('a conflicting LOB edit is refused with who and when, and keeps what the admin typed', async ({ pageAs, portal, expectAccessible }, testInfo) => {
-  const first = await pageAs('portal-admin');
+  const first = await pageAs('portal-admin', { path: '/admin/lobs/new' });
   await test.step('create a LOB for this test', async () => {
-    await first.goto(`${portal.password}/admin/lobs/new`);
-    await first.getByLabel('Name', { exact: true }).fill('lob-e2e-conflict');
-    await first.getByLabel('Display name').fill('Conflict test');
-    await first.getByLabel('AWS account id').fill('333333333333');
-    await first.getByLabel('Studio domain id').fill('d-conflict1');
-    await first.getByRole('button', { name: 'Create line of business' }).click();
-    await expect(first).toHaveURL(/\/admin\/lobs\/lob-e2e-conflict/);
+    await submitNewLobForm(first, { name: 'lob-e2e-conflict', displayName: 'Conflict test', accountId: '333333333333', domainId: 'd-conflict1' });
     await expect(first.getByRole('status').first()).toContainText('Created lob-e2e-conflict');
   });
   const second = await pageAs('portal-admin');

@@ -1,8 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, signInWithForm, test } from './fixtures';
 import { WALK } from './support/pages';
+import { findFreePort } from '../local/free-port';
+import { spawnLocalCommand } from '../tests/support/local-command';
 
 /**
  * `npm run local` as a newcomer starts it (scripts/local.mjs: the stand-ins and `next dev`, on free
@@ -13,18 +15,6 @@ import { WALK } from './support/pages';
 const ROOT = process.cwd();
 const DIST = '.next-dev-csp-test';
 
-async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
 let local: ChildProcess | undefined;
 let output = '';
 let portalUrl = '';
@@ -33,16 +23,8 @@ const tsconfig = readFileSync(path.join(ROOT, 'tsconfig.json'), 'utf8');
 
 test.beforeAll(async () => {
   test.setTimeout(300_000);
-  const port = await freePort();
-  local = spawn(process.execPath, ['scripts/local.mjs'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      LOCAL_DYNAMODB_PORT: '0', LOCAL_COGNITO_PORT: '0', LOCAL_AWS_PORT: '0',
-      PORT: String(port), NEXT_DIST_DIR: DIST, CSP_STYLE_SRC: '',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const port = await findFreePort();
+  local = spawnLocalCommand(port, DIST, { CSP_STYLE_SRC: '' });
   local.stdout!.on('data', (d: Buffer) => (output += d.toString()));
   local.stderr!.on('data', (d: Buffer) => (output += d.toString()));
   await expect.poll(() => output, { timeout: 120_000 }).toContain('stops everything.');

@@ -1,6 +1,7 @@
 import { expect, signInWithForm, test } from './fixtures';
 import { E2E_ENV } from './support/global-setup';
 import { WALK } from './support/pages';
+import { submitNewLobForm } from './support/lob-form';
 
 /**
  * What a newcomer stumbled over in their first hour (issue 17), in a real browser against the production
@@ -88,12 +89,7 @@ test('a new LOB starts disabled, says so, and is enabled only after a passing co
     await admin.goto(`${portal()}/admin/lobs/new`);
     await expect(admin.getByTestId('starts-disabled')).toContainText('starts disabled');
     await expect(admin.getByLabel(/^Enabled/)).toHaveCount(0);
-    await admin.getByLabel('Name', { exact: true }).fill(lob);
-    await admin.getByLabel('Display name').fill(`First hour ${lob}`);
-    await admin.getByLabel('AWS account id').fill(accountId);
-    await admin.getByLabel('Studio domain id').fill(domainId);
-    await admin.getByRole('button', { name: 'Create line of business' }).click();
-    await expect(admin).toHaveURL(new RegExp(`/admin/lobs/${lob}`));
+    await submitNewLobForm(admin, { name: lob, displayName: `First hour ${lob}`, accountId, domainId });
     await expect(admin.getByRole('status').first()).toContainText(`Created ${lob}. It is disabled until you enable it`);
     await expect(admin.getByTestId('availability')).toContainText(`Disabled: users are not offered ${lob}`);
   };

@@ -35,9 +35,14 @@ export interface AccessibilityOptions {
   maxWidth?: number;
 }
 
+type PageAsOptions = BrowserContextOptions & { password?: string; path?: string };
+
 interface PortalFixtures {
-  /** `password` signs in a user the test created (not in local/demo-data.ts). */
-  pageAs: (username: DemoUsername, options?: BrowserContextOptions & { password?: string }) => Promise<Page>;
+  /**
+   * `password` signs in a user the test created (not in local/demo-data.ts); `path` is the portal page the
+   * page opens (default: the home page).
+   */
+  pageAs: (username: DemoUsername, options?: PageAsOptions) => Promise<Page>;
   expectAccessible: (page: Page, options?: AccessibilityOptions) => Promise<void>;
 }
 
@@ -118,11 +123,11 @@ export const test = base.extend<PortalFixtures, PortalWorkerFixtures>({
 
   pageAs: async ({ browser, portal, sessionOf }, use) => {
     const contexts: BrowserContext[] = [];
-    await use(async (username, { password, ...options } = {}) => {
+    await use(async (username, { password, path = '', ...options } = {}) => {
       const context = await browser.newContext({ ...options, storageState: await sessionOf(username, password) });
       contexts.push(context);
       const page = await context.newPage();
-      await page.goto(portal.password);
+      await page.goto(`${portal.password}${path}`);
       await expect(page.getByTestId('whoami')).toContainText(username);
       return page;
     });

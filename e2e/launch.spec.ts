@@ -47,6 +47,24 @@ test.describe('password sign-in mode', () => {
     });
   });
 
+  test('with JavaScript off, user-lob-a opens Studio, which gets no Referer', async ({ browser, portal }) => {
+    // Plain HTML form posts: they carry the page's Origin only because the site's Referrer-Policy is
+    // same-origin (with no-referrer, `Origin: null` is refused by Next's server-action check).
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    try {
+      await page.goto(`${portal.password}/signin`);
+      await signInWithForm(page, 'user-lob-a');
+      await expect(page.getByTestId('whoami')).toContainText('user-lob-a');
+      const studioRequest = page.waitForRequest((r) => /^https?:\/\/d-loba1example\.studio\./.test(r.url()));
+      await page.getByTestId('open-studio').click();
+      await expectStudio(page, 'd-loba1example', 'user-lob-a');
+      expect(await (await studioRequest).headerValue('referer')).toBeNull();
+    } finally {
+      await context.close();
+    }
+  });
+
   test('user-lob-b lands in lob-b’s domain', async ({ pageAs }) => {
     const page = await pageAs('user-lob-b');
     await page.getByTestId('open-studio').click();

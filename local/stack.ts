@@ -5,13 +5,13 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { signalGroup, stopGroup } from './process-group.mjs';
 import type { StandInsUrls } from './stand-ins';
 import type { CloudTrailEvent } from './aws/state';
 import type { CallRecord } from './knobs';
+import { findFreePort } from './free-port';
 
 export type { StandInsUrls };
 
@@ -98,17 +98,8 @@ function collectOutput(child: ChildProcess, verbose: boolean, prefix: string, ke
   return () => lines.join('');
 }
 
-/** A TCP port that is free right now on the host. */
-export async function findFreePort(host = '127.0.0.1'): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, host, () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
+// In its own module so that Playwright specs (CommonJS: no import.meta) can import it too.
+export { findFreePort };
 
 export async function startStandIns(opts: StartStandInsOptions = {}): Promise<StandInsHandle> {
   const verbose = opts.verbose ?? process.env.LOCAL_STACK_VERBOSE === '1';

@@ -8,8 +8,7 @@ import { isHydratedActionCall } from '@/lib/auth/sign-in-steps';
 import { getConfig } from '@/lib/config';
 import { portalPath } from '@/lib/http/safe-redirect';
 
-// same-origin, not the site's no-referrer: the form's native POST must carry its Origin (next.config.mjs).
-export const metadata: Metadata = { title: 'Sign in · Studio Portal', referrer: 'same-origin' };
+export const metadata: Metadata = { title: 'Sign in · Studio Portal' };
 
 const HOSTED_ERRORS: Record<string, string> = {
   AccessDenied: 'Your company account could not be used to sign in here.',

@@ -2,7 +2,7 @@
  * Test fixtures for the simulated network: one Chromium per namespace (worker-scoped; each runs inside
  * its namespace through a wrapper executable), the stack's URLs, and the root/skip rule.
  */
-import { test as base, chromium, type Browser, type WorkerFixture } from '@playwright/test';
+import { test as base, chromium, type Browser, type Page, type WorkerFixture } from '@playwright/test';
 import path from 'node:path';
 import { hostResolverRules, NETNS_DIR, NEEDS_ROOT_MESSAGE, isRoot } from './network';
 import { STATE_ENV, type NetnsState } from './stack';
@@ -33,7 +33,12 @@ export interface NetnsWorkerFixtures {
   internetBrowser: Browser;
 }
 
-export const test = base.extend<object, NetnsWorkerFixtures>({
+export interface NetnsTestFixtures {
+  /** A page in a new context of the on-prem browser (no cookies yet), closed when the test ends. */
+  onpremPage: Page;
+}
+
+export const test = base.extend<NetnsTestFixtures, NetnsWorkerFixtures>({
   state: [
     async ({}, use) => {
       const raw = process.env[STATE_ENV];
@@ -44,6 +49,11 @@ export const test = base.extend<object, NetnsWorkerFixtures>({
   ],
   onpremBrowser: browserIn('onprem'),
   internetBrowser: browserIn('internet'),
+  onpremPage: async ({ onpremBrowser }, use) => {
+    const context = await onpremBrowser.newContext();
+    await use(await context.newPage());
+    await context.close();
+  },
 });
 
 /** Call at the top of every describe: skips everything off root (a developer's laptop), never in CI. */

@@ -40,9 +40,7 @@ async function expectStudioRefuses(page: Page, url: string, why: string, testInf
 }
 
 test.describe('simulated corporate network', () => {
-  test('a. without a session the portal shows sign-in and the API answers 401', async ({ state, onpremBrowser }, testInfo) => {
-    const context = await onpremBrowser.newContext();
-    const page = await context.newPage();
+  test('a. without a session the portal shows sign-in and the API answers 401', async ({ state, onpremPage: page }, testInfo) => {
     const portal = state.portals.hostedUi;
 
     await test.step('portal', async () => {
@@ -72,12 +70,9 @@ test.describe('simulated corporate network', () => {
       expect(r.status).toBe(401);
       expect(JSON.parse(r.body)).toMatchObject({ code: 'auth.invalid_token' });
     });
-    await context.close();
   });
 
-  test('b. user A opens Studio and lands in lob-a\'s domain', async ({ state, onpremBrowser }, testInfo) => {
-    const context = await onpremBrowser.newContext();
-    const page = await context.newPage();
+  test('b. user A opens Studio and lands in lob-a\'s domain', async ({ state, onpremPage: page }, testInfo) => {
     await signIn(page, state.portals.hostedUi, USER_A, state.cognito.issuer);
     await expect(page.getByTestId(`lob-${LOB_A.lob}`)).toContainText(LOB_A.domainId);
     await screenshot(page, testInfo, 'b-portal-user-a');
@@ -85,7 +80,6 @@ test.describe('simulated corporate network', () => {
     await openStudio(page);
     await expectStudioLanding(page, LOB_A, USER_A.username);
     await screenshot(page, testInfo, 'b-studio-lob-a');
-    await context.close();
   });
 
   test('c. user B lands in lob-b\'s domain while A stays signed in', async ({ state, onpremBrowser }, testInfo) => {
@@ -207,9 +201,7 @@ test.describe('simulated corporate network', () => {
       await context.close();
     });
 
-    test('password: the portal\'s own form, the browser never talks to the IdP', async ({ state, onpremBrowser }, testInfo) => {
-      const context = await onpremBrowser.newContext();
-      const page = await context.newPage();
+    test('password: the portal\'s own form, the browser never talks to the IdP', async ({ state, onpremPage: page }, testInfo) => {
       const idpRequests: string[] = [];
       page.on('request', (request) => {
         if (new URL(request.url()).port === String(PORTS.cognito)) idpRequests.push(request.url());
@@ -220,19 +212,15 @@ test.describe('simulated corporate network', () => {
       await expectStudioLanding(page, LOB_B, USER_B.username);
       expect(idpRequests).toEqual([]);
       await screenshot(page, testInfo, 'h-password-studio-lob-b');
-      await context.close();
     });
 
-    test('password: a wrong password is refused on the form', async ({ state, onpremBrowser }, testInfo) => {
-      const context = await onpremBrowser.newContext();
-      const page = await context.newPage();
+    test('password: a wrong password is refused on the form', async ({ state, onpremPage: page }, testInfo) => {
       await page.goto(`${state.portals.password.url}/signin`);
       await page.getByLabel('Username').fill(USER_A.username);
       await page.getByLabel('Password').fill('not-the-password');
       await page.getByRole('button', { name: 'Sign in' }).click();
       await expect(page.getByTestId('signin-error')).toContainText('Incorrect username or password');
       await screenshot(page, testInfo, 'h-password-wrong');
-      await context.close();
     });
   });
 });

@@ -88,15 +88,20 @@ async function startStandIns(processes: NamespaceProcess[]): Promise<StandInsRea
   return ready;
 }
 
+/** Each sign-in mode's portal: the key of its port (PORTS) and host name (HOSTS). */
+const PORTAL_OF_MODE = { 'hosted-ui': 'portalHostedUi', password: 'portalPassword' } as const;
+
+/** `next start` of the portal in `authMode`, on its own port and host name (process name `portal-<mode>`). */
 function startPortal(
   processes: NamespaceProcess[],
-  name: string,
-  port: number,
-  publicUrl: string,
-  authMode: PortalInfo['authMode'],
-  urlExpiresSeconds: number | undefined,
   standIns: StandInsReady,
+  authMode: PortalInfo['authMode'],
+  urlExpiresSeconds?: number,
 ): { process: NamespaceProcess; info: PortalInfo } {
+  const key = PORTAL_OF_MODE[authMode];
+  const port = PORTS[key];
+  const name = `portal-${authMode}`;
+  const publicUrl = `http://${HOSTS[key]}:${port}`;
   const nextBin = path.join(REPO_ROOT, 'node_modules', 'next', 'dist', 'bin', 'next');
   const portal = spawnInNamespace('shared', name, process.execPath, [nextBin, 'start', '-H', ADDR.shared, '-p', String(port)], {
     ...standIns.portalEnv,
@@ -131,14 +136,8 @@ export async function startNetnsStack(): Promise<NetnsStack> {
 
     const standIns = await startStandIns(processes);
     // Two `next start` in parallel: one per sign-in mode; the password one mints short-lived URLs (scenario f).
-    const hostedUi = startPortal(
-      processes, 'portal-hosted-ui', PORTS.portalHostedUi,
-      `http://${HOSTS.portalHostedUi}:${PORTS.portalHostedUi}`, 'hosted-ui', undefined, standIns,
-    );
-    const password = startPortal(
-      processes, 'portal-password', PORTS.portalPassword,
-      `http://${HOSTS.portalPassword}:${PORTS.portalPassword}`, 'password', SHORT_URL_EXPIRES_SECONDS, standIns,
-    );
+    const hostedUi = startPortal(processes, standIns, 'hosted-ui');
+    const password = startPortal(processes, standIns, 'password', SHORT_URL_EXPIRES_SECONDS);
     await Promise.all([
       waitForHttpInNamespace('onprem', `${probeUrl}/`, { process: probe, timeoutMs: 15_000 }),
       waitForHttpInNamespace('onprem', `http://${ADDR.shared}:${PORTS.portalHostedUi}/api/health`, { process: hostedUi.process, timeoutMs: PORTAL_READY_MS }),

@@ -18,7 +18,8 @@ import { AdminAddUserToGroupCommand, AdminDisableUserCommand, AdminEnableUserCom
 import { randomUUID } from 'node:crypto';
 import { openStudioUrl, requestWithHost, useLocalStack } from '../local/helpers';
 import { control } from '@/local/stack';
-import { parseConfig, type PortalConfig } from '@/lib/config';
+import type { PortalConfig } from '@/lib/config';
+import { inProcessPortalConfig } from '@/local/in-process-portal';
 import { createDynamoDocumentClient } from '@/lib/aws/clients';
 import { createAdminDeps, type AdminDeps } from '@/lib/admin/deps';
 import { removeMember, setMember } from '@/lib/admin/members';
@@ -43,13 +44,9 @@ let clockFile: string;
 const setClock = (seconds: number) => writeFileSync(clockFile, String(seconds));
 
 beforeAll(async () => {
-  for (const key of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_EC2_METADATA_DISABLED']) process.env[key] = stack().portalEnv[key];
   clockFile = path.join(mkdtempSync(path.join(tmpdir(), 'access-clock-')), 'offset');
   setClock(0);
-  config = parseConfig({
-    ...stack().portalEnv,
-    NEXTAUTH_URL: 'http://localhost:3000',
-    NEXTAUTH_SECRET: 'x'.repeat(32),
+  config = inProcessPortalConfig(stack(), {
     AUDIT_WRITE: 'before-response',
     LOB_CACHE_SECONDS: '0',
     CLOCK_OFFSET_FILE: clockFile,

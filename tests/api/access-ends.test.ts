@@ -8,17 +8,15 @@
 import { describe, expect, it } from 'vitest';
 import {
   AdminAddUserToGroupCommand,
-  AdminCreateUserCommand,
   AdminDeleteUserCommand,
   AdminDisableUserCommand,
   AdminRemoveUserFromGroupCommand,
-  AdminSetUserPasswordCommand,
   AdminUserGlobalSignOutCommand,
-  CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { useClockedStack, type ClockedStack } from '../support/clocked-stack';
 import { initiateAuth, loadLaunchForm, signIn, submitLaunchForm, type CookieJar } from '../support/http-session';
-import { PORTAL_PRINCIPAL, USER_POOL_ID } from '../../local/demo-data';
+import { USER_POOL_ID } from '../../local/demo-data';
+import { createPoolUser, poolAdminClient } from '../support/pool-admin';
 import { DEFAULT_LATENCY, sequentialDepth } from '../../bench/latency';
 
 const UserPoolId = USER_POOL_ID;
@@ -37,16 +35,10 @@ function advance(seconds: number) {
   setClockOffset(offset);
 }
 
-function pool() {
-  return new CognitoIdentityProviderClient({ endpoint: clocked.stack.env.COGNITO_ENDPOINT, region: 'us-east-1', credentials: PORTAL_PRINCIPAL, maxAttempts: 1 });
-}
+const pool = () => poolAdminClient(clocked.stack.env.COGNITO_ENDPOINT);
 
 /** A user of this suite's own, in `lob-a-users` (so lob-a is theirs through the IdP group). */
-async function createUser(username: string) {
-  await pool().send(new AdminCreateUserCommand({ UserPoolId, Username: username, MessageAction: 'SUPPRESS' }));
-  await pool().send(new AdminSetUserPasswordCommand({ UserPoolId, Username: username, Password: PASSWORD, Permanent: true }));
-  await pool().send(new AdminAddUserToGroupCommand({ UserPoolId, Username: username, GroupName: 'lob-a-users' }));
-}
+const createUser = (username: string) => createPoolUser(pool(), username, PASSWORD, ['lob-a-users']);
 
 const get = (path: string, jar?: CookieJar) =>
   fetch(`${url()}${path}`, { headers: jar ? { cookie: jar.header() } : {}, redirect: 'manual' });

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPortalStack, type PortalStack } from '../support/portal-stack';
 import { signIn } from '../support/http-session';
 import { personToken, registerClient, tokenUrl } from '../support/api-v1';
+import { API_SCOPE_NAMES } from '@/lib/api/scopes';
 
 const DOC = readFileSync(path.resolve('docs/api.md'), 'utf8');
 
@@ -50,7 +51,8 @@ let env: Record<string, string>;
 beforeAll(async () => {
   stack = await startPortalStack();
   const admin = await signIn(stack.url, 'portal-admin', 'PortalAdmin1!');
-  const scopes = ['lobs.read', 'lobs.write', 'members.read', 'members.write', 'requests.read', 'requests.write', 'requests.decide', 'reviews.read', 'reviews.write', 'audit.read', 'usage.read'];
+  // Every scope the API has (lib/api/scopes.ts).
+  const scopes = [...API_SCOPE_NAMES];
   const client = await registerClient(stack, admin, { name: 'docs', scopes, allLobs: true });
   env = {
     PORTAL: stack.url,

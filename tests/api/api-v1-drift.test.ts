@@ -11,7 +11,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPortalStack, type PortalStack } from '../support/portal-stack';
 import { signIn } from '../support/http-session';
-import { callApi, clientToken, personToken, registerClient, type ApiAnswer } from '../support/api-v1';
+import { callApi, clientToken, personToken, registerClient, newLobBody, type ApiAnswer } from '../support/api-v1';
+import { API_SCOPE_NAMES } from '@/lib/api/scopes';
 
 // ajv 8 (JSON Schema 2020-12) as ajv-formats brings it; the project's top-level ajv is ESLint's v6.
 const requireAjv = createRequire(createRequire(import.meta.url).resolve('ajv-formats'));
@@ -54,7 +55,8 @@ beforeAll(async () => {
   addFormats.default(ajv);
   ajv.addSchema({ ...document, $id: 'https://drift.test/openapi.json' });
   const admin = await signIn(stack.url, 'portal-admin', 'PortalAdmin1!');
-  const scopes = ['lobs.read', 'lobs.write', 'members.read', 'members.write', 'requests.read', 'requests.write', 'requests.decide', 'reviews.read', 'reviews.write', 'audit.read', 'usage.read'];
+  // Every scope the API has (lib/api/scopes.ts).
+  const scopes = [...API_SCOPE_NAMES];
   full = await clientToken(stack, await registerClient(stack, admin, { name: 'drift-all', scopes, allLobs: true }));
   narrow = await clientToken(stack, await registerClient(stack, admin, { name: 'drift-narrow', scopes: ['usage.read'], lobs: ['lob-a'] }));
   people['user-no-lob'] = await personToken(stack, 'user-no-lob', 'UserNoLob1!');
@@ -121,11 +123,7 @@ const CALLS: Record<string, () => Promise<Call>> = {
   listLobs: async () => ({}),
   getLob: async () => ({ params: { lob: 'lob-a' } }),
   createLob: async () => ({
-    body: {
-      lob: 'lob-drift', displayName: 'Drift', accountId: '111122223333', domainId: 'd-drift0000001', region: 'us-east-1', roleName: '',
-      groups: [], defaultApp: 'jupyterlab', allowedApps: ['jupyterlab'], sessionDurationSeconds: 3600, autoCreateProfile: true,
-      owners: { users: [], groups: [] }, acceptsRequests: false, maxRequestDays: 90,
-    },
+    body: newLobBody('lob-drift', 'Drift', 'd-drift0000001'),
     headers: { 'idempotency-key': 'drift-create' },
   }),
   updateLob: async () => ({ params: { lob: 'lob-drift' }, body: { displayName: 'Drift 2' }, headers: { 'if-match': await etag('/lobs/lob-drift') } }),

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPortalStackAsAdmin, type PortalStack } from '../support/portal-stack';
 import { signIn, type CookieJar } from '../support/http-session';
 import { directoryClient } from '../support/directory';
-import { callApi, clientToken, personToken, registerClient, type RegisteredClient } from '../support/api-v1';
+import { callApi, clientToken, personToken, registerClient, newLobBody, type RegisteredClient } from '../support/api-v1';
 
 let stack: PortalStack;
 let admin: CookieJar;
@@ -165,22 +165,7 @@ describe('conventions', () => {
 
   it('a repeated Idempotency-Key creates once', async () => {
     const adminToken = await personToken(stack, 'portal-admin', 'PortalAdmin1!');
-    const body = {
-      lob: 'lob-idem',
-      displayName: 'Idempotent',
-      accountId: '111122223333',
-      domainId: 'd-idem0000001',
-      region: 'us-east-1',
-      roleName: '',
-      groups: [],
-      defaultApp: 'jupyterlab',
-      allowedApps: ['jupyterlab'],
-      sessionDurationSeconds: 3600,
-      autoCreateProfile: true,
-      owners: { users: [], groups: [] },
-      acceptsRequests: false,
-      maxRequestDays: 90,
-    };
+    const body = newLobBody('lob-idem', 'Idempotent', 'd-idem0000001');
     const headers = { 'idempotency-key': 'create-lob-idem-1' };
     const first = await callApi(stack, adminToken, 'POST', '/lobs', { body, headers });
     expect(first.status).toBe(201);

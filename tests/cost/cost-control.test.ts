@@ -7,11 +7,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { DeleteAppCommand, ListAppsCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { configFromEnv, startStandInsInProcess, type RunningStandIns } from '@/local/stand-ins';
+import { DeleteAppCommand, ListAppsCommand, SageMakerClient, type AppType } from '@aws-sdk/client-sagemaker';
+import { generatorAssumeRole } from '../support/assume-role';
+import type { RunningStandIns } from '@/local/stand-ins';
 import { control } from '@/local/stack';
 import { PORTAL_PRINCIPAL } from '@/local/demo-data';
-import { parseConfig, type PortalConfig } from '@/lib/config';
+import type { PortalConfig } from '@/lib/config';
+import { inProcessPortalConfig, startStandInsOnFreePorts } from '@/local/in-process-portal';
 import { createDynamoDocumentClient, createGeneratorSessions } from '@/lib/aws/clients';
 import { createAdminDeps, type AdminDeps } from '@/lib/admin/deps';
 import { getLob } from '@/lib/admin/lobs';
@@ -36,9 +38,8 @@ let ctl: ReturnType<typeof control>;
 let offsetMs = 0;
 
 beforeAll(async () => {
-  standIns = await startStandInsInProcess(configFromEnv({ LOCAL_DYNAMODB_PORT: '0', LOCAL_COGNITO_PORT: '0', LOCAL_AWS_PORT: '0', LOCAL_BIND_HOST: '127.0.0.1' }));
-  for (const key of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_EC2_METADATA_DISABLED']) process.env[key] = standIns.portalEnv[key];
-  config = parseConfig({ ...standIns.portalEnv, NEXTAUTH_URL: 'http://localhost:3000', NEXTAUTH_SECRET: 'x'.repeat(32) });
+  standIns = await startStandInsOnFreePorts();
+  config = inProcessPortalConfig(standIns);
   admin = createAdminDeps(config, createDynamoDocumentClient(config));
   const users = createGeneratorSessions(config);
   deps = {
@@ -66,7 +67,7 @@ async function lobOf(name: string): Promise<Lob> {
 async function userClient(user: string, account = '111111111111') {
   const sts = new STSClient({ endpoint: standIns.urls.aws, region: 'us-east-1', credentials: PORTAL_PRINCIPAL });
   const out = await sts.send(
-    new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${account}:role/PresignedUrlGenerator`, RoleSessionName: `portal-${user}`, SourceIdentity: user, Tags: [{ Key: 'studio-user', Value: user }, { Key: 'lob', Value: account === '111111111111' ? 'lob-a' : 'lob-b' }] }),
+    new AssumeRoleCommand(generatorAssumeRole(account, user, account === '111111111111' ? 'lob-a' : 'lob-b')),
   );
   const c = out.Credentials!;
   return new SageMakerClient({ endpoint: standIns.urls.aws, region: 'us-east-1', credentials: { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! } });
@@ -96,16 +97,19 @@ describe('a user stops their own apps', () => {
     const refused = await stopOwnApp(deps, { lob, username: 'user-lob-a', appId: appIdOf(theirs) }).catch((e: unknown) => e);
     expect(isPortalError(refused) && refused.code).toBe('app.not_yours');
     expect(isPortalError(refused) && refused.status).toBe(403);
-    const forged = await (await userClient('user-lob-a'))
-      .send(new DeleteAppCommand({ DomainId: lob.domainId, SpaceName: 'multi-ds', AppType: 'CodeEditor', AppName: 'default' }))
-      .catch((e: Error) => e);
+    type Owner = { SpaceName: string } | { UserProfileName: string };
+    /** DeleteApp in lob-a's domain, called with a user's own session. */
+    const deleteApp = (client: SageMakerClient, owner: Owner, AppType: AppType) =>
+      client.send(new DeleteAppCommand({ DomainId: lob.domainId, AppType, AppName: 'default', ...owner }));
+    const mine = await userClient('user-lob-a');
+    const forged = await deleteApp(mine, { SpaceName: 'multi-ds' }, 'CodeEditor').catch((e: Error) => e);
     expect((forged as Error).name).toBe('AccessDeniedException');
     // A profile app of someone else is refused too; the user's own profile app is not.
     await ctl.createApps(lob.domainId, [{ userProfile: 'user-multi' }, { userProfile: 'user-lob-a' }]);
     const own = await userClient('user-lob-a');
-    const other = await own.send(new DeleteAppCommand({ DomainId: lob.domainId, UserProfileName: 'user-multi', AppType: 'JupyterLab', AppName: 'default' })).catch((e: Error) => e);
+    const other = await deleteApp(own, { UserProfileName: 'user-multi' }, 'JupyterLab').catch((e: Error) => e);
     expect((other as Error).name).toBe('AccessDeniedException');
-    await own.send(new DeleteAppCommand({ DomainId: lob.domainId, UserProfileName: 'user-lob-a', AppType: 'JupyterLab', AppName: 'default' }));
+    await deleteApp(own, { UserProfileName: 'user-lob-a' }, 'JupyterLab');
     expect((await listLobApps(deps, lob, 'test-admin')).some((a) => a.user === 'user-multi' && a.spaceName === 'multi-ds')).toBe(true);
   });
 });

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createDynamoDocumentClient } from '@/lib/aws/clients';
-import { parseConfig } from '@/lib/config';
+import { inProcessPortalConfig } from '@/local/in-process-portal';
 import { DEMO_LOBS } from '@/local/demo-data';
 import { readInstanceUsage } from '@/lib/cost/report';
 import { SHIPPED_PRICE_TABLE } from '@/lib/cost/prices';
@@ -15,8 +15,7 @@ const stack = useLocalStack({ LOCAL_DEMO_HISTORY: 'true' });
 
 describe('demo history', () => {
   it('seeds 30 days of launches and priced app hours for every demo LOB, and apps running now', async () => {
-    for (const key of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_EC2_METADATA_DISABLED']) process.env[key] = stack().portalEnv[key];
-    const config = parseConfig({ ...stack().portalEnv, NEXTAUTH_URL: 'http://localhost:3000', NEXTAUTH_SECRET: 'x'.repeat(32) });
+    const config = inProcessPortalConfig(stack());
     const ddb = createDynamoDocumentClient(config);
     const today = new Date();
     const usage = await readUsage({ doc: ddb, table: config.tables.usage }, { lobs: DEMO_LOBS.map((l) => l.lob), days: 30, today });

@@ -6,11 +6,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  AdminCreateUserCommand,
   AdminDeleteUserCommand,
   AdminDisableUserCommand,
   AdminEnableUserCommand,
-  AdminSetUserPasswordCommand,
   AdminUserGlobalSignOutCommand,
   CognitoIdentityProviderClient,
   GetUserCommand,
@@ -19,21 +17,16 @@ import {
   RevokeTokenCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { errorOf, useLocalStack } from './helpers';
-import { PORTAL_PRINCIPAL, USER_POOL_ID } from '../../local/demo-data';
+import { USER_POOL_ID } from '../../local/demo-data';
+import { createPoolUser, poolAdminClient } from '../support/pool-admin';
 
 const stack = useLocalStack();
 const UserPoolId = USER_POOL_ID;
 const CLIENT = 'portal-cli';
 const PASSWORD = 'Revoke-Me-1!';
 
-function cognito() {
-  return new CognitoIdentityProviderClient({ endpoint: stack().urls.cognito, region: 'us-east-1', credentials: PORTAL_PRINCIPAL, maxAttempts: 1 });
-}
-
-async function createUser(username: string) {
-  await cognito().send(new AdminCreateUserCommand({ UserPoolId, Username: username, MessageAction: 'SUPPRESS' }));
-  await cognito().send(new AdminSetUserPasswordCommand({ UserPoolId, Username: username, Password: PASSWORD, Permanent: true }));
-}
+const cognito = () => poolAdminClient(stack().urls.cognito);
+const createUser = (username: string) => createPoolUser(cognito(), username, PASSWORD);
 
 async function signIn(username: string) {
   const out = await cognito().send(

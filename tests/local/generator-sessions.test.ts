@@ -7,7 +7,8 @@ import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { errorOf, useLocalStack } from './helpers';
 import { control } from '../../local/stack';
-import { parseConfig, type PortalConfig } from '@/lib/config';
+import type { PortalConfig } from '@/lib/config';
+import { inProcessPortalConfig } from '@/local/in-process-portal';
 import { SageMakerClientPool, createGeneratorSessions } from '@/lib/aws/clients';
 import { GeneratorSessions, roleSessionNameFor, sourceIdentityFor } from '@/lib/aws/generator-sessions';
 import { createStsClient } from '@/lib/aws/clients';
@@ -30,9 +31,7 @@ const lobOf = async (name: string) => (await directory.lobs.getLob(name))!;
 
 beforeAll(async () => {
   ctl = control(stack().urls.control);
-  // The portal's AWS credentials come from the default provider chain: the portal principal's keys.
-  for (const key of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_EC2_METADATA_DISABLED']) process.env[key] = stack().portalEnv[key];
-  config = parseConfig({ ...stack().portalEnv, NEXTAUTH_URL: 'http://localhost:3000', NEXTAUTH_SECRET: 'x'.repeat(32), AUDIT_WRITE: 'before-response', LOB_CACHE_SECONDS: '0' });
+  config = inProcessPortalConfig(stack(), { AUDIT_WRITE: 'before-response', LOB_CACHE_SECONDS: '0' });
   directory = createDirectory(config);
 });
 beforeEach(async () => {
@@ -175,14 +174,22 @@ describe('the Lambda configuration: the audit record is written alongside the pr
   beforeAll(() => {
     deps = createLaunchDeps(config, directory);
   });
+  /** A launch of user-lob-a through the API channel, as the Lambda serves it. */
+  const lobAUser = { username: 'user-lob-a', groups: [], sub: subForUsername('user-lob-a') };
+  const launchAsLobA = (requestId: string) => launchStudio(deps, { user: lobAUser, channel: 'api', requestId });
+  /** The error of a launch whose presign fails with `error` (`count` times in a row: more than the retries). */
+  const failedLaunch = async (requestId: string, error: string, count: number) => {
+    await ctl.setFault({ service: 'sagemaker', operation: 'CreatePresignedDomainUrl', error, count });
+    return errorOf<PortalError>(launchAsLobA(requestId));
+  };
 
   it('overlaps the PutItem and the usage counters with CreatePresignedDomainUrl; record and counts are there when the launch returns', async () => {
-    await launchStudio(deps, { user: { username: 'user-lob-a', groups: [], sub: subForUsername('user-lob-a') }, channel: 'api', requestId: 'warm-up-0001' });
+    await launchAsLobA('warm-up-0001');
     const usageToday = async () => (await readUsage({ doc: directory.doc, table: config.tables.usage }, { lobs: ['lob-a'], days: 1, today: new Date() })).launches['lob-a'][0];
     const countedBefore = await usageToday();
     await ctl.setLatency({ dynamodb: 20, sagemaker: 200 });
     await ctl.resetCounters();
-    const result = await launchStudio(deps, { user: { username: 'user-lob-a', groups: [], sub: subForUsername('user-lob-a') }, channel: 'api', requestId: 'lambda-audit-0001' });
+    const result = await launchAsLobA('lambda-audit-0001');
     const returnedAt = performance.timeOrigin + performance.now();
     expect(result.url).toContain('d-loba1example.studio.');
     const calls = await ctl.getCalls();
@@ -216,8 +223,7 @@ describe('the Lambda configuration: the audit record is written alongside the pr
   });
 
   it('follows the record up with the error code before a failed launch answers (records are never rewritten)', async () => {
-    await ctl.setFault({ service: 'sagemaker', operation: 'CreatePresignedDomainUrl', error: 'AccessDeniedException', count: 1 });
-    const error = await errorOf<PortalError>(launchStudio(deps, { user: { username: 'user-lob-a', groups: [], sub: subForUsername('user-lob-a') }, channel: 'api', requestId: 'lambda-audit-0002' }));
+    const error = await failedLaunch('lambda-audit-0002', 'AccessDeniedException', 1);
     const records = (await auditOf('lambda-audit-0002')).sort((a, b) => String(a.sk).localeCompare(String(b.sk)));
     expect(records).toHaveLength(2);
     expect(records[0].outcome).toBe('success');
@@ -228,8 +234,7 @@ describe('the Lambda configuration: the audit record is written alongside the pr
   it('moves the counters of a launch counted ahead to its error code before the failed launch answers', async () => {
     const read = () => readUsage({ doc: directory.doc, table: config.tables.usage }, { lobs: ['lob-a'], days: 1, today: new Date() });
     const before = await read();
-    await ctl.setFault({ service: 'sagemaker', operation: 'CreatePresignedDomainUrl', error: 'ThrottlingException', count: 3 });
-    const error = await errorOf<PortalError>(launchStudio(deps, { user: { username: 'user-lob-a', groups: [], sub: subForUsername('user-lob-a') }, channel: 'api', requestId: 'lambda-usage-0003' }));
+    const error = await failedLaunch('lambda-usage-0003', 'ThrottlingException', 3);
     const after = await read();
     expect(after.launches['lob-a'][0]).toBe(before.launches['lob-a'][0] + 1);
     expect(after.failures['lob-a'][0]).toBe(before.failures['lob-a'][0] + 1);

@@ -1,18 +1,10 @@
 /** Shared set-up for the stand-in suites: an in-process stack on free loopback ports. */
 import { request } from 'node:http';
 import { afterAll, beforeAll } from 'vitest';
-import { configFromEnv, startStandInsInProcess, type RunningStandIns } from '../../local/stand-ins';
+import type { RunningStandIns } from '../../local/stand-ins';
+import { startStandInsOnFreePorts } from '../../local/in-process-portal';
 
-export async function startLocalStack(env: Record<string, string> = {}): Promise<RunningStandIns> {
-  const config = configFromEnv({
-    LOCAL_DYNAMODB_PORT: '0',
-    LOCAL_COGNITO_PORT: '0',
-    LOCAL_AWS_PORT: '0',
-    LOCAL_BIND_HOST: '127.0.0.1',
-    ...env,
-  });
-  return startStandInsInProcess(config);
-}
+export const startLocalStack = startStandInsOnFreePorts;
 
 /**
  * Starts the stand-ins before the file's tests (a `beforeAll` registered first, so later hooks see them)

@@ -8,7 +8,7 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { startLocalStack } from './helpers';
 import { control } from '../../local/stack';
 import type { RunningStandIns } from '../../local/stand-ins';
-import { parseConfig } from '@/lib/config';
+import { inProcessPortalConfig } from '@/local/in-process-portal';
 import { CachedLobReader, createDirectory, type Directory } from '@/lib/directory';
 
 let stack: RunningStandIns;
@@ -26,9 +26,7 @@ const setDisplayName = (lob: string, displayName: string) =>
 beforeAll(async () => {
   stack = await startLocalStack();
   ctl = control(stack.urls.control);
-  // The portal's AWS credentials come from the default provider chain: the portal principal's keys.
-  for (const key of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_EC2_METADATA_DISABLED']) process.env[key] = stack.portalEnv[key];
-  const config = parseConfig({ ...stack.portalEnv, NEXTAUTH_URL: 'http://localhost:3000', NEXTAUTH_SECRET: 'x'.repeat(32) });
+  const config = inProcessPortalConfig(stack);
   directory = createDirectory(config);
   table = config.tables.lobs;
 }, 120_000);

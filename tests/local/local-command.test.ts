@@ -5,6 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findFreePort } from '../../local/stack';
 import { isAlive } from '../support/processes';
+import { spawnLocalCommand } from '../support/local-command';
 
 function childrenOf(pid: number): number[] {
   try {
@@ -109,18 +110,7 @@ describe('npm run local (scripts/local.mjs)', () => {
 
   it('starts the stand-ins and the portal, prints where to go, and Ctrl-C leaves nothing running', async () => {
     const port = await findFreePort();
-    const local = spawn(process.execPath, ['scripts/local.mjs'], {
-      cwd: path.resolve(__dirname, '../..'),
-      env: {
-        ...process.env,
-        LOCAL_DYNAMODB_PORT: '0',
-        LOCAL_COGNITO_PORT: '0',
-        LOCAL_AWS_PORT: '0',
-        PORT: String(port),
-        NEXT_DIST_DIR: '.next-local-command-test',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const local = spawnLocalCommand(port, '.next-local-command-test');
     let out = '';
     await new Promise<void>((resolve, reject) => {
       local.stdout.on('data', (d: Buffer) => {

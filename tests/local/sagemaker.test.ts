@@ -12,6 +12,7 @@ import {
 import { errorOf, useLocalStack } from './helpers';
 import { control } from '../../local/stack';
 import { OTHER_PRINCIPAL, PORTAL_PRINCIPAL } from '../../local/demo-data';
+import { generatorAssumeRoleRecord } from '../support/assume-role';
 
 const stack = useLocalStack();
 type Creds = { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
@@ -210,12 +211,7 @@ describe('the LOB account rule: a session tagged for one user may act only on th
       ['sagemaker.amazonaws.com', 'CreatePresignedDomainUrl', 'AccessDeniedException'],
     ]);
     const [assumed, presigned, denied] = events;
-    expect(assumed.requestParameters).toMatchObject({
-      roleArn: 'arn:aws:iam::111111111111:role/PresignedUrlGenerator',
-      roleSessionName: 'portal-user-lob-a',
-      sourceIdentity: 'user-lob-a',
-      tags: [{ key: 'studio-user', value: 'user-lob-a' }, { key: 'lob', value: 'lob-a' }],
-    });
+    expect(assumed.requestParameters).toMatchObject(generatorAssumeRoleRecord('111111111111', 'user-lob-a', 'lob-a'));
     expect(assumed.userIdentity.arn).toBe(PORTAL_PRINCIPAL.arn);
     expect(presigned.userIdentity).toMatchObject({
       type: 'AssumedRole',

@@ -8,6 +8,7 @@ import { CreatePresignedDomainUrlCommand, SageMakerClient } from '@aws-sdk/clien
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { control, startStandIns, type StandInsHandle } from '../../local/stack';
 import { isAlive } from '../support/processes';
+import { generatorAssumeRole } from '../support/assume-role';
 
 async function waitUntilGone(pid: number, ms: number): Promise<boolean> {
   const deadline = Date.now() + ms;
@@ -47,12 +48,7 @@ describe('startStandIns (child process)', () => {
     await knobs.resetCounters();
     const env = stack.portalEnv;
     const credentials = fromTemporaryCredentials({
-      params: {
-        RoleArn: 'arn:aws:iam::222222222222:role/PresignedUrlGenerator',
-        RoleSessionName: 'portal-user-lob-b',
-        SourceIdentity: 'user-lob-b',
-        Tags: [{ Key: 'studio-user', Value: 'user-lob-b' }, { Key: 'lob', Value: 'lob-b' }],
-      },
+      params: generatorAssumeRole('222222222222', 'user-lob-b', 'lob-b'),
       clientConfig: { region: env.AWS_REGION, endpoint: env.STS_ENDPOINT },
       masterCredentials: { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY },
     });

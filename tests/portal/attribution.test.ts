@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { directoryClient, eventually } from '../support/directory';
 import { initiateAuth, openStudioUrl, signIn } from '../support/http-session';
 import { startPortalStack, type PortalStack } from '../support/portal-stack';
+import { generatorAssumeRoleRecord } from '../support/assume-role';
 
 let stack: PortalStack;
 let dir: ReturnType<typeof directoryClient>;
@@ -39,12 +40,7 @@ describe('attribution in the LOB account', () => {
     expect(assumed).toMatchObject({
       eventSource: 'sts.amazonaws.com',
       recipientAccountId: '111111111111',
-      requestParameters: {
-        roleArn: 'arn:aws:iam::111111111111:role/PresignedUrlGenerator',
-        roleSessionName: 'portal-user-lob-a',
-        sourceIdentity: 'user-lob-a',
-        tags: [{ key: 'studio-user', value: 'user-lob-a' }, { key: 'lob', value: 'lob-a' }],
-      },
+      requestParameters: generatorAssumeRoleRecord('111111111111', 'user-lob-a', 'lob-a'),
     });
     const presigned = events.find((e) => e.eventName === 'CreatePresignedDomainUrl')!;
     expect(presigned).toMatchObject({

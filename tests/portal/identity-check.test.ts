@@ -11,21 +11,19 @@ import {
   AdminEnableUserCommand,
   AdminRemoveUserFromGroupCommand,
   AdminAddUserToGroupCommand,
-  CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { IdentityChecker } from '@/lib/auth/identity-check';
 import { TokenRevocationChecker } from '@/lib/auth/api-caller';
 import { useLocalStack } from '../local/helpers';
 import { initiateAuth } from '../support/http-session';
-import { PORTAL_PRINCIPAL, USER_POOL_ID } from '../../local/demo-data';
+import { USER_POOL_ID } from '../../local/demo-data';
+import { poolAdminClient } from '../support/pool-admin';
 
 const stack = useLocalStack();
 let nowMs = Date.now();
 const clock = () => nowMs;
 
-function cognito() {
-  return new CognitoIdentityProviderClient({ endpoint: stack().urls.cognito, region: 'us-east-1', credentials: PORTAL_PRINCIPAL, maxAttempts: 1 });
-}
+const cognito = () => poolAdminClient(stack().urls.cognito);
 
 function checker(recheckSeconds = 60) {
   return new IdentityChecker({ pool: { cognito: cognito(), userPoolId: USER_POOL_ID }, recheckSeconds, now: clock });

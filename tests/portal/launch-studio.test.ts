@@ -8,6 +8,7 @@ import { launchStudio, type LaunchDeps } from '@/lib/launch/launch-studio';
 import { afterResponseRecorder, writeAheadRecorder, type RecordSinks } from '@/lib/launch/recorder';
 import type { LaunchRequest, PresignRequest } from '@/lib/launch/types';
 import type { LaunchUsage } from '@/lib/usage/counters';
+import { lobRow as baseLobRow } from '@/local/lob-row';
 
 /**
  * launchStudio with in-memory collaborators: the directory, the presigner and the record sinks are plain
@@ -18,26 +19,10 @@ import type { LaunchUsage } from '@/lib/usage/counters';
 
 const NOW = new Date('2026-12-07T10:00:00.000Z');
 
+/** A LOB whose default is the Studio (classic) app, auto-creating profiles, 1-hour sessions. */
 function lobRow(lob: string, changes: Partial<Lob> = {}): Lob {
-  return {
-    lob,
-    displayName: `LOB ${lob}`,
-    accountId: '111111111111',
-    domainId: `d-${lob}`,
-    region: 'us-east-1',
-    roleName: 'PresignedUrlGenerator',
-    groups: [],
-    defaultApp: 'studio',
-    allowedApps: ['studio', 'jupyterlab'],
-    sessionDurationSeconds: 3600,
-    autoCreateProfile: true,
-    enabled: true,
-    owners: { users: [], groups: [] },
-    acceptsRequests: false,
-    maxRequestDays: 30,
-    version: 1,
-    ...changes,
-  };
+  const studio: Partial<Lob> = { defaultApp: 'studio', allowedApps: ['studio', 'jupyterlab'], sessionDurationSeconds: 3600 };
+  return baseLobRow(lob, { ...studio, autoCreateProfile: true, maxRequestDays: 30, ...changes });
 }
 
 const member = (lob: string, until?: string): Membership => ({ lob, until, via: 'admin' });

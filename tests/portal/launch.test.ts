@@ -10,6 +10,17 @@ import { startPortalStack, type PortalStack } from '../support/portal-stack';
  */
 let stack: PortalStack;
 let dir: ReturnType<typeof directoryClient>;
+
+/** The home page's HTML as `username` sees it. */
+async function homePageOf(username: string): Promise<string> {
+  return (await fetch(`${stack.url}/`, { headers: { cookie: (await session(username)).header() } })).text();
+}
+
+/** Once written, the audit record of `requestId` is a portal-channel one with `fields`. */
+async function expectAudit(requestId: string, fields: Record<string, unknown>): Promise<void> {
+  const audit = await eventually(async () => (await dir.auditFor(requestId))[0]);
+  expect(audit).toMatchObject({ ...fields, channel: 'portal' });
+}
 const LOB_CACHE_SECONDS = 1;
 const waitForLobCache = () => new Promise((r) => setTimeout(r, LOB_CACHE_SECONDS * 1000 + 200));
 
@@ -102,7 +113,7 @@ describe('sign-in and home page', () => {
   });
 
   it('shows who you are and your LOB with display name, account and domain', async () => {
-    const html = await (await fetch(`${stack.url}/`, { headers: { cookie: (await session('user-lob-a')).header() } })).text();
+    const html = await homePageOf('user-lob-a');
     expect(html).toContain('user-lob-a');
     expect(html).toContain('Line of Business A');
     expect(html).toContain('111111111111');
@@ -111,14 +122,14 @@ describe('sign-in and home page', () => {
   });
 
   it('tells a user in no LOB whom to ask, with no button', async () => {
-    const html = await (await fetch(`${stack.url}/`, { headers: { cookie: (await session('user-no-lob')).header() } })).text();
+    const html = await homePageOf('user-no-lob');
     expect(html).toContain('not assigned to any line of business');
     expect(html).toContain('the ML platform team');
     expect(html).not.toContain('data-testid="open-studio"');
   });
 
   it('lets a user in several LOBs choose one', async () => {
-    const html = await (await fetch(`${stack.url}/`, { headers: { cookie: (await session('user-multi')).header() } })).text();
+    const html = await homePageOf('user-multi');
     expect(html).toContain('Line of Business A');
     expect(html).toContain('Line of Business B');
     expect(html.match(/<input type="radio"[^>]*name="lob"/g)).toHaveLength(2);
@@ -129,12 +140,13 @@ describe('sign-in and home page', () => {
     expect(res.headers.get('content-security-policy')).toMatch(/frame-ancestors 'none'/);
     expect(res.headers.get('content-security-policy')).toMatch(/script-src 'self' 'nonce-/);
     expect(res.headers.get('strict-transport-security')).toMatch(/max-age=\d+/);
-    // same-origin on the sign-in page: its form's pre-hydration post must carry its Origin (docs/admin.md).
+    // same-origin site-wide: no Referer leaves the origin, and every page's form posts (before hydration too)
+    // carry their Origin; the launch redirect itself says no-referrer (expectStudioRedirect). docs/security.md.
     expect(res.headers.get('referrer-policy')).toBe('same-origin');
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
-    expect((await fetch(`${stack.url}/api/health`)).headers.get('referrer-policy')).toBe('no-referrer');
+    expect((await fetch(`${stack.url}/api/health`)).headers.get('referrer-policy')).toBe('same-origin');
     const home = await fetch(`${stack.url}/`, { redirect: 'manual' });
-    expect(home.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(home.headers.get('referrer-policy')).toBe('same-origin');
   });
 });
 
@@ -148,9 +160,8 @@ describe('Open Studio', () => {
     // The audit record carries the portal's own request id (answered in x-request-id), never the client's.
     const requestId = response.headers.get('x-request-id')!;
     expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
-    const audit = await eventually(async () => (await dir.auditFor(requestId))[0]);
+    await expectAudit(requestId, { type: 'launch', user: 'user-lob-a', lob: 'lob-a', outcome: 'success', app: 'studio' });
     expect(await dir.auditFor('portal-test-lob-a-0001')).toEqual([]);
-    expect(audit).toMatchObject({ type: 'launch', user: 'user-lob-a', lob: 'lob-a', channel: 'portal', outcome: 'success', app: 'studio' });
   });
 
   it('takes user-lob-b to lob-b’s domain', async () => {
@@ -240,9 +251,8 @@ describe('Open Studio: errors a user can act on', () => {
     expect(response.headers.get('location')).toBeNull();
     // The re-rendered page has no form for this user: it shows the "whom to ask" message instead.
     expect(html).toContain('not assigned to any line of business');
-    const audit = await eventually(async () => (await dir.auditFor(response.headers.get('x-request-id')!))[0]);
+    await expectAudit(response.headers.get('x-request-id')!, { user: 'user-no-lob', outcome: 'user.not_mapped' });
     expect(await dir.auditFor('portal-test-nolob-0001')).toEqual([]);
-    expect(audit).toMatchObject({ user: 'user-no-lob', channel: 'portal', outcome: 'user.not_mapped' });
     expect(await apiStatus('user-no-lob')).toEqual({ status: 403, code: 'user.not_mapped' });
   });
 
@@ -326,8 +336,7 @@ describe('Open Studio: errors a user can act on', () => {
   it('records failed launches in the audit log with the error code', async () => {
     const { requestId } = await launchError('user-no-profile', { 'x-request-id': 'portal-test-fail-0001' });
     expect(requestId).not.toBe('portal-test-fail-0001');
-    const audit = await eventually(async () => (await dir.auditFor(requestId))[0]);
-    expect(audit).toMatchObject({ user: 'user-no-profile', channel: 'portal', outcome: 'profile.not_found', lob: 'lob-a' });
+    await expectAudit(requestId, { user: 'user-no-profile', outcome: 'profile.not_found', lob: 'lob-a' });
   });
 
   it('refuses the action without a session', async () => {

@@ -40,11 +40,15 @@ const LAUNCHERS = {
 } as const;
 type Launcher = keyof typeof LAUNCHERS;
 
+/** An expected refusal (docs/contracts.md): the status, the error code and, where checked, what the message says. */
+type Refusal = [status: number, code: string, message?: RegExp];
+const THROTTLED: Refusal = [503, 'aws.throttled', /try again/i];
+
 /**
  * With `fault` set (counters reset just before), a launch as `who` is refused with the error contract, and a 503
  * says when to retry (Retry-After, docs/api.md). The fault stays set: the refused answer for more checks.
  */
-async function expectRefusedUnder(fault: Fault, who: Launcher, status: number, code: string, message?: RegExp): Promise<ApiAnswer> {
+async function expectRefusedUnder(fault: Fault, who: Launcher, [status, code, message]: Refusal): Promise<ApiAnswer> {
   await stack.control.resetCounters();
   await stack.control.setFault(fault);
   const refused = await launchAs(stack, LAUNCHERS[who].user, tokens[who]);
@@ -62,21 +66,22 @@ async function expectRecovered(who: Launcher): Promise<void> {
 
 describe('STS (credentials for a LOB account that are not cached yet)', () => {
   it('answers 503 aws.throttled when AssumeRole is throttled (after retries), then recovers', async () => {
-    await expectRefusedUnder({ ...ASSUME_ROLE, error: 'ThrottlingException' }, 'a', 503, 'aws.throttled', /try again/i);
+    await expectRefusedUnder({ ...ASSUME_ROLE, error: 'ThrottlingException' }, 'a', THROTTLED);
     // The SDK retried before giving up.
     expect((await counters())['sts.AssumeRole']).toBeGreaterThanOrEqual(2);
     await expectRecovered('a');
   });
 
   it('answers 502 lob.role_denied when AssumeRole is denied, then recovers', async () => {
-    await expectRefusedUnder({ ...ASSUME_ROLE, error: 'AccessDenied' }, 'b', 502, 'lob.role_denied', /AssumeRole.*platform team can fix/i);
+    const roleDenied: Refusal = [502, 'lob.role_denied', /AssumeRole.*platform team can fix/i];
+    await expectRefusedUnder({ ...ASSUME_ROLE, error: 'AccessDenied' }, 'b', roleDenied);
     // AccessDenied is not retried.
     expect((await counters())['sts.AssumeRole']).toBe(1);
     await expectRecovered('b');
   });
 
   it('makes no STS call at all once the credentials are cached (warm launch)', async () => {
-    await stack.control.setFault({ service: 'sts', operation: 'AssumeRole', error: 'AccessDenied' });
+    await stack.control.setFault({ ...ASSUME_ROLE, error: 'AccessDenied' });
     await stack.control.resetCounters();
     expectLaunch(await launchAs(stack, 'user-lob-a', tokens.a), 'd-loba1example');
     expect((await counters())['sts.AssumeRole']).toBeUndefined();
@@ -87,36 +92,39 @@ describe('STS (credentials for a LOB account that are not cached yet)', () => {
 describe('SageMaker CreatePresignedDomainUrl', () => {
   it('retries throttling and succeeds when it clears within the retries', async () => {
     await stack.control.resetCounters();
-    await stack.control.setFault({ service: 'sagemaker', operation: 'CreatePresignedDomainUrl', error: 'ThrottlingException', count: 2 });
+    await stack.control.setFault({ ...PRESIGN, error: 'ThrottlingException', count: 2 });
     expectLaunch(await launchAs(stack, 'user-lob-a', tokens.a), 'd-loba1example');
     expect((await counters())['sagemaker.CreatePresignedDomainUrl']).toBe(3);
   });
 
   it('answers 503 aws.throttled when throttling outlasts the retries, then recovers', async () => {
-    await expectRefusedUnder({ ...PRESIGN, error: 'ThrottlingException' }, 'a', 503, 'aws.throttled', /try again/i);
+    await expectRefusedUnder({ ...PRESIGN, error: 'ThrottlingException' }, 'a', THROTTLED);
     await expectRecovered('a');
   });
 
   it('answers 502 lob.presign_denied (not lob.role_denied) when SageMaker denies the assumed role, naming who can fix it', async () => {
     const message = /CreatePresignedDomainUrl.*administrators of that line of business's AWS account/i;
-    const refused = await expectRefusedUnder({ ...PRESIGN, error: 'AccessDenied' }, 'a', 502, 'lob.presign_denied', message);
+    const presignDenied: Refusal = [502, 'lob.presign_denied', message];
+    const refused = await expectRefusedUnder({ ...PRESIGN, error: 'AccessDenied' }, 'a', presignDenied);
     expect(refused.body?.message).not.toMatch(/assume|platform team/i);
     await expectRecovered('a');
   });
 
   it('answers 503 aws.unavailable when SageMaker keeps failing with 5xx, then recovers', async () => {
-    await expectRefusedUnder({ ...PRESIGN, error: 'ServiceUnavailable' }, 'a', 503, 'aws.unavailable', /SageMaker is unavailable.*try again/i);
+    const unavailable: Refusal = [503, 'aws.unavailable', /SageMaker is unavailable.*try again/i];
+    await expectRefusedUnder({ ...PRESIGN, error: 'ServiceUnavailable' }, 'a', unavailable);
     await expectRecovered('a');
   });
 
   it('answers 404 profile.not_found naming the LOB when the profile is missing (no auto-create), then recovers', async () => {
-    await expectRefusedUnder({ ...PRESIGN, error: 'ResourceNotFound' }, 'a', 404, 'profile.not_found', /Line of Business A.*d-loba1example/);
+    const notFound: Refusal = [404, 'profile.not_found', /Line of Business A.*d-loba1example/];
+    await expectRefusedUnder({ ...PRESIGN, error: 'ResourceNotFound' }, 'a', notFound);
     await expectRecovered('a');
   });
 
   it('creates the profile just in time on ResourceNotFound where the LOB allows it (lob-b)', async () => {
     await stack.control.resetCounters();
-    await stack.control.setFault({ service: 'sagemaker', operation: 'CreatePresignedDomainUrl', error: 'ResourceNotFound', count: 1 });
+    await stack.control.setFault({ ...PRESIGN, error: 'ResourceNotFound', count: 1 });
     expectLaunch(await launchAs(stack, 'user-lob-b', tokens.b), 'd-lobb1example');
     const c = await counters();
     expect(c['sagemaker.CreateUserProfile']).toBe(1);
@@ -126,7 +134,8 @@ describe('SageMaker CreatePresignedDomainUrl', () => {
 
 describe('DynamoDB', () => {
   it('answers 503 directory.unavailable when DynamoDB is down, stays up, and recovers', async () => {
-    await expectRefusedUnder({ service: 'dynamodb', operation: '*', error: 'ServiceUnavailable' }, 'a', 503, 'directory.unavailable', /directory is unavailable/i);
+    const down: Refusal = [503, 'directory.unavailable', /directory is unavailable/i];
+    await expectRefusedUnder({ service: 'dynamodb', operation: '*', error: 'ServiceUnavailable' }, 'a', down);
     expect((await counters())['dynamodb.GetItem']).toBeGreaterThanOrEqual(2);
     // Several users at once while it is down: every one gets the same clean 503.
     const burst = await Promise.all(
@@ -138,7 +147,8 @@ describe('DynamoDB', () => {
   });
 
   it('answers 503 aws.throttled when DynamoDB throttles', async () => {
-    await expectRefusedUnder({ service: 'dynamodb', operation: 'GetItem', error: 'ProvisionedThroughputExceededException' }, 'a', 503, 'aws.throttled');
+    const fault: Fault = { service: 'dynamodb', operation: 'GetItem', error: 'ProvisionedThroughputExceededException' };
+    await expectRefusedUnder(fault, 'a', [503, 'aws.throttled']);
     await expectRecovered('a');
   });
 });

@@ -44,6 +44,13 @@ async function send(label: string, target: string, headerLines: string[], tokenU
 const bearer = (token: string) => [`Authorization: Bearer ${token}`];
 const issuer = () => stack.env.COGNITO_ISSUER;
 const claimsFor = (username: string, extra: Record<string, unknown> = {}) => accessClaims({ username, issuer: issuer(), ...extra });
+/** The kid of the key the stand-in's pool signs with now (its JWKS has it). */
+const realKid = () => stack.standIns.cognito.keys.current.kid;
+/** B's claims under `header`, signed with a key the attacker just made (never in the pool's JWKS). */
+async function attackerToken(header: Parameters<typeof signRs256>[0]): Promise<string> {
+  const { privateKey } = await generateKeyPair('RS256');
+  return signRs256(header, claimsFor(B), privateKey);
+}
 
 function expect401(answer: RawAnswer, message?: RegExp): void {
   expect(answer.status, answer.body).toBe(401);
@@ -138,13 +145,11 @@ describe('the API issue’s cases', () => {
 
 describe('header injection: the token must not choose its own key', () => {
   it('17 jku pointing at an attacker JWKS (attacker key) -> 401, nothing fetched', async () => {
-    const { privateKey } = await generateKeyPair('RS256');
-    const t = signRs256({ kid: 'attacker', jku: `${attackerUrl}/jwks.json` }, claimsFor(B), privateKey);
+    const t = await attackerToken({ kid: 'attacker', jku: `${attackerUrl}/jwks.json` });
     expect401(await send('jku', `/api/studio/${B}`, bearer(t)));
   });
   it('18 jku with the real kid but an attacker signature -> 401', async () => {
-    const { privateKey } = await generateKeyPair('RS256');
-    const t = signRs256({ kid: stack.standIns.cognito.keys.current.kid, jku: `${attackerUrl}/jwks.json` }, claimsFor(B), privateKey);
+    const t = await attackerToken({ kid: realKid(), jku: `${attackerUrl}/jwks.json` });
     expect401(await send('jku real kid', `/api/studio/${B}`, bearer(t)), /signature/);
   });
   it('19 jwk header embedding the attacker public key -> 401', async () => {
@@ -154,14 +159,12 @@ describe('header injection: the token must not choose its own key', () => {
     expect401(await send('jwk', `/api/studio/${B}`, bearer(t)), /signature/);
   });
   it('20 x5u pointing at an attacker certificate URL -> 401, nothing fetched', async () => {
-    const { privateKey } = await generateKeyPair('RS256');
-    const t = signRs256({ kid: stack.standIns.cognito.keys.current.kid, x5u: `${attackerUrl}/cert.pem` }, claimsFor(B), privateKey);
+    const t = await attackerToken({ kid: realKid(), x5u: `${attackerUrl}/cert.pem` });
     expect401(await send('x5u', `/api/studio/${B}`, bearer(t)), /signature/);
     expect(attackerHits).toBe(0);
   });
   it('21 crit with an unknown extension (attacker key) -> 401', async () => {
-    const { privateKey } = await generateKeyPair('RS256');
-    const t = signRs256({ kid: stack.standIns.cognito.keys.current.kid, crit: ['urn:example:x'], 'urn:example:x': true }, claimsFor(B), privateKey);
+    const t = await attackerToken({ kid: realKid(), crit: ['urn:example:x'], 'urn:example:x': true });
     expect401(await send('crit attacker', `/api/studio/${B}`, bearer(t)));
   });
   it('22 crit with an unknown extension, even under the real key -> 401 (RFC 7515 §4.1.11: must be rejected)', async () => {

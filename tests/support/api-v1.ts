@@ -6,6 +6,8 @@
 import { actionForms, postActionForm } from '../admin/admin-forms';
 import { initiateAuth, type CookieJar } from './http-session';
 import type { PortalStack } from './portal-stack';
+import { lobRow } from '../../local/lob-row';
+import type { Lob } from '../../lib/directory/types';
 
 export interface RegisteredClient {
   clientId: string;
@@ -37,6 +39,18 @@ export async function registerClient(
   const secret = /Client secret \(shown once\): <code[^>]*>([^<]+)<\/code>/.exec(html)?.[1];
   if (!clientId || !secret) throw new Error(`registering ${spec.name} failed: HTTP ${res.status}`);
   return { clientId: decode(clientId), secret: decode(secret) };
+}
+
+/**
+ * A POST /api/v1/lobs body: a new LOB `lob` (domain `domainId`) in account 111122223333, JupyterLab only,
+ * one-hour sessions, profiles created on first launch, no requests.
+ */
+export function newLobBody(lob: string, displayName: string, domainId: string) {
+  const changes: Partial<Lob> = { displayName, accountId: '111122223333', domainId, roleName: '', allowedApps: ['jupyterlab'] };
+  const row = lobRow(lob, { ...changes, sessionDurationSeconds: 3600, autoCreateProfile: true });
+  // What the API sets itself: a new LOB starts disabled, at version 1.
+  const { enabled: _enabled, version: _version, ...body } = row;
+  return body;
 }
 
 /** The token URL of the stand-in's domain (client credentials). */
