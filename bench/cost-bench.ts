@@ -72,7 +72,7 @@ async function main() {
         ...(k % 2 === 0 ? { stopAfterHours: 8 } : {}),
       };
       lobs.push(lob);
-      stand.aws.accounts.set(accountId, { accountId, label: lob.lob, roleNames: new Set(['PresignedUrlGenerator']), requireSourceIdentity: true });
+      stand.aws.accounts.set(accountId, { accountId, label: lob.lob, roleNames: new Set(['PresignedUrlGenerator']) });
       const domain = stand.aws.addDomain({ domainId: lob.domainId, domainName: `${lob.lob}-studio`, accountId, region: 'us-east-1', status: 'InService', appNetworkAccessType: 'VpcOnly' });
       for (let i = k; i < args.apps; i += args.lobs) {
         const user = `cost-u-${String(i).padStart(5, '0')}`;

@@ -83,7 +83,7 @@ async function main() {
         owners: { users: [], groups: [] }, acceptsRequests: false, maxRequestDays: 90, version: 1,
       };
       lobs.push(lob);
-      stand.aws.accounts.set(accountId, { accountId, label: lob.lob, roleNames: new Set(['PresignedUrlGenerator']), requireSourceIdentity: true });
+      stand.aws.accounts.set(accountId, { accountId, label: lob.lob, roleNames: new Set(['PresignedUrlGenerator']) });
       stand.aws.addDomain({ domainId: lob.domainId, domainName: `${lob.lob}-studio`, accountId, region: 'us-east-1', status: 'InService', appNetworkAccessType: 'VpcOnly' });
     }
     for (let k = 0; k < lobs.length; k += 25) await transactWrite(deps.ddb, lobs.slice(k, k + 25).map((l) => lobWrites.create(deps, l)));

@@ -140,9 +140,8 @@ export interface StudioDomain {
 export interface LobAccount {
   accountId: string;
   label: string;
+  /** Its generator roles; their trust is infra/lob-account.ts's (local/aws/sts.ts), always, for every role. */
   roleNames: Set<string>;
-  /** The generator roles' trust requires a SourceIdentity on AssumeRole (infra/lob-account.ts). */
-  requireSourceIdentity?: boolean;
 }
 
 export function accountOfArn(arn: string): string {
@@ -289,7 +288,7 @@ export function createDemoAwsState(): AwsState {
   state.sns.topics.add(DEMO_SNS_TOPIC_ARN);
   state.sns.publishers.add(PORTAL_PRINCIPAL.arn);
   for (const lob of DEMO_LOBS) {
-    state.accounts.set(lob.accountId, { accountId: lob.accountId, label: lob.lob, roleNames: new Set([lob.roleName]), requireSourceIdentity: true });
+    state.accounts.set(lob.accountId, { accountId: lob.accountId, label: lob.lob, roleNames: new Set([lob.roleName]) });
     const profiles = DEMO_USERS.filter((u) => u.profiles.includes(lob.lob)).map((u) => u.username);
     state.addDomain(
       {

@@ -208,9 +208,10 @@ export async function handleSts(state: AwsState, req: IncomingMessage, body: Buf
           if (duration > 43200) throw constraint(durationText, 'durationSeconds', 'Member must have value less than or equal to 43200');
         }
         const account = match ? state.accounts.get(match[1]) : undefined;
+        // Every LOB role is a generator role with infra's trust: no opt-out (the conservative reading), so a
+        // caller that forgets the source identity fails here as it would against AWS.
         const trusted = caller.kind === 'principal' && state.assumeRoleCallers.has(callerArn) && account?.roleNames.has(match![2]);
-        const allowed = trusted && (!account?.requireSourceIdentity || generatorTrustAllows(session));
-        if (!allowed) {
+        if (!trusted || !generatorTrustAllows(session)) {
           throw new StsError('AccessDenied', `User: ${callerArn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`, 403);
         }
         const creds = state.issueTemporary(roleArn, sessionName, duration, { sourceIdentity: session.sourceIdentity, tags: session.tags });
