@@ -5,6 +5,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { carveSubnet, hostAddress, parseCidr } from './cidr';
 import type { InfraConfig } from './config';
 import { buildPolicyDocument } from './policy-document';
+import { allowIn, allowOut, securityGroup } from './security-groups';
 
 export interface InterfaceEndpointSpec {
   key: string;
@@ -163,18 +164,17 @@ export function createSharedNetwork(args: SharedNetworkArgs, opts: pulumi.Custom
   );
 
   // --- Central interface endpoints ---------------------------------------------------------------------
-  const endpointSecurityGroup = new aws.ec2.SecurityGroup(
+  const endpointSecurityGroup = securityGroup(
     `${name}-endpoints-sg`,
     { vpcId: vpc.id, description: 'Central VPC endpoints: HTTPS from corporate and LOB ranges only', tags: tags('endpoints') },
     opts,
   );
-  clientCidrs.forEach(
-    (cidr, i) =>
-      new aws.vpc.SecurityGroupIngressRule(
-        `${name}-endpoints-in-${i}`,
-        { securityGroupId: endpointSecurityGroup.id, ipProtocol: 'tcp', fromPort: ENDPOINT_PORT, toPort: ENDPOINT_PORT, cidrIpv4: cidr, description: 'HTTPS from a corporate or LOB range' },
-        opts,
-      ),
+  clientCidrs.forEach((cidr, i) =>
+    allowIn(
+      `${name}-endpoints-in-${i}`,
+      { group: endpointSecurityGroup.id, peer: { cidr }, ports: ENDPOINT_PORT, description: 'HTTPS from a corporate or LOB range' },
+      opts,
+    ),
   );
 
   const interfaceEndpoints: Record<string, aws.ec2.VpcEndpoint> = {};
@@ -250,16 +250,11 @@ export function createSharedNetwork(args: SharedNetworkArgs, opts: pulumi.Custom
   const resolverInboundIps = plan.private.map((cidr) => hostAddress(cidr, 10));
   /** A Resolver endpoint with an address in each private subnet, its security group open for DNS (53, UDP and TCP) from or to `peerCidrs`. */
   const createResolverEndpoint = (side: 'in' | 'out', spec: { description: string; peerCidrs: string[]; ips: string[] }) => {
-    const securityGroup = new aws.ec2.SecurityGroup(`${name}-resolver-${side}-sg`, { vpcId: vpc.id, description: spec.description, tags: tags(`resolver-${side}`) }, opts);
-    const Rule = side === 'in' ? aws.vpc.SecurityGroupIngressRule : aws.vpc.SecurityGroupEgressRule;
+    const group = securityGroup(`${name}-resolver-${side}-sg`, { vpcId: vpc.id, description: spec.description, tags: tags(`resolver-${side}`) }, opts);
+    const allow = side === 'in' ? allowIn : allowOut;
     spec.peerCidrs.forEach((cidr, i) =>
-      (['udp', 'tcp'] as const).forEach(
-        (protocol) =>
-          new Rule(
-            `${name}-resolver-${side}-${protocol}-${i}`,
-            { securityGroupId: securityGroup.id, ipProtocol: protocol, fromPort: 53, toPort: 53, cidrIpv4: cidr, description: `DNS/${protocol}` },
-            opts,
-          ),
+      (['udp', 'tcp'] as const).forEach((protocol) =>
+        allow(`${name}-resolver-${side}-${protocol}-${i}`, { group: group.id, peer: { cidr }, ports: 53, protocol, description: `DNS/${protocol}` }, opts),
       ),
     );
     const direction = side === 'in' ? 'INBOUND' : 'OUTBOUND';
@@ -268,7 +263,7 @@ export function createSharedNetwork(args: SharedNetworkArgs, opts: pulumi.Custom
       {
         name: `${name}-${direction.toLowerCase()}`,
         direction,
-        securityGroupIds: [securityGroup.id],
+        securityGroupIds: [group.id],
         ipAddresses: privateSubnets.map((s, i) => ({ subnetId: s.id, ip: spec.ips[i] })),
         tags: tags(`resolver-${side}`),
       },

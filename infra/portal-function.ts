@@ -7,6 +7,7 @@ import type { Portal, PortalArgs } from './portal-args';
 import { mfaRequired, type PortalUserPool } from './portal-user-pool';
 import { attachTopicPolicy, publishStatements } from './notifications';
 import { buildPolicyDocument } from './policy-document';
+import { allowIn, allowOut, securityGroup } from './security-groups';
 import { TABLE_SCHEMAS, tableEnvName } from '../lib/directory/schema';
 
 /** The portal's internal route for the scheduled jobs: LOB health check, reviews, expiry notices (app/api/internal/jobs). */
@@ -133,15 +134,23 @@ export function createPortalFunction(
     opts,
   );
 
-  const securityGroup = new aws.ec2.SecurityGroup(`${name}-server-sg`, { vpcId: network.vpcId, description: 'Portal function: no ingress; HTTPS to the central endpoints and DynamoDB', tags: tags('server') }, opts);
-  new aws.vpc.SecurityGroupEgressRule(`${name}-server-to-endpoints`, { securityGroupId: securityGroup.id, ipProtocol: 'tcp', fromPort: 443, toPort: 443, referencedSecurityGroupId: network.endpointSecurityGroupId, description: 'central interface endpoints' }, opts);
-  new aws.vpc.SecurityGroupEgressRule(`${name}-server-to-dynamodb`, { securityGroupId: securityGroup.id, ipProtocol: 'tcp', fromPort: 443, toPort: 443, prefixListId: network.dynamodbPrefixListId, description: 'DynamoDB gateway endpoint' }, opts);
+  const serverGroup = securityGroup(
+    `${name}-server-sg`,
+    { vpcId: network.vpcId, description: 'Portal function: no ingress; HTTPS to the central endpoints and DynamoDB', tags: tags('server') },
+    opts,
+  );
+  const server = { group: serverGroup.id, ports: 443 };
+  const endpoints = { group: network.endpointSecurityGroupId };
+  allowOut(`${name}-server-to-endpoints`, { ...server, peer: endpoints, description: 'central interface endpoints' }, opts);
+  const dynamodb = { prefixList: network.dynamodbPrefixListId };
+  allowOut(`${name}-server-to-dynamodb`, { ...server, peer: dynamodb, description: 'DynamoDB gateway endpoint' }, opts);
   if (hostedUi) {
     // The hosted UI's OAuth endpoints (token exchange) are not served by the cognito-idp PrivateLink
     // endpoint: hosted-ui mode needs an HTTPS egress path (e.g. a central egress VPC behind the TGW).
-    new aws.vpc.SecurityGroupEgressRule(`${name}-server-to-oauth`, { securityGroupId: securityGroup.id, ipProtocol: 'tcp', fromPort: 443, toPort: 443, cidrIpv4: '0.0.0.0/0', description: 'Cognito OAuth endpoints (hosted-ui mode)' }, opts);
+    const oauth = { ...server, peer: { cidr: '0.0.0.0/0' }, description: 'Cognito OAuth endpoints (hosted-ui mode)' };
+    allowOut(`${name}-server-to-oauth`, oauth, opts);
   }
-  new aws.vpc.SecurityGroupIngressRule(`${name}-endpoints-from-server`, { securityGroupId: network.endpointSecurityGroupId, ipProtocol: 'tcp', fromPort: 443, toPort: 443, referencedSecurityGroupId: securityGroup.id, description: 'portal function' }, opts);
+  allowIn(`${name}-endpoints-from-server`, { ...endpoints, ports: 443, peer: { group: serverGroup.id }, description: 'portal function' }, opts);
 
   const fn = new aws.lambda.Function(
     `${name}-server`,
@@ -158,7 +167,7 @@ export function createPortalFunction(
       reservedConcurrentExecutions: portal.border.reservedConcurrency,
       timeout: portal.timeoutSeconds,
       layers: [webAdapterLayerArn(region, portal.architecture, portal.webAdapterLayerVersion)],
-      vpcConfig: { subnetIds: network.privateSubnetIds, securityGroupIds: [securityGroup.id] },
+      vpcConfig: { subnetIds: network.privateSubnetIds, securityGroupIds: [serverGroup.id] },
       kmsKeyArn: key.arn,
       loggingConfig: { logFormat: 'Text', logGroup: logGroup.name },
       environment: {
@@ -197,5 +206,5 @@ export function createPortalFunction(
     { ...opts, dependsOn: [functionPolicy, logGroup] },
   );
 
-  return { functionRole, functionPolicy, securityGroup, fn };
+  return { functionRole, functionPolicy, securityGroup: serverGroup, fn };
 }
