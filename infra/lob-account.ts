@@ -3,7 +3,7 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import type { InfraConfig, LobConfig } from './config';
-import { createTieredSubnets, planSubnets } from './network';
+import { attachToTransitGateway, createTieredSubnets, planSubnets } from './network';
 import { buildPolicyDocument } from './policy-document';
 import { allowIn, allowOut, securityGroup } from './security-groups';
 
@@ -232,9 +232,9 @@ export function createLobAccount(args: LobAccountArgs, opts: LobAccountOptions) 
     lobOpts,
   );
 
-  const attachment = new aws.ec2transitgateway.VpcAttachment(
-    `${name}-tgw-attachment`,
-    { transitGatewayId: shared.transitGatewayId, vpcId: vpc.id, subnetIds: attachmentSubnets.map((s) => s.id), dnsSupport: 'enable', tags: tags('tgw-attachment') },
+  const attachment = attachToTransitGateway(
+    name,
+    { transitGatewayId: shared.transitGatewayId, vpcId: vpc.id, subnets: attachmentSubnets, tags: tags('tgw-attachment') },
     { ...lobOpts, dependsOn: shared.ramShareReady },
   );
   // The hub does not auto-accept: the shared-services account accepts this LOB's attachment explicitly.

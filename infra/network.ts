@@ -72,6 +72,17 @@ export interface TieredSubnets {
   transitGatewayRouteTable: aws.ec2.RouteTable;
 }
 
+/** A VPC's Transit Gateway attachment, through its attachment subnets (createTieredSubnets), DNS support on. */
+export function attachToTransitGateway(
+  name: string,
+  args: { transitGatewayId: pulumi.Input<string>; vpcId: pulumi.Input<string>; subnets: aws.ec2.Subnet[]; tags: Record<string, string> },
+  opts: pulumi.CustomResourceOptions,
+): aws.ec2transitgateway.VpcAttachment {
+  const { transitGatewayId, vpcId, subnets, tags } = args;
+  const subnetIds = subnets.map((s) => s.id);
+  return new aws.ec2transitgateway.VpcAttachment(`${name}-tgw-attachment`, { transitGatewayId, vpcId, subnetIds, dnsSupport: 'enable', tags }, opts);
+}
+
 /**
  * One private subnet and one Transit Gateway attachment subnet per AZ (from planSubnets), each tier with its own
  * route table and no route to the internet. Used by the shared-services VPC and every LOB VPC.
@@ -138,9 +149,9 @@ export function createSharedNetwork(args: SharedNetworkArgs, opts: pulumi.Custom
     },
     opts,
   );
-  const transitGatewayAttachment = new aws.ec2transitgateway.VpcAttachment(
-    `${name}-tgw-attachment`,
-    { transitGatewayId: transitGateway.id, vpcId: vpc.id, subnetIds: transitGatewaySubnets.map((s) => s.id), dnsSupport: 'enable', tags: tags('shared') },
+  const transitGatewayAttachment = attachToTransitGateway(
+    name,
+    { transitGatewayId: transitGateway.id, vpcId: vpc.id, subnets: transitGatewaySubnets, tags: tags('shared') },
     opts,
   );
   for (const [i, destination] of clientCidrs.entries()) {

@@ -32,6 +32,10 @@ interface FunctionPolicyInput {
   keyArn: string;
 }
 
+/** DynamoDB reads of the portal, and the writes both its tables and the append-only audit table allow. */
+const DYNAMODB_READ = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:Scan'];
+const DYNAMODB_BATCH_AND_CHECK = ['dynamodb:BatchWriteItem', 'dynamodb:ConditionCheckItem'];
+
 /** What the portal function may do: read/write its three tables, assume the LOB generator roles, little else. */
 export function buildFunctionPolicy(input: FunctionPolicyInput): string {
   const audit = input.auditTableArn ? [input.auditTableArn, `${input.auditTableArn}/index/*`] : [];
@@ -39,17 +43,7 @@ export function buildFunctionPolicy(input: FunctionPolicyInput): string {
     {
       Sid: 'PortalTables',
       Effect: 'Allow',
-      Action: [
-        'dynamodb:GetItem',
-        'dynamodb:BatchGetItem',
-        'dynamodb:Query',
-        'dynamodb:Scan',
-        'dynamodb:PutItem',
-        'dynamodb:UpdateItem',
-        'dynamodb:DeleteItem',
-        'dynamodb:BatchWriteItem',
-        'dynamodb:ConditionCheckItem',
-      ],
+      Action: [...DYNAMODB_READ, 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', ...DYNAMODB_BATCH_AND_CHECK],
       Resource: input.tableArns.filter((arn) => arn !== input.auditTableArn).flatMap((arn) => [arn, `${arn}/index/*`]),
     },
     ...(input.auditTableArn
@@ -59,7 +53,7 @@ export function buildFunctionPolicy(input: FunctionPolicyInput): string {
           {
             Sid: 'AuditAppendOnly',
             Effect: 'Allow',
-            Action: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:PutItem', 'dynamodb:BatchWriteItem', 'dynamodb:ConditionCheckItem'],
+            Action: [...DYNAMODB_READ, 'dynamodb:PutItem', ...DYNAMODB_BATCH_AND_CHECK],
             Resource: audit,
           },
           {
@@ -102,8 +96,7 @@ export function createPortalFunction(
   opts: pulumi.CustomResourceOptions,
 ): PortalFunction {
   const { name, config, network } = args;
-  const { region } = config;
-  const portal = config.portal;
+  const { region, portal } = config;
   const { key, tables, notifications, url } = deps;
   const { userPool, webClient, cliClient, issuer } = deps.pool;
   const hostedUi = portal.authMode === 'hosted-ui';
