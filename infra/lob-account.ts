@@ -5,7 +5,7 @@ import * as pulumi from '@pulumi/pulumi';
 import type { InfraConfig, LobConfig } from './config';
 import { attachToTransitGateway, createTieredSubnets, planSubnets } from './network';
 import { buildPolicyDocument } from './policy-document';
-import { allowIn, allowOut, securityGroup } from './security-groups';
+import { allow, securityGroup } from './security-groups';
 
 export interface LobSharedInputs {
   transitGatewayId: pulumi.Input<string>;
@@ -255,17 +255,17 @@ export function createLobAccount(args: LobAccountArgs, opts: LobAccountOptions) 
   );
 
   const studioSecurityGroup = securityGroup(
-    `${name}-studio-sg`,
-    { vpcId: vpc.id, description: 'Studio apps: traffic among themselves, HTTPS to the central endpoints', tags: tags('studio') },
-    lobOpts,
+    { name, vpcId: vpc.id, tags, opts: lobOpts },
+    'studio',
+    'Studio apps: traffic among themselves, HTTPS to the central endpoints',
   );
   const studio = { group: studioSecurityGroup.id };
   // Studio apps, kernels and the domain's EFS talk to each other inside the group (AWS requirement for VpcOnly).
   const withinStudio = { ...studio, peer: studio, ports: [0, 65535] as [number, number], description: 'within Studio' };
-  allowIn(`${name}-studio-self-in`, withinStudio, lobOpts);
-  allowOut(`${name}-studio-self-out`, withinStudio, lobOpts);
+  allow('in', `${name}-studio-self-in`, withinStudio, lobOpts);
+  allow('out', `${name}-studio-self-out`, withinStudio, lobOpts);
   const toEndpoints = { ...studio, peer: { cidr: shared.sharedVpcCidr }, ports: 443, description: 'central VPC endpoints' };
-  allowOut(`${name}-studio-endpoints-out`, toEndpoints, lobOpts);
+  allow('out', `${name}-studio-endpoints-out`, toEndpoints, lobOpts);
 
   // --- Studio domain --------------------------------------------------------------------------------------
   const executionRole = new aws.iam.Role(

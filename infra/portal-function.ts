@@ -7,7 +7,7 @@ import type { Portal, PortalArgs } from './portal-args';
 import { mfaRequired, type PortalUserPool } from './portal-user-pool';
 import { attachTopicPolicy, publishStatements } from './notifications';
 import { buildPolicyDocument } from './policy-document';
-import { allowIn, allowOut, securityGroup } from './security-groups';
+import { allow, securityGroup } from './security-groups';
 import { TABLE_SCHEMAS, tableEnvName } from '../lib/directory/schema';
 
 /** The portal's internal route for the scheduled jobs: LOB health check, reviews, expiry notices (app/api/internal/jobs). */
@@ -128,22 +128,22 @@ export function createPortalFunction(
   );
 
   const serverGroup = securityGroup(
-    `${name}-server-sg`,
-    { vpcId: network.vpcId, description: 'Portal function: no ingress; HTTPS to the central endpoints and DynamoDB', tags: tags('server') },
-    opts,
+    { name, vpcId: network.vpcId, tags, opts },
+    'server',
+    'Portal function: no ingress; HTTPS to the central endpoints and DynamoDB',
   );
   const server = { group: serverGroup.id, ports: 443 };
   const endpoints = { group: network.endpointSecurityGroupId };
-  allowOut(`${name}-server-to-endpoints`, { ...server, peer: endpoints, description: 'central interface endpoints' }, opts);
+  allow('out', `${name}-server-to-endpoints`, { ...server, peer: endpoints, description: 'central interface endpoints' }, opts);
   const dynamodb = { prefixList: network.dynamodbPrefixListId };
-  allowOut(`${name}-server-to-dynamodb`, { ...server, peer: dynamodb, description: 'DynamoDB gateway endpoint' }, opts);
+  allow('out', `${name}-server-to-dynamodb`, { ...server, peer: dynamodb, description: 'DynamoDB gateway endpoint' }, opts);
   if (hostedUi) {
     // The hosted UI's OAuth endpoints (token exchange) are not served by the cognito-idp PrivateLink
     // endpoint: hosted-ui mode needs an HTTPS egress path (e.g. a central egress VPC behind the TGW).
     const oauth = { ...server, peer: { cidr: '0.0.0.0/0' }, description: 'Cognito OAuth endpoints (hosted-ui mode)' };
-    allowOut(`${name}-server-to-oauth`, oauth, opts);
+    allow('out', `${name}-server-to-oauth`, oauth, opts);
   }
-  allowIn(`${name}-endpoints-from-server`, { ...endpoints, ports: 443, peer: { group: serverGroup.id }, description: 'portal function' }, opts);
+  allow('in', `${name}-endpoints-from-server`, { ...endpoints, ports: 443, peer: { group: serverGroup.id }, description: 'portal function' }, opts);
 
   const fn = new aws.lambda.Function(
     `${name}-server`,

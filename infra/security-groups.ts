@@ -28,21 +28,26 @@ function ruleArgs(spec: RuleSpec) {
   return { securityGroupId: spec.group, ipProtocol: spec.protocol ?? 'tcp', fromPort, toPort, ...peer, description: spec.description };
 }
 
-/** An ingress rule of `spec.group`. */
-export function allowIn(name: string, spec: RuleSpec, opts: pulumi.CustomResourceOptions): aws.vpc.SecurityGroupIngressRule {
-  return new aws.vpc.SecurityGroupIngressRule(name, ruleArgs(spec), opts);
-}
-
-/** An egress rule of `spec.group`. */
-export function allowOut(name: string, spec: RuleSpec, opts: pulumi.CustomResourceOptions): aws.vpc.SecurityGroupEgressRule {
-  return new aws.vpc.SecurityGroupEgressRule(name, ruleArgs(spec), opts);
-}
-
-/** A security group with no rules of its own (they are separate resources: allowIn / allowOut). */
-export function securityGroup(
+/** A rule of `spec.group`: ingress (`in`) or egress (`out`). */
+export function allow(
+  direction: 'in' | 'out',
   name: string,
-  args: { vpcId: pulumi.Input<string>; description: string; tags: Record<string, string> },
+  spec: RuleSpec,
   opts: pulumi.CustomResourceOptions,
-): aws.ec2.SecurityGroup {
-  return new aws.ec2.SecurityGroup(name, args, opts);
+): aws.vpc.SecurityGroupIngressRule | aws.vpc.SecurityGroupEgressRule {
+  const Rule = direction === 'in' ? aws.vpc.SecurityGroupIngressRule : aws.vpc.SecurityGroupEgressRule;
+  return new Rule(name, ruleArgs(spec), opts);
+}
+
+/** Where a part of the stack makes its groups: its name prefix, VPC, Name tags and resource options. */
+export interface GroupScope {
+  name: string;
+  vpcId: pulumi.Input<string>;
+  tags: (suffix: string) => Record<string, string>;
+  opts: pulumi.CustomResourceOptions;
+}
+
+/** The group `<name>-<role>-sg`, tagged `<role>`, with no rules of its own (they are separate resources: allow). */
+export function securityGroup(scope: GroupScope, role: string, description: string): aws.ec2.SecurityGroup {
+  return new aws.ec2.SecurityGroup(`${scope.name}-${role}-sg`, { vpcId: scope.vpcId, description, tags: scope.tags(role) }, scope.opts);
 }
