@@ -7,7 +7,7 @@ import type { Portal, PortalArgs } from './portal-args';
 import { mfaRequired, type PortalUserPool } from './portal-user-pool';
 import { attachTopicPolicy, publishStatements } from './notifications';
 import { buildPolicyDocument } from './policy-document';
-import { allow, securityGroup } from './security-groups';
+import { allow, securityGroup, type RulePeer } from './security-groups';
 import { TABLE_SCHEMAS, tableEnvName } from '../lib/directory/schema';
 
 /** The portal's internal route for the scheduled jobs: LOB health check, reviews, expiry notices (app/api/internal/jobs). */
@@ -132,16 +132,17 @@ export function createPortalFunction(
     'server',
     'Portal function: no ingress; HTTPS to the central endpoints and DynamoDB',
   );
-  const server = { group: serverGroup.id, ports: 443 };
   const endpoints = { group: network.endpointSecurityGroupId };
-  allow('out', `${name}-server-to-endpoints`, { ...server, peer: endpoints, description: 'central interface endpoints' }, opts);
-  const dynamodb = { prefixList: network.dynamodbPrefixListId };
-  allow('out', `${name}-server-to-dynamodb`, { ...server, peer: dynamodb, description: 'DynamoDB gateway endpoint' }, opts);
-  if (hostedUi) {
+  // HTTPS out, to each of these (`${name}-server-to-<key>`).
+  const egress: Array<{ key: string; peer: RulePeer; description: string }> = [
+    { key: 'endpoints', peer: endpoints, description: 'central interface endpoints' },
+    { key: 'dynamodb', peer: { prefixList: network.dynamodbPrefixListId }, description: 'DynamoDB gateway endpoint' },
     // The hosted UI's OAuth endpoints (token exchange) are not served by the cognito-idp PrivateLink
     // endpoint: hosted-ui mode needs an HTTPS egress path (e.g. a central egress VPC behind the TGW).
-    const oauth = { ...server, peer: { cidr: '0.0.0.0/0' }, description: 'Cognito OAuth endpoints (hosted-ui mode)' };
-    allow('out', `${name}-server-to-oauth`, oauth, opts);
+    ...(hostedUi ? [{ key: 'oauth', peer: { cidr: '0.0.0.0/0' }, description: 'Cognito OAuth endpoints (hosted-ui mode)' }] : []),
+  ];
+  for (const { key, peer, description } of egress) {
+    allow('out', `${name}-server-to-${key}`, { group: serverGroup.id, ports: 443, peer, description }, opts);
   }
   allow('in', `${name}-endpoints-from-server`, { ...endpoints, ports: 443, peer: { group: serverGroup.id }, description: 'portal function' }, opts);
 
