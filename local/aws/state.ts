@@ -122,6 +122,16 @@ export function appKey(app: { userProfile: string; spaceName?: string; appType: 
   return app.spaceName ? `space:${app.spaceName}/${app.appType}` : `${app.userProfile}/${app.appType}`;
 }
 
+/**
+ * The space an app opens in; one the stand-in has not seen is a private space of the profile that opened
+ * it (what a presigned URL's space is). Returns the space's owner, or `userProfile` for an app in no space.
+ */
+export function ensureSpace(domain: StudioDomain, spaceName: string | undefined, userProfile: string, now: Date): string {
+  if (!spaceName) return userProfile;
+  if (!domain.spaces.has(spaceName)) domain.spaces.set(spaceName, { name: spaceName, ownerUserProfile: userProfile, sharingType: 'Private', createdAt: now });
+  return domain.spaces.get(spaceName)!.ownerUserProfile;
+}
+
 export interface StudioDomain {
   domainId: string;
   domainName: string;

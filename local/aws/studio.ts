@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isIP } from 'node:net';
 import { escapeHtml, sendHtml } from '../http-util';
-import { appKey, DEFAULT_APP_INSTANCE_TYPE, type AwsState, type StudioApp, type StudioDomain } from './state';
+import { appKey, DEFAULT_APP_INSTANCE_TYPE, ensureSpace, type AwsState, type StudioApp, type StudioDomain } from './state';
 import { StudioTokens, StudioTokenError } from './studio-token';
 
 export const INVALID_TOKEN_MESSAGE = 'Invalid or Expired Auth Token';
@@ -88,11 +88,7 @@ function cookieOf(req: IncomingMessage, name: string): string | undefined {
 
 /** Opening JupyterLab or Code Editor starts that app (in the profile, or in the space named by the URL), as Studio does. */
 function startApp(state: AwsState, domain: StudioDomain, userProfile: string, appType: StudioApp['appType'], spaceName: string | undefined, now: Date): StudioApp {
-  if (spaceName && !domain.spaces.has(spaceName)) {
-    // A space the stand-in has not seen: a private space of the profile that opened it.
-    domain.spaces.set(spaceName, { name: spaceName, ownerUserProfile: userProfile, sharingType: 'Private', createdAt: now });
-  }
-  const owner = spaceName ? (domain.spaces.get(spaceName)?.ownerUserProfile ?? userProfile) : userProfile;
+  const owner = ensureSpace(domain, spaceName, userProfile, now);
   const key = appKey({ userProfile: owner, spaceName, appType });
   const current = domain.apps.get(key);
   if (current && ['InService', 'Pending'].includes(state.settleApp(current, now).status)) return current;
