@@ -13,13 +13,14 @@ import { requireManagerOf } from '../authorize';
 import { grantorOf } from '../callers';
 import { defineOperation } from '../operation';
 import { lobParam, memberParams, memberSchema, pageOf, pageQuery, untilDay } from '../schemas';
+import { pick } from '@/lib/pick';
 
 const tag = 'Members';
 
 type Member = z.input<typeof memberSchema>;
 
 function memberOf(m: LobMembership): Member {
-  return { username: m.username, lob: m.lob, until: m.until, via: m.via, grantedBy: m.grantedBy, grantedAt: m.grantedAt, version: m.version };
+  return pick(m, ['username', 'lob', 'until', 'via', 'grantedBy', 'grantedAt', 'version']);
 }
 
 /** The active membership of `username` in `lob` from their row, or 404. */
