@@ -2,7 +2,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBody, sendJson } from './http-util';
 import { KnobSpecError, type Knobs } from './knobs';
-import { appKey, DEFAULT_APP_INSTANCE_TYPE, ensureSpace, type AwsState, type StudioApp, type StudioDomain } from './aws/state';
+import { appKey, DEFAULT_APP_INSTANCE_TYPE, ensureSpace } from './aws/state';
+import type { AwsState, StudioApp, StudioDomain } from './aws/state';
 import { NAME_PATTERN } from './aws/sagemaker';
 import type { CognitoStandIn } from './cognito/server';
 import { assertUsername, CognitoApiError } from './cognito/user-store';

@@ -10,7 +10,8 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isIP } from 'node:net';
 import { escapeHtml, sendHtml } from '../http-util';
-import { appKey, DEFAULT_APP_INSTANCE_TYPE, ensureSpace, type AwsState, type StudioApp, type StudioDomain } from './state';
+import { appKey, DEFAULT_APP_INSTANCE_TYPE, ensureSpace } from './state';
+import type { AwsState, StudioApp, StudioDomain } from './state';
 import { StudioTokens, StudioTokenError } from './studio-token';
 
 export const INVALID_TOKEN_MESSAGE = 'Invalid or Expired Auth Token';
