@@ -150,7 +150,8 @@ describe('User memberships', () => {
 
   it('refuses creating a mapping someone else created meanwhile', async () => {
     await saveUserLobs(deps, { actor: 'bob-admin', username: 'mapped-3', lobs: ['lob-a'], expectedVersion: null });
-    const error = await saveUserLobs(deps, { actor: 'alice-admin', username: 'mapped-3', lobs: ['lob-b'], expectedVersion: null }).catch((e) => e);
+    const late = { actor: 'alice-admin', username: 'mapped-3', lobs: ['lob-b'], expectedVersion: null };
+    const error = await saveUserLobs(deps, late).catch((e) => e);
     expect(error).toBeInstanceOf(VersionConflictError);
     expect(error.message).toContain('bob-admin');
   });

@@ -146,7 +146,8 @@ describe('An admin change and its audit record: both or neither', () => {
 
   it('writes neither when the transaction fails', async () => {
     knobs.addFault({ service: 'dynamodb', operation: 'TransactWriteItems', error: 'InternalServerError', count: 10 });
-    const error = await saveUserLobs(other, { actor: 'alice-admin', username: 'tx-2', lobs: ['lob-a'], expectedVersion: null }).catch((e) => e);
+    const edit = { actor: 'alice-admin', username: 'tx-2', lobs: ['lob-a'], expectedVersion: null };
+    const error = await saveUserLobs(other, edit).catch((e) => e);
     expect(error).toBeInstanceOf(PortalError);
     knobs.clearFaults();
     expect(await getUserMapping(other, 'tx-2')).toBeNull();
