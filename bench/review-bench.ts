@@ -70,7 +70,7 @@ async function main() {
       owners: { users: ['bench-owner'], groups: [] }, acceptsRequests: false, maxRequestDays: 90, version: 1,
     };
     t = performance.now();
-    let review = await startReview(deps, 'bench-owner', lob, { dueDays: 14 });
+    let review = await startReview(deps, { actor: 'bench-owner', lob, dueDays: 14 });
     const startSeconds = (performance.now() - t) / 1000;
     console.log(`review-bench: started a review of ${review.total} members in ${startSeconds.toFixed(1)} s = ${Math.round(review.total / startSeconds)} rows/s read and written (API Gateway's limit: 29 s)`);
     if (review.total !== members) throw new Error(`snapshot has ${review.total} rows, expected ${members}`);
@@ -92,8 +92,8 @@ async function main() {
     const contested = shown.filter((_, i) => i % 20 === 7);
     t = performance.now();
     const [bulk, other] = await Promise.all([
-      keepAll(deps, 'bench-owner', review, shown),
-      Promise.all(contested.map((username, i) => decideMember(deps, { username: 'bench-other', platformAdmin: true }, review, { username, decision: i % 2 ? 'keep' : 'remove', comment: 'concurrent' }).then(() => username, () => null))),
+      keepAll(deps, { actor: 'bench-owner', review, usernames: shown }),
+      Promise.all(contested.map((username, i) => decideMember(deps, { grantor: { username: 'bench-other', platformAdmin: true }, review, username, decision: i % 2 ? 'keep' : 'remove', comment: 'concurrent' }).then(() => username, () => null))),
     ]);
     const bulkSeconds = (performance.now() - t) / 1000;
     const otherWon = other.filter((u): u is string => !!u);

@@ -140,6 +140,10 @@ describe('LOB accounts', () => {
       // Untagged (the admin's list and test sessions): may assume, but the generator policy's profile
       // resource needs ${aws:PrincipalTag/studio-user}, so such a session presigns nobody.
       expect(isAssumeRoleAllowed(trust, { ...launch, tags: undefined })).toBe(true);
+      // ... but never without a source identity: the usage page's old untagged list-apps session.
+      expect(isAssumeRoleAllowed(trust, { principal: PORTAL_ROLE, roleArn, sourceIdentity: undefined })).toBe(false);
+      // The usage page's "Studio apps running now" (lib/admin/running-apps.ts): access-control, naming the viewer.
+      expect(isAssumeRoleAllowed(trust, { ...accessControl, sourceIdentity: 'owner-lob-a' })).toBe(true);
       // Each action on its own, with the keys a request for it carries.
       const tags = { 'aws:RequestTag/studio-user': 'user-lob-a', 'aws:RequestTag/lob': 'lob-a', 'aws:TagKeys': ['studio-user', 'lob'] };
       expect(isAllowed(trust, { principal: PORTAL_ROLE, action: 'sts:SetSourceIdentity', keys: { 'sts:SourceIdentity': 'user-lob-a' } })).toBe(true);

@@ -3,8 +3,9 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import type { InfraConfig, LobConfig } from './config';
-import { createTieredSubnets, planSubnets } from './network';
+import { attachToTransitGateway, createTieredSubnets, planSubnets } from './network';
 import { buildPolicyDocument } from './policy-document';
+import { allow, securityGroup } from './security-groups';
 
 export interface LobSharedInputs {
   transitGatewayId: pulumi.Input<string>;
@@ -231,9 +232,9 @@ export function createLobAccount(args: LobAccountArgs, opts: LobAccountOptions) 
     lobOpts,
   );
 
-  const attachment = new aws.ec2transitgateway.VpcAttachment(
-    `${name}-tgw-attachment`,
-    { transitGatewayId: shared.transitGatewayId, vpcId: vpc.id, subnetIds: attachmentSubnets.map((s) => s.id), dnsSupport: 'enable', tags: tags('tgw-attachment') },
+  const attachment = attachToTransitGateway(
+    name,
+    { transitGatewayId: shared.transitGatewayId, vpcId: vpc.id, subnets: attachmentSubnets, tags: tags('tgw-attachment') },
     { ...lobOpts, dependsOn: shared.ramShareReady },
   );
   // The hub does not auto-accept: the shared-services account accepts this LOB's attachment explicitly.
@@ -253,11 +254,18 @@ export function createLobAccount(args: LobAccountArgs, opts: LobAccountOptions) 
     (ruleId, i) => new aws.route53.ResolverRuleAssociation(`${name}-fwd-${i}`, { resolverRuleId: ruleId, vpcId: vpc.id }, { ...lobOpts, dependsOn: shared.ramShareReady }),
   );
 
-  const studioSecurityGroup = new aws.ec2.SecurityGroup(`${name}-studio-sg`, { vpcId: vpc.id, description: 'Studio apps: traffic among themselves, HTTPS to the central endpoints', tags: tags('studio') }, lobOpts);
+  const studioSecurityGroup = securityGroup(
+    { name, vpcId: vpc.id, tags, opts: lobOpts },
+    'studio',
+    'Studio apps: traffic among themselves, HTTPS to the central endpoints',
+  );
+  const studio = { group: studioSecurityGroup.id };
   // Studio apps, kernels and the domain's EFS talk to each other inside the group (AWS requirement for VpcOnly).
-  new aws.vpc.SecurityGroupIngressRule(`${name}-studio-self-in`, { securityGroupId: studioSecurityGroup.id, ipProtocol: 'tcp', fromPort: 0, toPort: 65535, referencedSecurityGroupId: studioSecurityGroup.id, description: 'within Studio' }, lobOpts);
-  new aws.vpc.SecurityGroupEgressRule(`${name}-studio-self-out`, { securityGroupId: studioSecurityGroup.id, ipProtocol: 'tcp', fromPort: 0, toPort: 65535, referencedSecurityGroupId: studioSecurityGroup.id, description: 'within Studio' }, lobOpts);
-  new aws.vpc.SecurityGroupEgressRule(`${name}-studio-endpoints-out`, { securityGroupId: studioSecurityGroup.id, ipProtocol: 'tcp', fromPort: 443, toPort: 443, cidrIpv4: shared.sharedVpcCidr, description: 'central VPC endpoints' }, lobOpts);
+  const withinStudio = { ...studio, peer: studio, ports: [0, 65535] as [number, number], description: 'within Studio' };
+  allow('in', `${name}-studio-self-in`, withinStudio, lobOpts);
+  allow('out', `${name}-studio-self-out`, withinStudio, lobOpts);
+  const toEndpoints = { ...studio, peer: { cidr: shared.sharedVpcCidr }, ports: 443, description: 'central VPC endpoints' };
+  allow('out', `${name}-studio-endpoints-out`, toEndpoints, lobOpts);
 
   // --- Studio domain --------------------------------------------------------------------------------------
   const executionRole = new aws.iam.Role(

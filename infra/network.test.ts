@@ -27,6 +27,9 @@ beforeAll(async () => {
   await settle();
 });
 
+/** The names users reach Studio and the portal's API by: a private zone each, and a forwarding rule each. */
+const STUDIO_AND_API_ZONES = ['studio.us-east-1.sagemaker.aws', 'execute-api.us-east-1.amazonaws.com'];
+
 describe('shared network (shared-services account)', () => {
   it('has a VPC with private and Transit Gateway subnets in at least two AZs', async () => {
     const subnets = resourcesOfType(T.subnet);
@@ -99,7 +102,7 @@ describe('shared network (shared-services account)', () => {
   it('private hosted zones resolve the central endpoints, including *.studio.<region>.sagemaker.aws to the Studio endpoint', async () => {
     const zones = resourcesOfType(T.zone);
     expect(zones.map((z) => z.inputs.name)).toEqual(
-      expect.arrayContaining(['studio.us-east-1.sagemaker.aws', 'execute-api.us-east-1.amazonaws.com', 'api.sagemaker.us-east-1.amazonaws.com', 'sts.us-east-1.amazonaws.com']),
+      expect.arrayContaining([...STUDIO_AND_API_ZONES, 'api.sagemaker.us-east-1.amazonaws.com', 'sts.us-east-1.amazonaws.com']),
     );
     const vpcId = await promiseOf(network.vpc.id);
     for (const zone of zones) expect(zone.inputs.vpcs).toEqual([{ vpcId, vpcRegion: 'us-east-1' }]);
@@ -116,7 +119,7 @@ describe('shared network (shared-services account)', () => {
     const inboundIps = inbound.inputs.ipAddresses.map((a: { ip: string }) => a.ip);
     const outboundId = await promiseOf(network.resolverOutbound.id);
     const rules = resourcesOfType(T.resolverRule);
-    expect(rules.map((r) => r.inputs.domainName)).toEqual(expect.arrayContaining(['studio.us-east-1.sagemaker.aws', 'execute-api.us-east-1.amazonaws.com', 'corp.example.com']));
+    expect(rules.map((r) => r.inputs.domainName)).toEqual(expect.arrayContaining([...STUDIO_AND_API_ZONES, 'corp.example.com']));
     for (const rule of rules.filter((r) => r.inputs.domainName !== 'corp.example.com')) {
       expect(rule.inputs.resolverEndpointId).toBe(outboundId);
       expect(rule.inputs.targetIps.map((t: { ip: string }) => t.ip)).toEqual(inboundIps);

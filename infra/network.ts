@@ -5,6 +5,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { carveSubnet, hostAddress, parseCidr } from './cidr';
 import type { InfraConfig } from './config';
 import { buildPolicyDocument } from './policy-document';
+import { allow, securityGroup } from './security-groups';
 
 export interface InterfaceEndpointSpec {
   key: string;
@@ -17,16 +18,24 @@ export interface InterfaceEndpointSpec {
 
 /** The central interface endpoints (issue 6 item 3): every VPC and on-prem reach AWS through these. */
 export function listInterfaceEndpoints(region: string): InterfaceEndpointSpec[] {
+  /** An AWS service `com.amazonaws.<region>.<service>` whose private zone is `zoneName`. */
+  const awsService = (key: string, service: string, zoneName: string, records = ['']) => ({
+    key,
+    serviceName: `com.amazonaws.${region}.${service}`,
+    zoneName,
+    records,
+  });
   return [
-    { key: 'executeApi', serviceName: `com.amazonaws.${region}.execute-api`, zoneName: `execute-api.${region}.amazonaws.com`, records: ['*'] },
-    { key: 'sts', serviceName: `com.amazonaws.${region}.sts`, zoneName: `sts.${region}.amazonaws.com`, records: [''] },
-    { key: 'sagemakerApi', serviceName: `com.amazonaws.${region}.sagemaker.api`, zoneName: `api.sagemaker.${region}.amazonaws.com`, records: [''] },
+    awsService('executeApi', 'execute-api', `execute-api.${region}.amazonaws.com`, ['*']),
+    awsService('sts', 'sts', `sts.${region}.amazonaws.com`),
+    awsService('sagemakerApi', 'sagemaker.api', `api.sagemaker.${region}.amazonaws.com`),
+    // Studio's own service name is not under com.amazonaws.
     { key: 'studio', serviceName: `aws.sagemaker.${region}.studio`, zoneName: `studio.${region}.sagemaker.aws`, records: ['*'] },
-    { key: 'cognitoIdp', serviceName: `com.amazonaws.${region}.cognito-idp`, zoneName: `cognito-idp.${region}.amazonaws.com`, records: [''] },
-    { key: 'logs', serviceName: `com.amazonaws.${region}.logs`, zoneName: `logs.${region}.amazonaws.com`, records: [''] },
-    { key: 'sns', serviceName: `com.amazonaws.${region}.sns`, zoneName: `sns.${region}.amazonaws.com`, records: [''] },
-    { key: 'ecrApi', serviceName: `com.amazonaws.${region}.ecr.api`, zoneName: `api.ecr.${region}.amazonaws.com`, records: [''] },
-    { key: 'ecrDkr', serviceName: `com.amazonaws.${region}.ecr.dkr`, zoneName: `dkr.ecr.${region}.amazonaws.com`, records: ['', '*'] },
+    awsService('cognitoIdp', 'cognito-idp', `cognito-idp.${region}.amazonaws.com`),
+    awsService('logs', 'logs', `logs.${region}.amazonaws.com`),
+    awsService('sns', 'sns', `sns.${region}.amazonaws.com`),
+    awsService('ecrApi', 'ecr.api', `api.ecr.${region}.amazonaws.com`),
+    awsService('ecrDkr', 'ecr.dkr', `dkr.ecr.${region}.amazonaws.com`, ['', '*']),
   ];
 }
 
@@ -69,6 +78,17 @@ export interface TieredSubnets {
   transitGatewaySubnets: aws.ec2.Subnet[];
   privateRouteTable: aws.ec2.RouteTable;
   transitGatewayRouteTable: aws.ec2.RouteTable;
+}
+
+/** A VPC's Transit Gateway attachment, through its attachment subnets (createTieredSubnets), DNS support on. */
+export function attachToTransitGateway(
+  name: string,
+  args: { transitGatewayId: pulumi.Input<string>; vpcId: pulumi.Input<string>; subnets: aws.ec2.Subnet[]; tags: Record<string, string> },
+  opts: pulumi.CustomResourceOptions,
+): aws.ec2transitgateway.VpcAttachment {
+  const { transitGatewayId, vpcId, subnets, tags } = args;
+  const subnetIds = subnets.map((s) => s.id);
+  return new aws.ec2transitgateway.VpcAttachment(`${name}-tgw-attachment`, { transitGatewayId, vpcId, subnetIds, dnsSupport: 'enable', tags }, opts);
 }
 
 /**
@@ -137,9 +157,9 @@ export function createSharedNetwork(args: SharedNetworkArgs, opts: pulumi.Custom
     },
     opts,
   );
-  const transitGatewayAttachment = new aws.ec2transitgateway.VpcAttachment(
-    `${name}-tgw-attachment`,
-    { transitGatewayId: transitGateway.id, vpcId: vpc.id, subnetIds: transitGatewaySubnets.map((s) => s.id), dnsSupport: 'enable', tags: tags('shared') },
+  const transitGatewayAttachment = attachToTransitGateway(
+    name,
+    { transitGatewayId: transitGateway.id, vpcId: vpc.id, subnets: transitGatewaySubnets, tags: tags('shared') },
     opts,
   );
   for (const [i, destination] of clientCidrs.entries()) {
@@ -163,18 +183,15 @@ export function createSharedNetwork(args: SharedNetworkArgs, opts: pulumi.Custom
   );
 
   // --- Central interface endpoints ---------------------------------------------------------------------
-  const endpointSecurityGroup = new aws.ec2.SecurityGroup(
-    `${name}-endpoints-sg`,
-    { vpcId: vpc.id, description: 'Central VPC endpoints: HTTPS from corporate and LOB ranges only', tags: tags('endpoints') },
-    opts,
-  );
-  clientCidrs.forEach(
-    (cidr, i) =>
-      new aws.vpc.SecurityGroupIngressRule(
-        `${name}-endpoints-in-${i}`,
-        { securityGroupId: endpointSecurityGroup.id, ipProtocol: 'tcp', fromPort: ENDPOINT_PORT, toPort: ENDPOINT_PORT, cidrIpv4: cidr, description: 'HTTPS from a corporate or LOB range' },
-        opts,
-      ),
+  const groups = { name, vpcId: vpc.id, tags, opts };
+  const endpointSecurityGroup = securityGroup(groups, 'endpoints', 'Central VPC endpoints: HTTPS from corporate and LOB ranges only');
+  clientCidrs.forEach((cidr, i) =>
+    allow(
+      'in',
+      `${name}-endpoints-in-${i}`,
+      { group: endpointSecurityGroup.id, peer: { cidr }, ports: ENDPOINT_PORT, description: 'HTTPS from a corporate or LOB range' },
+      opts,
+    ),
   );
 
   const interfaceEndpoints: Record<string, aws.ec2.VpcEndpoint> = {};
@@ -250,16 +267,10 @@ export function createSharedNetwork(args: SharedNetworkArgs, opts: pulumi.Custom
   const resolverInboundIps = plan.private.map((cidr) => hostAddress(cidr, 10));
   /** A Resolver endpoint with an address in each private subnet, its security group open for DNS (53, UDP and TCP) from or to `peerCidrs`. */
   const createResolverEndpoint = (side: 'in' | 'out', spec: { description: string; peerCidrs: string[]; ips: string[] }) => {
-    const securityGroup = new aws.ec2.SecurityGroup(`${name}-resolver-${side}-sg`, { vpcId: vpc.id, description: spec.description, tags: tags(`resolver-${side}`) }, opts);
-    const Rule = side === 'in' ? aws.vpc.SecurityGroupIngressRule : aws.vpc.SecurityGroupEgressRule;
+    const group = securityGroup(groups, `resolver-${side}`, spec.description);
     spec.peerCidrs.forEach((cidr, i) =>
-      (['udp', 'tcp'] as const).forEach(
-        (protocol) =>
-          new Rule(
-            `${name}-resolver-${side}-${protocol}-${i}`,
-            { securityGroupId: securityGroup.id, ipProtocol: protocol, fromPort: 53, toPort: 53, cidrIpv4: cidr, description: `DNS/${protocol}` },
-            opts,
-          ),
+      (['udp', 'tcp'] as const).forEach((protocol) =>
+        allow(side, `${name}-resolver-${side}-${protocol}-${i}`, { group: group.id, peer: { cidr }, ports: 53, protocol, description: `DNS/${protocol}` }, opts),
       ),
     );
     const direction = side === 'in' ? 'INBOUND' : 'OUTBOUND';
@@ -268,7 +279,7 @@ export function createSharedNetwork(args: SharedNetworkArgs, opts: pulumi.Custom
       {
         name: `${name}-${direction.toLowerCase()}`,
         direction,
-        securityGroupIds: [securityGroup.id],
+        securityGroupIds: [group.id],
         ipAddresses: privateSubnets.map((s, i) => ({ subnetId: s.id, ip: spec.ips[i] })),
         tags: tags(`resolver-${side}`),
       },

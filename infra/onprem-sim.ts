@@ -8,6 +8,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { carveSubnet, cidrContains } from './cidr';
 import type { InfraConfig } from './config';
 import { buildPolicyDocument } from './policy-document';
+import { allow, securityGroup } from './security-groups';
 
 export interface OnPremSimulatorArgs {
   name: string;
@@ -52,8 +53,9 @@ export function createOnPremSimulator(args: OnPremSimulatorArgs, opts: pulumi.Cu
   // What corporate DNS forwarding does for real: Studio and portal names answer with the central endpoints.
   args.shared.zoneIds.forEach((zoneId, i) => new aws.route53.ZoneAssociation(`${name}-zone-${i}`, { zoneId, vpcId: vpc.id }, opts));
 
-  const sg = new aws.ec2.SecurityGroup(`${name}-desktop-sg`, { vpcId: vpc.id, description: 'On-prem test desktop: no inbound; HTTPS out', tags: tags('desktop') }, opts);
-  new aws.vpc.SecurityGroupEgressRule(`${name}-desktop-https`, { securityGroupId: sg.id, ipProtocol: 'tcp', fromPort: 443, toPort: 443, cidrIpv4: '0.0.0.0/0', description: 'HTTPS (peered shared VPC and local SSM endpoints)' }, opts);
+  const sg = securityGroup({ name, vpcId: vpc.id, tags, opts }, 'desktop', 'On-prem test desktop: no inbound; HTTPS out');
+  const desktop = { group: sg.id, ports: 443 };
+  allow('out', `${name}-desktop-https`, { ...desktop, peer: { cidr: '0.0.0.0/0' }, description: 'HTTPS (peered shared VPC and local SSM endpoints)' }, opts);
   // Session Manager needs these three endpoints inside the VPC (no internet here).
   for (const service of ['ssm', 'ssmmessages', 'ec2messages']) {
     new aws.ec2.VpcEndpoint(
@@ -62,7 +64,7 @@ export function createOnPremSimulator(args: OnPremSimulatorArgs, opts: pulumi.Cu
       opts,
     );
   }
-  new aws.vpc.SecurityGroupIngressRule(`${name}-endpoints-from-desktop`, { securityGroupId: sg.id, ipProtocol: 'tcp', fromPort: 443, toPort: 443, referencedSecurityGroupId: sg.id, description: 'desktop -> SSM endpoints' }, opts);
+  allow('in', `${name}-endpoints-from-desktop`, { ...desktop, peer: { group: sg.id }, description: 'desktop -> SSM endpoints' }, opts);
 
   const role = new aws.iam.Role(
     `${name}-desktop-role`,

@@ -51,8 +51,7 @@ export interface PrivateApi {
 /** The API itself, first: the function's NEXTAUTH_URL and the OAuth callback need its id. */
 export function createPrivateApi(args: PortalArgs, opts: pulumi.CustomResourceOptions): PrivateApi {
   const { name, config, network } = args;
-  const { region } = config;
-  const portal = config.portal;
+  const { region, portal } = config;
   const tags = (suffix: string) => ({ ...args.tags, Name: `${name}-${suffix}` });
   const apiPolicy = pulumi.output(network.executeApiEndpointId).apply(buildApiPolicy);
   const api = new aws.apigateway.RestApi(
@@ -83,8 +82,7 @@ export interface ApiRoutes {
 /** Routes every path to the function, deploys the stage, and maps the custom domain when configured. */
 export function routeApiToFunction(args: PortalArgs, { api, apiPolicy }: PrivateApi, fn: aws.lambda.Function, opts: pulumi.CustomResourceOptions): ApiRoutes {
   const { name, config, network } = args;
-  const { region } = config;
-  const portal = config.portal;
+  const { region, portal } = config;
 
   const proxy = new aws.apigateway.Resource(`${name}-api-proxy`, { restApi: api.id, parentId: api.rootResourceId, pathPart: '{proxy+}' }, opts);
   const routes = [

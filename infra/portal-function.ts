@@ -7,6 +7,7 @@ import type { Portal, PortalArgs } from './portal-args';
 import { mfaRequired, type PortalUserPool } from './portal-user-pool';
 import { attachTopicPolicy, publishStatements } from './notifications';
 import { buildPolicyDocument } from './policy-document';
+import { allow, securityGroup, type RulePeer } from './security-groups';
 import { TABLE_SCHEMAS, tableEnvName } from '../lib/directory/schema';
 
 /** The portal's internal route for the scheduled jobs: LOB health check, reviews, expiry notices (app/api/internal/jobs). */
@@ -31,6 +32,10 @@ interface FunctionPolicyInput {
   keyArn: string;
 }
 
+/** DynamoDB reads of the portal, and the writes both its tables and the append-only audit table allow. */
+const DYNAMODB_READ = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:Scan'];
+const DYNAMODB_BATCH_AND_CHECK = ['dynamodb:BatchWriteItem', 'dynamodb:ConditionCheckItem'];
+
 /** What the portal function may do: read/write its three tables, assume the LOB generator roles, little else. */
 export function buildFunctionPolicy(input: FunctionPolicyInput): string {
   const audit = input.auditTableArn ? [input.auditTableArn, `${input.auditTableArn}/index/*`] : [];
@@ -38,17 +43,7 @@ export function buildFunctionPolicy(input: FunctionPolicyInput): string {
     {
       Sid: 'PortalTables',
       Effect: 'Allow',
-      Action: [
-        'dynamodb:GetItem',
-        'dynamodb:BatchGetItem',
-        'dynamodb:Query',
-        'dynamodb:Scan',
-        'dynamodb:PutItem',
-        'dynamodb:UpdateItem',
-        'dynamodb:DeleteItem',
-        'dynamodb:BatchWriteItem',
-        'dynamodb:ConditionCheckItem',
-      ],
+      Action: [...DYNAMODB_READ, 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', ...DYNAMODB_BATCH_AND_CHECK],
       Resource: input.tableArns.filter((arn) => arn !== input.auditTableArn).flatMap((arn) => [arn, `${arn}/index/*`]),
     },
     ...(input.auditTableArn
@@ -58,7 +53,7 @@ export function buildFunctionPolicy(input: FunctionPolicyInput): string {
           {
             Sid: 'AuditAppendOnly',
             Effect: 'Allow',
-            Action: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:PutItem', 'dynamodb:BatchWriteItem', 'dynamodb:ConditionCheckItem'],
+            Action: [...DYNAMODB_READ, 'dynamodb:PutItem', ...DYNAMODB_BATCH_AND_CHECK],
             Resource: audit,
           },
           {
@@ -101,8 +96,7 @@ export function createPortalFunction(
   opts: pulumi.CustomResourceOptions,
 ): PortalFunction {
   const { name, config, network } = args;
-  const { region } = config;
-  const portal = config.portal;
+  const { region, portal } = config;
   const { key, tables, notifications, url } = deps;
   const { userPool, webClient, cliClient, issuer } = deps.pool;
   const hostedUi = portal.authMode === 'hosted-ui';
@@ -133,15 +127,24 @@ export function createPortalFunction(
     opts,
   );
 
-  const securityGroup = new aws.ec2.SecurityGroup(`${name}-server-sg`, { vpcId: network.vpcId, description: 'Portal function: no ingress; HTTPS to the central endpoints and DynamoDB', tags: tags('server') }, opts);
-  new aws.vpc.SecurityGroupEgressRule(`${name}-server-to-endpoints`, { securityGroupId: securityGroup.id, ipProtocol: 'tcp', fromPort: 443, toPort: 443, referencedSecurityGroupId: network.endpointSecurityGroupId, description: 'central interface endpoints' }, opts);
-  new aws.vpc.SecurityGroupEgressRule(`${name}-server-to-dynamodb`, { securityGroupId: securityGroup.id, ipProtocol: 'tcp', fromPort: 443, toPort: 443, prefixListId: network.dynamodbPrefixListId, description: 'DynamoDB gateway endpoint' }, opts);
-  if (hostedUi) {
+  const serverGroup = securityGroup(
+    { name, vpcId: network.vpcId, tags, opts },
+    'server',
+    'Portal function: no ingress; HTTPS to the central endpoints and DynamoDB',
+  );
+  const endpoints = { group: network.endpointSecurityGroupId };
+  // HTTPS out, to each of these (`${name}-server-to-<key>`).
+  const egress: Array<{ key: string; peer: RulePeer; description: string }> = [
+    { key: 'endpoints', peer: endpoints, description: 'central interface endpoints' },
+    { key: 'dynamodb', peer: { prefixList: network.dynamodbPrefixListId }, description: 'DynamoDB gateway endpoint' },
     // The hosted UI's OAuth endpoints (token exchange) are not served by the cognito-idp PrivateLink
     // endpoint: hosted-ui mode needs an HTTPS egress path (e.g. a central egress VPC behind the TGW).
-    new aws.vpc.SecurityGroupEgressRule(`${name}-server-to-oauth`, { securityGroupId: securityGroup.id, ipProtocol: 'tcp', fromPort: 443, toPort: 443, cidrIpv4: '0.0.0.0/0', description: 'Cognito OAuth endpoints (hosted-ui mode)' }, opts);
+    ...(hostedUi ? [{ key: 'oauth', peer: { cidr: '0.0.0.0/0' }, description: 'Cognito OAuth endpoints (hosted-ui mode)' }] : []),
+  ];
+  for (const { key, peer, description } of egress) {
+    allow('out', `${name}-server-to-${key}`, { group: serverGroup.id, ports: 443, peer, description }, opts);
   }
-  new aws.vpc.SecurityGroupIngressRule(`${name}-endpoints-from-server`, { securityGroupId: network.endpointSecurityGroupId, ipProtocol: 'tcp', fromPort: 443, toPort: 443, referencedSecurityGroupId: securityGroup.id, description: 'portal function' }, opts);
+  allow('in', `${name}-endpoints-from-server`, { ...endpoints, ports: 443, peer: { group: serverGroup.id }, description: 'portal function' }, opts);
 
   const fn = new aws.lambda.Function(
     `${name}-server`,
@@ -158,7 +161,7 @@ export function createPortalFunction(
       reservedConcurrentExecutions: portal.border.reservedConcurrency,
       timeout: portal.timeoutSeconds,
       layers: [webAdapterLayerArn(region, portal.architecture, portal.webAdapterLayerVersion)],
-      vpcConfig: { subnetIds: network.privateSubnetIds, securityGroupIds: [securityGroup.id] },
+      vpcConfig: { subnetIds: network.privateSubnetIds, securityGroupIds: [serverGroup.id] },
       kmsKeyArn: key.arn,
       loggingConfig: { logFormat: 'Text', logGroup: logGroup.name },
       environment: {
@@ -197,5 +200,5 @@ export function createPortalFunction(
     { ...opts, dependsOn: [functionPolicy, logGroup] },
   );
 
-  return { functionRole, functionPolicy, securityGroup, fn };
+  return { functionRole, functionPolicy, securityGroup: serverGroup, fn };
 }

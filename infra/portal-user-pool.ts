@@ -25,8 +25,7 @@ export function mfaRequired(args: Pick<PortalArgs, 'config' | 'production'>): bo
 /** `url` is the portal's public URL: the hosted UI's callback and sign-out targets. */
 export function createPortalUserPool(args: PortalArgs, url: pulumi.Input<string>, opts: pulumi.CustomResourceOptions): PortalUserPool {
   const { name, config, production } = args;
-  const { region } = config;
-  const portal = config.portal;
+  const { region, portal } = config;
 
   const userPool = new aws.cognito.UserPool(
     `${name}-users`,
@@ -54,14 +53,18 @@ export function createPortalUserPool(args: PortalArgs, url: pulumi.Input<string>
     ? new aws.cognito.UserPoolDomain(`${name}-hosted-ui`, { userPoolId: userPool.id, domain: portal.hostedUiDomainPrefix! }, opts)
     : undefined;
 
+  // Both clients sign in with a password (and refresh), and never tell whether a user exists.
+  const passwordClient = {
+    userPoolId: userPool.id,
+    explicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+    preventUserExistenceErrors: 'ENABLED',
+  };
   const webClient = new aws.cognito.UserPoolClient(
     `${name}-web`,
     {
       name: 'portal-web',
-      userPoolId: userPool.id,
+      ...passwordClient,
       generateSecret: true,
-      explicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
-      preventUserExistenceErrors: 'ENABLED',
       enableTokenRevocation: true,
       ...(hostedUi
         ? {
@@ -80,7 +83,7 @@ export function createPortalUserPool(args: PortalArgs, url: pulumi.Input<string>
   // Scripts get access tokens for GET /api/studio/{user} with this public client (USER_PASSWORD_AUTH).
   const cliClient = new aws.cognito.UserPoolClient(
     `${name}-cli`,
-    { name: 'portal-cli', userPoolId: userPool.id, generateSecret: false, explicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'], preventUserExistenceErrors: 'ENABLED', accessTokenValidity: 60, tokenValidityUnits: { accessToken: 'minutes' } },
+    { name: 'portal-cli', ...passwordClient, generateSecret: false, accessTokenValidity: 60, tokenValidityUnits: { accessToken: 'minutes' } },
     opts,
   );
   const issuer = pulumi.interpolate`https://cognito-idp.${region}.amazonaws.com/${userPool.id}`;

@@ -2,7 +2,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBody, sendJson } from './http-util';
 import { KnobSpecError, type Knobs } from './knobs';
-import { appKey, DEFAULT_APP_INSTANCE_TYPE, type AwsState, type StudioApp, type StudioDomain } from './aws/state';
+import { appKey, DEFAULT_APP_INSTANCE_TYPE, ensureSpace } from './aws/state';
+import type { AwsState, StudioApp, StudioDomain } from './aws/state';
 import { NAME_PATTERN } from './aws/sagemaker';
 import type { CognitoStandIn } from './cognito/server';
 import { assertUsername, CognitoApiError } from './cognito/user-store';
@@ -42,9 +43,7 @@ function fixtureApp(domain: StudioDomain, entry: Record<string, unknown>, i: num
   if (!/^ml\.[a-z0-9]+\.[a-z0-9]+$/.test(instanceType)) throw new ControlInputError(`apps[${i}].instanceType must look like ml.t3.medium`);
   const running = entry.runningSeconds === undefined ? 0 : Number(entry.runningSeconds);
   if (!Number.isFinite(running) || running < 0) throw new ControlInputError(`apps[${i}].runningSeconds must be a number of seconds >= 0`);
-  if (spaceName && !domain.spaces.has(spaceName)) {
-    domain.spaces.set(spaceName, { name: spaceName, ownerUserProfile: userProfile, sharingType: 'Private', createdAt: now });
-  }
+  ensureSpace(domain, spaceName, userProfile, now);
   return { userProfile, spaceName, appType, appName: 'default', status: 'InService', createdAt: new Date(now.getTime() - running * 1000), instanceType };
 }
 

@@ -63,6 +63,8 @@ if (process.env.SKIP_BUILD !== '1') {
 
 const suites = [
   { label: 'lint (eslint, zero warnings)', cmd: 'npm', args: ['run', '--silent', 'lint'] },
+  // Prettier (.prettierrc.json, width 120): an unformatted file fails the run; `npm run format` fixes it.
+  { label: 'format (prettier --check)', cmd: 'npm', args: ['run', '--silent', 'format:check'] },
   // High/critical advisories in runtime dependencies fail it (allow-list: scripts/audit-allowlist.json).
   { label: 'dependency audit (npm audit --omit=dev, high and critical)', cmd: 'node', args: ['scripts/audit-deps.mjs'] },
   {

@@ -16,6 +16,7 @@ import { getClock } from '@/lib/clock';
 import { AccessRequests, MembershipEnds } from '@/components/requests/home-access';
 import { MyStudioApps } from '@/components/cost/my-apps';
 import type { SessionUser } from '@/lib/auth/types';
+import { pick } from '@/lib/pick';
 
 /** Cost control (issue 25): the user's running apps; ?stop=&lob= is the no-JS confirmation step. */
 function MyStudioAppsSection({ user, lobs, query }: { user: SessionUser; lobs: Lob[]; query: { stop?: string; lob?: string; stopped?: string } }) {
@@ -24,16 +25,7 @@ function MyStudioAppsSection({ user, lobs, query }: { user: SessionUser; lobs: L
 }
 
 function toOption(lob: Lob): LaunchOption {
-  return {
-    lob: lob.lob,
-    displayName: lob.displayName,
-    accountId: lob.accountId,
-    domainId: lob.domainId,
-    region: lob.region,
-    enabled: lob.enabled,
-    defaultApp: lob.defaultApp,
-    allowedApps: lob.allowedApps,
-  };
+  return pick(lob, ['lob', 'displayName', 'accountId', 'domainId', 'region', 'enabled', 'defaultApp', 'allowedApps']);
 }
 
 export default async function HomePage({ searchParams }: { searchParams: Promise<{ stop?: string; lob?: string; stopped?: string }> }) {

@@ -24,7 +24,7 @@ export function benchLob(set: BenchLobSet, k: number, changes: Partial<Lob> = {}
 /** The LOB's account (generator role, SourceIdentity required) and its InService VpcOnly domain. */
 export function addLobToAws(aws: AwsState, lob: Lob): StudioDomain {
   const { accountId, domainId, region } = lob;
-  aws.accounts.set(accountId, { accountId, label: lob.lob, roleNames: new Set([lob.roleName]), requireSourceIdentity: true });
+  aws.accounts.set(accountId, { accountId, label: lob.lob, roleNames: new Set([lob.roleName]) });
   const domain = { domainId, domainName: `${lob.lob}-studio`, accountId, region, status: 'InService' as const };
   return aws.addDomain({ ...domain, appNetworkAccessType: 'VpcOnly' });
 }

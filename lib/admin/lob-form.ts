@@ -1,5 +1,6 @@
 import { lobInputSchema, fieldErrorsOf, type LobInput, STUDIO_APPS, DEFAULT_ROLE_NAME } from './validation';
 import type { AdminLob } from './lobs';
+import { pick } from '@/lib/pick';
 
 /**
  * What the LOB form shows: strings as typed, so a refused save refills exactly what the admin entered.
@@ -37,8 +38,9 @@ export function emptyLobFormValues(region: string): LobFormValues {
 
 export function lobToFormValues(lob: AdminLob): LobFormValues {
   return {
-    lob: lob.lob, displayName: lob.displayName, accountId: lob.accountId, domainId: lob.domainId, region: lob.region,
-    roleName: lob.roleName, groups: lob.groups.join(', '), defaultApp: lob.defaultApp, allowedApps: [...lob.allowedApps],
+    ...pick(lob, ['lob', 'displayName', 'accountId', 'domainId', 'region', 'roleName', 'defaultApp']),
+    groups: lob.groups.join(', '),
+    allowedApps: [...lob.allowedApps],
     sessionDurationSeconds: String(lob.sessionDurationSeconds),
     urlExpiresSeconds: lob.urlExpiresSeconds === undefined ? '' : String(lob.urlExpiresSeconds),
     autoCreateProfile: lob.autoCreateProfile, enabled: lob.enabled, ownerUsers: lob.owners.users.join(', '),

@@ -66,15 +66,22 @@ export function parseUntil(value: string, now: Date): string | undefined {
 
 const MAX_ATTEMPTS = 4;
 
+interface MembershipChange {
+  actor: string;
+  lob: string;
+  username: string;
+  /** The audit action (`member.set`, `member.remove`). */
+  action: string;
+  /** The pool's current `sub` to bind the row to (lib/admin/identity.ts). */
+  poolSub?: string;
+  /** Only if the user's row is still at this version (the API's If-Match). */
+  expectedVersion?: number;
+}
+
 async function changeMembership(
   deps: AdminDeps,
-  actor: string,
-  lob: string,
-  username: string,
-  action: string,
+  { actor, lob, username, action, poolSub, expectedVersion }: MembershipChange,
   change: (current: Membership | undefined, now: Date) => Membership | null,
-  poolSub?: string,
-  expectedVersion?: number,
 ): Promise<UserMapping | null> {
   for (let attempt = 1; ; attempt++) {
     const now = nowOf(deps);
@@ -104,7 +111,10 @@ async function changeMembership(
  * `expectedVersion`: only if the user's row is still at that version (else 412, nothing changed).
  * Nobody sets their own membership; an owner's grant ends within the LOB's maximum (lib/admin/grants.ts).
  */
-export async function setMember(deps: AdminDeps, grantor: Grantor, lob: string, username: string, until: string | undefined, expectedVersion?: number): Promise<UserMapping | null> {
+export async function setMember(
+  deps: AdminDeps,
+  { grantor, lob, username, until, expectedVersion }: { grantor: Grantor; lob: string; username: string; until: string | undefined; expectedVersion?: number },
+): Promise<UserMapping | null> {
   const actor = grantor.username;
   await refuseSelfGrant(deps, actor, username, { action: 'member.set', what: `you cannot add yourself to ${lob} or change your own end date`, lob, detail: { lob, until: until ?? null } });
   const found = await getLob(deps, lob);
@@ -112,20 +122,19 @@ export async function setMember(deps: AdminDeps, grantor: Grantor, lob: string, 
   checkGrantLength(grantor, found, until, nowOf(deps));
   // Bound to the pool's current `sub` (a user not in the pool yet gets an unbound row: see lib/admin/identity.ts).
   const poolSub = await poolSubOf(deps, username);
-  return changeMembership(
-    deps, actor, lob, username, 'member.set',
-    (current, now) =>
-      current
-        ? { ...current, until, grantedBy: actor, grantedAt: now.toISOString() }
-        : { lob, until, via: 'admin', grantedBy: actor, grantedAt: now.toISOString() },
-    poolSub,
-    expectedVersion,
+  return changeMembership(deps, { actor, lob, username, action: 'member.set', poolSub, expectedVersion }, (current, now) =>
+    current
+      ? { ...current, until, grantedBy: actor, grantedAt: now.toISOString() }
+      : { lob, until, via: 'admin', grantedBy: actor, grantedAt: now.toISOString() },
   );
 }
 
 /** Removes `username`'s explicit membership of `lob` (their other LOBs stay). */
-export async function removeMember(deps: AdminDeps, actor: string, lob: string, username: string): Promise<UserMapping | null> {
-  return changeMembership(deps, actor, lob, username, 'member.remove', (current) => {
+export async function removeMember(
+  deps: AdminDeps,
+  { actor, lob, username }: { actor: string; lob: string; username: string },
+): Promise<UserMapping | null> {
+  return changeMembership(deps, { actor, lob, username, action: 'member.remove' }, (current) => {
     if (!current) throw new InputInvalidError(`${username} is not a member of ${lob}.`);
     return null;
   });

@@ -143,7 +143,7 @@ export async function saveReviewSettings(deps: AdminDeps, actor: string, lob: st
 // ---------------------------------------------------------------------------------------------- start
 
 /** Starts a review of `lob`: snapshot of its direct members and granting groups, due in `dueDays`. */
-export async function startReview(deps: AdminDeps, actor: string, lob: Lob, options: { dueDays?: number } = {}): Promise<Review> {
+export async function startReview(deps: AdminDeps, { actor, lob, ...options }: { actor: string; lob: Lob; dueDays?: number }): Promise<Review> {
   const dueDays = options.dueDays ?? (await getReviewSettings(deps, lob.lob)).dueDays;
   if (!Number.isInteger(dueDays) || dueDays < 1 || dueDays > 90) throw new InputInvalidError('Due after: a whole number of days from 1 to 90.', { details: { field: 'dueDays' } });
   const now = nowOf(deps);
@@ -287,7 +287,7 @@ export interface DecisionInput {
  * Records one decision. Remove takes the membership away at once; Keep with a new end date sets it; both
  * in the same transaction as the row's decision, the review's counter and the audit record.
  */
-export async function decideMember(deps: AdminDeps, grantor: Grantor, review: Review, input: DecisionInput): Promise<ReviewRow> {
+export async function decideMember(deps: AdminDeps, { grantor, review, ...input }: DecisionInput & { grantor: Grantor; review: Review }): Promise<ReviewRow> {
   const actor = grantor.username;
   if (review.status !== 'open') throw new ReviewClosedError(review);
   const comment = commentSchema.safeParse(input.comment ?? '');
@@ -358,7 +358,10 @@ const KEEP_CHUNK = 49;
  * A row decided meanwhile makes its transaction cancel; it is dropped (reported in alreadyDecided) and
  * the rest is retried, so no decision is overwritten and none is counted twice.
  */
-export async function keepAll(deps: AdminDeps, actor: string, review: Review, usernames: string[], comment?: string): Promise<KeepAllResult> {
+export async function keepAll(
+  deps: AdminDeps,
+  { actor, review, usernames, comment }: { actor: string; review: Review; usernames: string[]; comment?: string },
+): Promise<KeepAllResult> {
   if (review.status !== 'open') throw new ReviewClosedError(review);
   const parsed = commentSchema.safeParse(comment ?? '');
   if (!parsed.success) throw new InputInvalidError(parsed.error.issues[0].message, { details: { field: 'comment' } });
@@ -420,7 +423,14 @@ export async function finishReview(deps: AdminDeps, actor: string, review: Revie
     for await (const page of iterateReviewRowPages(deps, review.id)) {
       for (const row of page.filter((r) => !r.decision)) {
         try {
-          await decideMember(deps, { username: actor, platformAdmin: false }, review, { username: row.username, decision: 'remove', comment: 'Undecided when the review closed', whileFinishing: true });
+          await decideMember(deps, {
+            grantor: { username: actor, platformAdmin: false },
+            review,
+            username: row.username,
+            decision: 'remove',
+            comment: 'Undecided when the review closed',
+            whileFinishing: true,
+          });
           removed++;
         } catch (error) {
           if (!(error instanceof ReviewAlreadyDecidedError)) throw error;
@@ -462,7 +472,7 @@ export async function runReviewJobs(deps: AdminDeps): Promise<ReviewJobResult> {
     if (!(await claimScheduleSlot(deps, schedule.lob, schedule.nextAt, next))) continue; // another run took it
     const lob = await getLob(deps, schedule.lob);
     if (!lob) continue;
-    result.opened.push(await startReview(deps, SCHEDULER_ACTOR, lob, { dueDays: schedule.dueDays }));
+    result.opened.push(await startReview(deps, { actor: SCHEDULER_ACTOR, lob, dueDays: schedule.dueDays }));
   }
   for (const review of await queryOverdueReviews(deps, iso, 100)) {
     if (!(await getReviewSettings(deps, review.lob)).removeUndecided) continue; // flagged, stays open

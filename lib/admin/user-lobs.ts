@@ -63,10 +63,7 @@ const membershipConflict = (deps: AdminDeps, username: string) =>
  */
 export async function saveUserLobs(
   deps: AdminDeps,
-  actor: string,
-  username: string,
-  lobs: string[],
-  expectedVersion: number | null,
+  { actor, username, lobs, expectedVersion }: { actor: string; username: string; lobs: string[]; expectedVersion: number | null },
 ): Promise<UserMapping | null> {
   const wanted = [...new Set(lobs.map((l) => l.trim()).filter(Boolean))];
   const known = new Set((await listLobs(deps)).map((l) => l.lob));

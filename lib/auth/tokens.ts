@@ -38,6 +38,11 @@ function invalid(message: string, cause?: unknown): PortalError {
   return new PortalError('auth.invalid_token', message, { cause });
 }
 
+/** A signing key the verifier cannot match (rotated out, not yet usable, or not named by the token). */
+const UNKNOWN_KEY_ERRORS = [KidNotFoundInJwksError, WaitPeriodNotYetEndedJwkError, JwtWithoutValidKidError];
+/** The pool's signing keys could not be fetched or read: not the token's fault. */
+const JWKS_UNAVAILABLE_ERRORS = [FetchError, JwksNotAvailableInCacheError, JwksValidationError];
+
 /** aws-jwt-verify failures as PortalErrors: a bad token is 401, an unreachable JWKS is 503. */
 export function translateJwtError(error: unknown): PortalError {
   if (isPortalError(error)) return error;
@@ -47,13 +52,9 @@ export function translateJwtError(error: unknown): PortalError {
   if (error instanceof JwtInvalidAudienceError) return invalid('The token was issued for another client.', error);
   if (error instanceof JwtInvalidSignatureAlgorithmError) return invalid('The token is signed with an algorithm that is not accepted.', error);
   if (error instanceof JwtInvalidSignatureError) return invalid('The token signature is invalid.', error);
-  if (error instanceof KidNotFoundInJwksError || error instanceof WaitPeriodNotYetEndedJwkError || error instanceof JwtWithoutValidKidError) {
-    return invalid('The token is signed with an unknown key.', error);
-  }
+  if (UNKNOWN_KEY_ERRORS.some((kind) => error instanceof kind)) return invalid('The token is signed with an unknown key.', error);
   if (error instanceof JwtParseError) return invalid('The token is malformed.', error);
-  if (error instanceof FetchError || error instanceof JwksNotAvailableInCacheError || error instanceof JwksValidationError) {
-    return new PortalError('jwks.unavailable', undefined, { cause: error });
-  }
+  if (JWKS_UNAVAILABLE_ERRORS.some((kind) => error instanceof kind)) return new PortalError('jwks.unavailable', undefined, { cause: error });
   // Any other verifier failure (claim assertions, JWK mismatch) still means: do not trust this token.
   return invalid('The token is invalid.', error);
 }

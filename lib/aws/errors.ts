@@ -116,6 +116,11 @@ function portalError(code: ErrorCode, error: unknown, details: Record<string, un
   return new PortalError(code, message, { cause: error, details: { ...details, awsError: shapeOf(error).name } });
 }
 
+/** `service` could not be reached or answered with a 5xx: the caller may retry in a moment. */
+function unavailable(service: string, error: unknown, details: Record<string, unknown>): PortalError {
+  return portalError('aws.unavailable', error, details, `${service} is unavailable right now. Please try again in a moment.`);
+}
+
 /** DynamoDB failures: throttling -> aws.throttled, everything else -> directory.unavailable. */
 export function translateDirectoryError(error: unknown, operation?: string): PortalError {
   if (isPortalError(error)) return error;
@@ -137,7 +142,7 @@ export function translateAssumeRoleError(error: unknown, roleArn: string): Porta
   if (kind === 'throttled') return portalError('aws.throttled', error, { service: 'sts', roleArn });
   // An outage is not the role's fault: retry later, and don't send admins to the trust policy.
   if (kind === 'unavailable') {
-    return portalError('aws.unavailable', error, { service: 'sts', roleArn }, 'AWS STS is unavailable right now. Please try again in a moment.');
+    return unavailable('AWS STS', error, { service: 'sts', roleArn });
   }
   // Access denied or a missing role leave the user unable to reach this LOB.
   return portalError('lob.role_denied', error, { service: 'sts', roleArn });
@@ -152,7 +157,7 @@ export function translateSageMakerError(error: unknown, operation: string): Port
   // policy in the LOB account, not its trust policy, so a different team fixes it.
   if (kind === 'access_denied') return portalError('lob.presign_denied', error, { service: 'sagemaker', operation });
   if (kind === 'unavailable') {
-    return portalError('aws.unavailable', error, { service: 'sagemaker', operation }, 'SageMaker is unavailable right now. Please try again in a moment.');
+    return unavailable('SageMaker', error, { service: 'sagemaker', operation });
   }
   return portalError('internal', error, { service: 'sagemaker', operation }, 'SageMaker could not create the Studio URL.');
 }

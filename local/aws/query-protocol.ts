@@ -1,6 +1,16 @@
-/** What STS and SNS, the Query-protocol services (form-encoded requests, XML answers), share: their errors. */
+/** What STS and SNS, the Query-protocol services (form-encoded requests, XML answers), share: requests and errors. */
 import { randomUUID } from 'node:crypto';
 import { escapeXml } from '../http-util';
+
+/**
+ * A Query-protocol request as the server runs it: its Action (counted, delayed, faulted by the server
+ * before `run`), and `run` answering it from the form-encoded body.
+ */
+export function queryRequest(body: Buffer, answer: (form: URLSearchParams, action: string) => Promise<string>) {
+  const form = new URLSearchParams(body.toString('utf8'));
+  const action = form.get('Action') ?? 'unknown';
+  return { action, run: () => answer(form, action) };
+}
 
 /** An error of a Query-protocol service: code is what the SDK exposes as err.name. */
 export class QueryProtocolError extends Error {

@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { buildQueryErrorXml, QueryProtocolError } from './query-protocol';
+import { buildQueryErrorXml, QueryProtocolError, queryRequest } from './query-protocol';
 import { authenticateCaller, QUERY_SIGNATURE_ERRORS } from './sts';
 import type { AwsState, PublishedMessage, SnsState } from './state';
 
@@ -30,25 +30,20 @@ function messageAttributes(form: URLSearchParams): Record<string, string> {
 }
 
 export async function handleSns(state: AwsState, sns: SnsState, req: IncomingMessage, body: Buffer): Promise<{ action: string; run: () => Promise<string> }> {
-  const form = new URLSearchParams(body.toString('utf8'));
-  const action = form.get('Action') ?? 'unknown';
-  return {
-    action,
-    run: async () => {
-      const caller = await authenticateCaller(state, req, body, 'sns', QUERY_SIGNATURE_ERRORS, SnsError);
-      if (action !== 'Publish') throw new SnsError('InvalidAction', `The action ${action} is not valid for this endpoint.`);
-      const arn = caller.kind === 'principal' ? caller.principal.arn : caller.creds.roleArn;
-      const topicArn = form.get('TopicArn') ?? '';
-      if (!sns.topics.has(topicArn)) throw new SnsError('NotFound', 'Topic does not exist', 404);
-      if (!sns.publishers.has(arn)) throw new SnsError('AuthorizationError', `User: ${arn} is not authorized to perform: SNS:Publish on resource: ${topicArn}`, 403);
-      const message = form.get('Message');
-      if (!message) throw new SnsError('InvalidParameter', 'Invalid parameter: Message');
-      const published: PublishedMessage = {
-        messageId: randomUUID(), topicArn, subject: form.get('Subject') ?? undefined, message, attributes: messageAttributes(form), publisher: arn, at: new Date().toISOString(),
-      };
-      sns.messages.push(published);
-      if (sns.messages.length > 1000) sns.messages.shift();
-      return `<PublishResponse xmlns="${NS}"><PublishResult><MessageId>${published.messageId}</MessageId></PublishResult><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></PublishResponse>`;
-    },
-  };
+  return queryRequest(body, async (form, action) => {
+    const caller = await authenticateCaller(state, req, body, 'sns', QUERY_SIGNATURE_ERRORS, SnsError);
+    if (action !== 'Publish') throw new SnsError('InvalidAction', `The action ${action} is not valid for this endpoint.`);
+    const arn = caller.kind === 'principal' ? caller.principal.arn : caller.creds.roleArn;
+    const topicArn = form.get('TopicArn') ?? '';
+    if (!sns.topics.has(topicArn)) throw new SnsError('NotFound', 'Topic does not exist', 404);
+    if (!sns.publishers.has(arn)) throw new SnsError('AuthorizationError', `User: ${arn} is not authorized to perform: SNS:Publish on resource: ${topicArn}`, 403);
+    const message = form.get('Message');
+    if (!message) throw new SnsError('InvalidParameter', 'Invalid parameter: Message');
+    const published: PublishedMessage = {
+      messageId: randomUUID(), topicArn, subject: form.get('Subject') ?? undefined, message, attributes: messageAttributes(form), publisher: arn, at: new Date().toISOString(),
+    };
+    sns.messages.push(published);
+    if (sns.messages.length > 1000) sns.messages.shift();
+    return `<PublishResponse xmlns="${NS}"><PublishResult><MessageId>${published.messageId}</MessageId></PublishResult><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></PublishResponse>`;
+  });
 }

@@ -122,6 +122,16 @@ export function appKey(app: { userProfile: string; spaceName?: string; appType: 
   return app.spaceName ? `space:${app.spaceName}/${app.appType}` : `${app.userProfile}/${app.appType}`;
 }
 
+/**
+ * The space an app opens in; one the stand-in has not seen is a private space of the profile that opened
+ * it (what a presigned URL's space is). Returns the space's owner, or `userProfile` for an app in no space.
+ */
+export function ensureSpace(domain: StudioDomain, spaceName: string | undefined, userProfile: string, now: Date): string {
+  if (!spaceName) return userProfile;
+  if (!domain.spaces.has(spaceName)) domain.spaces.set(spaceName, { name: spaceName, ownerUserProfile: userProfile, sharingType: 'Private', createdAt: now });
+  return domain.spaces.get(spaceName)!.ownerUserProfile;
+}
+
 export interface StudioDomain {
   domainId: string;
   domainName: string;
@@ -140,9 +150,8 @@ export interface StudioDomain {
 export interface LobAccount {
   accountId: string;
   label: string;
+  /** Its generator roles; their trust is infra/lob-account.ts's (local/aws/sts.ts), always, for every role. */
   roleNames: Set<string>;
-  /** The generator roles' trust requires a SourceIdentity on AssumeRole (infra/lob-account.ts). */
-  requireSourceIdentity?: boolean;
 }
 
 export function accountOfArn(arn: string): string {
@@ -289,7 +298,7 @@ export function createDemoAwsState(): AwsState {
   state.sns.topics.add(DEMO_SNS_TOPIC_ARN);
   state.sns.publishers.add(PORTAL_PRINCIPAL.arn);
   for (const lob of DEMO_LOBS) {
-    state.accounts.set(lob.accountId, { accountId: lob.accountId, label: lob.lob, roleNames: new Set([lob.roleName]), requireSourceIdentity: true });
+    state.accounts.set(lob.accountId, { accountId: lob.accountId, label: lob.lob, roleNames: new Set([lob.roleName]) });
     const profiles = DEMO_USERS.filter((u) => u.profiles.includes(lob.lob)).map((u) => u.username);
     state.addDomain(
       {

@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { escapeXml } from '../http-util';
 import { SignatureError, verifySigV4 } from '../sigv4';
-import { buildQueryErrorXml, QueryProtocolError } from './query-protocol';
+import { buildQueryErrorXml, QueryProtocolError, queryRequest } from './query-protocol';
 import { sessionIdentity, type AwsState, type CloudTrailEvent, type Principal, type TemporaryCredentials } from './state';
 
 const NS = 'https://sts.amazonaws.com/doc/2011-06-15/';
@@ -152,84 +152,80 @@ function generatorTrustAllows(session: { sourceIdentity?: string; tags: Record<s
 }
 
 export async function handleSts(state: AwsState, req: IncomingMessage, body: Buffer): Promise<{ action: string; run: () => Promise<string> }> {
-  const form = new URLSearchParams(body.toString('utf8'));
-  const action = form.get('Action') ?? 'unknown';
-  return {
-    action,
-    run: async () => {
-      if (action !== 'AssumeRole' && action !== 'GetCallerIdentity') {
-        throw new StsError('InvalidAction', `Could not find operation ${action} for version ${form.get('Version') ?? ''}`);
+  return queryRequest(body, async (form, action) => {
+    if (action !== 'AssumeRole' && action !== 'GetCallerIdentity') {
+      throw new StsError('InvalidAction', `Could not find operation ${action} for version ${form.get('Version') ?? ''}`);
+    }
+    const caller = await authenticateCaller(state, req, body, 'sts', QUERY_SIGNATURE_ERRORS, StsError);
+    const callerArn = caller.kind === 'principal' ? caller.principal.arn : caller.creds.assumedRoleArn;
+    const callerAccount = caller.kind === 'principal' ? caller.principal.accountId : caller.creds.accountId;
+    const requestId = randomUUID();
+    if (action === 'GetCallerIdentity') {
+      const userId = caller.kind === 'principal' ? caller.principal.accessKeyId : caller.creds.assumedRoleId;
+      return `<GetCallerIdentityResponse xmlns="${NS}"><GetCallerIdentityResult><Arn>${escapeXml(callerArn)}</Arn><UserId>${escapeXml(userId)}</UserId><Account>${callerAccount}</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></GetCallerIdentityResponse>`;
+    }
+    const roleArn = form.get('RoleArn') ?? '';
+    const sessionName = form.get('RoleSessionName') ?? '';
+    const durationText = form.get('DurationSeconds');
+    const match = ROLE_ARN.exec(roleArn);
+    // The AssumeRole event lands in the role's account (CloudTrail), with the caller as userIdentity.
+    const userIdentity: CloudTrailEvent['userIdentity'] =
+      caller.kind === 'temporary'
+        ? sessionIdentity(caller.creds)
+        : { type: match && match[1] !== callerAccount ? 'AWSAccount' : 'IAMUser', principalId: caller.principal.accessKeyId, arn: callerArn, accountId: callerAccount, accessKeyId: caller.principal.accessKeyId };
+    const requestParameters: Record<string, unknown> = { roleArn, roleSessionName: sessionName, ...(durationText !== null ? { durationSeconds: Number(durationText) } : {}) };
+    const recordEvent = (extra: Partial<CloudTrailEvent>) =>
+      state.record({
+        eventSource: 'sts.amazonaws.com',
+        eventName: 'AssumeRole',
+        awsRegion: signingRegion(req),
+        recipientAccountId: match?.[1] ?? callerAccount,
+        requestID: requestId,
+        userIdentity,
+        requestParameters,
+        responseElements: null,
+        ...extra,
+      });
+    try {
+      const session = readSessionAttributes(form);
+      if (session.sourceIdentity !== undefined) requestParameters.sourceIdentity = session.sourceIdentity;
+      if (Object.keys(session.tags).length) requestParameters.tags = Object.entries(session.tags).map(([key, value]) => ({ key, value }));
+      if (session.transitive.length) requestParameters.transitiveTagKeys = session.transitive;
+      if (!roleArn || roleArn.length < 20 || roleArn.length > 2048) {
+        throw constraint(roleArn, 'roleArn', 'Member must have length greater than or equal to 20');
       }
-      const caller = await authenticateCaller(state, req, body, 'sts', QUERY_SIGNATURE_ERRORS, StsError);
-      const callerArn = caller.kind === 'principal' ? caller.principal.arn : caller.creds.assumedRoleArn;
-      const callerAccount = caller.kind === 'principal' ? caller.principal.accountId : caller.creds.accountId;
-      const requestId = randomUUID();
-      if (action === 'GetCallerIdentity') {
-        const userId = caller.kind === 'principal' ? caller.principal.accessKeyId : caller.creds.assumedRoleId;
-        return `<GetCallerIdentityResponse xmlns="${NS}"><GetCallerIdentityResult><Arn>${escapeXml(callerArn)}</Arn><UserId>${escapeXml(userId)}</UserId><Account>${callerAccount}</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></GetCallerIdentityResponse>`;
+      if (!SESSION_NAME.test(sessionName)) {
+        throw constraint(sessionName, 'roleSessionName', 'Member must satisfy regular expression pattern: [\\w+=,.@-]* and have length 2-64');
       }
-      const roleArn = form.get('RoleArn') ?? '';
-      const sessionName = form.get('RoleSessionName') ?? '';
-      const durationText = form.get('DurationSeconds');
-      const match = ROLE_ARN.exec(roleArn);
-      // The AssumeRole event lands in the role's account (CloudTrail), with the caller as userIdentity.
-      const userIdentity: CloudTrailEvent['userIdentity'] =
-        caller.kind === 'temporary'
-          ? sessionIdentity(caller.creds)
-          : { type: match && match[1] !== callerAccount ? 'AWSAccount' : 'IAMUser', principalId: caller.principal.accessKeyId, arn: callerArn, accountId: callerAccount, accessKeyId: caller.principal.accessKeyId };
-      const requestParameters: Record<string, unknown> = { roleArn, roleSessionName: sessionName, ...(durationText !== null ? { durationSeconds: Number(durationText) } : {}) };
-      const recordEvent = (extra: Partial<CloudTrailEvent>) =>
-        state.record({
-          eventSource: 'sts.amazonaws.com',
-          eventName: 'AssumeRole',
-          awsRegion: signingRegion(req),
-          recipientAccountId: match?.[1] ?? callerAccount,
-          requestID: requestId,
-          userIdentity,
-          requestParameters,
-          responseElements: null,
-          ...extra,
-        });
-      try {
-        const session = readSessionAttributes(form);
-        if (session.sourceIdentity !== undefined) requestParameters.sourceIdentity = session.sourceIdentity;
-        if (Object.keys(session.tags).length) requestParameters.tags = Object.entries(session.tags).map(([key, value]) => ({ key, value }));
-        if (session.transitive.length) requestParameters.transitiveTagKeys = session.transitive;
-        if (!roleArn || roleArn.length < 20 || roleArn.length > 2048) {
-          throw constraint(roleArn, 'roleArn', 'Member must have length greater than or equal to 20');
-        }
-        if (!SESSION_NAME.test(sessionName)) {
-          throw constraint(sessionName, 'roleSessionName', 'Member must satisfy regular expression pattern: [\\w+=,.@-]* and have length 2-64');
-        }
-        let duration = 3600;
-        if (durationText !== null) {
-          duration = Number(durationText);
-          if (!Number.isInteger(duration) || duration < 900) throw constraint(durationText, 'durationSeconds', 'Member must have value greater than or equal to 900');
-          if (duration > 43200) throw constraint(durationText, 'durationSeconds', 'Member must have value less than or equal to 43200');
-        }
-        const account = match ? state.accounts.get(match[1]) : undefined;
-        const trusted = caller.kind === 'principal' && state.assumeRoleCallers.has(callerArn) && account?.roleNames.has(match![2]);
-        const allowed = trusted && (!account?.requireSourceIdentity || generatorTrustAllows(session));
-        if (!allowed) {
-          throw new StsError('AccessDenied', `User: ${callerArn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`, 403);
-        }
-        const creds = state.issueTemporary(roleArn, sessionName, duration, { sourceIdentity: session.sourceIdentity, tags: session.tags });
-        const tagBytes = Object.entries(session.tags).reduce((n, [k, v]) => n + k.length + v.length, 0);
-        const packedPolicySize = Math.min(100, Math.ceil((tagBytes * 100) / 2048));
-        recordEvent({
-          responseElements: {
-            credentials: { accessKeyId: creds.accessKeyId, expiration: creds.expiration.toISOString() },
-            assumedRoleUser: { assumedRoleId: creds.assumedRoleId, arn: creds.assumedRoleArn },
-            packedPolicySize,
-            ...(creds.sourceIdentity ? { sourceIdentity: creds.sourceIdentity } : {}),
-          },
-        });
-        const sourceIdentityXml = creds.sourceIdentity ? `<SourceIdentity>${escapeXml(creds.sourceIdentity)}</SourceIdentity>` : '';
-        return `<AssumeRoleResponse xmlns="${NS}"><AssumeRoleResult>${sourceIdentityXml}<Credentials><AccessKeyId>${creds.accessKeyId}</AccessKeyId><SecretAccessKey>${escapeXml(creds.secretAccessKey)}</SecretAccessKey><SessionToken>${escapeXml(creds.sessionToken)}</SessionToken><Expiration>${creds.expiration.toISOString()}</Expiration></Credentials><AssumedRoleUser><AssumedRoleId>${escapeXml(creds.assumedRoleId)}</AssumedRoleId><Arn>${escapeXml(creds.assumedRoleArn)}</Arn></AssumedRoleUser><PackedPolicySize>${packedPolicySize}</PackedPolicySize></AssumeRoleResult><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></AssumeRoleResponse>`;
-      } catch (error) {
-        if (error instanceof StsError) recordEvent({ errorCode: error.code, errorMessage: error.message });
-        throw error;
+      let duration = 3600;
+      if (durationText !== null) {
+        duration = Number(durationText);
+        if (!Number.isInteger(duration) || duration < 900) throw constraint(durationText, 'durationSeconds', 'Member must have value greater than or equal to 900');
+        if (duration > 43200) throw constraint(durationText, 'durationSeconds', 'Member must have value less than or equal to 43200');
       }
-    },
-  };
+      const account = match ? state.accounts.get(match[1]) : undefined;
+      // Every LOB role is a generator role with infra's trust: no opt-out (the conservative reading), so a
+      // caller that forgets the source identity fails here as it would against AWS.
+      const trusted = caller.kind === 'principal' && state.assumeRoleCallers.has(callerArn) && account?.roleNames.has(match![2]);
+      if (!trusted || !generatorTrustAllows(session)) {
+        throw new StsError('AccessDenied', `User: ${callerArn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`, 403);
+      }
+      const creds = state.issueTemporary(roleArn, sessionName, duration, { sourceIdentity: session.sourceIdentity, tags: session.tags });
+      const tagBytes = Object.entries(session.tags).reduce((n, [k, v]) => n + k.length + v.length, 0);
+      const packedPolicySize = Math.min(100, Math.ceil((tagBytes * 100) / 2048));
+      recordEvent({
+        responseElements: {
+          credentials: { accessKeyId: creds.accessKeyId, expiration: creds.expiration.toISOString() },
+          assumedRoleUser: { assumedRoleId: creds.assumedRoleId, arn: creds.assumedRoleArn },
+          packedPolicySize,
+          ...(creds.sourceIdentity ? { sourceIdentity: creds.sourceIdentity } : {}),
+        },
+      });
+      const sourceIdentityXml = creds.sourceIdentity ? `<SourceIdentity>${escapeXml(creds.sourceIdentity)}</SourceIdentity>` : '';
+      return `<AssumeRoleResponse xmlns="${NS}"><AssumeRoleResult>${sourceIdentityXml}<Credentials><AccessKeyId>${creds.accessKeyId}</AccessKeyId><SecretAccessKey>${escapeXml(creds.secretAccessKey)}</SecretAccessKey><SessionToken>${escapeXml(creds.sessionToken)}</SessionToken><Expiration>${creds.expiration.toISOString()}</Expiration></Credentials><AssumedRoleUser><AssumedRoleId>${escapeXml(creds.assumedRoleId)}</AssumedRoleId><Arn>${escapeXml(creds.assumedRoleArn)}</Arn></AssumedRoleUser><PackedPolicySize>${packedPolicySize}</PackedPolicySize></AssumeRoleResult><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></AssumeRoleResponse>`;
+    } catch (error) {
+      if (error instanceof StsError) recordEvent({ errorCode: error.code, errorMessage: error.message });
+      throw error;
+    }
+  });
 }

@@ -10,14 +10,10 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isIP } from 'node:net';
 import { escapeHtml, sendHtml } from '../http-util';
-import { appKey, DEFAULT_APP_INSTANCE_TYPE, type AwsState, type StudioApp, type StudioDomain } from './state';
+import { appKey, DEFAULT_APP_INSTANCE_TYPE, ensureSpace } from './state';
+import type { AwsState, StudioApp, StudioDomain } from './state';
 import { StudioTokens, StudioTokenError } from './studio-token';
 
-export const INVALID_TOKEN_MESSAGE = 'Invalid or Expired Auth Token';
-export const INSUFFICIENT_PERMISSIONS_MESSAGE = 'Auth token containing insufficient permissions';
-export const SESSION_ENDED_MESSAGE = 'Your Studio session has ended';
-export const STUDIO_DISABLED_MESSAGE = 'Studio is disabled for this user profile';
-export const APP_NOT_RUNNING_MESSAGE = 'This app is not running';
 /** The Studio session cookie /auth sets (HttpOnly; its value names the session in AwsState.studioSessions). */
 export const SESSION_COOKIE = 'studio-session';
 
@@ -50,23 +46,36 @@ main{max-width:40rem;margin:4rem auto;padding:2rem;background:#16283d;border-rad
 h1{font-size:1.5rem;margin:0 0 1rem}dt{font-weight:600;margin-top:.8rem;color:#9fb3c8}dd{margin:0;font-size:1.1rem}
 p{line-height:1.5}.note{color:#9fb3c8;font-size:.85rem;margin-top:2rem}.error h1{color:#ffb4b4}`;
 
-const ERROR_HINTS: Record<string, string> = {
-  [INVALID_TOKEN_MESSAGE]:
-    'A Studio link works once and only for a short time. Go back to the portal and open Studio again for a fresh link.',
-  [INSUFFICIENT_PERMISSIONS_MESSAGE]:
-    'This link only works through the Studio VPC endpoint. Open it from the corporate network (or its VPN).',
-  [SESSION_ENDED_MESSAGE]: 'Your session expired or your access was taken away. Go back to the portal and open Studio again.',
-  [STUDIO_DISABLED_MESSAGE]: 'Your access to this Studio domain has ended. Ask for access again in the portal.',
-  [APP_NOT_RUNNING_MESSAGE]: 'The app was stopped. Go back to the portal and open it again.',
-};
+/**
+ * Studio's error pages: the heading keeps Studio's exact text (tests and users search for it); the hint
+ * says what to do.
+ */
+const STUDIO_ERRORS = {
+  invalidToken: {
+    message: 'Invalid or Expired Auth Token',
+    hint: 'A Studio link works once and only for a short time. Go back to the portal and open Studio again for a fresh link.',
+  },
+  insufficientPermissions: {
+    message: 'Auth token containing insufficient permissions',
+    hint: 'This link only works through the Studio VPC endpoint. Open it from the corporate network (or its VPN).',
+  },
+  sessionEnded: {
+    message: 'Your Studio session has ended',
+    hint: 'Your session expired or your access was taken away. Go back to the portal and open Studio again.',
+  },
+  studioDisabled: {
+    message: 'Studio is disabled for this user profile',
+    hint: 'Your access to this Studio domain has ended. Ask for access again in the portal.',
+  },
+  appNotRunning: { message: 'This app is not running', hint: 'The app was stopped. Go back to the portal and open it again.' },
+} as const;
 
-function errorPage(message: string): string {
-  // The heading keeps Studio's exact text (tests and users search for it); the hint says what to do.
-  const hint = ERROR_HINTS[message];
+function errorPage(kind: keyof typeof STUDIO_ERRORS): string {
+  const { message, hint } = STUDIO_ERRORS[kind];
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(message)}</title><style>${PAGE_STYLE}</style></head>
 <body><main class="error"><h1 data-testid="studio-error">${escapeHtml(message)}</h1>
-${hint ? `<p data-testid="studio-error-hint">${escapeHtml(hint)}</p>` : ''}
+<p data-testid="studio-error-hint">${escapeHtml(hint)}</p>
 <p class="note">Local Studio stand-in (development and tests only).</p>
 </main></body></html>`;
 }
@@ -88,11 +97,7 @@ function cookieOf(req: IncomingMessage, name: string): string | undefined {
 
 /** Opening JupyterLab or Code Editor starts that app (in the profile, or in the space named by the URL), as Studio does. */
 function startApp(state: AwsState, domain: StudioDomain, userProfile: string, appType: StudioApp['appType'], spaceName: string | undefined, now: Date): StudioApp {
-  if (spaceName && !domain.spaces.has(spaceName)) {
-    // A space the stand-in has not seen: a private space of the profile that opened it.
-    domain.spaces.set(spaceName, { name: spaceName, ownerUserProfile: userProfile, sharingType: 'Private', createdAt: now });
-  }
-  const owner = spaceName ? (domain.spaces.get(spaceName)?.ownerUserProfile ?? userProfile) : userProfile;
+  const owner = ensureSpace(domain, spaceName, userProfile, now);
   const key = appKey({ userProfile: owner, spaceName, appType });
   const current = domain.apps.get(key);
   if (current && ['InService', 'Pending'].includes(state.settleApp(current, now).status)) return current;
@@ -117,19 +122,19 @@ export async function handleStudio(
   try {
     grant = await tokens.verify(token);
   } catch (error) {
-    if (error instanceof StudioTokenError) return sendHtml(res, 403, errorPage(INVALID_TOKEN_MESSAGE), headers);
+    if (error instanceof StudioTokenError) return sendHtml(res, 403, errorPage('invalidToken'), headers);
     throw error;
   }
   const domain = state.domains.get(grant.domainId);
   if (!domain || grant.domainId !== host.domainId || grant.region !== host.region) {
-    return sendHtml(res, 403, errorPage(INVALID_TOKEN_MESSAGE), headers);
+    return sendHtml(res, 403, errorPage('invalidToken'), headers);
   }
   if (domain.appNetworkAccessType === 'VpcOnly' && !arrivedThroughVpce(req, opts)) {
-    return sendHtml(res, 403, errorPage(INSUFFICIENT_PERMISSIONS_MESSAGE), headers);
+    return sendHtml(res, 403, errorPage('insufficientPermissions'), headers);
   }
   tokens.consume(grant.jti, grant.exp);
   const profile = domain.profiles.get(grant.userProfile);
-  if (!profile || profile.studioWebPortal === 'DISABLED') return sendHtml(res, 403, errorPage(STUDIO_DISABLED_MESSAGE), headers);
+  if (!profile || profile.studioWebPortal === 'DISABLED') return sendHtml(res, 403, errorPage('studioDisabled'), headers);
   const now = state.now();
   const appType = grant.app === 'JupyterLab' || grant.app === 'CodeEditor' ? grant.app : undefined;
   const started = appType ? startApp(state, domain, grant.userProfile, appType, grant.space, now) : undefined;
@@ -181,13 +186,13 @@ function handleSessionPage(
   const session = id ? state.studioSessions.get(id) : undefined;
   const now = state.now();
   if (!session || session.domainId !== host.domainId || session.expiresAt.getTime() <= now.getTime()) {
-    return sendHtml(res, 401, errorPage(SESSION_ENDED_MESSAGE), headers);
+    return sendHtml(res, 401, errorPage('sessionEnded'), headers);
   }
   const domain = state.domains.get(session.domainId);
   const profile = domain?.profiles.get(session.userProfile);
   if (!domain || !profile || profile.studioWebPortal === 'DISABLED') {
     state.studioSessions.delete(session.id);
-    return sendHtml(res, 403, errorPage(STUDIO_DISABLED_MESSAGE), headers);
+    return sendHtml(res, 403, errorPage('studioDisabled'), headers);
   }
   const appPage = /^\/(jupyterlab|codeeditor)\/([^/]+)(?:\/|$)/.exec(path);
   let shown = 'Studio';
@@ -196,10 +201,10 @@ function handleSessionPage(
     const spaceName = appPage[2] === 'default' ? undefined : appPage[2];
     const app = domain.apps.get(appKey({ userProfile: session.userProfile, spaceName, appType }));
     const ownsSpace = !spaceName || domain.spaces.get(spaceName)?.ownerUserProfile === session.userProfile || domain.spaces.get(spaceName)?.sharingType === 'Shared';
-    if (!app || !ownsSpace || state.settleApp(app, now).status !== 'InService') return sendHtml(res, 404, errorPage(APP_NOT_RUNNING_MESSAGE), headers);
+    if (!app || !ownsSpace || state.settleApp(app, now).status !== 'InService') return sendHtml(res, 404, errorPage('appNotRunning'), headers);
     shown = spaceName ? `${appType} space ${spaceName}` : appType;
   } else if (path !== '/' && !/^\/studio(\/|$)/.test(path)) {
-    return sendHtml(res, 404, errorPage(APP_NOT_RUNNING_MESSAGE), headers);
+    return sendHtml(res, 404, errorPage('appNotRunning'), headers);
   }
   const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(shown)} - SageMaker Studio</title><style>${PAGE_STYLE}</style></head>

@@ -88,15 +88,20 @@ async function snsFor(user: string) {
   return messages.map((m) => JSON.parse(String(m.message ?? m.Message)) as Record<string, unknown>).filter((m) => m.event === 'access.ended' && m.user === user);
 }
 
+/** The platform admin adds `username` to `lob` (no end unless `until`) or removes them, as the console does. */
+const grant = ({ username, lob, until }: { username: string; lob: string; until?: string }) =>
+  setMember(deps, { grantor: { username: 'portal-admin', platformAdmin: true }, lob, username, until });
+const revoke = ({ username, lob }: { username: string; lob: string }) => removeMember(deps, { actor: 'portal-admin', lob, username });
+
 describe('an admin removes a member with a running JupyterLab', () => {
   it('stops the app and ends the live session before removeMember returns; audit, CloudTrail and SNS show it; the next grant restores', async () => {
-    await setMember(deps, { username: 'portal-admin', platformAdmin: true }, 'lob-a', 'user-no-lob', undefined);
+    await grant({ username: 'user-no-lob', lob: 'lob-a' });
     const session = await openJupyterLab('user-no-lob');
     expect(await studioPage(session)).toBe(200);
     expect(appStatus('user-no-lob')).toBe('InService');
     await ctl.clearCloudTrail();
 
-    await removeMember(deps, 'portal-admin', 'lob-a', 'user-no-lob');
+    await revoke({ username: 'user-no-lob', lob: 'lob-a' });
 
     expect(appStatus('user-no-lob')).toBe('Deleted');
     expect(await profileSetting('user-no-lob')).toBe('DISABLED');
@@ -112,18 +117,18 @@ describe('an admin removes a member with a running JupyterLab', () => {
     expect((await endedAccessOf(deps, 'user-no-lob')).map((e) => e.lob)).toEqual(['lob-a']);
 
     // Granted again: the profile is enabled at once, and Studio opens.
-    await setMember(deps, { username: 'portal-admin', platformAdmin: true }, 'lob-a', 'user-no-lob', undefined);
+    await grant({ username: 'user-no-lob', lob: 'lob-a' });
     expect(await profileSetting('user-no-lob')).toBe('ENABLED');
     expect(await endedAccessOf(deps, 'user-no-lob')).toEqual([]);
     expect(await studioPage(await openJupyterLab('user-no-lob'))).toBe(200);
-    await removeMember(deps, 'portal-admin', 'lob-a', 'user-no-lob');
+    await revoke({ username: 'user-no-lob', lob: 'lob-a' });
   });
 
   it('reports a stop that failed (access.stop_pending), remembers it, and the sweep stops it on its next run', async () => {
-    await setMember(deps, { username: 'portal-admin', platformAdmin: true }, 'lob-a', 'user-no-lob', undefined);
+    await grant({ username: 'user-no-lob', lob: 'lob-a' });
     const session = await openJupyterLab('user-no-lob');
     await ctl.setFault({ service: 'sagemaker', operation: 'DeleteApp', error: 'ServiceUnavailable', count: 3 });
-    const error = await removeMember(deps, 'portal-admin', 'lob-a', 'user-no-lob').then(
+    const error = await revoke({ username: 'user-no-lob', lob: 'lob-a' }).then(
       () => undefined,
       (e: unknown) => e,
     );
@@ -146,10 +151,10 @@ describe('an admin removes a member with a running JupyterLab', () => {
 
 describe('"Remove" in an access review', () => {
   it("stops the member's app and ends their live session as part of the decision, named after the reviewer", async () => {
-    await setMember(deps, { username: 'portal-admin', platformAdmin: true }, 'lob-a', 'user-no-lob', undefined);
+    await grant({ username: 'user-no-lob', lob: 'lob-a' });
     const session = await openJupyterLab('user-no-lob', [], 'lob-a');
-    const review = await startReview(deps, 'owner-lob-a', await requireLob(deps, 'lob-a'));
-    await decideMember(deps, { username: 'owner-lob-a', platformAdmin: false }, review, { username: 'user-no-lob', decision: 'remove', comment: 'Left the team' });
+    const review = await startReview(deps, { actor: 'owner-lob-a', lob: await requireLob(deps, 'lob-a') });
+    await decideMember(deps, { grantor: { username: 'owner-lob-a', platformAdmin: false }, review, username: 'user-no-lob', decision: 'remove', comment: 'Left the team' });
     const lobA = stack().aws.domains.get('d-loba1example')!;
     expect(lobA.apps.get('user-no-lob/JupyterLab')?.status).toBe('Deleted');
     expect(lobA.profiles.get('user-no-lob')?.studioWebPortal).toBe('DISABLED');
@@ -163,7 +168,7 @@ describe('"Remove" in an access review', () => {
 describe('the access sweep', () => {
   it("after a membership's end date (portal clock moved), its next run stops the app and disables the profile as access-sweep", async () => {
     const until = new Date(Date.now() + 2 * DAY * 1000).toISOString().slice(0, 10);
-    await setMember(deps, { username: 'portal-admin', platformAdmin: true }, 'lob-b', 'user-lob-a', new Date(`${until}T23:59:59.999Z`).toISOString());
+    await grant({ username: 'user-lob-a', lob: 'lob-b', until: new Date(`${until}T23:59:59.999Z`).toISOString() });
     const session = await openJupyterLab('user-lob-a', [], 'lob-b');
     const lobB = stack().aws.domains.get('d-lobb1example')!;
     expect(lobB.apps.get('user-lob-a/JupyterLab')?.status).toBe('InService');

@@ -40,7 +40,7 @@ describe('POST /api/internal/jobs (access-sweep)', () => {
   it("after a membership's end date, the next run stops the app and disables the profile; audit, CloudTrail and SNS show it", async () => {
     const env = clocked.stack.env;
     const until = new Date(Date.now() + 2 * DAY * 1000);
-    await setMember(deps, { username: 'portal-admin', platformAdmin: true }, 'lob-a', 'user-multi', until.toISOString());
+    await setMember(deps, { grantor: { username: 'portal-admin', platformAdmin: true }, lob: 'lob-a', username: 'user-multi', until: until.toISOString() });
     const config = parseConfig({ NEXTAUTH_URL: clocked.stack.url, ...env, AUDIT_WRITE: 'before-response', LOB_CACHE_SECONDS: '0' });
     const launched = await launchStudio(createLaunchDeps(config, createDirectory(config)), {
       user: { username: 'user-multi', groups: [], sub: subForUsername('user-multi') }, channel: 'api', requestId: randomUUID(), lob: 'lob-a', app: 'jupyterlab',

@@ -78,8 +78,8 @@ describe('LOBs', () => {
 
   it('refuses to delete a LOB users still reference, with the count, unless memberships go too', async () => {
     await createLob(deps, 'alice-admin', lobInput('lob-d'));
-    await saveUserLobs(deps, 'alice-admin', 'del-one', ['lob-d'], null);
-    await saveUserLobs(deps, 'alice-admin', 'del-two', ['lob-a', 'lob-d'], null);
+    await saveUserLobs(deps, { actor: 'alice-admin', username: 'del-one', lobs: ['lob-d'], expectedVersion: null });
+    await saveUserLobs(deps, { actor: 'alice-admin', username: 'del-two', lobs: ['lob-a', 'lob-d'], expectedVersion: null });
     const refused = await deleteLob(deps, 'alice-admin', 'lob-d', 1, { removeMemberships: false }).catch((e) => e);
     expect(refused).toBeInstanceOf(LobInUseError);
     expect(refused.memberCount).toBe(2);
@@ -95,26 +95,27 @@ describe('LOBs', () => {
 
 describe('User memberships', () => {
   it('creates, updates and removes a mapping with versions', async () => {
-    const created = await saveUserLobs(deps, 'alice-admin', 'mapped-1', ['lob-b'], null);
+    const created = await saveUserLobs(deps, { actor: 'alice-admin', username: 'mapped-1', lobs: ['lob-b'], expectedVersion: null });
     expect(created).toMatchObject({ lobs: ['lob-b'], version: 1 });
-    const updated = await saveUserLobs(deps, 'alice-admin', 'mapped-1', ['lob-a', 'lob-b'], 1);
+    const updated = await saveUserLobs(deps, { actor: 'alice-admin', username: 'mapped-1', lobs: ['lob-a', 'lob-b'], expectedVersion: 1 });
     expect(updated).toMatchObject({ lobs: ['lob-a', 'lob-b'], version: 2 });
-    const stale = await saveUserLobs(deps, 'bob-admin', 'mapped-1', ['lob-a'], 1).catch((e) => e);
+    const stale = await saveUserLobs(deps, { actor: 'bob-admin', username: 'mapped-1', lobs: ['lob-a'], expectedVersion: 1 }).catch((e) => e);
     expect(stale).toBeInstanceOf(VersionConflictError);
     expect(stale.message).toContain('alice-admin');
-    expect(await saveUserLobs(deps, 'alice-admin', 'mapped-1', [], 2)).toBeNull();
+    expect(await saveUserLobs(deps, { actor: 'alice-admin', username: 'mapped-1', lobs: [], expectedVersion: 2 })).toBeNull();
     expect(await getUserMapping(deps, 'mapped-1')).toBeNull();
     const raw = await deps.ddb.send(new GetCommand({ TableName: tables.users, Key: { username: 'user-lob-a' } }));
     expect(raw.Item?.kind).toBe('user');
   });
 
   it('refuses unknown LOBs', async () => {
-    await expect(saveUserLobs(deps, 'alice-admin', 'mapped-2', ['nope'], null)).rejects.toThrow(/Unknown line of business: nope/);
+    await expect(saveUserLobs(deps, { actor: 'alice-admin', username: 'mapped-2', lobs: ['nope'], expectedVersion: null })).rejects.toThrow(/Unknown line of business: nope/);
   });
 
   it('refuses creating a mapping someone else created meanwhile', async () => {
-    await saveUserLobs(deps, 'bob-admin', 'mapped-3', ['lob-a'], null);
-    const error = await saveUserLobs(deps, 'alice-admin', 'mapped-3', ['lob-b'], null).catch((e) => e);
+    await saveUserLobs(deps, { actor: 'bob-admin', username: 'mapped-3', lobs: ['lob-a'], expectedVersion: null });
+    const late = { actor: 'alice-admin', username: 'mapped-3', lobs: ['lob-b'], expectedVersion: null };
+    const error = await saveUserLobs(deps, late).catch((e) => e);
     expect(error).toBeInstanceOf(VersionConflictError);
     expect(error.message).toContain('bob-admin');
   });
@@ -223,9 +224,9 @@ describe('Audit: a user change is found under each LOB it touched', () => {
 
   it('finds a mapping change by every LOB added or removed, and shows it once without a LOB filter', async () => {
     // Prepare: create in two LOBs, then drop one (touches only lob-b), then remove the mapping (touches lob-a).
-    await saveUserLobs(deps, actor, 'audit-multi', ['lob-a', 'lob-b'], null);
-    await saveUserLobs(deps, actor, 'audit-multi', ['lob-a'], 1);
-    await saveUserLobs(deps, actor, 'audit-multi', [], 2);
+    await saveUserLobs(deps, { actor, username: 'audit-multi', lobs: ['lob-a', 'lob-b'], expectedVersion: null });
+    await saveUserLobs(deps, { actor, username: 'audit-multi', lobs: ['lob-a'], expectedVersion: 1 });
+    await saveUserLobs(deps, { actor, username: 'audit-multi', lobs: [], expectedVersion: 2 });
 
     // Assess: each LOB's view holds exactly the changes that touched it.
     const lobA = await listAudit(deps, { lob: 'lob-a' }, { limit: 500 });

@@ -146,7 +146,7 @@ describe('CSV import (against the user pool)', () => {
     expect(again).toMatchObject({ applied: 2, unchanged: 1, errors: [] });
     expect(await until('exp-2')).toEqual({ 'lob-a': '2099-02-01T12:00:00.000Z' });
     // An end date set in the console survives a plain re-import too.
-    await setMember(deps, { username: 'alice-admin', platformAdmin: true }, 'lob-a', 'exp-3', '2099-03-03T23:59:59.999Z');
+    await setMember(deps, { grantor: { username: 'alice-admin', platformAdmin: true }, lob: 'lob-a', username: 'exp-3', until: '2099-03-03T23:59:59.999Z' });
     expect(await importUsersCsv(deps, 'alice-admin', 'username,lobs\nexp-3,lob-a\n')).toMatchObject({ unchanged: 1 });
     expect(await until('exp-3')).toEqual({ 'lob-a': '2099-03-03T23:59:59.999Z' });
   });

@@ -62,9 +62,9 @@ const entriesFor = async (target: string) =>
 describe('CSV import against concurrent edits', () => {
   it('refuses and reports the row of a user changed while the import ran, and applies the others', async () => {
     // Arrange: two mapped users; bob changes race-1 right after the import has read the current rows.
-    await saveUserLobs(other, 'seed-admin', 'race-1', ['lob-a'], null);
-    await saveUserLobs(other, 'seed-admin', 'race-2', ['lob-a'], null);
-    const alice = racingAdmin('BatchGetItem', () => saveUserLobs(other, 'bob-admin', 'race-1', ['lob-b'], 1));
+    await saveUserLobs(other, { actor: 'seed-admin', username: 'race-1', lobs: ['lob-a'], expectedVersion: null });
+    await saveUserLobs(other, { actor: 'seed-admin', username: 'race-2', lobs: ['lob-a'], expectedVersion: null });
+    const alice = racingAdmin('BatchGetItem', () => saveUserLobs(other, { actor: 'bob-admin', username: 'race-1', lobs: ['lob-b'], expectedVersion: 1 }));
 
     // Act
     const result = await importUsersCsv(alice, 'alice-admin', 'username,lobs\nrace-1,lob-a;lob-b\nrace-2,lob-b\nrace-new,lob-a\n');
@@ -84,7 +84,7 @@ describe('CSV import against concurrent edits', () => {
   });
 
   it('refuses a new user that someone else mapped meanwhile instead of overwriting them', async () => {
-    const alice = racingAdmin('BatchGetItem', () => saveUserLobs(other, 'bob-admin', 'race-late', ['lob-b'], null));
+    const alice = racingAdmin('BatchGetItem', () => saveUserLobs(other, { actor: 'bob-admin', username: 'race-late', lobs: ['lob-b'], expectedVersion: null }));
     const result = await importUsersCsv(alice, 'alice-admin', 'username,lobs\nrace-late,lob-a\n');
     expect(result.applied).toBe(0);
     expect(result.errors.map((e) => [e.line, e.username])).toEqual([[2, 'race-late']]);
@@ -105,7 +105,7 @@ describe('CSV import against concurrent edits', () => {
 
 describe('An admin change and its audit record: both or neither', () => {
   it('saves a mapping and its audit record in one TransactWriteItems', async () => {
-    await saveUserLobs(other, 'alice-admin', 'tx-1', ['lob-a', 'lob-b'], null);
+    await saveUserLobs(other, { actor: 'alice-admin', username: 'tx-1', lobs: ['lob-a', 'lob-b'], expectedVersion: null });
     expect(knobs.getCounters()).toMatchObject({ 'dynamodb.TransactWriteItems': 1 });
     expect(knobs.getCounters()['dynamodb.PutItem']).toBeUndefined();
     expect((await entriesFor('tx-1')).map((e) => e.action)).toEqual(['user.lobs.create']);
@@ -113,7 +113,8 @@ describe('An admin change and its audit record: both or neither', () => {
 
   it('writes neither when the transaction fails', async () => {
     knobs.addFault({ service: 'dynamodb', operation: 'TransactWriteItems', error: 'InternalServerError', count: 10 });
-    const error = await saveUserLobs(other, 'alice-admin', 'tx-2', ['lob-a'], null).catch((e) => e);
+    const edit = { actor: 'alice-admin', username: 'tx-2', lobs: ['lob-a'], expectedVersion: null };
+    const error = await saveUserLobs(other, edit).catch((e) => e);
     expect(error).toBeInstanceOf(PortalError);
     knobs.clearFaults();
     expect(await getUserMapping(other, 'tx-2')).toBeNull();
@@ -121,10 +122,10 @@ describe('An admin change and its audit record: both or neither', () => {
   });
 
   it('refuses a save that lost the race after its own check, with who and when, and audits nothing for it', async () => {
-    await saveUserLobs(other, 'alice-admin', 'tx-3', ['lob-a'], null);
+    await saveUserLobs(other, { actor: 'alice-admin', username: 'tx-3', lobs: ['lob-a'], expectedVersion: null });
     // carol's save reads version 1 (GetItem), then bob saves, then carol's transaction runs.
-    const carol = racingAdmin('GetItem', () => saveUserLobs(other, 'bob-admin', 'tx-3', ['lob-b'], 1));
-    const error = await saveUserLobs(carol, 'carol-admin', 'tx-3', ['lob-a', 'lob-b'], 1).catch((e) => e);
+    const carol = racingAdmin('GetItem', () => saveUserLobs(other, { actor: 'bob-admin', username: 'tx-3', lobs: ['lob-b'], expectedVersion: 1 }));
+    const error = await saveUserLobs(carol, { actor: 'carol-admin', username: 'tx-3', lobs: ['lob-a', 'lob-b'], expectedVersion: 1 }).catch((e) => e);
     expect(error).toBeInstanceOf(VersionConflictError);
     expect(error.message).toMatch(/changed by bob-admin at .* \(now version 2\)/);
     expect(await getUserMapping(other, 'tx-3')).toMatchObject({ lobs: ['lob-b'], version: 2 });

@@ -46,16 +46,16 @@ async function refusedAudits(actor: string) {
 describe('No self-grants', () => {
   it('an owner adding themselves, or changing their own end date, is refused with grant.self, audited, nothing written', async () => {
     const audits = (await refusedAudits('owner-lob-a')).length;
-    const add = await refusal(setMember(deps, owner, 'lob-a', 'owner-lob-a', day(10)));
+    const add = await refusal(setMember(deps, { grantor: owner, lob: 'lob-a', username: 'owner-lob-a', until: day(10) }));
     expect(add.code).toBe('grant.self');
     expect(add.status).toBe(403);
     expect(add.message).toContain(SELF_GRANT_MESSAGE);
     expect(await getUserMapping(deps, 'owner-lob-a')).toBeNull();
 
     // An admin gives the owner a membership; the owner cannot extend it.
-    await setMember(deps, admin, 'lob-a', 'owner-lob-a', day(5));
+    await setMember(deps, { grantor: admin, lob: 'lob-a', username: 'owner-lob-a', until: day(5) });
     const granted = await getUserMapping(deps, 'owner-lob-a');
-    const change = await refusal(setMember(deps, owner, 'lob-a', 'owner-lob-a', day(30)));
+    const change = await refusal(setMember(deps, { grantor: owner, lob: 'lob-a', username: 'owner-lob-a', until: day(30) }));
     expect(change.code).toBe('grant.self');
     expect(await getUserMapping(deps, 'owner-lob-a')).toEqual(granted);
 
@@ -67,8 +67,8 @@ describe('No self-grants', () => {
 
   it('a platform admin adding themselves is refused too (and through the Users page and the CSV import)', async () => {
     const before = await getUserMapping(deps, 'portal-admin');
-    expect((await refusal(setMember(deps, admin, 'lob-b', 'portal-admin', undefined))).code).toBe('grant.self');
-    expect((await refusal(saveUserLobs(deps, 'portal-admin', 'portal-admin', [...(before?.lobs ?? []), 'lob-b'], before?.version ?? null))).code).toBe('grant.self');
+    expect((await refusal(setMember(deps, { grantor: admin, lob: 'lob-b', username: 'portal-admin', until: undefined }))).code).toBe('grant.self');
+    expect((await refusal(saveUserLobs(deps, { actor: 'portal-admin', username: 'portal-admin', lobs: [...(before?.lobs ?? []), 'lob-b'], expectedVersion: before?.version ?? null }))).code).toBe('grant.self');
     const imported = await importUsersCsv(deps, 'portal-admin', 'username,lobs\nportal-admin,lob-a;lob-b\nuser-no-lob,lob-b\n');
     expect(imported.applied).toBe(1);
     expect(imported.errors).toEqual([{ line: 2, username: 'portal-admin', reason: expect.stringContaining(SELF_GRANT_MESSAGE) }]);
@@ -77,44 +77,44 @@ describe('No self-grants', () => {
     const refused = (await refusedAudits('portal-admin')).map((e) => JSON.parse(e.after!).refused);
     expect(refused).toEqual(expect.arrayContaining(['member.set', 'user.lobs.update', 'user.lobs.import']));
     // Giving up one's own membership is not a grant.
-    if (before?.lobs.length) expect(await saveUserLobs(deps, 'portal-admin', 'portal-admin', before.lobs.slice(1), before.version)).toBeDefined();
+    if (before?.lobs.length) expect(await saveUserLobs(deps, { actor: 'portal-admin', username: 'portal-admin', lobs: before.lobs.slice(1), expectedVersion: before.version })).toBeDefined();
   });
 
   it('an owner keeping themselves in a review is refused; Keep all leaves them undecided', async () => {
     const lob = await requireLob(deps, 'lob-a');
-    const review = await startReview(deps, 'portal-admin', lob);
+    const review = await startReview(deps, { actor: 'portal-admin', lob });
     const rows = async () => new Map((await listReviewRows(deps, review, { limit: 1000 })).rows.map((r) => [r.username, r]));
     expect((await rows()).get('owner-lob-a')?.decision).toBeUndefined();
     const before = await getUserMapping(deps, 'owner-lob-a');
-    const keep = await refusal(decideMember(deps, owner, review, { username: 'owner-lob-a', decision: 'keep', until: day(20) }));
+    const keep = await refusal(decideMember(deps, { grantor: owner, review, username: 'owner-lob-a', decision: 'keep', until: day(20) }));
     expect(keep.code).toBe('grant.self');
-    const plain = await refusal(decideMember(deps, owner, review, { username: 'owner-lob-a', decision: 'keep' }));
+    const plain = await refusal(decideMember(deps, { grantor: owner, review, username: 'owner-lob-a', decision: 'keep' }));
     expect(plain.code).toBe('grant.self');
     expect(await getUserMapping(deps, 'owner-lob-a')).toEqual(before);
-    const all = await keepAll(deps, 'owner-lob-a', review, ['owner-lob-a', 'user-multi']);
+    const all = await keepAll(deps, { actor: 'owner-lob-a', review, usernames: ['owner-lob-a', 'user-multi'] });
     expect(all).toMatchObject({ kept: ['user-multi'], selfRefused: true });
     const after = await rows();
     expect(after.get('owner-lob-a')?.decision).toBeUndefined();
     expect(after.get('user-multi')?.decision).toBe('keep');
     // Someone else may keep the owner, within the LOB's maximum.
-    const beyond = await refusal(decideMember(deps, { username: 'owner-lob-b', platformAdmin: false }, review, { username: 'owner-lob-a', decision: 'keep', until: day(400) }));
+    const beyond = await refusal(decideMember(deps, { grantor: { username: 'owner-lob-b', platformAdmin: false }, review, username: 'owner-lob-a', decision: 'keep', until: day(400) }));
     expect(beyond.code).toBe('grant.beyond_max');
-    await decideMember(deps, admin, review, { username: 'owner-lob-a', decision: 'keep', until: day(20) });
+    await decideMember(deps, { grantor: admin, review, username: 'owner-lob-a', decision: 'keep', until: day(20) });
     expect((await getUserMapping(deps, 'owner-lob-a'))?.memberships[0].until).toBe(day(20));
   });
 
   it("caps an owner's grants at the LOB maximum; only platform admins grant without an end date", async () => {
     const lob = await requireLob(deps, 'lob-a');
     expect(lob.maxRequestDays).toBe(90);
-    const noEnd = await refusal(setMember(deps, owner, 'lob-a', 'cap-target', undefined));
+    const noEnd = await refusal(setMember(deps, { grantor: owner, lob: 'lob-a', username: 'cap-target', until: undefined }));
     expect(noEnd.code).toBe('grant.beyond_max');
     expect(noEnd.message).toContain('only platform admins may grant access without an end date');
-    const tooLong = await refusal(setMember(deps, owner, 'lob-a', 'cap-target', day(91)));
+    const tooLong = await refusal(setMember(deps, { grantor: owner, lob: 'lob-a', username: 'cap-target', until: day(91) }));
     expect(tooLong.code).toBe('grant.beyond_max');
     expect(await getUserMapping(deps, 'cap-target')).toBeNull();
-    await setMember(deps, owner, 'lob-a', 'cap-target', day(90));
+    await setMember(deps, { grantor: owner, lob: 'lob-a', username: 'cap-target', until: day(90) });
     expect((await getUserMapping(deps, 'cap-target'))?.memberships).toMatchObject([{ lob: 'lob-a', until: day(90), grantedBy: 'owner-lob-a' }]);
-    await setMember(deps, admin, 'lob-a', 'cap-target', undefined);
+    await setMember(deps, { grantor: admin, lob: 'lob-a', username: 'cap-target', until: undefined });
     expect((await getUserMapping(deps, 'cap-target'))?.memberships[0].until).toBeUndefined();
   });
 
@@ -222,7 +222,7 @@ describe('Owner entries and rows bound to the pool sub', () => {
     expect((await backfillSubs(deps, 'backfill-subs')).bound).toEqual([]);
     // A grant to a row bound to an earlier account is refused until it is archived.
     await doc.send(new PutCommand({ TableName: deps.tables.users, Item: { username: 'user-lob-a', sub: 'earlier-account', lobs: ['lob-a'], kind: 'user', version: 1 } }));
-    expect((await refusal(setMember(deps, admin, 'lob-b', 'user-lob-a', day(5)))).code).toBe('identity.mismatch');
+    expect((await refusal(setMember(deps, { grantor: admin, lob: 'lob-b', username: 'user-lob-a', until: day(5) }))).code).toBe('identity.mismatch');
     expect((await listOrphanedMappings(deps)).find((o) => o.username === 'user-lob-a')?.reason).toBe('sub-mismatch');
     await archiveOrphanedMapping(deps, 'portal-admin', 'user-lob-a', 1);
     expect(await getUserMapping(deps, 'user-lob-a')).toBeNull();

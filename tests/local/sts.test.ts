@@ -114,6 +114,22 @@ describe('STS AssumeRole: SourceIdentity and session tags', () => {
     expect(error.$metadata?.httpStatusCode).toBe(403);
   });
 
+  it('refuses an untagged AssumeRole without SourceIdentity in every LOB account, one added later too', async () => {
+    const lateRole = 'arn:aws:iam::999999999999:role/PresignedUrlGenerator';
+    const roleNames = new Set(['PresignedUrlGenerator']);
+    stack().aws.accounts.set('999999999999', { accountId: '999999999999', label: 'lob-late', roleNames });
+    for (const roleArn of [ROLE_A, lateRole]) {
+      // What the usage page's "Studio apps running now" sent before it used the access-control session.
+      const input = { RoleArn: roleArn, RoleSessionName: 'studio-portal-list-apps', DurationSeconds: 900 };
+      const error = await errorOf(sts().send(new AssumeRoleCommand(input)));
+      expect(error.name, roleArn).toBe('AccessDenied');
+    }
+    const late = await sts().send(
+      new AssumeRoleCommand({ RoleArn: lateRole, RoleSessionName: 'portal', SourceIdentity: 'test-admin' }),
+    );
+    expect(late.SourceIdentity).toBe('test-admin');
+  });
+
   it('evaluates the trust per action like the split policy: TagSession takes exactly studio-user and lob', async () => {
     for (const only of [[tags[0]], [tags[1]], [{ Key: 'purpose', Value: 'connection-test' }], [...tags, { Key: 'purpose', Value: 'x' }]]) {
       const error = await errorOf(sts().send(new AssumeRoleCommand({ RoleArn: ROLE_A, RoleSessionName: 'portal', SourceIdentity: 'user-lob-a', Tags: only })));

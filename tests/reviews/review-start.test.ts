@@ -56,7 +56,7 @@ describe('Starting a review of a large LOB', () => {
     // About every other BatchWriteItem is refused (not retryable), so the snapshot stops part-way.
     await ctl.setFault({ service: 'dynamodb', operation: 'BatchWriteItem', error: 'ValidationException', rate: 0.5 });
     try {
-      await expect(startReview(deps, 'start-owner', lob, { dueDays: 14 })).rejects.toThrow();
+      await expect(startReview(deps, { actor: 'start-owner', lob, dueDays: 14 })).rejects.toThrow();
     } finally {
       await ctl.clearFaults();
     }
@@ -67,7 +67,7 @@ describe('Starting a review of a large LOB', () => {
   });
 
   it('snapshots every active member exactly once, in pages read while the previous page is written', async () => {
-    const review = await startReview(deps, 'start-owner', lob, { dueDays: 14 });
+    const review = await startReview(deps, { actor: 'start-owner', lob, dueDays: 14 });
     expect(review).toMatchObject({ status: 'open', total: active, decided: 0, groups: ['start-group'] });
     const rows = await rowsOf(review.id);
     expect(rows).toHaveLength(active);

@@ -158,7 +158,7 @@ export default async function UsagePage({ searchParams }: { searchParams: Promis
               empty: report.topUsers.length === 0 ? <p className="px-4 py-6 text-sm text-slate-600">No launches in this period.</p> : undefined,
             }}
           />
-          <RunningApps lobs={report.lobs} />
+          <RunningApps lobs={report.lobs} actor={access.user.username} />
         </div>
 
         {/* Cost control (issue 25): instance hours and estimated cost per LOB and instance type. */}

@@ -26,7 +26,7 @@ export const setMemberAction = serverAction({
   act: async ({ lob, username, until: day }, { user, platformAdmin }, { values }) => {
     const deps = getAdminDeps();
     const until = parseUntil(day, nowOf(deps));
-    await setMember(deps, { username: user.username, platformAdmin }, lob, username, until);
+    await setMember(deps, { grantor: { username: user.username, platformAdmin }, lob, username, until });
     return {
       message: `Saved: ${username} is a member of ${lob} ${until ? `until ${formatUtcMinute(until)}` : 'with no end date'}.`,
       values: { ...values, username: '', until: '' },
@@ -41,7 +41,7 @@ export const removeMemberAction = serverAction({
   read,
   schema: hiddenFields(z.object({ lob: lobNameSchema, username: usernameSchema })),
   act: async ({ lob, username }, { user }, { values }) => {
-    await removeMember(getAdminDeps(), user.username, lob, username);
+    await removeMember(getAdminDeps(), { actor: user.username, lob, username });
     return { message: `Removed ${username} from ${lob}.`, values, revalidate: [`/admin/lobs/${lob}/members`] };
   },
 });

@@ -55,7 +55,7 @@ export const startReviewAction = serverAction({
   schema: z.object({ lob: z.string().default('') }),
   act: async ({ lob }, { user }, { values }) => {
     const deps = getAdminDeps();
-    const review = await startReview(deps, user.username, await requireLob(deps, lob));
+    const review = await startReview(deps, { actor: user.username, lob: await requireLob(deps, lob) });
     return { values, redirect: reviewPath(review.id) };
   },
 });
@@ -69,7 +69,8 @@ export const decideMemberAction = serverAction({
   act: async ({ username, decision, until, comment }, { user, platformAdmin, review }) => {
     const deps = getAdminDeps();
     const end = decision === 'keep' ? parseUntil(until, nowOf(deps)) : undefined;
-    await decideMember(deps, { username: user.username, platformAdmin }, review, { username, decision, comment, until: end });
+    const grantor = { username: user.username, platformAdmin };
+    await decideMember(deps, { grantor, review, username, decision, comment, until: end });
     return { message: decision === 'keep' ? `Kept ${username}.` : `Removed ${username} from ${review.lob}.`, values: {}, revalidate: [reviewPath(review.id)] };
   },
 });
@@ -82,7 +83,7 @@ export const keepAllAction = serverAction({
   input: (form) => ({ usernames: shownUsernames(form), comment: String(form.get('comment') ?? '') }),
   schema: hiddenFields(z.object({ usernames: z.array(z.string()).min(1), comment: z.string() }), 'Nobody undecided is shown; nothing was changed.'),
   act: async ({ usernames, comment }, { user, review }) => {
-    const result = await keepAll(getAdminDeps(), user.username, review, usernames, comment);
+    const result = await keepAll(getAdminDeps(), { actor: user.username, review, usernames, comment });
     const skipped = result.alreadyDecided.length ? ` ${result.alreadyDecided.length} were decided by someone else first and were left as they were.` : '';
     const self = result.selfRefused ? ` ${SELF_GRANT_MESSAGE}: you were left undecided.` : '';
     return { message: `Kept ${result.kept.length} members.${skipped}${self}`, values: {}, revalidate: [reviewPath(review.id)] };

@@ -35,7 +35,12 @@ export const saveUserLobsAction = serverAction({
     version: String(form.get('version') ?? ''),
   }),
   act: async ({ username, lobs, version }, { user }) => {
-    const saved = await saveUserLobs(getAdminDeps(), user.username, username, lobs, version === '' ? null : version);
+    const saved = await saveUserLobs(getAdminDeps(), {
+      actor: user.username,
+      username,
+      lobs,
+      expectedVersion: version === '' ? null : version,
+    });
     return {
       message: saved
         ? `Saved: ${username} is in ${saved.lobs.join(', ')} (version ${saved.version}).`

@@ -13,13 +13,14 @@ import { requireManagerOf } from '../authorize';
 import { grantorOf } from '../callers';
 import { defineOperation } from '../operation';
 import { lobParam, memberParams, memberSchema, pageOf, pageQuery, untilDay } from '../schemas';
+import { pick } from '@/lib/pick';
 
 const tag = 'Members';
 
 type Member = z.input<typeof memberSchema>;
 
 function memberOf(m: LobMembership): Member {
-  return { username: m.username, lob: m.lob, until: m.until, via: m.via, grantedBy: m.grantedBy, grantedAt: m.grantedAt, version: m.version };
+  return pick(m, ['username', 'lob', 'until', 'via', 'grantedBy', 'grantedAt', 'version']);
 }
 
 /** The active membership of `username` in `lob` from their row, or 404. */
@@ -89,7 +90,12 @@ export const addMemberOp = defineOperation({
   success: { status: 201, description: 'Saved.', schema: memberSchema, etag: true },
   errors: [409, 422],
   handle: async ({ caller, params, body, deps }) => {
-    const saved = await setMember(deps, grantorOf(caller), params.lob, body.username, untilOf(deps, body.until));
+    const saved = await setMember(deps, {
+      grantor: grantorOf(caller),
+      lob: params.lob,
+      username: body.username,
+      until: untilOf(deps, body.until),
+    });
     const member = activeMember(deps, saved, params.lob, body.username);
     return { body: member, version: member.version, location: `/api/v1/lobs/${params.lob}/members/${body.username}` };
   },
@@ -110,7 +116,13 @@ export const updateMemberOp = defineOperation({
   errors: [404, 409, 412, 428],
   handle: async ({ caller, params, body, ifMatch, deps }) => {
     await currentMember(deps, params.lob, params.username);
-    const saved = await setMember(deps, grantorOf(caller), params.lob, params.username, untilOf(deps, body.until), ifMatch);
+    const saved = await setMember(deps, {
+      grantor: grantorOf(caller),
+      lob: params.lob,
+      username: params.username,
+      until: untilOf(deps, body.until),
+      expectedVersion: ifMatch,
+    });
     const member = activeMember(deps, saved, params.lob, params.username);
     return { body: member, version: member.version };
   },
@@ -129,7 +141,7 @@ export const removeMemberOp = defineOperation({
   errors: [404, 409],
   handle: async ({ caller, params, deps }) => {
     await currentMember(deps, params.lob, params.username);
-    await removeMember(deps, caller.actor, params.lob, params.username);
+    await removeMember(deps, { actor: caller.actor, lob: params.lob, username: params.username });
     return {};
   },
 });

@@ -83,7 +83,7 @@ export const startReviewOp = defineOperation({
   success: { status: 201, description: 'Started.', schema: reviewSchema },
   errors: [404, 409, 422],
   handle: async ({ caller, params, body, deps }) => {
-    const review = await startReview(deps, caller.actor, await requireLob(deps, params.lob), { dueDays: body.dueDays });
+    const review = await startReview(deps, { actor: caller.actor, lob: await requireLob(deps, params.lob), dueDays: body.dueDays });
     return { body: review, location: `/api/v1/reviews/${review.id}` };
   },
 });
@@ -130,7 +130,14 @@ export const decideReviewRowOp = defineOperation({
   handle: async ({ caller, params, body, deps }) => {
     const review = await storedReview(deps, caller, params.id, 'review.decide');
     const until = body.decision === 'keep' ? parseUntil(body.until ?? '', nowOf(deps)) : undefined;
-    return { body: await decideMember(deps, grantorOf(caller), review, { username: body.username, decision: body.decision, comment: body.comment, until }) };
+    return { body: await decideMember(deps, {
+        grantor: grantorOf(caller),
+        review,
+        username: body.username,
+        decision: body.decision,
+        comment: body.comment,
+        until,
+      }) };
   },
 });
 
