@@ -116,6 +116,7 @@ export function LobForm({ mode, initial }: { mode: 'create' | 'edit'; initial: L
           </Field>
         </fieldset>
         <CostLimitFields values={v} errors={e} />
+        <EmergencyAccessFields values={v} errors={e} />
         <div className="flex flex-col gap-3">
           <label className="inline-flex items-center gap-2 text-sm text-slate-900">
             <input type="checkbox" name="autoCreateProfile" defaultChecked={v.autoCreateProfile} className={checkboxClass} />
@@ -154,6 +155,21 @@ function CostLimitFields({ values: v, errors: e }: { values: LobFormValues; erro
       </Field>
       <Field name="stopAfterHoursGpu" label="Stop GPU apps after (hours)" hint="For GPU instance types (ml.g*, ml.p*); empty: the limit above." error={e.stopAfterHoursGpu}>
         <input id="stopAfterHoursGpu" name="stopAfterHoursGpu" inputMode="numeric" className={inputClass} defaultValue={v.stopAfterHoursGpu} {...describedBy('stopAfterHoursGpu', e.stopAfterHoursGpu, true)} />
+      </Field>
+    </fieldset>
+  );
+}
+
+/** Emergency (break-glass) access: who may take it, for how long (lib/access/emergency.ts). */
+function EmergencyAccessFields({ values: v, errors: e }: { values: LobFormValues; errors: Record<string, string | undefined> }) {
+  return (
+    <fieldset className="space-y-5 rounded-md border border-slate-200 p-4">
+      <legend className="px-1 text-sm font-semibold text-slate-800">Emergency access</legend>
+      <Field name="emergencyGroup" label="Emergency access group" hint="Members of this IdP group (e.g. lob-a-oncall) may take access at once, without approval; owners confirm or reject it afterwards. Empty: not allowed." error={e.emergencyGroup}>
+        <input id="emergencyGroup" name="emergencyGroup" className={inputClass} defaultValue={v.emergencyGroup} autoComplete="off" {...describedBy('emergencyGroup', e.emergencyGroup, true)} />
+      </Field>
+      <Field name="emergencyHours" label="Emergency access duration (hours)" hint="How long emergency access lasts: 1 to 12 hours." error={e.emergencyHours}>
+        <input id="emergencyHours" name="emergencyHours" inputMode="numeric" className={inputClass} defaultValue={v.emergencyHours} {...describedBy('emergencyHours', e.emergencyHours, true)} />
       </Field>
     </fieldset>
   );
