@@ -16,6 +16,7 @@ import { getClock } from '@/lib/clock';
 import { AccessRequests, MembershipEnds } from '@/components/requests/home-access';
 import { MyStudioApps } from '@/components/cost/my-apps';
 import type { SessionUser } from '@/lib/auth/types';
+import { EmergencyAccess } from '@/components/access/emergency-access';
 
 /** Cost control (issue 25): the user's running apps; ?stop=&lob= is the no-JS confirmation step. */
 function MyStudioAppsSection({ user, lobs, query }: { user: SessionUser; lobs: Lob[]; query: { stop?: string; lob?: string; stopped?: string } }) {
@@ -97,6 +98,7 @@ export default async function HomePage({ searchParams }: { searchParams: Promise
       {failure ? null : (
         <>
           <MembershipEnds memberships={memberships} expired={expired} now={now} />
+          <EmergencyAccess user={user} lobs={allLobs} memberships={memberships} />
           <AccessRequests lobs={allLobs} requests={requests} memberOf={memberships} />
         </>
       )}
