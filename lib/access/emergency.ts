@@ -15,6 +15,7 @@ import { nowOf } from '@/lib/admin/deps';
 import { commitMembershipWrite, TransactionCancelledError } from '@/lib/admin/memberships';
 import { notifySafely } from '@/lib/admin/notifications';
 import { studioFollows } from '@/lib/admin/studio-follows';
+import { describeFollow } from './follow';
 import type { SessionUser } from '@/lib/auth/types';
 import {
   activeEmergencyUntil,
@@ -194,8 +195,7 @@ export async function decideEmergency(
     if (input.decision === 'confirm') return { grant: decided, message: `Confirmed ${grant.user}'s emergency access to ${grant.lob}; it ends ${formatInstant(grant.until)}.` };
     const done = `Rejected ${grant.user}'s emergency access to ${grant.lob}: it has ended.`;
     const follow = await studioFollows(deps, { actor, username: grant.user, before: row, after, reason: 'removed', requestId }, done);
-    const stopped = follow.ended.flatMap((e) => e.stopped).length;
-    return { grant: decided, message: `${done} ${stopped ? `${stopped} Studio app(s) stopped and ` : ''}Studio disabled for them in ${grant.lob}.` };
+    return { grant: decided, message: `${done}${describeFollow(follow)}` };
   }
 }
 

@@ -1,0 +1,201 @@
+/**
+ * Emergency (break-glass) access over HTTP against the running portal and the stand-ins, with the
+ * controllable clock (issue 27 item 4): who may take it (403 for anyone else), the reason, one grant for
+ * two takes, SNS `access.emergency` with `lob` and `user`, the audit mark, the /admin banner, overdue
+ * follow-ups and the owners' decision (nobody decides their own).
+ */
+import { describe, expect, it } from 'vitest';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { PortalStack } from '../support/portal-stack';
+import { REHEARSAL_SESSION_ENV, useClockedStack } from '../support/clocked-stack';
+import { signIn, type CookieJar } from '../support/http-session';
+import { directoryClient } from '../support/directory';
+import { actionForms, callAction, postActionForm, type ActionForm } from '../admin/admin-forms';
+
+let stack: PortalStack;
+let jars: Record<string, CookieJar>;
+const HOUR = 3600;
+const { setClockOffset } = useClockedStack(
+  [['oncall-lob-a', 'OncallLobA1!'], ['user-no-lob', 'UserNoLob1!'], ['owner-lob-a', 'OwnerLobA1!'], ['portal-admin', 'PortalAdmin1!']],
+  REHEARSAL_SESSION_ENV,
+  (started) => ({ stack, jars } = started),
+);
+
+const get = (p: string, who: string) => fetch(`${stack.url}${p}`, { headers: { cookie: jars[who].header() }, redirect: 'manual' });
+const html = async (p: string, who: string) => {
+  const res = await get(p, who);
+  expect(res.status, `${who} GET ${p}`).toBe(200);
+  return res.text();
+};
+
+/** The `nth` form from the element whose tag holds `marker` on (the emergency form of a LOB; a banner row's Confirm / Reject). */
+function formAfter(page: string, marker: string, nth = 0): ActionForm {
+  const at = page.indexOf(marker);
+  expect(at, `page has ${marker}`).toBeGreaterThan(-1);
+  const form = actionForms(page.slice(page.lastIndexOf('<', at)))[nth];
+  expect(form, `a form after ${marker}`).toBeDefined();
+  return form;
+}
+
+/** The on-call user's emergency form for lob-a (kept: while a grant runs the page shows its end instead). */
+let takeForm: ActionForm | undefined;
+const emergencyForm = async (who = 'oncall-lob-a') => {
+  const form = formAfter(await html('/', who), 'aria-label="Emergency access to Line of Business A"');
+  if (who === 'oncall-lob-a') takeForm = form;
+  return form;
+};
+
+async function take(who: string, reason: string, form?: ActionForm, lob = 'lob-a') {
+  const f = form ?? (await emergencyForm());
+  const res = await callAction(stack.url, '/', f.actionId, jars[who].header(), { lob, reason });
+  return { status: res.status, text: await res.text() };
+}
+
+const doc = () => directoryClient(stack.env).doc;
+async function userRow(username: string) {
+  return (await doc().send(new GetCommand({ TableName: stack.env.TABLE_USERS, Key: { username }, ConsistentRead: true }))).Item;
+}
+async function grants(lob: string) {
+  const out = await doc().send(
+    new QueryCommand({ TableName: stack.env.TABLE_REVIEWS, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :g)', ExpressionAttributeValues: { ':pk': `emergency#${lob}`, ':g': 'grant#' } }),
+  );
+  return out.Items ?? [];
+}
+async function snsMessages() {
+  const res = await fetch(`${stack.standIns.urls.control}/sns/messages`);
+  return ((await res.json()) as { messages: { attributes: Record<string, string>; message: string }[] }).messages;
+}
+/** Decides the banner row of `user` in lob-a as `who` ("Confirm" is the row's first form, "Reject" its second). */
+async function decide(who: string, user: string, decision: 'confirm' | 'reject') {
+  const page = await html('/admin', who);
+  const form = formAfter(page, `aria-label="Emergency access of ${user} to lob-a"`, decision === 'confirm' ? 0 : 1);
+  expect(form.fields).toContainEqual(['decision', decision]);
+  const res = await callAction(stack.url, '/admin', form.actionId, jars[who].header(), Object.fromEntries(form.fields.filter(([n]) => !n.startsWith('$'))));
+  return { status: res.status, text: await res.text() };
+}
+
+describe('Emergency access (break-glass)', () => {
+  it('someone outside the group is refused with 403 (replayed POST, native or not), and so is a LOB that does not allow it', async () => {
+    expect(await html('/', 'user-no-lob')).not.toContain('Emergency access to Line of Business A');
+    const form = await emergencyForm();
+    const replay = await take('user-no-lob', 'Production is down and I want in anyway', form);
+    expect(replay.status).toBe(403);
+    const native = await postActionForm(stack.url, '/', form, jars['user-no-lob'].header(), { reason: 'Production is down and I want in anyway' });
+    expect(native.status).toBe(403);
+    // lob-b names no emergency access group: refused for the on-call member of lob-a too.
+    expect((await take('oncall-lob-a', 'The lob-b pipeline is down tonight', form, 'lob-b')).status).toBe(403);
+    expect(await grants('lob-a')).toHaveLength(0);
+    expect(await grants('lob-b')).toHaveLength(0);
+    expect(await userRow('user-no-lob')).toBeUndefined();
+  });
+
+  it('asks for a reason, then grants at once for the fixed 4 hours, loudly (SNS access.emergency with lob and user, audit)', async () => {
+    const empty = await take('oncall-lob-a', '   ');
+    expect(empty.text).toContain('Reason: write at least 10 characters');
+    const control = await take('oncall-lob-a', 'Nightly\u001b[31m job down');
+    expect(control.text).toContain('Reason: remove control characters');
+    expect(await grants('lob-a')).toHaveLength(0);
+
+    const before = Date.now();
+    const ok = await take('oncall-lob-a', 'Nightly scoring job failed, PagerDuty incident 4711');
+    expect(ok.text).toContain('Emergency access to lob-a until');
+    const row = await userRow('oncall-lob-a');
+    const membership = row?.memberships?.['lob-a'];
+    expect(membership).toMatchObject({ via: 'emergency', grantedBy: 'oncall-lob-a' });
+    const hours = (Date.parse(membership.until) - Date.parse(membership.grantedAt)) / 3600_000;
+    expect(hours).toBe(4);
+    expect(Date.parse(membership.grantedAt)).toBeGreaterThanOrEqual(before - 1000);
+    const stored = await grants('lob-a');
+    expect(stored).toHaveLength(1);
+    expect(stored[0]).toMatchObject({ user: 'oncall-lob-a', status: 'open', reason: 'Nightly scoring job failed, PagerDuty incident 4711', until: membership.until });
+
+    const published = (await snsMessages()).filter((m) => m.attributes.event === 'access.emergency');
+    expect(published).toHaveLength(1);
+    expect(published[0].attributes).toMatchObject({ lob: 'lob-a', user: 'oncall-lob-a' });
+    expect(JSON.parse(published[0].message)).toMatchObject({ user: 'oncall-lob-a', until: membership.until });
+
+    const audit = await html('/admin/audit?lob=lob-a', 'owner-lob-a');
+    expect(audit).toContain('data-testid="audit-emergency"');
+    expect(audit).toContain('Emergency access taken');
+    // The home page now offers lob-a's Studio and says how long the emergency access lasts.
+    const home = await html('/', 'oncall-lob-a');
+    expect(home).toContain('You have emergency access to lob-a');
+    expect(home).not.toContain('data-testid="no-lob"');
+  });
+
+  it('taking it twice extends nothing: a replayed form and two takes at once leave one grant and one end', async () => {
+    const rowBefore = await userRow('oncall-lob-a');
+    expect(await html('/', 'oncall-lob-a')).not.toContain('aria-label="Emergency access to Line of Business A"');
+    const actionId = takeForm!.actionId;
+    const [a, b] = await Promise.all([
+      callAction(stack.url, '/', actionId, jars['oncall-lob-a'].header(), { lob: 'lob-a', reason: 'Still broken, taking it again' }).then((r) => r.text()),
+      callAction(stack.url, '/', actionId, jars['oncall-lob-a'].header(), { lob: 'lob-a', reason: 'Still broken, taking it again' }).then((r) => r.text()),
+    ]);
+    const until = rowBefore?.memberships?.['lob-a']?.until as string;
+    const shown = `${until.slice(0, 10)} ${until.slice(11, 16)} UTC`;
+    for (const text of [a, b]) expect(text).toContain(`You already have emergency access to lob-a until ${shown}`);
+    const rowAfter = await userRow('oncall-lob-a');
+    expect(rowAfter?.memberships?.['lob-a']?.until).toBe(until);
+    expect(rowAfter?.version).toBe(rowBefore?.version);
+    expect(await grants('lob-a')).toHaveLength(1);
+  });
+
+  it('after it ended, two takes at once make exactly one new grant (the guard condition)', async () => {
+    setClockOffset(5 * HOUR);
+    const actionId = (await emergencyForm()).actionId;
+    const texts = await Promise.all(
+      [1, 2].map(() => callAction(stack.url, '/', actionId, jars['oncall-lob-a'].header(), { lob: 'lob-a', reason: 'Broken again after the first window' }).then((r) => r.text())),
+    );
+    expect(texts.filter((t) => t.includes('Emergency access to lob-a until'))).toHaveLength(1);
+    expect(texts.filter((t) => t.includes('You already have emergency access to lob-a'))).toHaveLength(1);
+    expect(await grants('lob-a')).toHaveLength(2);
+  });
+
+  it('the owners see both on /admin, the first overdue after 24 h; Confirm keeps it, a second decision is refused', async () => {
+    expect((await get('/admin', 'user-no-lob')).status).not.toBe(200);
+    let page = await html('/admin', 'owner-lob-a');
+    expect(page).toContain('data-testid="emergency-banner"');
+    expect(page).toContain('Emergency access awaiting follow-up (2)');
+    expect(page).not.toContain('data-testid="emergency-overdue"');
+    setClockOffset(26 * HOUR);
+    page = await html('/admin', 'portal-admin');
+    expect(page.match(/data-testid="emergency-overdue"/g)).toHaveLength(1);
+
+    const confirmed = await decide('owner-lob-a', 'oncall-lob-a', 'confirm');
+    expect(confirmed.text).toContain("Confirmed oncall-lob-a's emergency access to lob-a");
+    const states = (await grants('lob-a')).map((g) => g.status).sort();
+    expect(states).toEqual(['confirmed', 'open']);
+    expect(await html('/admin', 'owner-lob-a')).toContain('Emergency access awaiting follow-up (1)');
+  });
+
+  it('nobody decides their own: an owner in the on-call group takes it and cannot confirm it; another owner rejects it', async () => {
+    setClockOffset(30 * HOUR);
+    const created = await fetch(`${stack.standIns.urls.control}/cognito/users:bulk`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ users: [{ username: 'oncall-owner', password: 'OncallOwner1!', groups: ['lob-a-oncall', 'lob-a-owners'] }] }),
+    });
+    expect(created.ok).toBe(true);
+    jars['oncall-owner'] = await signIn(stack.url, 'oncall-owner', 'OncallOwner1!');
+    const form = await emergencyForm('oncall-owner');
+    const took = await callAction(stack.url, '/', form.actionId, jars['oncall-owner'].header(), { lob: 'lob-a', reason: 'Owner on call, the model endpoint is failing' });
+    expect(await took.text()).toContain('Emergency access to lob-a until');
+
+    const own = await html('/admin', 'oncall-owner');
+    const row = own.slice(own.indexOf('aria-label="Emergency access of oncall-owner to lob-a"'));
+    expect(row.slice(0, row.indexOf('</section>'))).toContain('Yours: another owner or a platform admin decides.');
+    // A replayed Confirm for their own grant (the form from another owner's page) is refused.
+    const other = await html('/admin', 'owner-lob-a');
+    const confirm = formAfter(other, 'aria-label="Emergency access of oncall-owner to lob-a"', 0);
+    const res = await callAction(stack.url, '/admin', confirm.actionId, jars['oncall-owner'].header(), Object.fromEntries(confirm.fields.filter(([n]) => !n.startsWith('$'))));
+    expect(await res.text()).toContain('You cannot confirm or reject your own emergency access');
+
+    const rejected = await decide('owner-lob-a', 'oncall-owner', 'reject');
+    expect(rejected.text).toContain("Rejected oncall-owner's emergency access to lob-a: it has ended.");
+    expect((await userRow('oncall-owner'))?.memberships?.['lob-a']).toBeUndefined();
+    const again = await decide('portal-admin', 'oncall-lob-a', 'reject');
+    expect(again.text).toContain("Rejected oncall-lob-a's emergency access to lob-a");
+    expect(await html('/admin', 'owner-lob-a')).not.toContain('data-testid="emergency-banner"');
+  });
+});
+
