@@ -26,7 +26,7 @@ export async function EmergencyBanner({ deps, lobs, viewer }: { deps: AdminDeps;
   return (
     <section aria-labelledby="emergency-banner-heading" className="mb-8 rounded-lg border border-red-300 bg-red-50 p-4 sm:p-5" data-testid="emergency-banner">
       <h2 id="emergency-banner-heading" className="text-base font-semibold text-red-900">
-        Emergency access awaiting follow-up ({open.length})
+        {`Emergency access awaiting follow-up (${open.length})`}
       </h2>
       <p className="mt-1 text-sm text-red-900">Confirm keeps it until its end; Reject ends it now and stops their Studio apps. Decide within 24 hours.</p>
       <ul className="mt-3 space-y-3">

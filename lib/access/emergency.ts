@@ -19,6 +19,7 @@ import { describeFollow } from './follow';
 import type { SessionUser } from '@/lib/auth/types';
 import {
   activeEmergencyUntil,
+  countLaunchesUnder,
   emergencyGrantId,
   emergencyWrites,
   getEmergencyGrant,
@@ -150,9 +151,18 @@ export async function listOpenEmergencies(deps: AdminDeps, lobs: readonly string
     .sort((a, b) => b.takenAt.localeCompare(a.takenAt));
 }
 
-/** Every emergency grant of these LOBs taken since `from` (usage report and CSV). */
-export async function listEmergencyGrants(deps: AdminDeps, lobs: readonly string[], from: string): Promise<EmergencyGrant[]> {
-  return (await Promise.all(lobs.map((lob) => queryEmergencyGrants(deps, lob, { from })))).flat().sort((a, b) => b.takenAt.localeCompare(a.takenAt));
+/** An emergency grant in the usage report: with its successful launches within its window. */
+export interface EmergencyUsage extends EmergencyGrant {
+  launches: number;
+}
+
+export const EMERGENCY_CSV_COLUMNS = ['lob', 'user', 'takenAt', 'until', 'status', 'decidedBy', 'launches', 'reason'] as const;
+
+/** Every emergency grant of these LOBs taken in the last `days` days, newest first, with its launches (usage page and CSV). */
+export async function emergencyUsage(deps: AdminDeps, lobs: readonly string[], days: number): Promise<EmergencyUsage[]> {
+  const from = new Date(nowOf(deps).getTime() - days * 24 * HOUR).toISOString();
+  const grants = (await Promise.all(lobs.map((lob) => queryEmergencyGrants(deps, lob, { from })))).flat().sort((a, b) => b.takenAt.localeCompare(a.takenAt));
+  return Promise.all(grants.map(async (g) => ({ ...g, launches: await countLaunchesUnder(deps, g) })));
 }
 
 /**

@@ -11,7 +11,7 @@
  */
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { TableAccessTo } from './access';
-import { AUDIT_RETENTION_SECONDS } from './schema';
+import { AUDIT_RETENTION_SECONDS, AUDIT_TABLE, indexOf } from './schema';
 import { send, sendAllPages } from './send';
 import type { DirectoryWrite } from './writes';
 
@@ -84,6 +84,32 @@ export function queryEmergencyGrants(access: Access, lob: string, options: { fro
       ),
     reshape,
   );
+}
+
+/**
+ * Successful launches of the grant's user into its LOB within the grant's window (takenAt to until): the
+ * audit log's `byUser` index, bounded by the window (launches under emergency access, for the usage report).
+ */
+export async function countLaunchesUnder(access: TableAccessTo<'audit'>, grant: Pick<EmergencyGrant, 'user' | 'lob' | 'takenAt' | 'until'>): Promise<number> {
+  const query = {
+    TableName: access.tables.audit,
+    IndexName: indexOf(AUDIT_TABLE, 'byUser').name,
+    KeyConditionExpression: '#user = :user AND sk BETWEEN :from AND :to',
+    FilterExpression: '#type = :launch AND #lob = :lob AND outcome = :success',
+    ExpressionAttributeNames: { '#user': 'user', '#type': 'type', '#lob': 'lob' },
+    ExpressionAttributeValues: { ':user': grant.user, ':from': grant.takenAt, ':to': `${grant.until}~`, ':launch': 'launch', ':lob': grant.lob, ':success': 'success' },
+    Select: 'COUNT' as const,
+  };
+  return send('emergency.launches', async () => {
+    let count = 0;
+    let startKey: Item | undefined;
+    do {
+      const out = await access.ddb.send(new QueryCommand({ ...query, ExclusiveStartKey: startKey }));
+      count += out.Count ?? 0;
+      startKey = out.LastEvaluatedKey;
+    } while (startKey);
+    return count;
+  });
 }
 
 /** Writes of emergency grants, for the caller's TransactWriteItems. */

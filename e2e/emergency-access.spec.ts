@@ -1,0 +1,68 @@
+import { expect, test } from './fixtures';
+
+/**
+ * Issue 27's emergency access (break-glass), in Chromium at 390 px: oncall-lob-a (IdP group lob-a-oncall,
+ * lob-a's emergency access group, no membership) takes emergency access with a reason and lands in lob-a's
+ * Studio with JupyterLab running; owner-lob-a sees the banner on /admin and rejects it; by the answer the
+ * app is stopped (DeleteApp in the stand-ins' CloudTrail) and the live Studio session refuses its next
+ * request. SNS carried access.emergency (attributes lob, user) and access.ended. axe checks the new UI.
+ */
+const PHONE = { width: 390, height: 844 };
+const USER = 'oncall-lob-a';
+
+test('an on-call member takes emergency access, lands in Studio; the owners reject it and the access and the running app end', async ({ pageAs, expectAccessible, portal }) => {
+  test.slow();
+  const control = async (path: string) => {
+    const res = await fetch(`${portal.control}${path}`);
+    expect(res.ok, `GET ${path} answered ${res.status}`).toBe(true);
+    return res.json();
+  };
+  const user = await pageAs(USER, { viewport: PHONE });
+  const owner = await pageAs('owner-lob-a', { viewport: PHONE });
+
+  await test.step('the on-call member asks for emergency access with a reason', async () => {
+    await expect(user.getByTestId('no-lob')).toBeVisible();
+    const card = user.getByTestId('emergency-lob-a');
+    await expect(card).toBeVisible();
+    await expectAccessible(user, { maxWidth: PHONE.width });
+    await card.getByRole('button', { name: 'Emergency access' }).click();
+    await expect(card.getByRole('alert')).toContainText('Reason: write at least 10 characters');
+    await card.getByRole('textbox', { name: 'Reason' }).fill('Nightly scoring job failed, incident 4711');
+    await card.getByRole('button', { name: 'Emergency access' }).click();
+    await expect(card.getByRole('status')).toContainText('Emergency access to lob-a until');
+    await expectAccessible(user, { maxWidth: PHONE.width });
+  });
+
+  await test.step('they land in Studio and open JupyterLab', async () => {
+    await user.reload();
+    await expect(user.getByTestId('emergency-lob-a')).toContainText('You have emergency access to lob-a');
+    await user.getByLabel('Open in').selectOption('jupyterlab');
+    await user.getByTestId('open-studio').click();
+    await user.waitForURL(/^https?:\/\/d-loba1example\.studio\./, { timeout: 15_000 });
+    await user.getByTestId('studio-open-app').click();
+    await expect(user.getByTestId('studio-page')).toHaveText('JupyterLab');
+  });
+
+  await test.step('the owner sees the banner and rejects it; the app is stopped by the answer', async () => {
+    await owner.goto(`${portal.password}/admin`);
+    const row = owner.getByRole('region', { name: `Emergency access of ${USER} to lob-a` });
+    await expect(row).toContainText('Nightly scoring job failed, incident 4711');
+    await expect(row.getByRole('button', { name: 'Confirm' })).toBeVisible();
+    await expectAccessible(owner, { maxWidth: PHONE.width });
+    await row.getByRole('button', { name: 'Reject' }).click();
+    await expect(owner.getByText(`Rejected ${USER}'s emergency access to lob-a: it has ended.`)).toBeVisible();
+    const { Records } = (await control('/cloudtrail?eventName=DeleteApp&sourceIdentity=owner-lob-a')) as { Records: Array<{ requestParameters: Record<string, unknown>; errorCode?: string }> };
+    expect(Records.filter((r) => !r.errorCode).map((r) => r.requestParameters)).toContainEqual(expect.objectContaining({ DomainId: 'd-loba1example', UserProfileName: USER, AppType: 'JupyterLab' }));
+  });
+
+  await test.step("the member's live Studio session refuses its next request, and the portal offers no Studio", async () => {
+    await user.reload();
+    await expect(user.getByTestId('studio-error')).toHaveText('Studio is disabled for this user profile');
+    await user.goto(`${portal.password}/`);
+    await expect(user.getByTestId('no-lob')).toBeVisible();
+    const { messages } = (await control('/sns/messages')) as { messages: Array<{ attributes: Record<string, string>; message: string }> };
+    expect(messages.filter((m) => m.attributes.event === 'access.emergency').map((m) => m.attributes)).toContainEqual(expect.objectContaining({ lob: 'lob-a', user: USER }));
+    const ended = messages.map((m) => JSON.parse(m.message)).filter((m) => m.event === 'access.ended' && m.user === USER);
+    expect(ended).toContainEqual(expect.objectContaining({ lob: 'lob-a', reason: 'removed', by: 'owner-lob-a', stopped: ['JupyterLab'] }));
+  });
+});
