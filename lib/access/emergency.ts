@@ -93,7 +93,10 @@ export async function takeEmergencyAccess(deps: AdminDeps, user: SessionUser, in
     const now = nowOf(deps);
     const [row, guardUntil] = await Promise.all([getUserMapping(deps, user.username, { consistent: true }), activeEmergencyUntil(deps, lob.lob, user.username)]);
     refuseExisting(user, lob, row, now);
-    if (guardUntil && Date.parse(guardUntil) > now.getTime()) throw new PortalError('emergency.active', activeMessage(lob.lob, guardUntil));
+    // A guard that lasts without the membership: the grant was ended early (rejected); its window still holds.
+    if (guardUntil && Date.parse(guardUntil) > now.getTime()) {
+      throw new PortalError('emergency.active', `Your emergency access to ${lob.lob} was ended early (rejected); you can take it again after ${formatInstant(guardUntil)}.`);
+    }
     const takenAt = now.toISOString();
     const grant: EmergencyGrant = {
       id: emergencyGrantId(takenAt, user.username), lob: lob.lob, user: user.username, reason, takenAt, until: new Date(now.getTime() + hours * HOUR).toISOString(), status: 'open',

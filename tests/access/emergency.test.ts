@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { PortalStack } from '../support/portal-stack';
 import { REHEARSAL_SESSION_ENV, useClockedStack } from '../support/clocked-stack';
-import { signIn, type CookieJar } from '../support/http-session';
+import { loadLaunchForm, signIn, submitLaunchForm, type CookieJar } from '../support/http-session';
 import { directoryClient } from '../support/directory';
 import { actionForms, callAction, postActionForm, type ActionForm } from '../admin/admin-forms';
 
@@ -74,11 +74,11 @@ async function decide(who: string, user: string, decision: 'confirm' | 'reject')
   const form = formAfter(page, `aria-label="Emergency access of ${user} to lob-a"`, decision === 'confirm' ? 0 : 1);
   expect(form.fields).toContainEqual(['decision', decision]);
   const res = await callAction(stack.url, '/admin', form.actionId, jars[who].header(), Object.fromEntries(form.fields.filter(([n]) => !n.startsWith('$'))));
-  return { status: res.status, text: await res.text() };
+  return { status: res.status, text: await res.text(), form };
 }
 
 describe('Emergency access (break-glass)', () => {
-  it('someone outside the group is refused with 403 (replayed POST, native or not), and so is a LOB that does not allow it', async () => {
+  it('someone outside the group is refused with 403 (a replayed POST), and so is a LOB that does not allow it', async () => {
     expect(has(await html('/', 'user-no-lob'), 'Emergency access to Line of Business A')).toBe(false);
     const form = await emergencyForm();
     const replay = await take('user-no-lob', 'Production is down and I want in anyway', form);
@@ -152,9 +152,13 @@ describe('Emergency access (break-glass)', () => {
     expect(texts.filter((t) => t.includes('Emergency access to lob-a until'))).toHaveLength(1);
     expect(texts.filter((t) => t.includes('You already have emergency access to lob-a'))).toHaveLength(1);
     expect(await grants('lob-a')).toHaveLength(2);
+    // They land in lob-a's Studio (the usage report counts this launch under the grant).
+    const launched = await submitLaunchForm(stack.url, await loadLaunchForm(stack.url, jars['oncall-lob-a']));
+    expect(launched.response.status).toBe(303);
+    expect(launched.response.headers.get('location')).toContain('d-loba1example');
   });
 
-  it('the owners see both on /admin, the first overdue after 24 h; Confirm keeps it, a second decision is refused', async () => {
+  it('the owners see both on /admin, the first overdue after 24 h; Confirm keeps it, a second decision is refused naming the first', async () => {
     expect((await get('/admin', 'user-no-lob')).status).not.toBe(200);
     let page = await html('/admin', 'owner-lob-a');
     expect(has(page, 'data-testid="emergency-banner"')).toBe(true);
@@ -166,6 +170,8 @@ describe('Emergency access (break-glass)', () => {
 
     const confirmed = await decide('owner-lob-a', 'oncall-lob-a', 'confirm');
     expectHas(confirmed.text, "Confirmed oncall-lob-a's emergency access to lob-a");
+    const replay = await callAction(stack.url, '/admin', confirmed.form.actionId, jars['portal-admin'].header(), Object.fromEntries(confirmed.form.fields.filter(([n]) => !n.startsWith('$'))));
+    expectHas(await replay.text(), 'This emergency grant was already confirmed by owner-lob-a at');
     const states = (await grants('lob-a')).map((g) => g.status).sort();
     expect(states).toEqual(['confirmed', 'open']);
     expect(has(await html('/admin', 'owner-lob-a'), 'Emergency access awaiting follow-up (1)')).toBe(true);
@@ -196,10 +202,24 @@ describe('Emergency access (break-glass)', () => {
     const rejected = await decide('owner-lob-a', 'oncall-owner', 'reject');
     expectHas(rejected.text, "Rejected oncall-owner's emergency access to lob-a: it has ended.");
     expect((await userRow('oncall-owner'))?.memberships?.['lob-a']).toBeUndefined();
+    // A rejection is not undone by taking it again within the rejected grant's window.
+    const retake = await callAction(stack.url, '/', form.actionId, jars['oncall-owner'].header(), { lob: 'lob-a', reason: 'Owner on call, trying again after the reject' });
+    expectHas(await retake.text(), 'Your emergency access to lob-a was ended early (rejected); you can take it again after');
     const again = await decide('portal-admin', 'oncall-lob-a', 'reject');
     expectHas(again.text, "Rejected oncall-lob-a's emergency access to lob-a");
     expect((await grants('lob-a')).map((g) => `${g.user}:${g.status}`).sort()).toEqual(['oncall-lob-a:confirmed', 'oncall-lob-a:rejected', 'oncall-owner:rejected']);
     expect(has(await html('/admin', 'owner-lob-a'), 'data-testid="emergency-banner"')).toBe(false);
+
+    // Usage: every grant of the period, with the successful launches under it (the second grant's one launch).
+    const csv = await (await get('/admin/usage/emergency?days=30', 'owner-lob-a')).text();
+    const [header, ...rows] = csv.trim().split(/\r?\n/);
+    expect(header).toBe('lob,user,takenAt,until,status,decidedBy,launches,reason');
+    expect(rows.map((r) => r.split(',').slice(0, 2).concat(r.split(',').slice(4, 7)).join(','))).toEqual([
+      'lob-a,oncall-owner,rejected,owner-lob-a,0',
+      'lob-a,oncall-lob-a,confirmed,owner-lob-a,1',
+      'lob-a,oncall-lob-a,rejected,portal-admin,0',
+    ]);
+    expect(has(await html('/admin/usage', 'owner-lob-a'), 'data-testid="emergency-usage"')).toBe(true);
   });
 });
 
