@@ -1,4 +1,5 @@
 import { expect, test } from './fixtures';
+import { expectAccessEndedMessage, expectJupyterLabStopped, snsMessages } from './support/studio-ended';
 
 /**
  * Issue 27's emergency access (break-glass), in Chromium at 390 px: oncall-lob-a (IdP group lob-a-oncall,
@@ -12,11 +13,6 @@ const USER = 'oncall-lob-a';
 
 test('an on-call member takes emergency access, lands in Studio; the owners reject it and the access and the running app end', async ({ pageAs, expectAccessible, portal }) => {
   test.slow();
-  const control = async (path: string) => {
-    const res = await fetch(`${portal.control}${path}`);
-    expect(res.ok, `GET ${path} answered ${res.status}`).toBe(true);
-    return res.json();
-  };
   const user = await pageAs(USER, { viewport: PHONE });
   const owner = await pageAs('owner-lob-a', { viewport: PHONE });
 
@@ -55,8 +51,7 @@ test('an on-call member takes emergency access, lands in Studio; the owners reje
     // The action answered: the row is gone (a failure, e.g. an app that could not be stopped, keeps it and says why).
     await expect(row).toBeHidden();
     await expect(owner.getByTestId('emergency-banner')).toHaveCount(0);
-    const { Records } = (await control('/cloudtrail?eventName=DeleteApp&sourceIdentity=owner-lob-a')) as { Records: Array<{ requestParameters: Record<string, unknown>; errorCode?: string }> };
-    expect(Records.filter((r) => !r.errorCode).map((r) => r.requestParameters)).toContainEqual(expect.objectContaining({ DomainId: 'd-loba1example', UserProfileName: USER, AppType: 'JupyterLab' }));
+    await expectJupyterLabStopped(portal.control, USER, 'owner-lob-a');
   });
 
   await test.step("the member's live Studio session refuses its next request, and the portal offers no Studio", async () => {
@@ -64,9 +59,8 @@ test('an on-call member takes emergency access, lands in Studio; the owners reje
     await expect(user.getByTestId('studio-error')).toHaveText('Studio is disabled for this user profile');
     await user.goto(`${portal.password}/`);
     await expect(user.getByTestId('no-lob')).toBeVisible();
-    const { messages } = (await control('/sns/messages')) as { messages: Array<{ attributes: Record<string, string>; message: string }> };
-    expect(messages.filter((m) => m.attributes.event === 'access.emergency').map((m) => m.attributes)).toContainEqual(expect.objectContaining({ lob: 'lob-a', user: USER }));
-    const ended = messages.map((m) => JSON.parse(m.message)).filter((m) => m.event === 'access.ended' && m.user === USER);
-    expect(ended).toContainEqual(expect.objectContaining({ lob: 'lob-a', reason: 'removed', by: 'owner-lob-a', stopped: ['JupyterLab'] }));
+    const emergency = (await snsMessages(portal.control)).filter((m) => m.attributes.event === 'access.emergency');
+    expect(emergency.map((m) => m.attributes)).toContainEqual(expect.objectContaining({ lob: 'lob-a', user: USER }));
+    await expectAccessEndedMessage(portal.control, USER, 'owner-lob-a');
   });
 });

@@ -6,22 +6,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { PortalStack } from '../support/portal-stack';
-import { REHEARSAL_SESSION_ENV, useClockedStack } from '../support/clocked-stack';
-import { loadLaunchForm, signIn, submitLaunchForm, type CookieJar } from '../support/http-session';
+import { clockedDemoPortal } from '../support/clocked-stack';
+import { loadLaunchForm, signIn, submitLaunchForm } from '../support/http-session';
 import { directoryClient } from '../support/directory';
 import { actionForms, callAction, postActionForm, type ActionForm } from '../admin/admin-forms';
 
-let stack: PortalStack;
-let jars: Record<string, CookieJar>;
+const portal = clockedDemoPortal(['oncall-lob-a', 'user-no-lob', 'owner-lob-a', 'portal-admin']);
+const { setClockOffset, get } = portal;
 const HOUR = 3600;
-const { setClockOffset } = useClockedStack(
-  [['oncall-lob-a', 'OncallLobA1!'], ['user-no-lob', 'UserNoLob1!'], ['owner-lob-a', 'OwnerLobA1!'], ['portal-admin', 'PortalAdmin1!']],
-  REHEARSAL_SESSION_ENV,
-  (started) => ({ stack, jars } = started),
-);
-
-const get = (p: string, who: string) => fetch(`${stack.url}${p}`, { headers: { cookie: jars[who].header() }, redirect: 'manual' });
 /** Whether a page holds `text` (a boolean, so a failure does not print the whole page). */
 const has = (page: string, text: string) => page.includes(text);
 const expectHas = (page: string, text: string) => expect(has(page, text), `the answer contains: ${text}`).toBe(true);
@@ -50,22 +42,22 @@ const emergencyForm = async (who = 'oncall-lob-a') => {
 
 async function take(who: string, reason: string, form?: ActionForm, lob = 'lob-a') {
   const f = form ?? (await emergencyForm());
-  const res = await callAction(stack.url, '/', f.actionId, jars[who].header(), { lob, reason });
+  const res = await callAction(portal.stack.url, '/', f.actionId, portal.jars[who].header(), { lob, reason });
   return { status: res.status, text: await res.text() };
 }
 
-const doc = () => directoryClient(stack.env).doc;
+const doc = () => directoryClient(portal.stack.env).doc;
 async function userRow(username: string) {
-  return (await doc().send(new GetCommand({ TableName: stack.env.TABLE_USERS, Key: { username }, ConsistentRead: true }))).Item;
+  return (await doc().send(new GetCommand({ TableName: portal.stack.env.TABLE_USERS, Key: { username }, ConsistentRead: true }))).Item;
 }
 async function grants(lob: string) {
   const out = await doc().send(
-    new QueryCommand({ TableName: stack.env.TABLE_REVIEWS, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :g)', ExpressionAttributeValues: { ':pk': `emergency#${lob}`, ':g': 'grant#' } }),
+    new QueryCommand({ TableName: portal.stack.env.TABLE_REVIEWS, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :g)', ExpressionAttributeValues: { ':pk': `emergency#${lob}`, ':g': 'grant#' } }),
   );
   return out.Items ?? [];
 }
 async function snsMessages() {
-  const res = await fetch(`${stack.standIns.urls.control}/sns/messages`);
+  const res = await fetch(`${portal.stack.standIns.urls.control}/sns/messages`);
   return ((await res.json()) as { messages: { attributes: Record<string, string>; message: string }[] }).messages;
 }
 /** Decides the banner row of `user` in lob-a as `who` ("Confirm" is the row's first form, "Reject" its second). */
@@ -73,7 +65,7 @@ async function decide(who: string, user: string, decision: 'confirm' | 'reject')
   const page = await html('/admin', who);
   const form = formAfter(page, `aria-label="Emergency access of ${user} to lob-a"`, decision === 'confirm' ? 0 : 1);
   expect(form.fields).toContainEqual(['decision', decision]);
-  const res = await callAction(stack.url, '/admin', form.actionId, jars[who].header(), Object.fromEntries(form.fields.filter(([n]) => !n.startsWith('$'))));
+  const res = await callAction(portal.stack.url, '/admin', form.actionId, portal.jars[who].header(), Object.fromEntries(form.fields.filter(([n]) => !n.startsWith('$'))));
   return { status: res.status, text: await res.text(), form };
 }
 
@@ -99,7 +91,7 @@ describe('Emergency access (break-glass)', () => {
 
     const before = Date.now();
     // Posted as a browser without JavaScript posts the form (works before hydration).
-    const native = await postActionForm(stack.url, '/', takeForm!, jars['oncall-lob-a'].header(), { reason: 'Nightly scoring job failed, PagerDuty incident 4711' });
+    const native = await postActionForm(portal.stack.url, '/', takeForm!, portal.jars['oncall-lob-a'].header(), { reason: 'Nightly scoring job failed, PagerDuty incident 4711' });
     expect(native.status).toBe(200);
     expect(has(await native.text(), 'Emergency access to lob-a until')).toBe(true);
     const row = await userRow('oncall-lob-a');
@@ -131,8 +123,8 @@ describe('Emergency access (break-glass)', () => {
     expect(has(await html('/', 'oncall-lob-a'), 'aria-label="Emergency access to Line of Business A"')).toBe(false);
     const actionId = takeForm!.actionId;
     const [a, b] = await Promise.all([
-      callAction(stack.url, '/', actionId, jars['oncall-lob-a'].header(), { lob: 'lob-a', reason: 'Still broken, taking it again' }).then((r) => r.text()),
-      callAction(stack.url, '/', actionId, jars['oncall-lob-a'].header(), { lob: 'lob-a', reason: 'Still broken, taking it again' }).then((r) => r.text()),
+      callAction(portal.stack.url, '/', actionId, portal.jars['oncall-lob-a'].header(), { lob: 'lob-a', reason: 'Still broken, taking it again' }).then((r) => r.text()),
+      callAction(portal.stack.url, '/', actionId, portal.jars['oncall-lob-a'].header(), { lob: 'lob-a', reason: 'Still broken, taking it again' }).then((r) => r.text()),
     ]);
     const until = rowBefore?.memberships?.['lob-a']?.until as string;
     const shown = `${until.slice(0, 10)} ${until.slice(11, 16)} UTC`;
@@ -147,13 +139,13 @@ describe('Emergency access (break-glass)', () => {
     setClockOffset(5 * HOUR);
     const actionId = (await emergencyForm()).actionId;
     const texts = await Promise.all(
-      [1, 2].map(() => callAction(stack.url, '/', actionId, jars['oncall-lob-a'].header(), { lob: 'lob-a', reason: 'Broken again after the first window' }).then((r) => r.text())),
+      [1, 2].map(() => callAction(portal.stack.url, '/', actionId, portal.jars['oncall-lob-a'].header(), { lob: 'lob-a', reason: 'Broken again after the first window' }).then((r) => r.text())),
     );
     expect(texts.filter((t) => t.includes('Emergency access to lob-a until'))).toHaveLength(1);
     expect(texts.filter((t) => t.includes('You already have emergency access to lob-a'))).toHaveLength(1);
     expect(await grants('lob-a')).toHaveLength(2);
     // They land in lob-a's Studio (the usage report counts this launch under the grant).
-    const launched = await submitLaunchForm(stack.url, await loadLaunchForm(stack.url, jars['oncall-lob-a']));
+    const launched = await submitLaunchForm(portal.stack.url, await loadLaunchForm(portal.stack.url, portal.jars['oncall-lob-a']));
     expect(launched.response.status).toBe(303);
     expect(launched.response.headers.get('location')).toContain('d-loba1example');
   });
@@ -170,7 +162,7 @@ describe('Emergency access (break-glass)', () => {
 
     const confirmed = await decide('owner-lob-a', 'oncall-lob-a', 'confirm');
     expectHas(confirmed.text, "Confirmed oncall-lob-a's emergency access to lob-a");
-    const replay = await callAction(stack.url, '/admin', confirmed.form.actionId, jars['portal-admin'].header(), Object.fromEntries(confirmed.form.fields.filter(([n]) => !n.startsWith('$'))));
+    const replay = await callAction(portal.stack.url, '/admin', confirmed.form.actionId, portal.jars['portal-admin'].header(), Object.fromEntries(confirmed.form.fields.filter(([n]) => !n.startsWith('$'))));
     expectHas(await replay.text(), 'This emergency grant was already confirmed by owner-lob-a at');
     const states = (await grants('lob-a')).map((g) => g.status).sort();
     expect(states).toEqual(['confirmed', 'open']);
@@ -179,15 +171,15 @@ describe('Emergency access (break-glass)', () => {
 
   it('nobody decides their own: an owner in the on-call group takes it and cannot confirm it; another owner rejects it', async () => {
     setClockOffset(30 * HOUR);
-    const created = await fetch(`${stack.standIns.urls.control}/cognito/users:bulk`, {
+    const created = await fetch(`${portal.stack.standIns.urls.control}/cognito/users:bulk`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ users: [{ username: 'oncall-owner', password: 'OncallOwner1!', groups: ['lob-a-oncall', 'lob-a-owners'] }] }),
     });
     expect(created.ok).toBe(true);
-    jars['oncall-owner'] = await signIn(stack.url, 'oncall-owner', 'OncallOwner1!');
+    portal.jars['oncall-owner'] = await signIn(portal.stack.url, 'oncall-owner', 'OncallOwner1!');
     const form = await emergencyForm('oncall-owner');
-    const took = await callAction(stack.url, '/', form.actionId, jars['oncall-owner'].header(), { lob: 'lob-a', reason: 'Owner on call, the model endpoint is failing' });
+    const took = await callAction(portal.stack.url, '/', form.actionId, portal.jars['oncall-owner'].header(), { lob: 'lob-a', reason: 'Owner on call, the model endpoint is failing' });
     expectHas(await took.text(), 'Emergency access to lob-a until');
 
     const own = await html('/admin', 'oncall-owner');
@@ -196,14 +188,14 @@ describe('Emergency access (break-glass)', () => {
     // A replayed Confirm for their own grant (the form from another owner's page) is refused.
     const other = await html('/admin', 'owner-lob-a');
     const confirm = formAfter(other, 'aria-label="Emergency access of oncall-owner to lob-a"', 0);
-    const res = await callAction(stack.url, '/admin', confirm.actionId, jars['oncall-owner'].header(), Object.fromEntries(confirm.fields.filter(([n]) => !n.startsWith('$'))));
+    const res = await callAction(portal.stack.url, '/admin', confirm.actionId, portal.jars['oncall-owner'].header(), Object.fromEntries(confirm.fields.filter(([n]) => !n.startsWith('$'))));
     expectHas(await res.text(), 'You cannot confirm or reject your own emergency access');
 
     const rejected = await decide('owner-lob-a', 'oncall-owner', 'reject');
     expectHas(rejected.text, "Rejected oncall-owner's emergency access to lob-a: it has ended.");
     expect((await userRow('oncall-owner'))?.memberships?.['lob-a']).toBeUndefined();
     // A rejection is not undone by taking it again within the rejected grant's window.
-    const retake = await callAction(stack.url, '/', form.actionId, jars['oncall-owner'].header(), { lob: 'lob-a', reason: 'Owner on call, trying again after the reject' });
+    const retake = await callAction(portal.stack.url, '/', form.actionId, portal.jars['oncall-owner'].header(), { lob: 'lob-a', reason: 'Owner on call, trying again after the reject' });
     expectHas(await retake.text(), 'Your emergency access to lob-a was ended early (rejected); you can take it again after');
     const again = await decide('portal-admin', 'oncall-lob-a', 'reject');
     expectHas(again.text, "Rejected oncall-lob-a's emergency access to lob-a");
