@@ -1,5 +1,5 @@
 import { expect, test } from './fixtures';
-import { expectAccessEndedMessage, expectJupyterLabStopped, snsMessages } from './support/studio-ended';
+import { expectAccessEndedMessage, expectJupyterLabStopped, openJupyterLab, snsMessages } from './support/studio-ended';
 
 /**
  * Issue 27's emergency access (break-glass), in Chromium at 390 px: oncall-lob-a (IdP group lob-a-oncall,
@@ -34,11 +34,7 @@ test('an on-call member takes emergency access, lands in Studio; the owners reje
   await test.step('they land in Studio and open JupyterLab', async () => {
     await user.reload();
     await expect(user.getByTestId('emergency-lob-a')).toContainText('You have emergency access to lob-a');
-    await user.getByLabel('Open in').selectOption('jupyterlab');
-    await user.getByTestId('open-studio').click();
-    await user.waitForURL(/^https?:\/\/d-loba1example\.studio\./, { timeout: 15_000 });
-    await user.getByTestId('studio-open-app').click();
-    await expect(user.getByTestId('studio-page')).toHaveText('JupyterLab');
+    await openJupyterLab(user);
   });
 
   await test.step('the owner sees the banner and rejects it; the app is stopped by the answer', async () => {

@@ -1,5 +1,5 @@
 import { expect, test } from './fixtures';
-import { expectAccessEndedMessage, expectJupyterLabStopped } from './support/studio-ended';
+import { expectAccessEndedMessage, expectJupyterLabStopped, openJupyterLab } from './support/studio-ended';
 
 /**
  * "Removed" means removed (issue 22): a member with JupyterLab open in the browser is removed by an admin in
@@ -29,11 +29,7 @@ test('an admin removes a member with a running JupyterLab: the app stops and the
 
   const user = await pageAs(USER, { password: PASSWORD });
   await test.step('the member opens JupyterLab and works in it', async () => {
-    await user.getByLabel('Open in').selectOption('jupyterlab');
-    await user.getByTestId('open-studio').click();
-    await user.waitForURL(/^https?:\/\/d-loba1example\.studio\./, { timeout: 15_000 });
-    await user.getByTestId('studio-open-app').click();
-    await expect(user.getByTestId('studio-page')).toHaveText('JupyterLab');
+    await openJupyterLab(user);
   });
 
   await test.step('the admin removes them; the answer comes after the app was stopped', async () => {

@@ -1,4 +1,13 @@
-import { expect } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
+
+/** From the portal's home page: opens lob-a's Studio (the stand-in) in JupyterLab and waits for it to run. */
+export async function openJupyterLab(user: Page): Promise<void> {
+  await user.getByLabel('Open in').selectOption('jupyterlab');
+  await user.getByTestId('open-studio').click();
+  await user.waitForURL(/^https?:\/\/d-loba1example\.studio\./, { timeout: 15_000 });
+  await user.getByTestId('studio-open-app').click();
+  await expect(user.getByTestId('studio-page')).toHaveText('JupyterLab');
+}
 
 /** GET on the stand-ins' control API (ends in /_local). */
 async function controlGet<T>(control: string, path: string): Promise<T> {
