@@ -53,6 +53,7 @@ const emergencyGroupSchema = z
   .max(128, 'Emergency access group: group names have at most 128 characters.')
   .regex(/^[\p{L}\p{M}\p{S}\p{N}\p{P}]*$/u, 'Emergency access group: a group name has no spaces or control characters.')
   .transform((v) => v || undefined)
+  .pipe(z.string().optional())
   .optional();
 
 const emergencyHoursSchema = z.coerce
