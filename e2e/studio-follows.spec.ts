@@ -1,4 +1,5 @@
 import { expect, test } from './fixtures';
+import { expectAccessEndedMessage, expectJupyterLabStopped, openJupyterLab } from './support/studio-ended';
 
 /**
  * "Removed" means removed (issue 22): a member with JupyterLab open in the browser is removed by an admin in
@@ -28,11 +29,7 @@ test('an admin removes a member with a running JupyterLab: the app stops and the
 
   const user = await pageAs(USER, { password: PASSWORD });
   await test.step('the member opens JupyterLab and works in it', async () => {
-    await user.getByLabel('Open in').selectOption('jupyterlab');
-    await user.getByTestId('open-studio').click();
-    await user.waitForURL(/^https?:\/\/d-loba1example\.studio\./, { timeout: 15_000 });
-    await user.getByTestId('studio-open-app').click();
-    await expect(user.getByTestId('studio-page')).toHaveText('JupyterLab');
+    await openJupyterLab(user);
   });
 
   await test.step('the admin removes them; the answer comes after the app was stopped', async () => {
@@ -42,15 +39,12 @@ test('an admin removes a member with a running JupyterLab: the app stops and the
     await remove.click();
     // The action answered: the member's row is gone (a stop that failed would keep the row and show why).
     await expect(remove).toBeHidden();
-    const { Records } = (await control('GET', '/cloudtrail?eventName=DeleteApp&sourceIdentity=portal-admin')) as { Records: Array<{ requestParameters: Record<string, unknown>; errorCode?: string }> };
-    expect(Records.filter((r) => !r.errorCode).map((r) => r.requestParameters)).toContainEqual(expect.objectContaining({ DomainId: 'd-loba1example', UserProfileName: USER, AppType: 'JupyterLab' }));
+    await expectJupyterLabStopped(portal.control, USER, 'portal-admin');
   });
 
   await test.step("the member's live Studio session refuses its next request", async () => {
     await user.reload();
     await expect(user.getByTestId('studio-error')).toHaveText('Studio is disabled for this user profile');
-    const { messages } = (await control('GET', '/sns/messages')) as { messages: Array<{ message?: string; Message?: string }> };
-    const ended = messages.map((m) => JSON.parse(String(m.message ?? m.Message))).filter((m) => m.event === 'access.ended' && m.user === USER);
-    expect(ended).toContainEqual(expect.objectContaining({ lob: 'lob-a', reason: 'removed', by: 'portal-admin', stopped: ['JupyterLab'] }));
+    await expectAccessEndedMessage(portal.control, USER, 'portal-admin');
   });
 });

@@ -56,6 +56,13 @@ export const ERROR_STATUS = {
   'member.not_found': 404,
   'request.not_found': 404,
   'api_client.not_found': 404,
+  // Emergency (break-glass) access (issue 27, lib/access/emergency.ts)
+  'emergency.not_allowed': 403,
+  'emergency.active': 409,
+  'emergency.has_access': 409,
+  'emergency.not_found': 404,
+  'emergency.decided': 409,
+  'emergency.self_decision': 403,
   internal: 500,
 } as const;
 
@@ -119,6 +126,12 @@ const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   'member.not_found': 'That user is not a member of this line of business.',
   'request.not_found': 'There is no such access request.',
   'api_client.not_found': 'There is no such API client.',
+  'emergency.not_allowed': 'You may not take emergency access to this line of business.',
+  'emergency.active': 'You already have emergency access to this line of business; it extends nothing to take it again.',
+  'emergency.has_access': 'You already have access to this line of business: open Studio above, there is nothing to break into.',
+  'emergency.not_found': 'There is no such emergency grant.',
+  'emergency.decided': 'This emergency grant was already confirmed or rejected.',
+  'emergency.self_decision': 'You cannot confirm or reject your own emergency access; another owner or a platform admin has to.',
   internal: 'Something went wrong on our side.',
 };
 

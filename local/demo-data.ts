@@ -66,6 +66,8 @@ export const DEMO_LOBS: DemoLob[] = [
     owners: { users: [], groups: ['lob-a-owners'] },
     requestDescription: 'Data scientists and analysts of Line of Business A.',
     idleShutdownMinutes: 120,
+    // Emergency access (issue 27): members of this IdP group may take 4 hours of access at once.
+    emergencyGroup: 'lob-a-oncall',
   },
   {
     ...lobDefaults,
@@ -111,6 +113,7 @@ export const DEMO_USERS: DemoUser[] = [
   demoUser('new-user', 'NewUser1!', [], [], [], 'unmapped (admin maps it to lob-b)'),
   demoUser('portal-admin', 'PortalAdmin1!', [ADMIN_GROUP], ['lob-a'], ['lob-a'], 'admin, lob-a'),
   demoUser('owner-lob-a', 'OwnerLobA1!', ['lob-a-owners'], [], [], 'owns lob-a (group lob-a-owners), not an admin'),
+  demoUser('oncall-lob-a', 'OncallLobA1!', ['lob-a-oncall'], [], ['lob-a'], "on call for lob-a (group lob-a-oncall, lob-a's emergency access group); no membership"),
   {
     ...demoUser('owner-mfa', 'OwnerMfa1!', ['lob-a-owners'], [], [], 'owns lob-a, MFA on (TOTP: npm run token -- --totp owner-mfa)'),
     // A published demo secret: anyone can compute this user's codes. Never use it outside the stand-ins.
@@ -119,7 +122,7 @@ export const DEMO_USERS: DemoUser[] = [
 ];
 
 /** Every group the demo user pool has. */
-export const DEMO_GROUPS: string[] = [ADMIN_GROUP, ...DEMO_LOBS.flatMap((l) => [...l.groups, ...l.owners.groups])];
+export const DEMO_GROUPS: string[] = [ADMIN_GROUP, ...DEMO_LOBS.flatMap((l) => [...l.groups, ...l.owners.groups, ...(l.emergencyGroup ? [l.emergencyGroup] : [])])];
 
 /** The Users-table item of a demo user with a row: permanent memberships granted by the demo data. */
 export function demoUserItem(user: DemoUser, at: string): Record<string, unknown> {

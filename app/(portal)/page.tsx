@@ -17,6 +17,7 @@ import { AccessRequests, MembershipEnds } from '@/components/requests/home-acces
 import { MyStudioApps } from '@/components/cost/my-apps';
 import type { SessionUser } from '@/lib/auth/types';
 import { pick } from '@/lib/pick';
+import { EmergencyAccess } from '@/components/access/emergency-access';
 
 /** Cost control (issue 25): the user's running apps; ?stop=&lob= is the no-JS confirmation step. */
 function MyStudioAppsSection({ user, lobs, query }: { user: SessionUser; lobs: Lob[]; query: { stop?: string; lob?: string; stopped?: string } }) {
@@ -89,6 +90,7 @@ export default async function HomePage({ searchParams }: { searchParams: Promise
       {failure ? null : (
         <>
           <MembershipEnds memberships={memberships} expired={expired} now={now} />
+          <EmergencyAccess user={user} lobs={allLobs} memberships={memberships} />
           <AccessRequests lobs={allLobs} requests={requests} memberOf={memberships} />
         </>
       )}

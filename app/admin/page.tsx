@@ -8,6 +8,7 @@ import { readLobHealth } from '@/lib/usage/health';
 import { PageHeader } from '@/components/admin/page-parts';
 import { RelativeTime } from '@/components/ui/relative-time';
 import { readPendingRequestCount } from './pending-requests';
+import { EmergencyBanner } from '@/components/access/emergency-banner';
 
 const cardClass =
   'group block h-full rounded-lg border border-slate-200 bg-white p-5 shadow-sm transition-colors hover:border-brand-600 sm:p-6';
@@ -123,6 +124,7 @@ export default async function AdminHome() {
         title="Admin console"
         description={access.platformAdmin ? 'Manage who can open Studio where, and see what happened.' : `You own ${access.lobs.join(', ')}: its members, access requests and audit entries.`}
       />
+      <EmergencyBanner deps={deps} lobs={access.lobs} viewer={access.user.username} />
       <h2 className="sr-only">At a glance</h2>
       <ul className="mb-8 grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
         {glance.map((g) => (

@@ -115,7 +115,8 @@ export function LobForm({ mode, initial }: { mode: 'create' | 'edit'; initial: L
             </select>
           </Field>
         </fieldset>
-        <CostLimitFields values={v} errors={e} />
+        <SettingFields legend="Running time" fields={COST_LIMIT_FIELDS} values={v} errors={e} />
+        <SettingFields legend="Emergency access" fields={EMERGENCY_FIELDS} values={v} errors={e} />
         <div className="flex flex-col gap-3">
           <label className="inline-flex items-center gap-2 text-sm text-slate-900">
             <input type="checkbox" name="autoCreateProfile" defaultChecked={v.autoCreateProfile} className={checkboxClass} />
@@ -144,17 +145,43 @@ export function LobForm({ mode, initial }: { mode: 'create' | 'edit'; initial: L
   );
 }
 
+/** A text setting of the LOB form rendered by SettingFields. */
+interface TextSetting {
+  name: 'stopAfterHours' | 'stopAfterHoursGpu' | 'emergencyGroup' | 'emergencyHours';
+  label: string;
+  hint: string;
+  numeric?: boolean;
+}
+
 /** Cost control: the sweep stops apps running longer than these hours (lib/cost/sweep.ts). */
-function CostLimitFields({ values: v, errors: e }: { values: LobFormValues; errors: Record<string, string | undefined> }) {
+const COST_LIMIT_FIELDS: TextSetting[] = [
+  { name: 'stopAfterHours', label: 'Stop apps after (hours)', hint: 'Apps running longer are stopped; users are warned 30 minutes before. Empty: no limit.', numeric: true },
+  { name: 'stopAfterHoursGpu', label: 'Stop GPU apps after (hours)', hint: 'For GPU instance types (ml.g*, ml.p*); empty: the limit above.', numeric: true },
+];
+
+/** Emergency (break-glass) access: who may take it, for how long (lib/access/emergency.ts). */
+const EMERGENCY_FIELDS: TextSetting[] = [
+  {
+    name: 'emergencyGroup',
+    label: 'Emergency access group',
+    hint: 'Members of this IdP group (e.g. lob-a-oncall) may take access at once, without approval; owners confirm or reject it afterwards. Empty: not allowed.',
+  },
+  { name: 'emergencyHours', label: 'Emergency access duration (hours)', hint: 'How long emergency access lasts: 1 to 12 hours.', numeric: true },
+];
+
+/** A fieldset of text settings, each with its label, hint and error. */
+function SettingFields({ legend, fields, values: v, errors: e }: { legend: string; fields: TextSetting[]; values: LobFormValues; errors: Record<string, string | undefined> }) {
   return (
     <fieldset className="space-y-5 rounded-md border border-slate-200 p-4">
-      <legend className="px-1 text-sm font-semibold text-slate-800">Running time</legend>
-      <Field name="stopAfterHours" label="Stop apps after (hours)" hint="Apps running longer are stopped; users are warned 30 minutes before. Empty: no limit." error={e.stopAfterHours}>
-        <input id="stopAfterHours" name="stopAfterHours" inputMode="numeric" className={inputClass} defaultValue={v.stopAfterHours} {...describedBy('stopAfterHours', e.stopAfterHours, true)} />
-      </Field>
-      <Field name="stopAfterHoursGpu" label="Stop GPU apps after (hours)" hint="For GPU instance types (ml.g*, ml.p*); empty: the limit above." error={e.stopAfterHoursGpu}>
-        <input id="stopAfterHoursGpu" name="stopAfterHoursGpu" inputMode="numeric" className={inputClass} defaultValue={v.stopAfterHoursGpu} {...describedBy('stopAfterHoursGpu', e.stopAfterHoursGpu, true)} />
-      </Field>
+      <legend className="px-1 text-sm font-semibold text-slate-800">{legend}</legend>
+      {fields.map((f) => (
+        <Field key={f.name} name={f.name} label={f.label} hint={f.hint} error={e[f.name]}>
+          <input
+            id={f.name} name={f.name} className={inputClass} defaultValue={v[f.name]} {...(f.numeric ? { inputMode: 'numeric' } : { autoComplete: 'off' })}
+            {...describedBy(f.name, e[f.name], true)}
+          />
+        </Field>
+      ))}
     </fieldset>
   );
 }

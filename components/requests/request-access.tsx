@@ -2,20 +2,10 @@
 
 import { useActionState, useId, useState } from 'react';
 import { Button } from '@/components/ui/button';
+import { FormStatus, homeFieldClass, LongTextField } from '@/components/actions/form-status';
 import { requestAccessAction, withdrawRequestAction, type RequestFormState } from './actions';
 
 const DAY_CHOICES = [7, 30, 90, 180, 365];
-const fieldClass = 'mt-1.5 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm text-slate-900 aria-[invalid=true]:border-red-600';
-
-function Status({ state }: { state: RequestFormState }) {
-  return (
-    <div aria-live={state.error ? 'assertive' : 'polite'} role={state.error ? 'alert' : 'status'}>
-      {state.error ? <p className="rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-900">{state.error}</p> : null}
-      {state.ok && state.message ? <p className="rounded-md border border-emerald-300 bg-emerald-50 px-3 py-2 text-sm text-emerald-900">{state.message}</p> : null}
-    </div>
-  );
-}
-
 /**
  * "Request access" opens the form (it is in the page from the start, hidden, so it also works before
  * the page's JavaScript has loaded when posted directly).
@@ -26,7 +16,7 @@ export function RequestAccessForm({ lob, displayName, maxDays }: { lob: string; 
   const id = useId();
   const choices = [...new Set([...DAY_CHOICES.filter((d) => d <= maxDays), maxDays])].sort((a, b) => a - b);
   const justError = state.fieldErrors?.justification;
-  if (state.ok) return <Status state={state} />;
+  if (state.ok) return <FormStatus state={state} />;
   return (
     <div className="mt-3">
       <Button type="button" variant="secondary" aria-expanded={open || !!state.error} aria-controls={`${id}-form`} onClick={() => setOpen((o) => !o)}>
@@ -34,21 +24,14 @@ export function RequestAccessForm({ lob, displayName, maxDays }: { lob: string; 
       </Button>
       <form id={`${id}-form`} action={formAction} hidden={!open && !state.error} className="mt-4 space-y-4" aria-label={`Request access to ${displayName}`} noValidate>
         <input type="hidden" name="lob" value={lob} />
-        <div>
-          <label htmlFor={`${id}-justification`} className="block text-sm font-semibold text-slate-800">Justification</label>
-          <p id={`${id}-hint`} className="mt-0.5 text-sm text-slate-600">What you need the access for (10-500 characters).</p>
-          <textarea
-            id={`${id}-justification`} name="justification" rows={3} minLength={10} maxLength={500} required defaultValue={state.values.justification}
-            className={fieldClass} aria-invalid={justError ? true : undefined} aria-describedby={`${id}-hint`}
-          />
-        </div>
+        <LongTextField id={id} name="justification" label="Justification" hint="What you need the access for (10-500 characters)." defaultValue={state.values.justification} invalid={!!justError} />
         <div className="max-w-xs">
           <label htmlFor={`${id}-days`} className="block text-sm font-semibold text-slate-800">Duration</label>
-          <select id={`${id}-days`} name="days" defaultValue={state.values.days} className={fieldClass}>
+          <select id={`${id}-days`} name="days" defaultValue={state.values.days} className={homeFieldClass}>
             {choices.map((d) => <option key={d} value={d}>{d} days</option>)}
           </select>
         </div>
-        <Status state={state} />
+        <FormStatus state={state} />
         <Button type="submit" disabled={pending}>{pending ? 'Sending…' : 'Submit request'}</Button>
       </form>
     </div>
@@ -61,7 +44,7 @@ export function WithdrawRequestForm({ id, lob }: { id: string; lob: string }) {
     <form action={formAction} className="flex flex-col gap-2">
       <input type="hidden" name="id" value={id} />
       {state.ok ? null : <Button type="submit" variant="secondary" disabled={pending} aria-label={`Withdraw request for ${lob}`}>Withdraw</Button>}
-      <Status state={state} />
+      <FormStatus state={state} />
     </form>
   );
 }

@@ -37,6 +37,9 @@ const AUDIT_ACTIONS: Record<string, string> = {
   'request.approval': 'Request approved (first of two)',
   'orphan.archive': 'Orphaned memberships archived',
   'user.sub.backfill': 'Memberships bound to the account',
+  'access.emergency': 'Emergency access taken',
+  'access.emergency.confirm': 'Emergency access confirmed',
+  'access.emergency.reject': 'Emergency access rejected',
 };
 
 /** An audit action code (e.g. `user.lobs.import`) as a phrase; unknown codes are shown as they are. */
@@ -99,6 +102,12 @@ const OUTCOMES: Record<ErrorCode | 'success', string> = {
   'member.not_found': 'Not a member',
   'request.not_found': 'Unknown request',
   'api_client.not_found': 'Unknown API client',
+  'emergency.not_allowed': 'Emergency access not allowed',
+  'emergency.active': 'Emergency access already active',
+  'emergency.has_access': 'Already has access',
+  'emergency.not_found': 'Unknown emergency grant',
+  'emergency.decided': 'Emergency grant already decided',
+  'emergency.self_decision': 'Own emergency grant',
   internal: 'Internal error',
 };
 

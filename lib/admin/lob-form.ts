@@ -1,6 +1,7 @@
 import { lobInputSchema, fieldErrorsOf, type LobInput, STUDIO_APPS, DEFAULT_ROLE_NAME } from './validation';
 import type { AdminLob } from './lobs';
 import { pick } from '@/lib/pick';
+import { DEFAULT_EMERGENCY_HOURS } from '@/lib/directory/types';
 
 /**
  * What the LOB form shows: strings as typed, so a refused save refills exactly what the admin entered.
@@ -24,6 +25,9 @@ export interface LobFormValues extends Pick<AdminLob, 'lob' | 'displayName' | 'a
   /** Cost control: hours, '' = no limit. */
   stopAfterHours: string;
   stopAfterHoursGpu: string;
+  /** Emergency access: the IdP group ('' = not allowed) and the grant's hours. */
+  emergencyGroup: string;
+  emergencyHours: string;
 }
 
 export function emptyLobFormValues(region: string): LobFormValues {
@@ -33,6 +37,7 @@ export function emptyLobFormValues(region: string): LobFormValues {
     autoCreateProfile: false, enabled: false, ownerUsers: '', ownerGroups: '', acceptsRequests: false, requestDescription: '',
     maxRequestDays: '90', approvalsRequired: '1', version: '0',
     stopAfterHours: '', stopAfterHoursGpu: '',
+    emergencyGroup: '', emergencyHours: String(DEFAULT_EMERGENCY_HOURS),
   };
 }
 
@@ -48,6 +53,7 @@ export function lobToFormValues(lob: AdminLob): LobFormValues {
     maxRequestDays: String(lob.maxRequestDays), approvalsRequired: String(lob.approvalsRequired ?? 1), version: String(lob.version),
     stopAfterHours: lob.stopAfterHours === undefined ? '' : String(lob.stopAfterHours),
     stopAfterHoursGpu: lob.stopAfterHoursGpu === undefined ? '' : String(lob.stopAfterHoursGpu),
+    emergencyGroup: lob.emergencyGroup ?? '', emergencyHours: String(lob.emergencyHours ?? DEFAULT_EMERGENCY_HOURS),
   };
 }
 
@@ -80,6 +86,8 @@ export function readLobForm(form: FormData): LobFormValues {
     version: text(form, 'version'),
     stopAfterHours: text(form, 'stopAfterHours'),
     stopAfterHoursGpu: text(form, 'stopAfterHoursGpu'),
+    emergencyGroup: text(form, 'emergencyGroup'),
+    emergencyHours: text(form, 'emergencyHours'),
   };
 }
 
@@ -100,6 +108,7 @@ export function parseLobFormValues(values: LobFormValues): LobFormParse {
     urlExpiresSeconds: values.urlExpiresSeconds.trim() === '' ? undefined : values.urlExpiresSeconds,
     stopAfterHours: values.stopAfterHours.trim() === '' ? undefined : values.stopAfterHours,
     stopAfterHoursGpu: values.stopAfterHoursGpu.trim() === '' ? undefined : values.stopAfterHoursGpu,
+    emergencyHours: values.emergencyHours.trim() === '' ? undefined : values.emergencyHours,
   });
   if (result.success) return { success: true, input: result.data };
   const fieldErrors = fieldErrorsOf(result.error);

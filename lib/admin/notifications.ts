@@ -14,13 +14,17 @@ export type NotificationEvent =
   | 'access.ended'
   // Studio apps (lib/cost): stopped by an owner, an admin or the LOB's running-time limit; stopping soon.
   | 'app.stopped'
-  | 'app.stopping';
+  | 'app.stopping'
+  // Emergency (break-glass) access taken (lib/access/emergency.ts); message attribute `user` too.
+  | 'access.emergency';
 
 export interface Notification {
   event: NotificationEvent;
   lob: string;
   /** More message attributes beside `lob` and `event` (e.g. `review`), for subscription filters. */
   attributes?: Record<string, string>;
+  /** The person the event is about, when it is about one: published as message attribute `user`. */
+  user?: string;
   subject: string;
   /** Plain text; never secrets. */
   text: string;

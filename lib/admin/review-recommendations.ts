@@ -51,7 +51,7 @@ export function recommendationOf(row: Pick<ReviewRow, 'decision' | 'lastUsed'>, 
 /** One decision as the review's per-row path takes it: the single call site (its signature may change). */
 function decideOne(deps: AdminDeps, grantor: Grantor, review: Review, username: string, decision: ReviewDecision) {
   const why = decision === 'remove' ? `not used in ${UNUSED_DAYS} days` : 'used this month';
-  return decideMember(deps, grantor, review, { username, decision, comment: `Applied recommendation: ${why}` });
+  return decideMember(deps, { grantor, review, username, decision, comment: `Applied recommendation: ${why}` });
 }
 
 export interface AppliedRow {

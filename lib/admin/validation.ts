@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { freeText } from '@/lib/free-text';
 
 import { PROFILE_NAME_PATTERN, STUDIO_APPS, type StudioApp } from '@/lib/names';
-import { DEFAULT_ROLE_NAME } from '@/lib/directory/types';
+import { DEFAULT_ROLE_NAME, MAX_EMERGENCY_HOURS } from '@/lib/directory/types';
 
 export { STUDIO_APPS, type StudioApp, DEFAULT_ROLE_NAME };
 
@@ -44,6 +44,23 @@ const stopAfterHoursSchema = z.coerce
   .int('Use whole hours.')
   .min(1, 'At least 1 hour.')
   .max(720, 'At most 720 hours (30 days).')
+  .optional();
+
+/** An IdP group name as Cognito allows it (1-128 letters, marks, symbols, digits, punctuation); empty = none. */
+const emergencyGroupSchema = z
+  .string()
+  .trim()
+  .max(128, 'Emergency access group: group names have at most 128 characters.')
+  .regex(/^[\p{L}\p{M}\p{S}\p{N}\p{P}]*$/u, 'Emergency access group: a group name has no spaces or control characters.')
+  .transform((v) => v || undefined)
+  .pipe(z.string().optional())
+  .optional();
+
+const emergencyHoursSchema = z.coerce
+  .number({ error: 'Emergency access duration: enter a whole number of hours.' })
+  .int('Emergency access duration: use whole hours.')
+  .min(1, 'Emergency access duration: at least 1 hour.')
+  .max(MAX_EMERGENCY_HOURS, `Emergency access duration: at most ${MAX_EMERGENCY_HOURS} hours.`)
   .optional();
 
 /** The editable fields of a LOB, already typed (forms are parsed into this by lob-form.ts). */
@@ -93,6 +110,9 @@ export const lobInputSchema = z
     // Cost control (lib/cost/sweep.ts): empty = no limit.
     stopAfterHours: stopAfterHoursSchema,
     stopAfterHoursGpu: stopAfterHoursSchema,
+    // Emergency access (lib/access/emergency.ts): empty group = the LOB does not allow it.
+    emergencyGroup: emergencyGroupSchema,
+    emergencyHours: emergencyHoursSchema,
     approvalsRequired: z.coerce
       .number({ error: 'Choose 1 or 2 approvals.' })
       .pipe(z.union([z.literal(1), z.literal(2)], { error: 'Approvals required: choose 1 or 2.' }))

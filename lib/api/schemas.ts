@@ -47,7 +47,7 @@ export const memberSchema = z
     username: z.string(),
     lob: z.string(),
     until: z.string().optional().meta({ description: 'ISO instant the membership ends; absent: no end.' }),
-    via: z.enum(['admin', 'request', 'review']),
+    via: z.enum(['admin', 'request', 'review', 'emergency']),
     grantedBy: z.string().optional(),
     grantedAt: z.string().optional(),
     version: z.number().int().meta({ description: "The user's row version (the member's ETag)." }),

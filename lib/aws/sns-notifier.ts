@@ -4,8 +4,8 @@ import type { Notifier } from '../admin/notifications';
 
 /**
  * Publishes notifications to the configured topic (SNS_TOPIC_ARN): the JSON message carries the text and
- * details; message attributes `lob` and `event` (and the notification's own `attributes`) let subscriptions
- * filter (docs/admin.md).
+ * details; message attributes `lob`, `event`, `user` when the event is about one person, and the notification's
+ * own `attributes` let subscriptions filter (docs/admin.md).
  */
 export function createSnsNotifier(config: PortalConfig): Notifier | undefined {
   const topicArn = config.snsTopicArn;
@@ -21,6 +21,7 @@ export function createSnsNotifier(config: PortalConfig): Notifier | undefined {
           ...Object.fromEntries(Object.entries(n.attributes ?? {}).map(([k, v]) => [k, { DataType: 'String', StringValue: v }])),
           lob: { DataType: 'String', StringValue: n.lob },
           event: { DataType: 'String', StringValue: n.event },
+          ...(n.user ? { user: { DataType: 'String', StringValue: n.user } } : {}),
         },
       }),
     );

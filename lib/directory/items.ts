@@ -4,6 +4,7 @@ import { PortalError } from '../errors';
 import { isStudioApp } from '../names';
 import { AUDIT_RETENTION_SECONDS } from './schema';
 import {
+  DEFAULT_EMERGENCY_HOURS,
   DEFAULT_MAX_REQUEST_DAYS,
   DEFAULT_ROLE_NAME,
   DEFAULT_SESSION_SECONDS,
@@ -83,6 +84,8 @@ export function reshapeLobItem(item: Item): Lob {
     idleShutdownMinutes: num(item.idleShutdownMinutes),
     stopAfterHours: num(item.stopAfterHours),
     stopAfterHoursGpu: num(item.stopAfterHoursGpu),
+    emergencyGroup: str(item.emergencyGroup) || undefined,
+    emergencyHours: num(item.emergencyHours) ?? DEFAULT_EMERGENCY_HOURS,
     version: versionOf('LOBs', lob, item),
     updatedAt: str(item.updatedAt),
     updatedBy: str(item.updatedBy),
@@ -108,7 +111,7 @@ const membershipDetailSchema = z.object({
   until: z.iso.datetime({ offset: true }).optional(),
   grantedBy: z.string().min(1).optional(),
   grantedAt: z.iso.datetime({ offset: true }).optional(),
-  via: z.enum(['admin', 'request', 'review']).default('admin'),
+  via: z.enum(['admin', 'request', 'review', 'emergency']).default('admin'),
   expiringNotifiedFor: z.iso.datetime({ offset: true }).optional(),
   expiringNotifiedAt: z.iso.datetime({ offset: true }).optional(),
 });

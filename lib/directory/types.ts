@@ -6,6 +6,9 @@ export const DEFAULT_ROLE_NAME = 'PresignedUrlGenerator';
 export const DEFAULT_SESSION_SECONDS = 7200;
 /** The longest membership an access request may ask for, when a LOB does not say. */
 export const DEFAULT_MAX_REQUEST_DAYS = 90;
+/** How long an emergency (break-glass) grant lasts when a LOB does not say, and the most it may say (hours). */
+export const DEFAULT_EMERGENCY_HOURS = 4;
+export const MAX_EMERGENCY_HOURS = 12;
 
 /** A line of business: one AWS account with one Studio domain (domain type, not the DynamoDB item). */
 export interface Lob {
@@ -46,6 +49,10 @@ export interface Lob {
   stopAfterHours?: number;
   /** The same for GPU instance types (ml.g*, ml.p*, ...); undefined = stopAfterHours applies to them too. */
   stopAfterHoursGpu?: number;
+  /** Emergency access (lib/access/emergency.ts): members of this IdP group may take it at once; undefined = not allowed. */
+  emergencyGroup?: string;
+  /** How long an emergency grant lasts, in hours (1-12; absent = DEFAULT_EMERGENCY_HOURS). */
+  emergencyHours?: number;
   version: number;
   updatedAt?: string;
   updatedBy?: string;
@@ -60,7 +67,7 @@ export interface LobOwners {
 }
 
 /** How a membership came to be. */
-export type MembershipVia = 'admin' | 'request' | 'review';
+export type MembershipVia = 'admin' | 'request' | 'review' | 'emergency';
 
 /** One explicit membership of a user in a LOB, possibly ending at `until`. */
 export interface Membership {

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { startPortalStack, type PortalStack } from './portal-stack';
 import { signIn, type CookieJar } from './http-session';
+import { DEMO_USERS } from '../../local/demo-data';
 
 /** One day in seconds, the unit of `setClockOffset` in these suites. */
 export const DAY = 24 * 3600;
@@ -56,18 +57,42 @@ export function useClockedStack(
   portalEnv: Record<string, string>,
   onStarted: (clocked: ClockedStack) => void,
 ): Pick<ClockedStack, 'setClockOffset'> {
+  const running = clockedStackOfFile(users, portalEnv, onStarted);
+  return { setClockOffset: (seconds) => running().setClockOffset(seconds) };
+}
+
+/** Registers the hooks that start the stack before the file's tests and stop it after them; answers a getter of it. */
+function clockedStackOfFile(users: Array<[username: string, password: string]>, portalEnv: Record<string, string>, onStarted?: (clocked: ClockedStack) => void): () => ClockedStack {
   let clocked: ClockedStack | undefined;
   beforeAll(async () => {
     clocked = await startClockedStack(users, portalEnv);
-    onStarted(clocked);
+    onStarted?.(clocked);
   }, 180_000);
   afterAll(async () => {
     await clocked?.stop();
   });
+  return () => {
+    if (!clocked) throw new Error('the clocked stack is not running: use it (or move its clock) inside a test or a hook');
+    return clocked;
+  };
+}
+
+/**
+ * A clocked stack started before the file's tests and stopped after them, as useClockedStack, for demo
+ * users (passwords from local/demo-data.ts) with the rehearsal session lifetime; with a GET of a portal
+ * path as one of them (no redirects followed).
+ */
+export function clockedDemoPortal(usernames: string[], portalEnv: Record<string, string> = REHEARSAL_SESSION_ENV) {
+  const users = usernames.map((u): [string, string] => [u, DEMO_USERS.find((d) => d.username === u)?.password ?? '']);
+  const running = clockedStackOfFile(users, portalEnv);
   return {
-    setClockOffset: (seconds) => {
-      if (!clocked) throw new Error('the clocked stack is not running: move its clock inside a test or a hook');
-      clocked.setClockOffset(seconds);
+    setClockOffset: (seconds: number) => running().setClockOffset(seconds),
+    get stack() {
+      return running().stack;
     },
+    get jars() {
+      return running().jars;
+    },
+    get: (p: string, who: string) => fetch(`${running().stack.url}${p}`, { headers: { cookie: running().jars[who].header() }, redirect: 'manual' }),
   };
 }

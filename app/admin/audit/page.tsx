@@ -34,6 +34,7 @@ function Change({ entry }: { entry: AuditEntry }) {
   return (
     <details className="group">
       <summary className="cursor-pointer rounded-sm text-slate-900">
+        {entry.action?.startsWith('access.emergency') ? <><Badge tone="danger" testId="audit-emergency">Emergency</Badge>{' '}</> : null}
         {auditActionLabel(entry.action)}: <strong className="font-semibold">{entry.target}</strong>{' '}
         <span className="font-mono text-xs text-slate-600" data-testid="audit-action">{entry.action}</span>
       </summary>

@@ -4,7 +4,7 @@ import { getAdminDeps } from '@/lib/admin/deps';
 import { getUsageReport, parseUsagePeriod } from '@/lib/admin/usage';
 import { lobLabel } from '@/lib/admin/visible-lobs';
 import { USAGE_PERIODS } from '@/lib/usage/report';
-import { DURATION_BUCKETS_MS } from '@/lib/usage/schema';
+import { DURATION_BUCKETS_MS, NO_LOB } from '@/lib/usage/schema';
 import { secondaryButtonClass } from '@/components/admin/form-parts';
 import { ChartCard } from '@/components/admin/chart-card';
 import { PageHeader, tdClass } from '@/components/admin/page-parts';
@@ -12,6 +12,7 @@ import { HorizontalBarChart, Legend, StackedBarChart } from '@/components/admin/
 import { RunningApps } from '@/components/admin/running-apps';
 import { InstanceUsageCards } from '@/components/cost/usage-cards';
 import { listLobs } from '@/lib/admin/lobs';
+import { EmergencyUsage } from '@/components/access/emergency-usage';
 
 const number = (n: number) => n.toLocaleString('en-US');
 const LAST_BOUND = DURATION_BUCKETS_MS[DURATION_BUCKETS_MS.length - 1];
@@ -163,6 +164,7 @@ export default async function UsagePage({ searchParams }: { searchParams: Promis
 
         {/* Cost control (issue 25): instance hours and estimated cost per LOB and instance type. */}
         <InstanceUsageCards lobs={(await listLobs(getAdminDeps())).filter((l) => report.lobs.includes(l.lob))} days={days} />
+        <EmergencyUsage deps={getAdminDeps()} lobs={report.lobs.filter((l) => l !== NO_LOB)} days={days} />
       </div>
     </div>
   );
