@@ -90,17 +90,27 @@ export function FilterForm({
   );
 }
 
-/** A list that could not be read: the error, and a link that starts the list again from its first page. */
-export function ListError({ title, error, restart }: { title: string; error: string; restart: { href: string; label: string } }) {
+/** A list that could not be read: the error and, for a paged list, a link that starts it again from its first page. */
+export function ListError({
+  title,
+  error,
+  restart,
+}: {
+  title: string;
+  error: string;
+  restart?: { href: string; label: string };
+}) {
   return (
     <div className="mb-4">
       <Alert tone="error" title={title}>
         <p>{error}</p>
-        <p className="mt-2">
-          <Link className="font-semibold underline underline-offset-2" href={restart.href}>
-            {restart.label}
-          </Link>
-        </p>
+        {restart ? (
+          <p className="mt-2">
+            <Link className="font-semibold underline underline-offset-2" href={restart.href}>
+              {restart.label}
+            </Link>
+          </p>
+        ) : null}
       </Alert>
     </div>
   );

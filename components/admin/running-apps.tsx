@@ -2,20 +2,20 @@ import { Suspense } from 'react';
 import { getAdminDeps } from '@/lib/admin/deps';
 import { listLobs } from '@/lib/admin/lobs';
 import { listRunningApps } from '@/lib/admin/running-apps';
-import { Card, TableFrame, sectionTitleClass, tableClass, tbodyClass, tdClass, thClass, theadClass } from './page-parts';
+import { Card, sectionTitleClass, tdClass } from './page-parts';
+import { DataTable } from './data-table';
 
 async function RunningAppsTable({ lobs }: { lobs: string[] }) {
   const deps = getAdminDeps();
   const rows = (await listLobs(deps)).filter((l) => lobs.includes(l.lob) && l.enabled);
   const apps = await Promise.all(rows.map((lob) => listRunningApps(deps, lob)));
   return (
-    <TableFrame label="Studio apps running now">
-      <table className={tableClass} data-testid="running-apps-table">
-        <caption className="sr-only">Studio apps running now per line of business</caption>
-        <thead className={theadClass}>
-          <tr><th scope="col" className={thClass}>Line of business</th><th scope="col" className={thClass}>JupyterLab</th><th scope="col" className={thClass}>Code Editor</th><th scope="col" className={thClass}>All</th></tr>
-        </thead>
-        <tbody className={tbodyClass}>
+    <DataTable
+      label="Studio apps running now"
+      testId="running-apps-table"
+      caption="Studio apps running now per line of business"
+      columns={['Line of business', 'JupyterLab', 'Code Editor', 'All']}
+    >
           {apps.map((a) => (
             <tr key={a.lob} data-lob={a.lob}>
               <th scope="row" className={`${tdClass} font-medium`}>{a.lob}</th>
@@ -30,9 +30,7 @@ async function RunningAppsTable({ lobs }: { lobs: string[] }) {
               )}
             </tr>
           ))}
-        </tbody>
-      </table>
-    </TableFrame>
+    </DataTable>
   );
 }
 
