@@ -1,4 +1,5 @@
-import { nextPageCursor, previousPageCursor, writePageCursor, type CursorRead, type PageCursor } from '@/lib/admin/page-cursor';
+import { nextPageCursor, previousPageCursor, writePageCursor } from '@/lib/admin/page-cursor';
+import type { CursorRead, PageCursor } from '@/lib/admin/page-cursor';
 import { Pager } from './page-parts';
 
 /** `path` with the list's `search` and, past the first page, the cursor `at` as `page`. */

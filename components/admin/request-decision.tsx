@@ -2,6 +2,7 @@
 
 import { useActionState } from 'react';
 import { Button } from '@/components/ui/button';
+import { dayOptions, Options } from '@/components/ui/options';
 import { approveRequestAction, denyRequestAction, type DecisionState } from './actions/requests';
 import { dangerButtonClass, inputClass, StatusMessage } from './form-parts';
 
@@ -21,7 +22,7 @@ export function RequestDecision({ id, requester, lob, days }: { id: string; requ
             <div>
               <label htmlFor={`days-${id}`} className="block text-xs font-semibold text-slate-700">Approve for</label>
               <select id={`days-${id}`} name="days" defaultValue={String(days)} className={`${inputClass} mt-1 w-32`}>
-                {choices.map((d) => <option key={d} value={d}>{d} days</option>)}
+                <Options options={dayOptions(choices)} />
               </select>
             </div>
             <Button type="submit" disabled={approving} aria-describedby={`who-${id}`}>Approve</Button>

@@ -8,6 +8,7 @@ import { listLobs } from '@/lib/admin/lobs';
 import { readCursorPage, type PageCursor } from '@/lib/admin/page-cursor';
 import { inputClass, labelClass, linkClass, secondaryButtonClass } from '@/components/admin/form-parts';
 import { Badge, FilterForm, ListError, PageHeader, tdClass, wideOnly } from '@/components/admin/page-parts';
+import { Options } from '@/components/ui/options';
 import { DataTable, wideColumn } from '@/components/admin/data-table';
 import { CursorPager, cursorHref } from '@/components/admin/cursor-pager';
 import { auditActionLabel, describeChange, outcomeLabel } from '@/lib/admin/labels';
@@ -89,7 +90,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   // A LOB owner reads only their LOBs' entries.
   const filter = scopeAuditFilter(parseAuditFilter(params), access) ?? forbidden();
   const deps = getAdminDeps();
-  const lobs = (await listLobs(deps)).filter((l) => access.lobs.includes(l.lob));
+  const lobNames = (await listLobs(deps)).map((l) => l.lob).filter((lob) => access.lobs.includes(lob));
   const list = await readCursorPage(params.page, (at) => listAudit(deps, filter, { limit: 50, pageToken: at.token }));
   const { cursor, error } = list;
   const entries = list.page?.entries ?? [];
@@ -111,8 +112,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         <div className="w-full sm:w-48">
           <label htmlFor="lob" className={labelClass}>Line of business</label>
           <select id="lob" name="lob" defaultValue={filter.lob ?? ''} className={inputClass}>
-            {access.platformAdmin ? <option value="">Any</option> : null}
-            {lobs.map((l) => <option key={l.lob} value={l.lob}>{l.lob}</option>)}
+            <Options options={[...(access.platformAdmin ? [{ value: '', label: 'Any' }] : []), ...lobNames]} />
           </select>
         </div>
         <div className="w-full sm:w-48">

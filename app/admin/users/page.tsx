@@ -7,6 +7,7 @@ import { listUsersWithoutLob, NO_LOB_SCAN_BUDGET } from '@/lib/admin/users-witho
 import { readCursorPage, type PageCursor } from '@/lib/admin/page-cursor';
 import { inputClass, labelClass, linkClass, secondaryButtonClass } from '@/components/admin/form-parts';
 import { Badge, FilterForm, ListError, PageHeader, tdClass, wideOnly } from '@/components/admin/page-parts';
+import { Options } from '@/components/ui/options';
 import { DataTable, wideColumn, srOnlyColumn } from '@/components/admin/data-table';
 import { CursorPager, cursorHref } from '@/components/admin/cursor-pager';
 import { accountStatusLabel } from '@/lib/admin/labels';
@@ -109,7 +110,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
         <div className="w-full sm:w-72">
           <label htmlFor="view" className={labelClass}>Show</label>
           <select id="view" name="view" defaultValue={view} className={inputClass}>
-            {Object.entries(VIEWS).map(([value, label]) => <option key={value} value={value}>{label}</option>)}
+            <Options options={Object.entries(VIEWS).map(([value, label]) => ({ value, label }))} />
           </select>
         </div>
       </FilterForm>
