@@ -109,6 +109,17 @@ export function CheckboxField({ label, ...input }: { name: string; label: ReactN
   );
 }
 
+/** The hidden inputs that carry a form's fixed values (what it acts on, the version it read). */
+export function HiddenFields({ values }: { values: Record<string, string> }) {
+  return (
+    <>
+      {Object.entries(values).map(([name, value]) => (
+        <input key={name} type="hidden" name={name} value={value} />
+      ))}
+    </>
+  );
+}
+
 export function FieldError({ name, error }: { name: string; error?: string }) {
   return error ? (
     <p id={errorId(name)} className="mt-1.5 text-sm font-medium text-red-700">
@@ -124,6 +135,12 @@ const TONES = {
 } as const;
 
 /** Polite live region for an action's outcome; errors are announced assertively. Looks like components/ui/alert. */
+type Outcome = { ok?: boolean; message?: string; error?: string };
+/** The outcome to show for two forms sharing one status line: `latest`'s where it has one, else `other`'s. */
+export function latestOutcome(latest: Outcome, other: Outcome): Outcome {
+  return { ok: latest.ok ?? other.ok, message: latest.message ?? other.message, error: latest.error ?? other.error };
+}
+
 export function StatusMessage({
   ok,
   message,

@@ -3,7 +3,7 @@
 import { useActionState } from 'react';
 import { Button } from '@/components/ui/button';
 import { removeMemberAction, setMemberAction, type MemberState } from './actions/members';
-import { inputClass, StatusMessage, TextField } from './form-parts';
+import { inputClass, latestOutcome, StatusMessage, TextField } from './form-parts';
 
 /** Add someone to the LOB (or set the end date of an existing membership). */
 export function AddMemberForm({ lob }: { lob: string }) {
@@ -57,7 +57,7 @@ export function MemberRowForms({ lob, username, until }: { lob: string; username
         <input type="hidden" name="username" value={username} />
         <Button type="submit" variant="secondary" disabled={removing} aria-label={`Remove ${username} from ${lob}`}>Remove</Button>
       </form>
-      <StatusMessage ok={setState.ok ?? removeState.ok} message={removeState.message ?? setState.message} error={removeState.error ?? setState.error} />
+      <StatusMessage {...latestOutcome(removeState, setState)} />
     </div>
   );
 }

@@ -4,7 +4,7 @@ import { useActionState } from 'react';
 import { Button } from '@/components/ui/button';
 import { dayOptions, Options } from '@/components/ui/options';
 import { approveRequestAction, denyRequestAction, type DecisionState } from './actions/requests';
-import { dangerButtonClass, inputClass, StatusMessage } from './form-parts';
+import { dangerButtonClass, inputClass, latestOutcome, StatusMessage } from './form-parts';
 
 /** Approve (for the days asked or fewer) or deny (with a reason) one pending request. */
 export function RequestDecision({ id, requester, lob, days }: { id: string; requester: string; lob: string; days: number }) {
@@ -38,7 +38,7 @@ export function RequestDecision({ id, requester, lob, days }: { id: string; requ
         </>
       )}
       <span id={`who-${id}`} className="sr-only">request of {requester} for {lob}</span>
-      <StatusMessage ok={approved.ok ?? denied.ok} message={approved.message ?? denied.message} error={approved.error ?? denied.error} />
+      <StatusMessage {...latestOutcome(approved, denied)} />
     </div>
   );
 }

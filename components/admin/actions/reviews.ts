@@ -19,6 +19,12 @@ type ReviewValues = Record<string, string>;
 export type ReviewActionState = ActionState<ReviewValues>;
 
 const reviewPath = (id: string) => `/admin/reviews/${encodeURIComponent(id)}`;
+/** A review action's answer: its message, and the review's page shown again. */
+const reviewDone = (review: { id: string }, message: string) => ({
+  message,
+  values: {},
+  revalidate: [reviewPath(review.id)],
+});
 
 /** The form's text fields, to refill it after a failure. */
 function read(form: FormData): ReviewValues {
@@ -64,7 +70,7 @@ export const decideMemberAction = serverAction({
     const deps = getAdminDeps();
     const end = decision === 'keep' ? parseUntil(until, nowOf(deps)) : undefined;
     await decideMember(deps, { username: user.username, platformAdmin }, review, { username, decision, comment, until: end });
-    return { message: decision === 'keep' ? `Kept ${username}.` : `Removed ${username} from ${review.lob}.`, values: {}, revalidate: [reviewPath(review.id)] };
+    return reviewDone(review, decision === 'keep' ? `Kept ${username}.` : `Removed ${username} from ${review.lob}.`);
   },
 });
 
@@ -82,7 +88,7 @@ export const keepAllAction = serverAction({
     const result = await keepAll(getAdminDeps(), user.username, review, usernames, comment);
     const skipped = result.alreadyDecided.length ? ` ${result.alreadyDecided.length} were decided by someone else first and were left as they were.` : '';
     const self = result.selfRefused ? ` ${SELF_GRANT_MESSAGE}: you were left undecided.` : '';
-    return { message: `Kept ${result.kept.length} members.${skipped}${self}`, values: {}, revalidate: [reviewPath(review.id)] };
+    return reviewDone(review, `Kept ${result.kept.length} members.${skipped}${self}`);
   },
 });
 
@@ -94,11 +100,8 @@ export const finishReviewAction = serverAction({
   schema: z.object({}),
   act: async (_input, { user, review }) => {
     const done = await finishReview(getAdminDeps(), user.username, review);
-    return {
-      message: `Review finished${done.removedUndecided ? `; ${done.removedUndecided} undecided members were removed` : ''}.`,
-      values: {},
-      revalidate: [reviewPath(review.id)],
-    };
+    const removed = done.removedUndecided ? `; ${done.removedUndecided} undecided members were removed` : '';
+    return reviewDone(review, `Review finished${removed}.`);
   },
 });
 
