@@ -64,6 +64,28 @@ export function Card({
   );
 }
 
+/** A Card named by its h2 (`aria-labelledby`), for a section of a page. */
+export function SectionCard({
+  titleId,
+  title,
+  tone,
+  children,
+}: {
+  titleId: string;
+  title: ReactNode;
+  tone?: 'default' | 'danger';
+  children: ReactNode;
+}) {
+  return (
+    <Card aria-labelledby={titleId} tone={tone}>
+      <h2 id={titleId} className={sectionTitleClass}>
+        {title}
+      </h2>
+      {children}
+    </Card>
+  );
+}
+
 /** A GET form above a list (search, filters): its fields side by side, wrapping on phones, then one submit button. */
 export function FilterForm({
   label,

@@ -2,7 +2,7 @@ import { Suspense } from 'react';
 import { getAdminDeps } from '@/lib/admin/deps';
 import { listLobs } from '@/lib/admin/lobs';
 import { listRunningApps } from '@/lib/admin/running-apps';
-import { Card, sectionTitleClass, tdClass } from './page-parts';
+import { SectionCard, tdClass } from './page-parts';
 import { DataTable } from './data-table';
 
 async function RunningAppsTable({ lobs }: { lobs: string[] }) {
@@ -37,14 +37,13 @@ async function RunningAppsTable({ lobs }: { lobs: string[] }) {
 /** "Studio apps running now" per LOB (SageMaker ListApps through each generator role); streamed in after the page. */
 export function RunningApps({ lobs }: { lobs: string[] }) {
   return (
-    <Card aria-labelledby="running-apps-heading">
-      <h2 id="running-apps-heading" className={sectionTitleClass}>Studio apps running now</h2>
+    <SectionCard titleId="running-apps-heading" title="Studio apps running now">
       <p className="mt-1 text-sm text-slate-600">InService apps in each domain, refreshed at most once a minute. Idle apps shut down after the LOB’s idle timeout.</p>
       <div className="mt-4">
         <Suspense fallback={<p className="text-sm text-slate-600">Listing apps…</p>}>
           <RunningAppsTable lobs={lobs} />
         </Suspense>
       </div>
-    </Card>
+    </SectionCard>
   );
 }

@@ -68,21 +68,26 @@ export default async function OrphansPage() {
           ))}
         </DataTable>
       ) : null}
-      {owners.length ? (
-        <section aria-labelledby="owners-title" className="mt-8">
-          <h2 id="owners-title" className="mb-3 text-base font-semibold text-slate-900">Orphaned LOB owners</h2>
-          <p className="mb-3 text-sm text-slate-600">Owner usernames not bound to their user&apos;s current account: they get no owner rights. Remove or re-add them in the LOB&apos;s owners.</p>
-          <DataTable label="Orphaned LOB owners" frameTestId="orphaned-owners" columns={['Owner', 'Why', 'LOB']}>
-            {owners.map((o) => (
-              <tr key={`${o.lob}:${o.username}`} data-owner={o.username} data-lob={o.lob} data-reason={o.reason}>
-                <WhoCells username={o.username} reason={o.reason} />
-                <td className={tdClass}><Link className={linkClass} href={`/admin/lobs/${encodeURIComponent(o.lob)}`}>{o.lob}</Link></td>
-              </tr>
-            ))}
-          </DataTable>
-        </section>
-      ) : null}
+      {owners.length ? <OrphanedOwners owners={owners} /> : null}
     </div>
+  );
+}
+
+/** LOB owner entries bound to an account that no longer holds their username. */
+function OrphanedOwners({ owners }: { owners: OrphanedOwner[] }) {
+  return (
+    <section aria-labelledby="owners-title" className="mt-8">
+      <h2 id="owners-title" className="mb-3 text-base font-semibold text-slate-900">Orphaned LOB owners</h2>
+      <p className="mb-3 text-sm text-slate-600">Owner usernames not bound to their user&apos;s current account: they get no owner rights. Remove or re-add them in the LOB&apos;s owners.</p>
+      <DataTable label="Orphaned LOB owners" frameTestId="orphaned-owners" columns={['Owner', 'Why', 'LOB']}>
+        {owners.map((o) => (
+          <tr key={`${o.lob}:${o.username}`} data-owner={o.username} data-lob={o.lob} data-reason={o.reason}>
+            <WhoCells username={o.username} reason={o.reason} />
+            <td className={tdClass}><Link className={linkClass} href={`/admin/lobs/${encodeURIComponent(o.lob)}`}>{o.lob}</Link></td>
+          </tr>
+        ))}
+      </DataTable>
+    </section>
   );
 }
 
