@@ -3,7 +3,7 @@
 import { useActionState } from 'react';
 import { Button } from '@/components/ui/button';
 import { deleteApiClientAction, registerApiClientAction, type ApiClientState } from './actions/api-clients';
-import { checkboxClass, describedBy, Field, FieldError, inputClass, labelClass, StatusMessage } from './form-parts';
+import { checkboxClass, FieldError, labelClass, StatusMessage, TextField } from './form-parts';
 
 const EMPTY: ApiClientState = { values: { name: '', scopes: [], lobs: [], allLobs: false } };
 
@@ -15,9 +15,15 @@ export function RegisterApiClientForm({ scopes, lobs }: { scopes: { name: string
   return (
     <form action={formAction} noValidate className="space-y-5" aria-label="Register a machine client">
       <div key={JSON.stringify(v)} className="space-y-5">
-        <Field name="name" label="Name" hint="Lowercase letters, digits and hyphens; its changes are audited as client@<name>." error={e.name}>
-          <input id="name" name="name" className={inputClass} defaultValue={v.name} autoComplete="off" required {...describedBy('name', e.name, true)} />
-        </Field>
+        <TextField
+          name="name"
+          label="Name"
+          hint="Lowercase letters, digits and hyphens; its changes are audited as client@<name>."
+          defaultValue={v.name}
+          autoComplete="off"
+          required
+          error={e.name}
+        />
         <fieldset aria-describedby={e.scopes ? 'scopes-error' : undefined}>
           <legend className={labelClass}>Scopes</legend>
           <ul className="mt-2 grid gap-2 sm:grid-cols-2">

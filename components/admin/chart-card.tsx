@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
-import { Card, TableFrame, sectionTitleClass, tableClass, tbodyClass, thClass, theadClass } from './page-parts';
+import { Card, sectionTitleClass } from './page-parts';
+import { DataTable } from './data-table';
 
 /** The numbers behind a card: one table, folded behind a "Show … as a table" toggle when a chart shows them too. */
 export interface CardTable {
@@ -14,8 +15,8 @@ export interface CardTable {
   columns: string[];
   /** The body's rows. */
   rows: ReactNode;
-  /** Shown under the table when it has no rows. */
-  empty?: ReactNode;
+  /** The text shown under the table when it has no rows. */
+  empty?: string;
 }
 
 /**
@@ -24,20 +25,15 @@ export interface CardTable {
  */
 export function ChartCard({ id, title, description, chart, table }: { id: string; title: string; description?: string; chart?: ReactNode; table?: CardTable }) {
   const body = table ? (
-    <TableFrame label={table.label}>
-      <table className={tableClass} data-testid={table.testId}>
-        <caption className="sr-only">{table.caption}</caption>
-        <thead className={theadClass}>
-          <tr>
-            {table.columns.map((column, i) => (
-              <th key={`${i}:${column}`} scope="col" className={thClass}>{column}</th>
-            ))}
-          </tr>
-        </thead>
-        <tbody className={tbodyClass}>{table.rows}</tbody>
-      </table>
-      {table.empty}
-    </TableFrame>
+    <DataTable
+      label={table.label}
+      testId={table.testId}
+      caption={table.caption}
+      columns={table.columns}
+      empty={table.empty}
+    >
+      {table.rows}
+    </DataTable>
   ) : null;
   return (
     <Card aria-labelledby={`${id}-heading`}>

@@ -1,4 +1,5 @@
-import type { ReactNode } from 'react';
+import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes } from 'react';
+import { Options, type Option } from '@/components/ui/options';
 
 /*
  * The admin console speaks the portal's visual language (components/ui, app/globals.css): slate text at
@@ -56,6 +57,69 @@ export function Field(props: { name: string; label: string; hint?: string; error
   );
 }
 
+type FieldProps = { name: string; label: string; hint?: string; error?: string };
+/** The attributes a TextField passes to its <input>. */
+export type InputProps = Omit<InputHTMLAttributes<HTMLInputElement>, 'id' | 'name' | 'className'>;
+
+/**
+ * A labelled text input: a Field around its <input> (id and name from `name`), the hint and error tied to it
+ * with aria-describedby. Other input attributes (type, required, inputMode, defaultValue…) pass through.
+ */
+export function TextField({
+  name,
+  label,
+  hint,
+  error,
+  ...input
+}: FieldProps & InputProps) {
+  return (
+    <Field name={name} label={label} hint={hint} error={error}>
+      <input id={name} name={name} className={inputClass} {...input} {...describedBy(name, error, Boolean(hint))} />
+    </Field>
+  );
+}
+
+/** A labelled <select> of `options`, wired like TextField. */
+export function SelectField({
+  name,
+  label,
+  hint,
+  error,
+  options,
+  ...select
+}: FieldProps & {
+  options: readonly Option[];
+} & Omit<SelectHTMLAttributes<HTMLSelectElement>, 'id' | 'name' | 'className'>) {
+  return (
+    <Field name={name} label={label} hint={hint} error={error}>
+      <select id={name} name={name} className={inputClass} {...select} {...describedBy(name, error, Boolean(hint))}>
+        <Options options={options} />
+      </select>
+    </Field>
+  );
+}
+
+/** A checkbox with its text beside it; the whole line is its label. */
+export function CheckboxField({ label, ...input }: { name: string; label: ReactNode } & Omit<InputProps, 'type'>) {
+  return (
+    <label className="inline-flex items-center gap-2 text-sm text-slate-900">
+      <input type="checkbox" className={checkboxClass} {...input} />
+      {label}
+    </label>
+  );
+}
+
+/** The hidden inputs that carry a form's fixed values (what it acts on, the version it read). */
+export function HiddenFields({ values }: { values: Record<string, string> }) {
+  return (
+    <>
+      {Object.entries(values).map(([name, value]) => (
+        <input key={name} type="hidden" name={name} value={value} />
+      ))}
+    </>
+  );
+}
+
 export function FieldError({ name, error }: { name: string; error?: string }) {
   return error ? (
     <p id={errorId(name)} className="mt-1.5 text-sm font-medium text-red-700">
@@ -71,6 +135,12 @@ const TONES = {
 } as const;
 
 /** Polite live region for an action's outcome; errors are announced assertively. Looks like components/ui/alert. */
+type Outcome = { ok?: boolean; message?: string; error?: string };
+/** The outcome to show for two forms sharing one status line: `latest`'s where it has one, else `other`'s. */
+export function latestOutcome(latest: Outcome, other: Outcome): Outcome {
+  return { ok: latest.ok ?? other.ok, message: latest.message ?? other.message, error: latest.error ?? other.error };
+}
+
 export function StatusMessage({
   ok,
   message,

@@ -4,7 +4,8 @@ import { startTransition, useActionState, type FormEvent } from 'react';
 import { Button } from '@/components/ui/button';
 import { importUsersAction, type ImportState } from './actions/users';
 import { describedBy, Field, fileInputClass, StatusMessage } from './form-parts';
-import { TableFrame, tableClass, tbodyClass, tdClass, thClass, theadClass } from './page-parts';
+import { tdClass } from './page-parts';
+import { DataTable } from './data-table';
 
 export function ImportForm() {
   const [state, formAction, pending] = useActionState<ImportState, FormData>(importUsersAction, { values: { fileName: '' } });
@@ -35,17 +36,12 @@ export function ImportForm() {
       {errors.length ? (
         <div>
           <h2 className="mb-2 text-base font-semibold text-slate-900">Rejected rows of {state.values.fileName} ({errors.length})</h2>
-          <TableFrame label="Rejected rows">
-            <table className={tableClass} data-testid="import-errors">
-              <caption className="sr-only">Rejected rows ({errors.length})</caption>
-              <thead className={theadClass}>
-                <tr>
-                  <th scope="col" className={thClass}>Line</th>
-                  <th scope="col" className={thClass}>Username</th>
-                  <th scope="col" className={thClass}>Reason</th>
-                </tr>
-              </thead>
-              <tbody className={tbodyClass}>
+          <DataTable
+            label="Rejected rows"
+            testId="import-errors"
+            caption={`Rejected rows (${errors.length})`}
+            columns={['Line', 'Username', 'Reason']}
+          >
                 {errors.map((e) => (
                   <tr key={e.line} data-line={e.line}>
                     <td className={`${tdClass} tabular-nums`}>{e.line}</td>
@@ -53,9 +49,7 @@ export function ImportForm() {
                     <td className={tdClass}>{e.reason}</td>
                   </tr>
                 ))}
-              </tbody>
-            </table>
-          </TableFrame>
+          </DataTable>
         </div>
       ) : null}
     </div>

@@ -13,18 +13,15 @@ import {
 } from './actions/lobs';
 import type { ConnectionReport } from '@/lib/admin/connection-test';
 import { Button } from '@/components/ui/button';
-import { checkboxClass, dangerButtonClass, StatusMessage } from './form-parts';
+import { checkboxClass, dangerButtonClass, HiddenFields, StatusMessage } from './form-parts';
 import { sectionTitleClass } from './page-parts';
 
 export function EnableLobForm({ lob, version, enabled }: { lob: string; version: number; enabled: boolean }) {
-  const [state, formAction, pending] = useActionState<LobCommandState, FormData>(setLobEnabledAction, {
-    values: { lob, version: String(version) },
-  });
+  const values = { lob, version: String(version) };
+  const [state, formAction, pending] = useActionState<LobCommandState, FormData>(setLobEnabledAction, { values });
   return (
     <form action={formAction} className="flex min-w-40 flex-col gap-2">
-      <input type="hidden" name="lob" value={lob} />
-      <input type="hidden" name="version" value={String(version)} />
-      <input type="hidden" name="enabled" value={enabled ? 'false' : 'true'} />
+      <HiddenFields values={{ ...values, enabled: enabled ? 'false' : 'true' }} />
       <div>
         <Button type="submit" variant="secondary" disabled={pending}>
           {enabled ? 'Disable' : 'Enable'} {lob}

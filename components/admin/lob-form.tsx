@@ -1,12 +1,98 @@
 'use client';
 
-import { useActionState } from 'react';
+import { useActionState, type ReactNode } from 'react';
 import { createLobAction, updateLobAction, type LobFormState } from './actions/lobs';
 import type { LobFormValues } from '@/lib/admin/lob-form';
 import { APP_LABELS, REQUEST_DAY_CHOICES, STUDIO_APPS } from '@/lib/admin/validation';
 import { Button } from '@/components/ui/button';
 import { Time } from '@/components/ui/time';
-import { checkboxClass, describedBy, Field, FieldError, inputClass, linkClass, StatusMessage } from './form-parts';
+import { dayOptions, type Option } from '@/components/ui/options';
+import { CheckboxField, describedBy, FieldError, linkClass, SelectField, StatusMessage, TextField } from './form-parts';
+import type { InputProps } from './form-parts';
+
+type TextSpec = { label: string; hint?: string } & InputProps;
+
+/** The form's text inputs: label, hint and input attributes (the value and the error come from the form's state). */
+const TEXT_FIELDS = {
+  lob: {
+    label: 'Name',
+    hint: 'Lowercase letters, digits and hyphens, e.g. lob-a. Cannot change later.',
+    required: true,
+    autoComplete: 'off',
+  },
+  displayName: { label: 'Display name', required: true },
+  accountId: { label: 'AWS account id', hint: '12 digits.', inputMode: 'numeric', required: true },
+  region: { label: 'Region', hint: 'e.g. us-east-1.', required: true },
+  domainId: { label: 'Studio domain id', hint: 'd-… from the SageMaker console.', required: true },
+  roleName: { label: 'Generator role name', hint: 'Default PresignedUrlGenerator.' },
+  groups: {
+    label: 'IdP groups',
+    hint: 'Members of these groups belong to this LOB when they have no explicit mapping. Separate with commas.',
+  },
+  sessionDurationSeconds: {
+    label: 'Studio session length (seconds)',
+    hint: '1800-43200; 7200 = 2 hours. How long a Studio session lasts once opened.',
+    type: 'number',
+    min: 1800,
+    max: 43200,
+    required: true,
+  },
+  urlExpiresSeconds: {
+    label: 'Presigned URL expiry (seconds)',
+    hint: '5-300; empty uses the portal default.',
+    type: 'number',
+    min: 5,
+    max: 300,
+  },
+  ownerUsers: {
+    label: 'Owner usernames',
+    hint: "Owners manage this LOB's members and requests. Separate with commas.",
+    autoComplete: 'off',
+  },
+  ownerGroups: {
+    label: 'Owner IdP groups',
+    hint: 'Members of these groups are owners too, e.g. lob-a-owners.',
+    autoComplete: 'off',
+  },
+  requestDescription: {
+    label: 'Who should ask',
+    hint: 'Shown to users beside Request access; at most 300 characters.',
+  },
+  stopAfterHours: {
+    label: 'Stop apps after (hours)',
+    hint: 'Apps running longer are stopped; users are warned 30 minutes before. Empty: no limit.',
+    inputMode: 'numeric',
+  },
+  stopAfterHoursGpu: {
+    label: 'Stop GPU apps after (hours)',
+    hint: 'For GPU instance types (ml.g*, ml.p*); empty: the limit above.',
+    inputMode: 'numeric',
+  },
+  emergencyGroup: {
+    label: 'Emergency access group',
+    hint: 'Members of this IdP group (e.g. lob-a-oncall) may take access at once, without approval; owners confirm or reject it afterwards. Empty: not allowed.',
+    autoComplete: 'off',
+  },
+  emergencyHours: {
+    label: 'Emergency access duration (hours)',
+    hint: 'How long emergency access lasts: 1 to 12 hours.',
+    inputMode: 'numeric',
+  },
+} satisfies Partial<Record<keyof LobFormValues, TextSpec>>;
+type TextName = keyof typeof TEXT_FIELDS;
+
+const APP_OPTIONS = STUDIO_APPS.map((app) => ({ value: app, label: APP_LABELS[app] }));
+
+/** The form's selects. */
+const SELECT_FIELDS = {
+  defaultApp: { label: 'Default landing app', options: APP_OPTIONS },
+  maxRequestDays: { label: 'Longest access a request may ask for', options: dayOptions(REQUEST_DAY_CHOICES) },
+  approvalsRequired: {
+    label: 'Approvals required',
+    hint: '2: a request needs two different approvers (owners or platform admins), neither the requester.',
+    options: ['1', '2'],
+  },
+} satisfies Partial<Record<keyof LobFormValues, { label: string; hint?: string; options: Option[] }>>;
 
 /** Create or edit a LOB. Edits carry the version they started from; a refused save keeps what was typed. */
 export function LobForm({ mode, initial }: { mode: 'create' | 'edit'; initial: LobFormValues }) {
@@ -18,6 +104,12 @@ export function LobForm({ mode, initial }: { mode: 'create' | 'edit'; initial: L
   const e = state.fieldErrors ?? {};
   // Remount the fields when the server answers, so they show exactly the values it sent back.
   const formKey = JSON.stringify(v);
+  const text = (name: TextName, input?: TextSpec | { readOnly: boolean }) => (
+    <TextField key={name} name={name} {...TEXT_FIELDS[name]} {...input} defaultValue={v[name]} error={e[name]} />
+  );
+  const select = (name: keyof typeof SELECT_FIELDS) => (
+    <SelectField key={name} name={name} {...SELECT_FIELDS[name]} defaultValue={v[name]} error={e[name]} />
+  );
   return (
     <form action={formAction} noValidate aria-describedby="lob-form-status">
       <StatusMessage id="lob-form-status" ok={state.ok} message={state.message} error={state.error} className="mb-5" />
@@ -33,95 +125,52 @@ export function LobForm({ mode, initial }: { mode: 'create' | 'edit'; initial: L
       {e._form ? <div className="mb-5"><FieldError name="_form" error={e._form} /></div> : null}
       <div key={formKey} className="space-y-5">
         <input type="hidden" name="version" value={v.version} />
-        <Field name="lob" label="Name" hint="Lowercase letters, digits and hyphens, e.g. lob-a. Cannot change later." error={e.lob}>
-          <input
-            id="lob" name="lob" className={inputClass} defaultValue={v.lob} readOnly={mode === 'edit'} required
-            autoComplete="off" {...describedBy('lob', e.lob, true)}
-          />
-        </Field>
-        <Field name="displayName" label="Display name" error={e.displayName}>
-          <input id="displayName" name="displayName" className={inputClass} defaultValue={v.displayName} required {...describedBy('displayName', e.displayName)} />
-        </Field>
+        {text('lob', { readOnly: mode === 'edit' })}
+        {text('displayName')}
         <div className="grid gap-5 sm:grid-cols-2">
-          <Field name="accountId" label="AWS account id" hint="12 digits." error={e.accountId}>
-            <input id="accountId" name="accountId" inputMode="numeric" className={inputClass} defaultValue={v.accountId} required {...describedBy('accountId', e.accountId, true)} />
-          </Field>
-          <Field name="region" label="Region" hint="e.g. us-east-1." error={e.region}>
-            <input id="region" name="region" className={inputClass} defaultValue={v.region} required {...describedBy('region', e.region, true)} />
-          </Field>
-          <Field name="domainId" label="Studio domain id" hint="d-… from the SageMaker console." error={e.domainId}>
-            <input id="domainId" name="domainId" className={inputClass} defaultValue={v.domainId} required {...describedBy('domainId', e.domainId, true)} />
-          </Field>
-          <Field name="roleName" label="Generator role name" hint="Default PresignedUrlGenerator." error={e.roleName}>
-            <input id="roleName" name="roleName" className={inputClass} defaultValue={v.roleName} {...describedBy('roleName', e.roleName, true)} />
-          </Field>
+          {text('accountId')}
+          {text('region')}
+          {text('domainId')}
+          {text('roleName')}
         </div>
-        <Field name="groups" label="IdP groups" hint="Members of these groups belong to this LOB when they have no explicit mapping. Separate with commas." error={e.groups}>
-          <input id="groups" name="groups" className={inputClass} defaultValue={v.groups} {...describedBy('groups', e.groups, true)} />
-        </Field>
+        {text('groups')}
         <fieldset {...describedBy('allowedApps', e.allowedApps)}>
           <legend className="text-sm font-semibold text-slate-800">Allowed landing apps</legend>
           <div className="mt-2 flex flex-wrap gap-x-6 gap-y-2">
             {STUDIO_APPS.map((app) => (
-              <label key={app} className="inline-flex items-center gap-2 text-sm text-slate-900">
-                <input type="checkbox" name="allowedApps" value={app} defaultChecked={v.allowedApps.includes(app)} className={checkboxClass} />
-                {APP_LABELS[app]}
-              </label>
+              <CheckboxField
+                key={app}
+                name="allowedApps"
+                value={app}
+                defaultChecked={v.allowedApps.includes(app)}
+                label={APP_LABELS[app]}
+              />
             ))}
           </div>
           <FieldError name="allowedApps" error={e.allowedApps} />
         </fieldset>
-        <Field name="defaultApp" label="Default landing app" error={e.defaultApp}>
-          <select id="defaultApp" name="defaultApp" className={inputClass} defaultValue={v.defaultApp} {...describedBy('defaultApp', e.defaultApp)}>
-            {STUDIO_APPS.map((app) => (
-              <option key={app} value={app}>
-                {APP_LABELS[app]}
-              </option>
-            ))}
-          </select>
-        </Field>
+        {select('defaultApp')}
         <div className="grid gap-5 sm:grid-cols-2">
-          <Field name="sessionDurationSeconds" label="Studio session length (seconds)" hint="1800-43200; 7200 = 2 hours. How long a Studio session lasts once opened." error={e.sessionDurationSeconds}>
-            <input id="sessionDurationSeconds" name="sessionDurationSeconds" type="number" min={1800} max={43200} className={inputClass} defaultValue={v.sessionDurationSeconds} required {...describedBy('sessionDurationSeconds', e.sessionDurationSeconds, true)} />
-          </Field>
-          <Field name="urlExpiresSeconds" label="Presigned URL expiry (seconds)" hint="5-300; empty uses the portal default." error={e.urlExpiresSeconds}>
-            <input id="urlExpiresSeconds" name="urlExpiresSeconds" type="number" min={5} max={300} className={inputClass} defaultValue={v.urlExpiresSeconds} {...describedBy('urlExpiresSeconds', e.urlExpiresSeconds, true)} />
-          </Field>
+          {text('sessionDurationSeconds')}
+          {text('urlExpiresSeconds')}
         </div>
         <fieldset className="space-y-5 rounded-md border border-slate-200 p-4">
           <legend className="px-1 text-sm font-semibold text-slate-800">Owners and access requests</legend>
-          <Field name="ownerUsers" label="Owner usernames" hint="Owners manage this LOB's members and requests. Separate with commas." error={e.ownerUsers}>
-            <input id="ownerUsers" name="ownerUsers" className={inputClass} defaultValue={v.ownerUsers} autoComplete="off" {...describedBy('ownerUsers', e.ownerUsers, true)} />
-          </Field>
-          <Field name="ownerGroups" label="Owner IdP groups" hint="Members of these groups are owners too, e.g. lob-a-owners." error={e.ownerGroups}>
-            <input id="ownerGroups" name="ownerGroups" className={inputClass} defaultValue={v.ownerGroups} autoComplete="off" {...describedBy('ownerGroups', e.ownerGroups, true)} />
-          </Field>
-          <label className="inline-flex items-center gap-2 text-sm text-slate-900">
-            <input type="checkbox" name="acceptsRequests" defaultChecked={v.acceptsRequests} className={checkboxClass} />
-            Accepts access requests
-          </label>
-          <Field name="requestDescription" label="Who should ask" hint="Shown to users beside Request access; at most 300 characters." error={e.requestDescription}>
-            <input id="requestDescription" name="requestDescription" className={inputClass} defaultValue={v.requestDescription} {...describedBy('requestDescription', e.requestDescription, true)} />
-          </Field>
-          <Field name="maxRequestDays" label="Longest access a request may ask for" error={e.maxRequestDays}>
-            <select id="maxRequestDays" name="maxRequestDays" className={inputClass} defaultValue={v.maxRequestDays} {...describedBy('maxRequestDays', e.maxRequestDays)}>
-              {REQUEST_DAY_CHOICES.map((d) => <option key={d} value={String(d)}>{d} days</option>)}
-            </select>
-          </Field>
-          <Field name="approvalsRequired" label="Approvals required" hint="2: a request needs two different approvers (owners or platform admins), neither the requester." error={e.approvalsRequired}>
-            <select id="approvalsRequired" name="approvalsRequired" className={inputClass} defaultValue={v.approvalsRequired} {...describedBy('approvalsRequired', e.approvalsRequired, true)}>
-              <option value="1">1</option>
-              <option value="2">2</option>
-            </select>
-          </Field>
+          {text('ownerUsers')}
+          {text('ownerGroups')}
+          <CheckboxField name="acceptsRequests" defaultChecked={v.acceptsRequests} label="Accepts access requests" />
+          {text('requestDescription')}
+          {select('maxRequestDays')}
+          {select('approvalsRequired')}
         </fieldset>
-        <SettingFields legend="Running time" fields={COST_LIMIT_FIELDS} values={v} errors={e} />
-        <SettingFields legend="Emergency access" fields={EMERGENCY_FIELDS} values={v} errors={e} />
+        <SettingFields legend="Running time" names={['stopAfterHours', 'stopAfterHoursGpu']} text={text} />
+        <SettingFields legend="Emergency access" names={['emergencyGroup', 'emergencyHours']} text={text} />
         <div className="flex flex-col gap-3">
-          <label className="inline-flex items-center gap-2 text-sm text-slate-900">
-            <input type="checkbox" name="autoCreateProfile" defaultChecked={v.autoCreateProfile} className={checkboxClass} />
-            Create a Studio user profile on first launch
-          </label>
+          <CheckboxField
+            name="autoCreateProfile"
+            defaultChecked={v.autoCreateProfile}
+            label="Create a Studio user profile on first launch"
+          />
           {mode === 'create' ? (
             <p className="rounded-md border border-slate-200 bg-slate-50 px-3 py-2 text-sm text-slate-700" data-testid="starts-disabled">
               A new line of business starts <strong>disabled</strong>: users are not offered it until you test its
@@ -129,10 +178,12 @@ export function LobForm({ mode, initial }: { mode: 'create' | 'edit'; initial: L
             </p>
           ) : (
             <div>
-              <label className="inline-flex items-center gap-2 text-sm text-slate-900">
-                <input type="checkbox" name="enabled" defaultChecked={v.enabled} className={checkboxClass} {...describedBy('enabled', e.enabled)} />
-                Enabled (users can launch Studio; enabling runs the connection test first)
-              </label>
+              <CheckboxField
+                name="enabled"
+                defaultChecked={v.enabled}
+                label="Enabled (users can launch Studio; enabling runs the connection test first)"
+                {...describedBy('enabled', e.enabled)}
+              />
               <FieldError name="enabled" error={e.enabled} />
             </div>
           )}
@@ -145,43 +196,12 @@ export function LobForm({ mode, initial }: { mode: 'create' | 'edit'; initial: L
   );
 }
 
-/** A text setting of the LOB form rendered by SettingFields. */
-interface TextSetting {
-  name: 'stopAfterHours' | 'stopAfterHoursGpu' | 'emergencyGroup' | 'emergencyHours';
-  label: string;
-  hint: string;
-  numeric?: boolean;
-}
-
-/** Cost control: the sweep stops apps running longer than these hours (lib/cost/sweep.ts). */
-const COST_LIMIT_FIELDS: TextSetting[] = [
-  { name: 'stopAfterHours', label: 'Stop apps after (hours)', hint: 'Apps running longer are stopped; users are warned 30 minutes before. Empty: no limit.', numeric: true },
-  { name: 'stopAfterHoursGpu', label: 'Stop GPU apps after (hours)', hint: 'For GPU instance types (ml.g*, ml.p*); empty: the limit above.', numeric: true },
-];
-
-/** Emergency (break-glass) access: who may take it, for how long (lib/access/emergency.ts). */
-const EMERGENCY_FIELDS: TextSetting[] = [
-  {
-    name: 'emergencyGroup',
-    label: 'Emergency access group',
-    hint: 'Members of this IdP group (e.g. lob-a-oncall) may take access at once, without approval; owners confirm or reject it afterwards. Empty: not allowed.',
-  },
-  { name: 'emergencyHours', label: 'Emergency access duration (hours)', hint: 'How long emergency access lasts: 1 to 12 hours.', numeric: true },
-];
-
-/** A fieldset of text settings, each with its label, hint and error. */
-function SettingFields({ legend, fields, values: v, errors: e }: { legend: string; fields: TextSetting[]; values: LobFormValues; errors: Record<string, string | undefined> }) {
+/** A fieldset of text settings (cost limits, emergency access), each with its label, hint and error. */
+function SettingFields({ legend, names, text }: { legend: string; names: TextName[]; text: (name: TextName) => ReactNode }) {
   return (
     <fieldset className="space-y-5 rounded-md border border-slate-200 p-4">
       <legend className="px-1 text-sm font-semibold text-slate-800">{legend}</legend>
-      {fields.map((f) => (
-        <Field key={f.name} name={f.name} label={f.label} hint={f.hint} error={e[f.name]}>
-          <input
-            id={f.name} name={f.name} className={inputClass} defaultValue={v[f.name]} {...(f.numeric ? { inputMode: 'numeric' } : { autoComplete: 'off' })}
-            {...describedBy(f.name, e[f.name], true)}
-          />
-        </Field>
-      ))}
+      {names.map((name) => text(name))}
     </fieldset>
   );
 }

@@ -3,7 +3,7 @@
 import { useActionState } from 'react';
 import { Button } from '@/components/ui/button';
 import { removeMemberAction, setMemberAction, type MemberState } from './actions/members';
-import { describedBy, Field, inputClass, StatusMessage } from './form-parts';
+import { inputClass, latestOutcome, StatusMessage, TextField } from './form-parts';
 
 /** Add someone to the LOB (or set the end date of an existing membership). */
 export function AddMemberForm({ lob }: { lob: string }) {
@@ -13,12 +13,22 @@ export function AddMemberForm({ lob }: { lob: string }) {
     <form action={formAction} noValidate className="space-y-4" aria-label={`Add a member to ${lob}`}>
       <input type="hidden" name="lob" value={lob} />
       <div key={JSON.stringify(state.values)} className="grid gap-4 sm:grid-cols-2">
-        <Field name="username" label="Username" error={e.username}>
-          <input id="username" name="username" className={inputClass} defaultValue={state.values.username} autoComplete="off" required {...describedBy('username', e.username)} />
-        </Field>
-        <Field name="until" label="End date (optional)" hint="The last day of access (UTC). Owners grant at most the LOB's maximum duration; only platform admins may leave it empty (no end)." error={e.until}>
-          <input id="until" name="until" type="date" className={inputClass} defaultValue={state.values.until} {...describedBy('until', e.until, true)} />
-        </Field>
+        <TextField
+          name="username"
+          label="Username"
+          defaultValue={state.values.username}
+          autoComplete="off"
+          required
+          error={e.username}
+        />
+        <TextField
+          name="until"
+          label="End date (optional)"
+          hint="The last day of access (UTC). Owners grant at most the LOB's maximum duration; only platform admins may leave it empty (no end)."
+          type="date"
+          defaultValue={state.values.until}
+          error={e.until}
+        />
       </div>
       <StatusMessage ok={state.ok} message={state.message} error={state.error} />
       <Button type="submit" disabled={pending}>{pending ? 'Saving…' : 'Add member'}</Button>
@@ -47,7 +57,7 @@ export function MemberRowForms({ lob, username, until }: { lob: string; username
         <input type="hidden" name="username" value={username} />
         <Button type="submit" variant="secondary" disabled={removing} aria-label={`Remove ${username} from ${lob}`}>Remove</Button>
       </form>
-      <StatusMessage ok={setState.ok ?? removeState.ok} message={removeState.message ?? setState.message} error={removeState.error ?? setState.error} />
+      <StatusMessage {...latestOutcome(removeState, setState)} />
     </div>
   );
 }

@@ -3,15 +3,15 @@
 import { useActionState } from 'react';
 import { Button } from '@/components/ui/button';
 import { archiveOrphanAction, backfillSubsAction, type OrphanState } from './actions/orphans';
-import { StatusMessage } from './form-parts';
+import { HiddenFields, StatusMessage } from './form-parts';
 
 /** "Archive" for one orphaned row (a plain form post without JavaScript too). */
 export function ArchiveOrphanForm({ username, version }: { username: string; version: number }) {
-  const [state, action, pending] = useActionState<OrphanState, FormData>(archiveOrphanAction, { values: { username, version: String(version) } });
+  const values = { username, version: String(version) };
+  const [state, action, pending] = useActionState<OrphanState, FormData>(archiveOrphanAction, { values });
   return (
     <form action={action} className="flex flex-col gap-2">
-      <input type="hidden" name="username" value={username} />
-      <input type="hidden" name="version" value={String(version)} />
+      <HiddenFields values={values} />
       <Button type="submit" variant="secondary" disabled={pending || state.ok} aria-label={`Archive the memberships of ${username}`}>Archive</Button>
       <StatusMessage ok={state.ok} message={state.message} error={state.error} />
     </form>

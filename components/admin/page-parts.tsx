@@ -64,6 +64,28 @@ export function Card({
   );
 }
 
+/** A Card named by its h2 (`aria-labelledby`), for a section of a page. */
+export function SectionCard({
+  titleId,
+  title,
+  tone,
+  children,
+}: {
+  titleId: string;
+  title: ReactNode;
+  tone?: 'default' | 'danger';
+  children: ReactNode;
+}) {
+  return (
+    <Card aria-labelledby={titleId} tone={tone}>
+      <h2 id={titleId} className={sectionTitleClass}>
+        {title}
+      </h2>
+      {children}
+    </Card>
+  );
+}
+
 /** A GET form above a list (search, filters): its fields side by side, wrapping on phones, then one submit button. */
 export function FilterForm({
   label,
@@ -90,17 +112,27 @@ export function FilterForm({
   );
 }
 
-/** A list that could not be read: the error, and a link that starts the list again from its first page. */
-export function ListError({ title, error, restart }: { title: string; error: string; restart: { href: string; label: string } }) {
+/** A list that could not be read: the error and, for a paged list, a link that starts it again from its first page. */
+export function ListError({
+  title,
+  error,
+  restart,
+}: {
+  title: string;
+  error: string;
+  restart?: { href: string; label: string };
+}) {
   return (
     <div className="mb-4">
       <Alert tone="error" title={title}>
         <p>{error}</p>
-        <p className="mt-2">
-          <Link className="font-semibold underline underline-offset-2" href={restart.href}>
-            {restart.label}
-          </Link>
-        </p>
+        {restart ? (
+          <p className="mt-2">
+            <Link className="font-semibold underline underline-offset-2" href={restart.href}>
+              {restart.label}
+            </Link>
+          </p>
+        ) : null}
       </Alert>
     </div>
   );

@@ -2,8 +2,9 @@
 
 import { useActionState } from 'react';
 import { Button } from '@/components/ui/button';
+import { dayOptions, Options } from '@/components/ui/options';
 import { approveRequestAction, denyRequestAction, type DecisionState } from './actions/requests';
-import { dangerButtonClass, inputClass, StatusMessage } from './form-parts';
+import { dangerButtonClass, inputClass, latestOutcome, StatusMessage } from './form-parts';
 
 /** Approve (for the days asked or fewer) or deny (with a reason) one pending request. */
 export function RequestDecision({ id, requester, lob, days }: { id: string; requester: string; lob: string; days: number }) {
@@ -21,7 +22,7 @@ export function RequestDecision({ id, requester, lob, days }: { id: string; requ
             <div>
               <label htmlFor={`days-${id}`} className="block text-xs font-semibold text-slate-700">Approve for</label>
               <select id={`days-${id}`} name="days" defaultValue={String(days)} className={`${inputClass} mt-1 w-32`}>
-                {choices.map((d) => <option key={d} value={d}>{d} days</option>)}
+                <Options options={dayOptions(choices)} />
               </select>
             </div>
             <Button type="submit" disabled={approving} aria-describedby={`who-${id}`}>Approve</Button>
@@ -37,7 +38,7 @@ export function RequestDecision({ id, requester, lob, days }: { id: string; requ
         </>
       )}
       <span id={`who-${id}`} className="sr-only">request of {requester} for {lob}</span>
-      <StatusMessage ok={approved.ok ?? denied.ok} message={approved.message ?? denied.message} error={approved.error ?? denied.error} />
+      <StatusMessage {...latestOutcome(approved, denied)} />
     </div>
   );
 }

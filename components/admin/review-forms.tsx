@@ -12,7 +12,7 @@ import {
   type ApplyActionState,
   type ReviewActionState,
 } from './actions/reviews';
-import { checkboxClass, dangerButtonClass, describedBy, Field, inputClass, StatusMessage } from './form-parts';
+import { checkboxClass, dangerButtonClass, inputClass, StatusMessage, TextField } from './form-parts';
 
 const initial: ReviewActionState = { values: {} };
 
@@ -130,12 +130,21 @@ export function ReviewSettingsForm({ initial: start }: { initial: ReviewSettings
       <input type="hidden" name="lob" value={start.lob} />
       <input type="hidden" name="version" value={v.version ?? start.version} />
       <div key={JSON.stringify(v)} className="grid gap-4 sm:grid-cols-2">
-        <Field name="everyDays" label="Review every (days)" hint="Empty: no schedule." error={e.everyDays}>
-          <input id="everyDays" name="everyDays" inputMode="numeric" className={inputClass} defaultValue={v.everyDays ?? ''} {...describedBy('everyDays', e.everyDays, true)} />
-        </Field>
-        <Field name="dueDays" label="Due after (days)" error={e.dueDays}>
-          <input id="dueDays" name="dueDays" inputMode="numeric" className={inputClass} defaultValue={v.dueDays ?? ''} {...describedBy('dueDays', e.dueDays)} />
-        </Field>
+        <TextField
+          name="everyDays"
+          label="Review every (days)"
+          hint="Empty: no schedule."
+          inputMode="numeric"
+          defaultValue={v.everyDays ?? ''}
+          error={e.everyDays}
+        />
+        <TextField
+          name="dueDays"
+          label="Due after (days)"
+          inputMode="numeric"
+          defaultValue={v.dueDays ?? ''}
+          error={e.dueDays}
+        />
         <div className="flex items-center gap-2 sm:col-span-2">
           <input id="removeUndecided" name="removeUndecided" type="checkbox" className={checkboxClass} defaultChecked={v.removeUndecided === 'on'} />
           <label htmlFor="removeUndecided" className="text-sm text-slate-800">Remove undecided members when a review closes</label>

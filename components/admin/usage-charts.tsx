@@ -5,6 +5,8 @@
  * the page shows a table of the same numbers beside each chart.
  */
 
+import type { ReactNode } from 'react';
+
 /**
  * Series colours, one text colour each: bars fill with it (`fill-current`) and legend swatches paint it
  * (`bg-current`), so a colour is named once (in full, for Tailwind's class scan).
@@ -63,9 +65,7 @@ export function StackedBarChart({ id, title, description, days, series }: { id: 
   const y = (v: number) => margin.top + plotH - (v / max) * plotH;
   const labelEvery = days.length > 31 ? 14 : 7;
   return (
-    <svg id={id} role="img" aria-labelledby={`${id}-title ${id}-desc`} viewBox={`0 0 ${width} ${height}`} className="h-auto w-full" data-testid={id}>
-      <title id={`${id}-title`}>{title}</title>
-      <desc id={`${id}-desc`}>{description}</desc>
+    <ChartSvg id={id} title={title} description={description} width={width} height={height}>
       {ticks.map((t) => (
         <g key={t}>
           <line x1={margin.left} x2={width - margin.right} y1={y(t)} y2={y(t)} className="stroke-slate-200" strokeWidth={1} />
@@ -100,6 +100,38 @@ export function StackedBarChart({ id, title, description, days, series }: { id: 
         );
       })}
       <line x1={margin.left} x2={width - margin.right} y1={y(0)} y2={y(0)} className="stroke-slate-400" strokeWidth={1} />
+    </ChartSvg>
+  );
+}
+
+/** A chart's SVG image: named by its title and described by its description (`aria-labelledby`). */
+function ChartSvg({
+  id,
+  title,
+  description,
+  width,
+  height,
+  children,
+}: {
+  id: string;
+  title: string;
+  description: string;
+  width: number;
+  height: number;
+  children: ReactNode;
+}) {
+  return (
+    <svg
+      id={id}
+      role="img"
+      aria-labelledby={`${id}-title ${id}-desc`}
+      viewBox={`0 0 ${width} ${height}`}
+      className="h-auto w-full"
+      data-testid={id}
+    >
+      <title id={`${id}-title`}>{title}</title>
+      <desc id={`${id}-desc`}>{description}</desc>
+      {children}
     </svg>
   );
 }
@@ -127,9 +159,7 @@ export function HorizontalBarChart({
   const max = Math.max(1, ...items.map((i) => i.value));
   const barMax = width - labelW - valueW;
   return (
-    <svg id={id} role="img" aria-labelledby={`${id}-title ${id}-desc`} viewBox={`0 0 ${width} ${height}`} className="h-auto w-full" data-testid={id}>
-      <title id={`${id}-title`}>{title}</title>
-      <desc id={`${id}-desc`}>{description}</desc>
+    <ChartSvg id={id} title={title} description={description} width={width} height={height}>
       {items.length === 0 ? (
         <text x={0} y={20} className="fill-slate-600 text-[13px]">Nothing recorded in this period.</text>
       ) : null}
@@ -150,6 +180,6 @@ export function HorizontalBarChart({
           </g>
         );
       })}
-    </svg>
+    </ChartSvg>
   );
 }

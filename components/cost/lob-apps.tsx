@@ -8,8 +8,9 @@ import { toPortalError } from '@/lib/errors';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { inputClass, labelClass } from '@/components/admin/form-parts';
-import { Card, TableFrame, sectionTitleClass, tableClass, tbodyClass, tdClass, thClass, theadClass } from '@/components/admin/page-parts';
-import { AppCostCells, StopNotice } from './my-apps';
+import { Card, sectionTitleClass, tdClass } from '@/components/admin/page-parts';
+import { DataTable, srOnlyColumn } from '@/components/admin/data-table';
+import { APP_COLUMNS, AppCostCells, StopNotice } from './my-apps';
 import { StopAppForm } from './stop-app';
 
 const HOUR_MS = 3600_000;
@@ -51,18 +52,12 @@ async function LobAppsTable({ lob, viewer, longer }: { lob: Lob; viewer: string;
         {longer === undefined ? '' : ` (running longer than ${longer} hours)`}.
       </p>
       {shown.length ? (
-        <TableFrame label={`Running apps in ${lob.lob}`}>
-          <table className={tableClass} data-testid="lob-apps-table">
-            <caption className="sr-only">Running Studio apps in {lob.lob}</caption>
-            <thead className={theadClass}>
-              <tr>
-                {['User', 'App', 'Space', 'Instance type', 'Running since', 'Estimated cost so far'].map((c) => (
-                  <th key={c} scope="col" className={thClass}>{c}</th>
-                ))}
-                <th scope="col" className={thClass}><span className="sr-only">Stop</span></th>
-              </tr>
-            </thead>
-            <tbody className={tbodyClass}>
+        <DataTable
+          label={`Running apps in ${lob.lob}`}
+          testId="lob-apps-table"
+          caption={`Running Studio apps in ${lob.lob}`}
+          columns={['User', ...APP_COLUMNS, srOnlyColumn('Stop')]}
+        >
               {shown.map((app) => (
                 <tr key={appIdOf(app)} data-user={app.user}>
                   <th scope="row" className={`${tdClass} font-medium`}>{app.user}</th>
@@ -73,9 +68,7 @@ async function LobAppsTable({ lob, viewer, longer }: { lob: Lob; viewer: string;
                   <AppCostCells app={app} {...cells} label={`${appLabelOf(app)} of ${app.user}`} />
                 </tr>
               ))}
-            </tbody>
-          </table>
-        </TableFrame>
+        </DataTable>
       ) : null}
     </>
   );

@@ -11,11 +11,14 @@ import { toPortalError } from '@/lib/errors';
 import { log } from '@/lib/log';
 import { formatUtc } from '@/lib/time-format';
 import { Alert } from '@/components/ui/alert';
+import { HeadRow, srOnlyColumn } from '@/components/admin/data-table';
 import { StopAppButton, StopAppForm } from './stop-app';
 
 const cardClass = 'rounded-lg border border-slate-200 bg-white p-5 shadow-sm sm:p-6';
 const th = 'px-3 py-2 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase';
 const td = 'px-3 py-2 align-top text-sm text-slate-700';
+/** The columns of a running app (AppCostCells fill the cost ones); a LOB's list puts its user first. */
+export const APP_COLUMNS = ['App', 'Space', 'Instance type', 'Running since', 'Estimated cost so far'];
 
 /** "Stops at … (limit N h)": a warning in the last 30 minutes before the LOB's limit. */
 export function StopNotice({ lob, app, now }: { lob: Lob; app: RunningApp; now: Date }) {
@@ -104,14 +107,7 @@ async function MyAppsList({ user, lobs }: { user: SessionUser; lobs: Lob[] }) {
             <table className="min-w-full divide-y divide-slate-200" data-testid={`my-apps-${lob.lob}`}>
               <caption className="mb-2 text-left text-sm font-semibold text-slate-800">{lob.displayName} ({lob.lob})</caption>
               <thead className="bg-slate-50">
-                <tr>
-                  <th scope="col" className={th}>App</th>
-                  <th scope="col" className={th}>Space</th>
-                  <th scope="col" className={th}>Instance type</th>
-                  <th scope="col" className={th}>Running since</th>
-                  <th scope="col" className={th}>Estimated cost so far</th>
-                  <th scope="col" className={th}><span className="sr-only">Stop</span></th>
-                </tr>
+                <HeadRow columns={[...APP_COLUMNS, srOnlyColumn('Stop')]} cellClass={th} />
               </thead>
               <tbody className="divide-y divide-slate-100">
                 {apps.map((app) => (

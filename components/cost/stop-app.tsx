@@ -3,7 +3,7 @@
 import { useActionState, useId } from 'react';
 import { useDialog } from '@/components/ui/use-dialog';
 import { Button } from '@/components/ui/button';
-import { dangerButtonClass, describedBy, Field, inputClass, linkClass, StatusMessage } from '@/components/admin/form-parts';
+import { dangerButtonClass, linkClass, StatusMessage, TextField } from '@/components/admin/form-parts';
 import { stopLobAppAction, stopMyAppAction, type StopAppState } from './actions';
 
 export interface StopAppProps {
@@ -36,9 +36,15 @@ export function StopAppForm({ kind, lob, app, label, onCancel, cancelHref }: Sto
       <input type="hidden" name="app" value={app} />
       {kind === 'lob' ? (
         <div className="mt-4">
-          <Field name="reason" label="Reason" hint="The user is told who stopped the app and why; the audit log keeps it." error={e.reason}>
-            <input id="reason" name="reason" required maxLength={300} className={inputClass} defaultValue={state.values.reason} {...describedBy('reason', e.reason, true)} />
-          </Field>
+          <TextField
+            name="reason"
+            label="Reason"
+            hint="The user is told who stopped the app and why; the audit log keeps it."
+            required
+            maxLength={300}
+            defaultValue={state.values.reason}
+            error={e.reason}
+          />
         </div>
       ) : null}
       <div className="mt-4">

@@ -35,7 +35,7 @@ export async function InstanceUsageCards({ lobs, days }: { lobs: Lob[]; days: nu
         <td className={`${tdClass} tabular-nums`}>{formatCost(r.cost, currency)}</td>
       </tr>
     )),
-    empty: report.rows.length === 0 ? <p className="px-4 py-6 text-sm text-slate-600">No app hours counted in this period.</p> : undefined,
+    empty: report.rows.length === 0 ? 'No app hours counted in this period.' : undefined,
   });
   return (
     <div className="space-y-3">

@@ -3,6 +3,7 @@
 import { useActionState, useId, useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { FormStatus, homeFieldClass, LongTextField } from '@/components/actions/form-status';
+import { dayOptions, Options } from '@/components/ui/options';
 import { requestAccessAction, withdrawRequestAction, type RequestFormState } from './actions';
 
 const DAY_CHOICES = [7, 30, 90, 180, 365];
@@ -28,7 +29,7 @@ export function RequestAccessForm({ lob, displayName, maxDays }: { lob: string; 
         <div className="max-w-xs">
           <label htmlFor={`${id}-days`} className="block text-sm font-semibold text-slate-800">Duration</label>
           <select id={`${id}-days`} name="days" defaultValue={state.values.days} className={homeFieldClass}>
-            {choices.map((d) => <option key={d} value={d}>{d} days</option>)}
+            <Options options={dayOptions(choices)} />
           </select>
         </div>
         <FormStatus state={state} />

@@ -1,8 +1,7 @@
 'use client';
 
-import { useSyncExternalStore } from 'react';
+import { HydratedTime, type TimeFormat, type TimeProps } from './time';
 
-const subscribe = () => () => {};
 const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
   ['year', 31_536_000],
   ['month', 2_592_000],
@@ -21,17 +20,13 @@ export function formatRelative(iso: string, now: Date): string {
 }
 
 const exactUtc = (iso: string) => `${iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z').replace(/Z$/, ' UTC')}`;
+const RELATIVE: TimeFormat = { title: exactUtc, server: exactUtc, browser: (iso) => formatRelative(iso, new Date()) };
 
 /**
  * A stored time as people read it: "3 minutes ago" in the browser, the exact UTC time on hover and in
  * `dateTime`. The server (not knowing the viewer's clock or zone) renders the exact UTC time.
  * (Issue 17 adds a shared time component; the lead reconciles the two.)
  */
-export function RelativeTime({ iso, className }: { iso: string; className?: string }) {
-  const inBrowser = useSyncExternalStore(subscribe, () => true, () => false);
-  return (
-    <time dateTime={iso} title={exactUtc(iso)} className={className}>
-      {inBrowser ? formatRelative(iso, new Date()) : exactUtc(iso)}
-    </time>
-  );
+export function RelativeTime(props: TimeProps) {
+  return <HydratedTime {...props} format={RELATIVE} />;
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { InputInvalidError } from '@/lib/errors';
+import { InputInvalidError, isPortalError } from '@/lib/errors';
 
 /**
  * A list position that can also go back. Cognito's and DynamoDB's page tokens only go forward, so the
@@ -69,4 +69,27 @@ export function previousPageCursor(cursor: PageCursor): PageCursor | undefined {
   if (cursor.number <= 1 || !cursor.back.length) return undefined;
   const token = cursor.back[cursor.back.length - 1];
   return { number: cursor.number - 1, token: token || undefined, back: cursor.back.slice(0, -1) };
+}
+
+/** One page of a cursor-paged list as a page shows it: where it is, what the backend returned, or why it could not. */
+export interface CursorRead<P extends { nextToken?: string }> {
+  cursor: PageCursor;
+  page?: P;
+  /** A portal error's message (bad page link, backend refusal); anything else is thrown. */
+  error?: string;
+}
+
+/** Reads the page the link's `page` value points at with `load`; a portal error becomes `error`. */
+export async function readCursorPage<P extends { nextToken?: string }>(
+  raw: string | undefined,
+  load: (cursor: PageCursor) => Promise<P>,
+): Promise<CursorRead<P>> {
+  let cursor = FIRST_PAGE;
+  try {
+    cursor = readPageCursor(raw);
+    return { cursor, page: await load(cursor) };
+  } catch (e) {
+    if (!isPortalError(e)) throw e;
+    return { cursor, error: e.message };
+  }
 }

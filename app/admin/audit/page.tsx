@@ -5,13 +5,17 @@ import { getAdminDeps } from '@/lib/admin/deps';
 import { listAudit, type AuditEntry } from '@/lib/admin/audit';
 import { parseAuditFilter, auditQueryString, scopeAuditFilter } from '@/lib/admin/audit-filter';
 import { listLobs } from '@/lib/admin/lobs';
-import { nextPageCursor, previousPageCursor, readPageCursor, writePageCursor, FIRST_PAGE, type PageCursor } from '@/lib/admin/page-cursor';
+import { readCursorPage, type PageCursor } from '@/lib/admin/page-cursor';
 import { inputClass, labelClass, linkClass, secondaryButtonClass } from '@/components/admin/form-parts';
-import { Badge, FilterForm, ListError, PageHeader, Pager, TableFrame, tableClass, tbodyClass, tdClass, thClass, theadClass, wideOnly } from '@/components/admin/page-parts';
-import { isPortalError } from '@/lib/errors';
+import { Badge, FilterForm, ListError, PageHeader, tdClass, wideOnly } from '@/components/admin/page-parts';
+import { Options } from '@/components/ui/options';
+import { DataTable, wideColumn } from '@/components/admin/data-table';
+import { CursorPager, cursorHref } from '@/components/admin/cursor-pager';
 import { auditActionLabel, describeChange, outcomeLabel } from '@/lib/admin/labels';
 import { APP_LABELS } from '@/lib/admin/validation';
 import { Time } from '@/components/ui/time';
+
+const AUDIT_COLUMNS = ['Time', wideColumn('Type'), 'User', 'LOB', 'What', 'Outcome', wideColumn('Request id')];
 
 function Change({ entry }: { entry: AuditEntry }) {
   if (entry.type === 'launch') {
@@ -87,28 +91,12 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   // A LOB owner reads only their LOBs' entries.
   const filter = scopeAuditFilter(parseAuditFilter(params), access) ?? forbidden();
   const deps = getAdminDeps();
-  let error: string | undefined;
-  let entries: AuditEntry[] = [];
-  let cursor = FIRST_PAGE;
-  let nextToken: string | undefined;
-  const lobs = (await listLobs(deps)).filter((l) => access.lobs.includes(l.lob));
-  try {
-    cursor = readPageCursor(params.page);
-    const page = await listAudit(deps, filter, { limit: 50, pageToken: cursor.token });
-    entries = page.entries;
-    nextToken = page.nextToken;
-  } catch (e) {
-    if (!isPortalError(e)) throw e;
-    error = e.message;
-  }
+  const lobNames = (await listLobs(deps)).map((l) => l.lob).filter((lob) => access.lobs.includes(lob));
+  const list = await readCursorPage(params.page, (at) => listAudit(deps, filter, { limit: 50, pageToken: at.token }));
+  const { cursor, error } = list;
+  const entries = list.page?.entries ?? [];
   const qs = auditQueryString(filter);
-  const pageHref = (at?: PageCursor) => {
-    const search = new URLSearchParams(qs);
-    const page = at && writePageCursor(at);
-    if (page) search.set('page', page);
-    return `/admin/audit${search.size ? `?${search}` : ''}`;
-  };
-  const previous = previousPageCursor(cursor);
+  const pageHref = (at?: PageCursor) => cursorHref('/admin/audit', new URLSearchParams(qs), at);
   return (
     <div>
       <PageHeader
@@ -125,8 +113,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         <div className="w-full sm:w-48">
           <label htmlFor="lob" className={labelClass}>Line of business</label>
           <select id="lob" name="lob" defaultValue={filter.lob ?? ''} className={inputClass}>
-            {access.platformAdmin ? <option value="">Any</option> : null}
-            {lobs.map((l) => <option key={l.lob} value={l.lob}>{l.lob}</option>)}
+            <Options options={[...(access.platformAdmin ? [{ value: '', label: 'Any' }] : []), ...lobNames]} />
           </select>
         </div>
         <div className="w-full sm:w-48">
@@ -141,21 +128,14 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       {error ? (
         <ListError title="The audit log could not be read" error={error} restart={{ href: pageHref(), label: 'Start again from the newest entries' }} />
       ) : null}
-      <TableFrame label="Audit entries">
-        <table className={`${tableClass} stack-table`} data-testid="audit-table">
-          <caption className="sr-only">Audit entries, newest first, page {cursor.number}</caption>
-          <thead className={theadClass}>
-            <tr>
-              <th scope="col" className={thClass}>Time</th>
-              <th scope="col" className={`${thClass} ${wideOnly}`}>Type</th>
-              <th scope="col" className={thClass}>User</th>
-              <th scope="col" className={thClass}>LOB</th>
-              <th scope="col" className={thClass}>What</th>
-              <th scope="col" className={thClass}>Outcome</th>
-              <th scope="col" className={`${thClass} ${wideOnly}`}>Request id</th>
-            </tr>
-          </thead>
-          <tbody className={tbodyClass}>
+      <DataTable
+        label="Audit entries"
+        testId="audit-table"
+        className="stack-table"
+        caption={`Audit entries, newest first, page ${cursor.number}`}
+        columns={AUDIT_COLUMNS}
+        empty={entries.length === 0 && !error ? 'No entries match.' : undefined}
+      >
             {entries.map((entry) => (
               <tr key={`${entry.at}${entry.requestId}${entry.target ?? ''}${entry.lob ?? ''}`} className="hover:bg-slate-50" data-type={entry.type}>
                 <td className={`${tdClass} whitespace-nowrap tabular-nums`} data-label="Time"><Time iso={entry.at} /></td>
@@ -167,21 +147,14 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                 <td className={`${tdClass} ${wideOnly} font-mono text-xs whitespace-nowrap`}>{entry.requestId}</td>
               </tr>
             ))}
-          </tbody>
-        </table>
-        {entries.length === 0 && !error ? <p className="px-4 py-6 text-sm text-slate-600">No entries match.</p> : null}
-      </TableFrame>
-      {!error ? (
-        <Pager
-          number={cursor.number}
-          firstHref={pageHref()}
-          previousHref={previous ? pageHref(previous) : undefined}
-          nextHref={nextToken ? pageHref(nextPageCursor(cursor, nextToken)) : undefined}
-          firstLabel="Newest entries"
-          previousLabel="Newer entries"
-          nextLabel="Older entries"
-        />
-      ) : null}
+      </DataTable>
+      <CursorPager
+        list={list}
+        href={pageHref}
+        firstLabel="Newest entries"
+        previousLabel="Newer entries"
+        nextLabel="Older entries"
+      />
     </div>
   );
 }

@@ -7,7 +7,8 @@ import { isPortalError } from '@/lib/errors';
 import { formatUtcMinute } from '@/lib/time-format';
 import { DeleteApiClientForm, RegisterApiClientForm } from '@/components/admin/api-client-forms';
 import { linkClass } from '@/components/admin/form-parts';
-import { Card, PageHeader, TableFrame, tableClass, tbodyClass, tdClass, thClass, theadClass } from '@/components/admin/page-parts';
+import { Card, PageHeader, tdClass } from '@/components/admin/page-parts';
+import { DataTable, srOnlyColumn } from '@/components/admin/data-table';
 import { Alert } from '@/components/ui/alert';
 
 export default async function ApiClientsPage() {
@@ -35,19 +36,11 @@ export default async function ApiClientsPage() {
         }
       />
       {error ? <Alert tone="error" title="The clients could not be listed"><p>{error}</p></Alert> : null}
-      <TableFrame label="Registered clients" testId="api-clients">
-        <table className={tableClass}>
-          <thead className={theadClass}>
-            <tr>
-              <th className={thClass}>Name</th>
-              <th className={thClass}>Client id</th>
-              <th className={thClass}>Scopes</th>
-              <th className={thClass}>LOBs</th>
-              <th className={thClass}>Registered</th>
-              <th className={thClass}><span className="sr-only">Actions</span></th>
-            </tr>
-          </thead>
-          <tbody className={tbodyClass}>
+      <DataTable
+        label="Registered clients"
+        frameTestId="api-clients"
+        columns={['Name', 'Client id', 'Scopes', 'LOBs', 'Registered', srOnlyColumn('Actions')]}
+      >
             {clients.map((c) => (
               <tr key={c.clientId}>
                 <td className={tdClass}>{c.name}</td>
@@ -61,9 +54,7 @@ export default async function ApiClientsPage() {
             {clients.length === 0 ? (
               <tr><td className={tdClass} colSpan={6}>No clients yet.</td></tr>
             ) : null}
-          </tbody>
-        </table>
-      </TableFrame>
+      </DataTable>
       <Card aria-label="Register a client">
         <h2 className="mb-4 text-base font-semibold text-slate-900">Register a client</h2>
         <RegisterApiClientForm scopes={scopes} lobs={lobs} />

@@ -7,7 +7,20 @@ import { buttonClass, linkClass } from '@/components/admin/form-parts';
 import { CheckAllLobsForm, EnableLobForm } from '@/components/admin/lob-commands';
 import { RelativeTime } from '@/components/ui/relative-time';
 import { readLobHealth } from '@/lib/usage/health';
-import { Badge, PageHeader, TableFrame, tableClass, tbodyClass, tdClass, thClass, theadClass, wideOnly } from '@/components/admin/page-parts';
+import { Badge, PageHeader, tdClass, wideOnly } from '@/components/admin/page-parts';
+import { DataTable, wideColumn } from '@/components/admin/data-table';
+
+const LOB_COLUMNS = [
+  'Name',
+  'Account',
+  'Domain',
+  wideColumn('Region'),
+  wideColumn('IdP groups'),
+  'Status',
+  'Health check',
+  wideColumn('Version'),
+  'Actions',
+];
 
 export default async function LobsPage({ searchParams }: { searchParams: Promise<{ deleted?: string }> }) {
   const access = await requireConsolePage('/admin/lobs');
@@ -33,23 +46,12 @@ export default async function LobsPage({ searchParams }: { searchParams: Promise
       <div role="status" aria-live="polite">
         {deleted ? <p className="mb-4 rounded-md border border-emerald-300 bg-emerald-50 px-4 py-3 text-sm text-emerald-900">Deleted {deleted}.</p> : null}
       </div>
-      <TableFrame label="Lines of business">
-        <table className={tableClass}>
-          <caption className="sr-only">Lines of business</caption>
-          <thead className={theadClass}>
-            <tr>
-              <th scope="col" className={thClass}>Name</th>
-              <th scope="col" className={thClass}>Account</th>
-              <th scope="col" className={thClass}>Domain</th>
-              <th scope="col" className={`${thClass} ${wideOnly}`}>Region</th>
-              <th scope="col" className={`${thClass} ${wideOnly}`}>IdP groups</th>
-              <th scope="col" className={thClass}>Status</th>
-              <th scope="col" className={thClass}>Health check</th>
-              <th scope="col" className={`${thClass} ${wideOnly}`}>Version</th>
-              <th scope="col" className={thClass}>Actions</th>
-            </tr>
-          </thead>
-          <tbody className={tbodyClass}>
+      <DataTable
+        label="Lines of business"
+        caption="Lines of business"
+        columns={LOB_COLUMNS}
+        empty={lobs.length === 0 ? 'No lines of business yet.' : undefined}
+      >
             {lobs.map((lob) => (
               <tr key={lob.lob} className="hover:bg-slate-50" data-lob={lob.lob}>
                 <td className={tdClass}>
@@ -84,10 +86,7 @@ export default async function LobsPage({ searchParams }: { searchParams: Promise
                 </td>
               </tr>
             ))}
-          </tbody>
-        </table>
-        {lobs.length === 0 ? <p className="px-4 py-6 text-sm text-slate-600">No lines of business yet.</p> : null}
-      </TableFrame>
+      </DataTable>
     </div>
   );
 }

@@ -9,6 +9,7 @@ import { isPortalError } from '@/lib/errors';
 import { RequestDecision } from '@/components/admin/request-decision';
 import { inputClass, labelClass, linkClass } from '@/components/admin/form-parts';
 import { Card, PageHeader } from '@/components/admin/page-parts';
+import { Options } from '@/components/ui/options';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 
@@ -35,8 +36,7 @@ export default async function RequestsPage({ searchParams }: { searchParams: Pro
             <div className="w-full sm:w-56">
               <label htmlFor="lob" className={labelClass}>Line of business</label>
               <select id="lob" name="lob" defaultValue={lob ?? ''} className={inputClass}>
-                <option value="">All of mine</option>
-                {access.lobs.map((l) => <option key={l} value={l}>{l}</option>)}
+                <Options options={[{ value: '', label: 'All of mine' }, ...access.lobs]} />
               </select>
             </div>
             <Button type="submit">Filter</Button>

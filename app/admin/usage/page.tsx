@@ -156,7 +156,7 @@ export default async function UsagePage({ searchParams }: { searchParams: Promis
               rows: report.topUsers.map((u) => (
                 <tr key={`${u.lob}/${u.user}`}><td className={tdClass}>{u.user}</td><td className={tdClass}>{lobLabel(u.lob)}</td><td className={`${tdClass} tabular-nums`}>{number(u.launches)}</td></tr>
               )),
-              empty: report.topUsers.length === 0 ? <p className="px-4 py-6 text-sm text-slate-600">No launches in this period.</p> : undefined,
+              empty: report.topUsers.length === 0 ? 'No launches in this period.' : undefined,
             }}
           />
           <RunningApps lobs={report.lobs} actor={access.user.username} />

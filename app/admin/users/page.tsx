@@ -4,10 +4,12 @@ import { getAdminDeps, nowOf } from '@/lib/admin/deps';
 import { listPoolUsers, type PoolUserRow } from '@/lib/admin/pool-users';
 import { activeLobsOf, listMappedUsers } from '@/lib/admin/user-lobs';
 import { listUsersWithoutLob, NO_LOB_SCAN_BUDGET } from '@/lib/admin/users-without-lob';
-import { nextPageCursor, previousPageCursor, readPageCursor, writePageCursor, FIRST_PAGE, type PageCursor } from '@/lib/admin/page-cursor';
+import { readCursorPage, type PageCursor } from '@/lib/admin/page-cursor';
 import { inputClass, labelClass, linkClass, secondaryButtonClass } from '@/components/admin/form-parts';
-import { Badge, FilterForm, ListError, PageHeader, Pager, TableFrame, tableClass, tbodyClass, tdClass, thClass, theadClass, wideOnly } from '@/components/admin/page-parts';
-import { isPortalError } from '@/lib/errors';
+import { Badge, FilterForm, ListError, PageHeader, tdClass, wideOnly } from '@/components/admin/page-parts';
+import { Options } from '@/components/ui/options';
+import { DataTable, wideColumn, srOnlyColumn } from '@/components/admin/data-table';
+import { CursorPager, cursorHref } from '@/components/admin/cursor-pager';
 import { accountStatusLabel } from '@/lib/admin/labels';
 
 const VIEWS = {
@@ -22,10 +24,12 @@ function usersHref(params: { q?: string; view?: View; cursor?: PageCursor }): st
   const search = new URLSearchParams();
   if (params.q) search.set('q', params.q);
   if (params.view && params.view !== 'pool') search.set('view', params.view);
-  const page = params.cursor && writePageCursor(params.cursor);
-  if (page) search.set('page', page);
-  const qs = search.toString();
-  return `/admin/users${qs ? `?${qs}` : ''}`;
+  return cursorHref('/admin/users', search, params.cursor);
+}
+
+function emptyText(view: View, nextToken: string | undefined): string {
+  if (view !== 'nolob') return 'No users match.';
+  return nextToken ? 'None without a LOB among the users checked so far.' : 'Everyone here has a LOB.';
 }
 
 function MembershipCell({ row }: { row: Pick<PoolUserRow, 'effectiveLobs' | 'source'> }) {
@@ -53,38 +57,37 @@ interface Row {
   source: PoolUserRow['source'];
 }
 
+/** A page of any of the three views; the "without a LOB" one says how far its scan went. */
+type UsersPageRead =
+  | { users: Row[]; nextToken?: string }
+  | { users: Row[]; nextToken?: string; scan: true; examined: number; budgetSpent: boolean };
+
 export default async function UsersPage({ searchParams }: { searchParams: Promise<{ q?: string; view?: string; page?: string }> }) {
   await requireAdminPage('/admin/users');
   const params = await searchParams;
   const q = (params.q ?? '').trim().slice(0, 128);
   const view: View = params.view === 'mapped' || params.view === 'nolob' ? params.view : 'pool';
   const deps = getAdminDeps();
-  let error: string | undefined;
-  let rows: Row[] = [];
-  let cursor = FIRST_PAGE;
-  let nextToken: string | undefined;
-  let scan: { examined: number; budgetSpent: boolean } | undefined;
-  try {
-    cursor = readPageCursor(params.page);
-    if (view === 'pool') {
-      const page = await listPoolUsers(deps, { prefix: q, limit: PAGE_SIZE, pageToken: cursor.token });
-      rows = page.users;
-      nextToken = page.nextToken;
-    } else if (view === 'nolob') {
-      const page = await listUsersWithoutLob(deps, { prefix: q, limit: PAGE_SIZE, pageToken: cursor.token });
-      rows = page.users;
-      nextToken = page.nextToken;
-      scan = page;
-    } else {
-      const page = await listMappedUsers(deps, { prefix: q, limit: PAGE_SIZE, pageToken: cursor.token });
-      rows = page.users.map((u) => ({ username: u.username, enabled: true, effectiveLobs: activeLobsOf(u, nowOf(deps)), source: 'explicit' }));
-      nextToken = page.nextToken;
-    }
-  } catch (e) {
-    if (!isPortalError(e)) throw e;
-    error = e.message;
-  }
-  const previous = previousPageCursor(cursor);
+  const list = await readCursorPage(params.page, async (cursor): Promise<UsersPageRead> => {
+    const options = { prefix: q, limit: PAGE_SIZE, pageToken: cursor.token };
+    if (view === 'pool') return listPoolUsers(deps, options);
+    if (view === 'nolob') return { ...(await listUsersWithoutLob(deps, options)), scan: true };
+    const page = await listMappedUsers(deps, options);
+    const now = nowOf(deps);
+    return {
+      nextToken: page.nextToken,
+      users: page.users.map((u) => ({
+        username: u.username,
+        enabled: true,
+        effectiveLobs: activeLobsOf(u, now),
+        source: 'explicit',
+      })),
+    };
+  });
+  const { cursor, error } = list;
+  const rows = list.page?.users ?? [];
+  const nextToken = list.page?.nextToken;
+  const scan = list.page && 'scan' in list.page ? list.page : undefined;
   const withPoolColumns = view !== 'mapped';
   return (
     <div>
@@ -107,7 +110,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
         <div className="w-full sm:w-72">
           <label htmlFor="view" className={labelClass}>Show</label>
           <select id="view" name="view" defaultValue={view} className={inputClass}>
-            {Object.entries(VIEWS).map(([value, label]) => <option key={value} value={value}>{label}</option>)}
+            <Options options={Object.entries(VIEWS).map(([value, label]) => ({ value, label }))} />
           </select>
         </div>
       </FilterForm>
@@ -120,21 +123,20 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
             : ''}
         </p>
       ) : null}
-      <TableFrame label="Users" testId="users-table-frame">
-        <table className={tableClass} data-testid="users-table">
-          <caption className="sr-only">
-            {VIEWS[view]}{q ? ` whose username starts with ${q}` : ''}, page {cursor.number}
-          </caption>
-          <thead className={theadClass}>
-            <tr>
-              <th scope="col" className={thClass}>Username</th>
-              {withPoolColumns ? <th scope="col" className={`${thClass} ${wideOnly}`}>Email</th> : null}
-              {withPoolColumns ? <th scope="col" className={`${thClass} ${wideOnly}`}>Account status</th> : null}
-              <th scope="col" className={thClass}>Lines of business</th>
-              <th scope="col" className={thClass}><span className="sr-only">Actions</span></th>
-            </tr>
-          </thead>
-          <tbody className={tbodyClass}>
+      <DataTable
+        label="Users"
+        frameTestId="users-table-frame"
+        testId="users-table"
+        caption={`${VIEWS[view]}${q ? ` whose username starts with ${q}` : ''}, page ${cursor.number}`}
+        columns={[
+          'Username',
+          withPoolColumns && wideColumn('Email'),
+          withPoolColumns && wideColumn('Account status'),
+          'Lines of business',
+          srOnlyColumn('Actions'),
+        ]}
+        empty={rows.length === 0 && !error ? emptyText(view, nextToken) : undefined}
+      >
             {rows.map((row) => (
               <tr key={row.username} className="hover:bg-slate-50" data-username={row.username}>
                 <td className={`${tdClass} font-medium whitespace-nowrap text-slate-900`}>{row.username}</td>
@@ -148,23 +150,12 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
                 </td>
               </tr>
             ))}
-          </tbody>
-        </table>
-        {rows.length === 0 && !error ? (
-          <p className="px-4 py-6 text-sm text-slate-600">
-            {view === 'nolob' && nextToken ? 'None without a LOB among the users checked so far.' : view === 'nolob' ? 'Everyone here has a LOB.' : 'No users match.'}
-          </p>
-        ) : null}
-      </TableFrame>
-      {!error ? (
-        <Pager
-          number={cursor.number}
-          firstHref={usersHref({ q, view })}
-          previousHref={previous ? usersHref({ q, view, cursor: previous }) : undefined}
-          nextHref={nextToken ? usersHref({ q, view, cursor: nextPageCursor(cursor, nextToken) }) : undefined}
-          nextLabel={view === 'nolob' && scan?.budgetSpent ? 'Continue searching' : 'Next page'}
-        />
-      ) : null}
+      </DataTable>
+      <CursorPager
+        list={list}
+        href={(at) => usersHref({ q, view, cursor: at })}
+        nextLabel={view === 'nolob' && scan?.budgetSpent ? 'Continue searching' : 'Next page'}
+      />
     </div>
   );
 }

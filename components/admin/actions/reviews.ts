@@ -20,6 +20,12 @@ type ReviewValues = Record<string, string>;
 export type ReviewActionState = ActionState<ReviewValues>;
 
 const reviewPath = (id: string) => `/admin/reviews/${encodeURIComponent(id)}`;
+/** A review action's answer: its message, and the review's page shown again. */
+const reviewDone = (review: { id: string }, message: string) => ({
+  message,
+  values: {},
+  revalidate: [reviewPath(review.id)],
+});
 
 /** The form's text fields, to refill it after a failure. */
 function read(form: FormData): ReviewValues {
@@ -71,7 +77,7 @@ export const decideMemberAction = serverAction({
     const end = decision === 'keep' ? parseUntil(until, nowOf(deps)) : undefined;
     const grantor = { username: user.username, platformAdmin };
     await decideMember(deps, { grantor, review, username, decision, comment, until: end });
-    return { message: decision === 'keep' ? `Kept ${username}.` : `Removed ${username} from ${review.lob}.`, values: {}, revalidate: [reviewPath(review.id)] };
+    return reviewDone(review, decision === 'keep' ? `Kept ${username}.` : `Removed ${username} from ${review.lob}.`);
   },
 });
 
@@ -86,7 +92,7 @@ export const keepAllAction = serverAction({
     const result = await keepAll(getAdminDeps(), { actor: user.username, review, usernames, comment });
     const skipped = result.alreadyDecided.length ? ` ${result.alreadyDecided.length} were decided by someone else first and were left as they were.` : '';
     const self = result.selfRefused ? ` ${SELF_GRANT_MESSAGE}: you were left undecided.` : '';
-    return { message: `Kept ${result.kept.length} members.${skipped}${self}`, values: {}, revalidate: [reviewPath(review.id)] };
+    return reviewDone(review, `Kept ${result.kept.length} members.${skipped}${self}`);
   },
 });
 
@@ -120,11 +126,8 @@ export const finishReviewAction = serverAction({
   schema: z.object({}),
   act: async (_input, { user, review }) => {
     const done = await finishReview(getAdminDeps(), user.username, review);
-    return {
-      message: `Review finished${done.removedUndecided ? `; ${done.removedUndecided} undecided members were removed` : ''}.`,
-      values: {},
-      revalidate: [reviewPath(review.id)],
-    };
+    const removed = done.removedUndecided ? `; ${done.removedUndecided} undecided members were removed` : '';
+    return reviewDone(review, `Review finished${removed}.`);
   },
 });
 

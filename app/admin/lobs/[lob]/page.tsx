@@ -9,7 +9,7 @@ import { lobToFormValues } from '@/lib/admin/lob-form';
 import { LobForm } from '@/components/admin/lob-form';
 import { ConnectionTest, DeleteLobDialog, EnableLobForm } from '@/components/admin/lob-commands';
 import { Time } from '@/components/ui/time';
-import { Badge, Card, PageHeader, sectionTitleClass } from '@/components/admin/page-parts';
+import { Badge, Card, PageHeader, SectionCard } from '@/components/admin/page-parts';
 import { LOB_NAME_PATTERN } from '@/lib/admin/validation';
 import { getReviewSettings } from '@/lib/admin/reviews';
 import { queryLobReviews } from '@/lib/directory/reviews';
@@ -66,8 +66,7 @@ export default async function EditLobPage({
           {access.platformAdmin ? <LobForm mode="edit" initial={lobToFormValues(lob)} /> : <LobSummary lob={lob} />}
         </Card>
         <div className="space-y-6">
-          {access.platformAdmin ? <Card aria-labelledby="availability-title">
-            <h2 id="availability-title" className={sectionTitleClass}>Availability</h2>
+          {access.platformAdmin ? <SectionCard titleId="availability-title" title="Availability">
             <p className="mt-1 text-sm text-slate-600" data-testid="availability" role="status">
               {lob.enabled
                 ? `Enabled: members can open Studio in ${lob.lob}.`
@@ -76,7 +75,7 @@ export default async function EditLobPage({
             <div className="mt-4">
               <EnableLobForm key={`e${lob.version}`} lob={lob.lob} version={lob.version} enabled={lob.enabled} />
             </div>
-          </Card> : (
+          </SectionCard> : (
             <p className="text-sm text-slate-600" data-testid="availability" role="status">
               {lob.enabled ? `Enabled: members can open Studio in ${lob.lob}.` : `Disabled: users are not offered ${lob.lob}; a platform admin enables it.`}
             </p>
@@ -84,15 +83,13 @@ export default async function EditLobPage({
           <Card aria-labelledby="access-ends-title">
             <AccessEnds lob={lob} sweepMinutes={getConfig().accessSweepMinutes} />
           </Card>
-          <Card aria-labelledby="members-link-title">
-            <h2 id="members-link-title" className={sectionTitleClass}>Members and requests</h2>
+          <SectionCard titleId="members-link-title" title="Members and requests">
             <p className="mt-2 flex flex-wrap gap-4 text-sm">
               <Link className={linkClass} href={`/admin/lobs/${encodeURIComponent(lob.lob)}/members`}>Members of {lob.lob}</Link>
               <Link className={linkClass} href={`/admin/requests?lob=${encodeURIComponent(lob.lob)}`}>Requests for {lob.lob}</Link>
             </p>
-          </Card>
-          <Card aria-labelledby="reviews-title">
-            <h2 id="reviews-title" className={sectionTitleClass}>Access reviews</h2>
+          </SectionCard>
+          <SectionCard titleId="reviews-title" title="Access reviews">
             <p className="mt-1 text-sm text-slate-600">Re-certify who keeps access: a snapshot of the direct members for the owners to decide.</p>
             <div className="mt-3"><StartReviewForm lob={lob.lob} /></div>
             {reviews.length ? (
@@ -117,28 +114,26 @@ export default async function EditLobPage({
               />
               {reviewSettings.nextAt ? <p className="mt-2 text-sm text-slate-600">Next scheduled review: {formatUtcMinute(reviewSettings.nextAt)}</p> : null}
             </div>
-          </Card>
+          </SectionCard>
           <Card>
             <ConnectionTest lob={lob.lob} />
           </Card>
-          <Card aria-labelledby="idle-title">
-            <h2 id="idle-title" className={sectionTitleClass}>Idle shutdown</h2>
+          <SectionCard titleId="idle-title" title="Idle shutdown">
             <p className="mt-2 text-sm text-slate-700" data-testid="idle-shutdown">
               {lob.idleShutdownMinutes
                 ? `JupyterLab and Code Editor apps shut down after ${lob.idleShutdownMinutes} idle minutes.`
                 : 'Not set for this line of business.'}
             </p>
             <p className="mt-1 text-sm text-slate-600">Set per LOB in the infrastructure configuration (idleShutdownMinutes, 60-525600) and deployed to the Studio domain; read-only here.</p>
-          </Card>
+          </SectionCard>
           {/* Cost control (issue 25): the LOB's running apps, stopped with a reason. */}
           <LobRunningApps lob={lob} viewer={access.user.username} query={query} />
-          {access.platformAdmin ? <Card aria-labelledby="danger-title" tone="danger">
-            <h2 id="danger-title" className={sectionTitleClass}>Delete</h2>
+          {access.platformAdmin ? <SectionCard titleId="danger-title" title="Delete" tone="danger">
             <p className="mt-1 text-sm text-slate-600">Removes the line of business; users assigned to it are counted first.</p>
             <div className="mt-4">
               <DeleteLobDialog key={`d${lob.version}`} lob={lob.lob} version={lob.version} />
             </div>
-          </Card> : null}
+          </SectionCard> : null}
         </div>
       </div>
     </div>

@@ -11,8 +11,8 @@ import { log } from '@/lib/log';
 import { recommendationOf, RECOMMENDATION_TEXT, NO_RECOMMENDATION_TEXT } from '@/lib/admin/review-recommendations';
 import { ApplyRecommendationsForm, DecideForm, FinishReviewForm, KeepAllForm } from '@/components/admin/review-forms';
 import { linkClass } from '@/components/admin/form-parts';
-import { Badge, Card, PageHeader, TableFrame, tableClass, tbodyClass, tdClass, thClass, theadClass, wideOnly } from '@/components/admin/page-parts';
-import { Alert } from '@/components/ui/alert';
+import { Badge, Card, ListError, PageHeader, tdClass, wideOnly } from '@/components/admin/page-parts';
+import { DataTable, wideColumn, srOnlyColumn } from '@/components/admin/data-table';
 
 const FILTERS: { value: RowFilter; label: string }[] = [
   { value: 'all', label: 'All members' },
@@ -118,24 +118,17 @@ export default async function ReviewPage({ params, searchParams }: { params: Pro
           <Link key={f.value} className={linkClass} href={`${path}${f.value === 'all' ? '' : `?filter=${f.value}`}`} aria-current={filter === f.value ? 'page' : undefined}>{f.label}</Link>
         ))}
       </nav>
-      {error ? <div className="mb-4"><Alert tone="error" title="The members could not be listed"><p>{error}</p></Alert></div> : null}
+      {error ? <ListError title="The members could not be listed" error={error} /> : null}
       {open && undecidedShown.length ? <div className="mb-4"><KeepAllForm key={undecidedShown.join(',')} review={review.id} usernames={undecidedShown} /></div> : null}
       {/* Always there while open: its report stays after the rows it decided lose their suggestion. */}
       {open ? <div className="mb-4"><ApplyRecommendationsForm review={review.id} remove={suggestRemove} keep={suggestKeep} /></div> : null}
-      <TableFrame label="Members under review">
-        <table className={tableClass} data-testid="review-table">
-          <caption className="sr-only">Members of {review.lob} in this review</caption>
-          <thead className={theadClass}>
-            <tr>
-              <th scope="col" className={thClass}>Member</th>
-              <th scope="col" className={`${thClass} ${wideOnly}`}>Until</th>
-              <th scope="col" className={thClass}>Last launch</th>
-              <th scope="col" className={thClass}>Recommendation</th>
-              <th scope="col" className={thClass}>Decision</th>
-              {open ? <th scope="col" className={thClass}><span className="sr-only">Actions</span></th> : null}
-            </tr>
-          </thead>
-          <tbody className={tbodyClass}>
+      <DataTable
+        label="Members under review"
+        testId="review-table"
+        caption={`Members of ${review.lob} in this review`}
+        columns={['Member', wideColumn('Until'), 'Last launch', 'Recommendation', 'Decision', open && srOnlyColumn('Actions')]}
+        empty={rows.length === 0 && !error ? 'Nobody to show with this filter.' : undefined}
+      >
             {rows.map((r) => (
               <tr key={r.username} data-username={r.username}>
                 <td className={`${tdClass} font-medium text-slate-900`}>{r.username}</td>
@@ -146,10 +139,7 @@ export default async function ReviewPage({ params, searchParams }: { params: Pro
                 {open ? <td className={tdClass}>{r.decision ? null : <DecideForm review={review.id} username={r.username} />}</td> : null}
               </tr>
             ))}
-          </tbody>
-        </table>
-        {rows.length === 0 && !error ? <p className="px-4 py-6 text-sm text-slate-600">Nobody to show with this filter.</p> : null}
-      </TableFrame>
+      </DataTable>
       {nextToken ? <p className="mt-4"><Link className={linkClass} href={query({ page: nextToken })}>Next page</Link></p> : null}
     </div>
   );

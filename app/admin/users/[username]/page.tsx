@@ -8,7 +8,7 @@ import { getUserMapping } from '@/lib/directory/users';
 import { formatUtcMinute } from '@/lib/time-format';
 import { USERNAME_PATTERN } from '@/lib/admin/validation';
 import { UserLobsForm } from '@/components/admin/user-lobs-form';
-import { Badge, Card, PageHeader, sectionTitleClass } from '@/components/admin/page-parts';
+import { Badge, Card, PageHeader, SectionCard } from '@/components/admin/page-parts';
 import { Time } from '@/components/ui/time';
 import { accountStatusLabel } from '@/lib/admin/labels';
 
@@ -30,8 +30,7 @@ export default async function UserPage({ params }: { params: Promise<{ username:
         badge={noLob ? <Badge tone="danger">No LOB</Badge> : null}
       />
       <div className="grid items-start gap-6 lg:grid-cols-2">
-        <Card aria-labelledby="user-details-title">
-          <h2 id="user-details-title" className={sectionTitleClass}>Account</h2>
+        <SectionCard titleId="user-details-title" title="Account">
           <dl className="mt-3 grid grid-cols-1 gap-x-6 gap-y-1 text-sm sm:grid-cols-[auto_1fr] sm:gap-y-2">
             <dt className="font-medium text-slate-600">In the user pool</dt>
             <dd className="mb-2 text-slate-900 sm:mb-0">{pool.exists ? `yes (${pool.enabled ? accountStatusLabel(pool.status) : 'disabled'})` : 'no — the mapping applies once the user exists'}</dd>
@@ -49,7 +48,7 @@ export default async function UserPage({ params }: { params: Promise<{ username:
               </>
             ) : 'none'}</dd>
           </dl>
-        </Card>
+        </SectionCard>
         <Card aria-label="LOB memberships">
           <UserLobsForm
             initial={{ username, lobs: active.map((m) => m.lob), version: mapping ? String(mapping.version) : '' }}

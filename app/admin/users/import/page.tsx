@@ -1,6 +1,6 @@
 import { requireAdminPage } from '@/lib/admin/require-admin';
 import { ImportForm } from '@/components/admin/import-form';
-import { Card, PageHeader, sectionTitleClass } from '@/components/admin/page-parts';
+import { Card, PageHeader, SectionCard } from '@/components/admin/page-parts';
 
 export default async function ImportPage() {
   await requireAdminPage('/admin/users/import');
@@ -21,8 +21,7 @@ export default async function ImportPage() {
         <Card aria-label="Upload">
           <ImportForm />
         </Card>
-        <Card aria-labelledby="example-title">
-          <h2 id="example-title" className={sectionTitleClass}>Example file</h2>
+        <SectionCard titleId="example-title" title="Example file">
           <pre className="mt-3 overflow-x-auto rounded-md bg-slate-50 p-3 font-mono text-sm text-slate-800 ring-1 ring-slate-200 ring-inset">
             {'username,lobs,action,expiresAt\nalice,lob-a,,\nbob,lob-a;lob-b,set,2027-03-31;\ncarol,lob-b,remove,\ndave,,remove,'}
           </pre>
@@ -31,7 +30,7 @@ export default async function ImportPage() {
             end); carol loses lob-b; dave loses every explicit membership. Without an <code>action</code> column every
             row sets memberships; without an <code>expiresAt</code> column the end dates users already have are kept.
           </p>
-        </Card>
+        </SectionCard>
       </div>
     </div>
   );

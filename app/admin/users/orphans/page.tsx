@@ -2,18 +2,20 @@ import { requireAdminPage } from '@/lib/admin/require-admin';
 import { getAdminDeps } from '@/lib/admin/deps';
 import { listOrphanedMappings, listOrphanedOwners, type OrphanedMapping, type OrphanedOwner, type OrphanReason } from '@/lib/admin/identity';
 import Link from 'next/link';
-import type { ReactNode } from 'react';
 import { linkClass } from '@/components/admin/form-parts';
 import { isPortalError } from '@/lib/errors';
 import { formatUtcMinute } from '@/lib/time-format';
 import { ArchiveOrphanForm, BackfillForm } from '@/components/admin/orphan-forms';
-import { Badge, Card, ListError, PageHeader, TableFrame, tableClass, tbodyClass, tdClass, thClass, theadClass, wideOnly } from '@/components/admin/page-parts';
+import { Badge, Card, ListError, PageHeader, tdClass, wideOnly } from '@/components/admin/page-parts';
+import { DataTable, wideColumn, srOnlyColumn } from '@/components/admin/data-table';
 
 const REASONS: Record<OrphanReason, { label: string; tone: 'danger' | 'warning' }> = {
   'user-deleted': { label: 'User deleted', tone: 'danger' },
   'sub-mismatch': { label: 'Re-created user (new account)', tone: 'danger' },
   unbound: { label: 'Not bound yet', tone: 'warning' },
 };
+
+const ORPHAN_COLUMNS = ['User', 'Why', 'LOBs', wideColumn('Last change'), srOnlyColumn('Actions')];
 
 /** Platform admins: memberships that no longer belong to the account behind their username (issue 23). */
 export default async function OrphansPage() {
@@ -51,7 +53,11 @@ export default async function OrphansPage() {
       {error ? <ListError title="The orphaned access could not be listed" error={error} restart={{ href: '/admin/users/orphans', label: 'Try again' }} /> : null}
       {!error && orphans.length === 0 ? <p className="text-sm text-slate-600" data-testid="no-orphans">No orphaned access: every membership belongs to its user&apos;s current account.</p> : null}
       {orphans.length ? (
-        <OrphanTable label="Orphaned memberships" testId="orphans" headers={['User', 'Why', 'LOBs', { label: 'Last change', className: wideOnly }, { label: <span className="sr-only">Actions</span> }]}>
+        <DataTable
+          label="Orphaned memberships"
+          frameTestId="orphans"
+          columns={ORPHAN_COLUMNS}
+        >
           {orphans.map((o) => (
             <tr key={o.username} data-username={o.username} data-reason={o.reason}>
               <WhoCells username={o.username} reason={o.reason} />
@@ -60,44 +66,28 @@ export default async function OrphansPage() {
               <td className={tdClass}><ArchiveOrphanForm username={o.username} version={o.version} /></td>
             </tr>
           ))}
-        </OrphanTable>
+        </DataTable>
       ) : null}
-      {owners.length ? (
-        <section aria-labelledby="owners-title" className="mt-8">
-          <h2 id="owners-title" className="mb-3 text-base font-semibold text-slate-900">Orphaned LOB owners</h2>
-          <p className="mb-3 text-sm text-slate-600">Owner usernames not bound to their user&apos;s current account: they get no owner rights. Remove or re-add them in the LOB&apos;s owners.</p>
-          <OrphanTable label="Orphaned LOB owners" testId="orphaned-owners" headers={['Owner', 'Why', 'LOB']}>
-            {owners.map((o) => (
-              <tr key={`${o.lob}:${o.username}`} data-owner={o.username} data-lob={o.lob} data-reason={o.reason}>
-                <WhoCells username={o.username} reason={o.reason} />
-                <td className={tdClass}><Link className={linkClass} href={`/admin/lobs/${encodeURIComponent(o.lob)}`}>{o.lob}</Link></td>
-              </tr>
-            ))}
-          </OrphanTable>
-        </section>
-      ) : null}
+      {owners.length ? <OrphanedOwners owners={owners} /> : null}
     </div>
   );
 }
 
-type Header = string | { label: ReactNode; className?: string };
-
-/** One list of orphans: the admin table frame with its column headers and the given rows. */
-function OrphanTable({ label, testId, headers, children }: { label: string; testId: string; headers: Header[]; children: ReactNode }) {
+/** LOB owner entries bound to an account that no longer holds their username. */
+function OrphanedOwners({ owners }: { owners: OrphanedOwner[] }) {
   return (
-    <TableFrame label={label} testId={testId}>
-      <table className={tableClass}>
-        <thead className={theadClass}>
-          <tr>
-            {headers.map((h, i) => {
-              const { label: text, className = '' } = typeof h === 'string' ? { label: h } : h;
-              return <th key={i} scope="col" className={`${thClass} ${className}`}>{text}</th>;
-            })}
+    <section aria-labelledby="owners-title" className="mt-8">
+      <h2 id="owners-title" className="mb-3 text-base font-semibold text-slate-900">Orphaned LOB owners</h2>
+      <p className="mb-3 text-sm text-slate-600">Owner usernames not bound to their user&apos;s current account: they get no owner rights. Remove or re-add them in the LOB&apos;s owners.</p>
+      <DataTable label="Orphaned LOB owners" frameTestId="orphaned-owners" columns={['Owner', 'Why', 'LOB']}>
+        {owners.map((o) => (
+          <tr key={`${o.lob}:${o.username}`} data-owner={o.username} data-lob={o.lob} data-reason={o.reason}>
+            <WhoCells username={o.username} reason={o.reason} />
+            <td className={tdClass}><Link className={linkClass} href={`/admin/lobs/${encodeURIComponent(o.lob)}`}>{o.lob}</Link></td>
           </tr>
-        </thead>
-        <tbody className={tbodyClass}>{children}</tbody>
-      </table>
-    </TableFrame>
+        ))}
+      </DataTable>
+    </section>
   );
 }
 

@@ -13,10 +13,15 @@ import { isPortalError } from '@/lib/errors';
 import { AddMemberForm, MemberRowForms } from '@/components/admin/member-forms';
 import { inputClass, labelClass, linkClass } from '@/components/admin/form-parts';
 import { Button } from '@/components/ui/button';
-import { Badge, Card, PageHeader, TableFrame, tableClass, tbodyClass, tdClass, thClass, theadClass, wideOnly } from '@/components/admin/page-parts';
-import { Alert } from '@/components/ui/alert';
+import { Badge, Card, ListError, PageHeader, tdClass, wideOnly } from '@/components/admin/page-parts';
+import { DataTable, wideColumn, srOnlyColumn } from '@/components/admin/data-table';
 
 const EXPIRING_DAYS = 14;
+
+function emptyText(q: string, expiring: boolean): string {
+  if (q) return `No member whose username starts with “${q}”.`;
+  return expiring ? 'Nobody’s access ends that soon.' : 'No explicit members yet.';
+}
 
 export default async function MembersPage({ params, searchParams }: { params: Promise<{ lob: string }>; searchParams: Promise<{ view?: string; page?: string; q?: string }> }) {
   const name = decodeURIComponent((await params).lob);
@@ -66,19 +71,14 @@ export default async function MembersPage({ params, searchParams }: { params: Pr
         </div>
         <Button type="submit" variant="secondary">Search</Button>
       </form>
-      {error ? <div className="mb-4"><Alert tone="error" title="The members could not be listed"><p>{error}</p></Alert></div> : null}
-      <TableFrame label="Members">
-        <table className={tableClass} data-testid="members-table">
-          <caption className="sr-only">{expiring ? `Members of ${lob.lob} whose access ends within ${EXPIRING_DAYS} days` : `Members of ${lob.lob}`}</caption>
-          <thead className={theadClass}>
-            <tr>
-              <th scope="col" className={thClass}>Username</th>
-              <th scope="col" className={thClass}>Until</th>
-              <th scope="col" className={`${thClass} ${wideOnly}`}>Granted</th>
-              <th scope="col" className={thClass}><span className="sr-only">Actions</span></th>
-            </tr>
-          </thead>
-          <tbody className={tbodyClass}>
+      {error ? <ListError title="The members could not be listed" error={error} /> : null}
+      <DataTable
+        label="Members"
+        testId="members-table"
+        caption={`Members of ${lob.lob}${expiring ? ` whose access ends within ${EXPIRING_DAYS} days` : ''}`}
+        columns={['Username', 'Until', wideColumn('Granted'), srOnlyColumn('Actions')]}
+        empty={members.length === 0 && !error ? emptyText(q, expiring) : undefined}
+      >
             {members.map((m) => (
               <tr key={m.username} data-username={m.username}>
                 <td className={`${tdClass} font-medium text-slate-900`}>
@@ -95,10 +95,7 @@ export default async function MembersPage({ params, searchParams }: { params: Pr
                 <td className={tdClass}><MemberRowForms lob={lob.lob} username={m.username} until={m.until} /></td>
               </tr>
             ))}
-          </tbody>
-        </table>
-        {members.length === 0 && !error ? <p className="px-4 py-6 text-sm text-slate-600">{q ? `No member whose username starts with “${q}”.` : expiring ? 'Nobody’s access ends that soon.' : 'No explicit members yet.'}</p> : null}
-      </TableFrame>
+      </DataTable>
       {nextToken ? (
         <p className="mt-4"><Link className={linkClass} href={`${path}?${new URLSearchParams({ ...filters, page: nextToken })}`}>Next page</Link></p>
       ) : null}

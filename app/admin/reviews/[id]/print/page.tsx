@@ -10,6 +10,7 @@ import { log } from '@/lib/log';
 import { linkClass } from '@/components/admin/form-parts';
 import { PrintButton } from '@/components/admin/print-button';
 import { TableFrame } from '@/components/admin/page-parts';
+import { HeadRow } from '@/components/admin/data-table';
 
 const cell = 'border border-slate-300 px-2 py-1 align-top';
 
@@ -82,13 +83,7 @@ export default async function ReviewPrintPage({ params }: { params: Promise<{ id
           <table className="w-full border-collapse text-left text-xs" data-testid="review-print-table">
             <caption className="px-2 py-2 text-left text-sm font-semibold">Every member of the snapshot, by username</caption>
             <thead>
-              <tr>
-                <th scope="col" className={cell}>Member</th>
-                <th scope="col" className={cell}>Decision</th>
-                <th scope="col" className={cell}>Reviewer</th>
-                <th scope="col" className={cell}>Time</th>
-                <th scope="col" className={cell}>Comment</th>
-              </tr>
+              <HeadRow columns={['Member', 'Decision', 'Reviewer', 'Time', 'Comment']} cellClass={cell} />
             </thead>
             <tbody>
               {rows.map((r) => (
