@@ -33,7 +33,7 @@ export async function EmergencyUsage({ deps, lobs, days }: { deps: AdminDeps; lo
               <td className={`${tdClass} tabular-nums`}>{g.launches}</td>
             </tr>
           )),
-          empty: grants.length ? undefined : <p className="px-4 py-6 text-sm text-slate-600">No emergency access in this period.</p>,
+          empty: grants.length ? undefined : 'No emergency access in this period.',
         }}
       />
       <a className={secondaryButtonClass} href={`/admin/usage/emergency?days=${days}`} download>Download emergency access CSV</a>
