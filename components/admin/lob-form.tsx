@@ -114,6 +114,12 @@ export function LobForm({ mode, initial }: { mode: 'create' | 'edit'; initial: L
               <option value="2">2</option>
             </select>
           </Field>
+          <Field
+            name="requestExpiryDays" label="Requests expire after (days)" error={e.requestExpiryDays}
+            hint="A request nobody decides within this many days expires; the requester is told and may ask again. A change applies to requests filed after it."
+          >
+            <input id="requestExpiryDays" name="requestExpiryDays" inputMode="numeric" className={inputClass} defaultValue={v.requestExpiryDays} {...describedBy('requestExpiryDays', e.requestExpiryDays, true)} />
+          </Field>
         </fieldset>
         <CostLimitFields values={v} errors={e} />
         <div className="flex flex-col gap-3">

@@ -4,10 +4,10 @@ import { useActionState, useId, useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { requestAccessAction, withdrawRequestAction, type RequestFormState } from './actions';
 
-const DAY_CHOICES = [7, 30, 90, 180, 365];
-const fieldClass = 'mt-1.5 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm text-slate-900 aria-[invalid=true]:border-red-600';
+export const DAY_CHOICES = [7, 30, 90, 180, 365];
+export const fieldClass = 'mt-1.5 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm text-slate-900 aria-[invalid=true]:border-red-600';
 
-function Status({ state }: { state: RequestFormState }) {
+export function Status({ state }: { state: RequestFormState }) {
   return (
     <div aria-live={state.error ? 'assertive' : 'polite'} role={state.error ? 'alert' : 'status'}>
       {state.error ? <p className="rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-900">{state.error}</p> : null}

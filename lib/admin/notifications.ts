@@ -7,6 +7,8 @@ import { log } from '@/lib/log';
 export type NotificationEvent =
   | 'request.created'
   | 'request.decided'
+  // A pending request nobody decided within its LOB's "Requests expire after (days)" (lib/admin/request-lapse.ts).
+  | 'request.expired'
   | 'membership.expiring'
   | 'review.opened'
   | 'review.member_removed'
@@ -18,6 +20,8 @@ export type NotificationEvent =
 export interface Notification {
   event: NotificationEvent;
   lob: string;
+  /** The person the event is about and for (the requester of a decision or lapse): message attribute `user`. */
+  user?: string;
   subject: string;
   /** Plain text; never secrets. */
   text: string;

@@ -4,7 +4,8 @@ import type { Notifier } from '../admin/notifications';
 
 /**
  * Publishes notifications to the configured topic (SNS_TOPIC_ARN): the JSON message carries the text and
- * details; message attributes `lob` and `event` let subscriptions filter (docs/admin.md).
+ * details; message attributes `lob`, `event` and (for events about one person) `user` let subscriptions filter
+ * and route (docs/admin.md).
  */
 export function createSnsNotifier(config: PortalConfig): Notifier | undefined {
   const topicArn = config.snsTopicArn;
@@ -19,6 +20,7 @@ export function createSnsNotifier(config: PortalConfig): Notifier | undefined {
         MessageAttributes: {
           lob: { DataType: 'String', StringValue: n.lob },
           event: { DataType: 'String', StringValue: n.event },
+          ...(n.user ? { user: { DataType: 'String', StringValue: n.user } } : {}),
         },
       }),
     );

@@ -24,7 +24,7 @@ describe('DynamoDB stand-in', () => {
     const tables = await client.send(new ListTablesCommand({}));
     expect(tables.TableNames).toEqual([TABLES.audit, TABLES.lobs, TABLES.requests, TABLES.reviews, TABLES.usage, TABLES.users]);
     const requests = await client.send(new DescribeTableCommand({ TableName: TABLES.requests }));
-    expect(requests.Table?.GlobalSecondaryIndexes?.map((i) => i.IndexName).sort()).toEqual(['byRequester', 'pendingByLob']);
+    expect(requests.Table?.GlobalSecondaryIndexes?.map((i) => i.IndexName).sort()).toEqual(['byRequester', 'lapsesDue', 'pendingByLob']);
     const users = await client.send(new DescribeTableCommand({ TableName: TABLES.users }));
     expect(users.Table?.GlobalSecondaryIndexes?.map((i) => i.IndexName)).toEqual(['byUsername']);
     const audit = await client.send(new DescribeTableCommand({ TableName: TABLES.audit }));

@@ -32,6 +32,7 @@ export async function POST(request: Request): Promise<Response> {
       opened: result.opened.map((r) => ({ id: r.id, lob: r.lob, total: r.total, dueAt: r.dueAt })),
       closed: result.closed.map((r) => ({ id: r.id, lob: r.lob })),
       expiring: result.expiring,
+      lapsed: { requests: result.lapse.expired.map((r) => ({ id: r.id, lob: r.lob, requester: r.requester })), read: result.lapse.read },
     });
   }
   if (isJobToken('access-sweep', body?.token, secret)) {
