@@ -97,7 +97,7 @@ export default async function HomePage({ searchParams }: { searchParams: Promise
       {failure ? null : (
         <>
           <MembershipEnds memberships={memberships} expired={expired} now={now} lobs={allLobs} requests={requests} />
-          <AccessRequests lobs={allLobs} requests={requests} memberOf={memberships} />
+          <AccessRequests lobs={allLobs} requests={requests} memberOf={memberships} now={now} />
         </>
       )}
     </div>

@@ -4,6 +4,7 @@ import { formatUtcMinute } from '@/lib/time-format';
 import { Alert } from '@/components/ui/alert';
 import { RequestAccessForm, WithdrawRequestForm } from './request-access';
 import { ExtensionOffer } from './extension-offer';
+import { canRequestExtension } from '@/lib/admin/extensions';
 
 const WARN_MS = 7 * 24 * 3600 * 1000;
 const cardClass = 'rounded-lg border border-slate-200 bg-white p-5 shadow-sm sm:p-6';
@@ -43,9 +44,10 @@ export function MembershipEnds({ memberships, expired, now, lobs = [], requests 
 const STATUS_TEXT = { pending: 'Waiting for a decision', approved: 'Approved', denied: 'Denied', withdrawn: 'Withdrawn', expired: 'Expired' } as const;
 
 /** LOBs that accept requests (with who should ask) and the user's requests with their status. */
-export function AccessRequests({ lobs, requests, memberOf }: { lobs: Lob[]; requests: AccessRequest[]; memberOf: Membership[] }) {
+export function AccessRequests({ lobs, requests, memberOf, now }: { lobs: Lob[]; requests: AccessRequest[]; memberOf: Membership[]; now?: Date }) {
   const pending = new Set(requests.filter((r) => r.status === 'pending').map((r) => r.lob));
-  const permanent = new Set(memberOf.filter((m) => !m.until).map((m) => m.lob));
+  // Permanent members have nothing to ask; members in their last days are offered "Request extension" instead.
+  const permanent = new Set(memberOf.filter((m) => !m.until || (now && canRequestExtension(m, now))).map((m) => m.lob));
   const open = lobs.filter((l) => l.acceptsRequests && l.enabled && !pending.has(l.lob) && !permanent.has(l.lob));
   return (
     <>
