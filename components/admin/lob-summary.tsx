@@ -2,6 +2,7 @@ import type { AdminLob } from '@/lib/admin/lobs';
 import { APP_LABELS } from '@/lib/admin/validation';
 import { sectionTitleClass } from './page-parts';
 import { describeDuration } from '@/lib/access/timing';
+import { DEFAULT_REQUEST_EXPIRY_DAYS } from '@/lib/directory/types';
 
 /** A LOB's settings, read-only (what its owners see; platform admins edit them in LobForm). */
 export function LobSummary({ lob }: { lob: AdminLob }) {
@@ -15,7 +16,7 @@ export function LobSummary({ lob }: { lob: AdminLob }) {
     ['Default landing app', APP_LABELS[lob.defaultApp]],
     ['Studio session length', `${describeDuration(lob.sessionDurationSeconds)} (${lob.sessionDurationSeconds} seconds)`],
     ['Owners', [...lob.owners.users, ...lob.owners.groups.map((g) => `group ${g}`)].join(', ') || 'platform admins only'],
-    ['Access requests', lob.acceptsRequests ? `accepted, up to ${lob.maxRequestDays} days` : 'not accepted'],
+    ['Access requests', lob.acceptsRequests ? `accepted, up to ${lob.maxRequestDays} days; undecided ones expire after ${lob.requestExpiryDays ?? DEFAULT_REQUEST_EXPIRY_DAYS} days` : 'not accepted'],
     ['Who should ask', lob.requestDescription ?? '—'],
     ['Status', lob.enabled ? 'enabled' : 'disabled'],
     ['Stop apps after (hours)', lob.stopAfterHours === undefined ? 'no limit' : String(lob.stopAfterHours)],

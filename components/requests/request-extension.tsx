@@ -19,6 +19,7 @@ export function RequestExtensionForm({ lob, maxDays }: { lob: string; maxDays: n
   return (
     <form action={formAction} className="mt-3 space-y-3" aria-label={`Request extension of ${lob}`} noValidate data-testid={`extend-${lob}`}>
       <input type="hidden" name="lob" value={lob} />
+      <input type="hidden" name="kind" value="extension" />
       <div className="grid gap-3 sm:grid-cols-[minmax(0,1fr)_12rem]">
         <div>
           <label htmlFor={`${id}-why`} className="block text-sm font-semibold text-slate-800">Why you still need it</label>
