@@ -141,14 +141,14 @@ describe('Admin API', () => {
   it('ListUsers filters by username prefix and equality, pages sorted by username, and caps Limit at 60', async () => {
     const client = cognito();
     const prefix = await client.send(new ListUsersCommand({ UserPoolId, Filter: 'username ^= "user-"' }));
-    expect(prefix.Users?.map((u) => u.Username)).toEqual(['user-group-a', 'user-lob-a', 'user-lob-b', 'user-multi', 'user-no-lob', 'user-no-profile']);
+    expect(prefix.Users?.map((u) => u.Username)).toEqual(['user-expiring', 'user-group-a', 'user-lob-a', 'user-lob-b', 'user-multi', 'user-no-lob', 'user-no-profile']);
     const exact = await client.send(new ListUsersCommand({ UserPoolId, Filter: 'username = "user-lob-a"' }));
     expect(exact.Users?.map((u) => u.Username)).toEqual(['user-lob-a']);
     const page1 = await client.send(new ListUsersCommand({ UserPoolId, Limit: 3 }));
     const page2 = await client.send(new ListUsersCommand({ UserPoolId, Limit: 3, PaginationToken: page1.PaginationToken }));
     // The demo pool (local/demo-data.ts, with issue 23b's owner-mfa), sorted by username.
     expect(page1.Users?.map((u) => u.Username)).toEqual(['new-user', 'owner-lob-a', 'owner-mfa']);
-    expect(page2.Users?.map((u) => u.Username)).toEqual(['portal-admin', 'user-group-a', 'user-lob-a']);
+    expect(page2.Users?.map((u) => u.Username)).toEqual(['portal-admin', 'user-expiring', 'user-group-a']);
     expect((await errorOf(client.send(new ListUsersCommand({ UserPoolId, Limit: 61 })))).name).toBe('InvalidParameterException');
     expect((await errorOf(client.send(new ListUsersCommand({ UserPoolId, Filter: 'username ~ "x"' })))).name).toBe('InvalidParameterException');
   });

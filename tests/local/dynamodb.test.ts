@@ -46,7 +46,7 @@ describe('DynamoDB stand-in', () => {
         ExpressionAttributeValues: { ':k': 'user', ':p': 'user-' },
       }),
     );
-    expect(prefix.Items?.map((i) => i.username)).toEqual(['user-lob-a', 'user-lob-b', 'user-multi', 'user-no-profile']);
+    expect(prefix.Items?.map((i) => i.username)).toEqual(['user-expiring', 'user-lob-a', 'user-lob-b', 'user-multi', 'user-no-profile']);
   });
 
   it('counts operations, injects faults and latency', async () => {
