@@ -16,6 +16,7 @@ import { queryDueRequests, requestWrites, type AccessRequest } from '@/lib/direc
 import type { PageKey } from '@/lib/directory/types';
 import { TransactionCancelledError, transactWrite } from '@/lib/directory/writes';
 import { formatUtcMinute } from '@/lib/time-format';
+import { mapConcurrent } from '@/lib/concurrency';
 import { auditWritesFor } from './audit';
 import type { AdminDeps } from './deps';
 import { nowOf } from './deps';
@@ -23,8 +24,9 @@ import { notifySafely } from './notifications';
 
 /** The actor the audit log names for a lapse. */
 export const LAPSE_ACTOR = 'request-lapse';
-/** Due requests read per query. */
+/** Due requests read per query, and lapses (one transaction and one SNS message each) in flight. */
 const PAGE = 100;
+const LAPSE_CONCURRENCY = 8;
 const DAY_MS = 24 * 3600 * 1000;
 
 export interface LapseResult {
@@ -66,11 +68,11 @@ export async function lapseDueRequests(deps: AdminDeps): Promise<LapseResult> {
   do {
     const page = await queryDueRequests(deps, now, { limit: PAGE, startKey });
     result.read += page.scanned;
-    for (const request of page.requests) {
+    await mapConcurrent(page.requests, LAPSE_CONCURRENCY, async (request) => {
       const expired = await lapse(deps, request, now);
       if (!expired) {
         result.skipped++;
-        continue;
+        return;
       }
       result.expired.push(expired);
       await notifySafely(deps, {
@@ -81,7 +83,7 @@ export async function lapseDueRequests(deps: AdminDeps): Promise<LapseResult> {
         text: `The request of ${expired.requester} for ${expired.lob} (asked ${formatUtcMinute(expired.createdAt)}) was not decided in time and expired. ${expired.requester} may ask again.`,
         details: { request: expired.id, requester: expired.requester, status: 'expired', createdAt: expired.createdAt, lapsesAt: expired.lapsesAt, decidedAt: expired.decidedAt },
       });
-    }
+    });
     startKey = page.nextKey;
   } while (startKey);
   return result;
