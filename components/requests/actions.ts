@@ -16,16 +16,19 @@ export interface RequestFormValues {
 }
 export type RequestFormState = ActionState<RequestFormValues>;
 
+const readRequestForm = (form: FormData): RequestFormValues => ({
+  lob: String(form.get('lob') ?? ''),
+  justification: String(form.get('justification') ?? ''),
+  days: String(form.get('days') ?? ''),
+});
+const requestFormSchema = z.object({ lob: lobNameSchema, justification: z.string(), days: z.string() });
+
 /** "Submit request": the signed-in user asks to join a LOB (identity from the session only). */
 export const requestAccessAction = serverAction({
   name: 'request.create',
   authorize: signedInUsers,
-  read: (form): RequestFormValues => ({
-    lob: String(form.get('lob') ?? ''),
-    justification: String(form.get('justification') ?? ''),
-    days: String(form.get('days') ?? ''),
-  }),
-  schema: z.object({ lob: lobNameSchema, justification: z.string(), days: z.string() }),
+  read: readRequestForm,
+  schema: requestFormSchema,
   act: async ({ lob, justification, days }, { user }, { values }) => {
     const request = await createRequest(getAdminDeps(), user.username, { lob, justification, days: Number(days) }, user.sub);
     return {
@@ -33,6 +36,18 @@ export const requestAccessAction = serverAction({
       values: { ...values, justification: '' },
       revalidate: ['/'],
     };
+  },
+});
+
+/** "Request extension": the signed-in member asks for more days of a membership in its last days (lib/admin/extensions.ts). */
+export const requestExtensionAction = serverAction({
+  name: 'request.extend',
+  authorize: signedInUsers,
+  read: readRequestForm,
+  schema: requestFormSchema,
+  act: async ({ lob, justification, days }, { user }, { values }) => {
+    const request = await createRequest(getAdminDeps(), user.username, { lob, justification, days: Number(days), kind: 'extension' }, user.sub);
+    return { message: `Extension requested: the owners of ${request.lob} decide. You see the answer here.`, values, revalidate: ['/'] };
   },
 });
 

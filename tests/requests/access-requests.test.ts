@@ -11,6 +11,7 @@ import type { PortalStack } from '../support/portal-stack';
 import { DAY, REHEARSAL_SESSION_ENV, useClockedStack } from '../support/clocked-stack';
 import { initiateAuth, loadLaunchForm, submitLaunchForm, type CookieJar } from '../support/http-session';
 import { directoryClient } from '../support/directory';
+import { pendingIdOf as pendingIdIn, pendingItems } from '../support/request-queue';
 import { actionForms, callAction, type ActionForm } from '../admin/admin-forms';
 
 let stack: PortalStack;
@@ -43,22 +44,10 @@ async function requestAccess(who: string, lob: string, justification: string, da
   return { status: res.status, text: await res.text() };
 }
 
-async function pendingIdOf(requester: string, lob: string): Promise<string> {
-  const out = await directoryClient(stack.env).doc.send(
-    new QueryCommand({ TableName: stack.env.TABLE_REQUESTS, IndexName: 'pendingByLob', KeyConditionExpression: 'pendingLob = :l', ExpressionAttributeValues: { ':l': lob } }),
-  );
-  const item = (out.Items ?? []).find((i) => i.requester === requester);
-  if (!item) throw new Error(`no pending request of ${requester} for ${lob}`);
-  return String(item.id);
-}
+const pendingIdOf = (requester: string, lob: string) => pendingIdIn(stack, requester, lob);
 
 /** Pending requests of a LOB, read from the table's pendingByLob index (not through the portal). */
-async function pendingInIndex(lob: string): Promise<number> {
-  const out = await directoryClient(stack.env).doc.send(
-    new QueryCommand({ TableName: stack.env.TABLE_REQUESTS, IndexName: 'pendingByLob', KeyConditionExpression: 'pendingLob = :l', ExpressionAttributeValues: { ':l': lob }, Select: 'COUNT' }),
-  );
-  return out.Count ?? 0;
-}
+const pendingInIndex = async (lob: string) => (await pendingItems(stack, lob)).length;
 
 /** The HTML of one "At a glance" card of /admin (from its link to the end of the card). */
 function glance(html: string, testId: string): string {

@@ -7,13 +7,13 @@
  * queue of the approver who approved, and every approver opening a decided request sees who decided.
  */
 import { describe, expect, it } from 'vitest';
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { PortalStack } from '../support/portal-stack';
 import { DAY, REHEARSAL_SESSION_ENV, useClockedStack } from '../support/clocked-stack';
 import { signIn, type CookieJar } from '../support/http-session';
 import { directoryClient } from '../support/directory';
-import { actionForms, callAction, postActionForm, type ActionForm } from '../admin/admin-forms';
-import { jobToken } from '@/lib/job-tokens';
+import { actionForms, callActionText, formWithFields, postActionForm, type ActionForm } from '../admin/admin-forms';
+import { pendingIdOf as pendingIdIn, pendingItems, runReviewJobs } from '../support/request-queue';
 
 let stack: PortalStack;
 let jars: Record<string, CookieJar>;
@@ -34,31 +34,15 @@ const html = async (p: string, who: string) => {
 const item = async (table: string, key: Record<string, string>) => (await doc().send(new GetCommand({ TableName: table, Key: key, ConsistentRead: true }))).Item;
 const requestItem = (id: string) => item(stack.env.TABLE_REQUESTS, { id });
 
-/** The page's server-action form whose fields include every `name=value` given (the first, in document order). */
-async function formOf(p: string, who: string, fields: Record<string, string>): Promise<ActionForm> {
-  const form = actionForms(await html(p, who)).find((f) => Object.entries(fields).every(([n, v]) => f.fields.some(([fn, fv]) => fn === n && fv === v)));
-  if (!form) throw new Error(`no form with ${JSON.stringify(fields)} on ${p}`);
-  return form;
-}
-
-async function act(p: string, who: string, form: ActionForm, fields: Record<string, string | string[]>): Promise<string> {
-  const res = await callAction(stack.url, p, form.actionId, jars[who].header(), fields);
-  expect(res.status, `${who} POST ${p}`).toBe(200);
-  return res.text();
-}
-
-async function pendingIdOf(requester: string, lob: string): Promise<string> {
-  const out = await doc().send(new QueryCommand({ TableName: stack.env.TABLE_REQUESTS, IndexName: 'pendingByLob', KeyConditionExpression: 'pendingLob = :l', ExpressionAttributeValues: { ':l': lob } }));
-  const found = (out.Items ?? []).find((i) => i.requester === requester);
-  if (!found) throw new Error(`no pending request of ${requester} for ${lob}`);
-  return String(found.id);
-}
+const formOf = async (p: string, who: string, fields: Record<string, string>) => formWithFields(actionForms(await html(p, who)), fields, p);
+const act = (p: string, who: string, form: ActionForm, fields: Record<string, string | string[]>) =>
+  callActionText(stack.url, p, form.actionId, jars[who].header(), fields);
+const pendingIdOf = (requester: string, lob: string) => pendingIdIn(stack, requester, lob);
 
 /** The LOB's pending counter (what the navigation and the overview show) and its pendingByLob index. */
 async function pendingOf(lob: string) {
   const counter = Number((await item(stack.env.TABLE_REQUESTS, { id: `count#${lob}` }))?.pending ?? 0);
-  const index = await doc().send(new QueryCommand({ TableName: stack.env.TABLE_REQUESTS, IndexName: 'pendingByLob', KeyConditionExpression: 'pendingLob = :l', ExpressionAttributeValues: { ':l': lob }, Select: 'COUNT' }));
-  return { counter, index: index.Count ?? 0 };
+  return { counter, index: (await pendingItems(stack, lob)).length };
 }
 
 interface JobAnswer {
@@ -66,13 +50,9 @@ interface JobAnswer {
 }
 
 async function runJobs(): Promise<JobAnswer> {
-  const res = await fetch(`${stack.url}/api/internal/jobs`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ token: jobToken('review-jobs', stack.env.NEXTAUTH_SECRET) }),
-  });
-  expect(res.status).toBe(200);
-  return (await res.json()) as JobAnswer;
+  const { status, body } = await runReviewJobs<JobAnswer>(stack);
+  expect(status).toBe(200);
+  return body;
 }
 
 async function snsMessages(event: string) {
