@@ -4,6 +4,7 @@ import { useActionState } from 'react';
 import { Button } from '@/components/ui/button';
 import { approveRequestAction, denyRequestAction, type DecisionState } from './actions/requests';
 import { dangerButtonClass, inputClass, StatusMessage } from './form-parts';
+import { DayOptions } from '@/components/requests/request-access';
 
 /** Approve (for the days asked or fewer) or deny (with a reason) one pending request. */
 export function RequestDecision({ id, requester, lob, days }: { id: string; requester: string; lob: string; days: number }) {
@@ -21,7 +22,7 @@ export function RequestDecision({ id, requester, lob, days }: { id: string; requ
             <div>
               <label htmlFor={`days-${id}`} className="block text-xs font-semibold text-slate-700">Approve for</label>
               <select id={`days-${id}`} name="days" defaultValue={String(days)} className={`${inputClass} mt-1 w-32`}>
-                {choices.map((d) => <option key={d} value={d}>{d} days</option>)}
+                <DayOptions choices={choices} />
               </select>
             </div>
             <Button type="submit" disabled={approving} aria-describedby={`who-${id}`}>Approve</Button>

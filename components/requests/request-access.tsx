@@ -64,10 +64,15 @@ export function DurationField({ id, label, maxDays, state, className }: { id: st
     <div className={className}>
       <label htmlFor={`${id}-days`} className={labelClass}>{label}</label>
       <select id={`${id}-days`} name="days" defaultValue={state.values.days} className={fieldClass}>
-        {choices.map((d) => <option key={d} value={d}>{d} days</option>)}
+        <DayOptions choices={choices} />
       </select>
     </div>
   );
+}
+
+/** The options of a days select ("30 days"), also the approvers' "Approve for". */
+export function DayOptions({ choices }: { choices: number[] }) {
+  return choices.map((d) => <option key={d} value={d}>{d} days</option>);
 }
 
 export function WithdrawRequestForm({ id, lob }: { id: string; lob: string }) {

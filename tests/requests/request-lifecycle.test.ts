@@ -15,13 +15,12 @@ import { directoryClient } from '../support/directory';
 import { actionForms, callActionText, formWithFields, postActionForm, type ActionForm } from '../admin/admin-forms';
 import { pendingIdOf as pendingIdIn, pendingItems, runReviewJobs } from '../support/request-queue';
 
+const USERS: Array<[string, string]> = [
+  ['user-expiring', 'UserExpiring1!'], ['owner-lob-a', 'OwnerLobA1!'], ['portal-admin', 'PortalAdmin1!'], ['user-no-lob', 'UserNoLob1!'], ['new-user', 'NewUser1!'],
+];
 let stack: PortalStack;
 let jars: Record<string, CookieJar>;
-const { setClockOffset } = useClockedStack(
-  [['user-expiring', 'UserExpiring1!'], ['owner-lob-a', 'OwnerLobA1!'], ['portal-admin', 'PortalAdmin1!'], ['user-no-lob', 'UserNoLob1!'], ['new-user', 'NewUser1!']],
-  REHEARSAL_SESSION_ENV,
-  (started) => ({ stack, jars } = started),
-);
+const { setClockOffset } = useClockedStack(USERS, REHEARSAL_SESSION_ENV, (started) => ({ stack, jars } = started));
 
 const doc = () => directoryClient(stack.env).doc;
 const get = (p: string, who: string) => fetch(`${stack.url}${p}`, { headers: { cookie: jars[who].header() }, redirect: 'manual' });

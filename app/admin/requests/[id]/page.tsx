@@ -25,6 +25,12 @@ export default async function RequestPage({ params }: { params: Promise<{ id: st
   const me = access.user.username;
   const outcome = requestOutcome(request);
   const waiting = request.status === 'pending';
+  const details: [string, string][] = [
+    ['Asked', `${formatUtcMinute(request.createdAt)} for ${request.days} ${request.kind === 'extension' ? 'more ' : ''}days`],
+    ...(request.extendsUntil ? [['Access ended then', formatUtcMinute(request.extendsUntil)] as [string, string]] : []),
+    ...(waiting && request.lapsesAt ? [['Expires', `${formatUtcMinute(request.lapsesAt)} if nobody decides it`] as [string, string]] : []),
+    ['Justification', request.justification],
+  ];
   return (
     <div>
       <PageHeader
@@ -36,12 +42,12 @@ export default async function RequestPage({ params }: { params: Promise<{ id: st
         <Card aria-labelledby="request-details">
           <h2 id="request-details" className={sectionTitleClass}>Request</h2>
           <dl className="mt-3 grid grid-cols-1 gap-x-6 gap-y-1 text-sm sm:grid-cols-[auto_1fr] sm:gap-y-2">
-            <dt className="font-medium text-slate-600">Asked</dt>
-            <dd className="mb-2 text-slate-900 sm:mb-0"><time dateTime={request.createdAt}>{formatUtcMinute(request.createdAt)}</time> for {request.days} {request.kind === 'extension' ? 'more ' : ''}days</dd>
-            {request.extendsUntil ? (<><dt className="font-medium text-slate-600">Access ended then</dt><dd className="mb-2 text-slate-900 sm:mb-0">{formatUtcMinute(request.extendsUntil)}</dd></>) : null}
-            {waiting && request.lapsesAt ? (<><dt className="font-medium text-slate-600">Expires</dt><dd className="mb-2 text-slate-900 sm:mb-0">{formatUtcMinute(request.lapsesAt)} if nobody decides it</dd></>) : null}
-            <dt className="font-medium text-slate-600">Justification</dt>
-            <dd className="mb-2 break-words text-slate-900 sm:mb-0">{request.justification}</dd>
+            {details.map(([term, value]) => (
+              <div key={term} className="contents">
+                <dt className="font-medium text-slate-600">{term}</dt>
+                <dd className="mb-2 break-words text-slate-900 sm:mb-0">{value}</dd>
+              </div>
+            ))}
           </dl>
         </Card>
         <Card aria-labelledby="request-decision">
