@@ -118,7 +118,7 @@ export function LobForm({ mode, initial }: { mode: 'create' | 'edit'; initial: L
             name="requestExpiryDays" label="Requests expire after (days)" error={e.requestExpiryDays}
             hint="A request nobody decides within this many days expires; the requester is told and may ask again. A change applies to requests filed after it."
           >
-            <input id="requestExpiryDays" name="requestExpiryDays" inputMode="numeric" className={inputClass} defaultValue={v.requestExpiryDays} {...describedBy('requestExpiryDays', e.requestExpiryDays, true)} />
+            <input {...numberInput('requestExpiryDays', v, e)} />
           </Field>
         </fieldset>
         <CostLimitFields values={v} errors={e} />
@@ -151,15 +151,22 @@ export function LobForm({ mode, initial }: { mode: 'create' | 'edit'; initial: L
 }
 
 /** Cost control: the sweep stops apps running longer than these hours (lib/cost/sweep.ts). */
+type NumberSetting = 'requestExpiryDays' | 'stopAfterHours' | 'stopAfterHoursGpu';
+
+/** The attributes of a LOB setting typed as a whole number (its hint and error linked). */
+function numberInput(name: NumberSetting, v: LobFormValues, e: Record<string, string | undefined>) {
+  return { id: name, name, inputMode: 'numeric' as const, className: inputClass, defaultValue: v[name], ...describedBy(name, e[name], true) };
+}
+
 function CostLimitFields({ values: v, errors: e }: { values: LobFormValues; errors: Record<string, string | undefined> }) {
   return (
     <fieldset className="space-y-5 rounded-md border border-slate-200 p-4">
       <legend className="px-1 text-sm font-semibold text-slate-800">Running time</legend>
       <Field name="stopAfterHours" label="Stop apps after (hours)" hint="Apps running longer are stopped; users are warned 30 minutes before. Empty: no limit." error={e.stopAfterHours}>
-        <input id="stopAfterHours" name="stopAfterHours" inputMode="numeric" className={inputClass} defaultValue={v.stopAfterHours} {...describedBy('stopAfterHours', e.stopAfterHours, true)} />
+        <input {...numberInput('stopAfterHours', v, e)} />
       </Field>
       <Field name="stopAfterHoursGpu" label="Stop GPU apps after (hours)" hint="For GPU instance types (ml.g*, ml.p*); empty: the limit above." error={e.stopAfterHoursGpu}>
-        <input id="stopAfterHoursGpu" name="stopAfterHoursGpu" inputMode="numeric" className={inputClass} defaultValue={v.stopAfterHoursGpu} {...describedBy('stopAfterHoursGpu', e.stopAfterHoursGpu, true)} />
+        <input {...numberInput('stopAfterHoursGpu', v, e)} />
       </Field>
     </fieldset>
   );

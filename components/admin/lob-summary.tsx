@@ -1,6 +1,6 @@
 import type { AdminLob } from '@/lib/admin/lobs';
 import { APP_LABELS } from '@/lib/admin/validation';
-import { sectionTitleClass } from './page-parts';
+import { DetailList, sectionTitleClass } from './page-parts';
 import { describeDuration } from '@/lib/access/timing';
 import { DEFAULT_REQUEST_EXPIRY_DAYS } from '@/lib/directory/types';
 
@@ -26,14 +26,7 @@ export function LobSummary({ lob }: { lob: AdminLob }) {
     <section aria-labelledby="lob-settings-title">
       <h2 id="lob-settings-title" className={sectionTitleClass}>Settings</h2>
       <p className="mt-1 text-sm text-slate-600">Read-only: platform admins change these.</p>
-      <dl className="mt-3 grid grid-cols-1 gap-x-6 gap-y-1 text-sm sm:grid-cols-[auto_1fr] sm:gap-y-2">
-        {rows.map(([label, value]) => (
-          <div key={label} className="contents">
-            <dt className="font-medium text-slate-600">{label}</dt>
-            <dd className="mb-2 break-words text-slate-900 sm:mb-0">{value}</dd>
-          </div>
-        ))}
-      </dl>
+      <DetailList rows={rows} />
     </section>
   );
 }

@@ -7,7 +7,7 @@ import { requestOutcome } from '@/lib/admin/request-outcome';
 import { approvedBy } from '@/lib/admin/request-queue';
 import { formatUtcMinute } from '@/lib/time-format';
 import { RequestDecision } from '@/components/admin/request-decision';
-import { Badge, Card, PageHeader, sectionTitleClass } from '@/components/admin/page-parts';
+import { Badge, Card, DetailList, PageHeader, sectionTitleClass } from '@/components/admin/page-parts';
 
 const UUID = /^[0-9a-f-]{36}$/;
 
@@ -41,14 +41,7 @@ export default async function RequestPage({ params }: { params: Promise<{ id: st
       <div className="grid items-start gap-6 lg:grid-cols-2">
         <Card aria-labelledby="request-details">
           <h2 id="request-details" className={sectionTitleClass}>Request</h2>
-          <dl className="mt-3 grid grid-cols-1 gap-x-6 gap-y-1 text-sm sm:grid-cols-[auto_1fr] sm:gap-y-2">
-            {details.map(([term, value]) => (
-              <div key={term} className="contents">
-                <dt className="font-medium text-slate-600">{term}</dt>
-                <dd className="mb-2 break-words text-slate-900 sm:mb-0">{value}</dd>
-              </div>
-            ))}
-          </dl>
+          <DetailList rows={details} />
         </Card>
         <Card aria-labelledby="request-decision">
           <h2 id="request-decision" className={sectionTitleClass}>Decision</h2>
