@@ -152,8 +152,12 @@ describe('Approvals required: 2', () => {
     const out = await doc().send(new QueryCommand({ TableName: stack.env.TABLE_REQUESTS, IndexName: 'pendingByLob', KeyConditionExpression: 'pendingLob = :l', ExpressionAttributeValues: { ':l': 'lob-b' } }));
     return String((out.Items ?? []).find((i) => i.requester === who)!.id);
   };
+  // The approve form as the first approver's page had it: once they approved, their queue no longer lists the
+  // request (issue 27), and a replay must still be refused by the server.
+  const approveForms = new Map<string, ActionForm>();
   const approve = async (who: string, id: string) => {
-    const form = await formOf('/admin/requests', who, { id });
+    if (!approveForms.has(id)) approveForms.set(id, await formOf('/admin/requests', who, { id }));
+    const form = approveForms.get(id)!;
     return (await callAction(stack.url, '/admin/requests', form.actionId, jars[who].header(), { id, days: '30', reason: '' })).text();
   };
 
