@@ -12,7 +12,7 @@ import { countPendingRequests, listPendingRequests } from '../lib/admin/requests
 import { listMembers } from '../lib/admin/members';
 import { findExpiringMemberships } from '../lib/directory/expiring-memberships';
 import { summarize as stats, timeSamples as time } from './lib/stats';
-import { memberWrites, numberArg, withBenchStandIns } from './lib/seed-members';
+import { memberWrites, numberArg, pendingRequestWrites, withBenchStandIns } from './lib/seed-members';
 
 const TARGET_P50_MS = 300;
 
@@ -28,8 +28,7 @@ async function main() {
       const requester = `bench-r-${String(i).padStart(6, '0')}`;
       const id = randomUUID();
       const createdAt = new Date(now - i * 1000).toISOString();
-      writes.push({ table: config.tables.requests, request: { PutRequest: { Item: { id, lob: 'lob-a', pendingLob: 'lob-a', requester, justification: 'bench justification text', days: 30, status: 'pending', createdAt } } } });
-      writes.push({ table: config.tables.requests, request: { PutRequest: { Item: { id: `pending#lob-a#${requester}`, request: id } } } });
+      writes.push(...pendingRequestWrites(config.tables.requests, { id, lob: 'lob-a', requester, createdAt }));
     }
     // The LOB's pending counter, as the requests' transactions would have left it.
     writes.push({ table: config.tables.requests, request: { PutRequest: { Item: { id: 'count#lob-a', pending } } } });

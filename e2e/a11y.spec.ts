@@ -45,6 +45,7 @@ const HOME_STATES: Array<{ name: string; user: string; reach: (page: Page) => Pr
       await expect(page.getByTestId('launch-error')).toBeVisible();
     },
   },
+  { name: 'a membership in its last days ("Request extension")', user: 'user-expiring', reach: (page) => expect(page.getByRole('button', { name: 'Request extension' })).toBeVisible() },
   { name: 'an admin (header with the Admin link)', user: 'portal-admin', reach: (page) => expect(page.getByRole('link', { name: 'Admin', exact: true })).toBeVisible() },
 ];
 

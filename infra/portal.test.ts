@@ -28,7 +28,7 @@ describe('portal (shared-services account)', () => {
   it('has Users, LOBs, Audit and Usage tables with the contract keys and indexes', () => {
     const tables = Object.fromEntries(resourcesOfType(T.table).map((t) => [t.inputs.name, t.inputs]));
     expect(Object.keys(tables).sort()).toEqual(['studio-portal-audit', 'studio-portal-lobs', 'studio-portal-requests', 'studio-portal-reviews', 'studio-portal-usage', 'studio-portal-users']);
-    expect(tables['studio-portal-requests'].globalSecondaryIndexes.map((i: { name: string }) => i.name).sort()).toEqual(['byRequester', 'pendingByLob']);
+    expect(tables['studio-portal-requests'].globalSecondaryIndexes.map((i: { name: string }) => i.name).sort()).toEqual(['byRequester', 'lapsesDue', 'pendingByLob']);
     expect(tables['studio-portal-users'].hashKey).toBe('username');
     expect(tables['studio-portal-users'].globalSecondaryIndexes.map((i: { name: string }) => i.name)).toEqual(['byUsername']);
     expect(tables['studio-portal-lobs'].hashKey).toBe('lob');

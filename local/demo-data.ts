@@ -95,6 +95,8 @@ export interface DemoUser {
   /** LOBs in whose Studio domain the user has a user profile. */
   profiles: string[];
   note: string;
+  /** A membership that ends this many days after the stand-ins start (in every LOB of `lobs`); absent = permanent. */
+  endsAfterDays?: number;
   /** Base32 TOTP secret of a user with software-token MFA on (`npm run token -- --totp <user>` prints the code). */
   totpSecret?: string;
 }
@@ -112,6 +114,8 @@ export const DEMO_USERS: DemoUser[] = [
   demoUser('user-no-profile', 'UserNoProfile1!', [], ['lob-a'], [], 'lob-a, no Studio profile'),
   demoUser('new-user', 'NewUser1!', [], [], [], 'unmapped (admin maps it to lob-b)'),
   demoUser('portal-admin', 'PortalAdmin1!', [ADMIN_GROUP], ['lob-a'], ['lob-a'], 'admin, lob-a'),
+  // Issue 27: "Request extension" is offered in the last 14 days of a membership.
+  { ...demoUser('user-expiring', 'UserExpiring1!', [], ['lob-a'], ['lob-a'], 'lob-a, ends 10 days after start (Request extension)'), endsAfterDays: 10 },
   demoUser('owner-lob-a', 'OwnerLobA1!', ['lob-a-owners'], [], [], 'owns lob-a (group lob-a-owners), not an admin'),
   demoUser('oncall-lob-a', 'OncallLobA1!', ['lob-a-oncall'], [], ['lob-a'], "on call for lob-a (group lob-a-oncall, lob-a's emergency access group); no membership"),
   {
@@ -124,6 +128,9 @@ export const DEMO_USERS: DemoUser[] = [
 /** Every group the demo user pool has. */
 export const DEMO_GROUPS: string[] = [ADMIN_GROUP, ...DEMO_LOBS.flatMap((l) => [...l.groups, ...l.owners.groups, ...(l.emergencyGroup ? [l.emergencyGroup] : [])])];
 
+const endOf = (user: DemoUser, at: string) =>
+  user.endsAfterDays ? { until: new Date(Date.parse(at) + user.endsAfterDays * 24 * 3600 * 1000).toISOString() } : {};
+
 /** The Users-table item of a demo user with a row: permanent memberships granted by the demo data. */
 export function demoUserItem(user: DemoUser, at: string): Record<string, unknown> {
   return {
@@ -131,7 +138,7 @@ export function demoUserItem(user: DemoUser, at: string): Record<string, unknown
     // Bound to the stand-in pool's sub for the user (issue 23), as `npm run populate` binds rows.
     sub: subForUsername(user.username),
     lobs: user.lobs,
-    memberships: Object.fromEntries(user.lobs.map((lob) => [lob, { via: 'admin', grantedBy: 'demo-data', grantedAt: at }])),
+    memberships: Object.fromEntries(user.lobs.map((lob) => [lob, { via: 'admin', grantedBy: 'demo-data', grantedAt: at, ...endOf(user, at) }])),
     kind: 'user',
     version: 1,
     createdAt: at,

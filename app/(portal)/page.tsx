@@ -89,9 +89,9 @@ export default async function HomePage({ searchParams }: { searchParams: Promise
       {!failure && lobs.length > 0 ? <MyStudioAppsSection user={user} lobs={lobs} query={await searchParams} /> : null}
       {failure ? null : (
         <>
-          <MembershipEnds memberships={memberships} expired={expired} now={now} />
+          <MembershipEnds memberships={memberships} expired={expired} now={now} lobs={allLobs} requests={requests} />
           <EmergencyAccess user={user} lobs={allLobs} memberships={memberships} />
-          <AccessRequests lobs={allLobs} requests={requests} memberOf={memberships} />
+          <AccessRequests lobs={allLobs} requests={requests} memberOf={memberships} now={now} />
         </>
       )}
     </div>

@@ -43,3 +43,19 @@ export function memberWrites(usersTable: string, users: number, now: number): Ta
   }
   return writes;
 }
+
+/**
+ * A pending request as requestWrites.create stores it (the request with its queue key, its guard item),
+ * for BatchWriteItem seeding; `extra` adds attributes (the lapse index keys). Counters are the caller's.
+ */
+export function pendingRequestWrites(
+  requestsTable: string,
+  request: { id: string; lob: string; requester: string; createdAt: string },
+  extra: Record<string, unknown> = {},
+): TableWrite[] {
+  const item = { ...request, pendingLob: request.lob, justification: 'bench justification text', days: 30, status: 'pending', ...extra };
+  return [
+    { table: requestsTable, request: { PutRequest: { Item: item } } },
+    { table: requestsTable, request: { PutRequest: { Item: { id: `pending#${request.lob}#${request.requester}`, request: request.id } } } },
+  ];
+}

@@ -68,6 +68,11 @@ const TEXT_FIELDS = {
     hint: 'For GPU instance types (ml.g*, ml.p*); empty: the limit above.',
     inputMode: 'numeric',
   },
+  requestExpiryDays: {
+    label: 'Requests expire after (days)',
+    hint: 'A request nobody decides within this many days expires; the requester is told and may ask again. A change applies to requests filed after it.',
+    inputMode: 'numeric',
+  },
   emergencyGroup: {
     label: 'Emergency access group',
     hint: 'Members of this IdP group (e.g. lob-a-oncall) may take access at once, without approval; owners confirm or reject it afterwards. Empty: not allowed.',
@@ -162,6 +167,7 @@ export function LobForm({ mode, initial }: { mode: 'create' | 'edit'; initial: L
           {text('requestDescription')}
           {select('maxRequestDays')}
           {select('approvalsRequired')}
+          {text('requestExpiryDays')}
         </fieldset>
         <SettingFields legend="Running time" names={['stopAfterHours', 'stopAfterHoursGpu']} text={text} />
         <SettingFields legend="Emergency access" names={['emergencyGroup', 'emergencyHours']} text={text} />

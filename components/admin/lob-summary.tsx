@@ -1,7 +1,8 @@
 import type { AdminLob } from '@/lib/admin/lobs';
 import { APP_LABELS } from '@/lib/admin/validation';
-import { sectionTitleClass } from './page-parts';
+import { DetailList, sectionTitleClass } from './page-parts';
 import { describeDuration } from '@/lib/access/timing';
+import { DEFAULT_REQUEST_EXPIRY_DAYS } from '@/lib/directory/types';
 
 /** A LOB's settings, read-only (what its owners see; platform admins edit them in LobForm). */
 export function LobSummary({ lob }: { lob: AdminLob }) {
@@ -15,7 +16,7 @@ export function LobSummary({ lob }: { lob: AdminLob }) {
     ['Default landing app', APP_LABELS[lob.defaultApp]],
     ['Studio session length', `${describeDuration(lob.sessionDurationSeconds)} (${lob.sessionDurationSeconds} seconds)`],
     ['Owners', [...lob.owners.users, ...lob.owners.groups.map((g) => `group ${g}`)].join(', ') || 'platform admins only'],
-    ['Access requests', lob.acceptsRequests ? `accepted, up to ${lob.maxRequestDays} days` : 'not accepted'],
+    ['Access requests', lob.acceptsRequests ? `accepted, up to ${lob.maxRequestDays} days; undecided ones expire after ${lob.requestExpiryDays ?? DEFAULT_REQUEST_EXPIRY_DAYS} days` : 'not accepted'],
     ['Who should ask', lob.requestDescription ?? '—'],
     ['Status', lob.enabled ? 'enabled' : 'disabled'],
     ['Stop apps after (hours)', lob.stopAfterHours === undefined ? 'no limit' : String(lob.stopAfterHours)],
@@ -25,14 +26,7 @@ export function LobSummary({ lob }: { lob: AdminLob }) {
     <section aria-labelledby="lob-settings-title">
       <h2 id="lob-settings-title" className={sectionTitleClass}>Settings</h2>
       <p className="mt-1 text-sm text-slate-600">Read-only: platform admins change these.</p>
-      <dl className="mt-3 grid grid-cols-1 gap-x-6 gap-y-1 text-sm sm:grid-cols-[auto_1fr] sm:gap-y-2">
-        {rows.map(([label, value]) => (
-          <div key={label} className="contents">
-            <dt className="font-medium text-slate-600">{label}</dt>
-            <dd className="mb-2 break-words text-slate-900 sm:mb-0">{value}</dd>
-          </div>
-        ))}
-      </dl>
+      <DetailList rows={rows} />
     </section>
   );
 }

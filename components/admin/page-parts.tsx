@@ -49,6 +49,20 @@ export function PageHeader({
   );
 }
 
+/** Label/value rows as a description list (two columns from `sm` up): a LOB's settings, one access request. */
+export function DetailList({ rows }: { rows: [label: string, value: ReactNode][] }) {
+  return (
+    <dl className="mt-3 grid grid-cols-1 gap-x-6 gap-y-1 text-sm sm:grid-cols-[auto_1fr] sm:gap-y-2">
+      {rows.map(([label, value]) => (
+        <div key={label} className="contents">
+          <dt className="font-medium text-slate-600">{label}</dt>
+          <dd className="mb-2 break-words text-slate-900 sm:mb-0">{value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
 /** A white panel, as the portal frames its launch form; `danger` for destructive sections. */
 export function Card({
   children,

@@ -3,12 +3,15 @@ import { approvalProgress, type AccessRequest } from '@/lib/admin/requests';
 import { formatUtcMinute } from '@/lib/time-format';
 import { Alert } from '@/components/ui/alert';
 import { RequestAccessForm, WithdrawRequestForm } from './request-access';
+import { ExtensionOffer } from './extension-offer';
+import { canRequestExtension } from '@/lib/admin/extensions';
 
 const WARN_MS = 7 * 24 * 3600 * 1000;
 const cardClass = 'rounded-lg border border-slate-200 bg-white p-5 shadow-sm sm:p-6';
 
 /** End dates of the user's memberships (a warning in the last 7 days) and the ones that have ended. */
-export function MembershipEnds({ memberships, expired, now }: { memberships: Membership[]; expired: Membership[]; now: Date }) {
+export function MembershipEnds({ memberships, expired, now, lobs = [], requests = [] }: { memberships: Membership[]; expired: Membership[]; now: Date; lobs?: Lob[]; requests?: AccessRequest[] }) {
+  const offer = (m: Membership) => <ExtensionOffer membership={m} now={now} lob={lobs.find((l) => l.lob === m.lob)} requests={requests} />;
   const ending = memberships.filter((m) => m.until);
   if (!ending.length && !expired.length) return null;
   return (
@@ -19,10 +22,14 @@ export function MembershipEnds({ memberships, expired, now }: { memberships: Mem
         const text = <>{m.lob}: until <time dateTime={m.until}>{formatUtcMinute(m.until!)}</time></>;
         return soon ? (
           <Alert key={m.lob} tone="warning" title={`Your access to ${m.lob} ends soon`} testId={`ends-${m.lob}`}>
-            <p>{text}. Request access again below to continue.</p>
+            <p>{text}. Request an extension to continue.</p>
+            {offer(m)}
           </Alert>
         ) : (
-          <p key={m.lob} className="text-sm text-slate-700" data-testid={`ends-${m.lob}`}>{text}</p>
+          <div key={m.lob}>
+            <p className="text-sm text-slate-700" data-testid={`ends-${m.lob}`}>{text}</p>
+            {offer(m)}
+          </div>
         );
       })}
       {expired.map((m) => (
@@ -34,12 +41,13 @@ export function MembershipEnds({ memberships, expired, now }: { memberships: Mem
   );
 }
 
-const STATUS_TEXT = { pending: 'Waiting for a decision', approved: 'Approved', denied: 'Denied', withdrawn: 'Withdrawn' } as const;
+const STATUS_TEXT = { pending: 'Waiting for a decision', approved: 'Approved', denied: 'Denied', withdrawn: 'Withdrawn', expired: 'Expired' } as const;
 
 /** LOBs that accept requests (with who should ask) and the user's requests with their status. */
-export function AccessRequests({ lobs, requests, memberOf }: { lobs: Lob[]; requests: AccessRequest[]; memberOf: Membership[] }) {
+export function AccessRequests({ lobs, requests, memberOf, now }: { lobs: Lob[]; requests: AccessRequest[]; memberOf: Membership[]; now?: Date }) {
   const pending = new Set(requests.filter((r) => r.status === 'pending').map((r) => r.lob));
-  const permanent = new Set(memberOf.filter((m) => !m.until).map((m) => m.lob));
+  // Permanent members have nothing to ask; members in their last days are offered "Request extension" instead.
+  const permanent = new Set(memberOf.filter((m) => !m.until || (now && canRequestExtension(m, now))).map((m) => m.lob));
   const open = lobs.filter((l) => l.acceptsRequests && l.enabled && !pending.has(l.lob) && !permanent.has(l.lob));
   return (
     <>
@@ -64,11 +72,13 @@ export function AccessRequests({ lobs, requests, memberOf }: { lobs: Lob[]; requ
           <ul className="space-y-3">
             {requests.map((r) => (
               <li key={r.id} className={cardClass} data-testid={`my-request-${r.lob}`} data-status={r.status}>
-                <p className="text-sm font-semibold text-slate-900">{r.lob}: {STATUS_TEXT[r.status]}</p>
+                <p className="text-sm font-semibold text-slate-900">{r.lob}: {r.kind === 'extension' ? 'extension ' : ''}{STATUS_TEXT[r.status]}</p>
                 <p className="mt-1 text-sm text-slate-600">
-                  Asked {formatUtcMinute(r.createdAt)} for {r.days} days.
+                  Asked {formatUtcMinute(r.createdAt)} for {r.days} {r.kind === 'extension' ? 'more ' : ''}days.
                   {r.status === 'approved' && r.until ? ` Approved by ${r.decidedBy} until ${formatUtcMinute(r.until)}.` : ''}
                   {r.status === 'denied' ? ` Denied by ${r.decidedBy}: ${r.reason}` : ''}
+                  {r.status === 'expired' ? ` Nobody decided it in time; it expired on ${formatUtcMinute(r.decidedAt ?? r.lapsesAt ?? '')}. You may ask again.` : ''}
+                  {r.status === 'pending' && r.lapsesAt ? ` Expires ${formatUtcMinute(r.lapsesAt)} if nobody decides it.` : ''}
                 </p>
                 {r.status === 'pending' && approvalProgress(r) ? (
                   <p className="mt-1 text-sm font-medium text-slate-800" data-testid="approval-progress">{approvalProgress(r)}</p>

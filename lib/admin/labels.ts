@@ -35,6 +35,7 @@ const AUDIT_ACTIONS: Record<string, string> = {
   'access.restore': 'Studio access restored',
   'grant.self_refused': 'Self-grant refused',
   'request.approval': 'Request approved (first of two)',
+  'request.expire': 'Request expired (not decided in time)',
   'orphan.archive': 'Orphaned memberships archived',
   'user.sub.backfill': 'Memberships bound to the account',
   'access.emergency': 'Emergency access taken',

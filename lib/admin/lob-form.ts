@@ -2,6 +2,7 @@ import { lobInputSchema, fieldErrorsOf, type LobInput, STUDIO_APPS, DEFAULT_ROLE
 import type { AdminLob } from './lobs';
 import { pick } from '@/lib/pick';
 import { DEFAULT_EMERGENCY_HOURS } from '@/lib/directory/types';
+import { DEFAULT_REQUEST_EXPIRY_DAYS } from '@/lib/directory/types';
 
 /**
  * What the LOB form shows: strings as typed, so a refused save refills exactly what the admin entered.
@@ -21,6 +22,8 @@ export interface LobFormValues extends Pick<AdminLob, 'lob' | 'displayName' | 'a
   requestDescription: string;
   maxRequestDays: string;
   approvalsRequired: string;
+  /** Pending requests lapse after this many days. */
+  requestExpiryDays: string;
   version: string;
   /** Cost control: hours, '' = no limit. */
   stopAfterHours: string;
@@ -35,7 +38,7 @@ export function emptyLobFormValues(region: string): LobFormValues {
     lob: '', displayName: '', accountId: '', domainId: '', region, roleName: DEFAULT_ROLE_NAME, groups: '',
     defaultApp: 'studio', allowedApps: [...STUDIO_APPS], sessionDurationSeconds: '7200', urlExpiresSeconds: '',
     autoCreateProfile: false, enabled: false, ownerUsers: '', ownerGroups: '', acceptsRequests: false, requestDescription: '',
-    maxRequestDays: '90', approvalsRequired: '1', version: '0',
+    maxRequestDays: '90', approvalsRequired: '1', requestExpiryDays: String(DEFAULT_REQUEST_EXPIRY_DAYS), version: '0',
     stopAfterHours: '', stopAfterHoursGpu: '',
     emergencyGroup: '', emergencyHours: String(DEFAULT_EMERGENCY_HOURS),
   };
@@ -51,6 +54,7 @@ export function lobToFormValues(lob: AdminLob): LobFormValues {
     autoCreateProfile: lob.autoCreateProfile, enabled: lob.enabled, ownerUsers: lob.owners.users.join(', '),
     ownerGroups: lob.owners.groups.join(', '), acceptsRequests: lob.acceptsRequests, requestDescription: lob.requestDescription ?? '',
     maxRequestDays: String(lob.maxRequestDays), approvalsRequired: String(lob.approvalsRequired ?? 1), version: String(lob.version),
+    requestExpiryDays: String(lob.requestExpiryDays ?? DEFAULT_REQUEST_EXPIRY_DAYS),
     stopAfterHours: lob.stopAfterHours === undefined ? '' : String(lob.stopAfterHours),
     stopAfterHoursGpu: lob.stopAfterHoursGpu === undefined ? '' : String(lob.stopAfterHoursGpu),
     emergencyGroup: lob.emergencyGroup ?? '', emergencyHours: String(lob.emergencyHours ?? DEFAULT_EMERGENCY_HOURS),
@@ -83,6 +87,7 @@ export function readLobForm(form: FormData): LobFormValues {
     requestDescription: text(form, 'requestDescription'),
     maxRequestDays: text(form, 'maxRequestDays'),
     approvalsRequired: text(form, 'approvalsRequired') || '1',
+    requestExpiryDays: text(form, 'requestExpiryDays'),
     version: text(form, 'version'),
     stopAfterHours: text(form, 'stopAfterHours'),
     stopAfterHoursGpu: text(form, 'stopAfterHoursGpu'),
@@ -107,6 +112,7 @@ export function parseLobFormValues(values: LobFormValues): LobFormParse {
     sessionDurationSeconds: values.sessionDurationSeconds.trim() === '' ? undefined : values.sessionDurationSeconds,
     urlExpiresSeconds: values.urlExpiresSeconds.trim() === '' ? undefined : values.urlExpiresSeconds,
     stopAfterHours: values.stopAfterHours.trim() === '' ? undefined : values.stopAfterHours,
+    requestExpiryDays: values.requestExpiryDays.trim() === '' ? undefined : values.requestExpiryDays,
     stopAfterHoursGpu: values.stopAfterHoursGpu.trim() === '' ? undefined : values.stopAfterHoursGpu,
     emergencyHours: values.emergencyHours.trim() === '' ? undefined : values.emergencyHours,
   });

@@ -7,6 +7,8 @@ import { log } from '@/lib/log';
 export type NotificationEvent =
   | 'request.created'
   | 'request.decided'
+  // A pending request nobody decided within its LOB's "Requests expire after (days)" (lib/admin/request-lapse.ts).
+  | 'request.expired'
   | 'membership.expiring'
   | 'review.opened'
   | 'review.member_removed'
@@ -23,7 +25,7 @@ export interface Notification {
   lob: string;
   /** More message attributes beside `lob` and `event` (e.g. `review`), for subscription filters. */
   attributes?: Record<string, string>;
-  /** The person the event is about, when it is about one: published as message attribute `user`. */
+  /** The person the event is about and for (a requester told of a decision or lapse, emergency access): attribute `user`. */
   user?: string;
   subject: string;
   /** Plain text; never secrets. */

@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { freeText } from '@/lib/free-text';
 import { InputInvalidError, PortalError } from '@/lib/errors';
 import { isMembershipActive } from '@/lib/directory/items';
-import { getAccessRequest, queryPendingRequests, queryRequestsOf, requestWrites, type AccessRequest } from '@/lib/directory/requests';
+import { getAccessRequest, queryPendingRequests, queryRequestsOf, requestWrites, type AccessRequest, type RequestKind } from '@/lib/directory/requests';
 import type { Lob, Membership } from '@/lib/directory/types';
 import { TransactionCancelledError, transactWrite } from '@/lib/directory/writes';
 import { formatUtcMinute } from '@/lib/time-format';
@@ -27,11 +27,13 @@ import { REQUEST_CHANGES_PER_HOUR, requestRateWrite } from '@/lib/directory/requ
 import { boundSub } from './sub-binding';
 import { poolSubOf } from './pool-lookup';
 import { decodePageToken, encodePageToken } from './page-token';
+import { approvedUntil, extensionOf } from './extensions';
+import { lapsesAtOf } from './request-lapse';
+import { DEFAULT_REQUEST_EXPIRY_DAYS } from '@/lib/directory/types';
 
-export type { AccessRequest, RequestStatus } from '@/lib/directory/requests';
+export type { AccessRequest, RequestKind, RequestStatus } from '@/lib/directory/requests';
 export { countPendingRequests } from '@/lib/directory/requests';
 
-const DAY_MS = 24 * 3600 * 1000;
 export const JUSTIFICATION_MIN = 10;
 export const JUSTIFICATION_MAX = 500;
 
@@ -44,7 +46,10 @@ export const denyReasonSchema = freeText('').min(3, 'Give a reason (at least 3 c
 /** Thrown when a request is decided (or withdrawn) a second time: says by whom and when. */
 export class RequestAlreadyDecidedError extends PortalError {
   constructor(readonly request: AccessRequest) {
-    const what = request.status === 'withdrawn' ? 'withdrawn by the requester' : `already ${request.status} by ${request.decidedBy ?? 'someone'}`;
+    const what =
+      request.status === 'withdrawn' ? 'withdrawn by the requester'
+      : request.status === 'expired' ? 'not decided in time: it expired'
+      : `already ${request.status} by ${request.decidedBy ?? 'someone'}`;
     super('request.already_decided', `This request was ${what} at ${request.decidedAt ? formatUtcMinute(request.decidedAt) : 'an unknown time'}. Nothing was changed.`);
     this.name = 'RequestAlreadyDecidedError';
   }
@@ -72,6 +77,8 @@ export interface NewRequestInput {
   lob: string;
   justification: string;
   days: number;
+  /** `extension`: more days for a membership in its last days (lib/admin/extensions.ts); absent = join. */
+  kind?: RequestKind;
 }
 
 /** Validates a request against the LOB's settings; throws InputInvalidError naming the field. */
@@ -108,6 +115,8 @@ export async function createRequest(deps: AdminDeps, requester: string, input: N
   if (current && !current.until) throw new InputInvalidError(`You are already a member of ${input.lob}.`);
   const request: AccessRequest = {
     id: randomUUID(), lob: input.lob, requester, justification, days, status: 'pending', createdAt: now.toISOString(),
+    lapsesAt: lapsesAtOf(now, lob?.requestExpiryDays ?? DEFAULT_REQUEST_EXPIRY_DAYS),
+    ...(input.kind === 'extension' ? extensionOf(current, input.lob, now) : {}),
     ...((lob?.approvalsRequired ?? 1) > 1 ? { approvalsRequired: lob?.approvalsRequired } : {}),
     ...(requesterSub ? { requesterSub } : {}),
   };
@@ -122,8 +131,8 @@ export async function createRequest(deps: AdminDeps, requester: string, input: N
     event: 'request.created',
     lob: request.lob,
     subject: `Access request: ${requester} asks to join ${request.lob}`,
-    text: `${requester} asks for access to ${request.lob} for ${days} days: "${justification}". Decide at /admin/requests.`,
-    details: { request: request.id, requester, days, justification, createdAt: request.createdAt },
+    text: `${requester} asks for ${request.kind === 'extension' ? 'an extension of their access' : 'access'} to ${request.lob} for ${days} days: "${justification}". Decide at /admin/requests/${request.id}.`,
+    details: { request: request.id, requester, days, justification, createdAt: request.createdAt, kind: request.kind ?? 'join', lapsesAt: request.lapsesAt },
   });
   return request;
 }
@@ -205,7 +214,8 @@ export async function approveRequest(deps: AdminDeps, actor: string, id: string,
   if (!Number.isInteger(asked) || asked < 1 || asked > request.days) {
     throw new InputInvalidError(`Duration: approve for 1 to ${request.days} days (what was asked for).`, { details: { field: 'days' } });
   }
-  const lobRequires = (await getLob(deps, request.lob))?.approvalsRequired ?? 1;
+  const lob = await getLob(deps, request.lob);
+  const lobRequires = lob?.approvalsRequired ?? 1;
   for (let attempt = 1; ; attempt++) {
     const approvals = request.approvals ?? [];
     if (approvals.some((a) => a.by === actor)) throw new AlreadyApprovedError(request, actor);
@@ -223,10 +233,11 @@ export async function approveRequest(deps: AdminDeps, actor: string, id: string,
         return { ...request, approvals: all, approvalsRequired: required };
       }
       const granted = Math.min(...all.map((a) => a.days));
-      const until = new Date(now.getTime() + granted * DAY_MS).toISOString();
       const before = await getUserMapping(deps, request.requester);
       const kept = (before?.memberships ?? []).filter((m) => m.lob !== request.lob && isMembershipActive(m, now));
       const existing = before?.memberships.find((m) => m.lob === request.lob && isMembershipActive(m, now));
+      // An extension counts from the current end (lib/admin/extensions.ts).
+      const until = approvedUntil(request, existing, granted, now, lob);
       // A permanent membership stays permanent; a shorter one is extended to the approved end.
       const membership: Membership =
         existing && (!existing.until || existing.until > until) ? existing : { lob: request.lob, until, via: 'request', grantedBy: actor, grantedAt: at };
@@ -319,6 +330,7 @@ function decidedNotification(request: AccessRequest): Notification {
   return {
     event: 'request.decided',
     lob: request.lob,
+    user: request.requester,
     subject: `Access request ${request.status}: ${request.requester} in ${request.lob}`,
     text: `${request.decidedBy} ${outcome}. Request by ${request.requester}.`,
     details: {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { freeText } from '@/lib/free-text';
 
 import { PROFILE_NAME_PATTERN, STUDIO_APPS, type StudioApp } from '@/lib/names';
-import { DEFAULT_ROLE_NAME, MAX_EMERGENCY_HOURS } from '@/lib/directory/types';
+import { DEFAULT_ROLE_NAME, MAX_EMERGENCY_HOURS, MAX_REQUEST_EXPIRY_DAYS } from '@/lib/directory/types';
 
 export { STUDIO_APPS, type StudioApp, DEFAULT_ROLE_NAME };
 
@@ -116,6 +116,13 @@ export const lobInputSchema = z
     approvalsRequired: z.coerce
       .number({ error: 'Choose 1 or 2 approvals.' })
       .pipe(z.union([z.literal(1), z.literal(2)], { error: 'Approvals required: choose 1 or 2.' }))
+      .optional(),
+    // Pending requests lapse after this many days (lib/admin/request-lapse.ts); empty = DEFAULT_REQUEST_EXPIRY_DAYS.
+    requestExpiryDays: z.coerce
+      .number({ error: 'Requests expire after (days): enter a number of days.' })
+      .int('Requests expire after (days): use whole days.')
+      .min(1, 'Requests expire after (days): at least 1 day.')
+      .max(MAX_REQUEST_EXPIRY_DAYS, `Requests expire after (days): at most ${MAX_REQUEST_EXPIRY_DAYS} days.`)
       .optional(),
   })
   .superRefine((v, ctx) => {

@@ -6,6 +6,7 @@ import { AUDIT_RETENTION_SECONDS } from './schema';
 import {
   DEFAULT_EMERGENCY_HOURS,
   DEFAULT_MAX_REQUEST_DAYS,
+  DEFAULT_REQUEST_EXPIRY_DAYS,
   DEFAULT_ROLE_NAME,
   DEFAULT_SESSION_SECONDS,
   type AdminAuditRecord,
@@ -81,6 +82,7 @@ export function reshapeLobItem(item: Item): Lob {
     requestDescription: str(item.requestDescription) || undefined,
     maxRequestDays: num(item.maxRequestDays) ?? DEFAULT_MAX_REQUEST_DAYS,
     approvalsRequired: num(item.approvalsRequired) === 2 ? 2 : 1,
+    requestExpiryDays: num(item.requestExpiryDays) ?? DEFAULT_REQUEST_EXPIRY_DAYS,
     idleShutdownMinutes: num(item.idleShutdownMinutes),
     stopAfterHours: num(item.stopAfterHours),
     stopAfterHoursGpu: num(item.stopAfterHoursGpu),

@@ -14,7 +14,11 @@ import type { PageKey } from './types';
 import { batchGetAll, queryNewestFirst, type DirectoryWrite } from './writes';
 import { send } from './send';
 
-export type RequestStatus = 'pending' | 'approved' | 'denied' | 'withdrawn';
+/** `expired`: nobody decided it within its LOB's "Requests expire after (days)" (lib/admin/request-lapse.ts). */
+export type RequestStatus = 'pending' | 'approved' | 'denied' | 'withdrawn' | 'expired';
+
+/** What a request asks for: to join (the default) or to extend a membership that ends (lib/admin/extensions.ts). */
+export type RequestKind = 'join' | 'extension';
 
 export interface AccessRequest {
   id: string;
@@ -39,6 +43,11 @@ export interface AccessRequest {
   approvals?: RequestApproval[];
   /** The requester's user-pool `sub` when filed (identity binding, issue 23). */
   requesterSub?: string;
+  /** `extension`: asks for `days` more after the membership's end (`extendsUntil` when filed); absent = join. */
+  kind?: RequestKind;
+  extendsUntil?: string;
+  /** When a pending request lapses (createdAt + the LOB's requestExpiryDays); absent on requests filed before lapsing existed. */
+  lapsesAt?: string;
 }
 
 /** One approver's approval of a request (approvalsRequired > 1 records each). */
@@ -64,7 +73,7 @@ const requestItemSchema = z.object({
   requester: z.string().min(1),
   justification: z.string().default(''),
   days: z.number().int().positive(),
-  status: z.enum(['pending', 'approved', 'denied', 'withdrawn']),
+  status: z.enum(['pending', 'approved', 'denied', 'withdrawn', 'expired']),
   createdAt: z.string().min(1),
   decidedBy: optionalText,
   decidedAt: optionalText,
@@ -74,6 +83,9 @@ const requestItemSchema = z.object({
   approvalsRequired: z.number().int().min(1).max(2).optional(),
   approvals: z.array(z.object({ by: z.string().min(1), at: z.string().min(1), days: z.number().int().positive() })).optional(),
   requesterSub: optionalText,
+  kind: z.enum(['join', 'extension']).optional(),
+  extendsUntil: optionalText,
+  lapsesAt: optionalText,
 });
 
 /** A request item as an AccessRequest (index keys and guard links dropped); a malformed item is refused. */
@@ -111,6 +123,26 @@ export async function queryPendingRequests(access: Access, lob: string, page: { 
   return { requests: (out.Items ?? []).map(reshapeRequestItem), nextKey: out.LastEvaluatedKey };
 }
 
+/** The value of `lapseKind` on a pending request that can lapse (the lapsesDue index's only partition). */
+export const LAPSE_KIND = 'pending';
+
+/**
+ * One page of pending requests whose `lapsesAt` is at or before `now`, oldest due first, from the sparse
+ * lapsesDue index: only due requests are read (`scanned` = items read, for the bench).
+ */
+export async function queryDueRequests(access: Access, now: Date, page: { limit: number; startKey?: PageKey }): Promise<{ requests: AccessRequest[]; nextKey?: PageKey; scanned: number }> {
+  const query = new QueryCommand({
+    TableName: access.tables.requests,
+    IndexName: indexOf(REQUESTS_TABLE, 'lapsesDue').name,
+    KeyConditionExpression: 'lapseKind = :kind AND lapsesAt <= :now',
+    ExpressionAttributeValues: { ':kind': LAPSE_KIND, ':now': now.toISOString() },
+    Limit: page.limit,
+    ExclusiveStartKey: page.startKey,
+  });
+  const out = await send('requests.due', () => access.ddb.send(query));
+  return { requests: (out.Items ?? []).map(reshapeRequestItem), nextKey: out.LastEvaluatedKey, scanned: out.ScannedCount ?? 0 };
+}
+
 /** How many requests wait in the given LOBs: the sum of their counter items (one BatchGetItem per 100 LOBs). */
 export async function countPendingRequests(access: Access, lobs: readonly string[]): Promise<number> {
   if (!lobs.length) return 0;
@@ -138,7 +170,13 @@ export const requestWrites = {
   create(access: Access, request: AccessRequest): DirectoryWrite[] {
     return [
       { Put: { TableName: access.tables.requests, Item: { ...guardKey(request.lob, request.requester), request: request.id }, ConditionExpression: 'attribute_not_exists(id)' } },
-      { Put: { TableName: access.tables.requests, Item: { ...request, pendingLob: request.lob }, ConditionExpression: 'attribute_not_exists(id)' } },
+      {
+        Put: {
+          TableName: access.tables.requests,
+          Item: { ...request, pendingLob: request.lob, ...(request.lapsesAt ? { lapseKind: LAPSE_KIND } : {}) },
+          ConditionExpression: 'attribute_not_exists(id)',
+        },
+      },
       counterWrite(access, request.lob, 1),
     ];
   },
@@ -167,7 +205,7 @@ export const requestWrites = {
         Update: {
           TableName: access.tables.requests,
           Key: { id: request.id },
-          UpdateExpression: `SET ${assignments.join(', ')} REMOVE pendingLob`,
+          UpdateExpression: `SET ${assignments.join(', ')} REMOVE pendingLob, lapseKind`,
           ConditionExpression: `#status = :pending${options.requesterOnly ? ' AND requester = :requester' : ''}${approvals}`,
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,

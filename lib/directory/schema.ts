@@ -57,12 +57,14 @@ export const AUDIT_TABLE = defineTable({ id: 'audit', key: ['pk', 'sk'], indexes
 
 /**
  * Access requests. `pendingLob` is set only while a request is pending (a sparse index: the queue holds
- * pending requests only); guard items (`id` = `pending#<lob>#<user>`) carry neither index key.
+ * pending requests only); guard items (`id` = `pending#<lob>#<user>`) carry neither index key. `lapseKind`
+ * (= "pending") and `lapsesAt` are set only while a request that can lapse is pending (sparse: the lapse job,
+ * lib/admin/request-lapse.ts, reads only what is due).
  */
 export const REQUESTS_TABLE = defineTable({
   id: 'requests',
   key: ['id'],
-  indexes: { pendingByLob: ['pendingLob', 'createdAt'], byRequester: ['requester', 'createdAt'] },
+  indexes: { pendingByLob: ['pendingLob', 'createdAt'], byRequester: ['requester', 'createdAt'], lapsesDue: ['lapseKind', 'lapsesAt'] },
   // Only the per-person rate items (lib/directory/request-rate.ts) carry `ttl`.
   ttl: 'ttl',
 });

@@ -9,6 +9,10 @@ export const DEFAULT_MAX_REQUEST_DAYS = 90;
 /** How long an emergency (break-glass) grant lasts when a LOB does not say, and the most it may say (hours). */
 export const DEFAULT_EMERGENCY_HOURS = 4;
 export const MAX_EMERGENCY_HOURS = 12;
+/** Days a pending access request waits before it lapses, when a LOB does not say ("Requests expire after (days)"). */
+export const DEFAULT_REQUEST_EXPIRY_DAYS = 14;
+/** The most a LOB's "Requests expire after (days)" may be. */
+export const MAX_REQUEST_EXPIRY_DAYS = 90;
 
 /** A line of business: one AWS account with one Studio domain (domain type, not the DynamoDB item). */
 export interface Lob {
@@ -43,6 +47,8 @@ export interface Lob {
   maxRequestDays: number;
   /** Approvals an access request needs (1 or 2; two come from different approvers, neither the requester); absent = 1. */
   approvalsRequired?: ApprovalsRequired;
+  /** Days a request waits for a decision before it lapses ("expired"); absent = DEFAULT_REQUEST_EXPIRY_DAYS. Applies to requests filed after a change. */
+  requestExpiryDays?: number;
   /** Idle shutdown of JupyterLab / Code Editor apps (minutes), set by infra config; read-only in the console. */
   idleShutdownMinutes?: number;
   /** Cost control (lib/cost): the sweep stops apps running longer than this many hours; undefined = no limit. */

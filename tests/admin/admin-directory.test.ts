@@ -122,10 +122,10 @@ describe('User memberships', () => {
 
   it('pages mapped users by prefix', async () => {
     const first = await listMappedUsers(deps, { prefix: 'user-', limit: 2 });
-    expect(first.users.map((u) => u.username)).toEqual(['user-lob-a', 'user-lob-b']);
+    expect(first.users.map((u) => u.username)).toEqual(['user-expiring', 'user-lob-a']);
     expect(first.nextToken).toBeTruthy();
     const second = await listMappedUsers(deps, { prefix: 'user-', limit: 2, pageToken: first.nextToken });
-    expect(second.users.map((u) => u.username)).toEqual(['user-multi', 'user-no-profile']);
+    expect(second.users.map((u) => u.username)).toEqual(['user-lob-b', 'user-multi']);
   });
 });
 

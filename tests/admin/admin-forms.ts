@@ -29,6 +29,20 @@ export function actionForms(html: string): ActionForm[] {
   return forms;
 }
 
+/** The first form whose fields include every `name=value` given; throws naming the page (`where`) when none does. */
+export function formWithFields(forms: ActionForm[], fields: Record<string, string>, where: string): ActionForm {
+  const form = forms.find((f) => Object.entries(fields).every(([n, v]) => f.fields.some(([fn, fv]) => fn === n && fv === v)));
+  if (!form) throw new Error(`no form with ${JSON.stringify(fields)} on ${where}`);
+  return form;
+}
+
+/** Calls a server action as React does (callAction) and answers the response text; throws unless it answered 200. */
+export async function callActionText(baseUrl: string, path: string, actionId: string, cookie: string, fields: Record<string, string | string[]>): Promise<string> {
+  const res = await callAction(baseUrl, path, actionId, cookie, fields);
+  if (res.status !== 200) throw new Error(`POST ${path} answered ${res.status}`);
+  return res.text();
+}
+
 export async function loadActionForms(baseUrl: string, path: string, jar: CookieJar): Promise<ActionForm[]> {
   const res = await fetch(`${baseUrl}${path}`, { headers: { cookie: jar.header() }, redirect: 'manual' });
   if (res.status !== 200) throw new Error(`GET ${path} as admin answered ${res.status}`);

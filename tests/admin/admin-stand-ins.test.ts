@@ -35,10 +35,10 @@ describe('Users list (user pool joined with LOB mappings)', () => {
 
   it('searches by username prefix and pages with an opaque token', async () => {
     const first = await listPoolUsers(deps, { prefix: 'user-', limit: 4 });
-    expect(first.users.map((u) => u.username)).toEqual(['user-group-a', 'user-lob-a', 'user-lob-b', 'user-multi']);
+    expect(first.users.map((u) => u.username)).toEqual(['user-expiring', 'user-group-a', 'user-lob-a', 'user-lob-b']);
     expect(first.nextToken).toMatch(/^[A-Za-z0-9_-]+$/);
     const second = await listPoolUsers(deps, { prefix: 'user-', limit: 4, pageToken: first.nextToken });
-    expect(second.users.map((u) => u.username)).toEqual(['user-no-lob', 'user-no-profile']);
+    expect(second.users.map((u) => u.username)).toEqual(['user-multi', 'user-no-lob', 'user-no-profile']);
     expect(second.nextToken).toBeUndefined();
     const none = await listPoolUsers(deps, { prefix: 'nobody-' });
     expect(none.users).toEqual([]);

@@ -24,7 +24,7 @@ describe('DynamoDB stand-in', () => {
     const tables = await client.send(new ListTablesCommand({}));
     expect(tables.TableNames).toEqual([TABLES.audit, TABLES.lobs, TABLES.requests, TABLES.reviews, TABLES.usage, TABLES.users]);
     const requests = await client.send(new DescribeTableCommand({ TableName: TABLES.requests }));
-    expect(requests.Table?.GlobalSecondaryIndexes?.map((i) => i.IndexName).sort()).toEqual(['byRequester', 'pendingByLob']);
+    expect(requests.Table?.GlobalSecondaryIndexes?.map((i) => i.IndexName).sort()).toEqual(['byRequester', 'lapsesDue', 'pendingByLob']);
     const users = await client.send(new DescribeTableCommand({ TableName: TABLES.users }));
     expect(users.Table?.GlobalSecondaryIndexes?.map((i) => i.IndexName)).toEqual(['byUsername']);
     const audit = await client.send(new DescribeTableCommand({ TableName: TABLES.audit }));
@@ -46,7 +46,7 @@ describe('DynamoDB stand-in', () => {
         ExpressionAttributeValues: { ':k': 'user', ':p': 'user-' },
       }),
     );
-    expect(prefix.Items?.map((i) => i.username)).toEqual(['user-lob-a', 'user-lob-b', 'user-multi', 'user-no-profile']);
+    expect(prefix.Items?.map((i) => i.username)).toEqual(['user-expiring', 'user-lob-a', 'user-lob-b', 'user-multi', 'user-no-profile']);
   });
 
   it('counts operations, injects faults and latency', async () => {

@@ -11,6 +11,7 @@ import { DAY, REHEARSAL_SESSION_ENV, useClockedStack } from '../support/clocked-
 import { initiateAuth, loadLaunchForm, submitLaunchForm, type CookieJar } from '../support/http-session';
 import { directoryClient } from '../support/directory';
 import { demoSignIns } from '../support/demo-users';
+import { pendingIdOf as pendingIdIn, pendingItems } from '../support/request-queue';
 import { actionForms, callAction, type ActionForm } from '../admin/admin-forms';
 
 let stack: PortalStack;
@@ -47,18 +48,10 @@ async function requestAccess(who: string, lob: string, justification: string, da
   return { status: res.status, text: await res.text() };
 }
 
-async function pendingIdOf(requester: string, lob: string): Promise<string> {
-  const directory = directoryClient(stack.env);
-  const pending = await directory.queryIndex(stack.env.TABLE_REQUESTS, 'pendingByLob', 'pendingLob', lob);
-  const item = pending.find((i) => i.requester === requester);
-  if (!item) throw new Error(`no pending request of ${requester} for ${lob}`);
-  return String(item.id);
-}
+const pendingIdOf = (requester: string, lob: string) => pendingIdIn(stack, requester, lob);
 
 /** Pending requests of a LOB, read from the table's pendingByLob index (not through the portal). */
-async function pendingInIndex(lob: string): Promise<number> {
-  return directoryClient(stack.env).countIndex(stack.env.TABLE_REQUESTS, 'pendingByLob', 'pendingLob', lob);
-}
+const pendingInIndex = async (lob: string) => (await pendingItems(stack, lob)).length;
 
 /** The HTML of one "At a glance" card of /admin (from its link to the end of the card). */
 function glance(html: string, testId: string): string {

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPortalStack, type PortalStack } from '../support/portal-stack';
 import { signIn, type CookieJar } from '../support/http-session';
 import { actionForms, callAction } from '../admin/admin-forms';
-import { jobToken } from '@/lib/job-tokens';
+import { runReviewJobs } from '../support/request-queue';
 import { REHEARSAL_SESSION_ENV } from '../support/clocked-stack';
 import { postJob } from '../support/jobs';
 
@@ -58,9 +58,9 @@ interface JobAnswer {
 }
 
 async function runJob(): Promise<JobAnswer> {
-  const res = await postJob(stack.url, { token: jobToken('review-jobs', stack.env.NEXTAUTH_SECRET) });
-  expect(res.status).toBe(200);
-  return (await res.json()) as JobAnswer;
+  const { status, body } = await runReviewJobs<JobAnswer>(stack);
+  expect(status).toBe(200);
+  return body;
 }
 
 async function expiringMessages() {

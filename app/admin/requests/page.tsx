@@ -3,7 +3,8 @@ import { forbidden } from 'next/navigation';
 import { requireConsolePage } from '@/lib/admin/require-admin';
 import { getAdminDeps } from '@/lib/admin/deps';
 import { canManageLob } from '@/lib/auth/roles';
-import { approvalProgress, listPendingRequests, type AccessRequest } from '@/lib/admin/requests';
+import { approvalProgress, type AccessRequest } from '@/lib/admin/requests';
+import { approverQueue } from '@/lib/admin/request-queue';
 import { formatUtcMinute } from '@/lib/time-format';
 import { isPortalError } from '@/lib/errors';
 import { RequestDecision } from '@/components/admin/request-decision';
@@ -19,10 +20,11 @@ export default async function RequestsPage({ searchParams }: { searchParams: Pro
   if (lob && !canManageLob(access, lob)) forbidden();
   const lobs = lob ? [lob] : access.lobs;
   let requests: AccessRequest[] = [];
+  let approvedByYou: AccessRequest[] = [];
   let nextToken: string | undefined;
   let error: string | undefined;
   try {
-    ({ requests, nextToken } = await listPendingRequests(getAdminDeps(), lobs, { pageToken: lob ? page : undefined }));
+    ({ requests, approvedByYou, nextToken } = await approverQueue(getAdminDeps(), access.user.username, lobs, { pageToken: lob ? page : undefined }));
   } catch (e) {
     if (!isPortalError(e)) throw e;
     error = e.message;
@@ -50,8 +52,14 @@ export default async function RequestsPage({ searchParams }: { searchParams: Pro
           <li key={r.id} className="rounded-lg border border-slate-200 bg-white p-5 shadow-sm" data-testid="request-row" data-requester={r.requester} data-lob={r.lob} aria-labelledby={`title-${r.id}`}>
             <div className="grid gap-4 md:grid-cols-[minmax(0,1fr)_minmax(0,1fr)]">
               <div className="min-w-0">
-                <h2 id={`title-${r.id}`} className="font-semibold text-slate-900">{r.requester} asks for {r.lob}</h2>
-                <p className="mt-1 text-sm text-slate-600">{r.days} days · asked <time dateTime={r.createdAt}>{formatUtcMinute(r.createdAt)}</time></p>
+                <h2 id={`title-${r.id}`} className="font-semibold text-slate-900">
+                  <Link className={linkClass} href={`/admin/requests/${r.id}`}>{r.requester} asks for {r.kind === 'extension' ? 'an extension of ' : ''}{r.lob}</Link>
+                </h2>
+                <p className="mt-1 text-sm text-slate-600">
+                  {r.days} {r.kind === 'extension' ? 'more ' : ''}days · asked <time dateTime={r.createdAt}>{formatUtcMinute(r.createdAt)}</time>
+                  {r.extendsUntil ? ` · access now ends ${formatUtcMinute(r.extendsUntil)}` : ''}
+                  {r.lapsesAt ? ` · expires ${formatUtcMinute(r.lapsesAt)}` : ''}
+                </p>
                 {approvalProgress(r) ? (
                   <p className="mt-1 text-sm font-medium text-slate-800" data-testid="approval-progress">
                     {approvalProgress(r)}{r.approvals?.length ? ` (approved by ${r.approvals.map((a) => a.by).join(', ')})` : ''}
@@ -64,6 +72,15 @@ export default async function RequestsPage({ searchParams }: { searchParams: Pro
           </li>
         ))}
       </ul>
+      {approvedByYou.length ? (
+        <p className="mt-4 text-sm text-slate-700" data-testid="approved-by-you">
+          {approvedByYou.length === 1 ? '1 request you approved waits' : `${approvedByYou.length} requests you approved wait`} for another approver:{' '}
+          {approvedByYou.map((r, i) => (
+            <span key={r.id}>{i ? ', ' : ''}<Link className={linkClass} href={`/admin/requests/${r.id}`}>{r.requester} for {r.lob}</Link></span>
+          ))}
+          .
+        </p>
+      ) : null}
       {nextToken && lob ? (
         <p className="mt-4"><Link className={linkClass} href={`/admin/requests?${new URLSearchParams({ lob, page: nextToken })}`}>Older requests</Link></p>
       ) : null}

@@ -36,7 +36,7 @@ const decisionAction = (name: string, decide: (input: z.output<typeof decisionSc
     authorize,
     read,
     schema: decisionSchema,
-    act: async (input, access, { values }) => ({ message: await decide(input, access), values, revalidate: ['/admin/requests'] }),
+    act: async (input, access, { values }) => ({ message: await decide(input, access), values, revalidate: ['/admin/requests', `/admin/requests/${access.request.id}`] }),
   });
 
 export const approveRequestAction = decisionAction('request.approve', async ({ days }, { user, request }) => {

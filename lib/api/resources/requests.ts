@@ -18,12 +18,15 @@ export const requestSchema = z
     requester: z.string(),
     justification: z.string(),
     days: z.number().int(),
-    status: z.enum(['pending', 'approved', 'denied', 'withdrawn']),
+    status: z.enum(['pending', 'approved', 'denied', 'withdrawn', 'expired']),
     createdAt: z.string(),
     ...decisionStamp,
     reason: z.string().optional(),
     approvedDays: z.number().int().optional(),
     until: z.string().optional(),
+    kind: z.enum(['join', 'extension']).optional().meta({ description: 'extension: more days after the current end (absent: join).' }),
+    extendsUntil: z.string().optional().meta({ description: 'An extension: the membership end when it was filed.' }),
+    lapsesAt: z.string().optional().meta({ description: 'When the request expires if nobody decides it.' }),
   })
   .meta({ id: 'AccessRequest' });
 

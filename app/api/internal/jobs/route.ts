@@ -33,6 +33,7 @@ export async function POST(request: Request): Promise<Response> {
       closed: result.closed.map((r) => ({ id: r.id, lob: r.lob })),
       expiring: result.expiring,
       reminders: result.reminders,
+      lapsed: { requests: result.lapse.expired.map((r) => ({ id: r.id, lob: r.lob, requester: r.requester })), read: result.lapse.read },
     });
   }
   if (isJobToken('access-sweep', body?.token, secret)) {
