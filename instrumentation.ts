@@ -10,7 +10,10 @@ export async function register() {
   const { getConfig } = await import('./lib/config');
   const reviewInterval = getConfig().reviewJobIntervalSeconds;
   if (reviewInterval > 0) {
-    const [{ startReviewJobTimer }, { getAdminDeps }] = await Promise.all([import('./lib/admin/review-timer'), import('./lib/admin/deps')]);
+    const [{ startReviewJobTimer }, { getAdminDeps }] = await Promise.all([
+      import('./lib/admin/review-timer'),
+      import('./lib/admin/deps'),
+    ]);
     startReviewJobTimer(reviewInterval, getAdminDeps);
   }
   const interval = getConfig().healthCheckIntervalSeconds;
@@ -21,6 +24,10 @@ export async function register() {
       import('./lib/admin/deps'),
       import('./lib/log'),
     ]);
-    startHealthCheckTimer(interval, () => checkAllLobs(getAdminDeps()), (error) => log.error('health_check.failed', { error }));
+    startHealthCheckTimer(
+      interval,
+      () => checkAllLobs(getAdminDeps()),
+      (error) => log.error('health_check.failed', { error }),
+    );
   }
 }

@@ -45,7 +45,10 @@ const nextConfig = {
       // The launch API skips the proxy (and its per-request nonce CSP) for plain usernames; it serves
       // redirects and JSON only, so the strictest static policy fits (see proxy.ts). Its no-referrer
       // (lib/http/responses.ts) must be said here too: these headers win over a route's own.
-      { source: '/api/studio/:user', headers: [{ key: 'Content-Security-Policy', value: API_CSP }, ...LAUNCH_REDIRECT] },
+      {
+        source: '/api/studio/:user',
+        headers: [{ key: 'Content-Security-Policy', value: API_CSP }, ...LAUNCH_REDIRECT],
+      },
     ];
   },
 };

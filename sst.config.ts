@@ -27,9 +27,20 @@ export default $config({
     // `sst secret set NextAuthSecret "$(openssl rand -base64 48)" --stage <stage>`: never in code or config.
     const nextAuthSecret = new sst.Secret('NextAuthSecret');
     const distDir = process.env.NEXT_DIST_DIR ?? '.next';
-    const bundlePath = preparePortalBundle({ projectDir: process.cwd(), distDir, outDir: path.join(process.cwd(), '.sst', 'portal-bundle') });
+    const bundlePath = preparePortalBundle({
+      projectDir: process.cwd(),
+      distDir,
+      outDir: path.join(process.cwd(), '.sst', 'portal-bundle'),
+    });
 
-    const stack = createStack({ app: $app.name, stage: $app.stage, config, providers, bundlePath, nextAuthSecret: nextAuthSecret.value });
+    const stack = createStack({
+      app: $app.name,
+      stage: $app.stage,
+      config,
+      providers,
+      bundlePath,
+      nextAuthSecret: nextAuthSecret.value,
+    });
     return describeStack(stack);
   },
 });

@@ -10,7 +10,10 @@ export default defineConfig({
     testTimeout: 30_000,
     // DynamoDB Local for short-lived suites: the C1 JIT only starts it several seconds faster on a busy machine
     // (local/dynamodb.ts); set LOCAL_DYNAMODB_JAVA_OPTS to override.
-    env: { LOCAL_DYNAMODB_JAVA_OPTS: process.env.LOCAL_DYNAMODB_JAVA_OPTS ?? '-Xmx1g -XX:+UseSerialGC -XX:TieredStopAtLevel=1' },
+    env: {
+      LOCAL_DYNAMODB_JAVA_OPTS:
+        process.env.LOCAL_DYNAMODB_JAVA_OPTS ?? '-Xmx1g -XX:+UseSerialGC -XX:TieredStopAtLevel=1',
+    },
     hookTimeout: 120_000,
   },
 });

@@ -61,17 +61,26 @@ function stats(values: number[]): LatencyStats {
   const sorted = [...values].sort((a, b) => a - b);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
   const round = (n: number) => Math.round(n * 10) / 10;
-  return { samples: sorted.length, p50Ms: round(at(0.5)), p95Ms: round(at(0.95)), maxMs: round(sorted[sorted.length - 1]) };
+  return {
+    samples: sorted.length,
+    p50Ms: round(at(0.5)),
+    p95Ms: round(at(0.95)),
+    maxMs: round(sorted[sorted.length - 1]),
+  };
 }
 
 /** Search prefixes of different selectivity over `bench-u-NNNNNN` names, plus continuing pages. */
 function prefixFor(i: number, users: number): string {
   const n = pad(Math.floor((i * 7919) % users));
   switch (i % 4) {
-    case 0: return 'bench-u-';             // everyone: the first page of 100,000
-    case 1: return `bench-u-${n.slice(0, 3)}`; // ~1,000 matches
-    case 2: return `bench-u-${n.slice(0, 4)}`; // ~100 matches
-    default: return `bench-u-${n.slice(0, 2)}`; // ~10,000 matches
+    case 0:
+      return 'bench-u-'; // everyone: the first page of 100,000
+    case 1:
+      return `bench-u-${n.slice(0, 3)}`; // ~1,000 matches
+    case 2:
+      return `bench-u-${n.slice(0, 4)}`; // ~100 matches
+    default:
+      return `bench-u-${n.slice(0, 2)}`; // ~10,000 matches
   }
 }
 
@@ -81,7 +90,11 @@ async function seed(deps: AdminDeps, controlUrl: string, users: number, log: (m:
   for (let from = 0; from < users; from += BULK_CHUNK) {
     const batch = [];
     for (let i = from; i < Math.min(users, from + BULK_CHUNK); i++) {
-      batch.push({ username: `bench-u-${pad(i)}`, password: 'BenchUser1!', groups: i % 10 === 0 ? ['lob-b-users'] : [] });
+      batch.push({
+        username: `bench-u-${pad(i)}`,
+        password: 'BenchUser1!',
+        groups: i % 10 === 0 ? ['lob-b-users'] : [],
+      });
     }
     await ctl.bulkUsers(batch);
   }
@@ -92,7 +105,15 @@ async function seed(deps: AdminDeps, controlUrl: string, users: number, log: (m:
     if (i % 10 === 0) continue; // every 10th user has no row: mapped by group, so the list checks its groups
     if (i % 50 === 25) continue; // every 50th has neither row nor group: what "only users without a LOB" finds
     const lob = i % 3 ? 'lob-a' : 'lob-b';
-    rows.push({ username: `bench-u-${pad(i)}`, lobs: [lob], memberships: [{ lob, via: 'admin' }], version: 1, createdAt: now, updatedAt: now, updatedBy: 'bench' });
+    rows.push({
+      username: `bench-u-${pad(i)}`,
+      lobs: [lob],
+      memberships: [{ lob, via: 'admin' }],
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+      updatedBy: 'bench',
+    });
   }
   await seedUserMappings(deps, rows, 8);
   const seconds = (performance.now() - started) / 1000;
@@ -117,7 +138,13 @@ export async function adminCookie(portalUrl: string): Promise<string> {
     method: 'POST',
     redirect: 'manual',
     headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: header() },
-    body: new URLSearchParams({ csrfToken, username: 'portal-admin', password: 'PortalAdmin1!', callbackUrl: `${portalUrl}/`, json: 'true' }),
+    body: new URLSearchParams({
+      csrfToken,
+      username: 'portal-admin',
+      password: 'PortalAdmin1!',
+      callbackUrl: `${portalUrl}/`,
+      json: 'true',
+    }),
   });
   keep(res);
   if (![...jar.keys()].some((k) => k.includes('session-token'))) throw new Error('admin-bench: admin sign-in failed');
@@ -133,7 +160,11 @@ export async function runAdminBench(opts: AdminBenchOptions = {}): Promise<Admin
   const standIns = opts.standIns ?? (owned = await startStandIns({}));
   let stopPortal: (() => Promise<void>) | undefined;
   try {
-    const env: Record<string, string> = { ...standIns.portalEnv, NEXTAUTH_URL: 'http://localhost:3000', NEXTAUTH_SECRET: standIns.portalEnv.NEXTAUTH_SECRET ?? 'b'.repeat(32) };
+    const env: Record<string, string> = {
+      ...standIns.portalEnv,
+      NEXTAUTH_URL: 'http://localhost:3000',
+      NEXTAUTH_SECRET: standIns.portalEnv.NEXTAUTH_SECRET ?? 'b'.repeat(32),
+    };
     for (const key of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_EC2_METADATA_DISABLED']) {
       if (env[key] && !process.env[key]) process.env[key] = env[key];
     }
@@ -157,7 +188,9 @@ export async function runAdminBench(opts: AdminBenchOptions = {}): Promise<Admin
       token = continuing ? page.nextToken : (await listPoolUsers(deps, { prefix: 'bench-u-', limit: 50 })).nextToken;
     }
     const list = stats(timings);
-    log(`admin-bench: users list at ${users} users: p50 ${list.p50Ms} ms, p95 ${list.p95Ms} ms (${list.samples} samples)`);
+    log(
+      `admin-bench: users list at ${users} users: p50 ${list.p50Ms} ms, p95 ${list.p95Ms} ms (${list.samples} samples)`,
+    );
 
     // "Only users without a LOB": walk consecutive pages the way the page's "Next page" does.
     const noLobTimings: number[] = [];
@@ -176,13 +209,18 @@ export async function runAdminBench(opts: AdminBenchOptions = {}): Promise<Admin
       if (!noLobToken) break;
     }
     const noLob = { ...stats(noLobTimings), pages: noLobTimings.length, found, examined, budgetStops };
-    log(`admin-bench: users without a LOB: p50 ${noLob.p50Ms} ms, p95 ${noLob.p95Ms} ms per page (${noLob.pages} pages, ${found} found in ${examined} users checked, ${budgetStops} budget stops)`);
+    log(
+      `admin-bench: users without a LOB: p50 ${noLob.p50Ms} ms, p95 ${noLob.p95Ms} ms per page (${noLob.pages} pages, ${found} found in ${examined} users checked, ${budgetStops} budget stops)`,
+    );
 
     let usersPageHttp: AdminBenchResult['usersPageHttp'];
     if (opts.http) {
       let portalUrl = typeof opts.http === 'string' ? opts.http : undefined;
       if (!portalUrl) {
-        const portal = await startPortal({ env: { ...standIns.portalEnv, LOG_LEVEL: 'warn' }, distDir: opts.distDir ?? process.env.NEXT_DIST_DIR });
+        const portal = await startPortal({
+          env: { ...standIns.portalEnv, LOG_LEVEL: 'warn' },
+          distDir: opts.distDir ?? process.env.NEXT_DIST_DIR,
+        });
         portalUrl = portal.url;
         stopPortal = portal.stop;
       }
@@ -191,10 +229,13 @@ export async function runAdminBench(opts: AdminBenchOptions = {}): Promise<Admin
       await fetch(`${portalUrl}/admin/users?q=bench-u-`, { headers: { cookie } }).then((r) => r.text());
       for (let i = 0; i < samples; i++) {
         const started = performance.now();
-        const res = await fetch(`${portalUrl}/admin/users?q=${encodeURIComponent(prefixFor(i, users))}`, { headers: { cookie } });
+        const res = await fetch(`${portalUrl}/admin/users?q=${encodeURIComponent(prefixFor(i, users))}`, {
+          headers: { cookie },
+        });
         const html = await res.text();
         httpTimings.push(performance.now() - started);
-        if (res.status !== 200 || !html.includes('bench-u-')) throw new Error(`admin-bench: users page answered ${res.status}`);
+        if (res.status !== 200 || !html.includes('bench-u-'))
+          throw new Error(`admin-bench: users page answered ${res.status}`);
       }
       const s = stats(httpTimings);
       usersPageHttp = { ...s, targetP50Ms: USERS_TARGET_P50_MS, pass: s.p50Ms <= USERS_TARGET_P50_MS };
@@ -212,11 +253,14 @@ export async function runAdminBench(opts: AdminBenchOptions = {}): Promise<Admin
     // Import refuses users who are not in the pool: the new ones are created there first (not timed).
     const newUsers = [];
     for (let i = 0; i < importRows; i += 2) newUsers.push({ username: `bench-imp-${pad(i)}`, password: 'BenchUser1!' });
-    for (let from = 0; from < newUsers.length; from += BULK_CHUNK) await control(standIns.urls.control).bulkUsers(newUsers.slice(from, from + BULK_CHUNK));
+    for (let from = 0; from < newUsers.length; from += BULK_CHUNK)
+      await control(standIns.urls.control).bulkUsers(newUsers.slice(from, from + BULK_CHUNK));
     const started = performance.now();
     const result = await importUsersCsv(deps, 'bench-admin', lines.join('\n') + '\n');
     const seconds = Math.round((performance.now() - started) / 100) / 10;
-    log(`admin-bench: import of ${importRows} rows: ${seconds} s (${result.applied} applied, ${result.errors.length} rejected)`);
+    log(
+      `admin-bench: import of ${importRows} rows: ${seconds} s (${result.applied} applied, ${result.errors.length} rejected)`,
+    );
 
     return {
       users,
@@ -225,8 +269,12 @@ export async function runAdminBench(opts: AdminBenchOptions = {}): Promise<Admin
       usersPageHttp,
       usersWithoutLob: noLob,
       import: {
-        rows: importRows, applied: result.applied, rejected: result.errors.length, seconds,
-        targetSeconds: IMPORT_TARGET_SECONDS, pass: seconds <= IMPORT_TARGET_SECONDS,
+        rows: importRows,
+        applied: result.applied,
+        rejected: result.errors.length,
+        seconds,
+        targetSeconds: IMPORT_TARGET_SECONDS,
+        pass: seconds <= IMPORT_TARGET_SECONDS,
       },
     };
   } finally {

@@ -42,19 +42,38 @@ async function main() {
     for (let i = 0; i < auditEntries; i++) {
       const lob = i % 2 === 0 ? 'lob-a' : 'lob-b';
       const at = new Date(now - (auditEntries - i) * 1000);
-      const change = { actor: 'portal-admin', action: 'member.set', target: `bench-u-${String(i % users).padStart(6, '0')}`, lob, before: null, after: { lob } };
-      for (const Item of buildAdminAuditItems(deps, change, at)) writes.push({ table: config.tables.audit, request: { PutRequest: { Item } } });
+      const change = {
+        actor: 'portal-admin',
+        action: 'member.set',
+        target: `bench-u-${String(i % users).padStart(6, '0')}`,
+        lob,
+        before: null,
+        after: { lob },
+      };
+      for (const Item of buildAdminAuditItems(deps, change, at))
+        writes.push({ table: config.tables.audit, request: { PutRequest: { Item } } });
     }
     await batchWriteAll(deps.ddb, writes, 8);
     const seedSeconds = Math.round((performance.now() - seedStart) / 1000);
 
-    const portal = await startPortal({ env: { ...standIns.portalEnv, LOG_LEVEL: 'warn' }, distDir: process.env.NEXT_DIST_DIR });
+    const portal = await startPortal({
+      env: { ...standIns.portalEnv, LOG_LEVEL: 'warn' },
+      distDir: process.env.NEXT_DIST_DIR,
+    });
     try {
-      const { client, secret } = await registerApiClient(deps, 'bench', { name: 'bench', scopes: ['members.read', 'audit.read'], lobs: ['lob-a'], allLobs: false });
+      const { client, secret } = await registerApiClient(deps, 'bench', {
+        name: 'bench',
+        scopes: ['members.read', 'audit.read'],
+        lobs: ['lob-a'],
+        allLobs: false,
+      });
       const tokenUrl = `${new URL(env.COGNITO_ISSUER).origin}/oauth2/token`;
       const tokenRes = await fetch(tokenUrl, {
         method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${client.clientId}:${secret}`).toString('base64')}` },
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          authorization: `Basic ${Buffer.from(`${client.clientId}:${secret}`).toString('base64')}`,
+        },
         body: 'grant_type=client_credentials',
       });
       const token = ((await tokenRes.json()) as { access_token: string }).access_token;

@@ -55,7 +55,10 @@ async function presignLikeReference(username: string): Promise<string> {
       RoleSessionName: 'studio-baseline',
       // The reference sets neither, but the LOB accounts' generator roles (ours) now require them; the calls stay the same.
       SourceIdentity: username,
-      Tags: [{ Key: 'studio-user', Value: username }, { Key: 'lob', Value: lob.lob }],
+      Tags: [
+        { Key: 'studio-user', Value: username },
+        { Key: 'lob', Value: lob.lob },
+      ],
     }),
   );
   const c = assumed.Credentials;
@@ -96,7 +99,9 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
     res.writeHead(302, { location: url, 'cache-control': 'no-store' }).end();
   } catch (thrown) {
     const error = toPortalError(thrown);
-    res.writeHead(error.status, { 'content-type': 'application/json' }).end(JSON.stringify({ code: error.code, message: error.message }));
+    res
+      .writeHead(error.status, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ code: error.code, message: error.message }));
   }
 }
 

@@ -32,7 +32,17 @@ interface Variant {
 }
 
 function parse(argv: string[]) {
-  const opts = { dists: ['.next-bench'], servers: ['next'] as string[], rate: 150, seconds: 8, rounds: 3, connections: 8, path: '/api/studio/user-lob-a', warmup: 8, profile: false };
+  const opts = {
+    dists: ['.next-bench'],
+    servers: ['next'] as string[],
+    rate: 150,
+    seconds: 8,
+    rounds: 3,
+    connections: 8,
+    path: '/api/studio/user-lob-a',
+    warmup: 8,
+    profile: false,
+  };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--profile') {
       opts.profile = true;
@@ -45,10 +55,17 @@ function parse(argv: string[]) {
       continue;
     }
     switch (argv[i - 1]) {
-      case '--dist': opts.dists = v.split(','); break;
-      case '--server': opts.servers = v.split(','); break;
-      case '--path': opts.path = v; break;
-      default: throw new Error(`unknown option ${argv[i - 1]} (see the header of bench/compare.ts)`);
+      case '--dist':
+        opts.dists = v.split(',');
+        break;
+      case '--server':
+        opts.servers = v.split(',');
+        break;
+      case '--path':
+        opts.path = v;
+        break;
+      default:
+        throw new Error(`unknown option ${argv[i - 1]} (see the header of bench/compare.ts)`);
     }
   }
   const variants: Variant[] = [];
@@ -83,7 +100,15 @@ async function main() {
       const dir = profileDir ? path.join(profileDir, String(i)) : undefined;
       if (dir) mkdirSync(dir, { recursive: true });
       profileDirs.push(dir ?? '');
-      portals.push(await startBenchPortal({ distDir: v.distDir, server: v.server, portalEnv: standIns.portalEnv, logLevel: 'info', profileDir: dir }));
+      portals.push(
+        await startBenchPortal({
+          distDir: v.distDir,
+          server: v.server,
+          portalEnv: standIns.portalEnv,
+          logLevel: 'info',
+          profileDir: dir,
+        }),
+      );
     }
     const load = (i: number, seconds: number, rate?: number) =>
       runLoad({
@@ -105,18 +130,33 @@ async function main() {
         const ms = ((run.cpu.cpuSeconds.portal ?? 0) * 1000) / Math.max(1, run.launches);
         perRequest[i].push(ms);
         p99[i].push(run.latencyMs.p99);
-        log(`round ${round + 1} ${opts.variants[i].name}: ${run.launchesPerSecond}/s, ${ms.toFixed(2)} ms CPU per request, p99 ${run.latencyMs.p99} ms, errors ${run.errors}, others ${run.cpu.coresUsed.others} cores`);
-        if (run.errors) throw new Error(`${opts.variants[i].name} answered with errors: ${JSON.stringify(run.statusCodes)}`);
+        log(
+          `round ${round + 1} ${opts.variants[i].name}: ${run.launchesPerSecond}/s, ${ms.toFixed(2)} ms CPU per request, p99 ${run.latencyMs.p99} ms, errors ${run.errors}, others ${run.cpu.coresUsed.others} cores`,
+        );
+        if (run.errors)
+          throw new Error(`${opts.variants[i].name} answered with errors: ${JSON.stringify(run.statusCodes)}`);
       }
     }
-    console.log(`\n${opts.path} at ${opts.rate}/s, ${opts.connections} connections, ${opts.rounds} rounds of ${opts.seconds} s`);
+    console.log(
+      `\n${opts.path} at ${opts.rate}/s, ${opts.connections} connections, ${opts.rounds} rounds of ${opts.seconds} s`,
+    );
     console.log('variant'.padEnd(40) + 'median CPU ms/request  runs');
-    opts.variants.forEach((v, i) => console.log(v.name.padEnd(40) + median(perRequest[i]).toFixed(2).padStart(21) + '  ' + perRequest[i].map((x) => x.toFixed(2)).join(' ')));
+    opts.variants.forEach((v, i) =>
+      console.log(
+        v.name.padEnd(40) +
+          median(perRequest[i]).toFixed(2).padStart(21) +
+          '  ' +
+          perRequest[i].map((x) => x.toFixed(2)).join(' '),
+      ),
+    );
     if (profileDir) {
       for (const p of portals.splice(0)) await p.stop();
       for (const [i, dir] of profileDirs.entries()) {
         const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
-        if (file) console.log(`\n${opts.variants[i].name}\n${formatProfile(summarizeProfile(path.join(dir, file)), path.relative(ROOT, path.join(dir, file)))}`);
+        if (file)
+          console.log(
+            `\n${opts.variants[i].name}\n${formatProfile(summarizeProfile(path.join(dir, file)), path.relative(ROOT, path.join(dir, file)))}`,
+          );
       }
     }
   } finally {

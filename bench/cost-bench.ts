@@ -30,7 +30,8 @@ import { sequentialDepth } from './latency';
 function parseArgs(argv: string[]) {
   const latency: Latency = { sagemaker: 30, dynamodb: 5, sts: 30, sns: 10 };
   const args = parseBenchFlags('cost-bench', argv, { lobs: 50, apps: 2_000, latency });
-  if (![args.lobs, args.apps].every((n) => Number.isInteger(n) && n > 0)) throw new Error('cost-bench: --lobs and --apps must be positive integers');
+  if (![args.lobs, args.apps].every((n) => Number.isInteger(n) && n > 0))
+    throw new Error('cost-bench: --lobs and --apps must be positive integers');
   return args;
 }
 
@@ -58,7 +59,11 @@ async function main() {
       notify: admin.notify,
       now,
       prices: SHIPPED_PRICE_TABLE,
-      apps: createAppClients(config, (lob, username) => users.get({ lob: lob.lob, accountId: lob.accountId, roleName: lob.roleName }, username), admin.studio!),
+      apps: createAppClients(
+        config,
+        (lob, username) => users.get({ lob: lob.lob, accountId: lob.accountId, roleName: lob.roleName }, username),
+        admin.studio!,
+      ),
     };
 
     // 50 LOBs, every other one with "Stop apps after 8 hours"; 2,000 apps in private spaces, ages 0-9 h.
@@ -74,11 +79,23 @@ async function main() {
         const space = `${user}-ds`;
         const createdAt = new Date(started.getTime() - ((i * 7) % 540) * 60_000);
         domain.spaces.set(space, { name: space, ownerUserProfile: user, sharingType: 'Private', createdAt });
-        const app = { userProfile: user, spaceName: space, appType: 'JupyterLab' as const, appName: 'default', status: 'InService' as const, createdAt, instanceType: INSTANCE_TYPES[i % INSTANCE_TYPES.length] };
+        const app = {
+          userProfile: user,
+          spaceName: space,
+          appType: 'JupyterLab' as const,
+          appName: 'default',
+          status: 'InService' as const,
+          createdAt,
+          instanceType: INSTANCE_TYPES[i % INSTANCE_TYPES.length],
+        };
         domain.apps.set(appKey(app), app);
       }
     }
-    for (let k = 0; k < lobs.length; k += 25) await transactWrite(admin.ddb, lobs.slice(k, k + 25).map((l) => lobWrites.create(admin, l)));
+    for (let k = 0; k < lobs.length; k += 25)
+      await transactWrite(
+        admin.ddb,
+        lobs.slice(k, k + 25).map((l) => lobWrites.create(admin, l)),
+      );
 
     const rows: string[] = [];
     const sweep = async (run: string) => {
@@ -86,18 +103,31 @@ async function main() {
       stand.knobs.setLatency(args.latency);
       const t0 = performance.now();
       // The cost step alone (the first step's output is read as ending access: a no-op stands in for it).
-      const result = await runAccessSweep({ ...admin, studio: admin.studio!, now }, { steps: [async () => ({ checkedUsers: 0, ended: [] }), costSweepStep(deps)] });
+      const result = await runAccessSweep(
+        { ...admin, studio: admin.studio!, now },
+        { steps: [async () => ({ checkedUsers: 0, ended: [] }), costSweepStep(deps)] },
+      );
       const wallMs = Math.round(performance.now() - t0);
       stand.knobs.setLatency({});
-      const calls = Object.fromEntries(Object.entries(stand.knobs.getCounters()).filter(([k]) => !k.startsWith('studio.')));
+      const calls = Object.fromEntries(
+        Object.entries(stand.knobs.getCounters()).filter(([k]) => !k.startsWith('studio.')),
+      );
       const total = Object.values(calls).reduce((a, b) => a + b, 0);
-      const cost = result.lobs.map((l) => (l.steps[0] as { cost?: { countedSeconds: number; warned: string[]; stopped: string[] } } | undefined)?.cost);
+      const cost = result.lobs.map(
+        (l) =>
+          (l.steps[0] as { cost?: { countedSeconds: number; warned: string[]; stopped: string[] } } | undefined)?.cost,
+      );
       const warned = cost.reduce((n, c) => n + (c?.warned.length ?? 0), 0);
       const stopped = cost.reduce((n, c) => n + (c?.stopped.length ?? 0), 0);
       const hours = Math.round(cost.reduce((n, c) => n + (c?.countedSeconds ?? 0), 0) / 3600);
       const errors = result.lobs.filter((l) => l.error).length;
-      const by = Object.entries(calls).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k} ${v}`).join(', ');
-      rows.push(`| ${run} | ${(wallMs / 1000).toFixed(2)} s | ${total} | ${result.lobs.reduce((n, l) => n + l.runningApps, 0)} | ${hours} | ${warned} | ${stopped} | ${errors} | ${by} |`);
+      const by = Object.entries(calls)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ');
+      rows.push(
+        `| ${run} | ${(wallMs / 1000).toFixed(2)} s | ${total} | ${result.lobs.reduce((n, l) => n + l.runningApps, 0)} | ${hours} | ${warned} | ${stopped} | ${errors} | ${by} |`,
+      );
       console.error(`cost-bench: ${run}: ${wallMs} ms, ${total} AWS calls`);
     };
     offsetMs = 0;
@@ -108,7 +138,9 @@ async function main() {
     // The home page's "My Studio apps" for a returning user in two LOBs (the session cached by an earlier read).
     const two = lobs.slice(1, 3);
     const user = 'cost-u-00001';
-    stand.aws.domains.get(two[1].domainId)!.profiles.set(user, { name: user, status: 'InService', createdAt: started, updatedAt: started });
+    stand.aws.domains
+      .get(two[1].domainId)!
+      .profiles.set(user, { name: user, status: 'InService', createdAt: started, updatedAt: started });
     await loadMyApps(deps, two, user, now());
     stand.knobs.resetCounters();
     stand.knobs.setLatency({ sagemaker: 100, dynamodb: 100, sts: 100 });
@@ -118,12 +150,29 @@ async function main() {
     stand.knobs.setLatency({});
     const homeCalls = stand.knobs.getCalls();
 
-    console.log(`\nCost steps of the access sweep (lib/cost/sweep.ts against the stand-ins; per-call latency: ${Object.entries(args.latency).map(([k, v]) => `${k} ${v} ms`).join(', ') || 'none'})`);
-    console.log(`${args.lobs} LOBs (half with an 8-hour limit), ${args.apps} running apps in private spaces, ages 0-9 h, 4 instance types\n`);
-    console.log('| run | wall time | AWS calls | running apps | app hours counted | warned | stopped | LOB errors | calls by operation |');
+    console.log(
+      `\nCost steps of the access sweep (lib/cost/sweep.ts against the stand-ins; per-call latency: ${
+        Object.entries(args.latency)
+          .map(([k, v]) => `${k} ${v} ms`)
+          .join(', ') || 'none'
+      })`,
+    );
+    console.log(
+      `${args.lobs} LOBs (half with an 8-hour limit), ${args.apps} running apps in private spaces, ages 0-9 h, 4 instance types\n`,
+    );
+    console.log(
+      '| run | wall time | AWS calls | running apps | app hours counted | warned | stopped | LOB errors | calls by operation |',
+    );
     console.log('|---|---|---|---|---|---|---|---|---|');
     for (const r of rows) console.log(r);
-    console.log(`\nHome page "My Studio apps" (returning user, 2 LOBs, 100 ms per call): ${homeCalls.length} AWS calls (${homeCalls.map((c) => c.op).sort().join(', ')}), ${sequentialDepth(homeCalls)} in a row, ${homeMs} ms; ${mine.perLob.reduce((n, l) => n + l.apps.length, 0)} apps listed`);
+    console.log(
+      `\nHome page "My Studio apps" (returning user, 2 LOBs, 100 ms per call): ${homeCalls.length} AWS calls (${homeCalls
+        .map((c) => c.op)
+        .sort()
+        .join(
+          ', ',
+        )}), ${sequentialDepth(homeCalls)} in a row, ${homeMs} ms; ${mine.perLob.reduce((n, l) => n + l.apps.length, 0)} apps listed`,
+    );
   } finally {
     await stand.stop();
   }

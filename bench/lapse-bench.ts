@@ -27,7 +27,12 @@ async function main() {
   const due = Math.max(1, Math.round((pending * duePercent) / 100));
   await withBenchStandIns(async ({ config, deps, standIns }) => {
     const control = (path: string, body?: unknown) =>
-      fetch(`${standIns.urls.control}/${path}`, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      fetch(
+        `${standIns.urls.control}/${path}`,
+        body === undefined
+          ? {}
+          : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) },
+      );
     const now = Date.now();
     const seedStart = performance.now();
     // Users rows (the table the job must not read), then the pending requests: the first `due` an hour past
@@ -37,39 +42,70 @@ async function main() {
     for (let i = 0; i < pending; i++) {
       const lob = `bench-lob-${String(i % lobCount).padStart(2, '0')}`;
       const lapsesAt = now + (i < due ? -3_600_000 : (1 + (i % 13)) * DAY_MS);
-      const request = { id: randomUUID(), lob, requester: `lapse-r-${String(i).padStart(6, '0')}`, createdAt: new Date(lapsesAt - 14 * DAY_MS).toISOString() };
-      writes.push(...pendingRequestWrites(config.tables.requests, request, { lapseKind: LAPSE_KIND, lapsesAt: new Date(lapsesAt).toISOString() }));
+      const request = {
+        id: randomUUID(),
+        lob,
+        requester: `lapse-r-${String(i).padStart(6, '0')}`,
+        createdAt: new Date(lapsesAt - 14 * DAY_MS).toISOString(),
+      };
+      writes.push(
+        ...pendingRequestWrites(config.tables.requests, request, {
+          lapseKind: LAPSE_KIND,
+          lapsesAt: new Date(lapsesAt).toISOString(),
+        }),
+      );
       perLob.set(lob, (perLob.get(lob) ?? 0) + 1);
     }
-    for (const [lob, n] of perLob) writes.push({ table: config.tables.requests, request: { PutRequest: { Item: { id: `count#${lob}`, pending: n } } } });
+    for (const [lob, n] of perLob)
+      writes.push({
+        table: config.tables.requests,
+        request: { PutRequest: { Item: { id: `count#${lob}`, pending: n } } },
+      });
     await batchWriteAll(deps.ddb, writes, 8);
     const lobs = [...perLob.keys()];
     const before = await countPendingRequests(deps, lobs);
-    console.error(`lapse-bench: seeded ${users} users, ${pending} pending requests (${due} due) in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
+    console.error(
+      `lapse-bench: seeded ${users} users, ${pending} pending requests (${due} due) in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`,
+    );
 
     const rows: string[] = [];
     const reads: number[] = [];
-    for (const [run, dueNow] of [['first run', due], ['second run (nothing due)', 0]] as const) {
+    for (const [run, dueNow] of [
+      ['first run', due],
+      ['second run (nothing due)', 0],
+    ] as const) {
       await control('counters/reset', {});
       await control('latency', LATENCY);
       const started = performance.now();
       const result = await lapseDueRequests(deps);
       const ms = Math.round(performance.now() - started);
       await control('latency', { dynamodb: 0, sns: 0 });
-      const calls = Object.entries((await (await control('counters')).json()) as Record<string, number>).filter(([k]) => !k.startsWith('studio.'));
+      const calls = Object.entries((await (await control('counters')).json()) as Record<string, number>).filter(
+        ([k]) => !k.startsWith('studio.'),
+      );
       reads.push(result.read);
       const per = result.expired.length ? `${(ms / result.expired.length).toFixed(1)} ms` : '-';
-      rows.push(`| ${run} | ${dueNow} | ${result.expired.length} | ${result.read} | ${(ms / 1000).toFixed(2)} s | ${per} | ${calls.map(([k, v]) => `${k} ${v}`).join(', ')} |`);
+      rows.push(
+        `| ${run} | ${dueNow} | ${result.expired.length} | ${result.read} | ${(ms / 1000).toFixed(2)} s | ${per} | ${calls.map(([k, v]) => `${k} ${v}`).join(', ')} |`,
+      );
     }
     const after = await countPendingRequests(deps, lobs);
 
-    console.log(`\nRequest-lapse bench (lib/admin/request-lapse.ts against the stand-ins; latency added: DynamoDB ${LATENCY.dynamodb} ms, SNS ${LATENCY.sns} ms)`);
-    console.log(`${users.toLocaleString('en')} users, ${pending.toLocaleString('en')} pending requests in ${lobCount} LOBs, ${due} due (${duePercent}%)\n`);
+    console.log(
+      `\nRequest-lapse bench (lib/admin/request-lapse.ts against the stand-ins; latency added: DynamoDB ${LATENCY.dynamodb} ms, SNS ${LATENCY.sns} ms)`,
+    );
+    console.log(
+      `${users.toLocaleString('en')} users, ${pending.toLocaleString('en')} pending requests in ${lobCount} LOBs, ${due} due (${duePercent}%)\n`,
+    );
     console.log('| run | due | expired | items read | wall time | per expired request | AWS calls by operation |');
     console.log('|---|---|---|---|---|---|---|');
     for (const row of rows) console.log(row);
-    console.log(`\nItems read = items due: ${reads[0] === due && reads[1] === 0 ? 'yes (the lapsesDue index only; no Scan, no Users-table read)' : 'NO'}`);
-    console.log(`Pending counters: ${before} before, ${after} after (${before - after === due ? 'down by exactly the expired ones' : 'MISMATCH'})`);
+    console.log(
+      `\nItems read = items due: ${reads[0] === due && reads[1] === 0 ? 'yes (the lapsesDue index only; no Scan, no Users-table read)' : 'NO'}`,
+    );
+    console.log(
+      `Pending counters: ${before} before, ${after} after (${before - after === due ? 'down by exactly the expired ones' : 'MISMATCH'})`,
+    );
   });
 }
 

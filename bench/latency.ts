@@ -112,12 +112,18 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** A launch succeeded when it redirected to a Studio host. */
 function checkLaunch(res: TimedResponse): string | undefined {
   if (res.status !== 302) return `HTTP ${res.status} ${res.body.slice(0, 200)}`;
-  if (!res.location || !/\.studio\./.test(new URL(res.location).hostname)) return '302 to something that is not a Studio URL';
+  if (!res.location || !/\.studio\./.test(new URL(res.location).hostname))
+    return '302 to something that is not a Studio URL';
   return undefined;
 }
 
 /** One launch with the stand-ins' call timeline: AWS calls before the response, and how many in a row. */
-async function tracedLaunch(opts: LatencyOptions, url: string, token: string, agent?: ReturnType<typeof createKeepAliveAgent>) {
+async function tracedLaunch(
+  opts: LatencyOptions,
+  url: string,
+  token: string,
+  agent?: ReturnType<typeof createKeepAliveAgent>,
+) {
   await opts.control.resetCounters();
   const res = await timedGet(url, { authorization: `Bearer ${token}` }, agent);
   const respondedAt = epochNow();
@@ -148,7 +154,11 @@ async function countCalls(opts: LatencyOptions, url: string, launches: number): 
   const round = (n: number) => Math.round((n / launches) * 100) / 100;
   return {
     launches,
-    perLaunch: Object.fromEntries(Object.entries(totals).sort(([a], [b]) => a.localeCompare(b)).map(([op, n]) => [op, round(n)])),
+    perLaunch: Object.fromEntries(
+      Object.entries(totals)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([op, n]) => [op, round(n)]),
+    ),
     inPathPerLaunch: round(inPath),
     totalPerLaunch: round(total),
     sequentialBeforeResponse: depths[Math.floor(depths.length / 2)] ?? 0,
@@ -157,7 +167,10 @@ async function countCalls(opts: LatencyOptions, url: string, launches: number): 
 }
 
 /** First launches of fresh users, interleaved across flows; every launch traced for sequential calls. */
-async function measureFirstLaunches(opts: LatencyOptions, urls: Partial<Record<Flow, string>>): Promise<FirstLaunchResult> {
+async function measureFirstLaunches(
+  opts: LatencyOptions,
+  urls: Partial<Record<Flow, string>>,
+): Promise<FirstLaunchResult> {
   const users = opts.firstUsers ?? [];
   const flows = Object.keys(urls) as Flow[];
   const times = Object.fromEntries(flows.map((f) => [f, [] as number[]])) as Record<Flow, number[]>;
@@ -176,7 +189,11 @@ async function measureFirstLaunches(opts: LatencyOptions, urls: Partial<Record<F
       }
     }
   }
-  const result = (flow: Flow) => ({ latency: summarize(times[flow]), failures: failures[flow], sequentialBeforeResponse: sequential[flow] });
+  const result = (flow: Flow) => ({
+    latency: summarize(times[flow]),
+    failures: failures[flow],
+    sequentialBeforeResponse: sequential[flow],
+  });
   const portal = result('portal');
   const baseline = result('baseline');
   const portalLambda = urls.portalLambda ? result('portalLambda') : undefined;
@@ -217,7 +234,10 @@ export async function runLatency(opts: LatencyOptions): Promise<LatencyResult> {
   for (const flow of flows) cold[flow] = await coldCalls(opts, urls[flow]!);
 
   opts.log(`latency: warm-up (${opts.warmup} launches per flow)`);
-  const agents = Object.fromEntries(flows.map((f) => [f, createKeepAliveAgent()])) as Record<Flow, ReturnType<typeof createKeepAliveAgent>>;
+  const agents = Object.fromEntries(flows.map((f) => [f, createKeepAliveAgent()])) as Record<
+    Flow,
+    ReturnType<typeof createKeepAliveAgent>
+  >;
   for (let i = 0; i < opts.warmup; i++) for (const flow of flows) await timedGet(urls[flow]!, headers, agents[flow]);
 
   opts.log(`latency: AWS calls per warm launch (${opts.countLaunches} launches per flow, counters reset between)`);
@@ -244,7 +264,9 @@ export async function runLatency(opts: LatencyOptions): Promise<LatencyResult> {
 
   let firstLaunch: FirstLaunchResult | undefined;
   if (opts.firstUsers?.length) {
-    opts.log(`latency: first launches of ${opts.firstUsers.length} fresh users per flow (AssumeRole included), interleaved`);
+    opts.log(
+      `latency: first launches of ${opts.firstUsers.length} fresh users per flow (AssumeRole included), interleaved`,
+    );
     firstLaunch = await measureFirstLaunches(opts, urls);
   }
 
@@ -272,7 +294,9 @@ export async function runLatency(opts: LatencyOptions): Promise<LatencyResult> {
     baseline,
     ratioP50,
     ratioP95,
-    ...(portalLambda ? { lambdaRatioP50, lambdaRatioP95: ratio(portalLambda.latency.p95Ms, baseline.latency.p95Ms) } : {}),
+    ...(portalLambda
+      ? { lambdaRatioP50, lambdaRatioP95: ratio(portalLambda.latency.p95Ms, baseline.latency.p95Ms) }
+      : {}),
     firstLaunch,
     targets,
     pass: {

@@ -37,11 +37,20 @@ function parseOptions(argv: string[]) {
       latency: { type: 'string', default: 'dynamodb=5,sns=10' },
     },
   });
-  const [reviews, users, due, overdue, runs] = [values.reviews, values.users, values.due, values.overdue, values.runs].map(Number);
+  const [reviews, users, due, overdue, runs] = [
+    values.reviews,
+    values.users,
+    values.due,
+    values.overdue,
+    values.runs,
+  ].map(Number);
   if (![reviews, users, runs].every((n) => Number.isInteger(n) && n > 0) || due + overdue > reviews) {
     throw new Error('reminder-bench: --reviews, --users, --runs must be positive integers, due + overdue <= reviews');
   }
-  const latency: Record<string, number> = values.latency === 'none' ? {} : Object.fromEntries(values.latency.split(',').map((kv) => [kv.split('=')[0], Number(kv.split('=')[1])]));
+  const latency: Record<string, number> =
+    values.latency === 'none'
+      ? {}
+      : Object.fromEntries(values.latency.split(',').map((kv) => [kv.split('=')[0], Number(kv.split('=')[1])]));
   return { reviews, users, due, overdue, runs, latency };
 }
 
@@ -63,7 +72,9 @@ async function main() {
     let dueD = 0;
     await mapConcurrent([...Array(args.reviews).keys()], 8, async (k) => {
       const id = `bench-review-${String(k).padStart(5, '0')}`;
-      const users = Array.from({ length: perReview }, (_, j) => ({ username: `bench-u-${String(k * perReview + j).padStart(6, '0')}` }));
+      const users = Array.from({ length: perReview }, (_, j) => ({
+        username: `bench-u-${String(k * perReview + j).padStart(6, '0')}`,
+      }));
       let dueAt: number;
       let remindAt: number | undefined;
       if (k < args.due) {
@@ -79,23 +90,46 @@ async function main() {
         remindAt = dueAt - 3 * DAY_MS;
       }
       const review: Review = {
-        id, lob: `bench-lob-${k % 50}`, status: 'open', createdAt: iso(dueAt - 14 * DAY_MS), createdBy: 'bench', dueAt: iso(dueAt),
-        reviewers: { users: [], groups: [`bench-lob-${k % 50}-owners`] }, groups: [], total: users.length, decided: 0,
+        id,
+        lob: `bench-lob-${k % 50}`,
+        status: 'open',
+        createdAt: iso(dueAt - 14 * DAY_MS),
+        createdBy: 'bench',
+        dueAt: iso(dueAt),
+        reviewers: { users: [], groups: [`bench-lob-${k % 50}-owners`] },
+        groups: [],
+        total: users.length,
+        decided: 0,
       };
       await writeReviewRows(deps, id, users, Math.floor(now / 1000) + 86_400, 2);
-      await transactWrite(deps.ddb, [reviewWrites.open(deps, review, Math.floor(now / 1000) + 86_400, remindAt === undefined ? undefined : iso(remindAt))]);
+      await transactWrite(deps.ddb, [
+        reviewWrites.open(
+          deps,
+          review,
+          Math.floor(now / 1000) + 86_400,
+          remindAt === undefined ? undefined : iso(remindAt),
+        ),
+      ]);
     });
     const seedSeconds = ((performance.now() - seedStarted) / 1000).toFixed(1);
-    log(`reminder-bench: seeded ${args.reviews} open reviews, ${perReview * args.reviews} snapshot rows (${seedSeconds} s)`);
+    log(
+      `reminder-bench: seeded ${args.reviews} open reviews, ${perReview * args.reviews} snapshot rows (${seedSeconds} s)`,
+    );
 
     // What the open-reviews index alone would read per run: every open review due within 3 days or overdue.
     let openByDueRead = 0;
     let startKey: Record<string, unknown> | undefined;
     do {
-      const out = await deps.ddb.send(new QueryCommand({
-        TableName: deps.tables.reviews, IndexName: 'openByDue', KeyConditionExpression: 'openKind = :o AND dueAt <= :d',
-        ExpressionAttributeValues: { ':o': 'open', ':d': iso(now + 3 * DAY_MS) }, ExclusiveStartKey: startKey, Select: 'COUNT',
-      }));
+      const out = await deps.ddb.send(
+        new QueryCommand({
+          TableName: deps.tables.reviews,
+          IndexName: 'openByDue',
+          KeyConditionExpression: 'openKind = :o AND dueAt <= :d',
+          ExpressionAttributeValues: { ':o': 'open', ':d': iso(now + 3 * DAY_MS) },
+          ExclusiveStartKey: startKey,
+          Select: 'COUNT',
+        }),
+      );
       openByDueRead += out.Count ?? 0;
       startKey = out.LastEvaluatedKey;
     } while (startKey);
@@ -109,21 +143,36 @@ async function main() {
       const wallMs = performance.now() - started;
       stand.knobs.setLatency({ dynamodb: 0, sns: 0 });
       const calls = stand.knobs.getCounters();
-      const by = Object.entries(calls).filter(([k]) => k.startsWith('dynamodb.') || k.startsWith('sns.')).map(([k, v]) => `${k} ${v}`).join(', ');
+      const by = Object.entries(calls)
+        .filter(([k]) => k.startsWith('dynamodb.') || k.startsWith('sns.'))
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ');
       const expected = run === 1 ? args.due : 0;
-      const stages = (['D-3', 'D'] as const).map((stage) => `${result.reminded.filter((r) => r.stage === stage).length} ${stage}`);
-      rows.push(`| ${run} | ${expected} | ${result.read} | ${result.reminded.length} (${stages.join(', ')}) | ${wallMs.toFixed(0)} ms | ${by} |`);
+      const stages = (['D-3', 'D'] as const).map(
+        (stage) => `${result.reminded.filter((r) => r.stage === stage).length} ${stage}`,
+      );
+      rows.push(
+        `| ${run} | ${expected} | ${result.read} | ${result.reminded.length} (${stages.join(', ')}) | ${wallMs.toFixed(0)} ms | ${by} |`,
+      );
       log(`reminder-bench: run ${run}: read ${result.read}, sent ${result.reminded.length}, ${wallMs.toFixed(0)} ms`);
     }
 
-    console.log(`\nReview reminder bench (runReviewReminders against DynamoDB Local and the SNS stand-in; latency added: ${Object.entries(args.latency).map(([k, v]) => `${k} ${v} ms`).join(', ') || 'none'})`);
+    console.log(
+      `\nReview reminder bench (runReviewReminders against DynamoDB Local and the SNS stand-in; latency added: ${
+        Object.entries(args.latency)
+          .map(([k, v]) => `${k} ${v} ms`)
+          .join(', ') || 'none'
+      })`,
+    );
     const users = (perReview * args.reviews).toLocaleString('en');
     console.log(`${args.reviews.toLocaleString('en')} open reviews over ${users} users (snapshot rows)`);
     console.log(`reminders due: ${dueD3} at D-3, ${dueD} at D; ${args.overdue} overdue and already reminded\n`);
     console.log('| run | due | headers read (remindersDue) | sent | wall time | calls |');
     console.log('|---|---|---|---|---|---|');
     for (const r of rows) console.log(r);
-    console.log(`\nThe openByDue index alone (open, dueAt <= now + 3 days) would read ${openByDueRead} headers on every run.`);
+    console.log(
+      `\nThe openByDue index alone (open, dueAt <= now + 3 days) would read ${openByDueRead} headers on every run.`,
+    );
   } finally {
     await stand.stop();
   }

@@ -40,19 +40,37 @@ async function main() {
     const counted = await countPendingRequests(deps, ['lob-a', 'lob-b']);
     if (counted !== pending) throw new Error(`pending count ${counted}, expected ${pending}`);
     const members = stats(await time(samples, () => listMembers(deps, 'lob-a')));
-    const expiring = stats(await time(Math.min(samples, 10), () => listMembers(deps, 'lob-a', { expiringWithinDays: 14 })));
+    const expiring = stats(
+      await time(Math.min(samples, 10), () => listMembers(deps, 'lob-a', { expiringWithinDays: 14 })),
+    );
     // The members page's "Search members" (username prefix): one user among the 10,000 lob-a members.
-    const search = stats(await time(samples, (i) => listMembers(deps, 'lob-a', { prefix: `bench-u-${String((i * 30) % users).padStart(6, '0')}` })));
+    const search = stats(
+      await time(samples, (i) =>
+        listMembers(deps, 'lob-a', { prefix: `bench-u-${String((i * 30) % users).padStart(6, '0')}` }),
+      ),
+    );
     // The review jobs' expiry scan (runs hourly, not per page view): the whole Users table.
     const scanStart = performance.now();
-    const ending = await findExpiringMemberships(deps.ddb, config.tables.users, new Date(now), new Date(now + 7 * 86400_000));
+    const ending = await findExpiringMemberships(
+      deps.ddb,
+      config.tables.users,
+      new Date(now),
+      new Date(now + 7 * 86400_000),
+    );
     const expiryScanMs = Math.round(performance.now() - scanStart);
     const first = await listMembers(deps, 'lob-a');
     const report = {
-      users, pending, seedSeconds: Math.round(seedSeconds),
+      users,
+      pending,
+      seedSeconds: Math.round(seedSeconds),
       requestQueue: { ...queue, targetP50Ms: TARGET_P50_MS, pass: queue.p50Ms < TARGET_P50_MS },
       navPendingCount: { ...count, counted, targetP50Ms: TARGET_P50_MS, pass: count.p50Ms < TARGET_P50_MS },
-      ownerMemberList: { ...members, pageSize: first.members.length, targetP50Ms: TARGET_P50_MS, pass: members.p50Ms < TARGET_P50_MS },
+      ownerMemberList: {
+        ...members,
+        pageSize: first.members.length,
+        targetP50Ms: TARGET_P50_MS,
+        pass: members.p50Ms < TARGET_P50_MS,
+      },
       expiringIn14Days: expiring,
       memberSearch: { ...search, targetP50Ms: TARGET_P50_MS, pass: search.p50Ms < TARGET_P50_MS },
       expiryNoticeScan: { ms: expiryScanMs, endingWithin7Days: ending.length },

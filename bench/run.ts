@@ -34,7 +34,15 @@ import { runSessionCache, type SessionCacheResult } from './session-cache';
 import { createDocumentClient } from '../lib/aws/clients';
 import { seedUserMappings } from '../lib/directory/users';
 import { subForUsername } from '../local/cognito/user-store';
-import { formatAdmin, formatLatency, formatProfile, formatSessions, formatSoak, formatStartup, formatThroughput } from './report';
+import {
+  formatAdmin,
+  formatLatency,
+  formatProfile,
+  formatSessions,
+  formatSoak,
+  formatStartup,
+  formatThroughput,
+} from './report';
 import { fieldOfFlag } from './lib/flags';
 
 const SECTIONS = ['latency', 'throughput', 'startup', 'soak', 'admin', 'sessions'] as const;
@@ -61,7 +69,17 @@ interface Args {
 class BenchArgsError extends Error {}
 
 /** The options that take one positive integer (`--first-users 40`). */
-const INT_OPTIONS = ['samples', 'firstUsers', 'warmup', 'count', 'seconds', 'soakSeconds', 'rate', 'repeats', 'portals'] as const;
+const INT_OPTIONS = [
+  'samples',
+  'firstUsers',
+  'warmup',
+  'count',
+  'seconds',
+  'soakSeconds',
+  'rate',
+  'repeats',
+  'portals',
+] as const;
 
 function parseArgs(argv: string[]): Args {
   const args: Args = {
@@ -94,26 +112,43 @@ function parseArgs(argv: string[]): Args {
       continue;
     }
     switch (flag) {
-      case '--soak': args.sections.add('soak'); break;
-      case '--admin': args.sections.add('admin'); break;
+      case '--soak':
+        args.sections.add('soak');
+        break;
+      case '--admin':
+        args.sections.add('admin');
+        break;
       case '--only': {
-        const list = (value() ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+        const list = (value() ?? '')
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
         const bad = list.filter((s) => !(SECTIONS as readonly string[]).includes(s));
         if (bad.length || !list.length) throw new BenchArgsError(`--only takes a comma list of ${SECTIONS.join(', ')}`);
         args.sections = new Set(list as Section[]);
         break;
       }
-      case '--connections': args.connections = (value() ?? '').split(',').map((c) => int(flag, c)); break;
-      case '--dist-dir': args.distDir = value() ?? ''; break;
-      case '--no-build': args.build = false; break;
-      case '--profile': args.profile = true; break;
+      case '--connections':
+        args.connections = (value() ?? '').split(',').map((c) => int(flag, c));
+        break;
+      case '--dist-dir':
+        args.distDir = value() ?? '';
+        break;
+      case '--no-build':
+        args.build = false;
+        break;
+      case '--profile':
+        args.profile = true;
+        break;
       case '--server': {
         const server = value();
-        if (server !== 'standalone' && server !== 'next') throw new BenchArgsError('--server takes "next" (next start) or "standalone"');
+        if (server !== 'standalone' && server !== 'next')
+          throw new BenchArgsError('--server takes "next" (next start) or "standalone"');
         args.server = server === 'standalone' ? 'standalone server.js' : 'next start';
         break;
       }
-      default: throw new BenchArgsError(`unknown option ${flag} (see the header of bench/run.ts)`);
+      default:
+        throw new BenchArgsError(`unknown option ${flag} (see the header of bench/run.ts)`);
     }
   }
   return args;
@@ -122,7 +157,11 @@ function parseArgs(argv: string[]): Args {
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 
 async function startBaseline(portalEnv: Record<string, string>): Promise<{ url: string; proc: BenchChild }> {
-  const proc = spawnNode(['--import', 'tsx', path.join(ROOT, 'bench', 'baseline-server.ts')], { ...process.env, ...portalEnv, PORT: '0' });
+  const proc = spawnNode(['--import', 'tsx', path.join(ROOT, 'bench', 'baseline-server.ts')], {
+    ...process.env,
+    ...portalEnv,
+    PORT: '0',
+  });
   let port = 0;
   await waitFor(
     proc,
@@ -139,9 +178,15 @@ async function startBaseline(portalEnv: Record<string, string>): Promise<{ url: 
 
 /** Users the portal has never seen: in the pool, mapped to lob-a, with an InService profile; one token each. */
 async function createFreshUsers(portalEnv: Record<string, string>, ctl: ReturnType<typeof control>, count: number) {
-  const users = Array.from({ length: count }, (_, i) => ({ username: `first-launch-${String(i).padStart(3, '0')}`, password: 'FirstLaunch1!' }));
+  const users = Array.from({ length: count }, (_, i) => ({
+    username: `first-launch-${String(i).padStart(3, '0')}`,
+    password: 'FirstLaunch1!',
+  }));
   await ctl.bulkUsers(users);
-  await ctl.createProfiles('d-loba1example', users.map((u) => u.username));
+  await ctl.createProfiles(
+    'd-loba1example',
+    users.map((u) => u.username),
+  );
   const doc = createDocumentClient({
     region: portalEnv.AWS_REGION,
     endpoint: portalEnv.DYNAMODB_ENDPOINT,
@@ -152,13 +197,24 @@ async function createFreshUsers(portalEnv: Record<string, string>, ctl: ReturnTy
     { ddb: doc, tables: { users: portalEnv.TABLE_USERS } },
     // Bound to the pool's `sub` as the portal binds its grants (issue 23: the launch refuses unbound rows).
     users.map((u) => ({
-      username: u.username, sub: subForUsername(u.username), lobs: ['lob-a'], memberships: [{ lob: 'lob-a', via: 'admin' as const }],
-      version: 1, createdAt: now, updatedAt: now, updatedBy: 'bench',
+      username: u.username,
+      sub: subForUsername(u.username),
+      lobs: ['lob-a'],
+      memberships: [{ lob: 'lob-a', via: 'admin' as const }],
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+      updatedBy: 'bench',
     })),
     1,
   );
   doc.destroy();
-  return Promise.all(users.map(async (u) => ({ username: u.username, token: await fetchAccessToken(portalEnv, u.username, u.password) })));
+  return Promise.all(
+    users.map(async (u) => ({
+      username: u.username,
+      token: await fetchAccessToken(portalEnv, u.username, u.password),
+    })),
+  );
 }
 
 function gitCommit(): string | undefined {
@@ -205,13 +261,26 @@ async function main(): Promise<void> {
     if (args.sections.has('latency') || args.sections.has('throughput') || args.sections.has('soak')) {
       log(`starting the portal (${args.server}, ${args.distDir})${profileDir ? ' under the CPU profiler' : ''}`);
       // LOG_LEVEL info, as in production: the request log lines are part of the cost.
-      portal = await startBenchPortal({ distDir: args.distDir, server: args.server, portalEnv: standIns.portalEnv, logLevel: 'info', profileDir });
+      portal = await startBenchPortal({
+        distDir: args.distDir,
+        server: args.server,
+        portalEnv: standIns.portalEnv,
+        logLevel: 'info',
+        profileDir,
+      });
     }
 
     if (args.sections.has('latency')) {
-      log('starting the baseline server, and a second portal with AUDIT_WRITE=before-response (the Lambda configuration)');
+      log(
+        'starting the baseline server, and a second portal with AUDIT_WRITE=before-response (the Lambda configuration)',
+      );
       baseline = await startBaseline(standIns.portalEnv);
-      portalLambda = await startBenchPortal({ distDir: args.distDir, server: args.server, portalEnv: { ...standIns.portalEnv, AUDIT_WRITE: 'before-response' }, logLevel: 'info' });
+      portalLambda = await startBenchPortal({
+        distDir: args.distDir,
+        server: args.server,
+        portalEnv: { ...standIns.portalEnv, AUDIT_WRITE: 'before-response' },
+        logLevel: 'info',
+      });
       const firstUsers = await createFreshUsers(standIns.portalEnv, ctl, args.firstUsers);
       const latency: LatencyResult = await runLatency({
         firstUsers,
@@ -235,7 +304,13 @@ async function main(): Promise<void> {
     }
 
     if (args.sections.has('sessions')) {
-      const sessions: SessionCacheResult = await runSessionCache({ portalEnv: standIns.portalEnv, control: ctl, users: 10_000, maxSessions: 10_000, log });
+      const sessions: SessionCacheResult = await runSessionCache({
+        portalEnv: standIns.portalEnv,
+        control: ctl,
+        users: 10_000,
+        maxSessions: 10_000,
+        log,
+      });
       results.sessions = sessions;
       print(formatSessions(sessions));
     }
@@ -245,7 +320,14 @@ async function main(): Promise<void> {
     if (args.sections.has('throughput')) {
       const extraPortals: BenchPortal[] = [];
       for (let i = 1; i < args.portals; i++) {
-        extraPortals.push(await startBenchPortal({ distDir: args.distDir, server: args.server, portalEnv: standIns.portalEnv, logLevel: 'info' }));
+        extraPortals.push(
+          await startBenchPortal({
+            distDir: args.distDir,
+            server: args.server,
+            portalEnv: standIns.portalEnv,
+            logLevel: 'info',
+          }),
+        );
       }
       const throughput: ThroughputResult = await runThroughput({
         portalUrl: portal!.url,
@@ -297,7 +379,14 @@ async function main(): Promise<void> {
 
     if (args.sections.has('startup')) {
       await ctl.setLatency({ dynamodb: 0, sts: 0, sagemaker: 0, cognito: 0, studio: 0 });
-      const startup: StartupResult = await runStartup({ distDir: args.distDir, portalEnv: standIns.portalEnv, token, user, repeats: args.repeats, log });
+      const startup: StartupResult = await runStartup({
+        distDir: args.distDir,
+        portalEnv: standIns.portalEnv,
+        token,
+        user,
+        repeats: args.repeats,
+        log,
+      });
       results.startup = startup;
       print(formatStartup(startup));
     }
@@ -335,7 +424,9 @@ async function main(): Promise<void> {
 main().then(
   () => process.exit(0),
   (error: unknown) => {
-    process.stderr.write(`bench failed: ${error instanceof Error ? (error instanceof BenchArgsError ? error.message : error.stack) : String(error)}\n`);
+    process.stderr.write(
+      `bench failed: ${error instanceof Error ? (error instanceof BenchArgsError ? error.message : error.stack) : String(error)}\n`,
+    );
     process.exit(error instanceof BenchArgsError ? 2 : 1);
   },
 );

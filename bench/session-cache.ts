@@ -34,7 +34,11 @@ export async function runSessionCache(opts: {
 }): Promise<SessionCacheResult> {
   const gc = collectGarbage();
   const env = opts.portalEnv;
-  const sts = new STSClient({ region: env.AWS_REGION, endpoint: env.STS_ENDPOINT, credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY } });
+  const sts = new STSClient({
+    region: env.AWS_REGION,
+    endpoint: env.STS_ENDPOINT,
+    credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY },
+  });
   const sessions = new GeneratorSessions({ sts, maxSessions: opts.maxSessions });
   const target = { lob: 'lob-a', accountId: '111111111111', roleName: 'PresignedUrlGenerator' };
   const names = Array.from({ length: opts.users }, (_, i) => `bench-user-${String(i).padStart(5, '0')}`);

@@ -31,13 +31,27 @@ const mib = (bytes: number | undefined) => Math.round(((bytes ?? 0) / 1024 / 102
 export async function runSoak(opts: SoakOptions): Promise<SoakResult> {
   const url = `${opts.portalUrl}/api/studio/${opts.user}`;
   opts.log(`soak: warm-up at ${opts.rate} launches/s for 10 s`);
-  await runLoad({ url, token: opts.token, connections: opts.connections, seconds: 10, overallRate: opts.rate, pids: opts.pids });
+  await runLoad({
+    url,
+    token: opts.token,
+    connections: opts.connections,
+    seconds: 10,
+    overallRate: opts.rate,
+    pids: opts.pids,
+  });
   const samples: number[] = [mib(rssBytes(opts.pids.portal))];
   const timer = setInterval(() => samples.push(mib(rssBytes(opts.pids.portal))), 5_000);
   opts.log(`soak: ${opts.rate} launches/s for ${opts.seconds} s (portal RSS at start ${samples[0]} MiB)`);
   let run: ThroughputRun;
   try {
-    run = await runLoad({ url, token: opts.token, connections: opts.connections, seconds: opts.seconds, overallRate: opts.rate, pids: opts.pids });
+    run = await runLoad({
+      url,
+      token: opts.token,
+      connections: opts.connections,
+      seconds: opts.seconds,
+      overallRate: opts.rate,
+      pids: opts.pids,
+    });
   } finally {
     clearInterval(timer);
   }

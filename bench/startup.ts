@@ -22,7 +22,14 @@ export interface StartupSample {
 export interface StartupResult {
   samples: StartupSample[];
   medianFirstLaunchMs: Record<StartMode, number>;
-  bundle: { standaloneBytes: number; staticBytes: number; totalBytes: number; files: number; totalMiB: number; nodeModulesBytes: number };
+  bundle: {
+    standaloneBytes: number;
+    staticBytes: number;
+    totalBytes: number;
+    files: number;
+    totalMiB: number;
+    nodeModulesBytes: number;
+  };
   target: { firstLaunchMs: number };
   pass: boolean;
 }
@@ -37,7 +44,13 @@ export interface StartupOptions {
 }
 
 async function measureOnce(mode: StartMode, opts: StartupOptions): Promise<StartupSample> {
-  const portal = await startBenchPortal({ distDir: opts.distDir, portalEnv: opts.portalEnv, server: mode, logLevel: 'warn', noWait: true });
+  const portal = await startBenchPortal({
+    distDir: opts.distDir,
+    portalEnv: opts.portalEnv,
+    server: mode,
+    logLevel: 'warn',
+    noWait: true,
+  });
   let listeningMs = 0;
   try {
     await waitFor(
@@ -46,13 +59,18 @@ async function measureOnce(mode: StartMode, opts: StartupOptions): Promise<Start
         const res = await timedGet(`${portal.url}/api/studio/${opts.user}`, { authorization: `Bearer ${opts.token}` });
         if (!listeningMs) listeningMs = performance.now() - portal.startedAt;
         if (res.status === 302) return true;
-        if (res.status !== 404 && res.status !== 503) throw new ProbeFailedError(`unexpected HTTP ${res.status}: ${res.body}`);
+        if (res.status !== 404 && res.status !== 503)
+          throw new ProbeFailedError(`unexpected HTTP ${res.status}: ${res.body}`);
         return false;
       },
       30_000,
       5,
     );
-    return { mode, listeningMs: Math.round(listeningMs), firstLaunchMs: Math.round(performance.now() - portal.startedAt) };
+    return {
+      mode,
+      listeningMs: Math.round(listeningMs),
+      firstLaunchMs: Math.round(performance.now() - portal.startedAt),
+    };
   } finally {
     await portal.stop();
   }
@@ -65,13 +83,17 @@ export async function runStartup(opts: StartupOptions): Promise<StartupResult> {
   for (const mode of ['next start', 'standalone server.js'] as StartMode[]) {
     for (let i = 0; i < opts.repeats; i++) {
       const sample = await measureOnce(mode, opts);
-      opts.log(`startup: ${mode}: listening after ${sample.listeningMs} ms, first launch after ${sample.firstLaunchMs} ms`);
+      opts.log(
+        `startup: ${mode}: listening after ${sample.listeningMs} ms, first launch after ${sample.firstLaunchMs} ms`,
+      );
       samples.push(sample);
     }
   }
   const medianFirstLaunchMs = {
     'next start': median(samples.filter((s) => s.mode === 'next start').map((s) => s.firstLaunchMs)),
-    'standalone server.js': median(samples.filter((s) => s.mode === 'standalone server.js').map((s) => s.firstLaunchMs)),
+    'standalone server.js': median(
+      samples.filter((s) => s.mode === 'standalone server.js').map((s) => s.firstLaunchMs),
+    ),
   };
   const standalone = directorySize(path.join(ROOT, opts.distDir, 'standalone'));
   const statics = directorySize(path.join(ROOT, opts.distDir, 'static'));

@@ -35,8 +35,15 @@ interface Args {
 
 function parseArgs(argv: string[]): Args {
   const latency: Latency = { sagemaker: 30, cognito: 20, dynamodb: 5, sts: 30 };
-  const args = parseBenchFlags<Args>('sweep-bench', argv, { lobs: 50, users: 100_000, apps: 2_000, endedPercent: 5, latency });
-  if (![args.lobs, args.users, args.apps].every((n) => Number.isInteger(n) && n > 0) || args.apps > args.users) throw new Error('sweep-bench: --lobs, --users, --apps must be positive integers, apps <= users');
+  const args = parseBenchFlags<Args>('sweep-bench', argv, {
+    lobs: 50,
+    users: 100_000,
+    apps: 2_000,
+    endedPercent: 5,
+    latency,
+  });
+  if (![args.lobs, args.users, args.apps].every((n) => Number.isInteger(n) && n > 0) || args.apps > args.users)
+    throw new Error('sweep-bench: --lobs, --users, --apps must be positive integers, apps <= users');
   return args;
 }
 
@@ -44,7 +51,12 @@ const pad = (n: number) => String(n).padStart(6, '0');
 const userName = (i: number) => `sweep-u-${pad(i)}`;
 const lobName = (k: number) => `bench-lob-${String(k).padStart(2, '0')}`;
 
-const SWEEP_LOBS: BenchLobSet = { name: lobName, displayName: 'Bench LOB', accountBase: 300_000_000_000, domainPrefix: 'd-bench' };
+const SWEEP_LOBS: BenchLobSet = {
+  name: lobName,
+  displayName: 'Bench LOB',
+  accountBase: 300_000_000_000,
+  domainPrefix: 'd-bench',
+};
 
 interface RunReport {
   users: number;
@@ -74,7 +86,11 @@ async function main() {
       lobs.push(lob);
       addLobToAws(stand.aws, lob);
     }
-    for (let k = 0; k < lobs.length; k += 25) await transactWrite(deps.ddb, lobs.slice(k, k + 25).map((l) => lobWrites.create(deps, l)));
+    for (let k = 0; k < lobs.length; k += 25)
+      await transactWrite(
+        deps.ddb,
+        lobs.slice(k, k + 25).map((l) => lobWrites.create(deps, l)),
+      );
 
     // App owners: users 0..apps-1, one running JupyterLab each, spread over the LOBs; 10% reach their LOB
     // through its IdP group (no Users row), the rest through a membership; endedPercent of them lost it.
@@ -89,15 +105,34 @@ async function main() {
         const owner = i < args.apps;
         const lost = owner && i % Math.round(100 / args.endedPercent) === 1;
         const viaGroup = i % 10 === 0;
-        cognito.push({ username: userName(i), password: 'SweepUser1!', groups: viaGroup && !lost ? [`${lobName(k)}-users`] : [] });
+        cognito.push({
+          username: userName(i),
+          password: 'SweepUser1!',
+          groups: viaGroup && !lost ? [`${lobName(k)}-users`] : [],
+        });
         if (!viaGroup) {
           const membership = { lob: lobName(k), via: 'admin' as const, ...(lost ? { until: past } : {}) };
-          rows.push({ username: userName(i), lobs: [lobName(k)], memberships: [membership], version: 1, createdAt: now.toISOString(), updatedAt: now.toISOString(), updatedBy: 'bench' });
+          rows.push({
+            username: userName(i),
+            lobs: [lobName(k)],
+            memberships: [membership],
+            version: 1,
+            createdAt: now.toISOString(),
+            updatedAt: now.toISOString(),
+            updatedBy: 'bench',
+          });
         }
         if (owner) {
           const domain = stand.aws.domains.get(lobs[k].domainId)!;
           domain.profiles.set(userName(i), { name: userName(i), status: 'InService', createdAt: now, updatedAt: now });
-          const app = { userProfile: userName(i), appType: 'JupyterLab' as const, appName: 'default', status: 'InService' as const, createdAt: now, instanceType: 'ml.t3.medium' };
+          const app = {
+            userProfile: userName(i),
+            appType: 'JupyterLab' as const,
+            appName: 'default',
+            status: 'InService' as const,
+            createdAt: now,
+            instanceType: 'ml.t3.medium',
+          };
           domain.apps.set(appKey(app), app);
           appsPerLob.set(k, (appsPerLob.get(k) ?? 0) + 1);
         }
@@ -126,15 +161,20 @@ async function main() {
         runningApps: result.lobs.reduce((n, l) => n + l.runningApps, 0),
       };
       const errors = result.lobs.filter((l) => l.error);
-      if (errors.length) log(`sweep-bench: ${errors.length} LOB(s) reported errors, e.g. ${errors[0].lob}: ${errors[0].error}`);
+      if (errors.length)
+        log(`sweep-bench: ${errors.length} LOB(s) reported errors, e.g. ${errors[0].lob}: ${errors[0].error}`);
       reports.push(report);
-      log(`sweep-bench: ${run} with ${users} users: ${wallMs} ms, ${report.totalAwsCalls} AWS calls, ${report.ended} ended, ${report.runningApps} running apps`);
+      log(
+        `sweep-bench: ${run} with ${users} users: ${wallMs} ms, ${report.totalAwsCalls} AWS calls, ${report.ended} ended, ${report.runningApps} running apps`,
+      );
     };
 
     // Phase 1: a tenth of the users. Phase 2: all of them; the same apps run again (the sweep stopped the lost ones).
     const firstUsers = Math.max(args.apps, Math.floor(args.users / 10));
     await seedUsers(0, firstUsers);
-    log(`sweep-bench: seeded ${args.lobs} LOBs, ${firstUsers} users, ${args.apps} apps (${((performance.now() - seedStarted) / 1000).toFixed(1)} s)`);
+    log(
+      `sweep-bench: seeded ${args.lobs} LOBs, ${firstUsers} users, ${args.apps} apps (${((performance.now() - seedStarted) / 1000).toFixed(1)} s)`,
+    );
     await sweepOnce(firstUsers, 'first run (ends the lost ones)');
     await sweepOnce(firstUsers, 'steady state');
     const more = performance.now();
@@ -149,24 +189,48 @@ async function main() {
         p.studioWebPortal = undefined;
       }
     }
-    log(`sweep-bench: seeded ${args.users - firstUsers} more users (${((performance.now() - more) / 1000).toFixed(1)} s)`);
+    log(
+      `sweep-bench: seeded ${args.users - firstUsers} more users (${((performance.now() - more) / 1000).toFixed(1)} s)`,
+    );
     await sweepOnce(args.users, 'first run (ends the lost ones)');
     await sweepOnce(args.users, 'steady state');
 
-    console.log('\nAccess sweep bench (lib/access/sweep.ts against the stand-ins; per-call latency added: ' + (Object.entries(args.latency).map(([k, v]) => `${k} ${v} ms`).join(', ') || 'none') + ')');
-    console.log(`${args.lobs} LOBs, ${args.apps} running apps (${[...appsPerLob.values()][0]} per LOB), ${args.endedPercent}% of app owners without access\n`);
+    console.log(
+      '\nAccess sweep bench (lib/access/sweep.ts against the stand-ins; per-call latency added: ' +
+        (Object.entries(args.latency)
+          .map(([k, v]) => `${k} ${v} ms`)
+          .join(', ') || 'none') +
+        ')',
+    );
+    console.log(
+      `${args.lobs} LOBs, ${args.apps} running apps (${[...appsPerLob.values()][0]} per LOB), ${args.endedPercent}% of app owners without access\n`,
+    );
     console.log('| users | run | wall time | AWS calls | ended | calls by operation |');
     console.log('|---|---|---|---|---|---|');
     for (const r of reports) {
-      const by = Object.entries(r.calls).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k} ${v}`).join(', ');
-      console.log(`| ${r.users.toLocaleString('en')} | ${r.run} | ${(r.wallMs / 1000).toFixed(1)} s | ${r.totalAwsCalls} | ${r.ended} | ${by} |`);
+      const by = Object.entries(r.calls)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ');
+      console.log(
+        `| ${r.users.toLocaleString('en')} | ${r.run} | ${(r.wallMs / 1000).toFixed(1)} s | ${r.totalAwsCalls} | ${r.ended} | ${by} |`,
+      );
     }
     // The generator-role sessions are cached across runs (an hour): only the very first run pays AssumeRole.
-    const withoutSts = (r: RunReport) => JSON.stringify(Object.entries(r.calls).filter(([k]) => !k.startsWith('sts.')).sort());
+    const withoutSts = (r: RunReport) =>
+      JSON.stringify(
+        Object.entries(r.calls)
+          .filter(([k]) => !k.startsWith('sts.'))
+          .sort(),
+      );
     const same = withoutSts(reports[0]) === withoutSts(reports[2]) && withoutSts(reports[1]) === withoutSts(reports[3]);
-    console.log(`\nAWS calls (besides the cached AssumeRole) with ${firstUsers.toLocaleString('en')} vs ${args.users.toLocaleString('en')} users: ${same ? 'identical (they grow with LOBs and apps, not users)' : 'DIFFERENT'}`);
+    console.log(
+      `\nAWS calls (besides the cached AssumeRole) with ${firstUsers.toLocaleString('en')} vs ${args.users.toLocaleString('en')} users: ${same ? 'identical (they grow with LOBs and apps, not users)' : 'DIFFERENT'}`,
+    );
     const worst = Math.max(...reports.map((r) => r.wallMs));
-    console.log(`Slowest run ${(worst / 1000).toFixed(1)} s of the 300 s period: ${worst < 150_000 ? 'well inside (under half)' : worst < 300_000 ? 'inside' : 'OUTSIDE'}`);
+    console.log(
+      `Slowest run ${(worst / 1000).toFixed(1)} s of the 300 s period: ${worst < 150_000 ? 'well inside (under half)' : worst < 300_000 ? 'inside' : 'OUTSIDE'}`,
+    );
   } finally {
     await stand.stop();
   }

@@ -54,9 +54,15 @@ export interface ThroughputOptions {
 }
 
 /** Results of several autocannon runs in parallel (one per portal process), combined. */
-function combine(results: autocannon.Result[], connections: number, expectStatus: number, cpu: ThroughputRun['cpu']): ThroughputRun {
+function combine(
+  results: autocannon.Result[],
+  connections: number,
+  expectStatus: number,
+  cpu: ThroughputRun['cpu'],
+): ThroughputRun {
   const statusCodes: Record<string, number> = {};
-  for (const r of results) for (const [code, s] of Object.entries(r.statusCodeStats)) statusCodes[code] = (statusCodes[code] ?? 0) + s.count;
+  for (const r of results)
+    for (const [code, s] of Object.entries(r.statusCodeStats)) statusCodes[code] = (statusCodes[code] ?? 0) + s.count;
   const launches = statusCodes[String(expectStatus)] ?? 0;
   const responses = Object.values(statusCodes).reduce((a, b) => a + b, 0);
   const duration = Math.max(...results.map((r) => r.duration));
@@ -67,7 +73,12 @@ function combine(results: autocannon.Result[], connections: number, expectStatus
     seconds: duration,
     launches,
     launchesPerSecond: Math.round(launches / duration),
-    latencyMs: { p50: worst((r) => r.latency.p50), p90: worst((r) => r.latency.p90), p99: worst((r) => r.latency.p99), max: worst((r) => r.latency.max) },
+    latencyMs: {
+      p50: worst((r) => r.latency.p50),
+      p90: worst((r) => r.latency.p90),
+      p99: worst((r) => r.latency.p99),
+      max: worst((r) => r.latency.max),
+    },
     errors: results.reduce((sum, r) => sum + r.errors + r.timeouts, 0) + (responses - launches),
     statusCodes,
     cpu,
@@ -121,17 +132,29 @@ export async function runThroughput(opts: ThroughputOptions): Promise<Throughput
   const best = [...(withinP99.length ? withinP99 : clean.length ? clean : runs)].sort(byRate)[0];
   const maxLaunchesPerSecond = [...(clean.length ? clean : runs)].sort(byRate)[0].launchesPerSecond;
   opts.log(`throughput: framework floor, GET /api/health with ${best.connections} connections for ${opts.seconds} s`);
-  const healthFloor = await runLoad({ url: `${opts.portalUrl}/api/health`, expectStatus: 200, connections: best.connections, seconds: opts.seconds, pids: opts.pids });
+  const healthFloor = await runLoad({
+    url: `${opts.portalUrl}/api/health`,
+    expectStatus: 200,
+    connections: best.connections,
+    seconds: opts.seconds,
+    pids: opts.pids,
+  });
   let scaleOut: ThroughputResult['scaleOut'];
   if (opts.extraPortals?.length) {
     const portals = 1 + opts.extraPortals.length;
     const urls = [url, ...opts.extraPortals.map((p) => `${p.url}/api/studio/${opts.user}`)];
     const pids = { portal: [opts.pids.portal, ...opts.extraPortals.map((p) => p.pid)], standIns: opts.pids.standIns };
-    opts.log(`throughput: scale-out, ${portals} portal processes, ${best.connections} connections in total for ${opts.seconds} s`);
+    opts.log(
+      `throughput: scale-out, ${portals} portal processes, ${best.connections} connections in total for ${opts.seconds} s`,
+    );
     await runLoad({ url: urls, token: opts.token, connections: best.connections, seconds: 3, pids });
-    scaleOut = { ...(await runLoad({ url: urls, token: opts.token, connections: best.connections, seconds: opts.seconds, pids })), portals };
+    scaleOut = {
+      ...(await runLoad({ url: urls, token: opts.token, connections: best.connections, seconds: opts.seconds, pids })),
+      portals,
+    };
   }
-  const pass = best.errors === 0 && best.latencyMs.p99 <= targets.p99Ms && best.launchesPerSecond >= targets.launchesPerSecond;
+  const pass =
+    best.errors === 0 && best.latencyMs.p99 <= targets.p99Ms && best.launchesPerSecond >= targets.launchesPerSecond;
   const analysis = analyse(best, healthFloor, opts.cores);
   if (scaleOut) {
     analysis.push(
@@ -142,7 +165,8 @@ export async function runThroughput(opts: ThroughputOptions): Promise<Throughput
   return { runs, healthFloor, scaleOut, best, maxLaunchesPerSecond, targets, pass, analysis };
 }
 
-const perLaunchMsOf = (seconds: number | undefined, launches: number) => Math.round(((seconds ?? 0) / Math.max(1, launches)) * 1000 * 100) / 100;
+const perLaunchMsOf = (seconds: number | undefined, launches: number) =>
+  Math.round(((seconds ?? 0) / Math.max(1, launches)) * 1000 * 100) / 100;
 
 /** Where the time went in a run, in words: CPU shares per process on this machine's cores. */
 function analyse(run: ThroughputRun, floor: ThroughputRun, cores: number): string[] {
@@ -180,7 +204,9 @@ function analyse(run: ThroughputRun, floor: ThroughputRun, cores: number): strin
         `in production the AWS services run elsewhere and Lambda scales out per request.`,
     );
   } else if ((coresUsed.portal ?? 0) >= 0.9) {
-    lines.push(`The portal process is saturating its single Node event loop (about one core): at ${perLaunchMs('portal')} ms of CPU per launch it tops out near ${portalCap} launches/s.`);
+    lines.push(
+      `The portal process is saturating its single Node event loop (about one core): at ${perLaunchMs('portal')} ms of CPU per launch it tops out near ${portalCap} launches/s.`,
+    );
   } else {
     lines.push('CPU is not saturated: the limit is latency (event-loop waits on I/O) or connection count.');
   }

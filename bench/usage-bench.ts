@@ -43,43 +43,67 @@ function seedItems(table: string, launches: number, users: number, today: Date):
   // Per LOB and month: the USER_SHARDS month-total items the day items add up to.
   const months = new Map<string, Record<string, unknown>[]>();
   let rng = 42;
-  const random = () => ((rng = (rng * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const random = () => (rng = (rng * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   for (const lob of LOBS) {
     for (const day of days) {
       const failures = Math.round(perLobDay * 0.02);
       const successes = perLobDay - failures;
-      const counter: Record<string, unknown> = { ...usageKeys.counters(lob, day), n: perLobDay, 'o:success': successes };
-      OUTCOMES.forEach((o, i) => (counter[`o:${o}`] = Math.floor(failures / OUTCOMES.length) + (i === 0 ? failures % OUTCOMES.length : 0)));
+      const counter: Record<string, unknown> = {
+        ...usageKeys.counters(lob, day),
+        n: perLobDay,
+        'o:success': successes,
+      };
+      OUTCOMES.forEach(
+        (o, i) =>
+          (counter[`o:${o}`] = Math.floor(failures / OUTCOMES.length) + (i === 0 ? failures % OUTCOMES.length : 0)),
+      );
       const buckets = Array.from({ length: DURATION_BUCKETS_MS.length + 1 }, () => 0);
-      for (let i = 0; i < successes; i++) buckets[Math.min(buckets.length - 1, Math.floor(2 + random() * random() * 8))] += 1;
+      for (let i = 0; i < successes; i++)
+        buckets[Math.min(buckets.length - 1, Math.floor(2 + random() * random() * 8))] += 1;
       buckets.forEach((b, i) => b && (counter[`h${i}`] = b));
       writes.push({ table, request: { PutRequest: { Item: counter } } });
       // Each LOB has `users / 2` users; every day ~80% of them launch, sharing the day's successes.
-      const shards = Array.from({ length: USER_SHARDS }, (_, s) => ({ ...usageKeys.users(lob, s, day) }) as Record<string, unknown>);
+      const shards = Array.from(
+        { length: USER_SHARDS },
+        (_, s) => ({ ...usageKeys.users(lob, s, day) }) as Record<string, unknown>,
+      );
       const active: string[] = [];
       for (let u = 0; u < users / 2; u++) if (random() < 0.8) active.push(`${lob}-user-${u}`);
       let left = successes;
       active.forEach((user, i) => {
-        const count = i === active.length - 1 ? left : Math.min(left, Math.max(1, Math.round((successes / active.length) * (0.5 + random()))));
+        const count =
+          i === active.length - 1
+            ? left
+            : Math.min(left, Math.max(1, Math.round((successes / active.length) * (0.5 + random()))));
         left -= count;
         if (count > 0) shards[userShard(user)][`u:${user}`] = count;
       });
       for (const item of shards) writes.push({ table, request: { PutRequest: { Item: item } } });
       for (const item of shards) {
-        const month = months.get(`${lob}|${monthOf(day)}`) ?? Array.from({ length: USER_SHARDS }, (_, s) => ({ ...usageKeys.userMonth(lob, monthOf(day), s) }) as Record<string, unknown>);
+        const month =
+          months.get(`${lob}|${monthOf(day)}`) ??
+          Array.from(
+            { length: USER_SHARDS },
+            (_, s) => ({ ...usageKeys.userMonth(lob, monthOf(day), s) }) as Record<string, unknown>,
+          );
         months.set(`${lob}|${monthOf(day)}`, month);
         const monthShard = month[Number(String(item.sk).slice(1, String(item.sk).indexOf('#')))];
-        for (const [k, v] of Object.entries(item)) if (k.startsWith('u:')) monthShard[k] = Number(monthShard[k] ?? 0) + Number(v);
+        for (const [k, v] of Object.entries(item))
+          if (k.startsWith('u:')) monthShard[k] = Number(monthShard[k] ?? 0) + Number(v);
       }
     }
   }
-  for (const month of months.values()) for (const item of month) writes.push({ table, request: { PutRequest: { Item: item } } });
+  for (const month of months.values())
+    for (const item of month) writes.push({ table, request: { PutRequest: { Item: item } } });
   return writes;
 }
 
 function timeLaunches(portalUrl: string, token: string, samples: number): Promise<number[]> {
   return timeSamples(samples, async () => {
-    const res = await fetch(`${portalUrl}/api/studio/user-lob-a`, { headers: { authorization: `Bearer ${token}` }, redirect: 'manual' });
+    const res = await fetch(`${portalUrl}/api/studio/user-lob-a`, {
+      headers: { authorization: `Bearer ${token}` },
+      redirect: 'manual',
+    });
     await res.arrayBuffer();
     if (res.status !== 302) throw new Error(`launch answered ${res.status}`);
   });
@@ -93,7 +117,11 @@ async function main() {
   const ctl = control(standIns.urls.control);
   const stops: Array<() => Promise<void>> = [() => standIns.stop()];
   try {
-    const env: Record<string, string> = { ...standIns.portalEnv, NEXTAUTH_URL: 'http://localhost:3000', NEXTAUTH_SECRET: 'b'.repeat(40) };
+    const env: Record<string, string> = {
+      ...standIns.portalEnv,
+      NEXTAUTH_URL: 'http://localhost:3000',
+      NEXTAUTH_SECRET: 'b'.repeat(40),
+    };
     const config = parseConfig(env);
     // The SDK's default credential chain reads the portal principal's keys from the environment.
     process.env.AWS_ACCESS_KEY_ID = env.AWS_ACCESS_KEY_ID;
@@ -103,17 +131,25 @@ async function main() {
     const seedStarted = performance.now();
     const writes = seedItems(config.tables.usage, launches, users, today);
     await batchWriteAll(doc, writes, 4);
-    console.error(`seeded ${writes.length} usage items (${launches.toLocaleString('en-US')} launches, ${users} users, 90 days) in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s`);
+    console.error(
+      `seeded ${writes.length} usage items (${launches.toLocaleString('en-US')} launches, ${users} users, 90 days) in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s`,
+    );
 
     const lobs = [...LOBS, NO_LOB];
     const check = await readUsage({ doc, table: config.tables.usage }, { lobs, days: 90, today });
     const total = check.perLob.reduce((a, l) => a + l.launches, 0);
-    const lib = await timeSamples(samples, () => readUsage({ doc, table: config.tables.usage }, { lobs, days: 90, today }));
+    const lib = await timeSamples(samples, () =>
+      readUsage({ doc, table: config.tables.usage }, { lobs, days: 90, today }),
+    );
 
-    const portal = await startPortal({ env: { ...standIns.portalEnv, LOG_LEVEL: 'warn' }, distDir: process.env.NEXT_DIST_DIR });
+    const portal = await startPortal({
+      env: { ...standIns.portalEnv, LOG_LEVEL: 'warn' },
+      distDir: process.env.NEXT_DIST_DIR,
+    });
     stops.unshift(() => portal.stop());
     const cookie = await adminCookie(portal.url);
-    for (let i = 0; i < 3; i++) await fetch(`${portal.url}/admin/usage?days=90`, { headers: { cookie } }).then((r) => r.text()); // warm up
+    for (let i = 0; i < 3; i++)
+      await fetch(`${portal.url}/admin/usage?days=90`, { headers: { cookie } }).then((r) => r.text()); // warm up
     const http = await timeSamples(samples, async () => {
       const res = await fetch(`${portal.url}/admin/usage?days=90`, { headers: { cookie } });
       const html = await res.text();
@@ -128,11 +164,18 @@ async function main() {
     await timeLaunches(portal.url, token, 10);
     await new Promise((r) => setTimeout(r, 500));
     const counters = await ctl.getCounters();
-    const perLaunch = Object.fromEntries(Object.entries(counters).filter(([k]) => k.startsWith('dynamodb.')).map(([k, v]) => [k, v / 10]));
+    const perLaunch = Object.fromEntries(
+      Object.entries(counters)
+        .filter(([k]) => k.startsWith('dynamodb.'))
+        .map(([k, v]) => [k, v / 10]),
+    );
 
     // Latency with 100 ms per DynamoDB call, after-response and before-response.
     const DYNAMO_MS = 100;
-    const before = await startPortal({ env: { ...standIns.portalEnv, LOG_LEVEL: 'warn', AUDIT_WRITE: 'before-response' }, distDir: process.env.NEXT_DIST_DIR });
+    const before = await startPortal({
+      env: { ...standIns.portalEnv, LOG_LEVEL: 'warn', AUDIT_WRITE: 'before-response' },
+      distDir: process.env.NEXT_DIST_DIR,
+    });
     stops.unshift(() => before.stop());
     await timeLaunches(before.url, token, 3);
     await ctl.setLatency({ dynamodb: DYNAMO_MS });
@@ -142,12 +185,17 @@ async function main() {
       const beforeResponse: Record<string, number> = {};
       for (let i = 0; i < 5; i++) {
         await ctl.resetCounters();
-        const res = await fetch(`${url}/api/studio/user-lob-a`, { headers: { authorization: `Bearer ${token}` }, redirect: 'manual' });
+        const res = await fetch(`${url}/api/studio/user-lob-a`, {
+          headers: { authorization: `Bearer ${token}` },
+          redirect: 'manual',
+        });
         // The response's head is the user's answer: after-response work may begin while its body is read.
         const respondedAt = performance.timeOrigin + performance.now();
         await res.arrayBuffer();
         if (res.status !== 302) throw new Error(`launch answered ${res.status}`);
-        const calls = (await ctl.getCalls()).filter((c) => !c.op.startsWith('cognito.') && !c.op.startsWith('studio.') && c.at < respondedAt);
+        const calls = (await ctl.getCalls()).filter(
+          (c) => !c.op.startsWith('cognito.') && !c.op.startsWith('studio.') && c.at < respondedAt,
+        );
         for (const c of calls) beforeResponse[c.op] = Math.round(((beforeResponse[c.op] ?? 0) + 0.2) * 10) / 10;
         depths.push(sequentialDepth(calls));
         await new Promise((r) => setTimeout(r, 2 * DYNAMO_MS + 100)); // after-response writes land outside the next trace
@@ -176,7 +224,11 @@ async function main() {
         sequential,
         withDynamoDbLatencyMs: DYNAMO_MS,
         afterResponse: { p50Ms: afterMode.p50Ms, expectedIfCountingWereSequential: 'no change (after the response)' },
-        beforeResponse: { p50Ms: beforeMode.p50Ms, sequentialWouldBeAtLeastMs: 3 * DYNAMO_MS, concurrentIsAboutMs: 2 * DYNAMO_MS },
+        beforeResponse: {
+          p50Ms: beforeMode.p50Ms,
+          sequentialWouldBeAtLeastMs: 3 * DYNAMO_MS,
+          concurrentIsAboutMs: 2 * DYNAMO_MS,
+        },
       },
     };
     console.log(JSON.stringify(result, null, 2));

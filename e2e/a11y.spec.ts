@@ -34,8 +34,16 @@ test.describe('sign-in page', () => {
 
 /** The home page's states: who is signed in, and how the page shows it is in that state before axe runs. */
 const HOME_STATES: Array<{ name: string; user: string; reach: (page: Page) => Promise<void> }> = [
-  { name: 'a user in one LOB', user: 'user-lob-a', reach: (page) => expect(page.getByTestId('lob-lob-a')).toBeVisible() },
-  { name: 'a user in several LOBs (the LOB chooser)', user: 'user-multi', reach: (page) => expect(page.getByRole('radio')).toHaveCount(2) },
+  {
+    name: 'a user in one LOB',
+    user: 'user-lob-a',
+    reach: (page) => expect(page.getByTestId('lob-lob-a')).toBeVisible(),
+  },
+  {
+    name: 'a user in several LOBs (the LOB chooser)',
+    user: 'user-multi',
+    reach: (page) => expect(page.getByRole('radio')).toHaveCount(2),
+  },
   { name: 'a user in no LOB', user: 'user-no-lob', reach: (page) => expect(page.getByTestId('no-lob')).toBeVisible() },
   {
     name: 'a failed launch',
@@ -45,8 +53,16 @@ const HOME_STATES: Array<{ name: string; user: string; reach: (page: Page) => Pr
       await expect(page.getByTestId('launch-error')).toBeVisible();
     },
   },
-  { name: 'a membership in its last days ("Request extension")', user: 'user-expiring', reach: (page) => expect(page.getByRole('button', { name: 'Request extension' })).toBeVisible() },
-  { name: 'an admin (header with the Admin link)', user: 'portal-admin', reach: (page) => expect(page.getByRole('link', { name: 'Admin', exact: true })).toBeVisible() },
+  {
+    name: 'a membership in its last days ("Request extension")',
+    user: 'user-expiring',
+    reach: (page) => expect(page.getByRole('button', { name: 'Request extension' })).toBeVisible(),
+  },
+  {
+    name: 'an admin (header with the Admin link)',
+    user: 'portal-admin',
+    reach: (page) => expect(page.getByRole('link', { name: 'Admin', exact: true })).toBeVisible(),
+  },
 ];
 
 test.describe('home page', () => {
@@ -74,7 +90,6 @@ test.describe('error pages', () => {
 });
 
 test.describe('admin console', () => {
-
   test('every admin page', async ({ pageAs, portal, expectAccessible }) => {
     // 14 pages, each with an axe run: on a loaded 2-core machine about 5 s a page, past the default 60 s.
     test.slow();
@@ -89,13 +104,19 @@ test.describe('admin console', () => {
     }
   });
 
-  test('a LOB edit page after a connection test, and an import with rejected rows', async ({ pageAs, portal, expectAccessible }) => {
+  test('a LOB edit page after a connection test, and an import with rejected rows', async ({
+    pageAs,
+    portal,
+    expectAccessible,
+  }) => {
     const page = await pageAs('portal-admin', { path: '/admin/lobs/lob-a' });
     await page.getByRole('button', { name: 'Test connection' }).click();
     await expect(page.getByTestId('connection-result')).toContainText('Connection test passed.');
     await expectAccessible(page);
     await page.goto(`${portal.password}/admin/users/import`);
-    await page.getByLabel('CSV file').setInputFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from('username,lobs\n-bad-,lob-a\n') });
+    await page
+      .getByLabel('CSV file')
+      .setInputFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from('username,lobs\n-bad-,lob-a\n') });
     await page.getByRole('button', { name: 'Import' }).click();
     await expect(page.getByTestId('import-errors')).toBeVisible();
     await expectAccessible(page);

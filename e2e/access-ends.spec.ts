@@ -23,21 +23,35 @@ const PASSWORD = 'E2e-Access-Ends-1!';
 const setClockOffset = (seconds: number) => writeFileSync(process.env[E2E_ENV.clockFile]!, String(seconds));
 
 function pool() {
-  return new CognitoIdentityProviderClient({ endpoint: process.env[E2E_ENV.cognito]!, region: 'us-east-1', credentials: PORTAL_PRINCIPAL, maxAttempts: 1 });
+  return new CognitoIdentityProviderClient({
+    endpoint: process.env[E2E_ENV.cognito]!,
+    region: 'us-east-1',
+    credentials: PORTAL_PRINCIPAL,
+    maxAttempts: 1,
+  });
 }
 
 /** A script's access token (InitiateAuth with the scripts' app client). */
 async function accessToken(username: string): Promise<string> {
   const out = await pool().send(
-    new InitiateAuthCommand({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: 'portal-cli', AuthParameters: { USERNAME: username, PASSWORD } }),
+    new InitiateAuthCommand({
+      AuthFlow: 'USER_PASSWORD_AUTH',
+      ClientId: 'portal-cli',
+      AuthParameters: { USERNAME: username, PASSWORD },
+    }),
   );
   return out.AuthenticationResult!.AccessToken!;
 }
 
-test('after AdminDisableUser the signed-in browser session and an earlier access token are refused within 60 s', async ({ pageAs, portal }) => {
+test('after AdminDisableUser the signed-in browser session and an earlier access token are refused within 60 s', async ({
+  pageAs,
+  portal,
+}) => {
   const username = `e2e-ends-${Date.now().toString(36)}`;
   await pool().send(new AdminCreateUserCommand({ UserPoolId, Username: username, MessageAction: 'SUPPRESS' }));
-  await pool().send(new AdminSetUserPasswordCommand({ UserPoolId, Username: username, Password: PASSWORD, Permanent: true }));
+  await pool().send(
+    new AdminSetUserPasswordCommand({ UserPoolId, Username: username, Password: PASSWORD, Permanent: true }),
+  );
   await pool().send(new AdminAddUserToGroupCommand({ UserPoolId, Username: username, GroupName: 'lob-a-users' }));
   try {
     const page = await pageAs(username, { password: PASSWORD });
@@ -50,7 +64,9 @@ test('after AdminDisableUser the signed-in browser session and an earlier access
     await test.step('"Open Studio" does not open Studio: the browser lands on sign-in, told why', async () => {
       await page.getByTestId('open-studio').click();
       await page.waitForURL(/\/signin\?error=AccountDisabled$/);
-      await expect(page.getByTestId('session-ended')).toHaveText('You were signed out because your account is disabled in the user pool.');
+      await expect(page.getByTestId('session-ended')).toHaveText(
+        'You were signed out because your account is disabled in the user pool.',
+      );
       await expect(page.getByTestId('whoami')).toHaveCount(0);
     });
 
@@ -61,7 +77,10 @@ test('after AdminDisableUser the signed-in browser session and an earlier access
     });
 
     await test.step('the access token issued before is refused with its own code', async () => {
-      const res = await fetch(`${portal.password}/api/studio/${username}`, { headers: { authorization: `Bearer ${token}` }, redirect: 'manual' });
+      const res = await fetch(`${portal.password}/api/studio/${username}`, {
+        headers: { authorization: `Bearer ${token}` },
+        redirect: 'manual',
+      });
       expect(res.status).toBe(401);
       expect(((await res.json()) as { code: string }).code).toBe('auth.account_disabled');
     });
@@ -71,7 +90,10 @@ test('after AdminDisableUser the signed-in browser session and an earlier access
   }
 });
 
-test('the LOB page says how soon access ends with its settings (owner view, accessible)', async ({ pageAs, expectAccessible }) => {
+test('the LOB page says how soon access ends with its settings (owner view, accessible)', async ({
+  pageAs,
+  expectAccessible,
+}) => {
   const owner = await pageAs('owner-lob-a', { path: '/admin/lobs/lob-a' });
   const section = owner.getByRole('region', { name: 'When access is taken away' });
   await expect(section).toContainText('At once: running apps are stopped');

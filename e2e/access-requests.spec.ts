@@ -16,7 +16,11 @@ const PHONE = { width: 390, height: 844 };
 async function snsEvents(): Promise<{ event: string; lob: string; requester?: string }[]> {
   const res = await fetch(`${control()}/sns/messages`);
   const { messages } = (await res.json()) as { messages: { attributes: Record<string, string>; message: string }[] };
-  return messages.map((m) => ({ event: m.attributes.event, lob: m.attributes.lob, requester: JSON.parse(m.message).requester }));
+  return messages.map((m) => ({
+    event: m.attributes.event,
+    lob: m.attributes.lob,
+    requester: JSON.parse(m.message).requester,
+  }));
 }
 
 test('request, approval, launch, end date and expiry', async ({ pageAs, expectAccessible }) => {
@@ -70,7 +74,9 @@ test('request, approval, launch, end date and expiry', async ({ pageAs, expectAc
       await user.getByTestId('open-studio').click();
       const message = user.getByTestId('launch-error-message');
       await expect(message).toHaveAttribute('data-code', 'membership.expired');
-      await expect(message).toContainText(/Your membership of lob-a ended on \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC\. To continue, ask for access again/);
+      await expect(message).toContainText(
+        /Your membership of lob-a ended on \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC\. To continue, ask for access again/,
+      );
       await user.reload();
       await expect(user.getByTestId('ended-lob-a')).toBeVisible();
       await expect(user.getByTestId('request-lob-a').getByRole('button', { name: 'Request access' })).toBeVisible();

@@ -7,7 +7,11 @@ import { submitNewLobForm } from './support/lob-form';
  * lands in the right Studio, 403 for non-admins (pages and a direct action POST), refused conflicting
  * edits, CSV import with line-numbered errors, dialogs and accessibility. Screenshots go to test-results/.
  */
-test('the admin maps new-user to lob-b, and new-user then lands in lob-b’s Studio domain', async ({ pageAs, portal, expectAccessible }, testInfo) => {
+test('the admin maps new-user to lob-b, and new-user then lands in lob-b’s Studio domain', async ({
+  pageAs,
+  portal,
+  expectAccessible,
+}, testInfo) => {
   const admin = await pageAs('portal-admin');
   await test.step('find new-user without a LOB', async () => {
     await admin.goto(`${portal.password}/admin/users`);
@@ -42,10 +46,12 @@ test('the admin maps new-user to lob-b, and new-user then lands in lob-b’s Stu
     await expect(user.getByTestId('lob-lob-b')).toContainText('d-lobb1example');
     // The controllable clock: the new profile stays Pending until this test finishes it.
     const base = portal.control.replace(/\/$/, '').replace(/\/_local$/, '') + '/_local';
-    const post = async (route: string, body: unknown) => expect((await user.request.post(`${base}${route}`, { data: body })).ok()).toBe(true);
+    const post = async (route: string, body: unknown) =>
+      expect((await user.request.post(`${base}${route}`, { data: body })).ok()).toBe(true);
     const ctl = {
       setProfileCreationDelay: (ms: number) => post('/sagemaker/settings', { profileCreationDelayMs: ms }),
-      setProfileStatus: (domainId: string, name: string, status: string) => post(`/sagemaker/domains/${domainId}/profiles/${name}`, { status }),
+      setProfileStatus: (domainId: string, name: string, status: string) =>
+        post(`/sagemaker/domains/${domainId}/profiles/${name}`, { status }),
     };
     await ctl.setProfileCreationDelay(3_600_000);
     try {
@@ -66,7 +72,11 @@ test('the admin maps new-user to lob-b, and new-user then lands in lob-b’s Stu
   });
 });
 
-test('a non-admin gets 403 on /admin and on a direct POST to an admin action', async ({ pageAs, portal, playwright }) => {
+test('a non-admin gets 403 on /admin and on a direct POST to an admin action', async ({
+  pageAs,
+  portal,
+  playwright,
+}) => {
   const admin = await pageAs('portal-admin');
   await admin.goto(`${portal.password}/admin/users/user-no-lob`);
   // What a browser reads to call the action: the action id React put in the form.
@@ -106,10 +116,19 @@ test('with JavaScript disabled, an admin creates a LOB and changes one of its se
   await expect(admin.getByLabel('Studio session length (seconds)')).toHaveValue('7200');
 });
 
-test('a conflicting LOB edit is refused with who and when, and keeps what the admin typed', async ({ pageAs, portal, expectAccessible }, testInfo) => {
+test('a conflicting LOB edit is refused with who and when, and keeps what the admin typed', async ({
+  pageAs,
+  portal,
+  expectAccessible,
+}, testInfo) => {
   const first = await pageAs('portal-admin', { path: '/admin/lobs/new' });
   await test.step('create a LOB for this test', async () => {
-    await submitNewLobForm(first, { name: 'lob-e2e-conflict', displayName: 'Conflict test', accountId: '333333333333', domainId: 'd-conflict1' });
+    await submitNewLobForm(first, {
+      name: 'lob-e2e-conflict',
+      displayName: 'Conflict test',
+      accountId: '333333333333',
+      domainId: 'd-conflict1',
+    });
     await expect(first.getByRole('status').first()).toContainText('Created lob-e2e-conflict');
   });
   const second = await pageAs('portal-admin');
@@ -143,12 +162,18 @@ test('a conflicting LOB edit is refused with who and when, and keeps what the ad
   });
 });
 
-test('a 1,000-row CSV with 3 bad rows imports 997 and reports exactly those 3 lines', async ({ pageAs, portal, expectAccessible }, testInfo) => {
+test('a 1,000-row CSV with 3 bad rows imports 997 and reports exactly those 3 lines', async ({
+  pageAs,
+  portal,
+  expectAccessible,
+}, testInfo) => {
   const admin = await pageAs('portal-admin');
   // Import refuses users who are not in the user pool: put these in first (the stand-in's control API).
   const users = Array.from({ length: 1000 }, (_, i) => ({ username: `csv-user-${i + 1}`, password: 'CsvUser1!' }));
   const added = await fetch(`${portal.control}/cognito/users:bulk`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ users }),
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ users }),
   });
   expect(added.status).toBe(200);
   const lines = ['username,lobs'];
@@ -159,11 +184,15 @@ test('a 1,000-row CSV with 3 bad rows imports 997 and reports exactly those 3 li
     else lines.push(`csv-user-${i},${i % 2 ? 'lob-a' : 'lob-a;lob-b'}`);
   }
   await admin.goto(`${portal.password}/admin/users/import`);
-  await admin.getByLabel('CSV file').setInputFiles({ name: 'users.csv', mimeType: 'text/csv', buffer: Buffer.from(lines.join('\n') + '\n') });
+  await admin
+    .getByLabel('CSV file')
+    .setInputFiles({ name: 'users.csv', mimeType: 'text/csv', buffer: Buffer.from(lines.join('\n') + '\n') });
   await admin.getByRole('button', { name: 'Import' }).click();
   await expect(admin.locator('#import-status')).toContainText('users.csv: imported 997 rows', { timeout: 30_000 });
   await expect(admin.locator('#import-status')).toContainText('3 rows were rejected');
-  const errorLines = await admin.locator('[data-testid="import-errors"] tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-line')));
+  const errorLines = await admin
+    .locator('[data-testid="import-errors"] tbody tr')
+    .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-line')));
   // Data row i is on file line i + 1 (the header is line 1).
   expect(errorLines).toEqual(['43', '501', '1000']);
   await expect(admin.locator('tr[data-line="501"]')).toContainText('Unknown line of business: lob-nope');
@@ -174,7 +203,11 @@ test('a 1,000-row CSV with 3 bad rows imports 997 and reports exactly those 3 li
   await expect(admin.locator('tr[data-username="csv-user-10"]')).toContainText('lob-a, lob-b');
 });
 
-test('the delete dialog traps focus, closes with Escape and returns focus; in-use LOBs are refused with the count', async ({ pageAs, portal, expectAccessible }, testInfo) => {
+test('the delete dialog traps focus, closes with Escape and returns focus; in-use LOBs are refused with the count', async ({
+  pageAs,
+  portal,
+  expectAccessible,
+}, testInfo) => {
   const admin = await pageAs('portal-admin');
   await admin.goto(`${portal.password}/admin/lobs/lob-b`);
   const opener = admin.getByRole('button', { name: 'Delete lob-b…' });
@@ -209,7 +242,11 @@ test('test connection reports each step', async ({ pageAs, portal, expectAccessi
   await expectAccessible(admin);
 });
 
-test('the users list pages forward and back with page numbers, and can show only users without a LOB', async ({ pageAs, portal, expectAccessible }, testInfo) => {
+test('the users list pages forward and back with page numbers, and can show only users without a LOB', async ({
+  pageAs,
+  portal,
+  expectAccessible,
+}, testInfo) => {
   const admin = await pageAs('portal-admin');
   const control = portal.control.replace(/\/$/, '').replace(/\/_local$/, '');
   const name = (i: number) => `pager-${String(i).padStart(3, '0')}`;
@@ -250,7 +287,9 @@ test('the users list pages forward and back with page numbers, and can show only
   });
   await test.step('a damaged page link says so and offers the first page', async () => {
     await admin.goto(`${portal.password}/admin/users?q=pager-&page=not-a-cursor`);
-    await expect(admin.getByRole('alert').filter({ hasText: 'could not be listed' })).toContainText('The page link is damaged');
+    await expect(admin.getByRole('alert').filter({ hasText: 'could not be listed' })).toContainText(
+      'The page link is damaged',
+    );
     await admin.getByRole('link', { name: 'Start again from the first page' }).click();
     await expectPage(1, name(0), 50);
   });
@@ -278,9 +317,14 @@ for (const width of [1280, 390]) {
         const response = await page.goto(`${portal.password}${path}`);
         expect(response?.status()).toBe(200);
         await expect(page.getByRole('heading', { level: 1 })).toHaveCount(1);
-        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        const overflow = await page.evaluate(
+          () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+        );
         expect(overflow, `${path} scrolls sideways by ${overflow}px`).toBeLessThanOrEqual(0);
-        await page.screenshot({ path: testInfo.outputPath(`admin-${name.replace(/\W+/g, '-')}-${width}.png`), fullPage: true });
+        await page.screenshot({
+          path: testInfo.outputPath(`admin-${name.replace(/\W+/g, '-')}-${width}.png`),
+          fullPage: true,
+        });
       });
     }
   });

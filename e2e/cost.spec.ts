@@ -21,7 +21,11 @@ const setClockAfter = (from: Date, seconds: number) => setClock((from.getTime() 
 const awsUrl = (control: string) => control.replace(/\/_local$/, '');
 
 async function call<T>(control: string, method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${control}${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(`${control}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   expect(res.ok, `${method} ${path} answered ${res.status}`).toBe(true);
   return (await res.json()) as T;
 }
@@ -31,10 +35,22 @@ async function listApps(control: string, lob: { lob: string; account: string; do
   const endpoint = awsUrl(control);
   const sts = new STSClient({ endpoint, region: 'us-east-1', credentials: PORTAL_PRINCIPAL });
   const out = await sts.send(
-    new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${lob.account}:role/PresignedUrlGenerator`, RoleSessionName: 'e2e', SourceIdentity: 'e2e-test', Tags: [{ Key: 'portal-task', Value: 'access-control' }, { Key: 'lob', Value: lob.lob }] }),
+    new AssumeRoleCommand({
+      RoleArn: `arn:aws:iam::${lob.account}:role/PresignedUrlGenerator`,
+      RoleSessionName: 'e2e',
+      SourceIdentity: 'e2e-test',
+      Tags: [
+        { Key: 'portal-task', Value: 'access-control' },
+        { Key: 'lob', Value: lob.lob },
+      ],
+    }),
   );
   const c = out.Credentials!;
-  const client = new SageMakerClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! } });
+  const client = new SageMakerClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! },
+  });
   return (await client.send(new ListAppsCommand({ DomainIdEquals: lob.domain, MaxResults: 100 }))).Apps ?? [];
 }
 
@@ -44,20 +60,29 @@ const appIdOf = (a: AppDetails) =>
 
 /** Runs the scheduled access sweep (with its cost steps) as EventBridge Scheduler would. */
 async function runSweep(portal: string) {
-  const res = await fetch(`${portal}/api/internal/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: jobToken('access-sweep', process.env[E2E_ENV.secret]!) }) });
+  const res = await fetch(`${portal}/api/internal/jobs`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ token: jobToken('access-sweep', process.env[E2E_ENV.secret]!) }),
+  });
   expect(res.status).toBe(200);
   return res.json();
 }
 
 const snsOf = async (control: string, event: string, mark: string) =>
-  (await call<{ messages: Array<Record<string, unknown>> }>(control, 'GET', '/sns/messages')).messages.map((m) => JSON.stringify(m)).filter((m) => m.includes(event) && m.includes(mark));
+  (await call<{ messages: Array<Record<string, unknown>> }>(control, 'GET', '/sns/messages')).messages
+    .map((m) => JSON.stringify(m))
+    .filter((m) => m.includes(event) && m.includes(mark));
 
 test.describe('cost control', () => {
   test.describe.configure({ mode: 'serial' });
   test.afterEach(() => setClock(0));
 
   // First: the app-hour windows of lob-b start here (a later sweep at +8 h moves lob-b's window past +3 h).
-  test('usage: two apps running 2 and 3 hours by the clock show on the usage page, its table view and its CSV, priced', async ({ pageAs, portal }) => {
+  test('usage: two apps running 2 and 3 hours by the clock show on the usage page, its table view and its CSV, priced', async ({
+    pageAs,
+    portal,
+  }) => {
     // Instance types no other spec uses, so their rows are these apps' alone.
     await call(portal.control, 'POST', `/sagemaker/domains/${LOB_B.domain}/apps`, {
       apps: [
@@ -93,7 +118,11 @@ test.describe('cost control', () => {
     expect(lines.find((l) => l.includes('ml.r5.large'))).toMatch(/,lob-b,ml\.r5\.large,3\.00,0\.151,0\.45,USD$/);
   });
 
-  test('user-lob-a opens JupyterLab, sees it under "My Studio apps", stops it, and it is gone from ListApps', async ({ pageAs, portal, expectAccessible }) => {
+  test('user-lob-a opens JupyterLab, sees it under "My Studio apps", stops it, and it is gone from ListApps', async ({
+    pageAs,
+    portal,
+    expectAccessible,
+  }) => {
     const page = await pageAs('user-lob-a');
     await page.getByLabel('Open in').selectOption('jupyterlab');
     await page.getByTestId('open-studio').click();
@@ -109,20 +138,28 @@ test.describe('cost control', () => {
     await expect(dialog).toContainText('unsaved changes');
     await dialog.getByRole('button', { name: 'Stop app' }).click();
     await expect(page.getByTestId('app-stopped')).toContainText('Stopped JupyterLab');
-    const mine = (await listApps(portal.control, LOB_A)).filter((a) => a.UserProfileName === 'user-lob-a' && a.AppType === 'JupyterLab');
+    const mine = (await listApps(portal.control, LOB_A)).filter(
+      (a) => a.UserProfileName === 'user-lob-a' && a.AppType === 'JupyterLab',
+    );
     expect(mine.map((a) => a.Status)).toEqual(['Deleted']);
   });
 
   test("a forged stop of another user's app is refused by the portal with 403", async ({ pageAs, portal }) => {
-    await call(portal.control, 'POST', `/sagemaker/domains/${LOB_A.domain}/apps`, { apps: [{ userProfile: 'user-multi', appType: 'CodeEditor', spaceName: 'multi-forged' }] });
-    const theirs = (await listApps(portal.control, LOB_A)).find((a) => a.SpaceName === 'multi-forged' && a.Status === 'InService')!;
+    await call(portal.control, 'POST', `/sagemaker/domains/${LOB_A.domain}/apps`, {
+      apps: [{ userProfile: 'user-multi', appType: 'CodeEditor', spaceName: 'multi-forged' }],
+    });
+    const theirs = (await listApps(portal.control, LOB_A)).find(
+      (a) => a.SpaceName === 'multi-forged' && a.Status === 'InService',
+    )!;
     const page = await pageAs('user-lob-a');
     // The no-JS confirmation step carries whatever id the URL names: the server decides.
     await page.goto(`${portal.password}/?stop=${encodeURIComponent(appIdOf(theirs))}&lob=lob-a`);
     const answer = page.waitForResponse((r) => r.request().method() === 'POST');
     await page.getByTestId('stop-confirm').getByRole('button', { name: 'Stop app' }).click();
     expect((await answer).status()).toBe(403);
-    expect((await listApps(portal.control, LOB_A)).find((a) => a.SpaceName === 'multi-forged')?.Status).toBe('InService');
+    expect((await listApps(portal.control, LOB_A)).find((a) => a.SpaceName === 'multi-forged')?.Status).toBe(
+      'InService',
+    );
   });
 
   test("owner-lob-a stops a member's app with a reason: SNS and the audit name both", async ({ pageAs, portal }) => {
@@ -150,7 +187,9 @@ test.describe('cost control', () => {
     await admin.getByRole('button', { name: 'Save changes' }).click();
     await expect(admin.getByRole('status').filter({ hasText: 'Saved' }).first()).toBeVisible();
     try {
-      await call(portal.control, 'POST', `/sagemaker/domains/${LOB_B.domain}/apps`, { apps: [{ userProfile: 'user-lob-b', spaceName: 'limit-e2e' }] });
+      await call(portal.control, 'POST', `/sagemaker/domains/${LOB_B.domain}/apps`, {
+        apps: [{ userProfile: 'user-lob-b', spaceName: 'limit-e2e' }],
+      });
       setClock(7 * HOUR + 29 * 60);
       await runSweep(portal.password);
       expect(await snsOf(portal.control, 'app.stopping', 'limit-e2e')).toHaveLength(0);
@@ -159,7 +198,9 @@ test.describe('cost control', () => {
       await runSweep(portal.password);
       expect(await snsOf(portal.control, 'app.stopping', 'limit-e2e')).toHaveLength(1);
       const user = await pageAs('user-lob-b');
-      await expect(user.getByRole('row', { name: /JupyterLab/ }).getByTestId('stop-notice')).toContainText('Stops soon');
+      await expect(user.getByRole('row', { name: /JupyterLab/ }).getByTestId('stop-notice')).toContainText(
+        'Stops soon',
+      );
       setClock(8 * HOUR + 30);
       await runSweep(portal.password);
       setClock(8 * HOUR + 5 * 60);
@@ -174,6 +215,4 @@ test.describe('cost control', () => {
       await expect(admin.getByRole('status').filter({ hasText: 'Saved' }).first()).toBeVisible();
     }
   });
-
 });
-

@@ -31,7 +31,14 @@ test.beforeAll(async () => {
   portalUrl = `http://localhost:${port}`;
   // The banner comes before next dev listens; its first answer (a compile) can take a while.
   await expect
-    .poll(async () => fetch(`${portalUrl}/api/health`).then((r) => r.status, () => 0), { timeout: 150_000, intervals: [500] })
+    .poll(
+      async () =>
+        fetch(`${portalUrl}/api/health`).then(
+          (r) => r.status,
+          () => 0,
+        ),
+      { timeout: 150_000, intervals: [500] },
+    )
     .toBeGreaterThan(0);
 });
 

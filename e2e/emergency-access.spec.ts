@@ -11,7 +11,11 @@ import { expectAccessEndedMessage, expectJupyterLabStopped, openJupyterLab, snsM
 const PHONE = { width: 390, height: 844 };
 const USER = 'oncall-lob-a';
 
-test('an on-call member takes emergency access, lands in Studio; the owners reject it and the access and the running app end', async ({ pageAs, expectAccessible, portal }) => {
+test('an on-call member takes emergency access, lands in Studio; the owners reject it and the access and the running app end', async ({
+  pageAs,
+  expectAccessible,
+  portal,
+}) => {
   test.slow();
   const user = await pageAs(USER, { viewport: PHONE });
   const owner = await pageAs('owner-lob-a', { viewport: PHONE });
@@ -26,7 +30,9 @@ test('an on-call member takes emergency access, lands in Studio; the owners reje
     await card.getByRole('textbox', { name: 'Reason' }).fill('Nightly scoring job failed, incident 4711');
     await card.getByRole('button', { name: 'Emergency access' }).click();
     // Granted at once: the page refreshes, the card shows the grant's end and Studio is offered.
-    await expect(card.getByRole('status')).toContainText(/You have emergency access to lob-a.*Until \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/);
+    await expect(card.getByRole('status')).toContainText(
+      /You have emergency access to lob-a.*Until \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/,
+    );
     await expect(user.getByTestId('open-studio')).toBeVisible();
     await expectAccessible(user, { maxWidth: PHONE.width });
   });

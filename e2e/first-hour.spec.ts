@@ -16,7 +16,9 @@ const ISO_TIME = /\d{4}-\d\d-\d\dT\d\d:\d\d/;
 
 async function setDomain(domainId: string, update: Record<string, string>) {
   const res = await fetch(`${control()}/sagemaker/domains/${domainId}`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(update),
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(update),
   });
   expect(res.status).toBe(200);
 }
@@ -41,7 +43,9 @@ test('production build: no CSP violation on any page, and styles stay nonce-only
   expect(violations).toEqual([]);
 });
 
-test('the launch button names the chosen app; a used Studio link shows a styled page that says what to do', async ({ pageAs }) => {
+test('the launch button names the chosen app; a used Studio link shows a styled page that says what to do', async ({
+  pageAs,
+}) => {
   const page = await pageAs('user-lob-a');
   const button = page.getByTestId('open-studio');
   await expect(button).toHaveText('Open Studio');
@@ -97,7 +101,9 @@ test('a new LOB starts disabled, says so, and is enabled only after a passing co
   await test.step('a LOB whose role cannot be assumed is refused when enabling', async () => {
     await create('lob-e2e-denied', '444444444444', 'd-denied1');
     await admin.getByRole('button', { name: 'Enable lob-e2e-denied' }).click();
-    await expect(admin.getByRole('alert').filter({ hasText: 'was not enabled' })).toContainText('Assume the generator role');
+    await expect(admin.getByRole('alert').filter({ hasText: 'was not enabled' })).toContainText(
+      'Assume the generator role',
+    );
     await admin.goto(`${portal()}/admin/lobs`);
     await expect(admin.locator('tr', { hasText: 'lob-e2e-denied' })).toContainText('Disabled');
   });
@@ -173,7 +179,9 @@ test('the audit user filter matches prefixes like the users search', async ({ pa
 // The page was 393 px wide at 390 px whenever a request was pending: the admin navigation's sr-only " pending"
 // beside the Requests count is absolutely positioned, and the navigation's own sideways scroll did not contain
 // it (an overflow box clips absolute descendants only when it is positioned), so it widened the page.
-test('layout: the brand stays put between portal and admin, the admin is centred, the audit log works at 390 px', async ({ pageAs }) => {
+test('layout: the brand stays put between portal and admin, the admin is centred, the audit log works at 390 px', async ({
+  pageAs,
+}) => {
   const wide = await pageAs('portal-admin', { viewport: { width: 1280, height: 800 } });
   const brandX = async () => (await wide.getByRole('link', { name: 'Studio Portal' }).boundingBox())!.x;
   await wide.goto(portal());
@@ -186,7 +194,8 @@ test('layout: the brand stays put between portal and admin, the admin is centred
 
   // A pending request puts the count beside "Requests" in the admin navigation (what widened the page).
   const added = await fetch(`${control()}/cognito/users:bulk`, {
-    method: 'POST', headers: { 'content-type': 'application/json' },
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ users: [{ username: 'hour-requester', password: 'HourUser1!' }] }),
   });
   expect(added.status).toBe(200);
@@ -217,15 +226,26 @@ test('layout: the brand stays put between portal and admin, the admin is centred
     expect(await phone.evaluate(() => document.documentElement.scrollWidth), path).toBeLessThanOrEqual(390);
   }
   // Leave no pending request behind for the other specs.
-  await requester.getByTestId('my-request-lob-b').getByRole('button', { name: /Withdraw/ }).click();
+  await requester
+    .getByTestId('my-request-lob-b')
+    .getByRole('button', { name: /Withdraw/ })
+    .click();
   await expect(requester.getByTestId('my-request-lob-b')).toContainText('Withdrawn');
 });
 
-test('CSV import: a user not in the pool is refused, a row can remove memberships, and the file stays chosen and named', async ({ pageAs }) => {
+test('CSV import: a user not in the pool is refused, a row can remove memberships, and the file stays chosen and named', async ({
+  pageAs,
+}) => {
   const admin = await pageAs('portal-admin');
   const added = await fetch(`${control()}/cognito/users:bulk`, {
-    method: 'POST', headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ users: [{ username: 'hour-user-1', password: 'HourUser1!' }, { username: 'hour-user-2', password: 'HourUser1!' }] }),
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      users: [
+        { username: 'hour-user-1', password: 'HourUser1!' },
+        { username: 'hour-user-2', password: 'HourUser1!' },
+      ],
+    }),
   });
   expect(added.status).toBe(200);
   const upload = async (name: string, text: string) => {
@@ -237,10 +257,14 @@ test('CSV import: a user not in the pool is refused, a row can remove membership
   await expect(admin.locator('#import-status')).toContainText('first-hour.csv: imported 2 rows; 1 row was rejected');
   await expect(admin.locator('tr[data-line="4"]')).toContainText('ghost-user is not in the user pool');
   await expect(admin.getByRole('heading', { name: /Rejected rows of first-hour.csv/ })).toBeVisible();
-  expect(await admin.getByLabel('CSV file').evaluate((input: HTMLInputElement) => input.files?.[0]?.name)).toBe('first-hour.csv');
+  expect(await admin.getByLabel('CSV file').evaluate((input: HTMLInputElement) => input.files?.[0]?.name)).toBe(
+    'first-hour.csv',
+  );
 
   await upload('removals.csv', 'username,lobs,action\nhour-user-1,lob-b,remove\nhour-user-2,,remove\n');
-  await expect(admin.locator('#import-status')).toContainText('removals.csv: imported 2 rows (2 taking memberships away).');
+  await expect(admin.locator('#import-status')).toContainText(
+    'removals.csv: imported 2 rows (2 taking memberships away).',
+  );
   const exported = await admin.request.get(`${portal()}/admin/users/export`);
   const csv = await exported.text();
   expect(csv).toMatch(/^username,lobs,expiresAt,version,/);

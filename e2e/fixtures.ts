@@ -8,7 +8,14 @@
  *   violations fail, and so does a page wider than `maxWidth` (390 px specs).
  * Specs about the sign-in itself use `signInWithForm`, the real UI.
  */
-import { test as base, expect, type APIRequestContext, type BrowserContext, type BrowserContextOptions, type Page } from '@playwright/test';
+import {
+  test as base,
+  expect,
+  type APIRequestContext,
+  type BrowserContext,
+  type BrowserContextOptions,
+  type Page,
+} from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { DEMO_USERS } from '../local/demo-data';
 import { E2E_ENV } from './support/global-setup';
@@ -73,7 +80,12 @@ function requiredEnv(name: string): string {
 }
 
 /** The sign-in form's own call: next-auth's CSRF token, then the credentials callback. */
-async function signInThroughApi(request: APIRequestContext, portal: string, username: DemoUsername, password: string): Promise<void> {
+async function signInThroughApi(
+  request: APIRequestContext,
+  portal: string,
+  username: DemoUsername,
+  password: string,
+): Promise<void> {
   const csrf = await request.get(`${portal}/api/auth/csrf`);
   expect(csrf.ok(), `GET /api/auth/csrf answered ${csrf.status()}`).toBe(true);
   const { csrfToken } = (await csrf.json()) as { csrfToken: string };
@@ -139,13 +151,21 @@ export const test = base.extend<PortalFixtures, PortalWorkerFixtures>({
       const results = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
       const failing = results.violations.filter((v) => anyImpact || v.impact === 'serious' || v.impact === 'critical');
       if (failing.length) {
-        await testInfo.attach('axe-violations.json', { body: JSON.stringify(failing, null, 2), contentType: 'application/json' });
+        await testInfo.attach('axe-violations.json', {
+          body: JSON.stringify(failing, null, 2),
+          contentType: 'application/json',
+        });
       }
-      expect(failing.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+      expect(failing.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual(
+        [],
+      );
       // Something was checked: the page has its main landmark and one h1.
       await expect(page.locator('main#main')).toHaveCount(1);
       await expect(page.getByRole('heading', { level: 1 })).toHaveCount(1);
-      if (maxWidth !== undefined) expect(await page.evaluate(() => document.documentElement.scrollWidth), 'page width').toBeLessThanOrEqual(maxWidth);
+      if (maxWidth !== undefined)
+        expect(await page.evaluate(() => document.documentElement.scrollWidth), 'page width').toBeLessThanOrEqual(
+          maxWidth,
+        );
     });
   },
 });

@@ -21,7 +21,11 @@ async function expectStudio(page: Page, domainId: string, username: string) {
 }
 
 test.describe('password sign-in mode', () => {
-  test('user-lob-a signs in and opens Studio in lob-a’s domain', async ({ page, portal, expectAccessible }, testInfo) => {
+  test('user-lob-a signs in and opens Studio in lob-a’s domain', async ({
+    page,
+    portal,
+    expectAccessible,
+  }, testInfo) => {
     const cspViolations: string[] = [];
     page.on('console', (m) => {
       if (m.type() === 'error' && /Content Security Policy/.test(m.text())) cspViolations.push(m.text());
@@ -93,7 +97,11 @@ test.describe('password sign-in mode', () => {
 
   test('the button shows a pending state while the launch runs', async ({ pageAs, portal }) => {
     const setLatency = (ms: number) =>
-      fetch(`${portal.control}/latency`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sagemaker: ms }) });
+      fetch(`${portal.control}/latency`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ sagemaker: ms }),
+      });
     const page = await pageAs('user-lob-a');
     await setLatency(1500);
     try {
@@ -172,7 +180,11 @@ test.describe('hosted-ui sign-in mode', () => {
     await page.screenshot({ path: testInfo.outputPath('hosted-ui-studio.png'), fullPage: true });
   });
 
-  test('sign out also ends the IdP session: the next sign-in asks for credentials again', async ({ page, context, portal }) => {
+  test('sign out also ends the IdP session: the next sign-in asks for credentials again', async ({
+    page,
+    context,
+    portal,
+  }) => {
     const hostedUi = portal.hostedUi;
     const signInButton = page.getByRole('button', { name: 'Sign in with your company account' });
     await test.step('sign in through the IdP', async () => {
@@ -203,7 +215,9 @@ test.describe('hosted-ui sign-in mode', () => {
       await signInWithForm(page, 'user-lob-b');
       await expect(page.getByTestId('whoami')).toContainText('user-lob-b');
       // It was the IdP's logout endpoint, called with the portal's client id, that ended that session.
-      expect(idpRequests.some((u) => /\/logout\?/.test(u) && new URL(u).searchParams.get('client_id') === 'portal-web')).toBe(true);
+      expect(
+        idpRequests.some((u) => /\/logout\?/.test(u) && new URL(u).searchParams.get('client_id') === 'portal-web'),
+      ).toBe(true);
     });
   });
 });

@@ -34,7 +34,9 @@ test.afterAll(async () => {
   for (const handle of started.reverse()) await handle.stop();
 });
 
-test('MFA_SETUP: the key as QR code and text, the first code verified, then the console (JavaScript off, 390 px)', async ({ browser }, testInfo) => {
+test('MFA_SETUP: the key as QR code and text, the first code verified, then the console (JavaScript off, 390 px)', async ({
+  browser,
+}, testInfo) => {
   const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 390, height: 844 } });
   const page = await context.newPage();
   try {
@@ -49,7 +51,9 @@ test('MFA_SETUP: the key as QR code and text, the first code verified, then the 
     expect(box!.x + box!.width).toBeLessThanOrEqual(390);
     await page.screenshot({ path: testInfo.outputPath('mfa-setup-no-js.png'), fullPage: true });
 
-    await page.getByRole('textbox', { name: 'Authentication code' }).fill(new TOTP({ secret: Secret.fromBase32(key) }).generate());
+    await page
+      .getByRole('textbox', { name: 'Authentication code' })
+      .fill(new TOTP({ secret: Secret.fromBase32(key) }).generate());
     await page.getByRole('button', { name: 'Verify' }).click();
     await expect(page).toHaveURL(`${portalUrl}/admin`);
     await expect(page.getByTestId('whoami')).toContainText('portal-admin');
@@ -62,7 +66,10 @@ test('MFA_SETUP: the key as QR code and text, the first code verified, then the 
   }
 });
 
-test('MFA_SETUP with JavaScript on: accessible at 390 px, and a malformed code is answered in place', async ({ page, expectAccessible }) => {
+test('MFA_SETUP with JavaScript on: accessible at 390 px, and a malformed code is answered in place', async ({
+  page,
+  expectAccessible,
+}) => {
   await page.setViewportSize({ width: 390, height: 844 });
   await page.goto(`${portalUrl}/signin`);
   await signInWithForm(page, 'user-lob-a', passwordOf('user-lob-a'));

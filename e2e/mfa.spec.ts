@@ -31,25 +31,51 @@ function totp(secret: string, steps = 0): string {
 function cognito(): CognitoIdentityProviderClient {
   const endpoint = process.env[E2E_ENV.cognito];
   if (!endpoint) throw new Error(`${E2E_ENV.cognito} is not set`);
-  return new CognitoIdentityProviderClient({ endpoint, region: 'us-east-1', credentials: PORTAL_PRINCIPAL, maxAttempts: 1 });
+  return new CognitoIdentityProviderClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: PORTAL_PRINCIPAL,
+    maxAttempts: 1,
+  });
 }
 
 /** A new pool user who set up an authenticator app (the self-service calls, through the SDK); returns its secret. */
 async function userWithTotp(username: string, password: string): Promise<string> {
   const client = cognito();
-  await client.send(new AdminCreateUserCommand({ UserPoolId: USER_POOL_ID, Username: username, MessageAction: 'SUPPRESS' }));
-  await client.send(new AdminSetUserPasswordCommand({ UserPoolId: USER_POOL_ID, Username: username, Password: password, Permanent: true }));
+  await client.send(
+    new AdminCreateUserCommand({ UserPoolId: USER_POOL_ID, Username: username, MessageAction: 'SUPPRESS' }),
+  );
+  await client.send(
+    new AdminSetUserPasswordCommand({
+      UserPoolId: USER_POOL_ID,
+      Username: username,
+      Password: password,
+      Permanent: true,
+    }),
+  );
   const auth = await client.send(
-    new InitiateAuthCommand({ ClientId: CLI_CLIENT.clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: username, PASSWORD: password } }),
+    new InitiateAuthCommand({
+      ClientId: CLI_CLIENT.clientId,
+      AuthFlow: 'USER_PASSWORD_AUTH',
+      AuthParameters: { USERNAME: username, PASSWORD: password },
+    }),
   );
   const accessToken = auth.AuthenticationResult!.AccessToken!;
   const { SecretCode } = await client.send(new AssociateSoftwareTokenCommand({ AccessToken: accessToken }));
   await client.send(new VerifySoftwareTokenCommand({ AccessToken: accessToken, UserCode: totp(SecretCode!, -1) }));
-  await client.send(new SetUserMFAPreferenceCommand({ AccessToken: accessToken, SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: true } }));
+  await client.send(
+    new SetUserMFAPreferenceCommand({
+      AccessToken: accessToken,
+      SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: true },
+    }),
+  );
   return SecretCode!;
 }
 
-test('with JavaScript disabled, the password form signs in and completes the MFA step (390 px)', async ({ browser, portal }, testInfo) => {
+test('with JavaScript disabled, the password form signs in and completes the MFA step (390 px)', async ({
+  browser,
+  portal,
+}, testInfo) => {
   const username = `mfa-nojs-${Date.now().toString(36)}`;
   const password = 'NoJsMfa1!x';
   const secret = await userWithTotp(username, password);
@@ -82,7 +108,10 @@ test('with JavaScript disabled, the password form signs in and completes the MFA
   }
 });
 
-test('with JavaScript disabled, a wrong code sends the person back to the password with a message', async ({ browser, portal }) => {
+test('with JavaScript disabled, a wrong code sends the person back to the password with a message', async ({
+  browser,
+  portal,
+}) => {
   const username = `mfa-wrong-${Date.now().toString(36)}`;
   const password = 'WrongMfa1!x';
   await userWithTotp(username, password);
@@ -103,7 +132,10 @@ test('with JavaScript disabled, a wrong code sends the person back to the passwo
   }
 });
 
-test('hosted-UI mode: Cognito asks owner-mfa for the code, and the session knows MFA passed from the ID token’s amr', async ({ page, portal }) => {
+test('hosted-UI mode: Cognito asks owner-mfa for the code, and the session knows MFA passed from the ID token’s amr', async ({
+  page,
+  portal,
+}) => {
   const owner = DEMO_USERS.find((u) => u.username === 'owner-mfa')!;
   await page.goto(portal.hostedUi);
   await page.getByRole('button', { name: 'Sign in with your company account' }).click();
@@ -113,7 +145,9 @@ test('hosted-UI mode: Cognito asks owner-mfa for the code, and the session knows
   await page.getByRole('textbox', { name: 'Authentication code' }).fill(totp(owner.totpSecret!, -1));
   await page.getByRole('button', { name: 'Verify' }).click();
   await expect(page.getByTestId('whoami')).toContainText('owner-mfa');
-  const session = (await (await page.request.get(`${portal.hostedUi}/api/auth/session`)).json()) as { user: { mfa?: boolean } };
+  const session = (await (await page.request.get(`${portal.hostedUi}/api/auth/session`)).json()) as {
+    user: { mfa?: boolean };
+  };
   expect(session.user.mfa).toBe(true);
 });
 
@@ -125,7 +159,9 @@ test('hosted-UI mode: a password-only sign-in is recorded as without MFA', async
     await page.getByRole('button', { name: 'Sign in with your company account' }).click();
     await signInWithForm(page, 'owner-lob-a');
     await expect(page.getByTestId('whoami')).toContainText('owner-lob-a');
-    const session = (await (await page.request.get(`${portal.hostedUi}/api/auth/session`)).json()) as { user: { mfa?: boolean } };
+    const session = (await (await page.request.get(`${portal.hostedUi}/api/auth/session`)).json()) as {
+      user: { mfa?: boolean };
+    };
     expect(session.user.mfa).toBe(false);
   } finally {
     await context.close();
@@ -150,7 +186,10 @@ test.describe('a stage that requires MFA for the console (CONSOLE_REQUIRE_MFA=tr
     await mfaPortal?.stop();
   });
 
-  test('owner-mfa completes the TOTP step (JavaScript on, 390 px) and reaches the console', async ({ page, expectAccessible }) => {
+  test('owner-mfa completes the TOTP step (JavaScript on, 390 px) and reaches the console', async ({
+    page,
+    expectAccessible,
+  }) => {
     await page.setViewportSize(PHONE);
     const owner = DEMO_USERS.find((u) => u.username === 'owner-mfa')!;
     await page.goto(`${mfaPortal!.url}/signin?callbackUrl=%2Fadmin`);
@@ -166,7 +205,10 @@ test.describe('a stage that requires MFA for the console (CONSOLE_REQUIRE_MFA=tr
     await expect(page.getByText('Sign in again with MFA')).toHaveCount(0);
   });
 
-  test('a console session without MFA is refused and told to sign in again with MFA', async ({ page, expectAccessible }) => {
+  test('a console session without MFA is refused and told to sign in again with MFA', async ({
+    page,
+    expectAccessible,
+  }) => {
     await page.goto(`${mfaPortal!.url}/signin?callbackUrl=%2Fadmin`);
     await signInWithForm(page, 'owner-lob-a', passwordOf('owner-lob-a'));
     await expect(page.getByRole('heading', { name: 'Sign in again with MFA' })).toBeVisible();

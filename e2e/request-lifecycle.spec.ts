@@ -21,7 +21,9 @@ const PHONE = { width: 390, height: 844 };
 async function snsOf(event: string, user: string) {
   const res = await fetch(`${control()}/sns/messages`);
   const { messages } = (await res.json()) as { messages: { attributes: Record<string, string>; message: string }[] };
-  return messages.filter((m) => m.attributes.event === event && m.attributes.user === user).map((m) => JSON.parse(m.message) as Record<string, unknown>);
+  return messages
+    .filter((m) => m.attributes.event === event && m.attributes.user === user)
+    .map((m) => JSON.parse(m.message) as Record<string, unknown>);
 }
 
 async function runJobs(): Promise<void> {
@@ -39,7 +41,10 @@ async function pendingCount(page: Page): Promise<number> {
   return Number(await page.getByTestId('glance-requests').locator('[data-count]').getAttribute('data-count'));
 }
 
-test('Request extension: approved, the end date moves and the membership stays one', async ({ pageAs, expectAccessible }) => {
+test('Request extension: approved, the end date moves and the membership stays one', async ({
+  pageAs,
+  expectAccessible,
+}) => {
   test.slow();
   const user = await pageAs('user-expiring', { viewport: PHONE });
   const owner = await pageAs('owner-lob-a', { viewport: PHONE });
@@ -65,11 +70,15 @@ test('Request extension: approved, the end date moves and the membership stays o
       await owner.goto(`${portal()}/admin/requests`);
       const row = owner.locator('[data-testid="request-row"][data-requester="user-expiring"]');
       await row.getByRole('link', { name: 'user-expiring asks for an extension of lob-a' }).click();
-      await expect(owner.getByRole('heading', { level: 1 })).toContainText('user-expiring asks for an extension of lob-a');
+      await expect(owner.getByRole('heading', { level: 1 })).toContainText(
+        'user-expiring asks for an extension of lob-a',
+      );
       await expectAccessible(owner, { maxWidth: PHONE.width });
       await owner.getByRole('button', { name: 'Approve' }).click();
       // The page refreshes: the decision forms give way to who decided and when.
-      await expect(owner.getByTestId('request-outcome')).toContainText(/Approved by owner-lob-a at .*UTC: a member until/);
+      await expect(owner.getByTestId('request-outcome')).toContainText(
+        /Approved by owner-lob-a at .*UTC: a member until/,
+      );
       await expect(owner.getByRole('button', { name: 'Approve' })).toHaveCount(0);
       await expectAccessible(owner, { maxWidth: PHONE.width });
     });
@@ -82,7 +91,12 @@ test('Request extension: approved, the end date moves and the membership stays o
       await owner.goto(`${portal()}/admin/lobs/lob-a/members?q=user-expiring`);
       await expect(owner.locator('tbody tr[data-username="user-expiring"]')).toHaveCount(1);
       const [decided] = await snsOf('request.decided', 'user-expiring');
-      expect(decided).toMatchObject({ status: 'approved', until: extended, decidedBy: 'owner-lob-a', requester: 'user-expiring' });
+      expect(decided).toMatchObject({
+        status: 'approved',
+        until: extended,
+        decidedBy: 'owner-lob-a',
+        requester: 'user-expiring',
+      });
     });
   } finally {
     setClockOffset(0);
@@ -91,12 +105,19 @@ test('Request extension: approved, the end date moves and the membership stays o
   }
 });
 
-test('A request nobody decides expires: the count goes back, the requester is told and may ask again', async ({ pageAs, expectAccessible }) => {
+test('A request nobody decides expires: the count goes back, the requester is told and may ask again', async ({
+  pageAs,
+  expectAccessible,
+}) => {
   test.slow();
   const username = `e2e-lapse-${Date.now().toString(36)}`;
   const password = 'E2e-Lapse-Req-1!';
   // A user of this spec's own, in no LOB and no group (the stand-ins' bulk import, as the bench seeds users).
-  const created = await fetch(`${control()}/cognito/users:bulk`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ users: [{ username, password }] }) });
+  const created = await fetch(`${control()}/cognito/users:bulk`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ users: [{ username, password }] }),
+  });
   expect(created.status).toBe(200);
   const user = await pageAs(username, { viewport: PHONE, password });
   const admin = await pageAs('portal-admin', { viewport: PHONE });

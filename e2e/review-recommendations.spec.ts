@@ -7,10 +7,18 @@ import { expect, test } from './fixtures';
  * deciding them leaves one audited decision per row in the reviewer's name. The rows are narrowed with the
  * member search (prefix "user-lob-b") so no other spec's member is decided.
  */
-test('portal-admin applies the recommendations of a lob-b review: one audited decision per row', async ({ pageAs, portal, expectAccessible }, testInfo) => {
+test('portal-admin applies the recommendations of a lob-b review: one audited decision per row', async ({
+  pageAs,
+  portal,
+  expectAccessible,
+}, testInfo) => {
   const idle = `user-lob-b-idle-${Date.now().toString(36)}`;
   await test.step('an idle member in lob-b, and a launch by user-lob-b', async () => {
-    const added = await fetch(`${portal.control}/cognito/users:bulk`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ users: [{ username: idle, password: 'IdleUser1!' }] }) });
+    const added = await fetch(`${portal.control}/cognito/users:bulk`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ users: [{ username: idle, password: 'IdleUser1!' }] }),
+    });
     expect(added.status).toBe(200);
     const admin = await pageAs('portal-admin');
     await admin.goto(`${portal.password}/admin/lobs/lob-b/members`);
@@ -34,7 +42,9 @@ test('portal-admin applies the recommendations of a lob-b review: one audited de
   await test.step('each row shows its recommendation; the form says how many rows it decides', async () => {
     await expect(row('user-lob-b').getByTestId('recommendation')).toHaveText('Suggest keep: used this month');
     await expect(row(idle).getByTestId('recommendation')).toHaveText('Suggest remove: not used in 90 days');
-    await expect(admin.getByTestId('apply-count')).toHaveText('Decides 2 members shown with a suggestion: remove 1, keep 1. One audited decision each, in your name.');
+    await expect(admin.getByTestId('apply-count')).toHaveText(
+      'Decides 2 members shown with a suggestion: remove 1, keep 1. One audited decision each, in your name.',
+    );
     await expectAccessible(admin);
     expect(await admin.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await admin.screenshot({ path: testInfo.outputPath('review-recommendations-390.png'), fullPage: true });
@@ -57,9 +67,13 @@ test('portal-admin applies the recommendations of a lob-b review: one audited de
 
   await test.step('the audit log has one decision per row, each by the reviewer', async () => {
     await admin.goto(`${portal.password}/admin/audit?user=portal-admin&lob=lob-b`);
-    const decisions = admin.locator('[data-testid="audit-table"] tbody tr').filter({ has: admin.locator(`a[href="/admin/reviews/${reviewId}"]`) });
+    const decisions = admin
+      .locator('[data-testid="audit-table"] tbody tr')
+      .filter({ has: admin.locator(`a[href="/admin/reviews/${reviewId}"]`) });
     const kept = decisions.filter({ has: admin.getByTestId('audit-action').getByText('review.keep', { exact: true }) });
-    const removed = decisions.filter({ has: admin.getByTestId('audit-action').getByText('review.remove', { exact: true }) });
+    const removed = decisions.filter({
+      has: admin.getByTestId('audit-action').getByText('review.remove', { exact: true }),
+    });
     await expect(kept).toHaveCount(1);
     await expect(kept).toContainText('user-lob-b');
     await expect(kept.locator('td[data-label="User"]')).toHaveText('portal-admin');

@@ -11,7 +11,10 @@ import { E2E_ENV } from './support/global-setup';
  */
 const portal = () => process.env[E2E_ENV.password]!;
 
-test('owner-lob-a reviews lob-a: keeps one, removes user-lob-a, finishes; the launch is refused and the CSV is the evidence', async ({ pageAs, expectAccessible }, testInfo) => {
+test('owner-lob-a reviews lob-a: keeps one, removes user-lob-a, finishes; the launch is refused and the CSV is the evidence', async ({
+  pageAs,
+  expectAccessible,
+}, testInfo) => {
   // user-lob-a has the home page open before the review.
   const member = await pageAs('user-lob-a', { acceptDownloads: true });
   await expect(member.getByTestId('open-studio')).toBeVisible();
@@ -61,10 +64,13 @@ test('owner-lob-a reviews lob-a: keeps one, removes user-lob-a, finishes; the la
     const summary = owner.getByTestId('review-print-summary');
     await expect(summary).toContainText(/Period\s*\d{4}-\d\d-\d\d \d\d:\d\d UTC to \d{4}-\d\d-\d\d \d\d:\d\d UTC/);
     await expect(summary).toContainText('Reviewersgroup lob-a-owners');
-    await expect(owner.getByTestId('review-print-counts')).toHaveText(`${total} in the snapshot: 1 kept, 1 removed, ${total - 2} undecided`);
+    await expect(owner.getByTestId('review-print-counts')).toHaveText(
+      `${total} in the snapshot: 1 kept, 1 removed, ${total - 2} undecided`,
+    );
     const rows = owner.locator('[data-testid="review-print-table"] tbody tr');
     await expect(rows).toHaveCount(total);
-    const cells = async (username: string) => owner.locator(`[data-testid="review-print-table"] tr[data-username="${username}"] > *`).allTextContents();
+    const cells = async (username: string) =>
+      owner.locator(`[data-testid="review-print-table"] tr[data-username="${username}"] > *`).allTextContents();
     const removed = await cells('user-lob-a');
     expect(removed.slice(0, 3)).toEqual(['user-lob-a', 'removed', 'owner-lob-a']);
     expect(removed[3]).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d UTC$/);
@@ -85,7 +91,9 @@ test('owner-lob-a reviews lob-a: keeps one, removes user-lob-a, finishes; the la
     // A platform admin reads it too.
     const admin = await pageAs('portal-admin');
     expect((await admin.goto(`${reviewUrl}/print`))?.status()).toBe(200);
-    await expect(admin.getByTestId('review-print-counts')).toHaveText(`${total} in the snapshot: 1 kept, 1 removed, ${total - 2} undecided`);
+    await expect(admin.getByTestId('review-print-counts')).toHaveText(
+      `${total} in the snapshot: 1 kept, 1 removed, ${total - 2} undecided`,
+    );
     await owner.goto(reviewUrl);
   });
 
@@ -94,9 +102,11 @@ test('owner-lob-a reviews lob-a: keeps one, removes user-lob-a, finishes; the la
     // The refusal in place, or (no LOB left) the page turns into "not assigned" without the button.
     await expect(member.getByTestId('launch-error-message').or(member.getByTestId('no-lob'))).toBeVisible();
     await expect(member).not.toHaveURL(/d-loba1example/);
-    await expect(member.getByTestId('open-studio')).toHaveCount(0, { timeout: 1 }).catch(async () => {
-      await expect(member.getByTestId('launch-error-message')).toBeVisible();
-    });
+    await expect(member.getByTestId('open-studio'))
+      .toHaveCount(0, { timeout: 1 })
+      .catch(async () => {
+        await expect(member.getByTestId('launch-error-message')).toBeVisible();
+      });
   });
 
   await test.step('a non-owner gets 403 on the review and its export', async () => {
@@ -113,11 +123,18 @@ test('owner-lob-a reviews lob-a: keeps one, removes user-lob-a, finishes; the la
     const download = owner.waitForEvent('download');
     await owner.getByRole('link', { name: 'Export CSV' }).click();
     const file = await (await download).path();
-    const rows = Papa.parse<Record<string, string>>(readFileSync(file, 'utf8'), { header: true, skipEmptyLines: true }).data;
+    const rows = Papa.parse<Record<string, string>>(readFileSync(file, 'utf8'), {
+      header: true,
+      skipEmptyLines: true,
+    }).data;
     expect(rows).toHaveLength(total);
     const by = Object.fromEntries(rows.map((r) => [r.member, r]));
     expect(by['user-lob-a']).toMatchObject({ decision: 'remove', reviewer: 'owner-lob-a', comment: 'Left the team' });
-    expect(by['user-multi']).toMatchObject({ decision: 'keep', reviewer: 'owner-lob-a', comment: 'Still on the churn project' });
+    expect(by['user-multi']).toMatchObject({
+      decision: 'keep',
+      reviewer: 'owner-lob-a',
+      comment: 'Still on the churn project',
+    });
     for (const r of rows) {
       if (r.decision === 'undecided') expect(r.reviewer).toBe('');
       else expect(r.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d/);

@@ -15,7 +15,12 @@ test('no self-grants, two approvers, orphaned access', async ({ pageAs, portal, 
   const added = await fetch(`${portal.control}/cognito/users:bulk`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ users: [{ username: 'e2e-two-step', password: PASSWORD }, { username: 'e2e-second-admin', password: PASSWORD, groups: ['portal-admins'] }] }),
+    body: JSON.stringify({
+      users: [
+        { username: 'e2e-two-step', password: PASSWORD },
+        { username: 'e2e-second-admin', password: PASSWORD, groups: ['portal-admins'] },
+      ],
+    }),
   });
   expect(added.status).toBe(200);
   const owner = await pageAs('owner-lob-a', { viewport: PHONE });
@@ -25,7 +30,9 @@ test('no self-grants, two approvers, orphaned access', async ({ pageAs, portal, 
     await owner.goto(`${portal.password}/admin/lobs/lob-a/members`);
     const form = owner.getByRole('form', { name: 'Add a member to lob-a' });
     await form.getByLabel('Username').fill('owner-lob-a');
-    await form.getByLabel('End date (optional)').fill(new Date(Date.now() + 10 * 24 * 3600 * 1000).toISOString().slice(0, 10));
+    await form
+      .getByLabel('End date (optional)')
+      .fill(new Date(Date.now() + 10 * 24 * 3600 * 1000).toISOString().slice(0, 10));
     await form.getByRole('button', { name: 'Add member' }).click();
     await expect(form.getByText('You cannot grant access to yourself')).toBeVisible();
     await expect(owner.locator('tr[data-username="owner-lob-a"]')).toHaveCount(0);
@@ -68,7 +75,9 @@ test('no self-grants, two approvers, orphaned access', async ({ pageAs, portal, 
       await expectAccessible(admin);
 
       await requester.reload();
-      await expect(requester.getByTestId('my-request-lob-b').getByTestId('approval-progress')).toHaveText('1 of 2 approvals');
+      await expect(requester.getByTestId('my-request-lob-b').getByTestId('approval-progress')).toHaveText(
+        '1 of 2 approvals',
+      );
       await expectAccessible(requester, { maxWidth: PHONE.width });
     });
 

@@ -9,9 +9,16 @@ import { expectAccessEndedMessage, expectJupyterLabStopped, openJupyterLab } fro
 const USER = 'leaver-e2e';
 const PASSWORD = 'LeaverE2e1!';
 
-test('an admin removes a member with a running JupyterLab: the app stops and the live Studio session ends before the answer', async ({ pageAs, portal }) => {
+test('an admin removes a member with a running JupyterLab: the app stops and the live Studio session ends before the answer', async ({
+  pageAs,
+  portal,
+}) => {
   const control = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${portal.control}${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const res = await fetch(`${portal.control}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     expect(res.ok, `${method} ${path} answered ${res.status}`).toBe(true);
     return res.json();
   };

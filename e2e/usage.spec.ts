@@ -14,8 +14,15 @@ const today = () => new Date().toISOString().slice(0, 10);
 async function accessToken(username: string, password: string): Promise<string> {
   const res = await fetch(process.env[E2E_ENV.cognito]!, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSCognitoIdentityProviderService.InitiateAuth' },
-    body: JSON.stringify({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: 'portal-cli', AuthParameters: { USERNAME: username, PASSWORD: password } }),
+    headers: {
+      'content-type': 'application/x-amz-json-1.1',
+      'x-amz-target': 'AWSCognitoIdentityProviderService.InitiateAuth',
+    },
+    body: JSON.stringify({
+      AuthFlow: 'USER_PASSWORD_AUTH',
+      ClientId: 'portal-cli',
+      AuthParameters: { USERNAME: username, PASSWORD: password },
+    }),
   });
   expect(res.status).toBe(200);
   return ((await res.json()) as { AuthenticationResult: { AccessToken: string } }).AuthenticationResult.AccessToken;
@@ -34,7 +41,10 @@ async function shownToday(page: Page, lob: string): Promise<{ chart: number; tab
 async function launchThroughApi(username: string, password: string, n: number) {
   const token = await accessToken(username, password);
   for (let i = 0; i < n; i++) {
-    const res = await fetch(`${portal()}/api/studio/${username}`, { headers: { authorization: `Bearer ${token}` }, redirect: 'manual' });
+    const res = await fetch(`${portal()}/api/studio/${username}`, {
+      headers: { authorization: `Bearer ${token}` },
+      redirect: 'manual',
+    });
     expect(res.status).toBe(302);
   }
 }
@@ -50,7 +60,10 @@ async function expectShownToday(page: Page, lob: string, expected: number) {
     .toEqual({ chart: expected, table: expected });
 }
 
-test('N launches through the API show as N more for lob-a today, in the chart and its table', async ({ pageAs, expectAccessible }, testInfo) => {
+test('N launches through the API show as N more for lob-a today, in the chart and its table', async ({
+  pageAs,
+  expectAccessible,
+}, testInfo) => {
   const page = await pageAs('portal-admin');
   await page.goto(`${portal()}/admin`);
   await page.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: 'Usage' }).click();
@@ -97,7 +110,9 @@ test('N launches through the API show as N more for lob-a today, in the chart an
   });
 });
 
-test('an owner of lob-a sees lob-a only: N launches more today, in the chart, its table and the CSV', async ({ pageAs }) => {
+test('an owner of lob-a sees lob-a only: N launches more today, in the chart, its table and the CSV', async ({
+  pageAs,
+}) => {
   const page = await pageAs('owner-lob-a');
   await page.goto(`${portal()}/admin/usage`);
   await page.getByText('Show launches per day as a table').click();
@@ -124,7 +139,11 @@ test('an owner of lob-a sees lob-a only: N launches more today, in the chart, it
   await test.step('the CSV has the same number and lob-a rows only', async () => {
     const res = await page.request.get(`${portal()}/admin/usage/export?days=30`);
     expect(res.status()).toBe(200);
-    const rows = (await res.text()).split(/\r?\n/).filter(Boolean).slice(1).map((l) => l.split(','));
+    const rows = (await res.text())
+      .split(/\r?\n/)
+      .filter(Boolean)
+      .slice(1)
+      .map((l) => l.split(','));
     expect(rows).toHaveLength(30);
     expect(new Set(rows.map((r) => r[1]))).toEqual(new Set(['lob-a']));
     expect(rows.find((r) => r[0] === today())?.[2]).toBe(String(before.table + N));

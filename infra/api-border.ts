@@ -7,9 +7,17 @@ import type { InfraConfig } from './config';
 import type { PortalArgs } from './portal-args';
 
 /** The AWS managed rule groups the web ACL runs, in priority order. */
-export const WAF_MANAGED_RULE_GROUPS = ['AWSManagedRulesCommonRuleSet', 'AWSManagedRulesKnownBadInputsRuleSet', 'AWSManagedRulesAmazonIpReputationList'] as const;
+export const WAF_MANAGED_RULE_GROUPS = [
+  'AWSManagedRulesCommonRuleSet',
+  'AWSManagedRulesKnownBadInputsRuleSet',
+  'AWSManagedRulesAmazonIpReputationList',
+] as const;
 
-const visibility = (metricName: string) => ({ cloudwatchMetricsEnabled: true, metricName, sampledRequestsEnabled: true });
+const visibility = (metricName: string) => ({
+  cloudwatchMetricsEnabled: true,
+  metricName,
+  sampledRequestsEnabled: true,
+});
 
 /** The web ACL's rules: the managed groups (their own actions) and the per-IP rate rule (block). */
 export function buildWafRules(border: InfraConfig['portal']['border']): aws.types.input.wafv2.WebAclRule[] {
@@ -24,7 +32,9 @@ export function buildWafRules(border: InfraConfig['portal']['border']): aws.type
     name: 'PerIpRateLimit',
     priority: managed.length + 1,
     action: { block: {} },
-    statement: { rateBasedStatement: { limit: border.wafRequestsPerIpPer5Min, aggregateKeyType: 'IP', evaluationWindowSec: 300 } },
+    statement: {
+      rateBasedStatement: { limit: border.wafRequestsPerIpPer5Min, aggregateKeyType: 'IP', evaluationWindowSec: 300 },
+    },
     visibilityConfig: visibility('PerIpRateLimit'),
   };
   return [...managed, perIp];
@@ -37,7 +47,12 @@ export interface StageGuard {
 }
 
 /** Throttling on every method of the stage, and the web ACL associated with it. */
-export function guardStage(args: PortalArgs, api: aws.apigateway.RestApi, stage: aws.apigateway.Stage, opts: pulumi.CustomResourceOptions): StageGuard {
+export function guardStage(
+  args: PortalArgs,
+  api: aws.apigateway.RestApi,
+  stage: aws.apigateway.Stage,
+  opts: pulumi.CustomResourceOptions,
+): StageGuard {
   const { name } = args;
   const border = args.config.portal.border;
   const settings = new aws.apigateway.MethodSettings(
@@ -46,7 +61,11 @@ export function guardStage(args: PortalArgs, api: aws.apigateway.RestApi, stage:
       restApi: api.id,
       stageName: stage.stageName,
       methodPath: '*/*',
-      settings: { throttlingRateLimit: border.throttleRatePerSecond, throttlingBurstLimit: border.throttleBurst, metricsEnabled: true },
+      settings: {
+        throttlingRateLimit: border.throttleRatePerSecond,
+        throttlingBurstLimit: border.throttleBurst,
+        metricsEnabled: true,
+      },
     },
     opts,
   );
@@ -63,6 +82,10 @@ export function guardStage(args: PortalArgs, api: aws.apigateway.RestApi, stage:
     },
     opts,
   );
-  const association = new aws.wafv2.WebAclAssociation(`${name}-api-waf-stage`, { resourceArn: stage.arn, webAclArn: webAcl.arn }, opts);
+  const association = new aws.wafv2.WebAclAssociation(
+    `${name}-api-waf-stage`,
+    { resourceArn: stage.arn, webAclArn: webAcl.arn },
+    opts,
+  );
   return { settings, webAcl, association };
 }

@@ -40,9 +40,16 @@ const IMAGE = `struct<pk:${text},sk:${text},type:${text},at:${text},user:${text}
 /** The Glue columns of one archived stream record (what EventBridge Pipes hands Firehose, unchanged). */
 export const ARCHIVE_COLUMNS = [
   { name: 'eventid', type: 'string' },
-  { name: 'eventname', type: 'string', comment: 'INSERT for a new record; MODIFY / REMOVE would show tampering (REMOVE by dynamodb.amazonaws.com: TTL)' },
+  {
+    name: 'eventname',
+    type: 'string',
+    comment: 'INSERT for a new record; MODIFY / REMOVE would show tampering (REMOVE by dynamodb.amazonaws.com: TTL)',
+  },
   { name: 'useridentity', type: 'struct<type:string,principalid:string>' },
-  { name: 'dynamodb', type: `struct<approximatecreationdatetime:double,sequencenumber:string,newimage:${IMAGE},oldimage:${IMAGE}>` },
+  {
+    name: 'dynamodb',
+    type: `struct<approximatecreationdatetime:double,sequencenumber:string,newimage:${IMAGE},oldimage:${IMAGE}>`,
+  },
 ];
 
 export function createAuditArchive(args: AuditArchiveArgs, opts: pulumi.CustomResourceOptions): AuditArchive {
@@ -51,7 +58,14 @@ export function createAuditArchive(args: AuditArchiveArgs, opts: pulumi.CustomRe
   const account = config.sharedServices.accountId;
   const archive = config.portal.auditArchive;
   const serviceTrust = (service: string) =>
-    buildPolicyDocument([{ Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': account } } }]);
+    buildPolicyDocument([
+      {
+        Effect: 'Allow',
+        Principal: { Service: service },
+        Action: 'sts:AssumeRole',
+        Condition: { StringEquals: { 'aws:SourceAccount': account } },
+      },
+    ]);
 
   const bucket = new aws.s3.Bucket(
     `${name}-audit-archive`,
@@ -59,37 +73,80 @@ export function createAuditArchive(args: AuditArchiveArgs, opts: pulumi.CustomRe
     { bucket: `${name}-audit-archive-${account}`, objectLockEnabled: true, forceDestroy: false, tags: args.tags },
     { ...opts, protect: true },
   );
-  new aws.s3.BucketVersioning(`${name}-audit-archive-versioning`, { bucket: bucket.id, versioningConfiguration: { status: 'Enabled' } }, opts);
+  new aws.s3.BucketVersioning(
+    `${name}-audit-archive-versioning`,
+    { bucket: bucket.id, versioningConfiguration: { status: 'Enabled' } },
+    opts,
+  );
   const lock = new aws.s3.BucketObjectLockConfiguration(
     `${name}-audit-archive-lock`,
-    { bucket: bucket.id, objectLockEnabled: 'Enabled', rule: { defaultRetention: { mode: 'COMPLIANCE', years: archive.retentionYears } } },
+    {
+      bucket: bucket.id,
+      objectLockEnabled: 'Enabled',
+      rule: { defaultRetention: { mode: 'COMPLIANCE', years: archive.retentionYears } },
+    },
     opts,
   );
   new aws.s3.BucketServerSideEncryptionConfiguration(
     `${name}-audit-archive-sse`,
-    { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: key.arn }, bucketKeyEnabled: true }] },
+    {
+      bucket: bucket.id,
+      rules: [
+        {
+          applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: key.arn },
+          bucketKeyEnabled: true,
+        },
+      ],
+    },
     opts,
   );
-  new aws.s3.BucketPublicAccessBlock(`${name}-audit-archive-public`, { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }, opts);
+  new aws.s3.BucketPublicAccessBlock(
+    `${name}-audit-archive-public`,
+    {
+      bucket: bucket.id,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    },
+    opts,
+  );
   new aws.s3.BucketPolicy(
     `${name}-audit-archive-policy`,
     {
       bucket: bucket.id,
       policy: bucket.arn.apply((arn) =>
         buildPolicyDocument([
-          { Sid: 'TlsOnly', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: [arn, `${arn}/*`], Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
+          {
+            Sid: 'TlsOnly',
+            Effect: 'Deny',
+            Principal: '*',
+            Action: 's3:*',
+            Resource: [arn, `${arn}/*`],
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          },
         ]),
       ),
     },
     opts,
   );
 
-  const deliveryRole = new aws.iam.Role(`${name}-audit-archive-delivery-role`, { name: `${name}-audit-archive-delivery`, assumeRolePolicy: serviceTrust('firehose.amazonaws.com'), tags: args.tags }, opts);
+  const deliveryRole = new aws.iam.Role(
+    `${name}-audit-archive-delivery-role`,
+    {
+      name: `${name}-audit-archive-delivery`,
+      assumeRolePolicy: serviceTrust('firehose.amazonaws.com'),
+      tags: args.tags,
+    },
+    opts,
+  );
   new aws.iam.RolePolicy(
     `${name}-audit-archive-delivery-policy`,
     {
       role: deliveryRole.name,
-      policy: pulumi.all([bucket.arn, key.arn]).apply(([bucketArn, keyArn]) => buildDeliveryPolicy(bucketArn, keyArn, region)),
+      policy: pulumi
+        .all([bucket.arn, key.arn])
+        .apply(([bucketArn, keyArn]) => buildDeliveryPolicy(bucketArn, keyArn, region)),
     },
     opts,
   );
@@ -116,12 +173,18 @@ export function createAuditArchive(args: AuditArchiveArgs, opts: pulumi.CustomRe
     { ...opts, dependsOn: [lock] },
   );
 
-  const pipeRole = new aws.iam.Role(`${name}-audit-archive-pipe-role`, { name: `${name}-audit-archive-pipe`, assumeRolePolicy: serviceTrust('pipes.amazonaws.com'), tags: args.tags }, opts);
+  const pipeRole = new aws.iam.Role(
+    `${name}-audit-archive-pipe-role`,
+    { name: `${name}-audit-archive-pipe`, assumeRolePolicy: serviceTrust('pipes.amazonaws.com'), tags: args.tags },
+    opts,
+  );
   const pipePolicy = new aws.iam.RolePolicy(
     `${name}-audit-archive-pipe-policy`,
     {
       role: pipeRole.name,
-      policy: pulumi.all([auditTable.streamArn, delivery.arn, key.arn]).apply(([streamArn, deliveryArn, keyArn]) => buildPipePolicy(streamArn, deliveryArn, keyArn)),
+      policy: pulumi
+        .all([auditTable.streamArn, delivery.arn, key.arn])
+        .apply(([streamArn, deliveryArn, keyArn]) => buildPipePolicy(streamArn, deliveryArn, keyArn)),
     },
     opts,
   );
@@ -133,7 +196,14 @@ export function createAuditArchive(args: AuditArchiveArgs, opts: pulumi.CustomRe
       roleArn: pipeRole.arn,
       source: auditTable.streamArn,
       // Every change: INSERTs are the records; a MODIFY or REMOVE not made by TTL would show tampering.
-      sourceParameters: { dynamodbStreamParameters: { startingPosition: 'TRIM_HORIZON', batchSize: 100, maximumBatchingWindowInSeconds: 60, maximumRetryAttempts: 185 } },
+      sourceParameters: {
+        dynamodbStreamParameters: {
+          startingPosition: 'TRIM_HORIZON',
+          batchSize: 100,
+          maximumBatchingWindowInSeconds: 60,
+          maximumRetryAttempts: 185,
+        },
+      },
       target: delivery.arn,
       kmsKeyIdentifier: key.arn,
       tags: args.tags,
@@ -141,7 +211,11 @@ export function createAuditArchive(args: AuditArchiveArgs, opts: pulumi.CustomRe
     { ...opts, dependsOn: [pipePolicy] },
   );
 
-  const database = new aws.glue.CatalogDatabase(`${name}-audit-archive-db`, { name: archiveDatabaseName(name), description: 'Studio Portal audit archive (Athena)' }, opts);
+  const database = new aws.glue.CatalogDatabase(
+    `${name}-audit-archive-db`,
+    { name: archiveDatabaseName(name), description: 'Studio Portal audit archive (Athena)' },
+    opts,
+  );
   const table = new aws.glue.CatalogTable(
     `${name}-audit-archive-table`,
     {
@@ -166,7 +240,10 @@ export function createAuditArchive(args: AuditArchiveArgs, opts: pulumi.CustomRe
         location: pulumi.interpolate`s3://${bucket.bucket}/records/`,
         inputFormat: 'org.apache.hadoop.mapred.TextInputFormat',
         outputFormat: 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat',
-        serDeInfo: { serializationLibrary: 'org.openx.data.jsonserde.JsonSerDe', parameters: { 'case.insensitive': 'true', 'ignore.malformed.json': 'true' } },
+        serDeInfo: {
+          serializationLibrary: 'org.openx.data.jsonserde.JsonSerDe',
+          parameters: { 'case.insensitive': 'true', 'ignore.malformed.json': 'true' },
+        },
         columns: ARCHIVE_COLUMNS,
       },
     },
@@ -178,17 +255,44 @@ export function createAuditArchive(args: AuditArchiveArgs, opts: pulumi.CustomRe
 /** Firehose may write objects into the archive bucket with the stage key, and nothing else. */
 export function buildDeliveryPolicy(bucketArn: string, keyArn: string, region: string): string {
   return buildPolicyDocument([
-    { Sid: 'WriteArchive', Effect: 'Allow', Action: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:GetBucketLocation', 's3:ListBucket', 's3:ListBucketMultipartUploads'], Resource: [bucketArn, `${bucketArn}/*`] },
-    { Sid: 'EncryptWithStageKey', Effect: 'Allow', Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: keyArn, Condition: { StringEquals: { 'kms:ViaService': `s3.${region}.amazonaws.com` } } },
+    {
+      Sid: 'WriteArchive',
+      Effect: 'Allow',
+      Action: [
+        's3:PutObject',
+        's3:AbortMultipartUpload',
+        's3:GetBucketLocation',
+        's3:ListBucket',
+        's3:ListBucketMultipartUploads',
+      ],
+      Resource: [bucketArn, `${bucketArn}/*`],
+    },
+    {
+      Sid: 'EncryptWithStageKey',
+      Effect: 'Allow',
+      Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+      Resource: keyArn,
+      Condition: { StringEquals: { 'kms:ViaService': `s3.${region}.amazonaws.com` } },
+    },
   ]);
 }
 
 /** The pipe may read the audit table's stream and hand records to the delivery stream, and nothing else. */
 export function buildPipePolicy(streamArn: string, deliveryArn: string, keyArn: string): string {
   return buildPolicyDocument([
-    { Sid: 'ReadAuditStream', Effect: 'Allow', Action: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'], Resource: streamArn },
+    {
+      Sid: 'ReadAuditStream',
+      Effect: 'Allow',
+      Action: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'],
+      Resource: streamArn,
+    },
     { Sid: 'ListStreams', Effect: 'Allow', Action: 'dynamodb:ListStreams', Resource: '*' },
-    { Sid: 'Deliver', Effect: 'Allow', Action: ['firehose:PutRecord', 'firehose:PutRecordBatch'], Resource: deliveryArn },
+    {
+      Sid: 'Deliver',
+      Effect: 'Allow',
+      Action: ['firehose:PutRecord', 'firehose:PutRecordBatch'],
+      Resource: deliveryArn,
+    },
     { Sid: 'StageKey', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: keyArn },
   ]);
 }

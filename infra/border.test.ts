@@ -37,8 +37,18 @@ const invoke = (method: string, path: string, vpce: string | undefined) => ({
 
 describe('the API resource policy', () => {
   it('lets callers through our execute-api endpoint invoke the portal', () => {
-    expect(checkPrivateApi({ endpointConfiguration: { types: 'PRIVATE' }, policy: resourcesOfType(T.restApi)[0].inputs.policy }, EXECUTE_API_VPCE)).toEqual([]);
-    for (const [method, path] of [['GET', '/signin'], ['GET', '/admin/users'], ['POST', '/api/studio/user-lob-a'], ['GET', '/api/health']]) {
+    expect(
+      checkPrivateApi(
+        { endpointConfiguration: { types: 'PRIVATE' }, policy: resourcesOfType(T.restApi)[0].inputs.policy },
+        EXECUTE_API_VPCE,
+      ),
+    ).toEqual([]);
+    for (const [method, path] of [
+      ['GET', '/signin'],
+      ['GET', '/admin/users'],
+      ['POST', '/api/studio/user-lob-a'],
+      ['GET', '/api/health'],
+    ]) {
       expect(isAllowed(apiPolicy(), invoke(method, path, EXECUTE_API_VPCE)), `${method} ${path}`).toBe(true);
     }
   });
@@ -49,14 +59,26 @@ describe('the API resource policy', () => {
     // The Deny stands even next to an Allow for everyone (a later mistake cannot open the API).
     const widened = JSON.parse(apiPolicy());
     widened.Statement.push({ Effect: 'Allow', Principal: '*', Action: 'execute-api:Invoke', Resource: '*' });
-    expect(evaluate(JSON.stringify(widened), invoke('GET', '/signin', 'vpce-0someoneelse0001')).decision).toBe('ExplicitlyDenied');
+    expect(evaluate(JSON.stringify(widened), invoke('GET', '/signin', 'vpce-0someoneelse0001')).decision).toBe(
+      'ExplicitlyDenied',
+    );
   });
 
   it('refuses /api/internal/* to everyone, our endpoint included: the jobs reach the function directly', () => {
-    for (const [method, path] of [['POST', '/api/internal/jobs'], ['GET', '/api/internal'], ['POST', '/api/internal/anything/else']]) {
-      expect(evaluate(apiPolicy(), invoke(method, path, EXECUTE_API_VPCE)).decision, `${method} ${path}`).toBe('ExplicitlyDenied');
+    for (const [method, path] of [
+      ['POST', '/api/internal/jobs'],
+      ['GET', '/api/internal'],
+      ['POST', '/api/internal/anything/else'],
+    ]) {
+      expect(evaluate(apiPolicy(), invoke(method, path, EXECUTE_API_VPCE)).decision, `${method} ${path}`).toBe(
+        'ExplicitlyDenied',
+      );
     }
-    expect(JSON.parse(resourcesOfType(T.restApi)[0].inputs.policy).Statement.find((s: { Sid: string }) => s.Sid === 'NoInternalRoutes').Resource).toEqual(INTERNAL_PATHS);
+    expect(
+      JSON.parse(resourcesOfType(T.restApi)[0].inputs.policy).Statement.find(
+        (s: { Sid: string }) => s.Sid === 'NoInternalRoutes',
+      ).Resource,
+    ).toEqual(INTERNAL_PATHS);
     // The schedules invoke the function itself (infra/monitoring.test.ts); its adapter posts them to the jobs route.
     expect(portal.fn).toBeDefined();
   });
@@ -66,7 +88,10 @@ describe('the execute-api endpoint policy', () => {
   it('invokes private APIs of the shared-services account only', () => {
     const policy = buildExecuteApiEndpointPolicy('us-east-1', SHARED_ACCOUNT);
     expect(isAllowed(policy, invoke('GET', '/signin', EXECUTE_API_VPCE))).toBe(true);
-    const elsewhere = { ...invoke('GET', '/signin', EXECUTE_API_VPCE), resource: 'arn:aws:execute-api:us-east-1:444444444444:abcdef1234/prod/GET/signin' };
+    const elsewhere = {
+      ...invoke('GET', '/signin', EXECUTE_API_VPCE),
+      resource: 'arn:aws:execute-api:us-east-1:444444444444:abcdef1234/prod/GET/signin',
+    };
     expect(isAllowed(policy, elsewhere)).toBe(false);
     expect(isAllowed(policy, { ...elsewhere, action: 'execute-api:ManageConnections' })).toBe(false);
   });
@@ -93,8 +118,14 @@ describe('throttling, concurrency and WAF (stage settings)', () => {
     expect(association.inputs.webAclArn).toBe(acl.state.arn);
     expect(acl.inputs.scope).toBe('REGIONAL');
     expect(acl.inputs.defaultAction).toEqual({ allow: {} });
-    const rules = acl.inputs.rules as { name: string; action?: unknown; statement: { managedRuleGroupStatement?: { name: string }; rateBasedStatement?: Record<string, unknown> } }[];
-    expect(rules.map((r) => r.statement.managedRuleGroupStatement?.name).filter(Boolean)).toEqual([...WAF_MANAGED_RULE_GROUPS]);
+    const rules = acl.inputs.rules as {
+      name: string;
+      action?: unknown;
+      statement: { managedRuleGroupStatement?: { name: string }; rateBasedStatement?: Record<string, unknown> };
+    }[];
+    expect(rules.map((r) => r.statement.managedRuleGroupStatement?.name).filter(Boolean)).toEqual([
+      ...WAF_MANAGED_RULE_GROUPS,
+    ]);
     const rate = rules.find((r) => r.statement.rateBasedStatement)!;
     expect(rate.statement.rateBasedStatement).toMatchObject({ limit: 2000, aggregateKeyType: 'IP' });
     expect(rate.action).toEqual({ block: {} });

@@ -39,7 +39,9 @@ export function preparePortalBundle(args: BundleArgs): string {
   const distDir = args.distDir ?? '.next';
   const standalone = path.join(args.projectDir, distDir, 'standalone');
   if (!existsSync(path.join(standalone, 'server.js'))) {
-    throw new BundleError(`${standalone}/server.js not found: run \`NEXT_DIST_DIR=${distDir} npm run build\` first (next.config.mjs sets output: 'standalone')`);
+    throw new BundleError(
+      `${standalone}/server.js not found: run \`NEXT_DIST_DIR=${distDir} npm run build\` first (next.config.mjs sets output: 'standalone')`,
+    );
   }
   rmSync(args.outDir, { recursive: true, force: true });
   mkdirSync(args.outDir, { recursive: true });

@@ -55,13 +55,15 @@ export function carveSubnet(cidr: string, newBits: number, index: number): strin
   const parent = mustParse(cidr);
   const prefix = parent.prefix + newBits;
   if (prefix > 28) throw new Error(`subnet of ${cidr} with ${newBits} new bits is smaller than /28 (the AWS minimum)`);
-  if (index < 0 || index >= 2 ** newBits) throw new Error(`subnet index ${index} out of range for ${cidr} + ${newBits} bits`);
+  if (index < 0 || index >= 2 ** newBits)
+    throw new Error(`subnet index ${index} out of range for ${cidr} + ${newBits} bits`);
   return formatCidr({ base: parent.base + index * 2 ** (32 - prefix), prefix });
 }
 
 /** The n-th host address in a block (AWS reserves .0-.3 and the last one of every subnet). */
 export function hostAddress(cidr: string, offset: number): string {
   const block = mustParse(cidr);
-  if (offset < 4 || offset >= 2 ** (32 - block.prefix) - 1) throw new Error(`host offset ${offset} is reserved or outside ${cidr}`);
+  if (offset < 4 || offset >= 2 ** (32 - block.prefix) - 1)
+    throw new Error(`host offset ${offset} is reserved or outside ${cidr}`);
   return formatIp(block.base + offset);
 }

@@ -17,9 +17,19 @@ describe('infra config', () => {
 
   it('fills defaults from docs/contracts.md (tables, admin group, generator role name)', () => {
     const config = parseInfraConfig(stages.dev);
-    expect(config.portal.tables).toEqual({ users: 'studio-portal-users', lobs: 'studio-portal-lobs', audit: 'studio-portal-audit', requests: 'studio-portal-requests', reviews: 'studio-portal-reviews', usage: 'studio-portal-usage' });
+    expect(config.portal.tables).toEqual({
+      users: 'studio-portal-users',
+      lobs: 'studio-portal-lobs',
+      audit: 'studio-portal-audit',
+      requests: 'studio-portal-requests',
+      reviews: 'studio-portal-reviews',
+      usage: 'studio-portal-usage',
+    });
     expect(config.portal.adminGroup).toBe('portal-admins');
-    expect(config.lobs.map(generatorRoleArn)).toEqual(['arn:aws:iam::111111111111:role/PresignedUrlGenerator', 'arn:aws:iam::222222222222:role/PresignedUrlGenerator']);
+    expect(config.lobs.map(generatorRoleArn)).toEqual([
+      'arn:aws:iam::111111111111:role/PresignedUrlGenerator',
+      'arn:aws:iam::222222222222:role/PresignedUrlGenerator',
+    ]);
   });
 
   it('rejects overlapping CIDRs, naming both ranges', () => {
@@ -64,7 +74,9 @@ describe('infra config', () => {
     writeFileSync(file, JSON.stringify({ ...raw(), region: 'eu-west-1' }));
     expect(loadInfraConfig('anything', stages, { STUDIO_PORTAL_INFRA_CONFIG: file }).region).toBe('eu-west-1');
     expect(loadInfraConfig('alice', stages, {}).lobs).toHaveLength(2);
-    expect(() => loadInfraConfig('x', stages, { STUDIO_PORTAL_INFRA_CONFIG: path.join(dir, 'missing.json') })).toThrow(/cannot read/);
+    expect(() => loadInfraConfig('x', stages, { STUDIO_PORTAL_INFRA_CONFIG: path.join(dir, 'missing.json') })).toThrow(
+      /cannot read/,
+    );
   });
 
   it('carves non-overlapping private and Transit Gateway subnets inside the VPC', () => {

@@ -17,7 +17,9 @@ export class InfraConfigError extends Error {
 export { STUDIO_APPS };
 
 const accountId = z.string().regex(/^\d{12}$/, { error: 'must be a 12-digit AWS account id' });
-const cidr = z.string().refine((v) => parseCidr(v) !== null, { error: 'must be an IPv4 CIDR like 10.0.0.0/16 (no host bits set)' });
+const cidr = z
+  .string()
+  .refine((v) => parseCidr(v) !== null, { error: 'must be an IPv4 CIDR like 10.0.0.0/16 (no host bits set)' });
 const vpcCidr = cidr.refine(
   (v) => {
     const block = parseCidr(v);
@@ -31,7 +33,9 @@ const roleName = z.string().regex(/^[\w+=,.@-]{1,64}$/, { error: 'must be an IAM
 
 export const lobSchema = z.object({
   /** LOB id, the LOBs table key (e.g. `lob-a`). */
-  name: z.string().regex(/^[a-z0-9](-?[a-z0-9]){0,30}$/, { error: 'must be lower-case letters, digits and single dashes (max 32)' }),
+  name: z
+    .string()
+    .regex(/^[a-z0-9](-?[a-z0-9]){0,30}$/, { error: 'must be lower-case letters, digits and single dashes (max 32)' }),
   displayName: z.string().min(1).max(80),
   accountId,
   vpcCidr,
@@ -59,7 +63,9 @@ export const lobSchema = z.object({
 
 const portalSchema = z.object({
   authMode: z.enum(['password', 'hosted-ui']).default('password'),
-  tables: z.object(perTable((table) => z.string().default(defaultTableName(table.id)))).default(perTable((table) => defaultTableName(table.id))),
+  tables: z
+    .object(perTable((table) => z.string().default(defaultTableName(table.id))))
+    .default(perTable((table) => defaultTableName(table.id))),
   adminGroup: z.string().min(1).default('portal-admins'),
   /**
    * The user pool's MFA (TOTP only) and the admin console's demand for it: `required` sets the pool's MFA
@@ -67,10 +73,15 @@ const portalSchema = z.object({
    */
   mfa: z.enum(['optional', 'required']).default('optional'),
   /** Cognito hosted UI domain prefix; used only in hosted-ui mode. */
-  hostedUiDomainPrefix: z.string().regex(/^[a-z0-9](-?[a-z0-9])*$/).optional(),
+  hostedUiDomainPrefix: z
+    .string()
+    .regex(/^[a-z0-9](-?[a-z0-9])*$/)
+    .optional(),
   /** Private custom domain for the portal (an ACM certificate in the shared account). Without it the
    * portal URL is the execute-api URL, which carries the stage name as a path prefix. */
-  customDomain: z.object({ domainName: z.string().min(3), certificateArn: z.string().startsWith('arn:aws') }).optional(),
+  customDomain: z
+    .object({ domainName: z.string().min(3), certificateArn: z.string().startsWith('arn:aws') })
+    .optional(),
   architecture: z.enum(['arm64', 'x86_64']).default('arm64'),
   memoryMb: z.number().int().min(256).max(10240).default(1024),
   timeoutSeconds: z.number().int().min(3).max(29).default(29),
@@ -125,7 +136,10 @@ export const infraConfigSchema = z
   .object({
     region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: 'must look like us-east-1' }),
     /** Availability-zone ids (not names: ids are the same physical zone in every account). */
-    azIds: z.array(z.string().regex(/^[a-z]{3,5}\d?-az\d+$/, { error: 'must be an AZ id like use1-az1' })).min(2).max(3),
+    azIds: z
+      .array(z.string().regex(/^[a-z]{3,5}\d?-az\d+$/, { error: 'must be an AZ id like use1-az1' }))
+      .min(2)
+      .max(3),
     /** On-premises / corporate ranges that reach the portal and Studio through the Transit Gateway. */
     corporateCidrs: z.array(cidr).min(1),
     /** Role assumed in every account by the deployer (created beforehand, see docs/deploy.md). */
@@ -134,13 +148,23 @@ export const infraConfigSchema = z
       accountId,
       vpcCidr,
       /** Share the Transit Gateway and resolver rules with this OU or organization ARN instead of each LOB account. */
-      ramPrincipal: z.string().regex(/^arn:aws:organizations::\d{12}:(organization|ou)\/.+$/).optional(),
+      ramPrincipal: z
+        .string()
+        .regex(/^arn:aws:organizations::\d{12}:(organization|ou)\/.+$/)
+        .optional(),
     }),
     /** Corporate DNS: a forwarding rule from AWS to on-prem resolvers (optional). */
     onPremDns: z.object({ domainName: z.string().min(3), resolverIps: z.array(z.ipv4()).min(1) }).optional(),
     portal: portalSchema.default(portalSchema.parse({})),
     /** Optional test stand-in for the corporate network (infra/onprem-sim.ts); never in production. */
-    onPremSimulator: z.object({ cidr, azId: z.string().regex(/^[a-z]{3,5}\d?-az\d+$/), amiId: z.string().startsWith('ami-'), instanceType: z.string().optional() }).optional(),
+    onPremSimulator: z
+      .object({
+        cidr,
+        azId: z.string().regex(/^[a-z]{3,5}\d?-az\d+$/),
+        amiId: z.string().startsWith('ami-'),
+        instanceType: z.string().optional(),
+      })
+      .optional(),
     lobs: z.array(lobSchema).min(1),
   })
   .superRefine((config, ctx) => {
@@ -152,29 +176,56 @@ export const infraConfigSchema = z
     for (let i = 0; i < ranges.length; i++) {
       for (let j = i + 1; j < ranges.length; j++) {
         if (cidrsOverlap(ranges[i].cidr, ranges[j].cidr)) {
-          ctx.addIssue({ code: 'custom', path: ranges[j].path, message: `${ranges[j].cidr} overlaps ${ranges[i].cidr} (${ranges[i].path.join('.')})` });
+          ctx.addIssue({
+            code: 'custom',
+            path: ranges[j].path,
+            message: `${ranges[j].cidr} overlaps ${ranges[i].cidr} (${ranges[i].path.join('.')})`,
+          });
         }
       }
     }
     const seenNames = new Set<string>();
     const seenAccounts = new Set<string>([config.sharedServices.accountId]);
     config.lobs.forEach((lob, i) => {
-      if (seenNames.has(lob.name)) ctx.addIssue({ code: 'custom', path: ['lobs', i, 'name'], message: `duplicate LOB name ${lob.name}` });
+      if (seenNames.has(lob.name))
+        ctx.addIssue({ code: 'custom', path: ['lobs', i, 'name'], message: `duplicate LOB name ${lob.name}` });
       seenNames.add(lob.name);
       if (seenAccounts.has(lob.accountId)) {
-        ctx.addIssue({ code: 'custom', path: ['lobs', i, 'accountId'], message: `account ${lob.accountId} is already used by another LOB or by shared services` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['lobs', i, 'accountId'],
+          message: `account ${lob.accountId} is already used by another LOB or by shared services`,
+        });
       }
       seenAccounts.add(lob.accountId);
       if (!lob.allowedApps.includes(lob.defaultApp)) {
-        ctx.addIssue({ code: 'custom', path: ['lobs', i, 'defaultApp'], message: `defaultApp ${lob.defaultApp} is not in allowedApps` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['lobs', i, 'defaultApp'],
+          message: `defaultApp ${lob.defaultApp} is not in allowedApps`,
+        });
       }
-      if (new Set(lob.users).size !== lob.users.length) ctx.addIssue({ code: 'custom', path: ['lobs', i, 'users'], message: 'duplicate user' });
+      if (new Set(lob.users).size !== lob.users.length)
+        ctx.addIssue({ code: 'custom', path: ['lobs', i, 'users'], message: 'duplicate user' });
     });
     if (config.portal.authMode === 'hosted-ui' && !config.portal.hostedUiDomainPrefix) {
-      ctx.addIssue({ code: 'custom', path: ['portal', 'hostedUiDomainPrefix'], message: 'hosted-ui mode needs a hostedUiDomainPrefix' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['portal', 'hostedUiDomainPrefix'],
+        message: 'hosted-ui mode needs a hostedUiDomainPrefix',
+      });
     }
-    if (config.onPremDns && !config.corporateCidrs.filter((c) => parseCidr(c)).some((c) => config.onPremDns!.resolverIps.every((ip) => cidrContains(c, `${ip}/32`)))) {
-      ctx.addIssue({ code: 'custom', path: ['onPremDns', 'resolverIps'], message: 'on-prem resolver IPs must lie inside a corporate CIDR' });
+    if (
+      config.onPremDns &&
+      !config.corporateCidrs
+        .filter((c) => parseCidr(c))
+        .some((c) => config.onPremDns!.resolverIps.every((ip) => cidrContains(c, `${ip}/32`)))
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['onPremDns', 'resolverIps'],
+        message: 'on-prem resolver IPs must lie inside a corporate CIDR',
+      });
     }
   });
 
@@ -194,14 +245,20 @@ export function parseInfraConfig(raw: unknown): InfraConfig {
  * Config for a stage: the JSON file named by STUDIO_PORTAL_INFRA_CONFIG if set, else the stage's entry in
  * `stages` (personal/dev stages fall back to `dev`).
  */
-export function loadInfraConfig(stage: string, stages: Record<string, InfraConfigInput>, env: Record<string, string | undefined> = process.env): InfraConfig {
+export function loadInfraConfig(
+  stage: string,
+  stages: Record<string, InfraConfigInput>,
+  env: Record<string, string | undefined> = process.env,
+): InfraConfig {
   const file = env.STUDIO_PORTAL_INFRA_CONFIG?.trim();
   if (file) {
     let raw: unknown;
     try {
       raw = JSON.parse(readFileSync(file, 'utf8'));
     } catch (error) {
-      throw new InfraConfigError(`cannot read STUDIO_PORTAL_INFRA_CONFIG file ${file}: ${(error as Error).message}`, { cause: error });
+      throw new InfraConfigError(`cannot read STUDIO_PORTAL_INFRA_CONFIG file ${file}: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
     return parseInfraConfig(raw);
   }

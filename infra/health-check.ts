@@ -32,15 +32,27 @@ export const REVIEW_JOBS_SCHEDULE = 'rate(1 hour)';
 
 /** The schedule's event: what the internal route expects (a token it can verify, nothing else). */
 export function buildHealthCheckInput(nextAuthSecret: string): string {
-  return JSON.stringify({ source: 'studio-portal.scheduler', action: 'lob-health-check', token: jobToken('health-check', nextAuthSecret) });
+  return JSON.stringify({
+    source: 'studio-portal.scheduler',
+    action: 'lob-health-check',
+    token: jobToken('health-check', nextAuthSecret),
+  });
 }
 
 export function buildReviewJobsInput(nextAuthSecret: string): string {
-  return JSON.stringify({ source: 'studio-portal.scheduler', action: 'review-jobs', token: jobToken('review-jobs', nextAuthSecret) });
+  return JSON.stringify({
+    source: 'studio-portal.scheduler',
+    action: 'review-jobs',
+    token: jobToken('review-jobs', nextAuthSecret),
+  });
 }
 
 export function buildAccessSweepInput(nextAuthSecret: string): string {
-  return JSON.stringify({ source: 'studio-portal.scheduler', action: 'access-sweep', token: jobToken('access-sweep', nextAuthSecret) });
+  return JSON.stringify({
+    source: 'studio-portal.scheduler',
+    action: 'access-sweep',
+    token: jobToken('access-sweep', nextAuthSecret),
+  });
 }
 
 const rate = (minutes: number) => `rate(${minutes} ${minutes === 1 ? 'minute' : 'minutes'})`;
@@ -54,7 +66,12 @@ export function createHealthCheck(args: HealthCheckArgs, opts: pulumi.CustomReso
       name: `${name}-health-check`,
       description: 'EventBridge Scheduler: invoke the portal function for its scheduled jobs',
       assumeRolePolicy: buildPolicyDocument([
-        { Effect: 'Allow', Principal: { Service: 'scheduler.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': account } } },
+        {
+          Effect: 'Allow',
+          Principal: { Service: 'scheduler.amazonaws.com' },
+          Action: 'sts:AssumeRole',
+          Condition: { StringEquals: { 'aws:SourceAccount': account } },
+        },
       ]),
       tags: args.tags,
     },
@@ -64,14 +81,24 @@ export function createHealthCheck(args: HealthCheckArgs, opts: pulumi.CustomReso
     `${name}-health-check-policy`,
     {
       role: role.name,
-      policy: pulumi.output(args.functionArn).apply((arn) =>
-        buildPolicyDocument([{ Sid: 'InvokePortal', Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: [arn, `${arn}:*`] }]),
-      ),
+      policy: pulumi
+        .output(args.functionArn)
+        .apply((arn) =>
+          buildPolicyDocument([
+            { Sid: 'InvokePortal', Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: [arn, `${arn}:*`] },
+          ]),
+        ),
     },
     opts,
   );
   const minutes = config.portal.monitoring.healthCheckMinutes;
-  const scheduleOf = (id: string, scheduleName: string, description: string, expression: string, input: (secret: string) => string) =>
+  const scheduleOf = (
+    id: string,
+    scheduleName: string,
+    description: string,
+    expression: string,
+    input: (secret: string) => string,
+  ) =>
     new aws.scheduler.Schedule(
       id,
       {

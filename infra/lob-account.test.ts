@@ -1,7 +1,23 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { InfraConfig } from './config';
-import { checkActionsAndResources, checkIngress, checkSourceVpce, checkTrustPolicy, evaluate, isAllowed, isAssumeRoleAllowed, parsePolicy } from './policy-check';
-import { installPulumiMocks, promiseOf, resourcesOfType, settle, T, type RecordedResource } from './testing/pulumi-mocks';
+import {
+  checkActionsAndResources,
+  checkIngress,
+  checkSourceVpce,
+  checkTrustPolicy,
+  evaluate,
+  isAllowed,
+  isAssumeRoleAllowed,
+  parsePolicy,
+} from './policy-check';
+import {
+  installPulumiMocks,
+  promiseOf,
+  resourcesOfType,
+  settle,
+  T,
+  type RecordedResource,
+} from './testing/pulumi-mocks';
 import { buildTestConfig, LOB_A_ACCOUNT, LOB_B_ACCOUNT, SHARED_ACCOUNT } from './testing/fixtures';
 
 const PORTAL_ROLE = `arn:aws:iam::${SHARED_ACCOUNT}:role/sp-test-server`;
@@ -10,14 +26,19 @@ let config: InfraConfig;
 let lobs: Record<string, import('./lob-account').LobAccount>;
 
 const byAccount = (type: string, account: string) => resourcesOfType(type).filter((r) => r.account === account);
-const generatorPolicyOf = (account: string): RecordedResource => byAccount(T.rolePolicy, account).find((p) => p.name.endsWith('-generator-policy'))!;
+const generatorPolicyOf = (account: string): RecordedResource =>
+  byAccount(T.rolePolicy, account).find((p) => p.name.endsWith('-generator-policy'))!;
 
 beforeAll(async () => {
   await installPulumiMocks();
   const aws = await import('@pulumi/aws');
   const { createLobAccount } = await import('./lob-account');
   config = buildTestConfig();
-  const provider = (name: string, account: string) => new aws.Provider(name, { region: 'us-east-1', assumeRoles: [{ roleArn: `arn:aws:iam::${account}:role/StudioPortalDeploy` }] });
+  const provider = (name: string, account: string) =>
+    new aws.Provider(name, {
+      region: 'us-east-1',
+      assumeRoles: [{ roleArn: `arn:aws:iam::${account}:role/StudioPortalDeploy` }],
+    });
   const shared = provider('shared', SHARED_ACCOUNT);
   lobs = {};
   for (const lob of config.lobs) {
@@ -46,12 +67,25 @@ beforeAll(async () => {
 
 describe('LOB accounts', () => {
   it('each LOB account gets a VPC with private and attachment subnets in two AZs', () => {
-    for (const [account, lob] of [[LOB_A_ACCOUNT, 'lob-a'], [LOB_B_ACCOUNT, 'lob-b']]) {
-      expect(byAccount(T.vpc, account).map((v) => v.inputs.cidrBlock)).toEqual([config.lobs.find((l) => l.name === lob)!.vpcCidr]);
+    for (const [account, lob] of [
+      [LOB_A_ACCOUNT, 'lob-a'],
+      [LOB_B_ACCOUNT, 'lob-b'],
+    ]) {
+      expect(byAccount(T.vpc, account).map((v) => v.inputs.cidrBlock)).toEqual([
+        config.lobs.find((l) => l.name === lob)!.vpcCidr,
+      ]);
       const subnets = byAccount(T.subnet, account);
-      expect(subnets.filter((s) => s.name.includes('-private-')).map((s) => s.inputs.availabilityZoneId)).toEqual(['use1-az1', 'use1-az2']);
-      expect(subnets.filter((s) => s.name.includes('-tgw-')).map((s) => s.inputs.availabilityZoneId)).toEqual(['use1-az1', 'use1-az2']);
-      expect(byAccount(T.vpcEndpoint, account).map((e) => [e.inputs.vpcEndpointType, e.inputs.serviceName])).toEqual([['Gateway', 'com.amazonaws.us-east-1.s3']]);
+      expect(subnets.filter((s) => s.name.includes('-private-')).map((s) => s.inputs.availabilityZoneId)).toEqual([
+        'use1-az1',
+        'use1-az2',
+      ]);
+      expect(subnets.filter((s) => s.name.includes('-tgw-')).map((s) => s.inputs.availabilityZoneId)).toEqual([
+        'use1-az1',
+        'use1-az2',
+      ]);
+      expect(byAccount(T.vpcEndpoint, account).map((e) => [e.inputs.vpcEndpointType, e.inputs.serviceName])).toEqual([
+        ['Gateway', 'com.amazonaws.us-east-1.s3'],
+      ]);
     }
   });
 
@@ -67,7 +101,10 @@ describe('LOB accounts', () => {
 
   it('LOB VPCs resolve the central endpoints through the shared forwarding rules', () => {
     for (const account of [LOB_A_ACCOUNT, LOB_B_ACCOUNT]) {
-      expect(byAccount(T.resolverRuleAssociation, account).map((a) => a.inputs.resolverRuleId)).toEqual(['rslvr-rr-studio', 'rslvr-rr-api']);
+      expect(byAccount(T.resolverRuleAssociation, account).map((a) => a.inputs.resolverRuleId)).toEqual([
+        'rslvr-rr-studio',
+        'rslvr-rr-api',
+      ]);
     }
   });
 
@@ -75,7 +112,18 @@ describe('LOB accounts', () => {
     const rules = resourcesOfType(T.ingressRule);
     expect(rules.length).toBe(2);
     for (const rule of rules) expect(rule.inputs.referencedSecurityGroupId).toBe(rule.inputs.securityGroupId);
-    expect(checkIngress(rules.map((r) => ({ protocol: r.inputs.ipProtocol, fromPort: 443, toPort: 443, sourceSecurityGroupId: r.inputs.referencedSecurityGroupId })), [], [443])).toEqual([]);
+    expect(
+      checkIngress(
+        rules.map((r) => ({
+          protocol: r.inputs.ipProtocol,
+          fromPort: 443,
+          toPort: 443,
+          sourceSecurityGroupId: r.inputs.referencedSecurityGroupId,
+        })),
+        [],
+        [443],
+      ),
+    ).toEqual([]);
   });
 
   it('SageMaker domain uses IAM auth, VpcOnly networking and USER_PROFILE_NAME execution identity', () => {
@@ -104,7 +152,9 @@ describe('LOB accounts', () => {
       expect(parsePolicy(role.inputs.assumeRolePolicy).Statement[0].Action).toContain('sts:SetSourceIdentity');
       const policy = byAccount(T.rolePolicy, account).find((p) => p.name.endsWith('-studio-execution-policy'))!;
       const domainId = byAccount(T.sagemakerDomain, account)[0].state.arn.split('/').pop();
-      const sagemakerResources = parsePolicy(policy.inputs.policy).Statement.filter((s) => String(s.Action).includes('sagemaker:Create')).flatMap((s) => s.Resource as string[]);
+      const sagemakerResources = parsePolicy(policy.inputs.policy)
+        .Statement.filter((s) => String(s.Action).includes('sagemaker:Create'))
+        .flatMap((s) => s.Resource as string[]);
       for (const resource of sagemakerResources) expect(resource).toContain(`/${domainId}/`);
     }
     expect(resourcesOfType(T.rolePolicyAttachment)).toEqual([]);
@@ -116,13 +166,25 @@ describe('LOB accounts', () => {
       expect(checkTrustPolicy(role.inputs.assumeRolePolicy, [PORTAL_ROLE])).toEqual([]);
       const trust = role.inputs.assumeRolePolicy;
       // Statements per STS action (TagSession: one per allowed tag set), each conditioned only on keys the reference documents for it.
-      expect(parsePolicy(trust).Statement.map((s) => s.Action)).toEqual([['sts:AssumeRole', 'sts:SetSourceIdentity'], 'sts:TagSession', 'sts:TagSession']);
-      for (const tagSession of parsePolicy(trust).Statement.slice(1)) expect(JSON.stringify(tagSession.Condition)).not.toContain('sts:SourceIdentity');
+      expect(parsePolicy(trust).Statement.map((s) => s.Action)).toEqual([
+        ['sts:AssumeRole', 'sts:SetSourceIdentity'],
+        'sts:TagSession',
+        'sts:TagSession',
+      ]);
+      for (const tagSession of parsePolicy(trust).Statement.slice(1))
+        expect(JSON.stringify(tagSession.Condition)).not.toContain('sts:SourceIdentity');
       const roleArn = `arn:aws:iam::${account}:role/PresignedUrlGenerator`;
-      const launch = { principal: PORTAL_ROLE, roleArn, sourceIdentity: 'user-lob-a', tags: { 'studio-user': 'user-lob-a', lob: 'lob-a' } };
+      const launch = {
+        principal: PORTAL_ROLE,
+        roleArn,
+        sourceIdentity: 'user-lob-a',
+        tags: { 'studio-user': 'user-lob-a', lob: 'lob-a' },
+      };
       // What lib/aws/generator-sessions.ts sends: allowed, and only for the portal's role.
       expect(isAssumeRoleAllowed(trust, launch)).toBe(true);
-      expect(isAssumeRoleAllowed(trust, { ...launch, principal: `arn:aws:iam::${SHARED_ACCOUNT}:role/other` })).toBe(false);
+      expect(isAssumeRoleAllowed(trust, { ...launch, principal: `arn:aws:iam::${SHARED_ACCOUNT}:role/other` })).toBe(
+        false,
+      );
       expect(isAssumeRoleAllowed(trust, { ...launch, principal: `arn:aws:iam::${SHARED_ACCOUNT}:root` })).toBe(false);
       // Refused without the source identity, and tagged with one of the tags only, none of them, or another tag.
       expect(isAssumeRoleAllowed(trust, { ...launch, sourceIdentity: undefined })).toBe(false);
@@ -131,12 +193,20 @@ describe('LOB accounts', () => {
       expect(isAssumeRoleAllowed(trust, { ...launch, tags: { purpose: 'connection-test' } })).toBe(false);
       expect(isAssumeRoleAllowed(trust, { ...launch, tags: { ...launch.tags, purpose: 'anything' } })).toBe(false);
       // Ending access (lib/access/clients.ts): portal-task=access-control and lob only; never beside studio-user.
-      const accessControl = { ...launch, sourceIdentity: 'portal-admin', tags: { 'portal-task': 'access-control', lob: 'lob-a' } };
+      const accessControl = {
+        ...launch,
+        sourceIdentity: 'portal-admin',
+        tags: { 'portal-task': 'access-control', lob: 'lob-a' },
+      };
       expect(isAssumeRoleAllowed(trust, accessControl)).toBe(true);
       expect(isAssumeRoleAllowed(trust, { ...accessControl, sourceIdentity: undefined })).toBe(false);
-      expect(isAssumeRoleAllowed(trust, { ...accessControl, tags: { 'portal-task': 'other', lob: 'lob-a' } })).toBe(false);
+      expect(isAssumeRoleAllowed(trust, { ...accessControl, tags: { 'portal-task': 'other', lob: 'lob-a' } })).toBe(
+        false,
+      );
       expect(isAssumeRoleAllowed(trust, { ...accessControl, tags: { 'portal-task': 'access-control' } })).toBe(false);
-      expect(isAssumeRoleAllowed(trust, { ...accessControl, tags: { ...accessControl.tags, 'studio-user': 'user-lob-a' } })).toBe(false);
+      expect(
+        isAssumeRoleAllowed(trust, { ...accessControl, tags: { ...accessControl.tags, 'studio-user': 'user-lob-a' } }),
+      ).toBe(false);
       // Untagged (the admin's list and test sessions): may assume, but the generator policy's profile
       // resource needs ${aws:PrincipalTag/studio-user}, so such a session presigns nobody.
       expect(isAssumeRoleAllowed(trust, { ...launch, tags: undefined })).toBe(true);
@@ -145,27 +215,63 @@ describe('LOB accounts', () => {
       // The usage page's "Studio apps running now" (lib/admin/running-apps.ts): access-control, naming the viewer.
       expect(isAssumeRoleAllowed(trust, { ...accessControl, sourceIdentity: 'owner-lob-a' })).toBe(true);
       // Each action on its own, with the keys a request for it carries.
-      const tags = { 'aws:RequestTag/studio-user': 'user-lob-a', 'aws:RequestTag/lob': 'lob-a', 'aws:TagKeys': ['studio-user', 'lob'] };
-      expect(isAllowed(trust, { principal: PORTAL_ROLE, action: 'sts:SetSourceIdentity', keys: { 'sts:SourceIdentity': 'user-lob-a' } })).toBe(true);
+      const tags = {
+        'aws:RequestTag/studio-user': 'user-lob-a',
+        'aws:RequestTag/lob': 'lob-a',
+        'aws:TagKeys': ['studio-user', 'lob'],
+      };
+      expect(
+        isAllowed(trust, {
+          principal: PORTAL_ROLE,
+          action: 'sts:SetSourceIdentity',
+          keys: { 'sts:SourceIdentity': 'user-lob-a' },
+        }),
+      ).toBe(true);
       expect(isAllowed(trust, { principal: PORTAL_ROLE, action: 'sts:SetSourceIdentity' })).toBe(false);
       expect(isAllowed(trust, { principal: PORTAL_ROLE, action: 'sts:TagSession', keys: tags })).toBe(true);
       expect(isAllowed(trust, { principal: PORTAL_ROLE, action: 'sts:AssumeRole', keys: tags })).toBe(false);
-      expect(isAllowed(trust, { principal: PORTAL_ROLE, action: 'sts:TagSession', keys: { ...tags, 'sts:SourceIdentity': 'user-lob-a' } })).toBe(true);
+      expect(
+        isAllowed(trust, {
+          principal: PORTAL_ROLE,
+          action: 'sts:TagSession',
+          keys: { ...tags, 'sts:SourceIdentity': 'user-lob-a' },
+        }),
+      ).toBe(true);
     }
   });
 
   it('the old single trust statement (TagSession conditioned on sts:SourceIdentity) refuses every tagged launch under the strict evaluator', () => {
     const old = JSON.stringify({
       Version: '2012-10-17',
-      Statement: [{ Effect: 'Allow', Principal: { AWS: PORTAL_ROLE }, Action: ['sts:AssumeRole', 'sts:SetSourceIdentity', 'sts:TagSession'], Condition: { StringLike: { 'sts:SourceIdentity': '*' }, Null: { 'sts:SourceIdentity': 'false' } } }],
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { AWS: PORTAL_ROLE },
+          Action: ['sts:AssumeRole', 'sts:SetSourceIdentity', 'sts:TagSession'],
+          Condition: { StringLike: { 'sts:SourceIdentity': '*' }, Null: { 'sts:SourceIdentity': 'false' } },
+        },
+      ],
     });
-    const launch = { principal: PORTAL_ROLE, sourceIdentity: 'user-lob-a', tags: { 'studio-user': 'user-lob-a', lob: 'lob-a' } };
+    const launch = {
+      principal: PORTAL_ROLE,
+      sourceIdentity: 'user-lob-a',
+      tags: { 'studio-user': 'user-lob-a', lob: 'lob-a' },
+    };
     expect(isAssumeRoleAllowed(old, launch)).toBe(false);
-    expect(evaluate(old, { principal: PORTAL_ROLE, action: 'sts:TagSession', keys: { 'sts:SourceIdentity': 'user-lob-a', 'aws:RequestTag/lob': 'lob-a' } }).decision).toBe('ImplicitlyDenied');
+    expect(
+      evaluate(old, {
+        principal: PORTAL_ROLE,
+        action: 'sts:TagSession',
+        keys: { 'sts:SourceIdentity': 'user-lob-a', 'aws:RequestTag/lob': 'lob-a' },
+      }).decision,
+    ).toBe('ImplicitlyDenied');
   });
 
   it("generator role may presign only this domain's user profiles, only through the shared SageMaker API endpoint", async () => {
-    for (const [lobName, account] of [['lob-a', LOB_A_ACCOUNT], ['lob-b', LOB_B_ACCOUNT]] as const) {
+    for (const [lobName, account] of [
+      ['lob-a', LOB_A_ACCOUNT],
+      ['lob-b', LOB_B_ACCOUNT],
+    ] as const) {
       const domainId = await promiseOf(lobs[lobName].domain.id);
       const policy = generatorPolicyOf(account).inputs.policy;
       expect(checkSourceVpce(policy, SAGEMAKER_API_VPCE)).toEqual([]);
@@ -178,7 +284,9 @@ describe('LOB accounts', () => {
         // the user's own profile; any profile of this domain only for access-control sessions (next test)
         'sagemaker:DescribeUserProfile': (r) => r === profiles || r === domainProfiles,
         // any app of this domain for access-control sessions; the user's own profile apps (and owned private spaces') for users
-        'sagemaker:DeleteApp': (r) => r === domainApps || r === `arn:aws:sagemaker:us-east-1:${account}:app/${domainId}/\${aws:PrincipalTag/studio-user}/*`,
+        'sagemaker:DeleteApp': (r) =>
+          r === domainApps ||
+          r === `arn:aws:sagemaker:us-east-1:${account}:app/${domainId}/\${aws:PrincipalTag/studio-user}/*`,
         'sagemaker:UpdateUserProfile': (r) => r === domainProfiles,
         'sagemaker:ListSpaces': (r) => r === '*',
         'sagemaker:DescribeDomain': (r) => r === `arn:aws:sagemaker:us-east-1:${account}:domain/${domainId}`,
@@ -202,7 +310,9 @@ describe('LOB accounts', () => {
       expect(isAllowed(policy, request('sagemaker:CreateUserProfile', 'user-a', 'user-a'))).toBe(lobName === 'lob-b');
       expect(isAllowed(policy, request('sagemaker:CreateUserProfile', 'user-b', 'user-a'))).toBe(false);
       expect(isAllowed(policy, request('sagemaker:CreatePresignedDomainUrl', 'user-a', undefined))).toBe(false);
-      expect(isAllowed(policy, request('sagemaker:CreatePresignedDomainUrl', 'user-a', 'user-a', 'vpce-0elsewhere'))).toBe(false);
+      expect(
+        isAllowed(policy, request('sagemaker:CreatePresignedDomainUrl', 'user-a', 'user-a', 'vpce-0elsewhere')),
+      ).toBe(false);
     }
   });
 
@@ -212,11 +322,23 @@ describe('LOB accounts', () => {
     const policy = generatorPolicyOf(LOB_A_ACCOUNT).inputs.policy;
     const sweep = { 'portal-task': 'access-control', lob: 'lob-a' };
     const launch = { 'studio-user': 'user-a', lob: 'lob-a' };
-    const app = (domain: string, owner = 'user-a', account = LOB_A_ACCOUNT) => `arn:aws:sagemaker:us-east-1:${account}:app/${domain}/${owner}/jupyterlab/default`;
-    const profile = (domain: string, name = 'user-a', account = LOB_A_ACCOUNT) => `arn:aws:sagemaker:us-east-1:${account}:user-profile/${domain}/${name}`;
+    const app = (domain: string, owner = 'user-a', account = LOB_A_ACCOUNT) =>
+      `arn:aws:sagemaker:us-east-1:${account}:app/${domain}/${owner}/jupyterlab/default`;
+    const profile = (domain: string, name = 'user-a', account = LOB_A_ACCOUNT) =>
+      `arn:aws:sagemaker:us-east-1:${account}:user-profile/${domain}/${name}`;
     /** `vpce` null: the call did not come through a VPC endpoint (no aws:SourceVpce). */
-    const ask = (action: string, resource: string, tags: Record<string, string>, vpce: string | null = SAGEMAKER_API_VPCE) =>
-      isAllowed(policy, { action, resource, keys: vpce === null ? {} : { 'aws:SourceVpce': vpce }, principalTags: tags });
+    const ask = (
+      action: string,
+      resource: string,
+      tags: Record<string, string>,
+      vpce: string | null = SAGEMAKER_API_VPCE,
+    ) =>
+      isAllowed(policy, {
+        action,
+        resource,
+        keys: vpce === null ? {} : { 'aws:SourceVpce': vpce },
+        principalTags: tags,
+      });
     // The sweep's (and an admin decision's) session: list, stop, disable, in this domain.
     expect(ask('sagemaker:ListApps', '*', sweep)).toBe(true);
     expect(ask('sagemaker:ListUserProfiles', '*', sweep)).toBe(true);
@@ -255,13 +377,23 @@ describe('LOB accounts', () => {
     const profileApp = (owner: string, domain = domainA) => arn(`app/${domain}/${owner}/jupyterlab/default`);
     const spaceApp = (space: string, domain = domainA) => arn(`app/${domain}/${space}/jupyterlab/default`);
     /** A DeleteApp request: for a space app the space's owner and sharing type are condition keys. */
-    const stop = (resource: string, space?: { owner: string; sharing: 'Private' | 'Shared' }, vpce: string | null = SAGEMAKER_API_VPCE, tags: Record<string, string> = user) =>
+    const stop = (
+      resource: string,
+      space?: { owner: string; sharing: 'Private' | 'Shared' },
+      vpce: string | null = SAGEMAKER_API_VPCE,
+      tags: Record<string, string> = user,
+    ) =>
       isAllowed(policy, {
         action: 'sagemaker:DeleteApp',
         resource,
         keys: {
           ...(vpce === null ? {} : { 'aws:SourceVpce': vpce }),
-          ...(space ? { 'sagemaker:OwnerUserProfileArn': arn(`user-profile/${domainA}/${space.owner}`), 'sagemaker:SpaceSharingType': space.sharing } : {}),
+          ...(space
+            ? {
+                'sagemaker:OwnerUserProfileArn': arn(`user-profile/${domainA}/${space.owner}`),
+                'sagemaker:SpaceSharingType': space.sharing,
+              }
+            : {}),
         },
         principalTags: tags,
       });
@@ -281,14 +413,23 @@ describe('LOB accounts', () => {
     expect(stop(profileApp('user-a'), undefined, 'vpce-0elsewhere')).toBe(false);
     expect(stop(profileApp('user-a'), undefined, SAGEMAKER_API_VPCE, { lob: 'lob-a' })).toBe(false);
     // Listing spaces (to find its own) through the endpoint only; still no profile changes.
-    const ask = (action: string, resource: string, vpce: string | null) => isAllowed(policy, { action, resource, keys: vpce === null ? {} : { 'aws:SourceVpce': vpce }, principalTags: user });
+    const ask = (action: string, resource: string, vpce: string | null) =>
+      isAllowed(policy, {
+        action,
+        resource,
+        keys: vpce === null ? {} : { 'aws:SourceVpce': vpce },
+        principalTags: user,
+      });
     expect(ask('sagemaker:ListSpaces', '*', SAGEMAKER_API_VPCE)).toBe(true);
     expect(ask('sagemaker:ListSpaces', '*', null)).toBe(false);
     expect(ask('sagemaker:UpdateUserProfile', arn(`user-profile/${domainA}/user-a`), SAGEMAKER_API_VPCE)).toBe(false);
   });
 
   it('generator role may create user profiles only where auto-create is on', () => {
-    const actions = (account: string) => parsePolicy(generatorPolicyOf(account).inputs.policy).Statement.flatMap((s) => ([] as string[]).concat(s.Action ?? []));
+    const actions = (account: string) =>
+      parsePolicy(generatorPolicyOf(account).inputs.policy).Statement.flatMap((s) =>
+        ([] as string[]).concat(s.Action ?? []),
+      );
     expect(actions(LOB_A_ACCOUNT)).not.toContain('sagemaker:CreateUserProfile');
     expect(actions(LOB_B_ACCOUNT)).toContain('sagemaker:CreateUserProfile');
   });
@@ -315,8 +456,12 @@ describe('LOB accounts', () => {
 
   it('creates no public networking in LOB accounts', () => {
     expect(resourcesOfType(T.vpc)).toHaveLength(2);
-    expect([...resourcesOfType('aws:ec2/internetGateway:InternetGateway'), ...resourcesOfType('aws:ec2/natGateway:NatGateway')]).toEqual([]);
+    expect([
+      ...resourcesOfType('aws:ec2/internetGateway:InternetGateway'),
+      ...resourcesOfType('aws:ec2/natGateway:NatGateway'),
+    ]).toEqual([]);
     expect(resourcesOfType(T.subnet).every((s) => s.inputs.mapPublicIpOnLaunch === false)).toBe(true);
-    for (const domain of resourcesOfType(T.sagemakerDomain)) expect(domain.inputs.appNetworkAccessType).not.toBe('PublicInternetOnly');
+    for (const domain of resourcesOfType(T.sagemakerDomain))
+      expect(domain.inputs.appNetworkAccessType).not.toBe('PublicInternetOnly');
   });
 });

@@ -99,21 +99,47 @@ export function buildGeneratorTrustPolicy(portalRoleArn: string): string {
  * Generator role permissions: presign (and look up / create) only the profile named by the session's
  * studio-user tag, in this domain, via our endpoint only. IAM itself refuses user A's session on B's profile.
  */
-export function buildGeneratorPolicy(input: { region: string; accountId: string; domainId: string; sagemakerApiEndpointId: string; autoCreateProfile: boolean }): string {
+export function buildGeneratorPolicy(input: {
+  region: string;
+  accountId: string;
+  domainId: string;
+  sagemakerApiEndpointId: string;
+  autoCreateProfile: boolean;
+}): string {
   const ownProfile = `arn:aws:sagemaker:${input.region}:${input.accountId}:user-profile/${input.domainId}/\${aws:PrincipalTag/${STUDIO_USER_TAG}}`;
   const domain = `arn:aws:sagemaker:${input.region}:${input.accountId}:domain/${input.domainId}`;
   const viaEndpoint = { StringEquals: { 'aws:SourceVpce': input.sagemakerApiEndpointId } };
   const statements: object[] = [
-    { Sid: 'PresignOwnProfile', Effect: 'Allow', Action: ['sagemaker:CreatePresignedDomainUrl', 'sagemaker:DescribeUserProfile'], Resource: ownProfile, Condition: viaEndpoint },
-    { Sid: 'DescribeThisDomain', Effect: 'Allow', Action: 'sagemaker:DescribeDomain', Resource: domain, Condition: viaEndpoint },
+    {
+      Sid: 'PresignOwnProfile',
+      Effect: 'Allow',
+      Action: ['sagemaker:CreatePresignedDomainUrl', 'sagemaker:DescribeUserProfile'],
+      Resource: ownProfile,
+      Condition: viaEndpoint,
+    },
+    {
+      Sid: 'DescribeThisDomain',
+      Effect: 'Allow',
+      Action: 'sagemaker:DescribeDomain',
+      Resource: domain,
+      Condition: viaEndpoint,
+    },
     // Admin connection test; ListUserProfiles has no resource-level permissions.
-    { Sid: 'ListProfiles', Effect: 'Allow', Action: 'sagemaker:ListUserProfiles', Resource: '*', Condition: viaEndpoint },
+    {
+      Sid: 'ListProfiles',
+      Effect: 'Allow',
+      Action: 'sagemaker:ListUserProfiles',
+      Resource: '*',
+      Condition: viaEndpoint,
+    },
     // The usage page's "Studio apps running now" (read-only); ListApps has no resource-level permissions either.
     { Sid: 'ListApps', Effect: 'Allow', Action: 'sagemaker:ListApps', Resource: '*', Condition: viaEndpoint },
   ];
   // Ending access (lib/access): only sessions the portal tagged portal-task=access-control, in this domain,
   // through our endpoint. A user's launch session carries studio-user, never this tag: it gains nothing.
-  const accessControl = { StringEquals: { ...viaEndpoint.StringEquals, [`aws:PrincipalTag/${PORTAL_TASK_TAG}`]: ACCESS_CONTROL_TASK } };
+  const accessControl = {
+    StringEquals: { ...viaEndpoint.StringEquals, [`aws:PrincipalTag/${PORTAL_TASK_TAG}`]: ACCESS_CONTROL_TASK },
+  };
   statements.push(
     {
       Sid: 'AccessControlStopApps',
@@ -130,11 +156,23 @@ export function buildGeneratorPolicy(input: { region: string; accountId: string;
       Condition: accessControl,
     },
     // Which private space belongs to whom; ListSpaces has no resource-level permissions.
-    { Sid: 'AccessControlListSpaces', Effect: 'Allow', Action: 'sagemaker:ListSpaces', Resource: '*', Condition: accessControl },
+    {
+      Sid: 'AccessControlListSpaces',
+      Effect: 'Allow',
+      Action: 'sagemaker:ListSpaces',
+      Resource: '*',
+      Condition: accessControl,
+    },
   );
   statements.push(...userStopsOwnApps(input, viaEndpoint.StringEquals));
   if (input.autoCreateProfile) {
-    statements.push({ Sid: 'CreateOwnProfile', Effect: 'Allow', Action: ['sagemaker:CreateUserProfile', 'sagemaker:AddTags'], Resource: ownProfile, Condition: viaEndpoint });
+    statements.push({
+      Sid: 'CreateOwnProfile',
+      Effect: 'Allow',
+      Action: ['sagemaker:CreateUserProfile', 'sagemaker:AddTags'],
+      Resource: ownProfile,
+      Condition: viaEndpoint,
+    });
   }
   return buildPolicyDocument(statements);
 }
@@ -145,7 +183,10 @@ export function buildGeneratorPolicy(input: { region: string; accountId: string;
  * is its profile, SpaceSharingType Private; Service Authorization Reference, SageMaker condition keys), and
  * list spaces to find them (ListSpaces has no resource-level permissions). Nothing else of anyone else's.
  */
-function userStopsOwnApps(input: { region: string; accountId: string; domainId: string }, viaEndpoint: Record<string, string>): object[] {
+function userStopsOwnApps(
+  input: { region: string; accountId: string; domainId: string },
+  viaEndpoint: Record<string, string>,
+): object[] {
   const arn = (resource: string) => `arn:aws:sagemaker:${input.region}:${input.accountId}:${resource}`;
   const tag = `\${aws:PrincipalTag/${STUDIO_USER_TAG}}`;
   return [
@@ -166,7 +207,13 @@ function userStopsOwnApps(input: { region: string; accountId: string; domainId: 
         ArnLike: { 'sagemaker:OwnerUserProfileArn': arn(`user-profile/${input.domainId}/${tag}`) },
       },
     },
-    { Sid: 'UserListsSpaces', Effect: 'Allow', Action: 'sagemaker:ListSpaces', Resource: '*', Condition: { StringEquals: viaEndpoint } },
+    {
+      Sid: 'UserListsSpaces',
+      Effect: 'Allow',
+      Action: 'sagemaker:ListSpaces',
+      Resource: '*',
+      Condition: { StringEquals: viaEndpoint },
+    },
   ];
 }
 
@@ -177,11 +224,30 @@ export function buildExecutionPolicy(input: { region: string; accountId: string;
     {
       Sid: 'AppsAndSpacesOfThisDomain',
       Effect: 'Allow',
-      Action: ['sagemaker:CreateApp', 'sagemaker:DeleteApp', 'sagemaker:DescribeApp', 'sagemaker:CreateSpace', 'sagemaker:UpdateSpace', 'sagemaker:DeleteSpace', 'sagemaker:DescribeSpace', 'sagemaker:AddTags'],
+      Action: [
+        'sagemaker:CreateApp',
+        'sagemaker:DeleteApp',
+        'sagemaker:DescribeApp',
+        'sagemaker:CreateSpace',
+        'sagemaker:UpdateSpace',
+        'sagemaker:DeleteSpace',
+        'sagemaker:DescribeSpace',
+        'sagemaker:AddTags',
+      ],
       Resource: [arn(`app/${input.domainId}/*`), arn(`space/${input.domainId}/*`)],
     },
-    { Sid: 'DescribeThisDomain', Effect: 'Allow', Action: ['sagemaker:DescribeDomain', 'sagemaker:DescribeUserProfile'], Resource: [arn(`domain/${input.domainId}`), arn(`user-profile/${input.domainId}/*`)] },
-    { Sid: 'ListInStudio', Effect: 'Allow', Action: ['sagemaker:ListApps', 'sagemaker:ListSpaces', 'sagemaker:ListTags'], Resource: '*' },
+    {
+      Sid: 'DescribeThisDomain',
+      Effect: 'Allow',
+      Action: ['sagemaker:DescribeDomain', 'sagemaker:DescribeUserProfile'],
+      Resource: [arn(`domain/${input.domainId}`), arn(`user-profile/${input.domainId}/*`)],
+    },
+    {
+      Sid: 'ListInStudio',
+      Effect: 'Allow',
+      Action: ['sagemaker:ListApps', 'sagemaker:ListSpaces', 'sagemaker:ListTags'],
+      Resource: '*',
+    },
     {
       Sid: 'StudioLogs',
       Effect: 'Allow',
@@ -189,7 +255,12 @@ export function buildExecutionPolicy(input: { region: string; accountId: string;
       Resource: `arn:aws:logs:${input.region}:${input.accountId}:log-group:/aws/sagemaker/*`,
     },
     { Sid: 'PullImagesAuth', Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*' },
-    { Sid: 'PullImages', Effect: 'Allow', Action: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'], Resource: `arn:aws:ecr:${input.region}:*:repository/*` },
+    {
+      Sid: 'PullImages',
+      Effect: 'Allow',
+      Action: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'],
+      Resource: `arn:aws:ecr:${input.region}:*:repository/*`,
+    },
   ]);
 }
 
@@ -216,7 +287,12 @@ export function buildLobItem(config: InfraConfig, lob: LobConfig, domainId: stri
 
 /** SageMaker IdleSettings: shut idle apps down after `minutes`; users may not raise it above that. */
 export function idleSettings(minutes: number) {
-  return { lifecycleManagement: 'ENABLED', idleTimeoutInMinutes: minutes, minIdleTimeoutInMinutes: 60, maxIdleTimeoutInMinutes: minutes };
+  return {
+    lifecycleManagement: 'ENABLED',
+    idleTimeoutInMinutes: minutes,
+    minIdleTimeoutInMinutes: 60,
+    maxIdleTimeoutInMinutes: minutes,
+  };
 }
 
 export function createLobAccount(args: LobAccountArgs, opts: LobAccountOptions) {
@@ -225,33 +301,69 @@ export function createLobAccount(args: LobAccountArgs, opts: LobAccountOptions) 
   const lobOpts = opts.lob;
 
   // --- Network ----------------------------------------------------------------------------------------------
-  const vpc = new aws.ec2.Vpc(`${name}-vpc`, { cidrBlock: lob.vpcCidr, enableDnsSupport: true, enableDnsHostnames: true, tags: tags('vpc') }, lobOpts);
+  const vpc = new aws.ec2.Vpc(
+    `${name}-vpc`,
+    { cidrBlock: lob.vpcCidr, enableDnsSupport: true, enableDnsHostnames: true, tags: tags('vpc') },
+    lobOpts,
+  );
   new aws.ec2.DefaultSecurityGroup(`${name}-default-sg`, { vpcId: vpc.id, tags: tags('default-locked') }, lobOpts);
-  const { privateSubnets, transitGatewaySubnets: attachmentSubnets, privateRouteTable } = createTieredSubnets(
+  const {
+    privateSubnets,
+    transitGatewaySubnets: attachmentSubnets,
+    privateRouteTable,
+  } = createTieredSubnets(
     { name, vpc, plan: planSubnets(lob.vpcCidr, config.azIds.length), azIds: config.azIds, tags },
     lobOpts,
   );
 
   const attachment = attachToTransitGateway(
     name,
-    { transitGatewayId: shared.transitGatewayId, vpcId: vpc.id, subnets: attachmentSubnets, tags: tags('tgw-attachment') },
+    {
+      transitGatewayId: shared.transitGatewayId,
+      vpcId: vpc.id,
+      subnets: attachmentSubnets,
+      tags: tags('tgw-attachment'),
+    },
     { ...lobOpts, dependsOn: shared.ramShareReady },
   );
   // The hub does not auto-accept: the shared-services account accepts this LOB's attachment explicitly.
-  const accepter = new aws.ec2transitgateway.VpcAttachmentAccepter(`${name}-tgw-accept`, { transitGatewayAttachmentId: attachment.id, tags: tags('tgw-attachment') }, opts.shared);
+  const accepter = new aws.ec2transitgateway.VpcAttachmentAccepter(
+    `${name}-tgw-accept`,
+    { transitGatewayAttachmentId: attachment.id, tags: tags('tgw-attachment') },
+    opts.shared,
+  );
   [shared.sharedVpcCidr, ...config.corporateCidrs].forEach(
     (destination, i) =>
-      new aws.ec2.Route(`${name}-route-${i}`, { routeTableId: privateRouteTable.id, destinationCidrBlock: destination, transitGatewayId: shared.transitGatewayId }, { ...lobOpts, dependsOn: [accepter] }),
+      new aws.ec2.Route(
+        `${name}-route-${i}`,
+        {
+          routeTableId: privateRouteTable.id,
+          destinationCidrBlock: destination,
+          transitGatewayId: shared.transitGatewayId,
+        },
+        { ...lobOpts, dependsOn: [accepter] },
+      ),
   );
   // S3 stays in-region and private (gateway endpoints cost nothing); everything else goes through the
   // central interface endpoints, whose names resolve through the shared Resolver rules (RAM).
   new aws.ec2.VpcEndpoint(
     `${name}-vpce-s3`,
-    { vpcId: vpc.id, serviceName: `com.amazonaws.${config.region}.s3`, vpcEndpointType: 'Gateway', routeTableIds: [privateRouteTable.id], tags: tags('vpce-s3') },
+    {
+      vpcId: vpc.id,
+      serviceName: `com.amazonaws.${config.region}.s3`,
+      vpcEndpointType: 'Gateway',
+      routeTableIds: [privateRouteTable.id],
+      tags: tags('vpce-s3'),
+    },
     lobOpts,
   );
   shared.forwardingRuleIds.forEach(
-    (ruleId, i) => new aws.route53.ResolverRuleAssociation(`${name}-fwd-${i}`, { resolverRuleId: ruleId, vpcId: vpc.id }, { ...lobOpts, dependsOn: shared.ramShareReady }),
+    (ruleId, i) =>
+      new aws.route53.ResolverRuleAssociation(
+        `${name}-fwd-${i}`,
+        { resolverRuleId: ruleId, vpcId: vpc.id },
+        { ...lobOpts, dependsOn: shared.ramShareReady },
+      ),
   );
 
   const studioSecurityGroup = securityGroup(
@@ -264,7 +376,12 @@ export function createLobAccount(args: LobAccountArgs, opts: LobAccountOptions) 
   const withinStudio = { ...studio, peer: studio, ports: [0, 65535] as [number, number], description: 'within Studio' };
   allow('in', `${name}-studio-self-in`, withinStudio, lobOpts);
   allow('out', `${name}-studio-self-out`, withinStudio, lobOpts);
-  const toEndpoints = { ...studio, peer: { cidr: shared.sharedVpcCidr }, ports: 443, description: 'central VPC endpoints' };
+  const toEndpoints = {
+    ...studio,
+    peer: { cidr: shared.sharedVpcCidr },
+    ports: 443,
+    description: 'central VPC endpoints',
+  };
   allow('out', `${name}-studio-endpoints-out`, toEndpoints, lobOpts);
 
   // --- Studio domain --------------------------------------------------------------------------------------
@@ -273,7 +390,13 @@ export function createLobAccount(args: LobAccountArgs, opts: LobAccountOptions) 
     {
       name: `${lob.name}-studio-execution`,
       // SetSourceIdentity: with USER_PROFILE_NAME, Studio sessions carry the profile name into CloudTrail.
-      assumeRolePolicy: buildPolicyDocument([{ Effect: 'Allow', Principal: { Service: 'sagemaker.amazonaws.com' }, Action: ['sts:AssumeRole', 'sts:SetSourceIdentity'] }]),
+      assumeRolePolicy: buildPolicyDocument([
+        {
+          Effect: 'Allow',
+          Principal: { Service: 'sagemaker.amazonaws.com' },
+          Action: ['sts:AssumeRole', 'sts:SetSourceIdentity'],
+        },
+      ]),
       tags: tags('studio-execution'),
     },
     lobOpts,
@@ -304,11 +427,21 @@ export function createLobAccount(args: LobAccountArgs, opts: LobAccountOptions) 
   );
   new aws.iam.RolePolicy(
     `${name}-studio-execution-policy`,
-    { role: executionRole.name, policy: domain.id.apply((domainId) => buildExecutionPolicy({ region: config.region, accountId: lob.accountId, domainId })) },
+    {
+      role: executionRole.name,
+      policy: domain.id.apply((domainId) =>
+        buildExecutionPolicy({ region: config.region, accountId: lob.accountId, domainId }),
+      ),
+    },
     lobOpts,
   );
   const userProfiles = lob.users.map(
-    (user) => new aws.sagemaker.UserProfile(`${name}-profile-${user}`, { domainId: domain.id, userProfileName: user, tags: tags(`profile-${user}`) }, lobOpts),
+    (user) =>
+      new aws.sagemaker.UserProfile(
+        `${name}-profile-${user}`,
+        { domainId: domain.id, userProfileName: user, tags: tags(`profile-${user}`) },
+        lobOpts,
+      ),
   );
 
   // --- Generator role: what the portal assumes to presign ----------------------------------------------
@@ -327,11 +460,15 @@ export function createLobAccount(args: LobAccountArgs, opts: LobAccountOptions) 
     `${name}-generator-policy`,
     {
       role: generatorRole.name,
-      policy: pulumi
-        .all([domain.id, shared.sagemakerApiEndpointId])
-        .apply(([domainId, sagemakerApiEndpointId]) =>
-          buildGeneratorPolicy({ region: config.region, accountId: lob.accountId, domainId, sagemakerApiEndpointId, autoCreateProfile: lob.autoCreateProfile }),
-        ),
+      policy: pulumi.all([domain.id, shared.sagemakerApiEndpointId]).apply(([domainId, sagemakerApiEndpointId]) =>
+        buildGeneratorPolicy({
+          region: config.region,
+          accountId: lob.accountId,
+          domainId,
+          sagemakerApiEndpointId,
+          autoCreateProfile: lob.autoCreateProfile,
+        }),
+      ),
     },
     lobOpts,
   );
@@ -339,9 +476,25 @@ export function createLobAccount(args: LobAccountArgs, opts: LobAccountOptions) 
   // --- Onboarding: the LOB's row in the portal's LOBs table (shared-services account) ---------------------
   const lobItem = new aws.dynamodb.TableItem(
     `${name}-lob-row`,
-    { tableName: shared.lobsTableName, hashKey: 'lob', item: domain.id.apply((domainId) => buildLobItem(config, lob, domainId)) },
+    {
+      tableName: shared.lobsTableName,
+      hashKey: 'lob',
+      item: domain.id.apply((domainId) => buildLobItem(config, lob, domainId)),
+    },
     { ...opts.shared, dependsOn: [generatorPolicy] },
   );
 
-  return { vpc, privateSubnets, attachmentSubnets, attachment, studioSecurityGroup, executionRole, domain, userProfiles, generatorRole, generatorPolicy, lobItem };
+  return {
+    vpc,
+    privateSubnets,
+    attachmentSubnets,
+    attachment,
+    studioSecurityGroup,
+    executionRole,
+    domain,
+    userProfiles,
+    generatorRole,
+    generatorPolicy,
+    lobItem,
+  };
 }

@@ -30,9 +30,17 @@ const FIVE_MINUTES = 300;
 export function createMonitoring(args: MonitoringArgs, opts: pulumi.CustomResourceOptions): Monitoring {
   const { name, config } = args;
   const monitoring = config.portal.monitoring;
-  const topic = new aws.sns.Topic(`${name}-alarms`, { name: `${name}-alarms`, kmsMasterKeyId: 'alias/aws/sns', tags: args.tags }, opts);
+  const topic = new aws.sns.Topic(
+    `${name}-alarms`,
+    { name: `${name}-alarms`, kmsMasterKeyId: 'alias/aws/sns', tags: args.tags },
+    opts,
+  );
   if (monitoring.alarmEmail) {
-    new aws.sns.TopicSubscription(`${name}-alarms-email`, { topic: topic.arn, protocol: 'email', endpoint: monitoring.alarmEmail }, opts);
+    new aws.sns.TopicSubscription(
+      `${name}-alarms-email`,
+      { topic: topic.arn, protocol: 'email', endpoint: monitoring.alarmEmail },
+      opts,
+    );
   }
   const actions = { alarmActions: [topic.arn], okActions: [topic.arn] };
   const portalMetric = (metricName: string, stat: string, dimensions: Record<string, string> = {}) => ({
@@ -43,7 +51,11 @@ export function createMonitoring(args: MonitoringArgs, opts: pulumi.CustomResour
     dimensions: { service: PORTAL_SERVICE, ...dimensions },
   });
   const alarm = (key: string, input: Omit<aws.cloudwatch.MetricAlarmArgs, 'alarmActions' | 'okActions' | 'name'>) =>
-    new aws.cloudwatch.MetricAlarm(`${name}-${key}`, { name: `${name}-${key}`, ...actions, tags: args.tags, ...input }, opts);
+    new aws.cloudwatch.MetricAlarm(
+      `${name}-${key}`,
+      { name: `${name}-${key}`, ...actions, tags: args.tags, ...input },
+      opts,
+    );
 
   const lambdaCountAlarm = (key: string, metricName: string, alarmDescription: string) =>
     alarm(key, {
@@ -69,7 +81,12 @@ export function createMonitoring(args: MonitoringArgs, opts: pulumi.CustomResour
       metricQueries: [
         { id: 'failures', metric: portalMetric('LaunchFailures', 'Sum'), returnData: false },
         { id: 'launches', metric: portalMetric('Launches', 'Sum'), returnData: false },
-        { id: 'rate', expression: 'IF(launches >= 5, 100 * failures / launches, 0)', label: 'Launch failure rate (%)', returnData: true },
+        {
+          id: 'rate',
+          expression: 'IF(launches >= 5, 100 * failures / launches, 0)',
+          label: 'Launch failure rate (%)',
+          returnData: true,
+        },
       ],
     }),
     api5xx: alarm('api-5xx', {
@@ -84,8 +101,16 @@ export function createMonitoring(args: MonitoringArgs, opts: pulumi.CustomResour
       comparisonOperator: 'GreaterThanOrEqualToThreshold',
       treatMissingData: 'notBreaching',
     }),
-    functionErrors: lambdaCountAlarm('function-errors', 'Errors', 'The portal function failed (Lambda Errors) in 5 minutes.'),
-    functionThrottles: lambdaCountAlarm('function-throttles', 'Throttles', 'Lambda throttled portal invocations (concurrency limit).'),
+    functionErrors: lambdaCountAlarm(
+      'function-errors',
+      'Errors',
+      'The portal function failed (Lambda Errors) in 5 minutes.',
+    ),
+    functionThrottles: lambdaCountAlarm(
+      'function-throttles',
+      'Throttles',
+      'Lambda throttled portal invocations (concurrency limit).',
+    ),
     functionDurationP95: alarm('function-duration-p95', {
       alarmDescription: `The portal function's p95 duration stayed above ${monitoring.durationP95Ms} ms for 15 minutes.`,
       namespace: 'AWS/Lambda',
@@ -108,7 +133,13 @@ export function createMonitoring(args: MonitoringArgs, opts: pulumi.CustomResour
         ...args.tableNames.flatMap((table, i) =>
           ['ReadThrottleEvents', 'WriteThrottleEvents'].map((metricName) => ({
             id: `${metricName === 'ReadThrottleEvents' ? 'r' : 'w'}${i}`,
-            metric: { namespace: 'AWS/DynamoDB', metricName, period: FIVE_MINUTES, stat: 'Sum', dimensions: { TableName: table } },
+            metric: {
+              namespace: 'AWS/DynamoDB',
+              metricName,
+              period: FIVE_MINUTES,
+              stat: 'Sum',
+              dimensions: { TableName: table },
+            },
             returnData: false,
           })),
         ),
@@ -152,19 +183,38 @@ export function createMonitoring(args: MonitoringArgs, opts: pulumi.CustomResour
       dashboardName: `${name}-portal`,
       dashboardBody: pulumi
         .all([pulumi.output(args.functionName), pulumi.output(args.apiName), pulumi.all(args.tableNames)])
-        .apply(([functionName, apiName, tableNames]) => buildDashboardBody({ config, functionName, apiName, tableNames })),
+        .apply(([functionName, apiName, tableNames]) =>
+          buildDashboardBody({ config, functionName, apiName, tableNames }),
+        ),
     },
     opts,
   );
   return { topic, alarms, dashboard };
 }
 
-function flat(metric: { namespace: string; metricName: string; period: number; stat: string; dimensions: Record<string, string> }) {
-  return { namespace: metric.namespace, metricName: metric.metricName, period: metric.period, statistic: metric.stat, dimensions: metric.dimensions };
+function flat(metric: {
+  namespace: string;
+  metricName: string;
+  period: number;
+  stat: string;
+  dimensions: Record<string, string>;
+}) {
+  return {
+    namespace: metric.namespace,
+    metricName: metric.metricName,
+    period: metric.period,
+    statistic: metric.stat,
+    dimensions: metric.dimensions,
+  };
 }
 
 /** The dashboard: launches, failures, launch time and health per LOB, then API, function and DynamoDB health. */
-export function buildDashboardBody(input: { config: InfraConfig; functionName: string; apiName: string; tableNames: string[] }): string {
+export function buildDashboardBody(input: {
+  config: InfraConfig;
+  functionName: string;
+  apiName: string;
+  tableNames: string[];
+}): string {
   const { config, functionName, apiName, tableNames } = input;
   const region = config.region;
   const lobs = config.lobs.map((l) => l.name);
@@ -172,7 +222,14 @@ export function buildDashboardBody(input: { config: InfraConfig; functionName: s
     lobs.map((lob) => [PORTAL_NAMESPACE, metricName, 'service', PORTAL_SERVICE, 'lob', lob, { stat, label: lob }]);
   let y = 0;
   const widget = (title: string, metrics: unknown[], extra: Record<string, unknown> = {}) => {
-    const w = { type: 'metric', width: 12, height: 6, x: (y % 2) * 12, y: Math.floor(y / 2) * 6, properties: { title, region, metrics, period: 300, view: 'timeSeries', ...extra } };
+    const w = {
+      type: 'metric',
+      width: 12,
+      height: 6,
+      x: (y % 2) * 12,
+      y: Math.floor(y / 2) * 6,
+      properties: { title, region, metrics, period: 300, view: 'timeSeries', ...extra },
+    };
     y += 1;
     return w;
   };

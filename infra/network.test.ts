@@ -1,7 +1,15 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { InfraConfig } from './config';
 import { checkIngress, type IngressRule } from './policy-check';
-import { allResources, installPulumiMocks, promiseOf, resourcesOfType, settle, T, type RecordedResource } from './testing/pulumi-mocks';
+import {
+  allResources,
+  installPulumiMocks,
+  promiseOf,
+  resourcesOfType,
+  settle,
+  T,
+  type RecordedResource,
+} from './testing/pulumi-mocks';
 import { buildTestConfig, LOB_A_ACCOUNT, LOB_B_ACCOUNT, SHARED_ACCOUNT } from './testing/fixtures';
 import { buildExecuteApiEndpointPolicy } from './network';
 
@@ -33,7 +41,9 @@ const STUDIO_AND_API_ZONES = ['studio.us-east-1.sagemaker.aws', 'execute-api.us-
 describe('shared network (shared-services account)', () => {
   it('has a VPC with private and Transit Gateway subnets in at least two AZs', async () => {
     const subnets = resourcesOfType(T.subnet);
-    const privateAzs = new Set(subnets.filter((s) => s.name.includes('-private-')).map((s) => s.inputs.availabilityZoneId));
+    const privateAzs = new Set(
+      subnets.filter((s) => s.name.includes('-private-')).map((s) => s.inputs.availabilityZoneId),
+    );
     const tgwAzs = new Set(subnets.filter((s) => s.name.includes('-tgw-')).map((s) => s.inputs.availabilityZoneId));
     expect(privateAzs.size).toBeGreaterThanOrEqual(2);
     expect(tgwAzs.size).toBeGreaterThanOrEqual(2);
@@ -48,7 +58,9 @@ describe('shared network (shared-services account)', () => {
   it('shares the Transit Gateway and the forwarding rules through RAM with the LOB accounts only, inside the organization', async () => {
     const [share] = resourcesOfType(T.ramShare);
     expect(share.inputs.allowExternalPrincipals).toBe(false);
-    const principals = resourcesOfType(T.ramPrincipal).map((p) => p.inputs.principal).sort();
+    const principals = resourcesOfType(T.ramPrincipal)
+      .map((p) => p.inputs.principal)
+      .sort();
     expect(principals).toEqual([LOB_A_ACCOUNT, LOB_B_ACCOUNT]);
     const shared = resourcesOfType(T.ramResource).map((r) => r.inputs.resourceArn as string);
     expect(shared).toContain(await promiseOf(network.transitGateway.arn));
@@ -63,7 +75,10 @@ describe('shared network (shared-services account)', () => {
 
   it('has interface endpoints for execute-api, sts, sagemaker.api, Studio, cognito-idp, logs, sns, ecr.api and ecr.dkr, and a DynamoDB gateway endpoint', () => {
     const endpoints = resourcesOfType(T.vpcEndpoint);
-    const interfaces = endpoints.filter((e) => e.inputs.vpcEndpointType === 'Interface').map((e) => e.inputs.serviceName).sort();
+    const interfaces = endpoints
+      .filter((e) => e.inputs.vpcEndpointType === 'Interface')
+      .map((e) => e.inputs.serviceName)
+      .sort();
     expect(interfaces).toEqual(
       [
         'aws.sagemaker.us-east-1.studio',
@@ -77,13 +92,16 @@ describe('shared network (shared-services account)', () => {
         'com.amazonaws.us-east-1.sts',
       ].sort(),
     );
-    for (const e of endpoints.filter((x) => x.inputs.vpcEndpointType === 'Interface')) expect(e.inputs.subnetIds).toHaveLength(2);
+    for (const e of endpoints.filter((x) => x.inputs.vpcEndpointType === 'Interface'))
+      expect(e.inputs.subnetIds).toHaveLength(2);
     const gateway = endpoints.filter((e) => e.inputs.vpcEndpointType === 'Gateway');
     expect(gateway.map((e) => e.inputs.serviceName)).toEqual(['com.amazonaws.us-east-1.dynamodb']);
   });
 
   it('the execute-api endpoint has an endpoint policy: private APIs of the shared-services account only', () => {
-    const executeApi = resourcesOfType(T.vpcEndpoint).find((e) => String(e.inputs.serviceName).endsWith('.execute-api'))!;
+    const executeApi = resourcesOfType(T.vpcEndpoint).find((e) =>
+      String(e.inputs.serviceName).endsWith('.execute-api'),
+    )!;
     expect(executeApi.inputs.policy).toBe(buildExecuteApiEndpointPolicy('us-east-1', SHARED_ACCOUNT));
   });
 
@@ -91,7 +109,9 @@ describe('shared network (shared-services account)', () => {
     const sgId = await promiseOf(network.endpointSecurityGroup.id);
     const rules = resourcesOfType(T.ingressRule).filter((r) => r.inputs.securityGroupId === sgId);
     expect(rules.length).toBeGreaterThan(0);
-    expect(checkIngress(toIngress(rules), [...config.corporateCidrs, ...config.lobs.map((l) => l.vpcCidr)], [443])).toEqual([]);
+    expect(
+      checkIngress(toIngress(rules), [...config.corporateCidrs, ...config.lobs.map((l) => l.vpcCidr)], [443]),
+    ).toEqual([]);
   });
 
   it('every ingress rule in the shared VPC comes from corporate, LOB or shared ranges, on 443 or DNS only', () => {
@@ -102,7 +122,11 @@ describe('shared network (shared-services account)', () => {
   it('private hosted zones resolve the central endpoints, including *.studio.<region>.sagemaker.aws to the Studio endpoint', async () => {
     const zones = resourcesOfType(T.zone);
     expect(zones.map((z) => z.inputs.name)).toEqual(
-      expect.arrayContaining([...STUDIO_AND_API_ZONES, 'api.sagemaker.us-east-1.amazonaws.com', 'sts.us-east-1.amazonaws.com']),
+      expect.arrayContaining([
+        ...STUDIO_AND_API_ZONES,
+        'api.sagemaker.us-east-1.amazonaws.com',
+        'sts.us-east-1.amazonaws.com',
+      ]),
     );
     const vpcId = await promiseOf(network.vpc.id);
     for (const zone of zones) expect(zone.inputs.vpcs).toEqual([{ vpcId, vpcRegion: 'us-east-1' }]);
@@ -119,7 +143,9 @@ describe('shared network (shared-services account)', () => {
     const inboundIps = inbound.inputs.ipAddresses.map((a: { ip: string }) => a.ip);
     const outboundId = await promiseOf(network.resolverOutbound.id);
     const rules = resourcesOfType(T.resolverRule);
-    expect(rules.map((r) => r.inputs.domainName)).toEqual(expect.arrayContaining([...STUDIO_AND_API_ZONES, 'corp.example.com']));
+    expect(rules.map((r) => r.inputs.domainName)).toEqual(
+      expect.arrayContaining([...STUDIO_AND_API_ZONES, 'corp.example.com']),
+    );
     for (const rule of rules.filter((r) => r.inputs.domainName !== 'corp.example.com')) {
       expect(rule.inputs.resolverEndpointId).toBe(outboundId);
       expect(rule.inputs.targetIps.map((t: { ip: string }) => t.ip)).toEqual(inboundIps);
@@ -128,7 +154,10 @@ describe('shared network (shared-services account)', () => {
 
   it('routes corporate and LOB ranges through the Transit Gateway', async () => {
     const tgwId = await promiseOf(network.transitGateway.id);
-    const destinations = resourcesOfType(T.route).filter((r) => r.inputs.transitGatewayId === tgwId).map((r) => r.inputs.destinationCidrBlock).sort();
+    const destinations = resourcesOfType(T.route)
+      .filter((r) => r.inputs.transitGatewayId === tgwId)
+      .map((r) => r.inputs.destinationCidrBlock)
+      .sort();
     expect(destinations).toEqual(['10.1.0.0/16', '10.2.0.0/16', '192.168.0.0/16']);
   });
 });

@@ -30,7 +30,12 @@ export function listInterfaceEndpoints(region: string): InterfaceEndpointSpec[] 
     awsService('sts', 'sts', `sts.${region}.amazonaws.com`),
     awsService('sagemakerApi', 'sagemaker.api', `api.sagemaker.${region}.amazonaws.com`),
     // Studio's own service name is not under com.amazonaws.
-    { key: 'studio', serviceName: `aws.sagemaker.${region}.studio`, zoneName: `studio.${region}.sagemaker.aws`, records: ['*'] },
+    {
+      key: 'studio',
+      serviceName: `aws.sagemaker.${region}.studio`,
+      zoneName: `studio.${region}.sagemaker.aws`,
+      records: ['*'],
+    },
     awsService('cognitoIdp', 'cognito-idp', `cognito-idp.${region}.amazonaws.com`),
     awsService('logs', 'logs', `logs.${region}.amazonaws.com`),
     awsService('sns', 'sns', `sns.${region}.amazonaws.com`),
@@ -58,7 +63,13 @@ const ENDPOINT_PORT = 443;
  */
 export function buildExecuteApiEndpointPolicy(region: string, sharedAccountId: string): string {
   return buildPolicyDocument([
-    { Sid: 'SharedServicesApisOnly', Effect: 'Allow', Principal: '*', Action: 'execute-api:Invoke', Resource: `arn:aws:execute-api:${region}:${sharedAccountId}:*` },
+    {
+      Sid: 'SharedServicesApisOnly',
+      Effect: 'Allow',
+      Principal: '*',
+      Action: 'execute-api:Invoke',
+      Resource: `arn:aws:execute-api:${region}:${sharedAccountId}:*`,
+    },
   ]);
 }
 
@@ -66,7 +77,6 @@ export function buildExecuteApiEndpointPolicy(region: string, sharedAccountId: s
 export function listClientCidrs(config: InfraConfig): string[] {
   return [...config.corporateCidrs, ...config.lobs.map((l) => l.vpcCidr)];
 }
-
 
 export interface SubnetPlan {
   private: string[];
@@ -83,12 +93,21 @@ export interface TieredSubnets {
 /** A VPC's Transit Gateway attachment, through its attachment subnets (createTieredSubnets), DNS support on. */
 export function attachToTransitGateway(
   name: string,
-  args: { transitGatewayId: pulumi.Input<string>; vpcId: pulumi.Input<string>; subnets: aws.ec2.Subnet[]; tags: Record<string, string> },
+  args: {
+    transitGatewayId: pulumi.Input<string>;
+    vpcId: pulumi.Input<string>;
+    subnets: aws.ec2.Subnet[];
+    tags: Record<string, string>;
+  },
   opts: pulumi.CustomResourceOptions,
 ): aws.ec2transitgateway.VpcAttachment {
   const { transitGatewayId, vpcId, subnets, tags } = args;
   const subnetIds = subnets.map((s) => s.id);
-  return new aws.ec2transitgateway.VpcAttachment(`${name}-tgw-attachment`, { transitGatewayId, vpcId, subnetIds, dnsSupport: 'enable', tags }, opts);
+  return new aws.ec2transitgateway.VpcAttachment(
+    `${name}-tgw-attachment`,
+    { transitGatewayId, vpcId, subnetIds, dnsSupport: 'enable', tags },
+    opts,
+  );
 }
 
 /**
@@ -96,17 +115,40 @@ export function attachToTransitGateway(
  * route table and no route to the internet. Used by the shared-services VPC and every LOB VPC.
  */
 export function createTieredSubnets(
-  args: { name: string; vpc: aws.ec2.Vpc; plan: SubnetPlan; azIds: string[]; tags: (suffix: string) => Record<string, string> },
+  args: {
+    name: string;
+    vpc: aws.ec2.Vpc;
+    plan: SubnetPlan;
+    azIds: string[];
+    tags: (suffix: string) => Record<string, string>;
+  },
   opts: pulumi.CustomResourceOptions,
 ): TieredSubnets {
   const { name, vpc, plan, azIds, tags } = args;
   const tier = (kind: 'private' | 'tgw', cidrs: string[]) => {
     const subnets = azIds.map(
       (azId, i) =>
-        new aws.ec2.Subnet(`${name}-${kind}-${i}`, { vpcId: vpc.id, cidrBlock: cidrs[i], availabilityZoneId: azId, mapPublicIpOnLaunch: false, tags: tags(`${kind}-${azId}`) }, opts),
+        new aws.ec2.Subnet(
+          `${name}-${kind}-${i}`,
+          {
+            vpcId: vpc.id,
+            cidrBlock: cidrs[i],
+            availabilityZoneId: azId,
+            mapPublicIpOnLaunch: false,
+            tags: tags(`${kind}-${azId}`),
+          },
+          opts,
+        ),
     );
     const routeTable = new aws.ec2.RouteTable(`${name}-${kind}-rt`, { vpcId: vpc.id, tags: tags(kind) }, opts);
-    subnets.forEach((subnet, i) => new aws.ec2.RouteTableAssociation(`${name}-${kind}-rta-${i}`, { subnetId: subnet.id, routeTableId: routeTable.id }, opts));
+    subnets.forEach(
+      (subnet, i) =>
+        new aws.ec2.RouteTableAssociation(
+          `${name}-${kind}-rta-${i}`,
+          { subnetId: subnet.id, routeTableId: routeTable.id },
+          opts,
+        ),
+    );
     return { subnets, routeTable };
   };
   const privateTier = tier('private', plan.private);
@@ -136,12 +178,19 @@ export function createSharedNetwork(args: SharedNetworkArgs, opts: pulumi.Custom
   const tags = (suffix: string) => ({ ...args.tags, Name: `${name}-${suffix}` });
   const clientCidrs = listClientCidrs(config);
 
-  const vpc = new aws.ec2.Vpc(`${name}-vpc`, { cidrBlock: vpcCidr, enableDnsSupport: true, enableDnsHostnames: true, tags: tags('shared') }, opts);
+  const vpc = new aws.ec2.Vpc(
+    `${name}-vpc`,
+    { cidrBlock: vpcCidr, enableDnsSupport: true, enableDnsHostnames: true, tags: tags('shared') },
+    opts,
+  );
   // The default security group allows all traffic between its members: strip it so nothing uses it by accident.
   new aws.ec2.DefaultSecurityGroup(`${name}-default-sg`, { vpcId: vpc.id, tags: tags('default-locked') }, opts);
 
   const plan = planSubnets(vpcCidr, config.azIds.length);
-  const { privateSubnets, transitGatewaySubnets, privateRouteTable } = createTieredSubnets({ name, vpc, plan, azIds: config.azIds, tags }, opts);
+  const { privateSubnets, transitGatewaySubnets, privateRouteTable } = createTieredSubnets(
+    { name, vpc, plan, azIds: config.azIds, tags },
+    opts,
+  );
 
   // --- Transit Gateway, shared with the LOB accounts (or an OU) through RAM -------------------------------
   const transitGateway = new aws.ec2transitgateway.TransitGateway(
@@ -176,20 +225,40 @@ export function createSharedNetwork(args: SharedNetworkArgs, opts: pulumi.Custom
     { name: `${name}-network`, allowExternalPrincipals: false, tags: tags('network-share') },
     opts,
   );
-  new aws.ram.ResourceAssociation(`${name}-share-tgw`, { resourceShareArn: resourceShare.arn, resourceArn: transitGateway.arn }, opts);
-  const principals = config.sharedServices.ramPrincipal ? [config.sharedServices.ramPrincipal] : config.lobs.map((l) => l.accountId);
+  new aws.ram.ResourceAssociation(
+    `${name}-share-tgw`,
+    { resourceShareArn: resourceShare.arn, resourceArn: transitGateway.arn },
+    opts,
+  );
+  const principals = config.sharedServices.ramPrincipal
+    ? [config.sharedServices.ramPrincipal]
+    : config.lobs.map((l) => l.accountId);
   const ramPrincipals = principals.map(
-    (principal, i) => new aws.ram.PrincipalAssociation(`${name}-share-principal-${i}`, { resourceShareArn: resourceShare.arn, principal }, opts),
+    (principal, i) =>
+      new aws.ram.PrincipalAssociation(
+        `${name}-share-principal-${i}`,
+        { resourceShareArn: resourceShare.arn, principal },
+        opts,
+      ),
   );
 
   // --- Central interface endpoints ---------------------------------------------------------------------
   const groups = { name, vpcId: vpc.id, tags, opts };
-  const endpointSecurityGroup = securityGroup(groups, 'endpoints', 'Central VPC endpoints: HTTPS from corporate and LOB ranges only');
+  const endpointSecurityGroup = securityGroup(
+    groups,
+    'endpoints',
+    'Central VPC endpoints: HTTPS from corporate and LOB ranges only',
+  );
   clientCidrs.forEach((cidr, i) =>
     allow(
       'in',
       `${name}-endpoints-in-${i}`,
-      { group: endpointSecurityGroup.id, peer: { cidr }, ports: ENDPOINT_PORT, description: 'HTTPS from a corporate or LOB range' },
+      {
+        group: endpointSecurityGroup.id,
+        peer: { cidr },
+        ports: ENDPOINT_PORT,
+        description: 'HTTPS from a corporate or LOB range',
+      },
       opts,
     ),
   );
@@ -207,7 +276,9 @@ export function createSharedNetwork(args: SharedNetworkArgs, opts: pulumi.Custom
         securityGroupIds: [endpointSecurityGroup.id],
         // Our own hosted zones (below) answer for the service names, so LOB VPCs and on-prem resolve them too.
         privateDnsEnabled: false,
-        ...(spec.key === 'executeApi' ? { policy: buildExecuteApiEndpointPolicy(region, config.sharedServices.accountId) } : {}),
+        ...(spec.key === 'executeApi'
+          ? { policy: buildExecuteApiEndpointPolicy(region, config.sharedServices.accountId) }
+          : {}),
         tags: tags(`vpce-${spec.key}`),
       },
       opts,
@@ -215,7 +286,13 @@ export function createSharedNetwork(args: SharedNetworkArgs, opts: pulumi.Custom
     interfaceEndpoints[spec.key] = endpoint;
     const zone = new aws.route53.Zone(
       `${name}-phz-${spec.key}`,
-      { name: spec.zoneName, comment: `${spec.serviceName} -> central endpoint`, vpcs: [{ vpcId: vpc.id, vpcRegion: region }], forceDestroy: true, tags: tags(`phz-${spec.key}`) },
+      {
+        name: spec.zoneName,
+        comment: `${spec.serviceName} -> central endpoint`,
+        vpcs: [{ vpcId: vpc.id, vpcRegion: region }],
+        forceDestroy: true,
+        tags: tags(`phz-${spec.key}`),
+      },
       // Extra VPCs (e.g. the on-prem simulator) join through ZoneAssociation; don't undo them here.
       { ...opts, ignoreChanges: ['vpcs'] },
     );
@@ -266,11 +343,19 @@ export function createSharedNetwork(args: SharedNetworkArgs, opts: pulumi.Custom
   // --- Route 53 Resolver: inbound for on-prem and LOB forwarding, outbound for the forwarding rules -------
   const resolverInboundIps = plan.private.map((cidr) => hostAddress(cidr, 10));
   /** A Resolver endpoint with an address in each private subnet, its security group open for DNS (53, UDP and TCP) from or to `peerCidrs`. */
-  const createResolverEndpoint = (side: 'in' | 'out', spec: { description: string; peerCidrs: string[]; ips: string[] }) => {
+  const createResolverEndpoint = (
+    side: 'in' | 'out',
+    spec: { description: string; peerCidrs: string[]; ips: string[] },
+  ) => {
     const group = securityGroup(groups, `resolver-${side}`, spec.description);
     spec.peerCidrs.forEach((cidr, i) =>
       (['udp', 'tcp'] as const).forEach((protocol) =>
-        allow(side, `${name}-resolver-${side}-${protocol}-${i}`, { group: group.id, peer: { cidr }, ports: 53, protocol, description: `DNS/${protocol}` }, opts),
+        allow(
+          side,
+          `${name}-resolver-${side}-${protocol}-${i}`,
+          { group: group.id, peer: { cidr }, ports: 53, protocol, description: `DNS/${protocol}` },
+          opts,
+        ),
       ),
     );
     const direction = side === 'in' ? 'INBOUND' : 'OUTBOUND';
@@ -326,10 +411,21 @@ export function createSharedNetwork(args: SharedNetworkArgs, opts: pulumi.Custom
       },
       opts,
     );
-    new aws.route53.ResolverRuleAssociation(`${name}-fwd-onprem-shared`, { resolverRuleId: onPremRule.id, vpcId: vpc.id }, opts);
+    new aws.route53.ResolverRuleAssociation(
+      `${name}-fwd-onprem-shared`,
+      { resolverRuleId: onPremRule.id, vpcId: vpc.id },
+      opts,
+    );
     forwardingRules.push(onPremRule);
   }
-  forwardingRules.forEach((rule, i) => new aws.ram.ResourceAssociation(`${name}-share-rule-${i}`, { resourceShareArn: resourceShare.arn, resourceArn: rule.arn }, opts));
+  forwardingRules.forEach(
+    (rule, i) =>
+      new aws.ram.ResourceAssociation(
+        `${name}-share-rule-${i}`,
+        { resourceShareArn: resourceShare.arn, resourceArn: rule.arn },
+        opts,
+      ),
+  );
 
   return {
     vpc,

@@ -12,13 +12,23 @@ export interface NotificationsArgs {
 }
 
 export function createNotificationsTopic(args: NotificationsArgs, opts: pulumi.CustomResourceOptions): aws.sns.Topic {
-  return new aws.sns.Topic(`${args.name}-notifications`, { name: `${args.name}-notifications`, kmsMasterKeyId: args.key.arn, tags: args.tags }, opts);
+  return new aws.sns.Topic(
+    `${args.name}-notifications`,
+    { name: `${args.name}-notifications`, kmsMasterKeyId: args.key.arn, tags: args.tags },
+    opts,
+  );
 }
 
 /** The topic policy: Publish for the portal role only (and the account's own management). */
 export function buildTopicPolicy(topicArn: string, publisherRoleArn: string): string {
   return buildPolicyDocument([
-    { Sid: 'PortalPublishes', Effect: 'Allow', Principal: { AWS: publisherRoleArn }, Action: 'sns:Publish', Resource: topicArn },
+    {
+      Sid: 'PortalPublishes',
+      Effect: 'Allow',
+      Principal: { AWS: publisherRoleArn },
+      Action: 'sns:Publish',
+      Resource: topicArn,
+    },
     {
       Sid: 'NobodyElsePublishes',
       Effect: 'Deny',
@@ -38,6 +48,15 @@ export function publishStatements(topicArn: string, keyArn: string) {
   ];
 }
 
-export function attachTopicPolicy(name: string, topic: aws.sns.Topic, role: aws.iam.Role, opts: pulumi.CustomResourceOptions): aws.sns.TopicPolicy {
-  return new aws.sns.TopicPolicy(`${name}-notifications-policy`, { arn: topic.arn, policy: pulumi.all([topic.arn, role.arn]).apply(([t, r]) => buildTopicPolicy(t, r)) }, opts);
+export function attachTopicPolicy(
+  name: string,
+  topic: aws.sns.Topic,
+  role: aws.iam.Role,
+  opts: pulumi.CustomResourceOptions,
+): aws.sns.TopicPolicy {
+  return new aws.sns.TopicPolicy(
+    `${name}-notifications-policy`,
+    { arn: topic.arn, policy: pulumi.all([topic.arn, role.arn]).apply(([t, r]) => buildTopicPolicy(t, r)) },
+    opts,
+  );
 }

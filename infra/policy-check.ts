@@ -25,12 +25,17 @@ export interface Violation {
   detail: string;
 }
 
-const asArray = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+const asArray = <T>(value: T | T[] | undefined): T[] =>
+  value === undefined ? [] : Array.isArray(value) ? value : [value];
 
 /** Accepts a JSON string or an object; Statement is normalised to an array. */
 export function parsePolicy(policy: string | PolicyDocument | { Statement: Statement | Statement[] }): PolicyDocument {
-  const doc = typeof policy === 'string' ? (JSON.parse(policy) as { Statement: Statement | Statement[]; Version?: string }) : policy;
-  if (!doc || typeof doc !== 'object' || !('Statement' in doc)) throw new Error('not an IAM policy document (no Statement)');
+  const doc =
+    typeof policy === 'string'
+      ? (JSON.parse(policy) as { Statement: Statement | Statement[]; Version?: string })
+      : policy;
+  if (!doc || typeof doc !== 'object' || !('Statement' in doc))
+    throw new Error('not an IAM policy document (no Statement)');
   return { Version: (doc as PolicyDocument).Version, Statement: asArray(doc.Statement as Statement | Statement[]) };
 }
 
@@ -52,7 +57,11 @@ export function resourcesOf(statement: Statement): string[] {
 }
 
 /** Value of a condition key under any operator that pins it (StringEquals, ForAnyValue:StringEquals...). */
-export function conditionValues(statement: Statement, key: string, operators = ['StringEquals', 'ArnEquals']): string[] {
+export function conditionValues(
+  statement: Statement,
+  key: string,
+  operators = ['StringEquals', 'ArnEquals'],
+): string[] {
   const out: string[] = [];
   for (const [operator, entries] of Object.entries(statement.Condition ?? {})) {
     if (!operators.some((op) => operator === op || operator.endsWith(`:${op}`))) continue;
@@ -68,14 +77,19 @@ export function checkTrustPolicy(policy: string | PolicyDocument, allowedPrincip
   const doc = parsePolicy(policy);
   const violations: Violation[] = [];
   for (const s of allowStatements(doc)) {
-    if (s.NotPrincipal !== undefined) violations.push({ rule: 'trust.not_principal', detail: 'NotPrincipal in an Allow trusts everyone else' });
+    if (s.NotPrincipal !== undefined)
+      violations.push({ rule: 'trust.not_principal', detail: 'NotPrincipal in an Allow trusts everyone else' });
     for (const principal of principalsOf(s)) {
-      if (principal === '*' || principal.includes('*')) violations.push({ rule: 'trust.wildcard', detail: `trusts ${principal}` });
-      else if (/:root$/.test(principal) || /^\d{12}$/.test(principal)) violations.push({ rule: 'trust.account_root', detail: `trusts the whole account ${principal}` });
-      else if (!allowedPrincipals.includes(principal)) violations.push({ rule: 'trust.unexpected_principal', detail: `trusts ${principal}` });
+      if (principal === '*' || principal.includes('*'))
+        violations.push({ rule: 'trust.wildcard', detail: `trusts ${principal}` });
+      else if (/:root$/.test(principal) || /^\d{12}$/.test(principal))
+        violations.push({ rule: 'trust.account_root', detail: `trusts the whole account ${principal}` });
+      else if (!allowedPrincipals.includes(principal))
+        violations.push({ rule: 'trust.unexpected_principal', detail: `trusts ${principal}` });
     }
     const actions = actionsOf(s);
-    if (actions.some((a) => a === '*' || a === 'sts:*')) violations.push({ rule: 'trust.wildcard_action', detail: `allows ${actions.join(', ')}` });
+    if (actions.some((a) => a === '*' || a === 'sts:*'))
+      violations.push({ rule: 'trust.wildcard_action', detail: `allows ${actions.join(', ')}` });
   }
   if (allowStatements(doc).length === 0) violations.push({ rule: 'trust.empty', detail: 'no Allow statement' });
   return violations;
@@ -86,8 +100,13 @@ export function checkSourceVpce(policy: string | PolicyDocument, vpceId: string)
   const violations: Violation[] = [];
   for (const s of allowStatements(parsePolicy(policy))) {
     const pinned = conditionValues(s, 'aws:SourceVpce');
-    if (pinned.length === 0) violations.push({ rule: 'vpce.missing', detail: `${s.Sid ?? actionsOf(s).join(',')} has no aws:SourceVpce condition` });
-    else if (pinned.some((v) => v !== vpceId)) violations.push({ rule: 'vpce.other', detail: `${s.Sid ?? ''} allows endpoints ${pinned.join(', ')}` });
+    if (pinned.length === 0)
+      violations.push({
+        rule: 'vpce.missing',
+        detail: `${s.Sid ?? actionsOf(s).join(',')} has no aws:SourceVpce condition`,
+      });
+    else if (pinned.some((v) => v !== vpceId))
+      violations.push({ rule: 'vpce.other', detail: `${s.Sid ?? ''} allows endpoints ${pinned.join(', ')}` });
   }
   return violations;
 }
@@ -98,7 +117,8 @@ export function checkNoWildcardActions(policy: string | PolicyDocument): Violati
   for (const s of allowStatements(parsePolicy(policy))) {
     if (s.NotAction !== undefined) violations.push({ rule: 'action.not_action', detail: 'NotAction in an Allow' });
     for (const action of actionsOf(s)) {
-      if (action === '*' || action.endsWith(':*')) violations.push({ rule: 'action.wildcard', detail: `allows ${action}` });
+      if (action === '*' || action.endsWith(':*'))
+        violations.push({ rule: 'action.wildcard', detail: `allows ${action}` });
     }
   }
   return violations;
@@ -114,7 +134,8 @@ export function checkActionsAndResources(
 ): Violation[] {
   const violations: Violation[] = [];
   for (const s of allowStatements(parsePolicy(policy))) {
-    if (s.NotResource !== undefined) violations.push({ rule: 'resource.not_resource', detail: 'NotResource in an Allow' });
+    if (s.NotResource !== undefined)
+      violations.push({ rule: 'resource.not_resource', detail: 'NotResource in an Allow' });
     for (const action of actionsOf(s)) {
       const matcher = allowed[action];
       if (!matcher) {
@@ -124,7 +145,8 @@ export function checkActionsAndResources(
       for (const resource of resourcesOf(s)) {
         if (!matcher(resource)) violations.push({ rule: 'resource.unscoped', detail: `${action} on ${resource}` });
       }
-      if (resourcesOf(s).length === 0) violations.push({ rule: 'resource.missing', detail: `${action} without Resource` });
+      if (resourcesOf(s).length === 0)
+        violations.push({ rule: 'resource.missing', detail: `${action} without Resource` });
     }
   }
   return violations;
@@ -138,7 +160,10 @@ export function checkNoPublicAccess(policy: string | PolicyDocument, vpceId: str
     if (!anonymous) continue;
     const pinned = conditionValues(s, 'aws:SourceVpce');
     if (pinned.length === 0 || pinned.some((v) => v !== vpceId)) {
-      violations.push({ rule: 'public.principal', detail: `${s.Sid ?? 'statement'} allows ${actionsOf(s).join(',')} to anyone` });
+      violations.push({
+        rule: 'public.principal',
+        detail: `${s.Sid ?? 'statement'} allows ${actionsOf(s).join(',')} to anyone`,
+      });
     }
   }
   return violations;
@@ -153,15 +178,20 @@ export interface ApiShape {
 export function checkPrivateApi(api: ApiShape, executeApiVpceId: string): Violation[] {
   const violations: Violation[] = [];
   const types = asArray(api.endpointConfiguration?.types);
-  if (types.length !== 1 || types[0] !== 'PRIVATE') violations.push({ rule: 'api.not_private', detail: `endpoint types ${types.join(',') || '(none)'}` });
+  if (types.length !== 1 || types[0] !== 'PRIVATE')
+    violations.push({ rule: 'api.not_private', detail: `endpoint types ${types.join(',') || '(none)'}` });
   if (!api.policy) return [...violations, { rule: 'api.no_policy', detail: 'a private API needs a resource policy' }];
   const doc = parsePolicy(api.policy);
   const allows = allowStatements(doc);
-  if (!allows.some((s) => actionsOf(s).includes('execute-api:Invoke'))) violations.push({ rule: 'api.no_invoke', detail: 'nothing allows execute-api:Invoke' });
+  if (!allows.some((s) => actionsOf(s).includes('execute-api:Invoke')))
+    violations.push({ rule: 'api.no_invoke', detail: 'nothing allows execute-api:Invoke' });
   for (const s of allows) {
     const pinned = conditionValues(s, 'aws:SourceVpce');
     if (pinned.length === 0 || pinned.some((v) => v !== executeApiVpceId)) {
-      violations.push({ rule: 'api.invoke_unpinned', detail: `${s.Sid ?? 'statement'} allows ${actionsOf(s).join(',')} without aws:SourceVpce = ${executeApiVpceId}` });
+      violations.push({
+        rule: 'api.invoke_unpinned',
+        detail: `${s.Sid ?? 'statement'} allows ${actionsOf(s).join(',')} without aws:SourceVpce = ${executeApiVpceId}`,
+      });
     }
     for (const action of actionsOf(s)) {
       if (action !== 'execute-api:Invoke') violations.push({ rule: 'api.extra_action', detail: `allows ${action}` });
@@ -187,13 +217,15 @@ export function checkIngress(rules: IngressRule[], allowedCidrs: string[], allow
     if (rule.protocol === '-1' || rule.fromPort !== rule.toPort || !allowedPorts.includes(rule.fromPort)) {
       violations.push({ rule: 'ingress.port', detail: `${rule.protocol} ${rule.fromPort}-${rule.toPort}` });
     }
-    if ((rule.ipv6CidrBlocks ?? []).length > 0) violations.push({ rule: 'ingress.ipv6', detail: (rule.ipv6CidrBlocks ?? []).join(',') });
+    if ((rule.ipv6CidrBlocks ?? []).length > 0)
+      violations.push({ rule: 'ingress.ipv6', detail: (rule.ipv6CidrBlocks ?? []).join(',') });
     for (const cidr of rule.cidrBlocks ?? []) {
       if (!parseCidr(cidr) || !allowedCidrs.some((allowed) => cidrContains(allowed, cidr))) {
         violations.push({ rule: 'ingress.source', detail: `from ${cidr}` });
       }
     }
-    if ((rule.cidrBlocks ?? []).length === 0 && !rule.sourceSecurityGroupId) violations.push({ rule: 'ingress.no_source', detail: 'rule without a source' });
+    if ((rule.cidrBlocks ?? []).length === 0 && !rule.sourceSecurityGroupId)
+      violations.push({ rule: 'ingress.no_source', detail: 'rule without a source' });
   }
   return violations;
 }
@@ -234,7 +266,10 @@ function simulator() {
   if (bridge) return bridge;
   const { port1, port2 } = new MessageChannel();
   const flag = new Int32Array(new SharedArrayBuffer(4));
-  const worker = new Worker(new URL('./testing/iam-simulate-worker.mjs', import.meta.url), { workerData: { port: port2, flag: flag.buffer }, transferList: [port2] });
+  const worker = new Worker(new URL('./testing/iam-simulate-worker.mjs', import.meta.url), {
+    workerData: { port: port2, flag: flag.buffer },
+    transferList: [port2],
+  });
   worker.unref();
   port1.unref();
   bridge = { worker, port: port1, flag };
@@ -242,7 +277,13 @@ function simulator() {
 }
 
 /** One simulation, synchronously: the caller blocks until the worker answers (tests stay synchronous). */
-function simulate(simulation: object): { overall?: Evaluation['decision']; resource?: string; ignoredContextKeys?: string[]; error?: string; details?: string } {
+function simulate(simulation: object): {
+  overall?: Evaluation['decision'];
+  resource?: string;
+  ignoredContextKeys?: string[];
+  error?: string;
+  details?: string;
+} {
   const { port, flag } = simulator();
   Atomics.store(flag, 0, 0);
   port.postMessage(simulation);
@@ -270,16 +311,34 @@ export function evaluate(policy: string | PolicyDocument, ctx: RequestContext): 
   const accountId = accountOf(resource) ?? accountOf(ctx.principal) ?? EVALUATED_ACCOUNT;
   const contextVariables: Record<string, string | string[]> = {};
   for (const [key, value] of Object.entries(ctx.keys ?? {})) if (value !== undefined) contextVariables[key] = value;
-  for (const [key, value] of Object.entries(ctx.principalTags ?? {})) contextVariables[`aws:PrincipalTag/${key}`] = value;
+  for (const [key, value] of Object.entries(ctx.principalTags ?? {}))
+    contextVariables[`aws:PrincipalTag/${key}`] = value;
   const answer = simulate({
-    request: { principal: ctx.principal ?? `arn:aws:iam::${accountId}:role/evaluated-principal`, action: ctx.action, resource: { resource, accountId }, contextVariables },
-    identityPolicies: [{ name: resourcePolicy ? 'allow-all' : 'evaluated', policy: resourcePolicy ? ALLOW_ALL : { Version: '2012-10-17', ...doc } }],
+    request: {
+      principal: ctx.principal ?? `arn:aws:iam::${accountId}:role/evaluated-principal`,
+      action: ctx.action,
+      resource: { resource, accountId },
+      contextVariables,
+    },
+    identityPolicies: [
+      {
+        name: resourcePolicy ? 'allow-all' : 'evaluated',
+        policy: resourcePolicy ? ALLOW_ALL : { Version: '2012-10-17', ...doc },
+      },
+    ],
     serviceControlPolicies: [],
     resourceControlPolicies: [],
     ...(resourcePolicy ? { resourcePolicy: { Version: '2012-10-17', ...doc } } : {}),
   });
-  if (answer.error) throw new Error(`iam-simulate refused the request ${ctx.action} on ${resource}: ${answer.error} ${answer.details ?? ''}`);
-  return { decision: answer.overall!, resourceDecision: answer.resource, ignoredContextKeys: answer.ignoredContextKeys ?? [] };
+  if (answer.error)
+    throw new Error(
+      `iam-simulate refused the request ${ctx.action} on ${resource}: ${answer.error} ${answer.details ?? ''}`,
+    );
+  return {
+    decision: answer.overall!,
+    resourceDecision: answer.resource,
+    ignoredContextKeys: answer.ignoredContextKeys ?? [],
+  };
 }
 
 /**
@@ -289,10 +348,13 @@ export function evaluate(policy: string | PolicyDocument, ctx: RequestContext): 
 export function isAllowed(policy: string | PolicyDocument, ctx: RequestContext): boolean {
   const result = evaluate(policy, ctx);
   if (result.decision !== 'Allowed') return false;
-  return result.resourceDecision === undefined || result.resourceDecision === 'NotApplicable' ? !hasPrincipal(policy) : result.resourceDecision.startsWith('Allowed');
+  return result.resourceDecision === undefined || result.resourceDecision === 'NotApplicable'
+    ? !hasPrincipal(policy)
+    : result.resourceDecision.startsWith('Allowed');
 }
 
-const hasPrincipal = (policy: string | PolicyDocument) => parsePolicy(policy).Statement.some((s) => s.Principal !== undefined || s.NotPrincipal !== undefined);
+const hasPrincipal = (policy: string | PolicyDocument) =>
+  parsePolicy(policy).Statement.some((s) => s.Principal !== undefined || s.NotPrincipal !== undefined);
 
 export interface AssumeRoleRequest {
   /** who calls sts:AssumeRole */
@@ -313,8 +375,21 @@ export interface AssumeRoleRequest {
  * TagSession's). Every one of them must be allowed.
  */
 export function isAssumeRoleAllowed(trust: string | PolicyDocument, request: AssumeRoleRequest): boolean {
-  const tagKeys = { ...Object.fromEntries(Object.entries(request.tags ?? {}).map(([k, v]) => [`aws:RequestTag/${k}`, v])), ...(request.tags ? { 'aws:TagKeys': Object.keys(request.tags) } : {}) };
-  const keys = { 'sts:SourceIdentity': request.sourceIdentity, 'sts:RoleSessionName': request.roleSessionName, ...tagKeys };
-  const actions = ['sts:AssumeRole', ...(request.sourceIdentity !== undefined ? ['sts:SetSourceIdentity'] : []), ...(request.tags ? ['sts:TagSession'] : [])];
-  return actions.every((action) => isAllowed(trust, { principal: request.principal, action, resource: request.roleArn, keys }));
+  const tagKeys = {
+    ...Object.fromEntries(Object.entries(request.tags ?? {}).map(([k, v]) => [`aws:RequestTag/${k}`, v])),
+    ...(request.tags ? { 'aws:TagKeys': Object.keys(request.tags) } : {}),
+  };
+  const keys = {
+    'sts:SourceIdentity': request.sourceIdentity,
+    'sts:RoleSessionName': request.roleSessionName,
+    ...tagKeys,
+  };
+  const actions = [
+    'sts:AssumeRole',
+    ...(request.sourceIdentity !== undefined ? ['sts:SetSourceIdentity'] : []),
+    ...(request.tags ? ['sts:TagSession'] : []),
+  ];
+  return actions.every((action) =>
+    isAllowed(trust, { principal: request.principal, action, resource: request.roleArn, keys }),
+  );
 }

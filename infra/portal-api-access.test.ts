@@ -21,7 +21,9 @@ describe('the /api/v1 resource server', () => {
     expect(server.inputs.identifier).toBe('studio-portal');
     const [pool] = resourcesOfType(T.userPool);
     expect(server.inputs.userPoolId).toBe(String(pool.state.arn).split('/').pop());
-    expect(server.inputs.scopes.map((s: { scopeName: string }) => s.scopeName).sort()).toEqual([...API_SCOPE_NAMES].sort());
+    expect(server.inputs.scopes.map((s: { scopeName: string }) => s.scopeName).sort()).toEqual(
+      [...API_SCOPE_NAMES].sort(),
+    );
     for (const scope of server.inputs.scopes) expect(scope.scopeDescription.length).toBeGreaterThan(5);
   });
 });

@@ -5,7 +5,11 @@ import * as aws from '@pulumi/aws';
 import type * as pulumi from '@pulumi/pulumi';
 import { API_SCOPES, RESOURCE_SERVER_ID, RESOURCE_SERVER_NAME } from '../lib/api/scopes';
 
-export function createApiResourceServer(name: string, userPoolId: pulumi.Input<string>, opts: pulumi.CustomResourceOptions): aws.cognito.ResourceServer {
+export function createApiResourceServer(
+  name: string,
+  userPoolId: pulumi.Input<string>,
+  opts: pulumi.CustomResourceOptions,
+): aws.cognito.ResourceServer {
   return new aws.cognito.ResourceServer(
     `${name}-api`,
     {

@@ -36,7 +36,17 @@ export function buildApiPolicy(executeApiEndpointId: string, options: { forDomai
       Resource: 'execute-api:/*',
       Condition: { StringNotEquals: { 'aws:SourceVpce': executeApiEndpointId } },
     },
-    ...(options.forDomain ? [] : [{ Sid: 'NoInternalRoutes', Effect: 'Deny', Principal: '*', Action: 'execute-api:Invoke', Resource: INTERNAL_PATHS }]),
+    ...(options.forDomain
+      ? []
+      : [
+          {
+            Sid: 'NoInternalRoutes',
+            Effect: 'Deny',
+            Principal: '*',
+            Action: 'execute-api:Invoke',
+            Resource: INTERNAL_PATHS,
+          },
+        ]),
   ]);
 }
 
@@ -80,24 +90,53 @@ export interface ApiRoutes {
 }
 
 /** Routes every path to the function, deploys the stage, and maps the custom domain when configured. */
-export function routeApiToFunction(args: PortalArgs, { api, apiPolicy }: PrivateApi, fn: aws.lambda.Function, opts: pulumi.CustomResourceOptions): ApiRoutes {
+export function routeApiToFunction(
+  args: PortalArgs,
+  { api, apiPolicy }: PrivateApi,
+  fn: aws.lambda.Function,
+  opts: pulumi.CustomResourceOptions,
+): ApiRoutes {
   const { name, config, network } = args;
   const { region, portal } = config;
 
-  const proxy = new aws.apigateway.Resource(`${name}-api-proxy`, { restApi: api.id, parentId: api.rootResourceId, pathPart: '{proxy+}' }, opts);
+  const proxy = new aws.apigateway.Resource(
+    `${name}-api-proxy`,
+    { restApi: api.id, parentId: api.rootResourceId, pathPart: '{proxy+}' },
+    opts,
+  );
   const routes = [
     { key: 'root', resourceId: api.rootResourceId },
     { key: 'proxy', resourceId: proxy.id },
   ].map(({ key, resourceId }) => {
     // Identity is checked by the portal itself on every route (next-auth session or Cognito bearer token).
-    const method = new aws.apigateway.Method(`${name}-api-${key}-any`, { restApi: api.id, resourceId, httpMethod: 'ANY', authorization: 'NONE' }, opts);
+    const method = new aws.apigateway.Method(
+      `${name}-api-${key}-any`,
+      { restApi: api.id, resourceId, httpMethod: 'ANY', authorization: 'NONE' },
+      opts,
+    );
     return new aws.apigateway.Integration(
       `${name}-api-${key}-lambda`,
-      { restApi: api.id, resourceId, httpMethod: method.httpMethod, type: 'AWS_PROXY', integrationHttpMethod: 'POST', uri: fn.invokeArn },
+      {
+        restApi: api.id,
+        resourceId,
+        httpMethod: method.httpMethod,
+        type: 'AWS_PROXY',
+        integrationHttpMethod: 'POST',
+        uri: fn.invokeArn,
+      },
       opts,
     );
   });
-  new aws.lambda.Permission(`${name}-api-invoke`, { action: 'lambda:InvokeFunction', function: fn.name, principal: 'apigateway.amazonaws.com', sourceArn: pulumi.interpolate`${api.executionArn}/*/*` }, opts);
+  new aws.lambda.Permission(
+    `${name}-api-invoke`,
+    {
+      action: 'lambda:InvokeFunction',
+      function: fn.name,
+      principal: 'apigateway.amazonaws.com',
+      sourceArn: pulumi.interpolate`${api.executionArn}/*/*`,
+    },
+    opts,
+  );
   const deployment = new aws.apigateway.Deployment(
     `${name}-api-deployment`,
     { restApi: api.id, triggers: { policy: apiPolicy, routes: 'root+proxy:ANY:AWS_PROXY' } },
@@ -109,15 +148,23 @@ export function routeApiToFunction(args: PortalArgs, { api, apiPolicy }: Private
     const apiLogsRole = new aws.iam.Role(
       `${name}-apigw-logs-role`,
       {
-        assumeRolePolicy: buildPolicyDocument([{ Effect: 'Allow', Principal: { Service: 'apigateway.amazonaws.com' }, Action: 'sts:AssumeRole' }]),
+        assumeRolePolicy: buildPolicyDocument([
+          { Effect: 'Allow', Principal: { Service: 'apigateway.amazonaws.com' }, Action: 'sts:AssumeRole' },
+        ]),
         managedPolicyArns: ['arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs'],
         tags: args.tags,
       },
       opts,
     );
-    stageDependencies.push(new aws.apigateway.Account(`${name}-apigw-account`, { cloudwatchRoleArn: apiLogsRole.arn }, opts));
+    stageDependencies.push(
+      new aws.apigateway.Account(`${name}-apigw-account`, { cloudwatchRoleArn: apiLogsRole.arn }, opts),
+    );
   }
-  const accessLogs = new aws.cloudwatch.LogGroup(`${name}-api-logs`, { name: `/aws/apigateway/${name}-portal`, retentionInDays: portal.logRetentionDays, tags: args.tags }, opts);
+  const accessLogs = new aws.cloudwatch.LogGroup(
+    `${name}-api-logs`,
+    { name: `/aws/apigateway/${name}-portal`, retentionInDays: portal.logRetentionDays, tags: args.tags },
+    opts,
+  );
   const stage = new aws.apigateway.Stage(
     `${name}-api-stage`,
     {
@@ -127,7 +174,15 @@ export function routeApiToFunction(args: PortalArgs, { api, apiPolicy }: Private
       accessLogSettings: {
         destinationArn: accessLogs.arn,
         // No query strings or headers: presigned URLs and tokens never reach the access log.
-        format: JSON.stringify({ requestId: '$context.requestId', ip: '$context.identity.sourceIp', vpce: '$context.identity.vpceId', method: '$context.httpMethod', path: '$context.resourcePath', status: '$context.status', latencyMs: '$context.responseLatency' }),
+        format: JSON.stringify({
+          requestId: '$context.requestId',
+          ip: '$context.identity.sourceIp',
+          vpce: '$context.identity.vpceId',
+          method: '$context.httpMethod',
+          path: '$context.resourcePath',
+          status: '$context.status',
+          latencyMs: '$context.responseLatency',
+        }),
       },
       tags: args.tags,
     },
@@ -153,10 +208,23 @@ export function routeApiToFunction(args: PortalArgs, { api, apiPolicy }: Private
     );
     new aws.apigateway.DomainNameAccessAssociation(
       `${name}-domain-access`,
-      { domainNameArn: customDomain.arn, accessAssociationSource: network.executeApiEndpointId, accessAssociationSourceType: 'VPCE' },
+      {
+        domainNameArn: customDomain.arn,
+        accessAssociationSource: network.executeApiEndpointId,
+        accessAssociationSourceType: 'VPCE',
+      },
       opts,
     );
-    new aws.apigateway.BasePathMapping(`${name}-domain-mapping`, { restApi: api.id, stageName: stage.stageName, domainName: customDomain.domainName, domainNameId: customDomain.domainNameId }, opts);
+    new aws.apigateway.BasePathMapping(
+      `${name}-domain-mapping`,
+      {
+        restApi: api.id,
+        stageName: stage.stageName,
+        domainName: customDomain.domainName,
+        domainNameId: customDomain.domainNameId,
+      },
+      opts,
+    );
     const zone = new aws.route53.Zone(
       `${name}-domain-zone`,
       { name: domainName, vpcs: [{ vpcId: network.vpcId, vpcRegion: region }], forceDestroy: true, tags: args.tags },
@@ -166,7 +234,12 @@ export function routeApiToFunction(args: PortalArgs, { api, apiPolicy }: Private
     const target = pulumi.output(network.executeApiEndpointDns);
     new aws.route53.Record(
       `${name}-domain-record`,
-      { zoneId: zone.zoneId, name: domainName, type: 'A', aliases: [{ name: target.dnsName, zoneId: target.hostedZoneId, evaluateTargetHealth: false }] },
+      {
+        zoneId: zone.zoneId,
+        name: domainName,
+        type: 'A',
+        aliases: [{ name: target.dnsName, zoneId: target.hostedZoneId, evaluateTargetHealth: false }],
+      },
       opts,
     );
   }

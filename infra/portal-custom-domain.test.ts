@@ -8,21 +8,38 @@ import { buildTestConfig, createTestPortal, EXECUTE_API_VPCE } from './testing/f
 let portal: Portal;
 
 beforeAll(async () => {
-  const config = buildTestConfig({ portal: { customDomain: { domainName: 'studio.corp.example.com', certificateArn: 'arn:aws:acm:us-east-1:999999999999:certificate/abc' } } });
+  const config = buildTestConfig({
+    portal: {
+      customDomain: {
+        domainName: 'studio.corp.example.com',
+        certificateArn: 'arn:aws:acm:us-east-1:999999999999:certificate/abc',
+      },
+    },
+  });
   portal = await createTestPortal({ config, production: false });
 });
 
 describe('portal with a private custom domain', () => {
   it('the custom domain is PRIVATE, only invokable through our execute-api endpoint, and associated with it', () => {
     const [domain] = resourcesOfType(T.domainName);
-    expect(checkPrivateApi({ endpointConfiguration: domain.inputs.endpointConfiguration, policy: domain.inputs.policy }, EXECUTE_API_VPCE)).toEqual([]);
+    expect(
+      checkPrivateApi(
+        { endpointConfiguration: domain.inputs.endpointConfiguration, policy: domain.inputs.policy },
+        EXECUTE_API_VPCE,
+      ),
+    ).toEqual([]);
     const [association] = resourcesOfType('aws:apigateway/domainNameAccessAssociation:DomainNameAccessAssociation');
-    expect(association.inputs).toMatchObject({ accessAssociationSource: EXECUTE_API_VPCE, accessAssociationSourceType: 'VPCE' });
+    expect(association.inputs).toMatchObject({
+      accessAssociationSource: EXECUTE_API_VPCE,
+      accessAssociationSourceType: 'VPCE',
+    });
   });
 
   it('NEXTAUTH_URL is the custom domain (no stage prefix) and a private zone points it at the endpoint', async () => {
     expect(await promiseOf(portal.url)).toBe('https://studio.corp.example.com');
-    expect(resourcesOfType(T.lambda)[0].inputs.environment.variables.NEXTAUTH_URL).toBe('https://studio.corp.example.com');
+    expect(resourcesOfType(T.lambda)[0].inputs.environment.variables.NEXTAUTH_URL).toBe(
+      'https://studio.corp.example.com',
+    );
     const zone = resourcesOfType(T.zone).find((z) => z.inputs.name === 'studio.corp.example.com')!;
     expect(zone.inputs.vpcs).toEqual([{ vpcId: 'vpc-0shared', vpcRegion: 'us-east-1' }]);
     const record = resourcesOfType(T.record)[0];

@@ -43,7 +43,13 @@ export function buildFunctionPolicy(input: FunctionPolicyInput): string {
     {
       Sid: 'PortalTables',
       Effect: 'Allow',
-      Action: [...DYNAMODB_READ, 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', ...DYNAMODB_BATCH_AND_CHECK],
+      Action: [
+        ...DYNAMODB_READ,
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:DeleteItem',
+        ...DYNAMODB_BATCH_AND_CHECK,
+      ],
       Resource: input.tableArns.filter((arn) => arn !== input.auditTableArn).flatMap((arn) => [arn, `${arn}/index/*`]),
     },
     ...(input.auditTableArn
@@ -59,25 +65,58 @@ export function buildFunctionPolicy(input: FunctionPolicyInput): string {
           {
             Sid: 'AuditNeverRewritten',
             Effect: 'Deny',
-            Action: ['dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:UpdateTable', 'dynamodb:DeleteTable', 'dynamodb:UpdateTimeToLive'],
+            Action: [
+              'dynamodb:UpdateItem',
+              'dynamodb:DeleteItem',
+              'dynamodb:UpdateTable',
+              'dynamodb:DeleteTable',
+              'dynamodb:UpdateTimeToLive',
+            ],
             Resource: audit,
           },
         ]
       : []),
     // Per-user generator sessions: the source identity and session tags name the person (infra/lob-account.ts).
-    { Sid: 'AssumeLobGeneratorRoles', Effect: 'Allow', Action: ['sts:AssumeRole', 'sts:SetSourceIdentity', 'sts:TagSession'], Resource: input.generatorRoleArns },
+    {
+      Sid: 'AssumeLobGeneratorRoles',
+      Effect: 'Allow',
+      Action: ['sts:AssumeRole', 'sts:SetSourceIdentity', 'sts:TagSession'],
+      Resource: input.generatorRoleArns,
+    },
     // The admin console looks users up in the pool (read-only).
-    { Sid: 'ReadUserPool', Effect: 'Allow', Action: ['cognito-idp:AdminGetUser', 'cognito-idp:AdminListGroupsForUser', 'cognito-idp:ListUsers'], Resource: input.userPoolArn },
+    {
+      Sid: 'ReadUserPool',
+      Effect: 'Allow',
+      Action: ['cognito-idp:AdminGetUser', 'cognito-idp:AdminListGroupsForUser', 'cognito-idp:ListUsers'],
+      Resource: input.userPoolArn,
+    },
     // Platform admins register /api/v1 machine clients in the console (lib/admin/api-clients.ts).
-    { Sid: 'ManageApiClients', Effect: 'Allow', Action: ['cognito-idp:CreateUserPoolClient', 'cognito-idp:DeleteUserPoolClient'], Resource: input.userPoolArn },
-    { Sid: 'OwnLogGroup', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: `${input.logGroupArn}:*` },
+    {
+      Sid: 'ManageApiClients',
+      Effect: 'Allow',
+      Action: ['cognito-idp:CreateUserPoolClient', 'cognito-idp:DeleteUserPoolClient'],
+      Resource: input.userPoolArn,
+    },
+    {
+      Sid: 'OwnLogGroup',
+      Effect: 'Allow',
+      Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      Resource: `${input.logGroupArn}:*`,
+    },
     { Sid: 'DecryptOwnEnvironment', Effect: 'Allow', Action: 'kms:Decrypt', Resource: input.keyArn },
     ...(input.topicArn ? publishStatements(input.topicArn, input.keyArn) : []),
     // Lambda's VPC networking; these EC2 actions do not support resource-level permissions.
     {
       Sid: 'VpcNetworkInterfaces',
       Effect: 'Allow',
-      Action: ['ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets', 'ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
+      Action: [
+        'ec2:CreateNetworkInterface',
+        'ec2:DescribeNetworkInterfaces',
+        'ec2:DescribeSubnets',
+        'ec2:DeleteNetworkInterface',
+        'ec2:AssignPrivateIpAddresses',
+        'ec2:UnassignPrivateIpAddresses',
+      ],
       Resource: '*',
     },
   ]);
@@ -92,7 +131,13 @@ export interface PortalFunction {
 
 export function createPortalFunction(
   args: PortalArgs,
-  deps: { key: aws.kms.Key; tables: Portal['tables']; notifications: aws.sns.Topic; pool: PortalUserPool; url: pulumi.Input<string> },
+  deps: {
+    key: aws.kms.Key;
+    tables: Portal['tables'];
+    notifications: aws.sns.Topic;
+    pool: PortalUserPool;
+    url: pulumi.Input<string>;
+  },
   opts: pulumi.CustomResourceOptions,
 ): PortalFunction {
   const { name, config, network } = args;
@@ -103,12 +148,18 @@ export function createPortalFunction(
   const tags = (suffix: string) => ({ ...args.tags, Name: `${name}-${suffix}` });
 
   const functionName = `${name}-server`;
-  const logGroup = new aws.cloudwatch.LogGroup(`${name}-server-logs`, { name: `/aws/lambda/${functionName}`, retentionInDays: portal.logRetentionDays, tags: args.tags }, opts);
+  const logGroup = new aws.cloudwatch.LogGroup(
+    `${name}-server-logs`,
+    { name: `/aws/lambda/${functionName}`, retentionInDays: portal.logRetentionDays, tags: args.tags },
+    opts,
+  );
   const functionRole = new aws.iam.Role(
     `${name}-server-role`,
     {
       name: `${name}-server`,
-      assumeRolePolicy: buildPolicyDocument([{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }]),
+      assumeRolePolicy: buildPolicyDocument([
+        { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
+      ]),
       tags: args.tags,
     },
     opts,
@@ -119,9 +170,25 @@ export function createPortalFunction(
     {
       role: functionRole.name,
       policy: pulumi
-        .all([pulumi.all(TABLE_SCHEMAS.map((table) => tables[table.id].arn)), tables.audit.arn, userPool.arn, logGroup.arn, key.arn, notifications.arn])
+        .all([
+          pulumi.all(TABLE_SCHEMAS.map((table) => tables[table.id].arn)),
+          tables.audit.arn,
+          userPool.arn,
+          logGroup.arn,
+          key.arn,
+          notifications.arn,
+        ])
         .apply(([tableArns, auditTableArn, userPoolArn, logGroupArn, keyArn, topicArn]) =>
-          buildFunctionPolicy({ region, tableArns, auditTableArn, generatorRoleArns: config.lobs.map(generatorRoleArn), userPoolArn, logGroupArn, keyArn, topicArn }),
+          buildFunctionPolicy({
+            region,
+            tableArns,
+            auditTableArn,
+            generatorRoleArns: config.lobs.map(generatorRoleArn),
+            userPoolArn,
+            logGroupArn,
+            keyArn,
+            topicArn,
+          }),
         ),
     },
     opts,
@@ -139,12 +206,19 @@ export function createPortalFunction(
     { key: 'dynamodb', peer: { prefixList: network.dynamodbPrefixListId }, description: 'DynamoDB gateway endpoint' },
     // The hosted UI's OAuth endpoints (token exchange) are not served by the cognito-idp PrivateLink
     // endpoint: hosted-ui mode needs an HTTPS egress path (e.g. a central egress VPC behind the TGW).
-    ...(hostedUi ? [{ key: 'oauth', peer: { cidr: '0.0.0.0/0' }, description: 'Cognito OAuth endpoints (hosted-ui mode)' }] : []),
+    ...(hostedUi
+      ? [{ key: 'oauth', peer: { cidr: '0.0.0.0/0' }, description: 'Cognito OAuth endpoints (hosted-ui mode)' }]
+      : []),
   ];
   for (const { key, peer, description } of egress) {
     allow('out', `${name}-server-to-${key}`, { group: serverGroup.id, ports: 443, peer, description }, opts);
   }
-  allow('in', `${name}-endpoints-from-server`, { ...endpoints, ports: 443, peer: { group: serverGroup.id }, description: 'portal function' }, opts);
+  allow(
+    'in',
+    `${name}-endpoints-from-server`,
+    { ...endpoints, ports: 443, peer: { group: serverGroup.id }, description: 'portal function' },
+    opts,
+  );
 
   const fn = new aws.lambda.Function(
     `${name}-server`,
@@ -176,7 +250,9 @@ export function createPortalFunction(
           COGNITO_ISSUER: issuer,
           COGNITO_USER_POOL_ID: userPool.id,
           // Cognito's discovery document has no end_session_endpoint: name its /logout so sign-out ends the IdP session.
-          ...(hostedUi ? { COGNITO_LOGOUT_URL: `https://${portal.hostedUiDomainPrefix}.auth.${region}.amazoncognito.com/logout` } : {}),
+          ...(hostedUi
+            ? { COGNITO_LOGOUT_URL: `https://${portal.hostedUiDomainPrefix}.auth.${region}.amazoncognito.com/logout` }
+            : {}),
           COGNITO_CLIENT_ID: webClient.id,
           COGNITO_CLIENT_SECRET: webClient.clientSecret,
           COGNITO_ALLOWED_CLIENT_IDS: pulumi.interpolate`${webClient.id},${cliClient.id}`,

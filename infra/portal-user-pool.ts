@@ -23,7 +23,11 @@ export function mfaRequired(args: Pick<PortalArgs, 'config' | 'production'>): bo
 }
 
 /** `url` is the portal's public URL: the hosted UI's callback and sign-out targets. */
-export function createPortalUserPool(args: PortalArgs, url: pulumi.Input<string>, opts: pulumi.CustomResourceOptions): PortalUserPool {
+export function createPortalUserPool(
+  args: PortalArgs,
+  url: pulumi.Input<string>,
+  opts: pulumi.CustomResourceOptions,
+): PortalUserPool {
   const { name, config, production } = args;
   const { region, portal } = config;
 
@@ -33,24 +37,40 @@ export function createPortalUserPool(args: PortalArgs, url: pulumi.Input<string>
       name: `${name}-users`,
       // Accounts are created by admins (or federated in hosted-ui mode): no self sign-up.
       adminCreateUserConfig: { allowAdminCreateUserOnly: true },
-      passwordPolicy: { minimumLength: 12, requireLowercase: true, requireUppercase: true, requireNumbers: true, requireSymbols: true, temporaryPasswordValidityDays: 3 },
+      passwordPolicy: {
+        minimumLength: 12,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireNumbers: true,
+        requireSymbols: true,
+        temporaryPasswordValidityDays: 3,
+      },
       // TOTP (software token) only: no SMS or email configuration, so no other factor can be chosen.
       mfaConfiguration: mfaRequired(args) ? 'ON' : 'OPTIONAL',
       softwareTokenMfaConfiguration: { enabled: true },
       usernameConfiguration: { caseSensitive: false },
       deletionProtection: production ? 'ACTIVE' : 'INACTIVE',
       // Threat protection (compromised credentials, adaptive authentication): a stage setting, ENFORCED in production.
-      ...(portal.threatProtection === 'OFF' ? {} : { userPoolTier: 'PLUS', userPoolAddOns: { advancedSecurityMode: portal.threatProtection } }),
+      ...(portal.threatProtection === 'OFF'
+        ? {}
+        : { userPoolTier: 'PLUS', userPoolAddOns: { advancedSecurityMode: portal.threatProtection } }),
       tags: args.tags,
     },
     opts,
   );
-  const adminGroup = new aws.cognito.UserGroup(`${name}-admins`, { userPoolId: userPool.id, name: portal.adminGroup, description: 'Studio Portal administrators' }, opts);
-
+  const adminGroup = new aws.cognito.UserGroup(
+    `${name}-admins`,
+    { userPoolId: userPool.id, name: portal.adminGroup, description: 'Studio Portal administrators' },
+    opts,
+  );
 
   const hostedUi = portal.authMode === 'hosted-ui';
   const hostedUiDomain = hostedUi
-    ? new aws.cognito.UserPoolDomain(`${name}-hosted-ui`, { userPoolId: userPool.id, domain: portal.hostedUiDomainPrefix! }, opts)
+    ? new aws.cognito.UserPoolDomain(
+        `${name}-hosted-ui`,
+        { userPoolId: userPool.id, domain: portal.hostedUiDomainPrefix! },
+        opts,
+      )
     : undefined;
 
   // Both clients sign in with a password (and refresh), and never tell whether a user exists.
@@ -83,7 +103,13 @@ export function createPortalUserPool(args: PortalArgs, url: pulumi.Input<string>
   // Scripts get access tokens for GET /api/studio/{user} with this public client (USER_PASSWORD_AUTH).
   const cliClient = new aws.cognito.UserPoolClient(
     `${name}-cli`,
-    { name: 'portal-cli', ...passwordClient, generateSecret: false, accessTokenValidity: 60, tokenValidityUnits: { accessToken: 'minutes' } },
+    {
+      name: 'portal-cli',
+      ...passwordClient,
+      generateSecret: false,
+      accessTokenValidity: 60,
+      tokenValidityUnits: { accessToken: 'minutes' },
+    },
     opts,
   );
   const issuer = pulumi.interpolate`https://cognito-idp.${region}.amazonaws.com/${userPool.id}`;

@@ -4,7 +4,14 @@ import path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generatorRoleArn, type InfraConfig } from './config';
-import { checkActionsAndResources, checkIngress, checkNoPublicAccess, checkPrivateApi, checkTrustPolicy, parsePolicy } from './policy-check';
+import {
+  checkActionsAndResources,
+  checkIngress,
+  checkNoPublicAccess,
+  checkPrivateApi,
+  checkTrustPolicy,
+  parsePolicy,
+} from './policy-check';
 import type { Portal } from './portal-args';
 import { allResources, promiseOf, resourcesOfType, T } from './testing/pulumi-mocks';
 import { buildTestConfig, createTestPortal, ENDPOINTS_SG, EXECUTE_API_VPCE } from './testing/fixtures';
@@ -27,13 +34,27 @@ beforeAll(async () => {
 describe('portal (shared-services account)', () => {
   it('has Users, LOBs, Audit and Usage tables with the contract keys and indexes', () => {
     const tables = Object.fromEntries(resourcesOfType(T.table).map((t) => [t.inputs.name, t.inputs]));
-    expect(Object.keys(tables).sort()).toEqual(['studio-portal-audit', 'studio-portal-lobs', 'studio-portal-requests', 'studio-portal-reviews', 'studio-portal-usage', 'studio-portal-users']);
-    expect(tables['studio-portal-requests'].globalSecondaryIndexes.map((i: { name: string }) => i.name).sort()).toEqual(['byRequester', 'lapsesDue', 'pendingByLob']);
+    expect(Object.keys(tables).sort()).toEqual([
+      'studio-portal-audit',
+      'studio-portal-lobs',
+      'studio-portal-requests',
+      'studio-portal-reviews',
+      'studio-portal-usage',
+      'studio-portal-users',
+    ]);
+    expect(tables['studio-portal-requests'].globalSecondaryIndexes.map((i: { name: string }) => i.name).sort()).toEqual(
+      ['byRequester', 'lapsesDue', 'pendingByLob'],
+    );
     expect(tables['studio-portal-users'].hashKey).toBe('username');
-    expect(tables['studio-portal-users'].globalSecondaryIndexes.map((i: { name: string }) => i.name)).toEqual(['byUsername']);
+    expect(tables['studio-portal-users'].globalSecondaryIndexes.map((i: { name: string }) => i.name)).toEqual([
+      'byUsername',
+    ]);
     expect(tables['studio-portal-lobs'].hashKey).toBe('lob');
     expect([tables['studio-portal-audit'].hashKey, tables['studio-portal-audit'].rangeKey]).toEqual(['pk', 'sk']);
-    expect(tables['studio-portal-audit'].globalSecondaryIndexes.map((i: { name: string }) => i.name).sort()).toEqual(['byLob', 'byUser']);
+    expect(tables['studio-portal-audit'].globalSecondaryIndexes.map((i: { name: string }) => i.name).sort()).toEqual([
+      'byLob',
+      'byUser',
+    ]);
   });
 
   it('tables are on-demand, encrypted with a KMS key, with point-in-time recovery and (production) deletion protection', () => {
@@ -55,7 +76,11 @@ describe('portal (shared-services account)', () => {
     const [pool] = resourcesOfType(T.userPool);
     expect(pool.inputs.adminCreateUserConfig.allowAdminCreateUserOnly).toBe(true);
     expect(pool.inputs.deletionProtection).toBe('ACTIVE');
-    expect(resourcesOfType(T.userPoolClient).map((c) => c.inputs.name).sort()).toEqual(['portal-cli', 'portal-web']);
+    expect(
+      resourcesOfType(T.userPoolClient)
+        .map((c) => c.inputs.name)
+        .sort(),
+    ).toEqual(['portal-cli', 'portal-web']);
     expect(resourcesOfType(T.userPoolGroup).map((g) => g.inputs.name)).toEqual(['portal-admins']);
     expect(resourcesOfType(T.userPoolDomain)).toEqual([]);
   });
@@ -64,9 +89,16 @@ describe('portal (shared-services account)', () => {
     const [fn] = resourcesOfType(T.lambda);
     expect(fn.inputs.vpcConfig.subnetIds).toEqual(['subnet-a', 'subnet-b']);
     expect(fn.inputs.handler).toBe('run.sh');
-    expect(fn.inputs.layers[0]).toMatch(/^arn:aws:lambda:us-east-1:753240598075:layer:LambdaAdapterLayer(Arm64|X86):\d+$/);
+    expect(fn.inputs.layers[0]).toMatch(
+      /^arn:aws:lambda:us-east-1:753240598075:layer:LambdaAdapterLayer(Arm64|X86):\d+$/,
+    );
     const env = fn.inputs.environment.variables;
-    expect(env).toMatchObject({ AWS_LAMBDA_EXEC_WRAPPER: '/opt/bootstrap', AWS_LWA_READINESS_CHECK_PATH: '/api/health', AUTH_MODE: 'password', ADMIN_GROUP: 'portal-admins' });
+    expect(env).toMatchObject({
+      AWS_LAMBDA_EXEC_WRAPPER: '/opt/bootstrap',
+      AWS_LWA_READINESS_CHECK_PATH: '/api/health',
+      AUTH_MODE: 'password',
+      ADMIN_GROUP: 'portal-admins',
+    });
     expect(env.AWS_LWA_PORT).toBe(env.PORT);
   });
 
@@ -80,7 +112,19 @@ describe('portal (shared-services account)', () => {
 
   it('sets every portal environment variable of docs/contracts.md from the deployed resources', () => {
     const env = resourcesOfType(T.lambda)[0].inputs.environment.variables;
-    for (const key of ['NEXTAUTH_URL', 'NEXTAUTH_SECRET', 'COGNITO_ISSUER', 'COGNITO_USER_POOL_ID', 'COGNITO_CLIENT_ID', 'COGNITO_CLIENT_SECRET', 'COGNITO_ALLOWED_CLIENT_IDS', 'TABLE_USERS', 'TABLE_LOBS', 'TABLE_AUDIT', 'PRESIGNED_URL_EXPIRES_SECONDS']) {
+    for (const key of [
+      'NEXTAUTH_URL',
+      'NEXTAUTH_SECRET',
+      'COGNITO_ISSUER',
+      'COGNITO_USER_POOL_ID',
+      'COGNITO_CLIENT_ID',
+      'COGNITO_CLIENT_SECRET',
+      'COGNITO_ALLOWED_CLIENT_IDS',
+      'TABLE_USERS',
+      'TABLE_LOBS',
+      'TABLE_AUDIT',
+      'PRESIGNED_URL_EXPIRES_SECONDS',
+    ]) {
       expect(env[key], key).toBeTruthy();
     }
     expect(env.TABLE_USERS).toBe('studio-portal-users');
@@ -101,7 +145,12 @@ describe('portal (shared-services account)', () => {
 
   it('portal API is PRIVATE and its policy allows Invoke only from our execute-api endpoint', () => {
     const [api] = resourcesOfType(T.restApi);
-    expect(checkPrivateApi({ endpointConfiguration: api.inputs.endpointConfiguration, policy: api.inputs.policy }, EXECUTE_API_VPCE)).toEqual([]);
+    expect(
+      checkPrivateApi(
+        { endpointConfiguration: api.inputs.endpointConfiguration, policy: api.inputs.policy },
+        EXECUTE_API_VPCE,
+      ),
+    ).toEqual([]);
     expect(api.inputs.endpointConfiguration.vpcEndpointIds).toEqual([EXECUTE_API_VPCE]);
   });
 
@@ -114,14 +163,29 @@ describe('portal (shared-services account)', () => {
 
   it('nothing public in the portal: no CloudFront, no function URL, no HTTP API, no public Lambda permission, no open ingress', () => {
     const types = allResources().map((r) => r.type);
-    expect(types.filter((t) => t.startsWith('aws:cloudfront') || t === T.functionUrl || t.startsWith('aws:apigatewayv2') || t.startsWith('aws:lb/'))).toEqual([]);
+    expect(
+      types.filter(
+        (t) =>
+          t.startsWith('aws:cloudfront') ||
+          t === T.functionUrl ||
+          t.startsWith('aws:apigatewayv2') ||
+          t.startsWith('aws:lb/'),
+      ),
+    ).toEqual([]);
     for (const permission of resourcesOfType(T.lambdaPermission)) {
       expect(permission.inputs.principal).toBe('apigateway.amazonaws.com');
       expect(permission.inputs.sourceArn).toMatch(/^arn:aws:execute-api:/);
     }
-    const ingress = resourcesOfType(T.ingressRule).map((r) => ({ protocol: r.inputs.ipProtocol, fromPort: r.inputs.fromPort, toPort: r.inputs.toPort, cidrBlocks: r.inputs.cidrIpv4 ? [r.inputs.cidrIpv4] : [], sourceSecurityGroupId: r.inputs.referencedSecurityGroupId }));
+    const ingress = resourcesOfType(T.ingressRule).map((r) => ({
+      protocol: r.inputs.ipProtocol,
+      fromPort: r.inputs.fromPort,
+      toPort: r.inputs.toPort,
+      cidrBlocks: r.inputs.cidrIpv4 ? [r.inputs.cidrIpv4] : [],
+      sourceSecurityGroupId: r.inputs.referencedSecurityGroupId,
+    }));
     expect(checkIngress(ingress, config.corporateCidrs, [443])).toEqual([]);
-    for (const doc of [...resourcesOfType(T.restApi).map((a) => a.inputs.policy)]) expect(checkNoPublicAccess(doc, EXECUTE_API_VPCE)).toEqual([]);
+    for (const doc of [...resourcesOfType(T.restApi).map((a) => a.inputs.policy)])
+      expect(checkNoPublicAccess(doc, EXECUTE_API_VPCE)).toEqual([]);
   });
 
   it("the function's role may only assume the configured LOBs' generator roles and use the three tables", async () => {
@@ -142,27 +206,49 @@ describe('portal (shared-services account)', () => {
       'sts:SetSourceIdentity': (r) => generatorArns.includes(r),
       'sts:TagSession': (r) => generatorArns.includes(r),
       ...Object.fromEntries(
-        ['GetItem', 'BatchGetItem', 'Query', 'Scan', 'PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'ConditionCheckItem'].map((a) => [`dynamodb:${a}`, isTable]),
+        [
+          'GetItem',
+          'BatchGetItem',
+          'Query',
+          'Scan',
+          'PutItem',
+          'UpdateItem',
+          'DeleteItem',
+          'BatchWriteItem',
+          'ConditionCheckItem',
+        ].map((a) => [`dynamodb:${a}`, isTable]),
       ),
       'cognito-idp:AdminGetUser': (r) => r === poolArn,
       'cognito-idp:AdminListGroupsForUser': (r) => r === poolArn,
       'cognito-idp:ListUsers': (r) => r === poolArn,
       'cognito-idp:CreateUserPoolClient': (r) => r === poolArn,
       'cognito-idp:DeleteUserPoolClient': (r) => r === poolArn,
-      'logs:CreateLogStream': (r) => r.startsWith('arn:aws:logs:us-east-1:') && r.includes('log-group:/aws/lambda/sp-test-server'),
-      'logs:PutLogEvents': (r) => r.startsWith('arn:aws:logs:us-east-1:') && r.includes('log-group:/aws/lambda/sp-test-server'),
+      'logs:CreateLogStream': (r) =>
+        r.startsWith('arn:aws:logs:us-east-1:') && r.includes('log-group:/aws/lambda/sp-test-server'),
+      'logs:PutLogEvents': (r) =>
+        r.startsWith('arn:aws:logs:us-east-1:') && r.includes('log-group:/aws/lambda/sp-test-server'),
       'kms:Decrypt': (r) => r.startsWith('arn:aws:kms:'),
       'kms:GenerateDataKey*': (r) => r.startsWith('arn:aws:kms:'),
       'sns:Publish': (r) => r === topicArn,
       ...Object.fromEntries(
-        ['CreateNetworkInterface', 'DescribeNetworkInterfaces', 'DescribeSubnets', 'DeleteNetworkInterface', 'AssignPrivateIpAddresses', 'UnassignPrivateIpAddresses'].map((a) => [`ec2:${a}`, (r: string) => r === '*']),
+        [
+          'CreateNetworkInterface',
+          'DescribeNetworkInterfaces',
+          'DescribeSubnets',
+          'DeleteNetworkInterface',
+          'AssignPrivateIpAddresses',
+          'UnassignPrivateIpAddresses',
+        ].map((a) => [`ec2:${a}`, (r: string) => r === '*']),
       ),
     };
     expect(checkActionsAndResources(policy.inputs.policy, allowed)).toEqual([]);
     const assume = parsePolicy(policy.inputs.policy).Statement.find((s) => s.Sid === 'AssumeLobGeneratorRoles')!;
     // Per-user sessions: the portal may set the source identity and session tags on exactly these roles.
     expect(assume.Action).toEqual(['sts:AssumeRole', 'sts:SetSourceIdentity', 'sts:TagSession']);
-    expect(assume.Resource).toEqual(['arn:aws:iam::111111111111:role/PresignedUrlGenerator', 'arn:aws:iam::222222222222:role/PresignedUrlGenerator']);
+    expect(assume.Resource).toEqual([
+      'arn:aws:iam::111111111111:role/PresignedUrlGenerator',
+      'arn:aws:iam::222222222222:role/PresignedUrlGenerator',
+    ]);
   });
 
   it('API access logs carry no query strings or headers, and API Gateway gets its CloudWatch role', () => {
@@ -171,7 +257,9 @@ describe('portal (shared-services account)', () => {
     expect(format).not.toMatch(/querystring|header|\$context\.path\b|authorizer/i);
     const [account] = resourcesOfType('aws:apigateway/account:Account');
     const logsRole = resourcesOfType(T.role).find((r) => r.inputs.managedPolicyArns?.length)!;
-    expect(logsRole.inputs.managedPolicyArns).toEqual(['arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs']);
+    expect(logsRole.inputs.managedPolicyArns).toEqual([
+      'arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs',
+    ]);
     expect(checkTrustPolicy(logsRole.inputs.assumeRolePolicy, ['apigateway.amazonaws.com'])).toEqual([]);
     expect(account.inputs.cloudwatchRoleArn).toBe(logsRole.state.arn);
   });
@@ -180,6 +268,8 @@ describe('portal (shared-services account)', () => {
     const sgId = await promiseOf(portal.securityGroup.id);
     expect(resourcesOfType(T.ingressRule).filter((r) => r.inputs.securityGroupId === sgId)).toEqual([]);
     const egress = resourcesOfType(T.egressRule).filter((r) => r.inputs.securityGroupId === sgId);
-    expect(egress.map((r) => r.inputs.referencedSecurityGroupId ?? r.inputs.prefixListId ?? r.inputs.cidrIpv4).sort()).toEqual(['pl-02cd2c6b', ENDPOINTS_SG]);
+    expect(
+      egress.map((r) => r.inputs.referencedSecurityGroupId ?? r.inputs.prefixListId ?? r.inputs.cidrIpv4).sort(),
+    ).toEqual(['pl-02cd2c6b', ENDPOINTS_SG]);
   });
 });

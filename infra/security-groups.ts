@@ -4,7 +4,8 @@ import * as aws from '@pulumi/aws';
 import type * as pulumi from '@pulumi/pulumi';
 
 /** What a rule lets traffic come from or go to: an address range, another group, or a managed prefix list. */
-export type RulePeer = { cidr: pulumi.Input<string> } | { group: pulumi.Input<string> } | { prefixList: pulumi.Input<string> };
+export type RulePeer =
+  { cidr: pulumi.Input<string> } | { group: pulumi.Input<string> } | { prefixList: pulumi.Input<string> };
 
 export interface RuleSpec {
   /** the group the rule belongs to */
@@ -25,7 +26,14 @@ function ruleArgs(spec: RuleSpec) {
       : 'group' in spec.peer
         ? { referencedSecurityGroupId: spec.peer.group }
         : { prefixListId: spec.peer.prefixList };
-  return { securityGroupId: spec.group, ipProtocol: spec.protocol ?? 'tcp', fromPort, toPort, ...peer, description: spec.description };
+  return {
+    securityGroupId: spec.group,
+    ipProtocol: spec.protocol ?? 'tcp',
+    fromPort,
+    toPort,
+    ...peer,
+    description: spec.description,
+  };
 }
 
 /** A rule of `spec.group`: ingress (`in`) or egress (`out`). */
@@ -49,5 +57,9 @@ export interface GroupScope {
 
 /** The group `<name>-<role>-sg`, tagged `<role>`, with no rules of its own (they are separate resources: allow). */
 export function securityGroup(scope: GroupScope, role: string, description: string): aws.ec2.SecurityGroup {
-  return new aws.ec2.SecurityGroup(`${scope.name}-${role}-sg`, { vpcId: scope.vpcId, description, tags: scope.tags(role) }, scope.opts);
+  return new aws.ec2.SecurityGroup(
+    `${scope.name}-${role}-sg`,
+    { vpcId: scope.vpcId, description, tags: scope.tags(role) },
+    scope.opts,
+  );
 }

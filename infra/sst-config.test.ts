@@ -41,15 +41,34 @@ afterAll(() => process.chdir(previousCwd));
 
 describe('sst.config.ts', () => {
   it('production retains resources on removal and is protected; other stages are removable', () => {
-    expect(sstConfig.app({ stage: 'production' })).toMatchObject({ name: 'studio-portal', home: 'aws', removal: 'retain', protect: true });
+    expect(sstConfig.app({ stage: 'production' })).toMatchObject({
+      name: 'studio-portal',
+      home: 'aws',
+      removal: 'retain',
+      protect: true,
+    });
     expect(sstConfig.app({ stage: 'alice' })).toMatchObject({ removal: 'remove', protect: false });
   });
 
   it('run() composes network, portal and every LOB from infra/ and returns the outputs operators need', async () => {
     const outputs = await sstConfig.run();
     await settle();
-    expect(Object.keys(outputs).sort()).toEqual(['alarmTopicArn', 'apiId', 'cliClientId', 'domains', 'executeApiEndpointId', 'portalUrl', 'resolverInboundIps', 'studioEndpointId', 'transitGatewayId', 'userPoolId', 'webClientId']);
-    expect(await promiseOf(outputs.portalUrl as pulumi.Output<string>)).toMatch(/^https:\/\/.+\.execute-api\.us-east-1\.amazonaws\.com\/portal$/);
+    expect(Object.keys(outputs).sort()).toEqual([
+      'alarmTopicArn',
+      'apiId',
+      'cliClientId',
+      'domains',
+      'executeApiEndpointId',
+      'portalUrl',
+      'resolverInboundIps',
+      'studioEndpointId',
+      'transitGatewayId',
+      'userPoolId',
+      'webClientId',
+    ]);
+    expect(await promiseOf(outputs.portalUrl as pulumi.Output<string>)).toMatch(
+      /^https:\/\/.+\.execute-api\.us-east-1\.amazonaws\.com\/portal$/,
+    );
     expect(resourcesOfType(T.sagemakerDomain)).toHaveLength(2);
     expect(resourcesOfType(T.provider)).toHaveLength(3);
     expect(resourcesOfType(T.lambda)[0].inputs.environment.variables.NEXTAUTH_SECRET).toBe('z'.repeat(48));

@@ -43,7 +43,11 @@ describe('stack composition (sst.config.ts run())', () => {
     expect(resourcesOfType(T.transitGateway).map((r) => r.account)).toEqual(['999999999999']);
     expect(resourcesOfType(T.lambda).map((r) => r.account)).toEqual(['999999999999']);
     expect(resourcesOfType(T.table).every((r) => r.account === '999999999999')).toBe(true);
-    expect(resourcesOfType(T.sagemakerDomain).map((r) => r.account).sort()).toEqual(['111111111111', '222222222222']);
+    expect(
+      resourcesOfType(T.sagemakerDomain)
+        .map((r) => r.account)
+        .sort(),
+    ).toEqual(['111111111111', '222222222222']);
     expect(resourcesOfType(T.tableItem).every((r) => r.account === '999999999999')).toBe(true);
   });
 
@@ -64,14 +68,17 @@ describe('stack composition (sst.config.ts run())', () => {
   it('the portal API is PRIVATE and invokable only through the deployed execute-api endpoint', async () => {
     const vpce = await promiseOf(stack.network.interfaceEndpoints.executeApi.id);
     const [api] = resourcesOfType(T.restApi);
-    expect(checkPrivateApi({ endpointConfiguration: api.inputs.endpointConfiguration, policy: api.inputs.policy }, vpce)).toEqual([]);
+    expect(
+      checkPrivateApi({ endpointConfiguration: api.inputs.endpointConfiguration, policy: api.inputs.policy }, vpce),
+    ).toEqual([]);
   });
 
   it('production: hosted UI domain exists (hosted-ui mode), tables and user pool are deletion-protected, Studio home EFS retained', () => {
     expect(resourcesOfType(T.userPoolDomain)).toHaveLength(1);
     expect(resourcesOfType(T.table).every((t) => t.inputs.deletionProtectionEnabled === true)).toBe(true);
     expect(resourcesOfType(T.userPool)[0].inputs.deletionProtection).toBe('ACTIVE');
-    for (const domain of resourcesOfType(T.sagemakerDomain)) expect(domain.inputs.retentionPolicy.homeEfsFileSystem).toBe('Retain');
+    for (const domain of resourcesOfType(T.sagemakerDomain))
+      expect(domain.inputs.retentionPolicy.homeEfsFileSystem).toBe('Retain');
   });
 
   it('production: the user pool requires MFA with software tokens (TOTP) only, and the console demands it', () => {
@@ -100,12 +107,16 @@ describe('stack composition (sst.config.ts run())', () => {
 
   it('nothing in the whole stack trusts * or is public', () => {
     for (const role of resourcesOfType(T.role)) {
-      const principals = parsePolicy(role.inputs.assumeRolePolicy).Statement.flatMap((s) => (s.Principal === '*' ? ['*'] : Object.values(s.Principal ?? {}).flat()));
+      const principals = parsePolicy(role.inputs.assumeRolePolicy).Statement.flatMap((s) =>
+        s.Principal === '*' ? ['*'] : Object.values(s.Principal ?? {}).flat(),
+      );
       expect(principals, role.name).not.toContain('*');
     }
     const types = new Set(allResources().map((r) => r.type));
-    for (const t of types) expect(t).not.toMatch(/cloudfront|functionUrl|internetGateway|natGateway|eip:Eip|apigatewayv2/i);
-    for (const api of resourcesOfType(T.restApi)) expect(checkNoPublicAccess(api.inputs.policy, api.inputs.endpointConfiguration.vpcEndpointIds[0])).toEqual([]);
+    for (const t of types)
+      expect(t).not.toMatch(/cloudfront|functionUrl|internetGateway|natGateway|eip:Eip|apigatewayv2/i);
+    for (const api of resourcesOfType(T.restApi))
+      expect(checkNoPublicAccess(api.inputs.policy, api.inputs.endpointConfiguration.vpcEndpointIds[0])).toEqual([]);
     for (const rule of resourcesOfType(T.ingressRule)) expect(rule.inputs.cidrIpv4 ?? '').not.toBe('0.0.0.0/0');
   });
 });

@@ -22,7 +22,9 @@ export function createAccountProviders(config: InfraConfig, defaultTags: Record<
     new aws.Provider(logicalName, {
       region: config.region as aws.Region,
       allowedAccountIds: [accountId],
-      assumeRoles: [{ roleArn: `arn:aws:iam::${accountId}:role/${config.deployRoleName}`, sessionName: 'studio-portal-deploy' }],
+      assumeRoles: [
+        { roleArn: `arn:aws:iam::${accountId}:role/${config.deployRoleName}`, sessionName: 'studio-portal-deploy' },
+      ],
       defaultTags: { tags: defaultTags },
     });
   return {
@@ -69,17 +71,29 @@ export function createStack(args: StackArgs): Stack {
         privateSubnetIds: network.privateSubnets.map((s) => s.id),
         endpointSecurityGroupId: network.endpointSecurityGroup.id,
         executeApiEndpointId: network.interfaceEndpoints.executeApi.id,
-        executeApiEndpointDns: network.interfaceEndpoints.executeApi.dnsEntries.apply((entries) => ({ dnsName: entries[0].dnsName, hostedZoneId: entries[0].hostedZoneId })),
+        executeApiEndpointDns: network.interfaceEndpoints.executeApi.dnsEntries.apply((entries) => ({
+          dnsName: entries[0].dnsName,
+          hostedZoneId: entries[0].hostedZoneId,
+        })),
         dynamodbPrefixListId: network.dynamodbEndpoint.prefixListId,
       },
     },
     sharedOpts,
   );
   const monitoring = createMonitoring(
-    { name, config, functionName: portal.fn.name, apiName: portal.api.name, tableNames: Object.values(portal.tables).map((t) => t.name) },
+    {
+      name,
+      config,
+      functionName: portal.fn.name,
+      apiName: portal.api.name,
+      tableNames: Object.values(portal.tables).map((t) => t.name),
+    },
     sharedOpts,
   );
-  const healthCheck = createHealthCheck({ name, config, functionArn: portal.fn.arn, nextAuthSecret: args.nextAuthSecret }, sharedOpts);
+  const healthCheck = createHealthCheck(
+    { name, config, functionArn: portal.fn.arn, nextAuthSecret: args.nextAuthSecret },
+    sharedOpts,
+  );
   const lobs: Record<string, LobAccount> = {};
   for (const lob of config.lobs) {
     lobs[lob.name] = createLobAccount(
@@ -116,7 +130,11 @@ export function createStack(args: StackArgs): Stack {
           vpcId: network.vpc.id,
           vpcCidr: network.vpcCidr,
           privateRouteTableId: network.privateRouteTable.id,
-          zoneIds: [network.hostedZones.studio.zoneId, network.hostedZones.executeApi.zoneId, ...(portal.customDomainZone ? [portal.customDomainZone.zoneId] : [])],
+          zoneIds: [
+            network.hostedZones.studio.zoneId,
+            network.hostedZones.executeApi.zoneId,
+            ...(portal.customDomainZone ? [portal.customDomainZone.zoneId] : []),
+          ],
         },
       },
       sharedOpts,

@@ -40,11 +40,19 @@ export const stages: Record<string, InfraConfigInput> = {
       hostedUiDomainPrefix: 'studio-portal-example',
       logRetentionDays: 400,
       // The API's border and the user pool's threat protection (issue 24); the audit archive keeps 7 years.
-      border: { throttleRatePerSecond: 100, throttleBurst: 200, reservedConcurrency: 100, wafRequestsPerIpPer5Min: 2000 },
+      border: {
+        throttleRatePerSecond: 100,
+        throttleBurst: 200,
+        reservedConcurrency: 100,
+        wafRequestsPerIpPer5Min: 2000,
+      },
       threatProtection: 'ENFORCED',
       auditArchive: { retentionYears: 7, bufferSeconds: 300 },
       // Browsers need a custom domain: the execute-api URL carries the stage as a path prefix (docs/deploy.md).
-      customDomain: { domainName: 'studio.corp.example.com', certificateArn: 'arn:aws:acm:us-east-1:999999999999:certificate/replace-me' },
+      customDomain: {
+        domainName: 'studio.corp.example.com',
+        certificateArn: 'arn:aws:acm:us-east-1:999999999999:certificate/replace-me',
+      },
     },
   },
 };

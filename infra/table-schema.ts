@@ -15,7 +15,12 @@ export function tableArgsFor(schema: TableSchema): SchemaTableArgs {
     hashKey: schema.hash,
     ...(schema.range ? { rangeKey: schema.range } : {}),
     attributes: Object.entries(schema.attributes).map(([name, type]) => ({ name, type })),
-    globalSecondaryIndexes: schema.indexes.map((i) => ({ name: i.name, hashKey: i.hash, ...(i.range ? { rangeKey: i.range } : {}), projectionType: 'ALL' as const })),
+    globalSecondaryIndexes: schema.indexes.map((i) => ({
+      name: i.name,
+      hashKey: i.hash,
+      ...(i.range ? { rangeKey: i.range } : {}),
+      projectionType: 'ALL' as const,
+    })),
     ...(schema.ttl ? { ttl: { attributeName: schema.ttl, enabled: true as const } } : {}),
   };
 }

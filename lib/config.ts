@@ -19,8 +19,7 @@ const url = (name: string) =>
     .trim()
     .pipe(z.url({ error: `${name} must be a URL` }));
 
-const optionalUrl = (name: string) =>
-  optionalString.pipe(z.url({ error: `${name} must be a URL` }).optional());
+const optionalUrl = (name: string) => optionalString.pipe(z.url({ error: `${name} must be a URL` }).optional());
 
 const intInRange = (name: string, min: number, max: number, fallback: number) =>
   optionalString.transform((v, ctx) => {
@@ -34,7 +33,12 @@ const intInRange = (name: string, min: number, max: number, fallback: number) =>
   });
 
 const commaList = optionalString.transform((v) =>
-  v ? v.split(',').map((s) => s.trim()).filter(Boolean) : undefined,
+  v
+    ? v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : undefined,
 );
 
 /** Every environment variable the portal reads (docs/configuration.md). */
@@ -56,7 +60,10 @@ const envSchema = z.object({
     .string({ error: 'COGNITO_USER_POOL_ID is required' })
     .trim()
     .regex(/^[\w-]+_[0-9a-zA-Z]+$/, { error: 'COGNITO_USER_POOL_ID must look like us-east-1_AbC123' }),
-  COGNITO_CLIENT_ID: z.string({ error: 'COGNITO_CLIENT_ID is required' }).trim().min(1, { error: 'COGNITO_CLIENT_ID is required' }),
+  COGNITO_CLIENT_ID: z
+    .string({ error: 'COGNITO_CLIENT_ID is required' })
+    .trim()
+    .min(1, { error: 'COGNITO_CLIENT_ID is required' }),
   COGNITO_CLIENT_SECRET: optionalString,
   COGNITO_ALLOWED_CLIENT_IDS: commaList,
   COGNITO_ENDPOINT: optionalUrl('COGNITO_ENDPOINT'),
@@ -66,7 +73,10 @@ const envSchema = z.object({
   // May contain `{region}`: validated after substitution below.
   SAGEMAKER_ENDPOINT: optionalString,
   SNS_TOPIC_ARN: optionalString.pipe(
-    z.string().regex(/^arn:aws[\w-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/, { error: 'SNS_TOPIC_ARN must be an SNS topic ARN' }).optional(),
+    z
+      .string()
+      .regex(/^arn:aws[\w-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/, { error: 'SNS_TOPIC_ARN must be an SNS topic ARN' })
+      .optional(),
   ),
   SNS_ENDPOINT: optionalUrl('SNS_ENDPOINT'),
   CLOCK_OFFSET_FILE: optionalString,
@@ -95,11 +105,17 @@ const envSchema = z.object({
     )
     .transform((v) => v ?? 'after-response'),
   LOG_LEVEL: optionalString
-    .pipe(z.enum(['debug', 'info', 'warn', 'error'], { error: 'LOG_LEVEL must be debug, info, warn or error' }).optional())
+    .pipe(
+      z.enum(['debug', 'info', 'warn', 'error'], { error: 'LOG_LEVEL must be debug, info, warn or error' }).optional(),
+    )
     .transform((v) => v ?? 'info'),
   // Read per request by proxy.ts (lib/csp.ts); validated here so a typo fails the start, not silently.
   CSP_STYLE_SRC: optionalString.pipe(
-    z.enum(CSP_STYLE_SRC_MODES, { error: 'CSP_STYLE_SRC must be nonce (the default) or unsafe-inline (next dev only)' }).optional(),
+    z
+      .enum(CSP_STYLE_SRC_MODES, {
+        error: 'CSP_STYLE_SRC must be nonce (the default) or unsafe-inline (next dev only)',
+      })
+      .optional(),
   ),
 });
 
@@ -191,7 +207,9 @@ export function parseConfig(env: Record<string, string | undefined>): PortalConf
   if (e.SAGEMAKER_ENDPOINT) {
     const probe = e.SAGEMAKER_ENDPOINT.replaceAll('{region}', e.AWS_REGION);
     if (!URL.canParse(probe)) {
-      throw new ConfigError('Invalid portal configuration:\n  - SAGEMAKER_ENDPOINT must be a URL (may contain {region})');
+      throw new ConfigError(
+        'Invalid portal configuration:\n  - SAGEMAKER_ENDPOINT must be a URL (may contain {region})',
+      );
     }
   }
   return {
@@ -209,7 +227,12 @@ export function parseConfig(env: Record<string, string | undefined>): PortalConf
       endpoint: e.COGNITO_ENDPOINT,
       logoutUrl: e.COGNITO_LOGOUT_URL,
     },
-    endpoints: { dynamodb: e.DYNAMODB_ENDPOINT, sts: e.STS_ENDPOINT, sagemaker: e.SAGEMAKER_ENDPOINT, sns: e.SNS_ENDPOINT },
+    endpoints: {
+      dynamodb: e.DYNAMODB_ENDPOINT,
+      sts: e.STS_ENDPOINT,
+      sagemaker: e.SAGEMAKER_ENDPOINT,
+      sns: e.SNS_ENDPOINT,
+    },
     tables: perTable((table) => env[tableEnvName(table.id)]?.trim() || defaultTableName(table.id)),
     healthCheckIntervalSeconds: e.HEALTH_CHECK_INTERVAL_SECONDS,
     snsTopicArn: e.SNS_TOPIC_ARN,

@@ -11,7 +11,8 @@ export function cspStyleSrcMode(value: string | undefined): CspStyleSrcMode {
   return value?.trim() === 'unsafe-inline' ? 'unsafe-inline' : 'nonce';
 }
 
-const originOf = (url: string | undefined): string | undefined => (url && URL.canParse(url) ? new URL(url).origin : undefined);
+const originOf = (url: string | undefined): string | undefined =>
+  url && URL.canParse(url) ? new URL(url).origin : undefined;
 
 /**
  * Where the portal's forms may send the browser (CSP `form-action`, which browsers also apply to the

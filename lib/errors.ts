@@ -93,7 +93,8 @@ const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   'profile.failed': 'Your Studio profile could not be created.',
   'aws.throttled': 'AWS is busy right now. Please try again in a moment.',
   'aws.unavailable': 'AWS could not be reached right now. Please try again in a moment.',
-  'aws.invalid_response': 'AWS answered without what the portal needs. Please try again; if it keeps happening, tell your platform team.',
+  'aws.invalid_response':
+    'AWS answered without what the portal needs. Please try again; if it keeps happening, tell your platform team.',
   'idp.unavailable': 'The identity provider could not be reached. Please try again shortly.',
   'directory.unavailable': 'The user directory is unavailable right now. Please try again shortly.',
   'jwks.unavailable': 'Token signing keys could not be fetched. Please try again shortly.',
@@ -111,11 +112,13 @@ const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   'review.not_found': 'There is no such access review.',
   'review.closed': 'This access review is finished and read-only.',
   'review.already_decided': 'This member was already decided in this review.',
-  'access.stop_pending': 'The change was saved, but their Studio apps could not all be stopped yet; the access sweep retries within minutes.',
+  'access.stop_pending':
+    'The change was saved, but their Studio apps could not all be stopped yet; the access sweep retries within minutes.',
   'app.not_found': 'That Studio app is not running any more (it may have been stopped already). Reload the page.',
   'app.not_yours': 'You can stop only your own Studio apps: those of your user profile and of private spaces you own.',
-  'grant.self': 'You cannot grant access to yourself. Ask another owner or a platform admin: request access on the home page.',
-  'grant.beyond_max': "This grant is longer than the line of business allows; choose an earlier end date.",
+  'grant.self':
+    'You cannot grant access to yourself. Ask another owner or a platform admin: request access on the home page.',
+  'grant.beyond_max': 'This grant is longer than the line of business allows; choose an earlier end date.',
   'request.already_approved_by_you': 'You already approved this request; it needs another approver.',
   'identity.mismatch':
     'Your sign-in is not the person this access was granted to (the account was re-created with the same username). Ask a platform admin to review orphaned access in the admin console.',
@@ -127,11 +130,14 @@ const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   'request.not_found': 'There is no such access request.',
   'api_client.not_found': 'There is no such API client.',
   'emergency.not_allowed': 'You may not take emergency access to this line of business.',
-  'emergency.active': 'You already have emergency access to this line of business; it extends nothing to take it again.',
-  'emergency.has_access': 'You already have access to this line of business: open Studio above, there is nothing to break into.',
+  'emergency.active':
+    'You already have emergency access to this line of business; it extends nothing to take it again.',
+  'emergency.has_access':
+    'You already have access to this line of business: open Studio above, there is nothing to break into.',
   'emergency.not_found': 'There is no such emergency grant.',
   'emergency.decided': 'This emergency grant was already confirmed or rejected.',
-  'emergency.self_decision': 'You cannot confirm or reject your own emergency access; another owner or a platform admin has to.',
+  'emergency.self_decision':
+    'You cannot confirm or reject your own emergency access; another owner or a platform admin has to.',
   internal: 'Something went wrong on our side.',
 };
 

@@ -34,7 +34,12 @@ export class EmfMetrics implements PortalMetrics {
       namespace,
       serviceName: METRICS_SERVICE,
       // Powertools warns when one key appears in two dimension sets, which ours do on purpose.
-      logger: { debug: () => {}, info: () => {}, warn: (msg: string) => log.debug('metrics.warning', { msg }), error: (msg: string) => log.error('metrics.error', { msg }) },
+      logger: {
+        debug: () => {},
+        info: () => {},
+        warn: (msg: string) => log.debug('metrics.warning', { msg }),
+        error: (msg: string) => log.error('metrics.error', { msg }),
+      },
     });
   }
 
@@ -95,7 +100,9 @@ export class EmfMetrics implements PortalMetrics {
 /** The dependency an error came from, when an adapter named it (lib/aws/errors.ts `details.service`). */
 export function dependencyOf(details: Record<string, unknown> | undefined): Dependency | undefined {
   const service = details?.service;
-  return service === 'dynamodb' || service === 'sts' || service === 'sagemaker' || service === 'cognito' ? service : undefined;
+  return service === 'dynamodb' || service === 'sts' || service === 'sagemaker' || service === 'cognito'
+    ? service
+    : undefined;
 }
 
 let metrics: PortalMetrics | undefined;

@@ -5,7 +5,14 @@ export function assertConfigOrExit(): void {
   try {
     getConfig();
   } catch (error) {
-    console.error(JSON.stringify({ time: new Date().toISOString(), level: 'error', msg: 'config.invalid', error: (error as Error).message }));
+    console.error(
+      JSON.stringify({
+        time: new Date().toISOString(),
+        level: 'error',
+        msg: 'config.invalid',
+        error: (error as Error).message,
+      }),
+    );
     process.exit(1);
   }
 }

@@ -36,15 +36,27 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
 function fixtureApp(domain: StudioDomain, entry: Record<string, unknown>, i: number, now: Date): StudioApp {
   const userProfile = String(entry.userProfile ?? '');
   const appType = entry.appType === 'CodeEditor' ? 'CodeEditor' : 'JupyterLab';
-  if (!domain.profiles.has(userProfile)) throw new ControlInputError(`apps[${i}].userProfile is not a profile of ${domain.domainId}`);
+  if (!domain.profiles.has(userProfile))
+    throw new ControlInputError(`apps[${i}].userProfile is not a profile of ${domain.domainId}`);
   const spaceName = entry.spaceName === undefined ? undefined : String(entry.spaceName);
-  if (spaceName !== undefined && !NAME_PATTERN.test(spaceName)) throw new ControlInputError(`apps[${i}].spaceName is not a space name`);
+  if (spaceName !== undefined && !NAME_PATTERN.test(spaceName))
+    throw new ControlInputError(`apps[${i}].spaceName is not a space name`);
   const instanceType = entry.instanceType === undefined ? DEFAULT_APP_INSTANCE_TYPE : String(entry.instanceType);
-  if (!/^ml\.[a-z0-9]+\.[a-z0-9]+$/.test(instanceType)) throw new ControlInputError(`apps[${i}].instanceType must look like ml.t3.medium`);
+  if (!/^ml\.[a-z0-9]+\.[a-z0-9]+$/.test(instanceType))
+    throw new ControlInputError(`apps[${i}].instanceType must look like ml.t3.medium`);
   const running = entry.runningSeconds === undefined ? 0 : Number(entry.runningSeconds);
-  if (!Number.isFinite(running) || running < 0) throw new ControlInputError(`apps[${i}].runningSeconds must be a number of seconds >= 0`);
+  if (!Number.isFinite(running) || running < 0)
+    throw new ControlInputError(`apps[${i}].runningSeconds must be a number of seconds >= 0`);
   ensureSpace(domain, spaceName, userProfile, now);
-  return { userProfile, spaceName, appType, appName: 'default', status: 'InService', createdAt: new Date(now.getTime() - running * 1000), instanceType };
+  return {
+    userProfile,
+    spaceName,
+    appType,
+    appName: 'default',
+    status: 'InService',
+    createdAt: new Date(now.getTime() - running * 1000),
+    instanceType,
+  };
 }
 
 export function createControlHandler(deps: ControlDeps) {
@@ -55,7 +67,10 @@ export function createControlHandler(deps: ControlDeps) {
     try {
       if (route === 'GET /_local/health') {
         const services = await deps.health();
-        return sendJson(res, Object.values(services).every(Boolean) ? 200 : 503, { ok: Object.values(services).every(Boolean), services });
+        return sendJson(res, Object.values(services).every(Boolean) ? 200 : 503, {
+          ok: Object.values(services).every(Boolean),
+          services,
+        });
       }
       if (route === 'GET /_local/counters') return sendJson(res, 200, knobs.getCounters());
       if (route === 'GET /_local/calls') return sendJson(res, 200, knobs.getCalls());
@@ -65,16 +80,24 @@ export function createControlHandler(deps: ControlDeps) {
           ['account', (e) => e.recipientAccountId],
           ['eventName', (e) => e.eventName],
           ['eventSource', (e) => e.eventSource],
-          ['sourceIdentity', (e) => e.userIdentity.sessionContext?.sourceIdentity ?? (e.requestParameters?.sourceIdentity as string | undefined)],
+          [
+            'sourceIdentity',
+            (e) =>
+              e.userIdentity.sessionContext?.sourceIdentity ??
+              (e.requestParameters?.sourceIdentity as string | undefined),
+          ],
         ];
-        const records = deps.aws.trail.filter((event) => filters.every(([name, get]) => !query.has(name) || get(event) === query.get(name)));
+        const records = deps.aws.trail.filter((event) =>
+          filters.every(([name, get]) => !query.has(name) || get(event) === query.get(name)),
+        );
         return sendJson(res, 200, { Records: records });
       }
       if (route === 'DELETE /_local/cloudtrail') {
         deps.aws.trail = [];
         return sendJson(res, 200, {});
       }
-      if (route === 'GET /_local/sagemaker/settings') return sendJson(res, 200, { profileCreationDelayMs: deps.aws.profileCreationDelayMs });
+      if (route === 'GET /_local/sagemaker/settings')
+        return sendJson(res, 200, { profileCreationDelayMs: deps.aws.profileCreationDelayMs });
       if (route === 'POST /_local/sagemaker/settings') {
         const body = await readJson(req);
         const delay = body.profileCreationDelayMs;
@@ -124,10 +147,17 @@ export function createControlHandler(deps: ControlDeps) {
           } catch {
             throw new ControlInputError(`users[${i}].username is not a valid Cognito username`);
           }
-          if (typeof entry.password !== 'string' || entry.password === '') throw new ControlInputError(`users[${i}].password is required`);
+          if (typeof entry.password !== 'string' || entry.password === '')
+            throw new ControlInputError(`users[${i}].password is required`);
           const groups = entry.groups === undefined ? [] : entry.groups;
-          if (!Array.isArray(groups) || groups.some((g) => typeof g !== 'string')) throw new ControlInputError(`users[${i}].groups must be strings`);
-          return { username: entry.username as string, password: entry.password, groups: groups as string[], email: typeof entry.email === 'string' ? entry.email : undefined };
+          if (!Array.isArray(groups) || groups.some((g) => typeof g !== 'string'))
+            throw new ControlInputError(`users[${i}].groups must be strings`);
+          return {
+            username: entry.username as string,
+            password: entry.password,
+            groups: groups as string[],
+            email: typeof entry.email === 'string' ? entry.email : undefined,
+          };
         });
         return sendJson(res, 200, { created: deps.cognito.bulkCreateUsers(users), total: deps.cognito.users.size });
       }
@@ -147,7 +177,8 @@ export function createControlHandler(deps: ControlDeps) {
           throw new ControlInputError('"names" must be an array of user profile names');
         }
         const now = new Date();
-        for (const name of names as string[]) domain.profiles.set(name, { name, status: 'InService', createdAt: now, updatedAt: now });
+        for (const name of names as string[])
+          domain.profiles.set(name, { name, status: 'InService', createdAt: now, updatedAt: now });
         return sendJson(res, 200, { created: names.length, total: domain.profiles.size });
       }
       const apps = /^\/_local\/sagemaker\/domains\/([\w-]+)\/apps$/.exec(path);
@@ -171,7 +202,8 @@ export function createControlHandler(deps: ControlDeps) {
         const entry = domain?.profiles.get(profile[2]);
         if (!domain || !entry) return sendJson(res, 404, { message: `unknown profile ${profile[2]} in ${profile[1]}` });
         const body = await readJson(req);
-        if (!['Pending', 'InService', 'Updating', 'Failed', 'Deleting'].includes(String(body.status))) throw new ControlInputError('"status" must be a SageMaker user profile status');
+        if (!['Pending', 'InService', 'Updating', 'Failed', 'Deleting'].includes(String(body.status)))
+          throw new ControlInputError('"status" must be a SageMaker user profile status');
         entry.status = body.status as typeof entry.status;
         entry.inServiceAt = undefined;
         entry.updatedAt = new Date();
@@ -183,15 +215,21 @@ export function createControlHandler(deps: ControlDeps) {
         if (!domain) return sendJson(res, 404, { message: `unknown domain ${domainMatch[1]}` });
         const body = await readJson(req);
         if (body.status !== undefined) {
-          if (!['InService', 'Updating', 'Pending', 'Failed', 'Deleting'].includes(String(body.status))) throw new ControlInputError('"status" must be a SageMaker domain status');
+          if (!['InService', 'Updating', 'Pending', 'Failed', 'Deleting'].includes(String(body.status)))
+            throw new ControlInputError('"status" must be a SageMaker domain status');
           domain.status = body.status as typeof domain.status;
         }
         if (body.appNetworkAccessType !== undefined) {
-          if (!['VpcOnly', 'PublicInternetOnly'].includes(String(body.appNetworkAccessType))) throw new ControlInputError('"appNetworkAccessType" must be VpcOnly or PublicInternetOnly');
+          if (!['VpcOnly', 'PublicInternetOnly'].includes(String(body.appNetworkAccessType)))
+            throw new ControlInputError('"appNetworkAccessType" must be VpcOnly or PublicInternetOnly');
           domain.appNetworkAccessType = body.appNetworkAccessType as typeof domain.appNetworkAccessType;
         }
         domain.updatedAt = new Date();
-        return sendJson(res, 200, { domainId: domain.domainId, status: domain.status, appNetworkAccessType: domain.appNetworkAccessType });
+        return sendJson(res, 200, {
+          domainId: domain.domainId,
+          status: domain.status,
+          appNetworkAccessType: domain.appNetworkAccessType,
+        });
       }
       sendJson(res, 404, { message: `no control route ${route}` });
     } catch (error) {

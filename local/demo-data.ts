@@ -101,7 +101,14 @@ export interface DemoUser {
   totpSecret?: string;
 }
 
-function demoUser(username: string, password: string, groups: string[], lobs: string[], profiles: string[], note: string): DemoUser {
+function demoUser(
+  username: string,
+  password: string,
+  groups: string[],
+  lobs: string[],
+  profiles: string[],
+  note: string,
+): DemoUser {
   return { username, password, email: `${username}@example.com`, groups, lobs, profiles, note };
 }
 
@@ -110,23 +117,57 @@ export const DEMO_USERS: DemoUser[] = [
   demoUser('user-lob-b', 'UserLobB1!', [], ['lob-b'], ['lob-b'], 'lob-b'),
   demoUser('user-multi', 'UserMulti1!', [], ['lob-a', 'lob-b'], ['lob-a', 'lob-b'], 'lob-a + lob-b (picks)'),
   demoUser('user-group-a', 'UserGroupA1!', ['lob-a-users'], [], ['lob-a'], 'lob-a via group lob-a-users'),
-  demoUser('user-no-lob', 'UserNoLob1!', [], [], ['lob-a'], 'no LOB (has a Studio profile in lob-a, for after an approved request)'),
+  demoUser(
+    'user-no-lob',
+    'UserNoLob1!',
+    [],
+    [],
+    ['lob-a'],
+    'no LOB (has a Studio profile in lob-a, for after an approved request)',
+  ),
   demoUser('user-no-profile', 'UserNoProfile1!', [], ['lob-a'], [], 'lob-a, no Studio profile'),
   demoUser('new-user', 'NewUser1!', [], [], [], 'unmapped (admin maps it to lob-b)'),
   demoUser('portal-admin', 'PortalAdmin1!', [ADMIN_GROUP], ['lob-a'], ['lob-a'], 'admin, lob-a'),
   // Issue 27: "Request extension" is offered in the last 14 days of a membership.
-  { ...demoUser('user-expiring', 'UserExpiring1!', [], ['lob-a'], ['lob-a'], 'lob-a, ends 10 days after start (Request extension)'), endsAfterDays: 10 },
-  demoUser('owner-lob-a', 'OwnerLobA1!', ['lob-a-owners'], [], [], 'owns lob-a (group lob-a-owners), not an admin'),
-  demoUser('oncall-lob-a', 'OncallLobA1!', ['lob-a-oncall'], [], ['lob-a'], "on call for lob-a (group lob-a-oncall, lob-a's emergency access group); no membership"),
   {
-    ...demoUser('owner-mfa', 'OwnerMfa1!', ['lob-a-owners'], [], [], 'owns lob-a, MFA on (TOTP: npm run token -- --totp owner-mfa)'),
+    ...demoUser(
+      'user-expiring',
+      'UserExpiring1!',
+      [],
+      ['lob-a'],
+      ['lob-a'],
+      'lob-a, ends 10 days after start (Request extension)',
+    ),
+    endsAfterDays: 10,
+  },
+  demoUser('owner-lob-a', 'OwnerLobA1!', ['lob-a-owners'], [], [], 'owns lob-a (group lob-a-owners), not an admin'),
+  demoUser(
+    'oncall-lob-a',
+    'OncallLobA1!',
+    ['lob-a-oncall'],
+    [],
+    ['lob-a'],
+    "on call for lob-a (group lob-a-oncall, lob-a's emergency access group); no membership",
+  ),
+  {
+    ...demoUser(
+      'owner-mfa',
+      'OwnerMfa1!',
+      ['lob-a-owners'],
+      [],
+      [],
+      'owns lob-a, MFA on (TOTP: npm run token -- --totp owner-mfa)',
+    ),
     // A published demo secret: anyone can compute this user's codes. Never use it outside the stand-ins.
     totpSecret: 'KVKFKRCPNZQUYMLXOVYDSQKJKZDTSRLD',
   },
 ];
 
 /** Every group the demo user pool has. */
-export const DEMO_GROUPS: string[] = [ADMIN_GROUP, ...DEMO_LOBS.flatMap((l) => [...l.groups, ...l.owners.groups, ...(l.emergencyGroup ? [l.emergencyGroup] : [])])];
+export const DEMO_GROUPS: string[] = [
+  ADMIN_GROUP,
+  ...DEMO_LOBS.flatMap((l) => [...l.groups, ...l.owners.groups, ...(l.emergencyGroup ? [l.emergencyGroup] : [])]),
+];
 
 const endOf = (user: DemoUser, at: string) =>
   user.endsAfterDays ? { until: new Date(Date.parse(at) + user.endsAfterDays * 24 * 3600 * 1000).toISOString() } : {};
@@ -138,7 +179,9 @@ export function demoUserItem(user: DemoUser, at: string): Record<string, unknown
     // Bound to the stand-in pool's sub for the user (issue 23), as `npm run populate` binds rows.
     sub: subForUsername(user.username),
     lobs: user.lobs,
-    memberships: Object.fromEntries(user.lobs.map((lob) => [lob, { via: 'admin', grantedBy: 'demo-data', grantedAt: at, ...endOf(user, at) }])),
+    memberships: Object.fromEntries(
+      user.lobs.map((lob) => [lob, { via: 'admin', grantedBy: 'demo-data', grantedAt: at, ...endOf(user, at) }]),
+    ),
     kind: 'user',
     version: 1,
     createdAt: at,

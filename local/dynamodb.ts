@@ -55,7 +55,9 @@ export function dynamoDbLocalDir(): string {
 
 /** The Java to run DynamoDB Local with: $JAVA_HOME/bin/java, else `java` on PATH. */
 export function findJava(env: NodeJS.ProcessEnv = process.env): string {
-  const candidates = [env.JAVA_HOME ? path.join(env.JAVA_HOME, 'bin', 'java') : undefined, 'java'].filter(Boolean) as string[];
+  const candidates = [env.JAVA_HOME ? path.join(env.JAVA_HOME, 'bin', 'java') : undefined, 'java'].filter(
+    Boolean,
+  ) as string[];
   for (const java of candidates) {
     const r = spawnSync(java, ['-version'], { stdio: 'ignore' });
     if (r.status === 0) return java;
@@ -81,7 +83,8 @@ async function answersListTables(endpoint: string): Promise<boolean> {
         'content-type': 'application/x-amz-json-1.0',
         'x-amz-target': 'DynamoDB_20120810.ListTables',
         // DynamoDB Local checks that a signature is present, not that it is right.
-        authorization: 'AWS4-HMAC-SHA256 Credential=probe/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0',
+        authorization:
+          'AWS4-HMAC-SHA256 Credential=probe/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0',
       },
       body: '{}',
       signal: AbortSignal.timeout(2000),
@@ -99,11 +102,14 @@ async function answersListTables(endpoint: string): Promise<boolean> {
  * 10-20 s at load 20 on 2 cores) but is slower under sustained load (the bench's 10,000-row import takes
  * 80 s instead of 25 s), so it is not the default.
  */
-export async function startDynamoDbLocal(opts: { timeoutMs?: number; javaOpts?: string[] } = {}): Promise<DynamoDbLocal> {
+export async function startDynamoDbLocal(
+  opts: { timeoutMs?: number; javaOpts?: string[] } = {},
+): Promise<DynamoDbLocal> {
   const java = findJava();
   const dir = dynamoDbLocalDir();
   const port = await freeLoopbackPort();
-  const javaOpts = opts.javaOpts ?? (process.env.LOCAL_DYNAMODB_JAVA_OPTS ?? '-Xmx1g -XX:+UseSerialGC').split(/\s+/).filter(Boolean);
+  const javaOpts =
+    opts.javaOpts ?? (process.env.LOCAL_DYNAMODB_JAVA_OPTS ?? '-Xmx1g -XX:+UseSerialGC').split(/\s+/).filter(Boolean);
   const guard = path.join(HERE, 'dynamodb-local-guard.mjs');
   const child: ChildProcess = spawn(process.execPath, [guard, java, dir, String(port), ...javaOpts], {
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -130,11 +136,15 @@ export async function startDynamoDbLocal(opts: { timeoutMs?: number; javaOpts?: 
   const deadline = Date.now() + (opts.timeoutMs ?? 90_000);
   while (!(await answersListTables(endpoint))) {
     if (exited !== undefined) {
-      throw new DynamoDbLocalUnavailableError(`DynamoDB Local exited (code ${exited}) before answering: ${output.trim().split('\n').slice(-5).join(' | ')}`);
+      throw new DynamoDbLocalUnavailableError(
+        `DynamoDB Local exited (code ${exited}) before answering: ${output.trim().split('\n').slice(-5).join(' | ')}`,
+      );
     }
     if (Date.now() > deadline) {
       await stop();
-      throw new DynamoDbLocalUnavailableError(`DynamoDB Local did not answer on port ${port} within ${opts.timeoutMs ?? 90_000} ms`);
+      throw new DynamoDbLocalUnavailableError(
+        `DynamoDB Local did not answer on port ${port} within ${opts.timeoutMs ?? 90_000} ms`,
+      );
     }
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -172,7 +182,13 @@ export function createDynamoDbServer(knobs: Knobs, backend: DynamoDbLocal): Serv
       );
       upstream.on('error', (error) => {
         if (res.headersSent) return res.destroy(error);
-        sendAwsJsonError(res, 503, 'com.amazonaws.dynamodb.v20120810#ServiceUnavailable', `DynamoDB Local: ${error.message}`, 'application/x-amz-json-1.0');
+        sendAwsJsonError(
+          res,
+          503,
+          'com.amazonaws.dynamodb.v20120810#ServiceUnavailable',
+          `DynamoDB Local: ${error.message}`,
+          'application/x-amz-json-1.0',
+        );
       });
       req.pipe(upstream);
     });
@@ -194,7 +210,10 @@ export function tableDefinitions(tables: TableNames): CreateTableCommandInput[] 
   return TABLE_SCHEMAS.map((schema) => ({
     TableName: tables[schema.id],
     BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: Object.entries(schema.attributes).map(([AttributeName, AttributeType]) => ({ AttributeName, AttributeType })),
+    AttributeDefinitions: Object.entries(schema.attributes).map(([AttributeName, AttributeType]) => ({
+      AttributeName,
+      AttributeType,
+    })),
     KeySchema: keySchema(schema.hash, schema.range),
     ...(schema.indexes.length
       ? {
@@ -209,11 +228,19 @@ export function tableDefinitions(tables: TableNames): CreateTableCommandInput[] 
 }
 
 function keySchema(hash: string, range?: string): CreateTableCommandInput['KeySchema'] {
-  return [{ AttributeName: hash, KeyType: 'HASH' }, ...(range ? [{ AttributeName: range, KeyType: 'RANGE' as const }] : [])];
+  return [
+    { AttributeName: hash, KeyType: 'HASH' },
+    ...(range ? [{ AttributeName: range, KeyType: 'RANGE' as const }] : []),
+  ];
 }
 
 /** Creates the tables and writes the demo LOB and Users rows through the real SDK client. */
-export async function seedDynamoDb(endpoint: string, tables: TableNames, region: string, demoRows = true): Promise<void> {
+export async function seedDynamoDb(
+  endpoint: string,
+  tables: TableNames,
+  region: string,
+  demoRows = true,
+): Promise<void> {
   const client = new DynamoDBClient({
     endpoint,
     region,
@@ -227,7 +254,9 @@ export async function seedDynamoDb(endpoint: string, tables: TableNames, region:
     if (!demoRows) return;
     const now = new Date().toISOString();
     for (const lob of DEMO_LOBS) {
-      await doc.send(new PutCommand({ TableName: tables.lobs, Item: { ...lob, updatedAt: now, updatedBy: 'demo-data' } }));
+      await doc.send(
+        new PutCommand({ TableName: tables.lobs, Item: { ...lob, updatedAt: now, updatedBy: 'demo-data' } }),
+      );
     }
     for (const user of DEMO_USERS.filter((u) => u.lobs.length > 0)) {
       await doc.send(

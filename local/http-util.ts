@@ -18,7 +18,12 @@ export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Pr
   return Buffer.concat(chunks);
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
   res.end(text);
@@ -43,7 +48,12 @@ export function sendAwsJsonError(
   res.end(text);
 }
 
-export function sendHtml(res: ServerResponse, status: number, html: string, headers: Record<string, string> = {}): void {
+export function sendHtml(
+  res: ServerResponse,
+  status: number,
+  html: string,
+  headers: Record<string, string> = {},
+): void {
   res.writeHead(status, {
     'content-type': 'text/html; charset=utf-8',
     'content-length': Buffer.byteLength(html),
@@ -91,7 +101,10 @@ export async function listen(server: Server, port: number, host: string): Promis
 }
 
 /** A stand-in's server and its listen(): binds the server, then `onListening` fits the stand-in to the port it got. */
-export function makeListenable<T>(server: Server, onListening: (port: number, host: string) => T): { server: Server; listen(port: number, host: string): Promise<T> } {
+export function makeListenable<T>(
+  server: Server,
+  onListening: (port: number, host: string) => T,
+): { server: Server; listen(port: number, host: string): Promise<T> } {
   return { server, listen: async (port, host) => onListening(await listen(server, port, host), host) };
 }
 

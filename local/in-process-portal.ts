@@ -8,7 +8,12 @@ import { configFromEnv, startStandInsInProcess, type RunningStandIns } from './s
 
 /** The stand-ins in this process, each on a free loopback port (`env`: more LOCAL_* settings). */
 export function startStandInsOnFreePorts(env: Record<string, string> = {}): Promise<RunningStandIns> {
-  const ports = { LOCAL_DYNAMODB_PORT: '0', LOCAL_COGNITO_PORT: '0', LOCAL_AWS_PORT: '0', LOCAL_BIND_HOST: '127.0.0.1' };
+  const ports = {
+    LOCAL_DYNAMODB_PORT: '0',
+    LOCAL_COGNITO_PORT: '0',
+    LOCAL_AWS_PORT: '0',
+    LOCAL_BIND_HOST: '127.0.0.1',
+  };
   return startStandInsInProcess(configFromEnv({ ...ports, ...env }));
 }
 
@@ -18,7 +23,10 @@ const CREDENTIAL_ENV = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_EC2_M
 const SESSION_ENV = { NEXTAUTH_URL: 'http://localhost:3000', NEXTAUTH_SECRET: 'x'.repeat(32) };
 
 /** Sets the portal principal's keys in process.env and returns the portal's configuration (`env` added). */
-export function inProcessPortalConfig(standIns: Pick<RunningStandIns, 'portalEnv'>, env: Record<string, string> = {}): PortalConfig {
+export function inProcessPortalConfig(
+  standIns: Pick<RunningStandIns, 'portalEnv'>,
+  env: Record<string, string> = {},
+): PortalConfig {
   for (const key of CREDENTIAL_ENV) process.env[key] = standIns.portalEnv[key];
   return parseConfig({ ...standIns.portalEnv, ...SESSION_ENV, ...env });
 }

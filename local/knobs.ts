@@ -43,7 +43,11 @@ export class Knobs {
   count(service: ServiceName, operation: string): void {
     const key = `${service}.${operation}`;
     this.counters.set(key, (this.counters.get(key) ?? 0) + 1);
-    this.timeline.push({ op: key, at: performance.timeOrigin + performance.now(), latencyMs: this.latency[service] ?? 0 });
+    this.timeline.push({
+      op: key,
+      at: performance.timeOrigin + performance.now(),
+      latencyMs: this.latency[service] ?? 0,
+    });
     if (this.timeline.length > TIMELINE_LIMIT) this.timeline.splice(0, this.timeline.length - TIMELINE_LIMIT);
   }
 
@@ -89,7 +93,8 @@ export class Knobs {
       throw new KnobSpecError(`fault "service" must be one of ${SERVICE_NAMES.join(', ')}`);
     }
     const operation = spec.operation === undefined ? '*' : spec.operation;
-    if (typeof operation !== 'string' || operation === '') throw new KnobSpecError('fault "operation" must be a non-empty string or "*"');
+    if (typeof operation !== 'string' || operation === '')
+      throw new KnobSpecError('fault "operation" must be a non-empty string or "*"');
     if (typeof spec.error !== 'string' || !/^[A-Za-z]+$/.test(spec.error)) {
       throw new KnobSpecError('fault "error" must be an AWS error name such as ThrottlingException');
     }

@@ -75,7 +75,10 @@ export async function verifySigV4<T extends SigningCredentials>(
   }
   const signingDate = parseAmzDate(req.headers['x-amz-date'] as string | undefined);
   if (Math.abs(Date.now() - signingDate.getTime()) > MAX_CLOCK_SKEW_MS) {
-    throw new SignatureError('expired-signature', 'Signature expired: the request time is too far from the server time.');
+    throw new SignatureError(
+      'expired-signature',
+      'Signature expired: the request time is too far from the server time.',
+    );
   }
 
   const url = new URL(req.url ?? '/', 'http://stand-in');
@@ -105,7 +108,8 @@ export async function verifySigV4<T extends SigningCredentials>(
     { method: req.method ?? 'GET', protocol: 'http:', hostname: 'stand-in', path: url.pathname, query, headers, body },
     { signingDate },
   );
-  const expected = /Signature=([0-9a-f]{64})/.exec(String(signed.headers.authorization ?? signed.headers.Authorization))?.[1] ?? '';
+  const expected =
+    /Signature=([0-9a-f]{64})/.exec(String(signed.headers.authorization ?? signed.headers.Authorization))?.[1] ?? '';
   const a = Buffer.from(expected, 'hex');
   const b = Buffer.from(auth.signature, 'hex');
   if (a.length !== b.length || !timingSafeEqual(a, b)) {

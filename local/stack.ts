@@ -21,7 +21,6 @@ const ROOT = path.resolve(HERE, '..');
 const EXIT_WITH_PARENT = pathToFileURL(path.join(ROOT, 'local', 'exit-with-parent.mjs')).href;
 const STOP_GRACE_MS = 5000;
 
-
 export interface StandInsHandle {
   urls: StandInsUrls;
   /** Every portal variable of docs/contracts.md for these stand-ins, except NEXTAUTH_URL and AUTH_MODE. */
@@ -117,7 +116,10 @@ export async function startStandIns(opts: StartStandInsOptions = {}): Promise<St
 
   const ready = await new Promise<{ urls: StandInsUrls; portalEnv: Record<string, string> }>((resolve, reject) => {
     let buffer = '';
-    const timer = setTimeout(() => fail(new StackStartError(`stand-ins did not report READY within ${opts.timeoutMs ?? 30_000} ms`)), opts.timeoutMs ?? 30_000);
+    const timer = setTimeout(
+      () => fail(new StackStartError(`stand-ins did not report READY within ${opts.timeoutMs ?? 30_000} ms`)),
+      opts.timeoutMs ?? 30_000,
+    );
     const onData = (chunk: Buffer) => {
       buffer += chunk.toString('utf8');
       const line = buffer.split('\n').find((l) => l.startsWith('READY '));
@@ -218,7 +220,10 @@ export async function startPortal(opts: StartPortalOptions): Promise<PortalHandl
 
 export class ControlError extends Error {
   readonly code = 'control.failed';
-  constructor(message: string, readonly status: number) {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
     super(message);
   }
 }
@@ -262,17 +267,34 @@ export function control(baseUrl: string) {
       call<{ created: number; total: number }>('POST', `/sagemaker/domains/${domainId}/profiles`, { names }),
     setProfileStatus: (domainId: string, name: string, status: string) =>
       call<{ status: string }>('POST', `/sagemaker/domains/${domainId}/profiles/${name}`, { status }),
-    setProfileCreationDelay: (ms: number) => call<{ profileCreationDelayMs: number }>('POST', '/sagemaker/settings', { profileCreationDelayMs: ms }),
-    cloudTrail: (filter: { account?: string; eventName?: string; eventSource?: string; sourceIdentity?: string } = {}) => {
-      const query = new URLSearchParams(Object.entries(filter).filter((e): e is [string, string] => e[1] !== undefined));
-      return call<{ Records: CloudTrailEvent[] }>('GET', `/cloudtrail${query.size ? `?${query}` : ''}`).then((r) => r.Records);
+    setProfileCreationDelay: (ms: number) =>
+      call<{ profileCreationDelayMs: number }>('POST', '/sagemaker/settings', { profileCreationDelayMs: ms }),
+    cloudTrail: (
+      filter: { account?: string; eventName?: string; eventSource?: string; sourceIdentity?: string } = {},
+    ) => {
+      const query = new URLSearchParams(
+        Object.entries(filter).filter((e): e is [string, string] => e[1] !== undefined),
+      );
+      return call<{ Records: CloudTrailEvent[] }>('GET', `/cloudtrail${query.size ? `?${query}` : ''}`).then(
+        (r) => r.Records,
+      );
     },
     clearCloudTrail: () => call<Record<string, never>>('DELETE', '/cloudtrail'),
     /** Moves the Studio stand-in's clock (session expiry, app deletion) this many seconds ahead of real time. */
-    setStudioClock: (offsetSeconds: number) => call<{ offsetSeconds: number }>('POST', '/studio/clock', { offsetSeconds }),
-    createApps: (domainId: string, apps: Array<{ userProfile: string; appType?: 'JupyterLab' | 'CodeEditor'; spaceName?: string; instanceType?: string; runningSeconds?: number }>) =>
-      call<{ created: number; total: number }>('POST', `/sagemaker/domains/${domainId}/apps`, { apps }),
-    snsMessages: () => call<{ messages: Array<Record<string, unknown>> }>('GET', '/sns/messages').then((r) => r.messages),
+    setStudioClock: (offsetSeconds: number) =>
+      call<{ offsetSeconds: number }>('POST', '/studio/clock', { offsetSeconds }),
+    createApps: (
+      domainId: string,
+      apps: Array<{
+        userProfile: string;
+        appType?: 'JupyterLab' | 'CodeEditor';
+        spaceName?: string;
+        instanceType?: string;
+        runningSeconds?: number;
+      }>,
+    ) => call<{ created: number; total: number }>('POST', `/sagemaker/domains/${domainId}/apps`, { apps }),
+    snsMessages: () =>
+      call<{ messages: Array<Record<string, unknown>> }>('GET', '/sns/messages').then((r) => r.messages),
     getCalls: () => call<CallRecord[]>('GET', '/calls'),
     health: () => call<{ ok: boolean; services: Record<string, boolean> }>('GET', '/health'),
   };

@@ -7,7 +7,13 @@ import { z } from 'zod';
 import { TABLE_SCHEMAS, perTable, tableEnvName } from '../lib/directory/schema';
 import { Knobs, SERVICE_NAMES, type ServiceName } from './knobs';
 import { closeServer, hostForUrl, listen } from './http-util';
-import { createDynamoDbServer, seedDynamoDb, startDynamoDbLocal, type DynamoDbLocal, type TableNames } from './dynamodb';
+import {
+  createDynamoDbServer,
+  seedDynamoDb,
+  startDynamoDbLocal,
+  type DynamoDbLocal,
+  type TableNames,
+} from './dynamodb';
 import { createCognitoServer, type CognitoStandIn } from './cognito/server';
 import { MFA_CONFIGURATIONS, type MfaConfiguration } from './cognito/mfa';
 import { createAwsServer } from './aws/server';
@@ -87,10 +93,12 @@ function checked<T>(name: string, rule: string, read: (raw: string) => T | undef
   });
 }
 
-const integer = (min: number, max = Number.MAX_SAFE_INTEGER) => (raw: string) => {
-  const n = Number(raw);
-  return Number.isInteger(n) && n >= min && n <= max ? n : undefined;
-};
+const integer =
+  (min: number, max = Number.MAX_SAFE_INTEGER) =>
+  (raw: string) => {
+    const n = Number(raw);
+    return Number.isInteger(n) && n >= min && n <= max ? n : undefined;
+  };
 const port = (name: string) => checked(name, 'a port number 0-65535', integer(0, 65535));
 const millis = (raw: string) => {
   const n = Number(raw);
@@ -120,20 +128,32 @@ const standInsEnvSchema = z.object({
     }),
   ),
   COGNITO_ADMIN_KEYS: checked('COGNITO_ADMIN_KEYS', 'a comma list of ACCESS_KEY_ID:SECRET', (raw) => {
-    const pairs = raw.split(',').map((s) => s.trim()).filter(Boolean).map((pair) => pair.split(':'));
+    const pairs = raw
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)
+      .map((pair) => pair.split(':'));
     if (pairs.some(([id, secret]) => !id || !secret)) return undefined;
     return pairs.map(([accessKeyId, secretAccessKey]) => ({ accessKeyId, secretAccessKey }));
   }),
   STUDIO_DOMAIN_SUFFIX: optional,
-  STUDIO_PUBLIC_SCHEME: checked('STUDIO_PUBLIC_SCHEME', 'http or https', (raw) => (raw === 'http' || raw === 'https' ? raw : undefined)),
-  STUDIO_PUBLIC_PORT: checked('STUDIO_PUBLIC_PORT', 'a port number 0-65535 or none', (raw) => (raw === 'none' ? raw : integer(0, 65535)(raw))),
+  STUDIO_PUBLIC_SCHEME: checked('STUDIO_PUBLIC_SCHEME', 'http or https', (raw) =>
+    raw === 'http' || raw === 'https' ? raw : undefined,
+  ),
+  STUDIO_PUBLIC_PORT: checked('STUDIO_PUBLIC_PORT', 'a port number 0-65535 or none', (raw) =>
+    raw === 'none' ? raw : integer(0, 65535)(raw),
+  ),
   STUDIO_VPCE_ADDRESSES: optional,
   LOCAL_DEMO_DATA: optional,
   LOCAL_DEMO_HISTORY: optional,
   LOCAL_COGNITO_MFA: checked('LOCAL_COGNITO_MFA', 'OFF, OPTIONAL or ON', (raw) =>
     MFA_CONFIGURATIONS.includes(raw as MfaConfiguration) ? (raw as MfaConfiguration) : undefined,
   ),
-  LOCAL_PROFILE_CREATION_DELAY_MS: checked('LOCAL_PROFILE_CREATION_DELAY_MS', 'an integer number of milliseconds >= 0', integer(0)),
+  LOCAL_PROFILE_CREATION_DELAY_MS: checked(
+    'LOCAL_PROFILE_CREATION_DELAY_MS',
+    'an integer number of milliseconds >= 0',
+    integer(0),
+  ),
 });
 
 /** Reads the stand-ins' configuration from environment variables (see docs/local-stand-ins.md); ConfigError names every bad one. */
@@ -141,24 +161,34 @@ export function configFromEnv(env: Record<string, string | undefined> = process.
   const parsed = standInsEnvSchema.safeParse(env);
   if (!parsed.success) throw new ConfigError(parsed.error.issues.map((issue) => issue.message).join('; '));
   const e = parsed.data;
-  const latency: Partial<Record<ServiceName, number>> = { ...(e.LOCAL_LATENCY as Partial<Record<ServiceName, number>> | undefined) };
+  const latency: Partial<Record<ServiceName, number>> = {
+    ...(e.LOCAL_LATENCY as Partial<Record<ServiceName, number>> | undefined),
+  };
   for (const service of SERVICE_NAMES) {
     const ms = (e as Record<string, unknown>)[`LOCAL_LATENCY_${service.toUpperCase()}`];
     if (typeof ms === 'number') latency[service] = ms;
   }
   const scheme = e.STUDIO_PUBLIC_SCHEME ?? 'http';
-  const defaultPort = (scheme === 'http' && e.STUDIO_PUBLIC_PORT === 80) || (scheme === 'https' && e.STUDIO_PUBLIC_PORT === 443);
+  const defaultPort =
+    (scheme === 'http' && e.STUDIO_PUBLIC_PORT === 80) || (scheme === 'https' && e.STUDIO_PUBLIC_PORT === 443);
   return {
     bindHost: e.LOCAL_BIND_HOST ?? '127.0.0.1',
     publicHost: e.LOCAL_PUBLIC_HOST,
-    ports: { dynamodb: e.LOCAL_DYNAMODB_PORT ?? 8000, cognito: e.LOCAL_COGNITO_PORT ?? 9229, aws: e.LOCAL_AWS_PORT ?? 4566 },
+    ports: {
+      dynamodb: e.LOCAL_DYNAMODB_PORT ?? 8000,
+      cognito: e.LOCAL_COGNITO_PORT ?? 9229,
+      aws: e.LOCAL_AWS_PORT ?? 4566,
+    },
     cognitoPublicUrl: e.COGNITO_PUBLIC_URL,
     tables: perTable((table) => env[tableEnvName(table.id)]?.trim() || TABLES[table.id]),
     studio: {
       suffix: e.STUDIO_DOMAIN_SUFFIX ?? 'localhost',
       scheme,
       publicPort: defaultPort ? 'none' : e.STUDIO_PUBLIC_PORT,
-      vpceAddresses: (e.STUDIO_VPCE_ADDRESSES ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+      vpceAddresses: (e.STUDIO_VPCE_ADDRESSES ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
     },
     latency,
     extraAdminKeys: e.COGNITO_ADMIN_KEYS ?? [],
@@ -170,7 +200,11 @@ export function configFromEnv(env: Record<string, string | undefined> = process.
 }
 
 /** The portal's environment (docs/contracts.md) pointing at these stand-ins; no NEXTAUTH_URL/AUTH_MODE. */
-export function portalEnvFor(urls: StandInsUrls, tables: TableNames, studioSuffix = 'localhost'): Record<string, string> {
+export function portalEnvFor(
+  urls: StandInsUrls,
+  tables: TableNames,
+  studioSuffix = 'localhost',
+): Record<string, string> {
   return {
     AWS_REGION: DEMO_REGION,
     AWS_ACCESS_KEY_ID: PORTAL_PRINCIPAL.accessKeyId,
@@ -202,7 +236,9 @@ export async function startStandInsInProcess(config: StandInsConfig): Promise<Ru
   knobs.setLatency(config.latency);
   const aws = createDemoAwsState();
   if (config.profileCreationDelayMs !== undefined) aws.profileCreationDelayMs = config.profileCreationDelayMs;
-  const publicHost = hostForUrl(config.publicHost ?? (['0.0.0.0', '::'].includes(config.bindHost) ? '127.0.0.1' : config.bindHost));
+  const publicHost = hostForUrl(
+    config.publicHost ?? (['0.0.0.0', '::'].includes(config.bindHost) ? '127.0.0.1' : config.bindHost),
+  );
   const servers: Server[] = [];
   // Java starts in the background while the other stand-ins come up.
   const backendStarting = startDynamoDbLocal();
@@ -254,7 +290,12 @@ export async function startStandInsInProcess(config: StandInsConfig): Promise<Ru
     for (const group of DEMO_GROUPS) cognito.users.addGroup(group);
     if (config.demoData) {
       for (const user of DEMO_USERS) {
-        cognito.users.create({ username: user.username, password: user.password, email: user.email, groups: user.groups });
+        cognito.users.create({
+          username: user.username,
+          password: user.password,
+          email: user.email,
+          groups: user.groups,
+        });
         if (user.totpSecret) cognito.mfa.enroll(user.username, user.totpSecret);
       }
     }
@@ -285,10 +326,16 @@ export async function startStandInsInProcess(config: StandInsConfig): Promise<Ru
 
 /** Demo history into the Usage table (through a client of its own) and the SageMaker stand-in; says what it seeded. */
 async function seedDemoHistoryAt(endpoint: string, usageTable: string, aws: AwsState): Promise<void> {
-  const client = new DynamoDBClient({ endpoint, region: DEMO_REGION, credentials: { accessKeyId: 'seed', secretAccessKey: 'seed' } });
+  const client = new DynamoDBClient({
+    endpoint,
+    region: DEMO_REGION,
+    credentials: { accessKeyId: 'seed', secretAccessKey: 'seed' },
+  });
   try {
     const seeded = await seedDemoHistory(DynamoDBDocumentClient.from(client), usageTable, aws);
-    process.stdout.write(`stand-ins: demo history (demo data, last ${DEMO_HISTORY_DAYS} days): ${seeded.launches} launches, ${seeded.appHours} app hours, ${seeded.runningApps} apps running\n`);
+    process.stdout.write(
+      `stand-ins: demo history (demo data, last ${DEMO_HISTORY_DAYS} days): ${seeded.launches} launches, ${seeded.appHours} app hours, ${seeded.runningApps} apps running\n`,
+    );
   } finally {
     client.destroy();
   }

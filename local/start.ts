@@ -16,7 +16,10 @@ function printBanner(urls: Record<string, string>, vpce: string[], suffix: strin
     ['Cognito API', urls.cognito],
     ['Cognito issuer (OIDC)', urls.issuer],
     ['STS + SageMaker', urls.aws],
-    ['Studio', `<domainId>.studio.<region>.${suffix} on the AWS port (VPC endpoint: ${vpce.length ? vpce.join(', ') : 'any loopback address'})`],
+    [
+      'Studio',
+      `<domainId>.studio.<region>.${suffix} on the AWS port (VPC endpoint: ${vpce.length ? vpce.join(', ') : 'any loopback address'})`,
+    ],
     ['Control API', urls.control],
   ];
   const width = Math.max(...rows.map(([name]) => name.length));
@@ -65,7 +68,8 @@ async function main(): Promise<void> {
     process.channel.unref();
   }
 
-  if (process.env.LOCAL_QUIET !== 'true') printBanner(running.urls as unknown as Record<string, string>, config.studio.vpceAddresses, config.studio.suffix);
+  if (process.env.LOCAL_QUIET !== 'true')
+    printBanner(running.urls as unknown as Record<string, string>, config.studio.vpceAddresses, config.studio.suffix);
   process.stdout.write(
     `READY ${JSON.stringify({ urls: running.urls, portalEnv: running.portalEnv, pid: process.pid, startedInMs: Date.now() - started })}\n`,
   );

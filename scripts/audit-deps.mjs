@@ -13,12 +13,14 @@ const BLOCKING = new Set(['high', 'critical']);
 
 /** Advisory ids (GHSA-…) of a vulnerability entry, following `via` to the advisories themselves. */
 function advisoriesOf(vulnerability) {
-  return (vulnerability.via ?? []).filter((v) => typeof v === 'object').map((v) => ({
-    id: /GHSA-[\w-]+/.exec(v.url ?? '')?.[0] ?? String(v.source),
-    title: v.title,
-    severity: v.severity,
-    url: v.url,
-  }));
+  return (vulnerability.via ?? [])
+    .filter((v) => typeof v === 'object')
+    .map((v) => ({
+      id: /GHSA-[\w-]+/.exec(v.url ?? '')?.[0] ?? String(v.source),
+      title: v.title,
+      severity: v.severity,
+      url: v.url,
+    }));
 }
 
 /**
@@ -27,10 +29,21 @@ function advisoriesOf(vulnerability) {
  * expired), plus allow-list entries that are malformed or expired.
  */
 export function judgeAudit(report, allowList, now = new Date()) {
-  if (!report || typeof report !== 'object' || (!report.vulnerabilities && (report.error || report.message || report.statusCode))) {
-    return { unreachable: String(report?.message ?? report?.error?.summary ?? 'no report'), blocking: [], excused: [], badEntries: [] };
+  if (
+    !report ||
+    typeof report !== 'object' ||
+    (!report.vulnerabilities && (report.error || report.message || report.statusCode))
+  ) {
+    return {
+      unreachable: String(report?.message ?? report?.error?.summary ?? 'no report'),
+      blocking: [],
+      excused: [],
+      badEntries: [],
+    };
   }
-  const badEntries = allowList.filter((e) => !e.advisory || !e.reason || e.reason.trim().length < 10 || (e.until && Date.parse(e.until) < now.getTime()));
+  const badEntries = allowList.filter(
+    (e) => !e.advisory || !e.reason || e.reason.trim().length < 10 || (e.until && Date.parse(e.until) < now.getTime()),
+  );
   const valid = new Map(allowList.filter((e) => !badEntries.includes(e)).map((e) => [e.advisory, e]));
   const blocking = [];
   const excused = [];
@@ -66,14 +79,22 @@ function main() {
       console.log('NPM_AUDIT_REQUIRED=1: failing, since no answer is not a clean answer.');
       return 1;
     }
-    console.log('Not failing (set NPM_AUDIT_REQUIRED=1 where the registry serves the audit API, for example a CI whose registry serves it).');
+    console.log(
+      'Not failing (set NPM_AUDIT_REQUIRED=1 where the registry serves the audit API, for example a CI whose registry serves it).',
+    );
     return 0;
   }
   for (const e of verdict.excused) console.log(`excused ${e.severity} ${e.id} in ${e.package}: ${e.reason}`);
-  for (const e of verdict.badEntries) console.log(`allow-list entry ${e.advisory ?? '(no advisory)'} has no reason (10+ characters) or has expired`);
-  for (const b of verdict.blocking) console.log(`BLOCKING ${b.severity} ${b.id} in ${b.package}: ${b.title} (${b.url})`);
+  for (const e of verdict.badEntries)
+    console.log(`allow-list entry ${e.advisory ?? '(no advisory)'} has no reason (10+ characters) or has expired`);
+  for (const b of verdict.blocking)
+    console.log(`BLOCKING ${b.severity} ${b.id} in ${b.package}: ${b.title} (${b.url})`);
   const ok = verdict.blocking.length === 0 && verdict.badEntries.length === 0;
-  console.log(ok ? 'No high or critical advisory in runtime dependencies (beyond the excused ones above).' : 'Dependency audit failed.');
+  console.log(
+    ok
+      ? 'No high or critical advisory in runtime dependencies (beyond the excused ones above).'
+      : 'Dependency audit failed.',
+  );
   return ok ? 0 : 1;
 }
 

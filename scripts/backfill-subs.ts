@@ -19,7 +19,8 @@ async function main(): Promise<void> {
   const deps = createAdminDeps(config, createDynamoDocumentClient(config));
   const result = await backfillSubs(deps, 'backfill-subs');
   console.log(`bound ${result.bound.length} row(s) and ${result.owners.length} LOB owner(s) to their user's sub`);
-  if (result.missing.length) console.log(`not in the user pool (left unbound, shown as orphaned): ${result.missing.join(', ')}`);
+  if (result.missing.length)
+    console.log(`not in the user pool (left unbound, shown as orphaned): ${result.missing.join(', ')}`);
   if (result.skipped.length) console.log(`changed meanwhile (run again): ${result.skipped.join(', ')}`);
   if (result.skipped.length) process.exitCode = 1;
 }

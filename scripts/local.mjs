@@ -120,7 +120,11 @@ async function main() {
   requireJava();
 
   // The demo gets 30 days of launches and app hours (local/demo-history.ts) unless LOCAL_DEMO_HISTORY=false.
-  const standIns = start('stand-ins', ['--import', 'tsx', path.join('local', 'start.ts')], { LOCAL_DEMO_HISTORY: 'true', ...process.env, LOCAL_QUIET: 'false' });
+  const standIns = start('stand-ins', ['--import', 'tsx', path.join('local', 'start.ts')], {
+    LOCAL_DEMO_HISTORY: 'true',
+    ...process.env,
+    LOCAL_QUIET: 'false',
+  });
   const ready = await new Promise((resolve, reject) => {
     let pending = '';
     standIns.stdout.on('data', (chunk) => {
@@ -156,7 +160,11 @@ async function main() {
   };
   // Loopback only by default: a developer's portal (demo users, an admin) is not for the LAN.
   const host = process.env.LOCAL_PORTAL_HOST || 'localhost';
-  const portal = start('portal', [path.join('node_modules', 'next', 'dist', 'bin', 'next'), 'dev', '-p', port, '-H', host], portalEnv);
+  const portal = start(
+    'portal',
+    [path.join('node_modules', 'next', 'dist', 'bin', 'next'), 'dev', '-p', port, '-H', host],
+    portalEnv,
+  );
   portal.stdout.pipe(process.stdout);
   portal.on('exit', (code) => {
     if (!stopping) {
@@ -171,7 +179,9 @@ async function main() {
   log(`Sign in as user-lob-a / UserLobA1! (or any demo user above); admin: portal-admin / PortalAdmin1!`);
   // Pasteable as printed: the AWS CLI wants some credentials and a region even for the stand-ins.
   log('API (paste into a shell):');
-  log(`  TOKEN=$(AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_REGION=${ready.portalEnv.AWS_REGION ?? 'us-east-1'} aws cognito-idp initiate-auth --endpoint-url ${ready.urls.cognito} --client-id portal-cli --auth-flow USER_PASSWORD_AUTH --auth-parameters 'USERNAME=user-lob-a,PASSWORD=UserLobA1!' --query AuthenticationResult.AccessToken --output text)`);
+  log(
+    `  TOKEN=$(AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_REGION=${ready.portalEnv.AWS_REGION ?? 'us-east-1'} aws cognito-idp initiate-auth --endpoint-url ${ready.urls.cognito} --client-id portal-cli --auth-flow USER_PASSWORD_AUTH --auth-parameters 'USERNAME=user-lob-a,PASSWORD=UserLobA1!' --query AuthenticationResult.AccessToken --output text)`,
+  );
   log(`  curl -i -H "Authorization: Bearer $TOKEN" ${portalUrl}/api/studio/user-lob-a`);
   log('State (users, LOBs, audit) is in memory: a restart starts from the demo data again.');
   log('Ctrl-C (or SIGTERM) stops everything.');

@@ -54,9 +54,14 @@ function splitList(value: string | undefined): string[] {
 
 /** Parses and validates the CSV; returns good rows and one message per bad row. */
 export function parseUsersCsv(text: string): { rows: PopulateRow[]; problems: string[] } {
-  const parsed = Papa.parse<Record<string, string>>(text, { header: true, skipEmptyLines: 'greedy', transformHeader: (h) => h.trim().toLowerCase() });
+  const parsed = Papa.parse<Record<string, string>>(text, {
+    header: true,
+    skipEmptyLines: 'greedy',
+    transformHeader: (h) => h.trim().toLowerCase(),
+  });
   const missing = COLUMNS.filter((c) => !(parsed.meta.fields ?? []).includes(c));
-  if (missing.length) throw new PopulateInputError(`CSV header must have columns ${COLUMNS.join(',')}; missing: ${missing.join(', ')}`);
+  if (missing.length)
+    throw new PopulateInputError(`CSV header must have columns ${COLUMNS.join(',')}; missing: ${missing.join(', ')}`);
   const problems: string[] = [];
   const rows: PopulateRow[] = [];
   const badRows = new Set<number>();
@@ -93,7 +98,14 @@ export function parseUsersCsv(text: string): { rows: PopulateRow[]; problems: st
 }
 
 export function demoRows(): PopulateRow[] {
-  return DEMO_USERS.map((u, i) => ({ line: i + 1, username: u.username, email: u.email, password: u.password, groups: u.groups, lobs: u.lobs }));
+  return DEMO_USERS.map((u, i) => ({
+    line: i + 1,
+    username: u.username,
+    email: u.email,
+    password: u.password,
+    groups: u.groups,
+    lobs: u.lobs,
+  }));
 }
 
 interface Config {
@@ -118,7 +130,11 @@ function readConfig(env = process.env): Config {
 
 type Outcome = 'created' | 'updated' | 'unchanged';
 
-export async function populate(rows: PopulateRow[], config: Config, log: (line: string) => void): Promise<{ outcomes: Record<Outcome, number>; failures: string[] }> {
+export async function populate(
+  rows: PopulateRow[],
+  config: Config,
+  log: (line: string) => void,
+): Promise<{ outcomes: Record<Outcome, number>; failures: string[] }> {
   const cognito = new CognitoIdentityProviderClient({ region: config.region, endpoint: config.cognitoEndpoint });
   const dynamo = createDocumentClient({ region: config.region, endpoint: config.dynamodbEndpoint });
   // Only the Users table is written; the data layer takes its name from here.
@@ -166,11 +182,22 @@ export async function populate(rows: PopulateRow[], config: Config, log: (line: 
           }),
         );
         sub = created.User?.Attributes?.find((a) => a.Name === 'sub')?.Value;
-        await cognito.send(new AdminSetUserPasswordCommand({ UserPoolId, Username: row.username, Password: row.password, Permanent: true }));
+        await cognito.send(
+          new AdminSetUserPasswordCommand({
+            UserPoolId,
+            Username: row.username,
+            Password: row.password,
+            Permanent: true,
+          }),
+        );
         outcome = 'created';
       }
       const current = existing
-        ? new Set((await cognito.send(new AdminListGroupsForUserCommand({ UserPoolId, Username: row.username, Limit: 60 }))).Groups?.map((g) => g.GroupName))
+        ? new Set(
+            (
+              await cognito.send(new AdminListGroupsForUserCommand({ UserPoolId, Username: row.username, Limit: 60 }))
+            ).Groups?.map((g) => g.GroupName),
+          )
         : new Set<string | undefined>();
       for (const group of row.groups) {
         if (current.has(group)) continue;

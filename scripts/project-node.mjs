@@ -11,7 +11,8 @@ export function pinnedNodeMajor(root) {
   const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
   const spec = pkg.devDependencies?.node ?? '';
   const major = Number(/(\d+)/.exec(spec)?.[1]);
-  if (!Number.isInteger(major)) throw new Error(`package.json: devDependencies.node must pin a Node major, got "${spec}"`);
+  if (!Number.isInteger(major))
+    throw new Error(`package.json: devDependencies.node must pin a Node major, got "${spec}"`);
   return major;
 }
 
@@ -44,10 +45,14 @@ export async function runOnProjectNode(root, script, label) {
   }
   const node = projectNodePath(root);
   if (!existsSync(node) || process.env.STUDIO_PORTAL_NODE_REEXEC === '1') {
-    process.stderr.write(`${label}: needs Node.js ${want} (this is ${process.version}) and ${node} is missing: run npm ci\n`);
+    process.stderr.write(
+      `${label}: needs Node.js ${want} (this is ${process.version}) and ${node} is missing: run npm ci\n`,
+    );
     process.exit(1);
   }
-  process.stdout.write(`${label}: Node.js ${process.version} started this; running it on the project's Node.js ${want} (${path.relative(root, node)})\n`);
+  process.stdout.write(
+    `${label}: Node.js ${process.version} started this; running it on the project's Node.js ${want} (${path.relative(root, node)})\n`,
+  );
   const child = spawn(node, [script, ...process.argv.slice(2)], {
     stdio: 'inherit',
     env: { ...process.env, STUDIO_PORTAL_NODE_REEXEC: '1' },

@@ -66,7 +66,11 @@ const suites = [
   // Prettier (.prettierrc.json, width 120): an unformatted file fails the run; `npm run format` fixes it.
   { label: 'format (prettier --check)', cmd: 'npm', args: ['run', '--silent', 'format:check'] },
   // High/critical advisories in runtime dependencies fail it (allow-list: scripts/audit-allowlist.json).
-  { label: 'dependency audit (npm audit --omit=dev, high and critical)', cmd: 'node', args: ['scripts/audit-deps.mjs'] },
+  {
+    label: 'dependency audit (npm audit --omit=dev, high and critical)',
+    cmd: 'node',
+    args: ['scripts/audit-deps.mjs'],
+  },
   {
     label: 'vitest (stand-ins, portal, API, admin, resilience, infra)',
     cmd: 'npx',
@@ -111,12 +115,16 @@ function readCounts(file) {
   }
 }
 
-let passed = 0, failed = 0, skipped = 0;
+let passed = 0,
+  failed = 0,
+  skipped = 0;
 console.log('\n=== summary');
 for (const r of results) {
   const c = r.counts ?? { passed: 0, failed: r.ok ? 0 : 1, skipped: 0 };
   if (!r.ok && c.failed === 0) c.failed = 1; // the runner failed without a failing test (setup error)
-  passed += c.passed; failed += c.failed; skipped += c.skipped;
+  passed += c.passed;
+  failed += c.failed;
+  skipped += c.skipped;
   console.log(`${r.ok ? 'ok  ' : 'FAIL'} ${r.label}: ${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped`);
 }
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);

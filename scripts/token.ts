@@ -12,7 +12,11 @@
  */
 import { createHmac } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { CognitoIdentityProviderClient, InitiateAuthCommand, RespondToAuthChallengeCommand } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  CognitoIdentityProviderClient,
+  InitiateAuthCommand,
+  RespondToAuthChallengeCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { Secret, TOTP } from 'otpauth';
 import { DEMO_USERS } from '../local/demo-data';
 
@@ -45,24 +49,43 @@ async function main(): Promise<void> {
     return;
   }
   const username = positionals[0];
-  const totpSecret = values['totp-secret'] ?? process.env.TOKEN_TOTP_SECRET ?? DEMO_USERS.find((u) => u.username === username)?.totpSecret;
+  const totpSecret =
+    values['totp-secret'] ??
+    process.env.TOKEN_TOTP_SECRET ??
+    DEMO_USERS.find((u) => u.username === username)?.totpSecret;
   if (values.totp) {
-    if (!totpSecret) throw new Error(`no TOTP secret for "${username ?? ''}": it is not a demo user with MFA, pass --totp-secret\n${USAGE}`);
+    if (!totpSecret)
+      throw new Error(
+        `no TOTP secret for "${username ?? ''}": it is not a demo user with MFA, pass --totp-secret\n${USAGE}`,
+      );
     process.stdout.write(`${totpCode(totpSecret)}\n`);
     return;
   }
   if (!username) throw new Error(`a username is required\n${USAGE}`);
-  const password = values.password ?? process.env.TOKEN_PASSWORD ?? DEMO_USERS.find((u) => u.username === username)?.password;
-  if (!password) throw new Error(`no password for "${username}": it is not a demo user, pass --password (or TOKEN_PASSWORD)`);
+  const password =
+    values.password ?? process.env.TOKEN_PASSWORD ?? DEMO_USERS.find((u) => u.username === username)?.password;
+  if (!password)
+    throw new Error(`no password for "${username}": it is not a demo user, pass --password (or TOKEN_PASSWORD)`);
   const clientId = values['client-id'] ?? process.env.TOKEN_CLIENT_ID ?? 'portal-cli';
   const clientSecret = values['client-secret'] ?? process.env.TOKEN_CLIENT_SECRET;
   const region = values.region ?? process.env.AWS_REGION ?? 'us-east-1';
-  const endpoint = values.endpoint ?? process.env.COGNITO_ENDPOINT ?? (values.region ? undefined : `http://127.0.0.1:${process.env.LOCAL_COGNITO_PORT ?? 9229}`);
+  const endpoint =
+    values.endpoint ??
+    process.env.COGNITO_ENDPOINT ??
+    (values.region ? undefined : `http://127.0.0.1:${process.env.LOCAL_COGNITO_PORT ?? 9229}`);
 
   const client = new CognitoIdentityProviderClient({ region, endpoint });
-  const secretHash = clientSecret ? { SECRET_HASH: createHmac('sha256', clientSecret).update(username + clientId).digest('base64') } : undefined;
+  const secretHash = clientSecret
+    ? {
+        SECRET_HASH: createHmac('sha256', clientSecret)
+          .update(username + clientId)
+          .digest('base64'),
+      }
+    : undefined;
   const params: Record<string, string> = { USERNAME: username, PASSWORD: password, ...secretHash };
-  let out = await client.send(new InitiateAuthCommand({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: clientId, AuthParameters: params }));
+  let out = await client.send(
+    new InitiateAuthCommand({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: clientId, AuthParameters: params }),
+  );
   if (out.ChallengeName === 'SOFTWARE_TOKEN_MFA' && totpSecret) {
     out = await client.send(
       new RespondToAuthChallengeCommand({
@@ -74,7 +97,12 @@ async function main(): Promise<void> {
     );
   }
   const token = values.id ? out.AuthenticationResult?.IdToken : out.AuthenticationResult?.AccessToken;
-  if (!token) throw new Error(out.ChallengeName ? `Cognito asks for a challenge (${out.ChallengeName}); this script cannot answer it` : 'Cognito returned no token');
+  if (!token)
+    throw new Error(
+      out.ChallengeName
+        ? `Cognito asks for a challenge (${out.ChallengeName}); this script cannot answer it`
+        : 'Cognito returned no token',
+    );
   process.stdout.write(`${token}\n`);
 }
 
@@ -82,6 +110,8 @@ main().catch((error: Error & { name?: string }) => {
   const hint = /ECONNREFUSED|fetch failed/.test(String(error.message) + String((error as { cause?: unknown }).cause))
     ? ' (is `npm run local` or `npm run stand-ins` running?)'
     : '';
-  process.stderr.write(`token: ${error.name && error.name !== 'Error' ? `${error.name}: ` : ''}${error.message}${hint}\n`);
+  process.stderr.write(
+    `token: ${error.name && error.name !== 'Error' ? `${error.name}: ` : ''}${error.message}${hint}\n`,
+  );
   process.exit(1);
 });

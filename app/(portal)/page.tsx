@@ -20,7 +20,15 @@ import { pick } from '@/lib/pick';
 import { EmergencyAccess } from '@/components/access/emergency-access';
 
 /** Cost control (issue 25): the user's running apps; ?stop=&lob= is the no-JS confirmation step. */
-function MyStudioAppsSection({ user, lobs, query }: { user: SessionUser; lobs: Lob[]; query: { stop?: string; lob?: string; stopped?: string } }) {
+function MyStudioAppsSection({
+  user,
+  lobs,
+  query,
+}: {
+  user: SessionUser;
+  lobs: Lob[];
+  query: { stop?: string; lob?: string; stopped?: string };
+}) {
   const confirm = query.stop && query.lob ? { lob: query.lob, app: query.stop } : undefined;
   return <MyStudioApps user={user} lobs={lobs.filter((l) => l.enabled)} confirm={confirm} stopped={query.stopped} />;
 }
@@ -29,7 +37,11 @@ function toOption(lob: Lob): LaunchOption {
   return pick(lob, ['lob', 'displayName', 'accountId', 'domainId', 'region', 'enabled', 'defaultApp', 'allowedApps']);
 }
 
-export default async function HomePage({ searchParams }: { searchParams: Promise<{ stop?: string; lob?: string; stopped?: string }> }) {
+export default async function HomePage({
+  searchParams,
+}: {
+  searchParams: Promise<{ stop?: string; lob?: string; stopped?: string }>;
+}) {
   const user = await getSessionUser();
   if (!user) redirect('/signin');
   const requestId = stampedRequestId((await headers()).get(REQUEST_ID_HEADER));

@@ -22,15 +22,26 @@ export default async function AdminHome() {
   const access = await requireConsolePage('/admin');
   const deps = getAdminDeps();
   const lobs = (await listLobsForPage()).filter((l) => access.lobs.includes(l.lob));
-  const visible = visibleLobsFor(access, lobs.map((l) => l.lob));
+  const visible = visibleLobsFor(
+    access,
+    lobs.map((l) => l.lob),
+  );
   const [usage, health, pending, ending] = await Promise.all([
-    readUsage({ doc: deps.ddb, table: deps.tables.usage }, { lobs: visible, days: 8, today: nowOf(deps), users: false }),
-    readLobHealth({ doc: deps.ddb, table: deps.tables.usage }, lobs.filter((l) => l.enabled).map((l) => l.lob)),
+    readUsage(
+      { doc: deps.ddb, table: deps.tables.usage },
+      { lobs: visible, days: 8, today: nowOf(deps), users: false },
+    ),
+    readLobHealth(
+      { doc: deps.ddb, table: deps.tables.usage },
+      lobs.filter((l) => l.enabled).map((l) => l.lob),
+    ),
     // A card that cannot be read says so; the rest of the overview still answers. (The layout's nav reads it too: once a request.)
     readPendingRequestCount(access.lobs),
     Promise.all(
       visible.map(async (lob) => {
-        const page = await listMembers(deps, lob, { expiringWithinDays: ENDING_DAYS, limit: ENDING_SHOWN }).catch(() => undefined);
+        const page = await listMembers(deps, lob, { expiringWithinDays: ENDING_DAYS, limit: ENDING_SHOWN }).catch(
+          () => undefined,
+        );
         return { lob, count: page?.members.length, more: Boolean(page?.nextToken) };
       }),
     ),
@@ -50,9 +61,12 @@ export default async function AdminHome() {
       testId: 'glance-launches',
       body: (
         <>
-          <p className="mt-1 text-2xl font-semibold text-slate-900 tabular-nums">{today.launches.toLocaleString('en-US')}</p>
+          <p className="mt-1 text-2xl font-semibold text-slate-900 tabular-nums">
+            {today.launches.toLocaleString('en-US')}
+          </p>
           <p className="mt-1 text-sm text-slate-600">
-            Failure rate {percent(today.failures, today.launches)} today, {percent(lastWeek.failures, lastWeek.launches)} over the 7 days before (UTC).
+            Failure rate {percent(today.failures, today.launches)} today,{' '}
+            {percent(lastWeek.failures, lastWeek.launches)} over the 7 days before (UTC).
           </p>
         </>
       ),
@@ -65,12 +79,15 @@ export default async function AdminHome() {
         <ul className="mt-1 space-y-1 text-sm text-red-800">
           {failing.map((h) => (
             <li key={h.lob}>
-              <strong>{h.lob}</strong> failing since {h.failingSince ? <RelativeTime iso={h.failingSince} /> : 'its last check'}
+              <strong>{h.lob}</strong> failing since{' '}
+              {h.failingSince ? <RelativeTime iso={h.failingSince} /> : 'its last check'}
             </li>
           ))}
         </ul>
       ) : (
-        <p className="mt-1 text-sm text-slate-600">{health.size ? 'Every checked line of business is ok.' : 'No health check has run yet.'}</p>
+        <p className="mt-1 text-sm text-slate-600">
+          {health.size ? 'Every checked line of business is ok.' : 'No health check has run yet.'}
+        </p>
       ),
     },
     {
@@ -82,21 +99,33 @@ export default async function AdminHome() {
           <p className="mt-1 text-sm text-red-800">The request count could not be read; open the queue.</p>
         ) : (
           <>
-            <p className="mt-1 text-2xl font-semibold text-slate-900 tabular-nums" data-count={pending}>{pending.toLocaleString('en-US')}</p>
-            <p className="mt-1 text-sm text-slate-600">{pending ? `Waiting for a decision${access.platformAdmin ? '' : ' in your lines of business'}.` : 'Nothing waits for a decision.'}</p>
+            <p className="mt-1 text-2xl font-semibold text-slate-900 tabular-nums" data-count={pending}>
+              {pending.toLocaleString('en-US')}
+            </p>
+            <p className="mt-1 text-sm text-slate-600">
+              {pending
+                ? `Waiting for a decision${access.platformAdmin ? '' : ' in your lines of business'}.`
+                : 'Nothing waits for a decision.'}
+            </p>
           </>
         ),
     },
     {
       // One LOB with endings: straight to its "Expiring" view; several: the LOB list.
-      href: endingLobs.length === 1 ? `/admin/lobs/${encodeURIComponent(endingLobs[0].lob)}/members?view=expiring` : '/admin/lobs',
+      href:
+        endingLobs.length === 1
+          ? `/admin/lobs/${encodeURIComponent(endingLobs[0].lob)}/members?view=expiring`
+          : '/admin/lobs',
       title: 'Memberships ending this week',
       testId: 'glance-ending',
       body: endingLobs.length ? (
         <ul className="mt-1 space-y-1 text-sm text-slate-700">
           {endingLobs.map((e) => (
             <li key={e.lob} data-lob={e.lob} data-count={e.count}>
-              <strong>{e.lob}</strong>: {e.count === undefined ? 'could not be read' : `${e.count}${e.more ? '+' : ''} ending within ${ENDING_DAYS} days`}
+              <strong>{e.lob}</strong>:{' '}
+              {e.count === undefined
+                ? 'could not be read'
+                : `${e.count}${e.more ? '+' : ''} ending within ${ENDING_DAYS} days`}
             </li>
           ))}
         </ul>
@@ -107,7 +136,13 @@ export default async function AdminHome() {
   ];
   const sections = [
     ...(access.platformAdmin
-      ? [{ href: '/admin/users', title: 'Users', text: 'Who belongs to which line of business; find users with none; CSV import and export.' }]
+      ? [
+          {
+            href: '/admin/users',
+            title: 'Users',
+            text: 'Who belongs to which line of business; find users with none; CSV import and export.',
+          },
+        ]
       : []),
     {
       href: '/admin/lobs',
@@ -115,14 +150,22 @@ export default async function AdminHome() {
       text: `${lobs.length} configured${disabled ? `, ${disabled} disabled` : ''}. Accounts, domains, roles, connection tests.`,
     },
     { href: '/admin/requests', title: 'Requests', text: 'Access requests waiting for a decision, newest first.' },
-    { href: '/admin/usage', title: 'Usage', text: 'Launches, failures, active users and launch time per line of business.' },
+    {
+      href: '/admin/usage',
+      title: 'Usage',
+      text: 'Launches, failures, active users and launch time per line of business.',
+    },
     { href: '/admin/audit', title: 'Audit log', text: 'Launches and admin changes, newest first.' },
   ];
   return (
     <div>
       <PageHeader
         title="Admin console"
-        description={access.platformAdmin ? 'Manage who can open Studio where, and see what happened.' : `You own ${access.lobs.join(', ')}: its members, access requests and audit entries.`}
+        description={
+          access.platformAdmin
+            ? 'Manage who can open Studio where, and see what happened.'
+            : `You own ${access.lobs.join(', ')}: its members, access requests and audit entries.`
+        }
       />
       <EmergencyBanner deps={deps} lobs={access.lobs} viewer={access.user.username} />
       <h2 className="sr-only">At a glance</h2>
@@ -130,7 +173,9 @@ export default async function AdminHome() {
         {glance.map((g) => (
           <li key={g.title}>
             <Link href={g.href} className={cardClass} data-testid={g.testId}>
-              <h3 className="text-base font-semibold text-brand-700 group-hover:underline group-hover:underline-offset-2">{g.title}</h3>
+              <h3 className="text-base font-semibold text-brand-700 group-hover:underline group-hover:underline-offset-2">
+                {g.title}
+              </h3>
               {g.body}
             </Link>
           </li>
@@ -141,7 +186,9 @@ export default async function AdminHome() {
         {sections.map((s) => (
           <li key={s.href}>
             <Link href={s.href} className={cardClass}>
-              <h3 className="text-base font-semibold text-brand-700 group-hover:underline group-hover:underline-offset-2">{s.title}</h3>
+              <h3 className="text-base font-semibold text-brand-700 group-hover:underline group-hover:underline-offset-2">
+                {s.title}
+              </h3>
               <p className="mt-1 text-sm text-slate-600">{s.text}</p>
             </Link>
           </li>

@@ -4,7 +4,9 @@ import { getAdminDeps } from '@/lib/admin/deps';
 import { countPendingRequests } from '@/lib/admin/requests';
 
 /** One read per request (React's request-scoped cache); its arguments are compared by identity, so the LOBs travel as one string. */
-const countOncePerRequest = cache((lobs: string) => countPendingRequests(getAdminDeps(), lobs ? lobs.split('\n') : []).catch(() => undefined));
+const countOncePerRequest = cache((lobs: string) =>
+  countPendingRequests(getAdminDeps(), lobs ? lobs.split('\n') : []).catch(() => undefined),
+);
 
 /**
  * The pending access requests of these LOBs, as the admin navigation (every console page) and the

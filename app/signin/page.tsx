@@ -16,7 +16,11 @@ const HOSTED_ERRORS: Record<string, string> = {
   OAuthSignin: 'Sign-in with your company account could not start. Please try again.',
 };
 
-export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function SignInPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const params = await searchParams;
   // Only a path of the portal: never bounce a user to another origin after sign-in.
   const callbackUrl = portalPath(params.callbackUrl, getConfig().nextAuthUrl);
@@ -49,7 +53,9 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
           <SignInForm callbackUrl={callbackUrl} initialError={error} />
         ) : (
           <div className="space-y-4">
-            <p className="text-sm text-slate-600">You will sign in on your company&apos;s sign-in page, then return here.</p>
+            <p className="text-sm text-slate-600">
+              You will sign in on your company&apos;s sign-in page, then return here.
+            </p>
             <HostedSignInButton callbackUrl={callbackUrl} />
             {error && (
               <Alert tone="error" testId="signin-error">

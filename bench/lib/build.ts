@@ -7,7 +7,16 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-const SOURCES = ['app', 'components', 'lib', 'proxy.ts', 'instrumentation.ts', 'next.config.ts', 'package-lock.json', 'postcss.config.mjs'];
+const SOURCES = [
+  'app',
+  'components',
+  'lib',
+  'proxy.ts',
+  'instrumentation.ts',
+  'next.config.ts',
+  'package-lock.json',
+  'postcss.config.mjs',
+];
 
 function newestMtime(entry: string): number {
   if (!existsSync(entry)) return 0;
@@ -28,35 +37,49 @@ export interface BuildState {
 export function buildIsFresh(root: string, distDir: string): { fresh: boolean; reason: string } {
   const buildId = path.join(root, distDir, 'BUILD_ID');
   if (!existsSync(buildId)) return { fresh: false, reason: `no build in ${distDir}` };
-  if (!existsSync(path.join(root, distDir, 'standalone', 'server.js'))) return { fresh: false, reason: `${distDir} has no standalone output` };
+  if (!existsSync(path.join(root, distDir, 'standalone', 'server.js')))
+    return { fresh: false, reason: `${distDir} has no standalone output` };
   const builtAt = statSync(buildId).mtimeMs;
   const newest = Math.max(...SOURCES.map((s) => newestMtime(path.join(root, s))));
-  return newest > builtAt ? { fresh: false, reason: `sources changed after the build in ${distDir}` } : { fresh: true, reason: `${distDir} is up to date` };
+  return newest > builtAt
+    ? { fresh: false, reason: `sources changed after the build in ${distDir}` }
+    : { fresh: true, reason: `${distDir} is up to date` };
 }
 
 /** Builds into distDir unless a fresh build is there (or `rebuild: false` forbids building). */
-export function ensureBuild(root: string, distDir: string, opts: { rebuild?: boolean; log: (m: string) => void }): BuildState {
+export function ensureBuild(
+  root: string,
+  distDir: string,
+  opts: { rebuild?: boolean; log: (m: string) => void },
+): BuildState {
   const { fresh, reason } = buildIsFresh(root, distDir);
   if (fresh) return { distDir, built: false, reason };
   if (opts.rebuild === false) {
-    if (!existsSync(path.join(root, distDir, 'BUILD_ID'))) throw new Error(`${reason}; build it first: NEXT_DIST_DIR=${distDir} npx next build`);
+    if (!existsSync(path.join(root, distDir, 'BUILD_ID')))
+      throw new Error(`${reason}; build it first: NEXT_DIST_DIR=${distDir} npx next build`);
     opts.log(`warning: ${reason}; measuring it anyway (--no-build)`);
     return { distDir, built: false, reason };
   }
   opts.log(`building the portal into ${distDir} (${reason}) ...`);
   const started = performance.now();
-  const result = spawnSync(process.execPath, [path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next'), 'build'], {
-    cwd: root,
-    // Type errors are `npm run typecheck`'s business; the bench measures run time, and other areas'
-    // work in progress must not stop it.
-    env: { ...process.env, NEXT_DIST_DIR: distDir, NEXT_TELEMETRY_DISABLED: '1', NEXT_SKIP_TYPECHECK: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  const result = spawnSync(
+    process.execPath,
+    [path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next'), 'build'],
+    {
+      cwd: root,
+      // Type errors are `npm run typecheck`'s business; the bench measures run time, and other areas'
+      // work in progress must not stop it.
+      env: { ...process.env, NEXT_DIST_DIR: distDir, NEXT_TELEMETRY_DISABLED: '1', NEXT_SKIP_TYPECHECK: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
   dropDistDirFromTsconfig(root, distDir);
   if (result.status !== 0) {
-    throw new Error(`next build into ${distDir} failed (exit ${result.status}):\n${(result.stdout + result.stderr).slice(-4000)}`);
+    throw new Error(
+      `next build into ${distDir} failed (exit ${result.status}):\n${(result.stdout + result.stderr).slice(-4000)}`,
+    );
   }
   return { distDir, built: true, reason, buildSeconds: Math.round((performance.now() - started) / 100) / 10 };
 }

@@ -55,7 +55,12 @@ export function summarizeProfile(file: string, top = 15): ProfileSummary {
       idle += micros;
       continue;
     }
-    const pkg = functionName === '(garbage collector)' ? '(garbage collector)' : functionName === '(program)' ? '(program)' : packageOf(url);
+    const pkg =
+      functionName === '(garbage collector)'
+        ? '(garbage collector)'
+        : functionName === '(program)'
+          ? '(program)'
+          : packageOf(url);
     packages.set(pkg, (packages.get(pkg) ?? 0) + micros);
     const fn = `${functionName || '(anonymous)'} ${pkg}${url ? `:${lineNumber + 1}` : ''}`;
     functions.set(fn, (functions.get(fn) ?? 0) + micros);
@@ -65,6 +70,15 @@ export function summarizeProfile(file: string, top = 15): ProfileSummary {
     [...m.entries()]
       .sort((a, b) => b[1] - a[1])
       .slice(0, top)
-      .map(([name, micros]) => ({ name, ms: Math.round(micros / 1000), percent: Math.round((micros / busy) * 1000) / 10 }));
-  return { totalMs: Math.round(total / 1000), idleMs: Math.round(idle / 1000), byPackage: rank(packages), byFunction: rank(functions) };
+      .map(([name, micros]) => ({
+        name,
+        ms: Math.round(micros / 1000),
+        percent: Math.round((micros / busy) * 1000) / 10,
+      }));
+  return {
+    totalMs: Math.round(total / 1000),
+    idleMs: Math.round(idle / 1000),
+    byPackage: rank(packages),
+    byFunction: rank(functions),
+  };
 }

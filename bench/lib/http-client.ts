@@ -20,7 +20,14 @@ export function timedGet(url: string, headers: Record<string, string>, agent?: A
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const req = request(
-      { host: target.hostname, port: target.port, path: target.pathname + target.search, method: 'GET', headers, agent },
+      {
+        host: target.hostname,
+        port: target.port,
+        path: target.pathname + target.search,
+        method: 'GET',
+        headers,
+        agent,
+      },
       (res) => {
         let body = '';
         res.setEncoding('utf8');

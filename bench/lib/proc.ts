@@ -107,7 +107,10 @@ export class CpuMeter {
   private read(): Record<string, number> {
     const out: Record<string, number> = {};
     for (const [name, pid] of Object.entries(this.roots)) {
-      out[name] = pid === 'self' ? ownCpuSeconds() : (Array.isArray(pid) ? pid : [pid]).reduce((sum, p) => sum + cpuSeconds(p), 0);
+      out[name] =
+        pid === 'self'
+          ? ownCpuSeconds()
+          : (Array.isArray(pid) ? pid : [pid]).reduce((sum, p) => sum + cpuSeconds(p), 0);
     }
     out.machine = machineBusySeconds();
     return out;

@@ -22,7 +22,11 @@ export interface BenchChild {
  * `logFile`: send the child's stdout and stderr to a file instead of a pipe, so a busy bench process
  * (running the load generator) never applies back-pressure to the server's logging.
  */
-export function spawnNode(args: string[], env: Record<string, string | undefined>, opts: { logFile?: string; nodeOptions?: string[] } = {}): BenchChild {
+export function spawnNode(
+  args: string[],
+  env: Record<string, string | undefined>,
+  opts: { logFile?: string; nodeOptions?: string[] } = {},
+): BenchChild {
   const fd = opts.logFile ? openSync(opts.logFile, 'a') : undefined;
   const child = spawn(process.execPath, [...(opts.nodeOptions ?? []), '--import', EXIT_WITH_PARENT, ...args], {
     cwd: ROOT,
@@ -76,11 +80,18 @@ export function spawnNode(args: string[], env: Record<string, string | undefined
 export class ProbeFailedError extends Error {}
 
 /** Polls `probe` every `intervalMs` until it returns true; fails when the process exits or time runs out. */
-export async function waitFor(proc: BenchChild, probe: () => Promise<boolean>, timeoutMs: number, intervalMs = 10): Promise<void> {
+export async function waitFor(
+  proc: BenchChild,
+  probe: () => Promise<boolean>,
+  timeoutMs: number,
+  intervalMs = 10,
+): Promise<void> {
   const deadline = performance.now() + timeoutMs;
   while (performance.now() < deadline) {
     if (proc.child.exitCode !== null || proc.child.signalCode !== null) {
-      throw new Error(`process ${proc.pid} exited (code ${proc.child.exitCode}) before it was ready:\n${proc.output().slice(-3000)}`);
+      throw new Error(
+        `process ${proc.pid} exited (code ${proc.child.exitCode}) before it was ready:\n${proc.output().slice(-3000)}`,
+      );
     }
     try {
       if (await probe()) return;

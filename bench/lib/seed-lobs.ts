@@ -18,7 +18,12 @@ export interface BenchLobSet {
 
 export function benchLob(set: BenchLobSet, k: number, changes: Partial<Lob> = {}): Lob {
   const domainId = `${set.domainPrefix}${String(k).padStart(4, '0')}`;
-  return lobRow(set.name(k), { displayName: `${set.displayName} ${k}`, accountId: String(set.accountBase + k), domainId, ...changes });
+  return lobRow(set.name(k), {
+    displayName: `${set.displayName} ${k}`,
+    accountId: String(set.accountBase + k),
+    domainId,
+    ...changes,
+  });
 }
 
 /** The LOB's account (generator role, SourceIdentity required) and its InService VpcOnly domain. */

@@ -7,8 +7,15 @@ import { startStandIns, type StandInsHandle } from '../../local/stack';
 
 /** The portal's configuration and admin dependencies against running stand-ins (their credentials in process.env). */
 export function benchDeps(portalEnv: Record<string, string>) {
-  const env: Record<string, string> = { ...portalEnv, NEXTAUTH_URL: 'http://localhost:3000', NEXTAUTH_SECRET: 'b'.repeat(32) };
-  Object.assign(process.env, { AWS_ACCESS_KEY_ID: env.AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY: env.AWS_SECRET_ACCESS_KEY });
+  const env: Record<string, string> = {
+    ...portalEnv,
+    NEXTAUTH_URL: 'http://localhost:3000',
+    NEXTAUTH_SECRET: 'b'.repeat(32),
+  };
+  Object.assign(process.env, {
+    AWS_ACCESS_KEY_ID: env.AWS_ACCESS_KEY_ID,
+    AWS_SECRET_ACCESS_KEY: env.AWS_SECRET_ACCESS_KEY,
+  });
   const config = parseConfig(env);
   return { env, config, deps: createAdminDeps(config, createDynamoDocumentClient(config)) };
 }
@@ -38,7 +45,17 @@ export function memberWrites(usersTable: string, users: number, now: number): Ta
     const until = i % 30 === 0 ? new Date(now + ((i % 60) + 1) * 86400_000).toISOString() : undefined;
     writes.push({
       table: usersTable,
-      request: { PutRequest: { Item: { username: `bench-u-${String(i).padStart(6, '0')}`, kind: 'user', version: 1, lobs: [lob], memberships: { [lob]: { via: 'admin', ...(until ? { until } : {}) } } } } },
+      request: {
+        PutRequest: {
+          Item: {
+            username: `bench-u-${String(i).padStart(6, '0')}`,
+            kind: 'user',
+            version: 1,
+            lobs: [lob],
+            memberships: { [lob]: { via: 'admin', ...(until ? { until } : {}) } },
+          },
+        },
+      },
     });
   }
   return writes;
@@ -53,9 +70,19 @@ export function pendingRequestWrites(
   request: { id: string; lob: string; requester: string; createdAt: string },
   extra: Record<string, unknown> = {},
 ): TableWrite[] {
-  const item = { ...request, pendingLob: request.lob, justification: 'bench justification text', days: 30, status: 'pending', ...extra };
+  const item = {
+    ...request,
+    pendingLob: request.lob,
+    justification: 'bench justification text',
+    days: 30,
+    status: 'pending',
+    ...extra,
+  };
   return [
     { table: requestsTable, request: { PutRequest: { Item: item } } },
-    { table: requestsTable, request: { PutRequest: { Item: { id: `pending#${request.lob}#${request.requester}`, request: request.id } } } },
+    {
+      table: requestsTable,
+      request: { PutRequest: { Item: { id: `pending#${request.lob}#${request.requester}`, request: request.id } } },
+    },
   ];
 }

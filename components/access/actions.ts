@@ -54,7 +54,9 @@ export const decideEmergencyAction = serverAction({
   name: 'access.emergency.decide',
   authorize: managersOf((v: ReturnType<typeof readDecision>) => v.lob),
   read: readDecision,
-  schema: hiddenFields(z.object({ lob: lobNameSchema, id: z.string().startsWith('grant#'), decision: z.enum(['confirm', 'reject']) })),
+  schema: hiddenFields(
+    z.object({ lob: lobNameSchema, id: z.string().startsWith('grant#'), decision: z.enum(['confirm', 'reject']) }),
+  ),
   act: async (input, { user }, { values, requestId }) => {
     const { message } = await decideEmergency(getAdminDeps(), user.username, input, requestId);
     return { message, values, revalidate: ['/admin', '/admin/audit'] };

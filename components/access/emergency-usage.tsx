@@ -11,7 +11,10 @@ import { Badge, tdClass } from '@/components/admin/page-parts';
  */
 export async function EmergencyUsage({ deps, lobs, days }: { deps: AdminDeps; lobs: string[]; days: number }) {
   const grants = await emergencyUsage(deps, lobs, days);
-  const followUp = (g: (typeof grants)[number]) => (g.status === 'open' ? 'Awaiting decision' : `${g.status === 'confirmed' ? 'Confirmed' : 'Rejected'} by ${g.decidedBy}`);
+  const followUp = (g: (typeof grants)[number]) =>
+    g.status === 'open'
+      ? 'Awaiting decision'
+      : `${g.status === 'confirmed' ? 'Confirmed' : 'Rejected'} by ${g.decidedBy}`;
   return (
     <div className="space-y-3">
       <ChartCard
@@ -26,9 +29,15 @@ export async function EmergencyUsage({ deps, lobs, days }: { deps: AdminDeps; lo
           rows: grants.map((g) => (
             <tr key={`${g.lob}/${g.id}`} data-user={g.user} data-lob={g.lob} data-launches={g.launches}>
               <td className={tdClass}>{g.lob}</td>
-              <td className={tdClass}>{g.user} <Badge tone="danger">Emergency</Badge></td>
-              <td className={tdClass}><time dateTime={g.takenAt}>{formatUtcMinute(g.takenAt)}</time></td>
-              <td className={tdClass}><time dateTime={g.until}>{formatUtcMinute(g.until)}</time></td>
+              <td className={tdClass}>
+                {g.user} <Badge tone="danger">Emergency</Badge>
+              </td>
+              <td className={tdClass}>
+                <time dateTime={g.takenAt}>{formatUtcMinute(g.takenAt)}</time>
+              </td>
+              <td className={tdClass}>
+                <time dateTime={g.until}>{formatUtcMinute(g.until)}</time>
+              </td>
               <td className={tdClass}>{followUp(g)}</td>
               <td className={`${tdClass} tabular-nums`}>{g.launches}</td>
             </tr>
@@ -36,7 +45,9 @@ export async function EmergencyUsage({ deps, lobs, days }: { deps: AdminDeps; lo
           empty: grants.length ? undefined : 'No emergency access in this period.',
         }}
       />
-      <a className={secondaryButtonClass} href={`/admin/usage/emergency?days=${days}`} download>Download emergency access CSV</a>
+      <a className={secondaryButtonClass} href={`/admin/usage/emergency?days=${days}`} download>
+        Download emergency access CSV
+      </a>
     </div>
   );
 }

@@ -25,7 +25,12 @@ export interface ActionCall<V, St> {
   requestId: string;
 }
 
-export interface ActionSpec<S extends z.ZodType, V extends object, A extends Authorized, St extends ActionState<V> = ActionState<V>> {
+export interface ActionSpec<
+  S extends z.ZodType,
+  V extends object,
+  A extends Authorized,
+  St extends ActionState<V> = ActionState<V>,
+> {
   /** Stable action name, as in the audit log and the logs (`user.lobs.update`). */
   name: string;
   /** The form's raw values: validated by `schema`, and handed back to refill the form after a failure. */
@@ -63,9 +68,19 @@ const logOutcome: NonNullable<ActionCollaborators['record']> = (entry) => log.in
  * A failure at any step is a state the form shows with what the user typed kept; Next's interrupts
  * (403, sign-in redirects) pass through untouched.
  */
-export function defineAction<S extends z.ZodType, V extends object, A extends Authorized, St extends ActionState<V> = ActionState<V>>(
+export function defineAction<
+  S extends z.ZodType,
+  V extends object,
+  A extends Authorized,
+  St extends ActionState<V> = ActionState<V>,
+>(
   spec: ActionSpec<S, V, A, St>,
-  { revalidate, redirect, requestId: requestIdOf = async () => newRequestId(), record = logOutcome }: ActionCollaborators,
+  {
+    revalidate,
+    redirect,
+    requestId: requestIdOf = async () => newRequestId(),
+    record = logOutcome,
+  }: ActionCollaborators,
 ): (prev: St | undefined, form: FormData) => Promise<St> {
   return async (prev, form) => {
     const values = spec.read(form);

@@ -12,9 +12,12 @@ import type { ActionState } from './action-state';
 import { defineAction, type ActionSpec, type Authorized } from './define-action';
 
 /** A server action of the portal: defineAction with Next's revalidation, redirects and request id. */
-export function serverAction<S extends z.ZodType, V extends object, A extends Authorized, St extends ActionState<V> = ActionState<V>>(
-  spec: ActionSpec<S, V, A, St>,
-) {
+export function serverAction<
+  S extends z.ZodType,
+  V extends object,
+  A extends Authorized,
+  St extends ActionState<V> = ActionState<V>,
+>(spec: ActionSpec<S, V, A, St>) {
   return defineAction(spec, {
     revalidate: (path) => revalidatePath(path),
     redirect: (url) => redirect(url),

@@ -18,10 +18,19 @@ const LINKS = [
  * The bar scrolls sideways by itself on phones; `relative` keeps its absolutely positioned sr-only text
  * inside that scroller (otherwise it widens the page, as TableFrame notes).
  */
-export function AdminNav({ platformAdmin = true, pendingRequests }: { platformAdmin?: boolean; pendingRequests?: number }) {
+export function AdminNav({
+  platformAdmin = true,
+  pendingRequests,
+}: {
+  platformAdmin?: boolean;
+  pendingRequests?: number;
+}) {
   const pathname = usePathname();
   return (
-    <nav aria-label="Admin" className="relative -mt-2 mb-8 overflow-x-auto border-b border-slate-200 sm:-mt-4 print:hidden">
+    <nav
+      aria-label="Admin"
+      className="relative -mt-2 mb-8 overflow-x-auto border-b border-slate-200 sm:-mt-4 print:hidden"
+    >
       <ul className="-mb-px flex gap-1 text-sm">
         {LINKS.filter((link) => platformAdmin || !link.adminOnly).map((link) => {
           const current = link.href === '/admin' ? pathname === '/admin' : pathname.startsWith(link.href);
@@ -34,8 +43,12 @@ export function AdminNav({ platformAdmin = true, pendingRequests }: { platformAd
               >
                 {link.label}
                 {link.href === '/admin/requests' && pendingRequests ? (
-                  <span className="ml-1.5 rounded-full bg-brand-600 px-1.5 py-0.5 text-xs font-semibold text-white" data-testid="pending-count">
-                    {pendingRequests}<span className="sr-only"> pending</span>
+                  <span
+                    className="ml-1.5 rounded-full bg-brand-600 px-1.5 py-0.5 text-xs font-semibold text-white"
+                    data-testid="pending-count"
+                  >
+                    {pendingRequests}
+                    <span className="sr-only"> pending</span>
                   </span>
                 ) : null}
               </Link>

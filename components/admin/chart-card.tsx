@@ -23,7 +23,19 @@ export interface CardTable {
  * One card of the usage page: a heading, an optional description, the chart (an SVG image) and the table
  * of the same numbers. The heading names the card (`aria-labelledby`).
  */
-export function ChartCard({ id, title, description, chart, table }: { id: string; title: string; description?: string; chart?: ReactNode; table?: CardTable }) {
+export function ChartCard({
+  id,
+  title,
+  description,
+  chart,
+  table,
+}: {
+  id: string;
+  title: string;
+  description?: string;
+  chart?: ReactNode;
+  table?: CardTable;
+}) {
   const body = table ? (
     <DataTable
       label={table.label}
@@ -37,12 +49,16 @@ export function ChartCard({ id, title, description, chart, table }: { id: string
   ) : null;
   return (
     <Card aria-labelledby={`${id}-heading`}>
-      <h2 id={`${id}-heading`} className={sectionTitleClass}>{title}</h2>
+      <h2 id={`${id}-heading`} className={sectionTitleClass}>
+        {title}
+      </h2>
       {description ? <p className="mt-1 text-sm text-slate-600">{description}</p> : null}
       {chart ? <div className="mt-4">{chart}</div> : null}
       {table?.toggle ? (
         <details className="mt-4">
-          <summary className="cursor-pointer rounded-sm text-sm font-medium text-brand-700 underline underline-offset-2">{table.toggle}</summary>
+          <summary className="cursor-pointer rounded-sm text-sm font-medium text-brand-700 underline underline-offset-2">
+            {table.toggle}
+          </summary>
           <div className="mt-3">{body}</div>
         </details>
       ) : body ? (

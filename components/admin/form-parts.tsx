@@ -65,13 +65,7 @@ export type InputProps = Omit<InputHTMLAttributes<HTMLInputElement>, 'id' | 'nam
  * A labelled text input: a Field around its <input> (id and name from `name`), the hint and error tied to it
  * with aria-describedby. Other input attributes (type, required, inputMode, defaultValue…) pass through.
  */
-export function TextField({
-  name,
-  label,
-  hint,
-  error,
-  ...input
-}: FieldProps & InputProps) {
+export function TextField({ name, label, hint, error, ...input }: FieldProps & InputProps) {
   return (
     <Field name={name} label={label} hint={hint} error={error}>
       <input id={name} name={name} className={inputClass} {...input} {...describedBy(name, error, Boolean(hint))} />

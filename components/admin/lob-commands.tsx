@@ -59,7 +59,12 @@ export function DeleteLobDialog({ lob, version }: { lob: string; version: number
 
   return (
     <>
-      <button ref={openerRef} type="button" className={dangerButtonClass} onClick={() => dialogRef.current?.showModal()}>
+      <button
+        ref={openerRef}
+        type="button"
+        className={dangerButtonClass}
+        onClick={() => dialogRef.current?.showModal()}
+      >
         Delete {lob}…
       </button>
       <dialog
@@ -80,7 +85,12 @@ export function DeleteLobDialog({ lob, version }: { lob: string; version: number
           <input type="hidden" name="lob" value={lob} />
           <input type="hidden" name="version" value={String(version)} />
           <label className="mt-4 flex items-start gap-2 text-sm text-slate-900">
-            <input type="checkbox" name="removeMemberships" className={`mt-0.5 ${checkboxClass}`} defaultChecked={state.values.removeMemberships} />
+            <input
+              type="checkbox"
+              name="removeMemberships"
+              className={`mt-0.5 ${checkboxClass}`}
+              defaultChecked={state.values.removeMemberships}
+            />
             Also remove {lob} from every user who has it
           </label>
           <div className="mt-4">
@@ -120,13 +130,17 @@ function verdictOf(report: ConnectionReport): Verdict {
 }
 
 export function ConnectionTest({ lob }: { lob: string }) {
-  const [state, formAction, pending] = useActionState<ConnectionTestState, FormData>(testConnectionAction, { values: { lob } });
+  const [state, formAction, pending] = useActionState<ConnectionTestState, FormData>(testConnectionAction, {
+    values: { lob },
+  });
   return (
     <section aria-labelledby="connection-title">
       <h2 id="connection-title" className={sectionTitleClass}>
         Test connection
       </h2>
-      <p className="mt-1 text-sm text-slate-600">Assumes the generator role now (no cached credentials), then checks the Studio domain.</p>
+      <p className="mt-1 text-sm text-slate-600">
+        Assumes the generator role now (no cached credentials), then checks the Studio domain.
+      </p>
       <form action={formAction} className="mt-4">
         <input type="hidden" name="lob" value={lob} />
         <Button type="submit" variant="secondary" disabled={pending}>
@@ -146,8 +160,17 @@ export function ConnectionTest({ lob }: { lob: string }) {
             </p>
             <ol className="space-y-2">
               {state.report.steps.map((step) => (
-                <li key={step.id} data-step={step.id} data-status={step.status} className="rounded-md border border-slate-200 p-3">
-                  <span className={`mr-2 inline-flex rounded-full px-2 py-0.5 text-xs font-semibold ring-1 ring-inset ${STATUS_STYLE[step.status]}`}>{STATUS_TEXT[step.status]}</span>
+                <li
+                  key={step.id}
+                  data-step={step.id}
+                  data-status={step.status}
+                  className="rounded-md border border-slate-200 p-3"
+                >
+                  <span
+                    className={`mr-2 inline-flex rounded-full px-2 py-0.5 text-xs font-semibold ring-1 ring-inset ${STATUS_STYLE[step.status]}`}
+                  >
+                    {STATUS_TEXT[step.status]}
+                  </span>
                   <span className="font-medium text-slate-900">{step.label}</span>
                   <p className="mt-1 break-words text-slate-600">{step.detail}</p>
                 </li>

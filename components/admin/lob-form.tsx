@@ -127,7 +127,11 @@ export function LobForm({ mode, initial }: { mode: 'create' | 'edit'; initial: L
           </a>
         </p>
       ) : null}
-      {e._form ? <div className="mb-5"><FieldError name="_form" error={e._form} /></div> : null}
+      {e._form ? (
+        <div className="mb-5">
+          <FieldError name="_form" error={e._form} />
+        </div>
+      ) : null}
       <div key={formKey} className="space-y-5">
         <input type="hidden" name="version" value={v.version} />
         {text('lob', { readOnly: mode === 'edit' })}
@@ -178,7 +182,10 @@ export function LobForm({ mode, initial }: { mode: 'create' | 'edit'; initial: L
             label="Create a Studio user profile on first launch"
           />
           {mode === 'create' ? (
-            <p className="rounded-md border border-slate-200 bg-slate-50 px-3 py-2 text-sm text-slate-700" data-testid="starts-disabled">
+            <p
+              className="rounded-md border border-slate-200 bg-slate-50 px-3 py-2 text-sm text-slate-700"
+              data-testid="starts-disabled"
+            >
               A new line of business starts <strong>disabled</strong>: users are not offered it until you test its
               connection and enable it on the next page.
             </p>
@@ -203,7 +210,15 @@ export function LobForm({ mode, initial }: { mode: 'create' | 'edit'; initial: L
 }
 
 /** A fieldset of text settings (cost limits, emergency access), each with its label, hint and error. */
-function SettingFields({ legend, names, text }: { legend: string; names: TextName[]; text: (name: TextName) => ReactNode }) {
+function SettingFields({
+  legend,
+  names,
+  text,
+}: {
+  legend: string;
+  names: TextName[];
+  text: (name: TextName) => ReactNode;
+}) {
   return (
     <fieldset className="space-y-5 rounded-md border border-slate-200 p-4">
       <legend className="px-1 text-sm font-semibold text-slate-800">{legend}</legend>

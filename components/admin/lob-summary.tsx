@@ -14,9 +14,20 @@ export function LobSummary({ lob }: { lob: AdminLob }) {
     ['IdP groups', lob.groups.join(', ') || 'none'],
     ['Allowed landing apps', lob.allowedApps.map((a) => APP_LABELS[a]).join(', ')],
     ['Default landing app', APP_LABELS[lob.defaultApp]],
-    ['Studio session length', `${describeDuration(lob.sessionDurationSeconds)} (${lob.sessionDurationSeconds} seconds)`],
-    ['Owners', [...lob.owners.users, ...lob.owners.groups.map((g) => `group ${g}`)].join(', ') || 'platform admins only'],
-    ['Access requests', lob.acceptsRequests ? `accepted, up to ${lob.maxRequestDays} days; undecided ones expire after ${lob.requestExpiryDays ?? DEFAULT_REQUEST_EXPIRY_DAYS} days` : 'not accepted'],
+    [
+      'Studio session length',
+      `${describeDuration(lob.sessionDurationSeconds)} (${lob.sessionDurationSeconds} seconds)`,
+    ],
+    [
+      'Owners',
+      [...lob.owners.users, ...lob.owners.groups.map((g) => `group ${g}`)].join(', ') || 'platform admins only',
+    ],
+    [
+      'Access requests',
+      lob.acceptsRequests
+        ? `accepted, up to ${lob.maxRequestDays} days; undecided ones expire after ${lob.requestExpiryDays ?? DEFAULT_REQUEST_EXPIRY_DAYS} days`
+        : 'not accepted',
+    ],
     ['Who should ask', lob.requestDescription ?? '—'],
     ['Status', lob.enabled ? 'enabled' : 'disabled'],
     ['Stop apps after (hours)', lob.stopAfterHours === undefined ? 'no limit' : String(lob.stopAfterHours)],
@@ -24,7 +35,9 @@ export function LobSummary({ lob }: { lob: AdminLob }) {
   ];
   return (
     <section aria-labelledby="lob-settings-title">
-      <h2 id="lob-settings-title" className={sectionTitleClass}>Settings</h2>
+      <h2 id="lob-settings-title" className={sectionTitleClass}>
+        Settings
+      </h2>
       <p className="mt-1 text-sm text-slate-600">Read-only: platform admins change these.</p>
       <DetailList rows={rows} />
     </section>

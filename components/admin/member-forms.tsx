@@ -7,7 +7,9 @@ import { inputClass, latestOutcome, StatusMessage, TextField } from './form-part
 
 /** Add someone to the LOB (or set the end date of an existing membership). */
 export function AddMemberForm({ lob }: { lob: string }) {
-  const [state, formAction, pending] = useActionState<MemberState, FormData>(setMemberAction, { values: { lob, username: '', until: '' } });
+  const [state, formAction, pending] = useActionState<MemberState, FormData>(setMemberAction, {
+    values: { lob, username: '', until: '' },
+  });
   const e = state.fieldErrors ?? {};
   return (
     <form action={formAction} noValidate className="space-y-4" aria-label={`Add a member to ${lob}`}>
@@ -31,15 +33,21 @@ export function AddMemberForm({ lob }: { lob: string }) {
         />
       </div>
       <StatusMessage ok={state.ok} message={state.message} error={state.error} />
-      <Button type="submit" disabled={pending}>{pending ? 'Saving…' : 'Add member'}</Button>
+      <Button type="submit" disabled={pending}>
+        {pending ? 'Saving…' : 'Add member'}
+      </Button>
     </form>
   );
 }
 
 /** Per member: change the end date, or remove. */
 export function MemberRowForms({ lob, username, until }: { lob: string; username: string; until?: string }) {
-  const [setState, setAction, setting] = useActionState<MemberState, FormData>(setMemberAction, { values: { lob, username, until: until?.slice(0, 10) ?? '' } });
-  const [removeState, removeAction, removing] = useActionState<MemberState, FormData>(removeMemberAction, { values: { lob, username, until: '' } });
+  const [setState, setAction, setting] = useActionState<MemberState, FormData>(setMemberAction, {
+    values: { lob, username, until: until?.slice(0, 10) ?? '' },
+  });
+  const [removeState, removeAction, removing] = useActionState<MemberState, FormData>(removeMemberAction, {
+    values: { lob, username, until: '' },
+  });
   const id = `until-${username}`;
   return (
     <div className="flex flex-col gap-2">
@@ -47,15 +55,27 @@ export function MemberRowForms({ lob, username, until }: { lob: string; username
         <input type="hidden" name="lob" value={lob} />
         <input type="hidden" name="username" value={username} />
         <div>
-          <label htmlFor={id} className="sr-only">End date of {username}</label>
-          <input id={id} name="until" type="date" defaultValue={setState.values.until} className={`${inputClass} mt-0 w-40`} />
+          <label htmlFor={id} className="sr-only">
+            End date of {username}
+          </label>
+          <input
+            id={id}
+            name="until"
+            type="date"
+            defaultValue={setState.values.until}
+            className={`${inputClass} mt-0 w-40`}
+          />
         </div>
-        <Button type="submit" variant="secondary" disabled={setting} aria-label={`Save end date of ${username}`}>Save end date</Button>
+        <Button type="submit" variant="secondary" disabled={setting} aria-label={`Save end date of ${username}`}>
+          Save end date
+        </Button>
       </form>
       <form action={removeAction}>
         <input type="hidden" name="lob" value={lob} />
         <input type="hidden" name="username" value={username} />
-        <Button type="submit" variant="secondary" disabled={removing} aria-label={`Remove ${username} from ${lob}`}>Remove</Button>
+        <Button type="submit" variant="secondary" disabled={removing} aria-label={`Remove ${username} from ${lob}`}>
+          Remove
+        </Button>
       </form>
       <StatusMessage {...latestOutcome(removeState, setState)} />
     </div>

@@ -12,7 +12,14 @@ export function ArchiveOrphanForm({ username, version }: { username: string; ver
   return (
     <form action={action} className="flex flex-col gap-2">
       <HiddenFields values={values} />
-      <Button type="submit" variant="secondary" disabled={pending || state.ok} aria-label={`Archive the memberships of ${username}`}>Archive</Button>
+      <Button
+        type="submit"
+        variant="secondary"
+        disabled={pending || state.ok}
+        aria-label={`Archive the memberships of ${username}`}
+      >
+        Archive
+      </Button>
       <StatusMessage ok={state.ok} message={state.message} error={state.error} />
     </form>
   );
@@ -20,10 +27,14 @@ export function ArchiveOrphanForm({ username, version }: { username: string; ver
 
 /** "Bind unbound rows": the backfill of rows written before identity binding. */
 export function BackfillForm() {
-  const [state, action, pending] = useActionState<OrphanState, FormData>(backfillSubsAction, { values: { username: '', version: '' } });
+  const [state, action, pending] = useActionState<OrphanState, FormData>(backfillSubsAction, {
+    values: { username: '', version: '' },
+  });
   return (
     <form action={action} className="flex flex-col gap-2">
-      <Button type="submit" disabled={pending}>Bind unbound rows</Button>
+      <Button type="submit" disabled={pending}>
+        Bind unbound rows
+      </Button>
       <StatusMessage ok={state.ok} message={state.message} error={state.error} />
     </form>
   );

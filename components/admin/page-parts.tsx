@@ -118,7 +118,12 @@ export function FilterForm({
 }) {
   return (
     <Card aria-label={label} className="mb-6">
-      <form method="get" action={action} role={search ? 'search' : undefined} className="flex flex-wrap items-end gap-4">
+      <form
+        method="get"
+        action={action}
+        role={search ? 'search' : undefined}
+        className="flex flex-wrap items-end gap-4"
+      >
         {children}
         <Button type="submit">{submit}</Button>
       </form>
@@ -190,7 +195,15 @@ const BADGE_TONES: Record<BadgeTone, string> = {
   brand: 'bg-brand-50 text-brand-800 ring-brand-600/30',
 };
 
-export function Badge({ tone = 'neutral', children, testId }: { tone?: BadgeTone; children: ReactNode; testId?: string }) {
+export function Badge({
+  tone = 'neutral',
+  children,
+  testId,
+}: {
+  tone?: BadgeTone;
+  children: ReactNode;
+  testId?: string;
+}) {
   return (
     <span
       data-testid={testId}

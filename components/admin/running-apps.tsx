@@ -16,20 +16,24 @@ async function RunningAppsTable({ lobs, actor }: { lobs: string[]; actor: string
       caption="Studio apps running now per line of business"
       columns={['Line of business', 'JupyterLab', 'Code Editor', 'All']}
     >
-          {apps.map((a) => (
-            <tr key={a.lob} data-lob={a.lob}>
-              <th scope="row" className={`${tdClass} font-medium`}>{a.lob}</th>
-              {a.error ? (
-                <td colSpan={3} className={`${tdClass} text-amber-900`}>Could not list apps: {a.error}</td>
-              ) : (
-                <>
-                  <td className={`${tdClass} tabular-nums`}>{a.byType?.JupyterLab ?? 0}</td>
-                  <td className={`${tdClass} tabular-nums`}>{a.byType?.CodeEditor ?? 0}</td>
-                  <td className={`${tdClass} tabular-nums`}>{a.total ?? 0}</td>
-                </>
-              )}
-            </tr>
-          ))}
+      {apps.map((a) => (
+        <tr key={a.lob} data-lob={a.lob}>
+          <th scope="row" className={`${tdClass} font-medium`}>
+            {a.lob}
+          </th>
+          {a.error ? (
+            <td colSpan={3} className={`${tdClass} text-amber-900`}>
+              Could not list apps: {a.error}
+            </td>
+          ) : (
+            <>
+              <td className={`${tdClass} tabular-nums`}>{a.byType?.JupyterLab ?? 0}</td>
+              <td className={`${tdClass} tabular-nums`}>{a.byType?.CodeEditor ?? 0}</td>
+              <td className={`${tdClass} tabular-nums`}>{a.total ?? 0}</td>
+            </>
+          )}
+        </tr>
+      ))}
     </DataTable>
   );
 }
@@ -41,7 +45,10 @@ async function RunningAppsTable({ lobs, actor }: { lobs: string[]; actor: string
 export function RunningApps({ lobs, actor }: { lobs: string[]; actor: string }) {
   return (
     <SectionCard titleId="running-apps-heading" title="Studio apps running now">
-      <p className="mt-1 text-sm text-slate-600">InService apps in each domain, refreshed at most once a minute. Idle apps shut down after the LOB’s idle timeout.</p>
+      <p className="mt-1 text-sm text-slate-600">
+        InService apps in each domain, refreshed at most once a minute. Idle apps shut down after the LOB’s idle
+        timeout.
+      </p>
       <div className="mt-4">
         <Suspense fallback={<p className="text-sm text-slate-600">Listing apps…</p>}>
           <RunningAppsTable lobs={lobs} actor={actor} />

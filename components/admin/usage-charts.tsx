@@ -11,7 +11,16 @@ import type { ReactNode } from 'react';
  * Series colours, one text colour each: bars fill with it (`fill-current`) and legend swatches paint it
  * (`bg-current`), so a colour is named once (in full, for Tailwind's class scan).
  */
-const PALETTE = ['text-brand-600', 'text-amber-500', 'text-emerald-600', 'text-fuchsia-600', 'text-cyan-700', 'text-rose-600', 'text-lime-700', 'text-slate-500'] as const;
+const PALETTE = [
+  'text-brand-600',
+  'text-amber-500',
+  'text-emerald-600',
+  'text-fuchsia-600',
+  'text-cyan-700',
+  'text-rose-600',
+  'text-lime-700',
+  'text-slate-500',
+] as const;
 
 /** A series' colour (a text colour class: paint with `fill-current` or `bg-current`). */
 export function seriesColour(index: number): string {
@@ -51,7 +60,19 @@ export function Legend({ series }: { series: { key: string; label: string }[] })
 }
 
 /** Launches per day, one bar per day, stacked by series (LOB). */
-export function StackedBarChart({ id, title, description, days, series }: { id: string; title: string; description: string; days: string[]; series: Series[] }) {
+export function StackedBarChart({
+  id,
+  title,
+  description,
+  days,
+  series,
+}: {
+  id: string;
+  title: string;
+  description: string;
+  days: string[];
+  series: Series[];
+}) {
   const width = 720;
   const height = 260;
   const margin = { top: 12, right: 8, bottom: 28, left: 44 };
@@ -68,8 +89,21 @@ export function StackedBarChart({ id, title, description, days, series }: { id: 
     <ChartSvg id={id} title={title} description={description} width={width} height={height}>
       {ticks.map((t) => (
         <g key={t}>
-          <line x1={margin.left} x2={width - margin.right} y1={y(t)} y2={y(t)} className="stroke-slate-200" strokeWidth={1} />
-          <text x={margin.left - 6} y={y(t)} textAnchor="end" dominantBaseline="middle" className="fill-slate-600 text-[11px]">
+          <line
+            x1={margin.left}
+            x2={width - margin.right}
+            y1={y(t)}
+            y2={y(t)}
+            className="stroke-slate-200"
+            strokeWidth={1}
+          />
+          <text
+            x={margin.left - 6}
+            y={y(t)}
+            textAnchor="end"
+            dominantBaseline="middle"
+            className="fill-slate-600 text-[11px]"
+          >
             {formatNumber(t)}
           </text>
         </g>
@@ -86,7 +120,16 @@ export function StackedBarChart({ id, title, description, days, series }: { id: 
               const bottom = y(base);
               base += v;
               return (
-                <rect key={s.key} x={x} y={top} width={barW} height={Math.max(0.5, bottom - top)} className={`fill-current ${seriesColour(si)}`} data-lob={s.key} data-count={v}>
+                <rect
+                  key={s.key}
+                  x={x}
+                  y={top}
+                  width={barW}
+                  height={Math.max(0.5, bottom - top)}
+                  className={`fill-current ${seriesColour(si)}`}
+                  data-lob={s.key}
+                  data-count={v}
+                >
                   <title>{`${s.label}, ${day}: ${formatNumber(v)}`}</title>
                 </rect>
               );
@@ -99,7 +142,14 @@ export function StackedBarChart({ id, title, description, days, series }: { id: 
           </g>
         );
       })}
-      <line x1={margin.left} x2={width - margin.right} y1={y(0)} y2={y(0)} className="stroke-slate-400" strokeWidth={1} />
+      <line
+        x1={margin.left}
+        x2={width - margin.right}
+        y1={y(0)}
+        y2={y(0)}
+        className="stroke-slate-400"
+        strokeWidth={1}
+      />
     </ChartSvg>
   );
 }
@@ -161,20 +211,39 @@ export function HorizontalBarChart({
   return (
     <ChartSvg id={id} title={title} description={description} width={width} height={height}>
       {items.length === 0 ? (
-        <text x={0} y={20} className="fill-slate-600 text-[13px]">Nothing recorded in this period.</text>
+        <text x={0} y={20} className="fill-slate-600 text-[13px]">
+          Nothing recorded in this period.
+        </text>
       ) : null}
       {items.map((item, i) => {
         const yTop = 4 + i * row;
         const w = (item.value / max) * barMax;
         return (
           <g key={item.key} data-key={item.key} data-count={item.value}>
-            <text x={labelW - 8} y={yTop + row / 2} textAnchor="end" dominantBaseline="middle" className="fill-slate-700 text-[13px]">
+            <text
+              x={labelW - 8}
+              y={yTop + row / 2}
+              textAnchor="end"
+              dominantBaseline="middle"
+              className="fill-slate-700 text-[13px]"
+            >
               {item.label}
             </text>
-            <rect x={labelW} y={yTop + 4} width={Math.max(1, w)} height={row - 10} className={tone === 'danger' ? 'fill-red-700' : `fill-current ${seriesColour(i)}`}>
+            <rect
+              x={labelW}
+              y={yTop + 4}
+              width={Math.max(1, w)}
+              height={row - 10}
+              className={tone === 'danger' ? 'fill-red-700' : `fill-current ${seriesColour(i)}`}
+            >
               <title>{`${item.label}: ${formatNumber(item.value)}`}</title>
             </rect>
-            <text x={labelW + Math.max(1, w) + 6} y={yTop + row / 2} dominantBaseline="middle" className="fill-slate-800 text-[13px] tabular-nums">
+            <text
+              x={labelW + Math.max(1, w) + 6}
+              y={yTop + row / 2}
+              dominantBaseline="middle"
+              className="fill-slate-800 text-[13px] tabular-nums"
+            >
               {formatNumber(item.value)}
             </text>
           </g>

@@ -28,10 +28,19 @@ export function UserLobsForm({ initial, lobs }: { initial: UserLobsValues; lobs:
           {lobs.map((lob) => (
             <li key={lob.lob}>
               <label className="flex cursor-pointer items-start gap-3 rounded-md border border-slate-200 px-3 py-2.5 text-sm hover:border-slate-300 has-[:checked]:border-brand-600 has-[:checked]:bg-brand-50/40">
-                <input type="checkbox" name="lobs" value={lob.lob} defaultChecked={v.lobs.includes(lob.lob)} className={`mt-0.5 ${checkboxClass}`} />
+                <input
+                  type="checkbox"
+                  name="lobs"
+                  value={lob.lob}
+                  defaultChecked={v.lobs.includes(lob.lob)}
+                  className={`mt-0.5 ${checkboxClass}`}
+                />
                 <span>
                   <span className="font-medium text-slate-900">{lob.displayName}</span>{' '}
-                  <span className="text-slate-600">({lob.lob}{lob.enabled ? '' : ', disabled'})</span>
+                  <span className="text-slate-600">
+                    ({lob.lob}
+                    {lob.enabled ? '' : ', disabled'})
+                  </span>
                 </span>
               </label>
             </li>

@@ -29,7 +29,11 @@ const stopSchema = z.object({
   app: z.string().regex(APP_ID, 'The app to stop is missing; reload the page.'),
   reason: z.string(),
 });
-const read = (form: FormData): StopAppValues => ({ lob: String(form.get('lob') ?? ''), app: String(form.get('app') ?? ''), reason: String(form.get('reason') ?? '') });
+const read = (form: FormData): StopAppValues => ({
+  lob: String(form.get('lob') ?? ''),
+  app: String(form.get('app') ?? ''),
+  reason: String(form.get('reason') ?? ''),
+});
 
 /**
  * Only the user's own apps, in a LOB they belong to: anything else (a replayed or forged POST naming
@@ -58,7 +62,12 @@ export const stopMyAppAction = serverAction({
   schema: stopSchema,
   act: async ({ app }, { user, lob }, { values, requestId }) => {
     const stopped = await stopOwnApp(getCostDeps(), { lob, username: user.username, appId: app, requestId });
-    return { message: `Stopped ${appLabelOf(stopped.app)} in ${lob.lob}.`, values, revalidate: ['/'], redirect: `/?stopped=${encodeURIComponent(appLabelOf(stopped.app))}` };
+    return {
+      message: `Stopped ${appLabelOf(stopped.app)} in ${lob.lob}.`,
+      values,
+      revalidate: ['/'],
+      redirect: `/?stopped=${encodeURIComponent(appLabelOf(stopped.app))}`,
+    };
   },
 });
 
@@ -67,7 +76,9 @@ export const stopLobAppAction = serverAction({
   name: 'app.stop',
   authorize: managersOf((v: StopAppValues) => v.lob),
   read,
-  schema: stopSchema.extend({ reason: z.string().trim().min(1, 'Say why you stop it: the user reads it.').max(300, 'Use at most 300 characters.') }),
+  schema: stopSchema.extend({
+    reason: z.string().trim().min(1, 'Say why you stop it: the user reads it.').max(300, 'Use at most 300 characters.'),
+  }),
   act: async ({ lob: name, app, reason }, { user }, { values, requestId }) => {
     const lob = await getLob(getAdminDeps(), name);
     if (!lob) throw new PortalError('lob.not_found');

@@ -34,7 +34,8 @@ async function LobAppsTable({ lob, viewer, longer }: { lob: Lob; viewer: string;
       </Alert>
     );
   }
-  const shown = longer === undefined ? apps : apps.filter((a) => now.getTime() - a.createdAt.getTime() > longer * HOUR_MS);
+  const shown =
+    longer === undefined ? apps : apps.filter((a) => now.getTime() - a.createdAt.getTime() > longer * HOUR_MS);
   const path = `/admin/lobs/${encodeURIComponent(lob.lob)}`;
   const cells = {
     lob,
@@ -58,16 +59,20 @@ async function LobAppsTable({ lob, viewer, longer }: { lob: Lob; viewer: string;
           caption={`Running Studio apps in ${lob.lob}`}
           columns={['User', ...APP_COLUMNS, srOnlyColumn('Stop')]}
         >
-              {shown.map((app) => (
-                <tr key={appIdOf(app)} data-user={app.user}>
-                  <th scope="row" className={`${tdClass} font-medium`}>{app.user}</th>
-                  <td className={tdClass}>
-                    {app.appType}
-                    <div><StopNotice lob={lob} app={app} now={now} /></div>
-                  </td>
-                  <AppCostCells app={app} {...cells} label={`${appLabelOf(app)} of ${app.user}`} />
-                </tr>
-              ))}
+          {shown.map((app) => (
+            <tr key={appIdOf(app)} data-user={app.user}>
+              <th scope="row" className={`${tdClass} font-medium`}>
+                {app.user}
+              </th>
+              <td className={tdClass}>
+                {app.appType}
+                <div>
+                  <StopNotice lob={lob} app={app} now={now} />
+                </div>
+              </td>
+              <AppCostCells app={app} {...cells} label={`${appLabelOf(app)} of ${app.user}`} />
+            </tr>
+          ))}
         </DataTable>
       ) : null}
     </>
@@ -78,7 +83,15 @@ async function LobAppsTable({ lob, viewer, longer }: { lob: Lob; viewer: string;
  * A LOB's running Studio apps for its owners and platform admins: the filter "running longer than N hours",
  * a Stop per app (with a reason the user is told), `confirm` the no-JS confirmation step (?stop=&lob=).
  */
-export function LobRunningApps({ lob, viewer, query }: { lob: Lob; viewer: string; query: { longer?: string; stop?: string; stopped?: string } }) {
+export function LobRunningApps({
+  lob,
+  viewer,
+  query,
+}: {
+  lob: Lob;
+  viewer: string;
+  query: { longer?: string; stop?: string; stopped?: string };
+}) {
   const longer = parseLongerThan(query.longer);
   const path = `/admin/lobs/${encodeURIComponent(lob.lob)}`;
   return (
@@ -93,18 +106,39 @@ export function LobRunningApps({ lob, viewer, query }: { lob: Lob; viewer: strin
           : ' No running-time limit is set.'}
       </p>
       <div role="status" aria-live="polite">
-        {query.stopped ? <p className="mt-2 text-sm text-emerald-900" data-testid="app-stopped">Stopped {query.stopped}.</p> : null}
+        {query.stopped ? (
+          <p className="mt-2 text-sm text-emerald-900" data-testid="app-stopped">
+            Stopped {query.stopped}.
+          </p>
+        ) : null}
       </div>
       <form method="get" action={path} className="mt-3 flex flex-wrap items-end gap-3">
         <div>
-          <label htmlFor="longer" className={labelClass}>Running longer than (hours)</label>
-          <input id="longer" name="longer" inputMode="decimal" className={`${inputClass} w-28`} defaultValue={query.longer ?? ''} />
+          <label htmlFor="longer" className={labelClass}>
+            Running longer than (hours)
+          </label>
+          <input
+            id="longer"
+            name="longer"
+            inputMode="decimal"
+            className={`${inputClass} w-28`}
+            defaultValue={query.longer ?? ''}
+          />
         </div>
-        <Button type="submit" variant="secondary">Filter</Button>
+        <Button type="submit" variant="secondary">
+          Filter
+        </Button>
       </form>
       {query.stop ? (
         <div className="mt-4 rounded-md border border-red-200 bg-red-50 p-4" data-testid="stop-confirm">
-          <StopAppForm kind="lob" lob={lob.lob} app={query.stop} label={`${query.stop.split('.')[2] ?? 'app'} (${query.stop.split('.')[1] ?? ''})`} confirmPath={path} cancelHref={path} />
+          <StopAppForm
+            kind="lob"
+            lob={lob.lob}
+            app={query.stop}
+            label={`${query.stop.split('.')[2] ?? 'app'} (${query.stop.split('.')[1] ?? ''})`}
+            confirmPath={path}
+            cancelHref={path}
+          />
         </div>
       ) : null}
       <div className="mt-4">

@@ -27,14 +27,18 @@ export function StopNotice({ lob, app, now }: { lob: Lob; app: RunningApp; now: 
   const soon = at.getTime() - now.getTime() <= WARN_BEFORE_MS;
   return (
     <span className={soon ? 'font-semibold text-amber-900' : 'text-slate-600'} data-testid="stop-notice">
-      {soon ? 'Stops soon: ' : 'Stops '}at {formatUtc(at.toISOString())} (the LOB’s limit){soon ? '. Save your work.' : ''}
+      {soon ? 'Stops soon: ' : 'Stops '}at {formatUtc(at.toISOString())} (the LOB’s limit)
+      {soon ? '. Save your work.' : ''}
     </span>
   );
 }
 
 /** Estimated cost of an app so far (running time x list price); "–" without a price. */
 export function costSoFar(prices: PriceTable, lob: Lob, app: RunningApp, now: Date): string {
-  return formatCost(costOf(prices, lob.region, app.instanceType, Math.max(0, (now.getTime() - app.createdAt.getTime()) / 1000)), prices.currency);
+  return formatCost(
+    costOf(prices, lob.region, app.instanceType, Math.max(0, (now.getTime() - app.createdAt.getTime()) / 1000)),
+    prices.currency,
+  );
 }
 
 /** The cells both app tables share: space, instance type, start (UTC), cost so far, and the Stop button. */
@@ -103,9 +107,17 @@ async function MyAppsList({ user, lobs }: { user: SessionUser; lobs: Lob[] }) {
             <p>{error}</p>
           </Alert>
         ) : apps.length ? (
-          <div key={lob.lob} className="overflow-x-auto" role="region" aria-label={`Your apps in ${lob.displayName}`} tabIndex={0}>
+          <div
+            key={lob.lob}
+            className="overflow-x-auto"
+            role="region"
+            aria-label={`Your apps in ${lob.displayName}`}
+            tabIndex={0}
+          >
             <table className="min-w-full divide-y divide-slate-200" data-testid={`my-apps-${lob.lob}`}>
-              <caption className="mb-2 text-left text-sm font-semibold text-slate-800">{lob.displayName} ({lob.lob})</caption>
+              <caption className="mb-2 text-left text-sm font-semibold text-slate-800">
+                {lob.displayName} ({lob.lob})
+              </caption>
               <thead className="bg-slate-50">
                 <HeadRow columns={[...APP_COLUMNS, srOnlyColumn('Stop')]} cellClass={th} />
               </thead>
@@ -114,7 +126,9 @@ async function MyAppsList({ user, lobs }: { user: SessionUser; lobs: Lob[] }) {
                   <tr key={appIdOf(app)} data-app={appLabelOf(app)}>
                     <th scope="row" className={`${td} font-medium text-slate-900`}>
                       {app.appType}
-                      <div className="font-normal"><StopNotice lob={lob} app={app} now={now} /></div>
+                      <div className="font-normal">
+                        <StopNotice lob={lob} app={app} now={now} />
+                      </div>
                     </th>
                     <AppCostCells app={app} lob={lob} {...cells} label={myLabel(app)} />
                   </tr>
@@ -124,16 +138,24 @@ async function MyAppsList({ user, lobs }: { user: SessionUser; lobs: Lob[] }) {
           </div>
         ) : null,
       )}
-      {running === 0 && perLob.every((l) => !l.error) ? <p className="text-sm text-slate-600" data-testid="no-apps">No Studio apps of yours are running.</p> : null}
+      {running === 0 && perLob.every((l) => !l.error) ? (
+        <p className="text-sm text-slate-600" data-testid="no-apps">
+          No Studio apps of yours are running.
+        </p>
+      ) : null}
       {month ? (
         <p className="text-sm text-slate-700" data-testid="my-month">
           This month ({month.month}, UTC): {month.hours.toLocaleString('en-US')} app hours, about{' '}
           <strong>{formatCost(month.cost, deps.prices.currency)}</strong>
-          {month.unpricedHours ? ` (${month.unpricedHours} hours on instance types without a list price not included)` : ''}.
+          {month.unpricedHours
+            ? ` (${month.unpricedHours} hours on instance types without a list price not included)`
+            : ''}
+          .
         </p>
       ) : null}
       <p className="text-xs text-slate-600">
-        Costs are estimates from list prices ({deps.prices.currency} per hour, {deps.prices.asOf}), not your bill: they count the time apps run, counted every few minutes.
+        Costs are estimates from list prices ({deps.prices.currency} per hour, {deps.prices.asOf}), not your bill: they
+        count the time apps run, counted every few minutes.
       </p>
     </div>
   );
@@ -148,17 +170,40 @@ export function myLabel(app: Pick<RunningApp, 'appType' | 'spaceName'>): string 
  * "My Studio apps": per LOB the signed-in user's running apps with their cost so far and a Stop button;
  * `confirm` (?stop=&lob=) is the confirmation step for browsers without JavaScript. Streamed in after the page.
  */
-export function MyStudioApps({ user, lobs, confirm, stopped }: { user: SessionUser; lobs: Lob[]; confirm?: { lob: string; app: string }; stopped?: string }) {
+export function MyStudioApps({
+  user,
+  lobs,
+  confirm,
+  stopped,
+}: {
+  user: SessionUser;
+  lobs: Lob[];
+  confirm?: { lob: string; app: string };
+  stopped?: string;
+}) {
   const confirmLob = confirm && lobs.find((l) => l.lob === confirm.lob);
   return (
     <section aria-labelledby="my-apps-heading" className={cardClass} id="my-apps">
-      <h2 id="my-apps-heading" className="text-base font-semibold text-slate-900">My Studio apps</h2>
+      <h2 id="my-apps-heading" className="text-base font-semibold text-slate-900">
+        My Studio apps
+      </h2>
       <div role="status" aria-live="polite">
-        {stopped ? <p className="mt-2 text-sm text-emerald-900" data-testid="app-stopped">Stopped {stopped}.</p> : null}
+        {stopped ? (
+          <p className="mt-2 text-sm text-emerald-900" data-testid="app-stopped">
+            Stopped {stopped}.
+          </p>
+        ) : null}
       </div>
       {confirm && confirmLob ? (
         <div className="mt-4 rounded-md border border-red-200 bg-red-50 p-4" data-testid="stop-confirm">
-          <StopAppForm kind="own" lob={confirmLob.lob} app={confirm.app} label={confirmLabel(confirm.app)} confirmPath="/" cancelHref="/" />
+          <StopAppForm
+            kind="own"
+            lob={confirmLob.lob}
+            app={confirm.app}
+            label={confirmLabel(confirm.app)}
+            confirmPath="/"
+            cancelHref="/"
+          />
         </div>
       ) : null}
       <div className="mt-4">

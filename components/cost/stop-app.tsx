@@ -24,14 +24,28 @@ function lostWork(label: string, kind: StopAppProps['kind']) {
 }
 
 /** The confirmation form ("Stop app"): in the dialog, or as the page's confirmation step without JavaScript. */
-export function StopAppForm({ kind, lob, app, label, onCancel, cancelHref }: StopAppProps & { onCancel?: () => void; cancelHref?: string }) {
-  const [state, formAction, pending] = useActionState<StopAppState, FormData>(kind === 'own' ? stopMyAppAction : stopLobAppAction, { values: { lob, app, reason: '' } });
+export function StopAppForm({
+  kind,
+  lob,
+  app,
+  label,
+  onCancel,
+  cancelHref,
+}: StopAppProps & { onCancel?: () => void; cancelHref?: string }) {
+  const [state, formAction, pending] = useActionState<StopAppState, FormData>(
+    kind === 'own' ? stopMyAppAction : stopLobAppAction,
+    { values: { lob, app, reason: '' } },
+  );
   const id = useId();
   const e = state.fieldErrors ?? {};
   return (
     <form action={formAction}>
-      <h2 id={`${id}-title`} className="text-lg font-semibold text-slate-900">Stop {label}?</h2>
-      <p id={`${id}-desc`} className="mt-2 text-sm text-slate-700">{lostWork(label, kind)}</p>
+      <h2 id={`${id}-title`} className="text-lg font-semibold text-slate-900">
+        Stop {label}?
+      </h2>
+      <p id={`${id}-desc`} className="mt-2 text-sm text-slate-700">
+        {lostWork(label, kind)}
+      </p>
       <input type="hidden" name="lob" value={lob} />
       <input type="hidden" name="app" value={app} />
       {kind === 'lob' ? (
@@ -56,7 +70,9 @@ export function StopAppForm({ kind, lob, app, label, onCancel, cancelHref }: Sto
             Cancel
           </Button>
         ) : (
-          <a href={cancelHref} className={linkClass}>Cancel</a>
+          <a href={cancelHref} className={linkClass}>
+            Cancel
+          </a>
         )}
         <button type="submit" className={dangerButtonClass} disabled={pending}>
           {pending ? 'Stopping…' : 'Stop app'}
@@ -85,7 +101,12 @@ export function StopAppButton(props: StopAppProps) {
       >
         <input type="hidden" name="stop" value={props.app} />
         <input type="hidden" name="lob" value={props.lob} />
-        <button ref={openerRef} type="submit" className={`${dangerButtonClass} px-3 py-1.5 text-xs`} aria-label={`Stop ${props.label}`}>
+        <button
+          ref={openerRef}
+          type="submit"
+          className={`${dangerButtonClass} px-3 py-1.5 text-xs`}
+          aria-label={`Stop ${props.label}`}
+        >
           Stop
         </button>
       </form>
@@ -95,7 +116,9 @@ export function StopAppButton(props: StopAppProps) {
         aria-describedby={`${id}-lost`}
         className="m-auto w-[calc(100%-2rem)] max-w-lg rounded-lg border border-slate-200 bg-white p-6 text-slate-900 shadow-xl backdrop:bg-slate-900/50"
       >
-        <span id={`${id}-lost`} className="sr-only">{lostWork(props.label, props.kind)}</span>
+        <span id={`${id}-lost`} className="sr-only">
+          {lostWork(props.label, props.kind)}
+        </span>
         <StopAppForm {...props} onCancel={() => dialogRef.current?.close()} />
       </dialog>
     </>

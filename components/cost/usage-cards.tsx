@@ -28,7 +28,9 @@ export async function InstanceUsageCards({ lobs, days }: { lobs: Lob[]; days: nu
     columns: ['Line of business', 'Instance type', 'Hours', `Price per hour (${currency})`, 'Estimated cost'],
     rows: report.rows.map((r) => (
       <tr key={`${r.lob}/${r.instanceType}`} data-lob={r.lob} data-instance-type={r.instanceType}>
-        <th scope="row" className={`${tdClass} font-medium`}>{lobLabel(r.lob)}</th>
+        <th scope="row" className={`${tdClass} font-medium`}>
+          {lobLabel(r.lob)}
+        </th>
         <td className={`${tdClass} font-mono text-xs`}>{r.instanceType}</td>
         <td className={`${tdClass} tabular-nums`}>{hours(r.hours)}</td>
         <td className={`${tdClass} tabular-nums`}>{r.hourlyPrice === undefined ? 'no price' : r.hourlyPrice}</td>
@@ -63,7 +65,11 @@ export async function InstanceUsageCards({ lobs, days }: { lobs: Lob[]; days: nu
               id="estimated-cost-chart"
               title={`Estimated cost (${currency}) per line of business, last ${days} days`}
               description="One bar per line of business; the table has the cost per instance type."
-              items={report.byLob.map((l) => ({ key: l.lob, label: `${lobLabel(l.lob)} (${formatCost(l.cost, currency)})`, value: l.cost }))}
+              items={report.byLob.map((l) => ({
+                key: l.lob,
+                label: `${lobLabel(l.lob)} (${formatCost(l.cost, currency)})`,
+                value: l.cost,
+              }))}
             />
           }
           table={table('estimated-cost-table', 'Estimated cost', 'Show estimated cost as a table')}

@@ -28,13 +28,17 @@ export const openStudio = serverAction({
   schema: z.object({ lob: z.string().optional(), app: z.string().optional() }),
   act: async (chosen, { user }, { values, requestId }) => {
     const { lob, app } = validateLaunchChoices(chosen);
-    const result = await launch({ user, channel: 'portal', requestId, lob, app, profileWaitMs: PROFILE_WAIT_PER_ATTEMPT_MS }, (task) => after(task));
+    const result = await launch(
+      { user, channel: 'portal', requestId, lob, app, profileWaitMs: PROFILE_WAIT_PER_ATTEMPT_MS },
+      (task) => after(task),
+    );
     return { values, redirect: result.url };
   },
   failed: (state: LaunchState, error: unknown, { prev }: ActionCall<LaunchValues, LaunchState>): LaunchState => {
     // A replayed or scripted POST may carry no previous state.
     const attempt = (prev?.pending?.attempt ?? 0) + 1;
-    if (state.code === 'profile.not_ready' && attempt < PENDING_ATTEMPTS_MAX) return { pending: { attempt }, values: state.values };
+    if (state.code === 'profile.not_ready' && attempt < PENDING_ATTEMPTS_MAX)
+      return { pending: { attempt }, values: state.values };
     return { ...state, error: toPortalError(error).message };
   },
 });

@@ -42,7 +42,9 @@ function SubmitButton({ unavailable, creating, app }: { unavailable: boolean; cr
       }}
       data-testid="open-studio"
     >
-      {pending && <span aria-hidden className="size-3 animate-spin rounded-full border-2 border-white border-t-transparent" />}
+      {pending && (
+        <span aria-hidden className="size-3 animate-spin rounded-full border-2 border-white border-t-transparent" />
+      )}
       {creating ? 'Creating profile…' : pending ? `Opening ${target}…` : `Open ${target}`}
     </Button>
   );
@@ -56,7 +58,8 @@ export function LaunchForm({ options }: { options: LaunchOption[] }) {
   // The app chosen per LOB; until one is chosen, the one the last attempt used, else the LOB's default.
   const [appByLob, setAppByLob] = useState<Record<string, string>>({});
   const app = selected
-    ? (appByLob[selected.lob] ?? (state.values.app && apps.includes(state.values.app) ? state.values.app : selected.defaultApp))
+    ? (appByLob[selected.lob] ??
+      (state.values.app && apps.includes(state.values.app) ? state.values.app : selected.defaultApp))
     : undefined;
   const formRef = useRef<HTMLFormElement>(null);
   // The profile is being created (first launch in a LOB that creates profiles): ask again shortly.
@@ -140,8 +143,8 @@ export function LaunchForm({ options }: { options: LaunchOption[] }) {
         {state.pending && (
           <Alert tone="info" title="Creating your Studio profile, this happens once" testId="launch-pending">
             <p>
-              SageMaker is setting up your user profile in {selected?.displayName ?? 'your line of business'}. Studio opens by
-              itself as soon as it is ready, usually within a minute.
+              SageMaker is setting up your user profile in {selected?.displayName ?? 'your line of business'}. Studio
+              opens by itself as soon as it is ready, usually within a minute.
             </p>
           </Alert>
         )}

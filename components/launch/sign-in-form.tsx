@@ -43,8 +43,21 @@ export function SignInForm({ callbackUrl, initialError }: { callbackUrl: string;
       <div key={state.step} className="space-y-4">
         {state.step === 'password' && (
           <>
-            <TextField id="username" label="Username" autoComplete="username" autoCapitalize="none" spellCheck={false} defaultValue={state.username} />
-            <TextField id="password" label="Password" type="password" autoComplete="current-password" autoFocus={!!state.username} />
+            <TextField
+              id="username"
+              label="Username"
+              autoComplete="username"
+              autoCapitalize="none"
+              spellCheck={false}
+              defaultValue={state.username}
+            />
+            <TextField
+              id="password"
+              label="Password"
+              type="password"
+              autoComplete="current-password"
+              autoFocus={!!state.username}
+            />
           </>
         )}
         {state.step === 'mfa' && (
@@ -131,7 +144,13 @@ function TextField({ id, label, ...input }: { id: string; label: string } & Inpu
       <label htmlFor={id} className="block text-sm font-semibold text-slate-800">
         {label}
       </label>
-      <input id={id} name={id} required className="w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-slate-900" {...input} />
+      <input
+        id={id}
+        name={id}
+        required
+        className="w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-slate-900"
+        {...input}
+      />
     </div>
   );
 }

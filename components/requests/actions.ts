@@ -31,16 +31,33 @@ const fileRequestAction = (name: string, kind: RequestKind, done: (lob: string) 
     }),
     schema: z.object({ lob: lobNameSchema, justification: z.string(), days: z.string() }),
     act: async ({ lob, justification, days }, { user }, { values }) => {
-      const request = await createRequest(getAdminDeps(), user.username, { lob, justification, days: Number(days), kind }, user.sub);
-      return { message: done(request.lob), values: kind === 'join' ? { ...values, justification: '' } : values, revalidate: ['/'] };
+      const request = await createRequest(
+        getAdminDeps(),
+        user.username,
+        { lob, justification, days: Number(days), kind },
+        user.sub,
+      );
+      return {
+        message: done(request.lob),
+        values: kind === 'join' ? { ...values, justification: '' } : values,
+        revalidate: ['/'],
+      };
     },
   });
 
 /** "Submit request". */
-export const requestAccessAction = fileRequestAction('request.create', 'join', (lob) => `Request sent: the owners of ${lob} decide. You see the answer here.`);
+export const requestAccessAction = fileRequestAction(
+  'request.create',
+  'join',
+  (lob) => `Request sent: the owners of ${lob} decide. You see the answer here.`,
+);
 
 /** "Request extension". */
-export const requestExtensionAction = fileRequestAction('request.extend', 'extension', (lob) => `Extension requested: the owners of ${lob} decide. You see the answer here.`);
+export const requestExtensionAction = fileRequestAction(
+  'request.extend',
+  'extension',
+  (lob) => `Extension requested: the owners of ${lob} decide. You see the answer here.`,
+);
 
 /** "Withdraw": the requester takes their pending request back. */
 export const withdrawRequestAction = serverAction({

@@ -10,12 +10,20 @@ import { DurationField, JustificationField, Status } from './request-access';
  * editable. A plain form posting to a server action, shown from the start (works before hydration).
  */
 export function RequestExtensionForm({ lob, maxDays }: { lob: string; maxDays: number }) {
-  const initial = { values: { lob, justification: `I still need my access to ${lob}.`, days: String(Math.min(30, maxDays)) } };
+  const initial = {
+    values: { lob, justification: `I still need my access to ${lob}.`, days: String(Math.min(30, maxDays)) },
+  };
   const [state, formAction, pending] = useActionState<RequestFormState, FormData>(requestExtensionAction, initial);
   const id = useId();
   if (state.ok) return <Status state={state} />;
   return (
-    <form action={formAction} className="mt-3 space-y-3" aria-label={`Request extension of ${lob}`} noValidate data-testid={`extend-${lob}`}>
+    <form
+      action={formAction}
+      className="mt-3 space-y-3"
+      aria-label={`Request extension of ${lob}`}
+      noValidate
+      data-testid={`extend-${lob}`}
+    >
       <input type="hidden" name="lob" value={lob} />
       <input type="hidden" name="kind" value="extension" />
       <div className="grid gap-3 sm:grid-cols-[minmax(0,1fr)_12rem]">
@@ -23,7 +31,9 @@ export function RequestExtensionForm({ lob, maxDays }: { lob: string; maxDays: n
         <DurationField id={id} label="Extend by" maxDays={maxDays} state={state} />
       </div>
       <Status state={state} />
-      <Button type="submit" variant="secondary" disabled={pending}>{pending ? 'Sending…' : 'Request extension'}</Button>
+      <Button type="submit" variant="secondary" disabled={pending}>
+        {pending ? 'Sending…' : 'Request extension'}
+      </Button>
     </form>
   );
 }

@@ -8,9 +8,23 @@ const TONES: Record<Tone, string> = {
   info: 'border-sky-300 bg-sky-50 text-sky-900',
 };
 
-export function Alert({ tone = 'info', title, children, testId }: { tone?: Tone; title?: string; children?: ReactNode; testId?: string }) {
+export function Alert({
+  tone = 'info',
+  title,
+  children,
+  testId,
+}: {
+  tone?: Tone;
+  title?: string;
+  children?: ReactNode;
+  testId?: string;
+}) {
   return (
-    <div className={`rounded-md border px-4 py-3 text-sm ${TONES[tone]}`} data-testid={testId} role={tone === 'error' ? 'alert' : 'status'}>
+    <div
+      className={`rounded-md border px-4 py-3 text-sm ${TONES[tone]}`}
+      data-testid={testId}
+      role={tone === 'error' ? 'alert' : 'status'}
+    >
       {title && <p className="font-semibold">{title}</p>}
       {children && <div className={title ? 'mt-1' : ''}>{children}</div>}
     </div>

@@ -19,7 +19,11 @@ export function formatRelative(iso: string, now: Date): string {
   return new Intl.RelativeTimeFormat('en', { numeric: 'auto' }).format(Math.round(seconds / size), unit);
 }
 
-const exactUtc = (iso: string) => `${iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z').replace(/Z$/, ' UTC')}`;
+const exactUtc = (iso: string) =>
+  `${iso
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, 'Z')
+    .replace(/Z$/, ' UTC')}`;
 const RELATIVE: TimeFormat = { title: exactUtc, server: exactUtc, browser: (iso) => formatRelative(iso, new Date()) };
 
 /**

@@ -11,7 +11,10 @@ export function StatusPage({ status, title, children }: { status: number; title:
         <h1 className="text-2xl font-semibold tracking-tight text-slate-900">{title}</h1>
         <p className="text-sm text-slate-600">{children}</p>
         <p>
-          <Link href="/" className="text-sm font-semibold text-brand-700 underline underline-offset-2 hover:text-brand-800">
+          <Link
+            href="/"
+            className="text-sm font-semibold text-brand-700 underline underline-offset-2 hover:text-brand-800"
+          >
             Go to the portal&apos;s home page
           </Link>
         </p>

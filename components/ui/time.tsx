@@ -22,7 +22,11 @@ export interface TimeFormat {
  * knows neither the viewer's time zone nor their clock); the exact instant stays in `dateTime`.
  */
 export function HydratedTime({ iso, className, format }: TimeProps & { format: TimeFormat }) {
-  const inBrowser = useSyncExternalStore(subscribe, () => true, () => false);
+  const inBrowser = useSyncExternalStore(
+    subscribe,
+    () => true,
+    () => false,
+  );
   return (
     <time dateTime={iso} title={format.title(iso)} className={className}>
       {inBrowser ? format.browser(iso) : format.server(iso)}

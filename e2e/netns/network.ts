@@ -71,11 +71,16 @@ export interface ExecResult {
 /** Runs a command inside a namespace and collects its output (never throws on a non-zero exit). */
 export function execInNamespace(ns: Namespace, cmd: string, args: string[], timeoutMs = 30_000): Promise<ExecResult> {
   return new Promise((resolve) => {
-    execFile('ip', ['netns', 'exec', ns, cmd, ...args], { timeout: timeoutMs, maxBuffer: 8 * 1024 * 1024 }, (err, stdout, stderr) => {
-      // For a non-zero exit execFile's error carries the exit code as a number.
-      const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-      resolve({ code, stdout: String(stdout), stderr: String(stderr) });
-    });
+    execFile(
+      'ip',
+      ['netns', 'exec', ns, cmd, ...args],
+      { timeout: timeoutMs, maxBuffer: 8 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        // For a non-zero exit execFile's error carries the exit code as a number.
+        const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+        resolve({ code, stdout: String(stdout), stderr: String(stderr) });
+      },
+    );
   });
 }
 
@@ -166,10 +171,20 @@ export function spawnInNamespace(
           const hit = lines.find((l) => pattern.test(l));
           if (hit !== undefined) return done(() => resolve(hit));
           if (child.exitCode !== null || child.signalCode !== null) {
-            return done(() => reject(new Error(`${name} exited (${child.exitCode ?? child.signalCode}) before printing ${pattern}; see ${logFile}`)));
+            return done(() =>
+              reject(
+                new Error(
+                  `${name} exited (${child.exitCode ?? child.signalCode}) before printing ${pattern}; see ${logFile}`,
+                ),
+              ),
+            );
           }
         };
-        const timer = setTimeout(() => done(() => reject(new Error(`${name} did not print ${pattern} within ${timeoutMs} ms; see ${logFile}`))), timeoutMs);
+        const timer = setTimeout(
+          () =>
+            done(() => reject(new Error(`${name} did not print ${pattern} within ${timeoutMs} ms; see ${logFile}`))),
+          timeoutMs,
+        );
         const done = (settle: () => void) => {
           clearTimeout(timer);
           waiters.delete(check);
@@ -204,10 +219,17 @@ export async function waitForHttpInNamespace(
   while (Date.now() < deadline) {
     const p = opts.process;
     if (p && (p.child.exitCode !== null || p.child.signalCode !== null)) {
-      throw new Error(`${p.name} exited (${p.child.exitCode ?? p.child.signalCode}) before ${url} was ready; see ${p.logFile}`);
+      throw new Error(
+        `${p.name} exited (${p.child.exitCode ?? p.child.signalCode}) before ${url} was ready; see ${p.logFile}`,
+      );
     }
     // One ns-fetch run retries for a while itself: fewer process spawns on a busy machine.
-    const r = await fetchInNamespace(ns, { url, waitForStatus: expected, waitMs: Math.min(10_000, deadline - Date.now()), timeoutMs: 2_000 });
+    const r = await fetchInNamespace(ns, {
+      url,
+      waitForStatus: expected,
+      waitMs: Math.min(10_000, deadline - Date.now()),
+      timeoutMs: 2_000,
+    });
     if (r.status === expected) return;
     last = r.error ?? `HTTP ${r.status}`;
   }

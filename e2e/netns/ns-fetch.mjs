@@ -20,7 +20,13 @@ async function once() {
     return { ok: res.ok, status: res.status, headers: Object.fromEntries(res.headers), body: await res.text() };
   } catch (err) {
     const cause = err?.cause?.code ?? err?.cause?.message ?? err?.name;
-    return { ok: false, status: 0, headers: {}, body: '', error: `${err?.message ?? err}${cause ? ` (${cause})` : ''}` };
+    return {
+      ok: false,
+      status: 0,
+      headers: {},
+      body: '',
+      error: `${err?.message ?? err}${cause ? ` (${cause})` : ''}`,
+    };
   }
 }
 

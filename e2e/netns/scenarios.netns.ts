@@ -24,7 +24,11 @@ import {
 requireRoot();
 
 /** User A signs in on-prem and clicks Open Studio: the presigned URL the portal sent the browser to (not opened), with A's page. */
-async function captureStudioUrlOfUserA(onpremBrowser: Browser, portal: PortalInfo, issuer: string): Promise<{ context: BrowserContext; page: Page; url: string }> {
+async function captureStudioUrlOfUserA(
+  onpremBrowser: Browser,
+  portal: PortalInfo,
+  issuer: string,
+): Promise<{ context: BrowserContext; page: Page; url: string }> {
   const context = await onpremBrowser.newContext();
   const page = await context.newPage();
   await signIn(page, portal, USER_A, issuer);
@@ -32,7 +36,13 @@ async function captureStudioUrlOfUserA(onpremBrowser: Browser, portal: PortalInf
 }
 
 /** `url` opened in `page` is refused by Studio: 403, its error page says `why`; kept as the screenshot `name`. */
-async function expectStudioRefuses(page: Page, url: string, why: string, testInfo: TestInfo, name: string): Promise<void> {
+async function expectStudioRefuses(
+  page: Page,
+  url: string,
+  why: string,
+  testInfo: TestInfo,
+  name: string,
+): Promise<void> {
   const response = await page.goto(url);
   expect(response?.status()).toBe(403);
   await expect(page.getByTestId('studio-error')).toHaveText(why);
@@ -40,7 +50,10 @@ async function expectStudioRefuses(page: Page, url: string, why: string, testInf
 }
 
 test.describe('simulated corporate network', () => {
-  test('a. without a session the portal shows sign-in and the API answers 401', async ({ state, onpremPage: page }, testInfo) => {
+  test('a. without a session the portal shows sign-in and the API answers 401', async ({
+    state,
+    onpremPage: page,
+  }, testInfo) => {
     const portal = state.portals.hostedUi;
 
     await test.step('portal', async () => {
@@ -72,7 +85,7 @@ test.describe('simulated corporate network', () => {
     });
   });
 
-  test('b. user A opens Studio and lands in lob-a\'s domain', async ({ state, onpremPage: page }, testInfo) => {
+  test("b. user A opens Studio and lands in lob-a's domain", async ({ state, onpremPage: page }, testInfo) => {
     await signIn(page, state.portals.hostedUi, USER_A, state.cognito.issuer);
     await expect(page.getByTestId(`lob-${LOB_A.lob}`)).toContainText(LOB_A.domainId);
     await screenshot(page, testInfo, 'b-portal-user-a');
@@ -82,7 +95,7 @@ test.describe('simulated corporate network', () => {
     await screenshot(page, testInfo, 'b-studio-lob-a');
   });
 
-  test('c. user B lands in lob-b\'s domain while A stays signed in', async ({ state, onpremBrowser }, testInfo) => {
+  test("c. user B lands in lob-b's domain while A stays signed in", async ({ state, onpremBrowser }, testInfo) => {
     const portal = state.portals.hostedUi;
     const contextA = await onpremBrowser.newContext();
     const contextB = await onpremBrowser.newContext();
@@ -114,7 +127,7 @@ test.describe('simulated corporate network', () => {
     await contextB.close();
   });
 
-  test('d. the API with A\'s token on B\'s path answers 403', async ({ state, onpremBrowser }, testInfo) => {
+  test("d. the API with A's token on B's path answers 403", async ({ state, onpremBrowser }, testInfo) => {
     const portal = state.portals.hostedUi;
     const token = await fetchAccessToken(state, USER_A);
 
@@ -126,7 +139,7 @@ test.describe('simulated corporate network', () => {
     await screenshot(page, testInfo, 'd-api-403');
     await context.close();
 
-    await test.step('the same token on A\'s own path redirects to lob-a\'s Studio', async () => {
+    await test.step("the same token on A's own path redirects to lob-a's Studio", async () => {
       const own = await fetchInNamespace('onprem', {
         url: `http://${ADDR.shared}:${PORTS.portalHostedUi}/api/studio/${USER_A.username}`,
         headers: { Authorization: `Bearer ${token}` },
@@ -137,13 +150,23 @@ test.describe('simulated corporate network', () => {
     });
   });
 
-  test('e. A\'s presigned URL opened from the laptop is refused', async ({ state, onpremBrowser, internetBrowser }, testInfo) => {
+  test("e. A's presigned URL opened from the laptop is refused", async ({
+    state,
+    onpremBrowser,
+    internetBrowser,
+  }, testInfo) => {
     const { context, url } = await captureStudioUrlOfUserA(onpremBrowser, state.portals.hostedUi, state.cognito.issuer);
     expect(new URL(url).hostname).toBe(studioHost(LOB_A.domainId));
 
     const laptop = await internetBrowser.newContext();
     const outside = await laptop.newPage();
-    await expectStudioRefuses(outside, url, 'Auth token containing insufficient permissions', testInfo, 'e-laptop-insufficient-permissions');
+    await expectStudioRefuses(
+      outside,
+      url,
+      'Auth token containing insufficient permissions',
+      testInfo,
+      'e-laptop-insufficient-permissions',
+    );
     await laptop.close();
 
     await test.step('the very same URL works through the VPC endpoint', async () => {
@@ -155,7 +178,7 @@ test.describe('simulated corporate network', () => {
     await context.close();
   });
 
-  test('f. A\'s presigned URL opened after it expired is refused', async ({ state, onpremBrowser }, testInfo) => {
+  test("f. A's presigned URL opened after it expired is refused", async ({ state, onpremBrowser }, testInfo) => {
     const portal = state.portals.password;
     expect(portal.urlExpiresSeconds).toBe(SHORT_URL_EXPIRES_SECONDS);
     const { context, page, url } = await captureStudioUrlOfUserA(onpremBrowser, portal, state.cognito.issuer);
@@ -177,16 +200,22 @@ test.describe('simulated corporate network', () => {
       await page.close();
     }
     // Not even on the one address the laptop does reach.
-    const viaPublic = await fetchInNamespace('internet', { url: `http://${ADDR.studioPublic}:${PORTS.portalHostedUi}/`, timeoutMs: 2_000 });
+    const viaPublic = await fetchInNamespace('internet', {
+      url: `http://${ADDR.studioPublic}:${PORTS.portalHostedUi}/`,
+      timeoutMs: 2_000,
+    });
     expect(viaPublic.status).toBe(0);
-    const direct = await fetchInNamespace('internet', { url: `http://${ADDR.shared}:${PORTS.portalHostedUi}/`, timeoutMs: 2_000 });
+    const direct = await fetchInNamespace('internet', {
+      url: `http://${ADDR.shared}:${PORTS.portalHostedUi}/`,
+      timeoutMs: 2_000,
+    });
     expect(direct.status).toBe(0);
     expect(direct.error).toMatch(/ENETUNREACH|EHOSTUNREACH/);
     await context.close();
   });
 
   test.describe('h. both sign-in modes', () => {
-    test('hosted-ui: through the IdP\'s login page, back to the portal', async ({ state, onpremBrowser }, testInfo) => {
+    test("hosted-ui: through the IdP's login page, back to the portal", async ({ state, onpremBrowser }, testInfo) => {
       const context = await onpremBrowser.newContext();
       const page = await context.newPage();
       const idpPages: string[] = [];
@@ -201,7 +230,10 @@ test.describe('simulated corporate network', () => {
       await context.close();
     });
 
-    test('password: the portal\'s own form, the browser never talks to the IdP', async ({ state, onpremPage: page }, testInfo) => {
+    test("password: the portal's own form, the browser never talks to the IdP", async ({
+      state,
+      onpremPage: page,
+    }, testInfo) => {
       const idpRequests: string[] = [];
       page.on('request', (request) => {
         if (new URL(request.url()).port === String(PORTS.cognito)) idpRequests.push(request.url());

@@ -103,16 +103,22 @@ function startPortal(
   const name = `portal-${authMode}`;
   const publicUrl = `http://${HOSTS[key]}:${port}`;
   const nextBin = path.join(REPO_ROOT, 'node_modules', 'next', 'dist', 'bin', 'next');
-  const portal = spawnInNamespace('shared', name, process.execPath, [nextBin, 'start', '-H', ADDR.shared, '-p', String(port)], {
-    ...standIns.portalEnv,
-    NODE_ENV: 'production',
-    NEXT_TELEMETRY_DISABLED: '1',
-    AUTH_MODE: authMode,
-    NEXTAUTH_URL: publicUrl,
-    NEXTAUTH_SECRET,
-    PRESIGNED_URL_EXPIRES_SECONDS: urlExpiresSeconds === undefined ? undefined : String(urlExpiresSeconds),
-    LOG_LEVEL: 'warn',
-  });
+  const portal = spawnInNamespace(
+    'shared',
+    name,
+    process.execPath,
+    [nextBin, 'start', '-H', ADDR.shared, '-p', String(port)],
+    {
+      ...standIns.portalEnv,
+      NODE_ENV: 'production',
+      NEXT_TELEMETRY_DISABLED: '1',
+      AUTH_MODE: authMode,
+      NEXTAUTH_URL: publicUrl,
+      NEXTAUTH_SECRET,
+      PRESIGNED_URL_EXPIRES_SECONDS: urlExpiresSeconds === undefined ? undefined : String(urlExpiresSeconds),
+      LOG_LEVEL: 'warn',
+    },
+  );
   processes.push(portal);
   return { process: portal, info: { url: publicUrl, authMode, urlExpiresSeconds: urlExpiresSeconds ?? 60 } };
 }
@@ -140,8 +146,14 @@ export async function startNetnsStack(): Promise<NetnsStack> {
     const password = startPortal(processes, standIns, 'password', SHORT_URL_EXPIRES_SECONDS);
     await Promise.all([
       waitForHttpInNamespace('onprem', `${probeUrl}/`, { process: probe, timeoutMs: 15_000 }),
-      waitForHttpInNamespace('onprem', `http://${ADDR.shared}:${PORTS.portalHostedUi}/api/health`, { process: hostedUi.process, timeoutMs: PORTAL_READY_MS }),
-      waitForHttpInNamespace('onprem', `http://${ADDR.shared}:${PORTS.portalPassword}/api/health`, { process: password.process, timeoutMs: PORTAL_READY_MS }),
+      waitForHttpInNamespace('onprem', `http://${ADDR.shared}:${PORTS.portalHostedUi}/api/health`, {
+        process: hostedUi.process,
+        timeoutMs: PORTAL_READY_MS,
+      }),
+      waitForHttpInNamespace('onprem', `http://${ADDR.shared}:${PORTS.portalPassword}/api/health`, {
+        process: password.process,
+        timeoutMs: PORTAL_READY_MS,
+      }),
     ]);
 
     return {

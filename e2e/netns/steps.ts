@@ -19,7 +19,9 @@ export const USER_B: DemoUser = { username: 'user-lob-b', password: 'UserLobB1!'
 export const LOB_A = { lob: 'lob-a', accountId: '111111111111', domainId: 'd-loba1example' };
 export const LOB_B = { lob: 'lob-b', accountId: '222222222222', domainId: 'd-lobb1example' };
 
-export const STUDIO_URL_PATTERN = new RegExp(`^https?://d-[a-z0-9-]+\\.studio\\.${REGION}\\.${STUDIO_DOMAIN_SUFFIX.replaceAll('.', '\\.')}(:\\d+)?/`);
+export const STUDIO_URL_PATTERN = new RegExp(
+  `^https?://d-[a-z0-9-]+\\.studio\\.${REGION}\\.${STUDIO_DOMAIN_SUFFIX.replaceAll('.', '\\.')}(:\\d+)?/`,
+);
 
 export function studioHost(domainId: string): string {
   return `${domainId}.studio.${REGION}.${STUDIO_DOMAIN_SUFFIX}`;
@@ -47,7 +49,10 @@ export async function signIn(page: Page, portal: PortalInfo, user: DemoUser, iss
   await page.getByLabel('Username').fill(user.username);
   await page.getByLabel('Password').fill(user.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL((url) => url.href.startsWith(portal.url) && !url.pathname.startsWith('/signin') && !url.pathname.startsWith('/api/auth'));
+  await page.waitForURL(
+    (url) =>
+      url.href.startsWith(portal.url) && !url.pathname.startsWith('/signin') && !url.pathname.startsWith('/api/auth'),
+  );
   await expect(page.getByTestId('whoami')).toContainText(user.username);
 }
 
@@ -98,7 +103,8 @@ export async function fetchAccessToken(state: NetnsState, user: DemoUser): Promi
     }),
   });
   expect(r.status, `InitiateAuth for ${user.username}: ${r.error ?? r.body.slice(0, 200)}`).toBe(200);
-  const token = (JSON.parse(r.body) as { AuthenticationResult?: { AccessToken?: string } }).AuthenticationResult?.AccessToken;
+  const token = (JSON.parse(r.body) as { AuthenticationResult?: { AccessToken?: string } }).AuthenticationResult
+    ?.AccessToken;
   expect(token, 'InitiateAuth returned no access token').toBeTruthy();
   return token!;
 }

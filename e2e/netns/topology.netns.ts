@@ -32,7 +32,10 @@ test.describe('topology', () => {
   });
 
   test('on-prem does not reach the public Studio address', async () => {
-    const r = await fetchInNamespace('onprem', { url: `http://${ADDR.studioPublic}:${PORTS.probe}/`, timeoutMs: 2_000 });
+    const r = await fetchInNamespace('onprem', {
+      url: `http://${ADDR.studioPublic}:${PORTS.probe}/`,
+      timeoutMs: 2_000,
+    });
     expect(r.status).toBe(0);
   });
 
@@ -43,7 +46,11 @@ test.describe('topology', () => {
     expect(addresses).not.toContain('10.213.');
   });
 
-  test('a browser in each namespace sees the network of its namespace', async ({ state, onpremBrowser, internetBrowser }, testInfo) => {
+  test('a browser in each namespace sees the network of its namespace', async ({
+    state,
+    onpremBrowser,
+    internetBrowser,
+  }, testInfo) => {
     const onprem = await onpremBrowser.newPage();
     const r1 = await onprem.goto(`${state.probeUrl}/`);
     expect(r1?.status()).toBe(200);

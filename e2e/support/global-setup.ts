@@ -36,7 +36,9 @@ export const E2E_ENV = {
 export default async function globalSetup(): Promise<() => Promise<void>> {
   const distDir = process.env.NEXT_DIST_DIR || '.next';
   if (!existsSync(path.join(process.cwd(), distDir, 'BUILD_ID'))) {
-    throw new Error(`No Next.js build in ${distDir}: run \`NEXT_DIST_DIR=${distDir} npx next build\` first (npm test does this).`);
+    throw new Error(
+      `No Next.js build in ${distDir}: run \`NEXT_DIST_DIR=${distDir} npx next build\` first (npm test does this).`,
+    );
   }
   const { startPortal, startStandIns } = loadStack();
   // DynamoDB Local is a JVM: on a loaded machine it takes longer than the default to come up.

@@ -18,20 +18,33 @@ async function controlGet<T>(control: string, path: string): Promise<T> {
 
 /** The stand-ins' CloudTrail shows `username`'s JupyterLab in lob-a's domain deleted by `by` (the access-control session). */
 export async function expectJupyterLabStopped(control: string, username: string, by: string): Promise<void> {
-  const { Records } = await controlGet<{ Records: Array<{ requestParameters: Record<string, unknown>; errorCode?: string }> }>(control, `/cloudtrail?eventName=DeleteApp&sourceIdentity=${by}`);
+  const { Records } = await controlGet<{
+    Records: Array<{ requestParameters: Record<string, unknown>; errorCode?: string }>;
+  }>(control, `/cloudtrail?eventName=DeleteApp&sourceIdentity=${by}`);
   expect(Records.filter((r) => !r.errorCode).map((r) => r.requestParameters)).toContainEqual(
     expect.objectContaining({ DomainId: 'd-loba1example', UserProfileName: username, AppType: 'JupyterLab' }),
   );
 }
 
 /** Every SNS message the stand-in received: its attributes and its parsed JSON body. */
-export async function snsMessages(control: string): Promise<Array<{ attributes: Record<string, string>; body: Record<string, unknown> }>> {
-  const { messages } = await controlGet<{ messages: Array<{ attributes: Record<string, string>; message?: string; Message?: string }> }>(control, '/sns/messages');
-  return messages.map((m) => ({ attributes: m.attributes, body: JSON.parse(String(m.message ?? m.Message)) as Record<string, unknown> }));
+export async function snsMessages(
+  control: string,
+): Promise<Array<{ attributes: Record<string, string>; body: Record<string, unknown> }>> {
+  const { messages } = await controlGet<{
+    messages: Array<{ attributes: Record<string, string>; message?: string; Message?: string }>;
+  }>(control, '/sns/messages');
+  return messages.map((m) => ({
+    attributes: m.attributes,
+    body: JSON.parse(String(m.message ?? m.Message)) as Record<string, unknown>,
+  }));
 }
 
 /** SNS `access.ended` for `username` in lob-a, with the JupyterLab stopped, ended by `by`. */
 export async function expectAccessEndedMessage(control: string, username: string, by: string): Promise<void> {
-  const ended = (await snsMessages(control)).map((m) => m.body).filter((m) => m.event === 'access.ended' && m.user === username);
-  expect(ended).toContainEqual(expect.objectContaining({ lob: 'lob-a', reason: 'removed', by, stopped: ['JupyterLab'] }));
+  const ended = (await snsMessages(control))
+    .map((m) => m.body)
+    .filter((m) => m.event === 'access.ended' && m.user === username);
+  expect(ended).toContainEqual(
+    expect.objectContaining({ lob: 'lob-a', reason: 'removed', by, stopped: ['JupyterLab'] }),
+  );
 }

@@ -17,8 +17,23 @@ export function buildTestConfig(overrides: Partial<InfraConfigInput> = {}): Infr
     sharedServices: { accountId: SHARED_ACCOUNT, vpcCidr: '10.0.0.0/16' },
     onPremDns: { domainName: 'corp.example.com', resolverIps: ['192.168.10.2', '192.168.10.3'] },
     lobs: [
-      { name: 'lob-a', displayName: 'Line of Business A', accountId: LOB_A_ACCOUNT, vpcCidr: '10.1.0.0/16', users: ['user-lob-a', 'user-multi'], groups: ['lob-a-users'] },
-      { name: 'lob-b', displayName: 'Line of Business B', accountId: LOB_B_ACCOUNT, vpcCidr: '10.2.0.0/16', users: ['user-lob-b'], groups: ['lob-b-users'], autoCreateProfile: true },
+      {
+        name: 'lob-a',
+        displayName: 'Line of Business A',
+        accountId: LOB_A_ACCOUNT,
+        vpcCidr: '10.1.0.0/16',
+        users: ['user-lob-a', 'user-multi'],
+        groups: ['lob-a-users'],
+      },
+      {
+        name: 'lob-b',
+        displayName: 'Line of Business B',
+        accountId: LOB_B_ACCOUNT,
+        vpcCidr: '10.2.0.0/16',
+        users: ['user-lob-b'],
+        groups: ['lob-b-users'],
+        autoCreateProfile: true,
+      },
     ],
     ...overrides,
   });
@@ -48,7 +63,10 @@ export async function createTestPortal(overrides: Partial<PortalArgs> = {}): Pro
         privateSubnetIds: ['subnet-a', 'subnet-b'],
         endpointSecurityGroupId: ENDPOINTS_SG,
         executeApiEndpointId: EXECUTE_API_VPCE,
-        executeApiEndpointDns: { dnsName: `${EXECUTE_API_VPCE}.execute-api.us-east-1.vpce.amazonaws.com`, hostedZoneId: 'Z7HUB22UULQXV' },
+        executeApiEndpointDns: {
+          dnsName: `${EXECUTE_API_VPCE}.execute-api.us-east-1.vpce.amazonaws.com`,
+          hostedZoneId: 'Z7HUB22UULQXV',
+        },
         dynamodbPrefixListId: 'pl-02cd2c6b',
       },
       ...overrides,

@@ -38,11 +38,19 @@ function unwrapSecrets(value: any): any {
 let counter = 0;
 function fakeId(prefix: string, name: string): string {
   counter += 1;
-  return `${prefix}${name.replace(/[^a-z0-9]/gi, '').slice(-12).toLowerCase()}${counter.toString(16).padStart(4, '0')}`;
+  return `${prefix}${name
+    .replace(/[^a-z0-9]/gi, '')
+    .slice(-12)
+    .toLowerCase()}${counter.toString(16).padStart(4, '0')}`;
 }
 
 /** What AWS computes on create, by resource type (only what the modules read). */
-function computeState(type: string, name: string, inputs: Record<string, any>, account: string): { id: string; extra: Record<string, any> } {
+function computeState(
+  type: string,
+  name: string,
+  inputs: Record<string, any>,
+  account: string,
+): { id: string; extra: Record<string, any> } {
   const arnBase = `arn:aws:${type.split(':')[1]?.split('/')[0] ?? 'mock'}:${REGION}:${account}`;
   switch (type) {
     case 'pulumi:providers:aws': {
@@ -84,43 +92,89 @@ function computeState(type: string, name: string, inputs: Record<string, any>, a
       return { id, extra: { arn: `arn:aws:route53resolver:${REGION}:${account}:resolver-rule/${id}` } };
     }
     case 'aws:iam/role:Role':
-      return { id: inputs.name ?? name, extra: { arn: `arn:aws:iam::${account}:role/${inputs.name ?? name}`, name: inputs.name ?? name } };
+      return {
+        id: inputs.name ?? name,
+        extra: { arn: `arn:aws:iam::${account}:role/${inputs.name ?? name}`, name: inputs.name ?? name },
+      };
     case 'aws:dynamodb/table:Table': {
       const arn = `arn:aws:dynamodb:${REGION}:${account}:table/${inputs.name}`;
-      return { id: inputs.name, extra: { arn, streamArn: inputs.streamEnabled ? `${arn}/stream/2026-01-01T00:00:00.000` : undefined } };
+      return {
+        id: inputs.name,
+        extra: { arn, streamArn: inputs.streamEnabled ? `${arn}/stream/2026-01-01T00:00:00.000` : undefined },
+      };
     }
     case 'aws:cognito/userPool:UserPool': {
       const id = `${REGION}_${fakeId('Mock', name).slice(0, 12)}`;
-      return { id, extra: { arn: `arn:aws:cognito-idp:${REGION}:${account}:userpool/${id}`, endpoint: `cognito-idp.${REGION}.amazonaws.com/${id}` } };
+      return {
+        id,
+        extra: {
+          arn: `arn:aws:cognito-idp:${REGION}:${account}:userpool/${id}`,
+          endpoint: `cognito-idp.${REGION}.amazonaws.com/${id}`,
+        },
+      };
     }
     case 'aws:cognito/userPoolClient:UserPoolClient':
-      return { id: fakeId('client', name), extra: { clientSecret: inputs.generateSecret ? 'mock-client-secret' : undefined } };
+      return {
+        id: fakeId('client', name),
+        extra: { clientSecret: inputs.generateSecret ? 'mock-client-secret' : undefined },
+      };
     case 'aws:lambda/function:Function': {
       const arn = `arn:aws:lambda:${REGION}:${account}:function:${inputs.name ?? name}`;
-      return { id: inputs.name ?? name, extra: { arn, invokeArn: `arn:aws:apigateway:${REGION}:lambda:path/2015-03-31/functions/${arn}/invocations` } };
+      return {
+        id: inputs.name ?? name,
+        extra: { arn, invokeArn: `arn:aws:apigateway:${REGION}:lambda:path/2015-03-31/functions/${arn}/invocations` },
+      };
     }
     case 'aws:apigateway/restApi:RestApi': {
       const id = fakeId('api', name).slice(0, 10);
-      return { id, extra: { rootResourceId: 'root0000', executionArn: `arn:aws:execute-api:${REGION}:${account}:${id}`, arn: `arn:aws:apigateway:${REGION}::/restapis/${id}` } };
+      return {
+        id,
+        extra: {
+          rootResourceId: 'root0000',
+          executionArn: `arn:aws:execute-api:${REGION}:${account}:${id}`,
+          arn: `arn:aws:apigateway:${REGION}::/restapis/${id}`,
+        },
+      };
     }
     case 'aws:apigateway/domainName:DomainName': {
       const id = fakeId('dn', name);
-      return { id, extra: { domainNameId: id, arn: `arn:aws:apigateway:${REGION}:${account}:/domainnames/${inputs.domainName}+${id}` } };
+      return {
+        id,
+        extra: {
+          domainNameId: id,
+          arn: `arn:aws:apigateway:${REGION}:${account}:/domainnames/${inputs.domainName}+${id}`,
+        },
+      };
     }
     case 'aws:sagemaker/domain:Domain': {
       const id = fakeId('d-', name);
-      return { id, extra: { arn: `arn:aws:sagemaker:${REGION}:${account}:domain/${id}`, url: `https://${id}.studio.${REGION}.sagemaker.aws` } };
+      return {
+        id,
+        extra: {
+          arn: `arn:aws:sagemaker:${REGION}:${account}:domain/${id}`,
+          url: `https://${id}.studio.${REGION}.sagemaker.aws`,
+        },
+      };
     }
     case 'aws:kms/key:Key': {
       const id = fakeId('key-', name);
       return { id, extra: { arn: `arn:aws:kms:${REGION}:${account}:key/${id}`, keyId: id } };
     }
     case 'aws:s3/bucket:Bucket':
-      return { id: inputs.bucket ?? name, extra: { arn: `arn:aws:s3:::${inputs.bucket ?? name}`, bucket: inputs.bucket ?? name } };
+      return {
+        id: inputs.bucket ?? name,
+        extra: { arn: `arn:aws:s3:::${inputs.bucket ?? name}`, bucket: inputs.bucket ?? name },
+      };
     case 'aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream':
-      return { id: inputs.name ?? name, extra: { arn: `arn:aws:firehose:${REGION}:${account}:deliverystream/${inputs.name ?? name}` } };
+      return {
+        id: inputs.name ?? name,
+        extra: { arn: `arn:aws:firehose:${REGION}:${account}:deliverystream/${inputs.name ?? name}` },
+      };
     case 'aws:cloudwatch/logGroup:LogGroup':
-      return { id: inputs.name ?? name, extra: { arn: `arn:aws:logs:${REGION}:${account}:log-group:${inputs.name ?? name}` } };
+      return {
+        id: inputs.name ?? name,
+        extra: { arn: `arn:aws:logs:${REGION}:${account}:log-group:${inputs.name ?? name}` },
+      };
     default: {
       const id = fakeId(`${name}-`, '');
       return { id, extra: { arn: `${arnBase}:${type.split(':').pop()?.toLowerCase()}/${id}` } };
@@ -136,7 +190,10 @@ export async function installPulumiMocks(stack = 'test'): Promise<void> {
         const account = args.type === 'pulumi:providers:aws' ? '' : accountOfProvider(args.provider);
         const inputs = unwrapSecrets(args.inputs);
         const { id, extra } = computeState(args.type, args.name, inputs, account);
-        const state = { ...args.inputs, ...Object.fromEntries(Object.entries(extra).filter(([, v]) => v !== undefined)) };
+        const state = {
+          ...args.inputs,
+          ...Object.fromEntries(Object.entries(extra).filter(([, v]) => v !== undefined)),
+        };
         recorded.push({ type: args.type, name: args.name, inputs, account, state });
         return { id, state };
       },
@@ -166,7 +223,7 @@ export function promiseOf<T>(output: pulumi.Input<T>): Promise<T> {
 export async function settle(): Promise<RecordedResource[]> {
   let seen = -1;
   // Registrations chain through promises; stop once a few turns pass with no new resource.
-  for (let quiet = 0; quiet < 3; ) {
+  for (let quiet = 0; quiet < 3;) {
     await new Promise((r) => setTimeout(r, 10));
     if (recorded.length === seen) quiet += 1;
     else {

@@ -5,7 +5,11 @@
  * decision or sweep run: the user pool is asked once per user (AdminGetUser, and AdminListGroupsForUser only
  * for users without an explicit membership), so the cost grows with the users looked at, not the pool.
  */
-import { AdminGetUserCommand, AdminListGroupsForUserCommand, type CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  AdminGetUserCommand,
+  AdminListGroupsForUserCommand,
+  type CognitoIdentityProviderClient,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { isUserNotFound, translateCognitoError } from '@/lib/aws/errors';
 import type { TableAccess } from '@/lib/directory/access';
 import { isMembershipActive } from '@/lib/directory/items';
@@ -13,7 +17,14 @@ import type { Lob, UserMapping } from '@/lib/directory/types';
 import { getUserMapping, getUserMappings } from '@/lib/directory/users';
 
 /** Why a person's access to a LOB ended (SNS `access.ended`, the audit entry). */
-export type EndReason = 'removed' | 'review.removed' | 'membership.ended' | 'idp.not_in_group' | 'user.disabled' | 'user.deleted' | 'not_member';
+export type EndReason =
+  | 'removed'
+  | 'review.removed'
+  | 'membership.ended'
+  | 'idp.not_in_group'
+  | 'user.disabled'
+  | 'user.deleted'
+  | 'not_member';
 
 export type Verdict = { may: true } | { may: false; reason: EndReason };
 
@@ -42,7 +53,11 @@ export class AccessNow {
     const missing = [...new Set(usernames)].filter((u) => !this.rows.has(u));
     if (!missing.length) return;
     const loading = getUserMappings(this.deps, missing, { consistent: true });
-    for (const u of missing) this.rows.set(u, loading.then((rows) => rows.get(u) ?? null));
+    for (const u of missing)
+      this.rows.set(
+        u,
+        loading.then((rows) => rows.get(u) ?? null),
+      );
     await loading;
   }
 
@@ -56,7 +71,9 @@ export class AccessNow {
     const active = memberships.filter((m) => isMembershipActive(m, now));
     const ended = memberships.some((m) => m.lob === lob.lob && !isMembershipActive(m, now));
     if (active.length) {
-      return active.some((m) => m.lob === lob.lob) ? { may: true } : { may: false, reason: ended ? 'membership.ended' : 'not_member' };
+      return active.some((m) => m.lob === lob.lob)
+        ? { may: true }
+        : { may: false, reason: ended ? 'membership.ended' : 'not_member' };
     }
     const groups = await this.groupsOf(username);
     if (lob.groups.some((g) => groups.includes(g))) return { may: true };
@@ -76,13 +93,15 @@ export class AccessNow {
     let state = this.pool.get(username);
     if (!state) {
       this.cognitoCalls++;
-      state = this.deps.cognito.send(new AdminGetUserCommand({ UserPoolId: this.deps.userPoolId, Username: username })).then(
-        (out) => ({ exists: true, enabled: out.Enabled !== false }),
-        (error: unknown) => {
-          if (isUserNotFound(error)) return { exists: false, enabled: false };
-          throw translateCognitoError(error, 'AdminGetUser');
-        },
-      );
+      state = this.deps.cognito
+        .send(new AdminGetUserCommand({ UserPoolId: this.deps.userPoolId, Username: username }))
+        .then(
+          (out) => ({ exists: true, enabled: out.Enabled !== false }),
+          (error: unknown) => {
+            if (isUserNotFound(error)) return { exists: false, enabled: false };
+            throw translateCognitoError(error, 'AdminGetUser');
+          },
+        );
       this.pool.set(username, state);
     }
     return state;
@@ -97,7 +116,14 @@ export class AccessNow {
         do {
           this.cognitoCalls++;
           const out = await this.deps.cognito
-            .send(new AdminListGroupsForUserCommand({ UserPoolId: this.deps.userPoolId, Username: username, Limit: 60, NextToken: nextToken }))
+            .send(
+              new AdminListGroupsForUserCommand({
+                UserPoolId: this.deps.userPoolId,
+                Username: username,
+                Limit: 60,
+                NextToken: nextToken,
+              }),
+            )
             .catch((error: unknown) => {
               throw translateCognitoError(error, 'AdminListGroupsForUser');
             });

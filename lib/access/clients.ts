@@ -20,7 +20,11 @@ export const ACCESS_SWEEP_ACTOR = 'access-sweep';
 
 /** Runs SageMaker calls in a LOB's account with an access-control session for `actor`. */
 export interface StudioAccessClients {
-  run<T>(lob: Pick<Lob, 'lob' | 'accountId' | 'roleName' | 'region'>, actor: string, call: (client: SageMakerClient) => Promise<T>): Promise<T>;
+  run<T>(
+    lob: Pick<Lob, 'lob' | 'accountId' | 'roleName' | 'region'>,
+    actor: string,
+    call: (client: SageMakerClient) => Promise<T>,
+  ): Promise<T>;
 }
 
 export class AccessControlClients implements StudioAccessClients {
@@ -29,7 +33,11 @@ export class AccessControlClients implements StudioAccessClients {
     private readonly pool: SageMakerClientPool,
   ) {}
 
-  async run<T>(lob: Pick<Lob, 'lob' | 'accountId' | 'roleName' | 'region'>, actor: string, call: (client: SageMakerClient) => Promise<T>): Promise<T> {
+  async run<T>(
+    lob: Pick<Lob, 'lob' | 'accountId' | 'roleName' | 'region'>,
+    actor: string,
+    call: (client: SageMakerClient) => Promise<T>,
+  ): Promise<T> {
     let session;
     try {
       session = await this.sessions.get({ lob: lob.lob, accountId: lob.accountId, roleName: lob.roleName }, actor);

@@ -37,13 +37,20 @@ import { formatUtcMinute as formatInstant } from '@/lib/time-format';
 export type { EmergencyGrant };
 
 /** The audit actions: taking, confirming, rejecting (the audit page marks all three). */
-export const EMERGENCY_ACTIONS = { take: 'access.emergency', confirm: 'access.emergency.confirm', reject: 'access.emergency.reject' } as const;
+export const EMERGENCY_ACTIONS = {
+  take: 'access.emergency',
+  confirm: 'access.emergency.confirm',
+  reject: 'access.emergency.reject',
+} as const;
 /** The owners' follow-up is due this long after the grant was taken; later it is "overdue". */
 export const FOLLOW_UP_HOURS = 24;
 const HOUR = 3600_000;
 
 export const emergencyReasonSchema = freeText('Reason').pipe(
-  z.string().min(10, 'Reason: write at least 10 characters: what broke and why you need access.').max(500, 'Reason: use at most 500 characters.'),
+  z
+    .string()
+    .min(10, 'Reason: write at least 10 characters: what broke and why you need access.')
+    .max(500, 'Reason: use at most 500 characters.'),
 );
 
 const activeMessage = (lob: string, until: string) =>
@@ -56,16 +63,24 @@ async function readLob(deps: AdminDeps, name: string): Promise<Lob> {
 }
 
 /** Whether `user` may take emergency access to `lob` at all (its group named, and they are in it). */
-export function mayTakeEmergency(user: Pick<SessionUser, 'groups'>, lob: Pick<Lob, 'emergencyGroup' | 'enabled'>): boolean {
+export function mayTakeEmergency(
+  user: Pick<SessionUser, 'groups'>,
+  lob: Pick<Lob, 'emergencyGroup' | 'enabled'>,
+): boolean {
   return Boolean(lob.enabled && lob.emergencyGroup && user.groups.includes(lob.emergencyGroup));
 }
 
 function refuseOutsiders(user: SessionUser, lob: Lob): void {
-  if (!lob.emergencyGroup) throw new PortalError('emergency.not_allowed', `${lob.lob} does not allow emergency access.`);
+  if (!lob.emergencyGroup)
+    throw new PortalError('emergency.not_allowed', `${lob.lob} does not allow emergency access.`);
   if (!user.groups.includes(lob.emergencyGroup)) {
-    throw new PortalError('emergency.not_allowed', `Emergency access to ${lob.lob} is for members of the IdP group ${lob.emergencyGroup}; you are not one.`);
+    throw new PortalError(
+      'emergency.not_allowed',
+      `Emergency access to ${lob.lob} is for members of the IdP group ${lob.emergencyGroup}; you are not one.`,
+    );
   }
-  if (!lob.enabled) throw new PortalError('lob.disabled', `Studio access for ${lob.lob} is disabled; emergency access cannot open it.`);
+  if (!lob.enabled)
+    throw new PortalError('lob.disabled', `Studio access for ${lob.lob} is disabled; emergency access cannot open it.`);
 }
 
 /** Refuses a take when the person already has access to the LOB: an emergency grant (extends nothing) or regular access. */
@@ -73,10 +88,14 @@ function refuseExisting(user: SessionUser, lob: Lob, row: UserMapping | null, no
   if (row?.sub && user.sub && row.sub !== user.sub) throw new PortalError('identity.mismatch');
   const active = (row?.memberships ?? []).filter((m) => isMembershipActive(m, now));
   const current = active.find((m) => m.lob === lob.lob);
-  if (current?.via === 'emergency' && current.until) throw new PortalError('emergency.active', activeMessage(lob.lob, current.until));
+  if (current?.via === 'emergency' && current.until)
+    throw new PortalError('emergency.active', activeMessage(lob.lob, current.until));
   // Regular access: an explicit membership, or (with none) an IdP group of the LOB, as the launch decides.
   if (current || (!active.length && lob.groups.some((g) => user.groups.includes(g)))) {
-    throw new PortalError('emergency.has_access', `You already have access to ${lob.lob}: open Studio above, there is nothing to break into.`);
+    throw new PortalError(
+      'emergency.has_access',
+      `You already have access to ${lob.lob}: open Studio above, there is nothing to break into.`,
+    );
   }
 }
 
@@ -84,28 +103,58 @@ function refuseExisting(user: SessionUser, lob: Lob, row: UserMapping | null, no
  * Takes emergency access for the signed-in `user` (see the module comment). Every rule is checked here,
  * whatever the form showed; two takes at once make one grant (the guard's condition).
  */
-export async function takeEmergencyAccess(deps: AdminDeps, user: SessionUser, input: { lob: string; reason: string }, requestId?: string): Promise<EmergencyGrant> {
+export async function takeEmergencyAccess(
+  deps: AdminDeps,
+  user: SessionUser,
+  input: { lob: string; reason: string },
+  requestId?: string,
+): Promise<EmergencyGrant> {
   const lob = await readLob(deps, input.lob);
   refuseOutsiders(user, lob);
   const reason = emergencyReasonSchema.parse(input.reason);
   const hours = lob.emergencyHours ?? DEFAULT_EMERGENCY_HOURS;
   for (let attempt = 1; ; attempt++) {
     const now = nowOf(deps);
-    const [row, guardUntil] = await Promise.all([getUserMapping(deps, user.username, { consistent: true }), activeEmergencyUntil(deps, lob.lob, user.username)]);
+    const [row, guardUntil] = await Promise.all([
+      getUserMapping(deps, user.username, { consistent: true }),
+      activeEmergencyUntil(deps, lob.lob, user.username),
+    ]);
     refuseExisting(user, lob, row, now);
     // A guard that lasts without the membership: the grant was ended early (rejected); its window still holds.
     if (guardUntil && Date.parse(guardUntil) > now.getTime()) {
-      throw new PortalError('emergency.active', `Your emergency access to ${lob.lob} was ended early (rejected); you can take it again after ${formatInstant(guardUntil)}.`);
+      throw new PortalError(
+        'emergency.active',
+        `Your emergency access to ${lob.lob} was ended early (rejected); you can take it again after ${formatInstant(guardUntil)}.`,
+      );
     }
     const takenAt = now.toISOString();
     const grant: EmergencyGrant = {
-      id: emergencyGrantId(takenAt, user.username), lob: lob.lob, user: user.username, reason, takenAt, until: new Date(now.getTime() + hours * HOUR).toISOString(), status: 'open',
+      id: emergencyGrantId(takenAt, user.username),
+      lob: lob.lob,
+      user: user.username,
+      reason,
+      takenAt,
+      until: new Date(now.getTime() + hours * HOUR).toISOString(),
+      status: 'open',
     };
-    const membership: Membership = { lob: lob.lob, until: grant.until, grantedBy: user.username, grantedAt: takenAt, via: 'emergency' };
+    const membership: Membership = {
+      lob: lob.lob,
+      until: grant.until,
+      grantedBy: user.username,
+      grantedAt: takenAt,
+      via: 'emergency',
+    };
     const memberships = [...(row?.memberships ?? []).filter((m) => m.lob !== lob.lob), membership];
     const change = {
-      actor: user.username, username: user.username, before: row, memberships, action: EMERGENCY_ACTIONS.take, lob: lob.lob,
-      context: { emergency: { reason, until: grant.until, hours } }, requestId, sub: user.sub ?? row?.sub,
+      actor: user.username,
+      username: user.username,
+      before: row,
+      memberships,
+      action: EMERGENCY_ACTIONS.take,
+      lob: lob.lob,
+      context: { emergency: { reason, until: grant.until, hours } },
+      requestId,
+      sub: user.sub ?? row?.sub,
     };
     let after: UserMapping | null;
     try {
@@ -129,7 +178,12 @@ export async function takeEmergencyAccess(deps: AdminDeps, user: SessionUser, in
       details: { user: user.username, reason, takenAt, until: grant.until, grant: grant.id },
     });
     // A profile the portal disabled earlier (an ended access) is enabled again, as at any grant.
-    await studioFollows(deps, { actor: user.username, username: user.username, before: row, after, reason: 'removed', requestId }, 'Emergency access granted.', { assert: false });
+    await studioFollows(
+      deps,
+      { actor: user.username, username: user.username, before: row, after, reason: 'removed', requestId },
+      'Emergency access granted.',
+      { assert: false },
+    );
     return grant;
   }
 }
@@ -159,12 +213,27 @@ export interface EmergencyUsage extends EmergencyGrant {
   launches: number;
 }
 
-export const EMERGENCY_CSV_COLUMNS = ['lob', 'user', 'takenAt', 'until', 'status', 'decidedBy', 'launches', 'reason'] as const;
+export const EMERGENCY_CSV_COLUMNS = [
+  'lob',
+  'user',
+  'takenAt',
+  'until',
+  'status',
+  'decidedBy',
+  'launches',
+  'reason',
+] as const;
 
 /** Every emergency grant of these LOBs taken in the last `days` days, newest first, with its launches (usage page and CSV). */
-export async function emergencyUsage(deps: AdminDeps, lobs: readonly string[], days: number): Promise<EmergencyUsage[]> {
+export async function emergencyUsage(
+  deps: AdminDeps,
+  lobs: readonly string[],
+  days: number,
+): Promise<EmergencyUsage[]> {
   const from = new Date(nowOf(deps).getTime() - days * 24 * HOUR).toISOString();
-  const grants = (await Promise.all(lobs.map((lob) => queryEmergencyGrants(deps, lob, { from })))).flat().sort((a, b) => b.takenAt.localeCompare(a.takenAt));
+  const grants = (await Promise.all(lobs.map((lob) => queryEmergencyGrants(deps, lob, { from }))))
+    .flat()
+    .sort((a, b) => b.takenAt.localeCompare(a.takenAt));
   return Promise.all(grants.map(async (g) => ({ ...g, launches: await countLaunchesUnder(deps, g) })));
 }
 
@@ -181,7 +250,11 @@ export async function decideEmergency(
 ): Promise<{ grant: EmergencyGrant; message: string }> {
   const grant = await getEmergencyGrant(deps, input.lob, input.id);
   if (!grant) throw new PortalError('emergency.not_found');
-  if (grant.status !== 'open') throw new PortalError('emergency.decided', `This emergency grant was already ${grant.status} by ${grant.decidedBy} at ${formatInstant(grant.decidedAt ?? '')}.`);
+  if (grant.status !== 'open')
+    throw new PortalError(
+      'emergency.decided',
+      `This emergency grant was already ${grant.status} by ${grant.decidedBy} at ${formatInstant(grant.decidedAt ?? '')}.`,
+    );
   if (grant.user === actor) throw new PortalError('emergency.self_decision');
   const now = nowOf(deps);
   const at = now.toISOString();
@@ -189,12 +262,20 @@ export async function decideEmergency(
   const decided = { ...grant, status, decidedBy: actor, decidedAt: at } as EmergencyGrant;
   for (let attempt = 1; ; attempt++) {
     const row = await getUserMapping(deps, grant.user, { consistent: true });
-    const current = row?.memberships.find((m) => m.lob === grant.lob && m.via === 'emergency' && m.grantedAt === grant.takenAt);
+    const current = row?.memberships.find(
+      (m) => m.lob === grant.lob && m.via === 'emergency' && m.grantedAt === grant.takenAt,
+    );
     // Reject: the grant's membership goes (if it is still there); confirm changes no membership.
     const memberships = (row?.memberships ?? []).filter((m) => !(input.decision === 'reject' && m === current));
     const change = {
-      actor, username: grant.user, before: row, memberships, action: input.decision === 'confirm' ? EMERGENCY_ACTIONS.confirm : EMERGENCY_ACTIONS.reject, lob: grant.lob,
-      context: { emergency: { grant: grant.id, takenAt: grant.takenAt, until: grant.until, status } }, requestId,
+      actor,
+      username: grant.user,
+      before: row,
+      memberships,
+      action: input.decision === 'confirm' ? EMERGENCY_ACTIONS.confirm : EMERGENCY_ACTIONS.reject,
+      lob: grant.lob,
+      context: { emergency: { grant: grant.id, takenAt: grant.takenAt, until: grant.until, status } },
+      requestId,
     };
     let after: UserMapping | null;
     try {
@@ -205,9 +286,17 @@ export async function decideEmergency(
       if (attempt >= 3) throw error;
       continue;
     }
-    if (input.decision === 'confirm') return { grant: decided, message: `Confirmed ${grant.user}'s emergency access to ${grant.lob}; it ends ${formatInstant(grant.until)}.` };
+    if (input.decision === 'confirm')
+      return {
+        grant: decided,
+        message: `Confirmed ${grant.user}'s emergency access to ${grant.lob}; it ends ${formatInstant(grant.until)}.`,
+      };
     const done = `Rejected ${grant.user}'s emergency access to ${grant.lob}: it has ended.`;
-    const follow = await studioFollows(deps, { actor, username: grant.user, before: row, after, reason: 'removed', requestId }, done);
+    const follow = await studioFollows(
+      deps,
+      { actor, username: grant.user, before: row, after, reason: 'removed', requestId },
+      done,
+    );
     return { grant: decided, message: `${done}${describeFollow(follow)}` };
   }
 }
@@ -215,5 +304,8 @@ export async function decideEmergency(
 /** Another owner decided first: say who and when. */
 async function decideEmergencyAgain(deps: AdminDeps, grant: EmergencyGrant): Promise<never> {
   const now = await getEmergencyGrant(deps, grant.lob, grant.id);
-  throw new PortalError('emergency.decided', `This emergency grant was already ${now?.status ?? 'decided'} by ${now?.decidedBy ?? 'someone else'} at ${formatInstant(now?.decidedAt ?? '')}.`);
+  throw new PortalError(
+    'emergency.decided',
+    `This emergency grant was already ${now?.status ?? 'decided'} by ${now?.decidedBy ?? 'someone else'} at ${formatInstant(now?.decidedAt ?? '')}.`,
+  );
 }

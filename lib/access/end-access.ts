@@ -80,7 +80,9 @@ export function deleteAppInput(domainId: string, app: AppRef, username?: string)
 }
 
 /** Every page of a List call. */
-export async function listAll<T>(fetchPage: (token: string | undefined) => Promise<{ items: T[]; next?: string }>): Promise<T[]> {
+export async function listAll<T>(
+  fetchPage: (token: string | undefined) => Promise<{ items: T[]; next?: string }>,
+): Promise<T[]> {
   const all: T[] = [];
   let token: string | undefined;
   do {
@@ -115,10 +117,15 @@ export async function spaceOwners(client: SageMakerClient, domainId: string): Pr
 async function runningAppsOf(client: SageMakerClient, domainId: string, username: string): Promise<AppRef[]> {
   const listApps = (filter: { UserProfileNameEquals?: string; SpaceNameEquals?: string }) =>
     listAll(async (NextToken) => {
-      const out = await client.send(new ListAppsCommand({ DomainIdEquals: domainId, MaxResults: PAGE, NextToken, ...filter }));
+      const out = await client.send(
+        new ListAppsCommand({ DomainIdEquals: domainId, MaxResults: PAGE, NextToken, ...filter }),
+      );
       return { items: out.Apps ?? [], next: out.NextToken };
     });
-  const [own, owners] = await Promise.all([listApps({ UserProfileNameEquals: username }), spaceOwners(client, domainId)]);
+  const [own, owners] = await Promise.all([
+    listApps({ UserProfileNameEquals: username }),
+    spaceOwners(client, domainId),
+  ]);
   const spaces = [...owners].filter(([, owner]) => owner === username).map(([space]) => space);
   const inSpaces = (await Promise.all(spaces.map((space) => listApps({ SpaceNameEquals: space })))).flat();
   return [...own, ...inSpaces].filter((a) => RUNNING.has(a.Status ?? '')).map(toAppRef);
@@ -140,7 +147,14 @@ export interface EndAccessInput {
 /** Ends `username`'s Studio access to `lob` (see the module comment). Never throws for an AWS failure: it is in the result. */
 export async function endAccess(deps: EndAccessDeps, input: EndAccessInput): Promise<EndAccessResult> {
   const { lob, username, actor, reason } = input;
-  const result: EndAccessResult = { username, lob: lob.lob, reason, stopped: [], failed: [], profile: 'already-disabled' };
+  const result: EndAccessResult = {
+    username,
+    lob: lob.lob,
+    reason,
+    stopped: [],
+    failed: [],
+    profile: 'already-disabled',
+  };
   try {
     await deps.studio.run(lob, actor, async (client) => {
       const apps = input.apps ?? (await runningAppsOf(client, lob.domainId, username));
@@ -158,17 +172,25 @@ export async function endAccess(deps: EndAccessDeps, input: EndAccessInput): Pro
         input.disableProfile === false
           ? Promise.resolve()
           : client
-              .send(new UpdateUserProfileCommand({ DomainId: lob.domainId, UserProfileName: username, UserSettings: { StudioWebPortal: 'DISABLED' } }))
+              .send(
+                new UpdateUserProfileCommand({
+                  DomainId: lob.domainId,
+                  UserProfileName: username,
+                  UserSettings: { StudioWebPortal: 'DISABLED' },
+                }),
+              )
               .then(
                 () => void (result.profile = 'disabled'),
-                (error: unknown) => void (result.profile = isResourceNotFound(error) ? 'no-profile' : { error: errorText(error) }),
+                (error: unknown) =>
+                  void (result.profile = isResourceNotFound(error) ? 'no-profile' : { error: errorText(error) }),
               );
       await Promise.all([...stops, disabling]);
     });
   } catch (error) {
     // No session (the role could not be assumed) or the listing failed: nothing was stopped; say so.
     result.failed.push({ appType: '*', appName: '*', error: errorText(error) });
-    if (result.profile === 'already-disabled' && input.disableProfile !== false) result.profile = { error: errorText(error) };
+    if (result.profile === 'already-disabled' && input.disableProfile !== false)
+      result.profile = { error: errorText(error) };
   }
   await recordEnd(deps, input, result);
   // This process's launches read the new record at once (other processes' copies age out).
@@ -213,8 +235,11 @@ async function recordEnd(deps: EndAccessDeps, input: EndAccessInput, result: End
     }),
   );
   const settled = await Promise.allSettled(writes);
-  for (const s of settled) if (s.status === 'rejected') log.error('access.record_failed', { lob: result.lob, user: result.username, error: s.reason });
-  if (result.failed.length) log.warn('access.stop_failed', { lob: result.lob, user: result.username, failed: summary.failed });
+  for (const s of settled)
+    if (s.status === 'rejected')
+      log.error('access.record_failed', { lob: result.lob, user: result.username, error: s.reason });
+  if (result.failed.length)
+    log.warn('access.stop_failed', { lob: result.lob, user: result.username, failed: summary.failed });
   await notifySafely(deps, {
     event: 'access.ended',
     lob: result.lob,
@@ -231,19 +256,36 @@ async function recordEnd(deps: EndAccessDeps, input: EndAccessInput, result: End
  * a grant; `lobs` limits it to those LOBs. Returns the LOBs restored; a failure is logged and left for the
  * next launch (the record stays).
  */
-export async function restoreAccess(deps: EndAccessDeps, input: { username: string; actor: string; lobs: Lob[]; requestId?: string }): Promise<string[]> {
+export async function restoreAccess(
+  deps: EndAccessDeps,
+  input: { username: string; actor: string; lobs: Lob[]; requestId?: string },
+): Promise<string[]> {
   if (!input.lobs.length) return [];
   const ended = await endedLobsOf(deps, input.username);
   const targets = input.lobs.filter((l) => ended.includes(l.lob));
-  const restored = await Promise.all(targets.map((lob) => enableProfile(deps, lob, input.username, input.actor, input.requestId)));
+  const restored = await Promise.all(
+    targets.map((lob) => enableProfile(deps, lob, input.username, input.actor, input.requestId)),
+  );
   return targets.filter((_, i) => restored[i]).map((l) => l.lob);
 }
 
 /** UpdateUserProfile StudioWebPortal ENABLED, then forget the record and audit it. True when it worked. */
-export async function enableProfile(deps: EndAccessDeps, lob: Lob, username: string, actor: string, requestId?: string): Promise<boolean> {
+export async function enableProfile(
+  deps: EndAccessDeps,
+  lob: Lob,
+  username: string,
+  actor: string,
+  requestId?: string,
+): Promise<boolean> {
   try {
     await deps.studio.run(lob, actor, (client) =>
-      client.send(new UpdateUserProfileCommand({ DomainId: lob.domainId, UserProfileName: username, UserSettings: { StudioWebPortal: 'ENABLED' } })),
+      client.send(
+        new UpdateUserProfileCommand({
+          DomainId: lob.domainId,
+          UserProfileName: username,
+          UserSettings: { StudioWebPortal: 'ENABLED' },
+        }),
+      ),
     );
   } catch (error) {
     if (!isResourceNotFound(error)) {
@@ -255,7 +297,15 @@ export async function enableProfile(deps: EndAccessDeps, lob: Lob, username: str
   await Promise.all([
     clearEndedAccess(deps, username, lob.lob),
     writeAdminAudit(deps, {
-      type: 'admin', user: actor, at: now, requestId: requestId ?? randomUUID(), action: 'access.restore', target: username, lob: lob.lob, before: 'null', after: JSON.stringify({ profile: 'enabled' }),
+      type: 'admin',
+      user: actor,
+      at: now,
+      requestId: requestId ?? randomUUID(),
+      action: 'access.restore',
+      target: username,
+      lob: lob.lob,
+      before: 'null',
+      after: JSON.stringify({ profile: 'enabled' }),
     }),
   ]);
   return true;

@@ -39,7 +39,9 @@ export async function followMembershipChange(deps: FollowDeps, change: Membershi
   const gained = [...after].filter((l) => !before.has(l));
   if (!lost.length && !gained.length) return { ended: [], restored: [] };
   const reader = lobReaderOf(deps);
-  const rows = (await Promise.all([...lost, ...gained].map((name) => reader.getLob(name)))).filter((l): l is Lob => l !== undefined);
+  const rows = (await Promise.all([...lost, ...gained].map((name) => reader.getLob(name)))).filter(
+    (l): l is Lob => l !== undefined,
+  );
   const lostLobs = rows.filter((l) => lost.includes(l.lob));
   const gainedLobs = rows.filter((l) => gained.includes(l.lob));
   const check = new AccessNow(deps);
@@ -48,10 +50,21 @@ export async function followMembershipChange(deps: FollowDeps, change: Membershi
       lostLobs.map(async (lob) => {
         // Still a member through an IdP group (no explicit membership left)? Then nothing ends.
         if (!after.size && (await check.verdict(change.username, lob)).may) return undefined;
-        return endAccess(deps, { lob, username: change.username, actor: change.actor, reason: change.reason, requestId: change.requestId });
+        return endAccess(deps, {
+          lob,
+          username: change.username,
+          actor: change.actor,
+          reason: change.reason,
+          requestId: change.requestId,
+        });
       }),
     ),
-    restoreAccess(deps, { username: change.username, actor: change.actor, lobs: gainedLobs, requestId: change.requestId }),
+    restoreAccess(deps, {
+      username: change.username,
+      actor: change.actor,
+      lobs: gainedLobs,
+      requestId: change.requestId,
+    }),
   ]);
   return { ended: ended.filter((e): e is EndAccessResult => e !== undefined), restored };
 }

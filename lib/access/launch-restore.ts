@@ -38,7 +38,9 @@ export function restoreOnLaunch<D extends Pick<ResolveLobsDeps, 'getUser'> & { p
 ): D {
   const copies = new LRUCache<string, Promise<string[]>>({
     max: MAX_USERS,
-    ...(options.recheckSeconds > 0 ? { ttl: options.recheckSeconds * 1000, ttlResolution: 0, perf: { now: options.now } } : {}),
+    ...(options.recheckSeconds > 0
+      ? { ttl: options.recheckSeconds * 1000, ttlResolution: 0, perf: { now: options.now } }
+      : {}),
   });
   keepRestoreCopies(copies);
   const read = (username: string) => {

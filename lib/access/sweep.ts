@@ -73,14 +73,22 @@ async function listLob(deps: FollowDeps, lob: Lob, now: Date, access: AccessNow)
   const [apps, recentUsers] = await Promise.all([
     deps.studio.run(lob, ACCESS_SWEEP_ACTOR, async (client) => {
       const listed = await listAll(async (NextToken) => {
-        const out = await client.send(new ListAppsCommand({ DomainIdEquals: lob.domainId, MaxResults: 100, NextToken }));
+        const out = await client.send(
+          new ListAppsCommand({ DomainIdEquals: lob.domainId, MaxResults: 100, NextToken }),
+        );
         return { items: out.Apps ?? [], next: out.NextToken };
       });
       const running = listed.filter((a) => RUNNING.has(a.Status ?? ''));
-      const owners = running.some((a) => a.SpaceName) ? await spaceOwners(client, lob.domainId) : new Map<string, string>();
-      return running.map(
-        (a): RunningApp => ({ ...toAppRef(a), owner: a.SpaceName ? owners.get(a.SpaceName) : a.UserProfileName, status: a.Status ?? '', createdAt: a.CreationTime, instanceType: a.ResourceSpec?.InstanceType }),
-      );
+      const owners = running.some((a) => a.SpaceName)
+        ? await spaceOwners(client, lob.domainId)
+        : new Map<string, string>();
+      return running.map((a): RunningApp => ({
+        ...toAppRef(a),
+        owner: a.SpaceName ? owners.get(a.SpaceName) : a.UserProfileName,
+        status: a.Status ?? '',
+        createdAt: a.CreationTime,
+        instanceType: a.ResourceSpec?.InstanceType,
+      }));
     }),
     recentLaunchers(deps, lob.lob, since),
   ]);
@@ -102,7 +110,16 @@ export const endAccessStep: SweepStep = async (deps, sweep) => {
       const theirs = apps.filter((a) => a.owner === username);
       const disableProfile = !records.get(username)?.profileDisabled;
       if (!theirs.length && !disableProfile) return;
-      ended.push(await endAccess(deps, { lob, username, actor: ACCESS_SWEEP_ACTOR, reason: verdict.reason, apps: theirs, disableProfile }));
+      ended.push(
+        await endAccess(deps, {
+          lob,
+          username,
+          actor: ACCESS_SWEEP_ACTOR,
+          reason: verdict.reason,
+          apps: theirs,
+          disableProfile,
+        }),
+      );
     } catch (error) {
       // Could not decide (the user pool or the directory failed): end nothing, try again next run.
       errors.push(`${username}: ${error instanceof Error ? error.message : String(error)}`);
@@ -112,7 +129,10 @@ export const endAccessStep: SweepStep = async (deps, sweep) => {
 };
 
 /** Runs the sweep over every enabled LOB (`steps` default: ending access). */
-export async function runAccessSweep(deps: FollowDeps, options: { steps?: SweepStep[]; concurrency?: number } = {}): Promise<SweepResult> {
+export async function runAccessSweep(
+  deps: FollowDeps,
+  options: { steps?: SweepStep[]; concurrency?: number } = {},
+): Promise<SweepResult> {
   const started = Date.now();
   const now = deps.now?.() ?? new Date();
   const steps = options.steps ?? [endAccessStep];
@@ -134,7 +154,14 @@ export async function runAccessSweep(deps: FollowDeps, options: { steps?: SweepS
       };
     } catch (error) {
       log.error('access_sweep.lob_failed', { lob: lob.lob, error });
-      return { lob: lob.lob, runningApps: 0, checkedUsers: 0, ended: [], steps: [], error: error instanceof Error ? error.message : String(error) };
+      return {
+        lob: lob.lob,
+        runningApps: 0,
+        checkedUsers: 0,
+        ended: [],
+        steps: [],
+        error: error instanceof Error ? error.message : String(error),
+      };
     }
   });
   return { lobs: results, cognitoCalls: access.cognitoCalls, durationMs: Date.now() - started };

@@ -7,7 +7,13 @@
 import { CreateUserPoolClientCommand, DeleteUserPoolClientCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { z } from 'zod';
 import { isResourceNotFound, translateCognitoError } from '@/lib/aws/errors';
-import { deleteApiClient, getApiClient, listApiClients, putApiClient, type ApiClientRecord } from '@/lib/directory/api-records';
+import {
+  deleteApiClient,
+  getApiClient,
+  listApiClients,
+  putApiClient,
+  type ApiClientRecord,
+} from '@/lib/directory/api-records';
 import { PortalError } from '@/lib/errors';
 import { API_SCOPE_NAMES, fullScope, type ApiScope } from '@/lib/api/scopes';
 import { writeAdminAudit } from './audit';
@@ -20,12 +26,18 @@ export type { ApiClientRecord };
 
 export const apiClientInputSchema = z
   .object({
-    name: z.string().trim().regex(/^[a-z0-9](-*[a-z0-9]){0,62}$/, 'Name: use 1-63 lowercase letters, digits and hyphens.'),
+    name: z
+      .string()
+      .trim()
+      .regex(/^[a-z0-9](-*[a-z0-9]){0,62}$/, 'Name: use 1-63 lowercase letters, digits and hyphens.'),
     scopes: z.array(z.enum(API_SCOPE_NAMES as [ApiScope, ...ApiScope[]])).min(1, 'Scopes: choose at least one.'),
     lobs: z.array(lobNameSchema),
     allLobs: z.boolean(),
   })
-  .refine((v) => v.allLobs || v.lobs.length > 0, { path: ['lobs'], message: 'LOBs: choose at least one, or every LOB.' });
+  .refine((v) => v.allLobs || v.lobs.length > 0, {
+    path: ['lobs'],
+    message: 'LOBs: choose at least one, or every LOB.',
+  });
 
 export type ApiClientInput = z.infer<typeof apiClientInputSchema>;
 
@@ -34,13 +46,19 @@ export async function listRegisteredClients(deps: AdminDeps): Promise<ApiClientR
 }
 
 /** Creates the app client and its record; answers the record and the secret (shown once). */
-export async function registerApiClient(deps: AdminDeps, actor: string, input: ApiClientInput): Promise<{ client: ApiClientRecord; secret: string }> {
+export async function registerApiClient(
+  deps: AdminDeps,
+  actor: string,
+  input: ApiClientInput,
+): Promise<{ client: ApiClientRecord; secret: string }> {
   const parsed = apiClientInputSchema.parse(input);
   const known = new Set((await listLobs(deps)).map((l) => l.lob));
   const unknown = parsed.lobs.find((l) => !known.has(l));
   if (unknown) throw new PortalError('lob.not_found', `There is no line of business named ${unknown}.`);
   if ((await listApiClients(deps)).some((c) => c.name === parsed.name)) {
-    throw new PortalError('input.invalid', `Name: a client named ${parsed.name} exists already.`, { details: { field: 'name' } });
+    throw new PortalError('input.invalid', `Name: a client named ${parsed.name} exists already.`, {
+      details: { field: 'name' },
+    });
   }
   let created;
   try {
@@ -59,7 +77,8 @@ export async function registerApiClient(deps: AdminDeps, actor: string, input: A
   }
   const clientId = created.UserPoolClient?.ClientId;
   const secret = created.UserPoolClient?.ClientSecret;
-  if (!clientId || !secret) throw new PortalError('aws.invalid_response', 'Cognito created the app client without an id or secret.');
+  if (!clientId || !secret)
+    throw new PortalError('aws.invalid_response', 'Cognito created the app client without an id or secret.');
   const client: ApiClientRecord = {
     clientId,
     name: parsed.name,
@@ -70,7 +89,13 @@ export async function registerApiClient(deps: AdminDeps, actor: string, input: A
     createdAt: nowOf(deps).toISOString(),
   };
   await putApiClient(deps, client);
-  await writeAdminAudit(deps, { actor, action: 'api_client.create', target: parsed.name, before: null, after: { ...client } });
+  await writeAdminAudit(deps, {
+    actor,
+    action: 'api_client.create',
+    target: parsed.name,
+    before: null,
+    after: { ...client },
+  });
   return { client, secret };
 }
 
@@ -85,5 +110,11 @@ export async function removeApiClient(deps: AdminDeps, actor: string, clientId: 
     // Already gone in Cognito: the record was what mattered.
     if (!isResourceNotFound(error)) throw translateCognitoError(error, 'DeleteUserPoolClient');
   }
-  await writeAdminAudit(deps, { actor, action: 'api_client.delete', target: client.name, before: { ...client }, after: null });
+  await writeAdminAudit(deps, {
+    actor,
+    action: 'api_client.delete',
+    target: client.name,
+    before: { ...client },
+    after: null,
+  });
 }

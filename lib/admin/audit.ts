@@ -68,7 +68,11 @@ export function auditWritesFor(deps: AdminDeps, change: AdminChange, at = nowOf(
 }
 
 /** The stored items of an admin change (one, or one per LOB it touched); see toAdminAuditItems. */
-export function buildAdminAuditItems(deps: AdminDeps, change: AdminChange, at = nowOf(deps)): Record<string, unknown>[] {
+export function buildAdminAuditItems(
+  deps: AdminDeps,
+  change: AdminChange,
+  at = nowOf(deps),
+): Record<string, unknown>[] {
   return toAdminAuditItems(toAuditRecord(change, at));
 }
 
@@ -88,7 +92,12 @@ export async function writeAdminAudit(deps: AdminDeps, change: AdminChange): Pro
  * no change goes unaudited and no audit record describes a change that did not happen. `writes` carry
  * the change's own conditions (version checks); when one fails, TransactionCancelledError says which.
  */
-export async function writeWithAudit(deps: AdminDeps, writes: DirectoryWrite[], change: AdminChange, at = nowOf(deps)): Promise<void> {
+export async function writeWithAudit(
+  deps: AdminDeps,
+  writes: DirectoryWrite[],
+  change: AdminChange,
+  at = nowOf(deps),
+): Promise<void> {
   await transactWrite(deps.ddb, [...writes, ...auditWritesFor(deps, change, at)]);
   deps.metrics?.adminChange(change.action);
 }
@@ -105,7 +114,10 @@ export async function listAudit(
   options: { limit?: number; pageToken?: string } = {},
 ): Promise<AuditPage> {
   const limit = Math.min(Math.max(options.limit ?? 50, 1), 500);
-  const page = await queryAudit(deps, filter, { limit, startKey: decodePageToken<Record<string, unknown>>(options.pageToken) });
+  const page = await queryAudit(deps, filter, {
+    limit,
+    startKey: decodePageToken<Record<string, unknown>>(options.pageToken),
+  });
   return { entries: asLaunches(page.entries), nextToken: encodePageToken(page.nextKey) };
 }
 
@@ -140,6 +152,21 @@ export async function* iterateAudit(deps: AdminDeps, filter: AuditFilter, max = 
 }
 
 export const AUDIT_CSV_COLUMNS = [
-  'at', 'type', 'user', 'lob', 'accountId', 'domainId', 'channel', 'app', 'outcome',
-  'action', 'target', 'before', 'after', 'requestId', 'roleSession', 'sourceIdentity', 'review',
+  'at',
+  'type',
+  'user',
+  'lob',
+  'accountId',
+  'domainId',
+  'channel',
+  'app',
+  'outcome',
+  'action',
+  'target',
+  'before',
+  'after',
+  'requestId',
+  'roleSession',
+  'sourceIdentity',
+  'review',
 ] as const;

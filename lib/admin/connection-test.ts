@@ -53,7 +53,13 @@ function genericFailure(error: unknown, service: string): string {
  * A domain attribute a launch wants one value of: ok when it has that value, else `otherwise` with
  * "<attribute> is <value>" and `meaning` (what the value means for launches).
  */
-function wanted(attribute: string, value: string | undefined, want: string, otherwise: StepStatus, meaning: string): [StepStatus, string] {
+function wanted(
+  attribute: string,
+  value: string | undefined,
+  want: string,
+  otherwise: StepStatus,
+  meaning: string,
+): [StepStatus, string] {
   const actual = value ?? 'unknown';
   return actual === want ? ['ok', `${attribute} is ${want}.`] : [otherwise, `${attribute} is ${actual}${meaning}`];
 }
@@ -61,7 +67,8 @@ function wanted(attribute: string, value: string | undefined, want: string, othe
 /** The one-line verdict an admin reads first: a warning is not a pass. */
 export function connectionHeadline(report: ConnectionReport): string {
   if (!report.ok) return 'Connection test found problems.';
-  if (report.warnings) return `Connection test passed with ${report.warnings === 1 ? 'a warning' : `${report.warnings} warnings`}.`;
+  if (report.warnings)
+    return `Connection test passed with ${report.warnings === 1 ? 'a warning' : `${report.warnings} warnings`}.`;
   return 'Connection test passed.';
 }
 
@@ -73,7 +80,8 @@ export function connectionHeadline(report: ConnectionReport): string {
  */
 export async function testLobConnection(deps: AdminDeps, lob: AdminLob, admin: string): Promise<ConnectionReport> {
   const steps: ConnectionStep[] = [];
-  const record = (id: ConnectionStep['id'], status: StepStatus, detail: string) => steps.push({ id, label: STEP_LABELS[id], status, detail });
+  const record = (id: ConnectionStep['id'], status: StepStatus, detail: string) =>
+    steps.push({ id, label: STEP_LABELS[id], status, detail });
   const roleArn = generatorRoleArn(lob.accountId, lob.roleName);
   const report = (): ConnectionReport => ({
     lob: lob.lob,
@@ -102,8 +110,8 @@ export async function testLobConnection(deps: AdminDeps, lob: AdminLob, admin: s
       'failed',
       isAccessDenied(error)
         ? `Access denied assuming ${roleArn}. Check that the role exists in account ${lob.accountId} and that its ` +
-          "trust policy lets the portal's role call sts:AssumeRole and sts:SetSourceIdentity with a source identity, and sts:TagSession with the studio-user and lob tags (and that the account id and role name here are right). " +
-          `(${awsReason(error)})`
+            "trust policy lets the portal's role call sts:AssumeRole and sts:SetSourceIdentity with a source identity, and sts:TagSession with the studio-user and lob tags (and that the account id and role name here are right). " +
+            `(${awsReason(error)})`
         : genericFailure(error, 'STS'),
     );
     record('describeDomain', 'skipped', 'Skipped: an earlier step failed.');
@@ -129,17 +137,38 @@ export async function testLobConnection(deps: AdminDeps, lob: AdminLob, admin: s
   }
 
   const failure = domain.FailureReason ? ` Failure reason: ${domain.FailureReason}` : '';
-  record('domainStatus', ...wanted('Status', domain.Status, 'InService', 'failed', `: launches fail until the domain is InService.${failure}`));
-  const notPrivate = ', not VpcOnly: Studio traffic is not confined to the VPC. Launches still work, but the domain does not meet the private-access design.';
-  record('networkAccess', ...wanted('AppNetworkAccessType', domain.AppNetworkAccessType, 'VpcOnly', 'warning', notPrivate));
+  record(
+    'domainStatus',
+    ...wanted(
+      'Status',
+      domain.Status,
+      'InService',
+      'failed',
+      `: launches fail until the domain is InService.${failure}`,
+    ),
+  );
+  const notPrivate =
+    ', not VpcOnly: Studio traffic is not confined to the VPC. Launches still work, but the domain does not meet the private-access design.';
+  record(
+    'networkAccess',
+    ...wanted('AppNetworkAccessType', domain.AppNetworkAccessType, 'VpcOnly', 'warning', notPrivate),
+  );
 
   try {
-    const profiles = await sagemaker.send(new ListUserProfilesCommand({ DomainIdEquals: lob.domainId, MaxResults: 100 }));
+    const profiles = await sagemaker.send(
+      new ListUserProfilesCommand({ DomainIdEquals: lob.domainId, MaxResults: 100 }),
+    );
     const count = profiles.UserProfiles?.length ?? 0;
     const more = profiles.NextToken ? '+' : '';
     if (count) record('userProfiles', 'ok', `${count}${more} user profile${count === 1 && !more ? '' : 's'} present.`);
-    else if (lob.autoCreateProfile) record('userProfiles', 'ok', 'No user profiles yet; they are created on first launch (auto-create is on).');
-    else record('userProfiles', 'warning', 'No user profiles, and auto-create is off: users will see "no Studio user profile" until profiles are created.');
+    else if (lob.autoCreateProfile)
+      record('userProfiles', 'ok', 'No user profiles yet; they are created on first launch (auto-create is on).');
+    else
+      record(
+        'userProfiles',
+        'warning',
+        'No user profiles, and auto-create is off: users will see "no Studio user profile" until profiles are created.',
+      );
   } catch (error) {
     record(
       'userProfiles',

@@ -39,7 +39,6 @@ export function nowOf(deps: AdminDeps): Date {
   return deps.now ? deps.now() : new Date();
 }
 
-
 /** Admin dependencies from the portal configuration (shares the directory's DynamoDB client). */
 export function createAdminDeps(config: PortalConfig, ddb: DocumentClient): AdminDeps {
   const cognito = createCognitoClient(config);

@@ -57,8 +57,13 @@ interface Stamped {
 }
 
 /** Re-reads an item after a failed condition (or a stale version) so the admin is told who changed it and when. */
-export async function conflictFor(what: string, reread: () => Promise<Stamped | null | undefined>): Promise<VersionConflictError> {
+export async function conflictFor(
+  what: string,
+  reread: () => Promise<Stamped | null | undefined>,
+): Promise<VersionConflictError> {
   const current = await reread();
-  const stamp: ChangeStamp | null = current ? { updatedBy: current.updatedBy ?? null, updatedAt: current.updatedAt ?? null, version: current.version } : null;
+  const stamp: ChangeStamp | null = current
+    ? { updatedBy: current.updatedBy ?? null, updatedAt: current.updatedAt ?? null, version: current.version }
+    : null;
   return new VersionConflictError(what, stamp);
 }

@@ -3,7 +3,12 @@
  * run by the scheduled jobs (lib/admin/scheduled-jobs.ts). Each notice is claimed on the membership
  * before it is published, so runs and instances never send it twice; a failed publish gives the claim back.
  */
-import { claimExpiringNotice, findExpiringMemberships, releaseExpiringNotice, type ExpiringMembership } from '@/lib/directory/expiring-memberships';
+import {
+  claimExpiringNotice,
+  findExpiringMemberships,
+  releaseExpiringNotice,
+  type ExpiringMembership,
+} from '@/lib/directory/expiring-memberships';
 import { formatUtcMinute } from '@/lib/time-format';
 import { log } from '@/lib/log';
 import type { AdminDeps } from './deps';
@@ -17,7 +22,12 @@ export async function notifyExpiringMemberships(deps: AdminDeps): Promise<Expiri
   const notify = deps.notify;
   if (!notify) return []; // no topic: nothing is marked as sent
   const now = nowOf(deps);
-  const due = await findExpiringMemberships(deps.ddb, deps.tables.users, now, new Date(now.getTime() + EXPIRY_NOTICE_DAYS * DAY_MS));
+  const due = await findExpiringMemberships(
+    deps.ddb,
+    deps.tables.users,
+    now,
+    new Date(now.getTime() + EXPIRY_NOTICE_DAYS * DAY_MS),
+  );
   const sent: ExpiringMembership[] = [];
   for (const m of due) {
     if (!(await claimExpiringNotice(deps.ddb, deps.tables.users, m, now))) continue;
@@ -31,7 +41,11 @@ export async function notifyExpiringMemberships(deps: AdminDeps): Promise<Expiri
       });
       sent.push(m);
     } catch (error) {
-      log.error('notification.failed', { event: 'membership.expiring', lob: m.lob, error: error instanceof Error ? error.message : String(error) });
+      log.error('notification.failed', {
+        event: 'membership.expiring',
+        lob: m.lob,
+        error: error instanceof Error ? error.message : String(error),
+      });
       await releaseExpiringNotice(deps.ddb, deps.tables.users, m, now);
     }
   }

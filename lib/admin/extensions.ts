@@ -26,10 +26,19 @@ export function canRequestExtension(membership: Pick<Membership, 'until'>, now: 
  * What an extension request records about the membership it extends; refused (naming why) when the
  * requester has no membership of the LOB that ends within the window.
  */
-export function extensionOf(current: Membership | undefined, lob: string, now: Date): Pick<AccessRequest, 'kind' | 'extendsUntil'> {
-  if (!current?.until) throw new InputInvalidError(`You have no membership of ${lob} that ends, so there is nothing to extend; request access instead.`);
+export function extensionOf(
+  current: Membership | undefined,
+  lob: string,
+  now: Date,
+): Pick<AccessRequest, 'kind' | 'extendsUntil'> {
+  if (!current?.until)
+    throw new InputInvalidError(
+      `You have no membership of ${lob} that ends, so there is nothing to extend; request access instead.`,
+    );
   if (!canRequestExtension(current, now)) {
-    throw new InputInvalidError(`Your access to ${lob} ends on ${formatUtcMinute(current.until)}; ask for an extension in its last ${EXTENSION_WINDOW_DAYS} days.`);
+    throw new InputInvalidError(
+      `Your access to ${lob} ends on ${formatUtcMinute(current.until)}; ask for an extension in its last ${EXTENSION_WINDOW_DAYS} days.`,
+    );
   }
   return { kind: 'extension', extendsUntil: current.until };
 }

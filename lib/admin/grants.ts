@@ -21,7 +21,10 @@ export const SELF_GRANT_MESSAGE = 'You cannot grant access to yourself';
 /** Thrown when someone grants, extends or keeps their own access. */
 export class SelfGrantError extends PortalError {
   constructor(what: string) {
-    super('grant.self', `${SELF_GRANT_MESSAGE}: ${what}. Ask another owner or a platform admin (request access on the home page). Nothing was changed.`);
+    super(
+      'grant.self',
+      `${SELF_GRANT_MESSAGE}: ${what}. Ask another owner or a platform admin (request access on the home page). Nothing was changed.`,
+    );
     this.name = 'SelfGrantError';
   }
 }
@@ -69,10 +72,16 @@ export function latestOwnerEnd(lob: Pick<Lob, 'maxRequestDays'>, now: Date): Dat
 }
 
 /** Refuses an owner's grant without an end date or beyond the LOB's maximum; platform admins are not capped. */
-export function checkGrantLength(grantor: Grantor, lob: Pick<Lob, 'lob' | 'maxRequestDays'>, until: string | undefined, now: Date): void {
+export function checkGrantLength(
+  grantor: Grantor,
+  lob: Pick<Lob, 'lob' | 'maxRequestDays'>,
+  until: string | undefined,
+  now: Date,
+): void {
   if (grantor.platformAdmin) return;
   const latest = latestOwnerEnd(lob, now);
   const limit = `${lob.lob} allows at most ${lob.maxRequestDays} days (until ${latest.toISOString().slice(0, 10)})`;
-  if (!until) throw new GrantBeyondMaxError(`End date: only platform admins may grant access without an end date; ${limit}.`);
+  if (!until)
+    throw new GrantBeyondMaxError(`End date: only platform admins may grant access without an end date; ${limit}.`);
   if (Date.parse(until) > latest.getTime()) throw new GrantBeyondMaxError(`End date: ${limit}; choose an earlier day.`);
 }

@@ -18,7 +18,12 @@ export async function checkAllLobs(deps: AdminDeps): Promise<LobHealth[]> {
       deps.metrics?.healthCheck(lob.lob, report.ok);
       return saveLobHealth(
         { doc: deps.ddb, table: deps.tables.usage },
-        { lob: lob.lob, ok: report.ok, summary: failed ? `${failed.label}: ${failed.detail}` : 'ok', checkedAt: report.testedAt },
+        {
+          lob: lob.lob,
+          ok: report.ok,
+          summary: failed ? `${failed.label}: ${failed.detail}` : 'ok',
+          checkedAt: report.testedAt,
+        },
       );
     }),
   );

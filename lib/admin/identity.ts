@@ -46,12 +46,24 @@ export function orphanReason(row: Pick<UserMapping, 'sub'>, poolSub: string | un
 export async function listOrphanedMappings(deps: AdminDeps): Promise<OrphanedMapping[]> {
   const orphans: OrphanedMapping[] = [];
   for await (const page of iterateMappedUsers(deps)) {
-    const subs = await findPoolSubs(deps, page.map((u) => u.username));
+    const subs = await findPoolSubs(
+      deps,
+      page.map((u) => u.username),
+    );
     for (const row of page) {
       const poolSub = subs.get(row.username) || undefined;
-      const reason = orphanReason(row, subs.has(row.username) ? poolSub ?? '' : undefined);
+      const reason = orphanReason(row, subs.has(row.username) ? (poolSub ?? '') : undefined);
       if (!reason) continue;
-      orphans.push({ username: row.username, reason, sub: row.sub, poolSub, lobs: row.lobs, version: row.version, updatedAt: row.updatedAt, updatedBy: row.updatedBy });
+      orphans.push({
+        username: row.username,
+        reason,
+        sub: row.sub,
+        poolSub,
+        lobs: row.lobs,
+        version: row.version,
+        updatedAt: row.updatedAt,
+        updatedBy: row.updatedBy,
+      });
     }
   }
   return orphans;
@@ -60,7 +72,10 @@ export async function listOrphanedMappings(deps: AdminDeps): Promise<OrphanedMap
 /** Thrown when archiving a row that is not (or no longer) orphaned. */
 export class NotOrphanedError extends PortalError {
   constructor(username: string) {
-    super('input.invalid', `${username}'s memberships are bound to the user's current account: they are not orphaned, nothing was archived.`);
+    super(
+      'input.invalid',
+      `${username}'s memberships are bound to the user's current account: they are not orphaned, nothing was archived.`,
+    );
     this.name = 'NotOrphanedError';
   }
 }
@@ -69,24 +84,45 @@ export class NotOrphanedError extends PortalError {
  * Archives an orphaned row: the Users item goes (conditioned on the version the admin saw) and the audit
  * record keeps everything it held (memberships, end dates, the `sub` it was bound to), in one transaction.
  */
-export async function archiveOrphanedMapping(deps: AdminDeps, actor: string, username: string, expectedVersion: number): Promise<UserMapping> {
+export async function archiveOrphanedMapping(
+  deps: AdminDeps,
+  actor: string,
+  username: string,
+  expectedVersion: number,
+): Promise<UserMapping> {
   const row = await getUserMapping(deps, username);
-  if (!row || row.version !== expectedVersion) throw await conflictFor(`The memberships of ${username}`, () => getUserMapping(deps, username));
+  if (!row || row.version !== expectedVersion)
+    throw await conflictFor(`The memberships of ${username}`, () => getUserMapping(deps, username));
   const subs = await findPoolSubs(deps, [username]);
-  const reason = orphanReason(row, subs.has(username) ? subs.get(username) ?? '' : undefined);
+  const reason = orphanReason(row, subs.has(username) ? (subs.get(username) ?? '') : undefined);
   if (!reason) throw new NotOrphanedError(username);
   const now = nowOf(deps);
   try {
     await transactWrite(deps.ddb, [
-      { Delete: { TableName: deps.tables.users, Key: { username }, ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': row.version } } },
-      ...auditWritesFor(deps, {
-        actor, action: 'orphan.archive', target: username, lobs: row.lobs,
-        before: { ...membershipSnapshot(row), memberships: row.memberships, sub: row.sub ?? null },
-        after: { archived: true, reason, poolSub: subs.get(username) || null },
-      }, now),
+      {
+        Delete: {
+          TableName: deps.tables.users,
+          Key: { username },
+          ConditionExpression: 'version = :expected',
+          ExpressionAttributeValues: { ':expected': row.version },
+        },
+      },
+      ...auditWritesFor(
+        deps,
+        {
+          actor,
+          action: 'orphan.archive',
+          target: username,
+          lobs: row.lobs,
+          before: { ...membershipSnapshot(row), memberships: row.memberships, sub: row.sub ?? null },
+          after: { archived: true, reason, poolSub: subs.get(username) || null },
+        },
+        now,
+      ),
     ]);
   } catch (error) {
-    if (error instanceof TransactionCancelledError) throw await conflictFor(`The memberships of ${username}`, () => getUserMapping(deps, username));
+    if (error instanceof TransactionCancelledError)
+      throw await conflictFor(`The memberships of ${username}`, () => getUserMapping(deps, username));
     throw error;
   }
   deps.metrics?.adminChange('orphan.archive');
@@ -102,10 +138,16 @@ export interface OrphanedOwner {
 /** LOB owner usernames not bound to the pool's current `sub` for them (a platform admin edits the LOB's owners). */
 export async function listOrphanedOwners(deps: AdminDeps): Promise<OrphanedOwner[]> {
   const lobs = await listLobs(deps);
-  const subs = await findPoolSubs(deps, lobs.flatMap((l) => l.owners.users));
+  const subs = await findPoolSubs(
+    deps,
+    lobs.flatMap((l) => l.owners.users),
+  );
   return lobs.flatMap((lob) =>
     lob.owners.users.flatMap((username) => {
-      const reason = orphanReason({ sub: lob.ownerSubs?.[username] }, subs.has(username) ? subs.get(username) ?? '' : undefined);
+      const reason = orphanReason(
+        { sub: lob.ownerSubs?.[username] },
+        subs.has(username) ? (subs.get(username) ?? '') : undefined,
+      );
       return reason ? [{ lob: lob.lob, username, reason }] : [];
     }),
   );
@@ -132,15 +174,31 @@ export async function backfillSubs(deps: AdminDeps, actor: string): Promise<Back
   for await (const page of iterateMappedUsers(deps)) {
     const unbound = page.filter((u) => !u.sub);
     if (!unbound.length) continue;
-    const subs = await findPoolSubs(deps, unbound.map((u) => u.username));
+    const subs = await findPoolSubs(
+      deps,
+      unbound.map((u) => u.username),
+    );
     for (const row of unbound) {
       const sub = subs.get(row.username);
       if (!sub) {
         result.missing.push(row.username);
         continue;
       }
-      const change = { actor, action: 'user.sub.backfill', target: row.username, lobs: row.lobs, before: { sub: null }, after: { sub } };
-      const bound = await bindWithAudit(deps, deps.tables.users, { username: row.username }, { attribute: 'sub', value: sub, version: row.version, unset: true }, change);
+      const change = {
+        actor,
+        action: 'user.sub.backfill',
+        target: row.username,
+        lobs: row.lobs,
+        before: { sub: null },
+        after: { sub },
+      };
+      const bound = await bindWithAudit(
+        deps,
+        deps.tables.users,
+        { username: row.username },
+        { attribute: 'sub', value: sub, version: row.version, unset: true },
+        change,
+      );
       (bound ? result.bound : result.skipped).push(row.username);
     }
   }
@@ -157,8 +215,21 @@ async function backfillOwnerSubs(deps: AdminDeps, actor: string, result: Backfil
     const added = Object.fromEntries(unbound.map((u) => [u, subs.get(u) ?? '']).filter(([, sub]) => sub));
     if (!Object.keys(added).length) continue;
     const ownerSubs = { ...lob.ownerSubs, ...added };
-    const change = { actor, action: 'user.sub.backfill', target: lob.lob, lob: lob.lob, before: { ownerSubs: lob.ownerSubs ?? null }, after: { ownerSubs } };
-    const bound = await bindWithAudit(deps, deps.tables.lobs, { lob: lob.lob }, { attribute: 'ownerSubs', value: ownerSubs, version: lob.version }, change);
+    const change = {
+      actor,
+      action: 'user.sub.backfill',
+      target: lob.lob,
+      lob: lob.lob,
+      before: { ownerSubs: lob.ownerSubs ?? null },
+      after: { ownerSubs },
+    };
+    const bound = await bindWithAudit(
+      deps,
+      deps.tables.lobs,
+      { lob: lob.lob },
+      { attribute: 'ownerSubs', value: ownerSubs, version: lob.version },
+      change,
+    );
     if (bound) result.owners.push(...Object.keys(added).map((u) => `${lob.lob}:${u}`));
     else result.skipped.push(lob.lob);
   }

@@ -172,7 +172,9 @@ export function describeChange(before: string | undefined, after: string | undef
   const b = asRecord(parseJson(before));
   const a = asRecord(parseJson(after));
   const skip = new Set(['updatedAt', 'updatedBy', 'createdAt', 'lob', 'username', 'kind']);
-  const keys = [...new Set([...Object.keys(FIELD_LABELS), ...Object.keys(b), ...Object.keys(a)])].filter((k) => !skip.has(k));
+  const keys = [...new Set([...Object.keys(FIELD_LABELS), ...Object.keys(b), ...Object.keys(a)])].filter(
+    (k) => !skip.has(k),
+  );
   const changes: FieldChange[] = [];
   for (const field of keys) {
     if (!(field in a) && !(field in b)) continue;

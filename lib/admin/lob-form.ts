@@ -8,7 +8,10 @@ import { DEFAULT_REQUEST_EXPIRY_DAYS } from '@/lib/directory/types';
  * What the LOB form shows: strings as typed, so a refused save refills exactly what the admin entered.
  * The LOB's text fields are the domain's own (lib/directory/types.ts).
  */
-export interface LobFormValues extends Pick<AdminLob, 'lob' | 'displayName' | 'accountId' | 'domainId' | 'region' | 'roleName'> {
+export interface LobFormValues extends Pick<
+  AdminLob,
+  'lob' | 'displayName' | 'accountId' | 'domainId' | 'region' | 'roleName'
+> {
   groups: string;
   defaultApp: string;
   allowedApps: string[];
@@ -35,12 +38,31 @@ export interface LobFormValues extends Pick<AdminLob, 'lob' | 'displayName' | 'a
 
 export function emptyLobFormValues(region: string): LobFormValues {
   return {
-    lob: '', displayName: '', accountId: '', domainId: '', region, roleName: DEFAULT_ROLE_NAME, groups: '',
-    defaultApp: 'studio', allowedApps: [...STUDIO_APPS], sessionDurationSeconds: '7200', urlExpiresSeconds: '',
-    autoCreateProfile: false, enabled: false, ownerUsers: '', ownerGroups: '', acceptsRequests: false, requestDescription: '',
-    maxRequestDays: '90', approvalsRequired: '1', requestExpiryDays: String(DEFAULT_REQUEST_EXPIRY_DAYS), version: '0',
-    stopAfterHours: '', stopAfterHoursGpu: '',
-    emergencyGroup: '', emergencyHours: String(DEFAULT_EMERGENCY_HOURS),
+    lob: '',
+    displayName: '',
+    accountId: '',
+    domainId: '',
+    region,
+    roleName: DEFAULT_ROLE_NAME,
+    groups: '',
+    defaultApp: 'studio',
+    allowedApps: [...STUDIO_APPS],
+    sessionDurationSeconds: '7200',
+    urlExpiresSeconds: '',
+    autoCreateProfile: false,
+    enabled: false,
+    ownerUsers: '',
+    ownerGroups: '',
+    acceptsRequests: false,
+    requestDescription: '',
+    maxRequestDays: '90',
+    approvalsRequired: '1',
+    requestExpiryDays: String(DEFAULT_REQUEST_EXPIRY_DAYS),
+    version: '0',
+    stopAfterHours: '',
+    stopAfterHoursGpu: '',
+    emergencyGroup: '',
+    emergencyHours: String(DEFAULT_EMERGENCY_HOURS),
   };
 }
 
@@ -51,13 +73,20 @@ export function lobToFormValues(lob: AdminLob): LobFormValues {
     allowedApps: [...lob.allowedApps],
     sessionDurationSeconds: String(lob.sessionDurationSeconds),
     urlExpiresSeconds: lob.urlExpiresSeconds === undefined ? '' : String(lob.urlExpiresSeconds),
-    autoCreateProfile: lob.autoCreateProfile, enabled: lob.enabled, ownerUsers: lob.owners.users.join(', '),
-    ownerGroups: lob.owners.groups.join(', '), acceptsRequests: lob.acceptsRequests, requestDescription: lob.requestDescription ?? '',
-    maxRequestDays: String(lob.maxRequestDays), approvalsRequired: String(lob.approvalsRequired ?? 1), version: String(lob.version),
+    autoCreateProfile: lob.autoCreateProfile,
+    enabled: lob.enabled,
+    ownerUsers: lob.owners.users.join(', '),
+    ownerGroups: lob.owners.groups.join(', '),
+    acceptsRequests: lob.acceptsRequests,
+    requestDescription: lob.requestDescription ?? '',
+    maxRequestDays: String(lob.maxRequestDays),
+    approvalsRequired: String(lob.approvalsRequired ?? 1),
+    version: String(lob.version),
     requestExpiryDays: String(lob.requestExpiryDays ?? DEFAULT_REQUEST_EXPIRY_DAYS),
     stopAfterHours: lob.stopAfterHours === undefined ? '' : String(lob.stopAfterHours),
     stopAfterHoursGpu: lob.stopAfterHoursGpu === undefined ? '' : String(lob.stopAfterHoursGpu),
-    emergencyGroup: lob.emergencyGroup ?? '', emergencyHours: String(lob.emergencyHours ?? DEFAULT_EMERGENCY_HOURS),
+    emergencyGroup: lob.emergencyGroup ?? '',
+    emergencyHours: String(lob.emergencyHours ?? DEFAULT_EMERGENCY_HOURS),
   };
 }
 
@@ -96,13 +125,15 @@ export function readLobForm(form: FormData): LobFormValues {
   };
 }
 
-export type LobFormParse =
-  | { success: true; input: LobInput }
-  | { success: false; fieldErrors: Record<string, string> };
+export type LobFormParse = { success: true; input: LobInput } | { success: false; fieldErrors: Record<string, string> };
 
 /** Form strings -> a validated LobInput, or one message per field. */
 export function parseLobFormValues(values: LobFormValues): LobFormParse {
-  const list = (v: string) => v.split(/[,\n]/).map((g) => g.trim()).filter(Boolean);
+  const list = (v: string) =>
+    v
+      .split(/[,\n]/)
+      .map((g) => g.trim())
+      .filter(Boolean);
   const { ownerUsers, ownerGroups, ...rest } = values;
   const result = lobInputSchema.safeParse({
     ...rest,

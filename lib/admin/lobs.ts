@@ -20,7 +20,13 @@ import { lobInputSchema, type LobInput } from './validation';
 export type AdminLob = Lob;
 
 /** The LOB an input describes, at a version and stamped with who saved it when (validated like a stored row). */
-function lobOf(input: LobInput, version: number, actor: string, at: string, keep: Pick<Lob, 'idleShutdownMinutes' | 'ownerSubs'> = {}): AdminLob {
+function lobOf(
+  input: LobInput,
+  version: number,
+  actor: string,
+  at: string,
+  keep: Pick<Lob, 'idleShutdownMinutes' | 'ownerSubs'> = {},
+): AdminLob {
   return reshapeLobItem(toLobItem({ ...input, ...keep, version, updatedAt: at, updatedBy: actor } as Lob));
 }
 
@@ -29,7 +35,11 @@ function lobOf(input: LobInput, version: number, actor: string, at: string, keep
  * bound to the earlier account, so a newcomer under the name is not an owner), else the pool's current one;
  * a username not in the pool gets none. Undefined when the LOB lists no owner usernames.
  */
-async function ownerSubsFor(deps: AdminDeps, users: readonly string[], bound: Record<string, string> = {}): Promise<Record<string, string> | undefined> {
+async function ownerSubsFor(
+  deps: AdminDeps,
+  users: readonly string[],
+  bound: Record<string, string> = {},
+): Promise<Record<string, string> | undefined> {
   if (!users.length) return undefined;
   const unbound = users.filter((u) => !bound[u]);
   const found = unbound.length ? await findPoolSubs(deps, unbound) : new Map<string, string>();
@@ -83,10 +93,17 @@ async function writeLob(deps: AdminDeps, lob: string, write: () => Promise<void>
  */
 export async function createLob(deps: AdminDeps, actor: string, input: LobInput): Promise<AdminLob> {
   const parsed = { ...lobInputSchema.parse(input), enabled: false };
-  const created = lobOf(parsed, 1, actor, nowOf(deps).toISOString(), { ownerSubs: await ownerSubsFor(deps, parsed.owners.users) });
+  const created = lobOf(parsed, 1, actor, nowOf(deps).toISOString(), {
+    ownerSubs: await ownerSubsFor(deps, parsed.owners.users),
+  });
   try {
     await writeWithAudit(deps, [lobWrites.create(deps, created)], {
-      actor, action: 'lob.create', target: parsed.lob, lob: parsed.lob, before: null, after: snapshot(created),
+      actor,
+      action: 'lob.create',
+      target: parsed.lob,
+      lob: parsed.lob,
+      before: null,
+      after: snapshot(created),
     });
   } catch (error) {
     if (error instanceof TransactionCancelledError) throw new LobExistsError(parsed.lob);
@@ -96,7 +113,12 @@ export async function createLob(deps: AdminDeps, actor: string, input: LobInput)
 }
 
 /** Saves an edit made from `expectedVersion`; refused with who/when if someone else saved in between. */
-export async function updateLob(deps: AdminDeps, actor: string, input: LobInput, expectedVersion: number): Promise<AdminLob> {
+export async function updateLob(
+  deps: AdminDeps,
+  actor: string,
+  input: LobInput,
+  expectedVersion: number,
+): Promise<AdminLob> {
   const parsed = lobInputSchema.parse(input);
   const before = await requireAtVersion(deps, parsed.lob, expectedVersion);
   // Infra owns the idle shutdown (the domain's IdleSettings): an edit in the console keeps it.
@@ -106,15 +128,32 @@ export async function updateLob(deps: AdminDeps, actor: string, input: LobInput,
   });
   await writeLob(deps, parsed.lob, () =>
     writeWithAudit(deps, [lobWrites.replace(deps, after, expectedVersion)], {
-      actor, action: 'lob.update', target: parsed.lob, lob: parsed.lob, before: snapshot(before), after: snapshot(after),
+      actor,
+      action: 'lob.update',
+      target: parsed.lob,
+      lob: parsed.lob,
+      before: snapshot(before),
+      after: snapshot(after),
     }),
   );
   return after;
 }
 
-export async function setLobEnabled(deps: AdminDeps, actor: string, lob: string, enabled: boolean, expectedVersion: number): Promise<AdminLob> {
+export async function setLobEnabled(
+  deps: AdminDeps,
+  actor: string,
+  lob: string,
+  enabled: boolean,
+  expectedVersion: number,
+): Promise<AdminLob> {
   const before = await requireAtVersion(deps, lob, expectedVersion);
-  const after: AdminLob = { ...before, enabled, version: expectedVersion + 1, updatedAt: nowOf(deps).toISOString(), updatedBy: actor };
+  const after: AdminLob = {
+    ...before,
+    enabled,
+    version: expectedVersion + 1,
+    updatedAt: nowOf(deps).toISOString(),
+    updatedBy: actor,
+  };
   await writeLob(deps, lob, () =>
     writeWithAudit(deps, [lobWrites.setEnabled(deps, after, expectedVersion)], {
       actor,
@@ -156,18 +195,33 @@ export async function deleteLob(
       ? userWrites.setLobs(deps, member, remaining, { at: at.toISOString(), by: actor })
       : userWrites.remove(deps, member.username, member.version);
     try {
-      await writeWithAudit(deps, [write], {
-        actor, action: 'user.lobs.update', target: member.username, lob,
-        before: { lobs: member.lobs }, after: remaining.length ? { lobs: remaining } : null,
-      }, at);
+      await writeWithAudit(
+        deps,
+        [write],
+        {
+          actor,
+          action: 'user.lobs.update',
+          target: member.username,
+          lob,
+          before: { lobs: member.lobs },
+          after: remaining.length ? { lobs: remaining } : null,
+        },
+        at,
+      );
     } catch (error) {
-      if (error instanceof TransactionCancelledError) throw new VersionConflictError(`User ${member.username}`, null, { cause: error });
+      if (error instanceof TransactionCancelledError)
+        throw new VersionConflictError(`User ${member.username}`, null, { cause: error });
       throw error;
     }
   }
   await writeLob(deps, lob, () =>
     writeWithAudit(deps, [lobWrites.remove(deps, lob, expectedVersion)], {
-      actor, action: 'lob.delete', target: lob, lob, before: snapshot(before), after: { removedMemberships: members.length },
+      actor,
+      action: 'lob.delete',
+      target: lob,
+      lob,
+      before: snapshot(before),
+      after: { removedMemberships: members.length },
     }),
   );
   return { removedMemberships: members.length };

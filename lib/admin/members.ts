@@ -57,10 +57,13 @@ export function parseUntil(value: string, now: Date): string | undefined {
   const v = value.trim();
   if (!v) return undefined;
   if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(Date.parse(`${v}T23:59:59Z`))) {
-    throw new InputInvalidError('End date: use the form YYYY-MM-DD, or leave it empty for no end.', { details: { field: 'until' } });
+    throw new InputInvalidError('End date: use the form YYYY-MM-DD, or leave it empty for no end.', {
+      details: { field: 'until' },
+    });
   }
   const until = new Date(`${v}T23:59:59.999Z`);
-  if (until.getTime() <= now.getTime()) throw new InputInvalidError('End date: choose a day after today.', { details: { field: 'until' } });
+  if (until.getTime() <= now.getTime())
+    throw new InputInvalidError('End date: choose a day after today.', { details: { field: 'until' } });
   return until.toISOString();
 }
 
@@ -88,19 +91,36 @@ async function changeMembership(
     const before = await getUserMapping(deps, username);
     // An update made from a version read earlier (the API's If-Match): refused, nothing written, once it moved.
     if (expectedVersion !== undefined && (before?.version ?? 0) !== expectedVersion) {
-      throw new PortalError('precondition.failed', `${username} changed since version ${expectedVersion} (now ${before?.version ?? 0}); read it again.`);
+      throw new PortalError(
+        'precondition.failed',
+        `${username} changed since version ${expectedVersion} (now ${before?.version ?? 0}); read it again.`,
+      );
     }
     const current = before?.memberships.find((m) => m.lob === lob && isMembershipActive(m, now));
     const next = change(current, now);
     const others = (before?.memberships ?? []).filter((m) => m.lob !== lob);
     try {
       const sub = boundSub(username, before, poolSub);
-      const after = await commitMembershipWrite(deps, { actor, username, before, memberships: next ? [...others, next] : others, action, lob, sub });
-      await studioFollows(deps, { actor, username, before, after, reason: 'removed' }, next ? `Saved ${username}'s membership of ${lob}.` : `Removed ${username} from ${lob}.`);
+      const after = await commitMembershipWrite(deps, {
+        actor,
+        username,
+        before,
+        memberships: next ? [...others, next] : others,
+        action,
+        lob,
+        sub,
+      });
+      await studioFollows(
+        deps,
+        { actor, username, before, after, reason: 'removed' },
+        next ? `Saved ${username}'s membership of ${lob}.` : `Removed ${username} from ${lob}.`,
+      );
       return after;
     } catch (error) {
       if (!(error instanceof TransactionCancelledError) || attempt >= MAX_ATTEMPTS) {
-        throw error instanceof TransactionCancelledError ? new PortalError('conflict.version', `${username} changed several times meanwhile; try again.`) : error;
+        throw error instanceof TransactionCancelledError
+          ? new PortalError('conflict.version', `${username} changed several times meanwhile; try again.`)
+          : error;
       }
     }
   }
@@ -113,19 +133,33 @@ async function changeMembership(
  */
 export async function setMember(
   deps: AdminDeps,
-  { grantor, lob, username, until, expectedVersion }: { grantor: Grantor; lob: string; username: string; until: string | undefined; expectedVersion?: number },
+  {
+    grantor,
+    lob,
+    username,
+    until,
+    expectedVersion,
+  }: { grantor: Grantor; lob: string; username: string; until: string | undefined; expectedVersion?: number },
 ): Promise<UserMapping | null> {
   const actor = grantor.username;
-  await refuseSelfGrant(deps, actor, username, { action: 'member.set', what: `you cannot add yourself to ${lob} or change your own end date`, lob, detail: { lob, until: until ?? null } });
+  await refuseSelfGrant(deps, actor, username, {
+    action: 'member.set',
+    what: `you cannot add yourself to ${lob} or change your own end date`,
+    lob,
+    detail: { lob, until: until ?? null },
+  });
   const found = await getLob(deps, lob);
   if (!found) throw new PortalError('lob.not_found', `There is no line of business named ${lob}.`);
   checkGrantLength(grantor, found, until, nowOf(deps));
   // Bound to the pool's current `sub` (a user not in the pool yet gets an unbound row: see lib/admin/identity.ts).
   const poolSub = await poolSubOf(deps, username);
-  return changeMembership(deps, { actor, lob, username, action: 'member.set', poolSub, expectedVersion }, (current, now) =>
-    current
-      ? { ...current, until, grantedBy: actor, grantedAt: now.toISOString() }
-      : { lob, until, via: 'admin', grantedBy: actor, grantedAt: now.toISOString() },
+  return changeMembership(
+    deps,
+    { actor, lob, username, action: 'member.set', poolSub, expectedVersion },
+    (current, now) =>
+      current
+        ? { ...current, until, grantedBy: actor, grantedAt: now.toISOString() }
+        : { lob, until, via: 'admin', grantedBy: actor, grantedAt: now.toISOString() },
   );
 }
 

@@ -3,7 +3,11 @@
  * audit record, and optionally other items (an access request's decision), in ONE TransactWriteItems:
  * either all of it happens or none. The Users item is conditioned on the version that was read.
  */
-import { TransactionCancelledError, transactWrite as transactWriteItems, type DirectoryWrite } from '@/lib/directory/writes';
+import {
+  TransactionCancelledError,
+  transactWrite as transactWriteItems,
+  type DirectoryWrite,
+} from '@/lib/directory/writes';
 import { toMembershipsAttribute } from '@/lib/directory/items';
 import type { Membership, UserMapping } from '@/lib/directory/types';
 import { buildAdminAuditItems, lobsTouched } from './audit';
@@ -17,7 +21,11 @@ export { TransactionCancelledError };
 export function membershipSnapshot(user: Pick<UserMapping, 'memberships' | 'version'> | null) {
   if (!user) return null;
   const until = Object.fromEntries(user.memberships.filter((m) => m.until).map((m) => [m.lob, m.until]));
-  return { lobs: user.memberships.map((m) => m.lob), ...(Object.keys(until).length ? { until } : {}), version: user.version };
+  return {
+    lobs: user.memberships.map((m) => m.lob),
+    ...(Object.keys(until).length ? { until } : {}),
+    version: user.version,
+  };
 }
 
 /** Sends one TransactWriteItems; a cancellation becomes TransactionCancelledError with the reason per item. */
@@ -46,7 +54,11 @@ export interface MembershipWrite {
 }
 
 /** The Users-table write of a membership change (Put / Update / Delete conditioned on the version read) and the row after it. */
-export function buildMembershipWrite(deps: AdminDeps, change: MembershipWrite, at: Date): { items: TransactItem[]; after: UserMapping | null } {
+export function buildMembershipWrite(
+  deps: AdminDeps,
+  change: MembershipWrite,
+  at: Date,
+): { items: TransactItem[]; after: UserMapping | null } {
   const { before, username, memberships, actor } = change;
   const iso = at.toISOString();
   const table = deps.tables.users;
@@ -54,7 +66,12 @@ export function buildMembershipWrite(deps: AdminDeps, change: MembershipWrite, a
   let after: UserMapping | null = null;
   if (!memberships.length) {
     userItem = {
-      Delete: { TableName: table, Key: { username }, ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': before?.version ?? 0 } },
+      Delete: {
+        TableName: table,
+        Key: { username },
+        ConditionExpression: 'version = :expected',
+        ExpressionAttributeValues: { ':expected': before?.version ?? 0 },
+      },
     };
   } else {
     after = {
@@ -85,7 +102,7 @@ export function buildMembershipWrite(deps: AdminDeps, change: MembershipWrite, a
       requestId: change.requestId,
       review: change.review,
       before: membershipSnapshot(before),
-      after: after ? { ...membershipSnapshot(after), ...change.context } : change.context ?? null,
+      after: after ? { ...membershipSnapshot(after), ...change.context } : (change.context ?? null),
       lob: change.lob,
       lobs: change.lob ? undefined : lobsTouched(before?.lobs, after?.lobs),
     },
@@ -98,7 +115,11 @@ export function buildMembershipWrite(deps: AdminDeps, change: MembershipWrite, a
  * Writes a membership change (and `extra` items, after the user item) in one transaction.
  * Throws TransactionCancelledError when a condition failed (index 0 = the Users item was changed meanwhile).
  */
-export async function commitMembershipWrite(deps: AdminDeps, change: MembershipWrite, extra: TransactItem[] = []): Promise<UserMapping | null> {
+export async function commitMembershipWrite(
+  deps: AdminDeps,
+  change: MembershipWrite,
+  extra: TransactItem[] = [],
+): Promise<UserMapping | null> {
   const { items, after } = buildMembershipWrite(deps, change, nowOf(deps));
   const [user, ...audit] = items;
   await transactWrite(deps, [user, ...extra, ...audit]);

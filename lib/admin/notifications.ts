@@ -46,6 +46,10 @@ export async function notifySafely(deps: { notify?: Notifier }, notification: No
   try {
     await deps.notify(notification);
   } catch (error) {
-    log.error('notification.failed', { event: notification.event, lob: notification.lob, error: error instanceof Error ? error.message : String(error) });
+    log.error('notification.failed', {
+      event: notification.event,
+      lob: notification.lob,
+      error: error instanceof Error ? error.message : String(error),
+    });
   }
 }

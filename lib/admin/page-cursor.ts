@@ -30,7 +30,9 @@ const wireSchema = z.object({
 export const FIRST_PAGE: PageCursor = Object.freeze({ number: 1, back: [] }) as PageCursor;
 
 function encode(cursor: PageCursor): string {
-  return Buffer.from(JSON.stringify({ n: cursor.number, t: cursor.token, b: cursor.back }), 'utf8').toString('base64url');
+  return Buffer.from(JSON.stringify({ n: cursor.number, t: cursor.token, b: cursor.back }), 'utf8').toString(
+    'base64url',
+  );
 }
 
 /** The cursor in a page link; the first page when absent. A damaged value is bad input. */

@@ -16,7 +16,12 @@ function escapeFilterValue(value: string): string {
 }
 
 /** One ListUsers call; an unusable page token is bad input, other failures are the pool's. */
-export async function listPoolPage(deps: AdminDeps, prefix: string | undefined, limit: number, paginationToken: string | undefined) {
+export async function listPoolPage(
+  deps: AdminDeps,
+  prefix: string | undefined,
+  limit: number,
+  paginationToken: string | undefined,
+) {
   try {
     return await deps.cognito.send(
       new ListUsersCommand({
@@ -38,7 +43,9 @@ export async function listPoolPage(deps: AdminDeps, prefix: string | undefined, 
 export const POOL_LOOKUP_ONE_BY_ONE_MAX = 500;
 
 /** A pool user's `sub` attribute (Cognito answers it with every user). */
-export function subAttributeOf(attributes: ReadonlyArray<{ Name?: string; Value?: string }> | undefined): string | undefined {
+export function subAttributeOf(
+  attributes: ReadonlyArray<{ Name?: string; Value?: string }> | undefined,
+): string | undefined {
   return attributes?.find((a) => a.Name === 'sub')?.Value || undefined;
 }
 
@@ -52,7 +59,9 @@ export async function findPoolSubs(deps: AdminDeps, usernames: readonly string[]
   if (wanted.length <= POOL_LOOKUP_ONE_BY_ONE_MAX) {
     await mapConcurrent(wanted, 8, async (username) => {
       try {
-        const user = await deps.cognito.send(new AdminGetUserCommand({ UserPoolId: deps.userPoolId, Username: username }));
+        const user = await deps.cognito.send(
+          new AdminGetUserCommand({ UserPoolId: deps.userPoolId, Username: username }),
+        );
         found.set(username, subAttributeOf(user.UserAttributes) ?? '');
       } catch (error) {
         if (!isUserNotFound(error)) throw translateCognitoError(error);
@@ -64,7 +73,8 @@ export async function findPoolSubs(deps: AdminDeps, usernames: readonly string[]
   let token: string | undefined;
   do {
     const page = await listPoolPage(deps, undefined, POOL_PAGE_MAX, token);
-    for (const user of page.Users ?? []) if (user.Username && want.has(user.Username)) found.set(user.Username, subAttributeOf(user.Attributes) ?? '');
+    for (const user of page.Users ?? [])
+      if (user.Username && want.has(user.Username)) found.set(user.Username, subAttributeOf(user.Attributes) ?? '');
     token = page.PaginationToken;
   } while (token);
   return found;

@@ -45,7 +45,11 @@ function attribute(user: UserType, name: string): string | undefined {
  * looked up, so a page of mapped users costs nothing extra.
  */
 export async function joinPoolUsers(deps: AdminDeps, poolUsers: UserType[], lobs: AdminLob[]): Promise<PoolUserRow[]> {
-  const mappings = await getUserMappings(deps, poolUsers.map((u) => u.Username!), { concurrency: 1 });
+  const mappings = await getUserMappings(
+    deps,
+    poolUsers.map((u) => u.Username!),
+    { concurrency: 1 },
+  );
   const now = nowOf(deps);
   const users: PoolUserRow[] = poolUsers.map((u) => {
     const mapping = mappings.get(u.Username!) ?? null;
@@ -61,14 +65,18 @@ export async function joinPoolUsers(deps: AdminDeps, poolUsers: UserType[], lobs
     };
   });
   if (lobs.some((l) => l.groups.length)) {
-    await mapConcurrent(users.filter((u) => !u.mapping), 8, async (row) => {
-      try {
-        row.effectiveLobs = lobsForGroups(lobs, await listGroupsOfUser(deps, row.username));
-        row.source = row.effectiveLobs.length ? 'group' : 'none';
-      } catch {
-        row.source = 'unknown';
-      }
-    });
+    await mapConcurrent(
+      users.filter((u) => !u.mapping),
+      8,
+      async (row) => {
+        try {
+          row.effectiveLobs = lobsForGroups(lobs, await listGroupsOfUser(deps, row.username));
+          row.source = row.effectiveLobs.length ? 'group' : 'none';
+        } catch {
+          row.source = 'unknown';
+        }
+      },
+    );
   }
   return users;
 }

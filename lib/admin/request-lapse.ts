@@ -46,13 +46,28 @@ export function lapsesAtOf(createdAt: Date, days: number): string {
 /** Closes one due request as expired (audited); false when it was decided, withdrawn or lapsed meanwhile. */
 async function lapse(deps: AdminDeps, request: AccessRequest, now: Date): Promise<AccessRequest | null> {
   const at = now.toISOString();
-  const audit = auditWritesFor(deps, {
-    actor: LAPSE_ACTOR, action: 'request.expire', target: request.requester, lob: request.lob,
-    before: { request: request.id, status: 'pending', lapsesAt: request.lapsesAt, approvals: request.approvals?.length ?? 0 },
-    after: { request: request.id, status: 'expired' },
-  }, now);
+  const audit = auditWritesFor(
+    deps,
+    {
+      actor: LAPSE_ACTOR,
+      action: 'request.expire',
+      target: request.requester,
+      lob: request.lob,
+      before: {
+        request: request.id,
+        status: 'pending',
+        lapsesAt: request.lapsesAt,
+        approvals: request.approvals?.length ?? 0,
+      },
+      after: { request: request.id, status: 'expired' },
+    },
+    now,
+  );
   try {
-    await transactWrite(deps.ddb, [...requestWrites.close(deps, request, { status: 'expired', decidedAt: at }), ...audit]);
+    await transactWrite(deps.ddb, [
+      ...requestWrites.close(deps, request, { status: 'expired', decidedAt: at }),
+      ...audit,
+    ]);
   } catch (error) {
     if (error instanceof TransactionCancelledError) return null;
     throw error;
@@ -81,7 +96,14 @@ export async function lapseDueRequests(deps: AdminDeps): Promise<LapseResult> {
         user: expired.requester,
         subject: `Access request expired: ${expired.requester} in ${expired.lob}`,
         text: `The request of ${expired.requester} for ${expired.lob} (asked ${formatUtcMinute(expired.createdAt)}) was not decided in time and expired. ${expired.requester} may ask again.`,
-        details: { request: expired.id, requester: expired.requester, status: 'expired', createdAt: expired.createdAt, lapsesAt: expired.lapsesAt, decidedAt: expired.decidedAt },
+        details: {
+          request: expired.id,
+          requester: expired.requester,
+          status: 'expired',
+          createdAt: expired.createdAt,
+          lapsesAt: expired.lapsesAt,
+          decidedAt: expired.decidedAt,
+        },
       });
     });
     startKey = page.nextKey;

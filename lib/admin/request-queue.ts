@@ -17,13 +17,29 @@ export interface ApproverQueue {
   nextToken?: string;
 }
 
-export const approvedBy = (request: Pick<AccessRequest, 'approvals'>, approver: string) => (request.approvals ?? []).some((a) => a.by === approver);
+export const approvedBy = (request: Pick<AccessRequest, 'approvals'>, approver: string) =>
+  (request.approvals ?? []).some((a) => a.by === approver);
 
 /** The queue of `approver` over `lobs` (see the module comment). */
-export async function approverQueue(deps: AdminDeps, approver: string, lobs: string[], options: { pageToken?: string } = {}): Promise<ApproverQueue> {
+export async function approverQueue(
+  deps: AdminDeps,
+  approver: string,
+  lobs: string[],
+  options: { pageToken?: string } = {},
+): Promise<ApproverQueue> {
   const page = await listPendingRequests(deps, lobs, options);
-  const items = await batchGetAll(deps.ddb, deps.tables.requests, page.requests.map((r) => ({ id: r.id })), { consistentRead: true });
-  const current = new Map(items.map(reshapeRequestItem).filter((r) => r.status === 'pending').map((r) => [r.id, r]));
+  const items = await batchGetAll(
+    deps.ddb,
+    deps.tables.requests,
+    page.requests.map((r) => ({ id: r.id })),
+    { consistentRead: true },
+  );
+  const current = new Map(
+    items
+      .map(reshapeRequestItem)
+      .filter((r) => r.status === 'pending')
+      .map((r) => [r.id, r]),
+  );
   const open = page.requests.flatMap((r) => current.get(r.id) ?? []);
   return {
     requests: open.filter((r) => !approvedBy(r, approver)),

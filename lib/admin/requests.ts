@@ -10,7 +10,14 @@ import { randomUUID } from 'node:crypto';
 import { freeText } from '@/lib/free-text';
 import { InputInvalidError, PortalError } from '@/lib/errors';
 import { isMembershipActive } from '@/lib/directory/items';
-import { getAccessRequest, queryPendingRequests, queryRequestsOf, requestWrites, type AccessRequest, type RequestKind } from '@/lib/directory/requests';
+import {
+  getAccessRequest,
+  queryPendingRequests,
+  queryRequestsOf,
+  requestWrites,
+  type AccessRequest,
+  type RequestKind,
+} from '@/lib/directory/requests';
 import type { Lob, Membership } from '@/lib/directory/types';
 import { TransactionCancelledError, transactWrite } from '@/lib/directory/writes';
 import { formatUtcMinute } from '@/lib/time-format';
@@ -41,16 +48,23 @@ export const justificationSchema = freeText('', { multiLine: true })
   .min(JUSTIFICATION_MIN, `Write at least ${JUSTIFICATION_MIN} characters: say what you need the access for.`)
   .max(JUSTIFICATION_MAX, `Use at most ${JUSTIFICATION_MAX} characters.`);
 
-export const denyReasonSchema = freeText('').min(3, 'Give a reason (at least 3 characters): the requester sees it.').max(500, 'Use at most 500 characters.');
+export const denyReasonSchema = freeText('')
+  .min(3, 'Give a reason (at least 3 characters): the requester sees it.')
+  .max(500, 'Use at most 500 characters.');
 
 /** Thrown when a request is decided (or withdrawn) a second time: says by whom and when. */
 export class RequestAlreadyDecidedError extends PortalError {
   constructor(readonly request: AccessRequest) {
     const what =
-      request.status === 'withdrawn' ? 'withdrawn by the requester'
-      : request.status === 'expired' ? 'not decided in time: it expired'
-      : `already ${request.status} by ${request.decidedBy ?? 'someone'}`;
-    super('request.already_decided', `This request was ${what} at ${request.decidedAt ? formatUtcMinute(request.decidedAt) : 'an unknown time'}. Nothing was changed.`);
+      request.status === 'withdrawn'
+        ? 'withdrawn by the requester'
+        : request.status === 'expired'
+          ? 'not decided in time: it expired'
+          : `already ${request.status} by ${request.decidedBy ?? 'someone'}`;
+    super(
+      'request.already_decided',
+      `This request was ${what} at ${request.decidedAt ? formatUtcMinute(request.decidedAt) : 'an unknown time'}. Nothing was changed.`,
+    );
     this.name = 'RequestAlreadyDecidedError';
   }
 }
@@ -58,7 +72,10 @@ export class RequestAlreadyDecidedError extends PortalError {
 /** Thrown when a user asks again while their request for the LOB is still pending. */
 export class RequestDuplicateError extends PortalError {
   constructor(lob: string) {
-    super('request.duplicate', `You already have a pending request for ${lob}. Wait for its decision, or withdraw it first.`);
+    super(
+      'request.duplicate',
+      `You already have a pending request for ${lob}. Wait for its decision, or withdraw it first.`,
+    );
     this.name = 'RequestDuplicateError';
   }
 }
@@ -83,18 +100,25 @@ export interface NewRequestInput {
 
 /** Validates a request against the LOB's settings; throws InputInvalidError naming the field. */
 export function validateNewRequest(lob: Lob | null, input: NewRequestInput): { justification: string; days: number } {
-  if (!lob || !lob.acceptsRequests || !lob.enabled) throw new InputInvalidError(`${input.lob} does not accept access requests.`);
+  if (!lob || !lob.acceptsRequests || !lob.enabled)
+    throw new InputInvalidError(`${input.lob} does not accept access requests.`);
   const justification = justificationSchema.safeParse(input.justification);
-  if (!justification.success) throw new InputInvalidError(`Justification: ${justification.error.issues[0].message}`, { details: { field: 'justification' } });
+  if (!justification.success)
+    throw new InputInvalidError(`Justification: ${justification.error.issues[0].message}`, {
+      details: { field: 'justification' },
+    });
   if (!Number.isInteger(input.days) || input.days < 1 || input.days > lob.maxRequestDays) {
-    throw new InputInvalidError(`Duration: choose between 1 and ${lob.maxRequestDays} days for ${lob.lob}.`, { details: { field: 'days' } });
+    throw new InputInvalidError(`Duration: choose between 1 and ${lob.maxRequestDays} days for ${lob.lob}.`, {
+      details: { field: 'days' },
+    });
   }
   return { justification: justification.data, days: input.days };
 }
 
 /** The refusal when the transaction's last write (requestRateWrite) failed its condition: the person's hour is full. */
 function rateLimited(error: unknown, now: Date): PortalError | undefined {
-  if (!(error instanceof TransactionCancelledError) || error.reasons.at(-1) !== 'ConditionalCheckFailed') return undefined;
+  if (!(error instanceof TransactionCancelledError) || error.reasons.at(-1) !== 'ConditionalCheckFailed')
+    return undefined;
   const next = new Date(Math.floor(now.getTime() / 3_600_000 + 1) * 3_600_000);
   return new PortalError(
     'request.rate_limited',
@@ -106,7 +130,12 @@ function rateLimited(error: unknown, now: Date): PortalError | undefined {
  * Files a request; refused while the user has a pending one for the LOB (a condition, not a read), and
  * once they have filed or withdrawn REQUEST_CHANGES_PER_HOUR this hour (each filing notifies owners).
  */
-export async function createRequest(deps: AdminDeps, requester: string, input: NewRequestInput, requesterSub?: string): Promise<AccessRequest> {
+export async function createRequest(
+  deps: AdminDeps,
+  requester: string,
+  input: NewRequestInput,
+  requesterSub?: string,
+): Promise<AccessRequest> {
   const lob = await getLob(deps, input.lob);
   const { justification, days } = validateNewRequest(lob, input);
   const mapping = await getUserMapping(deps, requester);
@@ -114,7 +143,13 @@ export async function createRequest(deps: AdminDeps, requester: string, input: N
   const current = mapping?.memberships.find((m) => m.lob === input.lob && isMembershipActive(m, now));
   if (current && !current.until) throw new InputInvalidError(`You are already a member of ${input.lob}.`);
   const request: AccessRequest = {
-    id: randomUUID(), lob: input.lob, requester, justification, days, status: 'pending', createdAt: now.toISOString(),
+    id: randomUUID(),
+    lob: input.lob,
+    requester,
+    justification,
+    days,
+    status: 'pending',
+    createdAt: now.toISOString(),
     lapsesAt: lapsesAtOf(now, lob?.requestExpiryDays ?? DEFAULT_REQUEST_EXPIRY_DAYS),
     ...(input.kind === 'extension' ? extensionOf(current, input.lob, now) : {}),
     ...((lob?.approvalsRequired ?? 1) > 1 ? { approvalsRequired: lob?.approvalsRequired } : {}),
@@ -124,7 +159,8 @@ export async function createRequest(deps: AdminDeps, requester: string, input: N
     await transactWrite(deps.ddb, [...requestWrites.create(deps, request), requestRateWrite(deps, requester, now)]);
   } catch (error) {
     // Item 0 is the guard: the user has a pending request for the LOB.
-    if (error instanceof TransactionCancelledError && error.reasons[0] === 'ConditionalCheckFailed') throw new RequestDuplicateError(input.lob);
+    if (error instanceof TransactionCancelledError && error.reasons[0] === 'ConditionalCheckFailed')
+      throw new RequestDuplicateError(input.lob);
     throw rateLimited(error, now) ?? error;
   }
   await notifySafely(deps, {
@@ -132,7 +168,15 @@ export async function createRequest(deps: AdminDeps, requester: string, input: N
     lob: request.lob,
     subject: `Access request: ${requester} asks to join ${request.lob}`,
     text: `${requester} asks for ${request.kind === 'extension' ? 'an extension of their access' : 'access'} to ${request.lob} for ${days} days: "${justification}". Decide at /admin/requests/${request.id}.`,
-    details: { request: request.id, requester, days, justification, createdAt: request.createdAt, kind: request.kind ?? 'join', lapsesAt: request.lapsesAt },
+    details: {
+      request: request.id,
+      requester,
+      days,
+      justification,
+      createdAt: request.createdAt,
+      kind: request.kind ?? 'join',
+      lapsesAt: request.lapsesAt,
+    },
   });
   return request;
 }
@@ -151,10 +195,17 @@ export interface PendingPage {
  * Pending requests of the given LOBs, newest first. One LOB pages with a token; several LOBs give the
  * newest `limit` across them (one query each).
  */
-export async function listPendingRequests(deps: AdminDeps, lobs: string[], options: { limit?: number; pageToken?: string } = {}): Promise<PendingPage> {
+export async function listPendingRequests(
+  deps: AdminDeps,
+  lobs: string[],
+  options: { limit?: number; pageToken?: string } = {},
+): Promise<PendingPage> {
   const limit = Math.min(Math.max(options.limit ?? 50, 1), 200);
   if (lobs.length === 1) {
-    const page = await queryPendingRequests(deps, lobs[0], { limit, startKey: decodePageToken<Record<string, unknown>>(options.pageToken) });
+    const page = await queryPendingRequests(deps, lobs[0], {
+      limit,
+      startKey: decodePageToken<Record<string, unknown>>(options.pageToken),
+    });
     return { requests: page.requests, nextToken: encodePageToken(page.nextKey) };
   }
   const pages = await Promise.all(lobs.map((lob) => queryPendingRequests(deps, lob, { limit })));
@@ -170,10 +221,25 @@ async function decidedMeanwhile(deps: AdminDeps, id: string): Promise<RequestAlr
 }
 
 /** Nobody decides a request that names themselves: refused, the refusal audited, nothing else written. */
-async function refuseSelfDecision(deps: AdminDeps, request: AccessRequest, actor: string, action: string): Promise<void> {
+async function refuseSelfDecision(
+  deps: AdminDeps,
+  request: AccessRequest,
+  actor: string,
+  action: string,
+): Promise<void> {
   if (request.requester === actor) {
-    await writeAdminAudit(deps, { actor, action: SELF_GRANT_REFUSED, target: actor, lob: request.lob, before: null, after: { refused: action, request: request.id } });
-    throw new PortalError('request.self_approval', `You asked for this access yourself, so you cannot decide it; another owner of ${request.lob} or a platform admin has to.`);
+    await writeAdminAudit(deps, {
+      actor,
+      action: SELF_GRANT_REFUSED,
+      target: actor,
+      lob: request.lob,
+      before: null,
+      after: { refused: action, request: request.id },
+    });
+    throw new PortalError(
+      'request.self_approval',
+      `You asked for this access yourself, so you cannot decide it; another owner of ${request.lob} or a platform admin has to.`,
+    );
   }
 }
 
@@ -206,13 +272,20 @@ export function approvalProgress(request: Pick<AccessRequest, 'approvals' | 'app
  * approvals read: a concurrent decision makes this one fail with RequestAlreadyDecidedError, a concurrent
  * first approval makes this one the second, a concurrent edit of the user's memberships is retried.
  */
-export async function approveRequest(deps: AdminDeps, actor: string, id: string, days?: number): Promise<AccessRequest> {
+export async function approveRequest(
+  deps: AdminDeps,
+  actor: string,
+  id: string,
+  days?: number,
+): Promise<AccessRequest> {
   let request = await requireRequest(deps, id);
   if (request.status !== 'pending') throw new RequestAlreadyDecidedError(request);
   await refuseSelfDecision(deps, request, actor, 'request.approve');
   const asked = days ?? request.days;
   if (!Number.isInteger(asked) || asked < 1 || asked > request.days) {
-    throw new InputInvalidError(`Duration: approve for 1 to ${request.days} days (what was asked for).`, { details: { field: 'days' } });
+    throw new InputInvalidError(`Duration: approve for 1 to ${request.days} days (what was asked for).`, {
+      details: { field: 'days' },
+    });
   }
   const lob = await getLob(deps, request.lob);
   const lobRequires = lob?.approvalsRequired ?? 1;
@@ -225,10 +298,26 @@ export async function approveRequest(deps: AdminDeps, actor: string, id: string,
     const all = [...approvals, { by: actor, at, days: asked }];
     try {
       if (all.length < required) {
-        const progress = { request: request.id, approvals: all.length, approvalsRequired: required, approvedDays: asked };
+        const progress = {
+          request: request.id,
+          approvals: all.length,
+          approvalsRequired: required,
+          approvedDays: asked,
+        };
         await transactWrite(deps.ddb, [
           requestWrites.addApproval(deps, request, all, required),
-          ...auditWritesFor(deps, { actor, action: 'request.approval', target: request.requester, lob: request.lob, before: { request: request.id, approvals: approvals.length }, after: progress }, now),
+          ...auditWritesFor(
+            deps,
+            {
+              actor,
+              action: 'request.approval',
+              target: request.requester,
+              lob: request.lob,
+              before: { request: request.id, approvals: approvals.length },
+              after: progress,
+            },
+            now,
+          ),
         ]);
         return { ...request, approvals: all, approvalsRequired: required };
       }
@@ -240,11 +329,25 @@ export async function approveRequest(deps: AdminDeps, actor: string, id: string,
       const until = approvedUntil(request, existing, granted, now, lob);
       // A permanent membership stays permanent; a shorter one is extended to the approved end.
       const membership: Membership =
-        existing && (!existing.until || existing.until > until) ? existing : { lob: request.lob, until, via: 'request', grantedBy: actor, grantedAt: at };
+        existing && (!existing.until || existing.until > until)
+          ? existing
+          : { lob: request.lob, until, via: 'request', grantedBy: actor, grantedAt: at };
       // Bound to the `sub` that asked (requests filed before binding: the pool's current one).
-      const sub = boundSub(request.requester, before, request.requesterSub ?? (await poolSubOf(deps, request.requester)));
+      const sub = boundSub(
+        request.requester,
+        before,
+        request.requesterSub ?? (await poolSubOf(deps, request.requester)),
+      );
       const twoStep = required > 1 ? { approvals: all, approvalsRequired: required } : {};
-      const decided: AccessRequest = { ...request, ...twoStep, status: 'approved', decidedBy: actor, decidedAt: at, approvedDays: granted, until: membership.until };
+      const decided: AccessRequest = {
+        ...request,
+        ...twoStep,
+        status: 'approved',
+        decidedBy: actor,
+        decidedAt: at,
+        approvedDays: granted,
+        until: membership.until,
+      };
       const after = await commitMembershipWrite(
         deps,
         {
@@ -256,26 +359,43 @@ export async function approveRequest(deps: AdminDeps, actor: string, id: string,
           action: 'request.approve',
           lob: request.lob,
           context: {
-            request: request.id, justification: request.justification, askedDays: request.days, approvedDays: granted,
+            request: request.id,
+            justification: request.justification,
+            askedDays: request.days,
+            approvedDays: granted,
             ...(required > 1 ? { approvers: all.map((a) => a.by) } : {}),
           },
         },
         requestWrites.close(
           deps,
           request,
-          { ...twoStep, status: 'approved', decidedBy: actor, decidedAt: at, approvedDays: granted, ...(membership.until ? { until: membership.until } : {}) },
+          {
+            ...twoStep,
+            status: 'approved',
+            decidedBy: actor,
+            decidedAt: at,
+            approvedDays: granted,
+            ...(membership.until ? { until: membership.until } : {}),
+          },
           { approvalsBefore: approvals.length },
         ),
       );
       await notifySafely(deps, decidedNotification(decided));
       // A grant enables the profile again where the portal had disabled it (a failure waits for the next launch).
-      await studioFollows(deps, { actor, username: request.requester, before, after, reason: 'removed' }, 'Approved.', { assert: false });
+      await studioFollows(deps, { actor, username: request.requester, before, after, reason: 'removed' }, 'Approved.', {
+        assert: false,
+      });
       return decided;
     } catch (error) {
       if (!(error instanceof TransactionCancelledError)) throw error;
       const closed = await decidedMeanwhile(deps, id);
       if (closed) throw closed;
-      if (attempt >= MAX_ATTEMPTS) throw new PortalError('conflict.version', 'The request or the memberships changed several times while approving; try again.', { cause: error });
+      if (attempt >= MAX_ATTEMPTS)
+        throw new PortalError(
+          'conflict.version',
+          'The request or the memberships changed several times while approving; try again.',
+          { cause: error },
+        );
       request = await requireRequest(deps, id);
     }
   }
@@ -287,18 +407,33 @@ export async function denyRequest(deps: AdminDeps, actor: string, id: string, re
   if (request.status !== 'pending') throw new RequestAlreadyDecidedError(request);
   await refuseSelfDecision(deps, request, actor, 'request.deny');
   const parsed = denyReasonSchema.safeParse(reason);
-  if (!parsed.success) throw new InputInvalidError(`Reason: ${parsed.error.issues[0].message}`, { details: { field: 'reason' } });
+  if (!parsed.success)
+    throw new InputInvalidError(`Reason: ${parsed.error.issues[0].message}`, { details: { field: 'reason' } });
   const now = nowOf(deps);
   const at = now.toISOString();
-  const audit = auditWritesFor(deps, {
-    actor, action: 'request.deny', target: request.requester, lob: request.lob,
-    before: { request: request.id, status: 'pending', justification: request.justification, days: request.days },
-    after: { request: request.id, status: 'denied', reason: parsed.data },
-  }, now);
+  const audit = auditWritesFor(
+    deps,
+    {
+      actor,
+      action: 'request.deny',
+      target: request.requester,
+      lob: request.lob,
+      before: { request: request.id, status: 'pending', justification: request.justification, days: request.days },
+      after: { request: request.id, status: 'denied', reason: parsed.data },
+    },
+    now,
+  );
   try {
-    await transactWrite(deps.ddb, [...requestWrites.close(deps, request, { status: 'denied', decidedBy: actor, decidedAt: at, reason: parsed.data }), ...audit]);
+    await transactWrite(deps.ddb, [
+      ...requestWrites.close(deps, request, { status: 'denied', decidedBy: actor, decidedAt: at, reason: parsed.data }),
+      ...audit,
+    ]);
   } catch (error) {
-    if (error instanceof TransactionCancelledError) throw (await decidedMeanwhile(deps, id)) ?? new PortalError('conflict.version', 'The request changed meanwhile; reload and try again.');
+    if (error instanceof TransactionCancelledError)
+      throw (
+        (await decidedMeanwhile(deps, id)) ??
+        new PortalError('conflict.version', 'The request changed meanwhile; reload and try again.')
+      );
     throw error;
   }
   const decided: AccessRequest = { ...request, status: 'denied', decidedBy: actor, decidedAt: at, reason: parsed.data };
@@ -309,24 +444,37 @@ export async function denyRequest(deps: AdminDeps, actor: string, id: string, re
 /** The requester takes back a pending request. */
 export async function withdrawRequest(deps: AdminDeps, requester: string, id: string): Promise<AccessRequest> {
   const request = await requireRequest(deps, id);
-  if (request.requester !== requester) throw new PortalError('auth.forbidden', 'Only the person who asked can withdraw a request.');
+  if (request.requester !== requester)
+    throw new PortalError('auth.forbidden', 'Only the person who asked can withdraw a request.');
   if (request.status !== 'pending') throw new RequestAlreadyDecidedError(request);
   const at = nowOf(deps).toISOString();
   try {
     const now = nowOf(deps);
-    const writes = requestWrites.close(deps, request, { status: 'withdrawn', decidedBy: requester, decidedAt: at }, { requesterOnly: true });
+    const writes = requestWrites.close(
+      deps,
+      request,
+      { status: 'withdrawn', decidedBy: requester, decidedAt: at },
+      { requesterOnly: true },
+    );
     await transactWrite(deps.ddb, [...writes, requestRateWrite(deps, requester, now)]);
   } catch (error) {
     const limited = rateLimited(error, nowOf(deps));
     if (limited) throw limited;
-    if (error instanceof TransactionCancelledError) throw (await decidedMeanwhile(deps, id)) ?? new PortalError('conflict.version', 'The request changed meanwhile; reload and try again.');
+    if (error instanceof TransactionCancelledError)
+      throw (
+        (await decidedMeanwhile(deps, id)) ??
+        new PortalError('conflict.version', 'The request changed meanwhile; reload and try again.')
+      );
     throw error;
   }
   return { ...request, status: 'withdrawn', decidedBy: requester, decidedAt: at };
 }
 
 function decidedNotification(request: AccessRequest): Notification {
-  const outcome = request.status === 'approved' ? `approved for ${request.approvedDays} days (until ${formatUtcMinute(request.until ?? '')})` : `denied: ${request.reason ?? ''}`;
+  const outcome =
+    request.status === 'approved'
+      ? `approved for ${request.approvedDays} days (until ${formatUtcMinute(request.until ?? '')})`
+      : `denied: ${request.reason ?? ''}`;
   return {
     event: 'request.decided',
     lob: request.lob,
@@ -334,8 +482,14 @@ function decidedNotification(request: AccessRequest): Notification {
     subject: `Access request ${request.status}: ${request.requester} in ${request.lob}`,
     text: `${request.decidedBy} ${outcome}. Request by ${request.requester}.`,
     details: {
-      request: request.id, requester: request.requester, status: request.status, decidedBy: request.decidedBy,
-      decidedAt: request.decidedAt, approvedDays: request.approvedDays, until: request.until, reason: request.reason,
+      request: request.id,
+      requester: request.requester,
+      status: request.status,
+      decidedBy: request.decidedBy,
+      decidedAt: request.decidedAt,
+      approvedDays: request.approvedDays,
+      until: request.until,
+      reason: request.reason,
     },
   };
 }

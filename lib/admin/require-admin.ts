@@ -38,7 +38,11 @@ async function pageUser(callbackPath: string): Promise<SessionUser> {
 }
 
 /** 403 unless the caller owns `lob` or is a platform admin; `where` names the page or action for the log. */
-function requireManagerOf(access: ConsoleAccess, lob: string, where: { path: string } | { action: string }): ConsoleAccess {
+function requireManagerOf(
+  access: ConsoleAccess,
+  lob: string,
+  where: { path: string } | { action: string },
+): ConsoleAccess {
   if (!canManageLob(access, lob)) refuse({ username: access.user.username, ...where, lob });
   return access;
 }

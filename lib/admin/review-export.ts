@@ -26,7 +26,11 @@ function csvRow(review: Review, r: ReviewRow) {
 export async function* reviewCsvChunks(deps: AdminDeps, review: Review): AsyncGenerator<string> {
   let header = true;
   for await (const page of iterateReviewRowPages(deps, review.id)) {
-    yield toCsv(page.map((r) => csvRow(review, r)), REVIEW_CSV_COLUMNS, { header });
+    yield toCsv(
+      page.map((r) => csvRow(review, r)),
+      REVIEW_CSV_COLUMNS,
+      { header },
+    );
     header = false;
   }
   if (header) yield toCsv([], REVIEW_CSV_COLUMNS, { header: true });

@@ -72,12 +72,23 @@ export interface ApplyResult {
  * the suggestion is worked out again now (the form carries names only, never decisions) and recorded
  * through decideMember, one row after another. A failure of one row does not stop the others.
  */
-export async function applyRecommendations(deps: AdminDeps, grantor: Grantor, review: Review, usernames: string[]): Promise<ApplyResult> {
+export async function applyRecommendations(
+  deps: AdminDeps,
+  grantor: Grantor,
+  review: Review,
+  usernames: string[],
+): Promise<ApplyResult> {
   const listed = [...new Set(usernames)];
-  if (!listed.length) throw new InputInvalidError('Apply recommendations: no member with a suggestion is shown; nothing was changed.');
-  if (listed.length > APPLY_MAX) throw new InputInvalidError(`Apply recommendations: at most ${APPLY_MAX} members at once.`);
+  if (!listed.length)
+    throw new InputInvalidError('Apply recommendations: no member with a suggestion is shown; nothing was changed.');
+  if (listed.length > APPLY_MAX)
+    throw new InputInvalidError(`Apply recommendations: at most ${APPLY_MAX} members at once.`);
   const undecided = await findUndecidedRows(deps, review.id, listed);
-  const lastUsed = await findLastLaunches(deps, review.lob, listed.filter((u) => undecided.has(u)));
+  const lastUsed = await findLastLaunches(
+    deps,
+    review.lob,
+    listed.filter((u) => undecided.has(u)),
+  );
   const now = nowOf(deps);
   const result: ApplyResult = { applied: [], notApplied: [] };
   for (const username of listed) {
@@ -98,8 +109,16 @@ export async function applyRecommendations(deps: AdminDeps, grantor: Grantor, re
         result.applied.push({ username, decision, note: error.message });
         continue;
       }
-      if (!isPortalError(error)) log.error('review.apply_failed', { review: review.id, username, error: error instanceof Error ? error.message : String(error) });
-      result.notApplied.push({ username, reason: isPortalError(error) ? error.message : 'something went wrong on our side' });
+      if (!isPortalError(error))
+        log.error('review.apply_failed', {
+          review: review.id,
+          username,
+          error: error instanceof Error ? error.message : String(error),
+        });
+      result.notApplied.push({
+        username,
+        reason: isPortalError(error) ? error.message : 'something went wrong on our side',
+      });
     }
   }
   return result;

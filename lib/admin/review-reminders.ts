@@ -74,7 +74,14 @@ async function remind(deps: AdminDeps, { review, remindAt }: DueReminder, now: D
     attributes: { review: claimed.id },
     subject: `Reminder: access review of ${claimed.lob}, ${undecided} undecided`,
     text: `The access review of ${claimed.lob} ${when}; ${undecided} of ${claimed.total} members are undecided. Decide at /admin/reviews/${claimed.id}.`,
-    details: { review: claimed.id, stage, undecided, total: claimed.total, dueAt: claimed.dueAt, reviewers: claimed.reviewers },
+    details: {
+      review: claimed.id,
+      stage,
+      undecided,
+      total: claimed.total,
+      dueAt: claimed.dueAt,
+      reviewers: claimed.reviewers,
+    },
   });
   return { review: claimed.id, lob: claimed.lob, stage, undecided, dueAt: claimed.dueAt };
 }

@@ -14,9 +14,16 @@ export function startReviewJobTimer(intervalSeconds: number, deps: () => AdminDe
     running = true;
     runScheduledJobs(deps())
       .then((r) => {
-        if (r.opened.length || r.closed.length || r.expiring.length) log.info('review_jobs.done', { opened: r.opened.map((x) => x.lob), closed: r.closed.map((x) => x.lob), expiringNotices: r.expiring.length });
+        if (r.opened.length || r.closed.length || r.expiring.length)
+          log.info('review_jobs.done', {
+            opened: r.opened.map((x) => x.lob),
+            closed: r.closed.map((x) => x.lob),
+            expiringNotices: r.expiring.length,
+          });
       })
-      .catch((error) => log.error('review_jobs.failed', { error: error instanceof Error ? error.message : String(error) }))
+      .catch((error) =>
+        log.error('review_jobs.failed', { error: error instanceof Error ? error.message : String(error) }),
+      )
       .finally(() => {
         running = false;
       });

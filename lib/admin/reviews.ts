@@ -65,14 +65,20 @@ export class ReviewNotFoundError extends PortalError {
 
 export class ReviewClosedError extends PortalError {
   constructor(review: Pick<Review, 'finishedBy' | 'finishedAt'>) {
-    super('review.closed', `This review was finished${review.finishedBy ? ` by ${review.finishedBy}` : ''}${review.finishedAt ? ` at ${formatUtcMinute(review.finishedAt)}` : ''}; it is read-only. Nothing was changed.`);
+    super(
+      'review.closed',
+      `This review was finished${review.finishedBy ? ` by ${review.finishedBy}` : ''}${review.finishedAt ? ` at ${formatUtcMinute(review.finishedAt)}` : ''}; it is read-only. Nothing was changed.`,
+    );
     this.name = 'ReviewClosedError';
   }
 }
 
 export class ReviewAlreadyDecidedError extends PortalError {
   constructor(row: ReviewRow) {
-    super('review.already_decided', `${row.username} was already decided (${row.decision ?? '?'}) by ${row.decidedBy ?? 'someone'} at ${row.decidedAt ? formatUtcMinute(row.decidedAt) : 'an unknown time'}. Nothing was changed.`);
+    super(
+      'review.already_decided',
+      `${row.username} was already decided (${row.decision ?? '?'}) by ${row.decidedBy ?? 'someone'} at ${row.decidedAt ? formatUtcMinute(row.decidedAt) : 'an unknown time'}. Nothing was changed.`,
+    );
     this.name = 'ReviewAlreadyDecidedError';
   }
 }
@@ -80,7 +86,8 @@ export class ReviewAlreadyDecidedError extends PortalError {
 export const commentSchema = freeText('Comment').max(500, 'Comment: use at most 500 characters.');
 
 /** Review items expire with the audit log (deps.auditTtlSeconds overrides it). */
-const ttlOf = (deps: AdminDeps, at: Date) => Math.floor(at.getTime() / 1000) + (deps.auditTtlSeconds ?? AUDIT_RETENTION_SECONDS);
+const ttlOf = (deps: AdminDeps, at: Date) =>
+  Math.floor(at.getTime() / 1000) + (deps.auditTtlSeconds ?? AUDIT_RETENTION_SECONDS);
 
 /** True when the review is past its due date and the row is still undecided: shown flagged. */
 export function isFlagged(review: Pick<Review, 'dueAt'>, row: Pick<ReviewRow, 'decision'>, now: Date): boolean {
@@ -99,7 +106,9 @@ export async function requireReview(deps: AdminDeps, id: string): Promise<Review
 // ---------------------------------------------------------------------------------------------- settings
 
 export async function getReviewSettings(deps: AdminDeps, lob: string): Promise<ReviewSettings> {
-  return (await getStoredReviewSettings(deps, lob)) ?? { lob, dueDays: DEFAULT_DUE_DAYS, removeUndecided: false, version: 0 };
+  return (
+    (await getStoredReviewSettings(deps, lob)) ?? { lob, dueDays: DEFAULT_DUE_DAYS, removeUndecided: false, version: 0 }
+  );
 }
 
 export interface ReviewSettingsInput {
@@ -109,32 +118,55 @@ export interface ReviewSettingsInput {
 }
 
 /** Validates settings typed in a form; throws InputInvalidError naming the field. */
-export function validateReviewSettings(input: { everyDays: string; dueDays: string; removeUndecided: boolean }): ReviewSettingsInput {
+export function validateReviewSettings(input: {
+  everyDays: string;
+  dueDays: string;
+  removeUndecided: boolean;
+}): ReviewSettingsInput {
   const every = input.everyDays.trim();
   const everyDays = every ? Number(every) : undefined;
   if (everyDays !== undefined && (!Number.isInteger(everyDays) || everyDays < 7 || everyDays > 730)) {
-    throw new InputInvalidError('Review every: a whole number of days from 7 to 730, or empty for no schedule.', { details: { field: 'everyDays' } });
+    throw new InputInvalidError('Review every: a whole number of days from 7 to 730, or empty for no schedule.', {
+      details: { field: 'everyDays' },
+    });
   }
   const dueDays = Number(input.dueDays.trim() || DEFAULT_DUE_DAYS);
   if (!Number.isInteger(dueDays) || dueDays < 1 || dueDays > 90) {
     throw new InputInvalidError('Due after: a whole number of days from 1 to 90.', { details: { field: 'dueDays' } });
   }
-  if (everyDays !== undefined && dueDays >= everyDays) throw new InputInvalidError('Due after: must be shorter than the schedule.', { details: { field: 'dueDays' } });
+  if (everyDays !== undefined && dueDays >= everyDays)
+    throw new InputInvalidError('Due after: must be shorter than the schedule.', { details: { field: 'dueDays' } });
   return { everyDays, dueDays, removeUndecided: input.removeUndecided };
 }
 
 /** Saves a LOB's review settings (conditioned on the version read) with its audit record; a new schedule starts counting now. */
-export async function saveReviewSettings(deps: AdminDeps, actor: string, lob: string, input: ReviewSettingsInput, expectedVersion: number): Promise<ReviewSettings> {
+export async function saveReviewSettings(
+  deps: AdminDeps,
+  actor: string,
+  lob: string,
+  input: ReviewSettingsInput,
+  expectedVersion: number,
+): Promise<ReviewSettings> {
   const before = await getReviewSettings(deps, lob);
-  if (before.version !== expectedVersion) throw new PortalError('conflict.version', 'The review settings were changed meanwhile; reload and try again.');
+  if (before.version !== expectedVersion)
+    throw new PortalError('conflict.version', 'The review settings were changed meanwhile; reload and try again.');
   const now = nowOf(deps);
-  const nextAt = input.everyDays === undefined ? undefined : before.everyDays === input.everyDays && before.nextAt ? before.nextAt : new Date(now.getTime() + input.everyDays * DAY_MS).toISOString();
+  const nextAt =
+    input.everyDays === undefined
+      ? undefined
+      : before.everyDays === input.everyDays && before.nextAt
+        ? before.nextAt
+        : new Date(now.getTime() + input.everyDays * DAY_MS).toISOString();
   const after: ReviewSettings = { lob, ...input, nextAt, version: before.version + 1 };
   const audit = auditWritesFor(deps, { actor, action: 'review.settings', target: lob, lob, before, after }, now);
   try {
-    await transactWrite(deps.ddb, [reviewWrites.saveSettings(deps, after, { at: now.toISOString(), by: actor }, before.version), ...audit]);
+    await transactWrite(deps.ddb, [
+      reviewWrites.saveSettings(deps, after, { at: now.toISOString(), by: actor }, before.version),
+      ...audit,
+    ]);
   } catch (error) {
-    if (error instanceof TransactionCancelledError) throw new PortalError('conflict.version', 'The review settings were changed meanwhile; reload and try again.');
+    if (error instanceof TransactionCancelledError)
+      throw new PortalError('conflict.version', 'The review settings were changed meanwhile; reload and try again.');
     throw error;
   }
   return after;
@@ -143,9 +175,13 @@ export async function saveReviewSettings(deps: AdminDeps, actor: string, lob: st
 // ---------------------------------------------------------------------------------------------- start
 
 /** Starts a review of `lob`: snapshot of its direct members and granting groups, due in `dueDays`. */
-export async function startReview(deps: AdminDeps, { actor, lob, ...options }: { actor: string; lob: Lob; dueDays?: number }): Promise<Review> {
+export async function startReview(
+  deps: AdminDeps,
+  { actor, lob, ...options }: { actor: string; lob: Lob; dueDays?: number },
+): Promise<Review> {
   const dueDays = options.dueDays ?? (await getReviewSettings(deps, lob.lob)).dueDays;
-  if (!Number.isInteger(dueDays) || dueDays < 1 || dueDays > 90) throw new InputInvalidError('Due after: a whole number of days from 1 to 90.', { details: { field: 'dueDays' } });
+  if (!Number.isInteger(dueDays) || dueDays < 1 || dueDays > 90)
+    throw new InputInvalidError('Due after: a whole number of days from 1 to 90.', { details: { field: 'dueDays' } });
   const now = nowOf(deps);
   const id = randomUUID();
   const ttl = ttlOf(deps, now);
@@ -172,7 +208,12 @@ export async function startReview(deps: AdminDeps, { actor, lob, ...options }: {
     await writing;
   } catch (error) {
     // No header was written: a snapshot left half-written is not a review (its rows expire with their ttl).
-    log.error('review.start_failed', { lob: lob.lob, review: id, rowsRead: seen.size, error: error instanceof Error ? error.message : String(error) });
+    log.error('review.start_failed', {
+      lob: lob.lob,
+      review: id,
+      rowsRead: seen.size,
+      error: error instanceof Error ? error.message : String(error),
+    });
     throw error;
   }
   const dueAt = new Date(now.getTime() + dueDays * DAY_MS).toISOString();
@@ -189,14 +230,32 @@ export async function startReview(deps: AdminDeps, { actor, lob, ...options }: {
     decided: 0,
   };
   // The header last: the review shows up only once its snapshot is complete.
-  const audit = auditWritesFor(deps, { actor, action: 'review.start', target: lob.lob, lob: lob.lob, review: id, before: null, after: { review: id, members: review.total, groups: review.groups, dueAt: review.dueAt } }, now);
+  const audit = auditWritesFor(
+    deps,
+    {
+      actor,
+      action: 'review.start',
+      target: lob.lob,
+      lob: lob.lob,
+      review: id,
+      before: null,
+      after: { review: id, members: review.total, groups: review.groups, dueAt: review.dueAt },
+    },
+    now,
+  );
   await transactWrite(deps.ddb, [reviewWrites.open(deps, review, ttl, firstReminderAt(dueAt, now)), ...audit]);
   await notifySafely(deps, {
     event: 'review.opened',
     lob: lob.lob,
     subject: `Access review of ${lob.lob}: ${review.total} members to decide`,
     text: `${actor} opened an access review of ${lob.lob} (${review.total} members${review.groups.length ? `, groups ${review.groups.join(', ')}` : ''}), due ${formatUtcMinute(review.dueAt)}. Decide at /admin/reviews/${id}.`,
-    details: { review: id, members: review.total, groups: review.groups, dueAt: review.dueAt, reviewers: review.reviewers },
+    details: {
+      review: id,
+      members: review.total,
+      groups: review.groups,
+      dueAt: review.dueAt,
+      reviewers: review.reviewers,
+    },
   });
   return review;
 }
@@ -238,7 +297,12 @@ export async function listReviewRows(
       startKey,
     });
     read += page.scanned;
-    const lastUsed = await findLastLaunches(deps, review.lob, page.rows.map((r) => r.username), filter === 'unused' ? cutoff : undefined);
+    const lastUsed = await findLastLaunches(
+      deps,
+      review.lob,
+      page.rows.map((r) => r.username),
+      filter === 'unused' ? cutoff : undefined,
+    );
     let batch = page.rows.map((r) => ({ ...r, lastUsed: lastUsed.get(r.username) ?? null }));
     if (filter === 'unused') batch = batch.filter((r) => !r.lastUsed || r.lastUsed < cutoff);
     rows.push(...batch);
@@ -252,9 +316,15 @@ export async function listReviewRows(
  * For the member list: the LOB's newest open review when it is past its due date, and which of `usernames`
  * are still undecided in it (one BatchGetItem for the page's members).
  */
-export async function overdueUndecided(deps: AdminDeps, lob: string, usernames: string[]): Promise<{ review: Review; undecided: Set<string> } | null> {
+export async function overdueUndecided(
+  deps: AdminDeps,
+  lob: string,
+  usernames: string[],
+): Promise<{ review: Review; undecided: Set<string> } | null> {
   const now = nowOf(deps);
-  const review = (await queryLobReviews(deps, lob, 5)).find((r) => r.status === 'open' && Date.parse(r.dueAt) <= now.getTime());
+  const review = (await queryLobReviews(deps, lob, 5)).find(
+    (r) => r.status === 'open' && Date.parse(r.dueAt) <= now.getTime(),
+  );
   if (!review || !usernames.length) return review ? { review, undecided: new Set() } : null;
   return { review, undecided: await findUndecidedRows(deps, review.id, usernames) };
 }
@@ -287,21 +357,48 @@ export interface DecisionInput {
  * Records one decision. Remove takes the membership away at once; Keep with a new end date sets it; both
  * in the same transaction as the row's decision, the review's counter and the audit record.
  */
-export async function decideMember(deps: AdminDeps, { grantor, review, ...input }: DecisionInput & { grantor: Grantor; review: Review }): Promise<ReviewRow> {
+export async function decideMember(
+  deps: AdminDeps,
+  { grantor, review, ...input }: DecisionInput & { grantor: Grantor; review: Review },
+): Promise<ReviewRow> {
   const actor = grantor.username;
   if (review.status !== 'open') throw new ReviewClosedError(review);
   const comment = commentSchema.safeParse(input.comment ?? '');
   if (!comment.success) throw new InputInvalidError(comment.error.issues[0].message, { details: { field: 'comment' } });
   const { username, decision } = input;
   if (decision === 'keep') {
-    await refuseSelfGrant(deps, actor, username, { action: 'review.keep', what: 'you cannot keep yourself in an access review', lob: review.lob, detail: { review: review.id, until: input.until ?? null } });
-    if (input.until) checkGrantLength(grantor, (await getLob(deps, review.lob)) ?? { lob: review.lob, maxRequestDays: 0 }, input.until, nowOf(deps));
+    await refuseSelfGrant(deps, actor, username, {
+      action: 'review.keep',
+      what: 'you cannot keep yourself in an access review',
+      lob: review.lob,
+      detail: { review: review.id, until: input.until ?? null },
+    });
+    if (input.until)
+      checkGrantLength(
+        grantor,
+        (await getLob(deps, review.lob)) ?? { lob: review.lob, maxRequestDays: 0 },
+        input.until,
+        nowOf(deps),
+      );
   }
   for (let attempt = 1; ; attempt++) {
     const now = nowOf(deps);
     const at = now.toISOString();
-    const row: ReviewRow = { username, decision, decidedBy: actor, decidedAt: at, comment: comment.data || undefined, newUntil: decision === 'keep' ? input.until : undefined };
-    const rowItem = reviewWrites.decide(deps, review.id, username, { decision, decidedBy: actor, decidedAt: at, comment: row.comment, newUntil: row.newUntil });
+    const row: ReviewRow = {
+      username,
+      decision,
+      decidedBy: actor,
+      decidedAt: at,
+      comment: comment.data || undefined,
+      newUntil: decision === 'keep' ? input.until : undefined,
+    };
+    const rowItem = reviewWrites.decide(deps, review.id, username, {
+      decision,
+      decidedBy: actor,
+      decidedAt: at,
+      comment: row.comment,
+      newUntil: row.newUntil,
+    });
     const extra = [rowItem, reviewWrites.countDecided(deps, review.id, 1)];
     const context = { review: review.id, decision, comment: row.comment };
     const before = await getUserMapping(deps, username);
@@ -310,20 +407,52 @@ export async function decideMember(deps: AdminDeps, { grantor, review, ...input 
     let after: UserMapping | null = null;
     if (decision === 'remove' && current) memberships = (before?.memberships ?? []).filter((m) => m.lob !== review.lob);
     if (decision === 'keep' && input.until && current) {
-      memberships = (before?.memberships ?? []).map((m) => (m.lob === review.lob ? { ...m, until: input.until, grantedBy: actor, grantedAt: at, via: 'review' as const } : m));
+      memberships = (before?.memberships ?? []).map((m) =>
+        m.lob === review.lob
+          ? { ...m, until: input.until, grantedBy: actor, grantedAt: at, via: 'review' as const }
+          : m,
+      );
     }
     try {
       if (memberships) {
-        after = await commitMembershipWrite(deps, { actor, username, before, memberships, action: `review.${decision}`, lob: review.lob, review: review.id, context }, extra);
+        after = await commitMembershipWrite(
+          deps,
+          {
+            actor,
+            username,
+            before,
+            memberships,
+            action: `review.${decision}`,
+            lob: review.lob,
+            review: review.id,
+            context,
+          },
+          extra,
+        );
       } else {
-        const audit = auditWritesFor(deps, { actor, action: `review.${decision}`, target: username, lob: review.lob, review: review.id, before: null, after: { ...context, membership: current ? 'unchanged' : 'none' } }, now);
+        const audit = auditWritesFor(
+          deps,
+          {
+            actor,
+            action: `review.${decision}`,
+            target: username,
+            lob: review.lob,
+            review: review.id,
+            before: null,
+            after: { ...context, membership: current ? 'unchanged' : 'none' },
+          },
+          now,
+        );
         await transactWrite(deps.ddb, [...extra, ...audit]);
       }
     } catch (error) {
       if (!(error instanceof TransactionCancelledError)) throw error;
       const why = await explainCancel(deps, review.id, username);
       if (why) throw why;
-      if (attempt >= MAX_ATTEMPTS) throw new PortalError('conflict.version', `${username} changed several times meanwhile; try again.`, { cause: error });
+      if (attempt >= MAX_ATTEMPTS)
+        throw new PortalError('conflict.version', `${username} changed several times meanwhile; try again.`, {
+          cause: error,
+        });
       continue;
     }
     if (decision === 'remove') {
@@ -336,7 +465,12 @@ export async function decideMember(deps: AdminDeps, { grantor, review, ...input 
       });
     }
     if (memberships) {
-      await studioFollows(deps, { actor, username, before, after, reason: 'review.removed' }, `Recorded: ${decision} ${username}.`, { assert: !input.whileFinishing });
+      await studioFollows(
+        deps,
+        { actor, username, before, after, reason: 'review.removed' },
+        `Recorded: ${decision} ${username}.`,
+        { assert: !input.whileFinishing },
+      );
     }
     return row;
   }
@@ -371,7 +505,12 @@ export async function keepAll(
   const unique = listed.filter((u) => u !== actor);
   if (unique.length < listed.length) {
     result.selfRefused = true;
-    await refuseSelfGrant(deps, actor, actor, { action: 'review.keep', what: 'you cannot keep yourself in an access review', lob: review.lob, detail: { review: review.id, bulk: true } }).catch((error) => {
+    await refuseSelfGrant(deps, actor, actor, {
+      action: 'review.keep',
+      what: 'you cannot keep yourself in an access review',
+      lob: review.lob,
+      detail: { review: review.id, bulk: true },
+    }).catch((error) => {
       if (!(error instanceof SelfGrantError)) throw error;
     });
   }
@@ -381,10 +520,32 @@ export async function keepAll(
       const now = nowOf(deps);
       const at = now.toISOString();
       const items: DirectoryWrite[] = [reviewWrites.countDecided(deps, review.id, part.length)];
-      for (const username of part) items.push(reviewWrites.decide(deps, review.id, username, { decision: 'keep', decidedBy: actor, decidedAt: at, comment: parsed.data || undefined }));
+      for (const username of part)
+        items.push(
+          reviewWrites.decide(deps, review.id, username, {
+            decision: 'keep',
+            decidedBy: actor,
+            decidedAt: at,
+            comment: parsed.data || undefined,
+          }),
+        );
       for (const username of part) {
         // One audit item each (the change names its LOB): row k is item 1 + k of the transaction.
-        items.push(...auditWritesFor(deps, { actor, action: 'review.keep', target: username, lob: review.lob, review: review.id, before: null, after: { review: review.id, decision: 'keep', bulk: true, comment: parsed.data || undefined } }, now));
+        items.push(
+          ...auditWritesFor(
+            deps,
+            {
+              actor,
+              action: 'review.keep',
+              target: username,
+              lob: review.lob,
+              review: review.id,
+              before: null,
+              after: { review: review.id, decision: 'keep', bulk: true, comment: parsed.data || undefined },
+            },
+            now,
+          ),
+        );
       }
       try {
         await transactWrite(deps.ddb, items);
@@ -392,7 +553,8 @@ export async function keepAll(
         break;
       } catch (error) {
         if (!(error instanceof TransactionCancelledError)) throw error;
-        if (error.reasons[0] === 'ConditionalCheckFailed') throw new ReviewClosedError(await requireReview(deps, review.id));
+        if (error.reasons[0] === 'ConditionalCheckFailed')
+          throw new ReviewClosedError(await requireReview(deps, review.id));
         const failed = new Set(part.filter((_, k) => error.reasons[1 + k] === 'ConditionalCheckFailed'));
         if (failed.size) {
           result.alreadyDecided.push(...part.filter((u) => failed.has(u)));
@@ -440,9 +602,24 @@ export async function finishReview(deps: AdminDeps, actor: string, review: Revie
   }
   const now = nowOf(deps);
   const at = now.toISOString();
-  const audit = auditWritesFor(deps, { actor, action: 'review.finish', target: review.lob, lob: review.lob, review: review.id, before: { status: 'open' }, after: { status: 'finished', removedUndecided: removed } }, now);
+  const audit = auditWritesFor(
+    deps,
+    {
+      actor,
+      action: 'review.finish',
+      target: review.lob,
+      lob: review.lob,
+      review: review.id,
+      before: { status: 'open' },
+      after: { status: 'finished', removedUndecided: removed },
+    },
+    now,
+  );
   try {
-    await transactWrite(deps.ddb, [reviewWrites.finish(deps, review.id, { at, by: actor, removedUndecided: removed }), ...audit]);
+    await transactWrite(deps.ddb, [
+      reviewWrites.finish(deps, review.id, { at, by: actor, removedUndecided: removed }),
+      ...audit,
+    ]);
   } catch (error) {
     if (error instanceof TransactionCancelledError) throw new ReviewClosedError(await requireReview(deps, review.id));
     throw error;
@@ -468,7 +645,9 @@ export async function runReviewJobs(deps: AdminDeps): Promise<ReviewJobResult> {
   const result: ReviewJobResult = { opened: [], closed: [] };
   for (const schedule of await queryDueSchedules(deps, iso, 100)) {
     if (schedule.everyDays === undefined || !schedule.nextAt) continue; // not scheduled (the index holds schedules only)
-    const next = new Date(Math.max(Date.parse(schedule.nextAt) + schedule.everyDays * DAY_MS, now.getTime() + DAY_MS)).toISOString();
+    const next = new Date(
+      Math.max(Date.parse(schedule.nextAt) + schedule.everyDays * DAY_MS, now.getTime() + DAY_MS),
+    ).toISOString();
     if (!(await claimScheduleSlot(deps, schedule.lob, schedule.nextAt, next))) continue; // another run took it
     const lob = await getLob(deps, schedule.lob);
     if (!lob) continue;
@@ -486,4 +665,14 @@ export async function runReviewJobs(deps: AdminDeps): Promise<ReviewJobResult> {
 }
 
 /** CSV columns of the evidence export. */
-export const REVIEW_CSV_COLUMNS = ['member', 'decision', 'reviewer', 'time', 'comment', 'newUntil', 'untilAtSnapshot', 'review', 'lob'] as const;
+export const REVIEW_CSV_COLUMNS = [
+  'member',
+  'decision',
+  'reviewer',
+  'time',
+  'comment',
+  'newUntil',
+  'untilAtSnapshot',
+  'review',
+  'lob',
+] as const;

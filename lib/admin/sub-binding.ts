@@ -22,7 +22,11 @@ export class OrphanedAccessError extends PortalError {
  * The `sub` a row written now is bound to: the pool's current one (`poolSub`, undefined when the user is
  * not in the pool yet), else the row's own. A row bound to another `sub` than the pool's is refused.
  */
-export function boundSub(username: string, before: Pick<UserMapping, 'sub'> | null | undefined, poolSub: string | undefined): string | undefined {
+export function boundSub(
+  username: string,
+  before: Pick<UserMapping, 'sub'> | null | undefined,
+  poolSub: string | undefined,
+): string | undefined {
   if (before?.sub && poolSub && before.sub !== poolSub) throw new OrphanedAccessError(username);
   return poolSub ?? before?.sub;
 }

@@ -14,9 +14,20 @@ export function parseUsagePeriod(raw: string | undefined): UsagePeriod {
  * The usage of the LOBs this person may see, over the last `days` UTC days (today included);
  * `perDayUsers` adds distinct users per day (the CSV's column, read from the per-user day items).
  */
-export async function getUsageReport(deps: AdminDeps, access: ConsoleAccess, days: UsagePeriod, options: { perDayUsers?: boolean } = {}): Promise<UsageReport> {
-  const lobs = visibleLobsFor(access, (await listLobs(deps)).map((l) => l.lob));
-  return readUsage({ doc: deps.ddb, table: deps.tables.usage }, { lobs, days, today: nowOf(deps), perDayUsers: options.perDayUsers });
+export async function getUsageReport(
+  deps: AdminDeps,
+  access: ConsoleAccess,
+  days: UsagePeriod,
+  options: { perDayUsers?: boolean } = {},
+): Promise<UsageReport> {
+  const lobs = visibleLobsFor(
+    access,
+    (await listLobs(deps)).map((l) => l.lob),
+  );
+  return readUsage(
+    { doc: deps.ddb, table: deps.tables.usage },
+    { lobs, days, today: nowOf(deps), perDayUsers: options.perDayUsers },
+  );
 }
 
 export const USAGE_CSV_COLUMNS = ['day', 'lob', 'launches', 'failures', 'activeUsers'] as const;

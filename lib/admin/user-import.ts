@@ -3,7 +3,14 @@ import type { AdminDeps } from './deps';
 import { nowOf } from './deps';
 import { buildAdminAuditItems, lobsTouched, writeAdminAudit } from './audit';
 import { SELF_GRANT_MESSAGE, SELF_GRANT_REFUSED } from './grants';
-import { MAX_TRANSACT_ITEMS, batchGetAll, cancellationCodes, mapConcurrent, transactWrite, type TransactItem } from './batch';
+import {
+  MAX_TRANSACT_ITEMS,
+  batchGetAll,
+  cancellationCodes,
+  mapConcurrent,
+  transactWrite,
+  type TransactItem,
+} from './batch';
 import { parseCsvLines } from './csv';
 import { listLobs } from './lobs';
 import { findPoolSubs } from './pool-lookup';
@@ -57,9 +64,12 @@ function parseExpiresAt(value: string, now: Date): string {
   const iso = DATE_ONLY.test(value) ? `${value}T23:59:59.999Z` : DATE_TIME.test(value) ? value : '';
   const at = iso ? new Date(iso) : null;
   if (!at || Number.isNaN(at.getTime()) || (DATE_ONLY.test(value) && at.toISOString().slice(0, 10) !== value)) {
-    throw new InputInvalidError(`"${value}" is not a date: use YYYY-MM-DD (the last day of access, UTC) or an ISO time such as 2027-03-31T18:00:00Z.`);
+    throw new InputInvalidError(
+      `"${value}" is not a date: use YYYY-MM-DD (the last day of access, UTC) or an ISO time such as 2027-03-31T18:00:00Z.`,
+    );
   }
-  if (at.getTime() <= now.getTime()) throw new InputInvalidError(`${value} has already passed: give a later end date, or leave it empty for no end.`);
+  if (at.getTime() <= now.getTime())
+    throw new InputInvalidError(`${value} has already passed: give a later end date, or leave it empty for no end.`);
   return at.toISOString();
 }
 
@@ -70,7 +80,10 @@ function parseExpiresAt(value: string, now: Date): string {
 function parseExpiresAtCell(cell: string, count: number, now: Date): (string | undefined)[] {
   if (!cell) return Array.from({ length: count }, () => undefined);
   const parts = cell.split(';').map((p) => p.trim());
-  if (parts.length !== 1 && parts.length !== count) throw new InputInvalidError(`expiresAt has ${parts.length} dates for ${count} lines of business: give one for all, or one per line of business in the same order.`);
+  if (parts.length !== 1 && parts.length !== count)
+    throw new InputInvalidError(
+      `expiresAt has ${parts.length} dates for ${count} lines of business: give one for all, or one per line of business in the same order.`,
+    );
   const dates = parts.map((p) => (p ? parseExpiresAt(p, now) : undefined));
   return parts.length === 1 ? Array.from({ length: count }, () => dates[0]) : dates;
 }
@@ -92,25 +105,44 @@ export function validateImportCsv(text: string, knownLobs: Iterable<string>, now
   const actionAt = columns.indexOf('action');
   const expiresAt = columns.indexOf('expiresat');
   if (!header || usernameAt < 0 || lobsAt < 0) {
-    return { rows: [], errors: [], fileError: 'The first line must be the header "username,lobs" (optionally with the columns "action" and "expiresAt").' };
+    return {
+      rows: [],
+      errors: [],
+      fileError:
+        'The first line must be the header "username,lobs" (optionally with the columns "action" and "expiresAt").',
+    };
   }
   if (lines.length > MAX_IMPORT_ROWS) {
-    return { rows: [], errors: [], fileError: `The file has ${lines.length} rows; import at most ${MAX_IMPORT_ROWS} at a time.` };
+    return {
+      rows: [],
+      errors: [],
+      fileError: `The file has ${lines.length} rows; import at most ${MAX_IMPORT_ROWS} at a time.`,
+    };
   }
   const seen = new Map<string, number>();
   const rows: ImportRow[] = [];
   for (const { line, cells } of lines) {
     const username = (cells[usernameAt] ?? '').trim();
-    const lobs = [...new Set((cells[lobsAt] ?? '').split(';').map((l) => l.trim()).filter(Boolean))];
+    const lobs = [
+      ...new Set(
+        (cells[lobsAt] ?? '')
+          .split(';')
+          .map((l) => l.trim())
+          .filter(Boolean),
+      ),
+    ];
     const actionCell = actionAt < 0 ? '' : (cells[actionAt] ?? '').trim().toLowerCase();
-    const action: ImportAction | undefined = actionCell === '' || actionCell === 'set' ? 'set' : actionCell === 'remove' ? 'remove' : undefined;
+    const action: ImportAction | undefined =
+      actionCell === '' || actionCell === 'set' ? 'set' : actionCell === 'remove' ? 'remove' : undefined;
     const fail = (reason: string) => errors.push({ line, username: username || undefined, reason });
     if (cells.length !== columns.length) {
       fail(`Expected ${columns.length} columns, found ${cells.length}.`);
     } else if (!username) {
       fail('The username is empty.');
     } else if (!USERNAME_PATTERN.test(username)) {
-      fail(`"${username}" is not a valid username: use 1-63 letters, digits and hyphens, starting and ending with a letter or digit.`);
+      fail(
+        `"${username}" is not a valid username: use 1-63 letters, digits and hyphens, starting and ending with a letter or digit.`,
+      );
     } else if (seen.has(username)) {
       fail(`${username} appears more than once (first on line ${seen.get(username)}).`);
     } else if (!action) {
@@ -124,7 +156,10 @@ export function validateImportCsv(text: string, knownLobs: Iterable<string>, now
     } else {
       let until: (string | undefined)[] | undefined;
       try {
-        until = expiresAt < 0 || action === 'remove' ? undefined : parseExpiresAtCell((cells[expiresAt] ?? '').trim(), lobs.length, now);
+        until =
+          expiresAt < 0 || action === 'remove'
+            ? undefined
+            : parseExpiresAtCell((cells[expiresAt] ?? '').trim(), lobs.length, now);
       } catch (error) {
         fail(`expiresAt: ${(error as Error).message}`);
         continue;
@@ -179,7 +214,10 @@ async function writeRowGroup(deps: AdminDeps, group: RowWrite[]): Promise<Import
   let pending = group;
   while (pending.length) {
     try {
-      await transactWrite(deps.ddb, pending.flatMap((rw) => rw.items));
+      await transactWrite(
+        deps.ddb,
+        pending.flatMap((rw) => rw.items),
+      );
       return refused;
     } catch (error) {
       const codes = cancellationCodes(error);
@@ -191,7 +229,11 @@ async function writeRowGroup(deps: AdminDeps, group: RowWrite[]): Promise<Import
         at += rw.items.length;
       }
       // Anything other than a failed condition or a concurrent transaction is not a row's fault.
-      if (!failed.size || codes.some((c) => c !== 'None' && c !== 'ConditionalCheckFailed' && c !== 'TransactionConflict')) throw error;
+      if (
+        !failed.size ||
+        codes.some((c) => c !== 'None' && c !== 'ConditionalCheckFailed' && c !== 'TransactionConflict')
+      )
+        throw error;
       refused.push(...[...failed].map((rw) => rw.row));
       pending = pending.filter((rw) => !failed.has(rw));
     }
@@ -211,28 +253,55 @@ async function writeRowGroup(deps: AdminDeps, group: RowWrite[]): Promise<Import
 export async function importUsersCsv(deps: AdminDeps, actor: string, text: string): Promise<ImportResult> {
   const requestId = randomUUID();
   const lobs = await listLobs(deps);
-  const validation = validateImportCsv(text, lobs.map((l) => l.lob), nowOf(deps));
+  const validation = validateImportCsv(
+    text,
+    lobs.map((l) => l.lob),
+    nowOf(deps),
+  );
   const { fileError } = validation;
   const errors = [...validation.errors];
   if (fileError) return { applied: 0, removed: 0, unchanged: 0, errors, fileError, requestId };
-  const inPool = await findPoolSubs(deps, validation.rows.filter((r) => r.action === 'set').map((r) => r.username));
+  const inPool = await findPoolSubs(
+    deps,
+    validation.rows.filter((r) => r.action === 'set').map((r) => r.username),
+  );
   const rows = validation.rows.filter((row) => {
     if (row.action === 'set' && row.username === actor) {
-      errors.push({ line: row.line, username: row.username, reason: `${SELF_GRANT_MESSAGE}: an import cannot set your own memberships; this row was not applied.` });
+      errors.push({
+        line: row.line,
+        username: row.username,
+        reason: `${SELF_GRANT_MESSAGE}: an import cannot set your own memberships; this row was not applied.`,
+      });
       return false;
     }
     if (row.action === 'remove' || inPool.has(row.username)) return true;
-    errors.push({ line: row.line, username: row.username, reason: `${row.username} is not in the user pool: create the user first, or check the spelling.` });
+    errors.push({
+      line: row.line,
+      username: row.username,
+      reason: `${row.username} is not in the user pool: create the user first, or check the spelling.`,
+    });
     return false;
   });
   const selfRows = validation.rows.filter((row) => row.action === 'set' && row.username === actor);
   if (selfRows.length) {
-    await writeAdminAudit(deps, { actor, action: SELF_GRANT_REFUSED, target: actor, requestId, before: null, after: { refused: 'user.lobs.import', lines: selfRows.map((r) => r.line) } });
+    await writeAdminAudit(deps, {
+      actor,
+      action: SELF_GRANT_REFUSED,
+      target: actor,
+      requestId,
+      before: null,
+      after: { refused: 'user.lobs.import', lines: selfRows.map((r) => r.line) },
+    });
   }
   errors.sort((a, b) => a.line - b.line);
   if (!rows.length) return { applied: 0, removed: 0, unchanged: 0, errors, requestId };
 
-  const existing = await batchGetAll(deps.ddb, deps.tables.users, rows.map((r) => ({ username: r.username })), { consistentRead: true });
+  const existing = await batchGetAll(
+    deps.ddb,
+    deps.tables.users,
+    rows.map((r) => ({ username: r.username })),
+    { consistentRead: true },
+  );
   const current = new Map(existing.map((i) => [String(i.username), reshapeUserItem(i)]));
   const now = nowOf(deps);
   const at = now.toISOString();
@@ -248,7 +317,10 @@ export async function importUsersCsv(deps: AdminDeps, actor: string, text: strin
       continue;
     }
     const sub = before?.sub ?? poolSub;
-    const lobsAfter = row.action === 'set' ? row.lobs : (before?.lobs ?? []).filter((l) => row.lobs.length > 0 && !row.lobs.includes(l));
+    const lobsAfter =
+      row.action === 'set'
+        ? row.lobs
+        : (before?.lobs ?? []).filter((l) => row.lobs.length > 0 && !row.lobs.includes(l));
     const memberships = membershipsAfter(before, lobsAfter, row, actor, now);
     if (row.action === 'remove') removed++;
     if (before ? sameMemberships(before.memberships, memberships) : !lobsAfter.length) {
@@ -264,19 +336,33 @@ export async function importUsersCsv(deps: AdminDeps, actor: string, text: strin
           Put: {
             TableName: deps.tables.users,
             Item: {
-              username: row.username, lobs: lobsAfter, memberships: toMembershipsAttribute(memberships), version, kind: 'user', ...(sub ? { sub } : {}),
-              createdAt: before?.createdAt ?? at, updatedAt: at, updatedBy: actor,
+              username: row.username,
+              lobs: lobsAfter,
+              memberships: toMembershipsAttribute(memberships),
+              version,
+              kind: 'user',
+              ...(sub ? { sub } : {}),
+              createdAt: before?.createdAt ?? at,
+              updatedAt: at,
+              updatedBy: actor,
             },
             ...condition,
           },
         }
       : { Delete: { TableName: deps.tables.users, Key: { username: row.username }, ...condition } };
-    const auditItems = buildAdminAuditItems(deps, {
-      actor, action: 'user.lobs.import', target: row.username, requestId,
-      before: membershipSnapshot(before ?? null),
-      after: lobsAfter.length ? membershipSnapshot({ memberships, version }) : null,
-      lobs: lobsTouched(before?.lobs, lobsAfter),
-    }, now);
+    const auditItems = buildAdminAuditItems(
+      deps,
+      {
+        actor,
+        action: 'user.lobs.import',
+        target: row.username,
+        requestId,
+        before: membershipSnapshot(before ?? null),
+        after: lobsAfter.length ? membershipSnapshot({ memberships, version }) : null,
+        lobs: lobsTouched(before?.lobs, lobsAfter),
+      },
+      now,
+    );
     rowWrites.push({
       row,
       items: [userWrite, ...auditItems.map((Item): TransactItem => ({ Put: { TableName: deps.tables.audit, Item } }))],
@@ -284,10 +370,20 @@ export async function importUsersCsv(deps: AdminDeps, actor: string, text: strin
   }
   const refused = (await mapConcurrent(packTransactions(rowWrites), 4, (group) => writeRowGroup(deps, group))).flat();
   if (refused.length) {
-    const latest = await batchGetAll(deps.ddb, deps.tables.users, refused.map((r) => ({ username: r.username })), { consistentRead: true })
+    const latest = await batchGetAll(
+      deps.ddb,
+      deps.tables.users,
+      refused.map((r) => ({ username: r.username })),
+      { consistentRead: true },
+    )
       .then((items) => new Map(items.map((i) => [String(i.username), reshapeUserItem(i)])))
       .catch(() => new Map<string, UserMapping>());
-    for (const row of refused) errors.push({ line: row.line, username: row.username, reason: refusalReason(row.username, latest.get(row.username)) });
+    for (const row of refused)
+      errors.push({
+        line: row.line,
+        username: row.username,
+        reason: refusalReason(row.username, latest.get(row.username)),
+      });
     errors.sort((a, b) => a.line - b.line);
   }
   const refusedRemovals = refused.filter((r) => r.action === 'remove').length;
@@ -295,7 +391,9 @@ export async function importUsersCsv(deps: AdminDeps, actor: string, text: strin
 }
 
 function refusalReason(username: string, current: UserMapping | undefined): string {
-  const by = current ? ` by ${current.updatedBy ?? 'someone'} at ${current.updatedAt ?? 'an unknown time'} (now version ${current.version})` : ' (the mapping was removed)';
+  const by = current
+    ? ` by ${current.updatedBy ?? 'someone'} at ${current.updatedAt ?? 'an unknown time'} (now version ${current.version})`
+    : ' (the mapping was removed)';
   return `${username} was changed${by} while the import ran; this row was not applied. Review the change, then import the row again.`;
 }
 
@@ -304,7 +402,13 @@ function refusalReason(username: string, current: UserMapping | undefined): stri
  * any end) keeps its details (who granted it, how, the expiry notice); a new LOB, a new end date, or a
  * membership that had already ended becomes an admin grant by the importing admin.
  */
-function membershipsAfter(before: UserMapping | undefined, lobs: string[], row: ImportRow, actor: string, now: Date): Membership[] {
+function membershipsAfter(
+  before: UserMapping | undefined,
+  lobs: string[],
+  row: ImportRow,
+  actor: string,
+  now: Date,
+): Membership[] {
   // A removal takes LOBs away and leaves the others exactly as they are (an ended one stays ended).
   if (row.action === 'remove') return (before?.memberships ?? []).filter((m) => lobs.includes(m.lob));
   return lobs.map((lob, i) => {

@@ -40,7 +40,11 @@ export async function listMappedUsers(
   options: { prefix?: string; limit?: number; pageToken?: string } = {},
 ): Promise<MappedUsersPage> {
   const limit = Math.min(Math.max(options.limit ?? 50, 1), 1000);
-  const page = await queryUserMappings(deps, { prefix: options.prefix?.trim() || undefined, limit, startKey: decodePageToken<Record<string, unknown>>(options.pageToken) });
+  const page = await queryUserMappings(deps, {
+    prefix: options.prefix?.trim() || undefined,
+    limit,
+    startKey: decodePageToken<Record<string, unknown>>(options.pageToken),
+  });
   return { users: page.users, nextToken: encodePageToken(page.nextKey) };
 }
 
@@ -63,7 +67,12 @@ const membershipConflict = (deps: AdminDeps, username: string) =>
  */
 export async function saveUserLobs(
   deps: AdminDeps,
-  { actor, username, lobs, expectedVersion }: { actor: string; username: string; lobs: string[]; expectedVersion: number | null },
+  {
+    actor,
+    username,
+    lobs,
+    expectedVersion,
+  }: { actor: string; username: string; lobs: string[]; expectedVersion: number | null },
 ): Promise<UserMapping | null> {
   const wanted = [...new Set(lobs.map((l) => l.trim()).filter(Boolean))];
   const known = new Set((await listLobs(deps)).map((l) => l.lob));
@@ -74,7 +83,12 @@ export async function saveUserLobs(
   const held = new Set(before ? activeLobsOf(before, nowOf(deps)) : []);
   const added = wanted.filter((l) => !held.has(l));
   // Giving up one's own memberships is allowed; adding any is a self-grant.
-  if (added.length) await refuseSelfGrant(deps, actor, username, { action: 'user.lobs.update', what: `you cannot add yourself to ${added.join(', ')}`, lobs: added });
+  if (added.length)
+    await refuseSelfGrant(deps, actor, username, {
+      action: 'user.lobs.update',
+      what: `you cannot add yourself to ${added.join(', ')}`,
+      lobs: added,
+    });
   const beforeVersion = before?.version ?? null;
   if (beforeVersion !== expectedVersion) {
     if (before || expectedVersion !== null) throw await membershipConflict(deps, username);
@@ -101,6 +115,10 @@ export async function saveUserLobs(
     if (error instanceof TransactionCancelledError) throw await membershipConflict(deps, username);
     throw error;
   }
-  await studioFollows(deps, { actor, username, before, after, reason: 'removed' }, `Saved the memberships of ${username}.`);
+  await studioFollows(
+    deps,
+    { actor, username, before, after, reason: 'removed' },
+    `Saved the memberships of ${username}.`,
+  );
   return after;
 }

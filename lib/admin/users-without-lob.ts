@@ -33,14 +33,25 @@ export const NO_LOB_SCAN_BUDGET = { poolPages: 10, groupLookups: 120 } as const;
  */
 export async function listUsersWithoutLob(
   deps: AdminDeps,
-  options: { prefix?: string; limit?: number; pageToken?: string; lobs?: AdminLob[]; budget?: { poolPages: number; groupLookups: number } } = {},
+  options: {
+    prefix?: string;
+    limit?: number;
+    pageToken?: string;
+    lobs?: AdminLob[];
+    budget?: { poolPages: number; groupLookups: number };
+  } = {},
 ): Promise<UsersWithoutLobPage> {
   const limit = Math.min(Math.max(options.limit ?? 50, 1), POOL_PAGE_MAX);
   const budget = options.budget ?? NO_LOB_SCAN_BUDGET;
   const prefix = options.prefix?.trim();
   const lobs = options.lobs ?? (await listLobs(deps));
   let position: NoLobPosition | undefined = decodePageToken<NoLobPosition>(options.pageToken) ?? { s: 0 };
-  if (typeof position !== 'object' || !Number.isInteger(position.s) || position.s < 0 || (position.t !== undefined && typeof position.t !== 'string')) {
+  if (
+    typeof position !== 'object' ||
+    !Number.isInteger(position.s) ||
+    position.s < 0 ||
+    (position.t !== undefined && typeof position.t !== 'string')
+  ) {
     throw new InputInvalidError('The page link is damaged; start again from the first page.');
   }
   const found: PoolUserRow[] = [];
@@ -61,7 +72,12 @@ export async function listUsersWithoutLob(
       if (found.length === limit) break;
     }
     examined += taken;
-    position = taken < rows.length ? { t: position.t, s: position.s + taken } : out.PaginationToken ? { t: out.PaginationToken, s: 0 } : undefined;
+    position =
+      taken < rows.length
+        ? { t: position.t, s: position.s + taken }
+        : out.PaginationToken
+          ? { t: out.PaginationToken, s: 0 }
+          : undefined;
   }
   return { users: found, nextToken: encodePageToken(position), examined, budgetSpent: false };
 }

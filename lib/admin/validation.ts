@@ -31,7 +31,10 @@ export const lobNameSchema = z
   .string()
   .trim()
   .min(1, 'Enter a name.')
-  .regex(LOB_NAME_PATTERN, 'Use 1-63 lowercase letters, digits and hyphens, starting and ending with a letter or digit.');
+  .regex(
+    LOB_NAME_PATTERN,
+    'Use 1-63 lowercase letters, digits and hyphens, starting and ending with a letter or digit.',
+  );
 
 /** Durations a LOB may allow for access requests (its maximum), in days. */
 export const REQUEST_DAY_CHOICES = [7, 30, 90, 180, 365] as const;
@@ -99,14 +102,19 @@ export const lobInputSchema = z
     enabled: z.boolean(),
     owners: z.object({
       users: z.array(usernameSchema).max(50, 'At most 50 owners.'),
-      groups: z.array(z.string().trim().min(1).max(128, 'Group names have at most 128 characters.')).max(20, 'At most 20 owner groups.'),
+      groups: z
+        .array(z.string().trim().min(1).max(128, 'Group names have at most 128 characters.'))
+        .max(20, 'At most 20 owner groups.'),
     }),
     acceptsRequests: z.boolean(),
     requestDescription: freeText('Request description').max(300, 'Use at most 300 characters.').optional(),
     maxRequestDays: z.coerce
       .number({ error: 'Choose the longest duration.' })
       .int('Use whole days.')
-      .refine((d) => (REQUEST_DAY_CHOICES as readonly number[]).includes(d), `Choose one of ${REQUEST_DAY_CHOICES.join(', ')} days.`),
+      .refine(
+        (d) => (REQUEST_DAY_CHOICES as readonly number[]).includes(d),
+        `Choose one of ${REQUEST_DAY_CHOICES.join(', ')} days.`,
+      ),
     // Cost control (lib/cost/sweep.ts): empty = no limit.
     stopAfterHours: stopAfterHoursSchema,
     stopAfterHoursGpu: stopAfterHoursSchema,
@@ -127,7 +135,11 @@ export const lobInputSchema = z
   })
   .superRefine((v, ctx) => {
     if (!v.allowedApps.includes(v.defaultApp)) {
-      ctx.addIssue({ code: 'custom', path: ['defaultApp'], message: 'The default app must be one of the allowed apps.' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['defaultApp'],
+        message: 'The default app must be one of the allowed apps.',
+      });
     }
   });
 

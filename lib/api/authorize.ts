@@ -20,7 +20,8 @@ export function requirePlatformAdmin(caller: ApiCaller, what: string): void {
 
 /** Anyone who may use the console: platform admins and owners of a LOB (clients: registered for a LOB). */
 export function requireConsole(caller: ApiCaller, what: string): void {
-  if (!canUseConsole(caller.access)) refuse(caller, what, 'Only platform admins and owners of a line of business may do this.');
+  if (!canUseConsole(caller.access))
+    refuse(caller, what, 'Only platform admins and owners of a line of business may do this.');
 }
 
 /** The owners of `lob` and platform admins (a client: when registered for it); 403 for everyone else. */
@@ -33,7 +34,13 @@ export function requireManagerOf(caller: ApiCaller, lob: string, what: string): 
  * names: 403 unless the caller manages that LOB (or `ownerMay` says the caller owns the object); a missing
  * object is 403 too, except for callers who see every LOB (then `missing`, a 404), as the console answers.
  */
-export function requireStored<T extends { lob: string }>(caller: ApiCaller, what: string, stored: T | null, missing: () => PortalError, ownerMay?: (o: T) => boolean): T {
+export function requireStored<T extends { lob: string }>(
+  caller: ApiCaller,
+  what: string,
+  stored: T | null,
+  missing: () => PortalError,
+  ownerMay?: (o: T) => boolean,
+): T {
   if (!(stored && ownerMay?.(stored))) requireManagerOf(caller, stored?.lob ?? '', what);
   if (!stored) throw missing();
   return stored;
@@ -41,5 +48,6 @@ export function requireStored<T extends { lob: string }>(caller: ApiCaller, what
 
 /** People only: one asks for (or withdraws) access for oneself. */
 export function requirePerson(caller: ApiCaller, what: string): void {
-  if (caller.kind !== 'person') refuse(caller, what, 'Only people ask for access, each for themselves: a machine client cannot.');
+  if (caller.kind !== 'person')
+    refuse(caller, what, 'Only people ask for access, each for themselves: a machine client cannot.');
 }

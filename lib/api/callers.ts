@@ -58,7 +58,11 @@ function getMachineVerifier() {
 async function personCaller(deps: AdminDeps, token: string): Promise<ApiCaller> {
   const identity = await getTokenVerifier().verifyAccessToken(token);
   const user = { username: identity.username, groups: identity.groups };
-  return { kind: 'person', actor: identity.username, access: consoleAccessOf(user, await listLobs(deps), getConfig().adminGroup) };
+  return {
+    kind: 'person',
+    actor: identity.username,
+    access: consoleAccessOf(user, await listLobs(deps), getConfig().adminGroup),
+  };
 }
 
 async function machineCaller(deps: AdminDeps, token: string): Promise<ApiCaller> {
@@ -74,7 +78,13 @@ async function machineCaller(deps: AdminDeps, token: string): Promise<ApiCaller>
   const scopes = new Set(portalScopesOf(payload.scope).filter((s) => registered.has(s)));
   const actor = clientActor(client.name);
   const lobs = client.allLobs ? (await listLobs(deps)).map((l) => l.lob).sort() : [...client.lobs].sort();
-  return { kind: 'client', actor, scopes, client, access: { user: { username: actor, groups: [] }, platformAdmin: client.allLobs, lobs } };
+  return {
+    kind: 'client',
+    actor,
+    scopes,
+    client,
+    access: { user: { username: actor, groups: [] }, platformAdmin: client.allLobs, lobs },
+  };
 }
 
 /** The caller of a request from its `Authorization: Bearer` token; 401 (auth.invalid_token) when there is none or it is bad. */

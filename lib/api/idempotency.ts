@@ -5,7 +5,12 @@
  * while the first still runs 409 with Retry-After. Failed requests release the key. Records live a day.
  */
 import type { AdminDeps } from '@/lib/admin/deps';
-import { claimIdempotencyKey, completeIdempotencyKey, getIdempotencyRecord, releaseIdempotencyKey } from '@/lib/directory/api-records';
+import {
+  claimIdempotencyKey,
+  completeIdempotencyKey,
+  getIdempotencyRecord,
+  releaseIdempotencyKey,
+} from '@/lib/directory/api-records';
 import { PortalError } from '@/lib/errors';
 
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
@@ -27,7 +32,9 @@ export async function runIdempotent(
     throw error;
   }
   const body = await response.text();
-  const headers = Object.fromEntries(REPLAYED_HEADERS.flatMap((h) => (response.headers.has(h) ? [[h, response.headers.get(h) as string]] : [])));
+  const headers = Object.fromEntries(
+    REPLAYED_HEADERS.flatMap((h) => (response.headers.has(h) ? [[h, response.headers.get(h) as string]] : [])),
+  );
   await completeIdempotencyKey(deps, caller, key, { status: response.status, body, headers: JSON.stringify(headers) });
   return new Response(body, { status: response.status, headers: response.headers });
 }
@@ -36,6 +43,10 @@ async function replay(deps: AdminDeps, caller: string, key: string, fingerprint:
   const record = await getIdempotencyRecord(deps, caller, key);
   if (record && record.fingerprint !== fingerprint) throw new PortalError('idempotency.mismatch');
   if (!record || record.state === 'pending') throw new PortalError('idempotency.in_progress');
-  const headers = { ...(JSON.parse(record.headers ?? '{}') as Record<string, string>), 'Cache-Control': 'no-store', 'Idempotency-Replayed': 'true' };
+  const headers = {
+    ...(JSON.parse(record.headers ?? '{}') as Record<string, string>),
+    'Cache-Control': 'no-store',
+    'Idempotency-Replayed': 'true',
+  };
   return new Response(record.body ?? '', { status: record.status ?? 200, headers });
 }

@@ -40,7 +40,12 @@ function operationObject(op: ApiOperation, tokenUrl: string): ZodOpenApiOperatio
   const header: Record<string, z.ZodType> = {};
   if (op.ifMatch) header['If-Match'] = z.string().meta({ description: 'The ETag you read, e.g. `"3"`.' });
   if (op.idempotent) {
-    header['Idempotency-Key'] = z.string().min(1).max(255).optional().meta({ description: 'A retry with the same key answers the first result (a day).' });
+    header['Idempotency-Key'] = z
+      .string()
+      .min(1)
+      .max(255)
+      .optional()
+      .meta({ description: 'A retry with the same key answers the first result (a day).' });
   }
   const { success } = op;
   const statuses = [...new Set([...COMMON_ERRORS, ...(op.errors ?? [])])].sort();
@@ -60,7 +65,9 @@ function operationObject(op: ApiOperation, tokenUrl: string): ZodOpenApiOperatio
       [success.status]: {
         description: success.description,
         ...(success.etag ? { headers: etagHeader } : {}),
-        ...(success.schema ? { content: { [success.contentType ?? 'application/json']: { schema: success.schema } } } : {}),
+        ...(success.schema
+          ? { content: { [success.contentType ?? 'application/json']: { schema: success.schema } } }
+          : {}),
       },
       ...Object.fromEntries(statuses.map((s) => [s, problemResponse(s)])),
     },
@@ -68,7 +75,10 @@ function operationObject(op: ApiOperation, tokenUrl: string): ZodOpenApiOperatio
 }
 
 /** The document; `tokenUrl` is the user pool's OAuth token endpoint (client credentials). */
-export function buildOpenApiDocument(operations: readonly ApiOperation[], options: { tokenUrl: string; serverUrl?: string }) {
+export function buildOpenApiDocument(
+  operations: readonly ApiOperation[],
+  options: { tokenUrl: string; serverUrl?: string },
+) {
   const paths: ZodOpenApiPathsObject = {};
   for (const op of operations) {
     const path = `${API_BASE}${op.path}`;
@@ -81,13 +91,18 @@ export function buildOpenApiDocument(operations: readonly ApiOperation[], option
       version: '1.0.0',
       description:
         'Administration of the Studio Portal for scripts and pipelines: the same rules as the console. Errors are RFC 9457 problem details ' +
-        'with the portal\'s stable error codes; lists are paged with `limit` and `next`; updates need `If-Match`; creates accept `Idempotency-Key`.',
+        "with the portal's stable error codes; lists are paged with `limit` and `next`; updates need `If-Match`; creates accept `Idempotency-Key`.",
     },
     ...(options.serverUrl ? { servers: [{ url: options.serverUrl }] } : {}),
     paths,
     components: {
       securitySchemes: {
-        cognitoUser: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: "A person's Cognito access token (their console rights)." },
+        cognitoUser: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: "A person's Cognito access token (their console rights).",
+        },
         machineClient: {
           type: 'oauth2',
           description: 'A machine client registered in the console (/admin/clients): client credentials, scopes, LOBs.',

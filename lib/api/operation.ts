@@ -67,7 +67,13 @@ export interface OperationSpec<P extends AnyObject, Q extends AnyObject, B exten
   ifMatch?: boolean;
   /** Creates: an Idempotency-Key makes a retry answer the first result instead of creating again. */
   idempotent?: boolean;
-  success: { status: 200 | 201 | 204; description: string; schema?: R; etag?: boolean; contentType?: 'application/json' | 'text/csv' };
+  success: {
+    status: 200 | 201 | 204;
+    description: string;
+    schema?: R;
+    etag?: boolean;
+    contentType?: 'application/json' | 'text/csv';
+  };
   /** Error statuses this operation answers besides the ones every operation may (400, 401, 403, 429, 500, 503). */
   errors?: number[];
   handle: (input: OperationInput<P, Q, B>) => Promise<OperationResult<z.input<R>>>;
@@ -111,7 +117,12 @@ export function requireScope(caller: ApiCaller, scope: ApiScope): void {
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 /** Runs `op` for one request; every failure is a problem details response. */
-export async function runOperation(op: ApiOperation, request: Request, rawParams: Record<string, string>, deps: AdminDeps): Promise<Response> {
+export async function runOperation(
+  op: ApiOperation,
+  request: Request,
+  rawParams: Record<string, string>,
+  deps: AdminDeps,
+): Promise<Response> {
   const started = Date.now();
   const requestId = stampedRequestId(request.headers.get(REQUEST_ID_HEADER));
   const url = new URL(request.url);
@@ -133,8 +144,13 @@ export async function runOperation(op: ApiOperation, request: Request, rawParams
     let response: Response;
     if (key === null) response = await run();
     else {
-      if (!IDEMPOTENCY_KEY.test(key)) throw new RequestFieldsError([{ field: 'header.Idempotency-Key', message: 'Use 1-255 visible ASCII characters.' }]);
-      const fingerprint = createHash('sha256').update(JSON.stringify([op.id, params, raw ?? null])).digest('base64url');
+      if (!IDEMPOTENCY_KEY.test(key))
+        throw new RequestFieldsError([
+          { field: 'header.Idempotency-Key', message: 'Use 1-255 visible ASCII characters.' },
+        ]);
+      const fingerprint = createHash('sha256')
+        .update(JSON.stringify([op.id, params, raw ?? null]))
+        .digest('base64url');
       response = await runIdempotent(deps, { caller: caller.actor, key, fingerprint, now: nowOf(deps) }, run);
     }
     status = response.status;
@@ -146,7 +162,15 @@ export async function runOperation(op: ApiOperation, request: Request, rawParams
     if (code === 'internal') log.error('api.v1_failed', { requestId, operation: op.id, error: thrown });
     return response;
   } finally {
-    log.info('api.request', { requestId, route: `/api/v1${op.path}`, operation: op.id, caller: caller?.actor, status, code, durationMs: Date.now() - started });
+    log.info('api.request', {
+      requestId,
+      route: `/api/v1${op.path}`,
+      operation: op.id,
+      caller: caller?.actor,
+      status,
+      code,
+      durationMs: Date.now() - started,
+    });
   }
 }
 

@@ -6,4 +6,10 @@ import { REPORT_OPERATIONS } from './resources/reports';
 import { REQUEST_OPERATIONS } from './resources/requests';
 import { REVIEW_OPERATIONS } from './resources/reviews';
 
-export const API_OPERATIONS: readonly ApiOperation[] = [...LOB_OPERATIONS, ...MEMBER_OPERATIONS, ...REQUEST_OPERATIONS, ...REVIEW_OPERATIONS, ...REPORT_OPERATIONS];
+export const API_OPERATIONS: readonly ApiOperation[] = [
+  ...LOB_OPERATIONS,
+  ...MEMBER_OPERATIONS,
+  ...REQUEST_OPERATIONS,
+  ...REVIEW_OPERATIONS,
+  ...REPORT_OPERATIONS,
+];

@@ -13,7 +13,9 @@ export const problemType = (code: ErrorCode) => `urn:studio-portal:problem:${cod
 
 export const fieldErrorSchema = z
   .object({
-    field: z.string().meta({ description: 'Where the bad value is: a body field (`until`), or `query.limit`, `path.lob`, `header.If-Match`.' }),
+    field: z.string().meta({
+      description: 'Where the bad value is: a body field (`until`), or `query.limit`, `path.lob`, `header.If-Match`.',
+    }),
     message: z.string(),
   })
   .meta({ id: 'FieldError' });
@@ -24,7 +26,9 @@ export const problemSchema = z
     title: z.string(),
     status: z.number().int(),
     detail: z.string(),
-    code: z.enum(Object.keys(ERROR_STATUS) as [ErrorCode, ...ErrorCode[]]).meta({ description: 'The stable error code (docs/contracts.md).' }),
+    code: z
+      .enum(Object.keys(ERROR_STATUS) as [ErrorCode, ...ErrorCode[]])
+      .meta({ description: 'The stable error code (docs/contracts.md).' }),
     requestId: z.string(),
     instance: z.string().optional(),
     errors: z.array(fieldErrorSchema).optional(),
@@ -94,8 +98,13 @@ export function toProblem(error: PortalError, requestId: string, instance?: stri
 /** The problem response of any thrown value (unknown failures are `internal`, their cause never shown). */
 export function problemResponse(thrown: unknown, requestId: string, instance?: string): Response {
   const error = thrown instanceof z.ZodError ? RequestFieldsError.of(thrown) : toPortalError(thrown);
-  const headers: Record<string, string> = { 'Content-Type': PROBLEM_CONTENT_TYPE, 'Cache-Control': 'no-store', [REQUEST_ID_HEADER]: requestId };
+  const headers: Record<string, string> = {
+    'Content-Type': PROBLEM_CONTENT_TYPE,
+    'Cache-Control': 'no-store',
+    [REQUEST_ID_HEADER]: requestId,
+  };
   if (error.status === 401) headers['WWW-Authenticate'] = 'Bearer error="invalid_token"';
-  if (error.status === 429 || error.status === 503 || error.code === 'idempotency.in_progress') headers['Retry-After'] = String(RETRY_AFTER_SECONDS);
+  if (error.status === 429 || error.status === 503 || error.code === 'idempotency.in_progress')
+    headers['Retry-After'] = String(RETRY_AFTER_SECONDS);
   return new Response(JSON.stringify(toProblem(error, requestId, instance)), { status: error.status, headers });
 }

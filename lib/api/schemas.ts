@@ -6,7 +6,13 @@ import { lobInputSchema, lobNameSchema, usernameSchema } from '@/lib/admin/valid
 /** `limit` (1..max, default) and the opaque `next` token of the previous page. */
 export function pageQuery(max: number, defaultLimit = 50) {
   return z.object({
-    limit: z.coerce.number().int().min(1).max(max).default(defaultLimit).meta({ description: `Items per page (at most ${max}).` }),
+    limit: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(max)
+      .default(defaultLimit)
+      .meta({ description: `Items per page (at most ${max}).` }),
     next: z.string().min(1).max(4000).optional().meta({ description: 'The `next` token of the previous page.' }),
   });
 }
@@ -23,11 +29,10 @@ export const lobParam = z.object({ lob: lobNameSchema.meta({ description: 'The L
 export const memberParams = lobParam.extend({ username: usernameSchema });
 
 /** The end date of a membership: YYYY-MM-DD (end of that day UTC), or null for no end. */
-export const untilDay = z
-  .string()
-  .nullable()
-  .optional()
-  .meta({ description: 'Last day of the membership, YYYY-MM-DD (UTC), or null / absent for no end.', example: '2027-03-31' });
+export const untilDay = z.string().nullable().optional().meta({
+  description: 'Last day of the membership, YYYY-MM-DD (UTC), or null / absent for no end.',
+  example: '2027-03-31',
+});
 
 /** A LOB as stored: the editable fields (the same schema the console's form is validated with) and bookkeeping. */
 export const lobSchema = z

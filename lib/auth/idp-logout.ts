@@ -46,7 +46,10 @@ export function buildIdpLogoutUrl(
 }
 
 /** `end_session_endpoint` from `<issuer>/.well-known/openid-configuration`, or undefined when it has none. */
-export async function discoverEndSessionEndpoint(issuer: string, fetchImpl: typeof fetch = fetch): Promise<string | undefined> {
+export async function discoverEndSessionEndpoint(
+  issuer: string,
+  fetchImpl: typeof fetch = fetch,
+): Promise<string | undefined> {
   const res = await fetchImpl(`${issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`, {
     headers: { accept: 'application/json' },
     signal: AbortSignal.timeout(DISCOVERY_TIMEOUT_MS),
@@ -82,7 +85,9 @@ export function getIdpLogoutUrl(): Promise<string | undefined> {
     url: resolveIdpLogoutEndpoint(config).then(
       (endpoint) => {
         if (!endpoint && config.authMode === 'hosted-ui') {
-          log.warn('auth.idp_logout_unavailable', { reason: 'no COGNITO_LOGOUT_URL and no end_session_endpoint in discovery' });
+          log.warn('auth.idp_logout_unavailable', {
+            reason: 'no COGNITO_LOGOUT_URL and no end_session_endpoint in discovery',
+          });
         }
         return buildIdpLogoutUrl(config, endpoint);
       },

@@ -15,7 +15,10 @@ export class PlatformFetcher implements Fetcher {
   async fetch(uri: string): Promise<ArrayBuffer> {
     let res: Response;
     try {
-      res = await fetch(uri, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(JWKS_FETCH_TIMEOUT_MS) });
+      res = await fetch(uri, {
+        headers: { accept: 'application/json' },
+        signal: AbortSignal.timeout(JWKS_FETCH_TIMEOUT_MS),
+      });
     } catch (error) {
       throw new FetchError(uri, error instanceof Error ? error.message : String(error));
     }

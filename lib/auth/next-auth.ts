@@ -70,7 +70,11 @@ function buildProviders(config: PortalConfig): AuthOptions['providers'] {
             // next-auth shows this as ?error=PasswordChangeRequired on the sign-in page.
             throw new Error('PasswordChangeRequired');
           }
-          log.error('auth.sign_in_failed', { ...typedUsername(username, config.nextAuthSecret), mode: 'password', error });
+          log.error('auth.sign_in_failed', {
+            ...typedUsername(username, config.nextAuthSecret),
+            mode: 'password',
+            error,
+          });
           // next-auth shows this as ?error=SignInUnavailable on the sign-in page.
           throw new Error('SignInUnavailable');
         }
@@ -116,7 +120,11 @@ export function buildAuthOptions(config: PortalConfig): AuthOptions {
           if (u.sub) token.sub = u.sub;
           token.mfa = mfaClaimOf(u.mfa);
         }
-        return sessionBookkeeping(token, { account, user }, { now: clock().getTime(), lifetimeSeconds: config.sessionLifetimeSeconds });
+        return sessionBookkeeping(
+          token,
+          { account, user },
+          { now: clock().getTime(), lifetimeSeconds: config.sessionLifetimeSeconds },
+        );
       },
       async session({ session, token }) {
         session.user = {

@@ -21,7 +21,10 @@ export class InvalidCredentialsError extends Error {
  */
 export class SignInChallengeError extends Error {
   readonly code = 'auth.challenge_required';
-  constructor(readonly challenge: string, options?: ErrorOptions) {
+  constructor(
+    readonly challenge: string,
+    options?: ErrorOptions,
+  ) {
     super(`Cognito requires the ${challenge} step before this account can sign in.`, options);
     this.name = 'SignInChallengeError';
   }
@@ -29,7 +32,9 @@ export class SignInChallengeError extends Error {
 
 /** Cognito's SECRET_HASH: Base64(HMAC-SHA256(clientSecret, username + clientId)). */
 export function computeSecretHash(username: string, clientId: string, clientSecret: string): string {
-  return createHmac('sha256', clientSecret).update(username + clientId).digest('base64');
+  return createHmac('sha256', clientSecret)
+    .update(username + clientId)
+    .digest('base64');
 }
 
 export interface PasswordSignInDeps {
@@ -43,12 +48,14 @@ const REFUSED = new Set(['NotAuthorizedException', 'UserNotFoundException', 'Use
 
 /** A Cognito error of a sign-in call as what the form says: wrong credentials, a step it cannot do, or unavailable. */
 export function signInFailure(error: unknown): Error {
-  if (error instanceof InvalidCredentialsError || error instanceof SignInChallengeError || error instanceof PortalError) return error;
+  if (error instanceof InvalidCredentialsError || error instanceof SignInChallengeError || error instanceof PortalError)
+    return error;
   const name = (error as { name?: string }).name ?? '';
   if (name === 'PasswordResetRequiredException') return new SignInChallengeError('PASSWORD_RESET', { cause: error });
   if (REFUSED.has(name)) return new InvalidCredentialsError({ cause: error });
   if (isThrottled(error)) return new PortalError('aws.throttled', undefined, { cause: error });
-  if (isUnavailable(error)) return new PortalError('internal', 'The sign-in service is unavailable right now.', { cause: error });
+  if (isUnavailable(error))
+    return new PortalError('internal', 'The sign-in service is unavailable right now.', { cause: error });
   return new PortalError('internal', 'Sign-in failed.', { cause: error });
 }
 
@@ -56,7 +63,11 @@ export function signInFailure(error: unknown): Error {
 export type PasswordStep = { idToken: string; revocable: RevocableTokens } | { challenge: string; session: string };
 
 /** USER_PASSWORD_AUTH against the user pool: tokens, or the challenge Cognito asks for next. */
-export async function initiatePasswordAuth(deps: PasswordSignInDeps, username: string, password: string): Promise<PasswordStep> {
+export async function initiatePasswordAuth(
+  deps: PasswordSignInDeps,
+  username: string,
+  password: string,
+): Promise<PasswordStep> {
   const params: Record<string, string> = { USERNAME: username, PASSWORD: password };
   if (deps.clientSecret) params.SECRET_HASH = computeSecretHash(username, deps.clientId, deps.clientSecret);
   try {
@@ -67,7 +78,10 @@ export async function initiatePasswordAuth(deps: PasswordSignInDeps, username: s
     const idToken = out.AuthenticationResult?.IdToken;
     if (!idToken) throw new PortalError('internal', 'Sign-in returned no ID token.');
     // Kept (encrypted in the session cookie) only so that sign-out can revoke this sign-in's tokens.
-    const revocable = { refreshToken: out.AuthenticationResult?.RefreshToken, accessToken: out.AuthenticationResult?.AccessToken };
+    const revocable = {
+      refreshToken: out.AuthenticationResult?.RefreshToken,
+      accessToken: out.AuthenticationResult?.AccessToken,
+    };
     return { idToken, revocable };
   } catch (error) {
     throw signInFailure(error);
@@ -79,7 +93,11 @@ export async function initiatePasswordAuth(deps: PasswordSignInDeps, username: s
  * (signature, issuer, audience, token_use) before we trust the identity in it. A challenge (MFA, a new
  * password) is SignInChallengeError: only the sign-in form's steps (lib/auth/sign-in-steps.ts) answer them.
  */
-export async function signInWithPassword(deps: PasswordSignInDeps, username: string, password: string): Promise<SessionUser & { revocable: RevocableTokens }> {
+export async function signInWithPassword(
+  deps: PasswordSignInDeps,
+  username: string,
+  password: string,
+): Promise<SessionUser & { revocable: RevocableTokens }> {
   const step = await initiatePasswordAuth(deps, username, password);
   if ('challenge' in step) throw new SignInChallengeError(step.challenge);
   return { ...(await deps.verifier.verifyIdToken(step.idToken)), revocable: step.revocable };

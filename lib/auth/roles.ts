@@ -29,7 +29,10 @@ export function isLobOwner(user: SessionUser, lob: Pick<Lob, 'owners' | 'ownerSu
 
 /** The LOBs (names, sorted) the user owns. */
 export function ownedLobs(user: SessionUser, lobs: readonly Lob[]): string[] {
-  return lobs.filter((l) => isLobOwner(user, l)).map((l) => l.lob).sort();
+  return lobs
+    .filter((l) => isLobOwner(user, l))
+    .map((l) => l.lob)
+    .sort();
 }
 
 export function consoleAccessOf(user: SessionUser, lobs: readonly Lob[], adminGroup: string): ConsoleAccess {

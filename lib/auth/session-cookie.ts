@@ -31,7 +31,13 @@ export async function startSession(options: AuthOptions, nextAuthUrl: string, us
   if (allowed !== true) return false;
   const defaultToken = { name: undefined, email: user.email, picture: undefined, sub: user.username };
   const token = options.callbacks?.jwt
-    ? await options.callbacks.jwt({ token: defaultToken, user: signInUser, account, isNewUser: false, trigger: 'signIn' })
+    ? await options.callbacks.jwt({
+        token: defaultToken,
+        user: signInUser,
+        account,
+        isNewUser: false,
+        trigger: 'signIn',
+      })
     : defaultToken;
   const maxAge = options.session?.maxAge ?? DEFAULT_MAX_AGE_SECONDS;
   const secret = options.secret ?? process.env.NEXTAUTH_SECRET ?? '';

@@ -38,7 +38,13 @@ export async function getSessionState(): Promise<SessionState> {
   if (identity.status !== 'active') return { kind: 'ended', username: user.username, reason: identity.status };
   return {
     kind: 'active',
-    user: { username: user.username, groups: identity.groups, ...(user.email ? { email: user.email } : {}), ...(user.sub ? { sub: user.sub } : {}), ...(typeof user.mfa === 'boolean' ? { mfa: user.mfa } : {}) },
+    user: {
+      username: user.username,
+      groups: identity.groups,
+      ...(user.email ? { email: user.email } : {}),
+      ...(user.sub ? { sub: user.sub } : {}),
+      ...(typeof user.mfa === 'boolean' ? { mfa: user.mfa } : {}),
+    },
   };
 }
 

@@ -22,7 +22,13 @@ import QRCode from 'qrcode';
 import { getConfig } from '@/lib/config';
 import { log } from '@/lib/log';
 import { PortalError } from '@/lib/errors';
-import { computeSecretHash, initiatePasswordAuth, InvalidCredentialsError, signInFailure, type PasswordSignInDeps } from './password-sign-in';
+import {
+  computeSecretHash,
+  initiatePasswordAuth,
+  InvalidCredentialsError,
+  signInFailure,
+  type PasswordSignInDeps,
+} from './password-sign-in';
 import { getAuthOptions } from './next-auth';
 import { getCognitoClient, getTokenVerifier } from './services';
 import { startSession } from './session-cookie';
@@ -50,16 +56,28 @@ export type StepOutcome = { state: SignInFormState } | { redirectTo: string };
 
 function deps(): PasswordSignInDeps {
   const { cognito } = getConfig();
-  return { cognito: getCognitoClient(), verifier: getTokenVerifier(), clientId: cognito.clientId, clientSecret: cognito.clientSecret };
+  return {
+    cognito: getCognitoClient(),
+    verifier: getTokenVerifier(),
+    clientId: cognito.clientId,
+    clientSecret: cognito.clientSecret,
+  };
 }
 
 function challengeCookieName(): string {
-  return getConfig().nextAuthUrl.startsWith('https://') ? '__Secure-studio-portal.sign-in-challenge' : 'studio-portal.sign-in-challenge';
+  return getConfig().nextAuthUrl.startsWith('https://')
+    ? '__Secure-studio-portal.sign-in-challenge'
+    : 'studio-portal.sign-in-challenge';
 }
 
 async function keepChallenge(pending: PendingChallenge): Promise<void> {
   const { nextAuthSecret, nextAuthUrl } = getConfig();
-  const value = await encode({ token: { ...pending }, secret: nextAuthSecret, salt: CHALLENGE_SALT, maxAge: CHALLENGE_TTL_SECONDS });
+  const value = await encode({
+    token: { ...pending },
+    secret: nextAuthSecret,
+    salt: CHALLENGE_SALT,
+    maxAge: CHALLENGE_TTL_SECONDS,
+  });
   (await cookies()).set(challengeCookieName(), value, {
     httpOnly: true,
     sameSite: 'strict',
@@ -77,7 +95,12 @@ async function takeChallenge(expected: MfaChallenge): Promise<PendingChallenge |
   jar.delete({ name: challengeCookieName(), path: '/signin' });
   try {
     const token = await decode({ token: raw, secret: getConfig().nextAuthSecret, salt: CHALLENGE_SALT });
-    if (token && token.challenge === expected && typeof token.username === 'string' && typeof token.session === 'string') {
+    if (
+      token &&
+      token.challenge === expected &&
+      typeof token.username === 'string' &&
+      typeof token.session === 'string'
+    ) {
       return { username: token.username, challenge: expected, session: token.session };
     }
   } catch {
@@ -113,7 +136,12 @@ async function setUpStep(username: string, session: string): Promise<StepOutcome
   return { state: { step: 'mfa-setup', secret: out.SecretCode, qrSvg } };
 }
 
-async function finish(idToken: string, revocable: RevocableTokens, mfa: boolean, callbackUrl: string): Promise<StepOutcome> {
+async function finish(
+  idToken: string,
+  revocable: RevocableTokens,
+  mfa: boolean,
+  callbackUrl: string,
+): Promise<StepOutcome> {
   // `revocable`: what sign-out revokes (lib/auth/session-lifetime.ts), kept encrypted in the session cookie.
   const user = { ...(await getTokenVerifier().verifyIdToken(idToken)), mfa, revocable };
   if (!(await startSession(getAuthOptions(), getConfig().nextAuthUrl, user))) return passwordStep('CredentialsSignin');
@@ -146,7 +174,12 @@ async function passwordStepAnswer(form: FormData, callbackUrl: string): Promise<
   return passwordStep('PasswordChangeRequired', username);
 }
 
-async function codeStepAnswer(challenge: MfaChallenge, form: FormData, callbackUrl: string, current: SignInFormState): Promise<StepOutcome> {
+async function codeStepAnswer(
+  challenge: MfaChallenge,
+  form: FormData,
+  callbackUrl: string,
+  current: SignInFormState,
+): Promise<StepOutcome> {
   const code = String(form.get('code') ?? '').replace(/\s+/g, '');
   // A malformed code is answered here, before it would spend Cognito's session.
   if (!/^\d{6}$/.test(code)) {
@@ -157,23 +190,35 @@ async function codeStepAnswer(challenge: MfaChallenge, form: FormData, callbackU
   const pending = await takeChallenge(challenge);
   if (!pending) return passwordStep('ChallengeExpired');
   const { cognito, clientId, clientSecret } = deps();
-  const secretHash: Record<string, string> = clientSecret ? { SECRET_HASH: computeSecretHash(pending.username, clientId, clientSecret) } : {};
+  const secretHash: Record<string, string> = clientSecret
+    ? { SECRET_HASH: computeSecretHash(pending.username, clientId, clientSecret) }
+    : {};
   try {
     let session = pending.session;
     let responses: Record<string, string> = { USERNAME: pending.username, ...secretHash };
     if (challenge === 'MFA_SETUP') {
-      const verified = await cognito.send(new VerifySoftwareTokenCommand({ Session: session, UserCode: code, FriendlyDeviceName: TOTP_ISSUER }));
+      const verified = await cognito.send(
+        new VerifySoftwareTokenCommand({ Session: session, UserCode: code, FriendlyDeviceName: TOTP_ISSUER }),
+      );
       if (verified.Status !== 'SUCCESS' || !verified.Session) return passwordStep('CodeRejected', pending.username);
       session = verified.Session;
     } else {
       responses = { ...responses, SOFTWARE_TOKEN_MFA_CODE: code };
     }
     const out = await cognito.send(
-      new RespondToAuthChallengeCommand({ ClientId: clientId, ChallengeName: challenge, Session: session, ChallengeResponses: responses }),
+      new RespondToAuthChallengeCommand({
+        ClientId: clientId,
+        ChallengeName: challenge,
+        Session: session,
+        ChallengeResponses: responses,
+      }),
     );
     const idToken = out.AuthenticationResult?.IdToken;
     if (!idToken) throw new PortalError('internal', 'Sign-in returned no ID token.');
-    const revocable = { refreshToken: out.AuthenticationResult?.RefreshToken, accessToken: out.AuthenticationResult?.AccessToken };
+    const revocable = {
+      refreshToken: out.AuthenticationResult?.RefreshToken,
+      accessToken: out.AuthenticationResult?.AccessToken,
+    };
     return finish(idToken, revocable, true, callbackUrl);
   } catch (error) {
     return codeFailure(error, pending.username);
@@ -193,7 +238,11 @@ export async function isHydratedActionCall(): Promise<boolean> {
  * One step of the form. `current` is the state the form showed (the set-up step keeps its QR code when a
  * malformed code is answered in place). Unexpected failures become "unavailable", logged without secrets.
  */
-export async function runSignInStep(form: FormData, callbackUrl: string, current: SignInFormState): Promise<StepOutcome> {
+export async function runSignInStep(
+  form: FormData,
+  callbackUrl: string,
+  current: SignInFormState,
+): Promise<StepOutcome> {
   const step = String(form.get('step') ?? 'password');
   try {
     if (step === 'mfa') return await codeStepAnswer('SOFTWARE_TOKEN_MFA', form, callbackUrl, current);

@@ -50,11 +50,14 @@ export function translateJwtError(error: unknown): PortalError {
   if (error instanceof JwtNotBeforeError) return invalid('The token is not valid yet.', error);
   if (error instanceof JwtInvalidIssuerError) return invalid('The token was not issued by the trusted issuer.', error);
   if (error instanceof JwtInvalidAudienceError) return invalid('The token was issued for another client.', error);
-  if (error instanceof JwtInvalidSignatureAlgorithmError) return invalid('The token is signed with an algorithm that is not accepted.', error);
+  if (error instanceof JwtInvalidSignatureAlgorithmError)
+    return invalid('The token is signed with an algorithm that is not accepted.', error);
   if (error instanceof JwtInvalidSignatureError) return invalid('The token signature is invalid.', error);
-  if (UNKNOWN_KEY_ERRORS.some((kind) => error instanceof kind)) return invalid('The token is signed with an unknown key.', error);
+  if (UNKNOWN_KEY_ERRORS.some((kind) => error instanceof kind))
+    return invalid('The token is signed with an unknown key.', error);
   if (error instanceof JwtParseError) return invalid('The token is malformed.', error);
-  if (JWKS_UNAVAILABLE_ERRORS.some((kind) => error instanceof kind)) return new PortalError('jwks.unavailable', undefined, { cause: error });
+  if (JWKS_UNAVAILABLE_ERRORS.some((kind) => error instanceof kind))
+    return new PortalError('jwks.unavailable', undefined, { cause: error });
   // Any other verifier failure (claim assertions, JWK mismatch) still means: do not trust this token.
   return invalid('The token is invalid.', error);
 }
@@ -79,7 +82,12 @@ function groupsOf(payload: JwtPayload): string[] {
  * A verifier of one kind of Cognito token: the configured issuer and JWKS, the tolerated clock skew, no
  * critical header extensions, then `check` on the payload (token_use and the claims that kind needs).
  */
-export function verifierOf(config: PortalConfig, jwksCache: SimpleJwksCache, audience: string | null, check: (payload: JwtPayload) => void) {
+export function verifierOf(
+  config: PortalConfig,
+  jwksCache: SimpleJwksCache,
+  audience: string | null,
+  check: (payload: JwtPayload) => void,
+) {
   const { issuer, jwksUri } = config.cognito;
   return JwtRsaVerifier.create(
     {
@@ -105,7 +113,8 @@ export class CognitoTokenVerifier {
     const { allowedClientIds, clientId } = config.cognito;
     // Cognito access tokens identify the client in `client_id`, not `aud`.
     this.accessVerifier = verifierOf(config, jwksCache, null, (payload) => {
-      if (payload.token_use !== 'access') throw invalid('Only access tokens are accepted (this is not an access token).');
+      if (payload.token_use !== 'access')
+        throw invalid('Only access tokens are accepted (this is not an access token).');
       if (typeof payload.client_id !== 'string' || !allowedClientIds.includes(payload.client_id)) {
         throw invalid('The token was issued for a client that is not allowed.');
       }
@@ -139,7 +148,12 @@ export class CognitoTokenVerifier {
     try {
       const payload = await this.idVerifier.verify(token);
       const email = typeof payload.email === 'string' ? payload.email : undefined;
-      return { username: payload['cognito:username'] as string, groups: groupsOf(payload), ...(email ? { email } : {}), ...subOf(payload) };
+      return {
+        username: payload['cognito:username'] as string,
+        groups: groupsOf(payload),
+        ...(email ? { email } : {}),
+        ...subOf(payload),
+      };
     } catch (error) {
       throw translateJwtError(error);
     }

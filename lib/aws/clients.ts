@@ -21,7 +21,11 @@ export function createDynamoDocumentClient(config: PortalConfig): DynamoDBDocume
 }
 
 /** The document client the data layer (lib/directory) works with, for one region and optional endpoint. */
-export function createDocumentClient(options: { region: string; endpoint?: string; credentials?: AwsCredentialIdentity }): DynamoDBDocumentClient {
+export function createDocumentClient(options: {
+  region: string;
+  endpoint?: string;
+  credentials?: AwsCredentialIdentity;
+}): DynamoDBDocumentClient {
   const client = new DynamoDBClient({ ...common(), ...options });
   return DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true },

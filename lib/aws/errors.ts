@@ -20,13 +20,7 @@ import { PortalError, isPortalError, type ErrorCode } from '@/lib/errors';
 
 /** What the portal needs to know about a failed AWS call. */
 export type AwsErrorKind =
-  | 'throttled'
-  | 'unavailable'
-  | 'access_denied'
-  | 'not_found'
-  | 'condition_failed'
-  | 'transaction_canceled'
-  | 'other';
+  'throttled' | 'unavailable' | 'access_denied' | 'not_found' | 'condition_failed' | 'transaction_canceled' | 'other';
 
 interface SdkErrorShape {
   name?: string;
@@ -41,10 +35,24 @@ function shapeOf(error: unknown): SdkErrorShape {
 }
 
 /** Node's socket errors: the service was never reached. */
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE', 'EAI_AGAIN']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'EPIPE',
+  'EAI_AGAIN',
+]);
 /** Unmodeled error names of the services the portal calls (STS and SageMaker model neither). */
 const ACCESS_DENIED_NAMES = new Set(['AccessDenied', 'AccessDeniedException', 'InvalidClientTokenId']);
-const UNAVAILABLE_NAMES = new Set(['TimeoutError', 'RequestTimeout', 'ServiceUnavailable', 'InternalServerError', 'InternalFailure']);
+const UNAVAILABLE_NAMES = new Set([
+  'TimeoutError',
+  'RequestTimeout',
+  'ServiceUnavailable',
+  'InternalServerError',
+  'InternalFailure',
+]);
 
 export function classifyAwsError(error: unknown): AwsErrorKind {
   if (
@@ -118,7 +126,12 @@ function portalError(code: ErrorCode, error: unknown, details: Record<string, un
 
 /** `service` could not be reached or answered with a 5xx: the caller may retry in a moment. */
 function unavailable(service: string, error: unknown, details: Record<string, unknown>): PortalError {
-  return portalError('aws.unavailable', error, details, `${service} is unavailable right now. Please try again in a moment.`);
+  return portalError(
+    'aws.unavailable',
+    error,
+    details,
+    `${service} is unavailable right now. Please try again in a moment.`,
+  );
 }
 
 /** DynamoDB failures: throttling -> aws.throttled, everything else -> directory.unavailable. */
@@ -132,7 +145,12 @@ export function translateDirectoryError(error: unknown, operation?: string): Por
 export function translateCognitoError(error: unknown, operation?: string): PortalError {
   if (isPortalError(error)) return error;
   if (isThrottled(error)) return portalError('aws.throttled', error, { service: 'cognito', operation });
-  return portalError('directory.unavailable', error, { service: 'cognito', operation }, 'The user pool is unavailable right now. Please try again shortly.');
+  return portalError(
+    'directory.unavailable',
+    error,
+    { service: 'cognito', operation },
+    'The user pool is unavailable right now. Please try again shortly.',
+  );
 }
 
 /** Failures while obtaining a LOB's credentials (STS AssumeRole). */
@@ -159,5 +177,10 @@ export function translateSageMakerError(error: unknown, operation: string): Port
   if (kind === 'unavailable') {
     return unavailable('SageMaker', error, { service: 'sagemaker', operation });
   }
-  return portalError('internal', error, { service: 'sagemaker', operation }, 'SageMaker could not create the Studio URL.');
+  return portalError(
+    'internal',
+    error,
+    { service: 'sagemaker', operation },
+    'SageMaker could not create the Studio URL.',
+  );
 }

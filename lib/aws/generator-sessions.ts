@@ -45,7 +45,9 @@ export function generatorRoleArn(accountId: string, roleName: string): string {
 export function sourceIdentityFor(username: string): string {
   const identity = username.replace(/^client:/, 'client=');
   if (!STS_NAME.test(identity) || /^aws:/i.test(identity)) {
-    throw new InputInvalidError('Your username cannot be used as an AWS source identity (2-64 letters, digits or +=,.@_-).');
+    throw new InputInvalidError(
+      'Your username cannot be used as an AWS source identity (2-64 letters, digits or +=,.@_-).',
+    );
   }
   return identity;
 }
@@ -65,8 +67,14 @@ export function roleSessionNameFor(username: string): string {
 /** The credentials of an AssumeRole answer; `aws.invalid_response` when STS left out a part of them. */
 export function credentialsOf(out: AssumeRoleCommandOutput): AwsCredentialIdentity & { expiration: Date } {
   const c = out.Credentials;
-  if (!c?.AccessKeyId || !c.SecretAccessKey || !c.Expiration) throw new PortalError('aws.invalid_response', 'STS AssumeRole returned no credentials.');
-  return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration };
+  if (!c?.AccessKeyId || !c.SecretAccessKey || !c.Expiration)
+    throw new PortalError('aws.invalid_response', 'STS AssumeRole returned no credentials.');
+  return {
+    accessKeyId: c.AccessKeyId,
+    secretAccessKey: c.SecretAccessKey,
+    sessionToken: c.SessionToken,
+    expiration: c.Expiration,
+  };
 }
 
 /** Which session the SDK signs the current call with (see sessionCredentials). */
@@ -85,7 +93,11 @@ export function withGeneratorSession<T>(session: GeneratorSession, call: () => P
 export function sessionCredentials(): AwsCredentialIdentityProvider {
   const provider = async () => {
     const session = currentSession.getStore();
-    if (!session) throw new PortalError('internal', 'No generator session is bound to this SageMaker call (use withGeneratorSession).');
+    if (!session)
+      throw new PortalError(
+        'internal',
+        'No generator session is bound to this SageMaker call (use withGeneratorSession).',
+      );
     return session.credentials;
   };
   return Object.assign(provider, { memoized: true });
@@ -103,7 +115,10 @@ export interface GeneratorSessionsOptions {
    * The session's tags and name for `username` (default: studio-user / lob tags, `portal-<username>`):
    * the access-control sessions (lib/access) tag `portal-task` instead, so they hold other rights.
    */
-  session?: (target: GeneratorTarget, username: string) => { tags: Array<{ Key: string; Value: string }>; name: string };
+  session?: (
+    target: GeneratorTarget,
+    username: string,
+  ) => { tags: Array<{ Key: string; Value: string }>; name: string };
 }
 
 /**
@@ -124,7 +139,10 @@ export class GeneratorSessions {
       perf: { now: () => clock() },
       fetchMethod: async (_key, _stale, { context, options: entry }) => {
         const session = await this.assume(context.target, context.username);
-        entry.ttl = Math.max(1, session.credentials.expiration.getTime() - (options.refreshBeforeMs ?? REFRESH_BEFORE_MS) - clock());
+        entry.ttl = Math.max(
+          1,
+          session.credentials.expiration.getTime() - (options.refreshBeforeMs ?? REFRESH_BEFORE_MS) - clock(),
+        );
         return session;
       },
     });
@@ -160,7 +178,13 @@ export class GeneratorSessions {
       }),
     );
     const credentials = credentialsOf(out);
-    if (!out.AssumedRoleUser?.Arn) throw new PortalError('aws.invalid_response', 'STS AssumeRole returned no assumed-role ARN.');
-    return { roleArn, assumedRoleArn: out.AssumedRoleUser.Arn, sourceIdentity: out.SourceIdentity ?? sourceIdentity, credentials };
+    if (!out.AssumedRoleUser?.Arn)
+      throw new PortalError('aws.invalid_response', 'STS AssumeRole returned no assumed-role ARN.');
+    return {
+      roleArn,
+      assumedRoleArn: out.AssumedRoleUser.Arn,
+      sourceIdentity: out.SourceIdentity ?? sourceIdentity,
+      credentials,
+    };
   }
 }

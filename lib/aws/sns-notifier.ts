@@ -18,7 +18,9 @@ export function createSnsNotifier(config: PortalConfig): Notifier | undefined {
         Subject: n.subject.slice(0, 99),
         Message: JSON.stringify({ event: n.event, lob: n.lob, text: n.text, ...n.details }),
         MessageAttributes: {
-          ...Object.fromEntries(Object.entries(n.attributes ?? {}).map(([k, v]) => [k, { DataType: 'String', StringValue: v }])),
+          ...Object.fromEntries(
+            Object.entries(n.attributes ?? {}).map(([k, v]) => [k, { DataType: 'String', StringValue: v }]),
+          ),
           lob: { DataType: 'String', StringValue: n.lob },
           event: { DataType: 'String', StringValue: n.event },
           ...(n.user ? { user: { DataType: 'String', StringValue: n.user } } : {}),

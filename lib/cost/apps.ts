@@ -26,7 +26,9 @@ export interface RunningApp {
 }
 
 /** Stable id of one app run (a new run of the same app is a new id): warnings and form values use it. */
-export function appIdOf(app: Pick<RunningApp, 'userProfile' | 'spaceName' | 'appType' | 'appName' | 'createdAt'>): string {
+export function appIdOf(
+  app: Pick<RunningApp, 'userProfile' | 'spaceName' | 'appType' | 'appName' | 'createdAt'>,
+): string {
   const where = app.spaceName ? `space.${app.spaceName}` : `profile.${app.userProfile ?? ''}`;
   return `${where}.${app.appType}.${app.appName}.${Math.floor(app.createdAt.getTime() / 1000)}`;
 }
@@ -37,14 +39,21 @@ export function appLabelOf(app: Pick<RunningApp, 'appType' | 'spaceName'>): stri
 }
 
 /** The running apps of the LOB's domain (every user), signed with whatever session `client` carries. */
-export async function listDomainApps(client: SageMakerClient, lob: Pick<Lob, 'lob' | 'domainId'>): Promise<RunningApp[]> {
+export async function listDomainApps(
+  client: SageMakerClient,
+  lob: Pick<Lob, 'lob' | 'domainId'>,
+): Promise<RunningApp[]> {
   const [apps, spaces] = await Promise.all([
     listAll(async (token) => {
-      const out = await client.send(new ListAppsCommand({ DomainIdEquals: lob.domainId, MaxResults: 100, NextToken: token }));
+      const out = await client.send(
+        new ListAppsCommand({ DomainIdEquals: lob.domainId, MaxResults: 100, NextToken: token }),
+      );
       return { items: out.Apps ?? [], next: out.NextToken };
     }),
     listAll(async (token) => {
-      const out = await client.send(new ListSpacesCommand({ DomainIdEquals: lob.domainId, MaxResults: 100, NextToken: token }));
+      const out = await client.send(
+        new ListSpacesCommand({ DomainIdEquals: lob.domainId, MaxResults: 100, NextToken: token }),
+      );
       return { items: out.Spaces ?? [], next: out.NextToken };
     }),
   ]);

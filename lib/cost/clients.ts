@@ -24,7 +24,11 @@ export interface AppClients {
 type OpenSession = (lob: Lob, username: string) => Promise<GeneratorSession>;
 
 /** Clients over the launch's user sessions and lib/access's access-control sessions (AdminDeps.studio). */
-export function createAppClients(config: PortalConfig, openUserSession: OpenSession, control: StudioAccessClients): AppClients {
+export function createAppClients(
+  config: PortalConfig,
+  openUserSession: OpenSession,
+  control: StudioAccessClients,
+): AppClients {
   const pool = new SageMakerClientPool(config);
   return {
     async asUser(lob, username, call) {

@@ -21,7 +21,11 @@ export function getCostDeps(): CostDeps {
     notify: admin.notify,
     now: admin.now,
     prices: priceTableFor(config.instancePricesFile),
-    apps: createAppClients(config, (lob, username) => presigner.openSession(lob, username), admin.studio ?? createAccessControlClients(config)),
+    apps: createAppClients(
+      config,
+      (lob, username) => presigner.openSession(lob, username),
+      admin.studio ?? createAccessControlClients(config),
+    ),
   };
   return deps;
 }

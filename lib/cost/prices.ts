@@ -56,7 +56,10 @@ const priceTableSchema = z.object({
   currency: z.string().regex(/^[A-Z]{3}$/, { error: 'currency must be an ISO code such as USD' }),
   prices: z.record(
     z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: 'prices must be keyed by region (us-east-1)' }),
-    z.record(z.string().regex(INSTANCE_TYPE, { error: 'instance types look like ml.t3.medium' }), z.number().nonnegative({ error: 'prices must be numbers >= 0' })),
+    z.record(
+      z.string().regex(INSTANCE_TYPE, { error: 'instance types look like ml.t3.medium' }),
+      z.number().nonnegative({ error: 'prices must be numbers >= 0' }),
+    ),
   ),
 });
 
@@ -105,5 +108,10 @@ export function costOf(table: PriceTable, region: string, instanceType: string, 
 /** "$1.23" (two decimals; "–" when unknown). */
 export function formatCost(amount: number | undefined, currency = 'USD'): string {
   if (amount === undefined) return '–';
-  return new Intl.NumberFormat('en-US', { style: 'currency', currency, minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(amount);
+  return new Intl.NumberFormat('en-US', {
+    style: 'currency',
+    currency,
+    minimumFractionDigits: 2,
+    maximumFractionDigits: 2,
+  }).format(amount);
 }

@@ -45,23 +45,40 @@ export async function readInstanceUsage(
   const lastDay = dayOf(today);
   const firstDay = dayOf(new Date(today.getTime() - (days - 1) * DAY_MS));
   const usage = { doc: deps.ddb, table: deps.tables.usage };
-  const perLob = await Promise.all(lobs.map(async (lob) => ({ lob, items: await readInstanceDays(usage, lob.lob, firstDay, lastDay) })));
+  const perLob = await Promise.all(
+    lobs.map(async (lob) => ({ lob, items: await readInstanceDays(usage, lob.lob, firstDay, lastDay) })),
+  );
   const rows: InstanceUsageRow[] = [];
   for (const { lob, items } of perLob) {
     const seconds = new Map<string, number>();
     for (const item of items) for (const [type, s] of item.seconds) seconds.set(type, (seconds.get(type) ?? 0) + s);
     for (const [instanceType, s] of [...seconds].sort(([a], [b]) => a.localeCompare(b))) {
       const cost = costOf(deps.prices, lob.region, instanceType, s);
-      rows.push({ lob: lob.lob, instanceType, hours: round(s / 3600, 2), hourlyPrice: hourlyPrice(deps.prices, lob.region, instanceType), cost: cost === undefined ? undefined : round(cost, 2) });
+      rows.push({
+        lob: lob.lob,
+        instanceType,
+        hours: round(s / 3600, 2),
+        hourlyPrice: hourlyPrice(deps.prices, lob.region, instanceType),
+        cost: cost === undefined ? undefined : round(cost, 2),
+      });
     }
   }
   const byLob = lobs.map(({ lob }) => {
     const mine = rows.filter((r) => r.lob === lob);
     return {
       lob,
-      hours: round(mine.reduce((a, r) => a + r.hours, 0), 2),
-      cost: round(mine.reduce((a, r) => a + (r.cost ?? 0), 0), 2),
-      unpricedHours: round(mine.filter((r) => r.cost === undefined).reduce((a, r) => a + r.hours, 0), 2),
+      hours: round(
+        mine.reduce((a, r) => a + r.hours, 0),
+        2,
+      ),
+      cost: round(
+        mine.reduce((a, r) => a + (r.cost ?? 0), 0),
+        2,
+      ),
+      unpricedHours: round(
+        mine.filter((r) => r.cost === undefined).reduce((a, r) => a + r.hours, 0),
+        2,
+      ),
     };
   });
   const types = new Map<string, { hours: number; cost: number }>();
@@ -71,14 +88,34 @@ export async function readInstanceUsage(
     t.cost += r.cost ?? 0;
     types.set(r.instanceType, t);
   }
-  const byType = [...types].map(([instanceType, t]) => ({ instanceType, hours: round(t.hours, 2), cost: round(t.cost, 2) })).sort((a, b) => b.cost - a.cost || b.hours - a.hours);
-  return { firstDay, lastDay, rows, byLob, byType, prices: { source: deps.prices.source, asOf: deps.prices.asOf, currency: deps.prices.currency } };
+  const byType = [...types]
+    .map(([instanceType, t]) => ({ instanceType, hours: round(t.hours, 2), cost: round(t.cost, 2) }))
+    .sort((a, b) => b.cost - a.cost || b.hours - a.hours);
+  return {
+    firstDay,
+    lastDay,
+    rows,
+    byLob,
+    byType,
+    prices: { source: deps.prices.source, asOf: deps.prices.asOf, currency: deps.prices.currency },
+  };
 }
 
-export const INSTANCE_CSV_COLUMNS = ['firstDay', 'lastDay', 'lob', 'instanceType', 'hours', 'hourlyPrice', 'estimatedCost', 'currency'] as const;
+export const INSTANCE_CSV_COLUMNS = [
+  'firstDay',
+  'lastDay',
+  'lob',
+  'instanceType',
+  'hours',
+  'hourlyPrice',
+  'estimatedCost',
+  'currency',
+] as const;
 
 /** One CSV row per LOB and instance type (the numbers behind the charts). */
-export function instanceCsvRows(report: InstanceUsageReport): Record<(typeof INSTANCE_CSV_COLUMNS)[number], string | number>[] {
+export function instanceCsvRows(
+  report: InstanceUsageReport,
+): Record<(typeof INSTANCE_CSV_COLUMNS)[number], string | number>[] {
   return report.rows.map((r) => ({
     firstDay: report.firstDay,
     lastDay: report.lastDay,
@@ -100,7 +137,12 @@ export async function readMyMonth(
 ): Promise<{ month: string; hours: number; cost: number; unpricedHours: number }> {
   const month = monthOf(dayOf(today));
   const usage = { doc: deps.ddb, table: deps.tables.usage };
-  const perLob = await Promise.all(lobs.map(async (lob) => ({ lob, seconds: await readUserMonthSeconds(usage, lob.lob, month, userShard(username), username) })));
+  const perLob = await Promise.all(
+    lobs.map(async (lob) => ({
+      lob,
+      seconds: await readUserMonthSeconds(usage, lob.lob, month, userShard(username), username),
+    })),
+  );
   let hours = 0;
   let cost = 0;
   let unpricedHours = 0;
@@ -124,7 +166,10 @@ export async function loadMyApps(
   lobs: Lob[],
   username: string,
   now: Date,
-): Promise<{ perLob: Array<{ lob: Lob; apps: RunningApp[]; error?: unknown }>; month?: Awaited<ReturnType<typeof readMyMonth>> }> {
+): Promise<{
+  perLob: Array<{ lob: Lob; apps: RunningApp[]; error?: unknown }>;
+  month?: Awaited<ReturnType<typeof readMyMonth>>;
+}> {
   const [perLob, month] = await Promise.all([
     Promise.all(
       lobs.map(async (lob) => {

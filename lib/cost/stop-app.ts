@@ -28,7 +28,11 @@ export interface CostDeps extends TableAccess {
 export const nowOfCost = (deps: Pick<CostDeps, 'now'>) => (deps.now ? deps.now() : new Date());
 
 /** DeleteApp of one listed app; false when it was gone already (stopped by someone else meanwhile). */
-export async function deleteApp(client: SageMakerClient, lob: Pick<Lob, 'domainId'>, app: RunningApp): Promise<boolean> {
+export async function deleteApp(
+  client: SageMakerClient,
+  lob: Pick<Lob, 'domainId'>,
+  app: RunningApp,
+): Promise<boolean> {
   try {
     await client.send(new DeleteAppCommand(deleteAppInput(lob.domainId, app)));
     return true;
@@ -51,13 +55,17 @@ export interface StopResult {
  * A user stops one of their own apps. An id naming someone else's app is refused (`app.not_yours`, 403)
  * before any stop is tried; IAM refuses it too, should the portal ever ask.
  */
-export async function stopOwnApp(deps: CostDeps, input: { lob: Lob; username: string; appId: string; requestId?: string }): Promise<StopResult> {
+export async function stopOwnApp(
+  deps: CostDeps,
+  input: { lob: Lob; username: string; appId: string; requestId?: string },
+): Promise<StopResult> {
   const { lob, username, appId } = input;
   return deps.apps.asUser(lob, username, async (client) => {
     const all = await listDomainApps(client, lob);
     const app = all.find((a) => appIdOf(a) === appId);
     if (!app) throw new PortalError('app.not_found');
-    if (!ownApps([app], username).length) throw new PortalError('app.not_yours', undefined, { details: { lob: lob.lob, app: appId } });
+    if (!ownApps([app], username).length)
+      throw new PortalError('app.not_yours', undefined, { details: { lob: lob.lob, app: appId } });
     if (!(await deleteApp(client, lob, app))) throw new PortalError('app.not_found');
     await writeAdminAudit(deps, {
       type: 'admin',
@@ -82,8 +90,16 @@ export interface StopBy {
 }
 
 /** Stops a listed app with an access-control session naming the actor, then audits and notifies the user. */
-export async function stopAppFor(deps: CostDeps, lob: Lob, app: RunningApp, by: StopBy, client?: SageMakerClient): Promise<boolean> {
-  const stopped = client ? await deleteApp(client, lob, app) : await deps.apps.asControl(lob, by.actor, (c) => deleteApp(c, lob, app));
+export async function stopAppFor(
+  deps: CostDeps,
+  lob: Lob,
+  app: RunningApp,
+  by: StopBy,
+  client?: SageMakerClient,
+): Promise<boolean> {
+  const stopped = client
+    ? await deleteApp(client, lob, app)
+    : await deps.apps.asControl(lob, by.actor, (c) => deleteApp(c, lob, app));
   if (!stopped) return false;
   const at = nowOfCost(deps);
   const label = appLabelOf(app);
@@ -102,18 +118,30 @@ export async function stopAppFor(deps: CostDeps, lob: Lob, app: RunningApp, by: 
     lob: lob.lob,
     subject: `Studio app stopped: ${label} of ${app.user} in ${lob.lob}`,
     text: `${by.actor} stopped ${label} of ${app.user} in ${lob.lob} at ${formatUtc(at.toISOString())}. Reason: ${by.reason}. Unsaved work in the app is lost; files saved in the space are kept.`,
-    details: { username: app.user, app: label, appType: app.appType, spaceName: app.spaceName, instanceType: app.instanceType, stoppedBy: by.actor, reason: by.reason },
+    details: {
+      username: app.user,
+      app: label,
+      appType: app.appType,
+      spaceName: app.spaceName,
+      instanceType: app.instanceType,
+      stoppedBy: by.actor,
+      reason: by.reason,
+    },
   });
   return true;
 }
 
 /** An owner or admin stops any running app of the LOB, with a reason. */
-export async function stopLobApp(deps: CostDeps, input: { lob: Lob; actor: string; appId: string; reason: string; requestId?: string }): Promise<StopResult> {
+export async function stopLobApp(
+  deps: CostDeps,
+  input: { lob: Lob; actor: string; appId: string; reason: string; requestId?: string },
+): Promise<StopResult> {
   const { lob, actor } = input;
   return deps.apps.asControl(lob, actor, async (client) => {
     const app = (await listDomainApps(client, lob)).find((a) => appIdOf(a) === input.appId);
     if (!app) throw new PortalError('app.not_found');
-    if (!(await stopAppFor(deps, lob, app, { actor, reason: input.reason, requestId: input.requestId }, client))) throw new PortalError('app.not_found');
+    if (!(await stopAppFor(deps, lob, app, { actor, reason: input.reason, requestId: input.requestId }, client)))
+      throw new PortalError('app.not_found');
     return { app };
   });
 }

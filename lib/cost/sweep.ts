@@ -11,7 +11,15 @@
 import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { ACCESS_SWEEP_ACTOR } from '@/lib/access/clients';
 import type { SweepStep } from '@/lib/access/sweep';
-import { claimStopWarning, countWindow, readSweepCursor, releaseStopWarning, appUsageKeys, userTypeAttribute, type SecondsAdd } from '@/lib/directory/app-usage';
+import {
+  claimStopWarning,
+  countWindow,
+  readSweepCursor,
+  releaseStopWarning,
+  appUsageKeys,
+  userTypeAttribute,
+  type SecondsAdd,
+} from '@/lib/directory/app-usage';
 import type { Lob } from '@/lib/directory/types';
 import { dayOf, monthOf, userShard } from '@/lib/usage/counters';
 import { USAGE_TTL_DAYS } from '@/lib/usage/schema';
@@ -28,13 +36,19 @@ const HOUR_MS = 3600_000;
 const WARNING_TTL_SECONDS = 14 * 86_400;
 
 /** The LOB's running-time limit for an instance type, in hours (undefined: none). */
-export function limitHoursFor(lob: Pick<Lob, 'stopAfterHours' | 'stopAfterHoursGpu'>, instanceType: string): number | undefined {
+export function limitHoursFor(
+  lob: Pick<Lob, 'stopAfterHours' | 'stopAfterHoursGpu'>,
+  instanceType: string,
+): number | undefined {
   if (isGpuInstance(instanceType) && lob.stopAfterHoursGpu !== undefined) return lob.stopAfterHoursGpu;
   return lob.stopAfterHours;
 }
 
 /** When the limit stops the app (undefined: no limit). */
-export function stopsAt(lob: Pick<Lob, 'stopAfterHours' | 'stopAfterHoursGpu'>, app: Pick<RunningApp, 'instanceType' | 'createdAt'>): Date | undefined {
+export function stopsAt(
+  lob: Pick<Lob, 'stopAfterHours' | 'stopAfterHoursGpu'>,
+  app: Pick<RunningApp, 'instanceType' | 'createdAt'>,
+): Date | undefined {
   const hours = limitHoursFor(lob, app.instanceType);
   return hours === undefined ? undefined : new Date(app.createdAt.getTime() + hours * HOUR_MS);
 }
@@ -50,7 +64,12 @@ export interface CostSweepResult {
 }
 
 /** Seconds each app ran in the window (from, to], added up per (user, instance type). */
-export function windowAdds(lob: string, apps: RunningApp[], from: Date | undefined, to: Date): { adds: SecondsAdd[]; total: number } {
+export function windowAdds(
+  lob: string,
+  apps: RunningApp[],
+  from: Date | undefined,
+  to: Date,
+): { adds: SecondsAdd[]; total: number } {
   const day = dayOf(to);
   const month = monthOf(day);
   const ttl = Math.floor(to.getTime() / 1000) + USAGE_TTL_DAYS * 86_400;
@@ -78,12 +97,25 @@ export function windowAdds(lob: string, apps: RunningApp[], from: Date | undefin
  * The LOB's cost steps for one sweep. `listed` (the apps the access sweep listed with its session) saves a
  * second ListApps; `client` is that session's client for the stops.
  */
-export async function sweepLobCosts(deps: CostDeps, lob: Lob, listed?: { apps: RunningApp[]; client?: SageMakerClient }): Promise<CostSweepResult> {
+export async function sweepLobCosts(
+  deps: CostDeps,
+  lob: Lob,
+  listed?: { apps: RunningApp[]; client?: SageMakerClient },
+): Promise<CostSweepResult> {
   if (!listed) {
-    return deps.apps.asControl(lob, ACCESS_SWEEP_ACTOR, async (client) => sweepLobCosts(deps, lob, { apps: await listDomainApps(client, lob), client }));
+    return deps.apps.asControl(lob, ACCESS_SWEEP_ACTOR, async (client) =>
+      sweepLobCosts(deps, lob, { apps: await listDomainApps(client, lob), client }),
+    );
   }
   const now = nowOfCost(deps);
-  const result: CostSweepResult = { lob: lob.lob, apps: listed.apps.length, countedSeconds: 0, warned: [], stopped: [], failed: [] };
+  const result: CostSweepResult = {
+    lob: lob.lob,
+    apps: listed.apps.length,
+    countedSeconds: 0,
+    warned: [],
+    stopped: [],
+    failed: [],
+  };
   const usage = { doc: deps.ddb, table: deps.tables.usage };
 
   const cursor = await readSweepCursor(usage, lob.lob);
@@ -100,7 +132,16 @@ export async function sweepLobCosts(deps: CostDeps, lob: Lob, listed?: { apps: R
     const label = `${appLabelOf(app)} of ${app.user}`;
     try {
       if (now.getTime() >= end) {
-        if (await stopAppFor(deps, lob, app, { actor: ACCESS_SWEEP_ACTOR, reason: `running longer than the LOB's limit of ${hours} hours` }, listed.client)) result.stopped.push(label);
+        if (
+          await stopAppFor(
+            deps,
+            lob,
+            app,
+            { actor: ACCESS_SWEEP_ACTOR, reason: `running longer than the LOB's limit of ${hours} hours` },
+            listed.client,
+          )
+        )
+          result.stopped.push(label);
       } else if (now.getTime() >= end - WARN_BEFORE_MS) {
         const id = appIdOf(app);
         if (!(await claimStopWarning(usage, lob.lob, id, hours, now, WARNING_TTL_SECONDS))) return;
@@ -110,7 +151,13 @@ export async function sweepLobCosts(deps: CostDeps, lob: Lob, listed?: { apps: R
             lob: lob.lob,
             subject: `Studio app stops soon: ${label} in ${lob.lob}`,
             text: `${appLabelOf(app)} of ${app.user} in ${lob.lob} has run almost ${hours} hours, the LOB's limit: it is stopped at ${formatUtc(new Date(end).toISOString())}. Save your work now; files saved in the space are kept.`,
-            details: { username: app.user, app: appLabelOf(app), instanceType: app.instanceType, limitHours: hours, stopsAt: new Date(end).toISOString() },
+            details: {
+              username: app.user,
+              app: appLabelOf(app),
+              instanceType: app.instanceType,
+              limitHours: hours,
+              stopsAt: new Date(end).toISOString(),
+            },
           });
           result.warned.push(label);
         } catch (error) {
@@ -152,12 +199,23 @@ export function costSweepStep(cost: CostDeps): SweepStep {
         : [],
     );
     const result = await sweepLobCosts({ ...cost, now: () => sweep.now }, sweep.lob, { apps });
-    return { cost: { countedSeconds: result.countedSeconds, warned: result.warned, stopped: result.stopped, failed: result.failed } };
+    return {
+      cost: {
+        countedSeconds: result.countedSeconds,
+        warned: result.warned,
+        stopped: result.stopped,
+        failed: result.failed,
+      },
+    };
   };
 }
 
 /** The cost steps over every enabled LOB (a few at a time); a LOB that fails is reported, not fatal. */
-export async function runCostSweep(deps: CostDeps, lobs: Lob[], concurrency = 8): Promise<Array<CostSweepResult | { lob: string; error: string }>> {
+export async function runCostSweep(
+  deps: CostDeps,
+  lobs: Lob[],
+  concurrency = 8,
+): Promise<Array<CostSweepResult | { lob: string; error: string }>> {
   return mapConcurrent(
     lobs.filter((l) => l.enabled),
     concurrency,

@@ -49,14 +49,20 @@ export async function putApiClient(access: Access, record: ApiClientRecord): Pro
   const { clientId, ...rest } = record;
   return send('api_clients.put', async () => {
     await access.ddb.send(
-      new PutCommand({ TableName: access.tables.usage, Item: { pk: CLIENT_PK, sk: clientId, ...rest }, ConditionExpression: 'attribute_not_exists(pk)' }),
+      new PutCommand({
+        TableName: access.tables.usage,
+        Item: { pk: CLIENT_PK, sk: clientId, ...rest },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
     );
   });
 }
 
 export async function getApiClient(access: Access, clientId: string): Promise<ApiClientRecord | null> {
   return send('api_clients.get', async () => {
-    const out = await access.ddb.send(new GetCommand({ TableName: access.tables.usage, Key: { pk: CLIENT_PK, sk: clientId } }));
+    const out = await access.ddb.send(
+      new GetCommand({ TableName: access.tables.usage, Key: { pk: CLIENT_PK, sk: clientId } }),
+    );
     return out.Item ? reshapeClient(out.Item) : null;
   });
 }
@@ -97,7 +103,13 @@ export interface IdempotencyRecord {
 const idemKey = (caller: string, key: string) => ({ pk: `idem#${caller}`, sk: key });
 
 /** Claims `key` for `caller` (conditional put): true when this request is the first, false when a record exists. */
-export async function claimIdempotencyKey(access: Access, caller: string, key: string, fingerprint: string, ttl: number): Promise<boolean> {
+export async function claimIdempotencyKey(
+  access: Access,
+  caller: string,
+  key: string,
+  fingerprint: string,
+  ttl: number,
+): Promise<boolean> {
   const put = new PutCommand({
     TableName: access.tables.usage,
     Item: { ...idemKey(caller, key), fingerprint, state: 'pending', ttl },
@@ -106,9 +118,15 @@ export async function claimIdempotencyKey(access: Access, caller: string, key: s
   return claimPut('idempotency.claim', access.ddb, put);
 }
 
-export async function getIdempotencyRecord(access: Access, caller: string, key: string): Promise<IdempotencyRecord | null> {
+export async function getIdempotencyRecord(
+  access: Access,
+  caller: string,
+  key: string,
+): Promise<IdempotencyRecord | null> {
   return send('idempotency.get', async () => {
-    const out = await access.ddb.send(new GetCommand({ TableName: access.tables.usage, Key: idemKey(caller, key), ConsistentRead: true }));
+    const out = await access.ddb.send(
+      new GetCommand({ TableName: access.tables.usage, Key: idemKey(caller, key), ConsistentRead: true }),
+    );
     const item = out.Item;
     if (!item) return null;
     return {
@@ -122,7 +140,12 @@ export async function getIdempotencyRecord(access: Access, caller: string, key: 
 }
 
 /** Stores the first request's answer for the replays. */
-export async function completeIdempotencyKey(access: Access, caller: string, key: string, answer: { status: number; body: string; headers: string }): Promise<void> {
+export async function completeIdempotencyKey(
+  access: Access,
+  caller: string,
+  key: string,
+  answer: { status: number; body: string; headers: string },
+): Promise<void> {
   return send('idempotency.complete', async () => {
     await access.ddb.send(
       new UpdateCommand({
@@ -130,7 +153,12 @@ export async function completeIdempotencyKey(access: Access, caller: string, key
         Key: idemKey(caller, key),
         UpdateExpression: 'SET #s = :done, #st = :status, #b = :body, #h = :headers',
         ExpressionAttributeNames: { '#s': 'state', '#st': 'status', '#b': 'body', '#h': 'headers' },
-        ExpressionAttributeValues: { ':done': 'done', ':status': answer.status, ':body': answer.body, ':headers': answer.headers },
+        ExpressionAttributeValues: {
+          ':done': 'done',
+          ':status': answer.status,
+          ':body': answer.body,
+          ':headers': answer.headers,
+        },
       }),
     );
   });

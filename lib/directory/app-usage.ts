@@ -25,7 +25,10 @@ export const appUsageKeys = {
   cursor: (lob: string) => ({ pk: partitionOf(lob), sk: CURSOR_SK }),
   day: (lob: string, day: string) => ({ pk: partitionOf(lob), sk: `ih#${day}` }),
   userMonth: (lob: string, month: string, shard: number) => ({ pk: partitionOf(lob), sk: `ihm#${month}#${shard}` }),
-  warning: (lob: string, appId: string, limitHours: number) => ({ pk: partitionOf(lob), sk: `stopwarn#${appId}#${limitHours}` }),
+  warning: (lob: string, appId: string, limitHours: number) => ({
+    pk: partitionOf(lob),
+    sk: `stopwarn#${appId}#${limitHours}`,
+  }),
 };
 
 /** The attribute of one user's seconds on one instance type in a month item. */
@@ -34,7 +37,9 @@ export const userTypeAttribute = (username: string, instanceType: string) => `u:
 /** The end of the LOB's last counted window (undefined: never counted). */
 export async function readSweepCursor(usage: AppUsageTable, lob: string): Promise<string | undefined> {
   return send('usage.read', async () => {
-    const out = await usage.doc.send(new GetCommand({ TableName: usage.table, Key: appUsageKeys.cursor(lob), ConsistentRead: true }));
+    const out = await usage.doc.send(
+      new GetCommand({ TableName: usage.table, Key: appUsageKeys.cursor(lob), ConsistentRead: true }),
+    );
     const at = out.Item?.at;
     return typeof at === 'string' ? at : undefined;
   });
@@ -51,7 +56,13 @@ export interface SecondsAdd {
  * Counts one window: moves the cursor from `from` (undefined: none yet) to `to` and ADDs the seconds, in one
  * transaction. Answers false when another sweep moved the cursor first (the window is theirs: nothing added).
  */
-export async function countWindow(usage: AppUsageTable, lob: string, from: string | undefined, to: string, adds: SecondsAdd[]): Promise<boolean> {
+export async function countWindow(
+  usage: AppUsageTable,
+  lob: string,
+  from: string | undefined,
+  to: string,
+  adds: SecondsAdd[],
+): Promise<boolean> {
   const cursor: DirectoryWrite = {
     Update: {
       TableName: usage.table,
@@ -74,19 +85,37 @@ export async function countWindow(usage: AppUsageTable, lob: string, from: strin
 }
 
 /** Claims the one "stops soon" warning of an app for a limit; false when it was claimed before. */
-export async function claimStopWarning(usage: AppUsageTable, lob: string, appId: string, limitHours: number, at: Date, ttlSeconds: number): Promise<boolean> {
+export async function claimStopWarning(
+  usage: AppUsageTable,
+  lob: string,
+  appId: string,
+  limitHours: number,
+  at: Date,
+  ttlSeconds: number,
+): Promise<boolean> {
   const put = new PutCommand({
     TableName: usage.table,
-    Item: { ...appUsageKeys.warning(lob, appId, limitHours), at: at.toISOString(), ttl: Math.floor(at.getTime() / 1000) + ttlSeconds },
+    Item: {
+      ...appUsageKeys.warning(lob, appId, limitHours),
+      at: at.toISOString(),
+      ttl: Math.floor(at.getTime() / 1000) + ttlSeconds,
+    },
     ConditionExpression: 'attribute_not_exists(pk)',
   });
   return claimPut('usage.record', usage.doc, put);
 }
 
 /** Gives a claim back (the warning could not be published: the next sweep tries again). */
-export async function releaseStopWarning(usage: AppUsageTable, lob: string, appId: string, limitHours: number): Promise<void> {
+export async function releaseStopWarning(
+  usage: AppUsageTable,
+  lob: string,
+  appId: string,
+  limitHours: number,
+): Promise<void> {
   return send('usage.record', async () => {
-    await usage.doc.send(new DeleteCommand({ TableName: usage.table, Key: appUsageKeys.warning(lob, appId, limitHours) }));
+    await usage.doc.send(
+      new DeleteCommand({ TableName: usage.table, Key: appUsageKeys.warning(lob, appId, limitHours) }),
+    );
   });
 }
 
@@ -99,20 +128,33 @@ export interface DayInstanceSeconds {
 }
 
 /** A LOB's day items from `first` to `last` (`YYYY-MM-DD`), one per day that had running apps. */
-export function readInstanceDays(usage: AppUsageTable, lob: string, first: string, last: string): Promise<DayInstanceSeconds[]> {
+export function readInstanceDays(
+  usage: AppUsageTable,
+  lob: string,
+  first: string,
+  last: string,
+): Promise<DayInstanceSeconds[]> {
   return queryRange(usage, lob, appUsageKeys.day(lob, first).sk, appUsageKeys.day(lob, last).sk, (item) => {
     const seconds = new Map<string, number>();
-    for (const attribute of Object.keys(item)) if (attribute.startsWith('t:')) seconds.set(attribute.slice(2), countOf(item, attribute));
+    for (const attribute of Object.keys(item))
+      if (attribute.startsWith('t:')) seconds.set(attribute.slice(2), countOf(item, attribute));
     return { day: String(item.sk).slice(3), seconds };
   });
 }
 
 /** One user's app seconds per instance type in a LOB and month (one GetItem on their shard). */
-export async function readUserMonthSeconds(usage: AppUsageTable, lob: string, month: string, shard: number, username: string): Promise<Map<string, number>> {
+export async function readUserMonthSeconds(
+  usage: AppUsageTable,
+  lob: string,
+  month: string,
+  shard: number,
+  username: string,
+): Promise<Map<string, number>> {
   const get = new GetCommand({ TableName: usage.table, Key: appUsageKeys.userMonth(lob, month, shard) });
   const item = (await send('usage.read', () => usage.doc.send(get))).Item as Item | undefined;
   const prefix = `u:${username}|`;
   const seconds = new Map<string, number>();
-  for (const attribute of Object.keys(item ?? {})) if (attribute.startsWith(prefix)) seconds.set(attribute.slice(prefix.length), countOf(item!, attribute));
+  for (const attribute of Object.keys(item ?? {}))
+    if (attribute.startsWith(prefix)) seconds.set(attribute.slice(prefix.length), countOf(item!, attribute));
   return seconds;
 }

@@ -1,7 +1,13 @@
 import { PutCommand, QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { PortalError } from '../errors';
 import type { TableAccess } from './access';
-import { AUDIT_COPY_ATTRIBUTE, AUDIT_FOLLOWS_UP_ATTRIBUTE, reshapeAuditItem, toAdminAuditItems, toAuditItem } from './items';
+import {
+  AUDIT_COPY_ATTRIBUTE,
+  AUDIT_FOLLOWS_UP_ATTRIBUTE,
+  reshapeAuditItem,
+  toAdminAuditItems,
+  toAuditItem,
+} from './items';
 import { AUDIT_TABLE, indexOf } from './schema';
 import { send } from './send';
 import type { AdminAuditRecord, AuditEntry, AuditRecord, AuditType, LaunchAuditRecord, PageKey } from './types';
@@ -15,7 +21,9 @@ export class AuditWriter {
   ) {}
 
   async write(record: AuditRecord): Promise<void> {
-    await send('audit.write', () => this.doc.send(new PutCommand({ TableName: this.table, Item: toAuditItem(record) })));
+    await send('audit.write', () =>
+      this.doc.send(new PutCommand({ TableName: this.table, Item: toAuditItem(record) })),
+    );
   }
 
   /**
@@ -26,8 +34,19 @@ export class AuditWriter {
    */
   async updateOutcome(record: LaunchAuditRecord, expected: string, outcome: string): Promise<void> {
     const first = toAuditItem(record);
-    const followUp = { ...first, sk: `${String(first.sk)}#outcome#${outcome}`, outcome, previousOutcome: expected, [AUDIT_FOLLOWS_UP_ATTRIBUTE]: first.sk, recordedAt: new Date().toISOString() };
-    const put = new PutCommand({ TableName: this.table, Item: followUp, ConditionExpression: 'attribute_not_exists(pk)' });
+    const followUp = {
+      ...first,
+      sk: `${String(first.sk)}#outcome#${outcome}`,
+      outcome,
+      previousOutcome: expected,
+      [AUDIT_FOLLOWS_UP_ATTRIBUTE]: first.sk,
+      recordedAt: new Date().toISOString(),
+    };
+    const put = new PutCommand({
+      TableName: this.table,
+      Item: followUp,
+      ConditionExpression: 'attribute_not_exists(pk)',
+    });
     await send('audit.update', () => this.doc.send(put));
   }
 }
@@ -132,7 +151,11 @@ export function adminAuditWrites(access: TableAccess, record: AdminAuditRecord):
 export async function writeAdminAudit(access: TableAccess, record: AdminAuditRecord): Promise<void> {
   const items = toAdminAuditItems(record);
   if (items.length > 1) {
-    await batchWriteAll(access.ddb, items.map((Item) => ({ table: access.tables.audit, request: { PutRequest: { Item } } })), 1);
+    await batchWriteAll(
+      access.ddb,
+      items.map((Item) => ({ table: access.tables.audit, request: { PutRequest: { Item } } })),
+      1,
+    );
     return;
   }
   await send('audit.write', () => access.ddb.send(new PutCommand({ TableName: access.tables.audit, Item: items[0] })));

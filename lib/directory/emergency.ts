@@ -49,24 +49,38 @@ function reshape(item: Item): EmergencyGrant {
     takenAt: String(item.takenAt),
     until: String(item.until),
     status,
-    ...(typeof item.decidedBy === 'string' ? { decidedBy: item.decidedBy, decidedAt: String(item.decidedAt ?? '') } : {}),
+    ...(typeof item.decidedBy === 'string'
+      ? { decidedBy: item.decidedBy, decidedAt: String(item.decidedAt ?? '') }
+      : {}),
   };
 }
 
 /** The end of the user's emergency grant for the LOB that is still recorded as active (the guard), or undefined. */
 export async function activeEmergencyUntil(access: Access, lob: string, user: string): Promise<string | undefined> {
-  const out = await send('emergency.guard', () => access.ddb.send(new GetCommand({ TableName: access.tables.reviews, Key: guardKey(lob, user), ConsistentRead: true })));
+  const out = await send('emergency.guard', () =>
+    access.ddb.send(
+      new GetCommand({ TableName: access.tables.reviews, Key: guardKey(lob, user), ConsistentRead: true }),
+    ),
+  );
   return typeof out.Item?.until === 'string' ? out.Item.until : undefined;
 }
 
 export async function getEmergencyGrant(access: Access, lob: string, id: string): Promise<EmergencyGrant | null> {
   if (!id.startsWith('grant#')) return null;
-  const out = await send('emergency.get', () => access.ddb.send(new GetCommand({ TableName: access.tables.reviews, Key: { pk: partition(lob), sk: id }, ConsistentRead: true })));
+  const out = await send('emergency.get', () =>
+    access.ddb.send(
+      new GetCommand({ TableName: access.tables.reviews, Key: { pk: partition(lob), sk: id }, ConsistentRead: true }),
+    ),
+  );
   return out.Item ? reshape(out.Item) : null;
 }
 
 /** A LOB's grants taken from `from` on (ISO; '' = all), newest first; `openOnly` keeps those awaiting a decision. */
-export function queryEmergencyGrants(access: Access, lob: string, options: { from?: string; openOnly?: boolean } = {}): Promise<EmergencyGrant[]> {
+export function queryEmergencyGrants(
+  access: Access,
+  lob: string,
+  options: { from?: string; openOnly?: boolean } = {},
+): Promise<EmergencyGrant[]> {
   const values: Item = { ':pk': partition(lob), ':from': `grant#${options.from ?? ''}`, ':end': 'grant$' };
   if (options.openOnly) values[':open'] = 'open';
   return sendAllPages(
@@ -76,7 +90,9 @@ export function queryEmergencyGrants(access: Access, lob: string, options: { fro
         new QueryCommand({
           TableName: access.tables.reviews,
           KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :end',
-          ...(options.openOnly ? { FilterExpression: '#status = :open', ExpressionAttributeNames: { '#status': 'status' } } : {}),
+          ...(options.openOnly
+            ? { FilterExpression: '#status = :open', ExpressionAttributeNames: { '#status': 'status' } }
+            : {}),
           ExpressionAttributeValues: values,
           ScanIndexForward: false,
           ExclusiveStartKey: startKey,
@@ -90,14 +106,24 @@ export function queryEmergencyGrants(access: Access, lob: string, options: { fro
  * Successful launches of the grant's user into its LOB within the grant's window (takenAt to until): the
  * audit log's `byUser` index, bounded by the window (launches under emergency access, for the usage report).
  */
-export async function countLaunchesUnder(access: TableAccessTo<'audit'>, grant: Pick<EmergencyGrant, 'user' | 'lob' | 'takenAt' | 'until'>): Promise<number> {
+export async function countLaunchesUnder(
+  access: TableAccessTo<'audit'>,
+  grant: Pick<EmergencyGrant, 'user' | 'lob' | 'takenAt' | 'until'>,
+): Promise<number> {
   const query = {
     TableName: access.tables.audit,
     IndexName: indexOf(AUDIT_TABLE, 'byUser').name,
     KeyConditionExpression: '#user = :user AND sk BETWEEN :from AND :to',
     FilterExpression: '#type = :launch AND #lob = :lob AND outcome = :success',
     ExpressionAttributeNames: { '#user': 'user', '#type': 'type', '#lob': 'lob' },
-    ExpressionAttributeValues: { ':user': grant.user, ':from': grant.takenAt, ':to': `${grant.until}~`, ':launch': 'launch', ':lob': grant.lob, ':success': 'success' },
+    ExpressionAttributeValues: {
+      ':user': grant.user,
+      ':from': grant.takenAt,
+      ':to': `${grant.until}~`,
+      ':launch': 'launch',
+      ':lob': grant.lob,
+      ':success': 'success',
+    },
     Select: 'COUNT' as const,
   };
   return send('emergency.launches', async () => {
@@ -133,14 +159,31 @@ export const emergencyWrites = {
       {
         Put: {
           TableName: access.tables.reviews,
-          Item: { pk: partition(grant.lob), sk: grant.id, kind: 'emergency', lob: grant.lob, user: grant.user, reason: grant.reason, takenAt: grant.takenAt, until: grant.until, status: 'open', ttl },
+          Item: {
+            pk: partition(grant.lob),
+            sk: grant.id,
+            kind: 'emergency',
+            lob: grant.lob,
+            user: grant.user,
+            reason: grant.reason,
+            takenAt: grant.takenAt,
+            until: grant.until,
+            status: 'open',
+            ttl,
+          },
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
     ];
   },
   /** The follow-up decision, only while the grant is still open (a second decider is refused). */
-  decide(access: Access, grant: Pick<EmergencyGrant, 'lob' | 'id'>, status: Exclude<EmergencyStatus, 'open'>, by: string, at: string): DirectoryWrite {
+  decide(
+    access: Access,
+    grant: Pick<EmergencyGrant, 'lob' | 'id'>,
+    status: Exclude<EmergencyStatus, 'open'>,
+    by: string,
+    at: string,
+  ): DirectoryWrite {
     return {
       Update: {
         TableName: access.tables.reviews,

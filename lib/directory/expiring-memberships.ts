@@ -18,7 +18,12 @@ export interface ExpiringMembership {
  * Memberships ending in (`from`, `to`] that were not noticed for that end date yet. One paged Scan of the
  * Users table (only rows with membership details; the job runs a few times a day, not per page view).
  */
-export async function findExpiringMemberships(doc: DynamoDBDocumentClient, table: string, from: Date, to: Date): Promise<ExpiringMembership[]> {
+export async function findExpiringMemberships(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  from: Date,
+  to: Date,
+): Promise<ExpiringMembership[]> {
   const found: ExpiringMembership[] = [];
   let startKey: Record<string, unknown> | undefined;
   await send('users.scan_expiring', async () => {
@@ -36,7 +41,8 @@ export async function findExpiringMemberships(doc: DynamoDBDocumentClient, table
         for (const m of reshapeUserItem(item).memberships) {
           if (!m.until || m.expiringNotifiedFor === m.until) continue;
           const end = Date.parse(m.until);
-          if (end > from.getTime() && end <= to.getTime()) found.push({ username: String(item.username), lob: m.lob, until: m.until });
+          if (end > from.getTime() && end <= to.getTime())
+            found.push({ username: String(item.username), lob: m.lob, until: m.until });
         }
       }
       startKey = out.LastEvaluatedKey;
@@ -49,8 +55,21 @@ export async function findExpiringMemberships(doc: DynamoDBDocumentClient, table
  * One conditional update of the notice fields of a membership (and `version`): true when it was made,
  * false when the condition failed.
  */
-async function updateNotice(doc: DynamoDBDocumentClient, table: string, m: ExpiringMembership, at: Date, update: string, condition: string, operation: string): Promise<boolean> {
-  const names: Record<string, string> = { '#m': 'memberships', '#lob': m.lob, '#nf': 'expiringNotifiedFor', '#na': 'expiringNotifiedAt' };
+async function updateNotice(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  m: ExpiringMembership,
+  at: Date,
+  update: string,
+  condition: string,
+  operation: string,
+): Promise<boolean> {
+  const names: Record<string, string> = {
+    '#m': 'memberships',
+    '#lob': m.lob,
+    '#nf': 'expiringNotifiedFor',
+    '#na': 'expiringNotifiedAt',
+  };
   if (condition.includes('#until')) names['#until'] = 'until';
   const command = new UpdateCommand({
     TableName: table,
@@ -60,7 +79,8 @@ async function updateNotice(doc: DynamoDBDocumentClient, table: string, m: Expir
     ExpressionAttributeNames: names,
     ExpressionAttributeValues: { ':until': m.until, ':at': at.toISOString(), ':one': 1 },
   });
-  const conditionFailed = (error: unknown) => ((error as { name?: string }).name === 'ConditionalCheckFailedException' ? false : undefined);
+  const conditionFailed = (error: unknown) =>
+    (error as { name?: string }).name === 'ConditionalCheckFailedException' ? false : undefined;
   return send(operation, () => doc.send(command).then(() => true), conditionFailed);
 }
 
@@ -69,9 +89,17 @@ async function updateNotice(doc: DynamoDBDocumentClient, table: string, m: Expir
  * membership changed meanwhile. Bumps `version`, so a membership edit that read the row before is retried
  * from a fresh read and keeps the mark.
  */
-export function claimExpiringNotice(doc: DynamoDBDocumentClient, table: string, m: ExpiringMembership, at: Date): Promise<boolean> {
+export function claimExpiringNotice(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  m: ExpiringMembership,
+  at: Date,
+): Promise<boolean> {
   return updateNotice(
-    doc, table, m, at,
+    doc,
+    table,
+    m,
+    at,
     'SET #m.#lob.#nf = :until, #m.#lob.#na = :at',
     '#m.#lob.#until = :until AND (attribute_not_exists(#m.#lob.#nf) OR #m.#lob.#nf <> :until)',
     'users.claim_expiring',
@@ -79,6 +107,19 @@ export function claimExpiringNotice(doc: DynamoDBDocumentClient, table: string, 
 }
 
 /** Takes a claim back (the message could not be published), so the next run tries again. */
-export async function releaseExpiringNotice(doc: DynamoDBDocumentClient, table: string, m: ExpiringMembership, at: Date): Promise<void> {
-  await updateNotice(doc, table, m, at, 'REMOVE #m.#lob.#nf, #m.#lob.#na', '#m.#lob.#nf = :until AND #m.#lob.#na = :at', 'users.release_expiring');
+export async function releaseExpiringNotice(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  m: ExpiringMembership,
+  at: Date,
+): Promise<void> {
+  await updateNotice(
+    doc,
+    table,
+    m,
+    at,
+    'REMOVE #m.#lob.#nf, #m.#lob.#na',
+    '#m.#lob.#nf = :until AND #m.#lob.#na = :at',
+    'users.release_expiring',
+  );
 }

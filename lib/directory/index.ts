@@ -10,8 +10,25 @@ export * from './items';
 export { AuditWriter, BatchingAuditWriter } from './audit';
 export { CachedLobReader, LobsRepository, type LobReader } from './lobs';
 export type { TableAccess, DirectoryTables, DocumentClient } from './access';
-export { countPendingRequests, getAccessRequest, queryPendingRequests, queryRequestsOf, requestWrites, type AccessRequest, type RequestStatus } from './requests';
-export { DEFAULT_DUE_DAYS, getReviewHeader, reviewWrites, type Review, type ReviewDecision, type ReviewRow, type ReviewSettings, type ReviewStatus } from './reviews';
+export {
+  countPendingRequests,
+  getAccessRequest,
+  queryPendingRequests,
+  queryRequestsOf,
+  requestWrites,
+  type AccessRequest,
+  type RequestStatus,
+} from './requests';
+export {
+  DEFAULT_DUE_DAYS,
+  getReviewHeader,
+  reviewWrites,
+  type Review,
+  type ReviewDecision,
+  type ReviewRow,
+  type ReviewSettings,
+  type ReviewStatus,
+} from './reviews';
 
 export interface Directory {
   doc: DynamoDBDocumentClient;

@@ -34,9 +34,11 @@ export class DirectoryItemError extends PortalError {
   }
 }
 
-const withoutUndefined = (item: Item): Item => Object.fromEntries(Object.entries(item).filter(([, v]) => v !== undefined));
+const withoutUndefined = (item: Item): Item =>
+  Object.fromEntries(Object.entries(item).filter(([, v]) => v !== undefined));
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : typeof v === 'string' && v !== '' ? Number(v) : undefined);
+const num = (v: unknown): number | undefined =>
+  typeof v === 'number' ? v : typeof v === 'string' && v !== '' ? Number(v) : undefined;
 const strList = (v: unknown): string[] => {
   if (Array.isArray(v)) return v.filter((x): x is string => typeof x === 'string');
   if (v instanceof Set) return [...v].filter((x): x is string => typeof x === 'string');
@@ -54,7 +56,8 @@ function keyOf(table: string, item: Item, attribute: string): string {
 function versionOf(table: string, key: string, item: Item): number {
   const version = num(item.version);
   if (version === undefined) return 1;
-  if (!Number.isInteger(version) || version < 0) throw new DirectoryItemError(table, key, `version ${String(item.version)} is not a whole number`);
+  if (!Number.isInteger(version) || version < 0)
+    throw new DirectoryItemError(table, key, `version ${String(item.version)} is not a whole number`);
   return version;
 }
 
@@ -100,7 +103,9 @@ export function toLobItem(lob: Lob): Item {
 }
 
 function reshapeOwnerSubs(v: object): Record<string, string> {
-  return Object.fromEntries(Object.entries(v).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== ''));
+  return Object.fromEntries(
+    Object.entries(v).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== ''),
+  );
 }
 
 function reshapeOwners(v: unknown): Lob['owners'] {
@@ -131,14 +136,20 @@ function reshapeMemberships(username: string, lobs: string[], raw: unknown): Mem
   return lobs.map((lob) => {
     if (details[lob] === undefined) return { lob, via: 'admin' };
     const parsed = membershipDetailSchema.safeParse(details[lob]);
-    if (!parsed.success) throw new DirectoryItemError('Users', username, `membership ${lob}: ${issuesOf(parsed.error)}`);
+    if (!parsed.success)
+      throw new DirectoryItemError('Users', username, `membership ${lob}: ${issuesOf(parsed.error)}`);
     return { lob, ...parsed.data };
   });
 }
 
 /** The `memberships` map attribute for a list of memberships (only the fields that are set). */
 export function toMembershipsAttribute(memberships: readonly Membership[]): Record<string, Record<string, string>> {
-  return Object.fromEntries(memberships.map(({ lob, ...rest }) => [lob, Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) as Record<string, string>]));
+  return Object.fromEntries(
+    memberships.map(({ lob, ...rest }) => [
+      lob,
+      Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) as Record<string, string>,
+    ]),
+  );
 }
 
 /** True while a membership counts: no end date, or an end date after `now`. */
@@ -164,7 +175,12 @@ export function reshapeUserItem(item: Item): UserMapping {
 /** The Users item of a mapping: `lobs` for every reader, `memberships` with the details, `kind` for the byUsername index. */
 export function toUserItem(user: UserMapping): Item {
   const { memberships, ...rest } = user;
-  return withoutUndefined({ ...rest, lobs: memberships.map((m) => m.lob), memberships: toMembershipsAttribute(memberships), kind: 'user' });
+  return withoutUndefined({
+    ...rest,
+    lobs: memberships.map((m) => m.lob),
+    memberships: toMembershipsAttribute(memberships),
+    kind: 'user',
+  });
 }
 
 const ttlOf = (at: string) => Math.floor(Date.parse(at) / 1000) + AUDIT_RETENTION_SECONDS;

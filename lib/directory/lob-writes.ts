@@ -8,19 +8,28 @@ import { LobsRepository } from './lobs';
 import type { Lob } from './types';
 import type { DirectoryWrite } from './writes';
 
-const atVersion = (expected: number) => ({ ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': expected } });
+const atVersion = (expected: number) => ({
+  ConditionExpression: 'version = :expected',
+  ExpressionAttributeValues: { ':expected': expected },
+});
 
 export const lobWrites = {
   /** A new LOB; refused (condition) when one of that name exists. */
   create(access: TableAccess, lob: Lob): DirectoryWrite {
-    return { Put: { TableName: access.tables.lobs, Item: toLobItem(lob), ConditionExpression: 'attribute_not_exists(lob)' } };
+    return {
+      Put: { TableName: access.tables.lobs, Item: toLobItem(lob), ConditionExpression: 'attribute_not_exists(lob)' },
+    };
   },
   /** The whole row as `lob`, on condition it is still at `expectedVersion`. */
   replace(access: TableAccess, lob: Lob, expectedVersion: number): DirectoryWrite {
     return { Put: { TableName: access.tables.lobs, Item: toLobItem(lob), ...atVersion(expectedVersion) } };
   },
   /** Only `enabled` and the change stamp, on condition of the version read. */
-  setEnabled(access: TableAccess, lob: Pick<Lob, 'lob' | 'enabled' | 'version' | 'updatedAt' | 'updatedBy'>, expectedVersion: number): DirectoryWrite {
+  setEnabled(
+    access: TableAccess,
+    lob: Pick<Lob, 'lob' | 'enabled' | 'version' | 'updatedAt' | 'updatedBy'>,
+    expectedVersion: number,
+  ): DirectoryWrite {
     const { ExpressionAttributeValues, ...condition } = atVersion(expectedVersion);
     return {
       Update: {
@@ -28,7 +37,13 @@ export const lobWrites = {
         Key: { lob: lob.lob },
         UpdateExpression: 'SET enabled = :enabled, version = :next, updatedAt = :at, updatedBy = :by',
         ...condition,
-        ExpressionAttributeValues: { ...ExpressionAttributeValues, ':enabled': lob.enabled, ':next': lob.version, ':at': lob.updatedAt, ':by': lob.updatedBy },
+        ExpressionAttributeValues: {
+          ...ExpressionAttributeValues,
+          ':enabled': lob.enabled,
+          ':next': lob.version,
+          ':at': lob.updatedAt,
+          ':by': lob.updatedBy,
+        },
       },
     };
   },

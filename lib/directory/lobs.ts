@@ -11,7 +11,9 @@ export class LobsRepository {
   ) {}
 
   async getLob(lob: string): Promise<Lob | undefined> {
-    const out = await send('lobs.get', () => this.doc.send(new GetCommand({ TableName: this.table, Key: { lob }, ConsistentRead: true })));
+    const out = await send('lobs.get', () =>
+      this.doc.send(new GetCommand({ TableName: this.table, Key: { lob }, ConsistentRead: true })),
+    );
     return out.Item ? reshapeLobItem(out.Item) : undefined;
   }
 
@@ -88,7 +90,11 @@ export class CachedLobReader implements LobReader {
     if (this.list && this.list.expiresAt > this.now()) return this.list.value;
     if (this.list && this.ttlSeconds > 0) {
       const refresh = this.refreshList();
-      for (const row of this.list.value) this.staleServed.set(row, refresh.then((all) => all.find((l) => l.lob === row.lob)));
+      for (const row of this.list.value)
+        this.staleServed.set(
+          row,
+          refresh.then((all) => all.find((l) => l.lob === row.lob)),
+        );
       return this.list.value;
     }
     return this.refreshList();
@@ -113,7 +119,8 @@ export class CachedLobReader implements LobReader {
     refresh = this.source.getLob(lob).then(
       (value) => {
         this.refreshing.delete(lob);
-        if (generation === this.generation) this.rows.set(lob, { value, expiresAt: this.now() + this.ttlSeconds * 1000 });
+        if (generation === this.generation)
+          this.rows.set(lob, { value, expiresAt: this.now() + this.ttlSeconds * 1000 });
         return value;
       },
       (error: unknown) => {

@@ -23,7 +23,11 @@ export function requestRateWrite(access: TableAccessTo<'requests'>, requester: s
       UpdateExpression: 'ADD changes :one SET #ttl = :ttl',
       ConditionExpression: 'attribute_not_exists(changes) OR changes < :max',
       ExpressionAttributeNames: { '#ttl': 'ttl' },
-      ExpressionAttributeValues: { ':one': 1, ':max': REQUEST_CHANGES_PER_HOUR, ':ttl': Math.floor(now.getTime() / 1000) + 2 * 3600 },
+      ExpressionAttributeValues: {
+        ':one': 1,
+        ':max': REQUEST_CHANGES_PER_HOUR,
+        ':ttl': Math.floor(now.getTime() / 1000) + 2 * 3600,
+      },
     },
   };
 }

@@ -81,7 +81,9 @@ const requestItemSchema = z.object({
   approvedDays: z.number().int().positive().optional(),
   until: optionalText,
   approvalsRequired: z.number().int().min(1).max(2).optional(),
-  approvals: z.array(z.object({ by: z.string().min(1), at: z.string().min(1), days: z.number().int().positive() })).optional(),
+  approvals: z
+    .array(z.object({ by: z.string().min(1), at: z.string().min(1), days: z.number().int().positive() }))
+    .optional(),
   requesterSub: optionalText,
   kind: z.enum(['join', 'extension']).optional(),
   extendsUntil: optionalText,
@@ -98,18 +100,28 @@ export function reshapeRequestItem(item: Item): AccessRequest {
 /** The request (consistent read), or null when there is none (or `id` names a guard or counter item). */
 export async function getAccessRequest(access: Access, id: string): Promise<AccessRequest | null> {
   if (isBookkeepingId(id)) return null;
-  const out = await send('requests.get', () => access.ddb.send(new GetCommand({ TableName: access.tables.requests, Key: { id }, ConsistentRead: true })));
+  const out = await send('requests.get', () =>
+    access.ddb.send(new GetCommand({ TableName: access.tables.requests, Key: { id }, ConsistentRead: true })),
+  );
   return out.Item ? reshapeRequestItem(out.Item) : null;
 }
 
 /** The requester's newest `limit` requests (any status), from the byRequester index. */
 export function queryRequestsOf(access: Access, requester: string, limit: number): Promise<AccessRequest[]> {
   const index = indexOf(REQUESTS_TABLE, 'byRequester');
-  return queryNewestFirst(access.ddb, { table: access.tables.requests, index: index.name, key: index.hash, value: requester, limit }, reshapeRequestItem);
+  return queryNewestFirst(
+    access.ddb,
+    { table: access.tables.requests, index: index.name, key: index.hash, value: requester, limit },
+    reshapeRequestItem,
+  );
 }
 
 /** One page of a LOB's pending requests, newest first, from the sparse pendingByLob index. */
-export async function queryPendingRequests(access: Access, lob: string, page: { limit: number; startKey?: PageKey }): Promise<{ requests: AccessRequest[]; nextKey?: PageKey }> {
+export async function queryPendingRequests(
+  access: Access,
+  lob: string,
+  page: { limit: number; startKey?: PageKey },
+): Promise<{ requests: AccessRequest[]; nextKey?: PageKey }> {
   const query = new QueryCommand({
     TableName: access.tables.requests,
     IndexName: indexOf(REQUESTS_TABLE, 'pendingByLob').name,
@@ -130,7 +142,11 @@ export const LAPSE_KIND = 'pending';
  * One page of pending requests whose `lapsesAt` is at or before `now`, oldest due first, from the sparse
  * lapsesDue index: only due requests are read (`scanned` = items read, for the bench).
  */
-export async function queryDueRequests(access: Access, now: Date, page: { limit: number; startKey?: PageKey }): Promise<{ requests: AccessRequest[]; nextKey?: PageKey; scanned: number }> {
+export async function queryDueRequests(
+  access: Access,
+  now: Date,
+  page: { limit: number; startKey?: PageKey },
+): Promise<{ requests: AccessRequest[]; nextKey?: PageKey; scanned: number }> {
   const query = new QueryCommand({
     TableName: access.tables.requests,
     IndexName: indexOf(REQUESTS_TABLE, 'lapsesDue').name,
@@ -140,25 +156,41 @@ export async function queryDueRequests(access: Access, now: Date, page: { limit:
     ExclusiveStartKey: page.startKey,
   });
   const out = await send('requests.due', () => access.ddb.send(query));
-  return { requests: (out.Items ?? []).map(reshapeRequestItem), nextKey: out.LastEvaluatedKey, scanned: out.ScannedCount ?? 0 };
+  return {
+    requests: (out.Items ?? []).map(reshapeRequestItem),
+    nextKey: out.LastEvaluatedKey,
+    scanned: out.ScannedCount ?? 0,
+  };
 }
 
 /** How many requests wait in the given LOBs: the sum of their counter items (one BatchGetItem per 100 LOBs). */
 export async function countPendingRequests(access: Access, lobs: readonly string[]): Promise<number> {
   if (!lobs.length) return 0;
-  const items = await batchGetAll(access.ddb, access.tables.requests, lobs.map(counterKey), { projection: '#p', names: { '#p': 'pending' } });
+  const items = await batchGetAll(access.ddb, access.tables.requests, lobs.map(counterKey), {
+    projection: '#p',
+    names: { '#p': 'pending' },
+  });
   return items.reduce((sum, item) => sum + Math.max(Number(item.pending ?? 0), 0), 0);
 }
 
 /** The LOB's pending counter moved by `by` (+1 on a new request, -1 on its decision or withdrawal). */
 function counterWrite(access: Access, lob: string, by: 1 | -1): DirectoryWrite {
-  return { Update: { TableName: access.tables.requests, Key: counterKey(lob), UpdateExpression: 'ADD pending :by', ExpressionAttributeValues: { ':by': by } } };
+  return {
+    Update: {
+      TableName: access.tables.requests,
+      Key: counterKey(lob),
+      UpdateExpression: 'ADD pending :by',
+      ExpressionAttributeValues: { ':by': by },
+    },
+  };
 }
 
 /** The request still has exactly the `count` approvals that were read (approvals are only ever appended). */
 function approvalsCondition(count: number, values: Record<string, unknown>): string {
   values[':approvalsRead'] = count;
-  return count === 0 ? '(attribute_not_exists(approvals) OR size(approvals) = :approvalsRead)' : 'size(approvals) = :approvalsRead';
+  return count === 0
+    ? '(attribute_not_exists(approvals) OR size(approvals) = :approvalsRead)'
+    : 'size(approvals) = :approvalsRead';
 }
 
 /** Writes of access requests, for the caller's TransactWriteItems. */
@@ -169,7 +201,13 @@ export const requestWrites = {
    */
   create(access: Access, request: AccessRequest): DirectoryWrite[] {
     return [
-      { Put: { TableName: access.tables.requests, Item: { ...guardKey(request.lob, request.requester), request: request.id }, ConditionExpression: 'attribute_not_exists(id)' } },
+      {
+        Put: {
+          TableName: access.tables.requests,
+          Item: { ...guardKey(request.lob, request.requester), request: request.id },
+          ConditionExpression: 'attribute_not_exists(id)',
+        },
+      },
       {
         Put: {
           TableName: access.tables.requests,
@@ -193,7 +231,8 @@ export const requestWrites = {
   ): DirectoryWrite[] {
     const names: Record<string, string> = { '#status': 'status' };
     const values: Record<string, unknown> = { ':pending': 'pending' };
-    const approvals = options.approvalsBefore === undefined ? '' : ` AND ${approvalsCondition(options.approvalsBefore, values)}`;
+    const approvals =
+      options.approvalsBefore === undefined ? '' : ` AND ${approvalsCondition(options.approvalsBefore, values)}`;
     const assignments = Object.entries(set).map(([k, v], i) => {
       names[`#f${i}`] = k;
       values[`:v${i}`] = v;
@@ -220,7 +259,12 @@ export const requestWrites = {
    * only while it is pending with exactly the approvals read, so two approvers deciding at once never
    * lose one (the later one is cancelled, re-reads and becomes the next approval).
    */
-  addApproval(access: Access, request: Pick<AccessRequest, 'id'>, approvals: RequestApproval[], required: number): DirectoryWrite {
+  addApproval(
+    access: Access,
+    request: Pick<AccessRequest, 'id'>,
+    approvals: RequestApproval[],
+    required: number,
+  ): DirectoryWrite {
     const values: Record<string, unknown> = { ':pending': 'pending', ':approvals': approvals, ':required': required };
     return {
       Update: {

@@ -126,7 +126,8 @@ const settingsSchema = z.object({
 /** Parses a Reviews item with its wire schema; a malformed item is refused, never guessed. */
 function parseItem<S extends z.ZodType>(schema: S, item: Item): z.output<S> {
   const parsed = schema.safeParse(item);
-  if (!parsed.success) throw new DirectoryItemError('Reviews', `${String(item.pk)} ${String(item.sk)}`, issuesOf(parsed.error));
+  if (!parsed.success)
+    throw new DirectoryItemError('Reviews', `${String(item.pk)} ${String(item.sk)}`, issuesOf(parsed.error));
   return parsed.data;
 }
 
@@ -175,7 +176,11 @@ export async function getStoredReviewSettings(access: Access, lob: string): Prom
 /** Reviews of a LOB, newest first. */
 export function queryLobReviews(access: Access, lob: string, limit = 20): Promise<Review[]> {
   const index = indexOf(REVIEWS_TABLE, 'byLob');
-  return queryNewestFirst(access.ddb, { table: access.tables.reviews, index: index.name, key: index.hash, value: lob, limit }, reshapeReviewItem);
+  return queryNewestFirst(
+    access.ddb,
+    { table: access.tables.reviews, index: index.name, key: index.hash, value: lob, limit },
+    reshapeReviewItem,
+  );
 }
 
 /**
@@ -214,9 +219,22 @@ export async function* iterateReviewRowPages(access: Access, id: string): AsyncG
 }
 
 /** Which of `usernames` have a row in the review that is still undecided (one BatchGetItem per 100). */
-export async function findUndecidedRows(access: Access, id: string, usernames: readonly string[]): Promise<Set<string>> {
-  const items = await batchGetAll(access.ddb, access.tables.reviews, usernames.map((u) => rowKey(id, u)));
-  return new Set(items.map(reshapeReviewRowItem).filter((r) => !r.decision).map((r) => r.username));
+export async function findUndecidedRows(
+  access: Access,
+  id: string,
+  usernames: readonly string[],
+): Promise<Set<string>> {
+  const items = await batchGetAll(
+    access.ddb,
+    access.tables.reviews,
+    usernames.map((u) => rowKey(id, u)),
+  );
+  return new Set(
+    items
+      .map(reshapeReviewRowItem)
+      .filter((r) => !r.decision)
+      .map((r) => r.username),
+  );
 }
 
 /** Launch audit entries read per member to find the last launch into the LOB. */
@@ -226,7 +244,12 @@ const LAST_USED_READS = 50;
  * Latest successful launch into `lob` per user, from the audit index byUser (newest first, at most
  * LAST_USED_READS entries each, 16 users at a time; with `since`, only entries after it are read).
  */
-export async function findLastLaunches(access: TableAccessTo<'audit'>, lob: string, usernames: string[], since?: string): Promise<Map<string, string>> {
+export async function findLastLaunches(
+  access: TableAccessTo<'audit'>,
+  lob: string,
+  usernames: string[],
+  since?: string,
+): Promise<Map<string, string>> {
   const found = new Map<string, string>();
   await mapConcurrent(usernames, 16, async (user) => {
     const out = await query(
@@ -237,7 +260,13 @@ export async function findLastLaunches(access: TableAccessTo<'audit'>, lob: stri
         KeyConditionExpression: since ? '#user = :user AND sk >= :since' : '#user = :user',
         FilterExpression: '#type = :launch AND #lob = :lob AND outcome = :ok',
         ExpressionAttributeNames: { '#user': 'user', '#type': 'type', '#lob': 'lob' },
-        ExpressionAttributeValues: { ':user': user, ':launch': 'launch', ':lob': lob, ':ok': 'success', ...(since ? { ':since': since } : {}) },
+        ExpressionAttributeValues: {
+          ':user': user,
+          ':launch': 'launch',
+          ':lob': lob,
+          ':ok': 'success',
+          ...(since ? { ':since': since } : {}),
+        },
         ScanIndexForward: false,
         Limit: LAST_USED_READS,
       },
@@ -253,12 +282,20 @@ export async function findLastLaunches(access: TableAccessTo<'audit'>, lob: stri
 /** A sparse due-date index of the Reviews table, found by name (lib/directory/schema.ts), with its range key. */
 function dueIndex(name: 'openByDue' | 'schedulesDue' | 'remindersDue'): { name: string; hash: string; range: string } {
   const index = indexOf(REVIEWS_TABLE, name);
-  if (!index.range) throw new PortalError('internal', `The Reviews table schema has no ${name} index with a range key.`);
+  if (!index.range)
+    throw new PortalError('internal', `The Reviews table schema has no ${name} index with a range key.`);
   return { name: index.name, hash: index.hash, range: index.range };
 }
 
 /** One page of a sparse "due" index: items whose range key is at or before `now` (at most `limit`), and where to go on. */
-async function queryDuePage(access: Access, index: { name: string; hash: string; range: string }, value: string, now: string, limit: number, startKey?: PageKey) {
+async function queryDuePage(
+  access: Access,
+  index: { name: string; hash: string; range: string },
+  value: string,
+  now: string,
+  limit: number,
+  startKey?: PageKey,
+) {
   const out = await query(
     access.ddb,
     {
@@ -275,7 +312,13 @@ async function queryDuePage(access: Access, index: { name: string; hash: string;
   return { items: out.Items ?? [], nextKey: out.LastEvaluatedKey };
 }
 
-async function queryDue(access: Access, index: { name: string; hash: string; range: string }, value: string, now: string, limit: number): Promise<Item[]> {
+async function queryDue(
+  access: Access,
+  index: { name: string; hash: string; range: string },
+  value: string,
+  now: string,
+  limit: number,
+): Promise<Item[]> {
   return (await queryDuePage(access, index, value, now, limit)).items;
 }
 
@@ -329,14 +372,23 @@ export async function claimReminder(
     UpdateExpression: slot.next ? 'SET #m = :at, remindAt = :next' : 'SET #m = :at REMOVE remindKind, remindAt',
     ConditionExpression: 'remindAt = :seen AND #status = :open',
     ExpressionAttributeNames: { '#m': slot.marker, '#status': 'status' },
-    ExpressionAttributeValues: { ':at': slot.at, ':seen': slot.seen, ':open': 'open', ...(slot.next ? { ':next': slot.next } : {}) },
+    ExpressionAttributeValues: {
+      ':at': slot.at,
+      ':seen': slot.seen,
+      ':open': 'open',
+      ...(slot.next ? { ':next': slot.next } : {}),
+    },
     ReturnValues: 'ALL_NEW',
   });
   const taken = (error: unknown) => (isConditionalCheckFailed(error) ? null : undefined);
-  return send('reviews.claim_reminder', async () => {
-    const out = await access.ddb.send(update);
-    return out.Attributes ? reshapeReviewItem(out.Attributes) : null;
-  }, taken);
+  return send(
+    'reviews.claim_reminder',
+    async () => {
+      const out = await access.ddb.send(update);
+      return out.Attributes ? reshapeReviewItem(out.Attributes) : null;
+    },
+    taken,
+  );
 }
 
 /**
@@ -359,13 +411,21 @@ export async function claimScheduleSlot(access: Access, lob: string, seen: strin
  * Writes a snapshot's rows (no header: the review does not exist until reviewWrites.open), in parallel
  * BatchWriteItem calls, `concurrency` at a time, unprocessed items retried (batchWriteAll).
  */
-export async function writeReviewRows(access: Access, id: string, rows: readonly Pick<ReviewRow, 'username' | 'until'>[], ttl: number, concurrency: number): Promise<void> {
-  const writes = rows.map(
-    (row): TableWrite => ({
-      table: access.tables.reviews,
-      request: { PutRequest: { Item: { ...rowKey(id, row.username), username: row.username, ...(row.until ? { until: row.until } : {}), ttl } } },
-    }),
-  );
+export async function writeReviewRows(
+  access: Access,
+  id: string,
+  rows: readonly Pick<ReviewRow, 'username' | 'until'>[],
+  ttl: number,
+  concurrency: number,
+): Promise<void> {
+  const writes = rows.map((row): TableWrite => ({
+    table: access.tables.reviews,
+    request: {
+      PutRequest: {
+        Item: { ...rowKey(id, row.username), username: row.username, ...(row.until ? { until: row.until } : {}), ttl },
+      },
+    },
+  }));
   await batchWriteAll(access.ddb, writes, concurrency);
 }
 
@@ -381,7 +441,21 @@ export const reviewWrites = {
     return {
       Put: {
         TableName: access.tables.reviews,
-        Item: { ...headerKey(id), reviewLob: lob, openKind: 'open', status, createdAt, createdBy, dueAt, reviewers, groups, total, decided: 0, ttl, ...remind },
+        Item: {
+          ...headerKey(id),
+          reviewLob: lob,
+          openKind: 'open',
+          status,
+          createdAt,
+          createdBy,
+          dueAt,
+          reviewers,
+          groups,
+          total,
+          decided: 0,
+          ttl,
+          ...remind,
+        },
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     };
@@ -428,10 +502,17 @@ export const reviewWrites = {
       Update: {
         TableName: access.tables.reviews,
         Key: headerKey(id),
-        UpdateExpression: 'SET #status = :finished, finishedAt = :at, finishedBy = :by, removedUndecided = :removed REMOVE openKind, remindKind',
+        UpdateExpression:
+          'SET #status = :finished, finishedAt = :at, finishedBy = :by, removedUndecided = :removed REMOVE openKind, remindKind',
         ConditionExpression: '#status = :open',
         ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':finished': 'finished', ':open': 'open', ':at': finished.at, ':by': finished.by, ':removed': finished.removedUndecided },
+        ExpressionAttributeValues: {
+          ':finished': 'finished',
+          ':open': 'open',
+          ':at': finished.at,
+          ':by': finished.by,
+          ':removed': finished.removedUndecided,
+        },
       },
     };
   },
@@ -439,9 +520,22 @@ export const reviewWrites = {
    * A LOB's settings as `settings` (a schedule puts them in the schedulesDue index), on condition they are
    * still at `expectedVersion` (0: none stored yet).
    */
-  saveSettings(access: Access, settings: ReviewSettings, stamp: { at: string; by: string }, expectedVersion: number): DirectoryWrite {
+  saveSettings(
+    access: Access,
+    settings: ReviewSettings,
+    stamp: { at: string; by: string },
+    expectedVersion: number,
+  ): DirectoryWrite {
     const { lob, dueDays, removeUndecided, version, everyDays, nextAt } = settings;
-    const item: Item = { ...settingsKey(lob), lob, dueDays, removeUndecided, version, updatedAt: stamp.at, updatedBy: stamp.by };
+    const item: Item = {
+      ...settingsKey(lob),
+      lob,
+      dueDays,
+      removeUndecided,
+      version,
+      updatedAt: stamp.at,
+      updatedBy: stamp.by,
+    };
     if (everyDays !== undefined) Object.assign(item, { everyDays, nextAt, scheduleKind: 'schedule' });
     return {
       Put: {

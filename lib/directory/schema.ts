@@ -32,9 +32,18 @@ type Key = readonly [hash: string, range?: string];
  * attribute. The attribute types follow from the keys (every portal key is a string), so no key of the
  * table or an index can lack its attribute definition.
  */
-function defineTable(spec: { id: TableSchema['id']; key: Key; indexes?: Record<string, Key>; ttl?: string }): TableSchema {
+function defineTable(spec: {
+  id: TableSchema['id'];
+  key: Key;
+  indexes?: Record<string, Key>;
+  ttl?: string;
+}): TableSchema {
   const [hash, range] = spec.key;
-  const indexes = Object.entries(spec.indexes ?? {}).map(([name, [h, r]]): IndexSchema => ({ name, hash: h, ...(r ? { range: r } : {}) }));
+  const indexes = Object.entries(spec.indexes ?? {}).map(([name, [h, r]]): IndexSchema => ({
+    name,
+    hash: h,
+    ...(r ? { range: r } : {}),
+  }));
   const keys = [hash, range, ...indexes.flatMap((i) => [i.hash, i.range])].filter((k): k is string => k !== undefined);
   return {
     id: spec.id,
@@ -46,14 +55,23 @@ function defineTable(spec: { id: TableSchema['id']; key: Key; indexes?: Record<s
   };
 }
 
-export const USERS_TABLE = defineTable({ id: 'users', key: ['username'], indexes: { byUsername: ['kind', 'username'] } });
+export const USERS_TABLE = defineTable({
+  id: 'users',
+  key: ['username'],
+  indexes: { byUsername: ['kind', 'username'] },
+});
 
 export const LOBS_TABLE = defineTable({ id: 'lobs', key: ['lob'] });
 
 /** How long audit items (and the review items that expire with them) live: contracts say 400 days. */
 export const AUDIT_RETENTION_SECONDS = 400 * 24 * 3600;
 
-export const AUDIT_TABLE = defineTable({ id: 'audit', key: ['pk', 'sk'], indexes: { byUser: ['user', 'sk'], byLob: ['lob', 'sk'] }, ttl: 'ttl' });
+export const AUDIT_TABLE = defineTable({
+  id: 'audit',
+  key: ['pk', 'sk'],
+  indexes: { byUser: ['user', 'sk'], byLob: ['lob', 'sk'] },
+  ttl: 'ttl',
+});
 
 /**
  * Access requests. `pendingLob` is set only while a request is pending (a sparse index: the queue holds
@@ -64,7 +82,11 @@ export const AUDIT_TABLE = defineTable({ id: 'audit', key: ['pk', 'sk'], indexes
 export const REQUESTS_TABLE = defineTable({
   id: 'requests',
   key: ['id'],
-  indexes: { pendingByLob: ['pendingLob', 'createdAt'], byRequester: ['requester', 'createdAt'], lapsesDue: ['lapseKind', 'lapsesAt'] },
+  indexes: {
+    pendingByLob: ['pendingLob', 'createdAt'],
+    byRequester: ['requester', 'createdAt'],
+    lapsesDue: ['lapseKind', 'lapsesAt'],
+  },
   // Only the per-person rate items (lib/directory/request-rate.ts) carry `ttl`.
   ttl: 'ttl',
 });
@@ -80,14 +102,26 @@ export const REQUESTS_TABLE = defineTable({
 export const REVIEWS_TABLE = defineTable({
   id: 'reviews',
   key: ['pk', 'sk'],
-  indexes: { byLob: ['reviewLob', 'createdAt'], openByDue: ['openKind', 'dueAt'], schedulesDue: ['scheduleKind', 'nextAt'], remindersDue: ['remindKind', 'remindAt'] },
+  indexes: {
+    byLob: ['reviewLob', 'createdAt'],
+    openByDue: ['openKind', 'dueAt'],
+    schedulesDue: ['scheduleKind', 'nextAt'],
+    remindersDue: ['remindKind', 'remindAt'],
+  },
   ttl: 'ttl',
 });
 
 /** Usage counters per LOB and day (lib/usage/schema.ts describes the items). */
 export const USAGE_TABLE = defineTable({ id: 'usage', key: ['pk', 'sk'], ttl: 'ttl' });
 
-export const TABLE_SCHEMAS: readonly TableSchema[] = [USERS_TABLE, LOBS_TABLE, AUDIT_TABLE, REQUESTS_TABLE, REVIEWS_TABLE, USAGE_TABLE];
+export const TABLE_SCHEMAS: readonly TableSchema[] = [
+  USERS_TABLE,
+  LOBS_TABLE,
+  AUDIT_TABLE,
+  REQUESTS_TABLE,
+  REVIEWS_TABLE,
+  USAGE_TABLE,
+];
 
 export type TableId = TableSchema['id'];
 

@@ -8,7 +8,11 @@ import { isConditionalCheckFailed, translateDirectoryError } from '../aws/errors
  * for the failures its caller expects (a failed condition): a result, or its own error thrown; undefined
  * lets the error be translated.
  */
-export async function send<T>(operation: string, call: () => Promise<T>, expected?: (error: unknown) => T | undefined): Promise<T> {
+export async function send<T>(
+  operation: string,
+  call: () => Promise<T>,
+  expected?: (error: unknown) => T | undefined,
+): Promise<T> {
   try {
     return await call();
   } catch (error) {

@@ -40,13 +40,22 @@ function reshape(item: Record<string, unknown>): EndedAccess {
     by: String(item.by ?? ''),
     reason: String(item.reason ?? ''),
     profileDisabled: item.profileDisabled === true,
-    ...(Array.isArray(item.pendingStop) && item.pendingStop.length ? { pendingStop: item.pendingStop.map(String) } : {}),
+    ...(Array.isArray(item.pendingStop) && item.pendingStop.length
+      ? { pendingStop: item.pendingStop.map(String) }
+      : {}),
   };
 }
 
 /** Stores (replaces) the record of ended access for one user in one LOB, and names the LOB in the user's summary. */
 export async function saveEndedAccess(access: UsageAccess, ended: EndedAccess): Promise<void> {
-  const item = { ...keyOf(ended.username, ended.lob), at: ended.at, by: ended.by, reason: ended.reason, profileDisabled: ended.profileDisabled, ...(ended.pendingStop?.length ? { pendingStop: ended.pendingStop } : {}) };
+  const item = {
+    ...keyOf(ended.username, ended.lob),
+    at: ended.at,
+    by: ended.by,
+    reason: ended.reason,
+    profileDisabled: ended.profileDisabled,
+    ...(ended.pendingStop?.length ? { pendingStop: ended.pendingStop } : {}),
+  };
   await transactWrite(access.ddb, [
     { Put: { TableName: access.tables.usage, Item: item } },
     {
@@ -78,7 +87,9 @@ export async function clearEndedAccess(access: UsageAccess, username: string, lo
 /** The LOBs where the user's access was ended and not restored (one GetItem of the summary; usually none). */
 export async function endedLobsOf(access: UsageAccess, username: string): Promise<string[]> {
   return send('studio_access.get', async () => {
-    const out = await access.ddb.send(new GetCommand({ TableName: access.tables.usage, Key: keyOf(username, SUMMARY), ProjectionExpression: 'lobs' }));
+    const out = await access.ddb.send(
+      new GetCommand({ TableName: access.tables.usage, Key: keyOf(username, SUMMARY), ProjectionExpression: 'lobs' }),
+    );
     const lobs = out.Item?.lobs as Set<string> | undefined;
     return lobs ? [...lobs].sort() : [];
   });
@@ -88,16 +99,28 @@ export async function endedLobsOf(access: UsageAccess, username: string): Promis
 export async function endedAccessOf(access: UsageAccess, username: string): Promise<EndedAccess[]> {
   return send('studio_access.query', async () => {
     const out = await access.ddb.send(
-      new QueryCommand({ TableName: access.tables.usage, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keyOf(username, '').pk } }),
+      new QueryCommand({
+        TableName: access.tables.usage,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': keyOf(username, '').pk },
+      }),
     );
     return (out.Items ?? []).filter((item) => item.sk !== SUMMARY).map(reshape);
   });
 }
 
 /** The records of these users in one LOB (BatchGetItem; those without one are missing). */
-export async function endedAccessIn(access: UsageAccess, lob: string, usernames: readonly string[]): Promise<Map<string, EndedAccess>> {
+export async function endedAccessIn(
+  access: UsageAccess,
+  lob: string,
+  usernames: readonly string[],
+): Promise<Map<string, EndedAccess>> {
   if (!usernames.length) return new Map();
-  const items = await batchGetAll(access.ddb, access.tables.usage, usernames.map((u) => keyOf(u, lob)));
+  const items = await batchGetAll(
+    access.ddb,
+    access.tables.usage,
+    usernames.map((u) => keyOf(u, lob)),
+  );
   return new Map(items.map((item) => reshape(item)).map((e) => [e.username, e]));
 }
 
@@ -105,7 +128,11 @@ export async function endedAccessIn(access: UsageAccess, lob: string, usernames:
  * Users with a successful launch in `lob` since `since` (ISO): their Studio sessions may still be live. One
  * Query of the Audit table's byLob index (its range key starts with the time), filtered to launches.
  */
-export async function recentLaunchers(access: TableAccessTo<'audit'>, lob: string, since: string): Promise<Set<string>> {
+export async function recentLaunchers(
+  access: TableAccessTo<'audit'>,
+  lob: string,
+  since: string,
+): Promise<Set<string>> {
   const users = new Set<string>();
   const query = {
     TableName: access.tables.audit,
@@ -118,7 +145,9 @@ export async function recentLaunchers(access: TableAccessTo<'audit'>, lob: strin
   };
   let startKey: Record<string, unknown> | undefined;
   do {
-    const out = await send('audit.query', () => access.ddb.send(new QueryCommand({ ...query, ExclusiveStartKey: startKey })));
+    const out = await send('audit.query', () =>
+      access.ddb.send(new QueryCommand({ ...query, ExclusiveStartKey: startKey })),
+    );
     for (const item of out.Items ?? []) users.add(String(item.user));
     startKey = out.LastEvaluatedKey;
   } while (startKey);

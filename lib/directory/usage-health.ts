@@ -20,7 +20,10 @@ const key = (lob: string) => ({ pk: 'health', sk: lob });
  * Stores a check's result in one UpdateItem: `failingSince` keeps the first failure of a run
  * (`if_not_exists`) and is removed by the first success, so concurrent checks never move it.
  */
-export async function saveLobHealth(deps: UsageTable, result: { lob: string; ok: boolean; summary: string; checkedAt: string }): Promise<LobHealth> {
+export async function saveLobHealth(
+  deps: UsageTable,
+  result: { lob: string; ok: boolean; summary: string; checkedAt: string },
+): Promise<LobHealth> {
   return send('health.save', async () => {
     const out = await deps.doc.send(
       new UpdateCommand({
@@ -54,7 +57,9 @@ export async function readLobHealth(deps: UsageTable, lobs: string[]): Promise<M
     for (let i = 0; i < lobs.length; i += 100) {
       let keys: Record<string, unknown>[] | undefined = lobs.slice(i, i + 100).map(key);
       for (let attempt = 0; keys?.length && attempt < 5; attempt++) {
-        const out: BatchGetCommandOutput = await deps.doc.send(new BatchGetCommand({ RequestItems: { [deps.table]: { Keys: keys } } }));
+        const out: BatchGetCommandOutput = await deps.doc.send(
+          new BatchGetCommand({ RequestItems: { [deps.table]: { Keys: keys } } }),
+        );
         for (const item of out.Responses?.[deps.table] ?? []) found.set(String(item.sk), reshapeHealth(item));
         keys = out.UnprocessedKeys?.[deps.table]?.Keys;
       }

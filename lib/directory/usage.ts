@@ -24,7 +24,10 @@ const partitionOf = (lob: string) => `lob#${lob}`;
 export const usageKeys = {
   counters: (lob: string, day: string): UsageKey => ({ pk: partitionOf(lob), sk: `c#${day}` }),
   users: (lob: string, shard: number, day: string): UsageKey => ({ pk: partitionOf(lob), sk: `u${shard}#${day}` }),
-  userMonth: (lob: string, month: string, shard: number): UsageKey => ({ pk: partitionOf(lob), sk: `m#${month}#${shard}` }),
+  userMonth: (lob: string, month: string, shard: number): UsageKey => ({
+    pk: partitionOf(lob),
+    sk: `m#${month}#${shard}`,
+  }),
 };
 
 /** One item's share of the counting: the ADDs (attribute -> amount) and the TTL (epoch seconds) to set. */
@@ -43,7 +46,13 @@ export function addUpdateOf(table: string, count: UsageCount) {
     values[`:v${i}`] = delta;
     return `#a${i} :v${i}`;
   });
-  return { TableName: table, Key: count.key, UpdateExpression: `ADD ${terms.join(', ')} SET #ttl = :ttl`, ExpressionAttributeNames: names, ExpressionAttributeValues: values };
+  return {
+    TableName: table,
+    Key: count.key,
+    UpdateExpression: `ADD ${terms.join(', ')} SET #ttl = :ttl`,
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+  };
 }
 
 /** One UpdateItem that ADDs each attribute's delta (and keeps the item's TTL); failures translated (`usage.record`). */
@@ -65,7 +74,8 @@ type Item = Record<string, unknown>;
 export function countOf(item: Item, attribute: string): number {
   const value = item[attribute];
   const n = typeof value === 'number' ? value : typeof value === 'string' && value !== '' ? Number(value) : Number.NaN;
-  if (!Number.isFinite(n)) throw new DirectoryItemError('Usage', `${String(item.pk)}/${String(item.sk)}`, `${attribute} is not a number`);
+  if (!Number.isFinite(n))
+    throw new DirectoryItemError('Usage', `${String(item.pk)}/${String(item.sk)}`, `${attribute} is not a number`);
   return n;
 }
 
@@ -73,7 +83,12 @@ export function countOf(item: Item, attribute: string): number {
 const periodOf = (sk: unknown) => String(sk).split('#')[1] ?? '';
 
 function reshapeDayCounters(item: Item): DayCounters {
-  const counters: DayCounters = { day: periodOf(item.sk), launches: item.n === undefined ? 0 : countOf(item, 'n'), outcomes: new Map(), buckets: new Map() };
+  const counters: DayCounters = {
+    day: periodOf(item.sk),
+    launches: item.n === undefined ? 0 : countOf(item, 'n'),
+    outcomes: new Map(),
+    buckets: new Map(),
+  };
   for (const attribute of Object.keys(item)) {
     if (attribute.startsWith('o:')) counters.outcomes.set(attribute.slice(2), countOf(item, attribute));
     else if (/^h\d+$/.test(attribute)) counters.buckets.set(Number(attribute.slice(1)), countOf(item, attribute));
@@ -90,12 +105,19 @@ export interface UserCounts {
 
 function reshapeUserCounts(item: Item): UserCounts {
   const launches = new Map<string, number>();
-  for (const attribute of Object.keys(item)) if (attribute.startsWith('u:')) launches.set(attribute.slice(2), countOf(item, attribute));
+  for (const attribute of Object.keys(item))
+    if (attribute.startsWith('u:')) launches.set(attribute.slice(2), countOf(item, attribute));
   return { period: periodOf(item.sk), launches };
 }
 
 /** Every item of a LOB's partition with `from <= sk <= to`, paginated; failures translated (`usage.read`). */
-export async function queryRange<T>(usage: UsageTable, lob: string, from: string, to: string, reshape: (item: Item) => T): Promise<T[]> {
+export async function queryRange<T>(
+  usage: UsageTable,
+  lob: string,
+  from: string,
+  to: string,
+  reshape: (item: Item) => T,
+): Promise<T[]> {
   return sendAllPages(
     'usage.read',
     async (startKey) => {
@@ -115,7 +137,13 @@ export async function queryRange<T>(usage: UsageTable, lob: string, from: string
 
 /** A LOB's day counters from day `first` to `last` (UTC days, `YYYY-MM-DD`), one item per day that had a launch. */
 export function readDayCounters(usage: UsageTable, lob: string, first: string, last: string): Promise<DayCounters[]> {
-  return queryRange(usage, lob, usageKeys.counters(lob, first).sk, usageKeys.counters(lob, last).sk, reshapeDayCounters);
+  return queryRange(
+    usage,
+    lob,
+    usageKeys.counters(lob, first).sk,
+    usageKeys.counters(lob, last).sk,
+    reshapeDayCounters,
+  );
 }
 
 /** A LOB's per-user month shards from month `first` to `last` (`YYYY-MM`), every shard. */
@@ -124,6 +152,18 @@ export function readUserMonths(usage: UsageTable, lob: string, first: string, la
 }
 
 /** One shard of a LOB's per-user day items from day `first` to `last`. */
-export function readUserDays(usage: UsageTable, lob: string, shard: number, first: string, last: string): Promise<UserCounts[]> {
-  return queryRange(usage, lob, usageKeys.users(lob, shard, first).sk, usageKeys.users(lob, shard, last).sk, reshapeUserCounts);
+export function readUserDays(
+  usage: UsageTable,
+  lob: string,
+  shard: number,
+  first: string,
+  last: string,
+): Promise<UserCounts[]> {
+  return queryRange(
+    usage,
+    lob,
+    usageKeys.users(lob, shard, first).sk,
+    usageKeys.users(lob, shard, last).sk,
+    reshapeUserCounts,
+  );
 }

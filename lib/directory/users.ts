@@ -12,9 +12,15 @@ import { TransactionCancelledError, batchGetAll, batchWriteAll, type DirectoryWr
 import { send, sendAllPages } from './send';
 
 /** The user's row (consistent read by default: admin edits start from it), or null when there is none. */
-export async function getUserMapping(access: TableAccessTo<'users'>, username: string, options: { consistent?: boolean } = {}): Promise<UserMapping | null> {
+export async function getUserMapping(
+  access: TableAccessTo<'users'>,
+  username: string,
+  options: { consistent?: boolean } = {},
+): Promise<UserMapping | null> {
   const out = await send('users.get', () =>
-    access.ddb.send(new GetCommand({ TableName: access.tables.users, Key: { username }, ConsistentRead: options.consistent ?? true })),
+    access.ddb.send(
+      new GetCommand({ TableName: access.tables.users, Key: { username }, ConsistentRead: options.consistent ?? true }),
+    ),
   );
   return out.Item ? reshapeUserItem(out.Item) : null;
 }
@@ -26,10 +32,15 @@ export async function getUserMappings(
   options: { consistent?: boolean; concurrency?: number } = {},
 ): Promise<Map<string, UserMapping>> {
   if (!usernames.length) return new Map();
-  const items = await batchGetAll(access.ddb, access.tables.users, usernames.map((username) => ({ username })), {
-    consistentRead: options.consistent,
-    concurrency: options.concurrency,
-  });
+  const items = await batchGetAll(
+    access.ddb,
+    access.tables.users,
+    usernames.map((username) => ({ username })),
+    {
+      consistentRead: options.consistent,
+      concurrency: options.concurrency,
+    },
+  );
   return new Map(items.map((item) => [String(item.username), reshapeUserItem(item)]));
 }
 
@@ -72,7 +83,14 @@ const DAY_MS = 24 * 3600 * 1000;
 export async function queryLobMembers(
   access: TableAccessTo<'users'>,
   lob: string,
-  page: { limit: number; now: Date; prefix?: string; expiringWithinDays?: number; startKey?: PageKey; maxReads: number },
+  page: {
+    limit: number;
+    now: Date;
+    prefix?: string;
+    expiringWithinDays?: number;
+    startKey?: PageKey;
+    maxReads: number;
+  },
 ): Promise<{ members: LobMembership[]; nextKey?: PageKey; budgetSpent: boolean }> {
   const { now, prefix } = page;
   const names: Record<string, string> = { '#m': 'memberships', '#lob': lob, '#until': 'until', '#lobs': 'lobs' };
@@ -104,7 +122,8 @@ export async function queryLobMembers(
       const m = user.memberships.find((x) => x.lob === lob);
       if (m && isMembershipActive(m, now)) members.push({ ...m, username: user.username, version: user.version });
       // Continue after this user next time.
-      if (members.length === page.limit) return { members, nextKey: { kind: 'user', username: user.username }, budgetSpent: false };
+      if (members.length === page.limit)
+        return { members, nextKey: { kind: 'user', username: user.username }, budgetSpent: false };
     }
     startKey = out.LastEvaluatedKey;
     if (!startKey) return { members, budgetSpent: false };
@@ -113,7 +132,10 @@ export async function queryLobMembers(
 }
 
 /** Every row naming `lob` in its list, ended memberships included (a scan: LOB deletes are rare, and it must be exact). */
-export async function scanLobMembers(access: TableAccessTo<'users'>, lob: string): Promise<Pick<UserMapping, 'username' | 'lobs' | 'version'>[]> {
+export async function scanLobMembers(
+  access: TableAccessTo<'users'>,
+  lob: string,
+): Promise<Pick<UserMapping, 'username' | 'lobs' | 'version'>[]> {
   return sendAllPages(
     'users.scan',
     (startKey) =>
@@ -152,14 +174,25 @@ export const userWrites = {
     return { Put: putOf(access, user, expectedVersion) as NonNullable<DirectoryWrite['Put']> };
   },
   /** Only the row's LOB list (a LOB deleted under its members), on condition of the version read. */
-  setLobs(access: TableAccessTo<'users'>, user: Pick<UserMapping, 'username' | 'version'>, lobs: string[], stamp: { at: string; by: string }): DirectoryWrite {
+  setLobs(
+    access: TableAccessTo<'users'>,
+    user: Pick<UserMapping, 'username' | 'version'>,
+    lobs: string[],
+    stamp: { at: string; by: string },
+  ): DirectoryWrite {
     return {
       Update: {
         TableName: access.tables.users,
         Key: { username: user.username },
         UpdateExpression: 'SET lobs = :lobs, version = :next, updatedAt = :at, updatedBy = :by',
         ConditionExpression: 'version = :expected',
-        ExpressionAttributeValues: { ':lobs': lobs, ':next': user.version + 1, ':expected': user.version, ':at': stamp.at, ':by': stamp.by },
+        ExpressionAttributeValues: {
+          ':lobs': lobs,
+          ':next': user.version + 1,
+          ':expected': user.version,
+          ':at': stamp.at,
+          ':by': stamp.by,
+        },
       },
     };
   },
@@ -173,14 +206,31 @@ export const userWrites = {
  * Stores `user` as one conditional PutItem, without an audit record: for tools that are not the console
  * (scripts/populate.ts). A row changed since it was read fails with TransactionCancelledError.
  */
-export async function putUserMapping(access: TableAccessTo<'users'>, user: UserMapping, expectedVersion: number | null): Promise<void> {
+export async function putUserMapping(
+  access: TableAccessTo<'users'>,
+  user: UserMapping,
+  expectedVersion: number | null,
+): Promise<void> {
   const changed = (error: unknown) => {
-    if (isConditionalCheckFailed(error)) throw new TransactionCancelledError(['ConditionalCheckFailed'], { cause: error });
+    if (isConditionalCheckFailed(error))
+      throw new TransactionCancelledError(['ConditionalCheckFailed'], { cause: error });
   };
-  await send('users.put', () => access.ddb.send(new PutCommand(putOf(access, user, expectedVersion))).then(() => undefined), changed);
+  await send(
+    'users.put',
+    () => access.ddb.send(new PutCommand(putOf(access, user, expectedVersion))).then(() => undefined),
+    changed,
+  );
 }
 
 /** Writes many rows unconditionally and unaudited, in batches: for seeding a table (bench, fresh stacks), never for edits. */
-export async function seedUserMappings(access: TableAccessTo<'users'>, users: UserMapping[], concurrency = 4): Promise<void> {
-  await batchWriteAll(access.ddb, users.map((user) => ({ table: access.tables.users, request: { PutRequest: { Item: toUserItem(user) } } })), concurrency);
+export async function seedUserMappings(
+  access: TableAccessTo<'users'>,
+  users: UserMapping[],
+  concurrency = 4,
+): Promise<void> {
+  await batchWriteAll(
+    access.ddb,
+    users.map((user) => ({ table: access.tables.users, request: { PutRequest: { Item: toUserItem(user) } } })),
+    concurrency,
+  );
 }

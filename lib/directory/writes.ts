@@ -75,7 +75,9 @@ export async function transactWrite(ddb: DynamoDBDocumentClient, items: Director
       },
     );
     if (!codes) return;
-    const onlyConflicts = codes.codes.some((c) => c === 'TransactionConflict') && codes.codes.every((c) => c === 'TransactionConflict' || c === undefined);
+    const onlyConflicts =
+      codes.codes.some((c) => c === 'TransactionConflict') &&
+      codes.codes.every((c) => c === 'TransactionConflict' || c === undefined);
     if (!onlyConflicts || attempt >= attempts) throw new TransactionCancelledError(codes.codes, { cause: codes.error });
     await sleep(backoff(attempt, 25));
   }
@@ -103,7 +105,9 @@ export async function writeBatch(
   let pending = requests;
   for (let attempt = 1; ; attempt++) {
     const out = await send('batch.write', () => ddb.send(new BatchWriteCommand({ RequestItems: pending })));
-    const left = Object.fromEntries(Object.entries(out.UnprocessedItems ?? {}).filter(([, l]) => l && l.length)) as Record<string, BatchWriteRequest[]>;
+    const left = Object.fromEntries(
+      Object.entries(out.UnprocessedItems ?? {}).filter(([, l]) => l && l.length),
+    ) as Record<string, BatchWriteRequest[]>;
     if (!Object.keys(left).length || attempt >= maxAttempts) return left;
     pending = left;
     await sleep(backoff(attempt, options.backoffMs ?? 50));
@@ -125,7 +129,8 @@ export async function batchWriteAll(ddb: DynamoDBDocumentClient, writes: TableWr
     const requests: Record<string, BatchWriteRequest[]> = {};
     for (const w of part) (requests[w.table] ??= []).push(w.request);
     const left = await writeBatch(ddb, requests);
-    if (Object.keys(left).length) throw new PortalError('aws.throttled', 'DynamoDB kept items unprocessed after retries.');
+    if (Object.keys(left).length)
+      throw new PortalError('aws.throttled', 'DynamoDB kept items unprocessed after retries.');
   });
 }
 
@@ -144,14 +149,20 @@ export async function batchGetAll(
         ddb.send(
           new BatchGetCommand({
             RequestItems: {
-              [table]: { Keys: pending, ProjectionExpression: options.projection, ExpressionAttributeNames: options.names, ConsistentRead: options.consistentRead },
+              [table]: {
+                Keys: pending,
+                ProjectionExpression: options.projection,
+                ExpressionAttributeNames: options.names,
+                ConsistentRead: options.consistentRead,
+              },
             },
           }),
         ),
       );
       found.push(...(out.Responses?.[table] ?? []));
       pending = (out.UnprocessedKeys?.[table]?.Keys as Item[] | undefined) ?? [];
-      if (pending.length && attempt >= MAX_UNPROCESSED_ATTEMPTS) throw new PortalError('aws.throttled', 'DynamoDB kept keys unprocessed after retries.');
+      if (pending.length && attempt >= MAX_UNPROCESSED_ATTEMPTS)
+        throw new PortalError('aws.throttled', 'DynamoDB kept keys unprocessed after retries.');
       if (pending.length) await sleep(backoff(attempt, 50));
     }
   });

@@ -7,7 +7,10 @@ import { getConfig } from '@/lib/config';
  * say "Deleted <anything>". `kind` binds the signature to the banner it is for.
  */
 function mac(kind: string, value: string): string {
-  return createHmac('sha256', getConfig().nextAuthSecret).update(`flash\0${kind}\0${value}`).digest('base64url').slice(0, 22);
+  return createHmac('sha256', getConfig().nextAuthSecret)
+    .update(`flash\0${kind}\0${value}`)
+    .digest('base64url')
+    .slice(0, 22);
 }
 
 /** `value.signature`, for a query parameter. */

@@ -23,11 +23,17 @@ export class IdentityMismatchError extends PortalError {
  * before binding existed carry no `sub`: refused too (the safe reading) until `npm run backfill-subs`
  * binds them (docs/admin.md). Group-derived access has no row and is not checked here: the IdP governs it.
  */
-export function checkIdentityBinding(user: Pick<SessionUser, 'username' | 'sub'>, row: Pick<UserMapping, 'sub'> | null | undefined): void {
+export function checkIdentityBinding(
+  user: Pick<SessionUser, 'username' | 'sub'>,
+  row: Pick<UserMapping, 'sub'> | null | undefined,
+): void {
   if (!row) return;
   const details = { username: user.username, rowSub: row.sub ?? null, sessionSub: user.sub ?? null };
   if (!user.sub) {
-    throw new IdentityMismatchError('Your sign-in does not carry your user id (it predates this portal version). Sign out and sign in again.', details);
+    throw new IdentityMismatchError(
+      'Your sign-in does not carry your user id (it predates this portal version). Sign out and sign in again.',
+      details,
+    );
   }
   if (!row.sub) {
     throw new IdentityMismatchError(

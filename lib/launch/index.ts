@@ -17,7 +17,13 @@ import type { LaunchRequest } from './types';
 
 export * from './types';
 export { launchStudio, validateLaunchChoices, isStudioApp, type LaunchDeps } from './launch-studio';
-export { afterResponseRecorder, writeAheadRecorder, type LaunchRecorder, type LaunchRecord, type RecordSinks } from './recorder';
+export {
+  afterResponseRecorder,
+  writeAheadRecorder,
+  type LaunchRecorder,
+  type LaunchRecord,
+  type RecordSinks,
+} from './recorder';
 export { resolveLobsForUser, type ResolvedLobs } from './resolve-lobs';
 export { SageMakerPresigner, LANDING_URI } from './sagemaker-presigner';
 
@@ -27,9 +33,12 @@ type Defer = (task: () => Promise<void>) => void;
 function createCollaborators(config: PortalConfig, directory: Directory) {
   // After the response, records of concurrent launches share BatchWriteItems (a PutItem per launch was
   // a sixth of a launch's CPU under load); before the response (Lambda) each launch writes its own.
-  const batched = config.auditWrite === 'after-response' ? new BatchingAuditWriter(directory.doc, config.tables.audit) : undefined;
+  const batched =
+    config.auditWrite === 'after-response' ? new BatchingAuditWriter(directory.doc, config.tables.audit) : undefined;
   // Usage counters likewise: merged across launches after the response, one launch's own two UpdateItems before it.
-  const counters = batched ? new BatchingUsageRecorder(directory.doc, config.tables.usage) : new UsageRecorder(directory.doc, config.tables.usage);
+  const counters = batched
+    ? new BatchingUsageRecorder(directory.doc, config.tables.usage)
+    : new UsageRecorder(directory.doc, config.tables.usage);
   const sinks: RecordSinks = {
     audit: {
       write: batched ? (record) => batched.write(record) : (record) => directory.audit.write(record),
@@ -38,19 +47,29 @@ function createCollaborators(config: PortalConfig, directory: Directory) {
     usage: counters,
   };
   // Restores a profile the portal disabled when its user may launch again (lib/access/launch-restore.ts).
-  const access = { ddb: directory.doc, tables: config.tables, studio: createAccessControlClients(config), now: createClock(config) };
-  const base: Omit<LaunchDeps, 'recorder'> = restoreOnLaunch({
-    getUser: (username) => getUserMapping({ ddb: directory.doc, tables: config.tables }, username, { consistent: false }),
-    lobs: directory.lobs,
-    presigner: new SageMakerPresigner(new SageMakerClientPool(config), createGeneratorSessions(config), log, {
-      profileReadyTimeoutMs: config.profileReadyTimeoutSeconds * 1000,
-    }),
-    metrics: getMetrics(),
-    defaultUrlExpiresSeconds: config.presignedUrlExpiresSeconds,
-    supportContact: config.supportContact,
-    log,
+  const access = {
+    ddb: directory.doc,
+    tables: config.tables,
+    studio: createAccessControlClients(config),
     now: createClock(config),
-  }, access, { recheckSeconds: config.identityRecheckSeconds, now: () => access.now().getTime() });
+  };
+  const base: Omit<LaunchDeps, 'recorder'> = restoreOnLaunch(
+    {
+      getUser: (username) =>
+        getUserMapping({ ddb: directory.doc, tables: config.tables }, username, { consistent: false }),
+      lobs: directory.lobs,
+      presigner: new SageMakerPresigner(new SageMakerClientPool(config), createGeneratorSessions(config), log, {
+        profileReadyTimeoutMs: config.profileReadyTimeoutSeconds * 1000,
+      }),
+      metrics: getMetrics(),
+      defaultUrlExpiresSeconds: config.presignedUrlExpiresSeconds,
+      supportContact: config.supportContact,
+      log,
+      now: createClock(config),
+    },
+    access,
+    { recheckSeconds: config.identityRecheckSeconds, now: () => access.now().getTime() },
+  );
   return { base, sinks };
 }
 
@@ -59,7 +78,9 @@ function createCollaborators(config: PortalConfig, directory: Directory) {
  * `after()`) and configuration allows it (AUDIT_WRITE=after-response); written ahead otherwise (Lambda).
  */
 function recorderFor(config: PortalConfig, sinks: RecordSinks, defer?: Defer): LaunchRecorder {
-  return defer && config.auditWrite === 'after-response' ? afterResponseRecorder(sinks, defer) : writeAheadRecorder(sinks);
+  return defer && config.auditWrite === 'after-response'
+    ? afterResponseRecorder(sinks, defer)
+    : writeAheadRecorder(sinks);
 }
 
 /** Production collaborators of the launch flow, built from configuration. */

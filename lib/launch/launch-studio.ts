@@ -31,9 +31,12 @@ export function validateLaunchChoices(input: { lob?: string | null; app?: string
   const app = input.app?.trim() || undefined;
   const space = input.space?.trim() || undefined;
   if (lob !== undefined && !LOB_NAME.test(lob)) throw new InputInvalidError('lob must be a LOB id such as "lob-a".');
-  if (app !== undefined && !isStudioApp(app)) throw new InputInvalidError(`app must be one of ${STUDIO_APPS.join(', ')}.`);
+  if (app !== undefined && !isStudioApp(app))
+    throw new InputInvalidError(`app must be one of ${STUDIO_APPS.join(', ')}.`);
   if (space !== undefined && !PROFILE_NAME_PATTERN.test(space)) {
-    throw new InputInvalidError('space must be a Studio space name (letters, digits and hyphens, up to 63 characters).');
+    throw new InputInvalidError(
+      'space must be a Studio space name (letters, digits and hyphens, up to 63 characters).',
+    );
   }
   return { lob, app: app as StudioApp | undefined, space };
 }
@@ -50,7 +53,9 @@ export function membershipExpiredError(membership: Membership, supportContact: s
 
 function chooseLob(request: LaunchRequest, resolved: ResolvedLobs, supportContact: string): Lob {
   const { lobs, expired } = resolved;
-  const ended = expired.find((m) => m.lob === request.lob) ?? (lobs.length === 0 && !request.lob ? latestEnded(expired) : undefined);
+  const ended =
+    expired.find((m) => m.lob === request.lob) ??
+    (lobs.length === 0 && !request.lob ? latestEnded(expired) : undefined);
   if (ended && !lobs.some((l) => l.lob === ended.lob)) throw membershipExpiredError(ended, supportContact);
   if (lobs.length === 0) {
     throw new PortalError(
@@ -60,11 +65,14 @@ function chooseLob(request: LaunchRequest, resolved: ResolvedLobs, supportContac
   }
   if (request.lob) {
     const chosen = lobs.find((l) => l.lob === request.lob);
-    if (!chosen) throw new PortalError('lob.not_member', `You are not a member of the line of business "${request.lob}".`);
+    if (!chosen)
+      throw new PortalError('lob.not_member', `You are not a member of the line of business "${request.lob}".`);
     return chosen;
   }
   if (lobs.length > 1) {
-    throw new InputInvalidError(`You belong to several lines of business (${lobs.map((l) => l.lob).join(', ')}): choose one with "lob".`);
+    throw new InputInvalidError(
+      `You belong to several lines of business (${lobs.map((l) => l.lob).join(', ')}): choose one with "lob".`,
+    );
   }
   return lobs[0];
 }
@@ -137,10 +145,24 @@ export async function launchStudio(deps: LaunchDeps, request: LaunchRequest): Pr
       }
       // settle: the record says how it ended; the response leaves once the recorder allows it.
       const expiresAt = new Date(issuedAt.getTime() + expiresSeconds * 1000).toISOString();
-      const result: LaunchResult = { url, expiresAt, lob: lob.lob, accountId: lob.accountId, domainId: lob.domainId, app };
+      const result: LaunchResult = {
+        url,
+        expiresAt,
+        lob: lob.lob,
+        accountId: lob.accountId,
+        domainId: lob.domainId,
+        app,
+      };
       const { accountId, domainId } = lob;
       const durationMs = Date.now() - launch.started;
-      log.info('launch.success', { lob: lob.lob, accountId, domainId, app, roleSession: session.assumedRoleArn, durationMs });
+      log.info('launch.success', {
+        lob: lob.lob,
+        accountId,
+        domainId,
+        app,
+        roleSession: session.assumedRoleArn,
+        durationMs,
+      });
       await settle(launch, 'success');
       return result;
     } catch (thrown) {
@@ -166,10 +188,14 @@ function choose(launch: Launch, resolved: ResolvedLobs): { lob: Lob; app: Studio
   }
   const app = (launch.app = request.app ?? lob.defaultApp);
   if (!lob.allowedApps.includes(app)) {
-    throw new InputInvalidError(`${lob.displayName} does not allow opening ${app}; choose one of ${lob.allowedApps.join(', ')}.`);
+    throw new InputInvalidError(
+      `${lob.displayName} does not allow opening ${app}; choose one of ${lob.allowedApps.join(', ')}.`,
+    );
   }
   if (!PROFILE_NAME_PATTERN.test(request.user.username)) {
-    throw new InputInvalidError('Your username cannot be used as a Studio user profile name (letters, digits and hyphens only).');
+    throw new InputInvalidError(
+      'Your username cannot be used as a Studio user profile name (letters, digits and hyphens only).',
+    );
   }
   return { lob, app };
 }
@@ -187,7 +213,13 @@ async function refuse(launch: Launch, thrown: unknown): Promise<PortalError> {
   const error = profileMessage(toPortalError(thrown), lob, deps.supportContact);
   const level = error.status >= 500 ? 'error' : 'warn';
   const durationMs = Date.now() - launch.started;
-  launch.log[level]('launch.failed', { code: error.code, lob: lob?.lob, durationMs, error: error.cause ?? error, details: error.details });
+  launch.log[level]('launch.failed', {
+    code: error.code,
+    lob: lob?.lob,
+    durationMs,
+    error: error.cause ?? error,
+    details: error.details,
+  });
   const dependency = dependencyOf(error.details);
   if (dependency) deps.metrics?.dependencyError(dependency, error.code);
   await settle(launch, error.code);
@@ -215,7 +247,11 @@ function recordOf(launch: Launch, outcome: string, at: string, durationMs?: numb
       requestId: request.requestId,
       channel: request.channel,
       outcome,
-      ...(lob ? { lob: lob.lob, accountId: lob.accountId, domainId: lob.domainId } : request.lob ? { lob: request.lob } : {}),
+      ...(lob
+        ? { lob: lob.lob, accountId: lob.accountId, domainId: lob.domainId }
+        : request.lob
+          ? { lob: request.lob }
+          : {}),
       ...(app ? { app } : {}),
       ...(session ? { roleSession: session.assumedRoleArn, sourceIdentity: session.sourceIdentity } : {}),
     },
@@ -227,7 +263,10 @@ function recordOf(launch: Launch, outcome: string, at: string, durationMs?: numb
  * The re-read rows when they differ from the (expired, cached) rows a launch ran on; undefined when they
  * agree or nothing was re-read. Any difference counts (enabled, account, domain, role, region, apps, ...).
  */
-async function changedLobs(used: ResolvedLobs | undefined, revalidation: Promise<ResolvedLobs> | undefined): Promise<ResolvedLobs | undefined> {
+async function changedLobs(
+  used: ResolvedLobs | undefined,
+  revalidation: Promise<ResolvedLobs> | undefined,
+): Promise<ResolvedLobs | undefined> {
   if (!used || !revalidation) return undefined;
   const fresh = await revalidation;
   return isDeepStrictEqual(used.lobs, fresh.lobs) ? undefined : fresh;
@@ -237,10 +276,14 @@ async function changedLobs(used: ResolvedLobs | undefined, revalidation: Promise
  * For PresignRequest.beforeCreateProfile: nothing is created in a LOB account on a cached row that has
  * changed. The presign fails; the launch then finds the change and makes its second attempt.
  */
-function confirmLobs(resolved: ResolvedLobs, revalidation: Promise<ResolvedLobs> | undefined): (() => Promise<void>) | undefined {
+function confirmLobs(
+  resolved: ResolvedLobs,
+  revalidation: Promise<ResolvedLobs> | undefined,
+): (() => Promise<void>) | undefined {
   if (!revalidation) return undefined;
   return async () => {
-    if (await changedLobs(resolved, revalidation)) throw new Error('The LOB row changed: no profile is created on the cached copy.');
+    if (await changedLobs(resolved, revalidation))
+      throw new Error('The LOB row changed: no profile is created on the cached copy.');
   };
 }
 

@@ -43,7 +43,9 @@ export interface LaunchRecorder {
 
 /** Writes a record and its counts now; failures logged (the launch already happened: never fail it for them). */
 function writeBoth(sinks: RecordSinks, log: Logger, { audit, usage }: LaunchRecord): Promise<void> {
-  const written = sinks.audit.write(audit).catch((error: unknown) => log.error('audit.write_failed', { error, record: audit }));
+  const written = sinks.audit
+    .write(audit)
+    .catch((error: unknown) => log.error('audit.write_failed', { error, record: audit }));
   const counted = sinks.usage
     .record(usage)
     .catch((error: unknown) => log.error('usage.write_failed', { error, lob: usage.lob, outcome: usage.outcome }));
@@ -116,11 +118,13 @@ class WriteAhead implements LaunchRecording {
     const { audit, usage } = ahead.record;
     const { outcome } = record.audit;
     const [recorded, counters] = await Promise.all([ahead.landed, ahead.counted]);
-    const auditFailure = (error: unknown) => this.log.error('audit.write_failed', { error, record: { ...audit, outcome } });
+    const auditFailure = (error: unknown) =>
+      this.log.error('audit.write_failed', { error, record: { ...audit, outcome } });
     const usageFailure = (error: unknown) => this.log.error('usage.write_failed', { error, lob: usage.lob, outcome });
     const fixes: Promise<unknown>[] = [];
     if (!recorded) fixes.push(this.sinks.audit.write({ ...audit, outcome }).catch(auditFailure));
-    else if (outcome !== audit.outcome) fixes.push(this.sinks.audit.updateOutcome(audit, audit.outcome, outcome).catch(auditFailure));
+    else if (outcome !== audit.outcome)
+      fixes.push(this.sinks.audit.updateOutcome(audit, audit.outcome, outcome).catch(auditFailure));
     const durationMs = record.usage.durationMs ?? 0;
     if (!counters) fixes.push(this.sinks.usage.record({ ...usage, outcome, durationMs }).catch(usageFailure));
     else if (outcome === usage.outcome) this.sinks.usage.noteDuration({ ...usage, durationMs });

@@ -59,11 +59,18 @@ export async function resolveLobsForUser(deps: ResolveLobsDeps, user: SessionUse
  * again: it is never cached. A LOB that is gone drops out; on the group path, so does one whose `groups`
  * no longer include one of the user's.
  */
-export function revalidateLobs(deps: ResolveLobsDeps, user: SessionUser, resolved: ResolvedLobs): Promise<ResolvedLobs> | undefined {
+export function revalidateLobs(
+  deps: ResolveLobsDeps,
+  user: SessionUser,
+  resolved: ResolvedLobs,
+): Promise<ResolvedLobs> | undefined {
   const rereads = resolved.lobs.map((row) => deps.lobs.revalidate?.(row));
   if (rereads.every((reread) => reread === undefined)) return undefined;
   return Promise.all(resolved.lobs.map((row, i) => rereads[i] ?? row)).then((rows) => {
-    const lobs = rows.filter((row): row is Lob => row !== undefined && (resolved.source !== 'groups' || row.groups.some((g) => user.groups.includes(g))));
+    const lobs = rows.filter(
+      (row): row is Lob =>
+        row !== undefined && (resolved.source !== 'groups' || row.groups.some((g) => user.groups.includes(g))),
+    );
     return { ...resolved, lobs };
   });
 }

@@ -6,7 +6,12 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import type { SageMakerClientPool } from '@/lib/aws/clients';
 import { isResourceNotFound, translateAssumeRoleError, translateSageMakerError } from '@/lib/aws/errors';
-import { generatorRoleArn, withGeneratorSession, type GeneratorSession, type GeneratorSessions } from '@/lib/aws/generator-sessions';
+import {
+  generatorRoleArn,
+  withGeneratorSession,
+  type GeneratorSession,
+  type GeneratorSessions,
+} from '@/lib/aws/generator-sessions';
 import type { StudioApp } from '@/lib/config';
 import { PortalError } from '@/lib/errors';
 import type { Lob } from '@/lib/directory/types';
@@ -120,10 +125,17 @@ export class SageMakerPresigner implements Presigner {
         new CreateUserProfileCommand({
           DomainId: request.lob.domainId,
           UserProfileName: request.userProfileName,
-          Tags: [{ Key: 'created-by', Value: 'studio-portal' }, ...(request.userSub ? [{ Key: PROFILE_SUB_TAG, Value: request.userSub }] : [])],
+          Tags: [
+            { Key: 'created-by', Value: 'studio-portal' },
+            ...(request.userSub ? [{ Key: PROFILE_SUB_TAG, Value: request.userSub }] : []),
+          ],
         }),
       );
-      this.log.info('profile.created', { lob: request.lob.lob, domainId: request.lob.domainId, user: request.userProfileName });
+      this.log.info('profile.created', {
+        lob: request.lob.lob,
+        domainId: request.lob.domainId,
+        user: request.userProfileName,
+      });
     } catch (error) {
       if ((error as { name?: string }).name === 'ResourceInUse') return;
       throw translateSageMakerError(error, 'CreateUserProfile');
@@ -132,18 +144,28 @@ export class SageMakerPresigner implements Presigner {
 
   private async describeStatus(client: SageMakerClient, request: PresignRequest): Promise<string | undefined> {
     try {
-      const out = await client.send(new DescribeUserProfileCommand({ DomainId: request.lob.domainId, UserProfileName: request.userProfileName }));
+      const out = await client.send(
+        new DescribeUserProfileCommand({ DomainId: request.lob.domainId, UserProfileName: request.userProfileName }),
+      );
       return out.Status;
     } catch (error) {
-      if (isResourceNotFound(error)) throw new PortalError('profile.not_found', undefined, { cause: error, details: { domainId: request.lob.domainId } });
+      if (isResourceNotFound(error))
+        throw new PortalError('profile.not_found', undefined, {
+          cause: error,
+          details: { domainId: request.lob.domainId },
+        });
       throw translateSageMakerError(error, 'DescribeUserProfile');
     }
   }
 
   private failed(request: PresignRequest, status: string | undefined): PortalError {
-    return new PortalError('profile.failed', `Your Studio profile in ${request.lob.displayName} could not be created (status ${status ?? 'unknown'}). Ask your platform team to look at it.`, {
-      details: { domainId: request.lob.domainId, status },
-    });
+    return new PortalError(
+      'profile.failed',
+      `Your Studio profile in ${request.lob.displayName} could not be created (status ${status ?? 'unknown'}). Ask your platform team to look at it.`,
+      {
+        details: { domainId: request.lob.domainId, status },
+      },
+    );
   }
 
   /** DescribeUserProfile with backoff until InService; profile.not_ready after the bound, profile.failed if it fails. */
@@ -157,9 +179,13 @@ export class SageMakerPresigner implements Presigner {
       if (!status || !TRANSIENT.has(status)) throw this.failed(request, status);
       const left = deadline - this.now();
       if (left <= 0) {
-        throw new PortalError('profile.not_ready', `Your Studio profile in ${name} is still being created. Please try again in a minute.`, {
-          details: { domainId: request.lob.domainId, status, waitedMs: timeoutMs },
-        });
+        throw new PortalError(
+          'profile.not_ready',
+          `Your Studio profile in ${name} is still being created. Please try again in a minute.`,
+          {
+            details: { domainId: request.lob.domainId, status, waitedMs: timeoutMs },
+          },
+        );
       }
       await this.sleep(Math.min(pause, left));
     }

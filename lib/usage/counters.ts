@@ -51,9 +51,15 @@ interface ItemCount extends UsageCount {
 
 /** What one launch adds: to the LOB-day counter item, and for a success to the user's shard of the LOB-day. */
 function countsOf(usage: LaunchUsage): ItemCount[] {
-  const counters = new Map([['n', 1], [`o:${usage.outcome}`, 1]]);
-  if (usage.outcome === 'success' && usage.durationMs !== undefined) counters.set(`h${durationBucket(usage.durationMs)}`, 1);
-  const items: ItemCount[] = [{ key: usageKeys.counters(usage.lob ?? NO_LOB, dayOf(usage.at)), adds: counters, ttl: ttlOf(usage.at) }];
+  const counters = new Map([
+    ['n', 1],
+    [`o:${usage.outcome}`, 1],
+  ]);
+  if (usage.outcome === 'success' && usage.durationMs !== undefined)
+    counters.set(`h${durationBucket(usage.durationMs)}`, 1);
+  const items: ItemCount[] = [
+    { key: usageKeys.counters(usage.lob ?? NO_LOB, dayOf(usage.at)), adds: counters, ttl: ttlOf(usage.at) },
+  ];
   if (usage.outcome === 'success') items.push(...userCounts(usage, 1));
   return items;
 }
@@ -114,7 +120,10 @@ export class UsageRecorder {
    */
   async correct(usage: LaunchUsage, from: string): Promise<void> {
     const key = usageKeys.counters(usage.lob ?? NO_LOB, dayOf(usage.at));
-    const adds: Adds = new Map([[`o:${from}`, -1], [`o:${usage.outcome}`, 1]]);
+    const adds: Adds = new Map([
+      [`o:${from}`, -1],
+      [`o:${usage.outcome}`, 1],
+    ]);
     const counts: ItemCount[] = [{ key, adds, ttl: ttlOf(usage.at) }];
     if (from === 'success') counts.push(...userCounts(usage, -1));
     await sendCounts(this.usage, counts);
@@ -127,7 +136,11 @@ export class UsageRecorder {
    */
   noteDuration(usage: LaunchUsage & { durationMs: number }): void {
     const key = usageKeys.counters(usage.lob ?? NO_LOB, dayOf(usage.at));
-    mergeCount(this.pending, { key, adds: new Map([[`h${durationBucket(usage.durationMs)}`, 1]]), ttl: ttlOf(usage.at) });
+    mergeCount(this.pending, {
+      key,
+      adds: new Map([[`h${durationBucket(usage.durationMs)}`, 1]]),
+      ttl: ttlOf(usage.at),
+    });
   }
 }
 

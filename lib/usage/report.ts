@@ -89,7 +89,9 @@ export async function readUsage(
       const [counters, months, ...shards] = await Promise.all([
         readDayCounters(deps, lob, first, last),
         input.users === false ? none : readUserMonths(deps, lob, userMonths[0], userMonths[userMonths.length - 1]),
-        ...(input.perDayUsers ? Array.from({ length: USER_SHARDS }, (_, shard) => readUserDays(deps, lob, shard, first, last)) : []),
+        ...(input.perDayUsers
+          ? Array.from({ length: USER_SHARDS }, (_, shard) => readUserDays(deps, lob, shard, first, last))
+          : []),
       ]);
       const perDay = days.map(() => 0);
       const failedPerDay = days.map(() => 0);
@@ -139,7 +141,9 @@ export async function readUsage(
     failures: failuresPerDay,
     ...(input.perDayUsers ? { activeUsersPerDay } : {}),
     userMonths,
-    failuresByCode: [...failures].map(([code, count]) => ({ code, count })).sort((a, b) => b.count - a.count || a.code.localeCompare(b.code)),
+    failuresByCode: [...failures]
+      .map(([code, count]) => ({ code, count }))
+      .sort((a, b) => b.count - a.count || a.code.localeCompare(b.code)),
     perLob,
     topUsers: top.slice(0, input.topUsers ?? 10),
   };

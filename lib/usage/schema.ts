@@ -28,7 +28,9 @@ export const USAGE_KEY = {
 } as const;
 
 /** Upper bounds (ms, inclusive) of the launch-duration histogram; the last bucket is open-ended. */
-export const DURATION_BUCKETS_MS = [25, 50, 75, 100, 150, 200, 300, 400, 500, 750, 1000, 1500, 2000, 3000, 5000, 10000] as const;
+export const DURATION_BUCKETS_MS = [
+  25, 50, 75, 100, 150, 200, 300, 400, 500, 750, 1000, 1500, 2000, 3000, 5000, 10000,
+] as const;
 
 /** Per-user counters of one LOB-day or LOB-month are spread over this many items (keeps each item well under 400 KB). */
 export const USER_SHARDS = 4;

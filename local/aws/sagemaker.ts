@@ -2,7 +2,15 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { authenticateCaller, signingRegion, type SignatureErrorCodes } from './sts';
-import { appKey, principalTag, sessionIdentity, type AwsState, type CloudTrailEvent, type StudioApp, type StudioDomain } from './state';
+import {
+  appKey,
+  principalTag,
+  sessionIdentity,
+  type AwsState,
+  type CloudTrailEvent,
+  type StudioApp,
+  type StudioDomain,
+} from './state';
 import type { StudioTokens } from './studio-token';
 import { PROFILE_NAME_PATTERN } from '../../lib/names';
 
@@ -34,7 +42,12 @@ const LANDING_APPS: Record<string, string> = {
 };
 
 /** SageMaker's (JSON protocol) codes for SigV4 failures. */
-const SIGNATURE_ERRORS: SignatureErrorCodes = { unknownKey: 'UnrecognizedClientException', mismatch: 'InvalidSignatureException', expired: 'ExpiredTokenException', missing: 'MissingAuthenticationTokenException' };
+const SIGNATURE_ERRORS: SignatureErrorCodes = {
+  unknownKey: 'UnrecognizedClientException',
+  mismatch: 'InvalidSignatureException',
+  expired: 'ExpiredTokenException',
+  missing: 'MissingAuthenticationTokenException',
+};
 
 type Json = Record<string, unknown>;
 const epoch = (d: Date) => d.getTime() / 1000;
@@ -44,7 +57,9 @@ function validation(message: string): SageMakerError {
 }
 
 function constraint(value: unknown, field: string, rule: string): SageMakerError {
-  return validation(`1 validation error detected: Value '${String(value)}' at '${field}' failed to satisfy constraint: ${rule}`);
+  return validation(
+    `1 validation error detected: Value '${String(value)}' at '${field}' failed to satisfy constraint: ${rule}`,
+  );
 }
 
 function requireName(input: Json, key: string, field: string): string {
@@ -70,7 +85,8 @@ function requireDomainId(input: Json, key = 'DomainId', field = 'domainId'): str
 function optionalInt(input: Json, key: string, field: string, min: number, max: number, fallback: number): number {
   const value = input[key];
   if (value === undefined || value === null) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value)) throw constraint(value, field, 'Member must be an integer');
+  if (typeof value !== 'number' || !Number.isInteger(value))
+    throw constraint(value, field, 'Member must be an integer');
   if (value < min) throw constraint(value, field, `Member must have value greater than or equal to ${min}`);
   if (value > max) throw constraint(value, field, `Member must have value less than or equal to ${max}`);
   return value;
@@ -83,10 +99,12 @@ function optionalInt(input: Json, key: string, field: string, min: number, max: 
 /** CreateUserProfile's optional Tags ([{ Key, Value }], at most 50, keys 1-128 characters) as a map. */
 function readTags(input: Json): Record<string, string> | undefined {
   if (input.Tags === undefined) return undefined;
-  if (!Array.isArray(input.Tags) || input.Tags.length > 50) throw validation("Value at 'tags' failed to satisfy constraint: Member must have length less than or equal to 50");
+  if (!Array.isArray(input.Tags) || input.Tags.length > 50)
+    throw validation("Value at 'tags' failed to satisfy constraint: Member must have length less than or equal to 50");
   const tags: Record<string, string> = {};
   for (const tag of input.Tags as Json[]) {
-    if (typeof tag?.Key !== 'string' || tag.Key.length < 1 || tag.Key.length > 128) throw constraint(tag?.Key, 'tags.member.key', 'Member must have length between 1 and 128');
+    if (typeof tag?.Key !== 'string' || tag.Key.length < 1 || tag.Key.length > 128)
+      throw constraint(tag?.Key, 'tags.member.key', 'Member must have length between 1 and 128');
     tags[tag.Key] = typeof tag.Value === 'string' ? tag.Value : '';
   }
   return tags;
@@ -95,13 +113,17 @@ function readTags(input: Json): Record<string, string> | undefined {
 function readPage(input: Json) {
   const max = optionalInt(input, 'MaxResults', 'maxResults', 1, 100, 10);
   const start = typeof input.NextToken === 'string' ? Number(input.NextToken) || 0 : 0;
-  return <T>(all: T[]) => ({ items: all.slice(start, start + max), NextToken: start + max < all.length ? String(start + max) : undefined });
+  return <T>(all: T[]) => ({
+    items: all.slice(start, start + max),
+    NextToken: start + max < all.length ? String(start + max) : undefined,
+  });
 }
 
 /** LandingUri forms: studio::<path>, app:<App>:<path>. */
 export function parseLandingUri(value: unknown): { app: string; path?: string } {
   if (value === undefined || value === null) return { app: 'Studio' };
-  if (typeof value !== 'string' || value.length > 1023) throw constraint(value, 'landingUri', 'Member must have length less than or equal to 1023');
+  if (typeof value !== 'string' || value.length > 1023)
+    throw constraint(value, 'landingUri', 'Member must have length less than or equal to 1023');
   const studio = /^studio::(.*)$/.exec(value);
   if (studio) return { app: 'Studio', path: studio[1] || undefined };
   const app = /^app:([A-Za-z]+):(.*)$/.exec(value);
@@ -158,13 +180,27 @@ export async function handleSageMaker(
       userIdentity:
         caller.kind === 'temporary'
           ? sessionIdentity(caller.creds)
-          : { type: 'IAMUser', principalId: caller.principal.accessKeyId, arn: caller.principal.arn, accountId: caller.principal.accountId, accessKeyId: caller.principal.accessKeyId },
+          : {
+              type: 'IAMUser',
+              principalId: caller.principal.accessKeyId,
+              arn: caller.principal.arn,
+              accountId: caller.principal.accountId,
+              accessKeyId: caller.principal.accessKeyId,
+            },
       requestParameters,
       responseElements: null,
       ...extra,
     });
   try {
-    const { result, responseElements } = await runSageMaker(state, tokens, url, caller, body, operation, (input) => (requestParameters = input));
+    const { result, responseElements } = await runSageMaker(
+      state,
+      tokens,
+      url,
+      caller,
+      body,
+      operation,
+      (input) => (requestParameters = input),
+    );
     record({ responseElements });
     return result;
   } catch (error) {
@@ -224,7 +260,12 @@ async function runSageMaker(
    * spaces whose sagemaker:OwnerUserProfileArn is the tagged profile and whose sagemaker:SpaceSharingType is
    * Private. Everything else is refused, as IAM refuses it.
    */
-  const authorizeDeleteApp = (domain: StudioDomain, resource: string, profile: string | undefined, space: string | undefined) => {
+  const authorizeDeleteApp = (
+    domain: StudioDomain,
+    resource: string,
+    profile: string | undefined,
+    space: string | undefined,
+  ) => {
     if (accessControl) return;
     const tagged = principalTag(creds, STUDIO_USER_TAG);
     if (tagged === undefined) throw denied(resource);
@@ -246,7 +287,9 @@ async function runSageMaker(
   };
   /** The domains a List call covers: the one DomainIdEquals names, else all of the caller's account. */
   const listedDomains = () =>
-    input.DomainIdEquals === undefined ? state.domainsOf(accountId) : [findDomain(requireDomainId(input, 'DomainIdEquals', 'domainIdEquals'))];
+    input.DomainIdEquals === undefined
+      ? state.domainsOf(accountId)
+      : [findDomain(requireDomainId(input, 'DomainIdEquals', 'domainIdEquals'))];
   const findProfile = (domain: StudioDomain, name: string) => {
     const profile = domain.profiles.get(name);
     if (!profile) {
@@ -276,21 +319,42 @@ async function runSageMaker(
       const domainId = requireDomainId(input);
       const userProfile = requireName(input, 'UserProfileName', 'userProfileName');
       const expires = optionalInt(input, 'ExpiresInSeconds', 'expiresInSeconds', 5, 300, 300);
-      const session = optionalInt(input, 'SessionExpirationDurationInSeconds', 'sessionExpirationDurationInSeconds', 1800, 43200, 43200);
+      const session = optionalInt(
+        input,
+        'SessionExpirationDurationInSeconds',
+        'sessionExpirationDurationInSeconds',
+        1800,
+        43200,
+        43200,
+      );
       const space = input.SpaceName === undefined ? undefined : requireName(input, 'SpaceName', 'spaceName');
       const landing = parseLandingUri(input.LandingUri);
       const domain = findDomain(domainId);
       authorizeProfile(domain, userProfile);
       const profile = findProfile(domain, userProfile);
       if (profile.status !== 'InService') {
-        throw validation(`User profile ${userProfile} in domain ${domainId} is in ${profile.status} status; a presigned URL needs an InService profile.`);
+        throw validation(
+          `User profile ${userProfile} in domain ${domainId} is in ${profile.status} status; a presigned URL needs an InService profile.`,
+        );
       }
       const token = await tokens.issue(
-        { domainId, accountId, region: domain.region, userProfile, app: landing.app, path: landing.path, space, sessionSeconds: session },
+        {
+          domainId,
+          accountId,
+          region: domain.region,
+          userProfile,
+          app: landing.app,
+          path: landing.path,
+          space,
+          sessionSeconds: session,
+        },
         expires,
       );
       // CloudTrail never shows the URL: it is a credential.
-      return { result: { AuthorizedUrl: `${url.scheme}://${studioHost(domain, url)}/auth?token=${token}` }, responseElements: { authorizedUrl: 'HIDDEN_DUE_TO_SECURITY_REASONS' } };
+      return {
+        result: { AuthorizedUrl: `${url.scheme}://${studioHost(domain, url)}/auth?token=${token}` },
+        responseElements: { authorizedUrl: 'HIDDEN_DUE_TO_SECURITY_REASONS' },
+      };
     }
     case 'DescribeDomain': {
       const domain = findDomain(requireDomainId(input));
@@ -310,7 +374,9 @@ async function runSageMaker(
     }
     case 'ListDomains': {
       const page = readPage(input);
-      const { items, NextToken } = page(state.domainsOf(accountId).sort((a, b) => a.domainId.localeCompare(b.domainId)));
+      const { items, NextToken } = page(
+        state.domainsOf(accountId).sort((a, b) => a.domainId.localeCompare(b.domainId)),
+      );
       return read({
         Domains: items.map((d) => ({
           DomainArn: domainArn(d),
@@ -335,7 +401,8 @@ async function runSageMaker(
       const name = requireName(input, 'UserProfileName', 'userProfileName');
       const domain = findDomain(domainId);
       authorizeProfile(domain, name);
-      if (domain.profiles.has(name)) throw new SageMakerError('ResourceInUse', `User profile ${name} already exists in domain ${domainId}`);
+      if (domain.profiles.has(name))
+        throw new SageMakerError('ResourceInUse', `User profile ${name} already exists in domain ${domainId}`);
       // Created asynchronously, as SageMaker does: Pending, InService after the configured delay.
       state.createProfile(domain, name, new Date(), readTags(input));
       const arn = describeProfile(domain, name).UserProfileArn;
@@ -345,7 +412,10 @@ async function runSageMaker(
       // Tags of a user profile (the only taggable resource here): arn:aws:sagemaker:<region>:<account>:user-profile/<domain>/<name>.
       const arn = typeof input.ResourceArn === 'string' ? input.ResourceArn : '';
       const match = /^arn:aws:sagemaker:[a-z0-9-]+:\d{12}:user-profile\/(d-[a-z0-9]+)\/([^/]+)$/.exec(arn);
-      if (!match) throw validation(`Value '${arn}' at 'resourceArn' failed to satisfy constraint: a user profile ARN is expected.`);
+      if (!match)
+        throw validation(
+          `Value '${arn}' at 'resourceArn' failed to satisfy constraint: a user profile ARN is expected.`,
+        );
       const profile = findProfile(findDomain(match[1]), match[2]);
       return read({ Tags: Object.entries(profile.tags ?? {}).map(([Key, Value]) => ({ Key, Value })) });
     }
@@ -371,14 +441,22 @@ async function runSageMaker(
     }
     case 'ListApps': {
       const page = readPage(input);
-      const profile = input.UserProfileNameEquals === undefined ? undefined : requireName(input, 'UserProfileNameEquals', 'userProfileNameEquals');
-      const space = input.SpaceNameEquals === undefined ? undefined : requireName(input, 'SpaceNameEquals', 'spaceNameEquals');
+      const profile =
+        input.UserProfileNameEquals === undefined
+          ? undefined
+          : requireName(input, 'UserProfileNameEquals', 'userProfileNameEquals');
+      const space =
+        input.SpaceNameEquals === undefined ? undefined : requireName(input, 'SpaceNameEquals', 'spaceNameEquals');
       if (profile && space) throw validation('Only one of UserProfileNameEquals and SpaceNameEquals may be given.');
       // Deleted apps stay listed (Status Deleted), as SageMaker lists them: callers filter on Status.
       const { items, NextToken } = page(
         listedDomains()
           .flatMap((d) => [...d.apps.values()].map((a) => ({ d, a: state.settleApp(a) })))
-          .filter(({ a }) => (profile === undefined || (!a.spaceName && a.userProfile === profile)) && (space === undefined || a.spaceName === space))
+          .filter(
+            ({ a }) =>
+              (profile === undefined || (!a.spaceName && a.userProfile === profile)) &&
+              (space === undefined || a.spaceName === space),
+          )
           .sort((x, y) => appKey(x.a).localeCompare(appKey(y.a))),
       );
       return read({
@@ -399,7 +477,9 @@ async function runSageMaker(
       const page = readPage(input);
       const domains = listedDomains();
       const { items, NextToken } = page(
-        domains.flatMap((d) => [...d.spaces.values()].map((sp) => ({ d, sp }))).sort((x, y) => x.sp.name.localeCompare(y.sp.name)),
+        domains
+          .flatMap((d) => [...d.spaces.values()].map((sp) => ({ d, sp })))
+          .sort((x, y) => x.sp.name.localeCompare(y.sp.name)),
       );
       return read({
         Spaces: items.map(({ d, sp }) => ({
@@ -417,19 +497,29 @@ async function runSageMaker(
     case 'DeleteApp': {
       const domain = findDomain(requireDomainId(input));
       const appType = input.AppType;
-      if (typeof appType !== 'string' || appType === '') throw constraint(appType ?? 'null', 'appType', 'Member must not be null');
+      if (typeof appType !== 'string' || appType === '')
+        throw constraint(appType ?? 'null', 'appType', 'Member must not be null');
       const appName = requireName(input, 'AppName', 'appName');
-      const profile = input.UserProfileName === undefined ? undefined : requireName(input, 'UserProfileName', 'userProfileName');
+      const profile =
+        input.UserProfileName === undefined ? undefined : requireName(input, 'UserProfileName', 'userProfileName');
       const space = input.SpaceName === undefined ? undefined : requireName(input, 'SpaceName', 'spaceName');
       if (!profile && !space) throw validation('Either UserProfileName or SpaceName must be given.');
       const owner = space ? (domain.spaces.get(space)?.ownerUserProfile ?? '') : profile!;
-      authorizeDeleteApp(domain, appArn(domain, { userProfile: owner, spaceName: space, appType: appType as StudioApp['appType'], appName }), profile, space);
-      const app = APP_TYPES.has(appType) ? domain.apps.get(appKey({ userProfile: owner, spaceName: space, appType })) : undefined;
+      authorizeDeleteApp(
+        domain,
+        appArn(domain, { userProfile: owner, spaceName: space, appType: appType as StudioApp['appType'], appName }),
+        profile,
+        space,
+      );
+      const app = APP_TYPES.has(appType)
+        ? domain.apps.get(appKey({ userProfile: owner, spaceName: space, appType }))
+        : undefined;
       const name = `${space ? `space ${space}` : `user profile ${profile}`}, app type ${appType}, app name ${appName}`;
       if (!app || app.appName !== appName || state.settleApp(app).status === 'Deleted') {
         throw new SageMakerError('ResourceNotFound', `App with ${name} does not exist in domain ${domain.domainId}`);
       }
-      if (app.status === 'Deleting') throw new SageMakerError('ResourceInUse', `App with ${name} is already being deleted`);
+      if (app.status === 'Deleting')
+        throw new SageMakerError('ResourceInUse', `App with ${name} is already being deleted`);
       const delay = state.appDeletionDelayMs;
       app.status = delay > 0 ? 'Deleting' : 'Deleted';
       app.deletedAt = delay > 0 ? new Date(state.now().getTime() + delay) : undefined;
@@ -443,9 +533,17 @@ async function runSageMaker(
       const settings = (input.UserSettings ?? {}) as Json;
       const portal = settings.StudioWebPortal;
       if (portal !== undefined && portal !== 'ENABLED' && portal !== 'DISABLED') {
-        throw constraint(portal, 'userSettings.studioWebPortal', 'Member must satisfy enum value set: [ENABLED, DISABLED]');
+        throw constraint(
+          portal,
+          'userSettings.studioWebPortal',
+          'Member must satisfy enum value set: [ENABLED, DISABLED]',
+        );
       }
-      if (profile.status !== 'InService') throw new SageMakerError('ResourceInUse', `User profile ${name} is in ${profile.status} status and cannot be updated now.`);
+      if (profile.status !== 'InService')
+        throw new SageMakerError(
+          'ResourceInUse',
+          `User profile ${name} is in ${profile.status} status and cannot be updated now.`,
+        );
       if (portal) profile.studioWebPortal = portal;
       profile.updatedAt = new Date();
       const arn = describeProfile(domain, name).UserProfileArn;

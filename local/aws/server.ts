@@ -53,11 +53,17 @@ export function createAwsServer(knobs: Knobs, state: AwsState, opts: AwsOptions)
     async (req: IncomingMessage, res: ServerResponse, body: Buffer) => {
       const { action, run } = await handle(req, body);
       const fault = await knobs.intercept(service, action);
-      if (fault) return sendXml(res, statusForFault(fault), errorXml(fault, `Injected fault: ${fault}`, statusForFault(fault) >= 500 ? 'Receiver' : 'Sender'));
+      if (fault)
+        return sendXml(
+          res,
+          statusForFault(fault),
+          errorXml(fault, `Injected fault: ${fault}`, statusForFault(fault) >= 500 ? 'Receiver' : 'Sender'),
+        );
       try {
         sendXml(res, 200, await run());
       } catch (error) {
-        if (error instanceof ErrorClass) return sendXml(res, error.status, errorXml(error.code, error.message, error.type));
+        if (error instanceof ErrorClass)
+          return sendXml(res, error.status, errorXml(error.code, error.message, error.type));
         throw error;
       }
     };
@@ -92,7 +98,10 @@ export function createAwsServer(knobs: Knobs, state: AwsState, opts: AwsOptions)
       if (studio) {
         const fault = await knobs.intercept('studio', 'auth');
         if (fault) return sendJson(res, statusForFault(fault), { message: `Injected fault: ${fault}` });
-        return handleStudio(state, tokens, studioOptions, req, res, { domainId: studio[1].toLowerCase(), region: studio[2] });
+        return handleStudio(state, tokens, studioOptions, req, res, {
+          domainId: studio[1].toLowerCase(),
+          region: studio[2],
+        });
       }
       const path = new URL(req.url ?? '/', 'http://aws').pathname;
       if (path.startsWith('/_local/') && opts.control) return opts.control(req, res, path);
@@ -104,7 +113,11 @@ export function createAwsServer(knobs: Knobs, state: AwsState, opts: AwsOptions)
       if (signedFor(req) === 'sns') return sns(req, res, body);
       return sts(req, res, body);
     },
-    (res, error) => sendJson(res, 500, { __type: 'InternalFailure', message: error instanceof Error ? error.message : String(error) }),
+    (res, error) =>
+      sendJson(res, 500, {
+        __type: 'InternalFailure',
+        message: error instanceof Error ? error.message : String(error),
+      }),
   );
 
   return {

@@ -3,7 +3,14 @@
  * their generator role and Studio domain, temporary credentials it issued, and user profiles.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { DEMO_LOBS, DEMO_REGION, DEMO_SNS_TOPIC_ARN, DEMO_USERS, OTHER_PRINCIPAL, PORTAL_PRINCIPAL } from '../demo-data';
+import {
+  DEMO_LOBS,
+  DEMO_REGION,
+  DEMO_SNS_TOPIC_ARN,
+  DEMO_USERS,
+  OTHER_PRINCIPAL,
+  PORTAL_PRINCIPAL,
+} from '../demo-data';
 
 export interface Principal {
   accessKeyId: string;
@@ -126,9 +133,20 @@ export function appKey(app: { userProfile: string; spaceName?: string; appType: 
  * The space an app opens in; one the stand-in has not seen is a private space of the profile that opened
  * it (what a presigned URL's space is). Returns the space's owner, or `userProfile` for an app in no space.
  */
-export function ensureSpace(domain: StudioDomain, spaceName: string | undefined, userProfile: string, now: Date): string {
+export function ensureSpace(
+  domain: StudioDomain,
+  spaceName: string | undefined,
+  userProfile: string,
+  now: Date,
+): string {
   if (!spaceName) return userProfile;
-  if (!domain.spaces.has(spaceName)) domain.spaces.set(spaceName, { name: spaceName, ownerUserProfile: userProfile, sharingType: 'Private', createdAt: now });
+  if (!domain.spaces.has(spaceName))
+    domain.spaces.set(spaceName, {
+      name: spaceName,
+      ownerUserProfile: userProfile,
+      sharingType: 'Private',
+      createdAt: now,
+    });
   return domain.spaces.get(spaceName)!.ownerUserProfile;
 }
 
@@ -208,7 +226,13 @@ export class AwsState {
   }
 
   record(event: Omit<CloudTrailEvent, 'eventVersion' | 'eventID' | 'eventTime' | 'eventType'>): void {
-    this.trail.push({ eventVersion: '1.09', eventID: randomUUID(), eventTime: new Date().toISOString(), eventType: 'AwsApiCall', ...event });
+    this.trail.push({
+      eventVersion: '1.09',
+      eventID: randomUUID(),
+      eventTime: new Date().toISOString(),
+      eventType: 'AwsApiCall',
+      ...event,
+    });
     if (this.trail.length > TRAIL_LIMIT) this.trail = this.trail.slice(-TRAIL_LIMIT);
   }
 
@@ -227,7 +251,14 @@ export class AwsState {
     const delay = this.profileCreationDelayMs;
     const profile: UserProfile =
       delay > 0
-        ? { name, status: 'Pending', createdAt: now, updatedAt: now, inServiceAt: new Date(now.getTime() + delay), ...(tags ? { tags } : {}) }
+        ? {
+            name,
+            status: 'Pending',
+            createdAt: now,
+            updatedAt: now,
+            inServiceAt: new Date(now.getTime() + delay),
+            ...(tags ? { tags } : {}),
+          }
         : { name, status: 'InService', createdAt: now, updatedAt: now, ...(tags ? { tags } : {}) };
     domain.profiles.set(name, profile);
     return profile;
@@ -240,10 +271,21 @@ export class AwsState {
     if (mayAssumeGeneratorRoles) this.assumeRoleCallers.add(p.arn);
   }
 
-  addDomain(domain: Omit<StudioDomain, 'profiles' | 'apps' | 'spaces' | 'createdAt' | 'updatedAt'>, profiles: string[] = []): StudioDomain {
+  addDomain(
+    domain: Omit<StudioDomain, 'profiles' | 'apps' | 'spaces' | 'createdAt' | 'updatedAt'>,
+    profiles: string[] = [],
+  ): StudioDomain {
     const now = new Date();
-    const entry: StudioDomain = { ...domain, createdAt: now, updatedAt: now, profiles: new Map(), apps: new Map(), spaces: new Map() };
-    for (const name of profiles) entry.profiles.set(name, { name, status: 'InService', createdAt: now, updatedAt: now });
+    const entry: StudioDomain = {
+      ...domain,
+      createdAt: now,
+      updatedAt: now,
+      profiles: new Map(),
+      apps: new Map(),
+      spaces: new Map(),
+    };
+    for (const name of profiles)
+      entry.profiles.set(name, { name, status: 'InService', createdAt: now, updatedAt: now });
     this.domains.set(domain.domainId, entry);
     return entry;
   }
@@ -332,7 +374,13 @@ export function sessionIdentity(creds: TemporaryCredentials): CloudTrailEvent['u
     accountId: creds.accountId,
     accessKeyId: creds.accessKeyId,
     sessionContext: {
-      sessionIssuer: { type: 'Role', principalId: creds.assumedRoleId.split(':')[0], arn: creds.roleArn, accountId: creds.accountId, userName: roleName },
+      sessionIssuer: {
+        type: 'Role',
+        principalId: creds.assumedRoleId.split(':')[0],
+        arn: creds.roleArn,
+        accountId: creds.accountId,
+        userName: roleName,
+      },
       attributes: { creationDate: creds.issuedAt.toISOString(), mfaAuthenticated: 'false' },
       ...(creds.sourceIdentity ? { sourceIdentity: creds.sourceIdentity } : {}),
     },

@@ -4,7 +4,13 @@ import { randomUUID } from 'node:crypto';
 import { escapeXml } from '../http-util';
 import { SignatureError, verifySigV4 } from '../sigv4';
 import { buildQueryErrorXml, QueryProtocolError, queryRequest } from './query-protocol';
-import { sessionIdentity, type AwsState, type CloudTrailEvent, type Principal, type TemporaryCredentials } from './state';
+import {
+  sessionIdentity,
+  type AwsState,
+  type CloudTrailEvent,
+  type Principal,
+  type TemporaryCredentials,
+} from './state';
 
 const NS = 'https://sts.amazonaws.com/doc/2011-06-15/';
 
@@ -26,7 +32,12 @@ export interface SignatureErrorCodes {
 }
 
 /** STS's codes; SNS, the other Query-protocol service, uses the same. */
-export const QUERY_SIGNATURE_ERRORS: SignatureErrorCodes = { unknownKey: 'InvalidClientTokenId', mismatch: 'SignatureDoesNotMatch', expired: 'ExpiredToken', missing: 'MissingAuthenticationToken' };
+export const QUERY_SIGNATURE_ERRORS: SignatureErrorCodes = {
+  unknownKey: 'InvalidClientTokenId',
+  mismatch: 'SignatureDoesNotMatch',
+  expired: 'ExpiredToken',
+  missing: 'MissingAuthenticationToken',
+};
 
 /** Verifies the signature for `service` with long-term or issued temporary credentials. */
 export async function authenticateCaller(
@@ -54,7 +65,8 @@ export async function authenticateCaller(
     return { kind: 'principal', principal: state.principals.get(credentials.accessKeyId)! };
   } catch (error) {
     if (!(error instanceof SignatureError)) throw error;
-    if (error.reason === 'missing') throw new ErrorClass(errors.missing, 'Request is missing Authentication Token', 400);
+    if (error.reason === 'missing')
+      throw new ErrorClass(errors.missing, 'Request is missing Authentication Token', 400);
     if (error.reason === 'unknown-key' || error.reason === 'token-mismatch') {
       throw new ErrorClass(errors.unknownKey, 'The security token included in the request is invalid.', 403);
     }
@@ -76,7 +88,10 @@ const TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u;
 const MAX_SESSION_TAGS = 50;
 
 const constraint = (value: string, field: string, rule: string) =>
-  new StsError('ValidationError', `1 validation error detected: Value '${value}' at '${field}' failed to satisfy constraint: ${rule}`);
+  new StsError(
+    'ValidationError',
+    `1 validation error detected: Value '${value}' at '${field}' failed to satisfy constraint: ${rule}`,
+  );
 
 /** Query-protocol list members: `<name>.member.<n>[.<field>]`, in order. */
 function listMembers(form: URLSearchParams, name: string): Array<Record<string, string>> {
@@ -95,31 +110,61 @@ function listMembers(form: URLSearchParams, name: string): Array<Record<string, 
 }
 
 /** SourceIdentity, session tags and transitive keys, validated as STS does. */
-function readSessionAttributes(form: URLSearchParams): { sourceIdentity?: string; tags: Record<string, string>; transitive: string[] } {
+function readSessionAttributes(form: URLSearchParams): {
+  sourceIdentity?: string;
+  tags: Record<string, string>;
+  transitive: string[];
+} {
   const sourceIdentity = form.get('SourceIdentity') ?? undefined;
   if (sourceIdentity !== undefined) {
     if (!SOURCE_IDENTITY.test(sourceIdentity)) {
-      throw constraint(sourceIdentity, 'sourceIdentity', 'Member must satisfy regular expression pattern: [\\w+=,.@-]* and have length 2-64');
+      throw constraint(
+        sourceIdentity,
+        'sourceIdentity',
+        'Member must satisfy regular expression pattern: [\\w+=,.@-]* and have length 2-64',
+      );
     }
-    if (/^aws:/i.test(sourceIdentity)) throw new StsError('ValidationError', 'SourceIdentity cannot begin with the reserved prefix "aws:".');
+    if (/^aws:/i.test(sourceIdentity))
+      throw new StsError('ValidationError', 'SourceIdentity cannot begin with the reserved prefix "aws:".');
   }
   const members = listMembers(form, 'Tags');
-  if (members.length > MAX_SESSION_TAGS) throw constraint(`[${members.length} tags]`, 'tags', `Member must have length less than or equal to ${MAX_SESSION_TAGS}`);
+  if (members.length > MAX_SESSION_TAGS)
+    throw constraint(
+      `[${members.length} tags]`,
+      'tags',
+      `Member must have length less than or equal to ${MAX_SESSION_TAGS}`,
+    );
   const tags: Record<string, string> = {};
   const seen = new Set<string>();
   members.forEach((member, i) => {
     const key = member.Key ?? '';
     const value = member.Value ?? '';
-    if (!TAG_KEY.test(key)) throw constraint(key, `tags.${i + 1}.member.key`, 'Member must satisfy regular expression pattern: [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+ and have length 1-128');
-    if (!TAG_VALUE.test(value)) throw constraint(value, `tags.${i + 1}.member.value`, 'Member must satisfy regular expression pattern: [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]* and have length 0-256');
-    if (/^aws:/i.test(key)) throw new StsError('InvalidParameterValue', `Tag key ${key} uses the reserved prefix "aws:".`);
-    if (seen.has(key.toLowerCase())) throw new StsError('InvalidParameterValue', 'Duplicate tag keys found. Please note that Tag keys are case insensitive.');
+    if (!TAG_KEY.test(key))
+      throw constraint(
+        key,
+        `tags.${i + 1}.member.key`,
+        'Member must satisfy regular expression pattern: [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+ and have length 1-128',
+      );
+    if (!TAG_VALUE.test(value))
+      throw constraint(
+        value,
+        `tags.${i + 1}.member.value`,
+        'Member must satisfy regular expression pattern: [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]* and have length 0-256',
+      );
+    if (/^aws:/i.test(key))
+      throw new StsError('InvalidParameterValue', `Tag key ${key} uses the reserved prefix "aws:".`);
+    if (seen.has(key.toLowerCase()))
+      throw new StsError(
+        'InvalidParameterValue',
+        'Duplicate tag keys found. Please note that Tag keys are case insensitive.',
+      );
     seen.add(key.toLowerCase());
     tags[key] = value;
   });
   const transitive = listMembers(form, 'TransitiveTagKeys').map((m) => m[''] ?? '');
   for (const key of transitive) {
-    if (!seen.has(key.toLowerCase())) throw new StsError('InvalidParameterValue', `The transitive tag key ${key} is not one of the session tags.`);
+    if (!seen.has(key.toLowerCase()))
+      throw new StsError('InvalidParameterValue', `The transitive tag key ${key} is not one of the session tags.`);
   }
   return { sourceIdentity, tags, transitive };
 }
@@ -151,10 +196,17 @@ function generatorTrustAllows(session: { sourceIdentity?: string; tags: Record<s
   );
 }
 
-export async function handleSts(state: AwsState, req: IncomingMessage, body: Buffer): Promise<{ action: string; run: () => Promise<string> }> {
+export async function handleSts(
+  state: AwsState,
+  req: IncomingMessage,
+  body: Buffer,
+): Promise<{ action: string; run: () => Promise<string> }> {
   return queryRequest(body, async (form, action) => {
     if (action !== 'AssumeRole' && action !== 'GetCallerIdentity') {
-      throw new StsError('InvalidAction', `Could not find operation ${action} for version ${form.get('Version') ?? ''}`);
+      throw new StsError(
+        'InvalidAction',
+        `Could not find operation ${action} for version ${form.get('Version') ?? ''}`,
+      );
     }
     const caller = await authenticateCaller(state, req, body, 'sts', QUERY_SIGNATURE_ERRORS, StsError);
     const callerArn = caller.kind === 'principal' ? caller.principal.arn : caller.creds.assumedRoleArn;
@@ -172,8 +224,18 @@ export async function handleSts(state: AwsState, req: IncomingMessage, body: Buf
     const userIdentity: CloudTrailEvent['userIdentity'] =
       caller.kind === 'temporary'
         ? sessionIdentity(caller.creds)
-        : { type: match && match[1] !== callerAccount ? 'AWSAccount' : 'IAMUser', principalId: caller.principal.accessKeyId, arn: callerArn, accountId: callerAccount, accessKeyId: caller.principal.accessKeyId };
-    const requestParameters: Record<string, unknown> = { roleArn, roleSessionName: sessionName, ...(durationText !== null ? { durationSeconds: Number(durationText) } : {}) };
+        : {
+            type: match && match[1] !== callerAccount ? 'AWSAccount' : 'IAMUser',
+            principalId: caller.principal.accessKeyId,
+            arn: callerArn,
+            accountId: callerAccount,
+            accessKeyId: caller.principal.accessKeyId,
+          };
+    const requestParameters: Record<string, unknown> = {
+      roleArn,
+      roleSessionName: sessionName,
+      ...(durationText !== null ? { durationSeconds: Number(durationText) } : {}),
+    };
     const recordEvent = (extra: Partial<CloudTrailEvent>) =>
       state.record({
         eventSource: 'sts.amazonaws.com',
@@ -189,28 +251,43 @@ export async function handleSts(state: AwsState, req: IncomingMessage, body: Buf
     try {
       const session = readSessionAttributes(form);
       if (session.sourceIdentity !== undefined) requestParameters.sourceIdentity = session.sourceIdentity;
-      if (Object.keys(session.tags).length) requestParameters.tags = Object.entries(session.tags).map(([key, value]) => ({ key, value }));
+      if (Object.keys(session.tags).length)
+        requestParameters.tags = Object.entries(session.tags).map(([key, value]) => ({ key, value }));
       if (session.transitive.length) requestParameters.transitiveTagKeys = session.transitive;
       if (!roleArn || roleArn.length < 20 || roleArn.length > 2048) {
         throw constraint(roleArn, 'roleArn', 'Member must have length greater than or equal to 20');
       }
       if (!SESSION_NAME.test(sessionName)) {
-        throw constraint(sessionName, 'roleSessionName', 'Member must satisfy regular expression pattern: [\\w+=,.@-]* and have length 2-64');
+        throw constraint(
+          sessionName,
+          'roleSessionName',
+          'Member must satisfy regular expression pattern: [\\w+=,.@-]* and have length 2-64',
+        );
       }
       let duration = 3600;
       if (durationText !== null) {
         duration = Number(durationText);
-        if (!Number.isInteger(duration) || duration < 900) throw constraint(durationText, 'durationSeconds', 'Member must have value greater than or equal to 900');
-        if (duration > 43200) throw constraint(durationText, 'durationSeconds', 'Member must have value less than or equal to 43200');
+        if (!Number.isInteger(duration) || duration < 900)
+          throw constraint(durationText, 'durationSeconds', 'Member must have value greater than or equal to 900');
+        if (duration > 43200)
+          throw constraint(durationText, 'durationSeconds', 'Member must have value less than or equal to 43200');
       }
       const account = match ? state.accounts.get(match[1]) : undefined;
       // Every LOB role is a generator role with infra's trust: no opt-out (the conservative reading), so a
       // caller that forgets the source identity fails here as it would against AWS.
-      const trusted = caller.kind === 'principal' && state.assumeRoleCallers.has(callerArn) && account?.roleNames.has(match![2]);
+      const trusted =
+        caller.kind === 'principal' && state.assumeRoleCallers.has(callerArn) && account?.roleNames.has(match![2]);
       if (!trusted || !generatorTrustAllows(session)) {
-        throw new StsError('AccessDenied', `User: ${callerArn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`, 403);
+        throw new StsError(
+          'AccessDenied',
+          `User: ${callerArn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`,
+          403,
+        );
       }
-      const creds = state.issueTemporary(roleArn, sessionName, duration, { sourceIdentity: session.sourceIdentity, tags: session.tags });
+      const creds = state.issueTemporary(roleArn, sessionName, duration, {
+        sourceIdentity: session.sourceIdentity,
+        tags: session.tags,
+      });
       const tagBytes = Object.entries(session.tags).reduce((n, [k, v]) => n + k.length + v.length, 0);
       const packedPolicySize = Math.min(100, Math.ceil((tagBytes * 100) / 2048));
       recordEvent({
@@ -221,7 +298,9 @@ export async function handleSts(state: AwsState, req: IncomingMessage, body: Buf
           ...(creds.sourceIdentity ? { sourceIdentity: creds.sourceIdentity } : {}),
         },
       });
-      const sourceIdentityXml = creds.sourceIdentity ? `<SourceIdentity>${escapeXml(creds.sourceIdentity)}</SourceIdentity>` : '';
+      const sourceIdentityXml = creds.sourceIdentity
+        ? `<SourceIdentity>${escapeXml(creds.sourceIdentity)}</SourceIdentity>`
+        : '';
       return `<AssumeRoleResponse xmlns="${NS}"><AssumeRoleResult>${sourceIdentityXml}<Credentials><AccessKeyId>${creds.accessKeyId}</AccessKeyId><SecretAccessKey>${escapeXml(creds.secretAccessKey)}</SecretAccessKey><SessionToken>${escapeXml(creds.sessionToken)}</SessionToken><Expiration>${creds.expiration.toISOString()}</Expiration></Credentials><AssumedRoleUser><AssumedRoleId>${escapeXml(creds.assumedRoleId)}</AssumedRoleId><Arn>${escapeXml(creds.assumedRoleArn)}</Arn></AssumedRoleUser><PackedPolicySize>${packedPolicySize}</PackedPolicySize></AssumeRoleResult><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></AssumeRoleResponse>`;
     } catch (error) {
       if (error instanceof StsError) recordEvent({ errorCode: error.code, errorMessage: error.message });

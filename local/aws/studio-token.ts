@@ -34,7 +34,8 @@ export class StudioTokens {
   async verify(token: string): Promise<StudioGrant & { jti: string; exp: number }> {
     try {
       const { payload } = await jwtVerify(token, this.secret, { algorithms: ['HS256'] });
-      if (typeof payload.jti !== 'string' || this.used.has(payload.jti)) throw new StudioTokenError('token already used');
+      if (typeof payload.jti !== 'string' || this.used.has(payload.jti))
+        throw new StudioTokenError('token already used');
       return payload as unknown as StudioGrant & { jti: string; exp: number };
     } catch (error) {
       throw error instanceof StudioTokenError ? error : new StudioTokenError('invalid or expired token');

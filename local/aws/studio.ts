@@ -67,7 +67,10 @@ const STUDIO_ERRORS = {
     message: 'Studio is disabled for this user profile',
     hint: 'Your access to this Studio domain has ended. Ask for access again in the portal.',
   },
-  appNotRunning: { message: 'This app is not running', hint: 'The app was stopped. Go back to the portal and open it again.' },
+  appNotRunning: {
+    message: 'This app is not running',
+    hint: 'The app was stopped. Go back to the portal and open it again.',
+  },
 } as const;
 
 function errorPage(kind: keyof typeof STUDIO_ERRORS): string {
@@ -96,12 +99,27 @@ function cookieOf(req: IncomingMessage, name: string): string | undefined {
 }
 
 /** Opening JupyterLab or Code Editor starts that app (in the profile, or in the space named by the URL), as Studio does. */
-function startApp(state: AwsState, domain: StudioDomain, userProfile: string, appType: StudioApp['appType'], spaceName: string | undefined, now: Date): StudioApp {
+function startApp(
+  state: AwsState,
+  domain: StudioDomain,
+  userProfile: string,
+  appType: StudioApp['appType'],
+  spaceName: string | undefined,
+  now: Date,
+): StudioApp {
   const owner = ensureSpace(domain, spaceName, userProfile, now);
   const key = appKey({ userProfile: owner, spaceName, appType });
   const current = domain.apps.get(key);
   if (current && ['InService', 'Pending'].includes(state.settleApp(current, now).status)) return current;
-  const app: StudioApp = { userProfile: owner, spaceName, appType, appName: 'default', status: 'InService', createdAt: now, instanceType: DEFAULT_APP_INSTANCE_TYPE };
+  const app: StudioApp = {
+    userProfile: owner,
+    spaceName,
+    appType,
+    appName: 'default',
+    status: 'InService',
+    createdAt: now,
+    instanceType: DEFAULT_APP_INSTANCE_TYPE,
+  };
   domain.apps.set(key, app);
   return app;
 }
@@ -134,12 +152,18 @@ export async function handleStudio(
   }
   tokens.consume(grant.jti, grant.exp);
   const profile = domain.profiles.get(grant.userProfile);
-  if (!profile || profile.studioWebPortal === 'DISABLED') return sendHtml(res, 403, errorPage('studioDisabled'), headers);
+  if (!profile || profile.studioWebPortal === 'DISABLED')
+    return sendHtml(res, 403, errorPage('studioDisabled'), headers);
   const now = state.now();
   const appType = grant.app === 'JupyterLab' || grant.app === 'CodeEditor' ? grant.app : undefined;
   const started = appType ? startApp(state, domain, grant.userProfile, appType, grant.space, now) : undefined;
   const sessionId = randomBytes(24).toString('base64url');
-  state.studioSessions.set(sessionId, { id: sessionId, domainId: domain.domainId, userProfile: grant.userProfile, expiresAt: new Date(now.getTime() + grant.sessionSeconds * 1000) });
+  state.studioSessions.set(sessionId, {
+    id: sessionId,
+    domainId: domain.domainId,
+    userProfile: grant.userProfile,
+    expiresAt: new Date(now.getTime() + grant.sessionSeconds * 1000),
+  });
   pruneSessions(state, now);
   const cookie = `${SESSION_COOKIE}=${sessionId}; Path=/; Max-Age=${grant.sessionSeconds}; HttpOnly; SameSite=Lax`;
   const lob = state.accounts.get(grant.accountId)?.label;
@@ -167,7 +191,8 @@ ${grant.path ? `<dt>Path</dt><dd data-testid="studio-path">${escapeHtml(grant.pa
 
 function pruneSessions(state: AwsState, now: Date): void {
   if (state.studioSessions.size < 1000) return;
-  for (const [id, s] of state.studioSessions) if (s.expiresAt.getTime() <= now.getTime()) state.studioSessions.delete(id);
+  for (const [id, s] of state.studioSessions)
+    if (s.expiresAt.getTime() <= now.getTime()) state.studioSessions.delete(id);
 }
 
 /**
@@ -200,8 +225,12 @@ function handleSessionPage(
     const appType = appPage[1] === 'jupyterlab' ? 'JupyterLab' : 'CodeEditor';
     const spaceName = appPage[2] === 'default' ? undefined : appPage[2];
     const app = domain.apps.get(appKey({ userProfile: session.userProfile, spaceName, appType }));
-    const ownsSpace = !spaceName || domain.spaces.get(spaceName)?.ownerUserProfile === session.userProfile || domain.spaces.get(spaceName)?.sharingType === 'Shared';
-    if (!app || !ownsSpace || state.settleApp(app, now).status !== 'InService') return sendHtml(res, 404, errorPage('appNotRunning'), headers);
+    const ownsSpace =
+      !spaceName ||
+      domain.spaces.get(spaceName)?.ownerUserProfile === session.userProfile ||
+      domain.spaces.get(spaceName)?.sharingType === 'Shared';
+    if (!app || !ownsSpace || state.settleApp(app, now).status !== 'InService')
+      return sendHtml(res, 404, errorPage('appNotRunning'), headers);
     shown = spaceName ? `${appType} space ${spaceName}` : appType;
   } else if (path !== '/' && !/^\/studio(\/|$)/.test(path)) {
     return sendHtml(res, 404, errorPage('appNotRunning'), headers);

@@ -63,7 +63,10 @@ const epochSeconds = (d: Date) => d.getTime() / 1000;
 function requireString(input: Json, field: string): string {
   const value = input[field];
   if (typeof value !== 'string' || value === '') {
-    throw new CognitoApiError('InvalidParameterException', `1 validation error detected: Value at '${field}' failed to satisfy constraint: Member must not be null`);
+    throw new CognitoApiError(
+      'InvalidParameterException',
+      `1 validation error detected: Value at '${field}' failed to satisfy constraint: Member must not be null`,
+    );
   }
   return value;
 }
@@ -132,9 +135,13 @@ export class CognitoApi {
       await verifySigV4(req, body, 'cognito-idp', (id) => this.state.adminKeys.find((k) => k.accessKeyId === id));
     } catch (error) {
       if (!(error instanceof SignatureError)) throw error;
-      if (error.reason === 'missing') throw new CognitoApiError('MissingAuthenticationTokenException', 'Missing Authentication Token');
+      if (error.reason === 'missing')
+        throw new CognitoApiError('MissingAuthenticationTokenException', 'Missing Authentication Token');
       if (error.reason === 'unknown-key' || error.reason === 'token-mismatch') {
-        throw new CognitoApiError('UnrecognizedClientException', 'The security token included in the request is invalid.');
+        throw new CognitoApiError(
+          'UnrecognizedClientException',
+          'The security token included in the request is invalid.',
+        );
       }
       throw new CognitoApiError('InvalidSignatureException', error.message);
     }
@@ -142,16 +149,22 @@ export class CognitoApi {
 
   private client(clientId: unknown): DemoAppClient {
     const client = typeof clientId === 'string' ? this.state.clients.find((c) => c.clientId === clientId) : undefined;
-    if (!client) throw new CognitoApiError('ResourceNotFoundException', `User pool client ${String(clientId)} does not exist.`);
+    if (!client)
+      throw new CognitoApiError('ResourceNotFoundException', `User pool client ${String(clientId)} does not exist.`);
     return client;
   }
 
   private checkSecretHash(client: DemoAppClient, username: string, secretHash: string | undefined): void {
     if (!client.clientSecret) return;
     if (!secretHash) {
-      throw new CognitoApiError('NotAuthorizedException', `Client ${client.clientId} is configured with secret but SECRET_HASH was not received`);
+      throw new CognitoApiError(
+        'NotAuthorizedException',
+        `Client ${client.clientId} is configured with secret but SECRET_HASH was not received`,
+      );
     }
-    const expected = createHmac('sha256', client.clientSecret).update(username + client.clientId).digest();
+    const expected = createHmac('sha256', client.clientSecret)
+      .update(username + client.clientId)
+      .digest();
     const given = Buffer.from(secretHash, 'base64');
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
       throw new CognitoApiError('NotAuthorizedException', `Unable to verify secret hash for client ${client.clientId}`);
@@ -205,7 +218,11 @@ export class CognitoApi {
       if (!user.enabled) throw new CognitoApiError('NotAuthorizedException', 'User is disabled.');
       if (user.status === 'FORCE_CHANGE_PASSWORD') {
         const session = randomBytes(32).toString('base64url');
-        this.challengeSessions.set(session, { username: user.username, clientId: client.clientId, expiresAt: Date.now() + 180_000 });
+        this.challengeSessions.set(session, {
+          username: user.username,
+          clientId: client.clientId,
+          expiresAt: Date.now() + 180_000,
+        });
         return {
           ChallengeName: 'NEW_PASSWORD_REQUIRED',
           Session: session,
@@ -218,7 +235,10 @@ export class CognitoApi {
       }
       const mfaChallenge = this.mfa.challengeAfterPassword(user, client.clientId);
       if (mfaChallenge) return mfaChallenge;
-      return { AuthenticationResult: await this.tokensFor(user, client.clientId, Math.floor(Date.now() / 1000), true), ChallengeParameters: {} };
+      return {
+        AuthenticationResult: await this.tokensFor(user, client.clientId, Math.floor(Date.now() / 1000), true),
+        ChallengeParameters: {},
+      };
     }
     if (flow === 'REFRESH_TOKEN_AUTH' || flow === 'REFRESH_TOKEN') {
       const token = params.REFRESH_TOKEN;
@@ -256,8 +276,13 @@ export class CognitoApi {
     const client = this.client(input.ClientId);
     const challengeName = requireString(input, 'ChallengeName');
     if (challengeName === 'SOFTWARE_TOKEN_MFA' || challengeName === 'MFA_SETUP') {
-      const user = this.mfa.respond(input, client.clientId, (u, hash) => this.checkSecretHash(client, u.username, hash));
-      return { AuthenticationResult: await this.tokensFor(user, client.clientId, Math.floor(Date.now() / 1000), true), ChallengeParameters: {} };
+      const user = this.mfa.respond(input, client.clientId, (u, hash) =>
+        this.checkSecretHash(client, u.username, hash),
+      );
+      return {
+        AuthenticationResult: await this.tokensFor(user, client.clientId, Math.floor(Date.now() / 1000), true),
+        ChallengeParameters: {},
+      };
     }
     if (challengeName !== 'NEW_PASSWORD_REQUIRED') {
       throw new CognitoApiError('InvalidParameterException', `${challengeName} is not supported by the stand-in`);
@@ -277,7 +302,10 @@ export class CognitoApi {
     this.challengeSessions.delete(String(input.Session));
     const mfaChallenge = this.mfa.challengeAfterPassword(user, client.clientId);
     if (mfaChallenge) return mfaChallenge;
-    return { AuthenticationResult: await this.tokensFor(user, client.clientId, Math.floor(Date.now() / 1000), true), ChallengeParameters: {} };
+    return {
+      AuthenticationResult: await this.tokensFor(user, client.clientId, Math.floor(Date.now() / 1000), true),
+      ChallengeParameters: {},
+    };
   }
 
   private user(input: Json): PoolUser {
@@ -311,10 +339,18 @@ export class CognitoApi {
         ((input.UserAttributes ?? []) as Array<{ Name: string; Value: string }>).map((a) => [a.Name, a.Value]),
       );
       const temporaryPassword =
-        typeof input.TemporaryPassword === 'string' ? input.TemporaryPassword : `Tmp-${randomBytes(9).toString('base64url')}1a!`;
+        typeof input.TemporaryPassword === 'string'
+          ? input.TemporaryPassword
+          : `Tmp-${randomBytes(9).toString('base64url')}1a!`;
       assertPasswordPolicy(temporaryPassword);
       const { email, email_verified: _verified, sub: _sub, ...rest } = attributes;
-      const user = this.state.users.create({ username, password: temporaryPassword, email, attributes: rest, status: 'FORCE_CHANGE_PASSWORD' });
+      const user = this.state.users.create({
+        username,
+        password: temporaryPassword,
+        email,
+        attributes: rest,
+        status: 'FORCE_CHANGE_PASSWORD',
+      });
       return { User: describeUser(user, 'Attributes') };
     },
     AdminSetUserPassword: (input) => {
@@ -339,14 +375,22 @@ export class CognitoApi {
     AdminListGroupsForUser: (input) => {
       const user = this.user(input);
       const limit = typeof input.Limit === 'number' ? input.Limit : 60;
-      if (limit < 1 || limit > 60) throw new CognitoApiError('InvalidParameterException', "Value at 'limit' failed to satisfy constraint: Member must have value less than or equal to 60");
+      if (limit < 1 || limit > 60)
+        throw new CognitoApiError(
+          'InvalidParameterException',
+          "Value at 'limit' failed to satisfy constraint: Member must have value less than or equal to 60",
+        );
       const names = [...user.groups].sort();
-      const start = typeof input.NextToken === 'string' ? Number(Buffer.from(input.NextToken, 'base64url').toString()) || 0 : 0;
+      const start =
+        typeof input.NextToken === 'string' ? Number(Buffer.from(input.NextToken, 'base64url').toString()) || 0 : 0;
       const page = names.slice(start, start + limit);
       const next = start + limit < names.length ? Buffer.from(String(start + limit)).toString('base64url') : undefined;
       return { Groups: page.map((n) => this.describeGroup(this.group(n))), NextToken: next };
     },
-    AdminGetUser: (input) => ({ ...describeUser(this.user(input), 'UserAttributes'), ...this.mfa.describe(this.user(input)) }),
+    AdminGetUser: (input) => ({
+      ...describeUser(this.user(input), 'UserAttributes'),
+      ...this.mfa.describe(this.user(input)),
+    }),
     AdminDeleteUser: (input) => {
       this.mfa.forget(this.user(input));
       this.state.users.delete(this.user(input).username);
@@ -387,7 +431,8 @@ export class CognitoApi {
     },
     CreateGroup: (input) => {
       const name = requireString(input, 'GroupName');
-      if (this.state.users.groups.has(name)) throw new CognitoApiError('GroupExistsException', 'A group with the name already exists.');
+      if (this.state.users.groups.has(name))
+        throw new CognitoApiError('GroupExistsException', 'A group with the name already exists.');
       this.state.users.addGroup(name, typeof input.Description === 'string' ? input.Description : undefined);
       return { Group: this.describeGroup(this.group(name)) };
     },

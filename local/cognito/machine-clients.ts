@@ -58,12 +58,15 @@ function describe(client: MachineClient, userPoolId: string): Json {
 
 function clientIn(keys: KeyRing, clientId: unknown): MachineClient {
   const client = typeof clientId === 'string' ? clientsOf(keys).get(clientId) : undefined;
-  if (!client) throw new CognitoApiError('ResourceNotFoundException', `User pool client ${String(clientId)} does not exist.`);
+  if (!client)
+    throw new CognitoApiError('ResourceNotFoundException', `User pool client ${String(clientId)} does not exist.`);
   return client;
 }
 
 /** The admin operations (SigV4-signed, pool checked by the caller), spread into the stand-in's table. */
-export function machineClientOperations(stateOf: () => { keys: KeyRing; userPoolId: string }): Record<string, (input: Json) => Json> {
+export function machineClientOperations(
+  stateOf: () => { keys: KeyRing; userPoolId: string },
+): Record<string, (input: Json) => Json> {
   const state = {
     get keys() {
       return stateOf().keys;
@@ -76,23 +79,38 @@ export function machineClientOperations(stateOf: () => { keys: KeyRing; userPool
     CreateUserPoolClient: (input) => {
       const name = input.ClientName;
       if (typeof name !== 'string' || !/^[\w\s+=,.@-]{1,128}$/.test(name)) {
-        throw new CognitoApiError('InvalidParameterException', "1 validation error detected: Value at 'clientName' failed to satisfy constraint");
+        throw new CognitoApiError(
+          'InvalidParameterException',
+          "1 validation error detected: Value at 'clientName' failed to satisfy constraint",
+        );
       }
       const flows = Array.isArray(input.AllowedOAuthFlows) ? (input.AllowedOAuthFlows as string[]) : [];
       const scopes = Array.isArray(input.AllowedOAuthScopes) ? (input.AllowedOAuthScopes as string[]) : [];
       if (flows.includes('client_credentials') && flows.length > 1) {
-        throw new CognitoApiError('InvalidOAuthFlowException', 'client_credentials flow can not be selected along with code flow or implicit flow.');
+        throw new CognitoApiError(
+          'InvalidOAuthFlowException',
+          'client_credentials flow can not be selected along with code flow or implicit flow.',
+        );
       }
       if (flows.includes('client_credentials') && input.GenerateSecret !== true) {
-        throw new CognitoApiError('InvalidOAuthFlowException', 'client_credentials flow can not be selected if client does not have a client secret.');
+        throw new CognitoApiError(
+          'InvalidOAuthFlowException',
+          'client_credentials flow can not be selected if client does not have a client secret.',
+        );
       }
       if (flows.length && input.AllowedOAuthFlowsUserPoolClient !== true) {
-        throw new CognitoApiError('InvalidParameterException', 'AllowedOAuthFlowsUserPoolClient must be true when OAuth flows are allowed.');
+        throw new CognitoApiError(
+          'InvalidParameterException',
+          'AllowedOAuthFlowsUserPoolClient must be true when OAuth flows are allowed.',
+        );
       }
       const unknown = scopes.find((s) => !KNOWN_SCOPES.has(s));
       if (unknown) throw new CognitoApiError('ScopeDoesNotExistException', `Invalid scope requested: ${unknown}`);
       if (flows.includes('client_credentials') && !scopes.length) {
-        throw new CognitoApiError('InvalidOAuthFlowException', 'At least one custom scope is required for the client_credentials flow.');
+        throw new CognitoApiError(
+          'InvalidOAuthFlowException',
+          'At least one custom scope is required for the client_credentials flow.',
+        );
       }
       const client: MachineClient = {
         clientId: randomBytes(13).toString('hex').slice(0, 26),
@@ -105,7 +123,9 @@ export function machineClientOperations(stateOf: () => { keys: KeyRing; userPool
       clientsOf(state.keys).set(client.clientId, client);
       return { UserPoolClient: describe(client, state.userPoolId) };
     },
-    DescribeUserPoolClient: (input) => ({ UserPoolClient: describe(clientIn(state.keys, input.ClientId), state.userPoolId) }),
+    DescribeUserPoolClient: (input) => ({
+      UserPoolClient: describe(clientIn(state.keys, input.ClientId), state.userPoolId),
+    }),
     DeleteUserPoolClient: (input) => {
       clientsOf(state.keys).delete(clientIn(state.keys, input.ClientId).clientId);
       return {};
@@ -114,7 +134,12 @@ export function machineClientOperations(stateOf: () => { keys: KeyRing; userPool
 }
 
 function tokenError(res: ServerResponse, status: number, error: string, description?: string): void {
-  sendJson(res, status, { error, ...(description ? { error_description: description } : {}) }, status === 401 ? { 'www-authenticate': 'Basic' } : {});
+  sendJson(
+    res,
+    status,
+    { error, ...(description ? { error_description: description } : {}) },
+    status === 401 ? { 'www-authenticate': 'Basic' } : {},
+  );
 }
 
 function sameSecret(given: string, expected: string): boolean {
@@ -138,7 +163,12 @@ function credentialsOf(req: IncomingMessage, form: URLSearchParams): { id: strin
 }
 
 /** POST /oauth2/token with `grant_type=client_credentials`. */
-export async function clientCredentialsToken(req: IncomingMessage, res: ServerResponse, keys: KeyRing, issuer: string): Promise<void> {
+export async function clientCredentialsToken(
+  req: IncomingMessage,
+  res: ServerResponse,
+  keys: KeyRing,
+  issuer: string,
+): Promise<void> {
   if (req.method !== 'POST') return tokenError(res, 405, 'invalid_request', 'Use POST.');
   if (!/^application\/x-www-form-urlencoded\b/i.test(String(req.headers['content-type'] ?? ''))) {
     return tokenError(res, 400, 'invalid_request', 'Content-Type must be application/x-www-form-urlencoded.');
@@ -170,5 +200,10 @@ export async function clientCredentialsToken(req: IncomingMessage, res: ServerRe
   })
     .setProtectedHeader({ alg: 'RS256', kid: key.kid, typ: 'JWT' })
     .sign(key.privateKey);
-  sendJson(res, 200, { access_token: token, expires_in: TOKEN_TTL_SECONDS, token_type: 'Bearer' }, { 'cache-control': 'no-store' });
+  sendJson(
+    res,
+    200,
+    { access_token: token, expires_in: TOKEN_TTL_SECONDS, token_type: 'Bearer' },
+    { 'cache-control': 'no-store' },
+  );
 }

@@ -42,8 +42,10 @@ export class MemoryAdapter {
       set.add(key);
       grants.set(payload.grantId, set);
     }
-    if (typeof payload.uid === 'string') store.set(`uid:${this.model}:${payload.uid}`, { payload: { id }, expiresAt: store.get(key)!.expiresAt });
-    if (typeof payload.userCode === 'string') store.set(`userCode:${payload.userCode}`, { payload: { id }, expiresAt: store.get(key)!.expiresAt });
+    if (typeof payload.uid === 'string')
+      store.set(`uid:${this.model}:${payload.uid}`, { payload: { id }, expiresAt: store.get(key)!.expiresAt });
+    if (typeof payload.userCode === 'string')
+      store.set(`userCode:${payload.userCode}`, { payload: { id }, expiresAt: store.get(key)!.expiresAt });
     if (++writes % 1000 === 0) prune();
   }
 

@@ -53,7 +53,14 @@ export interface MfaState {
 
 /** The TOTP of a base32 secret, as authenticator apps compute it. */
 export function totpFor(secret: string, label = 'user'): TOTP {
-  return new TOTP({ issuer: 'Studio Portal', label, algorithm: 'SHA1', digits: 6, period: PERIOD_SECONDS, secret: Secret.fromBase32(secret) });
+  return new TOTP({
+    issuer: 'Studio Portal',
+    label,
+    algorithm: 'SHA1',
+    digits: 6,
+    period: PERIOD_SECONDS,
+    secret: Secret.fromBase32(secret),
+  });
 }
 
 function responsesOf(input: Json): Record<string, string> {
@@ -106,7 +113,12 @@ export class CognitoMfa {
   private takeSession(value: unknown, next: MfaSession['next'], clientId?: string): MfaSession {
     const session = typeof value === 'string' ? this.sessions.get(value) : undefined;
     if (typeof value === 'string') this.sessions.delete(value);
-    if (!session || session.expiresAt < Date.now() || session.next !== next || (clientId && session.clientId !== clientId)) {
+    if (
+      !session ||
+      session.expiresAt < Date.now() ||
+      session.next !== next ||
+      (clientId && session.clientId !== clientId)
+    ) {
       throw new CognitoApiError('NotAuthorizedException', 'Invalid session for the user, session is expired.');
     }
     return session;
@@ -138,7 +150,11 @@ export class CognitoMfa {
    * RespondToAuthChallenge for SOFTWARE_TOKEN_MFA and MFA_SETUP: the user whose tokens to issue.
    * `checkSecretHash` is the caller's SECRET_HASH check for the app client.
    */
-  respond(input: Json, clientId: string, checkSecretHash: (user: PoolUser, hash: string | undefined) => void): PoolUser {
+  respond(
+    input: Json,
+    clientId: string,
+    checkSecretHash: (user: PoolUser, hash: string | undefined) => void,
+  ): PoolUser {
     const challenge = input.ChallengeName as MfaChallenge;
     const responses = responsesOf(input);
     const session = this.takeSession(input.Session, challenge, clientId);
@@ -150,8 +166,10 @@ export class CognitoMfa {
     checkSecretHash(user, responses.SECRET_HASH);
     if (challenge === 'SOFTWARE_TOKEN_MFA') {
       const code = responses.SOFTWARE_TOKEN_MFA_CODE;
-      if (!code) throw new CognitoApiError('InvalidParameterException', 'Missing required parameter SOFTWARE_TOKEN_MFA_CODE');
-      if (!this.acceptCode(this.mfaOf(user), code)) throw new CognitoApiError('CodeMismatchException', 'Invalid code received for user');
+      if (!code)
+        throw new CognitoApiError('InvalidParameterException', 'Missing required parameter SOFTWARE_TOKEN_MFA_CODE');
+      if (!this.acceptCode(this.mfaOf(user), code))
+        throw new CognitoApiError('CodeMismatchException', 'Invalid code received for user');
     }
     return user;
   }
@@ -176,9 +194,12 @@ export class CognitoMfa {
 
   /** The user an access token names (signature, issuer, token_use, enabled user), for the token-authenticated calls. */
   private async userOfAccessToken(token: unknown): Promise<PoolUser> {
-    if (typeof token !== 'string' || token === '') throw new CognitoApiError('NotAuthorizedException', 'Invalid Access Token');
+    if (typeof token !== 'string' || token === '')
+      throw new CognitoApiError('NotAuthorizedException', 'Invalid Access Token');
     try {
-      const { payload } = await jwtVerify(token, createLocalJWKSet(this.state.keys.publicJwks() as never), { issuer: this.state.issuer() });
+      const { payload } = await jwtVerify(token, createLocalJWKSet(this.state.keys.publicJwks() as never), {
+        issuer: this.state.issuer(),
+      });
       const user = payload.token_use === 'access' ? this.state.users.getBySub(String(payload.sub)) : undefined;
       if (user?.enabled) return user;
     } catch {
@@ -205,15 +226,26 @@ export class CognitoMfa {
     VerifySoftwareToken: async (input) => {
       const code = typeof input.UserCode === 'string' ? input.UserCode : '';
       if (!/^\d{6}$/.test(code)) {
-        throw new CognitoApiError('InvalidParameterException', "1 validation error detected: Value at 'userCode' failed to satisfy constraint: Member must satisfy regular expression pattern: [0-9]+");
+        throw new CognitoApiError(
+          'InvalidParameterException',
+          "1 validation error detected: Value at 'userCode' failed to satisfy constraint: Member must satisfy regular expression pattern: [0-9]+",
+        );
       }
       const viaSession = input.Session !== undefined;
       const session = viaSession ? this.takeSession(input.Session, 'VERIFY') : undefined;
       const user = session ? this.state.users.get(session.username) : await this.userOfAccessToken(input.AccessToken);
       if (!user) throw new CognitoApiError('NotAuthorizedException', 'Invalid session for the user.');
       const mfa = this.mfaOf(user);
-      if (!mfa.secret) throw new CognitoApiError('SoftwareTokenMFANotFoundException', 'Software Token MFA has not been associated with the user.');
-      if (!this.acceptCode(mfa, code)) throw new CognitoApiError('EnableSoftwareTokenMFAException', 'Code mismatch and fail enable Software Token MFA');
+      if (!mfa.secret)
+        throw new CognitoApiError(
+          'SoftwareTokenMFANotFoundException',
+          'Software Token MFA has not been associated with the user.',
+        );
+      if (!this.acceptCode(mfa, code))
+        throw new CognitoApiError(
+          'EnableSoftwareTokenMFAException',
+          'Code mismatch and fail enable Software Token MFA',
+        );
       mfa.verified = true;
       if (!session) return { Status: 'SUCCESS' };
       // Set up during sign-in (MFA_SETUP): the token is the user's MFA from now on.
@@ -228,7 +260,10 @@ export class CognitoMfa {
 
   private setPreference(user: PoolUser, input: Json): void {
     if (input.SMSMfaSettings !== undefined || input.EmailMfaSettings !== undefined) {
-      throw new CognitoApiError('InvalidParameterException', 'Only software token MFA is configured for this user pool.');
+      throw new CognitoApiError(
+        'InvalidParameterException',
+        'Only software token MFA is configured for this user pool.',
+      );
     }
     const settings = input.SoftwareTokenMfaSettings as { Enabled?: boolean; PreferredMfa?: boolean } | undefined;
     if (!settings) return;
@@ -250,11 +285,17 @@ export class CognitoMfa {
       SetUserPoolMfaConfig: (input) => {
         const wanted = input.MfaConfiguration ?? this.configuration;
         if (!MFA_CONFIGURATIONS.includes(wanted as MfaConfiguration)) {
-          throw new CognitoApiError('InvalidParameterException', "Value at 'mfaConfiguration' failed to satisfy constraint: Member must satisfy enum value set: [OFF, ON, OPTIONAL]");
+          throw new CognitoApiError(
+            'InvalidParameterException',
+            "Value at 'mfaConfiguration' failed to satisfy constraint: Member must satisfy enum value set: [OFF, ON, OPTIONAL]",
+          );
         }
         const totp = (input.SoftwareTokenMfaConfiguration as { Enabled?: boolean } | undefined)?.Enabled;
         if (wanted !== 'OFF' && totp === false) {
-          throw new CognitoApiError('InvalidParameterException', 'At least one MFA method must be enabled when MFA is ON or OPTIONAL.');
+          throw new CognitoApiError(
+            'InvalidParameterException',
+            'At least one MFA method must be enabled when MFA is ON or OPTIONAL.',
+          );
         }
         this.configuration = wanted as MfaConfiguration;
         return this.poolConfig();
@@ -264,13 +305,19 @@ export class CognitoMfa {
   }
 
   private poolConfig(): Json {
-    return { MfaConfiguration: this.configuration, SoftwareTokenMfaConfiguration: { Enabled: this.configuration !== 'OFF' } };
+    return {
+      MfaConfiguration: this.configuration,
+      SoftwareTokenMfaConfiguration: { Enabled: this.configuration !== 'OFF' },
+    };
   }
 
   /** The MFA fields AdminGetUser adds. */
   describe(user: PoolUser): Json {
     const mfa = this.byUser.get(user.sub);
     if (!mfa?.enabled) return {};
-    return { UserMFASettingList: ['SOFTWARE_TOKEN_MFA'], ...(mfa.preferred ? { PreferredMfaSetting: 'SOFTWARE_TOKEN_MFA' } : {}) };
+    return {
+      UserMFASettingList: ['SOFTWARE_TOKEN_MFA'],
+      ...(mfa.preferred ? { PreferredMfaSetting: 'SOFTWARE_TOKEN_MFA' } : {}),
+    };
   }
 }

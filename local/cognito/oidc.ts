@@ -46,7 +46,10 @@ button{margin-top:1.5rem;width:100%;padding:.7rem;font-size:1rem;background:#0b5
 <body><main>${body}</main></body></html>`;
 }
 
-export function renderLoginPage(action: string, opts: { error?: string; username?: string; clientName?: string; codeStep?: boolean }): string {
+export function renderLoginPage(
+  action: string,
+  opts: { error?: string; username?: string; clientName?: string; codeStep?: boolean },
+): string {
   const error = opts.error
     ? `<p class="error" role="alert" id="login-error" data-testid="login-error">${escapeHtml(opts.error)}</p>`
     : '';
@@ -133,7 +136,10 @@ export function buildOidcProvider(keys: KeyRing, users: UserStore, opts: OidcOpt
         // After a revocation the still-open IdP session signs in again with a new origin.
         if (existing && !opts.revocations.isRevoked(existing.jti)) return existing;
       }
-      const grant = new ctx.oidc.provider.Grant({ clientId: ctx.oidc.client!.clientId, accountId: ctx.oidc.session!.accountId });
+      const grant = new ctx.oidc.provider.Grant({
+        clientId: ctx.oidc.client!.clientId,
+        accountId: ctx.oidc.session!.accountId,
+      });
       const requested = String(ctx.oidc.params?.scope ?? 'openid');
       grant.addOIDCScope(requested);
       grant.addOIDCClaims(['sub', 'token_use', 'cognito:username', 'cognito:groups', 'email', 'email_verified']);
@@ -187,7 +193,8 @@ export function buildOidcProvider(keys: KeyRing, users: UserStore, opts: OidcOpt
       },
     },
     interactions: {
-      url: (_ctx: KoaContextWithOIDC, interaction: { uid: string }) => `${opts.mountPath}/interaction/${interaction.uid}`,
+      url: (_ctx: KoaContextWithOIDC, interaction: { uid: string }) =>
+        `${opts.mountPath}/interaction/${interaction.uid}`,
     },
     async renderError(ctx: KoaContextWithOIDC, out: Record<string, unknown>) {
       ctx.type = 'html';

@@ -102,7 +102,8 @@ export async function verifyUserAccessToken(
   return { user, payload };
 }
 
-const notAuthorizedToRevoke = () => new CognitoApiError('UnauthorizedException', 'Client is not authorized to revoke this token.');
+const notAuthorizedToRevoke = () =>
+  new CognitoApiError('UnauthorizedException', 'Client is not authorized to revoke this token.');
 
 /** The public (token-authorized or client-authorized) operations this module answers. */
 export function tokenOperations(state: TokenApiState): Record<string, (input: Json) => Promise<Json>> {

@@ -9,7 +9,16 @@ import { randomBytes } from 'node:crypto';
 import type Provider from 'oidc-provider';
 import { jwtVerify, createLocalJWKSet } from 'jose';
 import type { Knobs } from '../knobs';
-import { createAsyncServer, hostForUrl, makeListenable, readBody, sendAwsJsonError, sendHtml, sendJson, statusForFault } from '../http-util';
+import {
+  createAsyncServer,
+  hostForUrl,
+  makeListenable,
+  readBody,
+  sendAwsJsonError,
+  sendHtml,
+  sendJson,
+  statusForFault,
+} from '../http-util';
 import { KeyRing } from './keys';
 import { UserStore, CognitoApiError, type NewUser } from './user-store';
 import { CognitoApi, TARGET_PREFIX } from './api';
@@ -96,7 +105,10 @@ export async function createCognitoServer(knobs: Knobs, opts: CognitoOptions): P
 
   const jwks = async (res: ServerResponse) => {
     const fault = await knobs.intercept('cognito', 'jwks');
-    if (fault) return sendJson(res, statusForFault(fault) === 400 ? 503 : statusForFault(fault), { message: `Injected fault: ${fault}` });
+    if (fault)
+      return sendJson(res, statusForFault(fault) === 400 ? 503 : statusForFault(fault), {
+        message: `Injected fault: ${fault}`,
+      });
     sendJson(res, 200, keys.publicJwks(), { 'cache-control': 'max-age=60' });
   };
 
@@ -105,9 +117,14 @@ export async function createCognitoServer(knobs: Knobs, opts: CognitoOptions): P
     const header = String(req.headers.authorization ?? '');
     const token = /^Bearer\s+(.+)$/i.exec(header)?.[1];
     const fail = (description: string) =>
-      sendJson(res, 401, { error: 'invalid_token', error_description: description }, {
-        'www-authenticate': `Bearer error="invalid_token", error_description="${description}"`,
-      });
+      sendJson(
+        res,
+        401,
+        { error: 'invalid_token', error_description: description },
+        {
+          'www-authenticate': `Bearer error="invalid_token", error_description="${description}"`,
+        },
+      );
     if (!token) return fail('Access token is missing');
     try {
       const { payload } = await jwtVerify(token, createLocalJWKSet(keys.publicJwks() as never), { issuer });
@@ -115,7 +132,12 @@ export async function createCognitoServer(knobs: Knobs, opts: CognitoOptions): P
       if (revocations.isRevoked(payload.origin_jti)) return fail('Access token has been revoked');
       const user = users.getBySub(String(payload.sub));
       if (!user || !user.enabled) return fail('Access token does not have required scopes');
-      sendJson(res, 200, { sub: user.sub, email_verified: String(user.emailVerified), email: user.email, username: user.username });
+      sendJson(res, 200, {
+        sub: user.sub,
+        email_verified: String(user.emailVerified),
+        email: user.email,
+        username: user.username,
+      });
     } catch {
       fail('Invalid access token');
     }
@@ -151,7 +173,11 @@ export async function createCognitoServer(knobs: Knobs, opts: CognitoOptions): P
       const password = form.get('password') ?? '';
       const user = username ? users.resolve(username) : undefined;
       if (!user || !password || !users.checkPassword(user, password)) {
-        return sendHtml(res, 200, renderLoginPage(action, { error: 'Incorrect username or password.', username, clientName }));
+        return sendHtml(
+          res,
+          200,
+          renderLoginPage(action, { error: 'Incorrect username or password.', username, clientName }),
+        );
       }
       if (!user.enabled) {
         return sendHtml(res, 200, renderLoginPage(action, { error: 'User is disabled.', username, clientName }));
@@ -161,7 +187,12 @@ export async function createCognitoServer(knobs: Knobs, opts: CognitoOptions): P
         return sendHtml(res, 200, renderLoginPage(action, { clientName, codeStep: true }));
       }
       // amr as Cognito's ACR/AMR claims report it: the password alone.
-      return provider!.interactionFinished(req, res, { login: { accountId: user.sub, remember: false, amr: ['pwd'] } }, { mergeWithLastSubmission: false });
+      return provider!.interactionFinished(
+        req,
+        res,
+        { login: { accountId: user.sub, remember: false, amr: ['pwd'] } },
+        { mergeWithLastSubmission: false },
+      );
     }
     sendHtml(res, 405, '<h1>Method not allowed</h1>');
   };
@@ -189,9 +220,14 @@ export async function createCognitoServer(knobs: Knobs, opts: CognitoOptions): P
       const operation =
         sub === '/.well-known/openid-configuration'
           ? 'discovery'
-          : (Object.entries(OIDC_ROUTES).find(([, route]) => sub === route || sub.startsWith(`${route}/`))?.[0] ?? 'oidc');
+          : (Object.entries(OIDC_ROUTES).find(([, route]) => sub === route || sub.startsWith(`${route}/`))?.[0] ??
+            'oidc');
       const fault = await knobs.intercept('cognito', operation);
-      if (fault) return sendJson(res, statusForFault(fault), { error: 'server_error', error_description: `Injected fault: ${fault}` });
+      if (fault)
+        return sendJson(res, statusForFault(fault), {
+          error: 'server_error',
+          error_description: `Injected fault: ${fault}`,
+        });
       // Mounted like Express does it: oidc-provider derives its mount path from originalUrl.
       req.url = cognitoLogoutToOidc((req.url ?? '/').slice(mountPath.length) || '/');
       (req as IncomingMessage & { originalUrl?: string }).originalUrl = mountPath + req.url;
@@ -199,13 +235,18 @@ export async function createCognitoServer(knobs: Knobs, opts: CognitoOptions): P
     },
     (res, error) => {
       if (error instanceof CognitoApiError) return sendAwsJsonError(res, error.status, error.name, error.message);
-      sendJson(res, 500, { __type: 'InternalErrorException', message: error instanceof Error ? error.message : String(error) });
+      sendJson(res, 500, {
+        __type: 'InternalErrorException',
+        message: error instanceof Error ? error.message : String(error),
+      });
     },
   );
 
   return {
     ...makeListenable(server, (actual, host) => {
-      const base = opts.publicUrl ?? `http://${opts.publicHost ?? hostForUrl(host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host)}:${actual}`;
+      const base =
+        opts.publicUrl ??
+        `http://${opts.publicHost ?? hostForUrl(host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host)}:${actual}`;
       issuer = `${base.replace(/\/$/, '')}${mountPath}`;
       rebuildProvider();
       return { url: base.replace(/\/$/, ''), issuer };

@@ -22,7 +22,13 @@ export function groupsOf(user: PoolUser): string[] {
  * Only ID tokens name the client in `aud`; access tokens name it in `client_id` and carry no `aud`, as
  * Cognito's do.
  */
-async function signToken(keys: KeyRing, user: PoolUser, ctx: IssueContext, tokenUse: 'access' | 'id', own: Record<string, unknown>): Promise<string> {
+async function signToken(
+  keys: KeyRing,
+  user: PoolUser,
+  ctx: IssueContext,
+  tokenUse: 'access' | 'id',
+  own: Record<string, unknown>,
+): Promise<string> {
   const iat = Math.floor(Date.now() / 1000);
   const claims = {
     sub: user.sub,
@@ -42,9 +48,18 @@ async function signToken(keys: KeyRing, user: PoolUser, ctx: IssueContext, token
 }
 
 export async function issueAccessToken(keys: KeyRing, user: PoolUser, ctx: IssueContext): Promise<string> {
-  return signToken(keys, user, ctx, 'access', { client_id: ctx.clientId, scope: 'aws.cognito.signin.user.admin', username: user.username });
+  return signToken(keys, user, ctx, 'access', {
+    client_id: ctx.clientId,
+    scope: 'aws.cognito.signin.user.admin',
+    username: user.username,
+  });
 }
 
 export async function issueIdToken(keys: KeyRing, user: PoolUser, ctx: IssueContext): Promise<string> {
-  return signToken(keys, user, ctx, 'id', { aud: ctx.clientId, 'cognito:username': user.username, email: user.email, email_verified: user.emailVerified });
+  return signToken(keys, user, ctx, 'id', {
+    aud: ctx.clientId,
+    'cognito:username': user.username,
+    email: user.email,
+    email_verified: user.emailVerified,
+  });
 }

@@ -43,7 +43,8 @@ const PASSWORD_RULES: Array<[RegExp, string]> = [
 /** Cognito's default password policy. */
 export function assertPasswordPolicy(password: string): void {
   for (const [rule, message] of PASSWORD_RULES) {
-    if (!rule.test(password)) throw new CognitoApiError('InvalidPasswordException', `Password did not conform with policy: ${message}`);
+    if (!rule.test(password))
+      throw new CognitoApiError('InvalidPasswordException', `Password did not conform with policy: ${message}`);
   }
 }
 
@@ -145,7 +146,8 @@ export class UserStore {
   }
 
   create(input: NewUser): PoolUser {
-    if (this.byName.has(input.username)) throw new CognitoApiError('UsernameExistsException', 'User account already exists');
+    if (this.byName.has(input.username))
+      throw new CognitoApiError('UsernameExistsException', 'User account already exists');
     const user = this.build(input);
     this.byName.set(user.username, user);
     this.bySub.set(user.sub, user);
@@ -210,7 +212,8 @@ export class UserStore {
     if (after !== undefined && this.sorted[index] === after) index += 1;
 
     if (filter && filter.attribute === 'username') {
-      if (after === undefined || compareUsernames(after, filter.value) < 0) index = Math.max(index, this.lowerBound(filter.value));
+      if (after === undefined || compareUsernames(after, filter.value) < 0)
+        index = Math.max(index, this.lowerBound(filter.value));
       for (; index < this.sorted.length && users.length < limit; index += 1) {
         const name = this.sorted[index];
         if (filter.op === '=' ? name !== filter.value : !name.startsWith(filter.value)) break;
@@ -218,7 +221,10 @@ export class UserStore {
       }
       const next = this.sorted[index];
       const more = next !== undefined && (filter.op === '=' ? next === filter.value : next.startsWith(filter.value));
-      return { users, paginationToken: more && users.length > 0 ? encodePaginationToken(users[users.length - 1].username) : undefined };
+      return {
+        users,
+        paginationToken: more && users.length > 0 ? encodePaginationToken(users[users.length - 1].username) : undefined,
+      };
     }
 
     for (; index < this.sorted.length && users.length < limit; index += 1) {
@@ -232,7 +238,10 @@ export class UserStore {
         break;
       }
     }
-    return { users, paginationToken: more && users.length > 0 ? encodePaginationToken(users[users.length - 1].username) : undefined };
+    return {
+      users,
+      paginationToken: more && users.length > 0 ? encodePaginationToken(users[users.length - 1].username) : undefined,
+    };
   }
 }
 

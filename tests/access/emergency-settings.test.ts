@@ -5,7 +5,10 @@ import { reshapeLobItem } from '@/lib/directory/items';
 
 const base = {
   ...emptyLobFormValues('us-east-1'),
-  lob: 'lob-c', displayName: 'Line of Business C', accountId: '333333333333', domainId: 'd-lobc1example',
+  lob: 'lob-c',
+  displayName: 'Line of Business C',
+  accountId: '333333333333',
+  domainId: 'd-lobc1example',
 };
 
 describe('LOB settings "Emergency access group" and "Emergency access duration (hours)"', () => {
@@ -37,6 +40,9 @@ describe('LOB settings "Emergency access group" and "Emergency access duration (
   it('refuses a group name with a space', () => {
     const parsed = parseLobFormValues({ ...base, emergencyGroup: 'lob c oncall' });
     expect(parsed.success).toBe(false);
-    if (!parsed.success) expect(parsed.fieldErrors.emergencyGroup).toBe('Emergency access group: a group name has no spaces or control characters.');
+    if (!parsed.success)
+      expect(parsed.fieldErrors.emergencyGroup).toBe(
+        'Emergency access group: a group name has no spaces or control characters.',
+      );
   });
 });

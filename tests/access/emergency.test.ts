@@ -48,11 +48,19 @@ async function take(who: string, reason: string, form?: ActionForm, lob = 'lob-a
 
 const doc = () => directoryClient(portal.stack.env).doc;
 async function userRow(username: string) {
-  return (await doc().send(new GetCommand({ TableName: portal.stack.env.TABLE_USERS, Key: { username }, ConsistentRead: true }))).Item;
+  return (
+    await doc().send(
+      new GetCommand({ TableName: portal.stack.env.TABLE_USERS, Key: { username }, ConsistentRead: true }),
+    )
+  ).Item;
 }
 async function grants(lob: string) {
   const out = await doc().send(
-    new QueryCommand({ TableName: portal.stack.env.TABLE_REVIEWS, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :g)', ExpressionAttributeValues: { ':pk': `emergency#${lob}`, ':g': 'grant#' } }),
+    new QueryCommand({
+      TableName: portal.stack.env.TABLE_REVIEWS,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :g)',
+      ExpressionAttributeValues: { ':pk': `emergency#${lob}`, ':g': 'grant#' },
+    }),
   );
   return out.Items ?? [];
 }
@@ -65,7 +73,13 @@ async function decide(who: string, user: string, decision: 'confirm' | 'reject')
   const page = await html('/admin', who);
   const form = formAfter(page, `aria-label="Emergency access of ${user} to lob-a"`, decision === 'confirm' ? 0 : 1);
   expect(form.fields).toContainEqual(['decision', decision]);
-  const res = await callAction(portal.stack.url, '/admin', form.actionId, portal.jars[who].header(), Object.fromEntries(form.fields.filter(([n]) => !n.startsWith('$'))));
+  const res = await callAction(
+    portal.stack.url,
+    '/admin',
+    form.actionId,
+    portal.jars[who].header(),
+    Object.fromEntries(form.fields.filter(([n]) => !n.startsWith('$'))),
+  );
   return { status: res.status, text: await res.text(), form };
 }
 
@@ -91,7 +105,9 @@ describe('Emergency access (break-glass)', () => {
 
     const before = Date.now();
     // Posted as a browser without JavaScript posts the form (works before hydration).
-    const native = await postActionForm(portal.stack.url, '/', takeForm!, portal.jars['oncall-lob-a'].header(), { reason: 'Nightly scoring job failed, PagerDuty incident 4711' });
+    const native = await postActionForm(portal.stack.url, '/', takeForm!, portal.jars['oncall-lob-a'].header(), {
+      reason: 'Nightly scoring job failed, PagerDuty incident 4711',
+    });
     expect(native.status).toBe(200);
     expect(has(await native.text(), 'Emergency access to lob-a until')).toBe(true);
     const row = await userRow('oncall-lob-a');
@@ -102,7 +118,12 @@ describe('Emergency access (break-glass)', () => {
     expect(Date.parse(membership.grantedAt)).toBeGreaterThanOrEqual(before - 1000);
     const stored = await grants('lob-a');
     expect(stored).toHaveLength(1);
-    expect(stored[0]).toMatchObject({ user: 'oncall-lob-a', status: 'open', reason: 'Nightly scoring job failed, PagerDuty incident 4711', until: membership.until });
+    expect(stored[0]).toMatchObject({
+      user: 'oncall-lob-a',
+      status: 'open',
+      reason: 'Nightly scoring job failed, PagerDuty incident 4711',
+      until: membership.until,
+    });
 
     const published = (await snsMessages()).filter((m) => m.attributes.event === 'access.emergency');
     expect(published).toHaveLength(1);
@@ -123,8 +144,14 @@ describe('Emergency access (break-glass)', () => {
     expect(has(await html('/', 'oncall-lob-a'), 'aria-label="Emergency access to Line of Business A"')).toBe(false);
     const actionId = takeForm!.actionId;
     const [a, b] = await Promise.all([
-      callAction(portal.stack.url, '/', actionId, portal.jars['oncall-lob-a'].header(), { lob: 'lob-a', reason: 'Still broken, taking it again' }).then((r) => r.text()),
-      callAction(portal.stack.url, '/', actionId, portal.jars['oncall-lob-a'].header(), { lob: 'lob-a', reason: 'Still broken, taking it again' }).then((r) => r.text()),
+      callAction(portal.stack.url, '/', actionId, portal.jars['oncall-lob-a'].header(), {
+        lob: 'lob-a',
+        reason: 'Still broken, taking it again',
+      }).then((r) => r.text()),
+      callAction(portal.stack.url, '/', actionId, portal.jars['oncall-lob-a'].header(), {
+        lob: 'lob-a',
+        reason: 'Still broken, taking it again',
+      }).then((r) => r.text()),
     ]);
     const until = rowBefore?.memberships?.['lob-a']?.until as string;
     const shown = `${until.slice(0, 10)} ${until.slice(11, 16)} UTC`;
@@ -139,13 +166,21 @@ describe('Emergency access (break-glass)', () => {
     setClockOffset(5 * HOUR);
     const actionId = (await emergencyForm()).actionId;
     const texts = await Promise.all(
-      [1, 2].map(() => callAction(portal.stack.url, '/', actionId, portal.jars['oncall-lob-a'].header(), { lob: 'lob-a', reason: 'Broken again after the first window' }).then((r) => r.text())),
+      [1, 2].map(() =>
+        callAction(portal.stack.url, '/', actionId, portal.jars['oncall-lob-a'].header(), {
+          lob: 'lob-a',
+          reason: 'Broken again after the first window',
+        }).then((r) => r.text()),
+      ),
     );
     expect(texts.filter((t) => t.includes('Emergency access to lob-a until'))).toHaveLength(1);
     expect(texts.filter((t) => t.includes('You already have emergency access to lob-a'))).toHaveLength(1);
     expect(await grants('lob-a')).toHaveLength(2);
     // They land in lob-a's Studio (the usage report counts this launch under the grant).
-    const launched = await submitLaunchForm(portal.stack.url, await loadLaunchForm(portal.stack.url, portal.jars['oncall-lob-a']));
+    const launched = await submitLaunchForm(
+      portal.stack.url,
+      await loadLaunchForm(portal.stack.url, portal.jars['oncall-lob-a']),
+    );
     expect(launched.response.status).toBe(303);
     expect(launched.response.headers.get('location')).toContain('d-loba1example');
   });
@@ -162,7 +197,13 @@ describe('Emergency access (break-glass)', () => {
 
     const confirmed = await decide('owner-lob-a', 'oncall-lob-a', 'confirm');
     expectHas(confirmed.text, "Confirmed oncall-lob-a's emergency access to lob-a");
-    const replay = await callAction(portal.stack.url, '/admin', confirmed.form.actionId, portal.jars['portal-admin'].header(), Object.fromEntries(confirmed.form.fields.filter(([n]) => !n.startsWith('$'))));
+    const replay = await callAction(
+      portal.stack.url,
+      '/admin',
+      confirmed.form.actionId,
+      portal.jars['portal-admin'].header(),
+      Object.fromEntries(confirmed.form.fields.filter(([n]) => !n.startsWith('$'))),
+    );
     expectHas(await replay.text(), 'This emergency grant was already confirmed by owner-lob-a at');
     const states = (await grants('lob-a')).map((g) => g.status).sort();
     expect(states).toEqual(['confirmed', 'open']);
@@ -174,12 +215,17 @@ describe('Emergency access (break-glass)', () => {
     const created = await fetch(`${portal.stack.standIns.urls.control}/cognito/users:bulk`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ users: [{ username: 'oncall-owner', password: 'OncallOwner1!', groups: ['lob-a-oncall', 'lob-a-owners'] }] }),
+      body: JSON.stringify({
+        users: [{ username: 'oncall-owner', password: 'OncallOwner1!', groups: ['lob-a-oncall', 'lob-a-owners'] }],
+      }),
     });
     expect(created.ok).toBe(true);
     portal.jars['oncall-owner'] = await signIn(portal.stack.url, 'oncall-owner', 'OncallOwner1!');
     const form = await emergencyForm('oncall-owner');
-    const took = await callAction(portal.stack.url, '/', form.actionId, portal.jars['oncall-owner'].header(), { lob: 'lob-a', reason: 'Owner on call, the model endpoint is failing' });
+    const took = await callAction(portal.stack.url, '/', form.actionId, portal.jars['oncall-owner'].header(), {
+      lob: 'lob-a',
+      reason: 'Owner on call, the model endpoint is failing',
+    });
     expectHas(await took.text(), 'Emergency access to lob-a until');
 
     const own = await html('/admin', 'oncall-owner');
@@ -188,18 +234,34 @@ describe('Emergency access (break-glass)', () => {
     // A replayed Confirm for their own grant (the form from another owner's page) is refused.
     const other = await html('/admin', 'owner-lob-a');
     const confirm = formAfter(other, 'aria-label="Emergency access of oncall-owner to lob-a"', 0);
-    const res = await callAction(portal.stack.url, '/admin', confirm.actionId, portal.jars['oncall-owner'].header(), Object.fromEntries(confirm.fields.filter(([n]) => !n.startsWith('$'))));
+    const res = await callAction(
+      portal.stack.url,
+      '/admin',
+      confirm.actionId,
+      portal.jars['oncall-owner'].header(),
+      Object.fromEntries(confirm.fields.filter(([n]) => !n.startsWith('$'))),
+    );
     expectHas(await res.text(), 'You cannot confirm or reject your own emergency access');
 
     const rejected = await decide('owner-lob-a', 'oncall-owner', 'reject');
     expectHas(rejected.text, "Rejected oncall-owner's emergency access to lob-a: it has ended.");
     expect((await userRow('oncall-owner'))?.memberships?.['lob-a']).toBeUndefined();
     // A rejection is not undone by taking it again within the rejected grant's window.
-    const retake = await callAction(portal.stack.url, '/', form.actionId, portal.jars['oncall-owner'].header(), { lob: 'lob-a', reason: 'Owner on call, trying again after the reject' });
-    expectHas(await retake.text(), 'Your emergency access to lob-a was ended early (rejected); you can take it again after');
+    const retake = await callAction(portal.stack.url, '/', form.actionId, portal.jars['oncall-owner'].header(), {
+      lob: 'lob-a',
+      reason: 'Owner on call, trying again after the reject',
+    });
+    expectHas(
+      await retake.text(),
+      'Your emergency access to lob-a was ended early (rejected); you can take it again after',
+    );
     const again = await decide('portal-admin', 'oncall-lob-a', 'reject');
     expectHas(again.text, "Rejected oncall-lob-a's emergency access to lob-a");
-    expect((await grants('lob-a')).map((g) => `${g.user}:${g.status}`).sort()).toEqual(['oncall-lob-a:confirmed', 'oncall-lob-a:rejected', 'oncall-owner:rejected']);
+    expect((await grants('lob-a')).map((g) => `${g.user}:${g.status}`).sort()).toEqual([
+      'oncall-lob-a:confirmed',
+      'oncall-lob-a:rejected',
+      'oncall-owner:rejected',
+    ]);
     expect(has(await html('/admin', 'owner-lob-a'), 'data-testid="emergency-banner"')).toBe(false);
 
     // Usage: every grant of the period, with the successful launches under it (the second grant's one launch).
@@ -214,4 +276,3 @@ describe('Emergency access (break-glass)', () => {
     expect(has(await html('/admin/usage', 'owner-lob-a'), 'data-testid="emergency-usage"')).toBe(true);
   });
 });
-

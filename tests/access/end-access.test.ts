@@ -14,7 +14,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { AdminAddUserToGroupCommand, AdminDisableUserCommand, AdminEnableUserCommand, AdminRemoveUserFromGroupCommand } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  AdminAddUserToGroupCommand,
+  AdminDisableUserCommand,
+  AdminEnableUserCommand,
+  AdminRemoveUserFromGroupCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { randomUUID } from 'node:crypto';
 import { openStudioUrl, requestWithHost, useLocalStack } from '../local/helpers';
 import { control } from '@/local/stack';
@@ -62,7 +67,13 @@ beforeEach(async () => {
 
 /** Opens JupyterLab in `lob` through the production launch, then the URL; returns the live Studio session. */
 async function openJupyterLab(username: string, groups: string[] = [], lob = 'lob-a') {
-  const result = await launchStudio(launchDeps, { user: { username, groups, sub: subForUsername(username) }, channel: 'portal', requestId: randomUUID(), lob, app: 'jupyterlab' });
+  const result = await launchStudio(launchDeps, {
+    user: { username, groups, sub: subForUsername(username) },
+    channel: 'portal',
+    requestId: randomUUID(),
+    lob,
+    app: 'jupyterlab',
+  });
   const res = await openStudioUrl(result.url, stack().urls.aws);
   expect(res.status).toBe(200);
   const cookie = String(res.headers['set-cookie']).split(';')[0];
@@ -85,13 +96,16 @@ async function profileSetting(username: string) {
 
 async function snsFor(user: string) {
   const messages = await ctl.snsMessages();
-  return messages.map((m) => JSON.parse(String(m.message ?? m.Message)) as Record<string, unknown>).filter((m) => m.event === 'access.ended' && m.user === user);
+  return messages
+    .map((m) => JSON.parse(String(m.message ?? m.Message)) as Record<string, unknown>)
+    .filter((m) => m.event === 'access.ended' && m.user === user);
 }
 
 /** The platform admin adds `username` to `lob` (no end unless `until`) or removes them, as the console does. */
 const grant = ({ username, lob, until }: { username: string; lob: string; until?: string }) =>
   setMember(deps, { grantor: { username: 'portal-admin', platformAdmin: true }, lob, username, until });
-const revoke = ({ username, lob }: { username: string; lob: string }) => removeMember(deps, { actor: 'portal-admin', lob, username });
+const revoke = ({ username, lob }: { username: string; lob: string }) =>
+  removeMember(deps, { actor: 'portal-admin', lob, username });
 
 describe('an admin removes a member with a running JupyterLab', () => {
   it('stops the app and ends the live session before removeMember returns; audit, CloudTrail and SNS show it; the next grant restores', async () => {
@@ -108,12 +122,22 @@ describe('an admin removes a member with a running JupyterLab', () => {
     expect(await studioPage(session)).toBe(403);
     expect(await studioPage(session, '/studio/default')).toBe(401);
     const trail = await ctl.cloudTrail({ account: '111111111111', sourceIdentity: 'portal-admin' });
-    const calls = trail.filter((e) => e.eventSource === 'sagemaker.amazonaws.com' && !e.errorCode).map((e) => e.eventName);
+    const calls = trail
+      .filter((e) => e.eventSource === 'sagemaker.amazonaws.com' && !e.errorCode)
+      .map((e) => e.eventName);
     expect(calls).toEqual(expect.arrayContaining(['ListApps', 'DeleteApp', 'UpdateUserProfile']));
-    expect(trail.find((e) => e.eventName === 'DeleteApp')?.requestParameters).toMatchObject({ DomainId: DOMAIN_A, UserProfileName: 'user-no-lob', AppType: 'JupyterLab' });
-    const [ended] = (await listAudit(deps, { lob: 'lob-a', user: 'portal-admin' }, { limit: 20 })).entries.filter((e) => e.action === 'access.end' && e.target === 'user-no-lob');
+    expect(trail.find((e) => e.eventName === 'DeleteApp')?.requestParameters).toMatchObject({
+      DomainId: DOMAIN_A,
+      UserProfileName: 'user-no-lob',
+      AppType: 'JupyterLab',
+    });
+    const [ended] = (await listAudit(deps, { lob: 'lob-a', user: 'portal-admin' }, { limit: 20 })).entries.filter(
+      (e) => e.action === 'access.end' && e.target === 'user-no-lob',
+    );
     expect(JSON.parse(ended.after!)).toMatchObject({ reason: 'removed', stopped: ['JupyterLab'], profile: 'disabled' });
-    expect(await snsFor('user-no-lob')).toContainEqual(expect.objectContaining({ lob: 'lob-a', reason: 'removed', by: 'portal-admin', stopped: ['JupyterLab'] }));
+    expect(await snsFor('user-no-lob')).toContainEqual(
+      expect.objectContaining({ lob: 'lob-a', reason: 'removed', by: 'portal-admin', stopped: ['JupyterLab'] }),
+    );
     expect((await endedAccessOf(deps, 'user-no-lob')).map((e) => e.lob)).toEqual(['lob-a']);
 
     // Granted again: the profile is enabled at once, and Studio opens.
@@ -138,12 +162,21 @@ describe('an admin removes a member with a running JupyterLab', () => {
     expect(appStatus('user-no-lob')).toBe('InService');
     // The profile was disabled all the same: the live session is refused already.
     expect(await studioPage(session)).toBe(403);
-    expect((await endedAccessOf(deps, 'user-no-lob'))[0]).toMatchObject({ lob: 'lob-a', pendingStop: ['JupyterLab'], profileDisabled: true });
+    expect((await endedAccessOf(deps, 'user-no-lob'))[0]).toMatchObject({
+      lob: 'lob-a',
+      pendingStop: ['JupyterLab'],
+      profileDisabled: true,
+    });
 
     await ctl.clearFaults();
     const swept = await runAccessSweep({ ...deps, studio: deps.studio! });
     const lobA = swept.lobs.find((l) => l.lob === 'lob-a')!;
-    expect(lobA.ended.map((e) => [e.username, e.reason, e.stopped.map((a) => a.appType), e.profile])).toContainEqual(['user-no-lob', 'idp.not_in_group', ['JupyterLab'], 'already-disabled']);
+    expect(lobA.ended.map((e) => [e.username, e.reason, e.stopped.map((a) => a.appType), e.profile])).toContainEqual([
+      'user-no-lob',
+      'idp.not_in_group',
+      ['JupyterLab'],
+      'already-disabled',
+    ]);
     expect(appStatus('user-no-lob')).toBe('Deleted');
     expect((await endedAccessOf(deps, 'user-no-lob'))[0].pendingStop).toBeUndefined();
   });
@@ -154,12 +187,20 @@ describe('"Remove" in an access review', () => {
     await grant({ username: 'user-no-lob', lob: 'lob-a' });
     const session = await openJupyterLab('user-no-lob', [], 'lob-a');
     const review = await startReview(deps, { actor: 'owner-lob-a', lob: await requireLob(deps, 'lob-a') });
-    await decideMember(deps, { grantor: { username: 'owner-lob-a', platformAdmin: false }, review, username: 'user-no-lob', decision: 'remove', comment: 'Left the team' });
+    await decideMember(deps, {
+      grantor: { username: 'owner-lob-a', platformAdmin: false },
+      review,
+      username: 'user-no-lob',
+      decision: 'remove',
+      comment: 'Left the team',
+    });
     const lobA = stack().aws.domains.get('d-loba1example')!;
     expect(lobA.apps.get('user-no-lob/JupyterLab')?.status).toBe('Deleted');
     expect(lobA.profiles.get('user-no-lob')?.studioWebPortal).toBe('DISABLED');
     expect(await studioPage(session)).toBe(403);
-    expect(await snsFor('user-no-lob')).toContainEqual(expect.objectContaining({ lob: 'lob-a', reason: 'review.removed', by: 'owner-lob-a' }));
+    expect(await snsFor('user-no-lob')).toContainEqual(
+      expect.objectContaining({ lob: 'lob-a', reason: 'review.removed', by: 'owner-lob-a' }),
+    );
     const [deleted] = await ctl.cloudTrail({ eventName: 'DeleteApp', sourceIdentity: 'owner-lob-a' });
     expect(deleted.requestParameters).toMatchObject({ DomainId: 'd-loba1example', UserProfileName: 'user-no-lob' });
   });
@@ -180,17 +221,29 @@ describe('the access sweep', () => {
     setClock(4 * DAY);
     swept = await runAccessSweep({ ...deps, studio: deps.studio! });
     const ended = swept.lobs.find((l) => l.lob === 'lob-b')!.ended;
-    expect(ended.map((e) => [e.username, e.reason, e.profile])).toEqual([['user-lob-a', 'membership.ended', 'disabled']]);
+    expect(ended.map((e) => [e.username, e.reason, e.profile])).toEqual([
+      ['user-lob-a', 'membership.ended', 'disabled'],
+    ]);
     expect(lobB.apps.get('user-lob-a/JupyterLab')?.status).toBe('Deleted');
     expect(lobB.profiles.get('user-lob-a')?.studioWebPortal).toBe('DISABLED');
     expect(await studioPage(session)).toBe(403);
     // Their lob-a access is untouched.
     expect(stack().aws.domains.get(DOMAIN_A)!.profiles.get('user-lob-a')?.studioWebPortal).not.toBe('DISABLED');
     const trail = await ctl.cloudTrail({ account: '222222222222', sourceIdentity: 'access-sweep' });
-    expect(trail.filter((e) => !e.errorCode).map((e) => e.eventName)).toEqual(expect.arrayContaining(['ListApps', 'DeleteApp', 'UpdateUserProfile']));
-    const audit = (await listAudit(deps, { lob: 'lob-b', user: 'access-sweep' }, { limit: 10 })).entries.find((e) => e.action === 'access.end' && e.target === 'user-lob-a');
-    expect(JSON.parse(audit!.after!)).toMatchObject({ reason: 'membership.ended', stopped: ['JupyterLab'], profile: 'disabled' });
-    expect(await snsFor('user-lob-a')).toContainEqual(expect.objectContaining({ lob: 'lob-b', reason: 'membership.ended', by: 'access-sweep' }));
+    expect(trail.filter((e) => !e.errorCode).map((e) => e.eventName)).toEqual(
+      expect.arrayContaining(['ListApps', 'DeleteApp', 'UpdateUserProfile']),
+    );
+    const audit = (await listAudit(deps, { lob: 'lob-b', user: 'access-sweep' }, { limit: 10 })).entries.find(
+      (e) => e.action === 'access.end' && e.target === 'user-lob-a',
+    );
+    expect(JSON.parse(audit!.after!)).toMatchObject({
+      reason: 'membership.ended',
+      stopped: ['JupyterLab'],
+      profile: 'disabled',
+    });
+    expect(await snsFor('user-lob-a')).toContainEqual(
+      expect.objectContaining({ lob: 'lob-b', reason: 'membership.ended', by: 'access-sweep' }),
+    );
 
     // A second run finds nothing more to do (the profile is known disabled, no app runs).
     swept = await runAccessSweep({ ...deps, studio: deps.studio! });
@@ -199,23 +252,42 @@ describe('the access sweep', () => {
 
   it('after an IdP group removal (AdminRemoveUserFromGroup), its next run ends the access; re-added, the next launch enables the profile', async () => {
     const session = await openJupyterLab('user-group-a', ['lob-a-users']);
-    await deps.cognito.send(new AdminRemoveUserFromGroupCommand({ UserPoolId: deps.userPoolId, Username: 'user-group-a', GroupName: 'lob-a-users' }));
+    await deps.cognito.send(
+      new AdminRemoveUserFromGroupCommand({
+        UserPoolId: deps.userPoolId,
+        Username: 'user-group-a',
+        GroupName: 'lob-a-users',
+      }),
+    );
     const swept = await runAccessSweep({ ...deps, studio: deps.studio! });
     const ended = swept.lobs.find((l) => l.lob === 'lob-a')!.ended.filter((e) => e.username === 'user-group-a');
-    expect(ended.map((e) => [e.reason, e.stopped.map((a) => a.appType), e.profile])).toEqual([['idp.not_in_group', ['JupyterLab'], 'disabled']]);
+    expect(ended.map((e) => [e.reason, e.stopped.map((a) => a.appType), e.profile])).toEqual([
+      ['idp.not_in_group', ['JupyterLab'], 'disabled'],
+    ]);
     expect(appStatus('user-group-a')).toBe('Deleted');
     expect(await studioPage(session)).toBe(403);
-    expect(await snsFor('user-group-a')).toContainEqual(expect.objectContaining({ lob: 'lob-a', reason: 'idp.not_in_group', by: 'access-sweep' }));
+    expect(await snsFor('user-group-a')).toContainEqual(
+      expect.objectContaining({ lob: 'lob-a', reason: 'idp.not_in_group', by: 'access-sweep' }),
+    );
     // Cognito was asked about the users in Studio only, not the pool.
     expect(swept.cognitoCalls).toBeLessThan(20);
 
-    await deps.cognito.send(new AdminAddUserToGroupCommand({ UserPoolId: deps.userPoolId, Username: 'user-group-a', GroupName: 'lob-a-users' }));
+    await deps.cognito.send(
+      new AdminAddUserToGroupCommand({
+        UserPoolId: deps.userPoolId,
+        Username: 'user-group-a',
+        GroupName: 'lob-a-users',
+      }),
+    );
     const again = await openJupyterLab('user-group-a', ['lob-a-users']);
     expect(await studioPage(again)).toBe(200);
     expect(await profileSetting('user-group-a')).toBe('ENABLED');
     expect(await endedAccessOf(deps, 'user-group-a')).toEqual([]);
     const [restore] = await ctl.cloudTrail({ eventName: 'UpdateUserProfile', sourceIdentity: 'user-group-a' });
-    expect(restore.requestParameters).toMatchObject({ UserProfileName: 'user-group-a', UserSettings: { StudioWebPortal: 'ENABLED' } });
+    expect(restore.requestParameters).toMatchObject({
+      UserProfileName: 'user-group-a',
+      UserSettings: { StudioWebPortal: 'ENABLED' },
+    });
   });
 
   it('after a user is disabled in the user pool (AdminDisableUser), its next run ends their access in every LOB they are in Studio', async () => {
@@ -224,7 +296,9 @@ describe('the access sweep', () => {
     try {
       const swept = await runAccessSweep({ ...deps, studio: deps.studio! });
       const ended = swept.lobs.find((l) => l.lob === 'lob-b')!.ended.filter((e) => e.username === 'user-lob-b');
-      expect(ended.map((e) => [e.reason, e.stopped.map((a) => a.appType), e.profile])).toEqual([['user.disabled', ['JupyterLab'], 'disabled']]);
+      expect(ended.map((e) => [e.reason, e.stopped.map((a) => a.appType), e.profile])).toEqual([
+        ['user.disabled', ['JupyterLab'], 'disabled'],
+      ]);
       expect(await studioPage(session)).toBe(403);
     } finally {
       await deps.cognito.send(new AdminEnableUserCommand({ UserPoolId: deps.userPoolId, Username: 'user-lob-b' }));

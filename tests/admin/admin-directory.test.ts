@@ -17,7 +17,14 @@ import { VersionConflictError, LobInUseError, LobExistsError } from '@/lib/admin
 import type { LobInput } from '@/lib/admin/validation';
 import { useDirectoryStandIns } from '../support/directory-stand-ins';
 
-const tables = { users: 'admin-t-users', lobs: 'admin-t-lobs', audit: 'admin-t-audit', requests: 'admin-t-requests', reviews: 'admin-t-reviews', usage: 'admin-t-usage' };
+const tables = {
+  users: 'admin-t-users',
+  lobs: 'admin-t-lobs',
+  audit: 'admin-t-audit',
+  requests: 'admin-t-requests',
+  reviews: 'admin-t-reviews',
+  usage: 'admin-t-usage',
+};
 let deps: AdminDeps;
 // Memberships are bound to the pool's `sub` (issue 23): saves look the user up in an (empty) Cognito stand-in.
 // STS is not reached by these suites (it is covered over HTTP in admin-http.test.ts).
@@ -25,10 +32,22 @@ useDirectoryStandIns(tables, (started) => (deps = started.adminDeps()));
 
 function lobInput(lob: string, overrides: Partial<LobInput> = {}): LobInput {
   return {
-    lob, displayName: `LOB ${lob}`, accountId: '333333333333', domainId: 'd-test1example', region: 'us-east-1',
-    roleName: 'PresignedUrlGenerator', groups: [], defaultApp: 'studio', allowedApps: ['studio'],
-    sessionDurationSeconds: 3600, autoCreateProfile: false, enabled: true, owners: { users: [], groups: [] },
-    acceptsRequests: false, maxRequestDays: 90, ...overrides,
+    lob,
+    displayName: `LOB ${lob}`,
+    accountId: '333333333333',
+    domainId: 'd-test1example',
+    region: 'us-east-1',
+    roleName: 'PresignedUrlGenerator',
+    groups: [],
+    defaultApp: 'studio',
+    allowedApps: ['studio'],
+    sessionDurationSeconds: 3600,
+    autoCreateProfile: false,
+    enabled: true,
+    owners: { users: [], groups: [] },
+    acceptsRequests: false,
+    maxRequestDays: 90,
+    ...overrides,
   };
 }
 
@@ -47,13 +66,20 @@ describe('LOBs', () => {
     expect(created.updatedBy).toBe('alice-admin');
     await expect(createLob(deps, 'alice-admin', lobInput('lob-c'))).rejects.toBeInstanceOf(LobExistsError);
     const audit = await listAudit(deps, { lob: 'lob-c', type: 'admin' });
-    expect(audit.entries[0]).toMatchObject({ action: 'lob.create', user: 'alice-admin', target: 'lob-c', before: 'null' });
+    expect(audit.entries[0]).toMatchObject({
+      action: 'lob.create',
+      user: 'alice-admin',
+      target: 'lob-c',
+      before: 'null',
+    });
     expect(JSON.parse(audit.entries[0].after!)).toMatchObject({ accountId: '333333333333', version: 1 });
   });
 
   it('refuses a save from a stale version and says who changed it and when', async () => {
     await updateLob(deps, 'bob-admin', lobInput('lob-c', { displayName: 'Bob was here' }), 1);
-    const error = await updateLob(deps, 'alice-admin', lobInput('lob-c', { displayName: 'Alice edit' }), 1).catch((e) => e);
+    const error = await updateLob(deps, 'alice-admin', lobInput('lob-c', { displayName: 'Alice edit' }), 1).catch(
+      (e) => e,
+    );
     expect(error).toBeInstanceOf(VersionConflictError);
     expect(error.code).toBe('conflict.version');
     expect(error.message).toContain('bob-admin');
@@ -65,7 +91,9 @@ describe('LOBs', () => {
   });
 
   it('rejects invalid fields with the field named', async () => {
-    const error = await createLob(deps, 'a', lobInput('lob-x', { accountId: '123', sessionDurationSeconds: 60 })).catch((e) => e);
+    const error = await createLob(deps, 'a', lobInput('lob-x', { accountId: '123', sessionDurationSeconds: 60 })).catch(
+      (e) => e,
+    );
     const paths = error.issues.map((i: { path: string[] }) => i.path[0]);
     expect(paths).toEqual(expect.arrayContaining(['accountId', 'sessionDurationSeconds']));
   });
@@ -79,7 +107,12 @@ describe('LOBs', () => {
   it('refuses to delete a LOB users still reference, with the count, unless memberships go too', async () => {
     await createLob(deps, 'alice-admin', lobInput('lob-d'));
     await saveUserLobs(deps, { actor: 'alice-admin', username: 'del-one', lobs: ['lob-d'], expectedVersion: null });
-    await saveUserLobs(deps, { actor: 'alice-admin', username: 'del-two', lobs: ['lob-a', 'lob-d'], expectedVersion: null });
+    await saveUserLobs(deps, {
+      actor: 'alice-admin',
+      username: 'del-two',
+      lobs: ['lob-a', 'lob-d'],
+      expectedVersion: null,
+    });
     const refused = await deleteLob(deps, 'alice-admin', 'lob-d', 1, { removeMemberships: false }).catch((e) => e);
     expect(refused).toBeInstanceOf(LobInUseError);
     expect(refused.memberCount).toBe(2);
@@ -95,21 +128,40 @@ describe('LOBs', () => {
 
 describe('User memberships', () => {
   it('creates, updates and removes a mapping with versions', async () => {
-    const created = await saveUserLobs(deps, { actor: 'alice-admin', username: 'mapped-1', lobs: ['lob-b'], expectedVersion: null });
+    const created = await saveUserLobs(deps, {
+      actor: 'alice-admin',
+      username: 'mapped-1',
+      lobs: ['lob-b'],
+      expectedVersion: null,
+    });
     expect(created).toMatchObject({ lobs: ['lob-b'], version: 1 });
-    const updated = await saveUserLobs(deps, { actor: 'alice-admin', username: 'mapped-1', lobs: ['lob-a', 'lob-b'], expectedVersion: 1 });
+    const updated = await saveUserLobs(deps, {
+      actor: 'alice-admin',
+      username: 'mapped-1',
+      lobs: ['lob-a', 'lob-b'],
+      expectedVersion: 1,
+    });
     expect(updated).toMatchObject({ lobs: ['lob-a', 'lob-b'], version: 2 });
-    const stale = await saveUserLobs(deps, { actor: 'bob-admin', username: 'mapped-1', lobs: ['lob-a'], expectedVersion: 1 }).catch((e) => e);
+    const stale = await saveUserLobs(deps, {
+      actor: 'bob-admin',
+      username: 'mapped-1',
+      lobs: ['lob-a'],
+      expectedVersion: 1,
+    }).catch((e) => e);
     expect(stale).toBeInstanceOf(VersionConflictError);
     expect(stale.message).toContain('alice-admin');
-    expect(await saveUserLobs(deps, { actor: 'alice-admin', username: 'mapped-1', lobs: [], expectedVersion: 2 })).toBeNull();
+    expect(
+      await saveUserLobs(deps, { actor: 'alice-admin', username: 'mapped-1', lobs: [], expectedVersion: 2 }),
+    ).toBeNull();
     expect(await getUserMapping(deps, 'mapped-1')).toBeNull();
     const raw = await deps.ddb.send(new GetCommand({ TableName: tables.users, Key: { username: 'user-lob-a' } }));
     expect(raw.Item?.kind).toBe('user');
   });
 
   it('refuses unknown LOBs', async () => {
-    await expect(saveUserLobs(deps, { actor: 'alice-admin', username: 'mapped-2', lobs: ['nope'], expectedVersion: null })).rejects.toThrow(/Unknown line of business: nope/);
+    await expect(
+      saveUserLobs(deps, { actor: 'alice-admin', username: 'mapped-2', lobs: ['nope'], expectedVersion: null }),
+    ).rejects.toThrow(/Unknown line of business: nope/);
   });
 
   it('refuses creating a mapping someone else created meanwhile', async () => {
@@ -207,20 +259,31 @@ describe('Audit log', () => {
 
 describe('CSV export', () => {
   it('neutralises formula cells', () => {
-    const text = toCsv([{ a: '=HYPERLINK("x")', b: '+1', c: '-2', d: '@SUM', e: 'plain', f: ['x', 'y'] }], ['a', 'b', 'c', 'd', 'e', 'f']);
+    const text = toCsv(
+      [{ a: '=HYPERLINK("x")', b: '+1', c: '-2', d: '@SUM', e: 'plain', f: ['x', 'y'] }],
+      ['a', 'b', 'c', 'd', 'e', 'f'],
+    );
     expect(text.split('\r\n')[1]).toBe(`"'=HYPERLINK(""x"")","'+1","'-2","'@SUM",plain,x;y`);
   });
 
   it('neutralises formula cells whatever follows them, line breaks included', () => {
-    const text = toCsv([{ a: '=HYPERLINK("http://x")\nsecond', b: '\t=1+1', c: '\r=1', d: '-1\r\nx' }], ['a', 'b', 'c', 'd']);
-    expect(text.split('\r\n').slice(1).join('\r\n')).toBe(`"'=HYPERLINK(""http://x"")\nsecond","'\t=1+1","'\r=1","'-1\r\nx"\r\n`);
+    const text = toCsv(
+      [{ a: '=HYPERLINK("http://x")\nsecond', b: '\t=1+1', c: '\r=1', d: '-1\r\nx' }],
+      ['a', 'b', 'c', 'd'],
+    );
+    expect(text.split('\r\n').slice(1).join('\r\n')).toBe(
+      `"'=HYPERLINK(""http://x"")\nsecond","'\t=1+1","'\r=1","'-1\r\nx"\r\n`,
+    );
   });
 });
 
 describe('Audit: a user change is found under each LOB it touched', () => {
   const actor = 'carol-admin';
   const ofTarget = (entries: Awaited<ReturnType<typeof listAudit>>['entries'], target: string) =>
-    entries.filter((e) => e.target === target).map((e) => `${e.action} ${e.lobs.join('+')}`).sort();
+    entries
+      .filter((e) => e.target === target)
+      .map((e) => `${e.action} ${e.lobs.join('+')}`)
+      .sort();
 
   it('finds a mapping change by every LOB added or removed, and shows it once without a LOB filter', async () => {
     // Prepare: create in two LOBs, then drop one (touches only lob-b), then remove the mapping (touches lob-a).
@@ -238,12 +301,17 @@ describe('Audit: a user change is found under each LOB it touched', () => {
     // Without a LOB filter each change is listed once (the per-LOB copies stay out of sight).
     const all = await listAudit(deps, {}, { limit: 500 });
     expect(ofTarget(all.entries, 'audit-multi')).toEqual([
-      'user.lobs.create lob-a+lob-b', 'user.lobs.delete lob-a', 'user.lobs.update lob-b',
+      'user.lobs.create lob-a+lob-b',
+      'user.lobs.delete lob-a',
+      'user.lobs.update lob-b',
     ]);
     const byActor = await listAudit(deps, { user: actor }, { limit: 500 });
     expect(ofTarget(byActor.entries, 'audit-multi')).toHaveLength(3);
     // User and LOB together (byUser index, LOB as a filter) finds the copies too.
     const byActorInB = await listAudit(deps, { user: actor, lob: 'lob-b' }, { limit: 500 });
-    expect(ofTarget(byActorInB.entries, 'audit-multi')).toEqual(['user.lobs.create lob-a+lob-b', 'user.lobs.update lob-b']);
+    expect(ofTarget(byActorInB.entries, 'audit-multi')).toEqual([
+      'user.lobs.create lob-a+lob-b',
+      'user.lobs.update lob-b',
+    ]);
   });
 });

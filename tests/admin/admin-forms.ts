@@ -19,7 +19,10 @@ export function actionForms(html: string): ActionForm[] {
       const type = /\btype="([^"]*)"/.exec(tag)?.[1] ?? 'text';
       if ((type === 'checkbox' || type === 'radio') && !/\bchecked\b/.test(tag)) continue;
       if (type === 'file') continue;
-      fields.push([decodeEntities(name), decodeEntities(/\bvalue="([^"]*)"/.exec(tag)?.[1] ?? (type === 'checkbox' ? 'on' : ''))]);
+      fields.push([
+        decodeEntities(name),
+        decodeEntities(/\bvalue="([^"]*)"/.exec(tag)?.[1] ?? (type === 'checkbox' ? 'on' : '')),
+      ]);
     }
     const idField = fields.find(([n]) => n.startsWith('$ACTION_ID_'))?.[0].slice('$ACTION_ID_'.length);
     const ref = fields.find(([n]) => /^\$ACTION_\d+:0$/.test(n))?.[1];
@@ -31,13 +34,21 @@ export function actionForms(html: string): ActionForm[] {
 
 /** The first form whose fields include every `name=value` given; throws naming the page (`where`) when none does. */
 export function formWithFields(forms: ActionForm[], fields: Record<string, string>, where: string): ActionForm {
-  const form = forms.find((f) => Object.entries(fields).every(([n, v]) => f.fields.some(([fn, fv]) => fn === n && fv === v)));
+  const form = forms.find((f) =>
+    Object.entries(fields).every(([n, v]) => f.fields.some(([fn, fv]) => fn === n && fv === v)),
+  );
   if (!form) throw new Error(`no form with ${JSON.stringify(fields)} on ${where}`);
   return form;
 }
 
 /** Calls a server action as React does (callAction) and answers the response text; throws unless it answered 200. */
-export async function callActionText(baseUrl: string, path: string, actionId: string, cookie: string, fields: Record<string, string | string[]>): Promise<string> {
+export async function callActionText(
+  baseUrl: string,
+  path: string,
+  actionId: string,
+  cookie: string,
+  fields: Record<string, string | string[]>,
+): Promise<string> {
   const res = await callAction(baseUrl, path, actionId, cookie, fields);
   if (res.status !== 200) throw new Error(`POST ${path} answered ${res.status}`);
   return res.text();

@@ -25,7 +25,9 @@ afterAll(async () => {
 });
 
 async function getItem(table: string, key: Record<string, string>) {
-  const out = await directoryClient(stack.env).doc.send(new GetCommand({ TableName: table, Key: key, ConsistentRead: true }));
+  const out = await directoryClient(stack.env).doc.send(
+    new GetCommand({ TableName: table, Key: key, ConsistentRead: true }),
+  );
   return out.Item;
 }
 
@@ -53,13 +55,16 @@ describe('Pages and routes', () => {
     expect(html).not.toContain('portal-admin@example.com'); // prefix search applied server-side
   });
 
-  it.each(['/admin/users/export', '/admin/audit/export'])('refuses %s to non-admins and anonymous callers', async (path) => {
-    for (const cookie of [nonAdmin.header(), undefined]) {
-      const res = await fetch(`${stack.url}${path}`, { headers: cookie ? { cookie } : {}, redirect: 'manual' });
-      expect(res.status).toBe(403);
-      expect(res.headers.get('content-type') ?? '').not.toContain('text/csv');
-    }
-  });
+  it.each(['/admin/users/export', '/admin/audit/export'])(
+    'refuses %s to non-admins and anonymous callers',
+    async (path) => {
+      for (const cookie of [nonAdmin.header(), undefined]) {
+        const res = await fetch(`${stack.url}${path}`, { headers: cookie ? { cookie } : {}, redirect: 'manual' });
+        expect(res.status).toBe(403);
+        expect(res.headers.get('content-type') ?? '').not.toContain('text/csv');
+      }
+    },
+  );
 
   it('exports mappings as CSV for an admin', async () => {
     const res = await fetch(`${stack.url}/admin/users/export`, { headers: { cookie: admin.header() } });
@@ -91,14 +96,20 @@ describe('Audit of a membership change touching two LOBs', () => {
   it('is exported once unfiltered and once under each LOB, naming both LOBs', async () => {
     const path = '/admin/users/http-audit-multi';
     const [form] = await loadActionForms(stack.url, path, admin);
-    const saved = await callAction(stack.url, path, form.actionId, admin.header(), { username: 'http-audit-multi', version: '', lobs: ['lob-a', 'lob-b'] });
+    const saved = await callAction(stack.url, path, form.actionId, admin.header(), {
+      username: 'http-audit-multi',
+      version: '',
+      lobs: ['lob-a', 'lob-b'],
+    });
     expect(await saved.text()).toContain('Saved: http-audit-multi is in lob-a, lob-b');
 
     const rowsFor = async (query: string) => {
       const res = await fetch(`${stack.url}/admin/audit/export?${query}`, { headers: { cookie: admin.header() } });
       expect(res.status).toBe(200);
       const lines = (await res.text()).trim().split('\r\n');
-      expect(lines[0]).toBe('at,type,user,lob,accountId,domainId,channel,app,outcome,action,target,before,after,requestId,roleSession,sourceIdentity,review');
+      expect(lines[0]).toBe(
+        'at,type,user,lob,accountId,domainId,channel,app,outcome,action,target,before,after,requestId,roleSession,sourceIdentity,review',
+      );
       return lines.filter((l) => l.includes(',http-audit-multi,'));
     };
     for (const query of ['type=admin', 'lob=lob-a', 'lob=lob-b&type=admin', 'user=portal-admin&lob=lob-b']) {
@@ -122,21 +133,36 @@ describe('Server actions refuse direct POSTs without an admin session', () => {
     const ok = await callAction(stack.url, path, form.actionId, admin.header(), fields);
     expect(ok.status).toBe(200);
     expect(await ok.text()).toContain('Saved: user-no-lob is in lob-b');
-    expect(await getItem(stack.env.TABLE_USERS, { username: 'user-no-lob' })).toMatchObject({ lobs: ['lob-b'], updatedBy: 'portal-admin' });
+    expect(await getItem(stack.env.TABLE_USERS, { username: 'user-no-lob' })).toMatchObject({
+      lobs: ['lob-b'],
+      updatedBy: 'portal-admin',
+    });
 
     // The no-JavaScript form post works for the admin too (the page re-renders with the outcome).
     const noJs = await postActionForm(stack.url, path, form, admin.header(), { lobs: ['lob-a'], version: '1' });
     expect(noJs.status).toBe(200);
-    expect(await getItem(stack.env.TABLE_USERS, { username: 'user-no-lob' })).toMatchObject({ lobs: ['lob-a'], version: 2 });
+    expect(await getItem(stack.env.TABLE_USERS, { username: 'user-no-lob' })).toMatchObject({
+      lobs: ['lob-a'],
+      version: 2,
+    });
   });
 
   it('LOB create: refused for a non-admin and for no session; nothing is created', async () => {
     const path = '/admin/lobs/new';
     const [form] = await loadActionForms(stack.url, path, admin);
     await expectRefused(path, form, {
-      lob: 'lob-evil', displayName: 'Evil', accountId: '666666666666', domainId: 'd-evil1example', region: 'us-east-1',
-      roleName: '', groups: 'portal-admins', defaultApp: 'studio', allowedApps: ['studio'], sessionDurationSeconds: '3600',
-      urlExpiresSeconds: '', version: '0',
+      lob: 'lob-evil',
+      displayName: 'Evil',
+      accountId: '666666666666',
+      domainId: 'd-evil1example',
+      region: 'us-east-1',
+      roleName: '',
+      groups: 'portal-admins',
+      defaultApp: 'studio',
+      allowedApps: ['studio'],
+      sessionDurationSeconds: '3600',
+      urlExpiresSeconds: '',
+      version: '0',
     });
     expect(await getItem(stack.env.TABLE_LOBS, { lob: 'lob-evil' })).toBeUndefined();
   });
@@ -148,9 +174,16 @@ describe('Server actions refuse direct POSTs without an admin session', () => {
     const before = await getItem(stack.env.TABLE_LOBS, { lob: 'lob-a' });
     for (const form of forms) {
       await expectRefused(path, form, {
-        lob: 'lob-a', version: String(before?.version), displayName: 'Hijacked', accountId: '666666666666',
-        domainId: 'd-loba1example', region: 'us-east-1', defaultApp: 'studio', allowedApps: ['studio'],
-        sessionDurationSeconds: '3600', removeMemberships: 'on',
+        lob: 'lob-a',
+        version: String(before?.version),
+        displayName: 'Hijacked',
+        accountId: '666666666666',
+        domainId: 'd-loba1example',
+        region: 'us-east-1',
+        defaultApp: 'studio',
+        allowedApps: ['studio'],
+        sessionDurationSeconds: '3600',
+        removeMemberships: 'on',
       });
     }
     expect(await getItem(stack.env.TABLE_LOBS, { lob: 'lob-a' })).toEqual(before);

@@ -27,7 +27,11 @@ describe('Users list (user pool joined with LOB mappings)', () => {
   it('shows every pool user with explicit, group-based or missing LOBs', async () => {
     const page = await listPoolUsers(deps, { limit: 60 });
     const byName = new Map(page.users.map((u) => [u.username, u]));
-    expect(byName.get('user-multi')).toMatchObject({ source: 'explicit', effectiveLobs: ['lob-a', 'lob-b'], email: 'user-multi@example.com' });
+    expect(byName.get('user-multi')).toMatchObject({
+      source: 'explicit',
+      effectiveLobs: ['lob-a', 'lob-b'],
+      email: 'user-multi@example.com',
+    });
     expect(byName.get('user-group-a')).toMatchObject({ source: 'group', effectiveLobs: ['lob-a'], mapping: null });
     expect(byName.get('new-user')).toMatchObject({ source: 'none', effectiveLobs: [] });
     expect(byName.get('user-no-lob')?.source).toBe('none');
@@ -49,13 +53,21 @@ describe('Users without a LOB (bounded walk of the pool)', () => {
   // 150 pool users: every third has an explicit mapping, every third reaches lob-a through its IdP group,
   // the rest (nolob-002, nolob-005, … 50 users) have no LOB at all.
   const name = (i: number) => `nolob-${String(i).padStart(3, '0')}`;
-  const expected = Array.from({ length: 150 }, (_, i) => i).filter((i) => i % 3 === 2).map(name);
+  const expected = Array.from({ length: 150 }, (_, i) => i)
+    .filter((i) => i % 3 === 2)
+    .map(name);
 
   beforeAll(async () => {
     await ctl.bulkUsers(
-      Array.from({ length: 150 }, (_, i) => ({ username: name(i), password: 'NoLobUser1!', groups: i % 3 === 1 ? ['lob-a-users'] : [] })),
+      Array.from({ length: 150 }, (_, i) => ({
+        username: name(i),
+        password: 'NoLobUser1!',
+        groups: i % 3 === 1 ? ['lob-a-users'] : [],
+      })),
     );
-    const rows = Array.from({ length: 150 }, (_, i) => i).filter((i) => i % 3 === 0).map((i) => `${name(i)},lob-b`);
+    const rows = Array.from({ length: 150 }, (_, i) => i)
+      .filter((i) => i % 3 === 0)
+      .map((i) => `${name(i)},lob-b`);
     const imported = await importUsersCsv(deps, 'test-admin', ['username,lobs', ...rows].join('\n'));
     expect(imported.applied).toBe(50);
   });
@@ -87,7 +99,8 @@ describe('Users without a LOB (bounded walk of the pool)', () => {
 });
 
 describe('CSV import (against the user pool)', () => {
-  const addToPool = (usernames: string[]) => ctl.bulkUsers(usernames.map((username) => ({ username, password: 'ImportUser1!' })));
+  const addToPool = (usernames: string[]) =>
+    ctl.bulkUsers(usernames.map((username) => ({ username, password: 'ImportUser1!' })));
 
   it(`applies the valid rows of a 1,000-row file (more than ${POOL_LOOKUP_ONE_BY_ONE_MAX}: the pool is listed) and reports exactly the 3 bad ones`, async () => {
     await addToPool(Array.from({ length: 1000 }, (_, i) => `imp-${i}`));
@@ -102,7 +115,11 @@ describe('CSV import (against the user pool)', () => {
     expect(result.applied).toBe(997);
     expect(result.errors.map((e) => e.line)).toEqual([12, 502, 1000]);
     expect((await getUserMapping(deps, 'imp-3'))?.lobs).toEqual(['lob-a']);
-    expect(await getUserMapping(deps, 'imp-4')).toMatchObject({ lobs: ['lob-a', 'lob-b'], version: 1, updatedBy: 'alice-admin' });
+    expect(await getUserMapping(deps, 'imp-4')).toMatchObject({
+      lobs: ['lob-a', 'lob-b'],
+      version: 1,
+      updatedBy: 'alice-admin',
+    });
     const audit = await listAudit(deps, { user: 'alice-admin', type: 'admin' }, { limit: 5 });
     expect(audit.entries[0].action).toBe('user.lobs.import');
 
@@ -116,7 +133,13 @@ describe('CSV import (against the user pool)', () => {
     await addToPool(['pool-member-1']);
     const result = await importUsersCsv(deps, 'alice-admin', 'username,lobs\npool-member-1,lob-a\nghost-user,lob-a\n');
     expect(result.applied).toBe(1);
-    expect(result.errors).toEqual([{ line: 3, username: 'ghost-user', reason: 'ghost-user is not in the user pool: create the user first, or check the spelling.' }]);
+    expect(result.errors).toEqual([
+      {
+        line: 3,
+        username: 'ghost-user',
+        reason: 'ghost-user is not in the user pool: create the user first, or check the spelling.',
+      },
+    ]);
     expect(await getUserMapping(deps, 'ghost-user')).toBeNull();
     expect((await getUserMapping(deps, 'pool-member-1'))?.lobs).toEqual(['lob-a']);
   });
@@ -124,7 +147,11 @@ describe('CSV import (against the user pool)', () => {
   it('takes memberships away with the action "remove": listed LOBs, or all of them', async () => {
     await addToPool(['rm-1', 'rm-2']);
     await importUsersCsv(deps, 'alice-admin', 'username,lobs\nrm-1,lob-a;lob-b\nrm-2,lob-a;lob-b\n');
-    const result = await importUsersCsv(deps, 'alice-admin', 'username,lobs,action\nrm-1,lob-b,remove\nrm-2,,remove\nrm-never-mapped,,remove\n');
+    const result = await importUsersCsv(
+      deps,
+      'alice-admin',
+      'username,lobs,action\nrm-1,lob-b,remove\nrm-2,,remove\nrm-never-mapped,,remove\n',
+    );
     expect(result).toMatchObject({ applied: 3, removed: 3, unchanged: 1, errors: [] });
     expect(await getUserMapping(deps, 'rm-1')).toMatchObject({ lobs: ['lob-a'], version: 2 });
     expect(await getUserMapping(deps, 'rm-2')).toBeNull();
@@ -135,9 +162,14 @@ describe('CSV import (against the user pool)', () => {
 
   it('takes end dates from an expiresAt column (one for all LOBs, or one per LOB) and keeps them when the column is absent', async () => {
     await addToPool(['exp-1', 'exp-2', 'exp-3']);
-    const result = await importUsersCsv(deps, 'alice-admin', 'username,lobs,expiresAt\nexp-1,lob-a;lob-b,2099-01-31;\nexp-2,lob-a;lob-b,2099-02-01T12:00:00Z\nexp-3,lob-a,\n');
+    const result = await importUsersCsv(
+      deps,
+      'alice-admin',
+      'username,lobs,expiresAt\nexp-1,lob-a;lob-b,2099-01-31;\nexp-2,lob-a;lob-b,2099-02-01T12:00:00Z\nexp-3,lob-a,\n',
+    );
     expect(result).toMatchObject({ applied: 3, errors: [] });
-    const until = async (u: string) => Object.fromEntries((await getUserMapping(deps, u))!.memberships.map((m) => [m.lob, m.until]));
+    const until = async (u: string) =>
+      Object.fromEntries((await getUserMapping(deps, u))!.memberships.map((m) => [m.lob, m.until]));
     expect(await until('exp-1')).toEqual({ 'lob-a': '2099-01-31T23:59:59.999Z', 'lob-b': undefined });
     expect(await until('exp-2')).toEqual({ 'lob-a': '2099-02-01T12:00:00.000Z', 'lob-b': '2099-02-01T12:00:00.000Z' });
     expect(await until('exp-3')).toEqual({ 'lob-a': undefined });
@@ -146,7 +178,12 @@ describe('CSV import (against the user pool)', () => {
     expect(again).toMatchObject({ applied: 2, unchanged: 1, errors: [] });
     expect(await until('exp-2')).toEqual({ 'lob-a': '2099-02-01T12:00:00.000Z' });
     // An end date set in the console survives a plain re-import too.
-    await setMember(deps, { grantor: { username: 'alice-admin', platformAdmin: true }, lob: 'lob-a', username: 'exp-3', until: '2099-03-03T23:59:59.999Z' });
+    await setMember(deps, {
+      grantor: { username: 'alice-admin', platformAdmin: true },
+      lob: 'lob-a',
+      username: 'exp-3',
+      until: '2099-03-03T23:59:59.999Z',
+    });
     expect(await importUsersCsv(deps, 'alice-admin', 'username,lobs\nexp-3,lob-a\n')).toMatchObject({ unchanged: 1 });
     expect(await until('exp-3')).toEqual({ 'lob-a': '2099-03-03T23:59:59.999Z' });
   });
@@ -159,20 +196,30 @@ describe('CSV import (against the user pool)', () => {
       'username,lobs,action,expiresAt\nexp-bad-1,lob-a,,2099-13-01\nexp-bad-2,lob-a,,2001-01-01\nexp-bad-3,lob-a;lob-b,,2099-01-01;2099-01-02;2099-01-03\nexp-bad-4,lob-a,,next week\nexp-bad-5,lob-a,remove,2099-01-01\nexp-ok,lob-a,,2099-05-05\n',
     );
     expect(result.applied).toBe(1);
-    expect(result.errors.map((e) => [e.line, e.username])).toEqual([[2, 'exp-bad-1'], [3, 'exp-bad-2'], [4, 'exp-bad-3'], [5, 'exp-bad-4'], [6, 'exp-bad-5']]);
+    expect(result.errors.map((e) => [e.line, e.username])).toEqual([
+      [2, 'exp-bad-1'],
+      [3, 'exp-bad-2'],
+      [4, 'exp-bad-3'],
+      [5, 'exp-bad-4'],
+      [6, 'exp-bad-5'],
+    ]);
     expect(result.errors[0].reason).toContain('expiresAt: "2099-13-01" is not a date');
     expect(result.errors[1].reason).toContain('expiresAt: 2001-01-01 has already passed');
     expect(result.errors[2].reason).toContain('expiresAt has 3 dates for 2 lines of business');
     expect(result.errors[3].reason).toContain('"next week" is not a date');
     expect(result.errors[4].reason).toContain('A "remove" row takes no expiresAt');
-    for (const u of ['exp-bad-1', 'exp-bad-2', 'exp-bad-3', 'exp-bad-4']) expect(await getUserMapping(deps, u)).toBeNull();
+    for (const u of ['exp-bad-1', 'exp-bad-2', 'exp-bad-3', 'exp-bad-4'])
+      expect(await getUserMapping(deps, u)).toBeNull();
     expect((await getUserMapping(deps, 'exp-ok'))?.memberships[0].until).toBe('2099-05-05T23:59:59.999Z');
   });
 
   it('exports end dates in the column the import reads: importing the export changes nothing', async () => {
     const users = await Promise.all(['exp-1', 'exp-2', 'exp-3', 'exp-ok'].map((u) => getUserMapping(deps, u)));
     const rows = users.map((u) => toExportRow(u!, new Date())).filter((r): r is ExportRow => r !== null);
-    expect(rows.find((r) => r.username === 'exp-1')).toMatchObject({ lobs: ['lob-a', 'lob-b'], expiresAt: '2099-01-31T23:59:59.999Z;' });
+    expect(rows.find((r) => r.username === 'exp-1')).toMatchObject({
+      lobs: ['lob-a', 'lob-b'],
+      expiresAt: '2099-01-31T23:59:59.999Z;',
+    });
     const result = await importUsersCsv(deps, 'alice-admin', toCsv(rows, EXPORT_COLUMNS));
     expect(result).toMatchObject({ applied: 4, unchanged: 4, errors: [] });
     // An ended membership is not exported (it stays in the audit log).
@@ -238,7 +285,11 @@ describe('Test connection', () => {
   });
 
   it('fails an account that is not a registered LOB account', async () => {
-    const report = await testLobConnection(deps, { ...(await requireLob(deps, 'lob-a')), accountId: '444444444444' }, 'portal-admin');
+    const report = await testLobConnection(
+      deps,
+      { ...(await requireLob(deps, 'lob-a')), accountId: '444444444444' },
+      'portal-admin',
+    );
     expect(report.steps[0]).toMatchObject({ id: 'assumeRole', status: 'failed' });
   });
 
@@ -262,7 +313,11 @@ describe('Test connection', () => {
   });
 
   it('names a domain id that does not exist', async () => {
-    const report = await testLobConnection(deps, { ...(await requireLob(deps, 'lob-a')), domainId: 'd-missing1' }, 'portal-admin');
+    const report = await testLobConnection(
+      deps,
+      { ...(await requireLob(deps, 'lob-a')), domainId: 'd-missing1' },
+      'portal-admin',
+    );
     const step = report.steps.find((s) => s.id === 'describeDomain')!;
     expect(step.status).toBe('failed');
     expect(step.detail).toMatch(/d-missing1 does not exist in account 111111111111/);

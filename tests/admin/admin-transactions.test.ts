@@ -16,7 +16,14 @@ import { VersionConflictError } from '@/lib/admin/errors';
 import { PortalError } from '@/lib/errors';
 import { useDirectoryStandIns, type DirectoryStandIns } from '../support/directory-stand-ins';
 
-const tables = { users: 'tx-users', lobs: 'tx-lobs', audit: 'tx-audit', requests: 'tx-requests', reviews: 'tx-reviews', usage: 'tx-usage' };
+const tables = {
+  users: 'tx-users',
+  lobs: 'tx-lobs',
+  audit: 'tx-audit',
+  requests: 'tx-requests',
+  reviews: 'tx-reviews',
+  usage: 'tx-usage',
+};
 const knobs = new Knobs();
 let directory: DirectoryStandIns;
 let other: AdminDeps;
@@ -64,31 +71,59 @@ describe('CSV import against concurrent edits', () => {
     // Arrange: two mapped users; bob changes race-1 right after the import has read the current rows.
     await saveUserLobs(other, { actor: 'seed-admin', username: 'race-1', lobs: ['lob-a'], expectedVersion: null });
     await saveUserLobs(other, { actor: 'seed-admin', username: 'race-2', lobs: ['lob-a'], expectedVersion: null });
-    const alice = racingAdmin('BatchGetItem', () => saveUserLobs(other, { actor: 'bob-admin', username: 'race-1', lobs: ['lob-b'], expectedVersion: 1 }));
+    const alice = racingAdmin('BatchGetItem', () =>
+      saveUserLobs(other, { actor: 'bob-admin', username: 'race-1', lobs: ['lob-b'], expectedVersion: 1 }),
+    );
 
     // Act
-    const result = await importUsersCsv(alice, 'alice-admin', 'username,lobs\nrace-1,lob-a;lob-b\nrace-2,lob-b\nrace-new,lob-a\n');
+    const result = await importUsersCsv(
+      alice,
+      'alice-admin',
+      'username,lobs\nrace-1,lob-a;lob-b\nrace-2,lob-b\nrace-new,lob-a\n',
+    );
 
     // Assert: line 2 refused, naming who changed it; bob's edit survives; the other rows landed.
     expect(result.errors).toHaveLength(1);
     expect(result.errors[0]).toMatchObject({ line: 2, username: 'race-1' });
-    expect(result.errors[0].reason).toMatch(/race-1 was changed by bob-admin at .* \(now version 2\) while the import ran; this row was not applied/);
+    expect(result.errors[0].reason).toMatch(
+      /race-1 was changed by bob-admin at .* \(now version 2\) while the import ran; this row was not applied/,
+    );
     expect(result.applied).toBe(2);
-    expect(await getUserMapping(other, 'race-1')).toMatchObject({ lobs: ['lob-b'], version: 2, updatedBy: 'bob-admin' });
-    expect(await getUserMapping(other, 'race-2')).toMatchObject({ lobs: ['lob-b'], version: 2, updatedBy: 'alice-admin' });
-    expect(await getUserMapping(other, 'race-new')).toMatchObject({ lobs: ['lob-a'], version: 1, updatedBy: 'alice-admin' });
+    expect(await getUserMapping(other, 'race-1')).toMatchObject({
+      lobs: ['lob-b'],
+      version: 2,
+      updatedBy: 'bob-admin',
+    });
+    expect(await getUserMapping(other, 'race-2')).toMatchObject({
+      lobs: ['lob-b'],
+      version: 2,
+      updatedBy: 'alice-admin',
+    });
+    expect(await getUserMapping(other, 'race-new')).toMatchObject({
+      lobs: ['lob-a'],
+      version: 1,
+      updatedBy: 'alice-admin',
+    });
     // Only applied rows are audited as imported.
     const imported = (await listAudit(other, { user: 'alice-admin', type: 'admin' }, { limit: 500 })).entries
-      .filter((e) => e.requestId === result.requestId).map((e) => e.target).sort();
+      .filter((e) => e.requestId === result.requestId)
+      .map((e) => e.target)
+      .sort();
     expect(imported).toEqual(['race-2', 'race-new']);
   });
 
   it('refuses a new user that someone else mapped meanwhile instead of overwriting them', async () => {
-    const alice = racingAdmin('BatchGetItem', () => saveUserLobs(other, { actor: 'bob-admin', username: 'race-late', lobs: ['lob-b'], expectedVersion: null }));
+    const alice = racingAdmin('BatchGetItem', () =>
+      saveUserLobs(other, { actor: 'bob-admin', username: 'race-late', lobs: ['lob-b'], expectedVersion: null }),
+    );
     const result = await importUsersCsv(alice, 'alice-admin', 'username,lobs\nrace-late,lob-a\n');
     expect(result.applied).toBe(0);
     expect(result.errors.map((e) => [e.line, e.username])).toEqual([[2, 'race-late']]);
-    expect(await getUserMapping(other, 'race-late')).toMatchObject({ lobs: ['lob-b'], version: 1, updatedBy: 'bob-admin' });
+    expect(await getUserMapping(other, 'race-late')).toMatchObject({
+      lobs: ['lob-b'],
+      version: 1,
+      updatedBy: 'bob-admin',
+    });
   });
 
   it('writes each row with its audit record in transactions of at most 100 items (250 rows)', async () => {
@@ -105,7 +140,12 @@ describe('CSV import against concurrent edits', () => {
 
 describe('An admin change and its audit record: both or neither', () => {
   it('saves a mapping and its audit record in one TransactWriteItems', async () => {
-    await saveUserLobs(other, { actor: 'alice-admin', username: 'tx-1', lobs: ['lob-a', 'lob-b'], expectedVersion: null });
+    await saveUserLobs(other, {
+      actor: 'alice-admin',
+      username: 'tx-1',
+      lobs: ['lob-a', 'lob-b'],
+      expectedVersion: null,
+    });
     expect(knobs.getCounters()).toMatchObject({ 'dynamodb.TransactWriteItems': 1 });
     expect(knobs.getCounters()['dynamodb.PutItem']).toBeUndefined();
     expect((await entriesFor('tx-1')).map((e) => e.action)).toEqual(['user.lobs.create']);
@@ -124,8 +164,15 @@ describe('An admin change and its audit record: both or neither', () => {
   it('refuses a save that lost the race after its own check, with who and when, and audits nothing for it', async () => {
     await saveUserLobs(other, { actor: 'alice-admin', username: 'tx-3', lobs: ['lob-a'], expectedVersion: null });
     // carol's save reads version 1 (GetItem), then bob saves, then carol's transaction runs.
-    const carol = racingAdmin('GetItem', () => saveUserLobs(other, { actor: 'bob-admin', username: 'tx-3', lobs: ['lob-b'], expectedVersion: 1 }));
-    const error = await saveUserLobs(carol, { actor: 'carol-admin', username: 'tx-3', lobs: ['lob-a', 'lob-b'], expectedVersion: 1 }).catch((e) => e);
+    const carol = racingAdmin('GetItem', () =>
+      saveUserLobs(other, { actor: 'bob-admin', username: 'tx-3', lobs: ['lob-b'], expectedVersion: 1 }),
+    );
+    const error = await saveUserLobs(carol, {
+      actor: 'carol-admin',
+      username: 'tx-3',
+      lobs: ['lob-a', 'lob-b'],
+      expectedVersion: 1,
+    }).catch((e) => e);
     expect(error).toBeInstanceOf(VersionConflictError);
     expect(error.message).toMatch(/changed by bob-admin at .* \(now version 2\)/);
     expect(await getUserMapping(other, 'tx-3')).toMatchObject({ lobs: ['lob-b'], version: 2 });

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { defineAction, hiddenFields, type ActionCollaborators, type Authorized } from '@/components/actions/define-action';
+import {
+  defineAction,
+  hiddenFields,
+  type ActionCollaborators,
+  type Authorized,
+} from '@/components/actions/define-action';
 import { VersionConflictError } from '@/lib/admin/errors';
 import { usernameSchema } from '@/lib/admin/validation';
 import type { SessionUser } from '@/lib/auth/types';
@@ -57,10 +62,18 @@ function renameAction(
       name: 'user.rename',
       authorize,
       schema: z.object({ username: usernameSchema, version: z.coerce.number().int().min(1) }),
-      read: (f): RenameValues => ({ username: String(f.get('username') ?? ''), version: String(f.get('version') ?? '') }),
+      read: (f): RenameValues => ({
+        username: String(f.get('username') ?? ''),
+        version: String(f.get('version') ?? ''),
+      }),
       act: async (input, { user }) => {
         await act(input, user);
-        return { message: `Saved ${input.username}.`, values: { username: input.username, version: String(input.version + 1) }, revalidate: ['/admin/users'], redirect };
+        return {
+          message: `Saved ${input.username}.`,
+          values: { username: input.username, version: String(input.version + 1) },
+          revalidate: ['/admin/users'],
+          redirect,
+        };
       },
     },
     collaborators,
@@ -73,7 +86,10 @@ describe('Function: defineAction', () => {
     const { calls } = env;
     const acted: unknown[] = [];
     const action = renameAction(env, async (input, actor) => void acted.push({ input, actor: actor.username }));
-    const state = await action({ values: { username: '', version: '' } }, form({ username: 'user-lob-a', version: '3' }));
+    const state = await action(
+      { values: { username: '', version: '' } },
+      form({ username: 'user-lob-a', version: '3' }),
+    );
     expect(state).toEqual({ ok: true, message: 'Saved user-lob-a.', values: { username: 'user-lob-a', version: '4' } });
     expect(acted).toEqual([{ input: { username: 'user-lob-a', version: 3 }, actor: 'portal-admin' }]);
     expect(calls.authorized).toEqual(['user.rename']);
@@ -87,7 +103,9 @@ describe('Function: defineAction', () => {
     });
     let acted = false;
     const action = renameAction(env, async () => void (acted = true));
-    await expect(action({ values: { username: '', version: '' } }, form({ username: 'user-lob-a', version: '1' }))).rejects.toBeInstanceOf(Interrupt);
+    await expect(
+      action({ values: { username: '', version: '' } }, form({ username: 'user-lob-a', version: '1' })),
+    ).rejects.toBeInstanceOf(Interrupt);
     expect(acted).toBe(false);
     expect(env.calls.authorized).toEqual(['user.rename']);
     expect(env.calls.records).toEqual([]);
@@ -122,11 +140,22 @@ describe('Function: defineAction', () => {
   it('answers one form-level message for a stale form of hidden fields', async () => {
     const env = surroundings();
     const action = defineAction(
-      { name: 'lob.delete', authorize: env.authorize, read: (f) => ({ lob: String(f.get('lob') ?? '') }), schema: hiddenFields(z.object({ lob: z.string().min(1) })), act: async (_input, _access, { values }) => ({ values }) },
+      {
+        name: 'lob.delete',
+        authorize: env.authorize,
+        read: (f) => ({ lob: String(f.get('lob') ?? '') }),
+        schema: hiddenFields(z.object({ lob: z.string().min(1) })),
+        act: async (_input, _access, { values }) => ({ values }),
+      },
       env.collaborators,
     );
     const state = await action(undefined, form({ lob: '' }));
-    expect(state).toEqual({ error: 'The request is incomplete; reload the page.', code: 'input.invalid', requestId: 'req-1234567890', values: { lob: '' } });
+    expect(state).toEqual({
+      error: 'The request is incomplete; reload the page.',
+      code: 'input.invalid',
+      requestId: 'req-1234567890',
+      values: { lob: '' },
+    });
     expect(state.fieldErrors).toBeUndefined();
   });
 
@@ -151,7 +180,10 @@ describe('Function: defineAction', () => {
     const action = renameAction(env, async () => {
       throw new VersionConflictError('user-lob-a', current);
     });
-    const state = await action({ values: { username: '', version: '' } }, form({ username: 'user-lob-a', version: '3' }));
+    const state = await action(
+      { values: { username: '', version: '' } },
+      form({ username: 'user-lob-a', version: '3' }),
+    );
     expect(state.conflict).toEqual(current);
     expect(state.error).toContain('other-admin');
     // Saving again after reading the notice carries the version that is current now.

@@ -4,7 +4,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  FIRST_PAGE, MAX_BACK, MAX_CURSOR_CHARS, nextPageCursor, previousPageCursor, readPageCursor, writePageCursor, type PageCursor,
+  FIRST_PAGE,
+  MAX_BACK,
+  MAX_CURSOR_CHARS,
+  nextPageCursor,
+  previousPageCursor,
+  readPageCursor,
+  writePageCursor,
+  type PageCursor,
 } from '@/lib/admin/page-cursor';
 
 /** Walks forward through pages whose backend tokens are t2, t3, … and returns the cursor of `page`. */

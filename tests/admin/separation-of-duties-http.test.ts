@@ -33,7 +33,14 @@ beforeAll(async () => {
     { username: 'third-admin', password: PASSWORD, groups: ['portal-admins'] },
     { username: 'rehired', password: PASSWORD },
   ]);
-  for (const [who, password] of [['portal-admin', 'PortalAdmin1!'], ['owner-lob-a', 'OwnerLobA1!'], ['user-no-lob', 'UserNoLob1!'], ['second-admin', PASSWORD], ['third-admin', PASSWORD], ['rehired', PASSWORD]]) {
+  for (const [who, password] of [
+    ['portal-admin', 'PortalAdmin1!'],
+    ['owner-lob-a', 'OwnerLobA1!'],
+    ['user-no-lob', 'UserNoLob1!'],
+    ['second-admin', PASSWORD],
+    ['third-admin', PASSWORD],
+    ['rehired', PASSWORD],
+  ]) {
     jars[who] = await signIn(stack.url, who, password);
   }
 }, 180_000);
@@ -43,7 +50,8 @@ afterAll(async () => {
 });
 
 const directory = () => directoryClient(stack.env);
-const get = (p: string, who: string) => fetch(`${stack.url}${p}`, { headers: { cookie: jars[who].header() }, redirect: 'manual' });
+const get = (p: string, who: string) =>
+  fetch(`${stack.url}${p}`, { headers: { cookie: jars[who].header() }, redirect: 'manual' });
 const userRow = (username: string) => directory().getItem(stack.env.TABLE_USERS, { username });
 
 async function formsOf(p: string, who: string): Promise<ActionForm[]> {
@@ -99,24 +107,45 @@ describe('Nobody grants themselves access', () => {
   });
 
   it('an owner changing their own end date, or keeping themselves in a review, is refused', async () => {
-    expect(await addMember('portal-admin', 'lob-a', 'owner-lob-a', dayAhead(5))).toContain('Saved: owner-lob-a is a member of lob-a');
+    expect(await addMember('portal-admin', 'lob-a', 'owner-lob-a', dayAhead(5))).toContain(
+      'Saved: owner-lob-a is a member of lob-a',
+    );
     const granted = await userRow('owner-lob-a');
     expect(granted).toMatchObject({ lobs: ['lob-a'], sub: expect.any(String) });
-    const change = await act(membersPath('lob-a'), 'owner-lob-a', await formOf(membersPath('lob-a'), 'owner-lob-a', { lob: 'lob-a', username: 'owner-lob-a' }), {
-      lob: 'lob-a', username: 'owner-lob-a', until: dayAhead(60),
-    });
+    const change = await act(
+      membersPath('lob-a'),
+      'owner-lob-a',
+      await formOf(membersPath('lob-a'), 'owner-lob-a', { lob: 'lob-a', username: 'owner-lob-a' }),
+      {
+        lob: 'lob-a',
+        username: 'owner-lob-a',
+        until: dayAhead(60),
+      },
+    );
     expect(change).toContain('You cannot grant access to yourself');
     expect(await userRow('owner-lob-a')).toEqual(granted);
 
     const start = await formOf('/admin/lobs/lob-a', 'owner-lob-a', { lob: 'lob-a' });
-    expect((await callAction(stack.url, '/admin/lobs/lob-a', start.actionId, jars['owner-lob-a'].header(), { lob: 'lob-a' })).status).toBeLessThan(400);
+    expect(
+      (await callAction(stack.url, '/admin/lobs/lob-a', start.actionId, jars['owner-lob-a'].header(), { lob: 'lob-a' }))
+        .status,
+    ).toBeLessThan(400);
     const reviews = stack.env.TABLE_REVIEWS;
     const [newest] = await directory().queryIndex(reviews, 'byLob', 'reviewLob', 'lob-a', 'newest-first');
     const reviewId = String(newest.pk).slice('review#'.length);
     const reviewPath = `/admin/reviews/${reviewId}`;
-    const keepSelf = (await formsOf(reviewPath, 'owner-lob-a')).find((f) => f.fields.some(([n, v]) => n === 'username' && v === 'owner-lob-a') && f.fields.some(([n]) => n === 'until'));
+    const keepSelf = (await formsOf(reviewPath, 'owner-lob-a')).find(
+      (f) =>
+        f.fields.some(([n, v]) => n === 'username' && v === 'owner-lob-a') && f.fields.some(([n]) => n === 'until'),
+    );
     expect(keepSelf).toBeDefined();
-    const kept = await act(reviewPath, 'owner-lob-a', keepSelf!, { review: reviewId, username: 'owner-lob-a', decision: 'keep', until: dayAhead(80), comment: '' });
+    const kept = await act(reviewPath, 'owner-lob-a', keepSelf!, {
+      review: reviewId,
+      username: 'owner-lob-a',
+      decision: 'keep',
+      until: dayAhead(80),
+      comment: '',
+    });
     expect(kept).toContain('You cannot grant access to yourself');
     const row = await directory().getItem(stack.env.TABLE_REVIEWS, {
       pk: `review#${reviewId}`,
@@ -124,7 +153,11 @@ describe('Nobody grants themselves access', () => {
     });
     expect(row).not.toHaveProperty('decision');
     expect(await userRow('owner-lob-a')).toEqual(granted);
-    expect((await audits('owner-lob-a', 'grant.self_refused')).map((a) => JSON.parse(a.after).refused).sort()).toEqual(['member.set', 'member.set', 'review.keep']);
+    expect((await audits('owner-lob-a', 'grant.self_refused')).map((a) => JSON.parse(a.after).refused).sort()).toEqual([
+      'member.set',
+      'member.set',
+      'review.keep',
+    ]);
   });
 });
 
@@ -137,7 +170,9 @@ describe('Approvals required: 2', () => {
     const text = await act(lobPath, 'portal-admin', form, {
       ...Object.fromEntries(form.fields.filter(([n]) => n !== 'allowedApps')),
       allowedApps: form.fields.filter(([n]) => n === 'allowedApps').map(([, v]) => v),
-      defaultApp: 'studio', maxRequestDays: '90', approvalsRequired: '2',
+      defaultApp: 'studio',
+      maxRequestDays: '90',
+      approvalsRequired: '2',
     });
     expect(text).not.toContain('"ok":false');
     expect((await directory().getItem(stack.env.TABLE_LOBS, { lob: 'lob-b' }))?.approvalsRequired).toBe(2);
@@ -148,7 +183,11 @@ describe('Approvals required: 2', () => {
 
   const requestLobB = async (who: string) => {
     const form = await formOf('/', who, { lob: 'lob-b' });
-    const res = await callAction(stack.url, '/', form.actionId, jars[who].header(), { lob: 'lob-b', justification: 'Forecasting work for Q3', days: '30' });
+    const res = await callAction(stack.url, '/', form.actionId, jars[who].header(), {
+      lob: 'lob-b',
+      justification: 'Forecasting work for Q3',
+      days: '30',
+    });
     expect(await res.text()).toContain('Request sent');
     const pending = await directory().queryIndex(stack.env.TABLE_REQUESTS, 'pendingByLob', 'pendingLob', 'lob-b');
     return String(pending.find((i) => i.requester === who)!.id);
@@ -159,7 +198,9 @@ describe('Approvals required: 2', () => {
   const approve = async (who: string, id: string) => {
     if (!approveForms.has(id)) approveForms.set(id, await formOf('/admin/requests', who, { id }));
     const form = approveForms.get(id)!;
-    return (await callAction(stack.url, '/admin/requests', form.actionId, jars[who].header(), { id, days: '30', reason: '' })).text();
+    return (
+      await callAction(stack.url, '/admin/requests', form.actionId, jars[who].header(), { id, days: '30', reason: '' })
+    ).text();
   };
 
   it('the first approval shows "1 of 2 approvals" to the requester and the approvers; the second writes the membership', async () => {
@@ -176,7 +217,11 @@ describe('Approvals required: 2', () => {
     expect(await approve('second-admin', id)).toContain('Approved: user-no-lob is a member of lob-b');
     expect(await userRow('user-no-lob')).toMatchObject({ lobs: ['lob-b'], version: 1, sub: expect.any(String) });
     const request = await directory().getItem(stack.env.TABLE_REQUESTS, { id });
-    expect(request).toMatchObject({ status: 'approved', decidedBy: 'second-admin', approvals: [{ by: 'portal-admin' }, { by: 'second-admin' }] });
+    expect(request).toMatchObject({
+      status: 'approved',
+      decidedBy: 'second-admin',
+      approvals: [{ by: 'portal-admin' }, { by: 'second-admin' }],
+    });
   });
 
   it('two concurrent second approvals give one membership', async () => {
@@ -187,7 +232,10 @@ describe('Approvals required: 2', () => {
     expect(texts.filter((t) => t.includes('Approved: rehired is a member of lob-b'))).toHaveLength(1);
     expect(texts.filter((t) => t.includes('request.already_decided'))).toHaveLength(1);
     expect(await userRow('rehired')).toMatchObject({ lobs: ['lob-b'], version: 1 });
-    const approvals = [...(await audits('second-admin', 'request.approve')), ...(await audits('third-admin', 'request.approve'))];
+    const approvals = [
+      ...(await audits('second-admin', 'request.approve')),
+      ...(await audits('third-admin', 'request.approve')),
+    ];
     expect(approvals.filter((a) => a.target === 'rehired')).toHaveLength(1);
   });
 });
@@ -200,10 +248,20 @@ describe('Identity that cannot be inherited', () => {
       credentials: { accessKeyId: stack.env.AWS_ACCESS_KEY_ID, secretAccessKey: stack.env.AWS_SECRET_ACCESS_KEY },
     });
   const UserPoolId = () => stack.env.COGNITO_USER_POOL_ID;
-  const subOf = async (username: string) => (await cognito().send(new AdminGetUserCommand({ UserPoolId: UserPoolId(), Username: username }))).UserAttributes?.find((a) => a.Name === 'sub')?.Value;
+  const subOf = async (username: string) =>
+    (
+      await cognito().send(new AdminGetUserCommand({ UserPoolId: UserPoolId(), Username: username }))
+    ).UserAttributes?.find((a) => a.Name === 'sub')?.Value;
   const apiLaunch = async (username: string) => {
-    const { accessToken } = await initiateAuth({ endpoint: stack.env.COGNITO_ENDPOINT, region: stack.env.AWS_REGION, clientId: 'portal-cli' }, username, PASSWORD);
-    return fetch(`${stack.url}/api/studio/${username}?lob=lob-b`, { headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' }, redirect: 'manual' });
+    const { accessToken } = await initiateAuth(
+      { endpoint: stack.env.COGNITO_ENDPOINT, region: stack.env.AWS_REGION, clientId: 'portal-cli' },
+      username,
+      PASSWORD,
+    );
+    return fetch(`${stack.url}/api/studio/${username}?lob=lob-b`, {
+      headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' },
+      redirect: 'manual',
+    });
   };
 
   it('a user deleted and re-created with the same username cannot launch; the admin sees and archives the orphan', async () => {
@@ -212,12 +270,31 @@ describe('Identity that cannot be inherited', () => {
     const first = await apiLaunch('rehired');
     expect(first.status).toBe(200);
     // lob-b creates profiles just in time: tagged with the sub it was created for.
-    const created = (await stack.control.cloudTrail({ eventName: 'CreateUserProfile' })).find((e) => (e.requestParameters as { UserProfileName?: string })?.UserProfileName === 'rehired');
-    expect((created?.requestParameters as { Tags?: unknown[] }).Tags).toContainEqual({ Key: 'studio-portal:sub', Value: firstSub });
+    const created = (await stack.control.cloudTrail({ eventName: 'CreateUserProfile' })).find(
+      (e) => (e.requestParameters as { UserProfileName?: string })?.UserProfileName === 'rehired',
+    );
+    expect((created?.requestParameters as { Tags?: unknown[] }).Tags).toContainEqual({
+      Key: 'studio-portal:sub',
+      Value: firstSub,
+    });
 
     await cognito().send(new AdminDeleteUserCommand({ UserPoolId: UserPoolId(), Username: 'rehired' }));
-    await cognito().send(new AdminCreateUserCommand({ UserPoolId: UserPoolId(), Username: 'rehired', TemporaryPassword: 'Temporary1!', MessageAction: 'SUPPRESS' }));
-    await cognito().send(new AdminSetUserPasswordCommand({ UserPoolId: UserPoolId(), Username: 'rehired', Password: PASSWORD, Permanent: true }));
+    await cognito().send(
+      new AdminCreateUserCommand({
+        UserPoolId: UserPoolId(),
+        Username: 'rehired',
+        TemporaryPassword: 'Temporary1!',
+        MessageAction: 'SUPPRESS',
+      }),
+    );
+    await cognito().send(
+      new AdminSetUserPasswordCommand({
+        UserPoolId: UserPoolId(),
+        Username: 'rehired',
+        Password: PASSWORD,
+        Permanent: true,
+      }),
+    );
     const secondSub = await subOf('rehired');
     expect(secondSub).not.toBe(firstSub);
 
@@ -226,7 +303,9 @@ describe('Identity that cannot be inherited', () => {
     const body = (await refused.json()) as { code: string; message: string };
     expect(body.code).toBe('identity.mismatch');
     expect(body.message).toContain('Orphaned access');
-    const home = await (await get('/', (jars.rehired = await signIn(stack.url, 'rehired', PASSWORD), 'rehired'))).text();
+    const home = await (
+      await get('/', ((jars.rehired = await signIn(stack.url, 'rehired', PASSWORD)), 'rehired'))
+    ).text();
     expect(home).toContain('granted to an earlier account named rehired');
     expect(home).not.toContain('data-testid="open-studio"');
 
@@ -238,7 +317,9 @@ describe('Identity that cannot be inherited', () => {
 
     const archive = await formOf('/admin/users/orphans', 'portal-admin', { username: 'rehired' });
     const version = archive.fields.find(([n]) => n === 'version')![1];
-    expect(await act('/admin/users/orphans', 'portal-admin', archive, { username: 'rehired', version })).toContain('Archived the memberships of rehired');
+    expect(await act('/admin/users/orphans', 'portal-admin', archive, { username: 'rehired', version })).toContain(
+      'Archived the memberships of rehired',
+    );
     expect(await userRow('rehired')).toBeUndefined();
     const [archived] = await audits('portal-admin', 'orphan.archive');
     expect(JSON.parse(archived.before)).toMatchObject({ sub: firstSub, lobs: ['lob-b'] });

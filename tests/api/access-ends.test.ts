@@ -44,7 +44,10 @@ const get = (path: string, jar?: CookieJar) =>
   fetch(`${url()}${path}`, { headers: jar ? { cookie: jar.header() } : {}, redirect: 'manual' });
 
 const api = (username: string, token: string) =>
-  fetch(`${url()}/api/studio/${username}?lob=lob-a`, { headers: { authorization: `Bearer ${token}`, accept: 'application/json' }, redirect: 'manual' });
+  fetch(`${url()}/api/studio/${username}?lob=lob-a`, {
+    headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
+    redirect: 'manual',
+  });
 
 /** A new user of this suite, signed in (browser session) and with a script's access token; the API lets them in. */
 async function newSignedInUser(username: string): Promise<{ jar: CookieJar; token: string }> {
@@ -63,7 +66,13 @@ async function codeOf(res: Response): Promise<string | undefined> {
 }
 
 const tokenOf = async (username: string, password = PASSWORD) =>
-  (await initiateAuth({ endpoint: clocked.stack.env.COGNITO_ENDPOINT, region: 'us-east-1', clientId: 'portal-cli' }, username, password)).accessToken;
+  (
+    await initiateAuth(
+      { endpoint: clocked.stack.env.COGNITO_ENDPOINT, region: 'us-east-1', clientId: 'portal-cli' },
+      username,
+      password,
+    )
+  ).accessToken;
 
 /** Follows the portal's redirects (keeping cookies) to the sign-in page; answers the path taken and the page. */
 async function followToSignIn(path: string, jar: CookieJar): Promise<{ hops: string[]; html: string }> {
@@ -82,25 +91,40 @@ async function followToSignIn(path: string, jar: CookieJar): Promise<{ hops: str
 
 describe('a disabled or deleted user is signed out within the recheck window', () => {
   it.each([
-    { change: 'AdminDisableUser', code: 'auth.account_disabled', error: 'AccountDisabled', says: 'You were signed out because your account is disabled in the user pool.' },
-    { change: 'AdminDeleteUser', code: 'auth.account_deleted', error: 'AccountDeleted', says: 'You were signed out because your account no longer exists in the user pool.' },
-  ])('after $change: the browser session ends saying why, and an earlier access token gets 401 $code', async ({ change, code, error, says }) => {
-    const username = `ends-${change.toLowerCase()}`;
-    const { jar, token } = await newSignedInUser(username);
-    const input = { UserPoolId, Username: username };
-    await pool().send(change === 'AdminDisableUser' ? new AdminDisableUserCommand(input) : new AdminDeleteUserCommand(input));
-    advance(RECHECK);
+    {
+      change: 'AdminDisableUser',
+      code: 'auth.account_disabled',
+      error: 'AccountDisabled',
+      says: 'You were signed out because your account is disabled in the user pool.',
+    },
+    {
+      change: 'AdminDeleteUser',
+      code: 'auth.account_deleted',
+      error: 'AccountDeleted',
+      says: 'You were signed out because your account no longer exists in the user pool.',
+    },
+  ])(
+    'after $change: the browser session ends saying why, and an earlier access token gets 401 $code',
+    async ({ change, code, error, says }) => {
+      const username = `ends-${change.toLowerCase()}`;
+      const { jar, token } = await newSignedInUser(username);
+      const input = { UserPoolId, Username: username };
+      await pool().send(
+        change === 'AdminDisableUser' ? new AdminDisableUserCommand(input) : new AdminDeleteUserCommand(input),
+      );
+      advance(RECHECK);
 
-    const res = await api(username, token);
-    expect(res.status).toBe(401);
-    expect(await codeOf(res)).toBe(code);
+      const res = await api(username, token);
+      expect(res.status).toBe(401);
+      expect(await codeOf(res)).toBe(code);
 
-    const { hops, html } = await followToSignIn('/', jar);
-    expect(hops).toEqual(['/signin/ended', `/signin?error=${error}`]);
-    expect(html).toContain(says);
-    // The session cookie is gone: nothing left to present.
-    expect(jar.names().some((n) => n.endsWith('next-auth.session-token'))).toBe(false);
-  });
+      const { hops, html } = await followToSignIn('/', jar);
+      expect(hops).toEqual(['/signin/ended', `/signin?error=${error}`]);
+      expect(html).toContain(says);
+      // The session cookie is gone: nothing left to present.
+      expect(jar.names().some((n) => n.endsWith('next-auth.session-token'))).toBe(false);
+    },
+  );
 
   it('a server action of an ended session does not run: "Open Studio" goes to the sign-in page, not to Studio', async () => {
     await createUser('ends-action');
@@ -131,7 +155,9 @@ describe('changed groups change the session’s rights', () => {
     const form = await loadLaunchForm(url(), jar);
     expect(form.lob).toBe('lob-a');
     try {
-      await pool().send(new AdminRemoveUserFromGroupCommand({ UserPoolId, Username: 'user-group-a', GroupName: 'lob-a-users' }));
+      await pool().send(
+        new AdminRemoveUserFromGroupCommand({ UserPoolId, Username: 'user-group-a', GroupName: 'lob-a-users' }),
+      );
       advance(RECHECK);
       const { response, html } = await submitLaunchForm(url(), form);
       expect(response.status).toBe(200);
@@ -140,7 +166,9 @@ describe('changed groups change the session’s rights', () => {
       expect(html).toContain('data-testid="no-lob"');
       expect(html).not.toContain('data-testid="open-studio"');
     } finally {
-      await pool().send(new AdminAddUserToGroupCommand({ UserPoolId, Username: 'user-group-a', GroupName: 'lob-a-users' }));
+      await pool().send(
+        new AdminAddUserToGroupCommand({ UserPoolId, Username: 'user-group-a', GroupName: 'lob-a-users' }),
+      );
       advance(RECHECK);
     }
     // Given back: the same session opens lob-a again.
@@ -153,12 +181,16 @@ describe('changed groups change the session’s rights', () => {
     const jar = await signIn(url(), 'portal-admin', 'PortalAdmin1!');
     expect((await get('/admin', jar)).status).toBe(200);
     try {
-      await pool().send(new AdminRemoveUserFromGroupCommand({ UserPoolId, Username: 'portal-admin', GroupName: 'portal-admins' }));
+      await pool().send(
+        new AdminRemoveUserFromGroupCommand({ UserPoolId, Username: 'portal-admin', GroupName: 'portal-admins' }),
+      );
       advance(RECHECK);
       expect((await get('/admin', jar)).status).toBe(403);
       expect((await get('/admin/users', jar)).status).toBe(403);
     } finally {
-      await pool().send(new AdminAddUserToGroupCommand({ UserPoolId, Username: 'portal-admin', GroupName: 'portal-admins' }));
+      await pool().send(
+        new AdminAddUserToGroupCommand({ UserPoolId, Username: 'portal-admin', GroupName: 'portal-admins' }),
+      );
       advance(RECHECK);
     }
     expect((await get('/admin', jar)).status).toBe(200);
@@ -167,13 +199,17 @@ describe('changed groups change the session’s rights', () => {
   it('an API token’s groups are the pool’s current ones, not the token’s', async () => {
     const token = await tokenOf('user-group-a', 'UserGroupA1!');
     try {
-      await pool().send(new AdminRemoveUserFromGroupCommand({ UserPoolId, Username: 'user-group-a', GroupName: 'lob-a-users' }));
+      await pool().send(
+        new AdminRemoveUserFromGroupCommand({ UserPoolId, Username: 'user-group-a', GroupName: 'lob-a-users' }),
+      );
       advance(RECHECK);
       const res = await api('user-group-a', token);
       expect(res.status).toBe(403);
       expect(await codeOf(res)).toMatch(/^(user\.not_mapped|lob\.not_member)$/);
     } finally {
-      await pool().send(new AdminAddUserToGroupCommand({ UserPoolId, Username: 'user-group-a', GroupName: 'lob-a-users' }));
+      await pool().send(
+        new AdminAddUserToGroupCommand({ UserPoolId, Username: 'user-group-a', GroupName: 'lob-a-users' }),
+      );
       advance(RECHECK);
     }
   });
@@ -219,7 +255,11 @@ describe('the portal fails closed when the user pool cannot be asked', () => {
     const jar = await signIn(url(), 'user-lob-a', 'UserLobA1!');
     const token = await tokenOf('user-lob-a', 'UserLobA1!');
     advance(RECHECK);
-    await clocked.stack.control.setFault({ service: 'cognito', operation: 'AdminGetUser', error: 'ServiceUnavailable' });
+    await clocked.stack.control.setFault({
+      service: 'cognito',
+      operation: 'AdminGetUser',
+      error: 'ServiceUnavailable',
+    });
     try {
       const page = await get('/', jar);
       expect(page.status).toBe(307);
@@ -240,7 +280,8 @@ describe('the portal fails closed when the user pool cannot be asked', () => {
 
 describe('what the re-check costs a launch (the bench’s call counting, with its injected latencies)', () => {
   /** AWS calls the response waited for; the audit and usage writes run after it (AUDIT_WRITE=after-response). */
-  const awaited = (op: string) => !/^(cognito\.[a-z]|studio\.)/.test(op) && !/^dynamodb\.(PutItem|UpdateItem|BatchWriteItem)$/.test(op);
+  const awaited = (op: string) =>
+    !/^(cognito\.[a-z]|studio\.)/.test(op) && !/^dynamodb\.(PutItem|UpdateItem|BatchWriteItem)$/.test(op);
 
   /** One API launch traced like bench/latency.ts: the calls before the response and how many in a row. */
   async function tracedLaunch(token: string) {
@@ -250,7 +291,11 @@ describe('what the re-check costs a launch (the bench’s call counting, with it
     expect(res.status).toBe(200);
     const calls = (await clocked.stack.control.getCalls()).filter((c) => c.at < respondedAt && awaited(c.op));
     const cognito = calls.filter((c) => c.op.startsWith('cognito.'));
-    return { cognito: cognito.map((c) => c.op).sort(), cognitoInARow: sequentialDepth(cognito), inARow: sequentialDepth(calls) };
+    return {
+      cognito: cognito.map((c) => c.op).sort(),
+      cognitoInARow: sequentialDepth(cognito),
+      inARow: sequentialDepth(calls),
+    };
   }
 
   it('a returning user’s warm launch makes no Cognito call and at most 2 AWS calls in a row; an expired copy adds one round trip', async () => {

@@ -34,7 +34,10 @@ function shownOutputs(block: string): string[] {
   return out;
 }
 
-function run(script: string, env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function run(
+  script: string,
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn('bash', ['-c', script], { env: { ...process.env, ...env } });
     let stdout = '';
@@ -69,7 +72,16 @@ afterAll(async () => {
 
 describe('docs/api.md: the /api/v1 curl examples', () => {
   it('has a section per resource and a pipeline example', () => {
-    for (const heading of ['## Tokens', '## LOBs', '## Members', '## Access requests', '## Access reviews', '## Audit log', '## Usage', '## A pipeline']) {
+    for (const heading of [
+      '## Tokens',
+      '## LOBs',
+      '## Members',
+      '## Access requests',
+      '## Access reviews',
+      '## Audit log',
+      '## Usage',
+      '## A pipeline',
+    ]) {
       expect(DOC).toContain(heading);
     }
     expect(bashBlocks().length).toBeGreaterThanOrEqual(8);
@@ -83,7 +95,10 @@ describe('docs/api.md: the /api/v1 curl examples', () => {
     let at = 0;
     for (const expected of blocks.flatMap(shownOutputs)) {
       const found = lines.indexOf(expected, at);
-      expect(found, `"${expected}" not printed (in order) by the documented commands:\n${result.stdout}`).toBeGreaterThanOrEqual(0);
+      expect(
+        found,
+        `"${expected}" not printed (in order) by the documented commands:\n${result.stdout}`,
+      ).toBeGreaterThanOrEqual(0);
       at = found + 1;
     }
   });

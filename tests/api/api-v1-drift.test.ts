@@ -49,7 +49,12 @@ beforeAll(async () => {
   expect(res.status).toBe(200);
   document = (await res.json()) as Json;
   operations = Object.entries(document.paths as Record<string, Record<string, Json>>).flatMap(([p, item]) =>
-    Object.entries(item).map(([method, op]) => ({ id: String(op.operationId), method, path: p, statuses: Object.keys(op.responses as Json) })),
+    Object.entries(item).map(([method, op]) => ({
+      id: String(op.operationId),
+      method,
+      path: p,
+      statuses: Object.keys(op.responses as Json),
+    })),
   );
   ajv = new Ajv2020({ strict: false, allErrors: true });
   addFormats.default(ajv);
@@ -58,7 +63,10 @@ beforeAll(async () => {
   // Every scope the API has (lib/api/scopes.ts).
   const scopes = [...API_SCOPE_NAMES];
   full = await clientToken(stack, await registerClient(stack, admin, { name: 'drift-all', scopes, allLobs: true }));
-  narrow = await clientToken(stack, await registerClient(stack, admin, { name: 'drift-narrow', scopes: ['usage.read'], lobs: ['lob-a'] }));
+  narrow = await clientToken(
+    stack,
+    await registerClient(stack, admin, { name: 'drift-narrow', scopes: ['usage.read'], lobs: ['lob-a'] }),
+  );
   people['user-no-lob'] = await personToken(stack, 'user-no-lob', 'UserNoLob1!');
   people['new-user'] = await personToken(stack, 'new-user', 'NewUser1!');
   people['user-lob-b'] = await personToken(stack, 'user-lob-b', 'UserLobB1!');
@@ -78,7 +86,9 @@ function routeOperations(): string[] {
       if (statSync(file).isDirectory()) walk(file);
       else if (name === 'route.ts') {
         const route = `/api/v1/${path.relative(root, dir).split(path.sep).join('/')}`.replace(/\[(\w+)\]/g, '{$1}');
-        for (const [, method] of readFileSync(file, 'utf8').matchAll(/export (?:const|function|async function) (GET|POST|PUT|PATCH|DELETE)\b/g)) {
+        for (const [, method] of readFileSync(file, 'utf8').matchAll(
+          /export (?:const|function|async function) (GET|POST|PUT|PATCH|DELETE)\b/g,
+        )) {
           found.push(`${method} ${route}`);
         }
       }
@@ -92,7 +102,10 @@ function routeOperations(): string[] {
 function expectDocumented(op: Operation, answer: ApiAnswer): void {
   const where = `${op.id} answered ${answer.status}: ${JSON.stringify(answer.body).slice(0, 300)}`;
   expect(op.statuses, where).toContain(String(answer.status));
-  const content = ((document.paths as Json)[op.path] as Record<string, Json>)[op.method].responses as Record<string, Json>;
+  const content = ((document.paths as Json)[op.path] as Record<string, Json>)[op.method].responses as Record<
+    string,
+    Json
+  >;
   const media = (content[String(answer.status)].content ?? {}) as Record<string, Json>;
   const type = (answer.headers.get('content-type') ?? '').split(';')[0];
   if (!Object.keys(media).length) {
@@ -126,15 +139,26 @@ const CALLS: Record<string, () => Promise<Call>> = {
     body: newLobBody('lob-drift', 'Drift', 'd-drift0000001'),
     headers: { 'idempotency-key': 'drift-create' },
   }),
-  updateLob: async () => ({ params: { lob: 'lob-drift' }, body: { displayName: 'Drift 2' }, headers: { 'if-match': await etag('/lobs/lob-drift') } }),
+  updateLob: async () => ({
+    params: { lob: 'lob-drift' },
+    body: { displayName: 'Drift 2' },
+    headers: { 'if-match': await etag('/lobs/lob-drift') },
+  }),
   disableLob: async () => ({ params: { lob: 'lob-b' }, headers: { 'if-match': await etag('/lobs/lob-b') } }),
   enableLob: async () => ({ params: { lob: 'lob-b' }, headers: { 'if-match': await etag('/lobs/lob-b') } }),
   listMembers: async () => ({ params: { lob: 'lob-a' }, query: '?limit=2' }),
   addMember: async () => ({ params: { lob: 'lob-a' }, body: { username: 'user-lob-b', until: inDays(30) } }),
   getMember: async () => ({ params: { lob: 'lob-a', username: 'user-lob-b' } }),
-  updateMember: async () => ({ params: { lob: 'lob-a', username: 'user-lob-b' }, body: { until: inDays(60) }, headers: { 'if-match': await etag('/lobs/lob-a/members/user-lob-b') } }),
+  updateMember: async () => ({
+    params: { lob: 'lob-a', username: 'user-lob-b' },
+    body: { until: inDays(60) },
+    headers: { 'if-match': await etag('/lobs/lob-a/members/user-lob-b') },
+  }),
   removeMember: async () => ({ params: { lob: 'lob-a', username: 'user-lob-b' } }),
-  createRequest: async () => ({ as: 'user-no-lob', body: { lob: 'lob-a', justification: 'Drift test: I need the lab.', days: 30 } }),
+  createRequest: async () => ({
+    as: 'user-no-lob',
+    body: { lob: 'lob-a', justification: 'Drift test: I need the lab.', days: 30 },
+  }),
   listRequests: async () => ({ query: '?lob=lob-a' }),
   getRequest: async () => ({ params: { id: state.request } }),
   approveRequest: async () => ({ params: { id: state.request }, body: { days: 7 } }),
@@ -143,7 +167,10 @@ const CALLS: Record<string, () => Promise<Call>> = {
   startReview: async () => ({ params: { lob: 'lob-a' }, body: {} }),
   listReviews: async () => ({ params: { lob: 'lob-a' } }),
   getReview: async () => ({ params: { id: state.review }, query: '?limit=5' }),
-  decideReviewRow: async () => ({ params: { id: state.review }, body: { username: state.reviewRow, decision: 'keep', comment: 'still needed' } }),
+  decideReviewRow: async () => ({
+    params: { id: state.review },
+    body: { username: state.reviewRow, decision: 'keep', comment: 'still needed' },
+  }),
   exportReview: async () => ({ params: { id: state.review } }),
   finishReview: async () => ({ params: { id: state.review } }),
   queryAudit: async () => ({ query: '?lob=lob-a&limit=5' }),
@@ -151,13 +178,17 @@ const CALLS: Record<string, () => Promise<Call>> = {
 };
 
 async function filed(who: string): Promise<string> {
-  const res = await callApi(stack, people[who], 'POST', '/requests', { body: { lob: 'lob-a', justification: `Drift test request by ${who}.`, days: 30 } });
+  const res = await callApi(stack, people[who], 'POST', '/requests', {
+    body: { lob: 'lob-a', justification: `Drift test request by ${who}.`, days: 30 },
+  });
   expect(res.status).toBe(201);
   return (res.body as { id: string }).id;
 }
 
 function urlOf(op: Operation, call: Call): string {
-  const filled = op.path.replace('/api/v1', '').replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(call.params?.[name] ?? 'x'));
+  const filled = op.path
+    .replace('/api/v1', '')
+    .replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(call.params?.[name] ?? 'x'));
   return filled + (call.query ?? '');
 }
 
@@ -180,7 +211,9 @@ describe('drift between the OpenAPI document and the routes', () => {
   it('answers every operation 403 to a client lacking its scope, as documented', async () => {
     for (const op of operations.filter((o) => o.id !== 'getUsage')) {
       const call = { params: { lob: 'lob-a', username: 'user-lob-a', id: '00000000-0000-4000-8000-000000000000' } };
-      const answer = await callApi(stack, narrow, op.method.toUpperCase(), urlOf(op, call), { body: op.method === 'get' ? undefined : {} });
+      const answer = await callApi(stack, narrow, op.method.toUpperCase(), urlOf(op, call), {
+        body: op.method === 'get' ? undefined : {},
+      });
       expect(answer.status, op.id).toBe(403);
       expectDocumented(op, answer);
     }
@@ -192,13 +225,17 @@ describe('drift between the OpenAPI document and the routes', () => {
       const op = operations.find((o) => o.id === id)!;
       const call = await CALLS[id]();
       const token = call.as ? people[call.as] : full;
-      const answer = await callApi(stack, token, op.method.toUpperCase(), urlOf(op, call), { body: call.body, headers: call.headers });
+      const answer = await callApi(stack, token, op.method.toUpperCase(), urlOf(op, call), {
+        body: call.body,
+        headers: call.headers,
+      });
       expectDocumented(op, answer);
       const success = op.statuses.find((s) => s.startsWith('2'));
       expect(String(answer.status), `${id}: ${JSON.stringify(answer.body).slice(0, 300)}`).toBe(success);
       if (id === 'createRequest') state.request = (answer.body as { id: string }).id;
       if (id === 'startReview') state.review = (answer.body as { id: string }).id;
-      if (id === 'getReview') state.reviewRow = (answer.body as { rows: { items: { username: string }[] } }).rows.items[0].username;
+      if (id === 'getReview')
+        state.reviewRow = (answer.body as { rows: { items: { username: string }[] } }).rows.items[0].username;
     }
   });
 });

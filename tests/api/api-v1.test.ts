@@ -8,7 +8,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPortalStackAsAdmin, type PortalStack } from '../support/portal-stack';
 import { signIn, type CookieJar } from '../support/http-session';
 import { directoryClient } from '../support/directory';
-import { callApi, clientToken, personToken, registerClient, newLobBody, type RegisteredClient } from '../support/api-v1';
+import {
+  callApi,
+  clientToken,
+  personToken,
+  registerClient,
+  newLobBody,
+  type RegisteredClient,
+} from '../support/api-v1';
 
 let stack: PortalStack;
 let admin: CookieJar;
@@ -17,7 +24,11 @@ let writerToken: string;
 
 beforeAll(async () => {
   ({ stack, admin } = await startPortalStackAsAdmin());
-  writer = await registerClient(stack, admin, { name: 'pipeline-a', scopes: ['members.read', 'members.write', 'lobs.read'], lobs: ['lob-a'] });
+  writer = await registerClient(stack, admin, {
+    name: 'pipeline-a',
+    scopes: ['members.read', 'members.write', 'lobs.read'],
+    lobs: ['lob-a'],
+  });
   writerToken = await clientToken(stack, writer);
 });
 
@@ -27,7 +38,13 @@ afterAll(async () => {
 
 async function auditOf(lob: string) {
   const out = await directoryClient(stack.env).doc.send(
-    new QueryCommand({ TableName: stack.env.TABLE_AUDIT, IndexName: 'byLob', KeyConditionExpression: 'lob = :lob', ExpressionAttributeValues: { ':lob': lob }, ScanIndexForward: false }),
+    new QueryCommand({
+      TableName: stack.env.TABLE_AUDIT,
+      IndexName: 'byLob',
+      KeyConditionExpression: 'lob = :lob',
+      ExpressionAttributeValues: { ':lob': lob },
+      ScanIndexForward: false,
+    }),
   );
   return out.Items ?? [];
 }
@@ -35,13 +52,21 @@ async function auditOf(lob: string) {
 /** A day `n` days ahead (YYYY-MM-DD): within lob-a's 90-day cap on owners' and clients' grants (issue 23). */
 const inDays = (n: number) => new Date(Date.now() + n * 24 * 3600 * 1000).toISOString().slice(0, 10);
 
-const problem = (body: unknown) => body as { code: string; status: number; errors?: { field: string; message: string }[]; detail: string };
+const problem = (body: unknown) =>
+  body as { code: string; status: number; errors?: { field: string; message: string }[]; detail: string };
 
 describe('a machine client with members.write for lob-a', () => {
   it('adds and removes a member of lob-a, audited as the client', async () => {
-    const added = await callApi(stack, writerToken, 'POST', '/lobs/lob-a/members', { body: { username: 'user-lob-b', until: inDays(60) } });
+    const added = await callApi(stack, writerToken, 'POST', '/lobs/lob-a/members', {
+      body: { username: 'user-lob-b', until: inDays(60) },
+    });
     expect(added.status).toBe(201);
-    expect(added.body).toMatchObject({ username: 'user-lob-b', lob: 'lob-a', until: `${inDays(60)}T23:59:59.999Z`, grantedBy: 'client@pipeline-a' });
+    expect(added.body).toMatchObject({
+      username: 'user-lob-b',
+      lob: 'lob-a',
+      until: `${inDays(60)}T23:59:59.999Z`,
+      grantedBy: 'client@pipeline-a',
+    });
     expect(added.headers.get('etag')).toMatch(/^"\d+"$/);
     const listed = await callApi(stack, writerToken, 'GET', '/lobs/lob-a/members?search=user-lob-b');
     expect((listed.body as { items: { username: string }[] }).items.map((m) => m.username)).toEqual(['user-lob-b']);
@@ -60,7 +85,9 @@ describe('a machine client with members.write for lob-a', () => {
   });
 
   it('gets 403 for lob-b, and for a scope it lacks', async () => {
-    const other = await callApi(stack, writerToken, 'POST', '/lobs/lob-b/members', { body: { username: 'user-lob-a' } });
+    const other = await callApi(stack, writerToken, 'POST', '/lobs/lob-b/members', {
+      body: { username: 'user-lob-a' },
+    });
     expect(other.status).toBe(403);
     expect(other.headers.get('content-type')).toBe('application/problem+json');
     expect(problem(other.body).code).toBe('auth.forbidden');
@@ -68,7 +95,10 @@ describe('a machine client with members.write for lob-a', () => {
 
     const noScope = await callApi(stack, writerToken, 'GET', '/lobs/lob-a'.replace('/lob-a', '/lob-a') + '', {});
     expect(noScope.status).toBe(200); // lobs.read it has
-    const created = await callApi(stack, writerToken, 'PATCH', '/lobs/lob-a', { body: { displayName: 'x' }, headers: { 'if-match': '"1"' } });
+    const created = await callApi(stack, writerToken, 'PATCH', '/lobs/lob-a', {
+      body: { displayName: 'x' },
+      headers: { 'if-match': '"1"' },
+    });
     expect(created.status).toBe(403);
     expect(problem(created.body).detail).toContain('studio-portal/lobs.write');
 
@@ -86,7 +116,9 @@ describe('a machine client with members.write for lob-a', () => {
     expect((await callApi(stack, token, 'GET', '/lobs/lob-a/members')).status).toBe(200);
     const page = await fetch(`${stack.url}/admin/clients`, { headers: { cookie: admin.header() } });
     const { actionForms, postActionForm } = await import('../admin/admin-forms');
-    const form = actionForms(await page.text()).find((f) => f.fields.some(([n, v]) => n === 'clientId' && v === temp.clientId));
+    const form = actionForms(await page.text()).find((f) =>
+      f.fields.some(([n, v]) => n === 'clientId' && v === temp.clientId),
+    );
     expect(form).toBeDefined();
     await postActionForm(stack.url, '/admin/clients', form!, admin.header());
     const after = await callApi(stack, token, 'GET', '/lobs/lob-a/members');
@@ -105,7 +137,8 @@ describe("owner-lob-a's own token", () => {
   });
 
   it('gets the same answers as the console', async () => {
-    const console = (path: string) => fetch(`${stack.url}${path}`, { headers: { cookie: owner.header() }, redirect: 'manual' });
+    const console = (path: string) =>
+      fetch(`${stack.url}${path}`, { headers: { cookie: owner.header() }, redirect: 'manual' });
     const page = await console('/admin/lobs/lob-a/members');
     expect(page.status).toBe(200);
     const html = await page.text();
@@ -125,30 +158,44 @@ describe("owner-lob-a's own token", () => {
   });
 
   it('adds a member of lob-a under the owner’s name, not of lob-b', async () => {
-    const added = await callApi(stack, token, 'POST', '/lobs/lob-a/members', { body: { username: 'new-user', until: inDays(30) } });
+    const added = await callApi(stack, token, 'POST', '/lobs/lob-a/members', {
+      body: { username: 'new-user', until: inDays(30) },
+    });
     expect(added.status).toBe(201);
     expect((await auditOf('lob-a')).find((e) => e.target === 'new-user')?.user).toBe('owner-lob-a');
-    expect((await callApi(stack, token, 'POST', '/lobs/lob-b/members', { body: { username: 'new-user' } })).status).toBe(403);
+    expect(
+      (await callApi(stack, token, 'POST', '/lobs/lob-b/members', { body: { username: 'new-user' } })).status,
+    ).toBe(403);
   });
 });
 
 describe('conventions', () => {
   it('a stale If-Match gets 412 and changes nothing; none gets 428', async () => {
-    await callApi(stack, writerToken, 'POST', '/lobs/lob-a/members', { body: { username: 'user-multi', until: inDays(30) } });
+    await callApi(stack, writerToken, 'POST', '/lobs/lob-a/members', {
+      body: { username: 'user-multi', until: inDays(30) },
+    });
     const read = await callApi(stack, writerToken, 'GET', '/lobs/lob-a/members/user-multi');
     const etag = read.headers.get('etag')!;
-    const saved = await callApi(stack, writerToken, 'PATCH', '/lobs/lob-a/members/user-multi', { body: { until: inDays(40) }, headers: { 'if-match': etag } });
+    const saved = await callApi(stack, writerToken, 'PATCH', '/lobs/lob-a/members/user-multi', {
+      body: { until: inDays(40) },
+      headers: { 'if-match': etag },
+    });
     expect(saved.status).toBe(200);
     expect(saved.headers.get('etag')).not.toBe(etag);
 
-    const stale = await callApi(stack, writerToken, 'PATCH', '/lobs/lob-a/members/user-multi', { body: { until: inDays(50) }, headers: { 'if-match': etag } });
+    const stale = await callApi(stack, writerToken, 'PATCH', '/lobs/lob-a/members/user-multi', {
+      body: { until: inDays(50) },
+      headers: { 'if-match': etag },
+    });
     expect(stale.status).toBe(412);
     expect(problem(stale.body).code).toBe('precondition.failed');
     const now = await callApi(stack, writerToken, 'GET', '/lobs/lob-a/members/user-multi');
     expect((now.body as { until: string }).until).toBe(`${inDays(40)}T23:59:59.999Z`);
     expect(now.headers.get('etag')).toBe(saved.headers.get('etag'));
 
-    const missing = await callApi(stack, writerToken, 'PATCH', '/lobs/lob-a/members/user-multi', { body: { until: inDays(50) } });
+    const missing = await callApi(stack, writerToken, 'PATCH', '/lobs/lob-a/members/user-multi', {
+      body: { until: inDays(50) },
+    });
     expect(missing.status).toBe(428);
   });
 
@@ -156,11 +203,19 @@ describe('conventions', () => {
     const adminToken = await personToken(stack, 'portal-admin', 'PortalAdmin1!');
     const lob = await callApi(stack, adminToken, 'GET', '/lobs/lob-b');
     const etag = lob.headers.get('etag')!;
-    const saved = await callApi(stack, adminToken, 'PATCH', '/lobs/lob-b', { body: { displayName: 'LOB B (renamed)' }, headers: { 'if-match': etag } });
+    const saved = await callApi(stack, adminToken, 'PATCH', '/lobs/lob-b', {
+      body: { displayName: 'LOB B (renamed)' },
+      headers: { 'if-match': etag },
+    });
     expect(saved.status).toBe(200);
-    const stale = await callApi(stack, adminToken, 'PATCH', '/lobs/lob-b', { body: { displayName: 'Lost update' }, headers: { 'if-match': etag } });
+    const stale = await callApi(stack, adminToken, 'PATCH', '/lobs/lob-b', {
+      body: { displayName: 'Lost update' },
+      headers: { 'if-match': etag },
+    });
     expect(stale.status).toBe(412);
-    expect(((await callApi(stack, adminToken, 'GET', '/lobs/lob-b')).body as { displayName: string }).displayName).toBe('LOB B (renamed)');
+    expect(((await callApi(stack, adminToken, 'GET', '/lobs/lob-b')).body as { displayName: string }).displayName).toBe(
+      'LOB B (renamed)',
+    );
   });
 
   it('a repeated Idempotency-Key creates once', async () => {
@@ -184,10 +239,16 @@ describe('conventions', () => {
   });
 
   it('bad input gets 400 problem details naming the field', async () => {
-    const bad = await callApi(stack, writerToken, 'POST', '/lobs/lob-a/members', { body: { username: 'user-lob-b', until: '31.12.2099' } });
+    const bad = await callApi(stack, writerToken, 'POST', '/lobs/lob-a/members', {
+      body: { username: 'user-lob-b', until: '31.12.2099' },
+    });
     expect(bad.status).toBe(400);
     expect(bad.headers.get('content-type')).toBe('application/problem+json');
-    expect(problem(bad.body)).toMatchObject({ code: 'input.invalid', type: 'urn:studio-portal:problem:input.invalid', status: 400 });
+    expect(problem(bad.body)).toMatchObject({
+      code: 'input.invalid',
+      type: 'urn:studio-portal:problem:input.invalid',
+      status: 400,
+    });
     expect(problem(bad.body).errors?.[0].field).toBe('until');
 
     const noName = await callApi(stack, writerToken, 'POST', '/lobs/lob-a/members', { body: { until: null } });
@@ -204,7 +265,12 @@ describe('conventions', () => {
     const page = first.body as { items: { username: string }[]; next?: string };
     expect(page.items).toHaveLength(1);
     expect(page.next).toBeTruthy();
-    const second = await callApi(stack, writerToken, 'GET', `/lobs/lob-a/members?limit=1&next=${encodeURIComponent(page.next!)}`);
+    const second = await callApi(
+      stack,
+      writerToken,
+      'GET',
+      `/lobs/lob-a/members?limit=1&next=${encodeURIComponent(page.next!)}`,
+    );
     const names = (second.body as { items: { username: string }[] }).items.map((m) => m.username);
     expect(names).toHaveLength(1);
     expect(names[0] > page.items[0].username).toBe(true);

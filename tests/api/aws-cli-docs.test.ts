@@ -18,8 +18,19 @@ import { TABLES } from '../../local/demo-data';
 import { assertBuilt, distDir } from '../support/portal-stack';
 
 const ROOT = path.resolve(__dirname, '../..');
-const DOCS = ['README.md', ...['api.md', 'admin.md', 'configuration.md', 'contracts.md', 'deploy.md', 'e2e.md', 'local-stand-ins.md', 'performance.md'].map((f) => `docs/${f}`)]
-  .filter((f) => existsSync(path.join(ROOT, f)));
+const DOCS = [
+  'README.md',
+  ...[
+    'api.md',
+    'admin.md',
+    'configuration.md',
+    'contracts.md',
+    'deploy.md',
+    'e2e.md',
+    'local-stand-ins.md',
+    'performance.md',
+  ].map((f) => `docs/${f}`),
+].filter((f) => existsSync(path.join(ROOT, f)));
 /** What the README says the AWS CLI needs (any credentials in the environment). */
 const README_ENV = { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_REGION: 'us-east-1' };
 /** AWS CLI commands the docs show for a real deployment only (placeholders, real accounts): not run here. */
@@ -43,14 +54,23 @@ function read(file: string): string {
 function shellBlocks(file: string): string[] {
   const blocks: string[] = [];
   for (const m of read(file).matchAll(/^( *)```sh\n([\s\S]*?)^\1```/gm)) {
-    blocks.push(m[2].split('\n').map((l) => l.slice(m[1].length)).join('\n'));
+    blocks.push(
+      m[2]
+        .split('\n')
+        .map((l) => l.slice(m[1].length))
+        .join('\n'),
+    );
   }
   return blocks;
 }
 
 /** Every `aws <service> <operation>` written in a text. */
 function awsCommands(text: string): string[] {
-  return [...text.matchAll(/(?<![\w/-])aws (cognito-idp|dynamodb|sts|sagemaker|ssm|ram|iam|s3|ec2|lambda|apigateway|route53|kms|logs|cloudformation|organizations) ([a-z0-9-]+)/g)].map((m) => `aws ${m[1]} ${m[2]}`);
+  return [
+    ...text.matchAll(
+      /(?<![\w/-])aws (cognito-idp|dynamodb|sts|sagemaker|ssm|ram|iam|s3|ec2|lambda|apigateway|route53|kms|logs|cloudformation|organizations) ([a-z0-9-]+)/g,
+    ),
+  ].map((m) => `aws ${m[1]} ${m[2]}`);
 }
 
 interface Result {
@@ -62,7 +82,10 @@ interface Result {
 
 const readmeBlock = () => shellBlocks('README.md').find((b) => b.includes('aws cognito-idp initiate-auth'))!;
 const apiSession = () => shellBlocks('docs/api.md').join('\n');
-const standInBlocks = () => shellBlocks('docs/local-stand-ins.md').filter((b) => /(^|\n)\s*(\S+=\S+ )*aws |\$\(aws |\baws sts|\baws sagemaker|\baws dynamodb/.test(b));
+const standInBlocks = () =>
+  shellBlocks('docs/local-stand-ins.md').filter((b) =>
+    /(^|\n)\s*(\S+=\S+ )*aws |\$\(aws |\baws sts|\baws sagemaker|\baws dynamodb/.test(b),
+  );
 
 const scripts = () => [
   { id: 'readme', script: readmeBlock(), env: README_ENV },
@@ -83,7 +106,11 @@ describe.skipIf(!canRun)('AWS CLI v2 commands of the README and docs, as documen
     const child = spawn(
       'unshare',
       ['--net', '--', 'sh', '-c', 'ip link set lo up && exec "$0" --import tsx "$1"', process.execPath, runner],
-      { cwd: ROOT, env: { ...process.env, DOC_SCRIPTS_FILE: file, NEXT_DIST_DIR: distDir() }, stdio: ['ignore', 'pipe', 'pipe'] },
+      {
+        cwd: ROOT,
+        env: { ...process.env, DOC_SCRIPTS_FILE: file, NEXT_DIST_DIR: distDir() },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
     );
     let out = '';
     let err = '';
@@ -97,7 +124,9 @@ describe.skipIf(!canRun)('AWS CLI v2 commands of the README and docs, as documen
   }, 400_000);
 
   it("README: the initiate-auth + curl lines get a 302 to the user's Studio", () => {
-    expect(readmeBlock()).toContain('curl -i -H "Authorization: Bearer $TOKEN" http://localhost:3000/api/studio/user-lob-a');
+    expect(readmeBlock()).toContain(
+      'curl -i -H "Authorization: Bearer $TOKEN" http://localhost:3000/api/studio/user-lob-a',
+    );
     const r = results.get('readme')!;
     expect(r.status).toBe(0);
     expect(r.stderr).not.toMatch(/error/i);
@@ -110,7 +139,9 @@ describe.skipIf(!canRun)('AWS CLI v2 commands of the README and docs, as documen
     const r = results.get('api')!;
     const statuses = [...r.stdout.matchAll(/HTTP\/1\.1 (\d{3}) /g)].map((m) => Number(m[1]));
     expect(statuses).toEqual([302, 401, 403, 403]);
-    expect(r.stdout).toMatch(/\{"url":"http:\/\/d-loba1example\.studio\.[^"]+","expiresAt":"[^"]+","lob":"lob-a","accountId":"111111111111","domainId":"d-loba1example"/);
+    expect(r.stdout).toMatch(
+      /\{"url":"http:\/\/d-loba1example\.studio\.[^"]+","expiresAt":"[^"]+","lob":"lob-a","accountId":"111111111111","domainId":"d-loba1example"/,
+    );
     expect(r.stdout).toMatch(/auth\.forbidden/);
     expect(r.stdout).toMatch(/user\.not_mapped/);
   });
@@ -141,7 +172,9 @@ describe.skipIf(!canRun)('AWS CLI v2 commands of the README and docs, as documen
     const [arn, url] = r.stdout.trim().split('\n');
     expect(arn).toBe('arn:aws:sts::111111111111:assumed-role/PresignedUrlGenerator/cli-check');
     expect(url).toMatch(/^http:\/\/d-loba1example\.studio\.us-east-1\.localhost:4566\/auth\?token=/);
-    expect(r.stderr).toMatch(/\(AccessDenied\) when calling the AssumeRole operation: User: arn:aws:iam::\d+:user\/\S+ is not authorized/);
+    expect(r.stderr).toMatch(
+      /\(AccessDenied\) when calling the AssumeRole operation: User: arn:aws:iam::\d+:user\/\S+ is not authorized/,
+    );
     expect(r.stderr).toMatch(/\(AccessDeniedException\) when calling the CreatePresignedDomainUrl operation/);
   });
 });
@@ -152,9 +185,14 @@ describe('AWS CLI commands in the docs', () => {
     const shown = new Set(DOCS.flatMap((f) => awsCommands(read(f))));
     const notRun = [...shown].filter((c) => !run.has(c)).sort();
     expect(notRun).toEqual([...REAL_AWS_ONLY].sort());
-    expect([...run].sort()).toEqual(expect.arrayContaining([
-      'aws cognito-idp initiate-auth', 'aws dynamodb transact-write-items', 'aws sagemaker create-presigned-domain-url', 'aws sts assume-role',
-    ]));
+    expect([...run].sort()).toEqual(
+      expect.arrayContaining([
+        'aws cognito-idp initiate-auth',
+        'aws dynamodb transact-write-items',
+        'aws sagemaker create-presigned-domain-url',
+        'aws sts assume-role',
+      ]),
+    );
   });
 });
 

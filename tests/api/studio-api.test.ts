@@ -2,7 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { directoryClient, eventually } from '../support/directory';
 import { expectStudioRedirect, initiateAuth } from '../support/http-session';
 import { startPortalStack, type PortalStack } from '../support/portal-stack';
-import { accessClaims, hs256WithPublicKey, signWithStandInKey, signWithUnknownKey, tamperPayload, unsignedToken } from '../support/tokens';
+import {
+  accessClaims,
+  hs256WithPublicKey,
+  signWithStandInKey,
+  signWithUnknownKey,
+  tamperPayload,
+  unsignedToken,
+} from '../support/tokens';
 
 /**
  * GET /api/studio/{user} over HTTP against the running portal and the stand-ins. Every response
@@ -17,8 +24,16 @@ async function callApi(path: string, headers: Record<string, string> = {}): Prom
   return res;
 }
 
-async function tokenFor(username: string, password: string, clientId = 'portal-cli'): Promise<{ accessToken: string; idToken: string }> {
-  return initiateAuth({ endpoint: stack.env.COGNITO_ENDPOINT, region: stack.env.AWS_REGION, clientId }, username, password);
+async function tokenFor(
+  username: string,
+  password: string,
+  clientId = 'portal-cli',
+): Promise<{ accessToken: string; idToken: string }> {
+  return initiateAuth(
+    { endpoint: stack.env.COGNITO_ENDPOINT, region: stack.env.AWS_REGION, clientId },
+    username,
+    password,
+  );
 }
 
 async function expectInvalidToken(res: Response) {
@@ -50,7 +65,9 @@ describe('GET /api/studio/{user}: refused tokens (401)', () => {
   });
 
   it('refuses another scheme', async () => {
-    await expectInvalidToken(await callApi('/api/studio/user-lob-a', { authorization: 'Basic dXNlci1sb2ItYTpVc2VyTG9iQTEh' }));
+    await expectInvalidToken(
+      await callApi('/api/studio/user-lob-a', { authorization: 'Basic dXNlci1sb2ItYTpVc2VyTG9iQTEh' }),
+    );
   });
 
   it('refuses garbage', async () => {
@@ -60,33 +77,55 @@ describe('GET /api/studio/{user}: refused tokens (401)', () => {
 
   it('refuses an expired token', async () => {
     const now = Math.floor(Date.now() / 1000);
-    const token = await signWithStandInKey(stack.standIns, accessClaims({ username: 'user-lob-a', issuer: issuer(), iat: now - 7200, exp: now - 3600 }));
-    const body = await expectInvalidToken(await callApi('/api/studio/user-lob-a', { authorization: `Bearer ${token}` }));
+    const token = await signWithStandInKey(
+      stack.standIns,
+      accessClaims({ username: 'user-lob-a', issuer: issuer(), iat: now - 7200, exp: now - 3600 }),
+    );
+    const body = await expectInvalidToken(
+      await callApi('/api/studio/user-lob-a', { authorization: `Bearer ${token}` }),
+    );
     expect(body.message).toMatch(/expired/);
   });
 
   it('refuses a token that is not yet valid', async () => {
     const now = Math.floor(Date.now() / 1000);
-    const token = await signWithStandInKey(stack.standIns, accessClaims({ username: 'user-lob-a', issuer: issuer(), nbf: now + 600 }));
-    const body = await expectInvalidToken(await callApi('/api/studio/user-lob-a', { authorization: `Bearer ${token}` }));
+    const token = await signWithStandInKey(
+      stack.standIns,
+      accessClaims({ username: 'user-lob-a', issuer: issuer(), nbf: now + 600 }),
+    );
+    const body = await expectInvalidToken(
+      await callApi('/api/studio/user-lob-a', { authorization: `Bearer ${token}` }),
+    );
     expect(body.message).toMatch(/not valid yet/);
   });
 
   it('refuses a token from another issuer', async () => {
-    const token = await signWithStandInKey(stack.standIns, accessClaims({ username: 'user-lob-a', issuer: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Other' }));
-    const body = await expectInvalidToken(await callApi('/api/studio/user-lob-a', { authorization: `Bearer ${token}` }));
+    const token = await signWithStandInKey(
+      stack.standIns,
+      accessClaims({ username: 'user-lob-a', issuer: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Other' }),
+    );
+    const body = await expectInvalidToken(
+      await callApi('/api/studio/user-lob-a', { authorization: `Bearer ${token}` }),
+    );
     expect(body.message).toMatch(/issuer/);
   });
 
   it('refuses a token for a client that is not allowed', async () => {
-    const token = await signWithStandInKey(stack.standIns, accessClaims({ username: 'user-lob-a', issuer: issuer(), clientId: 'some-other-client' }));
-    const body = await expectInvalidToken(await callApi('/api/studio/user-lob-a', { authorization: `Bearer ${token}` }));
+    const token = await signWithStandInKey(
+      stack.standIns,
+      accessClaims({ username: 'user-lob-a', issuer: issuer(), clientId: 'some-other-client' }),
+    );
+    const body = await expectInvalidToken(
+      await callApi('/api/studio/user-lob-a', { authorization: `Bearer ${token}` }),
+    );
     expect(body.message).toMatch(/client/);
   });
 
   it('refuses an ID token (real one, from InitiateAuth)', async () => {
     const { idToken } = await tokenFor('user-lob-a', 'UserLobA1!');
-    const body = await expectInvalidToken(await callApi('/api/studio/user-lob-a', { authorization: `Bearer ${idToken}` }));
+    const body = await expectInvalidToken(
+      await callApi('/api/studio/user-lob-a', { authorization: `Bearer ${idToken}` }),
+    );
     expect(body.message).toMatch(/access token/);
   });
 
@@ -113,7 +152,9 @@ describe('GET /api/studio/{user}: key rotation and unknown keys', () => {
   // Order matters: an unknown kid puts the JWKS refetch in its rate-limit penalty for a few seconds.
   it('accepts a token signed after key rotation, without a restart', async () => {
     const before = await tokenFor('user-lob-a', 'UserLobA1!');
-    expect((await callApi('/api/studio/user-lob-a', { authorization: `Bearer ${before.accessToken}` })).status).toBe(302);
+    expect((await callApi('/api/studio/user-lob-a', { authorization: `Bearer ${before.accessToken}` })).status).toBe(
+      302,
+    );
 
     const { kid } = await stack.control.rotateKeys({ retireOld: true });
     const after = await tokenFor('user-lob-a', 'UserLobA1!');
@@ -122,12 +163,16 @@ describe('GET /api/studio/{user}: key rotation and unknown keys', () => {
     expect(res.status).toBe(302);
     expect(res.headers.get('location')).toContain('d-loba1example');
     // The retired key is no longer trusted.
-    await expectInvalidToken(await callApi('/api/studio/user-lob-a', { authorization: `Bearer ${before.accessToken}` }));
+    await expectInvalidToken(
+      await callApi('/api/studio/user-lob-a', { authorization: `Bearer ${before.accessToken}` }),
+    );
   });
 
   it('refuses a token signed with a key the JWKS does not have', async () => {
     const token = await signWithUnknownKey(accessClaims({ username: 'user-lob-a', issuer: stack.env.COGNITO_ISSUER }));
-    const body = await expectInvalidToken(await callApi('/api/studio/user-lob-a', { authorization: `Bearer ${token}` }));
+    const body = await expectInvalidToken(
+      await callApi('/api/studio/user-lob-a', { authorization: `Bearer ${token}` }),
+    );
     expect(body.message).toMatch(/unknown key/);
   });
 });
@@ -162,7 +207,10 @@ describe('GET /api/studio/{user}: authorization (403)', () => {
 describe('GET /api/studio/{user}: success', () => {
   it('redirects (302) to the presigned URL of the user’s LOB domain, uncached and without referrer', async () => {
     const { accessToken } = await tokenFor('user-lob-b', 'UserLobB1!');
-    const res = await callApi('/api/studio/user-lob-b', { authorization: `Bearer ${accessToken}`, 'x-request-id': 'api-test-redirect-0001' });
+    const res = await callApi('/api/studio/user-lob-b', {
+      authorization: `Bearer ${accessToken}`,
+      'x-request-id': 'api-test-redirect-0001',
+    });
     await expectStudioRedirect(res, 302, 'd-lobb1example', 'user-lob-b');
     expect(res.headers.get('cache-control')).toBe('no-store');
 
@@ -171,12 +219,23 @@ describe('GET /api/studio/{user}: success', () => {
     expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
     const audit = await eventually(async () => (await directoryClient(stack.env).auditFor(requestId))[0]);
     expect(await directoryClient(stack.env).auditFor('api-test-redirect-0001')).toEqual([]);
-    expect(audit).toMatchObject({ type: 'launch', user: 'user-lob-b', lob: 'lob-b', channel: 'api', outcome: 'success', domainId: 'd-lobb1example', accountId: '222222222222' });
+    expect(audit).toMatchObject({
+      type: 'launch',
+      user: 'user-lob-b',
+      lob: 'lob-b',
+      channel: 'api',
+      outcome: 'success',
+      domainId: 'd-lobb1example',
+      accountId: '222222222222',
+    });
   });
 
   it('answers 200 JSON for Accept: application/json', async () => {
     const { accessToken } = await tokenFor('user-lob-a', 'UserLobA1!');
-    const res = await callApi('/api/studio/user-lob-a', { authorization: `Bearer ${accessToken}`, accept: 'application/json' });
+    const res = await callApi('/api/studio/user-lob-a', {
+      authorization: `Bearer ${accessToken}`,
+      accept: 'application/json',
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('cache-control')).toBe('no-store');
     const body = (await res.json()) as Record<string, string>;
@@ -203,7 +262,12 @@ describe('GET /api/studio/{user}: success', () => {
 
   it('accepts the portal-web client too (both are in COGNITO_ALLOWED_CLIENT_IDS)', async () => {
     const { accessToken } = await initiateAuth(
-      { endpoint: stack.env.COGNITO_ENDPOINT, region: stack.env.AWS_REGION, clientId: 'portal-web', clientSecret: stack.env.COGNITO_CLIENT_SECRET },
+      {
+        endpoint: stack.env.COGNITO_ENDPOINT,
+        region: stack.env.AWS_REGION,
+        clientId: 'portal-web',
+        clientSecret: stack.env.COGNITO_CLIENT_SECRET,
+      },
       'user-group-a',
       'UserGroupA1!',
     );
@@ -215,8 +279,13 @@ describe('GET /api/studio/{user}: success', () => {
 
 describe('logs', () => {
   it('are JSON lines with request ids and never contain tokens or presigned URLs', () => {
-    const lines = stack.portal.output().split('\n').filter((l) => l.startsWith('{'));
-    const launches = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === 'launch.success');
+    const lines = stack.portal
+      .output()
+      .split('\n')
+      .filter((l) => l.startsWith('{'));
+    const launches = lines
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((l) => l.msg === 'launch.success');
     expect(launches.length).toBeGreaterThan(0);
     for (const line of launches) expect(line.requestId).toEqual(expect.any(String));
     const all = stack.portal.output();

@@ -20,7 +20,8 @@ function runToken(args: string[]): Promise<{ status: number | null; stdout: stri
       process.execPath,
       ['--import', 'tsx', 'scripts/token.ts', ...args],
       { env: { ...process.env, COGNITO_ENDPOINT: stack.env.COGNITO_ENDPOINT }, encoding: 'utf8', timeout: 30_000 },
-      (error, stdout, stderr) => resolve({ status: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      (error, stdout, stderr) =>
+        resolve({ status: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
 }
@@ -30,8 +31,15 @@ describe('scripts/token.ts', () => {
     const out = await runToken(['user-lob-a']);
     expect(out.status, out.stderr).toBe(0);
     const token = out.stdout.trim();
-    expect(JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString())).toMatchObject({ token_use: 'access', username: 'user-lob-a', client_id: 'portal-cli' });
-    const res = await fetch(`${stack.url}/api/studio/user-lob-a`, { headers: { authorization: `Bearer ${token}` }, redirect: 'manual' });
+    expect(JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString())).toMatchObject({
+      token_use: 'access',
+      username: 'user-lob-a',
+      client_id: 'portal-cli',
+    });
+    const res = await fetch(`${stack.url}/api/studio/user-lob-a`, {
+      headers: { authorization: `Bearer ${token}` },
+      redirect: 'manual',
+    });
     expect(res.status).toBe(302);
     expect(res.headers.get('location')).toContain('d-loba1example');
   });

@@ -41,8 +41,12 @@ describe('Data layer border', () => {
   const files = SCANNED.flatMap(sourceFiles);
 
   it('recognises command imports (and not types or clients)', () => {
-    expect(dynamoCommandsImported("import { GetCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';")).toEqual(['GetCommand']);
-    expect(dynamoCommandsImported("import {\n  PutCommand,\n  UpdateCommand as U,\n} from '@aws-sdk/lib-dynamodb';")).toEqual(['PutCommand', 'UpdateCommand as U']);
+    expect(
+      dynamoCommandsImported("import { GetCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';"),
+    ).toEqual(['GetCommand']);
+    expect(
+      dynamoCommandsImported("import {\n  PutCommand,\n  UpdateCommand as U,\n} from '@aws-sdk/lib-dynamodb';"),
+    ).toEqual(['PutCommand', 'UpdateCommand as U']);
     expect(dynamoCommandsImported("import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';")).toEqual([]);
     expect(dynamoCommandsImported("import { DynamoDBClient } from '@aws-sdk/client-dynamodb';")).toEqual([]);
     expect(dynamoCommandsImported("import { ScanCommand } from '@aws-sdk/client-dynamodb';")).toEqual(['ScanCommand']);

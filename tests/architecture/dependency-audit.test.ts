@@ -12,7 +12,12 @@ import { describe, expect, it } from 'vitest';
 // @ts-expect-error plain ESM script without types
 import { judgeAudit } from '../../scripts/audit-deps.mjs';
 
-const advisory = (id: string, severity: string) => ({ source: 1, title: `title of ${id}`, url: `https://github.com/advisories/${id}`, severity });
+const advisory = (id: string, severity: string) => ({
+  source: 1,
+  title: `title of ${id}`,
+  url: `https://github.com/advisories/${id}`,
+  severity,
+});
 const report = {
   vulnerabilities: {
     next: { severity: 'high', via: [advisory('GHSA-aaaa-bbbb-cccc', 'high')] },
@@ -25,11 +30,18 @@ const report = {
 describe('judgeAudit', () => {
   it('blocks high and critical advisories, not moderate ones, naming package and advisory', () => {
     const verdict = judgeAudit(report, []);
-    expect(verdict.blocking.map((b: { package: string; id: string }) => `${b.package} ${b.id}`).sort()).toEqual(['next GHSA-aaaa-bbbb-cccc', 'some-child GHSA-cccc-dddd-eeee']);
+    expect(verdict.blocking.map((b: { package: string; id: string }) => `${b.package} ${b.id}`).sort()).toEqual([
+      'next GHSA-aaaa-bbbb-cccc',
+      'some-child GHSA-cccc-dddd-eeee',
+    ]);
   });
 
   it('excuses an advisory the allow-list names with a reason, until its date', () => {
-    const entry = { advisory: 'GHSA-aaaa-bbbb-cccc', package: 'next', reason: 'Only affects the pages router image optimizer, which the portal does not use.' };
+    const entry = {
+      advisory: 'GHSA-aaaa-bbbb-cccc',
+      package: 'next',
+      reason: 'Only affects the pages router image optimizer, which the portal does not use.',
+    };
     const verdict = judgeAudit(report, [entry], new Date('2026-12-07T00:00:00Z'));
     expect(verdict.blocking.map((b: { id: string }) => b.id)).toEqual(['GHSA-cccc-dddd-eeee']);
     expect(verdict.excused[0]).toMatchObject({ id: 'GHSA-aaaa-bbbb-cccc', reason: entry.reason });
@@ -48,7 +60,9 @@ describe('judgeAudit', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'audit-'));
     const run = (r: unknown) => {
       writeFileSync(path.join(dir, 'r.json'), JSON.stringify(r));
-      return spawnSync(process.execPath, ['scripts/audit-deps.mjs', '--report', path.join(dir, 'r.json')], { encoding: 'utf8' });
+      return spawnSync(process.execPath, ['scripts/audit-deps.mjs', '--report', path.join(dir, 'r.json')], {
+        encoding: 'utf8',
+      });
     };
     const blocked = run(report);
     expect(blocked.status).toBe(1);

@@ -7,7 +7,9 @@ import { parseCircular, parseDependencyTree } from 'dpdm';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = path.resolve(__dirname, '../..');
-const SOURCES = ['lib', 'app', 'components', 'infra', 'local', 'scripts', 'bench', 'tests', 'e2e'].map((dir) => `${dir}/**/*.{ts,tsx}`);
+const SOURCES = ['lib', 'app', 'components', 'infra', 'local', 'scripts', 'bench', 'tests', 'e2e'].map(
+  (dir) => `${dir}/**/*.{ts,tsx}`,
+);
 
 describe('Import graph', () => {
   it('has no circles', async () => {

@@ -48,7 +48,11 @@ beforeAll(async () => {
     notify: admin.notify,
     now: () => new Date(Date.now() + offsetMs),
     prices: SHIPPED_PRICE_TABLE,
-    apps: createAppClients(config, (lob, username) => users.get({ lob: lob.lob, accountId: lob.accountId, roleName: lob.roleName }, username), createAccessControlClients(config)),
+    apps: createAppClients(
+      config,
+      (lob, username) => users.get({ lob: lob.lob, accountId: lob.accountId, roleName: lob.roleName }, username),
+      createAccessControlClients(config),
+    ),
   };
   ctl = control(standIns.urls.control);
 });
@@ -70,7 +74,11 @@ async function userClient(user: string, account = '111111111111') {
     new AssumeRoleCommand(generatorAssumeRole(account, user, account === '111111111111' ? 'lob-a' : 'lob-b')),
   );
   const c = out.Credentials!;
-  return new SageMakerClient({ endpoint: standIns.urls.aws, region: 'us-east-1', credentials: { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! } });
+  return new SageMakerClient({
+    endpoint: standIns.urls.aws,
+    region: 'us-east-1',
+    credentials: { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! },
+  });
 }
 
 describe('a user stops their own apps', () => {
@@ -81,20 +89,30 @@ describe('a user stops their own apps', () => {
       { userProfile: 'user-multi', appType: 'CodeEditor', spaceName: 'multi-ds' },
     ]);
     const mine = await listMyApps(deps, lob, 'user-lob-a');
-    expect(mine.map((a) => [a.appType, a.spaceName, a.instanceType, a.user])).toEqual([['JupyterLab', 'alice-ds', 'ml.m5.large', 'user-lob-a']]);
+    expect(mine.map((a) => [a.appType, a.spaceName, a.instanceType, a.user])).toEqual([
+      ['JupyterLab', 'alice-ds', 'ml.m5.large', 'user-lob-a'],
+    ]);
     await stopOwnApp(deps, { lob, username: 'user-lob-a', appId: appIdOf(mine[0]) });
-    const listed = await (await userClient('user-lob-a')).send(new ListAppsCommand({ DomainIdEquals: lob.domainId, SpaceNameEquals: 'alice-ds' }));
+    const listed = await (
+      await userClient('user-lob-a')
+    ).send(new ListAppsCommand({ DomainIdEquals: lob.domainId, SpaceNameEquals: 'alice-ds' }));
     expect(listed.Apps?.map((a) => a.Status)).toEqual(['Deleted']);
     expect(await listMyApps(deps, lob, 'user-lob-a')).toEqual([]);
     const audit = await listAudit(admin, { lob: 'lob-a', type: 'admin' }, { limit: 20 });
-    expect(audit.entries.find((e) => e.action === 'app.stop' && e.user === 'user-lob-a')?.target).toBe('JupyterLab in space alice-ds of user-lob-a');
+    expect(audit.entries.find((e) => e.action === 'app.stop' && e.user === 'user-lob-a')?.target).toBe(
+      'JupyterLab in space alice-ds of user-lob-a',
+    );
   });
 
   it("refuses another user's app: the portal (app.not_yours, 403) and, with the user's session anyway, IAM in the stand-in", async () => {
     const lob = await lobOf('lob-a');
-    const theirs = (await listLobApps(deps, lob, 'test-admin')).find((a) => a.user === 'user-multi' && a.spaceName === 'multi-ds')!;
+    const theirs = (await listLobApps(deps, lob, 'test-admin')).find(
+      (a) => a.user === 'user-multi' && a.spaceName === 'multi-ds',
+    )!;
     expect(theirs).toBeDefined();
-    const refused = await stopOwnApp(deps, { lob, username: 'user-lob-a', appId: appIdOf(theirs) }).catch((e: unknown) => e);
+    const refused = await stopOwnApp(deps, { lob, username: 'user-lob-a', appId: appIdOf(theirs) }).catch(
+      (e: unknown) => e,
+    );
     expect(isPortalError(refused) && refused.code).toBe('app.not_yours');
     expect(isPortalError(refused) && refused.status).toBe(403);
     type Owner = { SpaceName: string } | { UserProfileName: string };
@@ -110,17 +128,23 @@ describe('a user stops their own apps', () => {
     const other = await deleteApp(own, { UserProfileName: 'user-multi' }, 'JupyterLab').catch((e: Error) => e);
     expect((other as Error).name).toBe('AccessDeniedException');
     await deleteApp(own, { UserProfileName: 'user-lob-a' }, 'JupyterLab');
-    expect((await listLobApps(deps, lob, 'test-admin')).some((a) => a.user === 'user-multi' && a.spaceName === 'multi-ds')).toBe(true);
+    expect(
+      (await listLobApps(deps, lob, 'test-admin')).some((a) => a.user === 'user-multi' && a.spaceName === 'multi-ds'),
+    ).toBe(true);
   });
 });
 
 describe('an owner stops a member app with a reason', () => {
   it('stops it with a session naming the owner; SNS app.stopped and the audit entry name both, and why', async () => {
     const lob = await lobOf('lob-a');
-    const app = (await listLobApps(deps, lob, 'owner-lob-a')).find((a) => a.user === 'user-multi' && a.spaceName === 'multi-ds')!;
+    const app = (await listLobApps(deps, lob, 'owner-lob-a')).find(
+      (a) => a.user === 'user-multi' && a.spaceName === 'multi-ds',
+    )!;
     await stopLobApp(deps, { lob, actor: 'owner-lob-a', appId: appIdOf(app), reason: 'GPU budget exceeded this week' });
     expect((await listLobApps(deps, lob, 'owner-lob-a')).some((a) => appIdOf(a) === appIdOf(app))).toBe(false);
-    const message = (await ctl.snsMessages()).map((m) => JSON.stringify(m)).find((m) => m.includes('app.stopped') && m.includes('GPU budget exceeded this week'));
+    const message = (await ctl.snsMessages())
+      .map((m) => JSON.stringify(m))
+      .find((m) => m.includes('app.stopped') && m.includes('GPU budget exceeded this week'));
     expect(message).toContain('user-multi');
     expect(message).toContain('owner-lob-a');
     const audit = await listAudit(admin, { lob: 'lob-a', type: 'admin' }, { limit: 20 });
@@ -141,7 +165,10 @@ describe('the sweep: running-time limit', () => {
       offsetMs = atMs;
       return sweepLobCosts(deps, lob);
     };
-    const count = async (event: string) => (await ctl.snsMessages()).filter((m) => JSON.stringify(m).includes(event) && JSON.stringify(m).includes('limit-ds')).length;
+    const count = async (event: string) =>
+      (await ctl.snsMessages()).filter(
+        (m) => JSON.stringify(m).includes(event) && JSON.stringify(m).includes('limit-ds'),
+      ).length;
     try {
       expect((await run(7 * HOUR + 29 * 60_000)).warned).not.toContain(label);
       expect((await run(7.5 * HOUR + 1000)).warned).toContain(label);
@@ -203,10 +230,15 @@ describe('the access sweep runs the cost steps per LOB', () => {
     const { costSweepStep } = await import('@/lib/cost/sweep');
     offsetMs = 4 * HOUR;
     try {
-      const result = await runAccessSweep({ ...admin, studio: admin.studio!, now: deps.now }, { steps: [endAccessStep, costSweepStep(deps)] });
+      const result = await runAccessSweep(
+        { ...admin, studio: admin.studio!, now: deps.now },
+        { steps: [endAccessStep, costSweepStep(deps)] },
+      );
       const lobB = result.lobs.find((l) => l.lob === 'lob-b')!;
       // lob-b's GPU app ran another hour since the last counted window (3 h), give or take the test's own run time.
-      const [step] = lobB.steps as Array<{ cost: { countedSeconds: number; warned: string[]; stopped: string[]; failed: unknown[] } }>;
+      const [step] = lobB.steps as Array<{
+        cost: { countedSeconds: number; warned: string[]; stopped: string[]; failed: unknown[] };
+      }>;
       expect(step.cost).toMatchObject({ warned: [], stopped: [], failed: [] });
       expect(step.cost.countedSeconds).toBeGreaterThanOrEqual(3600 - 60);
       expect(step.cost.countedSeconds).toBeLessThan(3600 + 60);

@@ -18,17 +18,27 @@ describe('demo history', () => {
     const config = inProcessPortalConfig(stack());
     const ddb = createDynamoDocumentClient(config);
     const today = new Date();
-    const usage = await readUsage({ doc: ddb, table: config.tables.usage }, { lobs: DEMO_LOBS.map((l) => l.lob), days: 30, today });
+    const usage = await readUsage(
+      { doc: ddb, table: config.tables.usage },
+      { lobs: DEMO_LOBS.map((l) => l.lob), days: 30, today },
+    );
     for (const lob of DEMO_LOBS) {
       const perDay = usage.launches[lob.lob] ?? [];
       expect(perDay.reduce((a, n) => a + n, 0)).toBeGreaterThan(10);
       // Counted back from the start: nothing in the future, today left to the real counters.
       expect(perDay.at(-1)).toBe(0);
     }
-    const hours = await readInstanceUsage({ ddb, tables: config.tables, prices: SHIPPED_PRICE_TABLE }, DEMO_LOBS, 30, today);
+    const hours = await readInstanceUsage(
+      { ddb, tables: config.tables, prices: SHIPPED_PRICE_TABLE },
+      DEMO_LOBS,
+      30,
+      today,
+    );
     expect(hours.byLob.every((l) => l.hours > 10 && l.cost > 0)).toBe(true);
     expect(hours.rows.map((r) => r.instanceType)).toContain('ml.g4dn.xlarge');
-    const running = [...stack().aws.domains.values()].flatMap((d) => [...d.apps.values()]).filter((a) => a.status === 'InService');
+    const running = [...stack().aws.domains.values()]
+      .flatMap((d) => [...d.apps.values()])
+      .filter((a) => a.status === 'InService');
     expect(running.map((a) => `${a.userProfile}/${a.spaceName}/${a.instanceType}`)).toEqual(
       expect.arrayContaining(['user-lob-a/user-lob-a-ds/ml.t3.medium', 'user-multi/user-multi-gpu/ml.g4dn.xlarge']),
     );

@@ -25,13 +25,19 @@ function domainOf(lob: string): string {
 
 /** What the stand-in holds: InService apps of the domain by type (the page's JupyterLab, Code Editor, All). */
 function expectedCounts(lob: string): string[] {
-  const apps = [...stack.standIns.aws.domains.get(domainOf(lob))!.apps.values()].filter((a) => a.status === 'InService');
+  const apps = [...stack.standIns.aws.domains.get(domainOf(lob))!.apps.values()].filter(
+    (a) => a.status === 'InService',
+  );
   const of = (type: string) => apps.filter((a) => a.appType === type).length;
   return [of('JupyterLab'), of('CodeEditor'), apps.length].map(String);
 }
 
 /** The page as a browser gets it, the streamed table included; the cells of the LOB's row. */
-async function runningAppsRow(username: string, password: string, lob: string): Promise<{ html: string; cells: string[] }> {
+async function runningAppsRow(
+  username: string,
+  password: string,
+  lob: string,
+): Promise<{ html: string; cells: string[] }> {
   const jar = await signIn(stack.url, username, password);
   const res = await fetch(`${stack.url}/admin/usage`, { headers: { cookie: jar.header() } });
   expect(res.status).toBe(200);

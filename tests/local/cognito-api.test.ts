@@ -20,16 +20,27 @@ const stack = useLocalStack();
 const UserPoolId = USER_POOL_ID;
 
 function cognito(credentials: { accessKeyId: string; secretAccessKey: string } = PORTAL_PRINCIPAL) {
-  return new CognitoIdentityProviderClient({ endpoint: stack().urls.cognito, region: 'us-east-1', credentials, maxAttempts: 1 });
+  return new CognitoIdentityProviderClient({
+    endpoint: stack().urls.cognito,
+    region: 'us-east-1',
+    credentials,
+    maxAttempts: 1,
+  });
 }
 
 function secretHash(username: string): string {
-  return createHmac('sha256', PORTAL_CLIENT.clientSecret).update(username + PORTAL_CLIENT.clientId).digest('base64');
+  return createHmac('sha256', PORTAL_CLIENT.clientSecret)
+    .update(username + PORTAL_CLIENT.clientId)
+    .digest('base64');
 }
 
 async function login(username: string, password: string, clientId = 'portal-cli') {
   return cognito().send(
-    new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: username, PASSWORD: password } }),
+    new InitiateAuthCommand({
+      ClientId: clientId,
+      AuthFlow: 'USER_PASSWORD_AUTH',
+      AuthParameters: { USERNAME: username, PASSWORD: password },
+    }),
   );
 }
 
@@ -39,8 +50,15 @@ describe('InitiateAuth', () => {
     const result = out.AuthenticationResult!;
     expect(result.TokenType).toBe('Bearer');
     expect(result.ExpiresIn).toBe(3600);
-    const access = await createVerifier(stack().urls.issuer, stack().urls.jwks, 'access', null).verify(result.AccessToken!);
-    expect(access).toMatchObject({ token_use: 'access', client_id: 'portal-cli', username: 'portal-admin', 'cognito:groups': ['portal-admins'] });
+    const access = await createVerifier(stack().urls.issuer, stack().urls.jwks, 'access', null).verify(
+      result.AccessToken!,
+    );
+    expect(access).toMatchObject({
+      token_use: 'access',
+      client_id: 'portal-cli',
+      username: 'portal-admin',
+      'cognito:groups': ['portal-admins'],
+    });
     expect(access.iss).toBe(`${stack().urls.cognito}/${USER_POOL_ID}`);
     for (const claim of ['sub', 'scope', 'auth_time', 'exp', 'iat', 'jti']) expect(access).toHaveProperty(claim);
     const id = await createVerifier(stack().urls.issuer, stack().urls.jwks, 'id', 'portal-cli').verify(result.IdToken!);
@@ -80,13 +98,25 @@ describe('InitiateAuth', () => {
   it('REFRESH_TOKEN_AUTH issues new access and ID tokens; a bad refresh token is NotAuthorizedException', async () => {
     const first = await login('user-lob-b', 'UserLobB1!');
     const refreshed = await cognito().send(
-      new InitiateAuthCommand({ ClientId: 'portal-cli', AuthFlow: 'REFRESH_TOKEN_AUTH', AuthParameters: { REFRESH_TOKEN: first.AuthenticationResult!.RefreshToken! } }),
+      new InitiateAuthCommand({
+        ClientId: 'portal-cli',
+        AuthFlow: 'REFRESH_TOKEN_AUTH',
+        AuthParameters: { REFRESH_TOKEN: first.AuthenticationResult!.RefreshToken! },
+      }),
     );
     expect(refreshed.AuthenticationResult?.RefreshToken).toBeUndefined();
-    const access = await createVerifier(stack().urls.issuer, stack().urls.jwks, 'access', null).verify(refreshed.AuthenticationResult!.AccessToken!);
+    const access = await createVerifier(stack().urls.issuer, stack().urls.jwks, 'access', null).verify(
+      refreshed.AuthenticationResult!.AccessToken!,
+    );
     expect(access.username).toBe('user-lob-b');
     const bad = await errorOf(
-      cognito().send(new InitiateAuthCommand({ ClientId: 'portal-cli', AuthFlow: 'REFRESH_TOKEN_AUTH', AuthParameters: { REFRESH_TOKEN: 'forged' } })),
+      cognito().send(
+        new InitiateAuthCommand({
+          ClientId: 'portal-cli',
+          AuthFlow: 'REFRESH_TOKEN_AUTH',
+          AuthParameters: { REFRESH_TOKEN: 'forged' },
+        }),
+      ),
     );
     expect(bad.name).toBe('NotAuthorizedException');
   });
@@ -94,11 +124,19 @@ describe('InitiateAuth', () => {
 
 describe('Admin API', () => {
   it('refuses unsigned-by-a-known-key and badly signed calls', async () => {
-    expect((await errorOf(cognito(OTHER_PRINCIPAL).send(new ListUsersCommand({ UserPoolId })))).name).toBe('UnrecognizedClientException');
-    expect((await errorOf(cognito({ ...PORTAL_PRINCIPAL, secretAccessKey: 'wrong' }).send(new ListUsersCommand({ UserPoolId })))).name).toBe(
-      'InvalidSignatureException',
+    expect((await errorOf(cognito(OTHER_PRINCIPAL).send(new ListUsersCommand({ UserPoolId })))).name).toBe(
+      'UnrecognizedClientException',
     );
-    expect((await errorOf(cognito().send(new ListUsersCommand({ UserPoolId: 'us-east-1_Other' })))).name).toBe('ResourceNotFoundException');
+    expect(
+      (
+        await errorOf(
+          cognito({ ...PORTAL_PRINCIPAL, secretAccessKey: 'wrong' }).send(new ListUsersCommand({ UserPoolId })),
+        )
+      ).name,
+    ).toBe('InvalidSignatureException');
+    expect((await errorOf(cognito().send(new ListUsersCommand({ UserPoolId: 'us-east-1_Other' })))).name).toBe(
+      'ResourceNotFoundException',
+    );
   });
 
   it('creates a user, sets a permanent password, manages groups, and deletes it', async () => {
@@ -115,27 +153,61 @@ describe('Admin API', () => {
     expect(created.User?.UserStatus).toBe('FORCE_CHANGE_PASSWORD');
     const challenge = await login('scripted-user', 'Temporary1!');
     expect(challenge.ChallengeName).toBe('NEW_PASSWORD_REQUIRED');
-    expect((await errorOf(client.send(new AdminCreateUserCommand({ UserPoolId, Username: 'scripted-user' })))).name).toBe('UsernameExistsException');
     expect(
-      (await errorOf(client.send(new AdminSetUserPasswordCommand({ UserPoolId, Username: 'scripted-user', Password: 'short', Permanent: true })))).name,
+      (await errorOf(client.send(new AdminCreateUserCommand({ UserPoolId, Username: 'scripted-user' })))).name,
+    ).toBe('UsernameExistsException');
+    expect(
+      (
+        await errorOf(
+          client.send(
+            new AdminSetUserPasswordCommand({
+              UserPoolId,
+              Username: 'scripted-user',
+              Password: 'short',
+              Permanent: true,
+            }),
+          ),
+        )
+      ).name,
     ).toBe('InvalidPasswordException');
-    await client.send(new AdminSetUserPasswordCommand({ UserPoolId, Username: 'scripted-user', Password: 'Scripted1!', Permanent: true }));
-    await client.send(new AdminAddUserToGroupCommand({ UserPoolId, Username: 'scripted-user', GroupName: 'lob-b-users' }));
-    expect((await errorOf(client.send(new AdminAddUserToGroupCommand({ UserPoolId, Username: 'scripted-user', GroupName: 'nope' })))).name).toBe(
-      'ResourceNotFoundException',
+    await client.send(
+      new AdminSetUserPasswordCommand({
+        UserPoolId,
+        Username: 'scripted-user',
+        Password: 'Scripted1!',
+        Permanent: true,
+      }),
     );
+    await client.send(
+      new AdminAddUserToGroupCommand({ UserPoolId, Username: 'scripted-user', GroupName: 'lob-b-users' }),
+    );
+    expect(
+      (
+        await errorOf(
+          client.send(new AdminAddUserToGroupCommand({ UserPoolId, Username: 'scripted-user', GroupName: 'nope' })),
+        )
+      ).name,
+    ).toBe('ResourceNotFoundException');
     const groups = await client.send(new AdminListGroupsForUserCommand({ UserPoolId, Username: 'scripted-user' }));
     expect(groups.Groups?.map((g) => g.GroupName)).toEqual(['lob-b-users']);
     const got = await client.send(new AdminGetUserCommand({ UserPoolId, Username: 'scripted-user' }));
     expect(got.UserStatus).toBe('CONFIRMED');
     expect(got.UserAttributes).toContainEqual({ Name: 'email', Value: 'scripted@example.com' });
     const tokens = await login('scripted-user', 'Scripted1!');
-    const access = await createVerifier(stack().urls.issuer, stack().urls.jwks, 'access', null).verify(tokens.AuthenticationResult!.AccessToken!);
+    const access = await createVerifier(stack().urls.issuer, stack().urls.jwks, 'access', null).verify(
+      tokens.AuthenticationResult!.AccessToken!,
+    );
     expect(access['cognito:groups']).toEqual(['lob-b-users']);
-    await client.send(new AdminRemoveUserFromGroupCommand({ UserPoolId, Username: 'scripted-user', GroupName: 'lob-b-users' }));
-    expect((await client.send(new AdminListGroupsForUserCommand({ UserPoolId, Username: 'scripted-user' }))).Groups).toEqual([]);
+    await client.send(
+      new AdminRemoveUserFromGroupCommand({ UserPoolId, Username: 'scripted-user', GroupName: 'lob-b-users' }),
+    );
+    expect(
+      (await client.send(new AdminListGroupsForUserCommand({ UserPoolId, Username: 'scripted-user' }))).Groups,
+    ).toEqual([]);
     await client.send(new AdminDeleteUserCommand({ UserPoolId, Username: 'scripted-user' }));
-    expect((await errorOf(client.send(new AdminGetUserCommand({ UserPoolId, Username: 'scripted-user' })))).name).toBe('UserNotFoundException');
+    expect((await errorOf(client.send(new AdminGetUserCommand({ UserPoolId, Username: 'scripted-user' })))).name).toBe(
+      'UserNotFoundException',
+    );
   });
 
   it('ListUsers filters by username prefix and equality, pages sorted by username, and caps Limit at 60', async () => {
@@ -148,16 +220,25 @@ describe('Admin API', () => {
     const exact = await client.send(new ListUsersCommand({ UserPoolId, Filter: 'username = "user-lob-a"' }));
     expect(exact.Users?.map((u) => u.Username)).toEqual(['user-lob-a']);
     const page1 = await client.send(new ListUsersCommand({ UserPoolId, Limit: 3 }));
-    const page2 = await client.send(new ListUsersCommand({ UserPoolId, Limit: 3, PaginationToken: page1.PaginationToken }));
+    const page2 = await client.send(
+      new ListUsersCommand({ UserPoolId, Limit: 3, PaginationToken: page1.PaginationToken }),
+    );
     expect(page1.Users?.map((u) => u.Username)).toEqual(demo.slice(0, 3));
     expect(page2.Users?.map((u) => u.Username)).toEqual(demo.slice(3, 6));
     expect(page1.Users?.map((u) => u.Username)).toContain('new-user');
-    expect((await errorOf(client.send(new ListUsersCommand({ UserPoolId, Limit: 61 })))).name).toBe('InvalidParameterException');
-    expect((await errorOf(client.send(new ListUsersCommand({ UserPoolId, Filter: 'username ~ "x"' })))).name).toBe('InvalidParameterException');
+    expect((await errorOf(client.send(new ListUsersCommand({ UserPoolId, Limit: 61 })))).name).toBe(
+      'InvalidParameterException',
+    );
+    expect((await errorOf(client.send(new ListUsersCommand({ UserPoolId, Filter: 'username ~ "x"' })))).name).toBe(
+      'InvalidParameterException',
+    );
   });
 
   it('stays fast with 100,000 users', async () => {
-    const users = Array.from({ length: 100_000 }, (_, i) => ({ username: `bulk-${String(i).padStart(6, '0')}`, password: 'BulkUser1!' }));
+    const users = Array.from({ length: 100_000 }, (_, i) => ({
+      username: `bulk-${String(i).padStart(6, '0')}`,
+      password: 'BulkUser1!',
+    }));
     const res = await fetch(`${stack().urls.control}/cognito/users:bulk`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -170,7 +251,9 @@ describe('Admin API', () => {
     let token: string | undefined;
     const seen: string[] = [];
     for (let i = 0; i < 20; i += 1) {
-      const page = await client.send(new ListUsersCommand({ UserPoolId, Filter: 'username ^= "bulk-0999"', Limit: 60, PaginationToken: token }));
+      const page = await client.send(
+        new ListUsersCommand({ UserPoolId, Filter: 'username ^= "bulk-0999"', Limit: 60, PaginationToken: token }),
+      );
       seen.push(...page.Users!.map((u) => u.Username!));
       token = page.PaginationToken;
       if (!token) break;

@@ -39,7 +39,9 @@ function code(secret: string, steps = 0): string {
 }
 
 function secretHash(username: string): string {
-  return createHmac('sha256', PORTAL_CLIENT.clientSecret).update(username + PORTAL_CLIENT.clientId).digest('base64');
+  return createHmac('sha256', PORTAL_CLIENT.clientSecret)
+    .update(username + PORTAL_CLIENT.clientId)
+    .digest('base64');
 }
 
 function signIn(username: string, password = PASSWORD) {
@@ -69,12 +71,25 @@ function newUser(username: string): void {
 
 beforeAll(async () => {
   cognito = await createCognitoServer(new Knobs(), {
-    userPoolId: USER_POOL_ID, clients: DEMO_APP_CLIENTS, adminKeys: [PORTAL_PRINCIPAL], publicHost: '127.0.0.1',
+    userPoolId: USER_POOL_ID,
+    clients: DEMO_APP_CLIENTS,
+    adminKeys: [PORTAL_PRINCIPAL],
+    publicHost: '127.0.0.1',
   });
   const { url } = await cognito.listen(0, '127.0.0.1');
   cognitoUrl = url;
-  client = new CognitoIdentityProviderClient({ endpoint: url, region: 'us-east-1', credentials: PORTAL_PRINCIPAL, maxAttempts: 1 });
-  cognito.users.create({ username: OWNER_MFA.username, password: OWNER_MFA.password, email: OWNER_MFA.email, groups: OWNER_MFA.groups });
+  client = new CognitoIdentityProviderClient({
+    endpoint: url,
+    region: 'us-east-1',
+    credentials: PORTAL_PRINCIPAL,
+    maxAttempts: 1,
+  });
+  cognito.users.create({
+    username: OWNER_MFA.username,
+    password: OWNER_MFA.password,
+    email: OWNER_MFA.email,
+    groups: OWNER_MFA.groups,
+  });
   cognito.mfa.enroll(OWNER_MFA.username, OWNER_MFA.totpSecret!);
 });
 
@@ -103,7 +118,9 @@ describe('pool MFA OPTIONAL (the demo pool)', () => {
 
     // The same code (time step) is accepted once.
     const third = await signIn(OWNER_MFA.username, OWNER_MFA.password);
-    expect((await errorOf(answerTotp('owner-mfa', third.Session, code(OWNER_MFA.totpSecret!, -1)))).name).toBe('CodeMismatchException');
+    expect((await errorOf(answerTotp('owner-mfa', third.Session, code(OWNER_MFA.totpSecret!, -1)))).name).toBe(
+      'CodeMismatchException',
+    );
   });
 
   it('issues tokens straight away to a user without MFA', async () => {
@@ -121,23 +138,43 @@ describe('pool MFA OPTIONAL (the demo pool)', () => {
     expect(SecretCode).toMatch(/^[A-Z2-7]{52}$/);
     // Enabling before the token is verified is refused.
     const early = await errorOf(
-      client.send(new SetUserMFAPreferenceCommand({ AccessToken: accessToken, SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: true } })),
+      client.send(
+        new SetUserMFAPreferenceCommand({
+          AccessToken: accessToken,
+          SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: true },
+        }),
+      ),
     );
     expect(early.name).toBe('InvalidParameterException');
-    const mismatch = await errorOf(client.send(new VerifySoftwareTokenCommand({ AccessToken: accessToken, UserCode: '123456' })));
+    const mismatch = await errorOf(
+      client.send(new VerifySoftwareTokenCommand({ AccessToken: accessToken, UserCode: '123456' })),
+    );
     expect(mismatch.name).toBe('EnableSoftwareTokenMFAException');
-    const verified = await client.send(new VerifySoftwareTokenCommand({ AccessToken: accessToken, UserCode: code(SecretCode!) }));
+    const verified = await client.send(
+      new VerifySoftwareTokenCommand({ AccessToken: accessToken, UserCode: code(SecretCode!) }),
+    );
     expect(verified.Status).toBe('SUCCESS');
     // Verified but not yet enabled: still no challenge.
     expect((await signIn('mfa-self')).ChallengeName).toBeUndefined();
-    await client.send(new SetUserMFAPreferenceCommand({ AccessToken: accessToken, SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: true } }));
+    await client.send(
+      new SetUserMFAPreferenceCommand({
+        AccessToken: accessToken,
+        SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: true },
+      }),
+    );
     expect((await signIn('mfa-self')).ChallengeName).toBe('SOFTWARE_TOKEN_MFA');
     const user = await client.send(new AdminGetUserCommand({ UserPoolId: USER_POOL_ID, Username: 'mfa-self' }));
     expect(user.UserMFASettingList).toEqual(['SOFTWARE_TOKEN_MFA']);
     expect(user.PreferredMfaSetting).toBe('SOFTWARE_TOKEN_MFA');
 
     // An administrator turns it off again (SigV4-signed AdminSetUserMFAPreference).
-    await client.send(new AdminSetUserMFAPreferenceCommand({ UserPoolId: USER_POOL_ID, Username: 'mfa-self', SoftwareTokenMfaSettings: { Enabled: false } }));
+    await client.send(
+      new AdminSetUserMFAPreferenceCommand({
+        UserPoolId: USER_POOL_ID,
+        Username: 'mfa-self',
+        SoftwareTokenMfaSettings: { Enabled: false },
+      }),
+    );
     expect((await signIn('mfa-self')).ChallengeName).toBeUndefined();
   });
 
@@ -152,7 +189,11 @@ describe('pool MFA OPTIONAL (the demo pool)', () => {
 describe('pool MFA ON (production stages)', () => {
   beforeAll(async () => {
     const out = await client.send(
-      new SetUserPoolMfaConfigCommand({ UserPoolId: USER_POOL_ID, MfaConfiguration: 'ON', SoftwareTokenMfaConfiguration: { Enabled: true } }),
+      new SetUserPoolMfaConfigCommand({
+        UserPoolId: USER_POOL_ID,
+        MfaConfiguration: 'ON',
+        SoftwareTokenMfaConfiguration: { Enabled: true },
+      }),
     );
     expect(out.MfaConfiguration).toBe('ON');
   });
@@ -161,7 +202,9 @@ describe('pool MFA ON (production stages)', () => {
   });
 
   it('answers MFA_SETUP for a user without MFA; the first verified code completes the sign-in', async () => {
-    expect((await client.send(new GetUserPoolMfaConfigCommand({ UserPoolId: USER_POOL_ID }))).MfaConfiguration).toBe('ON');
+    expect((await client.send(new GetUserPoolMfaConfigCommand({ UserPoolId: USER_POOL_ID }))).MfaConfiguration).toBe(
+      'ON',
+    );
     newUser('mfa-setup');
     const first = await signIn('mfa-setup');
     expect(first.ChallengeName).toBe('MFA_SETUP');
@@ -170,7 +213,11 @@ describe('pool MFA ON (production stages)', () => {
     expect(associated.SecretCode).toMatch(/^[A-Z2-7]{52}$/);
     expect(associated.Session).toBeTruthy();
     const verified = await client.send(
-      new VerifySoftwareTokenCommand({ Session: associated.Session, UserCode: code(associated.SecretCode!), FriendlyDeviceName: 'phone' }),
+      new VerifySoftwareTokenCommand({
+        Session: associated.Session,
+        UserCode: code(associated.SecretCode!),
+        FriendlyDeviceName: 'phone',
+      }),
     );
     expect(verified.Status).toBe('SUCCESS');
     const done = await client.send(
@@ -185,24 +232,32 @@ describe('pool MFA ON (production stages)', () => {
     // From now on the user signs in with a code.
     const next = await signIn('mfa-setup');
     expect(next.ChallengeName).toBe('SOFTWARE_TOKEN_MFA');
-    expect((await answerTotp('mfa-setup', next.Session, code(associated.SecretCode!, 1))).AuthenticationResult?.IdToken).toBeTruthy();
+    expect(
+      (await answerTotp('mfa-setup', next.Session, code(associated.SecretCode!, 1))).AuthenticationResult?.IdToken,
+    ).toBeTruthy();
   });
 
   it('refuses a wrong first code and spends the setup session', async () => {
     newUser('mfa-setup-wrong');
     const first = await signIn('mfa-setup-wrong');
     const associated = await client.send(new AssociateSoftwareTokenCommand({ Session: first.Session }));
-    const wrong = await errorOf(client.send(new VerifySoftwareTokenCommand({ Session: associated.Session, UserCode: '000000' })));
+    const wrong = await errorOf(
+      client.send(new VerifySoftwareTokenCommand({ Session: associated.Session, UserCode: '000000' })),
+    );
     expect(wrong.name).toBe('EnableSoftwareTokenMFAException');
     const again = await errorOf(
-      client.send(new VerifySoftwareTokenCommand({ Session: associated.Session, UserCode: code(associated.SecretCode!) })),
+      client.send(
+        new VerifySoftwareTokenCommand({ Session: associated.Session, UserCode: code(associated.SecretCode!) }),
+      ),
     );
     expect(again.name).toBe('NotAuthorizedException');
     expect((await signIn('mfa-setup-wrong')).ChallengeName).toBe('MFA_SETUP');
   });
 
   it('refuses an MFA configuration that is not OFF, OPTIONAL or ON', async () => {
-    const bad = await errorOf(client.send(new SetUserPoolMfaConfigCommand({ UserPoolId: USER_POOL_ID, MfaConfiguration: 'ALWAYS' as never })));
+    const bad = await errorOf(
+      client.send(new SetUserPoolMfaConfigCommand({ UserPoolId: USER_POOL_ID, MfaConfiguration: 'ALWAYS' as never })),
+    );
     expect(bad.name).toBe('InvalidParameterException');
   });
 });
@@ -211,7 +266,9 @@ describe('configuration', () => {
   it('LOCAL_COGNITO_MFA picks the pool MFA configuration, OPTIONAL by default, and names a bad value', () => {
     expect(configFromEnv({}).cognitoMfa).toBe('OPTIONAL');
     expect(configFromEnv({ LOCAL_COGNITO_MFA: 'ON' }).cognitoMfa).toBe('ON');
-    expect(() => configFromEnv({ LOCAL_COGNITO_MFA: 'required' })).toThrow(/LOCAL_COGNITO_MFA must be OFF, OPTIONAL or ON/);
+    expect(() => configFromEnv({ LOCAL_COGNITO_MFA: 'required' })).toThrow(
+      /LOCAL_COGNITO_MFA must be OFF, OPTIONAL or ON/,
+    );
   });
 });
 
@@ -223,7 +280,8 @@ describe('npm run token with MFA', () => {
         process.execPath,
         ['--import', 'tsx', 'scripts/token.ts', ...args],
         { env: { ...process.env, COGNITO_ENDPOINT: cognitoUrl }, encoding: 'utf8', timeout: 30_000 },
-        (error, stdout, stderr) => resolve({ status: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+        (error, stdout, stderr) =>
+          resolve({ status: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
       );
     });
   }
@@ -238,7 +296,10 @@ describe('npm run token with MFA', () => {
   it('answers the SOFTWARE_TOKEN_MFA challenge of a demo user with MFA and prints an access token', async () => {
     const out = await runToken(['owner-mfa']);
     expect(out.status, out.stderr).toBe(0);
-    const claims = JSON.parse(Buffer.from(out.stdout.trim().split('.')[1], 'base64url').toString()) as Record<string, unknown>;
+    const claims = JSON.parse(Buffer.from(out.stdout.trim().split('.')[1], 'base64url').toString()) as Record<
+      string,
+      unknown
+    >;
     expect(claims).toMatchObject({ token_use: 'access', username: 'owner-mfa' });
   });
 

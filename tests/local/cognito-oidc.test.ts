@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { CognitoIdentityProviderClient, InitiateAuthCommand, RevokeTokenCommand } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  CognitoIdentityProviderClient,
+  InitiateAuthCommand,
+  RevokeTokenCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { useLocalStack } from './helpers';
 import { createVerifier } from './jwt';
 import { PORTAL_CLIENT, USER_POOL_ID } from '../../local/demo-data';
@@ -24,11 +28,21 @@ class Browser {
 }
 
 function authorizeUrl(state: string): string {
-  const params = new URLSearchParams({ client_id: PORTAL_CLIENT.clientId, response_type: 'code', scope: 'openid', redirect_uri: REDIRECT_URI, state });
+  const params = new URLSearchParams({
+    client_id: PORTAL_CLIENT.clientId,
+    response_type: 'code',
+    scope: 'openid',
+    redirect_uri: REDIRECT_URI,
+    state,
+  });
   return `${stack().urls.issuer}/oauth2/authorize?${params}`;
 }
 
-async function signIn(browser: Browser, username: string, password: string): Promise<{ loginPage: string; response: Response }> {
+async function signIn(
+  browser: Browser,
+  username: string,
+  password: string,
+): Promise<{ loginPage: string; response: Response }> {
   const start = await browser.request(authorizeUrl('state-123'));
   expect(start.status).toBe(303);
   const interaction = new URL(start.headers.get('location')!, stack().urls.cognito).href;
@@ -65,7 +79,13 @@ async function exchangeCode(code: string) {
     body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI }).toString(),
   });
   expect(res.status).toBe(200);
-  return (await res.json()) as { id_token: string; access_token: string; refresh_token?: string; token_type: string; expires_in: number };
+  return (await res.json()) as {
+    id_token: string;
+    access_token: string;
+    refresh_token?: string;
+    token_type: string;
+    expires_in: number;
+  };
 }
 
 /** The token endpoint's refresh_token grant, as the portal's app client. */
@@ -86,7 +106,8 @@ describe('OIDC (hosted UI)', () => {
     const config = await res.json();
     expect(config.issuer).toBe(`${stack().urls.cognito}/${USER_POOL_ID}`);
     expect(config.jwks_uri).toBe(`${stack().urls.issuer}/.well-known/jwks.json`);
-    for (const key of ['authorization_endpoint', 'token_endpoint', 'userinfo_endpoint', 'end_session_endpoint']) expect(config[key]).toMatch(/^http:\/\//);
+    for (const key of ['authorization_endpoint', 'token_endpoint', 'userinfo_endpoint', 'end_session_endpoint'])
+      expect(config[key]).toMatch(/^http:\/\//);
   });
 
   it('shows an accessible login form and "Incorrect username or password." for a wrong password', async () => {
@@ -106,7 +127,9 @@ describe('OIDC (hosted UI)', () => {
     const callback = await followToCallback(browser, response);
     expect(callback.searchParams.get('state')).toBe('state-123');
     const tokens = await exchangeCode(callback.searchParams.get('code')!);
-    const id = await createVerifier(stack().urls.issuer, stack().urls.jwks, 'id', PORTAL_CLIENT.clientId).verify(tokens.id_token);
+    const id = await createVerifier(stack().urls.issuer, stack().urls.jwks, 'id', PORTAL_CLIENT.clientId).verify(
+      tokens.id_token,
+    );
     expect(id).toMatchObject({
       token_use: 'id',
       aud: PORTAL_CLIENT.clientId,
@@ -115,14 +138,33 @@ describe('OIDC (hosted UI)', () => {
       email: 'user-group-a@example.com',
       email_verified: true,
     });
-    const access = await createVerifier(stack().urls.issuer, stack().urls.jwks, 'access', PORTAL_CLIENT.clientId).verify(tokens.access_token);
-    expect(access).toMatchObject({ token_use: 'access', client_id: PORTAL_CLIENT.clientId, username: 'user-group-a', 'cognito:groups': ['lob-a-users'], scope: 'openid' });
+    const access = await createVerifier(
+      stack().urls.issuer,
+      stack().urls.jwks,
+      'access',
+      PORTAL_CLIENT.clientId,
+    ).verify(tokens.access_token);
+    expect(access).toMatchObject({
+      token_use: 'access',
+      client_id: PORTAL_CLIENT.clientId,
+      username: 'user-group-a',
+      'cognito:groups': ['lob-a-users'],
+      scope: 'openid',
+    });
     expect(access.sub).toBe(id.sub);
 
-    const info = await fetch(`${stack().urls.issuer}/oauth2/userInfo`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
+    const info = await fetch(`${stack().urls.issuer}/oauth2/userInfo`, {
+      headers: { authorization: `Bearer ${tokens.access_token}` },
+    });
     expect(info.status).toBe(200);
-    expect(await info.json()).toMatchObject({ sub: id.sub, username: 'user-group-a', email: 'user-group-a@example.com' });
-    const forged = await fetch(`${stack().urls.issuer}/oauth2/userInfo`, { headers: { authorization: `Bearer ${tokens.access_token}x` } });
+    expect(await info.json()).toMatchObject({
+      sub: id.sub,
+      username: 'user-group-a',
+      email: 'user-group-a@example.com',
+    });
+    const forged = await fetch(`${stack().urls.issuer}/oauth2/userInfo`, {
+      headers: { authorization: `Bearer ${tokens.access_token}x` },
+    });
     expect(forged.status).toBe(401);
 
     const logout = await browser.request(
@@ -140,7 +182,12 @@ describe('OIDC (hosted UI)', () => {
   });
 
   it('refuses a redirect URI that is not the portal callback', async () => {
-    const params = new URLSearchParams({ client_id: PORTAL_CLIENT.clientId, response_type: 'code', scope: 'openid', redirect_uri: 'http://evil.example/cb' });
+    const params = new URLSearchParams({
+      client_id: PORTAL_CLIENT.clientId,
+      response_type: 'code',
+      scope: 'openid',
+      redirect_uri: 'http://evil.example/cb',
+    });
     const res = await fetch(`${stack().urls.issuer}/oauth2/authorize?${params}`, { redirect: 'manual' });
     expect(res.status).toBe(400);
     expect(await res.text()).toContain('redirect_uri');
@@ -149,23 +196,39 @@ describe('OIDC (hosted UI)', () => {
 
 describe('Signing keys and JWKS', () => {
   it('rotates keys: new tokens use the new kid, old tokens stop verifying once the old key is retired', async () => {
-    const client = new CognitoIdentityProviderClient({ endpoint: stack().urls.cognito, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
+    const client = new CognitoIdentityProviderClient({
+      endpoint: stack().urls.cognito,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
+    });
     const initiate = () =>
-      client.send(new InitiateAuthCommand({ ClientId: 'portal-cli', AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'user-lob-a', PASSWORD: 'UserLobA1!' } }));
+      client.send(
+        new InitiateAuthCommand({
+          ClientId: 'portal-cli',
+          AuthFlow: 'USER_PASSWORD_AUTH',
+          AuthParameters: { USERNAME: 'user-lob-a', PASSWORD: 'UserLobA1!' },
+        }),
+      );
     const before = (await initiate()).AuthenticationResult!.AccessToken!;
     const kidOf = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[0], 'base64url').toString()).kid as string;
 
-    const kept = await (await fetch(`${stack().urls.control}/cognito/rotate-keys`, { method: 'POST', body: '{}' })).json();
+    const kept = await (
+      await fetch(`${stack().urls.control}/cognito/rotate-keys`, { method: 'POST', body: '{}' })
+    ).json();
     const jwks1 = await (await fetch(stack().urls.jwks)).json();
     expect(jwks1.keys.map((k: { kid: string }) => k.kid)).toEqual([kept.kid, kidOf(before)]);
     const during = (await initiate()).AuthenticationResult!.AccessToken!;
     expect(kidOf(during)).toBe(kept.kid);
     await createVerifier(stack().urls.issuer, stack().urls.jwks, 'access', null).verify(before);
 
-    const retired = await (await fetch(`${stack().urls.control}/cognito/rotate-keys`, { method: 'POST', body: '{"retireOld":true}' })).json();
+    const retired = await (
+      await fetch(`${stack().urls.control}/cognito/rotate-keys`, { method: 'POST', body: '{"retireOld":true}' })
+    ).json();
     const jwks2 = await (await fetch(stack().urls.jwks)).json();
     expect(jwks2.keys.map((k: { kid: string }) => k.kid)).toEqual([retired.kid]);
-    await expect(createVerifier(stack().urls.issuer, stack().urls.jwks, 'access', null).verify(before)).rejects.toThrow();
+    await expect(
+      createVerifier(stack().urls.issuer, stack().urls.jwks, 'access', null).verify(before),
+    ).rejects.toThrow();
     const after = (await initiate()).AuthenticationResult!.AccessToken!;
     await createVerifier(stack().urls.issuer, stack().urls.jwks, 'access', null).verify(after);
 
@@ -185,12 +248,24 @@ describe('Signing keys and JWKS', () => {
     const origin = JSON.parse(Buffer.from(tokens.access_token.split('.')[1], 'base64url').toString()).origin_jti;
     expect(origin).toEqual(expect.any(String));
     expect((await refreshAtTokenEndpoint(tokens.refresh_token!)).status).toBe(200);
-    const client = new CognitoIdentityProviderClient({ endpoint: stack().urls.cognito, region: 'us-east-1', credentials: { accessKeyId: 'unused', secretAccessKey: 'unused' } });
-    await client.send(new RevokeTokenCommand({ ClientId: PORTAL_CLIENT.clientId, ClientSecret: PORTAL_CLIENT.clientSecret, Token: tokens.refresh_token! }));
+    const client = new CognitoIdentityProviderClient({
+      endpoint: stack().urls.cognito,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'unused', secretAccessKey: 'unused' },
+    });
+    await client.send(
+      new RevokeTokenCommand({
+        ClientId: PORTAL_CLIENT.clientId,
+        ClientSecret: PORTAL_CLIENT.clientSecret,
+        Token: tokens.refresh_token!,
+      }),
+    );
     const refused = await refreshAtTokenEndpoint(tokens.refresh_token!);
     expect(refused.status).toBe(400);
     expect((await refused.json()).error).toBe('invalid_grant');
-    const info = await fetch(`${stack().urls.issuer}/oauth2/userInfo`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
+    const info = await fetch(`${stack().urls.issuer}/oauth2/userInfo`, {
+      headers: { authorization: `Bearer ${tokens.access_token}` },
+    });
     expect(info.status).toBe(401);
     // The still-open IdP session signs in again with a new origin that works.
     const again = await browser.request(authorizeUrl('state-456'));

@@ -30,7 +30,11 @@ const createUser = (username: string) => createPoolUser(cognito(), username, PAS
 
 async function signIn(username: string) {
   const out = await cognito().send(
-    new InitiateAuthCommand({ ClientId: CLIENT, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: username, PASSWORD: PASSWORD } }),
+    new InitiateAuthCommand({
+      ClientId: CLIENT,
+      AuthFlow: 'USER_PASSWORD_AUTH',
+      AuthParameters: { USERNAME: username, PASSWORD: PASSWORD },
+    }),
   );
   const r = out.AuthenticationResult!;
   return { access: r.AccessToken!, refresh: r.RefreshToken! };
@@ -38,7 +42,13 @@ async function signIn(username: string) {
 
 const getUser = (access: string) => cognito().send(new GetUserCommand({ AccessToken: access }));
 const refresh = (token: string) =>
-  cognito().send(new InitiateAuthCommand({ ClientId: CLIENT, AuthFlow: 'REFRESH_TOKEN_AUTH', AuthParameters: { REFRESH_TOKEN: token } }));
+  cognito().send(
+    new InitiateAuthCommand({
+      ClientId: CLIENT,
+      AuthFlow: 'REFRESH_TOKEN_AUTH',
+      AuthParameters: { REFRESH_TOKEN: token },
+    }),
+  );
 
 async function expectRevoked(access: string) {
   const error = await errorOf(getUser(access));
@@ -76,8 +86,12 @@ describe('Cognito stand-in: token revocation', () => {
   it('RevokeToken refuses an access token (only refresh tokens can be revoked) and another client', async () => {
     await createUser('rev-wrongtoken');
     const tokens = await signIn('rev-wrongtoken');
-    expect((await errorOf(cognito().send(new RevokeTokenCommand({ ClientId: CLIENT, Token: tokens.access })))).name).toBe('UnsupportedTokenTypeException');
-    expect((await errorOf(cognito().send(new RevokeTokenCommand({ ClientId: 'portal-web', Token: tokens.refresh })))).name).toBe('UnauthorizedException');
+    expect(
+      (await errorOf(cognito().send(new RevokeTokenCommand({ ClientId: CLIENT, Token: tokens.access })))).name,
+    ).toBe('UnsupportedTokenTypeException');
+    expect(
+      (await errorOf(cognito().send(new RevokeTokenCommand({ ClientId: 'portal-web', Token: tokens.refresh })))).name,
+    ).toBe('UnauthorizedException');
     expect((await getUser(tokens.access)).Username).toBe('rev-wrongtoken');
   });
 
@@ -133,7 +147,9 @@ describe('Cognito stand-in: token revocation', () => {
       credentials: { accessKeyId: 'AKIAUNKNOWN', secretAccessKey: 'nope' },
       maxAttempts: 1,
     });
-    const error = await errorOf(anonymous.send(new AdminUserGlobalSignOutCommand({ UserPoolId, Username: 'user-lob-a' })));
+    const error = await errorOf(
+      anonymous.send(new AdminUserGlobalSignOutCommand({ UserPoolId, Username: 'user-lob-a' })),
+    );
     expect(error.name).toBe('UnrecognizedClientException');
   });
 });

@@ -51,7 +51,9 @@ afterAll(async () => {
 
 describe('AWS DynamoDB Local behind the stand-in wrapper', () => {
   it('cancels a TransactWriteItems whose condition fails, with a reason per item, and writes none of it', async () => {
-    const put = (id: string, extra: object = {}) => ({ Put: { TableName: TABLE, Item: { id: { S: id }, v: { N: '1' } }, ...extra } });
+    const put = (id: string, extra: object = {}) => ({
+      Put: { TableName: TABLE, Item: { id: { S: id }, v: { N: '1' } }, ...extra },
+    });
     await client.send(new TransactWriteItemsCommand({ TransactItems: [put('tx-existing')] }));
 
     const error = (await client
@@ -66,12 +68,17 @@ describe('AWS DynamoDB Local behind the stand-in wrapper', () => {
     expect(error.CancellationReasons?.map((r) => r.Code)).toEqual(['None', 'ConditionalCheckFailed']);
     expect(error.message).toMatch(/ConditionalCheckFailed/);
     // All or nothing: the first Put did not happen either.
-    expect((await client.send(new GetItemCommand({ TableName: TABLE, Key: { id: { S: 'tx-new' } }, ConsistentRead: true }))).Item).toBeUndefined();
+    expect(
+      (await client.send(new GetItemCommand({ TableName: TABLE, Key: { id: { S: 'tx-new' } }, ConsistentRead: true })))
+        .Item,
+    ).toBeUndefined();
     expect(knobs.getCounters()['dynamodb.TransactWriteItems']).toBe(2);
   });
 
   it("applies AWS's own limit of 100 items per transaction", async () => {
-    const items = Array.from({ length: 101 }, (_, i) => ({ Put: { TableName: TABLE, Item: { id: { S: `limit-${i}` } } } }));
+    const items = Array.from({ length: 101 }, (_, i) => ({
+      Put: { TableName: TABLE, Item: { id: { S: `limit-${i}` } } },
+    }));
     const error = await client.send(new TransactWriteItemsCommand({ TransactItems: items })).catch((e) => e);
     expect(error.name).toBe('ValidationException');
     expect(error.message).toMatch(/100/);
@@ -79,7 +86,10 @@ describe('AWS DynamoDB Local behind the stand-in wrapper', () => {
 
   it('turns on time to live (UpdateTimeToLive / DescribeTimeToLive)', async () => {
     const out = await client.send(
-      new UpdateTimeToLiveCommand({ TableName: TABLE, TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true } }),
+      new UpdateTimeToLiveCommand({
+        TableName: TABLE,
+        TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
+      }),
     );
     expect(out.TimeToLiveSpecification).toEqual({ AttributeName: 'ttl', Enabled: true });
     const described = await client.send(new DescribeTimeToLiveCommand({ TableName: TABLE }));
@@ -89,7 +99,13 @@ describe('AWS DynamoDB Local behind the stand-in wrapper', () => {
 
 describe('npm run local without Java', () => {
   it('says in one line what to install and starts nothing', () => {
-    const env: NodeJS.ProcessEnv = { ...process.env, PATH: '/nonexistent', LOCAL_DYNAMODB_PORT: '0', LOCAL_COGNITO_PORT: '0', LOCAL_AWS_PORT: '0' };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      PATH: '/nonexistent',
+      LOCAL_DYNAMODB_PORT: '0',
+      LOCAL_COGNITO_PORT: '0',
+      LOCAL_AWS_PORT: '0',
+    };
     delete env.JAVA_HOME;
     const r = spawnSync(process.execPath, ['scripts/local.mjs'], {
       cwd: path.resolve(__dirname, '../..'),
@@ -99,7 +115,9 @@ describe('npm run local without Java', () => {
     });
     expect(r.status).toBe(1);
     const lines = r.stderr.trim().split('\n');
-    expect(lines).toEqual([expect.stringMatching(/DynamoDB Local needs Java 17\+.*apt-get install -y default-jre-headless/)]);
+    expect(lines).toEqual([
+      expect.stringMatching(/DynamoDB Local needs Java 17\+.*apt-get install -y default-jre-headless/),
+    ]);
     expect(r.stdout).not.toMatch(/Portal:/);
   });
 });

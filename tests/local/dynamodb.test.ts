@@ -11,7 +11,12 @@ let doc: DynamoDBDocumentClient;
 
 beforeAll(async () => {
   stack = await startLocalStack();
-  client = new DynamoDBClient({ endpoint: stack.urls.dynamodb, region: 'us-east-1', credentials: { accessKeyId: 'AKIAPORTALLOCAL00001', secretAccessKey: 'portal-local-secret-key' }, maxAttempts: 1 });
+  client = new DynamoDBClient({
+    endpoint: stack.urls.dynamodb,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'AKIAPORTALLOCAL00001', secretAccessKey: 'portal-local-secret-key' },
+    maxAttempts: 1,
+  });
   doc = DynamoDBDocumentClient.from(client);
 });
 afterAll(async () => {
@@ -22,9 +27,20 @@ afterAll(async () => {
 describe('DynamoDB stand-in', () => {
   it('creates the Users, LOBs, Audit, Requests, Reviews and Usage tables with their indexes', async () => {
     const tables = await client.send(new ListTablesCommand({}));
-    expect(tables.TableNames).toEqual([TABLES.audit, TABLES.lobs, TABLES.requests, TABLES.reviews, TABLES.usage, TABLES.users]);
+    expect(tables.TableNames).toEqual([
+      TABLES.audit,
+      TABLES.lobs,
+      TABLES.requests,
+      TABLES.reviews,
+      TABLES.usage,
+      TABLES.users,
+    ]);
     const requests = await client.send(new DescribeTableCommand({ TableName: TABLES.requests }));
-    expect(requests.Table?.GlobalSecondaryIndexes?.map((i) => i.IndexName).sort()).toEqual(['byRequester', 'lapsesDue', 'pendingByLob']);
+    expect(requests.Table?.GlobalSecondaryIndexes?.map((i) => i.IndexName).sort()).toEqual([
+      'byRequester',
+      'lapsesDue',
+      'pendingByLob',
+    ]);
     const users = await client.send(new DescribeTableCommand({ TableName: TABLES.users }));
     expect(users.Table?.GlobalSecondaryIndexes?.map((i) => i.IndexName)).toEqual(['byUsername']);
     const audit = await client.send(new DescribeTableCommand({ TableName: TABLES.audit }));
@@ -46,15 +62,33 @@ describe('DynamoDB stand-in', () => {
         ExpressionAttributeValues: { ':k': 'user', ':p': 'user-' },
       }),
     );
-    expect(prefix.Items?.map((i) => i.username)).toEqual(['user-expiring', 'user-lob-a', 'user-lob-b', 'user-multi', 'user-no-profile']);
+    expect(prefix.Items?.map((i) => i.username)).toEqual([
+      'user-expiring',
+      'user-lob-a',
+      'user-lob-b',
+      'user-multi',
+      'user-no-profile',
+    ]);
   });
 
   it('counts operations, injects faults and latency', async () => {
     stack.knobs.resetCounters();
-    await doc.send(new PutCommand({ TableName: TABLES.audit, Item: { pk: 'audit', sk: `${new Date().toISOString()}#t1`, type: 'launch', user: 'u', lob: 'lob-a' } }));
+    await doc.send(
+      new PutCommand({
+        TableName: TABLES.audit,
+        Item: { pk: 'audit', sk: `${new Date().toISOString()}#t1`, type: 'launch', user: 'u', lob: 'lob-a' },
+      }),
+    );
     await doc.send(new GetCommand({ TableName: TABLES.users, Key: { username: 'user-lob-a' } }));
-    stack.knobs.addFault({ service: 'dynamodb', operation: 'GetItem', error: 'ProvisionedThroughputExceededException', count: 1 });
-    const error = await doc.send(new GetCommand({ TableName: TABLES.users, Key: { username: 'user-lob-a' } })).catch((e: Error) => e);
+    stack.knobs.addFault({
+      service: 'dynamodb',
+      operation: 'GetItem',
+      error: 'ProvisionedThroughputExceededException',
+      count: 1,
+    });
+    const error = await doc
+      .send(new GetCommand({ TableName: TABLES.users, Key: { username: 'user-lob-a' } }))
+      .catch((e: Error) => e);
     expect((error as Error).name).toBe('ProvisionedThroughputExceededException');
     stack.knobs.setLatency({ dynamodb: 100 });
     const started = Date.now();

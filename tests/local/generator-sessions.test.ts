@@ -46,7 +46,10 @@ describe('generator sessions per LOB account and user', () => {
     const target = { lob: 'lob-a', accountId: '111111111111', roleName: 'PresignedUrlGenerator' };
     await ctl.resetCounters();
     await ctl.clearCloudTrail();
-    const [first, concurrent] = await Promise.all([sessions.get(target, 'user-lob-a'), sessions.get(target, 'user-lob-a')]);
+    const [first, concurrent] = await Promise.all([
+      sessions.get(target, 'user-lob-a'),
+      sessions.get(target, 'user-lob-a'),
+    ]);
     expect(concurrent).toBe(first);
     expect(first.assumedRoleArn).toBe('arn:aws:sts::111111111111:assumed-role/PresignedUrlGenerator/portal-user-lob-a');
     expect(first.sourceIdentity).toBe('user-lob-a');
@@ -54,7 +57,13 @@ describe('generator sessions per LOB account and user', () => {
     expect(other.assumedRoleArn).toContain('/portal-user-multi');
     expect((await ctl.getCounters())['sts.AssumeRole']).toBe(2);
     const [assumed] = await ctl.cloudTrail({ eventName: 'AssumeRole', sourceIdentity: 'user-lob-a' });
-    expect(assumed.requestParameters).toMatchObject({ sourceIdentity: 'user-lob-a', tags: [{ key: 'studio-user', value: 'user-lob-a' }, { key: 'lob', value: 'lob-a' }] });
+    expect(assumed.requestParameters).toMatchObject({
+      sourceIdentity: 'user-lob-a',
+      tags: [
+        { key: 'studio-user', value: 'user-lob-a' },
+        { key: 'lob', value: 'lob-a' },
+      ],
+    });
 
     // Warm: no STS call. 54 minutes later (6 before expiry) still cached; 56 minutes later refreshed.
     now += 54 * 60_000;
@@ -90,19 +99,29 @@ describe('generator sessions per LOB account and user', () => {
 
 describe("IAM in the LOB account refuses A's session on B's profile", () => {
   it('the portal asking for user B with user A’s session is refused by the stand-in (AccessDeniedException) and CloudTrail names A', async () => {
-    const presigner = new SageMakerPresigner(new SageMakerClientPool(config), createGeneratorSessions(config), log, { profileReadyTimeoutMs: 1000 });
+    const presigner = new SageMakerPresigner(new SageMakerClientPool(config), createGeneratorSessions(config), log, {
+      profileReadyTimeoutMs: 1000,
+    });
     const lob = await lobOf('lob-a');
     const sessionOfA = await presigner.openSession(lob, 'user-lob-a');
     await ctl.clearCloudTrail();
-    const error = await errorOf<PortalError>(presigner.createUrl({ lob, userProfileName: 'user-multi', app: 'studio', expiresSeconds: 60 }, sessionOfA));
+    const error = await errorOf<PortalError>(
+      presigner.createUrl({ lob, userProfileName: 'user-multi', app: 'studio', expiresSeconds: 60 }, sessionOfA),
+    );
     expect(error).toBeInstanceOf(PortalError);
     expect(error.details).toMatchObject({ operation: 'CreatePresignedDomainUrl', awsError: 'AccessDeniedException' });
     expect(String((error.cause as Error).message)).toContain('user-profile/d-loba1example/user-multi');
     const [denied] = await ctl.cloudTrail({ account: '111111111111', eventName: 'CreatePresignedDomainUrl' });
-    expect(denied).toMatchObject({ errorCode: 'AccessDeniedException', requestParameters: { UserProfileName: 'user-multi' } });
+    expect(denied).toMatchObject({
+      errorCode: 'AccessDeniedException',
+      requestParameters: { UserProfileName: 'user-multi' },
+    });
     expect(denied.userIdentity.sessionContext?.sourceIdentity).toBe('user-lob-a');
     // The same session for A's own profile works.
-    const url = await presigner.createUrl({ lob, userProfileName: 'user-lob-a', app: 'studio', expiresSeconds: 60 }, sessionOfA);
+    const url = await presigner.createUrl(
+      { lob, userProfileName: 'user-lob-a', app: 'studio', expiresSeconds: 60 },
+      sessionOfA,
+    );
     expect(url).toContain('d-loba1example.studio.');
   });
 });
@@ -110,7 +129,9 @@ describe("IAM in the LOB account refuses A's session on B's profile", () => {
 describe('just-in-time profiles: Pending -> InService', () => {
   it('creates the profile once for two concurrent first launches, waits for InService, then presigns', async () => {
     await ctl.setProfileCreationDelay(3_600_000);
-    const presigner = new SageMakerPresigner(new SageMakerClientPool(config), createGeneratorSessions(config), log, { profileReadyTimeoutMs: 20_000 });
+    const presigner = new SageMakerPresigner(new SageMakerClientPool(config), createGeneratorSessions(config), log, {
+      profileReadyTimeoutMs: 20_000,
+    });
     const lob = await lobOf('lob-b');
     const session = await presigner.openSession(lob, 'jit-user-1');
     await ctl.clearCloudTrail();
@@ -149,7 +170,9 @@ describe('just-in-time profiles: Pending -> InService', () => {
     });
     const lob = await lobOf('lob-b');
     const session = await presigner.openSession(lob, 'jit-user-2');
-    const error = await errorOf<PortalError>(presigner.createUrl({ lob, userProfileName: 'jit-user-2', app: 'studio', expiresSeconds: 60 }, session));
+    const error = await errorOf<PortalError>(
+      presigner.createUrl({ lob, userProfileName: 'jit-user-2', app: 'studio', expiresSeconds: 60 }, session),
+    );
     expect(error.code).toBe('profile.not_ready');
     expect(error.status).toBe(503);
     expect(error.message).toContain('still being created');
@@ -157,7 +180,9 @@ describe('just-in-time profiles: Pending -> InService', () => {
     expect(slept.slice(0, 5)).toEqual([250, 500, 1000, 2000, 2000]);
     expect(slept.reduce((a, b) => a + b, 0)).toBe(20_000);
     await ctl.setProfileStatus('d-lobb1example', 'jit-user-2', 'Failed');
-    const failed = await errorOf<PortalError>(presigner.createUrl({ lob, userProfileName: 'jit-user-2', app: 'studio', expiresSeconds: 60 }, session));
+    const failed = await errorOf<PortalError>(
+      presigner.createUrl({ lob, userProfileName: 'jit-user-2', app: 'studio', expiresSeconds: 60 }, session),
+    );
     expect(failed.code).toBe('profile.failed');
     await ctl.setProfileCreationDelay(3000);
   });
@@ -167,7 +192,11 @@ describe('the Lambda configuration: the audit record is written alongside the pr
   let deps: LaunchDeps;
   const auditOf = async (requestId: string) => {
     const out = await directory.doc.send(
-      new QueryCommand({ TableName: config.tables.audit, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'audit' } }),
+      new QueryCommand({
+        TableName: config.tables.audit,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': 'audit' },
+      }),
     );
     return (out.Items ?? []).filter((i) => i.requestId === requestId);
   };
@@ -185,7 +214,13 @@ describe('the Lambda configuration: the audit record is written alongside the pr
 
   it('overlaps the PutItem and the usage counters with CreatePresignedDomainUrl; record and counts are there when the launch returns', async () => {
     await launchAsLobA('warm-up-0001');
-    const usageToday = async () => (await readUsage({ doc: directory.doc, table: config.tables.usage }, { lobs: ['lob-a'], days: 1, today: new Date() })).launches['lob-a'][0];
+    const usageToday = async () =>
+      (
+        await readUsage(
+          { doc: directory.doc, table: config.tables.usage },
+          { lobs: ['lob-a'], days: 1, today: new Date() },
+        )
+      ).launches['lob-a'][0];
     const countedBefore = await usageToday();
     await ctl.setLatency({ dynamodb: 20, sagemaker: 200 });
     await ctl.resetCounters();
@@ -196,7 +231,12 @@ describe('the Lambda configuration: the audit record is written alongside the pr
     // (GetItems of the user, of the user's ended-access summary beside it (lib/access/launch-restore.ts), and
     // of the LOB row: this suite turns the LOB cache off.) Counting a success:
     // the LOB-day counters, the user's day and month totals.
-    expect(calls.filter((c) => c.op !== 'dynamodb.GetItem').map((c) => c.op).sort()).toEqual([
+    expect(
+      calls
+        .filter((c) => c.op !== 'dynamodb.GetItem')
+        .map((c) => c.op)
+        .sort(),
+    ).toEqual([
       'dynamodb.PutItem',
       'dynamodb.UpdateItem',
       'dynamodb.UpdateItem',
@@ -232,7 +272,8 @@ describe('the Lambda configuration: the audit record is written alongside the pr
   });
 
   it('moves the counters of a launch counted ahead to its error code before the failed launch answers', async () => {
-    const read = () => readUsage({ doc: directory.doc, table: config.tables.usage }, { lobs: ['lob-a'], days: 1, today: new Date() });
+    const read = () =>
+      readUsage({ doc: directory.doc, table: config.tables.usage }, { lobs: ['lob-a'], days: 1, today: new Date() });
     const before = await read();
     const error = await failedLaunch('lambda-usage-0003', 'ThrottlingException', 3);
     const after = await read();
@@ -240,6 +281,8 @@ describe('the Lambda configuration: the audit record is written alongside the pr
     expect(after.failures['lob-a'][0]).toBe(before.failures['lob-a'][0] + 1);
     const count = (r: typeof after) => r.failuresByCode.find((f) => f.code === error.code)?.count ?? 0;
     expect(count(after)).toBe(count(before) + 1);
-    expect(after.topUsers.find((u) => u.user === 'user-lob-a')?.launches).toBe(before.topUsers.find((u) => u.user === 'user-lob-a')?.launches);
+    expect(after.topUsers.find((u) => u.user === 'user-lob-a')?.launches).toBe(
+      before.topUsers.find((u) => u.user === 'user-lob-a')?.launches,
+    );
   });
 });

@@ -25,7 +25,9 @@ export function useLocalStack(env: Record<string, string> = {}): () => RunningSt
 }
 
 /** The error a call fails with (an AWS SDK exception carries `$metadata`); fails the test when the call succeeds. */
-export async function errorOf<E extends Error = Error & { $metadata?: { httpStatusCode?: number } }>(promise: Promise<unknown>): Promise<E> {
+export async function errorOf<E extends Error = Error & { $metadata?: { httpStatusCode?: number } }>(
+  promise: Promise<unknown>,
+): Promise<E> {
   try {
     await promise;
   } catch (error) {
@@ -41,11 +43,23 @@ export interface RawResponse {
 }
 
 /** An HTTP request with a chosen Host header (fetch does not let us set Host), and optional other headers (a cookie). */
-export async function requestWithHost(url: string, host: string, localAddress?: string, headers: Record<string, string> = {}): Promise<RawResponse> {
+export async function requestWithHost(
+  url: string,
+  host: string,
+  localAddress?: string,
+  headers: Record<string, string> = {},
+): Promise<RawResponse> {
   const target = new URL(url);
   return new Promise((resolve, reject) => {
     const req = request(
-      { hostname: target.hostname, port: target.port, path: target.pathname + target.search, method: 'GET', headers: { ...headers, host }, localAddress },
+      {
+        hostname: target.hostname,
+        port: target.port,
+        path: target.pathname + target.search,
+        method: 'GET',
+        headers: { ...headers, host },
+        localAddress,
+      },
       (res) => {
         let body = '';
         res.setEncoding('utf8');

@@ -10,14 +10,20 @@ export const httpFetcher = {
   },
 };
 
-export function createVerifier(issuer: string, jwksUri: string, tokenUse: 'id' | 'access', audience: string | string[] | null) {
+export function createVerifier(
+  issuer: string,
+  jwksUri: string,
+  tokenUse: 'id' | 'access',
+  audience: string | string[] | null,
+) {
   return JwtRsaVerifier.create(
     {
       issuer,
       jwksUri,
       audience,
       customJwtCheck: ({ payload }) => {
-        if (payload.token_use !== tokenUse) throw new Error(`expected token_use ${tokenUse}, got ${String(payload.token_use)}`);
+        if (payload.token_use !== tokenUse)
+          throw new Error(`expected token_use ${tokenUse}, got ${String(payload.token_use)}`);
       },
     },
     { jwksCache: new SimpleJwksCache({ fetcher: httpFetcher }) },

@@ -21,7 +21,14 @@ const newReader = () => new CachedLobReader(directory.lobsRepository, TTL_SECOND
 const reads = async () => (await ctl.getCounters())['dynamodb.GetItem'] ?? 0;
 const scans = async () => (await ctl.getCounters())['dynamodb.Scan'] ?? 0;
 const setDisplayName = (lob: string, displayName: string) =>
-  directory.doc.send(new UpdateCommand({ TableName: table, Key: { lob }, UpdateExpression: 'SET displayName = :d', ExpressionAttributeValues: { ':d': displayName } }));
+  directory.doc.send(
+    new UpdateCommand({
+      TableName: table,
+      Key: { lob },
+      UpdateExpression: 'SET displayName = :d',
+      ExpressionAttributeValues: { ':d': displayName },
+    }),
+  );
 
 beforeAll(async () => {
   stack = await startLocalStack();

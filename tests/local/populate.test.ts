@@ -4,7 +4,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AdminListGroupsForUserCommand, CognitoIdentityProviderClient, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  AdminListGroupsForUserCommand,
+  CognitoIdentityProviderClient,
+  InitiateAuthCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { startLocalStack } from './helpers';
@@ -69,12 +73,22 @@ describe('npm run populate', () => {
     expect(first.code).toBe(0);
     const second = await populate(['--demo']);
     expect(second.stdout).toContain(`0 created, 0 updated, ${DEMO_USERS.length} unchanged, 0 skipped`);
-    const cognito = new CognitoIdentityProviderClient({ endpoint: stack.urls.cognito, region: 'us-east-1', credentials: PORTAL_PRINCIPAL });
+    const cognito = new CognitoIdentityProviderClient({
+      endpoint: stack.urls.cognito,
+      region: 'us-east-1',
+      credentials: PORTAL_PRINCIPAL,
+    });
     const login = await cognito.send(
-      new InitiateAuthCommand({ ClientId: 'portal-cli', AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'portal-admin', PASSWORD: 'PortalAdmin1!' } }),
+      new InitiateAuthCommand({
+        ClientId: 'portal-cli',
+        AuthFlow: 'USER_PASSWORD_AUTH',
+        AuthParameters: { USERNAME: 'portal-admin', PASSWORD: 'PortalAdmin1!' },
+      }),
     );
     expect(login.AuthenticationResult?.AccessToken).toBeTruthy();
-    const groups = await cognito.send(new AdminListGroupsForUserCommand({ UserPoolId: USER_POOL_ID, Username: 'portal-admin' }));
+    const groups = await cognito.send(
+      new AdminListGroupsForUserCommand({ UserPoolId: USER_POOL_ID, Username: 'portal-admin' }),
+    );
     expect(groups.Groups?.map((g) => g.GroupName)).toEqual(['portal-admins']);
   });
 
@@ -87,16 +101,27 @@ describe('npm run populate', () => {
     expect(first.stdout).toContain('group csv-team: created');
     expect(first.stdout).toContain('3 created, 0 updated, 0 unchanged, 1 skipped');
 
-    const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: stack.urls.dynamodb, region: 'us-east-1', credentials: PORTAL_PRINCIPAL }));
-    const bob = await doc.send(new GetCommand({ TableName: stack.portalEnv.TABLE_USERS, Key: { username: 'csv-bob' } }));
+    const doc = DynamoDBDocumentClient.from(
+      new DynamoDBClient({ endpoint: stack.urls.dynamodb, region: 'us-east-1', credentials: PORTAL_PRINCIPAL }),
+    );
+    const bob = await doc.send(
+      new GetCommand({ TableName: stack.portalEnv.TABLE_USERS, Key: { username: 'csv-bob' } }),
+    );
     expect(bob.Item).toMatchObject({ lobs: ['lob-a', 'lob-b'], version: 1, kind: 'user', updatedBy: 'populate' });
-    const carol = await doc.send(new GetCommand({ TableName: stack.portalEnv.TABLE_USERS, Key: { username: 'csv-carol' } }));
+    const carol = await doc.send(
+      new GetCommand({ TableName: stack.portalEnv.TABLE_USERS, Key: { username: 'csv-carol' } }),
+    );
     expect(carol.Item).toBeUndefined();
 
-    writeFileSync(file, CSV.replace('csv-bob,bob@example.com,BobCsv1!,,lob-a;lob-b', 'csv-bob,bob@example.com,BobCsv1!,,lob-b'));
+    writeFileSync(
+      file,
+      CSV.replace('csv-bob,bob@example.com,BobCsv1!,,lob-a;lob-b', 'csv-bob,bob@example.com,BobCsv1!,,lob-b'),
+    );
     const second = await populate(['--csv', file]);
     expect(second.stdout).toContain('0 created, 1 updated, 2 unchanged, 1 skipped');
-    const bob2 = await doc.send(new GetCommand({ TableName: stack.portalEnv.TABLE_USERS, Key: { username: 'csv-bob' } }));
+    const bob2 = await doc.send(
+      new GetCommand({ TableName: stack.portalEnv.TABLE_USERS, Key: { username: 'csv-bob' } }),
+    );
     expect(bob2.Item).toMatchObject({ lobs: ['lob-b'], version: 2 });
   });
 

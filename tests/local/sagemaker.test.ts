@@ -18,17 +18,30 @@ const stack = useLocalStack();
 type Creds = { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
 
 /** A generator session as the portal opens it: SourceIdentity and the studio-user tag name `user`. */
-async function assume(account: string, user = account === '111111111111' ? 'user-lob-a' : 'user-lob-b', tags = true): Promise<Creds> {
+async function assume(
+  account: string,
+  user = account === '111111111111' ? 'user-lob-a' : 'user-lob-b',
+  tags = true,
+): Promise<Creds> {
   const client = new STSClient({ endpoint: stack().urls.aws, region: 'us-east-1', credentials: PORTAL_PRINCIPAL });
   const out = await client.send(
     new AssumeRoleCommand({
       RoleArn: `arn:aws:iam::${account}:role/PresignedUrlGenerator`,
       RoleSessionName: `portal-${user}`,
       SourceIdentity: user,
-      Tags: tags ? [{ Key: 'studio-user', Value: user }, { Key: 'lob', Value: account === '111111111111' ? 'lob-a' : 'lob-b' }] : undefined,
+      Tags: tags
+        ? [
+            { Key: 'studio-user', Value: user },
+            { Key: 'lob', Value: account === '111111111111' ? 'lob-a' : 'lob-b' },
+          ]
+        : undefined,
     }),
   );
-  return { accessKeyId: out.Credentials!.AccessKeyId!, secretAccessKey: out.Credentials!.SecretAccessKey!, sessionToken: out.Credentials!.SessionToken! };
+  return {
+    accessKeyId: out.Credentials!.AccessKeyId!,
+    secretAccessKey: out.Credentials!.SecretAccessKey!,
+    sessionToken: out.Credentials!.SessionToken!,
+  };
 }
 
 function sagemaker(credentials: Creds) {
@@ -46,7 +59,12 @@ beforeAll(async () => {
 describe('SageMaker CreatePresignedDomainUrl', () => {
   it('returns an AuthorizedUrl on the Studio host of the domain with a token', async () => {
     const out = await sagemaker(credsA).send(
-      new CreatePresignedDomainUrlCommand({ DomainId: 'd-loba1example', UserProfileName: 'user-lob-a', ExpiresInSeconds: 60, SessionExpirationDurationInSeconds: 43200 }),
+      new CreatePresignedDomainUrlCommand({
+        DomainId: 'd-loba1example',
+        UserProfileName: 'user-lob-a',
+        ExpiresInSeconds: 60,
+        SessionExpirationDurationInSeconds: 43200,
+      }),
     );
     const url = new URL(out.AuthorizedUrl!);
     const port = new URL(stack().urls.aws).port;
@@ -68,29 +86,42 @@ describe('SageMaker CreatePresignedDomainUrl', () => {
     [{ DomainId: 'D-UPPER' }, 'domainId'],
   ])('rejects %j with ValidationException naming %s', async (override, field) => {
     const error = await errorOf(
-      sagemaker(credsA).send(new CreatePresignedDomainUrlCommand({ DomainId: 'd-loba1example', UserProfileName: 'user-lob-a', ...override })),
+      sagemaker(credsA).send(
+        new CreatePresignedDomainUrlCommand({ DomainId: 'd-loba1example', UserProfileName: 'user-lob-a', ...override }),
+      ),
     );
     expect(error.name).toBe('ValidationException');
     expect(error.message).toContain(field);
   });
 
-  it.each(['studio::', 'studio::lab/path', 'app:JupyterLab:', 'app:CodeEditor:', 'app:JupyterServer:tree'])('accepts LandingUri %s', async (landingUri) => {
-    const out = await sagemaker(credsA).send(
-      new CreatePresignedDomainUrlCommand({ DomainId: 'd-loba1example', UserProfileName: 'user-lob-a', LandingUri: landingUri }),
-    );
-    expect(out.AuthorizedUrl).toContain('/auth?token=');
-  });
+  it.each(['studio::', 'studio::lab/path', 'app:JupyterLab:', 'app:CodeEditor:', 'app:JupyterServer:tree'])(
+    'accepts LandingUri %s',
+    async (landingUri) => {
+      const out = await sagemaker(credsA).send(
+        new CreatePresignedDomainUrlCommand({
+          DomainId: 'd-loba1example',
+          UserProfileName: 'user-lob-a',
+          LandingUri: landingUri,
+        }),
+      );
+      expect(out.AuthorizedUrl).toContain('/auth?token=');
+    },
+  );
 
   it('answers ResourceNotFound for an unknown user profile', async () => {
     const error = await errorOf(
-      sagemaker(await assume('111111111111', 'user-no-profile')).send(new CreatePresignedDomainUrlCommand({ DomainId: 'd-loba1example', UserProfileName: 'user-no-profile' })),
+      sagemaker(await assume('111111111111', 'user-no-profile')).send(
+        new CreatePresignedDomainUrlCommand({ DomainId: 'd-loba1example', UserProfileName: 'user-no-profile' }),
+      ),
     );
     expect(error.name).toBe('ResourceNotFound');
   });
 
   it("does not let one account's credentials see another account's domain", async () => {
     const error = await errorOf(
-      sagemaker(credsB).send(new CreatePresignedDomainUrlCommand({ DomainId: 'd-loba1example', UserProfileName: 'user-lob-a' })),
+      sagemaker(credsB).send(
+        new CreatePresignedDomainUrlCommand({ DomainId: 'd-loba1example', UserProfileName: 'user-lob-a' }),
+      ),
     );
     expect(error.name).toBe('ResourceNotFound');
     const domains = await sagemaker(credsB).send(new ListDomainsCommand({}));
@@ -99,11 +130,19 @@ describe('SageMaker CreatePresignedDomainUrl', () => {
 
   it('refuses a bad signature, unknown keys, long-term keys and expired credentials with AWS error names', async () => {
     const command = () => new DescribeDomainCommand({ DomainId: 'd-loba1example' });
-    expect((await errorOf(sagemaker({ ...credsA, secretAccessKey: 'wrong' }).send(command()))).name).toBe('InvalidSignatureException');
-    expect((await errorOf(sagemaker({ ...credsA, sessionToken: 'forged' }).send(command()))).name).toBe('UnrecognizedClientException');
-    expect((await errorOf(sagemaker({ accessKeyId: 'ASIAUNKNOWN', secretAccessKey: 'x', sessionToken: 't' }).send(command()))).name).toBe(
+    expect((await errorOf(sagemaker({ ...credsA, secretAccessKey: 'wrong' }).send(command()))).name).toBe(
+      'InvalidSignatureException',
+    );
+    expect((await errorOf(sagemaker({ ...credsA, sessionToken: 'forged' }).send(command()))).name).toBe(
       'UnrecognizedClientException',
     );
+    expect(
+      (
+        await errorOf(
+          sagemaker({ accessKeyId: 'ASIAUNKNOWN', secretAccessKey: 'x', sessionToken: 't' }).send(command()),
+        )
+      ).name,
+    ).toBe('UnrecognizedClientException');
     expect((await errorOf(sagemaker(PORTAL_PRINCIPAL).send(command()))).name).toBe('AccessDeniedException');
     expect((await errorOf(sagemaker(OTHER_PRINCIPAL).send(command()))).name).toBe('AccessDeniedException');
     const expiring = await assume('111111111111');
@@ -113,7 +152,12 @@ describe('SageMaker CreatePresignedDomainUrl', () => {
 
   it('injects ThrottlingException through a fault and counts every call', async () => {
     stack().knobs.resetCounters();
-    stack().knobs.addFault({ service: 'sagemaker', operation: 'CreatePresignedDomainUrl', error: 'ThrottlingException', count: 1 });
+    stack().knobs.addFault({
+      service: 'sagemaker',
+      operation: 'CreatePresignedDomainUrl',
+      error: 'ThrottlingException',
+      count: 1,
+    });
     const input = { DomainId: 'd-loba1example', UserProfileName: 'user-lob-a' };
     const error = await errorOf(sagemaker(credsA).send(new CreatePresignedDomainUrlCommand(input)));
     expect(error.name).toBe('ThrottlingException');
@@ -133,7 +177,12 @@ describe('SageMaker CreatePresignedDomainUrl', () => {
 describe('SageMaker domains and user profiles', () => {
   it('describes the domain as an InService VpcOnly IAM domain', async () => {
     const out = await sagemaker(credsA).send(new DescribeDomainCommand({ DomainId: 'd-loba1example' }));
-    expect(out).toMatchObject({ DomainId: 'd-loba1example', Status: 'InService', AppNetworkAccessType: 'VpcOnly', AuthMode: 'IAM' });
+    expect(out).toMatchObject({
+      DomainId: 'd-loba1example',
+      Status: 'InService',
+      AppNetworkAccessType: 'VpcOnly',
+      AuthMode: 'IAM',
+    });
     expect(out.CreationTime).toBeInstanceOf(Date);
   });
 
@@ -142,26 +191,45 @@ describe('SageMaker domains and user profiles', () => {
     const client = sagemaker(await assume('222222222222', 'new-user'));
     // A clock the test controls: the profile stays Pending until the test says otherwise.
     await ctl.setProfileCreationDelay(3_600_000);
-    const created = await client.send(new CreateUserProfileCommand({ DomainId: 'd-lobb1example', UserProfileName: 'new-user' }));
-    expect(created.UserProfileArn).toBe('arn:aws:sagemaker:us-east-1:222222222222:user-profile/d-lobb1example/new-user');
-    const describe = () => client.send(new DescribeUserProfileCommand({ DomainId: 'd-lobb1example', UserProfileName: 'new-user' }));
+    const created = await client.send(
+      new CreateUserProfileCommand({ DomainId: 'd-lobb1example', UserProfileName: 'new-user' }),
+    );
+    expect(created.UserProfileArn).toBe(
+      'arn:aws:sagemaker:us-east-1:222222222222:user-profile/d-lobb1example/new-user',
+    );
+    const describe = () =>
+      client.send(new DescribeUserProfileCommand({ DomainId: 'd-lobb1example', UserProfileName: 'new-user' }));
     expect((await describe()).Status).toBe('Pending');
-    const early = await errorOf(client.send(new CreatePresignedDomainUrlCommand({ DomainId: 'd-lobb1example', UserProfileName: 'new-user' })));
+    const early = await errorOf(
+      client.send(new CreatePresignedDomainUrlCommand({ DomainId: 'd-lobb1example', UserProfileName: 'new-user' })),
+    );
     expect(early.name).toBe('ValidationException');
     expect(early.message).toContain('Pending');
     await ctl.setProfileStatus('d-lobb1example', 'new-user', 'InService');
     expect((await describe()).Status).toBe('InService');
-    const out = await client.send(new CreatePresignedDomainUrlCommand({ DomainId: 'd-lobb1example', UserProfileName: 'new-user' }));
+    const out = await client.send(
+      new CreatePresignedDomainUrlCommand({ DomainId: 'd-lobb1example', UserProfileName: 'new-user' }),
+    );
     expect(out.AuthorizedUrl).toContain('/auth?token=');
-    const listed = await sagemaker(credsB).send(new ListUserProfilesCommand({ DomainIdEquals: 'd-lobb1example', MaxResults: 100 }));
+    const listed = await sagemaker(credsB).send(
+      new ListUserProfilesCommand({ DomainIdEquals: 'd-lobb1example', MaxResults: 100 }),
+    );
     expect(listed.UserProfiles?.map((p) => p.UserProfileName)).toEqual(['new-user', 'user-lob-b', 'user-multi']);
-    expect((await errorOf(client.send(new CreateUserProfileCommand({ DomainId: 'd-lobb1example', UserProfileName: 'new-user' })))).name).toBe(
-      'ResourceInUse',
-    );
+    expect(
+      (
+        await errorOf(
+          client.send(new CreateUserProfileCommand({ DomainId: 'd-lobb1example', UserProfileName: 'new-user' })),
+        )
+      ).name,
+    ).toBe('ResourceInUse');
     const nobody = sagemaker(await assume('222222222222', 'nobody'));
-    expect((await errorOf(nobody.send(new DescribeUserProfileCommand({ DomainId: 'd-lobb1example', UserProfileName: 'nobody' })))).name).toBe(
-      'ResourceNotFound',
-    );
+    expect(
+      (
+        await errorOf(
+          nobody.send(new DescribeUserProfileCommand({ DomainId: 'd-lobb1example', UserProfileName: 'nobody' })),
+        )
+      ).name,
+    ).toBe('ResourceNotFound');
   });
 
   it('turns a Pending profile InService once the delay has passed (short delay, no control call)', async () => {
@@ -169,7 +237,8 @@ describe('SageMaker domains and user profiles', () => {
     await ctl.setProfileCreationDelay(1000);
     const client = sagemaker(await assume('222222222222', 'quick-user'));
     await client.send(new CreateUserProfileCommand({ DomainId: 'd-lobb1example', UserProfileName: 'quick-user' }));
-    const describe = () => client.send(new DescribeUserProfileCommand({ DomainId: 'd-lobb1example', UserProfileName: 'quick-user' }));
+    const describe = () =>
+      client.send(new DescribeUserProfileCommand({ DomainId: 'd-lobb1example', UserProfileName: 'quick-user' }));
     expect((await describe()).Status).toBe('Pending');
     await new Promise((resolve) => setTimeout(resolve, 1050));
     expect((await describe()).Status).toBe('InService');
@@ -181,19 +250,37 @@ describe('SageMaker domains and user profiles', () => {
 describe('the LOB account rule: a session tagged for one user may act only on that user profile', () => {
   it("refuses A's session presigning, describing or creating B's profile with AccessDeniedException, as IAM would", async () => {
     const a = sagemaker(credsA);
-    const presignB = await errorOf(a.send(new CreatePresignedDomainUrlCommand({ DomainId: 'd-loba1example', UserProfileName: 'user-multi' })));
+    const presignB = await errorOf(
+      a.send(new CreatePresignedDomainUrlCommand({ DomainId: 'd-loba1example', UserProfileName: 'user-multi' })),
+    );
     expect(presignB.name).toBe('AccessDeniedException');
     expect(presignB.message).toContain('assumed-role/PresignedUrlGenerator/portal-user-lob-a');
-    expect(presignB.message).toContain('sagemaker:CreatePresignedDomainUrl on resource: arn:aws:sagemaker:us-east-1:111111111111:user-profile/d-loba1example/user-multi');
-    expect((await errorOf(a.send(new DescribeUserProfileCommand({ DomainId: 'd-loba1example', UserProfileName: 'user-multi' })))).name).toBe('AccessDeniedException');
-    expect((await errorOf(a.send(new CreateUserProfileCommand({ DomainId: 'd-loba1example', UserProfileName: 'someone-else' })))).name).toBe('AccessDeniedException');
+    expect(presignB.message).toContain(
+      'sagemaker:CreatePresignedDomainUrl on resource: arn:aws:sagemaker:us-east-1:111111111111:user-profile/d-loba1example/user-multi',
+    );
+    expect(
+      (
+        await errorOf(
+          a.send(new DescribeUserProfileCommand({ DomainId: 'd-loba1example', UserProfileName: 'user-multi' })),
+        )
+      ).name,
+    ).toBe('AccessDeniedException');
+    expect(
+      (
+        await errorOf(
+          a.send(new CreateUserProfileCommand({ DomainId: 'd-loba1example', UserProfileName: 'someone-else' })),
+        )
+      ).name,
+    ).toBe('AccessDeniedException');
     // Domain-level calls (the admin connection test) do not depend on the tag.
     expect((await a.send(new DescribeDomainCommand({ DomainId: 'd-loba1example' }))).DomainId).toBe('d-loba1example');
   });
 
   it('refuses a session without the studio-user tag any profile action', async () => {
     const untagged = sagemaker(await assume('111111111111', 'user-lob-a', false));
-    const error = await errorOf(untagged.send(new CreatePresignedDomainUrlCommand({ DomainId: 'd-loba1example', UserProfileName: 'user-lob-a' })));
+    const error = await errorOf(
+      untagged.send(new CreatePresignedDomainUrlCommand({ DomainId: 'd-loba1example', UserProfileName: 'user-lob-a' })),
+    );
     expect(error.name).toBe('AccessDeniedException');
   });
 
@@ -203,7 +290,9 @@ describe('the LOB account rule: a session tagged for one user may act only on th
     const creds = await assume('111111111111', 'user-lob-a');
     const a = sagemaker(creds);
     await a.send(new CreatePresignedDomainUrlCommand({ DomainId: 'd-loba1example', UserProfileName: 'user-lob-a' }));
-    await errorOf(a.send(new CreatePresignedDomainUrlCommand({ DomainId: 'd-loba1example', UserProfileName: 'user-multi' })));
+    await errorOf(
+      a.send(new CreatePresignedDomainUrlCommand({ DomainId: 'd-loba1example', UserProfileName: 'user-multi' })),
+    );
     const events = await ctl.cloudTrail({ account: '111111111111' });
     expect(events.map((e) => [e.eventSource, e.eventName, e.errorCode ?? 'ok'])).toEqual([
       ['sts.amazonaws.com', 'AssumeRole', 'ok'],
@@ -216,7 +305,10 @@ describe('the LOB account rule: a session tagged for one user may act only on th
     expect(presigned.userIdentity).toMatchObject({
       type: 'AssumedRole',
       arn: 'arn:aws:sts::111111111111:assumed-role/PresignedUrlGenerator/portal-user-lob-a',
-      sessionContext: { sourceIdentity: 'user-lob-a', sessionIssuer: { arn: 'arn:aws:iam::111111111111:role/PresignedUrlGenerator' } },
+      sessionContext: {
+        sourceIdentity: 'user-lob-a',
+        sessionIssuer: { arn: 'arn:aws:iam::111111111111:role/PresignedUrlGenerator' },
+      },
     });
     expect(presigned.requestParameters).toMatchObject({ DomainId: 'd-loba1example', UserProfileName: 'user-lob-a' });
     expect(presigned.responseElements).toEqual({ authorizedUrl: 'HIDDEN_DUE_TO_SECURITY_REASONS' });

@@ -20,9 +20,23 @@ async function waitUntilGone(pid: number, ms: number): Promise<boolean> {
 }
 
 const PORTAL_VARIABLES = [
-  'NEXTAUTH_SECRET', 'AWS_REGION', 'COGNITO_ISSUER', 'COGNITO_JWKS_URI', 'COGNITO_USER_POOL_ID', 'COGNITO_CLIENT_ID',
-  'COGNITO_CLIENT_SECRET', 'COGNITO_ALLOWED_CLIENT_IDS', 'COGNITO_ENDPOINT', 'DYNAMODB_ENDPOINT', 'STS_ENDPOINT',
-  'SAGEMAKER_ENDPOINT', 'TABLE_USERS', 'TABLE_LOBS', 'TABLE_AUDIT', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY',
+  'NEXTAUTH_SECRET',
+  'AWS_REGION',
+  'COGNITO_ISSUER',
+  'COGNITO_JWKS_URI',
+  'COGNITO_USER_POOL_ID',
+  'COGNITO_CLIENT_ID',
+  'COGNITO_CLIENT_SECRET',
+  'COGNITO_ALLOWED_CLIENT_IDS',
+  'COGNITO_ENDPOINT',
+  'DYNAMODB_ENDPOINT',
+  'STS_ENDPOINT',
+  'SAGEMAKER_ENDPOINT',
+  'TABLE_USERS',
+  'TABLE_LOBS',
+  'TABLE_AUDIT',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
 ];
 
 describe('startStandIns (child process)', () => {
@@ -35,7 +49,8 @@ describe('startStandIns (child process)', () => {
   });
 
   it('comes up on free loopback ports with the portal environment', async () => {
-    for (const url of [stack.urls.dynamodb, stack.urls.cognito, stack.urls.aws]) expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    for (const url of [stack.urls.dynamodb, stack.urls.cognito, stack.urls.aws])
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     for (const name of PORTAL_VARIABLES) expect(stack.portalEnv[name], name).toBeTruthy();
     expect(stack.portalEnv.NEXTAUTH_SECRET.length).toBeGreaterThanOrEqual(32);
     expect(stack.portalEnv.NEXTAUTH_URL).toBeUndefined();
@@ -54,7 +69,13 @@ describe('startStandIns (child process)', () => {
     });
     const sagemaker = new SageMakerClient({ region: env.AWS_REGION, endpoint: env.SAGEMAKER_ENDPOINT, credentials });
     for (let i = 0; i < 2; i += 1) {
-      const out = await sagemaker.send(new CreatePresignedDomainUrlCommand({ DomainId: 'd-lobb1example', UserProfileName: 'user-lob-b', ExpiresInSeconds: 60 }));
+      const out = await sagemaker.send(
+        new CreatePresignedDomainUrlCommand({
+          DomainId: 'd-lobb1example',
+          UserProfileName: 'user-lob-b',
+          ExpiresInSeconds: 60,
+        }),
+      );
       expect(out.AuthorizedUrl).toContain('d-lobb1example.studio.us-east-1.localhost');
     }
     expect(await knobs.getCounters()).toEqual({ 'sts.AssumeRole': 1, 'sagemaker.CreatePresignedDomainUrl': 2 });
@@ -68,7 +89,13 @@ describe('startStandIns (child process)', () => {
     await expect(knobs.setFault({ service: 'sagemaker', error: 'Bad Name' })).rejects.toThrow(/AWS error name/);
     await knobs.setFault({ service: 'sagemaker', operation: '*', error: 'ServiceUnavailable', rate: 1, count: 1 });
     await knobs.clearFaults();
-    expect(await knobs.listProfiles('d-loba1example')).toEqual(['portal-admin', 'user-group-a', 'user-lob-a', 'user-multi', 'user-no-lob']);
+    expect(await knobs.listProfiles('d-loba1example')).toEqual([
+      'portal-admin',
+      'user-group-a',
+      'user-lob-a',
+      'user-multi',
+      'user-no-lob',
+    ]);
     expect(await knobs.setDomain('d-loba1example', { status: 'Updating' })).toMatchObject({ status: 'Updating' });
     await knobs.setDomain('d-loba1example', { status: 'InService' });
     expect((await knobs.rotateKeys()).kid).toMatch(/^[\w-]+$/);

@@ -13,7 +13,9 @@ function sts(credentials: { accessKeyId: string; secretAccessKey: string; sessio
 describe('STS AssumeRole', () => {
   it('issues temporary credentials for a registered LOB generator role with the default one-hour expiration', async () => {
     const before = Date.now();
-    const out = await sts().send(new AssumeRoleCommand({ RoleArn: ROLE_A, SourceIdentity: 'user-lob-a', RoleSessionName: 'studio-portal' }));
+    const out = await sts().send(
+      new AssumeRoleCommand({ RoleArn: ROLE_A, SourceIdentity: 'user-lob-a', RoleSessionName: 'studio-portal' }),
+    );
     expect(out.Credentials?.AccessKeyId).toMatch(/^ASIA[0-9A-F]{16}$/);
     expect(out.Credentials?.SessionToken).toBeTruthy();
     const expiresIn = out.Credentials!.Expiration!.getTime() - before;
@@ -24,20 +26,40 @@ describe('STS AssumeRole', () => {
 
   it('honours DurationSeconds 900 and 43200', async () => {
     for (const seconds of [900, 43200]) {
-      const out = await sts().send(new AssumeRoleCommand({ RoleArn: ROLE_A, SourceIdentity: 'user-lob-a', RoleSessionName: 'ss', DurationSeconds: seconds }));
+      const out = await sts().send(
+        new AssumeRoleCommand({
+          RoleArn: ROLE_A,
+          SourceIdentity: 'user-lob-a',
+          RoleSessionName: 'ss',
+          DurationSeconds: seconds,
+        }),
+      );
       const expiresIn = out.Credentials!.Expiration!.getTime() - Date.now();
       expect(Math.abs(expiresIn - seconds * 1000)).toBeLessThan(5000);
     }
   });
 
   it.each([899, 43201])('rejects DurationSeconds %i with ValidationError', async (seconds) => {
-    const error = await errorOf(sts().send(new AssumeRoleCommand({ RoleArn: ROLE_A, SourceIdentity: 'user-lob-a', RoleSessionName: 'ss', DurationSeconds: seconds })));
+    const error = await errorOf(
+      sts().send(
+        new AssumeRoleCommand({
+          RoleArn: ROLE_A,
+          SourceIdentity: 'user-lob-a',
+          RoleSessionName: 'ss',
+          DurationSeconds: seconds,
+        }),
+      ),
+    );
     expect(error.name).toBe('ValidationError');
     expect(error.message).toContain('durationSeconds');
   });
 
   it('refuses a principal other than the portal with AccessDenied', async () => {
-    const error = await errorOf(sts(OTHER_PRINCIPAL).send(new AssumeRoleCommand({ RoleArn: ROLE_A, SourceIdentity: 'user-lob-a', RoleSessionName: 'ss' })));
+    const error = await errorOf(
+      sts(OTHER_PRINCIPAL).send(
+        new AssumeRoleCommand({ RoleArn: ROLE_A, SourceIdentity: 'user-lob-a', RoleSessionName: 'ss' }),
+      ),
+    );
     expect(error.name).toBe('AccessDenied');
     expect(error.message).toContain(OTHER_PRINCIPAL.arn);
     expect(error.$metadata?.httpStatusCode).toBe(403);
@@ -48,38 +70,54 @@ describe('STS AssumeRole', () => {
       'arn:aws:iam::333333333333:role/PresignedUrlGenerator',
       'arn:aws:iam::111111111111:role/Admin',
     ]) {
-      const error = await errorOf(sts().send(new AssumeRoleCommand({ RoleArn: roleArn, SourceIdentity: 'user-lob-a', RoleSessionName: 'ss' })));
+      const error = await errorOf(
+        sts().send(new AssumeRoleCommand({ RoleArn: roleArn, SourceIdentity: 'user-lob-a', RoleSessionName: 'ss' })),
+      );
       expect(error.name).toBe('AccessDenied');
     }
   });
 
   it('refuses role chaining from assumed-role credentials', async () => {
-    const out = await sts().send(new AssumeRoleCommand({ RoleArn: ROLE_A, SourceIdentity: 'user-lob-a', RoleSessionName: 'ss' }));
+    const out = await sts().send(
+      new AssumeRoleCommand({ RoleArn: ROLE_A, SourceIdentity: 'user-lob-a', RoleSessionName: 'ss' }),
+    );
     const chained = sts({
       accessKeyId: out.Credentials!.AccessKeyId!,
       secretAccessKey: out.Credentials!.SecretAccessKey!,
       sessionToken: out.Credentials!.SessionToken!,
     });
-    const error = await errorOf(chained.send(new AssumeRoleCommand({ RoleArn: ROLE_A, SourceIdentity: 'user-lob-a', RoleSessionName: 'ss' })));
+    const error = await errorOf(
+      chained.send(new AssumeRoleCommand({ RoleArn: ROLE_A, SourceIdentity: 'user-lob-a', RoleSessionName: 'ss' })),
+    );
     expect(error.name).toBe('AccessDenied');
     const identity = await chained.send(new GetCallerIdentityCommand({}));
     expect(identity.Account).toBe('111111111111');
   });
 
   it('rejects a bad signature with SignatureDoesNotMatch and an unknown key with InvalidClientTokenId', async () => {
-    const bad = await errorOf(sts({ ...PORTAL_PRINCIPAL, secretAccessKey: 'wrong' }).send(new AssumeRoleCommand({ RoleArn: ROLE_A, SourceIdentity: 'user-lob-a', RoleSessionName: 'ss' })));
+    const bad = await errorOf(
+      sts({ ...PORTAL_PRINCIPAL, secretAccessKey: 'wrong' }).send(
+        new AssumeRoleCommand({ RoleArn: ROLE_A, SourceIdentity: 'user-lob-a', RoleSessionName: 'ss' }),
+      ),
+    );
     expect(bad.name).toBe('SignatureDoesNotMatch');
-    const unknown = await errorOf(sts({ accessKeyId: 'AKIAUNKNOWN000000000', secretAccessKey: 'x' }).send(new GetCallerIdentityCommand({})));
+    const unknown = await errorOf(
+      sts({ accessKeyId: 'AKIAUNKNOWN000000000', secretAccessKey: 'x' }).send(new GetCallerIdentityCommand({})),
+    );
     expect(unknown.name).toBe('InvalidClientTokenId');
   });
 
   it('answers ExpiredToken for expired temporary credentials', async () => {
-    const out = await sts().send(new AssumeRoleCommand({ RoleArn: ROLE_A, SourceIdentity: 'user-lob-a', RoleSessionName: 'ss' }));
+    const out = await sts().send(
+      new AssumeRoleCommand({ RoleArn: ROLE_A, SourceIdentity: 'user-lob-a', RoleSessionName: 'ss' }),
+    );
     stack().aws.temporary.get(out.Credentials!.AccessKeyId!)!.expiration = new Date(Date.now() - 1000);
     const error = await errorOf(
-      sts({ accessKeyId: out.Credentials!.AccessKeyId!, secretAccessKey: out.Credentials!.SecretAccessKey!, sessionToken: out.Credentials!.SessionToken! }).send(
-        new GetCallerIdentityCommand({}),
-      ),
+      sts({
+        accessKeyId: out.Credentials!.AccessKeyId!,
+        secretAccessKey: out.Credentials!.SecretAccessKey!,
+        sessionToken: out.Credentials!.SessionToken!,
+      }).send(new GetCallerIdentityCommand({})),
     );
     expect(error.name).toBe('ExpiredToken');
   });
@@ -87,7 +125,9 @@ describe('STS AssumeRole', () => {
   it('counts calls and injects faults through the control API', async () => {
     stack().knobs.resetCounters();
     stack().knobs.addFault({ service: 'sts', operation: 'AssumeRole', error: 'Throttling', count: 1 });
-    const error = await errorOf(sts().send(new AssumeRoleCommand({ RoleArn: ROLE_A, SourceIdentity: 'user-lob-a', RoleSessionName: 'ss' })));
+    const error = await errorOf(
+      sts().send(new AssumeRoleCommand({ RoleArn: ROLE_A, SourceIdentity: 'user-lob-a', RoleSessionName: 'ss' })),
+    );
     expect(error.name).toBe('Throttling');
     await sts().send(new AssumeRoleCommand({ RoleArn: ROLE_A, SourceIdentity: 'user-lob-a', RoleSessionName: 'ss' }));
     expect(stack().knobs.getCounters()['sts.AssumeRole']).toBe(2);
@@ -101,15 +141,28 @@ describe('STS AssumeRole: SourceIdentity and session tags', () => {
   ];
 
   it('returns the SourceIdentity and binds it and the tags to the credentials', async () => {
-    const out = await sts().send(new AssumeRoleCommand({ RoleArn: ROLE_A, RoleSessionName: 'portal-user-lob-a', SourceIdentity: 'user-lob-a', Tags: tags }));
+    const out = await sts().send(
+      new AssumeRoleCommand({
+        RoleArn: ROLE_A,
+        RoleSessionName: 'portal-user-lob-a',
+        SourceIdentity: 'user-lob-a',
+        Tags: tags,
+      }),
+    );
     expect(out.SourceIdentity).toBe('user-lob-a');
     expect(out.PackedPolicySize).toBeGreaterThan(0);
     const issued = stack().aws.temporary.get(out.Credentials!.AccessKeyId!)!;
-    expect(issued).toMatchObject({ sourceIdentity: 'user-lob-a', tags: { 'studio-user': 'user-lob-a', lob: 'lob-a' }, sessionName: 'portal-user-lob-a' });
+    expect(issued).toMatchObject({
+      sourceIdentity: 'user-lob-a',
+      tags: { 'studio-user': 'user-lob-a', lob: 'lob-a' },
+      sessionName: 'portal-user-lob-a',
+    });
   });
 
   it('refuses an AssumeRole without SourceIdentity: the generator role trust requires one', async () => {
-    const error = await errorOf(sts().send(new AssumeRoleCommand({ RoleArn: ROLE_A, RoleSessionName: 'portal', Tags: tags })));
+    const error = await errorOf(
+      sts().send(new AssumeRoleCommand({ RoleArn: ROLE_A, RoleSessionName: 'portal', Tags: tags })),
+    );
     expect(error.name).toBe('AccessDenied');
     expect(error.$metadata?.httpStatusCode).toBe(403);
   });
@@ -131,12 +184,28 @@ describe('STS AssumeRole: SourceIdentity and session tags', () => {
   });
 
   it('evaluates the trust per action like the split policy: TagSession takes exactly studio-user and lob', async () => {
-    for (const only of [[tags[0]], [tags[1]], [{ Key: 'purpose', Value: 'connection-test' }], [...tags, { Key: 'purpose', Value: 'x' }]]) {
-      const error = await errorOf(sts().send(new AssumeRoleCommand({ RoleArn: ROLE_A, RoleSessionName: 'portal', SourceIdentity: 'user-lob-a', Tags: only })));
+    for (const only of [
+      [tags[0]],
+      [tags[1]],
+      [{ Key: 'purpose', Value: 'connection-test' }],
+      [...tags, { Key: 'purpose', Value: 'x' }],
+    ]) {
+      const error = await errorOf(
+        sts().send(
+          new AssumeRoleCommand({
+            RoleArn: ROLE_A,
+            RoleSessionName: 'portal',
+            SourceIdentity: 'user-lob-a',
+            Tags: only,
+          }),
+        ),
+      );
       expect(error.name, JSON.stringify(only)).toBe('AccessDenied');
     }
     // Untagged with a source identity (AssumeRole + SetSourceIdentity only): allowed, as the policy does.
-    const untagged = await sts().send(new AssumeRoleCommand({ RoleArn: ROLE_A, RoleSessionName: 'portal', SourceIdentity: 'portal-admin' }));
+    const untagged = await sts().send(
+      new AssumeRoleCommand({ RoleArn: ROLE_A, RoleSessionName: 'portal', SourceIdentity: 'portal-admin' }),
+    );
     expect(untagged.SourceIdentity).toBe('portal-admin');
   });
 
@@ -145,14 +214,31 @@ describe('STS AssumeRole: SourceIdentity and session tags', () => {
     [{ SourceIdentity: 'has space' }, 'ValidationError', 'sourceIdentity'],
     [{ SourceIdentity: 'x'.repeat(65) }, 'ValidationError', 'sourceIdentity'],
     [{ SourceIdentity: 'aws:admin' }, 'ValidationError', 'aws:'],
-    [{ Tags: [{ Key: 'studio-user', Value: 'a' }, { Key: 'Studio-User', Value: 'b' }] }, 'InvalidParameterValue', 'Duplicate tag keys'],
+    [
+      {
+        Tags: [
+          { Key: 'studio-user', Value: 'a' },
+          { Key: 'Studio-User', Value: 'b' },
+        ],
+      },
+      'InvalidParameterValue',
+      'Duplicate tag keys',
+    ],
     [{ Tags: [{ Key: 'aws:user', Value: 'a' }] }, 'InvalidParameterValue', 'aws:'],
     [{ Tags: [{ Key: 'bad*key', Value: 'a' }] }, 'ValidationError', 'key'],
     [{ Tags: [{ Key: 'k', Value: 'v'.repeat(257) }] }, 'ValidationError', 'value'],
     [{ Tags: Array.from({ length: 51 }, (_, i) => ({ Key: `k${i}`, Value: 'v' })) }, 'ValidationError', 'tags'],
-    [{ Tags: [{ Key: 'lob', Value: 'lob-a' }], TransitiveTagKeys: ['studio-user'] }, 'InvalidParameterValue', 'transitive'],
+    [
+      { Tags: [{ Key: 'lob', Value: 'lob-a' }], TransitiveTagKeys: ['studio-user'] },
+      'InvalidParameterValue',
+      'transitive',
+    ],
   ])('rejects %j with %s naming %s', async (input, code, text) => {
-    const error = await errorOf(sts().send(new AssumeRoleCommand({ RoleArn: ROLE_A, RoleSessionName: 'portal', SourceIdentity: 'user-lob-a', ...input })));
+    const error = await errorOf(
+      sts().send(
+        new AssumeRoleCommand({ RoleArn: ROLE_A, RoleSessionName: 'portal', SourceIdentity: 'user-lob-a', ...input }),
+      ),
+    );
     expect(error.name).toBe(code);
     expect(error.message).toContain(text);
   });

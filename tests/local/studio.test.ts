@@ -1,11 +1,19 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { CreatePresignedDomainUrlCommand, SageMakerClient, type CreatePresignedDomainUrlCommandInput } from '@aws-sdk/client-sagemaker';
+import {
+  CreatePresignedDomainUrlCommand,
+  SageMakerClient,
+  type CreatePresignedDomainUrlCommandInput,
+} from '@aws-sdk/client-sagemaker';
 import { openStudioUrl, startLocalStack } from './helpers';
 import type { RunningStandIns } from '../../local/stand-ins';
 import { PORTAL_PRINCIPAL } from '../../local/demo-data';
 
-async function presign(stack: RunningStandIns, input: Partial<CreatePresignedDomainUrlCommandInput> = {}, account = '111111111111') {
+async function presign(
+  stack: RunningStandIns,
+  input: Partial<CreatePresignedDomainUrlCommandInput> = {},
+  account = '111111111111',
+) {
   const sts = new STSClient({ endpoint: stack.urls.aws, region: 'us-east-1', credentials: PORTAL_PRINCIPAL });
   const user = input.UserProfileName ?? 'user-lob-a';
   const role = await sts.send(
@@ -13,16 +21,28 @@ async function presign(stack: RunningStandIns, input: Partial<CreatePresignedDom
       RoleArn: `arn:aws:iam::${account}:role/PresignedUrlGenerator`,
       RoleSessionName: 'portal',
       SourceIdentity: user,
-      Tags: [{ Key: 'studio-user', Value: user }, { Key: 'lob', Value: account === '111111111111' ? 'lob-a' : 'lob-b' }],
+      Tags: [
+        { Key: 'studio-user', Value: user },
+        { Key: 'lob', Value: account === '111111111111' ? 'lob-a' : 'lob-b' },
+      ],
     }),
   );
   const client = new SageMakerClient({
     endpoint: stack.urls.aws,
     region: 'us-east-1',
-    credentials: { accessKeyId: role.Credentials!.AccessKeyId!, secretAccessKey: role.Credentials!.SecretAccessKey!, sessionToken: role.Credentials!.SessionToken! },
+    credentials: {
+      accessKeyId: role.Credentials!.AccessKeyId!,
+      secretAccessKey: role.Credentials!.SecretAccessKey!,
+      sessionToken: role.Credentials!.SessionToken!,
+    },
   });
   const out = await client.send(
-    new CreatePresignedDomainUrlCommand({ DomainId: 'd-loba1example', UserProfileName: 'user-lob-a', ExpiresInSeconds: 30, ...input }),
+    new CreatePresignedDomainUrlCommand({
+      DomainId: 'd-loba1example',
+      UserProfileName: 'user-lob-a',
+      ExpiresInSeconds: 30,
+      ...input,
+    }),
   );
   return out.AuthorizedUrl!;
 }
@@ -58,7 +78,10 @@ describe('Studio landing (/auth?token=)', () => {
   it('names the landing app or space', async () => {
     const lab = await openStudioUrl(await presign(stack, { LandingUri: 'app:JupyterLab:' }), stack.urls.aws);
     expect(testIdText(lab.body, 'studio-app')).toBe('JupyterLab');
-    const space = await openStudioUrl(await presign(stack, { LandingUri: 'app:CodeEditor:', SpaceName: 'team-space' }), stack.urls.aws);
+    const space = await openStudioUrl(
+      await presign(stack, { LandingUri: 'app:CodeEditor:', SpaceName: 'team-space' }),
+      stack.urls.aws,
+    );
     expect(testIdText(space.body, 'studio-app')).toBe('CodeEditor space team-space');
   });
 
@@ -121,7 +144,11 @@ describe('Studio VPC endpoint check', () => {
 describe('Studio URL configuration', () => {
   let custom: RunningStandIns;
   beforeAll(async () => {
-    custom = await startLocalStack({ STUDIO_DOMAIN_SUFFIX: 'sagemaker.aws', STUDIO_PUBLIC_SCHEME: 'https', STUDIO_PUBLIC_PORT: '443' });
+    custom = await startLocalStack({
+      STUDIO_DOMAIN_SUFFIX: 'sagemaker.aws',
+      STUDIO_PUBLIC_SCHEME: 'https',
+      STUDIO_PUBLIC_PORT: '443',
+    });
   });
   afterAll(async () => {
     await custom?.stop();

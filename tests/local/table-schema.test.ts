@@ -15,9 +15,12 @@ describe('Table schemas', () => {
     for (const [i, schema] of TABLE_SCHEMAS.entries()) {
       const def = defs[i];
       expect(def.KeySchema?.map((k) => k.AttributeName)).toEqual([schema.hash, schema.range].filter(Boolean));
-      expect((def.GlobalSecondaryIndexes ?? []).map((g) => [g.IndexName, ...(g.KeySchema ?? []).map((k) => k.AttributeName)])).toEqual(
-        schema.indexes.map((x) => [x.name, x.hash, ...(x.range ? [x.range] : [])]),
-      );
+      expect(
+        (def.GlobalSecondaryIndexes ?? []).map((g) => [
+          g.IndexName,
+          ...(g.KeySchema ?? []).map((k) => k.AttributeName),
+        ]),
+      ).toEqual(schema.indexes.map((x) => [x.name, x.hash, ...(x.range ? [x.range] : [])]));
     }
   });
 
@@ -27,9 +30,15 @@ describe('Table schemas', () => {
       const def = tableDefinitions(TABLES).find((d) => d.TableName === TABLES[schema.id])!;
       expect(args.hashKey).toBe(def.KeySchema?.[0].AttributeName);
       expect(args.rangeKey).toBe(def.KeySchema?.[1]?.AttributeName);
-      expect(args.attributes.map((a) => `${a.name}:${a.type}`).sort()).toEqual((def.AttributeDefinitions ?? []).map((a) => `${a.AttributeName}:${a.AttributeType}`).sort());
+      expect(args.attributes.map((a) => `${a.name}:${a.type}`).sort()).toEqual(
+        (def.AttributeDefinitions ?? []).map((a) => `${a.AttributeName}:${a.AttributeType}`).sort(),
+      );
       expect(args.globalSecondaryIndexes.map((g) => [g.name, g.hashKey, g.rangeKey])).toEqual(
-        (def.GlobalSecondaryIndexes ?? []).map((g) => [g.IndexName, g.KeySchema?.[0].AttributeName, g.KeySchema?.[1]?.AttributeName]),
+        (def.GlobalSecondaryIndexes ?? []).map((g) => [
+          g.IndexName,
+          g.KeySchema?.[0].AttributeName,
+          g.KeySchema?.[1]?.AttributeName,
+        ]),
       );
     }
   });

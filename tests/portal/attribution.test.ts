@@ -13,12 +13,19 @@ let stack: PortalStack;
 let dir: ReturnType<typeof directoryClient>;
 
 async function tokenFor(username: string, password: string): Promise<string> {
-  const { accessToken } = await initiateAuth({ endpoint: stack.env.COGNITO_ENDPOINT, region: stack.env.AWS_REGION, clientId: 'portal-cli' }, username, password);
+  const { accessToken } = await initiateAuth(
+    { endpoint: stack.env.COGNITO_ENDPOINT, region: stack.env.AWS_REGION, clientId: 'portal-cli' },
+    username,
+    password,
+  );
   return accessToken;
 }
 
 function launch(username: string, token: string, requestId: string) {
-  return fetch(`${stack.url}/api/studio/${username}`, { redirect: 'manual', headers: { authorization: `Bearer ${token}`, 'x-request-id': requestId } });
+  return fetch(`${stack.url}/api/studio/${username}`, {
+    redirect: 'manual',
+    headers: { authorization: `Bearer ${token}`, 'x-request-id': requestId },
+  });
 }
 
 beforeAll(async () => {
@@ -61,7 +68,9 @@ describe('attribution in the LOB account', () => {
       sourceIdentity: 'user-lob-a',
     });
     const admin = await signIn(stack.url, 'portal-admin', 'PortalAdmin1!');
-    const page = await (await fetch(`${stack.url}/admin/audit?type=launch&user=user-lob-a`, { headers: { cookie: admin.header() } })).text();
+    const page = await (
+      await fetch(`${stack.url}/admin/audit?type=launch&user=user-lob-a`, { headers: { cookie: admin.header() } })
+    ).text();
     expect(page).toContain('data-testid="audit-role-session"');
     expect(page).toContain('arn:aws:sts::111111111111:assumed-role/PresignedUrlGenerator/portal-user-lob-a');
   });
@@ -74,7 +83,14 @@ describe('attribution in the LOB account', () => {
     expect((await stack.control.getCounters())['sts.AssumeRole']).toBeUndefined();
     const tokenM = await tokenFor('user-multi', 'UserMulti1!');
     await stack.control.clearCloudTrail();
-    expect((await fetch(`${stack.url}/api/studio/user-multi?lob=lob-a`, { redirect: 'manual', headers: { authorization: `Bearer ${tokenM}` } })).status).toBe(302);
+    expect(
+      (
+        await fetch(`${stack.url}/api/studio/user-multi?lob=lob-a`, {
+          redirect: 'manual',
+          headers: { authorization: `Bearer ${tokenM}` },
+        })
+      ).status,
+    ).toBe(302);
     expect((await stack.control.getCounters())['sts.AssumeRole']).toBe(1);
     const [presigned] = await stack.control.cloudTrail({ eventName: 'CreatePresignedDomainUrl' });
     expect(presigned.userIdentity.sessionContext?.sourceIdentity).toBe('user-multi');
@@ -88,7 +104,10 @@ describe('just-in-time profiles through the API', () => {
     await stack.control.setProfileCreationDelay(600);
     await stack.control.clearCloudTrail();
     const token = await tokenFor('jit-api-user', 'JitApiUser1!');
-    const [first, second] = await Promise.all([launch('jit-api-user', token, 'jit-api-0001'), launch('jit-api-user', token, 'jit-api-0002')]);
+    const [first, second] = await Promise.all([
+      launch('jit-api-user', token, 'jit-api-0001'),
+      launch('jit-api-user', token, 'jit-api-0002'),
+    ]);
     expect([first.status, second.status]).toEqual([302, 302]);
     const creates = await stack.control.cloudTrail({ eventName: 'CreateUserProfile' });
     expect(creates.filter((e) => !e.errorCode)).toHaveLength(1);
@@ -102,7 +121,9 @@ describe('just-in-time profiles through the API', () => {
     await dir.putUser('jit-slow-user', ['lob-b']);
     await stack.control.setProfileCreationDelay(3_600_000);
     const token = await tokenFor('jit-slow-user', 'JitSlowUser1!');
-    const res = await fetch(`${stack.url}/api/studio/jit-slow-user`, { headers: { authorization: `Bearer ${token}`, accept: 'application/json' } });
+    const res = await fetch(`${stack.url}/api/studio/jit-slow-user`, {
+      headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
+    });
     expect(res.status).toBe(503);
     const body = (await res.json()) as { code: string; message: string };
     expect(body.code).toBe('profile.not_ready');

@@ -42,9 +42,15 @@ beforeEach(() => {
 describe('IdentityChecker', () => {
   it('one look-up is AdminGetUser beside AdminListGroupsForUser; a fresh copy costs nothing', async () => {
     const identities = checker();
-    expect(await identities.check('user-group-a')).toEqual({ status: 'active', username: 'user-group-a', groups: ['lob-a-users'] });
+    expect(await identities.check('user-group-a')).toEqual({
+      status: 'active',
+      username: 'user-group-a',
+      groups: ['lob-a-users'],
+    });
     expect(cognitoCalls()).toEqual({ 'cognito.AdminGetUser': 1, 'cognito.AdminListGroupsForUser': 1 });
-    const calls = stack().knobs.getCalls().filter((c) => /^cognito\.[A-Z]/.test(c.op));
+    const calls = stack()
+      .knobs.getCalls()
+      .filter((c) => /^cognito\.[A-Z]/.test(c.op));
     // Started together (the second before the first answered): one round trip, not two.
     expect(Math.abs(calls[0].at - calls[1].at)).toBeLessThan(50);
     nowMs += 59_000;
@@ -69,11 +75,27 @@ describe('IdentityChecker', () => {
     } finally {
       await cognito().send(new AdminEnableUserCommand({ UserPoolId: USER_POOL_ID, Username: 'user-multi' }));
     }
-    await cognito().send(new AdminRemoveUserFromGroupCommand({ UserPoolId: USER_POOL_ID, Username: 'portal-admin', GroupName: 'portal-admins' }));
+    await cognito().send(
+      new AdminRemoveUserFromGroupCommand({
+        UserPoolId: USER_POOL_ID,
+        Username: 'portal-admin',
+        GroupName: 'portal-admins',
+      }),
+    );
     try {
-      expect(await checker(0).check('portal-admin')).toEqual({ status: 'active', username: 'portal-admin', groups: [] });
+      expect(await checker(0).check('portal-admin')).toEqual({
+        status: 'active',
+        username: 'portal-admin',
+        groups: [],
+      });
     } finally {
-      await cognito().send(new AdminAddUserToGroupCommand({ UserPoolId: USER_POOL_ID, Username: 'portal-admin', GroupName: 'portal-admins' }));
+      await cognito().send(
+        new AdminAddUserToGroupCommand({
+          UserPoolId: USER_POOL_ID,
+          Username: 'portal-admin',
+          GroupName: 'portal-admins',
+        }),
+      );
     }
     expect(await checker(0).check('nobody-here')).toEqual({ status: 'deleted', username: 'nobody-here' });
   });
@@ -90,8 +112,16 @@ describe('IdentityChecker', () => {
 describe('TokenRevocationChecker', () => {
   it('asks Cognito (GetUser with the token) at most once per recheck window per token', async () => {
     const tokens = new TokenRevocationChecker({ pool: { cognito: cognito() }, recheckSeconds: 60, now: clock });
-    const { accessToken } = await initiateAuth({ endpoint: stack().urls.cognito, region: 'us-east-1', clientId: 'portal-cli' }, 'user-lob-b', 'UserLobB1!');
-    const claims = JSON.parse(Buffer.from(accessToken.split('.')[1], 'base64url').toString()) as { jti: string; exp: number; scope: string };
+    const { accessToken } = await initiateAuth(
+      { endpoint: stack().urls.cognito, region: 'us-east-1', clientId: 'portal-cli' },
+      'user-lob-b',
+      'UserLobB1!',
+    );
+    const claims = JSON.parse(Buffer.from(accessToken.split('.')[1], 'base64url').toString()) as {
+      jti: string;
+      exp: number;
+      scope: string;
+    };
     const verified = { tokenId: claims.jti, expiresAt: claims.exp, scopes: claims.scope.split(' ') };
     expect(await tokens.check(accessToken, verified)).toBe('valid');
     expect(await tokens.check(accessToken, verified)).toBe('valid');

@@ -40,11 +40,15 @@ afterAll(async () => {
 describe('Configuration: COGNITO_LOGOUT_URL', () => {
   it('is optional and read as a URL', () => {
     expect(parseConfig(baseEnv()).cognito.logoutUrl).toBeUndefined();
-    expect(parseConfig(baseEnv({ COGNITO_LOGOUT_URL: 'https://auth.example.com/logout' })).cognito.logoutUrl).toBe('https://auth.example.com/logout');
+    expect(parseConfig(baseEnv({ COGNITO_LOGOUT_URL: 'https://auth.example.com/logout' })).cognito.logoutUrl).toBe(
+      'https://auth.example.com/logout',
+    );
   });
 
   it('throws naming the variable when it is not a URL', () => {
-    expect(() => parseConfig(baseEnv({ COGNITO_LOGOUT_URL: 'auth.example.com/logout' }))).toThrow(/COGNITO_LOGOUT_URL must be a URL/);
+    expect(() => parseConfig(baseEnv({ COGNITO_LOGOUT_URL: 'auth.example.com/logout' }))).toThrow(
+      /COGNITO_LOGOUT_URL must be a URL/,
+    );
   });
 });
 
@@ -69,13 +73,17 @@ describe('Function: buildIdpLogoutUrl', () => {
   });
 
   it('gives none in password mode (InitiateAuth starts no IdP session), even with COGNITO_LOGOUT_URL set', async () => {
-    const config = parseConfig(baseEnv({ AUTH_MODE: 'password', COGNITO_LOGOUT_URL: 'https://auth.example.com/logout' }));
+    const config = parseConfig(
+      baseEnv({ AUTH_MODE: 'password', COGNITO_LOGOUT_URL: 'https://auth.example.com/logout' }),
+    );
     expect(await logoutUrlFor(config)).toBeUndefined();
   });
 
   it('gives none when discovery lists no end_session_endpoint (as Cognito’s does) and nothing is configured', async () => {
     const server: Server = createServer((req, res) => {
-      res.writeHead(req.url?.endsWith('/.well-known/openid-configuration') ? 200 : 404, { 'content-type': 'application/json' });
+      res.writeHead(req.url?.endsWith('/.well-known/openid-configuration') ? 200 : 404, {
+        'content-type': 'application/json',
+      });
       res.end(JSON.stringify({ issuer: 'x', authorization_endpoint: 'https://idp.example.com/oauth2/authorize' }));
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -89,7 +97,9 @@ describe('Function: buildIdpLogoutUrl', () => {
 
   it('keeps NEXTAUTH_URL’s base path when it ends in a slash or not', () => {
     expect(signedOutUrl({ nextAuthUrl: 'http://localhost:3000' })).toBe('http://localhost:3000/signin?signedOut=1');
-    expect(signedOutUrl({ nextAuthUrl: 'https://x.example.com/prod/' })).toBe('https://x.example.com/prod/signin?signedOut=1');
+    expect(signedOutUrl({ nextAuthUrl: 'https://x.example.com/prod/' })).toBe(
+      'https://x.example.com/prod/signin?signedOut=1',
+    );
   });
 });
 
@@ -97,30 +107,33 @@ describe('The Cognito stand-in’s end_session endpoint', () => {
   it.each([
     ['the OIDC form (from discovery)', {}],
     ['Cognito’s /logout?client_id&logout_uri form (COGNITO_LOGOUT_URL)', { useCognitoForm: true }],
-  ])('accepts the portal’s logout URL in %s and sends the browser back to the portal’s signed-out page', async (_name, { useCognitoForm }: { useCognitoForm?: boolean }) => {
-    const config = parseConfig(
-      baseEnv({
-        NEXTAUTH_URL: 'http://localhost:3999',
-        ...(useCognitoForm ? { COGNITO_LOGOUT_URL: `${standIns.portalEnv.COGNITO_ISSUER}/logout` } : {}),
-      }),
-    );
-    if (useCognitoForm) expect(new URL((await logoutUrlFor(config))!).searchParams.has('logout_uri')).toBe(true);
-    const jar = new CookieJar();
-    const first = await fetch((await logoutUrlFor(config))!, { redirect: 'manual' });
-    jar.store(first);
-    expect(first.status).toBe(200);
-    const html = await first.text();
-    // The stand-in answers with its auto-submitting confirmation form (oidc-provider's logout prompt).
-    const action = /<form[^>]*action="([^"]+)"/.exec(html)?.[1];
-    const xsrf = /name="xsrf" value="([^"]+)"/.exec(html)?.[1];
-    expect(action, html).toMatch(/\/logout\/confirm$/);
-    const confirm = await fetch(action!, {
-      method: 'POST',
-      redirect: 'manual',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: jar.header() },
-      body: new URLSearchParams({ xsrf: xsrf!, logout: 'yes' }),
-    });
-    expect(confirm.status).toBe(303);
-    expect(confirm.headers.get('location')).toBe('http://localhost:3999/signin?signedOut=1');
-  });
+  ])(
+    'accepts the portal’s logout URL in %s and sends the browser back to the portal’s signed-out page',
+    async (_name, { useCognitoForm }: { useCognitoForm?: boolean }) => {
+      const config = parseConfig(
+        baseEnv({
+          NEXTAUTH_URL: 'http://localhost:3999',
+          ...(useCognitoForm ? { COGNITO_LOGOUT_URL: `${standIns.portalEnv.COGNITO_ISSUER}/logout` } : {}),
+        }),
+      );
+      if (useCognitoForm) expect(new URL((await logoutUrlFor(config))!).searchParams.has('logout_uri')).toBe(true);
+      const jar = new CookieJar();
+      const first = await fetch((await logoutUrlFor(config))!, { redirect: 'manual' });
+      jar.store(first);
+      expect(first.status).toBe(200);
+      const html = await first.text();
+      // The stand-in answers with its auto-submitting confirmation form (oidc-provider's logout prompt).
+      const action = /<form[^>]*action="([^"]+)"/.exec(html)?.[1];
+      const xsrf = /name="xsrf" value="([^"]+)"/.exec(html)?.[1];
+      expect(action, html).toMatch(/\/logout\/confirm$/);
+      const confirm = await fetch(action!, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: jar.header() },
+        body: new URLSearchParams({ xsrf: xsrf!, logout: 'yes' }),
+      });
+      expect(confirm.status).toBe(303);
+      expect(confirm.headers.get('location')).toBe('http://localhost:3999/signin?signedOut=1');
+    },
+  );
 });

@@ -81,7 +81,10 @@ beforeAll(async () => {
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (server.exitCode !== null) throw new Error(`run.sh exited (${server.exitCode}):\n${log}`);
-    const ok = await fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.ok, () => false);
+    const ok = await fetch(`http://127.0.0.1:${port}/api/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) break;
     if (Date.now() > deadline) throw new Error(`not ready on ${port}:\n${log}`);
     await new Promise((r) => setTimeout(r, 200));
@@ -124,7 +127,11 @@ describe('the Lambda bundle, run as Lambda runs it', () => {
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     });
     const auth = await cognito.send(
-      new InitiateAuthCommand({ ClientId: 'portal-cli', AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'user-lob-a', PASSWORD: 'UserLobA1!' } }),
+      new InitiateAuthCommand({
+        ClientId: 'portal-cli',
+        AuthFlow: 'USER_PASSWORD_AUTH',
+        AuthParameters: { USERNAME: 'user-lob-a', PASSWORD: 'UserLobA1!' },
+      }),
     );
     const res = await fetch(`http://127.0.0.1:${port}/api/studio/user-lob-a`, {
       headers: { authorization: `Bearer ${auth.AuthenticationResult!.AccessToken}` },
@@ -140,7 +147,9 @@ describe('the Lambda bundle, run as Lambda runs it', () => {
   });
 
   it('logs no failed write', () => {
-    expect(log).not.toMatch(/EACCES|EROFS|EPERM|read-only file system|permission denied|failed to write|ENOENT.*mkdir/i);
+    expect(log).not.toMatch(
+      /EACCES|EROFS|EPERM|read-only file system|permission denied|failed to write|ENOENT.*mkdir/i,
+    );
     expect(readdirSync(taskRoot)).not.toContain('probe');
   });
 });

@@ -21,7 +21,11 @@ const NOW = new Date('2026-12-07T10:00:00.000Z');
 
 /** A LOB whose default is the Studio (classic) app, auto-creating profiles, 1-hour sessions. */
 function lobRow(lob: string, changes: Partial<Lob> = {}): Lob {
-  const studio: Partial<Lob> = { defaultApp: 'studio', allowedApps: ['studio', 'jupyterlab'], sessionDurationSeconds: 3600 };
+  const studio: Partial<Lob> = {
+    defaultApp: 'studio',
+    allowedApps: ['studio', 'jupyterlab'],
+    sessionDurationSeconds: 3600,
+  };
   return baseLobRow(lob, { ...studio, autoCreateProfile: true, maxRequestDays: 30, ...changes });
 }
 
@@ -50,7 +54,16 @@ interface Setup {
 }
 
 function setup(options: Setup = {}) {
-  const world: World = { events: [], records: new Map(), usage: [], corrections: [], durations: [], metrics: [], deferred: [], lines: [] };
+  const world: World = {
+    events: [],
+    records: new Map(),
+    usage: [],
+    corrections: [],
+    durations: [],
+    metrics: [],
+    deferred: [],
+    lines: [],
+  };
   const rows = new Map((options.rows ?? [lobRow('lob-a')]).map((row) => [row.lob, row]));
   const memberships = options.memberships ?? [member('lob-a')];
   const lobs: LobReader = {
@@ -91,7 +104,13 @@ function setup(options: Setup = {}) {
   };
   const deps: LaunchDeps = {
     // Rows bound to the pool `sub` the session carries (issue 23's launch check, lib/launch/identity-binding.ts).
-    getUser: async (username) => ({ username, sub: `sub-${username}`, lobs: memberships.map((m) => m.lob), memberships, version: 1 }),
+    getUser: async (username) => ({
+      username,
+      sub: `sub-${username}`,
+      lobs: memberships.map((m) => m.lob),
+      memberships,
+      version: 1,
+    }),
     lobs,
     presigner: {
       openSession: async (lob, username) => {
@@ -102,7 +121,9 @@ function setup(options: Setup = {}) {
         world.events.push(`presign.start ${request.lob.domainId}`);
         // A round trip: the write-ahead recorder's writes go out meanwhile.
         await new Promise((resolve) => setTimeout(resolve, 5));
-        const url = options.presign ? await options.presign(request) : `https://${request.lob.domainId}.studio.us-east-1.sagemaker.aws/auth?token=t`;
+        const url = options.presign
+          ? await options.presign(request)
+          : `https://${request.lob.domainId}.studio.us-east-1.sagemaker.aws/auth?token=t`;
         world.events.push(`presign.end ${request.lob.domainId}`);
         return url;
       },
@@ -177,7 +198,9 @@ describe('launchStudio: success', () => {
         sourceIdentity: 'ada',
       },
     ]);
-    expect(world.usage).toEqual([{ lob: 'lob-a', user: 'ada', outcome: 'success', at: NOW, durationMs: expect.any(Number) }]);
+    expect(world.usage).toEqual([
+      { lob: 'lob-a', user: 'ada', outcome: 'success', at: NOW, durationMs: expect.any(Number) },
+    ]);
     expect(world.metrics).toEqual([{ outcome: 'success', lob: 'lob-a' }]);
   });
 
@@ -190,22 +213,47 @@ describe('launchStudio: success', () => {
 });
 
 describe('launchStudio: each refusal is answered and recorded with its code', () => {
-  const cases: { name: string; setup: Setup; request?: Partial<LaunchRequest>; code: string; message: RegExp; lob?: string }[] = [
-    { name: 'no LOB at all', setup: { memberships: [] }, code: 'user.not_mapped', message: /not assigned to any line of business/ },
+  const cases: {
+    name: string;
+    setup: Setup;
+    request?: Partial<LaunchRequest>;
+    code: string;
+    message: RegExp;
+    lob?: string;
+  }[] = [
+    {
+      name: 'no LOB at all',
+      setup: { memberships: [] },
+      code: 'user.not_mapped',
+      message: /not assigned to any line of business/,
+    },
     {
       name: 'a membership that has ended',
       setup: { memberships: [member('lob-a', '2026-12-01T09:30:00.000Z')] },
       code: 'membership.expired',
       message: /ended on 2026-12-01 09:30 UTC/,
     },
-    { name: 'a LOB the user is not in', setup: {}, request: { lob: 'lob-b' }, code: 'lob.not_member', message: /not a member .*lob-b/, lob: 'lob-b' },
+    {
+      name: 'a LOB the user is not in',
+      setup: {},
+      request: { lob: 'lob-b' },
+      code: 'lob.not_member',
+      message: /not a member .*lob-b/,
+      lob: 'lob-b',
+    },
     {
       name: 'several LOBs and none chosen',
       setup: { memberships: [member('lob-a'), member('lob-b')], rows: [lobRow('lob-a'), lobRow('lob-b')] },
       code: 'input.invalid',
       message: /several lines of business \(lob-a, lob-b\)/,
     },
-    { name: 'a disabled LOB', setup: { rows: [lobRow('lob-a', { enabled: false })] }, code: 'lob.disabled', message: /currently disabled/, lob: 'lob-a' },
+    {
+      name: 'a disabled LOB',
+      setup: { rows: [lobRow('lob-a', { enabled: false })] },
+      code: 'lob.disabled',
+      message: /currently disabled/,
+      lob: 'lob-a',
+    },
     {
       name: 'an app the LOB does not allow',
       setup: { rows: [lobRow('lob-a', { allowedApps: ['studio'] })] },
@@ -231,7 +279,10 @@ describe('launchStudio: each refusal is answered and recorded with its code', ()
     },
     {
       name: 'an AWS failure in the presign',
-      setup: { presign: () => Promise.reject(new PortalError('aws.unavailable', undefined, { details: { service: 'sagemaker' } })) },
+      setup: {
+        presign: () =>
+          Promise.reject(new PortalError('aws.unavailable', undefined, { details: { service: 'sagemaker' } })),
+      },
       code: 'aws.unavailable',
       message: /./,
       lob: 'lob-a',
@@ -246,7 +297,11 @@ describe('launchStudio: each refusal is answered and recorded with its code', ()
       await afterResponse();
       const records = [...world.records.values()];
       expect(records).toHaveLength(1);
-      expect(records[0]).toMatchObject({ outcome: c.code, user: request(c.request).user.username, requestId: 'req-0001' });
+      expect(records[0]).toMatchObject({
+        outcome: c.code,
+        user: request(c.request).user.username,
+        requestId: 'req-0001',
+      });
       expect(records[0].lob).toBe(c.lob);
       expect(world.usage.map((u) => u.outcome)).toEqual([c.code]);
       expect(world.metrics.map((m) => m.outcome)).toEqual([c.code]);
@@ -260,7 +315,10 @@ describe('launchStudio: a LOB row that changed during the launch', () => {
     const result = await launchStudio(deps, request());
     expect(result.domainId).toBe('d-moved');
     expect(result.url).toContain('d-moved.studio.');
-    expect(world.events.filter((e) => e.startsWith('presign.start'))).toEqual(['presign.start d-lob-a', 'presign.start d-moved']);
+    expect(world.events.filter((e) => e.startsWith('presign.start'))).toEqual([
+      'presign.start d-lob-a',
+      'presign.start d-moved',
+    ]);
     await afterResponse();
     expect([...world.records.values()].map((r) => [r.outcome, r.domainId])).toEqual([['success', 'd-moved']]);
     expect(world.usage).toHaveLength(1);
@@ -316,14 +374,19 @@ describe('launchStudio: the two recorders', () => {
     const presignEnd = world.events.indexOf('presign.end d-lob-a');
     expect(world.events.indexOf('audit.write success')).toBeLessThan(presignEnd);
     expect(world.events.indexOf('usage.record success')).toBeLessThan(presignEnd);
-    expect([...world.records.values()]).toMatchObject([{ outcome: 'success', at: NOW.toISOString(), lob: 'lob-a', sourceIdentity: 'ada' }]);
+    expect([...world.records.values()]).toMatchObject([
+      { outcome: 'success', at: NOW.toISOString(), lob: 'lob-a', sourceIdentity: 'ada' },
+    ]);
     // The duration rides along with a later write (no round trip of its own).
     expect(world.durations).toHaveLength(1);
     expect(world.usage).toHaveLength(1);
   });
 
   it('written ahead: a presign that fails rewrites the record and moves the counts before the error answers', async () => {
-    const { deps, world } = setup({ mode: 'write-ahead', presign: () => Promise.reject(new PortalError('aws.throttled')) });
+    const { deps, world } = setup({
+      mode: 'write-ahead',
+      presign: () => Promise.reject(new PortalError('aws.throttled')),
+    });
     const error = await refusalOf(launchStudio(deps, request()));
     expect(error.code).toBe('aws.throttled');
     expect([...world.records.values()].map((r) => r.outcome)).toEqual(['aws.throttled']);

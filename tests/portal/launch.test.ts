@@ -1,7 +1,16 @@
 import { AdminCreateUserCommand, CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { directoryClient, eventually } from '../support/directory';
-import { CookieJar, expectStudioRedirect, initiateAuth, launchErrorIn, loadLaunchForm, openStudioUrl, signIn, submitLaunchForm } from '../support/http-session';
+import {
+  CookieJar,
+  expectStudioRedirect,
+  initiateAuth,
+  launchErrorIn,
+  loadLaunchForm,
+  openStudioUrl,
+  signIn,
+  submitLaunchForm,
+} from '../support/http-session';
 import { startPortalStack, type PortalStack } from '../support/portal-stack';
 
 /**
@@ -35,7 +44,10 @@ const PASSWORDS: Record<string, string> = {
 };
 
 /** The credentials callback as a browser posts it: which error the sign-in page is sent, and whether a session began. */
-async function postCredentials(username: string, password: string): Promise<{ error: string | null; signedIn: boolean }> {
+async function postCredentials(
+  username: string,
+  password: string,
+): Promise<{ error: string | null; signedIn: boolean }> {
   const jar = new CookieJar();
   const csrfRes = await fetch(`${stack.url}/api/auth/csrf`);
   jar.store(csrfRes);
@@ -48,7 +60,10 @@ async function postCredentials(username: string, password: string): Promise<{ er
   });
   jar.store(res);
   const target = res.headers.get('location') ?? ((await res.json()) as { url: string }).url;
-  return { error: new URL(target, stack.url).searchParams.get('error'), signedIn: jar.names().some((n) => n.endsWith('next-auth.session-token')) };
+  return {
+    error: new URL(target, stack.url).searchParams.get('error'),
+    signedIn: jar.names().some((n) => n.endsWith('next-auth.session-token')),
+  };
 }
 
 const sessions = new Map<string, CookieJar>();
@@ -58,14 +73,22 @@ async function session(username: string): Promise<CookieJar> {
 }
 
 async function apiStatus(username: string, query = ''): Promise<{ status: number; code?: string }> {
-  const { accessToken } = await initiateAuth({ endpoint: stack.env.COGNITO_ENDPOINT, region: stack.env.AWS_REGION, clientId: 'portal-cli' }, username, PASSWORDS[username]);
-  const res = await fetch(`${stack.url}/api/studio/${username}${query}`, { headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' } });
+  const { accessToken } = await initiateAuth(
+    { endpoint: stack.env.COGNITO_ENDPOINT, region: stack.env.AWS_REGION, clientId: 'portal-cli' },
+    username,
+    PASSWORDS[username],
+  );
+  const res = await fetch(`${stack.url}/api/studio/${username}${query}`, {
+    headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' },
+  });
   const body = (await res.json()) as { code?: string };
   return { status: res.status, code: body.code };
 }
 
 beforeAll(async () => {
-  stack = await startPortalStack({ portalEnv: { LOB_CACHE_SECONDS: String(LOB_CACHE_SECONDS), SUPPORT_CONTACT: 'the ML platform team' } });
+  stack = await startPortalStack({
+    portalEnv: { LOB_CACHE_SECONDS: String(LOB_CACHE_SECONDS), SUPPORT_CONTACT: 'the ML platform team' },
+  });
   dir = directoryClient(stack.env);
 });
 
@@ -99,7 +122,12 @@ describe('sign-in and home page', () => {
       credentials: { accessKeyId: stack.env.AWS_ACCESS_KEY_ID, secretAccessKey: stack.env.AWS_SECRET_ACCESS_KEY },
     });
     await cognito.send(
-      new AdminCreateUserCommand({ UserPoolId: stack.env.COGNITO_USER_POOL_ID, Username: 'user-temp-password', TemporaryPassword: 'TempPass1!', MessageAction: 'SUPPRESS' }),
+      new AdminCreateUserCommand({
+        UserPoolId: stack.env.COGNITO_USER_POOL_ID,
+        Username: 'user-temp-password',
+        TemporaryPassword: 'TempPass1!',
+        MessageAction: 'SUPPRESS',
+      }),
     );
     cognito.destroy();
 
@@ -160,7 +188,13 @@ describe('Open Studio', () => {
     // The audit record carries the portal's own request id (answered in x-request-id), never the client's.
     const requestId = response.headers.get('x-request-id')!;
     expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
-    await expectAudit(requestId, { type: 'launch', user: 'user-lob-a', lob: 'lob-a', outcome: 'success', app: 'studio' });
+    await expectAudit(requestId, {
+      type: 'launch',
+      user: 'user-lob-a',
+      lob: 'lob-a',
+      outcome: 'success',
+      app: 'studio',
+    });
     expect(await dir.auditFor('portal-test-lob-a-0001')).toEqual([]);
   });
 
@@ -231,7 +265,11 @@ describe('Open Studio', () => {
 });
 
 describe('Open Studio: errors a user can act on', () => {
-  async function launchError(username: string, extraHeaders: Record<string, string> = {}, arrange?: () => Promise<void>) {
+  async function launchError(
+    username: string,
+    extraHeaders: Record<string, string> = {},
+    arrange?: () => Promise<void>,
+  ) {
     const form = await loadLaunchForm(stack.url, await session(username));
     await arrange?.();
     const { response, html } = await submitLaunchForm(stack.url, form, extraHeaders);
@@ -246,7 +284,11 @@ describe('Open Studio: errors a user can act on', () => {
   it('user.not_mapped: the action refuses a user in no LOB even when posted directly', async () => {
     const form = await loadLaunchForm(stack.url, await session('user-lob-a'));
     // user-no-lob has no form; post user-lob-a's form (lob=lob-a) with user-no-lob's session.
-    const { response, html } = await submitLaunchForm(stack.url, { ...form, jar: await session('user-no-lob') }, { 'x-request-id': 'portal-test-nolob-0001' });
+    const { response, html } = await submitLaunchForm(
+      stack.url,
+      { ...form, jar: await session('user-no-lob') },
+      { 'x-request-id': 'portal-test-nolob-0001' },
+    );
     expect(response.status).toBe(200);
     expect(response.headers.get('location')).toBeNull();
     // The re-rendered page has no form for this user: it shows the "whom to ask" message instead.
@@ -310,7 +352,14 @@ describe('Open Studio: errors a user can act on', () => {
 
   it('aws.throttled after the SDK’s retries', async () => {
     const error = await launchError('user-lob-a', {}, () =>
-      stack.control.setFault({ service: 'sagemaker', operation: 'CreatePresignedDomainUrl', error: 'ThrottlingException', rate: 1 }).then(() => undefined),
+      stack.control
+        .setFault({
+          service: 'sagemaker',
+          operation: 'CreatePresignedDomainUrl',
+          error: 'ThrottlingException',
+          rate: 1,
+        })
+        .then(() => undefined),
     );
     expect(error.code).toBe('aws.throttled');
     const counters = await stack.control.getCounters();
@@ -325,7 +374,13 @@ describe('Open Studio: errors a user can act on', () => {
     const error = await launchError('user-lob-a', {}, async () => {
       const warm = await submitLaunchForm(stack.url, await loadLaunchForm(stack.url, await session('user-lob-a')));
       expect(warm.response.status).toBe(303);
-      await stack.control.setFault({ service: 'dynamodb', operation: 'GetItem', error: 'ServiceUnavailable', rate: 1, count: 3 });
+      await stack.control.setFault({
+        service: 'dynamodb',
+        operation: 'GetItem',
+        error: 'ServiceUnavailable',
+        rate: 1,
+        count: 3,
+      });
     });
     expect(error.code).toBe('directory.unavailable');
     expect(error.message).toMatch(/directory is unavailable/);

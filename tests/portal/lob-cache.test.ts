@@ -28,7 +28,11 @@ let clockFile: string;
 let offsetSeconds = 0;
 const tokens = new Map<string, string>();
 
-const PASSWORDS: Record<string, string> = { 'user-lob-a': 'UserLobA1!', 'user-lob-b': 'UserLobB1!', 'user-group-a': 'UserGroupA1!' };
+const PASSWORDS: Record<string, string> = {
+  'user-lob-a': 'UserLobA1!',
+  'user-lob-b': 'UserLobB1!',
+  'user-group-a': 'UserGroupA1!',
+};
 
 /** Moves both portals' clock past the LOB cache window. */
 function passCacheWindow() {
@@ -38,7 +42,11 @@ function passCacheWindow() {
 
 async function tokenOf(username: string) {
   if (!tokens.has(username)) {
-    const { accessToken } = await initiateAuth({ endpoint: stack.env.COGNITO_ENDPOINT, region: stack.env.AWS_REGION, clientId: 'portal-cli' }, username, PASSWORDS[username]);
+    const { accessToken } = await initiateAuth(
+      { endpoint: stack.env.COGNITO_ENDPOINT, region: stack.env.AWS_REGION, clientId: 'portal-cli' },
+      username,
+      PASSWORDS[username],
+    );
     tokens.set(username, accessToken);
   }
   return tokens.get(username)!;
@@ -54,9 +62,18 @@ async function tracedLaunch(baseUrl: string, username: string) {
   });
   const respondedAt = Date.now();
   const body = (await res.json()) as { url?: string; code?: string; message?: string };
-  const calls = (await stack.control.getCalls()).filter((c) => !c.op.startsWith('cognito.') && !c.op.startsWith('studio.'));
+  const calls = (await stack.control.getCalls()).filter(
+    (c) => !c.op.startsWith('cognito.') && !c.op.startsWith('studio.'),
+  );
   const before = calls.filter((c) => c.at < respondedAt);
-  return { status: res.status, requestId: res.headers.get('x-request-id')!, body, before, ops: before.map((c) => c.op).sort(), inARow: sequentialDepth(before) };
+  return {
+    status: res.status,
+    requestId: res.headers.get('x-request-id')!,
+    body,
+    before,
+    ops: before.map((c) => c.op).sort(),
+    inARow: sequentialDepth(before),
+  };
 }
 
 beforeAll(async () => {
@@ -66,7 +83,11 @@ beforeAll(async () => {
   const portalEnv = { LOB_CACHE_SECONDS: String(LOB_CACHE_SECONDS), CLOCK_OFFSET_FILE: clockFile };
   stack = await startPortalStack({ portalEnv });
   // The deployed (Lambda) configuration beside it, on the same stand-ins: the audit record is written before the response.
-  lambda = await startPortal({ env: { ...stack.env, AUDIT_WRITE: 'before-response' }, mode: 'password', distDir: distDir() });
+  lambda = await startPortal({
+    env: { ...stack.env, AUDIT_WRITE: 'before-response' },
+    mode: 'password',
+    distDir: distDir(),
+  });
   dir = directoryClient(stack.env);
 }, 180_000);
 
@@ -101,7 +122,9 @@ describe('LOB rows after the cache window (stale-while-revalidate)', () => {
         expect(new URL(after.body.url!).hostname).toBe('d-loba1example.studio.us-east-1.localhost');
         // The LOB row (GetItem, or the LOB list's Scan for a group-mapped user) was read again, before the response...
         const reread = username === 'user-group-a' ? 'dynamodb.Scan' : 'dynamodb.GetItem';
-        expect(after.ops.filter((op) => op === reread).length, after.ops.join(', ')).toBe(inside.ops.filter((op) => op === reread).length + 1);
+        expect(after.ops.filter((op) => op === reread).length, after.ops.join(', ')).toBe(
+          inside.ops.filter((op) => op === reread).length + 1,
+        );
         expect(after.ops).toContain('sagemaker.CreatePresignedDomainUrl');
         expect(after.ops).not.toContain('sts.AssumeRole');
         // ...beside the presign: no more calls in a row than inside the window.
@@ -137,7 +160,11 @@ describe('LOB rows after the cache window (stale-while-revalidate)', () => {
         const [first, ...followUps] = records.sort((a, b) => String(a.sk).localeCompare(String(b.sk)));
         expect(followUps.length).toBeLessThanOrEqual(1);
         for (const f of followUps) expect(f.followsUp).toBe(first.sk);
-        expect({ ...first, ...followUps[0] }).toMatchObject({ user: 'user-lob-b', lob: 'lob-b', outcome: 'lob.disabled' });
+        expect({ ...first, ...followUps[0] }).toMatchObject({
+          user: 'user-lob-b',
+          lob: 'lob-b',
+          outcome: 'lob.disabled',
+        });
       }
     } finally {
       await dir.updateLob('lob-b', { enabled: true });

@@ -31,7 +31,13 @@ async function hostedUiToken(claims: Record<string, unknown>): Promise<JWT> {
 
 async function sessionOf(token: JWT) {
   const { callbacks } = buildAuthOptions(parseConfig(env()));
-  const session = await callbacks!.session!({ session: { expires: '' } as never, token, user: undefined as never, newSession: undefined, trigger: 'update' });
+  const session = await callbacks!.session!({
+    session: { expires: '' } as never,
+    token,
+    user: undefined as never,
+    newSession: undefined,
+    trigger: 'update',
+  });
   return (session as { user: { mfa?: boolean } }).user;
 }
 
@@ -54,9 +60,17 @@ describe('password sessions', () => {
   it('carry what the sign-in steps recorded', async () => {
     const { callbacks } = buildAuthOptions(parseConfig(env()));
     const account = { provider: 'credentials', type: 'credentials', providerAccountId: 'owner-mfa' } as Account;
-    const withMfa = await callbacks!.jwt!({ token: {}, user: { id: 'owner-mfa', username: 'owner-mfa', groups: [], mfa: true } as User, account });
+    const withMfa = await callbacks!.jwt!({
+      token: {},
+      user: { id: 'owner-mfa', username: 'owner-mfa', groups: [], mfa: true } as User,
+      account,
+    });
     expect((await sessionOf(withMfa)).mfa).toBe(true);
-    const without = await callbacks!.jwt!({ token: {}, user: { id: 'owner-lob-a', username: 'owner-lob-a', groups: [], mfa: false } as User, account });
+    const without = await callbacks!.jwt!({
+      token: {},
+      user: { id: 'owner-lob-a', username: 'owner-lob-a', groups: [], mfa: false } as User,
+      account,
+    });
     expect((await sessionOf(without)).mfa).toBe(false);
   });
 });

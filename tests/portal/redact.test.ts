@@ -7,7 +7,9 @@ describe('redact', () => {
   const jwt = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1c2VyLWxvYi1hIn0.c2lnbmF0dXJlLXZhbHVl';
 
   it('replaces values under secret-looking keys', () => {
-    expect(redact({ accessToken: 'abc', password: 'p', cookie: 'c', clientSecret: 's', url: 'https://x', lob: 'lob-a' })).toEqual({
+    expect(
+      redact({ accessToken: 'abc', password: 'p', cookie: 'c', clientSecret: 's', url: 'https://x', lob: 'lob-a' }),
+    ).toEqual({
       accessToken: REDACTED,
       password: REDACTED,
       cookie: REDACTED,
@@ -32,8 +34,16 @@ describe('redact', () => {
 
   it('logs JSON lines through it', () => {
     const lines: string[] = [];
-    createMemoryLogger(lines).child({ requestId: 'r-123456789' }).info('launch.success', { presignedUrl: 'https://x/auth?token=abc', lob: 'lob-a' });
+    createMemoryLogger(lines)
+      .child({ requestId: 'r-123456789' })
+      .info('launch.success', { presignedUrl: 'https://x/auth?token=abc', lob: 'lob-a' });
     const line = JSON.parse(lines[0]) as Record<string, unknown>;
-    expect(line).toMatchObject({ level: 'info', msg: 'launch.success', requestId: 'r-123456789', presignedUrl: REDACTED, lob: 'lob-a' });
+    expect(line).toMatchObject({
+      level: 'info',
+      msg: 'launch.success',
+      requestId: 'r-123456789',
+      presignedUrl: REDACTED,
+      lob: 'lob-a',
+    });
   });
 });

@@ -22,7 +22,8 @@ const { setClockOffset } = useClockedStack(
   (started) => ({ stack, jars } = started),
 );
 
-const get = (p: string, who: string) => fetch(`${stack.url}${p}`, { headers: { cookie: jars[who].header() }, redirect: 'manual' });
+const get = (p: string, who: string) =>
+  fetch(`${stack.url}${p}`, { headers: { cookie: jars[who].header() }, redirect: 'manual' });
 
 async function formsOf(p: string, who: string): Promise<{ html: string; forms: ActionForm[] }> {
   const res = await get(p, who);
@@ -80,15 +81,25 @@ describe('Access request -> approval -> launch -> expiry', () => {
 
   it('files a request, refuses a second pending one, and publishes request.created', async () => {
     const form = await requestForm('user-no-lob', 'lob-a');
-    const first = await requestAccess('user-no-lob', 'lob-a', 'Quarterly churn model for the lob-a analytics team', '30', form);
+    const first = await requestAccess(
+      'user-no-lob',
+      'lob-a',
+      'Quarterly churn model for the lob-a analytics team',
+      '30',
+      form,
+    );
     expect(first.text).toContain('Request sent');
     // The page no longer offers lob-a; a replay of the form is refused by the condition on the guard item.
-    expect((await formsOf('/', 'user-no-lob')).forms.some((f) => f.fields.some(([n, v]) => n === 'lob' && v === 'lob-a'))).toBe(false);
+    expect(
+      (await formsOf('/', 'user-no-lob')).forms.some((f) => f.fields.some(([n, v]) => n === 'lob' && v === 'lob-a')),
+    ).toBe(false);
     const second = await requestAccess('user-no-lob', 'lob-a', 'Asking again for the same thing, please', '30', form);
     expect(second.text).toContain('You already have a pending request for lob-a');
     const home = await (await get('/', 'user-no-lob')).text();
     expect(home).toContain('Waiting for a decision');
-    const created = (await snsMessages()).filter((m) => m.attributes.event === 'request.created' && m.attributes.lob === 'lob-a');
+    const created = (await snsMessages()).filter(
+      (m) => m.attributes.event === 'request.created' && m.attributes.lob === 'lob-a',
+    );
     expect(created).toHaveLength(1);
     expect(JSON.parse(created[0].message)).toMatchObject({ requester: 'user-no-lob', days: 30 });
   });
@@ -104,12 +115,20 @@ describe('Access request -> approval -> launch -> expiry', () => {
   it('confines owner-lob-a to lob-a: 403 on lob-b pages, routes and replayed action POSTs', async () => {
     await requestAccess('new-user', 'lob-b', 'Need lob-b for the data platform migration');
     const lobB = await pendingIdOf('new-user', 'lob-b');
-    for (const p of ['/admin/lobs/lob-b', '/admin/lobs/lob-b/members', '/admin/requests?lob=lob-b', '/admin/audit?lob=lob-b', '/admin/users', '/admin/audit/export?lob=lob-b']) {
+    for (const p of [
+      '/admin/lobs/lob-b',
+      '/admin/lobs/lob-b/members',
+      '/admin/requests?lob=lob-b',
+      '/admin/audit?lob=lob-b',
+      '/admin/users',
+      '/admin/audit/export?lob=lob-b',
+    ]) {
       const res = await get(p, 'owner-lob-a');
       expect(res.status, p).toBe(403);
       expect(await res.text()).not.toContain('new-user');
     }
-    for (const p of ['/admin/requests', '/admin/lobs/lob-a', '/admin/lobs/lob-a/members', '/admin/audit']) expect((await get(p, 'owner-lob-a')).status, p).toBe(200);
+    for (const p of ['/admin/requests', '/admin/lobs/lob-a', '/admin/lobs/lob-a/members', '/admin/audit'])
+      expect((await get(p, 'owner-lob-a')).status, p).toBe(200);
     // The owner's own queue shows lob-a's request and not lob-b's.
     const queue = await (await get('/admin/requests', 'owner-lob-a')).text();
     expect(queue).toContain('data-requester="user-no-lob" data-lob="lob-a"');
@@ -118,12 +137,22 @@ describe('Access request -> approval -> launch -> expiry', () => {
     // Replays: the approve/deny actions with lob-b's request id, the member action with lob=lob-b.
     const [approve, deny] = await decisionForms('owner-lob-a');
     for (const form of [approve, deny]) {
-      const res = await callAction(stack.url, '/admin/requests', form.actionId, jars['owner-lob-a'].header(), { id: lobB, days: '30', reason: 'not yours' });
+      const res = await callAction(stack.url, '/admin/requests', form.actionId, jars['owner-lob-a'].header(), {
+        id: lobB,
+        days: '30',
+        reason: 'not yours',
+      });
       expect(res.status).toBe(403);
     }
     const members = await formsOf('/admin/lobs/lob-a/members', 'owner-lob-a');
     const add = formWith(members.forms, 'lob', 'lob-a');
-    const replay = await callAction(stack.url, '/admin/lobs/lob-a/members', add.actionId, jars['owner-lob-a'].header(), { lob: 'lob-b', username: 'owner-lob-a', until: '' });
+    const replay = await callAction(
+      stack.url,
+      '/admin/lobs/lob-a/members',
+      add.actionId,
+      jars['owner-lob-a'].header(),
+      { lob: 'lob-b', username: 'owner-lob-a', until: '' },
+    );
     expect(replay.status).toBe(403);
     const row = await directoryClient(stack.env).getItem(stack.env.TABLE_USERS, { username: 'owner-lob-a' });
     expect(row).toBeUndefined();
@@ -136,7 +165,10 @@ describe('Access request -> approval -> launch -> expiry', () => {
     expect(asked.text).toContain('Request sent');
     const id = await pendingIdOf('owner-lob-a', 'lob-a');
     const [approve] = await decisionForms('owner-lob-a');
-    const res = await callAction(stack.url, '/admin/requests', approve.actionId, jars['owner-lob-a'].header(), { id, days: '30' });
+    const res = await callAction(stack.url, '/admin/requests', approve.actionId, jars['owner-lob-a'].header(), {
+      id,
+      days: '30',
+    });
     expect(await res.text()).toContain('You asked for this access yourself, so you cannot decide it');
     const item = await directoryClient(stack.env).getItem(stack.env.TABLE_REQUESTS, { id });
     expect(item?.status).toBe('pending');
@@ -147,11 +179,19 @@ describe('Access request -> approval -> launch -> expiry', () => {
     const [ownerApprove] = await decisionForms('owner-lob-a');
     const [adminApprove] = await decisionForms('portal-admin');
     const answers = await Promise.all([
-      callAction(stack.url, '/admin/requests', ownerApprove.actionId, jars['owner-lob-a'].header(), { id, days: '30' }).then((r) => r.text()),
-      callAction(stack.url, '/admin/requests', adminApprove.actionId, jars['portal-admin'].header(), { id, days: '30' }).then((r) => r.text()),
+      callAction(stack.url, '/admin/requests', ownerApprove.actionId, jars['owner-lob-a'].header(), {
+        id,
+        days: '30',
+      }).then((r) => r.text()),
+      callAction(stack.url, '/admin/requests', adminApprove.actionId, jars['portal-admin'].header(), {
+        id,
+        days: '30',
+      }).then((r) => r.text()),
     ]);
     const approved = answers.filter((t) => t.includes('Approved: user-no-lob is a member of lob-a until'));
-    const already = answers.filter((t) => /This request was already approved by (owner-lob-a|portal-admin) at \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/.test(t));
+    const already = answers.filter((t) =>
+      /This request was already approved by (owner-lob-a|portal-admin) at \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/.test(t),
+    );
     expect(approved).toHaveLength(1);
     expect(already).toHaveLength(1);
 
@@ -165,11 +205,13 @@ describe('Access request -> approval -> launch -> expiry', () => {
     expect(days).toBeLessThan(30.1);
     const audit = await directory.queryIndex(stack.env.TABLE_AUDIT, 'byLob', 'lob', 'lob-a');
     expect(audit.filter((i) => i.action === 'request.approve' && i.target === 'user-no-lob')).toHaveLength(1);
-    const decided = (await snsMessages()).filter((m) => m.attributes.event === 'request.decided' && m.attributes.lob === 'lob-a');
+    const decided = (await snsMessages()).filter(
+      (m) => m.attributes.event === 'request.decided' && m.attributes.lob === 'lob-a',
+    );
     expect(decided).toHaveLength(1);
   });
 
-  it('the overview shows the membership in its last week, linking to the LOB\'s expiring view, and what still waits', async () => {
+  it("the overview shows the membership in its last week, linking to the LOB's expiring view, and what still waits", async () => {
     const before = glance(await (await get('/admin', 'owner-lob-a')).text(), 'glance-ending');
     expect(before).not.toMatch(/data-lob="lob-a"/);
     setClockOffset(25 * DAY); // the 30-day membership of user-no-lob now ends within 7 days
@@ -191,7 +233,9 @@ describe('Access request -> approval -> launch -> expiry', () => {
 
   it('the member launches into lob-a and sees the end date; after it the launch is refused with membership.expired', async () => {
     const home = await (await get('/', 'user-no-lob')).text();
-    expect(home).toMatch(/data-testid="ends-lob-a">lob-a(<!-- -->)?: until (<!-- -->)?<time[^>]*>\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/);
+    expect(home).toMatch(
+      /data-testid="ends-lob-a">lob-a(<!-- -->)?: until (<!-- -->)?<time[^>]*>\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/,
+    );
     const form = await loadLaunchForm(stack.url, jars['user-no-lob']);
     const launched = await submitLaunchForm(stack.url, form);
     expect(launched.response.status).toBe(303);
@@ -199,18 +243,32 @@ describe('Access request -> approval -> launch -> expiry', () => {
 
     const cognito = { endpoint: stack.env.COGNITO_ENDPOINT, region: stack.env.AWS_REGION, clientId: 'portal-cli' };
     const { accessToken } = await initiateAuth(cognito, 'user-no-lob', 'UserNoLob1!');
-    const api = (await fetch(`${stack.url}/api/studio/user-no-lob`, { headers: { authorization: `Bearer ${accessToken}` }, redirect: 'manual' }));
+    const api = await fetch(`${stack.url}/api/studio/user-no-lob`, {
+      headers: { authorization: `Bearer ${accessToken}` },
+      redirect: 'manual',
+    });
     expect(api.status).toBe(302);
 
     setClockOffset(31 * DAY);
-    const refused = await fetch(`${stack.url}/api/studio/user-no-lob`, { headers: { authorization: `Bearer ${accessToken}` }, redirect: 'manual' });
+    const refused = await fetch(`${stack.url}/api/studio/user-no-lob`, {
+      headers: { authorization: `Bearer ${accessToken}` },
+      redirect: 'manual',
+    });
     expect(refused.status).toBe(403);
     const body = (await refused.json()) as { code: string; message: string };
     expect(body.code).toBe('membership.expired');
-    expect(body.message).toMatch(/Your membership of lob-a ended on \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC\. To continue, ask for access again/);
+    expect(body.message).toMatch(
+      /Your membership of lob-a ended on \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC\. To continue, ask for access again/,
+    );
     // "Open Studio" on the page loaded before the end, as a hydrated browser posts it.
     const ref = form.fields.find(([n]) => /^\$ACTION_\d+:0$/.test(n))?.[1];
-    const viaAction = await callAction(stack.url, '/', (JSON.parse(ref!) as { id: string }).id, jars['user-no-lob'].header(), { lob: 'lob-a' });
+    const viaAction = await callAction(
+      stack.url,
+      '/',
+      (JSON.parse(ref!) as { id: string }).id,
+      jars['user-no-lob'].header(),
+      { lob: 'lob-a' },
+    );
     const answer = await viaAction.text();
     expect(answer).toContain('membership.expired');
     expect(answer).toMatch(/Your membership of lob-a ended on \d{4}-\d{2}-\d{2}/);

@@ -28,7 +28,9 @@ beforeAll(async () => {
   clockFile = path.join(dir, 'offset');
   writeFileSync(clockFile, '0');
   // No in-process timer: the test runs the job itself.
-  stack = await startPortalStack({ portalEnv: { ...REHEARSAL_SESSION_ENV, CLOCK_OFFSET_FILE: clockFile, REVIEW_JOB_INTERVAL_SECONDS: '0' } });
+  stack = await startPortalStack({
+    portalEnv: { ...REHEARSAL_SESSION_ENV, CLOCK_OFFSET_FILE: clockFile, REVIEW_JOB_INTERVAL_SECONDS: '0' },
+  });
   owner = await signIn(stack.url, 'owner-lob-a', 'OwnerLobA1!');
 }, 180_000);
 
@@ -65,7 +67,9 @@ async function runJob(): Promise<JobAnswer> {
 
 async function expiringMessages() {
   const res = await fetch(`${stack.standIns.urls.control}/sns/messages`);
-  const { messages } = (await res.json()) as { messages: { subject: string; attributes: Record<string, string>; message: string }[] };
+  const { messages } = (await res.json()) as {
+    messages: { subject: string; attributes: Record<string, string>; message: string }[];
+  };
   return messages.filter((m) => m.attributes.event === 'membership.expiring');
 }
 
@@ -84,7 +88,12 @@ describe('Membership ending in 7 days: one SNS notice per membership and end dat
     expect(messages).toHaveLength(1);
     expect(messages[0].attributes).toEqual({ lob: 'lob-a', event: 'membership.expiring' });
     expect(messages[0].subject).toContain('user-no-lob');
-    expect(JSON.parse(messages[0].message)).toMatchObject({ event: 'membership.expiring', lob: 'lob-a', username: 'user-no-lob', until: `${endDate(5)}T23:59:59.999Z` });
+    expect(JSON.parse(messages[0].message)).toMatchObject({
+      event: 'membership.expiring',
+      lob: 'lob-a',
+      username: 'user-no-lob',
+      until: `${endDate(5)}T23:59:59.999Z`,
+    });
   });
 
   it('a second run sends nothing new', async () => {

@@ -16,7 +16,8 @@ let deps: AdminDeps;
 let ctl: Control;
 useAdminStandIns((started) => ({ deps, ctl } = started), { notify: false });
 
-const ask = (who: string, lob: string) => createRequest(deps, who, { lob, justification: 'Needed for the quarterly model review', days: 30 });
+const ask = (who: string, lob: string) =>
+  createRequest(deps, who, { lob, justification: 'Needed for the quarterly model review', days: 30 });
 
 describe('Pending-request count (counter items in the request transactions)', () => {
   it('counts requests filed at the same moment in one LOB, per LOB and in total', async () => {
@@ -51,7 +52,10 @@ describe('Pending-request count (counter items in the request transactions)', ()
 
   it('two owners deciding one request at once move the count once', async () => {
     const { requests } = await listPendingRequests(deps, ['lob-a'], { limit: 1 });
-    const results = await Promise.allSettled([approveRequest(deps, 'owner-1', requests[0].id), denyRequest(deps, 'owner-2', requests[0].id, 'Duplicate of another request')]);
+    const results = await Promise.allSettled([
+      approveRequest(deps, 'owner-1', requests[0].id),
+      denyRequest(deps, 'owner-2', requests[0].id, 'Duplicate of another request'),
+    ]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     expect(await countPendingRequests(deps, ['lob-a'])).toBe(8);
   });
@@ -69,10 +73,25 @@ describe('Request items at the data layer border', () => {
   });
 
   it('refuses a stored request that is not what the portal writes, naming the item and the field', async () => {
-    const item = { id: 'hand-edited', lob: 'lob-z', requester: 'someone', justification: 'typed into the console', days: 30, createdAt: '2026-11-01T00:00:00.000Z' };
+    const item = {
+      id: 'hand-edited',
+      lob: 'lob-z',
+      requester: 'someone',
+      justification: 'typed into the console',
+      days: 30,
+      createdAt: '2026-11-01T00:00:00.000Z',
+    };
     await deps.ddb.send(new PutCommand({ TableName: deps.tables.requests, Item: { ...item, status: 'maybe' } }));
-    await expect(getRequest(deps, 'hand-edited')).rejects.toMatchObject({ code: 'directory.item_invalid', message: expect.stringMatching(/Requests item hand-edited .*status/) });
-    await deps.ddb.send(new PutCommand({ TableName: deps.tables.requests, Item: { ...item, status: 'pending', days: '30' } }));
-    await expect(getRequest(deps, 'hand-edited')).rejects.toMatchObject({ code: 'directory.item_invalid', message: expect.stringContaining('days') });
+    await expect(getRequest(deps, 'hand-edited')).rejects.toMatchObject({
+      code: 'directory.item_invalid',
+      message: expect.stringMatching(/Requests item hand-edited .*status/),
+    });
+    await deps.ddb.send(
+      new PutCommand({ TableName: deps.tables.requests, Item: { ...item, status: 'pending', days: '30' } }),
+    );
+    await expect(getRequest(deps, 'hand-edited')).rejects.toMatchObject({
+      code: 'directory.item_invalid',
+      message: expect.stringContaining('days'),
+    });
   });
 });

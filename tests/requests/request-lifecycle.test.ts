@@ -16,24 +16,31 @@ import { actionForms, callActionText, formWithFields, postActionForm, type Actio
 import { pendingIdOf as pendingIdIn, pendingItems, runReviewJobs } from '../support/request-queue';
 
 const USERS: Array<[string, string]> = [
-  ['user-expiring', 'UserExpiring1!'], ['owner-lob-a', 'OwnerLobA1!'], ['portal-admin', 'PortalAdmin1!'], ['user-no-lob', 'UserNoLob1!'], ['new-user', 'NewUser1!'],
+  ['user-expiring', 'UserExpiring1!'],
+  ['owner-lob-a', 'OwnerLobA1!'],
+  ['portal-admin', 'PortalAdmin1!'],
+  ['user-no-lob', 'UserNoLob1!'],
+  ['new-user', 'NewUser1!'],
 ];
 let stack: PortalStack;
 let jars: Record<string, CookieJar>;
 const { setClockOffset } = useClockedStack(USERS, REHEARSAL_SESSION_ENV, (started) => ({ stack, jars } = started));
 
 const doc = () => directoryClient(stack.env).doc;
-const get = (p: string, who: string) => fetch(`${stack.url}${p}`, { headers: { cookie: jars[who].header() }, redirect: 'manual' });
+const get = (p: string, who: string) =>
+  fetch(`${stack.url}${p}`, { headers: { cookie: jars[who].header() }, redirect: 'manual' });
 const html = async (p: string, who: string) => {
   const res = await get(p, who);
   expect(res.status, `${who} GET ${p}`).toBe(200);
   // Without React's text separators, so assertions read as the page does.
   return (await res.text()).replaceAll('<!-- -->', '');
 };
-const item = async (table: string, key: Record<string, string>) => (await doc().send(new GetCommand({ TableName: table, Key: key, ConsistentRead: true }))).Item;
+const item = async (table: string, key: Record<string, string>) =>
+  (await doc().send(new GetCommand({ TableName: table, Key: key, ConsistentRead: true }))).Item;
 const requestItem = (id: string) => item(stack.env.TABLE_REQUESTS, { id });
 
-const formOf = async (p: string, who: string, fields: Record<string, string>) => formWithFields(actionForms(await html(p, who)), fields, p);
+const formOf = async (p: string, who: string, fields: Record<string, string>) =>
+  formWithFields(actionForms(await html(p, who)), fields, p);
 const act = (p: string, who: string, form: ActionForm, fields: Record<string, string | string[]>) =>
   callActionText(stack.url, p, form.actionId, jars[who].header(), fields);
 const pendingIdOf = (requester: string, lob: string) => pendingIdIn(stack, requester, lob);
@@ -57,24 +64,36 @@ async function runJobs(): Promise<JobAnswer> {
 async function snsMessages(event: string) {
   const res = await fetch(`${stack.standIns.urls.control}/sns/messages`);
   const { messages } = (await res.json()) as { messages: { attributes: Record<string, string>; message: string }[] };
-  return messages.filter((m) => m.attributes.event === event).map((m) => ({ attributes: m.attributes, body: JSON.parse(m.message) as Record<string, unknown> }));
+  return messages
+    .filter((m) => m.attributes.event === event)
+    .map((m) => ({ attributes: m.attributes, body: JSON.parse(m.message) as Record<string, unknown> }));
 }
 
 /** The decision forms of a pending request's page (approve first), as its approver's browser has them. */
 const decisionForm = (who: string, id: string) => formOf(`/admin/requests/${id}`, who, { id });
-const decide = (who: string, id: string, form: ActionForm, reason = '') => act(`/admin/requests/${id}`, who, form, { id, days: '', reason });
+const decide = (who: string, id: string, form: ActionForm, reason = '') =>
+  act(`/admin/requests/${id}`, who, form, { id, days: '', reason });
 const approve = async (who: string, id: string) => decide(who, id, await decisionForm(who, id));
 const requestAccess = async (who: string, lob: string) =>
-  act('/', who, await formOf('/', who, { lob }), { lob, justification: `Quarterly analysis work in ${lob}`, days: '30' });
+  act('/', who, await formOf('/', who, { lob }), {
+    lob,
+    justification: `Quarterly analysis work in ${lob}`,
+    days: '30',
+  });
 
 describe('LOB setting "Requests expire after (days)"', () => {
   const lobPath = '/admin/lobs/lob-b';
   const save = async (fields: Record<string, string>) => {
-    const form = actionForms(await html(lobPath, 'portal-admin')).find((f) => f.fields.some(([n]) => n === 'displayName'))!;
+    const form = actionForms(await html(lobPath, 'portal-admin')).find((f) =>
+      f.fields.some(([n]) => n === 'displayName'),
+    )!;
     return act(lobPath, 'portal-admin', form, {
       ...Object.fromEntries(form.fields.filter(([n]) => n !== 'allowedApps')),
       allowedApps: form.fields.filter(([n]) => n === 'allowedApps').map(([, v]) => v),
-      defaultApp: 'studio', maxRequestDays: '90', approvalsRequired: '2', ...fields,
+      defaultApp: 'studio',
+      maxRequestDays: '90',
+      approvalsRequired: '2',
+      ...fields,
     });
   };
 
@@ -87,7 +106,10 @@ describe('LOB setting "Requests expire after (days)"', () => {
     expect(refused).toContain('Requests expire after (days): at least 1 day.');
     expect((await item(stack.env.TABLE_LOBS, { lob: 'lob-b' }))?.requestExpiryDays).toBeUndefined();
     expect(await save({ requestExpiryDays: '3' })).not.toContain('"ok":false');
-    expect(await item(stack.env.TABLE_LOBS, { lob: 'lob-b' })).toMatchObject({ requestExpiryDays: 3, approvalsRequired: 2 });
+    expect(await item(stack.env.TABLE_LOBS, { lob: 'lob-b' })).toMatchObject({
+      requestExpiryDays: 3,
+      approvalsRequired: 2,
+    });
   });
 });
 
@@ -102,11 +124,20 @@ describe('Request extension', () => {
     // Not offered twice: lob-a is not also under "Ask for access".
     expect(home).not.toContain('data-testid="request-lob-a"');
     const form = await formOf('/', 'user-expiring', { lob: 'lob-a', kind: 'extension' });
-    const noJs = await postActionForm(stack.url, '/', form, jars['user-expiring'].header(), { justification: 'Still finishing the churn model for Q4', days: '30' });
+    const noJs = await postActionForm(stack.url, '/', form, jars['user-expiring'].header(), {
+      justification: 'Still finishing the churn model for Q4',
+      days: '30',
+    });
     expect(noJs.status, `${noJs.headers.get('location')}`).toBe(200);
     expect((await noJs.text()).replaceAll('<!-- -->', '')).toContain('Extension requested: the owners of lob-a decide');
     const stored = await requestItem(await pendingIdOf('user-expiring', 'lob-a'));
-    expect(stored).toMatchObject({ kind: 'extension', extendsUntil: until, days: 30, status: 'pending', lapseKind: 'pending' });
+    expect(stored).toMatchObject({
+      kind: 'extension',
+      extendsUntil: until,
+      days: 30,
+      status: 'pending',
+      lapseKind: 'pending',
+    });
     expect(Date.parse(String(stored!.lapsesAt)) - Date.parse(String(stored!.createdAt))).toBe(14 * DAY * 1000);
     expect(await html('/', 'user-expiring')).toContain('Extension requested: waiting for a decision');
   });

@@ -42,7 +42,9 @@ describe('BatchingAuditWriter against the DynamoDB stand-in', () => {
     const counters = await stack.control.getCounters();
     expect(counters['dynamodb.PutItem']).toBe(1);
     expect(counters['dynamodb.BatchWriteItem'] ?? 0).toBe(0);
-    expect(await dir.auditFor('batch-lone-0001')).toEqual([expect.objectContaining({ requestId: 'batch-lone-0001', outcome: 'success', ttl: expect.any(Number) })]);
+    expect(await dir.auditFor('batch-lone-0001')).toEqual([
+      expect.objectContaining({ requestId: 'batch-lone-0001', outcome: 'success', ttl: expect.any(Number) }),
+    ]);
   });
 
   it('stores 60 concurrent records with a few BatchWriteItems (at most 25 each)', async () => {
@@ -69,7 +71,9 @@ describe('BatchingAuditWriter against the DynamoDB stand-in', () => {
 
   it('fails every waiting write with directory.unavailable when DynamoDB is down, then writes again', async () => {
     await stack.control.setFault({ service: 'dynamodb', operation: '*', error: 'ServiceUnavailable' });
-    const results = await Promise.allSettled(['batch-down-0001', 'batch-down-0002', 'batch-down-0003'].map((id) => writer.write(record(id))));
+    const results = await Promise.allSettled(
+      ['batch-down-0001', 'batch-down-0002', 'batch-down-0003'].map((id) => writer.write(record(id))),
+    );
     for (const r of results) {
       expect(r.status).toBe('rejected');
       const reason = (r as PromiseRejectedResult).reason;
@@ -86,17 +90,25 @@ describe('the portal under concurrent API launches', () => {
   it('answers every launch and writes one audit record per launch, sharing BatchWriteItems', async () => {
     const token = await accessTokenFor(stack, 'user-lob-a', 'UserLobA1!');
     // Warm (JWKS, credentials, LOB row) so the burst below is all warm launches.
-    expectLaunch(await callStudioApi(stack, '/api/studio/user-lob-a', { authorization: `Bearer ${token}` }), 'd-loba1example');
+    expectLaunch(
+      await callStudioApi(stack, '/api/studio/user-lob-a', { authorization: `Bearer ${token}` }),
+      'd-loba1example',
+    );
     await eventually(async () => ((await stack.control.getCounters())['dynamodb.PutItem'] ? true : undefined));
     await stack.control.resetCounters();
-    const answers = await Promise.all(Array.from({ length: 40 }, () => callStudioApi(stack, '/api/studio/user-lob-a', { authorization: `Bearer ${token}` })));
+    const answers = await Promise.all(
+      Array.from({ length: 40 }, () =>
+        callStudioApi(stack, '/api/studio/user-lob-a', { authorization: `Bearer ${token}` }),
+      ),
+    );
     for (const answer of answers) expectLaunch(answer, 'd-loba1example');
     const ids = answers.map((answer) => answer.headers.get('x-request-id')!);
     const records = await eventually(async () => {
       const found = await Promise.all(ids.map((id) => dir.auditFor(id)));
       return found.every((r) => r.length === 1) ? found.flat() : undefined;
     });
-    for (const r of records) expect(r).toMatchObject({ type: 'launch', user: 'user-lob-a', channel: 'api', outcome: 'success', lob: 'lob-a' });
+    for (const r of records)
+      expect(r).toMatchObject({ type: 'launch', user: 'user-lob-a', channel: 'api', outcome: 'success', lob: 'lob-a' });
     const counters = await stack.control.getCounters();
     // Exactly the 2 calls per launch before the response (the warm-up's launch keeps the user's ended-access
     // summary, lib/access/launch-restore.ts); the 40 audit records took fewer than 40 writes.

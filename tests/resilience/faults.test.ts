@@ -139,7 +139,9 @@ describe('DynamoDB', () => {
     expect((await counters())['dynamodb.GetItem']).toBeGreaterThanOrEqual(2);
     // Several users at once while it is down: every one gets the same clean 503.
     const burst = await Promise.all(
-      Array.from({ length: 8 }, (_, i) => launchAs(stack, i % 2 ? 'user-lob-b' : 'user-lob-a', i % 2 ? tokens.b : tokens.a)),
+      Array.from({ length: 8 }, (_, i) =>
+        launchAs(stack, i % 2 ? 'user-lob-b' : 'user-lob-a', i % 2 ? tokens.b : tokens.a),
+      ),
     );
     for (const answer of burst) expectError(answer, 503, 'directory.unavailable');
     await expectRecovered('a');
@@ -156,10 +158,19 @@ describe('DynamoDB', () => {
 describe('logs during the faults', () => {
   it('record the failures with request ids and leak no secret', async () => {
     const output = stack.portal.output();
-    const lines = output.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = output
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     const failures = lines.filter((l) => l.msg === 'launch.failed');
     expect(failures.map((l) => l.code)).toEqual(
-      expect.arrayContaining(['aws.throttled', 'lob.role_denied', 'lob.presign_denied', 'profile.not_found', 'directory.unavailable']),
+      expect.arrayContaining([
+        'aws.throttled',
+        'lob.role_denied',
+        'lob.presign_denied',
+        'profile.not_found',
+        'directory.unavailable',
+      ]),
     );
     for (const line of failures) expect(line.requestId).toEqual(expect.any(String));
     // Tokens, passwords and presigned URLs of this suite were recorded (the check below is not vacuous).

@@ -47,7 +47,9 @@ describe('a session of real use, then the logs', () => {
 
     // A wrong password (the attempt must not log the password).
     stack.secrets.add('wrong password', 'Wrong-Passw0rd-Attempt!');
-    await expect(signIn(stack.url, 'user-lob-b', 'Wrong-Passw0rd-Attempt!')).rejects.toThrow(/sign-in as user-lob-b failed/);
+    await expect(signIn(stack.url, 'user-lob-b', 'Wrong-Passw0rd-Attempt!')).rejects.toThrow(
+      /sign-in as user-lob-b failed/,
+    );
 
     // A password typed into the username field: the refusal is logged with a keyed hash and a length only.
     stack.secrets.add('password typed as username', 'Typed-Into-Username-Passw0rd!');
@@ -63,24 +65,40 @@ describe('a session of real use, then the logs', () => {
     requestIds.push(opened.response.headers.get('x-request-id')!);
 
     // The server action failing on an AWS fault (error path with a cause).
-    await stack.control.setFault({ service: 'sagemaker', operation: 'CreatePresignedDomainUrl', error: 'ThrottlingException' });
+    await stack.control.setFault({
+      service: 'sagemaker',
+      operation: 'CreatePresignedDomainUrl',
+      error: 'ThrottlingException',
+    });
     const failed = await submitLaunchForm(stack.url, await loadLaunchForm(stack.url, jar));
     expect(launchErrorIn(failed.html)?.code).toBe('aws.throttled');
     await stack.control.clearFaults();
 
     // The API: 302, JSON, refused tokens, another user's path, a DynamoDB outage.
     const token = await accessTokenFor(stack, 'user-lob-a', 'UserLobA1!');
-    const redirect = await callStudioApi(stack, '/api/studio/user-lob-a', { authorization: `Bearer ${token}`, 'x-request-id': 'log-hygiene-api-0001' });
+    const redirect = await callStudioApi(stack, '/api/studio/user-lob-a', {
+      authorization: `Bearer ${token}`,
+      'x-request-id': 'log-hygiene-api-0001',
+    });
     expectLaunch(redirect, 'd-loba1example');
     requestIds.push(redirect.headers.get('x-request-id')!);
-    const json = await callStudioApi(stack, '/api/studio/user-lob-a', { authorization: `Bearer ${token}`, accept: 'application/json' });
+    const json = await callStudioApi(stack, '/api/studio/user-lob-a', {
+      authorization: `Bearer ${token}`,
+      accept: 'application/json',
+    });
     expect(json.status).toBe(200);
     expect(typeof json.body?.url).toBe('string');
     expect((await launchAs(stack, 'user-lob-b', token)).status).toBe(403);
     const tampered = token.slice(0, -4) + (token.endsWith('AAAA') ? 'BBBB' : 'AAAA');
     stack.secrets.addJwt('tampered token', tampered);
     expect((await launchAs(stack, 'user-lob-a', tampered)).status).toBe(401);
-    expect((await callStudioApi(stack, '/api/studio/user-lob-a', { authorization: `Basic ${Buffer.from(`user-lob-a:UserLobA1!`).toString('base64')}` })).status).toBe(401);
+    expect(
+      (
+        await callStudioApi(stack, '/api/studio/user-lob-a', {
+          authorization: `Basic ${Buffer.from(`user-lob-a:UserLobA1!`).toString('base64')}`,
+        })
+      ).status,
+    ).toBe(401);
     stack.secrets.add('basic credentials', Buffer.from('user-lob-a:UserLobA1!').toString('base64'));
     await stack.control.setFault({ service: 'dynamodb', operation: '*', error: 'ServiceUnavailable' });
     expect((await launchAs(stack, 'user-lob-a', token)).status).toBe(503);
@@ -91,7 +109,11 @@ describe('a session of real use, then the logs', () => {
   });
 
   it('captured the portal’s logs (the check below has something to look at)', () => {
-    const lines = stack.portal.output().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = stack.portal
+      .output()
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     const ids = new Set(lines.map((l) => l.requestId));
     for (const id of requestIds) expect(ids.has(id), `no log line for ${id}`).toBe(true);
     const channels = new Set(lines.filter((l) => l.msg === 'launch.success').map((l) => l.channel));
@@ -99,7 +121,9 @@ describe('a session of real use, then the logs', () => {
     expect(lines.some((l) => l.msg === 'launch.failed')).toBe(true);
     // Failed sign-ins say how long the typed name was and its keyed hash, never the name itself.
     const refusals = lines.filter((l) => l.msg === 'auth.sign_in_refused');
-    expect(refusals.map((l) => l.typedLength)).toEqual(expect.arrayContaining(['user-lob-b'.length, 'Typed-Into-Username-Passw0rd!'.length]));
+    expect(refusals.map((l) => l.typedLength)).toEqual(
+      expect.arrayContaining(['user-lob-b'.length, 'Typed-Into-Username-Passw0rd!'.length]),
+    );
     for (const line of refusals) {
       expect(line.typedUser).toMatch(/^[0-9a-f]{16}$/);
       expect(JSON.stringify(line)).not.toMatch(/user-lob-b|Typed-Into-Username/);

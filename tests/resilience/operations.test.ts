@@ -19,7 +19,11 @@ let doc: DynamoDBDocumentClient;
 beforeAll(async () => {
   stack = await startResilienceStack({ portalEnv: { LOG_LEVEL: 'info' } });
   doc = DynamoDBDocumentClient.from(
-    new DynamoDBClient({ endpoint: stack.env.DYNAMODB_ENDPOINT, region: stack.env.AWS_REGION, credentials: { accessKeyId: 't', secretAccessKey: 't' } }),
+    new DynamoDBClient({
+      endpoint: stack.env.DYNAMODB_ENDPOINT,
+      region: stack.env.AWS_REGION,
+      credentials: { accessKeyId: 't', secretAccessKey: 't' },
+    }),
   );
 });
 
@@ -29,7 +33,9 @@ afterAll(async () => {
 });
 
 interface Emf {
-  _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string; Unit: string }[] }[] };
+  _aws: {
+    CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string; Unit: string }[] }[];
+  };
   [key: string]: unknown;
 }
 
@@ -46,7 +52,10 @@ const health = () =>
   fetch(`${stack.url}/api/internal/jobs`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ source: 'studio-portal.scheduler', token: jobToken('health-check', stack.env.NEXTAUTH_SECRET) }),
+    body: JSON.stringify({
+      source: 'studio-portal.scheduler',
+      token: jobToken('health-check', stack.env.NEXTAUTH_SECRET),
+    }),
   });
 
 describe('metrics in the log (CloudWatch EMF, Powertools)', () => {
@@ -54,7 +63,12 @@ describe('metrics in the log (CloudWatch EMF, Powertools)', () => {
     const token = await accessTokenFor(stack, 'user-lob-a', 'UserLobA1!');
     expect((await launchAs(stack, 'user-lob-a', token)).status).toBe(302);
     expect((await launchAs(stack, 'user-lob-a', 'not-a-jwt')).status).toBe(401);
-    await stack.control.setFault({ service: 'sagemaker', operation: 'CreatePresignedDomainUrl', error: 'ThrottlingException', count: 5 });
+    await stack.control.setFault({
+      service: 'sagemaker',
+      operation: 'CreatePresignedDomainUrl',
+      error: 'ThrottlingException',
+      count: 5,
+    });
     expect((await launchAs(stack, 'user-lob-a', token)).status).toBe(503);
     await stack.control.clearFaults();
 
@@ -62,23 +76,36 @@ describe('metrics in the log (CloudWatch EMF, Powertools)', () => {
     const lines = emfLines();
     const launch = lines.find((l) => l.Launches === 1 && l.outcome === 'success' && l.lob === 'lob-a')!;
     expect(launch._aws.CloudWatchMetrics[0].Namespace).toBe('StudioPortal');
-    expect(launch._aws.CloudWatchMetrics[0].Dimensions).toEqual([['service'], ['service', 'lob'], ['service', 'lob', 'channel', 'outcome']]);
+    expect(launch._aws.CloudWatchMetrics[0].Dimensions).toEqual([
+      ['service'],
+      ['service', 'lob'],
+      ['service', 'lob', 'channel', 'outcome'],
+    ]);
     expect(launch).toMatchObject({ service: 'studio-portal', channel: 'api', LaunchFailures: 0 });
     expect(typeof launch.LaunchDuration).toBe('number');
     expect(lines.find((l) => l.outcome === 'aws.throttled')).toMatchObject({ LaunchFailures: 1, lob: 'lob-a' });
-    expect(lines.find((l) => l.dependency === 'sagemaker')).toMatchObject({ DependencyErrors: 1, code: 'aws.throttled' });
+    expect(lines.find((l) => l.dependency === 'sagemaker')).toMatchObject({
+      DependencyErrors: 1,
+      code: 'aws.throttled',
+    });
     expect(lines.find((l) => l.TokenRefusals === 1)).toMatchObject({ reason: 'auth.invalid_token' });
 
     // Dimensions are bounded ids and codes: never a username, token or request id.
-    const dimensionValues = lines.flatMap((l) => l._aws.CloudWatchMetrics[0].Dimensions.flat().map((d) => String(l[d])));
-    for (const value of dimensionValues) expect(value).toMatch(/^(studio-portal|lob-[ab]|none|api|portal|success|sagemaker|cognito-jwks|[a-z]+\.[a-z_]+|[a-z]+)$/);
+    const dimensionValues = lines.flatMap((l) =>
+      l._aws.CloudWatchMetrics[0].Dimensions.flat().map((d) => String(l[d])),
+    );
+    for (const value of dimensionValues)
+      expect(value).toMatch(
+        /^(studio-portal|lob-[ab]|none|api|portal|success|sagemaker|cognito-jwks|[a-z]+\.[a-z_]+|[a-z]+)$/,
+      );
     expect(stack.secrets.findIn(stack.portal.output())).toEqual([]);
   });
 });
 
 describe('usage counters', () => {
   it('the launches above are in the Usage table for lob-a today', async () => {
-    const read = () => readUsage({ doc, table: stack.env.TABLE_USAGE }, { lobs: ['lob-a'], days: 30, today: new Date() });
+    const read = () =>
+      readUsage({ doc, table: stack.env.TABLE_USAGE }, { lobs: ['lob-a'], days: 30, today: new Date() });
     await expect.poll(async () => (await read()).launches['lob-a'].at(-1)).toBe(2);
     const report = await read();
     expect(report.failuresByCode).toEqual([{ code: 'aws.throttled', count: 1 }]);
@@ -88,7 +115,10 @@ describe('usage counters', () => {
 
 describe('the scheduled health check (internal route)', () => {
   it('refuses a request without the schedule’s token', async () => {
-    const res = await fetch(`${stack.url}/api/internal/jobs`, { method: 'POST', body: JSON.stringify({ token: 'guess' }) });
+    const res = await fetch(`${stack.url}/api/internal/jobs`, {
+      method: 'POST',
+      body: JSON.stringify({ token: 'guess' }),
+    });
     expect(res.status).toBe(403);
     expect((await res.json()).code).toBe('auth.forbidden');
   });
@@ -96,7 +126,10 @@ describe('the scheduled health check (internal route)', () => {
   it('checks every enabled LOB; a failing LOB keeps its first "failing since" until it recovers', async () => {
     const first = await health();
     expect(first.status).toBe(200);
-    expect((await first.json()).checked.map((c: { lob: string; ok: boolean }) => [c.lob, c.ok]).sort()).toEqual([['lob-a', true], ['lob-b', true]]);
+    expect((await first.json()).checked.map((c: { lob: string; ok: boolean }) => [c.lob, c.ok]).sort()).toEqual([
+      ['lob-a', true],
+      ['lob-b', true],
+    ]);
 
     await stack.control.setDomain('d-lobb1example', { status: 'Updating' });
     try {

@@ -43,7 +43,8 @@ async function send(label: string, target: string, headerLines: string[], tokenU
 
 const bearer = (token: string) => [`Authorization: Bearer ${token}`];
 const issuer = () => stack.env.COGNITO_ISSUER;
-const claimsFor = (username: string, extra: Record<string, unknown> = {}) => accessClaims({ username, issuer: issuer(), ...extra });
+const claimsFor = (username: string, extra: Record<string, unknown> = {}) =>
+  accessClaims({ username, issuer: issuer(), ...extra });
 /** The kid of the key the stand-in's pool signs with now (its JWKS has it). */
 const realKid = () => stack.standIns.cognito.keys.current.kid;
 /** B's claims under `header`, signed with a key the attacker just made (never in the pool's JWKS). */
@@ -88,33 +89,62 @@ afterAll(async () => {
 });
 
 describe('the API issue’s cases', () => {
-  it('1 no Authorization header -> 401', async () => expect401(await send('no header', `/api/studio/${A}`, []), /Bearer/));
-  it('2 another scheme -> 401', async () => expect401(await send('basic', `/api/studio/${A}`, ['Authorization: Basic dXNlci1sb2ItYTpVc2VyTG9iQTEh'])));
+  it('1 no Authorization header -> 401', async () =>
+    expect401(await send('no header', `/api/studio/${A}`, []), /Bearer/));
+  it('2 another scheme -> 401', async () =>
+    expect401(await send('basic', `/api/studio/${A}`, ['Authorization: Basic dXNlci1sb2ItYTpVc2VyTG9iQTEh'])));
   it('3 garbage -> 401', async () => {
     expect401(await send('garbage', `/api/studio/${A}`, bearer('not-a-jwt')));
     expect401(await send('garbage dots', `/api/studio/${A}`, bearer('aaa.bbb.ccc')));
   });
   it('4 expired -> 401', async () => {
     const now = Math.floor(Date.now() / 1000);
-    expect401(await send('expired', `/api/studio/${A}`, bearer(await signWithStandInKey(stack.standIns, claimsFor(A, { iat: now - 7200, exp: now - 3600 })))), /expired/);
+    expect401(
+      await send(
+        'expired',
+        `/api/studio/${A}`,
+        bearer(await signWithStandInKey(stack.standIns, claimsFor(A, { iat: now - 7200, exp: now - 3600 }))),
+      ),
+      /expired/,
+    );
   });
   it('5 not yet valid -> 401', async () => {
     const nbf = Math.floor(Date.now() / 1000) + 600;
-    expect401(await send('nbf', `/api/studio/${A}`, bearer(await signWithStandInKey(stack.standIns, claimsFor(A, { nbf })))), /not valid yet/);
+    expect401(
+      await send('nbf', `/api/studio/${A}`, bearer(await signWithStandInKey(stack.standIns, claimsFor(A, { nbf })))),
+      /not valid yet/,
+    );
   });
   it('6 wrong issuer -> 401', async () => {
-    const t = await signWithStandInKey(stack.standIns, accessClaims({ username: A, issuer: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Other' }));
+    const t = await signWithStandInKey(
+      stack.standIns,
+      accessClaims({ username: A, issuer: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Other' }),
+    );
     expect401(await send('issuer', `/api/studio/${A}`, bearer(t)), /issuer/);
   });
   it('7 wrong client_id -> 401', async () => {
-    expect401(await send('client', `/api/studio/${A}`, bearer(await signWithStandInKey(stack.standIns, claimsFor(A, { client_id: 'other-client' })))), /client/);
+    expect401(
+      await send(
+        'client',
+        `/api/studio/${A}`,
+        bearer(await signWithStandInKey(stack.standIns, claimsFor(A, { client_id: 'other-client' }))),
+      ),
+      /client/,
+    );
   });
-  it('8 an ID token -> 401', async () => expect401(await send('id token', `/api/studio/${A}`, bearer(tokens.idA)), /access token/));
+  it('8 an ID token -> 401', async () =>
+    expect401(await send('id token', `/api/studio/${A}`, bearer(tokens.idA)), /access token/));
   it('9 a tampered payload -> 401', async () => {
     expect401(await send('tampered', `/api/studio/${B}`, bearer(tamperPayload(tokens.a, (p) => (p.username = B)))));
   });
   it('10 alg: none -> 401', async () => {
-    expect401(await send('alg none', `/api/studio/${A}`, bearer(unsignedToken(claimsFor(A), stack.standIns.cognito.keys.current.kid))));
+    expect401(
+      await send(
+        'alg none',
+        `/api/studio/${A}`,
+        bearer(unsignedToken(claimsFor(A), stack.standIns.cognito.keys.current.kid)),
+      ),
+    );
   });
   it('11 HS256 signed with the public key -> 401', async () => {
     const t = await hs256WithPublicKey(stack.standIns.cognito.keys.current.publicJwk, claimsFor(A));
@@ -129,9 +159,13 @@ describe('the API issue’s cases', () => {
   });
   it('12 an unknown kid -> 401', async () => {
     const { privateKey } = await generateKeyPair('RS256');
-    expect401(await send('unknown kid', `/api/studio/${A}`, bearer(signRs256({ kid: randomUUID() }, claimsFor(A), privateKey))), /unknown key/);
+    expect401(
+      await send('unknown kid', `/api/studio/${A}`, bearer(signRs256({ kid: randomUUID() }, claimsFor(A), privateKey))),
+      /unknown key/,
+    );
   });
-  it("14 another user's path -> 403", async () => expect403(await send('other path', `/api/studio/${B}`, bearer(tokens.a))));
+  it("14 another user's path -> 403", async () =>
+    expect403(await send('other path', `/api/studio/${B}`, bearer(tokens.a))));
   it('15 a case variant of one’s own name -> 403', async () => {
     expect403(await send('upper', '/api/studio/USER-LOB-A', bearer(tokens.a)));
     expect403(await send('mixed', '/api/studio/User-Lob-A', bearer(tokens.a)));
@@ -182,10 +216,25 @@ describe('header injection: the token must not choose its own key', () => {
     expect401(await send('two tokens', `/api/studio/${A}`, bearer(`${tokens.a}${tokens.b}`)));
   });
   it('25 claim type confusion (username as an array, exp as a string) -> 401', async () => {
-    expect401(await send('username array', `/api/studio/${A}`, bearer(await signWithStandInKey(stack.standIns, claimsFor(A, { username: [A] })))));
-    expect401(await send('exp string', `/api/studio/${A}`, bearer(await signWithStandInKey(stack.standIns, claimsFor(A, { exp: String(Math.floor(Date.now() / 1000) + 600) })))));
+    expect401(
+      await send(
+        'username array',
+        `/api/studio/${A}`,
+        bearer(await signWithStandInKey(stack.standIns, claimsFor(A, { username: [A] }))),
+      ),
+    );
+    expect401(
+      await send(
+        'exp string',
+        `/api/studio/${A}`,
+        bearer(
+          await signWithStandInKey(stack.standIns, claimsFor(A, { exp: String(Math.floor(Date.now() / 1000) + 600) })),
+        ),
+      ),
+    );
   });
-  it('26 a valid token of user B on A’s path -> 403', async () => expect403(await send('b on a', `/api/studio/${A}`, bearer(tokens.b))));
+  it('26 a valid token of user B on A’s path -> 403', async () =>
+    expect403(await send('b on a', `/api/studio/${A}`, bearer(tokens.b))));
   it('27 the token in the query string instead of the header -> 401', async () => {
     expect401(await send('query token', `/api/studio/${A}?access_token=${tokens.a}`, []));
   });
@@ -193,23 +242,61 @@ describe('header injection: the token must not choose its own key', () => {
 
 describe('the Authorization header itself', () => {
   it('28 accepts the scheme case-insensitively (RFC 7235) and extra spaces, for the own user only', async () => {
-    for (const header of [`bearer ${tokens.a}`, `BEARER ${tokens.a}`, `BeArEr ${tokens.a}`, `Bearer  ${tokens.a}`, `   Bearer ${tokens.a}   `]) {
-      expect((await send(`scheme variant "${header.slice(0, 10)}"`, `/api/studio/${A}`, [`Authorization:${header}`], A)).status).toBe(302);
+    for (const header of [
+      `bearer ${tokens.a}`,
+      `BEARER ${tokens.a}`,
+      `BeArEr ${tokens.a}`,
+      `Bearer  ${tokens.a}`,
+      `   Bearer ${tokens.a}   `,
+    ]) {
+      expect(
+        (await send(`scheme variant "${header.slice(0, 10)}"`, `/api/studio/${A}`, [`Authorization:${header}`], A))
+          .status,
+      ).toBe(302);
     }
   });
   it('29 refuses malformed variants: tab, no space, no token, trailing junk, two tokens joined', async () => {
-    for (const header of [`Bearer\t${tokens.a}`, `Bearer${tokens.a}`, 'Bearer', 'Bearer ', `Bearer ${tokens.a} x`, `Bearer ${tokens.a}, Bearer ${tokens.b}`, `Token ${tokens.a}`]) {
+    for (const header of [
+      `Bearer\t${tokens.a}`,
+      `Bearer${tokens.a}`,
+      'Bearer',
+      'Bearer ',
+      `Bearer ${tokens.a} x`,
+      `Bearer ${tokens.a}, Bearer ${tokens.b}`,
+      `Token ${tokens.a}`,
+    ]) {
       expect401(await send(`malformed "${header.slice(0, 12)}"`, `/api/studio/${A}`, [`Authorization: ${header}`]));
     }
   });
   it('30 two Authorization headers: the first one counts, the second can never widen access', async () => {
     // Node keeps the first Authorization header and drops duplicates.
-    expect401(await send('dup garbage first', `/api/studio/${A}`, ['Authorization: Bearer garbage', `Authorization: Bearer ${tokens.a}`]));
-    expect403(await send('dup a then b on b', `/api/studio/${B}`, [`Authorization: Bearer ${tokens.a}`, `Authorization: Bearer ${tokens.b}`]));
-    expect((await send('dup a then garbage', `/api/studio/${A}`, [`Authorization: Bearer ${tokens.a}`, 'Authorization: Bearer garbage'], A)).status).toBe(302);
+    expect401(
+      await send('dup garbage first', `/api/studio/${A}`, [
+        'Authorization: Bearer garbage',
+        `Authorization: Bearer ${tokens.a}`,
+      ]),
+    );
+    expect403(
+      await send('dup a then b on b', `/api/studio/${B}`, [
+        `Authorization: Bearer ${tokens.a}`,
+        `Authorization: Bearer ${tokens.b}`,
+      ]),
+    );
+    expect(
+      (
+        await send(
+          'dup a then garbage',
+          `/api/studio/${A}`,
+          [`Authorization: Bearer ${tokens.a}`, 'Authorization: Bearer garbage'],
+          A,
+        )
+      ).status,
+    ).toBe(302);
   });
   it('31 a 100 KB header is refused with 431, not a 5xx', async () => {
-    expect((await send('100KB pad', `/api/studio/${A}`, [...bearer(tokens.a), `X-Pad: ${'a'.repeat(100 * 1024)}`])).status).toBe(431);
+    expect(
+      (await send('100KB pad', `/api/studio/${A}`, [...bearer(tokens.a), `X-Pad: ${'a'.repeat(100 * 1024)}`])).status,
+    ).toBe(431);
     expect((await send('100KB auth', `/api/studio/${A}`, bearer('a'.repeat(100 * 1024)))).status).toBe(431);
   });
 });
@@ -251,7 +338,8 @@ describe('path fuzzing with a valid token for user-lob-a', () => {
     for (const path of HOSTILE_PATHS) {
       const answer = await send(`path ${path.slice(0, 60)}`, path, bearer(tokens.a), A);
       if (answer.status >= 500) problems.push(`${path.slice(0, 80)} -> ${answer.status}`);
-      if (answer.status === 302 && /\.studio\./.test(answer.headers.location ?? '')) problems.push(`${path.slice(0, 80)} launched`);
+      if (answer.status === 302 && /\.studio\./.test(answer.headers.location ?? ''))
+        problems.push(`${path.slice(0, 80)} launched`);
     }
     expect(problems).toEqual([]);
     // Percent-encoding of the exact own name is the own name: a launch for that user is correct.
@@ -262,7 +350,32 @@ describe('path fuzzing with a valid token for user-lob-a', () => {
     // Deterministic pseudo-random generator so a failure can be replayed.
     let seed = 0x5eed;
     const next = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff), seed);
-    const pieces = ['user-lob-a', 'user-lob-b', '..', '.', '%2F', '%2f', '/', '%25', '%00', '%2e', '%C0%AE', '%E2%80%AE', '%D0%BE', '-', 'A', '~', '%', '%u002F', '%5C', ';', ',', '@', '+', '%20'];
+    const pieces = [
+      'user-lob-a',
+      'user-lob-b',
+      '..',
+      '.',
+      '%2F',
+      '%2f',
+      '/',
+      '%25',
+      '%00',
+      '%2e',
+      '%C0%AE',
+      '%E2%80%AE',
+      '%D0%BE',
+      '-',
+      'A',
+      '~',
+      '%',
+      '%u002F',
+      '%5C',
+      ';',
+      ',',
+      '@',
+      '+',
+      '%20',
+    ];
     const problems: string[] = [];
     let tried = 0;
     for (let i = 0; i < 150; i++) {
@@ -275,7 +388,8 @@ describe('path fuzzing with a valid token for user-lob-a', () => {
       const answer = await send(`fuzz ${segment}`, path, bearer(tokens.a), A);
       if (answer.status >= 500) problems.push(`${path} -> ${answer.status}`);
       // Only a spelling that decodes to exactly the own name may launch (and send() checks the user).
-      if (answer.status === 302 && /\.studio\./.test(answer.headers.location ?? '') && safeDecode(segment) !== A) problems.push(`${path} launched`);
+      if (answer.status === 302 && /\.studio\./.test(answer.headers.location ?? '') && safeDecode(segment) !== A)
+        problems.push(`${path} launched`);
     }
     expect(tried).toBeGreaterThan(100);
     expect(problems).toEqual([]);

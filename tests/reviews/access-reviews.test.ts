@@ -8,7 +8,13 @@ import { describe, expect, it } from 'vitest';
 import Papa from 'papaparse';
 import type { PortalStack } from '../support/portal-stack';
 import { DAY, REHEARSAL_SESSION_ENV, useClockedStack } from '../support/clocked-stack';
-import { launchErrorIn, loadLaunchForm, submitLaunchForm, type CookieJar, type LaunchForm } from '../support/http-session';
+import {
+  launchErrorIn,
+  loadLaunchForm,
+  submitLaunchForm,
+  type CookieJar,
+  type LaunchForm,
+} from '../support/http-session';
 import { directoryClient } from '../support/directory';
 import { demoSignIns } from '../support/demo-users';
 import { postJob } from '../support/jobs';
@@ -24,7 +30,8 @@ const { setClockOffset } = useClockedStack(
   (started) => ({ stack, jars } = started),
 );
 
-const get = (p: string, who?: string) => fetch(`${stack.url}${p}`, { headers: who ? { cookie: jars[who].header() } : {}, redirect: 'manual' });
+const get = (p: string, who?: string) =>
+  fetch(`${stack.url}${p}`, { headers: who ? { cookie: jars[who].header() } : {}, redirect: 'manual' });
 const directory = () => directoryClient(stack.env);
 
 async function formsOf(p: string, who: string): Promise<ActionForm[]> {
@@ -57,7 +64,9 @@ let launchBefore: LaunchForm | undefined;
 const reviewPath = () => `/admin/reviews/${reviewId}`;
 /** The owner's decision form for `username` on the review page. */
 const decideForm = async (username: string) => {
-  const form = (await formsOf(reviewPath(), 'owner-lob-a')).find((f) => f.fields.some(([n, v]) => n === 'username' && v === username) && f.fields.some(([n]) => n === 'until'));
+  const form = (await formsOf(reviewPath(), 'owner-lob-a')).find(
+    (f) => f.fields.some(([n, v]) => n === 'username' && v === username) && f.fields.some(([n]) => n === 'until'),
+  );
   if (!form) throw new Error(`no decision form for ${username}`);
   return form;
 };
@@ -65,12 +74,15 @@ const decideForm = async (username: string) => {
 const asOwner = (form: ActionForm, fields: Record<string, string> = {}) =>
   callAction(stack.url, reviewPath(), form.actionId, jars['owner-lob-a'].header(), { review: reviewId, ...fields });
 /** "Finish review": the only review form without members. */
-const finishForm = (forms: ActionForm[]) => forms.find((f) => f.fields.some(([n]) => n === 'review') && !f.fields.some(([n]) => n === 'username'))!;
+const finishForm = (forms: ActionForm[]) =>
+  forms.find((f) => f.fields.some(([n]) => n === 'review') && !f.fields.some(([n]) => n === 'username'))!;
 
 describe('A review of lob-a by its owner', () => {
   it('starts from the LOB page: a snapshot of the direct members, the granting groups apart, owners as reviewers', async () => {
     const start = formWith(await formsOf('/admin/lobs/lob-a', 'owner-lob-a'), 'lob', 'lob-a');
-    const res = await callAction(stack.url, '/admin/lobs/lob-a', start.actionId, jars['owner-lob-a'].header(), { lob: 'lob-a' });
+    const res = await callAction(stack.url, '/admin/lobs/lob-a', start.actionId, jars['owner-lob-a'].header(), {
+      lob: 'lob-a',
+    });
     expect(res.status).toBeLessThan(400);
     const [header] = await reviewsOf('lob-a');
     expect(header).toBeDefined();
@@ -94,11 +106,18 @@ describe('A review of lob-a by its owner', () => {
     const decide = await decideForm('user-lob-a');
     for (const who of ['user-lob-a', undefined]) {
       const cookie = who ? jars[who].header() : undefined;
-      const res = await callAction(stack.url, reviewPath(), decide.actionId, cookie, { review: reviewId, username: 'user-lob-a', decision: 'keep' });
+      const res = await callAction(stack.url, reviewPath(), decide.actionId, cookie, {
+        review: reviewId,
+        username: 'user-lob-a',
+        decision: 'keep',
+      });
       expect(res.status).toBe(403);
     }
     const finish = finishForm(forms);
-    expect((await callAction(stack.url, reviewPath(), finish.actionId, jars['user-lob-a'].header(), { review: reviewId })).status).toBe(403);
+    expect(
+      (await callAction(stack.url, reviewPath(), finish.actionId, jars['user-lob-a'].header(), { review: reviewId }))
+        .status,
+    ).toBe(403);
     expect(await rowOf(reviewId, 'user-lob-a')).not.toHaveProperty('decision');
     const [header] = await reviewsOf('lob-a');
     expect(header.status).toBe('open');
@@ -135,7 +154,9 @@ describe('A review of lob-a by its owner', () => {
     expect(auditPage).toContain(`/admin/reviews/${reviewId}`);
 
     const messages = await snsMessages();
-    const published = messages.find((m) => m.attributes.event === 'review.member_removed' && m.message.includes(reviewId));
+    const published = messages.find(
+      (m) => m.attributes.event === 'review.member_removed' && m.message.includes(reviewId),
+    );
     expect(published?.attributes.lob).toBe('lob-a');
     expect(JSON.parse(published!.message)).toMatchObject({ username: 'user-lob-a', decidedBy: 'owner-lob-a' });
   });
@@ -156,7 +177,9 @@ describe('A review of lob-a by its owner', () => {
   it('finishes: read-only afterwards (a replayed decision is refused), and the CSV lists every snapshot member', async () => {
     const forms = await formsOf(reviewPath(), 'owner-lob-a');
     const undecided = String((await reviewsOf('lob-a'))[0].total - 2);
-    const pending = forms.find((f) => f.fields.some(([n]) => n === 'username') && f.fields.some(([n]) => n === 'until'))!;
+    const pending = forms.find(
+      (f) => f.fields.some(([n]) => n === 'username') && f.fields.some(([n]) => n === 'until'),
+    )!;
     const pendingUser = pending.fields.find(([n]) => n === 'username')![1];
     const finish = finishForm(forms);
     const done = await asOwner(finish);
@@ -174,7 +197,11 @@ describe('A review of lob-a by its owner', () => {
     const header = (await reviewsOf('lob-a'))[0];
     expect(parsed.data).toHaveLength(Number(header.total));
     const byMember = Object.fromEntries(parsed.data.map((r) => [r.member, r]));
-    expect(byMember['user-lob-a']).toMatchObject({ decision: 'remove', reviewer: 'owner-lob-a', comment: 'Left the team' });
+    expect(byMember['user-lob-a']).toMatchObject({
+      decision: 'remove',
+      reviewer: 'owner-lob-a',
+      comment: 'Left the team',
+    });
     expect(byMember['user-lob-a'].time).toMatch(/^\d{4}-\d\d-\d\dT/);
     expect(byMember['user-multi']).toMatchObject({ decision: 'keep', reviewer: 'owner-lob-a' });
     // Formula injection guarded as in the other exports.
@@ -212,8 +239,13 @@ describe('The review schedule (controllable clock)', () => {
     const reviews = await reviewsOf('lob-b');
     expect(reviews).toHaveLength(1);
     expect(reviews[0].createdBy).toBe('review-scheduler');
-    const opened = (await snsMessages()).find((m) => m.attributes.event === 'review.opened' && m.attributes.lob === 'lob-b');
-    expect(JSON.parse(opened!.message)).toMatchObject({ review: due.opened[0].id, reviewers: { groups: ['lob-b-owners'] } });
+    const opened = (await snsMessages()).find(
+      (m) => m.attributes.event === 'review.opened' && m.attributes.lob === 'lob-b',
+    );
+    expect(JSON.parse(opened!.message)).toMatchObject({
+      review: due.opened[0].id,
+      reviewers: { groups: ['lob-b-owners'] },
+    });
   });
 
   it('at the due date flags undecided members, and with "remove undecided" the job closes the review and removes them', async () => {
@@ -235,7 +267,12 @@ describe('The review schedule (controllable clock)', () => {
     const closed = (await (await job(token)).json()) as { closed: { id: string }[] };
     expect(closed.closed.map((c) => c.id)).toContain(id);
     const header = (await directory().getItem(stack.env.TABLE_REVIEWS, { pk: `review#${id}`, sk: 'meta' }))!;
-    expect(header).toMatchObject({ status: 'finished', finishedBy: 'review-scheduler', removedUndecided: undecided, decided: undecided });
+    expect(header).toMatchObject({
+      status: 'finished',
+      finishedBy: 'review-scheduler',
+      removedUndecided: undecided,
+      decided: undecided,
+    });
     const row = await rowOf(id, 'user-lob-b');
     expect(row).toMatchObject({ decision: 'remove', decidedBy: 'review-scheduler' });
     const user = await directory().getItem(stack.env.TABLE_USERS, { username: 'user-lob-b' });

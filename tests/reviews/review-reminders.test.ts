@@ -22,9 +22,17 @@ import { perTable, tableEnvName } from '@/lib/directory/schema';
 
 let stack: PortalStack;
 let jars: Record<string, CookieJar>;
-const { setClockOffset } = useClockedStack([['owner-lob-a', 'OwnerLobA1!'], ['portal-admin', 'PortalAdmin1!']], { ...REHEARSAL_SESSION_ENV, REVIEW_JOB_INTERVAL_SECONDS: '0' }, (started) => ({ stack, jars } = started));
+const { setClockOffset } = useClockedStack(
+  [
+    ['owner-lob-a', 'OwnerLobA1!'],
+    ['portal-admin', 'PortalAdmin1!'],
+  ],
+  { ...REHEARSAL_SESSION_ENV, REVIEW_JOB_INTERVAL_SECONDS: '0' },
+  (started) => ({ stack, jars } = started),
+);
 
-const get = (p: string, who: string) => fetch(`${stack.url}${p}`, { headers: { cookie: jars[who].header() }, redirect: 'manual' });
+const get = (p: string, who: string) =>
+  fetch(`${stack.url}${p}`, { headers: { cookie: jars[who].header() }, redirect: 'manual' });
 const doc = () => directoryClient(stack.env).doc;
 /** The stack's tables for the portal's own readers (lib/directory). */
 const tables = () => ({ ddb: doc(), tables: perTable((t) => stack.env[tableEnvName(t.id)]) });
@@ -39,7 +47,11 @@ const usernamesOf = (form: ActionForm) => form.fields.filter(([n]) => n === 'use
 
 /** A Reviews-table item as stored (consistent read): a header (`meta`) or a row (`member#<username>`). */
 async function reviewItem(id: string, sk: string) {
-  const read = new GetCommand({ TableName: stack.env.TABLE_REVIEWS, Key: { pk: `review#${id}`, sk }, ConsistentRead: true });
+  const read = new GetCommand({
+    TableName: stack.env.TABLE_REVIEWS,
+    Key: { pk: `review#${id}`, sk },
+    ConsistentRead: true,
+  });
   return (await doc().send(read)).Item;
 }
 const header = async (id: string) => (await reviewItem(id, 'meta'))!;
@@ -47,8 +59,16 @@ const header = async (id: string) => (await reviewItem(id, 'meta'))!;
 /** Starts a review of `lob` from its LOB page as `who`; its id. */
 async function startReview(lob: string, who: string): Promise<string> {
   // "Start review": the form with the LOB as its only field.
-  const start = (await formsOf(`/admin/lobs/${lob}`, who)).find((f) => f.fields.filter(([n]) => !n.startsWith('$ACTION')).map(([n]) => n).join() === 'lob')!;
-  expect((await callAction(stack.url, `/admin/lobs/${lob}`, start.actionId, jars[who].header(), { lob })).status).toBeLessThan(400);
+  const start = (await formsOf(`/admin/lobs/${lob}`, who)).find(
+    (f) =>
+      f.fields
+        .filter(([n]) => !n.startsWith('$ACTION'))
+        .map(([n]) => n)
+        .join() === 'lob',
+  )!;
+  expect(
+    (await callAction(stack.url, `/admin/lobs/${lob}`, start.actionId, jars[who].header(), { lob })).status,
+  ).toBeLessThan(400);
   // The newest review of the LOB, read as the portal reads it.
   const [review] = await queryLobReviews(tables(), lob, 1);
   return review.id;
@@ -66,13 +86,16 @@ const job = async (): Promise<JobAnswer> => {
 async function reminderMessages(review: string) {
   const res = await fetch(`${stack.standIns.urls.control}/sns/messages`);
   const { messages } = (await res.json()) as { messages: { attributes: Record<string, string>; message: string }[] };
-  return messages.filter((m) => m.attributes.event === 'review.reminder' && m.attributes.review === review).map((m) => ({ attributes: m.attributes, body: JSON.parse(m.message) as Record<string, unknown> }));
+  return messages
+    .filter((m) => m.attributes.event === 'review.reminder' && m.attributes.review === review)
+    .map((m) => ({ attributes: m.attributes, body: JSON.parse(m.message) as Record<string, unknown> }));
 }
 
 /** Runs the scheduled jobs `times` times, two at once each time: the reminders sent, over all runs. */
 async function runJobs(times: number) {
   const sent: JobAnswer['reminders']['reminded'] = [];
-  for (let i = 0; i < times; i++) for (const answer of await Promise.all([job(), job()])) sent.push(...answer.reminders.reminded);
+  for (let i = 0; i < times; i++)
+    for (const answer of await Promise.all([job(), job()])) sent.push(...answer.reminders.reminded);
   return sent;
 }
 
@@ -85,8 +108,16 @@ describe('Review reminders (controllable clock)', () => {
     chased = await startReview('lob-a', 'owner-lob-a');
     allKept = await startReview('lob-b', 'portal-admin');
     // "Keep all shown": the first form with the shown usernames and no end date.
-    const keepAll = (await formsOf(`/admin/reviews/${allKept}`, 'portal-admin')).find((f) => usernamesOf(f).length > 0 && !f.fields.some(([n]) => n === 'until'))!;
-    const kept = await callAction(stack.url, `/admin/reviews/${allKept}`, keepAll.actionId, jars['portal-admin'].header(), { review: allKept, username: usernamesOf(keepAll), comment: '' });
+    const keepAll = (await formsOf(`/admin/reviews/${allKept}`, 'portal-admin')).find(
+      (f) => usernamesOf(f).length > 0 && !f.fields.some(([n]) => n === 'until'),
+    )!;
+    const kept = await callAction(
+      stack.url,
+      `/admin/reviews/${allKept}`,
+      keepAll.actionId,
+      jars['portal-admin'].header(),
+      { review: allKept, username: usernamesOf(keepAll), comment: '' },
+    );
     expect(await kept.text()).toMatch(/Kept \d+ members/);
     const b = await header(allKept);
     expect(b.decided).toBe(b.total);
@@ -111,7 +142,13 @@ describe('Review reminders (controllable clock)', () => {
     const messages = await reminderMessages(chased);
     expect(messages).toHaveLength(1);
     expect(messages[0].attributes).toMatchObject({ lob: 'lob-a', review: chased, event: 'review.reminder' });
-    expect(messages[0].body).toMatchObject({ review: chased, stage: 'D-3', undecided: total, total, dueAt: (await header(chased)).dueAt });
+    expect(messages[0].body).toMatchObject({
+      review: chased,
+      stage: 'D-3',
+      undecided: total,
+      total,
+      dueAt: (await header(chased)).dueAt,
+    });
     expect(String(messages[0].body.text)).toContain(`${total} of ${total} members are undecided`);
     expect(await reminderMessages(allKept)).toEqual([]);
     const a = await header(chased);
@@ -130,7 +167,9 @@ describe('Review reminders (controllable clock)', () => {
     expect(html).toContain('Suggest remove: not used in 90 days');
     expect(html).toContain('Decides 1 member shown with a suggestion: remove 1.');
     // "Keep all shown" and "Apply recommendations" both carry the shown usernames; the latter comes second.
-    const apply = actionForms(html).filter((f) => usernamesOf(f).length > 0 && !f.fields.some(([n]) => n === 'until')).at(-1)!;
+    const apply = actionForms(html)
+      .filter((f) => usernamesOf(f).length > 0 && !f.fields.some(([n]) => n === 'until'))
+      .at(-1)!;
     expect(usernamesOf(apply)).toEqual(['user-lob-a']);
     const res = await postActionForm(stack.url, path, apply, jars['owner-lob-a'].header());
     expect(res.status).toBe(200);
@@ -138,7 +177,11 @@ describe('Review reminders (controllable clock)', () => {
     expect(answer).toContain('Applied 1 recommendation.');
     expect(answer).toContain('user-lob-a: removed');
     const row = await reviewItem(chased, 'member#user-lob-a');
-    expect(row).toMatchObject({ decision: 'remove', decidedBy: 'owner-lob-a', comment: 'Applied recommendation: not used in 90 days' });
+    expect(row).toMatchObject({
+      decision: 'remove',
+      decidedBy: 'owner-lob-a',
+      comment: 'Applied recommendation: not used in 90 days',
+    });
     // The audit log as the audit page reads it (`user` is who acted): one decision, in the reviewer's name.
     const audit = await queryAudit(tables(), { user: 'owner-lob-a', lob: 'lob-a' }, { limit: 100 });
     const decisions = audit.entries.filter((e) => e.review === chased && e.target === 'user-lob-a');
@@ -160,7 +203,10 @@ describe('Review reminders (controllable clock)', () => {
     setClockOffset(20 * DAY);
     expect(await runJobs(2)).toEqual([]);
     const messages = await reminderMessages(chased);
-    expect(messages.map((m) => [m.body.stage, m.body.undecided])).toEqual([['D-3', total], ['D', total - 1]]);
+    expect(messages.map((m) => [m.body.stage, m.body.undecided])).toEqual([
+      ['D-3', total],
+      ['D', total - 1],
+    ]);
     const a = await header(chased);
     expect(a.remindedDueAt).toBeDefined();
     expect(a.remindKind).toBeUndefined();

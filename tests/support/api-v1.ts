@@ -15,7 +15,12 @@ export interface RegisteredClient {
 }
 
 function decode(s: string): string {
-  return s.replace(/&quot;/g, '"').replace(/&#x27;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  return s
+    .replace(/&quot;/g, '"')
+    .replace(/&#x27;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 }
 
 /** Registers a client as the admin does in the console and reads the id and the once-shown secret. */
@@ -46,7 +51,13 @@ export async function registerClient(
  * one-hour sessions, profiles created on first launch, no requests.
  */
 export function newLobBody(lob: string, displayName: string, domainId: string) {
-  const changes: Partial<Lob> = { displayName, accountId: '111122223333', domainId, roleName: '', allowedApps: ['jupyterlab'] };
+  const changes: Partial<Lob> = {
+    displayName,
+    accountId: '111122223333',
+    domainId,
+    roleName: '',
+    allowedApps: ['jupyterlab'],
+  };
   const row = lobRow(lob, { ...changes, sessionDurationSeconds: 3600, autoCreateProfile: true });
   // What the API sets itself: a new LOB starts disabled, at version 1.
   const { enabled: _enabled, version: _version, ...body } = row;
@@ -70,7 +81,13 @@ export async function clientToken(stack: PortalStack, client: RegisteredClient, 
 }
 
 export async function personToken(stack: PortalStack, username: string, password: string): Promise<string> {
-  return (await initiateAuth({ endpoint: stack.env.COGNITO_ENDPOINT, region: stack.env.AWS_REGION, clientId: 'portal-cli' }, username, password)).accessToken;
+  return (
+    await initiateAuth(
+      { endpoint: stack.env.COGNITO_ENDPOINT, region: stack.env.AWS_REGION, clientId: 'portal-cli' },
+      username,
+      password,
+    )
+  ).accessToken;
 }
 
 export interface ApiAnswer {
@@ -94,7 +111,12 @@ export async function callApi(
       ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
       ...options.headers,
     },
-    body: options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body),
+    body:
+      options.body === undefined
+        ? undefined
+        : typeof options.body === 'string'
+          ? options.body
+          : JSON.stringify(options.body),
   });
   const text = await res.text();
   const type = res.headers.get('content-type') ?? '';

@@ -28,7 +28,10 @@ export interface ClockedStack {
   stop: () => Promise<void>;
 }
 
-export async function startClockedStack(users: Array<[username: string, password: string]>, portalEnv: Record<string, string> = {}): Promise<ClockedStack> {
+export async function startClockedStack(
+  users: Array<[username: string, password: string]>,
+  portalEnv: Record<string, string> = {},
+): Promise<ClockedStack> {
   const dir = mkdtempSync(path.join(tmpdir(), 'clock-'));
   const clockFile = path.join(dir, 'offset');
   const setClockOffset = (seconds: number) => writeFileSync(clockFile, String(seconds));
@@ -62,7 +65,11 @@ export function useClockedStack(
 }
 
 /** Registers the hooks that start the stack before the file's tests and stop it after them; answers a getter of it. */
-function clockedStackOfFile(users: Array<[username: string, password: string]>, portalEnv: Record<string, string>, onStarted?: (clocked: ClockedStack) => void): () => ClockedStack {
+function clockedStackOfFile(
+  users: Array<[username: string, password: string]>,
+  portalEnv: Record<string, string>,
+  onStarted?: (clocked: ClockedStack) => void,
+): () => ClockedStack {
   let clocked: ClockedStack | undefined;
   beforeAll(async () => {
     clocked = await startClockedStack(users, portalEnv);
@@ -72,7 +79,8 @@ function clockedStackOfFile(users: Array<[username: string, password: string]>, 
     await clocked?.stop();
   });
   return () => {
-    if (!clocked) throw new Error('the clocked stack is not running: use it (or move its clock) inside a test or a hook');
+    if (!clocked)
+      throw new Error('the clocked stack is not running: use it (or move its clock) inside a test or a hook');
     return clocked;
   };
 }
@@ -93,6 +101,7 @@ export function clockedDemoPortal(usernames: string[], portalEnv: Record<string,
     get jars() {
       return running().jars;
     },
-    get: (p: string, who: string) => fetch(`${running().stack.url}${p}`, { headers: { cookie: running().jars[who].header() }, redirect: 'manual' }),
+    get: (p: string, who: string) =>
+      fetch(`${running().stack.url}${p}`, { headers: { cookie: running().jars[who].header() }, redirect: 'manual' }),
   };
 }

@@ -46,7 +46,10 @@ export function directoryClient(env: Record<string, string>) {
     async putUser(username: string, lobs: string[], sub = subForUsername(username)) {
       const now = new Date().toISOString();
       await doc.send(
-        new PutCommand({ TableName: tables.users, Item: { username, sub, lobs, kind: 'user', version: 1, createdAt: now, updatedAt: now, updatedBy: 'test' } }),
+        new PutCommand({
+          TableName: tables.users,
+          Item: { username, sub, lobs, kind: 'user', version: 1, createdAt: now, updatedAt: now, updatedBy: 'test' },
+        }),
       );
     },
     async deleteUser(username: string) {
@@ -55,7 +58,12 @@ export function directoryClient(env: Record<string, string>) {
     /** Audit records of one request (by request id), newest first. */
     async auditFor(requestId: string): Promise<Record<string, unknown>[]> {
       const out = await doc.send(
-        new QueryCommand({ TableName: tables.audit, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'audit' }, ScanIndexForward: false }),
+        new QueryCommand({
+          TableName: tables.audit,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': 'audit' },
+          ScanIndexForward: false,
+        }),
       );
       return (out.Items ?? []).filter((i) => i.requestId === requestId);
     },

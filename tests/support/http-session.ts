@@ -58,10 +58,19 @@ export interface CognitoClientSpec {
 
 /** Real USER_PASSWORD_AUTH against the Cognito endpoint (the stand-in locally). */
 export async function initiateAuth(spec: CognitoClientSpec, username: string, password: string) {
-  const client = new CognitoIdentityProviderClient({ region: spec.region, endpoint: spec.endpoint, credentials: { accessKeyId: 'unused', secretAccessKey: 'unused' } });
+  const client = new CognitoIdentityProviderClient({
+    region: spec.region,
+    endpoint: spec.endpoint,
+    credentials: { accessKeyId: 'unused', secretAccessKey: 'unused' },
+  });
   const params: Record<string, string> = { USERNAME: username, PASSWORD: password };
-  if (spec.clientSecret) params.SECRET_HASH = createHmac('sha256', spec.clientSecret).update(username + spec.clientId).digest('base64');
-  const out = await client.send(new InitiateAuthCommand({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: spec.clientId, AuthParameters: params }));
+  if (spec.clientSecret)
+    params.SECRET_HASH = createHmac('sha256', spec.clientSecret)
+      .update(username + spec.clientId)
+      .digest('base64');
+  const out = await client.send(
+    new InitiateAuthCommand({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: spec.clientId, AuthParameters: params }),
+  );
   client.destroy();
   const result = out.AuthenticationResult;
   if (!result?.AccessToken || !result.IdToken) throw new Error(`InitiateAuth for ${username} returned no tokens`);
@@ -70,7 +79,13 @@ export async function initiateAuth(spec: CognitoClientSpec, username: string, pa
 
 /** Text of an HTML attribute or element as React escapes it, unescaped (the entities React writes). */
 export function decodeEntities(s: string): string {
-  return s.replace(/&quot;/g, '"').replace(/&#x27;/g, "'").replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  return s
+    .replace(/&quot;/g, '"')
+    .replace(/&#x27;/g, "'")
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 }
 
 /** Hidden inputs React renders into a server-action form (ids of the action and its bound state). */
@@ -103,7 +118,10 @@ export async function loadLaunchForm(baseUrl: string, jar: CookieJar): Promise<L
   const page = await fetch(`${baseUrl}/`, { headers: { cookie: jar.header() }, redirect: 'manual' });
   const page_ = await page.text();
   // The home page has other forms too (access requests): read the one with the Open Studio button.
-  const html = [...page_.matchAll(/<form\b[\s\S]*?<\/form>/g)].map((m) => m[0]).find((f) => f.includes('data-testid="open-studio"')) ?? '';
+  const html =
+    [...page_.matchAll(/<form\b[\s\S]*?<\/form>/g)]
+      .map((m) => m[0])
+      .find((f) => f.includes('data-testid="open-studio"')) ?? '';
   const fields = actionFormFields(html);
   if (fields.length === 0) throw new Error(`home page has no Open Studio form (HTTP ${page.status})`);
   const lobInputs = (html.match(/<input[^>]*name="lob"[^>]*>/g) ?? []).filter((t) => /type="hidden"|checked/.test(t));
@@ -151,7 +169,12 @@ export async function openStudioUrl(url: string): Promise<{ status: number; body
   const target = new URL(url);
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: '127.0.0.1', port: target.port || 80, path: target.pathname + target.search, headers: { host: target.host } },
+      {
+        host: '127.0.0.1',
+        port: target.port || 80,
+        path: target.pathname + target.search,
+        headers: { host: target.host },
+      },
       (res) => {
         let body = '';
         res.setEncoding('utf8');
@@ -168,7 +191,12 @@ export async function openStudioUrl(url: string): Promise<{ status: number; body
  * A launch answer: a `status` redirect, without referrer, to the Studio host of `domainId`, whose page (opened
  * there) names the domain and `username`.
  */
-export async function expectStudioRedirect(response: Response, status: number, domainId: string, username: string): Promise<void> {
+export async function expectStudioRedirect(
+  response: Response,
+  status: number,
+  domainId: string,
+  username: string,
+): Promise<void> {
   expect(response.status).toBe(status);
   expect(response.headers.get('referrer-policy')).toBe('no-referrer');
   const location = response.headers.get('location')!;

@@ -9,7 +9,11 @@ import type { Readable } from 'node:stream';
 
 const ROOT = path.resolve(__dirname, '../..');
 
-export function spawnLocalCommand(port: number, distDir: string, env: Record<string, string> = {}): ChildProcessByStdio<null, Readable, Readable> {
+export function spawnLocalCommand(
+  port: number,
+  distDir: string,
+  env: Record<string, string> = {},
+): ChildProcessByStdio<null, Readable, Readable> {
   const ports = { LOCAL_DYNAMODB_PORT: '0', LOCAL_COGNITO_PORT: '0', LOCAL_AWS_PORT: '0', PORT: String(port) };
   return spawn(process.execPath, ['scripts/local.mjs'], {
     cwd: ROOT,
@@ -17,4 +21,3 @@ export function spawnLocalCommand(port: number, distDir: string, env: Record<str
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }
-

@@ -12,11 +12,21 @@ import {
 import { PORTAL_PRINCIPAL, USER_POOL_ID } from '../../local/demo-data';
 
 export function poolAdminClient(endpoint: string): CognitoIdentityProviderClient {
-  return new CognitoIdentityProviderClient({ endpoint, region: 'us-east-1', credentials: PORTAL_PRINCIPAL, maxAttempts: 1 });
+  return new CognitoIdentityProviderClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: PORTAL_PRINCIPAL,
+    maxAttempts: 1,
+  });
 }
 
 /** A user who can sign in with `password` at once (no invitation message, no forced change). */
-export async function createPoolUser(client: CognitoIdentityProviderClient, username: string, password: string, groups: string[] = []) {
+export async function createPoolUser(
+  client: CognitoIdentityProviderClient,
+  username: string,
+  password: string,
+  groups: string[] = [],
+) {
   const user = { UserPoolId: USER_POOL_ID, Username: username };
   await client.send(new AdminCreateUserCommand({ ...user, MessageAction: 'SUPPRESS' }));
   await client.send(new AdminSetUserPasswordCommand({ ...user, Password: password, Permanent: true }));

@@ -47,7 +47,9 @@ export function distDir(): string {
 export function assertBuilt(): void {
   const dir = path.resolve(ROOT, distDir());
   if (!existsSync(path.join(dir, 'BUILD_ID'))) {
-    throw new Error(`No Next.js build in ${dir}. Run \`NEXT_DIST_DIR=${distDir()} npx next build\` first (npm test does this).`);
+    throw new Error(
+      `No Next.js build in ${dir}. Run \`NEXT_DIST_DIR=${distDir()} npx next build\` first (npm test does this).`,
+    );
   }
 }
 
@@ -57,8 +59,18 @@ export async function startPortalStack(opts: StartPortalStackOptions = {}): Prom
     configFromEnv({ LOCAL_DYNAMODB_PORT: '0', LOCAL_COGNITO_PORT: '0', LOCAL_AWS_PORT: '0' }),
   );
   try {
-    const env = { ...standIns.portalEnv, NEXTAUTH_SECRET: randomSecret(), LOG_LEVEL: opts.logLevel ?? 'warn', ...opts.portalEnv };
-    const portal = await startPortal({ env, mode: opts.mode ?? 'password', distDir: distDir(), captureAllOutput: opts.captureAllOutput });
+    const env = {
+      ...standIns.portalEnv,
+      NEXTAUTH_SECRET: randomSecret(),
+      LOG_LEVEL: opts.logLevel ?? 'warn',
+      ...opts.portalEnv,
+    };
+    const portal = await startPortal({
+      env,
+      mode: opts.mode ?? 'password',
+      distDir: distDir(),
+      captureAllOutput: opts.captureAllOutput,
+    });
     return {
       standIns,
       portal,

@@ -10,7 +10,12 @@ type StackEnv = { env: Record<string, string> };
 
 /** The items of a LOB's pendingByLob index (the approvers' queue). */
 export async function pendingItems(stack: StackEnv, lob: string): Promise<Record<string, unknown>[]> {
-  const query = { TableName: stack.env.TABLE_REQUESTS, IndexName: 'pendingByLob', KeyConditionExpression: 'pendingLob = :l', ExpressionAttributeValues: { ':l': lob } };
+  const query = {
+    TableName: stack.env.TABLE_REQUESTS,
+    IndexName: 'pendingByLob',
+    KeyConditionExpression: 'pendingLob = :l',
+    ExpressionAttributeValues: { ':l': lob },
+  };
   return (await directoryClient(stack.env).doc.send(new QueryCommand(query))).Items ?? [];
 }
 

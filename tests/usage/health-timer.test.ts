@@ -35,7 +35,11 @@ describe('Method: startHealthCheckTimer', () => {
     await vi.advanceTimersByTimeAsync(3_600_000);
     expect(off).not.toHaveBeenCalled();
     const errors: unknown[] = [];
-    const stop = startHealthCheckTimer(1, () => Promise.reject(new Error('sts down')), (e) => errors.push(e));
+    const stop = startHealthCheckTimer(
+      1,
+      () => Promise.reject(new Error('sts down')),
+      (e) => errors.push(e),
+    );
     await vi.advanceTimersByTimeAsync(1_000);
     expect(errors.map((e) => (e as Error).message)).toEqual(['sts down']);
     stop();

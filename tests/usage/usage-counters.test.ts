@@ -15,7 +15,14 @@ import { BatchingUsageRecorder, UsageRecorder, durationBucket, userShard } from 
 import { quantileFromHistogram, readUsage } from '@/lib/usage/report';
 import { DURATION_BUCKETS_MS, NO_LOB, USER_SHARDS } from '@/lib/usage/schema';
 
-const tables = { users: 'usage-t-users', lobs: 'usage-t-lobs', audit: 'usage-t-audit', requests: 'usage-t-requests', reviews: 'usage-t-reviews', usage: 'usage-t-usage' };
+const tables = {
+  users: 'usage-t-users',
+  lobs: 'usage-t-lobs',
+  audit: 'usage-t-audit',
+  requests: 'usage-t-requests',
+  reviews: 'usage-t-reviews',
+  usage: 'usage-t-usage',
+};
 let server: Server;
 let doc: DynamoDBDocumentClient;
 let knobs: Knobs;
@@ -28,7 +35,9 @@ beforeAll(async () => {
   const port = await listen(server, 0, '127.0.0.1');
   const endpoint = `http://127.0.0.1:${port}`;
   await seedDynamoDb(endpoint, tables, DEMO_REGION, false);
-  doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint, region: DEMO_REGION, credentials: { accessKeyId: 't', secretAccessKey: 't' } }));
+  doc = DynamoDBDocumentClient.from(
+    new DynamoDBClient({ endpoint, region: DEMO_REGION, credentials: { accessKeyId: 't', secretAccessKey: 't' } }),
+  );
 });
 
 afterAll(async () => {
@@ -41,12 +50,21 @@ describe('Method: UsageRecorder.record', () => {
     const recorder = new UsageRecorder(doc, tables.usage);
     // Act
     await Promise.all(
-      Array.from({ length: 200 }, (_, i) => recorder.record({ lob: 'lob-c', user: `u${i % 7}`, outcome: 'success', durationMs: 120, at: today })),
+      Array.from({ length: 200 }, (_, i) =>
+        recorder.record({ lob: 'lob-c', user: `u${i % 7}`, outcome: 'success', durationMs: 120, at: today }),
+      ),
     );
     // Assess
     const report = await readUsage({ doc, table: tables.usage }, { lobs: ['lob-c'], days: 30, today });
     expect(report.launches['lob-c'].at(-1)).toBe(200);
-    expect(report.perLob[0]).toMatchObject({ lob: 'lob-c', launches: 200, failures: 0, activeUsers: 7, medianMs: 150, p95Ms: 150 });
+    expect(report.perLob[0]).toMatchObject({
+      lob: 'lob-c',
+      launches: 200,
+      failures: 0,
+      activeUsers: 7,
+      medianMs: 150,
+      p95Ms: 150,
+    });
     expect(report.topUsers.reduce((a, u) => a + u.launches, 0)).toBe(200);
   });
 
@@ -59,7 +77,10 @@ describe('Method: UsageRecorder.record', () => {
     await recorder.record({ lob: 'lob-d', user: 'x', outcome: 'success', durationMs: 10, at: today });
     knobs.setLatency({ dynamodb: 0 });
     expect(knobs.getCounters()['dynamodb.UpdateItem']).toBe(4);
-    const updates = knobs.getCalls().filter((c) => c.op === 'dynamodb.UpdateItem').slice(1);
+    const updates = knobs
+      .getCalls()
+      .filter((c) => c.op === 'dynamodb.UpdateItem')
+      .slice(1);
     // Concurrent: all three start before the first (50 ms) could have answered.
     expect(Math.max(...updates.map((c) => c.at)) - Math.min(...updates.map((c) => c.at))).toBeLessThan(40);
   });
@@ -69,7 +90,10 @@ describe('Method: UsageRecorder.record', () => {
     const ahead = { lob: 'lob-g', user: 'gina', outcome: 'success', at: today };
     await recorder.record(ahead);
     await recorder.correct({ ...ahead, outcome: 'lob.presign_denied' }, 'success');
-    const report = await readUsage({ doc, table: tables.usage }, { lobs: ['lob-g'], days: 30, today, perDayUsers: true });
+    const report = await readUsage(
+      { doc, table: tables.usage },
+      { lobs: ['lob-g'], days: 30, today, perDayUsers: true },
+    );
     expect(report.launches['lob-g'].at(-1)).toBe(1);
     expect(report.failures['lob-g'].at(-1)).toBe(1);
     expect(report.failuresByCode).toEqual([{ code: 'lob.presign_denied', count: 1 }]);
@@ -106,7 +130,13 @@ describe('Method: BatchingUsageRecorder.record', () => {
     // Act: 60 launches of 3 users (2 failures among them) at once, then one alone
     await Promise.all(
       Array.from({ length: 60 }, (_, i) =>
-        recorder.record({ lob: 'lob-batch', user: `b${i % 3}`, outcome: i < 2 ? 'aws.throttled' : 'success', durationMs: 120, at: today }),
+        recorder.record({
+          lob: 'lob-batch',
+          user: `b${i % 3}`,
+          outcome: i < 2 ? 'aws.throttled' : 'success',
+          durationMs: 120,
+          at: today,
+        }),
       ),
     );
     const together = knobs.getCounters()['dynamodb.UpdateItem'];
@@ -123,9 +153,16 @@ describe('Method: BatchingUsageRecorder.record', () => {
   it('fails every launch of a round whose write failed, and counts again once DynamoDB answers', async () => {
     const recorder = new BatchingUsageRecorder(doc, tables.usage);
     knobs.addFault({ service: 'dynamodb', operation: 'UpdateItem', error: 'ServiceUnavailable', rate: 1 });
-    const results = await Promise.allSettled([0, 1].map((i) => recorder.record({ lob: 'lob-batch-fail', user: `f${i}`, outcome: 'success', durationMs: 5, at: today })));
+    const results = await Promise.allSettled(
+      [0, 1].map((i) =>
+        recorder.record({ lob: 'lob-batch-fail', user: `f${i}`, outcome: 'success', durationMs: 5, at: today }),
+      ),
+    );
     knobs.clearFaults();
-    expect(results.map((r) => r.status), JSON.stringify(results)).toEqual(['rejected', 'rejected']);
+    expect(
+      results.map((r) => r.status),
+      JSON.stringify(results),
+    ).toEqual(['rejected', 'rejected']);
     expect((results[0] as PromiseRejectedResult).reason).toMatchObject({ code: 'directory.unavailable' });
     await recorder.record({ lob: 'lob-batch-fail', user: 'f0', outcome: 'success', durationMs: 5, at: today });
     const report = await readUsage({ doc, table: tables.usage }, { lobs: ['lob-batch-fail'], days: 30, today });
@@ -138,7 +175,13 @@ describe('Method: readUsage', () => {
     // Prepare: lob-e over three days; a launch without a LOB; another LOB that must not show.
     const recorder = new UsageRecorder(doc, tables.usage);
     const launches: Parameters<UsageRecorder['record']>[0][] = [
-      ...Array.from({ length: 9 }, (_, i) => ({ lob: 'lob-e', user: 'alice', outcome: 'success', durationMs: 40 + i, at: daysAgo(0) })),
+      ...Array.from({ length: 9 }, (_, i) => ({
+        lob: 'lob-e',
+        user: 'alice',
+        outcome: 'success',
+        durationMs: 40 + i,
+        at: daysAgo(0),
+      })),
       { lob: 'lob-e', user: 'bob', outcome: 'success', durationMs: 2500, at: daysAgo(0) },
       { lob: 'lob-e', user: 'bob', outcome: 'success', durationMs: 90, at: daysAgo(2) },
       { lob: 'lob-e', user: 'carol', outcome: 'aws.throttled', durationMs: 30, at: daysAgo(2) },
@@ -149,7 +192,10 @@ describe('Method: readUsage', () => {
     ];
     for (const l of launches) await recorder.record(l);
     // Act
-    const report = await readUsage({ doc, table: tables.usage }, { lobs: ['lob-e', NO_LOB], days: 30, today, perDayUsers: true });
+    const report = await readUsage(
+      { doc, table: tables.usage },
+      { lobs: ['lob-e', NO_LOB], days: 30, today, perDayUsers: true },
+    );
     // Assess
     expect(report.days).toHaveLength(30);
     expect(report.days.at(-1)).toBe('2026-11-30');
@@ -163,7 +209,13 @@ describe('Method: readUsage', () => {
       { code: 'profile.not_found', count: 1 },
       { code: 'user.not_mapped', count: 1 },
     ]);
-    expect(report.perLob.find((l) => l.lob === 'lob-e')).toMatchObject({ launches: 13, failures: 2, activeUsers: 2, medianMs: 50, p95Ms: 3000 });
+    expect(report.perLob.find((l) => l.lob === 'lob-e')).toMatchObject({
+      launches: 13,
+      failures: 2,
+      activeUsers: 2,
+      medianMs: 50,
+      p95Ms: 3000,
+    });
     expect(report.activeUsersPerDay?.['lob-e'].at(-1)).toBe(2);
     expect(report.activeUsersPerDay?.['lob-e'].at(-3)).toBe(1);
     expect(report.userMonths).toEqual(['2026-11']);
@@ -177,12 +229,22 @@ describe('Method: readUsage', () => {
 
 describe('Method: readUsage, items it cannot read', () => {
   it('refuses a counter item that is not what the counters write (naming it) and translates a failed Query', async () => {
-    await doc.send(new PutCommand({ TableName: tables.usage, Item: { pk: 'lob#lob-bad', sk: 'c#2026-11-30', n: 'many', 'o:success': 1 } }));
+    await doc.send(
+      new PutCommand({
+        TableName: tables.usage,
+        Item: { pk: 'lob#lob-bad', sk: 'c#2026-11-30', n: 'many', 'o:success': 1 },
+      }),
+    );
     const read = readUsage({ doc, table: tables.usage }, { lobs: ['lob-bad'], days: 30, today });
-    await expect(read).rejects.toMatchObject({ code: 'directory.item_invalid', message: expect.stringContaining('lob#lob-bad/c#2026-11-30') });
+    await expect(read).rejects.toMatchObject({
+      code: 'directory.item_invalid',
+      message: expect.stringContaining('lob#lob-bad/c#2026-11-30'),
+    });
 
     knobs.addFault({ service: 'dynamodb', operation: 'Query', error: 'ServiceUnavailable', rate: 1 });
-    const failed = await readUsage({ doc, table: tables.usage }, { lobs: ['lob-e'], days: 30, today }).catch((e: unknown) => e);
+    const failed = await readUsage({ doc, table: tables.usage }, { lobs: ['lob-e'], days: 30, today }).catch(
+      (e: unknown) => e,
+    );
     knobs.clearFaults();
     expect(failed).toMatchObject({ code: 'directory.unavailable' });
   });
@@ -214,7 +276,10 @@ describe('Method: readUsage, users per calendar month', () => {
     expect(ninety.topUsers.find((u) => u.user === 'kim')?.launches).toBe(2);
     expect(ninety.perLob[0].activeUsers).toBe(3);
     knobs.resetCounters();
-    const overview = await readUsage({ doc, table: tables.usage }, { lobs: ['lob-j'], days: 8, today: dec, users: false });
+    const overview = await readUsage(
+      { doc, table: tables.usage },
+      { lobs: ['lob-j'], days: 8, today: dec, users: false },
+    );
     expect(overview.launches['lob-j'].slice(-2)).toEqual([1, 1]);
     expect(overview.topUsers).toEqual([]);
     expect(knobs.getCounters()['dynamodb.Query']).toBe(1);

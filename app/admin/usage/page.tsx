@@ -16,7 +16,8 @@ import { EmergencyUsage } from '@/components/access/emergency-usage';
 
 const number = (n: number) => n.toLocaleString('en-US');
 const LAST_BOUND = DURATION_BUCKETS_MS[DURATION_BUCKETS_MS.length - 1];
-const duration = (ms?: number) => (ms === undefined ? '—' : ms >= LAST_BOUND ? `> ${number(LAST_BOUND)} ms` : `≤ ${number(ms)} ms`);
+const duration = (ms?: number) =>
+  ms === undefined ? '—' : ms >= LAST_BOUND ? `> ${number(LAST_BOUND)} ms` : `≤ ${number(ms)} ms`;
 
 export default async function UsagePage({ searchParams }: { searchParams: Promise<{ days?: string }> }) {
   const access = await requireConsolePage('/admin/usage');
@@ -26,7 +27,10 @@ export default async function UsagePage({ searchParams }: { searchParams: Promis
   const total = report.perLob.reduce((a, l) => a + l.launches, 0);
   const failed = report.perLob.reduce((a, l) => a + l.failures, 0);
   // Users are counted per calendar month (the write-time totals): the months this period touches.
-  const months = report.userMonths.length > 1 ? `${report.userMonths[0]} to ${report.userMonths[report.userMonths.length - 1]}` : report.userMonths[0];
+  const months =
+    report.userMonths.length > 1
+      ? `${report.userMonths[0]} to ${report.userMonths[report.userMonths.length - 1]}`
+      : report.userMonths[0];
   return (
     <div>
       <PageHeader
@@ -36,7 +40,12 @@ export default async function UsagePage({ searchParams }: { searchParams: Promis
           <>
             <nav aria-label="Period" className="flex gap-2">
               {USAGE_PERIODS.map((p) => (
-                <Link key={p} href={`/admin/usage?days=${p}`} aria-current={p === days ? 'page' : undefined} className={`${secondaryButtonClass} ${p === days ? 'border-brand-600 text-brand-800' : ''}`}>
+                <Link
+                  key={p}
+                  href={`/admin/usage?days=${p}`}
+                  aria-current={p === days ? 'page' : undefined}
+                  className={`${secondaryButtonClass} ${p === days ? 'border-brand-600 text-brand-800' : ''}`}
+                >
                   {p} days
                 </Link>
               ))}
@@ -72,14 +81,21 @@ export default async function UsagePage({ searchParams }: { searchParams: Promis
             testId: 'launches-table',
             caption: 'Launches per day and line of business',
             columns: ['Day (UTC)', ...report.lobs.map(lobLabel)],
-            rows: report.days.map((day, i) => ({ day, i })).reverse().map(({ day, i }) => (
-              <tr key={day} data-day={day}>
-                <th scope="row" className={`${tdClass} font-normal whitespace-nowrap tabular-nums`}>{day}</th>
-                {report.lobs.map((lob) => (
-                  <td key={lob} className={`${tdClass} tabular-nums`} data-lob={lob}>{number(report.launches[lob]?.[i] ?? 0)}</td>
-                ))}
-              </tr>
-            )),
+            rows: report.days
+              .map((day, i) => ({ day, i }))
+              .reverse()
+              .map(({ day, i }) => (
+                <tr key={day} data-day={day}>
+                  <th scope="row" className={`${tdClass} font-normal whitespace-nowrap tabular-nums`}>
+                    {day}
+                  </th>
+                  {report.lobs.map((lob) => (
+                    <td key={lob} className={`${tdClass} tabular-nums`} data-lob={lob}>
+                      {number(report.launches[lob]?.[i] ?? 0)}
+                    </td>
+                  ))}
+                </tr>
+              )),
           }}
         />
 
@@ -103,7 +119,10 @@ export default async function UsagePage({ searchParams }: { searchParams: Promis
               caption: 'Failed launches by error code',
               columns: ['Code', 'Launches'],
               rows: report.failuresByCode.map((f) => (
-                <tr key={f.code}><td className={`${tdClass} font-mono text-xs`}>{f.code}</td><td className={`${tdClass} tabular-nums`}>{number(f.count)}</td></tr>
+                <tr key={f.code}>
+                  <td className={`${tdClass} font-mono text-xs`}>{f.code}</td>
+                  <td className={`${tdClass} tabular-nums`}>{number(f.count)}</td>
+                </tr>
               )),
             }}
           />
@@ -132,7 +151,9 @@ export default async function UsagePage({ searchParams }: { searchParams: Promis
             columns: ['Line of business', 'Launches', 'Failed', `Active users (${months})`, 'Median', 'p95'],
             rows: report.perLob.map((l) => (
               <tr key={l.lob} data-lob={l.lob}>
-                <th scope="row" className={`${tdClass} font-medium`}>{lobLabel(l.lob)}</th>
+                <th scope="row" className={`${tdClass} font-medium`}>
+                  {lobLabel(l.lob)}
+                </th>
                 <td className={`${tdClass} tabular-nums`}>{number(l.launches)}</td>
                 <td className={`${tdClass} tabular-nums`}>{number(l.failures)}</td>
                 <td className={`${tdClass} tabular-nums`}>{number(l.activeUsers)}</td>
@@ -154,7 +175,11 @@ export default async function UsagePage({ searchParams }: { searchParams: Promis
               caption: 'Users with the most successful launches',
               columns: ['User', 'Line of business', 'Launches'],
               rows: report.topUsers.map((u) => (
-                <tr key={`${u.lob}/${u.user}`}><td className={tdClass}>{u.user}</td><td className={tdClass}>{lobLabel(u.lob)}</td><td className={`${tdClass} tabular-nums`}>{number(u.launches)}</td></tr>
+                <tr key={`${u.lob}/${u.user}`}>
+                  <td className={tdClass}>{u.user}</td>
+                  <td className={tdClass}>{lobLabel(u.lob)}</td>
+                  <td className={`${tdClass} tabular-nums`}>{number(u.launches)}</td>
+                </tr>
               )),
               empty: report.topUsers.length === 0 ? 'No launches in this period.' : undefined,
             }}
@@ -163,7 +188,10 @@ export default async function UsagePage({ searchParams }: { searchParams: Promis
         </div>
 
         {/* Cost control (issue 25): instance hours and estimated cost per LOB and instance type. */}
-        <InstanceUsageCards lobs={(await listLobs(getAdminDeps())).filter((l) => report.lobs.includes(l.lob))} days={days} />
+        <InstanceUsageCards
+          lobs={(await listLobs(getAdminDeps())).filter((l) => report.lobs.includes(l.lob))}
+          days={days}
+        />
         <EmergencyUsage deps={getAdminDeps()} lobs={report.lobs.filter((l) => l !== NO_LOB)} days={days} />
       </div>
     </div>

@@ -45,7 +45,11 @@ function MembershipCell({ row }: { row: Pick<PoolUserRow, 'effectiveLobs' | 'sou
 
 function StatusCell({ enabled, status }: { enabled: boolean; status?: string }) {
   if (!enabled) return <Badge tone="warning">Disabled</Badge>;
-  return <span className="text-sm text-slate-700" title={status}>{status ? accountStatusLabel(status) : ''}</span>;
+  return (
+    <span className="text-sm text-slate-700" title={status}>
+      {status ? accountStatusLabel(status) : ''}
+    </span>
+  );
 }
 
 interface Row {
@@ -62,7 +66,11 @@ type UsersPageRead =
   | { users: Row[]; nextToken?: string }
   | { users: Row[]; nextToken?: string; scan: true; examined: number; budgetSpent: boolean };
 
-export default async function UsersPage({ searchParams }: { searchParams: Promise<{ q?: string; view?: string; page?: string }> }) {
+export default async function UsersPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ q?: string; view?: string; page?: string }>;
+}) {
   await requireAdminPage('/admin/users');
   const params = await searchParams;
   const q = (params.q ?? '').trim().slice(0, 128);
@@ -96,28 +104,45 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
         description="Everyone in the user pool beside the lines of business they can open Studio in. Users marked No LOB can sign in but can’t launch."
         actions={
           <>
-            <Link href="/admin/users/import" className={secondaryButtonClass}>Import CSV</Link>
-            <Link href="/admin/users/orphans" className={secondaryButtonClass}>Orphaned access</Link>
-            <a href="/admin/users/export" className={secondaryButtonClass} download>Export mappings (CSV)</a>
+            <Link href="/admin/users/import" className={secondaryButtonClass}>
+              Import CSV
+            </Link>
+            <Link href="/admin/users/orphans" className={secondaryButtonClass}>
+              Orphaned access
+            </Link>
+            <a href="/admin/users/export" className={secondaryButtonClass} download>
+              Export mappings (CSV)
+            </a>
           </>
         }
       />
       <FilterForm label="Search users" action="/admin/users" submit="Search" search>
         <div className="w-full sm:w-64">
-          <label htmlFor="q" className={labelClass}>Username starts with</label>
+          <label htmlFor="q" className={labelClass}>
+            Username starts with
+          </label>
           <input id="q" name="q" type="search" defaultValue={q} className={inputClass} autoComplete="off" />
         </div>
         <div className="w-full sm:w-72">
-          <label htmlFor="view" className={labelClass}>Show</label>
+          <label htmlFor="view" className={labelClass}>
+            Show
+          </label>
           <select id="view" name="view" defaultValue={view} className={inputClass}>
             <Options options={Object.entries(VIEWS).map(([value, label]) => ({ value, label }))} />
           </select>
         </div>
       </FilterForm>
-      {error ? <ListError title="The users could not be listed" error={error} restart={{ href: usersHref({ q, view }), label: 'Start again from the first page' }} /> : null}
+      {error ? (
+        <ListError
+          title="The users could not be listed"
+          error={error}
+          restart={{ href: usersHref({ q, view }), label: 'Start again from the first page' }}
+        />
+      ) : null}
       {scan ? (
         <p className="mb-4 text-sm text-slate-600" data-testid="nolob-scan">
-          Searched {scan.examined.toLocaleString('en-US')} user{scan.examined === 1 ? '' : 's'} of the user pool, in alphabetical order, to find these.
+          Searched {scan.examined.toLocaleString('en-US')} user{scan.examined === 1 ? '' : 's'} of the user pool, in
+          alphabetical order, to find these.
           {scan.budgetSpent
             ? ` To stay fast a page searches at most ${(NO_LOB_SCAN_BUDGET.poolPages * 60).toLocaleString('en-US')} users; “Continue searching” goes on from there.`
             : ''}
@@ -137,19 +162,29 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
         ]}
         empty={rows.length === 0 && !error ? emptyText(view, nextToken) : undefined}
       >
-            {rows.map((row) => (
-              <tr key={row.username} className="hover:bg-slate-50" data-username={row.username}>
-                <td className={`${tdClass} font-medium whitespace-nowrap text-slate-900`}>{row.username}</td>
-                {withPoolColumns ? <td className={`${tdClass} ${wideOnly} whitespace-nowrap`}>{row.email ?? ''}</td> : null}
-                {withPoolColumns ? <td className={`${tdClass} ${wideOnly}`}><StatusCell enabled={row.enabled} status={row.status} /></td> : null}
-                <td className={tdClass}><MembershipCell row={row} /></td>
-                <td className={`${tdClass} text-right`}>
-                  <Link className={linkClass} href={`/admin/users/${encodeURIComponent(row.username)}`} aria-label={`Edit memberships of ${row.username}`}>
-                    Edit
-                  </Link>
-                </td>
-              </tr>
-            ))}
+        {rows.map((row) => (
+          <tr key={row.username} className="hover:bg-slate-50" data-username={row.username}>
+            <td className={`${tdClass} font-medium whitespace-nowrap text-slate-900`}>{row.username}</td>
+            {withPoolColumns ? <td className={`${tdClass} ${wideOnly} whitespace-nowrap`}>{row.email ?? ''}</td> : null}
+            {withPoolColumns ? (
+              <td className={`${tdClass} ${wideOnly}`}>
+                <StatusCell enabled={row.enabled} status={row.status} />
+              </td>
+            ) : null}
+            <td className={tdClass}>
+              <MembershipCell row={row} />
+            </td>
+            <td className={`${tdClass} text-right`}>
+              <Link
+                className={linkClass}
+                href={`/admin/users/${encodeURIComponent(row.username)}`}
+                aria-label={`Edit memberships of ${row.username}`}
+              >
+                Edit
+              </Link>
+            </td>
+          </tr>
+        ))}
       </DataTable>
       <CursorPager
         list={list}

@@ -14,7 +14,9 @@ export interface ApiClientValues {
   allLobs: boolean;
 }
 /** On success: the new client's id and its secret, shown once (the portal does not keep the secret). */
-export type ApiClientState = ActionState<ApiClientValues> & { created?: { clientId: string; secret: string; name: string } };
+export type ApiClientState = ActionState<ApiClientValues> & {
+  created?: { clientId: string; secret: string; name: string };
+};
 
 const readClient = (form: FormData): ApiClientValues => ({
   name: String(form.get('name') ?? ''),

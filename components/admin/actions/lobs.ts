@@ -4,7 +4,12 @@ import { z } from 'zod';
 import { getAdminDeps, invalidateLobCache } from '@/lib/admin/deps';
 import { createLob, deleteLob, requireLob, setLobEnabled, updateLob } from '@/lib/admin/lobs';
 import { parseLobFormValues, readLobForm, type LobFormValues } from '@/lib/admin/lob-form';
-import { connectionHeadline, requireWorkingConnection as requireConnection, testLobConnection, type ConnectionReport } from '@/lib/admin/connection-test';
+import {
+  connectionHeadline,
+  requireWorkingConnection as requireConnection,
+  testLobConnection,
+  type ConnectionReport,
+} from '@/lib/admin/connection-test';
 import { checkAllLobs } from '@/lib/admin/health-check';
 import { LobInUseError } from '@/lib/admin/errors';
 import { lobNameSchema, versionSchema } from '@/lib/admin/validation';
@@ -21,7 +26,8 @@ function lobFormSchema({ versioned }: { versioned: boolean }) {
     const parsed = parseLobFormValues(values);
     const version = versionSchema.safeParse(values.version);
     if (!parsed.success) {
-      for (const [field, message] of Object.entries(parsed.fieldErrors)) ctx.addIssue({ code: 'custom', path: [field], message });
+      for (const [field, message] of Object.entries(parsed.fieldErrors))
+        ctx.addIssue({ code: 'custom', path: [field], message });
       return z.NEVER;
     }
     if (versioned && !version.success) {
@@ -49,7 +55,11 @@ export const createLobAction = serverAction({
   act: async ({ input }, { user }, { values }) => {
     await createLob(getAdminDeps(), user.username, input);
     invalidateLobCache();
-    return { values, revalidate: ['/admin/lobs'], redirect: `/admin/lobs/${encodeURIComponent(input.lob)}?saved=created` };
+    return {
+      values,
+      revalidate: ['/admin/lobs'],
+      redirect: `/admin/lobs/${encodeURIComponent(input.lob)}?saved=created`,
+    };
   },
 });
 
@@ -60,10 +70,15 @@ export const updateLobAction = serverAction({
   read: readLobForm,
   schema: lobFormSchema({ versioned: true }),
   act: async ({ input, version }, { user }, { values }) => {
-    if (input.enabled && !(await requireLob(getAdminDeps(), input.lob)).enabled) await requireWorkingConnection(input.lob, user.username);
+    if (input.enabled && !(await requireLob(getAdminDeps(), input.lob)).enabled)
+      await requireWorkingConnection(input.lob, user.username);
     const saved = await updateLob(getAdminDeps(), user.username, input, version);
     invalidateLobCache();
-    return { message: `Saved ${saved.lob} (version ${saved.version}).`, values: { ...values, version: String(saved.version) }, revalidate: lobPages(saved.lob) };
+    return {
+      message: `Saved ${saved.lob} (version ${saved.version}).`,
+      values: { ...values, version: String(saved.version) },
+      revalidate: lobPages(saved.lob),
+    };
   },
 });
 
@@ -75,7 +90,10 @@ export interface LobCommandValues {
 export type LobCommandState = ActionState<LobCommandValues> & { memberCount?: number };
 
 const lobRef = z.object({ lob: lobNameSchema, version: versionSchema });
-const readLobRef = (form: FormData): LobCommandValues => ({ lob: String(form.get('lob') ?? ''), version: String(form.get('version') ?? '') });
+const readLobRef = (form: FormData): LobCommandValues => ({
+  lob: String(form.get('lob') ?? ''),
+  version: String(form.get('version') ?? ''),
+});
 
 /** "Enable" / "Disable": enabling runs the connection test first. */
 export const setLobEnabledAction = serverAction({
@@ -88,7 +106,11 @@ export const setLobEnabledAction = serverAction({
     if (enabled) await requireWorkingConnection(lob, user.username);
     const saved = await setLobEnabled(getAdminDeps(), user.username, lob, enabled, version);
     invalidateLobCache();
-    return { message: `${saved.lob} is now ${saved.enabled ? 'enabled' : 'disabled'}.`, values: { ...values, version: String(saved.version) }, revalidate: lobPages(lob) };
+    return {
+      message: `${saved.lob} is now ${saved.enabled ? 'enabled' : 'disabled'}.`,
+      values: { ...values, version: String(saved.version) },
+      revalidate: lobPages(lob),
+    };
   },
 });
 
@@ -96,14 +118,22 @@ export const setLobEnabledAction = serverAction({
 export const deleteLobAction = serverAction({
   name: 'lob.delete',
   authorize: platformAdmins,
-  read: (form): LobCommandValues => ({ ...readLobRef(form), removeMemberships: form.get('removeMemberships') === 'on' }),
+  read: (form): LobCommandValues => ({
+    ...readLobRef(form),
+    removeMemberships: form.get('removeMemberships') === 'on',
+  }),
   schema: hiddenFields(lobRef.extend({ removeMemberships: z.boolean() })),
   act: async ({ lob, version, removeMemberships }, { user }, { values }) => {
     await deleteLob(getAdminDeps(), user.username, lob, version, { removeMemberships });
     invalidateLobCache();
-    return { values, revalidate: ['/admin/lobs'], redirect: `/admin/lobs?deleted=${encodeURIComponent(signFlash('lob.deleted', lob))}` };
+    return {
+      values,
+      revalidate: ['/admin/lobs'],
+      redirect: `/admin/lobs?deleted=${encodeURIComponent(signFlash('lob.deleted', lob))}`,
+    };
   },
-  failed: (state: LobCommandState, error: unknown): LobCommandState => (error instanceof LobInUseError ? { ...state, memberCount: error.memberCount } : state),
+  failed: (state: LobCommandState, error: unknown): LobCommandState =>
+    error instanceof LobInUseError ? { ...state, memberCount: error.memberCount } : state,
 });
 
 export type ConnectionTestState = ActionState<{ lob: string }> & { report?: ConnectionReport };

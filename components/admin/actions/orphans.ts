@@ -22,7 +22,11 @@ export const archiveOrphanAction = serverAction({
   schema: hiddenFields(z.object({ username: usernameSchema, version: versionSchema })),
   act: async ({ username, version }, { user }, { values }) => {
     const row = await archiveOrphanedMapping(getAdminDeps(), user.username, username, version);
-    return { message: `Archived the memberships of ${username} (${row.lobs.join(', ')}); the audit log keeps them.`, values, revalidate: [PAGE, '/admin/users'] };
+    return {
+      message: `Archived the memberships of ${username} (${row.lobs.join(', ')}); the audit log keeps them.`,
+      values,
+      revalidate: [PAGE, '/admin/users'],
+    };
   },
 });
 
@@ -35,9 +39,17 @@ export const backfillSubsAction = serverAction({
   act: async (_input, { user }, { values }) => {
     const result = await backfillSubs(getAdminDeps(), user.username);
     if (result.owners.length) invalidateLobCache();
-    const missing = result.missing.length ? ` ${result.missing.length} belong to users not in the pool and stay listed.` : '';
+    const missing = result.missing.length
+      ? ` ${result.missing.length} belong to users not in the pool and stay listed.`
+      : '';
     const skipped = result.skipped.length ? ` ${result.skipped.length} changed meanwhile; run it again.` : '';
-    const owners = result.owners.length ? ` Bound ${result.owners.length} LOB owner${result.owners.length === 1 ? '' : 's'} too.` : '';
-    return { message: `Bound ${result.bound.length} row${result.bound.length === 1 ? '' : 's'} to their user's account.${owners}${missing}${skipped}`, values, revalidate: [PAGE] };
+    const owners = result.owners.length
+      ? ` Bound ${result.owners.length} LOB owner${result.owners.length === 1 ? '' : 's'} too.`
+      : '';
+    return {
+      message: `Bound ${result.bound.length} row${result.bound.length === 1 ? '' : 's'} to their user's account.${owners}${missing}${skipped}`,
+      values,
+      revalidate: [PAGE],
+    };
   },
 });

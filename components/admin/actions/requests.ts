@@ -30,13 +30,20 @@ const decisionSchema = z.object({ days: z.string(), reason: z.string() });
 type Decider = Awaited<ReturnType<typeof authorize>>;
 
 /** A decision on a stored request: `decide` makes it and answers the success message. */
-const decisionAction = (name: string, decide: (input: z.output<typeof decisionSchema>, access: Decider) => Promise<string>) =>
+const decisionAction = (
+  name: string,
+  decide: (input: z.output<typeof decisionSchema>, access: Decider) => Promise<string>,
+) =>
   serverAction({
     name,
     authorize,
     read,
     schema: decisionSchema,
-    act: async (input, access, { values }) => ({ message: await decide(input, access), values, revalidate: ['/admin/requests', `/admin/requests/${access.request.id}`] }),
+    act: async (input, access, { values }) => ({
+      message: await decide(input, access),
+      values,
+      revalidate: ['/admin/requests', `/admin/requests/${access.request.id}`],
+    }),
   });
 
 export const approveRequestAction = decisionAction('request.approve', async ({ days }, { user, request }) => {

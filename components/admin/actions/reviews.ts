@@ -8,7 +8,15 @@ import { getAdminDeps, nowOf } from '@/lib/admin/deps';
 import { requireLob } from '@/lib/admin/lobs';
 import { SELF_GRANT_MESSAGE } from '@/lib/admin/grants';
 import { parseUntil } from '@/lib/admin/members';
-import { decideMember, finishReview, getReview, keepAll, saveReviewSettings, startReview, validateReviewSettings } from '@/lib/admin/reviews';
+import {
+  decideMember,
+  finishReview,
+  getReview,
+  keepAll,
+  saveReviewSettings,
+  startReview,
+  validateReviewSettings,
+} from '@/lib/admin/reviews';
 import { applyRecommendations } from '@/lib/admin/review-recommendations';
 import { lobNameSchema, usernameSchema } from '@/lib/admin/validation';
 import { log } from '@/lib/log';
@@ -36,7 +44,10 @@ function read(form: FormData): ReviewValues {
 
 /** The members a bulk form lists (its `username` fields), well-formed names only. */
 function shownUsernames(form: FormData): string[] {
-  return form.getAll('username').map(String).filter((u) => usernameSchema.safeParse(u).success);
+  return form
+    .getAll('username')
+    .map(String)
+    .filter((u) => usernameSchema.safeParse(u).success);
 }
 
 /**
@@ -71,7 +82,14 @@ export const decideMemberAction = serverAction({
   name: 'review.decide',
   authorize: reviewManagers,
   read,
-  schema: hiddenFields(z.object({ username: usernameSchema, decision: z.enum(['keep', 'remove']), until: z.string().default(''), comment: z.string().optional() })),
+  schema: hiddenFields(
+    z.object({
+      username: usernameSchema,
+      decision: z.enum(['keep', 'remove']),
+      until: z.string().default(''),
+      comment: z.string().optional(),
+    }),
+  ),
   act: async ({ username, decision, until, comment }, { user, platformAdmin, review }) => {
     const deps = getAdminDeps();
     const end = decision === 'keep' ? parseUntil(until, nowOf(deps)) : undefined;
@@ -87,10 +105,15 @@ export const keepAllAction = serverAction({
   authorize: reviewManagers,
   read,
   input: (form) => ({ usernames: shownUsernames(form), comment: String(form.get('comment') ?? '') }),
-  schema: hiddenFields(z.object({ usernames: z.array(z.string()).min(1), comment: z.string() }), 'Nobody undecided is shown; nothing was changed.'),
+  schema: hiddenFields(
+    z.object({ usernames: z.array(z.string()).min(1), comment: z.string() }),
+    'Nobody undecided is shown; nothing was changed.',
+  ),
   act: async ({ usernames, comment }, { user, review }) => {
     const result = await keepAll(getAdminDeps(), { actor: user.username, review, usernames, comment });
-    const skipped = result.alreadyDecided.length ? ` ${result.alreadyDecided.length} were decided by someone else first and were left as they were.` : '';
+    const skipped = result.alreadyDecided.length
+      ? ` ${result.alreadyDecided.length} were decided by someone else first and were left as they were.`
+      : '';
     const self = result.selfRefused ? ` ${SELF_GRANT_MESSAGE}: you were left undecided.` : '';
     return reviewDone(review, `Kept ${result.kept.length} members.${skipped}${self}`);
   },
@@ -105,15 +128,33 @@ export const applyRecommendationsAction = serverAction({
   authorize: reviewManagers,
   read,
   input: (form) => ({ usernames: shownUsernames(form) }),
-  schema: hiddenFields(z.object({ usernames: z.array(z.string()).min(1) }), 'No member with a suggestion is shown; nothing was changed.'),
+  schema: hiddenFields(
+    z.object({ usernames: z.array(z.string()).min(1) }),
+    'No member with a suggestion is shown; nothing was changed.',
+  ),
   act: async ({ usernames }, { user, platformAdmin, review }) => {
-    const result = await applyRecommendations(getAdminDeps(), { username: user.username, platformAdmin }, review, usernames);
+    const result = await applyRecommendations(
+      getAdminDeps(),
+      { username: user.username, platformAdmin },
+      review,
+      usernames,
+    );
     const report = [
-      ...result.applied.map((a) => ({ username: a.username, ok: true, text: `${a.decision === 'keep' ? 'kept' : 'removed'}${a.note ? ` (${a.note})` : ''}` })),
+      ...result.applied.map((a) => ({
+        username: a.username,
+        ok: true,
+        text: `${a.decision === 'keep' ? 'kept' : 'removed'}${a.note ? ` (${a.note})` : ''}`,
+      })),
       ...result.notApplied.map((n) => ({ username: n.username, ok: false, text: `not decided: ${n.reason}` })),
     ];
     const failed = result.notApplied.length ? ` ${result.notApplied.length} not decided (listed below).` : '';
-    return { ok: !result.notApplied.length, message: `Applied ${result.applied.length} recommendation${result.applied.length === 1 ? '' : 's'}.${failed}`, report, values: {}, revalidate: [reviewPath(review.id)] };
+    return {
+      ok: !result.notApplied.length,
+      message: `Applied ${result.applied.length} recommendation${result.applied.length === 1 ? '' : 's'}.${failed}`,
+      report,
+      values: {},
+      revalidate: [reviewPath(review.id)],
+    };
   },
   failed: (state: ApplyActionState): ApplyActionState => state,
 });

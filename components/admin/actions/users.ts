@@ -78,11 +78,13 @@ export const importUsersAction = serverAction({
   schema: importSchema,
   act: async ({ file }, { user }): Promise<ActionSuccess<ImportState>> => {
     const result = await importUsersCsv(getAdminDeps(), user.username, await file.text());
-    if (result.fileError) throw new InputInvalidError(`${file.name}: ${result.fileError}`, { details: { field: 'file' } });
+    if (result.fileError)
+      throw new InputInvalidError(`${file.name}: ${result.fileError}`, { details: { field: 'file' } });
     const bad = result.errors.length;
     return {
       ok: bad === 0,
-      message: `${file.name || 'The file'}: imported ${result.applied} row${result.applied === 1 ? '' : 's'}` +
+      message:
+        `${file.name || 'The file'}: imported ${result.applied} row${result.applied === 1 ? '' : 's'}` +
         (result.removed ? ` (${result.removed} taking memberships away)` : '') +
         (result.unchanged ? ` (${result.unchanged} already up to date)` : '') +
         (bad ? `; ${bad} row${bad === 1 ? ' was' : 's were'} rejected (listed below).` : '.'),

@@ -15,15 +15,13 @@ const tag = 'LOBs';
 /** A new LOB: the console's fields; it starts disabled (enable it once its connection test passes). */
 const newLobSchema = z
   .preprocess((v) => (v && typeof v === 'object' ? { enabled: false, ...v } : v), lobInputSchema)
-  .meta({ id: 'NewLob', description: 'A new LOB (the console form\'s fields). It is always created disabled.' });
+  .meta({ id: 'NewLob', description: "A new LOB (the console form's fields). It is always created disabled." });
 
 /** Any editable field but the key and `enabled` (that is /enable and /disable, which run the connection test). */
-const lobPatchSchema = z
-  .object(lobInputSchema.shape)
-  .omit({ lob: true, enabled: true })
-  .partial()
-  .strict()
-  .meta({ id: 'LobPatch', description: 'The fields to change; the result is validated as a whole, as the console form is.' });
+const lobPatchSchema = z.object(lobInputSchema.shape).omit({ lob: true, enabled: true }).partial().strict().meta({
+  id: 'LobPatch',
+  description: 'The fields to change; the result is validated as a whole, as the console form is.',
+});
 
 export const listLobsOp = defineOperation({
   id: 'listLobs',
@@ -105,7 +103,9 @@ const switchOp = (enabled: boolean) =>
     method: 'post',
     path: `/lobs/{lob}/${enabled ? 'enable' : 'disable'}`,
     tag,
-    summary: enabled ? 'Enable a LOB (runs the connection test first; If-Match required)' : 'Disable a LOB (If-Match required)',
+    summary: enabled
+      ? 'Enable a LOB (runs the connection test first; If-Match required)'
+      : 'Disable a LOB (If-Match required)',
     scope: 'lobs.write',
     params: lobParam,
     ifMatch: true,

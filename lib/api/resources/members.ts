@@ -44,7 +44,8 @@ export const listMembersOp = defineOperation({
   path: '/lobs/{lob}/members',
   tag,
   summary: 'List the active members of a LOB',
-  description: 'Username order. `search` is a username prefix; `expiringWithinDays` keeps memberships ending within that many days.',
+  description:
+    'Username order. `search` is a username prefix; `expiringWithinDays` keeps memberships ending within that many days.',
   scope: 'members.read',
   params: lobParam,
   query: pageQuery(1000).extend({
@@ -54,7 +55,12 @@ export const listMembersOp = defineOperation({
   authorize: (caller, params) => requireManagerOf(caller, params.lob, 'member.list'),
   success: { status: 200, description: 'A page of members.', schema: pageOf(memberSchema, 'MemberPage') },
   handle: async ({ params, query, deps }) => {
-    const page = await listMembers(deps, params.lob, { limit: query.limit, pageToken: query.next, prefix: query.search, expiringWithinDays: query.expiringWithinDays });
+    const page = await listMembers(deps, params.lob, {
+      limit: query.limit,
+      pageToken: query.next,
+      prefix: query.search,
+      expiringWithinDays: query.expiringWithinDays,
+    });
     return { body: { items: page.members.map(memberOf), ...(page.nextToken ? { next: page.nextToken } : {}) } };
   },
 });

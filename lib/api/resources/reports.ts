@@ -48,7 +48,10 @@ export const queryAuditOp = defineOperation({
   success: { status: 200, description: 'A page of entries.', schema: pageOf(auditEntrySchema, 'AuditPage') },
   handle: async ({ caller, query, deps }) => {
     requireConsole(caller, 'audit.list');
-    const filter = scopeAuditFilter(parseAuditFilter({ user: query.user, lob: query.lob, type: query.type }), caller.access);
+    const filter = scopeAuditFilter(
+      parseAuditFilter({ user: query.user, lob: query.lob, type: query.type }),
+      caller.access,
+    );
     if (!filter) throw new PortalError('auth.forbidden', `You may not read the audit log of ${query.lob}.`);
     const page = await listAudit(deps, filter, { limit: query.limit, pageToken: query.next });
     return { body: { items: page.entries, ...(page.nextToken ? { next: page.nextToken } : {}) } };
@@ -65,7 +68,14 @@ const usageReportSchema = z
     failures: series,
     failuresByCode: z.array(z.object({ code: z.string(), count: z.number() })),
     perLob: z.array(
-      z.object({ lob: z.string(), launches: z.number(), failures: z.number(), activeUsers: z.number(), medianMs: z.number().optional(), p95Ms: z.number().optional() }),
+      z.object({
+        lob: z.string(),
+        launches: z.number(),
+        failures: z.number(),
+        activeUsers: z.number(),
+        medianMs: z.number().optional(),
+        p95Ms: z.number().optional(),
+      }),
     ),
     activeUsersPerDay: series.optional(),
     userMonths: z.array(z.string()),
@@ -81,13 +91,20 @@ export const getUsageOp = defineOperation({
   summary: 'The usage report of the LOBs you may see (the console’s numbers)',
   scope: 'usage.read',
   query: z.object({
-    days: z.enum(USAGE_PERIODS.map(String) as [string, ...string[]]).default('30').meta({ description: 'The period: 30 or 90 UTC days ending today.' }),
+    days: z
+      .enum(USAGE_PERIODS.map(String) as [string, ...string[]])
+      .default('30')
+      .meta({ description: 'The period: 30 or 90 UTC days ending today.' }),
     perDayUsers: z.enum(['true', 'false']).optional().meta({ description: 'Also distinct users per LOB and day.' }),
   }),
   success: { status: 200, description: 'The report.', schema: usageReportSchema },
   handle: async ({ caller, query, deps }) => {
     requireConsole(caller, 'usage.read');
-    return { body: await getUsageReport(deps, caller.access, parseUsagePeriod(query.days), { perDayUsers: query.perDayUsers === 'true' }) };
+    return {
+      body: await getUsageReport(deps, caller.access, parseUsagePeriod(query.days), {
+        perDayUsers: query.perDayUsers === 'true',
+      }),
+    };
   },
 });
 

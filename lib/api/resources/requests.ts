@@ -1,6 +1,14 @@
 /** /api/v1/requests: access requests as on the home page (one's own) and in the console (deciders). */
 import { z } from 'zod';
-import { approveRequest, createRequest, denyRequest, getRequest, listPendingRequests, listRequestsOf, withdrawRequest } from '@/lib/admin/requests';
+import {
+  approveRequest,
+  createRequest,
+  denyRequest,
+  getRequest,
+  listPendingRequests,
+  listRequestsOf,
+  withdrawRequest,
+} from '@/lib/admin/requests';
 import type { AdminDeps } from '@/lib/admin/deps';
 import { lobNameSchema } from '@/lib/admin/validation';
 import { PortalError } from '@/lib/errors';
@@ -24,7 +32,10 @@ export const requestSchema = z
     reason: z.string().optional(),
     approvedDays: z.number().int().optional(),
     until: z.string().optional(),
-    kind: z.enum(['join', 'extension']).optional().meta({ description: 'extension: more days after the current end (absent: join).' }),
+    kind: z
+      .enum(['join', 'extension'])
+      .optional()
+      .meta({ description: 'extension: more days after the current end (absent: join).' }),
     extendsUntil: z.string().optional().meta({ description: 'An extension: the membership end when it was filed.' }),
     lapsesAt: z.string().optional().meta({ description: 'When the request expires if nobody decides it.' }),
   })
@@ -48,7 +59,8 @@ export const listRequestsOp = defineOperation({
   path: '/requests',
   tag,
   summary: 'List pending requests you decide, or (`mine=true`) your own requests',
-  description: 'Deciders: pending requests of their LOBs (or of `lob`), newest first; `next` pages when one LOB is chosen. `mine=true`: the caller’s own requests.',
+  description:
+    'Deciders: pending requests of their LOBs (or of `lob`), newest first; `next` pages when one LOB is chosen. `mine=true`: the caller’s own requests.',
   scope: 'requests.read',
   query: pageQuery(200).extend({
     lob: lobNameSchema.optional(),
@@ -62,7 +74,10 @@ export const listRequestsOp = defineOperation({
     }
     requireConsole(caller, 'request.list');
     if (query.lob) requireManagerOf(caller, query.lob, 'request.list');
-    const page = await listPendingRequests(deps, query.lob ? [query.lob] : caller.access.lobs, { limit: query.limit, pageToken: query.lob ? query.next : undefined });
+    const page = await listPendingRequests(deps, query.lob ? [query.lob] : caller.access.lobs, {
+      limit: query.limit,
+      pageToken: query.lob ? query.next : undefined,
+    });
     return { body: { items: page.requests, ...(page.nextToken ? { next: page.nextToken } : {}) } };
   },
 });
@@ -74,7 +89,9 @@ export const createRequestOp = defineOperation({
   tag,
   summary: 'Ask for access to a LOB (for yourself)',
   scope: 'requests.write',
-  body: z.object({ lob: lobNameSchema, justification: z.string(), days: z.number().int() }).meta({ id: 'NewAccessRequest' }),
+  body: z
+    .object({ lob: lobNameSchema, justification: z.string(), days: z.number().int() })
+    .meta({ id: 'NewAccessRequest' }),
   idempotent: true,
   success: { status: 201, description: 'Filed.', schema: requestSchema },
   errors: [409, 422],
@@ -95,7 +112,9 @@ export const getRequestOp = defineOperation({
   params: idParam,
   success: { status: 200, description: 'The request.', schema: requestSchema },
   errors: [404],
-  handle: async ({ caller, params, deps }) => ({ body: await storedRequest(deps, caller, params.id, 'request.get', true) }),
+  handle: async ({ caller, params, deps }) => ({
+    body: await storedRequest(deps, caller, params.id, 'request.get', true),
+  }),
 });
 
 export const withdrawRequestOp = defineOperation({
@@ -123,7 +142,10 @@ export const approveRequestOp = defineOperation({
   summary: 'Approve a pending request (optionally for fewer days)',
   scope: 'requests.decide',
   params: idParam,
-  body: z.object({ days: z.number().int().min(1).optional() }).strict().meta({ id: 'Approval' }),
+  body: z
+    .object({ days: z.number().int().min(1).optional() })
+    .strict()
+    .meta({ id: 'Approval' }),
   success: { status: 200, description: 'Approved: the member’s end date is `until`.', schema: requestSchema },
   errors: [404, 409],
   handle: async ({ caller, params, body, deps }) => {
@@ -149,4 +171,11 @@ export const denyRequestOp = defineOperation({
   },
 });
 
-export const REQUEST_OPERATIONS = [listRequestsOp, createRequestOp, getRequestOp, withdrawRequestOp, approveRequestOp, denyRequestOp];
+export const REQUEST_OPERATIONS = [
+  listRequestsOp,
+  createRequestOp,
+  getRequestOp,
+  withdrawRequestOp,
+  approveRequestOp,
+  denyRequestOp,
+];

@@ -77,13 +77,20 @@ export const startReviewOp = defineOperation({
   summary: 'Start a review of a LOB’s members (a snapshot)',
   scope: 'reviews.write',
   params: lobParam,
-  body: z.object({ dueDays: z.number().int().min(1).max(90).optional() }).strict().meta({ id: 'NewReview' }),
+  body: z
+    .object({ dueDays: z.number().int().min(1).max(90).optional() })
+    .strict()
+    .meta({ id: 'NewReview' }),
   idempotent: true,
   authorize: (caller, params) => requireManagerOf(caller, params.lob, 'review.start'),
   success: { status: 201, description: 'Started.', schema: reviewSchema },
   errors: [404, 409, 422],
   handle: async ({ caller, params, body, deps }) => {
-    const review = await startReview(deps, { actor: caller.actor, lob: await requireLob(deps, params.lob), dueDays: body.dueDays });
+    const review = await startReview(deps, {
+      actor: caller.actor,
+      lob: await requireLob(deps, params.lob),
+      dueDays: body.dueDays,
+    });
     return { body: review, location: `/api/v1/reviews/${review.id}` };
   },
 });
@@ -103,12 +110,19 @@ export const getReviewOp = defineOperation({
   success: {
     status: 200,
     description: 'The review and its rows (`rows.next` pages them).',
-    schema: z.object({ review: reviewSchema, rows: pageOf(reviewRowSchema, 'ReviewRowPage') }).meta({ id: 'ReviewWithRows' }),
+    schema: z
+      .object({ review: reviewSchema, rows: pageOf(reviewRowSchema, 'ReviewRowPage') })
+      .meta({ id: 'ReviewWithRows' }),
   },
   errors: [404],
   handle: async ({ caller, params, query, deps }) => {
     const review = await storedReview(deps, caller, params.id, 'review.get');
-    const page = await listReviewRows(deps, review, { limit: query.limit, pageToken: query.next, filter: query.filter, prefix: query.search });
+    const page = await listReviewRows(deps, review, {
+      limit: query.limit,
+      pageToken: query.next,
+      filter: query.filter,
+      prefix: query.search,
+    });
     return { body: { review, rows: { items: page.rows, ...(page.nextToken ? { next: page.nextToken } : {}) } } };
   },
 });
@@ -122,7 +136,12 @@ export const decideReviewRowOp = defineOperation({
   scope: 'reviews.write',
   params: idParam,
   body: z
-    .object({ username: usernameSchema, decision: z.enum(['keep', 'remove']), until: untilDay, comment: z.string().optional() })
+    .object({
+      username: usernameSchema,
+      decision: z.enum(['keep', 'remove']),
+      until: untilDay,
+      comment: z.string().optional(),
+    })
     .strict()
     .meta({ id: 'ReviewDecision' }),
   success: { status: 200, description: 'Decided.', schema: reviewRowSchema },
@@ -130,14 +149,16 @@ export const decideReviewRowOp = defineOperation({
   handle: async ({ caller, params, body, deps }) => {
     const review = await storedReview(deps, caller, params.id, 'review.decide');
     const until = body.decision === 'keep' ? parseUntil(body.until ?? '', nowOf(deps)) : undefined;
-    return { body: await decideMember(deps, {
+    return {
+      body: await decideMember(deps, {
         grantor: grantorOf(caller),
         review,
         username: body.username,
         decision: body.decision,
         comment: body.comment,
         until,
-      }) };
+      }),
+    };
   },
 });
 
@@ -165,7 +186,12 @@ export const exportReviewOp = defineOperation({
   summary: 'The review’s evidence as CSV (the console’s export)',
   scope: 'reviews.read',
   params: idParam,
-  success: { status: 200, description: 'CSV, one row per snapshot member.', schema: z.string(), contentType: 'text/csv' },
+  success: {
+    status: 200,
+    description: 'CSV, one row per snapshot member.',
+    schema: z.string(),
+    contentType: 'text/csv',
+  },
   errors: [404],
   handle: async ({ caller, params, deps }) => {
     const review = await storedReview(deps, caller, params.id, 'review.export');
@@ -175,4 +201,11 @@ export const exportReviewOp = defineOperation({
   },
 });
 
-export const REVIEW_OPERATIONS = [listReviewsOp, startReviewOp, getReviewOp, decideReviewRowOp, finishReviewOp, exportReviewOp];
+export const REVIEW_OPERATIONS = [
+  listReviewsOp,
+  startReviewOp,
+  getReviewOp,
+  decideReviewRowOp,
+  finishReviewOp,
+  exportReviewOp,
+];

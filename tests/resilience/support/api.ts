@@ -10,7 +10,11 @@ export interface ApiAnswer {
   body?: { code?: string; message?: string; requestId?: string; url?: string; [k: string]: unknown };
 }
 
-export async function callStudioApi(stack: ResilienceStack, path: string, headers: Record<string, string> = {}): Promise<ApiAnswer> {
+export async function callStudioApi(
+  stack: ResilienceStack,
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<ApiAnswer> {
   const res = await fetch(`${stack.url}${path}`, { headers, redirect: 'manual' });
   const location = res.headers.get('location') ?? undefined;
   if (location) stack.secrets.addUrl('presigned URL', location);

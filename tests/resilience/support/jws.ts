@@ -6,7 +6,11 @@ import { KeyObject, sign } from 'node:crypto';
 
 const b64url = (data: string | Buffer) => Buffer.from(data).toString('base64url');
 
-export function signRs256(header: Record<string, unknown>, payload: Record<string, unknown> | string, key: CryptoKey | KeyObject): string {
+export function signRs256(
+  header: Record<string, unknown>,
+  payload: Record<string, unknown> | string,
+  key: CryptoKey | KeyObject,
+): string {
   const keyObject = key instanceof KeyObject ? key : KeyObject.from(key);
   const signingInput = `${b64url(JSON.stringify({ alg: 'RS256', ...header }))}.${b64url(typeof payload === 'string' ? payload : JSON.stringify(payload))}`;
   const signature = sign('RSA-SHA256', Buffer.from(signingInput), keyObject);

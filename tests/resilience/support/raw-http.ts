@@ -10,13 +10,28 @@ export interface RawAnswer {
   body: string;
 }
 
-export function rawRequest(url: string, requestTarget: string, headerLines: string[], timeoutMs = 10_000): Promise<RawAnswer> {
+export function rawRequest(
+  url: string,
+  requestTarget: string,
+  headerLines: string[],
+  timeoutMs = 10_000,
+): Promise<RawAnswer> {
   const { hostname, port } = new URL(url);
-  const head = [`GET ${requestTarget} HTTP/1.1`, `Host: ${hostname}:${port}`, 'Connection: close', ...headerLines, '', ''].join('\r\n');
+  const head = [
+    `GET ${requestTarget} HTTP/1.1`,
+    `Host: ${hostname}:${port}`,
+    'Connection: close',
+    ...headerLines,
+    '',
+    '',
+  ].join('\r\n');
   return new Promise((resolve, reject) => {
     const socket = connect({ host: '127.0.0.1', port: Number(port) });
     const chunks: Buffer[] = [];
-    const timer = setTimeout(() => socket.destroy(new Error(`no answer to ${requestTarget} in ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => socket.destroy(new Error(`no answer to ${requestTarget} in ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     socket.on('connect', () => socket.write(Buffer.from(head, 'latin1')));
     socket.on('data', (c: Buffer) => chunks.push(c));
     // The server may answer and close before it has read everything (431 on a huge header).

@@ -66,7 +66,8 @@ export class SecretLedger {
     for (const [value, label] of this.secrets) {
       const at = text.indexOf(value);
       if (at >= 0) {
-        const context = text.slice(Math.max(0, at - 80), at) + '[SECRET]' + text.slice(at + value.length, at + value.length + 80);
+        const context =
+          text.slice(Math.max(0, at - 80), at) + '[SECRET]' + text.slice(at + value.length, at + value.length + 80);
         leaks.push({ label, context });
       }
     }

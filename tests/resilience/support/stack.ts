@@ -25,9 +25,16 @@ export interface ResilienceStack {
   stop(): Promise<void>;
 }
 
-export async function startResilienceStack(opts: { portalEnv?: Record<string, string> } = {}): Promise<ResilienceStack> {
+export async function startResilienceStack(
+  opts: { portalEnv?: Record<string, string> } = {},
+): Promise<ResilienceStack> {
   // Everything the portal can log, so the log assertions see the most.
-  const stack = await startPortalStack({ mode: 'password', logLevel: 'debug', captureAllOutput: true, portalEnv: opts.portalEnv });
+  const stack = await startPortalStack({
+    mode: 'password',
+    logLevel: 'debug',
+    captureAllOutput: true,
+    portalEnv: opts.portalEnv,
+  });
   const secrets = new SecretLedger();
   secrets.add('NEXTAUTH_SECRET', stack.env.NEXTAUTH_SECRET);
   secrets.add('COGNITO_CLIENT_SECRET', stack.env.COGNITO_CLIENT_SECRET);

@@ -32,7 +32,11 @@ export default async function EditLobPage({
   const access = await requireLobManagerPage(`/admin/lobs/${encodeURIComponent(name)}`, name);
   const deps = getAdminDeps();
   // Members are counted when a delete is attempted (a scan of the Users table), not on every page view.
-  const [lob, reviews, reviewSettings] = await Promise.all([getLob(deps, name), queryLobReviews(deps, name, 5), getReviewSettings(deps, name)]);
+  const [lob, reviews, reviewSettings] = await Promise.all([
+    getLob(deps, name),
+    queryLobReviews(deps, name, 5),
+    getReviewSettings(deps, name),
+  ]);
   if (!lob) notFound();
   const query = await searchParams;
   const { saved } = query;
@@ -50,7 +54,11 @@ export default async function EditLobPage({
           <p>
             Version {lob.version}
             {lob.updatedBy ? `, last changed by ${lob.updatedBy}` : ''}
-            {lob.updatedAt ? <>, <Time iso={lob.updatedAt} /></> : null}
+            {lob.updatedAt ? (
+              <>
+                , <Time iso={lob.updatedAt} />
+              </>
+            ) : null}
           </p>
         }
       />
@@ -66,18 +74,22 @@ export default async function EditLobPage({
           {access.platformAdmin ? <LobForm mode="edit" initial={lobToFormValues(lob)} /> : <LobSummary lob={lob} />}
         </Card>
         <div className="space-y-6">
-          {access.platformAdmin ? <SectionCard titleId="availability-title" title="Availability">
-            <p className="mt-1 text-sm text-slate-600" data-testid="availability" role="status">
+          {access.platformAdmin ? (
+            <SectionCard titleId="availability-title" title="Availability">
+              <p className="mt-1 text-sm text-slate-600" data-testid="availability" role="status">
+                {lob.enabled
+                  ? `Enabled: members can open Studio in ${lob.lob}.`
+                  : `Disabled: users are not offered ${lob.lob}. Enabling runs the connection test first and is refused while a step fails.`}
+              </p>
+              <div className="mt-4">
+                <EnableLobForm key={`e${lob.version}`} lob={lob.lob} version={lob.version} enabled={lob.enabled} />
+              </div>
+            </SectionCard>
+          ) : (
+            <p className="text-sm text-slate-600" data-testid="availability" role="status">
               {lob.enabled
                 ? `Enabled: members can open Studio in ${lob.lob}.`
-                : `Disabled: users are not offered ${lob.lob}. Enabling runs the connection test first and is refused while a step fails.`}
-            </p>
-            <div className="mt-4">
-              <EnableLobForm key={`e${lob.version}`} lob={lob.lob} version={lob.version} enabled={lob.enabled} />
-            </div>
-          </SectionCard> : (
-            <p className="text-sm text-slate-600" data-testid="availability" role="status">
-              {lob.enabled ? `Enabled: members can open Studio in ${lob.lob}.` : `Disabled: users are not offered ${lob.lob}; a platform admin enables it.`}
+                : `Disabled: users are not offered ${lob.lob}; a platform admin enables it.`}
             </p>
           )}
           <Card aria-labelledby="access-ends-title">
@@ -85,19 +97,31 @@ export default async function EditLobPage({
           </Card>
           <SectionCard titleId="members-link-title" title="Members and requests">
             <p className="mt-2 flex flex-wrap gap-4 text-sm">
-              <Link className={linkClass} href={`/admin/lobs/${encodeURIComponent(lob.lob)}/members`}>Members of {lob.lob}</Link>
-              <Link className={linkClass} href={`/admin/requests?lob=${encodeURIComponent(lob.lob)}`}>Requests for {lob.lob}</Link>
+              <Link className={linkClass} href={`/admin/lobs/${encodeURIComponent(lob.lob)}/members`}>
+                Members of {lob.lob}
+              </Link>
+              <Link className={linkClass} href={`/admin/requests?lob=${encodeURIComponent(lob.lob)}`}>
+                Requests for {lob.lob}
+              </Link>
             </p>
           </SectionCard>
           <SectionCard titleId="reviews-title" title="Access reviews">
-            <p className="mt-1 text-sm text-slate-600">Re-certify who keeps access: a snapshot of the direct members for the owners to decide.</p>
-            <div className="mt-3"><StartReviewForm lob={lob.lob} /></div>
+            <p className="mt-1 text-sm text-slate-600">
+              Re-certify who keeps access: a snapshot of the direct members for the owners to decide.
+            </p>
+            <div className="mt-3">
+              <StartReviewForm lob={lob.lob} />
+            </div>
             {reviews.length ? (
               <ul className="mt-4 space-y-1 text-sm" aria-label="Recent reviews">
                 {reviews.map((r) => (
                   <li key={r.id}>
-                    <Link className={linkClass} href={`/admin/reviews/${encodeURIComponent(r.id)}`}>Review of {formatUtcMinute(r.createdAt)}</Link>{' '}
-                    <span className="text-slate-600">({r.status}, {r.decided} of {r.total} decided)</span>
+                    <Link className={linkClass} href={`/admin/reviews/${encodeURIComponent(r.id)}`}>
+                      Review of {formatUtcMinute(r.createdAt)}
+                    </Link>{' '}
+                    <span className="text-slate-600">
+                      ({r.status}, {r.decided} of {r.total} decided)
+                    </span>
                   </li>
                 ))}
               </ul>
@@ -112,7 +136,11 @@ export default async function EditLobPage({
                   version: String(reviewSettings.version),
                 }}
               />
-              {reviewSettings.nextAt ? <p className="mt-2 text-sm text-slate-600">Next scheduled review: {formatUtcMinute(reviewSettings.nextAt)}</p> : null}
+              {reviewSettings.nextAt ? (
+                <p className="mt-2 text-sm text-slate-600">
+                  Next scheduled review: {formatUtcMinute(reviewSettings.nextAt)}
+                </p>
+              ) : null}
             </div>
           </SectionCard>
           <Card>
@@ -124,16 +152,23 @@ export default async function EditLobPage({
                 ? `JupyterLab and Code Editor apps shut down after ${lob.idleShutdownMinutes} idle minutes.`
                 : 'Not set for this line of business.'}
             </p>
-            <p className="mt-1 text-sm text-slate-600">Set per LOB in the infrastructure configuration (idleShutdownMinutes, 60-525600) and deployed to the Studio domain; read-only here.</p>
+            <p className="mt-1 text-sm text-slate-600">
+              Set per LOB in the infrastructure configuration (idleShutdownMinutes, 60-525600) and deployed to the
+              Studio domain; read-only here.
+            </p>
           </SectionCard>
           {/* Cost control (issue 25): the LOB's running apps, stopped with a reason. */}
           <LobRunningApps lob={lob} viewer={access.user.username} query={query} />
-          {access.platformAdmin ? <SectionCard titleId="danger-title" title="Delete" tone="danger">
-            <p className="mt-1 text-sm text-slate-600">Removes the line of business; users assigned to it are counted first.</p>
-            <div className="mt-4">
-              <DeleteLobDialog key={`d${lob.version}`} lob={lob.lob} version={lob.version} />
-            </div>
-          </SectionCard> : null}
+          {access.platformAdmin ? (
+            <SectionCard titleId="danger-title" title="Delete" tone="danger">
+              <p className="mt-1 text-sm text-slate-600">
+                Removes the line of business; users assigned to it are counted first.
+              </p>
+              <div className="mt-4">
+                <DeleteLobDialog key={`d${lob.version}`} lob={lob.lob} version={lob.version} />
+              </div>
+            </SectionCard>
+          ) : null}
         </div>
       </div>
     </div>

@@ -26,9 +26,14 @@ export default async function RequestPage({ params }: { params: Promise<{ id: st
   const outcome = requestOutcome(request);
   const waiting = request.status === 'pending';
   const details: [string, string][] = [
-    ['Asked', `${formatUtcMinute(request.createdAt)} for ${request.days} ${request.kind === 'extension' ? 'more ' : ''}days`],
+    [
+      'Asked',
+      `${formatUtcMinute(request.createdAt)} for ${request.days} ${request.kind === 'extension' ? 'more ' : ''}days`,
+    ],
     ...(request.extendsUntil ? [['Access ended then', formatUtcMinute(request.extendsUntil)] as [string, string]] : []),
-    ...(waiting && request.lapsesAt ? [['Expires', `${formatUtcMinute(request.lapsesAt)} if nobody decides it`] as [string, string]] : []),
+    ...(waiting && request.lapsesAt
+      ? [['Expires', `${formatUtcMinute(request.lapsesAt)} if nobody decides it`] as [string, string]]
+      : []),
     ['Justification', request.justification],
   ];
   return (
@@ -36,22 +41,49 @@ export default async function RequestPage({ params }: { params: Promise<{ id: st
       <PageHeader
         back={{ href: '/admin/requests', label: 'Pending requests' }}
         title={`${request.requester} asks for ${request.kind === 'extension' ? 'an extension of ' : ''}${request.lob}`}
-        badge={<Badge tone={waiting ? 'neutral' : request.status === 'approved' ? 'success' : 'danger'} testId="request-status">{outcome.label}</Badge>}
+        badge={
+          <Badge
+            tone={waiting ? 'neutral' : request.status === 'approved' ? 'success' : 'danger'}
+            testId="request-status"
+          >
+            {outcome.label}
+          </Badge>
+        }
       />
       <div className="grid items-start gap-6 lg:grid-cols-2">
         <Card aria-labelledby="request-details">
-          <h2 id="request-details" className={sectionTitleClass}>Request</h2>
+          <h2 id="request-details" className={sectionTitleClass}>
+            Request
+          </h2>
           <DetailList rows={details} />
         </Card>
         <Card aria-labelledby="request-decision">
-          <h2 id="request-decision" className={sectionTitleClass}>Decision</h2>
-          <p className="mt-3 text-sm text-slate-900" data-testid="request-outcome">{outcome.text}</p>
-          {waiting && approvalProgress(request) ? <p className="mt-2 text-sm text-slate-700" data-testid="approval-progress">{approvalProgress(request)}</p> : null}
-          {waiting && request.requester !== me && !approvedBy(request, me) ? (
-            <div className="mt-4"><RequestDecision id={request.id} requester={request.requester} lob={request.lob} days={request.days} /></div>
+          <h2 id="request-decision" className={sectionTitleClass}>
+            Decision
+          </h2>
+          <p className="mt-3 text-sm text-slate-900" data-testid="request-outcome">
+            {outcome.text}
+          </p>
+          {waiting && approvalProgress(request) ? (
+            <p className="mt-2 text-sm text-slate-700" data-testid="approval-progress">
+              {approvalProgress(request)}
+            </p>
           ) : null}
-          {waiting && approvedBy(request, me) ? <p className="mt-2 text-sm text-slate-700">You approved it; another owner of {request.lob} or a platform admin has to approve too.</p> : null}
-          {waiting && request.requester === me ? <p className="mt-2 text-sm text-slate-700">You asked for this access yourself, so someone else decides it.</p> : null}
+          {waiting && request.requester !== me && !approvedBy(request, me) ? (
+            <div className="mt-4">
+              <RequestDecision id={request.id} requester={request.requester} lob={request.lob} days={request.days} />
+            </div>
+          ) : null}
+          {waiting && approvedBy(request, me) ? (
+            <p className="mt-2 text-sm text-slate-700">
+              You approved it; another owner of {request.lob} or a platform admin has to approve too.
+            </p>
+          ) : null}
+          {waiting && request.requester === me ? (
+            <p className="mt-2 text-sm text-slate-700">
+              You asked for this access yourself, so someone else decides it.
+            </p>
+          ) : null}
         </Card>
       </div>
     </div>

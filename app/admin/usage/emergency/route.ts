@@ -14,9 +14,16 @@ export async function GET(request: NextRequest) {
   const access = await requireConsoleRequest('usage.emergency.export');
   const deps = getAdminDeps();
   const days = parseUsagePeriod(request.nextUrl.searchParams.get('days') ?? undefined);
-  const lobs = visibleLobsFor(access, (await listLobs(deps)).map((l) => l.lob)).filter((l) => l !== NO_LOB);
+  const lobs = visibleLobsFor(
+    access,
+    (await listLobs(deps)).map((l) => l.lob),
+  ).filter((l) => l !== NO_LOB);
   const rows = await emergencyUsage(deps, lobs, days);
   return csvResponse(`emergency-access-${days}d-${nowOf(deps).toISOString().slice(0, 10)}.csv`, async function* () {
-    yield toCsv(rows.map((r) => ({ ...r, decidedBy: r.decidedBy ?? '' })), EMERGENCY_CSV_COLUMNS, { header: true });
+    yield toCsv(
+      rows.map((r) => ({ ...r, decidedBy: r.decidedBy ?? '' })),
+      EMERGENCY_CSV_COLUMNS,
+      { header: true },
+    );
   });
 }

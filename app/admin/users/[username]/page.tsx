@@ -17,7 +17,11 @@ export default async function UserPage({ params }: { params: Promise<{ username:
   await requireAdminPage(`/admin/users/${encodeURIComponent(username)}`);
   if (!USERNAME_PATTERN.test(username)) notFound();
   const deps = getAdminDeps();
-  const [pool, mapping, lobs] = await Promise.all([getPoolUser(deps, username), getUserMapping(deps, username), listLobs(deps)]);
+  const [pool, mapping, lobs] = await Promise.all([
+    getPoolUser(deps, username),
+    getUserMapping(deps, username),
+    listLobs(deps),
+  ]);
   const viaGroups = lobsForGroups(lobs, pool.groups);
   const now = nowOf(deps);
   const active = mapping ? mapping.memberships.filter((m) => activeLobsOf(mapping, now).includes(m.lob)) : [];
@@ -33,20 +37,40 @@ export default async function UserPage({ params }: { params: Promise<{ username:
         <SectionCard titleId="user-details-title" title="Account">
           <dl className="mt-3 grid grid-cols-1 gap-x-6 gap-y-1 text-sm sm:grid-cols-[auto_1fr] sm:gap-y-2">
             <dt className="font-medium text-slate-600">In the user pool</dt>
-            <dd className="mb-2 text-slate-900 sm:mb-0">{pool.exists ? `yes (${pool.enabled ? accountStatusLabel(pool.status) : 'disabled'})` : 'no — the mapping applies once the user exists'}</dd>
-            {pool.email ? (<><dt className="font-medium text-slate-600">Email</dt><dd className="mb-2 break-all text-slate-900 sm:mb-0">{pool.email}</dd></>) : null}
+            <dd className="mb-2 text-slate-900 sm:mb-0">
+              {pool.exists
+                ? `yes (${pool.enabled ? accountStatusLabel(pool.status) : 'disabled'})`
+                : 'no — the mapping applies once the user exists'}
+            </dd>
+            {pool.email ? (
+              <>
+                <dt className="font-medium text-slate-600">Email</dt>
+                <dd className="mb-2 break-all text-slate-900 sm:mb-0">{pool.email}</dd>
+              </>
+            ) : null}
             <dt className="font-medium text-slate-600">IdP groups</dt>
             <dd className="mb-2 text-slate-900 sm:mb-0">{pool.groups.join(', ') || 'none'}</dd>
             <dt className="font-medium text-slate-600">LOBs via groups</dt>
             <dd className="mb-2 text-slate-900 sm:mb-0">{viaGroups.join(', ') || 'none'}</dd>
             <dt className="font-medium text-slate-600">Explicit mapping</dt>
-            <dd className="text-slate-900">{mapping ? (
-              <>
-                {active.map((m) => (m.until ? `${m.lob} until ${formatUtcMinute(m.until)}` : m.lob)).join(', ') || 'none active'} (version {mapping.version}
-                {mapping.updatedBy ? <>, by {mapping.updatedBy}</> : null}
-                {mapping.updatedAt ? <>, <Time iso={mapping.updatedAt} /></> : null})
-              </>
-            ) : 'none'}</dd>
+            <dd className="text-slate-900">
+              {mapping ? (
+                <>
+                  {active.map((m) => (m.until ? `${m.lob} until ${formatUtcMinute(m.until)}` : m.lob)).join(', ') ||
+                    'none active'}{' '}
+                  (version {mapping.version}
+                  {mapping.updatedBy ? <>, by {mapping.updatedBy}</> : null}
+                  {mapping.updatedAt ? (
+                    <>
+                      , <Time iso={mapping.updatedAt} />
+                    </>
+                  ) : null}
+                  )
+                </>
+              ) : (
+                'none'
+              )}
+            </dd>
           </dl>
         </SectionCard>
         <Card aria-label="LOB memberships">

@@ -13,7 +13,8 @@ export default async function ImportPage() {
           <p>
             Every row is checked. Valid rows are applied (each replaces that user&apos;s memberships, or with the action
             <code>remove</code> takes LOBs away); rows for users who are not in the user pool are refused. Rejected rows
-            are listed with their line number in the file (the header is line 1) so you can fix and re-import just those.
+            are listed with their line number in the file (the header is line 1) so you can fix and re-import just
+            those.
           </p>
         }
       />
@@ -23,7 +24,9 @@ export default async function ImportPage() {
         </Card>
         <SectionCard titleId="example-title" title="Example file">
           <pre className="mt-3 overflow-x-auto rounded-md bg-slate-50 p-3 font-mono text-sm text-slate-800 ring-1 ring-slate-200 ring-inset">
-            {'username,lobs,action,expiresAt\nalice,lob-a,,\nbob,lob-a;lob-b,set,2027-03-31;\ncarol,lob-b,remove,\ndave,,remove,'}
+            {
+              'username,lobs,action,expiresAt\nalice,lob-a,,\nbob,lob-a;lob-b,set,2027-03-31;\ncarol,lob-b,remove,\ndave,,remove,'
+            }
           </pre>
           <p className="mt-3 text-sm text-slate-600">
             alice and bob get exactly those LOBs (bob&apos;s lob-a until the end of 31 March 2027 UTC, lob-b with no

@@ -23,28 +23,66 @@ export async function POST(request: Request): Promise<Response> {
   if (isJobToken('health-check', body?.token, secret)) {
     const results = await checkAllLobs(getAdminDeps());
     log.info('health_check.done', { lobs: results.map((r) => ({ lob: r.lob, ok: r.ok })) });
-    return Response.json({ checked: results.map((r) => ({ lob: r.lob, ok: r.ok, checkedAt: r.checkedAt, failingSince: r.failingSince })) });
+    return Response.json({
+      checked: results.map((r) => ({ lob: r.lob, ok: r.ok, checkedAt: r.checkedAt, failingSince: r.failingSince })),
+    });
   }
   if (isJobToken('review-jobs', body?.token, secret)) {
     const result = await runScheduledJobs(getAdminDeps());
-    log.info('review_jobs.done', { opened: result.opened.map((r) => r.lob), closed: result.closed.map((r) => r.lob), expiringNotices: result.expiring.length, reminders: result.reminders.reminded.length });
+    log.info('review_jobs.done', {
+      opened: result.opened.map((r) => r.lob),
+      closed: result.closed.map((r) => r.lob),
+      expiringNotices: result.expiring.length,
+      reminders: result.reminders.reminded.length,
+    });
     return Response.json({
       opened: result.opened.map((r) => ({ id: r.id, lob: r.lob, total: r.total, dueAt: r.dueAt })),
       closed: result.closed.map((r) => ({ id: r.id, lob: r.lob })),
       expiring: result.expiring,
       reminders: result.reminders,
-      lapsed: { requests: result.lapse.expired.map((r) => ({ id: r.id, lob: r.lob, requester: r.requester })), read: result.lapse.read },
+      lapsed: {
+        requests: result.lapse.expired.map((r) => ({ id: r.id, lob: r.lob, requester: r.requester })),
+        read: result.lapse.read,
+      },
     });
   }
   if (isJobToken('access-sweep', body?.token, secret)) {
     const deps = getAdminDeps();
-    if (!deps.studio) return Response.json({ code: 'config.invalid', message: 'No access-control sessions configured.' }, { status: 500 });
+    if (!deps.studio)
+      return Response.json(
+        { code: 'config.invalid', message: 'No access-control sessions configured.' },
+        { status: 500 },
+      );
     // Cost control (issue 25) is one more step per LOB: app hours, running-time limits (lib/cost/sweep.ts).
-    const result = await runAccessSweep({ ...deps, studio: deps.studio }, { steps: [endAccessStep, costSweepStep(getCostDeps())] });
-    const ended = result.lobs.flatMap((l) => l.ended.map((e) => ({ lob: e.lob, user: e.username, reason: e.reason, stopped: e.stopped.map(appLabel), failed: e.failed.length, profile: e.profile })));
-    log.info('access_sweep.done', { lobs: result.lobs.length, ended: ended.length, cognitoCalls: result.cognitoCalls, durationMs: result.durationMs });
+    const result = await runAccessSweep(
+      { ...deps, studio: deps.studio },
+      { steps: [endAccessStep, costSweepStep(getCostDeps())] },
+    );
+    const ended = result.lobs.flatMap((l) =>
+      l.ended.map((e) => ({
+        lob: e.lob,
+        user: e.username,
+        reason: e.reason,
+        stopped: e.stopped.map(appLabel),
+        failed: e.failed.length,
+        profile: e.profile,
+      })),
+    );
+    log.info('access_sweep.done', {
+      lobs: result.lobs.length,
+      ended: ended.length,
+      cognitoCalls: result.cognitoCalls,
+      durationMs: result.durationMs,
+    });
     return Response.json({
-      lobs: result.lobs.map((l) => ({ lob: l.lob, runningApps: l.runningApps, checkedUsers: l.checkedUsers, ended: l.ended.length, steps: l.steps, ...(l.error ? { error: l.error } : {}) })),
+      lobs: result.lobs.map((l) => ({
+        lob: l.lob,
+        runningApps: l.runningApps,
+        checkedUsers: l.checkedUsers,
+        ended: l.ended.length,
+        steps: l.steps,
+        ...(l.error ? { error: l.error } : {}),
+      })),
       ended,
       durationMs: result.durationMs,
     });

@@ -33,7 +33,12 @@ export async function GET(request: Request, context: Context): Promise<Response>
     const query = new URL(request.url).searchParams;
     const choices = validateLaunchChoices({ lob: query.get('lob'), app: query.get('app'), space: query.get('space') });
     const result = await launch(
-      { user: { username: identity.username, groups: identity.groups, ...(identity.sub ? { sub: identity.sub } : {}) }, channel: 'api', requestId, ...choices },
+      {
+        user: { username: identity.username, groups: identity.groups, ...(identity.sub ? { sub: identity.sub } : {}) },
+        channel: 'api',
+        requestId,
+        ...choices,
+      },
       (task) => after(task),
     );
     const headers = { ...LAUNCH_HEADERS, [REQUEST_ID_HEADER]: requestId };
@@ -53,6 +58,13 @@ export async function GET(request: Request, context: Context): Promise<Response>
     if (error.code === 'jwks.unavailable') getMetrics().dependencyError('cognito-jwks', error.code);
     return errorResponse(error, requestId);
   } finally {
-    log.info('api.request', { requestId, route: '/api/studio/[user]', user: username, status, code, durationMs: Date.now() - started });
+    log.info('api.request', {
+      requestId,
+      route: '/api/studio/[user]',
+      user: username,
+      status,
+      code,
+      durationMs: Date.now() - started,
+    });
   }
 }

@@ -39,26 +39,34 @@ export default async function ReviewPrintPage({ params }: { params: Promise<{ id
   ]);
   const kept = rows.filter((r) => r.decision === 'keep').length;
   const removed = rows.filter((r) => r.decision === 'remove').length;
-  const reviewers = [...review.reviewers.users, ...review.reviewers.groups.map((g) => `group ${g}`)].join(', ') || 'platform admins';
+  const reviewers =
+    [...review.reviewers.users, ...review.reviewers.groups.map((g) => `group ${g}`)].join(', ') || 'platform admins';
   const finished = review.status === 'finished';
   return (
     <article className="text-sm text-slate-900" data-testid="review-print">
       <div className="mb-4 flex flex-wrap items-center gap-4 print:hidden">
         <PrintButton />
-        <a className={linkClass} href={reviewPath}>Back to the review</a>
+        <a className={linkClass} href={reviewPath}>
+          Back to the review
+        </a>
       </div>
       <h1 className="text-2xl font-semibold tracking-tight break-words">
-        Access review of {review.lob}{lob?.displayName ? ` (${lob.displayName})` : ''}
+        Access review of {review.lob}
+        {lob?.displayName ? ` (${lob.displayName})` : ''}
       </h1>
       {finished ? null : (
-        <p className="mt-2 font-semibold text-amber-800" role="status">This review is still open: the record below is not final.</p>
+        <p className="mt-2 font-semibold text-amber-800" role="status">
+          This review is still open: the record below is not final.
+        </p>
       )}
       <dl className="mt-4 grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1" data-testid="review-print-summary">
         <dt className="font-semibold">Review</dt>
         <dd className="break-all">{review.id}</dd>
         <dt className="font-semibold">Period</dt>
         <dd>
-          {formatUtcMinute(review.createdAt)} to {finished && review.finishedAt ? formatUtcMinute(review.finishedAt) : 'still open'} (due {formatUtcMinute(review.dueAt)})
+          {formatUtcMinute(review.createdAt)} to{' '}
+          {finished && review.finishedAt ? formatUtcMinute(review.finishedAt) : 'still open'} (due{' '}
+          {formatUtcMinute(review.dueAt)})
         </dd>
         <dt className="font-semibold">Started by</dt>
         <dd>{review.createdBy}</dd>
@@ -76,25 +84,33 @@ export default async function ReviewPrintPage({ params }: { params: Promise<{ id
           {review.removedUndecided ? ` (${review.removedUndecided} of the removed were undecided when it closed)` : ''}
         </dd>
         <dt className="font-semibold">IdP groups</dt>
-        <dd>{review.groups.length ? `${review.groups.join(', ')} (granting access too; reviewed in the IdP)` : 'none'}</dd>
+        <dd>
+          {review.groups.length ? `${review.groups.join(', ')} (granting access too; reviewed in the IdP)` : 'none'}
+        </dd>
       </dl>
       <div className="mt-6">
         <TableFrame label="Members of the snapshot">
           <table className="w-full border-collapse text-left text-xs" data-testid="review-print-table">
-            <caption className="px-2 py-2 text-left text-sm font-semibold">Every member of the snapshot, by username</caption>
+            <caption className="px-2 py-2 text-left text-sm font-semibold">
+              Every member of the snapshot, by username
+            </caption>
             <thead>
               <HeadRow columns={['Member', 'Decision', 'Reviewer', 'Time', 'Comment']} cellClass={cell} />
             </thead>
             <tbody>
               {rows.map((r) => (
                 <tr key={r.username} data-username={r.username} className="break-inside-avoid">
-                  <th scope="row" className={`${cell} font-medium break-all`}>{r.username}</th>
+                  <th scope="row" className={`${cell} font-medium break-all`}>
+                    {r.username}
+                  </th>
                   <td className={cell}>
                     {r.decision === 'keep' ? 'kept' : r.decision === 'remove' ? 'removed' : 'undecided'}
                     {r.newUntil ? `, until ${formatUtcMinute(r.newUntil)}` : ''}
                   </td>
                   <td className={`${cell} break-all`}>{r.decidedBy ?? ''}</td>
-                  <td className={cell}>{r.decidedAt ? <time dateTime={r.decidedAt}>{formatUtcMinute(r.decidedAt)}</time> : ''}</td>
+                  <td className={cell}>
+                    {r.decidedAt ? <time dateTime={r.decidedAt}>{formatUtcMinute(r.decidedAt)}</time> : ''}
+                  </td>
                   <td className={`${cell} break-words`}>{r.comment ?? ''}</td>
                 </tr>
               ))}

@@ -15,8 +15,18 @@ export async function GET(request: NextRequest) {
   const access = await requireConsoleRequest('usage.instances.export');
   const days = parseUsagePeriod(request.nextUrl.searchParams.get('days') ?? undefined);
   const all = await listLobs(getAdminDeps());
-  const visible = new Set(visibleLobsFor(access, all.map((l) => l.lob)));
-  const report = await readInstanceUsage(getCostDeps(), all.filter((l) => visible.has(l.lob)), days, getClock()());
+  const visible = new Set(
+    visibleLobsFor(
+      access,
+      all.map((l) => l.lob),
+    ),
+  );
+  const report = await readInstanceUsage(
+    getCostDeps(),
+    all.filter((l) => visible.has(l.lob)),
+    days,
+    getClock()(),
+  );
   return csvResponse(`instance-hours-${days}d-${report.lastDay}.csv`, async function* () {
     yield toCsv(instanceCsvRows(report), INSTANCE_CSV_COLUMNS, { header: true });
   });
