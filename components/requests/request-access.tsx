@@ -1,27 +1,11 @@
 'use client';
 
 import { useActionState, useId, useState } from 'react';
+import { FormStatus, homeFieldClass } from '@/components/actions/form-status';
 import { Button } from '@/components/ui/button';
 import { requestAccessAction, withdrawRequestAction, type RequestFormState } from './actions';
 
 const DAY_CHOICES = [7, 30, 90, 180, 365];
-const fieldClass =
-  'mt-1.5 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm text-slate-900 aria-[invalid=true]:border-red-600';
-
-export function Status({ state }: { state: RequestFormState }) {
-  return (
-    <div aria-live={state.error ? 'assertive' : 'polite'} role={state.error ? 'alert' : 'status'}>
-      {state.error ? (
-        <p className="rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-900">{state.error}</p>
-      ) : null}
-      {state.ok && state.message ? (
-        <p className="rounded-md border border-emerald-300 bg-emerald-50 px-3 py-2 text-sm text-emerald-900">
-          {state.message}
-        </p>
-      ) : null}
-    </div>
-  );
-}
 
 /**
  * "Request access" opens the form (it is in the page from the start, hidden, so it also works before
@@ -41,7 +25,7 @@ export function RequestAccessForm({
   });
   const [open, setOpen] = useState(false);
   const id = useId();
-  if (state.ok) return <Status state={state} />;
+  if (state.ok) return <FormStatus state={state} />;
   return (
     <div className="mt-3">
       <Button
@@ -70,7 +54,7 @@ export function RequestAccessForm({
           hint="What you need the access for (10-500 characters)."
         />
         <DurationField id={id} label="Duration" maxDays={maxDays} state={state} className="max-w-xs" />
-        <Status state={state} />
+        <FormStatus state={state} />
         <Button type="submit" disabled={pending}>
           {pending ? 'Sending…' : 'Submit request'}
         </Button>
@@ -113,7 +97,7 @@ export function JustificationField({
         maxLength={500}
         required
         defaultValue={state.values.justification}
-        className={fieldClass}
+        className={homeFieldClass}
         aria-invalid={state.fieldErrors?.justification ? true : undefined}
         aria-describedby={hint ? `${id}-hint` : undefined}
       />
@@ -141,7 +125,7 @@ export function DurationField({
       <label htmlFor={`${id}-days`} className={labelClass}>
         {label}
       </label>
-      <select id={`${id}-days`} name="days" defaultValue={state.values.days} className={fieldClass}>
+      <select id={`${id}-days`} name="days" defaultValue={state.values.days} className={homeFieldClass}>
         <DayOptions choices={choices} />
       </select>
     </div>
@@ -169,7 +153,7 @@ export function WithdrawRequestForm({ id, lob }: { id: string; lob: string }) {
           Withdraw
         </Button>
       )}
-      <Status state={state} />
+      <FormStatus state={state} />
     </form>
   );
 }

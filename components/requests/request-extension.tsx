@@ -1,9 +1,10 @@
 'use client';
 
 import { useActionState, useId } from 'react';
+import { FormStatus } from '@/components/actions/form-status';
 import { Button } from '@/components/ui/button';
 import { requestExtensionAction, type RequestFormState } from './actions';
-import { DurationField, JustificationField, Status } from './request-access';
+import { DurationField, JustificationField } from './request-access';
 
 /**
  * "Request extension" for a membership in its last days: the LOB and a duration prefilled, the reason
@@ -15,7 +16,7 @@ export function RequestExtensionForm({ lob, maxDays }: { lob: string; maxDays: n
   };
   const [state, formAction, pending] = useActionState<RequestFormState, FormData>(requestExtensionAction, initial);
   const id = useId();
-  if (state.ok) return <Status state={state} />;
+  if (state.ok) return <FormStatus state={state} />;
   return (
     <form
       action={formAction}
@@ -30,7 +31,7 @@ export function RequestExtensionForm({ lob, maxDays }: { lob: string; maxDays: n
         <JustificationField id={id} label="Why you still need it" rows={2} state={state} />
         <DurationField id={id} label="Extend by" maxDays={maxDays} state={state} />
       </div>
-      <Status state={state} />
+      <FormStatus state={state} />
       <Button type="submit" variant="secondary" disabled={pending}>
         {pending ? 'Sending…' : 'Request extension'}
       </Button>
