@@ -6,6 +6,7 @@
 import { canManageLob, canUseConsole } from '@/lib/auth/roles';
 import { PortalError } from '@/lib/errors';
 import { log } from '@/lib/log';
+import type { z } from 'zod';
 import type { ApiCaller } from './callers';
 
 function refuse(caller: ApiCaller, what: string, message: string, lob?: string): never {
@@ -27,6 +28,11 @@ export function requireConsole(caller: ApiCaller, what: string): void {
 /** The owners of `lob` and platform admins (a client: when registered for it); 403 for everyone else. */
 export function requireManagerOf(caller: ApiCaller, lob: string, what: string): void {
   if (!canManageLob(caller.access, lob)) refuse(caller, what, `You may not act on the line of business ${lob}.`, lob);
+}
+
+/** An operation's path params naming a LOB, and its rule: the LOB's managers only (requireManagerOf, before the body). */
+export function managersOf<P extends z.ZodType<{ lob: string }>>(params: P, what: string) {
+  return { params, authorize: (caller: ApiCaller, path: { lob: string }) => requireManagerOf(caller, path.lob, what) };
 }
 
 /**

@@ -43,7 +43,8 @@ export interface OperationResult<R> {
   filename?: string;
 }
 
-export interface OperationSpec<P extends AnyObject, Q extends AnyObject, B extends z.ZodType, R extends z.ZodType> {
+/** What names an operation in the OpenAPI document. */
+export interface OperationHeader {
   /** operationId: stable, camelCase. */
   id: string;
   method: HttpMethod;
@@ -51,9 +52,16 @@ export interface OperationSpec<P extends AnyObject, Q extends AnyObject, B exten
   path: string;
   tag: string;
   summary: string;
-  description?: string;
   /** The scope a machine client needs; people are authorized by their console rights alone. */
   scope: ApiScope;
+}
+
+export interface OperationSpec<P extends AnyObject, Q extends AnyObject, B extends z.ZodType, R extends z.ZodType>
+  extends OperationHeader, OperationRules<P, Q, B, R> {}
+
+/** What an operation takes, checks and answers. */
+export interface OperationRules<P extends AnyObject, Q extends AnyObject, B extends z.ZodType, R extends z.ZodType> {
+  description?: string;
   params?: P;
   query?: Q;
   body?: B;
@@ -88,6 +96,29 @@ export function defineOperation<P extends AnyObject, Q extends AnyObject, B exte
   spec: OperationSpec<P, Q, B, R>,
 ): ApiOperation {
   return spec as unknown as ApiOperation;
+}
+
+/** An item as the answer's body, its version as the ETag. */
+export const withVersion = <T extends { version: number }>(item: T) => ({ body: item, version: item.version });
+
+/** `'post /lobs/{lob}/enable'`: an operation's method and path in one string. */
+export type OperationRoute = `${HttpMethod} /${string}`;
+
+/**
+ * The operations of one tag, each written as its route and operationId, then its summary and rules. The scope
+ * follows the method unless an operation names its own: `read` for GET, `write` for the others.
+ */
+export function operationsOf(tag: string, scopes: { read: ApiScope; write?: ApiScope }) {
+  return <P extends AnyObject, Q extends AnyObject, B extends z.ZodType, R extends z.ZodType>(
+    route: OperationRoute,
+    id: string,
+    { summary, scope, ...rules }: OperationRules<P, Q, B, R> & { summary: string; scope?: ApiScope },
+  ): ApiOperation => {
+    const [method, path] = route.split(' ') as [HttpMethod, string];
+    const named = scope ?? (method === 'get' ? scopes.read : scopes.write);
+    if (!named) throw new Error(`${id}: no scope for ${route}`);
+    return defineOperation({ id, method, path, tag, summary, scope: named, ...rules });
+  };
 }
 
 function parsePart<S extends z.ZodType>(schema: S | undefined, value: unknown, where?: 'path' | 'query'): z.output<S> {

@@ -5,12 +5,12 @@ import { requireWorkingConnection } from '@/lib/admin/connection-test';
 import { createLob, listLobs, requireLob, setLobEnabled, updateLob } from '@/lib/admin/lobs';
 import { lobInputSchema } from '@/lib/admin/validation';
 import { canManageLob } from '@/lib/auth/roles';
-import { requireConsole, requireManagerOf, requirePlatformAdmin } from '../authorize';
+import { managersOf, requireConsole, requirePlatformAdmin } from '../authorize';
 import { requireVersion } from '../etag';
-import { defineOperation } from '../operation';
+import { operationsOf, withVersion } from '../operation';
 import { lobParam, lobSchema, pageOf } from '../schemas';
 
-const tag = 'LOBs';
+const op = operationsOf('LOBs', { read: 'lobs.read', write: 'lobs.write' });
 
 /** A new LOB: the console's fields; it starts disabled (enable it once its connection test passes). */
 const newLobSchema = z
@@ -23,13 +23,8 @@ const lobPatchSchema = z.object(lobInputSchema.shape).omit({ lob: true, enabled:
   description: 'The fields to change; the result is validated as a whole, as the console form is.',
 });
 
-export const listLobsOp = defineOperation({
-  id: 'listLobs',
-  method: 'get',
-  path: '/lobs',
-  tag,
+export const listLobsOp = op('get /lobs', 'listLobs', {
   summary: 'List the LOBs you manage (platform admins: all)',
-  scope: 'lobs.read',
   success: { status: 200, description: 'The LOBs, by key.', schema: pageOf(lobSchema, 'LobPage') },
   handle: async ({ caller, deps }) => {
     requireConsole(caller, 'lob.list');
@@ -38,30 +33,16 @@ export const listLobsOp = defineOperation({
   },
 });
 
-export const getLobOp = defineOperation({
-  id: 'getLob',
-  method: 'get',
-  path: '/lobs/{lob}',
-  tag,
+export const getLobOp = op('get /lobs/{lob}', 'getLob', {
   summary: 'Get one LOB (with its ETag)',
-  scope: 'lobs.read',
-  params: lobParam,
-  authorize: (caller, params) => requireManagerOf(caller, params.lob, 'lob.get'),
+  ...managersOf(lobParam, 'lob.get'),
   success: { status: 200, description: 'The LOB.', schema: lobSchema, etag: true },
   errors: [404],
-  handle: async ({ params, deps }) => {
-    const lob = await requireLob(deps, params.lob);
-    return { body: lob, version: lob.version };
-  },
+  handle: async ({ params, deps }) => withVersion(await requireLob(deps, params.lob)),
 });
 
-export const createLobOp = defineOperation({
-  id: 'createLob',
-  method: 'post',
-  path: '/lobs',
-  tag,
+export const createLobOp = op('post /lobs', 'createLob', {
   summary: 'Create a LOB (disabled until enabled)',
-  scope: 'lobs.write',
   body: newLobSchema,
   idempotent: true,
   authorize: (caller) => requirePlatformAdmin(caller, 'lob.create'),
@@ -70,17 +51,12 @@ export const createLobOp = defineOperation({
   handle: async ({ caller, body, deps }) => {
     const created = await createLob(deps, caller.actor, body);
     invalidateLobCache();
-    return { body: created, version: created.version, location: `/api/v1/lobs/${created.lob}` };
+    return { ...withVersion(created), location: `/api/v1/lobs/${created.lob}` };
   },
 });
 
-export const updateLobOp = defineOperation({
-  id: 'updateLob',
-  method: 'patch',
-  path: '/lobs/{lob}',
-  tag,
+export const updateLobOp = op('patch /lobs/{lob}', 'updateLob', {
   summary: 'Change fields of a LOB (If-Match required)',
-  scope: 'lobs.write',
   params: lobParam,
   body: lobPatchSchema,
   ifMatch: true,
@@ -93,20 +69,15 @@ export const updateLobOp = defineOperation({
     const { version: _v, updatedAt: _a, updatedBy: _b, idleShutdownMinutes: _i, ...fields } = before;
     const saved = await updateLob(deps, caller.actor, lobInputSchema.parse({ ...fields, ...body }), ifMatch);
     invalidateLobCache();
-    return { body: saved, version: saved.version };
+    return withVersion(saved);
   },
 });
 
 const switchOp = (enabled: boolean) =>
-  defineOperation({
-    id: enabled ? 'enableLob' : 'disableLob',
-    method: 'post',
-    path: `/lobs/{lob}/${enabled ? 'enable' : 'disable'}`,
-    tag,
+  op(`post /lobs/{lob}/${enabled ? 'enable' : 'disable'}`, enabled ? 'enableLob' : 'disableLob', {
     summary: enabled
       ? 'Enable a LOB (runs the connection test first; If-Match required)'
       : 'Disable a LOB (If-Match required)',
-    scope: 'lobs.write',
     params: lobParam,
     ifMatch: true,
     authorize: (caller) => requirePlatformAdmin(caller, enabled ? 'lob.enable' : 'lob.disable'),
@@ -118,7 +89,7 @@ const switchOp = (enabled: boolean) =>
       if (enabled) await requireWorkingConnection(deps, before, caller.actor);
       const saved = await setLobEnabled(deps, caller.actor, params.lob, enabled, ifMatch);
       invalidateLobCache();
-      return { body: saved, version: saved.version };
+      return withVersion(saved);
     },
   });
 

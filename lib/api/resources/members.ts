@@ -9,13 +9,13 @@ import { isMembershipActive } from '@/lib/directory/items';
 import type { UserMapping } from '@/lib/directory/types';
 import { PortalError } from '@/lib/errors';
 import type { AdminDeps } from '@/lib/admin/deps';
-import { requireManagerOf } from '../authorize';
+import { managersOf } from '../authorize';
 import { grantorOf } from '../callers';
-import { defineOperation } from '../operation';
+import { operationsOf, withVersion } from '../operation';
 import { lobParam, memberParams, memberSchema, pageOf, pageQuery, untilDay } from '../schemas';
 import { pick } from '@/lib/pick';
 
-const tag = 'Members';
+const op = operationsOf('Members', { read: 'members.read', write: 'members.write' });
 
 type Member = z.input<typeof memberSchema>;
 
@@ -38,21 +38,15 @@ async function currentMember(deps: AdminDeps, lob: string, username: string): Pr
 /** The end date as the console's form takes it (same rule: a day ahead, or none). */
 const untilOf = (deps: AdminDeps, day: string | null | undefined) => parseUntil(day ?? '', nowOf(deps));
 
-export const listMembersOp = defineOperation({
-  id: 'listMembers',
-  method: 'get',
-  path: '/lobs/{lob}/members',
-  tag,
+export const listMembersOp = op('get /lobs/{lob}/members', 'listMembers', {
   summary: 'List the active members of a LOB',
   description:
     'Username order. `search` is a username prefix; `expiringWithinDays` keeps memberships ending within that many days.',
-  scope: 'members.read',
-  params: lobParam,
+  ...managersOf(lobParam, 'member.list'),
   query: pageQuery(1000).extend({
     search: z.string().max(128).optional().meta({ description: 'Username prefix.' }),
     expiringWithinDays: z.coerce.number().int().min(1).max(365).optional(),
   }),
-  authorize: (caller, params) => requireManagerOf(caller, params.lob, 'member.list'),
   success: { status: 200, description: 'A page of members.', schema: pageOf(memberSchema, 'MemberPage') },
   handle: async ({ params, query, deps }) => {
     const page = await listMembers(deps, params.lob, {
@@ -65,34 +59,19 @@ export const listMembersOp = defineOperation({
   },
 });
 
-export const getMemberOp = defineOperation({
-  id: 'getMember',
-  method: 'get',
-  path: '/lobs/{lob}/members/{username}',
-  tag,
+export const getMemberOp = op('get /lobs/{lob}/members/{username}', 'getMember', {
   summary: 'Get one membership (with its ETag)',
-  scope: 'members.read',
-  params: memberParams,
-  authorize: (caller, params) => requireManagerOf(caller, params.lob, 'member.get'),
+  ...managersOf(memberParams, 'member.get'),
   success: { status: 200, description: 'The membership.', schema: memberSchema, etag: true },
   errors: [404],
-  handle: async ({ params, deps }) => {
-    const member = await currentMember(deps, params.lob, params.username);
-    return { body: member, version: member.version };
-  },
+  handle: async ({ params, deps }) => withVersion(await currentMember(deps, params.lob, params.username)),
 });
 
-export const addMemberOp = defineOperation({
-  id: 'addMember',
-  method: 'post',
-  path: '/lobs/{lob}/members',
-  tag,
+export const addMemberOp = op('post /lobs/{lob}/members', 'addMember', {
   summary: 'Add a member (as the console\'s "Add": an existing member gets the new end date)',
-  scope: 'members.write',
-  params: lobParam,
+  ...managersOf(lobParam, 'member.set'),
   body: z.object({ username: usernameSchema, until: untilDay }).meta({ id: 'NewMember' }),
   idempotent: true,
-  authorize: (caller, params) => requireManagerOf(caller, params.lob, 'member.set'),
   success: { status: 201, description: 'Saved.', schema: memberSchema, etag: true },
   errors: [409, 422],
   handle: async ({ caller, params, body, deps }) => {
@@ -103,21 +82,15 @@ export const addMemberOp = defineOperation({
       until: untilOf(deps, body.until),
     });
     const member = activeMember(deps, saved, params.lob, body.username);
-    return { body: member, version: member.version, location: `/api/v1/lobs/${params.lob}/members/${body.username}` };
+    return { ...withVersion(member), location: `/api/v1/lobs/${params.lob}/members/${body.username}` };
   },
 });
 
-export const updateMemberOp = defineOperation({
-  id: 'updateMember',
-  method: 'patch',
-  path: '/lobs/{lob}/members/{username}',
-  tag,
+export const updateMemberOp = op('patch /lobs/{lob}/members/{username}', 'updateMember', {
   summary: "Change a member's end date (If-Match required)",
-  scope: 'members.write',
-  params: memberParams,
+  ...managersOf(memberParams, 'member.set'),
   body: z.object({ until: untilDay }).strict().meta({ id: 'MemberPatch' }),
   ifMatch: true,
-  authorize: (caller, params) => requireManagerOf(caller, params.lob, 'member.set'),
   success: { status: 200, description: 'Saved.', schema: memberSchema, etag: true },
   errors: [404, 409, 412, 428],
   handle: async ({ caller, params, body, ifMatch, deps }) => {
@@ -130,19 +103,13 @@ export const updateMemberOp = defineOperation({
       expectedVersion: ifMatch,
     });
     const member = activeMember(deps, saved, params.lob, params.username);
-    return { body: member, version: member.version };
+    return withVersion(member);
   },
 });
 
-export const removeMemberOp = defineOperation({
-  id: 'removeMember',
-  method: 'delete',
-  path: '/lobs/{lob}/members/{username}',
-  tag,
+export const removeMemberOp = op('delete /lobs/{lob}/members/{username}', 'removeMember', {
   summary: 'Remove a member from a LOB (their other LOBs stay)',
-  scope: 'members.write',
-  params: memberParams,
-  authorize: (caller, params) => requireManagerOf(caller, params.lob, 'member.remove'),
+  ...managersOf(memberParams, 'member.remove'),
   success: { status: 204, description: 'Removed.' },
   errors: [404, 409],
   handle: async ({ caller, params, deps }) => {

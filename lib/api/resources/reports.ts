@@ -6,8 +6,13 @@ import { getUsageReport, parseUsagePeriod } from '@/lib/admin/usage';
 import { PortalError } from '@/lib/errors';
 import { USAGE_PERIODS } from '@/lib/usage/report';
 import { requireConsole } from '../authorize';
-import { defineOperation } from '../operation';
+import { operationsOf } from '../operation';
 import { pageOf, pageQuery } from '../schemas';
+
+/** Optional string fields, in this order: the fields only some audit entries have (launches or admin changes). */
+function optionalText<K extends string>(...keys: K[]) {
+  return Object.fromEntries(keys.map((k) => [k, z.string().optional()])) as Record<K, z.ZodOptional<z.ZodString>>;
+}
 
 const auditEntrySchema = z
   .object({
@@ -17,29 +22,18 @@ const auditEntrySchema = z
     requestId: z.string(),
     lob: z.string().optional(),
     lobs: z.array(z.string()),
-    accountId: z.string().optional(),
-    domainId: z.string().optional(),
-    channel: z.string().optional(),
-    app: z.string().optional(),
-    outcome: z.string().optional(),
-    roleSession: z.string().optional(),
-    sourceIdentity: z.string().optional(),
-    action: z.string().optional(),
-    target: z.string().optional(),
-    before: z.string().optional(),
-    after: z.string().optional(),
-    review: z.string().optional(),
+    ...optionalText(
+      ...['accountId', 'domainId', 'channel', 'app', 'outcome', 'roleSession', 'sourceIdentity'],
+      ...['action', 'target', 'before', 'after', 'review'],
+    ),
   })
   .meta({ id: 'AuditEntry' });
 
-export const queryAuditOp = defineOperation({
-  id: 'queryAudit',
-  method: 'get',
-  path: '/audit',
-  tag: 'Audit log',
+const auditOp = operationsOf('Audit log', { read: 'audit.read' });
+
+export const queryAuditOp = auditOp('get /audit', 'queryAudit', {
   summary: 'Query the audit log, newest first (the console’s filters)',
   description: 'Owners see their LOBs only (their first LOB when none is chosen); `user` is a prefix.',
-  scope: 'audit.read',
   query: pageQuery(500).extend({
     user: z.string().max(128).optional(),
     lob: z.string().max(63).optional(),
@@ -83,13 +77,10 @@ const usageReportSchema = z
   })
   .meta({ id: 'UsageReport' });
 
-export const getUsageOp = defineOperation({
-  id: 'getUsage',
-  method: 'get',
-  path: '/usage',
-  tag: 'Usage',
+const usageOp = operationsOf('Usage', { read: 'usage.read' });
+
+export const getUsageOp = usageOp('get /usage', 'getUsage', {
   summary: 'The usage report of the LOBs you may see (the console’s numbers)',
-  scope: 'usage.read',
   query: z.object({
     days: z
       .enum(USAGE_PERIODS.map(String) as [string, ...string[]])

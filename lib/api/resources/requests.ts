@@ -14,10 +14,10 @@ import { lobNameSchema } from '@/lib/admin/validation';
 import { PortalError } from '@/lib/errors';
 import type { ApiCaller } from '../callers';
 import { requireConsole, requireManagerOf, requirePerson, requireStored } from '../authorize';
-import { defineOperation } from '../operation';
+import { operationsOf } from '../operation';
 import { decisionStamp, pageOf, pageQuery } from '../schemas';
 
-const tag = 'Access requests';
+const op = operationsOf('Access requests', { read: 'requests.read', write: 'requests.write' });
 
 export const requestSchema = z
   .object({
@@ -53,15 +53,10 @@ async function storedRequest(deps: AdminDeps, caller: ApiCaller, id: string, wha
   return requireStored(caller, what, await getRequest(deps, id), () => new PortalError('request.not_found'), own);
 }
 
-export const listRequestsOp = defineOperation({
-  id: 'listRequests',
-  method: 'get',
-  path: '/requests',
-  tag,
+export const listRequestsOp = op('get /requests', 'listRequests', {
   summary: 'List pending requests you decide, or (`mine=true`) your own requests',
   description:
     'Deciders: pending requests of their LOBs (or of `lob`), newest first; `next` pages when one LOB is chosen. `mine=true`: the caller’s own requests.',
-  scope: 'requests.read',
   query: pageQuery(200).extend({
     lob: lobNameSchema.optional(),
     mine: z.enum(['true', 'false']).optional().meta({ description: 'Your own requests instead (people only).' }),
@@ -82,13 +77,8 @@ export const listRequestsOp = defineOperation({
   },
 });
 
-export const createRequestOp = defineOperation({
-  id: 'createRequest',
-  method: 'post',
-  path: '/requests',
-  tag,
+export const createRequestOp = op('post /requests', 'createRequest', {
   summary: 'Ask for access to a LOB (for yourself)',
-  scope: 'requests.write',
   body: z
     .object({ lob: lobNameSchema, justification: z.string(), days: z.number().int() })
     .meta({ id: 'NewAccessRequest' }),
@@ -102,13 +92,8 @@ export const createRequestOp = defineOperation({
   },
 });
 
-export const getRequestOp = defineOperation({
-  id: 'getRequest',
-  method: 'get',
-  path: '/requests/{id}',
-  tag,
+export const getRequestOp = op('get /requests/{id}', 'getRequest', {
   summary: 'Get one request (its requester, the LOB’s owners, platform admins)',
-  scope: 'requests.read',
   params: idParam,
   success: { status: 200, description: 'The request.', schema: requestSchema },
   errors: [404],
@@ -117,28 +102,19 @@ export const getRequestOp = defineOperation({
   }),
 });
 
-export const withdrawRequestOp = defineOperation({
-  id: 'withdrawRequest',
-  method: 'post',
-  path: '/requests/{id}/withdraw',
-  tag,
+export const withdrawRequestOp = op('post /requests/{id}/withdraw', 'withdrawRequest', {
   summary: 'Withdraw your pending request',
-  scope: 'requests.write',
   params: idParam,
+  authorize: (caller) => requirePerson(caller, 'request.withdraw'),
   success: { status: 200, description: 'Withdrawn.', schema: requestSchema },
   errors: [404, 409],
   handle: async ({ caller, params, deps }) => {
-    requirePerson(caller, 'request.withdraw');
     await storedRequest(deps, caller, params.id, 'request.withdraw', true);
     return { body: await withdrawRequest(deps, caller.actor, params.id) };
   },
 });
 
-export const approveRequestOp = defineOperation({
-  id: 'approveRequest',
-  method: 'post',
-  path: '/requests/{id}/approve',
-  tag,
+export const approveRequestOp = op('post /requests/{id}/approve', 'approveRequest', {
   summary: 'Approve a pending request (optionally for fewer days)',
   scope: 'requests.decide',
   params: idParam,
@@ -154,11 +130,7 @@ export const approveRequestOp = defineOperation({
   },
 });
 
-export const denyRequestOp = defineOperation({
-  id: 'denyRequest',
-  method: 'post',
-  path: '/requests/{id}/deny',
-  tag,
+export const denyRequestOp = op('post /requests/{id}/deny', 'denyRequest', {
   summary: 'Deny a pending request with a reason (the requester sees it)',
   scope: 'requests.decide',
   params: idParam,

@@ -10,11 +10,11 @@ import { reviewCsvChunks, reviewCsvName } from '@/lib/admin/review-export';
 import { usernameSchema } from '@/lib/admin/validation';
 import { PortalError } from '@/lib/errors';
 import { grantorOf, type ApiCaller } from '../callers';
-import { requireManagerOf, requireStored } from '../authorize';
-import { defineOperation } from '../operation';
+import { managersOf, requireStored } from '../authorize';
+import { operationsOf } from '../operation';
 import { decisionStamp, lobParam, pageOf, pageQuery, untilDay } from '../schemas';
 
-const tag = 'Access reviews';
+const op = operationsOf('Access reviews', { read: 'reviews.read', write: 'reviews.write' });
 
 const reviewSchema = z
   .object({
@@ -53,36 +53,24 @@ async function storedReview(deps: AdminDeps, caller: ApiCaller, id: string, what
   return requireStored(caller, what, await getReview(deps, id), () => new PortalError('review.not_found'));
 }
 
-export const listReviewsOp = defineOperation({
-  id: 'listReviews',
-  method: 'get',
-  path: '/lobs/{lob}/reviews',
-  tag,
+export const listReviewsOp = op('get /lobs/{lob}/reviews', 'listReviews', {
   summary: 'The reviews of a LOB, newest first',
-  scope: 'reviews.read',
-  params: lobParam,
+  ...managersOf(lobParam, 'review.list'),
   query: pageQuery(100, 20).omit({ next: true }),
-  authorize: (caller, params) => requireManagerOf(caller, params.lob, 'review.list'),
   success: { status: 200, description: 'The newest reviews.', schema: pageOf(reviewSchema, 'ReviewPage') },
   handle: async ({ params, query, deps }) => {
     return { body: { items: await queryLobReviews(deps, params.lob, query.limit) } };
   },
 });
 
-export const startReviewOp = defineOperation({
-  id: 'startReview',
-  method: 'post',
-  path: '/lobs/{lob}/reviews',
-  tag,
+export const startReviewOp = op('post /lobs/{lob}/reviews', 'startReview', {
   summary: 'Start a review of a LOB’s members (a snapshot)',
-  scope: 'reviews.write',
-  params: lobParam,
+  ...managersOf(lobParam, 'review.start'),
   body: z
     .object({ dueDays: z.number().int().min(1).max(90).optional() })
     .strict()
     .meta({ id: 'NewReview' }),
   idempotent: true,
-  authorize: (caller, params) => requireManagerOf(caller, params.lob, 'review.start'),
   success: { status: 201, description: 'Started.', schema: reviewSchema },
   errors: [404, 409, 422],
   handle: async ({ caller, params, body, deps }) => {
@@ -95,13 +83,8 @@ export const startReviewOp = defineOperation({
   },
 });
 
-export const getReviewOp = defineOperation({
-  id: 'getReview',
-  method: 'get',
-  path: '/reviews/{id}',
-  tag,
+export const getReviewOp = op('get /reviews/{id}', 'getReview', {
   summary: 'A review with a page of its rows',
-  scope: 'reviews.read',
   params: idParam,
   query: pageQuery(1000).extend({
     filter: z.enum(['all', 'undecided', 'unused']).default('all'),
@@ -127,13 +110,8 @@ export const getReviewOp = defineOperation({
   },
 });
 
-export const decideReviewRowOp = defineOperation({
-  id: 'decideReviewRow',
-  method: 'post',
-  path: '/reviews/{id}/decisions',
-  tag,
+export const decideReviewRowOp = op('post /reviews/{id}/decisions', 'decideReviewRow', {
   summary: 'Keep (optionally with a new end date) or remove one member',
-  scope: 'reviews.write',
   params: idParam,
   body: z
     .object({
@@ -162,13 +140,8 @@ export const decideReviewRowOp = defineOperation({
   },
 });
 
-export const finishReviewOp = defineOperation({
-  id: 'finishReview',
-  method: 'post',
-  path: '/reviews/{id}/finish',
-  tag,
+export const finishReviewOp = op('post /reviews/{id}/finish', 'finishReview', {
   summary: 'Finish a review (read-only afterwards)',
-  scope: 'reviews.write',
   params: idParam,
   success: { status: 200, description: 'Finished.', schema: reviewSchema },
   errors: [404, 409],
@@ -178,13 +151,8 @@ export const finishReviewOp = defineOperation({
   },
 });
 
-export const exportReviewOp = defineOperation({
-  id: 'exportReview',
-  method: 'get',
-  path: '/reviews/{id}/export',
-  tag,
+export const exportReviewOp = op('get /reviews/{id}/export', 'exportReview', {
   summary: 'The review’s evidence as CSV (the console’s export)',
-  scope: 'reviews.read',
   params: idParam,
   success: {
     status: 200,
