@@ -108,12 +108,7 @@ export async function getAccessRequest(access: Access, id: string): Promise<Acce
 
 /** The requester's newest `limit` requests (any status), from the byRequester index. */
 export function queryRequestsOf(access: Access, requester: string, limit: number): Promise<AccessRequest[]> {
-  const index = indexOf(REQUESTS_TABLE, 'byRequester');
-  return queryNewestFirst(
-    access.ddb,
-    { table: access.tables.requests, index: index.name, key: index.hash, value: requester, limit },
-    reshapeRequestItem,
-  );
+  return queryNewestFirst(access, REQUESTS_TABLE, 'byRequester', { value: requester, limit }, reshapeRequestItem);
 }
 
 /** One page of a LOB's pending requests, newest first, from the sparse pendingByLob index. */

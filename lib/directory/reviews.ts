@@ -175,12 +175,7 @@ export async function getStoredReviewSettings(access: Access, lob: string): Prom
 /** Reviews of a LOB, newest first (the byLob index holds headers only). */
 /** Reviews of a LOB, newest first. */
 export function queryLobReviews(access: Access, lob: string, limit = 20): Promise<Review[]> {
-  const index = indexOf(REVIEWS_TABLE, 'byLob');
-  return queryNewestFirst(
-    access.ddb,
-    { table: access.tables.reviews, index: index.name, key: index.hash, value: lob, limit },
-    reshapeReviewItem,
-  );
+  return queryNewestFirst(access, REVIEWS_TABLE, 'byLob', { value: lob, limit }, reshapeReviewItem);
 }
 
 /**

@@ -14,6 +14,8 @@ import {
 import { cancellationReasons } from '../aws/errors';
 import { mapConcurrent } from '../concurrency';
 import { PortalError, type PortalErrorOptions } from '../errors';
+import type { DirectoryTables } from './access';
+import { indexOf, type TableSchema } from './schema';
 import { send } from './send';
 
 type Item = Record<string, unknown>;
@@ -169,22 +171,30 @@ export async function batchGetAll(
   return found;
 }
 
-/** The newest `limit` items of one index partition (`key` = `value`, range key descending), reshaped. */
+/**
+ * The newest `limit` items of one partition of a table's index (named as in lib/directory/schema.ts: its hash
+ * key = `value`, range key descending), reshaped.
+ */
 export async function queryNewestFirst<T>(
-  ddb: DynamoDBDocumentClient,
-  query: { table: string; index: string; key: string; value: string; limit: number },
+  access: { ddb: DynamoDBDocumentClient; tables: Partial<DirectoryTables> },
+  table: TableSchema,
+  indexName: string,
+  partition: { value: string; limit: number },
   reshape: (item: Item) => T,
 ): Promise<T[]> {
+  const index = indexOf(table, indexName);
+  const tableName = access.tables[table.id];
+  if (!tableName) throw new Error(`This table access has no ${table.id} table.`);
   const out = await send('query', () =>
-    ddb.send(
+    access.ddb.send(
       new QueryCommand({
-        TableName: query.table,
-        IndexName: query.index,
+        TableName: tableName,
+        IndexName: index.name,
         KeyConditionExpression: '#k = :v',
-        ExpressionAttributeNames: { '#k': query.key },
-        ExpressionAttributeValues: { ':v': query.value },
+        ExpressionAttributeNames: { '#k': index.hash },
+        ExpressionAttributeValues: { ':v': partition.value },
         ScanIndexForward: false,
-        Limit: query.limit,
+        Limit: partition.limit,
       }),
     ),
   );
