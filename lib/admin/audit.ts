@@ -91,15 +91,17 @@ export async function writeAdminAudit(deps: AdminDeps, change: AdminChange): Pro
  * Writes an admin change and its audit record together, in one TransactWriteItems: both or neither, so
  * no change goes unaudited and no audit record describes a change that did not happen. `writes` carry
  * the change's own conditions (version checks); when one fails, TransactionCancelledError says which.
+ * `metric: false` leaves out the admin-change metric (a request's denial, a review's finish: never counted there).
  */
 export async function writeWithAudit(
   deps: AdminDeps,
   writes: DirectoryWrite[],
   change: AdminChange,
   at = nowOf(deps),
+  { metric = true }: { metric?: boolean } = {},
 ): Promise<void> {
   await transactWrite(deps.ddb, [...writes, ...auditWritesFor(deps, change, at)]);
-  deps.metrics?.adminChange(change.action);
+  if (metric) deps.metrics?.adminChange(change.action);
 }
 
 export interface AuditPage {

@@ -21,7 +21,7 @@ import {
 import type { Lob, Membership } from '@/lib/directory/types';
 import { TransactionCancelledError, transactWrite } from '@/lib/directory/writes';
 import { formatUtcMinute } from '@/lib/time-format';
-import { auditWritesFor, writeAdminAudit } from './audit';
+import { auditWritesFor, writeWithAudit, writeAdminAudit } from './audit';
 import { SELF_GRANT_REFUSED } from './grants';
 import type { AdminDeps } from './deps';
 import { nowOf } from './deps';
@@ -411,23 +411,21 @@ export async function denyRequest(deps: AdminDeps, actor: string, id: string, re
     throw new InputInvalidError(`Reason: ${parsed.error.issues[0].message}`, { details: { field: 'reason' } });
   const now = nowOf(deps);
   const at = now.toISOString();
-  const audit = auditWritesFor(
-    deps,
-    {
-      actor,
-      action: 'request.deny',
-      target: request.requester,
-      lob: request.lob,
-      before: { request: request.id, status: 'pending', justification: request.justification, days: request.days },
-      after: { request: request.id, status: 'denied', reason: parsed.data },
-    },
-    now,
-  );
   try {
-    await transactWrite(deps.ddb, [
-      ...requestWrites.close(deps, request, { status: 'denied', decidedBy: actor, decidedAt: at, reason: parsed.data }),
-      ...audit,
-    ]);
+    await writeWithAudit(
+      deps,
+      requestWrites.close(deps, request, { status: 'denied', decidedBy: actor, decidedAt: at, reason: parsed.data }),
+      {
+        actor,
+        action: 'request.deny',
+        target: request.requester,
+        lob: request.lob,
+        before: { request: request.id, status: 'pending', justification: request.justification, days: request.days },
+        after: { request: request.id, status: 'denied', reason: parsed.data },
+      },
+      now,
+      { metric: false },
+    );
   } catch (error) {
     if (error instanceof TransactionCancelledError)
       throw (

@@ -35,7 +35,7 @@ import type { Lob, Membership, UserMapping } from '@/lib/directory/types';
 import { TransactionCancelledError, transactWrite, type DirectoryWrite } from '@/lib/directory/writes';
 import { formatUtcMinute } from '@/lib/time-format';
 import { log } from '@/lib/log';
-import { auditWritesFor } from './audit';
+import { auditWritesFor, writeWithAudit } from './audit';
 import type { AdminDeps } from './deps';
 import { nowOf } from './deps';
 import { listMembers } from './members';
@@ -602,24 +602,22 @@ export async function finishReview(deps: AdminDeps, actor: string, review: Revie
   }
   const now = nowOf(deps);
   const at = now.toISOString();
-  const audit = auditWritesFor(
-    deps,
-    {
-      actor,
-      action: 'review.finish',
-      target: review.lob,
-      lob: review.lob,
-      review: review.id,
-      before: { status: 'open' },
-      after: { status: 'finished', removedUndecided: removed },
-    },
-    now,
-  );
   try {
-    await transactWrite(deps.ddb, [
-      reviewWrites.finish(deps, review.id, { at, by: actor, removedUndecided: removed }),
-      ...audit,
-    ]);
+    await writeWithAudit(
+      deps,
+      [reviewWrites.finish(deps, review.id, { at, by: actor, removedUndecided: removed })],
+      {
+        actor,
+        action: 'review.finish',
+        target: review.lob,
+        lob: review.lob,
+        review: review.id,
+        before: { status: 'open' },
+        after: { status: 'finished', removedUndecided: removed },
+      },
+      now,
+      { metric: false },
+    );
   } catch (error) {
     if (error instanceof TransactionCancelledError) throw new ReviewClosedError(await requireReview(deps, review.id));
     throw error;
