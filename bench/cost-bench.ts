@@ -12,9 +12,8 @@
 import { performance } from 'node:perf_hooks';
 import { addLobToAws, benchLob, type BenchLobSet } from './lib/seed-lobs';
 import { parseBenchFlags, type Latency } from './lib/flags';
-import { inProcessPortalConfig, startStandInsOnFreePorts } from '../local/in-process-portal';
-import { createDynamoDocumentClient, createGeneratorSessions } from '../lib/aws/clients';
-import { createAdminDeps } from '../lib/admin/deps';
+import { withInProcessStandIns } from './lib/in-process';
+import { createGeneratorSessions } from '../lib/aws/clients';
 import { runAccessSweep } from '../lib/access/sweep';
 import { lobWrites } from '../lib/directory/lob-writes';
 import { transactWrite } from '../lib/directory/writes';
@@ -46,10 +45,7 @@ const INSTANCE_TYPES = ['ml.t3.medium', 'ml.m5.large', 'ml.g4dn.xlarge', 'ml.c5.
 
 async function main() {
   const args = parseArgs(process.argv.slice(2));
-  const stand = await startStandInsOnFreePorts();
-  try {
-    const config = inProcessPortalConfig(stand);
-    const admin = createAdminDeps(config, createDynamoDocumentClient(config));
+  await withInProcessStandIns(async ({ stand, config, deps: admin }) => {
     let offsetMs = 0;
     const now = () => new Date(Date.now() + offsetMs);
     const users = createGeneratorSessions(config);
@@ -173,9 +169,7 @@ async function main() {
           ', ',
         )}), ${sequentialDepth(homeCalls)} in a row, ${homeMs} ms; ${mine.perLob.reduce((n, l) => n + l.apps.length, 0)} apps listed`,
     );
-  } finally {
-    await stand.stop();
-  }
+  });
 }
 
 main().catch((error) => {

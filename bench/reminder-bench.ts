@@ -16,13 +16,11 @@
 import { performance } from 'node:perf_hooks';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { parseArgs } from 'node:util';
-import { createDynamoDocumentClient } from '../lib/aws/clients';
-import { createAdminDeps } from '../lib/admin/deps';
 import { runReviewReminders } from '../lib/admin/review-reminders';
 import { reviewWrites, writeReviewRows, type Review } from '../lib/directory/reviews';
 import { transactWrite } from '../lib/directory/writes';
 import { mapConcurrent } from '../lib/concurrency';
-import { inProcessPortalConfig, startStandInsOnFreePorts } from '../local/in-process-portal';
+import { withInProcessStandIns } from './lib/in-process';
 
 /** Options (node:util parseArgs): counts, and `--latency dynamodb=5,sns=10` or `none`. */
 function parseOptions(argv: string[]) {
@@ -60,11 +58,8 @@ const iso = (ms: number) => new Date(ms).toISOString();
 async function main() {
   const args = parseOptions(process.argv.slice(2));
   const log = (m: string) => console.error(m);
-  const stand = await startStandInsOnFreePorts();
-  try {
-    const config = inProcessPortalConfig(stand);
-    // SNS included: each reminder is one Publish to the stand-in topic.
-    const deps = createAdminDeps(config, createDynamoDocumentClient(config));
+  // SNS included: each reminder is one Publish to the stand-in topic.
+  await withInProcessStandIns(async ({ stand, deps }) => {
     const now = Date.now();
     const seedStarted = performance.now();
     const perReview = Math.floor(args.users / args.reviews);
@@ -173,9 +168,7 @@ async function main() {
     console.log(
       `\nThe openByDue index alone (open, dueAt <= now + 3 days) would read ${openByDueRead} headers on every run.`,
     );
-  } finally {
-    await stand.stop();
-  }
+  });
 }
 
 main().catch((error) => {

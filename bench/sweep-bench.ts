@@ -14,9 +14,7 @@
 import { performance } from 'node:perf_hooks';
 import { addLobToAws, benchLob, type BenchLobSet } from './lib/seed-lobs';
 import { parseBenchFlags, type Latency } from './lib/flags';
-import { inProcessPortalConfig, startStandInsOnFreePorts } from '../local/in-process-portal';
-import { createDynamoDocumentClient } from '../lib/aws/clients';
-import { createAdminDeps } from '../lib/admin/deps';
+import { withInProcessStandIns } from './lib/in-process';
 import { runAccessSweep, type SweepResult } from '../lib/access/sweep';
 import { seedUserMappings } from '../lib/directory/users';
 import { clearEndedAccess } from '../lib/directory/studio-access';
@@ -71,11 +69,8 @@ interface RunReport {
 async function main() {
   const args = parseArgs(process.argv.slice(2));
   const log = (m: string) => console.error(m);
-  const stand = await startStandInsOnFreePorts();
-  try {
-    const config = inProcessPortalConfig(stand);
-    // SNS included: each ended access publishes `access.ended`, one of the sweep's own AWS calls.
-    const deps = createAdminDeps(config, createDynamoDocumentClient(config));
+  // SNS included: each ended access publishes `access.ended`, one of the sweep's own AWS calls.
+  await withInProcessStandIns(async ({ stand, deps }) => {
     const studio = deps.studio!;
     const seedStarted = performance.now();
 
@@ -231,9 +226,7 @@ async function main() {
     console.log(
       `Slowest run ${(worst / 1000).toFixed(1)} s of the 300 s period: ${worst < 150_000 ? 'well inside (under half)' : worst < 300_000 ? 'inside' : 'OUTSIDE'}`,
     );
-  } finally {
-    await stand.stop();
-  }
+  });
 }
 
 main().catch((error) => {

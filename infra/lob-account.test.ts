@@ -4,21 +4,14 @@ import {
   checkActionsAndResources,
   checkIngress,
   checkSourceVpce,
-  checkTrustPolicy,
   evaluate,
   isAllowed,
   isAssumeRoleAllowed,
   parsePolicy,
 } from './policy-check';
-import {
-  installPulumiMocks,
-  promiseOf,
-  resourcesOfType,
-  settle,
-  T,
-  type RecordedResource,
-} from './testing/pulumi-mocks';
+import { promiseOf, resourcesOfType, synthesize, T, type RecordedResource } from './testing/pulumi-mocks';
 import { buildTestConfig, LOB_A_ACCOUNT, LOB_B_ACCOUNT, SHARED_ACCOUNT } from './testing/fixtures';
+import { trustViolations } from './testing/resource-checks';
 
 const PORTAL_ROLE = `arn:aws:iam::${SHARED_ACCOUNT}:role/sp-test-server`;
 const SAGEMAKER_API_VPCE = 'vpce-0sagemakerapi0001';
@@ -29,20 +22,42 @@ const byAccount = (type: string, account: string) => resourcesOfType(type).filte
 const generatorPolicyOf = (account: string): RecordedResource =>
   byAccount(T.rolePolicy, account).find((p) => p.name.endsWith('-generator-policy'))!;
 
+/**
+ * Whether `policy` lets a session tagged `tags` call `action` on `resource` with condition keys `keys`, through
+ * the endpoint `vpce` (null: the call did not come through a VPC endpoint, no aws:SourceVpce).
+ */
+const allows = (
+  policy: string,
+  tags: Record<string, string>,
+  action: string,
+  resource: string,
+  vpce: string | null = SAGEMAKER_API_VPCE,
+  keys: Record<string, string> = {},
+) =>
+  isAllowed(policy, {
+    action,
+    resource,
+    keys: { ...(vpce === null ? {} : { 'aws:SourceVpce': vpce }), ...keys },
+    principalTags: tags,
+  });
+
 beforeAll(async () => {
-  await installPulumiMocks();
+  config = buildTestConfig();
+  lobs = await synthesize(build, (built) => Promise.all(Object.values(built).map((l) => promiseOf(l.lobItem.id))));
+});
+
+async function build(): Promise<typeof lobs> {
   const aws = await import('@pulumi/aws');
   const { createLobAccount } = await import('./lob-account');
-  config = buildTestConfig();
   const provider = (name: string, account: string) =>
     new aws.Provider(name, {
       region: 'us-east-1',
       assumeRoles: [{ roleArn: `arn:aws:iam::${account}:role/StudioPortalDeploy` }],
     });
   const shared = provider('shared', SHARED_ACCOUNT);
-  lobs = {};
+  const built: typeof lobs = {};
   for (const lob of config.lobs) {
-    lobs[lob.name] = createLobAccount(
+    built[lob.name] = createLobAccount(
       {
         name: `sp-test-${lob.name}`,
         config,
@@ -61,9 +76,8 @@ beforeAll(async () => {
       { lob: { provider: provider(`lob-${lob.name}`, lob.accountId) }, shared: { provider: shared } },
     );
   }
-  await Promise.all(Object.values(lobs).map((l) => promiseOf(l.lobItem.id)));
-  await settle();
-});
+  return built;
+}
 
 describe('LOB accounts', () => {
   it('each LOB account gets a VPC with private and attachment subnets in two AZs', () => {
@@ -148,7 +162,7 @@ describe('LOB accounts', () => {
   it('Studio execution role trusts only SageMaker (with SetSourceIdentity) and is scoped to its own domain', async () => {
     for (const account of [LOB_A_ACCOUNT, LOB_B_ACCOUNT]) {
       const role = byAccount(T.role, account).find((r) => r.name.endsWith('-studio-execution'))!;
-      expect(checkTrustPolicy(role.inputs.assumeRolePolicy, ['sagemaker.amazonaws.com'])).toEqual([]);
+      expect(trustViolations(role, ['sagemaker.amazonaws.com'])).toEqual([]);
       expect(parsePolicy(role.inputs.assumeRolePolicy).Statement[0].Action).toContain('sts:SetSourceIdentity');
       const policy = byAccount(T.rolePolicy, account).find((p) => p.name.endsWith('-studio-execution-policy'))!;
       const domainId = byAccount(T.sagemakerDomain, account)[0].state.arn.split('/').pop();
@@ -163,7 +177,7 @@ describe('LOB accounts', () => {
   it('generator role trusts only the portal function role: AssumeRole with a source identity, tagged with studio-user and lob only', () => {
     for (const account of [LOB_A_ACCOUNT, LOB_B_ACCOUNT]) {
       const role = byAccount(T.role, account).find((r) => r.inputs.name === 'PresignedUrlGenerator')!;
-      expect(checkTrustPolicy(role.inputs.assumeRolePolicy, [PORTAL_ROLE])).toEqual([]);
+      expect(trustViolations(role, [PORTAL_ROLE])).toEqual([]);
       const trust = role.inputs.assumeRolePolicy;
       // Statements per STS action (TagSession: one per allowed tag set), each conditioned only on keys the reference documents for it.
       expect(parsePolicy(trust).Statement.map((s) => s.Action)).toEqual([
@@ -326,19 +340,8 @@ describe('LOB accounts', () => {
       `arn:aws:sagemaker:us-east-1:${account}:app/${domain}/${owner}/jupyterlab/default`;
     const profile = (domain: string, name = 'user-a', account = LOB_A_ACCOUNT) =>
       `arn:aws:sagemaker:us-east-1:${account}:user-profile/${domain}/${name}`;
-    /** `vpce` null: the call did not come through a VPC endpoint (no aws:SourceVpce). */
-    const ask = (
-      action: string,
-      resource: string,
-      tags: Record<string, string>,
-      vpce: string | null = SAGEMAKER_API_VPCE,
-    ) =>
-      isAllowed(policy, {
-        action,
-        resource,
-        keys: vpce === null ? {} : { 'aws:SourceVpce': vpce },
-        principalTags: tags,
-      });
+    const ask = (action: string, resource: string, tags: Record<string, string>, vpce?: string | null) =>
+      allows(policy, tags, action, resource, vpce);
     // The sweep's (and an admin decision's) session: list, stop, disable, in this domain.
     expect(ask('sagemaker:ListApps', '*', sweep)).toBe(true);
     expect(ask('sagemaker:ListUserProfiles', '*', sweep)).toBe(true);
@@ -383,20 +386,19 @@ describe('LOB accounts', () => {
       vpce: string | null = SAGEMAKER_API_VPCE,
       tags: Record<string, string> = user,
     ) =>
-      isAllowed(policy, {
-        action: 'sagemaker:DeleteApp',
+      allows(
+        policy,
+        tags,
+        'sagemaker:DeleteApp',
         resource,
-        keys: {
-          ...(vpce === null ? {} : { 'aws:SourceVpce': vpce }),
-          ...(space
-            ? {
-                'sagemaker:OwnerUserProfileArn': arn(`user-profile/${domainA}/${space.owner}`),
-                'sagemaker:SpaceSharingType': space.sharing,
-              }
-            : {}),
-        },
-        principalTags: tags,
-      });
+        vpce,
+        space
+          ? {
+              'sagemaker:OwnerUserProfileArn': arn(`user-profile/${domainA}/${space.owner}`),
+              'sagemaker:SpaceSharingType': space.sharing,
+            }
+          : {},
+      );
     expect(stop(profileApp('user-a'))).toBe(true);
     expect(stop(spaceApp('alice-ds'), { owner: 'user-a', sharing: 'Private' })).toBe(true);
     // Not someone else's profile app or private space, not a shared space (even one it owns), not another domain.
@@ -413,13 +415,7 @@ describe('LOB accounts', () => {
     expect(stop(profileApp('user-a'), undefined, 'vpce-0elsewhere')).toBe(false);
     expect(stop(profileApp('user-a'), undefined, SAGEMAKER_API_VPCE, { lob: 'lob-a' })).toBe(false);
     // Listing spaces (to find its own) through the endpoint only; still no profile changes.
-    const ask = (action: string, resource: string, vpce: string | null) =>
-      isAllowed(policy, {
-        action,
-        resource,
-        keys: vpce === null ? {} : { 'aws:SourceVpce': vpce },
-        principalTags: user,
-      });
+    const ask = (action: string, resource: string, vpce: string | null) => allows(policy, user, action, resource, vpce);
     expect(ask('sagemaker:ListSpaces', '*', SAGEMAKER_API_VPCE)).toBe(true);
     expect(ask('sagemaker:ListSpaces', '*', null)).toBe(false);
     expect(ask('sagemaker:UpdateUserProfile', arn(`user-profile/${domainA}/user-a`), SAGEMAKER_API_VPCE)).toBe(false);

@@ -1,15 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { InfraConfig } from './config';
 import { checkIngress, type IngressRule } from './policy-check';
-import {
-  allResources,
-  installPulumiMocks,
-  promiseOf,
-  resourcesOfType,
-  settle,
-  T,
-  type RecordedResource,
-} from './testing/pulumi-mocks';
+import { allResources, promiseOf, resourcesOfType, synthesize, T, type RecordedResource } from './testing/pulumi-mocks';
 import { buildTestConfig, LOB_A_ACCOUNT, LOB_B_ACCOUNT, SHARED_ACCOUNT } from './testing/fixtures';
 import { buildExecuteApiEndpointPolicy } from './network';
 
@@ -27,12 +19,11 @@ const toIngress = (rules: RecordedResource[]): IngressRule[] =>
   }));
 
 beforeAll(async () => {
-  await installPulumiMocks();
-  const { createSharedNetwork } = await import('./network');
   config = buildTestConfig();
-  network = createSharedNetwork({ name: 'sp-test', config }, {});
-  await promiseOf(network.vpc.id);
-  await settle();
+  network = await synthesize(
+    async () => (await import('./network')).createSharedNetwork({ name: 'sp-test', config }, {}),
+    (built) => promiseOf(built.vpc.id),
+  );
 });
 
 /** The names users reach Studio and the portal's API by: a private zone each, and a forwarding rule each. */

@@ -14,6 +14,7 @@ import {
   isAllowed,
   isAssumeRoleAllowed,
   parsePolicy,
+  type IngressRule,
   type PolicyDocument,
 } from './policy-check';
 import { buildApiPolicy } from './portal-api';
@@ -118,25 +119,18 @@ describe('policy checks catch broken variants', () => {
       expect(as(undefined, action, 'user-a')).toBe(false);
       expect(as('user-a', action, 'user-a', 'vpce-0someoneelse')).toBe(false);
     }
-    // IAM matches tag keys case-insensitively.
-    expect(
-      isAllowed(policy, {
+    const presign = (variant: string, name: string, principalTags: Record<string, string>) =>
+      isAllowed(variant, {
         action: 'sagemaker:CreatePresignedDomainUrl',
-        resource: profile('user-a'),
+        resource: profile(name),
         keys: { 'aws:SourceVpce': SAGEMAKER_VPCE },
-        principalTags: { 'Studio-User': 'user-a' },
-      }),
-    ).toBe(true);
+        principalTags,
+      });
+    // IAM matches tag keys case-insensitively.
+    expect(presign(policy, 'user-a', { 'Studio-User': 'user-a' })).toBe(true);
     // The broken variant (any profile of the domain) lets A presign B: the property rests on the tag variable.
     const anyProfile = mutate(policy, (d) => (d.Statement[0].Resource = profile('*')));
-    expect(
-      isAllowed(anyProfile, {
-        action: 'sagemaker:CreatePresignedDomainUrl',
-        resource: profile('user-b'),
-        keys: { 'aws:SourceVpce': SAGEMAKER_VPCE },
-        principalTags: { 'studio-user': 'user-a' },
-      }),
-    ).toBe(true);
+    expect(presign(anyProfile, 'user-b', { 'studio-user': 'user-a' })).toBe(true);
   });
 
   it('a generator trust policy without the source-identity or tag conditions is caught', () => {
@@ -213,18 +207,13 @@ describe('policy checks catch broken variants', () => {
     expect(
       checkIngress([{ protocol: 'tcp', fromPort: 443, toPort: 443, cidrBlocks: ['10.1.0.0/16'] }], allowed, [443]),
     ).toEqual([]);
-    expect(
-      rules(checkIngress([{ protocol: 'tcp', fromPort: 443, toPort: 443, cidrBlocks: ['0.0.0.0/0'] }], allowed, [443])),
-    ).toContain('ingress.source');
-    expect(
-      rules(checkIngress([{ protocol: 'tcp', fromPort: 22, toPort: 22, cidrBlocks: ['10.1.0.0/16'] }], allowed, [443])),
-    ).toContain('ingress.port');
-    expect(
-      rules(checkIngress([{ protocol: '-1', fromPort: 0, toPort: 0, cidrBlocks: ['10.1.0.0/16'] }], allowed, [443])),
-    ).toContain('ingress.port');
-    expect(
-      rules(checkIngress([{ protocol: 'tcp', fromPort: 443, toPort: 443, ipv6CidrBlocks: ['::/0'] }], allowed, [443])),
-    ).toContain('ingress.ipv6');
+    const caught: [IngressRule, string][] = [
+      [{ protocol: 'tcp', fromPort: 443, toPort: 443, cidrBlocks: ['0.0.0.0/0'] }, 'ingress.source'],
+      [{ protocol: 'tcp', fromPort: 22, toPort: 22, cidrBlocks: ['10.1.0.0/16'] }, 'ingress.port'],
+      [{ protocol: '-1', fromPort: 0, toPort: 0, cidrBlocks: ['10.1.0.0/16'] }, 'ingress.port'],
+      [{ protocol: 'tcp', fromPort: 443, toPort: 443, ipv6CidrBlocks: ['::/0'] }, 'ingress.ipv6'],
+    ];
+    for (const [rule, violation] of caught) expect(rules(checkIngress([rule], allowed, [443]))).toContain(violation);
   });
 
   it('the Studio execution policy grants no wildcard actions', () => {

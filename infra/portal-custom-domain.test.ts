@@ -1,9 +1,9 @@
 // Portal variant with a private custom domain (own process: Pulumi mocks are per process).
 import { beforeAll, describe, expect, it } from 'vitest';
-import { checkPrivateApi } from './policy-check';
 import type { Portal } from './portal-args';
 import { promiseOf, resourcesOfType, T } from './testing/pulumi-mocks';
 import { buildTestConfig, createTestPortal, EXECUTE_API_VPCE } from './testing/fixtures';
+import { privateApiViolations, tableDeletionProtection } from './testing/resource-checks';
 
 let portal: Portal;
 
@@ -22,12 +22,7 @@ beforeAll(async () => {
 describe('portal with a private custom domain', () => {
   it('the custom domain is PRIVATE, only invokable through our execute-api endpoint, and associated with it', () => {
     const [domain] = resourcesOfType(T.domainName);
-    expect(
-      checkPrivateApi(
-        { endpointConfiguration: domain.inputs.endpointConfiguration, policy: domain.inputs.policy },
-        EXECUTE_API_VPCE,
-      ),
-    ).toEqual([]);
+    expect(privateApiViolations(domain, EXECUTE_API_VPCE)).toEqual([]);
     const [association] = resourcesOfType('aws:apigateway/domainNameAccessAssociation:DomainNameAccessAssociation');
     expect(association.inputs).toMatchObject({
       accessAssociationSource: EXECUTE_API_VPCE,
@@ -47,7 +42,7 @@ describe('portal with a private custom domain', () => {
   });
 
   it('non-production tables and user pool can be removed', () => {
-    expect(resourcesOfType(T.table).every((t) => t.inputs.deletionProtectionEnabled === false)).toBe(true);
+    expect(tableDeletionProtection().every((enabled) => enabled === false)).toBe(true);
     expect(resourcesOfType(T.userPool)[0].inputs.deletionProtection).toBe('INACTIVE');
   });
 });

@@ -4,17 +4,11 @@ import path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generatorRoleArn, type InfraConfig } from './config';
-import {
-  checkActionsAndResources,
-  checkIngress,
-  checkNoPublicAccess,
-  checkPrivateApi,
-  checkTrustPolicy,
-  parsePolicy,
-} from './policy-check';
+import { checkActionsAndResources, checkIngress, checkNoPublicAccess, parsePolicy } from './policy-check';
 import type { Portal } from './portal-args';
 import { allResources, promiseOf, resourcesOfType, T } from './testing/pulumi-mocks';
 import { buildTestConfig, createTestPortal, ENDPOINTS_SG, EXECUTE_API_VPCE } from './testing/fixtures';
+import { privateApiViolations, trustViolations } from './testing/resource-checks';
 
 let config: InfraConfig;
 let portal: Portal;
@@ -145,12 +139,7 @@ describe('portal (shared-services account)', () => {
 
   it('portal API is PRIVATE and its policy allows Invoke only from our execute-api endpoint', () => {
     const [api] = resourcesOfType(T.restApi);
-    expect(
-      checkPrivateApi(
-        { endpointConfiguration: api.inputs.endpointConfiguration, policy: api.inputs.policy },
-        EXECUTE_API_VPCE,
-      ),
-    ).toEqual([]);
+    expect(privateApiViolations(api, EXECUTE_API_VPCE)).toEqual([]);
     expect(api.inputs.endpointConfiguration.vpcEndpointIds).toEqual([EXECUTE_API_VPCE]);
   });
 
@@ -190,7 +179,7 @@ describe('portal (shared-services account)', () => {
 
   it("the function's role may only assume the configured LOBs' generator roles and use the three tables", async () => {
     const role = resourcesOfType(T.role).find((r) => r.inputs.name === 'sp-test-server')!;
-    expect(checkTrustPolicy(role.inputs.assumeRolePolicy, ['lambda.amazonaws.com'])).toEqual([]);
+    expect(trustViolations(role, ['lambda.amazonaws.com'])).toEqual([]);
     expect(role.inputs.managedPolicyArns ?? []).toEqual([]);
     expect(resourcesOfType(T.rolePolicyAttachment)).toEqual([]);
     const policies = resourcesOfType(T.rolePolicy).filter((p) => p.inputs.role === 'sp-test-server');
@@ -260,7 +249,7 @@ describe('portal (shared-services account)', () => {
     expect(logsRole.inputs.managedPolicyArns).toEqual([
       'arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs',
     ]);
-    expect(checkTrustPolicy(logsRole.inputs.assumeRolePolicy, ['apigateway.amazonaws.com'])).toEqual([]);
+    expect(trustViolations(logsRole, ['apigateway.amazonaws.com'])).toEqual([]);
     expect(account.inputs.cloudwatchRoleArn).toBe(logsRole.state.arn);
   });
 

@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parseInfraConfig } from './config';
 import { stages } from './stages';
 import { installPulumiMocks, promiseOf, resourcesOfType, settle, T } from './testing/pulumi-mocks';
+import { homeEfsRetention, tableDeletionProtection, userPoolMfa } from './testing/resource-checks';
 
 const withSimulator = (stage: string) =>
   parseInfraConfig({
@@ -31,16 +32,15 @@ beforeAll(async () => {
 describe('dev stage with the on-prem simulator', () => {
   it('password mode: no Cognito hosted UI domain, and nothing is deletion-protected', () => {
     expect(resourcesOfType(T.userPoolDomain)).toEqual([]);
-    expect(resourcesOfType(T.table).every((t) => t.inputs.deletionProtectionEnabled === false)).toBe(true);
-    for (const domain of resourcesOfType(T.sagemakerDomain))
-      expect(domain.inputs.retentionPolicy.homeEfsFileSystem).toBe('Delete');
+    expect(tableDeletionProtection().every((enabled) => enabled === false)).toBe(true);
+    for (const retention of homeEfsRetention()) expect(retention).toBe('Delete');
   });
 
   it('dev keeps the user pool MFA optional (TOTP available) and the console does not demand it', () => {
-    const [pool] = resourcesOfType(T.userPool);
-    expect(pool.inputs.mfaConfiguration).toBe('OPTIONAL');
-    expect(pool.inputs.softwareTokenMfaConfiguration).toEqual({ enabled: true });
-    expect(resourcesOfType(T.lambda)[0].inputs.environment.variables.CONSOLE_REQUIRE_MFA).toBe('false');
+    const { pool, consoleRequireMfa } = userPoolMfa();
+    expect(pool.mfaConfiguration).toBe('OPTIONAL');
+    expect(pool.softwareTokenMfaConfiguration).toEqual({ enabled: true });
+    expect(consoleRequireMfa).toBe('false');
   });
 
   it('the simulator resolves the central Studio and execute-api zones and is routed from the shared private subnets', async () => {

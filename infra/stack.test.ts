@@ -5,9 +5,16 @@ import path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseInfraConfig } from './config';
-import { checkNoPublicAccess, checkPrivateApi, checkSourceVpce, checkTrustPolicy, parsePolicy } from './policy-check';
+import { checkNoPublicAccess, checkSourceVpce, parsePolicy } from './policy-check';
 import { stages } from './stages';
 import { allResources, installPulumiMocks, promiseOf, resourcesOfType, settle, T } from './testing/pulumi-mocks';
+import {
+  homeEfsRetention,
+  privateApiViolations,
+  tableDeletionProtection,
+  trustViolations,
+  userPoolMfa,
+} from './testing/resource-checks';
 
 let stack: import('./stack').Stack;
 const config = parseInfraConfig(stages.production);
@@ -55,7 +62,7 @@ describe('stack composition (sst.config.ts run())', () => {
     const portalRoleArn = await promiseOf(stack.portal.functionRole.arn);
     const generators = resourcesOfType(T.role).filter((r) => r.inputs.name === 'PresignedUrlGenerator');
     expect(generators).toHaveLength(2);
-    for (const role of generators) expect(checkTrustPolicy(role.inputs.assumeRolePolicy, [portalRoleArn])).toEqual([]);
+    for (const role of generators) expect(trustViolations(role, [portalRoleArn])).toEqual([]);
   });
 
   it('generator policies are pinned to the deployed shared SageMaker API endpoint', async () => {
@@ -68,27 +75,24 @@ describe('stack composition (sst.config.ts run())', () => {
   it('the portal API is PRIVATE and invokable only through the deployed execute-api endpoint', async () => {
     const vpce = await promiseOf(stack.network.interfaceEndpoints.executeApi.id);
     const [api] = resourcesOfType(T.restApi);
-    expect(
-      checkPrivateApi({ endpointConfiguration: api.inputs.endpointConfiguration, policy: api.inputs.policy }, vpce),
-    ).toEqual([]);
+    expect(privateApiViolations(api, vpce)).toEqual([]);
   });
 
   it('production: hosted UI domain exists (hosted-ui mode), tables and user pool are deletion-protected, Studio home EFS retained', () => {
     expect(resourcesOfType(T.userPoolDomain)).toHaveLength(1);
-    expect(resourcesOfType(T.table).every((t) => t.inputs.deletionProtectionEnabled === true)).toBe(true);
+    expect(tableDeletionProtection().every((enabled) => enabled === true)).toBe(true);
     expect(resourcesOfType(T.userPool)[0].inputs.deletionProtection).toBe('ACTIVE');
-    for (const domain of resourcesOfType(T.sagemakerDomain))
-      expect(domain.inputs.retentionPolicy.homeEfsFileSystem).toBe('Retain');
+    for (const retention of homeEfsRetention()) expect(retention).toBe('Retain');
   });
 
   it('production: the user pool requires MFA with software tokens (TOTP) only, and the console demands it', () => {
-    const [pool] = resourcesOfType(T.userPool);
-    expect(pool.inputs.mfaConfiguration).toBe('ON');
-    expect(pool.inputs.softwareTokenMfaConfiguration).toEqual({ enabled: true });
+    const { pool, consoleRequireMfa } = userPoolMfa();
+    expect(pool.mfaConfiguration).toBe('ON');
+    expect(pool.softwareTokenMfaConfiguration).toEqual({ enabled: true });
     // No SMS or email factor can be configured: TOTP is the only one.
-    expect(pool.inputs.smsConfiguration).toBeUndefined();
-    expect(pool.inputs.emailMfaConfiguration).toBeUndefined();
-    expect(resourcesOfType(T.lambda)[0].inputs.environment.variables.CONSOLE_REQUIRE_MFA).toBe('true');
+    expect(pool.smsConfiguration).toBeUndefined();
+    expect(pool.emailMfaConfiguration).toBeUndefined();
+    expect(consoleRequireMfa).toBe('true');
   });
 
   it('hosted-ui mode: the web client uses the code flow with the portal callback URL', async () => {

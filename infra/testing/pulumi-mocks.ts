@@ -214,6 +214,22 @@ export async function installPulumiMocks(stack = 'test'): Promise<void> {
   );
 }
 
+/**
+ * The beforeAll of an infra test: installs the mocks (stack `stack`), builds what the test checks (`build` imports
+ * the modules itself, after the install), waits for `ready` and for every registration, and returns what it built.
+ */
+export async function synthesize<R>(
+  build: () => Promise<R>,
+  ready: (built: R) => Promise<unknown>,
+  stack = 'test',
+): Promise<R> {
+  await installPulumiMocks(stack);
+  const built = await build();
+  await ready(built);
+  await settle();
+  return built;
+}
+
 /** Resolves an Output to its value (the mocks resolve every value, there are no unknowns). */
 export function promiseOf<T>(output: pulumi.Input<T>): Promise<T> {
   return new Promise((resolve) => pulumi.output(output).apply((value) => resolve(value as T)));
