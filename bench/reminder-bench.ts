@@ -14,10 +14,9 @@
  * from now. The job never reads the Users table or the rows, so the users exist as snapshot rows only.
  */
 import { performance } from 'node:perf_hooks';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { parseArgs } from 'node:util';
 import { runReviewReminders } from '../lib/admin/review-reminders';
-import { reviewWrites, writeReviewRows, type Review } from '../lib/directory/reviews';
+import { countOpenDueBy, reviewWrites, writeReviewRows, type Review } from '../lib/directory/reviews';
 import { transactWrite } from '../lib/directory/writes';
 import { mapConcurrent } from '../lib/concurrency';
 import { withInProcessStandIns } from './lib/in-process';
@@ -112,22 +111,7 @@ async function main() {
     );
 
     // What the open-reviews index alone would read per run: every open review due within 3 days or overdue.
-    let openByDueRead = 0;
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const out = await deps.ddb.send(
-        new QueryCommand({
-          TableName: deps.tables.reviews,
-          IndexName: 'openByDue',
-          KeyConditionExpression: 'openKind = :o AND dueAt <= :d',
-          ExpressionAttributeValues: { ':o': 'open', ':d': iso(now + 3 * DAY_MS) },
-          ExclusiveStartKey: startKey,
-          Select: 'COUNT',
-        }),
-      );
-      openByDueRead += out.Count ?? 0;
-      startKey = out.LastEvaluatedKey;
-    } while (startKey);
+    const openByDueRead = await countOpenDueBy(deps, iso(now + 3 * DAY_MS));
 
     const rows: string[] = [];
     for (let run = 1; run <= args.runs; run++) {

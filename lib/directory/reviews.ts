@@ -336,18 +336,37 @@ export interface DueReminder {
   remindAt: string;
 }
 
+/** Every page of a sparse due-date index up to `now` (`limit` items a page), one Query at a time. */
+async function* duePages(
+  access: Access,
+  index: { name: string; hash: string; range: string },
+  value: string,
+  now: string,
+  limit: number,
+) {
+  let startKey: PageKey | undefined;
+  do {
+    const page = await queryDuePage(access, index, value, now, limit, startKey);
+    yield page.items;
+    startKey = page.nextKey;
+  } while (startKey);
+}
+
 /**
  * Open reviews with a reminder due (`remindAt` <= now), from the sparse remindersDue index, page by page
  * (`limit` items a page): nothing else is read.
  */
 export async function* queryDueReminders(access: Access, now: string, limit: number): AsyncGenerator<DueReminder[]> {
-  const index = dueIndex('remindersDue');
-  let startKey: PageKey | undefined;
-  do {
-    const page = await queryDuePage(access, index, REMIND_KIND, now, limit, startKey);
-    yield page.items.map((item) => ({ review: reshapeReviewItem(item), remindAt: text.parse(item.remindAt) }));
-    startKey = page.nextKey;
-  } while (startKey);
+  for await (const items of duePages(access, dueIndex('remindersDue'), REMIND_KIND, now, limit)) {
+    yield items.map((item) => ({ review: reshapeReviewItem(item), remindAt: text.parse(item.remindAt) }));
+  }
+}
+
+/** How many open reviews are due by `dueBy` on the openByDue index (what a reminder job on that index alone reads). */
+export async function countOpenDueBy(access: Access, dueBy: string): Promise<number> {
+  let count = 0;
+  for await (const items of duePages(access, dueIndex('openByDue'), 'open', dueBy, 1000)) count += items.length;
+  return count;
 }
 
 /**

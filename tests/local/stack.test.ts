@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreatePresignedDomainUrlCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { control, startStandIns, type StandInsHandle } from '../../local/stack';
+import { DEMO_USERS } from '../../local/demo-data';
 import { isAlive } from '../support/processes';
 import { generatorAssumeRole } from '../support/assume-role';
 
@@ -89,13 +90,10 @@ describe('startStandIns (child process)', () => {
     await expect(knobs.setFault({ service: 'sagemaker', error: 'Bad Name' })).rejects.toThrow(/AWS error name/);
     await knobs.setFault({ service: 'sagemaker', operation: '*', error: 'ServiceUnavailable', rate: 1, count: 1 });
     await knobs.clearFaults();
-    expect(await knobs.listProfiles('d-loba1example')).toEqual([
-      'portal-admin',
-      'user-group-a',
-      'user-lob-a',
-      'user-multi',
-      'user-no-lob',
-    ]);
+    // Every demo user with a Studio profile in lob-a (local/demo-data.ts), sorted as the stand-in lists them.
+    const lobAProfiles = DEMO_USERS.filter((u) => u.profiles.includes('lob-a')).map((u) => u.username);
+    expect(await knobs.listProfiles('d-loba1example')).toEqual(lobAProfiles.sort());
+    expect(lobAProfiles).toEqual(expect.arrayContaining(['oncall-lob-a', 'user-expiring', 'user-lob-a']));
     expect(await knobs.setDomain('d-loba1example', { status: 'Updating' })).toMatchObject({ status: 'Updating' });
     await knobs.setDomain('d-loba1example', { status: 'InService' });
     expect((await knobs.rotateKeys()).kid).toMatch(/^[\w-]+$/);
