@@ -196,6 +196,8 @@ test.describe('a stage that requires MFA for the console (CONSOLE_REQUIRE_MFA=tr
     await signInWithForm(page, owner.username);
     const code = page.getByRole('textbox', { name: 'Authentication code' });
     await expect(code).toBeFocused();
+    // The action's response updates the page in place: axe checks it once its head (the title) is back too.
+    await expect(page).toHaveTitle('Sign in · Studio Portal');
     await expectAccessible(page, { maxWidth: PHONE.width });
     await code.fill(totp(owner.totpSecret!, 1));
     await page.getByRole('button', { name: 'Verify' }).click();
