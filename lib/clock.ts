@@ -6,6 +6,9 @@ export type Clock = () => Date;
 
 export const systemClock: Clock = () => new Date();
 
+/** One day in milliseconds (end dates, schedules, lapses and reminders count whole days). */
+export const DAY_MS = 24 * 3600 * 1000;
+
 /**
  * The clock configuration asks for: the system clock, or (CLOCK_OFFSET_FILE) the system clock moved by
  * the number of seconds written in that file, re-read whenever the file changes. The file lets an

@@ -13,9 +13,9 @@ import { formatUtcMinute } from '@/lib/time-format';
 import { log } from '@/lib/log';
 import type { AdminDeps } from './deps';
 import { nowOf } from './deps';
+import { DAY_MS } from '@/lib/clock';
 
 export const EXPIRY_NOTICE_DAYS = 7;
-const DAY_MS = 24 * 3600 * 1000;
 
 /** Publishes one notice per membership ending within 7 days that has none for its end date; returns what was sent. */
 export async function notifyExpiringMemberships(deps: AdminDeps): Promise<ExpiringMembership[]> {

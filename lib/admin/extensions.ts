@@ -10,10 +10,10 @@ import type { AccessRequest } from '@/lib/directory/requests';
 import type { Lob, Membership } from '@/lib/directory/types';
 import { formatUtcMinute } from '@/lib/time-format';
 import { latestOwnerEnd } from './grants';
+import { DAY_MS } from '@/lib/clock';
 
 /** The last days of a membership in which "Request extension" is offered. */
 export const EXTENSION_WINDOW_DAYS = 14;
-const DAY_MS = 24 * 3600 * 1000;
 
 /** Whether a membership ends within the extension window (and has not ended yet). */
 export function canRequestExtension(membership: Pick<Membership, 'until'>, now: Date): boolean {

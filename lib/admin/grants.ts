@@ -8,6 +8,7 @@ import { PortalError } from '@/lib/errors';
 import type { Lob } from '@/lib/directory/types';
 import { writeAdminAudit } from './audit';
 import type { AdminDeps } from './deps';
+import { DAY_MS } from '@/lib/clock';
 
 /** Who grants: the session's username, and whether they are a platform admin (decided by the action's authorizer). */
 export interface Grantor {
@@ -62,8 +63,6 @@ export async function refuseSelfGrant(
   });
   throw new SelfGrantError(attempt.what);
 }
-
-const DAY_MS = 24 * 3600 * 1000;
 
 /** The latest end an owner may give in `lob`: the end (UTC) of the day `maxRequestDays` from now. */
 export function latestOwnerEnd(lob: Pick<Lob, 'maxRequestDays'>, now: Date): Date {

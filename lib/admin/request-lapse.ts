@@ -14,20 +14,20 @@
  */
 import { queryDueRequests, requestWrites, type AccessRequest } from '@/lib/directory/requests';
 import type { PageKey } from '@/lib/directory/types';
-import { TransactionCancelledError, transactWrite } from '@/lib/directory/writes';
+import { TransactionCancelledError } from '@/lib/directory/writes';
 import { formatUtcMinute } from '@/lib/time-format';
 import { mapConcurrent } from '@/lib/concurrency';
-import { auditWritesFor } from './audit';
+import { writeWithAudit } from './audit';
 import type { AdminDeps } from './deps';
 import { nowOf } from './deps';
 import { notifySafely } from './notifications';
+import { DAY_MS } from '@/lib/clock';
 
 /** The actor the audit log names for a lapse. */
 export const LAPSE_ACTOR = 'request-lapse';
 /** Due requests read per query, and lapses (one transaction and one SNS message each) in flight. */
 const PAGE = 100;
 const LAPSE_CONCURRENCY = 8;
-const DAY_MS = 24 * 3600 * 1000;
 
 export interface LapseResult {
   /** Requests this run closed as expired. */
@@ -46,28 +46,23 @@ export function lapsesAtOf(createdAt: Date, days: number): string {
 /** Closes one due request as expired (audited); false when it was decided, withdrawn or lapsed meanwhile. */
 async function lapse(deps: AdminDeps, request: AccessRequest, now: Date): Promise<AccessRequest | null> {
   const at = now.toISOString();
-  const audit = auditWritesFor(
-    deps,
-    {
-      actor: LAPSE_ACTOR,
-      action: 'request.expire',
-      target: request.requester,
-      lob: request.lob,
-      before: {
-        request: request.id,
-        status: 'pending',
-        lapsesAt: request.lapsesAt,
-        approvals: request.approvals?.length ?? 0,
-      },
-      after: { request: request.id, status: 'expired' },
+  const change = {
+    actor: LAPSE_ACTOR,
+    action: 'request.expire',
+    target: request.requester,
+    lob: request.lob,
+    before: {
+      request: request.id,
+      status: 'pending',
+      lapsesAt: request.lapsesAt,
+      approvals: request.approvals?.length ?? 0,
     },
-    now,
-  );
+    after: { request: request.id, status: 'expired' },
+  };
+  // A lapse is the system's change, not an admin's: it records no admin-change metric (as before).
   try {
-    await transactWrite(deps.ddb, [
-      ...requestWrites.close(deps, request, { status: 'expired', decidedAt: at }),
-      ...audit,
-    ]);
+    const close = requestWrites.close(deps, request, { status: 'expired', decidedAt: at });
+    await writeWithAudit(deps, close, change, now, { metric: false });
   } catch (error) {
     if (error instanceof TransactionCancelledError) return null;
     throw error;

@@ -15,8 +15,8 @@ import { formatUtcMinute } from '@/lib/time-format';
 import type { AdminDeps } from './deps';
 import { nowOf } from './deps';
 import { notifySafely } from './notifications';
+import { DAY_MS } from '@/lib/clock';
 
-const DAY_MS = 24 * 3600 * 1000;
 /** The first reminder goes out this many days before the due date. */
 export const REMIND_BEFORE_DAYS = 3;
 /** Reviews read from the index per page, and reminders claimed and published at once. */

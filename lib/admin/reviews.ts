@@ -47,8 +47,8 @@ import { checkGrantLength, refuseSelfGrant, SelfGrantError, type Grantor } from 
 import { decodePageToken, encodePageToken } from './page-token';
 import { getUserMapping } from '@/lib/directory/users';
 import { firstReminderAt } from './review-reminders';
+import { DAY_MS } from '@/lib/clock';
 
-const DAY_MS = 24 * 3600 * 1000;
 export const UNUSED_DAYS = 90;
 /** Members read per page while taking the snapshot, and BatchWriteItem calls in flight writing it. */
 const SNAPSHOT_PAGE = 1000;
