@@ -99,7 +99,51 @@ for (const s of suites) {
   if (s.when && !s.when()) continue;
   if (only.length && !only.some((o) => s.label.includes(o))) continue;
   const ok = run(s.label, s.cmd, s.args, { env: s.env });
-  results.push({ ...s, ok, counts: readCounts(s.report) });
+  results.push({ ...s, ok, counts: readCounts(s.report), failures: readFailures(s.report) });
+}
+
+/**
+ * What failed, a line each, for the summary: CI often keeps only the tail of the output. Values that could be
+ * secrets (JWTs, query-string values such as a presigned URL's signature) are masked.
+ */
+function readFailures(file) {
+  const mask = (text) =>
+    String(text ?? '')
+      .replace(/\x1b\[[0-9;]*m/g, '')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .slice(0, 3)
+      .join(' | ')
+      .replace(/eyJ[\w-]+\.[\w-]+\.[\w-]*/g, '<jwt>')
+      .replace(/([?&][^=\s&]+=)[^&\s"'`]+/g, '$1…')
+      .slice(0, 400);
+  try {
+    const j = JSON.parse(readFileSync(file, 'utf8'));
+    if ('testResults' in j) {
+      return j.testResults.flatMap((t) =>
+        t.assertionResults
+          .filter((a) => a.status === 'failed')
+          .map((a) => `${path.relative(root, t.name)} › ${a.fullName}: ${mask(a.failureMessages?.[0])}`),
+      );
+    }
+    const out = [];
+    const walk = (suite, titles) => {
+      for (const spec of suite.specs ?? []) {
+        for (const test of spec.tests ?? []) {
+          if (test.status !== 'unexpected') continue;
+          const error = test.results?.find((r) => r.error)?.error;
+          out.push(`${spec.file}:${spec.line} › ${[...titles, spec.title].join(' › ')}: ${mask(error?.message)}`);
+        }
+      }
+      for (const child of suite.suites ?? [])
+        walk(child, suite.title && !suite.file ? [...titles, suite.title] : titles);
+    };
+    for (const suite of j.suites ?? []) walk(suite, []);
+    return out;
+  } catch {
+    return [];
+  }
 }
 
 function readCounts(file) {
@@ -126,6 +170,7 @@ for (const r of results) {
   failed += c.failed;
   skipped += c.skipped;
   console.log(`${r.ok ? 'ok  ' : 'FAIL'} ${r.label}: ${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped`);
+  for (const line of (r.failures ?? []).slice(0, 20)) console.log(`       ✗ ${line}`);
 }
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(results.every((r) => r.ok) ? 0 : 1);
