@@ -19,6 +19,8 @@ import { distDir, startPortalStack, type PortalStack } from '../support/portal-s
 const LOB_CACHE_SECONDS = 30;
 /** Injected per-call latency: long enough that calls running side by side are told from calls in a row. */
 const LATENCY = { dynamodb: 40, sts: 40, sagemaker: 80, cognito: 0 };
+/** Launches compared on each side of the cache window. */
+const ROUNDS = 3;
 
 let stack: PortalStack;
 let lambda: PortalHandle;
@@ -80,7 +82,13 @@ beforeAll(async () => {
   clockDir = mkdtempSync(path.join(tmpdir(), 'lob-cache-clock-'));
   clockFile = path.join(clockDir, 'offset');
   writeFileSync(clockFile, '0');
-  const portalEnv = { LOB_CACHE_SECONDS: String(LOB_CACHE_SECONDS), CLOCK_OFFSET_FILE: clockFile };
+  // The per-user identity summary (IDENTITY_RECHECK_SECONDS, default 60) is kept past every window this file moves
+  // through, so the only cache that runs out is the LOB row's.
+  const portalEnv = {
+    LOB_CACHE_SECONDS: String(LOB_CACHE_SECONDS),
+    IDENTITY_RECHECK_SECONDS: '3600',
+    CLOCK_OFFSET_FILE: clockFile,
+  };
   stack = await startPortalStack({ portalEnv });
   // The deployed (Lambda) configuration beside it, on the same stand-ins: the audit record is written before the response.
   lambda = await startPortal({
@@ -112,24 +120,32 @@ describe('LOB rows after the cache window (stale-while-revalidate)', () => {
         // Warm: the user's generator session and the LOB row (and LOB list, for the group-mapped user) cached.
         expect((await tracedLaunch(url(), username)).status).toBe(200);
         await stack.control.setLatency(LATENCY);
-        const inside = await tracedLaunch(url(), username);
-        expect(inside.status).toBe(200);
-        passCacheWindow();
-        const after = await tracedLaunch(url(), username);
+        // A busy machine can only add to a launch's depth (a call recorded late, or a write after the response
+        // starting before the client saw it), never take from it: compare the shallowest of a few launches.
+        const inside: Awaited<ReturnType<typeof tracedLaunch>>[] = [];
+        for (let i = 0; i < ROUNDS; i++) inside.push(await tracedLaunch(url(), username));
+        for (const launch of inside) expect(launch.status).toBe(200);
+        const after: Awaited<ReturnType<typeof tracedLaunch>>[] = [];
+        for (let i = 0; i < ROUNDS; i++) {
+          passCacheWindow();
+          after.push(await tracedLaunch(url(), username));
+        }
         await stack.control.setLatency({ dynamodb: 0, sts: 0, sagemaker: 0, cognito: 0 });
 
-        expect(after.status, JSON.stringify(after.body)).toBe(200);
-        expect(new URL(after.body.url!).hostname).toBe('d-loba1example.studio.us-east-1.localhost');
         // The LOB row (GetItem, or the LOB list's Scan for a group-mapped user) was read again, before the response...
         const reread = username === 'user-group-a' ? 'dynamodb.Scan' : 'dynamodb.GetItem';
-        expect(after.ops.filter((op) => op === reread).length, after.ops.join(', ')).toBe(
-          inside.ops.filter((op) => op === reread).length + 1,
-        );
-        expect(after.ops).toContain('sagemaker.CreatePresignedDomainUrl');
-        expect(after.ops).not.toContain('sts.AssumeRole');
+        const rereads = (launch: (typeof inside)[number]) => launch.ops.filter((op) => op === reread).length;
+        for (const launch of after) {
+          expect(launch.status, JSON.stringify(launch.body)).toBe(200);
+          expect(new URL(launch.body.url!).hostname).toBe('d-loba1example.studio.us-east-1.localhost');
+          expect(rereads(launch), launch.ops.join(', ')).toBe(Math.min(...inside.map(rereads)) + 1);
+          expect(launch.ops).toContain('sagemaker.CreatePresignedDomainUrl');
+          expect(launch.ops).not.toContain('sts.AssumeRole');
+        }
         // ...beside the presign: no more calls in a row than inside the window.
-        expect(after.inARow, after.ops.join(', ')).toBe(inside.inARow);
-        if (config.startsWith('long-running')) expect(after.inARow).toBeLessThanOrEqual(2);
+        const shallowest = (launches: typeof inside) => Math.min(...launches.map((l) => l.inARow));
+        expect(shallowest(after), after.map((l) => l.ops.join(', ')).join(' / ')).toBe(shallowest(inside));
+        if (config.startsWith('long-running')) expect(shallowest(after)).toBeLessThanOrEqual(2);
       }
     });
   }
