@@ -48,6 +48,26 @@ export function recommendationOf(row: Pick<ReviewRow, 'decision' | 'lastUsed'>, 
   return row.decision ? undefined : recommend(row.lastUsed, now);
 }
 
+/**
+ * What the review page's Recommendation column says of a row (the CSV export and the print view say the
+ * same): the suggestion's wording, "No suggestion", or undefined for a decided row (the page shows "—").
+ */
+export function recommendationTextOf(row: Pick<ReviewRow, 'decision' | 'lastUsed'>, now: Date): string | undefined {
+  if (row.decision) return undefined;
+  const suggestion = recommend(row.lastUsed, now);
+  return suggestion ? RECOMMENDATION_TEXT[suggestion] : NO_RECOMMENDATION_TEXT;
+}
+
+/**
+ * `rows` with the Last launch of each undecided one (findLastLaunches; decided rows carry no recommendation,
+ * so their launches are not read): what the export and the print view work recommendations out from.
+ */
+export async function withLastLaunches(deps: AdminDeps, lob: string, rows: ReviewRow[]): Promise<ReviewRow[]> {
+  const undecided = rows.filter((r) => !r.decision).map((r) => r.username);
+  const lastUsed = undecided.length ? await findLastLaunches(deps, lob, undecided) : new Map<string, string>();
+  return rows.map((r) => (r.decision ? r : { ...r, lastUsed: lastUsed.get(r.username) ?? null }));
+}
+
 /** One decision as the review's per-row path takes it: the single call site (its signature may change). */
 function decideOne(deps: AdminDeps, grantor: Grantor, review: Review, username: string, decision: ReviewDecision) {
   const why = decision === 'remove' ? `not used in ${UNUSED_DAYS} days` : 'used this month';
