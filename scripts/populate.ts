@@ -24,6 +24,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { createDocumentClient } from '../lib/aws/clients';
 import { getUserMapping, putUserMapping } from '../lib/directory/users';
+import { DAY_MS } from '../lib/clock';
 import { DEMO_USERS } from '../local/demo-data';
 
 export interface PopulateRow {
@@ -33,6 +34,8 @@ export interface PopulateRow {
   password: string;
   groups: string[];
   lobs: string[];
+  /** The memberships end this many days after they are written (the demo's user-expiring); absent = no end. */
+  endsAfterDays?: number;
 }
 
 export class PopulateInputError extends Error {
@@ -105,6 +108,7 @@ export function demoRows(): PopulateRow[] {
     password: u.password,
     groups: u.groups,
     lobs: u.lobs,
+    ...(u.endsAfterDays ? { endsAfterDays: u.endsAfterDays } : {}),
   }));
 }
 
@@ -211,13 +215,23 @@ export async function populate(
         // Rows are bound to the user's pool `sub` (issue 23): an unbound row is bound here (the demo's backfill).
         if (!sameLobs || (sub && current?.sub !== sub)) {
           const now = new Date().toISOString();
+          // As the stand-ins seed it (local/demo-data.ts): user-expiring's membership ends 10 days from now.
+          const until = row.endsAfterDays
+            ? { until: new Date(Date.parse(now) + row.endsAfterDays * DAY_MS).toISOString() }
+            : {};
           // Optimistic concurrency, as the portal's admin does.
           await putUserMapping(
             users,
             {
               username: row.username,
               lobs: row.lobs,
-              memberships: row.lobs.map((lob) => ({ lob, via: 'admin', grantedBy: 'populate', grantedAt: now })),
+              memberships: row.lobs.map((lob) => ({
+                lob,
+                via: 'admin',
+                grantedBy: 'populate',
+                grantedAt: now,
+                ...until,
+              })),
               ...(sub ? { sub } : {}),
               version: (current?.version ?? 0) + 1,
               createdAt: current?.createdAt ?? now,

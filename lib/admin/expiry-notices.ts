@@ -1,5 +1,6 @@
 /**
- * The "membership ends in 7 days" notification (SNS, attributes `lob` and `event` = membership.expiring),
+ * The "membership ends in 7 days" notification (SNS, attributes `lob`, `event` = membership.expiring and `user` =
+ * the member),
  * run by the scheduled jobs (lib/admin/scheduled-jobs.ts). Each notice is claimed on the membership
  * before it is published, so runs and instances never send it twice; a failed publish gives the claim back.
  */
@@ -35,6 +36,7 @@ export async function notifyExpiringMemberships(deps: AdminDeps): Promise<Expiri
       await notify({
         event: 'membership.expiring',
         lob: m.lob,
+        user: m.username,
         subject: `Membership ending: ${m.username} in ${m.lob} on ${formatUtcMinute(m.until)}`,
         text: `The membership of ${m.username} in ${m.lob} ends on ${formatUtcMinute(m.until)}. To keep it, an owner extends it on the LOB's members page, or ${m.username} asks for access again.`,
         details: { username: m.username, until: m.until },

@@ -2,13 +2,14 @@
 import { iterateReviewRowPages, type Review, type ReviewRow } from '@/lib/directory/reviews';
 import { REVIEW_CSV_COLUMNS } from './reviews';
 import { toCsv } from './csv';
-import type { AdminDeps } from './deps';
+import { nowOf, type AdminDeps } from './deps';
+import { recommendationTextOf, withLastLaunches } from './review-recommendations';
 
 export function reviewCsvName(review: Review): string {
   return `review-${review.lob}-${review.createdAt.slice(0, 10)}-${review.id.slice(0, 8)}.csv`;
 }
 
-function csvRow(review: Review, r: ReviewRow) {
+function csvRow(review: Review, r: ReviewRow, now: Date) {
   return {
     member: r.username,
     decision: r.decision ?? (review.status === 'finished' ? 'undecided' : ''),
@@ -19,15 +20,21 @@ function csvRow(review: Review, r: ReviewRow) {
     untilAtSnapshot: r.until ?? '',
     review: review.id,
     lob: review.lob,
+    recommendation: recommendationTextOf(r, now) ?? '',
   };
 }
 
-/** The CSV text, page by page (the header first, also when there are no rows). */
+/**
+ * The CSV text, page by page (the header first, also when there are no rows). Undecided rows carry the
+ * review page's recommendation, worked out from their last launch at export time (the portal clock).
+ */
 export async function* reviewCsvChunks(deps: AdminDeps, review: Review): AsyncGenerator<string> {
   let header = true;
+  const now = nowOf(deps);
   for await (const page of iterateReviewRowPages(deps, review.id)) {
+    const rows = await withLastLaunches(deps, review.lob, page);
     yield toCsv(
-      page.map((r) => csvRow(review, r)),
+      rows.map((r) => csvRow(review, r, now)),
       REVIEW_CSV_COLUMNS,
       { header },
     );

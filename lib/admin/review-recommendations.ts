@@ -16,13 +16,14 @@ import { isPortalError, InputInvalidError } from '@/lib/errors';
 import { log } from '@/lib/log';
 import { findLastLaunches, findUndecidedRows } from '@/lib/directory/reviews';
 import type { Review, ReviewDecision, ReviewRow } from '@/lib/directory/reviews';
+import { DAY_MS } from '@/lib/clock';
 import { nowOf, type AdminDeps } from './deps';
 import type { Grantor } from './grants';
 import { decideMember, UNUSED_DAYS } from './reviews';
 
 /** Rows one "Apply recommendations" decides at most (a page shows 50). */
 export const APPLY_MAX = 200;
-const UNUSED_MS = UNUSED_DAYS * 24 * 3600 * 1000;
+const UNUSED_MS = UNUSED_DAYS * DAY_MS;
 
 export const RECOMMENDATION_TEXT: Record<ReviewDecision, string> = {
   remove: `Suggest remove: not used in ${UNUSED_DAYS} days`,
@@ -48,10 +49,24 @@ export function recommendationOf(row: Pick<ReviewRow, 'decision' | 'lastUsed'>, 
   return row.decision ? undefined : recommend(row.lastUsed, now);
 }
 
-/** One decision as the review's per-row path takes it: the single call site (its signature may change). */
-function decideOne(deps: AdminDeps, grantor: Grantor, review: Review, username: string, decision: ReviewDecision) {
-  const why = decision === 'remove' ? `not used in ${UNUSED_DAYS} days` : 'used this month';
-  return decideMember(deps, { grantor, review, username, decision, comment: `Applied recommendation: ${why}` });
+/**
+ * What the review page's Recommendation column says of a row (the CSV export and the print view say the
+ * same): the suggestion's wording, "No suggestion", or undefined for a decided row (the page shows "—").
+ */
+export function recommendationTextOf(row: Pick<ReviewRow, 'decision' | 'lastUsed'>, now: Date): string | undefined {
+  if (row.decision) return undefined;
+  const suggestion = recommend(row.lastUsed, now);
+  return suggestion ? RECOMMENDATION_TEXT[suggestion] : NO_RECOMMENDATION_TEXT;
+}
+
+/**
+ * `rows` with the Last launch of each undecided one (findLastLaunches; decided rows carry no recommendation,
+ * so their launches are not read): what the export and the print view work recommendations out from.
+ */
+export async function withLastLaunches(deps: AdminDeps, lob: string, rows: ReviewRow[]): Promise<ReviewRow[]> {
+  const undecided = rows.filter((r) => !r.decision).map((r) => r.username);
+  const lastUsed = undecided.length ? await findLastLaunches(deps, lob, undecided) : new Map<string, string>();
+  return rows.map((r) => (r.decision ? r : { ...r, lastUsed: lastUsed.get(r.username) ?? null }));
 }
 
 export interface AppliedRow {
@@ -102,7 +117,8 @@ export async function applyRecommendations(
       continue;
     }
     try {
-      await decideOne(deps, grantor, review, username, decision);
+      const why = decision === 'remove' ? `not used in ${UNUSED_DAYS} days` : 'used this month';
+      await decideMember(deps, { grantor, review, username, decision, comment: `Applied recommendation: ${why}` });
       result.applied.push({ username, decision });
     } catch (error) {
       if (isPortalError(error) && error.code === 'access.stop_pending') {

@@ -673,4 +673,5 @@ export const REVIEW_CSV_COLUMNS = [
   'untilAtSnapshot',
   'review',
   'lob',
+  'recommendation',
 ] as const;

@@ -7,6 +7,7 @@ import { readInstanceDays, readUserMonthSeconds } from '@/lib/directory/app-usag
 import type { TableAccess } from '@/lib/directory/access';
 import type { Lob } from '@/lib/directory/types';
 import { dayOf, monthOf, userShard } from '@/lib/usage/counters';
+import { DAY_MS } from '@/lib/clock';
 import type { RunningApp } from './apps';
 import { listMyApps } from './stop-app';
 import type { AppClients } from './clients';
@@ -32,7 +33,6 @@ export interface InstanceUsageReport {
   prices: Pick<PriceTable, 'source' | 'asOf' | 'currency'>;
 }
 
-const DAY_MS = 86_400_000;
 const round = (n: number, digits: number) => Math.round(n * 10 ** digits) / 10 ** digits;
 
 /** The LOBs' instance hours and cost over the last `days` UTC days up to `today` (included). */

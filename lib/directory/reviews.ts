@@ -232,12 +232,21 @@ export async function findUndecidedRows(
   );
 }
 
-/** Launch audit entries read per member to find the last launch into the LOB. */
-const LAST_USED_READS = 50;
+/** Audit entries one request reads (newest first) while looking for a member's last launch into the LOB. */
+const LAST_LAUNCH_PAGE = 100;
+/**
+ * At most this many of a member's audit entries are read per member (LAST_LAUNCH_PAGE per request): a
+ * member with more entries (launches elsewhere, failed launches, admin actions) newer than their last
+ * launch into the LOB shows none. The audit log keeps 400 days, so this bounds the reads, not the answer
+ * of members with ordinary histories.
+ */
+export const LAST_LAUNCH_MAX_READS = 2000;
 
 /**
- * Latest successful launch into `lob` per user, from the audit index byUser (newest first, at most
- * LAST_USED_READS entries each, 16 users at a time; with `since`, only entries after it are read).
+ * Latest successful launch into `lob` per user, from the audit index byUser: newest first, page after
+ * page (LAST_LAUNCH_PAGE entries each; a Query's Limit counts entries before its filter) until the first
+ * successful launch into the LOB, the user's history ends, or LAST_LAUNCH_MAX_READS entries were read;
+ * 16 users at a time. With `since`, only entries after it are read.
  */
 export async function findLastLaunches(
   access: TableAccessTo<'audit'>,
@@ -247,28 +256,38 @@ export async function findLastLaunches(
 ): Promise<Map<string, string>> {
   const found = new Map<string, string>();
   await mapConcurrent(usernames, 16, async (user) => {
-    const out = await query(
-      access.ddb,
-      {
-        TableName: access.tables.audit,
-        IndexName: indexOf(AUDIT_TABLE, 'byUser').name,
-        KeyConditionExpression: since ? '#user = :user AND sk >= :since' : '#user = :user',
-        FilterExpression: '#type = :launch AND #lob = :lob AND outcome = :ok',
-        ExpressionAttributeNames: { '#user': 'user', '#type': 'type', '#lob': 'lob' },
-        ExpressionAttributeValues: {
-          ':user': user,
-          ':launch': 'launch',
-          ':lob': lob,
-          ':ok': 'success',
-          ...(since ? { ':since': since } : {}),
+    let startKey: PageKey | undefined;
+    let read = 0;
+    do {
+      const out = await query(
+        access.ddb,
+        {
+          TableName: access.tables.audit,
+          IndexName: indexOf(AUDIT_TABLE, 'byUser').name,
+          KeyConditionExpression: since ? '#user = :user AND sk >= :since' : '#user = :user',
+          FilterExpression: '#type = :launch AND #lob = :lob AND outcome = :ok',
+          ExpressionAttributeNames: { '#user': 'user', '#type': 'type', '#lob': 'lob' },
+          ExpressionAttributeValues: {
+            ':user': user,
+            ':launch': 'launch',
+            ':lob': lob,
+            ':ok': 'success',
+            ...(since ? { ':since': since } : {}),
+          },
+          ScanIndexForward: false,
+          Limit: Math.min(LAST_LAUNCH_PAGE, LAST_LAUNCH_MAX_READS - read),
+          ExclusiveStartKey: startKey,
         },
-        ScanIndexForward: false,
-        Limit: LAST_USED_READS,
-      },
-      'audit.last_launch',
-    );
-    const at = out.Items?.[0]?.at;
-    if (typeof at === 'string') found.set(user, at);
+        'audit.last_launch',
+      );
+      const at = out.Items?.[0]?.at;
+      if (typeof at === 'string') {
+        found.set(user, at);
+        return;
+      }
+      read += out.ScannedCount ?? LAST_LAUNCH_PAGE;
+      startKey = out.LastEvaluatedKey;
+    } while (startKey && read < LAST_LAUNCH_MAX_READS);
   });
   return found;
 }

@@ -4,6 +4,7 @@
  */
 import { GetCommand, PutCommand, QueryCommand, ScanCommand, type PutCommandInput } from '@aws-sdk/lib-dynamodb';
 import { isConditionalCheckFailed } from '../aws/errors';
+import { DAY_MS } from '../clock';
 import type { TableAccessTo } from './access';
 import { isMembershipActive, reshapeUserItem, toUserItem } from './items';
 import { USERS_TABLE, indexOf } from './schema';
@@ -72,8 +73,6 @@ export interface LobMembership extends Membership {
   username: string;
   version: number;
 }
-
-const DAY_MS = 24 * 3600 * 1000;
 
 /**
  * Active explicit members of `lob` in username order (optionally only those whose membership ends within

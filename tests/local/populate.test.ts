@@ -14,6 +14,8 @@ import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { startLocalStack } from './helpers';
 import type { RunningStandIns } from '../../local/stand-ins';
 import { parseUsersCsv } from '../../scripts/populate';
+import { getUserMapping } from '../../lib/directory/users';
+import { DAY_MS } from '../../lib/clock';
 import { DEMO_USERS, PORTAL_PRINCIPAL, USER_POOL_ID } from '../../local/demo-data';
 
 const run = promisify(execFile);
@@ -90,6 +92,22 @@ describe('npm run populate', () => {
       new AdminListGroupsForUserCommand({ UserPoolId: USER_POOL_ID, Username: 'portal-admin' }),
     );
     expect(groups.Groups?.map((g) => g.GroupName)).toEqual(['portal-admins']);
+  });
+
+  it('gives user-expiring an end date 10 days ahead, as the stand-ins seed it; the other demo members none', async () => {
+    const doc = DynamoDBDocumentClient.from(
+      new DynamoDBClient({ endpoint: stack.urls.dynamodb, region: 'us-east-1', credentials: PORTAL_PRINCIPAL }),
+    );
+    // The data layer reads the rows as the portal does (membership shape, `until`).
+    const users = { ddb: doc, tables: { users: stack.portalEnv.TABLE_USERS } };
+    const expiring = await getUserMapping(users, 'user-expiring');
+    expect(expiring?.memberships).toHaveLength(1);
+    const [membership] = expiring!.memberships;
+    expect(membership).toMatchObject({ lob: 'lob-a', via: 'admin', grantedBy: 'populate' });
+    expect(Date.parse(membership.until!) - Date.parse(membership.grantedAt!)).toBe(10 * DAY_MS);
+    expect(Math.abs(Date.parse(membership.until!) - (Date.now() + 10 * DAY_MS))).toBeLessThan(5 * 60_000);
+    const permanent = await getUserMapping(users, 'user-lob-a');
+    expect(permanent?.memberships.map((m) => m.until)).toEqual([undefined]);
   });
 
   it('loads a CSV, skips the bad row with its line number, creates missing groups, and is idempotent', async () => {

@@ -79,14 +79,14 @@ describe('Membership ending in 7 days: one SNS notice per membership and end dat
     expect(res.status).toBe(403);
   });
 
-  it('notifies a membership that ends in 6 days, with the lob and event attributes, and not one that ends in 20', async () => {
+  it('notifies a membership that ends in 6 days, with the lob, event and user attributes, and not one that ends in 20', async () => {
     await setEndDate('user-no-lob', endDate(5)); // the end of that day: between 5 and 6 days from now
     await setEndDate('new-user', endDate(20));
     const job = await runJob();
     expect(job.expiring.map((m) => [m.username, m.lob])).toEqual([['user-no-lob', 'lob-a']]);
     const messages = await expiringMessages();
     expect(messages).toHaveLength(1);
-    expect(messages[0].attributes).toEqual({ lob: 'lob-a', event: 'membership.expiring' });
+    expect(messages[0].attributes).toEqual({ lob: 'lob-a', event: 'membership.expiring', user: 'user-no-lob' });
     expect(messages[0].subject).toContain('user-no-lob');
     expect(JSON.parse(messages[0].message)).toMatchObject({
       event: 'membership.expiring',
@@ -107,6 +107,7 @@ describe('Membership ending in 7 days: one SNS notice per membership and end dat
     expect([...a.expiring, ...b.expiring].map((m) => m.username)).toEqual(['new-user']);
     const messages = await expiringMessages();
     expect(messages.map((m) => JSON.parse(m.message).username)).toEqual(['user-no-lob', 'new-user']);
+    expect(messages[1].attributes.user).toBe('new-user');
   });
 
   it('a membership given a new end date is noticed again when that one comes near', async () => {

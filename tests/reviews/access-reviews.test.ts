@@ -207,6 +207,13 @@ describe('A review of lob-a by its owner', () => {
     // Formula injection guarded as in the other exports.
     expect(byMember['user-multi'].comment.startsWith("'=")).toBe(true);
     expect(parsed.data.filter((r) => r.decision === 'undecided')).toHaveLength(Number(undecided));
+    // The review page's recommendation, in its wording: nobody launched into lob-a on this stack, so every
+    // undecided row suggests removal; decided rows carry none.
+    expect(parsed.meta.fields?.at(-1)).toBe('recommendation');
+    expect(byMember['user-lob-a'].recommendation).toBe('');
+    expect(byMember['user-multi'].recommendation).toBe('');
+    for (const row of parsed.data.filter((r) => r.decision === 'undecided'))
+      expect(row.recommendation, row.member).toBe('Suggest remove: not used in 90 days');
   });
 });
 

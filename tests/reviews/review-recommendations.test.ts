@@ -5,7 +5,7 @@
  * HTTP (tests/reviews/review-reminders.test.ts) and in the browser (e2e/review-recommendations.spec.ts).
  */
 import { describe, expect, it } from 'vitest';
-import { recommend, recommendationOf } from '@/lib/admin/review-recommendations';
+import { recommend, recommendationOf, recommendationTextOf } from '@/lib/admin/review-recommendations';
 
 const DAY = 24 * 3600 * 1000;
 const at = (iso: string) => new Date(iso);
@@ -34,5 +34,12 @@ describe('recommend', () => {
   it('gives decided rows no suggestion', () => {
     expect(recommendationOf({ decision: 'keep', lastUsed: null }, now)).toBeUndefined();
     expect(recommendationOf({ lastUsed: null }, now)).toBe('remove');
+  });
+
+  it('words a row as the review page, the CSV export and the print view show it', () => {
+    expect(recommendationTextOf({ lastUsed: null }, now)).toBe('Suggest remove: not used in 90 days');
+    expect(recommendationTextOf({ lastUsed: '2026-12-01T00:00:00.000Z' }, now)).toBe('Suggest keep: used this month');
+    expect(recommendationTextOf({ lastUsed: '2026-11-30T23:59:59.999Z' }, now)).toBe('No suggestion');
+    expect(recommendationTextOf({ decision: 'remove', lastUsed: null }, now)).toBeUndefined();
   });
 });

@@ -1,9 +1,10 @@
 import { forbidden, notFound } from 'next/navigation';
 import { requireConsolePage } from '@/lib/admin/require-admin';
 import { canManageLob } from '@/lib/auth/roles';
-import { getAdminDeps } from '@/lib/admin/deps';
+import { getAdminDeps, nowOf } from '@/lib/admin/deps';
 import { getLob } from '@/lib/admin/lobs';
 import { getReview } from '@/lib/admin/reviews';
+import { recommendationTextOf, withLastLaunches } from '@/lib/admin/review-recommendations';
 import { iterateReviewRowPages, type ReviewRow } from '@/lib/directory/reviews';
 import { formatUtcMinute } from '@/lib/time-format';
 import { log } from '@/lib/log';
@@ -16,7 +17,8 @@ const cell = 'border border-slate-300 px-2 py-1 align-top';
 
 /**
  * The review's evidence as a printable, read-only page: the LOB, the period, the reviewers, the counts and
- * every snapshot member with decision, reviewer, time and comment. Same access as the review itself.
+ * every snapshot member with decision, reviewer, time, comment and (undecided rows) the review page's
+ * recommendation. Same access as the review itself.
  */
 export default async function ReviewPrintPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
@@ -33,7 +35,8 @@ export default async function ReviewPrintPage({ params }: { params: Promise<{ id
     getLob(deps, review.lob),
     (async () => {
       const all: ReviewRow[] = [];
-      for await (const page of iterateReviewRowPages(deps, review.id)) all.push(...page);
+      for await (const page of iterateReviewRowPages(deps, review.id))
+        all.push(...(await withLastLaunches(deps, review.lob, page)));
       return all;
     })(),
   ]);
@@ -42,6 +45,7 @@ export default async function ReviewPrintPage({ params }: { params: Promise<{ id
   const reviewers =
     [...review.reviewers.users, ...review.reviewers.groups.map((g) => `group ${g}`)].join(', ') || 'platform admins';
   const finished = review.status === 'finished';
+  const now = nowOf(deps);
   return (
     <article className="text-sm text-slate-900" data-testid="review-print">
       <div className="mb-4 flex flex-wrap items-center gap-4 print:hidden">
@@ -95,7 +99,10 @@ export default async function ReviewPrintPage({ params }: { params: Promise<{ id
               Every member of the snapshot, by username
             </caption>
             <thead>
-              <HeadRow columns={['Member', 'Decision', 'Reviewer', 'Time', 'Comment']} cellClass={cell} />
+              <HeadRow
+                columns={['Member', 'Decision', 'Reviewer', 'Time', 'Comment', 'Recommendation']}
+                cellClass={cell}
+              />
             </thead>
             <tbody>
               {rows.map((r) => (
@@ -112,6 +119,9 @@ export default async function ReviewPrintPage({ params }: { params: Promise<{ id
                     {r.decidedAt ? <time dateTime={r.decidedAt}>{formatUtcMinute(r.decidedAt)}</time> : ''}
                   </td>
                   <td className={`${cell} break-words`}>{r.comment ?? ''}</td>
+                  <td className={cell} data-testid="recommendation">
+                    {recommendationTextOf(r, now) ?? '—'}
+                  </td>
                 </tr>
               ))}
             </tbody>
