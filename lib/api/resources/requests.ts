@@ -10,12 +10,16 @@ import {
   withdrawRequest,
 } from '@/lib/admin/requests';
 import type { AdminDeps } from '@/lib/admin/deps';
+import { nowOf } from '@/lib/admin/deps';
+import { extensionOf } from '@/lib/admin/extensions';
 import { lobNameSchema } from '@/lib/admin/validation';
-import { PortalError } from '@/lib/errors';
+import { getUserMapping } from '@/lib/directory/users';
+import { InputInvalidError, PortalError } from '@/lib/errors';
 import type { ApiCaller } from '../callers';
 import { requireConsole, requireManagerOf, requirePerson, requireStored } from '../authorize';
 import { operationsOf } from '../operation';
 import { decisionStamp, pageOf, pageQuery } from '../schemas';
+import { activeMembershipOf } from './members';
 
 const op = operationsOf('Access requests', { read: 'requests.read', write: 'requests.write' });
 
@@ -77,17 +81,43 @@ export const listRequestsOp = op('get /requests', 'listRequests', {
   },
 });
 
+/**
+ * `kind: "extension"`: the home page's rule (lib/admin/extensions.ts extensionOf) on the caller's membership,
+ * answered as 422 `request.not_extendable` naming `kind` (createRequest applies it again when filing).
+ */
+async function refuseUnextendable(deps: AdminDeps, requester: string, lob: string): Promise<void> {
+  const current = activeMembershipOf(deps, await getUserMapping(deps, requester, { consistent: true }), lob);
+  try {
+    extensionOf(current, lob, nowOf(deps));
+  } catch (error) {
+    if (!(error instanceof InputInvalidError)) throw error;
+    throw new PortalError('request.not_extendable', error.message, { details: { field: 'kind' }, cause: error });
+  }
+}
+
 export const createRequestOp = op('post /requests', 'createRequest', {
-  summary: 'Ask for access to a LOB (for yourself)',
+  summary: 'Ask for access to a LOB, or for an extension of your access (for yourself)',
+  description:
+    '`kind: "extension"` ("Request extension" on the home page): more `days` after the current end of your membership of `lob`, only in its last 14 days (else 422 `request.not_extendable`); decided like any request.',
   body: z
-    .object({ lob: lobNameSchema, justification: z.string(), days: z.number().int() })
+    .object({
+      lob: lobNameSchema,
+      justification: z.string(),
+      days: z.number().int(),
+      kind: z
+        .enum(['join', 'extension'])
+        .optional()
+        .meta({ description: 'join (default): access to the LOB; extension: more days for your membership.' }),
+    })
     .meta({ id: 'NewAccessRequest' }),
   idempotent: true,
   success: { status: 201, description: 'Filed.', schema: requestSchema },
   errors: [409, 422],
   handle: async ({ caller, body, deps }) => {
     requirePerson(caller, 'request.create');
-    const request = await createRequest(deps, caller.actor, body);
+    if (body.kind === 'extension') await refuseUnextendable(deps, caller.actor, body.lob);
+    // As the home page files it: the requester's user-pool `sub` binds the request to this account.
+    const request = await createRequest(deps, caller.actor, body, caller.access.user.sub);
     return { body: request, location: `/api/v1/requests/${request.id}` };
   },
 });
