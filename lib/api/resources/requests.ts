@@ -8,6 +8,7 @@ import {
   listPendingRequests,
   listRequestsOf,
   withdrawRequest,
+  type AccessRequest,
 } from '@/lib/admin/requests';
 import type { AdminDeps } from '@/lib/admin/deps';
 import { nowOf } from '@/lib/admin/deps';
@@ -36,6 +37,11 @@ export const requestSchema = z
     reason: z.string().optional(),
     approvedDays: z.number().int().optional(),
     until: z.string().optional(),
+    approvalsRequired: z.number().int().optional().meta({ description: 'A LOB that needs two approvals: 2.' }),
+    approvals: z
+      .array(z.object({ by: z.string(), at: z.string(), days: z.number().int() }))
+      .optional()
+      .meta({ description: 'The approvals so far (a LOB that needs two).' }),
     kind: z
       .enum(['join', 'extension'])
       .optional()
@@ -44,6 +50,9 @@ export const requestSchema = z
     lapsesAt: z.string().optional().meta({ description: 'When the request expires if nobody decides it.' }),
   })
   .meta({ id: 'AccessRequest' });
+
+/** A request as documented: the schema's fields only (the requester's stored user-pool `sub` stays inside). */
+const shown = (request: AccessRequest) => requestSchema.parse(request);
 
 const idParam = z.object({ id: z.uuid().meta({ description: 'The request id.' }) });
 
@@ -69,7 +78,7 @@ export const listRequestsOp = op('get /requests', 'listRequests', {
   handle: async ({ caller, query, deps }) => {
     if (query.mine === 'true') {
       requirePerson(caller, 'request.list_mine');
-      return { body: { items: await listRequestsOf(deps, caller.actor, query.limit) } };
+      return { body: { items: (await listRequestsOf(deps, caller.actor, query.limit)).map(shown) } };
     }
     requireConsole(caller, 'request.list');
     if (query.lob) requireManagerOf(caller, query.lob, 'request.list');
@@ -77,7 +86,7 @@ export const listRequestsOp = op('get /requests', 'listRequests', {
       limit: query.limit,
       pageToken: query.lob ? query.next : undefined,
     });
-    return { body: { items: page.requests, ...(page.nextToken ? { next: page.nextToken } : {}) } };
+    return { body: { items: page.requests.map(shown), ...(page.nextToken ? { next: page.nextToken } : {}) } };
   },
 });
 
@@ -118,7 +127,7 @@ export const createRequestOp = op('post /requests', 'createRequest', {
     if (body.kind === 'extension') await refuseUnextendable(deps, caller.actor, body.lob);
     // As the home page files it: the requester's user-pool `sub` binds the request to this account.
     const request = await createRequest(deps, caller.actor, body, caller.access.user.sub);
-    return { body: request, location: `/api/v1/requests/${request.id}` };
+    return { body: shown(request), location: `/api/v1/requests/${request.id}` };
   },
 });
 
@@ -128,7 +137,7 @@ export const getRequestOp = op('get /requests/{id}', 'getRequest', {
   success: { status: 200, description: 'The request.', schema: requestSchema },
   errors: [404],
   handle: async ({ caller, params, deps }) => ({
-    body: await storedRequest(deps, caller, params.id, 'request.get', true),
+    body: shown(await storedRequest(deps, caller, params.id, 'request.get', true)),
   }),
 });
 
@@ -140,7 +149,7 @@ export const withdrawRequestOp = op('post /requests/{id}/withdraw', 'withdrawReq
   errors: [404, 409],
   handle: async ({ caller, params, deps }) => {
     await storedRequest(deps, caller, params.id, 'request.withdraw', true);
-    return { body: await withdrawRequest(deps, caller.actor, params.id) };
+    return { body: shown(await withdrawRequest(deps, caller.actor, params.id)) };
   },
 });
 
@@ -156,7 +165,7 @@ export const approveRequestOp = op('post /requests/{id}/approve', 'approveReques
   errors: [404, 409],
   handle: async ({ caller, params, body, deps }) => {
     await storedRequest(deps, caller, params.id, 'request.approve', false);
-    return { body: await approveRequest(deps, caller.actor, params.id, body.days) };
+    return { body: shown(await approveRequest(deps, caller.actor, params.id, body.days)) };
   },
 });
 
@@ -169,7 +178,7 @@ export const denyRequestOp = op('post /requests/{id}/deny', 'denyRequest', {
   errors: [404, 409],
   handle: async ({ caller, params, body, deps }) => {
     await storedRequest(deps, caller, params.id, 'request.deny', false);
-    return { body: await denyRequest(deps, caller.actor, params.id, body.reason) };
+    return { body: shown(await denyRequest(deps, caller.actor, params.id, body.reason)) };
   },
 });
 
