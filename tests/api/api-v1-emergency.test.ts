@@ -4,6 +4,7 @@
  * refused with 422 naming `kind` when there is nothing to extend), and emergency access taken, listed,
  * confirmed and rejected with people's own tokens, each with the console's rules.
  */
+import { AdminRemoveUserFromGroupCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPortalStackAsAdmin, type PortalStack } from '../support/portal-stack';
@@ -12,7 +13,7 @@ import { directoryClient } from '../support/directory';
 import { callApi, clientToken, personToken, registerClient } from '../support/api-v1';
 import { createPoolUser, poolAdminClient } from '../support/pool-admin';
 import { subForUsername } from '../../local/cognito/user-store';
-import { DEMO_USERS } from '../../local/demo-data';
+import { DEMO_USERS, USER_POOL_ID } from '../../local/demo-data';
 
 let stack: PortalStack;
 let admin: CookieJar;
@@ -159,6 +160,27 @@ describe('emergency access', () => {
     });
     expect(client.status).toBe(403);
     expect(await userRow('user-no-lob')).toBeUndefined();
+  });
+
+  it('reads the caller’s groups from the user pool now, not the token’s claim: removed from the group, refused', async () => {
+    const pool = poolAdminClient(stack.env.COGNITO_ENDPOINT);
+    await createPoolUser(pool, 'stale-oncall', 'StaleOncall1!', ['lob-a-oncall']);
+    const token = await personToken(stack, 'stale-oncall', 'StaleOncall1!');
+    const claim = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()) as Record<string, unknown>;
+    expect(claim['cognito:groups']).toEqual(['lob-a-oncall']);
+    await pool.send(
+      new AdminRemoveUserFromGroupCommand({
+        UserPoolId: USER_POOL_ID,
+        Username: 'stale-oncall',
+        GroupName: 'lob-a-oncall',
+      }),
+    );
+    const res = await callApi(stack, token, 'POST', '/lobs/lob-a/emergency', {
+      body: { reason: 'My token still says I am on call' },
+    });
+    expect(res.status).toBe(403);
+    expect(problem(res.body).code).toBe('emergency.not_allowed');
+    expect(await userRow('stale-oncall')).toBeUndefined();
   });
 
   it('asks for a reason, naming the field', async () => {
