@@ -1,8 +1,9 @@
 /**
  * Who calls /api/v1: a person with their Cognito access token (checked as the launch API does: verified, the
  * user still let in by the pool, the token not revoked, and their groups the pool's current ones, never the
- * token's claim; rights as in the console: platform admin, owner of some LOBs), or a machine client (client-credentials token of
- * an app client a platform admin registered: its scopes, its LOBs, audited under its name).
+ * token's claim; rights as in the console: platform admin, owner of some LOBs), or a machine client
+ * (client-credentials token of an app client a platform admin registered: its scopes, its LOBs, audited
+ * under its name).
  */
 import { decomposeUnverifiedJwt } from 'aws-jwt-verify/jwt';
 import type { JwtPayload } from 'aws-jwt-verify/jwt-model';

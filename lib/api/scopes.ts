@@ -14,7 +14,7 @@ export const API_SCOPES = {
   'requests.write': 'Create and withdraw access requests, take emergency access (people only: one asks for oneself).',
   'requests.decide': 'Approve and deny access requests.',
   'emergency.read': 'List open emergency (break-glass) grants of lines of business.',
-  'emergency.decide': 'Confirm or reject emergency grants (never one’s own).',
+  'emergency.decide': "Confirm or reject emergency grants (never one's own).",
   'reviews.read': 'Read access reviews and their rows, export them.',
   'reviews.write': 'Start access reviews, decide rows, finish them.',
   'audit.read': 'Query the audit log.',

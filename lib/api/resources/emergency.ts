@@ -60,8 +60,8 @@ const grantParams = lobParam.extend({
  */
 async function requireEmergencyTaker(caller: ApiCaller, lob: string, deps: AdminDeps): Promise<void> {
   requirePerson(caller, 'emergency.take');
+  const row = await lobReaderOf(deps).getLob(lob);
   try {
-    const row = await lobReaderOf(deps).getLob(lob);
     if (!row) throw new PortalError('emergency.not_allowed', `There is no line of business ${lob}.`);
     refuseEmergencyOutsiders(caller.access.user, row);
   } catch (error) {

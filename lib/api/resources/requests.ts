@@ -51,8 +51,8 @@ export const requestSchema = z
   })
   .meta({ id: 'AccessRequest' });
 
-/** A request as documented: the schema's fields only (the requester's stored user-pool `sub` stays inside). */
-const shown = (request: AccessRequest) => requestSchema.parse(request);
+/** A request as documented: the requester's stored user-pool `sub` (the account it is bound to) stays inside. */
+const shown = ({ requesterSub: _sub, ...request }: AccessRequest) => request;
 
 const idParam = z.object({ id: z.uuid().meta({ description: 'The request id.' }) });
 
