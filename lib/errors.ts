@@ -55,6 +55,7 @@ export const ERROR_STATUS = {
   'idempotency.in_progress': 409,
   'member.not_found': 404,
   'request.not_found': 404,
+  'request.not_extendable': 422,
   'api_client.not_found': 404,
   // Emergency (break-glass) access (issue 27, lib/access/emergency.ts)
   'emergency.not_allowed': 403,
@@ -129,6 +130,8 @@ const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   'member.not_found': 'That user is not a member of this line of business.',
   'request.not_found': 'There is no such access request.',
   'api_client.not_found': 'There is no such API client.',
+  'request.not_extendable':
+    'You have no membership of this line of business in its last days to extend; request access instead.',
   'emergency.not_allowed': 'You may not take emergency access to this line of business.',
   'emergency.active':
     'You already have emergency access to this line of business; it extends nothing to take it again.',

@@ -70,7 +70,8 @@ export function mayTakeEmergency(
   return Boolean(lob.enabled && lob.emergencyGroup && user.groups.includes(lob.emergencyGroup));
 }
 
-function refuseOutsiders(user: SessionUser, lob: Lob): void {
+/** Refuses (403, naming why) anyone who may not take emergency access to `lob`; the API authorizes with it too. */
+export function refuseEmergencyOutsiders(user: Pick<SessionUser, 'groups'>, lob: Lob): void {
   if (!lob.emergencyGroup)
     throw new PortalError('emergency.not_allowed', `${lob.lob} does not allow emergency access.`);
   if (!user.groups.includes(lob.emergencyGroup)) {
@@ -110,7 +111,7 @@ export async function takeEmergencyAccess(
   requestId?: string,
 ): Promise<EmergencyGrant> {
   const lob = await readLob(deps, input.lob);
-  refuseOutsiders(user, lob);
+  refuseEmergencyOutsiders(user, lob);
   const reason = emergencyReasonSchema.parse(input.reason);
   const hours = lob.emergencyHours ?? DEFAULT_EMERGENCY_HOURS;
   for (let attempt = 1; ; attempt++) {

@@ -102,6 +102,7 @@ const OUTCOMES: Record<ErrorCode | 'success', string> = {
   'idempotency.in_progress': 'Still running',
   'member.not_found': 'Not a member',
   'request.not_found': 'Unknown request',
+  'request.not_extendable': 'Nothing to extend',
   'api_client.not_found': 'Unknown API client',
   'emergency.not_allowed': 'Emergency access not allowed',
   'emergency.active': 'Emergency access already active',

@@ -1,7 +1,9 @@
 /**
- * Who calls /api/v1: a person with their Cognito access token (verified as the launch API does, rights as
- * in the console: platform admin, owner of some LOBs), or a machine client (client-credentials token of
- * an app client a platform admin registered: its scopes, its LOBs, audited under its name).
+ * Who calls /api/v1: a person with their Cognito access token (checked as the launch API does: verified, the
+ * user still let in by the pool, the token not revoked, and their groups the pool's current ones, never the
+ * token's claim; rights as in the console: platform admin, owner of some LOBs), or a machine client
+ * (client-credentials token of an app client a platform admin registered: its scopes, its LOBs, audited
+ * under its name).
  */
 import { decomposeUnverifiedJwt } from 'aws-jwt-verify/jwt';
 import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
@@ -9,7 +11,7 @@ import type { AdminDeps } from '@/lib/admin/deps';
 import { listLobs } from '@/lib/admin/lobs';
 import { createJwksCache } from '@/lib/auth/jwks';
 import { consoleAccessOf, type ConsoleAccess } from '@/lib/auth/roles';
-import { getTokenVerifier } from '@/lib/auth/services';
+import { apiCaller } from '@/lib/auth/api-caller';
 import { parseBearer, translateJwtError, verifierOf } from '@/lib/auth/tokens';
 import { getConfig } from '@/lib/config';
 import { getApiClient, type ApiClientRecord } from '@/lib/directory/api-records';
@@ -56,8 +58,9 @@ function getMachineVerifier() {
 }
 
 async function personCaller(deps: AdminDeps, token: string): Promise<ApiCaller> {
-  const identity = await getTokenVerifier().verifyAccessToken(token);
-  const user = { username: identity.username, groups: identity.groups };
+  // Groups from the identity re-check (lib/auth/identity-check.ts), as the console's session has them.
+  const identity = await apiCaller(token);
+  const user = { username: identity.username, groups: identity.groups, ...(identity.sub ? { sub: identity.sub } : {}) };
   return {
     kind: 'person',
     actor: identity.username,

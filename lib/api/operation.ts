@@ -68,9 +68,9 @@ export interface OperationRules<P extends AnyObject, Q extends AnyObject, B exte
   /**
    * Who may call it, decided from the caller and the path before the body is read (as the console's actions
    * authorize before validating): a refused caller gets 403 whatever it sent. Rules that need the stored
-   * object (a request's or review's LOB) run in `handle`.
+   * object (a request's or review's LOB) run in `handle`; a rule that reads the LOB itself gets `deps`.
    */
-  authorize?: (caller: ApiCaller, params: z.output<P>) => void;
+  authorize?: (caller: ApiCaller, params: z.output<P>, deps: AdminDeps) => void | Promise<void>;
   /** Updates: If-Match with the item's ETag is required (stale -> 412, nothing changed). */
   ifMatch?: boolean;
   /** Creates: an Idempotency-Key makes a retry answer the first result instead of creating again. */
@@ -164,7 +164,7 @@ export async function runOperation(
     caller = await authenticate(deps, request.headers.get('authorization'));
     requireScope(caller, op.scope);
     const params = parsePart(op.params, rawParams, 'path');
-    op.authorize?.(caller, params);
+    await op.authorize?.(caller, params, deps);
     const query = parsePart(op.query, Object.fromEntries(url.searchParams), 'query');
     const raw = op.body ? await readJson(request) : undefined;
     const body = op.body ? parsePart(op.body, raw) : undefined;

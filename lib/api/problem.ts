@@ -78,7 +78,8 @@ export class RequestFieldsError extends PortalError {
 function fieldsOf(error: PortalError): FieldError[] | undefined {
   if (error instanceof RequestFieldsError) return error.fields;
   const field = error.details?.field;
-  return error.code === 'input.invalid' && typeof field === 'string' ? [{ field, message: error.message }] : undefined;
+  const named = error.code === 'input.invalid' || error.status === 422;
+  return named && typeof field === 'string' ? [{ field, message: error.message }] : undefined;
 }
 
 export function toProblem(error: PortalError, requestId: string, instance?: string): Problem {

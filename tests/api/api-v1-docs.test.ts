@@ -1,9 +1,9 @@
 /**
  * docs/api.md's /api/v1 examples, run verbatim: its ```bash blocks are one shell session (curl + jq)
  * against a running portal and the stand-ins, with the variables the docs name (PORTAL, TOKEN_URL, the
- * CLIENT_ID / CLIENT_SECRET of a client registered on /admin/clients, a person's USER_TOKEN). Every
- * command must succeed (`set -euo pipefail`), and the outputs the docs show (the `# ` lines right after a
- * command) must appear, in order.
+ * CLIENT_ID / CLIENT_SECRET of a client registered on /admin/clients, people's USER_TOKEN, EXPIRING_TOKEN
+ * and ONCALL_TOKEN). Every command must succeed (`set -euo pipefail`), and the outputs the docs show (the
+ * `# ` lines right after a command) must appear, in order.
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -63,6 +63,8 @@ beforeAll(async () => {
     CLIENT_ID: client.clientId,
     CLIENT_SECRET: client.secret,
     USER_TOKEN: await personToken(stack, 'new-user', 'NewUser1!'),
+    EXPIRING_TOKEN: await personToken(stack, 'user-expiring', 'UserExpiring1!'),
+    ONCALL_TOKEN: await personToken(stack, 'oncall-lob-a', 'OncallLobA1!'),
   };
 });
 
@@ -80,11 +82,12 @@ describe('docs/api.md: the /api/v1 curl examples', () => {
       '## Access reviews',
       '## Audit log',
       '## Usage',
+      '## Emergency access',
       '## A pipeline',
     ]) {
       expect(DOC).toContain(heading);
     }
-    expect(bashBlocks().length).toBeGreaterThanOrEqual(8);
+    expect(bashBlocks().length).toBeGreaterThanOrEqual(10);
   });
 
   it('runs verbatim, every command succeeding with the output shown', async () => {

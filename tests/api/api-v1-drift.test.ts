@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPortalStack, type PortalStack } from '../support/portal-stack';
 import { signIn } from '../support/http-session';
 import { callApi, clientToken, personToken, registerClient, newLobBody, type ApiAnswer } from '../support/api-v1';
+import { createPoolUser, poolAdminClient } from '../support/pool-admin';
 import { API_SCOPE_NAMES } from '@/lib/api/scopes';
 
 // ajv 8 (JSON Schema 2020-12) as ajv-formats brings it; the project's top-level ajv is ESLint's v6.
@@ -70,6 +71,10 @@ beforeAll(async () => {
   people['user-no-lob'] = await personToken(stack, 'user-no-lob', 'UserNoLob1!');
   people['new-user'] = await personToken(stack, 'new-user', 'NewUser1!');
   people['user-lob-b'] = await personToken(stack, 'user-lob-b', 'UserLobB1!');
+  people['oncall-lob-a'] = await personToken(stack, 'oncall-lob-a', 'OncallLobA1!');
+  // A second member of lob-a's emergency access group: its grant is the one rejected.
+  await createPoolUser(poolAdminClient(stack.env.COGNITO_ENDPOINT), 'drift-oncall', 'DriftOncall1!', ['lob-a-oncall']);
+  people['drift-oncall'] = await personToken(stack, 'drift-oncall', 'DriftOncall1!');
 });
 
 afterAll(async () => {
@@ -164,6 +169,14 @@ const CALLS: Record<string, () => Promise<Call>> = {
   approveRequest: async () => ({ params: { id: state.request }, body: { days: 7 } }),
   denyRequest: async () => ({ params: { id: await filed('new-user') }, body: { reason: 'Not this quarter.' } }),
   withdrawRequest: async () => ({ as: 'user-lob-b', params: { id: await filed('user-lob-b') } }),
+  takeEmergency: async () => ({
+    as: 'oncall-lob-a',
+    params: { lob: 'lob-a' },
+    body: { reason: 'Drift test: the nightly job is down.' },
+  }),
+  listEmergencies: async () => ({ query: '?lob=lob-a' }),
+  confirmEmergency: async () => ({ params: { lob: 'lob-a', id: state.grant } }),
+  rejectEmergency: async () => ({ params: { lob: 'lob-a', id: await emergencyTakenBy('drift-oncall') } }),
   startReview: async () => ({ params: { lob: 'lob-a' }, body: {} }),
   listReviews: async () => ({ params: { lob: 'lob-a' } }),
   getReview: async () => ({ params: { id: state.review }, query: '?limit=5' }),
@@ -180,6 +193,14 @@ const CALLS: Record<string, () => Promise<Call>> = {
 async function filed(who: string): Promise<string> {
   const res = await callApi(stack, people[who], 'POST', '/requests', {
     body: { lob: 'lob-a', justification: `Drift test request by ${who}.`, days: 30 },
+  });
+  expect(res.status).toBe(201);
+  return (res.body as { id: string }).id;
+}
+
+async function emergencyTakenBy(who: string): Promise<string> {
+  const res = await callApi(stack, people[who], 'POST', '/lobs/lob-a/emergency', {
+    body: { reason: `Drift test: ${who} breaks glass.` },
   });
   expect(res.status).toBe(201);
   return (res.body as { id: string }).id;
@@ -233,6 +254,7 @@ describe('drift between the OpenAPI document and the routes', () => {
       const success = op.statuses.find((s) => s.startsWith('2'));
       expect(String(answer.status), `${id}: ${JSON.stringify(answer.body).slice(0, 300)}`).toBe(success);
       if (id === 'createRequest') state.request = (answer.body as { id: string }).id;
+      if (id === 'takeEmergency') state.grant = (answer.body as { id: string }).id;
       if (id === 'startReview') state.review = (answer.body as { id: string }).id;
       if (id === 'getReview')
         state.reviewRow = (answer.body as { rows: { items: { username: string }[] } }).rows.items[0].username;

@@ -23,9 +23,13 @@ function memberOf(m: LobMembership): Member {
   return pick(m, ['username', 'lob', 'until', 'via', 'grantedBy', 'grantedAt', 'version']);
 }
 
+/** The membership of `lob` in a user's row that is active now, if any. */
+export const activeMembershipOf = (deps: AdminDeps, mapping: UserMapping | null, lob: string) =>
+  mapping?.memberships.find((x) => x.lob === lob && isMembershipActive(x, nowOf(deps)));
+
 /** The active membership of `username` in `lob` from their row, or 404. */
 function activeMember(deps: AdminDeps, mapping: UserMapping | null, lob: string, username: string): Member {
-  const m = mapping?.memberships.find((x) => x.lob === lob && isMembershipActive(x, nowOf(deps)));
+  const m = activeMembershipOf(deps, mapping, lob);
   if (!mapping || !m) throw new PortalError('member.not_found', `${username} is not a member of ${lob}.`);
   return memberOf({ ...m, username: mapping.username, version: mapping.version });
 }

@@ -8,14 +8,19 @@ import {
   listPendingRequests,
   listRequestsOf,
   withdrawRequest,
+  type AccessRequest,
 } from '@/lib/admin/requests';
 import type { AdminDeps } from '@/lib/admin/deps';
+import { nowOf } from '@/lib/admin/deps';
+import { extensionOf } from '@/lib/admin/extensions';
 import { lobNameSchema } from '@/lib/admin/validation';
-import { PortalError } from '@/lib/errors';
+import { getUserMapping } from '@/lib/directory/users';
+import { InputInvalidError, PortalError } from '@/lib/errors';
 import type { ApiCaller } from '../callers';
 import { requireConsole, requireManagerOf, requirePerson, requireStored } from '../authorize';
 import { operationsOf } from '../operation';
 import { decisionStamp, pageOf, pageQuery } from '../schemas';
+import { activeMembershipOf } from './members';
 
 const op = operationsOf('Access requests', { read: 'requests.read', write: 'requests.write' });
 
@@ -32,6 +37,11 @@ export const requestSchema = z
     reason: z.string().optional(),
     approvedDays: z.number().int().optional(),
     until: z.string().optional(),
+    approvalsRequired: z.number().int().optional().meta({ description: 'A LOB that needs two approvals: 2.' }),
+    approvals: z
+      .array(z.object({ by: z.string(), at: z.string(), days: z.number().int() }))
+      .optional()
+      .meta({ description: 'The approvals so far (a LOB that needs two).' }),
     kind: z
       .enum(['join', 'extension'])
       .optional()
@@ -40,6 +50,9 @@ export const requestSchema = z
     lapsesAt: z.string().optional().meta({ description: 'When the request expires if nobody decides it.' }),
   })
   .meta({ id: 'AccessRequest' });
+
+/** A request as documented: the requester's stored user-pool `sub` (the account it is bound to) stays inside. */
+const shown = ({ requesterSub: _sub, ...request }: AccessRequest) => request;
 
 const idParam = z.object({ id: z.uuid().meta({ description: 'The request id.' }) });
 
@@ -65,7 +78,7 @@ export const listRequestsOp = op('get /requests', 'listRequests', {
   handle: async ({ caller, query, deps }) => {
     if (query.mine === 'true') {
       requirePerson(caller, 'request.list_mine');
-      return { body: { items: await listRequestsOf(deps, caller.actor, query.limit) } };
+      return { body: { items: (await listRequestsOf(deps, caller.actor, query.limit)).map(shown) } };
     }
     requireConsole(caller, 'request.list');
     if (query.lob) requireManagerOf(caller, query.lob, 'request.list');
@@ -73,22 +86,48 @@ export const listRequestsOp = op('get /requests', 'listRequests', {
       limit: query.limit,
       pageToken: query.lob ? query.next : undefined,
     });
-    return { body: { items: page.requests, ...(page.nextToken ? { next: page.nextToken } : {}) } };
+    return { body: { items: page.requests.map(shown), ...(page.nextToken ? { next: page.nextToken } : {}) } };
   },
 });
 
+/**
+ * `kind: "extension"`: the home page's rule (lib/admin/extensions.ts extensionOf) on the caller's membership,
+ * answered as 422 `request.not_extendable` naming `kind` (createRequest applies it again when filing).
+ */
+async function refuseUnextendable(deps: AdminDeps, requester: string, lob: string): Promise<void> {
+  const current = activeMembershipOf(deps, await getUserMapping(deps, requester, { consistent: true }), lob);
+  try {
+    extensionOf(current, lob, nowOf(deps));
+  } catch (error) {
+    if (!(error instanceof InputInvalidError)) throw error;
+    throw new PortalError('request.not_extendable', error.message, { details: { field: 'kind' }, cause: error });
+  }
+}
+
 export const createRequestOp = op('post /requests', 'createRequest', {
-  summary: 'Ask for access to a LOB (for yourself)',
+  summary: 'Ask for access to a LOB, or for an extension of your access (for yourself)',
+  description:
+    '`kind: "extension"` ("Request extension" on the home page): more `days` after the current end of your membership of `lob`, only in its last 14 days (else 422 `request.not_extendable`); decided like any request.',
   body: z
-    .object({ lob: lobNameSchema, justification: z.string(), days: z.number().int() })
+    .object({
+      lob: lobNameSchema,
+      justification: z.string(),
+      days: z.number().int(),
+      kind: z
+        .enum(['join', 'extension'])
+        .optional()
+        .meta({ description: 'join (default): access to the LOB; extension: more days for your membership.' }),
+    })
     .meta({ id: 'NewAccessRequest' }),
   idempotent: true,
   success: { status: 201, description: 'Filed.', schema: requestSchema },
   errors: [409, 422],
   handle: async ({ caller, body, deps }) => {
     requirePerson(caller, 'request.create');
-    const request = await createRequest(deps, caller.actor, body);
-    return { body: request, location: `/api/v1/requests/${request.id}` };
+    if (body.kind === 'extension') await refuseUnextendable(deps, caller.actor, body.lob);
+    // As the home page files it: the requester's user-pool `sub` binds the request to this account.
+    const request = await createRequest(deps, caller.actor, body, caller.access.user.sub);
+    return { body: shown(request), location: `/api/v1/requests/${request.id}` };
   },
 });
 
@@ -98,7 +137,7 @@ export const getRequestOp = op('get /requests/{id}', 'getRequest', {
   success: { status: 200, description: 'The request.', schema: requestSchema },
   errors: [404],
   handle: async ({ caller, params, deps }) => ({
-    body: await storedRequest(deps, caller, params.id, 'request.get', true),
+    body: shown(await storedRequest(deps, caller, params.id, 'request.get', true)),
   }),
 });
 
@@ -110,7 +149,7 @@ export const withdrawRequestOp = op('post /requests/{id}/withdraw', 'withdrawReq
   errors: [404, 409],
   handle: async ({ caller, params, deps }) => {
     await storedRequest(deps, caller, params.id, 'request.withdraw', true);
-    return { body: await withdrawRequest(deps, caller.actor, params.id) };
+    return { body: shown(await withdrawRequest(deps, caller.actor, params.id)) };
   },
 });
 
@@ -126,7 +165,7 @@ export const approveRequestOp = op('post /requests/{id}/approve', 'approveReques
   errors: [404, 409],
   handle: async ({ caller, params, body, deps }) => {
     await storedRequest(deps, caller, params.id, 'request.approve', false);
-    return { body: await approveRequest(deps, caller.actor, params.id, body.days) };
+    return { body: shown(await approveRequest(deps, caller.actor, params.id, body.days)) };
   },
 });
 
@@ -139,7 +178,7 @@ export const denyRequestOp = op('post /requests/{id}/deny', 'denyRequest', {
   errors: [404, 409],
   handle: async ({ caller, params, body, deps }) => {
     await storedRequest(deps, caller, params.id, 'request.deny', false);
-    return { body: await denyRequest(deps, caller.actor, params.id, body.reason) };
+    return { body: shown(await denyRequest(deps, caller.actor, params.id, body.reason)) };
   },
 });
 
