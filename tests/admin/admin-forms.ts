@@ -41,6 +41,14 @@ export function formWithFields(forms: ActionForm[], fields: Record<string, strin
   return form;
 }
 
+/** The first form whose own fields (React's $ACTION_* aside) are exactly `names`, in order; throws naming `where`. */
+export function formWithOnlyFields(forms: ActionForm[], names: string[], where: string): ActionForm {
+  const own = (f: ActionForm) => f.fields.filter(([n]) => !n.startsWith('$ACTION')).map(([n]) => n);
+  const form = forms.find((f) => own(f).join() === names.join());
+  if (!form) throw new Error(`no form with exactly the fields ${names.join(', ')} on ${where}`);
+  return form;
+}
+
 /** Calls a server action as React does (callAction) and answers the response text; throws unless it answered 200. */
 export async function callActionText(
   baseUrl: string,

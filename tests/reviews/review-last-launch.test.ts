@@ -11,7 +11,7 @@ import Papa from 'papaparse';
 import { startPortalStack, type PortalStack } from '../support/portal-stack';
 import { loadLaunchForm, signIn, submitLaunchForm, type CookieJar } from '../support/http-session';
 import { directoryClient, eventually } from '../support/directory';
-import { actionForms, callAction, type ActionForm } from '../admin/admin-forms';
+import { actionForms, callAction, formWithOnlyFields, type ActionForm } from '../admin/admin-forms';
 import { queryLobReviews } from '@/lib/directory/reviews';
 import { queryAudit } from '@/lib/directory/audit';
 import { perTable, tableEnvName } from '@/lib/directory/schema';
@@ -88,13 +88,7 @@ describe('Last launch beyond 50 newer audit entries, and the recommendation in t
   }, 120_000);
 
   it('the review page shows that lob-a launch as Last launch and suggests keep', async () => {
-    const start = (await formsOf('/admin/lobs/lob-a', 'owner-lob-a')).find(
-      (f) =>
-        f.fields
-          .filter(([n]) => !n.startsWith('$ACTION'))
-          .map(([n]) => n)
-          .join() === 'lob',
-    )!;
+    const start = formWithOnlyFields(await formsOf('/admin/lobs/lob-a', 'owner-lob-a'), ['lob'], '/admin/lobs/lob-a');
     const started = await callAction(stack.url, '/admin/lobs/lob-a', start.actionId, jars['owner-lob-a'].header(), {
       lob: 'lob-a',
     });

@@ -13,7 +13,7 @@ import { DAY, REHEARSAL_SESSION_ENV, useClockedStack } from '../support/clocked-
 import type { CookieJar } from '../support/http-session';
 import { directoryClient } from '../support/directory';
 import { postJob } from '../support/jobs';
-import { actionForms, callAction, postActionForm, type ActionForm } from '../admin/admin-forms';
+import { actionForms, callAction, formWithOnlyFields, postActionForm, type ActionForm } from '../admin/admin-forms';
 import { jobToken } from '@/lib/job-tokens';
 import { queryLobReviews } from '@/lib/directory/reviews';
 import { queryAudit } from '@/lib/directory/audit';
@@ -59,13 +59,7 @@ const header = async (id: string) => (await reviewItem(id, 'meta'))!;
 /** Starts a review of `lob` from its LOB page as `who`; its id. */
 async function startReview(lob: string, who: string): Promise<string> {
   // "Start review": the form with the LOB as its only field.
-  const start = (await formsOf(`/admin/lobs/${lob}`, who)).find(
-    (f) =>
-      f.fields
-        .filter(([n]) => !n.startsWith('$ACTION'))
-        .map(([n]) => n)
-        .join() === 'lob',
-  )!;
+  const start = formWithOnlyFields(await formsOf(`/admin/lobs/${lob}`, who), ['lob'], `/admin/lobs/${lob}`);
   expect(
     (await callAction(stack.url, `/admin/lobs/${lob}`, start.actionId, jars[who].header(), { lob })).status,
   ).toBeLessThan(400);
