@@ -31,6 +31,8 @@ function parseArgs(argv: string[]) {
   const args = parseBenchFlags('cost-bench', argv, { lobs: 50, apps: 2_000, latency });
   if (![args.lobs, args.apps].every((n) => Number.isInteger(n) && n > 0))
     throw new Error('cost-bench: --lobs and --apps must be positive integers');
+  // The home page's step reads one user in two LOBs.
+  if (args.lobs < 2) throw new Error('cost-bench: --lobs must be at least 2 (the "My Studio apps" step uses two LOBs)');
   return args;
 }
 
@@ -132,7 +134,7 @@ async function main() {
     await sweep('steady state (5 min later)');
 
     // The home page's "My Studio apps" for a returning user in two LOBs (the session cached by an earlier read).
-    const two = lobs.slice(1, 3);
+    const two = lobs.slice(-2);
     const user = 'cost-u-00001';
     stand.aws.domains
       .get(two[1].domainId)!

@@ -5,6 +5,7 @@
 import type { Lob } from '../lib/directory/types';
 import { subForUsername } from './cognito/user-store';
 import { defaultTableName, perTable } from '../lib/directory/schema';
+import { DAY_MS } from '../lib/clock';
 
 export const DEMO_REGION = 'us-east-1';
 export const SHARED_SERVICES_ACCOUNT = '999999999999';
@@ -170,7 +171,7 @@ export const DEMO_GROUPS: string[] = [
 ];
 
 const endOf = (user: DemoUser, at: string) =>
-  user.endsAfterDays ? { until: new Date(Date.parse(at) + user.endsAfterDays * 24 * 3600 * 1000).toISOString() } : {};
+  user.endsAfterDays ? { until: new Date(Date.parse(at) + user.endsAfterDays * DAY_MS).toISOString() } : {};
 
 /** The Users-table item of a demo user with a row: permanent memberships granted by the demo data. */
 export function demoUserItem(user: DemoUser, at: string): Record<string, unknown> {

@@ -9,13 +9,13 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { appUsageKeys, userTypeAttribute } from '../lib/directory/app-usage';
 import { addUsageCount } from '../lib/directory/usage';
 import { mapConcurrent } from '../lib/concurrency';
+import { DAY_MS } from '../lib/clock';
 import { dayOf, monthOf, userShard, UsageRecorder, type LaunchUsage } from '../lib/usage/counters';
 import { USAGE_TTL_DAYS } from '../lib/usage/schema';
 import { appKey, DEFAULT_APP_INSTANCE_TYPE, type AwsState } from './aws/state';
 import { DEMO_LOBS, DEMO_USERS } from './demo-data';
 
 export const DEMO_HISTORY_DAYS = 30;
-const DAY_MS = 86_400_000;
 
 /** Instance types the demo users work on (most on the default, one GPU user). */
 const INSTANCE_OF: Record<string, string> = { 'user-multi': 'ml.g4dn.xlarge', 'portal-admin': 'ml.m5.large' };

@@ -1,4 +1,5 @@
 import { readDayCounters, readUserDays, readUserMonths, type UsageTable, type UserCounts } from '@/lib/directory/usage';
+import { DAY_MS } from '@/lib/clock';
 import { dayOf, monthOf } from './counters';
 import { DURATION_BUCKETS_MS, USER_SHARDS } from './schema';
 
@@ -37,7 +38,7 @@ export interface UsageReport {
 /** The UTC days of the period ending today, oldest first. */
 export function periodDays(today: Date, length: number): string[] {
   const days: string[] = [];
-  for (let i = length - 1; i >= 0; i--) days.push(dayOf(new Date(today.getTime() - i * 86_400_000)));
+  for (let i = length - 1; i >= 0; i--) days.push(dayOf(new Date(today.getTime() - i * DAY_MS)));
   return days;
 }
 

@@ -303,15 +303,20 @@ describe('what the re-check costs a launch (the bench’s call counting, with it
     await clocked.stack.control.setLatency({ ...DEFAULT_LATENCY, cognito: 20 });
     try {
       await tracedLaunch(token); // cold: JWKS, AssumeRole, LOB row, identity and token copies
-      const warm = await tracedLaunch(token);
-      expect(warm.cognito).toEqual([]);
-      expect(warm.inARow).toBeLessThanOrEqual(2);
-      advance(RECHECK);
-      const rechecked = await tracedLaunch(token);
-      expect(rechecked.cognito).toEqual(['cognito.AdminGetUser', 'cognito.AdminListGroupsForUser', 'cognito.GetUser']);
+      // A busy machine can only add depth (a call recorded late), never take it: the shallowest of three launches.
+      const warm = [await tracedLaunch(token), await tracedLaunch(token), await tracedLaunch(token)];
+      for (const launch of warm) expect(launch.cognito).toEqual([]);
+      expect(Math.min(...warm.map((l) => l.inARow))).toBeLessThanOrEqual(2);
+      const rechecked = [];
+      for (let i = 0; i < 3; i++) {
+        advance(RECHECK);
+        rechecked.push(await tracedLaunch(token));
+      }
+      for (const launch of rechecked)
+        expect(launch.cognito).toEqual(['cognito.AdminGetUser', 'cognito.AdminListGroupsForUser', 'cognito.GetUser']);
       // The three run side by side: one round trip before the launch's own calls.
-      expect(rechecked.cognitoInARow).toBe(1);
-      expect(rechecked.inARow).toBeLessThanOrEqual(3);
+      expect(Math.min(...rechecked.map((l) => l.cognitoInARow))).toBe(1);
+      expect(Math.min(...rechecked.map((l) => l.inARow))).toBeLessThanOrEqual(3);
     } finally {
       await clocked.stack.control.setLatency({ dynamodb: 0, sts: 0, sagemaker: 0, cognito: 0, studio: 0 });
     }
