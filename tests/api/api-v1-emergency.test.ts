@@ -13,7 +13,8 @@ import { directoryClient } from '../support/directory';
 import { callApi, clientToken, personToken, registerClient } from '../support/api-v1';
 import { createPoolUser, poolAdminClient } from '../support/pool-admin';
 import { subForUsername } from '../../local/cognito/user-store';
-import { DEMO_USERS, USER_POOL_ID } from '../../local/demo-data';
+import { DEMO_LOBS, DEMO_USERS, USER_POOL_ID } from '../../local/demo-data';
+import { openStudioUrl } from '../local/helpers';
 
 let stack: PortalStack;
 let admin: CookieJar;
@@ -65,8 +66,13 @@ async function snsMessages() {
   return ((await res.json()) as { messages: { attributes: Record<string, string>; message: string }[] }).messages;
 }
 /** The launch API as a script calls it (GET /api/studio/{user} with the person's token): the answer's status and Location. */
-async function launch(user: string) {
-  const res = await fetch(`${stack.url}/api/studio/${user}`, {
+/** The stand-in's state of the user's JupyterLab app in lob-a's domain. */
+const appStatus = (user: string) =>
+  stack.standIns.aws.domains.get(DEMO_LOBS.find((l) => l.lob === 'lob-a')!.domainId)!.apps.get(`${user}/JupyterLab`)
+    ?.status;
+
+async function launch(user: string, query = '') {
+  const res = await fetch(`${stack.url}/api/studio/${user}${query}`, {
     headers: { authorization: `Bearer ${tokens[user]}` },
     redirect: 'manual',
   });
@@ -205,9 +211,12 @@ describe('emergency access', () => {
       true,
     );
 
-    const launched = await launch('oncall-lob-a');
+    const launched = await launch('oncall-lob-a', '?app=jupyterlab');
     expect(launched.status).toBe(302);
     expect(launched.location).toContain('d-loba1example');
+    // Opened in the browser: Studio starts the person's JupyterLab app (the reject below must stop it).
+    expect((await openStudioUrl(launched.location, stack.standIns.urls.aws)).status).toBeLessThan(400);
+    expect(appStatus('oncall-lob-a')).toBe('InService');
 
     const again = await callApi(stack, tokens['oncall-lob-a'], 'POST', '/lobs/lob-a/emergency', {
       body: { reason: 'Still broken, taking it again' },
@@ -259,7 +268,7 @@ describe('emergency access', () => {
     expect((await callApi(stack, tokens['owner-lob-a'], 'POST', path('grant#nothing', 'confirm'))).status).toBe(404);
   });
 
-  it('the owner rejects it: the membership goes, SNS access.ended and the audit say so, the launch is refused', async () => {
+  it('the owner rejects it: the membership and the running app go, SNS access.ended and the audit say so, the launch is refused', async () => {
     const rejected = await callApi(stack, tokens['owner-lob-a'], 'POST', path(grantId, 'reject'));
     expect(rejected.status, JSON.stringify(rejected.body)).toBe(200);
     expect(rejected.body).toMatchObject({ id: grantId, status: 'rejected', decidedBy: 'owner-lob-a' });
@@ -276,6 +285,7 @@ describe('emergency access', () => {
         (e) => e.action === 'access.emergency.reject' && e.user === 'owner-lob-a' && e.target === 'oncall-lob-a',
       ),
     ).toBe(true);
+    expect(appStatus('oncall-lob-a')).toBe('Deleted');
     expect((await launch('oncall-lob-a')).status).toBe(403);
     const open = await callApi(stack, tokens['owner-lob-a'], 'GET', '/emergency?lob=lob-a');
     expect(open.body).toEqual({ items: [] });
