@@ -108,7 +108,8 @@ export function createControlHandler(deps: ControlDeps) {
         return sendJson(res, 200, { profileCreationDelayMs: delay });
       }
       if (route === 'POST /_local/studio/clock') {
-        // The Studio stand-in's clock (session expiry, app deletion): seconds ahead of real time, 0 = now.
+        // The SageMaker/Studio stand-in's clock (sessions, presigned URLs, app deletion, profile creation): seconds
+        // ahead of real time, 0 = now.
         const offset = (await readJson(req)).offsetSeconds;
         if (typeof offset !== 'number' || !Number.isFinite(offset) || Math.abs(offset) > 10 * 365 * 86_400) {
           throw new ControlInputError('"offsetSeconds" must be a number of seconds (at most ten years either way)');

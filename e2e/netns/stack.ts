@@ -43,6 +43,8 @@ export interface NetnsState {
   probeUrl: string;
   cognito: { apiUrl: string; issuer: string; cliClientId: string };
   awsUrl: string;
+  /** The stand-ins' control API (reached from onprem): moves the SageMaker/Studio stand-in's clock. */
+  controlUrl: string;
   portals: { hostedUi: PortalInfo; password: PortalInfo };
 }
 
@@ -161,6 +163,7 @@ export async function startNetnsStack(): Promise<NetnsStack> {
         probeUrl,
         cognito: { apiUrl: standIns.urls.cognito, issuer: standIns.urls.issuer, cliClientId: 'portal-cli' },
         awsUrl: standIns.urls.aws,
+        controlUrl: standIns.urls.control,
         portals: { hostedUi: hostedUi.info, password: password.info },
       },
       stop,

@@ -404,7 +404,7 @@ async function runSageMaker(
       if (domain.profiles.has(name))
         throw new SageMakerError('ResourceInUse', `User profile ${name} already exists in domain ${domainId}`);
       // Created asynchronously, as SageMaker does: Pending, InService after the configured delay.
-      state.createProfile(domain, name, new Date(), readTags(input));
+      state.createProfile(domain, name, state.now(), readTags(input));
       const arn = describeProfile(domain, name).UserProfileArn;
       return { result: { UserProfileArn: arn }, responseElements: { userProfileArn: arn } };
     }

@@ -37,7 +37,7 @@ function sendXml(res: ServerResponse, status: number, xml: string): void {
 }
 
 export function createAwsServer(knobs: Knobs, state: AwsState, opts: AwsOptions): AwsStandIn {
-  const tokens = new StudioTokens();
+  const tokens = new StudioTokens(() => state.now());
   const studioPattern = studioHostPattern(opts.studio.suffix);
   const studioOptions: StudioOptions = { suffix: opts.studio.suffix, vpceAddresses: opts.studio.vpceAddresses };
   let urlOptions: StudioUrlOptions = { scheme: opts.studio.scheme, suffix: opts.studio.suffix };

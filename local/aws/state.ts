@@ -208,10 +208,13 @@ export class AwsState {
   appDeletionDelayMs = 0;
   /** Studio browser sessions by cookie value (local/aws/studio.ts). */
   readonly studioSessions = new Map<string, StudioSession>();
-  /** Seconds the Studio stand-in's clock runs ahead (POST /_local/studio/clock): session expiry is tested without sleeping. */
+  /**
+   * Seconds the SageMaker and Studio stand-ins' clock runs ahead (POST /_local/studio/clock): session, presigned-URL
+   * and profile-creation times are tested without sleeping.
+   */
   clockOffsetSeconds = 0;
 
-  /** The stand-in's "now" for Studio sessions and app deletion. */
+  /** The stand-in's "now": Studio sessions and presigned URLs, app deletion, profile creation. */
   now(): Date {
     return new Date(Date.now() + this.clockOffsetSeconds * 1000);
   }
@@ -237,7 +240,7 @@ export class AwsState {
   }
 
   /** A profile's status now: a Pending profile whose time has come is InService. */
-  settleProfile(profile: UserProfile, now = new Date()): UserProfile {
+  settleProfile(profile: UserProfile, now = this.now()): UserProfile {
     if (profile.status === 'Pending' && profile.inServiceAt && profile.inServiceAt.getTime() <= now.getTime()) {
       profile.status = 'InService';
       profile.updatedAt = profile.inServiceAt;
@@ -247,7 +250,7 @@ export class AwsState {
   }
 
   /** CreateUserProfile: Pending now, InService after profileCreationDelayMs. */
-  createProfile(domain: StudioDomain, name: string, now = new Date(), tags?: Record<string, string>): UserProfile {
+  createProfile(domain: StudioDomain, name: string, now = this.now(), tags?: Record<string, string>): UserProfile {
     const delay = this.profileCreationDelayMs;
     const profile: UserProfile =
       delay > 0

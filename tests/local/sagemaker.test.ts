@@ -232,16 +232,22 @@ describe('SageMaker domains and user profiles', () => {
     ).toBe('ResourceNotFound');
   });
 
-  it('turns a Pending profile InService once the delay has passed (short delay, no control call)', async () => {
+  it('turns a Pending profile InService once the delay has passed on the stand-in’s clock (no sleeping)', async () => {
     const ctl = control(stack().urls.control);
-    await ctl.setProfileCreationDelay(1000);
+    await ctl.setProfileCreationDelay(60_000);
     const client = sagemaker(await assume('222222222222', 'quick-user'));
     await client.send(new CreateUserProfileCommand({ DomainId: 'd-lobb1example', UserProfileName: 'quick-user' }));
     const describe = () =>
       client.send(new DescribeUserProfileCommand({ DomainId: 'd-lobb1example', UserProfileName: 'quick-user' }));
     expect((await describe()).Status).toBe('Pending');
-    await new Promise((resolve) => setTimeout(resolve, 1050));
-    expect((await describe()).Status).toBe('InService');
+    try {
+      await ctl.setStudioClock(58);
+      expect((await describe()).Status).toBe('Pending');
+      await ctl.setStudioClock(61);
+      expect((await describe()).Status).toBe('InService');
+    } finally {
+      await ctl.setStudioClock(0);
+    }
     await expect(ctl.setProfileCreationDelay(-1)).rejects.toThrow(/profileCreationDelayMs/);
     await ctl.setProfileCreationDelay(3000);
   });

@@ -6,6 +6,7 @@ import {
   type CreatePresignedDomainUrlCommandInput,
 } from '@aws-sdk/client-sagemaker';
 import { openStudioUrl, startLocalStack } from './helpers';
+import { control } from '../../local/stack';
 import type { RunningStandIns } from '../../local/stand-ins';
 import { PORTAL_PRINCIPAL } from '../../local/demo-data';
 
@@ -103,6 +104,24 @@ describe('Studio landing (/auth?token=)', () => {
     const res = await openStudioUrl(url, stack.urls.aws);
     expect(res.status).toBe(403);
     expect(res.body).toContain('Invalid or Expired Auth Token');
+  });
+
+  it('judges ExpiresInSeconds on the stand-in’s clock (POST /_local/studio/clock), as AWS judges it on its own', async () => {
+    const [inTime, late] = [
+      await presign(stack, { ExpiresInSeconds: 5 }),
+      await presign(stack, { ExpiresInSeconds: 5 }),
+    ];
+    const ctl = control(stack.urls.control);
+    try {
+      await ctl.setStudioClock(4);
+      expect((await openStudioUrl(inTime, stack.urls.aws)).status).toBe(200);
+      await ctl.setStudioClock(6);
+      const res = await openStudioUrl(late, stack.urls.aws);
+      expect(res.status).toBe(403);
+      expect(res.body).toContain('Invalid or Expired Auth Token');
+    } finally {
+      await ctl.setStudioClock(0);
+    }
   });
 
   it('refuses a tampered token and a token used on another domain host', async () => {

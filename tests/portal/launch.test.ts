@@ -11,12 +11,14 @@ import {
   signIn,
   submitLaunchForm,
 } from '../support/http-session';
-import { startPortalStack, type PortalStack } from '../support/portal-stack';
+import { type PortalStack } from '../support/portal-stack';
+import { startClockedStack, type ClockedStack } from '../support/clocked-stack';
 
 /**
  * The portal over HTTP: password sign-in through next-auth, the home page, and "Open Studio" posted
  * as the form a browser sends (the server action's no-JavaScript path; the browser path is in e2e/).
  */
+let clocked: ClockedStack;
 let stack: PortalStack;
 let dir: ReturnType<typeof directoryClient>;
 
@@ -30,8 +32,10 @@ async function expectAudit(requestId: string, fields: Record<string, unknown>): 
   const audit = await eventually(async () => (await dir.auditFor(requestId))[0]);
   expect(audit).toMatchObject({ ...fields, channel: 'portal' });
 }
-const LOB_CACHE_SECONDS = 1;
-const waitForLobCache = () => new Promise((r) => setTimeout(r, LOB_CACHE_SECONDS * 1000 + 200));
+const LOB_CACHE_SECONDS = 30;
+let clockOffset = 0;
+/** Moves the portal's clock (CLOCK_OFFSET_FILE) past the LOB row cache's window: cached rows are stale from here. */
+const passLobCache = () => clocked.setClockOffset((clockOffset += LOB_CACHE_SECONDS + 1));
 
 const PASSWORDS: Record<string, string> = {
   'user-lob-a': 'UserLobA1!',
@@ -86,14 +90,16 @@ async function apiStatus(username: string, query = ''): Promise<{ status: number
 }
 
 beforeAll(async () => {
-  stack = await startPortalStack({
-    portalEnv: { LOB_CACHE_SECONDS: String(LOB_CACHE_SECONDS), SUPPORT_CONTACT: 'the ML platform team' },
+  clocked = await startClockedStack([], {
+    LOB_CACHE_SECONDS: String(LOB_CACHE_SECONDS),
+    SUPPORT_CONTACT: 'the ML platform team',
   });
+  stack = clocked.stack;
   dir = directoryClient(stack.env);
 });
 
 afterAll(async () => {
-  await stack?.stop();
+  await clocked?.stop();
 });
 
 beforeEach(async () => {
@@ -235,10 +241,10 @@ describe('Open Studio', () => {
   it('a warm launch makes exactly 2 AWS calls before the redirect: Users GetItem + CreatePresignedDomainUrl', async () => {
     const jar = await session('user-lob-a');
     const form = await loadLaunchForm(stack.url, jar);
-    // Warm: lob-a's assumed-role credentials and a LOB row fetched just now. The row is cached only
-    // LOB_CACHE_SECONDS here; let the old entry lapse first so the warm-up refetches it and the measured
-    // launch right after runs inside its window (a slow page load in between used to outlast it).
-    await waitForLobCache();
+    // Warm: lob-a's assumed-role credentials and a LOB row fetched just now. The old entry lapses first (the
+    // clock moved past its window), so the warm-up refetches it and the measured launch right after runs inside
+    // the new window.
+    passLobCache();
     await stack.control.resetCounters();
     await submitLaunchForm(stack.url, form);
     // The warm-up's own writes after its response must land before the count starts, or they are counted.
@@ -300,7 +306,7 @@ describe('Open Studio: errors a user can act on', () => {
 
   it('lob.disabled', async () => {
     await dir.updateLob('lob-b', { enabled: false });
-    await waitForLobCache();
+    passLobCache();
     try {
       const form = await loadLaunchForm(stack.url, await session('user-multi'));
       const { html } = await submitLaunchForm(stack.url, form, {}, { lob: 'lob-b' });
@@ -310,13 +316,13 @@ describe('Open Studio: errors a user can act on', () => {
       expect(await apiStatus('user-lob-b')).toEqual({ status: 403, code: 'lob.disabled' });
     } finally {
       await dir.updateLob('lob-b', { enabled: true });
-      await waitForLobCache();
+      passLobCache();
     }
   });
 
   it('lob.role_denied when the LOB’s role cannot be assumed', async () => {
     await dir.updateLob('lob-b', { roleName: 'NotTheGeneratorRole' });
-    await waitForLobCache();
+    passLobCache();
     try {
       const error = await launchError('user-lob-b');
       expect(error.code).toBe('lob.role_denied');
@@ -324,7 +330,7 @@ describe('Open Studio: errors a user can act on', () => {
       expect(await apiStatus('user-lob-b')).toEqual({ status: 502, code: 'lob.role_denied' });
     } finally {
       await dir.updateLob('lob-b', { roleName: 'PresignedUrlGenerator' });
-      await waitForLobCache();
+      passLobCache();
     }
   });
 
