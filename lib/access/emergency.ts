@@ -30,6 +30,8 @@ import { isMembershipActive } from '@/lib/directory/items';
 import { lobReaderOf } from '@/lib/directory/lob-writes';
 import { DEFAULT_EMERGENCY_HOURS, type Lob, type Membership, type UserMapping } from '@/lib/directory/types';
 import { getUserMapping } from '@/lib/directory/users';
+import { DAY_MS } from '@/lib/clock';
+import { mapConcurrent } from '@/lib/concurrency';
 import { PortalError } from '@/lib/errors';
 import { freeText } from '@/lib/free-text';
 import { formatUtcMinute as formatInstant } from '@/lib/time-format';
@@ -45,6 +47,8 @@ export const EMERGENCY_ACTIONS = {
 /** The owners' follow-up is due this long after the grant was taken; later it is "overdue". */
 export const FOLLOW_UP_HOURS = 24;
 const HOUR = 3600_000;
+/** Grants whose launches the usage page counts at the same time. */
+const USAGE_CONCURRENCY = 8;
 
 export const emergencyReasonSchema = freeText('Reason').pipe(
   z
@@ -231,11 +235,12 @@ export async function emergencyUsage(
   lobs: readonly string[],
   days: number,
 ): Promise<EmergencyUsage[]> {
-  const from = new Date(nowOf(deps).getTime() - days * 24 * HOUR).toISOString();
+  const from = new Date(nowOf(deps).getTime() - days * DAY_MS).toISOString();
   const grants = (await Promise.all(lobs.map((lob) => queryEmergencyGrants(deps, lob, { from }))))
     .flat()
     .sort((a, b) => b.takenAt.localeCompare(a.takenAt));
-  return Promise.all(grants.map(async (g) => ({ ...g, launches: await countLaunchesUnder(deps, g) })));
+  // One audit query per grant: a few at a time, not all of a 90-day CSV at once.
+  return mapConcurrent(grants, USAGE_CONCURRENCY, async (g) => ({ ...g, launches: await countLaunchesUnder(deps, g) }));
 }
 
 /**
@@ -251,11 +256,7 @@ export async function decideEmergency(
 ): Promise<{ grant: EmergencyGrant; message: string }> {
   const grant = await getEmergencyGrant(deps, input.lob, input.id);
   if (!grant) throw new PortalError('emergency.not_found');
-  if (grant.status !== 'open')
-    throw new PortalError(
-      'emergency.decided',
-      `This emergency grant was already ${grant.status} by ${grant.decidedBy} at ${formatInstant(grant.decidedAt ?? '')}.`,
-    );
+  if (grant.status !== 'open') throw alreadyDecided(grant);
   if (grant.user === actor) throw new PortalError('emergency.self_decision');
   const now = nowOf(deps);
   const at = now.toISOString();
@@ -302,11 +303,14 @@ export async function decideEmergency(
   }
 }
 
+/** A decided grant's refusal: who decided it and when. */
+const alreadyDecided = (grant: EmergencyGrant | null) =>
+  new PortalError(
+    'emergency.decided',
+    `This emergency grant was already ${grant?.status ?? 'decided'} by ${grant?.decidedBy ?? 'someone else'} at ${formatInstant(grant?.decidedAt ?? '')}.`,
+  );
+
 /** Another owner decided first: say who and when. */
 async function decideEmergencyAgain(deps: AdminDeps, grant: EmergencyGrant): Promise<never> {
-  const now = await getEmergencyGrant(deps, grant.lob, grant.id);
-  throw new PortalError(
-    'emergency.decided',
-    `This emergency grant was already ${now?.status ?? 'decided'} by ${now?.decidedBy ?? 'someone else'} at ${formatInstant(now?.decidedAt ?? '')}.`,
-  );
+  throw alreadyDecided(await getEmergencyGrant(deps, grant.lob, grant.id));
 }

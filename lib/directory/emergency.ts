@@ -195,17 +195,4 @@ export const emergencyWrites = {
       },
     };
   },
-  /** A rejected grant's guard ends at `at` (the user may take emergency access again later, and it is refused until then by nothing else). */
-  endGuard(access: Access, grant: Pick<EmergencyGrant, 'lob' | 'user' | 'id'>, at: string): DirectoryWrite {
-    return {
-      Update: {
-        TableName: access.tables.reviews,
-        Key: guardKey(grant.lob, grant.user),
-        UpdateExpression: 'SET #until = :at',
-        ConditionExpression: '#grant = :grant',
-        ExpressionAttributeNames: { '#until': 'until', '#grant': 'grant' },
-        ExpressionAttributeValues: { ':at': at, ':grant': grant.id },
-      },
-    };
-  },
 };
