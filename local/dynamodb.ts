@@ -7,12 +7,12 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { createServer, request as httpRequest, Agent, type Server } from 'node:http';
 import { existsSync, readdirSync } from 'node:fs';
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CreateTableCommand, DynamoDBClient, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Knobs } from './knobs';
+import { findFreePort } from './free-port';
 import { sendAwsJsonError, statusForFault } from './http-util';
 import { DEMO_LOBS, DEMO_USERS, demoUserItem } from './demo-data';
 import { TABLE_SCHEMAS, type TableSchema } from '../lib/directory/schema';
@@ -67,14 +67,6 @@ export function findJava(env: NodeJS.ProcessEnv = process.env): string {
   );
 }
 
-async function freeLoopbackPort(): Promise<number> {
-  const probe = createNetServer();
-  await new Promise<void>((resolve, reject) => probe.once('error', reject).listen(0, '127.0.0.1', () => resolve()));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
-
 async function answersListTables(endpoint: string): Promise<boolean> {
   try {
     const res = await fetch(endpoint, {
@@ -107,7 +99,7 @@ export async function startDynamoDbLocal(
 ): Promise<DynamoDbLocal> {
   const java = findJava();
   const dir = dynamoDbLocalDir();
-  const port = await freeLoopbackPort();
+  const port = await findFreePort();
   const javaOpts =
     opts.javaOpts ?? (process.env.LOCAL_DYNAMODB_JAVA_OPTS ?? '-Xmx1g -XX:+UseSerialGC').split(/\s+/).filter(Boolean);
   const guard = path.join(HERE, 'dynamodb-local-guard.mjs');

@@ -99,14 +99,15 @@ for (const s of suites) {
   if (s.when && !s.when()) continue;
   if (only.length && !only.some((o) => s.label.includes(o))) continue;
   const ok = run(s.label, s.cmd, s.args, { env: s.env });
-  results.push({ ...s, ok, counts: readCounts(s.report), failures: readFailures(s.report) });
+  const report = readReport(s.report);
+  results.push({ ...s, ok, counts: report && countsOf(report), failures: report ? failuresOf(report) : [] });
 }
 
 /**
  * What failed, a line each, for the summary: CI often keeps only the tail of the output. Values that could be
  * secrets (JWTs, query-string values such as a presigned URL's signature) are masked.
  */
-function readFailures(file) {
+function failuresOf(j) {
   const mask = (text) =>
     String(text ?? '')
       .replace(/\x1b\[[0-9;]*m/g, '')
@@ -118,45 +119,43 @@ function readFailures(file) {
       .replace(/eyJ[\w-]+\.[\w-]+\.[\w-]*/g, '<jwt>')
       .replace(/([?&][^=\s&]+=)[^&\s"'`]+/g, '$1…')
       .slice(0, 400);
-  try {
-    const j = JSON.parse(readFileSync(file, 'utf8'));
-    if ('testResults' in j) {
-      return j.testResults.flatMap((t) =>
-        t.assertionResults
-          .filter((a) => a.status === 'failed')
-          .map((a) => `${path.relative(root, t.name)} › ${a.fullName}: ${mask(a.failureMessages?.[0])}`),
-      );
-    }
-    const out = [];
-    const walk = (suite, titles) => {
-      for (const spec of suite.specs ?? []) {
-        for (const test of spec.tests ?? []) {
-          if (test.status !== 'unexpected') continue;
-          const error = test.results?.find((r) => r.error)?.error;
-          out.push(`${spec.file}:${spec.line} › ${[...titles, spec.title].join(' › ')}: ${mask(error?.message)}`);
-        }
-      }
-      for (const child of suite.suites ?? [])
-        walk(child, suite.title && !suite.file ? [...titles, suite.title] : titles);
-    };
-    for (const suite of j.suites ?? []) walk(suite, []);
-    return out;
-  } catch {
-    return [];
+  if ('testResults' in j) {
+    return j.testResults.flatMap((t) =>
+      t.assertionResults
+        .filter((a) => a.status === 'failed')
+        .map((a) => `${path.relative(root, t.name)} › ${a.fullName}: ${mask(a.failureMessages?.[0])}`),
+    );
   }
+  const out = [];
+  const walk = (suite, titles) => {
+    for (const spec of suite.specs ?? []) {
+      for (const test of spec.tests ?? []) {
+        if (test.status !== 'unexpected') continue;
+        const error = test.results?.find((r) => r.error)?.error;
+        out.push(`${spec.file}:${spec.line} › ${[...titles, spec.title].join(' › ')}: ${mask(error?.message)}`);
+      }
+    }
+    for (const child of suite.suites ?? []) walk(child, suite.title && !suite.file ? [...titles, suite.title] : titles);
+  };
+  for (const suite of j.suites ?? []) walk(suite, []);
+  return out;
 }
 
-function readCounts(file) {
+/** A suite's JSON report (vitest or Playwright), or null when it wrote none. */
+function readReport(file) {
   try {
-    const j = JSON.parse(readFileSync(file, 'utf8'));
-    if ('numPassedTests' in j) {
-      return { passed: j.numPassedTests, failed: j.numFailedTests, skipped: j.numPendingTests + (j.numTodoTests ?? 0) };
-    }
-    const st = j.stats ?? {};
-    return { passed: (st.expected ?? 0) + (st.flaky ?? 0), failed: st.unexpected ?? 0, skipped: st.skipped ?? 0 };
+    return JSON.parse(readFileSync(file, 'utf8'));
   } catch {
     return null;
   }
+}
+
+function countsOf(j) {
+  if ('numPassedTests' in j) {
+    return { passed: j.numPassedTests, failed: j.numFailedTests, skipped: j.numPendingTests + (j.numTodoTests ?? 0) };
+  }
+  const st = j.stats ?? {};
+  return { passed: (st.expected ?? 0) + (st.flaky ?? 0), failed: st.unexpected ?? 0, skipped: st.skipped ?? 0 };
 }
 
 let passed = 0,

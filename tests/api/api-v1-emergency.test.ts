@@ -5,7 +5,6 @@
  * confirmed and rejected with people's own tokens, each with the console's rules.
  */
 import { AdminRemoveUserFromGroupCommand } from '@aws-sdk/client-cognito-identity-provider';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPortalStackAsAdmin, type PortalStack } from '../support/portal-stack';
 import type { CookieJar } from '../support/http-session';
@@ -47,17 +46,9 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const doc = () => directoryClient(stack.env).doc;
-async function userRow(username: string) {
-  const out = await doc().send(
-    new GetCommand({ TableName: stack.env.TABLE_USERS, Key: { username }, ConsistentRead: true }),
-  );
-  return out.Item;
-}
-async function storedRequest(id: string) {
-  return (await doc().send(new GetCommand({ TableName: stack.env.TABLE_REQUESTS, Key: { id }, ConsistentRead: true })))
-    .Item;
-}
+/** Rows read from the tables themselves (consistent reads), not through the portal. */
+const userRow = (username: string) => directoryClient(stack.env).getItem(stack.env.TABLE_USERS, { username });
+const storedRequest = (id: string) => directoryClient(stack.env).getItem(stack.env.TABLE_REQUESTS, { id });
 /** The LOB's audit entries, newest first, read from the table itself. */
 const auditOf = (lob: string) =>
   directoryClient(stack.env).queryIndex(stack.env.TABLE_AUDIT, 'byLob', 'lob', lob, 'newest-first');

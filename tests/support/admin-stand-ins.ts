@@ -5,27 +5,13 @@
  */
 import { afterAll, beforeAll } from 'vitest';
 import type { RunningStandIns } from '@/local/stand-ins';
-import { parseConfig, type PortalConfig } from '@/lib/config';
+import type { PortalConfig } from '@/lib/config';
+import { inProcessPortalConfig } from '@/local/in-process-portal';
 import { createDynamoDocumentClient } from '@/lib/aws/clients';
 import { createAdminDeps, type AdminDeps } from '@/lib/admin/deps';
 import { control } from './local-stack';
 import type { Control } from './portal-stack';
 import { startLocalStack } from '../local/helpers';
-
-/**
- * The portal's configuration against running stand-ins. The portal's AWS credentials (the portal principal's
- * keys) go where the default provider chain reads them, as in production.
- */
-export function portalConfigFor(standIns: RunningStandIns, env: Record<string, string> = {}): PortalConfig {
-  for (const key of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_EC2_METADATA_DISABLED'])
-    process.env[key] = standIns.portalEnv[key];
-  return parseConfig({
-    ...standIns.portalEnv,
-    NEXTAUTH_URL: 'http://localhost:3000',
-    NEXTAUTH_SECRET: 'x'.repeat(32),
-    ...env,
-  });
-}
 
 export interface AdminStandIns {
   standIns: RunningStandIns;
@@ -43,7 +29,7 @@ export interface AdminStandInsOptions {
 
 export async function startAdminStandIns(options: AdminStandInsOptions = {}): Promise<AdminStandIns> {
   const standIns = await startLocalStack();
-  const config = portalConfigFor(standIns);
+  const config = inProcessPortalConfig(standIns);
   const deps = createAdminDeps(config, createDynamoDocumentClient(config));
   return {
     standIns,
