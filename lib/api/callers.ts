@@ -11,7 +11,7 @@ import type { AdminDeps } from '@/lib/admin/deps';
 import { listLobs } from '@/lib/admin/lobs';
 import { createJwksCache } from '@/lib/auth/jwks';
 import { consoleAccessOf, type ConsoleAccess } from '@/lib/auth/roles';
-import { apiCaller } from '@/lib/auth/api-caller';
+import { apiCaller, sessionUserOf } from '@/lib/auth/api-caller';
 import { parseBearer, translateJwtError, verifierOf } from '@/lib/auth/tokens';
 import { getConfig } from '@/lib/config';
 import { getApiClient, type ApiClientRecord } from '@/lib/directory/api-records';
@@ -60,7 +60,7 @@ function getMachineVerifier() {
 async function personCaller(deps: AdminDeps, token: string): Promise<ApiCaller> {
   // Groups from the identity re-check (lib/auth/identity-check.ts), as the console's session has them.
   const identity = await apiCaller(token);
-  const user = { username: identity.username, groups: identity.groups, ...(identity.sub ? { sub: identity.sub } : {}) };
+  const user = sessionUserOf(identity);
   return {
     kind: 'person',
     actor: identity.username,

@@ -92,12 +92,6 @@ export type ApiOperation = OperationSpec<AnyObject, AnyObject, z.ZodType, z.ZodT
 /** Statuses every operation may answer. */
 export const COMMON_ERRORS = [400, 401, 403, 429, 500, 503] as const;
 
-export function defineOperation<P extends AnyObject, Q extends AnyObject, B extends z.ZodType, R extends z.ZodType>(
-  spec: OperationSpec<P, Q, B, R>,
-): ApiOperation {
-  return spec as unknown as ApiOperation;
-}
-
 /** An item as the answer's body, its version as the ETag. */
 export const withVersion = <T extends { version: number }>(item: T) => ({ body: item, version: item.version });
 
@@ -117,7 +111,8 @@ export function operationsOf(tag: string, scopes: { read: ApiScope; write?: ApiS
     const [method, path] = route.split(' ') as [HttpMethod, string];
     const named = scope ?? (method === 'get' ? scopes.read : scopes.write);
     if (!named) throw new Error(`${id}: no scope for ${route}`);
-    return defineOperation({ id, method, path, tag, summary, scope: named, ...rules });
+    const spec: OperationSpec<P, Q, B, R> = { id, method, path, tag, summary, scope: named, ...rules };
+    return spec as unknown as ApiOperation;
   };
 }
 

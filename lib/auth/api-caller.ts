@@ -118,6 +118,11 @@ export async function resolveApiCaller(deps: ApiCallerDeps, token: string): Prom
   return { ...verified, groups: identity.groups };
 }
 
+/** Who an API caller acts as: its username, the pool's current groups and its `sub` (the launch's and console's user). */
+export function sessionUserOf(caller: Pick<SessionUser, 'username' | 'groups' | 'sub'>): SessionUser {
+  return { username: caller.username, groups: caller.groups, ...(caller.sub ? { sub: caller.sub } : {}) };
+}
+
 let tokens: TokenRevocationChecker | undefined;
 
 /** resolveApiCaller with the process-wide verifier, identity copies and token copies. */

@@ -1,5 +1,5 @@
 import { after } from 'next/server';
-import { apiCaller } from '@/lib/auth/api-caller';
+import { apiCaller, sessionUserOf } from '@/lib/auth/api-caller';
 import { parseBearer } from '@/lib/auth/tokens';
 import { PortalError, toPortalError } from '@/lib/errors';
 import { LAUNCH_HEADERS, errorResponse, wantsJson } from '@/lib/http/responses';
@@ -34,7 +34,7 @@ export async function GET(request: Request, context: Context): Promise<Response>
     const choices = validateLaunchChoices({ lob: query.get('lob'), app: query.get('app'), space: query.get('space') });
     const result = await launch(
       {
-        user: { username: identity.username, groups: identity.groups, ...(identity.sub ? { sub: identity.sub } : {}) },
+        user: sessionUserOf(identity),
         channel: 'api',
         requestId,
         ...choices,
